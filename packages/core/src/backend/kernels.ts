@@ -1,0 +1,206 @@
+import type { DType, TensorInfo } from './types.js';
+
+/** Elementwise unary kernels. Output dtype follows `unaryOutputDType`. */
+export const UNARY_OPS = [
+  'neg', 'abs', 'sign', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'square',
+  'reciprocal', 'relu', 'sigmoid', 'tanh', 'elu', 'softplus', 'sin', 'cos',
+  'floor', 'ceil', 'round', 'logicalNot', 'isNaN', 'isInf', 'isFinite',
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
+
+/** Elementwise binary kernels with NumPy broadcasting. */
+export const BINARY_OPS = [
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'squaredDifference',
+  'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual',
+  'logicalAnd', 'logicalOr',
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
+
+export const REDUCE_OPS = ['sum', 'max', 'min', 'prod'] as const;
+export type ReduceOp = (typeof REDUCE_OPS)[number];
+
+export type ArgReduceOp = 'argMax' | 'argMin';
+
+/**
+ * Fully resolved 2-D convolution / pooling geometry (NHWC input, HWIO filter).
+ * Core computes it once (`computeConv2DInfo` / `computePool2DInfo`) so every
+ * backend sees the same explicit numbers and never re-derives padding.
+ */
+export interface Conv2DInfo {
+  batchSize: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outHeight: number;
+  outWidth: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  padTop: number;
+  padBottom: number;
+  padLeft: number;
+  padRight: number;
+  inShape: [number, number, number, number];
+  outShape: [number, number, number, number];
+  filterShape: [number, number, number, number];
+}
+
+/** Activations a fused kernel may apply after its linear part. */
+export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
+/**
+ * The kernels a backend implements. Every method receives validated inputs
+ * (core checked shapes and dtypes) and returns a freshly allocated output
+ * that the caller owns; inputs are never modified.
+ *
+ * Shapes and dtypes of the outputs are specified per method; core checks them.
+ */
+export interface Kernels {
+  /**
+   * Elementwise `op(x)`; x.dtype is one of `UNARY_INPUT_DTYPES[op]`.
+   * Output dtype: `unaryOutputDType(op, x.dtype)`. Semantics the reference pins:
+   * `round` is half-to-even; `sign(±0)` = ±0 and sign(NaN) = NaN; `relu(x)` is x
+   * for x > 0, NaN for NaN, +0 otherwise; `abs(-0)` = +0; `neg(+0)` = -0;
+   * `elu(x)` = x > 0 ? x : expm1(x); `softplus(x)` = log1p(exp(-|x|)) + max(x, 0).
+   */
+  unary(op: UnaryOp, x: TensorInfo): TensorInfo;
+  /**
+   * Elementwise `op(a, b)` with NumPy broadcasting to `outShape`.
+   * a and b have the same dtype, one of `BINARY_INPUT_DTYPES[op]`.
+   * Output dtype: `binaryOutputDType(op, a.dtype)` (comparisons and logical ops give bool).
+   * int32 add/sub/mul wrap modulo 2^32.
+   */
+  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo;
+  /** `condition ? a : b` elementwise; all three broadcast to `outShape`; condition is bool. */
+  where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo;
+  /** Convert dtype. float→int truncates toward zero; →bool is `x != 0` (NaN → true). */
+  cast(x: TensorInfo, dtype: DType): TensorInfo;
+
+  /**
+   * Reduce over `axes` (sorted, unique, non-empty). The output shape is x.shape
+   * without those axes (keepDims is a reshape in core). Empty reductions give the
+   * identity: sum 0, prod 1, max -Infinity, min +Infinity. max/min propagate NaN.
+   * Output dtype: x.dtype (bool sums are not sent; core casts first).
+   */
+  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): TensorInfo;
+  /** Index (int32) of the first max/min along `axis`; NaN counts as the extreme. Output drops `axis`. */
+  argReduce(op: ArgReduceOp, x: TensorInfo, axis: number): TensorInfo;
+
+  /** Permute axes: output dim i is input dim perm[i]. */
+  transpose(x: TensorInfo, perm: readonly number[]): TensorInfo;
+  /** Contiguous slice: `size[i]` elements from `begin[i]` on every axis. */
+  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo;
+  /** Join along `axis`; all inputs share dtype and every other dim. */
+  concat(xs: readonly TensorInfo[], axis: number): TensorInfo;
+  /** Constant padding: `paddings[i] = [before, after]` for each axis. */
+  pad(x: TensorInfo, paddings: ReadonlyArray<readonly [number, number]>, value: number): TensorInfo;
+  /**
+   * Take slices along `axis` at `indices` (int32, any shape, each in [0, x.shape[axis])).
+   * Output shape: x.shape[:axis] + indices.shape + x.shape[axis+1:].
+   */
+  gather(x: TensorInfo, indices: TensorInfo, axis: number): TensorInfo;
+  /**
+   * The adjoint of gather: zeros of `outShape`, then `updates` slices added at
+   * `indices` along `axis` (repeated indices accumulate). updates has the shape
+   * gather would produce. Output dtype: updates.dtype.
+   */
+  scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, outShape: readonly number[]): TensorInfo;
+  /** indices (int32, any shape) → float32 of shape [...indices.shape, depth]; out-of-range rows are all `offValue`. */
+  oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo;
+
+  /**
+   * Batched matrix product. a: [B|1, M, K] (or [B|1, K, M] with transposeA),
+   * b: [B|1, K, N] (or [B|1, N, K] with transposeB); a batch of 1 broadcasts.
+   * Output: [max(Ba, Bb), M, N], float32.
+   */
+  matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo;
+
+  /** NHWC conv, filter [fh, fw, inC, outC]. Output `info.outShape`. */
+  conv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo;
+  /** Gradient w.r.t. the input: dy `info.outShape` → `info.inShape`. */
+  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo;
+  /** Gradient w.r.t. the filter: (x, dy) → `info.filterShape`. */
+  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo;
+
+  /**
+   * Pooling windows use `info` with filterShape [fh, fw, C, C]; padded cells are
+   * ignored (max over real cells; average divides by the count of real cells).
+   */
+  maxPool(x: TensorInfo, info: Conv2DInfo): TensorInfo;
+  /** dy routed to the first max of each window (row-major order), summed where windows overlap. */
+  maxPoolGrad(dy: TensorInfo, x: TensorInfo, info: Conv2DInfo): TensorInfo;
+  avgPool(x: TensorInfo, info: Conv2DInfo): TensorInfo;
+  avgPoolGrad(dy: TensorInfo, info: Conv2DInfo): TensorInfo;
+
+  /** Numerically stable softmax over the last axis. */
+  softmax(logits: TensorInfo): TensorInfo;
+  /** Numerically stable log-softmax over the last axis. */
+  logSoftmax(logits: TensorInfo): TensorInfo;
+}
+
+/**
+ * Optional fused kernels. Core composes them from the kernels above when a
+ * backend does not provide them; a backend that does must match the composite
+ * within the conformance bounds.
+ */
+export interface FusedKernels {
+  /** act(a·b + bias); a: [M,K], b: [K,N] (transposes as in matMul, rank 2 only), bias: [N]. */
+  fusedMatMul?(
+    a: TensorInfo,
+    b: TensorInfo,
+    bias: TensorInfo | null,
+    activation: FusedActivation,
+    transposeA: boolean,
+    transposeB: boolean,
+  ): TensorInfo;
+}
+
+export function unaryOutputDType(op: UnaryOp, dtype: DType): DType {
+  switch (op) {
+    case 'logicalNot':
+    case 'isNaN':
+    case 'isInf':
+    case 'isFinite':
+      return 'bool';
+    default:
+      return dtype;
+  }
+}
+
+const COMPARISONS: ReadonlySet<BinaryOp> = new Set([
+  'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'logicalAnd', 'logicalOr',
+]);
+
+export function binaryOutputDType(op: BinaryOp, dtype: DType): DType {
+  return COMPARISONS.has(op) ? 'bool' : dtype;
+}
+
+const F: readonly DType[] = ['float32'];
+const FI: readonly DType[] = ['float32', 'int32'];
+const ANY: readonly DType[] = ['float32', 'int32', 'bool'];
+const B: readonly DType[] = ['bool'];
+
+/** Input dtypes each unary kernel accepts. Core casts or rejects anything else before a backend sees it. */
+export const UNARY_INPUT_DTYPES: Readonly<Record<UnaryOp, readonly DType[]>> = {
+  neg: FI, abs: FI, sign: FI, square: FI, relu: FI,
+  exp: F, expm1: F, log: F, log1p: F, sqrt: F, rsqrt: F, reciprocal: F,
+  sigmoid: F, tanh: F, elu: F, softplus: F, sin: F, cos: F,
+  floor: F, ceil: F, round: F, isNaN: F, isInf: F, isFinite: F,
+  logicalNot: B,
+};
+
+/** Input dtypes each binary kernel accepts (both operands share one dtype). */
+export const BINARY_INPUT_DTYPES: Readonly<Record<BinaryOp, readonly DType[]>> = {
+  add: FI, sub: FI, mul: FI, div: F, pow: F, maximum: FI, minimum: FI, squaredDifference: FI,
+  equal: ANY, notEqual: ANY, less: ANY, lessEqual: ANY, greater: ANY, greaterEqual: ANY,
+  logicalAnd: B, logicalOr: B,
+};
+
+/** Input dtypes each reduction accepts. */
+export const REDUCE_INPUT_DTYPES: Readonly<Record<ReduceOp, readonly DType[]>> = {
+  sum: FI, prod: FI, max: FI, min: FI,
+};
