@@ -1,0 +1,46 @@
+import type { Backend, BackendFactory } from '../backend/backend.js';
+import { PolytensorError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { ENGINE, type MemoryInfo, type TensorContainer } from './engine.js';
+
+/**
+ * Make a backend available under `name`. Backend packages call this on import;
+ * with no explicit setBackend the highest `priority` that initialises wins.
+ */
+export const registerBackend = (name: string, factory: BackendFactory, priority = 0): void =>
+  ENGINE.registerBackend(name, factory, priority);
+/** Forget a backend (disposing its instance). */
+export const removeBackend = (name: string): void => ENGINE.removeBackend(name);
+/** Names of registered backends. */
+export const registeredBackends = (): string[] => ENGINE.registry.names();
+/** Switch to a backend by name, initialising it if needed. */
+export const setBackend = (name: string): Promise<void> => ENGINE.setBackend(name);
+/** Switch to a backend whose factory is synchronous. */
+export const setBackendSync = (name: string): void => ENGINE.setBackendSync(name);
+/** Load installed backend packages and resolve the one to use. */
+export const ready = (): Promise<Backend> => ENGINE.ready();
+/** The active backend object. */
+export const getBackend = (): Backend => ENGINE.getBackend();
+/** Name of the active backend. */
+export const backendName = (): string => ENGINE.backendName();
+
+/** Run `fn` and free every tensor it created except what it returns. */
+export const tidy = <T extends TensorContainer>(fn: () => T): T => ENGINE.tidy(fn);
+/** Exempt a tensor from the enclosing tidy scopes. */
+export const keep = <T extends Tensor>(t: T): T => ENGINE.keep(t);
+/** Live tensors, buffers and bytes. */
+export const memory = (): MemoryInfo => ENGINE.memory();
+/** In tests: require every kernel to leave exactly its output buffer behind. */
+export const setKernelLeakChecks = (on: boolean): void => {
+  ENGINE.kernelLeakChecks = on;
+};
+
+/** Dispose tensors found anywhere in a container. */
+export function dispose(container: TensorContainer): void {
+  if (container instanceof Tensor) container.dispose();
+  else if (Array.isArray(container)) for (const c of container) dispose(c);
+  else if (container !== null && typeof container === 'object') for (const v of Object.values(container)) dispose(v);
+  else if (container !== undefined && container !== null && typeof container !== 'string' && typeof container !== 'number' && typeof container !== 'boolean') {
+    throw new PolytensorError('dispose: expected a tensor or a container of tensors');
+  }
+}

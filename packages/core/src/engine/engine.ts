@@ -1,0 +1,483 @@
+import type { Backend, BackendFactory } from '../backend/backend.js';
+import type { BackendMemory, DataId, DType, TensorInfo, TypedArray } from '../backend/types.js';
+import { bytesPerElement, sizeOf } from '../backend/types.js';
+import { PolytensorError } from '../errors.js';
+import { setTensorHost, Tensor } from '../tensor.js';
+import { arraysEqual, assertValidShape, fmt } from '../util/shape.js';
+import { BackendRegistry, KNOWN_BACKEND_PACKAGES } from './registry.js';
+import { Tape, type GradFn } from './tape.js';
+
+export interface MemoryInfo {
+  /** Live tensors (including variables). */
+  numTensors: number;
+  /** Live buffers across every initialised backend. */
+  numDataIds: number;
+  /** Bytes of tensor data held through core. */
+  numBytes: number;
+  /** Each initialised backend's own report. */
+  backends: Record<string, BackendMemory>;
+}
+
+/** Anything `tidy` can return: tensors anywhere inside arrays or plain objects are kept. */
+export type TensorContainer = void | Tensor | string | number | boolean | null | undefined | TensorContainer[] | { [key: string]: TensorContainer };
+
+interface Scope {
+  readonly tracked: Set<Tensor>;
+  readonly name: string;
+}
+
+interface DataRecord {
+  refs: number;
+  backend: Backend;
+  bytes: number;
+}
+
+/**
+ * The engine owns the backend registry, buffer reference counts, tidy scopes
+ * and the gradient tape. One global instance; ops talk to it through runKernel.
+ */
+export class Engine {
+  readonly registry = new BackendRegistry();
+  private active: Backend | null = null;
+  private activeName: string | null = null;
+  private explicitChoice = false;
+  private importedInstalled = false;
+  private readonly data = new Map<DataId, DataRecord>();
+  private numTensors = 0;
+  private numBytes = 0;
+  private readonly scopes: Scope[] = [];
+  private readonly scopeOf = new WeakMap<Tensor, Scope>();
+  private readonly tapes: Tape[] = [];
+  private tapePaused = 0;
+  /** When on, every kernel call must leave exactly one new buffer behind (its output). */
+  kernelLeakChecks = false;
+
+  // ---- backends -----------------------------------------------------------
+
+  registerBackend(name: string, factory: BackendFactory, priority = 0): void {
+    this.registry.register(name, factory, priority);
+  }
+
+  removeBackend(name: string): void {
+    if (this.activeName === name) {
+      this.active = null;
+      this.activeName = null;
+      this.explicitChoice = false;
+    }
+    this.registry.remove(name);
+  }
+
+  async setBackend(name: string): Promise<void> {
+    if (!this.registry.has(name)) {
+      await this.importInstalled();
+      if (!this.registry.has(name)) throw this.registry.unknown('setBackend', name);
+    }
+    const backend = await this.registry.initialize(name);
+    this.active = backend;
+    this.activeName = name;
+    this.explicitChoice = true;
+  }
+
+  setBackendSync(name: string): void {
+    const backend = this.registry.initializeSync(name);
+    this.active = backend;
+    this.activeName = name;
+    this.explicitChoice = true;
+  }
+
+  /** Import every known backend package that is installed (each registers itself). */
+  private async importInstalled(): Promise<void> {
+    if (this.importedInstalled) return;
+    this.importedInstalled = true;
+    for (const pkg of KNOWN_BACKEND_PACKAGES) {
+      try {
+        await import(/* @vite-ignore */ pkg);
+      } catch {
+        // Not installed (or not loadable here): the next candidate may be.
+      }
+    }
+  }
+
+  /**
+   * Resolve the backend to use: the explicit choice, else the highest-priority
+   * installed backend that initialises. Loads installed backend packages first.
+   */
+  async ready(): Promise<Backend> {
+    if (this.active && this.explicitChoice) return this.active;
+    await this.importInstalled();
+    const errors: string[] = [];
+    for (const name of this.registry.byPriority()) {
+      try {
+        const backend = await this.registry.initialize(name);
+        this.active = backend;
+        this.activeName = name;
+        return backend;
+      } catch (e) {
+        errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    throw new PolytensorError(
+      `ready: no backend could be initialised${errors.length ? ` (${errors.join('; ')})` : ''}; ` +
+        `install one, e.g. npm install @polytensor/backend-ts`,
+    );
+  }
+
+  /** The active backend, choosing the best registered one synchronously if none is chosen yet. */
+  getBackend(): Backend {
+    if (this.active) return this.active;
+    const names = this.registry.byPriority();
+    if (names.length === 0) {
+      throw new PolytensorError(
+        "no backend is registered: import a backend package (e.g. import '@polytensor/backend-ts') or call `await ready()` to load the installed ones",
+      );
+    }
+    const best = names[0]!;
+    this.active = this.registry.initializeSync(best);
+    this.activeName = best;
+    return this.active;
+  }
+
+  backendName(): string {
+    this.getBackend();
+    return this.activeName!;
+  }
+
+  // ---- tensors and buffers -----------------------------------------------
+
+  /** Write host values into a new tensor on the active backend. */
+  makeTensor(values: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+    assertValidShape('tensor', shape);
+    const backend = this.getBackend();
+    const dataId = backend.write(values, shape, dtype);
+    return this.track(new Tensor(dataId, shape, dtype, backend), true);
+  }
+
+  /** A new tensor viewing `x`'s buffer with another shape (reshape is metadata only). */
+  makeView(x: Tensor, shape: readonly number[]): Tensor {
+    return this.track(new Tensor(x.dataId, shape, x.dtype, x.backend), false);
+  }
+
+  private track(t: Tensor, fresh: boolean, inScope = true): Tensor {
+    const rec = this.data.get(t.dataId);
+    if (rec) {
+      rec.refs++;
+    } else {
+      if (!fresh) throw new PolytensorError('internal: view of an unknown buffer');
+      const bytes = t.size * bytesPerElement(t.dtype);
+      this.data.set(t.dataId, { refs: 1, backend: t.backend, bytes });
+      this.numBytes += bytes;
+    }
+    this.numTensors++;
+    if (inScope) {
+      const scope = this.scopes[this.scopes.length - 1];
+      if (scope) {
+        scope.tracked.add(t);
+        this.scopeOf.set(t, scope);
+      }
+    }
+    return t;
+  }
+
+  /** @internal count a tensor that shares an existing buffer but belongs to no scope (variables). */
+  adopt(t: Tensor): void {
+    this.track(t, false, false);
+  }
+
+  /** @internal point a Variable at a new buffer, releasing the old one. */
+  swapData(t: Tensor, dataId: DataId): void {
+    const rec = this.data.get(dataId);
+    if (!rec) throw new PolytensorError('internal: assign from an unknown buffer');
+    rec.refs++;
+    this.releaseData(t.dataId);
+    t.dataIdRef = dataId;
+  }
+
+  private releaseData(dataId: DataId): void {
+    const rec = this.data.get(dataId);
+    if (!rec) return;
+    if (--rec.refs === 0) {
+      this.data.delete(dataId);
+      this.numBytes -= rec.bytes;
+      rec.backend.disposeData(dataId);
+    }
+  }
+
+  disposeTensor(t: Tensor): void {
+    if (t.disposedFlag) return;
+    t.disposedFlag = true;
+    this.numTensors--;
+    this.releaseData(t.dataId);
+    const scope = this.scopeOf.get(t);
+    if (scope) scope.tracked.delete(t);
+    this.onDispose?.(t);
+  }
+
+  /** Hook for the variable registry. */
+  onDispose: ((t: Tensor) => void) | undefined;
+
+  readSync(t: Tensor): TypedArray {
+    return t.backend.readSync(t.dataId);
+  }
+
+  read(t: Tensor): Promise<TypedArray> {
+    return t.backend.read(t.dataId);
+  }
+
+  memory(): MemoryInfo {
+    const backends: Record<string, BackendMemory> = {};
+    let numDataIds = 0;
+    for (const name of this.registry.names()) {
+      const b = this.registry.instance(name);
+      if (!b) continue;
+      backends[name] = b.memory();
+      numDataIds += b.numDataIds();
+    }
+    return { numTensors: this.numTensors, numDataIds, numBytes: this.numBytes, backends };
+  }
+
+  // ---- scopes ---------------------------------------------------------------
+
+  /**
+   * Run `fn`, then dispose every tensor it created except those it returns
+   * (anywhere inside arrays/objects) and those passed to keep().
+   */
+  tidy<T extends TensorContainer>(fn: () => T, name = 'tidy'): T {
+    if (typeof fn !== 'function') throw new PolytensorError('tidy: pass a function, e.g. tidy(() => a.add(b))');
+    const scope: Scope = { tracked: new Set(), name };
+    this.scopes.push(scope);
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      this.endScope(scope, new Set());
+      throw e;
+    }
+    if (result instanceof Promise) {
+      this.endScope(scope, new Set());
+      throw new PolytensorError('tidy: the function returned a Promise; tidy only tracks synchronous work, so await outside it');
+    }
+    this.endScope(scope, collectTensors(result));
+    return result;
+  }
+
+  private endScope(scope: Scope, keepers: Set<Tensor>): void {
+    const popped = this.scopes.pop();
+    if (popped !== scope) throw new PolytensorError('internal: tidy scopes were not nested');
+    const parent = this.scopes[this.scopes.length - 1];
+    for (const t of scope.tracked) {
+      if (keepers.has(t)) {
+        if (parent) {
+          parent.tracked.add(t);
+          this.scopeOf.set(t, parent);
+        } else {
+          this.scopeOf.delete(t);
+        }
+      } else {
+        this.disposeTensor(t);
+      }
+    }
+  }
+
+  /** Exempt `t` from the enclosing tidy scopes. */
+  keep<T extends Tensor>(t: T): T {
+    const scope = this.scopeOf.get(t);
+    if (scope) {
+      scope.tracked.delete(t);
+      this.scopeOf.delete(t);
+    }
+    return t;
+  }
+
+  // ---- kernels and the tape -----------------------------------------------
+
+  /**
+   * Run one kernel on the active backend. `expect` is the output shape/dtype core
+   * computed; the backend's answer is checked against it. With kernel leak
+   * checks on, the kernel must leave exactly one new buffer (its output).
+   */
+  runKernel(
+    op: string,
+    inputs: readonly Tensor[],
+    forward: (backend: Backend) => TensorInfo,
+    expect: { shape: readonly number[]; dtype: DType },
+    grad?: GradFn,
+  ): Tensor {
+    assertValidShape(op, expect.shape);
+    const backend = this.getBackend();
+    for (const t of inputs) {
+      t.assertAlive(op);
+      if (t.backend !== backend) {
+        throw new PolytensorError(
+          `${op}: tensor ${t.id} lives on backend '${t.backend.name}' but the active backend is '${backend.name}'; ` +
+            `create it after setBackend, or copy it with tensor(await t.data(), t.shape, t.dtype)`,
+        );
+      }
+    }
+    const before = this.kernelLeakChecks ? backend.numDataIds() : 0;
+    const info = forward(backend);
+    if (this.kernelLeakChecks) {
+      const created = backend.numDataIds() - before;
+      if (created !== 1 || this.data.has(info.dataId)) {
+        throw new PolytensorError(
+          `${op}: backend '${backend.name}' kernel left ${created} new buffer(s) alive, expected exactly 1 (its output); ` +
+            `it leaks temporaries or returned an input's buffer`,
+        );
+      }
+    }
+    if (!arraysEqual(info.shape, expect.shape) || info.dtype !== expect.dtype) {
+      backend.disposeData(info.dataId);
+      throw new PolytensorError(
+        `${op}: backend '${backend.name}' returned ${fmt(info.shape)} ${info.dtype}, expected ${fmt(expect.shape)} ${expect.dtype}; ` +
+          `this is a bug in the backend`,
+      );
+    }
+    const out = this.track(new Tensor(info.dataId, expect.shape, expect.dtype, backend), true);
+    if (grad) this.record(op, inputs, out, grad);
+    return out;
+  }
+
+  /** Record an op whose output shares an input's buffer (reshape), or any op built outside runKernel. */
+  record(op: string, inputs: readonly Tensor[], output: Tensor, grad: GradFn): void {
+    const tape = this.tapes[this.tapes.length - 1];
+    if (!tape || this.tapePaused > 0 || !tape.dependsOnWatched(inputs)) return;
+    const alias = (t: Tensor): Tensor => this.track(new Tensor(t.dataId, t.shape, t.dtype, t.backend), false, false);
+    tape.nodes.push({
+      op,
+      inputIds: inputs.map((t) => t.id),
+      outputId: output.id,
+      saved: { inputs: inputs.map(alias), output: alias(output) },
+      grad,
+    });
+    tape.reachable.add(output.id);
+  }
+
+  /**
+   * Reverse-mode gradient of `f` at `xs`. Returns f's value and d(sum(dy·f))/dx
+   * for each x (zeros where f does not depend on x). Every intermediate is freed.
+   */
+  gradients(
+    f: () => Tensor,
+    xs: readonly Tensor[],
+    dy?: Tensor,
+    onConnected?: (ids: Set<number>) => void,
+  ): { value: Tensor; grads: Tensor[] } {
+    const tape = new Tape(xs);
+    this.tapes.push(tape);
+    let value: Tensor;
+    try {
+      value = this.tidy(f, 'gradients.forward');
+    } catch (e) {
+      this.tapes.pop();
+      this.releaseTape(tape);
+      throw e;
+    } finally {
+      if (this.tapes[this.tapes.length - 1] === tape) this.tapes.pop();
+    }
+    if (!(value instanceof Tensor)) {
+      this.releaseTape(tape);
+      throw new PolytensorError('grad: the function must return a Tensor (the value to differentiate)');
+    }
+    try {
+      if (value.dtype !== 'float32') {
+        throw new PolytensorError(`grad: the function returned a ${value.dtype} tensor; gradients need a float32 result`);
+      }
+      if (dy && !arraysEqual(dy.shape, value.shape)) {
+        throw new PolytensorError(`grad: dy has shape ${fmt(dy.shape)} but f returned ${fmt(value.shape)}; pass dy of the output's shape`);
+      }
+      if (onConnected) onConnected(connectedInputs(tape, xs));
+      const grads = this.tidy(() => this.backward(tape, value, xs, dy), 'gradients.backward');
+      return { value, grads };
+    } catch (e) {
+      value.dispose();
+      throw e;
+    } finally {
+      this.releaseTape(tape);
+    }
+  }
+
+  private backward(tape: Tape, value: Tensor, xs: readonly Tensor[], dy?: Tensor): Tensor[] {
+    this.tapePaused++;
+    try {
+      const acc = new Map<number, Tensor>();
+      const ones = this.makeTensor(new Float32Array(value.size).fill(1), value.shape, 'float32');
+      acc.set(value.id, dy ?? ones);
+      for (let n = tape.nodes.length - 1; n >= 0; n--) {
+        const node = tape.nodes[n]!;
+        const g = acc.get(node.outputId);
+        if (!g) continue;
+        const thunks = node.grad(g, node.saved);
+        node.inputIds.forEach((id, i) => {
+          const thunk = thunks[i];
+          if (!thunk || !tape.reachable.has(id)) return;
+          const gi = thunk();
+          const input = node.saved.inputs[i]!;
+          if (!arraysEqual(gi.shape, input.shape)) {
+            throw new PolytensorError(
+              `internal: gradient of ${node.op} for input ${i} has shape ${fmt(gi.shape)}, expected ${fmt(input.shape)}`,
+            );
+          }
+          const prev = acc.get(id);
+          acc.set(id, prev ? addTensors(this, prev, gi) : gi);
+        });
+      }
+      // Fresh views: the same accumulated tensor may serve several xs, or be the caller's dy.
+      return xs.map((x) => {
+        const g = acc.get(x.id);
+        return g ? this.makeView(g, g.shape) : this.makeTensor(new Float32Array(x.size), x.shape, 'float32');
+      });
+    } finally {
+      this.tapePaused--;
+    }
+  }
+
+  private releaseTape(tape: Tape): void {
+    for (const node of tape.nodes) {
+      for (const t of node.saved.inputs) this.disposeTensor(t);
+      this.disposeTensor(node.saved.output);
+    }
+    tape.nodes.length = 0;
+  }
+
+  /** True while a gradient tape is recording (layers use it to decide what to keep). */
+  isRecording(): boolean {
+    return this.tapes.length > 0 && this.tapePaused === 0;
+  }
+}
+
+/** Accumulate two gradients with the backend's add kernel (no tape, no broadcasting). */
+function addTensors(engine: Engine, a: Tensor, b: Tensor): Tensor {
+  return engine.runKernel('add', [a, b], (be) => be.binary('add', a, b, a.shape), { shape: a.shape, dtype: a.dtype });
+}
+
+/** Which xs feed some recorded op (or are the value itself). */
+function connectedInputs(tape: Tape, xs: readonly Tensor[]): Set<number> {
+  const used = new Set<number>();
+  const ids = new Set(xs.map((x) => x.id));
+  for (const node of tape.nodes) for (const id of node.inputIds) if (ids.has(id)) used.add(id);
+  return used;
+}
+
+function collectTensors(container: unknown, out = new Set<Tensor>()): Set<Tensor> {
+  if (container instanceof Tensor) {
+    out.add(container);
+  } else if (Array.isArray(container)) {
+    for (const c of container) collectTensors(c, out);
+  } else if (container !== null && typeof container === 'object') {
+    for (const v of Object.values(container)) collectTensors(v, out);
+  }
+  return out;
+}
+
+/** The process-wide engine (shared across copies of core through globalThis). */
+const GLOBAL_KEY = Symbol.for('polytensor.engine');
+type GlobalWithEngine = typeof globalThis & { [GLOBAL_KEY]?: Engine };
+const g = globalThis as GlobalWithEngine;
+export const ENGINE: Engine = g[GLOBAL_KEY] ?? (g[GLOBAL_KEY] = new Engine());
+
+setTensorHost({
+  readSync: (t) => ENGINE.readSync(t),
+  read: (t) => ENGINE.read(t),
+  disposeTensor: (t) => ENGINE.disposeTensor(t),
+});
+
+export { sizeOf };
