@@ -1,0 +1,26 @@
+export * from '@polytensor/core';
+export { TsBackend } from '@polytensor/backend-ts';
+import { TsBackend } from '@polytensor/backend-ts';
+
+/** A backend-ts instance registered under another name, for registry tests. */
+export class TsBackendForTests extends TsBackend {
+  constructor(readonly testName: string) {
+    super();
+    Object.defineProperty(this, 'name', { value: testName });
+  }
+}
+
+/** Central finite difference of a float64 function. */
+export function numericGrad(f: (x: Float64Array) => number, x: Float64Array, h = 1e-6): Float64Array {
+  const g = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const save = x[i]!;
+    x[i] = save + h;
+    const up = f(x);
+    x[i] = save - h;
+    const down = f(x);
+    x[i] = save;
+    g[i] = (up - down) / (2 * h);
+  }
+  return g;
+}

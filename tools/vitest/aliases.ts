@@ -1,0 +1,15 @@
+// Tests import workspace packages from source, so a test run needs no build.
+import { fileURLToPath } from 'node:url';
+
+const src = (pkg: string, file = 'index.ts'): string =>
+  fileURLToPath(new URL(`../../packages/${pkg}/src/${file}`, import.meta.url));
+
+export const workspaceAliases = [
+  { find: /^@polytensor\/core$/, replacement: src('core') },
+  { find: /^@polytensor\/backend-ts$/, replacement: src('backend-ts') },
+  { find: /^@polytensor\/conformance\/vitest$/, replacement: src('conformance', 'vitest.ts') },
+  { find: /^@polytensor\/conformance$/, replacement: src('conformance') },
+  { find: /^@polytensor\/datasets$/, replacement: src('datasets') },
+];
+
+export const leakCheckSetup = fileURLToPath(new URL('./leak-check.setup.ts', import.meta.url));
