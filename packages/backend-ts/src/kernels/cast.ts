@@ -1,0 +1,18 @@
+import type { DType, TypedArray } from '@polytensor/core';
+import { alloc } from '../util/alloc.js';
+
+/**
+ * Convert dtype. Int32Array stores ToInt32(x), which truncates toward zero
+ * (NaN and ±Infinity become 0, out-of-range values wrap modulo 2^32); Float32Array
+ * rounds to nearest even; →bool is `x != 0`, so NaN → true.
+ */
+export function cast(x: TypedArray, dtype: DType): TypedArray {
+  const n = x.length;
+  const out = alloc(dtype, n);
+  if (dtype === 'bool') {
+    for (let i = 0; i < n; i++) out[i] = x[i] !== 0 ? 1 : 0;
+  } else {
+    out.set(x);
+  }
+  return out;
+}

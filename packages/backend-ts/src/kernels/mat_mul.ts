@@ -1,0 +1,68 @@
+import { gemm } from '../util/gemm.js';
+import { toFloat32 } from '../util/alloc.js';
+import { prod } from '../util/strides.js';
+
+export interface MatMulGeometry {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  outShape: number[];
+}
+
+/** Sizes of a batched product; leading axes are batch axes, and a batch of 1 broadcasts. */
+export function matMulGeometry(
+  aShape: readonly number[],
+  bShape: readonly number[],
+  transposeA: boolean,
+  transposeB: boolean,
+): MatMulGeometry {
+  const ra = aShape.length;
+  const rb = bShape.length;
+  const m = aShape[transposeA ? ra - 1 : ra - 2]!;
+  const k = aShape[transposeA ? ra - 2 : ra - 1]!;
+  const n = bShape[transposeB ? rb - 2 : rb - 1]!;
+  const batchA = prod(aShape, 0, ra - 2);
+  const batchB = prod(bShape, 0, rb - 2);
+  const lead = batchA >= batchB ? aShape.slice(0, ra - 2) : bShape.slice(0, rb - 2);
+  return { batch: Math.max(batchA, batchB), m, n, k, outShape: [...lead, m, n] };
+}
+
+/**
+ * Batched a·b into float64 accumulators `c` ([batch, m, n]). Transposes are
+ * strides; an operand with batch 1 is reused for every output batch.
+ */
+export function matMulInto(
+  a: Float32Array,
+  b: Float32Array,
+  transposeA: boolean,
+  transposeB: boolean,
+  g: MatMulGeometry,
+  c: Float64Array,
+): void {
+  const { m, n, k } = g;
+  const aBatch = a.length === m * k ? 0 : m * k;
+  const bBatch = b.length === k * n ? 0 : k * n;
+  const aRs = transposeA ? 1 : k;
+  const aCs = transposeA ? m : 1;
+  const bRs = transposeB ? 1 : n;
+  const bCs = transposeB ? k : 1;
+  for (let t = 0; t < g.batch; t++) {
+    gemm(m, n, k, a, t * aBatch, aRs, aCs, b, t * bBatch, bRs, bCs, c, t * m * n);
+  }
+}
+
+/** a: [B|1, M, K] (or [B|1, K, M]), b: [B|1, K, N] (or [B|1, N, K]) → float32 [max(B), M, N]. */
+export function matMul(
+  a: Float32Array,
+  aShape: readonly number[],
+  b: Float32Array,
+  bShape: readonly number[],
+  transposeA: boolean,
+  transposeB: boolean,
+): { values: Float32Array; shape: number[] } {
+  const g = matMulGeometry(aShape, bShape, transposeA, transposeB);
+  const c = new Float64Array(g.batch * g.m * g.n);
+  matMulInto(a, b, transposeA, transposeB, g, c);
+  return { values: toFloat32(c), shape: g.outShape };
+}
