@@ -39,3 +39,14 @@ export { maxPool, avgPool } from './ops/pool.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { fusedMatMul, type FusedMatMulArgs } from './ops/fused_mat_mul.js';
 export { sumToShape } from './ops/sum_to_shape.js';
+
+// nn: initializers, activations, layers
+export { initializers, getInitializer, computeFans, type Initializer, type InitializerSpec, type InitializerName } from './nn/initializers.js';
+export { ACTIVATIONS, getActivation, type ActivationName } from './nn/activations.js';
+export * from './nn/layers/index.js';
+
+// train: losses, metrics, optimizers, models, callbacks, save/load
+export { Sequential, loadSequential as loadModel, type CompileArgs, type FitArgs } from './train/model.js';
+export { Callback, History, EarlyStopping, ModelCheckpoint, LambdaCallback, type Logs, type EarlyStoppingArgs, type ModelCheckpointArgs } from './train/callbacks.js';
+export { ProgressBar, type ProgressSink } from './train/progress.js';
+export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec } from './train/io.js';

@@ -1,0 +1,162 @@
+import type { DType } from '../backend/types.js';
+import { PolytensorError } from '../errors.js';
+import { fill } from '../ops/creation.js';
+import { randomNormal, randomUniform, truncatedNormal } from '../random/random.js';
+import type { Tensor } from '../tensor.js';
+
+/** Creates initial weight values. All randomness comes from the seeded host RNG. */
+export interface Initializer {
+  readonly className: string;
+  apply(shape: readonly number[], dtype?: DType): Tensor;
+  getConfig(): Record<string, number | string | null>;
+}
+
+/** fanIn/fanOut as Keras computes them: Dense [in, out]; Conv [fh, fw, in, out] times the receptive field. */
+export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
+  if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
+  if (shape.length === 2) return { fanIn: shape[0]!, fanOut: shape[1]! };
+  const receptive = shape.slice(0, -2).reduce((p, d) => p * d, 1);
+  return { fanIn: shape[shape.length - 2]! * receptive, fanOut: shape[shape.length - 1]! * receptive };
+}
+
+class Constant implements Initializer {
+  readonly className: string = 'Constant';
+  constructor(readonly value: number) {}
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    return fill(shape, this.value, dtype);
+  }
+  getConfig(): Record<string, number> {
+    return { value: this.value };
+  }
+}
+
+class RandomNormalInit implements Initializer {
+  readonly className = 'RandomNormal';
+  constructor(readonly mean = 0, readonly stddev = 0.05, readonly seed: number | null = null) {}
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    return randomNormal(shape, this.mean, this.stddev, dtype, this.seed ?? undefined);
+  }
+  getConfig(): Record<string, number | null> {
+    return { mean: this.mean, stddev: this.stddev, seed: this.seed };
+  }
+}
+
+class TruncatedNormalInit implements Initializer {
+  readonly className = 'TruncatedNormal';
+  constructor(readonly mean = 0, readonly stddev = 0.05, readonly seed: number | null = null) {}
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    return truncatedNormal(shape, this.mean, this.stddev, dtype, this.seed ?? undefined);
+  }
+  getConfig(): Record<string, number | null> {
+    return { mean: this.mean, stddev: this.stddev, seed: this.seed };
+  }
+}
+
+class RandomUniformInit implements Initializer {
+  readonly className = 'RandomUniform';
+  constructor(readonly minval = -0.05, readonly maxval = 0.05, readonly seed: number | null = null) {}
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    return randomUniform(shape, this.minval, this.maxval, dtype, this.seed ?? undefined);
+  }
+  getConfig(): Record<string, number | null> {
+    return { minval: this.minval, maxval: this.maxval, seed: this.seed };
+  }
+}
+
+export type FanMode = 'fanIn' | 'fanOut' | 'fanAvg';
+export type Distribution = 'normal' | 'truncatedNormal' | 'uniform';
+
+/** Keras' VarianceScaling: variance = scale / fan; the truncated normal is rescaled to keep that variance. */
+class VarianceScaling implements Initializer {
+  readonly className: string = 'VarianceScaling';
+  constructor(
+    readonly scale = 1,
+    readonly mode: FanMode = 'fanIn',
+    readonly distribution: Distribution = 'truncatedNormal',
+    readonly seed: number | null = null,
+  ) {
+    if (!(scale > 0)) throw new PolytensorError(`varianceScaling: scale must be > 0, got ${scale}`);
+    if (!['fanIn', 'fanOut', 'fanAvg'].includes(mode)) throw new PolytensorError(`varianceScaling: mode must be fanIn, fanOut or fanAvg, got '${mode}'`);
+    if (!['normal', 'truncatedNormal', 'uniform'].includes(distribution)) {
+      throw new PolytensorError(`varianceScaling: distribution must be normal, truncatedNormal or uniform, got '${distribution}'`);
+    }
+  }
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    const { fanIn, fanOut } = computeFans(shape);
+    const n = this.mode === 'fanIn' ? fanIn : this.mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2;
+    const variance = this.scale / Math.max(1, n);
+    const seed = this.seed ?? undefined;
+    if (this.distribution === 'uniform') {
+      const limit = Math.sqrt(3 * variance);
+      return randomUniform(shape, -limit, limit, dtype, seed);
+    }
+    if (this.distribution === 'normal') return randomNormal(shape, 0, Math.sqrt(variance), dtype, seed);
+    // Std of a unit normal truncated at ±2 is 0.8796...; divide it out.
+    return truncatedNormal(shape, 0, Math.sqrt(variance) / 0.87962566103423978, dtype, seed);
+  }
+  getConfig(): Record<string, number | string | null> {
+    return { scale: this.scale, mode: this.mode, distribution: this.distribution, seed: this.seed };
+  }
+}
+
+class Named extends VarianceScaling {
+  constructor(override readonly className: string, scale: number, mode: FanMode, distribution: Distribution, seed: number | null) {
+    super(scale, mode, distribution, seed);
+  }
+  override getConfig(): Record<string, number | null> {
+    return { seed: this.seed };
+  }
+}
+
+type Seed = { seed?: number | null };
+
+export const initializers = {
+  zeros: (): Initializer => Object.assign(new Constant(0), { className: 'Zeros' }),
+  ones: (): Initializer => Object.assign(new Constant(1), { className: 'Ones' }),
+  constant: ({ value }: { value: number }): Initializer => new Constant(value),
+  randomNormal: ({ mean = 0, stddev = 0.05, seed = null }: { mean?: number; stddev?: number } & Seed = {}): Initializer =>
+    new RandomNormalInit(mean, stddev, seed),
+  truncatedNormal: ({ mean = 0, stddev = 0.05, seed = null }: { mean?: number; stddev?: number } & Seed = {}): Initializer =>
+    new TruncatedNormalInit(mean, stddev, seed),
+  randomUniform: ({ minval = -0.05, maxval = 0.05, seed = null }: { minval?: number; maxval?: number } & Seed = {}): Initializer =>
+    new RandomUniformInit(minval, maxval, seed),
+  varianceScaling: ({ scale = 1, mode = 'fanIn', distribution = 'truncatedNormal', seed = null }: { scale?: number; mode?: FanMode; distribution?: Distribution } & Seed = {}): Initializer =>
+    new VarianceScaling(scale, mode, distribution, seed),
+  glorotNormal: ({ seed = null }: Seed = {}): Initializer => new Named('GlorotNormal', 1, 'fanAvg', 'truncatedNormal', seed),
+  glorotUniform: ({ seed = null }: Seed = {}): Initializer => new Named('GlorotUniform', 1, 'fanAvg', 'uniform', seed),
+  heNormal: ({ seed = null }: Seed = {}): Initializer => new Named('HeNormal', 2, 'fanIn', 'truncatedNormal', seed),
+  heUniform: ({ seed = null }: Seed = {}): Initializer => new Named('HeUniform', 2, 'fanIn', 'uniform', seed),
+  lecunNormal: ({ seed = null }: Seed = {}): Initializer => new Named('LecunNormal', 1, 'fanIn', 'truncatedNormal', seed),
+  lecunUniform: ({ seed = null }: Seed = {}): Initializer => new Named('LecunUniform', 1, 'fanIn', 'uniform', seed),
+};
+
+export type InitializerName = keyof typeof initializers;
+export type InitializerSpec = InitializerName | Initializer | { className: string; config?: Record<string, unknown> };
+
+const BY_CLASS: Record<string, InitializerName> = {
+  Zeros: 'zeros', Ones: 'ones', Constant: 'constant', RandomNormal: 'randomNormal', TruncatedNormal: 'truncatedNormal',
+  RandomUniform: 'randomUniform', VarianceScaling: 'varianceScaling', GlorotNormal: 'glorotNormal', GlorotUniform: 'glorotUniform',
+  HeNormal: 'heNormal', HeUniform: 'heUniform', LecunNormal: 'lecunNormal', LecunUniform: 'lecunUniform',
+};
+
+/** Resolve a name ('heNormal'), an instance, or a serialized {className, config}. */
+export function getInitializer(spec: InitializerSpec): Initializer {
+  if (typeof spec === 'string') {
+    const make = initializers[spec as InitializerName] as ((c?: object) => Initializer) | undefined;
+    if (!make || spec === 'constant') {
+      throw new PolytensorError(
+        `unknown initializer '${spec}'; use one of ${Object.keys(initializers).filter((k) => k !== 'constant').join(', ')} or initializers.constant({ value })`,
+      );
+    }
+    return make({});
+  }
+  if ('apply' in spec) return spec;
+  const name = BY_CLASS[spec.className];
+  if (!name) throw new PolytensorError(`unknown initializer class '${spec.className}'`);
+  return (initializers[name] as (c: object) => Initializer)(spec.config ?? {});
+}
+
+export function serializeInitializer(init: Initializer): { className: string; config: Record<string, number | string | null> } {
+  return { className: init.className, config: init.getConfig() };
+}

@@ -1,0 +1,83 @@
+import { PolytensorError } from '../../errors.js';
+import { add } from '../../ops/binary.js';
+import { conv2d } from '../../ops/conv2d.js';
+import { computeConv2DInfo } from '../../ops/conv_util.js';
+import type { Tensor } from '../../tensor.js';
+import type { Variable } from '../../variable.js';
+import { getActivation, type ActivationName } from '../activations.js';
+import { getInitializer, serializeInitializer, type InitializerSpec } from '../initializers.js';
+import { Layer, pairOf, positiveInt, type LayerArgs, type LayerConfig, type Shape } from './layer.js';
+
+export interface Conv2DArgs extends LayerArgs {
+  filters: number;
+  kernelSize: number | [number, number];
+  strides?: number | [number, number];
+  padding?: 'same' | 'valid';
+  dilationRate?: number | [number, number];
+  activation?: ActivationName;
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+}
+
+/** 2-D convolution over NHWC inputs. */
+export class Conv2D extends Layer {
+  readonly className = 'Conv2D';
+  readonly filters: number;
+  readonly kernelSize: [number, number];
+  readonly strides: [number, number];
+  readonly padding: 'same' | 'valid';
+  readonly dilationRate: [number, number];
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  private readonly kernelInit: InitializerSpec;
+  private readonly biasInit: InitializerSpec;
+  kernel: Variable | null = null;
+  bias: Variable | null = null;
+
+  constructor(args: Conv2DArgs) {
+    super(args);
+    this.filters = positiveInt(this.name, 'filters', args.filters);
+    this.kernelSize = pairOf(this.name, 'kernelSize', args.kernelSize);
+    this.strides = pairOf(this.name, 'strides', args.strides ?? 1);
+    this.dilationRate = pairOf(this.name, 'dilationRate', args.dilationRate ?? 1);
+    this.padding = args.padding ?? 'valid';
+    if (this.padding !== 'same' && this.padding !== 'valid') {
+      throw new PolytensorError(`${this.name}: padding must be 'same' or 'valid', got '${String(args.padding)}'`);
+    }
+    this.activation = getActivation(args.activation).name;
+    this.useBias = args.useBias ?? true;
+    this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.biasInit = getInitializer(args.biasInitializer ?? 'zeros');
+  }
+
+  override build(inputShape: Shape): void {
+    const c = inputShape[3];
+    if (inputShape.length !== 4 || typeof c !== 'number') {
+      throw new PolytensorError(`${this.name} (Conv2D): needs NHWC inputs [batch, height, width, channels], got [${inputShape.join(',')}]`);
+    }
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, c, this.filters], this.kernelInit);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit);
+    super.build(inputShape);
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    const [, h, w, c] = inputShape;
+    const info = computeConv2DInfo(this.name, [1, h ?? 1, w ?? 1, c ?? 1], [...this.kernelSize, c ?? 1, this.filters], this.strides, this.padding, this.dilationRate);
+    return [inputShape[0] ?? null, info.outHeight, info.outWidth, this.filters];
+  }
+
+  protected call(x: Tensor): Tensor {
+    let y = conv2d(x, this.kernel!, this.strides, this.padding, this.dilationRate);
+    if (this.bias) y = add(y, this.bias);
+    return getActivation(this.activation).fn(y);
+  }
+
+  getConfig(): LayerConfig {
+    return {
+      ...this.baseConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
+      dilationRate: this.dilationRate, activation: this.activation, useBias: this.useBias,
+      kernelInitializer: serializeInitializer(getInitializer(this.kernelInit)), biasInitializer: serializeInitializer(getInitializer(this.biasInit)),
+    };
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * Losses: each takes (yTrue, yPred) and returns a float32 scalar, the mean of
+ * the per-example loss over the batch (the first axis, and any further axes
+ * before the class axis). Arguments are validated before any kernel runs, and
+ * every loss is composed from differentiable ops, so gradients flow through
+ * core autodiff on any backend.
+ *
+ * | name                            | yTrue                    | yPred                 |
+ * |---------------------------------|--------------------------|-----------------------|
+ * | `softmaxCrossEntropy`           | one-hot float32 [N, C]   | logits [N, C]         |
+ * | `sparseSoftmaxCrossEntropy`     | int32 class ids [N]      | logits [N, C]         |
+ * | `categoricalCrossentropy`       | one-hot float32 [N, C]   | probabilities [N, C]  |
+ * | `sparseCategoricalCrossentropy` | int32 class ids [N]      | probabilities [N, C]  |
+ * | `meanSquaredError` (`mse`)      | float32, yPred's shape   | float32 [N, ...]      |
+ *
+ * Sparse labels may also be given as [N, 1]. The probability losses follow
+ * Keras: each row of probabilities is rescaled to sum to 1, clipped to
+ * [1e-7, 1 - 1e-7], and the loss is -sum(y · log p).
+ */
+import type { DType } from '../backend/types.js';
+import { tidy } from '../engine/api.js';
+import { PolytensorError } from '../errors.js';
+import { Tensor } from '../tensor.js';
+import { div, maximum, minimum, mul, squaredDifference } from '../ops/binary.js';
+import { oneHot } from '../ops/gather.js';
+import { mean, sum } from '../ops/reduce.js';
+import { reshape } from '../ops/reshape.js';
+import { logSoftmax } from '../ops/softmax.js';
+import { log, neg } from '../ops/unary.js';
+import { arraysEqual, fmt } from '../util/shape.js';
+
+/** A loss: (labels, predictions) → float32 scalar (mean over the batch). */
+export type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+
+/** A loss with what a trainer needs to know about it. */
+export interface LossInfo {
+  /** Canonical name (or the function's name for a custom loss). */
+  readonly name: string;
+  readonly fn: LossFn;
+  /** True when labels are int32 class ids ([N] or [N, 1]); false for dense labels of yPred's shape. */
+  readonly sparseLabels: boolean;
+  /** True when yPred is unnormalised logits (the model should end without softmax). */
+  readonly fromLogits: boolean;
+}
+
+/** Probabilities are clipped to [EPSILON, 1 - EPSILON] before the log (Keras' default epsilon). */
+export const EPSILON = 1e-7;
+
+// ---- validation (shared with metrics) ---------------------------------------
+
+/** @internal check that `x` is a live Tensor. */
+export function expectLiveTensor(op: string, arg: string, x: unknown): Tensor {
+  if (!(x instanceof Tensor)) {
+    throw new PolytensorError(`${op}: '${arg}' must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+  }
+  x.assertAlive(op);
+  return x;
+}
+
+function expectDType(op: string, arg: string, x: Tensor, dtype: DType, hint: string): void {
+  if (x.dtype !== dtype) {
+    throw new PolytensorError(`${op}: '${arg}' has dtype ${x.dtype} but must be ${dtype}; ${hint}`);
+  }
+}
+
+/** @internal predictions of shape [N, ..., C] with N ≥ 1 and C ≥ 1. */
+export function checkClassPredictions(op: string, arg: string, pred: Tensor): void {
+  expectDType(op, arg, pred, 'float32', `convert it with cast(${arg}, 'float32')`);
+  if (pred.rank < 2) {
+    throw new PolytensorError(
+      `${op}: '${arg}' must be [batch, numClasses] (rank ≥ 2), got shape ${fmt(pred.shape)}; ` +
+        `for a single example use expandDims(${arg}, 0)`,
+    );
+  }
+  if (pred.shape[0] === 0) throw new PolytensorError(`${op}: the batch is empty ('${arg}' has shape ${fmt(pred.shape)}); pass at least one example`);
+  if (pred.shape[pred.rank - 1] === 0) throw new PolytensorError(`${op}: '${arg}' has shape ${fmt(pred.shape)}: no classes on the last axis`);
+}
+
+/** @internal one-hot (or soft) labels: float32, exactly the predictions' shape. */
+export function checkDenseLabels(op: string, labels: Tensor, pred: Tensor, predArg: string, sparseAlternative: string): void {
+  const batchShape = pred.shape.slice(0, -1);
+  const C = pred.shape[pred.rank - 1]!;
+  const looksSparse = arraysEqual(labels.shape, batchShape) || arraysEqual(labels.shape, [...batchShape, 1]);
+  if (labels.dtype !== 'float32') {
+    throw new PolytensorError(
+      looksSparse
+        ? `${op}: labels are ${labels.dtype} class ids of shape ${fmt(labels.shape)}, but ${op} takes one-hot labels of shape ${fmt(pred.shape)}; ` +
+            `use ${sparseAlternative} for class ids, or convert them with oneHot(labels, ${C})`
+        : `${op}: labels have dtype ${labels.dtype} but must be float32 one-hot rows of shape ${fmt(pred.shape)}; convert them with cast(labels, 'float32')`,
+    );
+  }
+  if (!arraysEqual(labels.shape, pred.shape)) {
+    throw new PolytensorError(
+      `${op}: labels have shape ${fmt(labels.shape)} but ${predArg} have shape ${fmt(pred.shape)}; one-hot labels must have the ${predArg}' shape` +
+        (looksSparse
+          ? ` (these look like class ids: use ${sparseAlternative} with cast(labels, 'int32'), or oneHot(cast(labels, 'int32'), ${C}))`
+          : ''),
+    );
+  }
+}
+
+/**
+ * @internal int32 class ids of shape [N, ...] (or [N, ..., 1]) in [0, C);
+ * returns them reshaped to the predictions' batch shape (a view the caller disposes).
+ */
+export function checkSparseLabels(op: string, labels: Tensor, pred: Tensor, predArg: string, denseAlternative: string): Tensor {
+  const batchShape = pred.shape.slice(0, -1);
+  const C = pred.shape[pred.rank - 1]!;
+  if (labels.dtype !== 'int32') {
+    const hint = arraysEqual(labels.shape, pred.shape)
+      ? `these look like one-hot rows: use ${denseAlternative} instead, or argMax(labels, -1) to get class ids`
+      : `convert them with cast(labels, 'int32')`;
+    throw new PolytensorError(`${op}: labels have dtype ${labels.dtype} but must be int32 class ids in [0, ${C}); ${hint}`);
+  }
+  if (!arraysEqual(labels.shape, batchShape) && !arraysEqual(labels.shape, [...batchShape, 1])) {
+    throw new PolytensorError(
+      `${op}: labels have shape ${fmt(labels.shape)} but ${predArg} have shape ${fmt(pred.shape)}; ` +
+        `class-id labels must have shape ${fmt(batchShape)} (or ${fmt([...batchShape, 1])}), one id per example`,
+    );
+  }
+  const ids = labels.dataSync();
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id < 0 || id >= C) {
+      throw new PolytensorError(
+        `${op}: label ${id} at position ${i} is out of range [0, ${C}); ${predArg} have ${C} classes on the last axis ` +
+          `(shape ${fmt(pred.shape)}), so class ids must be 0 … ${C - 1}`,
+      );
+    }
+  }
+  return reshape(labels, batchShape);
+}
+
+// ---- losses -------------------------------------------------------------------
+
+/** mean(sum(labels · -logSoftmax(logits), -1)); labels already checked. (Negating first keeps a perfect score at +0.) */
+const crossEntropyFromLogits = (labels: Tensor, logits: Tensor): Tensor => mean(sum(mul(labels, neg(logSoftmax(logits))), -1));
+
+/** Keras' categorical cross-entropy on probabilities; labels already checked. */
+function crossEntropyFromProbs(labels: Tensor, probs: Tensor): Tensor {
+  const normalized = div(probs, sum(probs, -1, true));
+  const clipped = minimum(maximum(normalized, EPSILON), 1 - EPSILON);
+  return mean(sum(mul(labels, neg(log(clipped))), -1));
+}
+
+/**
+ * Softmax cross-entropy from logits with one-hot (or soft) labels, computed
+ * stably through logSoftmax.
+ * @example softmaxCrossEntropy(oneHot(labels, 10), model(x))
+ */
+export function softmaxCrossEntropy(labels: Tensor, logits: Tensor): Tensor {
+  const op = 'softmaxCrossEntropy';
+  expectLiveTensor(op, 'labels', labels);
+  expectLiveTensor(op, 'logits', logits);
+  checkClassPredictions(op, 'logits', logits);
+  checkDenseLabels(op, labels, logits, 'logits', 'sparseSoftmaxCrossEntropy');
+  return tidy(() => crossEntropyFromLogits(labels, logits));
+}
+
+/** Softmax cross-entropy from logits with int32 class ids [N] (or [N, 1]) in [0, numClasses). */
+export function sparseSoftmaxCrossEntropy(labels: Tensor, logits: Tensor): Tensor {
+  const op = 'sparseSoftmaxCrossEntropy';
+  expectLiveTensor(op, 'labels', labels);
+  expectLiveTensor(op, 'logits', logits);
+  checkClassPredictions(op, 'logits', logits);
+  return tidy(() => {
+    const ids = checkSparseLabels(op, labels, logits, 'logits', 'softmaxCrossEntropy');
+    return crossEntropyFromLogits(oneHot(ids, logits.shape[logits.rank - 1]!), logits);
+  });
+}
+
+/**
+ * Cross-entropy of one-hot labels and probabilities (e.g. a softmax output),
+ * with Keras semantics: rows rescaled to sum to 1, clipped to [1e-7, 1 - 1e-7].
+ */
+export function categoricalCrossentropy(labels: Tensor, probs: Tensor): Tensor {
+  const op = 'categoricalCrossentropy';
+  expectLiveTensor(op, 'labels', labels);
+  expectLiveTensor(op, 'probs', probs);
+  checkClassPredictions(op, 'probs', probs);
+  checkDenseLabels(op, labels, probs, 'probs', 'sparseCategoricalCrossentropy');
+  return tidy(() => crossEntropyFromProbs(labels, probs));
+}
+
+/** categoricalCrossentropy with int32 class ids [N] (or [N, 1]) in [0, numClasses). */
+export function sparseCategoricalCrossentropy(labels: Tensor, probs: Tensor): Tensor {
+  const op = 'sparseCategoricalCrossentropy';
+  expectLiveTensor(op, 'labels', labels);
+  expectLiveTensor(op, 'probs', probs);
+  checkClassPredictions(op, 'probs', probs);
+  return tidy(() => {
+    const ids = checkSparseLabels(op, labels, probs, 'probs', 'categoricalCrossentropy');
+    return crossEntropyFromProbs(oneHot(ids, probs.shape[probs.rank - 1]!), probs);
+  });
+}
+
+/**
+ * mean((labels - preds)^2) over every element. Labels of shape [N] against
+ * predictions [N, 1] (or the reverse) are matched, not broadcast to [N, N].
+ */
+export function meanSquaredError(labels: Tensor, preds: Tensor): Tensor {
+  const op = 'meanSquaredError';
+  expectLiveTensor(op, 'labels', labels);
+  expectLiveTensor(op, 'preds', preds);
+  expectDType(op, 'preds', preds, 'float32', `convert it with cast(preds, 'float32')`);
+  expectDType(op, 'labels', labels, 'float32', `convert them with cast(labels, 'float32')`);
+  if (preds.rank === 0) throw new PolytensorError(`${op}: preds must be [batch, ...] (rank ≥ 1), got a scalar`);
+  if (preds.shape[0] === 0) throw new PolytensorError(`${op}: the batch is empty (preds have shape ${fmt(preds.shape)}); pass at least one example`);
+  const sameUpToTrailingOne =
+    labels.size === preds.size &&
+    (arraysEqual([...labels.shape, 1], preds.shape) || arraysEqual(labels.shape, [...preds.shape, 1]));
+  if (!arraysEqual(labels.shape, preds.shape) && !sameUpToTrailingOne) {
+    throw new PolytensorError(
+      `${op}: labels have shape ${fmt(labels.shape)} but preds have shape ${fmt(preds.shape)}; ` +
+        `they must match (reshape the labels to ${fmt(preds.shape)})`,
+    );
+  }
+  return tidy(() => mean(squaredDifference(preds, arraysEqual(labels.shape, preds.shape) ? labels : reshape(labels, preds.shape))));
+}
+
+// ---- registry ---------------------------------------------------------------
+
+const info = (name: string, fn: LossFn, sparseLabels: boolean, fromLogits: boolean): LossInfo =>
+  Object.freeze({ name, fn, sparseLabels, fromLogits });
+
+/** Canonical names of the built-in losses. */
+export type LossName =
+  | 'softmaxCrossEntropy'
+  | 'sparseSoftmaxCrossEntropy'
+  | 'categoricalCrossentropy'
+  | 'sparseCategoricalCrossentropy'
+  | 'meanSquaredError';
+
+/** Every built-in loss, by canonical name. */
+export const LOSSES: Readonly<Record<LossName, LossInfo>> = Object.freeze({
+  softmaxCrossEntropy: info('softmaxCrossEntropy', softmaxCrossEntropy, false, true),
+  sparseSoftmaxCrossEntropy: info('sparseSoftmaxCrossEntropy', sparseSoftmaxCrossEntropy, true, true),
+  categoricalCrossentropy: info('categoricalCrossentropy', categoricalCrossentropy, false, false),
+  sparseCategoricalCrossentropy: info('sparseCategoricalCrossentropy', sparseCategoricalCrossentropy, true, false),
+  meanSquaredError: info('meanSquaredError', meanSquaredError, false, false),
+});
+
+const LOSS_ALIASES: Readonly<Record<string, LossName>> = { mse: 'meanSquaredError' };
+
+/** @internal lookup key: case, '_' and '-' are ignored, so 'categorical_crossentropy' works too. */
+export const registryKey = (name: string): string => name.replace(/[_\-\s]/g, '').toLowerCase();
+
+const LOSS_KEYS = new Map<string, LossInfo>([
+  ...Object.values(LOSSES).map((l) => [registryKey(l.name), l] as const),
+  ...Object.entries(LOSS_ALIASES).map(([alias, name]) => [registryKey(alias), LOSSES[name]] as const),
+]);
+
+/** Names getLoss accepts (canonical names and aliases). */
+export const lossNames = (): string[] => [...Object.keys(LOSSES), ...Object.keys(LOSS_ALIASES)];
+
+/**
+ * Resolve a loss by name ('softmaxCrossEntropy', 'sparseSoftmaxCrossEntropy',
+ * 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError'
+ * or 'mse'; case and underscores are ignored), by built-in function, or pass a
+ * LossInfo through. A custom function is taken as dense-label, non-logit.
+ */
+export function getLoss(identifier: string | LossFn | LossInfo): LossInfo {
+  if (typeof identifier === 'string') {
+    const found = LOSS_KEYS.get(registryKey(identifier));
+    if (!found) {
+      throw new PolytensorError(`getLoss: unknown loss '${identifier}'; valid names are ${lossNames().map((n) => `'${n}'`).join(', ')}`);
+    }
+    return found;
+  }
+  if (typeof identifier === 'function') {
+    return Object.values(LOSSES).find((l) => l.fn === identifier) ?? info(identifier.name || 'customLoss', identifier, false, false);
+  }
+  if (identifier !== null && typeof identifier === 'object' && typeof identifier.fn === 'function') return identifier;
+  throw new PolytensorError(`getLoss: expected a loss name, a loss function or a LossInfo, got ${identifier === null ? 'null' : typeof identifier}`);
+}

@@ -1,0 +1,190 @@
+/**
+ * Metrics: each takes (yTrue, yPred) and returns a float32 scalar, the mean
+ * over the batch. Arguments are validated before any kernel runs. Any loss
+ * name also works as a metric (getMetric('mse')).
+ */
+import { tidy } from '../engine/api.js';
+import { PolytensorError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { argMax } from '../ops/arg_reduce.js';
+import { cast } from '../ops/cast.js';
+import { equal, greater, less, logicalAnd } from '../ops/compare.js';
+import { oneHot } from '../ops/gather.js';
+import { mean, sum } from '../ops/reduce.js';
+import { reshape } from '../ops/reshape.js';
+import { isFinite } from '../ops/unary.js';
+import { where } from '../ops/where.js';
+import { arraysEqual, fmt } from '../util/shape.js';
+import {
+  LOSSES, checkClassPredictions, checkDenseLabels, checkSparseLabels, expectLiveTensor, registryKey, type LossFn,
+} from './losses.js';
+
+/** A metric: (labels, predictions) → float32 scalar (mean over the batch). */
+export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+
+/** A metric and the name it reports under. */
+export interface MetricInfo {
+  /** Canonical name (or the function's name for a custom metric). */
+  readonly name: string;
+  readonly fn: MetricFn;
+}
+
+/** Fraction of true values in a bool tensor, as a float32 scalar. */
+const fractionTrue = (hits: Tensor): Tensor => mean(cast(hits, 'float32'));
+
+function checkK(op: string, k: number, numClasses: number): void {
+  if (!Number.isInteger(k) || k < 1) {
+    throw new PolytensorError(`${op}: k must be a positive integer, got ${k} (predictions have ${numClasses} classes)`);
+  }
+}
+
+/**
+ * Whether each target class is among the top `k` predictions of its row. Like
+ * TF's in_top_k, classes tied with the target's score count in its favour (the
+ * target is in the top k when fewer than k classes score strictly higher), and
+ * a non-finite target score is never in the top k.
+ */
+function inTopK(pred: Tensor, ids: Tensor, k: number): Tensor {
+  const C = pred.shape[pred.rank - 1]!;
+  const isTarget = equal(oneHot(ids, C), 1);
+  const targetScore = sum(where(isTarget, pred, 0), -1, true);
+  const higher = sum(cast(greater(pred, targetScore), 'int32'), -1);
+  return logicalAnd(less(higher, k), isFinite(reshape(targetScore, ids.shape)));
+}
+
+/** Share of examples whose argMax prediction equals the int32 class id (labels [N] or [N, 1]). */
+export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+  const op = 'sparseCategoricalAccuracy';
+  expectLiveTensor(op, 'yTrue', yTrue);
+  expectLiveTensor(op, 'yPred', yPred);
+  checkClassPredictions(op, 'yPred', yPred);
+  return tidy(() => {
+    const ids = checkSparseLabels(op, yTrue, yPred, 'yPred', 'categoricalAccuracy');
+    return fractionTrue(equal(ids, argMax(yPred, -1)));
+  });
+}
+
+/** Share of examples whose argMax prediction equals the argMax of the one-hot label. */
+export function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+  const op = 'categoricalAccuracy';
+  expectLiveTensor(op, 'yTrue', yTrue);
+  expectLiveTensor(op, 'yPred', yPred);
+  checkClassPredictions(op, 'yPred', yPred);
+  checkDenseLabels(op, yTrue, yPred, 'yPred', 'sparseCategoricalAccuracy');
+  return tidy(() => fractionTrue(equal(argMax(yTrue, -1), argMax(yPred, -1))));
+}
+
+/** Share of examples where yTrue equals (yPred > threshold ? 1 : 0), as in Keras (labels 0/1 of yPred's shape, any dtype). */
+export function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = 0.5): Tensor {
+  const op = 'binaryAccuracy';
+  expectLiveTensor(op, 'yTrue', yTrue);
+  expectLiveTensor(op, 'yPred', yPred);
+  if (yPred.dtype !== 'float32') throw new PolytensorError(`${op}: yPred has dtype ${yPred.dtype} but must be float32; convert it with cast(yPred, 'float32')`);
+  if (yPred.size === 0) throw new PolytensorError(`${op}: the batch is empty (yPred has shape ${fmt(yPred.shape)})`);
+  if (!arraysEqual(yTrue.shape, yPred.shape)) {
+    throw new PolytensorError(`${op}: yTrue has shape ${fmt(yTrue.shape)} but yPred has shape ${fmt(yPred.shape)}; they must match`);
+  }
+  return tidy(() => fractionTrue(equal(cast(yTrue, 'float32'), cast(greater(yPred, threshold), 'float32'))));
+}
+
+/**
+ * Accuracy that follows the labels: int32 class ids ([N] or [N, 1]) are
+ * compared with argMax(yPred); one-hot labels of yPred's shape compare argMax
+ * with argMax; with a single output unit (yPred [N, 1] or [N]) it is
+ * binaryAccuracy at threshold 0.5.
+ */
+export function accuracy(yTrue: Tensor, yPred: Tensor): Tensor {
+  const op = 'accuracy';
+  expectLiveTensor(op, 'yTrue', yTrue);
+  expectLiveTensor(op, 'yPred', yPred);
+  if (yPred.rank === 0) throw new PolytensorError(`${op}: yPred must be [batch, numClasses], got a scalar`);
+  const C = yPred.shape[yPred.rank - 1]!;
+  if (arraysEqual(yTrue.shape, yPred.shape) && (yPred.rank === 1 || C === 1)) return binaryAccuracy(yTrue, yPred);
+  if (yTrue.dtype === 'int32') return sparseCategoricalAccuracy(yTrue, yPred);
+  if (arraysEqual(yTrue.shape, yPred.shape)) return categoricalAccuracy(yTrue, yPred);
+  throw new PolytensorError(
+    `${op}: cannot match labels ${fmt(yTrue.shape)} ${yTrue.dtype} with predictions ${fmt(yPred.shape)}; ` +
+      `pass int32 class ids of shape ${fmt(yPred.shape.slice(0, -1))} or one-hot float32 labels of shape ${fmt(yPred.shape)}`,
+  );
+}
+
+/** Share of examples whose one-hot label's class is among the top `k` predictions. */
+export function topKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, k = 5): Tensor {
+  const op = 'topKCategoricalAccuracy';
+  expectLiveTensor(op, 'yTrue', yTrue);
+  expectLiveTensor(op, 'yPred', yPred);
+  checkClassPredictions(op, 'yPred', yPred);
+  checkDenseLabels(op, yTrue, yPred, 'yPred', 'sparseTopKCategoricalAccuracy');
+  checkK(op, k, yPred.shape[yPred.rank - 1]!);
+  return tidy(() => fractionTrue(inTopK(yPred, argMax(yTrue, -1), k)));
+}
+
+/** Share of examples whose int32 class id is among the top `k` predictions. */
+export function sparseTopKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, k = 5): Tensor {
+  const op = 'sparseTopKCategoricalAccuracy';
+  expectLiveTensor(op, 'yTrue', yTrue);
+  expectLiveTensor(op, 'yPred', yPred);
+  checkClassPredictions(op, 'yPred', yPred);
+  checkK(op, k, yPred.shape[yPred.rank - 1]!);
+  return tidy(() => fractionTrue(inTopK(yPred, checkSparseLabels(op, yTrue, yPred, 'yPred', 'topKCategoricalAccuracy'), k)));
+}
+
+// ---- registry ---------------------------------------------------------------
+
+/** Canonical names of the built-in metrics (loss names work too). */
+export type MetricName =
+  | 'accuracy'
+  | 'binaryAccuracy'
+  | 'sparseCategoricalAccuracy'
+  | 'categoricalAccuracy'
+  | 'topKCategoricalAccuracy'
+  | 'sparseTopKCategoricalAccuracy';
+
+const metric = (name: string, fn: MetricFn): MetricInfo => Object.freeze({ name, fn });
+
+/** Every built-in metric, by canonical name. */
+export const METRICS: Readonly<Record<MetricName, MetricInfo>> = Object.freeze({
+  accuracy: metric('accuracy', accuracy),
+  binaryAccuracy: metric('binaryAccuracy', binaryAccuracy),
+  sparseCategoricalAccuracy: metric('sparseCategoricalAccuracy', sparseCategoricalAccuracy),
+  categoricalAccuracy: metric('categoricalAccuracy', categoricalAccuracy),
+  topKCategoricalAccuracy: metric('topKCategoricalAccuracy', topKCategoricalAccuracy),
+  sparseTopKCategoricalAccuracy: metric('sparseTopKCategoricalAccuracy', sparseTopKCategoricalAccuracy),
+});
+
+const METRIC_ALIASES: Readonly<Record<string, MetricName>> = { acc: 'accuracy' };
+
+const METRIC_KEYS = new Map<string, MetricInfo>([
+  ...Object.values(LOSSES).map((l) => [registryKey(l.name), metric(l.name, l.fn)] as const),
+  [registryKey('mse'), metric('meanSquaredError', LOSSES.meanSquaredError.fn)],
+  ...Object.values(METRICS).map((m) => [registryKey(m.name), m] as const),
+  ...Object.entries(METRIC_ALIASES).map(([alias, name]) => [registryKey(alias), METRICS[name]] as const),
+]);
+
+/** Names getMetric accepts (metrics, their aliases, then losses). */
+export const metricNames = (): string[] => [
+  ...Object.keys(METRICS).flatMap((name) => [name, ...Object.keys(METRIC_ALIASES).filter((a) => METRIC_ALIASES[a] === name)]),
+  ...Object.keys(LOSSES),
+  'mse',
+];
+
+/**
+ * Resolve a metric by name: 'accuracy' / 'acc', 'binaryAccuracy',
+ * 'sparseCategoricalAccuracy', 'categoricalAccuracy', 'topKCategoricalAccuracy'
+ * (k = 5), 'sparseTopKCategoricalAccuracy' (k = 5), or any loss name; case and
+ * underscores are ignored. A function is taken as a custom metric named after it.
+ */
+export function getMetric(identifier: string | MetricFn | LossFn): MetricInfo {
+  if (typeof identifier === 'string') {
+    const found = METRIC_KEYS.get(registryKey(identifier));
+    if (!found) {
+      throw new PolytensorError(`getMetric: unknown metric '${identifier}'; valid names are ${metricNames().map((n) => `'${n}'`).join(', ')}`);
+    }
+    return found;
+  }
+  if (typeof identifier === 'function') {
+    const builtIn = [...Object.values(METRICS), ...Object.values(LOSSES)].find((m) => m.fn === identifier);
+    return builtIn ? metric(builtIn.name, builtIn.fn) : metric(identifier.name || 'customMetric', identifier);
+  }
+  throw new PolytensorError(`getMetric: expected a metric name or function, got ${identifier === null ? 'null' : typeof identifier}`);
+}

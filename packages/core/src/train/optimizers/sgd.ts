@@ -1,0 +1,33 @@
+import type { Tensor } from '../../tensor.js';
+import { mul, sub } from '../../ops/binary.js';
+import { Optimizer, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
+
+/** Plain gradient descent: `value - lr · grad`. A backend's fused kernel would replace this function. */
+export function sgdUpdate(value: Tensor, grad: Tensor, learningRate: number): Tensor {
+  return sub(value, mul(grad, learningRate));
+}
+
+/**
+ * Stochastic gradient descent.
+ * @example const opt = new SGD(0.1); opt.minimize(() => loss());
+ */
+export class SGD extends Optimizer {
+  readonly className = 'SGD';
+  protected readonly slotPrefix = 'sgd';
+
+  constructor(learningRate: number) {
+    super(learningRate, 'SGD');
+  }
+
+  protected slotSpecs(): readonly SlotSpec[] {
+    return [];
+  }
+
+  protected update(value: Tensor, grad: Tensor): UpdateResult {
+    return { value: sgdUpdate(value, grad, this.learningRate) };
+  }
+
+  override getConfig(): OptimizerConfig {
+    return { learningRate: this.learningRate };
+  }
+}

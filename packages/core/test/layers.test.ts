@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Reshape, Tensor,
+  grads, mul, numericGrad, setSeed, sum, tensor, tidy, variableGrads, type Layer,
+} from './helpers.js';
+import { act64, batchNorm64, conv64, dense64, pool64, type Act } from './ref64.js';
+
+/** Deterministic, kink-free test values. */
+const values = (n: number, seed: number, scale = 1): number[] =>
+  Array.from({ length: n }, (_, i) => scale * Math.sin(1.3 * i + seed) * (0.5 + 0.5 * Math.cos(0.7 * i * seed)));
+
+/**
+ * Check d/d(input, weights) of L = sum(layer(x) ⊙ R) from autodiff (float32)
+ * against central differences of a float64 reference of the layer.
+ */
+function checkLayer(layer: Layer, inputShape: number[], ref: (x: number[], ws: number[][]) => number[], tol = 2e-3): void {
+  const size = inputShape.reduce((a, b) => a * b, 1);
+  const x0 = values(size, 1);
+  const x = tensor(x0, inputShape);
+  tidy(() => void layer.apply(x, { training: true })); // builds the weights
+  const ws = layer.weights.map((w) => w.variable);
+  const w0 = ws.map((w) => Array.from(w.dataSync()));
+  const r = values(ref(x0, w0).length, 2);
+  const loss = (xi: Tensor): Tensor => sum(mul(layer.apply(xi, { training: true }).reshape([-1]), tensor(r)));
+  const loss64 = (xs: number[], wts: number[][]): number => ref(xs, wts).reduce((s, v, i) => s + v * r[i]!, 0);
+  const close = (got: ArrayLike<number>, want: Float64Array, what: string): void => {
+    const scale = Math.max(1, ...Array.from(want, Math.abs));
+    Array.from(got).forEach((g, i) => expect(Math.abs(g - want[i]!), `${what}[${i}]`).toBeLessThan(tol * scale));
+  };
+
+  const [gx] = grads(loss)([x]);
+  close(gx!.dataSync(), numericGrad((v) => loss64(Array.from(v), w0), Float64Array.from(x0)), 'd/dx');
+  gx!.dispose();
+
+  const trainable = ws.filter((w) => w.trainable);
+  if (trainable.length === 0) {
+    x.dispose();
+    layer.dispose();
+    return;
+  }
+  const vg = variableGrads(() => loss(x), trainable);
+  ws.forEach((w, k) => {
+    if (!w.trainable) return;
+    const g = vg.grads[w.name];
+    const num = numericGrad((v) => loss64(x0, w0.map((arr, j) => (j === k ? Array.from(v) : arr))), Float64Array.from(w0[k]!));
+    close(g!.dataSync(), num, `d/d${w.name}`);
+  });
+  vg.value.dispose();
+  Object.values(vg.grads).forEach((t) => t.dispose());
+  x.dispose();
+  layer.dispose();
+}
+
+describe('layer gradients match float64 finite differences', () => {
+  for (const act of ['linear', 'relu', 'sigmoid', 'tanh', 'elu', 'softplus', 'leakyRelu'] as Act[]) {
+    it(`Dense (${act})`, () => {
+      setSeed(3);
+      checkLayer(new Dense({ units: 3, activation: act, biasInitializer: 'randomNormal' }), [4, 5], (x, [w, b]) => dense64(x, w!, b!, 4, 5, 3, act));
+    });
+  }
+
+  it('Conv2D same, stride 1', () => {
+    setSeed(4);
+    checkLayer(new Conv2D({ filters: 3, kernelSize: 3, padding: 'same', biasInitializer: 'randomNormal' }), [2, 5, 5, 2], (x, [w, b]) =>
+      conv64(x, w!, b!, [2, 5, 5, 2], [3, 3, 2, 3], 1, 'same').out);
+  });
+
+  it('Conv2D valid, stride 2, tanh', () => {
+    setSeed(5);
+    checkLayer(new Conv2D({ filters: 2, kernelSize: [2, 2], strides: 2, activation: 'tanh' }), [1, 6, 6, 3], (x, [w, b]) =>
+      conv64(x, w!, b!, [1, 6, 6, 3], [2, 2, 3, 2], 2, 'valid').out.map(Math.tanh));
+  });
+
+  it('MaxPooling2D and AveragePooling2D', () => {
+    checkLayer(new MaxPooling2D({ poolSize: 2 }), [2, 4, 4, 3], (x) => pool64(x, [2, 4, 4, 3], 2, 'max'));
+    checkLayer(new AveragePooling2D({ poolSize: 2 }), [2, 4, 4, 3], (x) => pool64(x, [2, 4, 4, 3], 2, 'avg'));
+  });
+
+  it('BatchNormalization in training mode', () => {
+    checkLayer(new BatchNormalization({ epsilon: 1e-3 }), [6, 4], (x, [g, b]) => batchNorm64(x, 4, g!, b!, 1e-3));
+  });
+
+  it('Flatten, Reshape, Activation', () => {
+    checkLayer(new Flatten(), [2, 3, 2], (x) => x);
+    checkLayer(new Reshape({ targetShape: [3, -1] }), [2, 6], (x) => x);
+    checkLayer(new Activation({ activation: 'softplus' }), [3, 4], (x) => x.map((v) => act64('softplus', v)));
+  });
+
+  it('Dropout: the gradient is the mask scaled by 1/(1-rate)', () => {
+    const layer = new Dropout({ rate: 0.5 });
+    const x = tensor(values(200, 1), [10, 20]);
+    setSeed(9);
+    const y = tidy(() => layer.apply(x, { training: true }));
+    setSeed(9);
+    const [g] = grads((xi: Tensor) => sum(layer.apply(xi, { training: true })))([x]);
+    const yv = y.dataSync();
+    const xv = x.dataSync();
+    Array.from(g!.dataSync()).forEach((gv, i) => expect(gv).toBe(yv[i] === 0 ? 0 : 2));
+    yv.forEach((v, i) => expect(v === 0 || v === Math.fround(xv[i]! * 2)).toBe(true));
+    const kept = Array.from(yv).filter((v) => v !== 0).length / yv.length;
+    expect(kept).toBeGreaterThan(0.35);
+    expect(kept).toBeLessThan(0.65);
+    const inference = layer.apply(x, { training: false });
+    expect(Array.from(inference.dataSync())).toEqual(Array.from(xv));
+    for (const t of [x, y, g!, inference]) t.dispose();
+  });
+});
