@@ -50,3 +50,12 @@ export { Sequential, loadSequential as loadModel, type CompileArgs, type FitArgs
 export { Callback, History, EarlyStopping, ModelCheckpoint, LambdaCallback, type Logs, type EarlyStoppingArgs, type ModelCheckpointArgs } from './train/callbacks.js';
 export { ProgressBar, type ProgressSink } from './train/progress.js';
 export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec } from './train/io.js';
+export {
+  softmaxCrossEntropy, sparseSoftmaxCrossEntropy, categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError,
+  getLoss, lossNames, LOSSES, type LossFn, type LossInfo, type LossName,
+} from './train/losses.js';
+export {
+  accuracy, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, topKCategoricalAccuracy, sparseTopKCategoricalAccuracy,
+  getMetric, metricNames, METRICS, type MetricFn, type MetricInfo, type MetricName,
+} from './train/metrics.js';
+export * from './train/optimizers/index.js';
