@@ -3,5 +3,5 @@ import { leakCheckSetup, workspaceAliases } from '../../tools/vitest/aliases.js'
 
 export default defineConfig({
   resolve: { alias: workspaceAliases },
-  test: { include: ['src/**/*.test.ts'], setupFiles: [leakCheckSetup], environment: 'node', testTimeout: 120_000 },
+  test: { include: ['src/**/*.test.ts'], setupFiles: ['./test/use-backend-ts.ts', leakCheckSetup], environment: 'node', testTimeout: 120_000 },
 });
