@@ -21,7 +21,9 @@ export const setBackendSync = (name: string): void => ENGINE.setBackendSync(name
 export const ready = (): Promise<Backend> => ENGINE.ready();
 /** The active backend object. */
 export const getBackend = (): Backend => ENGINE.getBackend();
-/** Name of the active backend. */
+/** Name of the chosen backend, or null when none is chosen yet; never initialises one. */
+export const activeBackendName = (): string | null => ENGINE.activeBackendName();
+/** Name of the active backend (choosing the best registered one if none is chosen yet). */
 export const backendName = (): string => ENGINE.backendName();
 
 /** Run `fn` and free every tensor it created except what it returns. */

@@ -137,6 +137,11 @@ export class Engine {
     return this.active;
   }
 
+  /** Name of the chosen backend, or null before any choice (no side effects). */
+  activeBackendName(): string | null {
+    return this.activeName;
+  }
+
   backendName(): string {
     this.getBackend();
     return this.activeName!;

@@ -1,0 +1,155 @@
+import { computeConv2DInfo, computePool2DInfo, type Conv2DInfo, type PaddingSpec } from '@polytensor/core';
+import { host, shapeStr, sizeOf, type HostTensor } from '../host.js';
+import * as ref from '../reference/index.js';
+import type { Rng } from '../rng.js';
+import { kernelCase } from './harness.js';
+import { accumulationJudge } from './judges.js';
+import type { ConformanceCase } from './types.js';
+
+const rand = (shape: readonly number[]) => (r: Rng): HostTensor => host(shape, r.array(sizeOf(shape), (q) => q.float(-2, 2)));
+
+interface ConvGeometry {
+  readonly x: [number, number, number, number];
+  readonly f: [number, number, number, number];
+  readonly strides: number | [number, number];
+  readonly pad: PaddingSpec;
+  readonly dilations?: number | [number, number];
+}
+
+const CONVS: readonly ConvGeometry[] = [
+  { x: [1, 5, 5, 1], f: [3, 3, 1, 1], strides: 1, pad: 'valid' },
+  { x: [2, 6, 7, 3], f: [3, 2, 3, 4], strides: 1, pad: 'same' },
+  { x: [2, 7, 7, 2], f: [3, 3, 2, 3], strides: 2, pad: 'same' },
+  { x: [1, 9, 8, 2], f: [3, 3, 2, 2], strides: 1, pad: 'valid', dilations: 2 },
+  { x: [1, 8, 8, 2], f: [3, 2, 2, 2], strides: 1, pad: 'same', dilations: [2, 3] },
+  { x: [1, 6, 6, 2], f: [2, 2, 2, 3], strides: 2, pad: [[1, 2], [0, 1]] },
+  { x: [1, 4, 4, 3], f: [1, 1, 3, 5], strides: 1, pad: 'valid' },
+  { x: [3, 5, 6, 4], f: [4, 4, 4, 2], strides: [2, 3], pad: 'same' },
+  { x: [1, 2, 2, 1], f: [3, 3, 1, 2], strides: 1, pad: 'same' },
+  { x: [0, 4, 4, 2], f: [3, 3, 2, 2], strides: 1, pad: 'same' },
+];
+
+function describeGeometry(g: ConvGeometry): string {
+  const pad = typeof g.pad === 'string' ? g.pad : JSON.stringify(g.pad);
+  const dil = g.dilations && g.dilations !== 1 ? ` dilations ${JSON.stringify(g.dilations)}` : '';
+  return `x ${shapeStr(g.x)} filter ${shapeStr(g.f)} strides ${JSON.stringify(g.strides)} ${pad}${dil}`;
+}
+
+function infoOf(g: ConvGeometry): Conv2DInfo {
+  return computeConv2DInfo('conformance', g.x, g.f, g.strides, g.pad, g.dilations ?? 1);
+}
+
+function convCases(g: ConvGeometry): ConformanceCase[] {
+  const info = infoOf(g);
+  const name = describeGeometry(g);
+  return [
+    kernelCase({
+      kernel: 'conv2d',
+      name,
+      inputs: (r) => [rand(info.inShape)(r), rand(info.filterShape)(r)],
+      call: (b, [x, f]) => b.conv2d(x!, f!, info),
+      expect: ([x, f], num) => {
+        const a = ref.conv2d(x!, f!, info);
+        return { shape: info.outShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
+      },
+    }),
+    kernelCase({
+      kernel: 'conv2dBackpropInput',
+      name,
+      inputs: (r) => [rand(info.outShape)(r), rand(info.filterShape)(r)],
+      call: (b, [dy, f]) => b.conv2dBackpropInput(dy!, f!, info),
+      expect: ([dy, f], num) => {
+        const a = ref.conv2dBackpropInput(dy!, f!, info);
+        return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
+      },
+    }),
+    kernelCase({
+      kernel: 'conv2dBackpropFilter',
+      name,
+      inputs: (r) => [rand(info.inShape)(r), rand(info.outShape)(r)],
+      call: (b, [x, dy]) => b.conv2dBackpropFilter(x!, dy!, info),
+      expect: ([x, dy], num) => {
+        const a = ref.conv2dBackpropFilter(x!, dy!, info);
+        return { shape: info.filterShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
+      },
+    }),
+  ];
+}
+
+export const convCases2d: readonly ConformanceCase[] = CONVS.flatMap(convCases);
+
+interface PoolGeometry {
+  readonly x: [number, number, number, number];
+  readonly size: number | [number, number];
+  readonly strides: number | [number, number];
+  readonly pad: PaddingSpec;
+  /** Integer-valued inputs so windows hold ties (maxPoolGrad must route to the first). */
+  readonly ties?: boolean;
+}
+
+const POOLS: readonly PoolGeometry[] = [
+  { x: [1, 4, 4, 1], size: 2, strides: 2, pad: 'valid' },
+  { x: [2, 5, 5, 3], size: 3, strides: 1, pad: 'same' },
+  { x: [2, 7, 6, 2], size: 3, strides: 2, pad: 'same' },
+  { x: [1, 6, 7, 2], size: [2, 3], strides: [1, 2], pad: 'valid' },
+  { x: [1, 5, 5, 1], size: 2, strides: 1, pad: [[1, 1], [1, 0]] },
+  { x: [1, 6, 6, 2], size: 3, strides: 1, pad: 'same', ties: true },
+  { x: [0, 4, 4, 2], size: 2, strides: 2, pad: 'same' },
+];
+
+function poolCases(g: PoolGeometry): ConformanceCase[] {
+  const info = computePool2DInfo('conformance', g.x, g.size, g.strides, g.pad);
+  const pad = typeof g.pad === 'string' ? g.pad : JSON.stringify(g.pad);
+  const name = `x ${shapeStr(g.x)} window ${JSON.stringify(g.size)} strides ${JSON.stringify(g.strides)} ${pad}${g.ties ? ' with ties' : ''}`;
+  const xGen = (r: Rng): HostTensor =>
+    g.ties ? host(info.inShape, r.array(sizeOf(info.inShape), (q) => q.int(-1, 1))) : rand(info.inShape)(r);
+  const cases: ConformanceCase[] = [
+    kernelCase({
+      kernel: 'maxPool',
+      name,
+      inputs: (r) => [xGen(r)],
+      call: (b, [x]) => b.maxPool(x!, info),
+      expect: ([x]) => {
+        const out = ref.maxPool(x!, info);
+        return { shape: info.outShape, dtype: 'float32', ref: out.values, judge: { kind: 'exact', signedZero: false } };
+      },
+    }),
+    kernelCase({
+      kernel: 'maxPoolGrad',
+      name,
+      inputs: (r) => [rand(info.outShape)(r), xGen(r)],
+      call: (b, [dy, x]) => b.maxPoolGrad(dy!, x!, info),
+      expect: ([dy, x], num) => {
+        const a = ref.maxPoolGrad(dy!, x!, info);
+        return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
+      },
+    }),
+  ];
+  if (!g.ties) {
+    cases.push(
+      kernelCase({
+        kernel: 'avgPool',
+        name,
+        inputs: (r) => [xGen(r)],
+        call: (b, [x]) => b.avgPool(x!, info),
+        expect: ([x], num) => {
+          const a = ref.avgPool(x!, info);
+          return { shape: info.outShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num, 1) };
+        },
+      }),
+      kernelCase({
+        kernel: 'avgPoolGrad',
+        name,
+        inputs: (r) => [rand(info.outShape)(r)],
+        call: (b, [dy]) => b.avgPoolGrad(dy!, info),
+        expect: ([dy], num) => {
+          const a = ref.avgPoolGrad(dy!, info);
+          return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num, 1) };
+        },
+      }),
+    );
+  }
+  return cases;
+}
+
+export const poolCases2d: readonly ConformanceCase[] = POOLS.flatMap(poolCases);

@@ -1,0 +1,53 @@
+import type { DType } from '@polytensor/core';
+import type { Judgement } from '../compare.js';
+import { FLT_MIN, FLT_TRUE_MIN, gamma } from '../float.js';
+import type { Accumulated } from '../reference/index.js';
+import { toleranceOf, type EffectiveNumerics } from '../tolerances.js';
+
+/** The judgement for an elementwise kernel's output, from the tolerance table and the backend's declarations. */
+export function judgeFor(kernel: string, num: EffectiveNumerics, outDType: DType): Judgement {
+  const t = toleranceOf(kernel);
+  if (outDType !== 'float32') return { kind: 'exact', signedZero: false };
+  switch (t.class) {
+    case 'exact':
+      return { kind: 'exact', signedZero: t.signedZero === true };
+    case 'correctly-rounded':
+      // a declared k-ULP arithmetic is k ULP from the correctly rounded value: ≤ k + 0.5 from the exact one
+      return num.arithmeticUlp > 0
+        ? { kind: 'ulp', ulps: num.arithmeticUlp + 0.5, floor: FLT_MIN }
+        : { kind: 'exact', signedZero: true };
+    case 'ulp':
+      return { kind: 'ulp', ulps: num.ulpBound(kernel), floor: t.floor ?? FLT_MIN };
+    default:
+      throw new Error(`judgeFor: ${kernel} is ${t.class}, not elementwise`);
+  }
+}
+
+/**
+ * γ_n · Σ|term| per element (n+extra terms). A backend that flushes subnormals
+ * may lose up to FLT_MIN per term as well.
+ */
+export function accumulationBound(a: Accumulated, num: EffectiveNumerics, extraTerms = 0): Float64Array {
+  const b = new Float64Array(a.terms.length);
+  for (let i = 0; i < b.length; i++) {
+    const n = a.terms[i]! + extraTerms;
+    const g = gammaU(n, num.u);
+    b[i] = g * a.absSum[i]! + (num.flushesSubnormals ? n * FLT_MIN : 0);
+    // the final result is a float32: allow its rounding even when γ·Σ underflows
+    if (b[i]! > 0 && b[i]! < FLT_TRUE_MIN) b[i] = FLT_TRUE_MIN;
+  }
+  return b;
+}
+
+/** γ_n computed with a (possibly scaled) unit roundoff. */
+export function gammaU(n: number, u: number): number {
+  if (u === 2 ** -24) return gamma(n);
+  const nu = n * u;
+  return nu >= 1 ? Infinity : nu / (1 - nu);
+}
+
+/** The judgement for an accumulation (int32 results are exact: they wrap). */
+export function accumulationJudge(a: Accumulated, num: EffectiveNumerics, extraTerms = 0): Judgement {
+  if (a.out.dtype !== 'float32') return { kind: 'exact', signedZero: false };
+  return { kind: 'bound', bound: accumulationBound(a, num, extraTerms) };
+}

@@ -1,0 +1,80 @@
+import type { Judgement } from '../compare.js';
+import { FLT_MIN, FLT_TRUE_MIN, ulp32 } from '../float.js';
+import { host, shapeStr, sizeOf, type HostTensor } from '../host.js';
+import * as ref from '../reference/index.js';
+import type { Rng } from '../rng.js';
+import type { EffectiveNumerics } from '../tolerances.js';
+import { kernelCase } from './harness.js';
+import type { ConformanceCase } from './types.js';
+
+/**
+ * Per-element bounds for softmax and logSoftmax, from a first-order error
+ * analysis of the stable algorithm in float32 (then doubled), with
+ * d = x − max, R = the row's largest |d|, n = row length, E = exp's and
+ * L = log's ULP bound (each ULP ≤ 2u relative):
+ *
+ *   softmax:    |p̂ − p| ≤ 2u·(|d| + R + 4E + n + 2)·p
+ *   logSoftmax: |l̂ − l| ≤ 2u·(|d| + R + 2E + n + 2L·|log S| + |l| + 1)
+ *
+ * (rounding x − max costs |d|·u through exp; the sum's terms carry up to
+ * R·u + 2E·u each and γ_(n-1) for the additions.) Plus a subnormal quantum,
+ * FLT_MIN when the backend flushes, and any ULP bound the backend declares
+ * for the op itself.
+ */
+export function softmaxBound(r: ref.SoftmaxResult, log: boolean, num: EffectiveNumerics): Float64Array {
+  const u = num.u;
+  const E = Math.max(1, num.ulpBound('exp'));
+  const L = Math.max(1, num.ulpBound('log'));
+  const declared = num.ulpBound(log ? 'logSoftmax' : 'softmax');
+  const b = new Float64Array(r.out.values.length);
+  for (let i = 0; i < b.length; i++) {
+    const v = r.out.values[i]!;
+    const d = Number.isFinite(r.d[i]!) ? Math.abs(r.d[i]!) : 0;
+    const R = r.spread[i]!;
+    const k = log
+      ? 2 * u * (d + R + 2 * E + r.n + 2 * L * Math.abs(r.logS[i]!) + Math.abs(v) + 1)
+      : 2 * u * (d + R + 4 * E + r.n + 2) * Math.abs(v);
+    b[i] = k + 2 * FLT_TRUE_MIN + (num.flushesSubnormals ? FLT_MIN : 0) + (Number.isFinite(v) ? declared * ulp32(v) : 0);
+  }
+  return b;
+}
+
+function softmaxCase(log: boolean, name: string, x: (r: Rng) => HostTensor): ConformanceCase {
+  const kernel = log ? 'logSoftmax' : 'softmax';
+  return kernelCase({
+    kernel,
+    name,
+    inputs: (r) => [x(r)],
+    call: (b, [t]) => (log ? b.logSoftmax(t!) : b.softmax(t!)),
+    expect: ([t], num) => {
+      const res = log ? ref.logSoftmax(t!) : ref.softmax(t!);
+      const judge: Judgement = { kind: 'bound', bound: softmaxBound(res, log, num) };
+      return { shape: res.out.shape, dtype: 'float32', ref: res.out.values, judge };
+    },
+  });
+}
+
+const rand = (shape: readonly number[], lo: number, hi: number) => (r: Rng): HostTensor =>
+  host(shape, r.array(sizeOf(shape), (q) => q.float(lo, hi)));
+
+function casesFor(log: boolean): ConformanceCase[] {
+  const c = (name: string, x: (r: Rng) => HostTensor): ConformanceCase => softmaxCase(log, name, x);
+  return [
+    c('[5,10] logits in [-10,10]', rand([5, 10], -10, 10)),
+    c('rank 1 [100]', rand([100], -5, 5)),
+    c('rank 3 [2,3,7]', rand([2, 3, 7], -3, 3)),
+    c('rank 6 [2,1,2,1,2,5]', rand([2, 1, 2, 1, 2, 5], -3, 3)),
+    c('last axis 1 [4,1]', rand([4, 1], -50, 50)),
+    c('large logits (unstabilized exp overflows) [3,8] in [80,120]', rand([3, 8], 80, 120)),
+    c('huge logits [2,6] around ±1e4', (r) => host([2, 6], [...r.array(6, (q) => q.float(9990, 10000)), ...r.array(6, (q) => q.float(-10000, -9990))])),
+    c('spread 80 (tiny probabilities stay normal) [4,6]', rand([4, 6], -40, 40)),
+    c('rows with -Infinity entries', () => host([2, 4], [-Infinity, 1, 2, -Infinity, 0, -Infinity, 3, 3])),
+    c('a NaN makes its row NaN', () => host([2, 3], [1, NaN, 2, 0.5, 0.25, -1])),
+    c('equal logits [3,7]', () => host([3, 7], new Array<number>(21).fill(2.5))),
+    c(`empty ${shapeStr([0, 5])}`, () => host([0, 5], [])),
+    c(`empty rows ${shapeStr([3, 0])}`, () => host([3, 0], [])),
+  ];
+}
+
+export const softmaxCases: readonly ConformanceCase[] = casesFor(false);
+export const logSoftmaxCases: readonly ConformanceCase[] = casesFor(true);

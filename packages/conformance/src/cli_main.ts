@@ -1,0 +1,191 @@
+/**
+ * The CLI's logic, separate from the bin script so it can be tested:
+ * `main(argv, io)` returns the exit code. No Node-only imports.
+ */
+import type { Backend, BackendFactory } from '@polytensor/core';
+import { brokenBackend, BROKEN_VARIANTS, type BrokenVariant } from './broken_backends.js';
+import { referenceBackendFactory } from './reference_backend.js';
+import { formatReport, reportToJson } from './report.js';
+import { kernelNames, runConformance } from './suite.js';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export const USAGE = `Usage: polytensor-conformance [options]
+
+Runs the polytensor conformance suite (kernels against the float64 reference,
+gradients through core's autodiff, a small training run) and prints a
+per-kernel table. Exits 1 when any case fails.
+
+Options:
+  --backend <name>   backend to test (default: ts). Loads @polytensor/backend-<name>.
+                     'reference' runs the suite's own float64 reference backend.
+  --filter <kernels> only these kernels, comma-separated (e.g. exp,matMul,conv2d)
+  --json             print the report as JSON instead of the table
+  --list             list the kernels the suite checks
+  --browser          run in a headless browser (not yet supported)
+  -h, --help         show this help
+`;
+
+interface Args {
+  backend: string;
+  filter?: string;
+  json: boolean;
+  list: boolean;
+  browser: boolean;
+  help: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { backend: 'ts', json: false, list: false, browser: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--backend':
+        args.backend = value();
+        break;
+      case '--filter':
+        args.filter = value();
+        break;
+      case '--json':
+        args.json = true;
+        break;
+      case '--list':
+        args.list = true;
+        break;
+      case '--browser':
+        args.browser = true;
+        break;
+      case '-h':
+      case '--help':
+        args.help = true;
+        break;
+      default:
+        throw new UsageError(`unknown option '${a}'`);
+    }
+  }
+  return args;
+}
+
+/** Whether an import failure means "this package is not installed" (Node, Vite and browsers word it differently). */
+function isModuleNotFound(e: unknown, pkg: string): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  const msg = e instanceof Error ? e.message : String(e);
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || (/cannot find|failed to (load|resolve)|not found/i.test(msg) && msg.includes(pkg));
+}
+
+export interface ResolvedBackend {
+  readonly factory: BackendFactory;
+  /** Where the factory came from (printed with --json and in errors). */
+  readonly source: string;
+  /** Whether the suite owns (and disposes) the instance. */
+  readonly owned: boolean;
+}
+
+type Ctor = new () => Backend;
+
+function isBackendClass(v: unknown): v is Ctor {
+  if (typeof v !== 'function') return false;
+  const proto = (v as { prototype?: Record<string, unknown> }).prototype;
+  return !!proto && typeof proto['matMul'] === 'function' && typeof proto['write'] === 'function';
+}
+
+/**
+ * Find a factory for backend `name`:
+ * 1. 'reference' (and the hidden 'reference-broken-<variant>') are built in.
+ * 2. Otherwise import @polytensor/backend-<name> (which registers itself with
+ *    core) and use the first of its exports that creates a backend:
+ *    `createBackend`, `backendFactory`, any `create…Backend` function, a default
+ *    export function, or a class whose name ends in `Backend`.
+ * 3. Failing that, ask core's engine for the backend it registered under
+ *    `name` (`setBackend(name)`, `getBackend()`); the engine owns that instance.
+ */
+export async function resolveBackend(name: string, importer: (pkg: string) => Promise<unknown> = (p) => import(/* @vite-ignore */ p)): Promise<ResolvedBackend> {
+  if (name === 'reference') return { factory: referenceBackendFactory, source: 'built-in reference backend', owned: true };
+  if (name.startsWith('reference-broken-')) {
+    const alias: Record<string, BrokenVariant> = { matmul: 'matmul-drops-a-term' };
+    const key = name.slice('reference-broken-'.length);
+    const variant = (alias[key] ?? key) as BrokenVariant;
+    if (!BROKEN_VARIANTS.includes(variant)) throw new UsageError(`unknown broken variant '${key}' (known: matmul, ${BROKEN_VARIANTS.join(', ')})`);
+    return { factory: () => brokenBackend(variant), source: `built-in broken reference (${variant})`, owned: true };
+  }
+  const pkg = `@polytensor/backend-${name}`;
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await importer(pkg)) as Record<string, unknown>;
+  } catch (e) {
+    if (isModuleNotFound(e, pkg)) {
+      throw new UsageError(`backend package ${pkg} is not installed (or not built): npm install ${pkg}, then npm run build`);
+    }
+    throw new UsageError(`loading ${pkg} failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  for (const key of ['createBackend', 'backendFactory']) {
+    const f = mod[key];
+    if (typeof f === 'function' && !isBackendClass(f)) return { factory: f as BackendFactory, source: `${pkg} export ${key}()`, owned: true };
+  }
+  for (const [key, f] of Object.entries(mod)) {
+    if (/^create\w*Backend$/.test(key) && typeof f === 'function') return { factory: f as BackendFactory, source: `${pkg} export ${key}()`, owned: true };
+  }
+  if (typeof mod['default'] === 'function' && !isBackendClass(mod['default'])) {
+    return { factory: mod['default'] as BackendFactory, source: `${pkg} default export`, owned: true };
+  }
+  for (const [key, C] of Object.entries(mod)) {
+    if (/Backend$/.test(key) && isBackendClass(C)) return { factory: () => new C(), source: `${pkg} export new ${key}()`, owned: true };
+  }
+  const core = await import('@polytensor/core');
+  await core.setBackend(name);
+  const instance = core.getBackend();
+  return { factory: () => instance, source: `core engine backend '${name}' (registered by ${pkg})`, owned: false };
+}
+
+/** Run the CLI; returns the process exit code (0 pass, 1 failures, 2 usage or setup errors). */
+export async function main(argv: readonly string[], io: CliIo, importer?: (pkg: string) => Promise<unknown>): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    io.stderr(`polytensor-conformance: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (args.list) {
+    io.stdout(`${kernelNames().join('\n')}\n`);
+    return 0;
+  }
+  if (args.browser) {
+    io.stderr(`polytensor-conformance: --browser is not yet supported for ${args.backend}; run the suite under Vitest browser mode with conformanceSuite() from @polytensor/conformance/vitest\n`);
+    return 2;
+  }
+  let resolved: ResolvedBackend;
+  try {
+    resolved = await resolveBackend(args.backend, importer);
+  } catch (e) {
+    io.stderr(`polytensor-conformance: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  let report;
+  try {
+    report = await runConformance(resolved.factory, {
+      ...(args.filter !== undefined ? { filter: args.filter } : {}),
+      disposeBackend: resolved.owned,
+    });
+  } catch (e) {
+    io.stderr(`polytensor-conformance: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+  io.stdout(args.json ? `${reportToJson(report)}\n` : `${formatReport(report)}\n`);
+  return report.failed > 0 ? 1 : 0;
+}

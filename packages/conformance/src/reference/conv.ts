@@ -1,0 +1,90 @@
+import type { Conv2DInfo } from '@polytensor/core';
+import type { HostTensor } from '../host.js';
+import type { Accumulated } from './accumulate.js';
+
+/**
+ * Visit every (output position, filter tap) pair of an NHWC convolution whose
+ * input cell is inside the image (taps that land in padding contribute nothing).
+ * Indices passed: flat x index (without channel), flat out index (without
+ * channel), and the filter row/col.
+ */
+export function forEachTap(
+  info: Conv2DInfo,
+  visit: (b: number, ih: number, iw: number, oh: number, ow: number, fh: number, fw: number) => void,
+): void {
+  for (let b = 0; b < info.batchSize; b++) {
+    for (let oh = 0; oh < info.outHeight; oh++) {
+      for (let ow = 0; ow < info.outWidth; ow++) {
+        for (let fh = 0; fh < info.filterHeight; fh++) {
+          const ih = oh * info.strideHeight - info.padTop + fh * info.dilationHeight;
+          if (ih < 0 || ih >= info.inHeight) continue;
+          for (let fw = 0; fw < info.filterWidth; fw++) {
+            const iw = ow * info.strideWidth - info.padLeft + fw * info.dilationWidth;
+            if (iw < 0 || iw >= info.inWidth) continue;
+            visit(b, ih, iw, oh, ow, fh, fw);
+          }
+        }
+      }
+    }
+  }
+}
+
+const xIndex = (i: Conv2DInfo, b: number, h: number, w: number, c: number): number =>
+  ((b * i.inHeight + h) * i.inWidth + w) * i.inChannels + c;
+const yIndex = (i: Conv2DInfo, b: number, h: number, w: number, c: number): number =>
+  ((b * i.outHeight + h) * i.outWidth + w) * i.outChannels + c;
+const fIndex = (i: Conv2DInfo, fh: number, fw: number, ci: number, co: number): number =>
+  ((fh * i.filterWidth + fw) * i.inChannels + ci) * i.outChannels + co;
+
+function accumulator(shape: readonly number[]) {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float64Array(n);
+  const terms = new Float64Array(n);
+  const absSum = new Float64Array(n);
+  const add = (o: number, t: number): void => {
+    out[o] = out[o]! + t;
+    terms[o]!++;
+    absSum[o] = absSum[o]! + Math.abs(t);
+  };
+  const result = (): Accumulated => ({ out: { shape: [...shape], values: out, dtype: 'float32' }, terms, absSum });
+  return { add, result };
+}
+
+/** NHWC conv with an HWIO filter. */
+export function conv2d(x: HostTensor, filter: HostTensor, info: Conv2DInfo): Accumulated {
+  const acc = accumulator(info.outShape);
+  forEachTap(info, (b, ih, iw, oh, ow, fh, fw) => {
+    for (let co = 0; co < info.outChannels; co++) {
+      for (let ci = 0; ci < info.inChannels; ci++) {
+        acc.add(yIndex(info, b, oh, ow, co), x.values[xIndex(info, b, ih, iw, ci)]! * filter.values[fIndex(info, fh, fw, ci, co)]!);
+      }
+    }
+  });
+  return acc.result();
+}
+
+/** Gradient of conv2d w.r.t. its input. */
+export function conv2dBackpropInput(dy: HostTensor, filter: HostTensor, info: Conv2DInfo): Accumulated {
+  const acc = accumulator(info.inShape);
+  forEachTap(info, (b, ih, iw, oh, ow, fh, fw) => {
+    for (let ci = 0; ci < info.inChannels; ci++) {
+      for (let co = 0; co < info.outChannels; co++) {
+        acc.add(xIndex(info, b, ih, iw, ci), dy.values[yIndex(info, b, oh, ow, co)]! * filter.values[fIndex(info, fh, fw, ci, co)]!);
+      }
+    }
+  });
+  return acc.result();
+}
+
+/** Gradient of conv2d w.r.t. its filter. */
+export function conv2dBackpropFilter(x: HostTensor, dy: HostTensor, info: Conv2DInfo): Accumulated {
+  const acc = accumulator(info.filterShape);
+  forEachTap(info, (b, ih, iw, oh, ow, fh, fw) => {
+    for (let ci = 0; ci < info.inChannels; ci++) {
+      for (let co = 0; co < info.outChannels; co++) {
+        acc.add(fIndex(info, fh, fw, ci, co), x.values[xIndex(info, b, ih, iw, ci)]! * dy.values[yIndex(info, b, oh, ow, co)]!);
+      }
+    }
+  });
+  return acc.result();
+}

@@ -1,0 +1,59 @@
+import type { HostTensor } from '../host.js';
+
+/**
+ * softmax / logSoftmax over the last axis, with what the error bound needs:
+ * per element d = x − rowMax, the row's spread R = max|d| over finite d, the
+ * row length n and log S where S = Σ exp(d).
+ */
+export interface SoftmaxResult {
+  readonly out: HostTensor;
+  readonly d: Float64Array;
+  readonly spread: Float64Array;
+  readonly logS: Float64Array;
+  readonly n: number;
+}
+
+function rows(x: HostTensor, log: boolean): SoftmaxResult {
+  const n = x.shape.length === 0 ? 1 : x.shape[x.shape.length - 1]!;
+  const total = x.values.length;
+  const out = new Float64Array(total);
+  const d = new Float64Array(total);
+  const spread = new Float64Array(total);
+  const logS = new Float64Array(total);
+  const numRows = n === 0 ? 0 : total / n;
+  for (let r = 0; r < numRows; r++) {
+    const base = r * n;
+    let m = -Infinity;
+    for (let j = 0; j < n; j++) {
+      const v = x.values[base + j]!;
+      if (Number.isNaN(v) || Number.isNaN(m)) m = NaN;
+      else if (v > m) m = v;
+    }
+    let s = 0;
+    let R = 0;
+    for (let j = 0; j < n; j++) {
+      const dj = x.values[base + j]! - m;
+      d[base + j] = dj;
+      s += Math.exp(dj);
+      if (Number.isFinite(dj)) R = Math.max(R, Math.abs(dj));
+    }
+    const ls = Math.log(s);
+    for (let j = 0; j < n; j++) {
+      const dj = d[base + j]!;
+      out[base + j] = log ? dj - ls : Math.exp(dj) / s;
+      spread[base + j] = R;
+      logS[base + j] = ls;
+    }
+  }
+  return { out: { shape: [...x.shape], values: out, dtype: 'float32' }, d, spread, logS, n };
+}
+
+/** exp(x − max) / Σ exp(x − max) along the last axis. A NaN anywhere in a row makes the row NaN. */
+export function softmax(x: HostTensor): SoftmaxResult {
+  return rows(x, false);
+}
+
+/** (x − max) − log Σ exp(x − max) along the last axis. */
+export function logSoftmax(x: HostTensor): SoftmaxResult {
+  return rows(x, true);
+}

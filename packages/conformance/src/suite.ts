@@ -1,0 +1,176 @@
+import type { Backend, BackendFactory, BackendNumerics } from '@polytensor/core';
+import { kernelCases } from './cases/index.js';
+import type { CaseKind, CaseResult, ConformanceCase } from './cases/types.js';
+import type { Unit } from './compare.js';
+import { releaseBackend } from './engine_bridge.js';
+import { gradientCases } from './gradients.js';
+import { trainingCases } from './training.js';
+
+/** Every case: kernel-level, gradient and training. */
+export function allCases(): readonly ConformanceCase[] {
+  return [...kernelCases, ...gradientCases, ...trainingCases];
+}
+
+/** The kernel names the suite knows (for --filter and error messages). */
+export function kernelNames(cases: readonly ConformanceCase[] = allCases()): string[] {
+  return [...new Set(cases.map((c) => c.kernel))];
+}
+
+export interface ConformanceOptions {
+  /** Only these kernels (exact names, case-insensitive; a string may list several separated by commas). */
+  readonly filter?: string | readonly string[];
+  /** Only these kinds of case (default: all). */
+  readonly kinds?: readonly CaseKind[];
+  /** Run these cases instead of the built-in ones. */
+  readonly cases?: readonly ConformanceCase[];
+  /** Called after each case (progress output). */
+  readonly onResult?: (c: ConformanceCase, r: CaseResult) => void;
+  /** Dispose the backend when done (default true: the suite created it with the factory). */
+  readonly disposeBackend?: boolean;
+}
+
+/** One case's outcome in a report. */
+export interface CaseOutcome {
+  readonly kernel: string;
+  readonly name: string;
+  readonly kind: CaseKind;
+  readonly result: CaseResult;
+  readonly ms: number;
+}
+
+/** Cases of one kernel and kind, aggregated: a row of the report. */
+export interface KernelRow {
+  readonly kernel: string;
+  readonly kind: CaseKind;
+  readonly cases: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  /** The worst case's error and bound (the case with the largest error relative to its bound). */
+  readonly worst: number;
+  readonly bound: number;
+  readonly unit: Unit;
+  readonly notes: readonly string[];
+  /** `name: message` of each failing case. */
+  readonly failures: readonly string[];
+}
+
+export interface ConformanceReport {
+  readonly backend: string;
+  readonly numerics: BackendNumerics | null;
+  readonly rows: readonly KernelRow[];
+  readonly cases: readonly CaseOutcome[];
+  readonly passed: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly ms: number;
+}
+
+function parseFilter(filter: string | readonly string[] | undefined): Set<string> | null {
+  if (filter === undefined) return null;
+  const list = (typeof filter === 'string' ? [filter] : filter).flatMap((f) => f.split(','));
+  const names = list.map((f) => f.trim().toLowerCase()).filter((f) => f.length > 0);
+  return names.length ? new Set(names) : null;
+}
+
+/** The cases `options` selects; throws when a filter names no known kernel. */
+export function selectCases(options: ConformanceOptions = {}): ConformanceCase[] {
+  const source = options.cases ?? allCases();
+  const wanted = parseFilter(options.filter);
+  if (wanted) {
+    const known = new Set(source.map((c) => c.kernel.toLowerCase()));
+    const unknown = [...wanted].filter((w) => !known.has(w));
+    if (unknown.length) {
+      throw new Error(`conformance: no kernel named ${unknown.map((u) => `'${u}'`).join(', ')}; known kernels: ${kernelNames(source).join(', ')}`);
+    }
+  }
+  return source.filter((c) => (!wanted || wanted.has(c.kernel.toLowerCase())) && (!options.kinds || options.kinds.includes(c.kind)));
+}
+
+/** How bad a result is relative to its bound (for choosing a row's worst case). */
+export function severity(r: CaseResult): number {
+  if (r.skipped) return -1;
+  if (r.bound === 0) return r.worst === 0 ? 0 : Infinity;
+  return r.worst / r.bound;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}
+
+/** Run one case, turning a thrown error into a failure. */
+export async function runCase(c: ConformanceCase, backend: Backend): Promise<CaseResult> {
+  try {
+    return await c.run(backend);
+  } catch (e) {
+    return { pass: false, worst: Infinity, bound: 0, unit: 'ulp', message: `the case threw ${errorText(e)}` };
+  }
+}
+
+/** Aggregate case outcomes into report rows (one per kernel and kind, in first-seen order). */
+export function aggregate(outcomes: readonly CaseOutcome[]): KernelRow[] {
+  const groups = new Map<string, CaseOutcome[]>();
+  for (const o of outcomes) {
+    const key = `${o.kind}\u0000${o.kernel}`;
+    const g = groups.get(key);
+    if (g) g.push(o);
+    else groups.set(key, [o]);
+  }
+  return [...groups.values()].map((g) => {
+    const ran = g.filter((o) => !o.result.skipped);
+    const worstCase = ran.reduce<CaseOutcome | null>((w, o) => (!w || severity(o.result) > severity(w.result) ? o : w), null);
+    const notes = [...new Set(g.flatMap((o) => o.result.notes ?? []))];
+    return {
+      kernel: g[0]!.kernel,
+      kind: g[0]!.kind,
+      cases: g.length,
+      passed: ran.filter((o) => o.result.pass).length,
+      failed: ran.filter((o) => !o.result.pass).length,
+      skipped: g.length - ran.length,
+      worst: worstCase?.result.worst ?? 0,
+      bound: worstCase?.result.bound ?? 0,
+      unit: worstCase?.result.unit ?? 'ulp',
+      notes,
+      failures: ran.filter((o) => !o.result.pass).map((o) => `${o.name}: ${o.result.message}`),
+    };
+  });
+}
+
+/**
+ * Run the conformance suite against a backend: create it with `factory`, run
+ * every selected case (kernel, gradient, training), dispose it, and return a
+ * per-kernel report. Never throws for failing cases; check `report.failed`.
+ */
+export async function runConformance(factory: BackendFactory, options: ConformanceOptions = {}): Promise<ConformanceReport> {
+  const cases = selectCases(options);
+  const start = now();
+  const backend = await factory();
+  const outcomes: CaseOutcome[] = [];
+  try {
+    for (const c of cases) {
+      const t0 = now();
+      const result = await runCase(c, backend);
+      outcomes.push({ kernel: c.kernel, name: c.name, kind: c.kind, result, ms: now() - t0 });
+      options.onResult?.(c, result);
+    }
+  } finally {
+    releaseBackend(backend);
+    if (options.disposeBackend !== false) backend.dispose();
+  }
+  const rows = aggregate(outcomes);
+  const ran = outcomes.filter((o) => !o.result.skipped);
+  return {
+    backend: backend.name,
+    numerics: backend.numerics ?? null,
+    rows,
+    cases: outcomes,
+    passed: ran.filter((o) => o.result.pass).length,
+    failed: ran.filter((o) => !o.result.pass).length,
+    skipped: outcomes.length - ran.length,
+    ms: now() - start,
+  };
+}
