@@ -7,6 +7,9 @@ const src = (pkg: string, file = 'index.ts'): string =>
 export const workspaceAliases = [
   { find: /^@polytensor\/core$/, replacement: src('core') },
   { find: /^@polytensor\/backend-ts$/, replacement: src('backend-ts') },
+  { find: /^@polytensor\/backend-wasm$/, replacement: src('backend-wasm') },
+  { find: /^@polytensor\/backend-webgl$/, replacement: src('backend-webgl') },
+  { find: /^@polytensor\/backend-gpujs$/, replacement: src('backend-gpujs') },
   { find: /^@polytensor\/conformance\/vitest$/, replacement: src('conformance', 'vitest.ts') },
   { find: /^@polytensor\/conformance$/, replacement: src('conformance') },
   { find: /^@polytensor\/datasets$/, replacement: src('datasets') },
