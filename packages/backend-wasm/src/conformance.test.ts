@@ -1,0 +1,6 @@
+// The shared conformance suite (kernels, special values, gradients, training
+// equivalence, leak checks), in Node and in headless Chromium.
+import { conformanceSuite } from '@polytensor/conformance/vitest';
+import { createWasmBackend } from './backend.js';
+
+conformanceSuite('wasm', () => createWasmBackend());

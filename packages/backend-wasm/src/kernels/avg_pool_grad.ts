@@ -1,0 +1,75 @@
+import type { Conv2DInfo } from '@polytensor/core';
+import { type Tw, type WasmRuntime } from '../runtime.js';
+
+/** Real (unpadded) cells of each output window, as multipliers 1/count per output position; null when every window is whole. */
+function inverseCounts(info: Conv2DInfo): Float32Array | null {
+  const { inHeight: ih, inWidth: iw, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw } = info;
+  const rows = new Array<number>(oh);
+  const cols = new Array<number>(ow);
+  let whole = true;
+  for (let y = 0; y < oh; y++) {
+    const y0 = y * info.strideHeight - info.padTop;
+    let n = 0;
+    for (let i = 0; i < fh; i++) {
+      const yi = y0 + i * info.dilationHeight;
+      if (yi >= 0 && yi < ih) n++;
+    }
+    rows[y] = n;
+    if (n !== fh) whole = false;
+  }
+  for (let x = 0; x < ow; x++) {
+    const x0 = x * info.strideWidth - info.padLeft;
+    let n = 0;
+    for (let j = 0; j < fw; j++) {
+      const xi = x0 + j * info.dilationWidth;
+      if (xi >= 0 && xi < iw) n++;
+    }
+    cols[x] = n;
+    if (n !== fw) whole = false;
+  }
+  if (whole) return null;
+  const inv = new Float32Array(oh * ow);
+  for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) inv[y * ow + x] = 1 / (rows[y]! * cols[x]!);
+  return inv;
+}
+
+/**
+ * Gradient of average pooling by the tfjs wasm AvgPoolGrad kernel. That kernel
+ * divides by the full window size; the contract divides by the count of real
+ * cells. When padding cuts windows, dy is first scaled by 1/count per output
+ * position (the tfjs Multiply kernel, broadcasting a [1, Ho, Wo, 1] map) and the
+ * kernel is told the window is 1×1 (its size only sets the divisor).
+ */
+export function avgPoolGrad(rt: WasmRuntime, dy: Tw, info: Conv2DInfo): Tw {
+  const out = rt.empty(info.inShape, 'float32');
+  if (out.data.size === 0) return out;
+  if (info.outHeight * info.outWidth * info.batchSize === 0) {
+    rt.f32(out.data).fill(0);
+    return out;
+  }
+  const inv = inverseCounts(info);
+  let g = dy;
+  let divisor: [number, number] = [info.filterHeight, info.filterWidth];
+  if (inv) {
+    const scale = rt.empty([1, info.outHeight, info.outWidth, 1], 'float32');
+    try {
+      rt.f32(scale.data).set(inv);
+      g = rt.empty(dy.shape, 'float32');
+      rt.m._Multiply(dy.data.id, rt.ints(0, dy.shape), 4, scale.data.id, rt.ints(1, scale.shape), 4, 0, g.data.id);
+    } finally {
+      rt.dispose(scale);
+    }
+    divisor = [1, 1];
+  }
+  try {
+    rt.m._AvgPoolGrad(
+      g.data.id, out.data.id, info.batchSize, info.inChannels, info.inHeight, info.inWidth, info.outHeight, info.outWidth,
+      info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
+      (info.filterHeight - 1) * info.dilationHeight + 1, (info.filterWidth - 1) * info.dilationWidth + 1,
+      info.padTop, info.padLeft, divisor[0], divisor[1],
+    );
+  } finally {
+    if (g.data !== dy.data) rt.dispose(g);
+  }
+  return out;
+}

@@ -1,0 +1,13 @@
+import type { Conv2DInfo } from '@polytensor/core';
+import { type Tw, type WasmRuntime } from '../runtime.js';
+import { xnnConv } from './conv_util.js';
+
+/** NHWC conv2d by the tfjs wasm Conv2D kernel (XNNPACK), with core's resolved geometry as explicit padding. */
+export function conv2d(rt: WasmRuntime, x: Tw, filter: Tw, info: Conv2DInfo): Tw {
+  const out = xnnConv(rt, x, filter, info);
+  if (out.shape.some((d, i) => d !== info.outShape[i])) {
+    rt.dispose(out);
+    throw new Error(`wasm backend: conv2d: internal: output [${out.shape.join(',')}] does not match core's geometry [${info.outShape.join(',')}]`);
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+import type { Conv2DInfo } from '@polytensor/core';
+import { type Tw, type WasmRuntime } from '../runtime.js';
+import { convOutSize, xnnConv } from './conv_util.js';
+import { slice } from './slice.js';
+import { transpose } from './transpose.js';
+
+/**
+ * Gradient of conv2d w.r.t. its filter, which tfjs-backend-wasm lacks, as one
+ * XNNPACK convolution with the roles swapped: batch ↔ channels.
+ *
+ *   dW[i, j, c, o] = Σ_{b,y,x} x[b, y·sh − pt + i·dh, x·sw − pl + j·dw, c] · dy[b, y, x, o]
+ *
+ * is a convolution of x seen as [Ci, H, W, B] (images = input channels,
+ * channels = batch) with dy seen as a filter [Ho, Wo, B, Co], at stride
+ * (dh, dw) and dilation (sh, sw): its output [Ci, fh, fw, Co] is dW up to a
+ * transpose. Bottom/right padding is chosen so the output covers fh × fw; any
+ * extra rows are sliced off.
+ */
+export function conv2dBackpropFilter(rt: WasmRuntime, x: Tw, dy: Tw, info: Conv2DInfo): Tw {
+  const { batchSize: b, inHeight: ih, inWidth: iw, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co } = info;
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  if (fh * fw * ci * co === 0) return rt.empty(info.filterShape, 'float32');
+  if (b * oh * ow === 0 || ih * iw === 0) {
+    const out = rt.empty(info.filterShape, 'float32');
+    rt.f32(out.data).fill(0);
+    return out;
+  }
+  const temps: Tw[] = [];
+  try {
+    const xt = transpose(rt, x, [3, 1, 2, 0]);
+    temps.push(xt);
+    const dyt = transpose(rt, dy, [1, 2, 0, 3]);
+    temps.push(dyt);
+    const padBottom = Math.max(0, (fh - 1) * dh + (oh - 1) * sh + 1 - ih - info.padTop);
+    const padRight = Math.max(0, (fw - 1) * dw + (ow - 1) * sw + 1 - iw - info.padLeft);
+    const g = {
+      filterHeight: oh, filterWidth: ow, strideHeight: dh, strideWidth: dw, dilationHeight: sh, dilationWidth: sw,
+      padTop: info.padTop, padBottom, padLeft: info.padLeft, padRight,
+    };
+    const fh2 = convOutSize(ih, oh, dh, sh, info.padTop, padBottom);
+    const fw2 = convOutSize(iw, ow, dw, sw, info.padLeft, padRight);
+    let r = xnnConv(rt, xt, dyt, g); // [Ci, fh2, fw2, Co]
+    temps.push(r);
+    if (fh2 !== fh || fw2 !== fw) {
+      r = slice(rt, r, [0, 0, 0, 0], [ci, fh, fw, co]);
+      temps.push(r);
+    }
+    return transpose(rt, r, [1, 2, 0, 3]);
+  } finally {
+    for (const t of temps) rt.dispose(t);
+  }
+}

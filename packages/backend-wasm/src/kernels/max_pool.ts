@@ -1,0 +1,16 @@
+import type { Conv2DInfo } from '@polytensor/core';
+import { type Tw, type WasmRuntime } from '../runtime.js';
+import { subsample } from './pool_util.js';
+
+/** Max pooling by the tfjs wasm MaxPool kernel (XNNPACK; padded cells never win). */
+export function maxPool(rt: WasmRuntime, x: Tw, info: Conv2DInfo): Tw {
+  if (info.filterHeight * info.filterWidth === 1) return subsample(rt, x, info, -Infinity);
+  const out = rt.empty(info.outShape, 'float32');
+  if (out.data.size === 0) return out;
+  rt.m._MaxPool(
+    x.data.id, info.batchSize, info.inHeight, info.inWidth, info.filterHeight, info.filterWidth,
+    info.padTop, info.padRight, info.padBottom, info.padLeft, info.dilationHeight, info.dilationWidth,
+    info.strideHeight, info.strideWidth, info.inChannels, info.outChannels, out.data.id,
+  );
+  return out;
+}

@@ -1,0 +1,73 @@
+import type { ReduceOp } from '@polytensor/core';
+import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
+import { prod } from '../util/shape.js';
+import { transpose } from './transpose.js';
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/** `x` with `axes` moved last (a transpose into a new buffer) unless they already are; check `.data` to free. */
+export function axesLast(rt: WasmRuntime, x: Tw, axes: readonly number[]): Tw {
+  const rank = x.shape.length;
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  // Already innermost when every kept axis of size > 1 comes before every reduced axis of size > 1.
+  const lastKept = Math.max(-1, ...kept.filter((i) => x.shape[i] !== 1));
+  const firstReduced = Math.min(rank, ...axes.filter((i) => x.shape[i] !== 1));
+  if (lastKept < firstReduced) return x;
+  return transpose(rt, x, [...kept, ...axes]);
+}
+
+function identity(op: ReduceOp, dtype: Tw['dtype']): number {
+  switch (op) {
+    case 'sum':
+      return 0;
+    case 'prod':
+      return 1;
+    case 'max':
+      return dtype === 'int32' ? INT32_MIN : -Infinity;
+    case 'min':
+      return dtype === 'int32' ? INT32_MAX : Infinity;
+  }
+}
+
+/**
+ * Reduce over `axes` by the tfjs wasm Sum/Prod/Max/Min kernels, which reduce
+ * the innermost `reduceSize` elements of each row: the reduced axes are
+ * transposed innermost first when they are not. Empty reductions give the identity.
+ */
+export function reduce(rt: WasmRuntime, op: ReduceOp, x: Tw, axes: readonly number[]): Tw {
+  const outShape = x.shape.filter((_, i) => !axes.includes(i));
+  const out = rt.empty(outShape, x.dtype);
+  if (out.data.size === 0) return out;
+  const reduceSize = prod(axes.map((a) => x.shape[a]!));
+  if (reduceSize === 0) {
+    rt.view(out.data).fill(identity(op, x.dtype));
+    return out;
+  }
+  if (reduceSize === 1) {
+    rt.copy(x.data, 0, out.data, 0, out.data.size);
+    return out;
+  }
+  const input = axesLast(rt, x, axes);
+  try {
+    const id = input.data.id;
+    const dt = CDTYPE[x.dtype];
+    switch (op) {
+      case 'sum':
+        rt.m._Sum(id, reduceSize, dt, out.data.id);
+        break;
+      case 'prod':
+        rt.m._Prod(id, reduceSize, dt, out.data.id);
+        break;
+      case 'max':
+        rt.m._Max(id, dt, reduceSize, out.data.id);
+        break;
+      case 'min':
+        rt.m._Min(id, dt, reduceSize, out.data.id);
+        break;
+    }
+  } finally {
+    if (input.data !== x.data) rt.dispose(input);
+  }
+  return out;
+}

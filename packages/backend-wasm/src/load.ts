@@ -1,0 +1,207 @@
+import { engine, env } from '@tensorflow/tfjs-core';
+import { setThreadsCount as tfjsSetThreadsCount, setWasmPaths as tfjsSetWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { WasmRuntime } from './runtime.js';
+
+/** The three builds tfjs-backend-wasm ships. */
+export type WasmBinaryName = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
+export const WASM_BINARIES: readonly WasmBinaryName[] = [
+  'tfjs-backend-wasm.wasm',
+  'tfjs-backend-wasm-simd.wasm',
+  'tfjs-backend-wasm-threaded-simd.wasm',
+];
+
+/**
+ * Where the `.wasm` files are served from: a URL prefix ending in `/` (the
+ * folder holding all three), or a map from file name to URL. Only needed when
+ * the automatic lookup cannot find them (see README).
+ */
+export type WasmPaths = string | Partial<Record<WasmBinaryName, string>>;
+
+let userPaths: WasmPaths | undefined;
+let userThreads: number | undefined;
+let loading: Promise<WasmRuntime> | null = null;
+
+/**
+ * Tell the backend where the `.wasm` files are (before the backend is first
+ * created). Rarely needed: by default they are found next to the installed
+ * @tensorflow/tfjs-backend-wasm (see README).
+ */
+export function setWasmPaths(paths: WasmPaths): void {
+  if (loading) throw new Error('@polytensor/backend-wasm: setWasmPaths() must be called before the wasm backend is first created');
+  userPaths = paths;
+}
+
+/**
+ * Threads XNNPACK may use where the threaded build runs (cross-origin isolated
+ * pages). tfjs's default, and its cap, is half the logical cores (at most 8),
+ * counting on two hardware threads per core; this can only lower it.
+ */
+export function setWasmThreads(count: number): void {
+  if (loading) throw new Error('@polytensor/backend-wasm: setWasmThreads() must be called before the wasm backend is first created');
+  if (!Number.isInteger(count) || count < 1) throw new Error(`@polytensor/backend-wasm: setWasmThreads: expected a positive integer, got ${count}`);
+  userThreads = count;
+}
+
+function isNode(): boolean {
+  const p = (globalThis as { process?: { versions?: { node?: unknown } } }).process;
+  return typeof p?.versions?.node === 'string';
+}
+
+/** Throws a clear error when this JavaScript environment has no WebAssembly. */
+export function assertWebAssembly(): void {
+  const wa = (globalThis as { WebAssembly?: { instantiate?: unknown } }).WebAssembly;
+  if (typeof wa !== 'object' || wa === null || typeof wa.instantiate !== 'function') {
+    throw new Error(
+      '@polytensor/backend-wasm: WebAssembly is not available in this JavaScript environment ' +
+        '(it may be disabled by policy, e.g. a Content-Security-Policy without wasm-unsafe-eval, or by a --jitless / lite mode). ' +
+        "Use another backend, e.g. import '@polytensor/backend-ts' and setBackend('ts').",
+    );
+  }
+}
+
+/**
+ * URLs to try for a binary, in order. The first is a bare specifier inside
+ * `new URL(…, import.meta.url)`, which Vite (dev server and build) resolves to
+ * the installed package and serves or emits as an asset, as do other bundlers
+ * that resolve module specifiers in this pattern. The others cover this module
+ * served unbundled from node_modules, and a server rooted at the project.
+ */
+function candidateUrls(name: WasmBinaryName): string[] {
+  const urls: string[] = [];
+  const add = (make: () => URL): void => {
+    try {
+      const href = make().href;
+      if (!href.startsWith('file:') && !urls.includes(href)) urls.push(href);
+    } catch {
+      // not a valid URL in this environment
+    }
+  };
+  switch (name) {
+    case 'tfjs-backend-wasm.wasm':
+      add(() => new URL('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', import.meta.url));
+      add(() => new URL(/* @vite-ignore */ '../../../@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', import.meta.url));
+      break;
+    case 'tfjs-backend-wasm-simd.wasm':
+      add(() => new URL('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm', import.meta.url));
+      add(() => new URL(/* @vite-ignore */ '../../../@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm', import.meta.url));
+      break;
+    case 'tfjs-backend-wasm-threaded-simd.wasm':
+      add(() => new URL('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url));
+      add(() => new URL(/* @vite-ignore */ '../../../@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url));
+      break;
+  }
+  const location = (globalThis as { location?: { origin?: string } }).location;
+  if (location?.origin && location.origin !== 'null') add(() => new URL(`/node_modules/@tensorflow/tfjs-backend-wasm/dist/${name}`, location.origin));
+  return urls;
+}
+
+/** Fetch `url` and return its bytes when they are a WebAssembly module (a dev server may answer 200 with an HTML page). */
+async function fetchWasm(url: string): Promise<ArrayBuffer | null> {
+  try {
+    const response = await fetch(url, { credentials: 'same-origin' });
+    if (!response.ok) return null;
+    const bytes = await response.arrayBuffer();
+    const head = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
+    return head.length === 4 && head[0] === 0 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d ? bytes : null;
+  } catch {
+    return null;
+  }
+}
+
+function binaryFor(simd: boolean, threads: boolean): WasmBinaryName {
+  return simd && threads ? 'tfjs-backend-wasm-threaded-simd.wasm' : simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
+}
+
+/**
+ * Tell tfjs where the .wasm is. In browsers tfjs looks next to the page unless
+ * told otherwise: find the build it will load (SIMD; threaded where the page
+ * is cross-origin isolated) and hand tfjs its bytes as a blob URL (returned, to
+ * revoke once loaded). User paths (setWasmPaths) are passed through.
+ */
+async function configurePaths(simd: boolean, threads: boolean): Promise<string | null> {
+  const wanted = binaryFor(simd, threads);
+  if (userPaths !== undefined && isNode()) {
+    // Node: file paths, read from disk by Emscripten; only the build in use must be given.
+    const given = userPaths;
+    tfjsSetWasmPaths(
+      typeof given === 'string'
+        ? given
+        : (Object.fromEntries(WASM_BINARIES.map((n) => [n, given[n] ?? given[wanted] ?? Object.values(given)[0] ?? n])) as Record<WasmBinaryName, string>),
+    );
+    return null;
+  }
+  if (typeof userPaths === 'string') {
+    tfjsSetWasmPaths(userPaths);
+    return null;
+  }
+  const map = {} as Record<WasmBinaryName, string>;
+  for (const name of WASM_BINARIES) map[name] = userPaths?.[name] ?? candidateUrls(name)[0] ?? name;
+  let blobUrl: string | null = null;
+  if (!userPaths?.[wanted]) {
+    const tried = candidateUrls(wanted);
+    for (const url of tried) {
+      const bytes = await fetchWasm(url);
+      if (bytes) {
+        // Hand tfjs the bytes we already have instead of letting it fetch again.
+        blobUrl = URL.createObjectURL(new Blob([bytes], { type: 'application/wasm' }));
+        map[wanted] = blobUrl;
+        break;
+      }
+    }
+    if (!blobUrl) {
+      throw new Error(
+        `@polytensor/backend-wasm: could not find ${wanted} (tried ${tried.join(', ') || 'no URL'}). ` +
+          'Serve the files in node_modules/@tensorflow/tfjs-backend-wasm/dist/ with your app and call ' +
+          "setWasmPaths('<their URL folder>/') from '@polytensor/backend-wasm' before the backend is created.",
+      );
+    }
+  }
+  tfjsSetWasmPaths(map);
+  return blobUrl;
+}
+
+function message(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
+  return String(e);
+}
+
+async function load(): Promise<WasmRuntime> {
+  const [simd, threads] = (await Promise.all([
+    env().getAsync('WASM_HAS_SIMD_SUPPORT'),
+    env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
+  ])) as [boolean, boolean];
+  // Node reads the .wasm next to tfjs's own module (unless told otherwise); browsers need its URL.
+  const blobUrl = isNode() && userPaths === undefined ? null : await configurePaths(simd, threads);
+  if (threads && userThreads !== undefined) tfjsSetThreadsCount(userThreads);
+  // tfjs-backend-wasm registers its factory with tfjs-core on import; calling
+  // it directly instantiates the module and its BackendWasm without making
+  // tfjs's engine use (or own) it.
+  const factory = engine().findBackendFactory('wasm');
+  if (!factory) throw new Error('@polytensor/backend-wasm: @tensorflow/tfjs-backend-wasm did not register its backend with tfjs-core');
+  let tf: BackendWasm;
+  try {
+    tf = (await factory()) as BackendWasm;
+  } catch (e) {
+    throw new Error(
+      `@polytensor/backend-wasm: loading the WebAssembly module (${binaryFor(simd, threads)}) failed: ${message(e)}` +
+        (isNode() ? '' : " If the .wasm files are served elsewhere, call setWasmPaths('<their URL folder>/') from '@polytensor/backend-wasm' first."),
+    );
+  } finally {
+    if (blobUrl) URL.revokeObjectURL(blobUrl);
+  }
+  const m = tf.wasm as unknown as { _get_threads_count(): number };
+  return new WasmRuntime(tf, binaryFor(simd, threads), threads ? Math.max(1, m._get_threads_count()) : 1);
+}
+
+/** The process-wide runtime (loaded once; every WasmBackend shares it). */
+export function loadRuntime(): Promise<WasmRuntime> {
+  assertWebAssembly();
+  if (!loading) {
+    loading = load().catch((e: unknown) => {
+      loading = null;
+      throw e;
+    });
+  }
+  return loading;
+}
