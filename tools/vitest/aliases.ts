@@ -13,6 +13,7 @@ export const workspaceAliases = [
   { find: /^@polytensor\/conformance\/vitest$/, replacement: src('conformance', 'vitest.ts') },
   { find: /^@polytensor\/conformance$/, replacement: src('conformance') },
   { find: /^@polytensor\/datasets$/, replacement: src('datasets') },
+  { find: /^@polytensor\/trainlog$/, replacement: src('trainlog') },
 ];
 
 export const leakCheckSetup = fileURLToPath(new URL('./leak-check.setup.ts', import.meta.url));

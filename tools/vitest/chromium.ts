@@ -1,29 +1,9 @@
-// Shared browser-mode setup: find a system Chromium (never download one) and
-// build a Vitest project that runs tests in it headless.
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+// Shared browser-mode setup: a system Chromium (found by the conformance
+// package's finder; never downloaded) and a headless Vitest browser block.
+import { CHROMIUM_ARGS, findChromium, noChromiumMessage } from '../../packages/conformance/src/browser/chromium.js';
 import { playwright } from '@vitest/browser-playwright';
 
-/** $CHROMIUM_PATH (trusted as given), then `chromium` / `chromium-browser` on PATH, then /usr/bin/chromium. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env['CHROMIUM_PATH']) return existsSync(env['CHROMIUM_PATH']) ? env['CHROMIUM_PATH'] : undefined;
-  for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
-    for (const name of ['chromium', 'chromium-browser']) {
-      if (existsSync(join(dir, name))) return join(dir, name);
-    }
-  }
-  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
-}
-
-/** Flags for headless Chromium on a machine with no network and no GPU. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export { CHROMIUM_ARGS, findChromium };
 
 /** True unless the command line selects only projects without 'chromium' in their names. */
 function chromiumRequested(argv: readonly string[]): boolean {
@@ -40,13 +20,7 @@ function chromiumRequested(argv: readonly string[]): boolean {
 export function chromiumForTests(argv: readonly string[] = process.argv): string | undefined {
   const found = findChromium();
   if (!found && chromiumRequested(argv)) {
-    const where = process.env['CHROMIUM_PATH']
-      ? `CHROMIUM_PATH=${process.env['CHROMIUM_PATH']} does not exist`
-      : 'CHROMIUM_PATH is unset, and there is no chromium on PATH nor /usr/bin/chromium';
-    throw new Error(
-      `No Chromium for the browser test project: ${where}. Install one (apt-get install chromium) or set CHROMIUM_PATH; ` +
-        'browsers are never downloaded.',
-    );
+    throw new Error(`browser test project: ${noChromiumMessage()}`);
   }
   return found;
 }

@@ -42,7 +42,7 @@ describe('polytensor-conformance CLI', () => {
     expect((await run(['--list'])).out).toMatch(/^storage\nneg\n/);
     const browser = await run(['--browser']);
     expect(browser.code).toBe(2);
-    expect(browser.err).toMatch(/not yet supported for ts/);
+    expect(browser.err).toMatch(/--browser is only available from the command line/);
     const bad = await run(['--frobnicate']);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/unknown option '--frobnicate'/);

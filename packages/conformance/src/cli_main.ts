@@ -6,7 +6,7 @@ import type { Backend, BackendFactory } from '@polytensor/core';
 import { brokenBackend, BROKEN_VARIANTS, type BrokenVariant } from './broken_backends.js';
 import { referenceBackendFactory } from './reference_backend.js';
 import { formatReport, reportToJson } from './report.js';
-import { kernelNames, runConformance } from './suite.js';
+import { kernelNames, runConformance, type ConformanceReport } from './suite.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -25,7 +25,7 @@ Options:
   --filter <kernels> only these kernels, comma-separated (e.g. exp,matMul,conv2d)
   --json             print the report as JSON instead of the table
   --list             list the kernels the suite checks
-  --browser          run in a headless browser (not yet supported)
+  --browser          run the suite inside headless Chromium (system chromium or $CHROMIUM_PATH)
   -h, --help         show this help
 `;
 
@@ -149,7 +149,15 @@ export async function resolveBackend(name: string, importer: (pkg: string) => Pr
 }
 
 /** Run the CLI; returns the process exit code (0 pass, 1 failures, 2 usage or setup errors). */
-export async function main(argv: readonly string[], io: CliIo, importer?: (pkg: string) => Promise<unknown>): Promise<number> {
+/** Runs the suite in a browser and returns its report (Node only; cli.ts passes the real one). */
+export type BrowserRunner = (options: { backend: string; filter?: string | readonly string[]; log?: (line: string) => void }) => Promise<ConformanceReport>;
+
+export async function main(
+  argv: readonly string[],
+  io: CliIo,
+  importer?: (pkg: string) => Promise<unknown>,
+  browserRunner?: BrowserRunner,
+): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -166,8 +174,19 @@ export async function main(argv: readonly string[], io: CliIo, importer?: (pkg: 
     return 0;
   }
   if (args.browser) {
-    io.stderr(`polytensor-conformance: --browser is not yet supported for ${args.backend}; run the suite under Vitest browser mode with conformanceSuite() from @polytensor/conformance/vitest\n`);
-    return 2;
+    if (!browserRunner) {
+      io.stderr('polytensor-conformance: --browser is only available from the command line (Node)\n');
+      return 2;
+    }
+    let report: ConformanceReport;
+    try {
+      report = await browserRunner({ backend: args.backend, ...(args.filter !== undefined ? { filter: args.filter } : {}), log: (l) => io.stderr(`${l}\n`) });
+    } catch (e) {
+      io.stderr(`polytensor-conformance: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+    io.stdout(args.json ? `${reportToJson(report)}\n` : `${formatReport(report)}\n`);
+    return report.failed > 0 ? 1 : 0;
   }
   let resolved: ResolvedBackend;
   try {

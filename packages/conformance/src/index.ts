@@ -11,7 +11,8 @@ export {
   runConformance, selectCases, allCases, kernelNames, aggregate, runCase, severity,
   type ConformanceOptions, type ConformanceReport, type KernelRow, type CaseOutcome,
 } from './suite.js';
-export { formatReport, formatError, describeBound, describeNumerics, reportToJson, type FormatOptions } from './report.js';
+export { formatReport, formatError, describeBound, describeNumerics, reportToJson, reportFromJson, type FormatOptions } from './report.js';
+export { resolveBackend, type ResolvedBackend } from './cli_main.js';
 export { ReferenceBackend, referenceBackendFactory } from './reference_backend.js';
 export { wrapBackend, type BackendOverrides } from './wrap.js';
 export { brokenBackend, BROKEN_VARIANTS, BROKEN_KERNEL, type BrokenVariant } from './broken_backends.js';

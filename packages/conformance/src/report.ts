@@ -99,3 +99,8 @@ export function formatReport(report: ConformanceReport, options: FormatOptions =
 export function reportToJson(report: ConformanceReport): string {
   return JSON.stringify(report, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2);
 }
+
+/** Parse reportToJson's output (non-finite numbers come back as numbers). */
+export function reportFromJson(json: string): ConformanceReport {
+  return JSON.parse(json, (_k, v: unknown) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v === 'NaN' ? NaN : v)) as ConformanceReport;
+}
