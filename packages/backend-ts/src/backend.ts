@@ -8,6 +8,7 @@ import type {
   DataId,
   DType,
   FusedActivation,
+  OptimizerUpdate,
   ReduceOp,
   TensorInfo,
   TypedArray,
@@ -22,22 +23,25 @@ import { concat } from './kernels/concat.js';
 import { conv2d } from './kernels/conv2d.js';
 import { conv2dBackpropFilter } from './kernels/conv2d_backprop_filter.js';
 import { conv2dBackpropInput } from './kernels/conv2d_backprop_input.js';
-import { fusedMatMul } from './kernels/fused_mat_mul.js';
+import { ACT_CODES, fusedMatMul } from './kernels/fused_mat_mul.js';
 import { gather } from './kernels/gather.js';
 import { logSoftmax } from './kernels/log_softmax.js';
 import { matMul } from './kernels/mat_mul.js';
 import { maxPool } from './kernels/max_pool.js';
 import { maxPoolGrad } from './kernels/max_pool_grad.js';
+import { optimizerUpdate } from './kernels/optimizer_update.js';
 import { oneHot } from './kernels/one_hot.js';
 import { pad } from './kernels/pad.js';
 import { reduce } from './kernels/reduce.js';
 import { scatterAdd } from './kernels/scatter_add.js';
 import { slice } from './kernels/slice.js';
 import { softmax } from './kernels/softmax.js';
+import { softmaxCrossEntropy } from './kernels/softmax_cross_entropy.js';
 import { transpose } from './kernels/transpose.js';
 import { unary } from './kernels/unary.js';
 import { where } from './kernels/where.js';
 import { alloc, dtypeOf } from './util/alloc.js';
+import { releaseScratch } from './util/scratch.js';
 import { sizeOfShape } from './util/strides.js';
 
 /** The handle TsBackend mints: a fresh object per buffer; the serial only makes errors readable. */
@@ -100,6 +104,7 @@ export class TsBackend implements Backend {
   dispose(): void {
     this.buffers.clear();
     this.bytes = 0;
+    releaseScratch();
   }
 
   // ---- kernels ----
@@ -207,6 +212,14 @@ export class TsBackend implements Backend {
     return this.output(conv2dBackpropFilter(this.f32(x, op), this.f32(dy, op), info), info.filterShape);
   }
 
+  fusedConv2d(x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, activation: FusedActivation, info: Conv2DInfo): TensorInfo {
+    const op = 'fusedConv2d';
+    let biasValues = bias ? this.f32(bias, op) : null;
+    if (biasValues && biasValues.length === 1 && info.outChannels !== 1) biasValues = new Float32Array(info.outChannels).fill(biasValues[0]!);
+    const out = conv2d(this.f32(x, op), this.f32(filter, op), info, biasValues, ACT_CODES[activation]);
+    return this.output(out, info.outShape);
+  }
+
   maxPool(x: TensorInfo, info: Conv2DInfo): TensorInfo {
     return this.output(maxPool(this.f32(x, 'maxPool'), info), info.outShape);
   }
@@ -229,6 +242,18 @@ export class TsBackend implements Backend {
 
   logSoftmax(logits: TensorInfo): TensorInfo {
     return this.output(logSoftmax(this.f32(logits, 'logSoftmax'), lastDim(logits.shape)), logits.shape);
+  }
+
+  softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo {
+    const op = 'softmaxCrossEntropy';
+    const out = softmaxCrossEntropy(this.f32(logits, op), this.f32(labels, op), lastDim(logits.shape));
+    return this.output(out, logits.shape.slice(0, -1));
+  }
+
+  optimizerUpdate(update: OptimizerUpdate, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[] {
+    const op = 'optimizerUpdate';
+    const outs = optimizerUpdate(update, this.f32(value, op), this.f32(grad, op), slots.map((s) => this.f32(s, op)));
+    return outs.map((o) => this.output(o, value.shape));
   }
 
   // ---- plumbing ----

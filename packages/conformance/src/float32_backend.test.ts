@@ -34,7 +34,7 @@ function float32Backend(): Backend {
       const M = tA ? a2 : a1;
       const K = tA ? a1 : a2;
       const N = tB ? b1 : b2;
-      const BB = Math.max(ba, bb);
+      const BB = ba === 1 ? bb : ba;
       const out = new Float64Array(BB * M * N);
       for (let bi = 0; bi < BB; bi++) {
         for (let i = 0; i < M; i++) {

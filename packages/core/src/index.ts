@@ -38,6 +38,8 @@ export { conv2d, conv2dBackpropInput, conv2dBackpropFilter } from './ops/conv2d.
 export { maxPool, avgPool } from './ops/pool.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { fusedMatMul, type FusedMatMulArgs } from './ops/fused_mat_mul.js';
+export { fusedConv2d, type FusedConv2DArgs } from './ops/fused_conv2d.js';
+export { softmaxCrossEntropyWithLogits } from './ops/softmax_cross_entropy.js';
 export { sumToShape } from './ops/sum_to_shape.js';
 
 // nn: initializers, activations, layers

@@ -1,26 +1,42 @@
 import type { Conv2DInfo } from '@polytensor/core';
-import { gemm } from '../util/gemm.js';
-import { im2col, isPointwise } from '../util/im2col.js';
+import { gemm, operandBuffer } from '../parallel/gemm.js';
+import { ACT_LINEAR } from '../util/gemm.js';
+import { im2col, isPointwise, unfoldOf } from '../util/im2col.js';
+
+/** Unfolded rows handled per GEMM call are capped so the column buffer stays a few MiB. */
+export const COL_BUDGET = 1 << 20;
 
 /**
- * NHWC conv with an HWIO filter as one GEMM per image:
- * out_b [P, outC] = im2col(x_b) [P, fh·fw·inC] · filter [fh·fw·inC, outC].
+ * NHWC conv with an HWIO filter as GEMM over unfolded images, with an optional
+ * fused bias and activation applied to the float64 sums before the single
+ * rounding: out [G·P, outC] = act(im2col(x_b..b+G) [G·P, fh·fw·inC] · filter + bias).
+ * Several small images share one GEMM call; a 1×1 stride-1 unpadded conv reads
+ * x directly as the [N·H·W, inC] matrix.
  */
-export function conv2d(x: Float32Array, filter: Float32Array, info: Conv2DInfo): Float32Array {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+export function conv2d(
+  x: Float32Array,
+  filter: Float32Array,
+  info: Conv2DInfo,
+  bias: Float32Array | null = null,
+  act = ACT_LINEAR,
+): Float32Array {
+  const { batchSize, outHeight, outWidth, outChannels: N } = info;
   const P = outHeight * outWidth;
-  const K = info.filterHeight * info.filterWidth * inChannels;
-  const out = new Float32Array(batchSize * P * outChannels);
+  const K = info.filterHeight * info.filterWidth * info.inChannels;
+  const out = new Float32Array(batchSize * P * N);
   if (out.length === 0) return out;
-  const pointwise = isPointwise(info);
-  const col = pointwise ? x : new Float32Array(P * K);
-  const acc = new Float64Array(P * outChannels);
-  for (let b = 0; b < batchSize; b++) {
-    if (!pointwise) im2col(x, b, info, col);
-    acc.fill(0);
-    const aOff = pointwise ? b * inHeight * inWidth * inChannels : 0;
-    gemm(P, outChannels, K, col, aOff, K, 1, filter, 0, outChannels, 1, acc, 0);
-    out.set(acc, b * P * outChannels);
+  if (isPointwise(info)) {
+    gemm(batchSize * P, N, K, x, 0, K, 1, filter, 0, N, 1, out, 0, N, bias, act);
+    return out;
+  }
+  const u = unfoldOf(info);
+  const imgSize = info.inHeight * info.inWidth * info.inChannels;
+  const group = Math.max(1, Math.min(batchSize, Math.floor(COL_BUDGET / Math.max(1, P * K))));
+  const col = operandBuffer('conv2d.col', group * P * K);
+  for (let b0 = 0; b0 < batchSize; b0 += group) {
+    const g = Math.min(group, batchSize - b0);
+    for (let t = 0; t < g; t++) im2col(x, (b0 + t) * imgSize, u, t === 0 ? col : col.subarray(t * P * K));
+    gemm(g * P, N, K, col, 0, K, 1, filter, 0, N, 1, out, b0 * P * N, N, bias, act);
   }
   return out;
 }

@@ -1,22 +1,35 @@
 import type { Conv2DInfo } from '@polytensor/core';
-import { toFloat32 } from '../util/alloc.js';
-import { gemm } from '../util/gemm.js';
-import { im2col, isPointwise } from '../util/im2col.js';
+import { accumulatorBuffer, gemmAccumulate, operandBuffer } from '../parallel/gemm.js';
+import { im2col, isPointwise, unfoldOf } from '../util/im2col.js';
+import { COL_BUDGET } from './conv2d.js';
 
-/** dW [fh·fw·inC, outC] = Σ_b im2col(x_b)ᵀ · dy_b, accumulated over the batch in float64. */
+/**
+ * dW [fh·fw·inC, outC] = Σ_b im2col(x_b)ᵀ · dy_b. The transpose is read with
+ * strides; consecutive images share one GEMM (their unfolded rows and their dy
+ * rows are both contiguous), accumulated in float64 and rounded once.
+ */
 export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, info: Conv2DInfo): Float32Array {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { batchSize, outHeight, outWidth, outChannels: N } = info;
   const P = outHeight * outWidth;
-  const K = info.filterHeight * info.filterWidth * inChannels;
-  const acc = new Float64Array(K * outChannels);
-  if (acc.length === 0 || P === 0) return toFloat32(acc);
-  const pointwise = isPointwise(info);
-  const col = pointwise ? x : new Float32Array(P * K);
-  for (let b = 0; b < batchSize; b++) {
-    if (!pointwise) im2col(x, b, info, col);
-    const aOff = pointwise ? b * inHeight * inWidth * inChannels : 0;
-    // colᵀ read with strides: row (filter tap) stride 1, column (pixel) stride K.
-    gemm(K, outChannels, P, col, aOff, 1, K, dy, b * P * outChannels, outChannels, 1, acc, 0);
+  const K = info.filterHeight * info.filterWidth * info.inChannels;
+  const out = new Float32Array(K * N);
+  if (out.length === 0 || P === 0 || batchSize === 0) return out;
+  const acc = accumulatorBuffer('conv2dBackpropFilter.acc', K * N);
+  acc.fill(0);
+  if (isPointwise(info)) {
+    gemmAccumulate(K, N, batchSize * P, x, 0, 1, K, dy, 0, N, 1, acc, 0, N);
+  } else {
+    const u = unfoldOf(info);
+    const imgSize = info.inHeight * info.inWidth * info.inChannels;
+    const group = Math.max(1, Math.min(batchSize, Math.floor(COL_BUDGET / Math.max(1, P * K))));
+    const col = operandBuffer('conv2d.col', group * P * K);
+    for (let b0 = 0; b0 < batchSize; b0 += group) {
+      const g = Math.min(group, batchSize - b0);
+      for (let t = 0; t < g; t++) im2col(x, (b0 + t) * imgSize, u, t === 0 ? col : col.subarray(t * P * K));
+      // colᵀ read with strides: row (filter tap) stride 1, column (pixel) stride K.
+      gemmAccumulate(K, N, g * P, col, 0, 1, K, dy, b0 * P * N, N, 1, acc, 0, N);
+    }
   }
-  return toFloat32(acc);
+  out.set(acc);
+  return out;
 }

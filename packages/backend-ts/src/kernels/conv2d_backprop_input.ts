@@ -1,29 +1,67 @@
 import type { Conv2DInfo } from '@polytensor/core';
-import { gemm } from '../util/gemm.js';
-import { col2im, isPointwise } from '../util/im2col.js';
+import { gemm, operandBuffer } from '../parallel/gemm.js';
+import { col2im, im2col, isPointwise, unfoldOf, type Unfold } from '../util/im2col.js';
+import { scratchF32, scratchF64 } from '../util/scratch.js';
+import { COL_BUDGET } from './conv2d.js';
 
 /**
- * dx = col2im(dy · filterᵀ) per image: the exact adjoint of conv2d's im2col GEMM.
- * The column gradient and the scatter stay in float64; dx is rounded once.
+ * dx for conv2d. With unit strides it is itself a convolution: dy unfolded
+ * through the flipped window times the filter rearranged to
+ * [fh·fw·outC, inC] (tap (fy, fx) ↔ (fh−1−fy, fw−1−fx), in/out swapped), so dx
+ * comes out of the GEMM directly, each element a float64 sum rounded once.
+ * Strided convs use dcol = dy·filterᵀ then col2im (float64 scatter, rounded once).
  */
 export function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info: Conv2DInfo): Float32Array {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
+  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, outChannels: N } = info;
+  const { filterHeight: fh, filterWidth: fw } = info;
   const P = outHeight * outWidth;
-  const K = info.filterHeight * info.filterWidth * inChannels;
-  const imgSize = inHeight * inWidth * inChannels;
+  const K = fh * fw * C;
+  const imgSize = inHeight * inWidth * C;
   const out = new Float32Array(batchSize * imgSize);
   if (out.length === 0) return out;
-  const pointwise = isPointwise(info);
-  const dcol = new Float64Array(P * K);
-  const dx = pointwise ? dcol : new Float64Array(imgSize);
-  for (let b = 0; b < batchSize; b++) {
-    dcol.fill(0);
-    // filter viewed as [K, outC]; its transpose is read with strides (row 1, column outC).
-    gemm(P, K, outChannels, dy, b * P * outChannels, outChannels, 1, filter, 0, 1, outChannels, dcol, 0);
-    if (!pointwise) {
-      dx.fill(0);
-      col2im(dcol, info, dx);
+  if (P === 0 || N === 0) return out; // nothing flows back
+  if (isPointwise(info)) {
+    // dx [N·H·W, inC] = dy [N·H·W, outC] · filterᵀ
+    gemm(batchSize * P, C, N, dy, 0, N, 1, filter, 0, 1, N, out, 0, C);
+    return out;
+  }
+  if (info.strideHeight === 1 && info.strideWidth === 1) {
+    // Flipped, transposed filter: wf[(fy', fx', o), c] = filter[fh-1-fy', fw-1-fx', c, o].
+    const wf = scratchF32('conv2dBackpropInput.filter', fh * fw * N * C);
+    for (let fy = 0; fy < fh; fy++) {
+      for (let fx = 0; fx < fw; fx++) {
+        const src = ((fh - 1 - fy) * fw + (fw - 1 - fx)) * C * N;
+        const dst = (fy * fw + fx) * N * C;
+        for (let c = 0; c < C; c++) for (let o = 0; o < N; o++) wf[dst + o * C + c] = filter[src + c * N + o]!;
+      }
     }
+    const dh = info.dilationHeight;
+    const dw = info.dilationWidth;
+    // dx[iy] gathers dy[oy] with oy = iy + padTop − fy·dh; flipped tap fy' = fh−1−fy reads
+    // oy = iy − (fh−1)·dh + padTop + fy'·dh, i.e. a window over dy with top pad (fh−1)·dh − padTop.
+    const u: Unfold = {
+      H: outHeight, W: outWidth, C: N, outH: inHeight, outW: inWidth, fh, fw, sh: 1, sw: 1, dh, dw,
+      padTop: (fh - 1) * dh - info.padTop, padLeft: (fw - 1) * dw - info.padLeft,
+    };
+    const Pin = inHeight * inWidth;
+    const Kf = fh * fw * N;
+    const group = Math.max(1, Math.min(batchSize, Math.floor(COL_BUDGET / Math.max(1, Pin * Kf))));
+    const col = operandBuffer('conv2d.col', group * Pin * Kf);
+    for (let b0 = 0; b0 < batchSize; b0 += group) {
+      const g = Math.min(group, batchSize - b0);
+      for (let t = 0; t < g; t++) im2col(dy, (b0 + t) * P * N, u, t === 0 ? col : col.subarray(t * Pin * Kf));
+      gemm(g * Pin, C, Kf, col, 0, Kf, 1, wf, 0, C, 1, out, b0 * imgSize, C);
+    }
+    return out;
+  }
+  const u = unfoldOf(info);
+  const dcol = scratchF32('conv2d.col', P * K);
+  const dx = scratchF64('conv2dBackpropInput.dx', imgSize);
+  for (let b = 0; b < batchSize; b++) {
+    // filter viewed as [K, outC]; its transpose is read with strides (row 1, column outC).
+    gemm(P, K, N, dy, b * P * N, N, 1, filter, 0, 1, N, dcol, 0, K);
+    dx.fill(0);
+    col2im(dcol, u, dx);
     out.set(dx, b * imgSize);
   }
   return out;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BinaryOp, UnaryOp } from '@polytensor/core';
-import { Harness, f32 } from '../test_util.js';
+import { Harness, f32, randomFloats } from '../test_util.js';
 import { roundHalfEven, sigmoid } from './unary.js';
 
 let h = new Harness();
@@ -149,6 +149,63 @@ describe('binary', () => {
     expect(bin('logicalAnd', [1, 1, 0, 0], [4], [1, 0, 1, 0], [4], [4], 'bool')).toEqual([1, 0, 0, 0]);
     expect(bin('logicalOr', [1, 1, 0, 0], [2, 2], [1, 0], [2], [2, 2], 'bool')).toEqual([1, 1, 1, 0]);
     expect(bin('less', [1, 5], [2], [3], [], [2], 'int32')).toEqual([1, 0]);
+  });
+});
+
+describe('binary broadcasting (every op and dtype, against an index-by-index reference)', () => {
+  const shapes: Array<[number[], number[]]> = [
+    [[3, 4], [3, 4]], [[3, 4], []], [[], [3, 4]], [[3, 4], [4]], [[3, 1], [1, 4]], [[2, 3, 4], [3, 1]],
+    [[2, 1, 4], [1, 3, 1]], [[5, 1, 1, 2], [3, 1, 2]], [[1], [2, 2]], [[2, 3, 1, 5], [2, 1, 4, 5]], [[0, 3], [3]], [[1, 1], [1]],
+  ];
+  const cmp = (g: (x: number, y: number) => boolean) => (x: number, y: number): number => (g(x, y) ? 1 : 0);
+  const comparisons: Record<string, (x: number, y: number) => number> = {
+    equal: cmp((x, y) => x === y), notEqual: cmp((x, y) => x !== y), less: cmp((x, y) => x < y),
+    lessEqual: cmp((x, y) => x <= y), greater: cmp((x, y) => x > y), greaterEqual: cmp((x, y) => x >= y),
+  };
+  const float: Record<string, (x: number, y: number) => number> = {
+    add: (x, y) => Math.fround(x + y), sub: (x, y) => Math.fround(x - y), mul: (x, y) => Math.fround(x * y),
+    div: (x, y) => Math.fround(x / y), pow: (x, y) => Math.fround(Math.pow(x, y)), maximum: Math.max, minimum: Math.min,
+    squaredDifference: (x, y) => Math.fround((x - y) * (x - y)), ...comparisons,
+  };
+  const int: Record<string, (x: number, y: number) => number> = {
+    add: (x, y) => (x + y) | 0, sub: (x, y) => (x - y) | 0, mul: Math.imul, maximum: Math.max, minimum: Math.min,
+    squaredDifference: (x, y) => Math.imul((x - y) | 0, (x - y) | 0), ...comparisons,
+  };
+  it('matches a reference walk of the broadcast indices', () => {
+    let seed = 1;
+    for (const [as, bs] of shapes) {
+      const rank = Math.max(as.length, bs.length);
+      const pad = (sh: number[]): number[] => [...new Array<number>(rank - sh.length).fill(1), ...sh];
+      const pa = pad(as);
+      const pb = pad(bs);
+      const out = pa.map((d, i) => (d === 0 || pb[i] === 0 ? 0 : Math.max(d, pb[i]!)));
+      const size = out.reduce((x, y) => x * y, 1);
+      /** Flat input offset of output element `flat` in an operand of (padded) shape `sh`. */
+      const offset = (sh: number[], flat: number): number => {
+        let o = 0;
+        let stride = 1;
+        for (let i = rank - 1; i >= 0; i--) {
+          const idx = flat % out[i]!;
+          flat = Math.floor(flat / out[i]!);
+          if (sh[i] !== 1) o += idx * stride;
+          stride *= sh[i]!;
+        }
+        return o;
+      };
+      for (const dtype of ['float32', 'int32'] as const) {
+        const make = (sh: number[]): number[] =>
+          Array.from(randomFloats(sh.reduce((x, y) => x * y, 1), seed++, -4, 4), (v) => (dtype === 'int32' ? Math.round(v * 1e8) | 0 : Math.fround(v)));
+        const av = make(as);
+        const bv = make(bs);
+        if (av.length > 1 && bv.length > 0) av[1] = bv[0]!; // an equal pair for the comparisons
+        for (const [op, fn] of Object.entries(dtype === 'int32' ? int : float)) {
+          const res = h.be.binary(op as BinaryOp, h.input(av, as, dtype), h.input(bv, bs, dtype), out);
+          expect(res.shape).toEqual(out);
+          const want = Array.from({ length: size }, (_, flat) => fn(av[offset(pa, flat)]!, bv[offset(pb, flat)]!));
+          expect(h.out(res), `${op} ${dtype} ${JSON.stringify([as, bs])}`).toEqual(want);
+        }
+      }
+    }
   });
 });
 

@@ -1,18 +1,20 @@
 import type { FusedActivation } from '@polytensor/core';
+import { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from '../util/gemm.js';
 import { matMulGeometry, matMulInto } from './mat_mul.js';
-import { relu, sigmoid } from './unary.js';
 
-const ACTIVATIONS: Readonly<Record<FusedActivation, ((x: number) => number) | null>> = {
-  linear: null,
-  relu,
-  sigmoid,
-  tanh: Math.tanh,
+/** Epilogue code of each fused activation. */
+export const ACT_CODES: Readonly<Record<FusedActivation, number>> = {
+  linear: ACT_LINEAR,
+  relu: ACT_RELU,
+  sigmoid: ACT_SIGMOID,
+  tanh: ACT_TANH,
 };
 
 /**
- * act(a·b + bias). Product, bias and activation all happen on the float64
- * accumulators, so the result is rounded to float32 once (the composite rounds
- * after each step; this is at least as accurate).
+ * act(a·b + bias) in one pass: the GEMM tile adds the bias and applies the
+ * activation to its float64 sums before the single rounding to float32 (the
+ * composite rounds after each step; this is at least as accurate).
+ * bias: [N], or a single value broadcast to every column.
  */
 export function fusedMatMul(
   a: Float32Array,
@@ -25,17 +27,9 @@ export function fusedMatMul(
   transposeB: boolean,
 ): { values: Float32Array; shape: number[] } {
   const g = matMulGeometry(aShape, bShape, transposeA, transposeB);
-  const c = new Float64Array(g.batch * g.m * g.n);
-  matMulInto(a, b, transposeA, transposeB, g, c);
-  const out = new Float32Array(c.length);
-  const act = ACTIVATIONS[activation];
-  const n = g.n;
-  // bias: [N], or a single value broadcast to every column.
-  const biasStep = bias && bias.length === 1 ? 0 : 1;
-  for (let i = 0; i < c.length; i++) {
-    let v = c[i]!;
-    if (bias) v += bias[(i % n) * biasStep]!;
-    out[i] = act ? act(v) : v;
-  }
+  let biasRow = bias;
+  if (bias && bias.length === 1 && g.n !== 1) biasRow = new Float32Array(g.n).fill(bias[0]!);
+  const out = new Float32Array(g.batch * g.m * g.n);
+  matMulInto(a, b, transposeA, transposeB, g, out, biasRow, ACT_CODES[activation]);
   return { values: out, shape: g.outShape };
 }

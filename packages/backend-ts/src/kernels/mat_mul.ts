@@ -1,5 +1,5 @@
-import { gemm } from '../util/gemm.js';
-import { toFloat32 } from '../util/alloc.js';
+import { gemm } from '../parallel/gemm.js';
+import { ACT_LINEAR } from '../util/gemm.js';
 import { prod } from '../util/strides.js';
 
 export interface MatMulGeometry {
@@ -24,12 +24,13 @@ export function matMulGeometry(
   const n = bShape[transposeB ? rb - 2 : rb - 1]!;
   const batchA = prod(aShape, 0, ra - 2);
   const batchB = prod(bShape, 0, rb - 2);
-  const lead = batchA >= batchB ? aShape.slice(0, ra - 2) : bShape.slice(0, rb - 2);
-  return { batch: Math.max(batchA, batchB), m, n, k, outShape: [...lead, m, n] };
+  // A batch of 1 broadcasts to the other operand's batch (also to 0).
+  const lead = batchA === 1 ? bShape.slice(0, rb - 2) : aShape.slice(0, ra - 2);
+  return { batch: batchA === 1 ? batchB : batchA, m, n, k, outShape: [...lead, m, n] };
 }
 
 /**
- * Batched a·b into float64 accumulators `c` ([batch, m, n]). Transposes are
+ * Batched act(a·b + bias) straight into the float32 output. Transposes are
  * strides; an operand with batch 1 is reused for every output batch.
  */
 export function matMulInto(
@@ -38,7 +39,9 @@ export function matMulInto(
   transposeA: boolean,
   transposeB: boolean,
   g: MatMulGeometry,
-  c: Float64Array,
+  out: Float32Array,
+  bias: Float32Array | null = null,
+  act = ACT_LINEAR,
 ): void {
   const { m, n, k } = g;
   const aBatch = a.length === m * k ? 0 : m * k;
@@ -48,11 +51,11 @@ export function matMulInto(
   const bRs = transposeB ? 1 : n;
   const bCs = transposeB ? k : 1;
   for (let t = 0; t < g.batch; t++) {
-    gemm(m, n, k, a, t * aBatch, aRs, aCs, b, t * bBatch, bRs, bCs, c, t * m * n);
+    gemm(m, n, k, a, t * aBatch, aRs, aCs, b, t * bBatch, bRs, bCs, out, t * m * n, n, bias, act);
   }
 }
 
-/** a: [B|1, M, K] (or [B|1, K, M]), b: [B|1, K, N] (or [B|1, N, K]) → float32 [max(B), M, N]. */
+/** a: [B|1, M, K] (or [B|1, K, M]), b: [B|1, K, N] (or [B|1, N, K]) → float32 [B, M, N] (a batch of 1 broadcasts, also to 0). */
 export function matMul(
   a: Float32Array,
   aShape: readonly number[],
@@ -62,7 +65,7 @@ export function matMul(
   transposeB: boolean,
 ): { values: Float32Array; shape: number[] } {
   const g = matMulGeometry(aShape, bShape, transposeA, transposeB);
-  const c = new Float64Array(g.batch * g.m * g.n);
-  matMulInto(a, b, transposeA, transposeB, g, c);
-  return { values: toFloat32(c), shape: g.outShape };
+  const out = new Float32Array(g.batch * g.m * g.n);
+  matMulInto(a, b, transposeA, transposeB, g, out);
+  return { values: out, shape: g.outShape };
 }

@@ -1,37 +1,49 @@
 import type { Conv2DInfo } from '@polytensor/core';
-import { toFloat32 } from '../util/alloc.js';
-import { forEachWindow } from '../util/pool_window.js';
+import { windowCells, windowsDisjoint } from '../util/pool_window.js';
+import { scratchF64 } from '../util/scratch.js';
 
 /**
  * Route each dy to the first max of its window (row-major; the first NaN if any,
- * matching maxPool's NaN propagation), summing where windows overlap.
+ * matching maxPool's NaN propagation). Disjoint windows store straight into dx;
+ * overlapping ones sum in float64 and round once.
  */
 export function maxPoolGrad(dy: Float32Array, x: Float32Array, info: Conv2DInfo): Float32Array {
   const C = info.inChannels;
-  const dx = new Float64Array(x.length);
-  if (dy.length === 0 || dx.length === 0) return toFloat32(dx);
-  const best = new Float64Array(C);
+  const out = new Float32Array(x.length);
+  if (dy.length === 0 || out.length === 0) return out;
+  const dx = windowsDisjoint(info) ? null : scratchF64('poolGrad.dx', out.length);
+  dx?.fill(0);
+  const best = scratchF64('pool.acc', C);
   const where = new Int32Array(C);
-  forEachWindow(info, (o, cells, count) => {
-    if (count === 0) return;
-    const first = cells[0]!;
-    for (let c = 0; c < C; c++) {
-      best[c] = x[first + c]!;
-      where[c] = first + c;
-    }
-    for (let t = 1; t < count; t++) {
-      const base = cells[t]!;
-      for (let c = 0; c < C; c++) {
-        const v = x[base + c]!;
-        const m = best[c]!;
-        // Strictly greater keeps the first max; once a NaN is chosen nothing replaces it.
-        if (m === m && (v > m || v !== v)) {
-          best[c] = v;
-          where[c] = base + c;
+  const cells = new Int32Array(info.filterHeight * info.filterWidth);
+  let o = 0;
+  for (let b = 0; b < info.batchSize; b++) {
+    for (let oy = 0; oy < info.outHeight; oy++) {
+      for (let ox = 0; ox < info.outWidth; ox++, o += C) {
+        const count = windowCells(info, b, oy, ox, cells);
+        if (count === 0) continue;
+        const first = cells[0]!;
+        for (let c = 0; c < C; c++) {
+          best[c] = x[first + c]!;
+          where[c] = first + c;
         }
+        for (let t = 1; t < count; t++) {
+          const base = cells[t]!;
+          for (let c = 0; c < C; c++) {
+            const v = x[base + c]!;
+            const m = best[c]!;
+            // Strictly greater keeps the first max; once a NaN is chosen nothing replaces it.
+            if (m === m && (v > m || v !== v)) {
+              best[c] = v;
+              where[c] = base + c;
+            }
+          }
+        }
+        if (dx) for (let c = 0; c < C; c++) dx[where[c]!] += dy[o + c]!;
+        else for (let c = 0; c < C; c++) out[where[c]!] = dy[o + c]!;
       }
     }
-    for (let c = 0; c < C; c++) dx[where[c]!] += dy[o + c]!;
-  });
-  return toFloat32(dx);
+  }
+  if (dx) out.set(dx);
+  return out;
 }

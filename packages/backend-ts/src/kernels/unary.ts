@@ -1,35 +1,8 @@
 import type { DType, TypedArray, UnaryOp } from '@polytensor/core';
 import { alloc } from '../util/alloc.js';
+import { relu, roundHalfEven, sigmoid, softplus } from '../util/math.js';
 
-/** Round half to even, keeping the sign of zero like IEEE roundToIntegralTiesToEven. */
-export function roundHalfEven(x: number): number {
-  if (!Number.isFinite(x)) return x;
-  const f = Math.floor(x);
-  const d = x - f; // exact for float32 inputs
-  let r: number;
-  if (d < 0.5) r = f;
-  else if (d > 0.5) r = f + 1;
-  else r = f % 2 === 0 ? f : f + 1;
-  // -0.3 rounds to -0, not +0; x * 0 carries x's sign.
-  return r === 0 ? x * 0 : r;
-}
-
-/** Logistic function without overflow: never evaluates exp of a large positive number. */
-export function sigmoid(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e); // also the NaN path: NaN >= 0 is false, exp(NaN) = NaN
-}
-
-/** softplus(x) = log1p(exp(-|x|)) + max(x, 0): stable for large |x|. */
-export function softplus(x: number): number {
-  return Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0);
-}
-
-/** relu: x for x > 0, NaN for NaN, +0 otherwise; exactly Math.max(x, +0), which compiles branch-free. */
-export function relu(x: number): number {
-  return Math.max(x, 0);
-}
+export { relu, roundHalfEven, sigmoid, softplus };
 
 /**
  * Float math in double precision; storing into a Float32Array rounds once.
@@ -99,11 +72,28 @@ export function unary(op: UnaryOp, x: TypedArray, dtype: DType): TypedArray {
   const f = dtype === 'float32' ? FLOAT_OPS[op] : INT_OPS[op];
   if (!f) throw new Error(`ts backend: unary: '${op}' does not accept dtype ${dtype}`);
   const out = alloc(dtype, n);
-  if (op === 'relu') {
-    // The hot activation gets its own loop: the shared loop's call site sees every op and is not inlined.
-    for (let i = 0; i < n; i++) out[i] = Math.max(x[i]!, 0);
-    return out;
-  }
+  if (dtype === 'float32' && floatLoop(op, x as Float32Array, out as Float32Array, n)) return out;
   for (let i = 0; i < n; i++) out[i] = f(x[i]!);
   return out;
+}
+
+/**
+ * The hot float32 ops get their own loops (a shared loop's call site sees every
+ * op and is not inlined). Each computes exactly what FLOAT_OPS defines.
+ */
+function floatLoop(op: UnaryOp, x: Float32Array, out: Float32Array, n: number): boolean {
+  switch (op) {
+    case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]!; return true;
+    case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!); return true;
+    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!); return true;
+    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!); return true;
+    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!); return true;
+    case 'rsqrt': for (let i = 0; i < n; i++) out[i] = 1 / Math.sqrt(x[i]!); return true;
+    case 'square': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * v; } return true;
+    case 'reciprocal': for (let i = 0; i < n; i++) out[i] = 1 / x[i]!; return true;
+    case 'relu': for (let i = 0; i < n; i++) out[i] = Math.max(x[i]!, 0); return true;
+    case 'sigmoid': for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]!); return true;
+    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); return true;
+    default: return false;
+  }
 }

@@ -1,90 +1,276 @@
 /**
- * C += A·B for strided float32 operands, accumulating in float64.
+ * The GEMM at the heart of matMul, the fused matMul and every convolution.
  *
- *   A[i, k] = a[aOff + i·aRs + k·aCs]   (i < m, k < k)
- *   B[k, j] = b[bOff + k·bRs + j·bCs]   (k < k, j < n)
- *   C[i, j] = c[cOff + i·n + j]         (row-major, contiguous)
- *
- * Strides express transposes without copies. The core is a 4×4 register tile
- * (16 scalar accumulators, dot-product form, so each loaded value is used four
- * times) inside cache blocks of KB×NB of B. Partial sums stay in doubles, so
- * the only float32 rounding is the caller's final store: far inside the γ_n bound.
+ * This module is self-contained on purpose (no imports, no module-level state
+ * its kernel functions read): the thread pool ships the source of `drive` and
+ * its helpers to worker threads (`GEMM_WORKER_FUNCTIONS`), so the workers run
+ * the very same code. Blocking constants therefore live inside the functions.
  */
-export function gemm(
-  m: number,
-  n: number,
-  kk: number,
-  a: Float32Array,
-  aOff: number,
-  aRs: number,
-  aCs: number,
-  b: Float32Array,
-  bOff: number,
-  bRs: number,
-  bCs: number,
-  c: Float64Array,
-  cOff: number,
+
+/** Epilogue activations (the codes FusedActivation maps to). */
+export const ACT_LINEAR = 0;
+export const ACT_RELU = 1;
+export const ACT_SIGMOID = 2;
+export const ACT_TANH = 3;
+
+/** Where the driver gets its packing buffers: keyed float64 scratch, reused between calls. */
+export interface GemmScratch {
+  f64(key: string, n: number): Float64Array;
+}
+
+/**
+ * The K split gemm uses for an inner dimension of `k`: a function of k alone,
+ * so every partition of the output (rows, threads) sums in the same order.
+ * Up to KC_MAX = 2048 the whole inner dimension is summed in registers: the
+ * packed panels stream sequentially, so long panels cost nothing; splitting
+ * only bounds the packing buffers.
+ */
+export function kBlocks(k: number): { nkb: number; kc: number } {
+  const KC_MAX = 2048;
+  const nkb = Math.max(1, Math.ceil(k / KC_MAX));
+  return { nkb, kc: Math.ceil(k / nkb) };
+}
+
+/** Apply an epilogue activation (0 linear, 1 relu, 2 sigmoid, 3 tanh) to a float64 value. */
+export function activate(v: number, act: number): number {
+  switch (act) {
+    case 1:
+      return Math.max(v, 0);
+    case 2: {
+      // The overflow-free logistic of util/math.ts (inlined: this module has no imports).
+      if (v >= 0) return 1 / (1 + Math.exp(-v));
+      const e = Math.exp(v);
+      return e / (1 + e);
+    }
+    case 3:
+      return Math.tanh(v);
+    default:
+      return v;
+  }
+}
+
+/**
+ * The blocked driver (BLIS-style), for rows [i0, i1) of the output: for each block of NC columns and each K
+ * block of at most KC_MAX, pack that slab of B into 4-column panels of doubles
+ * (zero-padded past column n); then for each block of MC rows pack A into
+ * 4-row panels (zero-padded past the last row) and run the 4×4 register tile
+ * over every (column tile, row tile) pair: a B panel stays in L1 while the row
+ * tiles of the A block stream past it. Both operands are read from contiguous
+ * float64 panels with one shared index (no strides, no conversions in the
+ * inner loop). Partial tiles of a split K go to a float64 scratch (or to `c`).
+ */
+export function drive(
+  n: number, k: number,
+  a: Float32Array, aOff: number, aRs: number, aCs: number,
+  b: Float32Array, bOff: number, bRs: number, bCs: number,
+  out: Float32Array | null, oOff: number, ldo: number,
+  bias: Float32Array | null, act: number,
+  c: Float64Array | null, cOff: number, ldc: number,
+  i0: number, i1: number,
+  scratch: GemmScratch,
 ): void {
-  const KB = 256;
-  const NB = 64;
-  for (let j0 = 0; j0 < n; j0 += NB) {
-    const j1 = Math.min(n, j0 + NB);
-    for (let k0 = 0; k0 < kk; k0 += KB) {
-      const k1 = Math.min(kk, k0 + KB);
-      let i = 0;
-      for (; i + 4 <= m; i += 4) {
-        let j = j0;
-        for (; j + 4 <= j1; j += 4) {
-          let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-          let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-          let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-          let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-          let pa = aOff + i * aRs + k0 * aCs;
-          let pb = bOff + k0 * bRs + j * bCs;
-          for (let k = k0; k < k1; k++) {
-            const a0 = a[pa]!, a1 = a[pa + aRs]!, a2 = a[pa + 2 * aRs]!, a3 = a[pa + 3 * aRs]!;
-            const b0 = b[pb]!, b1 = b[pb + bCs]!, b2 = b[pb + 2 * bCs]!, b3 = b[pb + 3 * bCs]!;
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
-            pa += aCs;
-            pb += bRs;
-          }
-          let pc = cOff + i * n + j;
-          c[pc] += c00; c[pc + 1] += c01; c[pc + 2] += c02; c[pc + 3] += c03;
-          pc += n;
-          c[pc] += c10; c[pc + 1] += c11; c[pc + 2] += c12; c[pc + 3] += c13;
-          pc += n;
-          c[pc] += c20; c[pc + 1] += c21; c[pc + 2] += c22; c[pc + 3] += c23;
-          pc += n;
-          c[pc] += c30; c[pc + 1] += c31; c[pc + 2] += c32; c[pc + 3] += c33;
-        }
-        if (j < j1) dots(i, i + 4, j, j1, k0, k1, n, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff);
+  // Columns of B packed per block (a multiple of the 4-wide tile); rows of A packed
+  // per block (MC×KC doubles stay in L2 while every column tile of B passes).
+  const NC = 512;
+  const MC = 64;
+  if (i1 <= i0 || n === 0) return;
+  if (k === 0) {
+    if (out) {
+      for (let i = i0; i < i1; i++) {
+        for (let j = 0; j < n; j++) out[oOff + i * ldo + j] = activate(bias ? bias[j]! : 0, act);
       }
-      if (i < m) dots(i, m, j0, j1, k0, k1, n, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff);
+    }
+    return;
+  }
+  const { nkb, kc } = kBlocks(k);
+  const ncMax = Math.min(n, NC);
+  const bp = scratch.f64('gemm.b', ((ncMax + 3) >> 2) * 4 * kc);
+  const ap = scratch.f64('gemm.a', Math.min(MC, ((i1 - i0 + 3) >> 2) * 4) * kc);
+  // Partial sums of a K split for the current column block (row-major, ncMax wide).
+  const part = out && nkb > 1 ? scratch.f64('gemm.part', (i1 - i0) * ncMax) : null;
+  const tile = scratch.f64('gemm.tile', 16);
+  const fast = out !== null && nkb === 1 && (act === 0 || act === 1); // linear or relu
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const ncw = Math.min(NC, n - j0);
+    const colTiles = (ncw + 3) >> 2;
+    for (let kb = 0; kb < nkb; kb++) {
+      const k0 = kb * kc;
+      const kl = Math.min(kc, k - k0);
+      const last = kb === nkb - 1;
+      packB(b, bOff + k0 * bRs + j0 * bCs, bRs, bCs, kl, ncw, bp);
+      for (let r0 = i0; r0 < i1; r0 += MC) {
+        const mcw = Math.min(MC, i1 - r0);
+        const rowTiles = (mcw + 3) >> 2;
+        packA(a, aOff + r0 * aRs + k0 * aCs, aRs, aCs, kl, mcw, ap);
+        for (let t = 0; t < colTiles; t++) {
+          const j = j0 + t * 4;
+          const cols = Math.min(4, n - j);
+          const pb = t * kl * 4;
+          for (let s = 0; s < rowTiles; s++) {
+            const i = r0 + s * 4;
+            const rows = Math.min(4, i1 - i);
+            const pa = s * kl * 4;
+            if (fast && rows === 4 && cols === 4) {
+              // The common case: a whole tile, one K block, stored straight from registers.
+              kernelStore(ap, pa, bp, pb, kl, out, oOff + i * ldo + j, ldo, bias, j, act === 1);
+              continue;
+            }
+            microKernel(ap, pa, bp, pb, kl, tile);
+            if (c) {
+              // accumulate into the caller's float64 C
+              for (let r = 0; r < rows; r++) {
+                const base = cOff + (i + r) * ldc + j;
+                for (let q = 0; q < cols; q++) c[base + q] += tile[r * 4 + q]!;
+              }
+            } else if (part && !last) {
+              const pbase = (i - i0) * ncMax + t * 4;
+              for (let r = 0; r < rows; r++) {
+                for (let q = 0; q < cols; q++) {
+                  const p = pbase + r * ncMax + q;
+                  part[p] = kb === 0 ? tile[r * 4 + q]! : part[p]! + tile[r * 4 + q]!;
+                }
+              }
+            } else {
+              const o = out!;
+              const pbase = (i - i0) * ncMax + t * 4;
+              for (let r = 0; r < rows; r++) {
+                const base = oOff + (i + r) * ldo + j;
+                for (let q = 0; q < cols; q++) {
+                  let v = tile[r * 4 + q]!;
+                  if (part) v += part[pbase + r * ncMax + q]!;
+                  if (bias) v += bias[j + q]!;
+                  o[base + q] = act === 0 ? v : activate(v, act);
+                }
+              }
+            }
+          }
+        }
+      }
     }
   }
 }
 
-/** Plain dot products for the ragged edges the 4×4 tile does not cover. */
-function dots(
-  i0: number, i1: number, j0: number, j1: number, k0: number, k1: number, n: number,
-  a: Float32Array, aOff: number, aRs: number, aCs: number,
-  b: Float32Array, bOff: number, bRs: number, bCs: number,
-  c: Float64Array, cOff: number,
-): void {
-  for (let i = i0; i < i1; i++) {
-    for (let j = j0; j < j1; j++) {
-      let s = 0;
-      let pa = aOff + i * aRs + k0 * aCs;
-      let pb = bOff + k0 * bRs + j * bCs;
-      for (let k = k0; k < k1; k++) {
-        s += a[pa]! * b[pb]!;
-        pa += aCs;
-        pb += bRs;
+/** B[p, j] for p < kl, j < ncw (from `off`) into 4-column panels: bp[(t·kl + p)·4 + q] = B[p, 4t + q], zero past ncw. */
+export function packB(b: Float32Array, off: number, bRs: number, bCs: number, kl: number, ncw: number, bp: Float64Array): void {
+  const tiles = (ncw + 3) >> 2;
+  for (let t = 0; t < tiles; t++) {
+    const cols = Math.min(4, ncw - t * 4);
+    let dst = t * kl * 4;
+    let src = off + t * 4 * bCs;
+    if (cols === 4) {
+      const c1 = bCs, c2 = 2 * bCs, c3 = 3 * bCs;
+      for (let p = 0; p < kl; p++, dst += 4, src += bRs) {
+        bp[dst] = b[src]!;
+        bp[dst + 1] = b[src + c1]!;
+        bp[dst + 2] = b[src + c2]!;
+        bp[dst + 3] = b[src + c3]!;
       }
-      c[cOff + i * n + j] += s;
+    } else {
+      for (let p = 0; p < kl; p++, dst += 4, src += bRs) {
+        for (let q = 0; q < 4; q++) bp[dst + q] = q < cols ? b[src + q * bCs]! : 0;
+      }
     }
   }
 }
+
+/** A[i, p] for i < mcw, p < kl (from `off`) into 4-row panels: ap[(s·kl + p)·4 + r] = A[4s + r, p], zero past mcw. */
+export function packA(a: Float32Array, off: number, aRs: number, aCs: number, kl: number, mcw: number, ap: Float64Array): void {
+  const tiles = (mcw + 3) >> 2;
+  for (let s = 0; s < tiles; s++) {
+    const rows = Math.min(4, mcw - s * 4);
+    let dst = s * kl * 4;
+    let src = off + s * 4 * aRs;
+    if (rows === 4) {
+      const r1 = aRs, r2 = 2 * aRs, r3 = 3 * aRs;
+      for (let p = 0; p < kl; p++, dst += 4, src += aCs) {
+        ap[dst] = a[src]!;
+        ap[dst + 1] = a[src + r1]!;
+        ap[dst + 2] = a[src + r2]!;
+        ap[dst + 3] = a[src + r3]!;
+      }
+    } else {
+      for (let p = 0; p < kl; p++, dst += 4, src += aCs) {
+        for (let r = 0; r < 4; r++) ap[dst + r] = r < rows ? a[src + r * aRs]! : 0;
+      }
+    }
+  }
+}
+
+/**
+ * The 4×4 register tile: 16 float64 accumulators over `kl` steps of the inner
+ * dimension (outer-product form: each loaded value feeds four products), from
+ * a packed A panel and a packed B panel walked with one index each.
+ */
+export function microKernel(ap: Float64Array, pa: number, bp: Float64Array, pb: number, kl: number, tile: Float64Array): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  const d = pb - pa;
+  const end = pa + kl * 4;
+  for (let q = pa; q < end; q += 4) {
+    const b0 = bp[q + d]!, b1 = bp[q + d + 1]!, b2 = bp[q + d + 2]!, b3 = bp[q + d + 3]!;
+    const a0 = ap[q]!, a1 = ap[q + 1]!, a2 = ap[q + 2]!, a3 = ap[q + 3]!;
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+  }
+  tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
+  tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
+  tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
+  tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
+}
+
+/**
+ * microKernel for a whole 4×4 tile of a single K block, finishing in
+ * registers: + bias, optional relu, one rounding store per element.
+ */
+export function kernelStore(
+  ap: Float64Array, pa: number, bp: Float64Array, pb: number, kl: number,
+  out: Float32Array, o: number, ldo: number, bias: Float32Array | null, j: number, relu: boolean,
+): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  const d = pb - pa;
+  const end = pa + kl * 4;
+  for (let q = pa; q < end; q += 4) {
+    const b0 = bp[q + d]!, b1 = bp[q + d + 1]!, b2 = bp[q + d + 2]!, b3 = bp[q + d + 3]!;
+    const a0 = ap[q]!, a1 = ap[q + 1]!, a2 = ap[q + 2]!, a3 = ap[q + 3]!;
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+  }
+  if (bias) {
+    const e0 = bias[j]!, e1 = bias[j + 1]!, e2 = bias[j + 2]!, e3 = bias[j + 3]!;
+    c00 += e0; c01 += e1; c02 += e2; c03 += e3;
+    c10 += e0; c11 += e1; c12 += e2; c13 += e3;
+    c20 += e0; c21 += e1; c22 += e2; c23 += e3;
+    c30 += e0; c31 += e1; c32 += e2; c33 += e3;
+  }
+  if (relu) {
+    out[o] = Math.max(c00, 0); out[o + 1] = Math.max(c01, 0); out[o + 2] = Math.max(c02, 0); out[o + 3] = Math.max(c03, 0);
+    o += ldo;
+    out[o] = Math.max(c10, 0); out[o + 1] = Math.max(c11, 0); out[o + 2] = Math.max(c12, 0); out[o + 3] = Math.max(c13, 0);
+    o += ldo;
+    out[o] = Math.max(c20, 0); out[o + 1] = Math.max(c21, 0); out[o + 2] = Math.max(c22, 0); out[o + 3] = Math.max(c23, 0);
+    o += ldo;
+    out[o] = Math.max(c30, 0); out[o + 1] = Math.max(c31, 0); out[o + 2] = Math.max(c32, 0); out[o + 3] = Math.max(c33, 0);
+  } else {
+    out[o] = c00; out[o + 1] = c01; out[o + 2] = c02; out[o + 3] = c03;
+    o += ldo;
+    out[o] = c10; out[o + 1] = c11; out[o + 2] = c12; out[o + 3] = c13;
+    o += ldo;
+    out[o] = c20; out[o + 1] = c21; out[o + 2] = c22; out[o + 3] = c23;
+    o += ldo;
+    out[o] = c30; out[o + 1] = c31; out[o + 2] = c32; out[o + 3] = c33;
+  }
+}
+
+/** The functions a worker thread needs to run `drive` (their source is shipped; see parallel/pool.ts). */
+export const GEMM_WORKER_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [
+  kBlocks, activate, drive, packA, packB, microKernel, kernelStore,
+];

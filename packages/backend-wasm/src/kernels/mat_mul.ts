@@ -37,14 +37,9 @@ export function matMul(rt: WasmRuntime, a: Tw, b: Tw, transposeA: boolean, trans
   const m = transposeA ? a2 : a1;
   const k = transposeA ? a1 : a2;
   const n = transposeB ? b1 : b2;
-  const batch = Math.max(ba, bb);
+  const batch = ba === 1 ? bb : ba; // a batch of 1 broadcasts, also to 0
   const out = rt.empty([batch, m, n], 'float32');
   if (out.data.size === 0) return out;
-  if (ba === 0 || bb === 0) {
-    // The contract's output batch is max(Ba, Bb) even when one is empty; there is nothing to read (the reference gives NaN).
-    rt.f32(out.data).fill(NaN);
-    return out;
-  }
   if (k === 0) {
     rt.f32(out.data).fill(0);
     return out;

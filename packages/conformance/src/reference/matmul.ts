@@ -12,7 +12,7 @@ export function matMul(a: HostTensor, b: HostTensor, transposeA: boolean, transp
   const M = transposeA ? a2 : a1;
   const K = transposeA ? a1 : a2;
   const N = transposeB ? b1 : b2;
-  const B = Math.max(ba, bb);
+  const B = ba === 1 ? bb : ba; // a batch of 1 broadcasts, also to 0
   const out = new Float64Array(B * M * N);
   const absSum = new Float64Array(B * M * N);
   const terms = new Float64Array(B * M * N).fill(K);

@@ -114,8 +114,8 @@ export interface Kernels {
 
   /**
    * Batched matrix product. a: [B|1, M, K] (or [B|1, K, M] with transposeA),
-   * b: [B|1, K, N] (or [B|1, N, K] with transposeB); a batch of 1 broadcasts.
-   * Output: [max(Ba, Bb), M, N], float32.
+   * b: [B|1, K, N] (or [B|1, N, K] with transposeB); a batch of 1 broadcasts
+   * (NumPy rule, so batches 1 and 0 give 0). Output: [Ba === 1 ? Bb : Ba, M, N], float32.
    */
   matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo;
 
@@ -157,7 +157,70 @@ export interface FusedKernels {
     transposeA: boolean,
     transposeB: boolean,
   ): TensorInfo;
+  /**
+   * act(conv2d(x, filter) + bias): geometry as in `conv2d`, bias [outC] or null.
+   * Output `info.outShape`. Same bound as fusedMatMul with K = fh·fw·inC.
+   */
+  fusedConv2d?(x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, activation: FusedActivation, info: Conv2DInfo): TensorInfo;
+  /**
+   * Softmax cross-entropy from logits, per row: logits and labels are float32 of
+   * the same shape [..., C] (C ≥ 1; labels one-hot or any soft weights);
+   * output [...] (the last axis dropped) = Σ_c labels[c] · −logSoftmax(logits)[c].
+   */
+  softmaxCrossEntropy?(logits: TensorInfo, labels: TensorInfo): TensorInfo;
+  /**
+   * One optimizer step for one float32 variable: returns the variable's new
+   * value, then the new value of each slot in `slots` order (see
+   * `OptimizerUpdate`), each freshly allocated with `value`'s shape. `grad` and
+   * every slot have `value`'s shape. The result must be bit-identical to core's
+   * composite update, in which every operation is one correctly rounded float32
+   * op and every hyperparameter a float32 scalar.
+   */
+  optimizerUpdate?(update: OptimizerUpdate, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[];
 }
+
+/**
+ * A fused optimizer step: the rule and its hyperparameters, each already a
+ * float32 value (core rounds them with Math.fround, as the composite's scalar
+ * operands are rounded). Each formula below is evaluated op by op, rounding
+ * every intermediate to float32 (fr = round to float32; g = grad):
+ *
+ * - sgd (slots: none): value − fr(g·lr)
+ * - momentum (slots: [accum]): a' = fr(fr(accum·momentum) + g);
+ *   step = nesterov ? fr(g + fr(a'·momentum)) : a'; value' = fr(value − fr(step·lr))
+ * - adam (slots: [m, v]): m' = fr(fr(m·beta1) + fr(g·oneMinusBeta1));
+ *   v' = fr(fr(v·beta2) + fr(fr(g·g)·oneMinusBeta2));
+ *   value' = fr(value − fr(fr(m' / fr(fr(√v') + epsilon))·alpha))
+ * - rmsprop (slots: [rms, mg if centered, mom if momentum > 0]):
+ *   rms' = fr(fr(rms·rho) + fr(fr(g·g)·oneMinusRho)); mg' = fr(fr(mg·rho) + fr(g·oneMinusRho));
+ *   denom = fr((centered ? fr(rms' − fr(mg'·mg')) : rms') + epsilon);
+ *   inc = fr(fr(g / fr(√denom))·lr); mom' = fr(fr(mom·momentum) + inc);
+ *   value' = fr(value − (momentum > 0 ? mom' : inc))
+ * - adagrad (slots: [accumulator]): acc' = fr(acc + fr(g·g));
+ *   value' = fr(value − fr(fr(g / fr(√fr(acc' + epsilon)))·lr))
+ */
+export type OptimizerUpdate =
+  | { readonly kind: 'sgd'; readonly lr: number }
+  | { readonly kind: 'momentum'; readonly lr: number; readonly momentum: number; readonly nesterov: boolean }
+  | {
+      readonly kind: 'adam';
+      readonly alpha: number;
+      readonly beta1: number;
+      readonly oneMinusBeta1: number;
+      readonly beta2: number;
+      readonly oneMinusBeta2: number;
+      readonly epsilon: number;
+    }
+  | {
+      readonly kind: 'rmsprop';
+      readonly lr: number;
+      readonly rho: number;
+      readonly oneMinusRho: number;
+      readonly momentum: number;
+      readonly epsilon: number;
+      readonly centered: boolean;
+    }
+  | { readonly kind: 'adagrad'; readonly lr: number; readonly epsilon: number };
 
 export function unaryOutputDType(op: UnaryOp, dtype: DType): DType {
   switch (op) {

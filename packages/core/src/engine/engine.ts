@@ -341,6 +341,48 @@ export class Engine {
     return out;
   }
 
+  /**
+   * Run a kernel with several outputs and no gradient (fused optimizer updates).
+   * Checked like runKernel: every output must be a fresh buffer of the expected
+   * shape and dtype, and with kernel leak checks on, exactly one new buffer per output.
+   */
+  runKernelMulti(
+    op: string,
+    inputs: readonly Tensor[],
+    forward: (backend: Backend) => readonly TensorInfo[],
+    expect: ReadonlyArray<{ shape: readonly number[]; dtype: DType }>,
+  ): Tensor[] {
+    for (const e of expect) assertValidShape(op, e.shape);
+    const backend = this.getBackend();
+    for (const t of inputs) {
+      t.assertAlive(op);
+      if (t.backend !== backend) {
+        throw new PolytensorError(`${op}: tensor ${t.id} lives on backend '${t.backend.name}' but the active backend is '${backend.name}'`);
+      }
+    }
+    const before = this.kernelLeakChecks ? backend.numDataIds() : 0;
+    const infos = forward(backend);
+    const fresh = new Set(infos.map((i) => i.dataId));
+    const bad =
+      infos.length !== expect.length ||
+      fresh.size !== infos.length ||
+      infos.some((info, i) => this.data.has(info.dataId) || !arraysEqual(info.shape, expect[i]!.shape) || info.dtype !== expect[i]!.dtype);
+    if (bad || (this.kernelLeakChecks && backend.numDataIds() - before !== expect.length)) {
+      for (const id of fresh) if (!this.data.has(id)) backend.disposeData(id);
+      throw new PolytensorError(
+        `${op}: backend '${backend.name}' returned ${infos.map((i) => `${fmt(i.shape)} ${i.dtype}`).join(', ') || 'nothing'}, ` +
+          `expected ${expect.map((e) => `${fmt(e.shape)} ${e.dtype}`).join(', ')} as ${expect.length} fresh buffer(s); this is a bug in the backend`,
+      );
+    }
+    return infos.map((info, i) => this.track(new Tensor(info.dataId, expect[i]!.shape, expect[i]!.dtype, backend), true));
+  }
+
+  /** True when an active gradient tape would record an op on `inputs` (so a gradient-free kernel must not replace it). */
+  recordsGradientOf(inputs: readonly Tensor[]): boolean {
+    const tape = this.tapes[this.tapes.length - 1];
+    return tape !== undefined && this.tapePaused === 0 && tape.dependsOnWatched(inputs);
+  }
+
   /** Record an op whose output shares an input's buffer (reshape), or any op built outside runKernel. */
   record(op: string, inputs: readonly Tensor[], output: Tensor, grad: GradFn): void {
     const tape = this.tapes[this.tapes.length - 1];

@@ -20,9 +20,12 @@ export interface FusedMatMulArgs {
   transposeB?: boolean;
 }
 
-const ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
+/** The activations fused kernels take. */
+export const FUSED_ACTIVATIONS: readonly FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
+const ACTIVATIONS = FUSED_ACTIVATIONS;
 
-function applyActivation(x: Tensor, activation: FusedActivation): Tensor {
+/** @internal the composite activation. */
+export function applyActivation(x: Tensor, activation: FusedActivation): Tensor {
   switch (activation) {
     case 'linear':
       return x;
@@ -35,8 +38,8 @@ function applyActivation(x: Tensor, activation: FusedActivation): Tensor {
   }
 }
 
-/** d act / d z expressed with the activation's output y. */
-function activationGrad(dy: Tensor, y: Tensor, activation: FusedActivation): Tensor {
+/** @internal d act / d z expressed with the activation's output y. */
+export function activationGrad(dy: Tensor, y: Tensor, activation: FusedActivation): Tensor {
   switch (activation) {
     case 'linear':
       return dy;
@@ -47,6 +50,16 @@ function activationGrad(dy: Tensor, y: Tensor, activation: FusedActivation): Ten
     case 'tanh':
       return mul(dy, sub(1, mul(y, y)));
   }
+}
+
+/**
+ * @internal d act / d z as a thunk that computes it on first use and then
+ * returns the same tensor (created in the caller's scope: call it outside any
+ * inner tidy so that every thunk of one gradient can share it).
+ */
+export function memoGrad(dy: Tensor, y: Tensor, activation: FusedActivation): () => Tensor {
+  let dz: Tensor | null = null;
+  return () => (dz ??= ENGINE.tidy(() => activationGrad(dy, y, activation)));
 }
 
 /**
@@ -84,11 +97,18 @@ export function fusedMatMul({ a, b, bias = null, activation = 'linear', transpos
     (be) => be.fusedMatMul!(ta, tb, tbias, activation, transposeA, transposeB),
     { shape: [m, n], dtype: 'float32' },
     (dy, { inputs: [x, w], output }) => {
-      const dz = (): Tensor => activationGrad(dy, output, activation);
-      const gradA = (): Tensor => ENGINE.tidy(() => (transposeA ? matMul(w!, dz(), transposeB, true) : matMul(dz(), w!, false, !transposeB)));
-      const gradB = (): Tensor => ENGINE.tidy(() => (transposeB ? matMul(dz(), x!, true, transposeA) : matMul(x!, dz(), !transposeA, false)));
+      // dz is computed once, in the backward pass's scope, and shared by the thunks that need it.
+      const dz = memoGrad(dy, output, activation);
+      const gradA = (): Tensor => {
+        const d = dz();
+        return transposeA ? matMul(w!, d, transposeB, true) : matMul(d, w!, false, !transposeB);
+      };
+      const gradB = (): Tensor => {
+        const d = dz();
+        return transposeB ? matMul(d, x!, true, transposeA) : matMul(x!, d, !transposeA, false);
+      };
       const grads: Array<(() => Tensor) | null> = [gradA, gradB];
-      if (tbias) grads.push(() => ENGINE.tidy(() => sum(dz(), 0)));
+      if (tbias) grads.push(() => sum(dz(), 0));
       return grads;
     },
   );

@@ -47,7 +47,7 @@ export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transpo
     return ENGINE.tidy(() => {
       const a3 = reshape(ta, [sizeA, ta.shape[ta.rank - 2]!, ta.shape[ta.rank - 1]!]);
       const b3 = reshape(tb, [sizeB, tb.shape[tb.rank - 2]!, tb.shape[tb.rank - 1]!]);
-      const out3 = matMul3(a3, b3, transposeA, transposeB, Math.max(sizeA, sizeB), m, n);
+      const out3 = matMul3(a3, b3, transposeA, transposeB, broadcastBatch(sizeA, sizeB), m, n);
       return reshape(out3, [...batch, m, n]);
     });
   } finally {
@@ -55,6 +55,9 @@ export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transpo
     if (ownB) tb.dispose();
   }
 }
+
+/** A batch of 1 broadcasts to the other operand's batch (including 0). */
+const broadcastBatch = (a: number, b: number): number => (a === 1 ? b : a);
 
 function lastTwo(t: Tensor, transposed: boolean): [number, number] {
   const r = t.shape[t.rank - 2]!;
@@ -69,7 +72,7 @@ function matMul3(a: Tensor, b: Tensor, tA: boolean, tB: boolean, batch: number, 
     const mm = (p: Tensor, q: Tensor, tp: boolean, tq: boolean): Tensor => {
       const rows = tp ? p.shape[2]! : p.shape[1]!;
       const cols = tq ? q.shape[1]! : q.shape[2]!;
-      return matMul3(p, q, tp, tq, Math.max(p.shape[0]!, q.shape[0]!), rows, cols);
+      return matMul3(p, q, tp, tq, broadcastBatch(p.shape[0]!, q.shape[0]!), rows, cols);
     };
     const gradA = (): Tensor =>
       fit(!tA ? (!tB ? mm(dy, y!, false, true) : mm(dy, y!, false, false)) : !tB ? mm(y!, dy, false, true) : mm(y!, dy, true, true), x!);

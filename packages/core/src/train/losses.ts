@@ -25,7 +25,7 @@ import { div, maximum, minimum, mul, squaredDifference } from '../ops/binary.js'
 import { oneHot } from '../ops/gather.js';
 import { mean, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/reshape.js';
-import { logSoftmax } from '../ops/softmax.js';
+import { softmaxCrossEntropyWithLogits } from '../ops/softmax_cross_entropy.js';
 import { log, neg } from '../ops/unary.js';
 import { arraysEqual, fmt } from '../util/shape.js';
 
@@ -133,8 +133,8 @@ export function checkSparseLabels(op: string, labels: Tensor, pred: Tensor, pred
 
 // ---- losses -------------------------------------------------------------------
 
-/** mean(sum(labels · -logSoftmax(logits), -1)); labels already checked. (Negating first keeps a perfect score at +0.) */
-const crossEntropyFromLogits = (labels: Tensor, logits: Tensor): Tensor => mean(sum(mul(labels, neg(logSoftmax(logits))), -1));
+/** mean(sum(labels · -logSoftmax(logits), -1)), fused where the backend offers it; labels already checked. */
+const crossEntropyFromLogits = (labels: Tensor, logits: Tensor): Tensor => mean(softmaxCrossEntropyWithLogits(labels, logits));
 
 /** Keras' categorical cross-entropy on probabilities; labels already checked. */
 function crossEntropyFromProbs(labels: Tensor, probs: Tensor): Tensor {

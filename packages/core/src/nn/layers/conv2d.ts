@@ -1,7 +1,9 @@
+import type { FusedActivation } from '../../backend/kernels.js';
 import { PolytensorError } from '../../errors.js';
 import { add } from '../../ops/binary.js';
 import { conv2d } from '../../ops/conv2d.js';
 import { computeConv2DInfo } from '../../ops/conv_util.js';
+import { fusedConv2d } from '../../ops/fused_conv2d.js';
 import type { Tensor } from '../../tensor.js';
 import type { Variable } from '../../variable.js';
 import { getActivation, type ActivationName } from '../activations.js';
@@ -20,7 +22,9 @@ export interface Conv2DArgs extends LayerArgs {
   biasInitializer?: InitializerSpec;
 }
 
-/** 2-D convolution over NHWC inputs. */
+const FUSABLE: ReadonlySet<string> = new Set(['linear', 'relu', 'sigmoid', 'tanh']);
+
+/** 2-D convolution over NHWC inputs; conv, bias and a linear/relu/sigmoid/tanh activation run as one fused op. */
 export class Conv2D extends Layer {
   readonly className = 'Conv2D';
   readonly filters: number;
@@ -68,6 +72,12 @@ export class Conv2D extends Layer {
   }
 
   protected call(x: Tensor): Tensor {
+    if (FUSABLE.has(this.activation)) {
+      return fusedConv2d({
+        x, filter: this.kernel!, strides: this.strides, pad: this.padding, dilations: this.dilationRate,
+        bias: this.bias, activation: this.activation as FusedActivation,
+      });
+    }
     let y = conv2d(x, this.kernel!, this.strides, this.padding, this.dilationRate);
     if (this.bias) y = add(y, this.bias);
     return getActivation(this.activation).fn(y);

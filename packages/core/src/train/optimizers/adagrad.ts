@@ -1,7 +1,7 @@
 import type { Tensor } from '../../tensor.js';
 import { add, div, mul, sub } from '../../ops/binary.js';
 import { sqrt, square } from '../../ops/unary.js';
-import { Optimizer, checkHyper, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
+import { Optimizer, checkHyper, fusedOptimizerUpdate, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
 
 /**
  * Adagrad as Keras 3 and tfjs compute it:
@@ -14,6 +14,8 @@ export function adagradUpdate(
   learningRate: number,
   epsilon: number,
 ): { value: Tensor; accumulator: Tensor } {
+  const fused = fusedOptimizerUpdate({ kind: 'adagrad', lr: Math.fround(learningRate), epsilon: Math.fround(epsilon) }, value, grad, [accumulator]);
+  if (fused) return { value: fused[0]!, accumulator: fused[1]! };
   const newAcc = add(accumulator, square(grad));
   const newValue = sub(value, mul(div(grad, sqrt(add(newAcc, epsilon))), learningRate));
   return { value: newValue, accumulator: newAcc };

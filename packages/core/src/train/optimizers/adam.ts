@@ -1,7 +1,7 @@
 import type { Tensor } from '../../tensor.js';
 import { add, div, mul, sub } from '../../ops/binary.js';
 import { sqrt, square } from '../../ops/unary.js';
-import { Optimizer, checkHyper, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
+import { Optimizer, checkHyper, fusedOptimizerUpdate, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
 
 /**
  * Adam as Keras/TF compute it (bias correction folded into the step size,
@@ -20,9 +20,15 @@ export function adamUpdate(
   epsilon: number,
   step: number,
 ): { value: Tensor; m: Tensor; v: Tensor } {
+  const alpha = (learningRate * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
+  const fr = Math.fround;
+  const fused = fusedOptimizerUpdate(
+    { kind: 'adam', alpha: fr(alpha), beta1: fr(beta1), oneMinusBeta1: fr(1 - beta1), beta2: fr(beta2), oneMinusBeta2: fr(1 - beta2), epsilon: fr(epsilon) },
+    value, grad, [m, v],
+  );
+  if (fused) return { value: fused[0]!, m: fused[1]!, v: fused[2]! };
   const newM = add(mul(m, beta1), mul(grad, 1 - beta1));
   const newV = add(mul(v, beta2), mul(square(grad), 1 - beta2));
-  const alpha = (learningRate * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
   const newValue = sub(value, mul(div(newM, add(sqrt(newV), epsilon)), alpha));
   return { value: newValue, m: newM, v: newV };
 }

@@ -1,6 +1,6 @@
 import type { Tensor } from '../../tensor.js';
 import { add, mul, sub } from '../../ops/binary.js';
-import { Optimizer, checkHyper, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
+import { Optimizer, checkHyper, fusedOptimizerUpdate, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
 
 /**
  * Momentum (TF/tfjs formulation):
@@ -15,6 +15,9 @@ export function momentumUpdate(
   momentum: number,
   useNesterov: boolean,
 ): { value: Tensor; accum: Tensor } {
+  const fr = Math.fround;
+  const fused = fusedOptimizerUpdate({ kind: 'momentum', lr: fr(learningRate), momentum: fr(momentum), nesterov: useNesterov }, value, grad, [accum]);
+  if (fused) return { value: fused[0]!, accum: fused[1]! };
   const newAccum = add(mul(accum, momentum), grad);
   const step = useNesterov ? add(grad, mul(newAccum, momentum)) : newAccum;
   return { value: sub(value, mul(step, learningRate)), accum: newAccum };

@@ -1,4 +1,6 @@
+import type { OptimizerUpdate } from '../../backend/kernels.js';
 import { dispose, tidy } from '../../engine/api.js';
+import { ENGINE } from '../../engine/engine.js';
 import { PolytensorError } from '../../errors.js';
 import { Tensor } from '../../tensor.js';
 import { variableGrads } from '../../autodiff.js';
@@ -42,6 +44,29 @@ interface SlotEntry {
 }
 
 let nextOptimizerId = 0;
+
+/**
+ * @internal The backend's fused optimizer step (`optimizerUpdate`), when it has
+ * one and the call qualifies (float32 operands all of the value's shape, no
+ * gradient being recorded through them): returns [value', ...slots'], else null
+ * and the caller runs the composite. The kernel is bit-identical to the composite.
+ */
+export function fusedOptimizerUpdate(update: OptimizerUpdate, value: Tensor, grad: Tensor, slots: readonly Tensor[]): Tensor[] | null {
+  const backend = ENGINE.getBackend();
+  if (!backend.optimizerUpdate) return null;
+  const operands = [value, grad, ...slots];
+  for (const t of operands) {
+    if (!(t instanceof Tensor) || t.dtype !== 'float32' || t.backend !== backend || !arraysEqual(t.shape, value.shape)) return null;
+  }
+  if (ENGINE.recordsGradientOf(operands)) return null;
+  const spec = { shape: value.shape, dtype: 'float32' as const };
+  return ENGINE.runKernelMulti(
+    'optimizerUpdate',
+    operands,
+    (be) => be.optimizerUpdate!(update, value, grad, slots),
+    operands.slice(1).map(() => spec),
+  );
+}
 
 /** @internal throw unless `value` is a finite number in range. */
 export function checkHyper(

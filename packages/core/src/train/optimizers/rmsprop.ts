@@ -1,7 +1,7 @@
 import type { Tensor } from '../../tensor.js';
 import { add, div, mul, sub } from '../../ops/binary.js';
 import { sqrt, square } from '../../ops/unary.js';
-import { Optimizer, checkHyper, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
+import { Optimizer, checkHyper, fusedOptimizerUpdate, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
 
 /**
  * RMSprop as Keras 3 and tfjs compute it (epsilon inside the square root):
@@ -21,6 +21,18 @@ export function rmspropUpdate(
   momentum: number,
   epsilon: number,
 ): { value: Tensor; rms: Tensor; mg: Tensor | null; mom: Tensor | null } {
+  const fr = Math.fround;
+  const slots = [rms, ...(mg ? [mg] : []), ...(mom ? [mom] : [])];
+  // The fused kernel derives 'centered' and 'momentum > 0' from the slots it is given.
+  if ((mom !== null) === momentum > 0) {
+    const fused = fusedOptimizerUpdate(
+      { kind: 'rmsprop', lr: fr(learningRate), rho: fr(rho), oneMinusRho: fr(1 - rho), momentum: fr(momentum), epsilon: fr(epsilon), centered: mg !== null },
+      value, grad, slots,
+    );
+    if (fused) {
+      return { value: fused[0]!, rms: fused[1]!, mg: mg ? fused[2]! : null, mom: mom ? fused[mg ? 3 : 2]! : null };
+    }
+  }
   const newRms = add(mul(rms, rho), mul(square(grad), 1 - rho));
   const newMg = mg ? add(mul(mg, rho), mul(grad, 1 - rho)) : null;
   const denom = add(newMg ? sub(newRms, square(newMg)) : newRms, epsilon);

@@ -1,9 +1,11 @@
 import type { Tensor } from '../../tensor.js';
 import { mul, sub } from '../../ops/binary.js';
-import { Optimizer, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
+import { Optimizer, fusedOptimizerUpdate, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
 
-/** Plain gradient descent: `value - lr · grad`. A backend's fused kernel would replace this function. */
+/** Plain gradient descent: `value - lr · grad` (one fused kernel where the backend has `optimizerUpdate`). */
 export function sgdUpdate(value: Tensor, grad: Tensor, learningRate: number): Tensor {
+  const fused = fusedOptimizerUpdate({ kind: 'sgd', lr: Math.fround(learningRate) }, value, grad, []);
+  if (fused) return fused[0]!;
   return sub(value, mul(grad, learningRate));
 }
 
