@@ -1,0 +1,112 @@
+/** Command-line options of polytensor-bench. */
+import { BACKENDS, DEFAULT_BACKENDS, validateSelection } from './bench.js';
+import { BROWSER_BACKENDS } from './browser.js';
+import { WORKLOADS, WORKLOAD_IDS } from './workloads.js';
+
+export interface CliOptions {
+  backends: string[];
+  workloads: string[];
+  quick: boolean;
+  out: string | null;
+  updateReadme: boolean;
+  readmeOnly: boolean;
+  renderOnly: boolean;
+  help: boolean;
+  list: boolean;
+}
+
+export const USAGE = `polytensor-bench: polytensor backends against the matching TensorFlow.js backends
+
+Usage: polytensor-bench [options]        (from the repo root: npm run bench -- [options])
+
+Options:
+  --backends a,b,…   polytensor backends (default: ${DEFAULT_BACKENDS.join(',')})
+                     ${Object.entries(BACKENDS).map(([k, v]) => `${k}: ${v.note}`).join('\n                     ')}
+  --workloads a,b,…  workloads (default: all): ${WORKLOAD_IDS.join(', ')}
+  --browser          also run the browser backends (${BROWSER_BACKENDS.join(', ')}) in headless Chromium
+  --no-browser       drop the browser backends
+  --quick            tiny sizes and few repeats: a smoke test that runs in seconds
+  --out DIR          output folder (default: bench-results/ at the workspace root)
+  --update-readme    after the run, paste latest.md into the READMEs (between <!-- bench:start --> and <!-- bench:end -->)
+  --readme-only      do not run: paste the existing latest.md into the READMEs
+  --render-only      do not run: rewrite latest.md and latest.html from the existing latest.json
+  --list             list the workloads and backends, then exit
+  -h, --help         this text
+
+Writes latest.json (rows + machine info), latest.md (table) and latest.html (charts).
+ratio = polytensor median / tfjs median: below 1, polytensor is faster.
+Chromium: $CHROMIUM_PATH, then chromium on PATH, then /usr/bin/chromium (never downloaded).`;
+
+const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+export function parseArgs(argv: readonly string[]): CliOptions {
+  const o: CliOptions = { backends: [...DEFAULT_BACKENDS], workloads: [...WORKLOAD_IDS], quick: false, out: null, updateReadme: false, readmeOnly: false, renderOnly: false, help: false, list: false };
+  let browser: boolean | null = null;
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const take = (): string => (inline !== undefined ? inline : value(i++, flag));
+    switch (flag) {
+      case '--backends':
+        o.backends = list(take());
+        break;
+      case '--workloads':
+        o.workloads = list(take());
+        break;
+      case '--out':
+        o.out = take();
+        break;
+      case '--quick':
+        o.quick = true;
+        break;
+      case '--browser':
+        browser = true;
+        break;
+      case '--no-browser':
+        browser = false;
+        break;
+      case '--update-readme':
+        o.updateReadme = true;
+        break;
+      case '--readme-only':
+        o.readmeOnly = true;
+        break;
+      case '--render-only':
+        o.renderOnly = true;
+        break;
+      case '--list':
+        o.list = true;
+        break;
+      case '-h':
+      case '--help':
+        o.help = true;
+        break;
+      default:
+        throw new Error(`unknown option '${a}' (see --help)`);
+    }
+  }
+  if (browser === true) for (const b of BROWSER_BACKENDS) if (!o.backends.includes(b)) o.backends.push(b);
+  if (browser === false) o.backends = o.backends.filter((b) => !(BROWSER_BACKENDS as readonly string[]).includes(b));
+  if (o.backends.length === 0) throw new Error('no backends selected');
+  if (o.workloads.length === 0) throw new Error('no workloads selected');
+  validateSelection(o.backends, o.workloads);
+  // run (and report) in the canonical order, each once
+  o.workloads = WORKLOAD_IDS.filter((w) => o.workloads.includes(w));
+  o.backends = [...new Set(o.backends)];
+  return o;
+}
+
+export function listing(): string {
+  return [
+    'Workloads:',
+    ...WORKLOADS.map((w) => `  ${w.id.padEnd(20)} ${w.description(false)}`),
+    '',
+    'Backends (polytensor ↔ tfjs):',
+    ...Object.entries(BACKENDS).map(([k, v]) => `  ${k.padEnd(20)} ${v.note}`),
+  ].join('\n');
+}

@@ -1,0 +1,187 @@
+/**
+ * A whole run, programmatically: the Node backends, then (optionally) the
+ * browser backends through Chromium; rows, derived ratios and machine info.
+ */
+import { cpus, loadavg, totalmem } from 'node:os';
+import '@polytensor/backend-ts';
+import * as tf from '@tensorflow/tfjs-core';
+import { BROKEN_BACKEND, registerBrokenBackend } from './broken.js';
+import { BROWSER_BACKENDS, chromiumVersion, findChromium, noChromiumMessage, runInBrowser, type Aliases } from './browser.js';
+import { loadPolytensor, loadTfjs, polytensorImpl, tfjsImpl, workerGuard } from './node_env.js';
+import { FULL_TIMING, QUICK_TIMING, runWorkload, type ImplSpec, type ProgressFn, type Timing } from './runner.js';
+import { SCHEMA_ID, type BackendInfo, type BenchResults, type MachineInfo, type Ratio, type Row } from './types.js';
+import { WORKLOADS, WORKLOAD_IDS, clearReferenceCache } from './workloads.js';
+
+/** Every polytensor backend name the CLI accepts, with its tfjs baseline. */
+export const BACKENDS: Readonly<Record<string, { baseline: string; where: 'node' | 'chromium'; note: string }>> = {
+  ts: { baseline: 'cpu', where: 'node', note: 'pure TypeScript (Node) ↔ @tensorflow/tfjs-backend-cpu' },
+  wasm: { baseline: 'wasm', where: 'node', note: 'WebAssembly (Node) ↔ @tensorflow/tfjs-backend-wasm' },
+  webgl: { baseline: 'webgl', where: 'chromium', note: 'WebGL (Chromium) ↔ @tensorflow/tfjs-backend-webgl' },
+  gpujs: { baseline: 'webgl', where: 'chromium', note: 'gpu.js (Chromium) ↔ @tensorflow/tfjs-backend-webgl' },
+  [BROKEN_BACKEND]: { baseline: 'cpu', where: 'node', note: 'backend-ts with a matMul that drops a term: shows the correctness gate failing' },
+};
+
+export const DEFAULT_BACKENDS = ['ts', 'wasm', ...BROWSER_BACKENDS];
+
+export interface BenchOptions {
+  backends: string[];
+  workloads: string[];
+  quick: boolean;
+  progress?: ProgressFn;
+  /** Overrides of the timing policy (tests). */
+  timing?: Partial<Timing>;
+  /** Where the browser page is built (default: a temp dir). */
+  workDir?: string;
+  /** Vite aliases for the page bundle. */
+  aliases?: Aliases;
+  command?: string;
+  /** Chromium executable; default: findChromium(). */
+  chromiumPath?: string;
+  /** Run tfjs cpu's gates in a stoppable worker thread (default: when the compiled worker exists). */
+  guard?: boolean;
+}
+
+export function validateSelection(backends: readonly string[], workloads: readonly string[]): void {
+  const badB = backends.filter((b) => !(b in BACKENDS));
+  if (badB.length) throw new Error(`unknown backend${badB.length > 1 ? 's' : ''} ${badB.map((b) => `'${b}'`).join(', ')}; valid: ${Object.keys(BACKENDS).join(', ')}`);
+  const badW = workloads.filter((w) => !WORKLOAD_IDS.includes(w));
+  if (badW.length) throw new Error(`unknown workload${badW.length > 1 ? 's' : ''} ${badW.map((w) => `'${w}'`).join(', ')}; valid: ${WORKLOAD_IDS.join(', ')}`);
+}
+
+/** polytensor/tfjs ratios from the rows: ours median / tfjs median, per (workload, environment, backend). */
+export function deriveRatios(rows: readonly Row[]): Ratio[] {
+  const out: Ratio[] = [];
+  for (const r of rows) {
+    if (r.implementation !== 'polytensor' || r.status !== 'ok' || r.medianMs === null || !r.baseline) continue;
+    const t = rows.find(
+      (x) => x.implementation === 'tfjs' && x.workload === r.workload && x.environment === r.environment && x.backend === r.baseline,
+    );
+    if (!t) continue;
+    const tfjsMs = t.status === 'ok' ? t.medianMs : t.status === 'skipped' ? t.firstRunMs : null;
+    if (tfjsMs === null || tfjsMs <= 0) continue;
+    out.push({
+      workload: r.workload,
+      environment: r.environment,
+      backend: r.backend,
+      baseline: r.baseline,
+      oursMs: r.medianMs,
+      tfjsMs,
+      ratio: r.medianMs / tfjsMs,
+      approximate: t.status !== 'ok',
+    });
+  }
+  return out;
+}
+
+function errorRow(workload: string, implementation: Row['implementation'], backend: string, baseline: string | null, reason: string): Row {
+  return {
+    workload, backend, implementation, environment: 'chromium', baseline, status: 'error', reason,
+    medianMs: null, minMs: null, maxMs: null, repeats: 0, warmup: 0, samplesMs: [], firstRunMs: null, limitMs: null, gatePassed: null, gate: null, throughput: null,
+  };
+}
+
+export function machineInfo(chromium: string | null, webglRenderer: string | null, loadAtStart = loadavg()[0]!): MachineInfo {
+  const c = cpus();
+  return {
+    cpuModel: c[0]?.model.trim() ?? 'unknown',
+    cores: c.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    platform: process.platform,
+    arch: process.arch,
+    node: process.version,
+    chromium,
+    webglRenderer,
+    tfjs: tf.version_core,
+    loadAverage: { start: Math.round(loadAtStart * 100) / 100, end: Math.round(loadavg()[0]! * 100) / 100 },
+  };
+}
+
+export async function runBench(o: BenchOptions): Promise<BenchResults> {
+  const started = Date.now();
+  const loadAtStart = loadavg()[0]!;
+  validateSelection(o.backends, o.workloads);
+  const timing: Timing = { ...(o.quick ? QUICK_TIMING : FULL_TIMING), ...o.timing };
+  const workloads = WORKLOADS.filter((w) => o.workloads.includes(w.id));
+  const rows: Row[] = [];
+  const backends: BackendInfo[] = [];
+
+  // ---- Node: group our backends by their tfjs baseline, so each tfjs backend is timed once per workload
+  const nodeOurs = o.backends.filter((b) => BACKENDS[b]!.where === 'node');
+  if (nodeOurs.includes(BROKEN_BACKEND)) registerBrokenBackend();
+  const groups = new Map<string, ImplSpec[]>();
+  for (const b of nodeOurs) {
+    const baseline = BACKENDS[b]!.baseline;
+    if (!groups.has(baseline)) groups.set(baseline, []);
+    const why = await loadPolytensor(b);
+    backends.push({ environment: 'node', implementation: 'polytensor', backend: b, available: why === null, reason: why });
+    groups.get(baseline)!.push(polytensorImpl(b, baseline, why));
+  }
+  // tfjs cpu's conv2d gradients can take minutes per run: its gates run in a worker thread that is stopped at the cap
+  const guards: Array<{ close(): Promise<void> }> = [];
+  for (const [baseline, impls] of groups) {
+    const why = await loadTfjs(baseline);
+    backends.push({ environment: 'node', implementation: 'tfjs', backend: baseline, available: why === null, reason: why });
+    const guard = baseline === 'cpu' && why === null && o.guard !== false ? workerGuard('tfjs', baseline) : null;
+    if (guard) guards.push(guard);
+    impls.push(tfjsImpl(baseline, why, guard?.guard));
+  }
+  try {
+    for (const w of workloads) {
+      for (const impls of groups.values()) rows.push(...(await runWorkload(w, impls, timing, o.progress)));
+    }
+  } finally {
+    for (const g of guards) await g.close();
+  }
+  clearReferenceCache();
+
+  // ---- Chromium
+  const browserOurs = o.backends.filter((b) => BACKENDS[b]!.where === 'chromium');
+  let chromium: string | null = null;
+  let renderer: string | null = null;
+  if (browserOurs.length > 0) {
+    const exe = o.chromiumPath ?? findChromium();
+    if (!exe) throw new Error(noChromiumMessage());
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const workDir = o.workDir ?? mkdtempSync(join(tmpdir(), 'polytensor-bench-'));
+    try {
+      const res = await runInBrowser({
+        chromiumPath: exe,
+        workDir,
+        quick: o.quick,
+        workloads: workloads.map((w) => w.id),
+        backends: browserOurs,
+        timing,
+        ...(o.progress ? { progress: o.progress } : {}),
+        ...(o.aliases ? { aliases: o.aliases } : {}),
+      });
+      rows.push(...res.rows);
+      backends.push(...res.backends);
+      chromium = res.chromium;
+      renderer = res.webglRenderer;
+    } catch (e) {
+      // the browser leg failed as a whole: say so in every row it owed, keep the Node results
+      const why = `browser run failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
+      const impls = [...browserOurs.map((b) => ({ implementation: 'polytensor' as const, backend: b, baseline: 'webgl' })), { implementation: 'tfjs' as const, backend: 'webgl', baseline: null }];
+      for (const i of impls) backends.push({ environment: 'chromium', implementation: i.implementation, backend: i.backend, available: false, reason: why });
+      for (const w of workloads) for (const i of impls) rows.push(errorRow(w.id, i.implementation, i.backend, i.baseline, why));
+    } finally {
+      if (!o.workDir) rmSync(workDir, { recursive: true, force: true });
+    }
+    chromium ??= chromiumVersion(exe);
+  }
+
+  return {
+    schema: SCHEMA_ID,
+    date: new Date(started).toISOString(),
+    quick: o.quick,
+    durationS: Math.round((Date.now() - started) / 100) / 10,
+    command: o.command ?? '',
+    machine: machineInfo(chromium, renderer, loadAtStart),
+    backends,
+    workloads: workloads.map((w) => ({ id: w.id, title: w.title, description: w.description(o.quick) })),
+    rows,
+    ratios: deriveRatios(rows),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * The browser page: tfjs-webgl beside every polytensor browser backend that
+ * is installed (webgl, gpujs), running the same workloads and runner as Node.
+ * Bundled by the CLI with Vite and driven through playwright-core.
+ */
+import * as pt from '@polytensor/core';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-webgl';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { loaders } from 'virtual:polytensor-browser-backends';
+import { runWorkload, type ImplSpec } from '../runner.js';
+import type { BackendInfo, Row } from '../types.js';
+import { workloadById } from '../workloads.js';
+import type { BenchWindow, PageConfig, PageResult } from './protocol.js';
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+
+function webglRenderer(): string | null {
+  const canvas = document.createElement('canvas');
+  const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
+  if (!gl) return null;
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+}
+
+interface Setup {
+  impls: ImplSpec[];
+  backends: BackendInfo[];
+}
+
+let setup: Promise<Setup> | null = null;
+
+/** Load tfjs-webgl and our bundled backends, once per page. */
+async function init(config: PageConfig): Promise<Setup> {
+  tf.enableProdMode();
+  const backends: BackendInfo[] = [];
+  let tfUnavailable: string | null = null;
+  try {
+    if (!(await tf.setBackend('webgl'))) tfUnavailable = 'tfjs webgl failed to initialise';
+  } catch (e) {
+    tfUnavailable = `tfjs webgl: ${message(e)}`;
+  }
+  backends.push({ environment: 'chromium', implementation: 'tfjs', backend: 'webgl', available: tfUnavailable === null, reason: tfUnavailable });
+
+  const impls: ImplSpec[] = [];
+  for (const b of config.backends) {
+    let why = b.unavailable;
+    if (!why) {
+      try {
+        const load = loaders[b.name];
+        if (!load) throw new Error(`@polytensor/backend-${b.name} is not bundled`);
+        await load();
+        await pt.setBackend(b.name);
+      } catch (e) {
+        why = `polytensor backend '${b.name}' did not initialise: ${message(e)}`;
+      }
+    }
+    backends.push({ environment: 'chromium', implementation: 'polytensor', backend: b.name, available: why === null, reason: why });
+    impls.push({
+      implementation: 'polytensor',
+      backend: b.name,
+      environment: 'chromium',
+      baseline: 'webgl',
+      unavailable: why,
+      async activate() {
+        if (pt.activeBackendName() !== b.name) await pt.setBackend(b.name);
+      },
+    });
+  }
+  impls.push({
+    implementation: 'tfjs',
+    backend: 'webgl',
+    environment: 'chromium',
+    baseline: null,
+    unavailable: tfUnavailable,
+    async activate() {
+      if (tf.getBackend() !== 'webgl') await tf.setBackend('webgl');
+    },
+  });
+  return { impls, backends };
+}
+
+async function run(config: PageConfig): Promise<PageResult> {
+  const progress = (window as unknown as BenchWindow).__benchProgress ?? (() => {});
+  const { impls, backends } = await (setup ??= init(config));
+  const withSkips = impls.map((i) => ({ ...i, skip: config.skip[`${i.implementation} ${i.backend}`] ?? {} }));
+  const rows: Row[] = [];
+  for (const id of config.workloads) rows.push(...(await runWorkload(workloadById(id), withSkips, config.timing, progress)));
+  return { rows, backends, webglRenderer: webglRenderer(), userAgent: navigator.userAgent };
+}
+
+(window as unknown as BenchWindow).polytensorBench = { run };
+document.title = 'polytensor bench (ready)';

@@ -1,0 +1,163 @@
+/**
+ * Backends in Node: polytensor ts (↔ tfjs cpu) and wasm (↔ tfjs wasm), each
+ * loaded on demand so that a missing or broken package becomes an
+ * `unavailable` row with the reason instead of a crash.
+ */
+import { existsSync } from 'node:fs';
+import { register } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as pt from '@polytensor/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { GuardRequest } from './guard_worker.js';
+import type { GuardResult, ImplSpec } from './runner.js';
+import type { Implementation } from './types.js';
+
+/**
+ * tfjs-core's Node build registers no gradients, and its ES-module gradient
+ * files import each other without file extensions, which Node's ESM loader
+ * will not resolve. This resolve hook adds '.js' / '/index.js' for files under
+ * @tensorflow/, so `dist/register_all_gradients.js` loads in plain Node. (tfjs
+ * keeps its kernel and gradient registries on the global object, so the
+ * gradients registered by that copy serve the CommonJS copy the backends use.)
+ */
+const RESOLVE_HOOK = `
+export async function resolve(specifier, context, next) {
+  if (specifier.startsWith('.') && !/\\.[cm]?js$/.test(specifier) && context.parentURL && context.parentURL.includes('/@tensorflow/')) {
+    for (const suffix of ['.js', '/index.js']) {
+      try { return await next(specifier + suffix, context); } catch { /* try the next form */ }
+    }
+  }
+  return next(specifier, context);
+}`;
+
+let tfjsReady: Promise<void> | null = null;
+
+/** Register tfjs' gradients (once) and switch off its debug checks. */
+export function prepareTfjs(): Promise<void> {
+  tfjsReady ??= (async () => {
+    register(`data:text/javascript,${encodeURIComponent(RESOLVE_HOOK)}`, import.meta.url);
+    const specifier = '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+    await import(/* @vite-ignore */ specifier);
+    tf.enableProdMode();
+  })();
+  return tfjsReady;
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+
+/** Load a polytensor backend package and initialise the backend; null on success, else why not. */
+export async function loadPolytensor(backend: string): Promise<string | null> {
+  if (!pt.registeredBackends().includes(backend)) {
+    const pkg = `@polytensor/backend-${backend}`;
+    try {
+      await import(/* @vite-ignore */ pkg);
+    } catch (e) {
+      const m = message(e);
+      return /Cannot find (module|package)|ERR_MODULE_NOT_FOUND/.test(m) ? `${pkg} is not installed or not built (${m})` : `${pkg} failed to load: ${m}`;
+    }
+  }
+  try {
+    await pt.setBackend(backend);
+    return null;
+  } catch (e) {
+    return `polytensor backend '${backend}' did not initialise: ${message(e)}`;
+  }
+}
+
+/** Load and initialise a tfjs backend; null on success, else why not. */
+export async function loadTfjs(backend: string): Promise<string | null> {
+  try {
+    await prepareTfjs();
+    if (backend === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
+    else if (backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+    else return `tfjs backend '${backend}' does not run in Node here`;
+    const ok = await tf.setBackend(backend);
+    return ok ? null : `tfjs backend '${backend}' failed to initialise`;
+  } catch (e) {
+    return `tfjs backend '${backend}': ${message(e)}`;
+  }
+}
+
+export function polytensorImpl(backend: string, baseline: string, unavailable: string | null): ImplSpec {
+  return {
+    implementation: 'polytensor',
+    backend,
+    environment: 'node',
+    baseline,
+    unavailable,
+    async activate() {
+      if (pt.activeBackendName() !== backend) await pt.setBackend(backend);
+    },
+  };
+}
+
+const WORKER_FILE = fileURLToPath(new URL('./guard_worker.js', import.meta.url));
+
+/**
+ * A guard that runs gates in a worker thread and stops it after the limit; the
+ * thread is kept for the next workload unless it had to be stopped. null when
+ * the compiled worker is missing (running from sources under Vitest).
+ */
+export function workerGuard(implementation: Implementation, backend: string): { guard: NonNullable<ImplSpec['guard']>; close(): Promise<void> } | null {
+  if (!existsSync(WORKER_FILE)) return null;
+  let worker: Worker | null = null;
+  const guard = (workload: string, quick: boolean, limitMs: number): Promise<GuardResult> => {
+    const w = (worker ??= new Worker(WORKER_FILE));
+    return new Promise<GuardResult>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const arm = (ms: number, result: GuardResult): void => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          worker = null;
+          void w.terminate();
+          finish(result);
+        }, ms);
+      };
+      const finish = (r: GuardResult): void => {
+        clearTimeout(timer);
+        w.off('message', onMessage);
+        w.off('error', onError);
+        resolve(r);
+      };
+      // the limit counts from the start of the run; setup (loading, inputs, reference) gets its own, generous one
+      const onMessage = (m: GuardResult | { kind: 'started' }): void => {
+        if (m.kind === 'started') arm(limitMs, { kind: 'stopped' });
+        else finish(m);
+      };
+      const onError = (e: Error): void => {
+        worker = null;
+        finish({ kind: 'error', message: e.message });
+      };
+      arm(SETUP_LIMIT_MS, { kind: 'error', message: `setup in the guard worker took longer than ${SETUP_LIMIT_MS / 1000} s` });
+      w.on('message', onMessage);
+      w.on('error', onError);
+      const req: GuardRequest = { workload, quick, implementation, backend };
+      w.postMessage(req);
+    });
+  };
+  return {
+    guard,
+    async close() {
+      await worker?.terminate();
+      worker = null;
+    },
+  };
+}
+
+/** Time a guarded worker gets for loading the library, the inputs and the reference, before its run starts. */
+const SETUP_LIMIT_MS = 300_000;
+
+export function tfjsImpl(backend: string, unavailable: string | null, guard?: ImplSpec['guard']): ImplSpec {
+  return {
+    ...(guard ? { guard } : {}),
+    implementation: 'tfjs',
+    backend,
+    environment: 'node',
+    baseline: null,
+    unavailable,
+    async activate() {
+      if (tf.getBackend() !== backend) await tf.setBackend(backend);
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The shape of a benchmark run: what `bench-results/latest.json` holds.
+ * Rows are measurements; ratios are derived from rows (ours / tfjs).
+ */
+
+export const SCHEMA_ID = 'polytensor-bench/1';
+
+/** Which library a row measures. */
+export type Implementation = 'polytensor' | 'tfjs';
+
+/** Where it ran. */
+export type Environment = 'node' | 'chromium';
+
+/**
+ * - `ok`: gate passed, timed.
+ * - `gate-failed`: the output is wrong; NOT timed, never ranked.
+ * - `unavailable`: the backend is not installed or did not initialise (reason given).
+ * - `unsupported`: the library cannot run this workload on this backend (e.g. a missing kernel).
+ * - `skipped`: one run took longer than the cap: either it finished (its time is
+ *   firstRunMs) or it was stopped after limitMs.
+ * - `error`: something else went wrong (message in reason).
+ */
+export type RowStatus = 'ok' | 'gate-failed' | 'unavailable' | 'unsupported' | 'skipped' | 'error';
+export const ROW_STATUSES: readonly RowStatus[] = ['ok', 'gate-failed', 'unavailable', 'unsupported', 'skipped', 'error'];
+
+/** How an output was compared with the float64 reference. */
+export interface GateResult {
+  passed: boolean;
+  /** The rule: 'accumulation', 'ulp', 'softmax', 'training', 'tolerance'. */
+  rule: string;
+  /**
+   * The worst element's error as a fraction of what the rule allows
+   * (≤ 1 passes). For a rule that allows no error at all it is the raw error.
+   */
+  worst: number;
+  /** Human-readable: what was compared and the bound. */
+  detail: string;
+}
+
+export interface Throughput {
+  value: number;
+  unit: string;
+}
+
+export interface Row {
+  workload: string;
+  /** The backend's own name: ts, wasm, webgl, gpujs (polytensor); cpu, wasm, webgl (tfjs). */
+  backend: string;
+  implementation: Implementation;
+  environment: Environment;
+  /** For polytensor rows: the tfjs backend it is compared with (ts ↔ cpu, wasm ↔ wasm, webgl/gpujs ↔ webgl). */
+  baseline: string | null;
+  status: RowStatus;
+  /** Why the row is not `ok`, or a note (e.g. reduced repeats). */
+  reason: string | null;
+  medianMs: number | null;
+  minMs: number | null;
+  maxMs: number | null;
+  /** Timed runs (after warm-up). */
+  repeats: number;
+  warmup: number;
+  samplesMs: number[];
+  /** The gate run's time: the first run, with compilation, JIT and allocation. */
+  firstRunMs: number | null;
+  /** Status skipped: the first run was stopped after this long without finishing. */
+  limitMs: number | null;
+  /** null when no output was produced (unavailable, unsupported, error). */
+  gatePassed: boolean | null;
+  gate: GateResult | null;
+  throughput: Throughput | null;
+}
+
+export interface Ratio {
+  workload: string;
+  environment: Environment;
+  backend: string;
+  baseline: string;
+  oursMs: number;
+  tfjsMs: number;
+  /** oursMs / tfjsMs: < 1 means polytensor is faster. */
+  ratio: number;
+  /** True when the tfjs side was too slow to repeat (status skipped): its single first run stands in for the median. */
+  approximate: boolean;
+}
+
+export interface MachineInfo {
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  platform: string;
+  arch: string;
+  node: string;
+  chromium: string | null;
+  /** WebGL renderer string the page saw (e.g. SwiftShader), when the browser ran. */
+  webglRenderer: string | null;
+  tfjs: string;
+  /** 1-minute load average at the start and the end of the run (other work on the machine skews timings). */
+  loadAverage: { start: number; end: number } | null;
+}
+
+export interface BackendInfo {
+  environment: Environment;
+  implementation: Implementation;
+  backend: string;
+  available: boolean;
+  reason: string | null;
+}
+
+export interface WorkloadInfo {
+  id: string;
+  title: string;
+  description: string;
+}
+
+export interface BenchResults {
+  schema: typeof SCHEMA_ID;
+  date: string;
+  quick: boolean;
+  durationS: number;
+  command: string;
+  machine: MachineInfo;
+  backends: BackendInfo[];
+  workloads: WorkloadInfo[];
+  rows: Row[];
+  ratios: Ratio[];
+}
