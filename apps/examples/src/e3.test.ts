@@ -1,0 +1,26 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { kerasCnn, run } from './e3.js';
+
+describe('E3: the Keras-style CNN (reduced)', () => {
+  it('has 469,514 trainable parameters, as the article\'s summary()', () => {
+    const m = kerasCnn();
+    m.build();
+    expect(m.countParams().trainable).toBe(469514);
+    expect(m.summary(() => {})).toMatch(/Total params: 469,514/);
+    m.dispose();
+  });
+
+  it('trains a step or two on a tiny subset and writes its outputs', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'e3-'));
+    const { summary, params } = await run({ quick: true, outDir: dir });
+    expect(params).toBe(469514);
+    expect(summary.reduced).toBe(true);
+    expect(summary.results[0]).toMatchObject({ met: true });
+    expect(await readFile(join(dir, 'model_summary.txt'), 'utf8')).toContain('469,514');
+    expect(await readFile(join(dir, 'activations.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('E3');
+  });
+});
