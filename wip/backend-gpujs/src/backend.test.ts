@@ -1,0 +1,134 @@
+// Unit tests of the backend's own machinery (the conformance suite covers the
+// kernels' numerics): residency, kernel caching, int32 on the host, the
+// texture-limit paths, chunked reductions. Node (headless-gl) and Chromium.
+import { describe, expect, it } from 'vitest';
+import type { DType, TensorInfo } from '@polytensor/core';
+import { createGpujsBackend, type GpujsBackend } from './backend.js';
+
+function put(b: GpujsBackend, values: ArrayLike<number>, shape: number[], dtype: DType = 'float32'): TensorInfo {
+  const arr = dtype === 'int32' ? Int32Array.from(values) : dtype === 'bool' ? Uint8Array.from(values) : Float32Array.from(values);
+  return { dataId: b.write(arr, shape, dtype), shape, dtype };
+}
+
+function withBackend(fn: (b: GpujsBackend) => void): void {
+  const b = createGpujsBackend();
+  try {
+    fn(b);
+  } finally {
+    b.dispose();
+  }
+}
+
+describe('backend-gpujs machinery', () => {
+  it('keeps tensors on the GPU between kernels: a chain of ops reads back once, at readSync', () => {
+    withBackend((b) => {
+      const x = put(b, [1, -2, 3, -4], [4]);
+      let t = x;
+      const made: TensorInfo[] = [];
+      const before = b.rt.downloads;
+      for (let i = 0; i < 10; i++) {
+        t = b.unary(i % 2 ? 'neg' : 'abs', t);
+        made.push(t);
+      }
+      t = b.binary('add', t, x, [4]);
+      made.push(t);
+      expect(b.rt.downloads).toBe(before);
+      expect(Array.from(b.readSync(t.dataId))).toEqual([0, -4, 0, -8]);
+      expect(b.rt.downloads).toBe(before + 1);
+    });
+  });
+
+  it('compiles each kernel once per shape signature; sizes are uniforms', () => {
+    withBackend((b) => {
+      const run = (rows: number, cols: number): void => {
+        const a = put(b, new Float32Array(rows * cols).fill(1), [rows, cols]);
+        const c = put(b, new Float32Array(cols).fill(2), [cols]);
+        const out = b.binary('mul', a, c, [rows, cols]);
+        expect(Array.from(b.readSync(out.dataId))).toEqual(new Array(rows * cols).fill(2));
+      };
+      run(3, 4);
+      const after = b.rt.compiles;
+      run(5, 6);
+      run(7, 2);
+      expect(b.rt.compiles).toBe(after);
+      const m = b.memory();
+      expect(m['kernels']).toBe(after);
+    });
+  });
+
+  it('stores int32 on the host with exact wrap-around, and reads indices from a float texture', () => {
+    withBackend((b) => {
+      const a = put(b, [2147483647, -2147483648, 46341], [3], 'int32');
+      const one = put(b, [1, -1, 46341], [3], 'int32');
+      expect(Array.from(b.readSync(b.binary('add', a, one, [3]).dataId))).toEqual([-2147483648, 2147483647, 92682]);
+      expect(Array.from(b.readSync(b.binary('mul', a, one, [3]).dataId))).toEqual([2147483647, -2147483648, -2147479015]);
+      const x = put(b, [10, 20, 30, 40], [4]);
+      const idx = put(b, [3, 0, 3], [3], 'int32');
+      expect(Array.from(b.readSync(b.gather(x, idx, 0).dataId))).toEqual([40, 10, 40]);
+    });
+  });
+
+  it('shares the texture on bool → float32 casts (no copy)', () => {
+    withBackend((b) => {
+      const m = put(b, [1, 0, 1], [3], 'bool');
+      const created = b.rt.textures.created;
+      const f = b.cast(m, 'float32');
+      expect(b.rt.textures.created).toBe(created);
+      b.disposeData(m.dataId);
+      expect(Array.from(b.readSync(f.dataId))).toEqual([1, 0, 1]);
+    });
+  });
+
+  it('runs outputs and packed operands beyond the texture size limit', () => {
+    withBackend((b) => {
+      const rows = b.rt.maxTextureSize + 3;
+      const av = Float32Array.from({ length: rows * 3 }, (_, i) => (i % 7) - 3);
+      const a = put(b, av, [rows, 3]);
+      const w = put(b, [1, 2, 3, 4, 5, 6], [3, 2]);
+      const out = b.readSync(b.matMul({ ...a, shape: [1, rows, 3] }, { ...w, shape: [1, 3, 2] }, false, false).dataId);
+      for (const r of [0, 1, rows - 1]) {
+        const x = [av[r * 3]!, av[r * 3 + 1]!, av[r * 3 + 2]!];
+        expect(out[r * 2]).toBe(x[0]! * 1 + x[1]! * 3 + x[2]! * 5);
+        expect(out[r * 2 + 1]).toBe(x[0]! * 2 + x[1]! * 4 + x[2]! * 6);
+      }
+      const bias = put(b, [10, 20, 30], [3]);
+      const sum = b.readSync(b.binary('add', a, bias, [rows, 3]).dataId);
+      expect(sum[rows * 3 - 1]).toBe(av[rows * 3 - 1]! + 30);
+    });
+  });
+
+  it('reduces long rows in chunks', () => {
+    withBackend((b) => {
+      const n = 100_003;
+      const v = Float32Array.from({ length: n }, (_, i) => ((i * 37) % 101) - 50);
+      let exact = 0;
+      for (const e of v) exact += e;
+      const x = put(b, v, [n]);
+      expect(b.readSync(b.reduce('sum', x, [0]).dataId)[0]).toBe(exact);
+      expect(b.readSync(b.reduce('max', x, [0]).dataId)[0]).toBe(50);
+      expect(Array.from(b.readSync(b.argReduce('argMin', x, 0).dataId))).toEqual([v.indexOf(-50)]);
+    });
+  });
+
+  it('feeds a kernel its own last output safely, also after its output size changed', () => {
+    withBackend((b) => {
+      const x = put(b, [1, 2, 3, 4, 5, 6], [6]);
+      const a = b.unary('neg', x);
+      const bb = b.unary('neg', a); // the neg kernel reads its own last output
+      b.disposeData(a.dataId);
+      const y = put(b, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [10]);
+      const c = b.unary('neg', y); // a new output size
+      const d = b.unary('neg', c); // its own last output again
+      expect(Array.from(b.readSync(d.dataId))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(Array.from(b.readSync(bb.dataId))).toEqual([1, 2, 3, 4, 5, 6]);
+    });
+  });
+
+  it('reports what it runs on', () => {
+    withBackend((b) => {
+      expect(b.info.precision).toBe('single');
+      expect(['headlessgl', 'webgl2']).toContain(b.info.mode);
+      expect(b.numerics).toEqual({ flushesSubnormals: true, arithmeticUlp: 1 });
+    });
+  });
+});

@@ -1,0 +1,258 @@
+// Where gpu.js gets its WebGL context. The backend makes the context itself
+// (headless-gl in Node, a canvas in the browser) and hands it to gpu.js, so it
+// knows exactly what it got: gpu.js's own auto mode would silently pick its
+// WebAssembly or CPU mode when no context can be made, which this backend
+// refuses (DESIGN §5). gpu.js's CPU mode is available, explicitly.
+import { GpujsUnavailableError } from './errors.js';
+import { GPU, type GpuInstance } from './gpujs.js';
+
+/**
+ * - 'auto' (default): headless-gl in Node; WebGL 2, else WebGL 1, in a browser.
+ * - 'headlessgl': Node only, through the optional `gl` package (needs an X display: Xvfb).
+ * - 'webgl2' / 'webgl': a browser context of that version.
+ * - 'cpu': gpu.js's CPU mode (kernels run as JavaScript). Only when asked for.
+ */
+export type GpujsMode = 'auto' | 'headlessgl' | 'webgl2' | 'webgl' | 'cpu';
+
+export interface GpujsBackendOptions {
+  mode?: GpujsMode;
+  /** Use this WebGL context (a headless-gl context in Node, or a browser context). */
+  context?: WebGLRenderingContext | WebGL2RenderingContext;
+  /** The canvas of `context`, or a canvas to draw on (browser). */
+  canvas?: HTMLCanvasElement | OffscreenCanvas;
+}
+
+/** What the backend runs on, as reported by `backend.info`. */
+export interface GpujsInfo {
+  /** The gpu.js kernel class in use: 'headlessgl', 'webgl2', 'webgl' or 'cpu'. */
+  readonly mode: 'headlessgl' | 'webgl2' | 'webgl' | 'cpu';
+  /** GLSL ES 3.00 (texelFetch) or 1.00. */
+  readonly glslVersion: 3 | 1 | null;
+  /** Storage precision: always 'single' (float32 textures); gpu.js's 8-bit 'unsigned' packing is never used (see makeGpu). */
+  readonly precision: 'single';
+  /** The renderer string (e.g. 'ANGLE' for headless-gl on Mesa, SwiftShader in Chromium). */
+  readonly renderer: string;
+  readonly maxTextureSize: number;
+}
+
+export interface MadeGpu {
+  readonly gpu: GpuInstance;
+  readonly gl: WebGLRenderingContext | null;
+  readonly info: GpujsInfo;
+  /** Release the context (best effort). */
+  readonly destroyContext: () => void;
+}
+
+interface NodeProcess {
+  readonly versions?: { readonly node?: string };
+  readonly env?: Record<string, string | undefined>;
+  readonly platform?: string;
+  getBuiltinModule?: (name: string) => unknown;
+}
+
+function nodeProcess(): NodeProcess | null {
+  const p = (globalThis as { process?: NodeProcess }).process;
+  const isBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefined';
+  return p?.versions?.node && !isBrowser ? p : null;
+}
+
+/** True when running in Node (not a browser page). */
+export function isNode(): boolean {
+  return nodeProcess() !== null;
+}
+
+const CONTEXT_ATTRIBUTES: WebGLContextAttributes = {
+  alpha: true,
+  antialias: false,
+  depth: false,
+  stencil: false,
+  premultipliedAlpha: false,
+  preserveDrawingBuffer: true,
+  failIfMajorPerformanceCaveat: false,
+};
+
+type HeadlessGl = (width: number, height: number, attributes?: object) => WebGLRenderingContext | null;
+
+/** Load the optional `gl` package (headless-gl) synchronously in Node. */
+function loadHeadlessGl(proc: NodeProcess): HeadlessGl {
+  const mod = proc.getBuiltinModule?.('module') as { createRequire?: (from: string) => (id: string) => unknown } | undefined;
+  if (!mod?.createRequire) {
+    throw new GpujsUnavailableError(
+      'gpujs backend: cannot load headless-gl: this Node has no process.getBuiltinModule (Node ≥ 20.16 needed). ' +
+        "Upgrade Node, or pass a context: createGpujsBackend({ context: require('gl')(1, 1) }).",
+    );
+  }
+  const require = mod.createRequire(import.meta.url);
+  try {
+    return require('gl') as HeadlessGl;
+  } catch (e) {
+    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new GpujsUnavailableError(
+      `gpujs backend: the optional dependency 'gl' (headless-gl) is not installed or its native build failed (${why}). ` +
+        'In Node this backend runs on headless-gl: install it with `npm install gl` (it builds from source and needs python3, make, g++ ' +
+        'and the X/GL dev packages: apt-get install libxi-dev libglu1-mesa-dev libglew-dev libx11-dev pkg-config), ' +
+        "or opt in to gpu.js's CPU mode with createGpujsBackend({ mode: 'cpu' }).",
+    );
+  }
+}
+
+function headlessContext(proc: NodeProcess): WebGLRenderingContext {
+  const createContext = loadHeadlessGl(proc);
+  const gl = createContext(1, 1, { preserveDrawingBuffer: true });
+  if (gl) return gl;
+  const display = proc.env?.['DISPLAY'];
+  const cause = display
+    ? `headless-gl returned no WebGL context on DISPLAY=${display} (is that X server running and does it offer GLX? Mesa's libGL installed?)`
+    : 'there is no X display (DISPLAY is unset), and headless-gl (the `gl` package) needs one to create a context';
+  throw new GpujsUnavailableError(
+    `gpujs backend: no GPU context in Node: ${cause}. Run under a virtual display: \`xvfb-run -a node …\` ` +
+      "(apt-get install xvfb), or opt in to gpu.js's CPU mode with createGpujsBackend({ mode: 'cpu' }). " +
+      "It does not fall back to gpu.js's WebAssembly/CPU modes by itself.",
+  );
+}
+
+function newCanvas(): HTMLCanvasElement | OffscreenCanvas {
+  if (typeof document !== 'undefined') return document.createElement('canvas');
+  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(1, 1);
+  throw new GpujsUnavailableError(
+    'gpujs backend: no canvas in this environment (no document, no OffscreenCanvas), so no WebGL context. ' +
+      "In Node the backend uses headless-gl; elsewhere pass { context } or opt in to { mode: 'cpu' }.",
+  );
+}
+
+function browserContext(mode: 'auto' | 'webgl2' | 'webgl', canvas?: HTMLCanvasElement | OffscreenCanvas): { gl: WebGLRenderingContext; canvas: HTMLCanvasElement | OffscreenCanvas } {
+  const versions: Array<'webgl2' | 'webgl'> = mode === 'auto' ? ['webgl2', 'webgl'] : [mode];
+  const tried: string[] = [];
+  for (const version of versions) {
+    const c = canvas ?? newCanvas();
+    const gl = (c as HTMLCanvasElement).getContext(version, CONTEXT_ATTRIBUTES) as WebGLRenderingContext | null;
+    if (gl) return { gl, canvas: c };
+    tried.push(`${version === 'webgl2' ? 'WebGL 2' : 'WebGL 1'}: getContext returned null`);
+  }
+  throw new GpujsUnavailableError(
+    `gpujs backend: no WebGL in this browser (${tried.join('; ')}). Enable WebGL (hardware acceleration) or, in headless ` +
+      'Chromium without a GPU, start it with SwiftShader: --use-angle=swiftshader --enable-unsafe-swiftshader. ' +
+      "gpu.js's CPU mode is available explicitly: createGpujsBackend({ mode: 'cpu' }).",
+  );
+}
+
+function isWebGL2(gl: unknown): boolean {
+  return typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext;
+}
+
+function rendererOf(gl: WebGLRenderingContext): string {
+  try {
+    const dbg = gl.getExtension('WEBGL_debug_renderer_info');
+    const r = dbg ? gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
+    return String(r);
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Can float32 textures be rendered to and read back on this context? */
+function floatTexturesWork(gl: WebGLRenderingContext, webgl2: boolean): boolean {
+  if (webgl2) {
+    if (!gl.getExtension('EXT_color_buffer_float')) return false;
+  } else {
+    if (!gl.getExtension('OES_texture_float')) return false;
+    gl.getExtension('WEBGL_color_buffer_float');
+  }
+  const tex = gl.createTexture();
+  const fb = gl.createFramebuffer();
+  try {
+    gl.bindTexture(gl.TEXTURE_2D, tex);
+    const internal = webgl2 ? (gl as unknown as WebGL2RenderingContext).RGBA32F : gl.RGBA;
+    gl.texImage2D(gl.TEXTURE_2D, 0, internal, 1, 1, 0, gl.RGBA, gl.FLOAT, null);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, tex, 0);
+    return gl.checkFramebufferStatus(gl.FRAMEBUFFER) === gl.FRAMEBUFFER_COMPLETE;
+  } finally {
+    gl.bindTexture(gl.TEXTURE_2D, null);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    gl.deleteTexture(tex);
+    gl.deleteFramebuffer(fb);
+  }
+}
+
+function destroyGl(gl: WebGLRenderingContext | null): void {
+  if (!gl) return;
+  try {
+    const stackgl = gl.getExtension('STACKGL_destroy_context' as 'WEBGL_lose_context') as { destroy?: () => void } | null;
+    if (stackgl?.destroy) {
+      stackgl.destroy();
+      return;
+    }
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+  } catch {
+    // best effort
+  }
+}
+
+/** Make the GPU instance for `options`, or throw a GpujsUnavailableError naming the cause and the fix. */
+export function makeGpu(options: GpujsBackendOptions = {}): MadeGpu {
+  const mode = options.mode ?? 'auto';
+  if (mode === 'cpu') {
+    const gpu = new GPU({ mode: 'cpu' });
+    return {
+      gpu,
+      gl: null,
+      info: { mode: 'cpu', glslVersion: null, precision: 'single', renderer: 'gpu.js CPU mode (JavaScript)', maxTextureSize: 1 << 14 },
+      destroyContext: () => {},
+    };
+  }
+  const proc = nodeProcess();
+  let gl: WebGLRenderingContext;
+  let canvas: unknown;
+  if (options.context) {
+    gl = options.context as WebGLRenderingContext;
+    canvas = options.canvas ?? (gl as { canvas?: unknown }).canvas ?? {};
+  } else if (proc) {
+    if (mode === 'webgl2' || mode === 'webgl') {
+      throw new GpujsUnavailableError(
+        `gpujs backend: mode '${mode}' needs a browser; in Node the backend runs on headless-gl (mode 'headlessgl' or 'auto').`,
+      );
+    }
+    gl = headlessContext(proc);
+    canvas = {};
+  } else {
+    if (mode === 'headlessgl') {
+      throw new GpujsUnavailableError("gpujs backend: mode 'headlessgl' is for Node; in a browser use 'auto', 'webgl2' or 'webgl'.");
+    }
+    const made = browserContext(mode, options.canvas);
+    gl = made.gl;
+    canvas = made.canvas;
+  }
+  const webgl2 = isWebGL2(gl);
+  if (!floatTexturesWork(gl, webgl2)) {
+    destroyGl(options.context ? null : gl);
+    // gpu.js would fall back to its 'unsigned' precision (each float32 packed into 8-bit RGBA), which cannot
+    // hold NaN, ±Infinity, −0 or subnormals: refuse rather than compute something else than the contract.
+    throw new GpujsUnavailableError(
+      `gpujs backend: this ${webgl2 ? 'WebGL 2' : 'WebGL 1'} context cannot render to float32 textures ` +
+        `(${webgl2 ? 'EXT_color_buffer_float' : 'OES_texture_float'} missing or unusable), and gpu.js's 8-bit 'unsigned' packing ` +
+        "cannot hold the contract's float32 values. Use a device with float textures, another backend, or createGpujsBackend({ mode: 'cpu' }).",
+    );
+  }
+  let gpu: GpuInstance;
+  try {
+    gpu = new GPU({ context: gl, canvas });
+  } catch (e) {
+    destroyGl(gl);
+    throw new GpujsUnavailableError(`gpujs backend: gpu.js rejected the WebGL context: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const kernelName = gpu.Kernel.name;
+  const kernelMode = kernelName === 'HeadlessGLKernel' ? 'headlessgl' : kernelName === 'WebGL2Kernel' ? 'webgl2' : 'webgl';
+  return {
+    gpu,
+    gl,
+    info: {
+      mode: kernelMode,
+      glslVersion: webgl2 ? 3 : 1,
+      precision: 'single',
+      renderer: rendererOf(gl),
+      maxTextureSize: Number(gl.getParameter(gl.MAX_TEXTURE_SIZE)),
+    },
+    destroyContext: () => destroyGl(options.context ? null : gl),
+  };
+}

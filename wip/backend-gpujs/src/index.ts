@@ -1,0 +1,11 @@
+import { registerBackend } from '@polytensor/core';
+import { createGpujsBackend, GpujsBackend, GPUJS_CPU_NUMERICS, GPUJS_NUMERICS } from './backend.js';
+
+export { createGpujsBackend, GpujsBackend, GPUJS_CPU_NUMERICS, GPUJS_NUMERICS };
+export type { GpujsBackendOptions, GpujsInfo, GpujsMode } from './context.js';
+export { GpujsLimitError, GpujsUnavailableError } from './errors.js';
+
+// Importing the package installs it. Priority 1.5: above ts (1), below wasm (2)
+// and webgl (3): gpu.js's per-kernel cost makes it slower than wasm on typical
+// work (a training step of the seed MLP), see the README for the measurements.
+registerBackend('gpujs', () => createGpujsBackend(), 1.5);

@@ -1,0 +1,54 @@
+import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
+import type { Store } from '../store.js';
+import { sizeOf } from '../util/shape.js';
+import { runPool } from './max_pool.js';
+import { windowsContaining } from './max_pool_grad.js';
+
+/** Taps of one axis that land inside [0, L) for output position o: count of f in [0, F) with 0 ≤ o·S − P + f·D < L. */
+function tapsExpr(o: string, s: string, p: string, f: string, d: string, l: string): string {
+  // lo = max(0, ceil((P − o·S)/D)), hi = min(F − 1, floor((L − 1 − o·S + P)/D))
+  return `taps(${o}, ${s}, ${p}, ${f}, ${d}, ${l})`;
+}
+
+const TAPS = {
+  name: 'taps',
+  glsl: `float taps(float o, float S, float P, float F, float D, float L) {
+  float a = P - o * S;
+  float lo = a <= 0.0 ? 0.0 : floor((a + D - 1.0 + 0.5) / D);
+  float bnum = L - 1.0 - o * S + P;
+  if (bnum < 0.0) return 0.0;
+  float hi = min(F - 1.0, floor((bnum + 0.5) / D));
+  return max(0.0, hi - lo + 1.0);
+}`,
+  js: `function taps(o, S, P, F, D, L) {
+  const a = P - o * S;
+  let lo = 0;
+  if (a > 0) { lo = Math.ceil(a / D); }
+  const bnum = L - 1 - o * S + P;
+  if (bnum < 0) { return 0; }
+  const hi = Math.min(F - 1, Math.floor(bnum / D));
+  return Math.max(0, hi - lo + 1);
+}`,
+  args: [['o', 'float'], ['S', 'float'], ['P', 'float'], ['F', 'float'], ['D', 'float'], ['L', 'float']],
+  returns: 'float',
+} as const;
+
+/** Each input pixel sums dy / count over the windows that contain it (count = the window's real cells). */
+export function avgPoolGrad(s: Store, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
+  const n = sizeOf(info.inShape);
+  if (n === 0) return s.outEmpty(info.inShape, 'float32');
+  if (sizeOf(info.outShape) === 0) return s.outTex(s.fill(n, 0), info.inShape, 'float32');
+  const count = `${tapsExpr('oh', 'SH', 'PT', 'FH', 'DH', 'H')} * ${tapsExpr('ow', 'SW', 'PL', 'FW', 'DW', 'W')}`;
+  const tex = runPool(
+    s,
+    'avgPoolGrad',
+    info.inShape,
+    info,
+    [['dys', s.tex(dy)]],
+    () => `let acc = 0.0;
+${windowsContaining(`acc += rd(dys, o) / (${count});`)}
+return acc;`,
+    [{ ...TAPS, args: [...TAPS.args] }],
+  );
+  return s.outTex(tex, info.inShape, 'float32');
+}

@@ -1,0 +1,88 @@
+import { binaryOutputDType, type BinaryOp, type TensorInfo } from '@polytensor/core';
+import { binaryInt } from '../host/int32.js';
+import type { NativeSpec } from '../runtime.js';
+import type { Store } from '../store.js';
+import { broadcastStrides, collapse, indexSpace, offsetExpr, sizeOf } from '../util/shape.js';
+
+/** GLSL body of f(a, b, K) per op. maximum/minimum propagate NaN; comparisons and logical ops give 0/1. */
+export const BINARY_GLSL: Readonly<Record<BinaryOp, string>> = {
+  add: 'return a + b;',
+  sub: 'return a - b;',
+  mul: 'return a * b;',
+  div: 'return a / b;',
+  pow: 'return pt_pow(a, b, K);',
+  // · K.x (an opaque 1) flushes a subnormal the comparison saw as 0, as the arithmetic ops do
+  maximum: 'if (a != a || b != b) return a + b; return (a > b ? a : b) * K.x;',
+  minimum: 'if (a != a || b != b) return a + b; return (a < b ? a : b) * K.x;',
+  squaredDifference: 'float d = a - b; return d * d;',
+  equal: 'return a == b ? 1.0 : 0.0;',
+  notEqual: 'return a != b ? 1.0 : 0.0;',
+  less: 'return a < b ? 1.0 : 0.0;',
+  lessEqual: 'return a <= b ? 1.0 : 0.0;',
+  greater: 'return a > b ? 1.0 : 0.0;',
+  greaterEqual: 'return a >= b ? 1.0 : 0.0;',
+  logicalAnd: 'return a * b;',
+  logicalOr: 'return max(a, b);',
+};
+
+/** The same per op in JavaScript (gpu.js CPU mode). */
+export const BINARY_JS: Readonly<Record<BinaryOp, string>> = {
+  add: 'return a + b;',
+  sub: 'return a - b;',
+  mul: 'return a * b;',
+  div: 'return a / b;',
+  pow: 'return Math.pow(a, b);',
+  maximum: 'if (a !== a || b !== b) { return a + b; } if (a > b) { return a; } return b;',
+  minimum: 'if (a !== a || b !== b) { return a + b; } if (a < b) { return a; } return b;',
+  squaredDifference: 'const d = Math.fround(a - b); return d * d;',
+  equal: 'if (a === b) { return 1; } return 0;',
+  notEqual: 'if (a !== b) { return 1; } return 0;',
+  less: 'if (a < b) { return 1; } return 0;',
+  lessEqual: 'if (a <= b) { return 1; } return 0;',
+  greater: 'if (a > b) { return 1; } return 0;',
+  greaterEqual: 'if (a >= b) { return 1; } return 0;',
+  logicalAnd: 'return a * b;',
+  logicalOr: 'return Math.max(a, b);',
+};
+
+export function binaryNative(op: BinaryOp, name = 'f'): NativeSpec {
+  return {
+    name,
+    glsl: `float ${name}(float a, float b, vec4 K) {\n  ${BINARY_GLSL[op]}\n}`,
+    js: `function ${name}(a, b, K) { ${BINARY_JS[op]} }`,
+    args: [['a', 'float'], ['b', 'float'], ['K', 'vec4']],
+    returns: 'float',
+  };
+}
+
+/**
+ * op(a, b) with NumPy broadcasting. The output shape is collapsed (size-1 dims
+ * dropped, neighbours that both operands walk contiguously merged) and run as a
+ * 1-D/2-D/3-D gpu.js output; each operand is read at Σ i_d·stride_d (stride 0 on
+ * broadcast dims). int32 runs on the host.
+ */
+export function binary(s: Store, op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
+  const dtype = binaryOutputDType(op, a.dtype);
+  if (a.dtype === 'int32') {
+    return s.outHost(binaryInt(op, s.ints(a), a.shape, s.ints(b), b.shape, outShape, dtype === 'bool'), outShape);
+  }
+  if (sizeOf(outShape) === 0) return s.outEmpty(outShape, dtype);
+  const { dims, strides } = collapse(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
+  const k = dims.length;
+  const space = indexSpace(dims, dims.map((_, j) => `i${j}`).map((n) => `o${n}`), s.rt.maxTextureSize);
+  const idx = (pre: string): string => offsetExpr(pre, k).replace(/\bi(\d)/g, 'oi$1');
+  const body = `${space.prologue}\nreturn f(rd(a, ${idx('as')}), rd(b, ${idx('bs')}), kc);`;
+  const strideParams = (pre: string, st: readonly number[]): Array<readonly [string, number]> => st.map((v, j) => [`${pre}${j}`, v] as const);
+  const uniforms = [...space.params, ...strideParams('as', strides[0]!), ...strideParams('bs', strides[1]!)];
+  const tex = s.rt.run(
+    {
+      key: `binary:${op}:${space.key}`,
+      params: [['a', 'tex'], ['b', 'tex'], ...uniforms.map(([n]) => [n, 'float'] as const)],
+      body,
+      natives: [binaryNative(op)],
+    },
+    space.dims,
+    [s.tex(a), s.tex(b), ...uniforms.map(([, v]) => v)],
+  );
+  return s.outTex(tex, outShape, dtype);
+}

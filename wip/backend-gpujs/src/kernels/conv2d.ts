@@ -1,0 +1,111 @@
+import type { Conv2DInfo, FusedActivation, TensorInfo } from '@polytensor/core';
+import type { NativeSpec } from '../runtime.js';
+import type { Store } from '../store.js';
+import { epilogueOnly, kTexels, multiplyPacked, packB, release, runPacker, unpack, type Packed } from '../util/gemm.js';
+
+/** The uniforms every convolution packer reads: input geometry, strides, dilations, padding. */
+export function convParams(info: Conv2DInfo): Array<readonly ['H' | 'W' | 'C' | 'OH' | 'OW' | 'FW' | 'SH' | 'SW' | 'DH' | 'DW' | 'PT' | 'PL', 'float', number]> {
+  return [
+    ['H', 'float', info.inHeight],
+    ['W', 'float', info.inWidth],
+    ['C', 'float', info.inChannels],
+    ['OH', 'float', info.outHeight],
+    ['OW', 'float', info.outWidth],
+    ['FW', 'float', info.filterWidth],
+    ['SH', 'float', info.strideHeight],
+    ['SW', 'float', info.strideWidth],
+    ['DH', 'float', info.dilationHeight],
+    ['DW', 'float', info.dilationWidth],
+    ['PT', 'float', info.padTop],
+    ['PL', 'float', info.padLeft],
+  ];
+}
+
+/**
+ * im2col, packed for the product engine: row = (b, oh, ow), k = (fh, fw, ci),
+ * value x[b, oh·sh − pt + fh·dh, ow·sw − pl + fw·dw, ci] (0 in the padding).
+ */
+export function packIm2col(s: Store, x: TensorInfo, info: Conv2DInfo): Packed {
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const setup = `const ow = row - qdiv(row, OW) * OW;
+const t = qdiv(row, OW);
+const oh = t - qdiv(t, OH) * OH;
+const b = qdiv(t, OH);
+const k0 = q * 4.0;`;
+  const lane = (j: number): string =>
+    `tap(x, k0 + ${j}.0, K, b, oh * SH - PT, ow * SW - PL, H, W, C, FW, DH, DW)`;
+  return runPacker(
+    s,
+    'im2col',
+    kTexels(k),
+    rows,
+    [['x', 'tex', s.tex(x)], ['K', 'float', k], ...convParams(info)],
+    setup,
+    lane,
+    [TAP_NATIVE],
+  );
+}
+
+/**
+ * GLSL: the input value at filter tap k = (fh, fw, ci) for an output pixel whose
+ * window starts at (ih0, iw0); 0 outside the image or past K.
+ */
+export const TAP_NATIVE: NativeSpec = {
+  name: 'tap',
+  glsl: `float tap(sampler2D x, ivec2 xSize, ivec3 xDim, float k, float K, float b, float ih0, float iw0, float H, float W, float C, float FW, float DH, float DW) {
+  if (k >= K) return 0.0;
+  float t = floor((k + 0.5) / C);
+  float ci = k - t * C;
+  float fh = floor((t + 0.5) / FW);
+  float fw = t - fh * FW;
+  float ih = ih0 + fh * DH;
+  float iw = iw0 + fw * DW;
+  if (ih < 0.0 || ih >= H || iw < 0.0 || iw >= W) return 0.0;
+  return pt_scalar(x, xSize, ((b * H + ih) * W + iw) * C + ci);
+}`,
+  js: `function tap(x, k, K, b, ih0, iw0, H, W, C, FW, DH, DW) {
+  if (k >= K) { return 0; }
+  const t = Math.floor(k / C);
+  const ci = k - t * C;
+  const fh = Math.floor(t / FW);
+  const fw = t - fh * FW;
+  const ih = ih0 + fh * DH;
+  const iw = iw0 + fw * DW;
+  if (ih < 0 || ih >= H || iw < 0 || iw >= W) { return 0; }
+  return x[((b * H + ih) * W + iw) * C + ci];
+}`,
+  args: [
+    ['x', 'tex'], ['k', 'float'], ['K', 'float'], ['b', 'float'], ['ih0', 'float'], ['iw0', 'float'],
+    ['H', 'float'], ['W', 'float'], ['C', 'float'], ['FW', 'float'], ['DH', 'float'], ['DW', 'float'],
+  ],
+  returns: 'float',
+};
+
+/** act(conv2d(x, filter) + bias) as im2col · filter[K, Co] through the packed product engine. */
+export function convForward(s: Store, x: TensorInfo, filter: TensorInfo, info: Conv2DInfo, bias: TensorInfo | null, act: FusedActivation): TensorInfo {
+  const rows = info.batchSize * info.outHeight * info.outWidth;
+  const n = info.outChannels;
+  const k = info.filterHeight * info.filterWidth * info.inChannels;
+  if (rows * n === 0) return s.outEmpty(info.outShape, 'float32');
+  const biasSize = bias ? bias.shape.reduce((a, b) => a * b, 1) : 0;
+  const biasArg = bias && biasSize > 0 ? { tex: s.tex(bias), size: biasSize } : null;
+  if (k === 0) {
+    const zeros = s.fill(rows * n, 0);
+    const out = epilogueOnly(s, zeros, rows, n, biasArg ? bias : null, act);
+    zeros.delete();
+    return s.outTex(out, info.outShape, 'float32');
+  }
+  const pa = packIm2col(s, x, info);
+  const pb = packB(s, { tex: s.tex(filter), sb: 0, sr: n, sc: 1 }, 1, k, n);
+  const pc = multiplyPacked(s, pa, pb, 1, rows, k, n, false, false);
+  release(pa, pb);
+  const out = unpack(s, pc, rows, n, biasArg, act);
+  release(pc);
+  return s.outTex(out, info.outShape, 'float32');
+}
+
+/** NHWC conv2d with an HWIO filter: output `info.outShape`. */
+export function conv2d(s: Store, x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
+  return convForward(s, x, filter, info, null, 'linear');
+}

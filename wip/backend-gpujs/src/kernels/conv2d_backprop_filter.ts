@@ -1,0 +1,71 @@
+import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
+import type { NativeSpec } from '../runtime.js';
+import type { Store } from '../store.js';
+import { kTexels, multiplyPacked, packB, release, runPacker, unpack } from '../util/gemm.js';
+import { convParams } from './conv2d.js';
+
+/** GLSL: x at output pixel p = (b, oh, ow) seen through filter tap (fh, fw, ci); 0 in the padding or past P. */
+const PTAP: NativeSpec = {
+  name: 'ptap',
+  glsl: `float ptap(sampler2D x, ivec2 xSize, ivec3 xDim, float p, float P, float fh, float fw, float ci, float H, float W, float C, float OH, float OW, float SH, float SW, float DH, float DW, float PT, float PL) {
+  if (p >= P) return 0.0;
+  float t = floor((p + 0.5) / OW);
+  float ow = p - t * OW;
+  if (ow < 0.0) { t -= 1.0; ow += OW; } else if (ow >= OW) { t += 1.0; ow -= OW; }
+  float b = floor((t + 0.5) / OH);
+  float oh = t - b * OH;
+  if (oh < 0.0) { b -= 1.0; oh += OH; } else if (oh >= OH) { b += 1.0; oh -= OH; }
+  float ih = oh * SH - PT + fh * DH;
+  float iw = ow * SW - PL + fw * DW;
+  if (ih < 0.0 || ih >= H || iw < 0.0 || iw >= W) return 0.0;
+  return pt_scalar(x, xSize, ((b * H + ih) * W + iw) * C + ci);
+}`,
+  js: `function ptap(x, p, P, fh, fw, ci, H, W, C, OH, OW, SH, SW, DH, DW, PT, PL) {
+  if (p >= P) { return 0; }
+  const t = Math.floor(p / OW);
+  const ow = p - t * OW;
+  const b = Math.floor(t / OH);
+  const oh = t - b * OH;
+  const ih = oh * SH - PT + fh * DH;
+  const iw = ow * SW - PL + fw * DW;
+  if (ih < 0 || ih >= H || iw < 0 || iw >= W) { return 0; }
+  return x[((b * H + ih) * W + iw) * C + ci];
+}`,
+  args: [
+    ['x', 'tex'], ['p', 'float'], ['P', 'float'], ['fh', 'float'], ['fw', 'float'], ['ci', 'float'], ['H', 'float'], ['W', 'float'],
+    ['C', 'float'], ['OH', 'float'], ['OW', 'float'], ['SH', 'float'], ['SW', 'float'], ['DH', 'float'], ['DW', 'float'], ['PT', 'float'], ['PL', 'float'],
+  ],
+  returns: 'float',
+};
+
+/**
+ * dW[fh, fw, ci, co] = Σ_p cols[p, (fh, fw, ci)] · dy[p, co] as a product:
+ * A = im2colᵀ (rows (fh, fw, ci), packed along the output pixels p), B = dy [P, Co].
+ */
+export function conv2dBackpropFilter(s: Store, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
+  const rows = info.filterHeight * info.filterWidth * info.inChannels;
+  const co = info.outChannels;
+  const pTotal = info.batchSize * info.outHeight * info.outWidth;
+  if (rows * co === 0) return s.outEmpty(info.filterShape, 'float32');
+  if (pTotal === 0 || info.inHeight * info.inWidth === 0) return s.outTex(s.fill(rows * co, 0), info.filterShape, 'float32');
+  const pa = runPacker(
+    s,
+    'im2colT',
+    kTexels(pTotal),
+    rows,
+    [['x', 'tex', s.tex(x)], ['P', 'float', pTotal], ...convParams(info)],
+    `const tt = qdiv(row, C);
+const ci = row - tt * C;
+const fh = qdiv(tt, FW);
+const fw = tt - fh * FW;
+const p0 = q * 4.0;`,
+    (j) => `ptap(x, p0 + ${j}.0, P, fh, fw, ci, H, W, C, OH, OW, SH, SW, DH, DW, PT, PL)`,
+    [PTAP],
+  );
+  const pb = packB(s, { tex: s.tex(dy), sb: 0, sr: co, sc: 1 }, 1, pTotal, co);
+  const pc = multiplyPacked(s, pa, pb, 1, rows, pTotal, co, false, false);
+  release(pa, pb);
+  const out = unpack(s, pc, rows, co, null, 'linear');
+  release(pc);
+  return s.outTex(out, info.filterShape, 'float32');
+}

@@ -1,0 +1,94 @@
+import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
+import type { NativeSpec } from '../runtime.js';
+import type { Store } from '../store.js';
+import { kTexels, multiplyPacked, release, runPacker, unpack } from '../util/gemm.js';
+import { convParams } from './conv2d.js';
+
+/**
+ * GLSL: dy at the output pixel that filter tap (fh, fw) of k = (fh, fw, co) maps
+ * onto input pixel (ih, iw): oh = (ih + pt − fh·dh)/sh when that is a whole
+ * number in range (likewise ow), else 0.
+ */
+const DTAP: NativeSpec = {
+  name: 'dtap',
+  glsl: `float dtap(sampler2D dy, ivec2 dySize, ivec3 dyDim, float k, float K, float b, float ih, float iw, float OH, float OW, float CO, float FW, float SH, float SW, float DH, float DW, float PT, float PL) {
+  if (k >= K) return 0.0;
+  float t = floor((k + 0.5) / CO);
+  float co = k - t * CO;
+  float fh = floor((t + 0.5) / FW);
+  float fw = t - fh * FW;
+  float th = ih + PT - fh * DH;
+  float tw = iw + PL - fw * DW;
+  if (th < 0.0 || tw < 0.0) return 0.0;
+  float oh = floor((th + 0.5) / SH);
+  float ow = floor((tw + 0.5) / SW);
+  if (oh * SH != th || ow * SW != tw || oh >= OH || ow >= OW) return 0.0;
+  return pt_scalar(dy, dySize, ((b * OH + oh) * OW + ow) * CO + co);
+}`,
+  js: `function dtap(dy, k, K, b, ih, iw, OH, OW, CO, FW, SH, SW, DH, DW, PT, PL) {
+  if (k >= K) { return 0; }
+  const t = Math.floor(k / CO);
+  const co = k - t * CO;
+  const fh = Math.floor(t / FW);
+  const fw = t - fh * FW;
+  const th = ih + PT - fh * DH;
+  const tw = iw + PL - fw * DW;
+  if (th < 0 || tw < 0) { return 0; }
+  const oh = Math.floor(th / SH);
+  const ow = Math.floor(tw / SW);
+  if (oh * SH !== th || ow * SW !== tw || oh >= OH || ow >= OW) { return 0; }
+  return dy[((b * OH + oh) * OW + ow) * CO + co];
+}`,
+  args: [
+    ['dy', 'tex'], ['k', 'float'], ['K', 'float'], ['b', 'float'], ['ih', 'float'], ['iw', 'float'], ['OH', 'float'], ['OW', 'float'],
+    ['CO', 'float'], ['FW', 'float'], ['SH', 'float'], ['SW', 'float'], ['DH', 'float'], ['DW', 'float'], ['PT', 'float'], ['PL', 'float'],
+  ],
+  returns: 'float',
+};
+
+/**
+ * dx = (the transposed convolution) as a product: rows (b, ih, iw), k = (fh, fw, co),
+ * A = dy gathered through the window geometry (dtap), B[k, ci] = filter[fh, fw, ci, co].
+ */
+export function conv2dBackpropInput(s: Store, dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
+  const rows = info.batchSize * info.inHeight * info.inWidth;
+  const ci = info.inChannels;
+  const co = info.outChannels;
+  const k = info.filterHeight * info.filterWidth * co;
+  if (rows * ci === 0) return s.outEmpty(info.inShape, 'float32');
+  if (k === 0 || info.outHeight * info.outWidth === 0) return s.outTex(s.fill(rows * ci, 0), info.inShape, 'float32');
+  const p = convParams(info);
+  const pa = runPacker(
+    s,
+    'dyGather',
+    kTexels(k),
+    rows,
+    [['dy', 'tex', s.tex(dy)], ['K', 'float', k], ['CO', 'float', co], ...p],
+    `const iw = row - qdiv(row, W) * W;
+const t = qdiv(row, W);
+const ih = t - qdiv(t, H) * H;
+const b = qdiv(t, H);
+const k0 = q * 4.0;`,
+    (j) => `dtap(dy, k0 + ${j}.0, K, b, ih, iw, OH, OW, CO, FW, SH, SW, DH, DW, PT, PL)`,
+    [DTAP],
+  );
+  // B rows k = (fh, fw, co) padded to a multiple of 4, columns ci, packed along ci
+  const k4 = 4 * kTexels(k);
+  const pb = runPacker(
+    s,
+    'filterT',
+    Math.ceil(ci / 4),
+    k4,
+    [['f', 'tex', s.tex(filter)], ['K', 'float', k], ['CO', 'float', co], ['CI', 'float', ci]],
+    `const t = qdiv(row, CO);
+const base = t * CI * CO + (row - t * CO);
+const n0 = q * 4.0;
+const live = row < K ? 1.0 : 0.0;`,
+    (j) => `live > 0.0 && n0 + ${j}.0 < CI ? rd(f, base + (n0 + ${j}.0) * CO) : 0.0`,
+  );
+  const pc = multiplyPacked(s, pa, pb, 1, rows, k, ci, false, false);
+  release(pa, pb);
+  const out = unpack(s, pc, rows, ci, null, 'linear');
+  release(pc);
+  return s.outTex(out, info.inShape, 'float32');
+}

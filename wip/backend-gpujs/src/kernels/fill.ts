@@ -1,0 +1,12 @@
+import type { GpuTexture } from '../gpujs.js';
+import type { GpuRuntime } from '../runtime.js';
+
+/** n copies of `value` (any float, NaN and −0 included: it travels as a uniform). */
+export function fillTexture(rt: GpuRuntime, n: number, value: number): GpuTexture {
+  return rt.run({ key: 'fill', params: [['v', 'float']], body: 'return v;' }, [n], [value]);
+}
+
+/** Host float32 values into a new texture: gpu.js uploads the array, the kernel copies it into a pipeline texture. */
+export function uploadTexture(rt: GpuRuntime, values: Float32Array): GpuTexture {
+  return rt.run({ key: 'upload', params: [['a', 'array']], body: 'return a[this.thread.x];' }, [values.length], [values]);
+}

@@ -1,0 +1,17 @@
+import type { FusedActivation, TensorInfo } from '@polytensor/core';
+import type { Store } from '../store.js';
+import { product, productGeometry } from './mat_mul.js';
+
+/** act(a·b + bias) for rank-2 a, b: the bias add and activation run in the product's unpack pass. */
+export function fusedMatMul(
+  s: Store,
+  a: TensorInfo,
+  b: TensorInfo,
+  bias: TensorInfo | null,
+  activation: FusedActivation,
+  transposeA: boolean,
+  transposeB: boolean,
+): TensorInfo {
+  const g = productGeometry(a, b, transposeA, transposeB);
+  return product(s, a, b, transposeA, transposeB, bias, activation, [g.m, g.n]);
+}

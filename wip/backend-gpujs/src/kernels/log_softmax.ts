@@ -1,0 +1,8 @@
+import type { TensorInfo } from '@polytensor/core';
+import type { Store } from '../store.js';
+import { softmaxLike } from './softmax.js';
+
+/** log-softmax over the last axis: (x − max) − log Σ exp(x − max). */
+export function logSoftmax(s: Store, logits: TensorInfo): TensorInfo {
+  return softmaxLike(s, logits, true);
+}

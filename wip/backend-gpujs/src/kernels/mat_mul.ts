@@ -1,0 +1,64 @@
+import type { FusedActivation, TensorInfo } from '@polytensor/core';
+import type { Store } from '../store.js';
+import { epilogueOnly, multiplyPacked, packA, packB, release, unpack } from '../util/gemm.js';
+
+/** Shapes of a batched product: a [Ba, M, K] (or [Ba, K, M] transposed), b [Bb, K, N] (or [Bb, N, K]). */
+export function productGeometry(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean) {
+  const [ba, a1, a2] = a.shape.length === 3 ? (a.shape as [number, number, number]) : [1, a.shape[0]!, a.shape[1]!];
+  const [bb, b1, b2] = b.shape.length === 3 ? (b.shape as [number, number, number]) : [1, b.shape[0]!, b.shape[1]!];
+  const m = transposeA ? a2 : a1;
+  const k = transposeA ? a1 : a2;
+  const n = transposeB ? b1 : b2;
+  const batch = ba === 1 ? bb : ba; // a batch of 1 broadcasts (also to 0)
+  return {
+    batch,
+    m,
+    k,
+    n,
+    ba,
+    bb,
+    // element (batch, row, k) of A and (batch, k, col) of B, as strides
+    aStrides: { sb: a1 * a2, sr: transposeA ? 1 : a2, sc: transposeA ? a2 : 1 },
+    bStrides: { sb: b1 * b2, sr: transposeB ? 1 : b2, sc: transposeB ? b2 : 1 },
+  };
+}
+
+/**
+ * act(a·b + bias) through the packed engine (util/gemm.ts): pack A along K and
+ * B along N, multiply in 1×4 blocks, unpack with the epilogue. Returns the
+ * output [batch, M, N] (or [M, N] for 2-D inputs).
+ */
+export function product(
+  s: Store,
+  a: TensorInfo,
+  b: TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  bias: TensorInfo | null,
+  act: FusedActivation,
+  outShape: readonly number[],
+): TensorInfo {
+  const g = productGeometry(a, b, transposeA, transposeB);
+  if (g.batch * g.m * g.n === 0) return s.outEmpty(outShape, 'float32');
+  if (g.k === 0) {
+    // no terms: every product is 0, then the epilogue
+    const zeros = s.fill(g.batch * g.m * g.n, 0);
+    const out = act === 'linear' && !bias ? zeros : epilogueOnly(s, zeros, g.batch * g.m, g.n, bias, act);
+    if (out !== zeros) zeros.delete();
+    return s.outTex(out, outShape, 'float32');
+  }
+  const pa = packA(s, { tex: s.tex(a), ...g.aStrides }, g.ba, g.m, g.k);
+  const pb = packB(s, { tex: s.tex(b), ...g.bStrides }, g.bb, g.k, g.n);
+  const pc = multiplyPacked(s, pa, pb, g.batch, g.m, g.k, g.n, g.ba > 1, g.bb > 1);
+  release(pa, pb);
+  const biasArg = bias && bias.shape.reduce((x, y) => x * y, 1) > 0 ? { tex: s.tex(bias), size: bias.shape.reduce((x, y) => x * y, 1) } : null;
+  const out = unpack(s, pc, g.batch * g.m, g.n, biasArg, act);
+  release(pc);
+  return s.outTex(out, outShape, 'float32');
+}
+
+/** Batched a·b with transposes and batch-1 broadcasting. */
+export function matMul(s: Store, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+  const g = productGeometry(a, b, transposeA, transposeB);
+  return product(s, a, b, transposeA, transposeB, null, 'linear', [g.batch, g.m, g.n]);
+}

@@ -1,0 +1,97 @@
+import type { ReduceOp, TensorInfo } from '@polytensor/core';
+import { axesLastPerm, reduceIntRows, take, transposeMap } from '../host/int32.js';
+import type { GpuTexture } from '../gpujs.js';
+import type { GpuRuntime, NativeSpec } from '../runtime.js';
+import type { Store } from '../store.js';
+import { permuted } from '../util/copy.js';
+import { indexSpace, sizeOf } from '../util/shape.js';
+
+const COMBINE: Readonly<Record<ReduceOp, string>> = {
+  sum: 'return acc + v;',
+  prod: 'return acc * v;',
+  // NaN propagates: once acc is NaN it stays NaN
+  max: 'if (acc != acc || v != v) return acc + v; return v > acc ? v : acc;',
+  min: 'if (acc != acc || v != v) return acc + v; return v < acc ? v : acc;',
+};
+
+const COMBINE_JS: Readonly<Record<ReduceOp, string>> = {
+  sum: 'return acc + v;',
+  prod: 'return acc * v;',
+  max: 'if (acc !== acc || v !== v) { return acc + v; } if (v > acc) { return v; } return acc;',
+  min: 'if (acc !== acc || v !== v) { return acc + v; } if (v < acc) { return v; } return acc;',
+};
+
+function combineNative(op: ReduceOp): NativeSpec {
+  return { name: 'g', glsl: `float g(float acc, float v) {\n  ${COMBINE[op]}\n}`, js: `function g(acc, v) { ${COMBINE_JS[op]} }`, args: [['acc', 'float'], ['v', 'float']], returns: 'float' };
+}
+
+/** The empty reduction's value: sum 0, prod 1, max −Inf, min +Inf. */
+export function identityOf(op: ReduceOp): number {
+  return op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity;
+}
+
+/** Rows longer than this are reduced in chunks (a partial per chunk, then the partials). */
+const CHUNK = 1024;
+
+/**
+ * Reduce each of `rows` contiguous rows of length `r` (r ≥ 1). A long row is cut
+ * into chunks, each reduced by its own thread, and the partials reduced again,
+ * so no thread loops over more than CHUNK elements.
+ */
+export function reduceRows(rt: GpuRuntime, op: ReduceOp, src: GpuTexture, rows: number, r: number): GpuTexture {
+  let tex = src;
+  let len = r;
+  for (;;) {
+    const chunk = len > 2 * CHUNK ? CHUNK : len;
+    const parts = Math.ceil(len / chunk);
+    const space = indexSpace([rows, parts], ['o', 'p'], rt.maxTextureSize);
+    const body = `${space.prologue}
+const first = p * C;
+const n = Math.min(C, R - first);
+// loop bounds are uniforms (GLSL ES 1.00 allows no other), the row end a break
+const base = o * R + first;
+let acc = init;
+for (let j = 0; j < C; j++) {
+  if (j * 1.0 >= n) { break; }
+  acc = g(acc, rd(x, base + j));
+}
+return acc;`;
+    const next = rt.run(
+      {
+        key: `reduce:${op}:${space.key}`,
+        params: [['x', 'tex'], ['R', 'float'], ['C', 'float'], ['init', 'float'], ...space.params.map(([nm]) => [nm, 'float'] as const)],
+        body,
+        natives: [combineNative(op)],
+        loop: chunk,
+      },
+      space.dims,
+      [tex, len, chunk, identityOf(op), ...space.params.map(([, v]) => v)],
+    );
+    if (tex !== src) tex.delete();
+    tex = next;
+    if (parts === 1) return tex;
+    len = parts;
+  }
+}
+
+/**
+ * Reduce over `axes`: the reduced axes are moved innermost (a strided copy,
+ * skipped when they already are), then each output element reduces one
+ * contiguous row. Accumulation is plain float32 in row order, chunked for long
+ * rows (the contract's bound holds for any order). int32 on the host (wraps).
+ */
+export function reduce(s: Store, op: ReduceOp, x: TensorInfo, axes: readonly number[]): TensorInfo {
+  const outShape = x.shape.filter((_, i) => !axes.includes(i));
+  const rows = sizeOf(outShape);
+  const r = axes.reduce((acc, a) => acc * x.shape[a]!, 1);
+  if (x.dtype === 'int32') {
+    const perm = axesLastPerm(x.shape.length, axes);
+    return s.outHost(reduceIntRows(op, take(s.ints(x), transposeMap(x.shape, perm)), rows, r), outShape);
+  }
+  if (rows === 0) return s.outEmpty(outShape, x.dtype);
+  if (r === 0) return s.outTex(s.fill(rows, identityOf(op)), outShape, x.dtype);
+  const { tex, owned } = permuted(s, x, axesLastPerm(x.shape.length, axes));
+  const out = reduceRows(s.rt, op, tex, rows, r);
+  if (owned) tex.delete();
+  return s.outTex(out, outShape, x.dtype);
+}

@@ -1,0 +1,64 @@
+import type { TensorInfo } from '@polytensor/core';
+import type { GpuTexture } from '../gpujs.js';
+import type { Store } from '../store.js';
+import { indexSpace, sizeOf } from '../util/shape.js';
+
+/**
+ * Per-row statistics of the last axis, one vec4 texel per row: (max, Σ exp(x − max), 0, 0).
+ * max propagates NaN (a NaN row gives NaN everywhere).
+ */
+export function rowStats(s: Store, x: TensorInfo, rows: number, c: number): GpuTexture {
+  const body = `const base = this.thread.x * C;
+let m = -kc[1];
+for (let j1 = 0; j1 < C; j1++) {
+  const v = rd(x, base + j1);
+  if (v != v || m != m) { m = v + m; } else if (v > m) { m = v; }
+}
+let sum = 0.0;
+for (let j2 = 0; j2 < C; j2++) {
+  sum += ex(rd(x, base + j2) - m, kc);
+}
+return [m, sum, 0.0, 0.0];`;
+  return s.rt.run(
+    {
+      key: 'softmax:stats',
+      params: [['x', 'tex'], ['C', 'float']],
+      body,
+      returns: 'vec4',
+      loop: c,
+      natives: [{ name: 'ex', glsl: 'float ex(float a, vec4 K) { return pt_exp(a, K); }', js: 'function ex(a, K) { return Math.exp(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' }],
+    },
+    [rows],
+    [s.tex(x), c],
+  );
+}
+
+/** Numerically stable softmax / log-softmax over the last axis: row statistics, then one elementwise pass. */
+export function softmaxLike(s: Store, logits: TensorInfo, log: boolean): TensorInfo {
+  const n = sizeOf(logits.shape);
+  if (n === 0) return s.outEmpty(logits.shape, 'float32');
+  const c = logits.shape.length === 0 ? 1 : logits.shape[logits.shape.length - 1]!;
+  const rows = n / c;
+  const stats = rowStats(s, logits, rows, c);
+  const space = indexSpace([rows, c], ['r', 'j'], s.rt.maxTextureSize);
+  const finish = log ? 'return (v - st[0]) - lg(st[1], kc);' : 'return ex(v - st[0], kc) / st[1];';
+  const tex = s.rt.run(
+    {
+      key: `softmax:${log ? 'log' : 'exp'}:${space.key}`,
+      params: [['x', 'tex'], ['stats', 'tex4'], ['C', 'float'], ...space.params.map(([nm]) => [nm, 'float'] as const)],
+      body: `${space.prologue}\nconst st = rd4(stats, r);\nconst v = rd(x, r * C + j);\n${finish}`,
+      natives: [
+        { name: 'ex', glsl: 'float ex(float a, vec4 K) { return pt_exp(a, K); }', js: 'function ex(a, K) { return Math.exp(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' },
+        { name: 'lg', glsl: 'float lg(float a, vec4 K) { return pt_log(a, K); }', js: 'function lg(a, K) { return Math.log(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' },
+      ],
+    },
+    space.dims,
+    [s.tex(logits), stats, c, ...space.params.map(([, v]) => v)],
+  );
+  stats.delete();
+  return s.outTex(tex, logits.shape, 'float32');
+}
+
+export function softmax(s: Store, logits: TensorInfo): TensorInfo {
+  return softmaxLike(s, logits, false);
+}

@@ -1,0 +1,94 @@
+import { unaryOutputDType, type TensorInfo, type UnaryOp } from '@polytensor/core';
+import { unaryInt } from '../host/int32.js';
+import type { NativeSpec } from '../runtime.js';
+import type { Store } from '../store.js';
+import { sizeOf } from '../util/shape.js';
+
+/**
+ * GLSL body of f(a, K) per op (K = (1, +Inf, NaN, 0)). Semantics the contract
+ * pins: round half to even, sign(±0) = ±0, sign(NaN) = NaN, relu(−0) = +0 and
+ * relu(NaN) = NaN, abs(−0) = +0, neg(+0) = −0; elu = expm1 below 0; softplus
+ * = log1p(exp(−|x|)) + max(x, 0). Transcendentals are the helpers in glsl.ts.
+ */
+export const UNARY_GLSL: Readonly<Record<UnaryOp, string>> = {
+  neg: 'return -a;',
+  abs: 'return abs(a);',
+  // a · 0 (K.w, opaque to the compiler) keeps ±0 and NaN, and turns a flushed subnormal into ±0
+  sign: 'if (a > 0.0) return 1.0; if (a < 0.0) return -1.0; return a * K.w;',
+  exp: 'return pt_exp(a, K);',
+  expm1: 'return pt_expm1(a, K);',
+  log: 'return pt_log(a, K);',
+  log1p: 'return pt_log1p(a, K);',
+  sqrt: 'if (a < 0.0) return K.z; return sqrt(a);',
+  rsqrt: 'if (a < 0.0) return K.z; return 1.0 / sqrt(a);',
+  square: 'return a * a;',
+  reciprocal: 'return 1.0 / a;',
+  relu: 'if (a > 0.0) return a; if (a != a) return a; return 0.0;',
+  sigmoid: 'return pt_sigmoid(a, K);',
+  tanh: 'return pt_tanh(a, K);',
+  elu: 'if (a > 0.0) return a; return pt_expm1(a, K);',
+  softplus: 'return pt_softplus(a, K);',
+  sin: 'return pt_sincos(a, false, K);',
+  cos: 'return pt_sincos(a, true, K);',
+  floor: 'return floor(a);',
+  ceil: 'return ceil(a);',
+  round: 'return pt_round(a);',
+  logicalNot: 'return 1.0 - a;',
+  isNaN: 'return a != a ? 1.0 : 0.0;',
+  isInf: 'return pt_isinf(a) ? 1.0 : 0.0;',
+  isFinite: 'return (a == a && !pt_isinf(a)) ? 1.0 : 0.0;',
+};
+
+/** The same per op in JavaScript (gpu.js CPU mode): double precision, rounded once when stored. K = [1, +Inf, NaN, 0]. */
+export const UNARY_JS: Readonly<Record<UnaryOp, string>> = {
+  neg: 'return -a;',
+  abs: 'return Math.abs(a);',
+  sign: 'if (a > 0) { return 1; } if (a < 0) { return -1; } return a;',
+  exp: 'return Math.exp(a);',
+  expm1: 'return Math.expm1(a);',
+  log: 'return Math.log(a);',
+  log1p: 'return Math.log1p(a);',
+  sqrt: 'return Math.sqrt(a);',
+  rsqrt: 'return 1 / Math.sqrt(a);',
+  square: 'return a * a;',
+  reciprocal: 'return 1 / a;',
+  relu: 'if (a > 0) { return a; } if (a !== a) { return a; } return 0;',
+  sigmoid: 'if (a >= 0) { return 1 / (1 + Math.exp(-a)); } const e = Math.exp(a); return e / (1 + e);',
+  tanh: 'return Math.tanh(a);',
+  elu: 'if (a > 0) { return a; } return Math.expm1(a);',
+  softplus: 'return Math.log1p(Math.exp(-Math.abs(a))) + Math.max(a, 0);',
+  sin: 'return Math.sin(a);',
+  cos: 'return Math.cos(a);',
+  floor: 'return Math.floor(a);',
+  ceil: 'return Math.ceil(a);',
+  round: 'if (!(Math.abs(a) < 8388608)) { return a; } const fl = Math.floor(a); const d = a - fl; if (d > 0.5) { return fl + 1; } if (d < 0.5) { return fl; } if (fl % 2 === 0) { return fl; } return fl + 1;',
+  logicalNot: 'return 1 - a;',
+  isNaN: 'if (a !== a) { return 1; } return 0;',
+  isInf: 'if (a === K[1] || a === -K[1]) { return 1; } return 0;',
+  isFinite: 'if (a === a && a !== K[1] && a !== -K[1]) { return 1; } return 0;',
+};
+
+/** The native f(a, K) computing `op`, for kernels that apply it (unary, fused epilogues). */
+export function unaryNative(op: UnaryOp, name = 'f'): NativeSpec {
+  return {
+    name,
+    glsl: `float ${name}(float a, vec4 K) {\n  ${UNARY_GLSL[op]}\n}`,
+    js: `function ${name}(a, K) { ${UNARY_JS[op]} }`,
+    args: [['a', 'float'], ['K', 'vec4']],
+    returns: 'float',
+  };
+}
+
+/** Elementwise op(x): a flat 1-D kernel, one texel in, one out. int32 runs on the host. */
+export function unary(s: Store, op: UnaryOp, x: TensorInfo): TensorInfo {
+  const dtype = unaryOutputDType(op, x.dtype);
+  if (x.dtype === 'int32') return s.outHost(unaryInt(op, s.ints(x)), x.shape);
+  const n = sizeOf(x.shape);
+  if (n === 0) return s.outEmpty(x.shape, dtype);
+  const tex = s.rt.run(
+    { key: `unary:${op}`, params: [['x', 'tex']], body: 'return f(rd(x, this.thread.x * 1.0), kc);', natives: [unaryNative(op)] },
+    [n],
+    [s.tex(x)],
+  );
+  return s.outTex(tex, x.shape, dtype);
+}

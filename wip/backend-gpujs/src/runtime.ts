@@ -1,0 +1,369 @@
+// The gpu.js runtime: one GPU instance (one WebGL context), a cache of compiled
+// kernels keyed by shape signature, uploads and downloads, and the counting of
+// live WebGL textures that the leak tests read.
+import { makeGpu, type GpujsBackendOptions, type GpujsInfo } from './context.js';
+import { GpujsLimitError } from './errors.js';
+import { glslLibrary, helpersUsedBy, type GlslTarget } from './glsl.js';
+import { isGpuTexture, type GpuInstance, type GpuKernel, type GpuKernelInstance, type GpuNativeFunction, type GpuTexture } from './gpujs.js';
+
+/** Kernel parameter kinds: a tensor texture (one float per texel), a vec4 texture, a float uniform, a vec4 uniform, a host array (uploads). */
+export type ParamKind = 'tex' | 'tex4' | 'float' | 'vec4' | 'array';
+
+/** A GLSL function the kernel body calls by name (a gpu.js native function). */
+export interface NativeSpec {
+  readonly name: string;
+  readonly glsl: string;
+  /** The same function in JavaScript, for gpu.js's CPU mode (textures are then flat Float32Arrays). */
+  readonly js: string;
+  readonly args: ReadonlyArray<readonly [string, ParamKind]>;
+  readonly returns: 'float' | 'vec4';
+}
+
+/**
+ * One gpu.js kernel: a JavaScript body over `this.thread.x/y/z` that gpu.js
+ * translates to GLSL. `key` is the shape signature it is compiled for; sizes
+ * travel as uniforms, so one compiled kernel serves every size of that signature.
+ */
+export interface ProgramSpec {
+  readonly key: string;
+  readonly params: ReadonlyArray<readonly [string, ParamKind]>;
+  readonly body: string;
+  readonly returns?: 'float' | 'vec4';
+  readonly natives?: readonly NativeSpec[];
+  /** Upper bound on any loop's trip count (rounded up to a power of two, part of the cache key). */
+  readonly loop?: number;
+}
+
+/** Largest element count with exact float indices (2^24). */
+export const MAX_ELEMENTS = 1 << 24;
+
+/** (1, +Inf, NaN, 0): the uniform every kernel receives as `K` (see glsl.ts). */
+const K_VALUES = new Float32Array([1, Infinity, NaN, 0]);
+
+function nextPow2(n: number): number {
+  let p = 16;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/** Built-in fetch natives, available to every kernel body. */
+const FETCHES: readonly NativeSpec[] = [
+  {
+    name: 'rd',
+    glsl: 'float rd(sampler2D t, ivec2 tSize, ivec3 tDim, float i) { return pt_scalar(t, tSize, i); }',
+    js: 'function rd(t, i) { return t[i]; }',
+    args: [['t', 'tex'], ['i', 'float']],
+    returns: 'float',
+  },
+  {
+    name: 'rd4',
+    glsl: 'vec4 rd4(sampler2D t, ivec2 tSize, ivec3 tDim, float i) { return pt_texel(t, tSize, i); }',
+    js: 'function rd4(t, i) { return [t[i * 4], t[i * 4 + 1], t[i * 4 + 2], t[i * 4 + 3]]; }',
+    args: [['t', 'tex4'], ['i', 'float']],
+    returns: 'vec4',
+  },
+  {
+    name: 'rd4xy',
+    glsl: 'vec4 rd4xy(sampler2D t, ivec2 tSize, ivec3 tDim, float x, float y) { return pt_texelxy(t, tSize, x, y); }',
+    js: 'function rd4xy(t, x, y) { return [0, 0, 0, 0]; }',
+    args: [['t', 'tex4'], ['x', 'float'], ['y', 'float']],
+    returns: 'vec4',
+  },
+  {
+    // floor(a / d) for integer-valued a, d < 2^24, exact (the division's rounding is corrected)
+    name: 'qdiv',
+    glsl: `float qdiv(float a, float d) {
+  float q = floor((a + 0.5) / d);
+  float r = a - q * d;
+  if (r < 0.0) { q -= 1.0; } else if (r >= d) { q += 1.0; }
+  return q;
+}`,
+    js: 'function qdiv(a, d) { return Math.floor(a / d); }',
+    args: [['a', 'float'], ['d', 'float']],
+    returns: 'float',
+  },
+];
+
+export interface TextureStats {
+  /** WebGL textures alive in the context (tensors, kernel outputs, argument uploads). */
+  live: number;
+  created: number;
+  deleted: number;
+}
+
+export class GpuRuntime {
+  readonly gpu: GpuInstance;
+  readonly info: GpujsInfo;
+  readonly target: GlslTarget;
+  readonly textures: TextureStats = { live: 0, created: 0, deleted: 0 };
+  private readonly kernels = new Map<string, GpuKernel>();
+  private readonly lastDims = new WeakMap<GpuKernel, number[]>();
+  private readonly textureClasses = new Map<string, new (settings: GpuTexture) => GpuTexture>();
+  private readonly destroyContext: () => void;
+  private readonly gl: WebGLRenderingContext | null;
+  private disposed = false;
+  /** Kernels compiled (one per shape signature) and texture read-backs, for tests and diagnostics. */
+  compiles = 0;
+  downloads = 0;
+
+  constructor(options: GpujsBackendOptions = {}) {
+    const made = makeGpu(options);
+    this.gpu = made.gpu;
+    this.info = made.info;
+    this.gl = made.gl;
+    this.destroyContext = made.destroyContext;
+    this.target = { webgl2: made.info.glslVersion === 3 };
+    if (this.gl) this.countTextures(this.gl);
+  }
+
+  get isCpu(): boolean {
+    return this.info.mode === 'cpu';
+  }
+
+  get maxTextureSize(): number {
+    return this.info.maxTextureSize;
+  }
+
+  /** Wrap createTexture/deleteTexture of the context to count live textures. */
+  private countTextures(gl: WebGLRenderingContext): void {
+    const stats = this.textures;
+    const create = gl.createTexture.bind(gl);
+    const del = gl.deleteTexture.bind(gl);
+    const live = new Set<WebGLTexture>();
+    gl.createTexture = () => {
+      const t = create();
+      if (t) {
+        live.add(t);
+        stats.created++;
+        stats.live = live.size;
+      }
+      return t;
+    };
+    gl.deleteTexture = (t: WebGLTexture | null) => {
+      if (t && live.delete(t)) {
+        stats.deleted++;
+        stats.live = live.size;
+      }
+      del(t);
+    };
+  }
+
+  private gpuType(kind: ParamKind): string {
+    if (this.isCpu) return kind === 'float' ? 'Float' : kind === 'vec4' ? 'Array(4)' : 'Array';
+    switch (kind) {
+      case 'tex':
+        return 'ArrayTexture(1)';
+      case 'tex4':
+        return 'ArrayTexture(4)';
+      case 'float':
+        return 'Float';
+      case 'vec4':
+        return 'Array(4)';
+      case 'array':
+        return 'Array';
+    }
+  }
+
+  private kernelFor(spec: ProgramSpec): GpuKernel {
+    const loopMax = nextPow2(spec.loop ?? 16);
+    const key = `${spec.key}|L${loopMax}`;
+    const cached = this.kernels.get(key);
+    if (cached) return cached;
+    if (this.disposed) throw new Error('gpujs backend: used after dispose()');
+    const params = [...spec.params, ['kc', 'vec4'] as const];
+    const argumentTypes: Record<string, string> = {};
+    for (const [name, kind] of params) argumentTypes[name] = this.gpuType(kind);
+    const natives = [...FETCHES.filter((f) => new RegExp(`\\b${f.name}\\s*\\(`).test(spec.body)), ...(spec.natives ?? [])];
+    const nativeFunctions: GpuNativeFunction[] = natives.map((n) => {
+      const types: Record<string, string> = {};
+      for (const [name, kind] of n.args) types[name] = this.gpuType(kind);
+      return { name: n.name, source: n.glsl, argumentTypes: types, returnType: n.returns === 'vec4' ? 'Array(4)' : 'Number' };
+    });
+    const helpers = natives.flatMap((n) => helpersUsedBy(n.glsl));
+    const source = `function (${params.map(([n]) => n).join(', ')}) {\n${spec.body}\n}`;
+    const kernel = this.gpu.createKernel(source, this.isCpu ? {
+      // gpu.js's CPU mode: the kernel body runs as JavaScript, natives by their JavaScript twins
+      output: [1],
+      argumentTypes,
+      returnType: spec.returns === 'vec4' ? 'Array(4)' : 'Number',
+      precision: 'single',
+      tactic: 'precision',
+      pipeline: false,
+      immutable: false,
+      dynamicOutput: true,
+      dynamicArguments: true,
+      loopMaxIterations: loopMax,
+      functions: natives.map((n) => n.js),
+    } : {
+      output: [1],
+      argumentTypes,
+      returnType: spec.returns === 'vec4' ? 'Array(4)' : 'Number',
+      precision: 'single',
+      tactic: 'precision',
+      pipeline: true,
+      immutable: true,
+      dynamicOutput: true,
+      dynamicArguments: true,
+      loopMaxIterations: loopMax,
+      nativeFunctions,
+      injectedNative: glslLibrary(helpers, this.target),
+    });
+    this.kernels.set(key, kernel);
+    this.compiles++;
+    return kernel;
+  }
+
+  /**
+   * Run `spec` over output dims [x, y?, z?] (x fastest; texels are laid out in
+   * flat x-fastest order whatever the dims) and return the new texture.
+   */
+  run(spec: ProgramSpec, dims: readonly number[], args: readonly unknown[]): GpuTexture {
+    // (dims may be padded below)
+    const total = dims.reduce((a, b) => a * b, 1);
+    if (total > MAX_ELEMENTS) {
+      throw new GpujsLimitError(`gpujs backend: an output of ${total} elements exceeds the 2^24 this backend indexes exactly (${spec.key})`);
+    }
+    const kernel = this.kernelFor(spec);
+    // a CPU-mode kernel is compiled for the rank of its first output: always give it three dims
+    if (this.isCpu) dims = [dims[0]!, dims[1] ?? 1, dims[2] ?? 1];
+    // gpu.js's setOutput re-creates the output texture even for unchanged dims: only call it on a change
+    const last = this.lastDims.get(kernel);
+    if (!last || last.length !== dims.length || last.some((d, i) => d !== dims[i])) {
+      kernel.setOutput(dims);
+      this.lastDims.set(kernel, [...dims]);
+    }
+    if (this.isCpu) {
+      const out = kernel(...args.map((a) => (a instanceof CpuTexture ? a.values : a)), K_VALUES);
+      return new CpuTexture(flatten(out, total, spec.returns === 'vec4' ? 4 : 1), spec.returns === 'vec4' ? 'ArrayTexture(4)' : 'ArrayTexture(1)');
+    }
+    guardTextureRecycling(kernel.kernel);
+    const out = kernel(...args, K_VALUES);
+    if (!isGpuTexture(out)) throw new Error(`gpujs backend: kernel ${spec.key} returned no texture`);
+    return this.adopt(out);
+  }
+
+  /**
+   * The kernel's output (in immutable mode a counted reference: gpu.js renders
+   * its next run into a new texture while this one lives), in a canonical class.
+   * gpu.js gives 1-D, 2-D and 3-D outputs different texture classes (they only
+   * differ in toArray), and a compiled kernel argument rejects a texture of
+   * another class than the first it saw, so every output is wrapped in one
+   * class per texture type: any kernel then takes any tensor.
+   */
+  private adopt(tex: GpuTexture): GpuTexture {
+    const type = tex.type;
+    const ctor = tex.constructor as new (settings: GpuTexture) => GpuTexture;
+    const canon = this.textureClasses.get(type);
+    if (!canon) {
+      this.textureClasses.set(type, ctor);
+      return tex;
+    }
+    if (canon === ctor) return tex;
+    const wrapped = new canon(tex);
+    tex.delete();
+    return wrapped;
+  }
+
+  /** Output dims for a flat kernel of n elements (1-D: gpu.js picks a near-square texture). */
+  flatDims(n: number): number[] {
+    return [n];
+  }
+
+  /** Read a texture back: the first n values (one per texel, or four per texel for vec4 textures). */
+  download(tex: GpuTexture, n: number, perTexel: 1 | 4 = 1): Float32Array {
+    this.downloads++;
+    if (tex instanceof CpuTexture) return tex.values.slice(0, n);
+    const raw = tex.renderRawOutput();
+    if (perTexel === 4) return raw.length === n ? raw : raw.slice(0, n);
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = raw[4 * i]!;
+    return out;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const k of this.kernels.values()) {
+      try {
+        k.kernel.destroy(true);
+      } catch {
+        // already gone with the context
+      }
+    }
+    this.kernels.clear();
+    this.destroyContext();
+  }
+
+  get numKernels(): number {
+    return this.kernels.size;
+  }
+}
+
+/**
+ * gpu.js's CPU mode returns arrays, not textures: a kernel output is kept as a
+ * flat Float32Array (four values per texel for vec4 outputs) behind the
+ * texture interface the kernels use.
+ */
+export class CpuTexture implements GpuTexture {
+  readonly texture: object;
+  readonly size: ArrayLike<number>;
+  readonly output: ArrayLike<number>;
+  constructor(
+    readonly values: Float32Array,
+    readonly type: string,
+  ) {
+    this.texture = values;
+    this.size = [values.length, 1];
+    this.output = [values.length];
+  }
+  clone(): GpuTexture {
+    return new CpuTexture(this.values, this.type);
+  }
+  delete(): void {}
+  renderRawOutput(): Float32Array {
+    return this.values;
+  }
+}
+
+/** gpu.js CPU output (a Float32Array, or nested arrays of them for 2-D/3-D or vec4 outputs) → flat Float32Array. */
+function flatten(out: unknown, texels: number, per: 1 | 4): Float32Array {
+  const flat = new Float32Array(texels * per);
+  let at = 0;
+  const walk = (v: unknown): void => {
+    if (at >= flat.length) return;
+    if (v instanceof Float32Array && (per === 1 || v.length === 4)) {
+      const take = Math.min(v.length, flat.length - at);
+      flat.set(take === v.length ? v : v.subarray(0, take), at);
+      at += take;
+      return;
+    }
+    if (Array.isArray(v) || ArrayBuffer.isView(v)) for (const e of v as ArrayLike<unknown> & Iterable<unknown>) walk(e);
+    else if (typeof v === 'number') flat[at++] = v;
+  };
+  walk(out);
+  return flat;
+}
+
+interface ImmutableKernelInternals {
+  texture: { texture: object; beforeMutate(): boolean } | null;
+  _textureSwitched: boolean;
+  updateTextureArgumentRefs(kernelValue: unknown, arg: { texture: object }): void;
+  __ptGuarded?: boolean;
+}
+
+/**
+ * In immutable mode, when a kernel is given its own last output as an argument,
+ * gpu.js swaps in the texture of the argument it saw the previous time as the
+ * new output, without checking that texture's size, which is wrong once the
+ * output size changes (dynamic output). Replace that step, on this kernel
+ * instance, with the plain safe one: give the kernel a fresh output texture of
+ * its current size, so it never renders into a texture it reads.
+ */
+function guardTextureRecycling(kernel: GpuKernelInstance): void {
+  const k = kernel as unknown as ImmutableKernelInternals;
+  if (k.__ptGuarded) return;
+  k.__ptGuarded = true;
+  k.updateTextureArgumentRefs = function (this: ImmutableKernelInternals, _value: unknown, arg: { texture: object }): void {
+    if (this.texture && this.texture.texture === arg.texture && this.texture.beforeMutate()) this._textureSwitched = true;
+  };
+}

@@ -1,0 +1,34 @@
+import type { ArgReduceOp, TensorInfo } from '@polytensor/core';
+import type { Runtime } from '../runtime.js';
+import { loopBound, reductionView } from './reduce_util.js';
+
+/** Index of the first max/min along `axis`; the first NaN counts as the extreme. */
+export function argReduce(rt: Runtime, op: ArgReduceOp, x: TensorInfo, axis: number): TensorInfo {
+  if (rt.onHostOnly(x)) return rt.onHost([x], (ts, [hx]) => ts.argReduce(op, hx!, axis));
+  const view = reductionView(rt, x, [axis]);
+  const outSize = view.outShape.reduce((a, b) => a * b, 1);
+  if (outSize === 0) return rt.fromValues(new Int32Array(0), view.outShape, 'int32');
+  const cmp = op === 'argMax' ? '>' : '<';
+  const L = loopBound(view.R);
+  const body = `
+    void main() {
+      int o = getOutputCoords();
+      int p = o / ptQ;
+      int q = o - p * ptQ;
+      int base = p * ptR * ptQ + q;
+      float best = getX(base);
+      bool nan = ptIsNaN(best);
+      int bi = 0;
+      for (int r = 1; r < ${L}; r++) {
+        if (r >= ptR || nan) break;
+        float v = getX(base + r * ptQ);
+        if (ptIsNaN(v)) { nan = true; bi = r; }
+        else if (v ${cmp} best) { best = v; bi = r; }
+      }
+      setOutput(float(bi));
+    }`;
+  const out = rt.flat(op, ['x'], [view.x], outSize, 'int32', body,
+    [{ name: 'ptR', type: 'int' }, { name: 'ptQ', type: 'int' }], [[view.R], [view.Q]]);
+  if (view.temp) rt.disposeTemp(view.x);
+  return rt.wrap(out, view.outShape, 'int32', Math.max(0, view.R - 1));
+}

@@ -1,0 +1,75 @@
+import type { BinaryOp, TensorInfo } from '@polytensor/core';
+import { binaryOutputDType } from '@polytensor/core';
+import { EXACT_INT, type Runtime } from '../runtime.js';
+import { sizeOfShape } from '../util.js';
+import { elementwisePlan } from './elementwise.js';
+import { MATH_GLSL, POW_GLSL } from './math_glsl.js';
+
+/**
+ * `float op(float a, float b)` per op. Comparisons are written so NaN gives
+ * IEEE answers (false, and true for notEqual) whatever the compiler assumes;
+ * maximum/minimum propagate NaN (GLSL's max/min leave it undefined); pow has
+ * C99's special cases.
+ */
+const OPS: Readonly<Record<BinaryOp, string>> = {
+  add: 'return a + b;',
+  sub: 'return a - b;',
+  mul: 'return a * b;',
+  div: 'return ptDiv(a, b);',
+  pow: 'return ptPow(a, b);',
+  maximum: 'if (ptIsNaN(a) || ptIsNaN(b)) return NAN; return ptFlush(a > b ? a : b);',
+  minimum: 'if (ptIsNaN(a) || ptIsNaN(b)) return NAN; return ptFlush(a < b ? a : b);',
+  squaredDifference: 'float d = a - b; return d * d;',
+  equal: 'return a == b ? 1.0 : 0.0;',
+  notEqual: 'return a == b ? 0.0 : 1.0;',
+  less: 'return a < b ? 1.0 : 0.0;',
+  lessEqual: 'return a <= b ? 1.0 : 0.0;',
+  greater: 'return a > b ? 1.0 : 0.0;',
+  greaterEqual: 'return a >= b ? 1.0 : 0.0;',
+  logicalAnd: 'return (a != 0.0 && b != 0.0) ? 1.0 : 0.0;',
+  logicalOr: 'return (a != 0.0 || b != 0.0) ? 1.0 : 0.0;',
+};
+
+/** Bound on |result| of an int32 op from bounds on |a| and |b|; > 2^24 means the float path could round. */
+function intBound(op: BinaryOp, a: number, b: number): number {
+  switch (op) {
+    case 'add':
+    case 'sub':
+      return a + b;
+    case 'mul':
+      return a * b;
+    case 'squaredDifference':
+      return (a + b) * (a + b);
+    case 'maximum':
+    case 'minimum':
+      return Math.max(a, b);
+    default:
+      return 1; // comparisons: bool
+  }
+}
+
+export function binary(rt: Runtime, op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
+  const dtype = binaryOutputDType(op, a.dtype);
+  let bound = 0;
+  if (a.dtype === 'int32') {
+    bound = intBound(op, rt.bound(a), rt.bound(b));
+    if (rt.onHostOnly(a) || rt.onHostOnly(b) || (bound > EXACT_INT && op !== 'maximum' && op !== 'minimum')) {
+      return rt.onHost([a, b], (ts, [ha, hb]) => ts.binary(op, ha!, hb!, outShape));
+    }
+  }
+  const size = sizeOfShape(outShape);
+  if (size === 0) return rt.fromValues(new Float32Array(0), outShape, dtype);
+  const plan = elementwisePlan(['a', 'b'], [a, b], outShape);
+  const body = `
+    ${op === 'div' || op === 'pow' ? MATH_GLSL : ''}
+    ${op === 'pow' ? POW_GLSL : ''}
+    float op(float a, float b) { ${OPS[op]} }
+    void main() {
+      int i = getOutputCoords();
+      ${plan.reads}
+      setOutput(op(av, bv));
+    }`;
+  const out = rt.flat(`binary ${op}`, ['a', 'b'], [a, b], size, dtype, body, plan.uniforms, plan.values);
+  return rt.wrap(out, outShape, dtype, dtype === 'int32' ? bound : 0);
+}
+

@@ -1,0 +1,33 @@
+import type { DType, TensorInfo } from '@polytensor/core';
+import type { Runtime } from '../runtime.js';
+import { sizeOfShape } from '../util.js';
+
+/**
+ * dtype conversion. Values on the GPU are float32, so int32→float32 of an
+ * exactly stored int and every cast to the same dtype are copies; float→int
+ * truncates toward zero (a float32 truncated is still a float32, so it stays
+ * exact); →bool is `x != 0` with NaN → true.
+ */
+const GLSL: Readonly<Record<DType, string>> = {
+  float32: 'return x;',
+  int32: 'return x < 0.0 ? ceil(x) : floor(x);',
+  bool: 'return (x != 0.0 || ptIsNaN(x)) ? 1.0 : 0.0;',
+};
+
+export function cast(rt: Runtime, x: TensorInfo, dtype: DType): TensorInfo {
+  if (rt.onHostOnly(x)) return rt.onHost([x], (ts, [hx]) => ts.cast(hx!, dtype));
+  const size = sizeOfShape(x.shape);
+  if (size === 0) return rt.fromValues(new Float32Array(0), x.shape, dtype);
+  const fromFloat = x.dtype === 'float32';
+  const code = dtype === 'int32' && !fromFloat ? 'return x;' : GLSL[dtype];
+  const body = `
+    float op(float x) { ${code} }
+    void main() {
+      int i = getOutputCoords();
+      setOutput(op(getX(i)));
+    }`;
+  const out = rt.flat('cast', ['x'], [x], size, dtype, body);
+  // float→int32: |trunc(x)| of a float32 can be anything up to 2^31 (no bound known without reading)
+  const bound = dtype !== 'int32' ? 0 : fromFloat ? 2 ** 31 : x.dtype === 'bool' ? 1 : rt.bound(x);
+  return rt.wrap(out, x.shape, dtype, bound);
+}

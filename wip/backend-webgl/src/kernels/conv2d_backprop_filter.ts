@@ -1,0 +1,49 @@
+import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
+import type { Runtime } from '../runtime.js';
+import { sizeOfShape } from '../util.js';
+import { convAttrs, GEOMETRY_LOCALS, GEOMETRY_UNIFORMS, geometryValues } from './conv_util.js';
+import { loopBound } from './reduce_util.js';
+
+/**
+ * dW = conv2d's gradient w.r.t. its filter. tfjs's Conv2DBackpropFilter has no
+ * dilations; dilated convolutions use this package's shader (a direct sum over
+ * batch and output positions).
+ */
+export function conv2dBackpropFilter(rt: Runtime, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
+  if (sizeOfShape(info.filterShape) === 0) return rt.fromValues(new Float32Array(0), info.filterShape, 'float32');
+  if (sizeOfShape(info.outShape) === 0) return rt.fill(info.filterShape, 'float32', 0, 0);
+  if (info.dilationHeight === 1 && info.dilationWidth === 1) {
+    const out = rt.kernel('Conv2DBackpropFilter', { x, dy }, { ...convAttrs(info), filterShape: [...info.filterShape] });
+    return rt.wrap(out, info.filterShape, 'float32');
+  }
+  const LB = loopBound(info.batchSize);
+  const LH = loopBound(info.outHeight);
+  const LW = loopBound(info.outWidth);
+  const body = `
+    void main() {
+      ${GEOMETRY_LOCALS}
+      int o = getOutputCoords();
+      int d2 = o - (o / outC) * outC; int t = o / outC;
+      int d1 = t - (t / inC) * inC; t = t / inC;
+      int fw = t - (t / FW) * FW; int fh = t / FW;
+      float acc = 0.0;
+      for (int b = 0; b < ${LB}; b++) {
+        if (b >= B) break;
+        for (int yr = 0; yr < ${LH}; yr++) {
+          if (yr >= outH) break;
+          int xr = yr * SH - PT + fh * DH;
+          if (xr < 0 || xr >= inH) continue;
+          for (int yc = 0; yc < ${LW}; yc++) {
+            if (yc >= outW) break;
+            int xc = yc * SW - PL + fw * DW;
+            if (xc < 0 || xc >= inW) continue;
+            acc += getX(((b * inH + xr) * inW + xc) * inC + d1) * getDy(((b * outH + yr) * outW + yc) * outC + d2);
+          }
+        }
+      }
+      setOutput(acc);
+    }`;
+  const out = rt.flat('conv2dBackpropFilter', ['x', 'dy'], [x, dy], sizeOfShape(info.filterShape), 'float32', body,
+    GEOMETRY_UNIFORMS, geometryValues(info));
+  return rt.wrap(out, info.filterShape, 'float32');
+}

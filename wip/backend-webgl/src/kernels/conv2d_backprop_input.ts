@@ -1,0 +1,54 @@
+import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
+import type { Runtime } from '../runtime.js';
+import { sizeOfShape } from '../util.js';
+import { convAttrs, GEOMETRY_LOCALS, GEOMETRY_UNIFORMS, geometryValues } from './conv_util.js';
+import { loopBound } from './reduce_util.js';
+
+/**
+ * dx = conv2d's gradient w.r.t. its input. tfjs's Conv2DBackpropInput has no
+ * dilations; dilated convolutions use this package's shader (a direct sum over
+ * the filter taps that hit each input cell).
+ */
+export function conv2dBackpropInput(rt: Runtime, dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
+  if (sizeOfShape(info.inShape) === 0) return rt.fromValues(new Float32Array(0), info.inShape, 'float32');
+  if (sizeOfShape(info.outShape) === 0 || info.outChannels === 0) return rt.fill(info.inShape, 'float32', 0, 0);
+  if (info.dilationHeight === 1 && info.dilationWidth === 1) {
+    const out = rt.kernel('Conv2DBackpropInput', { dy, filter }, { ...convAttrs(info), inputShape: [...info.inShape] });
+    return rt.wrap(out, info.inShape, 'float32');
+  }
+  const LF = loopBound(Math.max(info.filterHeight, info.filterWidth));
+  const LC = loopBound(info.outChannels);
+  const body = `
+    void main() {
+      ${GEOMETRY_LOCALS}
+      int o = getOutputCoords();
+      int d1 = o - (o / inC) * inC; int t = o / inC;
+      int c = t - (t / inW) * inW; t = t / inW;
+      int r = t - (t / inH) * inH; int b = t / inH;
+      float acc = 0.0;
+      for (int fh = 0; fh < ${LF}; fh++) {
+        if (fh >= FH) break;
+        int yrs = r + PT - fh * DH;
+        if (yrs < 0) break;
+        int yr = yrs / SH;
+        if (yr * SH != yrs || yr >= outH) continue;
+        for (int fw = 0; fw < ${LF}; fw++) {
+          if (fw >= FW) break;
+          int ycs = c + PL - fw * DW;
+          if (ycs < 0) break;
+          int yc = ycs / SW;
+          if (yc * SW != ycs || yc >= outW) continue;
+          int dyBase = ((b * outH + yr) * outW + yc) * outC;
+          int wBase = ((fh * FW + fw) * inC + d1) * outC;
+          for (int d2 = 0; d2 < ${LC}; d2++) {
+            if (d2 >= outC) break;
+            acc += getDy(dyBase + d2) * getW(wBase + d2);
+          }
+        }
+      }
+      setOutput(acc);
+    }`;
+  const out = rt.flat('conv2dBackpropInput', ['dy', 'w'], [dy, filter], sizeOfShape(info.inShape), 'float32', body,
+    GEOMETRY_UNIFORMS, geometryValues(info));
+  return rt.wrap(out, info.inShape, 'float32');
+}

@@ -1,0 +1,24 @@
+import type { TensorInfo } from '@polytensor/core';
+import type { Runtime } from '../runtime.js';
+import { sizeOfShape } from '../util.js';
+
+/** Output shape of a batched matMul (contract shapes: rank 3, batch 1 broadcasts). */
+export function matMulShape(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): { shape: number[]; K: number } {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const M = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+  const K = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+  const N = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+  // a batch of 1 broadcasts (NumPy: batches 1 and 0 give 0)
+  const batch = ra === 3 ? [a.shape[0] === 1 ? b.shape[0]! : a.shape[0]!] : [];
+  return { shape: [...batch, M, N], K };
+}
+
+/** tfjs's BatchMatMul (its packed matmul shader); K = 0 gives zeros, empty outputs are empty. */
+export function matMul(rt: Runtime, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+  const { shape, K } = matMulShape(a, b, transposeA, transposeB);
+  if (sizeOfShape(shape) === 0) return rt.fromValues(new Float32Array(0), shape, 'float32');
+  if (K === 0) return rt.fill(shape, 'float32', 0, 0);
+  const out = rt.kernel('BatchMatMul', { a, b }, { transposeA, transposeB });
+  return rt.wrap(out, shape, 'float32');
+}

@@ -1,0 +1,48 @@
+import type { TensorInfo } from '@polytensor/core';
+import { EXACT_INT, type Runtime } from '../runtime.js';
+import { sizeOfShape } from '../util.js';
+import { loopBound } from './reduce_util.js';
+
+/**
+ * The adjoint of gather (tfjs has no such kernel along an axis): each output
+ * element sums, in order, the update slices whose index selects it.
+ * Output [P, D, Q] from updates [P, n, Q] and n indices.
+ */
+export function scatterAdd(rt: Runtime, updates: TensorInfo, indices: TensorInfo, axis: number, outShape: readonly number[]): TensorInfo {
+  const n = sizeOfShape(indices.shape);
+  const P = outShape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const D = outShape[axis]!;
+  const Q = outShape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const dtype = updates.dtype;
+  let bound = 0;
+  if (dtype === 'int32') {
+    bound = rt.bound(updates) * n;
+    if (rt.onHostOnly(updates) || bound > EXACT_INT) {
+      return rt.onHost([updates, indices], (ts, [u, i]) => ts.scatterAdd(u!, i!, axis, outShape));
+    }
+  }
+  if (rt.onHostOnly(indices)) return rt.onHost([updates, indices], (ts, [u, i]) => ts.scatterAdd(u!, i!, axis, outShape));
+  const size = P * D * Q;
+  if (size === 0) return rt.fromValues(new Float32Array(0), outShape, dtype);
+  if (n === 0) return rt.fill(outShape, dtype, 0, 0);
+  const L = loopBound(n);
+  const body = `
+    void main() {
+      int o = getOutputCoords();
+      int p = o / (ptD * ptQ);
+      int rem = o - p * ptD * ptQ;
+      int d = rem / ptQ;
+      int q = rem - d * ptQ;
+      float target = float(d);
+      float acc = 0.0;
+      int base = p * ptN * ptQ + q;
+      for (int j = 0; j < ${L}; j++) {
+        if (j >= ptN) break;
+        if (getIndices(j) == target) acc += getUpdates(base + j * ptQ);
+      }
+      setOutput(acc);
+    }`;
+  const out = rt.flat('scatterAdd', ['updates', 'indices'], [updates, indices], size, dtype, body,
+    [{ name: 'ptD', type: 'int' }, { name: 'ptQ', type: 'int' }, { name: 'ptN', type: 'int' }], [[D], [Q], [n]]);
+  return rt.wrap(out, outShape, dtype, bound);
+}

@@ -1,0 +1,40 @@
+import type { TensorInfo } from '@polytensor/core';
+import type { Runtime } from '../runtime.js';
+import { sizeOfShape } from '../util.js';
+import { MATH_GLSL } from './math_glsl.js';
+import { loopBound } from './reduce_util.js';
+import { lastDim, rowStats } from './softmax_util.js';
+
+/**
+ * Fused softmax cross-entropy from logits, per row:
+ * Σ_c labels[c] · (log S − (x_c − max)). One fragment per row after the row
+ * statistics (tfjs has no such kernel; core would compose five).
+ */
+export function softmaxCrossEntropy(rt: Runtime, logits: TensorInfo, labels: TensorInfo): TensorInfo {
+  const outShape = logits.shape.slice(0, -1);
+  const n = lastDim(logits.shape);
+  const rows = sizeOfShape(outShape);
+  if (rows === 0) return rt.fromValues(new Float32Array(0), outShape, 'float32');
+  const { max, sum } = rowStats(rt, logits, rows, n);
+  const L = loopBound(n);
+  const body = `
+    ${MATH_GLSL}
+    void main() {
+      int row = getOutputCoords();
+      int base = row * ptN;
+      float m = getM(row);
+      float lse = ptLog(getS(row));
+      float acc = 0.0;
+      for (int j = 0; j < ${L}; j++) {
+        if (j >= ptN) break;
+        float y = getLabels(base + j);
+        if (y != 0.0) acc += y * (lse - (getX(base + j) - m));
+      }
+      setOutput(acc);
+    }`;
+  const out = rt.flat('softmaxCrossEntropy', ['x', 'labels', 'm', 's'], [logits, labels, max, sum], rows, 'float32', body,
+    [{ name: 'ptN', type: 'int' }], [[n]]);
+  rt.disposeTemp(max);
+  rt.disposeTemp(sum);
+  return rt.wrap(out, outShape, 'float32');
+}

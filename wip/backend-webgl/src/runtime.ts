@@ -1,0 +1,314 @@
+import type { DataId, DType, TensorInfo, TypedArray } from '@polytensor/core';
+import { TsBackend } from '@polytensor/backend-ts';
+import type { ContextWatch, WebGLVersion } from './context.js';
+import { FlatProgram, helpers, type Uniform } from './programs.js';
+import { tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
+import { sizeOfShape } from './util.js';
+
+/** Integers up to this magnitude are exact in float32 (and so in float textures). */
+export const EXACT_INT = 2 ** 24;
+
+/**
+ * The DataId this backend hands to core. A tensor lives in one of two places:
+ * - on the GPU, as an entry of tfjs's texture store (`tf` is tfjs's dataId;
+ *   before its first use by a shader tfjs may still hold it as CPU values);
+ * - on the host (`host`), only for int32 tensors holding a value float32
+ *   cannot represent exactly (|v| > 2^24 and not a float32): float textures
+ *   cannot store them, so their kernels run on the host (see README).
+ * int32 tensors on the GPU carry `bound`, an upper bound on |value|: kernels
+ * whose integer result could leave the exactly representable range
+ * (|v| > 2^24) take the exact host path instead of rounding silently.
+ */
+export class GLData {
+  constructor(
+    public tf: object | null,
+    public host: Int32Array | null,
+    readonly dtype: DType,
+    readonly size: number,
+    public bound: number,
+    readonly serial: number,
+  ) {}
+}
+
+function bytesPer(dtype: DType): number {
+  return dtype === 'bool' ? 1 : 4;
+}
+
+/** Largest |v| of an int array, and whether every value is exact in float32. */
+function intRange(values: ArrayLike<number>): { bound: number; exact: boolean } {
+  let bound = 0;
+  let exact = true;
+  for (let i = 0; i < values.length; i++) {
+    const a = Math.abs(values[i]!);
+    if (a > bound) bound = a;
+    if (a > EXACT_INT && Math.fround(a) !== a) exact = false;
+  }
+  return { bound, exact };
+}
+
+export function typedFor(dtype: DType, n: number): TypedArray {
+  return dtype === 'float32' ? new Float32Array(n) : dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
+}
+
+/** A copy of `values` as the typed array of `dtype` (int32/bool from float textures are exact integers). */
+function convert(values: ArrayLike<number>, dtype: DType, n: number): TypedArray {
+  const out = typedFor(dtype, n);
+  if (dtype === 'float32' && values instanceof Float32Array) {
+    out.set(values.length === n ? values : values.subarray(0, n));
+  } else if (dtype === 'float32') {
+    for (let i = 0; i < n; i++) out[i] = values[i]!;
+  } else {
+    for (let i = 0; i < n; i++) out[i] = Math.round(values[i]!);
+  }
+  return out;
+}
+
+/**
+ * Storage and execution for one backend instance: the live handles, tfjs's
+ * backend (textures, shader cache), the custom programs, and the host path.
+ */
+export class Runtime {
+  private readonly live = new Set<GLData>();
+  private serial = 0;
+  private bytes = 0;
+  private hostBackend: TsBackend | null = null;
+  private prelude: string;
+
+  constructor(
+    readonly tf: TfWebGL,
+    readonly watch: ContextWatch,
+    readonly version: WebGLVersion,
+  ) {
+    this.prelude = helpers(version, false);
+  }
+
+  /** Subnormals flush on this device: selections must flush them too (see `ptFlush`). */
+  setFlushesSubnormals(flushes: boolean): void {
+    this.prelude = helpers(this.version, flushes);
+  }
+
+  // ---- handles ----
+
+  get numDataIds(): number {
+    return this.live.size;
+  }
+
+  get numBytes(): number {
+    return this.bytes;
+  }
+
+  data(id: DataId, op: string): GLData {
+    if (!(id instanceof GLData) || !this.live.has(id)) {
+      const which = id instanceof GLData ? `dataId #${id.serial}` : 'a dataId this backend did not create';
+      throw new Error(`webgl backend: ${op}: ${which} is unknown or already disposed`);
+    }
+    return id;
+  }
+
+  private track(tf: object | null, host: Int32Array | null, dtype: DType, size: number, bound: number): GLData {
+    const g = new GLData(tf, host, dtype, size, bound, ++this.serial);
+    this.live.add(g);
+    this.bytes += size * bytesPer(dtype);
+    return g;
+  }
+
+  /** A tfjs output becomes a polytensor tensor of `shape` (its size must match). */
+  wrap(out: TfTensorInfo, shape: readonly number[], dtype: DType, bound = 0): TensorInfo {
+    const g = this.track(out.dataId, null, dtype, sizeOfShape(shape), dtype === 'int32' ? bound : 0);
+    return { dataId: g, shape: [...shape], dtype };
+  }
+
+  /** New tensor from host values (copied). int32 values float32 cannot hold exactly stay on the host. */
+  fromValues(values: TypedArray, shape: readonly number[], dtype: DType): TensorInfo {
+    const size = sizeOfShape(shape);
+    if (dtype === 'int32') {
+      const { bound, exact } = intRange(values);
+      if (!exact) {
+        const g = this.track(null, Int32Array.from(values), dtype, size, bound);
+        return { dataId: g, shape: [...shape], dtype };
+      }
+      const tfId = this.tf.write(Int32Array.from(values), [...shape], 'int32');
+      const g = this.track(tfId, null, dtype, size, bound);
+      return { dataId: g, shape: [...shape], dtype };
+    }
+    const copy = dtype === 'float32' ? Float32Array.from(values) : Uint8Array.from(values);
+    const g = this.track(this.tf.write(copy, [...shape], dtype), null, dtype, size, 0);
+    return { dataId: g, shape: [...shape], dtype };
+  }
+
+  dispose(id: DataId): void {
+    const g = this.data(id, 'disposeData');
+    this.live.delete(g);
+    this.bytes -= g.size * bytesPer(g.dtype);
+    if (g.tf) this.tf.disposeData(g.tf);
+    g.tf = null;
+    g.host = null;
+  }
+
+  disposeAll(): void {
+    for (const g of [...this.live]) this.dispose(g);
+    this.hostBackend?.dispose();
+    this.hostBackend = null;
+  }
+
+  // ---- reading ----
+
+  readSync(id: DataId): TypedArray {
+    const g = this.data(id, 'readSync');
+    if (g.host) return g.host.slice();
+    if (g.size === 0) return typedFor(g.dtype, 0);
+    this.watch.check('readSync');
+    const values = this.tf.readSync(g.tf!) as ArrayLike<number>;
+    this.watch.check('readSync');
+    return convert(values, g.dtype, g.size);
+  }
+
+  async read(id: DataId): Promise<TypedArray> {
+    const g = this.data(id, 'read');
+    if (g.host) return g.host.slice();
+    if (g.size === 0) return typedFor(g.dtype, 0);
+    this.watch.check('read');
+    const lost = this.watch.lost.then(() => {
+      this.watch.check('read');
+      return null;
+    });
+    const values = (await Promise.race([this.tf.read(g.tf!), lost])) as ArrayLike<number>;
+    this.watch.check('read');
+    return convert(values, g.dtype, g.size);
+  }
+
+  // ---- GPU execution ----
+
+  /** tfjs's view of a GPU-resident tensor. */
+  tfInfo(t: TensorInfo, op: string): TfTensorInfo {
+    const g = this.data(t.dataId, op);
+    if (!g.tf) throw new Error(`webgl backend: ${op}: internal error: a host-resident int32 tensor reached a GPU kernel`);
+    return { dataId: g.tf, shape: [...t.shape], dtype: t.dtype };
+  }
+
+  /** True if the tensor's values are only on the host (wide int32). */
+  onHostOnly(t: TensorInfo): boolean {
+    return this.data(t.dataId, 'kernel').host !== null;
+  }
+
+  bound(t: TensorInfo): number {
+    return this.data(t.dataId, 'kernel').bound;
+  }
+
+  /**
+   * Run a tfjs-backend-webgl kernel function directly on our tensors (named
+   * inputs, or an array for kernels like Concat that take a list).
+   */
+  kernel(name: string, inputs: Record<string, TensorInfo> | readonly TensorInfo[], attrs: NamedAttrMap = {}): TfTensorInfo {
+    this.watch.check(name);
+    const tfInputs = Array.isArray(inputs)
+      ? inputs.map((v) => this.tfInfo(v, name))
+      : Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, this.tfInfo(v as TensorInfo, name)]));
+    const out = tfKernel(name)({ inputs: tfInputs as Record<string, TfTensorInfo>, backend: this.tf, attrs });
+    if (Array.isArray(out)) throw new Error(`webgl backend: tfjs kernel ${name} returned ${out.length} outputs`);
+    return out;
+  }
+
+  /** Dispose an intermediate tfjs tensor (kernel temporaries). */
+  release(info: TfTensorInfo): void {
+    this.tf.disposeIntermediateTensorInfo(info);
+  }
+
+  /**
+   * Unpacked programs read flat textures. A tensor tfjs left packed (2×2
+   * texels, e.g. a matMul output) is unpacked once, in place: the handle then
+   * points at the unpacked texture, so later readers do not unpack again.
+   */
+  private unpacked(t: TensorInfo, op: string): TfTensorInfo {
+    const g = this.data(t.dataId, op);
+    if (!g.tf) throw new Error(`webgl backend: ${op}: internal error: a host-resident int32 tensor reached a GPU kernel`);
+    const td = this.tf.texData.get(g.tf);
+    if (td.isPacked && td.texture != null) {
+      const u = this.tf.unpackTensor({ dataId: g.tf, shape: [...td.shape], dtype: td.dtype });
+      this.tf.disposeData(g.tf);
+      g.tf = u.dataId;
+    }
+    return { dataId: g.tf, shape: [Math.max(1, g.size)], dtype: t.dtype };
+  }
+
+  /**
+   * Run a flat custom program: inputs as 1-D, output of `size` values.
+   * `uniforms` are the values of the program's custom uniforms, in order.
+   */
+  flat(
+    op: string,
+    names: readonly string[],
+    inputs: readonly TensorInfo[],
+    size: number,
+    dtype: DType,
+    body: string,
+    uniforms: readonly Uniform[] = [],
+    values: readonly (readonly number[])[] = [],
+  ): TfTensorInfo {
+    this.watch.check(op);
+    const code = this.prelude + body;
+    const us = [...uniforms];
+    const vs = values.map((v) => [...v]);
+    if (code.includes('ptOne')) {
+      // a 1 the shader compiler cannot constant-fold (see math_glsl.ts)
+      us.push({ name: 'ptOne', type: 'float' });
+      vs.push([1]);
+    }
+    const program = new FlatProgram(names, size, code, us);
+    const tfInputs = inputs.map((t) => this.unpacked(t, op));
+    return this.tf.runWebGLProgram(program, tfInputs, dtype, vs);
+  }
+
+  /** A tensor of `shape` filled with `value` (a uniform: NaN, ±Inf and −0 are kept). */
+  fill(shape: readonly number[], dtype: DType, value: number, bound = 0): TensorInfo {
+    const size = sizeOfShape(shape);
+    if (size === 0) return this.fromValues(typedFor(dtype, 0), shape, dtype);
+    if (dtype === 'int32' && Math.abs(value) > EXACT_INT && Math.fround(value) !== value) {
+      return this.fromValues(new Int32Array(size).fill(value), shape, dtype);
+    }
+    const out = this.flat('fill', [], [], size, dtype, 'void main() { setOutput(ptValue); }', [{ name: 'ptValue', type: 'float' }], [[value]]);
+    return this.wrap(out, shape, dtype, bound);
+  }
+
+  /** A fresh copy of `x` (optionally seen as another shape of the same size). */
+  copy(x: TensorInfo, shape: readonly number[] = x.shape): TensorInfo {
+    const g = this.data(x.dataId, 'copy');
+    if (g.host) return this.fromValues(g.host, shape, x.dtype);
+    if (g.size === 0) return this.fromValues(typedFor(x.dtype, 0), shape, x.dtype);
+    const out = this.flat('copy', ['x'], [x], g.size, x.dtype, 'void main() { setOutput(getX(getOutputCoords())); }');
+    return this.wrap(out, shape, x.dtype, g.bound);
+  }
+
+  /** Dispose a temporary this package created inside a kernel. */
+  disposeTemp(t: TensorInfo): void {
+    this.dispose(t.dataId);
+  }
+
+  // ---- host path (wide int32) ----
+
+  private get host(): TsBackend {
+    return (this.hostBackend ??= new TsBackend());
+  }
+
+  /**
+   * Run `fn` on the host backend (backend-ts) with copies of `inputs`, and
+   * bring the result back (to the GPU if float32 can hold it). Used only where
+   * int32 values exceed what float textures hold exactly.
+   */
+  onHost(inputs: readonly TensorInfo[], fn: (ts: TsBackend, xs: TensorInfo[]) => TensorInfo): TensorInfo {
+    const ts = this.host;
+    const ids: DataId[] = [];
+    try {
+      const xs = inputs.map((t) => {
+        const id = ts.write(this.readSync(t.dataId), t.shape, t.dtype);
+        ids.push(id);
+        return { dataId: id, shape: t.shape, dtype: t.dtype };
+      });
+      const out = fn(ts, xs);
+      ids.push(out.dataId);
+      return this.fromValues(ts.readSync(out.dataId), out.shape, out.dtype);
+    } finally {
+      for (const id of ids) ts.disposeData(id);
+    }
+  }
+}
