@@ -12,7 +12,7 @@ export default defineConfig({
     setupFiles: [leakCheckSetup],
     projects: [
       { extends: true, test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts'] } },
-      { extends: true, test: { name: 'chromium', include: ['src/**/*.test.ts'], browser: chromiumBrowser(chromium) } },
+      { extends: true, test: { name: 'chromium', include: ['src/**/*.test.ts'], exclude: ['src/**/*.node.test.ts'], browser: chromiumBrowser(chromium) } },
     ],
   },
 });

@@ -33,7 +33,7 @@ const optionValues = new Set(['--reps', '--cnn-reps', '--json', '--warmup', '--t
 const chosen = argv.filter((a) => !a.startsWith('--') && !optionValues.has(a));
 const workloads = chosen.length ? chosen : ['matmul', 'mlp', 'fc', 'cnn'];
 
-pt.setBackend('ts');
+await pt.setBackend('ts');
 setThreads('auto');
 const threads = await threadsReady();
 await tf.setBackend('cpu');

@@ -3,7 +3,7 @@
 import * as pt from '@polytensor/core';
 import * as ts from '../dist/index.js';
 import { performance } from 'node:perf_hooks';
-pt.setBackend('ts');
+await pt.setBackend('ts');
 const size = Number(process.argv[2] ?? 512);
 const reps = Number(process.argv[3] ?? 10);
 console.log('threads ready:', await ts.threadsReady());

@@ -171,8 +171,10 @@ export class ThreadPool {
   private readonly workers: Handle[] = [];
   private seq = 0;
   broken = false;
-  /** Jobs run, and chunks of them that workers (not the calling thread) computed. */
-  readonly stats = { jobs: 0, workerChunks: 0 };
+  /** Jobs run, chunks of them that workers (not the calling thread) computed, and back-offs. */
+  readonly stats = { jobs: 0, workerChunks: 0, backoffs: 0 };
+  private backoffMs = 1000;
+  private resumeAt = 0;
 
   constructor(readonly size: number, private readonly waitMode: WaitMode) {
     this.ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
@@ -234,6 +236,8 @@ export class ThreadPool {
     Atomics.store(ctrl, NEXT, tag);
     Atomics.store(ctrl, SEQ, this.seq);
     Atomics.notify(ctrl, SEQ);
+    const t0 = now();
+    let mine = 0;
     for (;;) {
       const v = Atomics.load(ctrl, NEXT);
       const c = v & 0xffff;
@@ -241,8 +245,10 @@ export class ThreadPool {
       if (Atomics.compareExchange(ctrl, NEXT, v, v + 1) !== v) continue;
       this.owner[c] = 0;
       runChunk(c);
+      mine++;
       Atomics.add(ctrl, DONE, 1);
     }
+    const t1 = now();
     // Wait for chunks still in flight on workers; give up (and recompute) if they stall.
     let last = Atomics.load(ctrl, DONE);
     let since = Date.now();
@@ -259,7 +265,38 @@ export class ThreadPool {
     }
     this.stats.jobs++;
     for (let c = 0; c < chunks; c++) if (this.owner[c] !== 0) this.stats.workerChunks++;
+    this.judge(mine, t1 - t0, now() - t1);
     return Atomics.load(ctrl, ERROR) === 0;
+  }
+
+  /**
+   * Back off when the workers cannot keep up: on a machine whose cores are busy
+   * with other work, a worker descheduled mid-chunk leaves the calling thread
+   * waiting, and one thread would have been faster. When the wait after this
+   * thread ran out of chunks exceeds 1.5 of its own chunk times, large kernels
+   * run single-threaded for a while (1 s, doubling up to 60 s while stalls
+   * recur), then the pool is tried again.
+   */
+  private judge(mine: number, work: number, wait: number): void {
+    if (mine === 0) return;
+    if (wait > (1.5 * work) / mine + 0.2) {
+      this.stats.backoffs++;
+      this.resumeAt = now() + this.backoffMs;
+      this.backoffMs = Math.min(60_000, this.backoffMs * 2);
+    } else {
+      this.backoffMs = Math.max(1000, this.backoffMs / 2);
+    }
+  }
+
+  /** Forget past stalls (a new setThreads call). */
+  resetBackoff(): void {
+    this.backoffMs = 1000;
+    this.resumeAt = 0;
+  }
+
+  /** False while backing off (see judge). */
+  usable(): boolean {
+    return this.resumeAt === 0 || now() >= this.resumeAt;
   }
 
   terminate(): void {
@@ -324,6 +361,7 @@ export function setThreads(n: number | 'auto'): void {
   enabled = want > 1;
   if (!enabled) return; // running workers just sleep; a later setThreads(n) reuses them
   if (pool && pool.size !== want - 1) shutdownThreads(); // a different size: start afresh
+  pool?.resetBackoff();
   if (!pool) started = false;
 }
 
@@ -347,8 +385,8 @@ export async function threadsReady(timeoutMs = 10_000): Promise<number> {
 }
 
 /** Parallel jobs run so far and how many of their chunks workers computed (for tests and benchmarks). */
-export function threadStats(): { threads: number; jobs: number; workerChunks: number } {
-  return { threads: getThreads(), jobs: pool?.stats.jobs ?? 0, workerChunks: pool?.stats.workerChunks ?? 0 };
+export function threadStats(): { threads: number; jobs: number; workerChunks: number; backoffs: number } {
+  return { threads: getThreads(), jobs: pool?.stats.jobs ?? 0, workerChunks: pool?.stats.workerChunks ?? 0, backoffs: pool?.stats.backoffs ?? 0 };
 }
 
 /** Stop the workers (the next large kernel may start them again, per setThreads). */
@@ -372,7 +410,11 @@ export function threadPool(): ThreadPool | null {
       pool = null;
     }
   }
-  return pool && pool.ready() > 0 ? pool : null;
+  return pool && pool.ready() > 0 && pool.usable() ? pool : null;
+}
+
+function now(): number {
+  return globalThis.performance ? globalThis.performance.now() : Date.now();
 }
 
 function start(): ThreadPool | null {
