@@ -92,6 +92,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   }
   if (browser === true) for (const b of BROWSER_BACKENDS) if (!o.backends.includes(b)) o.backends.push(b);
   if (browser === false) o.backends = o.backends.filter((b) => !(BROWSER_BACKENDS as readonly string[]).includes(b));
+  if (o.quick && o.updateReadme) throw new Error('--update-readme with --quick would paste toy-size figures into the READMEs; run without --quick');
   if (o.backends.length === 0) throw new Error('no backends selected');
   if (o.workloads.length === 0) throw new Error('no workloads selected');
   validateSelection(o.backends, o.workloads);

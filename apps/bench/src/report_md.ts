@@ -59,7 +59,8 @@ export function cell(row: Row | null, note: (text: string) => string): string {
   if (!row) return '—';
   switch (row.status) {
     case 'ok': {
-      const base = `${formatMs(row.medianMs!)} (${formatSpread(row.medianMs!, row.minMs!, row.maxMs!)}, n=${row.repeats})`;
+      const base =
+        row.repeats === 1 ? `${formatMs(row.medianMs!)} (1 run)` : `${formatMs(row.medianMs!)} (${formatSpread(row.medianMs!, row.minMs!, row.maxMs!)}, n=${row.repeats})`;
       return row.reason ? `${base}${note(row.reason)}` : base;
     }
     case 'gate-failed':
@@ -79,7 +80,8 @@ export function cell(row: Row | null, note: (text: string) => string): string {
 
 export function gateCell(row: Row | null): string {
   if (!row || row.gatePassed === null) return '–';
-  return `${row.gatePassed ? '✓' : '✗'} ${row.gate!.worst < 1e-3 && row.gate!.worst > 0 ? row.gate!.worst.toExponential(0) : row.gate!.worst.toPrecision(2)}`;
+  const w = row.gate!.worst;
+  return `${row.gatePassed ? '✓' : '✗'} ${w === 0 ? 'exact' : w < 1e-3 ? w.toExponential(0) : w.toPrecision(2)}`;
 }
 
 const envLabel = (e: Row['environment']): string => (e === 'node' ? 'Node' : 'Chromium');

@@ -238,17 +238,19 @@ export async function runWorkload(w: Workload, impls: readonly ImplSpec[], timin
       await breathe();
     }
   }
-  for (const l of live) {
-    if (l.row.status !== 'ok') continue;
-    const t = Math.max(estimate.get(l)!, 1e-3);
-    l.repeats =
-      t > timing.slowMs
-        ? Math.max(1, Math.min(timing.slowRepeats, Math.floor((timing.slowRepeats * timing.slowMs) / t)))
-        : Math.max(timing.minRepeats, Math.min(timing.maxRepeats, Math.round(timing.budgetMs / t)));
-    if (t > timing.slowMs) l.row.reason = `slow: ${l.repeats} timed run${l.repeats > 1 ? 's' : ''}, no warm-up beyond the gate run`;
-  }
-  const rounds = Math.max(0, ...live.map((l) => l.repeats));
-  for (let r = 0; r < rounds; r++) {
+  const plan = (t: number): number =>
+    t > timing.slowMs
+      ? Math.max(1, Math.min(timing.slowRepeats, Math.floor((timing.slowRepeats * timing.slowMs) / t)))
+      : Math.max(timing.minRepeats, Math.min(timing.maxRepeats, Math.round(timing.budgetMs / Math.max(t, 1e-3))));
+  for (const l of live) if (l.row.status === 'ok') l.repeats = plan(estimate.get(l)!);
+  let rounds = Math.max(0, ...live.map((l) => l.repeats));
+  for (let r = 0; ; r++) {
+    if (r === 1) {
+      // re-plan from the first timed run: a first (gate) run slowed by compilation must not cut the repeats
+      for (const l of live) if (l.row.status === 'ok' && l.row.samplesMs.length === 1) l.repeats = plan(l.row.samplesMs[0]!);
+      rounds = Math.max(0, ...live.map((l) => l.repeats));
+    }
+    if (r >= rounds) break;
     for (const l of live) {
       if (l.row.status !== 'ok' || r >= l.repeats) continue;
       progress({ workload: w.id, impl: label(l.spec), phase: 'timing', done: r, total: l.repeats });
@@ -264,6 +266,10 @@ export async function runWorkload(w: Workload, impls: readonly ImplSpec[], timin
     }
   }
   for (const l of live) {
+    const t = l.row.samplesMs[0];
+    if (l.row.status === 'ok' && l.row.samplesMs.length < timing.minRepeats && t !== undefined && t > timing.slowMs) {
+      l.row.reason = `slow: ${l.row.samplesMs.length} timed run${l.row.samplesMs.length > 1 ? 's' : ''}${l.row.warmup === 0 ? ', no warm-up beyond the gate run' : ''}`;
+    }
     try {
       await l.spec.activate();
       l.handle.dispose();
