@@ -13,6 +13,8 @@ export interface CliOptions {
   renderOnly: boolean;
   help: boolean;
   list: boolean;
+  /** Per-run cap in ms (--cap): a run still going is stopped (guarded runs) or not repeated. null: the default. */
+  capMs: number | null;
 }
 
 export const USAGE = `polytensor-bench: polytensor backends against the matching TensorFlow.js backends
@@ -26,6 +28,8 @@ Options:
   --browser          also run the browser backends (${BROWSER_BACKENDS.join(', ')}) in headless Chromium
   --no-browser       drop the browser backends
   --quick            tiny sizes and few repeats: a smoke test that runs in seconds
+  --cap SECONDS      stop (or do not repeat) a run that takes longer (default 60; 30 with --quick);
+                     raise it to time tfjs cpu's CNN step to the end (it takes minutes)
   --out DIR          output folder (default: bench-results/ at the workspace root)
   --update-readme    after the run, paste latest.md into the READMEs (between <!-- bench:start --> and <!-- bench:end -->)
   --readme-only      do not run: paste the existing latest.md into the READMEs
@@ -40,7 +44,7 @@ Chromium: $CHROMIUM_PATH, then chromium on PATH, then /usr/bin/chromium (never d
 const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: CliOptions = { backends: [...DEFAULT_BACKENDS], workloads: [...WORKLOAD_IDS], quick: false, out: null, updateReadme: false, readmeOnly: false, renderOnly: false, help: false, list: false };
+  const o: CliOptions = { backends: [...DEFAULT_BACKENDS], workloads: [...WORKLOAD_IDS], quick: false, out: null, updateReadme: false, readmeOnly: false, renderOnly: false, help: false, list: false, capMs: null };
   let browser: boolean | null = null;
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
@@ -64,6 +68,13 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--quick':
         o.quick = true;
         break;
+      case '--cap': {
+        const v = take();
+        const sec = Number(v);
+        if (!Number.isFinite(sec) || sec <= 0) throw new Error(`--cap needs a positive number of seconds, got '${v}'`);
+        o.capMs = sec * 1000;
+        break;
+      }
       case '--browser':
         browser = true;
         break;

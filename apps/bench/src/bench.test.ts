@@ -155,6 +155,14 @@ describe('CLI options', () => {
     expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown option '--frobnicate'/);
   });
 
+  it('--cap sets the per-run cap in seconds and rejects nonsense', () => {
+    expect(parseArgs([]).capMs).toBeNull();
+    expect(parseArgs(['--cap', '900']).capMs).toBe(900_000);
+    expect(parseArgs(['--cap=2.5']).capMs).toBe(2500);
+    expect(() => parseArgs(['--cap', '-1'])).toThrow(/--cap needs a positive number of seconds, got '-1'/);
+    expect(() => parseArgs(['--cap', 'soon'])).toThrow(/got 'soon'/);
+  });
+
   it('--browser adds the browser backends; --no-browser drops them; workloads keep the canonical order', () => {
     expect(parseArgs(['--backends', 'ts,wasm', '--browser']).backends).toEqual(['ts', 'wasm', 'webgl', 'gpujs']);
     expect(parseArgs(['--no-browser']).backends).toEqual(['ts', 'wasm']);

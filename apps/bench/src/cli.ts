@@ -82,6 +82,7 @@ async function main(argv: readonly string[]): Promise<number> {
     backends: o.backends,
     workloads: o.workloads,
     quick: o.quick,
+    ...(o.capMs !== null ? { timing: { skipAboveMs: o.capMs } } : {}),
     progress: progress.event,
     command: `polytensor-bench ${argv.join(' ')}`.trim(),
   }).finally(() => progress.stop());

@@ -1,10 +1,10 @@
 // The seed models of EXPERIMENTS.md train on this backend: E1 (the MLP, SGD)
 // and E3 (the Keras CNN, Adam) take a few steps with the loss falling, and
-// their loss trajectories match backend-ts (the reference CPU backend, same
-// seed, same data, same dropout masks) step by step.
+// their loss trajectories match the conformance suite's float64 reference
+// backend (same seed, same data, same dropout masks) step by step.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerBackend, removeBackend, setBackend, setSeed, tensor, type Sequential } from '@polytensor/core';
-import { TsBackend } from '@polytensor/backend-ts';
+import { referenceBackendFactory } from '@polytensor/conformance';
 import { bars, newBackend, seedCnn, seedMlp } from './test_util.js';
 
 async function trajectory(backend: string, build: () => Sequential, compile: Parameters<Sequential['compile']>[0], shape: number[], n: number, steps: number): Promise<number[]> {
@@ -29,7 +29,7 @@ async function trajectory(backend: string, build: () => Sequential, compile: Par
 }
 
 function expectSameTrajectory(got: number[], want: number[], rel: number): void {
-  const text = `webgl ${got.map((l) => l.toFixed(6)).join(' → ')}; ts ${want.map((l) => l.toFixed(6)).join(' → ')}`;
+  const text = `webgl ${got.map((l) => l.toFixed(6)).join(' → ')}; reference ${want.map((l) => l.toFixed(6)).join(' → ')}`;
   got.forEach((l, i) => expect(Math.abs(l - want[i]!), `step ${i}: ${text}`).toBeLessThanOrEqual(rel * (1 + Math.abs(want[i]!))));
   expect(got[got.length - 1]!, `the loss falls: ${text}`).toBeLessThan(got[0]!);
 }
@@ -37,23 +37,23 @@ function expectSameTrajectory(got: number[], want: number[], rel: number): void 
 describe('seed models on webgl', () => {
   beforeAll(() => {
     registerBackend('webgl-seed', newBackend, -1);
-    registerBackend('ts-seed', () => new TsBackend(), -2);
+    registerBackend('reference-seed', referenceBackendFactory, -2);
   });
   afterAll(() => {
     removeBackend('webgl-seed');
-    removeBackend('ts-seed');
+    removeBackend('reference-seed');
   });
 
-  it('E1 MLP (784→64 sigmoid→10, SGD 0.5, batch 64): 6 steps, loss falls, matches backend-ts', async () => {
+  it('E1 MLP (784→64 sigmoid→10, SGD 0.5, batch 64): 6 steps, loss falls, matches the float64 reference', async () => {
     const compile = { optimizer: 'sgd', learningRate: 0.5, loss: 'sparseSoftmaxCrossEntropy' };
-    const want = await trajectory('ts-seed', seedMlp, compile, [784], 64, 6);
+    const want = await trajectory('reference-seed', seedMlp, compile, [784], 64, 6);
     const got = await trajectory('webgl-seed', seedMlp, compile, [784], 64, 6);
     expectSameTrajectory(got, want, 1e-4);
   });
 
-  it('E3 CNN (the Keras CNN with dropout, Adam 1e-3, batch 2): 3 steps, loss falls, matches backend-ts', async () => {
+  it('E3 CNN (the Keras CNN with dropout, Adam 1e-3, batch 2): 3 steps, loss falls, matches the float64 reference', async () => {
     const compile = { optimizer: 'adam', learningRate: 0.001, loss: 'sparseCategoricalCrossentropy' };
-    const want = await trajectory('ts-seed', seedCnn, compile, [28, 28, 1], 2, 3);
+    const want = await trajectory('reference-seed', seedCnn, compile, [28, 28, 1], 2, 3);
     const got = await trajectory('webgl-seed', seedCnn, compile, [28, 28, 1], 2, 3);
     expectSameTrajectory(got, want, 1e-4);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { main, parseArgs, resolveBackend } from './cli_main.js';
+import { main, parseArgs, resolveBackend, type BrowserRunner } from './cli_main.js';
+import { backendMeta } from './backend_meta.js';
 import { ReferenceBackend } from './reference_backend.js';
 
 async function run(argv: string[], importer?: (pkg: string) => Promise<unknown>): Promise<{ code: number; out: string; err: string }> {
@@ -52,6 +53,33 @@ describe('polytensor-conformance CLI', () => {
     expect(badFilter.code).toBe(2);
     expect(badFilter.err).toMatch(/no kernel named 'nosuchkernel'/);
     expect(parseArgs([])).toMatchObject({ backend: 'ts', json: false });
+  });
+
+  it('runs where the backend package says it belongs unless --browser or --node says otherwise', async () => {
+    const asked: string[] = [];
+    const browserRunner: BrowserRunner = async ({ backend }) => {
+      asked.push(backend);
+      throw new Error(`no Chromium in this test (asked for ${backend})`);
+    };
+    const go = async (argv: string[]): Promise<{ code: number; err: string }> => {
+      let err = '';
+      const code = await main(argv, { stdout: () => {}, stderr: (s) => (err += s) }, undefined, browserRunner, (b) => (b === 'reference' ? 'browser' : 'node'));
+      return { code, err };
+    };
+    // default 'browser' for this backend: the browser runner is asked
+    expect(await go(['--backend', 'reference', '--filter', 'exp'])).toMatchObject({ code: 2, err: expect.stringMatching(/asked for reference/) });
+    // --node overrides it and the suite runs here
+    expect((await go(['--backend', 'reference', '--filter', 'exp', '--node'])).code).toBe(0);
+    expect(asked).toEqual(['reference']);
+    expect(() => parseArgs(['--browser', '--node'])).toThrow(/exclude each other/);
+    expect(parseArgs([]).browser).toBeUndefined();
+  });
+
+  it('reads where a backend runs from its package.json', () => {
+    expect(backendMeta('webgl')).toEqual({ conformance: 'browser', display: 'x11' });
+    expect(backendMeta('gpujs')).toEqual({ conformance: 'node', display: 'x11' });
+    expect(backendMeta('ts')).toEqual({ conformance: 'node', display: null });
+    expect(backendMeta('nosuch')).toEqual({ conformance: 'node', display: null });
   });
 
   it('a backend package that is not installed gives a clear error', async () => {

@@ -1,13 +1,38 @@
 #!/usr/bin/env node
 /** The `polytensor-conformance` bin. See cli_main.ts (and `--help`). */
-import { main } from './cli_main.js';
-
+import { spawnSync } from 'node:child_process';
+import { backendMeta } from './backend_meta.js';
+import { main, parseArgs } from './cli_main.js';
 import { runConformanceInChromium } from './browser/run_in_chromium.js';
 
+const argv = process.argv.slice(2);
+
+// A Node run of a backend that needs an X display (headless-gl) and has none:
+// re-run this command under a virtual display when xvfb-run exists. Without
+// it, the backend's own error says what is missing.
+let parsed: ReturnType<typeof parseArgs> | null = null;
+try {
+  parsed = parseArgs(argv);
+} catch {
+  // main() reports usage errors
+}
+if (parsed && !parsed.help && !parsed.list && !process.env['DISPLAY'] && !process.env['POLYTENSOR_CONFORMANCE_XVFB']) {
+  const meta = backendMeta(parsed.backend);
+  const inNode = parsed.browser === false || (parsed.browser === undefined && meta.conformance === 'node');
+  if (inNode && meta.display === 'x11') {
+    const r = spawnSync('xvfb-run', ['-a', process.execPath, ...process.execArgv, process.argv[1]!, ...argv], {
+      stdio: 'inherit',
+      env: { ...process.env, POLYTENSOR_CONFORMANCE_XVFB: '1' },
+    });
+    if (!r.error) process.exit(r.status ?? 1);
+  }
+}
+
 const code = await main(
-  process.argv.slice(2),
+  argv,
   { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) },
   undefined,
   (options) => runConformanceInChromium(options),
+  (backend) => backendMeta(backend).conformance,
 );
 process.exitCode = code;

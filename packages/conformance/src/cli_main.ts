@@ -26,6 +26,10 @@ Options:
   --json             print the report as JSON instead of the table
   --list             list the kernels the suite checks
   --browser          run the suite inside headless Chromium (system chromium or $CHROMIUM_PATH)
+  --node             run the suite in this Node process
+                     (default: where the backend package says it belongs: its package.json
+                     "polytensor": { "conformance": "browser" } for WebGL; Node otherwise.
+                     Backends that need an X display in Node are re-run under xvfb-run.)
   -h, --help         show this help
 `;
 
@@ -34,14 +38,15 @@ interface Args {
   filter?: string;
   json: boolean;
   list: boolean;
-  browser: boolean;
+  /** true: Chromium; false: Node; undefined: the backend package's default. */
+  browser: boolean | undefined;
   help: boolean;
 }
 
 class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { backend: 'ts', json: false, list: false, browser: false, help: false };
+  const args: Args = { backend: 'ts', json: false, list: false, browser: undefined, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -64,7 +69,9 @@ export function parseArgs(argv: readonly string[]): Args {
         args.list = true;
         break;
       case '--browser':
-        args.browser = true;
+      case '--node':
+        if (args.browser !== undefined && args.browser !== (flag === '--browser')) throw new UsageError('--browser and --node exclude each other');
+        args.browser = flag === '--browser';
         break;
       case '-h':
       case '--help':
@@ -152,11 +159,15 @@ export async function resolveBackend(name: string, importer: (pkg: string) => Pr
 /** Runs the suite in a browser and returns its report (Node only; cli.ts passes the real one). */
 export type BrowserRunner = (options: { backend: string; filter?: string | readonly string[]; log?: (line: string) => void }) => Promise<ConformanceReport>;
 
+/** Where a backend's suite runs when neither --browser nor --node is given (cli.ts reads the package's metadata). */
+export type DefaultEnvironment = (backend: string) => 'node' | 'browser';
+
 export async function main(
   argv: readonly string[],
   io: CliIo,
   importer?: (pkg: string) => Promise<unknown>,
   browserRunner?: BrowserRunner,
+  defaultEnvironment?: DefaultEnvironment,
 ): Promise<number> {
   let args: Args;
   try {
@@ -173,6 +184,7 @@ export async function main(
     io.stdout(`${kernelNames().join('\n')}\n`);
     return 0;
   }
+  if (args.browser === undefined) args.browser = defaultEnvironment?.(args.backend) === 'browser';
   if (args.browser) {
     if (!browserRunner) {
       io.stderr('polytensor-conformance: --browser is only available from the command line (Node)\n');
