@@ -1,0 +1,26 @@
+// Runs the built `polytensor-conformance` bin in a child process, from the
+// repository root (as a user would: the --browser runner resolves backend
+// packages from the working directory). Backend packages test their own
+// `--backend <name>` paths with it; `npm test` builds everything first.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const cli = fileURLToPath(new URL('../../packages/conformance/dist/cli.js', import.meta.url));
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** `env` entries set to undefined are removed from the child's environment. */
+export function runConformanceCli(args: readonly string[], env: Record<string, string | undefined> = {}, timeoutMs = 300_000): CliRun {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` at the repository root first`);
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) childEnv[k] = v;
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, env: childEnv, encoding: 'utf8', timeout: timeoutMs });
+  if (r.error) throw r.error;
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
