@@ -4,7 +4,7 @@
 // is computed on the host instead, wrapping mod 2^32 like every backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, DType, TensorInfo } from '@polytensor/core';
-import { TsBackend } from '@polytensor/backend-ts';
+import { ReferenceBackend } from '@polytensor/conformance';
 import type { WebGLBackend } from './index.js';
 import { newBackend } from './test_util.js';
 
@@ -12,16 +12,16 @@ type Run = (b: Backend, xs: TensorInfo[]) => TensorInfo;
 
 describe('int32 kernels', () => {
   let gl: WebGLBackend;
-  const ts = new TsBackend();
+  const ref = new ReferenceBackend(); // the float64 reference: exact on int32
   beforeAll(async () => {
     gl = await newBackend();
   });
   afterAll(() => {
     gl.dispose();
-    ts.dispose();
+    ref.dispose();
   });
 
-  /** Run `run` on both backends with the same inputs; return the webgl output's residence. */
+  /** Run `run` on webgl and on the reference with the same inputs; return the webgl output's residence. */
   function same(inputs: Array<{ values: number[]; shape: number[]; dtype?: DType }>, run: Run): 'gpu' | 'host' {
     const mk = (b: Backend) =>
       inputs.map(({ values, shape, dtype = 'int32' }) => {
@@ -29,15 +29,15 @@ describe('int32 kernels', () => {
         return { dataId: b.write(arr, shape, dtype), shape, dtype };
       });
     const xg = mk(gl);
-    const xt = mk(ts);
+    const xt = mk(ref);
     const og = run(gl, xg);
-    const ot = run(ts, xt);
+    const ot = run(ref, xt);
     const where = gl.rt.onHostOnly(og) ? 'host' : 'gpu';
     expect(og.shape).toEqual(ot.shape);
     expect(og.dtype).toBe(ot.dtype);
-    expect(Array.from(gl.readSync(og.dataId))).toEqual(Array.from(ts.readSync(ot.dataId)));
+    expect(Array.from(gl.readSync(og.dataId))).toEqual(Array.from(ref.readSync(ot.dataId)));
     for (const t of [...xg, og]) gl.disposeData(t.dataId);
-    for (const t of [...xt, ot]) ts.disposeData(t.dataId);
+    for (const t of [...xt, ot]) ref.disposeData(t.dataId);
     return where;
   }
 
