@@ -12,7 +12,7 @@ export { ENGINE, Engine, type MemoryInfo, type TensorContainer } from './engine/
 export type { GradFn, Saved } from './engine/tape.js';
 export * from './engine/api.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './autodiff.js';
-export { setSeed, randomUniform, randomNormal, truncatedNormal, shuffle, randomStream, type Stream } from './random/random.js';
+export { setSeed, getRandomState, setRandomState, randomUniform, randomNormal, truncatedNormal, shuffle, randomStream, type RandomState, type Stream } from './random/random.js';
 export { philox4x32 } from './random/philox.js';
 export { broadcastShapes } from './util/shape.js';
 

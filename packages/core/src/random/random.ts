@@ -23,6 +23,20 @@ class HostRandom {
     this.stream = 0;
   }
 
+  getState(): RandomState {
+    return { seed: this.seedLo + this.seedHi * 4294967296, stream: this.stream };
+  }
+
+  setState(state: RandomState): void {
+    if (state === null || typeof state !== 'object') throw new PolytensorError('setRandomState: expected { seed, stream }, as getRandomState returns');
+    checkSeed('setRandomState', state.seed);
+    if (!Number.isInteger(state.stream) || state.stream < 0 || state.stream > 0xffffffff) {
+      throw new PolytensorError(`setRandomState: stream must be an integer in [0, 2^32), got ${String(state.stream)}`);
+    }
+    this.setSeed(state.seed);
+    this.stream = state.stream;
+  }
+
   /** A key and stream for one op: the explicit seed (stream 0) or the global sequence. */
   next(seed: number | undefined): Stream {
     if (seed !== undefined) {
@@ -70,6 +84,30 @@ const RNG = new HostRandom();
 /** Reset the global seed: every later random op (weights, dropout, shuffles) replays identically. */
 export function setSeed(seed: number): void {
   RNG.setSeed(seed);
+}
+
+/**
+ * Where the global random sequence stands: the seed and how many streams
+ * (random ops, dropout masks, shuffles) have been drawn since setSeed. Plain
+ * numbers, so it can be written to JSON with a checkpoint.
+ */
+export interface RandomState {
+  readonly seed: number;
+  readonly stream: number;
+}
+
+/** The global generator's state, for checkpoints (see setRandomState). */
+export function getRandomState(): RandomState {
+  return RNG.getState();
+}
+
+/**
+ * Put the global generator back where getRandomState found it: with the
+ * weights and optimizer state restored too, training resumed from a
+ * checkpoint draws the same dropout masks and shuffles as an uninterrupted run.
+ */
+export function setRandomState(state: RandomState): void {
+  RNG.setState(state);
 }
 
 /** @internal a stream for code outside core ops (datasets, layers). */

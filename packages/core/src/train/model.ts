@@ -26,7 +26,15 @@ export interface CompileArgs {
 
 export interface FitArgs {
   batchSize?: number;
+  /** Train until this epoch (exclusive upper bound of the epoch index). Default 1. */
   epochs?: number;
+  /**
+   * The epoch to start from (Keras' initialEpoch): resuming a run that
+   * stopped after `initialEpoch` epochs. Default 0. With the model's weights,
+   * the optimizer's state (getWeights/setWeights) and the random state
+   * (setRandomState) restored, the resumed run equals the uninterrupted one.
+   */
+  initialEpoch?: number;
   /** Shuffle examples every epoch (seeded host RNG). Default true. */
   shuffle?: boolean;
   validationData?: [Tensor, Tensor];
@@ -205,6 +213,10 @@ export class Sequential {
     const epochs = args.epochs ?? 1;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new PolytensorError(`fit: batchSize must be a positive integer, got ${batchSize}`);
     if (!Number.isInteger(epochs) || epochs <= 0) throw new PolytensorError(`fit: epochs must be a positive integer, got ${epochs}`);
+    const initialEpoch = args.initialEpoch ?? 0;
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch >= epochs) {
+      throw new PolytensorError(`fit: initialEpoch must be an integer in [0, epochs) = [0, ${epochs}), got ${initialEpoch}`);
+    }
     const split = args.validationSplit ?? 0;
     if (!(split >= 0 && split < 1)) throw new PolytensorError(`fit: validationSplit must be in [0, 1), got ${split}`);
     if (args.validationData && split > 0) throw new PolytensorError('fit: give validationData or validationSplit, not both');
@@ -231,7 +243,7 @@ export class Sequential {
     this.stopTraining = false;
     try {
       for (const cb of callbacks) await cb.onTrainBegin();
-      for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
+      for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
         for (const cb of callbacks) await cb.onEpochBegin(epoch);
         const order = args.shuffle === false ? null : shuffle(nTrain);
         const sums: Logs = {};
