@@ -23,4 +23,19 @@ describe('E3: the Keras-style CNN (reduced)', () => {
     expect(await readFile(join(dir, 'activations.svg'), 'utf8')).toMatch(/^<svg/);
     expect(await readFile(join(dir, 'report.html'), 'utf8')).toContain('E3');
   });
+
+  it('resumed from an epoch checkpoint, it ends exactly where an uninterrupted run ends', async () => {
+    const straight = await run({ quick: true, epochs: 2, outDir: null, seed: 3 });
+    const ckpt = await mkdtemp(join(tmpdir(), 'e3-ckpt-'));
+    const first = await run({ quick: true, epochs: 1, outDir: null, seed: 3, checkpoint: ckpt });
+    expect(JSON.parse(await readFile(join(ckpt, 'checkpoint.json'), 'utf8'))).toMatchObject({ epochsDone: 1, iterations: 2 });
+    const resumed = await run({ quick: true, epochs: 2, outDir: null, seed: 3, checkpoint: ckpt, resume: true });
+    const details = (r: typeof straight): Record<string, unknown> => r.summary.details as Record<string, unknown>;
+    expect(details(resumed)['history']).toEqual(details(straight)['history']);
+    expect(details(resumed)['testLoss']).toBe(details(straight)['testLoss']);
+    expect(resumed.testAccuracy).toBe(straight.testAccuracy);
+    // a checkpoint of other settings is refused, naming the difference
+    await expect(run({ quick: true, epochs: 2, outDir: null, seed: 4, checkpoint: ckpt, resume: true })).rejects.toThrow(/other settings \(seed: 3 there, 4 now\)/);
+    expect(details(first)['testLoss']).not.toBe(details(straight)['testLoss']);
+  });
 });

@@ -8,9 +8,10 @@
  * 55,000 train / 5,000 validation / 10,000 test; 469,514 parameters.
  */
 import { join } from 'node:path';
-import { Adam, AveragePooling2D, Conv2D, Dense, Dropout, Flatten, Sequential, setSeed, tensor, slice, type Tensor } from '@polytensor/core';
+import { Adam, AveragePooling2D, Conv2D, Dense, Dropout, Flatten, LambdaCallback, Sequential, setSeed, tensor, slice, type Tensor } from '@polytensor/core';
 import { loadMnistSplits } from '@polytensor/datasets';
-import { TrainingLog, histogramChartSpec, scalarChartSpec, terminalView } from '@polytensor/trainlog';
+import { MemoryWriter, TrainingLog, histogramChartSpec, scalarChartSpec, terminalView } from '@polytensor/trainlog';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointConfig, type CheckpointState } from './checkpoint.js';
 import { intOption, parseCli, toBase } from './cli.js';
 import { Outputs, RESULTS_DIR, REDUCING_FLAGS, commandLine, fullCommandLine, machineInfo, pct, since, useBackend, type ResultRow, type Summary } from './common.js';
 
@@ -26,6 +27,13 @@ export interface E3Options {
   /** First N of the 10,000 test images (default all). */
   testLimit?: number;
   outDir?: string | null;
+  /**
+   * Save a checkpoint here after every epoch; with `resume`, continue from the
+   * one there (same settings required). The resumed run equals an
+   * uninterrupted one: weights, Adam's state, dropout masks and shuffles.
+   */
+  checkpoint?: string;
+  resume?: boolean;
   quick?: boolean;
   log?: (line: string) => void;
   argv?: readonly string[];
@@ -76,7 +84,26 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
   const n = x.shape[0]!;
   setSeed(seed);
   const model = kerasCnn();
-  const log = new TrainingLog({ run: 'E3 Keras-style CNN', batchEvery: quick ? 1 : 10, probe, histograms: 'firstLast' });
+  if (opts.resume && !opts.checkpoint) throw new Error('e3: --resume needs --checkpoint DIR (where the checkpoint is)');
+  const config: CheckpointConfig = { experiment: 'e3', backend, seed, batchSize, train: n, validation: xv.shape[0]!, test: xt.shape[0]! };
+  model.compile({ optimizer: new Adam(0.001), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  model.build();
+  // restores weights, Adam's state and the random state (after the model's own initialisation drew its numbers)
+  let resumed: CheckpointState | null = null;
+  try {
+    if (opts.resume && hasCheckpoint(opts.checkpoint!)) resumed = await loadCheckpoint(opts.checkpoint!, model, config);
+  } catch (e) {
+    model.dispose();
+    for (const t of [x, y, xv, yv, xt, yt, probe]) t.dispose();
+    throw e;
+  }
+  if (resumed) say(`E3: resuming from ${opts.checkpoint} after epoch ${resumed.epochsDone} (${resumed.trainSeconds.toFixed(0)} s of training so far)`);
+  const writer = new MemoryWriter();
+  writer.records.push(...(resumed?.records ?? []));
+  const log = new TrainingLog({
+    writer, run: 'E3 Keras-style CNN', batchEvery: quick ? 1 : 10, probe, histograms: 'firstLast',
+    initialStep: resumed?.steps ?? 0, histogramsAtStart: !resumed,
+  });
   let testAccuracy = 0;
   let testLoss = 0;
   let trainSeconds = 0;
@@ -84,17 +111,27 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
   let params = 0;
   let history: Record<string, number[]> = {};
   try {
-    model.compile({ optimizer: new Adam(0.001), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-    model.build();
     summaryText = model.summary(() => {});
     params = model.countParams().trainable;
     say(`E3 on backend '${backend}', seed ${seed}: ${n} train / ${xv.shape[0]} validation / ${xt.shape[0]} test images, ${epochs} epoch(s), batch ${batchSize}, Adam 0.001; ${params.toLocaleString('en-US')} parameters`);
+    const before = resumed?.trainSeconds ?? 0;
+    history = structuredClone(resumed?.history ?? {});
     const t1 = performance.now();
-    const h = await model.fit(x, y, {
-      epochs, batchSize, validationData: [xv, yv], callbacks: [log], verbose: opts.log && !quick ? 1 : 0,
+    const saver = new LambdaCallback({
+      onEpochEnd: async (epoch, logs) => {
+        for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
+        if (opts.checkpoint) {
+          await saveCheckpoint(opts.checkpoint, model, config, { epochsDone: epoch + 1, steps: log.steps, history, trainSeconds: before + since(t1), records: log.records });
+        }
+      },
     });
-    trainSeconds = since(t1);
-    history = h.history;
+    const initialEpoch = resumed?.epochsDone ?? 0;
+    if (initialEpoch < epochs) {
+      await model.fit(x, y, {
+        epochs, initialEpoch, batchSize, validationData: [xv, yv], callbacks: [log, saver], verbose: opts.log && !quick ? 1 : 0,
+      });
+    }
+    trainSeconds = before + since(t1);
     const final = model.evaluate(xt, yt, { batchSize: 500 });
     testAccuracy = final['accuracy']!;
     testLoss = final['loss']!;
@@ -160,12 +197,16 @@ export async function main(argv: readonly string[]): Promise<void> {
     'train-limit': { type: 'string', help: 'use the first N of the 55,000 training images' },
     'val-limit': { type: 'string', help: 'use the first N of the 5,000 validation images' },
     'test-limit': { type: 'string', help: 'use the first N of the 10,000 test images' },
+    checkpoint: { type: 'string', help: 'save a checkpoint in DIR after every epoch' },
+    resume: { type: 'boolean', help: 'continue from the checkpoint in --checkpoint DIR (same settings); the result equals an uninterrupted run' },
   });
   if (help) {
     process.stdout.write(help);
     return;
   }
   const o: E3Options = { ...toBase(common), argv };
+  if (typeof values['checkpoint'] === 'string') o.checkpoint = values['checkpoint'];
+  if (values['resume'] === true) o.resume = true;
   const ints: Array<[string, 'epochs' | 'batchSize' | 'trainLimit' | 'valLimit' | 'testLimit']> = [
     ['epochs', 'epochs'], ['batch-size', 'batchSize'], ['train-limit', 'trainLimit'], ['val-limit', 'valLimit'], ['test-limit', 'testLimit'],
   ];

@@ -26,6 +26,11 @@ export interface TrainingLogOptions {
   bins?: number;
   /** Written as a meta record when training begins (with fit's params). */
   meta?: Record<string, unknown>;
+  /**
+   * Optimizer steps already taken when fit begins (default 0): a run resumed
+   * from a checkpoint numbers its batch records after the earlier ones.
+   */
+  initialStep?: number;
 }
 
 const PASS_THROUGH = new Set(['Dropout', 'Flatten', 'Reshape']);
@@ -54,6 +59,8 @@ export class TrainingLog extends Callback {
     this.run = options.run ?? 'run';
     const every = options.batchEvery ?? 1;
     if (!Number.isInteger(every) || every < 0) throw new Error(`TrainingLog: batchEvery must be a non-negative integer, got ${every}`);
+    const first = options.initialStep ?? 0;
+    if (!Number.isInteger(first) || first < 0) throw new Error(`TrainingLog: initialStep must be a non-negative integer, got ${first}`);
   }
 
   /** Everything written so far (the writer's in-memory copy). */
@@ -119,7 +126,7 @@ export class TrainingLog extends Callback {
   // ---- Callback hooks (fit) --------------------------------------------------
 
   override onTrainBegin(): void {
-    this.globalStep = 0;
+    this.globalStep = this.opts.initialStep ?? 0;
     this.meta({ ...(this.params ?? {}), ...(this.opts.meta ?? {}) });
     if ((this.opts.histogramsAtStart ?? true) && this.model) this.layerHistograms(this.model.layers, 0);
   }
