@@ -3,24 +3,15 @@
 // the loss falls, and every epoch's loss tracks the same run on the conformance
 // suite's float64 reference backend (same seed, same shuffles).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dense, SGD, Sequential, initializers, registerBackend, removeBackend, setBackend, setSeed, tensor } from '@polytensor/core';
+import { SGD, registerBackend, removeBackend, setBackend, setSeed, tensor } from '@polytensor/core';
 import { referenceBackendFactory } from '@polytensor/conformance';
 import { bars, registeredBackend } from './test_util.js';
-
-function e1(): Sequential {
-  const init = (): ReturnType<typeof initializers.truncatedNormal> => initializers.truncatedNormal({ stddev: 0.1 });
-  return new Sequential({
-    layers: [
-      new Dense({ units: 64, activation: 'sigmoid', inputShape: [784], kernelInitializer: init() }),
-      new Dense({ units: 10, kernelInitializer: init() }),
-    ],
-  });
-}
+import { seedMlp } from '../../../tools/vitest/seed_models.js';
 
 async function train(backend: string): Promise<{ loss: number[]; acc: number[] }> {
   await setBackend(backend);
   setSeed(2018);
-  const model = e1();
+  const model = seedMlp();
   model.compile({ optimizer: new SGD(0.5), loss: 'sparseSoftmaxCrossEntropy', metrics: ['accuracy'] });
   const data = bars(256);
   const x = tensor(data.x, [256, 784]);

@@ -1,6 +1,7 @@
 // Shared helpers for this package's tests.
 import { registerBackend, removeBackend } from '@polytensor/core';
 import { createGpujsBackend, type GpujsBackend } from './backend.js';
+import { bars as sharedBars } from '../../../tools/vitest/seed_models.js';
 
 let counter = 0;
 
@@ -15,20 +16,7 @@ export function registeredBackend(): { name: string; backend: GpujsBackend; rele
   return { name, backend, release: () => removeBackend(name) };
 }
 
-/**
- * A learnable stand-in for MNIST (tests download nothing): class k is a bright
- * horizontal bar at rows 2k+3..2k+4 of a 28×28 image over faint deterministic noise.
- */
+/** The shared stand-in for MNIST (tools/vitest/seed_models.ts), classes in a shuffled order (7i mod 10). */
 export function bars(n: number): { x: Float32Array; y: Int32Array } {
-  const x = new Float32Array(n * 784);
-  const y = new Int32Array(n);
-  let s = 12345;
-  const rnd = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
-  for (let i = 0; i < n; i++) {
-    const k = (i * 7) % 10;
-    y[i] = k;
-    for (let p = 0; p < 784; p++) x[i * 784 + p] = 0.1 * rnd();
-    for (const row of [2 * k + 3, 2 * k + 4]) for (let c = 4; c < 24; c++) x[i * 784 + row * 28 + c] = 1;
-  }
-  return { x, y };
+  return sharedBars(n, (i) => (i * 7) % 10);
 }

@@ -3,49 +3,11 @@
 // match the conformance suite's float64 reference backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AveragePooling2D, Conv2D, Dense, Dropout, Flatten, Sequential, memory, registerBackend, removeBackend, setBackend,
-  setBackendSync, setSeed, sparseCategoricalCrossentropy, tensor, tidy, variableGrads, type Tensor,
+  memory, registerBackend, removeBackend, setBackend, setBackendSync, setSeed, sparseCategoricalCrossentropy, tensor, tidy, variableGrads, type Tensor,
 } from '@polytensor/core';
 import { referenceBackendFactory } from '@polytensor/conformance';
 import { createWasmBackend, type WasmBackend } from './index.js';
-
-/** Conv2D(64,3,relu,same) ×2 → AvgPool(2) → Dropout(.25) → Conv2D(32,3,relu,same) ×2 → AvgPool(2) → Dropout(.25) → Flatten → Dense(256,relu) → Dropout(.5) → Dense(10,softmax). */
-function e3(): Sequential {
-  return new Sequential({
-    layers: [
-      new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu', padding: 'same', inputShape: [28, 28, 1] }),
-      new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu', padding: 'same' }),
-      new AveragePooling2D({ poolSize: 2 }),
-      new Dropout({ rate: 0.25 }),
-      new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', padding: 'same' }),
-      new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', padding: 'same' }),
-      new AveragePooling2D({ poolSize: 2 }),
-      new Dropout({ rate: 0.25 }),
-      new Flatten(),
-      new Dense({ units: 256, activation: 'relu' }),
-      new Dropout({ rate: 0.5 }),
-      new Dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-}
-
-/**
- * A learnable stand-in for MNIST (no download in tests): class k is a bright
- * horizontal bar at rows 2k+3..2k+4 over faint deterministic noise.
- */
-function bars(n: number): { x: Float32Array; y: Int32Array } {
-  const x = new Float32Array(n * 28 * 28);
-  const y = new Int32Array(n);
-  let s = 12345;
-  const rnd = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
-  for (let i = 0; i < n; i++) {
-    const k = i % 10;
-    y[i] = k;
-    for (let p = 0; p < 784; p++) x[i * 784 + p] = 0.1 * rnd();
-    for (const row of [2 * k + 3, 2 * k + 4]) for (let c = 4; c < 24; c++) x[i * 784 + row * 28 + c] = 1;
-  }
-  return { x, y };
-}
+import { bars, seedCnn } from '../../../tools/vitest/seed_models.js';
 
 describe('E3 CNN on backend-wasm', () => {
   let wasm: WasmBackend;
@@ -62,7 +24,7 @@ describe('E3 CNN on backend-wasm', () => {
   it('fit trains it: the loss falls over a few steps of batch 8', async () => {
     await setBackend('wasm-e3');
     setSeed(1);
-    const model = e3();
+    const model = seedCnn();
     model.compile({ optimizer: 'adam', learningRate: 0.001, loss: 'sparseCategoricalCrossentropy' });
     const data = bars(16);
     const x = tensor(data.x, [16, 28, 28, 1]);
@@ -86,7 +48,7 @@ describe('E3 CNN on backend-wasm', () => {
     const gradsOn = (backend: string, weights: Float32Array[] | null): { grads: Float32Array[]; weights: Float32Array[]; loss: number } => {
       setBackendSync(backend);
       setSeed(7);
-      const model = e3();
+      const model = seedCnn();
       model.build();
       const vars = model.trainableWeights;
       if (weights) vars.forEach((v, i) => {
