@@ -305,7 +305,7 @@ export async function run(opts: E2Options = {}): Promise<{ summary: Summary; par
   const summary: Summary = {
     experiment: 'e2',
     title: parts.includes('init')
-      ? `E2. "Learn TensorFlow Now" series on MNIST (${parts.filter((p) => p !== 'init').map((p) => p.toUpperCase()).concat(`CNN initialization with ${cnnOpt === 'adam' ? 'Adam' : 'SGD'} ${lr}`).join(', ')})`
+      ? `E2. "Learn TensorFlow Now" series on MNIST (${parts.filter((p) => p !== 'init').map((p) => p.toUpperCase()).concat(`CNN initialization${variants.length < INIT_VARIANTS.length ? ` ${variants.map((v) => VARIANT_LABEL[v]).join(', ')}` : ''} with ${cnnOpt === 'adam' ? 'Adam' : 'SGD'} ${lr}`).join(', ')})`
       : `E2. "Learn TensorFlow Now" series on MNIST (${parts.map((p) => p.toUpperCase()).join(', ')})`,
     backend, seed, reduced,
     ...(reduced ? { reducedNote: `MLPs: ${mlpSteps} steps on ${n} images, tested on ${m}; CNNs: ${cnnSteps} steps of ${cnnBatch}, tested on ${mc} images` } : {}),
