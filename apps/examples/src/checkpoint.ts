@@ -33,12 +33,12 @@ export interface CheckpointState {
   readonly records: readonly LogRecord[];
 }
 
+/** An optimizer slot (Adam's m or v) of one weight; the step counter is `iterations`. */
 interface SlotEntry {
-  /** Index into model.namedWeights, or null for the step counter ('iter'). */
-  readonly variable: number | null;
+  /** Index into model.namedWeights. */
+  readonly variable: number;
   readonly key: string;
   readonly shape: number[];
-  readonly dtype: 'float32' | 'int32';
 }
 
 interface CheckpointFile {
@@ -77,7 +77,7 @@ export async function saveCheckpoint(dir: string, model: Sequential, config: Che
     const cut = w.name.lastIndexOf('/');
     const variable = index.get(w.name.slice(0, cut));
     if (variable === undefined) throw new Error(`saveCheckpoint: optimizer slot '${w.name}' belongs to no weight of the model`);
-    slots.push({ variable, key: w.name.slice(cut + 1), shape: [...w.tensor.shape], dtype: 'float32' });
+    slots.push({ variable, key: w.name.slice(cut + 1), shape: [...w.tensor.shape] });
     parts.push(Float32Array.from(w.tensor.dataSync()));
   }
   const bytes = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
@@ -142,7 +142,7 @@ export async function loadCheckpoint(dir: string, model: Sequential, config: Che
   model.setWeightValues(weights);
   const restored = [
     { name: 'iter', tensor: tensor([file.iterations], [], 'int32') },
-    ...file.slots.map((s, i) => ({ name: `${named[s.variable!]!.variable.name}/${s.key}`, tensor: tensor(slotValues[i]!, s.shape) })),
+    ...file.slots.map((s, i) => ({ name: `${named[s.variable]!.variable.name}/${s.key}`, tensor: tensor(slotValues[i]!, s.shape) })),
   ];
   try {
     optimizer.setWeights(restored);

@@ -61,6 +61,7 @@ export function kerasCnn(): Sequential {
 }
 
 export async function run(opts: E3Options = {}): Promise<{ summary: Summary; testAccuracy: number; params: number }> {
+  if (opts.resume && !opts.checkpoint) throw new Error('e3: --resume needs --checkpoint DIR (where the checkpoint is)');
   const say = opts.log ?? (() => {});
   const quick = opts.quick ?? false;
   const seed = opts.seed ?? 1;
@@ -84,26 +85,8 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
   const n = x.shape[0]!;
   setSeed(seed);
   const model = kerasCnn();
-  if (opts.resume && !opts.checkpoint) throw new Error('e3: --resume needs --checkpoint DIR (where the checkpoint is)');
   const config: CheckpointConfig = { experiment: 'e3', backend, seed, batchSize, train: n, validation: xv.shape[0]!, test: xt.shape[0]! };
-  model.compile({ optimizer: new Adam(0.001), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-  model.build();
-  // restores weights, Adam's state and the random state (after the model's own initialisation drew its numbers)
-  let resumed: CheckpointState | null = null;
-  try {
-    if (opts.resume && hasCheckpoint(opts.checkpoint!)) resumed = await loadCheckpoint(opts.checkpoint!, model, config);
-  } catch (e) {
-    model.dispose();
-    for (const t of [x, y, xv, yv, xt, yt, probe]) t.dispose();
-    throw e;
-  }
-  if (resumed) say(`E3: resuming from ${opts.checkpoint} after epoch ${resumed.epochsDone} (${resumed.trainSeconds.toFixed(0)} s of training so far)`);
-  const writer = new MemoryWriter();
-  writer.records.push(...(resumed?.records ?? []));
-  const log = new TrainingLog({
-    writer, run: 'E3 Keras-style CNN', batchEvery: quick ? 1 : 10, probe, histograms: 'firstLast',
-    initialStep: resumed?.steps ?? 0, histogramsAtStart: !resumed,
-  });
+  let log: TrainingLog;
   let testAccuracy = 0;
   let testLoss = 0;
   let trainSeconds = 0;
@@ -111,6 +94,18 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
   let params = 0;
   let history: Record<string, number[]> = {};
   try {
+    model.compile({ optimizer: new Adam(0.001), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+    model.build();
+    // restores weights, Adam's state and the random state (after the model's own initialisation drew its numbers)
+    const resumed: CheckpointState | null = opts.resume && hasCheckpoint(opts.checkpoint!) ? await loadCheckpoint(opts.checkpoint!, model, config) : null;
+    if (resumed) say(`E3: resuming from ${opts.checkpoint} after epoch ${resumed.epochsDone} (${resumed.trainSeconds.toFixed(0)} s of training so far)`);
+    const writer = new MemoryWriter();
+    writer.records.push(...(resumed?.records ?? []));
+    log = new TrainingLog({
+      writer, run: 'E3 Keras-style CNN', batchEvery: quick ? 1 : 10, probe, histograms: 'firstLast',
+      initialStep: resumed?.steps ?? 0, histogramsAtStart: !resumed,
+    });
+    const trainLog = log;
     summaryText = model.summary(() => {});
     params = model.countParams().trainable;
     say(`E3 on backend '${backend}', seed ${seed}: ${n} train / ${xv.shape[0]} validation / ${xt.shape[0]} test images, ${epochs} epoch(s), batch ${batchSize}, Adam 0.001; ${params.toLocaleString('en-US')} parameters`);
@@ -121,14 +116,14 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
       onEpochEnd: async (epoch, logs) => {
         for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
         if (opts.checkpoint) {
-          await saveCheckpoint(opts.checkpoint, model, config, { epochsDone: epoch + 1, steps: log.steps, history, trainSeconds: before + since(t1), records: log.records });
+          await saveCheckpoint(opts.checkpoint, model, config, { epochsDone: epoch + 1, steps: trainLog.steps, history, trainSeconds: before + since(t1), records: trainLog.records });
         }
       },
     });
     const initialEpoch = resumed?.epochsDone ?? 0;
     if (initialEpoch < epochs) {
       await model.fit(x, y, {
-        epochs, initialEpoch, batchSize, validationData: [xv, yv], callbacks: [log, saver], verbose: opts.log && !quick ? 1 : 0,
+        epochs, initialEpoch, batchSize, validationData: [xv, yv], callbacks: [trainLog, saver], verbose: opts.log && !quick ? 1 : 0,
       });
     }
     trainSeconds = before + since(t1);
