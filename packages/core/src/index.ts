@@ -24,6 +24,7 @@ export * from './ops/unary.js';
 export { add, sub, mul, div, pow, maximum, minimum, squaredDifference } from './ops/binary.js';
 export * from './ops/compare.js';
 export { where } from './ops/where.js';
+export { dropout } from './ops/dropout.js';
 export { cast, clone } from './ops/cast.js';
 export { sum, mean, max, min, prod } from './ops/reduce.js';
 export { argMax, argMin } from './ops/arg_reduce.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Reshape, Tensor,
-  grads, mul, numericGrad, setSeed, sum, tensor, tidy, variableGrads, type Layer,
+  dropout, grads, memory, mul, numericGrad, setSeed, sum, tensor, tidy, variableGrads, zeros, type Layer,
 } from './helpers.js';
 import { act64, batchNorm64, conv64, dense64, pool64, type Act } from './ref64.js';
 
@@ -103,5 +103,31 @@ describe('layer gradients match float64 finite differences', () => {
     const inference = layer.apply(x, { training: false });
     expect(Array.from(inference.dataSync())).toEqual(Array.from(xv));
     for (const t of [x, y, g!, inference]) t.dispose();
+  });
+
+  it('dropout op: the Dropout layer\'s mask for the same seed; clear errors; nothing leaked', () => {
+    const x = tensor(values(300, 3), [15, 20]);
+    const before = memory();
+    setSeed(4);
+    const fromOp = dropout(x, 0.3);
+    setSeed(4);
+    const fromLayer = tidy(() => new Dropout({ rate: 0.3 }).apply(x, { training: true }));
+    expect(Array.from(fromOp.dataSync())).toEqual(Array.from(fromLayer.dataSync()));
+    const xv = x.dataSync();
+    fromOp.dataSync().forEach((v, i) => expect(v === 0 || v === Math.fround(xv[i]! * Math.fround(1 / 0.7))).toBe(true));
+    const same = dropout(x, 0);
+    expect(Array.from(same.dataSync())).toEqual(Array.from(xv));
+    const seeded = [dropout(x, 0.5, 11), dropout(x, 0.5, 11)];
+    expect(Array.from(seeded[0]!.dataSync())).toEqual(Array.from(seeded[1]!.dataSync()));
+    for (const t of [fromOp, fromLayer, same, ...seeded]) t.dispose();
+    expect(() => dropout(x, 1)).toThrow('dropout: rate must be a number in [0, 1), got 1; it is the fraction of units to drop');
+    expect(() => dropout(x, Number.NaN)).toThrow(/dropout: rate must be a number in \[0, 1\), got NaN/);
+    const ints = zeros([3], 'int32');
+    expect(() => dropout(ints, 0.5)).toThrow("dropout: 'x' has dtype int32 but dropout accepts float32; convert it with cast(x, 'float32')");
+    ints.dispose();
+    expect(memory().numTensors).toBe(before.numTensors);
+    expect(memory().numDataIds).toBe(before.numDataIds);
+    x.dispose();
+    expect(() => dropout(x, 0.5)).toThrow(/dropout: .*disposed/);
   });
 });

@@ -1,10 +1,8 @@
 import { sizeOf } from '../../backend/types.js';
 import { PolytensorError } from '../../errors.js';
-import { div, mul } from '../../ops/binary.js';
-import { cast, clone } from '../../ops/cast.js';
-import { greaterEqual } from '../../ops/compare.js';
+import { clone } from '../../ops/cast.js';
+import { dropout } from '../../ops/dropout.js';
 import { reshape } from '../../ops/reshape.js';
-import { randomUniform } from '../../random/random.js';
 import type { Tensor } from '../../tensor.js';
 import { getActivation, type ActivationName } from '../activations.js';
 import { Layer, type CallOptions, type LayerArgs, type LayerConfig, type Shape } from './layer.js';
@@ -105,9 +103,7 @@ export class Dropout extends Layer {
     return inputShape;
   }
   protected call(x: Tensor, { training }: CallOptions): Tensor {
-    if (!training || this.rate === 0) return clone(x);
-    const keep = cast(greaterEqual(randomUniform(x.shape, 0, 1), this.rate), 'float32');
-    return mul(x, div(keep, 1 - this.rate));
+    return training ? dropout(x, this.rate) : clone(x);
   }
   getConfig(): LayerConfig {
     return { ...this.baseConfig(), rate: this.rate };
