@@ -2,8 +2,9 @@
  * E4: six-layer MLPs on iris, wine and digits, "knockout and rescue"
  * (seeds/000-mlp-knockout-rescue-readme.txt, 001-…-article.txt).
  *
- * Two models with one architecture (5 hidden relu layers + a linear output,
- * Glorot-uniform weights, zero biases) and Adam: `matmul` (raw fusedMatMul ops
+ * Two models with one architecture (5 hidden relu layers, each followed by
+ * dropout as in the article's models, + a linear output; Glorot-uniform
+ * weights, zero biases) and Adam: `matmul` (raw fusedMatMul ops
  * on variables; packaged as a Layer for fit, as the article wrapped it in a
  * model_fn for Estimator.fit) and `layers` (Dense layers). Each is trained two
  * ways: an explicit loop of optimizer steps, and Sequential.fit. Four
@@ -17,22 +18,23 @@
  *    loop that runs the train op on the whole training set each epoch), the
  *    same full batch but as many steps as the minibatch run, no shuffling,
  *    unscaled features. The setting whose change opens the gap is the cause.
+ *    One model setting is varied the same way: no dropout.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  Adam, Dense, Layer, LambdaCallback, Sequential, fusedMatMul, initializers, setSeed, shuffle, sparseSoftmaxCrossEntropy, tensor, tidy, variable,
-  type LayerConfig, type Shape, type Tensor, type Variable,
+  Adam, Dense, Dropout, Layer, LambdaCallback, Sequential, dropout, fusedMatMul, initializers, setSeed, shuffle, sparseSoftmaxCrossEntropy, tensor, tidy, variable,
+  type CallOptions, type LayerConfig, type Shape, type Tensor, type Variable,
 } from '@polytensor/core';
 import { kFold, loadTabular, standardize, subset, type TabularName } from '@polytensor/datasets';
 import { MemoryWriter, lineChartSpec, terminalView, type LogRecord, type Point } from '@polytensor/trainlog';
-import { intOption, listOption, parseCli, toBase } from './cli.js';
+import { UsageError, intOption, listOption, parseCli, toBase } from './cli.js';
 import { Outputs, RESULTS_DIR, REDUCING_FLAGS, commandLine, fullCommandLine, evaluateLogits, gatherBatch, machineInfo, pct, since, useBackend, type ResultRow, type Summary } from './common.js';
 
 export const E4_DATASETS = ['iris', 'wine', 'digits'] as const;
 export const COMBOS = ['matmul+loop', 'matmul+fit', 'layers+loop', 'layers+fit'] as const;
 export type Combo = (typeof COMBOS)[number];
-export const VARIANTS = ['baseline', 'full-batch', 'full-batch-same-steps', 'no-shuffle', 'unscaled'] as const;
+export const VARIANTS = ['baseline', 'full-batch', 'full-batch-same-steps', 'no-shuffle', 'unscaled', 'no-dropout'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 const VARIANT_LABEL: Record<Variant, string> = {
@@ -41,7 +43,11 @@ const VARIANT_LABEL: Record<Variant, string> = {
   'full-batch-same-steps': 'rescue: full batch, as many steps as batch 32',
   'no-shuffle': 'no shuffling (batch 32)',
   unscaled: 'unscaled features (batch 32)',
+  'no-dropout': 'no dropout (model setting)',
 };
+
+/** Dropout rate after each hidden layer unless told otherwise. */
+export const E4_DROPOUT = 0.2;
 
 export interface E4Options {
   backend?: string;
@@ -55,6 +61,8 @@ export interface E4Options {
   /** Epochs per dataset (default iris 100, wine 100, digits 30). */
   epochs?: Partial<Record<TabularName, number>>;
   hidden?: number;
+  /** Dropout rate after each hidden layer (default E4_DROPOUT). */
+  dropout?: number;
   learningRate?: number;
   batchSize?: number;
   outDir?: string | null;
@@ -70,12 +78,18 @@ export interface E4Options {
 /** Layer sizes: input, five hidden layers, output (six weight layers). */
 const sizesOf = (inputs: number, hidden: number, classes: number): number[] => [inputs, hidden, hidden, hidden, hidden, hidden, classes];
 
-/** act(x·W + b) per layer with core's raw fusedMatMul op: relu, linear at the end. */
-function matmulForward(x: Tensor, vars: readonly Variable[]): Tensor {
+/**
+ * act(x·W + b) per layer with core's raw fusedMatMul op: relu, linear at the
+ * end; while training, core's dropout op after each hidden layer (the same
+ * draws, in the same order, as the Dropout layers of the layers model).
+ */
+function matmulForward(x: Tensor, vars: readonly Variable[], rate: number, training: boolean): Tensor {
   return tidy(() => {
     let h = x;
     for (let i = 0; i < vars.length; i += 2) {
-      h = fusedMatMul({ a: h, b: vars[i]!, bias: vars[i + 1]!, activation: i + 2 === vars.length ? 'linear' : 'relu' });
+      const last = i + 2 === vars.length;
+      h = fusedMatMul({ a: h, b: vars[i]!, bias: vars[i + 1]!, activation: last ? 'linear' : 'relu' });
+      if (!last && training && rate > 0) h = dropout(h, rate);
     }
     return h;
   });
@@ -85,7 +99,7 @@ function matmulForward(x: Tensor, vars: readonly Variable[]): Tensor {
 export class MatMulMlp extends Layer {
   readonly className = 'MatMulMlp';
   private vars: Variable[] = [];
-  constructor(readonly sizes: readonly number[]) {
+  constructor(readonly sizes: readonly number[], readonly rate = 0) {
     super({ inputShape: [sizes[0]!] });
   }
   override build(inputShape: Shape): void {
@@ -98,11 +112,11 @@ export class MatMulMlp extends Layer {
   computeOutputShape(inputShape: Shape): Shape {
     return [inputShape[0] ?? null, this.sizes[this.sizes.length - 1]!];
   }
-  protected call(x: Tensor): Tensor {
-    return matmulForward(x, this.vars);
+  protected call(x: Tensor, { training }: CallOptions): Tensor {
+    return matmulForward(x, this.vars, this.rate, training ?? false);
   }
   getConfig(): LayerConfig {
-    return { ...this.baseConfig(), sizes: [...this.sizes] };
+    return { ...this.baseConfig(), sizes: [...this.sizes], rate: this.rate };
   }
   override dispose(): void {
     super.dispose();
@@ -113,7 +127,7 @@ export class MatMulMlp extends Layer {
 let varCounter = 0;
 
 interface Trainable {
-  forward: (x: Tensor) => Tensor;
+  forward: (x: Tensor, training: boolean) => Tensor;
   vars: Variable[];
   /** A Sequential over the same weights, for fit. */
   sequential: () => Sequential;
@@ -121,7 +135,7 @@ interface Trainable {
 }
 
 /** Build a model right after setSeed: both kinds draw the same initial weights. */
-function buildModel(kind: 'matmul' | 'layers', sizes: readonly number[], forFit: boolean): Trainable {
+function buildModel(kind: 'matmul' | 'layers', sizes: readonly number[], rate: number, forFit: boolean): Trainable {
   if (kind === 'matmul' && !forFit) {
     const vars: Variable[] = [];
     for (let i = 0; i + 1 < sizes.length; i++) {
@@ -131,16 +145,20 @@ function buildModel(kind: 'matmul' | 'layers', sizes: readonly number[], forFit:
         t.dispose();
       }
     }
-    return { forward: (x) => matmulForward(x, vars), vars, sequential: () => { throw new Error('explicit only'); }, dispose: () => vars.forEach((v) => v.dispose()) };
+    return { forward: (x, training) => matmulForward(x, vars, rate, training), vars, sequential: () => { throw new Error('explicit only'); }, dispose: () => vars.forEach((v) => v.dispose()) };
   }
   const layers: Layer[] =
     kind === 'matmul'
-      ? [new MatMulMlp(sizes)]
-      : sizes.slice(1).map((units, i) => new Dense({ units, activation: i + 2 === sizes.length ? 'linear' : 'relu', ...(i === 0 ? { inputShape: [sizes[0]!] } : {}) }));
+      ? [new MatMulMlp(sizes, rate)]
+      : sizes.slice(1).flatMap((units, i) => {
+        const last = i + 2 === sizes.length;
+        const dense = new Dense({ units, activation: last ? 'linear' : 'relu', ...(i === 0 ? { inputShape: [sizes[0]!] } : {}) });
+        return last || rate === 0 ? [dense] : [dense, new Dropout({ rate })];
+      });
   const model = new Sequential({ layers });
   model.build();
   return {
-    forward: (x) => model.apply(x, { training: true }),
+    forward: (x, training) => model.apply(x, { training }),
     vars: model.trainableWeights,
     sequential: () => model,
     dispose: () => model.dispose(),
@@ -163,12 +181,13 @@ async function trainOne(
   sizes: readonly number[],
   seed: number,
   lr: number,
+  rate: number,
   s: LoopSettings,
   x: Tensor, y: Tensor, xv: Tensor, yv: Tensor,
 ): Promise<{ steps: number[]; acc: number[] }> {
   const [kind, loop] = combo.split('+') as ['matmul' | 'layers', 'loop' | 'fit'];
   setSeed(seed);
-  const m = buildModel(kind, sizes, loop === 'fit');
+  const m = buildModel(kind, sizes, rate, loop === 'fit');
   const n = x.shape[0]!;
   const perEpoch = Math.ceil(n / s.batchSize);
   const steps: number[] = [];
@@ -198,13 +217,13 @@ async function trainOne(
         for (let b = 0; b < perEpoch; b++) {
           const start = b * s.batchSize;
           const [bx, by] = gatherBatch(x, y, order, start, Math.min(s.batchSize, n - start));
-          opt.minimize(() => sparseSoftmaxCrossEntropy(by, m.forward(bx)), false, m.vars);
+          opt.minimize(() => sparseSoftmaxCrossEntropy(by, m.forward(bx, true)), false, m.vars);
           bx.dispose();
           by.dispose();
         }
         if ((epoch + 1) % s.evalEvery === 0) {
           steps.push((epoch + 1) * perEpoch);
-          acc.push(exact(evaluateLogits((t) => m.forward(t), xv, yv, 32).accuracy));
+          acc.push(exact(evaluateLogits((t) => m.forward(t, false), xv, yv, 32).accuracy));
         }
       }
     } finally {
@@ -231,7 +250,7 @@ export interface CurveResult {
 /** One curve: k-fold cross-validation (stratified, fold split fixed by seed 0) of one combination and variant. */
 export async function crossValidate(
   dataset: TabularName, combo: Combo, variant: Variant, seed: number,
-  o: { folds: number; epochs: number; hidden: number; lr: number; batchSize: number },
+  o: { folds: number; epochs: number; hidden: number; lr: number; batchSize: number; dropout: number },
 ): Promise<CurveResult> {
   const ds = await loadTabular(dataset);
   const sizes = sizesOf(ds.numFeatures, o.hidden, ds.numClasses);
@@ -258,7 +277,7 @@ export async function crossValidate(
     const xv = tensor(vf, [val.numExamples, ds.numFeatures]);
     const yv = tensor(val.labels, [val.numExamples], 'int32');
     try {
-      const r = await trainOne(combo, sizes, seed, o.lr, s, x, y, xv, yv);
+      const r = await trainOne(combo, sizes, seed, o.lr, variant === 'no-dropout' ? 0 : o.dropout, s, x, y, xv, yv);
       curves.push(r.acc);
       stepsAt = r.steps;
     } finally {
@@ -283,6 +302,7 @@ export async function run(opts: E4Options = {}): Promise<{ summary: Summary; cur
   const folds = prev ? (prev.details['folds'] as number) : opts.folds ?? (quick ? 2 : 5);
   const defaultEpochs: Record<TabularName, number> = (prev?.details['epochs'] as Record<TabularName, number> | undefined) ?? (quick ? { iris: 3, wine: 3, digits: 2 } : { iris: 100, wine: 100, digits: 30 });
   const hidden = prev ? (prev.details['hidden'] as number) : opts.hidden ?? 32;
+  const rate = prev ? ((prev.details['dropout'] as number | undefined) ?? 0) : opts.dropout ?? E4_DROPOUT;
   const lr = prev ? (prev.details['learningRate'] as number) : opts.learningRate ?? 0.001;
   const batchSize = prev ? (prev.details['batchSize'] as number) : opts.batchSize ?? 32;
   const backend = prev ? prev.backend : await useBackend(opts.backend);
@@ -292,7 +312,7 @@ export async function run(opts: E4Options = {}): Promise<{ summary: Summary; cur
   const curves: CurveResult[] = prevCurves ? [...prevCurves] : [];
   for (const dataset of datasets) {
     const epochs = opts.epochs?.[dataset] ?? defaultEpochs[dataset];
-    const o = { folds, epochs, hidden, lr, batchSize };
+    const o = { folds, epochs, hidden, lr, batchSize, dropout: rate };
     for (const seed of prevCurves ? [] : seeds) {
       for (const combo of combos) curves.push(await crossValidate(dataset, combo, 'baseline', seed, o));
       for (const variant of variants) curves.push(await crossValidate(dataset, 'layers+loop', variant, seed, o));
@@ -364,12 +384,12 @@ export async function run(opts: E4Options = {}): Promise<{ summary: Summary; cur
     fullCommand: fullCommandLine('e4', opts.argv ?? [], REDUCING_FLAGS['e4']!, backend),
     started, seconds: prev ? prev.seconds : since(t0), machine: machineInfo(), results: rows, figures: [],
     notes: [
-      `Six weight layers: ${hidden}-unit relu ×5 + linear output; Glorot-uniform weights, zero biases; Adam ${lr}; batch ${batchSize}; ${folds}-fold stratified CV (fold split fixed), curves are the mean validation accuracy over folds, one per seed; epochs: ${datasets.map((d) => `${d} ${opts.epochs?.[d] ?? defaultEpochs[d]}`).join(', ')}.`,
-      'The explicit loop reproduces fit exactly (shuffle(n) each epoch from the global stream, gather, same loss and step), so the four combinations coincide; the variants change one loop setting at a time on the layers model with the explicit loop.',
+      `Six weight layers: ${hidden}-unit relu ×5${rate > 0 ? `, each followed by dropout ${rate} while training,` : ''} + linear output; Glorot-uniform weights, zero biases; Adam ${lr}; batch ${batchSize}; ${folds}-fold stratified CV (fold split fixed), curves are the mean validation accuracy over folds, one per seed; epochs: ${datasets.map((d) => `${d} ${opts.epochs?.[d] ?? defaultEpochs[d]}`).join(', ')}.`,
+      'The explicit loop reproduces fit exactly (shuffle(n) each epoch from the global stream, gather, the same dropout draws in the same order, same loss and step), so the four combinations coincide; the variants change one setting at a time on the layers model with the explicit loop.',
       ...(causeNote ? [causeNote] : []),
     ],
     details: {
-      seeds, folds, hidden, learningRate: lr, batchSize, epochs: Object.fromEntries(datasets.map((d) => [d, opts.epochs?.[d] ?? defaultEpochs[d]])), identical, drops, curves,
+      seeds, folds, hidden, dropout: rate, learningRate: lr, batchSize, epochs: Object.fromEntries(datasets.map((d) => [d, opts.epochs?.[d] ?? defaultEpochs[d]])), identical, drops, curves,
     },
   };
   if (opts.outDir !== null) {
@@ -382,8 +402,8 @@ export async function run(opts: E4Options = {}): Promise<{ summary: Summary; cur
         `${dataset}: mean ${folds}-fold validation accuracy vs optimizer steps for each combination (model × training loop), one line per seed. Identical settings give identical curves.`);
       const ko = curves.filter((c) => c.dataset === dataset && (c.variant !== 'baseline' || c.combo === 'layers+loop'));
       const kpts: Point[] = ko.flatMap((c) => c.steps.map((st, i) => ({ x: st, y: c.meanAcc[i]!, series: `seed ${c.seed}`, panel: VARIANT_LABEL[c.variant] })));
-      await out.svg(`knockout_${dataset}.svg`, lineChartSpec(kpts, { title: `${dataset}: one training-loop setting changed at a time`, xTitle: 'optimizer steps (log scale)', yTitle: 'mean CV val. accuracy', seriesTitle: 'seed', columns: 3, width: 190, height: 130, points: false, xLog: true }),
-        `${dataset}: the same CV curves when one setting of the loop changes (layers model, explicit loop). The x axis counts optimizer steps on a log scale: one full-batch step per epoch takes ${Math.ceil((dataset === 'digits' ? 1437 : dataset === 'wine' ? 142 : 120) / batchSize)}× fewer steps.`);
+      await out.svg(`knockout_${dataset}.svg`, lineChartSpec(kpts, { title: `${dataset}: one setting changed at a time`, xTitle: 'optimizer steps (log scale)', yTitle: 'mean CV val. accuracy', seriesTitle: 'seed', columns: 3, width: 190, height: 130, points: false, xLog: true }),
+        `${dataset}: the same CV curves when one setting changes: of the training loop, or dropout (layers model, explicit loop). The x axis counts optimizer steps on a log scale: one full-batch step per epoch takes ${Math.ceil((dataset === 'digits' ? 1437 : dataset === 'wine' ? 142 : 120) / batchSize)}× fewer steps.`);
     }
     await out.report('report.html', records, summary.title);
     summary.figures = out.figures;
@@ -399,6 +419,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     seeds: { type: 'string', help: 'comma-separated seeds (default 1,2,3)' },
     folds: { type: 'string', help: 'cross-validation folds (default 5)' },
     epochs: { type: 'string', help: 'epochs for every dataset (default iris 100, wine 100, digits 30)' },
+    dropout: { type: 'string', help: `dropout rate after each hidden layer, in [0, 1) (default ${E4_DROPOUT})` },
     variants: { type: 'string', help: `subset of ${VARIANTS.slice(1).join(',')} (default all)` },
     'from-summary': { type: 'string', help: "re-render summary and figures from a previous run's summary.json, without training" },
   });
@@ -416,6 +437,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (folds !== undefined) o.folds = folds;
   const epochs = intOption(values, 'epochs');
   if (epochs !== undefined) o.epochs = { iris: epochs, wine: epochs, digits: epochs };
+  if (typeof values['dropout'] === 'string') {
+    const r = Number(values['dropout']);
+    if (!(r >= 0 && r < 1)) throw new UsageError(`--dropout must be a number in [0, 1), got '${values['dropout']}'`);
+    o.dropout = r;
+  }
   if (typeof values['from-summary'] === 'string') o.fromSummary = values['from-summary'];
   await run(o);
 }
