@@ -28,7 +28,7 @@ import {
 } from '@polytensor/core';
 import { loadMnistSplits } from '@polytensor/datasets';
 import { TrainingLog, histogramChartSpec, scalarChartSpec, terminalView, type LogRecord } from '@polytensor/trainlog';
-import { intOption, listOption, numberOption, parseCli, toBase } from './cli.js';
+import { UsageError, intOption, listOption, numberOption, parseCli, toBase } from './cli.js';
 import {
   Outputs, RESULTS_DIR, REDUCING_FLAGS, commandLine, fullCommandLine, evaluateLogits, gatherBatch, machineInfo, pct, since, useBackend, type ResultRow, type Summary,
 } from './common.js';
@@ -329,7 +329,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const rawOps = values['raw-ops'];
-  if (rawOps !== undefined && rawOps !== 'fused' && rawOps !== 'composite') throw new Error(`--raw-ops must be fused or composite, got '${String(rawOps)}'`);
+  if (rawOps !== undefined && rawOps !== 'fused' && rawOps !== 'composite') throw new UsageError(`--raw-ops must be fused or composite, got '${String(rawOps)}'`);
   const opts: E1Options = { ...toBase(common), argv };
   const epochs = intOption(values, 'epochs');
   const trainLimit = intOption(values, 'train-limit');

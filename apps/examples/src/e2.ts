@@ -24,7 +24,7 @@ import {
 } from '@polytensor/core';
 import { loadMnistSplits } from '@polytensor/datasets';
 import { TrainingLog, histogramChartSpec, layerStatsSpec, lineChartSpec, scalarSeries, terminalView, type LogRecord } from '@polytensor/trainlog';
-import { intOption, listOption, numberOption, parseCli, toBase } from './cli.js';
+import { UsageError, intOption, listOption, numberOption, parseCli, toBase } from './cli.js';
 import { Outputs, RESULTS_DIR, REDUCING_FLAGS, commandLine, fullCommandLine, evaluateLogits, gatherBatch, machineInfo, pct, since, useBackend, type ResultRow, type Summary } from './common.js';
 
 export const E2_PARTS = ['ltfn1', 'ltfn3', 'init'] as const;
@@ -378,7 +378,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (val !== undefined) o[key] = val;
   }
   const optName = values['cnn-optimizer'];
-  if (optName !== undefined && optName !== 'adam' && optName !== 'sgd') throw new Error(`--cnn-optimizer must be adam or sgd, got '${String(optName)}'`);
+  if (optName !== undefined && optName !== 'adam' && optName !== 'sgd') throw new UsageError(`--cnn-optimizer must be adam or sgd, got '${String(optName)}'`);
   if (optName) o.cnnOptimizer = optName;
   const lr = numberOption(values, 'cnn-lr');
   if (lr !== undefined) o.cnnLearningRate = lr;
