@@ -34,6 +34,10 @@ describe('E3: the Keras-style CNN (reduced)', () => {
     expect(details(resumed)['history']).toEqual(details(straight)['history']);
     expect(details(resumed)['testLoss']).toBe(details(straight)['testLoss']);
     expect(resumed.testAccuracy).toBe(straight.testAccuracy);
+    // the summary says it was resumed, and its wall time includes the training before the checkpoint
+    expect(resumed.summary.notes[0]).toMatch(/^Resumed from the checkpoint in .* after epoch 1 \(\d+ s of training before it/);
+    expect(straight.summary.notes[0]).toBe('The model summary:');
+    expect(resumed.summary.seconds).toBeGreaterThanOrEqual(details(first)['trainSeconds'] as number);
     // a checkpoint of other settings is refused, naming the difference
     await expect(run({ quick: true, epochs: 2, outDir: null, seed: 4, checkpoint: ckpt, resume: true })).rejects.toThrow(/other settings \(seed: 3 there, 4 now\)/);
     expect(details(first)['testLoss']).not.toBe(details(straight)['testLoss']);

@@ -93,11 +93,13 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
   let summaryText = '';
   let params = 0;
   let history: Record<string, number[]> = {};
+  let resumedAt: { epochsDone: number; trainSeconds: number } | null = null;
   try {
     model.compile({ optimizer: new Adam(0.001), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     model.build();
     // restores weights, Adam's state and the random state (after the model's own initialisation drew its numbers)
     const resumed: CheckpointState | null = opts.resume && hasCheckpoint(opts.checkpoint!) ? await loadCheckpoint(opts.checkpoint!, model, config) : null;
+    if (resumed) resumedAt = { epochsDone: resumed.epochsDone, trainSeconds: resumed.trainSeconds };
     if (resumed) say(`E3: resuming from ${opts.checkpoint} after epoch ${resumed.epochsDone} (${resumed.trainSeconds.toFixed(0)} s of training so far)`);
     const writer = new MemoryWriter();
     writer.records.push(...(resumed?.records ?? []));
@@ -161,8 +163,14 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
     ...(!full ? { reducedNote: `${n} training images, ${epochs} epoch(s) of batch ${batchSize}; ${xv.shape[0]} validation, ${xt.shape[0]} test images` } : {}),
     command: commandLine('e3', opts.argv ?? []),
     fullCommand: fullCommandLine('e3', opts.argv ?? [], REDUCING_FLAGS['e3']!, backend),
-    started, seconds: since(t0), machine: machineInfo(), results: rows, figures: [],
-    notes: ['The model summary:', '```', summaryText, '```'],
+    // A resumed run's wall time counts the training done before the checkpoint too.
+    started, seconds: since(t0) + (resumedAt?.trainSeconds ?? 0), machine: machineInfo(), results: rows, figures: [],
+    notes: [
+      ...(resumedAt
+        ? [`Resumed from the checkpoint in ${opts.checkpoint} after epoch ${resumedAt.epochsDone} (${resumedAt.trainSeconds.toFixed(0)} s of training before it; "started" is when the resumed process started). A resumed run ends with the weights of an uninterrupted one (the e3 test checks it).`, '']
+        : []),
+      'The model summary:', '```', summaryText, '```',
+    ],
     details: { epochs, batchSize, trainExamples: n, valExamples: xv.shape[0], testExamples: xt.shape[0], testLoss, testAccuracy, trainSeconds, history, params },
   };
   if (opts.outDir !== null) {
