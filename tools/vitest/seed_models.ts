@@ -1,6 +1,7 @@
 // The seed models of EXPERIMENTS.md (E1's MLP, E3's Keras CNN) and a
 // learnable stand-in for MNIST, shared by the backends' training tests (tests
-// download nothing). apps/train and apps/examples hold the user-facing copies.
+// download nothing; core's model test uses the CNN too). apps/train and
+// apps/examples hold the user-facing copies.
 import { AveragePooling2D, Conv2D, Dense, Dropout, Flatten, Sequential } from '@polytensor/core';
 
 /** E1: 784 → 64 sigmoid → 10 (logits), weights truncated-normal (stddev 0.1), zero biases. */

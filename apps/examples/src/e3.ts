@@ -93,13 +93,12 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
   let summaryText = '';
   let params = 0;
   let history: Record<string, number[]> = {};
-  let resumedAt: { epochsDone: number; trainSeconds: number } | null = null;
+  let resumed: CheckpointState | null = null;
   try {
     model.compile({ optimizer: new Adam(0.001), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     model.build();
     // restores weights, Adam's state and the random state (after the model's own initialisation drew its numbers)
-    const resumed: CheckpointState | null = opts.resume && hasCheckpoint(opts.checkpoint!) ? await loadCheckpoint(opts.checkpoint!, model, config) : null;
-    if (resumed) resumedAt = { epochsDone: resumed.epochsDone, trainSeconds: resumed.trainSeconds };
+    resumed = opts.resume && hasCheckpoint(opts.checkpoint!) ? await loadCheckpoint(opts.checkpoint!, model, config) : null;
     if (resumed) say(`E3: resuming from ${opts.checkpoint} after epoch ${resumed.epochsDone} (${resumed.trainSeconds.toFixed(0)} s of training so far)`);
     const writer = new MemoryWriter();
     writer.records.push(...(resumed?.records ?? []));
@@ -164,10 +163,10 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
     command: commandLine('e3', opts.argv ?? []),
     fullCommand: fullCommandLine('e3', opts.argv ?? [], REDUCING_FLAGS['e3']!, backend),
     // A resumed run's wall time counts the training done before the checkpoint too.
-    started, seconds: since(t0) + (resumedAt?.trainSeconds ?? 0), machine: machineInfo(), results: rows, figures: [],
+    started, seconds: since(t0) + (resumed?.trainSeconds ?? 0), machine: machineInfo(), results: rows, figures: [],
     notes: [
-      ...(resumedAt
-        ? [`Resumed from the checkpoint in ${opts.checkpoint} after epoch ${resumedAt.epochsDone} (${resumedAt.trainSeconds.toFixed(0)} s of training before it; "started" is when the resumed process started). A resumed run ends with the weights of an uninterrupted one (the e3 test checks it).`, '']
+      ...(resumed
+        ? [`Resumed from the checkpoint in ${opts.checkpoint} after epoch ${resumed.epochsDone} (${resumed.trainSeconds.toFixed(0)} s of training before it; "started" is when the resumed process started). A resumed run ends with the weights of an uninterrupted one (the e3 test checks it).`, '']
         : []),
       'The model summary:', '```', summaryText, '```',
     ],

@@ -1,28 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AveragePooling2D, Conv2D, Dense, Dropout, EarlyStopping, Flatten, LambdaCallback, ModelCheckpoint, ProgressBar, Sequential,
+  Dense, Dropout, EarlyStopping, LambdaCallback, ModelCheckpoint, ProgressBar, Sequential,
   loadModel, memory, randomNormal, randomUniform, setSeed, tensor, tidy, type Tensor, cast, floor, mul,
 } from './helpers.js';
-
-/** The Keras-style CNN of EXPERIMENTS E3 (seed 004). */
-function e3(): Sequential {
-  return new Sequential({
-    layers: [
-      new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu', padding: 'same', inputShape: [28, 28, 1] }),
-      new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu', padding: 'same' }),
-      new AveragePooling2D({ poolSize: 2 }),
-      new Dropout({ rate: 0.25 }),
-      new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', padding: 'same' }),
-      new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', padding: 'same' }),
-      new AveragePooling2D({ poolSize: 2 }),
-      new Dropout({ rate: 0.25 }),
-      new Flatten(),
-      new Dense({ units: 256, activation: 'relu' }),
-      new Dropout({ rate: 0.5 }),
-      new Dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-}
+import { seedCnn as e3 } from '../../../tools/vitest/seed_models.js';
 
 /** A small separable problem: 3 classes from 4 features. */
 function toyData(n: number, seed: number): { x: Tensor; y: Tensor } {
