@@ -2,7 +2,7 @@ import type { Backend, BackendFactory } from '../backend/backend.js';
 import type { BackendMemory, DataId, DType, TensorInfo, TypedArray } from '../backend/types.js';
 import { bytesPerElement, sizeOf } from '../backend/types.js';
 import { PolytensorError } from '../errors.js';
-import { setTensorHost, Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { arraysEqual, assertValidShape, fmt } from '../util/shape.js';
 import { BackendRegistry, KNOWN_BACKEND_PACKAGES } from './registry.js';
 import { Tape, type GradFn } from './tape.js';
@@ -520,11 +520,5 @@ const GLOBAL_KEY = Symbol.for('polytensor.engine');
 type GlobalWithEngine = typeof globalThis & { [GLOBAL_KEY]?: Engine };
 const g = globalThis as GlobalWithEngine;
 export const ENGINE: Engine = g[GLOBAL_KEY] ?? (g[GLOBAL_KEY] = new Engine());
-
-setTensorHost({
-  readSync: (t) => ENGINE.readSync(t),
-  read: (t) => ENGINE.read(t),
-  disposeTensor: (t) => ENGINE.disposeTensor(t),
-});
 
 export { sizeOf };
