@@ -1,6 +1,7 @@
 import type {
   ArgReduceOp,
   Backend,
+  BackendLimits,
   BackendMemory,
   BackendNumerics,
   BinaryOp,
@@ -41,6 +42,7 @@ import { transpose } from './kernels/transpose.js';
 import { unary } from './kernels/unary.js';
 import { where } from './kernels/where.js';
 import { alloc, dtypeOf } from './util/alloc.js';
+import { defaultTsLimits, validateTsLimits, type TsBackendLimits } from './limits.js';
 import { releaseScratch } from './util/scratch.js';
 import { sizeOfShape } from './util/strides.js';
 
@@ -66,6 +68,25 @@ export class TsBackend implements Backend {
   private readonly buffers = new Map<DataId, Entry>();
   private bytes = 0;
   private serial = 0;
+  private declared: TsBackendLimits;
+
+  /** `limits` replaces the defaults (see limits.ts): raise them on a machine that can hold more. */
+  constructor(limits: Partial<TsBackendLimits> = {}) {
+    this.declared = { ...defaultTsLimits(), ...validateTsLimits('TsBackend', limits) };
+  }
+
+  /** What core checks new tensors against: one tensor's bytes, and all of them together. */
+  limits(): BackendLimits {
+    return this.declared;
+  }
+
+  /**
+   * Change the limits of this instance, e.g. `(getBackend() as TsBackend).setLimits({ maxTotalBytes: 32 * 2 ** 30 })`
+   * on a machine with more memory. Fields left out keep their values.
+   */
+  setLimits(limits: Partial<TsBackendLimits>): void {
+    this.declared = { ...this.declared, ...validateTsLimits('setLimits', limits) };
+  }
 
   // ---- storage ----
 
@@ -298,6 +319,6 @@ function lastDim(shape: readonly number[]): number {
 }
 
 /** A fresh TsBackend (the factory registered under 'ts'). */
-export function createTsBackend(): TsBackend {
-  return new TsBackend();
+export function createTsBackend(limits: Partial<TsBackendLimits> = {}): TsBackend {
+  return new TsBackend(limits);
 }

@@ -167,6 +167,32 @@ export interface Tw {
 const SCRATCH_SLOTS = 8;
 const SLOT_INTS = 32;
 
+const MiB = 2 ** 20;
+/**
+ * Largest the heap can grow: tfjs-backend-wasm 4.22 is built with a 4 GiB
+ * maximum (65535 pages of 64 KiB; its glue's getHeapMax).
+ */
+export const WASM_HEAP_MAX = 65535 * 65536;
+/**
+ * Heap kept free for the C side's own allocations (XNNPACK operators and
+ * their packed weights, C++ containers): C++ `new` aborts the whole module
+ * when malloc fails, and an aborted module never works again. Tensor buffers
+ * are therefore never allowed to take the last HEAP_RESERVE bytes, and
+ * kernels whose XNNPACK operators need more ask for it first (`reserve`).
+ */
+export const HEAP_RESERVE = 64 * MiB;
+/** Largest single buffer: C kernels index elements with 32-bit ints, and half the heap is a sane bound anyway. */
+export const MAX_BUFFER_BYTES = 2 ** 31;
+
+/**
+ * The heap has no room for a buffer (or a kernel's working memory). Named so
+ * that core reports it as a MemoryLimitError naming the op; nothing was
+ * written and every stored buffer is intact.
+ */
+export class OutOfMemoryError extends Error {
+  override name = 'OutOfMemoryError';
+}
+
 /**
  * One loaded tfjs wasm module and the BackendWasm that owns its storage,
  * shared by every WasmBackend instance in the process (kernels keep module-level
@@ -181,6 +207,8 @@ export class WasmRuntime {
   /** tfjs id → "K,N" of buffers XNNPACK has cached as fully-connected weights (see `fcWeightsOk`). */
   private readonly fcShapes = new Map<number, string>();
   private readonly constants = new Map<string, Tw>();
+  /** Buffers allocated by the kernel running now and not freed yet (see `transaction`). */
+  private pending: Set<WasmData> | null = null;
 
   constructor(
     readonly tf: BackendWasm,
@@ -189,7 +217,7 @@ export class WasmRuntime {
     /** Threads in XNNPACK's pool (1 unless the threaded build runs). */
     readonly threads: number,
   ) {
-    this.m = tf.wasm as unknown as WasmModule;
+    this.m = withWorkspaceChecks(tf.wasm as unknown as WasmModule, this);
     this.scratch = this.m._malloc(SCRATCH_SLOTS * SLOT_INTS * 4);
   }
 
@@ -198,15 +226,73 @@ export class WasmRuntime {
     return { data: this.alloc(sizeOfShape(shape), dtype), shape, dtype };
   }
 
+  /**
+   * A new buffer on the heap. Throws OutOfMemoryError, touching nothing, when
+   * it is too large or would leave less than HEAP_RESERVE free: malloc's
+   * result is checked too (tfjs writes at whatever address malloc returns,
+   * and address 0 on failure would overwrite live tensors and the allocator).
+   */
   alloc(size: number, dtype: DType): WasmData {
+    const bytes = size * bytesPer(dtype);
+    if (!(bytes <= MAX_BUFFER_BYTES)) {
+      throw new OutOfMemoryError(`wasm backend: a buffer of ${size} ${dtype} elements (${mib(bytes)}) is larger than the ${mib(MAX_BUFFER_BYTES)} one buffer may take`);
+    }
+    this.reserve(bytes, 'a buffer');
     const tfId = this.tf.write(null, [size], dtype);
     const entry = this.tf.dataIdMap.get(tfId) as { id: number; memoryOffset: number };
-    return new WasmData(tfId, entry.id, entry.memoryOffset, size, dtype);
+    if (entry.memoryOffset === 0) {
+      this.tf.disposeData(tfId, true); // frees nothing (address 0) and unregisters the id
+      throw new OutOfMemoryError(`wasm backend: malloc could not find ${mib(bytes)} on the heap (${this.heapReport()})`);
+    }
+    const d = new WasmData(tfId, entry.id, entry.memoryOffset, size, dtype);
+    this.pending?.add(d);
+    return d;
   }
 
   free(d: WasmData): void {
+    this.pending?.delete(d);
     this.fcShapes.delete(d.id);
     this.tf.disposeData(d.tfDataId, true);
+  }
+
+  /**
+   * Throw OutOfMemoryError unless `bytes` (one block) plus HEAP_RESERVE can
+   * still be allocated. Free while the heap can still grow by that much;
+   * near the 4 GiB maximum it asks malloc (and frees the block at once).
+   */
+  reserve(bytes: number, what: string): void {
+    const need = bytes + HEAP_RESERVE;
+    if (WASM_HEAP_MAX - this.m.HEAPU8.byteLength >= need + MiB) return;
+    const probe = this.m._malloc(need);
+    if (probe === 0) {
+      throw new OutOfMemoryError(
+        `wasm backend: no room for ${what} of ${mib(bytes)} while keeping ${mib(HEAP_RESERVE)} free for the kernels' own memory (${this.heapReport()})`,
+      );
+    }
+    this.m._free(probe);
+  }
+
+  /**
+   * Run a kernel; if it throws (out of memory part-way, say), free every
+   * buffer it allocated and did not free, its output included, so a failed
+   * kernel leaves the heap as it found it.
+   */
+  transaction(kernel: () => Tw): Tw {
+    const outer = this.pending;
+    const mine = new Set<WasmData>();
+    this.pending = mine;
+    try {
+      return kernel();
+    } catch (e) {
+      for (const d of mine) this.free(d);
+      throw e;
+    } finally {
+      this.pending = outer;
+    }
+  }
+
+  private heapReport(): string {
+    return `the heap is ${mib(this.m.HEAPU8.byteLength)} of at most ${mib(WASM_HEAP_MAX)}; ${this.tf.numDataIds()} buffers live`;
   }
 
   dispose(t: Tw): void {
@@ -258,7 +344,14 @@ export class WasmRuntime {
     const key = `${dtype}:${Object.is(value, -0) ? '-0' : value}`;
     let c = this.constants.get(key);
     if (!c) {
-      c = this.scalar(value, dtype);
+      // Kept for good: not part of the kernel that first asked for it.
+      const outer = this.pending;
+      this.pending = null;
+      try {
+        c = this.scalar(value, dtype);
+      } finally {
+        this.pending = outer;
+      }
       this.constants.set(key, c);
     }
     return c;
@@ -296,4 +389,54 @@ export class WasmRuntime {
   heapBytes(): number {
     return this.m.HEAPU8.byteLength;
   }
+}
+
+function mib(bytes: number): string {
+  return bytes >= 2 ** 30 ? `${Number((bytes / 2 ** 30).toPrecision(3))} GiB` : `${Number((bytes / MiB).toPrecision(3))} MiB`;
+}
+
+/**
+ * The module, seen through an object whose XNNPACK-backed entry points first
+ * make sure the heap has room for what the C call allocates itself (packed
+ * weights, indirection buffers); everything else (heap views, malloc, other
+ * kernels) is read through to the module. The estimates are generous upper
+ * bounds: XNNPACK's indirection buffers hold one pointer per output pixel and
+ * filter tap (rows padded to a tile), packed weights are the filter padded to
+ * channel tiles.
+ */
+function withWorkspaceChecks(raw: WasmModule, rt: WasmRuntime): WasmModule {
+  const m = Object.create(raw) as WasmModule;
+  const ptrTable = (batch: number, outH: number, outW: number, fh: number, fw: number): number => 4 * batch * outH * (outW + 16) * fh * fw;
+  const outSize = (inSize: number, f: number, stride: number, dilation: number, before: number, after: number): number =>
+    Math.max(0, Math.floor((inSize + before + after - ((f - 1) * dilation + 1)) / stride) + 1);
+  m._Conv2D = (x, batch, inH, inW, filter, fh, fw, pt, pr, pb, pl, same, dh, dw, sh, sw, inC, outC, out) => {
+    const outH = outSize(inH, fh, sh, dh, pt, pb);
+    const outW = outSize(inW, fw, sw, dw, pl, pr);
+    rt.reserve(2 * 4 * fh * fw * (inC + 16) * (outC + 16) + ptrTable(batch, outH, outW, fh, fw), 'XNNPACK convolution memory');
+    return raw._Conv2D(x, batch, inH, inW, filter, fh, fw, pt, pr, pb, pl, same, dh, dw, sh, sw, inC, outC, out);
+  };
+  m._MaxPool = (x, batch, inH, inW, fh, fw, pt, pr, pb, pl, dh, dw, sh, sw, inC, outC, out) => {
+    rt.reserve(ptrTable(batch, outSize(inH, fh, sh, dh, pt, pb), outSize(inW, fw, sw, dw, pl, pr), fh, fw), 'XNNPACK pooling memory');
+    return raw._MaxPool(x, batch, inH, inW, fh, fw, pt, pr, pb, pl, dh, dw, sh, sw, inC, outC, out);
+  };
+  m._AvgPool = (x, batch, inH, inW, fh, fw, pt, pr, pb, pl, sh, sw, channels, out) => {
+    rt.reserve(ptrTable(batch, outSize(inH, fh, sh, 1, pt, pb), outSize(inW, fw, sw, 1, pl, pr), fh, fw) + 4 * channels, 'XNNPACK pooling memory');
+    return raw._AvgPool(x, batch, inH, inW, fh, fw, pt, pr, pb, pl, sh, sw, channels, out);
+  };
+  // Fully connected (both batches 1): XNNPACK packs the [K, N] weights, padded to tiles, plus the bias.
+  const packed = (bShapePtr: number, bRank: number): number => {
+    const shape = Array.from(raw.HEAP32.subarray(bShapePtr >> 2, (bShapePtr >> 2) + bRank));
+    const k = shape[bRank - 2] ?? 1;
+    const n = shape[bRank - 1] ?? 1;
+    return 4 * (k + 16) * (n + 16) * 1.25 + 4 * n;
+  };
+  m._BatchMatMul = (a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, out) => {
+    rt.reserve(packed(bShapePtr, bRank), 'XNNPACK fully-connected weights');
+    return raw._BatchMatMul(a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, out);
+  };
+  m.__FusedMatMul = (a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, act, bias, prelu, alpha, out) => {
+    rt.reserve(packed(bShapePtr, bRank), 'XNNPACK fully-connected weights');
+    return raw.__FusedMatMul(a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, act, bias, prelu, alpha, out);
+  };
+  return m;
 }

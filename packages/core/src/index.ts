@@ -5,7 +5,8 @@
 export * from './backend/types.js';
 export * from './backend/kernels.js';
 export type * from './backend/backend.js';
-export { PolytensorError } from './errors.js';
+export { PolytensorError, MemoryLimitError, type MemoryLimitKind } from './errors.js';
+export { DEFAULT_BACKEND_LIMITS, formatBytes, type MemoryCaps, type ResolvedLimits } from './engine/memory_limits.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
 export { Variable, variable, registeredVariables } from './variable.js';
 export { ENGINE, Engine, type MemoryInfo, type TensorContainer } from './engine/engine.js';

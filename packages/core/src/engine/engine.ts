@@ -1,9 +1,10 @@
 import type { Backend, BackendFactory } from '../backend/backend.js';
 import type { BackendMemory, DataId, DType, TensorInfo, TypedArray } from '../backend/types.js';
-import { bytesPerElement, sizeOf } from '../backend/types.js';
+import { bytesPerElement, sizeOf, typedArrayFor } from '../backend/types.js';
 import { PolytensorError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { arraysEqual, assertValidShape, fmt } from '../util/shape.js';
+import { MemoryGuard } from './memory_limits.js';
 import { BackendRegistry, KNOWN_BACKEND_PACKAGES } from './registry.js';
 import { Tape, type GradFn } from './tape.js';
 
@@ -52,6 +53,8 @@ export class Engine {
   private readonly scopeOf = new WeakMap<Tensor, Scope>();
   private readonly tapes: Tape[] = [];
   private tapePaused = 0;
+  /** Per-backend bytes held, declared limits and the up-front allocation check. */
+  readonly memoryGuard = new MemoryGuard();
   /** When on, every kernel call must leave exactly one new buffer behind (its output). */
   kernelLeakChecks = false;
 
@@ -191,12 +194,43 @@ export class Engine {
 
   // ---- tensors and buffers -----------------------------------------------
 
-  /** Write host values into a new tensor on the active backend. */
-  makeTensor(values: TypedArray, shape: readonly number[], dtype: DType): Tensor {
-    assertValidShape('tensor', shape);
+  /** Write host values into a new tensor on the active backend (`op` names the caller in errors). */
+  makeTensor(values: TypedArray, shape: readonly number[], dtype: DType, op = 'tensor'): Tensor {
+    assertValidShape(op, shape);
     const backend = this.getBackend();
-    const dataId = backend.write(values, shape, dtype);
+    this.memoryGuard.check(op, backend, [{ shape, dtype }], 'the tensor');
+    let dataId: DataId;
+    try {
+      dataId = backend.write(values, shape, dtype);
+    } catch (e) {
+      throw this.memoryGuard.failure(op, backend, { shape, dtype }, 'the tensor', e);
+    }
     return this.track(new Tensor(dataId, shape, dtype, backend), true);
+  }
+
+  /**
+   * Refuse, before anything is allocated, a tensor the active backend cannot
+   * hold (too large, or over its total with what it already holds). Ops that
+   * build values on the host (fill, range, random…) call it before making
+   * their arrays; runKernel and makeTensor call it themselves.
+   */
+  checkAllocation(op: string, shape: readonly number[], dtype: DType, noun = 'the tensor'): void {
+    assertValidShape(op, shape);
+    this.memoryGuard.check(op, this.getBackend(), [{ shape, dtype }], noun);
+  }
+
+  /**
+   * A zeroed host array for a new tensor's values, after checkAllocation: a
+   * failed allocation (the host out of memory) is reported as a
+   * MemoryLimitError naming the op, like a backend's.
+   */
+  hostValues(op: string, shape: readonly number[], dtype: DType): TypedArray {
+    this.checkAllocation(op, shape, dtype);
+    try {
+      return typedArrayFor(dtype, sizeOf(shape));
+    } catch (e) {
+      throw this.memoryGuard.failure(op, this.getBackend(), { shape, dtype }, 'the host values of', e);
+    }
   }
 
   /** A new tensor viewing `x`'s buffer with another shape (reshape is metadata only). */
@@ -213,6 +247,7 @@ export class Engine {
       const bytes = t.size * bytesPerElement(t.dtype);
       this.data.set(t.dataId, { refs: 1, backend: t.backend, bytes });
       this.numBytes += bytes;
+      this.memoryGuard.added(t.backend, bytes);
     }
     this.numTensors++;
     if (inScope) {
@@ -245,6 +280,7 @@ export class Engine {
     if (--rec.refs === 0) {
       this.data.delete(dataId);
       this.numBytes -= rec.bytes;
+      this.memoryGuard.released(rec.backend, rec.bytes);
       rec.backend.disposeData(dataId);
     }
   }
@@ -360,8 +396,14 @@ export class Engine {
         );
       }
     }
+    this.memoryGuard.check(op, backend, [expect], 'the output');
     const before = this.kernelLeakChecks ? backend.numDataIds() : 0;
-    const info = forward(backend);
+    let info: TensorInfo;
+    try {
+      info = forward(backend);
+    } catch (e) {
+      throw this.memoryGuard.failure(op, backend, expect, 'the output', e);
+    }
     if (this.kernelLeakChecks) {
       const created = backend.numDataIds() - before;
       if (created !== 1 || this.data.has(info.dataId)) {
@@ -402,8 +444,14 @@ export class Engine {
         throw new PolytensorError(`${op}: tensor ${t.id} lives on backend '${t.backend.name}' but the active backend is '${backend.name}'`);
       }
     }
+    this.memoryGuard.check(op, backend, expect, 'the output');
     const before = this.kernelLeakChecks ? backend.numDataIds() : 0;
-    const infos = forward(backend);
+    let infos: readonly TensorInfo[];
+    try {
+      infos = forward(backend);
+    } catch (e) {
+      throw this.memoryGuard.failure(op, backend, expect[0] ?? { shape: [], dtype: 'float32' }, 'the output', e);
+    }
     const fresh = new Set(infos.map((i) => i.dataId));
     const bad =
       infos.length !== expect.length ||
