@@ -39,7 +39,7 @@ import { transpose } from './kernels/transpose.js';
 import { unary } from './kernels/unary.js';
 import { where } from './kernels/where.js';
 import { loadRuntime } from './load.js';
-import { HEAP_RESERVE, MAX_BUFFER_BYTES, WASM_HEAP_MAX, WasmData, type Tw, type WasmRuntime } from './runtime.js';
+import { MAX_BUFFER_BYTES, WASM_HEAP_MAX, WasmData, type Tw, type WasmRuntime } from './runtime.js';
 import { sizeOfShape } from './util/shape.js';
 
 /** What the backend declares about its float behaviour (measured with @polytensor/conformance; see README). */
@@ -51,17 +51,19 @@ export const WASM_NUMERICS: BackendNumerics = Object.freeze({
 });
 
 /**
- * What the heap can hold: one buffer up to 2 GiB; all of them up to the 4 GiB
- * maximum heap less the reserve kept for the kernels' own memory and 32 MiB
- * for the module's static data, stack and allocator overhead. Core refuses
- * tensors beyond these up front; the runtime also checks every allocation
- * against what the heap really has left (temporaries and XNNPACK's caches
- * live there too).
+ * What the heap can hold: one buffer up to 1 GiB; all of them up to the
+ * 2 GiB heap (see WASM_HEAP_MAX for why not 4) less 256 MiB: the last 97 MiB
+ * before the cap the heap may be unable to grow into, the block kept free
+ * for the C side (HEAP_HEADROOM), and the module's static data, stack,
+ * allocator overhead and XNNPACK's cached operators. Core refuses tensors
+ * beyond these up front; the runtime also checks every allocation against
+ * what the heap really has left (temporaries and XNNPACK's caches live there
+ * too).
  */
 export const WASM_LIMITS: BackendLimits = Object.freeze({
   maxTensorBytes: MAX_BUFFER_BYTES,
-  maxTotalBytes: WASM_HEAP_MAX - HEAP_RESERVE - 32 * 2 ** 20,
-  source: 'the 4 GiB WebAssembly heap of tfjs-backend-wasm, less 96 MiB kept for the kernels and the module itself; fixed by the build',
+  maxTotalBytes: WASM_HEAP_MAX - 256 * 2 ** 20,
+  source: "the wasm backend's 2 GiB heap less 256 MiB kept for the kernels and the module; fixed (past 2 GiB the allocator of the tfjs build can corrupt memory)",
 });
 
 /** Which build of the tfjs wasm module is running. */

@@ -169,20 +169,35 @@ const SLOT_INTS = 32;
 
 const MiB = 2 ** 20;
 /**
- * Largest the heap can grow: tfjs-backend-wasm 4.22 is built with a 4 GiB
- * maximum (65535 pages of 64 KiB; its glue's getHeapMax).
+ * Largest the heap may grow: 2 GiB, half of the 4 GiB tfjs-backend-wasm 4.22
+ * is built for. Its sbrk does not check for 32-bit overflow: once the break
+ * is near 4 GiB, a malloc that needs more memory wraps the break around to
+ * address 0 and "succeeds" with a block overlapping live tensors and the
+ * allocator's own data (what issue 15 saw as tensors overwritten and the
+ * module aborting). dlmalloc never asks sbrk for 2 GiB or more at once, so
+ * with the break kept at or below 2 GiB no request can wrap, whoever makes it
+ * (our buffers, XNNPACK, the C++ runtime); beyond the cap malloc fails
+ * cleanly with 0. The cap is enforced on the module's WebAssembly.Memory
+ * (`capHeap`).
  */
-export const WASM_HEAP_MAX = 65535 * 65536;
+export const WASM_HEAP_MAX = 2 ** 31;
 /**
- * Heap kept free for the C side's own allocations (XNNPACK operators and
- * their packed weights, C++ containers): C++ `new` aborts the whole module
- * when malloc fails, and an aborted module never works again. Tensor buffers
- * are therefore never allowed to take the last HEAP_RESERVE bytes, and
- * kernels whose XNNPACK operators need more ask for it first (`reserve`).
+ * A block of the heap this large is always left free for the C side's small
+ * allocations (C++ containers such as tfjs's tensor registry, XNNPACK
+ * operator objects): C++ `new` aborts the whole module when malloc fails, and
+ * an aborted module never works again. An allocation that would leave no
+ * such block is refused; kernels whose XNNPACK operators need large buffers
+ * (packed weights, indirection tables) ask for those first (`reserve`).
  */
-export const HEAP_RESERVE = 64 * MiB;
-/** Largest single buffer: C kernels index elements with 32-bit ints, and half the heap is a sane bound anyway. */
-export const MAX_BUFFER_BYTES = 2 ** 31;
+export const HEAP_HEADROOM = 16 * MiB;
+/** Largest single buffer: half the heap. */
+export const MAX_BUFFER_BYTES = 2 ** 30;
+/**
+ * Growth near the cap can fail although the cap is not reached: the glue
+ * grows by up to 96 MiB more than asked (then retries with less, never less
+ * than 5% of the heap). Below this distance to the cap growth always works.
+ */
+const GROWTH_SLACK = 97 * MiB;
 
 /**
  * The heap has no room for a buffer (or a kernel's working memory). Named so
@@ -217,6 +232,7 @@ export class WasmRuntime {
     /** Threads in XNNPACK's pool (1 unless the threaded build runs). */
     readonly threads: number,
   ) {
+    capHeap(tf.wasm as unknown as RawModule);
     this.m = withWorkspaceChecks(tf.wasm as unknown as WasmModule, this);
     this.scratch = this.m._malloc(SCRATCH_SLOTS * SLOT_INTS * 4);
   }
@@ -228,21 +244,23 @@ export class WasmRuntime {
 
   /**
    * A new buffer on the heap. Throws OutOfMemoryError, touching nothing, when
-   * it is too large or would leave less than HEAP_RESERVE free: malloc's
-   * result is checked too (tfjs writes at whatever address malloc returns,
-   * and address 0 on failure would overwrite live tensors and the allocator).
+   * it is too large, when malloc fails (tfjs would write at address 0 over
+   * live tensors and the allocator's data), or when it would leave no block
+   * of HEAP_HEADROOM for the C side's own allocations.
    */
   alloc(size: number, dtype: DType): WasmData {
     const bytes = size * bytesPer(dtype);
-    if (!(bytes <= MAX_BUFFER_BYTES)) {
-      throw new OutOfMemoryError(`wasm backend: a buffer of ${size} ${dtype} elements (${mib(bytes)}) is larger than the ${mib(MAX_BUFFER_BYTES)} one buffer may take`);
-    }
-    this.reserve(bytes, 'a buffer');
+    this.assertBlockSize(bytes, 'a buffer');
+    const roomy = this.canGrowBy(bytes);
     const tfId = this.tf.write(null, [size], dtype);
     const entry = this.tf.dataIdMap.get(tfId) as { id: number; memoryOffset: number };
     if (entry.memoryOffset === 0) {
       this.tf.disposeData(tfId, true); // frees nothing (address 0) and unregisters the id
-      throw new OutOfMemoryError(`wasm backend: malloc could not find ${mib(bytes)} on the heap (${this.heapReport()})`);
+      throw this.noRoom('a buffer', bytes);
+    }
+    if (!roomy && !this.reserveLeft()) {
+      this.tf.disposeData(tfId, true);
+      throw this.noRoom('a buffer', bytes);
     }
     const d = new WasmData(tfId, entry.id, entry.memoryOffset, size, dtype);
     this.pending?.add(d);
@@ -256,20 +274,44 @@ export class WasmRuntime {
   }
 
   /**
-   * Throw OutOfMemoryError unless `bytes` (one block) plus HEAP_RESERVE can
-   * still be allocated. Free while the heap can still grow by that much;
-   * near the 4 GiB maximum it asks malloc (and frees the block at once).
+   * Throw OutOfMemoryError unless a block of `bytes` can be allocated with a
+   * block of HEAP_HEADROOM left beside it (for what a C call allocates itself).
+   * Costs nothing while the heap can still grow by that much; near the cap it
+   * asks malloc and frees the blocks at once.
    */
   reserve(bytes: number, what: string): void {
-    const need = bytes + HEAP_RESERVE;
-    if (WASM_HEAP_MAX - this.m.HEAPU8.byteLength >= need + MiB) return;
-    const probe = this.m._malloc(need);
-    if (probe === 0) {
-      throw new OutOfMemoryError(
-        `wasm backend: no room for ${what} of ${mib(bytes)} while keeping ${mib(HEAP_RESERVE)} free for the kernels' own memory (${this.heapReport()})`,
-      );
+    this.assertBlockSize(bytes, what);
+    if (this.canGrowBy(bytes)) return;
+    const p = this.m._malloc(bytes);
+    const ok = p !== 0 && this.reserveLeft();
+    if (p !== 0) this.m._free(p);
+    if (!ok) throw this.noRoom(what, bytes);
+  }
+
+  /** Larger requests are never made of this allocator (see WASM_HEAP_MAX). */
+  private assertBlockSize(bytes: number, what: string): void {
+    if (!(bytes <= MAX_BUFFER_BYTES)) {
+      throw new OutOfMemoryError(`wasm backend: ${what} of ${mib(bytes)} is larger than the ${mib(MAX_BUFFER_BYTES)} one block of the heap may take`);
     }
-    this.m._free(probe);
+  }
+
+  /** The heap can surely still grow by `bytes` and the reserve. */
+  private canGrowBy(bytes: number): boolean {
+    return WASM_HEAP_MAX - this.m.HEAPU8.byteLength >= bytes + HEAP_HEADROOM + GROWTH_SLACK;
+  }
+
+  /** malloc can still give a block of HEAP_HEADROOM (given back at once). */
+  private reserveLeft(): boolean {
+    const p = this.m._malloc(HEAP_HEADROOM);
+    if (p === 0) return false;
+    this.m._free(p);
+    return true;
+  }
+
+  private noRoom(what: string, bytes: number): OutOfMemoryError {
+    return new OutOfMemoryError(
+      `wasm backend: no room for ${what} of ${mib(bytes)} while keeping a block of ${mib(HEAP_HEADROOM)} free for the C side's own allocations (${this.heapReport()})`,
+    );
   }
 
   /**
@@ -391,8 +433,10 @@ export class WasmRuntime {
   }
 }
 
+/** 4 B, 1.5 KiB, 256 MiB, 3.97 GiB. */
 function mib(bytes: number): string {
-  return bytes >= 2 ** 30 ? `${Number((bytes / 2 ** 30).toPrecision(3))} GiB` : `${Number((bytes / MiB).toPrecision(3))} MiB`;
+  const [unit, scale] = bytes >= 2 ** 30 ? ['GiB', 2 ** 30] : bytes >= MiB ? ['MiB', MiB] : bytes >= 1024 ? ['KiB', 1024] : ['B', 1];
+  return `${Number((bytes / scale).toPrecision(3))} ${unit}`;
 }
 
 /**
@@ -412,7 +456,7 @@ function withWorkspaceChecks(raw: WasmModule, rt: WasmRuntime): WasmModule {
   m._Conv2D = (x, batch, inH, inW, filter, fh, fw, pt, pr, pb, pl, same, dh, dw, sh, sw, inC, outC, out) => {
     const outH = outSize(inH, fh, sh, dh, pt, pb);
     const outW = outSize(inW, fw, sw, dw, pl, pr);
-    rt.reserve(2 * 4 * fh * fw * (inC + 16) * (outC + 16) + ptrTable(batch, outH, outW, fh, fw), 'XNNPACK convolution memory');
+    rt.reserve(4 * fh * fw * (inC + 4) * (outC + 16) * 1.1 + ptrTable(batch, outH, outW, fh, fw), 'XNNPACK convolution memory');
     return raw._Conv2D(x, batch, inH, inW, filter, fh, fw, pt, pr, pb, pl, same, dh, dw, sh, sw, inC, outC, out);
   };
   m._MaxPool = (x, batch, inH, inW, fh, fw, pt, pr, pb, pl, dh, dw, sh, sw, inC, outC, out) => {
@@ -428,7 +472,7 @@ function withWorkspaceChecks(raw: WasmModule, rt: WasmRuntime): WasmModule {
     const shape = Array.from(raw.HEAP32.subarray(bShapePtr >> 2, (bShapePtr >> 2) + bRank));
     const k = shape[bRank - 2] ?? 1;
     const n = shape[bRank - 1] ?? 1;
-    return 4 * (k + 16) * (n + 16) * 1.25 + 4 * n;
+    return 4 * (k + 4) * (n + 16) * 1.1 + 4 * (n + 16);
   };
   m._BatchMatMul = (a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, out) => {
     rt.reserve(packed(bShapePtr, bRank), 'XNNPACK fully-connected weights');
@@ -439,4 +483,33 @@ function withWorkspaceChecks(raw: WasmModule, rt: WasmRuntime): WasmModule {
     return raw.__FusedMatMul(a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, act, bias, prelu, alpha, out);
   };
   return m;
+}
+
+interface RawModule {
+  asm?: { memory?: WebAssembly.Memory };
+  wasmMemory?: WebAssembly.Memory;
+}
+
+const capped = new WeakSet<WebAssembly.Memory>();
+
+/**
+ * Keep the module's memory at or below WASM_HEAP_MAX: its `grow` (which the
+ * Emscripten glue calls to enlarge the heap, and turns a throw into a failed
+ * malloc) refuses to go past the cap. Set on this one Memory object only.
+ */
+function capHeap(raw: RawModule): void {
+  const memory = raw.asm?.memory ?? raw.wasmMemory;
+  if (!memory) throw new Error('wasm backend: internal: the tfjs wasm module does not expose its memory, so its heap cannot be capped');
+  if (capped.has(memory)) return;
+  if (memory.buffer.byteLength > WASM_HEAP_MAX) throw new Error(`wasm backend: internal: the heap is already ${mib(memory.buffer.byteLength)}, above the ${mib(WASM_HEAP_MAX)} cap`);
+  const grow = memory.grow.bind(memory);
+  Object.defineProperty(memory, 'grow', {
+    value: (pages: number): number => {
+      if (memory.buffer.byteLength + pages * 65536 > WASM_HEAP_MAX) {
+        throw new RangeError(`wasm backend: the heap may not grow past ${mib(WASM_HEAP_MAX)}`);
+      }
+      return grow(pages);
+    },
+  });
+  capped.add(memory);
 }

@@ -97,7 +97,7 @@ describe('engine: memory', () => {
 
   it('tidy rejects async functions and frees their tensors', () => {
     const before = memory().numTensors;
-    expect(() => tidy((() => (zeros([2]), Promise.resolve())) as unknown as () => void)).toThrow(/tidy only tracks synchronous work/);
+    expect(() => tidy((() => (zeros([2]), Promise.resolve())) as unknown as () => void)).toThrow(/tidy: the function returned a Promise; tidy tracks synchronous work only/);
     expect(memory().numTensors).toBe(before);
   });
 

@@ -27,7 +27,14 @@ export const activeBackendName = (): string | null => ENGINE.activeBackendName()
 /** Name of the active backend (choosing the best registered one if none is chosen yet). */
 export const backendName = (): string => ENGINE.backendName();
 
-/** Run `fn` and free every tensor it created except what it returns. */
+/**
+ * Run `fn` and free every tensor it created except what it returns.
+ * Synchronous work only: an async function is refused before it runs; a
+ * function that returns a Promise anyway gets an error (what it made before
+ * its first await is freed, what it resolves to is freed when it settles;
+ * tensors it makes after an await belong to no scope). Inside async code,
+ * wrap each synchronous step: `const y = tidy(() => f(x)); await y.data()`.
+ */
 export const tidy = <T extends TensorContainer>(fn: () => T): T => ENGINE.tidy(fn);
 /** Exempt a tensor from the enclosing tidy scopes. */
 export const keep = <T extends Tensor>(t: T): T => ENGINE.keep(t);

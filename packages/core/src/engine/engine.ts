@@ -326,6 +326,12 @@ export class Engine {
    */
   tidy<T extends TensorContainer>(fn: () => T, name = 'tidy'): T {
     if (typeof fn !== 'function') throw new PolytensorError('tidy: pass a function, e.g. tidy(() => a.add(b))');
+    if (isAsyncFunction(fn)) {
+      throw new PolytensorError(
+        'tidy: got an async function; tidy tracks synchronous work only (tensors made after an await would escape it), so it was not run. ' +
+          'Call tidy inside the async function around each synchronous step, e.g. const y = tidy(() => f(x)); await y.data()',
+      );
+    }
     const scope: Scope = { tracked: new Set(), name };
     this.scopes.push(scope);
     let result: T;
@@ -335,9 +341,20 @@ export class Engine {
       this.endScope(scope, new Set());
       throw e;
     }
-    if (result instanceof Promise) {
+    if (isThenable(result)) {
+      // A function that returns a Promise without being a native async function (transpiled async, or a
+      // plain function starting async work): it has already run up to its first await and goes on without
+      // tidy. What it made so far is freed now; what it resolves to is freed when it settles, since the
+      // caller gets this error instead; its rejection is absorbed, this error reports the misuse.
       this.endScope(scope, new Set());
-      throw new PolytensorError('tidy: the function returned a Promise; tidy only tracks synchronous work, so await outside it');
+      result.then((v) => {
+        for (const t of collectTensors(v)) this.disposeTensor(t);
+      }, () => undefined);
+      throw new PolytensorError(
+        'tidy: the function returned a Promise; tidy tracks synchronous work only. The tensors it made before its first await were freed, ' +
+          'and those it resolves to will be freed when it settles; tensors it makes after an await and does not return belong to no tidy scope ' +
+          'and stay alive until disposed. Call tidy inside the async function around each synchronous step instead.',
+      );
     }
     this.endScope(scope, collectTensors(result));
     return result;
@@ -592,6 +609,16 @@ function connectedInputs(tape: Tape, xs: readonly Tensor[]): Set<number> {
   const ids = new Set(xs.map((x) => x.id));
   for (const node of tape.nodes) for (const id of node.inputIds) if (ids.has(id)) used.add(id);
   return used;
+}
+
+/** A native `async` function (or async generator): recognisable before it runs. */
+function isAsyncFunction(fn: unknown): boolean {
+  const tag = Object.prototype.toString.call(fn);
+  return tag === '[object AsyncFunction]' || tag === '[object AsyncGeneratorFunction]';
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 function collectTensors(container: unknown, out = new Set<Tensor>()): Set<Tensor> {
