@@ -49,7 +49,7 @@ function creationOp(name: (typeof CREATION)[number], shape: number[]): () => Ten
 }
 
 /** Oversized outputs (each ≥ 2^31 elements, ≥ 2 GiB) from small inputs, one arbitrary per op family. */
-export const oversized: fc.Arbitrary<FaultCase> = fc.oneof(
+const oversized: fc.Arbitrary<FaultCase> = fc.oneof(
   // creation, any rank: two big dimensions and up to two small ones
   fc.tuple(fc.constantFrom(...CREATION), big, big, fc.array(small, { maxLength: 2 })).map(([name, n, m, extra]): FaultCase => {
     const shape = [...extra, n, m];
@@ -166,7 +166,7 @@ interface TotalCase {
 }
 
 const dim = fc.integer({ min: 2, max: 12 });
-export const within: fc.Arbitrary<TotalCase> = fc.oneof(
+const within: fc.Arbitrary<TotalCase> = fc.oneof(
   fc.tuple(dim, dim, dim, dim).map(([b, h, w, c]): TotalCase => ({
     label: `maxPool([${b},${h},${w},${c}], 2, same)`, op: 'maxPool', outShape: [b, Math.ceil(h / 2), Math.ceil(w / 2), c], bytesPerElement: 4,
     make: () => { const x = ones([b, h, w, c]); return { inputs: [x], run: () => maxPool(x, 2, 2, 'same') }; },
