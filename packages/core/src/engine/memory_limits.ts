@@ -102,19 +102,21 @@ export class MemoryGuard {
   /** The backend's limits with defaults filled in and user caps applied. */
   limits(backend: Backend): ResolvedLimits {
     const own = backend.limits?.() ?? {};
-    const pick = (key: keyof MemoryCaps): number => {
-      const declared = positive(own[key]) ?? DEFAULT_BACKEND_LIMITS[key];
-      const cap = this.caps[key];
-      return cap !== undefined && cap < declared ? cap : declared;
-    };
-    const capped = (Object.keys(this.caps) as (keyof MemoryCaps)[]).some((k) => this.caps[k]! < (positive(own[k]) ?? DEFAULT_BACKEND_LIMITS[k]));
+    const capped = (Object.keys(this.caps) as (keyof MemoryCaps)[]).some((k) => this.caps[k]! < declared(own, k));
     const source = own.source ?? (backend.limits ? `declared by backend '${backend.name}'` : 'defaults for a backend that declares no limits');
     return {
-      maxTensorElements: pick('maxTensorElements'),
-      maxTensorBytes: pick('maxTensorBytes'),
-      maxTotalBytes: pick('maxTotalBytes'),
+      maxTensorElements: this.bound(own, 'maxTensorElements'),
+      maxTensorBytes: this.bound(own, 'maxTensorBytes'),
+      maxTotalBytes: this.bound(own, 'maxTotalBytes'),
       source: capped ? `${source}; lowered by setMemoryLimits` : source,
     };
+  }
+
+  /** One limit: the backend's (or the default), lowered by the user's cap. */
+  private bound(own: BackendLimits, key: keyof MemoryCaps): number {
+    const d = declared(own, key);
+    const cap = this.caps[key];
+    return cap !== undefined && cap < d ? cap : d;
   }
 
   /** Bytes and buffers `backend` holds through core. */
@@ -146,41 +148,54 @@ export class MemoryGuard {
    * made ('the output', 'the tensor', "weight 'kernel'").
    */
   check(op: string, backend: Backend, outputs: ReadonlyArray<{ readonly shape: readonly number[]; readonly dtype: DType }>, noun: string): void {
-    const lim = this.limits(backend);
+    // Numbers only on this path (it runs before every kernel); messages are built when something does not fit.
+    const own = backend.limits?.() ?? {};
+    const maxBytes = this.bound(own, 'maxTensorBytes');
+    const maxElements = this.bound(own, 'maxTensorElements');
     let total = 0;
     for (const { shape, dtype } of outputs) {
       const elements = sizeOf(shape);
       const bytes = elements * bytesPerElement(dtype);
       total += bytes;
-      const what = `${op}: ${noun} ${fmt(shape)} ${dtype}`;
-      const tail = `Nothing was allocated and the backend is still usable. Use smaller tensors (e.g. process the data in batches)`;
-      if (bytes > lim.maxTensorBytes) {
-        throw new MemoryLimitError(
-          `${what} would take ${formatBytes(bytes)} (${count(elements)} elements); backend '${backend.name}' holds at most ` +
-            `${formatBytes(lim.maxTensorBytes)} in one tensor (${lim.source}). ${tail}.`,
-          'tensorSize', op, backend.name, shape, dtype, bytes, lim.maxTensorBytes,
-        );
-      }
-      if (elements > lim.maxTensorElements) {
-        throw new MemoryLimitError(
-          `${what} would have ${count(elements)} elements; backend '${backend.name}' holds at most ${count(lim.maxTensorElements)} in one tensor ` +
-            `(${lim.source}). ${tail}.`,
-          'tensorSize', op, backend.name, shape, dtype, bytes, lim.maxTensorElements,
-        );
-      }
+      if (bytes > maxBytes || elements > maxElements) throw this.tooLarge(op, backend, shape, dtype, noun);
     }
-    if (lim.maxTotalBytes === Infinity) return;
-    const held = this.heldBy(backend);
-    if (held.bytes + total > lim.maxTotalBytes) {
-      const first = outputs[0]!;
-      const several = outputs.length > 1 ? ` (and ${outputs.length - 1} more output${outputs.length > 2 ? 's' : ''})` : '';
-      throw new MemoryLimitError(
-        `${op}: ${noun} ${fmt(first.shape)} ${first.dtype}${several} would take ${formatBytes(total)}, but backend '${backend.name}' ` +
-          `already holds ${formatBytes(held.bytes)} in ${held.buffers} buffer${held.buffers === 1 ? '' : 's'} and can hold ${formatBytes(lim.maxTotalBytes)} in all ` +
-          `(${lim.source}). Nothing was allocated and the backend is still usable. Dispose tensors you no longer need (dispose(), tidy()) or use smaller ones.`,
-        'totalSize', op, backend.name, first.shape, first.dtype, total, lim.maxTotalBytes,
+    const maxTotal = this.bound(own, 'maxTotalBytes');
+    if (maxTotal !== Infinity && (this.held.get(backend)?.bytes ?? 0) + total > maxTotal) throw this.overTotal(op, backend, outputs, noun, total);
+  }
+
+  private tooLarge(op: string, backend: Backend, shape: readonly number[], dtype: DType, noun: string): MemoryLimitError {
+    const lim = this.limits(backend);
+    const elements = sizeOf(shape);
+    const bytes = elements * bytesPerElement(dtype);
+    const what = `${op}: ${noun} ${fmt(shape)} ${dtype}`;
+    const tail = 'Nothing was allocated and the backend is still usable. Use smaller tensors (e.g. process the data in batches).';
+    if (bytes > lim.maxTensorBytes) {
+      return new MemoryLimitError(
+        `${what} would take ${formatBytes(bytes)} (${count(elements)} elements); backend '${backend.name}' holds at most ` +
+          `${formatBytes(lim.maxTensorBytes)} in one tensor (${lim.source}). ${tail}`,
+        'tensorSize', op, backend.name, shape, dtype, bytes, lim.maxTensorBytes,
       );
     }
+    return new MemoryLimitError(
+      `${what} would have ${count(elements)} elements; backend '${backend.name}' holds at most ${count(lim.maxTensorElements)} in one tensor ` +
+        `(${lim.source}). ${tail}`,
+      'tensorSize', op, backend.name, shape, dtype, bytes, lim.maxTensorElements,
+    );
+  }
+
+  private overTotal(
+    op: string, backend: Backend, outputs: ReadonlyArray<{ readonly shape: readonly number[]; readonly dtype: DType }>, noun: string, total: number,
+  ): MemoryLimitError {
+    const lim = this.limits(backend);
+    const held = this.heldBy(backend);
+    const first = outputs[0]!;
+    const several = outputs.length > 1 ? ` (and ${outputs.length - 1} more output${outputs.length > 2 ? 's' : ''})` : '';
+    return new MemoryLimitError(
+      `${op}: ${noun} ${fmt(first.shape)} ${first.dtype}${several} would take ${formatBytes(total)}, but backend '${backend.name}' ` +
+        `already holds ${formatBytes(held.bytes)} in ${held.buffers} buffer${held.buffers === 1 ? '' : 's'} and can hold ${formatBytes(lim.maxTotalBytes)} in all ` +
+        `(${lim.source}). Nothing was allocated and the backend is still usable. Dispose tensors you no longer need (dispose(), tidy()) or use smaller ones.`,
+      'totalSize', op, backend.name, first.shape, first.dtype, total, lim.maxTotalBytes,
+    );
   }
 
   /**
@@ -203,6 +218,8 @@ export class MemoryGuard {
   }
 }
 
-function positive(v: number | undefined): number | undefined {
-  return typeof v === 'number' && v > 0 ? v : undefined;
+/** What the backend declares for `key` (a positive number), else the default. */
+function declared(own: BackendLimits, key: keyof MemoryCaps): number {
+  const v = own[key];
+  return typeof v === 'number' && v > 0 ? v : DEFAULT_BACKEND_LIMITS[key];
 }
