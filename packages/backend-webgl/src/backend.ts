@@ -399,8 +399,8 @@ export async function createWebGLBackend(options: WebGLBackendOptions = {}): Pro
 type CreateGL = (w: number, h: number, attrs?: WebGLContextAttributes) => GL | null;
 
 async function importHeadlessGL(): Promise<CreateGL> {
-  const specifier = 'gl'; // a variable: bundlers must not try to resolve it for browsers
-  const mod = (await import(/* @vite-ignore */ specifier)) as { default?: CreateGL } & CreateGL;
+  const specifier = 'gl'; // a variable, and ignored by name: bundlers must not try to resolve it for browsers
+  const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as { default?: CreateGL } & CreateGL;
   return (mod.default ?? mod) as CreateGL;
 }
 
