@@ -1,7 +1,10 @@
 import type { DataId, DType, TypedArray } from './backend/types.js';
 import type { Backend } from './backend/backend.js';
 import { sizeOf } from './backend/types.js';
+import { ENGINE } from './engine/engine.js';
 import { PolytensorError } from './errors.js';
+import * as ops from './ops/ops.js';
+import type { PaddingSpec } from './ops/conv_util.js';
 import { fmt } from './util/shape.js';
 
 /** Nested JS arrays as returned by `array()`. */
@@ -9,64 +12,6 @@ export type NestedArray = number | boolean | NestedArray[];
 
 /** Anything ops accept where a tensor is expected. */
 export type TensorLike = Tensor | number | boolean | TypedArray | NestedArray;
-
-/**
- * The engine side a tensor needs: resolved lazily so this module has no import cycle
- * with the engine. Set once by engine.ts at load.
- */
-export interface TensorHost {
-  readSync(t: Tensor): TypedArray;
-  read(t: Tensor): Promise<TypedArray>;
-  disposeTensor(t: Tensor): void;
-}
-let host: TensorHost | null = null;
-export function setTensorHost(h: TensorHost): void {
-  host = h;
-}
-function getHost(): TensorHost {
-  if (host === null) throw new PolytensorError('internal: the engine is not loaded');
-  return host;
-}
-
-/** Ops available as tensor methods; filled by ops/chain.ts so tensor.ts stays free of op imports. */
-export interface ChainOps {
-  add(a: Tensor, b: TensorLike): Tensor;
-  sub(a: Tensor, b: TensorLike): Tensor;
-  mul(a: Tensor, b: TensorLike): Tensor;
-  div(a: Tensor, b: TensorLike): Tensor;
-  pow(a: Tensor, b: TensorLike): Tensor;
-  maximum(a: Tensor, b: TensorLike): Tensor;
-  minimum(a: Tensor, b: TensorLike): Tensor;
-  equal(a: Tensor, b: TensorLike): Tensor;
-  greater(a: Tensor, b: TensorLike): Tensor;
-  less(a: Tensor, b: TensorLike): Tensor;
-  matMul(a: Tensor, b: TensorLike, transposeA?: boolean, transposeB?: boolean): Tensor;
-  neg(x: Tensor): Tensor;
-  abs(x: Tensor): Tensor;
-  exp(x: Tensor): Tensor;
-  log(x: Tensor): Tensor;
-  sqrt(x: Tensor): Tensor;
-  square(x: Tensor): Tensor;
-  relu(x: Tensor): Tensor;
-  sigmoid(x: Tensor): Tensor;
-  tanh(x: Tensor): Tensor;
-  softmax(x: Tensor): Tensor;
-  logSoftmax(x: Tensor): Tensor;
-  sum(x: Tensor, axis?: number | number[], keepDims?: boolean): Tensor;
-  mean(x: Tensor, axis?: number | number[], keepDims?: boolean): Tensor;
-  max(x: Tensor, axis?: number | number[], keepDims?: boolean): Tensor;
-  min(x: Tensor, axis?: number | number[], keepDims?: boolean): Tensor;
-  argMax(x: Tensor, axis?: number): Tensor;
-  argMin(x: Tensor, axis?: number): Tensor;
-  reshape(x: Tensor, shape: readonly number[]): Tensor;
-  transpose(x: Tensor, perm?: readonly number[]): Tensor;
-  flatten(x: Tensor): Tensor;
-  squeeze(x: Tensor, axis?: number | number[]): Tensor;
-  expandDims(x: Tensor, axis?: number): Tensor;
-  cast(x: Tensor, dtype: DType): Tensor;
-  clone(x: Tensor): Tensor;
-}
-export const chain = {} as ChainOps;
 
 let nextId = 0;
 
@@ -118,11 +63,11 @@ export class Tensor {
   /** Copy of the values, flat, row-major. */
   async data(): Promise<TypedArray> {
     this.assertAlive('data');
-    return getHost().read(this);
+    return ENGINE.read(this);
   }
   dataSync(): TypedArray {
     this.assertAlive('dataSync');
-    return getHost().readSync(this);
+    return ENGINE.readSync(this);
   }
   async array(): Promise<NestedArray> {
     return toNested(await this.data(), this.shape, this.dtype);
@@ -131,47 +76,110 @@ export class Tensor {
     return toNested(this.dataSync(), this.shape, this.dtype);
   }
   dispose(): void {
-    if (!this.disposedFlag) getHost().disposeTensor(this);
+    if (!this.disposedFlag) ENGINE.disposeTensor(this);
   }
   toString(): string {
     return `Tensor(${fmt(this.shape)}, ${this.dtype})`;
   }
 
-  add(b: TensorLike): Tensor { return chain.add(this, b); }
-  sub(b: TensorLike): Tensor { return chain.sub(this, b); }
-  mul(b: TensorLike): Tensor { return chain.mul(this, b); }
-  div(b: TensorLike): Tensor { return chain.div(this, b); }
-  pow(b: TensorLike): Tensor { return chain.pow(this, b); }
-  maximum(b: TensorLike): Tensor { return chain.maximum(this, b); }
-  minimum(b: TensorLike): Tensor { return chain.minimum(this, b); }
-  equal(b: TensorLike): Tensor { return chain.equal(this, b); }
-  greater(b: TensorLike): Tensor { return chain.greater(this, b); }
-  less(b: TensorLike): Tensor { return chain.less(this, b); }
-  matMul(b: TensorLike, transposeA = false, transposeB = false): Tensor { return chain.matMul(this, b, transposeA, transposeB); }
-  neg(): Tensor { return chain.neg(this); }
-  abs(): Tensor { return chain.abs(this); }
-  exp(): Tensor { return chain.exp(this); }
-  log(): Tensor { return chain.log(this); }
-  sqrt(): Tensor { return chain.sqrt(this); }
-  square(): Tensor { return chain.square(this); }
-  relu(): Tensor { return chain.relu(this); }
-  sigmoid(): Tensor { return chain.sigmoid(this); }
-  tanh(): Tensor { return chain.tanh(this); }
-  softmax(): Tensor { return chain.softmax(this); }
-  logSoftmax(): Tensor { return chain.logSoftmax(this); }
-  sum(axis?: number | number[], keepDims = false): Tensor { return chain.sum(this, axis, keepDims); }
-  mean(axis?: number | number[], keepDims = false): Tensor { return chain.mean(this, axis, keepDims); }
-  max(axis?: number | number[], keepDims = false): Tensor { return chain.max(this, axis, keepDims); }
-  min(axis?: number | number[], keepDims = false): Tensor { return chain.min(this, axis, keepDims); }
-  argMax(axis?: number): Tensor { return chain.argMax(this, axis); }
-  argMin(axis?: number): Tensor { return chain.argMin(this, axis); }
-  reshape(shape: readonly number[]): Tensor { return chain.reshape(this, shape); }
-  transpose(perm?: readonly number[]): Tensor { return chain.transpose(this, perm); }
-  flatten(): Tensor { return chain.flatten(this); }
-  squeeze(axis?: number | number[]): Tensor { return chain.squeeze(this, axis); }
-  expandDims(axis = 0): Tensor { return chain.expandDims(this, axis); }
-  cast(dtype: DType): Tensor { return chain.cast(this, dtype); }
-  clone(): Tensor { return chain.clone(this); }
+  /** Log the values (tfjs's print): shape, dtype and the nested array. */
+  print(log: (line: string) => void = console.log): void {
+    log(`${this.toString()}\n${JSON.stringify(this.arraySync())}`);
+  }
+
+  // Ops as methods: `x.op(...args)` is `op(x, ...args)`. Each calls the op
+  // through the ops namespace (a static import, so bundlers keep every op a
+  // method uses; nothing is attached at load time). A test checks that every
+  // public op taking a tensor first has its method here.
+
+  // binary and comparison
+  add(b: TensorLike): Tensor { return ops.add(this, b); }
+  sub(b: TensorLike): Tensor { return ops.sub(this, b); }
+  mul(b: TensorLike): Tensor { return ops.mul(this, b); }
+  div(b: TensorLike): Tensor { return ops.div(this, b); }
+  pow(b: TensorLike): Tensor { return ops.pow(this, b); }
+  maximum(b: TensorLike): Tensor { return ops.maximum(this, b); }
+  minimum(b: TensorLike): Tensor { return ops.minimum(this, b); }
+  squaredDifference(b: TensorLike): Tensor { return ops.squaredDifference(this, b); }
+  equal(b: TensorLike): Tensor { return ops.equal(this, b); }
+  notEqual(b: TensorLike): Tensor { return ops.notEqual(this, b); }
+  less(b: TensorLike): Tensor { return ops.less(this, b); }
+  lessEqual(b: TensorLike): Tensor { return ops.lessEqual(this, b); }
+  greater(b: TensorLike): Tensor { return ops.greater(this, b); }
+  greaterEqual(b: TensorLike): Tensor { return ops.greaterEqual(this, b); }
+  logicalAnd(b: TensorLike): Tensor { return ops.logicalAnd(this, b); }
+  logicalOr(b: TensorLike): Tensor { return ops.logicalOr(this, b); }
+  /** `a.where(condition, b)` is `where(condition, a, b)` (as in tfjs). */
+  where(condition: TensorLike, b: TensorLike): Tensor { return ops.where(condition, this, b); }
+  matMul(b: TensorLike, transposeA = false, transposeB = false): Tensor { return ops.matMul(this, b, transposeA, transposeB); }
+
+  // unary
+  neg(): Tensor { return ops.neg(this); }
+  abs(): Tensor { return ops.abs(this); }
+  sign(): Tensor { return ops.sign(this); }
+  exp(): Tensor { return ops.exp(this); }
+  expm1(): Tensor { return ops.expm1(this); }
+  log(): Tensor { return ops.log(this); }
+  log1p(): Tensor { return ops.log1p(this); }
+  sqrt(): Tensor { return ops.sqrt(this); }
+  rsqrt(): Tensor { return ops.rsqrt(this); }
+  square(): Tensor { return ops.square(this); }
+  reciprocal(): Tensor { return ops.reciprocal(this); }
+  relu(): Tensor { return ops.relu(this); }
+  leakyRelu(alpha?: number): Tensor { return ops.leakyRelu(this, alpha); }
+  sigmoid(): Tensor { return ops.sigmoid(this); }
+  tanh(): Tensor { return ops.tanh(this); }
+  elu(): Tensor { return ops.elu(this); }
+  softplus(): Tensor { return ops.softplus(this); }
+  sin(): Tensor { return ops.sin(this); }
+  cos(): Tensor { return ops.cos(this); }
+  floor(): Tensor { return ops.floor(this); }
+  ceil(): Tensor { return ops.ceil(this); }
+  round(): Tensor { return ops.round(this); }
+  logicalNot(): Tensor { return ops.logicalNot(this); }
+  isNaN(): Tensor { return ops.isNaN(this); }
+  isInf(): Tensor { return ops.isInf(this); }
+  isFinite(): Tensor { return ops.isFinite(this); }
+  softmax(): Tensor { return ops.softmax(this); }
+  logSoftmax(): Tensor { return ops.logSoftmax(this); }
+  dropout(rate: number, seed?: number): Tensor { return ops.dropout(this, rate, seed); }
+  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  clone(): Tensor { return ops.clone(this); }
+
+  // reductions
+  sum(axis?: number | number[], keepDims = false): Tensor { return ops.sum(this, axis, keepDims); }
+  mean(axis?: number | number[], keepDims = false): Tensor { return ops.mean(this, axis, keepDims); }
+  max(axis?: number | number[], keepDims = false): Tensor { return ops.max(this, axis, keepDims); }
+  min(axis?: number | number[], keepDims = false): Tensor { return ops.min(this, axis, keepDims); }
+  prod(axis?: number | number[], keepDims = false): Tensor { return ops.prod(this, axis, keepDims); }
+  argMax(axis?: number): Tensor { return ops.argMax(this, axis); }
+  argMin(axis?: number): Tensor { return ops.argMin(this, axis); }
+
+  // movement
+  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  flatten(): Tensor { return ops.flatten(this); }
+  squeeze(axis?: number | number[]): Tensor { return ops.squeeze(this, axis); }
+  expandDims(axis = 0): Tensor { return ops.expandDims(this, axis); }
+  transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
+  slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return ops.slice(this, begin, size); }
+  pad(paddings: ReadonlyArray<readonly [number, number]>, value = 0): Tensor { return ops.pad(this, paddings, value); }
+  /** `x.concat(ys, axis)` is `concat([x, ...ys], axis)`. */
+  concat(others: Tensor | readonly Tensor[], axis = 0): Tensor { return ops.concat([this, ...(others instanceof Tensor ? [others] : others)], axis); }
+  /** `x.stack(ys, axis)` is `stack([x, ...ys], axis)`. */
+  stack(others: Tensor | readonly Tensor[], axis = 0): Tensor { return ops.stack([this, ...(others instanceof Tensor ? [others] : others)], axis); }
+  gather(indices: TensorLike, axis = 0): Tensor { return ops.gather(this, indices, axis); }
+  oneHot(depth: number, onValue = 1, offValue = 0): Tensor { return ops.oneHot(this, depth, onValue, offValue); }
+
+  // convolution and pooling (NHWC)
+  conv2d(filter: TensorLike, strides: number | [number, number] = 1, pad: PaddingSpec = 'valid', dilations: number | [number, number] = 1): Tensor {
+    return ops.conv2d(this, filter, strides, pad, dilations);
+  }
+  maxPool(poolSize: number | [number, number], strides?: number | [number, number], pad: PaddingSpec = 'valid'): Tensor {
+    return ops.maxPool(this, poolSize, strides, pad);
+  }
+  avgPool(poolSize: number | [number, number], strides?: number | [number, number], pad: PaddingSpec = 'valid'): Tensor {
+    return ops.avgPool(this, poolSize, strides, pad);
+  }
 }
 
 function toNested(values: TypedArray, shape: readonly number[], dtype: DType): NestedArray {

@@ -2,7 +2,7 @@ import type { Backend, BackendFactory } from '../backend/backend.js';
 import type { BackendMemory, DataId, DType, TensorInfo, TypedArray } from '../backend/types.js';
 import { bytesPerElement, sizeOf } from '../backend/types.js';
 import { PolytensorError } from '../errors.js';
-import { setTensorHost, Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { arraysEqual, assertValidShape, fmt } from '../util/shape.js';
 import { BackendRegistry, KNOWN_BACKEND_PACKAGES } from './registry.js';
 import { Tape, type GradFn } from './tape.js';
@@ -40,8 +40,11 @@ export class Engine {
   readonly registry = new BackendRegistry();
   private active: Backend | null = null;
   private activeName: string | null = null;
-  private explicitChoice = false;
-  private importedInstalled = false;
+  /** How the active backend was chosen: by setBackend, or implicitly (first use, or ready()). */
+  private choice: 'explicit' | 'implicit' | null = null;
+  private discovery: Promise<void> | null = null;
+  /** > 0 while installed backend packages are being imported: their registrations are 'discovered'. */
+  private discovering = 0;
   private readonly data = new Map<DataId, DataRecord>();
   private numTensors = 0;
   private numBytes = 0;
@@ -52,89 +55,128 @@ export class Engine {
   /** When on, every kernel call must leave exactly one new buffer behind (its output). */
   kernelLeakChecks = false;
 
-  // ---- backends -----------------------------------------------------------
+  /**
+   * @param discover loads the installed backend packages (each registers itself);
+   *   by default, a dynamic import of every known package. Tests pass their own.
+   */
+  constructor(private readonly discover: () => Promise<void> = importKnownPackages) {}
+
+  // ---- backends -------------------------------------------------------------
+  //
+  // The rules (README "Choosing a backend"):
+  // 1. setBackend(name) is an explicit choice; nothing else replaces it.
+  // 2. Otherwise the backend packages the app imported are the candidates, best
+  //    priority first; ready() (or the first tensor, for synchronous backends)
+  //    picks one. Only when the app imported none does ready() import the
+  //    installed packages and pick the best that initialises.
+  // 3. Once a backend is active, ready() returns it: it never switches a
+  //    backend that tensors may already live on.
 
   registerBackend(name: string, factory: BackendFactory, priority = 0): void {
-    this.registry.register(name, factory, priority);
+    this.registry.register(name, factory, priority, this.discovering > 0 ? 'discovered' : 'imported');
   }
 
   removeBackend(name: string): void {
     if (this.activeName === name) {
       this.active = null;
       this.activeName = null;
-      this.explicitChoice = false;
+      this.choice = null;
     }
     this.registry.remove(name);
   }
 
   async setBackend(name: string): Promise<void> {
+    if (typeof name !== 'string') throw new PolytensorError(`setBackend: expected a backend name (a string), got ${typeof name}`);
     if (!this.registry.has(name)) {
-      await this.importInstalled();
+      await this.discoverInstalled();
       if (!this.registry.has(name)) throw this.registry.unknown('setBackend', name);
     }
     const backend = await this.registry.initialize(name);
-    this.active = backend;
-    this.activeName = name;
-    this.explicitChoice = true;
+    this.activate(name, backend, 'explicit');
   }
 
   setBackendSync(name: string): void {
+    if (typeof name !== 'string') throw new PolytensorError(`setBackendSync: expected a backend name (a string), got ${typeof name}`);
     const backend = this.registry.initializeSync(name);
-    this.active = backend;
-    this.activeName = name;
-    this.explicitChoice = true;
+    this.activate(name, backend, 'explicit');
   }
 
-  /** Import every known backend package that is installed (each registers itself). */
-  private async importInstalled(): Promise<void> {
-    if (this.importedInstalled) return;
-    this.importedInstalled = true;
-    for (const pkg of KNOWN_BACKEND_PACKAGES) {
+  private activate(name: string, backend: Backend, how: 'explicit' | 'implicit'): void {
+    this.active = backend;
+    this.activeName = name;
+    this.choice = how;
+  }
+
+  /** Import every known backend package that is installed (each registers itself as 'discovered'). */
+  private discoverInstalled(): Promise<void> {
+    this.discovery ??= (async () => {
+      this.discovering++;
       try {
-        await import(/* @vite-ignore */ pkg);
-      } catch {
-        // Not installed (or not loadable here): the next candidate may be.
+        await this.discover();
+      } finally {
+        this.discovering--;
       }
-    }
+    })();
+    return this.discovery;
   }
 
   /**
-   * Resolve the backend to use: the explicit choice, else the highest-priority
-   * installed backend that initialises. Loads installed backend packages first.
+   * Resolve the backend to use: the active one if any (chosen by setBackend or
+   * already in use); else the best imported backend that initialises; else,
+   * when the app imported none, the best installed one.
    */
   async ready(): Promise<Backend> {
-    if (this.active && this.explicitChoice) return this.active;
-    await this.importInstalled();
+    if (this.active) return this.active;
+    let candidates = this.registry.byPriority('imported');
+    const imported = candidates.length > 0;
+    if (!imported) {
+      await this.discoverInstalled();
+      candidates = this.registry.byPriority();
+    }
     const errors: string[] = [];
-    for (const name of this.registry.byPriority()) {
+    for (const name of candidates) {
       try {
         const backend = await this.registry.initialize(name);
-        this.active = backend;
-        this.activeName = name;
+        // A setBackend or a synchronous first use may have chosen while we awaited.
+        if (this.active) return this.active;
+        this.activate(name, backend, 'implicit');
         return backend;
       } catch (e) {
         errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
+    if (imported) {
+      throw new PolytensorError(
+        `ready: none of the imported backends could be initialised (${errors.join('; ')}); ` +
+          `fix the cause above, or import another backend package (e.g. import '@polytensor/backend-ts')`,
+      );
+    }
     throw new PolytensorError(
-      `ready: no backend could be initialised${errors.length ? ` (${errors.join('; ')})` : ''}; ` +
-        `install one, e.g. npm install @polytensor/backend-ts`,
+      `ready: no backend could be initialised${errors.length ? ` (${errors.join('; ')})` : ' (no backend package is installed)'}; ` +
+        `install one, e.g. npm install @polytensor/backend-ts, and import it`,
     );
   }
 
-  /** The active backend, choosing the best registered one synchronously if none is chosen yet. */
+  /**
+   * The active backend. With none active yet, the best imported backend is
+   * chosen synchronously (and stays chosen); asynchronous ones need ready().
+   */
   getBackend(): Backend {
     if (this.active) return this.active;
-    const names = this.registry.byPriority();
-    if (names.length === 0) {
+    const names = this.registry.byPriority('imported');
+    const name = names[0] ?? this.registry.byPriority()[0];
+    if (name === undefined) {
       throw new PolytensorError(
         "no backend is registered: import a backend package (e.g. import '@polytensor/backend-ts') or call `await ready()` to load the installed ones",
       );
     }
-    const best = names[0]!;
-    this.active = this.registry.initializeSync(best);
-    this.activeName = best;
-    return this.active;
+    this.activate(name, this.registry.initializeSync(name), 'implicit');
+    return this.active!;
+  }
+
+  /** How the active backend was chosen: 'explicit' (setBackend), 'implicit' (first use or ready()), or null. */
+  backendChoice(): 'explicit' | 'implicit' | null {
+    return this.choice;
   }
 
   /** Name of the chosen backend, or null before any choice (no side effects). */
@@ -515,16 +557,21 @@ function collectTensors(container: unknown, out = new Set<Tensor>()): Set<Tensor
   return out;
 }
 
+/** Import every known backend package that is installed; each registers itself on import. */
+async function importKnownPackages(): Promise<void> {
+  for (const pkg of KNOWN_BACKEND_PACKAGES) {
+    try {
+      await import(/* @vite-ignore */ pkg);
+    } catch {
+      // Not installed (or not loadable here): the next candidate may be.
+    }
+  }
+}
+
 /** The process-wide engine (shared across copies of core through globalThis). */
 const GLOBAL_KEY = Symbol.for('polytensor.engine');
 type GlobalWithEngine = typeof globalThis & { [GLOBAL_KEY]?: Engine };
 const g = globalThis as GlobalWithEngine;
 export const ENGINE: Engine = g[GLOBAL_KEY] ?? (g[GLOBAL_KEY] = new Engine());
-
-setTensorHost({
-  readSync: (t) => ENGINE.readSync(t),
-  read: (t) => ENGINE.read(t),
-  disposeTensor: (t) => ENGINE.disposeTensor(t),
-});
 
 export { sizeOf };

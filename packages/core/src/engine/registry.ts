@@ -1,9 +1,50 @@
 import type { Backend, BackendFactory } from '../backend/backend.js';
 import { PolytensorError } from '../errors.js';
 
+/**
+ * How a backend came to be registered: 'imported' when the app (or a package it
+ * imported) loaded the backend package; 'discovered' when `ready()` or
+ * `setBackend()` loaded it while looking for installed packages.
+ */
+export type RegistrationOrigin = 'imported' | 'discovered';
+
 interface Registration {
   factory: BackendFactory;
   priority: number;
+  origin: RegistrationOrigin;
+}
+
+/** Names a user may mean: registered ones and those of the known packages. */
+const KNOWN_BACKEND_NAMES = ['ts', 'wasm', 'webgl', 'gpujs'];
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest of `candidates` to `name` (case-insensitive), if it is plausibly a typo. */
+export function closestName(name: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  const lower = name.toLowerCase();
+  for (const c of candidates) {
+    const d = editDistance(lower, c.toLowerCase());
+    if (d < bestD) {
+      best = c;
+      bestD = d;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
 }
 
 /** Backend packages known to core; `ready()` imports whichever are installed. */
@@ -20,14 +61,19 @@ export class BackendRegistry {
   private readonly instances = new Map<string, Backend>();
   private readonly failures = new Map<string, string>();
 
-  register(name: string, factory: BackendFactory, priority: number): void {
+  register(name: string, factory: BackendFactory, priority: number, origin: RegistrationOrigin = 'imported'): void {
     if (typeof name !== 'string' || name.length === 0) {
       throw new PolytensorError(`registerBackend: name must be a non-empty string, got ${JSON.stringify(name)}`);
     }
     if (typeof factory !== 'function') {
       throw new PolytensorError(`registerBackend('${name}'): factory must be a function returning a Backend`);
     }
-    this.registrations.set(name, { factory, priority });
+    if (typeof priority !== 'number' || Number.isNaN(priority)) {
+      throw new PolytensorError(`registerBackend('${name}'): priority must be a number, got ${String(priority)}`);
+    }
+    // A backend the app imported stays 'imported' if discovery re-registers it.
+    const wasImported = this.registrations.get(name)?.origin === 'imported';
+    this.registrations.set(name, { factory, priority, origin: wasImported ? 'imported' : origin });
     this.failures.delete(name);
   }
 
@@ -46,9 +92,16 @@ export class BackendRegistry {
     return [...this.registrations.keys()];
   }
 
-  /** Registered names, best first. */
-  byPriority(): string[] {
-    return [...this.registrations.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([n]) => n);
+  /** Registered names, best first; only those of one origin when given. */
+  byPriority(origin?: RegistrationOrigin): string[] {
+    return [...this.registrations.entries()]
+      .filter(([, r]) => origin === undefined || r.origin === origin)
+      .sort((a, b) => b[1].priority - a[1].priority)
+      .map(([n]) => n);
+  }
+
+  origin(name: string): RegistrationOrigin | undefined {
+    return this.registrations.get(name)?.origin;
   }
 
   instance(name: string): Backend | undefined {
@@ -61,10 +114,12 @@ export class BackendRegistry {
 
   unknown(op: string, name: string): PolytensorError {
     const known = this.names();
-    return new PolytensorError(
-      `${op}: no backend named '${name}' is registered (registered: ${known.length ? known.join(', ') : 'none'}); ` +
-        `install and import its package, e.g. import '@polytensor/backend-${name}'`,
-    );
+    const guess = closestName(name, new Set([...known, ...KNOWN_BACKEND_NAMES]));
+    const hint =
+      guess !== undefined && guess !== name
+        ? `did you mean '${guess}'?${known.includes(guess) ? '' : ` (install and import '@polytensor/backend-${guess}')`}`
+        : `install and import its package, e.g. import '@polytensor/backend-${name}'`;
+    return new PolytensorError(`${op}: no backend named '${name}' is registered (registered: ${known.length ? known.join(', ') : 'none'}); ${hint}`);
   }
 
   /** Create (or reuse) an instance; async factories are awaited. */

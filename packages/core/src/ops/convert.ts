@@ -90,6 +90,48 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
   return ENGINE.makeTensor(flattenTo('tensor', values, dt, sizeOf(finalShape)), finalShape, dt);
 }
 
+/**
+ * A tensor of a stated rank (tfjs's tensor1d … tensor6d): like `tensor`, but
+ * the values (or the given shape) must have exactly that rank.
+ */
+function tensorOfRank(rank: number, values: TensorLike, shape?: readonly number[], dtype?: DType): Tensor {
+  const op = `tensor${rank}d`;
+  if (values instanceof Tensor) throw new PolytensorError(`${op}: got a Tensor; use clone(t) to copy one`);
+  if (shape === undefined) {
+    const inferred = inferShape(op, values);
+    const flat = ArrayBuffer.isView(values) && rank !== 1;
+    if (flat || inferred.length !== rank) {
+      throw new PolytensorError(
+        `${op}: expected values of rank ${rank}, got ${flat ? 'a flat typed array' : `rank ${inferred.length} (shape ${fmt(inferred)})`}; ` +
+          `pass nested arrays of rank ${rank}, or the shape as the second argument`,
+      );
+    }
+  } else if (shape.length !== rank) {
+    throw new PolytensorError(`${op}: shape ${fmt(shape)} has rank ${shape.length}, expected ${rank}; use tensor() for other ranks`);
+  }
+  return tensor(values, shape, dtype);
+}
+
+/** A rank-1 tensor. @example tensor1d([1, 2, 3]) */
+export const tensor1d = (values: TensorLike, dtype?: DType): Tensor => tensorOfRank(1, values, undefined, dtype);
+/** A rank-2 tensor. @example tensor2d([[1, 2], [3, 4]]) or tensor2d([1, 2, 3, 4], [2, 2]) */
+export const tensor2d = (values: TensorLike, shape?: readonly [number, number], dtype?: DType): Tensor => tensorOfRank(2, values, shape, dtype);
+/** A rank-3 tensor. */
+export const tensor3d = (values: TensorLike, shape?: readonly [number, number, number], dtype?: DType): Tensor =>
+  tensorOfRank(3, values, shape, dtype);
+/** A rank-4 tensor (e.g. an NHWC image batch). */
+export const tensor4d = (values: TensorLike, shape?: readonly [number, number, number, number], dtype?: DType): Tensor =>
+  tensorOfRank(4, values, shape, dtype);
+/** A rank-5 tensor. */
+export const tensor5d = (values: TensorLike, shape?: readonly [number, number, number, number, number], dtype?: DType): Tensor =>
+  tensorOfRank(5, values, shape, dtype);
+/** A rank-6 tensor. */
+export const tensor6d = (
+  values: TensorLike,
+  shape?: readonly [number, number, number, number, number, number],
+  dtype?: DType,
+): Tensor => tensorOfRank(6, values, shape, dtype);
+
 /** A rank-0 tensor. */
 export function scalar(value: number | boolean, dtype?: DType): Tensor {
   if (typeof value !== 'number' && typeof value !== 'boolean') {

@@ -1,0 +1,31 @@
+// Every public op, in one barrel. Core's entry re-exports it, and Tensor's
+// methods call through it (tensor.ts imports it as a namespace), so a method
+// is a plain static reference: no registration step a bundler could drop.
+export { tensor, scalar, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d } from './convert.js';
+export { fill, zeros, ones, zerosLike, onesLike, range, eye } from './creation.js';
+export {
+  neg, abs, sign, exp, expm1, log, log1p, sqrt, rsqrt, square, reciprocal, relu, sigmoid, tanh, elu, softplus,
+  sin, cos, floor, ceil, round, logicalNot, isNaN, isInf, isFinite, leakyRelu,
+} from './unary.js';
+export { add, sub, mul, div, pow, maximum, minimum, squaredDifference } from './binary.js';
+export { equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr } from './compare.js';
+export { where } from './where.js';
+export { dropout } from './dropout.js';
+export { cast, clone } from './cast.js';
+export { sum, mean, max, min, prod } from './reduce.js';
+export { argMax, argMin } from './arg_reduce.js';
+export { reshape, flatten, squeeze, expandDims } from './reshape.js';
+export { transpose } from './transpose.js';
+export { slice } from './slice.js';
+export { pad } from './pad.js';
+export { concat, stack } from './concat.js';
+export { gather, scatterAdd, oneHot } from './gather.js';
+export { matMul } from './mat_mul.js';
+export { conv2d, conv2dBackpropInput, conv2dBackpropFilter } from './conv2d.js';
+export { maxPool, avgPool } from './pool.js';
+export { softmax, logSoftmax } from './softmax.js';
+export { fusedMatMul, type FusedMatMulArgs } from './fused_mat_mul.js';
+export { fusedConv2d, type FusedConv2DArgs } from './fused_conv2d.js';
+export { softmaxCrossEntropyWithLogits } from './softmax_cross_entropy.js';
+export { sumToShape } from './sum_to_shape.js';
+export { computeConv2DInfo, computePool2DInfo, type PaddingSpec } from './conv_util.js';

@@ -1,0 +1,165 @@
+// Tensor methods are defined on the class and call the ops statically: no
+// side-effect import attaches them (a bundler honouring "sideEffects": false
+// would drop it). These tests keep that true as ops are added.
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import * as core from '@polytensor/core';
+import { Tensor, tensor, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d, tidy } from './helpers.js';
+
+const src = fileURLToPath(new URL('../src/', import.meta.url));
+
+/**
+ * Public ops that take a tensor first but have no method, each with the reason.
+ * Everything else exported from ops/ops.ts that takes a tensor first must be a method.
+ */
+const NOT_METHODS: Record<string, string> = {
+  tensor: 'creates a tensor from host values',
+  scalar: 'creates a tensor from host values',
+  tensor1d: 'creates a tensor from host values',
+  tensor2d: 'creates a tensor from host values',
+  tensor3d: 'creates a tensor from host values',
+  tensor4d: 'creates a tensor from host values',
+  tensor5d: 'creates a tensor from host values',
+  tensor6d: 'creates a tensor from host values',
+  fill: 'creation from a shape',
+  zeros: 'creation from a shape',
+  ones: 'creation from a shape',
+  zerosLike: 'creation (tfjs has no method either)',
+  onesLike: 'creation (tfjs has no method either)',
+  range: 'creation from numbers',
+  eye: 'creation from numbers',
+  scatterAdd: 'takes updates first and an output shape; a gradient building block',
+  conv2dBackpropInput: 'a gradient building block; reached through conv2d',
+  conv2dBackpropFilter: 'a gradient building block; reached through conv2d',
+  fusedMatMul: 'takes one argument object',
+  fusedConv2d: 'takes one argument object',
+  softmaxCrossEntropyWithLogits: 'labels first; a loss building block',
+  sumToShape: 'a gradient building block (reduces broadcast dimensions)',
+  computeConv2DInfo: 'geometry helper, not an op',
+  computePool2DInfo: 'geometry helper, not an op',
+};
+
+function opsBarrelNames(): string[] {
+  const text = readFileSync(join(src, 'ops/ops.ts'), 'utf8');
+  const names: string[] = [];
+  for (const m of text.matchAll(/export\s*\{([^}]*)\}/g)) {
+    for (const part of m[1]!.split(',')) {
+      const name = part.trim();
+      if (name && !name.startsWith('type ')) names.push(name);
+    }
+  }
+  return names;
+}
+
+describe('Tensor methods', () => {
+  it('exist for every public op that takes a tensor first (or are listed with a reason)', () => {
+    const names = opsBarrelNames();
+    expect(names.length).toBeGreaterThan(60);
+    const missing = names.filter((n) => !(n in NOT_METHODS) && typeof (Tensor.prototype as unknown as Record<string, unknown>)[n] !== 'function');
+    expect(missing, 'public ops without a Tensor method: add one in tensor.ts or list it in NOT_METHODS with the reason').toEqual([]);
+    const stale = Object.keys(NOT_METHODS).filter((n) => !names.includes(n));
+    expect(stale, 'NOT_METHODS lists names that are no longer ops').toEqual([]);
+    for (const n of names) expect(typeof (core as Record<string, unknown>)[n], `core exports ${n}`).toBe('function');
+  });
+
+  it('compute what the ops compute', () => {
+    tidy(() => {
+      const x = tensor([[1, -2], [3, 4]]);
+      expect(x.slice([1, 0], [1, 2]).arraySync()).toEqual([[3, 4]]);
+      expect(x.gather(tensor([1, 0], undefined, 'int32')).arraySync()).toEqual([[3, 4], [1, -2]]);
+      expect(x.concat(x, 1).shape).toEqual([2, 4]);
+      expect(x.concat([x, x]).shape).toEqual([6, 2]);
+      expect(x.stack(x).shape).toEqual([2, 2, 2]);
+      expect(x.abs().prod().arraySync()).toBe(24);
+      expect(x.pad([[0, 0], [1, 0]]).arraySync()).toEqual([[0, 1, -2], [0, 3, 4]]);
+      expect(x.greaterEqual(3).arraySync()).toEqual([[false, false], [true, true]]);
+      expect(x.where(x.greater(0), 0).arraySync()).toEqual([[1, 0], [3, 4]]);
+      expect(tensor([0, 2], undefined, 'int32').oneHot(3).arraySync()).toEqual([[1, 0, 0], [0, 0, 1]]);
+      const img = tensor([1, 2, 3, 4], [1, 2, 2, 1]);
+      expect(img.maxPool(2).arraySync()).toEqual([[[[4]]]]);
+      expect(img.avgPool(2).arraySync()).toEqual([[[[2.5]]]]);
+      expect(img.conv2d(tensor([1], [1, 1, 1, 1])).arraySync()).toEqual(img.arraySync());
+    });
+  });
+
+  it('print() logs the shape, dtype and values', () => {
+    const lines: string[] = [];
+    const t = tensor([1, 2]);
+    t.print((l) => lines.push(l));
+    t.dispose();
+    expect(lines).toEqual(['Tensor([2], float32)\n[1,2]']);
+  });
+});
+
+describe('tensor1d … tensor6d', () => {
+  it('create tensors of the stated rank', () => {
+    tidy(() => {
+      expect(tensor1d([1, 2, 3]).shape).toEqual([3]);
+      expect(tensor1d([1, 2], 'int32').dtype).toBe('int32');
+      expect(tensor2d([[1, 2], [3, 4]]).shape).toEqual([2, 2]);
+      expect(tensor2d([1, 2, 3, 4, 5, 6], [3, 2]).shape).toEqual([3, 2]);
+      expect(tensor3d([[[1]], [[2]]]).shape).toEqual([2, 1, 1]);
+      expect(tensor4d(new Float32Array(8), [1, 2, 2, 2]).shape).toEqual([1, 2, 2, 2]);
+      expect(tensor5d(new Float32Array(2), [1, 1, 1, 1, 2]).shape).toEqual([1, 1, 1, 1, 2]);
+      expect(tensor6d(new Float32Array(1), [1, 1, 1, 1, 1, 1]).rank).toBe(6);
+    });
+  });
+
+  it('reject values or shapes of another rank, naming the function', () => {
+    expect(() => tensor2d([1, 2, 3])).toThrow(/tensor2d: expected values of rank 2, got rank 1 \(shape \[3\]\)/);
+    expect(() => tensor1d([[1], [2]])).toThrow(/tensor1d: expected values of rank 1, got rank 2/);
+    expect(() => tensor3d([1, 2], [2] as unknown as [number, number, number])).toThrow(/tensor3d: shape \[2\] has rank 1, expected 3/);
+    expect(() => tensor4d(new Float32Array(4))).toThrow(/tensor4d: expected values of rank 4, got a flat typed array/);
+  });
+});
+
+// ---- the module graph -------------------------------------------------------
+// tensor.ts imports the ops (for its methods), and the ops import tensor.ts (for
+// instanceof): a cycle that is safe only while nothing evaluated during
+// tensor.ts's own imports needs Tensor at load time (`class X extends Tensor`).
+
+/** Value imports (not `import type`) of a source module, resolved to files under src. */
+function valueImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const out: string[] = [];
+  for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)([^;]*?)\s+from\s+'(\.[^']+)'/gm)) {
+    if (/^\{?\s*type\s/.test(m[1]!) && !/,\s*(?!type\b)\w/.test(m[1]!)) continue;
+    out.push(resolve(dirname(file), m[2]!.replace(/\.js$/, '.ts')));
+  }
+  for (const m of text.matchAll(/^import\s+'(\.[^']+)'/gm)) out.push(resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')));
+  return out;
+}
+
+function reachableFrom(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const walk = (f: string): void => {
+    if (seen.has(f)) return;
+    seen.add(f);
+    for (const g of valueImports(f)) walk(g);
+  };
+  walk(entry);
+  return seen;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+describe('core module graph', () => {
+  it('nothing tensor.ts loads extends Tensor (so the tensor ↔ ops cycle cannot hit a class before it exists)', () => {
+    const extenders = sourceFiles(src).filter((f) => /\bclass\s+\w+\s+extends\s+(Tensor|Variable)\b/.test(readFileSync(f, 'utf8')));
+    expect(extenders.map((f) => relative(src, f))).toContain('variable.ts');
+    const reached = reachableFrom(join(src, 'tensor.ts'));
+    expect(reached.size).toBeGreaterThan(20);
+    expect([...reached].filter((f) => extenders.includes(f)).map((f) => relative(src, f))).toEqual([]);
+  });
+
+  it('core has no side-effect-only imports (bundlers drop them under "sideEffects": false)', () => {
+    const bare = sourceFiles(src).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^import\s+'[^']+'/gm)].map((m) => `${relative(src, f)}: ${m[0]}`));
+    expect(bare).toEqual([]);
+  });
+});
