@@ -109,7 +109,7 @@ console.log('packed:done', backendName());`);
   // A Node project: NodeNext modules, Node's types, no DOM.
   write(dir, 'tsconfig.node.json', JSON.stringify({
     compilerOptions: { ...STRICT, module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022'], types: ['node'], rootDir: 'src', outDir: 'out/node' },
-    include: ['src/examples', 'src/node'],
+    include: ['src/examples/ts', 'src/examples/wasm', 'src/node'], // the webgl variants need the DOM: the browser project has them
   }, null, 2));
   // A browser project for a bundler: ES modules, the DOM, no Node types.
   write(dir, 'tsconfig.web.json', JSON.stringify({

@@ -62,7 +62,9 @@ export async function viteDev(root: string, messages: string[]): Promise<Served>
  * webpack 5 in production mode on the app's pages as TypeScript compiled them
  * (`out/web`, from `tsc -p tsconfig.web.json`, as ts-loader would hand them
  * over), into `<root>/dist-webpack`, with a plain HTML page per backend.
- * Returns the folder; webpack's errors throw, its warnings go to `messages`.
+ * Minification is off: it takes most of webpack's minute here and the Vite
+ * build already runs minified code. Returns the folder; webpack's errors
+ * throw, its warnings go to `messages`.
  */
 export async function webpackBuild(root: string, messages: string[]): Promise<string> {
   const outDir = join(root, 'dist-webpack');
@@ -73,6 +75,7 @@ export async function webpackBuild(root: string, messages: string[]): Promise<st
     devtool: false,
     entry: Object.fromEntries(BACKENDS.map((b) => [b, `./out/web/web/main-${b}.js`])),
     output: { path: outDir, filename: '[name].js', clean: true },
+    optimization: { minimize: false },
     performance: { hints: false },
     infrastructureLogging: { level: 'error' },
   });
@@ -81,7 +84,7 @@ export async function webpackBuild(root: string, messages: string[]): Promise<st
   });
   await new Promise<void>((resolve) => compiler.close(() => resolve()));
   const info = stats.toJson({ all: false, errors: true, warnings: true });
-  for (const w of info.warnings ?? []) messages.push(`webpack warning: ${w.message}`);
+  for (const w of info.warnings ?? []) messages.push(`webpack warning: ${w.moduleName ?? '?'} ${w.loc ?? ''}: ${w.message}`);
   if (stats.hasErrors()) throw new Error(`webpack build failed:\n${(info.errors ?? []).map((e) => e.message).join('\n\n')}`);
   for (const b of BACKENDS) {
     writeFileSync(join(outDir, `${b}.html`), `<!doctype html>\n<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>polytensor on ${b}</title></head><body><script src="./${b}.js"></script></body></html>\n`);
@@ -96,7 +99,12 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-const BUILTIN = `node:(?:${builtinModules.filter((m) => !m.startsWith('_')).map((m) => m.replace(/[/]/g, '\\/')).join('|')})`;
+// Longest first, so `node:fs/promises` is not read as `node:fs`.
+const BUILTIN = `node:(?:${builtinModules
+  .filter((m) => !m.startsWith('_'))
+  .sort((a, b) => b.length - a.length)
+  .map((m) => m.replace(/[/]/g, '\\/'))
+  .join('|')})`;
 /** `import … from 'node:x'`, `import 'node:x'`, `import('node:x')`. (A `require('node:x')` left in a browser bundle is text, e.g. a Node worker's source.) */
 const NODE_IMPORT = new RegExp(`(?:\\bfrom\\s*|\\bimport\\s*|\\bimport\\s*\\(\\s*)["'\`](${BUILTIN})["'\`]`, 'g');
 /** The module Vite puts in place of a builtin it externalized for the browser (it throws on use). */

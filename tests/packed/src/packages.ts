@@ -35,13 +35,13 @@ export interface Packed {
 
 /** `npm pack` every publishable workspace into `dest` (needs the built dist/ folders: turbo builds them before this test). */
 export async function packAll(dest: string): Promise<Packed[]> {
-  const out: Packed[] = [];
-  for (const workspace of publishableWorkspaces()) {
-    const r = assertOk(await run('npm', ['pack', '--json', '--pack-destination', dest], { cwd: workspace.dir, timeoutMs: 120_000 }));
-    const [info] = JSON.parse(r.stdout) as [{ filename: string; size: number; files: { path: string }[] }];
-    out.push({ workspace, tarball: join(dest, info.filename), files: info.files.map((f) => f.path), bytes: info.size });
-  }
-  return out;
+  return Promise.all(
+    publishableWorkspaces().map(async (workspace) => {
+      const r = assertOk(await run('npm', ['pack', '--json', '--pack-destination', dest], { cwd: workspace.dir, timeoutMs: 120_000 }));
+      const [info] = JSON.parse(r.stdout) as [{ filename: string; size: number; files: { path: string }[] }];
+      return { workspace, tarball: join(dest, info.filename), files: info.files.map((f) => f.path), bytes: info.size };
+    }),
+  );
 }
 
 /**

@@ -74,12 +74,12 @@ afterAll(() => {
 });
 
 describe('the tarballs', () => {
-  it('every publishable package packs its license, README, built entry point and types, and no tests', () => {
+  it('every publishable package packs its license, README, CHANGELOG, built entry point and types, and no tests', () => {
     const license = readFileSync(join(REPO, 'LICENSE'), 'utf8');
-    expect(packed.length).toBeGreaterThanOrEqual(8);
+    expect(packed.length).toBeGreaterThanOrEqual(9);
     for (const p of packed) {
       const has = (f: string): boolean => p.files.includes(f);
-      const missing = ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts'].filter((f) => !has(f));
+      const missing = ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'dist/index.d.ts'].filter((f) => !has(f));
       expect(missing, `${p.workspace.name} lacks`).toEqual([]);
       expect(readFileSync(join(p.workspace.dir, 'LICENSE'), 'utf8'), `${p.workspace.name}'s LICENSE`).toBe(license);
       expect(p.files.filter((f) => /\.test\.[cm]?[jt]s$|test_util\./.test(f)), `${p.workspace.name} ships tests`).toEqual([]);
@@ -219,7 +219,7 @@ describe('browsers (headless Chromium)', () => {
     await checkPages('vite dev', await timed('vite dev: start', () => viteDev(app, messages)), messages);
   });
 
-  it('webpack production build: the same pages; no node: imports, no console errors', async () => {
+  it('webpack (production mode): the same pages; no node: imports, no warnings, no console errors', async () => {
     const messages: string[] = [];
     const out = await timed('webpack build', () => webpackBuild(app, messages));
     const nodeImports = nodeImportsIn(out);
