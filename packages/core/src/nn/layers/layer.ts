@@ -24,6 +24,12 @@ export interface CallOptions {
 /** JSON-serializable config of a layer. */
 export type LayerConfig = Record<string, unknown>;
 
+/** A weight a layer will create: its name within the layer and its shape. */
+export interface WeightShape {
+  readonly name: string;
+  readonly shape: readonly number[];
+}
+
 export interface NamedWeight {
   /** Name within the layer ('kernel', 'bias', 'movingMean'...). */
   readonly name: string;
@@ -70,6 +76,16 @@ export abstract class Layer {
   /** Create weights for inputs of `inputShape` (batch first). Subclasses add weights here. */
   build(inputShape: Shape): void {
     this.builtInputShape = inputShape;
+  }
+
+  /**
+   * The weights build(inputShape) would create, in creation order, without
+   * allocating anything; throws as build() would for an input it cannot take.
+   * Model loading checks a file against it before building, so layers take
+   * their weight shapes from here in build().
+   */
+  weightShapes(_inputShape: Shape): WeightShape[] {
+    return [];
   }
 
   abstract computeOutputShape(inputShape: Shape): Shape;

@@ -1,0 +1,34 @@
+import { PolytensorError } from '../../errors.js';
+import type { LoadLimits, LoadOptions } from './types.js';
+
+/** Defaults: generous for models a TypeScript app trains, small enough that a hostile file cannot exhaust memory. */
+export const DEFAULT_LOAD_LIMITS: Readonly<LoadLimits> = Object.freeze({
+  maxBytes: 2 ** 30,
+  maxJsonBytes: 16 * 2 ** 20,
+  maxParams: 2 ** 28,
+});
+
+const KEYS = ['maxBytes', 'maxJsonBytes', 'maxParams'] as const;
+
+/** The caller's limits over the defaults, each a positive safe integer. */
+export function resolveLimits(options: LoadOptions): LoadLimits {
+  const limits = { ...DEFAULT_LOAD_LIMITS };
+  for (const key of KEYS) {
+    const v = options[key];
+    if (v === undefined) continue;
+    if (!Number.isSafeInteger(v) || v <= 0) throw new PolytensorError(`loadModel: ${key} must be a positive integer, got ${String(v)}`);
+    limits[key] = v;
+  }
+  return limits;
+}
+
+const fmt = (n: number): string => n.toLocaleString('en-US');
+
+/** The error for a limit exceeded: what needed how much, the limit, and how to raise it. */
+export function limitError(where: string, what: string, needed: number, key: keyof LoadLimits, limits: LoadLimits): PolytensorError {
+  const need = Number.isFinite(needed) ? fmt(needed) : 'more than 2^53';
+  return new PolytensorError(
+    `loadModel: ${where}: ${what} ${need}, over the ${key} limit of ${fmt(limits[key])}; ` +
+      `if you trust this model, raise it: loadModel(source, { ${key}: ${Number.isSafeInteger(needed) ? needed : '…'} })`,
+  );
+}
