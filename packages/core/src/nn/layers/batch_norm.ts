@@ -5,7 +5,7 @@ import { mean } from '../../ops/reduce.js';
 import { rsqrt, square } from '../../ops/unary.js';
 import type { Tensor } from '../../tensor.js';
 import type { Variable } from '../../variable.js';
-import { Layer, type CallOptions, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
+import { Layer, showArg, type CallOptions, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   /** Moving-average decay. */
@@ -36,8 +36,12 @@ export class BatchNormalization extends Layer {
     this.epsilon = args.epsilon ?? 1e-3;
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
-    if (!(this.momentum >= 0 && this.momentum < 1)) throw new PolytensorError(`${this.name}: momentum must be in [0, 1), got ${this.momentum}`);
-    if (!(this.epsilon > 0)) throw new PolytensorError(`${this.name}: epsilon must be > 0, got ${this.epsilon}`);
+    if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum < 1)) {
+      throw new PolytensorError(`${this.name}: momentum must be in [0, 1), got ${showArg(this.momentum)}`);
+    }
+    if (typeof this.epsilon !== 'number' || !(this.epsilon > 0 && this.epsilon < Infinity)) {
+      throw new PolytensorError(`${this.name}: epsilon must be a finite number > 0, got ${showArg(this.epsilon)}`);
+    }
   }
 
   override weightShapes(inputShape: Shape): WeightShape[] {

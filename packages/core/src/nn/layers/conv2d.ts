@@ -8,7 +8,7 @@ import type { Tensor } from '../../tensor.js';
 import type { Variable } from '../../variable.js';
 import { getActivation, type ActivationName } from '../activations.js';
 import { getInitializer, serializeInitializer, type InitializerSpec } from '../initializers.js';
-import { Layer, pairOf, positiveInt, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
+import { Layer, showArg, pairOf, positiveInt, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
 
 export interface Conv2DArgs extends LayerArgs {
   filters: number;
@@ -47,7 +47,7 @@ export class Conv2D extends Layer {
     this.dilationRate = pairOf(this.name, 'dilationRate', args.dilationRate ?? 1);
     this.padding = args.padding ?? 'valid';
     if (this.padding !== 'same' && this.padding !== 'valid') {
-      throw new PolytensorError(`${this.name}: padding must be 'same' or 'valid', got '${String(args.padding)}'`);
+      throw new PolytensorError(`${this.name}: padding must be 'same' or 'valid', got ${showArg(args.padding)}`);
     }
     this.activation = getActivation(args.activation).name;
     this.useBias = args.useBias ?? true;

@@ -142,13 +142,16 @@ export abstract class Layer {
   }
 }
 
+/** A config value as written in JSON (strings quoted), for error messages. */
+export const showArg = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v)));
+
 export function positiveInt(layer: string, what: string, v: unknown): number {
   if (!Number.isInteger(v) || (v as number) <= 0) throw new PolytensorError(`${layer}: ${what} must be a positive integer, got ${JSON.stringify(v)}`);
   return v as number;
 }
 
 export function pairOf(layer: string, what: string, v: number | readonly number[]): [number, number] {
-  const p = typeof v === 'number' ? [v, v] : [...v];
-  if (p.length !== 2) throw new PolytensorError(`${layer}: ${what} must be a number or a pair, got ${JSON.stringify(v)}`);
+  const p = typeof v === 'number' ? [v, v] : Array.isArray(v) ? [...v] : null;
+  if (!p || p.length !== 2) throw new PolytensorError(`${layer}: ${what} must be a number or a pair, got ${JSON.stringify(v)}`);
   return [positiveInt(layer, what, p[0]), positiveInt(layer, what, p[1])];
 }

@@ -10,8 +10,13 @@ export const DEFAULT_LOAD_LIMITS: Readonly<LoadLimits> = Object.freeze({
 
 const KEYS = ['maxBytes', 'maxJsonBytes', 'maxParams'] as const;
 
-/** The caller's limits over the defaults, each a positive safe integer. */
+const OPTION_KEYS: readonly string[] = [...KEYS, 'requestInit', 'fetch', 'compile'];
+
+/** The caller's limits over the defaults, each a positive safe integer; unknown option names are errors (a misspelt limit must not be ignored). */
 export function resolveLimits(options: LoadOptions): LoadLimits {
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.includes(key)) throw new PolytensorError(`loadModel: unknown option '${key}'; valid options are ${OPTION_KEYS.map((k) => `'${k}'`).join(', ')}`);
+  }
   const limits = { ...DEFAULT_LOAD_LIMITS };
   for (const key of KEYS) {
     const v = options[key];

@@ -8,6 +8,8 @@ import type { LayerSpec, LoadLimits, ModelArtifacts, ModelJson, TrainingConfig, 
 export const MODEL_FORMAT = 'polytensor-sequential';
 export const MODEL_VERSION = 1;
 const MAX_RANK = 8;
+/** Layer options that are flags: a string such as "no" must not read as true. */
+const BOOLEAN_CONFIG_KEYS = ['trainable', 'useBias', 'center', 'scale'] as const;
 
 /** A checked model.json: the model, its weightsPath if any, and what its weights take. */
 export interface CheckedModelJson {
@@ -76,8 +78,8 @@ function checkLayers(where: string, v: unknown): LayerSpec[] {
       if (names.has(name as string)) fail(where, `${field}.config.name`, `repeats the layer name ${show(name)}`);
       names.add(name as string);
     }
-    if (config['trainable'] !== undefined && typeof config['trainable'] !== 'boolean') {
-      fail(where, `${field}.config.trainable`, `must be true or false, got ${show(config['trainable'])}`);
+    for (const key of BOOLEAN_CONFIG_KEYS) {
+      if (config[key] !== undefined && typeof config[key] !== 'boolean') fail(where, `${field}.config.${key}`, `must be true or false, got ${show(config[key])}`);
     }
     return { className, config };
   });
