@@ -7,8 +7,9 @@
 // Every response allows any origin (the test page is served from another port).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AUTH } from './server_auth.js';
 
-export const AUTH = 'Bearer let-me-in';
+export { AUTH };
 
 export interface ModelServer {
   url: string;
