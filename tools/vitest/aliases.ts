@@ -16,6 +16,7 @@ export const workspaceAliases = [
   { find: /^@polytensor\/conformance$/, replacement: src('conformance') },
   { find: /^@polytensor\/datasets$/, replacement: src('datasets') },
   { find: /^@polytensor\/trainlog$/, replacement: src('trainlog') },
+  { find: /^@polytensor\/models$/, replacement: src('models') },
 ];
 
 export const leakCheckSetup = fileURLToPath(new URL('./leak-check.setup.ts', import.meta.url));

@@ -1,4 +1,4 @@
-import { loadModel, type CompileArgs, type Sequential, type Tensor } from '@polytensor/core';
+import { loadModel, type CompileArgs, type LossName, type OptimizerName, type Sequential, type Tensor } from '@polytensor/core';
 
 /** What `warmup` did. */
 export interface WarmupReport {
@@ -48,5 +48,6 @@ function compileArgsOf(model: Sequential): CompileArgs {
   if (!opt || typeof loss !== 'string') {
     throw new Error('warmup: compile the model first (or pass the compile arguments: warmup(model, x, y, { optimizer, loss, learningRate }))');
   }
-  return { optimizer: opt.className, loss, learningRate: opt.learningRate };
+  // names as getOptimizer/getLoss resolve them at run time (case-insensitive)
+  return { optimizer: opt.className as OptimizerName, loss: loss as LossName, learningRate: opt.learningRate };
 }

@@ -196,7 +196,7 @@ describe('file:// refuses a bad model folder with a clear error', () => {
     const loaded = await loadModel(`file://${dir}`, { maxBytes: 60, maxParams: 15 });
     loaded.dispose();
     await expectLoadError(() => loadModel(`file://${dir}`, { maxBytes: -1 }), /maxBytes must be a positive integer, got -1/);
-    await expectLoadError(() => loadModel(`file://${dir}`, { maxbytes: 10 } as never), /unknown option 'maxbytes'; valid options are 'maxBytes'/);
+    await expectLoadError(() => loadModel(`file://${dir}`, { maxbytes: 10 } as never), /loadModel: unknown option 'maxbytes'; did you mean 'maxBytes'\?/);
   });
 
   it('a huge declared model with a tiny weights file fails at once, allocating nothing', async () => {

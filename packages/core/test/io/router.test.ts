@@ -31,6 +31,7 @@ describe('routing', () => {
     await expect(model.save('ftp://host/x')).rejects.toThrow(/save: unknown scheme 'ftp:\/\/'/);
     await expect(model.save('memory://')).rejects.toThrow(/names no model/);
     await expect(model.save(null as never)).rejects.toThrow(/save: expected a destination URL .* got null/);
+    await expect(model.save('memory://x', { requestinit: {} } as never)).rejects.toThrow(/save: unknown option 'requestinit'; did you mean 'requestInit'\?/);
     await expectLoadError(() => loadModel('gs://bucket/m'), /loadModel: unknown scheme 'gs:\/\/'/);
     await expectLoadError(() => loadModel(42 as never), /loadModel: expected a model URL .* got number/);
     await expectLoadError(() => loadModel({} as never), /an IOHandler with load\(\)/);

@@ -3,7 +3,7 @@
 // fresh optimizer state); uncompiled stays uncompiled; old files still load.
 import { describe, expect, it } from 'vitest';
 import {
-  Adagrad, Adam, Momentum, RMSprop, SGD, loadModel, optimizerNames, getOptimizer, randomNormal, tensor, type ModelArtifacts, type Optimizer,
+  Adagrad, Adam, Momentum, RMSprop, SGD, loadModel, optimizerNames, getOptimizer, randomNormal, tensor, type ModelArtifacts, type Optimizer, type Tensor,
 } from '../helpers.js';
 import { copyArtifacts, expectLoadError, tinyDense, weightBytesOf } from './fixtures.js';
 
@@ -70,6 +70,22 @@ describe('trainingConfig', () => {
     expect(skipped.optimizer).toBeNull();
     x.dispose();
     for (const m of [plain, loaded, skipped]) m.dispose();
+  });
+
+  it('a custom loss or metric function is saved by name as custom: a clear error on load, { compile: false } loads', async () => {
+    const model = tinyDense(26);
+    const myLoss = (yTrue: Tensor, yPred: Tensor): Tensor => yPred.sub(yTrue).abs().mean();
+    const myMetric = (yTrue: Tensor, yPred: Tensor): Tensor => yPred.sub(yTrue).square().mean();
+    model.compile({ optimizer: 'sgd', loss: myLoss, metrics: ['accuracy', myMetric] });
+    const art = model.toArtifacts();
+    expect(art.trainingConfig).toMatchObject({ loss: 'custom:myLoss', metrics: ['accuracy', 'custom:myMetric'] });
+    await expectLoadError(() => loadModel(art), /trainingConfig\.loss is your own function 'myLoss', which a file cannot hold; load with \{ compile: false \}/);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError', metrics: [myMetric] });
+    await expectLoadError(() => loadModel(model.toArtifacts()), /trainingConfig\.metrics\[0\] is your own function 'myMetric'/);
+    const loaded = await loadModel(art, { compile: false });
+    expect(loaded.optimizer).toBeNull();
+    model.dispose();
+    loaded.dispose();
   });
 
   it('settings naming what this polytensor lacks fail clearly and suggest { compile: false }', async () => {

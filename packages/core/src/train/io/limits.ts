@@ -1,4 +1,5 @@
 import { PolytensorError } from '../../errors.js';
+import { checkOptions } from '../options.js';
 import type { LoadLimits, LoadOptions } from './types.js';
 
 /** Defaults: generous for models a TypeScript app trains, small enough that a hostile file cannot exhaust memory. */
@@ -14,9 +15,7 @@ const OPTION_KEYS: readonly string[] = [...KEYS, 'requestInit', 'fetch', 'compil
 
 /** The caller's limits over the defaults, each a positive safe integer; unknown option names are errors (a misspelt limit must not be ignored). */
 export function resolveLimits(options: LoadOptions): LoadLimits {
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.includes(key)) throw new PolytensorError(`loadModel: unknown option '${key}'; valid options are ${OPTION_KEYS.map((k) => `'${k}'`).join(', ')}`);
-  }
+  checkOptions('loadModel', options, OPTION_KEYS);
   const limits = { ...DEFAULT_LOAD_LIMITS };
   for (const key of KEYS) {
     const v = options[key];

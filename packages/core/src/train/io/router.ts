@@ -3,6 +3,7 @@
 // checks (model_json.ts) whatever its source.
 import { loadFile, saveFile } from '#file-io';
 import { PolytensorError } from '../../errors.js';
+import { checkOptions } from '../options.js';
 import { saveDownloads } from './downloads.js';
 import { loadHttp, saveHttp } from './http.js';
 import { loadIndexedDb, saveIndexedDb } from './indexed_db.js';
@@ -28,6 +29,8 @@ const unknownScheme = (op: string, scheme: string): PolytensorError =>
   new PolytensorError(`${op}: unknown scheme '${scheme}://'; use ${SCHEMES}, or pass an IOHandler`);
 
 export async function saveArtifacts(dest: string | IOHandler, a: ModelArtifacts, options: SaveOptions = {}): Promise<SaveResult> {
+  if (options === null || typeof options !== 'object') throw new PolytensorError(`save: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  checkOptions('save', options, ['requestInit', 'fetch']);
   if (typeof dest !== 'string') {
     if (typeof dest !== 'object' || dest === null || typeof dest.save !== 'function') {
       throw new PolytensorError(`save: expected a destination URL (${SCHEMES}) or an IOHandler with save(), got ${dest === null ? 'null' : typeof dest}`);

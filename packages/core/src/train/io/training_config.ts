@@ -1,8 +1,8 @@
 // Compile settings in a saved model: written by toArtifacts, read back by
 // loadModel so a loaded model trains and evaluates as the saved one did.
 import { PolytensorError } from '../../errors.js';
-import { getLoss } from '../losses.js';
-import { getMetric } from '../metrics.js';
+import { getLoss, type LossInfo } from '../losses.js';
+import { getMetric, type MetricFn } from '../metrics.js';
 import { Adagrad, Adam, Momentum, Optimizer, RMSprop, SGD } from '../optimizers/index.js';
 import type { TrainingConfig } from './types.js';
 
@@ -23,16 +23,37 @@ const OPTIMIZERS: ReadonlyMap<string, { keys: readonly string[]; make: (v: Hyper
 /** Class names of the optimizers a saved model can name. */
 export const serializableOptimizers = (): string[] => [...OPTIMIZERS.keys()];
 
+/**
+ * Prefix of a custom (user function) loss or metric's name in a saved file: a
+ * function cannot be saved, and its name must never resolve to a built-in
+ * (loading then asks for `{ compile: false }`).
+ */
+export const CUSTOM_PREFIX = 'custom:';
+
+/** The name under which `fn` is saved: its built-in name if `fn` is that built-in, else the custom marker. */
+function savedName(name: string, fn: unknown, lookup: (name: string) => { fn: unknown }): string {
+  try {
+    if (lookup(name).fn === fn) return name;
+  } catch {
+    // not a built-in name
+  }
+  return `${CUSTOM_PREFIX}${name}`;
+}
+
 /** The settings of a compiled model, as saved. */
-export function trainingConfigOf(optimizer: Optimizer, lossName: string, metricNames: readonly string[]): TrainingConfig {
-  return { optimizer: { className: optimizer.className, config: { ...optimizer.getConfig() } }, loss: lossName, metrics: [...metricNames] };
+export function trainingConfigOf(optimizer: Optimizer, loss: LossInfo, metrics: ReadonlyArray<{ name: string; fn: MetricFn }>): TrainingConfig {
+  return {
+    optimizer: { className: optimizer.className, config: { ...optimizer.getConfig() } },
+    loss: savedName(loss.name, loss.fn, getLoss),
+    metrics: metrics.map((m) => savedName(m.name, m.fn, getMetric)),
+  };
 }
 
 /** What compile() needs, rebuilt from saved settings (checked: nothing is left to a default). */
 export interface RestoredTraining {
   optimizer: Optimizer;
-  loss: string;
-  metrics: string[];
+  loss: LossInfo;
+  metrics: MetricFn[];
 }
 
 /**
@@ -62,17 +83,23 @@ export function trainingFromConfig(tc: TrainingConfig, where: string): RestoredT
   }
   const drift = keys.filter((k) => optimizer.getConfig()[k] !== config[k]);
   if (drift.length) bad('optimizer.config', `has ${drift.map((k) => `${k}: ${JSON.stringify(config[k])}`).join(', ')} of the wrong type`);
+  const custom = (field: string, name: string): void => {
+    if (name.startsWith(CUSTOM_PREFIX)) bad(field, `is your own function '${name.slice(CUSTOM_PREFIX.length)}', which a file cannot hold; load with { compile: false } and compile with it`);
+  };
+  custom('loss', tc.loss);
+  let loss: LossInfo;
   try {
-    getLoss(tc.loss);
+    loss = getLoss(tc.loss);
   } catch (e) {
-    bad('loss', `is invalid: ${(e as Error).message}`);
+    return bad('loss', `is invalid: ${(e as Error).message}`);
   }
-  tc.metrics.forEach((m, i) => {
+  const metrics = tc.metrics.map((m, i) => {
+    custom(`metrics[${i}]`, m);
     try {
-      getMetric(m);
+      return getMetric(m).fn;
     } catch (e) {
-      bad(`metrics[${i}]`, `is invalid: ${(e as Error).message}`);
+      return bad(`metrics[${i}]`, `is invalid: ${(e as Error).message}`);
     }
   });
-  return { optimizer, loss: tc.loss, metrics: [...tc.metrics] };
+  return { optimizer, loss, metrics };
 }
