@@ -172,11 +172,11 @@ describe('fault suite: model files', () => {
         await writeFile(join(dir, 'w.bin'), bytes);
         const outcome = await loadChecked(() => loadModel(`file://${dir}`));
         expect(outcome.ok).toBe(false);
-        if (!outcome.ok) expect(outcome.error.message).toMatch(new RegExp(`holds ${n} bytes but the weightSpecs declare ${baseBytes.length} `));
+        if (!outcome.ok) expect(outcome.error.message).toMatch(new RegExp(`holds ${n.toLocaleString('en-US')} bytes but the weightSpecs declare ${baseBytes.length} `));
         // The same bytes given directly (a custom handler): the same check.
         const direct = await loadChecked(() => loadModel(handlerOf(baseJson, bytes.buffer)));
         expect(direct.ok).toBe(false);
-        if (!direct.ok) expect(direct.error.message).toMatch(new RegExp(`weight data holds ${n} bytes.* but the weightSpecs declare ${baseBytes.length}`));
+        if (!direct.ok) expect(direct.error.message).toMatch(new RegExp(`weight data holds ${n.toLocaleString('en-US')} bytes.* but the weightSpecs declare ${baseBytes.length}`));
       }),
       { numRuns: 25, seed: 3 },
     );

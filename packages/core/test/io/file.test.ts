@@ -190,11 +190,17 @@ describe('file:// refuses a bad model folder with a clear error', () => {
 
   it('limits: a model.json or weights over the limit fail before reading, naming the limit; raising it loads', async () => {
     const { dir } = await saved(model);
-    await expectLoadError(() => loadModel(`file://${dir}`, { maxBytes: 59 }), /the weightSpecs declare bytes of weights: 60, over the maxBytes limit of 59; if you trust this model, raise it: loadModel\(source, \{ maxBytes: 60 \}\)/);
-    await expectLoadError(() => loadModel(`file://${dir}`, { maxParams: 14 }), /declare parameters: 15, over the maxParams limit of 14.*\{ maxParams: 15 \}/);
-    await expectLoadError(() => loadModel(`file://${dir}`, { maxJsonBytes: 100 }), /model\.json: the file holds bytes: \d+, over the maxJsonBytes limit of 100/);
+    await expectLoadError(() => loadModel(`file://${dir}`, { maxBytes: 59 }), /the weightSpecs declare 60 bytes of weights, over the maxBytes limit of 59; if you trust this model, raise it: loadModel\(source, \{ maxBytes: 60 \}\)/);
+    await expectLoadError(() => loadModel(`file://${dir}`, { maxParams: 14 }), /declare 15 parameters, over the maxParams limit of 14.*\{ maxParams: 15 \}/);
+    await expectLoadError(() => loadModel(`file://${dir}`, { maxJsonBytes: 100 }), /model\.json: the file holds [\d,]+ bytes, over the maxJsonBytes limit of 100; .*\{ maxJsonBytes: \d+ \}/);
     const loaded = await loadModel(`file://${dir}`, { maxBytes: 60, maxParams: 15 });
     loaded.dispose();
+    // The topology is checked too: a huge layer whose specs stay small.
+    const art = model.toArtifacts();
+    art.modelTopology.config.inputShape = [10_000];
+    art.modelTopology.config.layers[0]!.config['units'] = 10_000;
+    await expectLoadError(() => loadModel(art, { maxParams: 1_000_000 }), /the topology builds 100,010,000 parameters, over the maxParams limit of 1,000,000.*\{ maxParams: 100010000 \}/);
+    await expectLoadError(() => loadModel(art), /weightSpecs\[0\] is 'd\/kernel' \[4,3\] float32 but the topology builds 'd\/kernel' \[10000,10000\] float32 there/);
     await expectLoadError(() => loadModel(`file://${dir}`, { maxBytes: -1 }), /maxBytes must be a positive integer, got -1/);
     await expectLoadError(() => loadModel(`file://${dir}`, { maxbytes: 10 } as never), /loadModel: unknown option 'maxbytes'; did you mean 'maxBytes'\?/);
   });
@@ -210,7 +216,7 @@ describe('file:// refuses a bad model folder with a clear error', () => {
     await writeFile(join(dir, weights), new Uint8Array(24));
     const id = nextTensorId();
     const t0 = performance.now();
-    await expectLoadError(() => loadModel(`file://${dir}`), /holds 24 bytes but the weightSpecs declare 400040000/);
+    await expectLoadError(() => loadModel(`file://${dir}`), /holds 24 bytes but the weightSpecs declare 400,040,000 \(100,010,000 float32 values\)/);
     expect(performance.now() - t0).toBeLessThan(500);
     expect(nextTensorId()).toBe(id + 1);
   });

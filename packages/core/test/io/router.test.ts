@@ -115,7 +115,7 @@ describe('http(s)://', () => {
     const t0 = performance.now();
     await expectLoadError(() => loadModel(`${server.url}/files/endless/model.json`), /holds more than the 60 bytes/);
     expect(performance.now() - t0).toBeLessThan(2000);
-    await expectLoadError(() => loadModel(`${server.url}/endless`, { maxJsonBytes: 1000 }), /the model JSON holds more bytes than 1,000, over the maxJsonBytes limit/);
+    await expectLoadError(() => loadModel(`${server.url}/endless`, { maxJsonBytes: 1000 }), /the model JSON holds more than 1,000 bytes, over the maxJsonBytes limit of 1,000; .*\{ maxJsonBytes: a larger number \}/);
     server.files.set('notjson/model.json', new TextEncoder().encode('<html>'));
     await expectLoadError(() => loadModel(`${server.url}/files/notjson/model.json`), /is not valid JSON/);
     await expectLoadError(() => loadModel('http://127.0.0.1:9/model.json'), /cannot fetch the model JSON http:\/\/127\.0\.0\.1:9\/model\.json: .*is the server up/);

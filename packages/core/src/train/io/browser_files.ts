@@ -1,7 +1,7 @@
 // fromFiles(json, weights): load a model from two Blobs or Files, such as the
 // pair downloads:// saves, picked by the user with <input type="file" multiple>.
 import { PolytensorError } from '../../errors.js';
-import { DEFAULT_LOAD_LIMITS, limitError } from './limits.js';
+import { DEFAULT_LOAD_LIMITS, fmt, limitError } from './limits.js';
 import { checkWeightData, parseModelJson } from './model_json.js';
 import type { IOHandler, LoadLimits, ModelArtifacts } from './types.js';
 
@@ -21,12 +21,12 @@ export function fromFiles(jsonFile: Blob, weightsFile: Blob): IOHandler {
   return {
     async load(limits: LoadLimits = DEFAULT_LOAD_LIMITS): Promise<ModelArtifacts> {
       const where = nameOf(jsonFile, 'the model JSON file');
-      if (jsonFile.size > limits.maxJsonBytes) throw limitError(where, 'the file holds bytes:', jsonFile.size, 'maxJsonBytes', limits);
+      if (jsonFile.size > limits.maxJsonBytes) throw limitError(where, `the file holds ${fmt(jsonFile.size)} bytes`, jsonFile.size, 'maxJsonBytes', limits);
       const checked = parseModelJson(await jsonFile.text(), where, limits);
       const weightsWhere = nameOf(weightsFile, 'the weights file');
       if (weightsFile.size !== checked.weightBytes) {
         throw new PolytensorError(
-          `loadModel: ${weightsWhere} holds ${weightsFile.size} bytes but ${where} declares ${checked.weightBytes}; ` +
+          `loadModel: ${weightsWhere} holds ${fmt(weightsFile.size)} bytes but ${where} declares ${fmt(checked.weightBytes)}; ` +
             'pick the weights file saved with this model',
         );
       }

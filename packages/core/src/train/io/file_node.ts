@@ -14,7 +14,7 @@ import { constants, type FileHandle, open, mkdir, readdir, realpath, rename, unl
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PolytensorError } from '../../errors.js';
 import { modelJsonText } from './codec.js';
-import { limitError } from './limits.js';
+import { fmt, limitError } from './limits.js';
 import { checkWeightData, parseModelJson } from './model_json.js';
 import type { LoadLimits, ModelArtifacts, SaveResult } from './types.js';
 
@@ -151,7 +151,7 @@ export async function loadFile(where: string, limits: LoadLimits): Promise<Model
   const json = await openInside(jsonPath, root, basename(jsonPath), url);
   let text: string;
   try {
-    if (json.size > limits.maxJsonBytes) throw limitError(url, 'the file holds bytes:', json.size, 'maxJsonBytes', limits);
+    if (json.size > limits.maxJsonBytes) throw limitError(url, `the file holds ${fmt(json.size)} bytes`, json.size, 'maxJsonBytes', limits);
     text = new TextDecoder().decode(await readExactly(json.fh, json.size, jsonPath, url));
   } finally {
     await json.fh.close();
@@ -164,8 +164,8 @@ export async function loadFile(where: string, limits: LoadLimits): Promise<Model
     if (weights.size !== checked.weightBytes) {
       const how = weights.size < checked.weightBytes ? 'truncated' : 'longer than declared';
       throw new PolytensorError(
-        `loadModel: ${url}: the weights file ${weightsPath} holds ${weights.size} bytes but the weightSpecs declare ${checked.weightBytes} ` +
-          `(${checked.params} float32 values): it is ${how} or belongs to another model; re-save the model`,
+        `loadModel: ${url}: the weights file ${weightsPath} holds ${fmt(weights.size)} bytes but the weightSpecs declare ${fmt(checked.weightBytes)} ` +
+          `(${fmt(checked.params)} float32 values): it is ${how} or belongs to another model; re-save the model`,
       );
     }
     const bytes = await readExactly(weights.fh, checked.weightBytes, weightsPath, url);

@@ -4,7 +4,7 @@
 // (fields 'model.json' and 'model.weights.bin'), as tfjs's http handler does.
 import { PolytensorError } from '../../errors.js';
 import { bufferOf, modelJsonText, readCapped } from './codec.js';
-import { limitError } from './limits.js';
+import { fmt, limitError } from './limits.js';
 import { checkWeightData, parseModelJson } from './model_json.js';
 import type { LoadContext, ModelArtifacts, SaveOptions, SaveResult } from './types.js';
 
@@ -43,7 +43,7 @@ async function body(res: Response, max: number, tooLong: () => Error): Promise<U
 export async function loadHttp(url: string, ctx: LoadContext): Promise<ModelArtifacts> {
   const { limits } = ctx;
   const jsonBytes = await body(await get(url, ctx, 'the model JSON'), limits.maxJsonBytes, () =>
-    limitError(url, 'the model JSON holds more bytes than', limits.maxJsonBytes, 'maxJsonBytes', limits),
+    limitError(url, `the model JSON holds more than ${fmt(limits.maxJsonBytes)} bytes`, null, 'maxJsonBytes', limits),
   );
   let text: string;
   try {
@@ -67,7 +67,7 @@ export async function loadHttp(url: string, ctx: LoadContext): Promise<ModelArti
   }
   const want = checked.weightBytes;
   const bytes = await body(await get(weightsUrl.href, ctx, 'the weights'), want, () =>
-    new PolytensorError(`loadModel: ${weightsUrl.href} holds more than the ${want} bytes ${url} declares; the weights belong to another model: re-save it`),
+    new PolytensorError(`loadModel: ${weightsUrl.href} holds more than the ${fmt(want)} bytes ${url} declares; the weights belong to another model: re-save it`),
   );
   return { ...checked.json, weightData: checkWeightData(bufferOf(bytes), checked, weightsUrl.href) };
 }

@@ -26,13 +26,18 @@ export function resolveLimits(options: LoadOptions): LoadLimits {
   return limits;
 }
 
-const fmt = (n: number): string => n.toLocaleString('en-US');
+/** A count for messages: 1,073,741,824 (or 'more than 2^53' past exact integers). */
+export const fmt = (n: number): string => (Number.isSafeInteger(n) ? n.toLocaleString('en-US') : 'more than 2^53');
 
-/** The error for a limit exceeded: what needed how much, the limit, and how to raise it. */
-export function limitError(where: string, what: string, needed: number, key: keyof LoadLimits, limits: LoadLimits): PolytensorError {
-  const need = Number.isFinite(needed) ? fmt(needed) : 'more than 2^53';
+/**
+ * The error for a limit exceeded: `what` says what needed how much (e.g.
+ * 'the weightSpecs declare 4,000 bytes of weights'); the message adds the
+ * limit and how to raise it (to `needed`, when known).
+ */
+export function limitError(where: string, what: string, needed: number | null, key: keyof LoadLimits, limits: LoadLimits): PolytensorError {
+  const raiseTo = needed !== null && Number.isSafeInteger(needed) ? String(needed) : 'a larger number';
   return new PolytensorError(
-    `loadModel: ${where}: ${what} ${need}, over the ${key} limit of ${fmt(limits[key])}; ` +
-      `if you trust this model, raise it: loadModel(source, { ${key}: ${Number.isSafeInteger(needed) ? needed : '…'} })`,
+    `loadModel: ${where}: ${what}, over the ${key} limit of ${fmt(limits[key])}; ` +
+      `if you trust this model, raise it: loadModel(source, { ${key}: ${raiseTo} })`,
   );
 }

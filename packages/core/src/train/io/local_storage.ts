@@ -3,7 +3,7 @@
 // still load.
 import { PolytensorError } from '../../errors.js';
 import { base64Length, fromBase64, modelJsonOf, toBase64 } from './codec.js';
-import { limitError } from './limits.js';
+import { fmt, limitError } from './limits.js';
 import { checkModelJson, checkWeightData } from './model_json.js';
 import type { LoadLimits, ModelArtifacts, SaveResult } from './types.js';
 
@@ -39,7 +39,7 @@ export function loadLocalStorage(key: string, limits: LoadLimits): ModelArtifact
   let weights: unknown;
   const maxText = limits.maxJsonBytes + base64Length(limits.maxBytes) + 64;
   if (item !== null) {
-    if (item.length > maxText) throw limitError(where, 'the item holds characters:', item.length, 'maxJsonBytes', limits);
+    if (item.length > maxText) throw limitError(where, `the item holds ${fmt(item.length)} characters, more than the model JSON and weights may take`, null, 'maxJsonBytes', limits);
     try {
       ({ model, weights } = JSON.parse(item) as { model: unknown; weights: unknown });
     } catch (e) {
@@ -50,7 +50,7 @@ export function loadLocalStorage(key: string, limits: LoadLimits): ModelArtifact
     const text = ls.getItem(jsonKey);
     weights = ls.getItem(weightsKey);
     if (text === null || weights === null) throw new PolytensorError(`loadModel: nothing saved at ${where}; save there first`);
-    if (text.length > limits.maxJsonBytes) throw limitError(where, 'the model JSON holds characters:', text.length, 'maxJsonBytes', limits);
+    if (text.length > limits.maxJsonBytes) throw limitError(where, `the model JSON holds ${fmt(text.length)} characters`, text.length, 'maxJsonBytes', limits);
     try {
       model = JSON.parse(text);
     } catch (e) {

@@ -2,7 +2,7 @@
 // byte is read: every field a loader relies on is checked here, so a bad file
 // fails with a message that names the file and the field.
 import { PolytensorError } from '../../errors.js';
-import { limitError } from './limits.js';
+import { fmt, limitError } from './limits.js';
 import type { LayerSpec, LoadLimits, ModelArtifacts, ModelJson, TrainingConfig, WeightSpec } from './types.js';
 
 export const MODEL_FORMAT = 'polytensor-sequential';
@@ -147,8 +147,8 @@ export function checkModelJson(value: unknown, where: string, limits: LoadLimits
   const layers = checkLayers(where, cfg['layers']);
   const { specs, params } = checkWeightSpecs(where, root['weightSpecs']);
   const weightBytes = params * 4;
-  if (weightBytes > limits.maxBytes) throw limitError(where, 'the weightSpecs declare bytes of weights:', weightBytes, 'maxBytes', limits);
-  if (params > limits.maxParams) throw limitError(where, 'the weightSpecs declare parameters:', params, 'maxParams', limits);
+  if (weightBytes > limits.maxBytes) throw limitError(where, `the weightSpecs declare ${fmt(weightBytes)} bytes of weights`, weightBytes, 'maxBytes', limits);
+  if (params > limits.maxParams) throw limitError(where, `the weightSpecs declare ${fmt(params)} parameters`, params, 'maxParams', limits);
   const weightsPath = root['weightsPath'] === undefined ? undefined : stringAt(where, 'weightsPath', root['weightsPath']);
   const json: ModelJson = {
     format: MODEL_FORMAT,
@@ -182,8 +182,8 @@ export function checkWeightData(data: unknown, checked: CheckedModelJson, where:
     const how = n < want ? 'is truncated' : 'is longer than declared';
     const odd = n % 4 !== 0 ? ` (not a whole number of float32 values)` : '';
     throw new PolytensorError(
-      `loadModel: ${where}: the weight data holds ${n} bytes${odd} but the weightSpecs declare ${want} ` +
-        `(${checked.params} float32 values): the weights ${how} or belong to another model; re-save the model`,
+      `loadModel: ${where}: the weight data holds ${fmt(n)} bytes${odd} but the weightSpecs declare ${fmt(want)} ` +
+        `(${fmt(checked.params)} float32 values): the weights ${how} or belong to another model; re-save the model`,
     );
   }
   return data;

@@ -4,7 +4,7 @@
 // the file's weightSpecs exactly (names, shapes, dtypes) and fit the limits.
 import { PolytensorError } from '../../errors.js';
 import { deserializeLayer, formatShape, type Layer, type Shape } from '../../nn/layers/index.js';
-import { limitError } from './limits.js';
+import { fmt, limitError } from './limits.js';
 import { sizeOfShape } from './model_json.js';
 import { trainingFromConfig, type RestoredTraining } from './training_config.js';
 import type { LoadLimits, ModelArtifacts } from './types.js';
@@ -53,7 +53,7 @@ export function prepareModel(art: ModelArtifacts, where: string, limits: LoadLim
       shape = layer.computeOutputShape(shape);
     });
   });
-  if (params > limits.maxParams) throw limitError(where, 'the topology builds parameters:', params, 'maxParams', limits);
+  if (params > limits.maxParams) throw limitError(where, `the topology builds ${fmt(params)} parameters`, params, 'maxParams', limits);
 
   if (planned.length !== art.weightSpecs.length) {
     throw new PolytensorError(
