@@ -217,7 +217,7 @@ describe('file:// refuses a bad model folder with a clear error', () => {
     const id = nextTensorId();
     const t0 = performance.now();
     await expectLoadError(() => loadModel(`file://${dir}`), /holds 24 bytes but the weightSpecs declare 400,040,000 \(100,010,000 float32 values\)/);
-    expect(performance.now() - t0).toBeLessThan(500);
+    expect(performance.now() - t0).toBeLessThan(1000);
     expect(nextTensorId()).toBe(id + 1);
   });
 

@@ -76,7 +76,7 @@ describe('localstorage://', () => {
     for (const m of [model, loaded, old]) m.dispose();
   });
 
-  it('a model over the quota fails clearly and suggests indexeddb://', async () => {
+  it('a model over the quota fails clearly and suggests indexeddb://', { timeout: 30_000 }, async () => {
     setSeed(5);
     const big = new Sequential({ layers: [new Dense({ units: 1500, inputShape: [1000] })] });
     await expect(big.save('localstorage://big')).rejects.toThrow(/save: localStorage refused localstorage:\/\/big \([\d,]+ characters: QuotaExceededError\); .* use indexeddb:\/\/name/);
