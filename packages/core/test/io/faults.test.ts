@@ -133,6 +133,25 @@ function mutate(json: Json, m: Mutation): void {
 
 // Generous timeouts: on a loaded machine these run several times slower than their usual second or two.
 describe('fault suite: model files', () => {
+  it('the cases the issue lists: missing modelTopology, non-array layers, empty or repeated names, a float64 weight', async () => {
+    const cases: Array<[(j: Record<string, Json>) => void, RegExp]> = [
+      [(j) => void delete j['modelTopology'], /modelTopology must be an object, got undefined/],
+      [(j) => void ((j['modelTopology'] as { config: Record<string, Json> }).config['layers'] = { 0: 'Dense' }), /modelTopology\.config\.layers must be an array, got \{"0":"Dense"\}/],
+      [(j) => void ((j['modelTopology'] as { config: Record<string, Json> }).config['layers'] = []), /modelTopology\.config\.layers is empty/],
+      [(j) => void ((j['weightSpecs'] as Array<Record<string, Json>>)[1]!['name'] = 'conv/kernel'), /weightSpecs\[1\]\.name repeats the weight name "conv\/kernel"/],
+      [(j) => void ((j['weightSpecs'] as Array<Record<string, Json>>)[1]!['dtype'] = 'float64'), /weightSpecs\[1\]\.dtype must be 'float32' \(weights are saved as float32\), got "float64"/],
+      [(j) => void (j['version'] = 2), /was saved by a newer polytensor \(format version 2, this one reads 1\)/],
+      [(j) => void (j['format'] = 'layers-model'), /is not a polytensor Sequential model \(format "layers-model"/],
+    ];
+    for (const [edit, message] of cases) {
+      const json = structuredClone(baseJson);
+      edit(json);
+      const outcome = await loadChecked(() => loadModel(handlerOf(json, base.weightData.slice(0))));
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect(outcome.error.message).toMatch(message);
+    }
+  });
+
   it('fuzzed model JSON (1–3 random mutations of a valid file) loads exactly or fails clearly', { timeout: 30_000 }, async () => {
     let failures = 0;
     await fc.assert(
