@@ -6,6 +6,8 @@ const src = (pkg: string, file = 'index.ts'): string =>
 
 export const workspaceAliases = [
   { find: /^@polytensor\/core$/, replacement: src('core') },
+  // Core's package.json "imports" point at dist; this module picks the source file per environment.
+  { find: /^#file-io$/, replacement: fileURLToPath(new URL('./core_file_io.ts', import.meta.url)) },
   { find: /^@polytensor\/backend-ts$/, replacement: src('backend-ts') },
   { find: /^@polytensor\/backend-wasm$/, replacement: src('backend-wasm') },
   { find: /^@polytensor\/backend-webgl$/, replacement: src('backend-webgl') },
@@ -14,6 +16,7 @@ export const workspaceAliases = [
   { find: /^@polytensor\/conformance$/, replacement: src('conformance') },
   { find: /^@polytensor\/datasets$/, replacement: src('datasets') },
   { find: /^@polytensor\/trainlog$/, replacement: src('trainlog') },
+  { find: /^@polytensor\/models$/, replacement: src('models') },
 ];
 
 export const leakCheckSetup = fileURLToPath(new URL('./leak-check.setup.ts', import.meta.url));

@@ -1,39 +1,7 @@
-// The seed models of EXPERIMENTS.md (E1's MLP, E3's Keras CNN) and a
-// learnable stand-in for MNIST, shared by the backends' training tests (tests
-// download nothing; core's model test uses the CNN too). apps/train and
-// apps/examples hold the user-facing copies.
-import { AveragePooling2D, Conv2D, Dense, Dropout, Flatten, Sequential } from '@polytensor/core';
-
-/** E1: 784 → 64 sigmoid → 10 (logits), weights truncated-normal (stddev 0.1), zero biases. */
-export function seedMlp(): Sequential {
-  const init = { className: 'TruncatedNormal', config: { stddev: 0.1 } };
-  return new Sequential({
-    layers: [
-      new Dense({ units: 64, activation: 'sigmoid', kernelInitializer: init, biasInitializer: 'zeros', inputShape: [784] }),
-      new Dense({ units: 10, kernelInitializer: init, biasInitializer: 'zeros' }),
-    ],
-  });
-}
-
-/** E3: Conv2D(64,3,relu,same) ×2 → AvgPool(2) → Dropout(.25) → Conv2D(32,3,relu,same) ×2 → AvgPool(2) → Dropout(.25) → Flatten → Dense(256,relu) → Dropout(.5) → Dense(10,softmax). */
-export function seedCnn(): Sequential {
-  return new Sequential({
-    layers: [
-      new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu', padding: 'same', inputShape: [28, 28, 1] }),
-      new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu', padding: 'same' }),
-      new AveragePooling2D({ poolSize: 2 }),
-      new Dropout({ rate: 0.25 }),
-      new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', padding: 'same' }),
-      new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', padding: 'same' }),
-      new AveragePooling2D({ poolSize: 2 }),
-      new Dropout({ rate: 0.25 }),
-      new Flatten(),
-      new Dense({ units: 256, activation: 'relu' }),
-      new Dropout({ rate: 0.5 }),
-      new Dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-}
+// Test data for the backends' training tests: the seed models come from
+// @polytensor/models (one definition everywhere); `bars` is a learnable
+// stand-in for MNIST, so tests download nothing.
+export { seedCnn, seedMlp } from '@polytensor/models';
 
 /**
  * n 28×28 images: image i shows class `classOf(i)` (default i mod 10) as a

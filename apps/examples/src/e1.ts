@@ -23,9 +23,10 @@
  *   (b)/(c) in the last bits (the test states the tolerance).
  */
 import {
-  Dense, SGD, Sequential, add, fusedMatMul, initializers, matMul, setSeed, shuffle, sigmoid, slice, sparseSoftmaxCrossEntropy, tensor,
+  Dense, SGD, add, fusedMatMul, initializers, matMul, setSeed, shuffle, sigmoid, slice, sparseSoftmaxCrossEntropy, tensor,
   tidy, truncatedNormal, variable, zeros, type Tensor, type Variable,
 } from '@polytensor/core';
+import { seedMlp } from '@polytensor/models';
 import { loadMnistSplits } from '@polytensor/datasets';
 import { TrainingLog, histogramChartSpec, scalarChartSpec, terminalView, type LogRecord } from '@polytensor/trainlog';
 import { UsageError, intOption, listOption, numberOption, parseCli, toBase } from './cli.js';
@@ -96,13 +97,7 @@ export async function trainLevel(level: E1Level, data: Data, o: Required<Pick<E1
   const t0 = performance.now();
 
   if (level === 'fit') {
-    const model = new Sequential({
-      name: 'e1_mlp',
-      layers: [
-        new Dense({ units: o.hidden, activation: 'sigmoid', inputShape: [784], kernelInitializer: init() }),
-        new Dense({ units: 10, kernelInitializer: init() }),
-      ],
-    });
+    const model = seedMlp({ hidden: o.hidden, name: 'e1_mlp' });
     try {
       model.compile({ optimizer: new SGD(o.learningRate), loss: 'sparseSoftmaxCrossEntropy', metrics: ['accuracy'] });
       const h = await model.fit(data.x, data.y, {

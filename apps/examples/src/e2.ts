@@ -19,9 +19,10 @@
  */
 import { join } from 'node:path';
 import {
-  Activation, Adam, Conv2D, Dense, Flatten, MaxPooling2D, SGD, Sequential, add, initializers, matMul, randomNormal, relu, setSeed, shuffle,
-  slice, sparseSoftmaxCrossEntropy, tensor, tidy, variable, zeros, type InitializerSpec, type Layer, type Tensor, type Variable,
+  Adam, SGD, add, matMul, randomNormal, relu, setSeed, shuffle,
+  slice, sparseSoftmaxCrossEntropy, tensor, tidy, variable, zeros, type Layer, type Sequential, type Tensor, type Variable,
 } from '@polytensor/core';
+import { ltfnCnn as zooLtfnCnn } from '@polytensor/models';
 import { loadMnistSplits } from '@polytensor/datasets';
 import { TrainingLog, histogramChartSpec, layerStatsSpec, lineChartSpec, scalarSeries, terminalView, type LogRecord } from '@polytensor/trainlog';
 import { UsageError, intOption, listOption, numberOption, parseCli, toBase } from './cli.js';
@@ -157,27 +158,8 @@ export function runMlp(kind: 'ltfn1' | 'ltfn3', data: Mnist, seed: number, steps
   }
 }
 
-/** The LTFN5 CNN with one of the three initializations; conv outputs are pre-activation (Activation layers follow). */
-export function ltfnCnn(variant: InitVariant): Sequential {
-  const conv: InitializerSpec =
-    variant === 'he' ? initializers.heNormal() : initializers.randomNormal({ stddev: variant === 'normal' ? 1 : 0.01 });
-  const fc: InitializerSpec = variant === 'he' ? initializers.glorotUniform() : initializers.randomNormal({ stddev: variant === 'normal' ? 1 : 0.01 });
-  const c = (filters: number, name: string, first = false): Conv2D =>
-    new Conv2D({ name, filters, kernelSize: 3, padding: 'same', kernelInitializer: conv, ...(first ? { inputShape: [28, 28, 1] } : {}) });
-  return new Sequential({
-    name: `ltfn_cnn_${variant}`,
-    layers: [
-      c(64, 'layer1_conv', true), new Activation({ name: 'layer1_relu', activation: 'relu' }),
-      c(64, 'layer2_conv'), new Activation({ name: 'layer2_relu', activation: 'relu' }),
-      new MaxPooling2D({ name: 'pool1', poolSize: 2 }),
-      c(128, 'layer3_conv'), new Activation({ name: 'layer3_relu', activation: 'relu' }),
-      c(128, 'layer4_conv'), new Activation({ name: 'layer4_relu', activation: 'relu' }),
-      new MaxPooling2D({ name: 'pool2', poolSize: 2 }),
-      new Flatten({ name: 'flatten' }),
-      new Dense({ name: 'logits', units: 10, kernelInitializer: fc }),
-    ],
-  });
-}
+/** The LTFN5 CNN with one of the three initializations (the zoo's ltfnCnn). */
+export const ltfnCnn = (variant: InitVariant): Sequential => zooLtfnCnn(variant);
 
 const VARIANT_LABEL: Record<InitVariant, string> = {
   normal: 'N(0,1) (LTFN5)',

@@ -8,7 +8,8 @@
  * 55,000 train / 5,000 validation / 10,000 test; 469,514 parameters.
  */
 import { join } from 'node:path';
-import { Adam, AveragePooling2D, Conv2D, Dense, Dropout, Flatten, LambdaCallback, Sequential, setSeed, tensor, slice, type Tensor } from '@polytensor/core';
+import { Adam, LambdaCallback, setSeed, tensor, slice, type Sequential, type Tensor } from '@polytensor/core';
+import { seedCnn } from '@polytensor/models';
 import { loadMnistSplits } from '@polytensor/datasets';
 import { MemoryWriter, TrainingLog, histogramChartSpec, scalarChartSpec, terminalView } from '@polytensor/trainlog';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointConfig, type CheckpointState } from './checkpoint.js';
@@ -39,26 +40,8 @@ export interface E3Options {
   argv?: readonly string[];
 }
 
-/** The model of the article's Keras listing (with the Flatten and Dropouts its text describes). */
-export function kerasCnn(): Sequential {
-  return new Sequential({
-    name: 'e3_cnn',
-    layers: [
-      new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu', padding: 'same', inputShape: [28, 28, 1] }),
-      new Conv2D({ filters: 64, kernelSize: 3, activation: 'relu', padding: 'same' }),
-      new AveragePooling2D({ poolSize: 2 }),
-      new Dropout({ rate: 0.25 }),
-      new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', padding: 'same' }),
-      new Conv2D({ filters: 32, kernelSize: 3, activation: 'relu', padding: 'same' }),
-      new AveragePooling2D({ poolSize: 2 }),
-      new Dropout({ rate: 0.25 }),
-      new Flatten(),
-      new Dense({ units: 256, activation: 'relu' }),
-      new Dropout({ rate: 0.5 }),
-      new Dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-}
+/** The model of the article's Keras listing (with the Flatten and Dropouts its text describes): the zoo's seedCnn. */
+export const kerasCnn = (): Sequential => seedCnn({ name: 'e3_cnn' });
 
 export async function run(opts: E3Options = {}): Promise<{ summary: Summary; testAccuracy: number; params: number }> {
   if (opts.resume && !opts.checkpoint) throw new Error('e3: --resume needs --checkpoint DIR (where the checkpoint is)');

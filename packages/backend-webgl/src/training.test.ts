@@ -3,7 +3,7 @@
 // their loss trajectories match the conformance suite's float64 reference
 // backend (same seed, same data, same dropout masks) step by step.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerBackend, removeBackend, setBackend, setSeed, tensor, type Sequential } from '@polytensor/core';
+import { registerBackend, removeBackend, setBackend, setSeed, tensor, type CompileArgs, type Sequential } from '@polytensor/core';
 import { referenceBackendFactory } from '@polytensor/conformance';
 import { bars, newBackend, seedCnn, seedMlp } from './test_util.js';
 
@@ -45,14 +45,14 @@ describe('seed models on webgl', () => {
   });
 
   it('E1 MLP (784→64 sigmoid→10, SGD 0.5, batch 64): 6 steps, loss falls, matches the float64 reference', async () => {
-    const compile = { optimizer: 'sgd', learningRate: 0.5, loss: 'sparseSoftmaxCrossEntropy' };
+    const compile: CompileArgs = { optimizer: 'sgd', learningRate: 0.5, loss: 'sparseSoftmaxCrossEntropy' };
     const want = await trajectory('reference-seed', seedMlp, compile, [784], 64, 6);
     const got = await trajectory('webgl-seed', seedMlp, compile, [784], 64, 6);
     expectSameTrajectory(got, want, 1e-4);
   });
 
   it('E3 CNN (the Keras CNN with dropout, Adam 1e-3, batch 2): 3 steps, loss falls, matches the float64 reference', async () => {
-    const compile = { optimizer: 'adam', learningRate: 0.001, loss: 'sparseCategoricalCrossentropy' };
+    const compile: CompileArgs = { optimizer: 'adam', learningRate: 0.001, loss: 'sparseCategoricalCrossentropy' };
     const want = await trajectory('reference-seed', seedCnn, compile, [28, 28, 1], 2, 3);
     const got = await trajectory('webgl-seed', seedCnn, compile, [28, 28, 1], 2, 3);
     expectSameTrajectory(got, want, 1e-4);

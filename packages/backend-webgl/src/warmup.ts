@@ -1,4 +1,4 @@
-import { loadModel, type CompileArgs, type Sequential, type Tensor } from '@polytensor/core';
+import { loadModel, type CompileArgs, type LossName, type OptimizerName, type Sequential, type Tensor } from '@polytensor/core';
 
 /** What `warmup` did. */
 export interface WarmupReport {
@@ -27,7 +27,8 @@ export interface WarmupReport {
 export async function warmup(model: Sequential, x: Tensor, y: Tensor, compile?: CompileArgs): Promise<WarmupReport> {
   const args = compile ?? compileArgsOf(model);
   const t0 = performance.now();
-  const copy = await loadModel(model.toArtifacts());
+  // uncompiled: the copy is compiled with `args` below (and a model compiled with your own loss function cannot recompile from its artifacts)
+  const copy = await loadModel(model.toArtifacts(), { compile: false });
   try {
     copy.compile(args);
     // two steps: the second sees x and y already on the GPU (as the real steps
@@ -48,5 +49,6 @@ function compileArgsOf(model: Sequential): CompileArgs {
   if (!opt || typeof loss !== 'string') {
     throw new Error('warmup: compile the model first (or pass the compile arguments: warmup(model, x, y, { optimizer, loss, learningRate }))');
   }
-  return { optimizer: opt.className, loss, learningRate: opt.learningRate };
+  // names as getOptimizer/getLoss resolve them at run time (case-insensitive)
+  return { optimizer: opt.className as OptimizerName, loss: loss as LossName, learningRate: opt.learningRate };
 }

@@ -25,10 +25,19 @@ export { ACTIVATIONS, getActivation, type ActivationName } from './nn/activation
 export * from './nn/layers/index.js';
 
 // train: losses, metrics, optimizers, models, callbacks, save/load
-export { Sequential, loadSequential as loadModel, type CompileArgs, type FitArgs } from './train/model.js';
-export { Callback, History, EarlyStopping, ModelCheckpoint, LambdaCallback, type Logs, type EarlyStoppingArgs, type ModelCheckpointArgs } from './train/callbacks.js';
+export {
+  Sequential, loadSequential as loadModel, type CompileArgs, type FitArgs, type LossIdentifier, type MetricIdentifier, type OptimizerIdentifier,
+} from './train/model.js';
+export {
+  Callback, History, EarlyStopping, ModelCheckpoint, LambdaCallback, TerminateOnNaN,
+  type Logs, type EarlyStoppingArgs, type ModelCheckpointArgs, type CallbackHooks, type CallbackArg,
+} from './train/callbacks.js';
 export { ProgressBar, type ProgressSink } from './train/progress.js';
-export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec } from './train/io.js';
+export type {
+  IOHandler, LoadLimits, LoadOptions, ModelArtifacts, ModelJson, ModelTopology, LayerSpec, SaveOptions, SaveResult, TrainingConfig, WeightSpec,
+} from './train/io/types.js';
+export { DEFAULT_LOAD_LIMITS } from './train/io/limits.js';
+export { fromFiles } from './train/io/browser_files.js';
 export {
   softmaxCrossEntropy, sparseSoftmaxCrossEntropy, categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError,
   getLoss, lossNames, LOSSES, type LossFn, type LossInfo, type LossName,

@@ -141,7 +141,9 @@ describe('Sequential', () => {
       expect(String(err), what).toMatch(message);
     }
     for (const t of [wide, short, outOfRange, withNaN]) t.dispose();
+    // @ts-expect-error: not a loss name
     expect(() => model.compile({ optimizer: 'sgd', loss: 'hinge-ish' })).toThrow(/unknown loss 'hinge-ish'/i);
+    // @ts-expect-error: not an optimizer name
     expect(() => model.compile({ optimizer: 'adamw2', loss: 'meanSquaredError' })).toThrow(/unknown optimizer 'adamw2'/i);
     expect(model.getWeightValues().map((w) => Array.from(w))).toEqual(w0.map((w) => Array.from(w)));
     model.dispose();

@@ -1,4 +1,6 @@
+import { PolytensorError } from '../errors.js';
 import type { Sequential } from './model.js';
+import { checkOptions } from './options.js';
 
 /** Scalars of one epoch or batch: loss, metrics, val_loss, val_<metric>. */
 export type Logs = Record<string, number>;
@@ -14,8 +16,9 @@ export abstract class Callback {
   onTrainEnd(_logs?: Logs): void | Promise<void> {}
   onEpochBegin(_epoch: number, _logs?: Logs): void | Promise<void> {}
   onEpochEnd(_epoch: number, _logs: Logs): void | Promise<void> {}
-  onBatchBegin(_batch: number, _logs?: Logs): void {}
-  onBatchEnd(_batch: number, _logs: Logs): void {}
+  /** Batch-level hooks may return a Promise; fit awaits it only then. */
+  onBatchBegin(_batch: number, _logs?: Logs): void | Promise<void> {}
+  onBatchEnd(_batch: number, _logs: Logs): void | Promise<void> {}
 }
 
 /** Records every epoch's logs; fit() returns it. */
@@ -116,15 +119,93 @@ export class ModelCheckpoint extends Callback {
   }
 }
 
+/**
+ * Hooks as a plain object, as tfjs and Keras users write them:
+ * `fit(x, y, { callbacks: { onEpochEnd: (epoch, logs) => … } })`.
+ */
+export interface CallbackHooks {
+  onTrainBegin?: (logs?: Logs) => void | Promise<void>;
+  onTrainEnd?: (logs?: Logs) => void | Promise<void>;
+  onEpochBegin?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>;
+  onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
+  onBatchEnd?: (batch: number, logs: Logs) => void | Promise<void>;
+}
+
+const HOOK_NAMES = ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const;
+
 /** Calls the functions you give it (the quick way to watch training). */
 export class LambdaCallback extends Callback {
-  constructor(private readonly fns: { onEpochEnd?: (epoch: number, logs: Logs) => void | Promise<void>; onBatchEnd?: (batch: number, logs: Logs) => void }) {
+  private readonly fns: CallbackHooks;
+  constructor(fns: CallbackHooks) {
     super();
+    if (fns === null || typeof fns !== 'object') throw new PolytensorError(`LambdaCallback: expected an object of hooks (${HOOK_NAMES.join(', ')})`);
+    checkOptions('callbacks', fns, HOOK_NAMES);
+    for (const name of HOOK_NAMES) {
+      const f = fns[name];
+      if (f !== undefined && typeof f !== 'function') throw new PolytensorError(`callbacks: '${name}' must be a function, got ${typeof f}`);
+    }
+    this.fns = { ...fns };
+  }
+  override onTrainBegin(logs?: Logs): void | Promise<void> {
+    return this.fns.onTrainBegin?.(logs);
+  }
+  override onTrainEnd(logs?: Logs): void | Promise<void> {
+    return this.fns.onTrainEnd?.(logs);
+  }
+  override onEpochBegin(epoch: number, logs?: Logs): void | Promise<void> {
+    return this.fns.onEpochBegin?.(epoch, logs);
   }
   override onEpochEnd(epoch: number, logs: Logs): void | Promise<void> {
     return this.fns.onEpochEnd?.(epoch, logs);
   }
+  override onBatchBegin(batch: number, logs?: Logs): void | Promise<void> {
+    return this.fns.onBatchBegin?.(batch, logs);
+  }
+  override onBatchEnd(batch: number, logs: Logs): void | Promise<void> {
+    return this.fns.onBatchEnd?.(batch, logs);
+  }
+}
+
+/** What `fit({ callbacks })` accepts: Callback instances and plain hook objects, alone or in an array. */
+export type CallbackArg = Callback | CallbackHooks | ReadonlyArray<Callback | CallbackHooks>;
+
+/** Normalise `fit`'s callbacks option to Callback instances. */
+export function toCallbacks(fn: string, arg: CallbackArg | undefined): Callback[] {
+  if (arg === undefined) return [];
+  const list: ReadonlyArray<unknown> = Array.isArray(arg) ? arg : [arg];
+  return list.map((c, i) => {
+    if (c instanceof Callback) return c;
+    if (c !== null && typeof c === 'object' && !Array.isArray(c)) return new LambdaCallback(c as CallbackHooks);
+    throw new PolytensorError(
+      `${fn}: callbacks${Array.isArray(arg) ? `[${i}]` : ''} must be a Callback or an object of hooks (${HOOK_NAMES.join(', ')}), got ${c === null ? 'null' : typeof c}`,
+    );
+  });
+}
+
+/**
+ * Stops training at the first batch whose loss is NaN or infinite (Keras'
+ * TerminateOnNaN). The weights are those after that batch's update.
+ */
+export class TerminateOnNaN extends Callback {
+  /** Where training stopped, or null if it did not. */
+  stoppedAt: { epoch: number; batch: number; loss: number } | null = null;
+  private epoch = 0;
+  constructor(private readonly log: (line: string) => void = (line) => console.warn(line)) {
+    super();
+  }
+  override onTrainBegin(): void {
+    this.stoppedAt = null;
+  }
+  override onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+  }
   override onBatchEnd(batch: number, logs: Logs): void {
-    this.fns.onBatchEnd?.(batch, logs);
+    const loss = logs['loss'];
+    if (loss !== undefined && !Number.isFinite(loss) && this.model) {
+      this.stoppedAt = { epoch: this.epoch, batch, loss };
+      this.model.stopTraining = true;
+      this.log(`TerminateOnNaN: epoch ${this.epoch + 1}, batch ${batch}: loss is ${loss}; training stopped`);
+    }
   }
 }

@@ -7,22 +7,41 @@ import { slice } from '../ops/slice.js';
 import { shuffle } from '../random/random.js';
 import { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
-import { deserializeLayer, formatShape, type Layer, type LayerConfig, type Shape } from '../nn/layers/index.js';
-import { Callback, History, type Logs } from './callbacks.js';
+import { formatShape, type Layer, type Shape } from '../nn/layers/index.js';
+import { History, toCallbacks, type Callback, type CallbackArg, type Logs } from './callbacks.js';
 import { ProgressBar, type ProgressSink } from './progress.js';
-import { getLoss, type LossInfo } from './losses.js';
-import { getMetric } from './metrics.js';
-import { getOptimizer, type Optimizer } from './optimizers/index.js';
-import { loadArtifacts, saveArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './io.js';
+import { getLoss, type LossFn, type LossInfo, type LossName } from './losses.js';
+import { getMetric, type MetricFn, type MetricName } from './metrics.js';
+import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers/index.js';
+import { checkOptions } from './options.js';
+import { resolveLimits } from './io/limits.js';
+import { MODEL_FORMAT, MODEL_VERSION } from './io/model_json.js';
+import { prepareModel } from './io/prepare.js';
+import { loadArtifacts, saveArtifacts } from './io/router.js';
+import { trainingConfigOf } from './io/training_config.js';
+import type { IOHandler, LoadOptions, ModelArtifacts, SaveOptions, SaveResult } from './io/types.js';
 import { validateTrainingData } from './validate.js';
 
+/** A loss by name (editors complete them; case and '_' are ignored at run time) or your own function. */
+export type LossIdentifier = LossName | 'mse' | LossFn | LossInfo;
+/** A metric by name (any loss name works too) or your own function (reported under its name). */
+export type MetricIdentifier = MetricName | 'acc' | LossName | 'mse' | MetricFn;
+/** An optimizer by name (with Keras' defaults) or an instance. */
+export type OptimizerIdentifier = OptimizerName | Optimizer;
+
 export interface CompileArgs {
-  optimizer: string | Optimizer;
-  loss: string;
-  metrics?: string[];
+  optimizer: OptimizerIdentifier;
+  loss: LossIdentifier;
+  metrics?: readonly MetricIdentifier[];
   /** Learning rate when `optimizer` is a name. */
   learningRate?: number;
 }
+
+const COMPILE_OPTIONS = ['optimizer', 'loss', 'metrics', 'learningRate'] as const;
+const FIT_OPTIONS = [
+  'batchSize', 'epochs', 'initialEpoch', 'shuffle', 'validationData', 'validationSplit', 'callbacks', 'verbose', 'progressSink',
+] as const;
+const BATCH_OPTIONS = ['batchSize'] as const;
 
 export interface FitArgs {
   batchSize?: number;
@@ -40,7 +59,8 @@ export interface FitArgs {
   validationData?: [Tensor, Tensor];
   /** Fraction of the data, taken from the end before shuffling, held out for validation. */
   validationSplit?: number;
-  callbacks?: Callback[];
+  /** Callback instances and/or plain objects of hooks (`{ onEpochEnd(epoch, logs) {…} }`), alone or in an array. */
+  callbacks?: CallbackArg;
   /** 0: silent, 1: progress bar. Default 1. */
   verbose?: 0 | 1;
   /** Where the progress bar writes (stdout by default). */
@@ -67,6 +87,8 @@ export class Sequential {
   /** Set by callbacks (EarlyStopping) to end fit() after the current epoch. */
   stopTraining = false;
   private compiled: CompiledState | null = null;
+  /** True while a fit() call runs: a second one would interleave updates and share stopTraining. */
+  private fitting = false;
   private builtInputShape: Shape | null = null;
 
   constructor(args: { layers?: Layer[]; name?: string } = {}) {
@@ -161,11 +183,16 @@ export class Sequential {
 
   compile(args: CompileArgs): void {
     if (!args || typeof args !== 'object') throw new PolytensorError(`${this.name}.compile: pass { optimizer, loss, metrics? }`);
+    checkOptions('compile', args, COMPILE_OPTIONS);
+    if (args.optimizer === undefined) throw new PolytensorError(`compile: 'optimizer' is required, e.g. compile({ optimizer: 'adam', loss: 'meanSquaredError' })`);
+    if (args.loss === undefined) throw new PolytensorError(`compile: 'loss' is required, e.g. compile({ optimizer: 'adam', loss: 'meanSquaredError' })`);
+    if (args.metrics !== undefined && !Array.isArray(args.metrics)) {
+      throw new PolytensorError(`compile: 'metrics' must be an array of names or functions, e.g. metrics: ['accuracy']`);
+    }
     const loss = getLoss(args.loss);
     const optimizer = getOptimizer(args.optimizer, args.learningRate);
-    const metricNames = args.metrics ?? [];
-    const metricFns = metricNames.map((m) => metricFn(m));
-    this.compiled = { optimizer, loss, metricNames, metricFns };
+    const metrics = (args.metrics ?? []).map((m) => getMetric(m));
+    this.compiled = { optimizer, loss, metricNames: metrics.map((m) => m.name), metricFns: metrics.map((m) => m.fn) };
   }
 
   get optimizer(): Optimizer | null {
@@ -180,6 +207,7 @@ export class Sequential {
   /** One optimizer step on a batch; returns the loss and metrics on it. */
   trainOnBatch(x: Tensor, y: Tensor): Logs {
     const c = this.requireCompiled('trainOnBatch');
+    this.assertNotFitting('trainOnBatch');
     this.ensureBuilt();
     validateTrainingData('trainOnBatch', this, c.loss, x, y);
     return this.step(c, x, y);
@@ -209,6 +237,27 @@ export class Sequential {
    */
   async fit(x: Tensor, y: Tensor, args: FitArgs = {}): Promise<History> {
     const c = this.requireCompiled('fit');
+    this.assertNotFitting('fit');
+    checkOptions('fit', args, FIT_OPTIONS);
+    // Claimed before the first await, so a second call made meanwhile fails.
+    this.fitting = true;
+    try {
+      return await this.fitLoop(c, x, y, args);
+    } finally {
+      this.fitting = false;
+    }
+  }
+
+  private assertNotFitting(op: string): void {
+    if (this.fitting) {
+      throw new PolytensorError(
+        `${op}: ${this.name} is already training (a fit() call has not finished); await it first, or train another model. ` +
+          'Concurrent calls would interleave weight updates and share stopTraining',
+      );
+    }
+  }
+
+  private async fitLoop(c: CompiledState, x: Tensor, y: Tensor, args: FitArgs): Promise<History> {
     const batchSize = args.batchSize ?? 32;
     const epochs = args.epochs ?? 1;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new PolytensorError(`fit: batchSize must be a positive integer, got ${batchSize}`);
@@ -234,7 +283,7 @@ export class Sequential {
     const [vx, vy] = args.validationData ?? (split > 0 ? [slice(x, nTrain, [n - nTrain]), slice(y, nTrain, [n - nTrain])] : [null, null]);
 
     const history = new History();
-    const callbacks: Callback[] = [...(args.verbose === 0 ? [] : [new ProgressBar(args.progressSink)]), ...(args.callbacks ?? []), history];
+    const callbacks: Callback[] = [...(args.verbose === 0 ? [] : [new ProgressBar(args.progressSink)]), ...toCallbacks('fit', args.callbacks), history];
     const steps = Math.ceil(nTrain / batchSize);
     for (const cb of callbacks) {
       cb.setModel(this);
@@ -247,19 +296,27 @@ export class Sequential {
         for (const cb of callbacks) await cb.onEpochBegin(epoch);
         const order = args.shuffle === false ? null : shuffle(nTrain);
         const sums: Logs = {};
-        for (let b = 0; b < steps; b++) {
+        let trained = 0;
+        for (let b = 0; b < steps && !this.stopTraining; b++) {
           const start = b * batchSize;
           const size = Math.min(batchSize, nTrain - start);
-          for (const cb of callbacks) cb.onBatchBegin(b);
+          for (const cb of callbacks) {
+            const r = cb.onBatchBegin(b);
+            if (r) await r; // only asynchronous hooks cost a turn of the event loop
+          }
           const [bx, by] = batchOf(tx, ty, order, start, size);
           const logs = this.step(c, bx, by);
           bx.dispose();
           by.dispose();
           for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * size;
-          for (const cb of callbacks) cb.onBatchEnd(b, { ...logs, batch: b, size });
+          trained += size;
+          for (const cb of callbacks) {
+            const r = cb.onBatchEnd(b, { ...logs, batch: b, size });
+            if (r) await r;
+          }
         }
         const epochLogs: Logs = {};
-        for (const [k, v] of Object.entries(sums)) epochLogs[k] = v / nTrain;
+        for (const [k, v] of Object.entries(sums)) epochLogs[k] = v / trained;
         if (vx && vy) {
           for (const [k, v] of Object.entries(this.evaluate(vx, vy, { batchSize }))) epochLogs[`val_${k}`] = v;
         }
@@ -288,6 +345,7 @@ export class Sequential {
   /** Loss and metrics over (x, y), in batches, without training. */
   evaluate(x: Tensor, y: Tensor, args: { batchSize?: number } = {}): Logs {
     const c = this.requireCompiled('evaluate');
+    checkOptions('evaluate', args, BATCH_OPTIONS);
     const batchSize = args.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new PolytensorError(`evaluate: batchSize must be a positive integer, got ${batchSize}`);
     this.ensureBuildFor(x);
@@ -314,6 +372,7 @@ export class Sequential {
 
   /** Outputs for x, computed in batches. */
   predict(x: Tensor, args: { batchSize?: number } = {}): Tensor {
+    checkOptions('predict', args, BATCH_OPTIONS);
     const batchSize = args.batchSize ?? 32;
     if (!Number.isInteger(batchSize) || batchSize <= 0) throw new PolytensorError(`predict: batchSize must be a positive integer, got ${batchSize}`);
     this.ensureBuildFor(x);
@@ -325,6 +384,13 @@ export class Sequential {
       for (let start = 0; start < n; start += batchSize) parts.push(this.apply(slice(x, start, [Math.min(batchSize, n - start)])));
       return concat(parts, 0);
     });
+  }
+
+  /** Outputs for one batch, computed in one pass (no splitting into batches). */
+  predictOnBatch(x: Tensor): Tensor {
+    this.ensureBuildFor(x);
+    checkInputShape('predictOnBatch', this, x);
+    return this.apply(x);
   }
 
   /** Keras-style table: layer (type), output shape, params; then totals. */
@@ -356,7 +422,7 @@ export class Sequential {
     return text;
   }
 
-  /** Topology and weights as artifacts (JSON + one binary buffer). */
+  /** Topology, weights (JSON + one float32 buffer) and, when compiled, the compile settings (not the optimizer's state). */
   toArtifacts(): ModelArtifacts {
     this.ensureBuilt();
     const ws = this.namedWeights;
@@ -368,21 +434,27 @@ export class Sequential {
       offset += variable.size;
       return { name, shape: [...variable.shape], dtype: variable.dtype };
     });
+    const c = this.compiled;
     return {
-      format: 'polytensor-sequential',
-      version: 1,
+      format: MODEL_FORMAT,
+      version: MODEL_VERSION,
       modelTopology: {
         className: 'Sequential',
         config: { name: this.name, inputShape: this.inputShape ? this.inputShape.slice(1) as number[] : null, layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })) },
       },
       weightSpecs,
+      ...(c ? { trainingConfig: trainingConfigOf(c.optimizer, c.loss, c.metricNames.map((name, i) => ({ name, fn: c.metricFns[i]! }))) } : {}),
       weightData: data.buffer,
     };
   }
 
-  /** Save to 'file://dir' (Node), 'localstorage://key' (browser), 'memory://key', or a custom handler. */
-  save(destination: string | IOHandler): Promise<SaveResult> {
-    return saveArtifacts(destination, this.toArtifacts());
+  /**
+   * Save topology, weights and compile settings to 'file://dir' (Node),
+   * 'indexeddb://name', 'localstorage://name', 'downloads://name' (browser),
+   * 'http(s)://url' (POST), 'memory://name', or a custom IOHandler.
+   */
+  save(destination: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+    return saveArtifacts(destination, this.toArtifacts(), options);
   }
 
   /** Free every weight and the optimizer's state. */
@@ -392,11 +464,6 @@ export class Sequential {
   }
 }
 
-function metricFn(name: string): (yTrue: Tensor, yPred: Tensor) => Tensor {
-  const m = getMetric(name) as unknown;
-  if (typeof m === 'function') return m as (yTrue: Tensor, yPred: Tensor) => Tensor;
-  return (m as { fn: (yTrue: Tensor, yPred: Tensor) => Tensor }).fn;
-}
 
 function batchOf(x: Tensor, y: Tensor, order: Int32Array | null, start: number, size: number): [Tensor, Tensor] {
   if (!order) return [slice(x, start, [size]), slice(y, start, [size])];
@@ -415,37 +482,26 @@ export function checkInputShape(op: string, model: Sequential, x: Tensor): void 
   }
 }
 
-/** Rebuild a Sequential model from artifacts or a saved location. */
-export async function loadSequential(source: string | IOHandler | ModelArtifacts): Promise<Sequential> {
-  const art = typeof source === 'object' && 'modelTopology' in source ? source : await loadArtifacts(source);
-  if (art.format !== 'polytensor-sequential' || art.modelTopology.className !== 'Sequential') {
-    throw new PolytensorError(`loadModel: not a polytensor Sequential model (format '${String(art.format)}')`);
-  }
-  const cfg = art.modelTopology.config;
-  const model = new Sequential({ name: cfg.name, layers: cfg.layers.map((l: { className: string; config: LayerConfig }) => deserializeLayer(l)) });
-  model.build(cfg.inputShape ? [null, ...cfg.inputShape] : undefined);
-  const ws = model.namedWeights;
-  if (ws.length !== art.weightSpecs.length) {
+/**
+ * Rebuild a Sequential model from a saved location, an IOHandler or artifacts.
+ * Everything in the file is checked (structure, limits, the weights against
+ * the topology) before any weight is allocated. A model saved compiled comes
+ * back compiled with the same optimizer settings, loss and metrics (a fresh
+ * optimizer state); `{ compile: false }` loads it uncompiled.
+ */
+export async function loadSequential(source: string | IOHandler | ModelArtifacts, options: LoadOptions = {}): Promise<Sequential> {
+  if (options === null || typeof options !== 'object') throw new PolytensorError(`loadModel: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  const limits = resolveLimits(options);
+  const { artifacts, where } = await loadArtifacts(source, { limits, requestInit: options.requestInit, fetch: options.fetch });
+  const p = prepareModel(artifacts, where, limits, options.compile !== false);
+  const model = new Sequential({ name: p.name, layers: p.layers });
+  try {
+    model.build(p.inputShape);
+    model.setWeightValues(p.values);
+    if (p.training) model.compile(p.training);
+  } catch (e) {
     model.dispose();
-    throw new PolytensorError(`loadModel: the topology has ${ws.length} weights but the file lists ${art.weightSpecs.length}`);
+    throw e;
   }
-  const data = new Float32Array(art.weightData);
-  let offset = 0;
-  const values: Float32Array[] = [];
-  for (const [i, spec] of art.weightSpecs.entries()) {
-    const size = spec.shape.reduce((p, d) => p * d, 1);
-    const w = ws[i]!;
-    if (size !== w.variable.size) {
-      model.dispose();
-      throw new PolytensorError(`loadModel: weight '${spec.name}' has shape [${spec.shape}] but the layer expects [${w.variable.shape}]`);
-    }
-    values.push(data.subarray(offset, offset + size));
-    offset += size;
-  }
-  if (offset !== data.length) {
-    model.dispose();
-    throw new PolytensorError(`loadModel: the weight data holds ${data.length} values but the specs need ${offset}; the file is corrupt`);
-  }
-  model.setWeightValues(values);
   return model;
 }

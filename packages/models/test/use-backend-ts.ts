@@ -1,0 +1,4 @@
+import '@polytensor/backend-ts';
+import { setBackendSync } from '@polytensor/core';
+
+setBackendSync('ts');
