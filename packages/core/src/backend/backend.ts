@@ -1,5 +1,5 @@
-import type { FusedKernels, Kernels } from './kernels.js';
-import type { BackendMemory, DataId, DType, TypedArray } from './types.js';
+import type { KernelArgs, KernelName, Kernels, OptimizerCapability } from './kernels.js';
+import type { BackendMemory, DataId, DType, TensorInfo, TypedArray } from './types.js';
 
 /**
  * Where a backend keeps tensor buffers. Buffers are immutable once written;
@@ -20,23 +20,6 @@ export interface Storage {
   memory(): BackendMemory;
 }
 
-/**
- * The whole contract: storage plus kernels, plus any fused kernels the backend
- * chooses to provide. A backend package exports a factory producing one of these
- * and registers it with `registerBackend`.
- */
-export interface Backend extends Storage, Kernels, FusedKernels {
-  /** Name it is registered under ('ts', 'wasm', 'webgl', 'gpujs'...). */
-  readonly name: string;
-  /**
-   * What the backend declares about its float behaviour; the conformance report prints it.
-   * Defaults: exact IEEE float32, subnormals kept.
-   */
-  readonly numerics?: BackendNumerics;
-  /** Release everything (buffers, contexts, workers). */
-  dispose(): void;
-}
-
 export interface BackendNumerics {
   /** Subnormal inputs/outputs are flushed to zero. */
   flushesSubnormals?: boolean;
@@ -46,5 +29,31 @@ export interface BackendNumerics {
   transcendentalUlp?: Readonly<Record<string, number>>;
 }
 
+/**
+ * A backend as core uses it: storage, and every kernel bound and ready to call
+ * (the backend's own implementation where it has one, core's composite
+ * otherwise). Made by `defineBackend`.
+ */
+export interface Backend extends Storage {
+  /** Name it is registered under ('ts', 'wasm', 'webgl', 'gpujs'...). */
+  readonly name: string;
+  /**
+   * What the backend declares about its float behaviour; the conformance report prints it.
+   * Defaults: exact IEEE float32, subnormals kept.
+   */
+  readonly numerics?: BackendNumerics;
+  /** Every kernel, by name. */
+  readonly kernels: Kernels;
+  /** The kernels this backend implements itself (the primitives and any accelerated optional kernel). */
+  readonly implemented: ReadonlySet<KernelName>;
+  /** Fused optimizer updates, when the backend has them (core's composite update otherwise). */
+  readonly optimizer?: OptimizerCapability;
+  /** Release everything (buffers, contexts, workers). */
+  dispose(): void;
+}
+
 /** Creates a backend; may be async (wasm compile, GPU context). */
 export type BackendFactory = () => Backend | Promise<Backend>;
+
+/** A backend's implementation of kernel K: its storage first, then the kernel's arguments. */
+export type KernelImpl<K extends KernelName, S> = (storage: S, ...args: KernelArgs<K>) => TensorInfo;

@@ -1,66 +1,55 @@
 import type { UnaryOp } from '../backend/kernels.js';
-import { UNARY_INPUT_DTYPES, unaryOutputDType } from '../backend/kernels.js';
+import { UNARY_INPUT_DTYPES } from '../backend/kernels.js';
 import { ENGINE } from '../engine/engine.js';
-import type { GradFn } from '../engine/tape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { add, div, mul, sub } from './binary.js';
+import { mul } from './binary.js';
 import { greater } from './compare.js';
 import { assertDType, convert } from './convert.js';
-import { cast } from './cast.js';
-import { zerosLike } from './creation.js';
 import { where } from './where.js';
 
-/** Run one unary kernel after validating the dtype. */
-function unary(op: UnaryOp, x: TensorLike, grad?: GradFn): Tensor {
+/** Run one unary kernel after validating the dtype (gradients: grad/rules.ts). */
+function unary(op: UnaryOp, x: TensorLike): Tensor {
   const [t, owned] = convert(op, 'x', x);
   try {
     assertDType(op, 'x', t, UNARY_INPUT_DTYPES[op]);
-    return ENGINE.runKernel(op, [t], (b) => b.unary(op, t), { shape: t.shape, dtype: unaryOutputDType(op, t.dtype) }, grad);
+    return ENGINE.runKernel('unary', [op, t]);
   } finally {
     if (owned) t.dispose();
   }
 }
 
-const zeroGrad: GradFn = (_dy, { inputs }) => [() => zerosLike(inputs[0]!)];
-
 /** -x */
-export const neg = (x: TensorLike): Tensor => unary('neg', x, (dy) => [() => neg(dy)]);
+export const neg = (x: TensorLike): Tensor => unary('neg', x);
 /** |x| */
-export const abs = (x: TensorLike): Tensor => unary('abs', x, (dy, { inputs }) => [() => mul(dy, sign(inputs[0]!))]);
+export const abs = (x: TensorLike): Tensor => unary('abs', x);
 /** -1, 0 or 1 (keeps the sign of zero, NaN stays NaN). */
-export const sign = (x: TensorLike): Tensor => unary('sign', x, zeroGrad);
-export const exp = (x: TensorLike): Tensor => unary('exp', x, (dy, { output }) => [() => mul(dy, output)]);
+export const sign = (x: TensorLike): Tensor => unary('sign', x);
+export const exp = (x: TensorLike): Tensor => unary('exp', x);
 /** exp(x) - 1, accurate near 0. */
-export const expm1 = (x: TensorLike): Tensor => unary('expm1', x, (dy, { output }) => [() => mul(dy, add(output, 1))]);
-export const log = (x: TensorLike): Tensor => unary('log', x, (dy, { inputs }) => [() => div(dy, inputs[0]!)]);
+export const expm1 = (x: TensorLike): Tensor => unary('expm1', x);
+export const log = (x: TensorLike): Tensor => unary('log', x);
 /** log(1 + x), accurate near 0. */
-export const log1p = (x: TensorLike): Tensor => unary('log1p', x, (dy, { inputs }) => [() => div(dy, add(inputs[0]!, 1))]);
-export const sqrt = (x: TensorLike): Tensor => unary('sqrt', x, (dy, { output }) => [() => div(dy, mul(output, 2))]);
+export const log1p = (x: TensorLike): Tensor => unary('log1p', x);
+export const sqrt = (x: TensorLike): Tensor => unary('sqrt', x);
 /** 1 / sqrt(x) */
-export const rsqrt = (x: TensorLike): Tensor =>
-  unary('rsqrt', x, (dy, { inputs, output }) => [() => mul(dy, div(mul(output, -0.5), inputs[0]!))]);
-export const square = (x: TensorLike): Tensor => unary('square', x, (dy, { inputs }) => [() => mul(dy, mul(inputs[0]!, 2))]);
+export const rsqrt = (x: TensorLike): Tensor => unary('rsqrt', x);
+export const square = (x: TensorLike): Tensor => unary('square', x);
 /** 1 / x */
-export const reciprocal = (x: TensorLike): Tensor =>
-  unary('reciprocal', x, (dy, { output }) => [() => neg(mul(dy, mul(output, output)))]);
+export const reciprocal = (x: TensorLike): Tensor => unary('reciprocal', x);
 /** max(x, 0); the gradient at 0 is 0. */
-export const relu = (x: TensorLike): Tensor =>
-  unary('relu', x, (dy, { inputs }) => [() => mul(dy, cast(greater(inputs[0]!, 0), dy.dtype))]);
-export const sigmoid = (x: TensorLike): Tensor =>
-  unary('sigmoid', x, (dy, { output }) => [() => mul(dy, mul(output, sub(1, output)))]);
-export const tanh = (x: TensorLike): Tensor =>
-  unary('tanh', x, (dy, { output }) => [() => mul(dy, sub(1, mul(output, output)))]);
+export const relu = (x: TensorLike): Tensor => unary('relu', x);
+export const sigmoid = (x: TensorLike): Tensor => unary('sigmoid', x);
+export const tanh = (x: TensorLike): Tensor => unary('tanh', x);
 /** x > 0 ? x : exp(x) - 1 */
-export const elu = (x: TensorLike): Tensor =>
-  unary('elu', x, (dy, { inputs, output }) => [() => where(greater(inputs[0]!, 0), dy, mul(dy, add(output, 1)))]);
+export const elu = (x: TensorLike): Tensor => unary('elu', x);
 /** log(1 + exp(x)), stable for large |x|. */
-export const softplus = (x: TensorLike): Tensor => unary('softplus', x, (dy, { inputs }) => [() => mul(dy, sigmoid(inputs[0]!))]);
-export const sin = (x: TensorLike): Tensor => unary('sin', x, (dy, { inputs }) => [() => mul(dy, cos(inputs[0]!))]);
-export const cos = (x: TensorLike): Tensor => unary('cos', x, (dy, { inputs }) => [() => neg(mul(dy, sin(inputs[0]!)))]);
-export const floor = (x: TensorLike): Tensor => unary('floor', x, zeroGrad);
-export const ceil = (x: TensorLike): Tensor => unary('ceil', x, zeroGrad);
+export const softplus = (x: TensorLike): Tensor => unary('softplus', x);
+export const sin = (x: TensorLike): Tensor => unary('sin', x);
+export const cos = (x: TensorLike): Tensor => unary('cos', x);
+export const floor = (x: TensorLike): Tensor => unary('floor', x);
+export const ceil = (x: TensorLike): Tensor => unary('ceil', x);
 /** Round half to even. */
-export const round = (x: TensorLike): Tensor => unary('round', x, zeroGrad);
+export const round = (x: TensorLike): Tensor => unary('round', x);
 export const logicalNot = (x: TensorLike): Tensor => unary('logicalNot', x);
 export const isNaN = (x: TensorLike): Tensor => unary('isNaN', x);
 export const isInf = (x: TensorLike): Tensor => unary('isInf', x);
