@@ -62,11 +62,11 @@ describe('TsBackend storage', () => {
     const be = createTsBackend();
     const id = be.write(new Float32Array([1]), [1], 'float32');
     be.disposeData(id);
-    expect(() => be.readSync(id)).toThrow(/readSync: dataId #1 is unknown or already disposed/);
-    await expect(be.read(id)).rejects.toThrow(/read: dataId #1/);
-    expect(() => be.disposeData(id)).toThrow(/disposeData: dataId #1/);
+    expect(() => be.readSync(id)).toThrow(/readSync: buffer #1 is unknown or already disposed/);
+    await expect(be.read(id)).rejects.toThrow(/read: buffer #1/);
+    expect(() => be.disposeData(id)).toThrow(/disposeData: buffer #1/);
     expect(() => be.readSync({})).toThrow(/readSync: a dataId this backend did not create/);
-    expect(() => be.kernels.unary('neg', { dataId: id, shape: [1], dtype: 'float32' })).toThrow(/unary: dataId #1/);
+    expect(() => be.kernels.unary('neg', { dataId: id, shape: [1], dtype: 'float32' })).toThrow(/unary: buffer #1/);
   });
 
   it('rejects a write whose length does not match the shape', () => {

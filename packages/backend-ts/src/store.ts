@@ -1,11 +1,5 @@
-import type { BackendMemory, DataId, DType, Storage, TensorInfo, TypedArray } from '@polytensor/core';
+import { DataStore, sizeOfShape, type BackendMemory, type DataId, type DType, type Storage, type TensorInfo, type TypedArray } from '@polytensor/core';
 import { alloc, dtypeOf } from './util/alloc.js';
-import { sizeOfShape } from './util/strides.js';
-
-/** The handle TsStore mints: a fresh object per buffer; the serial only makes errors readable. */
-class TsDataId {
-  constructor(readonly serial: number) {}
-}
 
 /**
  * backend-ts's storage: a Map of typed arrays. Kernels read their inputs'
@@ -13,9 +7,7 @@ class TsDataId {
  * without copying (`output`).
  */
 export class TsStore implements Storage {
-  private readonly buffers = new Map<DataId, TypedArray>();
-  private bytes = 0;
-  private serial = 0;
+  private readonly buffers = new DataStore<TypedArray>('ts', (v) => v.byteLength);
 
   write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
     const size = sizeOfShape(shape);
@@ -24,7 +16,7 @@ export class TsStore implements Storage {
     }
     const copy = alloc(dtype, size);
     copy.set(values);
-    return this.adopt(copy);
+    return this.buffers.add(copy);
   }
 
   async read(dataId: DataId): Promise<TypedArray> {
@@ -36,7 +28,6 @@ export class TsStore implements Storage {
   }
 
   disposeData(dataId: DataId): void {
-    this.bytes -= this.get(dataId, 'disposeData').byteLength;
     this.buffers.delete(dataId);
   }
 
@@ -45,17 +36,16 @@ export class TsStore implements Storage {
   }
 
   memory(): BackendMemory {
-    return { numDataIds: this.buffers.size, numBytes: this.bytes };
+    return { numDataIds: this.buffers.size, numBytes: this.buffers.numBytes };
   }
 
   clear(): void {
     this.buffers.clear();
-    this.bytes = 0;
   }
 
   /** A kernel's output: a fresh array the store adopts without copying. */
   output(values: TypedArray, shape: readonly number[]): TensorInfo {
-    return { dataId: this.adopt(values), shape: [...shape], dtype: dtypeOf(values) };
+    return { dataId: this.buffers.add(values), shape: [...shape], dtype: dtypeOf(values) };
   }
 
   /** The stored array (not a copy: kernels only read their inputs). */
@@ -75,20 +65,8 @@ export class TsStore implements Storage {
     return v;
   }
 
-  private adopt(values: TypedArray): DataId {
-    const id = new TsDataId(++this.serial);
-    this.buffers.set(id, values);
-    this.bytes += values.byteLength;
-    return id;
-  }
-
   private get(dataId: DataId, op: string): TypedArray {
-    const values = this.buffers.get(dataId);
-    if (!values) {
-      const which = dataId instanceof TsDataId ? `dataId #${dataId.serial}` : 'a dataId this backend did not create';
-      throw new Error(`ts backend: ${op}: ${which} is unknown or already disposed`);
-    }
-    return values;
+    return this.buffers.get(dataId, op);
   }
 }
 

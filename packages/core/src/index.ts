@@ -5,6 +5,8 @@
 export * from './backend/types.js';
 export * from './backend/kernels.js';
 export type * from './backend/backend.js';
+export { DataStore } from './backend/data_store.js';
+export * from './backend/shape_utils.js';
 export { defineBackend, callKernel, type BackendDefinition, type KernelImpls } from './backend/define.js';
 export {
   KERNELS, KERNEL_NAMES, PRIMITIVE_KERNELS, isPrimitive, kernelLabel, toleranceOf,
