@@ -6,6 +6,8 @@ const src = (pkg: string, file = 'index.ts'): string =>
 
 export const workspaceAliases = [
   { find: /^@polytensor\/core$/, replacement: src('core') },
+  // Core's package.json "imports" point at dist; this module picks the source file per environment.
+  { find: /^#file-io$/, replacement: fileURLToPath(new URL('./core_file_io.ts', import.meta.url)) },
   { find: /^@polytensor\/backend-ts$/, replacement: src('backend-ts') },
   { find: /^@polytensor\/backend-wasm$/, replacement: src('backend-wasm') },
   { find: /^@polytensor\/backend-webgl$/, replacement: src('backend-webgl') },

@@ -1,7 +1,7 @@
 // warmup(model, x, y) compiles every program of a training step beforehand:
 // the first real step then compiles nothing, and runs at steady-state speed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerBackend, removeBackend, setBackend, setSeed, tensor } from '@polytensor/core';
+import { cast, meanSquaredError, oneHot, registerBackend, removeBackend, setBackend, setSeed, tensor, tidy, type Tensor } from '@polytensor/core';
 import { warmup, type WebGLBackend } from './index.js';
 import { bars, newBackend, seedMlp } from './test_util.js';
 
@@ -43,6 +43,23 @@ describe('warmup', () => {
         `seed MLP on WebGL ${backend.webglVersion}: warmup ${report.ms.toFixed(0)} ms (${compiled} programs); ` +
           `first step after warmup ${first.toFixed(1)} ms; steady-state median ${steady[2]!.toFixed(1)} ms`,
       );
+    } finally {
+      x.dispose();
+      y.dispose();
+      model.dispose();
+    }
+  });
+
+  it('a model compiled with your own loss function warms up with the compile arguments given', async () => {
+    setSeed(4);
+    const model = seedMlp();
+    const myLoss = (yTrue: Tensor, yPred: Tensor): Tensor => meanSquaredError(yTrue, yPred);
+    model.compile({ optimizer: 'sgd', loss: myLoss });
+    const data = bars(16);
+    const x = tensor(data.x, [16, 784]);
+    const y = tidy(() => cast(oneHot(tensor(data.y, [16], 'int32'), 10), 'float32'));
+    try {
+      await expect(warmup(model, x, y, { optimizer: 'sgd', loss: myLoss })).resolves.toMatchObject({ ms: expect.any(Number) });
     } finally {
       x.dispose();
       y.dispose();

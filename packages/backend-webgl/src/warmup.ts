@@ -27,7 +27,8 @@ export interface WarmupReport {
 export async function warmup(model: Sequential, x: Tensor, y: Tensor, compile?: CompileArgs): Promise<WarmupReport> {
   const args = compile ?? compileArgsOf(model);
   const t0 = performance.now();
-  const copy = await loadModel(model.toArtifacts());
+  // uncompiled: the copy is compiled with `args` below (and a model compiled with your own loss function cannot recompile from its artifacts)
+  const copy = await loadModel(model.toArtifacts(), { compile: false });
   try {
     copy.compile(args);
     // two steps: the second sees x and y already on the GPU (as the real steps

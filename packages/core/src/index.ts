@@ -42,7 +42,11 @@ export {
   type Logs, type EarlyStoppingArgs, type ModelCheckpointArgs, type CallbackHooks, type CallbackArg,
 } from './train/callbacks.js';
 export { ProgressBar, type ProgressSink } from './train/progress.js';
-export type { IOHandler, ModelArtifacts, SaveResult, WeightSpec } from './train/io.js';
+export type {
+  IOHandler, LoadLimits, LoadOptions, ModelArtifacts, ModelJson, ModelTopology, LayerSpec, SaveOptions, SaveResult, TrainingConfig, WeightSpec,
+} from './train/io/types.js';
+export { DEFAULT_LOAD_LIMITS } from './train/io/limits.js';
+export { fromFiles } from './train/io/browser_files.js';
 export {
   softmaxCrossEntropy, sparseSoftmaxCrossEntropy, categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError,
   getLoss, lossNames, LOSSES, type LossFn, type LossInfo, type LossName,

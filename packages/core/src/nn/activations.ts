@@ -19,7 +19,8 @@ export type ActivationName = keyof typeof ACTIVATIONS;
 
 export function getActivation(name: string | undefined | null): { name: ActivationName; fn: (x: Tensor) => Tensor } {
   const n = (name ?? 'linear') as ActivationName;
-  const fn = ACTIVATIONS[n];
-  if (!fn) throw new PolytensorError(`unknown activation '${String(name)}'; use one of ${Object.keys(ACTIVATIONS).join(', ')}`);
+  // Own properties only: a saved name like 'constructor' must not reach Object.prototype.
+  const fn = typeof n === 'string' && Object.hasOwn(ACTIVATIONS, n) ? ACTIVATIONS[n] : undefined;
+  if (!fn) throw new PolytensorError(`unknown activation ${typeof name === 'string' ? `'${name}'` : JSON.stringify(name)}; use one of ${Object.keys(ACTIVATIONS).join(', ')}`);
   return { name: n, fn };
 }

@@ -140,21 +140,40 @@ const BY_CLASS: Record<string, InitializerName> = {
   HeNormal: 'heNormal', HeUniform: 'heUniform', LecunNormal: 'lecunNormal', LecunUniform: 'lecunUniform',
 };
 
+const show = (v: unknown): string => (v === null ? 'null' : typeof v === 'object' ? JSON.stringify(v) : `${typeof v} ${String(v)}`);
+
+/** A serialized config's values, checked: saved model files reach here. */
+function checkInitConfig(className: string, config: unknown): Record<string, unknown> {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new PolytensorError(`initializer ${className}: config must be an object, got ${show(config)}`);
+  }
+  for (const [key, v] of Object.entries(config)) {
+    const ok = key === 'seed' ? v === null || (Number.isSafeInteger(v) && (v as number) >= 0) : key === 'mode' || key === 'distribution' ? typeof v === 'string' : typeof v === 'number' && Number.isFinite(v);
+    if (!ok) throw new PolytensorError(`initializer ${className}: config.${key} is invalid (${show(v)})`);
+  }
+  return config as Record<string, unknown>;
+}
+
 /** Resolve a name ('heNormal'), an instance, or a serialized {className, config}. */
 export function getInitializer(spec: InitializerSpec): Initializer {
+  // Own properties only: a saved name like 'constructor' must not reach Object.prototype.
   if (typeof spec === 'string') {
-    const make = initializers[spec as InitializerName] as ((c?: object) => Initializer) | undefined;
-    if (!make || spec === 'constant') {
+    if (!Object.hasOwn(initializers, spec) || spec === 'constant') {
       throw new PolytensorError(
         `unknown initializer '${spec}'; use one of ${Object.keys(initializers).filter((k) => k !== 'constant').join(', ')} or initializers.constant({ value })`,
       );
     }
-    return make({});
+    return (initializers[spec as InitializerName] as (c: object) => Initializer)({});
   }
-  if ('apply' in spec) return spec;
-  const name = BY_CLASS[spec.className];
-  if (!name) throw new PolytensorError(`unknown initializer class '${spec.className}'`);
-  return (initializers[name] as (c: object) => Initializer)(spec.config ?? {});
+  if (typeof spec !== 'object' || spec === null) throw new PolytensorError(`initializer: expected a name, an Initializer or { className, config }, got ${show(spec)}`);
+  if ('apply' in spec) {
+    if (typeof spec.apply !== 'function') throw new PolytensorError('initializer: apply must be a function');
+    return spec;
+  }
+  const className = spec.className;
+  const name = typeof className === 'string' && Object.hasOwn(BY_CLASS, className) ? BY_CLASS[className] : undefined;
+  if (!name) throw new PolytensorError(`unknown initializer class ${JSON.stringify(className)}; known: ${Object.keys(BY_CLASS).join(', ')}`);
+  return (initializers[name] as (c: object) => Initializer)(checkInitConfig(className, spec.config ?? {}));
 }
 
 export function serializeInitializer(init: Initializer): { className: string; config: Record<string, number | string | null> } {

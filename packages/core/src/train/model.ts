@@ -7,14 +7,19 @@ import { slice } from '../ops/slice.js';
 import { shuffle } from '../random/random.js';
 import { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
-import { deserializeLayer, formatShape, type Layer, type LayerConfig, type Shape } from '../nn/layers/index.js';
+import { formatShape, type Layer, type Shape } from '../nn/layers/index.js';
 import { History, toCallbacks, type Callback, type CallbackArg, type Logs } from './callbacks.js';
 import { ProgressBar, type ProgressSink } from './progress.js';
 import { getLoss, type LossFn, type LossInfo, type LossName } from './losses.js';
 import { getMetric, type MetricFn, type MetricName } from './metrics.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers/index.js';
 import { checkOptions } from './options.js';
-import { loadArtifacts, saveArtifacts, type IOHandler, type ModelArtifacts, type SaveResult } from './io.js';
+import { resolveLimits } from './io/limits.js';
+import { MODEL_FORMAT, MODEL_VERSION } from './io/model_json.js';
+import { prepareModel } from './io/prepare.js';
+import { loadArtifacts, saveArtifacts } from './io/router.js';
+import { trainingConfigOf } from './io/training_config.js';
+import type { IOHandler, LoadOptions, ModelArtifacts, SaveOptions, SaveResult } from './io/types.js';
 import { validateTrainingData } from './validate.js';
 
 /** A loss by name (editors complete them; case and '_' are ignored at run time) or your own function. */
@@ -417,7 +422,7 @@ export class Sequential {
     return text;
   }
 
-  /** Topology and weights as artifacts (JSON + one binary buffer). */
+  /** Topology, weights (JSON + one float32 buffer) and, when compiled, the compile settings (not the optimizer's state). */
   toArtifacts(): ModelArtifacts {
     this.ensureBuilt();
     const ws = this.namedWeights;
@@ -429,21 +434,27 @@ export class Sequential {
       offset += variable.size;
       return { name, shape: [...variable.shape], dtype: variable.dtype };
     });
+    const c = this.compiled;
     return {
-      format: 'polytensor-sequential',
-      version: 1,
+      format: MODEL_FORMAT,
+      version: MODEL_VERSION,
       modelTopology: {
         className: 'Sequential',
         config: { name: this.name, inputShape: this.inputShape ? this.inputShape.slice(1) as number[] : null, layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })) },
       },
       weightSpecs,
+      ...(c ? { trainingConfig: trainingConfigOf(c.optimizer, c.loss, c.metricNames.map((name, i) => ({ name, fn: c.metricFns[i]! }))) } : {}),
       weightData: data.buffer,
     };
   }
 
-  /** Save to 'file://dir' (Node), 'localstorage://key' (browser), 'memory://key', or a custom handler. */
-  save(destination: string | IOHandler): Promise<SaveResult> {
-    return saveArtifacts(destination, this.toArtifacts());
+  /**
+   * Save topology, weights and compile settings to 'file://dir' (Node),
+   * 'indexeddb://name', 'localstorage://name', 'downloads://name' (browser),
+   * 'http(s)://url' (POST), 'memory://name', or a custom IOHandler.
+   */
+  save(destination: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+    return saveArtifacts(destination, this.toArtifacts(), options);
   }
 
   /** Free every weight and the optimizer's state. */
@@ -471,37 +482,26 @@ export function checkInputShape(op: string, model: Sequential, x: Tensor): void 
   }
 }
 
-/** Rebuild a Sequential model from artifacts or a saved location. */
-export async function loadSequential(source: string | IOHandler | ModelArtifacts): Promise<Sequential> {
-  const art = typeof source === 'object' && 'modelTopology' in source ? source : await loadArtifacts(source);
-  if (art.format !== 'polytensor-sequential' || art.modelTopology.className !== 'Sequential') {
-    throw new PolytensorError(`loadModel: not a polytensor Sequential model (format '${String(art.format)}')`);
-  }
-  const cfg = art.modelTopology.config;
-  const model = new Sequential({ name: cfg.name, layers: cfg.layers.map((l: { className: string; config: LayerConfig }) => deserializeLayer(l)) });
-  model.build(cfg.inputShape ? [null, ...cfg.inputShape] : undefined);
-  const ws = model.namedWeights;
-  if (ws.length !== art.weightSpecs.length) {
+/**
+ * Rebuild a Sequential model from a saved location, an IOHandler or artifacts.
+ * Everything in the file is checked (structure, limits, the weights against
+ * the topology) before any weight is allocated. A model saved compiled comes
+ * back compiled with the same optimizer settings, loss and metrics (a fresh
+ * optimizer state); `{ compile: false }` loads it uncompiled.
+ */
+export async function loadSequential(source: string | IOHandler | ModelArtifacts, options: LoadOptions = {}): Promise<Sequential> {
+  if (options === null || typeof options !== 'object') throw new PolytensorError(`loadModel: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  const limits = resolveLimits(options);
+  const { artifacts, where } = await loadArtifacts(source, { limits, requestInit: options.requestInit, fetch: options.fetch });
+  const p = prepareModel(artifacts, where, limits, options.compile !== false);
+  const model = new Sequential({ name: p.name, layers: p.layers });
+  try {
+    model.build(p.inputShape);
+    model.setWeightValues(p.values);
+    if (p.training) model.compile(p.training);
+  } catch (e) {
     model.dispose();
-    throw new PolytensorError(`loadModel: the topology has ${ws.length} weights but the file lists ${art.weightSpecs.length}`);
+    throw e;
   }
-  const data = new Float32Array(art.weightData);
-  let offset = 0;
-  const values: Float32Array[] = [];
-  for (const [i, spec] of art.weightSpecs.entries()) {
-    const size = spec.shape.reduce((p, d) => p * d, 1);
-    const w = ws[i]!;
-    if (size !== w.variable.size) {
-      model.dispose();
-      throw new PolytensorError(`loadModel: weight '${spec.name}' has shape [${spec.shape}] but the layer expects [${w.variable.shape}]`);
-    }
-    values.push(data.subarray(offset, offset + size));
-    offset += size;
-  }
-  if (offset !== data.length) {
-    model.dispose();
-    throw new PolytensorError(`loadModel: the weight data holds ${data.length} values but the specs need ${offset}; the file is corrupt`);
-  }
-  model.setWeightValues(values);
   return model;
 }

@@ -5,7 +5,7 @@ import { dropout } from '../../ops/dropout.js';
 import { reshape } from '../../ops/reshape.js';
 import type { Tensor } from '../../tensor.js';
 import { getActivation, type ActivationName } from '../activations.js';
-import { Layer, type CallOptions, type LayerArgs, type LayerConfig, type Shape } from './layer.js';
+import { Layer, showArg, type CallOptions, type LayerArgs, type LayerConfig, type Shape } from './layer.js';
 
 /** [batch, ...] → [batch, product]. */
 export class Flatten extends Layer {
@@ -33,14 +33,17 @@ export class Reshape extends Layer {
   readonly targetShape: readonly number[];
   constructor(args: ReshapeArgs) {
     super(args);
-    if (!Array.isArray(args.targetShape)) throw new PolytensorError(`${this.name}: targetShape must be an array of dimensions`);
+    const dims: unknown = args.targetShape;
+    if (!Array.isArray(dims) || !dims.every((d) => d === -1 || (Number.isSafeInteger(d) && d > 0)) || dims.filter((d) => d === -1).length > 1) {
+      throw new PolytensorError(`${this.name}: targetShape must be an array of positive integers with at most one -1, got ${JSON.stringify(dims)}`);
+    }
     this.targetShape = [...args.targetShape];
   }
   computeOutputShape(inputShape: Shape): Shape {
     const size = inputShape.slice(1).every((d) => d !== null) ? sizeOf(inputShape.slice(1) as number[]) : null;
     const known = sizeOf(this.targetShape.filter((d) => d !== -1));
     const target = this.targetShape.map((d) => (d === -1 && size !== null ? size / known : d));
-    if (size !== null && sizeOf(target) !== size) {
+    if (size !== null && (sizeOf(target) !== size || !target.every((d) => Number.isInteger(d)))) {
       throw new PolytensorError(`${this.name} (Reshape): cannot reshape [${inputShape.slice(1).join(',')}] (${size} values) to [${this.targetShape.join(',')}]`);
     }
     return [inputShape[0] ?? null, ...target];
@@ -95,7 +98,7 @@ export class Dropout extends Layer {
   constructor(args: DropoutArgs) {
     super(args);
     if (typeof args.rate !== 'number' || !(args.rate >= 0 && args.rate < 1)) {
-      throw new PolytensorError(`${this.name}: rate must be in [0, 1), got ${String(args.rate)}`);
+      throw new PolytensorError(`${this.name}: rate must be in [0, 1), got ${showArg(args.rate)}`);
     }
     this.rate = args.rate;
   }

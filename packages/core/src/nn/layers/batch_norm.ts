@@ -5,7 +5,7 @@ import { mean } from '../../ops/reduce.js';
 import { rsqrt, square } from '../../ops/unary.js';
 import type { Tensor } from '../../tensor.js';
 import type { Variable } from '../../variable.js';
-import { Layer, type CallOptions, type LayerArgs, type LayerConfig, type Shape } from './layer.js';
+import { Layer, showArg, type CallOptions, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   /** Moving-average decay. */
@@ -36,19 +36,29 @@ export class BatchNormalization extends Layer {
     this.epsilon = args.epsilon ?? 1e-3;
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
-    if (!(this.momentum >= 0 && this.momentum < 1)) throw new PolytensorError(`${this.name}: momentum must be in [0, 1), got ${this.momentum}`);
-    if (!(this.epsilon > 0)) throw new PolytensorError(`${this.name}: epsilon must be > 0, got ${this.epsilon}`);
+    if (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum < 1)) {
+      throw new PolytensorError(`${this.name}: momentum must be in [0, 1), got ${showArg(this.momentum)}`);
+    }
+    if (typeof this.epsilon !== 'number' || !(this.epsilon > 0 && this.epsilon < Infinity)) {
+      throw new PolytensorError(`${this.name}: epsilon must be a finite number > 0, got ${showArg(this.epsilon)}`);
+    }
   }
 
-  override build(inputShape: Shape): void {
+  override weightShapes(inputShape: Shape): WeightShape[] {
     const c = inputShape[inputShape.length - 1];
     if (inputShape.length < 2 || typeof c !== 'number') {
       throw new PolytensorError(`${this.name} (BatchNormalization): needs inputs of rank ≥ 2 with known channels, got [${inputShape.join(',')}]`);
     }
-    if (this.scale) this.gamma = this.addWeight('gamma', [c], 'ones');
-    if (this.center) this.beta = this.addWeight('beta', [c], 'zeros');
-    this.movingMean = this.addWeight('movingMean', [c], 'zeros', false);
-    this.movingVariance = this.addWeight('movingVariance', [c], 'ones', false);
+    const names = [...(this.scale ? ['gamma'] : []), ...(this.center ? ['beta'] : []), 'movingMean', 'movingVariance'];
+    return names.map((name) => ({ name, shape: [c] }));
+  }
+
+  override build(inputShape: Shape): void {
+    const [{ shape }] = this.weightShapes(inputShape) as [WeightShape];
+    if (this.scale) this.gamma = this.addWeight('gamma', shape, 'ones');
+    if (this.center) this.beta = this.addWeight('beta', shape, 'zeros');
+    this.movingMean = this.addWeight('movingMean', shape, 'zeros', false);
+    this.movingVariance = this.addWeight('movingVariance', shape, 'ones', false);
     super.build(inputShape);
   }
 

@@ -8,7 +8,7 @@ import type { Tensor } from '../../tensor.js';
 import type { Variable } from '../../variable.js';
 import { getActivation, type ActivationName } from '../activations.js';
 import { getInitializer, serializeInitializer, type InitializerSpec } from '../initializers.js';
-import { Layer, pairOf, positiveInt, type LayerArgs, type LayerConfig, type Shape } from './layer.js';
+import { Layer, showArg, pairOf, positiveInt, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
 
 export interface Conv2DArgs extends LayerArgs {
   filters: number;
@@ -47,7 +47,7 @@ export class Conv2D extends Layer {
     this.dilationRate = pairOf(this.name, 'dilationRate', args.dilationRate ?? 1);
     this.padding = args.padding ?? 'valid';
     if (this.padding !== 'same' && this.padding !== 'valid') {
-      throw new PolytensorError(`${this.name}: padding must be 'same' or 'valid', got '${String(args.padding)}'`);
+      throw new PolytensorError(`${this.name}: padding must be 'same' or 'valid', got ${showArg(args.padding)}`);
     }
     this.activation = getActivation(args.activation).name;
     this.useBias = args.useBias ?? true;
@@ -55,13 +55,18 @@ export class Conv2D extends Layer {
     this.biasInit = getInitializer(args.biasInitializer ?? 'zeros');
   }
 
-  override build(inputShape: Shape): void {
+  override weightShapes(inputShape: Shape): WeightShape[] {
     const c = inputShape[3];
     if (inputShape.length !== 4 || typeof c !== 'number') {
       throw new PolytensorError(`${this.name} (Conv2D): needs NHWC inputs [batch, height, width, channels], got [${inputShape.join(',')}]`);
     }
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, c, this.filters], this.kernelInit);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit);
+    return [{ name: 'kernel', shape: [...this.kernelSize, c, this.filters] }, ...(this.useBias ? [{ name: 'bias', shape: [this.filters] }] : [])];
+  }
+
+  override build(inputShape: Shape): void {
+    const [kernel, bias] = this.weightShapes(inputShape);
+    this.kernel = this.addWeight('kernel', kernel!.shape, this.kernelInit);
+    if (bias) this.bias = this.addWeight('bias', bias.shape, this.biasInit);
     super.build(inputShape);
   }
 

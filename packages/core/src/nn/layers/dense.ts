@@ -8,7 +8,7 @@ import type { Tensor } from '../../tensor.js';
 import type { Variable } from '../../variable.js';
 import { getActivation, type ActivationName } from '../activations.js';
 import { serializeInitializer, getInitializer, type InitializerSpec } from '../initializers.js';
-import { Layer, positiveInt, type LayerArgs, type LayerConfig, type Shape } from './layer.js';
+import { Layer, positiveInt, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
 
 export interface DenseArgs extends LayerArgs {
   units: number;
@@ -40,13 +40,18 @@ export class Dense extends Layer {
     this.biasInit = getInitializer(args.biasInitializer ?? 'zeros');
   }
 
-  override build(inputShape: Shape): void {
+  override weightShapes(inputShape: Shape): WeightShape[] {
     const inDim = inputShape[inputShape.length - 1];
     if (inputShape.length < 2 || typeof inDim !== 'number') {
       throw new PolytensorError(`${this.name} (Dense): needs inputs of rank ≥ 2 with a known last dimension, got [${inputShape.join(',')}]`);
     }
-    this.kernel = this.addWeight('kernel', [inDim, this.units], this.kernelInit);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasInit);
+    return [{ name: 'kernel', shape: [inDim, this.units] }, ...(this.useBias ? [{ name: 'bias', shape: [this.units] }] : [])];
+  }
+
+  override build(inputShape: Shape): void {
+    const [kernel, bias] = this.weightShapes(inputShape);
+    this.kernel = this.addWeight('kernel', kernel!.shape, this.kernelInit);
+    if (bias) this.bias = this.addWeight('bias', bias.shape, this.biasInit);
     super.build(inputShape);
   }
 

@@ -6,7 +6,7 @@ import { Dense, type DenseArgs } from './dense.js';
 import type { Layer, LayerArgs, LayerConfig } from './layer.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling.js';
 
-export { Layer, type LayerArgs, type LayerConfig, type Shape, type CallOptions, type NamedWeight, formatShape } from './layer.js';
+export { Layer, type LayerArgs, type LayerConfig, type Shape, type CallOptions, type NamedWeight, type WeightShape, formatShape } from './layer.js';
 export { Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten, Activation, Reshape, BatchNormalization };
 export type { DenseArgs, Conv2DArgs, Pooling2DArgs, DropoutArgs, ActivationArgs, ReshapeArgs, BatchNormalizationArgs };
 
@@ -24,13 +24,18 @@ export const layers = {
 };
 
 type LayerCtor = new (config: never) => Layer;
-const CLASSES: Record<string, LayerCtor> = {
-  Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten, Activation, Reshape, BatchNormalization,
-};
+// A Map, not an object: a saved class name like 'constructor' or '__proto__' must not reach Object.prototype.
+const CLASSES: ReadonlyMap<string, LayerCtor> = new Map<string, LayerCtor>([
+  ['Dense', Dense], ['Conv2D', Conv2D], ['MaxPooling2D', MaxPooling2D], ['AveragePooling2D', AveragePooling2D], ['Dropout', Dropout],
+  ['Flatten', Flatten], ['Activation', Activation], ['Reshape', Reshape], ['BatchNormalization', BatchNormalization],
+]);
 
-/** Rebuild a layer from { className, config } (model loading). */
+/** Class names deserializeLayer knows. */
+export const layerClassNames = (): string[] => [...CLASSES.keys()];
+
+/** Rebuild a layer from { className, config } (model loading). Allocates nothing: weights come with build(). */
 export function deserializeLayer(spec: { className: string; config: LayerConfig }): Layer {
-  const Ctor = CLASSES[spec.className];
-  if (!Ctor) throw new PolytensorError(`unknown layer class '${spec.className}'; known: ${Object.keys(CLASSES).join(', ')}`);
+  const Ctor = typeof spec.className === 'string' ? CLASSES.get(spec.className) : undefined;
+  if (!Ctor) throw new PolytensorError(`unknown layer class ${JSON.stringify(spec.className)}; known: ${layerClassNames().join(', ')}`);
   return new Ctor(spec.config as never);
 }

@@ -24,6 +24,12 @@ export interface CallOptions {
 /** JSON-serializable config of a layer. */
 export type LayerConfig = Record<string, unknown>;
 
+/** A weight a layer will create: its name within the layer and its shape. */
+export interface WeightShape {
+  readonly name: string;
+  readonly shape: readonly number[];
+}
+
 export interface NamedWeight {
   /** Name within the layer ('kernel', 'bias', 'movingMean'...). */
   readonly name: string;
@@ -70,6 +76,16 @@ export abstract class Layer {
   /** Create weights for inputs of `inputShape` (batch first). Subclasses add weights here. */
   build(inputShape: Shape): void {
     this.builtInputShape = inputShape;
+  }
+
+  /**
+   * The weights build(inputShape) would create, in creation order, without
+   * allocating anything; throws as build() would for an input it cannot take.
+   * Model loading checks a file against it before building, so layers take
+   * their weight shapes from here in build().
+   */
+  weightShapes(_inputShape: Shape): WeightShape[] {
+    return [];
   }
 
   abstract computeOutputShape(inputShape: Shape): Shape;
@@ -126,13 +142,16 @@ export abstract class Layer {
   }
 }
 
+/** A config value as written in JSON (strings quoted), for error messages. */
+export const showArg = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v)));
+
 export function positiveInt(layer: string, what: string, v: unknown): number {
   if (!Number.isInteger(v) || (v as number) <= 0) throw new PolytensorError(`${layer}: ${what} must be a positive integer, got ${JSON.stringify(v)}`);
   return v as number;
 }
 
 export function pairOf(layer: string, what: string, v: number | readonly number[]): [number, number] {
-  const p = typeof v === 'number' ? [v, v] : [...v];
-  if (p.length !== 2) throw new PolytensorError(`${layer}: ${what} must be a number or a pair, got ${JSON.stringify(v)}`);
+  const p = typeof v === 'number' ? [v, v] : Array.isArray(v) ? [...v] : null;
+  if (!p || p.length !== 2) throw new PolytensorError(`${layer}: ${what} must be a number or a pair, got ${JSON.stringify(v)}`);
   return [positiveInt(layer, what, p[0]), positiveInt(layer, what, p[1])];
 }

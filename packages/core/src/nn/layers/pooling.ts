@@ -2,7 +2,7 @@ import { PolytensorError } from '../../errors.js';
 import { computePool2DInfo } from '../../ops/conv_util.js';
 import { avgPool, maxPool } from '../../ops/pool.js';
 import type { Tensor } from '../../tensor.js';
-import { Layer, pairOf, type LayerArgs, type LayerConfig, type Shape } from './layer.js';
+import { Layer, showArg, pairOf, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
 
 export interface Pooling2DArgs extends LayerArgs {
   poolSize?: number | [number, number];
@@ -22,12 +22,18 @@ abstract class Pooling2D extends Layer {
     this.strides = pairOf(this.name, 'strides', args.strides ?? this.poolSize);
     this.padding = args.padding ?? 'valid';
     if (this.padding !== 'same' && this.padding !== 'valid') {
-      throw new PolytensorError(`${this.name}: padding must be 'same' or 'valid', got '${String(args.padding)}'`);
+      throw new PolytensorError(`${this.name}: padding must be 'same' or 'valid', got ${showArg(args.padding)}`);
     }
   }
 
-  override build(inputShape: Shape): void {
+  /** No weights; throws as build() does for an input it cannot take. */
+  override weightShapes(inputShape: Shape): WeightShape[] {
     if (inputShape.length !== 4) throw new PolytensorError(`${this.name} (${this.className}): needs NHWC inputs, got [${inputShape.join(',')}]`);
+    return [];
+  }
+
+  override build(inputShape: Shape): void {
+    this.weightShapes(inputShape);
     super.build(inputShape);
   }
 

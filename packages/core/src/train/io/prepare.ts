@@ -1,0 +1,81 @@
+// Everything loadModel checks before it allocates a single weight: the layers
+// are constructed (cheap: layers create weights only in build()), the weights
+// they would build are listed from the input shape, and that list must match
+// the file's weightSpecs exactly (names, shapes, dtypes) and fit the limits.
+import { PolytensorError } from '../../errors.js';
+import { deserializeLayer, formatShape, type Layer, type Shape } from '../../nn/layers/index.js';
+import { fmt, limitError } from './limits.js';
+import { sizeOfShape } from './model_json.js';
+import { trainingFromConfig, type RestoredTraining } from './training_config.js';
+import type { LoadLimits, ModelArtifacts } from './types.js';
+
+/** A model ready to build: checked layers, input shape, weight values in build order, compile settings. */
+export interface PreparedModel {
+  name: string;
+  layers: Layer[];
+  inputShape: Shape;
+  values: Float32Array[];
+  training: RestoredTraining | null;
+}
+
+/** Run `fn`, turning any error into one that names the file and the layer. */
+function atLayer<T>(where: string, i: number, className: string, name: string | undefined, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const who = `layer ${i} (${name === undefined ? '' : `'${name}', `}${className})`;
+    throw new PolytensorError(`loadModel: ${where}: ${who} is invalid: ${(e as Error).message}; fix the file or re-save the model`);
+  }
+}
+
+const fmtSpec = (name: string, shape: readonly number[]): string => `'${name}' ${formatShape(shape)}`;
+
+/** Check artifacts (already structurally checked) against the topology they describe; allocates no tensor. */
+export function prepareModel(art: ModelArtifacts, where: string, limits: LoadLimits, compile: boolean): PreparedModel {
+  const training = compile && art.trainingConfig ? trainingFromConfig(art.trainingConfig, where) : null;
+  const cfg = art.modelTopology.config;
+  const layers = cfg.layers.map((spec, i) => {
+    const name = typeof spec.config['name'] === 'string' ? spec.config['name'] : undefined;
+    return atLayer(where, i, spec.className, name, () => deserializeLayer(spec));
+  });
+  const inputShape: Shape | null = cfg.inputShape ? [null, ...cfg.inputShape] : layers[0]!.batchInputShape;
+  if (!inputShape) throw new PolytensorError(`loadModel: ${where}: modelTopology.config.inputShape is missing; re-save the model`);
+
+  const planned: Array<{ name: string; shape: readonly number[] }> = [];
+  let shape: Shape = inputShape;
+  let params = 0;
+  layers.forEach((layer, i) => {
+    atLayer(where, i, layer.className, layer.name, () => {
+      for (const w of layer.weightShapes(shape)) {
+        planned.push({ name: `${layer.name}/${w.name}`, shape: w.shape });
+        params += sizeOfShape(w.shape);
+      }
+      shape = layer.computeOutputShape(shape);
+    });
+  });
+  if (params > limits.maxParams) throw limitError(where, `the topology builds ${fmt(params)} parameters`, params, 'maxParams', limits);
+
+  if (planned.length !== art.weightSpecs.length) {
+    throw new PolytensorError(
+      `loadModel: ${where}: the topology builds ${planned.length} weights (${planned.map((p) => fmtSpec(p.name, p.shape)).join(', ')}) ` +
+        `but weightSpecs lists ${art.weightSpecs.length}; the file is damaged: re-save the model`,
+    );
+  }
+  const data = new Float32Array(art.weightData);
+  let offset = 0;
+  const values = planned.map((p, i) => {
+    const spec = art.weightSpecs[i]!;
+    const sameShape = spec.shape.length === p.shape.length && spec.shape.every((d, k) => d === p.shape[k]);
+    if (spec.name !== p.name || !sameShape || spec.dtype !== 'float32') {
+      throw new PolytensorError(
+        `loadModel: ${where}: weightSpecs[${i}] is ${fmtSpec(spec.name, spec.shape)} ${spec.dtype} but the topology builds ${fmtSpec(p.name, p.shape)} float32 there; ` +
+          'the weights do not belong to this topology: re-save the model',
+      );
+    }
+    const n = sizeOfShape(p.shape);
+    const v = data.subarray(offset, offset + n);
+    offset += n;
+    return v;
+  });
+  return { name: cfg.name, layers, inputShape, values, training };
+}

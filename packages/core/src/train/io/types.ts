@@ -1,0 +1,101 @@
+import type { DType } from '../../backend/types.js';
+
+/** One weight in a saved model: `layer/weight`, its shape, its dtype (always float32 today). */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype: DType;
+}
+
+/** A layer as saved: its class and its getConfig(). */
+export interface LayerSpec {
+  className: string;
+  config: Record<string, unknown>;
+}
+
+export interface ModelTopology {
+  className: string;
+  config: { name: string; inputShape: number[] | null; layers: LayerSpec[] };
+}
+
+/**
+ * A compiled model's compile settings: loadModel recompiles from them.
+ * The optimizer's state (Adam's moments, the step count) is not saved.
+ */
+export interface TrainingConfig {
+  /** Class name ('SGD', 'Adam', …) and getConfig() (learning rate and hyperparameters). */
+  optimizer: { className: string; config: Record<string, number | boolean> };
+  /** A built-in loss name. */
+  loss: string;
+  /** Built-in metric names. */
+  metrics: string[];
+}
+
+/** model.json: everything but the weight bytes. */
+export interface ModelJson {
+  format: string;
+  version: number;
+  modelTopology: ModelTopology;
+  weightSpecs: WeightSpec[];
+  /** Present when the model was compiled when saved. */
+  trainingConfig?: TrainingConfig;
+}
+
+/** A saved model: JSON topology plus one little-endian float32 buffer of weights, in weightSpecs order. */
+export interface ModelArtifacts extends ModelJson {
+  weightData: ArrayBuffer;
+}
+
+export interface SaveResult {
+  destination: string;
+  /** Bytes of weight data written. */
+  bytes: number;
+}
+
+/**
+ * Limits on what loading reads and builds; each error names the limit it hit.
+ * Raise one only for a model you trust.
+ */
+export interface LoadLimits {
+  /** Most bytes of weight data (default 1 GiB). */
+  maxBytes: number;
+  /** Most bytes of model JSON text (default 16 MiB). */
+  maxJsonBytes: number;
+  /** Most parameters (weight values) the model may declare (default 2^28 = 268,435,456, 1 GiB of float32). */
+  maxParams: number;
+}
+
+/** Options of loadModel. */
+export interface LoadOptions extends Partial<LoadLimits> {
+  /** http(s)://: passed to every fetch (headers, credentials, signal, …). */
+  requestInit?: RequestInit;
+  /** http(s)://: the fetch to use instead of globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** false: load uncompiled even when the file carries compile settings. Default true. */
+  compile?: boolean;
+}
+
+/** Options of model.save. */
+export interface SaveOptions {
+  /** http(s)://: merged into the POST request (headers, credentials, …). */
+  requestInit?: RequestInit;
+  /** http(s)://: the fetch to use instead of globalThis.fetch. */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Custom storage: implement save and/or load. `load` receives the caller's
+ * limits; a handler that reads untrusted bytes should honour them (loadModel
+ * checks the artifacts it returns against them either way).
+ */
+export interface IOHandler {
+  save?(artifacts: ModelArtifacts): Promise<SaveResult>;
+  load?(limits?: LoadLimits): Promise<ModelArtifacts>;
+}
+
+/** What the built-in handlers get when loading. */
+export interface LoadContext {
+  limits: LoadLimits;
+  requestInit?: RequestInit;
+  fetch?: typeof fetch;
+}

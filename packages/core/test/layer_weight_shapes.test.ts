@@ -1,0 +1,62 @@
+// Layer.weightShapes lists what build() creates without allocating: model
+// loading trusts it to check files before building, so it must agree with
+// build() for every layer class, and refuse the inputs build() refuses.
+import { describe, expect, it } from 'vitest';
+import {
+  Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Reshape, layerClassNames, memory, type Layer, type Shape,
+} from './helpers.js';
+
+const cases: Array<[string, () => Layer, Shape]> = [
+  ['Dense', () => new Dense({ units: 5 }), [null, 3]],
+  ['Dense', () => new Dense({ units: 2, useBias: false }), [null, 4, 7]],
+  ['Conv2D', () => new Conv2D({ filters: 4, kernelSize: [3, 2] }), [null, 8, 8, 3]],
+  ['Conv2D', () => new Conv2D({ filters: 1, kernelSize: 1, useBias: false }), [null, 2, 2, 5]],
+  ['BatchNormalization', () => new BatchNormalization(), [null, 4, 6]],
+  ['BatchNormalization', () => new BatchNormalization({ center: false, scale: false }), [null, 3]],
+  ['MaxPooling2D', () => new MaxPooling2D(), [null, 4, 4, 2]],
+  ['AveragePooling2D', () => new AveragePooling2D({ poolSize: 3, padding: 'same' }), [null, 5, 5, 1]],
+  ['Flatten', () => new Flatten(), [null, 2, 3]],
+  ['Reshape', () => new Reshape({ targetShape: [3, -1] }), [null, 6]],
+  ['Activation', () => new Activation({ activation: 'relu' }), [null, 3]],
+  ['Dropout', () => new Dropout({ rate: 0.5 }), [null, 3]],
+];
+
+describe('Layer.weightShapes', () => {
+  it('covers every class loading knows', () => {
+    expect(new Set(cases.map(([c]) => c))).toEqual(new Set(layerClassNames()));
+  });
+
+  it.each(cases)('%s: the planned weights are the built weights, and planning allocates nothing', (_c, make, shape) => {
+    const layer = make();
+    const before = memory().numTensors;
+    const planned = layer.weightShapes(shape);
+    expect(memory().numTensors).toBe(before);
+    layer.build(shape);
+    expect(planned).toEqual(layer.weights.map((w) => ({ name: w.name, shape: w.variable.shape })));
+    layer.dispose();
+  });
+
+  it('refuses the input shapes build() refuses, with the same message', () => {
+    const bad: Array<[() => Layer, Shape]> = [
+      [() => new Dense({ units: 2 }), [null]],
+      [() => new Conv2D({ filters: 2, kernelSize: 2 }), [null, 4, 4]],
+      [() => new BatchNormalization(), [null]],
+      [() => new MaxPooling2D(), [null, 4, 4]],
+      [() => new Reshape({ targetShape: [4] }), [null, 6]],
+      [() => new Reshape({ targetShape: [-1, 4] }), [null, 6]],
+    ];
+    for (const [make, shape] of bad) {
+      const layer = make();
+      let planError = '';
+      try {
+        layer.weightShapes(shape);
+        layer.computeOutputShape(shape);
+      } catch (e) {
+        planError = (e as Error).message;
+      }
+      expect(() => layer.build(shape)).toThrow(planError || 'planning did not throw');
+      expect(planError).not.toBe('');
+      layer.dispose();
+    }
+  });
+});
