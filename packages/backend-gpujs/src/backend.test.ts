@@ -110,6 +110,22 @@ describe('backend-gpujs machinery', () => {
     });
   });
 
+  it('multiplies long rows with a wide exponent across chunks (partials far outside float32)', () => {
+    withBackend((b) => {
+      // 2500 terms of 2^10 then 2500 of 2^-10: each 1024-term chunk's partial is 2^±10240, the product exactly 1;
+      // a second row mixes signs and ordinary values, checked against the float64 product
+      const n = 5000;
+      const pow = Float32Array.from({ length: n }, (_, i) => (i < n / 2 ? 1024 : 1 / 1024));
+      const mixed = Float32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -1 : 1) * (i < n / 2 ? 3e3 : 1 / 3e3) * (1 + ((i * 7) % 13) / 1e3));
+      let exact = 1;
+      for (let i = 0; i < n / 2; i++) exact *= mixed[i]! * mixed[i + n / 2]!; // pairs near ±1: no overflow in double
+      const x = put(b, [...pow, ...mixed], [2, n]);
+      const got = b.readSync(b.reduce('prod', x, [1]).dataId);
+      expect(got[0]).toBe(1);
+      expect(Math.abs(got[1]! - exact) / Math.abs(exact)).toBeLessThan(n * 2 ** -24);
+    });
+  });
+
   it('feeds a kernel its own last output safely, also after its output size changed', () => {
     withBackend((b) => {
       const x = put(b, [1, 2, 3, 4, 5, 6], [6]);

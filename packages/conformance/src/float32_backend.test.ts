@@ -83,7 +83,12 @@ function float32Backend(): Backend {
   });
 }
 
-/** Stable softmax with every step rounded to float32 (exp and log correctly rounded, as a good libm gives). */
+/**
+ * Stable softmax with every step rounded to float32 (exp, log1p correctly
+ * rounded, as a good libm gives): S = 1 + T where T sums every term but the
+ * first max's, so logSoftmax takes log1p(T) (the contract's accuracy for
+ * outputs near 0; log of a float32 S would lose up to n·u there).
+ */
 function float32Softmax(base: ReferenceBackend, logits: TensorInfo, log: boolean): TensorInfo {
   const h = base.readHost(logits);
   const n = h.shape[h.shape.length - 1]!;
@@ -95,12 +100,15 @@ function float32Softmax(base: ReferenceBackend, logits: TensorInfo, log: boolean
       m = Number.isNaN(v) || Number.isNaN(m) ? NaN : Math.max(m, v);
     }
     const e = new Float64Array(n);
-    let s = 0;
-    for (let j = 0; j < n; j++) {
+    let t = 0;
+    let skipped = false;
+    for (let j = n - 1; j >= 0; j--) {
       e[j] = f(Math.exp(f(h.values[r * n + j]! - m)));
-      s = f(s + e[j]!);
+      if (h.values[r * n + j] === m && !skipped) skipped = true;
+      else t = f(t + e[j]!);
     }
-    const ls = f(Math.log(s));
+    const s = f(1 + t);
+    const ls = f(Math.log1p(t));
     for (let j = 0; j < n; j++) out[r * n + j] = log ? f(f(h.values[r * n + j]! - m) - ls) : f(e[j]! / s);
   }
   return base.writeHost({ shape: h.shape, values: out, dtype: 'float32' });

@@ -2,7 +2,11 @@ import type { BackendNumerics } from '@polytensor/core';
 import type { CaseResult } from './cases/types.js';
 import { fmtErr } from './float.js';
 import type { ConformanceReport, KernelRow } from './suite.js';
-import { GRADIENT_TOLERANCE, TOLERANCES, TRAINING_TOLERANCE, type Tolerance } from './tolerances.js';
+import { GRADIENT_REGIONS } from './gradient_regions.js';
+import { GRADIENT_TOLERANCE, REGION_GRADIENT_TOLERANCE, TOLERANCES, TRAINING_TOLERANCE, type Tolerance } from './tolerances.js';
+
+/** Kernels with saturated/tiny-region gradient cases (judged by REGION_GRADIENT_TOLERANCE). */
+const REGION_GRADIENT_CASES = new Set<string>(GRADIENT_REGIONS.map(([op]) => op));
 
 /** '0.5 ULP', 'exact', '0.031 of bound'. */
 export function formatError(r: Pick<CaseResult, 'worst' | 'bound' | 'unit'>): string {
@@ -15,7 +19,8 @@ export function formatError(r: Pick<CaseResult, 'worst' | 'bound' | 'unit'>): st
 export function describeBound(row: Pick<KernelRow, 'kernel' | 'kind' | 'bound' | 'unit'>): string {
   if (row.kind === 'gradient') {
     const { rtol, atol } = GRADIENT_TOLERANCE;
-    return `${rtol}·|g| + ${atol}·max|g|`;
+    const regions = REGION_GRADIENT_CASES.has(row.kernel) ? `; regions ${REGION_GRADIENT_TOLERANCE.rtol}·|g|` : '';
+    return `${rtol}·|g| + ${atol}·max|g|${regions}`;
   }
   if (row.kind === 'training') {
     const { abs, rel } = TRAINING_TOLERANCE;

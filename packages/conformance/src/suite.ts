@@ -4,11 +4,12 @@ import type { CaseKind, CaseResult, ConformanceCase } from './cases/types.js';
 import type { Unit } from './compare.js';
 import { releaseBackend } from './engine_bridge.js';
 import { gradientCases } from './gradients.js';
+import { regionGradientCases } from './gradient_regions.js';
 import { trainingCases } from './training.js';
 
 /** Every case: kernel-level, gradient and training. */
 export function allCases(): readonly ConformanceCase[] {
-  return [...kernelCases, ...gradientCases, ...trainingCases];
+  return [...kernelCases, ...gradientCases, ...regionGradientCases, ...trainingCases];
 }
 
 /** The kernel names the suite knows (for --filter and error messages). */

@@ -141,6 +141,21 @@ export function toleranceOf(kernel: string): Tolerance {
  */
 export const GRADIENT_TOLERANCE = { rtol: 1e-3, atol: 1e-4, abs: 1e-6 } as const;
 
+export interface GradientTolerance {
+  readonly rtol: number;
+  readonly atol: number;
+  readonly abs: number;
+}
+
+/**
+ * Gradients in saturated and tiny regions (expm1 near −1, sigmoid near 1,
+ * tanh near ±1, log near 0 …): relative to each element alone,
+ * |g − g_ref| ≤ 10⁻⁴·|g_ref|. The default's `max|g|` and absolute terms would
+ * pass a gradient of 0 where the true one is 1e-8; a float32 computation from
+ * the input (not from a rounded output) is within a few ULPs (~10⁻⁶).
+ */
+export const REGION_GRADIENT_TOLERANCE: GradientTolerance = { rtol: 1e-4, atol: 0, abs: 1e-30 };
+
 /**
  * Training equivalence: the loss after every step within
  * `abs + rel·|loss_ref|` of the float64 loop, and the same final accuracy.

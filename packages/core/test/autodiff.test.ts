@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   Tensor, add, grad, grads, logSoftmax, matMul, mean, memory, numericGrad, oneHot, relu, sigmoid, sum, tanh, tensor,
   tidy, valueAndGrad, variable, variableGrads, mul, conv2d, maxPool, avgPool, softmax, reshape, concat, slice, pad,
-  gather, transpose, exp, log, div, sub, where, greater, max,
+  gather, transpose, exp, log, div, sub, where, greater, max, expm1, elu,
 } from './helpers.js';
 
 /** Compare an autodiff gradient with float64 finite differences of a float64 twin of the function. */
@@ -157,6 +157,25 @@ describe('autodiff', () => {
       expect(() => variable([0], true, 'ad-w')).toThrow(/a variable named 'ad-w' already exists/);
     });
     for (const v of [w, frozen, unused]) v.dispose();
+  });
+
+  it('keeps unary gradients accurate where the output saturates (issue 15)', () => {
+    // float64 derivatives; formulas from the rounded output (expm1 + 1, y·(1 − y), 1 − y²) gave 0 or ±0.5% here
+    const sig = (v: number): number => 1 / (1 + Math.exp(-v));
+    const cases: Array<[string, (t: Tensor) => Tensor, number, number]> = [
+      ['expm1', (t) => expm1(t), -18, Math.exp(-18)],
+      ['elu', (t) => elu(t), -18, Math.exp(-18)],
+      ['sigmoid', (t) => sigmoid(t), 12, sig(12) * sig(-12)],
+      ['tanh', (t) => tanh(t), 9, 1 / Math.cosh(9) ** 2],
+      ['tanh', (t) => tanh(t), -9, 1 / Math.cosh(9) ** 2],
+    ];
+    for (const [name, f, x0, want] of cases) {
+      const x = tensor([x0]);
+      const g = grad((t) => sum(f(t)))(x);
+      expect(Math.abs(g.dataSync()[0]! - want) / want, `${name}'(${x0})`).toBeLessThan(1e-5);
+      x.dispose();
+      g.dispose();
+    }
   });
 
   it('frees the tape and intermediates', () => {

@@ -57,11 +57,15 @@ export function windowLoop(cell: string): string {
 }`;
 }
 
-/** Max over each window's real cells (−Infinity for a window of only padding). */
+/**
+ * Max over each window's real cells (−Infinity for a window of only padding).
+ * A NaN anywhere in the window makes the result NaN (m = v + m spreads it), as
+ * the max reduction does.
+ */
 export function maxPool(s: Store, x: TensorInfo, info: Conv2DInfo): TensorInfo {
   if (sizeOf(info.outShape) === 0) return s.outEmpty(info.outShape, 'float32');
   const tex = runPool(s, 'maxPool', info.outShape, info, [['xs', s.tex(x)]], () => `let m = -kc[1];
-${windowLoop('const v = rd(xs, at);\n        if (v > m) { m = v; }')}
+${windowLoop('const v = rd(xs, at);\n        if (v != v || m != m) { m = v + m; } else if (v > m) { m = v; }')}
 return m;`);
   return s.outTex(tex, info.outShape, 'float32');
 }

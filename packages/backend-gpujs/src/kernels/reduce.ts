@@ -5,6 +5,7 @@ import type { GpuRuntime, NativeSpec } from '../runtime.js';
 import type { Store } from '../store.js';
 import { permuted } from '../util/copy.js';
 import { indexSpace, sizeOf } from '../util/shape.js';
+import { wideProductRows } from './wide_prod.js';
 
 const COMBINE: Readonly<Record<ReduceOp, string>> = {
   sum: 'return acc + v;',
@@ -78,7 +79,8 @@ return acc;`;
  * Reduce over `axes`: the reduced axes are moved innermost (a strided copy,
  * skipped when they already are), then each output element reduces one
  * contiguous row. Accumulation is plain float32 in row order, chunked for long
- * rows (the contract's bound holds for any order). int32 on the host (wraps).
+ * rows (the contract's bound holds for any order); float32 prod carries a wider
+ * exponent (wide_prod.ts). int32 on the host (wraps).
  */
 export function reduce(s: Store, op: ReduceOp, x: TensorInfo, axes: readonly number[]): TensorInfo {
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
@@ -91,7 +93,7 @@ export function reduce(s: Store, op: ReduceOp, x: TensorInfo, axes: readonly num
   if (rows === 0) return s.outEmpty(outShape, x.dtype);
   if (r === 0) return s.outTex(s.fill(rows, identityOf(op)), outShape, x.dtype);
   const { tex, owned } = permuted(s, x, axesLastPerm(x.shape.length, axes));
-  const out = reduceRows(s.rt, op, tex, rows, r);
+  const out = op === 'prod' ? wideProductRows(s.rt, tex, rows, r) : reduceRows(s.rt, op, tex, rows, r);
   if (owned) tex.delete();
   return s.outTex(out, outShape, x.dtype);
 }

@@ -4,7 +4,10 @@ import type { Store } from '../store.js';
 import { indexSpace, sizeOf } from '../util/shape.js';
 
 /**
- * Per-row statistics of the last axis, one vec4 texel per row: (max, Σ exp(x − max), 0, 0).
+ * Per-row statistics of the last axis, one vec4 texel per row: (max, T, 0, 0)
+ * where T = Σ exp(x − max) over every entry but the first max (whose term is
+ * exactly 1): S = 1 + T, and log S = log1p(T) keeps outputs near 0 accurate (a
+ * dominant max), where log of a float32 S loses up to n·2⁻²⁴ absolute.
  * max propagates NaN (a NaN row gives NaN everywhere).
  */
 export function rowStats(s: Store, x: TensorInfo, rows: number, c: number): GpuTexture {
@@ -15,8 +18,10 @@ for (let j1 = 0; j1 < C; j1++) {
   if (v != v || m != m) { m = v + m; } else if (v > m) { m = v; }
 }
 let sum = 0.0;
+let skipped = 0.0;
 for (let j2 = 0; j2 < C; j2++) {
-  sum += ex(rd(x, base + j2) - m, kc);
+  const v2 = rd(x, base + j2);
+  if (skipped == 0.0 && v2 == m) { skipped = 1.0; } else { sum += ex(v2 - m, kc); }
 }
 return [m, sum, 0.0, 0.0];`;
   return s.rt.run(
@@ -33,7 +38,7 @@ return [m, sum, 0.0, 0.0];`;
   );
 }
 
-/** Numerically stable softmax / log-softmax over the last axis: row statistics, then one elementwise pass. */
+/** Numerically stable softmax / log-softmax over the last axis: row statistics, then one elementwise pass (S = 1 + T, log S = log1p(T)). */
 export function softmaxLike(s: Store, logits: TensorInfo, log: boolean): TensorInfo {
   const n = sizeOf(logits.shape);
   if (n === 0) return s.outEmpty(logits.shape, 'float32');
@@ -41,7 +46,7 @@ export function softmaxLike(s: Store, logits: TensorInfo, log: boolean): TensorI
   const rows = n / c;
   const stats = rowStats(s, logits, rows, c);
   const space = indexSpace([rows, c], ['r', 'j'], s.rt.maxTextureSize);
-  const finish = log ? 'return (v - st[0]) - lg(st[1], kc);' : 'return ex(v - st[0], kc) / st[1];';
+  const finish = log ? 'return (v - st[0]) - l1p(st[1], kc);' : 'return ex(v - st[0], kc) / (1.0 + st[1]);';
   const tex = s.rt.run(
     {
       key: `softmax:${log ? 'log' : 'exp'}:${space.key}`,
@@ -49,7 +54,7 @@ export function softmaxLike(s: Store, logits: TensorInfo, log: boolean): TensorI
       body: `${space.prologue}\nconst st = rd4(stats, r);\nconst v = rd(x, r * C + j);\n${finish}`,
       natives: [
         { name: 'ex', glsl: 'float ex(float a, vec4 K) { return pt_exp(a, K); }', js: 'function ex(a, K) { return Math.exp(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' },
-        { name: 'lg', glsl: 'float lg(float a, vec4 K) { return pt_log(a, K); }', js: 'function lg(a, K) { return Math.log(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' },
+        { name: 'l1p', glsl: 'float l1p(float a, vec4 K) { return pt_log1p(a, K); }', js: 'function l1p(a, K) { return Math.log1p(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' },
       ],
     },
     space.dims,

@@ -1,8 +1,14 @@
 import type { Conv2DInfo } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
-import { subsample } from './pool_util.js';
+import { hasNonFinite, poolOnHost, subsample } from './pool_util.js';
 
-/** Average pooling by the tfjs wasm AvgPool kernel (XNNPACK; divides by the count of real cells). */
+/**
+ * Average pooling by the tfjs wasm AvgPool kernel (XNNPACK; divides by the
+ * count of real cells). XNNPACK clamps its output, turning a NaN average (a
+ * NaN, or +Inf with −Inf, in the window) into −Infinity; an average is never
+ * finite when its window is not, so a non-finite output (one XNNPACK sum over
+ * the output finds out) sends the input to a loop over the heap instead.
+ */
 export function avgPool(rt: WasmRuntime, x: Tw, info: Conv2DInfo): Tw {
   if (info.filterHeight * info.filterWidth === 1) return subsample(rt, x, info, NaN);
   const out = rt.empty(info.outShape, 'float32');
@@ -11,5 +17,7 @@ export function avgPool(rt: WasmRuntime, x: Tw, info: Conv2DInfo): Tw {
     x.data.id, info.batchSize, info.inHeight, info.inWidth, info.filterHeight, info.filterWidth,
     info.padTop, info.padRight, info.padBottom, info.padLeft, info.strideHeight, info.strideWidth, info.inChannels, out.data.id,
   );
-  return out;
+  if (!hasNonFinite(rt, out)) return out;
+  rt.dispose(out);
+  return poolOnHost(rt, x, info, 'avg');
 }

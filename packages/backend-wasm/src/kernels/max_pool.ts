@@ -1,10 +1,16 @@
 import type { Conv2DInfo } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
-import { subsample } from './pool_util.js';
+import { hasNonFinite, poolOnHost, subsample } from './pool_util.js';
 
-/** Max pooling by the tfjs wasm MaxPool kernel (XNNPACK; padded cells never win). */
+/**
+ * Max pooling by the tfjs wasm MaxPool kernel (XNNPACK; padded cells never
+ * win). XNNPACK drops a NaN from a window's max (or turns the max into
+ * −Infinity): an input holding NaN or ±Infinity (one XNNPACK sum finds out)
+ * is pooled by a loop over the heap instead, where NaN propagates.
+ */
 export function maxPool(rt: WasmRuntime, x: Tw, info: Conv2DInfo): Tw {
   if (info.filterHeight * info.filterWidth === 1) return subsample(rt, x, info, -Infinity);
+  if (hasNonFinite(rt, x)) return poolOnHost(rt, x, info, 'max');
   const out = rt.empty(info.outShape, 'float32');
   if (out.data.size === 0) return out;
   rt.m._MaxPool(

@@ -1,5 +1,5 @@
 import type { Conv2DInfo } from '@polytensor/core';
-import { type Tw, type WasmRuntime } from '../runtime.js';
+import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
 
 /**
  * A 1×1 pooling window (which XNNPACK rejects) just samples x at the strided
@@ -25,6 +25,70 @@ export function subsample(rt: WasmRuntime, x: Tw, info: Conv2DInfo, empty: numbe
           dst.set(src.subarray(s, s + c), o);
         }
         o += c;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether x holds a NaN or ±Infinity, by one XNNPACK sum over all of it (a
+ * NaN or an infinity always leaves the sum non-finite; a finite sum that
+ * overflows only sends the caller down its careful path for nothing).
+ */
+export function hasNonFinite(rt: WasmRuntime, x: Tw): boolean {
+  if (x.data.size === 0) return false;
+  const s = rt.empty([], 'float32');
+  try {
+    rt.m._Sum(x.data.id, x.data.size, CDTYPE.float32, s.data.id);
+    return !Number.isFinite(rt.f32(s.data)[0]!);
+  } finally {
+    rt.dispose(s);
+  }
+}
+
+/**
+ * Max or average pooling as a loop over views of the heap, for inputs holding
+ * NaN or ±Infinity: XNNPACK's pooling drops a NaN from a max and clamps its
+ * output, turning NaN into −Infinity. Here a NaN in a window gives NaN (max,
+ * as max propagates it; avg, as IEEE sums do, also +Inf with −Inf); the
+ * average sums in double and divides by the count of real cells. A window with
+ * no real cell gives −Infinity (max) or NaN (avg), as `subsample` does.
+ */
+export function poolOnHost(rt: WasmRuntime, x: Tw, info: Conv2DInfo, op: 'max' | 'avg'): Tw {
+  const out = rt.empty(info.outShape, 'float32');
+  if (out.data.size === 0) return out;
+  const { batchSize: nb, inHeight: ih, inWidth: iw, inChannels: c, outHeight: oh, outWidth: ow } = info;
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const src = rt.f32(x.data);
+  const dst = rt.f32(out.data);
+  const acc = new Float64Array(c);
+  let o = 0;
+  for (let b = 0; b < nb; b++) {
+    const base = b * ih * iw * c;
+    for (let y = 0; y < oh; y++) {
+      const y0 = y * sh - info.padTop;
+      for (let xo = 0; xo < ow; xo++, o += c) {
+        const x0 = xo * sw - info.padLeft;
+        acc.fill(op === 'max' ? -Infinity : 0);
+        let count = 0;
+        for (let i = 0; i < fh; i++) {
+          const yi = y0 + i * dh;
+          if (yi < 0 || yi >= ih) continue;
+          for (let j = 0; j < fw; j++) {
+            const xi = x0 + j * dw;
+            if (xi < 0 || xi >= iw) continue;
+            count++;
+            const p = base + (yi * iw + xi) * c;
+            for (let ch = 0; ch < c; ch++) {
+              const v = src[p + ch]!;
+              if (op === 'avg') acc[ch] = acc[ch]! + v;
+              else if (v !== v) acc[ch] = NaN;
+              else if (v > acc[ch]!) acc[ch] = v; // false once the max is NaN: it stays
+            }
+          }
+        }
+        for (let ch = 0; ch < c; ch++) dst[o + ch] = op === 'max' ? acc[ch]! : acc[ch]! / count;
       }
     }
   }

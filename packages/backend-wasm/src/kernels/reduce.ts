@@ -31,9 +31,26 @@ function identity(op: ReduceOp, dtype: Tw['dtype']): number {
 }
 
 /**
+ * float32 products of each row of `reduceSize` in double, over views of the
+ * heap: tfjs's Prod multiplies in float32, so 3e38 · 10 · 1e-30 overflows to
+ * Infinity on the way (exact: 3e9). A double's range holds any product of up
+ * to 8 float32 extremes; each row is one pass of scalar multiplies.
+ */
+function productsInDouble(rt: WasmRuntime, x: Tw, reduceSize: number, out: Tw): void {
+  const src = rt.f32(x.data);
+  const dst = rt.f32(out.data);
+  for (let o = 0, i = 0; o < dst.length; o++) {
+    let p = 1;
+    for (const end = i + reduceSize; i < end; i++) p *= src[i]!;
+    dst[o] = p;
+  }
+}
+
+/**
  * Reduce over `axes` by the tfjs wasm Sum/Prod/Max/Min kernels, which reduce
  * the innermost `reduceSize` elements of each row: the reduced axes are
- * transposed innermost first when they are not. Empty reductions give the identity.
+ * transposed innermost first when they are not. Empty reductions give the
+ * identity. float32 prod multiplies in double (see `productsInDouble`).
  */
 export function reduce(rt: WasmRuntime, op: ReduceOp, x: Tw, axes: readonly number[]): Tw {
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
@@ -57,7 +74,8 @@ export function reduce(rt: WasmRuntime, op: ReduceOp, x: Tw, axes: readonly numb
         rt.m._Sum(id, reduceSize, dt, out.data.id);
         break;
       case 'prod':
-        rt.m._Prod(id, reduceSize, dt, out.data.id);
+        if (x.dtype === 'float32') productsInDouble(rt, input, reduceSize, out);
+        else rt.m._Prod(id, reduceSize, dt, out.data.id);
         break;
       case 'max':
         rt.m._Max(id, dt, reduceSize, out.data.id);

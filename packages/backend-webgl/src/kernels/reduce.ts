@@ -13,8 +13,37 @@ const STEP: Readonly<Record<ReduceOp, string>> = {
 const IDENTITY: Readonly<Record<ReduceOp, number>> = { sum: 0, prod: 1, max: -Infinity, min: Infinity };
 
 /**
+ * float32 prod with a wider exponent: the value is acc·2^(64·e). Each term is
+ * scaled by 2^±64 into [2^-64, 2^64] and acc renormalized into [2^-32, 2^32]
+ * after each product (scalings by powers of two are exact), so no partial
+ * product over- or underflows: 3e38 · 10 · 1e-30 is 3e9, not Infinity. Each
+ * product still rounds once (the contract's γ_n). NaN and ±Infinity are left
+ * unscaled and propagate as IEEE products do.
+ */
+const WIDE_PROD = {
+  init: 'float acc = 1.0; int e = 0;',
+  step: `
+        float av = abs(v);
+        if (av > 1.8446744073709552e19 && !ptIsInf(v)) { v *= 5.421010862427522e-20; e += 1; }
+        else if (av < 5.421010862427522e-20 && av != 0.0) {
+          v *= 1.8446744073709552e19; e -= 1;
+          if (abs(v) < 5.421010862427522e-20) { v *= 1.8446744073709552e19; e -= 1; }
+        }
+        acc *= v;
+        float aa = abs(acc);
+        if (aa > 4294967296.0 && !ptIsInf(acc)) { acc *= 5.421010862427522e-20; e += 1; }
+        else if (aa < 2.3283064365386963e-10 && aa != 0.0) { acc *= 1.8446744073709552e19; e -= 1; }`,
+  // |acc| in [2^-32, 2^32]: three steps of 2^±64 reach ±Infinity or 0 when the product does
+  finish: `
+      for (int k = 0; k < 3; k++) {
+        if (e > 0) { acc *= 1.8446744073709552e19; e -= 1; } else if (e < 0) { acc *= 5.421010862427522e-20; e += 1; }
+      }`,
+};
+
+/**
  * Reductions over axes: one fragment per output element, its terms summed
  * (multiplied, compared) in order. An empty reduction gives the identity.
+ * float32 prod tracks a wider exponent (WIDE_PROD).
  */
 export function reduce(rt: Runtime, op: ReduceOp, x: TensorInfo, axes: readonly number[]): TensorInfo {
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
@@ -32,21 +61,23 @@ export function reduce(rt: Runtime, op: ReduceOp, x: TensorInfo, axes: readonly 
   if (R === 0) return rt.fill(outShape, x.dtype, IDENTITY[op], x.dtype === 'int32' ? Math.abs(IDENTITY[op]) : 0);
   const view = reductionView(rt, x, axes);
   const L = loopBound(view.R);
+  const wide = op === 'prod' && x.dtype === 'float32';
   const body = `
     void main() {
       int o = getOutputCoords();
       int p = o / ptQ;
       int q = o - p * ptQ;
       int base = p * ptR * ptQ + q;
-      float acc = ${INIT[op]};
+      ${wide ? WIDE_PROD.init : `float acc = ${INIT[op]};`}
       for (int r = 0; r < ${L}; r++) {
         if (r >= ptR) break;
         float v = getX(base + r * ptQ);
-        ${STEP[op]}
+        ${wide ? WIDE_PROD.step : STEP[op]}
       }
+      ${wide ? WIDE_PROD.finish : ''}
       setOutput(acc);
     }`;
-  const out = rt.flat(`reduce ${op}`, ['x'], [view.x], outSize, x.dtype, body,
+  const out = rt.flat(wide ? 'reduce prod (wide exponent)' : `reduce ${op}`, ['x'], [view.x], outSize, x.dtype, body,
     [{ name: 'ptR', type: 'int' }, { name: 'ptQ', type: 'int' }], [[view.R], [view.Q]]);
   if (view.temp) rt.disposeTemp(view.x);
   return rt.wrap(out, outShape, x.dtype, bound);

@@ -13,16 +13,16 @@ export function softmax(rt: Runtime, logits: TensorInfo): TensorInfo {
   if (size === 0) return rt.fromValues(new Float32Array(0), logits.shape, 'float32');
   const n = lastDim(logits.shape);
   const rows = size / n;
-  const { max, sum } = rowStats(rt, logits, rows, n);
+  const { max, tail } = rowStats(rt, logits, rows, n);
   const body = `
     ${MATH_GLSL}
     void main() {
       int i = getOutputCoords();
       int row = i / ptN;
-      setOutput(ptExp(getX(i) - getM(row)) / getS(row));
+      setOutput(ptExp(getX(i) - getM(row)) / (1.0 + getT(row)));
     }`;
-  const out = rt.flat('softmax', ['x', 'm', 's'], [logits, max, sum], size, 'float32', body, [{ name: 'ptN', type: 'int' }], [[n]]);
+  const out = rt.flat('softmax', ['x', 'm', 't'], [logits, max, tail], size, 'float32', body, [{ name: 'ptN', type: 'int' }], [[n]]);
   rt.disposeTemp(max);
-  rt.disposeTemp(sum);
+  rt.disposeTemp(tail);
   return rt.wrap(out, logits.shape, 'float32');
 }

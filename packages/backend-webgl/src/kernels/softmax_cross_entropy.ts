@@ -15,7 +15,7 @@ export function softmaxCrossEntropy(rt: Runtime, logits: TensorInfo, labels: Ten
   const n = lastDim(logits.shape);
   const rows = sizeOfShape(outShape);
   if (rows === 0) return rt.fromValues(new Float32Array(0), outShape, 'float32');
-  const { max, sum } = rowStats(rt, logits, rows, n);
+  const { max, tail } = rowStats(rt, logits, rows, n);
   const L = loopBound(n);
   const body = `
     ${MATH_GLSL}
@@ -23,7 +23,7 @@ export function softmaxCrossEntropy(rt: Runtime, logits: TensorInfo, labels: Ten
       int row = getOutputCoords();
       int base = row * ptN;
       float m = getM(row);
-      float lse = ptLog(getS(row));
+      float lse = ptLog1p(getT(row));
       float acc = 0.0;
       for (int j = 0; j < ${L}; j++) {
         if (j >= ptN) break;
@@ -32,9 +32,9 @@ export function softmaxCrossEntropy(rt: Runtime, logits: TensorInfo, labels: Ten
       }
       setOutput(acc);
     }`;
-  const out = rt.flat('softmaxCrossEntropy', ['x', 'labels', 'm', 's'], [logits, labels, max, sum], rows, 'float32', body,
+  const out = rt.flat('softmaxCrossEntropy', ['x', 'labels', 'm', 't'], [logits, labels, max, tail], rows, 'float32', body,
     [{ name: 'ptN', type: 'int' }], [[n]]);
   rt.disposeTemp(max);
-  rt.disposeTemp(sum);
+  rt.disposeTemp(tail);
   return rt.wrap(out, outShape, 'float32');
 }

@@ -5,10 +5,12 @@ import { loopBound } from './reduce_util.js';
 
 /**
  * Per-row statistics of the stable softmax over the last axis: the row max m
- * (NaN if the row has one) and S = Σ exp(x − m). Two small programs, one
- * fragment per row.
+ * (NaN if the row has one) and the tail T = Σ exp(x − m) over every entry but
+ * the first max (whose term is exactly 1), so S = 1 + T and log S = log1p(T):
+ * accurate for outputs near 0 (a dominant max), where log of a float32 S loses
+ * up to n·2⁻²⁴ absolute. Two small programs, one fragment per row.
  */
-export function rowStats(rt: Runtime, x: TensorInfo, rows: number, n: number): { max: TensorInfo; sum: TensorInfo } {
+export function rowStats(rt: Runtime, x: TensorInfo, rows: number, n: number): { max: TensorInfo; tail: TensorInfo } {
   const L = loopBound(n);
   const maxBody = `
     void main() {
@@ -31,14 +33,16 @@ export function rowStats(rt: Runtime, x: TensorInfo, rows: number, n: number): {
       int base = row * ptN;
       float m = getM(row);
       float s = 0.0;
+      bool skipped = false;
       for (int j = 0; j < ${L}; j++) {
         if (j >= ptN) break;
-        s += ptExp(getX(base + j) - m);
+        float v = getX(base + j);
+        if (!skipped && v == m) skipped = true; else s += ptExp(v - m);
       }
       setOutput(s);
     }`;
-  const sum = rt.wrap(rt.flat('softmax sum', ['x', 'm'], [x, max], rows, 'float32', sumBody, u, [[n]]), [rows], 'float32');
-  return { max, sum };
+  const tail = rt.wrap(rt.flat('softmax tail sum', ['x', 'm'], [x, max], rows, 'float32', sumBody, u, [[n]]), [rows], 'float32');
+  return { max, tail };
 }
 
 export function lastDim(shape: readonly number[]): number {

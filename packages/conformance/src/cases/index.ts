@@ -1,4 +1,6 @@
 import { argReduceCases, reduceCases } from './reduce.js';
+import { argReduceSpecialCases, reduceSpecialCases } from './reduce_special.js';
+import { poolSpecialCases } from './pool_special.js';
 import { binaryCases } from './binary.js';
 import { castCases, whereCases } from './where_cast.js';
 import { convCases2d, poolCases2d } from './conv.js';
@@ -20,7 +22,9 @@ export const kernelCases: readonly ConformanceCase[] = [
   ...whereCases,
   ...castCases,
   ...reduceCases,
+  ...reduceSpecialCases,
   ...argReduceCases,
+  ...argReduceSpecialCases,
   ...transposeCases,
   ...sliceCases,
   ...concatCases,
@@ -32,6 +36,7 @@ export const kernelCases: readonly ConformanceCase[] = [
   ...fusedMatMulCases,
   ...convCases2d,
   ...poolCases2d,
+  ...poolSpecialCases,
   ...softmaxCases,
   ...logSoftmaxCases,
 ];
@@ -40,4 +45,5 @@ export {
   storageCases, unaryCases, binaryCases, whereCases, castCases, reduceCases, argReduceCases,
   transposeCases, sliceCases, concatCases, padCases, gatherCases, scatterAddCases, oneHotCases,
   matMulCases, fusedMatMulCases, convCases2d, poolCases2d, softmaxCases, logSoftmaxCases,
+  reduceSpecialCases, argReduceSpecialCases, poolSpecialCases,
 };

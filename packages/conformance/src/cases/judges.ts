@@ -51,3 +51,17 @@ export function accumulationJudge(a: Accumulated, num: EffectiveNumerics, extraT
   if (a.out.dtype !== 'float32') return { kind: 'exact', signedZero: false };
   return { kind: 'bound', bound: accumulationBound(a, num, extraTerms) };
 }
+
+/**
+ * prod's bound: relative, γ_n·|ref| (each multiplication rounds once, relative
+ * to the result), plus the subnormal quantum a result below FLT_MIN may round
+ * by (FLT_MIN when the backend flushes). int32 results are exact (they wrap).
+ */
+export function productJudge(a: Accumulated, num: EffectiveNumerics): Judgement {
+  if (a.out.dtype !== 'float32') return { kind: 'exact', signedZero: false };
+  const b = new Float64Array(a.terms.length);
+  for (let i = 0; i < b.length; i++) {
+    b[i] = gammaU(a.terms[i]!, num.u) * Math.abs(a.out.values[i]!) + (num.flushesSubnormals ? FLT_MIN : FLT_TRUE_MIN);
+  }
+  return { kind: 'bound', bound: b };
+}

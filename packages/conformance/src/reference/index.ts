@@ -6,7 +6,7 @@
  * kernels also return each element's term count and Σ|term| for their bounds.
  */
 export { unary, unaryScalar, binary, binaryScalar, where, cast, roundHalfEven, signOf } from './elementwise.js';
-export { reduce, argReduce } from './reduce.js';
+export { reduce, argReduce, reductionWindows } from './reduce.js';
 export { transpose, slice, concat, pad, gather, scatterAdd, oneHot } from './movement.js';
 export { matMul, fusedMatMul, activate } from './matmul.js';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, forEachTap } from './conv.js';

@@ -85,3 +85,9 @@ export function argReduce(op: ArgReduceOp, x: HostTensor, axis: number): HostTen
   }
   return { shape: outShape, values: out, dtype: 'int32' };
 }
+
+/** The flat indices of x reduced into each output element (row-major over the reduced axes). */
+export function reductionWindows(shape: readonly number[], axes: readonly number[]): number[][] {
+  const { keptAxes, outShape } = plan(shape, axes);
+  return Array.from({ length: sizeOf(outShape) }, (_, o) => [...windowOf(shape, axes, keptAxes, outShape, o)]);
+}

@@ -3,13 +3,16 @@ import type { HostTensor } from '../host.js';
 /**
  * softmax / logSoftmax over the last axis, with what the error bound needs:
  * per element d = x − rowMax, the row's spread R = max|d| over finite d, the
- * row length n and log S where S = Σ exp(d).
+ * row length n, log S where S = Σ exp(d), and the tail fraction T/S where
+ * T = S − 1 is the sum without the row's (first) max.
  */
 export interface SoftmaxResult {
   readonly out: HostTensor;
   readonly d: Float64Array;
   readonly spread: Float64Array;
   readonly logS: Float64Array;
+  /** T/S: how much of S comes from the terms other than the max's exp(0) = 1 (1 where undefined: NaN rows). */
+  readonly tail: Float64Array;
   readonly n: number;
 }
 
@@ -20,6 +23,7 @@ function rows(x: HostTensor, log: boolean): SoftmaxResult {
   const d = new Float64Array(total);
   const spread = new Float64Array(total);
   const logS = new Float64Array(total);
+  const tail = new Float64Array(total);
   const numRows = n === 0 ? 0 : total / n;
   for (let r = 0; r < numRows; r++) {
     const base = r * n;
@@ -29,23 +33,30 @@ function rows(x: HostTensor, log: boolean): SoftmaxResult {
       if (Number.isNaN(v) || Number.isNaN(m)) m = NaN;
       else if (v > m) m = v;
     }
-    let s = 0;
+    // T = Σ exp(d) without the first max (whose term is exactly 1): log S = log1p(T) keeps small outputs accurate
+    let t = 0;
     let R = 0;
+    let skipped = false;
     for (let j = 0; j < n; j++) {
       const dj = x.values[base + j]! - m;
       d[base + j] = dj;
-      s += Math.exp(dj);
+      if (dj === 0 && !skipped) skipped = true;
+      else t += Math.exp(dj);
       if (Number.isFinite(dj)) R = Math.max(R, Math.abs(dj));
     }
-    const ls = Math.log(s);
+    // (a row without a zero d has a NaN or infinite max, and then a NaN term)
+    const s = skipped ? 1 + t : t;
+    const ls = skipped ? Math.log1p(t) : Math.log(t);
+    const frac = Number.isFinite(t / s) ? t / s : 1;
     for (let j = 0; j < n; j++) {
       const dj = d[base + j]!;
       out[base + j] = log ? dj - ls : Math.exp(dj) / s;
       spread[base + j] = R;
       logS[base + j] = ls;
+      tail[base + j] = frac;
     }
   }
-  return { out: { shape: [...x.shape], values: out, dtype: 'float32' }, d, spread, logS, n };
+  return { out: { shape: [...x.shape], values: out, dtype: 'float32' }, d, spread, logS, tail, n };
 }
 
 /** exp(x − max) / Σ exp(x − max) along the last axis. A NaN anywhere in a row makes the row NaN. */

@@ -85,7 +85,10 @@ export interface Kernels {
   /**
    * Reduce over `axes` (sorted, unique, non-empty). The output shape is x.shape
    * without those axes (keepDims is a reshape in core). Empty reductions give the
-   * identity: sum 0, prod 1, max -Infinity, min +Infinity. max/min propagate NaN.
+   * identity: sum 0, prod 1, max -Infinity, min +Infinity. max/min propagate NaN
+   * (anywhere in a row, however long). A float32 prod must not over- or
+   * underflow on the way when the result does not (3e38 · 10 · 1e-30 = 3e9):
+   * multiply in double or track the exponent.
    * Output dtype: x.dtype (bool sums are not sent; core casts first).
    */
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): TensorInfo;
@@ -131,6 +134,8 @@ export interface Kernels {
   /**
    * Pooling windows use `info` with filterShape [fh, fw, C, C]; padded cells are
    * ignored (max over real cells; average divides by the count of real cells).
+   * A NaN in a window makes its max NaN; the average follows IEEE sums (NaN, or
+   * +Infinity with −Infinity, gives NaN).
    */
   maxPool(x: TensorInfo, info: Conv2DInfo): TensorInfo;
   /** dy routed to the first max of each window (row-major order), summed where windows overlap. */
@@ -140,7 +145,11 @@ export interface Kernels {
 
   /** Numerically stable softmax over the last axis. */
   softmax(logits: TensorInfo): TensorInfo;
-  /** Numerically stable log-softmax over the last axis. */
+  /**
+   * Numerically stable log-softmax over the last axis, accurate relative to
+   * outputs near 0 (a dominant max): log S as log1p of the sum without the
+   * max's term, not log of a float32 S.
+   */
   logSoftmax(logits: TensorInfo): TensorInfo;
 
   /** act(a·b + bias); a: [M,K], b: [K,N] (transposes as in matMul, rank 2 only), bias: [N]. */

@@ -74,7 +74,8 @@ export const GRADIENTS: GradientRules = {
       case 'exp':
         return [() => mul(dy, y)];
       case 'expm1':
-        return [() => mul(dy, add(y, 1))];
+        // exp(x) from x: from the output, expm1(x) + 1 rounds to 0 below x ≈ -17 (true e^x ≈ 4e-8).
+        return [() => mul(dy, exp(x))];
       case 'log':
         return [() => div(dy, x)];
       case 'log1p':
@@ -90,11 +91,19 @@ export const GRADIENTS: GradientRules = {
       case 'relu':
         return [() => mul(dy, cast(greater(x, 0), dy.dtype))];
       case 'sigmoid':
-        return [() => mul(dy, mul(y, sub(1, y)))];
+        // σ(x)·σ(−x): 1 − σ(x) from the rounded output keeps no digits near saturation (0.5% off at x = 12).
+        return [() => mul(dy, mul(y, sigmoid(neg(x))))];
       case 'tanh':
-        return [() => mul(dy, sub(1, mul(y, y)))];
+        // 1 − tanh²(x) = 4·σ(2x)·σ(−2x): 1 − y² from the rounded output loses every digit as |y| → 1.
+        return [
+          () => {
+            const x2 = mul(x, 2);
+            return mul(mul(dy, 4), mul(sigmoid(x2), sigmoid(neg(x2))));
+          },
+        ];
       case 'elu':
-        return [() => where(greater(x, 0), dy, mul(dy, add(y, 1)))];
+        // exp(x) for x ≤ 0, from x (see expm1).
+        return [() => where(greater(x, 0), dy, mul(dy, exp(x)))];
       case 'softplus':
         return [() => mul(dy, sigmoid(x))];
       case 'sin':

@@ -25,7 +25,7 @@ export const abs = (x: TensorLike): Tensor => unary('abs', x);
 /** -1, 0 or 1 (keeps the sign of zero, NaN stays NaN). */
 export const sign = (x: TensorLike): Tensor => unary('sign', x);
 export const exp = (x: TensorLike): Tensor => unary('exp', x);
-/** exp(x) - 1, accurate near 0. */
+/** exp(x) - 1, accurate near 0 (its gradient is exp(x), computed from x). */
 export const expm1 = (x: TensorLike): Tensor => unary('expm1', x);
 export const log = (x: TensorLike): Tensor => unary('log', x);
 /** log(1 + x), accurate near 0. */
@@ -38,7 +38,9 @@ export const square = (x: TensorLike): Tensor => unary('square', x);
 export const reciprocal = (x: TensorLike): Tensor => unary('reciprocal', x);
 /** max(x, 0); the gradient at 0 is 0. */
 export const relu = (x: TensorLike): Tensor => unary('relu', x);
+/** 1 / (1 + exp(-x)); the gradient is σ(x)·σ(−x), accurate near saturation. */
 export const sigmoid = (x: TensorLike): Tensor => unary('sigmoid', x);
+/** The gradient 1 − tanh²(x) is computed as 4·σ(2x)·σ(−2x), accurate as |tanh| → 1. */
 export const tanh = (x: TensorLike): Tensor => unary('tanh', x);
 /** x > 0 ? x : exp(x) - 1 */
 export const elu = (x: TensorLike): Tensor => unary('elu', x);
