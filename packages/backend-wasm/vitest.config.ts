@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { leakCheckSetup, workspaceAliases } from '../../tools/vitest/aliases.js';
@@ -9,6 +10,9 @@ const alias = [
   { find: /^@polytensor\/backend-wasm$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
   ...workspaceAliases,
 ];
+
+// Browsers load the .wasm from dist/wasm/ (see src/load.ts); put it there so tests need no build.
+execFileSync(process.execPath, [fileURLToPath(new URL('./scripts/copy-wasm.mjs', import.meta.url))], { stdio: 'inherit' });
 
 const chromium = chromiumForTests();
 const browser = () => chromiumBrowser(chromium);

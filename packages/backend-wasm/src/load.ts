@@ -1,5 +1,6 @@
 import { engine, env } from '@tensorflow/tfjs-core';
 import { setThreadsCount as tfjsSetThreadsCount, setWasmPaths as tfjsSetWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { withoutEmscriptenProcessHandlers } from './process_handlers.js';
 import { WasmRuntime } from './runtime.js';
 
 /** The three builds tfjs-backend-wasm ships. */
@@ -23,8 +24,10 @@ let loading: Promise<WasmRuntime> | null = null;
 
 /**
  * Tell the backend where the `.wasm` files are (before the backend is first
- * created). Rarely needed: by default they are found next to the installed
- * @tensorflow/tfjs-backend-wasm (see README).
+ * created). Rarely needed: by default Node reads them from the installed
+ * @tensorflow/tfjs-backend-wasm and browsers load this package's copies in
+ * `dist/wasm/`, which bundlers that handle `new URL(…, import.meta.url)` emit
+ * as assets (see README).
  */
 export function setWasmPaths(paths: WasmPaths): void {
   if (loading) throw new Error('@polytensor/backend-wasm: setWasmPaths() must be called before the wasm backend is first created');
@@ -60,52 +63,39 @@ export function assertWebAssembly(): void {
 }
 
 /**
- * URLs to try for a binary, in order. The first is a bare specifier inside
- * `new URL(…, import.meta.url)`, which Vite (dev server and build) resolves to
- * the installed package and serves or emits as an asset, as do other bundlers
- * that resolve module specifiers in this pattern. The others cover this module
- * served unbundled from node_modules, and a server rooted at the project.
+ * Where a binary is served from in a browser. This package ships copies of
+ * tfjs-backend-wasm's three `.wasm` files in `dist/wasm/` (copied at build
+ * from the exact tfjs version it depends on), and names each with a literal
+ * `new URL('<relative path>', import.meta.url)`: the pattern Vite (build, and
+ * the dev server's pre-bundled dependencies), webpack 5, Parcel and Rollup's
+ * URL plugins resolve and emit as an asset, and that also works unbundled
+ * (this module served from `node_modules`). The path is the same from `src/`
+ * and `dist/`. One URL per file: probing several would log failed requests.
  */
-function candidateUrls(name: WasmBinaryName): string[] {
-  const urls: string[] = [];
-  const add = (make: () => URL): void => {
-    try {
-      const href = make().href;
-      if (!href.startsWith('file:') && !urls.includes(href)) urls.push(href);
-    } catch {
-      // not a valid URL in this environment
-    }
-  };
+function binaryUrl(name: WasmBinaryName): string {
   switch (name) {
     case 'tfjs-backend-wasm.wasm':
-      add(() => new URL('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', import.meta.url));
-      add(() => new URL(/* @vite-ignore */ '../../../@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', import.meta.url));
-      break;
+      return new URL('../dist/wasm/tfjs-backend-wasm.wasm', import.meta.url).href;
     case 'tfjs-backend-wasm-simd.wasm':
-      add(() => new URL('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm', import.meta.url));
-      add(() => new URL(/* @vite-ignore */ '../../../@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm', import.meta.url));
-      break;
+      return new URL('../dist/wasm/tfjs-backend-wasm-simd.wasm', import.meta.url).href;
     case 'tfjs-backend-wasm-threaded-simd.wasm':
-      add(() => new URL('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url));
-      add(() => new URL(/* @vite-ignore */ '../../../@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url));
-      break;
+      return new URL('../dist/wasm/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url).href;
   }
-  const location = (globalThis as { location?: { origin?: string } }).location;
-  if (location?.origin && location.origin !== 'null') add(() => new URL(`/node_modules/@tensorflow/tfjs-backend-wasm/dist/${name}`, location.origin));
-  return urls;
 }
 
-/** Fetch `url` and return its bytes when they are a WebAssembly module (a dev server may answer 200 with an HTML page). */
-async function fetchWasm(url: string): Promise<ArrayBuffer | null> {
+/** Fetch `url` and return its bytes, or why they are not a WebAssembly module (a dev server may answer 200 with an HTML page). */
+async function fetchWasm(url: string): Promise<ArrayBuffer | string> {
+  let response: Response;
   try {
-    const response = await fetch(url, { credentials: 'same-origin' });
-    if (!response.ok) return null;
-    const bytes = await response.arrayBuffer();
-    const head = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
-    return head.length === 4 && head[0] === 0 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d ? bytes : null;
-  } catch {
-    return null;
+    response = await fetch(url, { credentials: 'same-origin' });
+  } catch (e) {
+    return `fetch failed: ${message(e)}`;
   }
+  if (!response.ok) return `HTTP ${response.status}`;
+  const bytes = await response.arrayBuffer();
+  const head = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
+  const isWasm = head.length === 4 && head[0] === 0 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d;
+  return isWasm ? bytes : `not a WebAssembly module (${response.headers.get('content-type') ?? 'no content type'}, ${bytes.byteLength} bytes)`;
 }
 
 function binaryFor(simd: boolean, threads: boolean): WasmBinaryName {
@@ -114,9 +104,14 @@ function binaryFor(simd: boolean, threads: boolean): WasmBinaryName {
 
 /**
  * Tell tfjs where the .wasm is. In browsers tfjs looks next to the page unless
- * told otherwise: find the build it will load (SIMD; threaded where the page
- * is cross-origin isolated) and hand tfjs its bytes as a blob URL (returned, to
- * revoke once loaded). User paths (setWasmPaths) are passed through.
+ * told otherwise: fetch the build it will load (SIMD; threaded where the page
+ * is cross-origin isolated) from this package and hand tfjs the bytes as a blob
+ * URL (returned, to revoke once loaded), so the file is fetched once and a bad
+ * answer is reported here instead of as a compile error deep in tfjs. tfjs is
+ * told to fetch it itself and compile the bytes (`usePlatformFetch`) rather
+ * than stream-compile the response, which logs a warning and retries when the
+ * response type is not exactly `application/wasm`. User paths (setWasmPaths)
+ * are passed through.
  */
 async function configurePaths(simd: boolean, threads: boolean): Promise<string | null> {
   const wanted = binaryFor(simd, threads);
@@ -135,28 +130,24 @@ async function configurePaths(simd: boolean, threads: boolean): Promise<string |
     return null;
   }
   const map = {} as Record<WasmBinaryName, string>;
-  for (const name of WASM_BINARIES) map[name] = userPaths?.[name] ?? candidateUrls(name)[0] ?? name;
+  for (const name of WASM_BINARIES) map[name] = userPaths?.[name] ?? binaryUrl(name);
   let blobUrl: string | null = null;
   if (!userPaths?.[wanted]) {
-    const tried = candidateUrls(wanted);
-    for (const url of tried) {
-      const bytes = await fetchWasm(url);
-      if (bytes) {
-        // Hand tfjs the bytes we already have instead of letting it fetch again.
-        blobUrl = URL.createObjectURL(new Blob([bytes], { type: 'application/wasm' }));
-        map[wanted] = blobUrl;
-        break;
-      }
-    }
-    if (!blobUrl) {
+    const url = binaryUrl(wanted);
+    const bytes = await fetchWasm(url);
+    if (typeof bytes === 'string') {
       throw new Error(
-        `@polytensor/backend-wasm: could not find ${wanted} (tried ${tried.join(', ') || 'no URL'}). ` +
-          'Serve the files in node_modules/@tensorflow/tfjs-backend-wasm/dist/ with your app and call ' +
-          "setWasmPaths('<their URL folder>/') from '@polytensor/backend-wasm' before the backend is created.",
+        `@polytensor/backend-wasm: could not load ${wanted} from ${url} (${bytes}). ` +
+          'Your bundler did not emit it as an asset (esbuild, for one, leaves new URL(…, import.meta.url) alone): serve the files in ' +
+          "node_modules/@polytensor/backend-wasm/dist/wasm/ with your app and call setWasmPaths('<their URL folder>/') from " +
+          "'@polytensor/backend-wasm' before the backend is created.",
       );
     }
+    blobUrl = URL.createObjectURL(new Blob([bytes], { type: 'application/wasm' }));
+    map[wanted] = blobUrl;
   }
-  tfjsSetWasmPaths(map);
+  // Only our blob takes tfjs's own fetch path: it reports a failed fetch by aborting, then still compiles the body.
+  tfjsSetWasmPaths(map, blobUrl !== null);
   return blobUrl;
 }
 
@@ -181,7 +172,7 @@ async function load(): Promise<WasmRuntime> {
   if (!factory) throw new Error('@polytensor/backend-wasm: @tensorflow/tfjs-backend-wasm did not register its backend with tfjs-core');
   let tf: BackendWasm;
   try {
-    tf = (await factory()) as BackendWasm;
+    tf = (await withoutEmscriptenProcessHandlers(async () => factory())) as BackendWasm;
   } catch (e) {
     throw new Error(
       `@polytensor/backend-wasm: loading the WebAssembly module (${binaryFor(simd, threads)}) failed: ${message(e)}` +

@@ -1,5 +1,4 @@
 import type { DType, TypedArray } from '@polytensor/core';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { sizeOfShape } from './util/shape.js';
 
 type V = void;
@@ -126,6 +125,22 @@ export interface WasmModule {
   _Softmax(x: number, out: number, channels: number, batch: number): V;
 }
 
+/**
+ * The parts of tfjs-backend-wasm's `BackendWasm` (its storage of heap buffers)
+ * the runtime uses. Declared here rather than imported so this package's
+ * published types do not pull in tfjs's, which need @types/emscripten and
+ * long's global types to compile.
+ */
+export interface TfjsWasmStorage {
+  /** The Emscripten module (see WasmModule). */
+  readonly wasm: unknown;
+  /** Allocate (values null) a buffer of `shape` and `dtype`; returns tfjs's dataId. */
+  write(values: null, shape: number[], dtype: DType): object;
+  readonly dataIdMap: { get(dataId: object): unknown };
+  disposeData(dataId: object, force?: boolean): boolean;
+  numDataIds(): number;
+}
+
 type BinaryFn = (a: number, aShapePtr: number, aRank: number, b: number, bShapePtr: number, bRank: number, dtype: number, out: number) => V;
 
 /** tfjs's CppDType enum. */
@@ -183,7 +198,7 @@ export class WasmRuntime {
   private readonly constants = new Map<string, Tw>();
 
   constructor(
-    readonly tf: BackendWasm,
+    readonly tf: TfjsWasmStorage,
     /** Which of tfjs-backend-wasm's three builds is running. */
     readonly binary: 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm',
     /** Threads in XNNPACK's pool (1 unless the threaded build runs). */

@@ -399,8 +399,8 @@ export async function createWebGLBackend(options: WebGLBackendOptions = {}): Pro
 type CreateGL = (w: number, h: number, attrs?: WebGLContextAttributes) => GL | null;
 
 async function importHeadlessGL(): Promise<CreateGL> {
-  const specifier = 'gl'; // a variable: bundlers must not try to resolve it for browsers
-  const mod = (await import(/* @vite-ignore */ specifier)) as { default?: CreateGL } & CreateGL;
+  const specifier = 'gl'; // a variable, and ignored by name: bundlers must not try to resolve it for browsers
+  const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as { default?: CreateGL } & CreateGL;
   return (mod.default ?? mod) as CreateGL;
 }
 
@@ -416,10 +416,13 @@ export async function headlessContext(version: WebGLVersion | undefined, load: (
   try {
     createGL = await load();
   } catch (e) {
+    const why = e instanceof Error ? (e.message.split('\n')[0] ?? '') : String(e);
     throw new WebGLUnavailableError(
       "webgl backend: in Node this backend runs on headless-gl, the optional 'gl' package, which is not installed or did not " +
-        `build (${e instanceof Error ? e.message : String(e)}). Install it (npm install gl; it builds from source with the ` +
-        'X11/GL development packages: libxi-dev libglu1-mesa-dev libglew-dev pkg-config), or use another backend in Node.',
+        `build (${why}). @polytensor/backend-webgl does not install it for you (it compiles from source). Install it with ` +
+        '`npm install gl` (it needs python3, make, g++ and the X11/GL headers: apt-get install pkg-config libx11-dev libxi-dev ' +
+        'libxext-dev libgl1-mesa-dev libglu1-mesa-dev) and run under a display (xvfb-run -a), or use another backend in Node ' +
+        "(import '@polytensor/backend-wasm').",
     );
   }
   const gl = createGL(1, 1, { alpha: false, antialias: false, depth: false, stencil: false, premultipliedAlpha: false });

@@ -69,7 +69,7 @@ describe('Node without headless-gl', () => {
       throw new Error("Cannot find package 'gl'");
     };
     await expect(headlessContext(undefined, missing)).rejects.toThrow(WebGLUnavailableError);
-    await expect(headlessContext(undefined, missing)).rejects.toThrow(/optional 'gl' package.*libxi-dev/s);
+    await expect(headlessContext(undefined, missing)).rejects.toThrow(/optional 'gl' package.*Cannot find package 'gl'.*`npm install gl`.*libxi-dev/s);
   });
 
   it('says to run under xvfb-run when there is no display', async () => {

@@ -14,7 +14,7 @@
  * arena; other operands are copied in (O(n²) against O(n³) work).
  *
  * Where it runs: Node (worker_threads, started synchronously through
- * process.getBuiltinModule, else after an async import), and browsers when the
+ * process.getBuiltinModule: Node ≥ 20.16; older Node runs single-threaded), and browsers when the
  * page is cross-origin isolated (SharedArrayBuffer available; Web Workers from
  * a Blob). Anywhere else, and whenever a worker is not up yet, kernels simply
  * run on the calling thread.
@@ -421,19 +421,13 @@ function start(): ThreadPool | null {
   const threads = wanted();
   if (threads <= 1 || typeof SharedArrayBuffer !== 'function' || typeof Atomics !== 'object') return null;
   if (isNode()) {
+    // Node < 20.16 has no getBuiltinModule and runs single-threaded: importing
+    // worker_threads instead would leave a node: import in every browser
+    // bundle (minifiers fold any run-time specifier back into a literal).
     const wt = host.process?.getBuiltinModule?.('node:worker_threads') as NodeWorkerThreads | undefined;
+    if (!wt) return null;
     const p = new ThreadPool(threads - 1, 'wait');
-    if (wt) {
-      spawnNode(p, wt);
-    } else {
-      // Older Node without getBuiltinModule: start the workers once the module has loaded.
-      // (The specifier is built at run time so that bundlers for browsers do not try to resolve it.)
-      const specifier = ['node', 'worker_threads'].join(':');
-      void import(/* @vite-ignore */ /* webpackIgnore: true */ specifier).then(
-        (m: unknown) => (pool === p ? spawnNode(p, m as NodeWorkerThreads) : undefined),
-        () => undefined,
-      );
-    }
+    spawnNode(p, wt);
     return p;
   }
   if (host.crossOriginIsolated === true && host.Worker && host.Blob && host.URL) {

@@ -594,7 +594,7 @@ function collectTensors(container: unknown, out = new Set<Tensor>()): Set<Tensor
 async function importKnownPackages(): Promise<void> {
   for (const pkg of KNOWN_BACKEND_PACKAGES) {
     try {
-      await import(/* @vite-ignore */ pkg);
+      await import(/* @vite-ignore */ /* webpackIgnore: true */ pkg);
     } catch {
       // Not installed (or not loadable here): the next candidate may be.
     }
