@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  backendName, conv2d, getBackend, grad, matMul, memory, ready, registerBackend, registeredBackends, reshape, sum, tensor, tidy,
+  KERNEL_NAMES, backendName, conv2d, getBackend, grad, matMul, memory, ready, registerBackend, registeredBackends, reshape, sum, tensor, tidy,
 } from '@polytensor/core';
 import { ReferenceBackend } from '@polytensor/conformance';
-import { createWasmBackend, WasmBackend } from './index.js';
+import { createWasmBackend, WASM_KERNELS } from './index.js';
 
 describe('@polytensor/backend-wasm entry point', () => {
   afterEach(() => {
@@ -15,7 +15,14 @@ describe('@polytensor/backend-wasm entry point', () => {
     if (!registeredBackends().includes('ts')) registerBackend('ts', () => new ReferenceBackend('ts'), 1); // stand-in where backend-ts is not importable
     await ready();
     expect(backendName()).toBe('wasm');
-    expect(getBackend()).toBeInstanceOf(WasmBackend);
+    expect(getBackend().name).toBe('wasm');
+  });
+
+  it('is defined from WASM_KERNELS: every kernel but fusedConv2d and softmaxCrossEntropy is its own', async () => {
+    const backend = await createWasmBackend();
+    expect([...backend.implemented].sort()).toEqual(Object.keys(WASM_KERNELS).sort());
+    expect(KERNEL_NAMES.filter((k) => !backend.implemented.has(k))).toEqual(['fusedConv2d', 'softmaxCrossEntropy']);
+    backend.dispose();
   });
 
   it('runs core ops end to end (the README snippet)', async () => {

@@ -1,5 +1,6 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 
 /** Real (unpadded) cells of each output window, as multipliers 1/count per output position; null when every window is whole. */
 function inverseCounts(info: Conv2DInfo): Float32Array | null {
@@ -73,3 +74,6 @@ export function avgPoolGrad(rt: WasmRuntime, dy: Tw, info: Conv2DInfo): Tw {
   }
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const avgPoolGradKernel: KernelImpl<'avgPoolGrad', WasmStore> = (s, dy, info) => s.output(avgPoolGrad(s.rt, s.input(dy, 'avgPoolGrad'), info));

@@ -1,5 +1,6 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 import { xnnConv } from './conv_util.js';
 import { pad } from './pad.js';
 import { slice } from './slice.js';
@@ -82,3 +83,7 @@ export function conv2dBackpropInput(rt: WasmRuntime, dy: Tw, filter: Tw, info: C
     for (const t of temps) rt.dispose(t);
   }
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const conv2dBackpropInputKernel: KernelImpl<'conv2dBackpropInput', WasmStore> = (s, dy, filter, info) =>
+  s.output(conv2dBackpropInput(s.rt, s.input(dy, 'conv2dBackpropInput'), s.input(filter, 'conv2dBackpropInput'), info));

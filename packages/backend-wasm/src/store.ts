@@ -1,0 +1,69 @@
+import { DataStore, sizeOfShape, type BackendMemory, type DataId, type DType, type Storage, type TensorInfo, type TypedArray } from '@polytensor/core';
+import type { Tw, WasmData, WasmRuntime } from './runtime.js';
+
+/**
+ * backend-wasm's storage: the buffers one backend instance owns on the shared
+ * wasm heap (a DataStore of WasmData, each a tfjs tensor id with its heap
+ * offset), and the runtime its kernels call. Kernels see their inputs as `Tw`
+ * (`input`), run on `rt`, and hand back a fresh heap buffer the store adopts
+ * (`output`); temporaries in between never enter the store.
+ */
+export class WasmStore implements Storage {
+  private readonly buffers = new DataStore<WasmData>('wasm', (d) => d.byteLength);
+
+  constructor(
+    /** The process-wide module (shared by every instance; each store owns its own buffers). */
+    readonly rt: WasmRuntime,
+  ) {}
+
+  write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
+    const size = sizeOfShape(shape);
+    if (values.length !== size) {
+      throw new Error(`wasm backend: write: ${values.length} values do not fill shape [${shape.join(',')}] (${size} elements)`);
+    }
+    const d = this.rt.alloc(size, dtype);
+    this.rt.view(d).set(values);
+    return this.buffers.add(d);
+  }
+
+  async read(dataId: DataId): Promise<TypedArray> {
+    return this.rt.view(this.buffers.get(dataId, 'read')).slice();
+  }
+
+  readSync(dataId: DataId): TypedArray {
+    return this.rt.view(this.buffers.get(dataId, 'readSync')).slice();
+  }
+
+  disposeData(dataId: DataId): void {
+    this.rt.free(this.buffers.delete(dataId));
+  }
+
+  numDataIds(): number {
+    return this.buffers.size;
+  }
+
+  memory(): BackendMemory {
+    return {
+      numDataIds: this.buffers.size,
+      numBytes: this.buffers.numBytes,
+      wasmHeapBytes: this.rt.heapBytes(),
+      tfjsDataIds: this.rt.tfjsDataIds(),
+    };
+  }
+
+  /** Free every buffer this instance holds (the backend's dispose). */
+  clear(): void {
+    for (const d of this.buffers.values()) this.rt.free(d);
+    this.buffers.clear();
+  }
+
+  /** A kernel's input as a heap buffer with its shape; throws naming `op` when the buffer is not this instance's. */
+  input(info: TensorInfo, op: string): Tw {
+    return { data: this.buffers.get(info.dataId, op), shape: info.shape, dtype: info.dtype };
+  }
+
+  /** A kernel's result: a fresh heap buffer this instance now owns. */
+  output(t: Tw): TensorInfo {
+    return { dataId: this.buffers.add(t.data), shape: [...t.shape], dtype: t.dtype };
+  }
+}
