@@ -101,6 +101,7 @@ export async function createWasmBackend(): Promise<WasmBackend> {
     kernels: WASM_KERNELS,
     dispose: () => storage.clear(),
   });
+  storage.bind(backend.kernels);
   const info: WasmBackendInfo = { binary: rt.binary, simd: rt.binary !== 'tfjs-backend-wasm.wasm', threads: rt.threads };
   return Object.defineProperty(backend, 'info', { value: Object.freeze(info), enumerable: true }) as WasmBackend;
 }

@@ -1,4 +1,7 @@
-import { DataStore, sizeOfShape, type BackendMemory, type DataId, type DType, type Storage, type TensorInfo, type TypedArray } from '@polytensor/core';
+import {
+  DataStore, KERNELS, sizeOfShape, type BackendMemory, type DataId, type DType, type KernelArgs, type KernelContext, type Kernels, type OptionalKernel,
+  type Storage, type TensorInfo, type TypedArray,
+} from '@polytensor/core';
 import type { Tw, WasmData, WasmRuntime } from './runtime.js';
 
 /**
@@ -6,10 +9,13 @@ import type { Tw, WasmData, WasmRuntime } from './runtime.js';
  * wasm heap (a DataStore of WasmData, each a tfjs tensor id with its heap
  * offset), and the runtime its kernels call. Kernels see their inputs as `Tw`
  * (`input`), run on `rt`, and hand back a fresh heap buffer the store adopts
- * (`output`); temporaries in between never enter the store.
+ * (`output`); temporaries in between never enter the store. A kernel that
+ * is faster as core's composite for some shapes runs it with `composite`, on
+ * the kernels of the backend the store was bound to.
  */
 export class WasmStore implements Storage {
   private readonly buffers = new DataStore<WasmData>('wasm', (d) => d.byteLength);
+  private context: KernelContext | null = null;
 
   constructor(
     /** The process-wide module (shared by every instance; each store owns its own buffers). */
@@ -65,5 +71,18 @@ export class WasmStore implements Storage {
   /** A kernel's result: a fresh heap buffer this instance now owns. */
   output(t: Tw): TensorInfo {
     return { dataId: this.buffers.add(t.data), shape: [...t.shape], dtype: t.dtype };
+  }
+
+  /** Give `composite` the kernels to run on: those of the backend defined on this store (createWasmBackend does it). */
+  bind(kernels: Kernels): void {
+    this.context = { ...kernels, write: (v, shape, dtype) => this.write(v, shape, dtype), disposeData: (id) => this.disposeData(id) };
+  }
+
+  /** Core's composite of kernel `name`, run on the bound backend's kernels (its temporaries live in this store until it returns). */
+  composite<K extends OptionalKernel>(name: K, ...args: KernelArgs<K>): TensorInfo {
+    if (!this.context) {
+      throw new Error(`wasm backend: ${name}: this WasmStore is not bound to a backend; call store.bind(backend.kernels) after defineBackend`);
+    }
+    return (KERNELS[name].composite as (k: KernelContext, ...a: KernelArgs<K>) => TensorInfo)(this.context, ...args);
   }
 }
