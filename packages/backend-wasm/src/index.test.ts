@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   KERNEL_NAMES, backendName, conv2d, getBackend, grad, matMul, memory, ready, registerBackend, registeredBackends, reshape, sum, tensor, tidy,
 } from '@polytensor/core';
-import { ReferenceBackend } from '@polytensor/conformance';
+import { createReferenceBackend } from '@polytensor/conformance';
 import { createWasmBackend, WASM_KERNELS } from './index.js';
 
 describe('@polytensor/backend-wasm entry point', () => {
@@ -12,7 +12,7 @@ describe('@polytensor/backend-wasm entry point', () => {
 
   it('registers "wasm" on import and is the default over backend-ts (priority 2 > 1)', async () => {
     expect(registeredBackends()).toContain('wasm');
-    if (!registeredBackends().includes('ts')) registerBackend('ts', () => new ReferenceBackend('ts'), 1); // stand-in where backend-ts is not importable
+    if (!registeredBackends().includes('ts')) registerBackend('ts', () => createReferenceBackend('ts'), 1); // stand-in where backend-ts is not importable
     await ready();
     expect(backendName()).toBe('wasm');
     expect(getBackend().name).toBe('wasm');
