@@ -72,6 +72,23 @@ describe('@polytensor/backend-wasm entry point', () => {
     b.dispose();
   });
 
+  it('a kernel given a buffer it does not own names the kernel and the buffer, and allocates nothing', async () => {
+    const a = await createWasmBackend();
+    const b = await createWasmBackend();
+    const own = { dataId: a.write(new Float32Array([1, 2]), [2], 'float32'), shape: [2], dtype: 'float32' as const };
+    const foreign = { dataId: b.write(new Float32Array([3, 4]), [2], 'float32'), shape: [2], dtype: 'float32' as const };
+    const heldBy = (): number[] => [a.numDataIds(), b.numDataIds(), a.memory()['tfjsDataIds']!];
+    const before = heldBy();
+    expect(() => a.kernels.binary('add', own, foreign, [2])).toThrow(/wasm backend: binary: buffer #\d+ is unknown or already disposed/);
+    expect(() => a.kernels.concat([own, foreign], 0)).toThrow(/wasm backend: concat: buffer #\d+ is unknown/);
+    a.disposeData(own.dataId);
+    expect(() => a.kernels.unary('exp', own)).toThrow(/wasm backend: unary: buffer #\d+ is unknown or already disposed/);
+    expect(() => a.write(new Float32Array(3), [2, 2], 'float32')).toThrow(/wasm backend: write: 3 values do not fill shape \[2,2\] \(4 elements\)/);
+    expect(heldBy()).toEqual([before[0]! - 1, before[1], before[2]! - 1]);
+    a.dispose();
+    b.dispose();
+  });
+
   it('reads stay correct after the wasm heap grows (views are taken fresh)', async () => {
     await ready();
     const n = 6_000_000; // 24 MB per tensor: the 16 MB initial heap must grow
