@@ -21,8 +21,8 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split('
 const store = new WasmStore(await loadRuntime());
 // The kernels that pick by shape, forced onto this package's implementation.
 const forced = {
-  conv2dBackpropInput: (s, dy, f, info) => s.output(conv2dBackpropInput(s.rt, s.input(dy, 'dy'), s.input(f, 'f'), info)),
-  avgPoolGrad: (s, dy, info) => s.output(avgPoolGrad(s.rt, s.input(dy, 'dy'), info)),
+  conv2dBackpropInput: (s, dy, f, info) => s.run(() => conv2dBackpropInput(s.rt, s.input(dy, 'dy'), s.input(f, 'f'), info)),
+  avgPoolGrad: (s, dy, info) => s.run(() => avgPoolGrad(s.rt, s.input(dy, 'dy'), info)),
 };
 const own = defineBackend({ name: 'wasm', storage: store, kernels: { ...WASM_KERNELS, ...forced } });
 store.bind(own.kernels);

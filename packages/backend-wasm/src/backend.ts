@@ -1,4 +1,4 @@
-import { defineBackend, type Backend, type BackendNumerics, type KernelImpls } from '@polytensor/core';
+import { defineBackend, type Backend, type BackendLimits, type BackendNumerics, type KernelImpls } from '@polytensor/core';
 import { argReduceKernel } from './kernels/arg_reduce.js';
 import { avgPoolKernel } from './kernels/avg_pool.js';
 import { avgPoolGradKernel } from './kernels/avg_pool_grad.js';
@@ -24,6 +24,7 @@ import { transposeKernel } from './kernels/transpose.js';
 import { unaryKernel } from './kernels/unary.js';
 import { whereKernel } from './kernels/where.js';
 import { loadRuntime } from './load.js';
+import { MAX_BUFFER_BYTES, WASM_HEAP_MAX } from './runtime.js';
 import { WasmStore } from './store.js';
 
 /** What the backend declares about its float behaviour (measured with @polytensor/conformance; see README). */
@@ -32,6 +33,22 @@ export const WASM_NUMERICS: BackendNumerics = Object.freeze({
   arithmeticUlp: 0,
   // tfjs's Softplus kernel: worst 7.32 ULP (near x = −13.94) over 4M-sample sweeps of [−1e4, 1e4]; the suite's default is 3.
   transcendentalUlp: Object.freeze({ softplus: 8 }),
+});
+
+/**
+ * What the heap can hold: one buffer up to 1 GiB; all of them up to the
+ * 2 GiB heap (see WASM_HEAP_MAX for why not 4) less 256 MiB: the last 97 MiB
+ * before the cap the heap may be unable to grow into, the block kept free
+ * for the C side (HEAP_HEADROOM), and the module's static data, stack,
+ * allocator overhead and XNNPACK's cached operators. Core refuses tensors
+ * beyond these up front; the runtime also checks every allocation against
+ * what the heap really has left (temporaries and XNNPACK's caches live there
+ * too).
+ */
+export const WASM_LIMITS: BackendLimits = Object.freeze({
+  maxTensorBytes: MAX_BUFFER_BYTES,
+  maxTotalBytes: WASM_HEAP_MAX - 256 * 2 ** 20,
+  source: "the wasm backend's 2 GiB heap less 256 MiB kept for the kernels and the module; fixed (past 2 GiB the allocator of the tfjs build can corrupt memory)",
 });
 
 /**
@@ -80,6 +97,8 @@ export interface WasmBackendInfo {
 /** polytensor's WebAssembly backend: a core `Backend` plus which build of the module runs. */
 export interface WasmBackend extends Backend {
   readonly numerics: BackendNumerics;
+  /** The heap's limits (WASM_LIMITS), the same for every instance: they share one module. */
+  limits(): BackendLimits;
   readonly info: WasmBackendInfo;
 }
 
@@ -94,14 +113,11 @@ export interface WasmBackend extends Backend {
 export async function createWasmBackend(): Promise<WasmBackend> {
   const rt = await loadRuntime();
   const storage = new WasmStore(rt);
-  const backend = defineBackend({
-    name: 'wasm',
-    storage,
-    numerics: WASM_NUMERICS,
-    kernels: WASM_KERNELS,
-    dispose: () => storage.clear(),
-  });
+  const info: WasmBackendInfo = Object.freeze({ binary: rt.binary, simd: rt.binary !== 'tfjs-backend-wasm.wasm', threads: rt.threads });
+  const backend = defineBackend(
+    { name: 'wasm', storage, numerics: WASM_NUMERICS, kernels: WASM_KERNELS, limits: () => WASM_LIMITS, dispose: () => storage.clear() },
+    { info },
+  );
   storage.bind(backend.kernels);
-  const info: WasmBackendInfo = { binary: rt.binary, simd: rt.binary !== 'tfjs-backend-wasm.wasm', threads: rt.threads };
-  return Object.defineProperty(backend, 'info', { value: Object.freeze(info), enumerable: true }) as WasmBackend;
+  return backend as WasmBackend;
 }

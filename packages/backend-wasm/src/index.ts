@@ -1,8 +1,9 @@
 import { registerBackend } from '@polytensor/core';
-import { createWasmBackend, WASM_KERNELS, WASM_NUMERICS, type WasmBackend, type WasmBackendInfo } from './backend.js';
+import { createWasmBackend, WASM_KERNELS, WASM_LIMITS, WASM_NUMERICS, type WasmBackend, type WasmBackendInfo } from './backend.js';
 import { setWasmPaths, setWasmThreads, WASM_BINARIES, type WasmBinaryName, type WasmPaths } from './load.js';
+import { OutOfMemoryError as WasmOutOfMemoryError } from './runtime.js';
 
-export { createWasmBackend, WASM_KERNELS, WASM_NUMERICS, setWasmPaths, setWasmThreads, WASM_BINARIES };
+export { createWasmBackend, WASM_KERNELS, WASM_LIMITS, WASM_NUMERICS, WasmOutOfMemoryError, setWasmPaths, setWasmThreads, WASM_BINARIES };
 export { WasmStore } from './store.js';
 export type { WasmBackend, WasmBackendInfo, WasmBinaryName, WasmPaths };
 

@@ -8,8 +8,8 @@ import type { Tw, WasmData, WasmRuntime } from './runtime.js';
  * backend-wasm's storage: the buffers one backend instance owns on the shared
  * wasm heap (a DataStore of WasmData, each a tfjs tensor id with its heap
  * offset), and the runtime its kernels call. Kernels see their inputs as `Tw`
- * (`input`), run on `rt`, and hand back a fresh heap buffer the store adopts
- * (`output`); temporaries in between never enter the store. A kernel that
+ * (`input`), run on `rt` inside `run`, and hand back a fresh heap buffer the
+ * store adopts; temporaries in between never enter the store. A kernel that
  * is faster as core's composite for some shapes runs it with `composite`, on
  * the kernels of the backend the store was bound to.
  */
@@ -68,8 +68,14 @@ export class WasmStore implements Storage {
     return { data: this.buffers.get(info.dataId, op), shape: info.shape, dtype: info.dtype };
   }
 
-  /** A kernel's result: a fresh heap buffer this instance now owns. */
-  output(t: Tw): TensorInfo {
+  /**
+   * Run a kernel over heap buffers; its result, a fresh buffer, becomes this
+   * instance's. If it throws (out of heap part-way, say), every buffer it
+   * allocated and did not free is freed, so a failed kernel leaves the heap as
+   * it found it.
+   */
+  run(kernel: () => Tw): TensorInfo {
+    const t = this.rt.transaction(kernel);
     return { dataId: this.buffers.add(t.data), shape: [...t.shape], dtype: t.dtype };
   }
 

@@ -24,4 +24,4 @@ export function avgPool(rt: WasmRuntime, x: Tw, info: Conv2DInfo): Tw {
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const avgPoolKernel: KernelImpl<'avgPool', WasmStore> = (s, x, info) => s.output(avgPool(s.rt, s.input(x, 'avgPool'), info));
+export const avgPoolKernel: KernelImpl<'avgPool', WasmStore> = (s, x, info) => s.run(() => avgPool(s.rt, s.input(x, 'avgPool'), info));

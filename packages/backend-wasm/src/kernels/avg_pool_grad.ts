@@ -87,5 +87,5 @@ export const AVG_POOL_GRAD_COMPOSITE_FROM = 32768;
 export const avgPoolGradKernel: KernelImpl<'avgPoolGrad', WasmStore> = (s, dy, info) => {
   const op = 'avgPoolGrad';
   if (sizeOfShape(info.inShape) >= AVG_POOL_GRAD_COMPOSITE_FROM) return s.composite(op, dy, info);
-  return s.output(avgPoolGrad(s.rt, s.input(dy, op), info));
+  return s.run(() => avgPoolGrad(s.rt, s.input(dy, op), info));
 };

@@ -74,4 +74,4 @@ export function binary(rt: WasmRuntime, op: BinaryOp, a: Tw, b: Tw, outShape: re
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
 export const binaryKernel: KernelImpl<'binary', WasmStore> = (s, op, a, b, outShape) =>
-  s.output(binary(s.rt, op, s.input(a, 'binary'), s.input(b, 'binary'), outShape));
+  s.run(() => binary(s.rt, op, s.input(a, 'binary'), s.input(b, 'binary'), outShape));

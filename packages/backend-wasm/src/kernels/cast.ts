@@ -23,4 +23,4 @@ export function cast(rt: WasmRuntime, x: Tw, dtype: DType): Tw {
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const castKernel: KernelImpl<'cast', WasmStore> = (s, x, dtype) => s.output(cast(s.rt, s.input(x, 'cast'), dtype));
+export const castKernel: KernelImpl<'cast', WasmStore> = (s, x, dtype) => s.run(() => cast(s.rt, s.input(x, 'cast'), dtype));

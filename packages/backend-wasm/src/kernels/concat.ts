@@ -37,4 +37,5 @@ export function concat(rt: WasmRuntime, xs: readonly Tw[], axis: number): Tw {
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const concatKernel: KernelImpl<'concat', WasmStore> = (s, xs, axis) => s.output(concat(s.rt, xs.map((x) => s.input(x, 'concat')), axis));
+export const concatKernel: KernelImpl<'concat', WasmStore> = (s, xs, axis) =>
+  s.run(() => concat(s.rt, xs.map((x) => s.input(x, 'concat')), axis));

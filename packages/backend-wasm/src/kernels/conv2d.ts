@@ -14,4 +14,5 @@ export function conv2d(rt: WasmRuntime, x: Tw, filter: Tw, info: Conv2DInfo): Tw
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const conv2dKernel: KernelImpl<'conv2d', WasmStore> = (s, x, filter, info) => s.output(conv2d(s.rt, s.input(x, 'conv2d'), s.input(filter, 'conv2d'), info));
+export const conv2dKernel: KernelImpl<'conv2d', WasmStore> = (s, x, filter, info) =>
+  s.run(() => conv2d(s.rt, s.input(x, 'conv2d'), s.input(filter, 'conv2d'), info));

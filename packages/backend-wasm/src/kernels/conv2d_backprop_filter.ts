@@ -54,4 +54,4 @@ export function conv2dBackpropFilter(rt: WasmRuntime, x: Tw, dy: Tw, info: Conv2
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
 export const conv2dBackpropFilterKernel: KernelImpl<'conv2dBackpropFilter', WasmStore> = (s, x, dy, info) =>
-  s.output(conv2dBackpropFilter(s.rt, s.input(x, 'conv2dBackpropFilter'), s.input(dy, 'conv2dBackpropFilter'), info));
+  s.run(() => conv2dBackpropFilter(s.rt, s.input(x, 'conv2dBackpropFilter'), s.input(dy, 'conv2dBackpropFilter'), info));

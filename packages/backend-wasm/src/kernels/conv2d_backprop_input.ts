@@ -100,5 +100,5 @@ export function xnnpackBackpropInput(info: Conv2DInfo): boolean {
 export const conv2dBackpropInputKernel: KernelImpl<'conv2dBackpropInput', WasmStore> = (s, dy, filter, info) => {
   const op = 'conv2dBackpropInput';
   if (!xnnpackBackpropInput(info)) return s.composite(op, dy, filter, info);
-  return s.output(conv2dBackpropInput(s.rt, s.input(dy, op), s.input(filter, op), info));
+  return s.run(() => conv2dBackpropInput(s.rt, s.input(dy, op), s.input(filter, op), info));
 };

@@ -56,5 +56,7 @@ export function fusedMatMul(
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const fusedMatMulKernel: KernelImpl<'fusedMatMul', WasmStore> = (s, a, b, bias, activation, transposeA, transposeB) =>
-  s.output(fusedMatMul(s.rt, s.input(a, 'fusedMatMul'), s.input(b, 'fusedMatMul'), bias ? s.input(bias, 'fusedMatMul') : null, activation, transposeA, transposeB));
+export const fusedMatMulKernel: KernelImpl<'fusedMatMul', WasmStore> = (s, a, b, bias, activation, transposeA, transposeB) => {
+  const op = 'fusedMatMul';
+  return s.run(() => fusedMatMul(s.rt, s.input(a, op), s.input(b, op), bias ? s.input(bias, op) : null, activation, transposeA, transposeB));
+};

@@ -22,4 +22,5 @@ export function gather(rt: WasmRuntime, x: Tw, indices: Tw, axis: number): Tw {
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const gatherKernel: KernelImpl<'gather', WasmStore> = (s, x, indices, axis) => s.output(gather(s.rt, s.input(x, 'gather'), s.input(indices, 'gather'), axis));
+export const gatherKernel: KernelImpl<'gather', WasmStore> = (s, x, indices, axis) =>
+  s.run(() => gather(s.rt, s.input(x, 'gather'), s.input(indices, 'gather'), axis));

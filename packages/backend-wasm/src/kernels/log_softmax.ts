@@ -51,4 +51,5 @@ export function logSoftmax(rt: WasmRuntime, logits: Tw): Tw {
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const logSoftmaxKernel: KernelImpl<'logSoftmax', WasmStore> = (s, logits) => s.output(logSoftmax(s.rt, s.input(logits, 'logSoftmax')));
+export const logSoftmaxKernel: KernelImpl<'logSoftmax', WasmStore> = (s, logits) =>
+  s.run(() => logSoftmax(s.rt, s.input(logits, 'logSoftmax')));

@@ -81,4 +81,4 @@ export function matMul(rt: WasmRuntime, a: Tw, b: Tw, transposeA: boolean, trans
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
 export const matMulKernel: KernelImpl<'matMul', WasmStore> = (s, a, b, transposeA, transposeB) =>
-  s.output(matMul(s.rt, s.input(a, 'matMul'), s.input(b, 'matMul'), transposeA, transposeB));
+  s.run(() => matMul(s.rt, s.input(a, 'matMul'), s.input(b, 'matMul'), transposeA, transposeB));

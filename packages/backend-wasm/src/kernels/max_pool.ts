@@ -23,4 +23,4 @@ export function maxPool(rt: WasmRuntime, x: Tw, info: Conv2DInfo): Tw {
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const maxPoolKernel: KernelImpl<'maxPool', WasmStore> = (s, x, info) => s.output(maxPool(s.rt, s.input(x, 'maxPool'), info));
+export const maxPoolKernel: KernelImpl<'maxPool', WasmStore> = (s, x, info) => s.run(() => maxPool(s.rt, s.input(x, 'maxPool'), info));

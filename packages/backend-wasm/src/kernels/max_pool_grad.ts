@@ -57,4 +57,5 @@ export function maxPoolGrad(rt: WasmRuntime, dy: Tw, x: Tw, info: Conv2DInfo): T
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const maxPoolGradKernel: KernelImpl<'maxPoolGrad', WasmStore> = (s, dy, x, info) => s.output(maxPoolGrad(s.rt, s.input(dy, 'maxPoolGrad'), s.input(x, 'maxPoolGrad'), info));
+export const maxPoolGradKernel: KernelImpl<'maxPoolGrad', WasmStore> = (s, dy, x, info) =>
+  s.run(() => maxPoolGrad(s.rt, s.input(dy, 'maxPoolGrad'), s.input(x, 'maxPoolGrad'), info));

@@ -26,4 +26,4 @@ export function oneHot(rt: WasmRuntime, indices: Tw, depth: number, onValue: num
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
 export const oneHotKernel: KernelImpl<'oneHot', WasmStore> = (s, indices, depth, onValue, offValue) =>
-  s.output(oneHot(s.rt, s.input(indices, 'oneHot'), depth, onValue, offValue));
+  s.run(() => oneHot(s.rt, s.input(indices, 'oneHot'), depth, onValue, offValue));

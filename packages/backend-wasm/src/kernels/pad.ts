@@ -57,4 +57,5 @@ function scatterRegion(rt: WasmRuntime, x: Tw, out: Tw, outStrides: readonly num
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const padKernel: KernelImpl<'pad', WasmStore> = (s, x, paddings, value) => s.output(pad(s.rt, s.input(x, 'pad'), paddings, value));
+export const padKernel: KernelImpl<'pad', WasmStore> = (s, x, paddings, value) =>
+  s.run(() => pad(s.rt, s.input(x, 'pad'), paddings, value));

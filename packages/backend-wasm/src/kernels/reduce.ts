@@ -91,4 +91,4 @@ export function reduce(rt: WasmRuntime, op: ReduceOp, x: Tw, axes: readonly numb
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const reduceKernel: KernelImpl<'reduce', WasmStore> = (s, op, x, axes) => s.output(reduce(s.rt, op, s.input(x, 'reduce'), axes));
+export const reduceKernel: KernelImpl<'reduce', WasmStore> = (s, op, x, axes) => s.run(() => reduce(s.rt, op, s.input(x, 'reduce'), axes));

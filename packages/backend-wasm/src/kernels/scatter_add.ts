@@ -46,4 +46,4 @@ function scatterFirstAxis(rt: WasmRuntime, updates: Tw, indices: Tw, n: number, 
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
 export const scatterAddKernel: KernelImpl<'scatterAdd', WasmStore> = (s, updates, indices, axis, outShape) =>
-  s.output(scatterAdd(s.rt, s.input(updates, 'scatterAdd'), s.input(indices, 'scatterAdd'), axis, outShape));
+  s.run(() => scatterAdd(s.rt, s.input(updates, 'scatterAdd'), s.input(indices, 'scatterAdd'), axis, outShape));

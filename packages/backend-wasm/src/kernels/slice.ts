@@ -44,4 +44,5 @@ export function slice(rt: WasmRuntime, x: Tw, begin: readonly number[], size: re
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const sliceKernel: KernelImpl<'slice', WasmStore> = (s, x, begin, size) => s.output(slice(s.rt, s.input(x, 'slice'), begin, size));
+export const sliceKernel: KernelImpl<'slice', WasmStore> = (s, x, begin, size) =>
+  s.run(() => slice(s.rt, s.input(x, 'slice'), begin, size));

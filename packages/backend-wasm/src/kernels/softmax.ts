@@ -12,4 +12,4 @@ export function softmax(rt: WasmRuntime, logits: Tw): Tw {
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const softmaxKernel: KernelImpl<'softmax', WasmStore> = (s, logits) => s.output(softmax(s.rt, s.input(logits, 'softmax')));
+export const softmaxKernel: KernelImpl<'softmax', WasmStore> = (s, logits) => s.run(() => softmax(s.rt, s.input(logits, 'softmax')));

@@ -122,4 +122,4 @@ function intNegAbs(rt: WasmRuntime, op: 'neg' | 'abs', x: Tw, out: Tw): void {
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const unaryKernel: KernelImpl<'unary', WasmStore> = (s, op, x) => s.output(unary(s.rt, op, s.input(x, 'unary')));
+export const unaryKernel: KernelImpl<'unary', WasmStore> = (s, op, x) => s.run(() => unary(s.rt, op, s.input(x, 'unary')));

@@ -70,4 +70,4 @@ function whereBool(rt: WasmRuntime, c: Tw, a: Tw, b: Tw, outShape: readonly numb
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
 export const whereKernel: KernelImpl<'where', WasmStore> = (s, condition, a, b, outShape) =>
-  s.output(where(s.rt, s.input(condition, 'where'), s.input(a, 'where'), s.input(b, 'where'), outShape));
+  s.run(() => where(s.rt, s.input(condition, 'where'), s.input(a, 'where'), s.input(b, 'where'), outShape));
