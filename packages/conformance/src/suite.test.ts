@@ -215,6 +215,13 @@ describe('declared numerics', () => {
     expect((await runConformance(sloppyAdd(), { filter: 'add', kinds: ['kernel'] })).failed).toBeGreaterThan(0);
     const ok = await runConformance(sloppyAdd(1), { filter: 'add', kinds: ['kernel'] });
     expect(ok.rows.flatMap((r) => r.failures)).toEqual([]);
+    // core's composite optimizer update runs on that add: bit-identity fails it, the bound carried through the step does not
+    const undeclared = await runConformance(sloppyAdd(), { filter: 'optimizerUpdate' });
+    expect(failingKernels(undeclared)).toEqual([]);
+    expect(failingKernels(undeclared, 'kernel', true)).toEqual(['optimizerUpdate']);
+    const declared = await runConformance(sloppyAdd(1), { filter: 'optimizerUpdate' });
+    expect(declared.rows.flatMap((r) => r.failures)).toEqual([]);
+    expect(formatReport(declared)).toMatch(/optimizerUpdate \(composite\) .*declared arithmetic carried through the step/);
   });
 });
 
