@@ -34,7 +34,7 @@ function staticTable(mod: Record<string, unknown>, name: string): ReadonlySet<Ke
 
 function isBackend(b: unknown): b is Backend {
   const v = b as Partial<Backend> | null;
-  return !!v && typeof v.kernels === 'object' && v.implemented instanceof Set;
+  return !!v && typeof v.kernels === 'object' && typeof v.implemented?.has === 'function';
 }
 
 /**
