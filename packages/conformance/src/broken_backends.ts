@@ -25,6 +25,7 @@ export type BrokenVariant =
   | 'sigmoid-via-tanh'
   | 'fusedconv-drops-bias'
   | 'cross-entropy-skips-zero-labels'
+  | 'cross-entropy-log-of-softmax'
   | 'adam-unrounded-step';
 
 /** Which kernel each variant breaks (what the suite must blame). */
@@ -44,6 +45,7 @@ export const BROKEN_KERNEL: Readonly<Record<BrokenVariant, string>> = {
   'sigmoid-via-tanh': 'sigmoid',
   'fusedconv-drops-bias': 'fusedConv2d',
   'cross-entropy-skips-zero-labels': 'softmaxCrossEntropy',
+  'cross-entropy-log-of-softmax': 'softmaxCrossEntropy',
   'adam-unrounded-step': 'optimizerUpdate',
 };
 
@@ -172,6 +174,18 @@ export function brokenBackend(variant: BrokenVariant): Backend {
           for (let r = 0; r < out.length; r++) {
             for (let c = 0; c < n; c++) if (hl.values[r * n + c] !== 0) out[r] = out[r]! - hl.values[r * n + c]! * ls[r * n + c]!;
           }
+          return s.writeHost({ shape: logits.shape.slice(0, -1), values: out, dtype: 'float32' });
+        },
+      });
+    case 'cross-entropy-log-of-softmax':
+      // −Σ labels · log(p) of the softmax rounded to float32: losses near 0 keep no digits (and p = 0 makes 0 · Infinity)
+      return broken({
+        softmaxCrossEntropy(s, logits, labels) {
+          const hl = s.readHost(labels).values;
+          const p = ref.softmax(s.readHost(logits)).out.values.map(f32);
+          const n = logits.shape[logits.shape.length - 1]!;
+          const out = new Float64Array(hl.length / n);
+          for (let r = 0; r < out.length; r++) for (let c = 0; c < n; c++) out[r] = out[r]! - hl[r * n + c]! * Math.log(p[r * n + c]!);
           return s.writeHost({ shape: logits.shape.slice(0, -1), values: out, dtype: 'float32' });
         },
       });

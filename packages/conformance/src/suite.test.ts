@@ -103,6 +103,21 @@ describe('broken backends are caught, by the right kernel', () => {
     expect(failingKernels(mm, 'kernel', true)).toEqual(['conv2d', 'fusedMatMul']);
   });
 
+  it('the cases of fusedConv2d, softmaxCrossEntropy and the optimizer update catch what they are for', async () => {
+    const failing = async (variant: (typeof BROKEN_VARIANTS)[number]): Promise<string[]> => {
+      const report = await runConformance(() => brokenBackend(variant), { filter: BROKEN_KERNEL[variant], kinds: ['kernel'] });
+      return report.cases.filter((c) => !c.result.pass && !c.composite).map((c) => c.name);
+    };
+    const bias = await failing('fusedconv-drops-bias');
+    expect(bias.length).toBeGreaterThan(0);
+    for (const n of bias) expect(n).toMatch(/^(relu|sigmoid|tanh) \+ bias/);
+    expect(await failing('cross-entropy-skips-zero-labels')).toEqual(['a zero label on a −Infinity logit gives NaN (0 · Infinity, IEEE)']);
+    expect(await failing('cross-entropy-log-of-softmax')).toContain('a dominant max with its label: losses near 0 [6,12]');
+    const adam = await failing('adam-unrounded-step');
+    expect(adam.length).toBeGreaterThan(0);
+    for (const n of adam) expect(n).toMatch(/^adam /);
+  });
+
   it('the messages say what went wrong', async () => {
     const msg = async (variant: (typeof BROKEN_VARIANTS)[number]): Promise<string> => {
       const kernel = BROKEN_KERNEL[variant];
@@ -215,6 +230,13 @@ describe('declared numerics', () => {
     expect((await runConformance(sloppyAdd(), { filter: 'add', kinds: ['kernel'] })).failed).toBeGreaterThan(0);
     const ok = await runConformance(sloppyAdd(1), { filter: 'add', kinds: ['kernel'] });
     expect(ok.rows.flatMap((r) => r.failures)).toEqual([]);
+    // core's composite optimizer update runs on that add: bit-identity fails it, the bound carried through the step does not
+    const undeclared = await runConformance(sloppyAdd(), { filter: 'optimizerUpdate' });
+    expect(failingKernels(undeclared)).toEqual([]);
+    expect(failingKernels(undeclared, 'kernel', true)).toEqual(['optimizerUpdate']);
+    const declared = await runConformance(sloppyAdd(1), { filter: 'optimizerUpdate' });
+    expect(declared.rows.flatMap((r) => r.failures)).toEqual([]);
+    expect(formatReport(declared)).toMatch(/optimizerUpdate \(composite\) .*declared arithmetic carried through the step/);
   });
 });
 

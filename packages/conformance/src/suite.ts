@@ -123,7 +123,7 @@ function now(): number {
  */
 export function checkContract(backend: Backend): void {
   const b = backend as Partial<Backend> | null;
-  if (!b || typeof b.kernels !== 'object' || b.kernels === null || !(b.implemented instanceof Set)) {
+  if (!b || typeof b.kernels !== 'object' || b.kernels === null || typeof b.implemented?.has !== 'function') {
     throw new Error(
       `conformance: backend '${String(b?.name)}' has no kernels table (backend.kernels, backend.implemented); ` +
         "define it with core's defineBackend({ name, storage, kernels }) (the kernel-table contract)",

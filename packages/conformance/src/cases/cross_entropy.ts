@@ -101,7 +101,7 @@ export const softmaxCrossEntropyCases: readonly ConformanceCase<'softmaxCrossEnt
   ]),
   softCase([4, 6], -40, 40, 'spread 80'),
   crossEntropyCase('a label on a −Infinity logit gives +Infinity', () => [
-    host([2, 4], [-Infinity, 1, 2, 0.5, 3, -Infinity, -Infinity, 1]),
+    host([2, 4], [-Infinity, 1, 2, 0.5, 3, -Infinity, 0.5, 1]),
     host([2, 4], [1, 0, 0, 0, 0.5, 0.5, 0, 0]),
   ]),
   crossEntropyCase('a zero label on a −Infinity logit gives NaN (0 · Infinity, IEEE)', () => [
