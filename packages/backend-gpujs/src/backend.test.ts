@@ -2,8 +2,8 @@
 // kernels' numerics): residency, kernel caching, int32 on the host, the
 // texture-limit paths, chunked reductions. Node (headless-gl) and Chromium.
 import { describe, expect, it } from 'vitest';
-import type { DType, TensorInfo } from '@polytensor/core';
-import { createGpujsBackend, type GpujsBackend } from './backend.js';
+import { KERNEL_NAMES, PRIMITIVE_KERNELS, type DType, type TensorInfo } from '@polytensor/core';
+import { createGpujsBackend, GPUJS_KERNELS, type GpujsBackend } from './backend.js';
 
 function put(b: GpujsBackend, values: ArrayLike<number>, shape: number[], dtype: DType = 'float32'): TensorInfo {
   const arr = dtype === 'int32' ? Int32Array.from(values) : dtype === 'bool' ? Uint8Array.from(values) : Float32Array.from(values);
@@ -147,4 +147,31 @@ describe('backend-gpujs machinery', () => {
       expect(b.numerics).toEqual({ flushesSubnormals: true, arithmeticUlp: 1 });
     });
   });
+
+  it('is defined from GPUJS_KERNELS: those kernels its own, core composites for the rest', () => {
+    const names = Object.keys(GPUJS_KERNELS);
+    expect(names.filter((n) => !(KERNEL_NAMES as string[]).includes(n))).toEqual([]);
+    expect(PRIMITIVE_KERNELS.filter((k) => !names.includes(k))).toEqual([]);
+    withBackend((b) => {
+      expect(b.name).toBe('gpujs');
+      expect([...b.implemented].sort()).toEqual([...names].sort());
+      // what gpu.js has no kernel for is core's composite, run on these kernels
+      expect(b.implemented.has('softmaxCrossEntropy')).toBe(false);
+      const logits = put(b, [1, 2, 3, 1, 1, 1], [2, 3]);
+      const labels = put(b, [0, 0, 1, 1, 0, 0], [2, 3]);
+      const loss = b.readSync(b.kernels.softmaxCrossEntropy(logits, labels).dataId);
+      expect(loss[0]).toBeCloseTo(Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3, 6);
+      expect(loss[1]).toBeCloseTo(Math.log(3), 6);
+    });
+  });
+
+  it('refuses kernels and writes after dispose, saying so', () => {
+    const b = createGpujsBackend();
+    const x = put(b, [1, 2], [2]);
+    b.dispose();
+    expect(b.memory().numDataIds).toBe(0);
+    expect(() => b.write(new Float32Array(1), [1], 'float32')).toThrow(/gpujs backend: used after dispose\(\)/);
+    expect(() => b.kernels.unary('neg', x)).toThrow(/gpujs backend: kernel input: used after dispose\(\)/);
+  });
 });
+

@@ -60,7 +60,7 @@ export class GpujsStore implements Storage {
   }
 
   readSync(dataId: DataId): TypedArray {
-    return this.valuesOf(this.buffers.get(dataId, 'readSync'));
+    return this.valuesOf(this.entry(dataId, 'readSync'));
   }
 
   disposeData(dataId: DataId): void {
@@ -103,7 +103,7 @@ export class GpujsStore implements Storage {
 
   /** The texture of a non-empty float32 or bool tensor (an int32 one: its index texture). */
   tex(x: TensorInfo): GpuTexture {
-    const e = this.buffers.get(x.dataId, 'kernel input');
+    const e = this.entry(x.dataId, 'kernel input');
     if (e.tex) return e.tex;
     if (e.host) return this.intTex(x);
     throw new Error(`gpujs backend: a kernel read an empty ${e.dtype} buffer`);
@@ -111,14 +111,14 @@ export class GpujsStore implements Storage {
 
   /** The host values of an int32 tensor (not a copy: do not modify). */
   ints(x: TensorInfo): Int32Array {
-    const e = this.buffers.get(x.dataId, 'kernel input');
+    const e = this.entry(x.dataId, 'kernel input');
     if (!e.host) throw new Error(`gpujs backend: expected an int32 buffer, got ${e.dtype}`);
     return e.host;
   }
 
   /** An int32 tensor's values as a float texture (cached with the buffer; do not delete). */
   intTex(x: TensorInfo): GpuTexture {
-    const e = this.buffers.get(x.dataId, 'kernel input');
+    const e = this.entry(x.dataId, 'kernel input');
     if (e.tex) return e.tex;
     if (!e.host || e.size === 0) throw new Error('gpujs backend: no int32 values to upload');
     if (!e.hostTex) {
@@ -130,7 +130,7 @@ export class GpujsStore implements Storage {
 
   /** Any tensor's values on the host (downloads GPU data; a copy). */
   hostValues(x: TensorInfo): TypedArray {
-    return this.valuesOf(this.buffers.get(x.dataId, 'kernel input'));
+    return this.valuesOf(this.entry(x.dataId, 'kernel input'));
   }
 
   /** Adopt a kernel's output texture as a new buffer (an int32 result is read back to the host). */
@@ -180,6 +180,11 @@ export class GpujsStore implements Storage {
   private add(e: Entry): DataId {
     if (this.disposed) throw new Error('gpujs backend: used after dispose()');
     return this.buffers.add(e);
+  }
+
+  private entry(id: DataId, op: string): Entry {
+    if (this.disposed) throw new Error(`gpujs backend: ${op}: used after dispose()`);
+    return this.buffers.get(id, op);
   }
 
   private valuesOf(e: Entry): TypedArray {
