@@ -1,9 +1,10 @@
 // The gpu.js runtime: one GPU instance (one WebGL context), a cache of compiled
 // kernels keyed by shape signature, uploads and downloads, and the counting of
 // live WebGL textures that the leak tests read.
+import { sizeOfShape } from '@polytensor/core';
+import type { GL, WebGLVersion } from '@polytensor/gpu-common';
 import { makeGpu, type GpujsBackendOptions, type GpujsInfo } from './context.js';
 import { GpujsLimitError } from './errors.js';
-import type { GL, WebGLVersion } from '@polytensor/gpu-common';
 import { ENV_DECLARATION, ENV_INIT, GPUJS_GLSL } from './glsl.js';
 import { isGpuTexture, type GpuInstance, type GpuKernel, type GpuKernelInstance, type GpuNativeFunction, type GpuTexture } from './gpujs.js';
 
@@ -225,7 +226,7 @@ export class GpuRuntime {
    */
   run(spec: ProgramSpec, dims: readonly number[], args: readonly unknown[]): GpuTexture {
     // (dims may be padded below)
-    const total = dims.reduce((a, b) => a * b, 1);
+    const total = sizeOfShape(dims);
     if (total > MAX_ELEMENTS) {
       throw new GpujsLimitError(`gpujs backend: an output of ${total} elements exceeds the 2^24 this backend indexes exactly (${spec.key})`);
     }

@@ -1,4 +1,4 @@
-import type { Conv2DInfo, FusedActivation, TensorInfo, KernelImpl } from '@polytensor/core';
+import { sizeOfShape, type Conv2DInfo, type FusedActivation, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { NativeSpec } from '../runtime.js';
 import type { GpujsStore } from '../store.js';
 import { epilogueOnly, kTexels, multiplyPacked, packB, release, runPacker, unpack, type Packed } from '../util/gemm.js';
@@ -88,7 +88,7 @@ export function convForward(s: GpujsStore, x: TensorInfo, filter: TensorInfo, in
   const n = info.outChannels;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   if (rows * n === 0) return s.outEmpty(info.outShape, 'float32');
-  const biasSize = bias ? bias.shape.reduce((a, b) => a * b, 1) : 0;
+  const biasSize = bias ? sizeOfShape(bias.shape) : 0;
   const biasArg = bias && biasSize > 0 ? { tex: s.tex(bias), size: biasSize } : null;
   if (k === 0) {
     const zeros = s.fill(rows * n, 0);

@@ -13,7 +13,7 @@
 //   bias and applying the activation on the way (fusedMatMul).
 // The packers are separate small kernels, so convolution feeds the same core
 // with im2col-style packers (conv2d.ts, conv2d_backprop_*.ts).
-import type { FusedActivation, TensorInfo } from '@polytensor/core';
+import { sizeOfShape, type FusedActivation, type TensorInfo } from '@polytensor/core';
 import type { GpuTexture } from '../gpujs.js';
 import type { NativeSpec, ParamKind } from '../runtime.js';
 import type { GpujsStore } from '../store.js';
@@ -232,7 +232,7 @@ export function epilogueOnly(s: GpujsStore, x: GpuTexture, rows: number, n: numb
   const body = `const col = this.thread.x * 1.0;
 const r = (this.thread.y + this.thread.z) * 1.0;
 let v = rd(x, r * N + col);
-${bias ? `v = v + rd(bias, ${sizeOfInfo(bias) === 1 ? '0.0' : 'col'});` : ''}
+${bias ? `v = v + rd(bias, ${sizeOfShape(bias.shape) === 1 ? '0.0' : 'col'});` : ''}
 return act(v, kc);`;
   const params: Array<readonly [string, ParamKind]> = [['x', 'tex'], ['N', 'float']];
   const args: unknown[] = [x, n];
@@ -241,9 +241,5 @@ return act(v, kc);`;
     args.push(s.tex(bias));
   }
   const dims = rows > s.rt.maxTextureSize || n > s.rt.maxTextureSize ? [n, 1, rows] : rows === 1 ? [n] : [n, rows];
-  return s.rt.run({ key: `epilogue:${bias ? (sizeOfInfo(bias) === 1 ? 'b1' : 'b') : 'n'}:${act}`, params, body, natives: [activationNative(act)] }, dims, args);
-}
-
-function sizeOfInfo(t: TensorInfo): number {
-  return t.shape.reduce((a, b) => a * b, 1);
+  return s.rt.run({ key: `epilogue:${bias ? (sizeOfShape(bias.shape) === 1 ? 'b1' : 'b') : 'n'}:${act}`, params, body, natives: [activationNative(act)] }, dims, args);
 }

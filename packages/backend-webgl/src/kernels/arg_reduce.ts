@@ -1,4 +1,4 @@
-import type { ArgReduceOp, TensorInfo, KernelImpl } from '@polytensor/core';
+import { sizeOfShape, type ArgReduceOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
 import { loopBound, reductionView } from './reduce_util.js';
 
@@ -6,7 +6,7 @@ import { loopBound, reductionView } from './reduce_util.js';
 export function argReduce(s: WebGLStore, op: ArgReduceOp, x: TensorInfo, axis: number): TensorInfo {
   if (s.onHostOnly(x)) return s.onHost([x], (ts, [hx]) => ts.argReduce(op, hx!, axis));
   const view = reductionView(s, x, [axis]);
-  const outSize = view.outShape.reduce((a, b) => a * b, 1);
+  const outSize = sizeOfShape(view.outShape);
   if (outSize === 0) return s.fromValues(new Int32Array(0), view.outShape, 'int32');
   const cmp = op === 'argMax' ? '>' : '<';
   const L = loopBound(view.R);

@@ -1,4 +1,4 @@
-import type { ReduceOp, TensorInfo, KernelImpl } from '@polytensor/core';
+import { sizeOfShape, type ReduceOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import { EXACT_INT, type WebGLStore } from '../store.js';
 import { loopBound, reductionView } from './reduce_util.js';
 
@@ -47,7 +47,7 @@ const WIDE_PROD = {
  */
 export function reduce(s: WebGLStore, op: ReduceOp, x: TensorInfo, axes: readonly number[]): TensorInfo {
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
-  const outSize = outShape.reduce((a, b) => a * b, 1);
+  const outSize = sizeOfShape(outShape);
   const R = axes.reduce((a, ax) => a * x.shape[ax]!, 1);
   let bound = 0;
   if (x.dtype === 'int32') {

@@ -1,4 +1,4 @@
-import { sizeOfShape, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import { prodOfDims, sizeOfShape, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import { EXACT_INT, type WebGLStore } from '../store.js';
 import { loopBound } from './reduce_util.js';
 
@@ -9,9 +9,9 @@ import { loopBound } from './reduce_util.js';
  */
 export function scatterAdd(s: WebGLStore, updates: TensorInfo, indices: TensorInfo, axis: number, outShape: readonly number[]): TensorInfo {
   const n = sizeOfShape(indices.shape);
-  const P = outShape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const P = prodOfDims(outShape, 0, axis);
   const D = outShape[axis]!;
-  const Q = outShape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const Q = prodOfDims(outShape, axis + 1);
   const dtype = updates.dtype;
   let bound = 0;
   if (dtype === 'int32') {
