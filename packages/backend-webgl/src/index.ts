@@ -4,7 +4,6 @@ import { createWebGLBackend, WEBGL_KERNELS, type WebGLBackend } from './backend.
 export { createWebGLBackend, WEBGL_KERNELS, type WebGLBackend };
 export type { WebGLBackendOptions, WebGLPrecision, WebGLVersion } from './context.js';
 export { WebGLBackendError, WebGLContextLostError, WebGLPrecisionError, WebGLUnavailableError } from './errors.js';
-export { WebGLStore } from './store.js';
 export { warmup, type WarmupReport } from './warmup.js';
 
 // Importing the package installs it. Priority 3: above wasm (2) and ts (1), so

@@ -84,20 +84,27 @@ export class WebGLStore implements Storage {
   private prelude: string;
   private disposed = false;
 
-  constructor(
-    readonly tf: TfWebGL,
-    readonly watch: ContextWatch,
-    readonly version: WebGLVersion,
-  ) {
+  /** @internal tfjs's backend object (texture manager, shader cache) */
+  readonly tf: TfWebGL;
+  /** @internal */
+  readonly watch: ContextWatch;
+  /** @internal the WebGL version (which GLSL the math library is written in) */
+  readonly version: WebGLVersion;
+
+  /** @internal */
+  constructor(tf: TfWebGL, watch: ContextWatch, version: WebGLVersion) {
+    this.tf = tf;
+    this.watch = watch;
+    this.version = version;
     this.prelude = helpers(false);
   }
 
-  /** Subnormals flush on this device: selections must flush them too (see `ptFlush`). */
+  /** @internal Subnormals flush on this device: selections must flush them too (see `ptFlush`). */
   setFlushesSubnormals(flushes: boolean): void {
     this.prelude = helpers(flushes);
   }
 
-  /** The store, once it is known to be usable: not disposed, context not lost. Every kernel starts here. */
+  /** @internal The store, once it is known to be usable: not disposed, context not lost. Every kernel starts here. */
   enter(op: string): this {
     if (this.disposed) throw new WebGLBackendError(`webgl backend: ${op}: the backend was disposed`);
     this.watch.check(op);
@@ -164,7 +171,7 @@ export class WebGLStore implements Storage {
     };
   }
 
-  /** Free every buffer (their textures too unless the context is gone) and the host backend; later kernels throw. */
+  /** @internal Free every buffer (their textures too unless the context is gone) and the host backend; later kernels throw. */
   disposeAll(): void {
     try {
       if (!this.watch.contextLost) for (const g of this.buffers.values()) if (g.tf) this.tf.disposeData(g.tf);
@@ -179,6 +186,7 @@ export class WebGLStore implements Storage {
 
   // ---- buffers ----
 
+  /** @internal */
   data(id: DataId, op: string): GLData {
     return this.buffers.get(id, op);
   }
@@ -188,12 +196,12 @@ export class WebGLStore implements Storage {
     return { dataId, shape: [...shape], dtype };
   }
 
-  /** A tfjs output becomes a polytensor tensor of `shape` (its size must match). */
+  /** @internal A tfjs output becomes a polytensor tensor of `shape` (its size must match). */
   wrap(out: TfTensorInfo, shape: readonly number[], dtype: DType, bound = 0): TensorInfo {
     return this.track(out.dataId, null, dtype, shape, dtype === 'int32' ? bound : 0);
   }
 
-  /** New tensor from host values (copied). int32 values float32 cannot hold exactly stay on the host. */
+  /** @internal New tensor from host values (copied). int32 values float32 cannot hold exactly stay on the host. */
   fromValues(values: TypedArray, shape: readonly number[], dtype: DType): TensorInfo {
     if (dtype === 'int32') {
       const { bound, exact } = intRange(values);
@@ -204,23 +212,24 @@ export class WebGLStore implements Storage {
     return this.track(this.tf.write(copy, [...shape], dtype), null, dtype, shape, 0);
   }
 
-  /** Dispose a temporary this package created inside a kernel. */
+  /** @internal Dispose a temporary this package created inside a kernel. */
   disposeTemp(t: TensorInfo): void {
     this.disposeData(t.dataId);
   }
 
-  /** True if the tensor's values are only on the host (wide int32). */
+  /** @internal True if the tensor's values are only on the host (wide int32). */
   onHostOnly(t: TensorInfo): boolean {
     return this.data(t.dataId, 'kernel').host !== null;
   }
 
+  /** @internal */
   bound(t: TensorInfo): number {
     return this.data(t.dataId, 'kernel').bound;
   }
 
   // ---- GPU execution ----
 
-  /** tfjs's view of a GPU-resident tensor. */
+  /** @internal tfjs's view of a GPU-resident tensor. */
   tfInfo(t: TensorInfo, op: string): TfTensorInfo {
     const g = this.data(t.dataId, op);
     if (!g.tf) throw new Error(`webgl backend: ${op}: internal error: a host-resident int32 tensor reached a GPU kernel`);
@@ -230,6 +239,7 @@ export class WebGLStore implements Storage {
   /**
    * Run a tfjs-backend-webgl kernel function directly on our tensors (named
    * inputs, or an array for kernels like Concat that take a list).
+   * @internal
    */
   kernel(name: string, inputs: Record<string, TensorInfo> | readonly TensorInfo[], attrs: NamedAttrMap = {}): TfTensorInfo {
     this.watch.check(name);
@@ -263,6 +273,7 @@ export class WebGLStore implements Storage {
    * `uniforms` are the values of the program's custom uniforms, in order.
    * The body may call the shared math library (gpu-common's MATH_GLSL): the
    * functions it calls are prepended, and `ptEnv` is passed when they need it.
+   * @internal
    */
   flat(
     op: string,
@@ -288,7 +299,7 @@ export class WebGLStore implements Storage {
     return this.tf.runWebGLProgram(program, tfInputs, dtype, vs);
   }
 
-  /** A tensor of `shape` filled with `value` (a uniform: NaN, ±Inf and −0 are kept). */
+  /** @internal A tensor of `shape` filled with `value` (a uniform: NaN, ±Inf and −0 are kept). */
   fill(shape: readonly number[], dtype: DType, value: number, bound = 0): TensorInfo {
     const size = sizeOfShape(shape);
     if (size === 0) return this.fromValues(typedFor(dtype, 0), shape, dtype);
@@ -299,7 +310,7 @@ export class WebGLStore implements Storage {
     return this.wrap(out, shape, dtype, bound);
   }
 
-  /** A fresh copy of `x` (optionally seen as another shape of the same size). */
+  /** @internal A fresh copy of `x` (optionally seen as another shape of the same size). */
   copy(x: TensorInfo, shape: readonly number[] = x.shape): TensorInfo {
     const g = this.data(x.dataId, 'copy');
     if (g.host) return this.fromValues(g.host, shape, x.dtype);
@@ -314,6 +325,7 @@ export class WebGLStore implements Storage {
    * Run `fn` on backend-ts's kernels with copies of `inputs`, and bring the
    * result back (to the GPU if float32 can hold it). Used only where int32
    * values exceed what float textures hold exactly.
+   * @internal
    */
   onHost(inputs: readonly TensorInfo[], fn: (ts: Kernels, xs: TensorInfo[]) => TensorInfo): TensorInfo {
     const ts = (this.hostBackend ??= createTsBackend('webgl-host'));
