@@ -4,7 +4,7 @@
 // is computed on the host instead, wrapping mod 2^32 like every backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, DType, Kernels, TensorInfo } from '@polytensor/core';
-import { referenceBackendFactory } from '@polytensor/conformance';
+import { createReferenceBackend } from '@polytensor/conformance';
 import type { WebGLBackend } from './index.js';
 import { newBackend } from './test_util.js';
 
@@ -12,7 +12,7 @@ type Run = (k: Kernels, xs: TensorInfo[]) => TensorInfo;
 
 describe('int32 kernels', () => {
   let gl: WebGLBackend;
-  const ref = referenceBackendFactory(); // the float64 reference: exact on int32
+  const ref = createReferenceBackend(); // the float64 reference: exact on int32
   beforeAll(async () => {
     gl = await newBackend();
   });

@@ -24,8 +24,8 @@ export function softmaxCrossEntropy(s: WebGLStore, logits: TensorInfo, labels: T
       float acc = 0.0;
       for (int j = 0; j < ${L}; j++) {
         if (j >= ptN) break;
-        float y = getLabels(base + j);
-        if (y != 0.0) acc += y * (lse - (getX(base + j) - m));
+        // every term, a zero label's too: 0 · Infinity (a −Infinity logit) is NaN, as the contract's sum is
+        acc += getLabels(base + j) * (lse - (getX(base + j) - m));
       }
       setOutput(acc);
     }`;
