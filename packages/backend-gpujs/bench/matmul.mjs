@@ -85,13 +85,13 @@ function gpujsVariants(backend, gpu, n, A, B) {
   const ra = backend.write(A, [1, n, n], 'float32'), rb = backend.write(B, [1, n, n], 'float32');
   const ours = () => {
     const a = backend.write(A, [1, n, n], 'float32'), b = backend.write(B, [1, n, n], 'float32');
-    const c = backend.matMul(info(a), info(b), false, false);
+    const c = backend.kernels.matMul(info(a), info(b), false, false);
     const C = backend.readSync(c.dataId);
     backend.disposeData(a); backend.disposeData(b); backend.disposeData(c.dataId);
     return C;
   };
   const resident = () => {
-    const c = backend.matMul(info(ra), info(rb), false, false);
+    const c = backend.kernels.matMul(info(ra), info(rb), false, false);
     const C = backend.readSync(c.dataId);
     backend.disposeData(c.dataId);
     return C;
