@@ -83,6 +83,7 @@ async function main(argv: readonly string[]): Promise<number> {
     workloads: o.workloads,
     quick: o.quick,
     ...(o.capMs !== null ? { timing: { skipAboveMs: o.capMs } } : {}),
+    profile: o.profile,
     progress: progress.event,
     command: `polytensor-bench ${argv.join(' ')}`.trim(),
   }).finally(() => progress.stop());
@@ -101,7 +102,7 @@ async function main(argv: readonly string[]): Promise<number> {
       (results.ratios.length
         ? ` (geometric mean per backend: ${geoMeans(results.ratios).join(', ')})`
         : '') +
-      `\nwrote ${rel(files.json)}, ${rel(files.md)}, ${rel(files.html)}\n`,
+      `\nwrote ${rel(files.json)}, ${rel(files.md)}, ${rel(files.html)}${files.profile ? `, ${rel(files.profile)}` : ''}\n`,
   );
   if (wrong.length) process.stderr.write(`gate FAILED (wrong output, not timed): ${wrong.map((r) => `${r.implementation} ${r.backend} on ${r.workload}`).join('; ')}\n`);
   if (errors.length) process.stderr.write(`errors: ${errors.map((r) => `${r.implementation} ${r.backend} on ${r.workload}: ${r.reason}`).slice(0, 5).join('; ')}\n`);
@@ -112,7 +113,7 @@ async function main(argv: readonly string[]): Promise<number> {
 function geoMeans(ratios: BenchRatios): string[] {
   const by = new Map<string, number[]>();
   for (const q of ratios) {
-    const k = `${q.backend}/${q.baseline}`;
+    const k = `${q.backend}/${q.versus === 'gpu.js' ? 'naive gpu.js' : q.baseline}`;
     by.set(k, [...(by.get(k) ?? []), Math.log(q.ratio)]);
   }
   return [...by].map(([k, logs]) => `${k} ${formatRatio(Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length))}`);
