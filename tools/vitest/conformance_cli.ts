@@ -24,3 +24,18 @@ export function runConformanceCli(args: readonly string[], env: Record<string, s
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * Check a full run's table: every kernel `--list` names has a passing row,
+ * and the summary counts the whole suite with no failure. Returns the number of cases.
+ */
+export function expectFullPassingReport(stdout: string, expect: (v: unknown, message?: string) => { toMatch(re: RegExp): void }): number {
+  const kernels = runConformanceCli(['--list']).stdout.trim().split('\n');
+  for (const k of kernels) {
+    const name = k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(stdout, `row of ${k}`).toMatch(new RegExp(`\\| ${name} +\\| \\d+ +\\| pass `));
+  }
+  const summary = /^(\d+) passed, 0 failed$/m.exec(stdout.trimEnd().split('\n').pop() ?? '');
+  expect(summary?.[0] ?? stdout.slice(-300), 'summary line').toMatch(/^\d+ passed, 0 failed$/);
+  return Number(summary?.[1] ?? 0);
+}

@@ -1,6 +1,7 @@
 import type {
   ArgReduceOp,
   Backend,
+  BackendLimits,
   BackendMemory,
   BackendNumerics,
   BinaryOp,
@@ -87,6 +88,20 @@ export class GpujsBackend implements Backend, Store {
     this.rt = new GpuRuntime(options);
     this.name = 'gpujs';
     this.numerics = this.rt.isCpu ? GPUJS_CPU_NUMERICS : GPUJS_NUMERICS;
+    const maxTexture = this.rt.maxTextureSize;
+    this.declaredLimits = Object.freeze({
+      maxTensorElements: Math.min(MAX_ELEMENTS, maxTexture * maxTexture),
+      source: this.rt.isCpu
+        ? "gpu.js CPU mode: kernels index outputs with float32, exact up to 2^24 elements"
+        : `this GPU's MAX_TEXTURE_SIZE ${maxTexture} and float32 indexing in the shaders (exact up to 2^24 elements); WebGL does not tell how much GPU memory there is`,
+    });
+  }
+
+  private readonly declaredLimits: BackendLimits;
+
+  /** One tensor: 2^24 elements (or one texture, if smaller). All tensors: unknown to WebGL, so not limited here. */
+  limits(): BackendLimits {
+    return this.declaredLimits;
   }
 
   /** What the backend runs on: gpu.js mode, GLSL version, precision, renderer. */

@@ -25,6 +25,7 @@ import { softmaxCrossEntropyKernel } from './kernels/softmax_cross_entropy.js';
 import { transposeKernel } from './kernels/transpose.js';
 import { unaryKernel } from './kernels/unary.js';
 import { whereKernel } from './kernels/where.js';
+import { defaultTsLimits, validateTsLimits, type TsBackendLimits } from './limits.js';
 import { TsStore } from './store.js';
 import { releaseScratch } from './util/scratch.js';
 
@@ -60,23 +61,51 @@ export const TS_KERNELS: KernelImpls<TsStore> = {
   softmaxCrossEntropy: softmaxCrossEntropyKernel,
 };
 
+/** The ts backend: a core Backend that can also change its memory limits. */
+export type TsBackend = Backend & {
+  /** The limits core checks new tensors against (see limits.ts). */
+  limits(): TsBackendLimits;
+  /**
+   * Change this instance's limits, e.g. `(getBackend() as TsBackend).setLimits({ maxTotalBytes: 32 * 2 ** 30 })`
+   * on a machine with more memory. Fields left out keep their values.
+   */
+  setLimits(limits: Partial<TsBackendLimits>): void;
+};
+
+export interface TsBackendOptions {
+  /** The name it reports (default 'ts'; tests register copies under other names). */
+  readonly name?: string;
+  /** Replaces the default limits (see limits.ts): raise them on a machine that can hold more. */
+  readonly limits?: Partial<TsBackendLimits>;
+}
+
 /**
  * polytensor's CPU backend in plain TypeScript: buffers are typed arrays in a
- * Map (TsStore); every kernel is a function over typed arrays in
+ * store (TsStore); every kernel is a function over typed arrays in
  * src/kernels/<name>.ts, which also exports its contract-level form. It
  * implements every kernel of the table itself.
  */
-export function createTsBackend(name = 'ts'): Backend {
+export function createTsBackend(options: TsBackendOptions = {}): TsBackend {
   const storage = new TsStore();
-  return defineBackend({
-    name,
-    storage,
-    numerics: TS_NUMERICS,
-    kernels: TS_KERNELS,
-    optimizer: optimizerUpdateKernel(storage),
-    dispose: () => {
-      storage.clear();
-      releaseScratch();
+  let declared: TsBackendLimits = { ...defaultTsLimits(), ...validateTsLimits('createTsBackend', options.limits ?? {}) };
+  const backend = defineBackend(
+    {
+      name: options.name ?? 'ts',
+      storage,
+      numerics: TS_NUMERICS,
+      kernels: TS_KERNELS,
+      optimizer: optimizerUpdateKernel(storage),
+      limits: () => declared,
+      dispose: () => {
+        storage.clear();
+        releaseScratch();
+      },
     },
-  });
+    {
+      setLimits(limits: Partial<TsBackendLimits>): void {
+        declared = { ...declared, ...validateTsLimits('setLimits', limits) };
+      },
+    },
+  );
+  return backend as TsBackend; // `limits` is given above, so it is defined
 }

@@ -1,7 +1,8 @@
 import { registerBackend } from '@polytensor/core';
-import { createTsBackend, TS_KERNELS, TS_NUMERICS } from './backend.js';
+import { createTsBackend, TS_KERNELS, TS_NUMERICS, type TsBackend, type TsBackendOptions } from './backend.js';
 
-export { createTsBackend, TS_KERNELS, TS_NUMERICS };
+export { createTsBackend, TS_KERNELS, TS_NUMERICS, type TsBackend, type TsBackendOptions };
+export type { TsBackendLimits } from './limits.js';
 export { TsStore } from './store.js';
 export { getThreads, setThreads, shutdownThreads, threadStats, threadsReady } from './parallel/pool.js';
 

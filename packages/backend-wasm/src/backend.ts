@@ -1,6 +1,7 @@
 import type {
   ArgReduceOp,
   Backend,
+  BackendLimits,
   BackendMemory,
   BackendNumerics,
   BinaryOp,
@@ -38,7 +39,7 @@ import { transpose } from './kernels/transpose.js';
 import { unary } from './kernels/unary.js';
 import { where } from './kernels/where.js';
 import { loadRuntime } from './load.js';
-import { WasmData, type Tw, type WasmRuntime } from './runtime.js';
+import { MAX_BUFFER_BYTES, WASM_HEAP_MAX, WasmData, type Tw, type WasmRuntime } from './runtime.js';
 import { sizeOfShape } from './util/shape.js';
 
 /** What the backend declares about its float behaviour (measured with @polytensor/conformance; see README). */
@@ -47,6 +48,22 @@ export const WASM_NUMERICS: BackendNumerics = Object.freeze({
   arithmeticUlp: 0,
   // tfjs's Softplus kernel: worst 7.32 ULP (near x = −13.94) over 4M-sample sweeps of [−1e4, 1e4]; the suite's default is 3.
   transcendentalUlp: Object.freeze({ softplus: 8 }),
+});
+
+/**
+ * What the heap can hold: one buffer up to 1 GiB; all of them up to the
+ * 2 GiB heap (see WASM_HEAP_MAX for why not 4) less 256 MiB: the last 97 MiB
+ * before the cap the heap may be unable to grow into, the block kept free
+ * for the C side (HEAP_HEADROOM), and the module's static data, stack,
+ * allocator overhead and XNNPACK's cached operators. Core refuses tensors
+ * beyond these up front; the runtime also checks every allocation against
+ * what the heap really has left (temporaries and XNNPACK's caches live there
+ * too).
+ */
+export const WASM_LIMITS: BackendLimits = Object.freeze({
+  maxTensorBytes: MAX_BUFFER_BYTES,
+  maxTotalBytes: WASM_HEAP_MAX - 256 * 2 ** 20,
+  source: "the wasm backend's 2 GiB heap less 256 MiB kept for the kernels and the module; fixed (past 2 GiB the allocator of the tfjs build can corrupt memory)",
 });
 
 /** Which build of the tfjs wasm module is running. */
@@ -71,6 +88,11 @@ export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly numerics: BackendNumerics = WASM_NUMERICS;
   readonly info: WasmBackendInfo;
+
+  /** The heap's limits (WASM_LIMITS), the same for every instance: they share one module. */
+  limits(): BackendLimits {
+    return WASM_LIMITS;
+  }
 
   private readonly buffers = new Set<WasmData>();
   private bytes = 0;
@@ -131,59 +153,59 @@ export class WasmBackend implements Backend {
   // ---- kernels ----
 
   unary(op: UnaryOp, x: TensorInfo): TensorInfo {
-    return this.out(unary(this.rt, op, this.t(x, 'unary')));
+    return this.out(() => unary(this.rt, op, this.t(x, 'unary')));
   }
 
   binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
-    return this.out(binary(this.rt, op, this.t(a, 'binary'), this.t(b, 'binary'), outShape));
+    return this.out(() => binary(this.rt, op, this.t(a, 'binary'), this.t(b, 'binary'), outShape));
   }
 
   where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
-    return this.out(where(this.rt, this.t(condition, 'where'), this.t(a, 'where'), this.t(b, 'where'), outShape));
+    return this.out(() => where(this.rt, this.t(condition, 'where'), this.t(a, 'where'), this.t(b, 'where'), outShape));
   }
 
   cast(x: TensorInfo, dtype: DType): TensorInfo {
-    return this.out(cast(this.rt, this.t(x, 'cast'), dtype));
+    return this.out(() => cast(this.rt, this.t(x, 'cast'), dtype));
   }
 
   reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): TensorInfo {
-    return this.out(reduce(this.rt, op, this.t(x, 'reduce'), axes));
+    return this.out(() => reduce(this.rt, op, this.t(x, 'reduce'), axes));
   }
 
   argReduce(op: ArgReduceOp, x: TensorInfo, axis: number): TensorInfo {
-    return this.out(argReduce(this.rt, op, this.t(x, 'argReduce'), axis));
+    return this.out(() => argReduce(this.rt, op, this.t(x, 'argReduce'), axis));
   }
 
   transpose(x: TensorInfo, perm: readonly number[]): TensorInfo {
-    return this.out(transpose(this.rt, this.t(x, 'transpose'), perm));
+    return this.out(() => transpose(this.rt, this.t(x, 'transpose'), perm));
   }
 
   slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
-    return this.out(slice(this.rt, this.t(x, 'slice'), begin, size));
+    return this.out(() => slice(this.rt, this.t(x, 'slice'), begin, size));
   }
 
   concat(xs: readonly TensorInfo[], axis: number): TensorInfo {
-    return this.out(concat(this.rt, xs.map((x) => this.t(x, 'concat')), axis));
+    return this.out(() => concat(this.rt, xs.map((x) => this.t(x, 'concat')), axis));
   }
 
   pad(x: TensorInfo, paddings: ReadonlyArray<readonly [number, number]>, value: number): TensorInfo {
-    return this.out(pad(this.rt, this.t(x, 'pad'), paddings, value));
+    return this.out(() => pad(this.rt, this.t(x, 'pad'), paddings, value));
   }
 
   gather(x: TensorInfo, indices: TensorInfo, axis: number): TensorInfo {
-    return this.out(gather(this.rt, this.t(x, 'gather'), this.t(indices, 'gather'), axis));
+    return this.out(() => gather(this.rt, this.t(x, 'gather'), this.t(indices, 'gather'), axis));
   }
 
   scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, outShape: readonly number[]): TensorInfo {
-    return this.out(scatterAdd(this.rt, this.t(updates, 'scatterAdd'), this.t(indices, 'scatterAdd'), axis, outShape));
+    return this.out(() => scatterAdd(this.rt, this.t(updates, 'scatterAdd'), this.t(indices, 'scatterAdd'), axis, outShape));
   }
 
   oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo {
-    return this.out(oneHot(this.rt, this.t(indices, 'oneHot'), depth, onValue, offValue));
+    return this.out(() => oneHot(this.rt, this.t(indices, 'oneHot'), depth, onValue, offValue));
   }
 
   matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
-    return this.out(matMul(this.rt, this.t(a, 'matMul'), this.t(b, 'matMul'), transposeA, transposeB));
+    return this.out(() => matMul(this.rt, this.t(a, 'matMul'), this.t(b, 'matMul'), transposeA, transposeB));
   }
 
   fusedMatMul(
@@ -195,47 +217,47 @@ export class WasmBackend implements Backend {
     transposeB: boolean,
   ): TensorInfo {
     const op = 'fusedMatMul';
-    return this.out(
+    return this.out(() =>
       fusedMatMul(this.rt, this.t(a, op), this.t(b, op), bias ? this.t(bias, op) : null, activation, transposeA, transposeB),
     );
   }
 
   conv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
-    return this.out(conv2d(this.rt, this.t(x, 'conv2d'), this.t(filter, 'conv2d'), info));
+    return this.out(() => conv2d(this.rt, this.t(x, 'conv2d'), this.t(filter, 'conv2d'), info));
   }
 
   conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
     const op = 'conv2dBackpropInput';
-    return this.out(conv2dBackpropInput(this.rt, this.t(dy, op), this.t(filter, op), info));
+    return this.out(() => conv2dBackpropInput(this.rt, this.t(dy, op), this.t(filter, op), info));
   }
 
   conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
     const op = 'conv2dBackpropFilter';
-    return this.out(conv2dBackpropFilter(this.rt, this.t(x, op), this.t(dy, op), info));
+    return this.out(() => conv2dBackpropFilter(this.rt, this.t(x, op), this.t(dy, op), info));
   }
 
   maxPool(x: TensorInfo, info: Conv2DInfo): TensorInfo {
-    return this.out(maxPool(this.rt, this.t(x, 'maxPool'), info));
+    return this.out(() => maxPool(this.rt, this.t(x, 'maxPool'), info));
   }
 
   maxPoolGrad(dy: TensorInfo, x: TensorInfo, info: Conv2DInfo): TensorInfo {
-    return this.out(maxPoolGrad(this.rt, this.t(dy, 'maxPoolGrad'), this.t(x, 'maxPoolGrad'), info));
+    return this.out(() => maxPoolGrad(this.rt, this.t(dy, 'maxPoolGrad'), this.t(x, 'maxPoolGrad'), info));
   }
 
   avgPool(x: TensorInfo, info: Conv2DInfo): TensorInfo {
-    return this.out(avgPool(this.rt, this.t(x, 'avgPool'), info));
+    return this.out(() => avgPool(this.rt, this.t(x, 'avgPool'), info));
   }
 
   avgPoolGrad(dy: TensorInfo, info: Conv2DInfo): TensorInfo {
-    return this.out(avgPoolGrad(this.rt, this.t(dy, 'avgPoolGrad'), info));
+    return this.out(() => avgPoolGrad(this.rt, this.t(dy, 'avgPoolGrad'), info));
   }
 
   softmax(logits: TensorInfo): TensorInfo {
-    return this.out(softmax(this.rt, this.t(logits, 'softmax')));
+    return this.out(() => softmax(this.rt, this.t(logits, 'softmax')));
   }
 
   logSoftmax(logits: TensorInfo): TensorInfo {
-    return this.out(logSoftmax(this.rt, this.t(logits, 'logSoftmax')));
+    return this.out(() => logSoftmax(this.rt, this.t(logits, 'logSoftmax')));
   }
 
   // ---- plumbing ----
@@ -246,8 +268,9 @@ export class WasmBackend implements Backend {
     return d;
   }
 
-  /** A kernel's result becomes a buffer this instance owns. */
-  private out(t: Tw): TensorInfo {
+  /** Run a kernel (freeing what it allocated if it throws); its result becomes a buffer this instance owns. */
+  private out(kernel: () => Tw): TensorInfo {
+    const t = this.rt.transaction(kernel);
     return { dataId: this.adopt(t.data), shape: [...t.shape], dtype: t.dtype };
   }
 

@@ -182,6 +182,47 @@ export interface Tw {
 const SCRATCH_SLOTS = 8;
 const SLOT_INTS = 32;
 
+const MiB = 2 ** 20;
+/**
+ * Largest the heap may grow: 2 GiB, half of the 4 GiB tfjs-backend-wasm 4.22
+ * is built for. Its sbrk does not check for 32-bit overflow: once the break
+ * is near 4 GiB, a malloc that needs more memory wraps the break around to
+ * address 0 and "succeeds" with a block overlapping live tensors and the
+ * allocator's own data (what issue 15 saw as tensors overwritten and the
+ * module aborting). dlmalloc never asks sbrk for 2 GiB or more at once, so
+ * with the break kept at or below 2 GiB no request can wrap, whoever makes it
+ * (our buffers, XNNPACK, the C++ runtime); beyond the cap malloc fails
+ * cleanly with 0. The cap is enforced on the module's WebAssembly.Memory
+ * (`capHeap`).
+ */
+export const WASM_HEAP_MAX = 2 ** 31;
+/**
+ * A block of the heap this large is always left free for the C side's small
+ * allocations (C++ containers such as tfjs's tensor registry, XNNPACK
+ * operator objects): C++ `new` aborts the whole module when malloc fails, and
+ * an aborted module never works again. An allocation that would leave no
+ * such block is refused; kernels whose XNNPACK operators need large buffers
+ * (packed weights, indirection tables) ask for those first (`reserve`).
+ */
+export const HEAP_HEADROOM = 16 * MiB;
+/** Largest single buffer: half the heap. */
+export const MAX_BUFFER_BYTES = 2 ** 30;
+/**
+ * Growth near the cap can fail although the cap is not reached: the glue
+ * grows by up to 96 MiB more than asked (then retries with less, never less
+ * than 5% of the heap). Below this distance to the cap growth always works.
+ */
+const GROWTH_SLACK = 97 * MiB;
+
+/**
+ * The heap has no room for a buffer (or a kernel's working memory). Named so
+ * that core reports it as a MemoryLimitError naming the op; nothing was
+ * written and every stored buffer is intact.
+ */
+export class OutOfMemoryError extends Error {
+  override name = 'OutOfMemoryError';
+}
+
 /**
  * One loaded tfjs wasm module and the BackendWasm that owns its storage,
  * shared by every WasmBackend instance in the process (kernels keep module-level
@@ -196,6 +237,8 @@ export class WasmRuntime {
   /** tfjs id → "K,N" of buffers XNNPACK has cached as fully-connected weights (see `fcWeightsOk`). */
   private readonly fcShapes = new Map<number, string>();
   private readonly constants = new Map<string, Tw>();
+  /** Buffers allocated by the kernel running now and not freed yet (see `transaction`). */
+  private pending: Set<WasmData> | null = null;
 
   constructor(
     readonly tf: TfjsWasmStorage,
@@ -204,7 +247,8 @@ export class WasmRuntime {
     /** Threads in XNNPACK's pool (1 unless the threaded build runs). */
     readonly threads: number,
   ) {
-    this.m = tf.wasm as unknown as WasmModule;
+    capHeap(tf.wasm as unknown as RawModule);
+    this.m = withWorkspaceChecks(tf.wasm as unknown as WasmModule, this);
     this.scratch = this.m._malloc(SCRATCH_SLOTS * SLOT_INTS * 4);
   }
 
@@ -213,15 +257,99 @@ export class WasmRuntime {
     return { data: this.alloc(sizeOfShape(shape), dtype), shape, dtype };
   }
 
+  /**
+   * A new buffer on the heap. Throws OutOfMemoryError, touching nothing, when
+   * it is too large, when malloc fails (tfjs would write at address 0 over
+   * live tensors and the allocator's data), or when it would leave no block
+   * of HEAP_HEADROOM for the C side's own allocations.
+   */
   alloc(size: number, dtype: DType): WasmData {
+    const bytes = size * bytesPer(dtype);
+    this.assertBlockSize(bytes, 'a buffer');
+    const roomy = this.canGrowBy(bytes);
     const tfId = this.tf.write(null, [size], dtype);
     const entry = this.tf.dataIdMap.get(tfId) as { id: number; memoryOffset: number };
-    return new WasmData(tfId, entry.id, entry.memoryOffset, size, dtype);
+    if (entry.memoryOffset === 0) {
+      this.tf.disposeData(tfId, true); // frees nothing (address 0) and unregisters the id
+      throw this.noRoom('a buffer', bytes);
+    }
+    if (!roomy && !this.reserveLeft()) {
+      this.tf.disposeData(tfId, true);
+      throw this.noRoom('a buffer', bytes);
+    }
+    const d = new WasmData(tfId, entry.id, entry.memoryOffset, size, dtype);
+    this.pending?.add(d);
+    return d;
   }
 
   free(d: WasmData): void {
+    this.pending?.delete(d);
     this.fcShapes.delete(d.id);
     this.tf.disposeData(d.tfDataId, true);
+  }
+
+  /**
+   * Throw OutOfMemoryError unless a block of `bytes` can be allocated with a
+   * block of HEAP_HEADROOM left beside it (for what a C call allocates itself).
+   * Costs nothing while the heap can still grow by that much; near the cap it
+   * asks malloc and frees the blocks at once.
+   */
+  reserve(bytes: number, what: string): void {
+    this.assertBlockSize(bytes, what);
+    if (this.canGrowBy(bytes)) return;
+    const p = this.m._malloc(bytes);
+    const ok = p !== 0 && this.reserveLeft();
+    if (p !== 0) this.m._free(p);
+    if (!ok) throw this.noRoom(what, bytes);
+  }
+
+  /** Larger requests are never made of this allocator (see WASM_HEAP_MAX). */
+  private assertBlockSize(bytes: number, what: string): void {
+    if (!(bytes <= MAX_BUFFER_BYTES)) {
+      throw new OutOfMemoryError(`wasm backend: ${what} of ${mib(bytes)} is larger than the ${mib(MAX_BUFFER_BYTES)} one block of the heap may take`);
+    }
+  }
+
+  /** The heap can surely still grow by `bytes` and the reserve. */
+  private canGrowBy(bytes: number): boolean {
+    return WASM_HEAP_MAX - this.m.HEAPU8.byteLength >= bytes + HEAP_HEADROOM + GROWTH_SLACK;
+  }
+
+  /** malloc can still give a block of HEAP_HEADROOM (given back at once). */
+  private reserveLeft(): boolean {
+    const p = this.m._malloc(HEAP_HEADROOM);
+    if (p === 0) return false;
+    this.m._free(p);
+    return true;
+  }
+
+  private noRoom(what: string, bytes: number): OutOfMemoryError {
+    return new OutOfMemoryError(
+      `wasm backend: no room for ${what} of ${mib(bytes)} while keeping a block of ${mib(HEAP_HEADROOM)} free for the C side's own allocations (${this.heapReport()})`,
+    );
+  }
+
+  /**
+   * Run a kernel; if it throws (out of memory part-way, say), free every
+   * buffer it allocated and did not free, its output included, so a failed
+   * kernel leaves the heap as it found it.
+   */
+  transaction(kernel: () => Tw): Tw {
+    const outer = this.pending;
+    const mine = new Set<WasmData>();
+    this.pending = mine;
+    try {
+      return kernel();
+    } catch (e) {
+      for (const d of mine) this.free(d);
+      throw e;
+    } finally {
+      this.pending = outer;
+    }
+  }
+
+  private heapReport(): string {
+    return `the heap is ${mib(this.m.HEAPU8.byteLength)} of at most ${mib(WASM_HEAP_MAX)}; ${this.tf.numDataIds()} buffers live`;
   }
 
   dispose(t: Tw): void {
@@ -273,7 +401,14 @@ export class WasmRuntime {
     const key = `${dtype}:${Object.is(value, -0) ? '-0' : value}`;
     let c = this.constants.get(key);
     if (!c) {
-      c = this.scalar(value, dtype);
+      // Kept for good: not part of the kernel that first asked for it.
+      const outer = this.pending;
+      this.pending = null;
+      try {
+        c = this.scalar(value, dtype);
+      } finally {
+        this.pending = outer;
+      }
       this.constants.set(key, c);
     }
     return c;
@@ -311,4 +446,85 @@ export class WasmRuntime {
   heapBytes(): number {
     return this.m.HEAPU8.byteLength;
   }
+}
+
+/** 4 B, 1.5 KiB, 256 MiB, 3.97 GiB. */
+function mib(bytes: number): string {
+  const [unit, scale] = bytes >= 2 ** 30 ? ['GiB', 2 ** 30] : bytes >= MiB ? ['MiB', MiB] : bytes >= 1024 ? ['KiB', 1024] : ['B', 1];
+  return `${Number((bytes / scale).toPrecision(3))} ${unit}`;
+}
+
+/**
+ * The module, seen through an object whose XNNPACK-backed entry points first
+ * make sure the heap has room for what the C call allocates itself (packed
+ * weights, indirection buffers); everything else (heap views, malloc, other
+ * kernels) is read through to the module. The estimates are generous upper
+ * bounds: XNNPACK's indirection buffers hold one pointer per output pixel and
+ * filter tap (rows padded to a tile), packed weights are the filter padded to
+ * channel tiles.
+ */
+function withWorkspaceChecks(raw: WasmModule, rt: WasmRuntime): WasmModule {
+  const m = Object.create(raw) as WasmModule;
+  const ptrTable = (batch: number, outH: number, outW: number, fh: number, fw: number): number => 4 * batch * outH * (outW + 16) * fh * fw;
+  const outSize = (inSize: number, f: number, stride: number, dilation: number, before: number, after: number): number =>
+    Math.max(0, Math.floor((inSize + before + after - ((f - 1) * dilation + 1)) / stride) + 1);
+  m._Conv2D = (x, batch, inH, inW, filter, fh, fw, pt, pr, pb, pl, same, dh, dw, sh, sw, inC, outC, out) => {
+    const outH = outSize(inH, fh, sh, dh, pt, pb);
+    const outW = outSize(inW, fw, sw, dw, pl, pr);
+    rt.reserve(4 * fh * fw * (inC + 4) * (outC + 16) * 1.1 + ptrTable(batch, outH, outW, fh, fw), 'XNNPACK convolution memory');
+    return raw._Conv2D(x, batch, inH, inW, filter, fh, fw, pt, pr, pb, pl, same, dh, dw, sh, sw, inC, outC, out);
+  };
+  m._MaxPool = (x, batch, inH, inW, fh, fw, pt, pr, pb, pl, dh, dw, sh, sw, inC, outC, out) => {
+    rt.reserve(ptrTable(batch, outSize(inH, fh, sh, dh, pt, pb), outSize(inW, fw, sw, dw, pl, pr), fh, fw), 'XNNPACK pooling memory');
+    return raw._MaxPool(x, batch, inH, inW, fh, fw, pt, pr, pb, pl, dh, dw, sh, sw, inC, outC, out);
+  };
+  m._AvgPool = (x, batch, inH, inW, fh, fw, pt, pr, pb, pl, sh, sw, channels, out) => {
+    rt.reserve(ptrTable(batch, outSize(inH, fh, sh, 1, pt, pb), outSize(inW, fw, sw, 1, pl, pr), fh, fw) + 4 * channels, 'XNNPACK pooling memory');
+    return raw._AvgPool(x, batch, inH, inW, fh, fw, pt, pr, pb, pl, sh, sw, channels, out);
+  };
+  // Fully connected (both batches 1): XNNPACK packs the [K, N] weights, padded to tiles, plus the bias.
+  const packed = (bShapePtr: number, bRank: number): number => {
+    const shape = Array.from(raw.HEAP32.subarray(bShapePtr >> 2, (bShapePtr >> 2) + bRank));
+    const k = shape[bRank - 2] ?? 1;
+    const n = shape[bRank - 1] ?? 1;
+    return 4 * (k + 4) * (n + 16) * 1.1 + 4 * (n + 16);
+  };
+  m._BatchMatMul = (a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, out) => {
+    rt.reserve(packed(bShapePtr, bRank), 'XNNPACK fully-connected weights');
+    return raw._BatchMatMul(a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, out);
+  };
+  m.__FusedMatMul = (a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, act, bias, prelu, alpha, out) => {
+    rt.reserve(packed(bShapePtr, bRank), 'XNNPACK fully-connected weights');
+    return raw.__FusedMatMul(a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, act, bias, prelu, alpha, out);
+  };
+  return m;
+}
+
+interface RawModule {
+  asm?: { memory?: WebAssembly.Memory };
+  wasmMemory?: WebAssembly.Memory;
+}
+
+const capped = new WeakSet<WebAssembly.Memory>();
+
+/**
+ * Keep the module's memory at or below WASM_HEAP_MAX: its `grow` (which the
+ * Emscripten glue calls to enlarge the heap, and turns a throw into a failed
+ * malloc) refuses to go past the cap. Set on this one Memory object only.
+ */
+function capHeap(raw: RawModule): void {
+  const memory = raw.asm?.memory ?? raw.wasmMemory;
+  if (!memory) throw new Error('wasm backend: internal: the tfjs wasm module does not expose its memory, so its heap cannot be capped');
+  if (capped.has(memory)) return;
+  if (memory.buffer.byteLength > WASM_HEAP_MAX) throw new Error(`wasm backend: internal: the heap is already ${mib(memory.buffer.byteLength)}, above the ${mib(WASM_HEAP_MAX)} cap`);
+  const grow = memory.grow.bind(memory);
+  Object.defineProperty(memory, 'grow', {
+    value: (pages: number): number => {
+      if (memory.buffer.byteLength + pages * 65536 > WASM_HEAP_MAX) {
+        throw new RangeError(`wasm backend: the heap may not grow past ${mib(WASM_HEAP_MAX)}`);
+      }
+      return grow(pages);
+    },
+  });
+  capped.add(memory);
 }

@@ -1,6 +1,7 @@
 import type {
   ArgReduceOp,
   Backend,
+  BackendLimits,
   BackendMemory,
   BackendNumerics,
   BinaryOp,
@@ -121,6 +122,7 @@ export class WebGLBackend implements Backend {
   readonly precision: WebGLPrecision;
   /** @internal */
   readonly rt: Runtime;
+  private readonly declaredLimits: BackendLimits;
   private readonly gpgpu: GPGPUContext;
   private readonly made: MadeContext;
   private readonly ownsContext: boolean;
@@ -161,6 +163,18 @@ export class WebGLBackend implements Backend {
     }
     this.numerics = { flushesSubnormals: cal.flushesSubnormals, arithmeticUlp: cal.arithmeticUlp };
     this.precision = describeContext(gl, version, cal.flushesSubnormals ? 'flushed' : 'kept', floatDownload, cal.arithmeticUlp);
+    const maxTexture = Number(gl.getParameter(gl.MAX_TEXTURE_SIZE));
+    this.declaredLimits = Object.freeze({
+      // tfjs lays a tensor out in one texture of at most MAX_TEXTURE_SIZE² texels, one value per texel
+      // unpacked (four per texel packed, with shapes padded to even sizes: never fewer values).
+      maxTensorElements: maxTexture * maxTexture,
+      source: `this GPU's MAX_TEXTURE_SIZE ${maxTexture}: one tensor fits one ${maxTexture}×${maxTexture} texture; WebGL does not tell how much GPU memory there is`,
+    });
+  }
+
+  /** One tensor: what one texture of this context holds. All tensors: unknown to WebGL, so not limited here. */
+  limits(): BackendLimits {
+    return this.declaredLimits;
   }
 
   get webglVersion(): WebGLVersion {

@@ -2,7 +2,7 @@
 // (the package's "polytensor": { "conformance": "browser" }) and prints the
 // per-kernel table; `--node` runs it here on headless-gl.
 import { describe, expect, it } from 'vitest';
-import { runConformanceCli } from '../../../tools/vitest/conformance_cli.js';
+import { expectFullPassingReport, runConformanceCli } from '../../../tools/vitest/conformance_cli.js';
 
 describe('conformance CLI', () => {
   it('--backend webgl runs in Chromium by default and prints the per-kernel table', () => {
@@ -13,6 +13,19 @@ describe('conformance CLI', () => {
     expect(r.stdout).toMatch(/\| matMul +\| \d+ +\| pass /);
     expect(r.stdout.trimEnd().split('\n').pop()).toMatch(/^\d+ passed, 0 failed$/);
   });
+
+  // The whole suite, as a user runs it: about 2 minutes on SwiftShader (2 busy cores).
+  it('--backend webgl with no other argument runs the whole suite in Chromium, with progress', () => {
+    const r = runConformanceCli(['--backend', 'webgl'], {}, 900_000);
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    const cases = expectFullPassingReport(r.stdout, expect);
+    expect(cases).toBeGreaterThan(500);
+    // a progress line per kernel as the suite reaches it, counting the whole suite
+    const progress = r.stderr.split('\n').filter((l) => l.startsWith('[chromium] conformance: '));
+    expect(progress.length).toBeGreaterThan(50);
+    expect(progress[0]).toMatch(new RegExp(`^\\[chromium\\] conformance: kernel \\w+: 0 of ${cases} cases done, \\d+ s$`));
+    expect(progress[progress.length - 1]).toMatch(new RegExp(`: ${cases - 1} of ${cases} cases done, \\d+ s$`));
+  }, 900_000);
 
   it('--node runs it on headless-gl', () => {
     const r = runConformanceCli(['--backend', 'webgl', '--node', '--filter', 'exp']);

@@ -15,7 +15,8 @@ export {
 export { composite, Temps, type KernelContext } from './kernels/temps.js';
 export * from './kernels/tolerance.js';
 export { GRADIENTS, activationGrad } from './grad/rules.js';
-export { PolytensorError } from './errors.js';
+export { PolytensorError, MemoryLimitError, type MemoryLimitKind } from './errors.js';
+export { DEFAULT_BACKEND_LIMITS, formatBytes, type MemoryCaps, type ResolvedLimits } from './engine/memory_limits.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
 export { Variable, variable, registeredVariables } from './variable.js';
 export { ENGINE, Engine, type MemoryInfo, type TensorContainer } from './engine/engine.js';

@@ -99,7 +99,7 @@ describe('engine: memory', () => {
 
   it('tidy rejects async functions and frees their tensors', () => {
     const before = memory().numTensors;
-    expect(() => tidy((() => (zeros([2]), Promise.resolve())) as unknown as () => void)).toThrow(/tidy only tracks synchronous work/);
+    expect(() => tidy((() => (zeros([2]), Promise.resolve())) as unknown as () => void)).toThrow(/tidy: the function returned a Promise; tidy tracks synchronous work only/);
     expect(memory().numTensors).toBe(before);
   });
 
@@ -125,7 +125,7 @@ describe('engine: memory', () => {
 
 describe('engine: validation', () => {
   it('rejects rank > 6', () => {
-    expect(() => zeros([1, 1, 1, 1, 1, 1, 1])).toThrow(/fill: rank 7 \(shape \[1,1,1,1,1,1,1\]\) exceeds the maximum rank 6; reshape/);
+    expect(() => zeros([1, 1, 1, 1, 1, 1, 1])).toThrow(/zeros: rank 7 \(shape \[1,1,1,1,1,1,1\]\) exceeds the maximum rank 6; reshape/);
     const a = zeros([1, 1, 1, 1, 1, 1]);
     expect(() => a.reshape([1, 1, 1, 1, 1, 1, 1])).toThrow(/reshape: rank 7 .* exceeds the maximum rank 6/);
     a.dispose();

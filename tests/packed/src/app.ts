@@ -22,6 +22,65 @@ function write(root: string, path: string, text: string): void {
 const STRICT = { strict: true, skipLibCheck: false, target: 'ES2022', noEmitOnError: false, sourceMap: false };
 
 /** Node scripts whose own error must reach Node as is: exit code 1, the user's file in the stack. */
+/**
+ * Backend choice with the real packages installed (README "Choosing a backend"):
+ * each script prints `packed:choice <backend>` and what the rule promises.
+ */
+export const CHOICE_SCRIPTS: Readonly<Record<string, { code: string; expect: readonly string[] }>> = {
+  // Rule 2: the imported backend, although wasm (better) is installed; the tensor made first keeps working.
+  'choice-import-then-ready': {
+    code: `import '@polytensor/backend-ts';
+import { backendName, ready, tensor } from '@polytensor/core';
+
+const x = tensor([1, 2]);
+await ready();
+console.log('packed:choice', backendName());
+console.log('packed:value', JSON.stringify(x.add(1).arraySync()));`,
+    expect: ['packed:choice ts', 'packed:value [2,3]'],
+  },
+  // Rule 1: setBackend finds an installed package by name; ready() keeps it.
+  'choice-set-then-ready': {
+    code: `import '@polytensor/backend-ts';
+import { backendName, ready, setBackend } from '@polytensor/core';
+
+await setBackend('wasm');
+await ready();
+console.log('packed:choice', backendName());`,
+    expect: ['packed:choice wasm'],
+  },
+  // Rule 3: nothing imported: the best installed backend that initialises (webgl cannot in Node without headless-gl).
+  'choice-installed': {
+    code: `import { backendName, ready } from '@polytensor/core';
+
+await ready();
+console.log('packed:choice', backendName());`,
+    expect: ['packed:choice wasm'],
+  },
+  // Rule 2 with several imported: the best of them.
+  'choice-imported-several': {
+    code: `import '@polytensor/backend-ts';
+import '@polytensor/backend-wasm';
+import { backendName, ready } from '@polytensor/core';
+
+await ready();
+console.log('packed:choice', backendName());`,
+    expect: ['packed:choice wasm'],
+  },
+  // A misspelt name is an error that suggests the right one.
+  'choice-typo': {
+    code: `import '@polytensor/backend-ts';
+import { setBackend } from '@polytensor/core';
+
+try {
+  await setBackend('tss');
+  console.log('packed:choice no error');
+} catch (e) {
+  console.log('packed:choice', /did you mean 'ts'\?/.test((e as Error).message) ? 'suggests ts' : (e as Error).message);
+}`,
+    expect: ["packed:choice suggests ts"],
+  },
+};
+
 export const CRASH_SCRIPTS: Readonly<Record<string, string>> = {
   // A top-level throw in an ES module after the wasm module loaded.
   'crash-after-ready': `import '@polytensor/backend-wasm';
@@ -103,6 +162,7 @@ await setBackend('wasm');
 ${examples.map((e) => `await import('../examples/wasm/${e.name}.js');`).join('\n')}
 console.log('packed:done', backendName());`);
   for (const [name, code] of Object.entries(CRASH_SCRIPTS)) write(dir, `src/node/${name}.ts`, code);
+  for (const [name, { code }] of Object.entries(CHOICE_SCRIPTS)) write(dir, `src/node/${name}.ts`, code);
   write(dir, 'src/node/types.ts', importsOf(nodePackages));
   write(dir, 'src/web/types.ts', importsOf(allPackages));
 

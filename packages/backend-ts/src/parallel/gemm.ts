@@ -161,10 +161,17 @@ function parallelAccumulate(
   p[19] = c.byteOffset / 8 + cOff; p[20] = ldc;
   p[21] = chunks; p[22] = rows;
   const before = c.slice(cOff, cOff + m * ldc);
-  const ok = pool.run(chunks, (ch) => {
+  const runChunk = (ch: number): void => {
     const i0 = ch * rows;
     drive(n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, null, 0, 0, null, ACT_LINEAR, c, cOff, ldc, i0, Math.min(m, i0 + rows), mainScratch);
-  });
+  };
+  // A chunk whose worker died part-way may hold some of its sums: put its rows back first.
+  const recoverChunk = (ch: number): void => {
+    const r0 = ch * rows * ldc;
+    c.set(before.subarray(r0, Math.min(m, (ch + 1) * rows) * ldc), cOff + r0);
+    runChunk(ch);
+  };
+  const ok = pool.run(chunks, runChunk, recoverChunk);
   if (!ok) c.set(before, cOff); // the caller recomputes from the state before this call
   return ok;
 }

@@ -13,6 +13,13 @@
  * kernels that can (convolutions) build their unfolded matrices directly in an
  * arena; other operands are copied in (O(n²) against O(n³) work).
  *
+ * A worker that dies (exits, throws, is terminated) is noticed at once when
+ * it can say so (its exit handler marks it dead, mid-job included: the
+ * calling thread recomputes the chunks it held and does not wait for it),
+ * else when Node reports its exit between kernels; either way it is replaced.
+ * A worker that stops making progress without dying is given up on after
+ * STALL_MS: the job is redone on the calling thread and the pool restarted.
+ *
  * Where it runs: Node (worker_threads, started synchronously through
  * process.getBuiltinModule: Node ≥ 20.16; older Node runs single-threaded), and browsers when the
  * page is cross-origin isolated (SharedArrayBuffer available; Web Workers from
@@ -31,8 +38,10 @@ const SEQ = 0; // job sequence number (workers sleep on it)
 const NEXT = 1; // (seq & 0xffff) << 16 | next chunk index: chunks are claimed with compareExchange
 const DONE = 2; // chunks finished in the current job
 const STOP = 3; // 1: workers exit
-const READY = 4; // workers that have entered their loop
+const READY = 4; // workers that have entered their loop (and not died)
 const ERROR = 5; // 1: a worker threw (the job is redone on the calling thread)
+const DEATHS = 6; // workers that died so far (each marks itself in `dead` first)
+const FAULT = 7; // tests: 1 makes the next worker to claim a chunk exit while holding it
 const CTRL_WORDS = 8;
 
 /**
@@ -46,6 +55,12 @@ const CTRL_WORDS = 8;
  */
 const PARAM_WORDS = 32;
 const MAX_CHUNKS = 1024;
+/** Workers at most (ids 1..MAX_WORKERS; 0 is the calling thread). */
+const MAX_WORKERS = 64;
+/** A job whose chunks make no progress for this long is redone on the calling thread. */
+const STALL_MS = 30_000;
+/** Replacements for dead workers per pool before it gives up (kernels then run on the calling thread). */
+const MAX_RESPAWNS = 8;
 
 /** Arenas: float32 A, B, C (outputs), bias; float64 ACC (accumulators). */
 export const ARENA_A = 0;
@@ -65,7 +80,12 @@ export const KIND_ACCUMULATE = 2;
 interface WorkerData {
   ctrl: SharedArrayBuffer;
   params: SharedArrayBuffer;
+  /** Per chunk: the id of the thread that claimed it. */
   owner: SharedArrayBuffer;
+  /** Per chunk: the job sequence number once finished. */
+  done: SharedArrayBuffer;
+  /** Per worker id: 1 once it died. */
+  dead: SharedArrayBuffer;
   arenas: SharedArrayBuffer[];
   id: number;
 }
@@ -74,10 +94,11 @@ interface WorkerData {
  * The worker loop: sleep until a job is published, claim chunks of rows until
  * none is left, report each finished chunk. Self-contained apart from `drive`.
  */
-function workerMain(data: WorkerData): void {
+function workerMain(data: WorkerData, exit: () => void): void {
   const ctrl = new Int32Array(data.ctrl);
   const params = new Float64Array(data.params);
   const owner = new Int32Array(data.owner);
+  const done = new Int32Array(data.done);
   // Fixed-length views over the growable arenas, re-made when the calling thread has grown one
   // (length-tracking views would follow by themselves, but V8 does not optimise code using them).
   const arenas = data.arenas;
@@ -114,7 +135,8 @@ function workerMain(data: WorkerData): void {
       const c = v & 0xffff;
       if (c >= chunks) break;
       if (Atomics.compareExchange(ctrl, 1, v, v + 1) !== v) continue;
-      owner[c] = data.id;
+      Atomics.store(owner, c, data.id);
+      if (Atomics.compareExchange(ctrl, 7, 1, 0) === 1) exit();
       const i0 = c * chunkRows;
       const i1 = Math.min(m, i0 + chunkRows);
       try {
@@ -130,6 +152,7 @@ function workerMain(data: WorkerData): void {
       } catch {
         Atomics.store(ctrl, 5, 1);
       }
+      Atomics.store(done, c, seen);
       Atomics.add(ctrl, 2, 1);
       Atomics.notify(ctrl, 2);
     }
@@ -139,14 +162,31 @@ function workerMain(data: WorkerData): void {
 // (whatever a minifier renamed it to); this declaration only satisfies the type checker.
 declare function drive(...args: unknown[]): void;
 
-/** The worker's script: the shipped functions, the loop, and the host's way of handing it its data. */
+/**
+ * Mark worker `data.id` dead (once) so that the calling thread, even while it
+ * waits inside a job, stops counting on it and recomputes what it held.
+ * Runs in the dying worker (its exit handler) or on the calling thread.
+ */
+function markDead(data: WorkerData): void {
+  const ctrl = new Int32Array(data.ctrl);
+  if (Atomics.compareExchange(new Int32Array(data.dead), data.id, 0, 1) !== 0) return;
+  if (Atomics.load(ctrl, 4) > 0) Atomics.sub(ctrl, 4, 1);
+  Atomics.add(ctrl, 6, 1);
+  Atomics.notify(ctrl, 2);
+}
+
+/** The worker's script: the shipped functions, the loop, and the host's way of handing it its data and of exiting. */
 function workerSource(host: 'node' | 'web'): string {
-  const fns = [...GEMM_WORKER_FUNCTIONS, workerMain].map((f) => `var ${f.name} = ${f.toString()};`).join('\n');
+  const fns = [...GEMM_WORKER_FUNCTIONS, workerMain, markDead].map((f) => `var ${f.name} = ${f.toString()};`).join('\n');
   const alias = gemmDrive.name === 'drive' ? '' : `var drive = ${gemmDrive.name};\n`;
+  // Node runs exit handlers on process.exit and on uncaught errors; a terminated worker gets none
+  // (the calling thread learns of it from the 'exit' event).
   const start =
     host === 'node'
-      ? `${workerMain.name}(require('node:worker_threads').workerData);`
-      : `self.onmessage = function (e) { self.onmessage = null; ${workerMain.name}(e.data); };`;
+      ? `var data = require('node:worker_threads').workerData;\n` +
+        `process.on('exit', function () { ${markDead.name}(data); });\n` +
+        `${workerMain.name}(data, function () { process.exit(1); });`
+      : `self.onmessage = function (e) { self.onmessage = null; try { ${workerMain.name}(e.data, function () { self.close(); throw new Error('worker exit'); }); } finally { ${markDead.name}(e.data); } };`;
   return `'use strict';\n${fns}\n${alias}${start}\n`;
 }
 
@@ -156,8 +196,13 @@ interface Handle {
   terminate(): unknown;
 }
 
+interface NodeWorker extends Handle {
+  unref(): void;
+  on(ev: string, f: (e: unknown) => void): void;
+}
+
 interface NodeWorkerThreads {
-  Worker: new (src: string, opts: { eval: boolean; workerData: WorkerData }) => Handle & { unref(): void; on(ev: string, f: (e: unknown) => void): void };
+  Worker: new (src: string, opts: { eval: boolean; workerData: WorkerData }) => NodeWorker;
 }
 
 type WaitMode = 'wait' | 'spin';
@@ -167,19 +212,32 @@ export class ThreadPool {
   readonly ctrl: Int32Array;
   readonly params: Float64Array;
   readonly owner: Int32Array;
+  private readonly done: Int32Array;
+  private readonly dead: Int32Array;
   private readonly arenaBuffers: SharedArrayBuffer[] = [];
-  private readonly workers: Handle[] = [];
+  /** Worker handles by id − 1. */
+  private readonly workers: (Handle | null)[] = [];
   private seq = 0;
   broken = false;
-  /** Jobs run, chunks of them that workers (not the calling thread) computed, and back-offs. */
-  readonly stats = { jobs: 0, workerChunks: 0, backoffs: 0 };
+  /** Set by terminate(): exits are expected from then on. */
+  stopping = false;
+  /** Starts a replacement worker with a given id (set by whoever started the pool). */
+  spawn: ((id: number) => void) | null = null;
+  /**
+   * Jobs run, chunks of them that workers (not the calling thread) computed, back-offs,
+   * chunks recomputed because their worker died, and dead workers replaced.
+   */
+  readonly stats = { jobs: 0, workerChunks: 0, backoffs: 0, recovered: 0, respawns: 0 };
   private backoffMs = 1000;
   private resumeAt = 0;
 
   constructor(readonly size: number, private readonly waitMode: WaitMode) {
+    if (size > MAX_WORKERS) throw new Error(`thread pool: at most ${MAX_WORKERS} workers, asked for ${size}`);
     this.ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
     this.params = new Float64Array(new SharedArrayBuffer(PARAM_WORDS * 8));
     this.owner = new Int32Array(new SharedArrayBuffer(MAX_CHUNKS * 4));
+    this.done = new Int32Array(new SharedArrayBuffer(MAX_CHUNKS * 4));
+    this.dead = new Int32Array(new SharedArrayBuffer((MAX_WORKERS + 1) * 4));
     for (let i = 0; i < ARENAS; i++) {
       const Ctor = SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer;
       this.arenaBuffers.push(new Ctor(0, { maxByteLength: ARENA_MAX_BYTES }));
@@ -187,11 +245,32 @@ export class ThreadPool {
   }
 
   data(id: number): WorkerData {
-    return { ctrl: this.ctrl.buffer as SharedArrayBuffer, params: this.params.buffer as SharedArrayBuffer, owner: this.owner.buffer as SharedArrayBuffer, arenas: this.arenaBuffers, id };
+    const sab = (a: Int32Array | Float64Array): SharedArrayBuffer => a.buffer as SharedArrayBuffer;
+    return { ctrl: sab(this.ctrl), params: sab(this.params), owner: sab(this.owner), done: sab(this.done), dead: sab(this.dead), arenas: this.arenaBuffers, id };
   }
 
-  add(worker: Handle): void {
-    this.workers.push(worker);
+  /** Record the handle of worker `id` (1-based). */
+  set(id: number, worker: Handle): void {
+    this.workers[id - 1] = worker;
+  }
+
+  /**
+   * Worker `id` died (its exit handler may have said so already): count it
+   * out and start a replacement, unless the pool is stopping or has replaced
+   * too many (then it is broken and kernels run on the calling thread).
+   * Only called between kernels (from an event), never during a job.
+   */
+  died(id: number): void {
+    if (this.stopping) return;
+    markDead(this.data(id));
+    this.workers[id - 1] = null;
+    if (!this.spawn || this.stats.respawns >= MAX_RESPAWNS) {
+      this.broken = true;
+      return;
+    }
+    this.stats.respawns++;
+    Atomics.store(this.dead, id, 0);
+    this.spawn(id);
   }
 
   /** Workers that are in their loop and can take chunks. */
@@ -224,17 +303,23 @@ export class ThreadPool {
 
   /**
    * Publish the job already written to `params` (with `chunks` chunks), take
-   * chunks on this thread with `runChunk`, and wait for the rest. Returns false
-   * (the caller then redoes the work itself) if a worker failed or stalled.
+   * chunks on this thread with `runChunk`, and wait for the rest. A chunk
+   * held by a worker that dies meanwhile is computed here with `recoverChunk`
+   * (which must first undo whatever part of it the worker wrote) as soon as
+   * the death is known. Returns false (the caller then redoes the whole job
+   * itself) if a worker's kernel threw or the job stalled.
    */
-  run(chunks: number, runChunk: (c: number) => void): boolean {
+  run(chunks: number, runChunk: (c: number) => void, recoverChunk: (c: number) => void = runChunk): boolean {
     const ctrl = this.ctrl;
     this.seq = (this.seq + 1) & 0x7fff;
-    const tag = (this.seq & 0xffff) << 16;
+    const seq = this.seq;
+    const tag = (seq & 0xffff) << 16;
+    // No stale owner may pass for a dead worker's claim in this job.
+    this.owner.fill(-1, 0, chunks);
     Atomics.store(ctrl, DONE, 0);
     Atomics.store(ctrl, ERROR, 0);
     Atomics.store(ctrl, NEXT, tag);
-    Atomics.store(ctrl, SEQ, this.seq);
+    Atomics.store(ctrl, SEQ, seq);
     Atomics.notify(ctrl, SEQ);
     const t0 = now();
     let mine = 0;
@@ -243,28 +328,47 @@ export class ThreadPool {
       const c = v & 0xffff;
       if (c >= chunks) break;
       if (Atomics.compareExchange(ctrl, NEXT, v, v + 1) !== v) continue;
-      this.owner[c] = 0;
+      Atomics.store(this.owner, c, 0);
       runChunk(c);
       mine++;
       Atomics.add(ctrl, DONE, 1);
     }
     const t1 = now();
-    // Wait for chunks still in flight on workers; give up (and recompute) if they stall.
-    let last = Atomics.load(ctrl, DONE);
+    // Wait for chunks still in flight on workers, taking over those of workers that die.
+    let recovered = 0;
+    let deaths = -1;
+    let last = -1;
     let since = Date.now();
-    while (last < chunks) {
-      if (this.waitMode === 'wait') Atomics.wait(ctrl, DONE, last, 100);
-      const now = Atomics.load(ctrl, DONE);
-      if (now !== last) {
-        last = now;
+    for (;;) {
+      const finished = Atomics.load(ctrl, DONE);
+      if (finished + recovered >= chunks) break;
+      const d = Atomics.load(ctrl, DEATHS);
+      if (d !== deaths) {
+        deaths = d;
+        for (let c = 0; c < chunks; c++) {
+          const o = Atomics.load(this.owner, c);
+          if (o > 0 && Atomics.load(this.dead, o) === 1 && Atomics.load(this.done, c) !== seq) {
+            // Its worker ran its exit handler, so it writes nothing more: undo its part and compute the chunk here.
+            recoverChunk(c);
+            Atomics.store(this.owner, c, 0);
+            recovered++;
+          }
+        }
+        continue;
+      }
+      if (finished !== last) {
+        last = finished;
         since = Date.now();
-      } else if (Date.now() - since > 30_000) {
-        this.broken = true;
+      } else if (Date.now() - since > STALL_MS) {
+        // A worker stopped without dying: stop them all, redo the job here, start a fresh pool later.
+        this.terminate();
         return false;
       }
+      if (this.waitMode === 'wait') Atomics.wait(ctrl, DONE, finished, 100);
     }
     this.stats.jobs++;
-    for (let c = 0; c < chunks; c++) if (this.owner[c] !== 0) this.stats.workerChunks++;
+    this.stats.recovered += recovered;
+    for (let c = 0; c < chunks; c++) if (this.owner[c]! > 0) this.stats.workerChunks++;
     this.judge(mine, t1 - t0, now() - t1);
     return Atomics.load(ctrl, ERROR) === 0;
   }
@@ -299,11 +403,22 @@ export class ThreadPool {
     return this.resumeAt === 0 || now() >= this.resumeAt;
   }
 
+  /** @internal tests: the next worker to claim a chunk exits while holding it. */
+  injectExit(): void {
+    Atomics.store(this.ctrl, FAULT, 1);
+  }
+
+  /** @internal tests: terminate worker `id` (1-based) the way a host would, without it knowing. */
+  terminateWorker(id: number): void {
+    this.workers[id - 1]?.terminate();
+  }
+
   terminate(): void {
+    this.stopping = true;
     Atomics.store(this.ctrl, STOP, 1);
     Atomics.add(this.ctrl, SEQ, 1);
     Atomics.notify(this.ctrl, SEQ);
-    for (const w of this.workers) w.terminate();
+    for (const w of this.workers) w?.terminate();
     this.workers.length = 0;
     this.broken = true;
   }
@@ -314,6 +429,8 @@ export class ThreadPool {
 let requested: number | 'auto' | null = null;
 let pool: ThreadPool | null = null;
 let started = false;
+/** Pools restarted after a stall since the last setThreads (each restart costs a stall first). */
+let restarts = 0;
 /** False after setThreads(1): the workers (if any) sleep, kept for a later setThreads(n). */
 let enabled = true;
 
@@ -321,7 +438,7 @@ interface HostGlobals {
   process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown; versions?: { node?: string } };
   navigator?: { hardwareConcurrency?: number };
   crossOriginIsolated?: boolean;
-  Worker?: new (url: string) => Handle & { postMessage(d: unknown): void };
+  Worker?: new (url: string) => Handle & { postMessage(d: unknown): void; addEventListener(ev: string, f: () => void): void };
   Blob?: new (parts: string[], o: { type: string }) => unknown;
   URL?: { createObjectURL(b: unknown): string };
 }
@@ -357,6 +474,7 @@ export function setThreads(n: number | 'auto'): void {
     throw new Error(`setThreads: expected a positive integer or 'auto', got ${String(n)}`);
   }
   requested = n;
+  restarts = 0;
   const want = wanted();
   enabled = want > 1;
   if (!enabled) return; // running workers just sleep; a later setThreads(n) reuses them
@@ -384,9 +502,30 @@ export async function threadsReady(timeoutMs = 10_000): Promise<number> {
   return getThreads();
 }
 
+/** What the pool has done (for tests and benchmarks): see ThreadPool.stats. */
+export interface ThreadStats {
+  threads: number;
+  jobs: number;
+  workerChunks: number;
+  backoffs: number;
+  /** Chunks the calling thread took over from workers that died holding them. */
+  recovered: number;
+  /** Dead workers replaced. */
+  respawns: number;
+}
+
 /** Parallel jobs run so far and how many of their chunks workers computed (for tests and benchmarks). */
-export function threadStats(): { threads: number; jobs: number; workerChunks: number; backoffs: number } {
-  return { threads: getThreads(), jobs: pool?.stats.jobs ?? 0, workerChunks: pool?.stats.workerChunks ?? 0, backoffs: pool?.stats.backoffs ?? 0 };
+export function threadStats(): ThreadStats {
+  const st = pool?.stats;
+  return {
+    threads: getThreads(), jobs: st?.jobs ?? 0, workerChunks: st?.workerChunks ?? 0, backoffs: st?.backoffs ?? 0,
+    recovered: st?.recovered ?? 0, respawns: st?.respawns ?? 0,
+  };
+}
+
+/** @internal tests: the running pool, for fault injection (null when none). */
+export function currentPool(): ThreadPool | null {
+  return pool;
 }
 
 /** Stop the workers (the next large kernel may start them again, per setThreads). */
@@ -402,6 +541,11 @@ export function shutdownThreads(): void {
  */
 export function threadPool(): ThreadPool | null {
   if (!enabled) return null;
+  if (started && pool?.broken && restarts < MAX_RESPAWNS) {
+    // Stalled (or out of replacements): start a fresh pool; kernels run here until its workers are up.
+    restarts++;
+    shutdownThreads();
+  }
   if (!started) {
     started = true;
     try {
@@ -433,11 +577,18 @@ function start(): ThreadPool | null {
   if (host.crossOriginIsolated === true && host.Worker && host.Blob && host.URL) {
     const p = new ThreadPool(threads - 1, 'spin'); // the window's thread may not block in Atomics.wait
     const url = host.URL.createObjectURL(new host.Blob([workerSource('web')], { type: 'text/javascript' }));
-    for (let i = 0; i < p.size; i++) {
-      const w = new host.Worker(url);
-      w.postMessage(p.data(i + 1));
-      p.add(w);
-    }
+    const Worker = host.Worker;
+    p.spawn = (id) => {
+      const w = new Worker(url);
+      // A web worker that throws out of its loop has marked itself dead; replace it.
+      w.addEventListener('error', () => {
+        w.terminate();
+        p.died(id);
+      });
+      w.postMessage(p.data(id));
+      p.set(id, w);
+    };
+    for (let id = 1; id <= p.size; id++) p.spawn(id);
     return p;
   }
   return null;
@@ -445,12 +596,13 @@ function start(): ThreadPool | null {
 
 function spawnNode(p: ThreadPool, wt: NodeWorkerThreads): void {
   const src = workerSource('node');
-  for (let i = 0; i < p.size; i++) {
-    const w = new wt.Worker(src, { eval: true, workerData: p.data(i + 1) });
+  p.spawn = (id) => {
+    const w = new wt.Worker(src, { eval: true, workerData: p.data(id) });
     w.unref(); // idle workers never keep the process alive
-    w.on('error', () => {
-      p.broken = true;
-    });
-    p.add(w);
-  }
+    // Every way a worker ends (process.exit, an uncaught error, terminate()) emits 'exit'; an error also emits 'error' first.
+    w.on('error', () => undefined);
+    w.on('exit', () => p.died(id));
+    p.set(id, w);
+  };
+  for (let id = 1; id <= p.size; id++) p.spawn(id);
 }

@@ -1,6 +1,9 @@
 // Run the conformance suite inside headless Chromium (Node only): Vite serves a
-// generated page that imports the backend package and the suite; playwright-core
-// drives a system Chromium and reads the report back.
+// generated page that imports the backend package and the suite and exposes a
+// function running it; playwright-core drives a system Chromium, loads the
+// page, calls that function (progress comes back through an exposed function)
+// and reads the report back. The suite must not run during the page's load:
+// page.goto waits for the load event (30 s), the full suite takes minutes.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -14,25 +17,52 @@ export interface BrowserRunOptions {
   filter?: string | readonly string[];
   /** Where node_modules can be resolved from (default: this process's working directory). */
   cwd?: string;
-  /** Give up after this long (default 10 minutes). */
+  /** Give up on the suite after this long (default 30 minutes; the full suite on WebGL in SwiftShader takes a few). */
   timeoutMs?: number;
-  /** Progress lines (page console output). */
+  /** Progress lines: each kernel as the suite reaches it, and the page's console output. */
   log?: (line: string) => void;
 }
 
+/** Loading the page: Vite may first pre-bundle the backend's dependencies. */
+const LOAD_TIMEOUT_MS = 180_000;
+const SUITE_TIMEOUT_MS = 30 * 60_000;
+
 const PAGE = `<!doctype html><meta charset="utf-8"><title>polytensor conformance</title><link rel="icon" href="data:,"><script type="module" src="./entry.js"></script>`;
 
-function entrySource(pkg: string, backend: string, filter: string | readonly string[] | undefined): string {
+/**
+ * The page's module: it only defines `__polytensorRun(filter)`, which runs the
+ * suite and resolves to the report as JSON (errors as { error }), reporting
+ * each new kernel through `__polytensorProgress` (exposed by the runner).
+ */
+function entrySource(pkg: string, backend: string): string {
   return `import * as backendModule from '${pkg}';
-import { resolveBackend, runConformance, reportToJson } from '@polytensor/conformance';
-const w = window;
-try {
-  const resolved = await resolveBackend(${JSON.stringify(backend)}, async () => backendModule);
-  const report = await runConformance(resolved.factory, { disposeBackend: resolved.owned${filter === undefined ? '' : `, filter: ${JSON.stringify(filter)}`} });
-  w.__polytensorReport = reportToJson(report);
-} catch (e) {
-  w.__polytensorError = e instanceof Error ? e.stack || e.message : String(e);
-}
+import { resolveBackend, runConformance, reportToJson, selectCases } from '@polytensor/conformance';
+window.__polytensorRun = async (filter) => {
+  try {
+    const resolved = await resolveBackend(${JSON.stringify(backend)}, async () => backendModule);
+    const selection = filter === null ? {} : { filter };
+    const total = selectCases(selection).length;
+    const t0 = performance.now();
+    let kernel = null;
+    let cases = 0;
+    const report = await runConformance(resolved.factory, {
+      ...selection,
+      disposeBackend: resolved.owned,
+      onResult: (c) => {
+        if (c.kernel !== kernel) {
+          kernel = c.kernel;
+          const s = Math.round((performance.now() - t0) / 1000);
+          void window.__polytensorProgress?.(\`\${c.kind} \${c.kernel}: \${cases} of \${total} cases done, \${s} s\`);
+        }
+        cases++;
+      },
+    });
+    return { report: reportToJson(report) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.stack || e.message : String(e) };
+  }
+};
+window.__polytensorReady = true;
 `;
 }
 
@@ -65,7 +95,7 @@ export async function runConformanceInChromium(options: BrowserRunOptions): Prom
   const root = join(cwd, 'node_modules', '.cache', `polytensor-conformance-${options.backend}`);
   await mkdir(root, { recursive: true });
   await writeFile(join(root, 'index.html'), PAGE);
-  await writeFile(join(root, 'entry.js'), entrySource(pkg, options.backend, options.filter));
+  await writeFile(join(root, 'entry.js'), entrySource(pkg, options.backend));
 
   const vite = await need<Vite>('vite', () => import('vite'));
   const { chromium } = await need<Playwright>('playwright-core', () => import('playwright-core'));
@@ -89,15 +119,22 @@ export async function runConformanceInChromium(options: BrowserRunOptions): Prom
     const page = await browser.newPage();
     page.on('console', (m) => options.log?.(`[chromium] ${m.text()}`));
     page.on('pageerror', (e) => options.log?.(`[chromium] ${e.message}`));
-    await page.goto(`http://127.0.0.1:${port}/index.html`);
-    await page.waitForFunction(() => {
-      const w = window as unknown as Record<string, unknown>;
-      return w['__polytensorReport'] !== undefined || w['__polytensorError'] !== undefined;
-    }, undefined, { timeout: options.timeoutMs ?? 600_000, polling: 250 });
-    const result = await page.evaluate(() => {
-      const w = window as unknown as Record<string, unknown>;
-      return { report: w['__polytensorReport'] as string | undefined, error: w['__polytensorError'] as string | undefined };
-    });
+    await page.exposeFunction('__polytensorProgress', (line: string) => options.log?.(`[chromium] conformance: ${line}`));
+    await page.goto(`http://127.0.0.1:${port}/index.html`, { timeout: LOAD_TIMEOUT_MS });
+    await page.waitForFunction(() => (window as unknown as Record<string, unknown>)['__polytensorReady'] === true, undefined, { timeout: LOAD_TIMEOUT_MS });
+    const filter = options.filter === undefined ? null : typeof options.filter === 'string' ? options.filter : [...options.filter];
+    const suite = page.evaluate(
+      (f) => (window as unknown as { __polytensorRun: (f: string | string[] | null) => Promise<{ report?: string; error?: string }> }).__polytensorRun(f),
+      filter,
+    );
+    const timeoutMs = options.timeoutMs ?? SUITE_TIMEOUT_MS;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const result = await Promise.race([
+      suite,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the conformance suite did not finish in Chromium within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
     if (result.error !== undefined) throw new Error(`in Chromium: ${result.error}`);
     return reportFromJson(result.report!);
   } finally {

@@ -48,6 +48,18 @@ export interface Backend extends Storage {
   readonly implemented: ReadonlySet<KernelName>;
   /** Fused optimizer updates, when the backend has them (core's composite update otherwise). */
   readonly optimizer?: OptimizerCapability;
+  /**
+   * How much the backend can hold. Core checks every new tensor against it
+   * before any kernel or write runs, so a tensor that cannot fit is refused
+   * with a clear error instead of failing (or corrupting memory) inside the
+   * backend. Optional, and so is each field: what is left out takes
+   * DEFAULT_BACKEND_LIMITS (typed-array limits that hold in every JS engine).
+   * Called before each allocation: return stored values, do not compute.
+   * A backend that still runs out of memory (its heap fragmented, the host
+   * short) throws an Error named 'OutOfMemoryError' after freeing whatever it
+   * allocated for the call; core reports it as a MemoryLimitError naming the op.
+   */
+  limits?(): BackendLimits;
   /** Release everything (buffers, contexts, workers). */
   dispose(): void;
 }
@@ -57,3 +69,15 @@ export type BackendFactory = () => Backend | Promise<Backend>;
 
 /** A backend's implementation of kernel K: its storage first, then the kernel's arguments. */
 export type KernelImpl<K extends KernelName, S> = (storage: S, ...args: KernelArgs<K>) => TensorInfo;
+
+/** What a backend declares it can hold (see Backend.limits); sizes in bytes as core counts them (bool 1, others 4 per element). */
+export interface BackendLimits {
+  /** Most elements one tensor may have (e.g. texels of the largest texture a GPU allows). */
+  readonly maxTensorElements?: number;
+  /** Most bytes one tensor's buffer may take. */
+  readonly maxTensorBytes?: number;
+  /** Most bytes all of the backend's tensors may take together; Infinity when only the machine bounds it. */
+  readonly maxTotalBytes?: number;
+  /** Where the numbers come from and how to change them, for error messages (e.g. "the 4 GiB WebAssembly heap"). */
+  readonly source?: string;
+}

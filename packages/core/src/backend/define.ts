@@ -1,7 +1,7 @@
 import { PolytensorError } from '../errors.js';
 import { KERNEL_NAMES, KERNELS, PRIMITIVE_KERNELS, type OptionalKernel, type PrimitiveKernel } from '../kernels/table.js';
 import type { KernelContext } from '../kernels/temps.js';
-import type { Backend, BackendNumerics, KernelImpl, Storage } from './backend.js';
+import type { Backend, BackendLimits, BackendNumerics, KernelImpl, Storage } from './backend.js';
 import type { KernelArgs, KernelName, Kernels, OptimizerCapability } from './kernels.js';
 import type { TensorInfo } from './types.js';
 
@@ -20,6 +20,8 @@ export interface BackendDefinition<S extends Storage> {
   readonly numerics?: BackendNumerics;
   /** Fused optimizer updates (optional). */
   readonly optimizer?: OptimizerCapability;
+  /** What the backend can hold (see Backend.limits); called before each allocation, so return stored values. */
+  readonly limits?: () => BackendLimits;
   /** Release what the storage does not own (contexts, workers); buffers are the storage's. */
   readonly dispose?: () => void;
 }
@@ -32,7 +34,10 @@ export interface BackendDefinition<S extends Storage> {
  * @example
  * const backend = defineBackend({ name: 'mine', storage, kernels: { unary, binary, where, cast, reduce, transpose, slice, concat, gather, scatterAdd, matMul } });
  */
-export function defineBackend<S extends Storage>(def: BackendDefinition<S>): Backend {
+export function defineBackend<S extends Storage>(def: BackendDefinition<S>): Backend;
+/** With `extend`: the backend also carries the backend-specific API given (e.g. a `setLimits`). */
+export function defineBackend<S extends Storage, X extends object>(def: BackendDefinition<S>, extend: X): Backend & X;
+export function defineBackend<S extends Storage, X extends object>(def: BackendDefinition<S>, extend?: X): Backend & X {
   if (typeof def.name !== 'string' || def.name.length === 0) throw new PolytensorError('defineBackend: name must be a non-empty string');
   const given = def.kernels as Readonly<Record<string, unknown>>;
   const unknown = Object.keys(given).filter((k) => !(k in KERNELS));
@@ -63,10 +68,14 @@ export function defineBackend<S extends Storage>(def: BackendDefinition<S>): Bac
     }
     (context as unknown as Record<string, unknown>)[name] = kernels[name];
   }
-  return {
+  const reserved = ['name', 'kernels', 'implemented', 'numerics', 'optimizer', 'limits', 'write', 'read', 'readSync', 'disposeData', 'numDataIds', 'memory', 'dispose'];
+  const clash = Object.keys(extend ?? {}).filter((k) => reserved.includes(k));
+  if (clash.length) throw new PolytensorError(`defineBackend('${def.name}'): extend may not redefine ${clash.join(', ')}`);
+  const backend: Backend = {
     name: def.name,
     ...(def.numerics ? { numerics: def.numerics } : {}),
     ...(def.optimizer ? { optimizer: def.optimizer } : {}),
+    ...(def.limits ? { limits: def.limits } : {}),
     kernels: kernels as unknown as Kernels,
     implemented,
     write: (values, shape, dtype) => storage.write(values, shape, dtype),
@@ -77,6 +86,7 @@ export function defineBackend<S extends Storage>(def: BackendDefinition<S>): Bac
     memory: () => storage.memory(),
     dispose: () => def.dispose?.(),
   };
+  return Object.assign(backend, extend ?? {}) as Backend & X;
 }
 
 /** Call one kernel of a backend by name (the engine's dispatch). */

@@ -1,9 +1,10 @@
 import type { Backend, BackendFactory } from '../backend/backend.js';
 import type { BackendMemory, DataId, DType, TensorInfo, TypedArray } from '../backend/types.js';
-import { bytesPerElement, sizeOf } from '../backend/types.js';
+import { bytesPerElement, sizeOf, typedArrayFor } from '../backend/types.js';
 import { PolytensorError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { arraysEqual, assertValidShape, fmt } from '../util/shape.js';
+import { MemoryGuard } from './memory_limits.js';
 import { BackendRegistry, KNOWN_BACKEND_PACKAGES } from './registry.js';
 import { Tape, type GradFn, type GradientRules, type KernelGradFn, type TapeNode, type TensorArgs } from './tape.js';
 import type { KernelArgs, KernelName } from '../backend/kernels.js';
@@ -55,6 +56,8 @@ export class Engine {
   private readonly scopeOf = new WeakMap<Tensor, Scope>();
   private readonly tapes: Tape[] = [];
   private tapePaused = 0;
+  /** Per-backend bytes held, declared limits and the up-front allocation check. */
+  readonly memoryGuard = new MemoryGuard();
   /** When on, every kernel call must leave exactly one new buffer behind (its output). */
   kernelLeakChecks = false;
 
@@ -194,12 +197,43 @@ export class Engine {
 
   // ---- tensors and buffers -----------------------------------------------
 
-  /** Write host values into a new tensor on the active backend. */
-  makeTensor(values: TypedArray, shape: readonly number[], dtype: DType): Tensor {
-    assertValidShape('tensor', shape);
+  /** Write host values into a new tensor on the active backend (`op` names the caller in errors). */
+  makeTensor(values: TypedArray, shape: readonly number[], dtype: DType, op = 'tensor'): Tensor {
+    assertValidShape(op, shape);
     const backend = this.getBackend();
-    const dataId = backend.write(values, shape, dtype);
+    this.memoryGuard.check(op, backend, [{ shape, dtype }], 'the tensor');
+    let dataId: DataId;
+    try {
+      dataId = backend.write(values, shape, dtype);
+    } catch (e) {
+      throw this.memoryGuard.failure(op, backend, { shape, dtype }, 'the tensor', e);
+    }
     return this.track(new Tensor(dataId, shape, dtype, backend), true);
+  }
+
+  /**
+   * Refuse, before anything is allocated, a tensor the active backend cannot
+   * hold (too large, or over its total with what it already holds). Ops that
+   * build values on the host (fill, range, random…) call it before making
+   * their arrays; runKernel and makeTensor call it themselves.
+   */
+  checkAllocation(op: string, shape: readonly number[], dtype: DType, noun = 'the tensor'): void {
+    assertValidShape(op, shape);
+    this.memoryGuard.check(op, this.getBackend(), [{ shape, dtype }], noun);
+  }
+
+  /**
+   * A zeroed host array for a new tensor's values, after checkAllocation: a
+   * failed allocation (the host out of memory) is reported as a
+   * MemoryLimitError naming the op, like a backend's.
+   */
+  hostValues(op: string, shape: readonly number[], dtype: DType): TypedArray {
+    this.checkAllocation(op, shape, dtype);
+    try {
+      return typedArrayFor(dtype, sizeOf(shape));
+    } catch (e) {
+      throw this.memoryGuard.failure(op, this.getBackend(), { shape, dtype }, 'the host values of', e);
+    }
   }
 
   /** A new tensor viewing `x`'s buffer with another shape (reshape is metadata only). */
@@ -216,6 +250,7 @@ export class Engine {
       const bytes = t.size * bytesPerElement(t.dtype);
       this.data.set(t.dataId, { refs: 1, backend: t.backend, bytes });
       this.numBytes += bytes;
+      this.memoryGuard.added(t.backend, bytes);
     }
     this.numTensors++;
     if (inScope) {
@@ -248,6 +283,7 @@ export class Engine {
     if (--rec.refs === 0) {
       this.data.delete(dataId);
       this.numBytes -= rec.bytes;
+      this.memoryGuard.released(rec.backend, rec.bytes);
       rec.backend.disposeData(dataId);
     }
   }
@@ -293,6 +329,12 @@ export class Engine {
    */
   tidy<T extends TensorContainer>(fn: () => T, name = 'tidy'): T {
     if (typeof fn !== 'function') throw new PolytensorError('tidy: pass a function, e.g. tidy(() => a.add(b))');
+    if (isAsyncFunction(fn)) {
+      throw new PolytensorError(
+        'tidy: got an async function; tidy tracks synchronous work only (tensors made after an await would escape it), so it was not run. ' +
+          'Call tidy inside the async function around each synchronous step, e.g. const y = tidy(() => f(x)); await y.data()',
+      );
+    }
     const scope: Scope = { tracked: new Set(), name };
     this.scopes.push(scope);
     let result: T;
@@ -302,9 +344,20 @@ export class Engine {
       this.endScope(scope, new Set());
       throw e;
     }
-    if (result instanceof Promise) {
+    if (isThenable(result)) {
+      // A function that returns a Promise without being a native async function (transpiled async, or a
+      // plain function starting async work): it has already run up to its first await and goes on without
+      // tidy. What it made so far is freed now; what it resolves to is freed when it settles, since the
+      // caller gets this error instead; its rejection is absorbed, this error reports the misuse.
       this.endScope(scope, new Set());
-      throw new PolytensorError('tidy: the function returned a Promise; tidy only tracks synchronous work, so await outside it');
+      result.then((v) => {
+        for (const t of collectTensors(v)) this.disposeTensor(t);
+      }, () => undefined);
+      throw new PolytensorError(
+        'tidy: the function returned a Promise; tidy tracks synchronous work only. The tensors it made before its first await were freed, ' +
+          'and those it resolves to will be freed when it settles; tensors it makes after an await and does not return belong to no tidy scope ' +
+          'and stay alive until disposed. Call tidy inside the async function around each synchronous step instead.',
+      );
     }
     this.endScope(scope, collectTensors(result));
     return result;
@@ -364,8 +417,14 @@ export class Engine {
         );
       }
     }
+    this.memoryGuard.check(op, backend, [expect], 'the output');
     const before = this.kernelLeakChecks ? backend.numDataIds() : 0;
-    const info = callKernel(backend, name, kargs);
+    let info: TensorInfo;
+    try {
+      info = callKernel(backend, name, kargs);
+    } catch (e) {
+      throw this.memoryGuard.failure(op, backend, expect, 'the output', e);
+    }
     if (this.kernelLeakChecks) {
       const created = backend.numDataIds() - before;
       if (created !== 1 || this.data.has(info.dataId)) {
@@ -406,8 +465,14 @@ export class Engine {
         throw new PolytensorError(`${op}: tensor ${t.id} lives on backend '${t.backend.name}' but the active backend is '${backend.name}'`);
       }
     }
+    this.memoryGuard.check(op, backend, expect, 'the output');
     const before = this.kernelLeakChecks ? backend.numDataIds() : 0;
-    const infos = forward(backend);
+    let infos: readonly TensorInfo[];
+    try {
+      infos = forward(backend);
+    } catch (e) {
+      throw this.memoryGuard.failure(op, backend, expect[0] ?? { shape: [], dtype: 'float32' }, 'the output', e);
+    }
     const fresh = new Set(infos.map((i) => i.dataId));
     const bad =
       infos.length !== expect.length ||
@@ -577,6 +642,16 @@ function connectedInputs(tape: Tape, xs: readonly Tensor[]): Set<number> {
   const ids = new Set(xs.map((x) => x.id));
   for (const node of tape.nodes) for (const id of node.inputIds) if (ids.has(id)) used.add(id);
   return used;
+}
+
+/** A native `async` function (or async generator): recognisable before it runs. */
+function isAsyncFunction(fn: unknown): boolean {
+  const tag = Object.prototype.toString.call(fn);
+  return tag === '[object AsyncFunction]' || tag === '[object AsyncGeneratorFunction]';
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (typeof v === 'object' || typeof v === 'function') && v !== null && typeof (v as { then?: unknown }).then === 'function';
 }
 
 function collectTensors(container: unknown, out = new Set<Tensor>()): Set<Tensor> {

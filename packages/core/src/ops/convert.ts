@@ -41,9 +41,10 @@ function inferDType(values: TensorLike): DType {
   return typeof v === 'boolean' ? 'bool' : 'float32';
 }
 
-/** Flatten `values` into a typed array of `dtype`. */
-function flattenTo(op: string, values: TensorLike, dtype: DType, size: number): TypedArray {
-  const out = dtype === 'float32' ? new Float32Array(size) : dtype === 'int32' ? new Int32Array(size) : new Uint8Array(size);
+/** Flatten `values` into `out` (a zeroed array of the tensor's dtype and size). */
+function flattenTo(op: string, values: TensorLike, out: TypedArray): TypedArray {
+  const dtype: DType = out instanceof Float32Array ? 'float32' : out instanceof Int32Array ? 'int32' : 'bool';
+  const size = out.length;
   let i = 0;
   const put = (v: unknown): void => {
     if (typeof v === 'number') out[i++] = dtype === 'bool' ? (v !== 0 ? 1 : 0) : v;
@@ -87,7 +88,7 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
     }
     finalShape = [...shape];
   }
-  return ENGINE.makeTensor(flattenTo('tensor', values, dt, sizeOf(finalShape)), finalShape, dt);
+  return ENGINE.makeTensor(flattenTo('tensor', values, ENGINE.hostValues('tensor', finalShape, dt)), finalShape, dt);
 }
 
 /**

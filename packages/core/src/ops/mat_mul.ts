@@ -43,6 +43,8 @@ export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transpo
           `make them equal or give one side a single batch`,
       );
     }
+    // Checked here too so that an output too large is reported with the caller's shape, not the kernel's rank-3 one.
+    ENGINE.checkAllocation('matMul', [...batch, m, n], 'float32', 'the output');
     return ENGINE.tidy(() => {
       const a3 = reshape(ta, [sizeA, ta.shape[ta.rank - 2]!, ta.shape[ta.rank - 1]!]);
       const b3 = reshape(tb, [sizeB, tb.shape[tb.rank - 2]!, tb.shape[tb.rank - 1]!]);

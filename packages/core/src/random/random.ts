@@ -1,5 +1,5 @@
 import type { DType } from '../backend/types.js';
-import { sizeOf, typedArrayFor } from '../backend/types.js';
+import { sizeOf } from '../backend/types.js';
 import { ENGINE } from '../engine/engine.js';
 import { PolytensorError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
@@ -119,9 +119,9 @@ function fillTensor(op: string, shape: readonly number[], dtype: DType, gen: (i:
   assertValidShape(op, shape);
   if (dtype === 'bool') throw new PolytensorError(`${op}: dtype must be 'float32' or 'int32', got 'bool'`);
   const n = sizeOf(shape);
-  const values = typedArrayFor(dtype, n);
+  const values = ENGINE.hostValues(op, shape, dtype);
   for (let i = 0; i < n; i++) values[i] = dtype === 'int32' ? Math.floor(gen(i)) : gen(i);
-  return ENGINE.makeTensor(values, shape, dtype);
+  return ENGINE.makeTensor(values, shape, dtype, op);
 }
 
 /** Uniform on [minval, maxval). For int32, integers in [minval, maxval). */

@@ -108,7 +108,16 @@ export abstract class Layer {
   }
 
   protected addWeight(name: string, shape: readonly number[], init: InitializerSpec, trainable = true, dtype: DType = 'float32'): Variable {
-    const initial = getInitializer(init).apply(shape, dtype);
+    let initial: Tensor;
+    try {
+      // Checked here so that a weight too large for the backend is refused naming the layer and the weight.
+      ENGINE.checkAllocation(`${this.name} (${this.className})`, shape, dtype, `weight '${name}'`);
+      initial = getInitializer(init).apply(shape, dtype);
+    } catch (e) {
+      // A build that fails part-way leaves no weights behind (a later build starts afresh).
+      if (!this.built) this.dispose();
+      throw e;
+    }
     const v = variable(initial, trainable && this.trainable, `${this.name}/${name}#${uid++}`);
     initial.dispose();
     this.namedWeights.push({ name, variable: v });
