@@ -48,6 +48,7 @@ function timedBackend(base: Backend, name: string, record: Record_): Backend {
     name,
     ...(base.numerics ? { numerics: base.numerics } : {}),
     ...(optimizer ? { optimizer } : {}),
+    ...(base.limits ? { limits: () => base.limits!() } : {}),
     kernels: kernels as unknown as Kernels,
     implemented: base.implemented,
     write: (values, shape, dtype) => base.write(values, shape, dtype),
