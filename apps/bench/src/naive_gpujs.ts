@@ -18,6 +18,8 @@ type Kernel = (...args: unknown[]) => unknown;
 export type GpuConstructor = new (settings: { mode: string }) => {
   createKernel(fn: (this: KernelThis, a: number[][], b: number[][]) => number, settings: Record<string, unknown>): Kernel;
   destroy(): void;
+  /** The WebGL context gpu.js made for itself. */
+  readonly context?: { getExtension(name: 'WEBGL_lose_context'): { loseContext(): void } | null } | null;
 };
 
 /** A kernel ready to run on its inputs: each run returns the product, row-major. */
@@ -49,6 +51,11 @@ export function naiveMatMul(GPU: GpuConstructor, a: Float32Array, b: Float32Arra
       out.forEach((row, i) => c.set(row, i * n));
       return c;
     },
-    dispose: () => gpu.destroy(),
+    dispose() {
+      // gpu.js leaves its context alive; Chromium keeps at most 16 and would take a backend's away
+      const gl = gpu.context;
+      gpu.destroy();
+      gl?.getExtension('WEBGL_lose_context')?.loseContext();
+    },
   };
 }

@@ -19,12 +19,23 @@ import type { BenchWindow, PageConfig, PageResult } from './protocol.js';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
+let renderer: string | null | undefined;
+
+/**
+ * The WebGL renderer string, read once per page from a context that is then
+ * released: Chromium keeps at most 16 WebGL contexts alive and takes the oldest
+ * away (a backend's) when a page makes more, so probing once per workload call
+ * broke the backends of a long run.
+ */
 function webglRenderer(): string | null {
+  if (renderer !== undefined) return renderer;
   const canvas = document.createElement('canvas');
   const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
-  if (!gl) return null;
+  if (!gl) return (renderer = null);
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
-  return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return renderer;
 }
 
 interface Setup {
