@@ -20,6 +20,8 @@ export interface CliOptions {
   threads: ThreadSetting[] | null;
   /** --profile: also write profile.md, each workload's time per kernel on the Node polytensor backends. */
   profile: boolean;
+  /** --composites: instead of the workloads, each Node backend's own optional kernels against core's composites. */
+  composites: boolean;
 }
 
 export const USAGE = `polytensor-bench: polytensor backends against the matching TensorFlow.js backends
@@ -39,6 +41,9 @@ Options:
                      as backends ts@1, ts@auto …; their cells show the CPU time per run too
   --profile          also profile every workload kernel by kernel on the Node polytensor backends
                      (one untimed run, then 3; 1 with --quick) and write profile.md
+  --composites       do not run the workloads: time each Node backend's own optional kernels (conv, pools,
+                     softmax, fused ops …) against core's composites of them on the same backend; writes
+                     composites.md and composites.json
   --out DIR          output folder (default: bench-results/ at the workspace root)
   --update-readme    after the run, paste latest.md into the READMEs (between <!-- bench:start --> and <!-- bench:end -->)
   --readme-only      do not run: paste the existing latest.md into the READMEs
@@ -55,7 +60,7 @@ const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(B
 export function parseArgs(argv: readonly string[]): CliOptions {
   const o: CliOptions = {
     backends: [...DEFAULT_BACKENDS], workloads: [...WORKLOAD_IDS], quick: false, out: null, updateReadme: false, readmeOnly: false, renderOnly: false, help: false, list: false,
-    capMs: null, threads: null, profile: false,
+    capMs: null, threads: null, profile: false, composites: false,
   };
   let browser: boolean | null = null;
   const value = (i: number, flag: string): string => {
@@ -92,6 +97,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--profile':
         o.profile = true;
+        break;
+      case '--composites':
+        o.composites = true;
         break;
       case '--browser':
         browser = true;

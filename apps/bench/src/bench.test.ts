@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workspaceAliases } from '../../../tools/vitest/aliases.js';
 import { parseArgs } from './args.js';
-import { deriveRatios, runBench } from './bench.js';
+import { deriveRatios, runBench, runComposites } from './bench.js';
 import { BROKEN_BACKEND } from './broken.js';
 import { findChromium } from './browser.js';
+import { compareComposites, compositesMarkdown } from './composites.js';
 import { accumulationGate, CPU_NUMERICS, trainingGate, ulpGate } from './gate.js';
 import { pasteBetweenMarkers, writeOutputs } from './output.js';
 import { toHtml } from './report_html.js';
@@ -15,6 +16,8 @@ import * as ref from './reference.js';
 import { uniform } from './rng.js';
 import { validateResults } from './schema.js';
 import type { BenchResults, Row } from './types.js';
+import { TS_KERNELS, TsStore } from '@polytensor/backend-ts';
+import { defineBackend, type KernelImpl } from '@polytensor/core';
 
 const tmp = mkdtempSync(join(tmpdir(), 'polytensor-bench-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -104,6 +107,42 @@ describe('--quick in Node', () => {
     expect(html).toContain('<svg');
     expect(html).toContain('WRONG (gate failed)');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+});
+
+describe('--composites', () => {
+  it("times a backend's own optional kernels against core's composites on the same backend", async () => {
+    const run = await runComposites({ backends: ['ts', 'webgl'], quick: true, kernels: ['softmax', 'avgPoolGrad', 'fusedMatMul'] });
+    expect(run.skipped).toEqual([{ backend: 'webgl', reason: expect.stringMatching(/GPU backend/) }]);
+    expect(run.results.map((r) => `${r.kernel} ${r.label}`)).toEqual([
+      'avgPoolGrad E3 pool1 [2,28,28,64]',
+      'avgPoolGrad E3 pool2 [2,14,14,32]',
+      'softmax [2,10]',
+      'softmax [16,1000]',
+      'fusedMatMul E3 dense [2,1568]·[1568,256] + bias, relu',
+      'fusedMatMul E1 [8,784]·[784,64] + bias, sigmoid',
+    ]);
+    for (const r of run.results) {
+      expect(r).toMatchObject({ backend: 'ts', rounds: 3 });
+      expect(r.ownMs).toBeGreaterThan(0);
+      expect(r.compositeMs).toBeGreaterThan(0);
+    }
+    const md = compositesMarkdown(run.results, 'header');
+    expect(md).toMatch(/### ts\n\n\| kernel \| case \| own \| composite \| composite \/ own \|/);
+    expect(md).toMatch(/\| softmax \| \[16,1000\] \| [\d.]+ (µs|ms) \| [\d.]+ (µs|ms) \| [\d.]+ \|/);
+  });
+
+  it('refuses to time an own kernel whose output differs from the composite', () => {
+    // softmax with its first output nudged by 1%: far beyond float32 noise
+    const nudged: KernelImpl<'softmax', TsStore> = (s, logits) => {
+      const out = TS_KERNELS.softmax!(s, logits);
+      s.f32(out, 'softmax')[0]! *= 1.01;
+      return out;
+    };
+    const storage = new TsStore();
+    const be = defineBackend({ name: 'nudged', storage, kernels: { ...TS_KERNELS, softmax: nudged } });
+    expect(() => compareComposites(be, 'nudged', true, ['softmax'])).toThrow(/nudged's softmax and core's composite disagree on \[2,10\]: element 0/);
+    expect(storage.numDataIds()).toBe(0);
   });
 });
 
@@ -230,6 +269,11 @@ describe('CLI options', () => {
     expect(parseArgs(['--cap=2.5']).capMs).toBe(2500);
     expect(() => parseArgs(['--cap', '-1'])).toThrow(/--cap needs a positive number of seconds, got '-1'/);
     expect(() => parseArgs(['--cap', 'soon'])).toThrow(/got 'soon'/);
+  });
+
+  it('--composites is a mode of its own', () => {
+    expect(parseArgs(['--composites', '--backends', 'ts,wasm'])).toMatchObject({ composites: true, backends: ['ts', 'wasm'] });
+    expect(parseArgs([]).composites).toBe(false);
   });
 
   it('--threads replaces ts by one backend per setting; --profile is a flag', () => {

@@ -3,11 +3,13 @@
  * browser backends through Chromium; rows, derived ratios and machine info.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
+import * as pt from '@polytensor/core';
 import '@polytensor/backend-ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { BROKEN_BACKEND, registerBrokenBackend } from './broken.js';
 import { BROWSER_BACKENDS, chromiumVersion, findChromium, noChromiumMessage, runInBrowser, type Aliases } from './browser.js';
 import { loadPolytensor, loadTfjs, polytensorImpl, tfjsImpl, useThreads, workerGuard } from './node_env.js';
+import { compareComposites, type CompositeResult } from './composites.js';
 import { profileWorkload } from './profile.js';
 import { FULL_TIMING, QUICK_TIMING, runWorkload, type ImplSpec, type ProgressFn, type Timing } from './runner.js';
 import { baseBackend, threadSetting } from './threads.js';
@@ -235,4 +237,40 @@ async function profileGroup(w: Workload, impls: readonly ImplSpec[], quick: bool
     }
   }
   return out;
+}
+
+export interface CompositesRun {
+  schema: 'polytensor-bench-composites/1';
+  date: string;
+  quick: boolean;
+  machine: MachineInfo;
+  /** Backends left out, and why (not installed, not in Node). */
+  skipped: Array<{ backend: string; reason: string }>;
+  results: CompositeResult[];
+}
+
+/** --composites: each selected Node polytensor backend's own optional kernels against core's composites. */
+export async function runComposites(o: Pick<BenchOptions, 'backends' | 'quick' | 'progress'> & { kernels?: readonly string[] }): Promise<CompositesRun> {
+  const started = Date.now();
+  validateSelection(o.backends, []);
+  if (o.backends.includes(BROKEN_BACKEND)) registerBrokenBackend();
+  const skipped: CompositesRun['skipped'] = [];
+  const results: CompositeResult[] = [];
+  for (const b of o.backends) {
+    if (backendEntry(b)!.where !== 'node') {
+      skipped.push({ backend: b, reason: 'a GPU backend: its kernels return before the GPU is done, so they are not timed one by one' });
+      continue;
+    }
+    const why = await loadPolytensor(b);
+    if (why) {
+      skipped.push({ backend: b, reason: why });
+      continue;
+    }
+    await polytensorImpl(b, backendEntry(b)!.baseline, null).activate();
+    o.progress?.({ workload: 'composites', impl: `polytensor ${b}`, phase: 'timing', done: 0, total: 1 });
+    const r = compareComposites(pt.getBackend(), b, o.quick, o.kernels);
+    results.push(...r);
+    o.progress?.({ workload: 'composites', impl: `polytensor ${b}`, phase: 'done', done: 1, total: 1, message: `${r.length} kernel cases` });
+  }
+  return { schema: 'polytensor-bench-composites/1', date: new Date(started).toISOString(), quick: o.quick, machine: machineInfo(null, null), skipped, results };
 }

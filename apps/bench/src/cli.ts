@@ -4,13 +4,14 @@
  * webgl/gpujs, headless Chromium), each beside its TensorFlow.js counterpart,
  * and write bench-results/latest.{json,md,html}.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { USAGE, listing, parseArgs, type CliOptions } from './args.js';
-import { runBench } from './bench.js';
+import { runBench, runComposites } from './bench.js';
+import { compositesMarkdown } from './composites.js';
 import { Progress } from './progress.js';
-import { formatRatio } from './report_md.js';
+import { formatRatio, machineLine } from './report_md.js';
 import { validateResults } from './schema.js';
 import type { BenchResults } from './types.js';
 import { updateReadme, workspaceRoot, writeOutputs } from './output.js';
@@ -71,6 +72,19 @@ async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
     pasteTables(md);
+    return 0;
+  }
+
+  if (o.composites) {
+    const progress = new Progress(['composites']);
+    const run = await runComposites({ backends: o.backends, quick: o.quick, progress: progress.event }).finally(() => progress.stop());
+    mkdirSync(outDir, { recursive: true });
+    const [json, md] = [join(outDir, 'composites.json'), join(outDir, 'composites.md')];
+    writeFileSync(json, `${JSON.stringify(run, null, 2)}\n`);
+    const header = `Own optional kernels against core's composites, ${run.date.slice(0, 10)} (${run.date.slice(11, 16)} UTC)${run.quick ? ', **--quick** sizes' : ''}, on ${machineLine(run)}.`;
+    writeFileSync(md, compositesMarkdown(run.results, header));
+    for (const s of run.skipped) process.stderr.write(`skipped ${s.backend}: ${s.reason}\n`);
+    process.stderr.write(`${run.results.length} kernel cases; wrote ${relative(process.cwd(), json) || json}, ${relative(process.cwd(), md) || md}\n`);
     return 0;
   }
 

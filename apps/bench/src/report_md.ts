@@ -110,7 +110,7 @@ export function gateCell(row: Row | null): string {
 
 export const envLabel = (e: Row['environment']): string => (e === 'node' ? 'Node' : 'Chromium');
 
-export function machineLine(r: BenchResults): string {
+export function machineLine(r: Pick<BenchResults, 'machine'>): string {
   const m = r.machine;
   return (
     `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.platform}-${m.arch}; Node ${m.node}` +
