@@ -32,7 +32,7 @@ export type LossName = 'sparseSoftmaxCrossEntropy' | 'sparseCategoricalCrossentr
 
 export interface ModelSpec {
   name: ModelName;
-  /** The layers and the optimizer in a line, e.g. "784 → 64 sigmoid → 10; SGD 0.5". */
+  /** The layers in a line, e.g. "784 → 64 sigmoid → 10". */
   summary: string;
   inputShape: number[];
   layers: LayerSpec[];
@@ -123,9 +123,11 @@ function summarize(spec: Omit<ModelSpec, 'summary'>): string {
     else if (m && m[1] === text) parts[parts.length - 1] = `${text} ×${Number(m[2]) + 1}`;
     else parts.push(text);
   }
-  const o = spec.optimizer;
-  return `${parts.join(' → ')}; ${o.kind === 'sgd' ? 'SGD' : 'Adam'} ${o.learningRate}`;
+  return parts.join(' → ');
 }
+
+/** "SGD 0.5", "Adam 0.001". */
+export const optimizerText = (o: OptimizerSpec): string => `${o.kind === 'sgd' ? 'SGD' : 'Adam'} ${o.learningRate}`;
 
 /** What `deriveSpec` reads from a recipe (the zoo's `Recipe`). */
 export type RecipeLike = Pick<Recipe, 'inputShape' | 'compile' | 'batchSize'>;

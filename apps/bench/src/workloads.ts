@@ -11,7 +11,7 @@ import {
   ADAM_FLIP_ALLOWANCE, INFER_TOLERANCE, accumulationGate, relativeToMaxGate, softmaxGate, trainingGate, ulpGate, type Numerics,
 } from './gate.js';
 import { POLYTENSOR, TFJS, read, type Lib, type LibTensor } from './libs.js';
-import { batchData, hasDropout, initialWeights, modelSpec, withoutDropout, type ModelName, type ModelSpec, type Weights } from './models.js';
+import { batchData, hasDropout, initialWeights, modelSpec, optimizerText, withoutDropout, type ModelName, type ModelSpec, type Weights } from './models.js';
 import { naiveMatMul, type GpuConstructor, type NaiveKernel } from './naive_gpujs.js';
 import * as ref from './reference.js';
 import { refForward, refTrainStep } from './reference_model.js';
@@ -451,7 +451,7 @@ function trainWorkload(name: ModelName): Workload {
     description: (quick) => {
       const spec = modelSpec(name);
       return (
-        `one training step (forward, loss, accuracy, backward, ${spec.optimizer.kind} update) of the zoo's ${name} (${spec.summary}), batch ${batch(quick)}` +
+        `one training step (forward, loss, accuracy, backward, ${spec.optimizer.kind} update) of the zoo's ${name} (${spec.summary}; ${optimizerText(spec.optimizer)}), batch ${batch(quick)}` +
         (hasDropout(spec) ? '; the gate runs the same step with dropout off (masks come from each library’s own RNG)' : '')
       );
     },
