@@ -13,7 +13,7 @@ import type { ImplSpec } from './runner.js';
 import type { KernelProfile } from './types.js';
 import type { Handle, Workload } from './workloads.js';
 
-type Record_ = (kernel: string, op: string, args: readonly unknown[], ms: number) => void;
+type Recorder = (kernel: string, op: string, args: readonly unknown[], ms: number) => void;
 
 const isInfo = (a: unknown): a is TensorInfo => typeof a === 'object' && a !== null && 'dataId' in a && 'shape' in a;
 
@@ -24,7 +24,7 @@ function shapesOf(args: readonly unknown[]): string {
 }
 
 /** `base` with every kernel (and the fused optimizer update) timed; buffers stay `base`'s. */
-function timedBackend(base: Backend, name: string, record: Record_): Backend {
+function timedBackend(base: Backend, name: string, record: Recorder): Backend {
   const kernels = {} as Record<KernelName, (...args: unknown[]) => TensorInfo>;
   for (const k of pt.KERNEL_NAMES) {
     const f = base.kernels[k] as (...args: unknown[]) => TensorInfo;
@@ -72,7 +72,7 @@ export async function profileWorkload(w: Workload, spec: ImplSpec, quick: boolea
   const base = pt.getBackend();
   const name = `${base.name}+profile`;
   const sites = new Map<string, { kernel: string; op: string; shapes: string; calls: number; ms: number }>();
-  const record: Record_ = (kernel, op, args, ms) => {
+  const record: Recorder = (kernel, op, args, ms) => {
     const shapes = shapesOf(args);
     const key = `${kernel}|${op}|${shapes}`;
     const s = sites.get(key) ?? { kernel, op: op === kernel ? '' : op, shapes, calls: 0, ms: 0 };
