@@ -76,7 +76,9 @@ export async function discoverBackendKernels(
       }
     }
     const table = staticTable(mod, name);
-    out.push(table ? { name, implemented: table, optimizer: null, source: `${name}: the \`${name.toUpperCase()}_KERNELS\` export` } : unknown());
+    // A package whose backend has fused optimizer updates says so with a `<NAME>_OPTIMIZER` export beside its kernel table.
+    const optimizer = `${name.toUpperCase()}_OPTIMIZER` in mod;
+    out.push(table ? { name, implemented: table, optimizer, source: `${name}: the \`${name.toUpperCase()}_KERNELS\` export` } : unknown());
   }
   return out;
 }
