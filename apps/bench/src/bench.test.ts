@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workspaceAliases } from '../../../tools/vitest/aliases.js';
 import { parseArgs } from './args.js';
-import { deriveRatios, runBench } from './bench.js';
+import { deriveRatios, runBench, runComposites } from './bench.js';
 import { BROKEN_BACKEND } from './broken.js';
 import { findChromium } from './browser.js';
+import { compareComposites, compositesMarkdown } from './composites.js';
 import { accumulationGate, CPU_NUMERICS, trainingGate, ulpGate } from './gate.js';
 import { pasteBetweenMarkers, writeOutputs } from './output.js';
 import { toHtml } from './report_html.js';
@@ -15,6 +16,8 @@ import * as ref from './reference.js';
 import { uniform } from './rng.js';
 import { validateResults } from './schema.js';
 import type { BenchResults, Row } from './types.js';
+import { TS_KERNELS, TsStore } from '@polytensor/backend-ts';
+import { defineBackend, type KernelImpl } from '@polytensor/core';
 
 const tmp = mkdtempSync(join(tmpdir(), 'polytensor-bench-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -39,8 +42,9 @@ describe('--quick in Node', () => {
       expect(row.repeats).toBeGreaterThanOrEqual(3);
       expect(row.minMs!).toBeLessThanOrEqual(row.medianMs!);
       expect(row.medianMs!).toBeLessThanOrEqual(row.maxMs!);
+      expect(row.cpuMs).toBeGreaterThan(0);
     }
-    expect(results.ratios.find((q) => q.backend === 'ts')).toMatchObject({ baseline: 'cpu', workload: 'matmul-256', approximate: false });
+    expect(results.ratios.find((q) => q.backend === 'ts')).toMatchObject({ versus: 'tfjs', baseline: 'cpu', workload: 'matmul-256', approximate: false });
 
     // wasm: measured beside tfjs wasm, through the gate
     const wasm = find(results, 'polytensor', 'wasm')!;
@@ -61,6 +65,36 @@ describe('--quick in Node', () => {
     expect(deriveRatios(results.rows).some((q) => q.backend === BROKEN_BACKEND)).toBe(false);
   });
 
+  it('--threads runs backend-ts once per thread setting, with CPU time; --profile times every kernel of a run', async () => {
+    const r = await runBench({ backends: ['ts@1', 'ts@auto'], workloads: ['matmul-512-chain', 'mlp-train'], quick: true, profile: true });
+    expect(validateResults(r)).toEqual([]);
+    expect(r.backends.find((b) => b.backend === 'ts@1')).toMatchObject({ available: true, detail: 'threads: 1 → 1 in use' });
+    expect(r.backends.find((b) => b.backend === 'ts@auto')!.detail).toMatch(/^threads: auto → \d+ in use$/);
+    for (const b of ['ts@1', 'ts@auto']) {
+      for (const w of ['matmul-512-chain', 'mlp-train']) {
+        const row = r.rows.find((x) => x.backend === b && x.workload === w)!;
+        expect(row, `${b} ${w}: ${row.reason}`).toMatchObject({ status: 'ok', implementation: 'polytensor', baseline: 'cpu', gatePassed: true });
+        expect(row.cpuMs).toBeGreaterThan(0);
+        expect(r.ratios.find((q) => q.backend === b && q.workload === w)).toMatchObject({ versus: 'tfjs', baseline: 'cpu' });
+      }
+    }
+    // the chain: 8 products per run, one readback; its throughput counts products
+    expect(r.rows.find((x) => x.backend === 'ts@1' && x.workload === 'matmul-512-chain')!.throughput!.unit).toBe('products/s');
+    const chain = r.profiles!.find((p) => p.workload === 'matmul-512-chain' && p.backend === 'ts@1')!;
+    expect(chain.kernels).toEqual([expect.objectContaining({ kernel: 'matMul', calls: 8, shapes: '[1,48,48] [1,48,48]' })]);
+    const step = r.profiles!.find((p) => p.workload === 'mlp-train' && p.backend === 'ts@auto')!;
+    expect(step.kernels.map((k) => k.kernel)).toEqual(expect.arrayContaining(['fusedMatMul', 'softmaxCrossEntropy', 'matMul', 'optimizerUpdate']));
+    // one fused SGD update per weight
+    const updates = step.kernels.filter((k) => k.kernel === 'optimizerUpdate').map((k) => `${k.op} ${k.shapes} ×${k.calls}`);
+    expect(updates.sort()).toEqual(['sgd [10] ×1', 'sgd [64,10] ×1', 'sgd [64] ×1', 'sgd [784,64] ×1']);
+    expect(step.kernels.reduce((a, k) => a + k.ms, 0)).toBeLessThanOrEqual(step.runMs);
+    const files = writeOutputs(r, join(tmp, 'threads'));
+    const md = readFileSync(files.md, 'utf8');
+    expect(md).toMatch(/\| mlp-train \| ts \(1 thread\) ↔ tfjs cpu \(Node\) \| [\d.]+ (µs|ms) \(.*, CPU [\d.]+ (µs|ms)\) \|/);
+    expect(md).toContain('| mlp-train | ts (threads auto) ↔ tfjs cpu (Node) |');
+    expect(readFileSync(files.profile!, 'utf8')).toMatch(/### mlp-train on ts \(threads auto\)\n\n.* per run \(1 run\); kernels .* in \d+ calls/);
+  });
+
   it('writes latest.json, latest.md and latest.html', () => {
     const files = writeOutputs(results, tmp);
     const json = JSON.parse(readFileSync(files.json, 'utf8')) as unknown;
@@ -76,11 +110,47 @@ describe('--quick in Node', () => {
   });
 });
 
+describe('--composites', () => {
+  it("times a backend's own optional kernels against core's composites on the same backend", async () => {
+    const run = await runComposites({ backends: ['ts', 'webgl'], quick: true, kernels: ['softmax', 'avgPoolGrad', 'fusedMatMul'] });
+    expect(run.skipped).toEqual([{ backend: 'webgl', reason: expect.stringMatching(/GPU backend/) }]);
+    expect(run.results.map((r) => `${r.kernel} ${r.label}`)).toEqual([
+      'avgPoolGrad E3 pool1 [2,28,28,64]',
+      'avgPoolGrad E3 pool2 [2,14,14,32]',
+      'softmax [2,10]',
+      'softmax [16,1000]',
+      'fusedMatMul E3 dense [2,1568]·[1568,256] + bias, relu',
+      'fusedMatMul E1 [8,784]·[784,64] + bias, sigmoid',
+    ]);
+    for (const r of run.results) {
+      expect(r).toMatchObject({ backend: 'ts', rounds: 3 });
+      expect(r.ownMs).toBeGreaterThan(0);
+      expect(r.compositeMs).toBeGreaterThan(0);
+    }
+    const md = compositesMarkdown(run.results, 'header');
+    expect(md).toMatch(/### ts\n\n\| kernel \| case \| own \| composite \| composite \/ own \|/);
+    expect(md).toMatch(/\| softmax \| \[16,1000\] \| [\d.]+ (µs|ms) \| [\d.]+ (µs|ms) \| [\d.]+ \|/);
+  });
+
+  it('refuses to time an own kernel whose output differs from the composite', () => {
+    // softmax with its first output nudged by 1%: far beyond float32 noise
+    const nudged: KernelImpl<'softmax', TsStore> = (s, logits) => {
+      const out = TS_KERNELS.softmax!(s, logits);
+      s.f32(out, 'softmax')[0]! *= 1.01;
+      return out;
+    };
+    const storage = new TsStore();
+    const be = defineBackend({ name: 'nudged', storage, kernels: { ...TS_KERNELS, softmax: nudged } });
+    expect(() => compareComposites(be, 'nudged', true, ['softmax'])).toThrow(/nudged's softmax and core's composite disagree on \[2,10\]: element 0/);
+    expect(storage.numDataIds()).toBe(0);
+  });
+});
+
 describe('schema', () => {
   const row: Row = {
     workload: 'matmul-256', backend: 'ts', implementation: 'polytensor', environment: 'node', baseline: 'cpu', status: 'ok', reason: null,
     medianMs: 2, minMs: 1, maxMs: 3, repeats: 3, warmup: 1, samplesMs: [1, 2, 3], firstRunMs: 4, limitMs: null, gatePassed: true,
-    gate: { passed: true, rule: 'accumulation', worst: 0.1, detail: '' }, throughput: null,
+    gate: { passed: true, rule: 'accumulation', worst: 0.1, detail: '' }, throughput: null, cpuMs: 2.5,
   };
   const doc = (rows: Row[]): unknown => ({
     schema: 'polytensor-bench/1', date: new Date().toISOString(), quick: true, durationS: 1, command: '',
@@ -96,12 +166,24 @@ describe('schema', () => {
     expect(validateResults({ ...(doc([row]) as object), machine: undefined })).toContainEqual(expect.stringMatching(/machine/));
     const { gatePassed: _, ...missing } = row;
     expect(validateResults(doc([missing as Row]))).toContainEqual('$.rows[0].gatePassed: missing');
+    expect(validateResults(doc([{ ...row, implementation: 'naive' as Row['implementation'] }]))).toContainEqual(expect.stringMatching(/implementation: bad value/));
+  });
+
+  it('reads files written before cpuMs, versus and profiles existed; checks them when present', () => {
+    const { cpuMs: _, ...older } = row;
+    const ratio = { workload: 'matmul-256', environment: 'node', backend: 'ts', baseline: 'cpu', oursMs: 1, tfjsMs: 2, ratio: 0.5, approximate: false };
+    expect(validateResults({ ...(doc([older as Row]) as object), ratios: [ratio] })).toEqual([]);
+    expect(validateResults(doc([{ ...row, cpuMs: 'fast' as unknown as number }]))).toContainEqual(expect.stringMatching(/cpuMs: bad value/));
+    expect(validateResults({ ...(doc([row]) as object), ratios: [{ ...ratio, versus: 'pytorch' }] })).toContainEqual(expect.stringMatching(/versus: bad value/));
+    const profile = { workload: 'matmul-256', backend: 'ts', runs: 1, runMs: 3, kernels: [{ kernel: 'matMul', op: '', shapes: '[2,2] [2,2]', calls: 1, ms: 2 }] };
+    expect(validateResults({ ...(doc([row]) as object), profiles: [profile] })).toEqual([]);
+    expect(validateResults({ ...(doc([row]) as object), profiles: [{ ...profile, kernels: [{ kernel: 'matMul' }] }] })).toContainEqual(expect.stringMatching(/profiles\[0\]\.kernels: bad value/));
   });
 });
 
 describe('report', () => {
   it('shows a ratio bound when tfjs was stopped at the cap, and "wrong" for a failed gate', () => {
-    const base = { environment: 'node', baseline: null, reason: 'x', minMs: null, maxMs: null, medianMs: null, repeats: 0, warmup: 0, firstRunMs: null, limitMs: null, gatePassed: null, gate: null, throughput: null } as const;
+    const base = { environment: 'node', baseline: null, reason: 'x', minMs: null, maxMs: null, medianMs: null, repeats: 0, warmup: 0, cpuMs: null, firstRunMs: null, limitMs: null, gatePassed: null, gate: null, throughput: null } as const;
     const ours: Row = { ...base, workload: 'cnn-train', backend: 'ts', implementation: 'polytensor', baseline: 'cpu', status: 'ok', reason: null, medianMs: 3000, minMs: 2900, maxMs: 3100, repeats: 3, samplesMs: [2900, 3000, 3100], gatePassed: true, gate: { passed: true, rule: 'training', worst: 0.01, detail: '' } };
     const tfjs: Row = { ...base, samplesMs: [], workload: 'cnn-train', backend: 'cpu', implementation: 'tfjs', status: 'skipped', limitMs: 60_000 };
     const wrong: Row = { ...base, samplesMs: [], workload: 'cnn-train', backend: 'ts-broken', implementation: 'polytensor', baseline: 'cpu', status: 'gate-failed', gatePassed: false, gate: { passed: false, rule: 'training', worst: 20, detail: 'bad' } };
@@ -116,6 +198,32 @@ describe('report', () => {
     expect(md).toContain('| cnn-train | ts ↔ tfjs cpu (Node) | 3.00 s (−3/+3%, n=3) | > 60.0 s (stopped) [^1] | < 0.05 |');
     expect(md).toMatch(/\| cnn-train \| ts-broken ↔ tfjs cpu \(Node\) \| \*\*WRONG\*\* .* \| wrong \|/);
     expect(toHtml(r)).toContain('&lt; 0.05');
+  });
+});
+
+describe('report: against the naive gpu.js kernel', () => {
+  it('pairs gpujs with the naive kernel as well as with tfjs webgl', () => {
+    const ok = (implementation: Row['implementation'], backend: string, medianMs: number): Row => ({
+      workload: 'matmul-512-upload', backend, implementation, environment: 'chromium', baseline: implementation === 'polytensor' ? 'webgl' : null, status: 'ok', reason: null,
+      medianMs, minMs: medianMs, maxMs: medianMs, repeats: 1, warmup: 0, samplesMs: [medianMs], cpuMs: null, firstRunMs: medianMs, limitMs: null, gatePassed: true,
+      gate: { passed: true, rule: 'accumulation', worst: 0.01, detail: '' }, throughput: null,
+    });
+    const rows = [ok('polytensor', 'gpujs', 100), ok('gpu.js', 'naive', 1000), ok('tfjs', 'webgl', 50)];
+    const ratios = deriveRatios(rows);
+    expect(ratios).toEqual([
+      expect.objectContaining({ backend: 'gpujs', versus: 'tfjs', baseline: 'webgl', ratio: 2 }),
+      expect.objectContaining({ backend: 'gpujs', versus: 'gpu.js', baseline: 'naive', ratio: 0.1 }),
+    ]);
+    const r: BenchResults = {
+      schema: 'polytensor-bench/1', date: new Date().toISOString(), quick: false, durationS: 1, command: '',
+      machine: { cpuModel: 'x', cores: 2, memoryGiB: 1, platform: 'linux', arch: 'x64', node: 'v20', chromium: 'Chromium 1', webglRenderer: null, tfjs: '4.22.0', loadAverage: null },
+      backends: [], workloads: [{ id: 'matmul-512-upload', title: 'm', description: 'd' }], rows, ratios,
+    };
+    expect(validateResults(r)).toEqual([]);
+    const md = toMarkdown(r);
+    expect(md).toContain('| matmul-512-upload | gpujs ↔ tfjs webgl (Chromium) | 100 ms (1 run) | 50.0 ms (1 run) | 2.00 |');
+    expect(md).toContain('| matmul-512-upload | gpujs ↔ naive gpu.js (Chromium) | 100 ms (1 run) | 1.00 s (1 run) | 0.10 | ✓ 0.010 / ✓ 0.010 |');
+    expect(toHtml(r)).toContain('gpujs ↔ naive gpu.js kernel (Chromium)');
   });
 });
 
@@ -161,6 +269,20 @@ describe('CLI options', () => {
     expect(parseArgs(['--cap=2.5']).capMs).toBe(2500);
     expect(() => parseArgs(['--cap', '-1'])).toThrow(/--cap needs a positive number of seconds, got '-1'/);
     expect(() => parseArgs(['--cap', 'soon'])).toThrow(/got 'soon'/);
+  });
+
+  it('--composites is a mode of its own', () => {
+    expect(parseArgs(['--composites', '--backends', 'ts,wasm'])).toMatchObject({ composites: true, backends: ['ts', 'wasm'] });
+    expect(parseArgs([]).composites).toBe(false);
+  });
+
+  it('--threads replaces ts by one backend per setting; --profile is a flag', () => {
+    expect(parseArgs(['--backends', 'ts,wasm', '--threads', '1,auto'])).toMatchObject({ backends: ['ts@1', 'ts@auto', 'wasm'], threads: [1, 'auto'], profile: false });
+    expect(parseArgs(['--backends=ts', '--threads=2', '--profile'])).toMatchObject({ backends: ['ts@2'], profile: true });
+    expect(parseArgs(['--backends', 'ts@3']).backends).toEqual(['ts@3']);
+    expect(() => parseArgs(['--backends', 'wasm', '--threads', '1'])).toThrow(/--threads sets backend-ts's threads, but ts is not among the backends \(wasm\); add --backends ts/);
+    expect(() => parseArgs(['--threads', '0'])).toThrow(/--threads: '0' is neither a positive integer nor 'auto'/);
+    expect(() => parseArgs(['--backends', 'ts@0'])).toThrow(/unknown backend 'ts@0'/);
   });
 
   it('--browser adds the browser backends; --no-browser drops them; workloads keep the canonical order', () => {

@@ -3,18 +3,28 @@
  * browser backends through Chromium; rows, derived ratios and machine info.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
+import * as pt from '@polytensor/core';
 import '@polytensor/backend-ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { BROKEN_BACKEND, registerBrokenBackend } from './broken.js';
 import { BROWSER_BACKENDS, chromiumVersion, findChromium, noChromiumMessage, runInBrowser, type Aliases } from './browser.js';
-import { loadPolytensor, loadTfjs, polytensorImpl, tfjsImpl, workerGuard } from './node_env.js';
+import { loadPolytensor, loadTfjs, polytensorImpl, tfjsImpl, useThreads, workerGuard } from './node_env.js';
+import { compareComposites, type CompositeResult } from './composites.js';
+import { profileWorkload } from './profile.js';
 import { FULL_TIMING, QUICK_TIMING, runWorkload, type ImplSpec, type ProgressFn, type Timing } from './runner.js';
-import { SCHEMA_ID, type BackendInfo, type BenchResults, type MachineInfo, type Ratio, type Row } from './types.js';
-import { WORKLOADS, WORKLOAD_IDS, clearReferenceCache } from './workloads.js';
+import { baseBackend, threadSetting } from './threads.js';
+import { SCHEMA_ID, type BackendInfo, type BenchResults, type KernelProfile, type MachineInfo, type Ratio, type Row } from './types.js';
+import { WORKLOADS, WORKLOAD_IDS, clearReferenceCache, type Workload } from './workloads.js';
 
-/** Every polytensor backend name the CLI accepts, with its tfjs baseline. */
-export const BACKENDS: Readonly<Record<string, { baseline: string; where: 'node' | 'chromium'; note: string }>> = {
-  ts: { baseline: 'cpu', where: 'node', note: 'pure TypeScript (Node) ↔ @tensorflow/tfjs-backend-cpu' },
+interface BackendEntry {
+  baseline: string;
+  where: 'node' | 'chromium';
+  note: string;
+}
+
+/** Every polytensor backend name the CLI accepts, with its tfjs baseline (and `ts@N` / `ts@auto`: ts with that many threads). */
+export const BACKENDS: Readonly<Record<string, BackendEntry>> = {
+  ts: { baseline: 'cpu', where: 'node', note: 'pure TypeScript (Node) ↔ @tensorflow/tfjs-backend-cpu; ts@N / ts@auto: with N threads (see --threads)' },
   wasm: { baseline: 'wasm', where: 'node', note: 'WebAssembly (Node) ↔ @tensorflow/tfjs-backend-wasm' },
   webgl: { baseline: 'webgl', where: 'chromium', note: 'WebGL (Chromium) ↔ @tensorflow/tfjs-backend-webgl' },
   gpujs: { baseline: 'webgl', where: 'chromium', note: 'gpu.js (Chromium) ↔ @tensorflow/tfjs-backend-webgl' },
@@ -22,6 +32,10 @@ export const BACKENDS: Readonly<Record<string, { baseline: string; where: 'node'
 };
 
 export const DEFAULT_BACKENDS = ['ts', 'wasm', ...BROWSER_BACKENDS];
+
+/** The entry of a backend name (`ts@4` is ts's); undefined for an unknown name. */
+export const backendEntry = (backend: string): BackendEntry | undefined =>
+  Object.hasOwn(BACKENDS, baseBackend(backend)) ? BACKENDS[baseBackend(backend)] : undefined;
 
 export interface BenchOptions {
   backends: string[];
@@ -39,36 +53,47 @@ export interface BenchOptions {
   chromiumPath?: string;
   /** Run tfjs cpu's gates in a stoppable worker thread (default: when the compiled worker exists). */
   guard?: boolean;
+  /** Also profile each workload kernel by kernel on every available polytensor backend in Node. */
+  profile?: boolean;
 }
 
 export function validateSelection(backends: readonly string[], workloads: readonly string[]): void {
-  const badB = backends.filter((b) => !(b in BACKENDS));
+  const badB = backends.filter((b) => !backendEntry(b));
   if (badB.length) throw new Error(`unknown backend${badB.length > 1 ? 's' : ''} ${badB.map((b) => `'${b}'`).join(', ')}; valid: ${Object.keys(BACKENDS).join(', ')}`);
   const badW = workloads.filter((w) => !WORKLOAD_IDS.includes(w));
   if (badW.length) throw new Error(`unknown workload${badW.length > 1 ? 's' : ''} ${badW.map((w) => `'${w}'`).join(', ')}; valid: ${WORKLOAD_IDS.join(', ')}`);
 }
 
 /** polytensor/tfjs ratios from the rows: ours median / tfjs median, per (workload, environment, backend). */
+/**
+ * polytensor/tfjs ratios from the rows: ours median / tfjs median, per (workload, environment, backend);
+ * and, where a workload has a naive gpu.js kernel beside gpujs, ours / naive.
+ */
 export function deriveRatios(rows: readonly Row[]): Ratio[] {
   const out: Ratio[] = [];
   for (const r of rows) {
     if (r.implementation !== 'polytensor' || r.status !== 'ok' || r.medianMs === null || !r.baseline) continue;
-    const t = rows.find(
-      (x) => x.implementation === 'tfjs' && x.workload === r.workload && x.environment === r.environment && x.backend === r.baseline,
-    );
-    if (!t) continue;
-    const tfjsMs = t.status === 'ok' ? t.medianMs : t.status === 'skipped' ? t.firstRunMs : null;
-    if (tfjsMs === null || tfjsMs <= 0) continue;
-    out.push({
-      workload: r.workload,
-      environment: r.environment,
-      backend: r.backend,
-      baseline: r.baseline,
-      oursMs: r.medianMs,
-      tfjsMs,
-      ratio: r.medianMs / tfjsMs,
-      approximate: t.status !== 'ok',
-    });
+    const sameRun = (x: Row): boolean => x.workload === r.workload && x.environment === r.environment;
+    const others = [
+      rows.find((x) => x.implementation === 'tfjs' && sameRun(x) && x.backend === r.baseline),
+      r.backend === 'gpujs' ? rows.find((x) => x.implementation === 'gpu.js' && sameRun(x)) : undefined,
+    ];
+    for (const t of others) {
+      if (!t || t.implementation === 'polytensor') continue;
+      const tfjsMs = t.status === 'ok' ? t.medianMs : t.status === 'skipped' ? t.firstRunMs : null;
+      if (tfjsMs === null || tfjsMs <= 0) continue;
+      out.push({
+        workload: r.workload,
+        environment: r.environment,
+        backend: r.backend,
+        versus: t.implementation,
+        baseline: t.backend,
+        oursMs: r.medianMs,
+        tfjsMs,
+        ratio: r.medianMs / tfjsMs,
+        approximate: t.status !== 'ok',
+      });
+    }
   }
   return out;
 }
@@ -76,7 +101,7 @@ export function deriveRatios(rows: readonly Row[]): Ratio[] {
 function errorRow(workload: string, implementation: Row['implementation'], backend: string, baseline: string | null, reason: string): Row {
   return {
     workload, backend, implementation, environment: 'chromium', baseline, status: 'error', reason,
-    medianMs: null, minMs: null, maxMs: null, repeats: 0, warmup: 0, samplesMs: [], firstRunMs: null, limitMs: null, gatePassed: null, gate: null, throughput: null,
+    medianMs: null, minMs: null, maxMs: null, repeats: 0, warmup: 0, samplesMs: [], cpuMs: null, firstRunMs: null, limitMs: null, gatePassed: null, gate: null, throughput: null,
   };
 }
 
@@ -106,14 +131,16 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   const backends: BackendInfo[] = [];
 
   // ---- Node: group our backends by their tfjs baseline, so each tfjs backend is timed once per workload
-  const nodeOurs = o.backends.filter((b) => BACKENDS[b]!.where === 'node');
+  const nodeOurs = o.backends.filter((b) => backendEntry(b)!.where === 'node');
   if (nodeOurs.includes(BROKEN_BACKEND)) registerBrokenBackend();
   const groups = new Map<string, ImplSpec[]>();
   for (const b of nodeOurs) {
-    const baseline = BACKENDS[b]!.baseline;
+    const baseline = backendEntry(b)!.baseline;
     if (!groups.has(baseline)) groups.set(baseline, []);
     const why = await loadPolytensor(b);
-    backends.push({ environment: 'node', implementation: 'polytensor', backend: b, available: why === null, reason: why });
+    const threads = threadSetting(b);
+    const detail = threads !== null && why === null ? { detail: `threads: ${threads} → ${await useThreads(threads)} in use` } : {};
+    backends.push({ environment: 'node', implementation: 'polytensor', backend: b, available: why === null, reason: why, ...detail });
     groups.get(baseline)!.push(polytensorImpl(b, baseline, why));
   }
   // tfjs cpu's conv2d gradients can take minutes per run: its gates run in a worker thread that is stopped at the cap
@@ -125,9 +152,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     if (guard) guards.push(guard);
     impls.push(tfjsImpl(baseline, why, guard?.guard));
   }
+  const profiles: KernelProfile[] = [];
   try {
     for (const w of workloads) {
-      for (const impls of groups.values()) rows.push(...(await runWorkload(w, impls, timing, o.progress)));
+      for (const impls of groups.values()) {
+        rows.push(...(await runWorkload(w, impls, timing, o.progress)));
+        if (o.profile) profiles.push(...(await profileGroup(w, impls, timing.quick, o.progress)));
+      }
     }
   } finally {
     for (const g of guards) await g.close();
@@ -135,7 +166,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   clearReferenceCache();
 
   // ---- Chromium
-  const browserOurs = o.backends.filter((b) => BACKENDS[b]!.where === 'chromium');
+  const browserOurs = o.backends.filter((b) => backendEntry(b)!.where === 'chromium');
   let chromium: string | null = null;
   let renderer: string | null = null;
   if (browserOurs.length > 0) {
@@ -183,5 +214,63 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     workloads: workloads.map((w) => ({ id: w.id, title: w.title, description: w.description(o.quick) })),
     rows,
     ratios: deriveRatios(rows),
+    ...(o.profile ? { profiles } : {}),
   };
+}
+
+/** Profile runs per workload and backend (after one untimed run). */
+const PROFILE_RUNS = { quick: 1, full: 3 } as const;
+
+/** --profile: each available polytensor backend of a group, kernel by kernel, on one workload. */
+async function profileGroup(w: Workload, impls: readonly ImplSpec[], quick: boolean, progress?: ProgressFn): Promise<KernelProfile[]> {
+  const out: KernelProfile[] = [];
+  for (const spec of impls) {
+    if (spec.implementation !== 'polytensor' || spec.unavailable) continue;
+    const impl = `profile ${spec.backend}`;
+    progress?.({ workload: w.id, impl, phase: 'timing', done: 0, total: 1 });
+    try {
+      const p = await profileWorkload(w, spec, quick, quick ? PROFILE_RUNS.quick : PROFILE_RUNS.full);
+      out.push(p);
+      progress?.({ workload: w.id, impl, phase: 'done', done: 1, total: 1, message: `${p.kernels.length} kernel call sites, ${p.runMs.toFixed(1)} ms per run` });
+    } catch (e) {
+      progress?.({ workload: w.id, impl, phase: 'done', done: 0, total: 0, message: `profile failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` });
+    }
+  }
+  return out;
+}
+
+export interface CompositesRun {
+  schema: 'polytensor-bench-composites/1';
+  date: string;
+  quick: boolean;
+  machine: MachineInfo;
+  /** Backends left out, and why (not installed, not in Node). */
+  skipped: Array<{ backend: string; reason: string }>;
+  results: CompositeResult[];
+}
+
+/** --composites: each selected Node polytensor backend's own optional kernels against core's composites. */
+export async function runComposites(o: Pick<BenchOptions, 'backends' | 'quick' | 'progress'> & { kernels?: readonly string[] }): Promise<CompositesRun> {
+  const started = Date.now();
+  validateSelection(o.backends, []);
+  if (o.backends.includes(BROKEN_BACKEND)) registerBrokenBackend();
+  const skipped: CompositesRun['skipped'] = [];
+  const results: CompositeResult[] = [];
+  for (const b of o.backends) {
+    if (backendEntry(b)!.where !== 'node') {
+      skipped.push({ backend: b, reason: 'a GPU backend: its kernels return before the GPU is done, so they are not timed one by one' });
+      continue;
+    }
+    const why = await loadPolytensor(b);
+    if (why) {
+      skipped.push({ backend: b, reason: why });
+      continue;
+    }
+    await polytensorImpl(b, backendEntry(b)!.baseline, null).activate();
+    o.progress?.({ workload: 'composites', impl: `polytensor ${b}`, phase: 'timing', done: 0, total: 1 });
+    const r = compareComposites(pt.getBackend(), b, o.quick, o.kernels);
+    results.push(...r);
+    o.progress?.({ workload: 'composites', impl: `polytensor ${b}`, phase: 'done', done: 1, total: 1, message: `${r.length} kernel cases` });
+  }
+  return { schema: 'polytensor-bench-composites/1', date: new Date(started).toISOString(), quick: o.quick, machine: machineInfo(null, null), skipped, results };
 }

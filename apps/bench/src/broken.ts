@@ -4,33 +4,29 @@
  * drops one term (the k = 0 product of output element 0). Registered under
  * 'ts-broken' (compared with tfjs cpu) by `--backends ts-broken`.
  */
-import type { Backend, TensorInfo } from '@polytensor/core';
-import { registerBackend, registeredBackends } from '@polytensor/core';
-import { TsBackend } from '@polytensor/backend-ts';
+import { defineBackend, registerBackend, registeredBackends, type Backend, type KernelImpl } from '@polytensor/core';
+import { TS_KERNELS, TS_NUMERICS, TsStore } from '@polytensor/backend-ts';
 
 export const BROKEN_BACKEND = 'ts-broken';
 
+/** backend-ts's matMul, then a[0,0,0]·b[0,0,0] (the k = 0 term of element 0 in every layout) taken away again. */
+const droppedTermMatMul: KernelImpl<'matMul', TsStore> = (s, a, b, transposeA, transposeB) => {
+  const out = TS_KERNELS.matMul(s, a, b, transposeA, transposeB);
+  const K = transposeA ? a.shape[a.shape.length - 2]! : a.shape[a.shape.length - 1]!;
+  if (K < 2) return out;
+  const values = s.f32(out, 'matMul');
+  values[0] = values[0]! - s.f32(a, 'matMul')[0]! * s.f32(b, 'matMul')[0]!;
+  return out;
+};
+
 export function brokenTsBackend(): Backend {
-  const base = new TsBackend();
-  const matMul = (a: TensorInfo, b: TensorInfo, tA: boolean, tB: boolean): TensorInfo => {
-    const out = base.matMul(a, b, tA, tB);
-    const K = tA ? a.shape[a.shape.length - 2]! : a.shape[a.shape.length - 1]!;
-    if (K < 2) return out;
-    const values = base.readSync(out.dataId) as Float32Array;
-    const av = base.readSync(a.dataId);
-    const bv = base.readSync(b.dataId);
-    // a[0,0,0]·b[0,0,0] is the k = 0 term of element 0 in every layout
-    values[0] = values[0]! - av[0]! * bv[0]!;
-    base.disposeData(out.dataId);
-    return { dataId: base.write(values, out.shape, out.dtype), shape: out.shape, dtype: out.dtype };
-  };
-  return new Proxy(base, {
-    get(target, prop) {
-      if (prop === 'name') return BROKEN_BACKEND;
-      if (prop === 'matMul') return matMul;
-      const v: unknown = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? (v as (...args: unknown[]) => unknown).bind(target) : v;
-    },
+  const storage = new TsStore();
+  return defineBackend({
+    name: BROKEN_BACKEND,
+    storage,
+    numerics: TS_NUMERICS,
+    kernels: { ...TS_KERNELS, matMul: droppedTermMatMul },
+    dispose: () => storage.clear(),
   });
 }
 

@@ -85,7 +85,9 @@ export async function buildPage(outDir: string, bundled: readonly string[], alia
   const entry = ['page.js', 'page.ts'].map((f) => join(here, 'browser', f)).find((f) => existsSync(f));
   if (!entry) throw new Error(`the page entry is missing next to ${here}; build @polytensor/bench first`);
   const virtualId = 'virtual:polytensor-browser-backends';
-  const source = `export const loaders = {\n${bundled.map((n) => `  ${JSON.stringify(n)}: () => import(${JSON.stringify(`@polytensor/backend-${n}`)}),`).join('\n')}\n};\n`;
+  const source =
+    `export const loaders = {\n${bundled.map((n) => `  ${JSON.stringify(n)}: () => import(${JSON.stringify(`@polytensor/backend-${n}`)}),`).join('\n')}\n};\n` +
+    `export const gpujs = ${bundled.includes('gpujs') ? "() => import('gpu.js')" : 'null'};\n`;
   mkdirSync(outDir, { recursive: true });
   await vite.build({
     configFile: false,

@@ -4,13 +4,14 @@
  * webgl/gpujs, headless Chromium), each beside its TensorFlow.js counterpart,
  * and write bench-results/latest.{json,md,html}.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { USAGE, listing, parseArgs, type CliOptions } from './args.js';
-import { runBench } from './bench.js';
+import { runBench, runComposites } from './bench.js';
+import { compositesMarkdown } from './composites.js';
 import { Progress } from './progress.js';
-import { formatRatio } from './report_md.js';
+import { formatRatio, machineLine } from './report_md.js';
 import { validateResults } from './schema.js';
 import type { BenchResults } from './types.js';
 import { updateReadme, workspaceRoot, writeOutputs } from './output.js';
@@ -74,6 +75,19 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
+  if (o.composites) {
+    const progress = new Progress(['composites']);
+    const run = await runComposites({ backends: o.backends, quick: o.quick, progress: progress.event }).finally(() => progress.stop());
+    mkdirSync(outDir, { recursive: true });
+    const [json, md] = [join(outDir, 'composites.json'), join(outDir, 'composites.md')];
+    writeFileSync(json, `${JSON.stringify(run, null, 2)}\n`);
+    const header = `Own optional kernels against core's composites, ${run.date.slice(0, 10)} (${run.date.slice(11, 16)} UTC)${run.quick ? ', **--quick** sizes' : ''}, on ${machineLine(run)}.`;
+    writeFileSync(md, compositesMarkdown(run.results, header));
+    for (const s of run.skipped) process.stderr.write(`skipped ${s.backend}: ${s.reason}\n`);
+    process.stderr.write(`${run.results.length} kernel cases; wrote ${relative(process.cwd(), json) || json}, ${relative(process.cwd(), md) || md}\n`);
+    return 0;
+  }
+
   const progress = new Progress(o.workloads);
   progress.note(
     `polytensor-bench${o.quick ? ' --quick' : ''}: ${o.workloads.length} workload(s) on ${o.backends.join(', ')} (each beside its tfjs backend); ratio = ours/tfjs, below 1 = polytensor faster`,
@@ -83,6 +97,7 @@ async function main(argv: readonly string[]): Promise<number> {
     workloads: o.workloads,
     quick: o.quick,
     ...(o.capMs !== null ? { timing: { skipAboveMs: o.capMs } } : {}),
+    profile: o.profile,
     progress: progress.event,
     command: `polytensor-bench ${argv.join(' ')}`.trim(),
   }).finally(() => progress.stop());
@@ -101,7 +116,7 @@ async function main(argv: readonly string[]): Promise<number> {
       (results.ratios.length
         ? ` (geometric mean per backend: ${geoMeans(results.ratios).join(', ')})`
         : '') +
-      `\nwrote ${rel(files.json)}, ${rel(files.md)}, ${rel(files.html)}\n`,
+      `\nwrote ${rel(files.json)}, ${rel(files.md)}, ${rel(files.html)}${files.profile ? `, ${rel(files.profile)}` : ''}\n`,
   );
   if (wrong.length) process.stderr.write(`gate FAILED (wrong output, not timed): ${wrong.map((r) => `${r.implementation} ${r.backend} on ${r.workload}`).join('; ')}\n`);
   if (errors.length) process.stderr.write(`errors: ${errors.map((r) => `${r.implementation} ${r.backend} on ${r.workload}: ${r.reason}`).slice(0, 5).join('; ')}\n`);
@@ -112,7 +127,7 @@ async function main(argv: readonly string[]): Promise<number> {
 function geoMeans(ratios: BenchRatios): string[] {
   const by = new Map<string, number[]>();
   for (const q of ratios) {
-    const k = `${q.backend}/${q.baseline}`;
+    const k = `${q.backend}/${q.versus === 'gpu.js' ? 'naive gpu.js' : q.baseline}`;
     by.set(k, [...(by.get(k) ?? []), Math.log(q.ratio)]);
   }
   return [...by].map(([k, logs]) => `${k} ${formatRatio(Math.exp(logs.reduce((a, b) => a + b, 0) / logs.length))}`);

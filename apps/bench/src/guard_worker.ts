@@ -5,6 +5,8 @@
  * which a synchronous kernel in the main thread could never allow.
  */
 import { parentPort } from 'node:worker_threads';
+// the seed models' initial weights are built on a polytensor backend, also for a tfjs gate
+import '@polytensor/backend-ts';
 import { numericsFor } from './gate.js';
 import { loadPolytensor, loadTfjs } from './node_env.js';
 import type { Implementation } from './types.js';

@@ -8,7 +8,9 @@ import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import * as pt from '@polytensor/core';
+import { setThreads, threadsReady } from '@polytensor/backend-ts';
 import * as tf from '@tensorflow/tfjs-core';
+import { baseBackend, threadSetting, type ThreadSetting } from './threads.js';
 import type { GuardRequest } from './guard_worker.js';
 import type { GuardResult, ImplSpec } from './runner.js';
 import type { Implementation } from './types.js';
@@ -46,8 +48,9 @@ export function prepareTfjs(): Promise<void> {
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
-/** Load a polytensor backend package and initialise the backend; null on success, else why not. */
-export async function loadPolytensor(backend: string): Promise<string | null> {
+/** Load a polytensor backend package and initialise the backend (`ts@N`: backend-ts); null on success, else why not. */
+export async function loadPolytensor(name: string): Promise<string | null> {
+  const backend = baseBackend(name);
   if (!pt.registeredBackends().includes(backend)) {
     const pkg = `@polytensor/backend-${backend}`;
     try {
@@ -79,14 +82,30 @@ export async function loadTfjs(backend: string): Promise<string | null> {
   }
 }
 
-export function polytensorImpl(backend: string, baseline: string, unavailable: string | null): ImplSpec {
+/** backend-ts's thread setting as last set here (set only when it changes: setThreads resets the pool's back-off). */
+let threadsNow: ThreadSetting | null = null;
+
+/** Give backend-ts `threads` (waiting for the workers); the thread count then in use. */
+export async function useThreads(threads: ThreadSetting): Promise<number> {
+  if (threadsNow !== threads) {
+    setThreads(threads);
+    threadsNow = threads;
+  }
+  return threadsReady();
+}
+
+/** A polytensor backend in Node; `ts@N` is backend-ts with its threads set to N before every run. */
+export function polytensorImpl(name: string, baseline: string, unavailable: string | null): ImplSpec {
+  const backend = baseBackend(name);
+  const threads = threadSetting(name);
   return {
     implementation: 'polytensor',
-    backend,
+    backend: name,
     environment: 'node',
     baseline,
     unavailable,
     async activate() {
+      if (threads !== null) await useThreads(threads);
       if (pt.activeBackendName() !== backend) await pt.setBackend(backend);
     },
   };

@@ -2,19 +2,23 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { toHtml } from './report_html.js';
-import { toMarkdown } from './report_md.js';
+import { toMarkdown, toProfileMarkdown } from './report_md.js';
 import type { BenchResults } from './types.js';
 
 export const START_MARKER = '<!-- bench:start -->';
 export const END_MARKER = '<!-- bench:end -->';
 
-export function writeOutputs(results: BenchResults, outDir: string): { json: string; md: string; html: string } {
+/** latest.json, latest.md, latest.html; with --profile also profile.md. */
+export function writeOutputs(results: BenchResults, outDir: string): { json: string; md: string; html: string; profile?: string } {
   mkdirSync(outDir, { recursive: true });
   const files = { json: join(outDir, 'latest.json'), md: join(outDir, 'latest.md'), html: join(outDir, 'latest.html') };
   writeFileSync(files.json, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(files.md, toMarkdown(results));
   writeFileSync(files.html, toHtml(results));
-  return files;
+  if (!results.profiles?.length) return files;
+  const profile = join(outDir, 'profile.md');
+  writeFileSync(profile, toProfileMarkdown(results));
+  return { ...files, profile };
 }
 
 /** Replace what lies between the bench markers of `readme` with `markdown`. */

@@ -46,127 +46,100 @@ export interface ConvGeom {
   F: number;
 }
 
-const pad = (g: ConvGeom): number => (g.F - 1) >> 1;
-
-/** y[b,i,j,o] = Σ_{fy,fx,c} x[b, i+fy-p, j+fx-p, c] · w[fy,fx,c,o]. */
-export function conv2d(x: ArrayLike<number>, w: ArrayLike<number>, g: ConvGeom, withAbs = true): Accumulated {
+/**
+ * Visits every tap of a stride-1, SAME-padded convolution that lands inside
+ * the image: for output pixel (b, i, j) and filter position (fy, fx), the
+ * offsets of the input pixel (× C), the output pixel (× O) and the filter
+ * position (× C·O). The three convolution kernels differ only in what they
+ * accumulate at a tap.
+ */
+function forEachTap(g: ConvGeom, tap: (x0: number, y0: number, w0: number) => void): void {
   const { B, H, W, C, O, F } = g;
-  const p = pad(g);
-  const out = new Float64Array(B * H * W * O);
-  const abs = withAbs ? new Float64Array(out.length) : null;
-  const w64 = Float64Array.from(w);
-  const wAbs = withAbs ? w64.map(Math.abs) : null;
+  const p = (F - 1) >> 1;
   for (let b = 0; b < B; b++) {
     for (let i = 0; i < H; i++) {
       for (let j = 0; j < W; j++) {
-        const o0 = ((b * H + i) * W + j) * O;
+        const y0 = ((b * H + i) * W + j) * O;
         for (let fy = 0; fy < F; fy++) {
           const yi = i + fy - p;
           if (yi < 0 || yi >= H) continue;
           for (let fx = 0; fx < F; fx++) {
             const xj = j + fx - p;
             if (xj < 0 || xj >= W) continue;
-            const x0 = ((b * H + yi) * W + xj) * C;
-            for (let c = 0; c < C; c++) {
-              const xv = x[x0 + c]!;
-              if (xv === 0) continue;
-              const w0 = ((fy * F + fx) * C + c) * O;
-              for (let o = 0; o < O; o++) out[o0 + o] += xv * w64[w0 + o]!;
-              if (abs && wAbs) {
-                const xa = Math.abs(xv);
-                for (let o = 0; o < O; o++) abs[o0 + o] += xa * wAbs[w0 + o]!;
-              }
-            }
+            tap(((b * H + yi) * W + xj) * C, y0, (fy * F + fx) * C * O);
           }
         }
       }
     }
   }
-  return { out, absSum: abs, n: F * F * C };
+}
+
+/** y[b,i,j,o] = Σ_{fy,fx,c} x[b, i+fy-p, j+fx-p, c] · w[fy,fx,c,o]. */
+export function conv2d(x: ArrayLike<number>, w: ArrayLike<number>, g: ConvGeom, withAbs = true): Accumulated {
+  const { C, O } = g;
+  const out = new Float64Array(g.B * g.H * g.W * O);
+  const abs = withAbs ? new Float64Array(out.length) : null;
+  const w64 = Float64Array.from(w);
+  const wAbs = withAbs ? w64.map(Math.abs) : null;
+  forEachTap(g, (x0, y0, w0) => {
+    for (let c = 0; c < C; c++) {
+      const xv = x[x0 + c]!;
+      if (xv === 0) continue;
+      const wc = w0 + c * O;
+      for (let o = 0; o < O; o++) out[y0 + o] += xv * w64[wc + o]!;
+      if (abs && wAbs) {
+        const xa = Math.abs(xv);
+        for (let o = 0; o < O; o++) abs[y0 + o] += xa * wAbs[wc + o]!;
+      }
+    }
+  });
+  return { out, absSum: abs, n: g.F * g.F * C };
 }
 
 /** dx[b,yi,xj,c] = Σ_{fy,fx,o} dy[b, yi-fy+p, xj-fx+p, o] · w[fy,fx,c,o]. */
 export function conv2dBackpropInput(dy: ArrayLike<number>, w: ArrayLike<number>, g: ConvGeom, withAbs = true): Accumulated {
-  const { B, H, W, C, O, F } = g;
-  const p = pad(g);
-  const out = new Float64Array(B * H * W * C);
+  const { C, O } = g;
+  const out = new Float64Array(g.B * g.H * g.W * C);
   const abs = withAbs ? new Float64Array(out.length) : null;
   const w64 = Float64Array.from(w);
-  const dyRow = new Float64Array(O);
-  const dyAbs = new Float64Array(O);
-  for (let b = 0; b < B; b++) {
-    for (let i = 0; i < H; i++) {
-      for (let j = 0; j < W; j++) {
-        const d0 = ((b * H + i) * W + j) * O;
-        for (let o = 0; o < O; o++) {
-          dyRow[o] = dy[d0 + o]!;
-          dyAbs[o] = Math.abs(dyRow[o]!);
-        }
-        for (let fy = 0; fy < F; fy++) {
-          const yi = i + fy - p;
-          if (yi < 0 || yi >= H) continue;
-          for (let fx = 0; fx < F; fx++) {
-            const xj = j + fx - p;
-            if (xj < 0 || xj >= W) continue;
-            const x0 = ((b * H + yi) * W + xj) * C;
-            for (let c = 0; c < C; c++) {
-              const w0 = ((fy * F + fx) * C + c) * O;
-              let s = 0;
-              for (let o = 0; o < O; o++) s += dyRow[o]! * w64[w0 + o]!;
-              out[x0 + c] += s;
-              if (abs) {
-                let sa = 0;
-                for (let o = 0; o < O; o++) sa += dyAbs[o]! * Math.abs(w64[w0 + o]!);
-                abs[x0 + c] += sa;
-              }
-            }
-          }
-        }
+  const dy64 = Float64Array.from(dy);
+  const dyAbs = withAbs ? dy64.map(Math.abs) : null;
+  forEachTap(g, (x0, y0, w0) => {
+    for (let c = 0; c < C; c++) {
+      const wc = w0 + c * O;
+      let s = 0;
+      for (let o = 0; o < O; o++) s += dy64[y0 + o]! * w64[wc + o]!;
+      out[x0 + c] += s;
+      if (abs && dyAbs) {
+        let sa = 0;
+        for (let o = 0; o < O; o++) sa += dyAbs[y0 + o]! * Math.abs(w64[wc + o]!);
+        abs[x0 + c] += sa;
       }
     }
-  }
-  return { out, absSum: abs, n: F * F * O };
+  });
+  return { out, absSum: abs, n: g.F * g.F * O };
 }
 
 /** dw[fy,fx,c,o] = Σ_{b,i,j} x[b, i+fy-p, j+fx-p, c] · dy[b,i,j,o]. */
 export function conv2dBackpropFilter(x: ArrayLike<number>, dy: ArrayLike<number>, g: ConvGeom, withAbs = true): Accumulated {
-  const { B, H, W, C, O, F } = g;
-  const p = pad(g);
-  const out = new Float64Array(F * F * C * O);
+  const { C, O } = g;
+  const out = new Float64Array(g.F * g.F * C * O);
   const abs = withAbs ? new Float64Array(out.length) : null;
-  const dyRow = new Float64Array(O);
-  const dyAbs = new Float64Array(O);
-  for (let b = 0; b < B; b++) {
-    for (let i = 0; i < H; i++) {
-      for (let j = 0; j < W; j++) {
-        const d0 = ((b * H + i) * W + j) * O;
-        for (let o = 0; o < O; o++) {
-          dyRow[o] = dy[d0 + o]!;
-          dyAbs[o] = Math.abs(dyRow[o]!);
-        }
-        for (let fy = 0; fy < F; fy++) {
-          const yi = i + fy - p;
-          if (yi < 0 || yi >= H) continue;
-          for (let fx = 0; fx < F; fx++) {
-            const xj = j + fx - p;
-            if (xj < 0 || xj >= W) continue;
-            const x0 = ((b * H + yi) * W + xj) * C;
-            for (let c = 0; c < C; c++) {
-              const xv = x[x0 + c]!;
-              if (xv === 0) continue;
-              const w0 = ((fy * F + fx) * C + c) * O;
-              for (let o = 0; o < O; o++) out[w0 + o] += xv * dyRow[o]!;
-              if (abs) {
-                const xa = Math.abs(xv);
-                for (let o = 0; o < O; o++) abs[w0 + o] += xa * dyAbs[o]!;
-              }
-            }
-          }
-        }
+  const dy64 = Float64Array.from(dy);
+  const dyAbs = withAbs ? dy64.map(Math.abs) : null;
+  forEachTap(g, (x0, y0, w0) => {
+    for (let c = 0; c < C; c++) {
+      const xv = x[x0 + c]!;
+      if (xv === 0) continue;
+      const wc = w0 + c * O;
+      for (let o = 0; o < O; o++) out[wc + o] += xv * dy64[y0 + o]!;
+      if (abs && dyAbs) {
+        const xa = Math.abs(xv);
+        for (let o = 0; o < O; o++) abs[wc + o] += xa * dyAbs[y0 + o]!;
       }
     }
-  }
-  return { out, absSum: abs, n: B * H * W };
+  });
+  return { out, absSum: abs, n: g.B * g.H * g.W };
 }
 
 /** Row sums of x [rows, n] (last axis), with Σ|x|. */

@@ -4,7 +4,7 @@
  * implementation on a log scale, a chart of the ratios (log scale around 1),
  * and the table with every status and gate result.
  */
-import { cell, formatRatio, gateCell, machineLine, pairs, ratioOf, ratioText } from './report_md.js';
+import { cell, envLabel, formatRatio, gateCell, machineLine, naivePairs, pairLabel, pairs, ratioOf, ratioText } from './report_md.js';
 import { formatMs } from './stats.js';
 import type { BenchResults, Row } from './types.js';
 
@@ -20,8 +20,12 @@ const COLORS: Record<string, string> = {
   'tfjs cpu': '#ff7f0e',
   'tfjs wasm': '#d62728',
   'tfjs webgl': '#e377c2',
+  'gpu.js naive': '#bcbd22',
+  // --threads: backend-ts with one thread light, with the pool dark
+  'polytensor ts@1': '#aec7e8',
+  'polytensor ts@auto': '#1f77b4',
 };
-const colorOf = (key: string): string => COLORS[key] ?? '#8c564b';
+const colorOf = (key: string): string => COLORS[key] ?? (key.startsWith('polytensor ts@') ? '#393b79' : '#8c564b');
 
 interface Series {
   key: string;
@@ -194,10 +198,17 @@ function table(r: BenchResults): string {
     const text = ratioText(r, p);
     const ratio = text === 'wrong' ? '<b class="bad">wrong</b>' : esc(text);
     const c = (row: Row | null): string => esc(cell(row, note)).replace(/\*\*(.+?)\*\*/g, '<b class="bad">$1</b>');
-    return `<tr><td>${esc(p.workload)}</td><td>${esc(`${p.backend} ↔ tfjs ${p.baseline} (${p.environment})`)}</td><td>${c(p.ours)}</td><td>${c(p.tfjs)}</td><td class="num">${ratio}</td><td>${esc(gateCell(p.ours))} / ${esc(gateCell(p.tfjs))}</td></tr>`;
+    return `<tr><td>${esc(p.workload)}</td><td>${esc(pairLabel(p))}</td><td>${c(p.ours)}</td><td>${c(p.tfjs)}</td><td class="num">${ratio}</td><td>${esc(gateCell(p.ours))} / ${esc(gateCell(p.tfjs))}</td></tr>`;
   });
+  for (const p of naivePairs(r)) {
+    const q = ratioOf(r, { ...p, backend: 'gpujs' }, 'gpu.js');
+    const c = (row: Row): string => esc(cell(row, note));
+    rows.push(
+      `<tr><td>${esc(p.workload)}</td><td>${esc(`gpujs ↔ naive gpu.js kernel (${envLabel(p.environment)})`)}</td><td>${c(p.ours)}</td><td>${c(p.naive)}</td><td class="num">${q ? esc(formatRatio(q.ratio)) : '–'}</td><td>${esc(gateCell(p.ours))} / ${esc(gateCell(p.naive))}</td></tr>`,
+    );
+  }
   return (
-    '<table><thead><tr><th>workload</th><th>backend</th><th>polytensor median (spread)</th><th>tfjs median (spread)</th><th>ratio</th><th>gate (ours / tfjs)</th></tr></thead><tbody>' +
+    '<table><thead><tr><th>workload</th><th>backend</th><th>polytensor median (spread)</th><th>tfjs (or naive gpu.js) median (spread)</th><th>ratio</th><th>gate (ours / tfjs)</th></tr></thead><tbody>' +
     rows.join('') +
     '</tbody></table>' +
     (notes.length ? `<ol class="notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ol>` : '')

@@ -4,6 +4,7 @@
  * footnotes so the table stays readable.
  */
 import { formatMs, formatSpread } from './stats.js';
+import { backendLabel, threadSetting } from './threads.js';
 import type { BenchResults, Row } from './types.js';
 
 /** A row pairing one polytensor backend with its tfjs baseline on one workload. */
@@ -36,10 +37,31 @@ export function pairs(r: BenchResults): Pair[] {
   return out;
 }
 
-export function ratioOf(r: BenchResults, p: Pair): { ratio: number; approximate: boolean } | null {
-  const q = r.ratios.find((x) => x.workload === p.workload && x.environment === p.environment && x.backend === p.backend);
+/** A polytensor gpujs row beside the naive gpu.js kernel of the same workload (Chromium). */
+export interface NaivePair {
+  workload: string;
+  environment: Row['environment'];
+  ours: Row;
+  naive: Row;
+}
+
+export function naivePairs(r: BenchResults): NaivePair[] {
+  return r.rows.flatMap((naive) => {
+    if (naive.implementation !== 'gpu.js') return [];
+    const ours = r.rows.find((x) => x.implementation === 'polytensor' && x.backend === 'gpujs' && x.workload === naive.workload && x.environment === naive.environment);
+    return ours ? [{ workload: naive.workload, environment: naive.environment, ours, naive }] : [];
+  });
+}
+
+/** The ratio of a pair: against tfjs, or (`versus: 'gpu.js'`) against the naive gpu.js kernel. */
+export function ratioOf(r: BenchResults, p: Pick<Pair, 'workload' | 'environment' | 'backend'>, versus: 'tfjs' | 'gpu.js' = 'tfjs'): { ratio: number; approximate: boolean } | null {
+  // files written before `versus` existed hold tfjs ratios only
+  const q = r.ratios.find((x) => x.workload === p.workload && x.environment === p.environment && x.backend === p.backend && (x.versus ?? 'tfjs') === versus);
   return q ? { ratio: q.ratio, approximate: q.approximate } : null;
 }
+
+/** A pair's backend column: "ts (1 thread) ↔ tfjs cpu (Node)". */
+export const pairLabel = (p: Pair): string => `${backendLabel(p.backend)} ↔ tfjs ${p.baseline} (${envLabel(p.environment)})`;
 
 /** The ratio column: measured, approximate (≈, tfjs timed once), an upper bound (<, tfjs stopped), or why none. */
 export function ratioText(r: BenchResults, p: Pair): string {
@@ -59,8 +81,10 @@ export function cell(row: Row | null, note: (text: string) => string): string {
   if (!row) return '—';
   switch (row.status) {
     case 'ok': {
+      // with --threads, the CPU time shows what the extra threads cost
+      const cpu = row.cpuMs != null && threadSetting(row.backend) !== null ? `, CPU ${formatMs(row.cpuMs)}` : '';
       const base =
-        row.repeats === 1 ? `${formatMs(row.medianMs!)} (1 run)` : `${formatMs(row.medianMs!)} (${formatSpread(row.medianMs!, row.minMs!, row.maxMs!)}, n=${row.repeats})`;
+        row.repeats === 1 ? `${formatMs(row.medianMs!)} (1 run${cpu})` : `${formatMs(row.medianMs!)} (${formatSpread(row.medianMs!, row.minMs!, row.maxMs!)}, n=${row.repeats}${cpu})`;
       return row.reason ? `${base}${note(row.reason)}` : base;
     }
     case 'gate-failed':
@@ -84,9 +108,9 @@ export function gateCell(row: Row | null): string {
   return `${row.gatePassed ? '✓' : '✗'} ${w === 0 ? 'exact' : w < 1e-3 ? w.toExponential(0) : w.toPrecision(2)}`;
 }
 
-const envLabel = (e: Row['environment']): string => (e === 'node' ? 'Node' : 'Chromium');
+export const envLabel = (e: Row['environment']): string => (e === 'node' ? 'Node' : 'Chromium');
 
-export function machineLine(r: BenchResults): string {
+export function machineLine(r: Pick<BenchResults, 'machine'>): string {
   const m = r.machine;
   return (
     `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB; ${m.platform}-${m.arch}; Node ${m.node}` +
@@ -117,15 +141,55 @@ export function toMarkdown(r: BenchResults): string {
   );
   for (const p of pairs(r)) {
     const ratio = ratioText(r, p);
-    lines.push(
-      `| ${p.workload} | ${p.backend} ↔ tfjs ${p.baseline} (${envLabel(p.environment)}) | ${cell(p.ours, note)} | ${cell(p.tfjs, note)} | ${ratio} | ${gateCell(p.ours)} / ${gateCell(p.tfjs)} |`,
-    );
+    lines.push(`| ${p.workload} | ${pairLabel(p)} | ${cell(p.ours, note)} | ${cell(p.tfjs, note)} | ${ratio} | ${gateCell(p.ours)} / ${gateCell(p.tfjs)} |`);
   }
   lines.push('');
+  const naive = naivePairs(r);
+  if (naive.length) {
+    lines.push(
+      'Against the naive gpu.js kernel (one thread per output element, a loop over k; ratio = gpujs median / naive median):',
+      '',
+      '| workload | backend | gpujs median (spread) | naive gpu.js median (spread) | ratio | gate (gpujs / naive) |',
+      '|---|---|---|---|---:|---|',
+    );
+    for (const p of naive) {
+      const q = ratioOf(r, { ...p, backend: 'gpujs' }, 'gpu.js');
+      lines.push(
+        `| ${p.workload} | gpujs ↔ naive gpu.js (${envLabel(p.environment)}) | ${cell(p.ours, note)} | ${cell(p.naive, note)} | ${q ? formatRatio(q.ratio) : '–'} | ${gateCell(p.ours)} / ${gateCell(p.naive)} |`,
+      );
+    }
+    lines.push('');
+  }
   if (notes.length) {
     notes.forEach((n, i) => lines.push(`[^${i + 1}]: ${n.replace(/\|/g, '\\|')}`));
     lines.push('');
   }
   lines.push(`Workloads: ${r.workloads.map((w) => `\`${w.id}\`: ${w.description}`).join('; ')}.`, '');
+  return lines.join('\n');
+}
+
+/** --profile's report: per workload and backend, the kernels that take the most time in one run. */
+export function toProfileMarkdown(r: BenchResults, top = 15): string {
+  const lines = [`Kernel profiles, ${r.date.slice(0, 10)} (${r.date.slice(11, 16)} UTC)${r.quick ? ', **--quick** sizes' : ''}, on ${machineLine(r)}.`, ''];
+  lines.push(
+    'Each kernel call the engine makes, timed on its way to the backend (core\'s composites count as the kernel they stand for), ' +
+      'averaged over the profiled runs after one untimed run; rows are call sites: kernel, op and input shapes.',
+    '',
+  );
+  for (const p of r.profiles ?? []) {
+    const kernelMs = p.kernels.reduce((a, k) => a + k.ms, 0);
+    const calls = Number(p.kernels.reduce((a, k) => a + k.calls, 0).toFixed(2));
+    lines.push(
+      `### ${p.workload} on ${backendLabel(p.backend)}`,
+      '',
+      `${formatMs(p.runMs)} per run (${p.runs} run${p.runs > 1 ? 's' : ''}); kernels ${formatMs(kernelMs)} in ${calls} call${calls === 1 ? '' : 's'}, the rest is core (dispatch, autodiff, validation) and reads.`,
+      '',
+      '| ms per run | share | calls | kernel | op | input shapes |',
+      '|---:|---:|---:|---|---|---|',
+      ...p.kernels.slice(0, top).map((k) => `| ${k.ms.toFixed(3)} | ${((k.ms / p.runMs) * 100).toFixed(1)}% | ${Number(k.calls.toFixed(2))} | ${k.kernel} | ${k.op} | ${k.shapes} |`),
+    );
+    if (p.kernels.length > top) lines.push(`| ${p.kernels.slice(top).reduce((a, k) => a + k.ms, 0).toFixed(3)} | | | ${p.kernels.length - top} more call sites | | |`);
+    lines.push('');
+  }
   return lines.join('\n');
 }

@@ -10,10 +10,10 @@
  *    (A, B, A, B, …) so that machine drift hits every implementation alike.
  *    Repeats adapt to a time budget; very slow implementations get fewer.
  */
-import { numericsFor } from './gate.js';
+import { numericsFor, type Numerics } from './gate.js';
 import { formatMs, formatSpread, median } from './stats.js';
 import type { Environment, GateResult, Implementation, Row } from './types.js';
-import { throughputOf, type Handle, type Workload } from './workloads.js';
+import { throughputOf, type Ctx, type Handle, type Workload } from './workloads.js';
 
 export interface ImplSpec {
   implementation: Implementation;
@@ -25,6 +25,12 @@ export interface ImplSpec {
   unavailable: string | null;
   /** Make this implementation's backend the active one (called before setup and before every run, untimed). */
   activate(): Promise<void>;
+  /** Set the workload up on this implementation (default: its polytensor or tfjs side). */
+  setup?: (w: Workload, ctx: Ctx) => Handle | Promise<Handle>;
+  /** Whether this implementation has a version of `w` at all (default: yes); no row when not. */
+  covers?: (w: Workload) => boolean;
+  /** The rounding it is judged by (default: by backend name, see numericsFor). */
+  numerics?: Numerics;
   /**
    * Run the gate somewhere it can be stopped (a worker thread), giving up after
    * `limitMs`: for libraries whose kernels can take minutes (tfjs cpu).
@@ -94,6 +100,20 @@ export type ProgressFn = (e: ProgressEvent) => void;
 
 const label = (s: ImplSpec): string => `${s.implementation} ${s.backend}`;
 const now = (): number => performance.now();
+/** Process CPU time in ms (all threads), where there is one to read (Node, not the browser page). */
+const cpuNow: (() => number) | null =
+  typeof process !== 'undefined' && typeof process.cpuUsage === 'function'
+    ? () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1000;
+      }
+    : null;
+
+const defaultSetup = (spec: ImplSpec) => (w: Workload, ctx: Ctx): Handle | Promise<Handle> => {
+  if (spec.implementation === 'polytensor') return w.polytensor(ctx);
+  if (spec.implementation === 'tfjs') return w.tfjs(ctx);
+  throw new Error(`${label(spec)}: no setup for workload ${w.id}`);
+};
 /** Let timers and I/O (progress output, page messages) run between runs. */
 const breathe = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
@@ -112,6 +132,7 @@ function emptyRow(w: Workload, s: ImplSpec): Row {
     repeats: 0,
     warmup: 0,
     samplesMs: [],
+    cpuMs: null,
     firstRunMs: null,
     limitMs: null,
     gatePassed: null,
@@ -131,6 +152,7 @@ interface Live {
   row: Row;
   handle: Handle;
   repeats: number;
+  cpuSamples: number[];
 }
 
 export async function runWorkload(w: Workload, impls: readonly ImplSpec[], timing: Timing, progress: ProgressFn = () => {}): Promise<Row[]> {
@@ -138,6 +160,7 @@ export async function runWorkload(w: Workload, impls: readonly ImplSpec[], timin
   const live: Live[] = [];
   // 1-2: set up and gate, one implementation at a time
   for (const spec of impls) {
+    if (spec.covers && !spec.covers(w)) continue;
     const row = emptyRow(w, spec);
     rows.push(row);
     const ev = (phase: ProgressEvent['phase'], done = 0, total = 0, msg?: string): void =>
@@ -160,7 +183,7 @@ export async function runWorkload(w: Workload, impls: readonly ImplSpec[], timin
     let handle: Handle;
     try {
       await spec.activate();
-      handle = await (spec.implementation === 'polytensor' ? w.polytensor : w.tfjs)({ quick: timing.quick, numerics: numericsFor(spec.backend) });
+      handle = await (spec.setup ?? defaultSetup(spec))(w, { quick: timing.quick, numerics: spec.numerics ?? numericsFor(spec.backend) });
     } catch (e) {
       const m = message(e);
       row.status = looksUnsupported(m) ? 'unsupported' : 'error';
@@ -211,7 +234,7 @@ export async function runWorkload(w: Workload, impls: readonly ImplSpec[], timin
       ev('done', 0, 0, `skipped: ${row.reason}`);
       continue;
     }
-    live.push({ spec, row, handle, repeats: 0 });
+    live.push({ spec, row, handle, repeats: 0, cpuSamples: [] });
     await breathe();
   }
 
@@ -256,9 +279,11 @@ export async function runWorkload(w: Workload, impls: readonly ImplSpec[], timin
       progress({ workload: w.id, impl: label(l.spec), phase: 'timing', done: r, total: l.repeats });
       try {
         await l.spec.activate();
+        const c0 = cpuNow?.() ?? 0;
         const t0 = now();
         await l.handle.run();
         l.row.samplesMs.push(now() - t0);
+        if (cpuNow) l.cpuSamples.push(cpuNow() - c0);
       } catch (e) {
         fail(l, e);
       }
@@ -282,6 +307,7 @@ export async function runWorkload(w: Workload, impls: readonly ImplSpec[], timin
       row.medianMs = median(row.samplesMs);
       row.minMs = Math.min(...row.samplesMs);
       row.maxMs = Math.max(...row.samplesMs);
+      row.cpuMs = l.cpuSamples.length ? median(l.cpuSamples) : null;
       row.throughput = throughputOf(w, timing.quick, row.medianMs);
     }
     const summary =

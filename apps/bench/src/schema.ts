@@ -2,7 +2,7 @@
  * A hand-written validator for latest.json (no schema library needed): returns
  * the list of problems, empty when the document matches `BenchResults`.
  */
-import { ROW_STATUSES, SCHEMA_ID } from './types.js';
+import { IMPLEMENTATIONS, ROW_STATUSES, SCHEMA_ID } from './types.js';
 
 type Check = (v: unknown) => boolean;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -15,16 +15,26 @@ const boolOrNull: Check = (v) => v === null || bool(v);
 const oneOf = (xs: readonly string[]): Check => (v) => typeof v === 'string' && xs.includes(v);
 const arrayOf = (c: Check): Check => (v) => Array.isArray(v) && v.every(c);
 
-function fields(where: string, o: unknown, spec: Record<string, Check>, problems: string[]): void {
+/** Checks each field of `spec`; those in `optional` may be absent (fields added since schema 1 began: older files lack them). */
+function fields(where: string, o: unknown, spec: Record<string, Check>, problems: string[], optional: readonly string[] = []): void {
   if (!isObj(o)) {
     problems.push(`${where}: expected an object`);
     return;
   }
   for (const [k, c] of Object.entries(spec)) {
-    if (!(k in o)) problems.push(`${where}.${k}: missing`);
-    else if (!c(o[k])) problems.push(`${where}.${k}: bad value ${JSON.stringify(o[k])?.slice(0, 80)}`);
+    if (!(k in o)) {
+      if (!optional.includes(k)) problems.push(`${where}.${k}: missing`);
+    } else if (!c(o[k])) problems.push(`${where}.${k}: bad value ${JSON.stringify(o[k])?.slice(0, 80)}`);
   }
 }
+
+const PROFILE: Record<string, Check> = {
+  workload: str,
+  backend: str,
+  runs: num,
+  runMs: num,
+  kernels: arrayOf((k) => isObj(k) && str(k['kernel']) && str(k['op']) && str(k['shapes']) && num(k['calls']) && num(k['ms'])),
+};
 
 const GATE: Record<string, Check> = { passed: bool, rule: str, worst: (v) => typeof v === 'number' && !Number.isNaN(v), detail: str };
 
@@ -48,7 +58,7 @@ export function validateResults(doc: unknown): string[] {
     loadAverage: (v) => v === null || (isObj(v) && num(v['start']) && num(v['end'])),
   }, p);
   (doc['backends'] as unknown[]).forEach((b, i) =>
-    fields(`$.backends[${i}]`, b, { environment: oneOf(['node', 'chromium']), implementation: oneOf(['polytensor', 'tfjs']), backend: str, available: bool, reason: strOrNull }, p),
+    fields(`$.backends[${i}]`, b, { environment: oneOf(['node', 'chromium']), implementation: oneOf(IMPLEMENTATIONS), backend: str, available: bool, reason: strOrNull, detail: str }, p, ['detail']),
   );
   (doc['workloads'] as unknown[]).forEach((w, i) => fields(`$.workloads[${i}]`, w, { id: str, title: str, description: str }, p));
   (doc['rows'] as unknown[]).forEach((r, i) => {
@@ -56,7 +66,7 @@ export function validateResults(doc: unknown): string[] {
     fields(where, r, {
       workload: str,
       backend: str,
-      implementation: oneOf(['polytensor', 'tfjs']),
+      implementation: oneOf(IMPLEMENTATIONS),
       environment: oneOf(['node', 'chromium']),
       baseline: strOrNull,
       status: oneOf(ROW_STATUSES),
@@ -67,12 +77,13 @@ export function validateResults(doc: unknown): string[] {
       repeats: num,
       warmup: num,
       samplesMs: arrayOf(num),
+      cpuMs: numOrNull,
       firstRunMs: numOrNull,
       limitMs: numOrNull,
       gatePassed: boolOrNull,
       gate: (v) => v === null || isObj(v),
       throughput: (v) => v === null || (isObj(v) && num(v['value']) && str(v['unit'])),
-    }, p);
+    }, p, ['cpuMs']);
     if (!isObj(r)) return;
     if (r['gate'] !== null) fields(`${where}.gate`, r['gate'], GATE, p);
     // consistency: only ok rows carry timings; a failed gate is never timed
@@ -88,7 +99,11 @@ export function validateResults(doc: unknown): string[] {
     if (r['implementation'] === 'polytensor' && !str(r['baseline'])) p.push(`${where}: a polytensor row names its tfjs baseline`);
   });
   (doc['ratios'] as unknown[]).forEach((q, i) =>
-    fields(`$.ratios[${i}]`, q, { workload: str, environment: oneOf(['node', 'chromium']), backend: str, baseline: str, oursMs: num, tfjsMs: num, ratio: num, approximate: bool }, p),
+    fields(`$.ratios[${i}]`, q, { workload: str, environment: oneOf(['node', 'chromium']), backend: str, versus: oneOf(['tfjs', 'gpu.js']), baseline: str, oursMs: num, tfjsMs: num, ratio: num, approximate: bool }, p, ['versus']),
   );
+  if ('profiles' in doc) {
+    if (!Array.isArray(doc['profiles'])) p.push('$.profiles: expected an array');
+    else doc['profiles'].forEach((q, i) => fields(`$.profiles[${i}]`, q, PROFILE, p));
+  }
   return p;
 }

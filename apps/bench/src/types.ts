@@ -5,8 +5,13 @@
 
 export const SCHEMA_ID = 'polytensor-bench/1';
 
-/** Which library a row measures. */
-export type Implementation = 'polytensor' | 'tfjs';
+/**
+ * Which library a row measures: polytensor, TensorFlow.js, or a naive kernel
+ * hand-written in gpu.js (what backend-gpujs's kernels must beat; a few
+ * workloads, in Chromium beside gpujs).
+ */
+export type Implementation = 'polytensor' | 'tfjs' | 'gpu.js';
+export const IMPLEMENTATIONS: readonly Implementation[] = ['polytensor', 'tfjs', 'gpu.js'];
 
 /** Where it ran. */
 export type Environment = 'node' | 'chromium';
@@ -44,7 +49,10 @@ export interface Throughput {
 
 export interface Row {
   workload: string;
-  /** The backend's own name: ts, wasm, webgl, gpujs (polytensor); cpu, wasm, webgl (tfjs). */
+  /**
+   * The backend's own name: ts, wasm, webgl, gpujs (polytensor; `ts@N` / `ts@auto`: backend-ts with
+   * that many threads, see --threads); cpu, wasm, webgl (tfjs); naive (gpu.js).
+   */
   backend: string;
   implementation: Implementation;
   environment: Environment;
@@ -60,6 +68,8 @@ export interface Row {
   repeats: number;
   warmup: number;
   samplesMs: number[];
+  /** Median CPU time of the process per timed run (all its threads), in Node; null in Chromium. */
+  cpuMs: number | null;
   /** The gate run's time: the first run, with compilation, JIT and allocation. */
   firstRunMs: number | null;
   /** Status skipped: the first run was stopped after this long without finishing. */
@@ -74,6 +84,9 @@ export interface Ratio {
   workload: string;
   environment: Environment;
   backend: string;
+  /** What polytensor is compared with: the tfjs baseline backend, or gpu.js's naive kernel. */
+  versus: Exclude<Implementation, 'polytensor'>;
+  /** The other side's backend (tfjs: cpu, wasm, webgl; gpu.js: naive). */
   baseline: string;
   oursMs: number;
   tfjsMs: number;
@@ -104,6 +117,8 @@ export interface BackendInfo {
   backend: string;
   available: boolean;
   reason: string | null;
+  /** Settings worth knowing when reading its figures (e.g. the threads backend-ts ran with). */
+  detail?: string;
 }
 
 export interface WorkloadInfo {
@@ -123,4 +138,18 @@ export interface BenchResults {
   workloads: WorkloadInfo[];
   rows: Row[];
   ratios: Ratio[];
+  /** With --profile: time per kernel in one run of each workload, per polytensor backend in Node. */
+  profiles?: KernelProfile[];
+}
+
+/** Where a polytensor backend spends one run of a workload, kernel by kernel (--profile). */
+export interface KernelProfile {
+  workload: string;
+  backend: string;
+  /** Profiled runs (after an untimed one), averaged. */
+  runs: number;
+  /** Wall time of one run while profiled (the timing wrapper adds a little). */
+  runMs: number;
+  /** Per kernel call site (kernel, its op label and input shapes), most time first: calls and milliseconds per run. */
+  kernels: Array<{ kernel: string; op: string; shapes: string; calls: number; ms: number }>;
 }

@@ -2,14 +2,19 @@
  * The workloads. Each one sets itself up on the active backend of either
  * library from the same seeded host data, runs one timed unit, and checks its
  * output against a float64 reference (computed once per process and cached).
+ * Every workload is written once over `Lib` (libs.ts); only the op each
+ * library calls differs.
  */
 import * as pt from '@polytensor/core';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   ADAM_FLIP_ALLOWANCE, INFER_TOLERANCE, accumulationGate, relativeToMaxGate, softmaxGate, trainingGate, ulpGate, type Numerics,
 } from './gate.js';
-import { MODELS, batchData, initialWeights, ptModel, refForward, refTrainStep, tfModel, withoutDropout, type ModelSpec } from './models.js';
+import { POLYTENSOR, TFJS, read, type Lib, type LibTensor } from './libs.js';
+import { batchData, hasDropout, initialWeights, modelSpec, optimizerText, withoutDropout, type ModelName, type ModelSpec, type Weights } from './models.js';
+import { naiveMatMul, type GpuConstructor, type NaiveKernel } from './naive_gpujs.js';
 import * as ref from './reference.js';
+import { refForward, refTrainStep } from './reference_model.js';
 import { uniform } from './rng.js';
 import type { GateResult, Throughput } from './types.js';
 
@@ -35,6 +40,8 @@ export interface Workload {
   throughput?: { unit: string; items(quick: boolean): number };
   polytensor(ctx: Ctx): Handle | Promise<Handle>;
   tfjs(ctx: Ctx): Handle | Promise<Handle>;
+  /** A hand-written gpu.js kernel doing the same (what backend-gpujs's kernels must beat); only some workloads have one. */
+  gpujs?(ctx: Ctx, GPU: GpuConstructor): Handle | Promise<Handle>;
 }
 
 export function throughputOf(w: Workload, quick: boolean, medianMs: number): Throughput | null {
@@ -45,7 +52,7 @@ export function throughputOf(w: Workload, quick: boolean, medianMs: number): Thr
 // ---- helpers -------------------------------------------------------------------------
 
 const cache = new Map<string, unknown>();
-/** The reference for `key`, computed on first use. */
+/** The value for `key`, computed on first use (inputs, initial weights, references). */
 function cached<T>(key: string, compute: () => T): T {
   if (!cache.has(key)) cache.set(key, compute());
   return cache.get(key) as T;
@@ -56,109 +63,146 @@ export function clearReferenceCache(): void {
   cache.clear();
 }
 
-/** A single-output op: the same function shape for both libraries. */
-interface OpSpec<T> {
-  inputs: Array<{ values: Float32Array; shape: number[] }>;
-  call(...xs: T[]): T;
-  judge(out: Float32Array): GateResult;
+type Input = { values: Float32Array; shape: number[] };
+
+/** How a timed run of an op workload works. */
+interface RunShape {
+  /** Calls per run: all but the last result are disposed unread (queued work), the last is read. Default 1. */
+  calls?(quick: boolean): number;
+  /** Create the input tensors from host arrays inside every run (arrays in, arrays out) instead of once. */
+  upload?: boolean;
 }
 
-function ptOp(spec: OpSpec<pt.Tensor>): Handle {
-  const xs = spec.inputs.map((i) => pt.tensor(i.values, i.shape));
+/**
+ * An op on one library: the gate reads one call's result; a run makes
+ * `calls` calls and reads the last (so GPU work is inside the timed region).
+ */
+function opHandle<T extends LibTensor>(lib: Lib<T>, inputs: readonly Input[], call: (...xs: T[]) => T, judge: (out: Float32Array) => GateResult, calls: number, upload: boolean): Handle {
+  const make = (): T[] => inputs.map((i) => lib.tensor(i.values, i.shape));
+  const resident = upload ? null : make();
+  const once = async (n: number): Promise<Float32Array> => {
+    const xs = resident ?? make();
+    try {
+      for (let i = 0; i < n - 1; i++) call(...xs).dispose();
+      const y = call(...xs);
+      try {
+        return await read(y);
+      } finally {
+        y.dispose();
+      }
+    } finally {
+      if (!resident) for (const x of xs) x.dispose();
+    }
+  };
   return {
-    async gate() {
-      const y = spec.call(...xs);
-      const v = (await y.data()) as Float32Array;
-      y.dispose();
-      return spec.judge(v);
-    },
-    async run() {
-      const y = spec.call(...xs);
-      await y.data();
-      y.dispose();
-    },
+    gate: async () => judge(await once(1)),
+    run: async () => void (await once(calls)),
     dispose() {
-      for (const x of xs) x.dispose();
+      for (const x of resident ?? []) x.dispose();
     },
   };
 }
 
-function tfOp(spec: OpSpec<tf.Tensor>): Handle {
-  const xs = spec.inputs.map((i) => tf.tensor(i.values, i.shape));
-  return {
-    async gate() {
-      const y = spec.call(...xs);
-      const v = (await y.data()) as Float32Array;
-      y.dispose();
-      return spec.judge(v);
-    },
-    async run() {
-      const y = spec.call(...xs);
-      await y.data();
-      y.dispose();
-    },
-    dispose() {
-      for (const x of xs) x.dispose();
-    },
-  };
+interface OpSetup {
+  inputs: Input[];
+  ours: (...xs: pt.Tensor[]) => pt.Tensor;
+  theirs: (...xs: tf.Tensor[]) => tf.Tensor;
+  judge: (out: Float32Array, num: Numerics) => GateResult;
+  /** Compute (and cache) the float64 reference, so that the timed first run does not include it. */
+  reference?: () => unknown;
 }
 
-function opWorkload(
-  id: string,
-  title: string,
-  description: (quick: boolean) => string,
-  make: (quick: boolean) => {
-    inputs: Array<{ values: Float32Array; shape: number[] }>;
-    ours: (...xs: pt.Tensor[]) => pt.Tensor;
-    theirs: (...xs: tf.Tensor[]) => tf.Tensor;
-    judge: (out: Float32Array, num: Numerics) => GateResult;
-    /** Compute (and cache) the float64 reference, so that the timed first run does not include it. */
-    reference?: () => unknown;
-  },
-): Workload {
-  const setup = (quick: boolean): ReturnType<typeof make> => cached(`${id}:${quick}:inputs`, () => make(quick));
-  return {
-    id,
-    title,
-    description,
-    polytensor(ctx) {
+interface OpWorkload extends Pick<Workload, 'id' | 'title' | 'description' | 'throughput'>, RunShape {
+  setup(quick: boolean): OpSetup;
+  /** The same op as a naive gpu.js kernel, when there is one. */
+  naive?: (s: OpSetup, quick: boolean, GPU: GpuConstructor) => NaiveKernel;
+}
+
+function opWorkload(def: OpWorkload): Workload {
+  const setup = (quick: boolean): OpSetup => cached(`${def.id}:${quick}:inputs`, () => def.setup(quick));
+  const handle = <T extends LibTensor>(lib: Lib<T>, pick: (s: OpSetup) => (...xs: T[]) => T) => (ctx: Ctx): Handle => {
+    const s = setup(ctx.quick);
+    s.reference?.();
+    return opHandle(lib, s.inputs, pick(s), (v) => s.judge(v, ctx.numerics), def.calls?.(ctx.quick) ?? 1, def.upload ?? false);
+  };
+  const w: Workload = {
+    id: def.id,
+    title: def.title,
+    description: def.description,
+    ...(def.throughput ? { throughput: def.throughput } : {}),
+    polytensor: handle(POLYTENSOR, (s) => s.ours),
+    tfjs: handle(TFJS, (s) => s.theirs),
+  };
+  const naive = def.naive;
+  if (naive) {
+    w.gpujs = (ctx, GPU) => {
       const s = setup(ctx.quick);
       s.reference?.();
-      return ptOp({ inputs: s.inputs, call: s.ours, judge: (v) => s.judge(v, ctx.numerics) });
-    },
-    tfjs(ctx) {
-      const s = setup(ctx.quick);
-      s.reference?.();
-      return tfOp({ inputs: s.inputs, call: s.theirs, judge: (v) => s.judge(v, ctx.numerics) });
-    },
-  };
+      const k = naive(s, ctx.quick, GPU);
+      return { gate: async () => s.judge(k.run(), ctx.numerics), run: async () => void k.run(), dispose: () => k.dispose() };
+    };
+  }
+  return w;
 }
 
 // ---- matMul ----------------------------------------------------------------------------
 
-function matmul(n: number, quickN: number): Workload {
-  const size = (quick: boolean): number => (quick ? quickN : n);
-  return opWorkload(
-    `matmul-${n}`,
-    `matMul ${n}`,
-    (quick) => `matMul of two ${size(quick)}×${size(quick)} float32 matrices (uniform in [-1, 1))`,
-    (quick) => {
-      const N = size(quick);
-      const a = uniform(N * N, 11 + N);
-      const b = uniform(N * N, 12 + N);
-      const reference = (): ref.Accumulated => cached(`matmul-${n}:${quick}:ref`, () => ref.matMul(a, b, N, N, N));
-      return {
-        reference,
-        inputs: [{ values: a, shape: [N, N] }, { values: b, shape: [N, N] }],
-        ours: (x, y) => pt.matMul(x!, y!),
-        theirs: (x, y) => tf.matMul(x!, y!),
-        judge: (out, num) => {
-          const r = reference();
-          return accumulationGate(out, r.out, r.absSum!, r.n, num, `matMul ${N}`);
-        },
-      };
+function matmulSetup(n: number, quick: boolean, N: number): OpSetup {
+  const a = uniform(N * N, 11 + N);
+  const b = uniform(N * N, 12 + N);
+  const reference = (): ref.Accumulated => cached(`matmul-${n}:${quick}:ref`, () => ref.matMul(a, b, N, N, N));
+  return {
+    reference,
+    inputs: [{ values: a, shape: [N, N] }, { values: b, shape: [N, N] }],
+    ours: (x, y) => pt.matMul(x!, y!),
+    theirs: (x, y) => tf.matMul(x!, y!),
+    judge: (out, num) => {
+      const r = reference();
+      return accumulationGate(out, r.out, r.absSum!, r.n, num, `matMul ${N}`);
     },
-  );
+  };
+}
+
+const matSize = (n: number, quickN: number) => (quick: boolean): number => (quick ? quickN : n);
+
+function matmul(n: number, quickN: number): Workload {
+  const size = matSize(n, quickN);
+  return opWorkload({
+    id: `matmul-${n}`,
+    title: `matMul ${n}`,
+    description: (quick) => `matMul of two ${size(quick)}×${size(quick)} float32 matrices (uniform in [-1, 1))`,
+    setup: (quick) => matmulSetup(n, quick, size(quick)),
+  });
+}
+
+const CHAIN = 8;
+
+/** Products queued back to back, one readback: closer to the kernel's own cost on a GPU, where a readback per product dominates. */
+function matmulChain(n: number, quickN: number): Workload {
+  const size = matSize(n, quickN);
+  return opWorkload({
+    id: `matmul-${n}-chain`,
+    title: `matMul ${n} ×${CHAIN}`,
+    description: (quick) => `${CHAIN} matMuls of the same two ${size(quick)}×${size(quick)} matrices queued back to back, only the last one read (throughput: products/s)`,
+    throughput: { unit: 'products/s', items: () => CHAIN },
+    calls: () => CHAIN,
+    setup: (quick) => matmulSetup(n, quick, size(quick)),
+  });
+}
+
+/** Arrays in, arrays out: upload both operands, multiply, read the product; beside a naive gpu.js kernel (in Chromium, with gpujs). */
+function matmulUpload(n: number, quickN: number): Workload {
+  const size = matSize(n, quickN);
+  return opWorkload({
+    id: `matmul-${n}-upload`,
+    title: `matMul ${n} from host arrays`,
+    description: (quick) =>
+      `matMul of two ${size(quick)}×${size(quick)} matrices from host arrays: create both tensors, multiply, read the product, free everything ` +
+      '(the Chromium run with gpujs adds a naive gpu.js kernel: one thread per output, a loop over k, arrays in and out)',
+    upload: true,
+    setup: (quick) => matmulSetup(n, quick, size(quick)),
+    naive: (s, quick, GPU) => naiveMatMul(GPU, s.inputs[0]!.values, s.inputs[1]!.values, size(quick)),
+  });
 }
 
 // ---- conv2d --------------------------------------------------------------------------
@@ -181,65 +225,69 @@ function convData(quick: boolean): { x: Float32Array; w: Float32Array; dy: Float
 
 const tfConvAttrs = { strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1] };
 
-const conv2dFwd = opWorkload(
-  'conv2d-fwd',
-  'conv2d forward',
-  (quick) => `conv2d of the seed CNN's big layer: ${geomText(convGeom(quick))}`,
-  (quick) => {
-    const { x, w, g } = convData(quick);
-    const reference = (): ref.Accumulated => cached(`conv2d-fwd:${quick}:ref`, () => ref.conv2d(x, w, g));
-    return {
-      reference,
-      inputs: [{ values: x, shape: [g.B, g.H, g.W, g.C] }, { values: w, shape: [g.F, g.F, g.C, g.O] }],
-      ours: (a, b) => pt.conv2d(a!, b!, 1, 'same'),
-      theirs: (a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'),
-      judge: (out, num) => {
-        const r = reference();
-        return accumulationGate(out, r.out, r.absSum!, r.n, num, 'conv2d');
-      },
-    };
-  },
-);
+/** One of the three convolution kernels on the seed CNN's big layer, judged by the accumulation rule. */
+function convWorkload(
+  id: string,
+  title: string,
+  what: string,
+  op: string,
+  make: (d: ReturnType<typeof convData>) => Pick<OpSetup, 'inputs' | 'ours' | 'theirs'> & { reference: () => ref.Accumulated },
+): Workload {
+  return opWorkload({
+    id,
+    title,
+    description: (quick) => `${what}: ${geomText(convGeom(quick))}`,
+    setup(quick) {
+      const m = make(convData(quick));
+      const reference = (): ref.Accumulated => cached(`${id}:${quick}:ref`, m.reference);
+      return {
+        ...m,
+        reference,
+        judge: (out, num) => {
+          const r = reference();
+          return accumulationGate(out, r.out, r.absSum!, r.n, num, op);
+        },
+      };
+    },
+  });
+}
 
-const conv2dGradInput = opWorkload(
+const conv2dFwd = convWorkload('conv2d-fwd', 'conv2d forward', "conv2d of the seed CNN's big layer", 'conv2d', ({ x, w, g }) => ({
+  reference: () => ref.conv2d(x, w, g),
+  inputs: [{ values: x, shape: [g.B, g.H, g.W, g.C] }, { values: w, shape: [g.F, g.F, g.C, g.O] }],
+  ours: (a, b) => pt.conv2d(a!, b!, 1, 'same'),
+  theirs: (a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'),
+}));
+
+const conv2dGradInput = convWorkload(
   'conv2d-grad-input',
   'conv2d ∂input',
-  (quick) => `gradient of that conv2d w.r.t. its input (Conv2DBackpropInput): ${geomText(convGeom(quick))}`,
-  (quick) => {
-    const { w, dy, g } = convData(quick);
+  'gradient of that conv2d w.r.t. its input (Conv2DBackpropInput)',
+  'conv2dBackpropInput',
+  ({ w, dy, g }) => {
     const inShape: [number, number, number, number] = [g.B, g.H, g.W, g.C];
-    const reference = (): ref.Accumulated => cached(`conv2d-grad-input:${quick}:ref`, () => ref.conv2dBackpropInput(dy, w, g));
     return {
-      reference,
+      reference: () => ref.conv2dBackpropInput(dy, w, g),
       inputs: [{ values: dy, shape: [g.B, g.H, g.W, g.O] }, { values: w, shape: [g.F, g.F, g.C, g.O] }],
       ours: (d, f) => pt.conv2dBackpropInput(inShape, d!, f!, 1, 'same'),
       // the kernel itself, as our op calls ours (tf.conv2dTranspose is the same kernel behind an op)
       theirs: (d, f) => tf.engine().runKernel('Conv2DBackpropInput', { dy: d!, filter: f! }, { ...tfConvAttrs, inputShape: inShape }) as tf.Tensor,
-      judge: (out, num) => {
-        const r = reference();
-        return accumulationGate(out, r.out, r.absSum!, r.n, num, 'conv2dBackpropInput');
-      },
     };
   },
 );
 
-const conv2dGradFilter = opWorkload(
+const conv2dGradFilter = convWorkload(
   'conv2d-grad-filter',
   'conv2d ∂filter',
-  (quick) => `gradient of that conv2d w.r.t. its filter (Conv2DBackpropFilter): ${geomText(convGeom(quick))}`,
-  (quick) => {
-    const { x, dy, g } = convData(quick);
+  'gradient of that conv2d w.r.t. its filter (Conv2DBackpropFilter)',
+  'conv2dBackpropFilter',
+  ({ x, dy, g }) => {
     const filterShape: [number, number, number, number] = [g.F, g.F, g.C, g.O];
-    const reference = (): ref.Accumulated => cached(`conv2d-grad-filter:${quick}:ref`, () => ref.conv2dBackpropFilter(x, dy, g));
     return {
-      reference,
+      reference: () => ref.conv2dBackpropFilter(x, dy, g),
       inputs: [{ values: x, shape: [g.B, g.H, g.W, g.C] }, { values: dy, shape: [g.B, g.H, g.W, g.O] }],
       ours: (a, d) => pt.conv2dBackpropFilter(a!, d!, filterShape, 1, 'same'),
       theirs: (a, d) => tf.engine().runKernel('Conv2DBackpropFilter', { x: a!, dy: d! }, { ...tfConvAttrs, filterShape }) as tf.Tensor,
-      judge: (out, num) => {
-        const r = reference();
-        return accumulationGate(out, r.out, r.absSum!, r.n, num, 'conv2dBackpropFilter');
-      },
     };
   },
 );
@@ -248,11 +296,11 @@ const conv2dGradFilter = opWorkload(
 
 const side = (quick: boolean): number => (quick ? 100 : 1000);
 
-const addWorkload = opWorkload(
-  'add-1m',
-  'add 1M',
-  (quick) => `elementwise add of two ${side(quick)}×${side(quick)} tensors (${side(quick) ** 2} values)`,
-  (quick) => {
+const addWorkload = opWorkload({
+  id: 'add-1m',
+  title: 'add 1M',
+  description: (quick) => `elementwise add of two ${side(quick)}×${side(quick)} tensors (${side(quick) ** 2} values)`,
+  setup(quick) {
     const n = side(quick);
     const a = uniform(n * n, 31, -100, 100);
     const b = uniform(n * n, 32, -1, 1);
@@ -263,13 +311,13 @@ const addWorkload = opWorkload(
       judge: (out, num) => ulpGate(out, ref.add(a, b), num.arithUlp, 'add'),
     };
   },
-);
+});
 
-const expWorkload = opWorkload(
-  'exp-1m',
-  'exp 1M',
-  (quick) => `elementwise exp over ${side(quick) ** 2} values in [-10, 10)`,
-  (quick) => {
+const expWorkload = opWorkload({
+  id: 'exp-1m',
+  title: 'exp 1M',
+  description: (quick) => `elementwise exp over ${side(quick) ** 2} values in [-10, 10)`,
+  setup(quick) {
     const n = side(quick);
     const a = uniform(n * n, 33, -10, 10);
     return {
@@ -279,13 +327,13 @@ const expWorkload = opWorkload(
       judge: (out, num) => ulpGate(out, ref.exp(a), (i) => num.expUlp(a[i]!), 'exp', num.expUlpText),
     };
   },
-);
+});
 
-const softmaxWorkload = opWorkload(
-  'softmax-1k',
-  'softmax 1000×1000',
-  (quick) => `softmax over the last axis of a ${side(quick)}×${side(quick)} tensor (values in [-8, 8))`,
-  (quick) => {
+const softmaxWorkload = opWorkload({
+  id: 'softmax-1k',
+  title: 'softmax 1000×1000',
+  description: (quick) => `softmax over the last axis of a ${side(quick)}×${side(quick)} tensor (values in [-8, 8))`,
+  setup(quick) {
     const n = side(quick);
     const a = uniform(n * n, 34, -8, 8);
     return {
@@ -295,13 +343,13 @@ const softmaxWorkload = opWorkload(
       judge: (out, num) => softmaxGate(out, a, n, num),
     };
   },
-);
+});
 
-const sumWorkload = opWorkload(
-  'sum-1m',
-  'sum 1000×1000',
-  (quick) => `sum over the last axis of a ${side(quick)}×${side(quick)} tensor (reduce to ${side(quick)} values)`,
-  (quick) => {
+const sumWorkload = opWorkload({
+  id: 'sum-1m',
+  title: 'sum 1000×1000',
+  description: (quick) => `sum over the last axis of a ${side(quick)}×${side(quick)} tensor (reduce to ${side(quick)} values)`,
+  setup(quick) {
     const n = side(quick);
     const a = uniform(n * n, 35);
     return {
@@ -314,239 +362,134 @@ const sumWorkload = opWorkload(
       },
     };
   },
-);
+});
 
 // ---- dispatch overhead ---------------------------------------------------------------------
 
 const dispatchOps = (quick: boolean): number => (quick ? 100 : 1000);
 
 /** Many tiny adds: what one op costs beyond its arithmetic (validation, bookkeeping, kernel launch). */
-const dispatchWorkload: Workload = {
+const dispatchWorkload = opWorkload({
   id: 'dispatch-add',
   title: 'dispatch (tiny add)',
   description: (quick) => `per-op overhead: ${dispatchOps(quick)} adds of two [4] tensors per run (each result disposed; the last one read)`,
   throughput: { unit: 'ops/s', items: dispatchOps },
-  polytensor(ctx) {
-    const a = pt.tensor([1, 2, 3, 4]);
-    const b = pt.tensor([0.5, 0.25, 0.125, 0.0625]);
-    const want = Float64Array.from([1.5, 2.25, 3.125, 4.0625]);
-    return {
-      async gate() {
-        const c = pt.add(a, b);
-        const v = await c.data();
-        c.dispose();
-        return ulpGate(v, want, ctx.numerics.arithUlp, 'add [4]');
-      },
-      async run() {
-        const n = dispatchOps(ctx.quick);
-        for (let i = 0; i < n - 1; i++) pt.add(a, b).dispose();
-        const last = pt.add(a, b);
-        await last.data();
-        last.dispose();
-      },
-      dispose() {
-        a.dispose();
-        b.dispose();
-      },
-    };
-  },
-  tfjs(ctx) {
-    const a = tf.tensor([1, 2, 3, 4]);
-    const b = tf.tensor([0.5, 0.25, 0.125, 0.0625]);
-    const want = Float64Array.from([1.5, 2.25, 3.125, 4.0625]);
-    return {
-      async gate() {
-        const c = tf.add(a, b);
-        const v = await c.data();
-        c.dispose();
-        return ulpGate(v, want, ctx.numerics.arithUlp, 'add [4]');
-      },
-      async run() {
-        const n = dispatchOps(ctx.quick);
-        for (let i = 0; i < n - 1; i++) tf.add(a, b).dispose();
-        const last = tf.add(a, b);
-        await last.data();
-        last.dispose();
-      },
-      dispose() {
-        a.dispose();
-        b.dispose();
-      },
-    };
-  },
-};
+  calls: dispatchOps,
+  setup: () => ({
+    inputs: [{ values: Float32Array.from([1, 2, 3, 4]), shape: [4] }, { values: Float32Array.from([0.5, 0.25, 0.125, 0.0625]), shape: [4] }],
+    ours: (a, b) => pt.add(a!, b!),
+    theirs: (a, b) => tf.add(a!, b!),
+    judge: (out, num) => ulpGate(out, Float64Array.from([1.5, 2.25, 3.125, 4.0625]), num.arithUlp, 'add [4]'),
+  }),
+});
 
-// ---- training steps ----------------------------------------------------------------------
+// ---- the seed models (@polytensor/models): training steps and inference ---------------------
 
-interface TrainSetup {
+interface ModelSetup {
   spec: ModelSpec;
-  w0: Float32Array[];
+  w0: Weights;
   x: Float32Array;
   y: Int32Array;
   xShape: number[];
 }
 
-const TRAIN_BATCH = { mlp: [64, 8], fc: [100, 8], cnn: [50, 1] } as const;
+/** Batch sizes: a training step takes the recipe's (quick: a few); inference its own. */
+const QUICK_TRAIN_BATCH: Record<ModelName, number> = { mlp: 8, fc: 8, cnn: 1 };
+const INFER_BATCH = { mlp: [1000, 64], cnn: [100, 1] } as const;
 
-function trainSetup(name: keyof typeof MODELS, quick: boolean): TrainSetup {
-  return cached(`${name}-train:${quick}:data`, () => {
-    const spec: ModelSpec = MODELS[name];
-    const batch = TRAIN_BATCH[name][quick ? 1 : 0];
-    const { x, y, xShape } = batchData(spec, batch, 41);
-    return { spec, w0: initialWeights(spec, 7), x, y, xShape };
-  });
-}
-
-function trainRef(name: keyof typeof MODELS, quick: boolean): { loss: number; weights: Float64Array[] } {
-  return cached(`${name}-train:${quick}:ref`, () => {
-    const s = trainSetup(name, quick);
-    return refTrainStep(withoutDropout(s.spec), s.w0, s.x, s.y);
+/** Inputs and the zoo model's initial weights, once per process and mode. */
+function modelSetup(key: string, name: ModelName, batch: number, dataSeed: number, weightSeed: number): ModelSetup {
+  return cached(`${key}:data`, () => {
+    const spec = modelSpec(name);
+    const { x, y, xShape } = batchData(spec, batch, dataSeed);
+    return { spec, w0: initialWeights(name, weightSeed), x, y, xShape };
   });
 }
 
 /** Adam's sign-like first step flips at ReLU ties: allow 0.1% of weights past the bound (see trainingGate). */
-const allowFor = (spec: ModelSpec): number => (spec.optimizer === 'adam' ? ADAM_FLIP_ALLOWANCE : 0);
+const allowFor = (spec: ModelSpec): number => (spec.optimizer.kind === 'adam' ? ADAM_FLIP_ALLOWANCE : 0);
 
-const hasDropout = (spec: ModelSpec): boolean => spec.layers.some((l) => l.kind === 'dropout' && l.rate > 0);
-
-function trainWorkload(name: keyof typeof MODELS): Workload {
-  const spec: ModelSpec = MODELS[name];
+function trainWorkload(name: ModelName): Workload {
+  const batch = (quick: boolean): number => (quick ? QUICK_TRAIN_BATCH[name] : modelSpec(name).batchSize);
+  const setup = (quick: boolean): ModelSetup => modelSetup(`${name}-train:${quick}`, name, batch(quick), 41, 7);
+  const reference = (quick: boolean): { loss: number; weights: Float64Array[] } =>
+    cached(`${name}-train:${quick}:ref`, () => {
+      const s = setup(quick);
+      return refTrainStep(withoutDropout(s.spec), s.w0.values, s.x, s.y);
+    });
+  const handle = <T extends LibTensor>(lib: Lib<T>) => (ctx: Ctx): Handle => {
+    const s = setup(ctx.quick);
+    reference(ctx.quick);
+    const x = lib.tensor(s.x, s.xShape);
+    const y = lib.tensor(s.y, [s.y.length]);
+    let model: ReturnType<Lib<T>['model']> | null = null;
+    return {
+      async gate() {
+        const twin = lib.model(s.spec, s.w0, false);
+        try {
+          const loss = await twin.trainStep(x, y);
+          const r = reference(ctx.quick);
+          return trainingGate(loss, await twin.weights(), r.loss, r.weights, s.w0.values, allowFor(s.spec));
+        } finally {
+          twin.dispose();
+        }
+      },
+      async run() {
+        model ??= lib.model(s.spec, s.w0, true);
+        await model.trainStep(x, y);
+      },
+      dispose() {
+        model?.dispose();
+        x.dispose();
+        y.dispose();
+      },
+    };
+  };
   return {
     id: `${name}-train`,
     title: `${name.toUpperCase()} train step`,
-    description: (quick) =>
-      `one training step (forward, loss, accuracy, backward, ${spec.optimizer} update) of the ${spec.description}, batch ${TRAIN_BATCH[name][quick ? 1 : 0]}` +
-      (hasDropout(spec) ? '; the gate runs the same step with dropout off (masks come from each library’s own RNG)' : ''),
-    polytensor(ctx) {
-      const s = trainSetup(name, ctx.quick);
-      trainRef(name, ctx.quick);
-      const x = pt.tensor(s.x, s.xShape);
-      const y = pt.tensor(s.y, [s.y.length], 'int32');
-      let model: pt.Sequential | null = null;
-      return {
-        async gate() {
-          const twin = ptModel(withoutDropout(s.spec), s.w0);
-          try {
-            const logs = twin.trainOnBatch(x, y);
-            const r = trainRef(name, ctx.quick);
-            return trainingGate(logs['loss']!, twin.getWeightValues(), r.loss, r.weights, s.w0, allowFor(s.spec));
-          } finally {
-            twin.dispose();
-          }
-        },
-        async run() {
-          model ??= ptModel(s.spec, s.w0);
-          model.trainOnBatch(x, y);
-        },
-        dispose() {
-          model?.dispose();
-          x.dispose();
-          y.dispose();
-        },
-      };
+    description: (quick) => {
+      const spec = modelSpec(name);
+      return (
+        `one training step (forward, loss, accuracy, backward, ${spec.optimizer.kind} update) of the zoo's ${name} (${spec.summary}; ${optimizerText(spec.optimizer)}), batch ${batch(quick)}` +
+        (hasDropout(spec) ? '; the gate runs the same step with dropout off (masks come from each library’s own RNG)' : '')
+      );
     },
-    tfjs(ctx) {
-      const s = trainSetup(name, ctx.quick);
-      trainRef(name, ctx.quick);
-      const x = tf.tensor(s.x, s.xShape);
-      const y = tf.tensor(s.y, [s.y.length], 'int32');
-      let model: ReturnType<typeof tfModel> | null = null;
-      return {
-        async gate() {
-          const twin = tfModel(withoutDropout(s.spec), s.w0);
-          try {
-            const loss = await twin.step(x, y, true);
-            const weights = await Promise.all(twin.vars.map((v) => v.data()));
-            const r = trainRef(name, ctx.quick);
-            return trainingGate(loss, weights, r.loss, r.weights, s.w0, allowFor(s.spec));
-          } finally {
-            twin.dispose();
-          }
-        },
-        async run() {
-          model ??= tfModel(s.spec, s.w0);
-          await model.step(x, y, true);
-        },
-        dispose() {
-          model?.dispose();
-          x.dispose();
-          y.dispose();
-        },
-      };
-    },
+    polytensor: handle(POLYTENSOR),
+    tfjs: handle(TFJS),
   };
 }
 
-// ---- inference -------------------------------------------------------------------------------
-
-const INFER_BATCH = { mlp: [1000, 64], cnn: [100, 1] } as const;
-
 function inferWorkload(name: 'mlp' | 'cnn'): Workload {
-  const spec: ModelSpec = MODELS[name];
   const batch = (quick: boolean): number => INFER_BATCH[name][quick ? 1 : 0];
-  const setup = (quick: boolean): TrainSetup =>
-    cached(`${name}-infer:${quick}:data`, () => {
-      const { x, y, xShape } = batchData(spec, batch(quick), 51);
-      return { spec, w0: initialWeights(spec, 8), x, y, xShape };
-    });
+  const setup = (quick: boolean): ModelSetup => modelSetup(`${name}-infer:${quick}`, name, batch(quick), 51, 8);
   const reference = (quick: boolean): Float64Array =>
     cached(`${name}-infer:${quick}:ref`, () => {
       const s = setup(quick);
-      return refForward(withoutDropout(spec), s.w0, s.x, batch(quick));
+      return refForward(withoutDropout(s.spec), s.w0.values, s.x, batch(quick));
     });
+  const handle = <T extends LibTensor>(lib: Lib<T>) => (ctx: Ctx): Handle => {
+    const s = setup(ctx.quick);
+    reference(ctx.quick);
+    const x = lib.tensor(s.x, s.xShape);
+    const model = lib.model(s.spec, s.w0, true);
+    const predict = (): Promise<Float32Array> => model.predict(x, batch(ctx.quick));
+    return {
+      gate: async () => relativeToMaxGate(await predict(), reference(ctx.quick), INFER_TOLERANCE.rel, `${name} outputs`),
+      run: async () => void (await predict()),
+      dispose() {
+        model.dispose();
+        x.dispose();
+      },
+    };
+  };
   return {
     id: `${name}-infer`,
     title: `${name.toUpperCase()} inference`,
-    description: (quick) => `inference (predict) of the ${spec.description}, on a batch of ${batch(quick)}`,
+    description: (quick) => `inference (predict) of the zoo's ${name} (${modelSpec(name).summary}), on a batch of ${batch(quick)}`,
     throughput: { unit: 'samples/s', items: batch },
-    polytensor(ctx) {
-      const s = setup(ctx.quick);
-      reference(ctx.quick);
-      const x = pt.tensor(s.x, s.xShape);
-      const model = ptModel(spec, s.w0);
-      const predict = async (): Promise<Float32Array> => {
-        const out = model.predict(x, { batchSize: batch(ctx.quick) });
-        const v = (await out.data()) as Float32Array;
-        out.dispose();
-        return v;
-      };
-      return {
-        async gate() {
-          return relativeToMaxGate(await predict(), reference(ctx.quick), INFER_TOLERANCE.rel, `${name} outputs`);
-        },
-        async run() {
-          await predict();
-        },
-        dispose() {
-          model.dispose();
-          x.dispose();
-        },
-      };
-    },
-    tfjs(ctx) {
-      const s = setup(ctx.quick);
-      reference(ctx.quick);
-      const x = tf.tensor(s.x, s.xShape);
-      const model = tfModel(spec, s.w0);
-      const predict = async (): Promise<Float32Array> => {
-        const out = tf.tidy(() => model.forward(x, false));
-        const v = (await out.data()) as Float32Array;
-        out.dispose();
-        return v;
-      };
-      return {
-        async gate() {
-          return relativeToMaxGate(await predict(), reference(ctx.quick), INFER_TOLERANCE.rel, `${name} outputs`);
-        },
-        async run() {
-          await predict();
-        },
-        dispose() {
-          model.dispose();
-          x.dispose();
-        },
-      };
-    },
+    polytensor: handle(POLYTENSOR),
+    tfjs: handle(TFJS),
   };
 }
 
@@ -555,6 +498,8 @@ export const WORKLOADS: readonly Workload[] = [
   matmul(256, 32),
   matmul(512, 48),
   matmul(1024, 64),
+  matmulChain(512, 48),
+  matmulUpload(512, 48),
   conv2dFwd,
   conv2dGradInput,
   conv2dGradFilter,

@@ -2,8 +2,8 @@
 // kernels' numerics): residency, kernel caching, int32 on the host, the
 // texture-limit paths, chunked reductions. Node (headless-gl) and Chromium.
 import { describe, expect, it } from 'vitest';
-import type { DType, TensorInfo } from '@polytensor/core';
-import { createGpujsBackend, type GpujsBackend } from './backend.js';
+import { KERNEL_NAMES, PRIMITIVE_KERNELS, type DType, type TensorInfo } from '@polytensor/core';
+import { createGpujsBackend, GPUJS_KERNELS, type GpujsBackend } from './backend.js';
 
 function put(b: GpujsBackend, values: ArrayLike<number>, shape: number[], dtype: DType = 'float32'): TensorInfo {
   const arr = dtype === 'int32' ? Int32Array.from(values) : dtype === 'bool' ? Uint8Array.from(values) : Float32Array.from(values);
@@ -25,16 +25,16 @@ describe('backend-gpujs machinery', () => {
       const x = put(b, [1, -2, 3, -4], [4]);
       let t = x;
       const made: TensorInfo[] = [];
-      const before = b.rt.downloads;
+      const before = b.store.rt.downloads;
       for (let i = 0; i < 10; i++) {
-        t = b.unary(i % 2 ? 'neg' : 'abs', t);
+        t = b.kernels.unary(i % 2 ? 'neg' : 'abs', t);
         made.push(t);
       }
-      t = b.binary('add', t, x, [4]);
+      t = b.kernels.binary('add', t, x, [4]);
       made.push(t);
-      expect(b.rt.downloads).toBe(before);
+      expect(b.store.rt.downloads).toBe(before);
       expect(Array.from(b.readSync(t.dataId))).toEqual([0, -4, 0, -8]);
-      expect(b.rt.downloads).toBe(before + 1);
+      expect(b.store.rt.downloads).toBe(before + 1);
     });
   });
 
@@ -43,14 +43,14 @@ describe('backend-gpujs machinery', () => {
       const run = (rows: number, cols: number): void => {
         const a = put(b, new Float32Array(rows * cols).fill(1), [rows, cols]);
         const c = put(b, new Float32Array(cols).fill(2), [cols]);
-        const out = b.binary('mul', a, c, [rows, cols]);
+        const out = b.kernels.binary('mul', a, c, [rows, cols]);
         expect(Array.from(b.readSync(out.dataId))).toEqual(new Array(rows * cols).fill(2));
       };
       run(3, 4);
-      const after = b.rt.compiles;
+      const after = b.store.rt.compiles;
       run(5, 6);
       run(7, 2);
-      expect(b.rt.compiles).toBe(after);
+      expect(b.store.rt.compiles).toBe(after);
       const m = b.memory();
       expect(m['kernels']).toBe(after);
     });
@@ -60,20 +60,20 @@ describe('backend-gpujs machinery', () => {
     withBackend((b) => {
       const a = put(b, [2147483647, -2147483648, 46341], [3], 'int32');
       const one = put(b, [1, -1, 46341], [3], 'int32');
-      expect(Array.from(b.readSync(b.binary('add', a, one, [3]).dataId))).toEqual([-2147483648, 2147483647, 92682]);
-      expect(Array.from(b.readSync(b.binary('mul', a, one, [3]).dataId))).toEqual([2147483647, -2147483648, -2147479015]);
+      expect(Array.from(b.readSync(b.kernels.binary('add', a, one, [3]).dataId))).toEqual([-2147483648, 2147483647, 92682]);
+      expect(Array.from(b.readSync(b.kernels.binary('mul', a, one, [3]).dataId))).toEqual([2147483647, -2147483648, -2147479015]);
       const x = put(b, [10, 20, 30, 40], [4]);
       const idx = put(b, [3, 0, 3], [3], 'int32');
-      expect(Array.from(b.readSync(b.gather(x, idx, 0).dataId))).toEqual([40, 10, 40]);
+      expect(Array.from(b.readSync(b.kernels.gather(x, idx, 0).dataId))).toEqual([40, 10, 40]);
     });
   });
 
   it('shares the texture on bool → float32 casts (no copy)', () => {
     withBackend((b) => {
       const m = put(b, [1, 0, 1], [3], 'bool');
-      const created = b.rt.textures.created;
-      const f = b.cast(m, 'float32');
-      expect(b.rt.textures.created).toBe(created);
+      const created = b.store.rt.textures.created;
+      const f = b.kernels.cast(m, 'float32');
+      expect(b.store.rt.textures.created).toBe(created);
       b.disposeData(m.dataId);
       expect(Array.from(b.readSync(f.dataId))).toEqual([1, 0, 1]);
     });
@@ -81,18 +81,18 @@ describe('backend-gpujs machinery', () => {
 
   it('runs outputs and packed operands beyond the texture size limit', () => {
     withBackend((b) => {
-      const rows = b.rt.maxTextureSize + 3;
+      const rows = b.store.rt.maxTextureSize + 3;
       const av = Float32Array.from({ length: rows * 3 }, (_, i) => (i % 7) - 3);
       const a = put(b, av, [rows, 3]);
       const w = put(b, [1, 2, 3, 4, 5, 6], [3, 2]);
-      const out = b.readSync(b.matMul({ ...a, shape: [1, rows, 3] }, { ...w, shape: [1, 3, 2] }, false, false).dataId);
+      const out = b.readSync(b.kernels.matMul({ ...a, shape: [1, rows, 3] }, { ...w, shape: [1, 3, 2] }, false, false).dataId);
       for (const r of [0, 1, rows - 1]) {
         const x = [av[r * 3]!, av[r * 3 + 1]!, av[r * 3 + 2]!];
         expect(out[r * 2]).toBe(x[0]! * 1 + x[1]! * 3 + x[2]! * 5);
         expect(out[r * 2 + 1]).toBe(x[0]! * 2 + x[1]! * 4 + x[2]! * 6);
       }
       const bias = put(b, [10, 20, 30], [3]);
-      const sum = b.readSync(b.binary('add', a, bias, [rows, 3]).dataId);
+      const sum = b.readSync(b.kernels.binary('add', a, bias, [rows, 3]).dataId);
       expect(sum[rows * 3 - 1]).toBe(av[rows * 3 - 1]! + 30);
     });
   });
@@ -104,9 +104,9 @@ describe('backend-gpujs machinery', () => {
       let exact = 0;
       for (const e of v) exact += e;
       const x = put(b, v, [n]);
-      expect(b.readSync(b.reduce('sum', x, [0]).dataId)[0]).toBe(exact);
-      expect(b.readSync(b.reduce('max', x, [0]).dataId)[0]).toBe(50);
-      expect(Array.from(b.readSync(b.argReduce('argMin', x, 0).dataId))).toEqual([v.indexOf(-50)]);
+      expect(b.readSync(b.kernels.reduce('sum', x, [0]).dataId)[0]).toBe(exact);
+      expect(b.readSync(b.kernels.reduce('max', x, [0]).dataId)[0]).toBe(50);
+      expect(Array.from(b.readSync(b.kernels.argReduce('argMin', x, 0).dataId))).toEqual([v.indexOf(-50)]);
     });
   });
 
@@ -120,7 +120,7 @@ describe('backend-gpujs machinery', () => {
       let exact = 1;
       for (let i = 0; i < n / 2; i++) exact *= mixed[i]! * mixed[i + n / 2]!; // pairs near ±1: no overflow in double
       const x = put(b, [...pow, ...mixed], [2, n]);
-      const got = b.readSync(b.reduce('prod', x, [1]).dataId);
+      const got = b.readSync(b.kernels.reduce('prod', x, [1]).dataId);
       expect(got[0]).toBe(1);
       expect(Math.abs(got[1]! - exact) / Math.abs(exact)).toBeLessThan(n * 2 ** -24);
     });
@@ -129,12 +129,12 @@ describe('backend-gpujs machinery', () => {
   it('feeds a kernel its own last output safely, also after its output size changed', () => {
     withBackend((b) => {
       const x = put(b, [1, 2, 3, 4, 5, 6], [6]);
-      const a = b.unary('neg', x);
-      const bb = b.unary('neg', a); // the neg kernel reads its own last output
+      const a = b.kernels.unary('neg', x);
+      const bb = b.kernels.unary('neg', a); // the neg kernel reads its own last output
       b.disposeData(a.dataId);
       const y = put(b, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [10]);
-      const c = b.unary('neg', y); // a new output size
-      const d = b.unary('neg', c); // its own last output again
+      const c = b.kernels.unary('neg', y); // a new output size
+      const d = b.kernels.unary('neg', c); // its own last output again
       expect(Array.from(b.readSync(d.dataId))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       expect(Array.from(b.readSync(bb.dataId))).toEqual([1, 2, 3, 4, 5, 6]);
     });
@@ -147,4 +147,31 @@ describe('backend-gpujs machinery', () => {
       expect(b.numerics).toEqual({ flushesSubnormals: true, arithmeticUlp: 1 });
     });
   });
+
+  it('is defined from GPUJS_KERNELS: those kernels its own, core composites for the rest', () => {
+    const names = Object.keys(GPUJS_KERNELS);
+    expect(names.filter((n) => !(KERNEL_NAMES as string[]).includes(n))).toEqual([]);
+    expect(PRIMITIVE_KERNELS.filter((k) => !names.includes(k))).toEqual([]);
+    withBackend((b) => {
+      expect(b.name).toBe('gpujs');
+      expect([...b.implemented].sort()).toEqual([...names].sort());
+      // what gpu.js has no kernel for is core's composite, run on these kernels
+      expect(b.implemented.has('softmaxCrossEntropy')).toBe(false);
+      const logits = put(b, [1, 2, 3, 1, 1, 1], [2, 3]);
+      const labels = put(b, [0, 0, 1, 1, 0, 0], [2, 3]);
+      const loss = b.readSync(b.kernels.softmaxCrossEntropy(logits, labels).dataId);
+      expect(loss[0]).toBeCloseTo(Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3, 6);
+      expect(loss[1]).toBeCloseTo(Math.log(3), 6);
+    });
+  });
+
+  it('refuses kernels and writes after dispose, saying so', () => {
+    const b = createGpujsBackend();
+    const x = put(b, [1, 2], [2]);
+    b.dispose();
+    expect(b.memory().numDataIds).toBe(0);
+    expect(() => b.write(new Float32Array(1), [1], 'float32')).toThrow(/gpujs backend: used after dispose\(\)/);
+    expect(() => b.kernels.unary('neg', x)).toThrow(/gpujs backend: kernel input: used after dispose\(\)/);
+  });
 });
+

@@ -3,6 +3,18 @@
 // knows exactly what it got: gpu.js's own auto mode would silently pick its
 // WebAssembly or CPU mode when no context can be made, which this backend
 // refuses (DESIGN §5). gpu.js's CPU mode is available, explicitly.
+import {
+  browserContext,
+  floatSupportProblem,
+  headlessGLContext,
+  isNode,
+  isWebGL2,
+  loseContext,
+  rendererOf,
+  type AnyCanvas,
+  type CreateHeadlessGL,
+  type GL,
+} from '@polytensor/gpu-common';
 import { GpujsUnavailableError } from './errors.js';
 import { GPU, type GpuInstance } from './gpujs.js';
 
@@ -37,7 +49,7 @@ export interface GpujsInfo {
 
 export interface MadeGpu {
   readonly gpu: GpuInstance;
-  readonly gl: WebGLRenderingContext | null;
+  readonly gl: GL | null;
   readonly info: GpujsInfo;
   /** Release the context (best effort). */
   readonly destroyContext: () => void;
@@ -50,31 +62,13 @@ interface NodeProcess {
   getBuiltinModule?: (name: string) => unknown;
 }
 
+/** Node's `process` when running in Node (not a browser page), else null. */
 function nodeProcess(): NodeProcess | null {
-  const p = (globalThis as { process?: NodeProcess }).process;
-  const isBrowser = typeof (globalThis as { window?: unknown }).window !== 'undefined';
-  return p?.versions?.node && !isBrowser ? p : null;
+  return isNode() ? ((globalThis as { process?: NodeProcess }).process ?? null) : null;
 }
-
-/** True when running in Node (not a browser page). */
-export function isNode(): boolean {
-  return nodeProcess() !== null;
-}
-
-const CONTEXT_ATTRIBUTES: WebGLContextAttributes = {
-  alpha: true,
-  antialias: false,
-  depth: false,
-  stencil: false,
-  premultipliedAlpha: false,
-  preserveDrawingBuffer: true,
-  failIfMajorPerformanceCaveat: false,
-};
-
-type HeadlessGl = (width: number, height: number, attributes?: object) => WebGLRenderingContext | null;
 
 /** Load the optional `gl` package (headless-gl) synchronously in Node. */
-function loadHeadlessGl(proc: NodeProcess): HeadlessGl {
+function loadHeadlessGl(proc: NodeProcess): CreateHeadlessGL {
   const mod = proc.getBuiltinModule?.('module') as { createRequire?: (from: string) => (id: string) => unknown } | undefined;
   if (!mod?.createRequire) {
     throw new GpujsUnavailableError(
@@ -84,7 +78,7 @@ function loadHeadlessGl(proc: NodeProcess): HeadlessGl {
   }
   const require = mod.createRequire(import.meta.url);
   try {
-    return require('gl') as HeadlessGl;
+    return require('gl') as CreateHeadlessGL;
   } catch (e) {
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new GpujsUnavailableError(
@@ -96,9 +90,8 @@ function loadHeadlessGl(proc: NodeProcess): HeadlessGl {
   }
 }
 
-function headlessContext(proc: NodeProcess): WebGLRenderingContext {
-  const createContext = loadHeadlessGl(proc);
-  const gl = createContext(1, 1, { preserveDrawingBuffer: true });
+function headlessContext(proc: NodeProcess): GL {
+  const gl = headlessGLContext(loadHeadlessGl(proc));
   if (gl) return gl;
   const display = proc.env?.['DISPLAY'];
   const cause = display
@@ -111,82 +104,20 @@ function headlessContext(proc: NodeProcess): WebGLRenderingContext {
   );
 }
 
-function newCanvas(): HTMLCanvasElement | OffscreenCanvas {
-  if (typeof document !== 'undefined') return document.createElement('canvas');
-  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(1, 1);
-  throw new GpujsUnavailableError(
-    'gpujs backend: no canvas in this environment (no document, no OffscreenCanvas), so no WebGL context. ' +
-      "In Node the backend uses headless-gl; elsewhere pass { context } or opt in to { mode: 'cpu' }.",
-  );
-}
-
-function browserContext(mode: 'auto' | 'webgl2' | 'webgl', canvas?: HTMLCanvasElement | OffscreenCanvas): { gl: WebGLRenderingContext; canvas: HTMLCanvasElement | OffscreenCanvas } {
-  const versions: Array<'webgl2' | 'webgl'> = mode === 'auto' ? ['webgl2', 'webgl'] : [mode];
-  const tried: string[] = [];
-  for (const version of versions) {
-    const c = canvas ?? newCanvas();
-    const gl = (c as HTMLCanvasElement).getContext(version, CONTEXT_ATTRIBUTES) as WebGLRenderingContext | null;
-    if (gl) return { gl, canvas: c };
-    tried.push(`${version === 'webgl2' ? 'WebGL 2' : 'WebGL 1'}: getContext returned null`);
+function makeBrowserContext(mode: 'auto' | 'webgl2' | 'webgl', canvas?: AnyCanvas): { gl: GL; canvas: AnyCanvas | null } {
+  const made = browserContext(mode === 'webgl2' ? 2 : mode === 'webgl' ? 1 : undefined, canvas);
+  if ('gl' in made) return made;
+  if (made.noCanvas) {
+    throw new GpujsUnavailableError(
+      'gpujs backend: no canvas in this environment (no document, no OffscreenCanvas), so no WebGL context. ' +
+        "In Node the backend uses headless-gl; elsewhere pass { context } or opt in to { mode: 'cpu' }.",
+    );
   }
   throw new GpujsUnavailableError(
-    `gpujs backend: no WebGL in this browser (${tried.join('; ')}). Enable WebGL (hardware acceleration) or, in headless ` +
+    `gpujs backend: no WebGL in this browser (${made.problems.join('; ')}). Enable WebGL (hardware acceleration) or, in headless ` +
       'Chromium without a GPU, start it with SwiftShader: --use-angle=swiftshader --enable-unsafe-swiftshader. ' +
       "gpu.js's CPU mode is available explicitly: createGpujsBackend({ mode: 'cpu' }).",
   );
-}
-
-function isWebGL2(gl: unknown): boolean {
-  return typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext;
-}
-
-function rendererOf(gl: WebGLRenderingContext): string {
-  try {
-    const dbg = gl.getExtension('WEBGL_debug_renderer_info');
-    const r = dbg ? gl.getParameter(dbg.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
-    return String(r);
-  } catch {
-    return 'unknown';
-  }
-}
-
-/** Can float32 textures be rendered to and read back on this context? */
-function floatTexturesWork(gl: WebGLRenderingContext, webgl2: boolean): boolean {
-  if (webgl2) {
-    if (!gl.getExtension('EXT_color_buffer_float')) return false;
-  } else {
-    if (!gl.getExtension('OES_texture_float')) return false;
-    gl.getExtension('WEBGL_color_buffer_float');
-  }
-  const tex = gl.createTexture();
-  const fb = gl.createFramebuffer();
-  try {
-    gl.bindTexture(gl.TEXTURE_2D, tex);
-    const internal = webgl2 ? (gl as unknown as WebGL2RenderingContext).RGBA32F : gl.RGBA;
-    gl.texImage2D(gl.TEXTURE_2D, 0, internal, 1, 1, 0, gl.RGBA, gl.FLOAT, null);
-    gl.bindFramebuffer(gl.FRAMEBUFFER, fb);
-    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, tex, 0);
-    return gl.checkFramebufferStatus(gl.FRAMEBUFFER) === gl.FRAMEBUFFER_COMPLETE;
-  } finally {
-    gl.bindTexture(gl.TEXTURE_2D, null);
-    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
-    gl.deleteTexture(tex);
-    gl.deleteFramebuffer(fb);
-  }
-}
-
-function destroyGl(gl: WebGLRenderingContext | null): void {
-  if (!gl) return;
-  try {
-    const stackgl = gl.getExtension('STACKGL_destroy_context' as 'WEBGL_lose_context') as { destroy?: () => void } | null;
-    if (stackgl?.destroy) {
-      stackgl.destroy();
-      return;
-    }
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
-  } catch {
-    // best effort
-  }
 }
 
 /** Make the GPU instance for `options`, or throw a GpujsUnavailableError naming the cause and the fix. */
@@ -202,10 +133,10 @@ export function makeGpu(options: GpujsBackendOptions = {}): MadeGpu {
     };
   }
   const proc = nodeProcess();
-  let gl: WebGLRenderingContext;
+  let gl: GL;
   let canvas: unknown;
   if (options.context) {
-    gl = options.context as WebGLRenderingContext;
+    gl = options.context;
     canvas = options.canvas ?? (gl as { canvas?: unknown }).canvas ?? {};
   } else if (proc) {
     if (mode === 'webgl2' || mode === 'webgl') {
@@ -219,18 +150,18 @@ export function makeGpu(options: GpujsBackendOptions = {}): MadeGpu {
     if (mode === 'headlessgl') {
       throw new GpujsUnavailableError("gpujs backend: mode 'headlessgl' is for Node; in a browser use 'auto', 'webgl2' or 'webgl'.");
     }
-    const made = browserContext(mode, options.canvas);
+    const made = makeBrowserContext(mode, options.canvas);
     gl = made.gl;
-    canvas = made.canvas;
+    canvas = made.canvas ?? {};
   }
   const webgl2 = isWebGL2(gl);
-  if (!floatTexturesWork(gl, webgl2)) {
-    destroyGl(options.context ? null : gl);
+  const problem = floatSupportProblem(gl, webgl2 ? 2 : 1);
+  if (problem) {
+    if (!options.context) loseContext(gl);
     // gpu.js would fall back to its 'unsigned' precision (each float32 packed into 8-bit RGBA), which cannot
     // hold NaN, ±Infinity, −0 or subnormals: refuse rather than compute something else than the contract.
     throw new GpujsUnavailableError(
-      `gpujs backend: this ${webgl2 ? 'WebGL 2' : 'WebGL 1'} context cannot render to float32 textures ` +
-        `(${webgl2 ? 'EXT_color_buffer_float' : 'OES_texture_float'} missing or unusable), and gpu.js's 8-bit 'unsigned' packing ` +
+      `gpujs backend: this ${webgl2 ? 'WebGL 2' : 'WebGL 1'} context has ${problem}, and gpu.js's 8-bit 'unsigned' packing ` +
         "cannot hold the contract's float32 values. Use a device with float textures, another backend, or createGpujsBackend({ mode: 'cpu' }).",
     );
   }
@@ -238,7 +169,7 @@ export function makeGpu(options: GpujsBackendOptions = {}): MadeGpu {
   try {
     gpu = new GPU({ context: gl, canvas });
   } catch (e) {
-    destroyGl(gl);
+    if (!options.context) loseContext(gl);
     throw new GpujsUnavailableError(`gpujs backend: gpu.js rejected the WebGL context: ${e instanceof Error ? e.message : String(e)}`);
   }
   const kernelName = gpu.Kernel.name;
@@ -253,6 +184,8 @@ export function makeGpu(options: GpujsBackendOptions = {}): MadeGpu {
       renderer: rendererOf(gl),
       maxTextureSize: Number(gl.getParameter(gl.MAX_TEXTURE_SIZE)),
     },
-    destroyContext: () => destroyGl(options.context ? null : gl),
+    destroyContext: () => {
+      if (!options.context) loseContext(gl);
+    },
   };
 }

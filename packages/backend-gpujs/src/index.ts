@@ -1,9 +1,10 @@
 import { registerBackend } from '@polytensor/core';
-import { createGpujsBackend, GpujsBackend, GPUJS_CPU_NUMERICS, GPUJS_NUMERICS } from './backend.js';
+import { createGpujsBackend, GPUJS_CPU_NUMERICS, GPUJS_KERNELS, GPUJS_NUMERICS, type GpujsBackend } from './backend.js';
 
-export { createGpujsBackend, GpujsBackend, GPUJS_CPU_NUMERICS, GPUJS_NUMERICS };
+export { createGpujsBackend, GPUJS_CPU_NUMERICS, GPUJS_KERNELS, GPUJS_NUMERICS, type GpujsBackend };
 export type { GpujsBackendOptions, GpujsInfo, GpujsMode } from './context.js';
 export { GpujsLimitError, GpujsUnavailableError } from './errors.js';
+export { GpujsStore } from './store.js';
 
 // Importing the package installs it. Priority 1.5: above ts (1), below wasm (2)
 // and webgl (3): gpu.js's per-kernel cost makes it slower than wasm on typical

@@ -1,9 +1,11 @@
 // The gpu.js runtime: one GPU instance (one WebGL context), a cache of compiled
 // kernels keyed by shape signature, uploads and downloads, and the counting of
 // live WebGL textures that the leak tests read.
+import { sizeOfShape } from '@polytensor/core';
+import type { GL, WebGLVersion } from '@polytensor/gpu-common';
 import { makeGpu, type GpujsBackendOptions, type GpujsInfo } from './context.js';
 import { GpujsLimitError } from './errors.js';
-import { glslLibrary, helpersUsedBy, type GlslTarget } from './glsl.js';
+import { ENV_DECLARATION, ENV_INIT, GPUJS_GLSL } from './glsl.js';
 import { isGpuTexture, type GpuInstance, type GpuKernel, type GpuKernelInstance, type GpuNativeFunction, type GpuTexture } from './gpujs.js';
 
 /** Kernel parameter kinds: a tensor texture (one float per texel), a vec4 texture, a float uniform, a vec4 uniform, a host array (uploads). */
@@ -37,7 +39,7 @@ export interface ProgramSpec {
 /** Largest element count with exact float indices (2^24). */
 export const MAX_ELEMENTS = 1 << 24;
 
-/** (1, +Inf, NaN, 0): the uniform every kernel receives as `K` (see glsl.ts). */
+/** (1, +Inf, NaN, 0): the uniform every kernel receives as `kc` (natives as `K`; the math library as `ptEnv`, see glsl.ts). */
 const K_VALUES = new Float32Array([1, Infinity, NaN, 0]);
 
 function nextPow2(n: number): number {
@@ -94,13 +96,14 @@ export interface TextureStats {
 export class GpuRuntime {
   readonly gpu: GpuInstance;
   readonly info: GpujsInfo;
-  readonly target: GlslTarget;
+  /** The WebGL version of the GLSL kernels compile to (2: GLSL ES 3.00). */
+  readonly glslVersion: WebGLVersion;
   readonly textures: TextureStats = { live: 0, created: 0, deleted: 0 };
   private readonly kernels = new Map<string, GpuKernel>();
   private readonly lastDims = new WeakMap<GpuKernel, number[]>();
   private readonly textureClasses = new Map<string, new (settings: GpuTexture) => GpuTexture>();
   private readonly destroyContext: () => void;
-  private readonly gl: WebGLRenderingContext | null;
+  private readonly gl: GL | null;
   private disposed = false;
   /** Kernels compiled (one per shape signature) and texture read-backs, for tests and diagnostics. */
   compiles = 0;
@@ -112,7 +115,7 @@ export class GpuRuntime {
     this.info = made.info;
     this.gl = made.gl;
     this.destroyContext = made.destroyContext;
-    this.target = { webgl2: made.info.glslVersion === 3 };
+    this.glslVersion = made.info.glslVersion === 3 ? 2 : 1;
     if (this.gl) this.countTextures(this.gl);
   }
 
@@ -125,7 +128,7 @@ export class GpuRuntime {
   }
 
   /** Wrap createTexture/deleteTexture of the context to count live textures. */
-  private countTextures(gl: WebGLRenderingContext): void {
+  private countTextures(gl: GL): void {
     const stats = this.textures;
     const create = gl.createTexture.bind(gl);
     const del = gl.deleteTexture.bind(gl);
@@ -174,13 +177,17 @@ export class GpuRuntime {
     const argumentTypes: Record<string, string> = {};
     for (const [name, kind] of params) argumentTypes[name] = this.gpuType(kind);
     const natives = [...FETCHES.filter((f) => new RegExp(`\\b${f.name}\\s*\\(`).test(spec.body)), ...(spec.natives ?? [])];
+    // the GLSL the natives call (math library, texel fetches); with its environment when it needs one
+    const library = this.isCpu ? '' : GPUJS_GLSL.definitions(natives.map((n) => n.glsl).join('\n'), this.glslVersion);
+    const withEnv = library.includes('ptEnv');
+    if (withEnv) natives.push(ENV_INIT);
     const nativeFunctions: GpuNativeFunction[] = natives.map((n) => {
       const types: Record<string, string> = {};
       for (const [name, kind] of n.args) types[name] = this.gpuType(kind);
       return { name: n.name, source: n.glsl, argumentTypes: types, returnType: n.returns === 'vec4' ? 'Array(4)' : 'Number' };
     });
-    const helpers = natives.flatMap((n) => helpersUsedBy(n.glsl));
-    const source = `function (${params.map(([n]) => n).join(', ')}) {\n${spec.body}\n}`;
+    const entry = withEnv ? `const ptEnvSet = ${ENV_INIT.name}(kc);\n` : '';
+    const source = `function (${params.map(([n]) => n).join(', ')}) {\n${entry}${spec.body}\n}`;
     const kernel = this.gpu.createKernel(source, this.isCpu ? {
       // gpu.js's CPU mode: the kernel body runs as JavaScript, natives by their JavaScript twins
       output: [1],
@@ -206,7 +213,7 @@ export class GpuRuntime {
       dynamicArguments: true,
       loopMaxIterations: loopMax,
       nativeFunctions,
-      injectedNative: glslLibrary(helpers, this.target),
+      injectedNative: withEnv ? `${ENV_DECLARATION}\n${library}` : library,
     });
     this.kernels.set(key, kernel);
     this.compiles++;
@@ -219,7 +226,7 @@ export class GpuRuntime {
    */
   run(spec: ProgramSpec, dims: readonly number[], args: readonly unknown[]): GpuTexture {
     // (dims may be padded below)
-    const total = dims.reduce((a, b) => a * b, 1);
+    const total = sizeOfShape(dims);
     if (total > MAX_ELEMENTS) {
       throw new GpujsLimitError(`gpujs backend: an output of ${total} elements exceeds the 2^24 this backend indexes exactly (${spec.key})`);
     }

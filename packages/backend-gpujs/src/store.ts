@@ -1,35 +1,199 @@
-import type { DType, TensorInfo, TypedArray } from '@polytensor/core';
+import { DataStore, sizeOfShape, type BackendMemory, type DataId, type DType, type Storage, type TensorInfo, type TypedArray } from '@polytensor/core';
+import { GpujsLimitError } from './errors.js';
 import type { GpuTexture } from './gpujs.js';
-import type { GpuRuntime } from './runtime.js';
+import { fillTexture, uploadTexture } from './kernels/fill.js';
+import { CpuTexture, MAX_ELEMENTS, type GpuRuntime } from './runtime.js';
+
+/** What the store keeps per buffer. */
+interface Entry {
+  readonly dtype: DType;
+  readonly size: number;
+  /** float32 / bool values on the GPU (null when empty or int32). */
+  readonly tex: GpuTexture | null;
+  /** int32 values on the host. */
+  readonly host: Int32Array | null;
+  /** int32 values as floats on the GPU, made when a kernel reads them as indices. */
+  hostTex: GpuTexture | null;
+}
+
+function texBytes(tex: GpuTexture | null): number {
+  if (!tex) return 0;
+  if (tex instanceof CpuTexture) return tex.values.byteLength;
+  return tex.size[0]! * tex.size[1]! * 16;
+}
 
 /**
- * What kernels see of the backend's storage.
+ * backend-gpujs's storage, and what its kernels see of it (every kernel
+ * receives it first: see backend.ts).
  *
  * - float32 and bool tensors live on the GPU as float textures, one value per
- *   texel in row-major order (bool as exactly 0 or 1).
+ *   texel in row-major order (bool as exactly 0 or 1), immutable once made
+ *   (gpu.js pipeline mode), read back only by read/readSync.
  * - int32 tensors live on the host (Int32Array): float32 cannot hold every
  *   int32, and the contract's int32 add/sub/mul wrap modulo 2^32. A GPU kernel
  *   that reads int32 indices (gather, oneHot, scatterAdd) gets them as a float
  *   texture made once per buffer (indices are far below 2^24).
  */
-export interface Store {
-  readonly rt: GpuRuntime;
-  /** The texture of a non-empty float32 or bool tensor. */
-  tex(x: TensorInfo): GpuTexture;
+export class GpujsStore implements Storage {
+  private readonly buffers = new DataStore<Entry>('gpujs', (e) => texBytes(e.tex) + (e.host ? e.host.byteLength : 0));
+  /** Bytes of the index textures made for int32 buffers (`intTex`), counted apart: they come after the buffer. */
+  private indexTextureBytes = 0;
+  private disposed = false;
+
+  constructor(readonly rt: GpuRuntime) {}
+
+  // ---- Storage ----
+
+  write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
+    const size = sizeOfShape(shape);
+    if (values.length !== size) {
+      throw new Error(`gpujs backend: write: ${values.length} values do not fill shape [${shape.join(',')}] (${size} elements)`);
+    }
+    if (dtype === 'int32') return this.add({ dtype, size, tex: null, host: Int32Array.from(values), hostTex: null });
+    if (size === 0) return this.add({ dtype, size, tex: null, host: null, hostTex: null });
+    const f = values instanceof Float32Array ? values : Float32Array.from(values);
+    return this.add({ dtype, size, tex: this.upload(f), host: null, hostTex: null });
+  }
+
+  async read(dataId: DataId): Promise<TypedArray> {
+    return this.readSync(dataId);
+  }
+
+  readSync(dataId: DataId): TypedArray {
+    return this.valuesOf(this.entry(dataId, 'readSync'));
+  }
+
+  disposeData(dataId: DataId): void {
+    const e = this.buffers.delete(dataId);
+    e.tex?.delete();
+    if (e.hostTex) {
+      this.indexTextureBytes -= texBytes(e.hostTex);
+      e.hostTex.delete();
+    }
+  }
+
+  numDataIds(): number {
+    return this.buffers.size;
+  }
+
+  /** Core's counts plus the live WebGL textures and the compiled gpu.js kernels. */
+  memory(): BackendMemory {
+    return {
+      numDataIds: this.buffers.size,
+      numBytes: this.buffers.numBytes + this.indexTextureBytes,
+      textures: this.rt.textures.live,
+      kernels: this.rt.numKernels,
+    };
+  }
+
+  /** Free every buffer, then the runtime (kernels, context); later use throws. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const e of this.buffers.values()) {
+      e.tex?.delete();
+      e.hostTex?.delete();
+    }
+    this.buffers.clear();
+    this.indexTextureBytes = 0;
+    this.rt.dispose();
+  }
+
+  // ---- what kernels use ----
+
+  /** The texture of a non-empty float32 or bool tensor (an int32 one: its index texture). */
+  tex(x: TensorInfo): GpuTexture {
+    const e = this.entry(x.dataId, 'kernel input');
+    if (e.tex) return e.tex;
+    if (e.host) return this.intTex(x);
+    throw new Error(`gpujs backend: a kernel read an empty ${e.dtype} buffer`);
+  }
+
   /** The host values of an int32 tensor (not a copy: do not modify). */
-  ints(x: TensorInfo): Int32Array;
+  ints(x: TensorInfo): Int32Array {
+    const e = this.entry(x.dataId, 'kernel input');
+    if (!e.host) throw new Error(`gpujs backend: expected an int32 buffer, got ${e.dtype}`);
+    return e.host;
+  }
+
   /** An int32 tensor's values as a float texture (cached with the buffer; do not delete). */
-  intTex(x: TensorInfo): GpuTexture;
+  intTex(x: TensorInfo): GpuTexture {
+    const e = this.entry(x.dataId, 'kernel input');
+    if (e.tex) return e.tex;
+    if (!e.host || e.size === 0) throw new Error('gpujs backend: no int32 values to upload');
+    if (!e.hostTex) {
+      e.hostTex = this.upload(Float32Array.from(e.host));
+      this.indexTextureBytes += texBytes(e.hostTex);
+    }
+    return e.hostTex;
+  }
+
   /** Any tensor's values on the host (downloads GPU data; a copy). */
-  hostValues(x: TensorInfo): TypedArray;
-  /** Adopt a kernel's output texture as a new buffer. */
-  outTex(tex: GpuTexture, shape: readonly number[], dtype: DType): TensorInfo;
+  hostValues(x: TensorInfo): TypedArray {
+    return this.valuesOf(this.entry(x.dataId, 'kernel input'));
+  }
+
+  /** Adopt a kernel's output texture as a new buffer (an int32 result is read back to the host). */
+  outTex(tex: GpuTexture, shape: readonly number[], dtype: DType): TensorInfo {
+    const size = sizeOfShape(shape);
+    if (dtype === 'int32') {
+      const values = this.rt.download(tex, size);
+      tex.delete();
+      const ints = new Int32Array(size);
+      for (let i = 0; i < size; i++) ints[i] = values[i]!;
+      return this.outHost(ints, shape);
+    }
+    return { dataId: this.add({ dtype, size, tex, host: null, hostTex: null }), shape: [...shape], dtype };
+  }
+
   /** Adopt host values as a new buffer: int32 stays on the host, float32/bool are uploaded. */
-  outHost(values: TypedArray, shape: readonly number[]): TensorInfo;
+  outHost(values: TypedArray, shape: readonly number[]): TensorInfo {
+    const size = sizeOfShape(shape);
+    const dtype: DType = values instanceof Int32Array ? 'int32' : values instanceof Uint8Array ? 'bool' : 'float32';
+    if (dtype === 'int32') {
+      return { dataId: this.add({ dtype, size, tex: null, host: values as Int32Array, hostTex: null }), shape: [...shape], dtype };
+    }
+    if (size === 0) return this.outEmpty(shape, dtype);
+    const f = values instanceof Float32Array ? values : Float32Array.from(values);
+    return { dataId: this.add({ dtype, size, tex: this.upload(f), host: null, hostTex: null }), shape: [...shape], dtype };
+  }
+
   /** A new buffer of size 0. */
-  outEmpty(shape: readonly number[], dtype: DType): TensorInfo;
+  outEmpty(shape: readonly number[], dtype: DType): TensorInfo {
+    const host = dtype === 'int32' ? new Int32Array(0) : null;
+    return { dataId: this.add({ dtype, size: 0, tex: null, host, hostTex: null }), shape: [...shape], dtype };
+  }
+
   /** A new texture holding `values` (the caller deletes it). */
-  upload(values: Float32Array): GpuTexture;
+  upload(values: Float32Array): GpuTexture {
+    if (values.length > MAX_ELEMENTS) {
+      throw new GpujsLimitError(`gpujs backend: ${values.length} elements exceed the 2^24 this backend indexes exactly`);
+    }
+    return uploadTexture(this.rt, values);
+  }
+
   /** A new texture of n copies of `value` (the caller deletes it). */
-  fill(n: number, value: number): GpuTexture;
+  fill(n: number, value: number): GpuTexture {
+    return fillTexture(this.rt, n, value);
+  }
+
+  private add(e: Entry): DataId {
+    if (this.disposed) throw new Error('gpujs backend: used after dispose()');
+    return this.buffers.add(e);
+  }
+
+  private entry(id: DataId, op: string): Entry {
+    if (this.disposed) throw new Error(`gpujs backend: ${op}: used after dispose()`);
+    return this.buffers.get(id, op);
+  }
+
+  private valuesOf(e: Entry): TypedArray {
+    if (e.dtype === 'int32') return (e.host ?? new Int32Array(0)).slice();
+    if (!e.tex) return e.dtype === 'bool' ? new Uint8Array(0) : new Float32Array(0);
+    const values = this.rt.download(e.tex, e.size);
+    if (e.dtype === 'float32') return values;
+    const out = new Uint8Array(e.size);
+    for (let i = 0; i < e.size; i++) out[i] = values[i] !== 0 ? 1 : 0;
+    return out;
+  }
 }

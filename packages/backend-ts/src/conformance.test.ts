@@ -1,6 +1,6 @@
 // The shared conformance suite (kernels, special values, gradients, training
 // equivalence, leak checks), in Node and in headless Chromium.
 import { conformanceSuite } from '@polytensor/conformance/vitest';
-import { TsBackend } from './backend.js';
+import { createTsBackend } from './backend.js';
 
-conformanceSuite('ts', () => new TsBackend());
+conformanceSuite('ts', () => createTsBackend());

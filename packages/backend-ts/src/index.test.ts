@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import {
   conv2d, getBackend, grad, matMul, memory, registeredBackends, setBackendSync, setKernelLeakChecks, sum, tensor, tidy,
 } from '@polytensor/core';
-import { TsBackend, createTsBackend } from './index.js';
+import { createTsBackend } from './index.js';
 
 describe('@polytensor/backend-ts entry point', () => {
   it('registers itself as "ts" on import', () => {
     expect(registeredBackends()).toContain('ts');
-    expect(createTsBackend()).toBeInstanceOf(TsBackend);
+    expect(createTsBackend().name).toBe('ts');
   });
 
   it('runs core ops end to end (the README snippet)', async () => {

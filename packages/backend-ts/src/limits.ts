@@ -4,7 +4,7 @@
  * typed array) and the machine's memory. Without a limit a single
  * `zeros([2 ** 31])` (8 GiB, plus its host copy) would take the machine down
  * before failing, so the defaults are deliberately conservative and
- * configurable (TsBackend constructor, setLimits).
+ * configurable (createTsBackend({ limits }), setLimits).
  */
 
 /** The ts backend's limits: every field a number of bytes (Infinity: no limit). */
@@ -42,7 +42,7 @@ export function defaultTsLimits(): TsBackendLimits {
     maxTotalBytes: machine === null ? Infinity : Math.floor(machine / 2),
     source:
       `the ts backend's defaults: 2 GiB per tensor, ${machine === null ? 'no total limit' : 'half of the machine\'s memory in all'}; ` +
-      'raise them with new TsBackend({ maxTensorBytes, maxTotalBytes }) or setLimits() on the instance',
+      'raise them with createTsBackend({ limits: { maxTensorBytes, maxTotalBytes } }) or setLimits() on the instance',
   };
 }
 
@@ -63,7 +63,7 @@ export function validateTsLimits(where: string, limits: Partial<TsBackendLimits>
     out[key] = value;
   }
   if ((out.maxTensorBytes !== undefined || out.maxTotalBytes !== undefined) && out.source === undefined) {
-    out.source = 'limits set on the ts backend (new TsBackend({ … }) or setLimits())';
+    out.source = 'limits set on the ts backend (createTsBackend({ limits }) or setLimits())';
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // Helpers shared by the unit tests (excluded from the build). Browser-safe: no node imports.
 import type { DType, TensorInfo, TypedArray } from '@polytensor/core';
-import { TsBackend } from './backend.js';
+import { createTsBackend } from './backend.js';
 
 /**
  * A backend plus bookkeeping: inputs written through `input` are disposed by
@@ -8,7 +8,7 @@ import { TsBackend } from './backend.js';
  * checks that nothing is left behind.
  */
 export class Harness {
-  readonly be = new TsBackend();
+  readonly be = createTsBackend();
   private readonly inputs: TensorInfo[] = [];
 
   input(values: ArrayLike<number>, shape: readonly number[], dtype: DType = 'float32'): TensorInfo {

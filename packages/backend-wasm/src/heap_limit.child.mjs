@@ -4,6 +4,7 @@
 // one JSON line on stdout. Imports the built packages (npm run build).
 import { conv2d, fill, getBackend, matMul, max, memory, min, pad, registerBackend, setBackend, tensor, tidy } from '@polytensor/core';
 import { createWasmBackend } from '@polytensor/backend-wasm';
+import { loadRuntime } from '../dist/load.js';
 
 const MiB = 2 ** 20;
 const steps = {};
@@ -23,7 +24,7 @@ const intact = (list, values) => list.every((t, i) => tidy(() => min(t).dataSync
 const t0 = Date.now();
 await setBackend('wasm');
 const a = getBackend();
-const raw = Object.getPrototypeOf(a.rt.m);
+const raw = Object.getPrototypeOf((await loadRuntime()).m); // the process-wide module every instance runs on
 /** The largest block malloc can give now (binary search; nothing is written). */
 const largestBlock = () => {
   let lo = 0;

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  backendName, conv2d, getBackend, grad, matMul, memory, ready, registerBackend, registeredBackends, reshape, sum, tensor, tidy,
+  KERNEL_NAMES, backendName, conv2d, getBackend, grad, matMul, memory, ready, registerBackend, registeredBackends, reshape, sum, tensor, tidy,
 } from '@polytensor/core';
-import { ReferenceBackend } from '@polytensor/conformance';
-import { createWasmBackend, WasmBackend } from './index.js';
+import { createReferenceBackend } from '@polytensor/conformance';
+import { createWasmBackend, WASM_KERNELS } from './index.js';
 
 describe('@polytensor/backend-wasm entry point', () => {
   afterEach(() => {
@@ -12,10 +12,17 @@ describe('@polytensor/backend-wasm entry point', () => {
 
   it('registers "wasm" on import and is the default over backend-ts (priority 2 > 1)', async () => {
     expect(registeredBackends()).toContain('wasm');
-    if (!registeredBackends().includes('ts')) registerBackend('ts', () => new ReferenceBackend('ts'), 1); // stand-in where backend-ts is not importable
+    if (!registeredBackends().includes('ts')) registerBackend('ts', () => createReferenceBackend('ts'), 1); // stand-in where backend-ts is not importable
     await ready();
     expect(backendName()).toBe('wasm');
-    expect(getBackend()).toBeInstanceOf(WasmBackend);
+    expect(getBackend().name).toBe('wasm');
+  });
+
+  it('is defined from WASM_KERNELS: every kernel but fusedConv2d and softmaxCrossEntropy is its own', async () => {
+    const backend = await createWasmBackend();
+    expect([...backend.implemented].sort()).toEqual(Object.keys(WASM_KERNELS).sort());
+    expect(KERNEL_NAMES.filter((k) => !backend.implemented.has(k))).toEqual(['fusedConv2d', 'softmaxCrossEntropy']);
+    backend.dispose();
   });
 
   it('runs core ops end to end (the README snippet)', async () => {
@@ -62,6 +69,23 @@ describe('@polytensor/backend-wasm entry point', () => {
     expect(() => b.readSync({})).toThrow(/a dataId this backend did not create/);
     b.disposeData(idb);
     expect(b.numDataIds()).toBe(0);
+    b.dispose();
+  });
+
+  it('a kernel given a buffer it does not own names the kernel and the buffer, and allocates nothing', async () => {
+    const a = await createWasmBackend();
+    const b = await createWasmBackend();
+    const own = { dataId: a.write(new Float32Array([1, 2]), [2], 'float32'), shape: [2], dtype: 'float32' as const };
+    const foreign = { dataId: b.write(new Float32Array([3, 4]), [2], 'float32'), shape: [2], dtype: 'float32' as const };
+    const heldBy = (): number[] => [a.numDataIds(), b.numDataIds(), a.memory()['tfjsDataIds']!];
+    const before = heldBy();
+    expect(() => a.kernels.binary('add', own, foreign, [2])).toThrow(/wasm backend: binary: buffer #\d+ is unknown or already disposed/);
+    expect(() => a.kernels.concat([own, foreign], 0)).toThrow(/wasm backend: concat: buffer #\d+ is unknown/);
+    a.disposeData(own.dataId);
+    expect(() => a.kernels.unary('exp', own)).toThrow(/wasm backend: unary: buffer #\d+ is unknown or already disposed/);
+    expect(() => a.write(new Float32Array(3), [2, 2], 'float32')).toThrow(/wasm backend: write: 3 values do not fill shape \[2,2\] \(4 elements\)/);
+    expect(heldBy()).toEqual([before[0]! - 1, before[1], before[2]! - 1]);
+    a.dispose();
     b.dispose();
   });
 

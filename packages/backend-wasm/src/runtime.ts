@@ -1,5 +1,4 @@
-import type { DType, TypedArray } from '@polytensor/core';
-import { sizeOfShape } from './util/shape.js';
+import { sizeOfShape, type DType, type TypedArray } from '@polytensor/core';
 
 type V = void;
 

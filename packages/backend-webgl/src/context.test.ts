@@ -2,8 +2,8 @@
 // devices without float32 render targets (half-float-only), and the errors in
 // Node without headless-gl or without a display.
 import { describe, expect, it } from 'vitest';
-import { headlessContext, WebGLBackend } from './backend.js';
-import { floatSupportProblem, type GL } from './context.js';
+import { floatSupportProblem, type GL } from '@polytensor/gpu-common';
+import { createWebGLBackend, headlessContext } from './backend.js';
 import { WebGLPrecisionError, WebGLUnavailableError } from './errors.js';
 import { newBackend, projectWebGLVersion } from './test_util.js';
 
@@ -53,10 +53,10 @@ describe('precision', () => {
           ? crippled(gl, ['EXT_color_buffer_float'])
           : crippled(gl, ['OES_texture_float', 'WEBGL_color_buffer_float']);
       expect(floatSupportProblem(half, v)).toMatch(/half-float|no float/);
-      expect(() => new WebGLBackend({ gl: half, webglVersion: v }, false)).toThrow(WebGLPrecisionError);
-      expect(() => new WebGLBackend({ gl: half, webglVersion: v }, false)).toThrow(/refuses to compute them in half precision/);
+      await expect(createWebGLBackend({ gl: half, webglVersion: v })).rejects.toThrow(WebGLPrecisionError);
+      await expect(createWebGLBackend({ gl: half, webglVersion: v })).rejects.toThrow(/refuses to compute them in half precision/);
       const mediump = crippled(gl, [], 10);
-      expect(() => new WebGLBackend({ gl: mediump, webglVersion: v }, false)).toThrow(/highp mantissa 10 bits/);
+      await expect(createWebGLBackend({ gl: mediump, webglVersion: v })).rejects.toThrow(/highp mantissa 10 bits/);
     } finally {
       b.dispose();
     }

@@ -10,7 +10,7 @@ describe('context loss', () => {
     const b = await newBackend();
     const x = b.write(new Float32Array(4096).fill(1), [64, 64], 'float32');
     const t = { dataId: x, shape: [64, 64], dtype: 'float32' as const };
-    const y = b.matMul({ ...t, shape: [1, 64, 64] }, { ...t, shape: [1, 64, 64] }, false, false);
+    const y = b.kernels.matMul({ ...t, shape: [1, 64, 64] }, { ...t, shape: [1, 64, 64] }, false, false);
     const pending = b.read(y.dataId);
     b.gl.getExtension('WEBGL_lose_context')!.loseContext();
     expect(b.contextLost).toBe(true);
@@ -25,8 +25,8 @@ describe('context loss', () => {
     if (settled !== 'resolved') {
       expect(settled).toBeInstanceOf(WebGLContextLostError);
     }
-    expect(() => b.unary('exp', t)).toThrow(WebGLContextLostError);
-    expect(() => b.unary('exp', t)).toThrow(/context was lost.*Create a new backend/);
+    expect(() => b.kernels.unary('exp', t)).toThrow(WebGLContextLostError);
+    expect(() => b.kernels.unary('exp', t)).toThrow(/context was lost.*Create a new backend/);
     expect(() => b.readSync(x)).toThrow(WebGLContextLostError);
     await expect(b.read(x)).rejects.toThrow(WebGLContextLostError);
     expect(() => b.write(new Float32Array(1), [1], 'float32')).toThrow(WebGLContextLostError);

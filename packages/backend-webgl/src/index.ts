@@ -1,11 +1,11 @@
 import { registerBackend } from '@polytensor/core';
-import { createWebGLBackend, WebGLBackend } from './backend.js';
+import { createWebGLBackend, WEBGL_KERNELS, type WebGLBackend } from './backend.js';
 
-export { createWebGLBackend, WebGLBackend };
+export { createWebGLBackend, WEBGL_KERNELS, type WebGLBackend };
 export type { WebGLBackendOptions, WebGLPrecision, WebGLVersion } from './context.js';
 export { WebGLBackendError, WebGLContextLostError, WebGLPrecisionError, WebGLUnavailableError } from './errors.js';
+export { warmup, type WarmupReport } from './warmup.js';
 
 // Importing the package installs it. Priority 3: above wasm (2) and ts (1), so
 // where WebGL with float32 textures initialises, it is the default backend.
 registerBackend('webgl', () => createWebGLBackend(), 3);
-export { warmup, type WarmupReport } from './warmup.js';

@@ -16,6 +16,7 @@
  * - GLSL ES 1.00 compatible (WebGL1): loops with constant bounds, uniform
  *   arrays indexed by loop indices, no bit operations outside WebGL2 helpers.
  */
+import { sizeOfShape } from '@polytensor/core';
 import type { GPGPUProgram } from './tfjs.js';
 
 export type UniformType = 'float' | 'int' | 'vec2' | 'ivec2' | 'vec4' | 'ivec4';
@@ -45,63 +46,17 @@ export class FlatProgram implements GPGPUProgram {
 }
 
 /**
- * GLSL helpers shared by every program: exact NaN / infinity tests (WebGL2:
- * on the bits; WebGL1: comparisons that are false only for NaN) and the
- * constants. tfjs's prefix already declares `uniform float NAN` (and, in
- * WebGL1, `uniform float INFINITY`).
+ * GLSL helpers of this package's programs (the math library, gpu-common's
+ * MATH_GLSL, is added per program by what it calls: see WebGLStore.flat).
+ * On a device that flushes subnormals in arithmetic, a value picked by a
+ * comparison (max, min) must be flushed too (`ptFlush`), or a subnormal
+ * operand that compared as zero comes out unchanged.
  */
-export function helpers(version: 1 | 2, flushesSubnormals: boolean): string {
-  // On a device that flushes subnormals in arithmetic, a value picked by a
-  // comparison (max, min) must be flushed too, or a subnormal operand that
-  // compared as zero comes out unchanged.
-  const ints = `
+export function helpers(flushesSubnormals: boolean): string {
+  return `
       int ptMinI(int a, int b) { return a < b ? a : b; }
       int ptMaxI(int a, int b) { return a > b ? a : b; }
       float ptFlush(float x) { return ${flushesSubnormals ? 'abs(x) < 1.17549435e-38 ? 0.0 : x' : 'x'}; }
-    `;
-  if (version === 2) {
-    return ints + `
-      bool ptIsNaN(float x) { return (floatBitsToUint(x) & 0x7fffffffu) > 0x7f800000u; }
-      bool ptIsInf(float x) { return (floatBitsToUint(x) & 0x7fffffffu) == 0x7f800000u; }
-      bool ptSignBit(float x) { return (floatBitsToUint(x) & 0x80000000u) != 0u; }
-      float ptInf() { return uintBitsToFloat(0x7f800000u); }
-      // 2^k for -126 <= k <= 127
-      float ptPow2i(int k) { return intBitsToFloat((k + 127) << 23); }
-      // x = m * 2^e with m in [0.5, 1), for normal x > 0
-      float ptFrexp(float x, out int e) {
-        int bits = floatBitsToInt(x);
-        e = ((bits >> 23) & 0xff) - 126;
-        return intBitsToFloat((bits & 0x007fffff) | 0x3f000000);
-      }
-    `;
-  }
-  // GLSL ES 1.00: no bit operations; exact powers of two by repeated squaring.
-  return ints + `
-      bool ptIsNaN(float x) { return (x > 0.0 || x < 1.0 || x == 0.0) ? false : true; }
-      bool ptIsInf(float x) { return abs(x) == INFINITY; }
-      bool ptSignBit(float x) { return x < 0.0 || (x == 0.0 && 1.0 / x < 0.0); }
-      float ptInf() { return INFINITY; }
-      float ptPow2i(int k) {
-        float b = k < 0 ? 0.5 : 2.0;
-        int n = k < 0 ? -k : k;
-        float p = 1.0;
-        for (int i = 0; i < 7; i++) {
-          int h = n / 2;
-          if (n - 2 * h == 1) p *= b;
-          b *= b;
-          n = h;
-        }
-        return p;
-      }
-      float ptFrexp(float x, out int e) {
-        int k = int(floor(log2(x))) + 1;
-        int h = k / 2;
-        float m = x * ptPow2i(-h) * ptPow2i(h - k);
-        if (m >= 1.0) { m *= 0.5; k += 1; }
-        if (m < 0.5) { m *= 2.0; k -= 1; }
-        e = k;
-        return m;
-      }
     `;
 }
 
@@ -113,25 +68,11 @@ export function helpers(version: 1 | 2, flushesSubnormals: boolean): string {
 export type BroadcastMode = 'same' | 'scalar' | 'bcast';
 
 export function broadcastMode(inShape: readonly number[], outShape: readonly number[]): BroadcastMode {
-  const inSize = inShape.reduce((a, b) => a * b, 1);
-  const outSize = outShape.reduce((a, b) => a * b, 1);
+  const inSize = sizeOfShape(inShape);
+  const outSize = sizeOfShape(outShape);
   if (inSize === 1) return 'scalar';
   if (inSize === outSize) return 'same';
   return 'bcast';
-}
-
-/** Strides of `inShape` aligned to `outShape`'s axes (0 where the input broadcasts). */
-export function broadcastStrides(inShape: readonly number[], outShape: readonly number[]): number[] {
-  const rank = outShape.length;
-  const offset = rank - inShape.length;
-  const strides = new Array<number>(rank).fill(0);
-  let s = 1;
-  for (let k = rank - 1; k >= offset; k--) {
-    const d = inShape[k - offset]!;
-    strides[k] = d === 1 ? 0 : s;
-    s *= d;
-  }
-  return strides;
 }
 
 /**

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { main, parseArgs, resolveBackend, type BrowserRunner } from './cli_main.js';
 import { backendMeta } from './backend_meta.js';
-import { ReferenceBackend } from './reference_backend.js';
+import type { Backend } from '@polytensor/core';
+import { createReferenceBackend } from './reference_backend.js';
+import { wrapBackend } from './wrap.js';
 
 async function run(argv: string[], importer?: (pkg: string) => Promise<unknown>): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -36,6 +38,34 @@ describe('polytensor-conformance CLI', () => {
     expect(report.backend).toBe('reference');
     expect(report.failed).toBe(0);
     expect(report.rows.map((r) => r.kernel)).toEqual(['exp', 'exp']);
+  });
+
+  it('--backend reference-primitives runs the reference with only the primitive kernels', async () => {
+    const { code, out } = await run(['--backend', 'reference-primitives', '--filter', 'softmax,optimizerUpdate']);
+    expect(code).toBe(0);
+    expect(out).toMatch(/backend 'reference-primitives'/);
+    expect(out).toMatch(/\| softmax +\| \d+ +\| pass .*core's composite \(the backend has no own kernel\)/);
+    expect(out).toMatch(/\| optimizerUpdate +\| \d+ +\| pass .*core's composite \(the backend has no optimizer capability\)/);
+    expect(out).not.toMatch(/\(composite\)/);
+  });
+
+  it('--doc prints the kernel reference; --out writes it', async () => {
+    const importer = async (pkg: string): Promise<unknown> => {
+      if (pkg === '@polytensor/backend-ts') return { createTsBackend: () => createReferenceBackend('ts') };
+      if (pkg === '@polytensor/backend-webgl') return { WEBGL_KERNELS: { unary: () => null, softmax: () => null, notAKernel: 1 } };
+      throw Object.assign(new Error(`Cannot find package '${pkg}'`), { code: 'ERR_MODULE_NOT_FOUND' });
+    };
+    let out = '';
+    const code = await main(['--doc'], { stdout: (s) => (out += s), stderr: () => {} }, importer);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^# Kernel reference/);
+    expect(out).toMatch(/\| \[softmax\]\(#softmax\) \| optional \| own \| see package \| own \| see package \|/);
+    expect(out).toMatch(/\| \[logSoftmax\]\(#logsoftmax\) \| optional \| own \| see package \| composite \| see package \|/);
+    const written: Record<string, string> = {};
+    const io = { stdout: () => {}, stderr: () => {}, writeFile: async (p: string, t: string) => void (written[p] = t) };
+    expect(await main(['--doc', '--out', 'k.md'], io, importer)).toBe(0);
+    expect(written['k.md']).toBe(out);
+    expect((await run(['--out', 'k.md'])).err).toMatch(/--out goes with --doc/);
   });
 
   it('--help, --list, --browser and bad arguments', async () => {
@@ -90,13 +120,21 @@ describe('polytensor-conformance CLI', () => {
 
   it('finds the factory a backend package exports', async () => {
     const fake = (mod: Record<string, unknown>) => async () => mod;
-    const viaCreate = await resolveBackend('x', fake({ createXBackend: () => new ReferenceBackend('x') }));
+    const viaCreate = await resolveBackend('x', fake({ createXBackend: () => createReferenceBackend('x') }));
     expect(viaCreate.source).toMatch(/createXBackend/);
     expect((await viaCreate.factory()).name).toBe('x');
-    const viaClass = await resolveBackend('y', fake({ YBackend: ReferenceBackend, helper: () => 1 }));
+    // a class with the storage methods on its prototype (here forwarding to the reference)
+    class YBackend {
+      constructor() {
+        return wrapBackend(createReferenceBackend('y'), {}) as unknown as YBackend;
+      }
+      write(): void {}
+      dispose(): void {}
+    }
+    const viaClass = await resolveBackend('y', fake({ YBackend, helper: () => 1 }));
     expect(viaClass.source).toMatch(/new YBackend\(\)/);
-    expect((await viaClass.factory()).name).toBe('reference');
-    const viaDefault = await resolveBackend('z', fake({ default: () => new ReferenceBackend('z') }));
+    expect(((await viaClass.factory()) as Backend).name).toBe('y');
+    const viaDefault = await resolveBackend('z', fake({ default: () => createReferenceBackend('z') }));
     expect(viaDefault.source).toMatch(/default export/);
   });
 

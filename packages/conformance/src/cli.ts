@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `polytensor-conformance` bin. See cli_main.ts (and `--help`). */
 import { spawnSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { backendMeta } from './backend_meta.js';
 import { main, parseArgs } from './cli_main.js';
 import { runConformanceInChromium } from './browser/run_in_chromium.js';
@@ -16,7 +17,7 @@ try {
 } catch {
   // main() reports usage errors
 }
-if (parsed && !parsed.help && !parsed.list && !process.env['DISPLAY'] && !process.env['POLYTENSOR_CONFORMANCE_XVFB']) {
+if (parsed && !parsed.help && !parsed.list && !parsed.doc && !process.env['DISPLAY'] && !process.env['POLYTENSOR_CONFORMANCE_XVFB']) {
   const meta = backendMeta(parsed.backend);
   const inNode = parsed.browser === false || (parsed.browser === undefined && meta.conformance === 'node');
   if (inNode && meta.display === 'x11') {
@@ -30,7 +31,7 @@ if (parsed && !parsed.help && !parsed.list && !process.env['DISPLAY'] && !proces
 
 const code = await main(
   argv,
-  { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text) },
+  { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), writeFile: (path, text) => writeFile(path, text, 'utf8') },
   undefined,
   (options) => runConformanceInChromium(options),
   (backend) => backendMeta(backend).conformance,

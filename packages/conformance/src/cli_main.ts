@@ -4,13 +4,16 @@
  */
 import type { Backend, BackendFactory } from '@polytensor/core';
 import { brokenBackend, BROKEN_VARIANTS, type BrokenVariant } from './broken_backends.js';
-import { referenceBackendFactory } from './reference_backend.js';
+import { discoverBackendKernels, kernelReference } from './kernel_doc.js';
+import { referenceBackendFactory, referencePrimitivesBackendFactory } from './reference_backend.js';
 import { formatReport, reportToJson } from './report.js';
 import { kernelNames, runConformance, type ConformanceReport } from './suite.js';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Write a file (`--doc --out <file>`; the Node bin passes fs.writeFile). */
+  readonly writeFile?: (path: string, text: string) => Promise<void>;
 }
 
 export const USAGE = `Usage: polytensor-conformance [options]
@@ -21,10 +24,15 @@ per-kernel table. Exits 1 when any case fails.
 
 Options:
   --backend <name>   backend to test (default: ts). Loads @polytensor/backend-<name>.
-                     'reference' runs the suite's own float64 reference backend.
+                     'reference' runs the suite's own float64 reference backend;
+                     'reference-primitives' the same with only the 11 primitive kernels
+                     (every optional kernel and the optimizer update as core's composites).
   --filter <kernels> only these kernels, comma-separated (e.g. exp,matMul,conv2d)
   --json             print the report as JSON instead of the table
   --list             list the kernels the suite checks
+  --doc              print the kernel reference (markdown: every kernel of core's table, its
+                     tolerance, and which backends implement it) instead of running the suite
+  --out <file>       with --doc: write it to <file> (the repository's copy is docs/kernels.md)
   --browser          run the suite inside headless Chromium (system chromium or $CHROMIUM_PATH)
   --node             run the suite in this Node process
                      (default: where the backend package says it belongs: its package.json
@@ -38,6 +46,8 @@ interface Args {
   filter?: string;
   json: boolean;
   list: boolean;
+  doc: boolean;
+  out?: string;
   /** true: Chromium; false: Node; undefined: the backend package's default. */
   browser: boolean | undefined;
   help: boolean;
@@ -46,7 +56,7 @@ interface Args {
 class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { backend: 'ts', json: false, list: false, browser: undefined, help: false };
+  const args: Args = { backend: 'ts', json: false, list: false, doc: false, browser: undefined, help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -68,6 +78,12 @@ export function parseArgs(argv: readonly string[]): Args {
       case '--list':
         args.list = true;
         break;
+      case '--doc':
+        args.doc = true;
+        break;
+      case '--out':
+        args.out = value();
+        break;
       case '--browser':
       case '--node':
         if (args.browser !== undefined && args.browser !== (flag === '--browser')) throw new UsageError('--browser and --node exclude each other');
@@ -81,6 +97,7 @@ export function parseArgs(argv: readonly string[]): Args {
         throw new UsageError(`unknown option '${a}'`);
     }
   }
+  if (args.out !== undefined && !args.doc) throw new UsageError('--out goes with --doc');
   return args;
 }
 
@@ -101,10 +118,11 @@ export interface ResolvedBackend {
 
 type Ctor = new () => Backend;
 
+/** A class whose instances are backends (storage methods and dispose on its prototype). */
 function isBackendClass(v: unknown): v is Ctor {
   if (typeof v !== 'function') return false;
   const proto = (v as { prototype?: Record<string, unknown> }).prototype;
-  return !!proto && typeof proto['matMul'] === 'function' && typeof proto['write'] === 'function';
+  return !!proto && typeof proto['write'] === 'function' && typeof proto['dispose'] === 'function';
 }
 
 /**
@@ -119,6 +137,9 @@ function isBackendClass(v: unknown): v is Ctor {
  */
 export async function resolveBackend(name: string, importer: (pkg: string) => Promise<unknown> = (p) => import(/* @vite-ignore */ p)): Promise<ResolvedBackend> {
   if (name === 'reference') return { factory: referenceBackendFactory, source: 'built-in reference backend', owned: true };
+  if (name === 'reference-primitives') {
+    return { factory: referencePrimitivesBackendFactory, source: 'built-in reference backend, primitive kernels only', owned: true };
+  }
   if (name.startsWith('reference-broken-')) {
     const alias: Record<string, BrokenVariant> = { matmul: 'matmul-drops-a-term' };
     const key = name.slice('reference-broken-'.length);
@@ -155,13 +176,29 @@ export async function resolveBackend(name: string, importer: (pkg: string) => Pr
   return { factory: () => instance, source: `core engine backend '${name}' (registered by ${pkg})`, owned: false };
 }
 
-/** Run the CLI; returns the process exit code (0 pass, 1 failures, 2 usage or setup errors). */
+/** `--doc`: the kernel reference from core's table and the installed backend packages. */
+async function writeDoc(args: Args, io: CliIo, importer: (pkg: string) => Promise<unknown>): Promise<number> {
+  const text = kernelReference(await discoverBackendKernels(importer));
+  if (args.out === undefined) {
+    io.stdout(text);
+    return 0;
+  }
+  if (!io.writeFile) {
+    io.stderr('polytensor-conformance: --out is only available from the command line (Node)\n');
+    return 2;
+  }
+  await io.writeFile(args.out, text);
+  io.stderr(`polytensor-conformance: wrote ${args.out}\n`);
+  return 0;
+}
+
 /** Runs the suite in a browser and returns its report (Node only; cli.ts passes the real one). */
 export type BrowserRunner = (options: { backend: string; filter?: string | readonly string[]; log?: (line: string) => void }) => Promise<ConformanceReport>;
 
 /** Where a backend's suite runs when neither --browser nor --node is given (cli.ts reads the package's metadata). */
 export type DefaultEnvironment = (backend: string) => 'node' | 'browser';
 
+/** Run the CLI; returns the process exit code (0 pass, 1 failures, 2 usage or setup errors). */
 export async function main(
   argv: readonly string[],
   io: CliIo,
@@ -184,6 +221,7 @@ export async function main(
     io.stdout(`${kernelNames().join('\n')}\n`);
     return 0;
   }
+  if (args.doc) return writeDoc(args, io, importer ?? ((p) => import(/* @vite-ignore */ p)));
   if (args.browser === undefined) args.browser = defaultEnvironment?.(args.backend) === 'browser';
   if (args.browser) {
     if (!browserRunner) {

@@ -11,7 +11,7 @@
  * underflows double's epsilon past |x| ≈ 18) or the gradient would leave
  * float32's normal range.
  */
-import type { UnaryOp } from '@polytensor/core';
+import type { GradientRules, UnaryOp } from '@polytensor/core';
 import * as core from '@polytensor/core';
 import type { ConformanceCase } from './cases/types.js';
 import { gradientCase, type GradientSpec } from './gradients.js';
@@ -57,16 +57,18 @@ export const GRADIENT_REGIONS: ReadonlyArray<readonly [RegionOp, string, (r: Rng
   ['cos', 'small |x| in [1e-4, 1e-2] (gradient -sin x)', logRange(1e-4, 1e-2, 'both')],
 ];
 
-/** The region specs (exported so the suite's own tests can rerun them with other forward/gradient definitions). */
-export function regionSpec(op: RegionOp, what: string, gen: (r: Rng) => number, forward: (x: core.Tensor) => core.Tensor = core[op]): GradientSpec {
+/** The region specs (exported so the suite's own tests can rerun them with other gradient rules). */
+export function regionSpec(op: RegionOp, what: string, gen: (r: Rng) => number, rules?: GradientRules): GradientSpec<'unary'> {
   return {
-    kernel: op,
+    kernel: 'unary',
+    op,
     name: `${what} [3,5]`,
     inputs: (r) => [host([3, 5], r.array(15, gen))],
-    core: ([x]) => forward(x!),
+    core: ([x]) => core[op](x!),
     reference: ([x]) => ref.unary(op as UnaryOp, x as HostTensor),
     tolerance: REGION_GRADIENT_TOLERANCE,
     elementwise: true,
+    ...(rules ? { rules } : {}),
   };
 }
 

@@ -1,4 +1,10 @@
 import type { DType, TypedArray } from '@polytensor/core';
+import { broadcastShapes as coreBroadcastShapes, broadcastStrides, ravel, sizeOfShape, stridesOf, unravel } from '@polytensor/core';
+
+// Shape and stride helpers: core's, one copy for every package.
+export { ravel, stridesOf, unravel };
+/** Number of elements of `shape` (1 for rank 0). */
+export const sizeOf = sizeOfShape;
 
 /**
  * A tensor on the host, in float64: what the reference computes on. `values`
@@ -15,12 +21,6 @@ export interface HostArray {
   readonly shape: readonly number[];
   readonly values: Float64Array | readonly number[] | ArrayLike<number>;
   readonly dtype: DType;
-}
-
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
 }
 
 /**
@@ -46,47 +46,9 @@ export function zerosHost(shape: readonly number[], dtype: DType = 'float32'): H
   return { shape: [...shape], values: new Float64Array(sizeOf(shape)), dtype };
 }
 
-/** Row-major strides. */
-export function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
-
-/** Flat index → multi-index. */
-export function unravel(flat: number, shape: readonly number[]): number[] {
-  const idx = new Array<number>(shape.length);
-  for (let i = shape.length - 1; i >= 0; i--) {
-    const d = shape[i]!;
-    idx[i] = d === 0 ? 0 : flat % d;
-    flat = d === 0 ? 0 : Math.floor(flat / d);
-  }
-  return idx;
-}
-
-export function ravel(idx: readonly number[], strides: readonly number[]): number {
-  let f = 0;
-  for (let i = 0; i < idx.length; i++) f += idx[i]! * strides[i]!;
-  return f;
-}
-
-/** NumPy broadcasting of two shapes; throws when incompatible. */
+/** NumPy broadcasting of two shapes (core's rule); throws when incompatible. */
 export function broadcastShapes(a: readonly number[], b: readonly number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out = new Array<number>(rank);
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw new Error(`broadcastShapes: [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
-    }
-    out[i] = da === 1 ? db : da;
-  }
-  return out;
+  return coreBroadcastShapes('conformance', a, b);
 }
 
 /**
@@ -94,19 +56,9 @@ export function broadcastShapes(a: readonly number[], b: readonly number[]): num
  * every output element.
  */
 export function broadcastMap(inShape: readonly number[], outShape: readonly number[]): Int32Array {
-  const n = sizeOf(outShape);
-  const map = new Int32Array(n);
-  const inStrides = stridesOf(inShape);
-  const offset = outShape.length - inShape.length;
-  for (let o = 0; o < n; o++) {
-    const idx = unravel(o, outShape);
-    let f = 0;
-    for (let i = 0; i < inShape.length; i++) {
-      const d = inShape[i]!;
-      f += (d === 1 ? 0 : idx[i + offset]!) * inStrides[i]!;
-    }
-    map[o] = f;
-  }
+  const strides = broadcastStrides(inShape, outShape);
+  const map = new Int32Array(sizeOf(outShape));
+  for (let o = 0; o < map.length; o++) map[o] = ravel(unravel(o, outShape), strides);
   return map;
 }
 

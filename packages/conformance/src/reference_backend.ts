@@ -1,30 +1,33 @@
+/**
+ * The float64 reference as a backend: `defineBackend` over a storage of typed
+ * arrays (`RefStore`, on core's DataStore) and one kernel per entry of core's
+ * table, each reading its inputs to float64, running `./reference/` and storing
+ * the result rounded to the output dtype. Slow and obviously correct: the suite
+ * tests itself on it (it must pass every case), other packages compare against
+ * it, and a variant with only the primitive kernels checks core's composites.
+ */
 import type {
-  ArgReduceOp,
   Backend,
   BackendMemory,
   BackendNumerics,
-  BinaryOp,
-  Conv2DInfo,
   DataId,
   DType,
-  FusedActivation,
-  ReduceOp,
+  KernelImpl,
+  KernelImpls,
+  KernelName,
+  OptimizerCapability,
+  PrimitiveKernel,
+  Storage,
   TensorInfo,
   TypedArray,
-  UnaryOp,
 } from '@polytensor/core';
+import { DataStore, defineBackend, PRIMITIVE_KERNELS } from '@polytensor/core';
 import { fromTyped, toTyped, type HostTensor } from './host.js';
 import * as ref from './reference/index.js';
 
 interface Buffer {
   readonly values: TypedArray;
-  readonly shape: readonly number[];
   readonly dtype: DType;
-}
-
-/** Opaque handle minted by the reference backend. */
-class RefDataId {
-  constructor(readonly id: number) {}
 }
 
 function copyTyped(values: TypedArray, dtype: DType): TypedArray {
@@ -39,28 +42,18 @@ function copyTyped(values: TypedArray, dtype: DType): TypedArray {
 }
 
 /**
- * A complete Backend computed by the float64 reference: every kernel reads its
- * inputs to float64, runs the reference, and stores the result rounded to the
- * output dtype. Slow and obviously correct; it exists so the suite can test
- * itself (it must pass every case) and as a known-good baseline.
+ * The reference backend's storage: typed arrays by DataId. Kernels receive it
+ * first and use `readHost` / `writeHost` to move between buffers and float64.
  */
-export class ReferenceBackend implements Backend {
-  readonly name: string;
-  readonly numerics?: BackendNumerics;
-  private readonly buffers = new Map<DataId, Buffer>();
-  private nextId = 0;
+export class RefStore implements Storage {
+  private readonly buffers: DataStore<Buffer>;
 
-  constructor(name = 'reference', numerics?: BackendNumerics) {
-    this.name = name;
-    if (numerics) this.numerics = numerics;
+  constructor(name = 'reference') {
+    this.buffers = new DataStore<Buffer>(name, (b) => b.values.byteLength);
   }
 
-  // ---- storage --------------------------------------------------------------
-
-  write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
-    const id = new RefDataId(this.nextId++);
-    this.buffers.set(id, { values: copyTyped(values, dtype), shape: [...shape], dtype });
-    return id;
+  write(values: TypedArray, _shape: readonly number[], dtype: DType): DataId {
+    return this.buffers.add({ values: copyTyped(values, dtype), dtype });
   }
 
   async read(dataId: DataId): Promise<TypedArray> {
@@ -68,14 +61,12 @@ export class ReferenceBackend implements Backend {
   }
 
   readSync(dataId: DataId): TypedArray {
-    const b = this.buffer(dataId);
+    const b = this.buffers.get(dataId, 'read');
     return copyTyped(b.values, b.dtype);
   }
 
   disposeData(dataId: DataId): void {
-    if (!this.buffers.delete(dataId)) {
-      throw new Error(`reference backend: disposeData of an unknown or already disposed buffer`);
-    }
+    this.buffers.delete(dataId);
   }
 
   numDataIds(): number {
@@ -83,141 +74,118 @@ export class ReferenceBackend implements Backend {
   }
 
   memory(): BackendMemory {
-    let numBytes = 0;
-    for (const b of this.buffers.values()) numBytes += b.values.byteLength;
-    return { numDataIds: this.buffers.size, numBytes };
+    return { numDataIds: this.buffers.size, numBytes: this.buffers.numBytes };
   }
 
-  dispose(): void {
+  clear(): void {
     this.buffers.clear();
-  }
-
-  private buffer(dataId: DataId): Buffer {
-    const b = this.buffers.get(dataId);
-    if (!b) throw new Error('reference backend: unknown or disposed buffer');
-    return b;
   }
 
   /** A tensor's values as a float64 host tensor. */
   readHost(x: TensorInfo): HostTensor {
-    const b = this.buffer(x.dataId);
-    return fromTyped(b.values, x.shape, x.dtype);
+    return fromTyped(this.buffers.get(x.dataId, 'readHost').values, x.shape, x.dtype);
   }
 
   /** Store a float64 host tensor, rounded to its dtype, as a new output. */
   writeHost(x: HostTensor): TensorInfo {
-    const dataId = this.write(toTyped(x), x.shape, x.dtype);
-    return { dataId, shape: [...x.shape], dtype: x.dtype };
-  }
-
-  // ---- kernels ----------------------------------------------------------------
-
-  unary(op: UnaryOp, x: TensorInfo): TensorInfo {
-    return this.writeHost(ref.unary(op, this.readHost(x)));
-  }
-
-  binary(op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
-    return this.writeHost(ref.binary(op, this.readHost(a), this.readHost(b), outShape));
-  }
-
-  where(condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
-    return this.writeHost(ref.where(this.readHost(condition), this.readHost(a), this.readHost(b), outShape));
-  }
-
-  cast(x: TensorInfo, dtype: DType): TensorInfo {
-    return this.writeHost(ref.cast(this.readHost(x), dtype));
-  }
-
-  reduce(op: ReduceOp, x: TensorInfo, axes: readonly number[]): TensorInfo {
-    return this.writeHost(ref.reduce(op, this.readHost(x), axes).out);
-  }
-
-  argReduce(op: ArgReduceOp, x: TensorInfo, axis: number): TensorInfo {
-    return this.writeHost(ref.argReduce(op, this.readHost(x), axis));
-  }
-
-  transpose(x: TensorInfo, perm: readonly number[]): TensorInfo {
-    return this.writeHost(ref.transpose(this.readHost(x), perm));
-  }
-
-  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
-    return this.writeHost(ref.slice(this.readHost(x), begin, size));
-  }
-
-  concat(xs: readonly TensorInfo[], axis: number): TensorInfo {
-    return this.writeHost(ref.concat(xs.map((x) => this.readHost(x)), axis));
-  }
-
-  pad(x: TensorInfo, paddings: ReadonlyArray<readonly [number, number]>, value: number): TensorInfo {
-    return this.writeHost(ref.pad(this.readHost(x), paddings, value));
-  }
-
-  gather(x: TensorInfo, indices: TensorInfo, axis: number): TensorInfo {
-    return this.writeHost(ref.gather(this.readHost(x), this.readHost(indices), axis));
-  }
-
-  scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, outShape: readonly number[]): TensorInfo {
-    return this.writeHost(ref.scatterAdd(this.readHost(updates), this.readHost(indices), axis, outShape).out);
-  }
-
-  oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo {
-    return this.writeHost(ref.oneHot(this.readHost(indices), depth, onValue, offValue));
-  }
-
-  matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
-    return this.writeHost(ref.matMul(this.readHost(a), this.readHost(b), transposeA, transposeB).out);
-  }
-
-  fusedMatMul(
-    a: TensorInfo,
-    b: TensorInfo,
-    bias: TensorInfo | null,
-    activation: FusedActivation,
-    transposeA: boolean,
-    transposeB: boolean,
-  ): TensorInfo {
-    const r = ref.fusedMatMul(this.readHost(a), this.readHost(b), bias ? this.readHost(bias) : null, activation, transposeA, transposeB);
-    return this.writeHost(r.out);
-  }
-
-  conv2d(x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
-    return this.writeHost(ref.conv2d(this.readHost(x), this.readHost(filter), info).out);
-  }
-
-  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
-    return this.writeHost(ref.conv2dBackpropInput(this.readHost(dy), this.readHost(filter), info).out);
-  }
-
-  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
-    return this.writeHost(ref.conv2dBackpropFilter(this.readHost(x), this.readHost(dy), info).out);
-  }
-
-  maxPool(x: TensorInfo, info: Conv2DInfo): TensorInfo {
-    return this.writeHost(ref.maxPool(this.readHost(x), info));
-  }
-
-  maxPoolGrad(dy: TensorInfo, x: TensorInfo, info: Conv2DInfo): TensorInfo {
-    return this.writeHost(ref.maxPoolGrad(this.readHost(dy), this.readHost(x), info).out);
-  }
-
-  avgPool(x: TensorInfo, info: Conv2DInfo): TensorInfo {
-    return this.writeHost(ref.avgPool(this.readHost(x), info).out);
-  }
-
-  avgPoolGrad(dy: TensorInfo, info: Conv2DInfo): TensorInfo {
-    return this.writeHost(ref.avgPoolGrad(this.readHost(dy), info).out);
-  }
-
-  softmax(logits: TensorInfo): TensorInfo {
-    return this.writeHost(ref.softmax(this.readHost(logits)).out);
-  }
-
-  logSoftmax(logits: TensorInfo): TensorInfo {
-    return this.writeHost(ref.logSoftmax(this.readHost(logits)).out);
+    return { dataId: this.write(toTyped(x), x.shape, x.dtype), shape: [...x.shape], dtype: x.dtype };
   }
 }
 
+/** An implementation of every kernel of the table. */
+export type AllKernelImpls<S> = { readonly [K in KernelName]: KernelImpl<K, S> };
+
+/** Every kernel of core's table, computed by the float64 reference. */
+export const REFERENCE_KERNELS: AllKernelImpls<RefStore> = {
+  unary: (s, op, x) => s.writeHost(ref.unary(op, s.readHost(x))),
+  binary: (s, op, a, b, outShape) => s.writeHost(ref.binary(op, s.readHost(a), s.readHost(b), outShape)),
+  where: (s, c, a, b, outShape) => s.writeHost(ref.where(s.readHost(c), s.readHost(a), s.readHost(b), outShape)),
+  cast: (s, x, dtype) => s.writeHost(ref.cast(s.readHost(x), dtype)),
+  reduce: (s, op, x, axes) => s.writeHost(ref.reduce(op, s.readHost(x), axes).out),
+  argReduce: (s, op, x, axis) => s.writeHost(ref.argReduce(op, s.readHost(x), axis)),
+  transpose: (s, x, perm) => s.writeHost(ref.transpose(s.readHost(x), perm)),
+  slice: (s, x, begin, size) => s.writeHost(ref.slice(s.readHost(x), begin, size)),
+  concat: (s, xs, axis) => s.writeHost(ref.concat(xs.map((x) => s.readHost(x)), axis)),
+  pad: (s, x, paddings, value) => s.writeHost(ref.pad(s.readHost(x), paddings, value)),
+  gather: (s, x, indices, axis) => s.writeHost(ref.gather(s.readHost(x), s.readHost(indices), axis)),
+  scatterAdd: (s, u, indices, axis, outShape) => s.writeHost(ref.scatterAdd(s.readHost(u), s.readHost(indices), axis, outShape).out),
+  oneHot: (s, indices, depth, on, off) => s.writeHost(ref.oneHot(s.readHost(indices), depth, on, off)),
+  matMul: (s, a, b, tA, tB) => s.writeHost(ref.matMul(s.readHost(a), s.readHost(b), tA, tB).out),
+  conv2d: (s, x, f, info) => s.writeHost(ref.conv2d(s.readHost(x), s.readHost(f), info).out),
+  conv2dBackpropInput: (s, dy, f, info) => s.writeHost(ref.conv2dBackpropInput(s.readHost(dy), s.readHost(f), info).out),
+  conv2dBackpropFilter: (s, x, dy, info) => s.writeHost(ref.conv2dBackpropFilter(s.readHost(x), s.readHost(dy), info).out),
+  maxPool: (s, x, info) => s.writeHost(ref.maxPool(s.readHost(x), info)),
+  maxPoolGrad: (s, dy, x, info) => s.writeHost(ref.maxPoolGrad(s.readHost(dy), s.readHost(x), info).out),
+  avgPool: (s, x, info) => s.writeHost(ref.avgPool(s.readHost(x), info).out),
+  avgPoolGrad: (s, dy, info) => s.writeHost(ref.avgPoolGrad(s.readHost(dy), info).out),
+  softmax: (s, logits) => s.writeHost(ref.softmax(s.readHost(logits)).out),
+  logSoftmax: (s, logits) => s.writeHost(ref.logSoftmax(s.readHost(logits)).out),
+  fusedMatMul: (s, a, b, bias, act, tA, tB) =>
+    s.writeHost(ref.fusedMatMul(s.readHost(a), s.readHost(b), bias ? s.readHost(bias) : null, act, tA, tB).out),
+  fusedConv2d: (s, x, f, bias, act, info) => s.writeHost(ref.fusedConv2d(s.readHost(x), s.readHost(f), bias ? s.readHost(bias) : null, act, info).out),
+  softmaxCrossEntropy: (s, logits, labels) => s.writeHost(ref.softmaxCrossEntropy(s.readHost(logits), s.readHost(labels)).out),
+};
+
+/** Only the 11 primitive kernels of the reference: core's composites stand in for the rest. */
+export const REFERENCE_PRIMITIVE_KERNELS: { readonly [K in PrimitiveKernel]: KernelImpl<K, RefStore> } = Object.fromEntries(
+  PRIMITIVE_KERNELS.map((k) => [k, REFERENCE_KERNELS[k]]),
+) as { readonly [K in PrimitiveKernel]: KernelImpl<K, RefStore> };
+
+/** The optimizer capability computed by the reference step (every operation rounded to float32, as the contract says). */
+export function referenceOptimizer(s: RefStore): OptimizerCapability {
+  return {
+    optimizerUpdate: (update, value, grad, slots) =>
+      ref
+        .optimizerUpdate(update, s.readHost(value).values, s.readHost(grad).values, slots.map((x) => s.readHost(x).values))
+        .map((values) => s.writeHost({ shape: value.shape, values, dtype: 'float32' })),
+  };
+}
+
+export interface ReferenceBackendOptions {
+  /** Default 'reference'. */
+  readonly name?: string;
+  readonly numerics?: BackendNumerics;
+  /** The kernels (default: every kernel, REFERENCE_KERNELS); spread REFERENCE_KERNELS and replace one to make a test double. */
+  readonly kernels?: KernelImpls<RefStore>;
+  /** Include the optimizer capability (default true). */
+  readonly optimizer?: boolean;
+}
+
+/**
+ * A backend computed by the float64 reference.
+ * @example
+ * const full = createReferenceBackend();
+ * const primitivesOnly = createReferenceBackend({ name: 'prims', kernels: REFERENCE_PRIMITIVE_KERNELS, optimizer: false });
+ * const broken = createReferenceBackend({ kernels: { ...REFERENCE_KERNELS, cast: () => { throw new Error('no cast'); } } });
+ */
+export function createReferenceBackend(options: ReferenceBackendOptions | string = {}): Backend {
+  const o = typeof options === 'string' ? { name: options } : options;
+  const name = o.name ?? 'reference';
+  const storage = new RefStore(name);
+  return defineBackend({
+    name,
+    storage,
+    kernels: o.kernels ?? REFERENCE_KERNELS,
+    ...(o.numerics ? { numerics: o.numerics } : {}),
+    ...(o.optimizer === false ? {} : { optimizer: referenceOptimizer(storage) }),
+    dispose: () => storage.clear(),
+  });
+}
+
+/** `new ReferenceBackend(name?, numerics?)`: the full reference backend (kept for callers written before `createReferenceBackend`). */
+export interface ReferenceBackendConstructor {
+  new (name?: string, numerics?: BackendNumerics): Backend;
+  (name?: string, numerics?: BackendNumerics): Backend;
+}
+export const ReferenceBackend = function ReferenceBackend(name?: string, numerics?: BackendNumerics): Backend {
+  return createReferenceBackend({ ...(name ? { name } : {}), ...(numerics ? { numerics } : {}) });
+} as ReferenceBackendConstructor;
+
 /** A factory for the reference backend (what `runConformance` takes). */
-export const referenceBackendFactory = (): Backend => new ReferenceBackend();
+export const referenceBackendFactory = (): Backend => createReferenceBackend();
+
+/** A factory for the reference with only the primitive kernels: every optional kernel and the optimizer update run as core's composites. */
+export const referencePrimitivesBackendFactory = (): Backend =>
+  createReferenceBackend({ name: 'reference-primitives', kernels: REFERENCE_PRIMITIVE_KERNELS, optimizer: false });
 
 export { wrapBackend } from './wrap.js';

@@ -5,6 +5,8 @@ import { aggregate, severity, type CaseOutcome, type ConformanceReport } from '.
 
 const outcome = (kernel: string, name: string, result: CaseResult, kind: CaseOutcome['kind'] = 'kernel'): CaseOutcome => ({
   kernel,
+  subject: 'unary',
+  composite: false,
   name,
   kind,
   result,

@@ -1,24 +1,29 @@
 import type { Backend, BackendFactory, BackendNumerics } from '@polytensor/core';
-import { kernelCases } from './cases/index.js';
-import type { CaseKind, CaseResult, ConformanceCase } from './cases/types.js';
+import { kernelAndCompositeCases } from './cases/index.js';
+import type { CaseKind, CaseResult, CaseSubject, ConformanceCase } from './cases/types.js';
+import { compositeApplies } from './composite_check.js';
 import type { Unit } from './compare.js';
 import { releaseBackend } from './engine_bridge.js';
 import { gradientCases } from './gradients.js';
 import { regionGradientCases } from './gradient_regions.js';
 import { trainingCases } from './training.js';
 
-/** Every case: kernel-level, gradient and training. */
+/** Every case: kernel-level (with the composite checks of optional kernels), gradient and training. */
 export function allCases(): readonly ConformanceCase[] {
-  return [...kernelCases, ...gradientCases, ...regionGradientCases, ...trainingCases];
+  return [...kernelAndCompositeCases, ...gradientCases, ...regionGradientCases, ...trainingCases];
 }
 
-/** The kernel names the suite knows (for --filter and error messages). */
+/** The op names the suite reports (its rows; for --filter, --list and error messages). */
 export function kernelNames(cases: readonly ConformanceCase[] = allCases()): string[] {
-  return [...new Set(cases.map((c) => c.kernel))];
+  return [...new Set(cases.map((c) => c.op))];
 }
 
 export interface ConformanceOptions {
-  /** Only these kernels (exact names, case-insensitive; a string may list several separated by commas). */
+  /**
+   * Only these ops or kernels (case-insensitive; a string may list several
+   * separated by commas): a row's op ('exp', 'matMul') or a kernel of core's
+   * table ('unary' selects every unary op). Composite checks follow their op.
+   */
   readonly filter?: string | readonly string[];
   /** Only these kinds of case (default: all). */
   readonly kinds?: readonly CaseKind[];
@@ -32,17 +37,25 @@ export interface ConformanceOptions {
 
 /** One case's outcome in a report. */
 export interface CaseOutcome {
+  /** The op (the report row): 'exp', 'matMul', 'training'. */
   readonly kernel: string;
+  /** The kernel of core's table it exercised ('unary' for exp), or storage / optimizerUpdate / training. */
+  readonly subject: CaseSubject;
+  /** A composite check: core's composite of the kernel, bound to the backend's kernels. */
+  readonly composite: boolean;
   readonly name: string;
   readonly kind: CaseKind;
   readonly result: CaseResult;
   readonly ms: number;
 }
 
-/** Cases of one kernel and kind, aggregated: a row of the report. */
+/** Cases of one op and kind, aggregated: a row of the report. */
 export interface KernelRow {
+  /** The op: 'exp', 'matMul', 'softmax' ('softmax (composite)' is this with `composite`). */
   readonly kernel: string;
   readonly kind: CaseKind;
+  /** The row of composite checks ('softmax (composite)'). */
+  readonly composite: boolean;
   readonly cases: number;
   readonly passed: number;
   readonly failed: number;
@@ -79,13 +92,14 @@ export function selectCases(options: ConformanceOptions = {}): ConformanceCase[]
   const source = options.cases ?? allCases();
   const wanted = parseFilter(options.filter);
   if (wanted) {
-    const known = new Set(source.map((c) => c.kernel.toLowerCase()));
+    const known = new Set(source.flatMap((c) => [c.op.toLowerCase(), c.kernel.toLowerCase()]));
     const unknown = [...wanted].filter((w) => !known.has(w));
     if (unknown.length) {
       throw new Error(`conformance: no kernel named ${unknown.map((u) => `'${u}'`).join(', ')}; known kernels: ${kernelNames(source).join(', ')}`);
     }
   }
-  return source.filter((c) => (!wanted || wanted.has(c.kernel.toLowerCase())) && (!options.kinds || options.kinds.includes(c.kind)));
+  const selected = (c: ConformanceCase): boolean => !wanted || wanted.has(c.op.toLowerCase()) || wanted.has(c.kernel.toLowerCase());
+  return source.filter((c) => selected(c) && (!options.kinds || options.kinds.includes(c.kind)));
 }
 
 /** How bad a result is relative to its bound (for choosing a row's worst case). */
@@ -103,6 +117,25 @@ function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
+/**
+ * Throw a clear error for a backend that is not on the kernel-table contract
+ * (no `kernels` / `implemented`: made before defineBackend).
+ */
+export function checkContract(backend: Backend): void {
+  const b = backend as Partial<Backend> | null;
+  if (!b || typeof b.kernels !== 'object' || b.kernels === null || typeof b.implemented?.has !== 'function') {
+    throw new Error(
+      `conformance: backend '${String(b?.name)}' has no kernels table (backend.kernels, backend.implemented); ` +
+        "define it with core's defineBackend({ name, storage, kernels }) (the kernel-table contract)",
+    );
+  }
+}
+
+/** A case's outcome for the report. */
+export function outcomeOf(c: ConformanceCase, result: CaseResult, ms: number): CaseOutcome {
+  return { kernel: c.op, subject: c.kernel, composite: c.composite === true, name: c.name, kind: c.kind, result, ms };
+}
+
 /** Run one case, turning a thrown error into a failure. */
 export async function runCase(c: ConformanceCase, backend: Backend): Promise<CaseResult> {
   try {
@@ -112,11 +145,11 @@ export async function runCase(c: ConformanceCase, backend: Backend): Promise<Cas
   }
 }
 
-/** Aggregate case outcomes into report rows (one per kernel and kind, in first-seen order). */
+/** Aggregate case outcomes into report rows (one per op, kind and composite check, in first-seen order). */
 export function aggregate(outcomes: readonly CaseOutcome[]): KernelRow[] {
   const groups = new Map<string, CaseOutcome[]>();
   for (const o of outcomes) {
-    const key = `${o.kind}\u0000${o.kernel}`;
+    const key = `${o.kind}\u0000${o.kernel}\u0000${o.composite ? 'composite' : ''}`;
     const g = groups.get(key);
     if (g) g.push(o);
     else groups.set(key, [o]);
@@ -128,6 +161,7 @@ export function aggregate(outcomes: readonly CaseOutcome[]): KernelRow[] {
     return {
       kernel: g[0]!.kernel,
       kind: g[0]!.kind,
+      composite: g[0]!.composite,
       cases: g.length,
       passed: ran.filter((o) => o.result.pass).length,
       failed: ran.filter((o) => !o.result.pass).length,
@@ -147,15 +181,18 @@ export function aggregate(outcomes: readonly CaseOutcome[]): KernelRow[] {
  * per-kernel report. Never throws for failing cases; check `report.failed`.
  */
 export async function runConformance(factory: BackendFactory, options: ConformanceOptions = {}): Promise<ConformanceReport> {
-  const cases = selectCases(options);
+  const selected = selectCases(options);
   const start = now();
   const backend = await factory();
   const outcomes: CaseOutcome[] = [];
   try {
+    checkContract(backend);
+    // composite checks only where the backend has its own kernel (or optimizer) to compare
+    const cases = selected.filter((c) => compositeApplies(c, backend));
     for (const c of cases) {
       const t0 = now();
       const result = await runCase(c, backend);
-      outcomes.push({ kernel: c.kernel, name: c.name, kind: c.kind, result, ms: now() - t0 });
+      outcomes.push(outcomeOf(c, result, now() - t0));
       options.onResult?.(c, result);
     }
   } finally {

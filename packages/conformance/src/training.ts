@@ -204,9 +204,10 @@ function errorText(e: unknown): string {
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 
-export const trainingCases: readonly ConformanceCase[] = [
+export const trainingCases: readonly ConformanceCase<'training'>[] = [
   {
     kernel: 'training',
+    op: 'training',
     name: 'MLP 4→8 tanh→3, softmax cross-entropy, 20 SGD steps (lr 0.5)',
     kind: 'training',
     run(backend: Backend): CaseResult {

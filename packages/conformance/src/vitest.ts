@@ -5,20 +5,20 @@
  *
  * @example
  * import { conformanceSuite } from '@polytensor/conformance/vitest';
- * import { TsBackend } from '@polytensor/backend-ts';
- * conformanceSuite('ts', () => new TsBackend());
+ * import { createTsBackend } from '@polytensor/backend-ts';
+ * conformanceSuite('ts', () => createTsBackend());
  */
 import type { Backend, BackendFactory } from '@polytensor/core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { ConformanceCase } from './cases/types.js';
+import { rowName, type ConformanceCase } from './cases/types.js';
 import { releaseBackend } from './engine_bridge.js';
 import { formatError } from './report.js';
-import { runCase, selectCases, type ConformanceOptions } from './suite.js';
+import { checkContract, runCase, selectCases, type ConformanceOptions } from './suite.js';
 
 export type ConformanceSuiteOptions = Omit<ConformanceOptions, 'onResult'>;
 
 function groupLabel(c: ConformanceCase): string {
-  return c.kind === 'gradient' ? `${c.kernel} (grad)` : c.kind === 'training' ? `training` : c.kernel;
+  return c.kind === 'gradient' ? `${c.op} (grad)` : c.kind === 'training' ? `training` : rowName(c);
 }
 
 /** Register the conformance suite for one backend with Vitest. */
@@ -35,6 +35,7 @@ export function conformanceSuite(name: string, factory: BackendFactory, options:
     let backend: Backend | null = null;
     beforeAll(async () => {
       backend = await factory();
+      checkContract(backend);
     });
     afterAll(() => {
       if (!backend) return;
@@ -53,7 +54,7 @@ export function conformanceSuite(name: string, factory: BackendFactory, options:
               return;
             }
             if (!r.pass) {
-              throw new Error(`${c.kernel} › ${c.name}: ${r.message} [worst ${formatError(r)}]`);
+              throw new Error(`${rowName(c)} › ${c.name}: ${r.message} [worst ${formatError(r)}]`);
             }
           });
         }

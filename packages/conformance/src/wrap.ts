@@ -1,15 +1,30 @@
-import type { Backend, BackendNumerics } from '@polytensor/core';
+import type { Backend, BackendNumerics, KernelName, Kernels } from '@polytensor/core';
 
-/** Overrides for `wrapBackend`: any Backend member, plus a different name or numerics. */
-export type BackendOverrides = Partial<Backend> & { name?: string; numerics?: BackendNumerics };
+/**
+ * Overrides for `wrapBackend`: any Backend member, a different name or
+ * numerics, and `kernels`: some kernels replaced (the rest stay the base's).
+ */
+export type BackendOverrides = Partial<Omit<Backend, 'kernels'>> & {
+  name?: string;
+  numerics?: BackendNumerics;
+  kernels?: Partial<Kernels>;
+};
 
 /**
  * A backend that forwards everything to `base` except the given overrides
- * (forwarded methods run with `base` as `this`). Handy for test doubles: wrap
- * a working backend and break one kernel.
+ * (forwarded methods run with `base` as `this`). Replaced kernels count as
+ * implemented by the view. Handy for views (a dispose that does nothing) and
+ * test doubles; to break one kernel of the reference, prefer
+ * `createReferenceBackend({ kernels: { ...REFERENCE_KERNELS, x } })`, whose
+ * composites then run on the broken kernel too.
  */
 export function wrapBackend(base: Backend, overrides: BackendOverrides): Backend {
-  const table = overrides as Record<PropertyKey, unknown>;
+  const { kernels: kernelOverrides, ...rest } = overrides;
+  const table: Record<PropertyKey, unknown> = { ...rest };
+  if (kernelOverrides) {
+    table['kernels'] = { ...base.kernels, ...kernelOverrides };
+    table['implemented'] = new Set<KernelName>([...base.implemented, ...(Object.keys(kernelOverrides) as KernelName[])]);
+  }
   return new Proxy(base, {
     get(target, prop) {
       if (Object.prototype.hasOwnProperty.call(table, prop)) return table[prop];

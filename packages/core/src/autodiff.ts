@@ -1,4 +1,5 @@
 import { ENGINE } from './engine/engine.js';
+import { GRADIENTS } from './grad/rules.js';
 import { PolytensorError } from './errors.js';
 import { Tensor } from './tensor.js';
 import { registeredVariables, type Variable } from './variable.js';
@@ -24,7 +25,7 @@ export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tens
   checkFn('grad', f);
   return (x, dy) => {
     const [tx] = checkInputs('grad', [x]);
-    const { value, grads } = ENGINE.gradients(() => f(tx!), [tx!], dy);
+    const { value, grads } = ENGINE.gradients(() => f(tx!), [tx!], GRADIENTS, dy);
     value.dispose();
     return grads[0]!;
   };
@@ -35,7 +36,7 @@ export function grads(f: (...xs: Tensor[]) => Tensor): (xs: Tensor[], dy?: Tenso
   checkFn('grads', f);
   return (xs, dy) => {
     const ts = checkInputs('grads', xs);
-    const { value, grads: gs } = ENGINE.gradients(() => f(...ts), ts, dy);
+    const { value, grads: gs } = ENGINE.gradients(() => f(...ts), ts, GRADIENTS, dy);
     value.dispose();
     return gs;
   };
@@ -46,7 +47,7 @@ export function valueAndGrad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor)
   checkFn('valueAndGrad', f);
   return (x, dy) => {
     const [tx] = checkInputs('valueAndGrad', [x]);
-    const { value, grads: gs } = ENGINE.gradients(() => f(tx!), [tx!], dy);
+    const { value, grads: gs } = ENGINE.gradients(() => f(tx!), [tx!], GRADIENTS, dy);
     return { value, grad: gs[0]! };
   };
 }
@@ -56,7 +57,7 @@ export function valueAndGrads(f: (...xs: Tensor[]) => Tensor): (xs: Tensor[], dy
   checkFn('valueAndGrads', f);
   return (xs, dy) => {
     const ts = checkInputs('valueAndGrads', xs);
-    return ENGINE.gradients(() => f(...ts), ts, dy);
+    return ENGINE.gradients(() => f(...ts), ts, GRADIENTS, dy);
   };
 }
 
@@ -79,6 +80,7 @@ export function variableGrads(f: () => Tensor, varList?: readonly Variable[]): {
       return out;
     },
     vars,
+    GRADIENTS,
     undefined,
     (reached) => (used = reached),
   );

@@ -5,12 +5,22 @@
 export * from './backend/types.js';
 export * from './backend/kernels.js';
 export type * from './backend/backend.js';
+export { DataStore } from './backend/data_store.js';
+export * from './backend/shape_utils.js';
+export { defineBackend, callKernel, type BackendDefinition, type KernelImpls } from './backend/define.js';
+export {
+  KERNELS, KERNEL_NAMES, PRIMITIVE_KERNELS, isPrimitive, kernelLabel, toleranceOf,
+  type KernelSpec, type PrimitiveSpec, type OptionalSpec, type PrimitiveKernel, type OptionalKernel, type KernelTolerance,
+} from './kernels/table.js';
+export { composite, Temps, type KernelContext } from './kernels/temps.js';
+export * from './kernels/tolerance.js';
+export { GRADIENTS, activationGrad } from './grad/rules.js';
 export { PolytensorError, MemoryLimitError, type MemoryLimitKind } from './errors.js';
 export { DEFAULT_BACKEND_LIMITS, formatBytes, type MemoryCaps, type ResolvedLimits } from './engine/memory_limits.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
 export { Variable, variable, registeredVariables } from './variable.js';
 export { ENGINE, Engine, type MemoryInfo, type TensorContainer } from './engine/engine.js';
-export type { GradFn, Saved } from './engine/tape.js';
+export type { GradFn, Saved, GradientRules, KernelGradRule, TensorArgs } from './engine/tape.js';
 export * from './engine/api.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './autodiff.js';
 export { setSeed, getRandomState, setRandomState, randomUniform, randomNormal, truncatedNormal, shuffle, randomStream, type RandomState, type Stream } from './random/random.js';

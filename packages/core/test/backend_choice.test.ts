@@ -1,7 +1,7 @@
 // Backend choice, on fresh engines: the app's imports and setBackend decide;
 // ready() chooses only when nothing was chosen and never switches a backend in use.
 import { describe, expect, it } from 'vitest';
-import { Engine, PolytensorError, Tensor, TsBackendForTests } from './helpers.js';
+import { Engine, PolytensorError, Tensor, tsBackendNamed } from './helpers.js';
 
 /**
  * A fresh engine whose "installed packages" are `installed` (name → priority):
@@ -10,7 +10,7 @@ import { Engine, PolytensorError, Tensor, TsBackendForTests } from './helpers.js
  */
 function engineWith(installed: Record<string, number>, imported: Record<string, number> = {}) {
   const created: string[] = [];
-  const factory = (name: string) => () => (created.push(name), new TsBackendForTests(name));
+  const factory = (name: string) => () => (created.push(name), tsBackendNamed(name));
   let discoveries = 0;
   const engine: Engine = new Engine(async () => {
     discoveries++;
@@ -83,9 +83,7 @@ describe('backend choice', () => {
     const { engine } = engineWith({ wasm: 2 }, { ts: 1 });
     const x = make(engine, [1]);
     await engine.setBackend('wasm');
-    expect(() =>
-      engine.runKernel('neg', [x], (b) => b.unary('neg', x), { shape: [1], dtype: 'float32' }),
-    ).toThrow(/neg: tensor \d+ lives on backend 'ts' but the active backend is 'wasm'; create it after setBackend, or copy it/);
+    expect(() => engine.runKernel('unary', ['neg', x])).toThrow(/neg: tensor \d+ lives on backend 'ts' but the active backend is 'wasm'; create it after setBackend, or copy it/);
     engine.disposeTensor(x);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ENGINE, PolytensorError, TsBackendForTests, getBackend, keep, memory, ones, registerBackend, removeBackend,
+  ENGINE, PolytensorError, tsBackendNamed, getBackend, keep, memory, ones, registerBackend, removeBackend,
   setBackend, setBackendSync, tensor, tidy, zeros,
 } from './helpers.js';
 
@@ -14,8 +14,8 @@ describe('engine: backends', () => {
 
   it('picks the highest-priority registered backend when none was chosen', async () => {
     const created: string[] = [];
-    registerBackend('low-test', () => (created.push('low'), new TsBackendForTests('low-test')), -5);
-    registerBackend('high-test', () => (created.push('high'), new TsBackendForTests('high-test')), 50);
+    registerBackend('low-test', () => (created.push('low'), tsBackendNamed('low-test')), -5);
+    registerBackend('high-test', () => (created.push('high'), tsBackendNamed('high-test')), 50);
     try {
       const names = ENGINE.registry.byPriority();
       expect(names.indexOf('high-test')).toBeLessThan(names.indexOf('ts'));
@@ -31,7 +31,7 @@ describe('engine: backends', () => {
   });
 
   it('rejects mixing tensors from two backends', async () => {
-    registerBackend('other-test', () => new TsBackendForTests('other-test'), -1);
+    registerBackend('other-test', () => tsBackendNamed('other-test'), -1);
     const a = tensor([1, 2]);
     try {
       await setBackend('other-test');
@@ -44,7 +44,7 @@ describe('engine: backends', () => {
   });
 
   it('explains that async backends need await', () => {
-    registerBackend('async-test', async () => new TsBackendForTests('async-test'), -1);
+    registerBackend('async-test', async () => tsBackendNamed('async-test'), -1);
     try {
       expect(() => setBackendSync('async-test')).toThrow(/initialises asynchronously; call `await setBackend\('async-test'\)`/);
     } finally {
@@ -104,9 +104,9 @@ describe('engine: memory', () => {
   });
 
   it('kernel leak checks catch a backend that leaks a temporary', () => {
-    const leaky = new TsBackendForTests('leaky-test');
-    const realExp = leaky.unary.bind(leaky);
-    leaky.unary = (op, x) => {
+    const leaky = tsBackendNamed('leaky-test');
+    const realExp = leaky.kernels.unary;
+    leaky.kernels.unary = (op, x) => {
       leaky.write(new Float32Array(1), [1], 'float32'); // a forgotten scratch buffer
       return realExp(op, x);
     };
@@ -114,7 +114,7 @@ describe('engine: memory', () => {
     setBackendSync('leaky-test');
     const x = tensor([1]);
     try {
-      expect(() => x.exp()).toThrow(/exp: backend 'leaky-test' kernel left 2 new buffer\(s\) alive, expected exactly 1/);
+      expect(() => x.exp()).toThrow(/exp: backend 'leaky-test' kernel unary left 2 new buffer\(s\) alive, expected exactly 1/);
     } finally {
       x.dispose();
       setBackendSync('ts');

@@ -3,19 +3,18 @@
 // kernels removed, so only the fusion differs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  Conv2D, ENGINE, PolytensorError, Sequential, Tensor, TsBackend, fusedConv2d, grads, mean, randomNormal, randomUniform,
+  Conv2D, ENGINE, PolytensorError, Sequential, TS_KERNELS, Tensor, TsStore, defineBackend, fusedConv2d, grads, mean, randomNormal, randomUniform,
   registerBackend, removeBackend, setBackendSync, setSeed, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropy,
   tensor, tidy, variable, type Backend, type FusedActivation, type PaddingSpec, type TensorInfo,
 } from './helpers.js';
 import { Adagrad, Adam, Momentum, RMSprop, SGD, type Optimizer } from '../src/train/optimizers/index.js';
 
-const FUSED = ['fusedMatMul', 'fusedConv2d', 'softmaxCrossEntropy', 'optimizerUpdate'] as const;
+const FUSED = ['fusedMatMul', 'fusedConv2d', 'softmaxCrossEntropy'] as const;
 
-/** backend-ts without its fused kernels: core takes the composite paths. */
-function compositeBackend(): TsBackend {
-  const be = new TsBackend();
-  for (const k of FUSED) Object.defineProperty(be, k, { value: undefined });
-  return be;
+/** backend-ts without its fused kernels and optimizer: core's composites stand in. */
+function compositeBackend(): Backend {
+  const { fusedMatMul: _m, fusedConv2d: _c, softmaxCrossEntropy: _s, ...kernels } = TS_KERNELS;
+  return defineBackend({ name: 'ts-composite', storage: new TsStore(), kernels });
 }
 
 beforeAll(() => registerBackend('ts-composite', compositeBackend, -10));
@@ -28,7 +27,9 @@ afterAll(() => {
 function on(name: string, fn: () => Tensor[]): Float32Array[] {
   setBackendSync(name);
   // Guard the premise: the composite backend really lacks the fused kernels, backend-ts has them.
-  for (const k of FUSED) expect(typeof ENGINE.getBackend()[k], `${name}.${k}`).toBe(name === 'ts-composite' ? 'undefined' : 'function');
+  const be = ENGINE.getBackend();
+  for (const k of FUSED) expect(be.implemented.has(k), `${name} implements ${k}`).toBe(name !== 'ts-composite');
+  expect(be.optimizer !== undefined, `${name} has fused optimizer updates`).toBe(name !== 'ts-composite');
   try {
     let out: Float32Array[] = [];
     tidy(() => {
@@ -99,10 +100,10 @@ describe('fusedConv2d', () => {
   it('is what Conv2D layers run, and checks its arguments', () => {
     const be = ENGINE.getBackend() as Backend;
     const calls = { n: 0 };
-    const orig = be.fusedConv2d!.bind(be);
-    Object.defineProperty(be, 'fusedConv2d', {
+    const orig = be.kernels.fusedConv2d;
+    Object.defineProperty(be.kernels, 'fusedConv2d', {
       configurable: true,
-      value: (...args: Parameters<NonNullable<Backend['fusedConv2d']>>): TensorInfo => (calls.n++, orig(...args)),
+      value: (...args: Parameters<Backend['kernels']['fusedConv2d']>): TensorInfo => (calls.n++, orig(...args)),
     });
     try {
       const model = new Sequential({ layers: [new Conv2D({ filters: 2, kernelSize: 3, activation: 'relu', padding: 'same', inputShape: [5, 5, 1] })] });
@@ -112,7 +113,7 @@ describe('fusedConv2d', () => {
       expect(calls.n).toBe(1);
       model.dispose();
     } finally {
-      delete (be as { fusedConv2d?: unknown }).fusedConv2d;
+      Object.defineProperty(be.kernels, 'fusedConv2d', { configurable: true, writable: true, value: orig });
     }
     tidy(() => {
       const x = tensor(new Float32Array(2 * 4 * 4 * 3), [2, 4, 4, 3]);
@@ -220,13 +221,13 @@ describe('runKernelMulti', () => {
       const x = tensor([1, 2, 3]);
       const before = be.numDataIds();
       const bad = (): Tensor[] =>
-        ENGINE.runKernelMulti('probe', [x], (b) => [b.unary('neg', x)], [
+        ENGINE.runKernelMulti('probe', [x], (b) => [b.kernels.unary('neg', x)], [
           { shape: [3], dtype: 'float32' },
           { shape: [3], dtype: 'float32' },
         ]);
       expect(bad).toThrow(/probe: backend 'ts' returned \[3\] float32, expected .* as 2 fresh buffer/);
       expect(be.numDataIds()).toBe(before);
-      const [y] = ENGINE.runKernelMulti('probe', [x], (b) => [b.unary('neg', x)], [{ shape: [3], dtype: 'float32' }]);
+      const [y] = ENGINE.runKernelMulti('probe', [x], (b) => [b.kernels.unary('neg', x)], [{ shape: [3], dtype: 'float32' }]);
       expect(Array.from(y!.dataSync())).toEqual([-1, -2, -3]);
     });
   });

@@ -1,14 +1,10 @@
 export * from '@polytensor/core';
-export { TsBackend } from '@polytensor/backend-ts';
-import { TsBackend } from '@polytensor/backend-ts';
+export { createTsBackend, TS_KERNELS, TsStore, type TsBackend } from '@polytensor/backend-ts';
+import { createTsBackend } from '@polytensor/backend-ts';
+import type { Backend } from '@polytensor/core';
 
-/** A backend-ts instance registered under another name, for registry tests. */
-export class TsBackendForTests extends TsBackend {
-  constructor(readonly testName: string) {
-    super();
-    Object.defineProperty(this, 'name', { value: testName });
-  }
-}
+/** A backend-ts instance under another name, for registry tests. */
+export const tsBackendNamed = (name: string): Backend => createTsBackend({ name });
 
 /** Central finite difference of a float64 function. */
 export function numericGrad(f: (x: Float64Array) => number, x: Float64Array, h = 1e-6): Float64Array {

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BatchNormalization, Conv2D, Dense, getBackend, matMul, memory, memoryLimits, MemoryLimitError, ones, PolytensorError, randomNormal,
-  range, registeredVariables, Sequential, setMemoryLimits, tensor, tidy, TsBackend, zeros, eye, oneHot, concat,
+  range, registeredVariables, Sequential, setMemoryLimits, tensor, tidy, createTsBackend, type TsBackend, zeros, eye, oneHot, concat,
 } from './helpers.js';
 
 const GiB = 2 ** 30;
@@ -182,10 +182,10 @@ describe('memory limits: totals and configuration', () => {
       be.setLimits({ maxTensorBytes: 16 * GiB });
       expect(memoryLimits().maxTensorBytes).toBe(16 * GiB);
       expect(() => be.setLimits({ maxTotalBytes: 0 })).toThrow(/maxTotalBytes must be a positive number of bytes/);
-      expect(() => new TsBackend({ maxTensorBytes: NaN })).toThrow(/maxTensorBytes must be a positive number/);
+      expect(() => createTsBackend({ limits: { maxTensorBytes: NaN } })).toThrow(/maxTensorBytes must be a positive number/);
     } finally {
       be.setLimits(saved);
     }
-    expect(new TsBackend().limits().maxTensorBytes).toBe(2 * GiB);
+    expect(createTsBackend().limits().maxTensorBytes).toBe(2 * GiB);
   });
 });

@@ -21,7 +21,7 @@ const KEEP = process.env['PACKED_KEEP'] === '1'; // keep the temporary projects 
 const work = mkdtempSync(join(tmpdir(), 'polytensor-packed-'));
 const tgz = join(work, 'tarballs');
 const app = join(work, 'app'); // every package: the Node and browser app
-const webglOnly = join(work, 'webgl-only'); // core + backend-webgl (+ backend-ts, which it depends on)
+const webglOnly = join(work, 'webgl-only'); // core + backend-webgl (+ backend-ts and gpu-common, which it depends on)
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const timings: [string, number][] = [];
 const suiteStart = Date.now();
@@ -58,11 +58,12 @@ beforeAll(async () => {
     installProject(app, [...packed.map((p) => p.tarball), '@types/node@20'], { ignoreScripts: true }),
   );
   await timed('npm install (core + backend-webgl)', () =>
-    installProject(webglOnly, ['@polytensor/core', '@polytensor/backend-ts', '@polytensor/backend-webgl'].map((n) => byName(n).tarball)),
+    installProject(webglOnly, ['@polytensor/core', '@polytensor/backend-ts', '@polytensor/gpu-common', '@polytensor/backend-webgl'].map((n) => byName(n).tarball)),
   );
   const names = packed.map((p) => p.workspace.name);
-  // trainlog's types include vega-lite's, which need the DOM library: it is checked in the browser project only.
-  const nodeNames = names.filter((n) => !['@polytensor/backend-webgl', '@polytensor/backend-gpujs', '@polytensor/trainlog'].includes(n));
+  // The WebGL packages' types name the DOM's WebGL and canvas types, and trainlog's include vega-lite's, which need
+  // the DOM library too: they are checked in the browser project only.
+  const nodeNames = names.filter((n) => !['@polytensor/backend-webgl', '@polytensor/backend-gpujs', '@polytensor/gpu-common', '@polytensor/trainlog'].includes(n));
   writeApp(app, examples, nodeNames, names);
 }, 900_000);
 

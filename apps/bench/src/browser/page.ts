@@ -4,10 +4,14 @@
  * Bundled by the CLI with Vite and driven through playwright-core.
  */
 import * as pt from '@polytensor/core';
+// the seed models' initial weights are built on a polytensor backend, also when none of ours initialises
+import '@polytensor/backend-ts';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { loaders } from 'virtual:polytensor-browser-backends';
+import { gpujs, loaders } from 'virtual:polytensor-browser-backends';
+import { GPU_NUMERICS } from '../gate.js';
+import type { GpuConstructor } from '../naive_gpujs.js';
 import { runWorkload, type ImplSpec } from '../runner.js';
 import type { BackendInfo, Row } from '../types.js';
 import { workloadById } from '../workloads.js';
@@ -15,12 +19,23 @@ import type { BenchWindow, PageConfig, PageResult } from './protocol.js';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
+let renderer: string | null | undefined;
+
+/**
+ * The WebGL renderer string, read once per page from a context that is then
+ * released: Chromium keeps at most 16 WebGL contexts alive and takes the oldest
+ * away (a backend's) when a page makes more, so probing once per workload call
+ * broke the backends of a long run.
+ */
 function webglRenderer(): string | null {
+  if (renderer !== undefined) return renderer;
   const canvas = document.createElement('canvas');
   const gl = canvas.getContext('webgl2') ?? canvas.getContext('webgl');
-  if (!gl) return null;
+  if (!gl) return (renderer = null);
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
-  return String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return renderer;
 }
 
 interface Setup {
@@ -65,6 +80,30 @@ async function init(config: PageConfig): Promise<Setup> {
       async activate() {
         if (pt.activeBackendName() !== b.name) await pt.setBackend(b.name);
       },
+    });
+  }
+  // beside gpujs: the naive gpu.js kernels some workloads have, from the gpu.js backend-gpujs bundles
+  if (gpujs && config.backends.some((b) => b.name === 'gpujs' && b.unavailable === null)) {
+    let GPU: GpuConstructor | null = null;
+    let why: string | null = null;
+    try {
+      const mod = (await gpujs()) as { GPU?: GpuConstructor; default?: { GPU?: GpuConstructor } };
+      GPU = mod.GPU ?? mod.default?.GPU ?? null;
+      if (!GPU) why = 'gpu.js loaded without a GPU class';
+    } catch (e) {
+      why = `gpu.js did not load: ${message(e)}`;
+    }
+    backends.push({ environment: 'chromium', implementation: 'gpu.js', backend: 'naive', available: why === null, reason: why });
+    impls.push({
+      implementation: 'gpu.js',
+      backend: 'naive',
+      environment: 'chromium',
+      baseline: null,
+      unavailable: why,
+      numerics: GPU_NUMERICS,
+      covers: (w) => w.gpujs !== undefined,
+      setup: (w, ctx) => w.gpujs!(ctx, GPU!),
+      async activate() {},
     });
   }
   impls.push({

@@ -1,7 +1,6 @@
 // Host-side int32 kernels. int32 tensors stay on the host (see store.ts): these
 // loops give exact two's-complement results (add/sub/mul wrap modulo 2^32).
-import type { ArgReduceOp, BinaryOp, ReduceOp, UnaryOp } from '@polytensor/core';
-import { broadcastStrides, sizeOf, stridesOf } from '../util/shape.js';
+import { broadcastStrides, sizeOfShape, stridesOf, type ArgReduceOp, type BinaryOp, type ReduceOp, type UnaryOp } from '@polytensor/core';
 
 /** For each element of `outShape` (row-major), the flat index it reads in `shape` broadcast to it. */
 export function broadcastMap(shape: readonly number[], outShape: readonly number[]): Int32Array {
@@ -10,7 +9,7 @@ export function broadcastMap(shape: readonly number[], outShape: readonly number
 
 /** Offsets offset + Σ i_d·strides_d for every index of `outShape` in row-major order. */
 export function stridedMap(outShape: readonly number[], strides: readonly number[], offset: number): Int32Array {
-  const n = sizeOf(outShape);
+  const n = sizeOfShape(outShape);
   const out = new Int32Array(n);
   const k = outShape.length;
   const idx = new Array<number>(k).fill(0);

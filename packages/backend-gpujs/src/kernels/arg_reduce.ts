@@ -1,8 +1,7 @@
-import type { ArgReduceOp, TensorInfo } from '@polytensor/core';
+import { sizeOfShape, type ArgReduceOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import { argReduceInt } from '../host/int32.js';
-import type { Store } from '../store.js';
+import type { GpujsStore } from '../store.js';
 import { permuted } from '../util/copy.js';
-import { sizeOf } from '../util/shape.js';
 
 /**
  * Index of the first max/min along `axis` (int32, so the result lives on the
@@ -10,13 +9,13 @@ import { sizeOf } from '../util/shape.js';
  * a NaN counts as the extreme, so the first NaN wins — and the indices are read
  * back. An empty axis gives 0.
  */
-export function argReduce(s: Store, op: ArgReduceOp, x: TensorInfo, axis: number): TensorInfo {
+export function argReduce(s: GpujsStore, op: ArgReduceOp, x: TensorInfo, axis: number): TensorInfo {
   const outShape = x.shape.filter((_, i) => i !== axis);
-  const rows = sizeOf(outShape);
+  const rows = sizeOfShape(outShape);
   const n = x.shape[axis]!;
   if (x.dtype === 'int32') {
-    const outer = sizeOf(x.shape.slice(0, axis));
-    const inner = sizeOf(x.shape.slice(axis + 1));
+    const outer = sizeOfShape(x.shape.slice(0, axis));
+    const inner = sizeOfShape(x.shape.slice(axis + 1));
     return s.outHost(argReduceInt(op, s.ints(x), outer, n, inner), outShape);
   }
   if (rows === 0) return s.outEmpty(outShape, 'int32');
@@ -45,3 +44,6 @@ return bi;`;
   if (owned) tex.delete();
   return s.outTex(out, outShape, 'int32');
 }
+
+/** The contract-level kernel. */
+export const argReduceKernel: KernelImpl<'argReduce', GpujsStore> = argReduce;

@@ -1,6 +1,5 @@
-import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
-import type { Store } from '../store.js';
-import { sizeOf } from '../util/shape.js';
+import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { GpujsStore } from '../store.js';
 import { runPool } from './max_pool.js';
 import { windowsContaining } from './max_pool_grad.js';
 
@@ -34,10 +33,10 @@ const TAPS = {
 } as const;
 
 /** Each input pixel sums dy / count over the windows that contain it (count = the window's real cells). */
-export function avgPoolGrad(s: Store, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
-  const n = sizeOf(info.inShape);
+export function avgPoolGrad(s: GpujsStore, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
+  const n = sizeOfShape(info.inShape);
   if (n === 0) return s.outEmpty(info.inShape, 'float32');
-  if (sizeOf(info.outShape) === 0) return s.outTex(s.fill(n, 0), info.inShape, 'float32');
+  if (sizeOfShape(info.outShape) === 0) return s.outTex(s.fill(n, 0), info.inShape, 'float32');
   const count = `${tapsExpr('oh', 'SH', 'PT', 'FH', 'DH', 'H')} * ${tapsExpr('ow', 'SW', 'PL', 'FW', 'DW', 'W')}`;
   const tex = runPool(
     s,
@@ -52,3 +51,6 @@ return acc;`,
   );
   return s.outTex(tex, info.inShape, 'float32');
 }
+
+/** The contract-level kernel. */
+export const avgPoolGradKernel: KernelImpl<'avgPoolGrad', GpujsStore> = avgPoolGrad;

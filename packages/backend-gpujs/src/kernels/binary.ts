@@ -1,8 +1,8 @@
-import { binaryOutputDType, type BinaryOp, type TensorInfo } from '@polytensor/core';
+import { broadcastStrides, sizeOfShape, binaryOutputDType, type BinaryOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import { binaryInt } from '../host/int32.js';
 import type { NativeSpec } from '../runtime.js';
-import type { Store } from '../store.js';
-import { broadcastStrides, collapse, indexSpace, offsetExpr, sizeOf } from '../util/shape.js';
+import type { GpujsStore } from '../store.js';
+import { collapse, indexSpace, offsetExpr } from '../util/shape.js';
 
 /** GLSL body of f(a, b, K) per op. maximum/minimum propagate NaN; comparisons and logical ops give 0/1. */
 export const BINARY_GLSL: Readonly<Record<BinaryOp, string>> = {
@@ -10,7 +10,7 @@ export const BINARY_GLSL: Readonly<Record<BinaryOp, string>> = {
   sub: 'return a - b;',
   mul: 'return a * b;',
   div: 'return a / b;',
-  pow: 'return pt_pow(a, b, K);',
+  pow: 'return ptPow(a, b);',
   // · K.x (an opaque 1) flushes a subnormal the comparison saw as 0, as the arithmetic ops do
   maximum: 'if (a != a || b != b) return a + b; return (a > b ? a : b) * K.x;',
   minimum: 'if (a != a || b != b) return a + b; return (a < b ? a : b) * K.x;',
@@ -61,12 +61,12 @@ export function binaryNative(op: BinaryOp, name = 'f'): NativeSpec {
  * 1-D/2-D/3-D gpu.js output; each operand is read at Σ i_d·stride_d (stride 0 on
  * broadcast dims). int32 runs on the host.
  */
-export function binary(s: Store, op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
+export function binary(s: GpujsStore, op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
   const dtype = binaryOutputDType(op, a.dtype);
   if (a.dtype === 'int32') {
     return s.outHost(binaryInt(op, s.ints(a), a.shape, s.ints(b), b.shape, outShape, dtype === 'bool'), outShape);
   }
-  if (sizeOf(outShape) === 0) return s.outEmpty(outShape, dtype);
+  if (sizeOfShape(outShape) === 0) return s.outEmpty(outShape, dtype);
   const { dims, strides } = collapse(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
   const k = dims.length;
   const space = indexSpace(dims, dims.map((_, j) => `i${j}`).map((n) => `o${n}`), s.rt.maxTextureSize);
@@ -86,3 +86,6 @@ export function binary(s: Store, op: BinaryOp, a: TensorInfo, b: TensorInfo, out
   );
   return s.outTex(tex, outShape, dtype);
 }
+
+/** The contract-level kernel. */
+export const binaryKernel: KernelImpl<'binary', GpujsStore> = binary;

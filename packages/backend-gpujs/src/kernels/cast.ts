@@ -1,6 +1,5 @@
-import type { DType, TensorInfo } from '@polytensor/core';
-import type { Store } from '../store.js';
-import { sizeOf } from '../util/shape.js';
+import { sizeOfShape, type DType, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { GpujsStore } from '../store.js';
 
 /**
  * Convert dtype. float32 and bool share the float texture format, so
@@ -9,8 +8,8 @@ import { sizeOf } from '../util/shape.js';
  * lives on the host: →int32 reads the values back (float→int truncates toward
  * zero; NaN/±Inf → 0), int32→float32/bool converts on the host and uploads.
  */
-export function cast(s: Store, x: TensorInfo, dtype: DType): TensorInfo {
-  const n = sizeOf(x.shape);
+export function cast(s: GpujsStore, x: TensorInfo, dtype: DType): TensorInfo {
+  const n = sizeOfShape(x.shape);
   if (x.dtype === 'int32') {
     const v = s.ints(x);
     if (dtype === 'int32') return s.outHost(v.slice(), x.shape);
@@ -35,3 +34,6 @@ export function cast(s: Store, x: TensorInfo, dtype: DType): TensorInfo {
   );
   return s.outTex(tex, x.shape, 'bool');
 }
+
+/** The contract-level kernel. */
+export const castKernel: KernelImpl<'cast', GpujsStore> = cast;

@@ -1,23 +1,23 @@
-import type { TensorInfo } from '@polytensor/core';
+import { sizeOfShape, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { GpuTexture } from '../gpujs.js';
-import type { Store } from '../store.js';
+import type { GpujsStore } from '../store.js';
 import { stridedCopy } from '../util/copy.js';
-import { indexSpace, sizeOf } from '../util/shape.js';
+import { indexSpace } from '../util/shape.js';
 
 /**
  * Join along `axis`. Each input is seen as [outer, width_j] (width = its axis
  * length × the trailing dims); two inputs are joined per pass by a 2-D kernel
  * that reads the left one below its width and the right one above.
  */
-export function concat(s: Store, xs: readonly TensorInfo[], axis: number): TensorInfo {
+export function concat(s: GpujsStore, xs: readonly TensorInfo[], axis: number): TensorInfo {
   const first = xs[0]!;
   const outShape = [...first.shape];
   outShape[axis] = xs.reduce((acc, x) => acc + x.shape[axis]!, 0);
-  const outer = sizeOf(first.shape.slice(0, axis));
-  const trailing = sizeOf(first.shape.slice(axis + 1));
-  const parts = xs.filter((x) => sizeOf(x.shape) > 0);
+  const outer = sizeOfShape(first.shape.slice(0, axis));
+  const trailing = sizeOfShape(first.shape.slice(axis + 1));
+  const parts = xs.filter((x) => sizeOfShape(x.shape) > 0);
   if (first.dtype === 'int32') {
-    const out = new Int32Array(sizeOf(outShape));
+    const out = new Int32Array(sizeOfShape(outShape));
     const total = outShape[axis]! * trailing;
     let col = 0;
     for (const x of parts) {
@@ -28,8 +28,8 @@ export function concat(s: Store, xs: readonly TensorInfo[], axis: number): Tenso
     }
     return s.outHost(out, outShape);
   }
-  if (sizeOf(outShape) === 0) return s.outEmpty(outShape, first.dtype);
-  if (parts.length === 1) return s.outTex(stridedCopy(s, s.tex(parts[0]!), [sizeOf(outShape)], [1], 0), outShape, first.dtype);
+  if (sizeOfShape(outShape) === 0) return s.outEmpty(outShape, first.dtype);
+  if (parts.length === 1) return s.outTex(stridedCopy(s, s.tex(parts[0]!), [sizeOfShape(outShape)], [1], 0), outShape, first.dtype);
   let acc: GpuTexture = s.tex(parts[0]!);
   let accWidth = parts[0]!.shape[axis]! * trailing;
   for (let j = 1; j < parts.length; j++) {
@@ -51,3 +51,6 @@ export function concat(s: Store, xs: readonly TensorInfo[], axis: number): Tenso
   }
   return s.outTex(acc, outShape, first.dtype);
 }
+
+/** The contract-level kernel. */
+export const concatKernel: KernelImpl<'concat', GpujsStore> = concat;

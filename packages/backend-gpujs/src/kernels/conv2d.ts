@@ -1,6 +1,6 @@
-import type { Conv2DInfo, FusedActivation, TensorInfo } from '@polytensor/core';
+import { sizeOfShape, type Conv2DInfo, type FusedActivation, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { NativeSpec } from '../runtime.js';
-import type { Store } from '../store.js';
+import type { GpujsStore } from '../store.js';
 import { epilogueOnly, kTexels, multiplyPacked, packB, release, runPacker, unpack, type Packed } from '../util/gemm.js';
 
 /** The uniforms every convolution packer reads: input geometry, strides, dilations, padding. */
@@ -25,7 +25,7 @@ export function convParams(info: Conv2DInfo): Array<readonly ['H' | 'W' | 'C' | 
  * im2col, packed for the product engine: row = (b, oh, ow), k = (fh, fw, ci),
  * value x[b, oh·sh − pt + fh·dh, ow·sw − pl + fw·dw, ci] (0 in the padding).
  */
-export function packIm2col(s: Store, x: TensorInfo, info: Conv2DInfo): Packed {
+export function packIm2col(s: GpujsStore, x: TensorInfo, info: Conv2DInfo): Packed {
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   const rows = info.batchSize * info.outHeight * info.outWidth;
   const setup = `const ow = row - qdiv(row, OW) * OW;
@@ -83,12 +83,12 @@ export const TAP_NATIVE: NativeSpec = {
 };
 
 /** act(conv2d(x, filter) + bias) as im2col · filter[K, Co] through the packed product engine. */
-export function convForward(s: Store, x: TensorInfo, filter: TensorInfo, info: Conv2DInfo, bias: TensorInfo | null, act: FusedActivation): TensorInfo {
+export function convForward(s: GpujsStore, x: TensorInfo, filter: TensorInfo, info: Conv2DInfo, bias: TensorInfo | null, act: FusedActivation): TensorInfo {
   const rows = info.batchSize * info.outHeight * info.outWidth;
   const n = info.outChannels;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   if (rows * n === 0) return s.outEmpty(info.outShape, 'float32');
-  const biasSize = bias ? bias.shape.reduce((a, b) => a * b, 1) : 0;
+  const biasSize = bias ? sizeOfShape(bias.shape) : 0;
   const biasArg = bias && biasSize > 0 ? { tex: s.tex(bias), size: biasSize } : null;
   if (k === 0) {
     const zeros = s.fill(rows * n, 0);
@@ -106,6 +106,9 @@ export function convForward(s: Store, x: TensorInfo, filter: TensorInfo, info: C
 }
 
 /** NHWC conv2d with an HWIO filter: output `info.outShape`. */
-export function conv2d(s: Store, x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
+export function conv2d(s: GpujsStore, x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
   return convForward(s, x, filter, info, null, 'linear');
 }
+
+/** The contract-level kernel. */
+export const conv2dKernel: KernelImpl<'conv2d', GpujsStore> = conv2d;

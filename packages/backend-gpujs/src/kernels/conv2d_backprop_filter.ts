@@ -1,6 +1,6 @@
-import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
+import type { Conv2DInfo, TensorInfo, KernelImpl } from '@polytensor/core';
 import type { NativeSpec } from '../runtime.js';
-import type { Store } from '../store.js';
+import type { GpujsStore } from '../store.js';
 import { kTexels, multiplyPacked, packB, release, runPacker, unpack } from '../util/gemm.js';
 import { convParams } from './conv2d.js';
 
@@ -42,7 +42,7 @@ const PTAP: NativeSpec = {
  * dW[fh, fw, ci, co] = Σ_p cols[p, (fh, fw, ci)] · dy[p, co] as a product:
  * A = im2colᵀ (rows (fh, fw, ci), packed along the output pixels p), B = dy [P, Co].
  */
-export function conv2dBackpropFilter(s: Store, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
+export function conv2dBackpropFilter(s: GpujsStore, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
   const rows = info.filterHeight * info.filterWidth * info.inChannels;
   const co = info.outChannels;
   const pTotal = info.batchSize * info.outHeight * info.outWidth;
@@ -69,3 +69,6 @@ const p0 = q * 4.0;`,
   release(pc);
   return s.outTex(out, info.filterShape, 'float32');
 }
+
+/** The contract-level kernel. */
+export const conv2dBackpropFilterKernel: KernelImpl<'conv2dBackpropFilter', GpujsStore> = conv2dBackpropFilter;

@@ -1,6 +1,6 @@
-import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
+import type { Conv2DInfo, TensorInfo, KernelImpl } from '@polytensor/core';
 import type { NativeSpec } from '../runtime.js';
-import type { Store } from '../store.js';
+import type { GpujsStore } from '../store.js';
 import { kTexels, multiplyPacked, release, runPacker, unpack } from '../util/gemm.js';
 import { convParams } from './conv2d.js';
 
@@ -50,7 +50,7 @@ const DTAP: NativeSpec = {
  * dx = (the transposed convolution) as a product: rows (b, ih, iw), k = (fh, fw, co),
  * A = dy gathered through the window geometry (dtap), B[k, ci] = filter[fh, fw, ci, co].
  */
-export function conv2dBackpropInput(s: Store, dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
+export function conv2dBackpropInput(s: GpujsStore, dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
   const rows = info.batchSize * info.inHeight * info.inWidth;
   const ci = info.inChannels;
   const co = info.outChannels;
@@ -92,3 +92,6 @@ const live = row < K ? 1.0 : 0.0;`,
   release(pc);
   return s.outTex(out, info.inShape, 'float32');
 }
+
+/** The contract-level kernel. */
+export const conv2dBackpropInputKernel: KernelImpl<'conv2dBackpropInput', GpujsStore> = conv2dBackpropInput;

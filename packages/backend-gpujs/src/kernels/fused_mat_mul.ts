@@ -1,10 +1,10 @@
-import type { FusedActivation, TensorInfo } from '@polytensor/core';
-import type { Store } from '../store.js';
+import type { FusedActivation, TensorInfo, KernelImpl } from '@polytensor/core';
+import type { GpujsStore } from '../store.js';
 import { product, productGeometry } from './mat_mul.js';
 
 /** act(a·b + bias) for rank-2 a, b: the bias add and activation run in the product's unpack pass. */
 export function fusedMatMul(
-  s: Store,
+  s: GpujsStore,
   a: TensorInfo,
   b: TensorInfo,
   bias: TensorInfo | null,
@@ -15,3 +15,6 @@ export function fusedMatMul(
   const g = productGeometry(a, b, transposeA, transposeB);
   return product(s, a, b, transposeA, transposeB, bias, activation, [g.m, g.n]);
 }
+
+/** The contract-level kernel. */
+export const fusedMatMulKernel: KernelImpl<'fusedMatMul', GpujsStore> = fusedMatMul;

@@ -1,5 +1,5 @@
-import type { FusedActivation, TensorInfo } from '@polytensor/core';
-import type { Store } from '../store.js';
+import type { FusedActivation, TensorInfo, KernelImpl } from '@polytensor/core';
+import type { GpujsStore } from '../store.js';
 import { epilogueOnly, multiplyPacked, packA, packB, release, unpack } from '../util/gemm.js';
 
 /** Shapes of a batched product: a [Ba, M, K] (or [Ba, K, M] transposed), b [Bb, K, N] (or [Bb, N, K]). */
@@ -29,7 +29,7 @@ export function productGeometry(a: TensorInfo, b: TensorInfo, transposeA: boolea
  * output [batch, M, N] (or [M, N] for 2-D inputs).
  */
 export function product(
-  s: Store,
+  s: GpujsStore,
   a: TensorInfo,
   b: TensorInfo,
   transposeA: boolean,
@@ -58,7 +58,10 @@ export function product(
 }
 
 /** Batched a·b with transposes and batch-1 broadcasting. */
-export function matMul(s: Store, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+export function matMul(s: GpujsStore, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const g = productGeometry(a, b, transposeA, transposeB);
   return product(s, a, b, transposeA, transposeB, null, 'linear', [g.batch, g.m, g.n]);
 }
+
+/** The contract-level kernel. */
+export const matMulKernel: KernelImpl<'matMul', GpujsStore> = matMul;

@@ -1,8 +1,8 @@
-import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
+import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { GpuTexture } from '../gpujs.js';
 import type { NativeSpec } from '../runtime.js';
-import type { Store } from '../store.js';
-import { indexSpace, sizeOf, type IndexSpace } from '../util/shape.js';
+import type { GpujsStore } from '../store.js';
+import { indexSpace, type IndexSpace } from '../util/shape.js';
 
 /** Uniforms of a pooling window geometry. */
 export function poolUniforms(info: Conv2DInfo): Array<readonly [string, number]> {
@@ -18,7 +18,7 @@ export function poolUniforms(info: Conv2DInfo): Array<readonly [string, number]>
  * the window geometry as uniforms and the given texture inputs.
  */
 export function runPool(
-  s: Store,
+  s: GpujsStore,
   key: string,
   shape: readonly number[],
   info: Conv2DInfo,
@@ -62,10 +62,13 @@ export function windowLoop(cell: string): string {
  * A NaN anywhere in the window makes the result NaN (m = v + m spreads it), as
  * the max reduction does.
  */
-export function maxPool(s: Store, x: TensorInfo, info: Conv2DInfo): TensorInfo {
-  if (sizeOf(info.outShape) === 0) return s.outEmpty(info.outShape, 'float32');
+export function maxPool(s: GpujsStore, x: TensorInfo, info: Conv2DInfo): TensorInfo {
+  if (sizeOfShape(info.outShape) === 0) return s.outEmpty(info.outShape, 'float32');
   const tex = runPool(s, 'maxPool', info.outShape, info, [['xs', s.tex(x)]], () => `let m = -kc[1];
 ${windowLoop('const v = rd(xs, at);\n        if (v != v || m != m) { m = v + m; } else if (v > m) { m = v; }')}
 return m;`);
   return s.outTex(tex, info.outShape, 'float32');
 }
+
+/** The contract-level kernel. */
+export const maxPoolKernel: KernelImpl<'maxPool', GpujsStore> = maxPool;

@@ -1,6 +1,5 @@
-import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
-import type { Store } from '../store.js';
-import { sizeOf } from '../util/shape.js';
+import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { GpujsStore } from '../store.js';
 import { runPool, windowLoop } from './max_pool.js';
 
 /**
@@ -35,10 +34,10 @@ export function windowsContaining(visit: string): string {
  * the window has no real cell), then each input pixel sums dy over the windows
  * whose max it is.
  */
-export function maxPoolGrad(s: Store, dy: TensorInfo, x: TensorInfo, info: Conv2DInfo): TensorInfo {
-  const n = sizeOf(info.inShape);
+export function maxPoolGrad(s: GpujsStore, dy: TensorInfo, x: TensorInfo, info: Conv2DInfo): TensorInfo {
+  const n = sizeOfShape(info.inShape);
   if (n === 0) return s.outEmpty(info.inShape, 'float32');
-  if (sizeOf(info.outShape) === 0) return s.outTex(s.fill(n, 0), info.inShape, 'float32');
+  if (sizeOfShape(info.outShape) === 0) return s.outTex(s.fill(n, 0), info.inShape, 'float32');
   const argmax = runPool(s, 'maxPoolArg', info.outShape, info, [['xs', s.tex(x)]], () => `let m = -kc[1];
 let best = -1.0;
 ${windowLoop('const v = rd(xs, at);\n        if (best < 0.0 || v > m) { m = v; best = at; }')}
@@ -50,3 +49,6 @@ return acc;`);
   argmax.delete();
   return s.outTex(tex, info.inShape, 'float32');
 }
+
+/** The contract-level kernel. */
+export const maxPoolGradKernel: KernelImpl<'maxPoolGrad', GpujsStore> = maxPoolGrad;

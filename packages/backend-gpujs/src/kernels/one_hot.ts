@@ -1,10 +1,10 @@
-import type { TensorInfo } from '@polytensor/core';
-import type { Store } from '../store.js';
-import { indexSpace, sizeOf } from '../util/shape.js';
+import { sizeOfShape, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { GpujsStore } from '../store.js';
+import { indexSpace } from '../util/shape.js';
 
 /** [...indices.shape, depth]: onValue where the index equals the column, else offValue (out-of-range rows are all offValue). */
-export function oneHot(s: Store, indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo {
-  const n = sizeOf(indices.shape);
+export function oneHot(s: GpujsStore, indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo {
+  const n = sizeOfShape(indices.shape);
   const outShape = [...indices.shape, depth];
   if (n * depth === 0) return s.outEmpty(outShape, 'float32');
   const space = indexSpace([n, depth], ['j', 'd'], s.rt.maxTextureSize);
@@ -19,3 +19,6 @@ export function oneHot(s: Store, indices: TensorInfo, depth: number, onValue: nu
   );
   return s.outTex(tex, outShape, 'float32');
 }
+
+/** The contract-level kernel. */
+export const oneHotKernel: KernelImpl<'oneHot', GpujsStore> = oneHot;

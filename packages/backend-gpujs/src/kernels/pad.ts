@@ -1,14 +1,14 @@
-import type { TensorInfo } from '@polytensor/core';
-import type { Store } from '../store.js';
-import { indexSpace, sizeOf, stridesOf } from '../util/shape.js';
+import { sizeOfShape, stridesOf, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { GpujsStore } from '../store.js';
+import { indexSpace } from '../util/shape.js';
 
 /**
  * Constant padding. Each output element checks, per axis, whether it falls in
  * the input's range; outside it is `value` (a uniform: NaN and −0 pass exactly).
  */
-export function pad(s: Store, x: TensorInfo, paddings: ReadonlyArray<readonly [number, number]>, value: number): TensorInfo {
+export function pad(s: GpujsStore, x: TensorInfo, paddings: ReadonlyArray<readonly [number, number]>, value: number): TensorInfo {
   const outShape = x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
-  const n = sizeOf(outShape);
+  const n = sizeOfShape(outShape);
   const st = stridesOf(x.shape);
   if (x.dtype === 'int32') {
     const out = new Int32Array(n).fill(value);
@@ -29,7 +29,7 @@ export function pad(s: Store, x: TensorInfo, paddings: ReadonlyArray<readonly [n
     return s.outHost(out, outShape);
   }
   if (n === 0) return s.outEmpty(outShape, x.dtype);
-  if (sizeOf(x.shape) === 0) return s.outTex(s.fill(n, value), outShape, x.dtype);
+  if (sizeOfShape(x.shape) === 0) return s.outTex(s.fill(n, value), outShape, x.dtype);
   const rank = x.shape.length;
   const names = outShape.map((_, j) => `n${j}`);
   const space = indexSpace(outShape, names, s.rt.maxTextureSize);
@@ -47,3 +47,6 @@ export function pad(s: Store, x: TensorInfo, paddings: ReadonlyArray<readonly [n
   );
   return s.outTex(tex, outShape, x.dtype);
 }
+
+/** The contract-level kernel. */
+export const padKernel: KernelImpl<'pad', GpujsStore> = pad;

@@ -1,10 +1,10 @@
-import type { ReduceOp, TensorInfo } from '@polytensor/core';
+import { sizeOfShape, type ReduceOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import { axesLastPerm, reduceIntRows, take, transposeMap } from '../host/int32.js';
 import type { GpuTexture } from '../gpujs.js';
 import type { GpuRuntime, NativeSpec } from '../runtime.js';
-import type { Store } from '../store.js';
+import type { GpujsStore } from '../store.js';
 import { permuted } from '../util/copy.js';
-import { indexSpace, sizeOf } from '../util/shape.js';
+import { indexSpace } from '../util/shape.js';
 import { wideProductRows } from './wide_prod.js';
 
 const COMBINE: Readonly<Record<ReduceOp, string>> = {
@@ -82,9 +82,9 @@ return acc;`;
  * rows (the contract's bound holds for any order); float32 prod carries a wider
  * exponent (wide_prod.ts). int32 on the host (wraps).
  */
-export function reduce(s: Store, op: ReduceOp, x: TensorInfo, axes: readonly number[]): TensorInfo {
+export function reduce(s: GpujsStore, op: ReduceOp, x: TensorInfo, axes: readonly number[]): TensorInfo {
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
-  const rows = sizeOf(outShape);
+  const rows = sizeOfShape(outShape);
   const r = axes.reduce((acc, a) => acc * x.shape[a]!, 1);
   if (x.dtype === 'int32') {
     const perm = axesLastPerm(x.shape.length, axes);
@@ -97,3 +97,6 @@ export function reduce(s: Store, op: ReduceOp, x: TensorInfo, axes: readonly num
   if (owned) tex.delete();
   return s.outTex(out, outShape, x.dtype);
 }
+
+/** The contract-level kernel. */
+export const reduceKernel: KernelImpl<'reduce', GpujsStore> = reduce;

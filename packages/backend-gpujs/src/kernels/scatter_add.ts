@@ -1,6 +1,6 @@
-import type { TensorInfo } from '@polytensor/core';
-import type { Store } from '../store.js';
-import { indexSpace, sizeOf } from '../util/shape.js';
+import { sizeOfShape, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { GpujsStore } from '../store.js';
+import { indexSpace } from '../util/shape.js';
 
 /**
  * The adjoint of gather. The indices are on the host, so they are grouped by
@@ -8,13 +8,13 @@ import { indexSpace, sizeOf } from '../util/shape.js';
  * it); the kernel then gathers and sums, one output element per thread, with no
  * write conflicts. updates [outer, N, inner] → out [outer, A, inner].
  */
-export function scatterAdd(s: Store, updates: TensorInfo, indices: TensorInfo, axis: number, outShape: readonly number[]): TensorInfo {
-  const outer = sizeOf(outShape.slice(0, axis));
+export function scatterAdd(s: GpujsStore, updates: TensorInfo, indices: TensorInfo, axis: number, outShape: readonly number[]): TensorInfo {
+  const outer = sizeOfShape(outShape.slice(0, axis));
   const a = outShape[axis]!;
-  const inner = sizeOf(outShape.slice(axis + 1));
+  const inner = sizeOfShape(outShape.slice(axis + 1));
   const idx = s.ints(indices);
   const n = idx.length;
-  const size = sizeOf(outShape);
+  const size = sizeOfShape(outShape);
   if (updates.dtype === 'int32') {
     const u = s.ints(updates);
     const out = new Int32Array(size);
@@ -28,7 +28,7 @@ export function scatterAdd(s: Store, updates: TensorInfo, indices: TensorInfo, a
     return s.outHost(out, outShape);
   }
   if (size === 0) return s.outEmpty(outShape, updates.dtype);
-  if (n === 0 || sizeOf(updates.shape) === 0) return s.outTex(s.fill(size, 0), outShape, updates.dtype);
+  if (n === 0 || sizeOfShape(updates.shape) === 0) return s.outTex(s.fill(size, 0), outShape, updates.dtype);
   const counts = new Int32Array(a);
   for (let j = 0; j < n; j++) counts[idx[j]!]!++;
   const starts = new Float32Array(a + 1);
@@ -65,3 +65,6 @@ return acc;`;
   permTex.delete();
   return s.outTex(tex, outShape, updates.dtype);
 }
+
+/** The contract-level kernel. */
+export const scatterAddKernel: KernelImpl<'scatterAdd', GpujsStore> = scatterAdd;

@@ -1,7 +1,7 @@
-import type { TensorInfo } from '@polytensor/core';
+import { sizeOfShape, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { GpuTexture } from '../gpujs.js';
-import type { Store } from '../store.js';
-import { indexSpace, sizeOf } from '../util/shape.js';
+import type { GpujsStore } from '../store.js';
+import { indexSpace } from '../util/shape.js';
 
 /**
  * Per-row statistics of the last axis, one vec4 texel per row: (max, T, 0, 0)
@@ -10,7 +10,7 @@ import { indexSpace, sizeOf } from '../util/shape.js';
  * dominant max), where log of a float32 S loses up to n·2⁻²⁴ absolute.
  * max propagates NaN (a NaN row gives NaN everywhere).
  */
-export function rowStats(s: Store, x: TensorInfo, rows: number, c: number): GpuTexture {
+export function rowStats(s: GpujsStore, x: TensorInfo, rows: number, c: number): GpuTexture {
   const body = `const base = this.thread.x * C;
 let m = -kc[1];
 for (let j1 = 0; j1 < C; j1++) {
@@ -31,7 +31,7 @@ return [m, sum, 0.0, 0.0];`;
       body,
       returns: 'vec4',
       loop: c,
-      natives: [{ name: 'ex', glsl: 'float ex(float a, vec4 K) { return pt_exp(a, K); }', js: 'function ex(a, K) { return Math.exp(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' }],
+      natives: [{ name: 'ex', glsl: 'float ex(float a, vec4 K) { return ptExp(a); }', js: 'function ex(a, K) { return Math.exp(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' }],
     },
     [rows],
     [s.tex(x), c],
@@ -39,8 +39,8 @@ return [m, sum, 0.0, 0.0];`;
 }
 
 /** Numerically stable softmax / log-softmax over the last axis: row statistics, then one elementwise pass (S = 1 + T, log S = log1p(T)). */
-export function softmaxLike(s: Store, logits: TensorInfo, log: boolean): TensorInfo {
-  const n = sizeOf(logits.shape);
+export function softmaxLike(s: GpujsStore, logits: TensorInfo, log: boolean): TensorInfo {
+  const n = sizeOfShape(logits.shape);
   if (n === 0) return s.outEmpty(logits.shape, 'float32');
   const c = logits.shape.length === 0 ? 1 : logits.shape[logits.shape.length - 1]!;
   const rows = n / c;
@@ -53,8 +53,8 @@ export function softmaxLike(s: Store, logits: TensorInfo, log: boolean): TensorI
       params: [['x', 'tex'], ['stats', 'tex4'], ['C', 'float'], ...space.params.map(([nm]) => [nm, 'float'] as const)],
       body: `${space.prologue}\nconst st = rd4(stats, r);\nconst v = rd(x, r * C + j);\n${finish}`,
       natives: [
-        { name: 'ex', glsl: 'float ex(float a, vec4 K) { return pt_exp(a, K); }', js: 'function ex(a, K) { return Math.exp(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' },
-        { name: 'l1p', glsl: 'float l1p(float a, vec4 K) { return pt_log1p(a, K); }', js: 'function l1p(a, K) { return Math.log1p(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' },
+        { name: 'ex', glsl: 'float ex(float a, vec4 K) { return ptExp(a); }', js: 'function ex(a, K) { return Math.exp(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' },
+        { name: 'l1p', glsl: 'float l1p(float a, vec4 K) { return ptLog1p(a); }', js: 'function l1p(a, K) { return Math.log1p(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' },
       ],
     },
     space.dims,
@@ -64,6 +64,9 @@ export function softmaxLike(s: Store, logits: TensorInfo, log: boolean): TensorI
   return s.outTex(tex, logits.shape, 'float32');
 }
 
-export function softmax(s: Store, logits: TensorInfo): TensorInfo {
+export function softmax(s: GpujsStore, logits: TensorInfo): TensorInfo {
   return softmaxLike(s, logits, false);
 }
+
+/** The contract-level kernel. */
+export const softmaxKernel: KernelImpl<'softmax', GpujsStore> = softmax;

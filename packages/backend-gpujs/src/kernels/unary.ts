@@ -1,42 +1,42 @@
-import { unaryOutputDType, type TensorInfo, type UnaryOp } from '@polytensor/core';
+import { sizeOfShape, unaryOutputDType, type TensorInfo, type UnaryOp, type KernelImpl } from '@polytensor/core';
 import { unaryInt } from '../host/int32.js';
 import type { NativeSpec } from '../runtime.js';
-import type { Store } from '../store.js';
-import { sizeOf } from '../util/shape.js';
+import type { GpujsStore } from '../store.js';
 
 /**
  * GLSL body of f(a, K) per op (K = (1, +Inf, NaN, 0)). Semantics the contract
  * pins: round half to even, sign(±0) = ±0, sign(NaN) = NaN, relu(−0) = +0 and
  * relu(NaN) = NaN, abs(−0) = +0, neg(+0) = −0; elu = expm1 below 0; softplus
- * = log1p(exp(−|x|)) + max(x, 0). Transcendentals are the helpers in glsl.ts.
+ * = log1p(exp(−|x|)) + max(x, 0). Transcendentals are gpu-common's float32 math
+ * library (MATH_GLSL), pulled in by the runtime (see glsl.ts).
  */
 export const UNARY_GLSL: Readonly<Record<UnaryOp, string>> = {
   neg: 'return -a;',
   abs: 'return abs(a);',
   // a · 0 (K.w, opaque to the compiler) keeps ±0 and NaN, and turns a flushed subnormal into ±0
   sign: 'if (a > 0.0) return 1.0; if (a < 0.0) return -1.0; return a * K.w;',
-  exp: 'return pt_exp(a, K);',
-  expm1: 'return pt_expm1(a, K);',
-  log: 'return pt_log(a, K);',
-  log1p: 'return pt_log1p(a, K);',
+  exp: 'return ptExp(a);',
+  expm1: 'return ptExpm1(a);',
+  log: 'return ptLog(a);',
+  log1p: 'return ptLog1p(a);',
   sqrt: 'if (a < 0.0) return K.z; return sqrt(a);',
   rsqrt: 'if (a < 0.0) return K.z; return 1.0 / sqrt(a);',
   square: 'return a * a;',
   reciprocal: 'return 1.0 / a;',
   relu: 'if (a > 0.0) return a; if (a != a) return a; return 0.0;',
-  sigmoid: 'return pt_sigmoid(a, K);',
-  tanh: 'return pt_tanh(a, K);',
-  elu: 'if (a > 0.0) return a; return pt_expm1(a, K);',
-  softplus: 'return pt_softplus(a, K);',
-  sin: 'return pt_sincos(a, false, K);',
-  cos: 'return pt_sincos(a, true, K);',
+  sigmoid: 'return ptSigmoid(a);',
+  tanh: 'return ptTanh(a);',
+  elu: 'if (a > 0.0) return a; return ptExpm1(a);',
+  softplus: 'return ptSoftplus(a);',
+  sin: 'return ptSin(a);',
+  cos: 'return ptCos(a);',
   floor: 'return floor(a);',
   ceil: 'return ceil(a);',
-  round: 'return pt_round(a);',
+  round: 'return ptRoundEven(a);',
   logicalNot: 'return 1.0 - a;',
   isNaN: 'return a != a ? 1.0 : 0.0;',
-  isInf: 'return pt_isinf(a) ? 1.0 : 0.0;',
-  isFinite: 'return (a == a && !pt_isinf(a)) ? 1.0 : 0.0;',
+  isInf: 'return ptIsInf(a) ? 1.0 : 0.0;',
+  isFinite: 'return (a == a && !ptIsInf(a)) ? 1.0 : 0.0;',
 };
 
 /** The same per op in JavaScript (gpu.js CPU mode): double precision, rounded once when stored. K = [1, +Inf, NaN, 0]. */
@@ -80,10 +80,10 @@ export function unaryNative(op: UnaryOp, name = 'f'): NativeSpec {
 }
 
 /** Elementwise op(x): a flat 1-D kernel, one texel in, one out. int32 runs on the host. */
-export function unary(s: Store, op: UnaryOp, x: TensorInfo): TensorInfo {
+export function unary(s: GpujsStore, op: UnaryOp, x: TensorInfo): TensorInfo {
   const dtype = unaryOutputDType(op, x.dtype);
   if (x.dtype === 'int32') return s.outHost(unaryInt(op, s.ints(x)), x.shape);
-  const n = sizeOf(x.shape);
+  const n = sizeOfShape(x.shape);
   if (n === 0) return s.outEmpty(x.shape, dtype);
   const tex = s.rt.run(
     { key: `unary:${op}`, params: [['x', 'tex']], body: 'return f(rd(x, this.thread.x * 1.0), kc);', natives: [unaryNative(op)] },
@@ -92,3 +92,6 @@ export function unary(s: Store, op: UnaryOp, x: TensorInfo): TensorInfo {
   );
   return s.outTex(tex, x.shape, dtype);
 }
+
+/** The contract-level kernel. */
+export const unaryKernel: KernelImpl<'unary', GpujsStore> = unary;

@@ -1,15 +1,15 @@
-import type { TensorInfo } from '@polytensor/core';
+import { broadcastStrides, sizeOfShape, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import { broadcastMap } from '../host/int32.js';
-import type { Store } from '../store.js';
-import { broadcastStrides, collapse, indexSpace, offsetExpr, sizeOf } from '../util/shape.js';
+import type { GpujsStore } from '../store.js';
+import { collapse, indexSpace, offsetExpr } from '../util/shape.js';
 
 /**
  * condition ? a : b with broadcasting: a select (no arithmetic), so −0, NaN and
  * subnormals pass exactly. float32/bool on the GPU; int32 on the host (the
  * condition is read back).
  */
-export function where(s: Store, condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
-  const n = sizeOf(outShape);
+export function where(s: GpujsStore, condition: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
+  const n = sizeOfShape(outShape);
   if (a.dtype === 'int32') {
     const c = s.hostValues(condition);
     const av = s.ints(a);
@@ -39,3 +39,6 @@ export function where(s: Store, condition: TensorInfo, a: TensorInfo, b: TensorI
   );
   return s.outTex(tex, outShape, a.dtype);
 }
+
+/** The contract-level kernel. */
+export const whereKernel: KernelImpl<'where', GpujsStore> = where;

@@ -16,7 +16,7 @@ const NORM_LO = '2.3283064365386963e-10'; // 2^-32
 
 const NORMALIZE_GLSL = `
   float aa = abs(acc);
-  if (aa > ${NORM_HI} && !pt_isinf(acc)) { acc *= ${LO}; e += 1.0; }
+  if (aa > ${NORM_HI} && !ptIsInf(acc)) { acc *= ${LO}; e += 1.0; }
   else if (aa < ${NORM_LO} && aa != 0.0) { acc *= ${HI}; e -= 1.0; }
   return vec4(acc, e, 0.0, 0.0);`;
 const NORMALIZE_JS = `
@@ -31,7 +31,7 @@ const STEP: NativeSpec = {
   glsl: `vec4 pstep(vec4 st, float v, vec4 K) {
   float acc = st.x; float e = st.y;
   float av = abs(v);
-  if (av > ${HI} && !pt_isinf(v)) { v *= ${LO}; e += 1.0; }
+  if (av > ${HI} && !ptIsInf(v)) { v *= ${LO}; e += 1.0; }
   else if (av < ${LO} && av != 0.0) {
     v *= ${HI}; e -= 1.0;
     if (abs(v) < ${LO}) { v *= ${HI}; e -= 1.0; }

@@ -1,7 +1,7 @@
-import type { TensorInfo } from '@polytensor/core';
+import { sizeOfShape, stridesOf, type TensorInfo } from '@polytensor/core';
 import type { GpuTexture } from '../gpujs.js';
-import type { Store } from '../store.js';
-import { collapse, indexSpace, offsetExpr, sizeOf, stridesOf } from './shape.js';
+import type { GpujsStore } from '../store.js';
+import { collapse, indexSpace, offsetExpr } from './shape.js';
 
 /**
  * A new texture whose element i (row-major over `outShape`) is the input's
@@ -9,7 +9,7 @@ import { collapse, indexSpace, offsetExpr, sizeOf, stridesOf } from './shape.js'
  * kernel with different strides. Dims the input walks contiguously are merged
  * first, so most copies run as 1-D or 2-D outputs.
  */
-export function stridedCopy(s: Store, src: GpuTexture, outShape: readonly number[], strides: readonly number[], offset: number): GpuTexture {
+export function stridedCopy(s: GpujsStore, src: GpuTexture, outShape: readonly number[], strides: readonly number[], offset: number): GpuTexture {
   const { dims, strides: st } = collapse(outShape, [strides]);
   const k = dims.length;
   const space = indexSpace(dims, dims.map((_, j) => `c${j}`), s.rt.maxTextureSize);
@@ -31,12 +31,12 @@ export function stridedCopy(s: Store, src: GpuTexture, outShape: readonly number
  * permutation moves no data (only size-1 axes move), else a strided copy.
  * `owned` says whether the caller must delete it.
  */
-export function permuted(s: Store, x: TensorInfo, perm: readonly number[]): { tex: GpuTexture; owned: boolean } {
+export function permuted(s: GpujsStore, x: TensorInfo, perm: readonly number[]): { tex: GpuTexture; owned: boolean } {
   const st = stridesOf(x.shape);
   const outShape = perm.map((p) => x.shape[p]!);
   const strides = perm.map((p) => st[p]!);
   const { strides: cs } = collapse(outShape, [strides]);
   const contiguous = cs[0]!.length <= 1 && (cs[0]!.length === 0 || cs[0]![0] === 1);
-  if (contiguous || sizeOf(outShape) <= 1) return { tex: s.tex(x), owned: false };
+  if (contiguous || sizeOfShape(outShape) <= 1) return { tex: s.tex(x), owned: false };
   return { tex: stridedCopy(s, s.tex(x), outShape, strides, 0), owned: true };
 }

@@ -13,10 +13,10 @@
 //   bias and applying the activation on the way (fusedMatMul).
 // The packers are separate small kernels, so convolution feeds the same core
 // with im2col-style packers (conv2d.ts, conv2d_backprop_*.ts).
-import type { FusedActivation, TensorInfo } from '@polytensor/core';
+import { sizeOfShape, type FusedActivation, type TensorInfo } from '@polytensor/core';
 import type { GpuTexture } from '../gpujs.js';
 import type { NativeSpec, ParamKind } from '../runtime.js';
-import type { Store } from '../store.js';
+import type { GpujsStore } from '../store.js';
 import { unaryNative } from '../kernels/unary.js';
 
 /** A packed operand: `rows` rows of `width` vec4 texels. `flat` when it exceeds the texture limit (texels then in flat order). */
@@ -37,7 +37,7 @@ export function kTexels(k: number): number {
 }
 
 /** gpu.js dims for `rows` rows of `width` texels: exactly [width, rows] when it fits, else flat. */
-export function packedDims(s: Store, width: number, rows: number): { dims: number[]; flat: boolean } {
+export function packedDims(s: GpujsStore, width: number, rows: number): { dims: number[]; flat: boolean } {
   const max = s.rt.maxTextureSize;
   // gpu.js's CPU mode keeps every array flat
   if (!s.rt.isCpu && width <= max && rows <= max) return { dims: rows === 1 ? [width, 2] : [width, rows], flat: false };
@@ -49,7 +49,7 @@ export function packedDims(s: Store, width: number, rows: number): { dims: numbe
  * the prologue's float variables `q` (texel column) and `row`. Returns the packed texture.
  */
 export function runPacker(
-  s: Store,
+  s: GpujsStore,
   key: string,
   width: number,
   rows: number,
@@ -92,7 +92,7 @@ export interface Strided {
  * Pack A [batch, M, K] along K: rows batch·M, width ceil(K/4), lanes past K are 0.
  * With K = 0 one all-zero texel per row (so the product is 0).
  */
-export function packA(s: Store, a: Strided, batch: number, m: number, k: number): Packed {
+export function packA(s: GpujsStore, a: Strided, batch: number, m: number, k: number): Packed {
   const width = kTexels(k);
   return runPacker(
     s,
@@ -109,7 +109,7 @@ export function packA(s: Store, a: Strided, batch: number, m: number, k: number)
  * Pack B [batch, K, N] along N: rows batch·K4 (K4 = 4·ceil(K/4); rows past K are 0,
  * so zero-padded lanes of A never meet stale values), width ceil(N/4).
  */
-export function packB(s: Store, b: Strided, batch: number, k: number, n: number): Packed {
+export function packB(s: GpujsStore, b: Strided, batch: number, k: number, n: number): Packed {
   const k4 = 4 * kTexels(k);
   return runPacker(
     s,
@@ -133,7 +133,7 @@ function fetch4(p: string, flat: boolean, x: string, y: string, width: string): 
 /** k texel pairs per loop iteration (loop overhead is a large share of each step on software GPUs). */
 const UNROLL = 2;
 
-export function multiplyPacked(s: Store, pa: Packed, pb: Packed, outBatch: number, m: number, k: number, n: number, aBatched: boolean, bBatched: boolean): Packed {
+export function multiplyPacked(s: GpujsStore, pa: Packed, pb: Packed, outBatch: number, m: number, k: number, n: number, aBatched: boolean, bBatched: boolean): Packed {
   const kq = kTexels(k);
   const nq = Math.ceil(n / 4);
   const { dims, flat } = packedDims(s, nq, outBatch * m);
@@ -195,7 +195,7 @@ function activationNative(act: FusedActivation): NativeSpec {
  * act(C + bias[n]) — bias and activation optional. bias: a texture of N values, or
  * of 1 value (broadcast), or null.
  */
-export function unpack(s: Store, c: Packed, rows: number, n: number, bias: { tex: GpuTexture; size: number } | null, act: FusedActivation): GpuTexture {
+export function unpack(s: GpujsStore, c: Packed, rows: number, n: number, bias: { tex: GpuTexture; size: number } | null, act: FusedActivation): GpuTexture {
   const dims = rows > s.rt.maxTextureSize || n > s.rt.maxTextureSize ? [n, 1, rows] : rows === 1 ? [n] : [n, rows];
   const texel = fetch4('c', c.flat, 'nq', 'r', 'NQ');
   const body = `const col = this.thread.x * 1.0;
@@ -228,11 +228,11 @@ export function release(...ps: Packed[]): void {
 }
 
 /** act(x + bias[n]) over a plain rows × N texture (the epilogue without a product: K = 0). */
-export function epilogueOnly(s: Store, x: GpuTexture, rows: number, n: number, bias: TensorInfo | null, act: FusedActivation): GpuTexture {
+export function epilogueOnly(s: GpujsStore, x: GpuTexture, rows: number, n: number, bias: TensorInfo | null, act: FusedActivation): GpuTexture {
   const body = `const col = this.thread.x * 1.0;
 const r = (this.thread.y + this.thread.z) * 1.0;
 let v = rd(x, r * N + col);
-${bias ? `v = v + rd(bias, ${sizeOfInfo(bias) === 1 ? '0.0' : 'col'});` : ''}
+${bias ? `v = v + rd(bias, ${sizeOfShape(bias.shape) === 1 ? '0.0' : 'col'});` : ''}
 return act(v, kc);`;
   const params: Array<readonly [string, ParamKind]> = [['x', 'tex'], ['N', 'float']];
   const args: unknown[] = [x, n];
@@ -241,9 +241,5 @@ return act(v, kc);`;
     args.push(s.tex(bias));
   }
   const dims = rows > s.rt.maxTextureSize || n > s.rt.maxTextureSize ? [n, 1, rows] : rows === 1 ? [n] : [n, rows];
-  return s.rt.run({ key: `epilogue:${bias ? (sizeOfInfo(bias) === 1 ? 'b1' : 'b') : 'n'}:${act}`, params, body, natives: [activationNative(act)] }, dims, args);
-}
-
-function sizeOfInfo(t: TensorInfo): number {
-  return t.shape.reduce((a, b) => a * b, 1);
+  return s.rt.run({ key: `epilogue:${bias ? (sizeOfShape(bias.shape) === 1 ? 'b1' : 'b') : 'n'}:${act}`, params, body, natives: [activationNative(act)] }, dims, args);
 }

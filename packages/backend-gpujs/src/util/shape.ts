@@ -1,34 +1,7 @@
-// Shape helpers: sizes, strides, and the collapsed "index space" a kernel runs
-// over. Kernels run on 1-D/2-D/3-D gpu.js outputs whose thread ids are the
+// The collapsed "index space" a kernel runs over (sizes and strides are
+// core's shape utils). Kernels run on 1-D/2-D/3-D gpu.js outputs whose thread ids are the
 // innermost indices directly (no flat index to take apart); only a 4-D to 6-D
 // output splits its z id, with an exact float division.
-
-export function sizeOf(shape: readonly number[]): number {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-export function stridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
-
-/** Strides of `shape` read as broadcast to `outShape` (right-aligned; 0 where broadcast). */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
-  const own = stridesOf(shape);
-  const off = outShape.length - shape.length;
-  return outShape.map((_, i) => {
-    const j = i - off;
-    if (j < 0) return 0;
-    return shape[j] === 1 ? 0 : own[j]!;
-  });
-}
 
 /**
  * Collapse an output shape read by several inputs through per-dim strides:

@@ -1,4 +1,5 @@
-import type { ArgReduceOp, TypedArray } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { ArgReduceOp, KernelImpl, TypedArray } from '@polytensor/core';
 import { prod } from '../util/strides.js';
 
 /**
@@ -35,3 +36,7 @@ export function argReduce(op: ArgReduceOp, x: TypedArray, shape: readonly number
   }
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const argReduceKernel: KernelImpl<'argReduce', TsStore> = (s, op, x, axis) =>
+  s.output(argReduce(op, s.values(x, 'argReduce'), x.shape, axis), x.shape.filter((_, i) => i !== axis));

@@ -1,4 +1,5 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { windowCells, windowsDisjoint } from '../util/pool_window.js';
 import { scratchF64 } from '../util/scratch.js';
 
@@ -31,3 +32,6 @@ export function avgPoolGrad(dy: Float32Array, info: Conv2DInfo): Float32Array {
   if (dx) out.set(dx);
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const avgPoolGradKernel: KernelImpl<'avgPoolGrad', TsStore> = (s, dy, info) => s.output(avgPoolGrad(s.f32(dy, 'avgPoolGrad'), info), info.inShape);

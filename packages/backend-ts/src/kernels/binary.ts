@@ -1,4 +1,5 @@
-import type { BinaryOp, DType, TypedArray } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { BinaryOp, DType, KernelImpl, TypedArray } from '@polytensor/core';
 import { alloc } from '../util/alloc.js';
 import { broadcastStrides } from '../util/broadcast.js';
 import { sizeOfShape } from '../util/strides.js';
@@ -215,3 +216,7 @@ export function binary(
   }
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const binaryKernel: KernelImpl<'binary', TsStore> = (s, op, a, b, outShape) =>
+  s.output(binary(op, s.values(a, 'binary'), a.shape, s.values(b, 'binary'), b.shape, a.dtype, outShape), outShape);

@@ -1,4 +1,5 @@
-import type { DType, TypedArray } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { DType, KernelImpl, TypedArray } from '@polytensor/core';
 import { alloc } from '../util/alloc.js';
 
 /**
@@ -16,3 +17,6 @@ export function cast(x: TypedArray, dtype: DType): TypedArray {
   }
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const castKernel: KernelImpl<'cast', TsStore> = (s, x, dtype) => s.output(cast(s.values(x, 'cast'), dtype), x.shape);

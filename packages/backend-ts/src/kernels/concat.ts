@@ -1,4 +1,5 @@
-import type { TypedArray } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { KernelImpl, TypedArray } from '@polytensor/core';
 import { prod } from '../util/strides.js';
 
 /** Join along `axis`: for each outer index, each input contributes one contiguous block. */
@@ -23,3 +24,9 @@ export function concat(xs: ReadonlyArray<{ values: TypedArray; shape: readonly n
   }
   return { values: out, shape };
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const concatKernel: KernelImpl<'concat', TsStore> = (s, xs, axis) => {
+  const { values, shape } = concat(xs.map((x) => ({ values: s.values(x, 'concat'), shape: x.shape })), axis);
+  return s.output(values, shape);
+};

@@ -65,7 +65,7 @@ describe('conv2d', () => {
   it('computes a hand-checked 3×3 SAME case', () => {
     // 3×3 single-channel image, all-ones 3×3 filter: each output = sum of its (zero-padded) neighbourhood.
     const info = computeConv2DInfo('conv2d', [1, 3, 3, 1], [3, 3, 1, 1], 1, 'same');
-    const out = h.be.conv2d(h.input([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]), h.input(new Array(9).fill(1), [3, 3, 1, 1]), info);
+    const out = h.be.kernels.conv2d(h.input([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]), h.input(new Array(9).fill(1), [3, 3, 1, 1]), info);
     expect(out.shape).toEqual([1, 3, 3, 1]);
     expect(h.out(out)).toEqual([12, 21, 16, 27, 45, 33, 24, 39, 28]);
   });
@@ -76,7 +76,7 @@ describe('conv2d', () => {
       const info = computeConv2DInfo('conv2d', c.x, c.f, c.strides, c.pad, c.dilations ?? 1);
       const xv = randomFloats(c.x.reduce((a, b) => a * b), seed++);
       const wv = randomFloats(c.f.reduce((a, b) => a * b), seed++);
-      const out = h.be.conv2d(h.input(xv, c.x), h.input(wv, c.f), info);
+      const out = h.be.kernels.conv2d(h.input(xv, c.x), h.input(wv, c.f), info);
       expect(out.shape).toEqual(info.outShape);
       const { ref, abs } = naiveConv(xv, wv, info);
       expect(firstMismatch(h.outF32(out), ref, abs), label(c)).toBeNull();
@@ -93,9 +93,9 @@ describe('conv2d', () => {
       const x = h.input(xv, c.x);
       const w = h.input(wv, c.f);
       const dy = h.input(dyv, info.outShape);
-      const y = h.outF32(h.be.conv2d(x, w, info));
-      const dxInfo = h.be.conv2dBackpropInput(dy, w, info);
-      const dwInfo = h.be.conv2dBackpropFilter(x, dy, info);
+      const y = h.outF32(h.be.kernels.conv2d(x, w, info));
+      const dxInfo = h.be.kernels.conv2dBackpropInput(dy, w, info);
+      const dwInfo = h.be.kernels.conv2dBackpropFilter(x, dy, info);
       expect(dxInfo.shape).toEqual(info.inShape);
       expect(dwInfo.shape).toEqual(info.filterShape);
       const dx = h.outF32(dxInfo);
@@ -113,7 +113,7 @@ describe('conv2d', () => {
     const info = computeConv2DInfo('conv2d', c.x, c.f, c.strides, c.pad);
     const wv = randomFloats(c.f.reduce((a, b) => a * b), 1);
     const dyv = randomFloats(info.outShape.reduce((a, b) => a * b), 2);
-    const dx = h.outF32(h.be.conv2dBackpropInput(h.input(dyv, info.outShape), h.input(wv, c.f), info));
+    const dx = h.outF32(h.be.kernels.conv2dBackpropInput(h.input(dyv, info.outShape), h.input(wv, c.f), info));
     const xSize = c.x.reduce((a, b) => a * b);
     for (let i = 0; i < xSize; i++) {
       const e = new Float32Array(xSize);
@@ -127,8 +127,8 @@ describe('conv2d', () => {
     const info = computeConv2DInfo('conv2d', [0, 4, 4, 2], [3, 3, 2, 3], 1, 'same');
     const x = h.input([], info.inShape);
     const w = h.input(randomFloats(54, 1), info.filterShape);
-    expect(h.out(h.be.conv2d(x, w, info))).toEqual([]);
-    expect(h.out(h.be.conv2dBackpropInput(h.input([], info.outShape), w, info))).toEqual([]);
-    expect(h.out(h.be.conv2dBackpropFilter(x, h.input([], info.outShape), info))).toEqual(new Array(54).fill(0));
+    expect(h.out(h.be.kernels.conv2d(x, w, info))).toEqual([]);
+    expect(h.out(h.be.kernels.conv2dBackpropInput(h.input([], info.outShape), w, info))).toEqual([]);
+    expect(h.out(h.be.kernels.conv2dBackpropFilter(x, h.input([], info.outShape), info))).toEqual(new Array(54).fill(0));
   });
 });

@@ -1,6 +1,8 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { gemm, operandBuffer } from '../parallel/gemm.js';
 import { ACT_LINEAR } from '../util/gemm.js';
+import { ACT_CODES } from './fused_mat_mul.js';
 import { im2col, isPointwise, unfoldOf } from '../util/im2col.js';
 
 /** Unfolded rows handled per GEMM call are capped so the column buffer stays a few MiB. */
@@ -40,3 +42,13 @@ export function conv2d(
   }
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const conv2dKernel: KernelImpl<'conv2d', TsStore> = (s, x, filter, info) => s.output(conv2d(s.f32(x, 'conv2d'), s.f32(filter, 'conv2d'), info), info.outShape);
+
+export const fusedConv2dKernel: KernelImpl<'fusedConv2d', TsStore> = (s, x, filter, bias, activation, info) => {
+  const op = 'fusedConv2d';
+  let biasValues = bias ? s.f32(bias, op) : null;
+  if (biasValues && biasValues.length === 1 && info.outChannels !== 1) biasValues = new Float32Array(info.outChannels).fill(biasValues[0]!);
+  return s.output(conv2d(s.f32(x, op), s.f32(filter, op), info, biasValues, ACT_CODES[activation]), info.outShape);
+};

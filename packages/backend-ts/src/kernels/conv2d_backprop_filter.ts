@@ -1,4 +1,5 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { accumulatorBuffer, gemmAccumulate, operandBuffer } from '../parallel/gemm.js';
 import { im2col, isPointwise, unfoldOf } from '../util/im2col.js';
 import { COL_BUDGET } from './conv2d.js';
@@ -33,3 +34,7 @@ export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, info: Co
   out.set(acc);
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const conv2dBackpropFilterKernel: KernelImpl<'conv2dBackpropFilter', TsStore> = (s, x, dy, info) =>
+  s.output(conv2dBackpropFilter(s.f32(x, 'conv2dBackpropFilter'), s.f32(dy, 'conv2dBackpropFilter'), info), info.filterShape);

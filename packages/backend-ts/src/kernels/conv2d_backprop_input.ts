@@ -1,4 +1,5 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { gemm, operandBuffer } from '../parallel/gemm.js';
 import { col2im, im2col, isPointwise, unfoldOf, type Unfold } from '../util/im2col.js';
 import { scratchF32, scratchF64 } from '../util/scratch.js';
@@ -66,3 +67,7 @@ export function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info
   }
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const conv2dBackpropInputKernel: KernelImpl<'conv2dBackpropInput', TsStore> = (s, dy, filter, info) =>
+  s.output(conv2dBackpropInput(s.f32(dy, 'conv2dBackpropInput'), s.f32(filter, 'conv2dBackpropInput'), info), info.inShape);

@@ -12,7 +12,7 @@ afterEach(() => {
 const SPECIALS = [0, -0, 1, -1, 0.5, -2.5, NaN, Infinity, -Infinity, 1e-45, 3.4e38];
 
 function un(op: UnaryOp, values: number[], dtype: 'float32' | 'int32' | 'bool' = 'float32'): number[] {
-  return h.out(h.be.unary(op, h.input(values, [values.length], dtype)));
+  return h.out(h.be.kernels.unary(op, h.input(values, [values.length], dtype)));
 }
 
 describe('unary', () => {
@@ -67,24 +67,24 @@ describe('unary', () => {
     expect(un('isNaN', SPECIALS)).toEqual(SPECIALS.map((x) => (Number.isNaN(Math.fround(x)) ? 1 : 0)));
     expect(un('isInf', SPECIALS)).toEqual(SPECIALS.map((x) => (Math.abs(x) === Infinity ? 1 : 0)));
     expect(un('isFinite', SPECIALS)).toEqual(SPECIALS.map((x) => (Number.isFinite(x) ? 1 : 0)));
-    const out = h.be.unary('logicalNot', h.input([1, 0, 1], [3], 'bool'));
+    const out = h.be.kernels.unary('logicalNot', h.input([1, 0, 1], [3], 'bool'));
     expect(out.dtype).toBe('bool');
     expect(h.out(out)).toEqual([0, 1, 0]);
   });
 
   it('keeps subnormals and handles rank 0 and empty tensors', () => {
     expect(un('neg', [1e-45])).toEqual([-Math.fround(1e-45)]);
-    const s = h.be.unary('exp', h.input([0], []));
+    const s = h.be.kernels.unary('exp', h.input([0], []));
     expect(s.shape).toEqual([]);
     expect(h.out(s)).toEqual([1]);
-    const e = h.be.unary('sigmoid', h.input([], [0, 3]));
+    const e = h.be.kernels.unary('sigmoid', h.input([], [0, 3]));
     expect(e.shape).toEqual([0, 3]);
     expect(h.out(e)).toEqual([]);
   });
 });
 
 function bin(op: BinaryOp, a: number[], aShape: number[], b: number[], bShape: number[], outShape: number[], dtype: 'float32' | 'int32' | 'bool' = 'float32'): number[] {
-  const out = h.be.binary(op, h.input(a, aShape, dtype), h.input(b, bShape, dtype), outShape);
+  const out = h.be.kernels.binary(op, h.input(a, aShape, dtype), h.input(b, bShape, dtype), outShape);
   expect(out.shape).toEqual(outShape);
   return h.out(out);
 }
@@ -136,7 +136,7 @@ describe('binary', () => {
     const a = [1, NaN, 2, -0];
     const b = [1, NaN, 3, 0];
     const cmp = (op: BinaryOp): number[] => {
-      const out = h.be.binary(op, h.input(a, [4]), h.input(b, [4]), [4]);
+      const out = h.be.kernels.binary(op, h.input(a, [4]), h.input(b, [4]), [4]);
       expect(out.dtype).toBe('bool');
       return h.out(out);
     };
@@ -199,7 +199,7 @@ describe('binary broadcasting (every op and dtype, against an index-by-index ref
         const bv = make(bs);
         if (av.length > 1 && bv.length > 0) av[1] = bv[0]!; // an equal pair for the comparisons
         for (const [op, fn] of Object.entries(dtype === 'int32' ? int : float)) {
-          const res = h.be.binary(op as BinaryOp, h.input(av, as, dtype), h.input(bv, bs, dtype), out);
+          const res = h.be.kernels.binary(op as BinaryOp, h.input(av, as, dtype), h.input(bv, bs, dtype), out);
           expect(res.shape).toEqual(out);
           const want = Array.from({ length: size }, (_, flat) => fn(av[offset(pa, flat)]!, bv[offset(pb, flat)]!));
           expect(h.out(res), `${op} ${dtype} ${JSON.stringify([as, bs])}`).toEqual(want);
@@ -214,26 +214,26 @@ describe('where', () => {
     const c = h.input([1, 0], [2, 1], 'bool');
     const a = h.input([1, 2, 3], [3]);
     const b = h.input([-1], []);
-    const out = h.be.where(c, a, b, [2, 3]);
+    const out = h.be.kernels.where(c, a, b, [2, 3]);
     expect(out.dtype).toBe('float32');
     expect(h.out(out)).toEqual([1, 2, 3, -1, -1, -1]);
-    const i = h.be.where(h.input([1, 0, 1], [3], 'bool'), h.input([7, 8, 9], [3], 'int32'), h.input([0, 0, 0], [3], 'int32'), [3]);
+    const i = h.be.kernels.where(h.input([1, 0, 1], [3], 'bool'), h.input([7, 8, 9], [3], 'int32'), h.input([0, 0, 0], [3], 'int32'), [3]);
     expect(i.dtype).toBe('int32');
     expect(h.out(i)).toEqual([7, 0, 9]);
-    expect(h.out(h.be.where(h.input([1], [], 'bool'), h.input([NaN], []), h.input([2], []), []))).toEqual([NaN]);
+    expect(h.out(h.be.kernels.where(h.input([1], [], 'bool'), h.input([NaN], []), h.input([2], []), []))).toEqual([NaN]);
   });
 });
 
 describe('cast', () => {
   it('truncates float→int, maps →bool as x != 0 with NaN → true', () => {
     const x = h.input([1.9, -1.9, -0.5, NaN, 0, -0, 1e-45, Infinity], [8]);
-    const i = h.be.cast(x, 'int32');
+    const i = h.be.kernels.cast(x, 'int32');
     expect(i.dtype).toBe('int32');
     expect(h.out(i)).toEqual([1, -1, 0, 0, 0, 0, 0, 0]);
-    expect(h.out(h.be.cast(x, 'bool'))).toEqual([1, 1, 1, 1, 0, 0, 1, 1]);
-    expect(h.out(h.be.cast(h.input([16777217, -3], [2], 'int32'), 'float32'))).toEqual([16777216, -3]);
-    expect(h.out(h.be.cast(h.input([1, 0], [2], 'bool'), 'float32'))).toEqual([1, 0]);
-    expect(h.out(h.be.cast(h.input([0, 5, -2], [3], 'int32'), 'bool'))).toEqual([0, 1, 1]);
-    expect(h.out(h.be.cast(h.input([1.5], []), 'float32'))).toEqual([1.5]);
+    expect(h.out(h.be.kernels.cast(x, 'bool'))).toEqual([1, 1, 1, 1, 0, 0, 1, 1]);
+    expect(h.out(h.be.kernels.cast(h.input([16777217, -3], [2], 'int32'), 'float32'))).toEqual([16777216, -3]);
+    expect(h.out(h.be.kernels.cast(h.input([1, 0], [2], 'bool'), 'float32'))).toEqual([1, 0]);
+    expect(h.out(h.be.kernels.cast(h.input([0, 5, -2], [3], 'int32'), 'bool'))).toEqual([0, 1, 1]);
+    expect(h.out(h.be.kernels.cast(h.input([1.5], []), 'float32'))).toEqual([1.5]);
   });
 });

@@ -29,9 +29,9 @@ describe('fusedConv2d', () => {
       const xv = randomFloats(xs.reduce((a, b) => a * b), seed++);
       const wv = randomFloats(fs.reduce((a, b) => a * b), seed++);
       const bv = randomFloats(fs[3]!, seed++);
-      const plain = h.outF32(h.be.conv2d(h.input(xv, xs), h.input(wv, fs), info));
+      const plain = h.outF32(h.be.kernels.conv2d(h.input(xv, xs), h.input(wv, fs), info));
       for (const a of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
-        const out = h.be.fusedConv2d(h.input(xv, xs), h.input(wv, fs), h.input(bv, [fs[3]!]), a, info);
+        const out = h.be.kernels.fusedConv2d(h.input(xv, xs), h.input(wv, fs), h.input(bv, [fs[3]!]), a, info);
         expect(out.shape).toEqual(info.outShape);
         const got = h.outF32(out);
         got.forEach((g, i) => {
@@ -41,7 +41,7 @@ describe('fusedConv2d', () => {
           expect(Math.abs(g - want), `${a} ${xs} #${i}`).toBeLessThanOrEqual(tol);
         });
       }
-      const noBias = h.be.fusedConv2d(h.input(xv, xs), h.input(wv, fs), null, 'linear', info);
+      const noBias = h.be.kernels.fusedConv2d(h.input(xv, xs), h.input(wv, fs), null, 'linear', info);
       expect(bits(h.outF32(noBias))).toEqual(bits(plain));
     }
   });
@@ -51,7 +51,7 @@ describe('softmaxCrossEntropy', () => {
   it('is Σ labels · −logSoftmax per row, in double, rounded once', () => {
     const rows = [[1, 2, 3, 4], [-50, 0, 50, 80], [0, 0, 0, 0], [3e38, -3e38, 0, 1]];
     const labels = [[0, 0, 0, 1], [0.25, 0.25, 0.5, 0], [1, 1, 0, 0], [0, 1, 0, 0]];
-    const out = h.be.softmaxCrossEntropy(h.input(rows.flat(), [2, 2, 4]), h.input(labels.flat(), [2, 2, 4]));
+    const out = h.be.kernels.softmaxCrossEntropy(h.input(rows.flat(), [2, 2, 4]), h.input(labels.flat(), [2, 2, 4]));
     expect(out.shape).toEqual([2, 2]);
     const got = h.outF32(out);
     rows.forEach((r, i) => {
@@ -61,7 +61,7 @@ describe('softmaxCrossEntropy', () => {
       const want = Math.fround(labels[i]!.reduce((s, y, c) => s + y * (m - x[c]! + lse), 0));
       expect(got[i]).toBe(want);
     });
-    expect(h.out(h.be.softmaxCrossEntropy(h.input([NaN, 1], [1, 2]), h.input([0, 1], [1, 2])))).toEqual([NaN]);
+    expect(h.out(h.be.kernels.softmaxCrossEntropy(h.input([NaN, 1], [1, 2]), h.input([0, 1], [1, 2])))).toEqual([NaN]);
   });
 });
 
@@ -73,8 +73,8 @@ describe('optimizerUpdate', () => {
     const temps: TensorInfo[] = [];
     const t = (x: TensorInfo): TensorInfo => (temps.push(x), x);
     const s = (v: number): TensorInfo => t({ dataId: be.write(Float32Array.of(v), [], 'float32'), shape: [], dtype: 'float32' });
-    const bin = (op: 'add' | 'sub' | 'mul' | 'div', a: TensorInfo, b: TensorInfo): TensorInfo => t(be.binary(op, a, b, value.shape));
-    const un = (op: 'sqrt' | 'square', a: TensorInfo): TensorInfo => t(be.unary(op, a));
+    const bin = (op: 'add' | 'sub' | 'mul' | 'div', a: TensorInfo, b: TensorInfo): TensorInfo => t(be.kernels.binary(op, a, b, value.shape));
+    const un = (op: 'sqrt' | 'square', a: TensorInfo): TensorInfo => t(be.kernels.unary(op, a));
     let res: TensorInfo[];
     switch (u.kind) {
       case 'sgd':
@@ -129,7 +129,7 @@ describe('optimizerUpdate', () => {
       const grad = h.input(randomFloats(n, 2, -2, 2), [7, 43]);
       // Positive slots (second moments must be ≥ 0; centered rms ≥ mg²).
       const slots = Array.from({ length: nSlots }, (_, i) => h.input(randomFloats(n, 3 + i, i === 0 ? 1 : 0, i === 0 ? 2 : 0.5), [7, 43]));
-      const fused = h.be.optimizerUpdate(u, value, grad, slots);
+      const fused = h.be.optimizer!.optimizerUpdate(u, value, grad, slots);
       const want = composite(u, value, grad, slots);
       expect(fused.length).toBe(1 + nSlots);
       fused.forEach((f, i) => {

@@ -1,4 +1,5 @@
-import type { FusedActivation } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { FusedActivation, KernelImpl } from '@polytensor/core';
 import { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from '../util/gemm.js';
 import { matMulGeometry, matMulInto } from './mat_mul.js';
 
@@ -33,3 +34,10 @@ export function fusedMatMul(
   matMulInto(a, b, transposeA, transposeB, g, out, biasRow, ACT_CODES[activation]);
   return { values: out, shape: g.outShape };
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const fusedMatMulKernel: KernelImpl<'fusedMatMul', TsStore> = (s, a, b, bias, activation, transposeA, transposeB) => {
+  const op = 'fusedMatMul';
+  const { values, shape } = fusedMatMul(s.f32(a, op), a.shape, s.f32(b, op), b.shape, bias ? s.f32(bias, op) : null, activation, transposeA, transposeB);
+  return s.output(values, shape);
+};

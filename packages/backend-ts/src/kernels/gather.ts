@@ -1,4 +1,5 @@
-import type { TypedArray } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { KernelImpl, TypedArray } from '@polytensor/core';
 import { prod } from '../util/strides.js';
 
 /**
@@ -20,3 +21,7 @@ export function gather(x: TypedArray, shape: readonly number[], indices: Int32Ar
   }
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const gatherKernel: KernelImpl<'gather', TsStore> = (s, x, indices, axis) =>
+  s.output(gather(s.values(x, 'gather'), x.shape, s.i32(indices, 'gather'), axis), [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)]);

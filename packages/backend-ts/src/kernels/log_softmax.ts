@@ -1,3 +1,6 @@
+import type { KernelImpl } from '@polytensor/core';
+import { lastDim, type TsStore } from '../store.js';
+
 /** log-softmax over the last axis: x − rowMax − log Σ exp(x − rowMax), in double. */
 export function logSoftmax(x: Float32Array, n: number): Float32Array {
   const out = new Float32Array(x.length);
@@ -12,3 +15,7 @@ export function logSoftmax(x: Float32Array, n: number): Float32Array {
   }
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const logSoftmaxKernel: KernelImpl<'logSoftmax', TsStore> = (s, logits) =>
+  s.output(logSoftmax(s.f32(logits, 'logSoftmax'), lastDim(logits.shape)), logits.shape);

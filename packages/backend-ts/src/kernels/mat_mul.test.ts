@@ -40,11 +40,11 @@ describe('matMul', () => {
   it('multiplies a small case by hand', () => {
     const a = h.input([1, 2, 3, 4, 5, 6], [1, 2, 3]);
     const b = h.input([7, 8, 9, 10, 11, 12], [1, 3, 2]);
-    const out = h.be.matMul(a, b, false, false);
+    const out = h.be.kernels.matMul(a, b, false, false);
     expect(out.shape).toEqual([1, 2, 2]);
     expect(h.out(out)).toEqual([58, 64, 139, 154]);
-    expect(h.out(h.be.matMul(a, a, false, true))).toEqual([14, 32, 32, 77]);
-    expect(h.out(h.be.matMul(a, a, true, false))).toEqual([17, 22, 27, 22, 29, 36, 27, 36, 45]);
+    expect(h.out(h.be.kernels.matMul(a, a, false, true))).toEqual([14, 32, 32, 77]);
+    expect(h.out(h.be.kernels.matMul(a, a, true, false))).toEqual([17, 22, 27, 22, 29, 36, 27, 36, 45]);
   });
 
   it('matches the naive triple loop for every transpose, ragged sizes and batch broadcasting', () => {
@@ -60,7 +60,7 @@ describe('matMul', () => {
           const bv = randomFloats(batchB * k * n, seed++);
           const a = h.input(av, tA ? [batchA, k, m] : [batchA, m, k]);
           const b = h.input(bv, tB ? [batchB, n, k] : [batchB, k, n]);
-          const out = h.be.matMul(a, b, tA, tB);
+          const out = h.be.kernels.matMul(a, b, tA, tB);
           expect(out.shape).toEqual([Math.max(batchA, batchB), m, n]);
           const { ref, abs } = naiveMatMul(av, bv, batchA, batchB, m, k, n, tA, tB);
           expect(firstMismatch(h.outF32(out), ref, abs), `${[batchA, batchB, m, k, n]} tA=${tA} tB=${tB}`).toBeNull();
@@ -70,11 +70,11 @@ describe('matMul', () => {
   });
 
   it('handles empty dimensions and propagates NaN/Infinity', () => {
-    const z = h.be.matMul(h.input([], [1, 2, 0]), h.input([], [1, 0, 3]), false, false);
+    const z = h.be.kernels.matMul(h.input([], [1, 2, 0]), h.input([], [1, 0, 3]), false, false);
     expect(z.shape).toEqual([1, 2, 3]);
     expect(h.out(z)).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(h.out(h.be.matMul(h.input([], [1, 0, 4]), h.input(new Float32Array(8), [1, 4, 2]), false, false))).toEqual([]);
-    const nan = h.be.matMul(h.input([NaN, 1, Infinity, 1], [1, 2, 2]), h.input([1, 0, 0, 1], [1, 2, 2]), false, false);
+    expect(h.out(h.be.kernels.matMul(h.input([], [1, 0, 4]), h.input(new Float32Array(8), [1, 4, 2]), false, false))).toEqual([]);
+    const nan = h.be.kernels.matMul(h.input([NaN, 1, Infinity, 1], [1, 2, 2]), h.input([1, 0, 0, 1], [1, 2, 2]), false, false);
     expect(h.out(nan)).toEqual([NaN, NaN, Infinity, NaN]);
   });
 });
@@ -94,7 +94,7 @@ describe('fusedMatMul', () => {
     const { ref } = naiveMatMul(av, bv, 1, 1, m, k, n, false, false);
     for (const activation of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
       for (const withBias of [true, false]) {
-        const out = h.be.fusedMatMul(h.input(av, [m, k]), h.input(bv, [k, n]), withBias ? h.input(bias, [n]) : null, activation, false, false);
+        const out = h.be.kernels.fusedMatMul(h.input(av, [m, k]), h.input(bv, [k, n]), withBias ? h.input(bias, [n]) : null, activation, false, false);
         expect(out.shape).toEqual([m, n]);
         const got = h.outF32(out);
         got.forEach((g, i) => {
@@ -103,7 +103,7 @@ describe('fusedMatMul', () => {
         });
       }
     }
-    const t = h.be.fusedMatMul(h.input([1, 2, 3, 4], [2, 2]), h.input([1, 0, 0, 1], [2, 2]), h.input([10, 20], [2]), 'linear', true, true);
+    const t = h.be.kernels.fusedMatMul(h.input([1, 2, 3, 4], [2, 2]), h.input([1, 0, 0, 1], [2, 2]), h.input([10, 20], [2]), 'linear', true, true);
     expect(h.out(t)).toEqual([11, 23, 12, 24]);
   });
 });

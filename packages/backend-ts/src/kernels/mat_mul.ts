@@ -1,3 +1,5 @@
+import type { KernelImpl } from '@polytensor/core';
+import type { TsStore } from '../store.js';
 import { gemm } from '../parallel/gemm.js';
 import { ACT_LINEAR } from '../util/gemm.js';
 import { prod } from '../util/strides.js';
@@ -69,3 +71,9 @@ export function matMul(
   matMulInto(a, b, transposeA, transposeB, g, out);
   return { values: out, shape: g.outShape };
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const matMulKernel: KernelImpl<'matMul', TsStore> = (s, a, b, transposeA, transposeB) => {
+  const { values, shape } = matMul(s.f32(a, 'matMul'), a.shape, s.f32(b, 'matMul'), b.shape, transposeA, transposeB);
+  return s.output(values, shape);
+};

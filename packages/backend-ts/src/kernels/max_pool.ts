@@ -1,4 +1,5 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { windowCells } from '../util/pool_window.js';
 import { scratchF64 } from '../util/scratch.js';
 
@@ -25,3 +26,6 @@ export function maxPool(x: Float32Array, info: Conv2DInfo): Float32Array {
   }
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const maxPoolKernel: KernelImpl<'maxPool', TsStore> = (s, x, info) => s.output(maxPool(s.f32(x, 'maxPool'), info), info.outShape);

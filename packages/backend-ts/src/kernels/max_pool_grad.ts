@@ -1,4 +1,5 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { windowCells, windowsDisjoint } from '../util/pool_window.js';
 import { scratchF64 } from '../util/scratch.js';
 
@@ -47,3 +48,7 @@ export function maxPoolGrad(dy: Float32Array, x: Float32Array, info: Conv2DInfo)
   if (dx) out.set(dx);
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const maxPoolGradKernel: KernelImpl<'maxPoolGrad', TsStore> = (s, dy, x, info) =>
+  s.output(maxPoolGrad(s.f32(dy, 'maxPoolGrad'), s.f32(x, 'maxPoolGrad'), info), info.inShape);

@@ -1,3 +1,6 @@
+import type { KernelImpl } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+
 /** [...indices.shape, depth] float32: onValue at each in-range index, offValue everywhere else. */
 export function oneHot(indices: Int32Array, depth: number, onValue: number, offValue: number): Float32Array {
   const out = new Float32Array(indices.length * depth);
@@ -8,3 +11,7 @@ export function oneHot(indices: Int32Array, depth: number, onValue: number, offV
   }
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const oneHotKernel: KernelImpl<'oneHot', TsStore> = (s, indices, depth, onValue, offValue) =>
+  s.output(oneHot(s.i32(indices, 'oneHot'), depth, onValue, offValue), [...indices.shape, depth]);

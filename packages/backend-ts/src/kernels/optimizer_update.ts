@@ -1,3 +1,5 @@
+import type { OptimizerCapability } from '@polytensor/core';
+import type { TsStore } from '../store.js';
 import type { OptimizerUpdate } from '@polytensor/core';
 
 const fr = Math.fround;
@@ -97,3 +99,11 @@ export function optimizerUpdate(u: OptimizerUpdate, value: Float32Array, grad: F
     }
   }
 }
+
+/** The optimizer capability: one fused step per variable. */
+export const optimizerUpdateKernel = (s: TsStore): OptimizerCapability => ({
+  optimizerUpdate(update, value, grad, slots) {
+    const op = 'optimizerUpdate';
+    return optimizerUpdate(update, s.f32(value, op), s.f32(grad, op), slots.map((t) => s.f32(t, op))).map((o) => s.output(o, value.shape));
+  },
+});

@@ -1,4 +1,5 @@
-import type { TypedArray } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { KernelImpl, TypedArray } from '@polytensor/core';
 import { forEachRow, sizeOfShape, stridesOf } from '../util/strides.js';
 
 /** Constant padding: fill with `value`, then copy x's rows into the interior. */
@@ -24,3 +25,9 @@ export function pad(
   forEachRow(shape, outStrides, base, (xOff, outOff) => out.set(x.subarray(xOff, xOff + rowLen), outOff));
   return { values: out, shape: outShape };
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const padKernel: KernelImpl<'pad', TsStore> = (s, x, paddings, value) => {
+  const { values, shape } = pad(s.values(x, 'pad'), x.shape, paddings, value);
+  return s.output(values, shape);
+};

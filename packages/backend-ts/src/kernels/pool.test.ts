@@ -39,13 +39,13 @@ describe('maxPool / avgPool', () => {
     const x = h.input([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
     const info = computePool2DInfo('maxPool', [1, 3, 3, 1], 2, 2, 'same');
     expect(info.outShape).toEqual([1, 2, 2, 1]);
-    expect(h.out(h.be.maxPool(x, info))).toEqual([5, 6, 8, 9]);
+    expect(h.out(h.be.kernels.maxPool(x, info))).toEqual([5, 6, 8, 9]);
     // avg divides by the count of real cells: (1+2+4+5)/4, (3+6)/2, (7+8)/2, 9/1
-    expect(h.out(h.be.avgPool(x, info))).toEqual([3, 4.5, 7.5, 9]);
+    expect(h.out(h.be.kernels.avgPool(x, info))).toEqual([3, 4.5, 7.5, 9]);
     const neg = h.input([-1, -2, -3, -4], [1, 2, 2, 1]);
     const sameInfo = computePool2DInfo('maxPool', [1, 2, 2, 1], 3, 1, 'same');
     // Padding must not contribute zeros to a window of negatives.
-    expect(h.out(h.be.maxPool(neg, sameInfo))).toEqual([-1, -1, -1, -1]);
+    expect(h.out(h.be.kernels.maxPool(neg, sameInfo))).toEqual([-1, -1, -1, -1]);
   });
 
   it('match the window definition, propagating NaN in max', () => {
@@ -54,8 +54,8 @@ describe('maxPool / avgPool', () => {
       const info = computePool2DInfo('pool', c.x, c.pool, c.strides, c.pad);
       const xv = randomFloats(c.x.reduce((a, b) => a * b), seed++);
       xv[3] = NaN;
-      const mx = h.out(h.be.maxPool(h.input(xv, c.x), info));
-      const av = h.out(h.be.avgPool(h.input(xv, c.x), info));
+      const mx = h.out(h.be.kernels.maxPool(h.input(xv, c.x), info));
+      const av = h.out(h.be.kernels.avgPool(h.input(xv, c.x), info));
       for (const { out, cells } of windows(info)) {
         expect(mx[out]).toEqual(Math.fround(cells.reduce((m, i) => Math.max(m, xv[i]!), -Infinity)));
         expect(av[out]).toEqual(Math.fround(cells.reduce((s, i) => s + xv[i]!, 0) / cells.length));
@@ -69,11 +69,11 @@ describe('pool gradients', () => {
     // Ties: the 2×2 window [3, 3; 3, 1] routes to its first cell.
     const x = h.input([3, 3, 3, 1], [1, 2, 2, 1]);
     const info = computePool2DInfo('maxPool', [1, 2, 2, 1], 2, 1, 'valid');
-    expect(h.out(h.be.maxPoolGrad(h.input([5], [1, 1, 1, 1]), x, info))).toEqual([5, 0, 0, 0]);
+    expect(h.out(h.be.kernels.maxPoolGrad(h.input([5], [1, 1, 1, 1]), x, info))).toEqual([5, 0, 0, 0]);
     // Overlapping 2×2 stride-1 windows over [1,9,2; 3,4,5] all pick 9.
     const x2 = h.input([1, 9, 2, 3, 4, 5], [1, 2, 3, 1]);
     const info2 = computePool2DInfo('maxPool', [1, 2, 3, 1], 2, 1, 'valid');
-    expect(h.out(h.be.maxPoolGrad(h.input([1, 10], [1, 1, 2, 1]), x2, info2))).toEqual([0, 11, 0, 0, 0, 0]);
+    expect(h.out(h.be.kernels.maxPoolGrad(h.input([1, 10], [1, 1, 2, 1]), x2, info2))).toEqual([0, 11, 0, 0, 0, 0]);
   });
 
   it('match the definitions on random windows (maxPoolGrad with NaN goes to the first NaN)', () => {
@@ -83,8 +83,8 @@ describe('pool gradients', () => {
       const xv = randomFloats(c.x.reduce((a, b) => a * b), seed++);
       xv[5] = NaN;
       const dyv = randomFloats(info.outShape.reduce((a, b) => a * b), seed++);
-      const dxMax = h.out(h.be.maxPoolGrad(h.input(dyv, info.outShape), h.input(xv, c.x), info));
-      const dxAvg = h.out(h.be.avgPoolGrad(h.input(dyv, info.outShape), info));
+      const dxMax = h.out(h.be.kernels.maxPoolGrad(h.input(dyv, info.outShape), h.input(xv, c.x), info));
+      const dxAvg = h.out(h.be.kernels.avgPoolGrad(h.input(dyv, info.outShape), info));
       const wantMax = new Array<number>(xv.length).fill(0);
       const wantAvg = new Array<number>(xv.length).fill(0);
       for (const { out, cells } of windows(info)) {
@@ -106,17 +106,17 @@ describe('pool gradients', () => {
     const info = computePool2DInfo('avgPool', c.x, c.pool, c.strides, c.pad);
     const xv = randomFloats(c.x.reduce((a, b) => a * b), 7);
     const dyv = randomFloats(info.outShape.reduce((a, b) => a * b), 8);
-    const y = h.outF32(h.be.avgPool(h.input(xv, c.x), info));
-    const dx = h.outF32(h.be.avgPoolGrad(h.input(dyv, info.outShape), info));
+    const y = h.outF32(h.be.kernels.avgPool(h.input(xv, c.x), info));
+    const dx = h.outF32(h.be.kernels.avgPoolGrad(h.input(dyv, info.outShape), info));
     expect(Math.abs(dot(y, dyv) - dot(xv, dx))).toBeLessThan(1e-5);
   });
 
   it('handles empty batches', () => {
     const info = computePool2DInfo('maxPool', [0, 4, 4, 2], 2, 2, 'valid');
     const x = h.input([], info.inShape);
-    expect(h.out(h.be.maxPool(x, info))).toEqual([]);
-    expect(h.out(h.be.avgPool(x, info))).toEqual([]);
-    expect(h.out(h.be.maxPoolGrad(h.input([], info.outShape), x, info))).toEqual([]);
-    expect(h.out(h.be.avgPoolGrad(h.input([], info.outShape), info))).toEqual([]);
+    expect(h.out(h.be.kernels.maxPool(x, info))).toEqual([]);
+    expect(h.out(h.be.kernels.avgPool(x, info))).toEqual([]);
+    expect(h.out(h.be.kernels.maxPoolGrad(h.input([], info.outShape), x, info))).toEqual([]);
+    expect(h.out(h.be.kernels.avgPoolGrad(h.input([], info.outShape), info))).toEqual([]);
   });
 });

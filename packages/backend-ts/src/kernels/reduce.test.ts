@@ -36,7 +36,7 @@ describe('reduce', () => {
     const axesSets = [[0], [1], [3], [0, 1], [1, 2], [2, 3], [0, 2], [1, 3], [0, 3], [0, 1, 2, 3], [0, 2, 3]];
     for (const op of ['sum', 'max', 'min', 'prod'] as const) {
       for (const axes of axesSets) {
-        const out = h.be.reduce(op, h.input(x, shape), axes);
+        const out = h.be.kernels.reduce(op, h.input(x, shape), axes);
         expect(out.shape).toEqual(shape.filter((_, i) => !axes.includes(i)));
         const got = h.out(out);
         const want = naiveReduce(op, x, shape, axes);
@@ -48,33 +48,33 @@ describe('reduce', () => {
 
   it('gives identities on empty reductions and propagates NaN', () => {
     const e = h.input([], [2, 0]);
-    expect(h.out(h.be.reduce('sum', e, [1]))).toEqual([0, 0]);
-    expect(h.out(h.be.reduce('prod', e, [1]))).toEqual([1, 1]);
-    expect(h.out(h.be.reduce('max', e, [1]))).toEqual([-Infinity, -Infinity]);
-    expect(h.out(h.be.reduce('min', e, [1]))).toEqual([Infinity, Infinity]);
-    expect(h.out(h.be.reduce('sum', e, [0]))).toEqual([]);
+    expect(h.out(h.be.kernels.reduce('sum', e, [1]))).toEqual([0, 0]);
+    expect(h.out(h.be.kernels.reduce('prod', e, [1]))).toEqual([1, 1]);
+    expect(h.out(h.be.kernels.reduce('max', e, [1]))).toEqual([-Infinity, -Infinity]);
+    expect(h.out(h.be.kernels.reduce('min', e, [1]))).toEqual([Infinity, Infinity]);
+    expect(h.out(h.be.kernels.reduce('sum', e, [0]))).toEqual([]);
     const n = h.input([1, NaN, 3, 4, 5, -Infinity], [2, 3]);
-    expect(h.out(h.be.reduce('max', n, [1]))).toEqual([NaN, 5]);
-    expect(h.out(h.be.reduce('min', n, [1]))).toEqual([NaN, -Infinity]);
-    expect(h.out(h.be.reduce('max', n, [0]))).toEqual([4, NaN, 3]);
-    expect(h.out(h.be.reduce('sum', n, [0, 1]))).toEqual([NaN]);
+    expect(h.out(h.be.kernels.reduce('max', n, [1]))).toEqual([NaN, 5]);
+    expect(h.out(h.be.kernels.reduce('min', n, [1]))).toEqual([NaN, -Infinity]);
+    expect(h.out(h.be.kernels.reduce('max', n, [0]))).toEqual([4, NaN, 3]);
+    expect(h.out(h.be.kernels.reduce('sum', n, [0, 1]))).toEqual([NaN]);
   });
 
   it('keeps int32 sums exact modulo 2^32 and uses int32 identities', () => {
     const big = 2147483647;
     const x = h.input([big, 1, 5], [3], 'int32');
-    const s = h.be.reduce('sum', x, [0]);
+    const s = h.be.kernels.reduce('sum', x, [0]);
     expect(s.dtype).toBe('int32');
     expect(h.out(s)).toEqual([-2147483648 + 5]);
-    expect(h.out(h.be.reduce('prod', h.input([65536, 65536, 3], [3], 'int32'), [0]))).toEqual([0]);
-    expect(h.out(h.be.reduce('max', h.input([], [0], 'int32'), [0]))).toEqual([-2147483648]);
-    expect(h.out(h.be.reduce('min', h.input([3, -2], [2], 'int32'), [0]))).toEqual([-2]);
+    expect(h.out(h.be.kernels.reduce('prod', h.input([65536, 65536, 3], [3], 'int32'), [0]))).toEqual([0]);
+    expect(h.out(h.be.kernels.reduce('max', h.input([], [0], 'int32'), [0]))).toEqual([-2147483648]);
+    expect(h.out(h.be.kernels.reduce('min', h.input([3, -2], [2], 'int32'), [0]))).toEqual([-2]);
   });
 
   it('sums a long row accurately (double accumulation)', () => {
     const n = 1 << 16;
     const x = new Float32Array(n).fill(0.1);
-    const got = h.out(h.be.reduce('sum', h.input(x, [n]), [0]))[0]!;
+    const got = h.out(h.be.kernels.reduce('sum', h.input(x, [n]), [0]))[0]!;
     expect(got).toBe(Math.fround(Math.fround(0.1) * n));
   });
 });
@@ -82,20 +82,20 @@ describe('reduce', () => {
 describe('argReduce', () => {
   it('finds the first extreme along any axis', () => {
     const x = h.input([1, 3, 3, 0, 2, 0, 5, 5, -1, 4, 4, -1], [2, 2, 3]);
-    expect(h.out(h.be.argReduce('argMax', x, 2))).toEqual([1, 1, 0, 0]);
-    expect(h.out(h.be.argReduce('argMin', x, 2))).toEqual([0, 0, 2, 2]);
-    const a0 = h.be.argReduce('argMax', x, 0);
+    expect(h.out(h.be.kernels.argReduce('argMax', x, 2))).toEqual([1, 1, 0, 0]);
+    expect(h.out(h.be.kernels.argReduce('argMin', x, 2))).toEqual([0, 0, 2, 2]);
+    const a0 = h.be.kernels.argReduce('argMax', x, 0);
     expect(a0.shape).toEqual([2, 3]);
     expect(a0.dtype).toBe('int32');
     expect(h.out(a0)).toEqual([1, 1, 0, 1, 1, 0]);
-    expect(h.out(h.be.argReduce('argMin', x, 1))).toEqual([1, 1, 1, 1, 1, 0]);
+    expect(h.out(h.be.kernels.argReduce('argMin', x, 1))).toEqual([1, 1, 1, 1, 1, 0]);
   });
 
   it('treats NaN as the extreme and picks the first NaN', () => {
     const x = h.input([1, NaN, 9, NaN, NaN, 2, 3, 4, -Infinity], [3, 3]);
-    expect(h.out(h.be.argReduce('argMax', x, 1))).toEqual([1, 0, 1]);
-    expect(h.out(h.be.argReduce('argMin', x, 1))).toEqual([1, 0, 2]);
-    expect(h.out(h.be.argReduce('argMax', h.input([-0, 0], [2]), 0))).toEqual([0]);
-    expect(h.out(h.be.argReduce('argMax', h.input([], [0, 4]), 1))).toEqual([]);
+    expect(h.out(h.be.kernels.argReduce('argMax', x, 1))).toEqual([1, 0, 1]);
+    expect(h.out(h.be.kernels.argReduce('argMin', x, 1))).toEqual([1, 0, 2]);
+    expect(h.out(h.be.kernels.argReduce('argMax', h.input([-0, 0], [2]), 0))).toEqual([0]);
+    expect(h.out(h.be.kernels.argReduce('argMax', h.input([], [0, 4]), 1))).toEqual([]);
   });
 });

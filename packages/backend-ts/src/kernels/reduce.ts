@@ -1,4 +1,5 @@
-import type { DType, ReduceOp, TypedArray } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { DType, KernelImpl, ReduceOp, TypedArray } from '@polytensor/core';
 import { alloc } from '../util/alloc.js';
 import { prod } from '../util/strides.js';
 import { transpose } from './transpose.js';
@@ -98,3 +99,7 @@ export function reduce(op: ReduceOp, x: TypedArray, shape: readonly number[], ax
   }
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const reduceKernel: KernelImpl<'reduce', TsStore> = (s, op, x, axes) =>
+  s.output(reduce(op, s.values(x, 'reduce'), x.shape, axes, x.dtype), x.shape.filter((_, i) => !axes.includes(i)));

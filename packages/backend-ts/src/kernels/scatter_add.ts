@@ -1,4 +1,5 @@
-import type { TypedArray } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { KernelImpl, TypedArray } from '@polytensor/core';
 import { toFloat32 } from '../util/alloc.js';
 import { prod } from '../util/strides.js';
 
@@ -25,3 +26,7 @@ export function scatterAdd(updates: TypedArray, indices: Int32Array, axis: numbe
   }
   return isFloat ? toFloat32(acc as Float64Array) : (acc as TypedArray);
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const scatterAddKernel: KernelImpl<'scatterAdd', TsStore> = (s, updates, indices, axis, outShape) =>
+  s.output(scatterAdd(s.values(updates, 'scatterAdd'), s.i32(indices, 'scatterAdd'), axis, outShape), outShape);

@@ -1,4 +1,5 @@
-import type { TypedArray } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { KernelImpl, TypedArray } from '@polytensor/core';
 import { forEachRow, sizeOfShape, stridesOf } from '../util/strides.js';
 
 /** `size[i]` elements from `begin[i]` on every axis. Rows along the last axis are block-copied. */
@@ -17,3 +18,6 @@ export function slice(x: TypedArray, shape: readonly number[], begin: readonly n
   forEachRow(size, strides, base, (o, i) => out.set(x.subarray(i, i + rowLen), o));
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const sliceKernel: KernelImpl<'slice', TsStore> = (s, x, begin, size) => s.output(slice(s.values(x, 'slice'), x.shape, begin, size), size);

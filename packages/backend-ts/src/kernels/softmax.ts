@@ -1,3 +1,6 @@
+import type { KernelImpl } from '@polytensor/core';
+import { lastDim, type TsStore } from '../store.js';
+
 /** Softmax over the last axis (rows of `n`): exp(x − rowMax) / Σ, in double. NaN and ±Infinity follow IEEE. */
 export function softmax(x: Float32Array, n: number): Float32Array {
   const out = new Float32Array(x.length);
@@ -12,3 +15,6 @@ export function softmax(x: Float32Array, n: number): Float32Array {
   }
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const softmaxKernel: KernelImpl<'softmax', TsStore> = (s, logits) => s.output(softmax(s.f32(logits, 'softmax'), lastDim(logits.shape)), logits.shape);

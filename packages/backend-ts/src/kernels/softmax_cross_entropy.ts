@@ -1,3 +1,6 @@
+import type { KernelImpl } from '@polytensor/core';
+import { lastDim, type TsStore } from '../store.js';
+
 /**
  * Per-row softmax cross-entropy from logits: out[r] = Σ_c labels[c] · −logSoftmax(logits)[c]
  * over rows of `n` classes, in one pass per row, entirely in double and rounded
@@ -18,3 +21,7 @@ export function softmaxCrossEntropy(logits: Float32Array, labels: Float32Array, 
   }
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const softmaxCrossEntropyKernel: KernelImpl<'softmaxCrossEntropy', TsStore> = (s, logits, labels) =>
+  s.output(softmaxCrossEntropy(s.f32(logits, 'softmaxCrossEntropy'), s.f32(labels, 'softmaxCrossEntropy'), lastDim(logits.shape)), logits.shape.slice(0, -1));

@@ -1,4 +1,5 @@
-import type { TypedArray } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { KernelImpl, TypedArray } from '@polytensor/core';
 import { forEachRow, sizeOfShape, stridesOf } from '../util/strides.js';
 
 /** Permute axes: output axis i is input axis perm[i]. */
@@ -40,3 +41,7 @@ function transpose2D(x: TypedArray, out: TypedArray, rows: number, cols: number)
     }
   }
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const transposeKernel: KernelImpl<'transpose', TsStore> = (s, x, perm) =>
+  s.output(transpose(s.values(x, 'transpose'), x.shape, perm), perm.map((p) => x.shape[p]!));

@@ -1,4 +1,5 @@
-import type { DType, TypedArray, UnaryOp } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { DType, KernelImpl, TypedArray, UnaryOp } from '@polytensor/core';
 import { alloc } from '../util/alloc.js';
 import { relu, roundHalfEven, sigmoid, softplus } from '../util/math.js';
 
@@ -97,3 +98,6 @@ function floatLoop(op: UnaryOp, x: Float32Array, out: Float32Array, n: number): 
     default: return false;
   }
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const unaryKernel: KernelImpl<'unary', TsStore> = (s, op, x) => s.output(unary(op, s.values(x, 'unary'), x.dtype), x.shape);

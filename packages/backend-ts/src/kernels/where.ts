@@ -1,4 +1,5 @@
-import type { TypedArray } from '@polytensor/core';
+import type { TsStore } from '../store.js';
+import type { KernelImpl, TypedArray } from '@polytensor/core';
 import { broadcastTo } from '../util/broadcast.js';
 import { sizeOfShape } from '../util/strides.js';
 
@@ -20,3 +21,7 @@ export function where(
   for (let i = 0; i < n; i++) out[i] = c[i] ? x[i]! : y[i]!;
   return out;
 }
+
+/** The contract-level kernel: storage in, storage out. */
+export const whereKernel: KernelImpl<'where', TsStore> = (s, c, a, b, outShape) =>
+  s.output(where(s.values(c, 'where') as Uint8Array, c.shape, s.values(a, 'where'), a.shape, s.values(b, 'where'), b.shape, outShape), outShape);

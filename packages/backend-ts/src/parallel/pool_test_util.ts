@@ -27,15 +27,15 @@ export function workload(h: Harness): TensorInfo[] {
   const dy = h.input(randomFloats(8 * 14 * 14 * 24, 6), same.outShape);
   const dy2 = h.input(randomFloats(8 * 7 * 7 * 24, 7), strided.outShape);
   return [
-    be.matMul(a, b, false, false),
-    be.matMul(b, a, true, true),
-    be.fusedMatMul(a, b, bias, 'relu', false, false),
-    be.fusedMatMul(a, b, bias, 'sigmoid', false, false),
-    be.fusedConv2d(x, w, h.input(randomFloats(24, 8), [24]), 'relu', same),
-    be.conv2dBackpropInput(dy, w, same),
-    be.conv2dBackpropFilter(x, dy, same),
-    be.conv2dBackpropInput(dy2, w, strided),
-    be.conv2dBackpropFilter(x, dy2, strided),
+    be.kernels.matMul(a, b, false, false),
+    be.kernels.matMul(b, a, true, true),
+    be.kernels.fusedMatMul(a, b, bias, 'relu', false, false),
+    be.kernels.fusedMatMul(a, b, bias, 'sigmoid', false, false),
+    be.kernels.fusedConv2d(x, w, h.input(randomFloats(24, 8), [24]), 'relu', same),
+    be.kernels.conv2dBackpropInput(dy, w, same),
+    be.kernels.conv2dBackpropFilter(x, dy, same),
+    be.kernels.conv2dBackpropInput(dy2, w, strided),
+    be.kernels.conv2dBackpropFilter(x, dy2, strided),
   ];
 }
 

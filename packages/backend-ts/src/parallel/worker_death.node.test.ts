@@ -17,7 +17,7 @@ function kernels(h: Harness): TensorInfo[] {
   const x = h.input(randomFloats(8 * 14 * 14 * 16, 13), [8, 14, 14, 16]);
   const info = computeConv2DInfo('conv2d', [8, 14, 14, 16], [3, 3, 16, 24], 1, 'same');
   const dy = h.input(randomFloats(8 * 14 * 14 * 24, 14), info.outShape);
-  return [h.be.matMul(a, b, false, false), h.be.conv2dBackpropFilter(x, dy, info)];
+  return [h.be.kernels.matMul(a, b, false, false), h.be.kernels.conv2dBackpropFilter(x, dy, info)];
 }
 
 const bits = (h: Harness, outs: TensorInfo[]): number[][] => outs.map((o) => Array.from(new Uint32Array(h.outF32(o).buffer)));

@@ -1,5 +1,6 @@
-import type { ArgReduceOp } from '@polytensor/core';
+import type { ArgReduceOp, KernelImpl } from '@polytensor/core';
 import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 import { axesLast } from './reduce.js';
 import { where } from './where.js';
 
@@ -53,3 +54,7 @@ export function argReduce(rt: WasmRuntime, op: ArgReduceOp, x: Tw, axis: number)
     for (const t of temps) rt.dispose(t);
   }
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const argReduceKernel: KernelImpl<'argReduce', WasmStore> = (s, op, x, axis) =>
+  s.run(() => argReduce(s.rt, op, s.input(x, 'argReduce'), axis));

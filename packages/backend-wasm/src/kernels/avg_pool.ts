@@ -1,5 +1,6 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 import { hasNonFinite, poolOnHost, subsample } from './pool_util.js';
 
 /**
@@ -21,3 +22,6 @@ export function avgPool(rt: WasmRuntime, x: Tw, info: Conv2DInfo): Tw {
   rt.dispose(out);
   return poolOnHost(rt, x, info, 'avg');
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const avgPoolKernel: KernelImpl<'avgPool', WasmStore> = (s, x, info) => s.run(() => avgPool(s.rt, s.input(x, 'avgPool'), info));

@@ -1,7 +1,7 @@
-import { binaryOutputDType, type BinaryOp } from '@polytensor/core';
+import { binaryOutputDType, type BinaryOp, type KernelImpl } from '@polytensor/core';
 import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
-import { sameShape } from '../util/shape.js';
-import { broadcastTo } from './broadcast_to.js';
+import type { WasmStore } from '../store.js';
+import { broadcastTo, sameShape } from './broadcast_to.js';
 import { where } from './where.js';
 
 const C_BINARY = {
@@ -19,7 +19,7 @@ const C_BINARY = {
 const FAST_BROADCAST: ReadonlySet<BinaryOp> = new Set(['add', 'sub', 'mul', 'div', 'squaredDifference']);
 
 /** One tfjs wasm binary kernel call. */
-export function binaryKernel(rt: WasmRuntime, op: BinaryOp, a: Tw, b: Tw, outShape: readonly number[]): Tw {
+export function binaryCall(rt: WasmRuntime, op: BinaryOp, a: Tw, b: Tw, outShape: readonly number[]): Tw {
   const out = rt.empty(outShape, binaryOutputDType(op, a.dtype));
   if (out.data.size === 0) return out;
   let x = a;
@@ -51,7 +51,7 @@ function hasNaN(rt: WasmRuntime, t: Tw): boolean {
  * Add, SelectV2).
  */
 export function binary(rt: WasmRuntime, op: BinaryOp, a: Tw, b: Tw, outShape: readonly number[]): Tw {
-  const m = binaryKernel(rt, op, a, b, outShape);
+  const m = binaryCall(rt, op, a, b, outShape);
   if ((op !== 'maximum' && op !== 'minimum') || a.dtype !== 'float32' || m.data.size === 0) return m;
   if (!hasNaN(rt, a) && !hasNaN(rt, b)) return m;
   const temps: Tw[] = [m];
@@ -62,12 +62,16 @@ export function binary(rt: WasmRuntime, op: BinaryOp, a: Tw, b: Tw, outShape: re
     const nb = rt.empty(b.shape, 'bool');
     temps.push(nb);
     if (nb.data.size > 0) rt.m._IsNan(b.data.id, CDTYPE.float32, nb.data.id);
-    const any = binaryKernel(rt, 'logicalOr', na, nb, outShape);
+    const any = binaryCall(rt, 'logicalOr', na, nb, outShape);
     temps.push(any);
-    const sum = binaryKernel(rt, 'add', a, b, outShape);
+    const sum = binaryCall(rt, 'add', a, b, outShape);
     temps.push(sum);
     return where(rt, any, sum, m, outShape);
   } finally {
     for (const t of temps) rt.dispose(t);
   }
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const binaryKernel: KernelImpl<'binary', WasmStore> = (s, op, a, b, outShape) =>
+  s.run(() => binary(s.rt, op, s.input(a, 'binary'), s.input(b, 'binary'), outShape));

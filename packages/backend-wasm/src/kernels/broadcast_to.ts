@@ -1,5 +1,5 @@
+import { padRank } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
-import { padRank, sameShape } from '../util/shape.js';
 import { gatherRegion } from './slice.js';
 
 /**
@@ -25,4 +25,11 @@ export function broadcastTo(rt: WasmRuntime, x: Tw, shape: readonly number[]): T
   }
   gatherRegion(rt, x, shape, strides, 0, out);
   return out;
+}
+
+/** Whether two shapes are the same. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

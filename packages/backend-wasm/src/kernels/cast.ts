@@ -1,5 +1,6 @@
-import type { DType } from '@polytensor/core';
+import type { DType, KernelImpl } from '@polytensor/core';
 import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 
 /**
  * Convert dtype. →bool is the tfjs wasm NotEqual kernel against a zero scalar
@@ -20,3 +21,6 @@ export function cast(rt: WasmRuntime, x: Tw, dtype: DType): Tw {
   }
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const castKernel: KernelImpl<'cast', WasmStore> = (s, x, dtype) => s.run(() => cast(s.rt, s.input(x, 'cast'), dtype));

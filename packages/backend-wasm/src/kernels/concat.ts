@@ -1,5 +1,6 @@
+import { prodOfDims, type KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
-import { prod } from '../util/shape.js';
+import type { WasmStore } from '../store.js';
 import { SHORT_ROW } from './slice.js';
 
 /** Join along `axis`: for each outer index, each input's inner block is moved into place inside the heap. */
@@ -9,8 +10,8 @@ export function concat(rt: WasmRuntime, xs: readonly Tw[], axis: number): Tw {
   shape[axis] = xs.reduce((n, x) => n + x.shape[axis]!, 0);
   const out = rt.empty(shape, first.dtype);
   if (out.data.size === 0) return out;
-  const outer = prod(shape, 0, axis);
-  const inners = xs.map((x) => prod(x.shape, axis));
+  const outer = prodOfDims(shape, 0, axis);
+  const inners = xs.map((x) => prodOfDims(x.shape, axis));
   const total = inners.reduce((a, b) => a + b, 0);
   let col = 0;
   for (let k = 0; k < xs.length; k++) {
@@ -34,3 +35,7 @@ export function concat(rt: WasmRuntime, xs: readonly Tw[], axis: number): Tw {
   }
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const concatKernel: KernelImpl<'concat', WasmStore> = (s, xs, axis) =>
+  s.run(() => concat(s.rt, xs.map((x) => s.input(x, 'concat')), axis));

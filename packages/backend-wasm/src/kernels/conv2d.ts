@@ -1,5 +1,6 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 import { xnnConv } from './conv_util.js';
 
 /** NHWC conv2d by the tfjs wasm Conv2D kernel (XNNPACK), with core's resolved geometry as explicit padding. */
@@ -11,3 +12,7 @@ export function conv2d(rt: WasmRuntime, x: Tw, filter: Tw, info: Conv2DInfo): Tw
   }
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const conv2dKernel: KernelImpl<'conv2d', WasmStore> = (s, x, filter, info) =>
+  s.run(() => conv2d(s.rt, s.input(x, 'conv2d'), s.input(filter, 'conv2d'), info));

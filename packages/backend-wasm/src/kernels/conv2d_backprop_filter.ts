@@ -1,5 +1,6 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 import { convOutSize, xnnConv } from './conv_util.js';
 import { slice } from './slice.js';
 import { transpose } from './transpose.js';
@@ -50,3 +51,7 @@ export function conv2dBackpropFilter(rt: WasmRuntime, x: Tw, dy: Tw, info: Conv2
     for (const t of temps) rt.dispose(t);
   }
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const conv2dBackpropFilterKernel: KernelImpl<'conv2dBackpropFilter', WasmStore> = (s, x, dy, info) =>
+  s.run(() => conv2dBackpropFilter(s.rt, s.input(x, 'conv2dBackpropFilter'), s.input(dy, 'conv2dBackpropFilter'), info));

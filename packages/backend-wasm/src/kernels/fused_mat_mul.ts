@@ -1,5 +1,6 @@
-import type { FusedActivation } from '@polytensor/core';
+import type { FusedActivation, KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 import { broadcastTo } from './broadcast_to.js';
 import { asWeights } from './mat_mul.js';
 import { transpose } from './transpose.js';
@@ -53,3 +54,9 @@ export function fusedMatMul(
     rt.dispose(lin);
   }
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const fusedMatMulKernel: KernelImpl<'fusedMatMul', WasmStore> = (s, a, b, bias, activation, transposeA, transposeB) => {
+  const op = 'fusedMatMul';
+  return s.run(() => fusedMatMul(s.rt, s.input(a, op), s.input(b, op), bias ? s.input(bias, op) : null, activation, transposeA, transposeB));
+};

@@ -1,4 +1,6 @@
+import type { KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 import { binary } from './binary.js';
 import { reduce } from './reduce.js';
 import { unary } from './unary.js';
@@ -47,3 +49,7 @@ export function logSoftmax(rt: WasmRuntime, logits: Tw): Tw {
     for (const t of temps) rt.dispose(t);
   }
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const logSoftmaxKernel: KernelImpl<'logSoftmax', WasmStore> = (s, logits) =>
+  s.run(() => logSoftmax(s.rt, s.input(logits, 'logSoftmax')));

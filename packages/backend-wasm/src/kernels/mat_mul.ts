@@ -1,4 +1,6 @@
+import type { KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 import { transpose } from './transpose.js';
 
 /** Below this many multiply-adds the tfjs blocked loop beats setting up an XNNPACK operator. */
@@ -76,3 +78,7 @@ export function matMul(rt: WasmRuntime, a: Tw, b: Tw, transposeA: boolean, trans
   }
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const matMulKernel: KernelImpl<'matMul', WasmStore> = (s, a, b, transposeA, transposeB) =>
+  s.run(() => matMul(s.rt, s.input(a, 'matMul'), s.input(b, 'matMul'), transposeA, transposeB));

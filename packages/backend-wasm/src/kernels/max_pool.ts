@@ -1,5 +1,6 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 import { hasNonFinite, poolOnHost, subsample } from './pool_util.js';
 
 /**
@@ -20,3 +21,6 @@ export function maxPool(rt: WasmRuntime, x: Tw, info: Conv2DInfo): Tw {
   );
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const maxPoolKernel: KernelImpl<'maxPool', WasmStore> = (s, x, info) => s.run(() => maxPool(s.rt, s.input(x, 'maxPool'), info));

@@ -1,5 +1,6 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 
 /**
  * dy routed to the first max of each window (row-major, padded cells
@@ -54,3 +55,7 @@ export function maxPoolGrad(rt: WasmRuntime, dy: Tw, x: Tw, info: Conv2DInfo): T
   }
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const maxPoolGradKernel: KernelImpl<'maxPoolGrad', WasmStore> = (s, dy, x, info) =>
+  s.run(() => maxPoolGrad(s.rt, s.input(dy, 'maxPoolGrad'), s.input(x, 'maxPoolGrad'), info));

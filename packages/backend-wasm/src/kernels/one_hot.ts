@@ -1,4 +1,6 @@
+import type { KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 
 const f32 = new Float32Array(1);
 const i32 = new Int32Array(f32.buffer);
@@ -21,3 +23,7 @@ export function oneHot(rt: WasmRuntime, indices: Tw, depth: number, onValue: num
   rt.m._OneHot(indices.data.id, depth, bits(onValue), bits(offValue), out.data.id);
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const oneHotKernel: KernelImpl<'oneHot', WasmStore> = (s, indices, depth, onValue, offValue) =>
+  s.run(() => oneHot(s.rt, s.input(indices, 'oneHot'), depth, onValue, offValue));

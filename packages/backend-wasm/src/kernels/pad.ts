@@ -1,5 +1,6 @@
+import { stridesOf, type KernelImpl } from '@polytensor/core';
 import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
-import { stridesOf } from '../util/shape.js';
+import type { WasmStore } from '../store.js';
 
 /**
  * Constant padding by the tfjs wasm PadV2 kernel. PadV2 passes the value
@@ -54,3 +55,7 @@ function scatterRegion(rt: WasmRuntime, x: Tw, out: Tw, outStrides: readonly num
     }
   }
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const padKernel: KernelImpl<'pad', WasmStore> = (s, x, paddings, value) =>
+  s.run(() => pad(s.rt, s.input(x, 'pad'), paddings, value));

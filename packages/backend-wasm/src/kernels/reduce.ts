@@ -1,6 +1,6 @@
-import type { ReduceOp } from '@polytensor/core';
+import { prodOfDims, type KernelImpl, type ReduceOp } from '@polytensor/core';
 import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
-import { prod } from '../util/shape.js';
+import type { WasmStore } from '../store.js';
 import { transpose } from './transpose.js';
 
 const INT32_MIN = -2147483648;
@@ -56,7 +56,7 @@ export function reduce(rt: WasmRuntime, op: ReduceOp, x: Tw, axes: readonly numb
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
   const out = rt.empty(outShape, x.dtype);
   if (out.data.size === 0) return out;
-  const reduceSize = prod(axes.map((a) => x.shape[a]!));
+  const reduceSize = prodOfDims(axes.map((a) => x.shape[a]!));
   if (reduceSize === 0) {
     rt.view(out.data).fill(identity(op, x.dtype));
     return out;
@@ -89,3 +89,6 @@ export function reduce(rt: WasmRuntime, op: ReduceOp, x: Tw, axes: readonly numb
   }
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const reduceKernel: KernelImpl<'reduce', WasmStore> = (s, op, x, axes) => s.run(() => reduce(s.rt, op, s.input(x, 'reduce'), axes));

@@ -1,5 +1,6 @@
+import { prodOfDims, type KernelImpl } from '@polytensor/core';
 import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
-import { prod } from '../util/shape.js';
+import type { WasmStore } from '../store.js';
 import { transpose } from './transpose.js';
 
 /**
@@ -9,11 +10,11 @@ import { transpose } from './transpose.js';
  * and the result [dim, outer, inner] back to [outer, dim, inner].
  */
 export function scatterAdd(rt: WasmRuntime, updates: Tw, indices: Tw, axis: number, outShape: readonly number[]): Tw {
-  const outer = prod(outShape, 0, axis);
+  const outer = prodOfDims(outShape, 0, axis);
   const dim = outShape[axis]!;
-  const inner = prod(outShape, axis + 1);
+  const inner = prodOfDims(outShape, axis + 1);
   const n = indices.data.size;
-  if (outer === 1 || prod(outShape) === 0 || n === 0) {
+  if (outer === 1 || prodOfDims(outShape) === 0 || n === 0) {
     return scatterFirstAxis(rt, updates, indices, n, outer * inner, outShape);
   }
   const u = transpose(rt, { ...updates, shape: [outer, n, inner] }, [1, 0, 2]);
@@ -42,3 +43,7 @@ function scatterFirstAxis(rt: WasmRuntime, updates: Tw, indices: Tw, n: number, 
   rt.m._ScatterNd(indices.data.id, updates.data.id, CDTYPE[updates.dtype], 1, n, sliceSize, rt.ints(0, [1]), size, out.data.id);
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const scatterAddKernel: KernelImpl<'scatterAdd', WasmStore> = (s, updates, indices, axis, outShape) =>
+  s.run(() => scatterAdd(s.rt, s.input(updates, 'scatterAdd'), s.input(indices, 'scatterAdd'), axis, outShape));

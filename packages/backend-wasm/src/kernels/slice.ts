@@ -1,6 +1,6 @@
+import { forEachRow, mergeAxes, stridesOf, type KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
-import { forEachRow, mergeAxes } from '../util/rows.js';
-import { stridesOf } from '../util/shape.js';
+import type { WasmStore } from '../store.js';
 
 /** Rows shorter than this are copied element by element (cheaper than a memmove call each). */
 export const SHORT_ROW = 16;
@@ -42,3 +42,7 @@ export function slice(rt: WasmRuntime, x: Tw, begin: readonly number[], size: re
   gatherRegion(rt, x, size, strides, base, out);
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const sliceKernel: KernelImpl<'slice', WasmStore> = (s, x, begin, size) =>
+  s.run(() => slice(s.rt, s.input(x, 'slice'), begin, size));

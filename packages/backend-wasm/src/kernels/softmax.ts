@@ -1,4 +1,6 @@
+import type { KernelImpl } from '@polytensor/core';
 import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 
 /** Softmax over the last axis by the tfjs wasm Softmax kernel (XNNPACK, max-subtracted). */
 export function softmax(rt: WasmRuntime, logits: Tw): Tw {
@@ -8,3 +10,6 @@ export function softmax(rt: WasmRuntime, logits: Tw): Tw {
   rt.m._Softmax(logits.data.id, out.data.id, channels, out.data.size / channels);
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const softmaxKernel: KernelImpl<'softmax', WasmStore> = (s, logits) => s.run(() => softmax(s.rt, s.input(logits, 'softmax')));

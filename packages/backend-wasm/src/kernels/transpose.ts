@@ -1,4 +1,6 @@
+import type { KernelImpl } from '@polytensor/core';
 import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 
 /**
  * Permute axes with the tfjs wasm Transpose kernel. Size-1 axes are dropped and
@@ -31,3 +33,7 @@ export function transpose(rt: WasmRuntime, x: Tw, perm: readonly number[]): Tw {
   rt.m._Transpose(x.data.id, rt.ints(0, shape), shape.length, CDTYPE[x.dtype], out.data.id, rt.ints(1, p), p.length);
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const transposeKernel: KernelImpl<'transpose', WasmStore> = (s, x, perm) =>
+  s.run(() => transpose(s.rt, s.input(x, 'transpose'), perm));

@@ -1,5 +1,6 @@
-import { unaryOutputDType, type UnaryOp } from '@polytensor/core';
+import { unaryOutputDType, type UnaryOp, type KernelImpl } from '@polytensor/core';
 import { CDTYPE, type Tw, type WasmModule, type WasmRuntime } from '../runtime.js';
+import type { WasmStore } from '../store.js';
 
 type UnaryEntry = { [K in keyof WasmModule]: WasmModule[K] extends (x: number, dtype: number, out: number) => void ? K : never }[keyof WasmModule];
 
@@ -119,3 +120,6 @@ function intNegAbs(rt: WasmRuntime, op: 'neg' | 'abs', x: Tw, out: Tw): void {
     rt.dispose(neg);
   }
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const unaryKernel: KernelImpl<'unary', WasmStore> = (s, op, x) => s.run(() => unary(s.rt, op, s.input(x, 'unary')));

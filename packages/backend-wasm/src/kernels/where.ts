@@ -1,10 +1,11 @@
+import { broadcastShapes, type KernelImpl } from '@polytensor/core';
 import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
-import { broadcastShape } from '../util/shape.js';
+import type { WasmStore } from '../store.js';
 import { broadcastTo } from './broadcast_to.js';
 
 /** a ∧ b or a ∨ b by tfjs's logical kernels, on operands broadcast first (its own broadcasting is slow). */
 function logical(rt: WasmRuntime, fn: 'and' | 'or', a: Tw, b: Tw): Tw {
-  const shape = broadcastShape(a.shape, b.shape);
+  const shape = broadcastShapes('where', a.shape, b.shape);
   const out = rt.empty(shape, 'bool');
   if (out.data.size === 0) return out;
   const x = broadcastTo(rt, a, shape);
@@ -66,3 +67,7 @@ function whereBool(rt: WasmRuntime, c: Tw, a: Tw, b: Tw, outShape: readonly numb
   }
   return out;
 }
+
+/** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
+export const whereKernel: KernelImpl<'where', WasmStore> = (s, condition, a, b, outShape) =>
+  s.run(() => where(s.rt, s.input(condition, 'where'), s.input(a, 'where'), s.input(b, 'where'), outShape));

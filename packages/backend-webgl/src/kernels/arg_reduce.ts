@@ -1,13 +1,13 @@
-import type { ArgReduceOp, TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
+import { sizeOfShape, type ArgReduceOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { WebGLStore } from '../store.js';
 import { loopBound, reductionView } from './reduce_util.js';
 
 /** Index of the first max/min along `axis`; the first NaN counts as the extreme. */
-export function argReduce(rt: Runtime, op: ArgReduceOp, x: TensorInfo, axis: number): TensorInfo {
-  if (rt.onHostOnly(x)) return rt.onHost([x], (ts, [hx]) => ts.argReduce(op, hx!, axis));
-  const view = reductionView(rt, x, [axis]);
-  const outSize = view.outShape.reduce((a, b) => a * b, 1);
-  if (outSize === 0) return rt.fromValues(new Int32Array(0), view.outShape, 'int32');
+export function argReduce(s: WebGLStore, op: ArgReduceOp, x: TensorInfo, axis: number): TensorInfo {
+  if (s.onHostOnly(x)) return s.onHost([x], (ts, [hx]) => ts.argReduce(op, hx!, axis));
+  const view = reductionView(s, x, [axis]);
+  const outSize = sizeOfShape(view.outShape);
+  if (outSize === 0) return s.fromValues(new Int32Array(0), view.outShape, 'int32');
   const cmp = op === 'argMax' ? '>' : '<';
   const L = loopBound(view.R);
   const body = `
@@ -27,8 +27,11 @@ export function argReduce(rt: Runtime, op: ArgReduceOp, x: TensorInfo, axis: num
       }
       setOutput(float(bi));
     }`;
-  const out = rt.flat(op, ['x'], [view.x], outSize, 'int32', body,
+  const out = s.flat(op, ['x'], [view.x], outSize, 'int32', body,
     [{ name: 'ptR', type: 'int' }, { name: 'ptQ', type: 'int' }], [[view.R], [view.Q]]);
-  if (view.temp) rt.disposeTemp(view.x);
-  return rt.wrap(out, view.outShape, 'int32', Math.max(0, view.R - 1));
+  if (view.temp) s.disposeTemp(view.x);
+  return s.wrap(out, view.outShape, 'int32', Math.max(0, view.R - 1));
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const argReduceKernel: KernelImpl<'argReduce', WebGLStore> = (s, op, x, axis) => argReduce(s.enter('argReduce'), op, x, axis);

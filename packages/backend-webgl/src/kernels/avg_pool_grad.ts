@@ -1,6 +1,5 @@
-import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
-import { sizeOfShape } from '../util.js';
+import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { WebGLStore } from '../store.js';
 import { GEOMETRY_LOCALS, GEOMETRY_UNIFORMS, geometryValues } from './conv_util.js';
 import { loopBound } from './reduce_util.js';
 
@@ -10,9 +9,9 @@ import { loopBound } from './reduce_util.js';
  * cells, so its gradient does too: each input cell sums dy / count over the
  * windows that contain it.
  */
-export function avgPoolGrad(rt: Runtime, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
-  if (sizeOfShape(info.inShape) === 0) return rt.fromValues(new Float32Array(0), info.inShape, 'float32');
-  if (sizeOfShape(info.outShape) === 0) return rt.fill(info.inShape, 'float32', 0, 0);
+export function avgPoolGrad(s: WebGLStore, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
+  if (sizeOfShape(info.inShape) === 0) return s.fromValues(new Float32Array(0), info.inShape, 'float32');
+  if (sizeOfShape(info.outShape) === 0) return s.fill(info.inShape, 'float32', 0, 0);
   const LF = loopBound(Math.max(info.filterHeight, info.filterWidth));
   const body = `
     void main() {
@@ -43,6 +42,9 @@ export function avgPoolGrad(rt: Runtime, dy: TensorInfo, info: Conv2DInfo): Tens
       }
       setOutput(acc);
     }`;
-  const out = rt.flat('avgPoolGrad', ['dy'], [dy], sizeOfShape(info.inShape), 'float32', body, GEOMETRY_UNIFORMS, geometryValues(info));
-  return rt.wrap(out, info.inShape, 'float32');
+  const out = s.flat('avgPoolGrad', ['dy'], [dy], sizeOfShape(info.inShape), 'float32', body, GEOMETRY_UNIFORMS, geometryValues(info));
+  return s.wrap(out, info.inShape, 'float32');
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const avgPoolGradKernel: KernelImpl<'avgPoolGrad', WebGLStore> = (s, dy, info) => avgPoolGrad(s.enter('avgPoolGrad'), dy, info);

@@ -1,9 +1,7 @@
 import type { BinaryOp, TensorInfo } from '@polytensor/core';
-import { binaryOutputDType } from '@polytensor/core';
-import { EXACT_INT, type Runtime } from '../runtime.js';
-import { sizeOfShape } from '../util.js';
+import { binaryOutputDType, sizeOfShape, type KernelImpl } from '@polytensor/core';
+import { EXACT_INT, type WebGLStore } from '../store.js';
 import { elementwisePlan } from './elementwise.js';
-import { MATH_GLSL, POW_GLSL } from './math_glsl.js';
 
 /**
  * `float op(float a, float b)` per op. Comparisons are written so NaN gives
@@ -48,28 +46,28 @@ function intBound(op: BinaryOp, a: number, b: number): number {
   }
 }
 
-export function binary(rt: Runtime, op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
+export function binary(s: WebGLStore, op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
   const dtype = binaryOutputDType(op, a.dtype);
   let bound = 0;
   if (a.dtype === 'int32') {
-    bound = intBound(op, rt.bound(a), rt.bound(b));
-    if (rt.onHostOnly(a) || rt.onHostOnly(b) || (bound > EXACT_INT && op !== 'maximum' && op !== 'minimum')) {
-      return rt.onHost([a, b], (ts, [ha, hb]) => ts.binary(op, ha!, hb!, outShape));
+    bound = intBound(op, s.bound(a), s.bound(b));
+    if (s.onHostOnly(a) || s.onHostOnly(b) || (bound > EXACT_INT && op !== 'maximum' && op !== 'minimum')) {
+      return s.onHost([a, b], (ts, [ha, hb]) => ts.binary(op, ha!, hb!, outShape));
     }
   }
   const size = sizeOfShape(outShape);
-  if (size === 0) return rt.fromValues(new Float32Array(0), outShape, dtype);
+  if (size === 0) return s.fromValues(new Float32Array(0), outShape, dtype);
   const plan = elementwisePlan(['a', 'b'], [a, b], outShape);
   const body = `
-    ${op === 'div' || op === 'pow' ? MATH_GLSL : ''}
-    ${op === 'pow' ? POW_GLSL : ''}
     float op(float a, float b) { ${OPS[op]} }
     void main() {
       int i = getOutputCoords();
       ${plan.reads}
       setOutput(op(av, bv));
     }`;
-  const out = rt.flat(`binary ${op}`, ['a', 'b'], [a, b], size, dtype, body, plan.uniforms, plan.values);
-  return rt.wrap(out, outShape, dtype, dtype === 'int32' ? bound : 0);
+  const out = s.flat(`binary ${op}`, ['a', 'b'], [a, b], size, dtype, body, plan.uniforms, plan.values);
+  return s.wrap(out, outShape, dtype, dtype === 'int32' ? bound : 0);
 }
 
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const binaryKernel: KernelImpl<'binary', WebGLStore> = (s, op, a, b, outShape) => binary(s.enter('binary'), op, a, b, outShape);

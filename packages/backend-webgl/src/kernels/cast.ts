@@ -1,6 +1,5 @@
-import type { DType, TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
-import { sizeOfShape } from '../util.js';
+import { sizeOfShape, type DType, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { WebGLStore } from '../store.js';
 
 /**
  * dtype conversion. Values on the GPU are float32, so int32→float32 of an
@@ -14,10 +13,10 @@ const GLSL: Readonly<Record<DType, string>> = {
   bool: 'return (x != 0.0 || ptIsNaN(x)) ? 1.0 : 0.0;',
 };
 
-export function cast(rt: Runtime, x: TensorInfo, dtype: DType): TensorInfo {
-  if (rt.onHostOnly(x)) return rt.onHost([x], (ts, [hx]) => ts.cast(hx!, dtype));
+export function cast(s: WebGLStore, x: TensorInfo, dtype: DType): TensorInfo {
+  if (s.onHostOnly(x)) return s.onHost([x], (ts, [hx]) => ts.cast(hx!, dtype));
   const size = sizeOfShape(x.shape);
-  if (size === 0) return rt.fromValues(new Float32Array(0), x.shape, dtype);
+  if (size === 0) return s.fromValues(new Float32Array(0), x.shape, dtype);
   const fromFloat = x.dtype === 'float32';
   const code = dtype === 'int32' && !fromFloat ? 'return x;' : GLSL[dtype];
   const body = `
@@ -26,8 +25,11 @@ export function cast(rt: Runtime, x: TensorInfo, dtype: DType): TensorInfo {
       int i = getOutputCoords();
       setOutput(op(getX(i)));
     }`;
-  const out = rt.flat('cast', ['x'], [x], size, dtype, body);
+  const out = s.flat('cast', ['x'], [x], size, dtype, body);
   // float→int32: |trunc(x)| of a float32 can be anything up to 2^31 (no bound known without reading)
-  const bound = dtype !== 'int32' ? 0 : fromFloat ? 2 ** 31 : x.dtype === 'bool' ? 1 : rt.bound(x);
-  return rt.wrap(out, x.shape, dtype, bound);
+  const bound = dtype !== 'int32' ? 0 : fromFloat ? 2 ** 31 : x.dtype === 'bool' ? 1 : s.bound(x);
+  return s.wrap(out, x.shape, dtype, bound);
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const castKernel: KernelImpl<'cast', WebGLStore> = (s, x, dtype) => cast(s.enter('cast'), x, dtype);

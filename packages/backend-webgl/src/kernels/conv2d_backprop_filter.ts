@@ -1,6 +1,5 @@
-import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
-import { sizeOfShape } from '../util.js';
+import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { WebGLStore } from '../store.js';
 import { convAttrs, GEOMETRY_LOCALS, GEOMETRY_UNIFORMS, geometryValues } from './conv_util.js';
 import { loopBound } from './reduce_util.js';
 
@@ -9,12 +8,12 @@ import { loopBound } from './reduce_util.js';
  * dilations; dilated convolutions use this package's shader (a direct sum over
  * batch and output positions).
  */
-export function conv2dBackpropFilter(rt: Runtime, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
-  if (sizeOfShape(info.filterShape) === 0) return rt.fromValues(new Float32Array(0), info.filterShape, 'float32');
-  if (sizeOfShape(info.outShape) === 0) return rt.fill(info.filterShape, 'float32', 0, 0);
+export function conv2dBackpropFilter(s: WebGLStore, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
+  if (sizeOfShape(info.filterShape) === 0) return s.fromValues(new Float32Array(0), info.filterShape, 'float32');
+  if (sizeOfShape(info.outShape) === 0) return s.fill(info.filterShape, 'float32', 0, 0);
   if (info.dilationHeight === 1 && info.dilationWidth === 1) {
-    const out = rt.kernel('Conv2DBackpropFilter', { x, dy }, { ...convAttrs(info), filterShape: [...info.filterShape] });
-    return rt.wrap(out, info.filterShape, 'float32');
+    const out = s.kernel('Conv2DBackpropFilter', { x, dy }, { ...convAttrs(info), filterShape: [...info.filterShape] });
+    return s.wrap(out, info.filterShape, 'float32');
   }
   const LB = loopBound(info.batchSize);
   const LH = loopBound(info.outHeight);
@@ -43,7 +42,10 @@ export function conv2dBackpropFilter(rt: Runtime, x: TensorInfo, dy: TensorInfo,
       }
       setOutput(acc);
     }`;
-  const out = rt.flat('conv2dBackpropFilter', ['x', 'dy'], [x, dy], sizeOfShape(info.filterShape), 'float32', body,
+  const out = s.flat('conv2dBackpropFilter', ['x', 'dy'], [x, dy], sizeOfShape(info.filterShape), 'float32', body,
     GEOMETRY_UNIFORMS, geometryValues(info));
-  return rt.wrap(out, info.filterShape, 'float32');
+  return s.wrap(out, info.filterShape, 'float32');
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const conv2dBackpropFilterKernel: KernelImpl<'conv2dBackpropFilter', WebGLStore> = (s, x, dy, info) => conv2dBackpropFilter(s.enter('conv2dBackpropFilter'), x, dy, info);

@@ -1,6 +1,5 @@
-import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
-import { sizeOfShape } from '../util.js';
+import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { WebGLStore } from '../store.js';
 import { convAttrs, GEOMETRY_LOCALS, GEOMETRY_UNIFORMS, geometryValues } from './conv_util.js';
 import { loopBound } from './reduce_util.js';
 
@@ -9,12 +8,12 @@ import { loopBound } from './reduce_util.js';
  * dilations; dilated convolutions use this package's shader (a direct sum over
  * the filter taps that hit each input cell).
  */
-export function conv2dBackpropInput(rt: Runtime, dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
-  if (sizeOfShape(info.inShape) === 0) return rt.fromValues(new Float32Array(0), info.inShape, 'float32');
-  if (sizeOfShape(info.outShape) === 0 || info.outChannels === 0) return rt.fill(info.inShape, 'float32', 0, 0);
+export function conv2dBackpropInput(s: WebGLStore, dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
+  if (sizeOfShape(info.inShape) === 0) return s.fromValues(new Float32Array(0), info.inShape, 'float32');
+  if (sizeOfShape(info.outShape) === 0 || info.outChannels === 0) return s.fill(info.inShape, 'float32', 0, 0);
   if (info.dilationHeight === 1 && info.dilationWidth === 1) {
-    const out = rt.kernel('Conv2DBackpropInput', { dy, filter }, { ...convAttrs(info), inputShape: [...info.inShape] });
-    return rt.wrap(out, info.inShape, 'float32');
+    const out = s.kernel('Conv2DBackpropInput', { dy, filter }, { ...convAttrs(info), inputShape: [...info.inShape] });
+    return s.wrap(out, info.inShape, 'float32');
   }
   const LF = loopBound(Math.max(info.filterHeight, info.filterWidth));
   const LC = loopBound(info.outChannels);
@@ -48,7 +47,10 @@ export function conv2dBackpropInput(rt: Runtime, dy: TensorInfo, filter: TensorI
       }
       setOutput(acc);
     }`;
-  const out = rt.flat('conv2dBackpropInput', ['dy', 'w'], [dy, filter], sizeOfShape(info.inShape), 'float32', body,
+  const out = s.flat('conv2dBackpropInput', ['dy', 'w'], [dy, filter], sizeOfShape(info.inShape), 'float32', body,
     GEOMETRY_UNIFORMS, geometryValues(info));
-  return rt.wrap(out, info.inShape, 'float32');
+  return s.wrap(out, info.inShape, 'float32');
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const conv2dBackpropInputKernel: KernelImpl<'conv2dBackpropInput', WebGLStore> = (s, dy, filter, info) => conv2dBackpropInput(s.enter('conv2dBackpropInput'), dy, filter, info);

@@ -1,5 +1,5 @@
-import type { TensorInfo } from '@polytensor/core';
-import { broadcastMode, broadcastStrides, coordsSnippet, dotStrides, type BroadcastMode, type Uniform } from '../programs.js';
+import { broadcastStrides, type TensorInfo } from '@polytensor/core';
+import { broadcastMode, coordsSnippet, dotStrides, type BroadcastMode, type Uniform } from '../programs.js';
 
 /**
  * Shared plumbing of the broadcasting elementwise kernels (binary, where):

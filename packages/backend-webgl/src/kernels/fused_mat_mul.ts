@@ -1,6 +1,5 @@
-import type { FusedActivation, TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
-import { sizeOfShape } from '../util.js';
+import { sizeOfShape, type FusedActivation, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { WebGLStore } from '../store.js';
 import { matMulShape } from './mat_mul.js';
 import { binary } from './binary.js';
 import { unary } from './unary.js';
@@ -11,7 +10,7 @@ import { unary } from './unary.js';
  * fused, tanh runs as this package's unary kernel.
  */
 export function fusedMatMul(
-  rt: Runtime,
+  s: WebGLStore,
   a: TensorInfo,
   b: TensorInfo,
   bias: TensorInfo | null,
@@ -20,25 +19,28 @@ export function fusedMatMul(
   transposeB: boolean,
 ): TensorInfo {
   const { shape, K } = matMulShape(a, b, transposeA, transposeB);
-  if (sizeOfShape(shape) === 0) return rt.fromValues(new Float32Array(0), shape, 'float32');
+  if (sizeOfShape(shape) === 0) return s.fromValues(new Float32Array(0), shape, 'float32');
   if (K === 0) {
     // act(0 + bias): no tfjs call has anything to multiply
-    const zeros = rt.fill(shape, 'float32', 0, 0);
-    if (!bias) return activation === 'linear' ? zeros : finish(rt, zeros, activation);
-    const sum = binary(rt, 'add', zeros, bias, shape);
-    rt.disposeTemp(zeros);
-    return activation === 'linear' ? sum : finish(rt, sum, activation);
+    const zeros = s.fill(shape, 'float32', 0, 0);
+    if (!bias) return activation === 'linear' ? zeros : finish(s, zeros, activation);
+    const sum = binary(s, 'add', zeros, bias, shape);
+    s.disposeTemp(zeros);
+    return activation === 'linear' ? sum : finish(s, sum, activation);
   }
   const tfAct = activation === 'tanh' ? 'linear' : activation;
   const inputs: Record<string, TensorInfo> = bias ? { a, b, bias } : { a, b };
-  const out = rt.kernel('_FusedMatMul', inputs, { transposeA, transposeB, activation: tfAct, leakyreluAlpha: 0 });
-  const t = rt.wrap(out, shape, 'float32');
-  return activation === 'tanh' ? finish(rt, t, 'tanh') : t;
+  const out = s.kernel('_FusedMatMul', inputs, { transposeA, transposeB, activation: tfAct, leakyreluAlpha: 0 });
+  const t = s.wrap(out, shape, 'float32');
+  return activation === 'tanh' ? finish(s, t, 'tanh') : t;
 }
 
-function finish(rt: Runtime, t: TensorInfo, activation: FusedActivation): TensorInfo {
+function finish(s: WebGLStore, t: TensorInfo, activation: FusedActivation): TensorInfo {
   const op = activation === 'relu' ? 'relu' : activation === 'sigmoid' ? 'sigmoid' : 'tanh';
-  const out = unary(rt, op, t);
-  rt.disposeTemp(t);
+  const out = unary(s, op, t);
+  s.disposeTemp(t);
   return out;
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const fusedMatMulKernel: KernelImpl<'fusedMatMul', WebGLStore> = (s, a, b, bias, activation, transposeA, transposeB) => fusedMatMul(s.enter('fusedMatMul'), a, b, bias, activation, transposeA, transposeB);

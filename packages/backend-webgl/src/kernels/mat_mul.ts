@@ -1,6 +1,5 @@
-import type { TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
-import { sizeOfShape } from '../util.js';
+import { sizeOfShape, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { WebGLStore } from '../store.js';
 
 /** Output shape of a batched matMul (contract shapes: rank 3, batch 1 broadcasts). */
 export function matMulShape(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): { shape: number[]; K: number } {
@@ -15,10 +14,13 @@ export function matMulShape(a: TensorInfo, b: TensorInfo, transposeA: boolean, t
 }
 
 /** tfjs's BatchMatMul (its packed matmul shader); K = 0 gives zeros, empty outputs are empty. */
-export function matMul(rt: Runtime, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
+export function matMul(s: WebGLStore, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const { shape, K } = matMulShape(a, b, transposeA, transposeB);
-  if (sizeOfShape(shape) === 0) return rt.fromValues(new Float32Array(0), shape, 'float32');
-  if (K === 0) return rt.fill(shape, 'float32', 0, 0);
-  const out = rt.kernel('BatchMatMul', { a, b }, { transposeA, transposeB });
-  return rt.wrap(out, shape, 'float32');
+  if (sizeOfShape(shape) === 0) return s.fromValues(new Float32Array(0), shape, 'float32');
+  if (K === 0) return s.fill(shape, 'float32', 0, 0);
+  const out = s.kernel('BatchMatMul', { a, b }, { transposeA, transposeB });
+  return s.wrap(out, shape, 'float32');
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const matMulKernel: KernelImpl<'matMul', WebGLStore> = (s, a, b, transposeA, transposeB) => matMul(s.enter('matMul'), a, b, transposeA, transposeB);

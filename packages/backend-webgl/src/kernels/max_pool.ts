@@ -1,6 +1,5 @@
-import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
-import { sizeOfShape } from '../util.js';
+import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { WebGLStore } from '../store.js';
 import { GEOMETRY_LOCALS, GEOMETRY_UNIFORMS, geometryValues } from './conv_util.js';
 import { loopBound } from './reduce_util.js';
 
@@ -12,8 +11,8 @@ import { loopBound } from './reduce_util.js';
  * a NaN anywhere in the window the result, as the max reduction does. A window
  * with no real cell gives −Infinity.
  */
-export function maxPool(rt: Runtime, x: TensorInfo, info: Conv2DInfo): TensorInfo {
-  if (sizeOfShape(info.outShape) === 0) return rt.fromValues(new Float32Array(0), info.outShape, 'float32');
+export function maxPool(s: WebGLStore, x: TensorInfo, info: Conv2DInfo): TensorInfo {
+  if (sizeOfShape(info.outShape) === 0) return s.fromValues(new Float32Array(0), info.outShape, 'float32');
   const LF = loopBound(Math.max(info.filterHeight, info.filterWidth));
   const body = `
     void main() {
@@ -38,6 +37,9 @@ export function maxPool(rt: Runtime, x: TensorInfo, info: Conv2DInfo): TensorInf
       }
       setOutput(m);
     }`;
-  const out = rt.flat('maxPool', ['x'], [x], sizeOfShape(info.outShape), 'float32', body, GEOMETRY_UNIFORMS, geometryValues(info));
-  return rt.wrap(out, info.outShape, 'float32');
+  const out = s.flat('maxPool', ['x'], [x], sizeOfShape(info.outShape), 'float32', body, GEOMETRY_UNIFORMS, geometryValues(info));
+  return s.wrap(out, info.outShape, 'float32');
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const maxPoolKernel: KernelImpl<'maxPool', WebGLStore> = (s, x, info) => maxPool(s.enter('maxPool'), x, info);

@@ -1,6 +1,5 @@
-import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
-import { sizeOfShape } from '../util.js';
+import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { WebGLStore } from '../store.js';
 import { GEOMETRY_LOCALS, GEOMETRY_UNIFORMS, geometryValues } from './conv_util.js';
 import { loopBound } from './reduce_util.js';
 
@@ -11,9 +10,9 @@ import { loopBound } from './reduce_util.js';
  * (1) per window, the index of its first max among real cells;
  * (2) per input cell, the sum of dy over the windows whose max it is.
  */
-export function maxPoolGrad(rt: Runtime, dy: TensorInfo, x: TensorInfo, info: Conv2DInfo): TensorInfo {
-  if (sizeOfShape(info.inShape) === 0) return rt.fromValues(new Float32Array(0), info.inShape, 'float32');
-  if (sizeOfShape(info.outShape) === 0) return rt.fill(info.inShape, 'float32', 0, 0);
+export function maxPoolGrad(s: WebGLStore, dy: TensorInfo, x: TensorInfo, info: Conv2DInfo): TensorInfo {
+  if (sizeOfShape(info.inShape) === 0) return s.fromValues(new Float32Array(0), info.inShape, 'float32');
+  if (sizeOfShape(info.outShape) === 0) return s.fill(info.inShape, 'float32', 0, 0);
   const LF = loopBound(Math.max(info.filterHeight, info.filterWidth));
   const positions = `
     void main() {
@@ -39,8 +38,8 @@ export function maxPoolGrad(rt: Runtime, dy: TensorInfo, x: TensorInfo, info: Co
       setOutput(float(pos));
     }`;
   const geo = geometryValues(info);
-  const pos = rt.flat('maxPoolPositions', ['x'], [x], sizeOfShape(info.outShape), 'float32', positions, GEOMETRY_UNIFORMS, geo);
-  const posT = rt.wrap(pos, info.outShape, 'float32');
+  const pos = s.flat('maxPoolPositions', ['x'], [x], sizeOfShape(info.outShape), 'float32', positions, GEOMETRY_UNIFORMS, geo);
+  const posT = s.wrap(pos, info.outShape, 'float32');
   const route = `
     void main() {
       ${GEOMETRY_LOCALS}
@@ -67,7 +66,10 @@ export function maxPoolGrad(rt: Runtime, dy: TensorInfo, x: TensorInfo, info: Co
       }
       setOutput(acc);
     }`;
-  const out = rt.flat('maxPoolGrad', ['dy', 'pos'], [dy, posT], sizeOfShape(info.inShape), 'float32', route, GEOMETRY_UNIFORMS, geo);
-  rt.disposeTemp(posT);
-  return rt.wrap(out, info.inShape, 'float32');
+  const out = s.flat('maxPoolGrad', ['dy', 'pos'], [dy, posT], sizeOfShape(info.inShape), 'float32', route, GEOMETRY_UNIFORMS, geo);
+  s.disposeTemp(posT);
+  return s.wrap(out, info.inShape, 'float32');
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const maxPoolGradKernel: KernelImpl<'maxPoolGrad', WebGLStore> = (s, dy, x, info) => maxPoolGrad(s.enter('maxPoolGrad'), dy, x, info);

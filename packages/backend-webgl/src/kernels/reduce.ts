@@ -1,5 +1,5 @@
-import type { ReduceOp, TensorInfo } from '@polytensor/core';
-import { EXACT_INT, type Runtime } from '../runtime.js';
+import { sizeOfShape, type ReduceOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import { EXACT_INT, type WebGLStore } from '../store.js';
 import { loopBound, reductionView } from './reduce_util.js';
 
 const INIT: Readonly<Record<ReduceOp, string>> = { sum: '0.0', prod: '1.0', max: '-ptInf()', min: 'ptInf()' };
@@ -45,21 +45,21 @@ const WIDE_PROD = {
  * (multiplied, compared) in order. An empty reduction gives the identity.
  * float32 prod tracks a wider exponent (WIDE_PROD).
  */
-export function reduce(rt: Runtime, op: ReduceOp, x: TensorInfo, axes: readonly number[]): TensorInfo {
+export function reduce(s: WebGLStore, op: ReduceOp, x: TensorInfo, axes: readonly number[]): TensorInfo {
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
-  const outSize = outShape.reduce((a, b) => a * b, 1);
+  const outSize = sizeOfShape(outShape);
   const R = axes.reduce((a, ax) => a * x.shape[ax]!, 1);
   let bound = 0;
   if (x.dtype === 'int32') {
-    const b = rt.bound(x);
+    const b = s.bound(x);
     bound = op === 'sum' ? b * R : op === 'prod' ? b ** R : b;
-    if (rt.onHostOnly(x) || ((op === 'sum' || op === 'prod') && bound > EXACT_INT)) {
-      return rt.onHost([x], (ts, [hx]) => ts.reduce(op, hx!, axes));
+    if (s.onHostOnly(x) || ((op === 'sum' || op === 'prod') && bound > EXACT_INT)) {
+      return s.onHost([x], (ts, [hx]) => ts.reduce(op, hx!, axes));
     }
   }
-  if (outSize === 0) return rt.fromValues(new Float32Array(0), outShape, x.dtype);
-  if (R === 0) return rt.fill(outShape, x.dtype, IDENTITY[op], x.dtype === 'int32' ? Math.abs(IDENTITY[op]) : 0);
-  const view = reductionView(rt, x, axes);
+  if (outSize === 0) return s.fromValues(new Float32Array(0), outShape, x.dtype);
+  if (R === 0) return s.fill(outShape, x.dtype, IDENTITY[op], x.dtype === 'int32' ? Math.abs(IDENTITY[op]) : 0);
+  const view = reductionView(s, x, axes);
   const L = loopBound(view.R);
   const wide = op === 'prod' && x.dtype === 'float32';
   const body = `
@@ -77,8 +77,11 @@ export function reduce(rt: Runtime, op: ReduceOp, x: TensorInfo, axes: readonly 
       ${wide ? WIDE_PROD.finish : ''}
       setOutput(acc);
     }`;
-  const out = rt.flat(wide ? 'reduce prod (wide exponent)' : `reduce ${op}`, ['x'], [view.x], outSize, x.dtype, body,
+  const out = s.flat(wide ? 'reduce prod (wide exponent)' : `reduce ${op}`, ['x'], [view.x], outSize, x.dtype, body,
     [{ name: 'ptR', type: 'int' }, { name: 'ptQ', type: 'int' }], [[view.R], [view.Q]]);
-  if (view.temp) rt.disposeTemp(view.x);
-  return rt.wrap(out, outShape, x.dtype, bound);
+  if (view.temp) s.disposeTemp(view.x);
+  return s.wrap(out, outShape, x.dtype, bound);
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const reduceKernel: KernelImpl<'reduce', WebGLStore> = (s, op, x, axes) => reduce(s.enter('reduce'), op, x, axes);

@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
+import type { WebGLStore } from '../store.js';
 import { transpose } from './transpose.js';
 
 /**
@@ -16,7 +16,7 @@ export interface ReductionView {
   readonly outShape: number[];
 }
 
-export function reductionView(rt: Runtime, x: TensorInfo, axes: readonly number[]): ReductionView {
+export function reductionView(s: WebGLStore, x: TensorInfo, axes: readonly number[]): ReductionView {
   const shape = x.shape;
   const outShape = shape.filter((_, i) => !axes.includes(i));
   const consecutive = axes.every((a, k) => k === 0 || a === axes[k - 1]! + 1);
@@ -27,16 +27,15 @@ export function reductionView(rt: Runtime, x: TensorInfo, axes: readonly number[
   if (!consecutive) {
     const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
     const perm = [...kept, ...axes];
-    src = transpose(rt, x, perm);
+    src = transpose(s, x, perm);
     temp = true;
     first = kept.length;
     last = shape.length - 1;
   }
-  const s = src.shape;
   let P = 1;
   let R = 1;
   let Q = 1;
-  s.forEach((d, i) => {
+  src.shape.forEach((d, i) => {
     if (i < first) P *= d;
     else if (i <= last) R *= d;
     else Q *= d;

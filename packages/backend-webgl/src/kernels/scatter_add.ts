@@ -1,6 +1,5 @@
-import type { TensorInfo } from '@polytensor/core';
-import { EXACT_INT, type Runtime } from '../runtime.js';
-import { sizeOfShape } from '../util.js';
+import { prodOfDims, sizeOfShape, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import { EXACT_INT, type WebGLStore } from '../store.js';
 import { loopBound } from './reduce_util.js';
 
 /**
@@ -8,23 +7,23 @@ import { loopBound } from './reduce_util.js';
  * element sums, in order, the update slices whose index selects it.
  * Output [P, D, Q] from updates [P, n, Q] and n indices.
  */
-export function scatterAdd(rt: Runtime, updates: TensorInfo, indices: TensorInfo, axis: number, outShape: readonly number[]): TensorInfo {
+export function scatterAdd(s: WebGLStore, updates: TensorInfo, indices: TensorInfo, axis: number, outShape: readonly number[]): TensorInfo {
   const n = sizeOfShape(indices.shape);
-  const P = outShape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const P = prodOfDims(outShape, 0, axis);
   const D = outShape[axis]!;
-  const Q = outShape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const Q = prodOfDims(outShape, axis + 1);
   const dtype = updates.dtype;
   let bound = 0;
   if (dtype === 'int32') {
-    bound = rt.bound(updates) * n;
-    if (rt.onHostOnly(updates) || bound > EXACT_INT) {
-      return rt.onHost([updates, indices], (ts, [u, i]) => ts.scatterAdd(u!, i!, axis, outShape));
+    bound = s.bound(updates) * n;
+    if (s.onHostOnly(updates) || bound > EXACT_INT) {
+      return s.onHost([updates, indices], (ts, [u, i]) => ts.scatterAdd(u!, i!, axis, outShape));
     }
   }
-  if (rt.onHostOnly(indices)) return rt.onHost([updates, indices], (ts, [u, i]) => ts.scatterAdd(u!, i!, axis, outShape));
+  if (s.onHostOnly(indices)) return s.onHost([updates, indices], (ts, [u, i]) => ts.scatterAdd(u!, i!, axis, outShape));
   const size = P * D * Q;
-  if (size === 0) return rt.fromValues(new Float32Array(0), outShape, dtype);
-  if (n === 0) return rt.fill(outShape, dtype, 0, 0);
+  if (size === 0) return s.fromValues(new Float32Array(0), outShape, dtype);
+  if (n === 0) return s.fill(outShape, dtype, 0, 0);
   const L = loopBound(n);
   const body = `
     void main() {
@@ -42,7 +41,10 @@ export function scatterAdd(rt: Runtime, updates: TensorInfo, indices: TensorInfo
       }
       setOutput(acc);
     }`;
-  const out = rt.flat('scatterAdd', ['updates', 'indices'], [updates, indices], size, dtype, body,
+  const out = s.flat('scatterAdd', ['updates', 'indices'], [updates, indices], size, dtype, body,
     [{ name: 'ptD', type: 'int' }, { name: 'ptQ', type: 'int' }, { name: 'ptN', type: 'int' }], [[D], [Q], [n]]);
-  return rt.wrap(out, outShape, dtype, bound);
+  return s.wrap(out, outShape, dtype, bound);
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const scatterAddKernel: KernelImpl<'scatterAdd', WebGLStore> = (s, updates, indices, axis, outShape) => scatterAdd(s.enter('scatterAdd'), updates, indices, axis, outShape);

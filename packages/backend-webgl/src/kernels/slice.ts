@@ -1,10 +1,13 @@
-import type { TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
+import type { TensorInfo, KernelImpl } from '@polytensor/core';
+import type { WebGLStore } from '../store.js';
 
 /** tfjs's Slice kernel (contiguous slices of unpacked textures share the texture: no copy). */
-export function slice(rt: Runtime, x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
-  if (rt.onHostOnly(x)) return rt.onHost([x], (ts, [hx]) => ts.slice(hx!, begin, size));
-  if (x.shape.length === 0) return rt.copy(x);
-  const out = rt.kernel('Slice', { x }, { begin: [...begin], size: [...size] });
-  return rt.wrap(out, size, x.dtype, rt.bound(x));
+export function slice(s: WebGLStore, x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
+  if (s.onHostOnly(x)) return s.onHost([x], (ts, [hx]) => ts.slice(hx!, begin, size));
+  if (x.shape.length === 0) return s.copy(x);
+  const out = s.kernel('Slice', { x }, { begin: [...begin], size: [...size] });
+  return s.wrap(out, size, x.dtype, s.bound(x));
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const sliceKernel: KernelImpl<'slice', WebGLStore> = (s, x, begin, size) => slice(s.enter('slice'), x, begin, size);

@@ -1,7 +1,5 @@
-import type { TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
-import { sizeOfShape } from '../util.js';
-import { MATH_GLSL } from './math_glsl.js';
+import { sizeOfShape, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { WebGLStore } from '../store.js';
 import { loopBound } from './reduce_util.js';
 import { lastDim, rowStats } from './softmax_util.js';
 
@@ -10,15 +8,14 @@ import { lastDim, rowStats } from './softmax_util.js';
  * Σ_c labels[c] · (log S − (x_c − max)). One fragment per row after the row
  * statistics (tfjs has no such kernel; core would compose five).
  */
-export function softmaxCrossEntropy(rt: Runtime, logits: TensorInfo, labels: TensorInfo): TensorInfo {
+export function softmaxCrossEntropy(s: WebGLStore, logits: TensorInfo, labels: TensorInfo): TensorInfo {
   const outShape = logits.shape.slice(0, -1);
   const n = lastDim(logits.shape);
   const rows = sizeOfShape(outShape);
-  if (rows === 0) return rt.fromValues(new Float32Array(0), outShape, 'float32');
-  const { max, tail } = rowStats(rt, logits, rows, n);
+  if (rows === 0) return s.fromValues(new Float32Array(0), outShape, 'float32');
+  const { max, tail } = rowStats(s, logits, rows, n);
   const L = loopBound(n);
   const body = `
-    ${MATH_GLSL}
     void main() {
       int row = getOutputCoords();
       int base = row * ptN;
@@ -27,14 +24,17 @@ export function softmaxCrossEntropy(rt: Runtime, logits: TensorInfo, labels: Ten
       float acc = 0.0;
       for (int j = 0; j < ${L}; j++) {
         if (j >= ptN) break;
-        float y = getLabels(base + j);
-        if (y != 0.0) acc += y * (lse - (getX(base + j) - m));
+        // every term, a zero label's too: 0 · Infinity (a −Infinity logit) is NaN, as the contract's sum is
+        acc += getLabels(base + j) * (lse - (getX(base + j) - m));
       }
       setOutput(acc);
     }`;
-  const out = rt.flat('softmaxCrossEntropy', ['x', 'labels', 'm', 't'], [logits, labels, max, tail], rows, 'float32', body,
+  const out = s.flat('softmaxCrossEntropy', ['x', 'labels', 'm', 't'], [logits, labels, max, tail], rows, 'float32', body,
     [{ name: 'ptN', type: 'int' }], [[n]]);
-  rt.disposeTemp(max);
-  rt.disposeTemp(tail);
-  return rt.wrap(out, outShape, 'float32');
+  s.disposeTemp(max);
+  s.disposeTemp(tail);
+  return s.wrap(out, outShape, 'float32');
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const softmaxCrossEntropyKernel: KernelImpl<'softmaxCrossEntropy', WebGLStore> = (s, logits, labels) => softmaxCrossEntropy(s.enter('softmaxCrossEntropy'), logits, labels);

@@ -1,6 +1,5 @@
 import type { TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
-import { MATH_GLSL } from './math_glsl.js';
+import type { WebGLStore } from '../store.js';
 import { loopBound } from './reduce_util.js';
 
 /**
@@ -10,7 +9,7 @@ import { loopBound } from './reduce_util.js';
  * accurate for outputs near 0 (a dominant max), where log of a float32 S loses
  * up to n·2⁻²⁴ absolute. Two small programs, one fragment per row.
  */
-export function rowStats(rt: Runtime, x: TensorInfo, rows: number, n: number): { max: TensorInfo; tail: TensorInfo } {
+export function rowStats(s: WebGLStore, x: TensorInfo, rows: number, n: number): { max: TensorInfo; tail: TensorInfo } {
   const L = loopBound(n);
   const maxBody = `
     void main() {
@@ -25,9 +24,8 @@ export function rowStats(rt: Runtime, x: TensorInfo, rows: number, n: number): {
       setOutput(m);
     }`;
   const u = [{ name: 'ptN', type: 'int' as const }];
-  const max = rt.wrap(rt.flat('softmax max', ['x'], [x], rows, 'float32', maxBody, u, [[n]]), [rows], 'float32');
+  const max = s.wrap(s.flat('softmax max', ['x'], [x], rows, 'float32', maxBody, u, [[n]]), [rows], 'float32');
   const sumBody = `
-    ${MATH_GLSL}
     void main() {
       int row = getOutputCoords();
       int base = row * ptN;
@@ -41,7 +39,7 @@ export function rowStats(rt: Runtime, x: TensorInfo, rows: number, n: number): {
       }
       setOutput(s);
     }`;
-  const tail = rt.wrap(rt.flat('softmax tail sum', ['x', 'm'], [x, max], rows, 'float32', sumBody, u, [[n]]), [rows], 'float32');
+  const tail = s.wrap(s.flat('softmax tail sum', ['x', 'm'], [x, max], rows, 'float32', sumBody, u, [[n]]), [rows], 'float32');
   return { max, tail };
 }
 

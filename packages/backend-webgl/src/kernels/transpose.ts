@@ -1,21 +1,20 @@
-import type { TensorInfo } from '@polytensor/core';
-import type { Runtime } from '../runtime.js';
+import { sizeOfShape, stridesOf, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { WebGLStore } from '../store.js';
 import { coordsSnippet, dotStrides } from '../programs.js';
-import { sizeOfShape, stridesOf } from '../util.js';
 
 /**
  * Permute axes: one program per rank (shapes and strides are uniforms), an
  * exact copy for every dtype. (tfjs's Transpose bakes the shape into the
  * shader, one compile per shape; this one compiles once per rank.)
  */
-export function transpose(rt: Runtime, x: TensorInfo, perm: readonly number[]): TensorInfo {
-  if (rt.onHostOnly(x)) return rt.onHost([x], (ts, [hx]) => ts.transpose(hx!, perm));
+export function transpose(s: WebGLStore, x: TensorInfo, perm: readonly number[]): TensorInfo {
+  if (s.onHostOnly(x)) return s.onHost([x], (ts, [hx]) => ts.transpose(hx!, perm));
   const outShape = perm.map((p) => x.shape[p]!);
   const size = sizeOfShape(outShape);
-  const bound = rt.bound(x);
-  if (size === 0) return rt.fromValues(new Float32Array(0), outShape, x.dtype);
+  const bound = s.bound(x);
+  if (size === 0) return s.fromValues(new Float32Array(0), outShape, x.dtype);
   if (perm.every((p, i) => p === i) || size === 1) {
-    return rt.copy(x, outShape);
+    return s.copy(x, outShape);
   }
   const rank = outShape.length;
   const inStrides = stridesOf(x.shape);
@@ -26,8 +25,11 @@ export function transpose(rt: Runtime, x: TensorInfo, perm: readonly number[]): 
       ${coordsSnippet(rank, 'ptShape')}
       setOutput(getX(${dotStrides(rank, 'ptStrides')}));
     }`;
-  const out = rt.flat('transpose', ['x'], [x], size, x.dtype, body,
+  const out = s.flat('transpose', ['x'], [x], size, x.dtype, body,
     [{ name: 'ptShape', type: 'int', arrayIndex: rank }, { name: 'ptStrides', type: 'int', arrayIndex: rank }],
     [outShape, strides]);
-  return rt.wrap(out, outShape, x.dtype, bound);
+  return s.wrap(out, outShape, x.dtype, bound);
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const transposeKernel: KernelImpl<'transpose', WebGLStore> = (s, x, perm) => transpose(s.enter('transpose'), x, perm);

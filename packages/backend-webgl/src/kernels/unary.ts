@@ -1,8 +1,6 @@
 import type { TensorInfo, UnaryOp } from '@polytensor/core';
-import { unaryOutputDType } from '@polytensor/core';
-import { EXACT_INT, type Runtime } from '../runtime.js';
-import { sizeOfShape } from '../util.js';
-import { MATH_GLSL } from './math_glsl.js';
+import { unaryOutputDType, sizeOfShape, type KernelImpl } from '@polytensor/core';
+import { EXACT_INT, type WebGLStore } from '../store.js';
 
 /**
  * GLSL body of `float op(float x)` per op. tfjs's unary shaders differ from the
@@ -52,25 +50,27 @@ function intExact(op: UnaryOp, bound: number): boolean {
   }
 }
 
-export function unary(rt: Runtime, op: UnaryOp, x: TensorInfo): TensorInfo {
+export function unary(s: WebGLStore, op: UnaryOp, x: TensorInfo): TensorInfo {
   const dtype = unaryOutputDType(op, x.dtype);
   const size = sizeOfShape(x.shape);
-  if (x.dtype === 'int32' && (rt.onHostOnly(x) || !intExact(op, rt.bound(x)))) {
-    return rt.onHost([x], (ts, [hx]) => ts.unary(op, hx!));
+  if (x.dtype === 'int32' && (s.onHostOnly(x) || !intExact(op, s.bound(x)))) {
+    return s.onHost([x], (ts, [hx]) => ts.unary(op, hx!));
   }
   let bound = 0;
   if (dtype === 'int32') {
-    const b = rt.bound(x);
+    const b = s.bound(x);
     bound = op === 'square' ? b * b : op === 'sign' ? Math.min(b, 1) : b;
   }
-  if (size === 0) return rt.fromValues(new Float32Array(0), x.shape, dtype);
+  if (size === 0) return s.fromValues(new Float32Array(0), x.shape, dtype);
   const body = `
-    ${MATH_GLSL}
     float op(float x) { ${FLOAT_OPS[op]} }
     void main() {
       int i = getOutputCoords();
       setOutput(op(getX(i)));
     }`;
-  const out = rt.flat(`unary ${op}`, ['x'], [x], size, dtype, body);
-  return rt.wrap(out, x.shape, dtype, bound);
+  const out = s.flat(`unary ${op}`, ['x'], [x], size, dtype, body);
+  return s.wrap(out, x.shape, dtype, bound);
 }
+
+/** The contract-level kernel: checks the backend is usable, then runs. */
+export const unaryKernel: KernelImpl<'unary', WebGLStore> = (s, op, x) => unary(s.enter('unary'), op, x);

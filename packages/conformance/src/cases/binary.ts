@@ -1,5 +1,5 @@
 import type { BinaryOp, DType } from '@polytensor/core';
-import { BINARY_INPUT_DTYPES, binaryOutputDType } from '@polytensor/core';
+import { BINARY_INPUT_DTYPES, BINARY_OPS, binaryOutputDType } from '@polytensor/core';
 import { fmtNum } from '../float.js';
 import { broadcastMap, broadcastShapes, host, sizeOf, type HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
@@ -49,12 +49,13 @@ function valuesFor(op: BinaryOp, dtype: DType, r: Rng, n: number, side: 0 | 1): 
   return r.array(n, (q) => DOMAIN[op](q)[side]);
 }
 
-function binaryCase(op: BinaryOp, name: string, dtype: DType, inputs: (r: Rng) => [HostTensor, HostTensor]): ConformanceCase {
+function binaryCase(op: BinaryOp, name: string, dtype: DType, inputs: (r: Rng) => [HostTensor, HostTensor]): ConformanceCase<'binary'> {
   return kernelCase({
-    kernel: op,
+    kernel: 'binary',
+    op,
     name,
     inputs: (r) => inputs(r),
-    call: (b, [x, y]) => b.binary(op, x!, y!, broadcastShapes(x!.shape, y!.shape)),
+    call: (b, [x, y]) => b.kernels.binary(op, x!, y!, broadcastShapes(x!.shape, y!.shape)),
     expect: ([x, y], num) => {
       const out = ref.binary(op, x!, y!);
       return { shape: out.shape, dtype: out.dtype, ref: out.values, judge: judgeFor(op, num, binaryOutputDType(op, dtype)) };
@@ -81,10 +82,10 @@ const SHAPE_PAIRS: ReadonlyArray<readonly [readonly number[], readonly number[],
   [[2, 0], [2, 1], 'empty [2,0] ⊗ [2,1]'],
 ];
 
-function casesFor(op: BinaryOp): ConformanceCase[] {
+function casesFor(op: BinaryOp): ConformanceCase<'binary'>[] {
   const dtypes = BINARY_INPUT_DTYPES[op];
   const main = dtypes[0]!;
-  const out: ConformanceCase[] = [];
+  const out: ConformanceCase<'binary'>[] = [];
   for (const [sa, sb, what] of SHAPE_PAIRS) {
     out.push(
       binaryCase(op, `${main} ${what}`, main, (r) => [
@@ -143,9 +144,4 @@ function casesFor(op: BinaryOp): ConformanceCase[] {
 }
 
 /** Every binary op: all kinds of broadcasting, rank 0–6, empty tensors, special-value grids, int32 and bool where accepted. */
-export const binaryCases: readonly ConformanceCase[] = (
-  [
-    'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'squaredDifference',
-    'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'logicalAnd', 'logicalOr',
-  ] as const satisfies readonly BinaryOp[]
-).flatMap(casesFor);
+export const binaryCases: readonly ConformanceCase<'binary'>[] = BINARY_OPS.flatMap(casesFor);

@@ -1,9 +1,9 @@
-import { computeConv2DInfo, computePool2DInfo, type Conv2DInfo, type PaddingSpec } from '@polytensor/core';
+import { computeConv2DInfo, computePool2DInfo, type Conv2DInfo, type FusedActivation, type PaddingSpec } from '@polytensor/core';
 import { host, shapeStr, sizeOf, type HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
 import { kernelCase } from './harness.js';
-import { accumulationJudge } from './judges.js';
+import { accumulationJudge, fusedJudge } from './judges.js';
 import type { ConformanceCase } from './types.js';
 
 const rand = (shape: readonly number[]) => (r: Rng): HostTensor => host(shape, r.array(sizeOf(shape), (q) => q.float(-2, 2)));
@@ -47,7 +47,7 @@ function convCases(g: ConvGeometry): ConformanceCase[] {
       kernel: 'conv2d',
       name,
       inputs: (r) => [rand(info.inShape)(r), rand(info.filterShape)(r)],
-      call: (b, [x, f]) => b.conv2d(x!, f!, info),
+      call: (b, [x, f]) => b.kernels.conv2d(x!, f!, info),
       expect: ([x, f], num) => {
         const a = ref.conv2d(x!, f!, info);
         return { shape: info.outShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
@@ -57,7 +57,7 @@ function convCases(g: ConvGeometry): ConformanceCase[] {
       kernel: 'conv2dBackpropInput',
       name,
       inputs: (r) => [rand(info.outShape)(r), rand(info.filterShape)(r)],
-      call: (b, [dy, f]) => b.conv2dBackpropInput(dy!, f!, info),
+      call: (b, [dy, f]) => b.kernels.conv2dBackpropInput(dy!, f!, info),
       expect: ([dy, f], num) => {
         const a = ref.conv2dBackpropInput(dy!, f!, info);
         return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
@@ -67,7 +67,7 @@ function convCases(g: ConvGeometry): ConformanceCase[] {
       kernel: 'conv2dBackpropFilter',
       name,
       inputs: (r) => [rand(info.inShape)(r), rand(info.outShape)(r)],
-      call: (b, [x, dy]) => b.conv2dBackpropFilter(x!, dy!, info),
+      call: (b, [x, dy]) => b.kernels.conv2dBackpropFilter(x!, dy!, info),
       expect: ([x, dy], num) => {
         const a = ref.conv2dBackpropFilter(x!, dy!, info);
         return { shape: info.filterShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
@@ -77,6 +77,35 @@ function convCases(g: ConvGeometry): ConformanceCase[] {
 }
 
 export const convCases2d: readonly ConformanceCase[] = CONVS.flatMap(convCases);
+
+/** fusedConv2d: strides, SAME / VALID / explicit padding, dilations, with and without bias, every activation. */
+const FUSED_CONVS: ReadonlyArray<readonly [ConvGeometry, FusedActivation, boolean]> = [
+  [{ x: [1, 5, 5, 2], f: [3, 3, 2, 3], strides: 1, pad: 'valid' }, 'linear', false],
+  [{ x: [2, 6, 7, 3], f: [3, 2, 3, 4], strides: 1, pad: 'same' }, 'linear', true],
+  [{ x: [2, 7, 7, 2], f: [3, 3, 2, 3], strides: 2, pad: 'same' }, 'relu', true],
+  [{ x: [1, 9, 8, 2], f: [3, 3, 2, 2], strides: 1, pad: 'valid', dilations: 2 }, 'relu', false],
+  [{ x: [1, 8, 8, 2], f: [3, 2, 2, 2], strides: 1, pad: 'same', dilations: [2, 3] }, 'sigmoid', true],
+  [{ x: [1, 6, 6, 2], f: [2, 2, 2, 3], strides: 2, pad: [[1, 2], [0, 1]] }, 'sigmoid', false],
+  [{ x: [3, 5, 6, 4], f: [4, 4, 4, 2], strides: [2, 3], pad: 'same' }, 'tanh', true],
+  [{ x: [1, 4, 4, 3], f: [1, 1, 3, 5], strides: 1, pad: 'valid' }, 'tanh', false],
+  [{ x: [0, 4, 4, 2], f: [3, 3, 2, 2], strides: 1, pad: 'same' }, 'relu', true],
+];
+
+function fusedConvCase(g: ConvGeometry, act: FusedActivation, withBias: boolean): ConformanceCase<'fusedConv2d'> {
+  const info = infoOf(g);
+  return kernelCase({
+    kernel: 'fusedConv2d',
+    name: `${act}${withBias ? ' + bias' : ''} ${describeGeometry(g)}`,
+    inputs: (r) => [rand(info.inShape)(r), rand(info.filterShape)(r), ...(withBias ? [rand([info.outChannels])(r)] : [])],
+    call: (b, [x, f, bias]) => b.kernels.fusedConv2d(x!, f!, bias ?? null, act, info),
+    expect: ([x, f, bias], num) => {
+      const a = ref.fusedConv2d(x!, f!, bias ?? null, act, info);
+      return { shape: info.outShape, dtype: 'float32', ref: a.out.values, judge: fusedJudge(a, act, num) };
+    },
+  });
+}
+
+export const fusedConv2dCases: readonly ConformanceCase<'fusedConv2d'>[] = FUSED_CONVS.map(([g, act, bias]) => fusedConvCase(g, act, bias));
 
 interface PoolGeometry {
   readonly x: [number, number, number, number];
@@ -108,7 +137,7 @@ function poolCases(g: PoolGeometry): ConformanceCase[] {
       kernel: 'maxPool',
       name,
       inputs: (r) => [xGen(r)],
-      call: (b, [x]) => b.maxPool(x!, info),
+      call: (b, [x]) => b.kernels.maxPool(x!, info),
       expect: ([x]) => {
         const out = ref.maxPool(x!, info);
         return { shape: info.outShape, dtype: 'float32', ref: out.values, judge: { kind: 'exact', signedZero: false } };
@@ -118,7 +147,7 @@ function poolCases(g: PoolGeometry): ConformanceCase[] {
       kernel: 'maxPoolGrad',
       name,
       inputs: (r) => [rand(info.outShape)(r), xGen(r)],
-      call: (b, [dy, x]) => b.maxPoolGrad(dy!, x!, info),
+      call: (b, [dy, x]) => b.kernels.maxPoolGrad(dy!, x!, info),
       expect: ([dy, x], num) => {
         const a = ref.maxPoolGrad(dy!, x!, info);
         return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
@@ -131,7 +160,7 @@ function poolCases(g: PoolGeometry): ConformanceCase[] {
         kernel: 'avgPool',
         name,
         inputs: (r) => [xGen(r)],
-        call: (b, [x]) => b.avgPool(x!, info),
+        call: (b, [x]) => b.kernels.avgPool(x!, info),
         expect: ([x], num) => {
           const a = ref.avgPool(x!, info);
           return { shape: info.outShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num, 1) };
@@ -141,7 +170,7 @@ function poolCases(g: PoolGeometry): ConformanceCase[] {
         kernel: 'avgPoolGrad',
         name,
         inputs: (r) => [rand(info.outShape)(r)],
-        call: (b, [dy]) => b.avgPoolGrad(dy!, info),
+        call: (b, [dy]) => b.kernels.avgPoolGrad(dy!, info),
         expect: ([dy], num) => {
           const a = ref.avgPoolGrad(dy!, info);
           return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num, 1) };

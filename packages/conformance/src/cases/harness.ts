@@ -1,4 +1,5 @@
-import type { Backend, DataId, DType, TensorInfo, TypedArray } from '@polytensor/core';
+import type { Backend, DataId, DType, KernelName, TensorInfo, TypedArray } from '@polytensor/core';
+import { isPrimitive } from '@polytensor/core';
 import { compare, type CheckResult, type Expectation, type Judgement } from '../compare.js';
 import { flush32, fmtNum, isSubnormal32 } from '../float.js';
 import { shapeStr, toTyped, type HostTensor } from '../host.js';
@@ -15,12 +16,15 @@ export interface Expected {
 }
 
 /** A kernel case as data: seeded inputs, the call, the expectation. */
-export interface KernelSpec {
-  readonly kernel: string;
+export interface KernelSpec<K extends KernelName = KernelName> {
+  /** The kernel of core's table the case calls. */
+  readonly kernel: K;
+  /** The report row (default: the kernel's name): the sub-op for unary, binary, reduce and argReduce ('exp'). */
+  readonly op?: string;
   readonly name: string;
-  /** Inputs, drawn from a generator seeded by `kernel/name`. */
+  /** Inputs, drawn from a generator seeded by `op/name`. */
   readonly inputs: (rng: Rng) => HostTensor[];
-  /** Run the kernel on already-written inputs. */
+  /** Run the kernel on already-written inputs: `backend.kernels.<kernel>(…)`. */
   readonly call: (backend: Backend, xs: readonly TensorInfo[]) => TensorInfo;
   /** The expectation computed from the inputs by the reference. */
   readonly expect: (xs: readonly HostTensor[], numerics: EffectiveNumerics) => Expected;
@@ -60,6 +64,14 @@ function errorText(e: unknown): string {
 
 /** Outcome of running a kernel under the storage checks. */
 type Execution = { readonly ok: true; readonly outputs: TypedArray[] } | { readonly ok: false; readonly message: string };
+/** Outcome of running a kernel with several outputs: each call's outputs, in order. */
+type MultiExecution = { readonly ok: true; readonly outputs: TypedArray[][] } | { readonly ok: false; readonly message: string };
+
+/** The shape and dtype of one output. */
+export interface OutputSpec {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
 
 /**
  * Write the inputs, call the kernel twice, read both outputs, dispose all, and
@@ -77,10 +89,23 @@ export function execute(
   shape: readonly number[],
   dtype: DType,
 ): Execution {
+  const ex = executeMany(backend, inputs, (b, xs) => [call(b, xs)], [{ shape, dtype }]);
+  return ex.ok ? { ok: true, outputs: ex.outputs.map((o) => o[0]!) } : ex;
+}
+
+/** `execute` for a kernel with several outputs (the optimizer update): every output is checked the same way. */
+export function executeMany(
+  backend: Backend,
+  inputs: readonly HostTensor[],
+  call: (backend: Backend, xs: readonly TensorInfo[]) => readonly TensorInfo[],
+  specs: readonly OutputSpec[],
+): MultiExecution {
   const before = backend.numDataIds();
   const owned = new Set<DataId>();
-  const fail = (message: string): Execution => ({ ok: false, message });
-  let result: Execution;
+  const fail = (message: string): MultiExecution => ({ ok: false, message });
+  const k = specs.length;
+  const what = k === 1 ? 'its output' : 'its outputs';
+  let result: MultiExecution;
   try {
     result = (() => {
       const infos: TensorInfo[] = [];
@@ -91,51 +116,68 @@ export function execute(
       }
       const written = backend.numDataIds() - before;
       if (written !== inputs.length) return fail(`storage: ${inputs.length} write() calls changed numDataIds() by ${written}`);
-      const outs: TensorInfo[] = [];
+      const calls: TensorInfo[][] = [];
+      const seen = new Set<DataId>();
       for (let rep = 0; rep < 2; rep++) {
         const mid = backend.numDataIds();
-        let out: TensorInfo;
+        let outs: readonly TensorInfo[];
         try {
-          out = call(backend, infos);
+          outs = call(backend, infos);
         } catch (e) {
           return fail(`the kernel threw ${errorText(e)}`);
         }
-        if (owned.has(out.dataId)) {
-          return fail(
-            rep === 0 || !outs.some((o) => o.dataId === out.dataId)
-              ? 'returned the dataId of an input; outputs must be freshly allocated buffers the caller owns'
-              : 'returned the same dataId on two calls: it keeps its output elsewhere (a cache?), so the caller does not own it',
-          );
+        if (outs.length !== k) return fail(`returned ${outs.length} outputs, expected ${k}`);
+        for (const out of outs) {
+          if (owned.has(out.dataId)) {
+            return fail(
+              !seen.has(out.dataId)
+                ? k === 1 ? 'returned the dataId of an input; outputs must be freshly allocated buffers the caller owns' : 'returned the dataId of an input (or one dataId twice); outputs must be freshly allocated buffers the caller owns'
+                : 'returned the same dataId on two calls: it keeps its output elsewhere (a cache?), so the caller does not own it',
+            );
+          }
+          owned.add(out.dataId);
+          seen.add(out.dataId);
         }
-        owned.add(out.dataId);
         const created = backend.numDataIds() - mid;
-        if (created !== 1) {
+        if (created !== k) {
           return fail(
-            created > 1
-              ? `left ${created} new buffers alive, expected exactly 1 (its output): it leaks a temporary`
-              : `left ${created} new buffers alive, expected exactly 1 (its output): the output is not a buffer it counts`,
+            created > k
+              ? `left ${created} new buffers alive, expected exactly ${k} (${what}): it leaks a temporary`
+              : `left ${created} new buffers alive, expected exactly ${k} (${what}): the output is not a buffer it counts`,
           );
         }
-        if (shapeStr(out.shape) !== shapeStr(shape) || out.dtype !== dtype) {
-          return fail(`returned ${shapeStr(out.shape)} ${out.dtype}, expected ${shapeStr(shape)} ${dtype}`);
+        for (let j = 0; j < k; j++) {
+          const out = outs[j]!;
+          const { shape, dtype } = specs[j]!;
+          if (shapeStr(out.shape) !== shapeStr(shape) || out.dtype !== dtype) {
+            return fail(`returned ${k > 1 ? `output ${j} ` : ''}${shapeStr(out.shape)} ${out.dtype}, expected ${shapeStr(shape)} ${dtype}`);
+          }
         }
-        outs.push(out);
+        calls.push([...outs]);
       }
-      const values: TypedArray[] = [];
-      for (const out of outs) {
-        let v: TypedArray;
-        try {
-          v = backend.readSync(out.dataId);
-        } catch (e) {
-          return fail(`readSync of the output threw ${errorText(e)}`);
+      const values: TypedArray[][] = [];
+      for (const outs of calls) {
+        const read: TypedArray[] = [];
+        for (let j = 0; j < k; j++) {
+          const out = outs[j]!;
+          const dtype = specs[j]!.dtype;
+          let v: TypedArray;
+          try {
+            v = backend.readSync(out.dataId);
+          } catch (e) {
+            return fail(`readSync of the output threw ${errorText(e)}`);
+          }
+          if (!arrayMatches(v, dtype)) return fail(`readSync returned ${v.constructor.name}, expected ${ARRAY_OF[dtype]} for ${dtype}`);
+          if (v.length !== out.shape.reduce((a, b) => a * b, 1)) {
+            return fail(`readSync returned ${v.length} values for shape ${shapeStr(out.shape)}`);
+          }
+          read.push(v);
         }
-        if (!arrayMatches(v, dtype)) return fail(`readSync returned ${v.constructor.name}, expected ${ARRAY_OF[dtype]} for ${dtype}`);
-        if (v.length !== out.shape.reduce((a, b) => a * b, 1)) {
-          return fail(`readSync returned ${v.length} values for shape ${shapeStr(out.shape)}`);
+        for (const out of outs) {
+          backend.disposeData(out.dataId);
+          owned.delete(out.dataId);
         }
-        values.push(v);
-        backend.disposeData(out.dataId);
-        owned.delete(out.dataId);
+        values.push(read);
       }
       return { ok: true, outputs: values };
     })();
@@ -159,24 +201,31 @@ export function execute(
   return result;
 }
 
-function worse(a: CheckResult, b: CheckResult): CheckResult {
+export function worse(a: CheckResult, b: CheckResult): CheckResult {
   if (!a.pass && b.pass) return a;
   if (!b.pass && a.pass) return b;
   return b.worst > a.worst ? b : a;
 }
 
+/** A note for the report when an optional kernel runs as core's composite on this backend. */
+export function compositeNote(backend: Backend, kernel: KernelName): string[] {
+  return isPrimitive(kernel) || backend.implemented.has(kernel) ? [] : ["core's composite (the backend has no own kernel)"];
+}
+
 /** Turn a kernel spec into a case. */
-export function kernelCase(spec: KernelSpec): ConformanceCase {
+export function kernelCase<K extends KernelName>(spec: KernelSpec<K>): ConformanceCase<K> {
+  const op = spec.op ?? spec.kernel;
   return {
     kernel: spec.kernel,
+    op,
     name: spec.name,
     kind: 'kernel',
     run(backend: Backend): CaseResult {
       const skip = spec.skip?.(backend);
       if (skip) return skipResult(skip);
       const num = effectiveNumerics(backend.numerics);
-      const notes = num.notesFor(spec.kernel);
-      const rng = new Rng(`${spec.kernel}/${spec.name}`);
+      const notes = [...num.notesFor(op), ...compositeNote(backend, spec.kernel)];
+      const rng = new Rng(`${op}/${spec.name}`);
       const inputs = spec.inputs(rng);
       const primary = spec.expect(inputs, num);
       const expectations: Expectation[] = [{ ref: primary.ref, judge: primary.judge }];

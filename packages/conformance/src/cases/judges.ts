@@ -1,6 +1,6 @@
-import type { DType } from '@polytensor/core';
+import type { DType, FusedActivation } from '@polytensor/core';
 import type { Judgement } from '../compare.js';
-import { FLT_MIN, FLT_TRUE_MIN, gamma } from '../float.js';
+import { FLT_MIN, FLT_TRUE_MIN, gamma, ulp32 } from '../float.js';
 import type { Accumulated } from '../reference/index.js';
 import { toleranceOf, type EffectiveNumerics } from '../tolerances.js';
 
@@ -64,4 +64,26 @@ export function productJudge(a: Accumulated, num: EffectiveNumerics): Judgement 
     b[i] = gammaU(a.terms[i]!, num.u) * Math.abs(a.out.values[i]!) + (num.flushesSubnormals ? FLT_MIN : FLT_TRUE_MIN);
   }
   return { kind: 'bound', bound: b };
+}
+
+/** Each fused activation's Lipschitz constant and the unary op whose ULP bound it adds. */
+const ACTIVATION_BOUND: Readonly<Record<FusedActivation, { readonly lipschitz: number; readonly op: 'sigmoid' | 'tanh' | null }>> = {
+  linear: { lipschitz: 1, op: null },
+  relu: { lipschitz: 1, op: null },
+  sigmoid: { lipschitz: 0.25, op: 'sigmoid' },
+  tanh: { lipschitz: 1, op: 'tanh' },
+};
+
+/**
+ * act(linear + bias) (fusedMatMul, fusedConv2d): the linear part's
+ * accumulation bound (the bias one more term) carried through the activation
+ * (times its Lipschitz constant), plus the activation's own ULP bound.
+ */
+export function fusedJudge(a: Accumulated, act: FusedActivation, num: EffectiveNumerics): Judgement {
+  const lin = accumulationBound(a, num);
+  const { lipschitz, op } = ACTIVATION_BOUND[act];
+  const ulps = op ? num.ulpBound(op) : 0;
+  const bound = new Float64Array(lin.length);
+  for (let i = 0; i < lin.length; i++) bound[i] = lipschitz * lin[i]! + ulps * ulp32(a.out.values[i]!);
+  return { kind: 'bound', bound };
 }

@@ -1,11 +1,9 @@
 import type { FusedActivation } from '@polytensor/core';
-import type { Judgement } from '../compare.js';
-import { ulp32 } from '../float.js';
 import { host, shapeStr, sizeOf, type HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
 import { kernelCase } from './harness.js';
-import { accumulationBound, accumulationJudge } from './judges.js';
+import { accumulationJudge, fusedJudge } from './judges.js';
 import type { ConformanceCase } from './types.js';
 import { uniform, wide } from './values.js';
 
@@ -31,7 +29,7 @@ function matMulCase(
     kernel: 'matMul',
     name: `${name} a ${shapeStr(sa)} b ${shapeStr(sb)}${tA ? ' transposeA' : ''}${tB ? ' transposeB' : ''}`,
     inputs: inputs ?? ((r) => [operand(sa, mixedMagnitudes)(r), operand(sb, mixedMagnitudes)(r)]),
-    call: (b, [x, y]) => b.matMul(x!, y!, tA, tB),
+    call: (b, [x, y]) => b.kernels.matMul(x!, y!, tA, tB),
     expect: ([x, y], num) => {
       const a = ref.matMul(x!, y!, tA, tB);
       return { shape: a.out.shape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
@@ -72,34 +70,21 @@ export const matMulCases: readonly ConformanceCase[] = [
   ]),
 ];
 
-const ACT_ULP: Record<FusedActivation, { lipschitz: number; op: string | null }> = {
-  linear: { lipschitz: 1, op: null },
-  relu: { lipschitz: 1, op: null },
-  sigmoid: { lipschitz: 0.25, op: 'sigmoid' },
-  tanh: { lipschitz: 1, op: 'tanh' },
-};
-
 function fusedCase(M: number, K: number, N: number, withBias: boolean, act: FusedActivation, tA: boolean, tB: boolean): ConformanceCase {
   const sa = tA ? [K, M] : [M, K];
   const sb = tB ? [N, K] : [K, N];
   return kernelCase({
     kernel: 'fusedMatMul',
     name: `${act}${withBias ? ' + bias' : ''} a ${shapeStr(sa)} b ${shapeStr(sb)}${tA ? ' transposeA' : ''}${tB ? ' transposeB' : ''}`,
-    skip: (b) => (b.fusedMatMul ? null : 'backend has no fusedMatMul (core composes it)'),
     inputs: (r) => {
       const xs = [operand(sa)(r), operand(sb)(r)];
       if (withBias) xs.push(operand([N])(r));
       return xs;
     },
-    call: (b, [x, y, bias]) => b.fusedMatMul!(x!, y!, bias ?? null, act, tA, tB),
-    expect: ([x, y, bias], num): { shape: number[]; dtype: 'float32'; ref: Float64Array; judge: Judgement } => {
+    call: (b, [x, y, bias]) => b.kernels.fusedMatMul(x!, y!, bias ?? null, act, tA, tB),
+    expect: ([x, y, bias], num) => {
       const a = ref.fusedMatMul(x!, y!, bias ?? null, act, tA, tB);
-      const lin = accumulationBound(a, num);
-      const { lipschitz, op } = ACT_ULP[act];
-      const ulps = op ? num.ulpBound(op) : 0;
-      const bound = new Float64Array(lin.length);
-      for (let i = 0; i < lin.length; i++) bound[i] = lipschitz * lin[i]! + ulps * ulp32(a.out.values[i]!);
-      return { shape: [...a.out.shape], dtype: 'float32', ref: a.out.values, judge: { kind: 'bound', bound } };
+      return { shape: [...a.out.shape], dtype: 'float32', ref: a.out.values, judge: fusedJudge(a, act, num) };
     },
   });
 }

@@ -30,7 +30,7 @@ function transposeCase(shape: readonly number[], perm: readonly number[], dtype:
     kernel: 'transpose',
     name: `${dtype} ${shapeStr(shape)} perm ${shapeStr(perm)}`,
     inputs: (r) => [randT(shape, dtype)(r)],
-    call: (b, [x]) => b.transpose(x!, perm),
+    call: (b, [x]) => b.kernels.transpose(x!, perm),
     expect: ([x]) => {
       const out = ref.transpose(x!, perm);
       return { shape: out.shape, dtype, ref: out.values, judge: EXACT };
@@ -43,7 +43,7 @@ function sliceCase(shape: readonly number[], begin: readonly number[], size: rea
     kernel: 'slice',
     name: `${dtype} ${shapeStr(shape)} begin ${shapeStr(begin)} size ${shapeStr(size)}`,
     inputs: (r) => [randT(shape, dtype)(r)],
-    call: (b, [x]) => b.slice(x!, begin, size),
+    call: (b, [x]) => b.kernels.slice(x!, begin, size),
     expect: ([x]) => {
       const out = ref.slice(x!, begin, size);
       return { shape: out.shape, dtype, ref: out.values, judge: EXACT };
@@ -56,7 +56,7 @@ function concatCase(shapes: ReadonlyArray<readonly number[]>, axis: number, dtyp
     kernel: 'concat',
     name: `${dtype} ${shapes.map(shapeStr).join(' + ')} axis ${axis}`,
     inputs: (r) => shapes.map((s) => randT(s, dtype)(r)),
-    call: (b, xs) => b.concat(xs, axis),
+    call: (b, xs) => b.kernels.concat(xs, axis),
     expect: (xs) => {
       const out = ref.concat(xs, axis);
       return { shape: out.shape, dtype, ref: out.values, judge: EXACT };
@@ -69,7 +69,7 @@ function padCase(shape: readonly number[], paddings: ReadonlyArray<readonly [num
     kernel: 'pad',
     name: `${dtype} ${shapeStr(shape)} paddings ${JSON.stringify(paddings)} value ${Object.is(value, -0) ? '-0' : value}`,
     inputs: (r) => [randT(shape, dtype)(r)],
-    call: (b, [x]) => b.pad(x!, paddings, value),
+    call: (b, [x]) => b.kernels.pad(x!, paddings, value),
     expect: ([x]) => {
       const out = ref.pad(x!, paddings, value);
       return { shape: out.shape, dtype, ref: out.values, judge: EXACT };
@@ -91,7 +91,7 @@ function gatherCase(
       randT(shape, dtype)(r),
       host(idxShape, indices ?? r.array(sizeOf(idxShape), (q) => q.int(0, shape[axis]! - 1)), 'int32'),
     ],
-    call: (b, [x, i]) => b.gather(x!, i!, axis),
+    call: (b, [x, i]) => b.kernels.gather(x!, i!, axis),
     expect: ([x, i]) => {
       const out = ref.gather(x!, i!, axis);
       return { shape: out.shape, dtype, ref: out.values, judge: EXACT };
@@ -109,7 +109,7 @@ function scatterCase(outShape: readonly number[], idxShape: readonly number[], a
       // few distinct targets, so indices repeat and accumulate
       host(idxShape, r.array(sizeOf(idxShape), (q) => q.int(0, Math.min(2, outShape[axis]! - 1))), 'int32'),
     ],
-    call: (b, [u, i]) => b.scatterAdd(u!, i!, axis, outShape),
+    call: (b, [u, i]) => b.kernels.scatterAdd(u!, i!, axis, outShape),
     expect: ([u, i], num) => {
       const a = ref.scatterAdd(u!, i!, axis, outShape);
       return { shape: a.out.shape, dtype, ref: a.out.values, judge: accumulationJudge(a, num) };
@@ -122,7 +122,7 @@ function oneHotCase(name: string, idxShape: readonly number[], idx: (r: Rng) => 
     kernel: 'oneHot',
     name,
     inputs: (r) => [host(idxShape, idx(r), 'int32')],
-    call: (b, [i]) => b.oneHot(i!, depth, on, off),
+    call: (b, [i]) => b.kernels.oneHot(i!, depth, on, off),
     expect: ([i]) => {
       const out = ref.oneHot(i!, depth, on, off);
       return { shape: out.shape, dtype: 'float32', ref: out.values, judge: EXACT };

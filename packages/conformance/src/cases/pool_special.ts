@@ -54,14 +54,14 @@ function cases(name: string, info: Conv2DInfo, x: (r: Rng) => HostTensor, xNoNaN
       kernel: 'maxPool',
       name,
       inputs: (r) => [x(r)],
-      call: (b, [t]) => b.maxPool(t!, info),
+      call: (b, [t]) => b.kernels.maxPool(t!, info),
       expect: ([t]) => ({ shape: info.outShape, dtype: 'float32', ref: ref.maxPool(t!, info).values, judge: { kind: 'exact', signedZero: false } }),
     }),
     kernelCase({
       kernel: 'avgPool',
       name,
       inputs: (r) => [x(r)],
-      call: (b, [t]) => b.avgPool(t!, info),
+      call: (b, [t]) => b.kernels.avgPool(t!, info),
       expect: ([t], num) => {
         const a = ref.avgPool(t!, info);
         return { shape: info.outShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num, 1) };
@@ -71,7 +71,7 @@ function cases(name: string, info: Conv2DInfo, x: (r: Rng) => HostTensor, xNoNaN
       kernel: 'maxPoolGrad',
       name: `${name} (±Inf only)`,
       inputs: (r) => [dy(r), xNoNaN(r)],
-      call: (b, [g, t]) => b.maxPoolGrad(g!, t!, info),
+      call: (b, [g, t]) => b.kernels.maxPoolGrad(g!, t!, info),
       expect: ([g, t], num) => {
         const a = ref.maxPoolGrad(g!, t!, info);
         return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
@@ -81,7 +81,7 @@ function cases(name: string, info: Conv2DInfo, x: (r: Rng) => HostTensor, xNoNaN
       kernel: 'avgPoolGrad',
       name: `${name} (in dy)`,
       inputs: (r) => [sprinkled(info.outShape, true)(r)],
-      call: (b, [g]) => b.avgPoolGrad(g!, info),
+      call: (b, [g]) => b.kernels.avgPoolGrad(g!, info),
       expect: ([g], num) => {
         const a = ref.avgPoolGrad(g!, info);
         return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num, 1) };

@@ -1,4 +1,5 @@
 import type { ArgReduceOp, DType, ReduceOp } from '@polytensor/core';
+import { REDUCE_OPS } from '@polytensor/core';
 import type { Judgement } from '../compare.js';
 import { host, shapeStr, sizeOf, type HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
@@ -14,12 +15,13 @@ function judgeReduce(op: ReduceOp, a: ref.Accumulated, num: EffectiveNumerics): 
   return op === 'sum' ? accumulationJudge(a, num) : productJudge(a, num);
 }
 
-function reduceCase(op: ReduceOp, name: string, x: (r: Rng) => HostTensor, axes: readonly number[]): ConformanceCase {
+function reduceCase(op: ReduceOp, name: string, x: (r: Rng) => HostTensor, axes: readonly number[]): ConformanceCase<'reduce'> {
   return kernelCase({
-    kernel: op,
+    kernel: 'reduce',
+    op,
     name,
     inputs: (r) => [x(r)],
-    call: (b, [t]) => b.reduce(op, t!, axes),
+    call: (b, [t]) => b.kernels.reduce(op, t!, axes),
     expect: ([t], num) => {
       const a = ref.reduce(op, t!, axes);
       return { shape: a.out.shape, dtype: a.out.dtype, ref: a.out.values, judge: judgeReduce(op, a, num) };
@@ -31,12 +33,13 @@ function reduceCase(op: ReduceOp, name: string, x: (r: Rng) => HostTensor, axes:
   });
 }
 
-function argCase(op: ArgReduceOp, name: string, x: (r: Rng) => HostTensor, axis: number): ConformanceCase {
+function argCase(op: ArgReduceOp, name: string, x: (r: Rng) => HostTensor, axis: number): ConformanceCase<'argReduce'> {
   return kernelCase({
-    kernel: op,
+    kernel: 'argReduce',
+    op,
     name,
     inputs: (r) => [x(r)],
-    call: (b, [t]) => b.argReduce(op, t!, axis),
+    call: (b, [t]) => b.kernels.argReduce(op, t!, axis),
     expect: ([t]) => {
       const out = ref.argReduce(op, t!, axis);
       return { shape: out.shape, dtype: 'int32', ref: out.values, judge: { kind: 'exact', signedZero: false } };
@@ -62,9 +65,9 @@ const LAYOUTS: ReadonlyArray<readonly [readonly number[], readonly number[]]> = 
   [[0, 4], [1]],
 ];
 
-function casesFor(op: ReduceOp): ConformanceCase[] {
+function casesFor(op: ReduceOp): ConformanceCase<'reduce'>[] {
   const gen = op === 'prod' ? (r: Rng) => (r.bool() ? -1 : 1) * r.float(0.5, 2) : wide(-20, 20);
-  const out: ConformanceCase[] = LAYOUTS.map(([shape, axes]) => {
+  const out: ConformanceCase<'reduce'>[] = LAYOUTS.map(([shape, axes]) => {
     const empty = sizeOf(shape) === 0;
     // long products stay near 1 so they neither overflow nor underflow
     const g = op === 'prod' && sizeOf(shape) > 100 ? uniform(0.97, 1.03) : gen;
@@ -106,7 +109,7 @@ function casesFor(op: ReduceOp): ConformanceCase[] {
   return out;
 }
 
-function argCasesFor(op: ArgReduceOp): ConformanceCase[] {
+function argCasesFor(op: ArgReduceOp): ConformanceCase<'argReduce'>[] {
   return [
     argCase(op, 'float32 [7,9] axis 1', rand([7, 9], wide(-20, 20)), 1),
     argCase(op, 'float32 [3,4,5] axis 0', rand([3, 4, 5], wide(-20, 20)), 0),
@@ -134,7 +137,7 @@ function argCasesFor(op: ArgReduceOp): ConformanceCase[] {
 }
 
 /** Reductions (sum, prod, max, min) over axes of rank 1–6, empty reductions, special values, int32. */
-export const reduceCases: readonly ConformanceCase[] = (['sum', 'prod', 'max', 'min'] as const).flatMap(casesFor);
+export const reduceCases: readonly ConformanceCase<'reduce'>[] = REDUCE_OPS.flatMap(casesFor);
 
 /** argMax / argMin: first index, NaN as the extreme, ties, int32. */
-export const argReduceCases: readonly ConformanceCase[] = (['argMax', 'argMin'] as const).flatMap(argCasesFor);
+export const argReduceCases: readonly ConformanceCase<'argReduce'>[] = (['argMax', 'argMin'] as const satisfies readonly ArgReduceOp[]).flatMap(argCasesFor);

@@ -19,12 +19,13 @@ function judge(op: ReduceOp, a: ref.Accumulated, num: EffectiveNumerics): Judgem
   return op === 'sum' ? accumulationJudge(a, num) : productJudge(a, num);
 }
 
-function reduceCase(op: ReduceOp, name: string, x: (r: Rng) => HostTensor, axes: readonly number[]): ConformanceCase {
+function reduceCase(op: ReduceOp, name: string, x: (r: Rng) => HostTensor, axes: readonly number[]): ConformanceCase<'reduce'> {
   return kernelCase({
-    kernel: op,
+    kernel: 'reduce',
+    op,
     name,
     inputs: (r) => [x(r)],
-    call: (b, [t]) => b.reduce(op, t!, axes),
+    call: (b, [t]) => b.kernels.reduce(op, t!, axes),
     expect: ([t], num) => {
       const a = ref.reduce(op, t!, axes);
       return { shape: a.out.shape, dtype: a.out.dtype, ref: a.out.values, judge: judge(op, a, num) };
@@ -71,18 +72,19 @@ const LAYOUTS: ReadonlyArray<readonly [readonly number[], readonly number[]]> = 
   [[3, 333], [1]],
 ];
 
-function nonFiniteCases(op: ReduceOp): ConformanceCase[] {
+function nonFiniteCases(op: ReduceOp): ConformanceCase<'reduce'>[] {
   return LAYOUTS.map(([shape, axes]) =>
     reduceCase(op, `NaN, ±Inf anywhere in long rows ${shapeStr(shape)} axes ${shapeStr(axes)}`, withNonFinite(op, shape, axes), axes),
   );
 }
 
-function argCase(op: ArgReduceOp, shape: readonly number[], axis: number): ConformanceCase {
+function argCase(op: ArgReduceOp, shape: readonly number[], axis: number): ConformanceCase<'argReduce'> {
   return kernelCase({
-    kernel: op,
+    kernel: 'argReduce',
+    op,
     name: `NaN, ±Inf anywhere in long rows ${shapeStr(shape)} axis ${axis} (first NaN wins)`,
     inputs: (r) => [withNonFinite(op, shape, [axis])(r)],
-    call: (b, [t]) => b.argReduce(op, t!, axis),
+    call: (b, [t]) => b.kernels.argReduce(op, t!, axis),
     expect: ([t]) => {
       const out = ref.argReduce(op, t!, axis);
       return { shape: out.shape, dtype: 'int32', ref: out.values, judge: { kind: 'exact', signedZero: false } };
@@ -111,7 +113,7 @@ const OVERFLOW_ROWS: ReadonlyArray<readonly [string, readonly number[]]> = [
   ['FLT_MAX · 2 · 0.25', [3.4028234663852886e38, 2, 0.25]],
 ];
 
-function overflowCases(): ConformanceCase[] {
+function overflowCases(): ConformanceCase<'reduce'>[] {
   const cases = OVERFLOW_ROWS.map(([what, row]) =>
     reduceCase('prod', `partial products leave float32's range: ${what}`, () => host([row.length], row), [0]),
   );
@@ -128,13 +130,13 @@ function overflowCases(): ConformanceCase[] {
 }
 
 /** NaN/±Inf in long rows for every reduction; prod's intermediate range. */
-export const reduceSpecialCases: readonly ConformanceCase[] = [
+export const reduceSpecialCases: readonly ConformanceCase<'reduce'>[] = [
   ...(['sum', 'prod', 'max', 'min'] as const).flatMap(nonFiniteCases),
   ...overflowCases(),
 ];
 
 /** argMax/argMin with NaN and ±Inf in long rows. */
-export const argReduceSpecialCases: readonly ConformanceCase[] = (['argMax', 'argMin'] as const).flatMap((op) => [
+export const argReduceSpecialCases: readonly ConformanceCase<'argReduce'>[] = (['argMax', 'argMin'] as const).flatMap((op) => [
   argCase(op, [9, 37], 1),
   argCase(op, [37, 9], 0),
   argCase(op, [3, 333], 1),

@@ -50,7 +50,7 @@ function softmaxCase(log: boolean, name: string, x: (r: Rng) => HostTensor): Con
     kernel,
     name,
     inputs: (r) => [x(r)],
-    call: (b, [t]) => (log ? b.logSoftmax(t!) : b.softmax(t!)),
+    call: (b, [t]) => (log ? b.kernels.logSoftmax(t!) : b.kernels.softmax(t!)),
     expect: ([t], num) => {
       const res = log ? ref.logSoftmax(t!) : ref.softmax(t!);
       const judge: Judgement = { kind: 'bound', bound: softmaxBound(res, log, num) };

@@ -7,9 +7,10 @@ import { SPECIALS } from './values.js';
 
 type Check = (backend: Backend) => string | null | Promise<string | null>;
 
-function storageCase(name: string, check: Check): ConformanceCase {
+function storageCase(name: string, check: Check): ConformanceCase<'storage'> {
   return {
     kernel: 'storage',
+    op: 'storage',
     name,
     kind: 'kernel',
     async run(backend: Backend): Promise<CaseResult> {
@@ -74,7 +75,7 @@ function roundTrip(dtype: DType, shape: readonly number[], values: readonly numb
 const FLOATS = [...SPECIALS, 3.1415927, -2.7182817, 1e-30, -1e30];
 const INTS = [-(2 ** 31), 2 ** 31 - 1, 0, -1, 1, 123456789, -987654321];
 
-export const storageCases: readonly ConformanceCase[] = [
+export const storageCases: readonly ConformanceCase<'storage'>[] = [
   storageCase('float32 readSync round trip (NaN, ±Inf, ±0, subnormals)', roundTrip('float32', [FLOATS.length], FLOATS, false)),
   storageCase('float32 async read round trip', roundTrip('float32', [FLOATS.length], FLOATS, true)),
   storageCase('int32 round trip (extremes)', roundTrip('int32', [INTS.length], INTS, false)),

@@ -1,12 +1,18 @@
-import type { Backend } from '@polytensor/core';
+import type { Backend, KernelName } from '@polytensor/core';
 import type { Unit } from '../compare.js';
 
 export type CaseKind = 'kernel' | 'gradient' | 'training';
 
+/**
+ * What a case checks: a kernel of core's table, the storage calls, the
+ * optimizer capability (`backend.optimizer.optimizerUpdate`), or training.
+ */
+export type CaseSubject = KernelName | 'storage' | 'optimizerUpdate' | 'training';
+
 /** The outcome of one conformance case. */
 export interface CaseResult {
   readonly pass: boolean;
-  /** The case did not apply (e.g. an optional kernel the backend does not provide); counts as neither. */
+  /** The case did not apply (e.g. a composite check of a kernel the backend does not implement itself); counts as neither. */
   readonly skipped?: boolean;
   /** Worst error observed, in `unit` ('ulp': ULPs, 0 for exact; 'bound': fraction of the allowed bound). */
   readonly worst: number;
@@ -20,12 +26,20 @@ export interface CaseResult {
 }
 
 /** One check of one kernel on one backend. Cases are data: the suite, the CLI and Vitest all run the same arrays. */
-export interface ConformanceCase {
-  /** The kernel row it belongs to ('exp', 'matMul', 'training'...). */
-  readonly kernel: string;
+export interface ConformanceCase<S extends CaseSubject = CaseSubject> {
+  /** The kernel (or storage, optimizerUpdate, training) it exercises: 'unary' for exp. */
+  readonly kernel: S;
+  /** The report row: the op for the op-parameterised kernels ('exp', 'add', 'sum', 'argMax'), else the kernel's name. */
+  readonly op: string;
   /** What it checks ('rank 3 broadcast [2,1,3]×[4,1]', 'NaN propagation'...). */
   readonly name: string;
   readonly kind: CaseKind;
+  /**
+   * This case runs core's composite of an optional kernel (bound to the
+   * backend's own kernels) instead of the backend's implementation: the
+   * check that a backend's fast path and core's composite both meet the bound.
+   */
+  readonly composite?: boolean;
   run(backend: Backend): CaseResult | Promise<CaseResult>;
 }
 
@@ -35,4 +49,9 @@ export function failResult(message: string, unit: Unit = 'ulp', notes?: readonly
 
 export function skipResult(message: string): CaseResult {
   return { pass: true, skipped: true, worst: 0, bound: 0, unit: 'ulp', message, notes: [message] };
+}
+
+/** The label of a case's report row: 'exp', 'softmax (composite)'. */
+export function rowName(c: Pick<ConformanceCase, 'op' | 'composite'>): string {
+  return c.composite ? `${c.op} (composite)` : c.op;
 }

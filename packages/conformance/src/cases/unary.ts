@@ -1,5 +1,5 @@
 import type { DType, UnaryOp } from '@polytensor/core';
-import { UNARY_INPUT_DTYPES, unaryOutputDType } from '@polytensor/core';
+import { UNARY_INPUT_DTYPES, UNARY_OPS, unaryOutputDType } from '@polytensor/core';
 import { FLT_MAX } from '../float.js';
 import { host, shapeStr, sizeOf, type HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
@@ -69,12 +69,13 @@ function specialsFor(op: UnaryOp): number[] {
   }
 }
 
-function unaryCase(op: UnaryOp, name: string, dtype: DType, inputs: (r: Rng) => HostTensor): ConformanceCase {
+function unaryCase(op: UnaryOp, name: string, dtype: DType, inputs: (r: Rng) => HostTensor): ConformanceCase<'unary'> {
   return kernelCase({
-    kernel: op,
+    kernel: 'unary',
+    op,
     name,
     inputs: (r) => [inputs(r)],
-    call: (b, [x]) => b.unary(op, x!),
+    call: (b, [x]) => b.kernels.unary(op, x!),
     expect: ([x], num) => {
       const out = ref.unary(op, x!);
       return { shape: out.shape, dtype: out.dtype, ref: out.values, judge: judgeFor(op, num, unaryOutputDType(op, dtype)) };
@@ -85,8 +86,8 @@ function unaryCase(op: UnaryOp, name: string, dtype: DType, inputs: (r: Rng) => 
 
 const SHAPES: ReadonlyArray<readonly number[]> = [[], [1031], [2, 3, 5], [2, 1, 3, 2, 1, 2], [3, 0, 2]];
 
-function casesFor(op: UnaryOp): ConformanceCase[] {
-  const out: ConformanceCase[] = [];
+function casesFor(op: UnaryOp): ConformanceCase<'unary'>[] {
+  const out: ConformanceCase<'unary'>[] = [];
   const dtypes = UNARY_INPUT_DTYPES[op];
   const main: DType = dtypes[0]!;
   const gen = DOMAIN[op];
@@ -105,10 +106,4 @@ function casesFor(op: UnaryOp): ConformanceCase[] {
 }
 
 /** Every unary op: random inputs of rank 0–6 over its domain, an empty tensor, special values, int32 where accepted. */
-export const unaryCases: readonly ConformanceCase[] = (
-  [
-    'neg', 'abs', 'sign', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'square',
-    'reciprocal', 'relu', 'sigmoid', 'tanh', 'elu', 'softplus', 'sin', 'cos',
-    'floor', 'ceil', 'round', 'logicalNot', 'isNaN', 'isInf', 'isFinite',
-  ] as const satisfies readonly UnaryOp[]
-).flatMap(casesFor);
+export const unaryCases: readonly ConformanceCase<'unary'>[] = UNARY_OPS.flatMap(casesFor);

@@ -24,7 +24,7 @@ function whereCase(name: string, dtype: DType, sc: readonly number[], sa: readon
     kernel: 'where',
     name,
     inputs: (r) => [host(sc, gen('bool', r, sizeOf(sc)), 'bool'), host(sa, gen(dtype, r, sizeOf(sa)), dtype), host(sb, gen(dtype, r, sizeOf(sb)), dtype)],
-    call: (b, [c, x, y]) => b.where(c!, x!, y!, broadcastShapes(c!.shape, broadcastShapes(x!.shape, y!.shape))),
+    call: (b, [c, x, y]) => b.kernels.where(c!, x!, y!, broadcastShapes(c!.shape, broadcastShapes(x!.shape, y!.shape))),
     expect: ([c, x, y], num) => {
       const out = ref.where(c!, x!, y!);
       return { shape: out.shape, dtype, ref: out.values, judge: judgeFor('where', num, dtype) };
@@ -45,7 +45,7 @@ function castCase(name: string, from: DType, to: DType, values: (r: Rng) => numb
       const v = values(r);
       return [host(shape ?? [v.length], v, from)];
     },
-    call: (b, [x]) => b.cast(x!, to),
+    call: (b, [x]) => b.kernels.cast(x!, to),
     expect: ([x], num) => {
       const out = ref.cast(x!, to);
       return { shape: out.shape, dtype: to, ref: out.values, judge: judgeFor('cast', num, to) };

@@ -1,6 +1,7 @@
-import type { Conv2DInfo } from '@polytensor/core';
+import type { Conv2DInfo, FusedActivation } from '@polytensor/core';
 import type { HostTensor } from '../host.js';
 import type { Accumulated } from './accumulate.js';
+import { activate } from './matmul.js';
 
 /**
  * Visit every (output position, filter tap) pair of an NHWC convolution whose
@@ -87,4 +88,29 @@ export function conv2dBackpropFilter(x: HostTensor, dy: HostTensor, info: Conv2D
     }
   });
   return acc.result();
+}
+
+/**
+ * act(conv2d(x, filter) + bias), bias [outC] or null. Besides the output,
+ * returns the linear part's terms/Σ|term| (the bias counts as one term).
+ */
+export function fusedConv2d(
+  x: HostTensor,
+  filter: HostTensor,
+  bias: HostTensor | null,
+  activation: FusedActivation,
+  info: Conv2DInfo,
+): Accumulated {
+  const conv = conv2d(x, filter, info);
+  const n = conv.out.values.length;
+  const out = new Float64Array(n);
+  const terms = new Float64Array(n);
+  const absSum = new Float64Array(n);
+  for (let o = 0; o < n; o++) {
+    const b = bias ? bias.values[o % info.outChannels]! : 0;
+    out[o] = activate(activation, conv.out.values[o]! + b);
+    terms[o] = conv.terms[o]! + (bias ? 1 : 0);
+    absSum[o] = conv.absSum[o]! + Math.abs(b);
+  }
+  return { out: { shape: [...info.outShape], values: out, dtype: 'float32' }, terms, absSum };
 }

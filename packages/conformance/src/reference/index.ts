@@ -9,7 +9,8 @@ export { unary, unaryScalar, binary, binaryScalar, where, cast, roundHalfEven, s
 export { reduce, argReduce, reductionWindows } from './reduce.js';
 export { transpose, slice, concat, pad, gather, scatterAdd, oneHot } from './movement.js';
 export { matMul, fusedMatMul, activate } from './matmul.js';
-export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, forEachTap } from './conv.js';
+export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, fusedConv2d, forEachTap } from './conv.js';
 export { maxPool, maxPoolGrad, avgPool, avgPoolGrad } from './pool.js';
-export { softmax, logSoftmax, type SoftmaxResult } from './softmax.js';
+export { softmax, logSoftmax, softmaxCrossEntropy, type SoftmaxResult, type CrossEntropyResult } from './softmax.js';
+export { optimizerUpdate, optimizerStep, slotCount, FLOAT32_STEP, type StepArithmetic } from './optimizer.js';
 export type { Accumulated } from './accumulate.js';

@@ -68,3 +68,39 @@ export function softmax(x: HostTensor): SoftmaxResult {
 export function logSoftmax(x: HostTensor): SoftmaxResult {
   return rows(x, true);
 }
+
+/** softmaxCrossEntropy's result: the loss per row, with the row's logSoftmax (its bound) and each row's terms and Σ|term|. */
+export interface CrossEntropyResult {
+  readonly out: HostTensor;
+  readonly logSoftmax: SoftmaxResult;
+  /** Per row: the number of classes C and Σ_c |labels[c] · logSoftmax[c]|. */
+  readonly terms: Float64Array;
+  readonly absSum: Float64Array;
+}
+
+/**
+ * Σ_c labels[c] · −logSoftmax(logits)[c] per row of the last axis (which the
+ * result drops). IEEE throughout: a label of 0 on a −Infinity logit gives
+ * 0 · Infinity = NaN, as the formula does in float32.
+ */
+export function softmaxCrossEntropy(logits: HostTensor, labels: HostTensor): CrossEntropyResult {
+  const ls = rows(logits, true);
+  const n = logits.shape[logits.shape.length - 1] ?? 1;
+  const outShape = logits.shape.slice(0, -1);
+  const numRows = outShape.reduce((a, b) => a * b, 1);
+  const out = new Float64Array(numRows);
+  const terms = new Float64Array(numRows).fill(n);
+  const absSum = new Float64Array(numRows);
+  for (let r = 0; r < numRows; r++) {
+    let s = 0;
+    let abs = 0;
+    for (let j = 0; j < n; j++) {
+      const t = labels.values[r * n + j]! * -ls.out.values[r * n + j]!;
+      s += t;
+      abs += Math.abs(t);
+    }
+    out[r] = s;
+    absSum[r] = abs;
+  }
+  return { out: { shape: outShape, values: out, dtype: 'float32' }, logSoftmax: ls, terms, absSum };
+}

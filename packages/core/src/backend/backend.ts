@@ -1,5 +1,5 @@
-import type { FusedKernels, Kernels } from './kernels.js';
-import type { BackendMemory, DataId, DType, TypedArray } from './types.js';
+import type { KernelArgs, KernelName, Kernels, OptimizerCapability } from './kernels.js';
+import type { BackendMemory, DataId, DType, TensorInfo, TypedArray } from './types.js';
 
 /**
  * Where a backend keeps tensor buffers. Buffers are immutable once written;
@@ -20,12 +20,21 @@ export interface Storage {
   memory(): BackendMemory;
 }
 
+export interface BackendNumerics {
+  /** Subnormal inputs/outputs are flushed to zero. */
+  flushesSubnormals?: boolean;
+  /** add/sub/mul/div/sqrt may be off by this many ULP (GPU backends). Default 0. */
+  arithmeticUlp?: number;
+  /** Per-op ULP bounds this backend declares above the suite's defaults (e.g. { exp: 4 }). */
+  transcendentalUlp?: Readonly<Record<string, number>>;
+}
+
 /**
- * The whole contract: storage plus kernels, plus any fused kernels the backend
- * chooses to provide. A backend package exports a factory producing one of these
- * and registers it with `registerBackend`.
+ * A backend as core uses it: storage, and every kernel bound and ready to call
+ * (the backend's own implementation where it has one, core's composite
+ * otherwise). Made by `defineBackend`.
  */
-export interface Backend extends Storage, Kernels, FusedKernels {
+export interface Backend extends Storage {
   /** Name it is registered under ('ts', 'wasm', 'webgl', 'gpujs'...). */
   readonly name: string;
   /**
@@ -33,6 +42,12 @@ export interface Backend extends Storage, Kernels, FusedKernels {
    * Defaults: exact IEEE float32, subnormals kept.
    */
   readonly numerics?: BackendNumerics;
+  /** Every kernel, by name. */
+  readonly kernels: Kernels;
+  /** The kernels this backend implements itself (the primitives and any accelerated optional kernel). */
+  readonly implemented: ReadonlySet<KernelName>;
+  /** Fused optimizer updates, when the backend has them (core's composite update otherwise). */
+  readonly optimizer?: OptimizerCapability;
   /**
    * How much the backend can hold. Core checks every new tensor against it
    * before any kernel or write runs, so a tensor that cannot fit is refused
@@ -49,17 +64,11 @@ export interface Backend extends Storage, Kernels, FusedKernels {
   dispose(): void;
 }
 
-export interface BackendNumerics {
-  /** Subnormal inputs/outputs are flushed to zero. */
-  flushesSubnormals?: boolean;
-  /** add/sub/mul/div/sqrt may be off by this many ULP (GPU backends). Default 0. */
-  arithmeticUlp?: number;
-  /** Per-op ULP bounds this backend declares above the suite's defaults (e.g. { exp: 4 }). */
-  transcendentalUlp?: Readonly<Record<string, number>>;
-}
-
 /** Creates a backend; may be async (wasm compile, GPU context). */
 export type BackendFactory = () => Backend | Promise<Backend>;
+
+/** A backend's implementation of kernel K: its storage first, then the kernel's arguments. */
+export type KernelImpl<K extends KernelName, S> = (storage: S, ...args: KernelArgs<K>) => TensorInfo;
 
 /** What a backend declares it can hold (see Backend.limits); sizes in bytes as core counts them (bool 1, others 4 per element). */
 export interface BackendLimits {

@@ -53,11 +53,13 @@ export interface Conv2DInfo {
 export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
 /**
- * The kernels a backend implements. Every method receives validated inputs
- * (core checked shapes and dtypes) and returns a freshly allocated output
- * that the caller owns; inputs are never modified.
- *
- * Shapes and dtypes of the outputs are specified per method; core checks them.
+ * Every kernel, by name, with its positional arguments. A backend implements
+ * the primitives (`PRIMITIVE_KERNELS` in kernels/table.ts) and may implement
+ * any other kernel for speed; core's composite stands in for the rest. Every
+ * kernel receives validated inputs (core checked shapes and dtypes) and
+ * returns a freshly allocated output that the caller owns; inputs are never
+ * modified. Output shapes and dtypes are the table's `output` rules; core
+ * checks them.
  */
 export interface Kernels {
   /**
@@ -149,16 +151,9 @@ export interface Kernels {
    * max's term, not log of a float32 S.
    */
   logSoftmax(logits: TensorInfo): TensorInfo;
-}
 
-/**
- * Optional fused kernels. Core composes them from the kernels above when a
- * backend does not provide them; a backend that does must match the composite
- * within the conformance bounds.
- */
-export interface FusedKernels {
   /** act(a·b + bias); a: [M,K], b: [K,N] (transposes as in matMul, rank 2 only), bias: [N]. */
-  fusedMatMul?(
+  fusedMatMul(
     a: TensorInfo,
     b: TensorInfo,
     bias: TensorInfo | null,
@@ -170,13 +165,25 @@ export interface FusedKernels {
    * act(conv2d(x, filter) + bias): geometry as in `conv2d`, bias [outC] or null.
    * Output `info.outShape`. Same bound as fusedMatMul with K = fh·fw·inC.
    */
-  fusedConv2d?(x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, activation: FusedActivation, info: Conv2DInfo): TensorInfo;
+  fusedConv2d(x: TensorInfo, filter: TensorInfo, bias: TensorInfo | null, activation: FusedActivation, info: Conv2DInfo): TensorInfo;
   /**
    * Softmax cross-entropy from logits, per row: logits and labels are float32 of
    * the same shape [..., C] (C ≥ 1; labels one-hot or any soft weights);
    * output [...] (the last axis dropped) = Σ_c labels[c] · −logSoftmax(logits)[c].
    */
-  softmaxCrossEntropy?(logits: TensorInfo, labels: TensorInfo): TensorInfo;
+  softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo;
+}
+
+/** A kernel's name. */
+export type KernelName = keyof Kernels;
+/** A kernel's positional arguments. */
+export type KernelArgs<K extends KernelName> = Parameters<Kernels[K]>;
+
+/**
+ * The optional optimizer capability: a backend that updates variables in one
+ * pass per variable (instead of core's composite of elementwise kernels).
+ */
+export interface OptimizerCapability {
   /**
    * One optimizer step for one float32 variable: returns the variable's new
    * value, then the new value of each slot in `slots` order (see
@@ -185,7 +192,7 @@ export interface FusedKernels {
    * composite update, in which every operation is one correctly rounded float32
    * op and every hyperparameter a float32 scalar.
    */
-  optimizerUpdate?(update: OptimizerUpdate, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[];
+  optimizerUpdate(update: OptimizerUpdate, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[];
 }
 
 /**

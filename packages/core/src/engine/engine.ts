@@ -6,7 +6,10 @@ import { Tensor } from '../tensor.js';
 import { arraysEqual, assertValidShape, fmt } from '../util/shape.js';
 import { MemoryGuard } from './memory_limits.js';
 import { BackendRegistry, KNOWN_BACKEND_PACKAGES } from './registry.js';
-import { Tape, type GradFn } from './tape.js';
+import { Tape, type GradFn, type GradientRules, type KernelGradFn, type TapeNode, type TensorArgs } from './tape.js';
+import type { KernelArgs, KernelName } from '../backend/kernels.js';
+import { callKernel } from '../backend/define.js';
+import { KERNELS, kernelLabel } from '../kernels/table.js';
 
 export interface MemoryInfo {
   /** Live tensors (including variables). */
@@ -391,17 +394,18 @@ export class Engine {
   // ---- kernels and the tape -----------------------------------------------
 
   /**
-   * Run one kernel on the active backend. `expect` is the output shape/dtype core
-   * computed; the backend's answer is checked against it. With kernel leak
-   * checks on, the kernel must leave exactly one new buffer (its output).
+   * Run kernel `name` on the active backend with `args` (the kernel's
+   * arguments, tensors where it takes TensorInfos). The output's shape and
+   * dtype come from the kernel table and the backend's answer is checked
+   * against them; with kernel leak checks on, the kernel must leave exactly one
+   * new buffer (its output). While a gradient tape records, the call is saved
+   * for its gradient rule (grad/rules.ts).
    */
-  runKernel(
-    op: string,
-    inputs: readonly Tensor[],
-    forward: (backend: Backend) => TensorInfo,
-    expect: { shape: readonly number[]; dtype: DType },
-    grad?: GradFn,
-  ): Tensor {
+  runKernel<K extends KernelName>(name: K, args: TensorArgs<KernelArgs<K>>, label?: string): Tensor {
+    const kargs = args as unknown as KernelArgs<K>;
+    const op = label ?? kernelLabel(name, kargs);
+    const inputs = tensorsIn(args);
+    const expect = (KERNELS[name].output as (...a: KernelArgs<K>) => { shape: readonly number[]; dtype: DType })(...kargs);
     assertValidShape(op, expect.shape);
     const backend = this.getBackend();
     for (const t of inputs) {
@@ -417,7 +421,7 @@ export class Engine {
     const before = this.kernelLeakChecks ? backend.numDataIds() : 0;
     let info: TensorInfo;
     try {
-      info = forward(backend);
+      info = callKernel(backend, name, kargs);
     } catch (e) {
       throw this.memoryGuard.failure(op, backend, expect, 'the output', e);
     }
@@ -425,7 +429,7 @@ export class Engine {
       const created = backend.numDataIds() - before;
       if (created !== 1 || this.data.has(info.dataId)) {
         throw new PolytensorError(
-          `${op}: backend '${backend.name}' kernel left ${created} new buffer(s) alive, expected exactly 1 (its output); ` +
+          `${op}: backend '${backend.name}' kernel ${name} left ${created} new buffer(s) alive, expected exactly 1 (its output); ` +
             `it leaks temporaries or returned an input's buffer`,
         );
       }
@@ -433,12 +437,12 @@ export class Engine {
     if (!arraysEqual(info.shape, expect.shape) || info.dtype !== expect.dtype) {
       backend.disposeData(info.dataId);
       throw new PolytensorError(
-        `${op}: backend '${backend.name}' returned ${fmt(info.shape)} ${info.dtype}, expected ${fmt(expect.shape)} ${expect.dtype}; ` +
+        `${op}: backend '${backend.name}' kernel ${name} returned ${fmt(info.shape)} ${info.dtype}, expected ${fmt(expect.shape)} ${expect.dtype}; ` +
           `this is a bug in the backend`,
       );
     }
     const out = this.track(new Tensor(info.dataId, expect.shape, expect.dtype, backend), true);
-    if (grad) this.record(op, inputs, out, grad);
+    this.recordNode(op, inputs, out, { kernel: name, args });
     return out;
   }
 
@@ -490,17 +494,28 @@ export class Engine {
     return tape !== undefined && this.tapePaused === 0 && tape.dependsOnWatched(inputs);
   }
 
-  /** Record an op whose output shares an input's buffer (reshape), or any op built outside runKernel. */
+  /** Record an op whose output shares an input's buffer (reshape): its gradient is the closure given. */
   record(op: string, inputs: readonly Tensor[], output: Tensor, grad: GradFn): void {
+    this.recordNode(op, inputs, output, { grad });
+  }
+
+  private recordNode(op: string, inputs: readonly Tensor[], output: Tensor, how: { grad: GradFn } | { kernel: KernelName; args: readonly unknown[] }): void {
     const tape = this.tapes[this.tapes.length - 1];
     if (!tape || this.tapePaused > 0 || !tape.dependsOnWatched(inputs)) return;
-    const alias = (t: Tensor): Tensor => this.track(new Tensor(t.dataId, t.shape, t.dtype, t.backend), false, false);
+    const aliases = new Map<Tensor, Tensor>();
+    const alias = (t: Tensor): Tensor => {
+      let a = aliases.get(t);
+      if (!a) aliases.set(t, (a = this.track(new Tensor(t.dataId, t.shape, t.dtype, t.backend), false, false)));
+      return a;
+    };
+    const saved = { inputs: inputs.map(alias), output: alias(output) };
+    const swap = (v: unknown): unknown => (v instanceof Tensor ? alias(v) : Array.isArray(v) ? v.map(swap) : v);
     tape.nodes.push({
       op,
       inputIds: inputs.map((t) => t.id),
       outputId: output.id,
-      saved: { inputs: inputs.map(alias), output: alias(output) },
-      grad,
+      saved,
+      ...('grad' in how ? { grad: how.grad } : { kernel: how.kernel, args: how.args.map(swap) }),
     });
     tape.reachable.add(output.id);
   }
@@ -512,6 +527,7 @@ export class Engine {
   gradients(
     f: () => Tensor,
     xs: readonly Tensor[],
+    rules: GradientRules,
     dy?: Tensor,
     onConnected?: (ids: Set<number>) => void,
   ): { value: Tensor; grads: Tensor[] } {
@@ -539,7 +555,7 @@ export class Engine {
         throw new PolytensorError(`grad: dy has shape ${fmt(dy.shape)} but f returned ${fmt(value.shape)}; pass dy of the output's shape`);
       }
       if (onConnected) onConnected(connectedInputs(tape, xs));
-      const grads = this.tidy(() => this.backward(tape, value, xs, dy), 'gradients.backward');
+      const grads = this.tidy(() => this.backward(tape, value, xs, rules, dy), 'gradients.backward');
       return { value, grads };
     } catch (e) {
       value.dispose();
@@ -549,7 +565,7 @@ export class Engine {
     }
   }
 
-  private backward(tape: Tape, value: Tensor, xs: readonly Tensor[], dy?: Tensor): Tensor[] {
+  private backward(tape: Tape, value: Tensor, xs: readonly Tensor[], rules: GradientRules, dy?: Tensor): Tensor[] {
     this.tapePaused++;
     try {
       const acc = new Map<number, Tensor>();
@@ -559,7 +575,9 @@ export class Engine {
         const node = tape.nodes[n]!;
         const g = acc.get(node.outputId);
         if (!g) continue;
-        const thunks = node.grad(g, node.saved);
+        const rule = node.grad ?? ruleFor(rules, node);
+        if (!rule) continue; // not differentiable: no gradient flows through it
+        const thunks = node.grad ? node.grad(g, node.saved) : (rule as KernelGradFn)(g, node.saved, node.args ?? []);
         node.inputIds.forEach((id, i) => {
           const thunk = thunks[i];
           if (!thunk || !tape.reachable.has(id)) return;
@@ -600,7 +618,22 @@ export class Engine {
 
 /** Accumulate two gradients with the backend's add kernel (no tape, no broadcasting). */
 function addTensors(engine: Engine, a: Tensor, b: Tensor): Tensor {
-  return engine.runKernel('add', [a, b], (be) => be.binary('add', a, b, a.shape), { shape: a.shape, dtype: a.dtype });
+  return engine.runKernel('binary', ['add', a, b, a.shape]);
+}
+
+/** The gradient rule of a recorded kernel call, or null for a kernel that is not differentiable. */
+function ruleFor(rules: GradientRules, node: TapeNode): KernelGradFn | null {
+  return node.kernel ? ((rules[node.kernel] as KernelGradFn | null) ?? null) : null;
+}
+
+/** Every tensor among a kernel call's arguments (arrays included), in order. */
+function tensorsIn(args: readonly unknown[]): Tensor[] {
+  const out: Tensor[] = [];
+  for (const a of args) {
+    if (a instanceof Tensor) out.push(a);
+    else if (Array.isArray(a)) for (const b of a) if (b instanceof Tensor) out.push(b);
+  }
+  return out;
 }
 
 /** Which xs feed some recorded op (or are the value itself). */

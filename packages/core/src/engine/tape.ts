@@ -1,3 +1,5 @@
+import type { KernelArgs, KernelName } from '../backend/kernels.js';
+import type { TensorInfo } from '../backend/types.js';
 import type { Tensor } from '../tensor.js';
 
 /** What a gradient function may use: the op's inputs and its output, kept alive by the tape. */
@@ -14,13 +16,42 @@ export interface Saved {
  */
 export type GradFn = (dy: Tensor, saved: Saved) => ReadonlyArray<(() => Tensor) | null>;
 
+/** A kernel's arguments as ops pass them: tensors where the kernel takes TensorInfos. */
+export type TensorArgs<P extends readonly unknown[]> = {
+  readonly [I in keyof P]: P[I] extends TensorInfo
+    ? Tensor
+    : P[I] extends TensorInfo | null
+      ? Tensor | null
+      : P[I] extends readonly TensorInfo[]
+        ? readonly Tensor[]
+        : P[I];
+};
+
+/**
+ * The gradient rule of kernel K: like GradFn, with the call's arguments (their
+ * tensors replaced by the tape's aliases). One thunk per tensor argument, in
+ * order (arrays flattened), or null where that input is not differentiable.
+ */
+export type KernelGradRule<K extends KernelName> = (
+  dy: Tensor,
+  saved: Saved,
+  args: TensorArgs<KernelArgs<K>>,
+) => ReadonlyArray<(() => Tensor) | null>;
+export type KernelGradFn = (dy: Tensor, saved: Saved, args: readonly unknown[]) => ReadonlyArray<(() => Tensor) | null>;
+
+/** A gradient rule per kernel, or null for a kernel that is not differentiable. */
+export type GradientRules = { readonly [K in KernelName]: KernelGradRule<K> | null };
+
 export interface TapeNode {
   readonly op: string;
   readonly inputIds: readonly number[];
   readonly outputId: number;
   /** Aliases of inputs/outputs sharing their buffers, owned by the tape. */
   readonly saved: Saved;
-  readonly grad: GradFn;
+  /** A closure (views such as reshape), or the kernel and its saved arguments. */
+  readonly grad?: GradFn;
+  readonly kernel?: KernelName;
+  readonly args?: readonly unknown[];
 }
 
 /** One reverse-mode recording: the ops that descend from the watched tensors. */

@@ -12,8 +12,7 @@ function argReduce(op: ArgReduceOp, x: TensorLike, axis: number): Tensor {
     if (t.rank === 0) throw new PolytensorError(`${op}: needs a tensor of rank ≥ 1, got a scalar`);
     const a = normalizeAxis(op, axis, t.rank);
     if (t.shape[a] === 0) throw new PolytensorError(`${op}: axis ${a} of ${fmt(t.shape)} is empty; there is no index to return`);
-    const outShape = t.shape.filter((_, i) => i !== a);
-    return ENGINE.runKernel(op, [t], (b) => b.argReduce(op, t, a), { shape: outShape, dtype: 'int32' });
+    return ENGINE.runKernel('argReduce', [op, t, a]);
   } finally {
     if (owned) t.dispose();
   }

@@ -13,7 +13,7 @@ export function cast(x: TensorLike, dtype: DType): Tensor {
   const [t, owned] = convert('cast', 'x', x);
   try {
     if (t.dtype === dtype) return reshape(t, t.shape);
-    return ENGINE.runKernel('cast', [t], (b) => b.cast(t, dtype), { shape: t.shape, dtype });
+    return ENGINE.runKernel('cast', [t, dtype]);
   } finally {
     if (owned) t.dispose();
   }

@@ -13,7 +13,6 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   const first = ts[0]!;
   if (first.rank === 0) throw new PolytensorError('concat: scalars cannot be concatenated; use stack()');
   const a = normalizeAxis('concat', axis, first.rank);
-  let total = 0;
   for (const [i, t] of ts.entries()) {
     if (t.dtype !== first.dtype) throw new PolytensorError(`concat: xs[${i}] is ${t.dtype} but xs[0] is ${first.dtype}; cast them to one dtype`);
     if (t.rank !== first.rank || t.shape.some((d, j) => j !== a && d !== first.shape[j])) {
@@ -21,18 +20,9 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
         `concat: xs[${i}] has shape ${fmt(t.shape)}, incompatible with xs[0] ${fmt(first.shape)} along axis ${a}; all dims but axis ${a} must match`,
       );
     }
-    total += t.shape[a]!;
   }
   if (ts.length === 1) return slice(first, first.shape.map(() => 0), first.shape);
-  const outShape = first.shape.map((d, j) => (j === a ? total : d));
-  return ENGINE.runKernel('concat', ts, (b) => b.concat(ts, a), { shape: outShape, dtype: first.dtype }, (dy, { inputs }) => {
-    let offset = 0;
-    return inputs.map((t) => {
-      const begin = t.shape.map((_, j) => (j === a ? offset : 0));
-      offset += t.shape[a]!;
-      return () => slice(dy, begin, t.shape);
-    });
-  });
+  return ENGINE.runKernel('concat', [ts, a]);
 }
 
 /** Stack same-shaped tensors along a new axis. */

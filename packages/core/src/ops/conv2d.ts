@@ -30,25 +30,19 @@ export function conv2d(
   }
 }
 
-function conv2dWithInfo(x: Tensor, filter: Tensor, info: Conv2DInfo): Tensor {
-  return ENGINE.runKernel('conv2d', [x, filter], (b) => b.conv2d(x, filter, info), { shape: info.outShape, dtype: 'float32' }, (dy, { inputs: [tx, tf] }) => [
-    () => backpropInput(dy, tf!, info),
-    () => backpropFilter(tx!, dy, info),
-  ]);
+/** @internal the conv2d kernel with resolved geometry. */
+export function conv2dWithInfo(x: Tensor, filter: Tensor, info: Conv2DInfo): Tensor {
+  return ENGINE.runKernel('conv2d', [x, filter, info]);
 }
 
-function backpropInput(dy: Tensor, filter: Tensor, info: Conv2DInfo): Tensor {
-  return ENGINE.runKernel('conv2dBackpropInput', [dy, filter], (b) => b.conv2dBackpropInput(dy, filter, info), { shape: info.inShape, dtype: 'float32' }, (ddx, { inputs: [tdy, tf] }) => [
-    () => conv2dWithInfo(ddx, tf!, info),
-    () => backpropFilter(ddx, tdy!, info),
-  ]);
+/** @internal dx of conv2d: the conv2dBackpropInput kernel. */
+export function backpropInput(dy: Tensor, filter: Tensor, info: Conv2DInfo): Tensor {
+  return ENGINE.runKernel('conv2dBackpropInput', [dy, filter, info]);
 }
 
-function backpropFilter(x: Tensor, dy: Tensor, info: Conv2DInfo): Tensor {
-  return ENGINE.runKernel('conv2dBackpropFilter', [x, dy], (b) => b.conv2dBackpropFilter(x, dy, info), { shape: info.filterShape, dtype: 'float32' }, (ddw, { inputs: [tx, tdy] }) => [
-    () => backpropInput(tdy!, ddw, info),
-    () => conv2dWithInfo(tx!, ddw, info),
-  ]);
+/** @internal dW of conv2d: the conv2dBackpropFilter kernel. */
+export function backpropFilter(x: Tensor, dy: Tensor, info: Conv2DInfo): Tensor {
+  return ENGINE.runKernel('conv2dBackpropFilter', [x, dy, info]);
 }
 
 function checkShape(op: string, arg: string, t: Tensor, shape: readonly number[]): void {

@@ -24,12 +24,7 @@ export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
     if (t.rank === 0) throw new PolytensorError('gather: x must have rank ≥ 1, got a scalar');
     const a = normalizeAxis('gather', axis, t.rank);
     checkIndices('gather', idx, t.shape[a]!);
-    const outShape = [...t.shape.slice(0, a), ...idx.shape, ...t.shape.slice(a + 1)];
-    assertValidShape('gather', outShape);
-    return ENGINE.runKernel('gather', [t, idx], (b) => b.gather(t, idx, a), { shape: outShape, dtype: t.dtype }, (dy, { inputs }) => [
-      () => scatterAdd(dy, inputs[1]!, a, inputs[0]!.shape),
-      null,
-    ]);
+    return ENGINE.runKernel('gather', [t, idx, a]);
   } finally {
     if (ownT) t.dispose();
     if (ownI) idx.dispose();
@@ -52,10 +47,7 @@ export function scatterAdd(updates: TensorLike, indices: TensorLike, axis: numbe
       );
     }
     checkIndices('scatterAdd', idx, shape[a]!);
-    return ENGINE.runKernel('scatterAdd', [u, idx], (b) => b.scatterAdd(u, idx, a, shape), { shape, dtype: u.dtype }, (dy, { inputs }) => [
-      () => gather(dy, inputs[1]!, a),
-      null,
-    ]);
+    return ENGINE.runKernel('scatterAdd', [u, idx, a, shape]);
   } finally {
     if (ownU) u.dispose();
     if (ownI) idx.dispose();
@@ -68,9 +60,7 @@ export function oneHot(indices: TensorLike, depth: number, onValue = 1, offValue
   try {
     assertDType('oneHot', 'indices', idx, ['int32']);
     if (!Number.isInteger(depth) || depth < 1) throw new PolytensorError(`oneHot: depth must be a positive integer, got ${depth}`);
-    const outShape = [...idx.shape, depth];
-    assertValidShape('oneHot', outShape);
-    return ENGINE.runKernel('oneHot', [idx], (b) => b.oneHot(idx, depth, onValue, offValue), { shape: outShape, dtype: 'float32' });
+    return ENGINE.runKernel('oneHot', [idx, depth, onValue, offValue]);
   } finally {
     if (own) idx.dispose();
   }

@@ -4,7 +4,6 @@ import type { Tensor, TensorLike } from '../tensor.js';
 import { fmt } from '../util/shape.js';
 import { assertDType, convert } from './convert.js';
 import { reshape } from './reshape.js';
-import { sum } from './reduce.js';
 
 /**
  * Matrix product over the last two axes; leading (batch) axes must be equal or
@@ -49,7 +48,7 @@ export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transpo
     return ENGINE.tidy(() => {
       const a3 = reshape(ta, [sizeA, ta.shape[ta.rank - 2]!, ta.shape[ta.rank - 1]!]);
       const b3 = reshape(tb, [sizeB, tb.shape[tb.rank - 2]!, tb.shape[tb.rank - 1]!]);
-      const out3 = matMul3(a3, b3, transposeA, transposeB, broadcastBatch(sizeA, sizeB), m, n);
+      const out3 = matMul3(a3, b3, transposeA, transposeB);
       return reshape(out3, [...batch, m, n]);
     });
   } finally {
@@ -58,28 +57,13 @@ export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transpo
   }
 }
 
-/** A batch of 1 broadcasts to the other operand's batch (including 0). */
-const broadcastBatch = (a: number, b: number): number => (a === 1 ? b : a);
-
 function lastTwo(t: Tensor, transposed: boolean): [number, number] {
   const r = t.shape[t.rank - 2]!;
   const c = t.shape[t.rank - 1]!;
   return transposed ? [c, r] : [r, c];
 }
 
-/** Rank-3 kernel call with its gradient (batch-1 operands get their gradient summed over the batch). */
-function matMul3(a: Tensor, b: Tensor, tA: boolean, tB: boolean, batch: number, m: number, n: number): Tensor {
-  return ENGINE.runKernel('matMul', [a, b], (be) => be.matMul(a, b, tA, tB), { shape: [batch, m, n], dtype: 'float32' }, (dy, { inputs: [x, y] }) => {
-    const fit = (g: Tensor, like: Tensor): Tensor => (g.shape[0] === like.shape[0] ? g : ENGINE.tidy(() => sum(g, 0, true)));
-    const mm = (p: Tensor, q: Tensor, tp: boolean, tq: boolean): Tensor => {
-      const rows = tp ? p.shape[2]! : p.shape[1]!;
-      const cols = tq ? q.shape[1]! : q.shape[2]!;
-      return matMul3(p, q, tp, tq, broadcastBatch(p.shape[0]!, q.shape[0]!), rows, cols);
-    };
-    const gradA = (): Tensor =>
-      fit(!tA ? (!tB ? mm(dy, y!, false, true) : mm(dy, y!, false, false)) : !tB ? mm(y!, dy, false, true) : mm(y!, dy, true, true), x!);
-    const gradB = (): Tensor =>
-      fit(!tA ? (!tB ? mm(x!, dy, true, false) : mm(dy, x!, true, false)) : !tB ? mm(x!, dy, false, false) : mm(dy, x!, true, true), y!);
-    return [gradA, gradB];
-  });
+/** @internal the rank-3 matMul kernel (operands already validated); its gradient is in grad/rules.ts. */
+export function matMul3(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
+  return ENGINE.runKernel('matMul', [a, b, transposeA, transposeB]);
 }

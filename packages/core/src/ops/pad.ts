@@ -3,7 +3,6 @@ import { PolytensorError } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { fmt } from '../util/shape.js';
 import { convert } from './convert.js';
-import { slice } from './slice.js';
 
 /** Pad with a constant: `paddings[i] = [before, after]` for each axis. */
 export function pad(x: TensorLike, paddings: ReadonlyArray<readonly [number, number]>, value = 0): Tensor {
@@ -14,10 +13,7 @@ export function pad(x: TensorLike, paddings: ReadonlyArray<readonly [number, num
         `pad: paddings ${JSON.stringify(paddings)} must hold one [before, after] pair of non-negative integers per axis of ${fmt(t.shape)}`,
       );
     }
-    const outShape = t.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
-    return ENGINE.runKernel('pad', [t], (b) => b.pad(t, paddings, value), { shape: outShape, dtype: t.dtype }, (dy, { inputs }) => [
-      () => slice(dy, paddings.map((p) => p[0]), inputs[0]!.shape),
-    ]);
+    return ENGINE.runKernel('pad', [t, paddings, value]);
   } finally {
     if (owned) t.dispose();
   }

@@ -17,24 +17,11 @@ function pool(op: 'maxPool' | 'avgPool', x: TensorLike, poolSize: Pair, strides:
   }
 }
 
-function maxPoolWithInfo(x: Tensor, info: Conv2DInfo): Tensor {
-  return ENGINE.runKernel('maxPool', [x], (b) => b.maxPool(x, info), { shape: info.outShape, dtype: 'float32' }, (dy, { inputs: [tx] }) => [
-    () => ENGINE.runKernel('maxPoolGrad', [dy, tx!], (b) => b.maxPoolGrad(dy, tx!, info), { shape: info.inShape, dtype: 'float32' }),
-  ]);
-}
-
-function avgPoolWithInfo(x: Tensor, info: Conv2DInfo): Tensor {
-  return ENGINE.runKernel('avgPool', [x], (b) => b.avgPool(x, info), { shape: info.outShape, dtype: 'float32' }, (dy) => [
-    () => avgPoolGradWithInfo(dy, info),
-  ]);
-}
-
-function avgPoolGradWithInfo(dy: Tensor, info: Conv2DInfo): Tensor {
-  // avgPoolGrad is linear in dy; its own adjoint is avgPool.
-  return ENGINE.runKernel('avgPoolGrad', [dy], (b) => b.avgPoolGrad(dy, info), { shape: info.inShape, dtype: 'float32' }, (ddx) => [
-    () => avgPoolWithInfo(ddx, info),
-  ]);
-}
+/** @internal the pooling kernels with resolved geometry (gradients: grad/rules.ts). */
+export const maxPoolWithInfo = (x: Tensor, info: Conv2DInfo): Tensor => ENGINE.runKernel('maxPool', [x, info]);
+export const maxPoolGradWithInfo = (dy: Tensor, x: Tensor, info: Conv2DInfo): Tensor => ENGINE.runKernel('maxPoolGrad', [dy, x, info]);
+export const avgPoolWithInfo = (x: Tensor, info: Conv2DInfo): Tensor => ENGINE.runKernel('avgPool', [x, info]);
+export const avgPoolGradWithInfo = (dy: Tensor, info: Conv2DInfo): Tensor => ENGINE.runKernel('avgPoolGrad', [dy, info]);
 
 /** Max over poolSize windows (NHWC); strides default to poolSize. */
 export const maxPool = (x: TensorLike, poolSize: Pair, strides?: Pair, pad: PaddingSpec = 'valid'): Tensor =>

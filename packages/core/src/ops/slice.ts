@@ -3,7 +3,6 @@ import { PolytensorError } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { fmt } from '../util/shape.js';
 import { convert } from './convert.js';
-import { pad } from './pad.js';
 
 /** `size[i]` elements from `begin[i]` along each axis; size -1 means "to the end". */
 export function slice(x: TensorLike, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
@@ -23,9 +22,7 @@ export function slice(x: TensorLike, begin: number | readonly number[], size?: n
         );
       }
     });
-    return ENGINE.runKernel('slice', [t], (be) => be.slice(t, b, s), { shape: s, dtype: t.dtype }, (dy, { inputs }) => [
-      () => pad(dy, inputs[0]!.shape.map((d, i) => [b[i]!, d - b[i]! - s[i]!] as [number, number])),
-    ]);
+    return ENGINE.runKernel('slice', [t, b, s]);
   } finally {
     if (owned) t.dispose();
   }

@@ -1,10 +1,7 @@
 import { ENGINE } from '../engine/engine.js';
 import { PolytensorError } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { mul, sub } from './binary.js';
 import { assertDType, convert } from './convert.js';
-import { sum } from './reduce.js';
-import { exp } from './unary.js';
 
 function checkLogits(op: string, t: Tensor): void {
   assertDType(op, 'logits', t, ['float32']);
@@ -16,9 +13,7 @@ export function softmax(logits: TensorLike): Tensor {
   const [t, own] = convert('softmax', 'logits', logits);
   try {
     checkLogits('softmax', t);
-    return ENGINE.runKernel('softmax', [t], (b) => b.softmax(t), { shape: t.shape, dtype: 'float32' }, (dy, { output }) => [
-      () => ENGINE.tidy(() => mul(output, sub(dy, sum(mul(dy, output), -1, true)))),
-    ]);
+    return ENGINE.runKernel('softmax', [t]);
   } finally {
     if (own) t.dispose();
   }
@@ -29,9 +24,7 @@ export function logSoftmax(logits: TensorLike): Tensor {
   const [t, own] = convert('logSoftmax', 'logits', logits);
   try {
     checkLogits('logSoftmax', t);
-    return ENGINE.runKernel('logSoftmax', [t], (b) => b.logSoftmax(t), { shape: t.shape, dtype: 'float32' }, (dy, { output }) => [
-      () => ENGINE.tidy(() => sub(dy, mul(exp(output), sum(dy, -1, true)))),
-    ]);
+    return ENGINE.runKernel('logSoftmax', [t]);
   } finally {
     if (own) t.dispose();
   }

@@ -15,12 +15,7 @@ export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
         `transpose: perm [${p}] is not a permutation of the ${t.rank} axes of ${fmt(t.shape)}; list each of 0..${t.rank - 1} once`,
       );
     }
-    const outShape = p.map((a) => t.shape[a]!);
-    const inverse = new Array<number>(p.length);
-    p.forEach((a, i) => (inverse[a] = i));
-    return ENGINE.runKernel('transpose', [t], (b) => b.transpose(t, p), { shape: outShape, dtype: t.dtype }, (dy) => [
-      () => transpose(dy, inverse),
-    ]);
+    return ENGINE.runKernel('transpose', [t, p]);
   } finally {
     if (owned) t.dispose();
   }

@@ -3,8 +3,6 @@ import { PolytensorError } from '../errors.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { broadcastShapes } from '../util/shape.js';
 import { assertDType, convert } from './convert.js';
-import { zerosLike } from './creation.js';
-import { sumToShape } from './sum_to_shape.js';
 
 /** condition ? a : b elementwise, all three broadcast together; condition is bool. */
 export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tensor {
@@ -18,17 +16,7 @@ export function where(condition: TensorLike, a: TensorLike, b: TensorLike): Tens
       throw new PolytensorError(`where: dtypes differ: a is ${ta.dtype}, b is ${tb.dtype}; cast one of them with cast(x, '${ta.dtype}')`);
     }
     const outShape = broadcastShapes('where', broadcastShapes('where', c.shape, ta.shape), tb.shape);
-    return ENGINE.runKernel(
-      'where',
-      [c, ta, tb],
-      (be) => be.where(c, ta, tb, outShape),
-      { shape: outShape, dtype: ta.dtype },
-      (dy, { inputs: [cond, x, y] }) => [
-        null,
-        () => ENGINE.tidy(() => sumToShape(where(cond!, dy, zerosLike(dy)), x!.shape)),
-        () => ENGINE.tidy(() => sumToShape(where(cond!, zerosLike(dy), dy), y!.shape)),
-      ],
-    );
+    return ENGINE.runKernel('where', [c, ta, tb, outShape]);
   } finally {
     if (ownC) c.dispose();
     if (ownA) ta.dispose();

@@ -46,7 +46,8 @@ export function fusedConv2d(
 export function softmaxCrossEntropy(k: KernelContext, logits: TensorInfo, labels: TensorInfo): TensorInfo {
   return composite(k, [logits, labels], (t) => {
     const axis = logits.shape.length - 1;
-    const weighted = t.t(k.binary('mul', labels, t.t(k.logSoftmax(logits)), logits.shape));
-    return t.t(k.unary('neg', t.t(k.reduce('sum', weighted, [axis]))));
+    // Negating before the product keeps a perfect score at +0 (−0·label terms sum to +0 with the rest).
+    const nls = t.t(k.unary('neg', t.t(k.logSoftmax(logits))));
+    return t.t(k.reduce('sum', t.t(k.binary('mul', labels, nls, logits.shape)), [axis]));
   });
 }

@@ -46,14 +46,15 @@ interface SlotEntry {
 let nextOptimizerId = 0;
 
 /**
- * @internal The backend's fused optimizer step (`optimizerUpdate`), when it has
+ * @internal The backend's fused optimizer step (its `optimizer` capability), when it has
  * one and the call qualifies (float32 operands all of the value's shape, no
  * gradient being recorded through them): returns [value', ...slots'], else null
  * and the caller runs the composite. The kernel is bit-identical to the composite.
  */
 export function fusedOptimizerUpdate(update: OptimizerUpdate, value: Tensor, grad: Tensor, slots: readonly Tensor[]): Tensor[] | null {
   const backend = ENGINE.getBackend();
-  if (!backend.optimizerUpdate) return null;
+  const fused = backend.optimizer;
+  if (!fused) return null;
   const operands = [value, grad, ...slots];
   for (const t of operands) {
     if (!(t instanceof Tensor) || t.dtype !== 'float32' || t.backend !== backend || !arraysEqual(t.shape, value.shape)) return null;
@@ -63,7 +64,7 @@ export function fusedOptimizerUpdate(update: OptimizerUpdate, value: Tensor, gra
   return ENGINE.runKernelMulti(
     'optimizerUpdate',
     operands,
-    (be) => be.optimizerUpdate!(update, value, grad, slots),
+    () => fused.optimizerUpdate(update, value, grad, slots),
     operands.slice(1).map(() => spec),
   );
 }

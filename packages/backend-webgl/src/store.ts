@@ -1,15 +1,27 @@
-import type { DataId, DType, TensorInfo, TypedArray } from '@polytensor/core';
-import { TsBackend } from '@polytensor/backend-ts';
-import type { ContextWatch, WebGLVersion } from './context.js';
+import {
+  DataStore,
+  sizeOfShape,
+  type Backend,
+  type BackendMemory,
+  type DataId,
+  type DType,
+  type Kernels,
+  type Storage,
+  type TensorInfo,
+  type TypedArray,
+} from '@polytensor/core';
+import { createTsBackend } from '@polytensor/backend-ts';
+import { MATH_GLSL, PT_ENV, type WebGLVersion } from '@polytensor/gpu-common';
+import type { ContextWatch } from './context.js';
+import { WebGLBackendError } from './errors.js';
 import { FlatProgram, helpers, type Uniform } from './programs.js';
-import { tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
-import { sizeOfShape } from './util.js';
+import { compiledPrograms, textureStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
 
 /** Integers up to this magnitude are exact in float32 (and so in float textures). */
 export const EXACT_INT = 2 ** 24;
 
 /**
- * The DataId this backend hands to core. A tensor lives in one of two places:
+ * What the store keeps per buffer. A tensor lives in one of two places:
  * - on the GPU, as an entry of tfjs's texture store (`tf` is tfjs's dataId;
  *   before its first use by a shader tfjs may still hold it as CPU values);
  * - on the host (`host`), only for int32 tensors holding a value float32
@@ -19,15 +31,12 @@ export const EXACT_INT = 2 ** 24;
  * whose integer result could leave the exactly representable range
  * (|v| > 2^24) take the exact host path instead of rounding silently.
  */
-export class GLData {
-  constructor(
-    public tf: object | null,
-    public host: Int32Array | null,
-    readonly dtype: DType,
-    readonly size: number,
-    public bound: number,
-    readonly serial: number,
-  ) {}
+export interface GLData {
+  tf: object | null;
+  host: Int32Array | null;
+  readonly dtype: DType;
+  readonly size: number;
+  readonly bound: number;
 }
 
 function bytesPer(dtype: DType): number {
@@ -64,94 +73,54 @@ function convert(values: ArrayLike<number>, dtype: DType, n: number): TypedArray
 }
 
 /**
- * Storage and execution for one backend instance: the live handles, tfjs's
- * backend (textures, shader cache), the custom programs, and the host path.
+ * backend-webgl's storage and what its kernels run on: the buffers (a
+ * DataStore of GLData), tfjs's backend object (textures, shader cache), this
+ * package's flat programs, and the exact host path for wide int32 values.
+ * Every kernel receives it first (see backend.ts).
  */
-export class Runtime {
-  private readonly live = new Set<GLData>();
-  private serial = 0;
-  private bytes = 0;
-  private hostBackend: TsBackend | null = null;
+export class WebGLStore implements Storage {
+  private readonly buffers = new DataStore<GLData>('webgl', (g) => g.size * bytesPer(g.dtype));
+  private hostBackend: Backend | null = null;
   private prelude: string;
+  private disposed = false;
 
-  constructor(
-    readonly tf: TfWebGL,
-    readonly watch: ContextWatch,
-    readonly version: WebGLVersion,
-  ) {
-    this.prelude = helpers(version, false);
+  /** @internal tfjs's backend object (texture manager, shader cache) */
+  readonly tf: TfWebGL;
+  /** @internal */
+  readonly watch: ContextWatch;
+  /** @internal the WebGL version (which GLSL the math library is written in) */
+  readonly version: WebGLVersion;
+
+  /** @internal */
+  constructor(tf: TfWebGL, watch: ContextWatch, version: WebGLVersion) {
+    this.tf = tf;
+    this.watch = watch;
+    this.version = version;
+    this.prelude = helpers(false);
   }
 
-  /** Subnormals flush on this device: selections must flush them too (see `ptFlush`). */
+  /** @internal Subnormals flush on this device: selections must flush them too (see `ptFlush`). */
   setFlushesSubnormals(flushes: boolean): void {
-    this.prelude = helpers(this.version, flushes);
+    this.prelude = helpers(flushes);
   }
 
-  // ---- handles ----
-
-  get numDataIds(): number {
-    return this.live.size;
+  /** @internal The store, once it is known to be usable: not disposed, context not lost. Every kernel starts here. */
+  enter(op: string): this {
+    if (this.disposed) throw new WebGLBackendError(`webgl backend: ${op}: the backend was disposed`);
+    this.watch.check(op);
+    return this;
   }
 
-  get numBytes(): number {
-    return this.bytes;
-  }
+  // ---- Storage ----
 
-  data(id: DataId, op: string): GLData {
-    if (!(id instanceof GLData) || !this.live.has(id)) {
-      const which = id instanceof GLData ? `dataId #${id.serial}` : 'a dataId this backend did not create';
-      throw new Error(`webgl backend: ${op}: ${which} is unknown or already disposed`);
-    }
-    return id;
-  }
-
-  private track(tf: object | null, host: Int32Array | null, dtype: DType, size: number, bound: number): GLData {
-    const g = new GLData(tf, host, dtype, size, bound, ++this.serial);
-    this.live.add(g);
-    this.bytes += size * bytesPer(dtype);
-    return g;
-  }
-
-  /** A tfjs output becomes a polytensor tensor of `shape` (its size must match). */
-  wrap(out: TfTensorInfo, shape: readonly number[], dtype: DType, bound = 0): TensorInfo {
-    const g = this.track(out.dataId, null, dtype, sizeOfShape(shape), dtype === 'int32' ? bound : 0);
-    return { dataId: g, shape: [...shape], dtype };
-  }
-
-  /** New tensor from host values (copied). int32 values float32 cannot hold exactly stay on the host. */
-  fromValues(values: TypedArray, shape: readonly number[], dtype: DType): TensorInfo {
+  write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
     const size = sizeOfShape(shape);
-    if (dtype === 'int32') {
-      const { bound, exact } = intRange(values);
-      if (!exact) {
-        const g = this.track(null, Int32Array.from(values), dtype, size, bound);
-        return { dataId: g, shape: [...shape], dtype };
-      }
-      const tfId = this.tf.write(Int32Array.from(values), [...shape], 'int32');
-      const g = this.track(tfId, null, dtype, size, bound);
-      return { dataId: g, shape: [...shape], dtype };
+    if (values.length !== size) {
+      throw new Error(`webgl backend: write: ${values.length} values do not fill shape [${shape.join(',')}] (${size} elements)`);
     }
-    const copy = dtype === 'float32' ? Float32Array.from(values) : Uint8Array.from(values);
-    const g = this.track(this.tf.write(copy, [...shape], dtype), null, dtype, size, 0);
-    return { dataId: g, shape: [...shape], dtype };
+    this.enter('write');
+    return this.fromValues(values, shape, dtype).dataId;
   }
-
-  dispose(id: DataId): void {
-    const g = this.data(id, 'disposeData');
-    this.live.delete(g);
-    this.bytes -= g.size * bytesPer(g.dtype);
-    if (g.tf) this.tf.disposeData(g.tf);
-    g.tf = null;
-    g.host = null;
-  }
-
-  disposeAll(): void {
-    for (const g of [...this.live]) this.dispose(g);
-    this.hostBackend?.dispose();
-    this.hostBackend = null;
-  }
-
-  // ---- reading ----
 
   readSync(id: DataId): TypedArray {
     const g = this.data(id, 'readSync');
@@ -177,27 +146,100 @@ export class Runtime {
     return convert(values, g.dtype, g.size);
   }
 
+  disposeData(id: DataId): void {
+    const g = this.buffers.delete(id);
+    if (g.tf) this.tf.disposeData(g.tf);
+    g.tf = null;
+    g.host = null;
+  }
+
+  numDataIds(): number {
+    return this.buffers.size;
+  }
+
+  /** Core's counts plus tfjs's texture bookkeeping and the compiled-program count. */
+  memory(): BackendMemory {
+    const t = textureStats(this.tf);
+    return {
+      numDataIds: this.buffers.size,
+      numBytes: this.buffers.numBytes,
+      tfjsDataIds: t.tfjsDataIds,
+      texturesInUse: t.texturesInUse,
+      texturesFree: t.texturesFree,
+      gpuBytesAllocated: t.gpuBytesAllocated,
+      compiledPrograms: compiledPrograms(this.tf),
+    };
+  }
+
+  /** @internal Free every buffer (their textures too unless the context is gone) and the host backend; later kernels throw. */
+  disposeAll(): void {
+    try {
+      if (!this.watch.contextLost) for (const g of this.buffers.values()) if (g.tf) this.tf.disposeData(g.tf);
+    } catch {
+      // the context went away meanwhile: the textures went with it
+    }
+    this.buffers.clear();
+    this.hostBackend?.dispose();
+    this.hostBackend = null;
+    this.disposed = true;
+  }
+
+  // ---- buffers ----
+
+  /** @internal */
+  data(id: DataId, op: string): GLData {
+    return this.buffers.get(id, op);
+  }
+
+  private track(tf: object | null, host: Int32Array | null, dtype: DType, shape: readonly number[], bound: number): TensorInfo {
+    const dataId = this.buffers.add({ tf, host, dtype, size: sizeOfShape(shape), bound });
+    return { dataId, shape: [...shape], dtype };
+  }
+
+  /** @internal A tfjs output becomes a polytensor tensor of `shape` (its size must match). */
+  wrap(out: TfTensorInfo, shape: readonly number[], dtype: DType, bound = 0): TensorInfo {
+    return this.track(out.dataId, null, dtype, shape, dtype === 'int32' ? bound : 0);
+  }
+
+  /** @internal New tensor from host values (copied). int32 values float32 cannot hold exactly stay on the host. */
+  fromValues(values: TypedArray, shape: readonly number[], dtype: DType): TensorInfo {
+    if (dtype === 'int32') {
+      const { bound, exact } = intRange(values);
+      if (!exact) return this.track(null, Int32Array.from(values), dtype, shape, bound);
+      return this.track(this.tf.write(Int32Array.from(values), [...shape], 'int32'), null, dtype, shape, bound);
+    }
+    const copy = dtype === 'float32' ? Float32Array.from(values) : Uint8Array.from(values);
+    return this.track(this.tf.write(copy, [...shape], dtype), null, dtype, shape, 0);
+  }
+
+  /** @internal Dispose a temporary this package created inside a kernel. */
+  disposeTemp(t: TensorInfo): void {
+    this.disposeData(t.dataId);
+  }
+
+  /** @internal True if the tensor's values are only on the host (wide int32). */
+  onHostOnly(t: TensorInfo): boolean {
+    return this.data(t.dataId, 'kernel').host !== null;
+  }
+
+  /** @internal */
+  bound(t: TensorInfo): number {
+    return this.data(t.dataId, 'kernel').bound;
+  }
+
   // ---- GPU execution ----
 
-  /** tfjs's view of a GPU-resident tensor. */
+  /** @internal tfjs's view of a GPU-resident tensor. */
   tfInfo(t: TensorInfo, op: string): TfTensorInfo {
     const g = this.data(t.dataId, op);
     if (!g.tf) throw new Error(`webgl backend: ${op}: internal error: a host-resident int32 tensor reached a GPU kernel`);
     return { dataId: g.tf, shape: [...t.shape], dtype: t.dtype };
   }
 
-  /** True if the tensor's values are only on the host (wide int32). */
-  onHostOnly(t: TensorInfo): boolean {
-    return this.data(t.dataId, 'kernel').host !== null;
-  }
-
-  bound(t: TensorInfo): number {
-    return this.data(t.dataId, 'kernel').bound;
-  }
-
   /**
    * Run a tfjs-backend-webgl kernel function directly on our tensors (named
    * inputs, or an array for kernels like Concat that take a list).
+   * @internal
    */
   kernel(name: string, inputs: Record<string, TensorInfo> | readonly TensorInfo[], attrs: NamedAttrMap = {}): TfTensorInfo {
     this.watch.check(name);
@@ -209,14 +251,9 @@ export class Runtime {
     return out;
   }
 
-  /** Dispose an intermediate tfjs tensor (kernel temporaries). */
-  release(info: TfTensorInfo): void {
-    this.tf.disposeIntermediateTensorInfo(info);
-  }
-
   /**
    * Unpacked programs read flat textures. A tensor tfjs left packed (2×2
-   * texels, e.g. a matMul output) is unpacked once, in place: the handle then
+   * texels, e.g. a matMul output) is unpacked once, in place: the entry then
    * points at the unpacked texture, so later readers do not unpack again.
    */
   private unpacked(t: TensorInfo, op: string): TfTensorInfo {
@@ -234,6 +271,9 @@ export class Runtime {
   /**
    * Run a flat custom program: inputs as 1-D, output of `size` values.
    * `uniforms` are the values of the program's custom uniforms, in order.
+   * The body may call the shared math library (gpu-common's MATH_GLSL): the
+   * functions it calls are prepended, and `ptEnv` is passed when they need it.
+   * @internal
    */
   flat(
     op: string,
@@ -246,20 +286,20 @@ export class Runtime {
     values: readonly (readonly number[])[] = [],
   ): TfTensorInfo {
     this.watch.check(op);
-    const code = this.prelude + body;
+    const code = this.prelude + MATH_GLSL.definitions(body, this.version) + body;
     const us = [...uniforms];
     const vs = values.map((v) => [...v]);
-    if (code.includes('ptOne')) {
-      // a 1 the shader compiler cannot constant-fold (see math_glsl.ts)
-      us.push({ name: 'ptOne', type: 'float' });
-      vs.push([1]);
+    if (code.includes('ptEnv')) {
+      // (1, +Inf, NaN, 0), opaque to the shader compiler (see gpu-common's math library)
+      us.push({ name: 'ptEnv', type: 'vec4' });
+      vs.push([...PT_ENV]);
     }
     const program = new FlatProgram(names, size, code, us);
     const tfInputs = inputs.map((t) => this.unpacked(t, op));
     return this.tf.runWebGLProgram(program, tfInputs, dtype, vs);
   }
 
-  /** A tensor of `shape` filled with `value` (a uniform: NaN, ±Inf and −0 are kept). */
+  /** @internal A tensor of `shape` filled with `value` (a uniform: NaN, ±Inf and −0 are kept). */
   fill(shape: readonly number[], dtype: DType, value: number, bound = 0): TensorInfo {
     const size = sizeOfShape(shape);
     if (size === 0) return this.fromValues(typedFor(dtype, 0), shape, dtype);
@@ -270,7 +310,7 @@ export class Runtime {
     return this.wrap(out, shape, dtype, bound);
   }
 
-  /** A fresh copy of `x` (optionally seen as another shape of the same size). */
+  /** @internal A fresh copy of `x` (optionally seen as another shape of the same size). */
   copy(x: TensorInfo, shape: readonly number[] = x.shape): TensorInfo {
     const g = this.data(x.dataId, 'copy');
     if (g.host) return this.fromValues(g.host, shape, x.dtype);
@@ -279,24 +319,16 @@ export class Runtime {
     return this.wrap(out, shape, x.dtype, g.bound);
   }
 
-  /** Dispose a temporary this package created inside a kernel. */
-  disposeTemp(t: TensorInfo): void {
-    this.dispose(t.dataId);
-  }
-
   // ---- host path (wide int32) ----
 
-  private get host(): TsBackend {
-    return (this.hostBackend ??= new TsBackend());
-  }
-
   /**
-   * Run `fn` on the host backend (backend-ts) with copies of `inputs`, and
-   * bring the result back (to the GPU if float32 can hold it). Used only where
-   * int32 values exceed what float textures hold exactly.
+   * Run `fn` on backend-ts's kernels with copies of `inputs`, and bring the
+   * result back (to the GPU if float32 can hold it). Used only where int32
+   * values exceed what float textures hold exactly.
+   * @internal
    */
-  onHost(inputs: readonly TensorInfo[], fn: (ts: TsBackend, xs: TensorInfo[]) => TensorInfo): TensorInfo {
-    const ts = this.host;
+  onHost(inputs: readonly TensorInfo[], fn: (ts: Kernels, xs: TensorInfo[]) => TensorInfo): TensorInfo {
+    const ts = (this.hostBackend ??= createTsBackend({ name: 'webgl-host' }));
     const ids: DataId[] = [];
     try {
       const xs = inputs.map((t) => {
@@ -304,7 +336,7 @@ export class Runtime {
         ids.push(id);
         return { dataId: id, shape: t.shape, dtype: t.dtype };
       });
-      const out = fn(ts, xs);
+      const out = fn(ts.kernels, xs);
       ids.push(out.dataId);
       return this.fromValues(ts.readSync(out.dataId), out.shape, out.dtype);
     } finally {

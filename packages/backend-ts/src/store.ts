@@ -1,0 +1,76 @@
+import { DataStore, sizeOfShape, type BackendMemory, type DataId, type DType, type Storage, type TensorInfo, type TypedArray } from '@polytensor/core';
+import { alloc, dtypeOf } from './util/alloc.js';
+
+/**
+ * backend-ts's storage: a Map of typed arrays. Kernels read their inputs'
+ * arrays in place (`values`, `f32`) and hand back fresh arrays it adopts
+ * without copying (`output`).
+ */
+export class TsStore implements Storage {
+  private readonly buffers = new DataStore<TypedArray>('ts', (v) => v.byteLength);
+
+  write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
+    const size = sizeOfShape(shape);
+    if (values.length !== size) {
+      throw new Error(`ts backend: write: ${values.length} values do not fill shape [${shape.join(',')}] (${size} elements)`);
+    }
+    const copy = alloc(dtype, size);
+    copy.set(values);
+    return this.buffers.add(copy);
+  }
+
+  async read(dataId: DataId): Promise<TypedArray> {
+    return this.get(dataId, 'read').slice();
+  }
+
+  readSync(dataId: DataId): TypedArray {
+    return this.get(dataId, 'readSync').slice();
+  }
+
+  disposeData(dataId: DataId): void {
+    this.buffers.delete(dataId);
+  }
+
+  numDataIds(): number {
+    return this.buffers.size;
+  }
+
+  memory(): BackendMemory {
+    return { numDataIds: this.buffers.size, numBytes: this.buffers.numBytes };
+  }
+
+  clear(): void {
+    this.buffers.clear();
+  }
+
+  /** A kernel's output: a fresh array the store adopts without copying. */
+  output(values: TypedArray, shape: readonly number[]): TensorInfo {
+    return { dataId: this.buffers.add(values), shape: [...shape], dtype: dtypeOf(values) };
+  }
+
+  /** The stored array (not a copy: kernels only read their inputs). */
+  values(info: TensorInfo, op: string): TypedArray {
+    return this.get(info.dataId, op);
+  }
+
+  f32(info: TensorInfo, op: string): Float32Array {
+    const v = this.get(info.dataId, op);
+    if (!(v instanceof Float32Array)) throw new Error(`ts backend: ${op}: expected a float32 tensor, got ${dtypeOf(v)}`);
+    return v;
+  }
+
+  i32(info: TensorInfo, op: string): Int32Array {
+    const v = this.get(info.dataId, op);
+    if (!(v instanceof Int32Array)) throw new Error(`ts backend: ${op}: expected an int32 tensor, got ${dtypeOf(v)}`);
+    return v;
+  }
+
+  private get(dataId: DataId, op: string): TypedArray {
+    return this.buffers.get(dataId, op);
+  }
+}
+
+/** The last dim (the softmax row length); 1 for a scalar. */
+export function lastDim(shape: readonly number[]): number {
+  return shape.length === 0 ? 1 : shape[shape.length - 1]!;
+}

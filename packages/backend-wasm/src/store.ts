@@ -1,0 +1,94 @@
+import {
+  DataStore, KERNELS, sizeOfShape, type BackendMemory, type DataId, type DType, type KernelArgs, type KernelContext, type Kernels, type OptionalKernel,
+  type Storage, type TensorInfo, type TypedArray,
+} from '@polytensor/core';
+import type { Tw, WasmData, WasmRuntime } from './runtime.js';
+
+/**
+ * backend-wasm's storage: the buffers one backend instance owns on the shared
+ * wasm heap (a DataStore of WasmData, each a tfjs tensor id with its heap
+ * offset), and the runtime its kernels call. Kernels see their inputs as `Tw`
+ * (`input`), run on `rt` inside `run`, and hand back a fresh heap buffer the
+ * store adopts; temporaries in between never enter the store. A kernel that
+ * is faster as core's composite for some shapes runs it with `composite`, on
+ * the kernels of the backend the store was bound to.
+ */
+export class WasmStore implements Storage {
+  private readonly buffers = new DataStore<WasmData>('wasm', (d) => d.byteLength);
+  private context: KernelContext | null = null;
+
+  constructor(
+    /** The process-wide module (shared by every instance; each store owns its own buffers). */
+    readonly rt: WasmRuntime,
+  ) {}
+
+  write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
+    const size = sizeOfShape(shape);
+    if (values.length !== size) {
+      throw new Error(`wasm backend: write: ${values.length} values do not fill shape [${shape.join(',')}] (${size} elements)`);
+    }
+    const d = this.rt.alloc(size, dtype);
+    this.rt.view(d).set(values);
+    return this.buffers.add(d);
+  }
+
+  async read(dataId: DataId): Promise<TypedArray> {
+    return this.rt.view(this.buffers.get(dataId, 'read')).slice();
+  }
+
+  readSync(dataId: DataId): TypedArray {
+    return this.rt.view(this.buffers.get(dataId, 'readSync')).slice();
+  }
+
+  disposeData(dataId: DataId): void {
+    this.rt.free(this.buffers.delete(dataId));
+  }
+
+  numDataIds(): number {
+    return this.buffers.size;
+  }
+
+  memory(): BackendMemory {
+    return {
+      numDataIds: this.buffers.size,
+      numBytes: this.buffers.numBytes,
+      wasmHeapBytes: this.rt.heapBytes(),
+      tfjsDataIds: this.rt.tfjsDataIds(),
+    };
+  }
+
+  /** Free every buffer this instance holds (the backend's dispose). */
+  clear(): void {
+    for (const d of this.buffers.values()) this.rt.free(d);
+    this.buffers.clear();
+  }
+
+  /** A kernel's input as a heap buffer with its shape; throws naming `op` when the buffer is not this instance's. */
+  input(info: TensorInfo, op: string): Tw {
+    return { data: this.buffers.get(info.dataId, op), shape: info.shape, dtype: info.dtype };
+  }
+
+  /**
+   * Run a kernel over heap buffers; its result, a fresh buffer, becomes this
+   * instance's. If it throws (out of heap part-way, say), every buffer it
+   * allocated and did not free is freed, so a failed kernel leaves the heap as
+   * it found it.
+   */
+  run(kernel: () => Tw): TensorInfo {
+    const t = this.rt.transaction(kernel);
+    return { dataId: this.buffers.add(t.data), shape: [...t.shape], dtype: t.dtype };
+  }
+
+  /** Give `composite` the kernels to run on: those of the backend defined on this store (createWasmBackend does it). */
+  bind(kernels: Kernels): void {
+    this.context = { ...kernels, write: (v, shape, dtype) => this.write(v, shape, dtype), disposeData: (id) => this.disposeData(id) };
+  }
+
+  /** Core's composite of kernel `name`, run on the bound backend's kernels (its temporaries live in this store until it returns). */
+  composite<K extends OptionalKernel>(name: K, ...args: KernelArgs<K>): TensorInfo {
+    if (!this.context) {
+      throw new Error(`wasm backend: ${name}: this WasmStore is not bound to a backend; call store.bind(backend.kernels) after defineBackend`);
+    }
+    return (KERNELS[name].composite as (k: KernelContext, ...a: KernelArgs<K>) => TensorInfo)(this.context, ...args);
+  }
+}
