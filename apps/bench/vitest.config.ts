@@ -5,11 +5,5 @@ import { leakCheckSetup, workspaceAliases } from '../../tools/vitest/aliases.js'
 // which has no source alias, loads from its build when there is one.
 export default defineConfig({
   resolve: { alias: workspaceAliases },
-  test: {
-    include: ['src/**/*.test.ts'],
-    setupFiles: [leakCheckSetup],
-    environment: 'node',
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-  },
+  test: { include: ['src/**/*.test.ts'], setupFiles: [leakCheckSetup], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000 },
 });

@@ -20,18 +20,10 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
+      { extends: true, test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'] } },
       {
         extends: true,
-        test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'] },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'chromium',
-          include: ['src/**/*.test.ts'],
-          exclude: ['src/**/*.node.test.ts'],
-          browser: chromiumBrowser(chromium, WEBGL_CHROMIUM_ARGS),
-        },
+        test: { name: 'chromium', include: ['src/**/*.test.ts'], exclude: ['src/**/*.node.test.ts'], browser: chromiumBrowser(chromium, WEBGL_CHROMIUM_ARGS) },
       },
     ],
   },

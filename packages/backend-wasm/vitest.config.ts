@@ -6,10 +6,7 @@ import { chromiumBrowser, chromiumForTests } from '../../tools/vitest/chromium.j
 
 // Tests import the workspace packages from source (no build needed first),
 // this one included (core's ready() imports '@polytensor/backend-wasm').
-const alias = [
-  { find: /^@polytensor\/backend-wasm$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
-  ...workspaceAliases,
-];
+const alias = [{ find: /^@polytensor\/backend-wasm$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }, ...workspaceAliases];
 
 // Browsers load the .wasm from dist/wasm/ (see src/load.ts); put it there so tests need no build.
 execFileSync(process.execPath, [fileURLToPath(new URL('./scripts/copy-wasm.mjs', import.meta.url))], { stdio: 'inherit' });
@@ -24,10 +21,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [
-      {
-        extends: true,
-        test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'] },
-      },
+      { extends: true, test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts'], exclude: ['src/**/*.browser.test.ts'] } },
       {
         // An ordinary page: the SIMD build, single-threaded.
         extends: true,

@@ -11,10 +11,7 @@ export default defineConfig({
   test: {
     setupFiles: [leakCheckSetup],
     projects: [
-      {
-        extends: true,
-        test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts'], testTimeout: 60_000 },
-      },
+      { extends: true, test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
       {
         extends: true,
         test: {

@@ -14,10 +14,7 @@ export default defineConfig({
   test: {
     setupFiles: ['./test/use-backend-ts.ts', leakCheckSetup],
     projects: [
-      {
-        extends: true,
-        test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['**/*.browser.test.ts'] },
-      },
+      { extends: true, test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['**/*.browser.test.ts'] } },
       {
         extends: true,
         test: {

@@ -1,8 +1,7 @@
 // Tests import workspace packages from source, so a test run needs no build.
 import { fileURLToPath } from 'node:url';
 
-const src = (pkg: string, file = 'index.ts'): string =>
-  fileURLToPath(new URL(`../../packages/${pkg}/src/${file}`, import.meta.url));
+const src = (pkg: string, file = 'index.ts'): string => fileURLToPath(new URL(`../../packages/${pkg}/src/${file}`, import.meta.url));
 
 export const workspaceAliases = [
   { find: /^@polytensor\/core$/, replacement: src('core') },

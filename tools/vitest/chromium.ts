@@ -7,9 +7,7 @@ export { CHROMIUM_ARGS, findChromium };
 
 /** True unless the command line selects only projects without 'chromium' in their names. */
 function chromiumRequested(argv: readonly string[]): boolean {
-  const selected = argv.flatMap((arg, i) =>
-    arg === '--project' ? [argv[i + 1] ?? ''] : arg.startsWith('--project=') ? [arg.slice('--project='.length)] : [],
-  );
+  const selected = argv.flatMap((arg, i) => (arg === '--project' ? [argv[i + 1] ?? ''] : arg.startsWith('--project=') ? [arg.slice('--project='.length)] : []));
   return selected.length === 0 || selected.some((p) => p.includes('chromium') || p.includes('*'));
 }
 
@@ -30,9 +28,7 @@ export function chromiumBrowser(executablePath: string | undefined, extraArgs: r
   return {
     enabled: true,
     headless: true,
-    provider: playwright({
-      launchOptions: { ...(executablePath ? { executablePath } : {}), args: [...CHROMIUM_ARGS, ...extraArgs] },
-    }),
+    provider: playwright({ launchOptions: { ...(executablePath ? { executablePath } : {}), args: [...CHROMIUM_ARGS, ...extraArgs] } }),
     instances: [{ browser: 'chromium' as const }],
   };
 }

@@ -4,6 +4,7 @@
 // file_unavailable.ts, which then never loads Node code into the page.
 type FileIo = typeof import('../../packages/core/src/train/io/file_node.js');
 
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: Vite's own flag (server-side, i.e. Node), not a process variable turbo could track
 const io: FileIo = import.meta.env.SSR
   ? await import('../../packages/core/src/train/io/file_node.js')
   : await import('../../packages/core/src/train/io/file_unavailable.js');

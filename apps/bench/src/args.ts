@@ -30,7 +30,9 @@ Usage: polytensor-bench [options]        (from the repo root: npm run bench -- [
 
 Options:
   --backends a,b,…   polytensor backends (default: ${DEFAULT_BACKENDS.join(',')})
-                     ${Object.entries(BACKENDS).map(([k, v]) => `${k}: ${v.note}`).join('\n                     ')}
+                     ${Object.entries(BACKENDS)
+                       .map(([k, v]) => `${k}: ${v.note}`)
+                       .join('\n                     ')}
   --workloads a,b,…  workloads (default: all): ${WORKLOAD_IDS.join(', ')}
   --browser          also run the browser backends (${BROWSER_BACKENDS.join(', ')}) in headless Chromium
   --no-browser       drop the browser backends
@@ -55,12 +57,27 @@ Writes latest.json (rows + machine info), latest.md (table) and latest.html (cha
 ratio = polytensor median / tfjs median: below 1, polytensor is faster.
 Chromium: $CHROMIUM_PATH, then chromium on PATH, then /usr/bin/chromium (never downloaded).`;
 
-const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string): string[] =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function parseArgs(argv: readonly string[]): CliOptions {
   const o: CliOptions = {
-    backends: [...DEFAULT_BACKENDS], workloads: [...WORKLOAD_IDS], quick: false, out: null, updateReadme: false, readmeOnly: false, renderOnly: false, help: false, list: false,
-    capMs: null, threads: null, profile: false, composites: false,
+    backends: [...DEFAULT_BACKENDS],
+    workloads: [...WORKLOAD_IDS],
+    quick: false,
+    out: null,
+    updateReadme: false,
+    readmeOnly: false,
+    renderOnly: false,
+    help: false,
+    list: false,
+    capMs: null,
+    threads: null,
+    profile: false,
+    composites: false,
   };
   let browser: boolean | null = null;
   const value = (i: number, flag: string): string => {

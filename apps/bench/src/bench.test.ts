@@ -34,7 +34,10 @@ describe('--quick in Node', () => {
     expect(results.quick).toBe(true);
     expect(results.machine.cores).toBeGreaterThan(0);
 
-    for (const [impl, backend] of [['polytensor', 'ts'], ['tfjs', 'cpu']] as const) {
+    for (const [impl, backend] of [
+      ['polytensor', 'ts'],
+      ['tfjs', 'cpu'],
+    ] as const) {
       const row = find(results, impl, backend)!;
       expect(row.status, `${impl} ${backend}: ${row.reason}`).toBe('ok');
       expect(row.gatePassed).toBe(true);
@@ -148,14 +151,48 @@ describe('--composites', () => {
 
 describe('schema', () => {
   const row: Row = {
-    workload: 'matmul-256', backend: 'ts', implementation: 'polytensor', environment: 'node', baseline: 'cpu', status: 'ok', reason: null,
-    medianMs: 2, minMs: 1, maxMs: 3, repeats: 3, warmup: 1, samplesMs: [1, 2, 3], firstRunMs: 4, limitMs: null, gatePassed: true,
-    gate: { passed: true, rule: 'accumulation', worst: 0.1, detail: '' }, throughput: null, cpuMs: 2.5,
+    workload: 'matmul-256',
+    backend: 'ts',
+    implementation: 'polytensor',
+    environment: 'node',
+    baseline: 'cpu',
+    status: 'ok',
+    reason: null,
+    medianMs: 2,
+    minMs: 1,
+    maxMs: 3,
+    repeats: 3,
+    warmup: 1,
+    samplesMs: [1, 2, 3],
+    firstRunMs: 4,
+    limitMs: null,
+    gatePassed: true,
+    gate: { passed: true, rule: 'accumulation', worst: 0.1, detail: '' },
+    throughput: null,
+    cpuMs: 2.5,
   };
   const doc = (rows: Row[]): unknown => ({
-    schema: 'polytensor-bench/1', date: new Date().toISOString(), quick: true, durationS: 1, command: '',
-    machine: { cpuModel: 'x', cores: 1, memoryGiB: 1, platform: 'linux', arch: 'x64', node: 'v20', chromium: null, webglRenderer: null, tfjs: '4.22.0', loadAverage: { start: 0.1, end: 0.2 } },
-    backends: [], workloads: [], rows, ratios: [],
+    schema: 'polytensor-bench/1',
+    date: new Date().toISOString(),
+    quick: true,
+    durationS: 1,
+    command: '',
+    machine: {
+      cpuModel: 'x',
+      cores: 1,
+      memoryGiB: 1,
+      platform: 'linux',
+      arch: 'x64',
+      node: 'v20',
+      chromium: null,
+      webglRenderer: null,
+      tfjs: '4.22.0',
+      loadAverage: { start: 0.1, end: 0.2 },
+    },
+    backends: [],
+    workloads: [],
+    rows,
+    ratios: [],
   });
 
   it('accepts a well-formed document and rejects inconsistent rows', () => {
@@ -166,7 +203,9 @@ describe('schema', () => {
     expect(validateResults({ ...(doc([row]) as object), machine: undefined })).toContainEqual(expect.stringMatching(/machine/));
     const { gatePassed: _, ...missing } = row;
     expect(validateResults(doc([missing as Row]))).toContainEqual('$.rows[0].gatePassed: missing');
-    expect(validateResults(doc([{ ...row, implementation: 'naive' as Row['implementation'] }]))).toContainEqual(expect.stringMatching(/implementation: bad value/));
+    expect(validateResults(doc([{ ...row, implementation: 'naive' as Row['implementation'] }]))).toContainEqual(
+      expect.stringMatching(/implementation: bad value/),
+    );
   });
 
   it('reads files written before cpuMs, versus and profiles existed; checks them when present', () => {
@@ -174,23 +213,91 @@ describe('schema', () => {
     const ratio = { workload: 'matmul-256', environment: 'node', backend: 'ts', baseline: 'cpu', oursMs: 1, tfjsMs: 2, ratio: 0.5, approximate: false };
     expect(validateResults({ ...(doc([older as Row]) as object), ratios: [ratio] })).toEqual([]);
     expect(validateResults(doc([{ ...row, cpuMs: 'fast' as unknown as number }]))).toContainEqual(expect.stringMatching(/cpuMs: bad value/));
-    expect(validateResults({ ...(doc([row]) as object), ratios: [{ ...ratio, versus: 'pytorch' }] })).toContainEqual(expect.stringMatching(/versus: bad value/));
-    const profile = { workload: 'matmul-256', backend: 'ts', runs: 1, runMs: 3, kernels: [{ kernel: 'matMul', op: '', shapes: '[2,2] [2,2]', calls: 1, ms: 2 }] };
+    expect(validateResults({ ...(doc([row]) as object), ratios: [{ ...ratio, versus: 'pytorch' }] })).toContainEqual(
+      expect.stringMatching(/versus: bad value/),
+    );
+    const profile = {
+      workload: 'matmul-256',
+      backend: 'ts',
+      runs: 1,
+      runMs: 3,
+      kernels: [{ kernel: 'matMul', op: '', shapes: '[2,2] [2,2]', calls: 1, ms: 2 }],
+    };
     expect(validateResults({ ...(doc([row]) as object), profiles: [profile] })).toEqual([]);
-    expect(validateResults({ ...(doc([row]) as object), profiles: [{ ...profile, kernels: [{ kernel: 'matMul' }] }] })).toContainEqual(expect.stringMatching(/profiles\[0\]\.kernels: bad value/));
+    expect(validateResults({ ...(doc([row]) as object), profiles: [{ ...profile, kernels: [{ kernel: 'matMul' }] }] })).toContainEqual(
+      expect.stringMatching(/profiles\[0\]\.kernels: bad value/),
+    );
   });
 });
 
 describe('report', () => {
   it('shows a ratio bound when tfjs was stopped at the cap, and "wrong" for a failed gate', () => {
-    const base = { environment: 'node', baseline: null, reason: 'x', minMs: null, maxMs: null, medianMs: null, repeats: 0, warmup: 0, cpuMs: null, firstRunMs: null, limitMs: null, gatePassed: null, gate: null, throughput: null } as const;
-    const ours: Row = { ...base, workload: 'cnn-train', backend: 'ts', implementation: 'polytensor', baseline: 'cpu', status: 'ok', reason: null, medianMs: 3000, minMs: 2900, maxMs: 3100, repeats: 3, samplesMs: [2900, 3000, 3100], gatePassed: true, gate: { passed: true, rule: 'training', worst: 0.01, detail: '' } };
+    const base = {
+      environment: 'node',
+      baseline: null,
+      reason: 'x',
+      minMs: null,
+      maxMs: null,
+      medianMs: null,
+      repeats: 0,
+      warmup: 0,
+      cpuMs: null,
+      firstRunMs: null,
+      limitMs: null,
+      gatePassed: null,
+      gate: null,
+      throughput: null,
+    } as const;
+    const ours: Row = {
+      ...base,
+      workload: 'cnn-train',
+      backend: 'ts',
+      implementation: 'polytensor',
+      baseline: 'cpu',
+      status: 'ok',
+      reason: null,
+      medianMs: 3000,
+      minMs: 2900,
+      maxMs: 3100,
+      repeats: 3,
+      samplesMs: [2900, 3000, 3100],
+      gatePassed: true,
+      gate: { passed: true, rule: 'training', worst: 0.01, detail: '' },
+    };
     const tfjs: Row = { ...base, samplesMs: [], workload: 'cnn-train', backend: 'cpu', implementation: 'tfjs', status: 'skipped', limitMs: 60_000 };
-    const wrong: Row = { ...base, samplesMs: [], workload: 'cnn-train', backend: 'ts-broken', implementation: 'polytensor', baseline: 'cpu', status: 'gate-failed', gatePassed: false, gate: { passed: false, rule: 'training', worst: 20, detail: 'bad' } };
+    const wrong: Row = {
+      ...base,
+      samplesMs: [],
+      workload: 'cnn-train',
+      backend: 'ts-broken',
+      implementation: 'polytensor',
+      baseline: 'cpu',
+      status: 'gate-failed',
+      gatePassed: false,
+      gate: { passed: false, rule: 'training', worst: 20, detail: 'bad' },
+    };
     const r: BenchResults = {
-      schema: 'polytensor-bench/1', date: new Date().toISOString(), quick: false, durationS: 1, command: '',
-      machine: { cpuModel: 'x', cores: 2, memoryGiB: 1, platform: 'linux', arch: 'x64', node: 'v20', chromium: null, webglRenderer: null, tfjs: '4.22.0', loadAverage: null },
-      backends: [], workloads: [{ id: 'cnn-train', title: 'CNN', description: 'd' }], rows: [ours, tfjs, wrong], ratios: deriveRatios([ours, tfjs, wrong]),
+      schema: 'polytensor-bench/1',
+      date: new Date().toISOString(),
+      quick: false,
+      durationS: 1,
+      command: '',
+      machine: {
+        cpuModel: 'x',
+        cores: 2,
+        memoryGiB: 1,
+        platform: 'linux',
+        arch: 'x64',
+        node: 'v20',
+        chromium: null,
+        webglRenderer: null,
+        tfjs: '4.22.0',
+        loadAverage: null,
+      },
+      backends: [],
+      workloads: [{ id: 'cnn-train', title: 'CNN', description: 'd' }],
+      rows: [ours, tfjs, wrong],
+      ratios: deriveRatios([ours, tfjs, wrong]),
     };
     expect(validateResults(r)).toEqual([]);
     expect(r.ratios).toEqual([]);
@@ -204,9 +311,25 @@ describe('report', () => {
 describe('report: against the naive gpu.js kernel', () => {
   it('pairs gpujs with the naive kernel as well as with tfjs webgl', () => {
     const ok = (implementation: Row['implementation'], backend: string, medianMs: number): Row => ({
-      workload: 'matmul-512-upload', backend, implementation, environment: 'chromium', baseline: implementation === 'polytensor' ? 'webgl' : null, status: 'ok', reason: null,
-      medianMs, minMs: medianMs, maxMs: medianMs, repeats: 1, warmup: 0, samplesMs: [medianMs], cpuMs: null, firstRunMs: medianMs, limitMs: null, gatePassed: true,
-      gate: { passed: true, rule: 'accumulation', worst: 0.01, detail: '' }, throughput: null,
+      workload: 'matmul-512-upload',
+      backend,
+      implementation,
+      environment: 'chromium',
+      baseline: implementation === 'polytensor' ? 'webgl' : null,
+      status: 'ok',
+      reason: null,
+      medianMs,
+      minMs: medianMs,
+      maxMs: medianMs,
+      repeats: 1,
+      warmup: 0,
+      samplesMs: [medianMs],
+      cpuMs: null,
+      firstRunMs: medianMs,
+      limitMs: null,
+      gatePassed: true,
+      gate: { passed: true, rule: 'accumulation', worst: 0.01, detail: '' },
+      throughput: null,
     });
     const rows = [ok('polytensor', 'gpujs', 100), ok('gpu.js', 'naive', 1000), ok('tfjs', 'webgl', 50)];
     const ratios = deriveRatios(rows);
@@ -215,9 +338,27 @@ describe('report: against the naive gpu.js kernel', () => {
       expect.objectContaining({ backend: 'gpujs', versus: 'gpu.js', baseline: 'naive', ratio: 0.1 }),
     ]);
     const r: BenchResults = {
-      schema: 'polytensor-bench/1', date: new Date().toISOString(), quick: false, durationS: 1, command: '',
-      machine: { cpuModel: 'x', cores: 2, memoryGiB: 1, platform: 'linux', arch: 'x64', node: 'v20', chromium: 'Chromium 1', webglRenderer: null, tfjs: '4.22.0', loadAverage: null },
-      backends: [], workloads: [{ id: 'matmul-512-upload', title: 'm', description: 'd' }], rows, ratios,
+      schema: 'polytensor-bench/1',
+      date: new Date().toISOString(),
+      quick: false,
+      durationS: 1,
+      command: '',
+      machine: {
+        cpuModel: 'x',
+        cores: 2,
+        memoryGiB: 1,
+        platform: 'linux',
+        arch: 'x64',
+        node: 'v20',
+        chromium: 'Chromium 1',
+        webglRenderer: null,
+        tfjs: '4.22.0',
+        loadAverage: null,
+      },
+      backends: [],
+      workloads: [{ id: 'matmul-512-upload', title: 'm', description: 'd' }],
+      rows,
+      ratios,
     };
     expect(validateResults(r)).toEqual([]);
     const md = toMarkdown(r);
@@ -277,10 +418,16 @@ describe('CLI options', () => {
   });
 
   it('--threads replaces ts by one backend per setting; --profile is a flag', () => {
-    expect(parseArgs(['--backends', 'ts,wasm', '--threads', '1,auto'])).toMatchObject({ backends: ['ts@1', 'ts@auto', 'wasm'], threads: [1, 'auto'], profile: false });
+    expect(parseArgs(['--backends', 'ts,wasm', '--threads', '1,auto'])).toMatchObject({
+      backends: ['ts@1', 'ts@auto', 'wasm'],
+      threads: [1, 'auto'],
+      profile: false,
+    });
     expect(parseArgs(['--backends=ts', '--threads=2', '--profile'])).toMatchObject({ backends: ['ts@2'], profile: true });
     expect(parseArgs(['--backends', 'ts@3']).backends).toEqual(['ts@3']);
-    expect(() => parseArgs(['--backends', 'wasm', '--threads', '1'])).toThrow(/--threads sets backend-ts's threads, but ts is not among the backends \(wasm\); add --backends ts/);
+    expect(() => parseArgs(['--backends', 'wasm', '--threads', '1'])).toThrow(
+      /--threads sets backend-ts's threads, but ts is not among the backends \(wasm\); add --backends ts/,
+    );
     expect(() => parseArgs(['--threads', '0'])).toThrow(/--threads: '0' is neither a positive integer nor 'auto'/);
     expect(() => parseArgs(['--backends', 'ts@0'])).toThrow(/unknown backend 'ts@0'/);
   });
@@ -314,7 +461,7 @@ describe('--quick in Chromium (tfjs webgl on SwiftShader)', () => {
 
   it('runs the page headless: webgl and gpujs measured beside tfjs webgl, each output through the gate', async () => {
     // Chromium is part of the test setup (.ci/run installs it): no browser is a failure here, not a skip
-    expect(findChromium(), 'no Chromium: set CHROMIUM_PATH or install Debian\'s chromium').toBeTruthy();
+    expect(findChromium(), "no Chromium: set CHROMIUM_PATH or install Debian's chromium").toBeTruthy();
     const workDir = join(tmp, 'browser');
     const r = await runBench({ backends: ['webgl', 'gpujs'], workloads: ['matmul-256'], quick: true, workDir, aliases: workspaceAliases });
     expect(validateResults(r)).toEqual([]);

@@ -59,7 +59,8 @@ export interface BenchOptions {
 
 export function validateSelection(backends: readonly string[], workloads: readonly string[]): void {
   const badB = backends.filter((b) => !backendEntry(b));
-  if (badB.length) throw new Error(`unknown backend${badB.length > 1 ? 's' : ''} ${badB.map((b) => `'${b}'`).join(', ')}; valid: ${Object.keys(BACKENDS).join(', ')}`);
+  if (badB.length)
+    throw new Error(`unknown backend${badB.length > 1 ? 's' : ''} ${badB.map((b) => `'${b}'`).join(', ')}; valid: ${Object.keys(BACKENDS).join(', ')}`);
   const badW = workloads.filter((w) => !WORKLOAD_IDS.includes(w));
   if (badW.length) throw new Error(`unknown workload${badW.length > 1 ? 's' : ''} ${badW.map((w) => `'${w}'`).join(', ')}; valid: ${WORKLOAD_IDS.join(', ')}`);
 }
@@ -100,8 +101,25 @@ export function deriveRatios(rows: readonly Row[]): Ratio[] {
 
 function errorRow(workload: string, implementation: Row['implementation'], backend: string, baseline: string | null, reason: string): Row {
   return {
-    workload, backend, implementation, environment: 'chromium', baseline, status: 'error', reason,
-    medianMs: null, minMs: null, maxMs: null, repeats: 0, warmup: 0, samplesMs: [], cpuMs: null, firstRunMs: null, limitMs: null, gatePassed: null, gate: null, throughput: null,
+    workload,
+    backend,
+    implementation,
+    environment: 'chromium',
+    baseline,
+    status: 'error',
+    reason,
+    medianMs: null,
+    minMs: null,
+    maxMs: null,
+    repeats: 0,
+    warmup: 0,
+    samplesMs: [],
+    cpuMs: null,
+    firstRunMs: null,
+    limitMs: null,
+    gatePassed: null,
+    gate: null,
+    throughput: null,
   };
 }
 
@@ -194,7 +212,10 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     } catch (e) {
       // the browser leg failed as a whole: say so in every row it owed, keep the Node results
       const why = `browser run failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
-      const impls = [...browserOurs.map((b) => ({ implementation: 'polytensor' as const, backend: b, baseline: 'webgl' })), { implementation: 'tfjs' as const, backend: 'webgl', baseline: null }];
+      const impls = [
+        ...browserOurs.map((b) => ({ implementation: 'polytensor' as const, backend: b, baseline: 'webgl' })),
+        { implementation: 'tfjs' as const, backend: 'webgl', baseline: null },
+      ];
       for (const i of impls) backends.push({ environment: 'chromium', implementation: i.implementation, backend: i.backend, available: false, reason: why });
       for (const w of workloads) for (const i of impls) rows.push(errorRow(w.id, i.implementation, i.backend, i.baseline, why));
     } finally {
@@ -231,9 +252,23 @@ async function profileGroup(w: Workload, impls: readonly ImplSpec[], quick: bool
     try {
       const p = await profileWorkload(w, spec, quick, quick ? PROFILE_RUNS.quick : PROFILE_RUNS.full);
       out.push(p);
-      progress?.({ workload: w.id, impl, phase: 'done', done: 1, total: 1, message: `${p.kernels.length} kernel call sites, ${p.runMs.toFixed(1)} ms per run` });
+      progress?.({
+        workload: w.id,
+        impl,
+        phase: 'done',
+        done: 1,
+        total: 1,
+        message: `${p.kernels.length} kernel call sites, ${p.runMs.toFixed(1)} ms per run`,
+      });
     } catch (e) {
-      progress?.({ workload: w.id, impl, phase: 'done', done: 0, total: 0, message: `profile failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` });
+      progress?.({
+        workload: w.id,
+        impl,
+        phase: 'done',
+        done: 0,
+        total: 0,
+        message: `profile failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`,
+      });
     }
   }
   return out;

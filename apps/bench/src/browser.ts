@@ -53,7 +53,12 @@ export function noChromiumMessage(env: NodeJS.ProcessEnv = process.env): string 
 export function chromiumVersion(executable: string): string | null {
   try {
     const out = execFileSync(executable, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 });
-    return out.split('\n').find((l) => /\d+\.\d+/.test(l))?.trim() ?? null;
+    return (
+      out
+        .split('\n')
+        .find((l) => /\d+\.\d+/.test(l))
+        ?.trim() ?? null
+    );
   } catch {
     return null;
   }
@@ -213,9 +218,11 @@ export async function runInBrowser(o: BrowserOptions): Promise<BrowserRun> {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.exposeFunction('__benchProgress', onProgress);
     await page.goto(url);
-    await page.waitForFunction(() => (window as unknown as BenchWindow).polytensorBench !== undefined, undefined, { timeout: 60_000 }).catch(() => {
-      throw new Error(`the bench page did not start${errors.length ? `: ${errors.join('; ')}` : ''}`);
-    });
+    await page
+      .waitForFunction(() => (window as unknown as BenchWindow).polytensorBench !== undefined, undefined, { timeout: 60_000 })
+      .catch(() => {
+        throw new Error(`the bench page did not start${errors.length ? `: ${errors.join('; ')}` : ''}`);
+      });
     return page;
   };
   try {
@@ -238,7 +245,10 @@ export async function runInBrowser(o: BrowserOptions): Promise<BrowserRun> {
           clearTimeout(watch.timer);
           if (!watch.stopped) throw e;
           const limitMs = o.timing.skipAboveMs;
-          skip[watch.stopped] = { ...(skip[watch.stopped] ?? {}), [id]: { reason: `one run did not finish within ${limitMs / 1000} s; stopped, not timed`, limitMs } };
+          skip[watch.stopped] = {
+            ...(skip[watch.stopped] ?? {}),
+            [id]: { reason: `one run did not finish within ${limitMs / 1000} s; stopped, not timed`, limitMs },
+          };
           page = await openPage();
         }
       }

@@ -113,13 +113,18 @@ async function main(argv: readonly string[]): Promise<number> {
   const errors = results.rows.filter((r) => r.status === 'error');
   process.stderr.write(
     `\n${results.rows.length} rows in ${results.durationS} s; ${results.ratios.length} ratios` +
-      (results.ratios.length
-        ? ` (geometric mean per backend: ${geoMeans(results.ratios).join(', ')})`
-        : '') +
+      (results.ratios.length ? ` (geometric mean per backend: ${geoMeans(results.ratios).join(', ')})` : '') +
       `\nwrote ${rel(files.json)}, ${rel(files.md)}, ${rel(files.html)}${files.profile ? `, ${rel(files.profile)}` : ''}\n`,
   );
-  if (wrong.length) process.stderr.write(`gate FAILED (wrong output, not timed): ${wrong.map((r) => `${r.implementation} ${r.backend} on ${r.workload}`).join('; ')}\n`);
-  if (errors.length) process.stderr.write(`errors: ${errors.map((r) => `${r.implementation} ${r.backend} on ${r.workload}: ${r.reason}`).slice(0, 5).join('; ')}\n`);
+  if (wrong.length)
+    process.stderr.write(`gate FAILED (wrong output, not timed): ${wrong.map((r) => `${r.implementation} ${r.backend} on ${r.workload}`).join('; ')}\n`);
+  if (errors.length)
+    process.stderr.write(
+      `errors: ${errors
+        .map((r) => `${r.implementation} ${r.backend} on ${r.workload}: ${r.reason}`)
+        .slice(0, 5)
+        .join('; ')}\n`,
+    );
   if (o.updateReadme) pasteTables(files.md);
   return 0;
 }

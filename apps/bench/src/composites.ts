@@ -58,7 +58,10 @@ export function compositeCases(quick: boolean): Case[] {
       { kernel: 'fusedConv2d', label: `${label} + bias, relu`, args: (t) => [t.f32(xs), t.f32(fs), t.f32([fs[3]!]), 'relu', info] },
     );
   }
-  for (const [label, xs] of [[`E3 pool1 [${B},28,28,64]`, [B, 28, 28, 64]], [`E3 pool2 [${B},14,14,32]`, [B, 14, 14, 32]]] as const) {
+  for (const [label, xs] of [
+    [`E3 pool1 [${B},28,28,64]`, [B, 28, 28, 64]],
+    [`E3 pool2 [${B},14,14,32]`, [B, 14, 14, 32]],
+  ] as const) {
     const info = pool([...xs], 2);
     cases.push(
       { kernel: 'maxPool', label, args: (t) => [t.f32([...xs]), info] },
@@ -67,7 +70,10 @@ export function compositeCases(quick: boolean): Case[] {
       { kernel: 'avgPoolGrad', label, args: (t) => [t.f32(info.outShape), info] },
     );
   }
-  for (const shape of [[B, 10], [quick ? 16 : 256, 1000]]) {
+  for (const shape of [
+    [B, 10],
+    [quick ? 16 : 256, 1000],
+  ]) {
     const label = `[${shape.join(',')}]`;
     cases.push(
       { kernel: 'softmax', label, args: (t) => [t.f32(shape)] },
@@ -77,10 +83,31 @@ export function compositeCases(quick: boolean): Case[] {
     );
   }
   cases.push(
-    { kernel: 'pad', label: `[${B},28,28,64] +1 on H, W`, args: (t) => [t.f32([B, 28, 28, 64]), [[0, 0], [1, 1], [1, 1], [0, 0]], 0] },
+    {
+      kernel: 'pad',
+      label: `[${B},28,28,64] +1 on H, W`,
+      args: (t) => [
+        t.f32([B, 28, 28, 64]),
+        [
+          [0, 0],
+          [1, 1],
+          [1, 1],
+          [0, 0],
+        ],
+        0,
+      ],
+    },
     { kernel: 'oneHot', label: `${B} labels, depth 10`, args: (t) => [t.labels(B, 10), 10, 1, 0] },
-    { kernel: 'fusedMatMul', label: `E3 dense [${B},1568]·[1568,256] + bias, relu`, args: (t) => [t.f32([B, 1568]), t.f32([1568, 256]), t.f32([256]), 'relu', false, false] },
-    { kernel: 'fusedMatMul', label: `E1 [${quick ? 8 : 64},784]·[784,64] + bias, sigmoid`, args: (t) => [t.f32([quick ? 8 : 64, 784]), t.f32([784, 64]), t.f32([64]), 'sigmoid', false, false] },
+    {
+      kernel: 'fusedMatMul',
+      label: `E3 dense [${B},1568]·[1568,256] + bias, relu`,
+      args: (t) => [t.f32([B, 1568]), t.f32([1568, 256]), t.f32([256]), 'relu', false, false],
+    },
+    {
+      kernel: 'fusedMatMul',
+      label: `E1 [${quick ? 8 : 64},784]·[784,64] + bias, sigmoid`,
+      args: (t) => [t.f32([quick ? 8 : 64, 784]), t.f32([784, 64]), t.f32([64]), 'sigmoid', false, false],
+    },
   );
   return cases;
 }
@@ -119,7 +146,15 @@ export function compareComposites(be: Backend, name: string, quick: boolean, onl
       return t;
     },
     labels(n, depth) {
-      const t = { dataId: be.write(Int32Array.from({ length: n }, () => Math.floor(rng() * depth)), [n], 'int32'), shape: [n], dtype: 'int32' as const };
+      const t = {
+        dataId: be.write(
+          Int32Array.from({ length: n }, () => Math.floor(rng() * depth)),
+          [n],
+          'int32',
+        ),
+        shape: [n],
+        dtype: 'int32' as const,
+      };
       made.push(t);
       return t;
     },
@@ -147,7 +182,8 @@ export function compareComposites(be: Backend, name: string, quick: boolean, onl
       // enough calls per sample for about budgetMs on the slower side
       const probe = Math.max(sample(own, 1), sample(viaComposite, 1));
       const calls = Math.max(1, Math.min(200, Math.round(budgetMs / Math.max(probe, 0.01))));
-      const [ownMs, compositeMs]: number[][] = [[], []];
+      const ownMs: number[] = [];
+      const compositeMs: number[] = [];
       for (let r = 0; r < rounds; r++) {
         ownMs.push(sample(own, calls));
         compositeMs.push(sample(viaComposite, calls));

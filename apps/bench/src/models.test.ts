@@ -14,7 +14,10 @@ describe('the seed models, from @polytensor/models', () => {
   it('derives each spec from the zoo model and its recipe', () => {
     expect(modelSpec('mlp')).toMatchObject({
       inputShape: [784],
-      layers: [{ kind: 'dense', units: 64, activation: 'sigmoid' }, { kind: 'dense', units: 10, activation: 'linear' }],
+      layers: [
+        { kind: 'dense', units: 64, activation: 'sigmoid' },
+        { kind: 'dense', units: 10, activation: 'linear' },
+      ],
       loss: 'sparseSoftmaxCrossEntropy',
       optimizer: { kind: 'sgd', learningRate: 0.5 },
       classes: 10,
@@ -60,7 +63,9 @@ describe('the seed models, from @polytensor/models', () => {
 
   it('names the layer, the setting or the optimizer the tfjs program and the reference do not implement', () => {
     const ltfn = ltfnCnn('he');
-    expect(() => deriveSpec('cnn', ltfn, RECIPES.cnn)).toThrow(/bench: cnn \(ltfn_cnn_he\)'s layer 'layer1_relu' \(Activation\) is not supported; .*extend apps\/bench\/src\/models\.ts/);
+    expect(() => deriveSpec('cnn', ltfn, RECIPES.cnn)).toThrow(
+      /bench: cnn \(ltfn_cnn_he\)'s layer 'layer1_relu' \(Activation\) is not supported; .*extend apps\/bench\/src\/models\.ts/,
+    );
     ltfn.dispose();
     const strided = new pt.Sequential({
       name: 'strided',
@@ -69,8 +74,12 @@ describe('the seed models, from @polytensor/models', () => {
     expect(() => deriveSpec('cnn', strided, RECIPES.cnn)).toThrow(/has strides \[2,2\], dilationRate \[1,1\]/);
     strided.dispose();
     const mlp = seedMlp();
-    expect(() => deriveSpec('mlp', mlp, { ...RECIPES.mlp, compile: { ...RECIPES.mlp.compile, optimizer: 'rmsprop' } })).toThrow(/trains with RMSprop; .* support SGD and Adam/);
-    expect(() => deriveSpec('mlp', mlp, { ...RECIPES.mlp, compile: { ...RECIPES.mlp.compile, loss: 'meanSquaredError' } })).toThrow(/uses the loss "meanSquaredError"/);
+    expect(() => deriveSpec('mlp', mlp, { ...RECIPES.mlp, compile: { ...RECIPES.mlp.compile, optimizer: 'rmsprop' } })).toThrow(
+      /trains with RMSprop; .* support SGD and Adam/,
+    );
+    expect(() => deriveSpec('mlp', mlp, { ...RECIPES.mlp, compile: { ...RECIPES.mlp.compile, loss: 'meanSquaredError' } })).toThrow(
+      /uses the loss "meanSquaredError"/,
+    );
     mlp.dispose();
   });
 });
@@ -85,9 +94,14 @@ describe('the float64 reference', () => {
   it('conv2d is the definition, summed term by term', () => {
     const y = ref.conv2d(x, w, g);
     const at = (b: number, i: number, j: number, c: number): number => (i < 0 || i >= g.H || j < 0 || j >= g.W ? 0 : x[((b * g.H + i) * g.W + j) * g.C + c]!);
-    for (const [b, i, j, o] of [[0, 0, 0, 0], [1, 4, 3, 1], [1, 2, 1, 0]] as const) {
+    for (const [b, i, j, o] of [
+      [0, 0, 0, 0],
+      [1, 4, 3, 1],
+      [1, 2, 1, 0],
+    ] as const) {
       let s = 0;
-      for (let fy = 0; fy < 3; fy++) for (let fx = 0; fx < 3; fx++) for (let c = 0; c < g.C; c++) s += at(b, i + fy - 1, j + fx - 1, c) * w[((fy * 3 + fx) * g.C + c) * g.O + o]!;
+      for (let fy = 0; fy < 3; fy++)
+        for (let fx = 0; fx < 3; fx++) for (let c = 0; c < g.C; c++) s += at(b, i + fy - 1, j + fx - 1, c) * w[((fy * 3 + fx) * g.C + c) * g.O + o]!;
       expect(y.out[((b * g.H + i) * g.W + j) * g.O + o]).toBeCloseTo(s, 12);
     }
     // Σ|terms| is the same convolution on absolute values

@@ -24,9 +24,7 @@ export type LayerSpec =
   | { kind: 'dropout'; rate: number }
   | { kind: 'flatten' };
 
-export type OptimizerSpec =
-  | { kind: 'sgd'; learningRate: number }
-  | { kind: 'adam'; learningRate: number; beta1: number; beta2: number; epsilon: number };
+export type OptimizerSpec = { kind: 'sgd'; learningRate: number } | { kind: 'adam'; learningRate: number; beta1: number; beta2: number; epsilon: number };
 
 export type LossName = 'sparseSoftmaxCrossEntropy' | 'sparseCategoricalCrossentropy';
 
@@ -78,7 +76,8 @@ function layerSpec(model: string, layer: pt.Layer): LayerSpec {
     case 'Conv2D': {
       const k = pair(c['kernelSize']);
       if (!k || k[0] !== k[1] || k[0] % 2 === 0) throw fail(`has kernelSize ${JSON.stringify(c['kernelSize'])}`);
-      if (!same(c['strides'], 1) || !same(c['dilationRate'], 1)) throw fail(`has strides ${JSON.stringify(c['strides'])}, dilationRate ${JSON.stringify(c['dilationRate'])}`);
+      if (!same(c['strides'], 1) || !same(c['dilationRate'], 1))
+        throw fail(`has strides ${JSON.stringify(c['strides'])}, dilationRate ${JSON.stringify(c['dilationRate'])}`);
       if (c['padding'] !== 'same') throw fail(`has padding ${JSON.stringify(c['padding'])}`);
       if (c['useBias'] !== true) throw fail('has no bias');
       return { kind: 'conv', filters: Number(c['filters']), size: k[0], activation: activation() };
@@ -116,7 +115,13 @@ function summarize(spec: Omit<ModelSpec, 'summary'>): string {
   for (const l of spec.layers) {
     if (l.kind === 'flatten') continue;
     const text =
-      l.kind === 'dense' ? `${l.units}${act(l.activation)}` : l.kind === 'conv' ? `conv${l.filters} ${l.size}×${l.size}${act(l.activation)}` : l.kind === 'avgpool' ? `avgpool ${l.size}` : `dropout ${l.rate}`;
+      l.kind === 'dense'
+        ? `${l.units}${act(l.activation)}`
+        : l.kind === 'conv'
+          ? `conv${l.filters} ${l.size}×${l.size}${act(l.activation)}`
+          : l.kind === 'avgpool'
+            ? `avgpool ${l.size}`
+            : `dropout ${l.rate}`;
     const last = parts[parts.length - 1]!;
     const m = /^(.*) ×(\d+)$/.exec(last);
     if (last === text) parts[parts.length - 1] = `${text} ×2`;
@@ -144,7 +149,15 @@ export function deriveSpec(name: ModelName, model: pt.Sequential, recipe: Recipe
   const layers = model.layers.map((l) => layerSpec(where, l));
   const last = layers[layers.length - 1];
   if (last?.kind !== 'dense') throw new Error(`bench: ${where} must end in a Dense layer (its units are the classes)`);
-  const base = { name, inputShape: [...recipe.inputShape], layers, loss: loss as LossName, optimizer: optimizerSpec(where, recipe), classes: last.units, batchSize: recipe.batchSize };
+  const base = {
+    name,
+    inputShape: [...recipe.inputShape],
+    layers,
+    loss: loss as LossName,
+    optimizer: optimizerSpec(where, recipe),
+    classes: last.units,
+    batchSize: recipe.batchSize,
+  };
   return { ...base, summary: summarize(base) };
 }
 
@@ -197,7 +210,9 @@ export function batchData(spec: ModelSpec, batch: number, seed: number): { x: Fl
 
 /** The zoo model with its dropout layers at rate 0 (rebuilt from the layer configs). */
 function dropoutOff(model: pt.Sequential): pt.Sequential {
-  const layers = model.layers.map((l) => pt.deserializeLayer({ className: l.className, config: l.className === 'Dropout' ? { ...l.getConfig(), rate: 0 } : l.getConfig() }));
+  const layers = model.layers.map((l) =>
+    pt.deserializeLayer({ className: l.className, config: l.className === 'Dropout' ? { ...l.getConfig(), rate: 0 } : l.getConfig() }),
+  );
   model.dispose();
   return new pt.Sequential({ name: model.name, layers });
 }

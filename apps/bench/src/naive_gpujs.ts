@@ -15,7 +15,9 @@ interface KernelThis {
 type Kernel = (...args: unknown[]) => unknown;
 
 /** The part of gpu.js's `GPU` class used here. */
-export type GpuConstructor = new (settings: { mode: string }) => {
+export type GpuConstructor = new (settings: {
+  mode: string;
+}) => {
   createKernel(fn: (this: KernelThis, a: number[][], b: number[][]) => number, settings: Record<string, unknown>): Kernel;
   destroy(): void;
   /** The WebGL context gpu.js made for itself. */

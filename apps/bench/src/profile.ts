@@ -90,9 +90,7 @@ export async function profileWorkload(w: Workload, spec: ImplSpec, quick: boolea
     const t0 = performance.now();
     for (let i = 0; i < runs; i++) await handle.run();
     const runMs = (performance.now() - t0) / runs;
-    const kernels = [...sites.values()]
-      .map((s) => ({ ...s, calls: s.calls / runs, ms: s.ms / runs }))
-      .sort((a, b) => b.ms - a.ms);
+    const kernels = [...sites.values()].map((s) => ({ ...s, calls: s.calls / runs, ms: s.ms / runs })).sort((a, b) => b.ms - a.ms);
     return { workload: w.id, backend: spec.backend, runs, runMs, kernels };
   } finally {
     handle?.dispose();

@@ -45,13 +45,26 @@ export class Progress {
   event = (e: ProgressEvent): void => {
     const who = `${this.prefix(e.workload)} ${e.impl.padEnd(18)}`;
     if (e.phase === 'done') {
-      const mark = e.message?.startsWith('GATE FAILED') ? '✗' : /^(unavailable|unsupported|skipped)/.test(e.message ?? '') ? '–' : e.message?.startsWith('error') ? '!' : '✓';
+      const mark = e.message?.startsWith('GATE FAILED')
+        ? '✗'
+        : /^(unavailable|unsupported|skipped)/.test(e.message ?? '')
+          ? '–'
+          : e.message?.startsWith('error')
+            ? '!'
+            : '✓';
       this.current = '';
       if (this.tty) this.out.write(`\r\x1b[2K${mark} ${who} ${e.message ?? ''}\n`);
       else this.out.write(`${mark} ${who} ${e.message ?? ''}\n`);
       return;
     }
-    const phase = e.phase === 'timing' || e.phase === 'warmup' ? `${e.phase} ${e.done + 1}/${e.total}` : e.phase === 'gate' ? 'gate (first run vs float64 reference)' : e.phase === 'setup' ? 'setup (inputs, float64 reference)' : e.phase;
+    const phase =
+      e.phase === 'timing' || e.phase === 'warmup'
+        ? `${e.phase} ${e.done + 1}/${e.total}`
+        : e.phase === 'gate'
+          ? 'gate (first run vs float64 reference)'
+          : e.phase === 'setup'
+            ? 'setup (inputs, float64 reference)'
+            : e.phase;
     this.current = `${who} ${phase}`;
     if (this.tty) this.draw();
   };

@@ -25,10 +25,10 @@ export function matMul(a: ArrayLike<number>, b: ArrayLike<number>, M: number, K:
       if (aik === 0) continue;
       const bo = k * N;
       for (let j = 0; j < N; j++) brow[j] = b[bo + j]!;
-      for (let j = 0; j < N; j++) out[o + j] += aik * brow[j]!;
+      for (let j = 0; j < N; j++) out[o + j]! += aik * brow[j]!;
       if (abs) {
         const aa = Math.abs(aik);
-        for (let j = 0; j < N; j++) abs[o + j] += aa * Math.abs(brow[j]!);
+        for (let j = 0; j < N; j++) abs[o + j]! += aa * Math.abs(brow[j]!);
       }
     }
   }
@@ -86,10 +86,10 @@ export function conv2d(x: ArrayLike<number>, w: ArrayLike<number>, g: ConvGeom, 
       const xv = x[x0 + c]!;
       if (xv === 0) continue;
       const wc = w0 + c * O;
-      for (let o = 0; o < O; o++) out[y0 + o] += xv * w64[wc + o]!;
+      for (let o = 0; o < O; o++) out[y0 + o]! += xv * w64[wc + o]!;
       if (abs && wAbs) {
         const xa = Math.abs(xv);
-        for (let o = 0; o < O; o++) abs[y0 + o] += xa * wAbs[wc + o]!;
+        for (let o = 0; o < O; o++) abs[y0 + o]! += xa * wAbs[wc + o]!;
       }
     }
   });
@@ -109,11 +109,11 @@ export function conv2dBackpropInput(dy: ArrayLike<number>, w: ArrayLike<number>,
       const wc = w0 + c * O;
       let s = 0;
       for (let o = 0; o < O; o++) s += dy64[y0 + o]! * w64[wc + o]!;
-      out[x0 + c] += s;
+      out[x0 + c]! += s;
       if (abs && dyAbs) {
         let sa = 0;
         for (let o = 0; o < O; o++) sa += dyAbs[y0 + o]! * Math.abs(w64[wc + o]!);
-        abs[x0 + c] += sa;
+        abs[x0 + c]! += sa;
       }
     }
   });
@@ -132,10 +132,10 @@ export function conv2dBackpropFilter(x: ArrayLike<number>, dy: ArrayLike<number>
       const xv = x[x0 + c]!;
       if (xv === 0) continue;
       const wc = w0 + c * O;
-      for (let o = 0; o < O; o++) out[wc + o] += xv * dy64[y0 + o]!;
+      for (let o = 0; o < O; o++) out[wc + o]! += xv * dy64[y0 + o]!;
       if (abs && dyAbs) {
         const xa = Math.abs(xv);
-        for (let o = 0; o < O; o++) abs[wc + o] += xa * dyAbs[y0 + o]!;
+        for (let o = 0; o < O; o++) abs[wc + o]! += xa * dyAbs[y0 + o]!;
       }
     }
   });

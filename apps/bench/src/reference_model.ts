@@ -44,7 +44,7 @@ export function refForward(spec: ModelSpec, weights: readonly ArrayLike<number>[
         l.kind === 'dense'
           ? ref.matMul(h, W, batch, shape[shape.length - 1]!, units, false).out
           : ref.conv2d(h, W, { B: batch, H: shape[0]!, W: shape[1]!, C: shape[2]!, O: units, F: l.size }, false).out;
-      for (let i = 0; i < z.length; i++) z[i] += b[i % units]!;
+      for (let i = 0; i < z.length; i++) z[i]! += b[i % units]!;
       h = activate(z, l.activation, units);
       shape = l.kind === 'dense' ? [units] : [shape[0]!, shape[1]!, units];
       save?.push({ kind: l.kind, input, inShape, output: h, activation: l.activation });
@@ -53,7 +53,7 @@ export function refForward(spec: ModelSpec, weights: readonly ArrayLike<number>[
       shape = [Math.floor(H / l.size), Math.floor(W / l.size), C];
       const out = new Float64Array(batch * shape[0]! * shape[1]! * C);
       const scale = 1 / (l.size * l.size);
-      forEachPoolTap(batch, inShape, l.size, (o, i) => (out[o] += input[i]! * scale));
+      forEachPoolTap(batch, inShape, l.size, (o, i) => (out[o]! += input[i]! * scale));
       h = out;
       save?.push({ kind: 'avgpool', input, inShape, output: h, size: l.size });
     } else if (l.kind === 'dropout') {
@@ -143,12 +143,7 @@ function firstUpdate(spec: ModelSpec, w: Float32Array, g: Float64Array): Float64
 }
 
 /** One training step in float64: the loss before the update and the updated weights. */
-export function refTrainStep(
-  spec: ModelSpec,
-  weights: readonly Float32Array[],
-  x: Float32Array,
-  y: Int32Array,
-): { loss: number; weights: Float64Array[] } {
+export function refTrainStep(spec: ModelSpec, weights: readonly Float32Array[], x: Float32Array, y: Int32Array): { loss: number; weights: Float64Array[] } {
   const batch = y.length;
   const saved: Saved[] = [];
   const out = refForward(spec, weights, x, batch, saved);
@@ -162,7 +157,7 @@ export function refTrainStep(
       const dx = new Float64Array(s.input.length);
       const scale = 1 / (s.size! * s.size!);
       const dy = g;
-      forEachPoolTap(batch, s.inShape, s.size!, (o, i) => (dx[i] += dy[o]! * scale));
+      forEachPoolTap(batch, s.inShape, s.size!, (o, i) => (dx[i]! += dy[o]! * scale));
       g = dx;
       continue;
     }
@@ -170,7 +165,7 @@ export function refTrainStep(
     const units = s.output.length / (s.kind === 'dense' ? batch : batch * s.inShape[0]! * s.inShape[1]!);
     g = activationBackward(g, s.output, s.activation!, units);
     const db = new Float64Array(units);
-    for (let i = 0; i < g.length; i++) db[i % units] += g[i]!;
+    for (let i = 0; i < g.length; i++) db[i % units]! += g[i]!;
     grads[k - 1] = db;
     if (s.kind === 'dense') {
       // dW = xᵀ·g, dx = g·Wᵀ
@@ -182,7 +177,7 @@ export function refTrainStep(
           const xv = s.input[b * K + i]!;
           let acc = 0;
           for (let j = 0; j < units; j++) {
-            dW[i * units + j] += xv * g[b * units + j]!;
+            dW[i * units + j]! += xv * g[b * units + j]!;
             acc += g[b * units + j]! * W[i * units + j]!;
           }
           if (li > 0) dx[b * K + i] = acc;

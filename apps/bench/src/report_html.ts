@@ -46,7 +46,15 @@ function seriesOf(r: BenchResults): Series[] {
 }
 
 const shortStatus = (row: Row): string =>
-  row.status === 'gate-failed' ? 'WRONG (gate failed)' : row.status === 'unsupported' ? 'cannot run' : row.status === 'unavailable' ? (/not installed/.test(row.reason ?? '') ? 'not installed' : 'unavailable') : row.status;
+  row.status === 'gate-failed'
+    ? 'WRONG (gate failed)'
+    : row.status === 'unsupported'
+      ? 'cannot run'
+      : row.status === 'unavailable'
+        ? /not installed/.test(row.reason ?? '')
+          ? 'not installed'
+          : 'unavailable'
+        : row.status;
 
 const COLS = 4;
 const PANEL_W = 268;
@@ -77,7 +85,9 @@ function timesChart(r: BenchResults): string {
   r.workloads.forEach((w, k) => {
     const px = (k % COLS) * PANEL_W;
     const py = Math.floor(k / COLS) * (panelH + 14);
-    const rows = series.map((s) => r.rows.find((q) => q.workload === w.id && q.environment === s.environment && `${q.implementation} ${q.backend}` === s.key) ?? null);
+    const rows = series.map(
+      (s) => r.rows.find((q) => q.workload === w.id && q.environment === s.environment && `${q.implementation} ${q.backend}` === s.key) ?? null,
+    );
     const times = rows.flatMap((q) => (q?.status === 'ok' ? [q.medianMs!] : q?.status === 'skipped' ? [q.firstRunMs ?? q.limitMs!] : []));
     const parts: string[] = [`<text x="${px}" y="${py + 12}" class="wl">${esc(w.id)}</text>`];
     if (times.length) {
@@ -111,7 +121,9 @@ function timesChart(r: BenchResults): string {
             `<text x="${(x1 + 3).toFixed(1)}" y="${by + BAR_H - 2.5}" class="val">${esc(`${stopped ? '> ' : ''}${formatMs(t)}${row.status === 'skipped' ? (stopped ? ' stopped' : ' (1 run)') : ''}`)}</text>`,
           );
         } else {
-          parts.push(`<text x="${x0 + 2}" y="${by + BAR_H - 2.5}" class="miss" fill="${row.status === 'gate-failed' ? '#c00' : '#888'}">${esc(`${s.key}: ${shortStatus(row)}`)}</text>`);
+          parts.push(
+            `<text x="${x0 + 2}" y="${by + BAR_H - 2.5}" class="miss" fill="${row.status === 'gate-failed' ? '#c00' : '#888'}">${esc(`${s.key}: ${shortStatus(row)}`)}</text>`,
+          );
         }
       });
     } else {
@@ -122,7 +134,10 @@ function timesChart(r: BenchResults): string {
   const rowsN = Math.ceil(r.workloads.length / COLS);
   const legendY = rowsN * (panelH + 14) + 4;
   const legend = series
-    .map((s, i) => `<g transform="translate(${(i % 4) * 240},${legendY + Math.floor(i / 4) * 16})"><rect width="10" height="10" fill="${colorOf(s.key)}"/><text x="14" y="9" class="tick">${esc(`${s.key} (${s.environment})`)}</text></g>`)
+    .map(
+      (s, i) =>
+        `<g transform="translate(${(i % 4) * 240},${legendY + Math.floor(i / 4) * 16})"><rect width="10" height="10" fill="${colorOf(s.key)}"/><text x="14" y="9" class="tick">${esc(`${s.key} (${s.environment})`)}</text></g>`,
+    )
     .join('');
   const h = legendY + Math.ceil(series.length / 4) * 16 + 4;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${COLS * PANEL_W}" height="${h}" role="img" aria-label="median time per workload and implementation, log scale">${panels.join('')}${legend}</svg>`;
@@ -165,10 +180,14 @@ function ratioChart(r: BenchResults): string {
       if (!it.q) {
         const why = it.p.ours
           ? it.p.ours.status === 'ok'
-            ? it.p.tfjs?.status === 'skipped' ? `${ratioText(r, it.p)} (tfjs stopped at ${formatMs(it.p.tfjs.limitMs ?? 0)})` : `tfjs ${it.p.tfjs ? shortStatus(it.p.tfjs) : 'missing'}`
+            ? it.p.tfjs?.status === 'skipped'
+              ? `${ratioText(r, it.p)} (tfjs stopped at ${formatMs(it.p.tfjs.limitMs ?? 0)})`
+              : `tfjs ${it.p.tfjs ? shortStatus(it.p.tfjs) : 'missing'}`
             : shortStatus(it.p.ours)
           : 'missing';
-        parts.push(`<text x="${x0 + 2}" y="${by + BAR_H - 2.5}" class="miss" fill="${it.p.ours?.status === 'gate-failed' ? '#c00' : '#888'}">${esc(`${name}: ${why}`)}</text>`);
+        parts.push(
+          `<text x="${x0 + 2}" y="${by + BAR_H - 2.5}" class="miss" fill="${it.p.ours?.status === 'gate-failed' ? '#c00' : '#888'}">${esc(`${name}: ${why}`)}</text>`,
+        );
         return;
       }
       const v = it.q.ratio;

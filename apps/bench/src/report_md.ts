@@ -29,8 +29,10 @@ export function pairs(r: BenchResults): Pair[] {
   }
   for (const k of keys) {
     for (const w of r.workloads) {
-      const ours = r.rows.find((x) => x.implementation === 'polytensor' && x.workload === w.id && x.environment === k.environment && x.backend === k.backend) ?? null;
-      const tfjs = r.rows.find((x) => x.implementation === 'tfjs' && x.workload === w.id && x.environment === k.environment && x.backend === k.baseline) ?? null;
+      const ours =
+        r.rows.find((x) => x.implementation === 'polytensor' && x.workload === w.id && x.environment === k.environment && x.backend === k.backend) ?? null;
+      const tfjs =
+        r.rows.find((x) => x.implementation === 'tfjs' && x.workload === w.id && x.environment === k.environment && x.backend === k.baseline) ?? null;
       if (ours || tfjs) out.push({ workload: w.id, ...k, ours, tfjs });
     }
   }
@@ -48,13 +50,19 @@ export interface NaivePair {
 export function naivePairs(r: BenchResults): NaivePair[] {
   return r.rows.flatMap((naive) => {
     if (naive.implementation !== 'gpu.js') return [];
-    const ours = r.rows.find((x) => x.implementation === 'polytensor' && x.backend === 'gpujs' && x.workload === naive.workload && x.environment === naive.environment);
+    const ours = r.rows.find(
+      (x) => x.implementation === 'polytensor' && x.backend === 'gpujs' && x.workload === naive.workload && x.environment === naive.environment,
+    );
     return ours ? [{ workload: naive.workload, environment: naive.environment, ours, naive }] : [];
   });
 }
 
 /** The ratio of a pair: against tfjs, or (`versus: 'gpu.js'`) against the naive gpu.js kernel. */
-export function ratioOf(r: BenchResults, p: Pick<Pair, 'workload' | 'environment' | 'backend'>, versus: 'tfjs' | 'gpu.js' = 'tfjs'): { ratio: number; approximate: boolean } | null {
+export function ratioOf(
+  r: BenchResults,
+  p: Pick<Pair, 'workload' | 'environment' | 'backend'>,
+  versus: 'tfjs' | 'gpu.js' = 'tfjs',
+): { ratio: number; approximate: boolean } | null {
   // files written before `versus` existed hold tfjs ratios only
   const q = r.ratios.find((x) => x.workload === p.workload && x.environment === p.environment && x.backend === p.backend && (x.versus ?? 'tfjs') === versus);
   return q ? { ratio: q.ratio, approximate: q.approximate } : null;
@@ -74,7 +82,8 @@ export function ratioText(r: BenchResults, p: Pair): string {
   return '–';
 }
 
-export const formatRatio = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 0.1 ? x.toFixed(2) : String(Number(x.toPrecision(2))));
+export const formatRatio = (x: number): string =>
+  x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 0.1 ? x.toFixed(2) : String(Number(x.toPrecision(2)));
 
 /** A cell's text for a row, and a footnote when the reason is long. */
 export function cell(row: Row | null, note: (text: string) => string): string {
@@ -84,7 +93,9 @@ export function cell(row: Row | null, note: (text: string) => string): string {
       // with --threads, the CPU time shows what the extra threads cost
       const cpu = row.cpuMs != null && threadSetting(row.backend) !== null ? `, CPU ${formatMs(row.cpuMs)}` : '';
       const base =
-        row.repeats === 1 ? `${formatMs(row.medianMs!)} (1 run${cpu})` : `${formatMs(row.medianMs!)} (${formatSpread(row.medianMs!, row.minMs!, row.maxMs!)}, n=${row.repeats}${cpu})`;
+        row.repeats === 1
+          ? `${formatMs(row.medianMs!)} (1 run${cpu})`
+          : `${formatMs(row.medianMs!)} (${formatSpread(row.medianMs!, row.minMs!, row.maxMs!)}, n=${row.repeats}${cpu})`;
       return row.reason ? `${base}${note(row.reason)}` : base;
     }
     case 'gate-failed':
@@ -172,7 +183,7 @@ export function toMarkdown(r: BenchResults): string {
 export function toProfileMarkdown(r: BenchResults, top = 15): string {
   const lines = [`Kernel profiles, ${r.date.slice(0, 10)} (${r.date.slice(11, 16)} UTC)${r.quick ? ', **--quick** sizes' : ''}, on ${machineLine(r)}.`, ''];
   lines.push(
-    'Each kernel call the engine makes, timed on its way to the backend (core\'s composites count as the kernel they stand for), ' +
+    "Each kernel call the engine makes, timed on its way to the backend (core's composites count as the kernel they stand for), " +
       'averaged over the profiled runs after one untimed run; rows are call sites: kernel, op and input shapes.',
     '',
   );
@@ -186,9 +197,17 @@ export function toProfileMarkdown(r: BenchResults, top = 15): string {
       '',
       '| ms per run | share | calls | kernel | op | input shapes |',
       '|---:|---:|---:|---|---|---|',
-      ...p.kernels.slice(0, top).map((k) => `| ${k.ms.toFixed(3)} | ${((k.ms / p.runMs) * 100).toFixed(1)}% | ${Number(k.calls.toFixed(2))} | ${k.kernel} | ${k.op} | ${k.shapes} |`),
+      ...p.kernels
+        .slice(0, top)
+        .map((k) => `| ${k.ms.toFixed(3)} | ${((k.ms / p.runMs) * 100).toFixed(1)}% | ${Number(k.calls.toFixed(2))} | ${k.kernel} | ${k.op} | ${k.shapes} |`),
     );
-    if (p.kernels.length > top) lines.push(`| ${p.kernels.slice(top).reduce((a, k) => a + k.ms, 0).toFixed(3)} | | | ${p.kernels.length - top} more call sites | | |`);
+    if (p.kernels.length > top)
+      lines.push(
+        `| ${p.kernels
+          .slice(top)
+          .reduce((a, k) => a + k.ms, 0)
+          .toFixed(3)} | | | ${p.kernels.length - top} more call sites | | |`,
+      );
     lines.push('');
   }
   return lines.join('\n');

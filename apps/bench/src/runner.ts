@@ -40,10 +40,7 @@ export interface ImplSpec {
   skip?: Readonly<Record<string, { reason: string; limitMs: number }>>;
 }
 
-export type GuardResult =
-  | { kind: 'done'; ms: number; gate: GateResult }
-  | { kind: 'stopped' }
-  | { kind: 'error'; message: string };
+export type GuardResult = { kind: 'done'; ms: number; gate: GateResult } | { kind: 'stopped' } | { kind: 'error'; message: string };
 
 export interface Timing {
   quick: boolean;
@@ -74,16 +71,7 @@ export const FULL_TIMING: Timing = {
   skipAboveMs: 60_000,
 };
 
-export const QUICK_TIMING: Timing = {
-  quick: true,
-  warmup: 1,
-  budgetMs: 200,
-  minRepeats: 3,
-  maxRepeats: 5,
-  slowMs: 2000,
-  slowRepeats: 1,
-  skipAboveMs: 30_000,
-};
+export const QUICK_TIMING: Timing = { quick: true, warmup: 1, budgetMs: 200, minRepeats: 3, maxRepeats: 5, slowMs: 2000, slowRepeats: 1, skipAboveMs: 30_000 };
 
 export interface ProgressEvent {
   workload: string;
@@ -109,11 +97,13 @@ const cpuNow: (() => number) | null =
       }
     : null;
 
-const defaultSetup = (spec: ImplSpec) => (w: Workload, ctx: Ctx): Handle | Promise<Handle> => {
-  if (spec.implementation === 'polytensor') return w.polytensor(ctx);
-  if (spec.implementation === 'tfjs') return w.tfjs(ctx);
-  throw new Error(`${label(spec)}: no setup for workload ${w.id}`);
-};
+const defaultSetup =
+  (spec: ImplSpec) =>
+  (w: Workload, ctx: Ctx): Handle | Promise<Handle> => {
+    if (spec.implementation === 'polytensor') return w.polytensor(ctx);
+    if (spec.implementation === 'tfjs') return w.tfjs(ctx);
+    throw new Error(`${label(spec)}: no setup for workload ${w.id}`);
+  };
 /** Let timers and I/O (progress output, page messages) run between runs. */
 const breathe = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 

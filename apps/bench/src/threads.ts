@@ -20,7 +20,10 @@ export const baseBackend = (backend: string): string => (threadSetting(backend) 
 
 /** `--threads 1,auto` → [1, 'auto'], with a clear error for anything else. */
 export function parseThreads(list: string): ThreadSetting[] {
-  const items = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new Error(`--threads needs a list of thread counts or 'auto', e.g. --threads 1,auto`);
   return [...new Set(items)].map((s) => {
     const t = threadSetting(`ts@${s}`);
@@ -31,7 +34,8 @@ export function parseThreads(list: string): ThreadSetting[] {
 
 /** Replace `ts` in a backend list by one `ts@<setting>` per setting, in its place. */
 export function expandThreads(backends: readonly string[], settings: readonly ThreadSetting[]): string[] {
-  if (!backends.includes('ts')) throw new Error(`--threads sets backend-ts's threads, but ts is not among the backends (${backends.join(', ')}); add --backends ts`);
+  if (!backends.includes('ts'))
+    throw new Error(`--threads sets backend-ts's threads, but ts is not among the backends (${backends.join(', ')}); add --backends ts`);
   return backends.flatMap((b) => (b === 'ts' ? settings.map((t) => `ts@${t}`) : [b]));
 }
 

@@ -7,9 +7,7 @@
  */
 import * as pt from '@polytensor/core';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  ADAM_FLIP_ALLOWANCE, INFER_TOLERANCE, accumulationGate, relativeToMaxGate, softmaxGate, trainingGate, ulpGate, type Numerics,
-} from './gate.js';
+import { ADAM_FLIP_ALLOWANCE, INFER_TOLERANCE, accumulationGate, relativeToMaxGate, softmaxGate, trainingGate, ulpGate, type Numerics } from './gate.js';
 import { POLYTENSOR, TFJS, read, type Lib, type LibTensor } from './libs.js';
 import { batchData, hasDropout, initialWeights, modelSpec, optimizerText, withoutDropout, type ModelName, type ModelSpec, type Weights } from './models.js';
 import { naiveMatMul, type GpuConstructor, type NaiveKernel } from './naive_gpujs.js';
@@ -77,7 +75,14 @@ interface RunShape {
  * An op on one library: the gate reads one call's result; a run makes
  * `calls` calls and reads the last (so GPU work is inside the timed region).
  */
-function opHandle<T extends LibTensor>(lib: Lib<T>, inputs: readonly Input[], call: (...xs: T[]) => T, judge: (out: Float32Array) => GateResult, calls: number, upload: boolean): Handle {
+function opHandle<T extends LibTensor>(
+  lib: Lib<T>,
+  inputs: readonly Input[],
+  call: (...xs: T[]) => T,
+  judge: (out: Float32Array) => GateResult,
+  calls: number,
+  upload: boolean,
+): Handle {
   const make = (): T[] => inputs.map((i) => lib.tensor(i.values, i.shape));
   const resident = upload ? null : make();
   const once = async (n: number): Promise<Float32Array> => {
@@ -120,11 +125,13 @@ interface OpWorkload extends Pick<Workload, 'id' | 'title' | 'description' | 'th
 
 function opWorkload(def: OpWorkload): Workload {
   const setup = (quick: boolean): OpSetup => cached(`${def.id}:${quick}:inputs`, () => def.setup(quick));
-  const handle = <T extends LibTensor>(lib: Lib<T>, pick: (s: OpSetup) => (...xs: T[]) => T) => (ctx: Ctx): Handle => {
-    const s = setup(ctx.quick);
-    s.reference?.();
-    return opHandle(lib, s.inputs, pick(s), (v) => s.judge(v, ctx.numerics), def.calls?.(ctx.quick) ?? 1, def.upload ?? false);
-  };
+  const handle =
+    <T extends LibTensor>(lib: Lib<T>, pick: (s: OpSetup) => (...xs: T[]) => T) =>
+    (ctx: Ctx): Handle => {
+      const s = setup(ctx.quick);
+      s.reference?.();
+      return opHandle(lib, s.inputs, pick(s), (v) => s.judge(v, ctx.numerics), def.calls?.(ctx.quick) ?? 1, def.upload ?? false);
+    };
   const w: Workload = {
     id: def.id,
     title: def.title,
@@ -153,7 +160,10 @@ function matmulSetup(n: number, quick: boolean, N: number): OpSetup {
   const reference = (): ref.Accumulated => cached(`matmul-${n}:${quick}:ref`, () => ref.matMul(a, b, N, N, N));
   return {
     reference,
-    inputs: [{ values: a, shape: [N, N] }, { values: b, shape: [N, N] }],
+    inputs: [
+      { values: a, shape: [N, N] },
+      { values: b, shape: [N, N] },
+    ],
     ours: (x, y) => pt.matMul(x!, y!),
     theirs: (x, y) => tf.matMul(x!, y!),
     judge: (out, num) => {
@@ -163,7 +173,10 @@ function matmulSetup(n: number, quick: boolean, N: number): OpSetup {
   };
 }
 
-const matSize = (n: number, quickN: number) => (quick: boolean): number => (quick ? quickN : n);
+const matSize =
+  (n: number, quickN: number) =>
+  (quick: boolean): number =>
+    quick ? quickN : n;
 
 function matmul(n: number, quickN: number): Workload {
   const size = matSize(n, quickN);
@@ -183,7 +196,8 @@ function matmulChain(n: number, quickN: number): Workload {
   return opWorkload({
     id: `matmul-${n}-chain`,
     title: `matMul ${n} ×${CHAIN}`,
-    description: (quick) => `${CHAIN} matMuls of the same two ${size(quick)}×${size(quick)} matrices queued back to back, only the last one read (throughput: products/s)`,
+    description: (quick) =>
+      `${CHAIN} matMuls of the same two ${size(quick)}×${size(quick)} matrices queued back to back, only the last one read (throughput: products/s)`,
     throughput: { unit: 'products/s', items: () => CHAIN },
     calls: () => CHAIN,
     setup: (quick) => matmulSetup(n, quick, size(quick)),
@@ -254,7 +268,10 @@ function convWorkload(
 
 const conv2dFwd = convWorkload('conv2d-fwd', 'conv2d forward', "conv2d of the seed CNN's big layer", 'conv2d', ({ x, w, g }) => ({
   reference: () => ref.conv2d(x, w, g),
-  inputs: [{ values: x, shape: [g.B, g.H, g.W, g.C] }, { values: w, shape: [g.F, g.F, g.C, g.O] }],
+  inputs: [
+    { values: x, shape: [g.B, g.H, g.W, g.C] },
+    { values: w, shape: [g.F, g.F, g.C, g.O] },
+  ],
   ours: (a, b) => pt.conv2d(a!, b!, 1, 'same'),
   theirs: (a, b) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same'),
 }));
@@ -268,7 +285,10 @@ const conv2dGradInput = convWorkload(
     const inShape: [number, number, number, number] = [g.B, g.H, g.W, g.C];
     return {
       reference: () => ref.conv2dBackpropInput(dy, w, g),
-      inputs: [{ values: dy, shape: [g.B, g.H, g.W, g.O] }, { values: w, shape: [g.F, g.F, g.C, g.O] }],
+      inputs: [
+        { values: dy, shape: [g.B, g.H, g.W, g.O] },
+        { values: w, shape: [g.F, g.F, g.C, g.O] },
+      ],
       ours: (d, f) => pt.conv2dBackpropInput(inShape, d!, f!, 1, 'same'),
       // the kernel itself, as our op calls ours (tf.conv2dTranspose is the same kernel behind an op)
       theirs: (d, f) => tf.engine().runKernel('Conv2DBackpropInput', { dy: d!, filter: f! }, { ...tfConvAttrs, inputShape: inShape }) as tf.Tensor,
@@ -285,7 +305,10 @@ const conv2dGradFilter = convWorkload(
     const filterShape: [number, number, number, number] = [g.F, g.F, g.C, g.O];
     return {
       reference: () => ref.conv2dBackpropFilter(x, dy, g),
-      inputs: [{ values: x, shape: [g.B, g.H, g.W, g.C] }, { values: dy, shape: [g.B, g.H, g.W, g.O] }],
+      inputs: [
+        { values: x, shape: [g.B, g.H, g.W, g.C] },
+        { values: dy, shape: [g.B, g.H, g.W, g.O] },
+      ],
       ours: (a, d) => pt.conv2dBackpropFilter(a!, d!, filterShape, 1, 'same'),
       theirs: (a, d) => tf.engine().runKernel('Conv2DBackpropFilter', { x: a!, dy: d! }, { ...tfConvAttrs, filterShape }) as tf.Tensor,
     };
@@ -305,7 +328,10 @@ const addWorkload = opWorkload({
     const a = uniform(n * n, 31, -100, 100);
     const b = uniform(n * n, 32, -1, 1);
     return {
-      inputs: [{ values: a, shape: [n, n] }, { values: b, shape: [n, n] }],
+      inputs: [
+        { values: a, shape: [n, n] },
+        { values: b, shape: [n, n] },
+      ],
       ours: (x, y) => pt.add(x!, y!),
       theirs: (x, y) => tf.add(x!, y!),
       judge: (out, num) => ulpGate(out, ref.add(a, b), num.arithUlp, 'add'),
@@ -376,7 +402,10 @@ const dispatchWorkload = opWorkload({
   throughput: { unit: 'ops/s', items: dispatchOps },
   calls: dispatchOps,
   setup: () => ({
-    inputs: [{ values: Float32Array.from([1, 2, 3, 4]), shape: [4] }, { values: Float32Array.from([0.5, 0.25, 0.125, 0.0625]), shape: [4] }],
+    inputs: [
+      { values: Float32Array.from([1, 2, 3, 4]), shape: [4] },
+      { values: Float32Array.from([0.5, 0.25, 0.125, 0.0625]), shape: [4] },
+    ],
     ours: (a, b) => pt.add(a!, b!),
     theirs: (a, b) => tf.add(a!, b!),
     judge: (out, num) => ulpGate(out, Float64Array.from([1.5, 2.25, 3.125, 4.0625]), num.arithUlp, 'add [4]'),
@@ -417,34 +446,36 @@ function trainWorkload(name: ModelName): Workload {
       const s = setup(quick);
       return refTrainStep(withoutDropout(s.spec), s.w0.values, s.x, s.y);
     });
-  const handle = <T extends LibTensor>(lib: Lib<T>) => (ctx: Ctx): Handle => {
-    const s = setup(ctx.quick);
-    reference(ctx.quick);
-    const x = lib.tensor(s.x, s.xShape);
-    const y = lib.tensor(s.y, [s.y.length]);
-    let model: ReturnType<Lib<T>['model']> | null = null;
-    return {
-      async gate() {
-        const twin = lib.model(s.spec, s.w0, false);
-        try {
-          const loss = await twin.trainStep(x, y);
-          const r = reference(ctx.quick);
-          return trainingGate(loss, await twin.weights(), r.loss, r.weights, s.w0.values, allowFor(s.spec));
-        } finally {
-          twin.dispose();
-        }
-      },
-      async run() {
-        model ??= lib.model(s.spec, s.w0, true);
-        await model.trainStep(x, y);
-      },
-      dispose() {
-        model?.dispose();
-        x.dispose();
-        y.dispose();
-      },
+  const handle =
+    <T extends LibTensor>(lib: Lib<T>) =>
+    (ctx: Ctx): Handle => {
+      const s = setup(ctx.quick);
+      reference(ctx.quick);
+      const x = lib.tensor(s.x, s.xShape);
+      const y = lib.tensor(s.y, [s.y.length]);
+      let model: ReturnType<Lib<T>['model']> | null = null;
+      return {
+        async gate() {
+          const twin = lib.model(s.spec, s.w0, false);
+          try {
+            const loss = await twin.trainStep(x, y);
+            const r = reference(ctx.quick);
+            return trainingGate(loss, await twin.weights(), r.loss, r.weights, s.w0.values, allowFor(s.spec));
+          } finally {
+            twin.dispose();
+          }
+        },
+        async run() {
+          model ??= lib.model(s.spec, s.w0, true);
+          await model.trainStep(x, y);
+        },
+        dispose() {
+          model?.dispose();
+          x.dispose();
+          y.dispose();
+        },
+      };
     };
-  };
   return {
     id: `${name}-train`,
     title: `${name.toUpperCase()} train step`,
@@ -468,21 +499,23 @@ function inferWorkload(name: 'mlp' | 'cnn'): Workload {
       const s = setup(quick);
       return refForward(withoutDropout(s.spec), s.w0.values, s.x, batch(quick));
     });
-  const handle = <T extends LibTensor>(lib: Lib<T>) => (ctx: Ctx): Handle => {
-    const s = setup(ctx.quick);
-    reference(ctx.quick);
-    const x = lib.tensor(s.x, s.xShape);
-    const model = lib.model(s.spec, s.w0, true);
-    const predict = (): Promise<Float32Array> => model.predict(x, batch(ctx.quick));
-    return {
-      gate: async () => relativeToMaxGate(await predict(), reference(ctx.quick), INFER_TOLERANCE.rel, `${name} outputs`),
-      run: async () => void (await predict()),
-      dispose() {
-        model.dispose();
-        x.dispose();
-      },
+  const handle =
+    <T extends LibTensor>(lib: Lib<T>) =>
+    (ctx: Ctx): Handle => {
+      const s = setup(ctx.quick);
+      reference(ctx.quick);
+      const x = lib.tensor(s.x, s.xShape);
+      const model = lib.model(s.spec, s.w0, true);
+      const predict = (): Promise<Float32Array> => model.predict(x, batch(ctx.quick));
+      return {
+        gate: async () => relativeToMaxGate(await predict(), reference(ctx.quick), INFER_TOLERANCE.rel, `${name} outputs`),
+        run: async () => void (await predict()),
+        dispose() {
+          model.dispose();
+          x.dispose();
+        },
+      };
     };
-  };
   return {
     id: `${name}-infer`,
     title: `${name.toUpperCase()} inference`,

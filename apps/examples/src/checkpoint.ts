@@ -151,6 +151,9 @@ export async function loadCheckpoint(dir: string, model: Sequential, config: Che
   }
   setRandomState(file.random);
   const logText = existsSync(join(dir, 'log.jsonl')) ? await readFile(join(dir, 'log.jsonl'), 'utf8') : '';
-  const records = logText.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as LogRecord);
+  const records = logText
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as LogRecord);
   return { epochsDone: file.epochsDone, steps: file.steps, history: file.history, trainSeconds: file.trainSeconds, records };
 }

@@ -54,11 +54,7 @@ export function parseCli(
     throw new UsageError(`${(e as Error).message}\n\n${help}`);
   }
   if (values['help']) return { common: { seed: 1, quick: false, quiet: false }, values, help };
-  const common: CommonOptions = {
-    seed: intOption(values, 'seed') ?? 1,
-    quick: values['quick'] === true,
-    quiet: values['quiet'] === true,
-  };
+  const common: CommonOptions = { seed: intOption(values, 'seed') ?? 1, quick: values['quick'] === true, quiet: values['quiet'] === true };
   if (typeof values['backend'] === 'string') common.backend = values['backend'];
   if (typeof values['out'] === 'string') common.outDir = values['out'];
   return { common, values, help: null };
@@ -86,7 +82,10 @@ export function numberOption(values: Record<string, string | boolean | undefined
 export function listOption<T extends string>(values: Record<string, string | boolean | undefined>, name: string, allowed: readonly T[]): T[] | undefined {
   const v = values[name];
   if (v === undefined) return undefined;
-  const items = String(v).split(',').map((s) => s.trim()).filter(Boolean);
+  const items = String(v)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const it of items) if (!allowed.includes(it as T)) throw new UsageError(`--${name}: '${it}' is not one of ${allowed.join(', ')}`);
   return items as T[];
 }

@@ -5,7 +5,20 @@ import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  activeBackendName, argMax, backendName, cast, equal, gather, mean, ready, setBackend, slice, sparseSoftmaxCrossEntropy, tensor, tidy, type Tensor,
+  activeBackendName,
+  argMax,
+  backendName,
+  cast,
+  equal,
+  gather,
+  mean,
+  ready,
+  setBackend,
+  slice,
+  sparseSoftmaxCrossEntropy,
+  tensor,
+  tidy,
+  type Tensor,
 } from '@polytensor/core';
 import { renderReport, renderSvg, toJsonLines, type LogRecord, type TopLevelSpec } from '@polytensor/trainlog';
 

@@ -23,15 +23,43 @@
  *   (b)/(c) in the last bits (the test states the tolerance).
  */
 import {
-  Dense, SGD, add, fusedMatMul, initializers, matMul, setSeed, shuffle, sigmoid, slice, sparseSoftmaxCrossEntropy, tensor,
-  tidy, truncatedNormal, variable, zeros, type Tensor, type Variable,
+  Dense,
+  SGD,
+  add,
+  fusedMatMul,
+  initializers,
+  matMul,
+  setSeed,
+  shuffle,
+  sigmoid,
+  slice,
+  sparseSoftmaxCrossEntropy,
+  tensor,
+  tidy,
+  truncatedNormal,
+  variable,
+  zeros,
+  type Tensor,
+  type Variable,
 } from '@polytensor/core';
 import { seedMlp } from '@polytensor/models';
 import { loadMnistSplits } from '@polytensor/datasets';
 import { TrainingLog, histogramChartSpec, scalarChartSpec, terminalView, type LogRecord } from '@polytensor/trainlog';
 import { UsageError, intOption, listOption, numberOption, parseCli, toBase } from './cli.js';
 import {
-  Outputs, RESULTS_DIR, REDUCING_FLAGS, commandLine, fullCommandLine, evaluateLogits, gatherBatch, machineInfo, pct, since, useBackend, type ResultRow, type Summary,
+  Outputs,
+  RESULTS_DIR,
+  REDUCING_FLAGS,
+  commandLine,
+  fullCommandLine,
+  evaluateLogits,
+  gatherBatch,
+  machineInfo,
+  pct,
+  since,
+  useBackend,
+  type ResultRow,
+  type Summary,
 } from './common.js';
 import { join } from 'node:path';
 
@@ -80,14 +108,14 @@ interface Data {
 
 let rawCounter = 0;
 
-const LEVEL_NAMES: Record<E1Level, string> = {
-  raw: '(a) raw ops + explicit loop',
-  layers: '(b) layers + explicit loop',
-  fit: '(c) Sequential.fit',
-};
+const LEVEL_NAMES: Record<E1Level, string> = { raw: '(a) raw ops + explicit loop', layers: '(b) layers + explicit loop', fit: '(c) Sequential.fit' };
 
 /** Train one level; the caller has loaded the data and chosen the backend. */
-export async function trainLevel(level: E1Level, data: Data, o: Required<Pick<E1Options, 'seed' | 'epochs' | 'batchSize' | 'learningRate' | 'hidden' | 'rawOps'>>): Promise<E1LevelResult> {
+export async function trainLevel(
+  level: E1Level,
+  data: Data,
+  o: Required<Pick<E1Options, 'seed' | 'epochs' | 'batchSize' | 'learningRate' | 'hidden' | 'rawOps'>>,
+): Promise<E1LevelResult> {
   const log = new TrainingLog({ run: LEVEL_NAMES[level], batchEvery: 50, probe: data.probe });
   const history: E1LevelResult['history'] = [];
   const n = data.x.shape[0]!;
@@ -101,9 +129,15 @@ export async function trainLevel(level: E1Level, data: Data, o: Required<Pick<E1
     try {
       model.compile({ optimizer: new SGD(o.learningRate), loss: 'sparseSoftmaxCrossEntropy', metrics: ['accuracy'] });
       const h = await model.fit(data.x, data.y, {
-        epochs: o.epochs, batchSize: o.batchSize, verbose: 0, validationData: [data.xTest, data.yTest], callbacks: [log],
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        verbose: 0,
+        validationData: [data.xTest, data.yTest],
+        callbacks: [log],
       });
-      h.epoch.forEach((e, i) => history.push({ epoch: e + 1, trainLoss: h.history['loss']![i]!, testLoss: h.history['val_loss']![i]!, testAccuracy: h.history['val_accuracy']![i]! }));
+      h.epoch.forEach((e, i) =>
+        history.push({ epoch: e + 1, trainLoss: h.history['loss']![i]!, testLoss: h.history['val_loss']![i]!, testAccuracy: h.history['val_accuracy']![i]! }),
+      );
       return { level, weights: model.getWeightValues(), history, seconds: since(t0), records: log.records };
     } finally {
       model.dispose();
@@ -131,7 +165,13 @@ export async function trainLevel(level: E1Level, data: Data, o: Required<Pick<E1
     const logitsOf = (h: Tensor): Tensor => (o.rawOps === 'fused' ? fusedMatMul({ a: h, b: W2, bias: b2 }) : add(matMul(h, W2), b2));
     forward = (x) => tidy(() => logitsOf(hiddenOf(x)));
     layerHist = (step) => {
-      for (const [name, v] of [['W1', W1], ['b1', b1], ['W2', W2], ['b2', b2]] as const) log.histogram(`weights/${name}`, v, step, 'weights');
+      for (const [name, v] of [
+        ['W1', W1],
+        ['b1', b1],
+        ['W2', W2],
+        ['b2', b2],
+      ] as const)
+        log.histogram(`weights/${name}`, v, step, 'weights');
       tidy(() => {
         const h = hiddenOf(data.probe);
         log.histogram('activations/hidden', h, step);
@@ -194,11 +234,14 @@ export function maxAbsDiff(a: readonly Float32Array[], b: readonly Float32Array[
 
 /** True when every weight has the same bits. */
 export function bitIdentical(a: readonly Float32Array[], b: readonly Float32Array[]): boolean {
-  return a.length === b.length && a.every((w, i) => {
-    const u = new Uint32Array(w.buffer, w.byteOffset, w.length);
-    const v = new Uint32Array(b[i]!.buffer, b[i]!.byteOffset, b[i]!.length);
-    return u.length === v.length && u.every((x, j) => x === v[j]);
-  });
+  return (
+    a.length === b.length &&
+    a.every((w, i) => {
+      const u = new Uint32Array(w.buffer, w.byteOffset, w.length);
+      const v = new Uint32Array(b[i]!.buffer, b[i]!.byteOffset, b[i]!.length);
+      return u.length === v.length && u.every((x, j) => x === v[j]);
+    })
+  );
 }
 
 export async function loadE1Data(trainLimit?: number, testLimit?: number): Promise<Data> {
@@ -254,13 +297,24 @@ export async function run(opts: E1Options = {}): Promise<{ summary: Summary; lev
   const rows: ResultRow[] = [];
   for (const r of results) {
     const last = r.history[r.history.length - 1]!;
-    rows.push({ name: `${LEVEL_NAMES[r.level]}: test accuracy`, published: '> 97%', ours: pct(last.testAccuracy), value: last.testAccuracy, target: '≥ 97%', met: last.testAccuracy >= 0.97 });
+    rows.push({
+      name: `${LEVEL_NAMES[r.level]}: test accuracy`,
+      published: '> 97%',
+      ours: pct(last.testAccuracy),
+      value: last.testAccuracy,
+      target: '≥ 97%',
+      met: last.testAccuracy >= 0.97,
+    });
   }
   const fitRun = results.find((r) => r.level === 'fit') ?? results[0];
   if (fitRun) {
     const last = fitRun.history[fitRun.history.length - 1]!;
     rows.push({ name: 'test cross-entropy', published: '≈ 0.08', ours: last.testLoss.toFixed(4), value: last.testLoss });
-    rows.push({ name: `training time per level (${o.epochs} epochs)`, published: '≈ 20 s (TensorFlow, 2017 laptop)', ours: results.map((r) => `${r.level} ${r.seconds.toFixed(0)} s`).join(', ') + ` on ${backend}` });
+    rows.push({
+      name: `training time per level (${o.epochs} epochs)`,
+      published: '≈ 20 s (TensorFlow, 2017 laptop)',
+      ours: `${results.map((r) => `${r.level} ${r.seconds.toFixed(0)} s`).join(', ')} on ${backend}`,
+    });
   }
   const identity: Record<string, { bitIdentical: boolean; maxAbsDiff: number }> = {};
   for (let i = 1; i < results.length; i++) {
@@ -273,19 +327,30 @@ export async function run(opts: E1Options = {}): Promise<{ summary: Summary; lev
     rows.push({
       name: 'same weights for the same seed',
       published: '(not claimed: "small differences due to different initializations")',
-      ours: all ? `bit-identical (${Object.keys(identity).join(', ')})` : Object.entries(identity).map(([k, v]) => `${k}: max |Δ| ${v.maxAbsDiff.toExponential(2)}`).join('; '),
-      target: 'identical', met: all,
+      ours: all
+        ? `bit-identical (${Object.keys(identity).join(', ')})`
+        : Object.entries(identity)
+            .map(([k, v]) => `${k}: max |Δ| ${v.maxAbsDiff.toExponential(2)}`)
+            .join('; '),
+      target: 'identical',
+      met: all,
     });
   }
   const records = results.flatMap((r) => r.records);
   const summary: Summary = {
     experiment: 'e1',
     title: 'E1. Two-layer perceptron on MNIST, three API levels',
-    backend, seed: o.seed, reduced,
+    backend,
+    seed: o.seed,
+    reduced,
     ...(reduced ? { reducedNote: `${nTrain} training / ${nTest} test images, ${o.epochs} epochs` } : {}),
     command: commandLine('e1', opts.argv ?? []),
     fullCommand: fullCommandLine('e1', opts.argv ?? [], REDUCING_FLAGS['e1']!, backend),
-    started, seconds: since(t0), machine: machineInfo(), results: rows, figures: [],
+    started,
+    seconds: since(t0),
+    machine: machineInfo(),
+    results: rows,
+    figures: [],
     notes: [
       `Training set: the 55,000-image train split of read_data_sets (as the article's mnist.train); test: the 10,000 test images.`,
       `Raw ops use ${o.rawOps === 'fused' ? "core's fusedMatMul (act(x·W + b), the kernel Dense uses)" : 'matMul → add → sigmoid'}; see the E1 test for the composite variant's tolerance.`,
@@ -295,36 +360,56 @@ export async function run(opts: E1Options = {}): Promise<{ summary: Summary; lev
   if (opts.outDir !== null) {
     const out = await Outputs.create(opts.outDir ?? join(RESULTS_DIR, 'e1'));
     await out.log('log.jsonl', records);
-    await out.svg('accuracy.svg', scalarChartSpec(records, { tags: ['val_accuracy'], title: 'E1: test accuracy per epoch (three API levels)', yTitle: 'test accuracy' }),
-      'Test accuracy after each epoch for the three API levels (identical weights, so the lines coincide).');
-    await out.svg('loss.svg', scalarChartSpec(records, { tags: ['val_loss'], title: 'E1: test cross-entropy per epoch', yTitle: 'test loss' }),
-      'Test cross-entropy after each epoch.');
+    await out.svg(
+      'accuracy.svg',
+      scalarChartSpec(records, { tags: ['val_accuracy'], title: 'E1: test accuracy per epoch (three API levels)', yTitle: 'test accuracy' }),
+      'Test accuracy after each epoch for the three API levels (identical weights, so the lines coincide).',
+    );
+    await out.svg(
+      'loss.svg',
+      scalarChartSpec(records, { tags: ['val_loss'], title: 'E1: test cross-entropy per epoch', yTitle: 'test loss' }),
+      'Test cross-entropy after each epoch.',
+    );
     const fitName = LEVEL_NAMES[fitRun?.level ?? 'fit'];
-    await out.svg('histograms.svg', histogramChartSpec(records, { run: fitName, title: `E1 ${fitName}: weights and hidden activations (epoch 0, 1, last)` }),
-      'Histograms of weights and of layer outputs on a fixed probe batch of 256 test images, before training, after epoch 1 and after the last epoch.');
+    await out.svg(
+      'histograms.svg',
+      histogramChartSpec(records, { run: fitName, title: `E1 ${fitName}: weights and hidden activations (epoch 0, 1, last)` }),
+      'Histograms of weights and of layer outputs on a fixed probe batch of 256 test images, before training, after epoch 1 and after the last epoch.',
+    );
     await out.report('report.html', records, summary.title);
     summary.figures = out.figures;
     await out.summary(summary);
   }
-  say(terminalView(records.filter((r) => r.run === LEVEL_NAMES['fit'] || results.length === 1), { width: 50, height: 6 }));
+  say(
+    terminalView(
+      records.filter((r) => r.run === LEVEL_NAMES['fit'] || results.length === 1),
+      { width: 50, height: 6 },
+    ),
+  );
   return { summary, levels: results };
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  const { common, values, help } = parseCli('e1', 'E1: the MNIST MLP at three API levels (raw ops, layers, Sequential.fit); the same seed gives the same weights.', argv, {
-    epochs: { type: 'string', help: 'epochs (default 20; --quick: 2)' },
-    'train-limit': { type: 'string', help: 'use the first N of the 55,000 training images' },
-    'test-limit': { type: 'string', help: 'use the first N of the 10,000 test images' },
-    levels: { type: 'string', help: 'comma-separated subset of raw,layers,fit (default all)' },
-    'raw-ops': { type: 'string', help: "fused (default, bit-identical to Dense) | composite (matMul → add → sigmoid)" },
-    lr: { type: 'string', help: 'learning rate (default 0.5)' },
-  });
+  const { common, values, help } = parseCli(
+    'e1',
+    'E1: the MNIST MLP at three API levels (raw ops, layers, Sequential.fit); the same seed gives the same weights.',
+    argv,
+    {
+      epochs: { type: 'string', help: 'epochs (default 20; --quick: 2)' },
+      'train-limit': { type: 'string', help: 'use the first N of the 55,000 training images' },
+      'test-limit': { type: 'string', help: 'use the first N of the 10,000 test images' },
+      levels: { type: 'string', help: 'comma-separated subset of raw,layers,fit (default all)' },
+      'raw-ops': { type: 'string', help: 'fused (default, bit-identical to Dense) | composite (matMul → add → sigmoid)' },
+      lr: { type: 'string', help: 'learning rate (default 0.5)' },
+    },
+  );
   if (help) {
     process.stdout.write(help);
     return;
   }
   const rawOps = values['raw-ops'];
-  if (rawOps !== undefined && rawOps !== 'fused' && rawOps !== 'composite') throw new UsageError(`--raw-ops must be fused or composite, got '${String(rawOps)}'`);
+  if (rawOps !== undefined && rawOps !== 'fused' && rawOps !== 'composite')
+    throw new UsageError(`--raw-ops must be fused or composite, got '${String(rawOps)}'`);
   const opts: E1Options = { ...toBase(common), argv };
   const epochs = intOption(values, 'epochs');
   const trainLimit = intOption(values, 'train-limit');

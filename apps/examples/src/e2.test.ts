@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ltfnCnn, run } from './e2.js';
 
 describe('E2: the Learn TensorFlow Now series (reduced)', () => {
-  it('the LTFN CNN has the article\'s shape (conv 64, 64, pool, 128, 128, pool, FC 10)', () => {
+  it("the LTFN CNN has the article's shape (conv 64, 64, pool, 128, 128, pool, FC 10)", () => {
     const m = ltfnCnn('he');
     m.build();
     expect(m.outputShape).toEqual([null, 10]);
@@ -22,8 +22,12 @@ describe('E2: the Learn TensorFlow Now series (reduced)', () => {
     // ×0.01 learns nothing: the cost sits at ln(10)
     expect(parts['x0.01']!.firstCost).toBeCloseTo(Math.log(10), 3);
     expect(parts['normal']!.firstCost).toBeGreaterThan(1000);
-    const recs = (await readFile(join(dir, 'log.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; run: string; tag: string; step: number; std: number });
-    const std = (run: string, layer: string): number => recs.find((r) => r.type === 'histogram' && r.run.includes(run) && r.tag === `activations/${layer}` && r.step === 0)!.std;
+    const recs = (await readFile(join(dir, 'log.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; run: string; tag: string; step: number; std: number });
+    const std = (run: string, layer: string): number =>
+      recs.find((r) => r.type === 'histogram' && r.run.includes(run) && r.tag === `activations/${layer}` && r.step === 0)!.std;
     // N(0,1): each conv multiplies the spread; ×0.01: each divides it; He: within an order of magnitude
     expect(std('N(0,1) (LTFN5)', 'layer4_conv') / std('N(0,1) (LTFN5)', 'layer1_conv')).toBeGreaterThan(100);
     expect(std('× 0.01', 'layer4_conv') / std('× 0.01', 'layer1_conv')).toBeLessThan(0.01);

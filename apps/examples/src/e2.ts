@@ -19,14 +19,44 @@
  */
 import { join } from 'node:path';
 import {
-  Adam, SGD, add, matMul, randomNormal, relu, setSeed, shuffle,
-  slice, sparseSoftmaxCrossEntropy, tensor, tidy, variable, zeros, type Layer, type Sequential, type Tensor, type Variable,
+  Adam,
+  SGD,
+  add,
+  matMul,
+  randomNormal,
+  relu,
+  setSeed,
+  shuffle,
+  slice,
+  sparseSoftmaxCrossEntropy,
+  tensor,
+  tidy,
+  variable,
+  zeros,
+  type Layer,
+  type Sequential,
+  type Tensor,
+  type Variable,
 } from '@polytensor/core';
 import { ltfnCnn as zooLtfnCnn } from '@polytensor/models';
 import { loadMnistSplits } from '@polytensor/datasets';
 import { TrainingLog, histogramChartSpec, layerStatsSpec, lineChartSpec, scalarSeries, terminalView, type LogRecord } from '@polytensor/trainlog';
 import { UsageError, intOption, listOption, numberOption, parseCli, toBase } from './cli.js';
-import { Outputs, RESULTS_DIR, REDUCING_FLAGS, commandLine, fullCommandLine, evaluateLogits, gatherBatch, machineInfo, pct, since, useBackend, type ResultRow, type Summary } from './common.js';
+import {
+  Outputs,
+  RESULTS_DIR,
+  REDUCING_FLAGS,
+  commandLine,
+  fullCommandLine,
+  evaluateLogits,
+  gatherBatch,
+  machineInfo,
+  pct,
+  since,
+  useBackend,
+  type ResultRow,
+  type Summary,
+} from './common.js';
 
 export const E2_PARTS = ['ltfn1', 'ltfn3', 'init'] as const;
 export type E2Part = (typeof E2_PARTS)[number];
@@ -88,13 +118,7 @@ const v = (t: Tensor, name: string): Variable => {
 };
 
 /** An explicit loop of `steps` SGD steps over shuffled batches (a new permutation every pass, as TensorFlow's next_batch). */
-function trainSteps(
-  log: TrainingLog,
-  data: Mnist,
-  steps: number,
-  batch: number,
-  step: (bx: Tensor, by: Tensor) => number,
-): void {
+function trainSteps(log: TrainingLog, data: Mnist, steps: number, batch: number, step: (bx: Tensor, by: Tensor) => number): void {
   const n = data.x.shape[0]!;
   let order = shuffle(n);
   let pos = 0;
@@ -116,8 +140,13 @@ function summarize(log: TrainingLog, run: string, steps: number, test: { loss: n
   const costs = scalarSeries(log.records, run, 'cost', 'batch').map((p) => p.value);
   const tail = costs.slice(Math.max(0, costs.length - Math.max(1, Math.round(costs.length / 10))));
   return {
-    run, steps, firstCost: costs[0] ?? NaN, lastCost: tail.reduce((a, b) => a + b, 0) / tail.length,
-    testCost: test.loss, testAccuracy: test.accuracy, seconds: since(t0),
+    run,
+    steps,
+    firstCost: costs[0] ?? NaN,
+    lastCost: tail.reduce((a, b) => a + b, 0) / tail.length,
+    testCost: test.loss,
+    testAccuracy: test.accuracy,
+    seconds: since(t0),
   };
 }
 
@@ -142,7 +171,13 @@ export function runMlp(kind: 'ltfn1' | 'ltfn3', data: Mnist, seed: number, steps
     });
   const opt = new SGD(lr);
   try {
-    log.meta({ model: kind === 'ltfn1' ? '784 → 10' : '784 → 500 relu → 500 relu → 10', init: 'N(0, 1) weights, zero biases', optimizer: `SGD ${lr}`, batch: 100, steps });
+    log.meta({
+      model: kind === 'ltfn1' ? '784 → 10' : '784 → 500 relu → 500 relu → 10',
+      init: 'N(0, 1) weights, zero biases',
+      optimizer: `SGD ${lr}`,
+      batch: 100,
+      steps,
+    });
     trainSteps(log, data, steps, 100, (bx, by) => {
       const c = opt.minimize(() => sparseSoftmaxCrossEntropy(by, forward(bx)), true, vars);
       const value = c.dataSync()[0]!;
@@ -161,20 +196,28 @@ export function runMlp(kind: 'ltfn1' | 'ltfn3', data: Mnist, seed: number, steps
 /** The LTFN5 CNN with one of the three initializations (the zoo's ltfnCnn). */
 export const ltfnCnn = (variant: InitVariant): Sequential => zooLtfnCnn(variant);
 
-const VARIANT_LABEL: Record<InitVariant, string> = {
-  normal: 'N(0,1) (LTFN5)',
-  'x0.01': 'N(0,1) × 0.01',
-  he: 'He convs + Xavier FC (LTFN6)',
-};
+const VARIANT_LABEL: Record<InitVariant, string> = { normal: 'N(0,1) (LTFN5)', 'x0.01': 'N(0,1) × 0.01', he: 'He convs + Xavier FC (LTFN6)' };
 
-export function runCnn(variant: InitVariant, data: Mnist, probe: Tensor, o: { seed: number; steps: number; batch: number; lr: number; optimizer: 'adam' | 'sgd' }, log: TrainingLog): PartResult {
+export function runCnn(
+  variant: InitVariant,
+  data: Mnist,
+  probe: Tensor,
+  o: { seed: number; steps: number; batch: number; lr: number; optimizer: 'adam' | 'sgd' },
+  log: TrainingLog,
+): PartResult {
   setSeed(o.seed);
   const t0 = performance.now();
   const model = ltfnCnn(variant);
   try {
     model.compile({ optimizer: o.optimizer === 'adam' ? new Adam(o.lr) : new SGD(o.lr), loss: 'sparseSoftmaxCrossEntropy', metrics: ['accuracy'] });
     model.build();
-    log.meta({ init: VARIANT_LABEL[variant], optimizer: `${o.optimizer === 'adam' ? 'Adam' : 'SGD'} ${o.lr}`, batch: o.batch, steps: o.steps, params: model.countParams().total });
+    log.meta({
+      init: VARIANT_LABEL[variant],
+      optimizer: `${o.optimizer === 'adam' ? 'Adam' : 'SGD'} ${o.lr}`,
+      batch: o.batch,
+      steps: o.steps,
+      params: model.countParams().total,
+    });
     log.layerHistograms(model.layers, 0, probe);
     trainSteps(log, data, o.steps, o.batch, (bx, by) => model.trainOnBatch(bx, by)['loss']!);
     log.layerHistograms(model.layers, o.steps, probe);
@@ -234,13 +277,17 @@ export async function run(opts: E2Options = {}): Promise<{ summary: Summary; par
       const log = new TrainingLog({ run: 'LTFN1/2: 784 → 10' });
       logs.push(log);
       results['ltfn1'] = runMlp('ltfn1', flat, seed, mlpSteps, log);
-      say(`  LTFN1/2: cost ${fmtCost(results['ltfn1'].firstCost)} → ${fmtCost(results['ltfn1'].lastCost)}; test accuracy ${pct(results['ltfn1'].testAccuracy)} (${results['ltfn1'].seconds.toFixed(1)} s)`);
+      say(
+        `  LTFN1/2: cost ${fmtCost(results['ltfn1'].firstCost)} → ${fmtCost(results['ltfn1'].lastCost)}; test accuracy ${pct(results['ltfn1'].testAccuracy)} (${results['ltfn1'].seconds.toFixed(1)} s)`,
+      );
     }
     if (parts.includes('ltfn3')) {
       const log = new TrainingLog({ run: 'LTFN3: 784 → 500 → 500 → 10' });
       logs.push(log);
       results['ltfn3'] = runMlp('ltfn3', flat, seed, mlpSteps, log);
-      say(`  LTFN3: test accuracy ${pct(results['ltfn3'].testAccuracy)}, test cost ${fmtCost(results['ltfn3'].testCost)} (${results['ltfn3'].seconds.toFixed(1)} s)`);
+      say(
+        `  LTFN3: test accuracy ${pct(results['ltfn3'].testAccuracy)}, test cost ${fmtCost(results['ltfn3'].testCost)} (${results['ltfn3'].seconds.toFixed(1)} s)`,
+      );
     }
     if (parts.includes('init')) {
       for (const variant of variants) {
@@ -248,7 +295,9 @@ export async function run(opts: E2Options = {}): Promise<{ summary: Summary; par
         logs.push(log);
         results[variant] = runCnn(variant, images, probe, { seed, steps: cnnSteps, batch: cnnBatch, lr, optimizer: cnnOpt }, log);
         const r = results[variant];
-        say(`  CNN ${VARIANT_LABEL[variant]}: cost ${fmtCost(r.firstCost)} → ${fmtCost(r.lastCost)}; test accuracy ${pct(r.testAccuracy)}, test cost ${fmtCost(r.testCost)} (${r.seconds.toFixed(1)} s)`);
+        say(
+          `  CNN ${VARIANT_LABEL[variant]}: cost ${fmtCost(r.firstCost)} → ${fmtCost(r.lastCost)}; test accuracy ${pct(r.testAccuracy)}, test cost ${fmtCost(r.testCost)} (${r.seconds.toFixed(1)} s)`,
+        );
       }
     }
   } finally {
@@ -259,7 +308,11 @@ export async function run(opts: E2Options = {}): Promise<{ summary: Summary; par
   const rows: ResultRow[] = [];
   const r1 = results['ltfn1'];
   if (r1) {
-    rows.push({ name: 'LTFN1: training cost, first step → last 10% of steps', published: '12.7 → ~3.3', ours: `${fmtCost(r1.firstCost)} → ${fmtCost(r1.lastCost)}` });
+    rows.push({
+      name: 'LTFN1: training cost, first step → last 10% of steps',
+      published: '12.7 → ~3.3',
+      ours: `${fmtCost(r1.firstCost)} → ${fmtCost(r1.lastCost)}`,
+    });
     rows.push({ name: 'LTFN2: test accuracy (batches of 100)', published: '~60% (59.49%)', ours: pct(r1.testAccuracy), value: r1.testAccuracy });
   }
   const r3 = results['ltfn3'];
@@ -277,7 +330,10 @@ export async function run(opts: E2Options = {}): Promise<{ summary: Summary; par
     if (!r) continue;
     const p = published[variant];
     rows.push({
-      name: `CNN ${VARIANT_LABEL[variant]}: test accuracy${full.cnn ? '' : ' (reduced run)'}`, published: p.acc, ours: pct(r.testAccuracy), value: r.testAccuracy,
+      name: `CNN ${VARIANT_LABEL[variant]}: test accuracy${full.cnn ? '' : ' (reduced run)'}`,
+      published: p.acc,
+      ours: pct(r.testAccuracy),
+      value: r.testAccuracy,
       ...(p.target && p.ok ? { target: p.target, met: p.ok(r.testAccuracy) } : {}),
     });
     rows.push({ name: `CNN ${VARIANT_LABEL[variant]}: test cost`, published: p.cost, ours: fmtCost(r.testCost), value: r.testCost });
@@ -287,62 +343,144 @@ export async function run(opts: E2Options = {}): Promise<{ summary: Summary; par
   const summary: Summary = {
     experiment: 'e2',
     title: parts.includes('init')
-      ? `E2. "Learn TensorFlow Now" series on MNIST (${parts.filter((p) => p !== 'init').map((p) => p.toUpperCase()).concat(`CNN initialization${variants.length < INIT_VARIANTS.length ? ` ${variants.map((v) => VARIANT_LABEL[v]).join(', ')}` : ''} with ${cnnOpt === 'adam' ? 'Adam' : 'SGD'} ${lr}`).join(', ')})`
+      ? `E2. "Learn TensorFlow Now" series on MNIST (${parts
+          .filter((p) => p !== 'init')
+          .map((p) => p.toUpperCase())
+          .concat(
+            `CNN initialization${variants.length < INIT_VARIANTS.length ? ` ${variants.map((v) => VARIANT_LABEL[v]).join(', ')}` : ''} with ${cnnOpt === 'adam' ? 'Adam' : 'SGD'} ${lr}`,
+          )
+          .join(', ')})`
       : `E2. "Learn TensorFlow Now" series on MNIST (${parts.map((p) => p.toUpperCase()).join(', ')})`,
-    backend, seed, reduced,
-    ...(reduced ? { reducedNote: `MLPs: ${mlpSteps} steps on ${n} images, tested on ${m}; CNNs: ${cnnSteps} steps of ${cnnBatch}, tested on ${mc} images` } : {}),
+    backend,
+    seed,
+    reduced,
+    ...(reduced
+      ? { reducedNote: `MLPs: ${mlpSteps} steps on ${n} images, tested on ${m}; CNNs: ${cnnSteps} steps of ${cnnBatch}, tested on ${mc} images` }
+      : {}),
     command: commandLine('e2', opts.argv ?? []),
     fullCommand: fullCommandLine('e2', opts.argv ?? [], REDUCING_FLAGS['e2']!, backend),
-    started, seconds: since(t0), machine: machineInfo(), results: rows, figures: [],
+    started,
+    seconds: since(t0),
+    machine: machineInfo(),
+    results: rows,
+    figures: [],
     notes: [
       'The seed copy of the articles lacks their code: the step counts (1000 for each MLP and, by default, each CNN) and the CNN optimizer are ours.',
       `CNN optimizer: ${cnnOpt === 'adam' ? 'Adam' : 'SGD'} ${lr}, the same for all three initializations (the default is plain SGD 0.01: the series trains with gradient descent). SGD's steps scale with the gradient, so ×0.01 weights, whose gradients vanish layer by layer, stay put and the cost sits at ln 10 = 2.3026, as in the article, while He/Xavier learns. Adam's steps are ~lr whatever the gradient's scale, so with --cnn-optimizer adam the ×0.01 network learns too. With SGD 0.01 the N(0,1) network diverges (NaN cost): the article's 81.9% for N(0,1) is not reproduced with the optimizer that reproduces LTFN6.`,
-      'Histograms are of each conv layer\'s output before its ReLU and of the logits, on a fixed probe batch of test images, at initialization and after training.',
+      "Histograms are of each conv layer's output before its ReLU and of the logits, on a fixed probe batch of test images, at initialization and after training.",
     ],
-    details: { mlpSteps, cnnSteps, cnnBatch, cnnOptimizer: cnnOpt, cnnLearningRate: lr, trainExamples: n, testExamples: m, cnnTestExamples: mc, probeSize, results },
+    details: {
+      mlpSteps,
+      cnnSteps,
+      cnnBatch,
+      cnnOptimizer: cnnOpt,
+      cnnLearningRate: lr,
+      trainExamples: n,
+      testExamples: m,
+      cnnTestExamples: mc,
+      probeSize,
+      results,
+    },
   };
   if (opts.outDir !== null) {
     const out = await Outputs.create(opts.outDir ?? join(RESULTS_DIR, 'e2'));
     await out.log('log.jsonl', records);
     const mlpRuns = logs.filter((l) => !l.run.startsWith('CNN')).map((l) => l.run);
     if (mlpRuns.length > 0) {
-      const pts = records.flatMap((r) => (r.type === 'scalar' && r.scope === 'batch' && mlpRuns.includes(r.run) ? [{ x: r.step, y: r.value, series: r.run }] : []));
-      await out.svg('mlp_cost.svg', lineChartSpec(pts, { title: 'LTFN1–3: training cost per step', xTitle: 'step', yTitle: 'cost (log scale)', yScale: 'log', seriesTitle: 'model', points: false }),
-        'Training cost (softmax cross-entropy of the batch) at every step of LTFN1/2 and LTFN3.');
+      const pts = records.flatMap((r) =>
+        r.type === 'scalar' && r.scope === 'batch' && mlpRuns.includes(r.run) ? [{ x: r.step, y: r.value, series: r.run }] : [],
+      );
+      await out.svg(
+        'mlp_cost.svg',
+        lineChartSpec(pts, {
+          title: 'LTFN1–3: training cost per step',
+          xTitle: 'step',
+          yTitle: 'cost (log scale)',
+          yScale: 'log',
+          seriesTitle: 'model',
+          points: false,
+        }),
+        'Training cost (softmax cross-entropy of the batch) at every step of LTFN1/2 and LTFN3.',
+      );
     }
     const cnnRuns = logs.filter((l) => l.run.startsWith('CNN')).map((l) => l.run);
     if (cnnRuns.length > 0) {
-      await out.svg('init_std_by_layer.svg', layerStatsSpec(records, { kind: 'activations', step: 0, runs: cnnRuns, title: 'Std of each layer\'s pre-ReLU output at initialization' }),
-        'Standard deviation of each conv layer\'s output (before the ReLU) and of the logits on the probe batch, at initialization: it grows layer by layer with N(0,1) weights, shrinks with ×0.01, and stays within an order of magnitude with He/Xavier.');
-      await out.svg('init_histograms.svg', histogramChartSpec(records, { runs: cnnRuns, steps: [0], kind: 'activations', title: 'Pre-ReLU outputs per layer at initialization (rows: initialization)', width: 130, height: 80 }),
-        'Histograms of each layer\'s output before its ReLU (and of the logits) on the probe batch at initialization, one row per initialization. Every panel has its own x scale: read the axis labels (k = 10³, M = 10⁶, m = 10⁻³, µ = 10⁻⁶). N(0,1): the spread grows ~10–50× per layer (exploding); ×0.01: it shrinks layer by layer (vanishing); He/Xavier: about the same at every layer (stable).');
-      await out.svg('trained_histograms.svg', histogramChartSpec(records, { runs: cnnRuns, steps: [cnnSteps], kind: 'activations', title: `Pre-ReLU outputs per layer after ${cnnSteps} steps`, width: 130, height: 80 }),
-        `The same histograms after the last training step (${cnnSteps}).`);
-      const pts = records.flatMap((r) => (r.type === 'scalar' && r.scope === 'batch' && cnnRuns.includes(r.run) ? [{ x: r.step, y: Math.max(r.value, 1e-3), series: r.run }] : []));
-      await out.svg('init_cost.svg', lineChartSpec(pts, { title: 'CNN training cost per step, by initialization', xTitle: 'step', yTitle: 'cost (log scale)', yScale: 'log', seriesTitle: 'init', points: false }),
-        'Training cost per step of the CNN for the three initializations.');
+      await out.svg(
+        'init_std_by_layer.svg',
+        layerStatsSpec(records, { kind: 'activations', step: 0, runs: cnnRuns, title: "Std of each layer's pre-ReLU output at initialization" }),
+        "Standard deviation of each conv layer's output (before the ReLU) and of the logits on the probe batch, at initialization: it grows layer by layer with N(0,1) weights, shrinks with ×0.01, and stays within an order of magnitude with He/Xavier.",
+      );
+      await out.svg(
+        'init_histograms.svg',
+        histogramChartSpec(records, {
+          runs: cnnRuns,
+          steps: [0],
+          kind: 'activations',
+          title: 'Pre-ReLU outputs per layer at initialization (rows: initialization)',
+          width: 130,
+          height: 80,
+        }),
+        "Histograms of each layer's output before its ReLU (and of the logits) on the probe batch at initialization, one row per initialization. Every panel has its own x scale: read the axis labels (k = 10³, M = 10⁶, m = 10⁻³, µ = 10⁻⁶). N(0,1): the spread grows ~10–50× per layer (exploding); ×0.01: it shrinks layer by layer (vanishing); He/Xavier: about the same at every layer (stable).",
+      );
+      await out.svg(
+        'trained_histograms.svg',
+        histogramChartSpec(records, {
+          runs: cnnRuns,
+          steps: [cnnSteps],
+          kind: 'activations',
+          title: `Pre-ReLU outputs per layer after ${cnnSteps} steps`,
+          width: 130,
+          height: 80,
+        }),
+        `The same histograms after the last training step (${cnnSteps}).`,
+      );
+      const pts = records.flatMap((r) =>
+        r.type === 'scalar' && r.scope === 'batch' && cnnRuns.includes(r.run) ? [{ x: r.step, y: Math.max(r.value, 1e-3), series: r.run }] : [],
+      );
+      await out.svg(
+        'init_cost.svg',
+        lineChartSpec(pts, {
+          title: 'CNN training cost per step, by initialization',
+          xTitle: 'step',
+          yTitle: 'cost (log scale)',
+          yScale: 'log',
+          seriesTitle: 'init',
+          points: false,
+        }),
+        'Training cost per step of the CNN for the three initializations.',
+      );
     }
     await out.report('report.html', records, summary.title);
     summary.figures = out.figures;
     await out.summary(summary);
   }
-  say(terminalView(records.filter((r) => r.type !== 'histogram' || r.step === 0), { width: 50, height: 5 }));
+  say(
+    terminalView(
+      records.filter((r) => r.type !== 'histogram' || r.step === 0),
+      { width: 50, height: 5 },
+    ),
+  );
   return { summary, parts: results };
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  const { common, values, help } = parseCli('e2', 'E2: the Learn TensorFlow Now series (LTFN1–3 MLPs; LTFN5/6 CNN and the weight-initialization experiment).', argv, {
-    parts: { type: 'string', help: `comma-separated subset of ${E2_PARTS.join(',')} (default all)` },
-    variants: { type: 'string', help: `CNN initializations, subset of ${INIT_VARIANTS.join(',')} (default all)` },
-    'mlp-steps': { type: 'string', help: 'steps of LTFN1/2 and LTFN3 (default 1000)' },
-    'cnn-steps': { type: 'string', help: 'CNN steps per initialization (default 1000)' },
-    'cnn-batch': { type: 'string', help: 'CNN batch size (default 100)' },
-    'cnn-optimizer': { type: 'string', help: 'sgd (default) | adam' },
-    'cnn-lr': { type: 'string', help: 'CNN learning rate (default 0.01)' },
-    'train-limit': { type: 'string', help: 'use the first N of the 55,000 training images' },
-    'test-limit': { type: 'string', help: 'first N test images for the MLPs' },
-    'cnn-test-limit': { type: 'string', help: 'first N test images for the CNNs' },
-  });
+  const { common, values, help } = parseCli(
+    'e2',
+    'E2: the Learn TensorFlow Now series (LTFN1–3 MLPs; LTFN5/6 CNN and the weight-initialization experiment).',
+    argv,
+    {
+      parts: { type: 'string', help: `comma-separated subset of ${E2_PARTS.join(',')} (default all)` },
+      variants: { type: 'string', help: `CNN initializations, subset of ${INIT_VARIANTS.join(',')} (default all)` },
+      'mlp-steps': { type: 'string', help: 'steps of LTFN1/2 and LTFN3 (default 1000)' },
+      'cnn-steps': { type: 'string', help: 'CNN steps per initialization (default 1000)' },
+      'cnn-batch': { type: 'string', help: 'CNN batch size (default 100)' },
+      'cnn-optimizer': { type: 'string', help: 'sgd (default) | adam' },
+      'cnn-lr': { type: 'string', help: 'CNN learning rate (default 0.01)' },
+      'train-limit': { type: 'string', help: 'use the first N of the 55,000 training images' },
+      'test-limit': { type: 'string', help: 'first N test images for the MLPs' },
+      'cnn-test-limit': { type: 'string', help: 'first N test images for the CNNs' },
+    },
+  );
   if (help) {
     process.stdout.write(help);
     return;
@@ -353,7 +491,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (parts) o.parts = parts;
   if (variants) o.variants = variants;
   const ints: Array<[string, 'mlpSteps' | 'cnnSteps' | 'cnnBatch' | 'trainLimit' | 'testLimit' | 'cnnTestLimit']> = [
-    ['mlp-steps', 'mlpSteps'], ['cnn-steps', 'cnnSteps'], ['cnn-batch', 'cnnBatch'], ['train-limit', 'trainLimit'], ['test-limit', 'testLimit'], ['cnn-test-limit', 'cnnTestLimit'],
+    ['mlp-steps', 'mlpSteps'],
+    ['cnn-steps', 'cnnSteps'],
+    ['cnn-batch', 'cnnBatch'],
+    ['train-limit', 'trainLimit'],
+    ['test-limit', 'testLimit'],
+    ['cnn-test-limit', 'cnnTestLimit'],
   ];
   for (const [flag, key] of ints) {
     const val = intOption(values, flag);
@@ -366,4 +509,3 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (lr !== undefined) o.cnnLearningRate = lr;
   await run(o);
 }
-

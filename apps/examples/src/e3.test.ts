@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { kerasCnn, run } from './e3.js';
 
 describe('E3: the Keras-style CNN (reduced)', () => {
-  it('has 469,514 trainable parameters, as the article\'s summary()', () => {
+  it("has 469,514 trainable parameters, as the article's summary()", () => {
     const m = kerasCnn();
     m.build();
     expect(m.countParams().trainable).toBe(469514);
@@ -39,7 +39,9 @@ describe('E3: the Keras-style CNN (reduced)', () => {
     expect(straight.summary.notes[0]).toBe('The model summary:');
     expect(resumed.summary.seconds).toBeGreaterThanOrEqual(details(first)['trainSeconds'] as number);
     // a checkpoint of other settings is refused, naming the difference
-    await expect(run({ quick: true, epochs: 2, outDir: null, seed: 4, checkpoint: ckpt, resume: true })).rejects.toThrow(/other settings \(seed: 3 there, 4 now\)/);
+    await expect(run({ quick: true, epochs: 2, outDir: null, seed: 4, checkpoint: ckpt, resume: true })).rejects.toThrow(
+      /other settings \(seed: 3 there, 4 now\)/,
+    );
     expect(details(first)['testLoss']).not.toBe(details(straight)['testLoss']);
   });
 });

@@ -14,7 +14,19 @@ import { loadMnistSplits } from '@polytensor/datasets';
 import { MemoryWriter, TrainingLog, histogramChartSpec, scalarChartSpec, terminalView } from '@polytensor/trainlog';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointConfig, type CheckpointState } from './checkpoint.js';
 import { intOption, parseCli, toBase } from './cli.js';
-import { Outputs, RESULTS_DIR, REDUCING_FLAGS, commandLine, fullCommandLine, machineInfo, pct, since, useBackend, type ResultRow, type Summary } from './common.js';
+import {
+  Outputs,
+  RESULTS_DIR,
+  REDUCING_FLAGS,
+  commandLine,
+  fullCommandLine,
+  machineInfo,
+  pct,
+  since,
+  useBackend,
+  type ResultRow,
+  type Summary,
+} from './common.js';
 
 export interface E3Options {
   backend?: string;
@@ -86,13 +98,20 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
     const writer = new MemoryWriter();
     writer.records.push(...(resumed?.records ?? []));
     log = new TrainingLog({
-      writer, run: 'E3 Keras-style CNN', batchEvery: quick ? 1 : 10, probe, histograms: 'firstLast',
-      initialStep: resumed?.steps ?? 0, histogramsAtStart: !resumed,
+      writer,
+      run: 'E3 Keras-style CNN',
+      batchEvery: quick ? 1 : 10,
+      probe,
+      histograms: 'firstLast',
+      initialStep: resumed?.steps ?? 0,
+      histogramsAtStart: !resumed,
     });
     const trainLog = log;
     summaryText = model.summary(() => {});
     params = model.countParams().trainable;
-    say(`E3 on backend '${backend}', seed ${seed}: ${n} train / ${xv.shape[0]} validation / ${xt.shape[0]} test images, ${epochs} epoch(s), batch ${batchSize}, Adam 0.001; ${params.toLocaleString('en-US')} parameters`);
+    say(
+      `E3 on backend '${backend}', seed ${seed}: ${n} train / ${xv.shape[0]} validation / ${xt.shape[0]} test images, ${epochs} epoch(s), batch ${batchSize}, Adam 0.001; ${params.toLocaleString('en-US')} parameters`,
+    );
     const before = resumed?.trainSeconds ?? 0;
     history = structuredClone(resumed?.history ?? {});
     const t1 = performance.now();
@@ -100,15 +119,19 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
       onEpochEnd: async (epoch, logs) => {
         for (const [k, v] of Object.entries(logs)) (history[k] ??= []).push(v);
         if (opts.checkpoint) {
-          await saveCheckpoint(opts.checkpoint, model, config, { epochsDone: epoch + 1, steps: trainLog.steps, history, trainSeconds: before + since(t1), records: trainLog.records });
+          await saveCheckpoint(opts.checkpoint, model, config, {
+            epochsDone: epoch + 1,
+            steps: trainLog.steps,
+            history,
+            trainSeconds: before + since(t1),
+            records: trainLog.records,
+          });
         }
       },
     });
     const initialEpoch = resumed?.epochsDone ?? 0;
     if (initialEpoch < epochs) {
-      await model.fit(x, y, {
-        epochs, initialEpoch, batchSize, validationData: [xv, yv], callbacks: [trainLog, saver], verbose: opts.log && !quick ? 1 : 0,
-      });
+      await model.fit(x, y, { epochs, initialEpoch, batchSize, validationData: [xv, yv], callbacks: [trainLog, saver], verbose: opts.log && !quick ? 1 : 0 });
     }
     trainSeconds = before + since(t1);
     const final = model.evaluate(xt, yt, { batchSize: 500 });
@@ -123,17 +146,30 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
   const full = n >= 55000 && epochs >= 10 && xv.shape[0]! >= 5000 && xt.shape[0]! >= 10000 && batchSize === 50;
   const valAcc = history['val_accuracy'] ?? [];
   const rows: ResultRow[] = [
-    { name: 'trainable parameters (summary())', published: '469,514', ours: params.toLocaleString('en-US'), value: params, target: '469,514', met: params === 469514 },
     {
-      name: `test accuracy${full ? '' : ' (reduced run)'}`, published: '99.3% (99.32% layers version, 99.3% Keras)', ours: pct(testAccuracy), value: testAccuracy,
-      target: '≥ 99.2%', met: testAccuracy >= 0.992,
+      name: 'trainable parameters (summary())',
+      published: '469,514',
+      ours: params.toLocaleString('en-US'),
+      value: params,
+      target: '469,514',
+      met: params === 469514,
     },
     {
-      name: 'validation accuracy per epoch', published: '98.62% → 99.20% (best 99.32%) over 10 epochs',
+      name: `test accuracy${full ? '' : ' (reduced run)'}`,
+      published: '99.3% (99.32% layers version, 99.3% Keras)',
+      ours: pct(testAccuracy),
+      value: testAccuracy,
+      target: '≥ 99.2%',
+      met: testAccuracy >= 0.992,
+    },
+    {
+      name: 'validation accuracy per epoch',
+      published: '98.62% → 99.20% (best 99.32%) over 10 epochs',
       ours: valAcc.length ? `${valAcc.map((a) => pct(a)).join(' → ')}` : 'n/a',
     },
     {
-      name: 'training time', published: '~24 s per epoch (Keras on TensorFlow, 2018 hardware)',
+      name: 'training time',
+      published: '~24 s per epoch (Keras on TensorFlow, 2018 hardware)',
       ours: `${trainSeconds.toFixed(0)} s for ${epochs} epoch(s) of ${n} images on ${backend} (${(trainSeconds / Math.max(1, Math.ceil(n / batchSize) * epochs)).toFixed(2)} s/step)`,
       value: trainSeconds,
     },
@@ -141,37 +177,80 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
   const summary: Summary = {
     experiment: 'e3',
     title: 'E3. The Keras-style CNN on MNIST (dropout, Adam, 55k/5k/10k)',
-    backend, seed, reduced: !full,
+    backend,
+    seed,
+    reduced: !full,
     ...(!full ? { reducedNote: `${n} training images, ${epochs} epoch(s) of batch ${batchSize}; ${xv.shape[0]} validation, ${xt.shape[0]} test images` } : {}),
     command: commandLine('e3', opts.argv ?? []),
     fullCommand: fullCommandLine('e3', opts.argv ?? [], REDUCING_FLAGS['e3']!, backend),
     // A resumed run's wall time counts the training done before the checkpoint too.
-    started, seconds: since(t0) + (resumed?.trainSeconds ?? 0), machine: machineInfo(), results: rows, figures: [],
+    started,
+    seconds: since(t0) + (resumed?.trainSeconds ?? 0),
+    machine: machineInfo(),
+    results: rows,
+    figures: [],
     notes: [
       ...(resumed
-        ? [`Resumed from the checkpoint in ${opts.checkpoint} after epoch ${resumed.epochsDone} (${resumed.trainSeconds.toFixed(0)} s of training before it; "started" is when the resumed process started). A resumed run ends with the weights of an uninterrupted one (the e3 test checks it).`, '']
+        ? [
+            `Resumed from the checkpoint in ${opts.checkpoint} after epoch ${resumed.epochsDone} (${resumed.trainSeconds.toFixed(0)} s of training before it; "started" is when the resumed process started). A resumed run ends with the weights of an uninterrupted one (the e3 test checks it).`,
+            '',
+          ]
         : []),
-      'The model summary:', '```', summaryText, '```',
+      'The model summary:',
+      '```',
+      summaryText,
+      '```',
     ],
-    details: { epochs, batchSize, trainExamples: n, valExamples: xv.shape[0], testExamples: xt.shape[0], testLoss, testAccuracy, trainSeconds, history, params },
+    details: {
+      epochs,
+      batchSize,
+      trainExamples: n,
+      valExamples: xv.shape[0],
+      testExamples: xt.shape[0],
+      testLoss,
+      testAccuracy,
+      trainSeconds,
+      history,
+      params,
+    },
   };
   if (opts.outDir !== null) {
     const out = await Outputs.create(opts.outDir ?? join(RESULTS_DIR, 'e3'));
     await out.log('log.jsonl', log.records);
     await out.text('model_summary.txt', `${summaryText}\n`);
-    await out.svg('batch_curves.svg', scalarChartSpec(log.records, { scope: 'batch', tags: ['loss'], title: 'E3: training loss per step', yTitle: 'loss', points: false }),
-      'Training loss of the batch (with dropout) per optimizer step.');
+    await out.svg(
+      'batch_curves.svg',
+      scalarChartSpec(log.records, { scope: 'batch', tags: ['loss'], title: 'E3: training loss per step', yTitle: 'loss', points: false }),
+      'Training loss of the batch (with dropout) per optimizer step.',
+    );
     if (epochs > 1) {
-      await out.svg('epoch_curves.svg', scalarChartSpec(log.records, { tags: ['accuracy', 'val_accuracy'], title: 'E3: accuracy per epoch', yTitle: 'accuracy' }),
-        'Training (with dropout) and validation accuracy after each epoch.');
+      await out.svg(
+        'epoch_curves.svg',
+        scalarChartSpec(log.records, { tags: ['accuracy', 'val_accuracy'], title: 'E3: accuracy per epoch', yTitle: 'accuracy' }),
+        'Training (with dropout) and validation accuracy after each epoch.',
+      );
     }
-    await out.svg('activations.svg', histogramChartSpec(log.records, { kind: 'activations', title: 'E3: layer outputs on a probe batch (before and after training)', columns: 4, width: 150, height: 90 }),
-      'Histograms of each layer\'s output on 64 test images before training and after the last epoch.');
+    await out.svg(
+      'activations.svg',
+      histogramChartSpec(log.records, {
+        kind: 'activations',
+        title: 'E3: layer outputs on a probe batch (before and after training)',
+        columns: 4,
+        width: 150,
+        height: 90,
+      }),
+      "Histograms of each layer's output on 64 test images before training and after the last epoch.",
+    );
     await out.report('report.html', log.records, summary.title);
     summary.figures = out.figures;
     await out.summary(summary);
   }
-  say(terminalView(log.records.filter((r) => r.type !== 'histogram'), { width: 50, height: 5 }));
+  say(
+    terminalView(
+      log.records.filter((r) => r.type !== 'histogram'),
+      { width: 50, height: 5 },
+    ),
+  );
   return { summary, testAccuracy, params };
 }
 
@@ -193,7 +272,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (typeof values['checkpoint'] === 'string') o.checkpoint = values['checkpoint'];
   if (values['resume'] === true) o.resume = true;
   const ints: Array<[string, 'epochs' | 'batchSize' | 'trainLimit' | 'valLimit' | 'testLimit']> = [
-    ['epochs', 'epochs'], ['batch-size', 'batchSize'], ['train-limit', 'trainLimit'], ['val-limit', 'valLimit'], ['test-limit', 'testLimit'],
+    ['epochs', 'epochs'],
+    ['batch-size', 'batchSize'],
+    ['train-limit', 'trainLimit'],
+    ['val-limit', 'valLimit'],
+    ['test-limit', 'testLimit'],
   ];
   for (const [flag, key] of ints) {
     const v = intOption(values, flag);

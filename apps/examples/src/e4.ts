@@ -23,13 +23,45 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  Adam, Dense, Dropout, Layer, LambdaCallback, Sequential, dropout, fusedMatMul, initializers, setSeed, shuffle, sparseSoftmaxCrossEntropy, tensor, tidy, variable,
-  type CallOptions, type LayerConfig, type Shape, type Tensor, type Variable,
+  Adam,
+  Dense,
+  Dropout,
+  Layer,
+  LambdaCallback,
+  Sequential,
+  dropout,
+  fusedMatMul,
+  initializers,
+  setSeed,
+  shuffle,
+  sparseSoftmaxCrossEntropy,
+  tensor,
+  tidy,
+  variable,
+  type CallOptions,
+  type LayerConfig,
+  type Shape,
+  type Tensor,
+  type Variable,
 } from '@polytensor/core';
 import { kFold, loadTabular, standardize, subset, type TabularName } from '@polytensor/datasets';
 import { MemoryWriter, lineChartSpec, terminalView, type LogRecord, type Point } from '@polytensor/trainlog';
 import { UsageError, intOption, listOption, parseCli, toBase } from './cli.js';
-import { Outputs, RESULTS_DIR, REDUCING_FLAGS, commandLine, fullCommandLine, evaluateLogits, gatherBatch, machineInfo, pct, since, useBackend, type ResultRow, type Summary } from './common.js';
+import {
+  Outputs,
+  RESULTS_DIR,
+  REDUCING_FLAGS,
+  commandLine,
+  fullCommandLine,
+  evaluateLogits,
+  gatherBatch,
+  machineInfo,
+  pct,
+  since,
+  useBackend,
+  type ResultRow,
+  type Summary,
+} from './common.js';
 
 export const E4_DATASETS = ['iris', 'wine', 'digits'] as const;
 export const COMBOS = ['matmul+loop', 'matmul+fit', 'layers+loop', 'layers+fit'] as const;
@@ -99,7 +131,10 @@ function matmulForward(x: Tensor, vars: readonly Variable[], rate: number, train
 export class MatMulMlp extends Layer {
   readonly className = 'MatMulMlp';
   private vars: Variable[] = [];
-  constructor(readonly sizes: readonly number[], readonly rate = 0) {
+  constructor(
+    readonly sizes: readonly number[],
+    readonly rate = 0,
+  ) {
     super({ inputShape: [sizes[0]!] });
   }
   override build(inputShape: Shape): void {
@@ -139,30 +174,35 @@ function buildModel(kind: 'matmul' | 'layers', sizes: readonly number[], rate: n
   if (kind === 'matmul' && !forFit) {
     const vars: Variable[] = [];
     for (let i = 0; i + 1 < sizes.length; i++) {
-      for (const [name, init, shape] of [[`W${i + 1}`, initializers.glorotUniform(), [sizes[i]!, sizes[i + 1]!]], [`b${i + 1}`, initializers.zeros(), [sizes[i + 1]!]]] as const) {
+      for (const [name, init, shape] of [
+        [`W${i + 1}`, initializers.glorotUniform(), [sizes[i]!, sizes[i + 1]!]],
+        [`b${i + 1}`, initializers.zeros(), [sizes[i + 1]!]],
+      ] as const) {
         const t = init.apply(shape);
         vars.push(variable(t, true, `e4/${name}#${varCounter++}`));
         t.dispose();
       }
     }
-    return { forward: (x, training) => matmulForward(x, vars, rate, training), vars, sequential: () => { throw new Error('explicit only'); }, dispose: () => vars.forEach((v) => v.dispose()) };
+    return {
+      forward: (x, training) => matmulForward(x, vars, rate, training),
+      vars,
+      sequential: () => {
+        throw new Error('explicit only');
+      },
+      dispose: () => vars.forEach((v) => v.dispose()),
+    };
   }
   const layers: Layer[] =
     kind === 'matmul'
       ? [new MatMulMlp(sizes, rate)]
       : sizes.slice(1).flatMap((units, i) => {
-        const last = i + 2 === sizes.length;
-        const dense = new Dense({ units, activation: last ? 'linear' : 'relu', ...(i === 0 ? { inputShape: [sizes[0]!] } : {}) });
-        return last || rate === 0 ? [dense] : [dense, new Dropout({ rate })];
-      });
+          const last = i + 2 === sizes.length;
+          const dense = new Dense({ units, activation: last ? 'linear' : 'relu', ...(i === 0 ? { inputShape: [sizes[0]!] } : {}) });
+          return last || rate === 0 ? [dense] : [dense, new Dropout({ rate })];
+        });
   const model = new Sequential({ layers });
   model.build();
-  return {
-    forward: (x, training) => model.apply(x, { training }),
-    vars: model.trainableWeights,
-    sequential: () => model,
-    dispose: () => model.dispose(),
-  };
+  return { forward: (x, training) => model.apply(x, { training }), vars: model.trainableWeights, sequential: () => model, dispose: () => model.dispose() };
 }
 
 // ---- training ----------------------------------------------------------------
@@ -183,7 +223,10 @@ async function trainOne(
   lr: number,
   rate: number,
   s: LoopSettings,
-  x: Tensor, y: Tensor, xv: Tensor, yv: Tensor,
+  x: Tensor,
+  y: Tensor,
+  xv: Tensor,
+  yv: Tensor,
 ): Promise<{ steps: number[]; acc: number[] }> {
   const [kind, loop] = combo.split('+') as ['matmul' | 'layers', 'loop' | 'fit'];
   setSeed(seed);
@@ -200,13 +243,21 @@ async function trainOne(
       const model = m.sequential();
       model.compile({ optimizer: new Adam(lr), loss: 'sparseSoftmaxCrossEntropy', metrics: ['accuracy'] });
       await model.fit(x, y, {
-        epochs: s.epochs, batchSize: s.batchSize, shuffle: s.shuffle, verbose: 0, validationData: [xv, yv],
-        callbacks: [new LambdaCallback({ onEpochEnd: (e, logs) => {
-          if ((e + 1) % s.evalEvery === 0) {
-            steps.push((e + 1) * perEpoch);
-            acc.push(exact(logs['val_accuracy']!));
-          }
-        } })],
+        epochs: s.epochs,
+        batchSize: s.batchSize,
+        shuffle: s.shuffle,
+        verbose: 0,
+        validationData: [xv, yv],
+        callbacks: [
+          new LambdaCallback({
+            onEpochEnd: (e, logs) => {
+              if ((e + 1) % s.evalEvery === 0) {
+                steps.push((e + 1) * perEpoch);
+                acc.push(exact(logs['val_accuracy']!));
+              }
+            },
+          }),
+        ],
       });
       return { steps, acc };
     }
@@ -249,7 +300,10 @@ export interface CurveResult {
 
 /** One curve: k-fold cross-validation (stratified, fold split fixed by seed 0) of one combination and variant. */
 export async function crossValidate(
-  dataset: TabularName, combo: Combo, variant: Variant, seed: number,
+  dataset: TabularName,
+  combo: Combo,
+  variant: Variant,
+  seed: number,
   o: { folds: number; epochs: number; hidden: number; lr: number; batchSize: number; dropout: number },
 ): Promise<CurveResult> {
   const ds = await loadTabular(dataset);
@@ -269,8 +323,10 @@ export async function crossValidate(
     const nt = train.numExamples;
     const perEpochBaseline = Math.ceil(nt / o.batchSize);
     const s: LoopSettings =
-      variant === 'full-batch' ? { batchSize: nt, epochs: o.epochs, shuffle: true, evalEvery: 1 }
-        : variant === 'full-batch-same-steps' ? { batchSize: nt, epochs: o.epochs * perEpochBaseline, shuffle: true, evalEvery: perEpochBaseline }
+      variant === 'full-batch'
+        ? { batchSize: nt, epochs: o.epochs, shuffle: true, evalEvery: 1 }
+        : variant === 'full-batch-same-steps'
+          ? { batchSize: nt, epochs: o.epochs * perEpochBaseline, shuffle: true, evalEvery: perEpochBaseline }
           : { batchSize: o.batchSize, epochs: o.epochs, shuffle: variant !== 'no-shuffle', evalEvery: 1 };
     const x = tensor(tf, [nt, ds.numFeatures]);
     const y = tensor(train.labels, [nt], 'int32');
@@ -295,16 +351,19 @@ export async function run(opts: E4Options = {}): Promise<{ summary: Summary; cur
   const quick = opts.quick ?? false;
   const prev = opts.fromSummary ? (JSON.parse(await readFile(opts.fromSummary, 'utf8')) as Summary) : null;
   const prevCurves = prev ? (prev.details['curves'] as CurveResult[]) : null;
-  const seeds = prevCurves ? [...new Set(prevCurves.map((c) => c.seed))] : opts.seeds ?? (quick ? [opts.seed ?? 1] : [1, 2, 3].map((s) => s + (opts.seed ?? 1) - 1));
-  const datasets = prevCurves ? [...new Set(prevCurves.map((c) => c.dataset))] : opts.datasets ?? (quick ? ['iris'] as TabularName[] : E4_DATASETS);
+  const seeds = prevCurves
+    ? [...new Set(prevCurves.map((c) => c.seed))]
+    : (opts.seeds ?? (quick ? [opts.seed ?? 1] : [1, 2, 3].map((s) => s + (opts.seed ?? 1) - 1)));
+  const datasets = prevCurves ? [...new Set(prevCurves.map((c) => c.dataset))] : (opts.datasets ?? (quick ? (['iris'] as TabularName[]) : E4_DATASETS));
   const combos = opts.combos ?? COMBOS;
-  const variants = prevCurves ? VARIANTS.slice(1).filter((v) => prevCurves.some((c) => c.variant === v)) : opts.variants ?? VARIANTS.slice(1);
-  const folds = prev ? (prev.details['folds'] as number) : opts.folds ?? (quick ? 2 : 5);
-  const defaultEpochs: Record<TabularName, number> = (prev?.details['epochs'] as Record<TabularName, number> | undefined) ?? (quick ? { iris: 3, wine: 3, digits: 2 } : { iris: 100, wine: 100, digits: 30 });
-  const hidden = prev ? (prev.details['hidden'] as number) : opts.hidden ?? 32;
-  const rate = prev ? ((prev.details['dropout'] as number | undefined) ?? 0) : opts.dropout ?? E4_DROPOUT;
-  const lr = prev ? (prev.details['learningRate'] as number) : opts.learningRate ?? 0.001;
-  const batchSize = prev ? (prev.details['batchSize'] as number) : opts.batchSize ?? 32;
+  const variants = prevCurves ? VARIANTS.slice(1).filter((v) => prevCurves.some((c) => c.variant === v)) : (opts.variants ?? VARIANTS.slice(1));
+  const folds = prev ? (prev.details['folds'] as number) : (opts.folds ?? (quick ? 2 : 5));
+  const defaultEpochs: Record<TabularName, number> =
+    (prev?.details['epochs'] as Record<TabularName, number> | undefined) ?? (quick ? { iris: 3, wine: 3, digits: 2 } : { iris: 100, wine: 100, digits: 30 });
+  const hidden = prev ? (prev.details['hidden'] as number) : (opts.hidden ?? 32);
+  const rate = prev ? ((prev.details['dropout'] as number | undefined) ?? 0) : (opts.dropout ?? E4_DROPOUT);
+  const lr = prev ? (prev.details['learningRate'] as number) : (opts.learningRate ?? 0.001);
+  const batchSize = prev ? (prev.details['batchSize'] as number) : (opts.batchSize ?? 32);
   const backend = prev ? prev.backend : await useBackend(opts.backend);
   const started = prev ? prev.started : new Date().toISOString();
   const t0 = performance.now();
@@ -337,9 +396,16 @@ export async function run(opts: E4Options = {}): Promise<{ summary: Summary; cur
   const finalMean = (cs: readonly CurveResult[]): number => mean(cs.map((c) => c.meanAcc[c.meanAcc.length - 1]!));
   const rows: ResultRow[] = [];
   rows.push({
-    name: 'four combinations, identical settings: same curves?', published: 'matmul+loop degraded; layers+fit often 100%',
-    ours: allIdentical ? `identical for every dataset and seed (${combos.join(', ')})` : `differ: ${Object.entries(identical).filter(([, v]) => !v).map(([k]) => k).join(', ')}`,
-    target: 'identical', met: allIdentical,
+    name: 'four combinations, identical settings: same curves?',
+    published: 'matmul+loop degraded; layers+fit often 100%',
+    ours: allIdentical
+      ? `identical for every dataset and seed (${combos.join(', ')})`
+      : `differ: ${Object.entries(identical)
+          .filter(([, v]) => !v)
+          .map(([k]) => k)
+          .join(', ')}`,
+    target: 'identical',
+    met: allIdentical,
   });
   for (const dataset of datasets) {
     const baseCurves = curves.filter((c) => c.dataset === dataset && c.variant === 'baseline' && c.combo === 'layers+fit');
@@ -348,24 +414,36 @@ export async function run(opts: E4Options = {}): Promise<{ summary: Summary; cur
     const perfect = foldFinals.filter((a) => a === 1).length;
     const target = dataset === 'digits' ? undefined : '≈ 100%';
     rows.push({
-      name: `${dataset}: CV validation accuracy, fit's defaults (all four combinations)`, published: dataset === 'digits' ? 'high (layers+fit best)' : 'often 100% (layers + Estimator.fit)',
+      name: `${dataset}: CV validation accuracy, fit's defaults (all four combinations)`,
+      published: dataset === 'digits' ? 'high (layers+fit best)' : 'often 100% (layers + Estimator.fit)',
       ours: `${pct(base)} mean over ${seeds.length} seeds × ${folds} folds; 100% on ${perfect} of ${foldFinals.length} folds; worst fold ${pct(Math.min(...foldFinals))}`,
-      value: base, ...(target ? { target, met: base >= 0.95 } : {}),
+      value: base,
+      ...(target ? { target, met: base >= 0.95 } : {}),
     });
     for (const variant of variants) {
       const v = finalMean(curves.filter((c) => c.dataset === dataset && c.variant === variant));
-      rows.push({ name: `${dataset}: ${VARIANT_LABEL[variant]}`, published: variant === 'full-batch' ? 'degraded (the "knockout")' : '—', ours: `${pct(v)} (${v >= base ? '+' : ''}${((v - base) * 100).toFixed(1)} pts)`, value: v });
+      rows.push({
+        name: `${dataset}: ${VARIANT_LABEL[variant]}`,
+        published: variant === 'full-batch' ? 'degraded (the "knockout")' : '—',
+        ours: `${pct(v)} (${v >= base ? '+' : ''}${((v - base) * 100).toFixed(1)} pts)`,
+        value: v,
+      });
     }
   }
   // Which single change opens the gap: the mean drop from the baseline over datasets.
   const drops = variants.map((variant) => {
-    const d = datasets.map((ds) => finalMean(curves.filter((c) => c.dataset === ds && c.variant === 'baseline')) - finalMean(curves.filter((c) => c.dataset === ds && c.variant === variant)));
+    const d = datasets.map(
+      (ds) =>
+        finalMean(curves.filter((c) => c.dataset === ds && c.variant === 'baseline')) -
+        finalMean(curves.filter((c) => c.dataset === ds && c.variant === variant)),
+    );
     return { variant, drop: mean(d), byDataset: Object.fromEntries(datasets.map((ds, i) => [ds, d[i]!])) };
   });
   const worst = [...drops].sort((a, b) => b.drop - a.drop)[0];
   const causeNote = worst
     ? `Largest mean drop from fit's defaults: "${VARIANT_LABEL[worst.variant]}" (${(worst.drop * 100).toFixed(1)} pts averaged over ${datasets.join(', ')}); ` +
-      drops.map((d) => `${d.variant}: ${(d.drop * 100).toFixed(1)} pts`).join(', ') + '.'
+      drops.map((d) => `${d.variant}: ${(d.drop * 100).toFixed(1)} pts`).join(', ') +
+      '.'
     : '';
   const records: LogRecord[] = [];
   const w = new MemoryWriter();
@@ -378,18 +456,33 @@ export async function run(opts: E4Options = {}): Promise<{ summary: Summary; cur
   const summary: Summary = {
     experiment: 'e4',
     title: 'E4. Six-layer MLPs on iris, wine and digits: knockout and rescue',
-    backend, seed: seeds[0]!, reduced: !fullRun,
+    backend,
+    seed: seeds[0]!,
+    reduced: !fullRun,
     ...(!fullRun ? { reducedNote: `${datasets.join(', ')}, ${folds} folds, seeds ${seeds.join(', ')}` } : {}),
     command: prev ? prev.command : commandLine('e4', opts.argv ?? []),
     fullCommand: fullCommandLine('e4', opts.argv ?? [], REDUCING_FLAGS['e4']!, backend),
-    started, seconds: prev ? prev.seconds : since(t0), machine: machineInfo(), results: rows, figures: [],
+    started,
+    seconds: prev ? prev.seconds : since(t0),
+    machine: machineInfo(),
+    results: rows,
+    figures: [],
     notes: [
       `Six weight layers: ${hidden}-unit relu ×5${rate > 0 ? `, each followed by dropout ${rate} while training,` : ''} + linear output; Glorot-uniform weights, zero biases; Adam ${lr}; batch ${batchSize}; ${folds}-fold stratified CV (fold split fixed), curves are the mean validation accuracy over folds, one per seed; epochs: ${datasets.map((d) => `${d} ${opts.epochs?.[d] ?? defaultEpochs[d]}`).join(', ')}.`,
       'The explicit loop reproduces fit exactly (shuffle(n) each epoch from the global stream, gather, the same dropout draws in the same order, same loss and step), so the four combinations coincide; the variants change one setting at a time on the layers model with the explicit loop.',
       ...(causeNote ? [causeNote] : []),
     ],
     details: {
-      seeds, folds, hidden, dropout: rate, learningRate: lr, batchSize, epochs: Object.fromEntries(datasets.map((d) => [d, opts.epochs?.[d] ?? defaultEpochs[d]])), identical, drops, curves,
+      seeds,
+      folds,
+      hidden,
+      dropout: rate,
+      learningRate: lr,
+      batchSize,
+      epochs: Object.fromEntries(datasets.map((d) => [d, opts.epochs?.[d] ?? defaultEpochs[d]])),
+      identical,
+      drops,
+      curves,
     },
   };
   if (opts.outDir !== null) {
@@ -398,18 +491,48 @@ export async function run(opts: E4Options = {}): Promise<{ summary: Summary; cur
     for (const dataset of datasets) {
       const base = curves.filter((c) => c.dataset === dataset && c.variant === 'baseline');
       const pts: Point[] = base.flatMap((c) => c.steps.map((st, i) => ({ x: st, y: c.meanAcc[i]!, series: `seed ${c.seed}`, panel: c.combo })));
-      await out.svg(`combos_${dataset}.svg`, lineChartSpec(pts, { title: `${dataset}: CV validation accuracy, four combinations, identical settings`, xTitle: 'optimizer steps', yTitle: 'mean CV val. accuracy', seriesTitle: 'seed', columns: 4, width: 170, height: 130, points: false }),
-        `${dataset}: mean ${folds}-fold validation accuracy vs optimizer steps for each combination (model × training loop), one line per seed. Identical settings give identical curves.`);
+      await out.svg(
+        `combos_${dataset}.svg`,
+        lineChartSpec(pts, {
+          title: `${dataset}: CV validation accuracy, four combinations, identical settings`,
+          xTitle: 'optimizer steps',
+          yTitle: 'mean CV val. accuracy',
+          seriesTitle: 'seed',
+          columns: 4,
+          width: 170,
+          height: 130,
+          points: false,
+        }),
+        `${dataset}: mean ${folds}-fold validation accuracy vs optimizer steps for each combination (model × training loop), one line per seed. Identical settings give identical curves.`,
+      );
       const ko = curves.filter((c) => c.dataset === dataset && (c.variant !== 'baseline' || c.combo === 'layers+loop'));
       const kpts: Point[] = ko.flatMap((c) => c.steps.map((st, i) => ({ x: st, y: c.meanAcc[i]!, series: `seed ${c.seed}`, panel: VARIANT_LABEL[c.variant] })));
-      await out.svg(`knockout_${dataset}.svg`, lineChartSpec(kpts, { title: `${dataset}: one setting changed at a time`, xTitle: 'optimizer steps (log scale)', yTitle: 'mean CV val. accuracy', seriesTitle: 'seed', columns: 3, width: 190, height: 130, points: false, xLog: true }),
-        `${dataset}: the same CV curves when one setting changes: of the training loop, or dropout (layers model, explicit loop). The x axis counts optimizer steps on a log scale: one full-batch step per epoch takes ${Math.ceil((dataset === 'digits' ? 1437 : dataset === 'wine' ? 142 : 120) / batchSize)}× fewer steps.`);
+      await out.svg(
+        `knockout_${dataset}.svg`,
+        lineChartSpec(kpts, {
+          title: `${dataset}: one setting changed at a time`,
+          xTitle: 'optimizer steps (log scale)',
+          yTitle: 'mean CV val. accuracy',
+          seriesTitle: 'seed',
+          columns: 3,
+          width: 190,
+          height: 130,
+          points: false,
+          xLog: true,
+        }),
+        `${dataset}: the same CV curves when one setting changes: of the training loop, or dropout (layers model, explicit loop). The x axis counts optimizer steps on a log scale: one full-batch step per epoch takes ${Math.ceil((dataset === 'digits' ? 1437 : dataset === 'wine' ? 142 : 120) / batchSize)}× fewer steps.`,
+      );
     }
     await out.report('report.html', records, summary.title);
     summary.figures = out.figures;
     await out.summary(summary);
   }
-  say(terminalView(records.filter((r) => r.run.includes('layers+loop seed')), { width: 40, height: 4 }));
+  say(
+    terminalView(
+      records.filter((r) => r.run.includes('layers+loop seed')),
+      { width: 40, height: 4 },
+    ),
+  );
   return { summary, curves };
 }
 

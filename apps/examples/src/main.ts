@@ -12,7 +12,9 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<{ main: (arg
 
 const HELP = `Usage: node apps/examples/dist/main.js <command> [options]   (--help after a command for its options)
 
-${Object.entries(COMMANDS).map(([k, c]) => `  ${k.padEnd(8)} ${c.about}`).join('\n')}
+${Object.entries(COMMANDS)
+  .map(([k, c]) => `  ${k.padEnd(8)} ${c.about}`)
+  .join('\n')}
 `;
 
 async function main(): Promise<void> {

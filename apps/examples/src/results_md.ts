@@ -53,18 +53,26 @@ export function renderResultsMd(summaries: readonly Located[], resultsPath = 're
   for (const s of summaries) {
     const targets = s.results.filter((r) => r.target !== undefined);
     const met = targets.filter((r) => r.met).length;
-    lines.push(`| ${cell(s.title)} | ${s.reduced ? `**reduced**: ${cell(s.reducedNote ?? '')}` : 'full'} | ${s.backend} | ${s.seed} | ${s.seconds.toFixed(0)} s | ${met} / ${targets.length} |`);
+    lines.push(
+      `| ${cell(s.title)} | ${s.reduced ? `**reduced**: ${cell(s.reducedNote ?? '')}` : 'full'} | ${s.backend} | ${s.seed} | ${s.seconds.toFixed(0)} s | ${met} / ${targets.length} |`,
+    );
   }
   lines.push('');
   for (const s of summaries) {
     lines.push(`## ${s.title}`, '');
-    lines.push(s.reduced ? `**Reduced run** (${s.reducedNote ?? ''}): these figures are not the published configuration.` : '**Full run** (the published configuration).');
+    lines.push(
+      s.reduced
+        ? `**Reduced run** (${s.reducedNote ?? ''}): these figures are not the published configuration.`
+        : '**Full run** (the published configuration).',
+    );
     lines.push('', `- Command: \`${s.command}\``);
     if (s.reduced) lines.push(`- Full version: \`${fullOf(s)}\``);
     lines.push(`- Backend \`${s.backend}\`, seed ${s.seed}, ${s.seconds.toFixed(0)} s wall time, started ${s.started}`, '');
     lines.push('| | published | ours | target | met |', '|---|---|---|---|---|');
     for (const r of s.results) {
-      lines.push(`| ${cell(r.name)} | ${cell(r.published)} | ${cell(r.ours)} | ${cell(r.target ?? '')} | ${r.target === undefined ? '' : r.met ? 'yes' : '**no**'} |`);
+      lines.push(
+        `| ${cell(r.name)} | ${cell(r.published)} | ${cell(r.ours)} | ${cell(r.target ?? '')} | ${r.target === undefined ? '' : r.met ? 'yes' : '**no**'} |`,
+      );
     }
     lines.push('');
     const notes = s.notes.join('\n');
@@ -78,7 +86,8 @@ export function renderResultsMd(summaries: readonly Located[], resultsPath = 're
   const reduced = summaries.filter((s) => s.reduced);
   lines.push('## What remains', '');
   if (reduced.length === 0) lines.push('Every experiment ran in its published configuration.');
-  for (const s of reduced) lines.push(`- ${s.title}: ran reduced (${s.reducedNote ?? ''}). Full version: \`${fullOf(s)}\` (then \`node apps/examples/dist/main.js results\`).`);
+  for (const s of reduced)
+    lines.push(`- ${s.title}: ran reduced (${s.reducedNote ?? ''}). Full version: \`${fullOf(s)}\` (then \`node apps/examples/dist/main.js results\`).`);
   lines.push('');
   return lines.join('\n');
 }

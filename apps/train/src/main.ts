@@ -31,22 +31,22 @@ function int(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
+const OPTIONS = {
+  model: { type: 'string', default: 'mlp' },
+  backend: { type: 'string' },
+  epochs: { type: 'string' },
+  seed: { type: 'string', default: '1' },
+  limit: { type: 'string' },
+  save: { type: 'string' },
+  'no-save': { type: 'boolean', default: false },
+  quiet: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
 async function main(): Promise<void> {
-  let values;
+  let values: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
   try {
-    ({ values } = parseArgs({
-      options: {
-        model: { type: 'string', default: 'mlp' },
-        backend: { type: 'string' },
-        epochs: { type: 'string' },
-        seed: { type: 'string', default: '1' },
-        limit: { type: 'string' },
-        save: { type: 'string' },
-        'no-save': { type: 'boolean', default: false },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
+    ({ values } = parseArgs({ options: OPTIONS }));
   } catch (e) {
     console.error(`${(e as Error).message}\n\n${HELP}`);
     process.exit(2);

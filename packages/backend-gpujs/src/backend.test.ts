@@ -174,4 +174,3 @@ describe('backend-gpujs machinery', () => {
     expect(() => b.kernels.unary('neg', x)).toThrow(/gpujs backend: kernel input: used after dispose\(\)/);
   });
 });
-

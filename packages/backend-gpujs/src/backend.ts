@@ -64,16 +64,10 @@ export const GPUJS_KERNELS: KernelImpls<GpujsStore> = {
  * What this backend declares (the conformance report prints it). Measured on
  * headless-gl (Mesa llvmpipe) and Chromium (SwiftShader); see the README.
  */
-export const GPUJS_NUMERICS: BackendNumerics = {
-  flushesSubnormals: true,
-  arithmeticUlp: 1,
-};
+export const GPUJS_NUMERICS: BackendNumerics = { flushesSubnormals: true, arithmeticUlp: 1 };
 
 /** gpu.js's CPU mode: kernels run as JavaScript in double precision, each result rounded once to float32. */
-export const GPUJS_CPU_NUMERICS: BackendNumerics = {
-  flushesSubnormals: false,
-  arithmeticUlp: 0,
-};
+export const GPUJS_CPU_NUMERICS: BackendNumerics = { flushesSubnormals: false, arithmeticUlp: 0 };
 
 /** polytensor's gpu.js backend: a core `Backend` plus what it runs on. */
 export interface GpujsBackend extends Backend {
@@ -111,8 +105,5 @@ export function createGpujsBackend(options: GpujsBackendOptions = {}): GpujsBack
     limits: () => limits,
     dispose: () => store.dispose(),
   });
-  return Object.defineProperties(backend as GpujsBackend, {
-    info: { value: rt.info, enumerable: true },
-    store: { value: store },
-  });
+  return Object.defineProperties(backend as GpujsBackend, { info: { value: rt.info, enumerable: true }, store: { value: store } });
 }

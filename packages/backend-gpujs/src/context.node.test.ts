@@ -14,7 +14,7 @@ describe('context in Node', () => {
     }
   });
 
-  it("refuses browser modes in Node", () => {
+  it('refuses browser modes in Node', () => {
     expect(() => createGpujsBackend({ mode: 'webgl2' })).toThrow(/needs a browser/);
   });
 });

@@ -140,9 +140,7 @@ export function makeGpu(options: GpujsBackendOptions = {}): MadeGpu {
     canvas = options.canvas ?? (gl as { canvas?: unknown }).canvas ?? {};
   } else if (proc) {
     if (mode === 'webgl2' || mode === 'webgl') {
-      throw new GpujsUnavailableError(
-        `gpujs backend: mode '${mode}' needs a browser; in Node the backend runs on headless-gl (mode 'headlessgl' or 'auto').`,
-      );
+      throw new GpujsUnavailableError(`gpujs backend: mode '${mode}' needs a browser; in Node the backend runs on headless-gl (mode 'headlessgl' or 'auto').`);
     }
     gl = headlessContext(proc);
     canvas = {};

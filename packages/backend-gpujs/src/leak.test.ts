@@ -16,9 +16,7 @@ describe('texture leaks over 1,000 steps', () => {
   it('trainOnBatch ×1000 on a tiny model keeps textures, buffers and tensors constant', async () => {
     await setBackend(gpu.name);
     setSeed(3);
-    const model = new Sequential({
-      layers: [new Dense({ units: 8, activation: 'relu', inputShape: [4] }), new Dense({ units: 3, activation: 'softmax' })],
-    });
+    const model = new Sequential({ layers: [new Dense({ units: 8, activation: 'relu', inputShape: [4] }), new Dense({ units: 3, activation: 'softmax' })] });
     model.compile({ optimizer: new Adam(0.01), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
     const xs = new Float32Array(16 * 4).map((_, i) => Math.sin(i * 1.7));
     const ys = new Int32Array(16).map((_, i) => i % 3);

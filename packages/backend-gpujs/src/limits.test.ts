@@ -38,7 +38,18 @@ describe('gpujs memory limits', () => {
       expect(backend.memory().numDataIds).toBe(before.backend.numDataIds);
       expect(backend.memory().numBytes).toBe(before.backend.numBytes);
 
-      const out = tidy(() => matMul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]])));
+      const out = tidy(() =>
+        matMul(
+          tensor([
+            [1, 2],
+            [3, 4],
+          ]),
+          tensor([
+            [5, 6],
+            [7, 8],
+          ]),
+        ),
+      );
       expect(Array.from(await out.data())).toEqual([19, 22, 43, 50]);
       out.dispose();
     } finally {

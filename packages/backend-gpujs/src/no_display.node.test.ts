@@ -16,5 +16,4 @@ describe('no display', () => {
       if (display !== undefined) process.env['DISPLAY'] = display;
     }
   });
-
 });

@@ -54,21 +54,31 @@ const FETCHES: readonly NativeSpec[] = [
     name: 'rd',
     glsl: 'float rd(sampler2D t, ivec2 tSize, ivec3 tDim, float i) { return pt_scalar(t, tSize, i); }',
     js: 'function rd(t, i) { return t[i]; }',
-    args: [['t', 'tex'], ['i', 'float']],
+    args: [
+      ['t', 'tex'],
+      ['i', 'float'],
+    ],
     returns: 'float',
   },
   {
     name: 'rd4',
     glsl: 'vec4 rd4(sampler2D t, ivec2 tSize, ivec3 tDim, float i) { return pt_texel(t, tSize, i); }',
     js: 'function rd4(t, i) { return [t[i * 4], t[i * 4 + 1], t[i * 4 + 2], t[i * 4 + 3]]; }',
-    args: [['t', 'tex4'], ['i', 'float']],
+    args: [
+      ['t', 'tex4'],
+      ['i', 'float'],
+    ],
     returns: 'vec4',
   },
   {
     name: 'rd4xy',
     glsl: 'vec4 rd4xy(sampler2D t, ivec2 tSize, ivec3 tDim, float x, float y) { return pt_texelxy(t, tSize, x, y); }',
     js: 'function rd4xy(t, x, y) { return [0, 0, 0, 0]; }',
-    args: [['t', 'tex4'], ['x', 'float'], ['y', 'float']],
+    args: [
+      ['t', 'tex4'],
+      ['x', 'float'],
+      ['y', 'float'],
+    ],
     returns: 'vec4',
   },
   {
@@ -81,7 +91,10 @@ const FETCHES: readonly NativeSpec[] = [
   return q;
 }`,
     js: 'function qdiv(a, d) { return Math.floor(a / d); }',
-    args: [['a', 'float'], ['d', 'float']],
+    args: [
+      ['a', 'float'],
+      ['d', 'float'],
+    ],
     returns: 'float',
   },
 ];
@@ -188,33 +201,38 @@ export class GpuRuntime {
     });
     const entry = withEnv ? `const ptEnvSet = ${ENV_INIT.name}(kc);\n` : '';
     const source = `function (${params.map(([n]) => n).join(', ')}) {\n${entry}${spec.body}\n}`;
-    const kernel = this.gpu.createKernel(source, this.isCpu ? {
-      // gpu.js's CPU mode: the kernel body runs as JavaScript, natives by their JavaScript twins
-      output: [1],
-      argumentTypes,
-      returnType: spec.returns === 'vec4' ? 'Array(4)' : 'Number',
-      precision: 'single',
-      tactic: 'precision',
-      pipeline: false,
-      immutable: false,
-      dynamicOutput: true,
-      dynamicArguments: true,
-      loopMaxIterations: loopMax,
-      functions: natives.map((n) => n.js),
-    } : {
-      output: [1],
-      argumentTypes,
-      returnType: spec.returns === 'vec4' ? 'Array(4)' : 'Number',
-      precision: 'single',
-      tactic: 'precision',
-      pipeline: true,
-      immutable: true,
-      dynamicOutput: true,
-      dynamicArguments: true,
-      loopMaxIterations: loopMax,
-      nativeFunctions,
-      injectedNative: withEnv ? `${ENV_DECLARATION}\n${library}` : library,
-    });
+    const kernel = this.gpu.createKernel(
+      source,
+      this.isCpu
+        ? {
+            // gpu.js's CPU mode: the kernel body runs as JavaScript, natives by their JavaScript twins
+            output: [1],
+            argumentTypes,
+            returnType: spec.returns === 'vec4' ? 'Array(4)' : 'Number',
+            precision: 'single',
+            tactic: 'precision',
+            pipeline: false,
+            immutable: false,
+            dynamicOutput: true,
+            dynamicArguments: true,
+            loopMaxIterations: loopMax,
+            functions: natives.map((n) => n.js),
+          }
+        : {
+            output: [1],
+            argumentTypes,
+            returnType: spec.returns === 'vec4' ? 'Array(4)' : 'Number',
+            precision: 'single',
+            tactic: 'precision',
+            pipeline: true,
+            immutable: true,
+            dynamicOutput: true,
+            dynamicArguments: true,
+            loopMaxIterations: loopMax,
+            nativeFunctions,
+            injectedNative: withEnv ? `${ENV_DECLARATION}\n${library}` : library,
+          },
+    );
     this.kernels.set(key, kernel);
     this.compiles++;
     return kernel;

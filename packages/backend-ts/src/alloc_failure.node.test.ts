@@ -30,7 +30,14 @@ describe('ts backend: the host out of memory', () => {
     const r = spawnSync(process.execPath, ['--expose-gc', child], { cwd: root, encoding: 'utf8', timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout) as {
-      kernel: Err; creation: Err; before: object; kernelAfter: object; intact: boolean; small: number[]; afterFree: number; end: { numTensors: number };
+      kernel: Err;
+      creation: Err;
+      before: object;
+      kernelAfter: object;
+      intact: boolean;
+      small: number[];
+      afterFree: number;
+      end: { numTensors: number };
     };
     // a kernel's output: the backend's RangeError, reported with the op, the shape and what it holds
     expect(s.kernel).toMatchObject({ name: 'MemoryLimitError', kind: 'allocationFailed', op: 'concat', cause: 'RangeError: Array buffer allocation failed' });

@@ -41,7 +41,7 @@ export function defaultTsLimits(): TsBackendLimits {
     maxTensorBytes: 2 * GiB,
     maxTotalBytes: machine === null ? Infinity : Math.floor(machine / 2),
     source:
-      `the ts backend's defaults: 2 GiB per tensor, ${machine === null ? 'no total limit' : 'half of the machine\'s memory in all'}; ` +
+      `the ts backend's defaults: 2 GiB per tensor, ${machine === null ? 'no total limit' : "half of the machine's memory in all"}; ` +
       'raise them with createTsBackend({ limits: { maxTensorBytes, maxTotalBytes } }) or setLimits() on the instance',
   };
 }
@@ -59,7 +59,8 @@ export function validateTsLimits(where: string, limits: Partial<TsBackendLimits>
     if (key !== 'maxTensorBytes' && key !== 'maxTotalBytes') {
       throw new Error(`ts backend: ${where}: unknown limit '${key}'; use maxTensorBytes or maxTotalBytes`);
     }
-    if (typeof value !== 'number' || !(value > 0)) throw new Error(`ts backend: ${where}: ${key} must be a positive number of bytes (or Infinity), got ${String(value)}`);
+    if (typeof value !== 'number' || !(value > 0))
+      throw new Error(`ts backend: ${where}: ${key} must be a positive number of bytes (or Infinity), got ${String(value)}`);
     out[key] = value;
   }
   if ((out.maxTensorBytes !== undefined || out.maxTotalBytes !== undefined) && out.source === undefined) {

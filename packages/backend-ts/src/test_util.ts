@@ -12,8 +12,7 @@ export class Harness {
   private readonly inputs: TensorInfo[] = [];
 
   input(values: ArrayLike<number>, shape: readonly number[], dtype: DType = 'float32'): TensorInfo {
-    const arr: TypedArray =
-      dtype === 'float32' ? Float32Array.from(values) : dtype === 'int32' ? Int32Array.from(values) : Uint8Array.from(values);
+    const arr: TypedArray = dtype === 'float32' ? Float32Array.from(values) : dtype === 'int32' ? Int32Array.from(values) : Uint8Array.from(values);
     const info: TensorInfo = { dataId: this.be.write(arr, shape, dtype), shape: [...shape], dtype };
     this.inputs.push(info);
     return info;

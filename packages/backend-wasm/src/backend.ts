@@ -48,7 +48,8 @@ export const WASM_NUMERICS: BackendNumerics = Object.freeze({
 export const WASM_LIMITS: BackendLimits = Object.freeze({
   maxTensorBytes: MAX_BUFFER_BYTES,
   maxTotalBytes: WASM_HEAP_MAX - 256 * 2 ** 20,
-  source: "the wasm backend's 2 GiB heap less 256 MiB kept for the kernels and the module; fixed (past 2 GiB the allocator of the tfjs build can corrupt memory)",
+  source:
+    "the wasm backend's 2 GiB heap less 256 MiB kept for the kernels and the module; fixed (past 2 GiB the allocator of the tfjs build can corrupt memory)",
 });
 
 /**

@@ -3,7 +3,17 @@
 // match the conformance suite's float64 reference backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  memory, registerBackend, removeBackend, setBackend, setBackendSync, setSeed, sparseCategoricalCrossentropy, tensor, tidy, variableGrads, type Tensor,
+  memory,
+  registerBackend,
+  removeBackend,
+  setBackend,
+  setBackendSync,
+  setSeed,
+  sparseCategoricalCrossentropy,
+  tensor,
+  tidy,
+  variableGrads,
+  type Tensor,
 } from '@polytensor/core';
 import { referenceBackendFactory } from '@polytensor/conformance';
 import { createWasmBackend, type WasmBackend } from './index.js';
@@ -51,11 +61,12 @@ describe('E3 CNN on backend-wasm', () => {
       const model = seedCnn();
       model.build();
       const vars = model.trainableWeights;
-      if (weights) vars.forEach((v, i) => {
-        const t = tensor(weights[i]!, v.shape);
-        v.assign(t);
-        t.dispose();
-      });
+      if (weights)
+        vars.forEach((v, i) => {
+          const t = tensor(weights[i]!, v.shape);
+          v.assign(t);
+          t.dispose();
+        });
       const x = tensor(data.x, [4, 28, 28, 1]);
       const y = tensor(data.y, [4], 'int32');
       // Dropout is off (training: false) so both backends see the same function.

@@ -71,13 +71,21 @@ for (const size of [64 * MiB, 16 * MiB, 4 * MiB, 1 * MiB]) {
   }
 }
 steps.heapFull = {
-  tensors: more.length, error: heapFull, heapBytes: b.memory().wasmHeapBytes, largestBlock: largestBlock(),
-  write: errorOf(() => b.write(new Float32Array(16 * MiB / 4), [16 * MiB / 4], 'float32')),
+  tensors: more.length,
+  error: heapFull,
+  heapBytes: b.memory().wasmHeapBytes,
+  largestBlock: largestBlock(),
+  write: errorOf(() => b.write(new Float32Array((16 * MiB) / 4), [(16 * MiB) / 4], 'float32')),
 };
 
 // Free the last three (small) buffers: room for small kernels again.
 for (const t of more.splice(-3)) t.dispose();
-steps.intact = { more: intact(more, more.map((_, i) => 1000 + i)) };
+steps.intact = {
+  more: intact(
+    more,
+    more.map((_, i) => 1000 + i),
+  ),
+};
 
 // A kernel that fails after allocating its output frees it again: a 7x7 convolution with a 1 MiB
 // output whose XNNPACK indirection table (~50 MiB) does not fit.
@@ -99,16 +107,22 @@ raw._free = realFree;
 const outBytes = 512 * 512 * 4;
 const outBlock = calls.find((c) => c.malloc === outBytes && c.p !== 0);
 steps.rollback = {
-  error: rollbackError, outAllocated: outBlock !== undefined, outFreed: outBlock !== undefined && calls.some((c) => c.free === outBlock.p),
-  before, after: { tfjsDataIds: b.memory().tfjsDataIds, numTensors: memory().numTensors },
+  error: rollbackError,
+  outAllocated: outBlock !== undefined,
+  outFreed: outBlock !== undefined && calls.some((c) => c.free === outBlock.p),
+  before,
+  after: { tfjsDataIds: b.memory().tfjsDataIds, numTensors: memory().numTensors },
 };
 
 // 3. Every tensor is intact; after freeing, both backends (XNNPACK included) work.
 steps.after = {};
 for (const t of more) t.dispose();
-const bAgain = errorOf(() => constant(64 * MiB / 4, one, 5).dispose());
+const bAgain = errorOf(() => constant((64 * MiB) / 4, one, 5).dispose());
 await setBackend('wasm');
-steps.after.bigIntact = intact(big, big.map((_, i) => i + 1));
+steps.after.bigIntact = intact(
+  big,
+  big.map((_, i) => i + 1),
+);
 steps.after.bAgain = bAgain;
 big.pop().dispose();
 steps.after.afterFree = errorOf(() => big.push(constant(2 ** 26, seeds[30], 77)));

@@ -46,7 +46,9 @@ describe('wasm heap at its real limit', () => {
     // Core stops one backend at its declared total before allocating.
     expect(r.coreTotal.tensors).toBe(6);
     expect(r.coreTotal.refused).toMatchObject({ name: 'MemoryLimitError', kind: 'totalSize', op: 'pad' });
-    expect(r.coreTotal.refused.message).toMatch(/^pad: the output \[67108864\] float32 would take 256 MiB, but backend 'wasm' already holds 1\.5 GiB in \d+ buffers and can hold 1\.75 GiB in all/);
+    expect(r.coreTotal.refused.message).toMatch(
+      /^pad: the output \[67108864\] float32 would take 256 MiB, but backend 'wasm' already holds 1\.5 GiB in \d+ buffers and can hold 1\.75 GiB in all/,
+    );
     expect(r.coreTotal.fillRefused).toMatchObject({ kind: 'totalSize', op: 'fill' });
 
     // A second instance sharing the heap fills it for real: the runtime refuses with the op named.

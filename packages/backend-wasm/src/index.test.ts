@@ -1,6 +1,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  KERNEL_NAMES, backendName, conv2d, getBackend, grad, matMul, memory, ready, registerBackend, registeredBackends, reshape, sum, tensor, tidy,
+  KERNEL_NAMES,
+  backendName,
+  conv2d,
+  getBackend,
+  grad,
+  matMul,
+  memory,
+  ready,
+  registerBackend,
+  registeredBackends,
+  reshape,
+  sum,
+  tensor,
+  tidy,
 } from '@polytensor/core';
 import { createReferenceBackend } from '@polytensor/conformance';
 import { createWasmBackend, WASM_KERNELS } from './index.js';
@@ -28,12 +41,32 @@ describe('@polytensor/backend-wasm entry point', () => {
   it('runs core ops end to end (the README snippet)', async () => {
     await ready();
     const before = memory().numTensors;
-    const a = tensor([[1, 2], [3, 4]]);
-    const b = tensor([[5, 6], [7, 8]]);
+    const a = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const b = tensor([
+      [5, 6],
+      [7, 8],
+    ]);
     const c = matMul(a, b);
     expect(Array.from(await c.data())).toEqual([19, 22, 43, 50]);
-    const g = tidy(() => grad((x) => sum(conv2d(x, tensor([[[[1]], [[2]]]]), 1, 'same')))(tensor([[[[1], [2]], [[3], [4]]]])));
-    expect(g.arraySync()).toEqual([[[[1], [3]], [[1], [3]]]]);
+    const g = tidy(() =>
+      grad((x) => sum(conv2d(x, tensor([[[[1]], [[2]]]]), 1, 'same')))(
+        tensor([
+          [
+            [[1], [2]],
+            [[3], [4]],
+          ],
+        ]),
+      ),
+    );
+    expect(g.arraySync()).toEqual([
+      [
+        [[1], [3]],
+        [[1], [3]],
+      ],
+    ]);
     for (const t of [a, b, c, g]) t.dispose();
     expect(memory().numTensors).toBe(before);
   });
@@ -113,11 +146,12 @@ describe('@polytensor/backend-wasm entry point', () => {
     const a2 = tensor(av.subarray(0, 4 * n), [4, n]);
     const naive = (a: Float32Array, m: number, kk: number, w: Float32Array, nn: number): number[] => {
       const out: number[] = [];
-      for (let i = 0; i < m; i++) for (let j = 0; j < nn; j++) {
-        let s = 0;
-        for (let t = 0; t < kk; t++) s += a[i * kk + t]! * w[t * nn + j]!;
-        out.push(s);
-      }
+      for (let i = 0; i < m; i++)
+        for (let j = 0; j < nn; j++) {
+          let s = 0;
+          for (let t = 0; t < kk; t++) s += a[i * kk + t]! * w[t * nn + j]!;
+          out.push(s);
+        }
       return out;
     };
     const r1 = matMul(a1, b); // b as [64, 48] weights

@@ -4,9 +4,7 @@
 // 32 KB) that leaking one XNNPACK operator (packed weights) or one buffer per
 // step would grow the heap by tens of MB over the run.
 import { describe, expect, it } from 'vitest';
-import {
-  AveragePooling2D, Conv2D, Dense, Flatten, Sequential, memory, registerBackend, removeBackend, setBackend, setSeed, tensor,
-} from '@polytensor/core';
+import { AveragePooling2D, Conv2D, Dense, Flatten, Sequential, memory, registerBackend, removeBackend, setBackend, setSeed, tensor } from '@polytensor/core';
 import { createWasmBackend } from './index.js';
 
 describe('memory over 1,000 training steps', () => {

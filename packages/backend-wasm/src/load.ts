@@ -5,11 +5,7 @@ import { WasmRuntime } from './runtime.js';
 
 /** The three builds tfjs-backend-wasm ships. */
 export type WasmBinaryName = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
-export const WASM_BINARIES: readonly WasmBinaryName[] = [
-  'tfjs-backend-wasm.wasm',
-  'tfjs-backend-wasm-simd.wasm',
-  'tfjs-backend-wasm-threaded-simd.wasm',
-];
+export const WASM_BINARIES: readonly WasmBinaryName[] = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'];
 
 /**
  * Where the `.wasm` files are served from: a URL prefix ending in `/` (the
@@ -158,10 +154,7 @@ function message(e: unknown): string {
 }
 
 async function load(): Promise<WasmRuntime> {
-  const [simd, threads] = (await Promise.all([
-    env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-    env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
-  ])) as [boolean, boolean];
+  const [simd, threads] = (await Promise.all([env().getAsync('WASM_HAS_SIMD_SUPPORT'), env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')])) as [boolean, boolean];
   // Node reads the .wasm next to tfjs's own module (unless told otherwise); browsers need its URL.
   const blobUrl = isNode() && userPaths === undefined ? null : await configurePaths(simd, threads);
   if (threads && userThreads !== undefined) tfjsSetThreadsCount(userThreads);

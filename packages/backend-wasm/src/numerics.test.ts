@@ -28,7 +28,14 @@ describe('wasm kernels on the numerics of issue 15', () => {
   });
 
   it('maxPool: a NaN anywhere in a window makes it NaN; ±Infinity are ordinary values', () => {
-    const rows = [[NaN, 1, 2], [1, NaN, 2], [1, 2, NaN], [Infinity, 1, 2], [-Infinity, -Infinity, -1], [1, 2, 3]];
+    const rows = [
+      [NaN, 1, 2],
+      [1, NaN, 2],
+      [1, 2, NaN],
+      [Infinity, 1, 2],
+      [-Infinity, -Infinity, -1],
+      [1, 2, 3],
+    ];
     const info = computePool2DInfo('test', [1, rows.length, 3, 1], [1, 3], 1, 'valid');
     expect(read(b.kernels.maxPool(t(rows.flat(), [1, rows.length, 3, 1]), info))).toEqual([NaN, NaN, NaN, Infinity, -1, 3]);
   });
@@ -42,7 +49,12 @@ describe('wasm kernels on the numerics of issue 15', () => {
     for (let oy = 0; oy < 3; oy++) {
       for (let ox = 0; ox < 3; ox++) {
         for (let ch = 0; ch < c; ch++) {
-          const cells = [[oy, ox], [oy, ox + 1], [oy + 1, ox], [oy + 1, ox + 1]].map(([y, xx]) => x[(y! * 4 + xx!) * c + ch]!);
+          const cells = [
+            [oy, ox],
+            [oy, ox + 1],
+            [oy + 1, ox],
+            [oy + 1, ox + 1],
+          ].map(([y, xx]) => x[(y! * 4 + xx!) * c + ch]!);
           const want = cells.some(Number.isNaN) ? NaN : Math.max(...cells);
           expect(got[(oy * 3 + ox) * c + ch], `(${oy},${ox}) channel ${ch}`).toBe(want);
         }
@@ -51,13 +63,22 @@ describe('wasm kernels on the numerics of issue 15', () => {
   });
 
   it('avgPool: NaN, or +Infinity with −Infinity, gives NaN (not −Infinity); one infinity gives it', () => {
-    const rows = [[NaN, 1, 2], [Infinity, -Infinity, 1], [Infinity, 1, 2], [-Infinity, 1, 2], [1, 2, 6]];
+    const rows = [
+      [NaN, 1, 2],
+      [Infinity, -Infinity, 1],
+      [Infinity, 1, 2],
+      [-Infinity, 1, 2],
+      [1, 2, 6],
+    ];
     const info = computePool2DInfo('test', [1, rows.length, 3, 1], [1, 3], 1, 'valid');
     expect(read(b.kernels.avgPool(t(rows.flat(), [1, rows.length, 3, 1]), info))).toEqual([NaN, NaN, Infinity, -Infinity, 3]);
   });
 
   it('prod: partial products beyond float32 do not overflow (3e38 · 10 · 1e-30 = 3e9)', () => {
-    const rows = [[3e38, 10, 1e-30], [1e-30, 1e30, 1e30]];
+    const rows = [
+      [3e38, 10, 1e-30],
+      [1e-30, 1e30, 1e30],
+    ];
     const got = read(b.kernels.reduce('prod', t(rows.flat(), [2, 3]), [1]));
     const f = Math.fround;
     const exact = rows.map((r) => r.reduce((p, v) => p * f(v), 1));

@@ -6,7 +6,7 @@ import { createWasmBackend } from './index.js';
 import { isEmscriptenHandler, withoutEmscriptenProcessHandlers } from './process_handlers.js';
 
 const EVENTS = ['uncaughtException', 'unhandledRejection'] as const;
-const listeners = (event: (typeof EVENTS)[number]): Function[] =>
+const listeners = (event: (typeof EVENTS)[number]): Array<(...args: never[]) => unknown> =>
   event === 'uncaughtException' ? process.listeners('uncaughtException') : process.listeners('unhandledRejection');
 const snapshot = () => EVENTS.map(listeners);
 

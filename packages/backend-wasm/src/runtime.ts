@@ -1,6 +1,6 @@
 import { sizeOfShape, type DType, type TypedArray } from '@polytensor/core';
 
-type V = void;
+type V = undefined;
 
 /**
  * The parts of the tfjs-backend-wasm Emscripten module this backend calls:
@@ -74,8 +74,15 @@ export interface WasmModule {
   _PadV2(x: number, xShapePtr: number, rank: number, dtype: number, prePtr: number, postPtr: number, value: number, out: number): V;
   _Gather(x: number, dtype: number, xStridesPtr: number, stridesLen: number, indices: number, batchSize: number, outStridesPtr: number, out: number): V;
   _ScatterNd(
-    indices: number, updates: number, dtype: number, sliceRank: number, numUpdates: number, sliceSize: number,
-    stridesPtr: number, outputSize: number, out: number,
+    indices: number,
+    updates: number,
+    dtype: number,
+    sliceRank: number,
+    numUpdates: number,
+    sliceSize: number,
+    stridesPtr: number,
+    outputSize: number,
+    out: number,
   ): V;
   _OneHot(indices: number, depth: number, onValue: number, offValue: number, out: number): V;
 
@@ -89,36 +96,126 @@ export interface WasmModule {
 
   /** XNNPACK fully connected when both batches are 1 and nothing is transposed; a blocked loop otherwise. */
   _BatchMatMul(
-    a: number, aShapePtr: number, aRank: number, b: number, bShapePtr: number, bRank: number,
-    transposeA: number, transposeB: number, out: number,
+    a: number,
+    aShapePtr: number,
+    aRank: number,
+    b: number,
+    bShapePtr: number,
+    bRank: number,
+    transposeA: number,
+    transposeB: number,
+    out: number,
   ): V;
   __FusedMatMul(
-    a: number, aShapePtr: number, aRank: number, b: number, bShapePtr: number, bRank: number,
-    transposeA: number, transposeB: number, activation: number, bias: number, prelu: number, leakyAlpha: number, out: number,
+    a: number,
+    aShapePtr: number,
+    aRank: number,
+    b: number,
+    bShapePtr: number,
+    bRank: number,
+    transposeA: number,
+    transposeB: number,
+    activation: number,
+    bias: number,
+    prelu: number,
+    leakyAlpha: number,
+    out: number,
   ): V;
   /** XNNPACK convolution (NHWC input, HWIO filter). */
   _Conv2D(
-    x: number, batch: number, inH: number, inW: number, filter: number, fh: number, fw: number,
-    padTop: number, padRight: number, padBottom: number, padLeft: number, isSamePad: number,
-    dilationH: number, dilationW: number, strideH: number, strideW: number, inC: number, outC: number, out: number,
+    x: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    filter: number,
+    fh: number,
+    fw: number,
+    padTop: number,
+    padRight: number,
+    padBottom: number,
+    padLeft: number,
+    isSamePad: number,
+    dilationH: number,
+    dilationW: number,
+    strideH: number,
+    strideW: number,
+    inC: number,
+    outC: number,
+    out: number,
   ): V;
   _MaxPool(
-    x: number, batch: number, inH: number, inW: number, fh: number, fw: number,
-    padTop: number, padRight: number, padBottom: number, padLeft: number,
-    dilationH: number, dilationW: number, strideH: number, strideW: number, inC: number, outC: number, out: number,
+    x: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    fh: number,
+    fw: number,
+    padTop: number,
+    padRight: number,
+    padBottom: number,
+    padLeft: number,
+    dilationH: number,
+    dilationW: number,
+    strideH: number,
+    strideW: number,
+    inC: number,
+    outC: number,
+    out: number,
   ): V;
   _AvgPool(
-    x: number, batch: number, inH: number, inW: number, fh: number, fw: number,
-    padTop: number, padRight: number, padBottom: number, padLeft: number, strideH: number, strideW: number, channels: number, out: number,
+    x: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    fh: number,
+    fw: number,
+    padTop: number,
+    padRight: number,
+    padBottom: number,
+    padLeft: number,
+    strideH: number,
+    strideW: number,
+    channels: number,
+    out: number,
   ): V;
   _MaxPoolGrad(
-    x: number, dy: number, dx: number, batch: number, channels: number, inH: number, inW: number, outH: number, outW: number,
-    strideH: number, strideW: number, dilationH: number, dilationW: number, effFh: number, effFw: number, padTop: number, padLeft: number,
+    x: number,
+    dy: number,
+    dx: number,
+    batch: number,
+    channels: number,
+    inH: number,
+    inW: number,
+    outH: number,
+    outW: number,
+    strideH: number,
+    strideW: number,
+    dilationH: number,
+    dilationW: number,
+    effFh: number,
+    effFw: number,
+    padTop: number,
+    padLeft: number,
   ): V;
   _AvgPoolGrad(
-    dy: number, dx: number, batch: number, channels: number, inH: number, inW: number, outH: number, outW: number,
-    strideH: number, strideW: number, dilationH: number, dilationW: number, effFh: number, effFw: number, padTop: number, padLeft: number,
-    fh: number, fw: number,
+    dy: number,
+    dx: number,
+    batch: number,
+    channels: number,
+    inH: number,
+    inW: number,
+    outH: number,
+    outW: number,
+    strideH: number,
+    strideW: number,
+    dilationH: number,
+    dilationW: number,
+    effFh: number,
+    effFw: number,
+    padTop: number,
+    padLeft: number,
+    fh: number,
+    fw: number,
   ): V;
   /** XNNPACK softmax over rows of `channels`. */
   _Softmax(x: number, out: number, channels: number, batch: number): V;
@@ -515,7 +612,8 @@ function capHeap(raw: RawModule): void {
   const memory = raw.asm?.memory ?? raw.wasmMemory;
   if (!memory) throw new Error('wasm backend: internal: the tfjs wasm module does not expose its memory, so its heap cannot be capped');
   if (capped.has(memory)) return;
-  if (memory.buffer.byteLength > WASM_HEAP_MAX) throw new Error(`wasm backend: internal: the heap is already ${mib(memory.buffer.byteLength)}, above the ${mib(WASM_HEAP_MAX)} cap`);
+  if (memory.buffer.byteLength > WASM_HEAP_MAX)
+    throw new Error(`wasm backend: internal: the heap is already ${mib(memory.buffer.byteLength)}, above the ${mib(WASM_HEAP_MAX)} cap`);
   const grow = memory.grow.bind(memory);
   Object.defineProperty(memory, 'grow', {
     value: (pages: number): number => {

@@ -71,12 +71,10 @@ describe('kernels that choose between their own implementation and core’s comp
       expect(xnnpackBackpropInput(info)).toBe(xnnpack);
       const dy = input(info.outShape);
       const filter = input(fs);
-      check(
-        () => backend.kernels.conv2dBackpropInput(dy.info, filter.info, info),
-        reference.conv2dBackpropInput(dy.host, filter.host, info),
-        !xnnpack,
-        [dy.info, filter.info],
-      );
+      check(() => backend.kernels.conv2dBackpropInput(dy.info, filter.info, info), reference.conv2dBackpropInput(dy.host, filter.host, info), !xnnpack, [
+        dy.info,
+        filter.info,
+      ]);
     });
   }
 

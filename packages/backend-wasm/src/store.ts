@@ -1,6 +1,17 @@
 import {
-  DataStore, KERNELS, sizeOfShape, type BackendMemory, type DataId, type DType, type KernelArgs, type KernelContext, type Kernels, type OptionalKernel,
-  type Storage, type TensorInfo, type TypedArray,
+  DataStore,
+  KERNELS,
+  sizeOfShape,
+  type BackendMemory,
+  type DataId,
+  type DType,
+  type KernelArgs,
+  type KernelContext,
+  type Kernels,
+  type OptionalKernel,
+  type Storage,
+  type TensorInfo,
+  type TypedArray,
 } from '@polytensor/core';
 import type { Tw, WasmData, WasmRuntime } from './runtime.js';
 
@@ -49,12 +60,7 @@ export class WasmStore implements Storage {
   }
 
   memory(): BackendMemory {
-    return {
-      numDataIds: this.buffers.size,
-      numBytes: this.buffers.numBytes,
-      wasmHeapBytes: this.rt.heapBytes(),
-      tfjsDataIds: this.rt.tfjsDataIds(),
-    };
+    return { numDataIds: this.buffers.size, numBytes: this.buffers.numBytes, wasmHeapBytes: this.rt.heapBytes(), tfjsDataIds: this.rt.tfjsDataIds() };
   }
 
   /** Free every buffer this instance holds (the backend's dispose). */

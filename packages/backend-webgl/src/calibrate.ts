@@ -30,7 +30,7 @@ export function calibrate(s: WebGLStore): Calibration {
   const A = new Float32Array(n);
   const B = new Float32Array(n);
   let seed = 0x9e3779b9;
-  const rnd = (): number => ((seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296);
+  const rnd = (): number => (seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0) / 4294967296;
   for (let i = 0; i < n; i++) {
     A[i] = (rnd() * 2 - 1) * 2 ** (rnd() * 80 - 40);
     B[i] = (rnd() * 2 - 1) * 2 ** (rnd() * 80 - 40);

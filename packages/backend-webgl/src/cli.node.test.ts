@@ -25,7 +25,10 @@ describe('conformance CLI', () => {
     expect(progress.length).toBeGreaterThan(50);
     // The total also counts composite rows that do not apply to webgl (the summary leaves them out).
     const done = progress.map((l) => /: (\d+) of (\d+) cases done, \d+ s$/.exec(l));
-    expect(done.every((m) => m !== null), progress.join('\n')).toBe(true);
+    expect(
+      done.every((m) => m !== null),
+      progress.join('\n'),
+    ).toBe(true);
     const counts = done.map((m) => Number(m![1]));
     const total = Number(done[0]![2]);
     expect(progress[0]).toMatch(/^\[chromium\] conformance: kernel \w+: 0 of \d+ cases done/);

@@ -48,10 +48,7 @@ describe('precision', () => {
     const gl = b.gl;
     const v = b.webglVersion;
     try {
-      const half =
-        v === 2
-          ? crippled(gl, ['EXT_color_buffer_float'])
-          : crippled(gl, ['OES_texture_float', 'WEBGL_color_buffer_float']);
+      const half = v === 2 ? crippled(gl, ['EXT_color_buffer_float']) : crippled(gl, ['OES_texture_float', 'WEBGL_color_buffer_float']);
       expect(floatSupportProblem(half, v)).toMatch(/half-float|no float/);
       await expect(createWebGLBackend({ gl: half, webglVersion: v })).rejects.toThrow(WebGLPrecisionError);
       await expect(createWebGLBackend({ gl: half, webglVersion: v })).rejects.toThrow(/refuses to compute them in half precision/);

@@ -68,19 +68,17 @@ export function requireFloat32(gl: GL, version: WebGLVersion): void {
   }
 }
 
-export function describeContext(
-  gl: GL,
-  version: WebGLVersion,
-  subnormals: 'kept' | 'flushed',
-  floatDownload: boolean,
-  arithmeticUlp: 0 | 1,
-): WebGLPrecision {
+export function describeContext(gl: GL, version: WebGLVersion, subnormals: 'kept' | 'flushed', floatDownload: boolean, arithmeticUlp: 0 | 1): WebGLPrecision {
   const renderer = rendererOf(gl);
   const f = gl.getShaderPrecisionFormat(gl.FRAGMENT_SHADER, gl.HIGH_FLOAT);
   const i = gl.getShaderPrecisionFormat(gl.FRAGMENT_SHADER, gl.HIGH_INT);
   const exts = gl.getSupportedExtensions() ?? [];
   const floatRenderTarget =
-    version === 2 ? 'EXT_color_buffer_float' : exts.includes('WEBGL_color_buffer_float') ? 'WEBGL_color_buffer_float' : 'OES_texture_float (framebuffer complete)';
+    version === 2
+      ? 'EXT_color_buffer_float'
+      : exts.includes('WEBGL_color_buffer_float')
+        ? 'WEBGL_color_buffer_float'
+        : 'OES_texture_float (framebuffer complete)';
   return {
     webglVersion: version,
     renderer,

@@ -46,22 +46,44 @@ describe('int32 kernels', () => {
   it('small values: every kernel runs on the GPU, exactly', () => {
     const a = { values: small(12), shape: [3, 4] };
     const b = { values: small(4, 3), shape: [4] };
-    for (const op of ['neg', 'abs', 'sign', 'square', 'relu'] as const) expect(same([a], (k, [x]) => k.unary(op, x!)), op).toBe('gpu');
+    for (const op of ['neg', 'abs', 'sign', 'square', 'relu'] as const)
+      expect(
+        same([a], (k, [x]) => k.unary(op, x!)),
+        op,
+      ).toBe('gpu');
     for (const op of ['add', 'sub', 'mul', 'maximum', 'minimum', 'squaredDifference', 'equal', 'less', 'greaterEqual'] as const) {
-      expect(same([a, b], (k, [x, y]) => k.binary(op, x!, y!, [3, 4])), op).toBe('gpu');
+      expect(
+        same([a, b], (k, [x, y]) => k.binary(op, x!, y!, [3, 4])),
+        op,
+      ).toBe('gpu');
     }
     const c = { values: [1, 0, 1, 1], shape: [4], dtype: 'bool' as const };
     expect(same([c, a, b], (k, [w, x, y]) => k.where(w!, x!, y!, [3, 4]))).toBe('gpu');
     expect(same([a], (k, [x]) => k.cast(x!, 'float32'))).toBe('gpu');
     expect(same([a], (k, [x]) => k.cast(x!, 'bool'))).toBe('gpu');
     expect(same([{ values: [1.9, -1.9, 2.5, -0.5, 1e6], shape: [5], dtype: 'float32' }], (k, [x]) => k.cast(x!, 'int32'))).toBe('gpu');
-    for (const op of ['sum', 'prod', 'max', 'min'] as const) expect(same([a], (k, [x]) => k.reduce(op, x!, [1])), op).toBe('gpu');
+    for (const op of ['sum', 'prod', 'max', 'min'] as const)
+      expect(
+        same([a], (k, [x]) => k.reduce(op, x!, [1])),
+        op,
+      ).toBe('gpu');
     expect(same([a], (k, [x]) => k.reduce('sum', x!, [0]))).toBe('gpu');
     expect(same([a], (k, [x]) => k.argReduce('argMax', x!, 1))).toBe('gpu');
     expect(same([a], (k, [x]) => k.transpose(x!, [1, 0]))).toBe('gpu');
     expect(same([a], (k, [x]) => k.slice(x!, [1, 1], [2, 2]))).toBe('gpu');
     expect(same([a, a], (k, [x, y]) => k.concat([x!, y!], 1))).toBe('gpu');
-    expect(same([a], (k, [x]) => k.pad(x!, [[1, 0], [0, 2]], -3))).toBe('gpu');
+    expect(
+      same([a], (k, [x]) =>
+        k.pad(
+          x!,
+          [
+            [1, 0],
+            [0, 2],
+          ],
+          -3,
+        ),
+      ),
+    ).toBe('gpu');
     const idx = { values: [2, 0, 2], shape: [3] };
     expect(same([a, idx], (k, [x, i]) => k.gather(x!, i!, 0))).toBe('gpu');
     expect(same([a, { values: [1, 1, 0, 3], shape: [4] }], (k, [u, i]) => k.scatterAdd(u!, i!, 1, [3, 4]))).toBe('gpu');

@@ -5,9 +5,7 @@
 // step takes: dense + conv forward and backward, pooling, softmax
 // cross-entropy, Adam's update, the loss read back every step.
 import { describe, expect, it } from 'vitest';
-import {
-  AveragePooling2D, Conv2D, Dense, Flatten, Sequential, memory, registerBackend, removeBackend, setBackend, setSeed, tensor,
-} from '@polytensor/core';
+import { AveragePooling2D, Conv2D, Dense, Flatten, Sequential, memory, registerBackend, removeBackend, setBackend, setSeed, tensor } from '@polytensor/core';
 import { newBackend } from './test_util.js';
 
 describe('memory over 1,000 training steps', () => {
@@ -28,8 +26,15 @@ describe('memory over 1,000 training steps', () => {
       });
       model.compile({ optimizer: 'adam', learningRate: 0.01, loss: 'sparseSoftmaxCrossEntropy', metrics: ['accuracy'] });
       const n = 6;
-      const x = tensor(new Float32Array(n * 36).map((_, i) => Math.sin(i * 0.37)), [n, 6, 6, 1]);
-      const y = tensor(new Int32Array(n).map((_, i) => i % 3), [n], 'int32');
+      const x = tensor(
+        new Float32Array(n * 36).map((_, i) => Math.sin(i * 0.37)),
+        [n, 6, 6, 1],
+      );
+      const y = tensor(
+        new Int32Array(n).map((_, i) => i % 3),
+        [n],
+        'int32',
+      );
 
       const snapshot = (): Record<string, number> => {
         const core = memory();

@@ -29,7 +29,11 @@ describe('webgl memory limits', () => {
       const before = { core: memory().numTensors, backend: webgl.memory() };
       const e = thrown(() => zeros([maxTexture, maxTexture + 1]));
       expect(e).toMatchObject({ kind: 'tensorSize', op: 'zeros', backend: 'webgl', limit: maxTexture ** 2 });
-      expect(e.message).toMatch(new RegExp(`^zeros: the tensor \\[${maxTexture},${maxTexture + 1}\\] float32 .*backend 'webgl' holds at most .* in one tensor \\(this GPU's MAX_TEXTURE_SIZE ${maxTexture}`));
+      expect(e.message).toMatch(
+        new RegExp(
+          `^zeros: the tensor \\[${maxTexture},${maxTexture + 1}\\] float32 .*backend 'webgl' holds at most .* in one tensor \\(this GPU's MAX_TEXTURE_SIZE ${maxTexture}`,
+        ),
+      );
       // a kernel whose output would not fit: refused before the shader runs
       const a = ones([maxTexture + 1, 1]);
       const b = ones([1, maxTexture]);
@@ -41,7 +45,18 @@ describe('webgl memory limits', () => {
       expect(webgl.memory().texturesInUse).toBe(before.backend.texturesInUse);
 
       // still exact afterwards
-      const out = tidy(() => matMul(tensor([[1, 2], [3, 4]]), tensor([[5, 6], [7, 8]])));
+      const out = tidy(() =>
+        matMul(
+          tensor([
+            [1, 2],
+            [3, 4],
+          ]),
+          tensor([
+            [5, 6],
+            [7, 8],
+          ]),
+        ),
+      );
       expect(Array.from(await out.data())).toEqual([19, 22, 43, 50]);
       out.dispose();
     } finally {

@@ -29,16 +29,35 @@ describe('webgl kernels on the numerics of issue 15', () => {
   });
 
   it('maxPool: a NaN anywhere in a window makes it NaN; a window of −Infinity gives −Infinity', () => {
-    const rows = [[NaN, 1, 2], [1, NaN, 2], [1, 2, NaN], [Infinity, 1, 2], [-Infinity, -Infinity, -Infinity], [1, 3, 2]];
+    const rows = [
+      [NaN, 1, 2],
+      [1, NaN, 2],
+      [1, 2, NaN],
+      [Infinity, 1, 2],
+      [-Infinity, -Infinity, -Infinity],
+      [1, 3, 2],
+    ];
     const shape = [1, rows.length, 3, 1];
-    expect(read(b.kernels.maxPool(t(rows.flat(), shape), computePool2DInfo('test', shape, [1, 3], 1, 'valid')))).toEqual([NaN, NaN, NaN, Infinity, -Infinity, 3]);
+    expect(read(b.kernels.maxPool(t(rows.flat(), shape), computePool2DInfo('test', shape, [1, 3], 1, 'valid')))).toEqual([
+      NaN,
+      NaN,
+      NaN,
+      Infinity,
+      -Infinity,
+      3,
+    ]);
     // a 1×1 window samples the cell
     const one = [1, 2, 2, 1];
     expect(read(b.kernels.maxPool(t([-Infinity, NaN, 5, -1], one), computePool2DInfo('test', one, 1, 1, 'valid')))).toEqual([-Infinity, NaN, 5, -1]);
   });
 
   it('prod: partial products beyond float32 do not overflow (3e38 · 10 · 1e-30 = 3e9)', () => {
-    const rows = [[3e38, 10, 1e-30], [1e-30, 1e30, 1e30], [1e30, 1e30, 1], [1e-30, 1e-30, 1]];
+    const rows = [
+      [3e38, 10, 1e-30],
+      [1e-30, 1e30, 1e30],
+      [1e30, 1e30, 1],
+      [1e-30, 1e-30, 1],
+    ];
     const got = read(b.kernels.reduce('prod', t(rows.flat(), [4, 3]), [1]));
     const f = Math.fround;
     const exact = rows.map((r) => r.reduce((p, v) => p * f(v), 1));

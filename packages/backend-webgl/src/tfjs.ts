@@ -23,7 +23,9 @@ export class TfWebGL extends MathBackendWebGL {
 }
 
 /** The kernel function tfjs-backend-webgl registered under `name` (importing the package registers all of them). */
-export function tfKernel(name: string): (args: { inputs: Record<string, TfTensorInfo>; backend: MathBackendWebGL; attrs?: NamedAttrMap }) => TfTensorInfo | TfTensorInfo[] {
+export function tfKernel(
+  name: string,
+): (args: { inputs: Record<string, TfTensorInfo>; backend: MathBackendWebGL; attrs?: NamedAttrMap }) => TfTensorInfo | TfTensorInfo[] {
   const config = getKernel(name, 'webgl');
   if (!config) throw new Error(`webgl backend: tfjs-backend-webgl has no kernel '${name}' (version mismatch?)`);
   return config.kernelFunc as never;

@@ -7,7 +7,14 @@ import { registerBackend, removeBackend, setBackend, setSeed, tensor, type Compi
 import { referenceBackendFactory } from '@polytensor/conformance';
 import { bars, newBackend, seedCnn, seedMlp } from './test_util.js';
 
-async function trajectory(backend: string, build: () => Sequential, compile: Parameters<Sequential['compile']>[0], shape: number[], n: number, steps: number): Promise<number[]> {
+async function trajectory(
+  backend: string,
+  build: () => Sequential,
+  compile: Parameters<Sequential['compile']>[0],
+  shape: number[],
+  n: number,
+  steps: number,
+): Promise<number[]> {
   await setBackend(backend);
   setSeed(42);
   const model = build();

@@ -27,8 +27,5 @@ export function backendMeta(name: string, from: string = import.meta.url): Backe
     return NONE; // not installed, or no ./package.json export: the import error (later) says what to do
   }
   const meta = (JSON.parse(readFileSync(file, 'utf8')) as { polytensor?: { conformance?: unknown; display?: unknown } }).polytensor ?? {};
-  return {
-    conformance: meta.conformance === 'browser' ? 'browser' : 'node',
-    display: meta.display === 'x11' ? 'x11' : null,
-  };
+  return { conformance: meta.conformance === 'browser' ? 'browser' : 'node', display: meta.display === 'x11' ? 'x11' : null };
 }

@@ -135,7 +135,10 @@ function isBackendClass(v: unknown): v is Ctor {
  * 3. Failing that, ask core's engine for the backend it registered under
  *    `name` (`setBackend(name)`, `getBackend()`); the engine owns that instance.
  */
-export async function resolveBackend(name: string, importer: (pkg: string) => Promise<unknown> = (p) => import(/* @vite-ignore */ p)): Promise<ResolvedBackend> {
+export async function resolveBackend(
+  name: string,
+  importer: (pkg: string) => Promise<unknown> = (p) => import(/* @vite-ignore */ p),
+): Promise<ResolvedBackend> {
   if (name === 'reference') return { factory: referenceBackendFactory, source: 'built-in reference backend', owned: true };
   if (name === 'reference-primitives') {
     return { factory: referencePrimitivesBackendFactory, source: 'built-in reference backend, primitive kernels only', owned: true };
@@ -245,12 +248,9 @@ export async function main(
     io.stderr(`polytensor-conformance: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;
   }
-  let report;
+  let report: Awaited<ReturnType<typeof runConformance>>;
   try {
-    report = await runConformance(resolved.factory, {
-      ...(args.filter !== undefined ? { filter: args.filter } : {}),
-      disposeBackend: resolved.owned,
-    });
+    report = await runConformance(resolved.factory, { ...(args.filter !== undefined ? { filter: args.filter } : {}), disposeBackend: resolved.owned });
   } catch (e) {
     io.stderr(`polytensor-conformance: ${e instanceof Error ? e.message : String(e)}\n`);
     return 2;

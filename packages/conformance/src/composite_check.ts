@@ -14,11 +14,7 @@ import { wrapBackend } from './wrap.js';
 
 /** The storage calls and kernels a composite runs on: the backend's own (each accelerated or itself a composite). */
 export function compositeContext(backend: Backend): KernelContext {
-  return {
-    ...backend.kernels,
-    write: (values, shape, dtype) => backend.write(values, shape, dtype),
-    disposeData: (id) => backend.disposeData(id),
-  };
+  return { ...backend.kernels, write: (values, shape, dtype) => backend.write(values, shape, dtype), disposeData: (id) => backend.disposeData(id) };
 }
 
 /** Core's composite of optional kernel `kernel`, bound to `backend`'s kernels. */

@@ -23,11 +23,16 @@ import { REGION_GRADIENT_TOLERANCE } from './tolerances.js';
 type RegionOp = 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'reciprocal' | 'sigmoid' | 'tanh' | 'elu' | 'softplus' | 'sin' | 'cos';
 
 /** |x| log-uniform in [lo, hi] (lo, hi > 0); `signs`: which signs to draw. */
-const logRange = (lo: number, hi: number, signs: 'pos' | 'neg' | 'both' = 'pos') => (r: Rng): number => {
-  const v = Math.fround(Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * r.next()));
-  return signs === 'neg' || (signs === 'both' && r.bool()) ? -v : v;
-};
-const range = (lo: number, hi: number) => (r: Rng): number => r.float(lo, hi);
+const logRange =
+  (lo: number, hi: number, signs: 'pos' | 'neg' | 'both' = 'pos') =>
+  (r: Rng): number => {
+    const v = Math.fround(Math.exp(Math.log(lo) + (Math.log(hi) - Math.log(lo)) * r.next()));
+    return signs === 'neg' || (signs === 'both' && r.bool()) ? -v : v;
+  };
+const range =
+  (lo: number, hi: number) =>
+  (r: Rng): number =>
+    r.float(lo, hi);
 
 /** [op, region name, generator]: each a [3,5] input. */
 export const GRADIENT_REGIONS: ReadonlyArray<readonly [RegionOp, string, (r: Rng) => number]> = [
@@ -64,6 +69,7 @@ export function regionSpec(op: RegionOp, what: string, gen: (r: Rng) => number, 
     op,
     name: `${what} [3,5]`,
     inputs: (r) => [host([3, 5], r.array(15, gen))],
+    // biome-ignore lint/performance/noDynamicNamespaceImportAccess: every op by its name (a test suite, never bundled for size)
     core: ([x]) => core[op](x!),
     reference: ([x]) => ref.unary(op as UnaryOp, x as HostTensor),
     tolerance: REGION_GRADIENT_TOLERANCE,

@@ -67,12 +67,7 @@ export function richardson(F: () => number, x: Float64Array, j: number, h: numbe
 }
 
 /** The vector-Jacobian product dyᵀ·J of `forward` w.r.t. input k, by finite differences in float64. */
-export function referenceVjp(
-  forward: (xs: readonly HostTensor[]) => HostTensor,
-  inputs: readonly HostTensor[],
-  dy: Float64Array,
-  k: number,
-): Float64Array {
+export function referenceVjp(forward: (xs: readonly HostTensor[]) => HostTensor, inputs: readonly HostTensor[], dy: Float64Array, k: number): Float64Array {
   const xs = inputs.map((x) => ({ ...x, values: Float64Array.from(x.values) }));
   const target = xs[k]!.values;
   const F = (): number => {
@@ -124,7 +119,10 @@ export function gradientCase<K extends KernelName>(spec: GradientSpec<K>): Confo
       const inputs = spec.inputs(rng);
       const wrt = spec.wrt ?? inputs.flatMap((x, i) => (x.dtype === 'float32' ? [i] : []));
       const out = spec.reference(inputs);
-      const dy = host(out.shape, rng.array(sizeOf(out.shape), (q) => q.float(-1, 1)));
+      const dy = host(
+        out.shape,
+        rng.array(sizeOf(out.shape), (q) => q.float(-1, 1)),
+      );
       const expected = wrt.map((k) =>
         spec.elementwise ? elementwiseVjp(spec.reference, inputs[k]!, dy.values) : referenceVjp(spec.reference, inputs, dy.values, k),
       );
@@ -197,23 +195,54 @@ export function gradientCase<K extends KernelName>(spec: GradientSpec<K>): Confo
 // ---- input generators ----------------------------------------------------------
 
 type Gen = (r: Rng) => number;
-const uni = (lo: number, hi: number): Gen => (r) => r.float(lo, hi);
+const uni =
+  (lo: number, hi: number): Gen =>
+  (r) =>
+    r.float(lo, hi);
 /** |x| in [lo, hi], random sign: away from the kink at 0. */
-const awayFromZero = (lo: number, hi: number): Gen => (r) => (r.bool() ? -1 : 1) * r.float(lo, hi);
+const awayFromZero =
+  (lo: number, hi: number): Gen =>
+  (r) =>
+    (r.bool() ? -1 : 1) * r.float(lo, hi);
 /** x = k + f with f in [0.15, 0.35] ∪ [0.65, 0.85]: away from integers and half-integers. */
 const offGrid: Gen = (r) => r.int(-3, 3) + (r.bool() ? r.float(0.15, 0.35) : r.float(0.65, 0.85));
-const t = (shape: readonly number[], gen: Gen) => (r: Rng): HostTensor => host(shape, r.array(sizeOf(shape), gen));
+const t =
+  (shape: readonly number[], gen: Gen) =>
+  (r: Rng): HostTensor =>
+    host(shape, r.array(sizeOf(shape), gen));
 /** Distinct values at least 0.02 apart (max/min/pool without ties), shuffled. */
-const distinct = (shape: readonly number[]) => (r: Rng): HostTensor => {
-  const n = sizeOf(shape);
-  const vals = r.shuffle(Array.from({ length: n }, (_, i) => (i - n / 2) * 0.05 + r.float(0, 0.01)));
-  return host(shape, vals);
-};
+const distinct =
+  (shape: readonly number[]) =>
+  (r: Rng): HostTensor => {
+    const n = sizeOf(shape);
+    const vals = r.shuffle(Array.from({ length: n }, (_, i) => (i - n / 2) * 0.05 + r.float(0, 0.01)));
+    return host(shape, vals);
+  };
 
 // ---- cases ----------------------------------------------------------------------
 
-type UnaryName = 'neg' | 'abs' | 'sign' | 'exp' | 'expm1' | 'log' | 'log1p' | 'sqrt' | 'rsqrt' | 'square' | 'reciprocal'
-  | 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'softplus' | 'sin' | 'cos' | 'floor' | 'ceil' | 'round';
+type UnaryName =
+  | 'neg'
+  | 'abs'
+  | 'sign'
+  | 'exp'
+  | 'expm1'
+  | 'log'
+  | 'log1p'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'square'
+  | 'reciprocal'
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'elu'
+  | 'softplus'
+  | 'sin'
+  | 'cos'
+  | 'floor'
+  | 'ceil'
+  | 'round';
 
 const UNARY_GRADS: ReadonlyArray<readonly [UnaryName, Gen]> = [
   ['neg', uni(-3, 3)],
@@ -245,6 +274,7 @@ const unaryGradients = UNARY_GRADS.map(([op, gen]) =>
     op,
     name: `${op} [3,5]`,
     inputs: (r) => [t([3, 5], gen)(r)],
+    // biome-ignore lint/performance/noDynamicNamespaceImportAccess: every op by its name (a test suite, never bundled for size)
     core: ([x]) => core[op](x!),
     reference: ([x]) => ref.unary(op, x!),
   }),
@@ -296,6 +326,7 @@ const binaryGradients = BINARY_GRADS.flatMap(([op, ga, gb]) =>
       op,
       name: what,
       inputs: binaryInputs(op, ga, gb, [...sa], [...sb]),
+      // biome-ignore lint/performance/noDynamicNamespaceImportAccess: every op by its name (a test suite, never bundled for size)
       core: ([a, b]) => core[op](a!, b!),
       reference: ([a, b]) => ref.binary(op, a!, b!),
     }),
@@ -305,14 +336,36 @@ const binaryGradients = BINARY_GRADS.flatMap(([op, ga, gb]) =>
 const whereGradient = gradientCase({
   kernel: 'where',
   name: 'cond [3,4] ⊗ a [3,4] ⊗ b [4]',
-  inputs: (r) => [host([3, 4], r.array(12, (q) => (q.bool() ? 1 : 0)), 'bool'), t([3, 4], uni(-2, 2))(r), t([4], uni(-2, 2))(r)],
+  inputs: (r) => [
+    host(
+      [3, 4],
+      r.array(12, (q) => (q.bool() ? 1 : 0)),
+      'bool',
+    ),
+    t([3, 4], uni(-2, 2))(r),
+    t([4], uni(-2, 2))(r),
+  ],
   core: ([c, a, b]) => core.where(c!, a!, b!),
   reference: ([c, a, b]) => ref.where(c!, a!, b!),
 });
 
 const reduceGradients: ConformanceCase[] = [
-  gradientCase({ kernel: 'reduce', op: 'sum', name: 'sum [3,4,5] axis 1', inputs: (r) => [t([3, 4, 5], uni(-2, 2))(r)], core: ([x]) => core.sum(x!, 1), reference: ([x]) => ref.reduce('sum', x!, [1]).out }),
-  gradientCase({ kernel: 'reduce', op: 'sum', name: 'sum [3,4] all axes', inputs: (r) => [t([3, 4], uni(-2, 2))(r)], core: ([x]) => core.sum(x!), reference: ([x]) => ref.reduce('sum', x!, [0, 1]).out }),
+  gradientCase({
+    kernel: 'reduce',
+    op: 'sum',
+    name: 'sum [3,4,5] axis 1',
+    inputs: (r) => [t([3, 4, 5], uni(-2, 2))(r)],
+    core: ([x]) => core.sum(x!, 1),
+    reference: ([x]) => ref.reduce('sum', x!, [1]).out,
+  }),
+  gradientCase({
+    kernel: 'reduce',
+    op: 'sum',
+    name: 'sum [3,4] all axes',
+    inputs: (r) => [t([3, 4], uni(-2, 2))(r)],
+    core: ([x]) => core.sum(x!),
+    reference: ([x]) => ref.reduce('sum', x!, [0, 1]).out,
+  }),
   gradientCase({
     kernel: 'reduce',
     op: 'sum',
@@ -324,15 +377,55 @@ const reduceGradients: ConformanceCase[] = [
       return { ...s, values: s.values.map((v) => v / 15) };
     },
   }),
-  gradientCase({ kernel: 'reduce', op: 'prod', name: 'prod [3,4] axis 1', inputs: (r) => [t([3, 4], awayFromZero(0.5, 1.5))(r)], core: ([x]) => core.prod(x!, 1), reference: ([x]) => ref.reduce('prod', x!, [1]).out }),
-  gradientCase({ kernel: 'reduce', op: 'max', name: 'max [4,5] axis 1 (no ties)', inputs: (r) => [distinct([4, 5])(r)], core: ([x]) => core.max(x!, 1), reference: ([x]) => ref.reduce('max', x!, [1]).out }),
-  gradientCase({ kernel: 'reduce', op: 'max', name: 'max [3,4] all axes', inputs: (r) => [distinct([3, 4])(r)], core: ([x]) => core.max(x!), reference: ([x]) => ref.reduce('max', x!, [0, 1]).out }),
-  gradientCase({ kernel: 'reduce', op: 'min', name: 'min [4,5] axis 0 (no ties)', inputs: (r) => [distinct([4, 5])(r)], core: ([x]) => core.min(x!, 0), reference: ([x]) => ref.reduce('min', x!, [0]).out }),
+  gradientCase({
+    kernel: 'reduce',
+    op: 'prod',
+    name: 'prod [3,4] axis 1',
+    inputs: (r) => [t([3, 4], awayFromZero(0.5, 1.5))(r)],
+    core: ([x]) => core.prod(x!, 1),
+    reference: ([x]) => ref.reduce('prod', x!, [1]).out,
+  }),
+  gradientCase({
+    kernel: 'reduce',
+    op: 'max',
+    name: 'max [4,5] axis 1 (no ties)',
+    inputs: (r) => [distinct([4, 5])(r)],
+    core: ([x]) => core.max(x!, 1),
+    reference: ([x]) => ref.reduce('max', x!, [1]).out,
+  }),
+  gradientCase({
+    kernel: 'reduce',
+    op: 'max',
+    name: 'max [3,4] all axes',
+    inputs: (r) => [distinct([3, 4])(r)],
+    core: ([x]) => core.max(x!),
+    reference: ([x]) => ref.reduce('max', x!, [0, 1]).out,
+  }),
+  gradientCase({
+    kernel: 'reduce',
+    op: 'min',
+    name: 'min [4,5] axis 0 (no ties)',
+    inputs: (r) => [distinct([4, 5])(r)],
+    core: ([x]) => core.min(x!, 0),
+    reference: ([x]) => ref.reduce('min', x!, [0]).out,
+  }),
 ];
 
 const movementGradients: ConformanceCase[] = [
-  gradientCase({ kernel: 'transpose', name: '[2,3,4] perm [2,0,1]', inputs: (r) => [t([2, 3, 4], uni(-2, 2))(r)], core: ([x]) => core.transpose(x!, [2, 0, 1]), reference: ([x]) => ref.transpose(x!, [2, 0, 1]) }),
-  gradientCase({ kernel: 'slice', name: '[4,5] begin [1,1] size [2,3]', inputs: (r) => [t([4, 5], uni(-2, 2))(r)], core: ([x]) => core.slice(x!, [1, 1], [2, 3]), reference: ([x]) => ref.slice(x!, [1, 1], [2, 3]) }),
+  gradientCase({
+    kernel: 'transpose',
+    name: '[2,3,4] perm [2,0,1]',
+    inputs: (r) => [t([2, 3, 4], uni(-2, 2))(r)],
+    core: ([x]) => core.transpose(x!, [2, 0, 1]),
+    reference: ([x]) => ref.transpose(x!, [2, 0, 1]),
+  }),
+  gradientCase({
+    kernel: 'slice',
+    name: '[4,5] begin [1,1] size [2,3]',
+    inputs: (r) => [t([4, 5], uni(-2, 2))(r)],
+    core: ([x]) => core.slice(x!, [1, 1], [2, 3]),
+    reference: ([x]) => ref.slice(x!, [1, 1], [2, 3]),
+  }),
   gradientCase({
     kernel: 'concat',
     name: '[2,3] + [2,2] axis 1',
@@ -344,8 +437,24 @@ const movementGradients: ConformanceCase[] = [
     kernel: 'pad',
     name: '[2,3] paddings [[1,0],[2,1]]',
     inputs: (r) => [t([2, 3], uni(-2, 2))(r)],
-    core: ([x]) => core.pad(x!, [[1, 0], [2, 1]], 0.5),
-    reference: ([x]) => ref.pad(x!, [[1, 0], [2, 1]], 0.5),
+    core: ([x]) =>
+      core.pad(
+        x!,
+        [
+          [1, 0],
+          [2, 1],
+        ],
+        0.5,
+      ),
+    reference: ([x]) =>
+      ref.pad(
+        x!,
+        [
+          [1, 0],
+          [2, 1],
+        ],
+        0.5,
+      ),
   }),
   gradientCase({
     kernel: 'gather',
@@ -518,10 +627,34 @@ const poolGradients: ConformanceCase[] = POOL_G.flatMap((g) => {
 });
 
 const softmaxGradients: ConformanceCase[] = [
-  gradientCase({ kernel: 'softmax', name: '[3,5]', inputs: (r) => [t([3, 5], uni(-3, 3))(r)], core: ([x]) => core.softmax(x!), reference: ([x]) => ref.softmax(x!).out }),
-  gradientCase({ kernel: 'softmax', name: 'rank 3 [2,2,4]', inputs: (r) => [t([2, 2, 4], uni(-3, 3))(r)], core: ([x]) => core.softmax(x!), reference: ([x]) => ref.softmax(x!).out }),
-  gradientCase({ kernel: 'logSoftmax', name: '[3,5]', inputs: (r) => [t([3, 5], uni(-3, 3))(r)], core: ([x]) => core.logSoftmax(x!), reference: ([x]) => ref.logSoftmax(x!).out }),
-  gradientCase({ kernel: 'logSoftmax', name: 'rank 3 [2,2,4]', inputs: (r) => [t([2, 2, 4], uni(-3, 3))(r)], core: ([x]) => core.logSoftmax(x!), reference: ([x]) => ref.logSoftmax(x!).out }),
+  gradientCase({
+    kernel: 'softmax',
+    name: '[3,5]',
+    inputs: (r) => [t([3, 5], uni(-3, 3))(r)],
+    core: ([x]) => core.softmax(x!),
+    reference: ([x]) => ref.softmax(x!).out,
+  }),
+  gradientCase({
+    kernel: 'softmax',
+    name: 'rank 3 [2,2,4]',
+    inputs: (r) => [t([2, 2, 4], uni(-3, 3))(r)],
+    core: ([x]) => core.softmax(x!),
+    reference: ([x]) => ref.softmax(x!).out,
+  }),
+  gradientCase({
+    kernel: 'logSoftmax',
+    name: '[3,5]',
+    inputs: (r) => [t([3, 5], uni(-3, 3))(r)],
+    core: ([x]) => core.logSoftmax(x!),
+    reference: ([x]) => ref.logSoftmax(x!).out,
+  }),
+  gradientCase({
+    kernel: 'logSoftmax',
+    name: 'rank 3 [2,2,4]',
+    inputs: (r) => [t([2, 2, 4], uni(-3, 3))(r)],
+    core: ([x]) => core.logSoftmax(x!),
+    reference: ([x]) => ref.logSoftmax(x!).out,
+  }),
 ];
 
 const crossEntropyGradients: ConformanceCase[] = [

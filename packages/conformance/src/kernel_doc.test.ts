@@ -19,7 +19,9 @@ describe('docs/kernels.md', () => {
       const a = have.split('\n');
       const b = want.split('\n');
       const at = b.findIndex((line, i) => line !== a[i]);
-      expect.fail(`docs/kernels.md is out of date with core's kernel table (first difference at line ${at + 1}: ${JSON.stringify(a[at])} should be ${JSON.stringify(b[at])}): ${REGENERATE}`);
+      expect.fail(
+        `docs/kernels.md is out of date with core's kernel table (first difference at line ${at + 1}: ${JSON.stringify(a[at])} should be ${JSON.stringify(b[at])}): ${REGENERATE}`,
+      );
     }
   }, 60_000);
 

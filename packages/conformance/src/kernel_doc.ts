@@ -51,7 +51,9 @@ export async function discoverBackendKernels(
   for (const name of names) {
     const pkg = `@polytensor/backend-${name}`;
     // one wording whatever failed, so the file does not depend on what this machine can import
-    const how = CREATED_IN_NODE.has(name) ? `neither a \`create…Backend()\` instance on the kernel-table contract nor a \`${name.toUpperCase()}_KERNELS\` export` : `no \`${name.toUpperCase()}_KERNELS\` export`;
+    const how = CREATED_IN_NODE.has(name)
+      ? `neither a \`create…Backend()\` instance on the kernel-table contract nor a \`${name.toUpperCase()}_KERNELS\` export`
+      : `no \`${name.toUpperCase()}_KERNELS\` export`;
     const unknown = (): BackendKernelSet => ({ name, implemented: null, optimizer: null, source: `${name}: see the package (${how} could be read in Node)` });
     let mod: Record<string, unknown>;
     try {
@@ -69,7 +71,12 @@ export async function discoverBackendKernels(
         backend = null;
       }
       if (isBackend(backend)) {
-        const set: BackendKernelSet = { name, implemented: new Set(backend.implemented), optimizer: backend.optimizer !== undefined, source: `${name}: \`${create![0]}()\`'s \`implemented\`` };
+        const set: BackendKernelSet = {
+          name,
+          implemented: new Set(backend.implemented),
+          optimizer: backend.optimizer !== undefined,
+          source: `${name}: \`${create![0]}()\`'s \`implemented\``,
+        };
         backend.dispose();
         out.push(set);
         continue;
@@ -120,15 +127,18 @@ export function kernelReference(backends: readonly BackendKernelSet[]): string {
   lines.push('# Kernel reference');
   lines.push('');
   lines.push(
-    'Generated from core\'s kernel table (`packages/core/src/kernels/table.ts`) by `polytensor-conformance --doc`: do not edit by hand; ' +
-      'regenerate with `npm run kernel-doc`. Every backend implements the ' + `${PRIMITIVE_KERNELS.length} primitive kernels; ` +
-      'for an optional kernel it does not implement itself, core runs the composite listed in the table (built on the backend\'s other kernels). ' +
+    "Generated from core's kernel table (`packages/core/src/kernels/table.ts`) by `polytensor-conformance --doc`: do not edit by hand; " +
+      'regenerate with `npm run kernel-doc`. Every backend implements the ' +
+      `${PRIMITIVE_KERNELS.length} primitive kernels; ` +
+      "for an optional kernel it does not implement itself, core runs the composite listed in the table (built on the backend's other kernels). " +
       'Tolerances are how the conformance suite judges each op against its float64 reference (u = 2⁻²⁴, γ_n = n·u / (1 − n·u); see the conformance README).',
   );
   lines.push('');
   lines.push('## Kernels and backends');
   lines.push('');
-  lines.push('own: the backend implements the kernel itself (the conformance suite also checks core\'s composite on that backend); composite: core\'s composite runs on it.');
+  lines.push(
+    "own: the backend implements the kernel itself (the conformance suite also checks core's composite on that backend); composite: core's composite runs on it.",
+  );
   lines.push('');
   lines.push(`| kernel | kind | ${names.join(' | ')} |`);
   lines.push(`|---|---|${names.map(() => '---').join('|')}|`);
@@ -157,7 +167,7 @@ export function kernelReference(backends: readonly BackendKernelSet[]): string {
   lines.push('');
   lines.push(
     'A capability, not a kernel (`backend.optimizer.optimizerUpdate`): one optimizer step (sgd, momentum, adam, rmsprop, adagrad) for one variable. ' +
-      "Without it core runs the composite update (elementwise kernels). Tolerance: bit-identical to that composite with every operation " +
+      'Without it core runs the composite update (elementwise kernels). Tolerance: bit-identical to that composite with every operation ' +
       'a correctly rounded float32 op; on a backend that declares `arithmeticUlp` k, within the bound carried through the step (k + ½ ULP per operation).',
   );
   lines.push('');

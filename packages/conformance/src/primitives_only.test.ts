@@ -5,8 +5,19 @@
 // MLP and CNN as the full reference backend does.
 import type { Backend, Sequential, Tensor } from '@polytensor/core';
 import {
-  Adam, defineBackend, KERNEL_NAMES, memory, PRIMITIVE_KERNELS, registerBackend, removeBackend, SGD, setBackendSync, setSeed,
-  sparseCategoricalCrossentropy, sparseSoftmaxCrossEntropy, tensor,
+  Adam,
+  defineBackend,
+  KERNEL_NAMES,
+  memory,
+  PRIMITIVE_KERNELS,
+  registerBackend,
+  removeBackend,
+  SGD,
+  setBackendSync,
+  setSeed,
+  sparseCategoricalCrossentropy,
+  sparseSoftmaxCrossEntropy,
+  tensor,
 } from '@polytensor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bars, seedCnn, seedMlp } from '../../../tools/vitest/seed_models.js';
@@ -27,7 +38,7 @@ describe('a backend of the 11 primitive kernels only', () => {
     b.dispose();
   });
 
-  it('passes the whole suite: kernel, gradient and training cases, every optional kernel as core\'s composite', async () => {
+  it("passes the whole suite: kernel, gradient and training cases, every optional kernel as core's composite", async () => {
     const t0 = performance.now();
     const report = await runConformance(primitivesOnly);
     const ms = performance.now() - t0;
@@ -36,7 +47,11 @@ describe('a backend of the 11 primitive kernels only', () => {
     expect(report.skipped).toBe(0);
     // nothing of its own to compare composites with: no composite rows, and every optional row says what ran
     expect(report.rows.filter((r) => r.composite)).toEqual([]);
-    const optionalOps = new Set(report.cases.filter((c) => c.kind === 'kernel' && !(PRIMITIVE_KERNELS as readonly string[]).includes(c.subject) && c.subject !== 'storage').map((c) => c.kernel));
+    const optionalOps = new Set(
+      report.cases
+        .filter((c) => c.kind === 'kernel' && !(PRIMITIVE_KERNELS as readonly string[]).includes(c.subject) && c.subject !== 'storage')
+        .map((c) => c.kernel),
+    );
     for (const row of report.rows.filter((r) => r.kind === 'kernel' && optionalOps.has(r.kernel))) {
       expect(row.notes.join('; '), row.kernel).toMatch(/core's composite/);
     }
@@ -110,8 +125,24 @@ describe('the primitives-only backend trains the seed models like the full refer
     const d = bars(16);
     const data = { ...d, shape: [16, 784] };
     const tensors = memory().numTensors;
-    const full = train('conformance-full-reference', () => seedMlp(), null, data, sparseSoftmaxCrossEntropy, () => new SGD(0.5), 6);
-    const prims = train('conformance-primitives-only', () => seedMlp(), full.weights, data, sparseSoftmaxCrossEntropy, () => new SGD(0.5), 6);
+    const full = train(
+      'conformance-full-reference',
+      () => seedMlp(),
+      null,
+      data,
+      sparseSoftmaxCrossEntropy,
+      () => new SGD(0.5),
+      6,
+    );
+    const prims = train(
+      'conformance-primitives-only',
+      () => seedMlp(),
+      full.weights,
+      data,
+      sparseSoftmaxCrossEntropy,
+      () => new SGD(0.5),
+      6,
+    );
     expectSameTrajectory(prims.losses, full.losses);
     expect(memory().numTensors).toBe(tensors);
   });
@@ -120,8 +151,24 @@ describe('the primitives-only backend trains the seed models like the full refer
     const d = bars(1, () => 4);
     const data = { ...d, shape: [1, 28, 28, 1] };
     const tensors = memory().numTensors;
-    const full = train('conformance-full-reference', () => seedCnn(), null, data, sparseCategoricalCrossentropy, () => new Adam(0.001), 3);
-    const prims = train('conformance-primitives-only', () => seedCnn(), full.weights, data, sparseCategoricalCrossentropy, () => new Adam(0.001), 3);
+    const full = train(
+      'conformance-full-reference',
+      () => seedCnn(),
+      null,
+      data,
+      sparseCategoricalCrossentropy,
+      () => new Adam(0.001),
+      3,
+    );
+    const prims = train(
+      'conformance-primitives-only',
+      () => seedCnn(),
+      full.weights,
+      data,
+      sparseCategoricalCrossentropy,
+      () => new Adam(0.001),
+      3,
+    );
     expectSameTrajectory(prims.losses, full.losses);
     expect(memory().numTensors).toBe(tensors);
   }, 120_000);

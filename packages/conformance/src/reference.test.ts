@@ -141,7 +141,10 @@ describe('reference: hand-computed values', () => {
   it('conv2d backprops are the adjoints of conv2d: <conv(x,f), dy> = <x, dX(dy,f)> = <f, dF(x,dy)>', () => {
     const info = computeConv2DInfo('t', [2, 5, 4, 3], [3, 2, 3, 2], [2, 1], 'same', 1);
     const rnd = (shape: readonly number[], seed: number) =>
-      host(shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 1.7 + seed)));
+      host(
+        shape,
+        Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 1.7 + seed)),
+      );
     const x = rnd(info.inShape, 1);
     const f = rnd(info.filterShape, 2);
     const dy = rnd(info.outShape, 3);

@@ -105,7 +105,13 @@ export const REFERENCE_KERNELS: AllKernelImpls<RefStore> = {
   argReduce: (s, op, x, axis) => s.writeHost(ref.argReduce(op, s.readHost(x), axis)),
   transpose: (s, x, perm) => s.writeHost(ref.transpose(s.readHost(x), perm)),
   slice: (s, x, begin, size) => s.writeHost(ref.slice(s.readHost(x), begin, size)),
-  concat: (s, xs, axis) => s.writeHost(ref.concat(xs.map((x) => s.readHost(x)), axis)),
+  concat: (s, xs, axis) =>
+    s.writeHost(
+      ref.concat(
+        xs.map((x) => s.readHost(x)),
+        axis,
+      ),
+    ),
   pad: (s, x, paddings, value) => s.writeHost(ref.pad(s.readHost(x), paddings, value)),
   gather: (s, x, indices, axis) => s.writeHost(ref.gather(s.readHost(x), s.readHost(indices), axis)),
   scatterAdd: (s, u, indices, axis, outShape) => s.writeHost(ref.scatterAdd(s.readHost(u), s.readHost(indices), axis, outShape).out),
@@ -120,8 +126,7 @@ export const REFERENCE_KERNELS: AllKernelImpls<RefStore> = {
   avgPoolGrad: (s, dy, info) => s.writeHost(ref.avgPoolGrad(s.readHost(dy), info).out),
   softmax: (s, logits) => s.writeHost(ref.softmax(s.readHost(logits)).out),
   logSoftmax: (s, logits) => s.writeHost(ref.logSoftmax(s.readHost(logits)).out),
-  fusedMatMul: (s, a, b, bias, act, tA, tB) =>
-    s.writeHost(ref.fusedMatMul(s.readHost(a), s.readHost(b), bias ? s.readHost(bias) : null, act, tA, tB).out),
+  fusedMatMul: (s, a, b, bias, act, tA, tB) => s.writeHost(ref.fusedMatMul(s.readHost(a), s.readHost(b), bias ? s.readHost(bias) : null, act, tA, tB).out),
   fusedConv2d: (s, x, f, bias, act, info) => s.writeHost(ref.fusedConv2d(s.readHost(x), s.readHost(f), bias ? s.readHost(bias) : null, act, info).out),
   softmaxCrossEntropy: (s, logits, labels) => s.writeHost(ref.softmaxCrossEntropy(s.readHost(logits), s.readHost(labels)).out),
 };
@@ -129,14 +134,21 @@ export const REFERENCE_KERNELS: AllKernelImpls<RefStore> = {
 /** Only the 11 primitive kernels of the reference: core's composites stand in for the rest. */
 export const REFERENCE_PRIMITIVE_KERNELS: { readonly [K in PrimitiveKernel]: KernelImpl<K, RefStore> } = Object.fromEntries(
   PRIMITIVE_KERNELS.map((k) => [k, REFERENCE_KERNELS[k]]),
-) as { readonly [K in PrimitiveKernel]: KernelImpl<K, RefStore> };
+) as {
+  readonly [K in PrimitiveKernel]: KernelImpl<K, RefStore>;
+};
 
 /** The optimizer capability computed by the reference step (every operation rounded to float32, as the contract says). */
 export function referenceOptimizer(s: RefStore): OptimizerCapability {
   return {
     optimizerUpdate: (update, value, grad, slots) =>
       ref
-        .optimizerUpdate(update, s.readHost(value).values, s.readHost(grad).values, slots.map((x) => s.readHost(x).values))
+        .optimizerUpdate(
+          update,
+          s.readHost(value).values,
+          s.readHost(grad).values,
+          slots.map((x) => s.readHost(x).values),
+        )
         .map((values) => s.writeHost({ shape: value.shape, values, dtype: 'float32' })),
   };
 }

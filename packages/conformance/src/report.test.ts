@@ -32,7 +32,14 @@ function reportOf(outcomes: CaseOutcome[]): ConformanceReport {
 describe('report', () => {
   const outcomes = [
     outcome('exp', 'random', ok(0.5, 2)),
-    outcome('exp', 'specials', { pass: false, worst: 3.5, bound: 2, unit: 'ulp', message: 'element [3] (flat 3); inputs x=1: got 2.71828198, expected 2.71828183, error 3.5 ULP > 2', notes: ['declares ≤ 4 ULP (suite 2)'] }),
+    outcome('exp', 'specials', {
+      pass: false,
+      worst: 3.5,
+      bound: 2,
+      unit: 'ulp',
+      message: 'element [3] (flat 3); inputs x=1: got 2.71828198, expected 2.71828183, error 3.5 ULP > 2',
+      notes: ['declares ≤ 4 ULP (suite 2)'],
+    }),
     outcome('neg', 'random', ok(0, 0)),
     outcome('matMul', 'a', ok(0.25, 1, 'bound')),
     outcome('matMul', 'b', ok(0.5, 1, 'bound')),

@@ -33,7 +33,12 @@ const KERNEL_CHECKS: readonly KernelCheck[] = [
   { variant: 'maxpool-ignores-nan', kernel: 'maxPool', caughtBy: /^NaN/, message: /got 2, expected NaN \(NaN mismatch\)/ },
   { variant: 'avgpool-nan-to-neg-inf', kernel: 'avgPool', caughtBy: /^NaN/, message: /got -Infinity, expected NaN \(NaN mismatch\)/ },
   { variant: 'max-lanes-drop-nan', kernel: 'max', caughtBy: /^NaN, ±Inf anywhere in long rows/, message: /expected NaN \(NaN mismatch\)/ },
-  { variant: 'prod-float32-intermediates', kernel: 'prod', caughtBy: /^partial products leave float32's range/, message: /3e38 · 10 · 1e-30.*got Infinity, expected 3000000000 \(infinity mismatch\)/ },
+  {
+    variant: 'prod-float32-intermediates',
+    kernel: 'prod',
+    caughtBy: /^partial products leave float32's range/,
+    message: /3e38 · 10 · 1e-30.*got Infinity, expected 3000000000 \(infinity mismatch\)/,
+  },
   // the tightened bound also catches it on an older case whose random rows have a dominant max
   { variant: 'logsoftmax-float32-sum', kernel: 'logSoftmax', caughtBy: /dominant|spread 80/, message: /element \[\d.*of the bound/, missedBefore: false },
 ];
@@ -94,7 +99,7 @@ describe('the saturated- and tiny-region gradient checks', () => {
     elu: withOld('elu', (dy, x, y) => core.where(core.greater(x, 0), dy, core.mul(dy, core.add(y, 1)))),
   } as const;
 
-  it('fail core\'s old output-based gradients (expm1(x) + 1, y·(1 − y), 1 − y²) even on the exact reference backend', async () => {
+  it("fail core's old output-based gradients (expm1(x) + 1, y·(1 − y), 1 − y²) even on the exact reference backend", async () => {
     const failing = new Set<string>();
     for (const [op, what, gen] of GRADIENT_REGIONS) {
       if (!(op in OLD_FORMULAS)) continue;

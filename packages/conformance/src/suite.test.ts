@@ -48,7 +48,10 @@ describe('the reference backend', () => {
       const ops = 'class' in t ? [k] : Object.keys(t);
       const covered = new Set(cases.map((c) => c.op));
       for (const op of ops) expect(covered.has(op), `${k}: ${op}`).toBe(true);
-      expect([...covered].filter((op) => !ops.includes(op)), `${k}: ops without a tolerance`).toEqual([]);
+      expect(
+        [...covered].filter((op) => !ops.includes(op)),
+        `${k}: ops without a tolerance`,
+      ).toEqual([]);
     }
     expect(selectCases({ filter: 'optimizerUpdate', kinds: ['kernel'] }).length).toBeGreaterThan(0);
   });
@@ -59,9 +62,35 @@ describe('the reference backend', () => {
     for (const k of KERNEL_NAMES.filter((k) => GRADIENTS[k] !== null)) expect(kernels.has(k), k).toBe(true);
     const ops = new Set(grads.map((c) => c.op));
     const differentiable = [
-      'neg', 'abs', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'relu', 'sigmoid', 'tanh',
-      'elu', 'softplus', 'sin', 'cos', 'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'squaredDifference',
-      'sum', 'prod', 'max', 'min',
+      'neg',
+      'abs',
+      'exp',
+      'expm1',
+      'log',
+      'log1p',
+      'sqrt',
+      'rsqrt',
+      'square',
+      'reciprocal',
+      'relu',
+      'sigmoid',
+      'tanh',
+      'elu',
+      'softplus',
+      'sin',
+      'cos',
+      'add',
+      'sub',
+      'mul',
+      'div',
+      'pow',
+      'maximum',
+      'minimum',
+      'squaredDifference',
+      'sum',
+      'prod',
+      'max',
+      'min',
     ];
     for (const op of differentiable) expect(ops.has(op), op).toBe(true);
     expect(selectCases({ kinds: ['training'] })).toHaveLength(1);
@@ -94,7 +123,7 @@ describe('broken backends are caught, by the right kernel', () => {
     });
   }
 
-  it('a broken primitive also fails the composites built on it (they run on the backend\'s own kernels)', async () => {
+  it("a broken primitive also fails the composites built on it (they run on the backend's own kernels)", async () => {
     const exp = await runConformance(() => brokenBackend('exp-via-expm1'), { filter: 'softmax,logSoftmax', kinds: ['kernel'] });
     expect(failingKernels(exp)).toEqual([]);
     expect(failingKernels(exp, 'kernel', true)).toEqual(['softmax', 'logSoftmax']);
@@ -161,7 +190,11 @@ describe('broken backends are caught, by the right kernel', () => {
   });
 
   it('a kernel that throws fails its case with the error', async () => {
-    const throwing = referenceWith('throwing', { cast: () => { throw new Error('cast is not implemented'); } });
+    const throwing = referenceWith('throwing', {
+      cast: () => {
+        throw new Error('cast is not implemented');
+      },
+    });
     const report = await runConformance(throwing, { filter: 'cast', kinds: ['kernel'] });
     expect(report.failed).toBe(report.cases.length);
     expect(report.rows[0]!.failures[0]).toMatch(/threw Error: cast is not implemented/);
@@ -174,8 +207,7 @@ describe('declared numerics', () => {
     const base = createReferenceBackend('flushing');
     return wrapBackend(base, {
       ...(declare ? { numerics: { flushesSubnormals: true } } : {}),
-      write: (values, shape, dtype) =>
-        base.write(dtype === 'float32' ? Float32Array.from(values as Float32Array, flush32) : values, shape, dtype),
+      write: (values, shape, dtype) => base.write(dtype === 'float32' ? Float32Array.from(values as Float32Array, flush32) : values, shape, dtype),
     });
   };
 
@@ -250,7 +282,7 @@ describe('options', () => {
     expect(unary.has('exp') && unary.has('neg') && !unary.has('add')).toBe(true);
   });
 
-  it('an optional kernel the backend lacks runs as core\'s composite, noted, without a composite row', async () => {
+  it("an optional kernel the backend lacks runs as core's composite, noted, without a composite row", async () => {
     const { fusedMatMul: _dropped, ...kernels } = R;
     const report = await runConformance(() => createReferenceBackend({ name: 'no-fused', kernels }), { filter: 'fusedMatMul' });
     expect(report.failed).toBe(0);

@@ -145,10 +145,8 @@ export function trainCore(p: MlpProblem): Trajectory {
   p.labels.forEach((y, s) => (onehot[s * p.classes + y] = 1));
   const targets = tensor(onehot, [p.samples, p.classes], 'float32');
   let params: Tensor[] = p.params.map((w, k) => tensor(Float32Array.from(w), shapes[k]!, 'float32'));
-  const logitsOf = (W1: Tensor, b1: Tensor, W2: Tensor, b2: Tensor): Tensor =>
-    add(matMul(tanh(add(matMul(x, W1), b1)), W2), b2);
-  const lossOf = (W1: Tensor, b1: Tensor, W2: Tensor, b2: Tensor): Tensor =>
-    neg(mean(sum(mul(targets, logSoftmax(logitsOf(W1, b1, W2, b2))), 1)));
+  const logitsOf = (W1: Tensor, b1: Tensor, W2: Tensor, b2: Tensor): Tensor => add(matMul(tanh(add(matMul(x, W1), b1)), W2), b2);
+  const lossOf = (W1: Tensor, b1: Tensor, W2: Tensor, b2: Tensor): Tensor => neg(mean(sum(mul(targets, logSoftmax(logitsOf(W1, b1, W2, b2))), 1)));
   const step = valueAndGrads(lossOf);
   const losses: number[] = [];
   try {

@@ -4,11 +4,7 @@ import type { Backend, BackendNumerics, KernelName, Kernels } from '@polytensor/
  * Overrides for `wrapBackend`: any Backend member, a different name or
  * numerics, and `kernels`: some kernels replaced (the rest stay the base's).
  */
-export type BackendOverrides = Partial<Omit<Backend, 'kernels'>> & {
-  name?: string;
-  numerics?: BackendNumerics;
-  kernels?: Partial<Kernels>;
-};
+export type BackendOverrides = Partial<Omit<Backend, 'kernels'>> & { name?: string; numerics?: BackendNumerics; kernels?: Partial<Kernels> };
 
 /**
  * A backend that forwards everything to `base` except the given overrides
@@ -27,12 +23,12 @@ export function wrapBackend(base: Backend, overrides: BackendOverrides): Backend
   }
   return new Proxy(base, {
     get(target, prop) {
-      if (Object.prototype.hasOwnProperty.call(table, prop)) return table[prop];
+      if (Object.hasOwn(table, prop)) return table[prop];
       const v: unknown = Reflect.get(target, prop, target);
       return typeof v === 'function' ? (v as (...args: unknown[]) => unknown).bind(target) : v;
     },
     has(target, prop) {
-      return Object.prototype.hasOwnProperty.call(table, prop) || Reflect.has(target, prop);
+      return Object.hasOwn(table, prop) || Reflect.has(target, prop);
     },
   });
 }

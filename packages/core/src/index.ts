@@ -9,8 +9,18 @@ export { DataStore } from './backend/data_store.js';
 export * from './backend/shape_utils.js';
 export { defineBackend, callKernel, type BackendDefinition, type KernelImpls } from './backend/define.js';
 export {
-  KERNELS, KERNEL_NAMES, PRIMITIVE_KERNELS, isPrimitive, kernelLabel, toleranceOf,
-  type KernelSpec, type PrimitiveSpec, type OptionalSpec, type PrimitiveKernel, type OptionalKernel, type KernelTolerance,
+  KERNELS,
+  KERNEL_NAMES,
+  PRIMITIVE_KERNELS,
+  isPrimitive,
+  kernelLabel,
+  toleranceOf,
+  type KernelSpec,
+  type PrimitiveSpec,
+  type OptionalSpec,
+  type PrimitiveKernel,
+  type OptionalKernel,
+  type KernelTolerance,
 } from './kernels/table.js';
 export { composite, Temps, type KernelContext } from './kernels/temps.js';
 export * from './kernels/tolerance.js';
@@ -23,37 +33,99 @@ export { ENGINE, Engine, type MemoryInfo, type TensorContainer } from './engine/
 export type { GradFn, Saved, GradientRules, KernelGradRule, TensorArgs } from './engine/tape.js';
 export * from './engine/api.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './autodiff.js';
-export { setSeed, getRandomState, setRandomState, randomUniform, randomNormal, truncatedNormal, shuffle, randomStream, type RandomState, type Stream } from './random/random.js';
+export {
+  setSeed,
+  getRandomState,
+  setRandomState,
+  randomUniform,
+  randomNormal,
+  truncatedNormal,
+  shuffle,
+  randomStream,
+  type RandomState,
+  type Stream,
+} from './random/random.js';
 export { philox4x32 } from './random/philox.js';
 export { broadcastShapes } from './util/shape.js';
 
 export * from './ops/ops.js';
 
 // nn: initializers, activations, layers
-export { initializers, getInitializer, computeFans, type Initializer, type InitializerSpec, type InitializerName } from './nn/initializers.js';
+export {
+  initializers,
+  getInitializer,
+  computeFans,
+  type Initializer,
+  type InitializerSpec,
+  type InitializerName,
+} from './nn/initializers.js';
 export { ACTIVATIONS, getActivation, type ActivationName } from './nn/activations.js';
 export * from './nn/layers/index.js';
 
 // train: losses, metrics, optimizers, models, callbacks, save/load
 export {
-  Sequential, loadSequential as loadModel, type CompileArgs, type FitArgs, type LossIdentifier, type MetricIdentifier, type OptimizerIdentifier,
+  Sequential,
+  loadSequential as loadModel,
+  type CompileArgs,
+  type FitArgs,
+  type LossIdentifier,
+  type MetricIdentifier,
+  type OptimizerIdentifier,
 } from './train/model.js';
 export {
-  Callback, History, EarlyStopping, ModelCheckpoint, LambdaCallback, TerminateOnNaN,
-  type Logs, type EarlyStoppingArgs, type ModelCheckpointArgs, type CallbackHooks, type CallbackArg,
+  Callback,
+  History,
+  EarlyStopping,
+  ModelCheckpoint,
+  LambdaCallback,
+  TerminateOnNaN,
+  type Logs,
+  type EarlyStoppingArgs,
+  type ModelCheckpointArgs,
+  type CallbackHooks,
+  type CallbackArg,
 } from './train/callbacks.js';
 export { ProgressBar, type ProgressSink } from './train/progress.js';
 export type {
-  IOHandler, LoadLimits, LoadOptions, ModelArtifacts, ModelJson, ModelTopology, LayerSpec, SaveOptions, SaveResult, TrainingConfig, WeightSpec,
+  IOHandler,
+  LoadLimits,
+  LoadOptions,
+  ModelArtifacts,
+  ModelJson,
+  ModelTopology,
+  LayerSpec,
+  SaveOptions,
+  SaveResult,
+  TrainingConfig,
+  WeightSpec,
 } from './train/io/types.js';
 export { DEFAULT_LOAD_LIMITS } from './train/io/limits.js';
 export { fromFiles } from './train/io/browser_files.js';
 export {
-  softmaxCrossEntropy, sparseSoftmaxCrossEntropy, categoricalCrossentropy, sparseCategoricalCrossentropy, meanSquaredError,
-  getLoss, lossNames, LOSSES, type LossFn, type LossInfo, type LossName,
+  softmaxCrossEntropy,
+  sparseSoftmaxCrossEntropy,
+  categoricalCrossentropy,
+  sparseCategoricalCrossentropy,
+  meanSquaredError,
+  getLoss,
+  lossNames,
+  LOSSES,
+  type LossFn,
+  type LossInfo,
+  type LossName,
 } from './train/losses.js';
 export {
-  accuracy, binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, topKCategoricalAccuracy, sparseTopKCategoricalAccuracy,
-  getMetric, metricNames, METRICS, type MetricFn, type MetricInfo, type MetricName,
+  accuracy,
+  binaryAccuracy,
+  categoricalAccuracy,
+  sparseCategoricalAccuracy,
+  topKCategoricalAccuracy,
+  sparseTopKCategoricalAccuracy,
+  getMetric,
+  metricNames,
+  METRICS,
+  type MetricFn,
+  type MetricInfo,
+  type MetricName,
 } from './train/metrics.js';
 export * from './train/optimizers/index.js';

@@ -93,82 +93,216 @@ export class Tensor {
   // public op taking a tensor first has its method here.
 
   // binary and comparison
-  add(b: TensorLike): Tensor { return ops.add(this, b); }
-  sub(b: TensorLike): Tensor { return ops.sub(this, b); }
-  mul(b: TensorLike): Tensor { return ops.mul(this, b); }
-  div(b: TensorLike): Tensor { return ops.div(this, b); }
-  pow(b: TensorLike): Tensor { return ops.pow(this, b); }
-  maximum(b: TensorLike): Tensor { return ops.maximum(this, b); }
-  minimum(b: TensorLike): Tensor { return ops.minimum(this, b); }
-  squaredDifference(b: TensorLike): Tensor { return ops.squaredDifference(this, b); }
-  equal(b: TensorLike): Tensor { return ops.equal(this, b); }
-  notEqual(b: TensorLike): Tensor { return ops.notEqual(this, b); }
-  less(b: TensorLike): Tensor { return ops.less(this, b); }
-  lessEqual(b: TensorLike): Tensor { return ops.lessEqual(this, b); }
-  greater(b: TensorLike): Tensor { return ops.greater(this, b); }
-  greaterEqual(b: TensorLike): Tensor { return ops.greaterEqual(this, b); }
-  logicalAnd(b: TensorLike): Tensor { return ops.logicalAnd(this, b); }
-  logicalOr(b: TensorLike): Tensor { return ops.logicalOr(this, b); }
+  add(b: TensorLike): Tensor {
+    return ops.add(this, b);
+  }
+  sub(b: TensorLike): Tensor {
+    return ops.sub(this, b);
+  }
+  mul(b: TensorLike): Tensor {
+    return ops.mul(this, b);
+  }
+  div(b: TensorLike): Tensor {
+    return ops.div(this, b);
+  }
+  pow(b: TensorLike): Tensor {
+    return ops.pow(this, b);
+  }
+  maximum(b: TensorLike): Tensor {
+    return ops.maximum(this, b);
+  }
+  minimum(b: TensorLike): Tensor {
+    return ops.minimum(this, b);
+  }
+  squaredDifference(b: TensorLike): Tensor {
+    return ops.squaredDifference(this, b);
+  }
+  equal(b: TensorLike): Tensor {
+    return ops.equal(this, b);
+  }
+  notEqual(b: TensorLike): Tensor {
+    return ops.notEqual(this, b);
+  }
+  less(b: TensorLike): Tensor {
+    return ops.less(this, b);
+  }
+  lessEqual(b: TensorLike): Tensor {
+    return ops.lessEqual(this, b);
+  }
+  greater(b: TensorLike): Tensor {
+    return ops.greater(this, b);
+  }
+  greaterEqual(b: TensorLike): Tensor {
+    return ops.greaterEqual(this, b);
+  }
+  logicalAnd(b: TensorLike): Tensor {
+    return ops.logicalAnd(this, b);
+  }
+  logicalOr(b: TensorLike): Tensor {
+    return ops.logicalOr(this, b);
+  }
   /** `a.where(condition, b)` is `where(condition, a, b)` (as in tfjs). */
-  where(condition: TensorLike, b: TensorLike): Tensor { return ops.where(condition, this, b); }
-  matMul(b: TensorLike, transposeA = false, transposeB = false): Tensor { return ops.matMul(this, b, transposeA, transposeB); }
+  where(condition: TensorLike, b: TensorLike): Tensor {
+    return ops.where(condition, this, b);
+  }
+  matMul(b: TensorLike, transposeA = false, transposeB = false): Tensor {
+    return ops.matMul(this, b, transposeA, transposeB);
+  }
 
   // unary
-  neg(): Tensor { return ops.neg(this); }
-  abs(): Tensor { return ops.abs(this); }
-  sign(): Tensor { return ops.sign(this); }
-  exp(): Tensor { return ops.exp(this); }
-  expm1(): Tensor { return ops.expm1(this); }
-  log(): Tensor { return ops.log(this); }
-  log1p(): Tensor { return ops.log1p(this); }
-  sqrt(): Tensor { return ops.sqrt(this); }
-  rsqrt(): Tensor { return ops.rsqrt(this); }
-  square(): Tensor { return ops.square(this); }
-  reciprocal(): Tensor { return ops.reciprocal(this); }
-  relu(): Tensor { return ops.relu(this); }
-  leakyRelu(alpha?: number): Tensor { return ops.leakyRelu(this, alpha); }
-  sigmoid(): Tensor { return ops.sigmoid(this); }
-  tanh(): Tensor { return ops.tanh(this); }
-  elu(): Tensor { return ops.elu(this); }
-  softplus(): Tensor { return ops.softplus(this); }
-  sin(): Tensor { return ops.sin(this); }
-  cos(): Tensor { return ops.cos(this); }
-  floor(): Tensor { return ops.floor(this); }
-  ceil(): Tensor { return ops.ceil(this); }
-  round(): Tensor { return ops.round(this); }
-  logicalNot(): Tensor { return ops.logicalNot(this); }
-  isNaN(): Tensor { return ops.isNaN(this); }
-  isInf(): Tensor { return ops.isInf(this); }
-  isFinite(): Tensor { return ops.isFinite(this); }
-  softmax(): Tensor { return ops.softmax(this); }
-  logSoftmax(): Tensor { return ops.logSoftmax(this); }
-  dropout(rate: number, seed?: number): Tensor { return ops.dropout(this, rate, seed); }
-  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
-  clone(): Tensor { return ops.clone(this); }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
+  abs(): Tensor {
+    return ops.abs(this);
+  }
+  sign(): Tensor {
+    return ops.sign(this);
+  }
+  exp(): Tensor {
+    return ops.exp(this);
+  }
+  expm1(): Tensor {
+    return ops.expm1(this);
+  }
+  log(): Tensor {
+    return ops.log(this);
+  }
+  log1p(): Tensor {
+    return ops.log1p(this);
+  }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
+  rsqrt(): Tensor {
+    return ops.rsqrt(this);
+  }
+  square(): Tensor {
+    return ops.square(this);
+  }
+  reciprocal(): Tensor {
+    return ops.reciprocal(this);
+  }
+  relu(): Tensor {
+    return ops.relu(this);
+  }
+  leakyRelu(alpha?: number): Tensor {
+    return ops.leakyRelu(this, alpha);
+  }
+  sigmoid(): Tensor {
+    return ops.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
+  elu(): Tensor {
+    return ops.elu(this);
+  }
+  softplus(): Tensor {
+    return ops.softplus(this);
+  }
+  sin(): Tensor {
+    return ops.sin(this);
+  }
+  cos(): Tensor {
+    return ops.cos(this);
+  }
+  floor(): Tensor {
+    return ops.floor(this);
+  }
+  ceil(): Tensor {
+    return ops.ceil(this);
+  }
+  round(): Tensor {
+    return ops.round(this);
+  }
+  logicalNot(): Tensor {
+    return ops.logicalNot(this);
+  }
+  isNaN(): Tensor {
+    return ops.isNaN(this);
+  }
+  isInf(): Tensor {
+    return ops.isInf(this);
+  }
+  isFinite(): Tensor {
+    return ops.isFinite(this);
+  }
+  softmax(): Tensor {
+    return ops.softmax(this);
+  }
+  logSoftmax(): Tensor {
+    return ops.logSoftmax(this);
+  }
+  dropout(rate: number, seed?: number): Tensor {
+    return ops.dropout(this, rate, seed);
+  }
+  cast(dtype: DType): Tensor {
+    return ops.cast(this, dtype);
+  }
+  clone(): Tensor {
+    return ops.clone(this);
+  }
 
   // reductions
-  sum(axis?: number | number[], keepDims = false): Tensor { return ops.sum(this, axis, keepDims); }
-  mean(axis?: number | number[], keepDims = false): Tensor { return ops.mean(this, axis, keepDims); }
-  max(axis?: number | number[], keepDims = false): Tensor { return ops.max(this, axis, keepDims); }
-  min(axis?: number | number[], keepDims = false): Tensor { return ops.min(this, axis, keepDims); }
-  prod(axis?: number | number[], keepDims = false): Tensor { return ops.prod(this, axis, keepDims); }
-  argMax(axis?: number): Tensor { return ops.argMax(this, axis); }
-  argMin(axis?: number): Tensor { return ops.argMin(this, axis); }
+  sum(axis?: number | number[], keepDims = false): Tensor {
+    return ops.sum(this, axis, keepDims);
+  }
+  mean(axis?: number | number[], keepDims = false): Tensor {
+    return ops.mean(this, axis, keepDims);
+  }
+  max(axis?: number | number[], keepDims = false): Tensor {
+    return ops.max(this, axis, keepDims);
+  }
+  min(axis?: number | number[], keepDims = false): Tensor {
+    return ops.min(this, axis, keepDims);
+  }
+  prod(axis?: number | number[], keepDims = false): Tensor {
+    return ops.prod(this, axis, keepDims);
+  }
+  argMax(axis?: number): Tensor {
+    return ops.argMax(this, axis);
+  }
+  argMin(axis?: number): Tensor {
+    return ops.argMin(this, axis);
+  }
 
   // movement
-  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
-  flatten(): Tensor { return ops.flatten(this); }
-  squeeze(axis?: number | number[]): Tensor { return ops.squeeze(this, axis); }
-  expandDims(axis = 0): Tensor { return ops.expandDims(this, axis); }
-  transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
-  slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return ops.slice(this, begin, size); }
-  pad(paddings: ReadonlyArray<readonly [number, number]>, value = 0): Tensor { return ops.pad(this, paddings, value); }
+  reshape(shape: readonly number[]): Tensor {
+    return ops.reshape(this, shape);
+  }
+  flatten(): Tensor {
+    return ops.flatten(this);
+  }
+  squeeze(axis?: number | number[]): Tensor {
+    return ops.squeeze(this, axis);
+  }
+  expandDims(axis = 0): Tensor {
+    return ops.expandDims(this, axis);
+  }
+  transpose(perm?: readonly number[]): Tensor {
+    return ops.transpose(this, perm);
+  }
+  slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor {
+    return ops.slice(this, begin, size);
+  }
+  pad(paddings: ReadonlyArray<readonly [number, number]>, value = 0): Tensor {
+    return ops.pad(this, paddings, value);
+  }
   /** `x.concat(ys, axis)` is `concat([x, ...ys], axis)`. */
-  concat(others: Tensor | readonly Tensor[], axis = 0): Tensor { return ops.concat([this, ...(others instanceof Tensor ? [others] : others)], axis); }
+  concat(others: Tensor | readonly Tensor[], axis = 0): Tensor {
+    return ops.concat([this, ...(others instanceof Tensor ? [others] : others)], axis);
+  }
   /** `x.stack(ys, axis)` is `stack([x, ...ys], axis)`. */
-  stack(others: Tensor | readonly Tensor[], axis = 0): Tensor { return ops.stack([this, ...(others instanceof Tensor ? [others] : others)], axis); }
-  gather(indices: TensorLike, axis = 0): Tensor { return ops.gather(this, indices, axis); }
-  oneHot(depth: number, onValue = 1, offValue = 0): Tensor { return ops.oneHot(this, depth, onValue, offValue); }
+  stack(others: Tensor | readonly Tensor[], axis = 0): Tensor {
+    return ops.stack([this, ...(others instanceof Tensor ? [others] : others)], axis);
+  }
+  gather(indices: TensorLike, axis = 0): Tensor {
+    return ops.gather(this, indices, axis);
+  }
+  oneHot(depth: number, onValue = 1, offValue = 0): Tensor {
+    return ops.oneHot(this, depth, onValue, offValue);
+  }
 
   // convolution and pooling (NHWC)
   conv2d(filter: TensorLike, strides: number | [number, number] = 1, pad: PaddingSpec = 'valid', dilations: number | [number, number] = 1): Tensor {

@@ -1,18 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Tensor, add, grad, grads, logSoftmax, matMul, mean, memory, numericGrad, oneHot, relu, sigmoid, sum, tanh, tensor,
-  tidy, valueAndGrad, variable, variableGrads, mul, conv2d, maxPool, avgPool, softmax, reshape, concat, slice, pad,
-  gather, transpose, exp, log, div, sub, where, greater, max, expm1, elu,
+  type Tensor,
+  add,
+  grad,
+  grads,
+  logSoftmax,
+  matMul,
+  mean,
+  memory,
+  numericGrad,
+  oneHot,
+  relu,
+  sigmoid,
+  sum,
+  tanh,
+  tensor,
+  tidy,
+  valueAndGrad,
+  variable,
+  variableGrads,
+  mul,
+  conv2d,
+  maxPool,
+  avgPool,
+  softmax,
+  reshape,
+  concat,
+  slice,
+  pad,
+  gather,
+  transpose,
+  exp,
+  log,
+  div,
+  sub,
+  where,
+  greater,
+  max,
+  expm1,
+  elu,
 } from './helpers.js';
 
 /** Compare an autodiff gradient with float64 finite differences of a float64 twin of the function. */
-function checkAgainstFD(
-  f32: (x: Tensor) => Tensor,
-  f64: (x: Float64Array) => number,
-  x0: number[],
-  shape: number[],
-  tol = 2e-3,
-): void {
+function checkAgainstFD(f32: (x: Tensor) => Tensor, f64: (x: Float64Array) => number, x0: number[], shape: number[], tol = 2e-3): void {
   const x = tensor(x0, shape);
   const g = grad(f32)(x);
   const expected = numericGrad(f64, Float64Array.from(x0));
@@ -61,7 +91,16 @@ describe('autodiff', () => {
     const f32 = (x: Tensor): Tensor =>
       tidy(() => {
         const y = add(mul(x, x), tensor([1, 2, 3]));
-        const z = concat([slice(y, [0, 1], [2, 2]), pad(transpose(y), [[0, 1], [0, 0]]).reshape([2, 4])], 1);
+        const z = concat(
+          [
+            slice(y, [0, 1], [2, 2]),
+            pad(transpose(y), [
+              [0, 1],
+              [0, 0],
+            ]).reshape([2, 4]),
+          ],
+          1,
+        );
         return sum(mul(gather(z, tensor([1, 0, 1], undefined, 'int32')), sigmoid(exp(div(sub(slice(z, [0, 0], [1, 6]), 1), 4)))));
       });
     const f64 = (x: Float64Array): number => {
@@ -78,8 +117,7 @@ describe('autodiff', () => {
   });
 
   it('goes through where, relu, max and log', () => {
-    const f32 = (x: Tensor): Tensor =>
-      tidy(() => sum(add(where(greater(x, 0), log(add(x, 2)), relu(x.neg())), max(x, 0))));
+    const f32 = (x: Tensor): Tensor => tidy(() => sum(add(where(greater(x, 0), log(add(x, 2)), relu(x.neg())), max(x, 0))));
     // max(x, 0) is a scalar broadcast over the 4 elements, so it counts 4 times.
     const f64 = (x: Float64Array): number => {
       let s = 0;
@@ -94,7 +132,9 @@ describe('autodiff', () => {
     const f32 = (x: Tensor): Tensor =>
       tidy(() => {
         const y = conv2d(reshape(x, [1, 3, 3, 1]), tensor(w, [2, 2, 1, 2]), 1, 'same');
-        return sum(mul(maxPool(y, 2, 1, 'valid'), 1.5)).add(sum(softmax(avgPool(y, 2, 2, 'same').reshape([1, -1]))).mul(0)).add(sum(avgPool(y, 2, 1)));
+        return sum(mul(maxPool(y, 2, 1, 'valid'), 1.5))
+          .add(sum(softmax(avgPool(y, 2, 2, 'same').reshape([1, -1]))).mul(0))
+          .add(sum(avgPool(y, 2, 1)));
       });
     const conv = (x: Float64Array): number[] => {
       const out: number[] = [];

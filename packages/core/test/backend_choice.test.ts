@@ -1,7 +1,7 @@
 // Backend choice, on fresh engines: the app's imports and setBackend decide;
 // ready() chooses only when nothing was chosen and never switches a backend in use.
 import { describe, expect, it } from 'vitest';
-import { Engine, PolytensorError, Tensor, tsBackendNamed } from './helpers.js';
+import { Engine, PolytensorError, type Tensor, tsBackendNamed } from './helpers.js';
 
 /**
  * A fresh engine whose "installed packages" are `installed` (name → priority):
@@ -10,7 +10,10 @@ import { Engine, PolytensorError, Tensor, tsBackendNamed } from './helpers.js';
  */
 function engineWith(installed: Record<string, number>, imported: Record<string, number> = {}) {
   const created: string[] = [];
-  const factory = (name: string) => () => (created.push(name), tsBackendNamed(name));
+  const factory = (name: string) => () => {
+    created.push(name);
+    return tsBackendNamed(name);
+  };
   let discoveries = 0;
   const engine: Engine = new Engine(async () => {
     discoveries++;
@@ -57,9 +60,13 @@ describe('backend choice', () => {
 
   it('every imported backend failing is a clear error naming each cause (no silent switch to another installed one)', async () => {
     const { engine, discoveries } = engineWith({ ts: 1 });
-    engine.registerBackend('webgl', () => {
-      throw new Error('no WebGL context');
-    }, 3);
+    engine.registerBackend(
+      'webgl',
+      () => {
+        throw new Error('no WebGL context');
+      },
+      3,
+    );
     await expect(engine.ready()).rejects.toThrow(/ready: none of the imported backends could be initialised \(webgl: no WebGL context\)/);
     expect(discoveries()).toBe(0);
   });
@@ -83,13 +90,17 @@ describe('backend choice', () => {
     const { engine } = engineWith({ wasm: 2 }, { ts: 1 });
     const x = make(engine, [1]);
     await engine.setBackend('wasm');
-    expect(() => engine.runKernel('unary', ['neg', x])).toThrow(/neg: tensor \d+ lives on backend 'ts' but the active backend is 'wasm'; create it after setBackend, or copy it/);
+    expect(() => engine.runKernel('unary', ['neg', x])).toThrow(
+      /neg: tensor \d+ lives on backend 'ts' but the active backend is 'wasm'; create it after setBackend, or copy it/,
+    );
     engine.disposeTensor(x);
   });
 
   it('no backend at all: ready() says what to install', async () => {
     const { engine } = engineWith({});
-    await expect(engine.ready()).rejects.toThrow(/ready: no backend could be initialised \(no backend package is installed\); install one, e\.g\. npm install @polytensor\/backend-ts/);
+    await expect(engine.ready()).rejects.toThrow(
+      /ready: no backend could be initialised \(no backend package is installed\); install one, e\.g\. npm install @polytensor\/backend-ts/,
+    );
     expect(() => engine.getBackend()).toThrow(/no backend is registered: import a backend package/);
   });
 

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ENGINE, PolytensorError, tsBackendNamed, getBackend, keep, memory, ones, registerBackend, removeBackend,
-  setBackend, setBackendSync, tensor, tidy, zeros,
+  ENGINE,
+  PolytensorError,
+  tsBackendNamed,
+  getBackend,
+  keep,
+  memory,
+  ones,
+  registerBackend,
+  removeBackend,
+  setBackend,
+  setBackendSync,
+  tensor,
+  tidy,
+  zeros,
 } from './helpers.js';
 
 describe('engine: backends', () => {
@@ -14,8 +26,12 @@ describe('engine: backends', () => {
 
   it('picks the highest-priority registered backend when none was chosen', async () => {
     const created: string[] = [];
-    registerBackend('low-test', () => (created.push('low'), tsBackendNamed('low-test')), -5);
-    registerBackend('high-test', () => (created.push('high'), tsBackendNamed('high-test')), 50);
+    const made = (label: string, name: string) => () => {
+      created.push(label);
+      return tsBackendNamed(name);
+    };
+    registerBackend('low-test', made('low', 'low-test'), -5);
+    registerBackend('high-test', made('high', 'high-test'), 50);
     try {
       const names = ENGINE.registry.byPriority();
       expect(names.indexOf('high-test')).toBeLessThan(names.indexOf('ts'));
@@ -99,7 +115,11 @@ describe('engine: memory', () => {
 
   it('tidy rejects async functions and frees their tensors', () => {
     const before = memory().numTensors;
-    expect(() => tidy((() => (zeros([2]), Promise.resolve())) as unknown as () => void)).toThrow(/tidy: the function returned a Promise; tidy tracks synchronous work only/);
+    const madeThenAwaited = (): Promise<void> => {
+      zeros([2]);
+      return Promise.resolve();
+    };
+    expect(() => tidy(madeThenAwaited as unknown as () => void)).toThrow(/tidy: the function returned a Promise; tidy tracks synchronous work only/);
     expect(memory().numTensors).toBe(before);
   });
 

@@ -3,9 +3,32 @@
 // kernels removed, so only the fusion differs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  Conv2D, ENGINE, PolytensorError, Sequential, TS_KERNELS, Tensor, TsStore, defineBackend, fusedConv2d, grads, mean, randomNormal, randomUniform,
-  registerBackend, removeBackend, setBackendSync, setSeed, softmaxCrossEntropyWithLogits, sparseSoftmaxCrossEntropy,
-  tensor, tidy, variable, type Backend, type FusedActivation, type PaddingSpec, type TensorInfo,
+  Conv2D,
+  ENGINE,
+  PolytensorError,
+  Sequential,
+  TS_KERNELS,
+  type Tensor,
+  TsStore,
+  defineBackend,
+  fusedConv2d,
+  grads,
+  mean,
+  randomNormal,
+  randomUniform,
+  registerBackend,
+  removeBackend,
+  setBackendSync,
+  setSeed,
+  softmaxCrossEntropyWithLogits,
+  sparseSoftmaxCrossEntropy,
+  tensor,
+  tidy,
+  variable,
+  type Backend,
+  type FusedActivation,
+  type PaddingSpec,
+  type TensorInfo,
 } from './helpers.js';
 import { Adagrad, Adam, Momentum, RMSprop, SGD, type Optimizer } from '../src/train/optimizers/index.js';
 
@@ -63,7 +86,15 @@ describe('fusedConv2d', () => {
     { x: [1, 9, 8, 2], f: [3, 2, 2, 4], strides: 2, pad: 'valid' },
     { x: [2, 9, 9, 3], f: [3, 3, 3, 2], strides: 1, pad: 'same', dil: 2 },
     { x: [1, 6, 5, 4], f: [1, 1, 4, 3], strides: 1, pad: 'valid' },
-    { x: [1, 5, 6, 2], f: [3, 3, 2, 3], strides: 1, pad: [[2, 0], [0, 3]] },
+    {
+      x: [1, 5, 6, 2],
+      f: [3, 3, 2, 3],
+      strides: 1,
+      pad: [
+        [2, 0],
+        [0, 3],
+      ],
+    },
   ];
   const acts: FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
 
@@ -103,7 +134,10 @@ describe('fusedConv2d', () => {
     const orig = be.kernels.fusedConv2d;
     Object.defineProperty(be.kernels, 'fusedConv2d', {
       configurable: true,
-      value: (...args: Parameters<Backend['kernels']['fusedConv2d']>): TensorInfo => (calls.n++, orig(...args)),
+      value: (...args: Parameters<Backend['kernels']['fusedConv2d']>): TensorInfo => {
+        calls.n++;
+        return orig(...args);
+      },
     });
     try {
       const model = new Sequential({ layers: [new Conv2D({ filters: 2, kernelSize: 3, activation: 'relu', padding: 'same', inputShape: [5, 5, 1] })] });
@@ -127,9 +161,24 @@ describe('fusedConv2d', () => {
 
 describe('softmaxCrossEntropyWithLogits', () => {
   it('matches the logSoftmax composite for one-hot and soft labels, extreme logits included', () => {
-    const logits = [[1, 2, 3, 4], [-50, 0, 50, 80], [0, 0, 0, 0], [1e-3, -2, 7, 3]];
-    const hard = [[0, 0, 0, 1], [1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0]];
-    const soft = [[0.1, 0.2, 0.3, 0.4], [0.5, 0, 0.25, 0.25], [1, 1, 0, 0], [0, 0, 0, 0]];
+    const logits = [
+      [1, 2, 3, 4],
+      [-50, 0, 50, 80],
+      [0, 0, 0, 0],
+      [1e-3, -2, 7, 3],
+    ];
+    const hard = [
+      [0, 0, 0, 1],
+      [1, 0, 0, 0],
+      [0, 1, 0, 0],
+      [0, 0, 1, 0],
+    ];
+    const soft = [
+      [0.1, 0.2, 0.3, 0.4],
+      [0.5, 0, 0.25, 0.25],
+      [1, 1, 0, 0],
+      [0, 0, 0, 0],
+    ];
     for (const labels of [hard, soft]) {
       const run = (): Tensor[] => {
         const x = tensor(logits);
@@ -148,13 +197,42 @@ describe('softmaxCrossEntropyWithLogits', () => {
 
   it('keeps shapes, sums to the sparse loss, and checks its arguments', () => {
     tidy(() => {
-      const x = tensor([[[1, 2], [3, 0]], [[0, 0], [5, 5]]]);
-      const y = tensor([[[0, 1], [1, 0]], [[1, 0], [0, 1]]]);
+      const x = tensor([
+        [
+          [1, 2],
+          [3, 0],
+        ],
+        [
+          [0, 0],
+          [5, 5],
+        ],
+      ]);
+      const y = tensor([
+        [
+          [0, 1],
+          [1, 0],
+        ],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ]);
       const loss = softmaxCrossEntropyWithLogits(y, x);
       expect(loss.shape).toEqual([2, 2]);
       const ids = tensor([1, 0], undefined, 'int32');
-      const logits = tensor([[1, 2], [3, 0]]);
-      const viaOp = mean(softmaxCrossEntropyWithLogits(tensor([[0, 1], [1, 0]]), logits)).dataSync()[0]!;
+      const logits = tensor([
+        [1, 2],
+        [3, 0],
+      ]);
+      const viaOp = mean(
+        softmaxCrossEntropyWithLogits(
+          tensor([
+            [0, 1],
+            [1, 0],
+          ]),
+          logits,
+        ),
+      ).dataSync()[0]!;
       expect(sparseSoftmaxCrossEntropy(ids, logits).dataSync()[0]).toBe(viaOp);
       expect(() => softmaxCrossEntropyWithLogits(tensor([1, 0]), x)).toThrow(/labels have shape \[2\] but logits have shape \[2,2,2\]/);
       expect(() => softmaxCrossEntropyWithLogits(tensor(1), tensor(2))).toThrow(/rank ≥ 1/);
@@ -187,7 +265,13 @@ describe('optimizer updates', () => {
             opt.applyGradients({ [w.name]: g });
             g.dispose();
           }
-          out.push(w.clone(), ...opt.getWeights().slice(1).map((s) => s.tensor.clone()));
+          out.push(
+            w.clone(),
+            ...opt
+              .getWeights()
+              .slice(1)
+              .map((s) => s.tensor.clone()),
+          );
         } finally {
           opt.dispose();
           w.dispose();
@@ -204,7 +288,10 @@ describe('optimizer updates', () => {
   it('falls back to the composite when shapes broadcast or a gradient is being recorded', async () => {
     const { sgdUpdate } = await import('../src/train/optimizers/sgd.js');
     tidy(() => {
-      const v = tensor([[1, 2], [3, 4]]);
+      const v = tensor([
+        [1, 2],
+        [3, 4],
+      ]);
       // a broadcast gradient: composite path
       expect(Array.from(sgdUpdate(v, tensor([1, 1]), 0.5).dataSync())).toEqual([0.5, 1.5, 2.5, 3.5]);
       // differentiating through an update: the composite records its gradient

@@ -3,8 +3,20 @@
 // around fit (concurrent calls, NaN losses).
 import { describe, expect, it } from 'vitest';
 import {
-  Dense, EarlyStopping, LambdaCallback, Sequential, TerminateOnNaN, mean, randomNormal, setSeed, square, sub, tensor, tidy,
-  type Logs, type Tensor,
+  Dense,
+  EarlyStopping,
+  LambdaCallback,
+  Sequential,
+  TerminateOnNaN,
+  mean,
+  randomNormal,
+  setSeed,
+  square,
+  sub,
+  tensor,
+  tidy,
+  type Logs,
+  type Tensor,
 } from './helpers.js';
 
 function data(n: number): { x: Tensor; y: Tensor } {
@@ -28,7 +40,10 @@ describe('fit callbacks as plain objects', () => {
     const calls: string[] = [];
     let asyncDone = 0;
     await m.fit(x, y, {
-      epochs: 2, batchSize: 20, verbose: 0, shuffle: false,
+      epochs: 2,
+      batchSize: 20,
+      verbose: 0,
+      shuffle: false,
       callbacks: {
         onTrainBegin: () => void calls.push('trainBegin'),
         onEpochBegin: (e) => void calls.push(`epochBegin ${e}`),
@@ -45,8 +60,18 @@ describe('fit callbacks as plain objects', () => {
     expect(asyncDone).toBe(4);
     expect(calls).toEqual([
       'trainBegin',
-      'epochBegin 0', 'batchBegin 0', 'batchEnd 0 loss', 'batchBegin 1', 'batchEnd 1 loss', 'epochEnd 0 number',
-      'epochBegin 1', 'batchBegin 0', 'batchEnd 0 loss', 'batchBegin 1', 'batchEnd 1 loss', 'epochEnd 1 number',
+      'epochBegin 0',
+      'batchBegin 0',
+      'batchEnd 0 loss',
+      'batchBegin 1',
+      'batchEnd 1 loss',
+      'epochEnd 0 number',
+      'epochBegin 1',
+      'batchBegin 0',
+      'batchEnd 0 loss',
+      'batchBegin 1',
+      'batchEnd 1 loss',
+      'epochEnd 1 number',
       'trainEnd',
     ]);
     m.dispose();
@@ -59,7 +84,11 @@ describe('fit callbacks as plain objects', () => {
     const m = regressor();
     const seen: number[] = [];
     const stop = new EarlyStopping({ monitor: 'loss', patience: 100 });
-    await m.fit(x, y, { epochs: 3, verbose: 0, callbacks: [{ onEpochEnd: (e) => void seen.push(e) }, stop, new LambdaCallback({ onEpochEnd: (e) => void seen.push(10 + e) })] });
+    await m.fit(x, y, {
+      epochs: 3,
+      verbose: 0,
+      callbacks: [{ onEpochEnd: (e) => void seen.push(e) }, stop, new LambdaCallback({ onEpochEnd: (e) => void seen.push(10 + e) })],
+    });
     expect(seen).toEqual([0, 10, 1, 11, 2, 12]);
     m.dispose();
     x.dispose();
@@ -76,7 +105,9 @@ describe('fit callbacks as plain objects', () => {
       /callbacks: unknown option 'onEpochEnded'; did you mean 'onEpochEnd'\?/,
     );
     await expect(m.fit(x, y, { verbose: 0, callbacks: { on_epoch_end: () => {} } as never })).rejects.toThrow(/did you mean 'onEpochEnd'\?/);
-    await expect(m.fit(x, y, { verbose: 0, callbacks: { onYield: () => {} } as never })).rejects.toThrow(/'onYield' is not supported by polytensor: use onBatchEnd/);
+    await expect(m.fit(x, y, { verbose: 0, callbacks: { onYield: () => {} } as never })).rejects.toThrow(
+      /'onYield' is not supported by polytensor: use onBatchEnd/,
+    );
     await expect(m.fit(x, y, { verbose: 0, callbacks: { onEpochEnd: 3 } as never })).rejects.toThrow(/callbacks: 'onEpochEnd' must be a function, got number/);
     await expect(m.fit(x, y, { verbose: 0, callbacks: [null] as never })).rejects.toThrow(/fit: callbacks\[0\] must be a Callback or an object of hooks/);
     expect(Array.from(m.getWeightValues()[0]!)).toEqual(w0); // nothing trained
@@ -90,7 +121,9 @@ describe('option names', () => {
   it('fit: snake_case names get their camelCase spelling, typos the closest option, tfjs-only options a reason', async () => {
     const { x, y } = data(10);
     const m = regressor();
-    await expect(m.fit(x, y, { batch_size: 4 } as never)).rejects.toThrow(/fit: unknown option 'batch_size'; did you mean 'batchSize'\? \(polytensor spells options in camelCase/);
+    await expect(m.fit(x, y, { batch_size: 4 } as never)).rejects.toThrow(
+      /fit: unknown option 'batch_size'; did you mean 'batchSize'\? \(polytensor spells options in camelCase/,
+    );
     await expect(m.fit(x, y, { validation_data: [x, y] } as never)).rejects.toThrow(/did you mean 'validationData'\?/);
     await expect(m.fit(x, y, { epoch: 2 } as never)).rejects.toThrow(/fit: unknown option 'epoch'; did you mean 'epochs'\?/);
     await expect(m.fit(x, y, { classWeight: { 0: 1 } } as never)).rejects.toThrow(/'classWeight' is not supported by polytensor: weight the loss yourself/);
@@ -103,7 +136,9 @@ describe('option names', () => {
   it('compile, evaluate and predict check their option names too', () => {
     const { x, y } = data(10);
     const m = regressor();
-    expect(() => m.compile({ optimizer: 'sgd', loss: 'mse', learning_rate: 0.1 } as never)).toThrow(/compile: unknown option 'learning_rate'; did you mean 'learningRate'\?/);
+    expect(() => m.compile({ optimizer: 'sgd', loss: 'mse', learning_rate: 0.1 } as never)).toThrow(
+      /compile: unknown option 'learning_rate'; did you mean 'learningRate'\?/,
+    );
     expect(() => m.compile({ optimizer: 'sgd', loss: 'mse', metric: ['mse'] } as never)).toThrow(/did you mean 'metrics'\?/);
     expect(() => m.compile({ loss: 'mse' } as never)).toThrow(/compile: 'optimizer' is required/);
     expect(() => m.compile({ optimizer: 'sgd', loss: 'mse', metrics: 'mse' } as never)).toThrow(/compile: 'metrics' must be an array/);
@@ -166,7 +201,9 @@ describe('fit guards', () => {
     const { x, y } = data(40);
     const m = regressor();
     const first = m.fit(x, y, { epochs: 3, batchSize: 10, verbose: 0 });
-    await expect(m.fit(x, y, { epochs: 1, verbose: 0 })).rejects.toThrow(/fit: sequential is already training \(a fit\(\) call has not finished\); await it first/);
+    await expect(m.fit(x, y, { epochs: 1, verbose: 0 })).rejects.toThrow(
+      /fit: sequential is already training \(a fit\(\) call has not finished\); await it first/,
+    );
     expect(() => m.trainOnBatch(x, y)).toThrow(/trainOnBatch: sequential is already training/);
     const h = await first;
     expect(h.epoch).toEqual([0, 1, 2]);
@@ -181,7 +218,16 @@ describe('fit guards', () => {
   it('a failing fit releases the model for the next one', async () => {
     const { x, y } = data(10);
     const m = regressor();
-    await expect(m.fit(x, y, { verbose: 0, callbacks: { onEpochEnd: () => { throw new Error('boom'); } } })).rejects.toThrow('boom');
+    await expect(
+      m.fit(x, y, {
+        verbose: 0,
+        callbacks: {
+          onEpochEnd: () => {
+            throw new Error('boom');
+          },
+        },
+      }),
+    ).rejects.toThrow('boom');
     await expect(m.fit(x, y, { verbose: 0 })).resolves.toBeDefined();
     m.dispose();
     x.dispose();
@@ -195,7 +241,13 @@ describe('fit guards', () => {
     const lines: string[] = [];
     const term = new TerminateOnNaN((l) => lines.push(l));
     const batches: Logs[] = [];
-    const h = await m1.fit(x, y, { epochs: 5, batchSize: 10, verbose: 0, shuffle: false, callbacks: [term, { onBatchEnd: (_b, logs) => void batches.push(logs) }] });
+    const h = await m1.fit(x, y, {
+      epochs: 5,
+      batchSize: 10,
+      verbose: 0,
+      shuffle: false,
+      callbacks: [term, { onBatchEnd: (_b, logs) => void batches.push(logs) }],
+    });
     expect(term.stoppedAt).not.toBeNull();
     const { epoch, batch, loss } = term.stoppedAt!;
     expect(Number.isFinite(loss)).toBe(false);

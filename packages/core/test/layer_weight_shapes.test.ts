@@ -3,7 +3,19 @@
 // build() for every layer class, and refuse the inputs build() refuses.
 import { describe, expect, it } from 'vitest';
 import {
-  Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Reshape, layerClassNames, memory, type Layer, type Shape,
+  Activation,
+  AveragePooling2D,
+  BatchNormalization,
+  Conv2D,
+  Dense,
+  Dropout,
+  Flatten,
+  MaxPooling2D,
+  Reshape,
+  layerClassNames,
+  memory,
+  type Layer,
+  type Shape,
 } from './helpers.js';
 
 const cases: Array<[string, () => Layer, Shape]> = [

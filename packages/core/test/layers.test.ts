@@ -1,7 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Reshape, Tensor,
-  dropout, grads, memory, mul, numericGrad, setSeed, sum, tensor, tidy, variableGrads, zeros, type Layer,
+  Activation,
+  AveragePooling2D,
+  BatchNormalization,
+  Conv2D,
+  Dense,
+  Dropout,
+  Flatten,
+  MaxPooling2D,
+  Reshape,
+  type Tensor,
+  dropout,
+  grads,
+  memory,
+  mul,
+  numericGrad,
+  setSeed,
+  sum,
+  tensor,
+  tidy,
+  variableGrads,
+  zeros,
+  type Layer,
 } from './helpers.js';
 import { act64, batchNorm64, conv64, dense64, pool64, type Act } from './ref64.js';
 
@@ -29,7 +49,11 @@ function checkLayer(layer: Layer, inputShape: number[], ref: (x: number[], ws: n
   };
 
   const [gx] = grads(loss)([x]);
-  close(gx!.dataSync(), numericGrad((v) => loss64(Array.from(v), w0), Float64Array.from(x0)), 'd/dx');
+  close(
+    gx!.dataSync(),
+    numericGrad((v) => loss64(Array.from(v), w0), Float64Array.from(x0)),
+    'd/dx',
+  );
   gx!.dispose();
 
   const trainable = ws.filter((w) => w.trainable);
@@ -42,7 +66,14 @@ function checkLayer(layer: Layer, inputShape: number[], ref: (x: number[], ws: n
   ws.forEach((w, k) => {
     if (!w.trainable) return;
     const g = vg.grads[w.name];
-    const num = numericGrad((v) => loss64(x0, w0.map((arr, j) => (j === k ? Array.from(v) : arr))), Float64Array.from(w0[k]!));
+    const num = numericGrad(
+      (v) =>
+        loss64(
+          x0,
+          w0.map((arr, j) => (j === k ? Array.from(v) : arr)),
+        ),
+      Float64Array.from(w0[k]!),
+    );
     close(g!.dataSync(), num, `d/d${w.name}`);
   });
   vg.value.dispose();
@@ -61,14 +92,18 @@ describe('layer gradients match float64 finite differences', () => {
 
   it('Conv2D same, stride 1', () => {
     setSeed(4);
-    checkLayer(new Conv2D({ filters: 3, kernelSize: 3, padding: 'same', biasInitializer: 'randomNormal' }), [2, 5, 5, 2], (x, [w, b]) =>
-      conv64(x, w!, b!, [2, 5, 5, 2], [3, 3, 2, 3], 1, 'same').out);
+    checkLayer(
+      new Conv2D({ filters: 3, kernelSize: 3, padding: 'same', biasInitializer: 'randomNormal' }),
+      [2, 5, 5, 2],
+      (x, [w, b]) => conv64(x, w!, b!, [2, 5, 5, 2], [3, 3, 2, 3], 1, 'same').out,
+    );
   });
 
   it('Conv2D valid, stride 2, tanh', () => {
     setSeed(5);
     checkLayer(new Conv2D({ filters: 2, kernelSize: [2, 2], strides: 2, activation: 'tanh' }), [1, 6, 6, 3], (x, [w, b]) =>
-      conv64(x, w!, b!, [1, 6, 6, 3], [2, 2, 3, 2], 2, 'valid').out.map(Math.tanh));
+      conv64(x, w!, b!, [1, 6, 6, 3], [2, 2, 3, 2], 2, 'valid').out.map(Math.tanh),
+    );
   });
 
   it('MaxPooling2D and AveragePooling2D', () => {
@@ -105,7 +140,7 @@ describe('layer gradients match float64 finite differences', () => {
     for (const t of [x, y, g!, inference]) t.dispose();
   });
 
-  it('dropout op: the Dropout layer\'s mask for the same seed; clear errors; nothing leaked', () => {
+  it("dropout op: the Dropout layer's mask for the same seed; clear errors; nothing leaked", () => {
     const x = tensor(values(300, 3), [15, 20]);
     const before = memory();
     setSeed(4);

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, grad, memory, numericGrad, oneHot, softmax, tensor, tidy } from './helpers.js';
+import { type Tensor, grad, memory, numericGrad, oneHot, softmax, tensor, tidy } from './helpers.js';
 import {
-  EPSILON, LOSSES, categoricalCrossentropy, getLoss, lossNames, meanSquaredError, softmaxCrossEntropy,
-  sparseCategoricalCrossentropy, sparseSoftmaxCrossEntropy,
+  EPSILON,
+  LOSSES,
+  categoricalCrossentropy,
+  getLoss,
+  lossNames,
+  meanSquaredError,
+  softmaxCrossEntropy,
+  sparseCategoricalCrossentropy,
+  sparseSoftmaxCrossEntropy,
 } from '../src/train/losses.js';
 
 const int = (v: number[]): Tensor => tensor(v, undefined, 'int32');
@@ -278,7 +285,9 @@ describe('losses: registry', () => {
   });
 
   it('lists the valid names for an unknown one', () => {
-    expect(() => getLoss('crossEntropy')).toThrow(/unknown loss 'crossEntropy'.*'softmaxCrossEntropy'.*'sparseSoftmaxCrossEntropy'.*'categoricalCrossentropy'.*'sparseCategoricalCrossentropy'.*'meanSquaredError'.*'mse'/);
+    expect(() => getLoss('crossEntropy')).toThrow(
+      /unknown loss 'crossEntropy'.*'softmaxCrossEntropy'.*'sparseSoftmaxCrossEntropy'.*'categoricalCrossentropy'.*'sparseCategoricalCrossentropy'.*'meanSquaredError'.*'mse'/,
+    );
     expect(lossNames()).toContain('mse');
   });
 });

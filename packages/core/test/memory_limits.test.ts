@@ -3,8 +3,29 @@
 // shape, the bytes and the limit; the backend stays usable and nothing leaks.
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  BatchNormalization, Conv2D, Dense, getBackend, matMul, memory, memoryLimits, MemoryLimitError, ones, PolytensorError, randomNormal,
-  range, registeredVariables, Sequential, setMemoryLimits, tensor, tidy, createTsBackend, type TsBackend, zeros, eye, oneHot, concat,
+  BatchNormalization,
+  Conv2D,
+  Dense,
+  getBackend,
+  matMul,
+  memory,
+  memoryLimits,
+  MemoryLimitError,
+  ones,
+  PolytensorError,
+  randomNormal,
+  range,
+  registeredVariables,
+  Sequential,
+  setMemoryLimits,
+  tensor,
+  tidy,
+  createTsBackend,
+  type TsBackend,
+  zeros,
+  eye,
+  oneHot,
+  concat,
 } from './helpers.js';
 
 const GiB = 2 ** 30;
@@ -75,7 +96,7 @@ describe('memory limits: one tensor too large', () => {
     stillWorks();
   });
 
-  it('matMul with a 4.9e9-element output fails at once, with the caller\'s shape', () => {
+  it("matMul with a 4.9e9-element output fails at once, with the caller's shape", () => {
     const a = ones([70000, 1]);
     const b = ones([1, 70000]);
     const e = refused(() => matMul(a, b));
@@ -147,7 +168,9 @@ describe('memory limits: totals and configuration', () => {
     const e = refused(() => ones([200]));
     expect(e.kind).toBe('totalSize');
     expect(e.limit).toBe(held + 1000);
-    expect(e.message).toMatch(/^ones: the tensor \[200\] float32 would take 800 B, but backend 'ts' already holds .* and can hold .* in all .*Dispose tensors you no longer need/);
+    expect(e.message).toMatch(
+      /^ones: the tensor \[200\] float32 would take 800 B, but backend 'ts' already holds .* and can hold .* in all .*Dispose tensors you no longer need/,
+    );
     // kernels are checked the same way, before they run
     expect(refused(() => a.add(1)).op).toBe('add');
     expect(Array.from(a.dataSync().slice(0, 3))).toEqual([0, 0, 0]);
@@ -159,11 +182,13 @@ describe('memory limits: totals and configuration', () => {
     b.dispose();
   });
 
-  it('caps lower a backend\'s limits and never raise them; bad caps are refused', () => {
+  it("caps lower a backend's limits and never raise them; bad caps are refused", () => {
     setMemoryLimits({ maxTensorBytes: 2 ** 40, maxTensorElements: 1000 });
     expect(memoryLimits().maxTensorBytes).toBe(2 * GiB);
     expect(memoryLimits().maxTensorElements).toBe(1000);
-    expect(refused(() => zeros([1001])).message).toMatch(/^zeros: the tensor \[1001\] float32 would have 1,001 elements; backend 'ts' holds at most 1,000 in one tensor/);
+    expect(refused(() => zeros([1001])).message).toMatch(
+      /^zeros: the tensor \[1001\] float32 would have 1,001 elements; backend 'ts' holds at most 1,000 in one tensor/,
+    );
     const parts = [zeros([600]), zeros([600])];
     expect(refused(() => concat(parts)).message).toMatch(/^concat: the output \[1200\] float32 would have 1,200 elements/);
     parts.forEach((t) => t.dispose());

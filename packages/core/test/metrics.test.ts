@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Tensor, tensor } from './helpers.js';
+import { type Tensor, tensor } from './helpers.js';
 import { LOSSES, meanSquaredError } from '../src/train/losses.js';
 import {
-  METRICS, accuracy, binaryAccuracy, categoricalAccuracy, getMetric, metricNames, sparseCategoricalAccuracy,
-  sparseTopKCategoricalAccuracy, topKCategoricalAccuracy,
+  METRICS,
+  accuracy,
+  binaryAccuracy,
+  categoricalAccuracy,
+  getMetric,
+  metricNames,
+  sparseCategoricalAccuracy,
+  sparseTopKCategoricalAccuracy,
+  topKCategoricalAccuracy,
 } from '../src/train/metrics.js';
 
 const int = (v: number[], shape?: number[]): Tensor => tensor(v, shape, 'int32');
@@ -28,12 +35,7 @@ function using(ts: Tensor[], f: () => void): void {
 }
 
 // 4 examples, 4 classes; argMax per row: 0, 3, 1, 2
-const pred = [
-  0.6, 0.1, 0.2, 0.1,
-  0.1, 0.2, 0.3, 0.4,
-  0.2, 0.5, 0.25, 0.05,
-  0.3, 0.1, 0.35, 0.25,
-];
+const pred = [0.6, 0.1, 0.2, 0.1, 0.1, 0.2, 0.3, 0.4, 0.2, 0.5, 0.25, 0.05, 0.3, 0.1, 0.35, 0.25];
 const oneHotRows = (ids: number[], C = 4): number[] => ids.flatMap((id) => Array.from({ length: C }, (_, c) => (c === id ? 1 : 0)));
 
 describe('metrics: values', () => {
@@ -72,7 +74,13 @@ describe('metrics: values', () => {
     const ids = int(targets);
     const y = tensor(oneHotRows(targets), [4, 4]);
     using([p, ids, y], () => {
-      for (const [k, expected] of [[1, 0.25], [2, 0.5], [3, 0.75], [4, 1], [9, 1]] as const) {
+      for (const [k, expected] of [
+        [1, 0.25],
+        [2, 0.5],
+        [3, 0.75],
+        [4, 1],
+        [9, 1],
+      ] as const) {
         expect(run(() => sparseTopKCategoricalAccuracy(ids, p, k))).toBeCloseTo(expected, 7);
         expect(run(() => topKCategoricalAccuracy(y, p, k))).toBeCloseTo(expected, 7);
       }
@@ -82,8 +90,12 @@ describe('metrics: values', () => {
     });
   });
 
-  it('top-k counts ties in the target\'s favour and never counts a non-finite target', () => {
-    const p = tensor([[0.5, 0.5, 0.5, 0.1], [NaN, 0.2, 0.1, 0.0], [-Infinity, -Infinity, 1, 2]]);
+  it("top-k counts ties in the target's favour and never counts a non-finite target", () => {
+    const p = tensor([
+      [0.5, 0.5, 0.5, 0.1],
+      [NaN, 0.2, 0.1, 0.0],
+      [-Infinity, -Infinity, 1, 2],
+    ]);
     const ids = int([2, 0, 0]);
     using([p, ids], () => {
       expect(run(() => sparseTopKCategoricalAccuracy(ids, p, 1))).toBeCloseTo(1 / 3, 7);
@@ -136,7 +148,9 @@ describe('metrics: registry', () => {
   });
 
   it('lists the valid names for an unknown one', () => {
-    expect(() => getMetric('precision')).toThrow(/unknown metric 'precision'.*'accuracy'.*'acc'.*'sparseCategoricalAccuracy'.*'topKCategoricalAccuracy'.*'mse'/);
+    expect(() => getMetric('precision')).toThrow(
+      /unknown metric 'precision'.*'accuracy'.*'acc'.*'sparseCategoricalAccuracy'.*'topKCategoricalAccuracy'.*'mse'/,
+    );
     expect(metricNames()).toEqual(expect.arrayContaining(['accuracy', 'acc', 'categoricalAccuracy', 'sparseTopKCategoricalAccuracy', 'meanSquaredError']));
   });
 });

@@ -1,7 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import {
-  Dense, Dropout, EarlyStopping, LambdaCallback, ModelCheckpoint, ProgressBar, Sequential,
-  loadModel, memory, randomNormal, randomUniform, setSeed, tensor, tidy, type Tensor, cast, floor, mul,
+  Dense,
+  Dropout,
+  EarlyStopping,
+  LambdaCallback,
+  ModelCheckpoint,
+  ProgressBar,
+  Sequential,
+  loadModel,
+  memory,
+  randomNormal,
+  randomUniform,
+  setSeed,
+  tensor,
+  tidy,
+  type Tensor,
+  cast,
+  floor,
+  mul,
 } from './helpers.js';
 import { seedCnn as e3 } from '../../../tools/vitest/seed_models.js';
 
@@ -9,16 +25,21 @@ import { seedCnn as e3 } from '../../../tools/vitest/seed_models.js';
 function toyData(n: number, seed: number): { x: Tensor; y: Tensor } {
   return tidy(() => {
     const x = randomNormal([n, 4], 0, 1, 'float32', seed);
-    const score = x.matMul(tensor([[1, -1, 0.5], [0.5, 1, -1], [-1, 0.5, 1], [0.2, 0.2, 0.2]]));
+    const score = x.matMul(
+      tensor([
+        [1, -1, 0.5],
+        [0.5, 1, -1],
+        [-1, 0.5, 1],
+        [0.2, 0.2, 0.2],
+      ]),
+    );
     return { x, y: score.argMax(-1) };
   });
 }
 
 function mlp(seed: number, rate = 0): Sequential {
   setSeed(seed);
-  const m = new Sequential({
-    layers: [new Dense({ units: 16, activation: 'tanh', inputShape: [4] }), new Dropout({ rate }), new Dense({ units: 3 })],
-  });
+  const m = new Sequential({ layers: [new Dense({ units: 16, activation: 'tanh', inputShape: [4] }), new Dropout({ rate }), new Dense({ units: 3 })] });
   m.compile({ optimizer: 'adam', learningRate: 0.02, loss: 'sparseSoftmaxCrossEntropy', metrics: ['accuracy'] });
   return m;
 }
@@ -159,7 +180,12 @@ describe('Sequential', () => {
     const epochs: number[] = [];
     const stop = new EarlyStopping({ monitor: 'loss', patience: 0, minDelta: 10 });
     const ckpt = new ModelCheckpoint({ path: 'memory://ckpt-{epoch}' });
-    const history = await model.fit(x, y, { epochs: 5, batchSize: 16, verbose: 0, callbacks: [bar, stop, ckpt, new LambdaCallback({ onEpochEnd: (e) => void epochs.push(e) })] });
+    const history = await model.fit(x, y, {
+      epochs: 5,
+      batchSize: 16,
+      verbose: 0,
+      callbacks: [bar, stop, ckpt, new LambdaCallback({ onEpochEnd: (e) => void epochs.push(e) })],
+    });
     expect(epochs).toEqual([0, 1]);
     expect(stop.stoppedEpoch).toBe(1);
     expect(ckpt.saved).toEqual(['memory://ckpt-1', 'memory://ckpt-2']);

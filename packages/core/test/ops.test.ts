@@ -1,7 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import {
-  add, argMax, cast, concat, conv2d, gather, matMul, maxPool, oneHot, pad, reshape, scalar, slice, softmax, sum,
-  tensor, tidy, transpose, where, zeros, mean, stack, squeeze, expandDims, fusedMatMul, leakyRelu,
+  add,
+  argMax,
+  cast,
+  concat,
+  conv2d,
+  gather,
+  matMul,
+  maxPool,
+  oneHot,
+  pad,
+  reshape,
+  scalar,
+  slice,
+  softmax,
+  sum,
+  tensor,
+  tidy,
+  transpose,
+  where,
+  zeros,
+  mean,
+  stack,
+  squeeze,
+  expandDims,
+  fusedMatMul,
+  leakyRelu,
 } from './helpers.js';
 
 const vals = (t: { dataSync(): ArrayLike<number> }): number[] => Array.from(t.dataSync());
@@ -28,7 +52,10 @@ describe('ops: values', () => {
 
   it('reduces with keepDims and negative axes', () => {
     tidy(() => {
-      const x = tensor([[1, 2, 3], [4, 5, 6]]);
+      const x = tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       expect(vals(sum(x))).toEqual([21]);
       expect(sum(x, -1, true).shape).toEqual([2, 1]);
       expect(vals(mean(x, 0))).toEqual([2.5, 3.5, 4.5]);
@@ -38,7 +65,10 @@ describe('ops: values', () => {
 
   it('moves data: transpose, slice, pad, concat, stack, gather, oneHot, squeeze', () => {
     tidy(() => {
-      const x = tensor([[1, 2, 3], [4, 5, 6]]);
+      const x = tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       expect(vals(transpose(x))).toEqual([1, 4, 2, 5, 3, 6]);
       expect(vals(slice(x, [0, 1], [2, 2]))).toEqual([2, 3, 5, 6]);
       expect(vals(pad(tensor([1, 2]), [[1, 2]], 9))).toEqual([9, 1, 2, 9, 9]);
@@ -52,7 +82,10 @@ describe('ops: values', () => {
 
   it('computes matMul, fusedMatMul, conv2d, pools and softmax', () => {
     tidy(() => {
-      const a = tensor([[1, 2], [3, 4]]);
+      const a = tensor([
+        [1, 2],
+        [3, 4],
+      ]);
       expect(vals(matMul(a, a))).toEqual([7, 10, 15, 22]);
       expect(vals(matMul(a, a, true, false))).toEqual([10, 14, 14, 20]);
       expect(vals(fusedMatMul({ a, b: a, bias: tensor([-8, 0]), activation: 'relu' }))).toEqual([0, 10, 7, 22]);
@@ -90,10 +123,14 @@ describe('ops: bad input names the op, the shapes and the fix', () => {
   it('shape mismatches', () => {
     tidy(() => {
       expect(() => add(zeros([2, 3]), zeros([4]))).toThrow(/add: shapes \[2,3\] and \[4\] cannot be broadcast: dimension 1 is 3 vs 4; make them equal or 1/);
-      expect(() => matMul(zeros([64, 784]), zeros([64, 10]))).toThrow('matMul: inner dimensions differ: a is [64,784], b is [64,10]: 784 vs 64; transpose one operand or fix the shapes');
+      expect(() => matMul(zeros([64, 784]), zeros([64, 10]))).toThrow(
+        'matMul: inner dimensions differ: a is [64,784], b is [64,10]: 784 vs 64; transpose one operand or fix the shapes',
+      );
       expect(() => reshape(zeros([2, 3]), [4, 2])).toThrow(/reshape: cannot reshape \[2,3\] \(6 elements\) to \[4,2\] \(8 elements\)/);
       expect(() => conv2d(zeros([1, 4, 4, 3]), zeros([3, 3, 2, 8]))).toThrow(/conv2d: input has 3 channels but the filter expects 2/);
-      expect(() => conv2d(zeros([4, 4, 3]), zeros([3, 3, 3, 8]))).toThrow(/conv2d: input must be rank 4 \[batch, height, width, channels\], got shape \[4,4,3\]/);
+      expect(() => conv2d(zeros([4, 4, 3]), zeros([3, 3, 3, 8]))).toThrow(
+        /conv2d: input must be rank 4 \[batch, height, width, channels\], got shape \[4,4,3\]/,
+      );
       expect(() => slice(zeros([2, 2]), [1, 0], [2, 2])).toThrow(/slice: begin \[1,0\] with size \[2,2\] is out of bounds on axis 0/);
       expect(() => concat([zeros([2, 2]), zeros([3, 3])], 0)).toThrow(/concat: xs\[1\] has shape \[3,3\], incompatible with xs\[0\] \[2,2\]/);
       expect(() => tensor([1, 2, 3], [2, 2])).toThrow(/tensor: shape \[2,2\] needs 4 values but 3 were given/);

@@ -1,10 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  Tensor, type Variable, memory, mul, registeredVariables, square, sub, sum, tensor, tidy, variable,
-} from './helpers.js';
-import {
-  Adagrad, Adam, Momentum, Optimizer, RMSprop, SGD, getOptimizer, optimizerNames,
-} from '../src/train/optimizers/index.js';
+import { type Tensor, type Variable, memory, mul, registeredVariables, square, sub, sum, tensor, tidy, variable } from './helpers.js';
+import { Adagrad, Adam, Momentum, type Optimizer, RMSprop, SGD, getOptimizer, optimizerNames } from '../src/train/optimizers/index.js';
 
 // ---- helpers --------------------------------------------------------------------
 
@@ -49,78 +45,88 @@ function runSteps(opt: Optimizer, x0: number[], grads: number[][]): number[][] {
 // float64 references: one function per formula, written from the docs, step by step.
 type Ref = (x: number[], grads: number[][]) => number[][];
 
-const sgdRef = (lr: number): Ref => (x0, grads) => {
-  const x = [...x0];
-  return grads.map((g) => {
-    for (let i = 0; i < x.length; i++) x[i]! -= lr * g[i]!;
-    return [...x];
-  });
-};
+const sgdRef =
+  (lr: number): Ref =>
+  (x0, grads) => {
+    const x = [...x0];
+    return grads.map((g) => {
+      for (let i = 0; i < x.length; i++) x[i]! -= lr * g[i]!;
+      return [...x];
+    });
+  };
 
-const momentumRef = (lr: number, mu: number, nesterov: boolean): Ref => (x0, grads) => {
-  const x = [...x0];
-  const acc = x.map(() => 0);
-  return grads.map((g) => {
-    for (let i = 0; i < x.length; i++) {
-      acc[i] = mu * acc[i]! + g[i]!;
-      x[i]! -= nesterov ? lr * (g[i]! + mu * acc[i]!) : lr * acc[i]!;
-    }
-    return [...x];
-  });
-};
-
-const adamRef = (lr: number, b1: number, b2: number, eps: number): Ref => (x0, grads) => {
-  const x = [...x0];
-  const m = x.map(() => 0);
-  const s = x.map(() => 0);
-  return grads.map((g, k) => {
-    const t = k + 1;
-    const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
-    for (let i = 0; i < x.length; i++) {
-      m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
-      s[i] = b2 * s[i]! + (1 - b2) * g[i]! ** 2;
-      x[i]! -= (alpha * m[i]!) / (Math.sqrt(s[i]!) + eps);
-    }
-    return [...x];
-  });
-};
-
-const rmspropRef = (lr: number, rho: number, mu: number, eps: number, centered: boolean): Ref => (x0, grads) => {
-  const x = [...x0];
-  const ms = x.map(() => 0);
-  const mg = x.map(() => 0);
-  const mom = x.map(() => 0);
-  return grads.map((g) => {
-    for (let i = 0; i < x.length; i++) {
-      ms[i] = rho * ms[i]! + (1 - rho) * g[i]! ** 2;
-      let denom = ms[i]!;
-      if (centered) {
-        mg[i] = rho * mg[i]! + (1 - rho) * g[i]!;
-        denom -= mg[i]! ** 2;
+const momentumRef =
+  (lr: number, mu: number, nesterov: boolean): Ref =>
+  (x0, grads) => {
+    const x = [...x0];
+    const acc = x.map(() => 0);
+    return grads.map((g) => {
+      for (let i = 0; i < x.length; i++) {
+        acc[i] = mu * acc[i]! + g[i]!;
+        x[i]! -= nesterov ? lr * (g[i]! + mu * acc[i]!) : lr * acc[i]!;
       }
-      const inc = (lr * g[i]!) / Math.sqrt(denom + eps);
-      if (mu > 0) {
-        mom[i] = mu * mom[i]! + inc;
-        x[i]! -= mom[i]!;
-      } else {
-        x[i]! -= inc;
-      }
-    }
-    return [...x];
-  });
-};
+      return [...x];
+    });
+  };
 
-const adagradRef = (lr: number, init: number, eps: number): Ref => (x0, grads) => {
-  const x = [...x0];
-  const acc = x.map(() => init);
-  return grads.map((g) => {
-    for (let i = 0; i < x.length; i++) {
-      acc[i]! += g[i]! ** 2;
-      x[i]! -= (lr * g[i]!) / Math.sqrt(acc[i]! + eps);
-    }
-    return [...x];
-  });
-};
+const adamRef =
+  (lr: number, b1: number, b2: number, eps: number): Ref =>
+  (x0, grads) => {
+    const x = [...x0];
+    const m = x.map(() => 0);
+    const s = x.map(() => 0);
+    return grads.map((g, k) => {
+      const t = k + 1;
+      const alpha = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+      for (let i = 0; i < x.length; i++) {
+        m[i] = b1 * m[i]! + (1 - b1) * g[i]!;
+        s[i] = b2 * s[i]! + (1 - b2) * g[i]! ** 2;
+        x[i]! -= (alpha * m[i]!) / (Math.sqrt(s[i]!) + eps);
+      }
+      return [...x];
+    });
+  };
+
+const rmspropRef =
+  (lr: number, rho: number, mu: number, eps: number, centered: boolean): Ref =>
+  (x0, grads) => {
+    const x = [...x0];
+    const ms = x.map(() => 0);
+    const mg = x.map(() => 0);
+    const mom = x.map(() => 0);
+    return grads.map((g) => {
+      for (let i = 0; i < x.length; i++) {
+        ms[i] = rho * ms[i]! + (1 - rho) * g[i]! ** 2;
+        let denom = ms[i]!;
+        if (centered) {
+          mg[i] = rho * mg[i]! + (1 - rho) * g[i]!;
+          denom -= mg[i]! ** 2;
+        }
+        const inc = (lr * g[i]!) / Math.sqrt(denom + eps);
+        if (mu > 0) {
+          mom[i] = mu * mom[i]! + inc;
+          x[i]! -= mom[i]!;
+        } else {
+          x[i]! -= inc;
+        }
+      }
+      return [...x];
+    });
+  };
+
+const adagradRef =
+  (lr: number, init: number, eps: number): Ref =>
+  (x0, grads) => {
+    const x = [...x0];
+    const acc = x.map(() => init);
+    return grads.map((g) => {
+      for (let i = 0; i < x.length; i++) {
+        acc[i]! += g[i]! ** 2;
+        x[i]! -= (lr * g[i]!) / Math.sqrt(acc[i]! + eps);
+      }
+      return [...x];
+    });
+  };
 
 const x0 = [1, -2, 0.5, 3];
 const grads3 = [
@@ -188,7 +194,10 @@ describe('optimizers: updates vs float64 formulas', () => {
     const ga = tensor([0.5, 0.5]);
     const gb = tensor([1]);
     try {
-      opt.applyGradients([{ name: a.name, tensor: ga }, { name: b.name, tensor: gb }]);
+      opt.applyGradients([
+        { name: a.name, tensor: ga },
+        { name: b.name, tensor: gb },
+      ]);
       expect(vals(a)).toEqual([0.5, 1.5]);
       expect(vals(b)).toEqual([2]);
       opt.applyGradients({ [a.name]: ga, [b.name]: null }, [a, b]);
@@ -336,15 +345,21 @@ describe('optimizers: slots and state', () => {
     const bad = tensor([1, 1, 1]);
     const iter = tensor(5, [], 'int32');
     try {
-      expect(() => opt.setWeights([{ name: 'iter', tensor: iter }, { name: `${a.name}/momentum`, tensor: bad }])).toThrow(
-        /Momentum.setWeights: '.*\/momentum' is \[3\] float32 but variable '.*' is \[2\] float32/,
-      );
+      expect(() =>
+        opt.setWeights([
+          { name: 'iter', tensor: iter },
+          { name: `${a.name}/momentum`, tensor: bad },
+        ]),
+      ).toThrow(/Momentum.setWeights: '.*\/momentum' is \[3\] float32 but variable '.*' is \[2\] float32/);
       expect(opt.iterations).toBe(0);
       expect(slotNames(opt)).toEqual([]);
       expect(opt.getWeights()).toEqual([]);
       expect(() => opt.setWeights([{ name: `${a.name}/m`, tensor: good }])).toThrow(/not a weight of this Momentum.*'momentum'/);
       expect(() => opt.setWeights([{ name: 'ghost/momentum', tensor: good }])).toThrow(/variable 'ghost', which does not exist/);
-      opt.setWeights([{ name: 'iter', tensor: iter }, { name: `${a.name}/momentum`, tensor: good }]);
+      opt.setWeights([
+        { name: 'iter', tensor: iter },
+        { name: `${a.name}/momentum`, tensor: good },
+      ]);
       expect(opt.iterations).toBe(5);
       const g = tensor([1, 1]);
       opt.applyGradients({ [a.name]: g });
@@ -408,7 +423,12 @@ describe('optimizers: validation', () => {
       const gi = tensor([1, 1], undefined, 'int32');
       expect(() => opt.applyGradients({ [b.name]: gi })).toThrow(/gradient for '.*' is int32; gradients must be float32/);
       gi.dispose();
-      expect(() => opt.applyGradients([{ name: a.name, tensor: ga }, { name: a.name, tensor: ga }])).toThrow(/two gradients for variable/);
+      expect(() =>
+        opt.applyGradients([
+          { name: a.name, tensor: ga },
+          { name: a.name, tensor: ga },
+        ]),
+      ).toThrow(/two gradients for variable/);
     } finally {
       ga.dispose();
       gb.dispose();

@@ -4,13 +4,20 @@ export type Act = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'softplus' | 
 
 export function act64(name: Act, v: number): number {
   switch (name) {
-    case 'linear': return v;
-    case 'relu': return Math.max(v, 0);
-    case 'sigmoid': return 1 / (1 + Math.exp(-v));
-    case 'tanh': return Math.tanh(v);
-    case 'elu': return v > 0 ? v : Math.expm1(v);
-    case 'softplus': return Math.log1p(Math.exp(v));
-    case 'leakyRelu': return v > 0 ? v : 0.3 * v;
+    case 'linear':
+      return v;
+    case 'relu':
+      return Math.max(v, 0);
+    case 'sigmoid':
+      return 1 / (1 + Math.exp(-v));
+    case 'tanh':
+      return Math.tanh(v);
+    case 'elu':
+      return v > 0 ? v : Math.expm1(v);
+    case 'softplus':
+      return Math.log1p(Math.exp(v));
+    case 'leakyRelu':
+      return v > 0 ? v : 0.3 * v;
   }
 }
 
@@ -28,8 +35,13 @@ export function dense64(x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike
 
 /** NHWC conv, HWIO filter, stride s, 'same' or 'valid'. */
 export function conv64(
-  x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number>,
-  [n, h, wd, c]: number[], [fh, fw, , oc]: number[], stride: number, pad: 'same' | 'valid',
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  b: ArrayLike<number>,
+  [n, h, wd, c]: readonly [number, number, number, number],
+  [fh, fw, , oc]: readonly [number, number, number, number],
+  stride: number,
+  pad: 'same' | 'valid',
 ): { out: number[]; shape: number[] } {
   const oh = pad === 'same' ? Math.ceil(h / stride) : Math.floor((h - fh) / stride) + 1;
   const ow = pad === 'same' ? Math.ceil(wd / stride) : Math.floor((wd - fw) / stride) + 1;

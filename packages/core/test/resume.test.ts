@@ -3,22 +3,27 @@
 // uninterrupted run would be: same dropout masks, same shuffles, same weights
 // bit for bit.
 import { describe, expect, it } from 'vitest';
-import {
-  Dense, Dropout, Sequential, getRandomState, memory, randomNormal, setRandomState, setSeed, tensor, tidy, type Tensor,
-} from './helpers.js';
+import { Dense, Dropout, Sequential, getRandomState, memory, randomNormal, setRandomState, setSeed, tensor, tidy, type Tensor } from './helpers.js';
 
 function data(): { x: Tensor; y: Tensor } {
   return tidy(() => {
     const x = randomNormal([96, 4], 0, 1, 'float32', 11);
-    const y = x.matMul(tensor([[1, -1, 0.5], [0.5, 1, -1], [-1, 0.5, 1], [0.2, 0.2, 0.2]])).argMax(-1);
+    const y = x
+      .matMul(
+        tensor([
+          [1, -1, 0.5],
+          [0.5, 1, -1],
+          [-1, 0.5, 1],
+          [0.2, 0.2, 0.2],
+        ]),
+      )
+      .argMax(-1);
     return { x, y };
   });
 }
 
 function model(): Sequential {
-  const m = new Sequential({
-    layers: [new Dense({ units: 16, activation: 'tanh', inputShape: [4] }), new Dropout({ rate: 0.3 }), new Dense({ units: 3 })],
-  });
+  const m = new Sequential({ layers: [new Dense({ units: 16, activation: 'tanh', inputShape: [4] }), new Dropout({ rate: 0.3 }), new Dense({ units: 3 })] });
   m.compile({ optimizer: 'adam', learningRate: 0.02, loss: 'sparseSoftmaxCrossEntropy' });
   m.build([null, 4]);
   return m;
@@ -42,7 +47,9 @@ describe('resuming fit from a checkpoint', () => {
     // the checkpoint: plain arrays and numbers, as a file would hold them
     const weights = first.getWeightValues().map((w) => w.slice());
     const varNames = first.namedWeights.map((w) => w.variable.name);
-    const slots = first.optimizer!.getWeights().map((w) => ({ name: w.name, values: w.tensor.dataSync().slice(), shape: w.tensor.shape, dtype: w.tensor.dtype }));
+    const slots = first
+      .optimizer!.getWeights()
+      .map((w) => ({ name: w.name, values: w.tensor.dataSync().slice(), shape: w.tensor.shape, dtype: w.tensor.dtype }));
     const random = JSON.parse(JSON.stringify(getRandomState())) as ReturnType<typeof getRandomState>;
     first.dispose();
 
@@ -77,7 +84,9 @@ describe('resuming fit from a checkpoint', () => {
     const m = model();
     const x = tensor([[0, 0, 0, 0]]);
     const y = tensor([0], [1], 'int32');
-    await expect(m.fit(x, y, { epochs: 2, initialEpoch: 2, verbose: 0 })).rejects.toThrow(/fit: initialEpoch must be an integer in \[0, epochs\) = \[0, 2\), got 2/);
+    await expect(m.fit(x, y, { epochs: 2, initialEpoch: 2, verbose: 0 })).rejects.toThrow(
+      /fit: initialEpoch must be an integer in \[0, epochs\) = \[0, 2\), got 2/,
+    );
     await expect(m.fit(x, y, { epochs: 2, initialEpoch: -1, verbose: 0 })).rejects.toThrow(/initialEpoch/);
     expect(() => setRandomState({ seed: -1, stream: 0 })).toThrow(/setRandomState: seed must be a non-negative safe integer/);
     expect(() => setRandomState({ seed: 1, stream: 1.5 })).toThrow(/setRandomState: stream must be an integer/);

@@ -29,7 +29,7 @@ describe('tidy with asynchronous functions', () => {
     expect(ran).toBe(false);
     expect(live()).toBe(before);
     // async generators too
-    expect(() => tidy((async function* () {}) as unknown as () => void)).toThrow(/got an async function/);
+    expect(() => tidy(async function* () {} as unknown as () => void)).toThrow(/got an async function/);
   });
 
   it('a function returning a Promise: what it made before the await is freed at once, what it resolves to when it settles', async () => {
@@ -47,7 +47,9 @@ describe('tidy with asynchronous functions', () => {
         })();
         return pending as unknown as Tensor;
       }),
-    ).toThrow(/^tidy: the function returned a Promise; .* tensors it makes after an await and does not return belong to no tidy scope and stay alive until disposed/);
+    ).toThrow(
+      /^tidy: the function returned a Promise; .* tensors it makes after an await and does not return belong to no tidy scope and stay alive until disposed/,
+    );
     expect(early!.isDisposed).toBe(true);
     expect(live()).toBe(before);
     const resolved = await pending!;

@@ -141,7 +141,9 @@ describe('loadMnist errors', () => {
     const d = await withRealTestFiles('truncated');
     const full = await readFile(join(src, 't10k-images-idx3-ubyte'));
     await writeFile(join(d, 't10k-images-idx3-ubyte'), full.subarray(0, full.length - 1000));
-    await expect(loadMnist({ split: 'test', dir: d })).rejects.toThrow(/truncated: the file has 7839016 bytes but its header \(10000 images of 28×28\) needs 7840016; 1000 bytes are missing/);
+    await expect(loadMnist({ split: 'test', dir: d })).rejects.toThrow(
+      /truncated: the file has 7839016 bytes but its header \(10000 images of 28×28\) needs 7840016; 1000 bytes are missing/,
+    );
     await copyFile(join(src, 't10k-images-idx3-ubyte'), join(d, 't10k-images-idx3-ubyte'));
     await writeFile(join(d, 't10k-labels-idx1-ubyte'), new Uint8Array([0, 0, 8]));
     await expect(loadMnist({ split: 'test', dir: d })).rejects.toThrow(/truncated IDX labels file: 3 bytes, shorter than its 8-byte header/);
@@ -162,7 +164,9 @@ describe('loadMnist errors', () => {
     const labels = new Uint8Array(await readFile(join(src, 't10k-labels-idx1-ubyte')));
     labels[8] = (labels[8]! + 1) % 10; // still a valid IDX file
     await writeFile(join(d, 't10k-labels-idx1-ubyte'), labels);
-    await expect(loadMnist({ split: 'test', dir: d, verify: true })).rejects.toThrow(/checksum mismatch for .*t10k-labels-idx1-ubyte: sha256 is [0-9a-f]{64}, expected ff7bcfd4/);
+    await expect(loadMnist({ split: 'test', dir: d, verify: true })).rejects.toThrow(
+      /checksum mismatch for .*t10k-labels-idx1-ubyte: sha256 is [0-9a-f]{64}, expected ff7bcfd4/,
+    );
     const loaded = await loadMnist({ split: 'test', dir: d, limit: 1 }); // verify defaults to off with dir
     expect(loaded.labels[0]).toBe(8);
   });

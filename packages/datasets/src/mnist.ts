@@ -67,9 +67,7 @@ const u32 = (b: Uint8Array, at: number): number => ((b[at]! << 24) | (b[at + 1]!
 function checkMagic(file: string, bytes: Uint8Array, expected: number, what: string, remedy: string): void {
   const headerBytes = expected === IDX_IMAGES_MAGIC ? 16 : 8;
   if (bytes.length < headerBytes) {
-    throw new DatasetError(
-      `${file}: truncated IDX ${what} file: ${bytes.length} bytes, shorter than its ${headerBytes}-byte header. ${remedy}`,
-    );
+    throw new DatasetError(`${file}: truncated IDX ${what} file: ${bytes.length} bytes, shorter than its ${headerBytes}-byte header. ${remedy}`);
   }
   const magic = u32(bytes, 0);
   if (magic !== expected) {
@@ -102,7 +100,9 @@ export function parseIdxImages(
   const rows = u32(bytes, 8);
   const cols = u32(bytes, 12);
   if (rows !== MNIST_ROWS || cols !== MNIST_COLS) {
-    throw new DatasetError(`${file}: header says images are ${rows}×${cols}, expected ${MNIST_ROWS}×${MNIST_COLS}; the file is corrupt or not MNIST. ${remedy}`);
+    throw new DatasetError(
+      `${file}: header says images are ${rows}×${cols}, expected ${MNIST_ROWS}×${MNIST_COLS}; the file is corrupt or not MNIST. ${remedy}`,
+    );
   }
   if (options.expectedCount !== undefined && count !== options.expectedCount) {
     throw new DatasetError(`${file}: header says ${count} images, expected ${options.expectedCount}; the file is corrupt or the wrong split. ${remedy}`);
@@ -115,7 +115,9 @@ export function parseIdxImages(
     );
   }
   if (bytes.length > need) {
-    throw new DatasetError(`${file}: the file has ${bytes.length} bytes but its header (${count} images of ${rows}×${cols}) says ${need}; ${bytes.length - need} unexpected trailing bytes. ${remedy}`);
+    throw new DatasetError(
+      `${file}: the file has ${bytes.length} bytes but its header (${count} images of ${rows}×${cols}) says ${need}; ${bytes.length - need} unexpected trailing bytes. ${remedy}`,
+    );
   }
   return { count, rows, cols, pixels: bytes.subarray(16, need) };
 }
@@ -134,10 +136,14 @@ export function parseIdxLabels(
   }
   const need = 8 + count;
   if (bytes.length < need) {
-    throw new DatasetError(`${file}: truncated: the file has ${bytes.length} bytes but its header (${count} labels) needs ${need}; ${need - bytes.length} bytes are missing. ${remedy}`);
+    throw new DatasetError(
+      `${file}: truncated: the file has ${bytes.length} bytes but its header (${count} labels) needs ${need}; ${need - bytes.length} bytes are missing. ${remedy}`,
+    );
   }
   if (bytes.length > need) {
-    throw new DatasetError(`${file}: the file has ${bytes.length} bytes but its header (${count} labels) says ${need}; ${bytes.length - need} unexpected trailing bytes. ${remedy}`);
+    throw new DatasetError(
+      `${file}: the file has ${bytes.length} bytes but its header (${count} labels) says ${need}; ${bytes.length - need} unexpected trailing bytes. ${remedy}`,
+    );
   }
   const labels = bytes.subarray(8, need);
   for (let i = 0; i < count; i++) {
@@ -245,11 +251,7 @@ export async function loadMnistSplits(
     valIdx = Int32Array.from({ length: valSize }, (_, i) => i);
     trainIdx = Int32Array.from({ length: full.numExamples - valSize }, (_, i) => valSize + i);
   } else {
-    const idx = splitIndices(full.numExamples, {
-      valSize,
-      seed: options.seed,
-      ...(options.stratify ? { stratify: full.labels } : {}),
-    });
+    const idx = splitIndices(full.numExamples, { valSize, seed: options.seed, ...(options.stratify ? { stratify: full.labels } : {}) });
     trainIdx = idx.trainIdx;
     valIdx = idx.valIdx;
   }

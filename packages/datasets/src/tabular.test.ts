@@ -69,7 +69,9 @@ describe('tabular errors', () => {
   });
 
   it('bad labels, widths, row counts and headers are reported', () => {
-    expect(() => parseSklearnCsv('iris', iris.replace('4.7,3.2,1.3,0.2,0', '4.7,3.2,1.3,0.2,3'))).toThrow(/line 4 \(row 2\): class '3' is not an integer in \[0, 3\)/);
+    expect(() => parseSklearnCsv('iris', iris.replace('4.7,3.2,1.3,0.2,0', '4.7,3.2,1.3,0.2,3'))).toThrow(
+      /line 4 \(row 2\): class '3' is not an integer in \[0, 3\)/,
+    );
     expect(() => parseSklearnCsv('iris', iris.replace('4.7,3.2,1.3,0.2,0', '4.7,3.2,1.3,0'))).toThrow(/line 4 \(row 2\) has 4 fields, expected 5/);
     expect(() => parseSklearnCsv('iris', iris.split('\n').slice(0, 100).join('\n'))).toThrow(/has 99 data rows, expected 150; the file is truncated/);
     expect(() => parseSklearnCsv('iris', iris.replace('150,4,', '151,4,'))).toThrow(/line 1: expected the header '150,4,setosa,versicolor,virginica'/);

@@ -135,9 +135,7 @@ export function parseSklearnCsv(name: TabularName, text: string, source: string 
     const ls = fields[nf]!.trim();
     const label = ls === '' ? Number.NaN : Number(ls);
     if (!Number.isInteger(label) || label < 0 || label >= spec.numClasses) {
-      throw new DatasetError(
-        `${op}: ${source} line ${first + r + 1} (row ${r}): class '${ls}' is not an integer in [0, ${spec.numClasses})`,
-      );
+      throw new DatasetError(`${op}: ${source} line ${first + r + 1} (row ${r}): class '${ls}' is not an integer in [0, ${spec.numClasses})`);
     }
     labels[r] = label;
   }

@@ -31,13 +31,8 @@ export function toTensors(ds: Dataset, options: { oneHot?: boolean; shape?: read
  * loadMnist, then toTensors: xs [N, 784] float32 in [0, 1] (layout 'nhwc':
  * [N, 28, 28, 1]), ys [N] int32 (or one-hot [N, 10] float32).
  */
-export async function mnistTensors(
-  options: MnistOptions & { layout?: 'flat' | 'nhwc'; oneHot?: boolean } = {},
-): Promise<TensorPair> {
+export async function mnistTensors(options: MnistOptions & { layout?: 'flat' | 'nhwc'; oneHot?: boolean } = {}): Promise<TensorPair> {
   const { layout, oneHot, ...load } = options;
   const ds = await loadMnist(load);
-  return toTensors(ds, {
-    oneHot: oneHot ?? false,
-    ...(layout === 'nhwc' ? { shape: [ds.count, MNIST_ROWS, MNIST_COLS, 1] } : {}),
-  });
+  return toTensors(ds, { oneHot: oneHot ?? false, ...(layout === 'nhwc' ? { shape: [ds.count, MNIST_ROWS, MNIST_COLS, 1] } : {}) });
 }

@@ -76,16 +76,27 @@ describe('splits', () => {
 
   it('shuffle: false splits by position', () => {
     const { trainIdx, valIdx, testIdx } = splitIndices(10, { valSize: 2, testSize: 3, shuffle: false });
-    expect([Array.from(trainIdx), Array.from(valIdx), Array.from(testIdx)]).toEqual([[0, 1, 2, 3, 4], [5, 6], [7, 8, 9]]);
+    expect([Array.from(trainIdx), Array.from(valIdx), Array.from(testIdx)]).toEqual([
+      [0, 1, 2, 3, 4],
+      [5, 6],
+      [7, 8, 9],
+    ]);
   });
 
   it('stratify keeps class proportions within ±1 in every part', () => {
     const ds = toy(700);
-    const total = classCounts(ds.labels, Int32Array.from({ length: 700 }, (_, i) => i), 3);
+    const total = classCounts(
+      ds.labels,
+      Int32Array.from({ length: 700 }, (_, i) => i),
+      3,
+    );
     const s = trainValTestSplit(ds, { valFraction: 0.1, testFraction: 0.2, seed: 3, stratify: true });
     expectPartition(700, s.trainIdx, s.valIdx, s.testIdx);
     expect([s.train.numExamples, s.val.numExamples, s.test.numExamples]).toEqual([490, 70, 140]);
-    for (const [idx, frac] of [[s.testIdx, 0.2], [s.valIdx, 0.1]] as const) {
+    for (const [idx, frac] of [
+      [s.testIdx, 0.2],
+      [s.valIdx, 0.1],
+    ] as const) {
       const counts = classCounts(ds.labels, idx, 3);
       counts.forEach((c, k) => expect(Math.abs(c - frac * total[k]!)).toBeLessThanOrEqual(1));
     }
@@ -118,7 +129,11 @@ describe('kFold', () => {
 
   it('stratified folds keep proportions', () => {
     const ds = toy(350);
-    const total = classCounts(ds.labels, Int32Array.from({ length: 350 }, (_, i) => i), 3);
+    const total = classCounts(
+      ds.labels,
+      Int32Array.from({ length: 350 }, (_, i) => i),
+      3,
+    );
     const folds = [...kFold(350, 5, { seed: 1, stratify: ds.labels })];
     expectPartition(350, ...folds.map((f) => f.valIdx));
     for (const f of folds) {
@@ -135,7 +150,11 @@ describe('kFold', () => {
 describe('batches', () => {
   it('covers 0..n-1 in order, or shuffled per seed; dropRemainder drops the short batch', () => {
     const plain = [...batches(10, 4)];
-    expect(plain.map((b) => Array.from(b))).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(plain.map((b) => Array.from(b))).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
     expect([...batches(10, 4, { dropRemainder: true })]).toHaveLength(2);
     expect(numBatches(10, 4)).toBe(3);
     expect(numBatches(10, 4, true)).toBe(2);

@@ -47,11 +47,7 @@ function rowsOf(op: string, data: ArrayLike<number>, rowLength: number, what = '
  * Throw a DatasetError at the first NaN or ±Infinity, naming its row and column
  * (and the feature name when given). Returns the number of rows.
  */
-export function validateFeatures(
-  features: ArrayLike<number>,
-  numFeatures: number,
-  options: { op?: string; featureNames?: readonly string[] } = {},
-): number {
+export function validateFeatures(features: ArrayLike<number>, numFeatures: number, options: { op?: string; featureNames?: readonly string[] } = {}): number {
   const op = options.op ?? 'validateFeatures';
   const rows = rowsOf(op, features, numFeatures);
   for (let i = 0; i < features.length; i++) {
@@ -393,10 +389,7 @@ export function trainTestSplit(
  * `trainValTestSplit(ds, { valSize: 5000, testSize: 10000, seed: 0 })`.
  * (For MNIST, whose test set is separate, see loadMnistSplits: 55k / 5k / 10k.)
  */
-export function trainValTestSplit(
-  ds: Dataset,
-  options: PartSizes & SplitOptions,
-): { train: Dataset; val: Dataset; test: Dataset } & SplitIndices {
+export function trainValTestSplit(ds: Dataset, options: PartSizes & SplitOptions): { train: Dataset; val: Dataset; test: Dataset } & SplitIndices {
   validateDataset(ds, 'trainValTestSplit');
   if (options.testFraction === undefined && options.testSize === undefined) {
     throw new DatasetError('trainValTestSplit: pass testFraction or testSize');

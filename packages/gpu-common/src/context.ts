@@ -124,7 +124,9 @@ export function floatSupportProblem(gl: GL, version: WebGLVersion): string | nul
         : 'no float render targets (no EXT_color_buffer_float)';
     }
   } else if (!has('OES_texture_float')) {
-    return has('OES_texture_half_float') ? 'only half-float textures (OES_texture_half_float, no OES_texture_float)' : 'no float textures (no OES_texture_float)';
+    return has('OES_texture_half_float')
+      ? 'only half-float textures (OES_texture_half_float, no OES_texture_float)'
+      : 'no float textures (no OES_texture_float)';
   } else {
     has('WEBGL_color_buffer_float'); // enable it where offered
   }

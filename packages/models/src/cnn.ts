@@ -1,6 +1,4 @@
-import {
-  Activation, AveragePooling2D, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Sequential, initializers, type InitializerSpec,
-} from '@polytensor/core';
+import { Activation, AveragePooling2D, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Sequential, initializers, type InitializerSpec } from '@polytensor/core';
 
 /**
  * E3's Keras-style CNN (469,514 parameters): Conv2D(64, 3, relu, same) ×2 →
@@ -45,11 +43,15 @@ export function ltfnCnn(init: LtfnInit = 'he'): Sequential {
   return new Sequential({
     name: `ltfn_cnn_${init}`,
     layers: [
-      c(64, 'layer1_conv', true), new Activation({ name: 'layer1_relu', activation: 'relu' }),
-      c(64, 'layer2_conv'), new Activation({ name: 'layer2_relu', activation: 'relu' }),
+      c(64, 'layer1_conv', true),
+      new Activation({ name: 'layer1_relu', activation: 'relu' }),
+      c(64, 'layer2_conv'),
+      new Activation({ name: 'layer2_relu', activation: 'relu' }),
       new MaxPooling2D({ name: 'pool1', poolSize: 2 }),
-      c(128, 'layer3_conv'), new Activation({ name: 'layer3_relu', activation: 'relu' }),
-      c(128, 'layer4_conv'), new Activation({ name: 'layer4_relu', activation: 'relu' }),
+      c(128, 'layer3_conv'),
+      new Activation({ name: 'layer3_relu', activation: 'relu' }),
+      c(128, 'layer4_conv'),
+      new Activation({ name: 'layer4_relu', activation: 'relu' }),
       new MaxPooling2D({ name: 'pool2', poolSize: 2 }),
       new Flatten({ name: 'flatten' }),
       new Dense({ name: 'logits', units: 10, kernelInitializer: fc }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setSeed, tensor, tidy } from '@polytensor/core';
-import { LTFN_INITS, RECIPES, RECIPE_NAMES, fcMlp, ltfnCnn, seedCnn, seedMlp } from '../src/index.js';
+import { type LTFN_INITS, RECIPES, RECIPE_NAMES, fcMlp, ltfnCnn, seedCnn, seedMlp } from '../src/index.js';
 
 describe('the seed models', () => {
   it.each([

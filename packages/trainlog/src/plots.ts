@@ -123,7 +123,9 @@ export interface HistogramChartOptions {
 export function histogramChartSpec(records: readonly LogRecord[], o: HistogramChartOptions = {}): TopLevelSpec {
   const hists = records.filter(isHistogram);
   const runs = o.runs ?? [o.run ?? hists[0]?.run ?? ''];
-  const chosen = hists.filter((h) => runs.includes(h.run) && (!o.kind || h.kind === o.kind) && (!o.steps || o.steps.includes(h.step)) && (!o.tags || o.tags.includes(h.tag)));
+  const chosen = hists.filter(
+    (h) => runs.includes(h.run) && (!o.kind || h.kind === o.kind) && (!o.steps || o.steps.includes(h.step)) && (!o.tags || o.tags.includes(h.tag)),
+  );
   const values: Array<{ run: string; tag: string; step: number; x: number; count: number }> = [];
   for (const h of chosen) {
     h.counts.forEach((c, i) => values.push({ run: h.run, tag: h.tag, step: h.step, x: (h.edges[i]! + h.edges[i + 1]!) / 2, count: c }));

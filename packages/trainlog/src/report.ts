@@ -30,7 +30,12 @@ export async function renderReport(records: readonly LogRecord[], options: Repor
     `<figure>${await renderSvg(spec)}<figcaption class="muted">${esc(caption)}</figcaption></figure>`;
 
   const epochTags = (run?: string): string[] => [
-    ...new Set(records.filter(isScalar).filter((r) => r.scope === 'epoch' && (!run || r.run === run)).map((r) => r.tag)),
+    ...new Set(
+      records
+        .filter(isScalar)
+        .filter((r) => r.scope === 'epoch' && (!run || r.run === run))
+        .map((r) => r.tag),
+    ),
   ];
   if (runs.length > 1) {
     parts.push('<h2>All runs</h2>');
@@ -42,24 +47,38 @@ export async function renderReport(records: readonly LogRecord[], options: Repor
     parts.push(`<h2>Run: ${esc(run)}</h2>`);
     const metas = records.filter(isMeta).filter((m) => m.run === run);
     if (metas.length > 0) {
-      const rows = metas.flatMap((m) => Object.entries(m.data).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`));
+      const rows = metas.flatMap((m) =>
+        Object.entries(m.data).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`),
+      );
       parts.push(`<table>${rows.join('')}</table>`);
     }
     for (const group of groupTags(epochTags(run))) {
-      parts.push(await figure(scalarChartSpec(records, { runs: [run], tags: group.tags, title: group.title, yTitle: group.title }), `${group.title} per epoch`));
+      parts.push(
+        await figure(scalarChartSpec(records, { runs: [run], tags: group.tags, title: group.title, yTitle: group.title }), `${group.title} per epoch`),
+      );
     }
     const batchScopes = records.filter(isScalar).filter((r) => r.run === run && r.scope !== 'epoch');
     for (const scope of new Set(batchScopes.map((r) => r.scope))) {
       const tags = [...new Set(batchScopes.filter((r) => r.scope === scope).map((r) => r.tag))];
       for (const group of groupTags(tags)) {
-        parts.push(await figure(scalarChartSpec(records, { runs: [run], scope, tags: group.tags, title: `${group.title} per ${scope}`, yTitle: group.title }), `${group.title} per ${scope}`));
+        parts.push(
+          await figure(
+            scalarChartSpec(records, { runs: [run], scope, tags: group.tags, title: `${group.title} per ${scope}`, yTitle: group.title }),
+            `${group.title} per ${scope}`,
+          ),
+        );
       }
     }
     const hists = records.filter(isHistogram).filter((h) => h.run === run);
     for (const kind of new Set(hists.map((h) => h.kind))) {
       const steps = [...new Set(hists.filter((h) => h.kind === kind).map((h) => h.step))].sort((a, b) => a - b);
       parts.push(`<h3>Histograms: ${esc(kind)}</h3>`);
-      parts.push(await figure(histogramChartSpec(records, { run, kind, title: `${kind} (${run})` }), `${kind} per layer at steps ${steps.join(', ')}; each panel has its own scales`));
+      parts.push(
+        await figure(
+          histogramChartSpec(records, { run, kind, title: `${kind} (${run})` }),
+          `${kind} per layer at steps ${steps.join(', ')}; each panel has its own scales`,
+        ),
+      );
     }
   }
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${CSS}</style></head><body>\n${parts.join('\n')}\n</body></html>\n`;

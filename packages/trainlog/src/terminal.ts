@@ -42,9 +42,12 @@ export function terminalView(records: readonly LogRecord[], options: TerminalVie
     const epochTags = [...new Set(scalars.filter((r) => r.scope === 'epoch').map((r) => r.tag))];
     const scope = epochTags.length > 0 ? 'epoch' : scalars[0]?.scope;
     const scopeTags = [...new Set(scalars.filter((r) => r.scope === scope).map((r) => r.tag))];
-    const tags = options.tags ?? [...new Set([scopeTags.find((t) => t === 'loss') ?? scopeTags[0], scopeTags.find((t) => /acc/.test(t))])].filter((t): t is string => !!t);
+    const tags =
+      options.tags ?? [...new Set([scopeTags.find((t) => t === 'loss') ?? scopeTags[0], scopeTags.find((t) => /acc/.test(t))])].filter((t): t is string => !!t);
     for (const tag of tags) {
-      const series = scalarSeries(records, run, tag, scope).map((p) => p.value).filter(Number.isFinite);
+      const series = scalarSeries(records, run, tag, scope)
+        .map((p) => p.value)
+        .filter(Number.isFinite);
       if (series.length === 0 || scope === undefined) continue;
       out.push(`${tag} per ${scope} (${series.length} points, last ${fmt(series[series.length - 1]!)})`);
       out.push(series.length === 1 ? `  ${fmt(series[0]!)}` : plot(resample(series, width), { height, format: (v: number) => fmt(v).padStart(10) }));

@@ -4,14 +4,34 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dense, Dropout, Sequential, randomNormal, setSeed, slice, tensor } from '@polytensor/core';
 import {
-  JsonLinesWriter, MemoryWriter, TrainingLog, histogramChartSpec, histogramOf, layerStatsSpec, lineChartSpec, parseJsonLines,
-  readJsonLines, renderReport, renderSvg, scalarChartSpec, scalarSeries, sparkline, terminalView, toJsonLines, type LogRecord, type TrainingLogOptions,
+  JsonLinesWriter,
+  MemoryWriter,
+  TrainingLog,
+  histogramChartSpec,
+  histogramOf,
+  layerStatsSpec,
+  lineChartSpec,
+  parseJsonLines,
+  readJsonLines,
+  renderReport,
+  renderSvg,
+  scalarChartSpec,
+  scalarSeries,
+  sparkline,
+  terminalView,
+  toJsonLines,
+  type LogRecord,
+  type TrainingLogOptions,
 } from './index.js';
 
 async function trainTiny(options: TrainingLogOptions, epochs = 3): Promise<TrainingLog> {
   setSeed(3);
   const x = randomNormal([40, 4]);
-  const y = tensor(Int32Array.from({ length: 40 }, (_, i) => i % 3), [40], 'int32');
+  const y = tensor(
+    Int32Array.from({ length: 40 }, (_, i) => i % 3),
+    [40],
+    'int32',
+  );
   const probe = slice(x, 0, [8]);
   const log = new TrainingLog({ ...options, probe });
   const model = new Sequential({ layers: [new Dense({ units: 8, activation: 'relu', inputShape: [4] }), new Dropout({ rate: 0.1 }), new Dense({ units: 3 })] });
@@ -50,7 +70,14 @@ describe('TrainingLog', () => {
     // steps 0, 1 (first epoch) and 3 (last): 4 weights + 2 activations (the Dropout is skipped) each
     expect([...new Set(hists.map((h) => h.step))]).toEqual([0, 1, 3]);
     const tags = hists.filter((h) => h.step === 0).map((h) => h.tag.replace(/_\d+/g, ''));
-    expect(tags).toEqual(['weights/dense/kernel', 'weights/dense/bias', 'weights/dense/kernel', 'weights/dense/bias', 'activations/dense', 'activations/dense']);
+    expect(tags).toEqual([
+      'weights/dense/kernel',
+      'weights/dense/bias',
+      'weights/dense/kernel',
+      'weights/dense/bias',
+      'activations/dense',
+      'activations/dense',
+    ]);
     expect(hists.every((h) => h.counts.reduce((a, b) => a + b, 0) === h.count)).toBe(true);
   });
 
@@ -62,7 +89,10 @@ describe('TrainingLog', () => {
     log.histogram('activations/x', t, 1);
     t.dispose();
     expect(log.steps).toBe(4);
-    expect(scalarSeries(log.records, 'manual', 'loss', 'batch')).toEqual([{ step: 2, value: 0.5 }, { step: 4, value: 0.25 }]);
+    expect(scalarSeries(log.records, 'manual', 'loss', 'batch')).toEqual([
+      { step: 2, value: 0.5 },
+      { step: 4, value: 0.25 },
+    ]);
     expect(log.records.at(-1)).toMatchObject({ type: 'histogram', tag: 'activations/x', count: 4, min: 1, max: 4 });
   });
 });
@@ -97,7 +127,15 @@ describe('plots, report and terminal view', () => {
     expect(hist).toContain('kernel');
     const stats = await renderSvg(layerStatsSpec(records, { kind: 'activations', title: 'std by layer' }));
     expect(stats).toContain('std by layer');
-    const panels = await renderSvg(lineChartSpec([{ x: 1, y: 1, series: 's', panel: 'p1' }, { x: 2, y: 2, series: 's', panel: 'p2' }], { title: 'panels' }));
+    const panels = await renderSvg(
+      lineChartSpec(
+        [
+          { x: 1, y: 1, series: 's', panel: 'p1' },
+          { x: 2, y: 2, series: 's', panel: 'p2' },
+        ],
+        { title: 'panels' },
+      ),
+    );
     expect(panels).toContain('p2');
   });
 

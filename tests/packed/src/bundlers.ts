@@ -32,11 +32,7 @@ export async function viteBuild(root: string, messages: string[]): Promise<strin
   const outDir = join(root, 'dist-vite');
   await build({
     ...base(root, messages),
-    build: {
-      outDir,
-      emptyOutDir: true,
-      rolldownOptions: { input: Object.fromEntries(BACKENDS.map((b) => [b, join(root, `${b}.html`)])) },
-    },
+    build: { outDir, emptyOutDir: true, rolldownOptions: { input: Object.fromEntries(BACKENDS.map((b) => [b, join(root, `${b}.html`)])) } },
   });
   return outDir;
 }
@@ -87,7 +83,10 @@ export async function webpackBuild(root: string, messages: string[]): Promise<st
   for (const w of info.warnings ?? []) messages.push(`webpack warning: ${w.moduleName ?? '?'} ${w.loc ?? ''}: ${w.message}`);
   if (stats.hasErrors()) throw new Error(`webpack build failed:\n${(info.errors ?? []).map((e) => e.message).join('\n\n')}`);
   for (const b of BACKENDS) {
-    writeFileSync(join(outDir, `${b}.html`), `<!doctype html>\n<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>polytensor on ${b}</title></head><body><script src="./${b}.js"></script></body></html>\n`);
+    writeFileSync(
+      join(outDir, `${b}.html`),
+      `<!doctype html>\n<html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>polytensor on ${b}</title></head><body><script src="./${b}.js"></script></body></html>\n`,
+    );
   }
   return outDir;
 }

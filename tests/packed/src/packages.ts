@@ -68,7 +68,11 @@ function installedPackages(nodeModules: string): string[] {
   for (const entry of readdirSync(nodeModules, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
     const path = join(nodeModules, entry.name);
-    const inner = entry.name.startsWith('@') ? readdirSync(path, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(path, e.name)) : [path];
+    const inner = entry.name.startsWith('@')
+      ? readdirSync(path, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => join(path, e.name))
+      : [path];
     for (const pkg of inner) {
       if (existsSync(join(pkg, 'package.json'))) dirs.push(pkg, ...installedPackages(join(pkg, 'node_modules')));
     }

@@ -9,7 +9,11 @@ const md = (name: string, code: string): string => `text\n\n<!-- example: ${name
 
 describe('readmeExamples', () => {
   it('finds the marked blocks and their documented outputs; the text after two spaces is prose', () => {
-    const [e] = [...readmeExamples(md('one', "import '@polytensor/backend-ts';\nconsole.log(f(x).y());   // [[2, 4], [6, 8]]  (d/dx of x² is 2x)\nconsole.log(ok);   // yes it is")).values()];
+    const [e] = [
+      ...readmeExamples(
+        md('one', "import '@polytensor/backend-ts';\nconsole.log(f(x).y());   // [[2, 4], [6, 8]]  (d/dx of x² is 2x)\nconsole.log(ok);   // yes it is"),
+      ).values(),
+    ];
     expect(e!.name).toBe('one');
     expect(e!.prints).toEqual([
       { line: 2, expression: 'f(x).y()', output: '[[2, 4], [6, 8]]' },
@@ -43,9 +47,7 @@ describe('instrumented / onBackend / checkPrints', () => {
 
   it('accepts the documented outputs in order and reports wrong, missing, reordered and extra ones', () => {
     expect(checkPrints([e!], ['noise', 'packed:print:ex:0 [1,2]', 'packed:print:ex:1 true'])).toEqual([]);
-    expect(checkPrints([e!], ['packed:print:ex:0 [1,3]', 'packed:print:ex:1 true'])).toEqual([
-      'ex: console.log(a.b()) printed [1,3]; the README says [1, 2]',
-    ]);
+    expect(checkPrints([e!], ['packed:print:ex:0 [1,3]', 'packed:print:ex:1 true'])).toEqual(['ex: console.log(a.b()) printed [1,3]; the README says [1, 2]']);
     expect(checkPrints([e!], ['packed:print:ex:0 [1,2]'])).toEqual(['ex: no output for console.log(c > 1) (documented: true)']);
     expect(checkPrints([e!], ['packed:print:ex:1 true', 'packed:print:ex:0 [1,2]'])).toHaveLength(2);
     expect(checkPrints([e!], ['packed:print:ex:0 [1,2]', 'packed:print:ex:1 true', 'packed:print:ex:1 true'])).toEqual([

@@ -62,7 +62,8 @@ export function instrumented(example: ReadmeExample): string {
 /** The example with its backend import swapped for another backend's (`'@polytensor/backend-ts'` → `'@polytensor/backend-NAME'`). */
 export function onBackend(code: string, backend: string): string {
   const swapped = code.replace(/(['"])@polytensor\/backend-ts\1/g, `$1@polytensor/backend-${backend}$1`);
-  if (backend !== 'ts' && swapped === code) throw new Error(`a README example imports no '@polytensor/backend-ts' to swap for '@polytensor/backend-${backend}'`);
+  if (backend !== 'ts' && swapped === code)
+    throw new Error(`a README example imports no '@polytensor/backend-ts' to swap for '@polytensor/backend-${backend}'`);
   return swapped;
 }
 

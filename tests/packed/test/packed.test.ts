@@ -54,16 +54,19 @@ beforeAll(async () => {
   // as its own optional dependency, which would compile for minutes; none of
   // the packages this project runs has an install script (the webgl-only
   // project below is installed with scripts on and checks that).
-  await timed('npm install (app: every package)', () =>
-    installProject(app, [...packed.map((p) => p.tarball), '@types/node@20'], { ignoreScripts: true }),
-  );
+  await timed('npm install (app: every package)', () => installProject(app, [...packed.map((p) => p.tarball), '@types/node@20'], { ignoreScripts: true }));
   await timed('npm install (core + backend-webgl)', () =>
-    installProject(webglOnly, ['@polytensor/core', '@polytensor/backend-ts', '@polytensor/gpu-common', '@polytensor/backend-webgl'].map((n) => byName(n).tarball)),
+    installProject(
+      webglOnly,
+      ['@polytensor/core', '@polytensor/backend-ts', '@polytensor/gpu-common', '@polytensor/backend-webgl'].map((n) => byName(n).tarball),
+    ),
   );
   const names = packed.map((p) => p.workspace.name);
   // The WebGL packages' types name the DOM's WebGL and canvas types, and trainlog's include vega-lite's, which need
   // the DOM library too: they are checked in the browser project only.
-  const nodeNames = names.filter((n) => !['@polytensor/backend-webgl', '@polytensor/backend-gpujs', '@polytensor/gpu-common', '@polytensor/trainlog'].includes(n));
+  const nodeNames = names.filter(
+    (n) => !['@polytensor/backend-webgl', '@polytensor/backend-gpujs', '@polytensor/gpu-common', '@polytensor/trainlog'].includes(n),
+  );
   writeApp(app, examples, nodeNames, names);
 }, 900_000);
 
@@ -83,7 +86,10 @@ describe('the tarballs', () => {
       const missing = ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'dist/index.d.ts'].filter((f) => !has(f));
       expect(missing, `${p.workspace.name} lacks`).toEqual([]);
       expect(readFileSync(join(p.workspace.dir, 'LICENSE'), 'utf8'), `${p.workspace.name}'s LICENSE`).toBe(license);
-      expect(p.files.filter((f) => /\.test\.[cm]?[jt]s$|test_util\./.test(f)), `${p.workspace.name} ships tests`).toEqual([]);
+      expect(
+        p.files.filter((f) => /\.test\.[cm]?[jt]s$|test_util\./.test(f)),
+        `${p.workspace.name} ships tests`,
+      ).toEqual([]);
     }
     const wasm = byName('@polytensor/backend-wasm');
     for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
@@ -135,8 +141,7 @@ describe('TypeScript (strict, skipLibCheck false)', () => {
 });
 
 describe('Node (ESM)', () => {
-  const node = (script: string): Promise<RunResult> =>
-    run(process.execPath, [script], { cwd: app, env: userEnv({ NODE_OPTIONS: '' }), timeoutMs: 300_000 });
+  const node = (script: string): Promise<RunResult> => run(process.execPath, [script], { cwd: app, env: userEnv({ NODE_OPTIONS: '' }), timeoutMs: 300_000 });
 
   it('the README examples, run as written (backend-ts), print what the README says', async () => {
     const lines: string[] = [];

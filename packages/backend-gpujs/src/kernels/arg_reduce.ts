@@ -40,7 +40,19 @@ if (best == best) {
   }
 }
 return bi;`;
-  const out = s.rt.run({ key: `argReduce:${op}`, params: [['x', 'tex'], ['n', 'float']], body, loop: n }, [rows], [tex, n]);
+  const out = s.rt.run(
+    {
+      key: `argReduce:${op}`,
+      params: [
+        ['x', 'tex'],
+        ['n', 'float'],
+      ],
+      body,
+      loop: n,
+    },
+    [rows],
+    [tex, n],
+  );
   if (owned) tex.delete();
   return s.outTex(out, outShape, 'int32');
 }

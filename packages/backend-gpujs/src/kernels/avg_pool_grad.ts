@@ -28,7 +28,14 @@ const TAPS = {
   const hi = Math.min(F - 1, Math.floor(bnum / D));
   return Math.max(0, hi - lo + 1);
 }`,
-  args: [['o', 'float'], ['S', 'float'], ['P', 'float'], ['F', 'float'], ['D', 'float'], ['L', 'float']],
+  args: [
+    ['o', 'float'],
+    ['S', 'float'],
+    ['P', 'float'],
+    ['F', 'float'],
+    ['D', 'float'],
+    ['L', 'float'],
+  ],
   returns: 'float',
 } as const;
 

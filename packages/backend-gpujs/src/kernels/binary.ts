@@ -50,7 +50,11 @@ export function binaryNative(op: BinaryOp, name = 'f'): NativeSpec {
     name,
     glsl: `float ${name}(float a, float b, vec4 K) {\n  ${BINARY_GLSL[op]}\n}`,
     js: `function ${name}(a, b, K) { ${BINARY_JS[op]} }`,
-    args: [['a', 'float'], ['b', 'float'], ['K', 'vec4']],
+    args: [
+      ['a', 'float'],
+      ['b', 'float'],
+      ['K', 'vec4'],
+    ],
     returns: 'float',
   };
 }
@@ -69,7 +73,11 @@ export function binary(s: GpujsStore, op: BinaryOp, a: TensorInfo, b: TensorInfo
   if (sizeOfShape(outShape) === 0) return s.outEmpty(outShape, dtype);
   const { dims, strides } = collapse(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
   const k = dims.length;
-  const space = indexSpace(dims, dims.map((_, j) => `i${j}`).map((n) => `o${n}`), s.rt.maxTextureSize);
+  const space = indexSpace(
+    dims,
+    dims.map((_, j) => `i${j}`).map((n) => `o${n}`),
+    s.rt.maxTextureSize,
+  );
   const idx = (pre: string): string => offsetExpr(pre, k).replace(/\bi(\d)/g, 'oi$1');
   const body = `${space.prologue}\nreturn f(rd(a, ${idx('as')}), rd(b, ${idx('bs')}), kc);`;
   const strideParams = (pre: string, st: readonly number[]): Array<readonly [string, number]> => st.map((v, j) => [`${pre}${j}`, v] as const);

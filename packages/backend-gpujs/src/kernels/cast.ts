@@ -14,7 +14,10 @@ export function cast(s: GpujsStore, x: TensorInfo, dtype: DType): TensorInfo {
     const v = s.ints(x);
     if (dtype === 'int32') return s.outHost(v.slice(), x.shape);
     if (dtype === 'float32') return s.outHost(Float32Array.from(v), x.shape);
-    return s.outHost(Uint8Array.from(v, (e) => (e !== 0 ? 1 : 0)), x.shape);
+    return s.outHost(
+      Uint8Array.from(v, (e) => (e !== 0 ? 1 : 0)),
+      x.shape,
+    );
   }
   if (dtype === 'int32') {
     const v = s.hostValues(x);

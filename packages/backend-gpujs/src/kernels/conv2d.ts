@@ -4,7 +4,9 @@ import type { GpujsStore } from '../store.js';
 import { epilogueOnly, kTexels, multiplyPacked, packB, release, runPacker, unpack, type Packed } from '../util/gemm.js';
 
 /** The uniforms every convolution packer reads: input geometry, strides, dilations, padding. */
-export function convParams(info: Conv2DInfo): Array<readonly ['H' | 'W' | 'C' | 'OH' | 'OW' | 'FW' | 'SH' | 'SW' | 'DH' | 'DW' | 'PT' | 'PL', 'float', number]> {
+export function convParams(
+  info: Conv2DInfo,
+): Array<readonly ['H' | 'W' | 'C' | 'OH' | 'OW' | 'FW' | 'SH' | 'SW' | 'DH' | 'DW' | 'PT' | 'PL', 'float', number]> {
   return [
     ['H', 'float', info.inHeight],
     ['W', 'float', info.inWidth],
@@ -33,18 +35,8 @@ const t = qdiv(row, OW);
 const oh = t - qdiv(t, OH) * OH;
 const b = qdiv(t, OH);
 const k0 = q * 4.0;`;
-  const lane = (j: number): string =>
-    `tap(x, k0 + ${j}.0, K, b, oh * SH - PT, ow * SW - PL, H, W, C, FW, DH, DW)`;
-  return runPacker(
-    s,
-    'im2col',
-    kTexels(k),
-    rows,
-    [['x', 'tex', s.tex(x)], ['K', 'float', k], ...convParams(info)],
-    setup,
-    lane,
-    [TAP_NATIVE],
-  );
+  const lane = (j: number): string => `tap(x, k0 + ${j}.0, K, b, oh * SH - PT, ow * SW - PL, H, W, C, FW, DH, DW)`;
+  return runPacker(s, 'im2col', kTexels(k), rows, [['x', 'tex', s.tex(x)], ['K', 'float', k], ...convParams(info)], setup, lane, [TAP_NATIVE]);
 }
 
 /**
@@ -76,8 +68,18 @@ export const TAP_NATIVE: NativeSpec = {
   return x[((b * H + ih) * W + iw) * C + ci];
 }`,
   args: [
-    ['x', 'tex'], ['k', 'float'], ['K', 'float'], ['b', 'float'], ['ih0', 'float'], ['iw0', 'float'],
-    ['H', 'float'], ['W', 'float'], ['C', 'float'], ['FW', 'float'], ['DH', 'float'], ['DW', 'float'],
+    ['x', 'tex'],
+    ['k', 'float'],
+    ['K', 'float'],
+    ['b', 'float'],
+    ['ih0', 'float'],
+    ['iw0', 'float'],
+    ['H', 'float'],
+    ['W', 'float'],
+    ['C', 'float'],
+    ['FW', 'float'],
+    ['DH', 'float'],
+    ['DW', 'float'],
   ],
   returns: 'float',
 };

@@ -40,8 +40,22 @@ const DTAP: NativeSpec = {
   return dy[((b * OH + oh) * OW + ow) * CO + co];
 }`,
   args: [
-    ['dy', 'tex'], ['k', 'float'], ['K', 'float'], ['b', 'float'], ['ih', 'float'], ['iw', 'float'], ['OH', 'float'], ['OW', 'float'],
-    ['CO', 'float'], ['FW', 'float'], ['SH', 'float'], ['SW', 'float'], ['DH', 'float'], ['DW', 'float'], ['PT', 'float'], ['PL', 'float'],
+    ['dy', 'tex'],
+    ['k', 'float'],
+    ['K', 'float'],
+    ['b', 'float'],
+    ['ih', 'float'],
+    ['iw', 'float'],
+    ['OH', 'float'],
+    ['OW', 'float'],
+    ['CO', 'float'],
+    ['FW', 'float'],
+    ['SH', 'float'],
+    ['SW', 'float'],
+    ['DH', 'float'],
+    ['DW', 'float'],
+    ['PT', 'float'],
+    ['PL', 'float'],
   ],
   returns: 'float',
 };
@@ -79,7 +93,12 @@ const k0 = q * 4.0;`,
     'filterT',
     Math.ceil(ci / 4),
     k4,
-    [['f', 'tex', s.tex(filter)], ['K', 'float', k], ['CO', 'float', co], ['CI', 'float', ci]],
+    [
+      ['f', 'tex', s.tex(filter)],
+      ['K', 'float', k],
+      ['CO', 'float', co],
+      ['CI', 'float', ci],
+    ],
     `const t = qdiv(row, CO);
 const base = t * CI * CO + (row - t * CO);
 const n0 = q * 4.0;

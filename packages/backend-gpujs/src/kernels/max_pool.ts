@@ -7,9 +7,19 @@ import { indexSpace, type IndexSpace } from '../util/shape.js';
 /** Uniforms of a pooling window geometry. */
 export function poolUniforms(info: Conv2DInfo): Array<readonly [string, number]> {
   return [
-    ['H', info.inHeight], ['W', info.inWidth], ['C', info.inChannels], ['OH', info.outHeight], ['OW', info.outWidth],
-    ['FH', info.filterHeight], ['FW', info.filterWidth], ['SH', info.strideHeight], ['SW', info.strideWidth],
-    ['DH', info.dilationHeight], ['DW', info.dilationWidth], ['PT', info.padTop], ['PL', info.padLeft],
+    ['H', info.inHeight],
+    ['W', info.inWidth],
+    ['C', info.inChannels],
+    ['OH', info.outHeight],
+    ['OW', info.outWidth],
+    ['FH', info.filterHeight],
+    ['FW', info.filterWidth],
+    ['SH', info.strideHeight],
+    ['SW', info.strideWidth],
+    ['DH', info.dilationHeight],
+    ['DW', info.dilationWidth],
+    ['PT', info.padTop],
+    ['PL', info.padLeft],
   ];
 }
 
@@ -64,9 +74,16 @@ export function windowLoop(cell: string): string {
  */
 export function maxPool(s: GpujsStore, x: TensorInfo, info: Conv2DInfo): TensorInfo {
   if (sizeOfShape(info.outShape) === 0) return s.outEmpty(info.outShape, 'float32');
-  const tex = runPool(s, 'maxPool', info.outShape, info, [['xs', s.tex(x)]], () => `let m = -kc[1];
+  const tex = runPool(
+    s,
+    'maxPool',
+    info.outShape,
+    info,
+    [['xs', s.tex(x)]],
+    () => `let m = -kc[1];
 ${windowLoop('const v = rd(xs, at);\n        if (v != v || m != m) { m = v + m; } else if (v > m) { m = v; }')}
-return m;`);
+return m;`,
+  );
   return s.outTex(tex, info.outShape, 'float32');
 }
 

@@ -38,14 +38,31 @@ export function maxPoolGrad(s: GpujsStore, dy: TensorInfo, x: TensorInfo, info: 
   const n = sizeOfShape(info.inShape);
   if (n === 0) return s.outEmpty(info.inShape, 'float32');
   if (sizeOfShape(info.outShape) === 0) return s.outTex(s.fill(n, 0), info.inShape, 'float32');
-  const argmax = runPool(s, 'maxPoolArg', info.outShape, info, [['xs', s.tex(x)]], () => `let m = -kc[1];
+  const argmax = runPool(
+    s,
+    'maxPoolArg',
+    info.outShape,
+    info,
+    [['xs', s.tex(x)]],
+    () => `let m = -kc[1];
 let best = -1.0;
 ${windowLoop('const v = rd(xs, at);\n        if (best < 0.0 || v > m) { m = v; best = at; }')}
-return best;`);
-  const tex = runPool(s, 'maxPoolGrad', info.inShape, info, [['am', argmax], ['dys', s.tex(dy)]], () => `const self = ((b * H + y) * W + x) * C + c;
+return best;`,
+  );
+  const tex = runPool(
+    s,
+    'maxPoolGrad',
+    info.inShape,
+    info,
+    [
+      ['am', argmax],
+      ['dys', s.tex(dy)],
+    ],
+    () => `const self = ((b * H + y) * W + x) * C + c;
 let acc = 0.0;
 ${windowsContaining('if (rd(am, o) == self) { acc += rd(dys, o); }')}
-return acc;`);
+return acc;`,
+  );
   argmax.delete();
   return s.outTex(tex, info.inShape, 'float32');
 }

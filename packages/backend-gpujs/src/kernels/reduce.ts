@@ -23,7 +23,16 @@ const COMBINE_JS: Readonly<Record<ReduceOp, string>> = {
 };
 
 function combineNative(op: ReduceOp): NativeSpec {
-  return { name: 'g', glsl: `float g(float acc, float v) {\n  ${COMBINE[op]}\n}`, js: `function g(acc, v) { ${COMBINE_JS[op]} }`, args: [['acc', 'float'], ['v', 'float']], returns: 'float' };
+  return {
+    name: 'g',
+    glsl: `float g(float acc, float v) {\n  ${COMBINE[op]}\n}`,
+    js: `function g(acc, v) { ${COMBINE_JS[op]} }`,
+    args: [
+      ['acc', 'float'],
+      ['v', 'float'],
+    ],
+    returns: 'float',
+  };
 }
 
 /** The empty reduction's value: sum 0, prod 1, max −Inf, min +Inf. */

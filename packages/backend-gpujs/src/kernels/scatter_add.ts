@@ -54,7 +54,15 @@ return acc;`;
   const tex = s.rt.run(
     {
       key: `scatterAdd:${space.key}`,
-      params: [['u', 'tex'], ['starts', 'tex'], ['perm', 'tex'], ['N', 'float'], ['inner', 'float'], ['maxCount', 'float'], ...space.params.map(([nm]) => [nm, 'float'] as const)],
+      params: [
+        ['u', 'tex'],
+        ['starts', 'tex'],
+        ['perm', 'tex'],
+        ['N', 'float'],
+        ['inner', 'float'],
+        ['maxCount', 'float'],
+        ...space.params.map(([nm]) => [nm, 'float'] as const),
+      ],
       body,
       loop: maxCount,
     },

@@ -27,11 +27,25 @@ return [m, sum, 0.0, 0.0];`;
   return s.rt.run(
     {
       key: 'softmax:stats',
-      params: [['x', 'tex'], ['C', 'float']],
+      params: [
+        ['x', 'tex'],
+        ['C', 'float'],
+      ],
       body,
       returns: 'vec4',
       loop: c,
-      natives: [{ name: 'ex', glsl: 'float ex(float a, vec4 K) { return ptExp(a); }', js: 'function ex(a, K) { return Math.exp(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' }],
+      natives: [
+        {
+          name: 'ex',
+          glsl: 'float ex(float a, vec4 K) { return ptExp(a); }',
+          js: 'function ex(a, K) { return Math.exp(a); }',
+          args: [
+            ['a', 'float'],
+            ['K', 'vec4'],
+          ],
+          returns: 'float',
+        },
+      ],
     },
     [rows],
     [s.tex(x), c],
@@ -53,8 +67,26 @@ export function softmaxLike(s: GpujsStore, logits: TensorInfo, log: boolean): Te
       params: [['x', 'tex'], ['stats', 'tex4'], ['C', 'float'], ...space.params.map(([nm]) => [nm, 'float'] as const)],
       body: `${space.prologue}\nconst st = rd4(stats, r);\nconst v = rd(x, r * C + j);\n${finish}`,
       natives: [
-        { name: 'ex', glsl: 'float ex(float a, vec4 K) { return ptExp(a); }', js: 'function ex(a, K) { return Math.exp(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' },
-        { name: 'l1p', glsl: 'float l1p(float a, vec4 K) { return ptLog1p(a); }', js: 'function l1p(a, K) { return Math.log1p(a); }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' },
+        {
+          name: 'ex',
+          glsl: 'float ex(float a, vec4 K) { return ptExp(a); }',
+          js: 'function ex(a, K) { return Math.exp(a); }',
+          args: [
+            ['a', 'float'],
+            ['K', 'vec4'],
+          ],
+          returns: 'float',
+        },
+        {
+          name: 'l1p',
+          glsl: 'float l1p(float a, vec4 K) { return ptLog1p(a); }',
+          js: 'function l1p(a, K) { return Math.log1p(a); }',
+          args: [
+            ['a', 'float'],
+            ['K', 'vec4'],
+          ],
+          returns: 'float',
+        },
       ],
     },
     space.dims,

@@ -9,7 +9,13 @@ export function transpose(s: GpujsStore, x: TensorInfo, perm: readonly number[])
   if (x.dtype === 'int32') return s.outHost(take(s.ints(x), transposeMap(x.shape, perm)), outShape);
   if (sizeOfShape(outShape) === 0) return s.outEmpty(outShape, x.dtype);
   const st = stridesOf(x.shape);
-  const tex = stridedCopy(s, s.tex(x), outShape, perm.map((p) => st[p]!), 0);
+  const tex = stridedCopy(
+    s,
+    s.tex(x),
+    outShape,
+    perm.map((p) => st[p]!),
+    0,
+  );
   return s.outTex(tex, outShape, x.dtype);
 }
 

@@ -61,7 +61,8 @@ export const UNARY_JS: Readonly<Record<UnaryOp, string>> = {
   cos: 'return Math.cos(a);',
   floor: 'return Math.floor(a);',
   ceil: 'return Math.ceil(a);',
-  round: 'if (!(Math.abs(a) < 8388608)) { return a; } const fl = Math.floor(a); const d = a - fl; if (d > 0.5) { return fl + 1; } if (d < 0.5) { return fl; } if (fl % 2 === 0) { return fl; } return fl + 1;',
+  round:
+    'if (!(Math.abs(a) < 8388608)) { return a; } const fl = Math.floor(a); const d = a - fl; if (d > 0.5) { return fl + 1; } if (d < 0.5) { return fl; } if (fl % 2 === 0) { return fl; } return fl + 1;',
   logicalNot: 'return 1 - a;',
   isNaN: 'if (a !== a) { return 1; } return 0;',
   isInf: 'if (a === K[1] || a === -K[1]) { return 1; } return 0;',
@@ -74,7 +75,10 @@ export function unaryNative(op: UnaryOp, name = 'f'): NativeSpec {
     name,
     glsl: `float ${name}(float a, vec4 K) {\n  ${UNARY_GLSL[op]}\n}`,
     js: `function ${name}(a, K) { ${UNARY_JS[op]} }`,
-    args: [['a', 'float'], ['K', 'vec4']],
+    args: [
+      ['a', 'float'],
+      ['K', 'vec4'],
+    ],
     returns: 'float',
   };
 }

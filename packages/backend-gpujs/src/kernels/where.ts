@@ -22,9 +22,16 @@ export function where(s: GpujsStore, condition: TensorInfo, a: TensorInfo, b: Te
     return s.outHost(out, outShape);
   }
   if (n === 0) return s.outEmpty(outShape, a.dtype);
-  const { dims, strides } = collapse(outShape, [condition, a, b].map((t) => broadcastStrides(t.shape, outShape)));
+  const { dims, strides } = collapse(
+    outShape,
+    [condition, a, b].map((t) => broadcastStrides(t.shape, outShape)),
+  );
   const k = dims.length;
-  const space = indexSpace(dims, dims.map((_, j) => `w${j}`), s.rt.maxTextureSize);
+  const space = indexSpace(
+    dims,
+    dims.map((_, j) => `w${j}`),
+    s.rt.maxTextureSize,
+  );
   const idx = (pre: string): string => offsetExpr(pre, k).replace(/\bi(\d)/g, 'w$1');
   const uniforms: Array<readonly [string, number]> = [...space.params];
   ['cs', 'as', 'bs'].forEach((pre, t) => strides[t]!.forEach((v, j) => uniforms.push([`${pre}${j}`, v])));

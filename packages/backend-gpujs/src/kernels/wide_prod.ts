@@ -45,7 +45,11 @@ const STEP: NativeSpec = {
   else if (av < ${LO} && av !== 0) { v *= ${HI}; e -= 1; if (Math.abs(v) < ${LO}) { v *= ${HI}; e -= 1; } }
   acc = Math.fround(acc * v);${NORMALIZE_JS}
 }`,
-  args: [['st', 'vec4'], ['v', 'float'], ['K', 'vec4']],
+  args: [
+    ['st', 'vec4'],
+    ['v', 'float'],
+    ['K', 'vec4'],
+  ],
   returns: 'vec4',
 };
 
@@ -58,7 +62,10 @@ const COMBINE: NativeSpec = {
   js: `function pcomb(st, part) {
   let acc = Math.fround(st[0] * part[0]); let e = st[1] + part[1];${NORMALIZE_JS}
 }`,
-  args: [['st', 'vec4'], ['part', 'vec4']],
+  args: [
+    ['st', 'vec4'],
+    ['part', 'vec4'],
+  ],
   returns: 'vec4',
 };
 

@@ -12,7 +12,11 @@ import { collapse, indexSpace, offsetExpr } from './shape.js';
 export function stridedCopy(s: GpujsStore, src: GpuTexture, outShape: readonly number[], strides: readonly number[], offset: number): GpuTexture {
   const { dims, strides: st } = collapse(outShape, [strides]);
   const k = dims.length;
-  const space = indexSpace(dims, dims.map((_, j) => `c${j}`), s.rt.maxTextureSize);
+  const space = indexSpace(
+    dims,
+    dims.map((_, j) => `c${j}`),
+    s.rt.maxTextureSize,
+  );
   const off = offsetExpr('s', k).replace(/\bi(\d)/g, 'c$1');
   const uniforms: Array<readonly [string, number]> = [...space.params, ...st[0]!.map((v, j) => [`s${j}`, v] as const), ['off', offset]];
   return s.rt.run(

@@ -67,13 +67,7 @@ export function runPacker(
     'return [v0, v1, v2, v3];',
   ].join('\n');
   const tex = s.rt.run(
-    {
-      key: `pack:${key}`,
-      params: params.map(([n, k]) => [n, k] as const),
-      body,
-      returns: 'vec4',
-      natives,
-    },
+    { key: `pack:${key}`, params: params.map(([n, k]) => [n, k] as const), body, returns: 'vec4', natives },
     dims,
     params.map(([, , v]) => v),
   );
@@ -99,7 +93,14 @@ export function packA(s: GpujsStore, a: Strided, batch: number, m: number, k: nu
     'A',
     width,
     batch * m,
-    [['a', 'tex', a.tex], ['M', 'float', m], ['K', 'float', k], ['sb', 'float', a.sb], ['sr', 'float', a.sr], ['sc', 'float', a.sc]],
+    [
+      ['a', 'tex', a.tex],
+      ['M', 'float', m],
+      ['K', 'float', k],
+      ['sb', 'float', a.sb],
+      ['sr', 'float', a.sr],
+      ['sc', 'float', a.sc],
+    ],
     'const b = qdiv(row, M);\nconst base = b * sb + (row - b * M) * sr;\nconst k0 = q * 4.0;',
     (j) => `k0 + ${j}.0 < K ? rd(a, base + (k0 + ${j}.0) * sc) : 0.0`,
   );
@@ -116,7 +117,15 @@ export function packB(s: GpujsStore, b: Strided, batch: number, k: number, n: nu
     'B',
     Math.ceil(n / 4),
     batch * k4,
-    [['b', 'tex', b.tex], ['K4', 'float', k4], ['K', 'float', k], ['N', 'float', n], ['sb', 'float', b.sb], ['sr', 'float', b.sr], ['sc', 'float', b.sc]],
+    [
+      ['b', 'tex', b.tex],
+      ['K4', 'float', k4],
+      ['K', 'float', k],
+      ['N', 'float', n],
+      ['sb', 'float', b.sb],
+      ['sr', 'float', b.sr],
+      ['sc', 'float', b.sc],
+    ],
     'const bb = qdiv(row, K4);\nconst kk = row - bb * K4;\nconst base = bb * sb + kk * sr;\nconst n0 = q * 4.0;\nconst live = kk < K ? 1.0 : 0.0;',
     (j) => `live > 0.0 && n0 + ${j}.0 < N ? rd(b, base + (n0 + ${j}.0) * sc) : 0.0`,
   );
@@ -133,7 +142,17 @@ function fetch4(p: string, flat: boolean, x: string, y: string, width: string): 
 /** k texel pairs per loop iteration (loop overhead is a large share of each step on software GPUs). */
 const UNROLL = 2;
 
-export function multiplyPacked(s: GpujsStore, pa: Packed, pb: Packed, outBatch: number, m: number, k: number, n: number, aBatched: boolean, bBatched: boolean): Packed {
+export function multiplyPacked(
+  s: GpujsStore,
+  pa: Packed,
+  pb: Packed,
+  outBatch: number,
+  m: number,
+  k: number,
+  n: number,
+  aBatched: boolean,
+  bBatched: boolean,
+): Packed {
   const kq = kTexels(k);
   const nq = Math.ceil(n / 4);
   const { dims, flat } = packedDims(s, nq, outBatch * m);
@@ -173,7 +192,17 @@ return acc;`;
   const tex = s.rt.run(
     {
       key: `mm4:${pa.flat ? 'f' : 'x'}${pb.flat ? 'f' : 'x'}`,
-      params: [['pa', 'tex4'], ['pb', 'tex4'], ['M', 'float'], ['KQ', 'float'], ['KH', 'float'], ['K4', 'float'], ['NQ', 'float'], ['aB', 'float'], ['bB', 'float']],
+      params: [
+        ['pa', 'tex4'],
+        ['pb', 'tex4'],
+        ['M', 'float'],
+        ['KQ', 'float'],
+        ['KH', 'float'],
+        ['K4', 'float'],
+        ['NQ', 'float'],
+        ['aB', 'float'],
+        ['bB', 'float'],
+      ],
       body,
       returns: 'vec4',
       loop: kq / UNROLL,
@@ -186,7 +215,17 @@ return acc;`;
 
 /** Activation natives for the epilogue ('linear' is the identity). */
 function activationNative(act: FusedActivation): NativeSpec {
-  if (act === 'linear') return { name: 'act', glsl: 'float act(float a, vec4 K) { return a; }', js: 'function act(a, K) { return a; }', args: [['a', 'float'], ['K', 'vec4']], returns: 'float' };
+  if (act === 'linear')
+    return {
+      name: 'act',
+      glsl: 'float act(float a, vec4 K) { return a; }',
+      js: 'function act(a, K) { return a; }',
+      args: [
+        ['a', 'float'],
+        ['K', 'vec4'],
+      ],
+      returns: 'float',
+    };
   return unaryNative(act, 'act');
 }
 
@@ -209,7 +248,10 @@ if (lane == 1.0) { x = v[1]; }
 if (lane == 2.0) { x = v[2]; }
 ${bias ? `x = x + rd(bias, ${bias.size === 1 ? '0.0' : 'col'});` : ''}
 return act(x, kc);`;
-  const params: Array<readonly [string, ParamKind]> = [['c', 'tex4'], ['NQ', 'float']];
+  const params: Array<readonly [string, ParamKind]> = [
+    ['c', 'tex4'],
+    ['NQ', 'float'],
+  ];
   const args: unknown[] = [c.tex, c.width];
   if (bias) {
     params.push(['bias', 'tex']);
@@ -234,12 +276,19 @@ const r = (this.thread.y + this.thread.z) * 1.0;
 let v = rd(x, r * N + col);
 ${bias ? `v = v + rd(bias, ${sizeOfShape(bias.shape) === 1 ? '0.0' : 'col'});` : ''}
 return act(v, kc);`;
-  const params: Array<readonly [string, ParamKind]> = [['x', 'tex'], ['N', 'float']];
+  const params: Array<readonly [string, ParamKind]> = [
+    ['x', 'tex'],
+    ['N', 'float'],
+  ];
   const args: unknown[] = [x, n];
   if (bias) {
     params.push(['bias', 'tex']);
     args.push(s.tex(bias));
   }
   const dims = rows > s.rt.maxTextureSize || n > s.rt.maxTextureSize ? [n, 1, rows] : rows === 1 ? [n] : [n, rows];
-  return s.rt.run({ key: `epilogue:${bias ? (sizeOfShape(bias.shape) === 1 ? 'b1' : 'b') : 'n'}:${act}`, params, body, natives: [activationNative(act)] }, dims, args);
+  return s.rt.run(
+    { key: `epilogue:${bias ? (sizeOfShape(bias.shape) === 1 ? 'b1' : 'b') : 'n'}:${act}`, params, body, natives: [activationNative(act)] },
+    dims,
+    args,
+  );
 }

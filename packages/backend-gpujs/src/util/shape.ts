@@ -109,10 +109,5 @@ export function indexSpace(logical: readonly number[], names: readonly string[],
     lines.push(`const ${names[j]} = ${at < 0 ? '0.0' : `i${at}`};`);
   }
   const params = prologueDimParams(k).map((name) => [name, liveDims[Number(name.slice(1))]!] as const);
-  return {
-    dims: kernelDims(liveDims, maxTex),
-    prologue: lines.filter(Boolean).join('\n'),
-    params,
-    key: logical.map((d) => (d === 1 ? '1' : 'n')).join(''),
-  };
+  return { dims: kernelDims(liveDims, maxTex), prologue: lines.filter(Boolean).join('\n'), params, key: logical.map((d) => (d === 1 ? '1' : 'n')).join('') };
 }

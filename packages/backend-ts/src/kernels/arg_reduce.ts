@@ -39,4 +39,7 @@ export function argReduce(op: ArgReduceOp, x: TypedArray, shape: readonly number
 
 /** The contract-level kernel: storage in, storage out. */
 export const argReduceKernel: KernelImpl<'argReduce', TsStore> = (s, op, x, axis) =>
-  s.output(argReduce(op, s.values(x, 'argReduce'), x.shape, axis), x.shape.filter((_, i) => i !== axis));
+  s.output(
+    argReduce(op, s.values(x, 'argReduce'), x.shape, axis),
+    x.shape.filter((_, i) => i !== axis),
+  );

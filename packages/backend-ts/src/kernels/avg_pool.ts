@@ -18,7 +18,7 @@ export function avgPool(x: Float32Array, info: Conv2DInfo): Float32Array {
         acc.fill(0);
         for (let t = 0; t < count; t++) {
           const base = cells[t]!;
-          for (let c = 0; c < C; c++) acc[c] += x[base + c]!;
+          for (let c = 0; c < C; c++) acc[c]! += x[base + c]!;
         }
         for (let c = 0; c < C; c++) out[o + c] = acc[c]! / count;
       }

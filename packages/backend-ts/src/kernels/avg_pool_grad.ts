@@ -23,7 +23,7 @@ export function avgPoolGrad(dy: Float32Array, info: Conv2DInfo): Float32Array {
         const count = windowCells(info, b, oy, ox, cells);
         for (let t = 0; t < count; t++) {
           const base = cells[t]!;
-          if (dx) for (let c = 0; c < C; c++) dx[base + c] += dy[o + c]! / count;
+          if (dx) for (let c = 0; c < C; c++) dx[base + c]! += dy[o + c]! / count;
           else for (let c = 0; c < C; c++) out[base + c] = dy[o + c]! / count;
         }
       }

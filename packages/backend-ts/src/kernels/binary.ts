@@ -19,8 +19,22 @@ import { sizeOfShape } from '../util/strides.js';
  */
 
 const CODES: Readonly<Record<BinaryOp, number>> = {
-  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, squaredDifference: 6, pow: 7,
-  equal: 8, notEqual: 9, less: 10, lessEqual: 11, greater: 12, greaterEqual: 13, logicalAnd: 14, logicalOr: 15,
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  minimum: 5,
+  squaredDifference: 6,
+  pow: 7,
+  equal: 8,
+  notEqual: 9,
+  less: 10,
+  lessEqual: 11,
+  greater: 12,
+  greaterEqual: 13,
+  logicalAnd: 14,
+  logicalOr: 15,
 };
 const FIRST_COMPARISON = 8;
 
@@ -29,12 +43,18 @@ type Num = Float32Array | Int32Array | Uint8Array;
 /** The scalar function behind each code (used for constant rows and as the definition). */
 function scalarOp(code: number, int: boolean, x: number, y: number): number {
   switch (code) {
-    case 0: return int ? (x + y) | 0 : x + y;
-    case 1: return int ? (x - y) | 0 : x - y;
-    case 2: return int ? Math.imul(x, y) : x * y;
-    case 3: return x / y;
-    case 4: return Math.max(x, y);
-    case 5: return Math.min(x, y);
+    case 0:
+      return int ? (x + y) | 0 : x + y;
+    case 1:
+      return int ? (x - y) | 0 : x - y;
+    case 2:
+      return int ? Math.imul(x, y) : x * y;
+    case 3:
+      return x / y;
+    case 4:
+      return Math.max(x, y);
+    case 5:
+      return Math.min(x, y);
     case 6: {
       if (int) {
         const d = (x - y) | 0;
@@ -42,96 +62,199 @@ function scalarOp(code: number, int: boolean, x: number, y: number): number {
       }
       return (x - y) * (x - y);
     }
-    case 7: return Math.pow(x, y);
-    case 8: return x === y ? 1 : 0;
-    case 9: return x !== y ? 1 : 0;
-    case 10: return x < y ? 1 : 0;
-    case 11: return x <= y ? 1 : 0;
-    case 12: return x > y ? 1 : 0;
-    case 13: return x >= y ? 1 : 0;
-    case 14: return x && y ? 1 : 0;
-    default: return x || y ? 1 : 0;
+    case 7:
+      return x ** y;
+    case 8:
+      return x === y ? 1 : 0;
+    case 9:
+      return x !== y ? 1 : 0;
+    case 10:
+      return x < y ? 1 : 0;
+    case 11:
+      return x <= y ? 1 : 0;
+    case 12:
+      return x > y ? 1 : 0;
+    case 13:
+      return x >= y ? 1 : 0;
+    case 14:
+      return x && y ? 1 : 0;
+    default:
+      return x || y ? 1 : 0;
   }
 }
 
 // ---- float32 arithmetic rows ---------------------------------------------------
 
 function f32vv(code: number, a: Float32Array, ao: number, b: Float32Array, bo: number, o: Float32Array, oo: number, n: number): void {
-  const d = bo - ao, e = oo - ao, end = ao + n;
+  const d = bo - ao,
+    e = oo - ao,
+    end = ao + n;
   switch (code) {
-    case 0: for (let i = ao; i < end; i++) o[i + e] = a[i]! + b[i + d]!; return;
-    case 1: for (let i = ao; i < end; i++) o[i + e] = a[i]! - b[i + d]!; return;
-    case 2: for (let i = ao; i < end; i++) o[i + e] = a[i]! * b[i + d]!; return;
-    case 3: for (let i = ao; i < end; i++) o[i + e] = a[i]! / b[i + d]!; return;
-    case 4: for (let i = ao; i < end; i++) o[i + e] = Math.max(a[i]!, b[i + d]!); return;
-    case 5: for (let i = ao; i < end; i++) o[i + e] = Math.min(a[i]!, b[i + d]!); return;
-    case 6: for (let i = ao; i < end; i++) { const t = a[i]! - b[i + d]!; o[i + e] = t * t; } return;
-    default: for (let i = ao; i < end; i++) o[i + e] = Math.pow(a[i]!, b[i + d]!); return;
+    case 0:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! + b[i + d]!;
+      return;
+    case 1:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! - b[i + d]!;
+      return;
+    case 2:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! * b[i + d]!;
+      return;
+    case 3:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! / b[i + d]!;
+      return;
+    case 4:
+      for (let i = ao; i < end; i++) o[i + e] = Math.max(a[i]!, b[i + d]!);
+      return;
+    case 5:
+      for (let i = ao; i < end; i++) o[i + e] = Math.min(a[i]!, b[i + d]!);
+      return;
+    case 6:
+      for (let i = ao; i < end; i++) {
+        const t = a[i]! - b[i + d]!;
+        o[i + e] = t * t;
+      }
+      return;
+    default:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! ** b[i + d]!;
+      return;
   }
 }
 
 function f32vs(code: number, a: Float32Array, ao: number, s: number, o: Float32Array, oo: number, n: number): void {
-  const e = oo - ao, end = ao + n;
+  const e = oo - ao,
+    end = ao + n;
   switch (code) {
-    case 0: for (let i = ao; i < end; i++) o[i + e] = a[i]! + s; return;
-    case 1: for (let i = ao; i < end; i++) o[i + e] = a[i]! - s; return;
-    case 2: for (let i = ao; i < end; i++) o[i + e] = a[i]! * s; return;
-    case 3: for (let i = ao; i < end; i++) o[i + e] = a[i]! / s; return;
-    case 4: for (let i = ao; i < end; i++) o[i + e] = Math.max(a[i]!, s); return;
-    case 5: for (let i = ao; i < end; i++) o[i + e] = Math.min(a[i]!, s); return;
-    case 6: for (let i = ao; i < end; i++) { const t = a[i]! - s; o[i + e] = t * t; } return;
-    default: for (let i = ao; i < end; i++) o[i + e] = Math.pow(a[i]!, s); return;
+    case 0:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! + s;
+      return;
+    case 1:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! - s;
+      return;
+    case 2:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! * s;
+      return;
+    case 3:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! / s;
+      return;
+    case 4:
+      for (let i = ao; i < end; i++) o[i + e] = Math.max(a[i]!, s);
+      return;
+    case 5:
+      for (let i = ao; i < end; i++) o[i + e] = Math.min(a[i]!, s);
+      return;
+    case 6:
+      for (let i = ao; i < end; i++) {
+        const t = a[i]! - s;
+        o[i + e] = t * t;
+      }
+      return;
+    default:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! ** s;
+      return;
   }
 }
 
 function f32sv(code: number, s: number, b: Float32Array, bo: number, o: Float32Array, oo: number, n: number): void {
-  const e = oo - bo, end = bo + n;
+  const e = oo - bo,
+    end = bo + n;
   switch (code) {
-    case 0: for (let i = bo; i < end; i++) o[i + e] = s + b[i]!; return;
-    case 1: for (let i = bo; i < end; i++) o[i + e] = s - b[i]!; return;
-    case 2: for (let i = bo; i < end; i++) o[i + e] = s * b[i]!; return;
-    case 3: for (let i = bo; i < end; i++) o[i + e] = s / b[i]!; return;
-    case 4: for (let i = bo; i < end; i++) o[i + e] = Math.max(s, b[i]!); return;
-    case 5: for (let i = bo; i < end; i++) o[i + e] = Math.min(s, b[i]!); return;
-    case 6: for (let i = bo; i < end; i++) { const t = s - b[i]!; o[i + e] = t * t; } return;
-    default: for (let i = bo; i < end; i++) o[i + e] = Math.pow(s, b[i]!); return;
+    case 0:
+      for (let i = bo; i < end; i++) o[i + e] = s + b[i]!;
+      return;
+    case 1:
+      for (let i = bo; i < end; i++) o[i + e] = s - b[i]!;
+      return;
+    case 2:
+      for (let i = bo; i < end; i++) o[i + e] = s * b[i]!;
+      return;
+    case 3:
+      for (let i = bo; i < end; i++) o[i + e] = s / b[i]!;
+      return;
+    case 4:
+      for (let i = bo; i < end; i++) o[i + e] = Math.max(s, b[i]!);
+      return;
+    case 5:
+      for (let i = bo; i < end; i++) o[i + e] = Math.min(s, b[i]!);
+      return;
+    case 6:
+      for (let i = bo; i < end; i++) {
+        const t = s - b[i]!;
+        o[i + e] = t * t;
+      }
+      return;
+    default:
+      for (let i = bo; i < end; i++) o[i + e] = s ** b[i]!;
+      return;
   }
 }
 
 // ---- comparisons and logical ops (any input type → bool) -------------------------
 
 function cmpvv(code: number, a: Num, ao: number, b: Num, bo: number, o: Uint8Array, oo: number, n: number): void {
-  const d = bo - ao, e = oo - ao, end = ao + n;
+  const d = bo - ao,
+    e = oo - ao,
+    end = ao + n;
   switch (code) {
-    case 8: for (let i = ao; i < end; i++) o[i + e] = a[i] === b[i + d] ? 1 : 0; return;
-    case 9: for (let i = ao; i < end; i++) o[i + e] = a[i] !== b[i + d] ? 1 : 0; return;
-    case 10: for (let i = ao; i < end; i++) o[i + e] = a[i]! < b[i + d]! ? 1 : 0; return;
-    case 11: for (let i = ao; i < end; i++) o[i + e] = a[i]! <= b[i + d]! ? 1 : 0; return;
-    case 12: for (let i = ao; i < end; i++) o[i + e] = a[i]! > b[i + d]! ? 1 : 0; return;
-    case 13: for (let i = ao; i < end; i++) o[i + e] = a[i]! >= b[i + d]! ? 1 : 0; return;
-    case 14: for (let i = ao; i < end; i++) o[i + e] = a[i] && b[i + d] ? 1 : 0; return;
-    default: for (let i = ao; i < end; i++) o[i + e] = a[i] || b[i + d] ? 1 : 0; return;
+    case 8:
+      for (let i = ao; i < end; i++) o[i + e] = a[i] === b[i + d] ? 1 : 0;
+      return;
+    case 9:
+      for (let i = ao; i < end; i++) o[i + e] = a[i] !== b[i + d] ? 1 : 0;
+      return;
+    case 10:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! < b[i + d]! ? 1 : 0;
+      return;
+    case 11:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! <= b[i + d]! ? 1 : 0;
+      return;
+    case 12:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! > b[i + d]! ? 1 : 0;
+      return;
+    case 13:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! >= b[i + d]! ? 1 : 0;
+      return;
+    case 14:
+      for (let i = ao; i < end; i++) o[i + e] = a[i] && b[i + d] ? 1 : 0;
+      return;
+    default:
+      for (let i = ao; i < end; i++) o[i + e] = a[i] || b[i + d] ? 1 : 0;
+      return;
   }
 }
 
 function cmpvs(code: number, a: Num, ao: number, s: number, o: Uint8Array, oo: number, n: number): void {
-  const e = oo - ao, end = ao + n;
+  const e = oo - ao,
+    end = ao + n;
   switch (code) {
-    case 8: for (let i = ao; i < end; i++) o[i + e] = a[i] === s ? 1 : 0; return;
-    case 9: for (let i = ao; i < end; i++) o[i + e] = a[i] !== s ? 1 : 0; return;
-    case 10: for (let i = ao; i < end; i++) o[i + e] = a[i]! < s ? 1 : 0; return;
-    case 11: for (let i = ao; i < end; i++) o[i + e] = a[i]! <= s ? 1 : 0; return;
-    case 12: for (let i = ao; i < end; i++) o[i + e] = a[i]! > s ? 1 : 0; return;
-    case 13: for (let i = ao; i < end; i++) o[i + e] = a[i]! >= s ? 1 : 0; return;
-    case 14: for (let i = ao; i < end; i++) o[i + e] = a[i] && s ? 1 : 0; return;
-    default: for (let i = ao; i < end; i++) o[i + e] = a[i] || s ? 1 : 0; return;
+    case 8:
+      for (let i = ao; i < end; i++) o[i + e] = a[i] === s ? 1 : 0;
+      return;
+    case 9:
+      for (let i = ao; i < end; i++) o[i + e] = a[i] !== s ? 1 : 0;
+      return;
+    case 10:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! < s ? 1 : 0;
+      return;
+    case 11:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! <= s ? 1 : 0;
+      return;
+    case 12:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! > s ? 1 : 0;
+      return;
+    case 13:
+      for (let i = ao; i < end; i++) o[i + e] = a[i]! >= s ? 1 : 0;
+      return;
+    case 14:
+      for (let i = ao; i < end; i++) o[i + e] = a[i] && s ? 1 : 0;
+      return;
+    default:
+      for (let i = ao; i < end; i++) o[i + e] = a[i] || s ? 1 : 0;
+      return;
   }
 }
 
 /** Generic rows: int32 arithmetic and scalar∘vector comparisons (less hot; one call per element). */
-function genericRow(
-  code: number, int: boolean, a: Num, ao: number, as: number, b: Num, bo: number, bs: number, o: Num, oo: number, n: number,
-): void {
+function genericRow(code: number, int: boolean, a: Num, ao: number, as: number, b: Num, bo: number, bs: number, o: Num, oo: number, n: number): void {
   for (let i = 0; i < n; i++) o[oo + i] = scalarOp(code, int, a[ao + i * as]!, b[bo + i * bs]!);
 }
 
@@ -188,7 +311,9 @@ export function binary(
   let bo = 0;
   for (let r = 0, oo = 0; r < rows; r++, oo += rowLen) {
     if (f32) {
-      const fa = a as Float32Array, fb = b as Float32Array, fo = out as Float32Array;
+      const fa = a as Float32Array,
+        fb = b as Float32Array,
+        fo = out as Float32Array;
       if (ia && ib) f32vv(code, fa, ao, fb, bo, fo, oo, rowLen);
       else if (ia) f32vs(code, fa, ao, fb[bo]!, fo, oo, rowLen);
       else if (ib) f32sv(code, fa[ao]!, fb, bo, fo, oo, rowLen);

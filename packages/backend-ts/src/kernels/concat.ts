@@ -3,10 +3,7 @@ import type { KernelImpl, TypedArray } from '@polytensor/core';
 import { prod } from '../util/strides.js';
 
 /** Join along `axis`: for each outer index, each input contributes one contiguous block. */
-export function concat(xs: ReadonlyArray<{ values: TypedArray; shape: readonly number[] }>, axis: number): {
-  values: TypedArray;
-  shape: number[];
-} {
+export function concat(xs: ReadonlyArray<{ values: TypedArray; shape: readonly number[] }>, axis: number): { values: TypedArray; shape: number[] } {
   const first = xs[0]!;
   const shape = [...first.shape];
   shape[axis] = xs.reduce((s, x) => s + x.shape[axis]!, 0);
@@ -27,6 +24,9 @@ export function concat(xs: ReadonlyArray<{ values: TypedArray; shape: readonly n
 
 /** The contract-level kernel: storage in, storage out. */
 export const concatKernel: KernelImpl<'concat', TsStore> = (s, xs, axis) => {
-  const { values, shape } = concat(xs.map((x) => ({ values: s.values(x, 'concat'), shape: x.shape })), axis);
+  const { values, shape } = concat(
+    xs.map((x) => ({ values: s.values(x, 'concat'), shape: x.shape })),
+    axis,
+  );
   return s.output(values, shape);
 };

@@ -24,8 +24,8 @@ function naiveConv(x: Float32Array, w: Float32Array, c: Conv2DInfo): { ref: numb
                 const iy = oy * c.strideHeight - c.padTop + fy * c.dilationHeight;
                 const ix = ox * c.strideWidth - c.padLeft + fx * c.dilationWidth;
                 if (iy < 0 || iy >= c.inHeight || ix < 0 || ix >= c.inWidth) continue;
-                const t = x[((b * c.inHeight + iy) * c.inWidth + ix) * c.inChannels + ic]! *
-                  w[((fy * c.filterWidth + fx) * c.inChannels + ic) * c.outChannels + oc]!;
+                const t =
+                  x[((b * c.inHeight + iy) * c.inWidth + ix) * c.inChannels + ic]! * w[((fy * c.filterWidth + fx) * c.inChannels + ic) * c.outChannels + oc]!;
                 s += t;
                 s1 += Math.abs(t);
               }
@@ -50,12 +50,37 @@ const CASES: Case[] = [
   { x: [1, 9, 8, 2], f: [3, 3, 2, 4], strides: [2, 1], pad: 'valid' },
   { x: [2, 9, 9, 3], f: [3, 3, 3, 2], strides: 1, pad: 'same', dilations: 2 },
   { x: [1, 10, 7, 2], f: [2, 3, 2, 3], strides: 1, pad: 'valid', dilations: [2, 1] },
-  { x: [2, 5, 6, 4], f: [3, 3, 4, 3], strides: 2, pad: [[1, 2], [0, 3]] },
+  {
+    x: [2, 5, 6, 4],
+    f: [3, 3, 4, 3],
+    strides: 2,
+    pad: [
+      [1, 2],
+      [0, 3],
+    ],
+  },
   { x: [3, 4, 5, 6], f: [1, 1, 6, 7], strides: 1, pad: 'valid' }, // pointwise fast path
   { x: [1, 6, 6, 18], f: [2, 2, 18, 9], strides: 2, pad: 'same' }, // long channel runs
   { x: [1, 4, 4, 3], f: [5, 5, 3, 2], strides: 1, pad: 'same' }, // filter larger than image
-  { x: [1, 5, 6, 2], f: [3, 3, 2, 3], strides: 1, pad: [[2, 0], [0, 3]] }, // unit stride, asymmetric explicit padding
-  { x: [2, 8, 7, 3], f: [2, 3, 3, 4], strides: 1, pad: [[3, 1], [1, 0]], dilations: [2, 1] }, // padding beyond the dilated window
+  {
+    x: [1, 5, 6, 2],
+    f: [3, 3, 2, 3],
+    strides: 1,
+    pad: [
+      [2, 0],
+      [0, 3],
+    ],
+  }, // unit stride, asymmetric explicit padding
+  {
+    x: [2, 8, 7, 3],
+    f: [2, 3, 3, 4],
+    strides: 1,
+    pad: [
+      [3, 1],
+      [1, 0],
+    ],
+    dilations: [2, 1],
+  }, // padding beyond the dilated window
   { x: [40, 6, 6, 5], f: [3, 3, 5, 6], strides: 1, pad: 'same' }, // many images: several per GEMM
 ];
 
@@ -74,8 +99,14 @@ describe('conv2d', () => {
     let seed = 100;
     for (const c of CASES) {
       const info = computeConv2DInfo('conv2d', c.x, c.f, c.strides, c.pad, c.dilations ?? 1);
-      const xv = randomFloats(c.x.reduce((a, b) => a * b), seed++);
-      const wv = randomFloats(c.f.reduce((a, b) => a * b), seed++);
+      const xv = randomFloats(
+        c.x.reduce((a, b) => a * b),
+        seed++,
+      );
+      const wv = randomFloats(
+        c.f.reduce((a, b) => a * b),
+        seed++,
+      );
       const out = h.be.kernels.conv2d(h.input(xv, c.x), h.input(wv, c.f), info);
       expect(out.shape).toEqual(info.outShape);
       const { ref, abs } = naiveConv(xv, wv, info);
@@ -87,9 +118,18 @@ describe('conv2d', () => {
     let seed = 500;
     for (const c of CASES) {
       const info = computeConv2DInfo('conv2d', c.x, c.f, c.strides, c.pad, c.dilations ?? 1);
-      const xv = randomFloats(c.x.reduce((a, b) => a * b), seed++);
-      const wv = randomFloats(c.f.reduce((a, b) => a * b), seed++);
-      const dyv = randomFloats(info.outShape.reduce((a, b) => a * b), seed++);
+      const xv = randomFloats(
+        c.x.reduce((a, b) => a * b),
+        seed++,
+      );
+      const wv = randomFloats(
+        c.f.reduce((a, b) => a * b),
+        seed++,
+      );
+      const dyv = randomFloats(
+        info.outShape.reduce((a, b) => a * b),
+        seed++,
+      );
       const x = h.input(xv, c.x);
       const w = h.input(wv, c.f);
       const dy = h.input(dyv, info.outShape);
@@ -111,8 +151,14 @@ describe('conv2d', () => {
     // dX[b,iy,ix,ic] = Σ dy·w over the taps that read (iy,ix); dW = Σ x·dy. Checked via unit vectors of the adjoint.
     const c = CASES[2]!;
     const info = computeConv2DInfo('conv2d', c.x, c.f, c.strides, c.pad);
-    const wv = randomFloats(c.f.reduce((a, b) => a * b), 1);
-    const dyv = randomFloats(info.outShape.reduce((a, b) => a * b), 2);
+    const wv = randomFloats(
+      c.f.reduce((a, b) => a * b),
+      1,
+    );
+    const dyv = randomFloats(
+      info.outShape.reduce((a, b) => a * b),
+      2,
+    );
     const dx = h.outF32(h.be.kernels.conv2dBackpropInput(h.input(dyv, info.outShape), h.input(wv, c.f), info));
     const xSize = c.x.reduce((a, b) => a * b);
     for (let i = 0; i < xSize; i++) {

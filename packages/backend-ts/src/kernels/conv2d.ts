@@ -15,13 +15,7 @@ export const COL_BUDGET = 1 << 20;
  * Several small images share one GEMM call; a 1×1 stride-1 unpadded conv reads
  * x directly as the [N·H·W, inC] matrix.
  */
-export function conv2d(
-  x: Float32Array,
-  filter: Float32Array,
-  info: Conv2DInfo,
-  bias: Float32Array | null = null,
-  act = ACT_LINEAR,
-): Float32Array {
+export function conv2d(x: Float32Array, filter: Float32Array, info: Conv2DInfo, bias: Float32Array | null = null, act = ACT_LINEAR): Float32Array {
   const { batchSize, outHeight, outWidth, outChannels: N } = info;
   const P = outHeight * outWidth;
   const K = info.filterHeight * info.filterWidth * info.inChannels;
@@ -44,7 +38,8 @@ export function conv2d(
 }
 
 /** The contract-level kernel: storage in, storage out. */
-export const conv2dKernel: KernelImpl<'conv2d', TsStore> = (s, x, filter, info) => s.output(conv2d(s.f32(x, 'conv2d'), s.f32(filter, 'conv2d'), info), info.outShape);
+export const conv2dKernel: KernelImpl<'conv2d', TsStore> = (s, x, filter, info) =>
+  s.output(conv2d(s.f32(x, 'conv2d'), s.f32(filter, 'conv2d'), info), info.outShape);
 
 export const fusedConv2dKernel: KernelImpl<'fusedConv2d', TsStore> = (s, x, filter, bias, activation, info) => {
   const op = 'fusedConv2d';

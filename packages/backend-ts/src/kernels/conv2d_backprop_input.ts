@@ -41,8 +41,19 @@ export function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info
     // dx[iy] gathers dy[oy] with oy = iy + padTop − fy·dh; flipped tap fy' = fh−1−fy reads
     // oy = iy − (fh−1)·dh + padTop + fy'·dh, i.e. a window over dy with top pad (fh−1)·dh − padTop.
     const u: Unfold = {
-      H: outHeight, W: outWidth, C: N, outH: inHeight, outW: inWidth, fh, fw, sh: 1, sw: 1, dh, dw,
-      padTop: (fh - 1) * dh - info.padTop, padLeft: (fw - 1) * dw - info.padLeft,
+      H: outHeight,
+      W: outWidth,
+      C: N,
+      outH: inHeight,
+      outW: inWidth,
+      fh,
+      fw,
+      sh: 1,
+      sw: 1,
+      dh,
+      dw,
+      padTop: (fh - 1) * dh - info.padTop,
+      padLeft: (fw - 1) * dw - info.padLeft,
     };
     const Pin = inHeight * inWidth;
     const Kf = fh * fw * N;

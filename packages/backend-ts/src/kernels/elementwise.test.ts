@@ -24,9 +24,7 @@ describe('unary', () => {
   });
 
   it('rounds half to even and keeps the sign of zero', () => {
-    expect(un('round', [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, -0.3, NaN, Infinity, 8388609])).toEqual([
-      0, 2, 2, -0, -2, -2, 2, -0, NaN, Infinity, 8388609,
-    ]);
+    expect(un('round', [0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, -0.3, NaN, Infinity, 8388609])).toEqual([0, 2, 2, -0, -2, -2, 2, -0, NaN, Infinity, 8388609]);
     expect(roundHalfEven(-0)).toBe(-0);
     expect(un('floor', [-0.5, 1.5])).toEqual([-1, 1]);
     expect(Object.is(un('ceil', [-0.5])[0], -0)).toBe(true);
@@ -35,8 +33,13 @@ describe('unary', () => {
   it('computes transcendentals in double and rounds once', () => {
     const xs = [-3, -0.25, 0, 0.5, 2, 80];
     const cases: Array<[UnaryOp, (x: number) => number]> = [
-      ['exp', Math.exp], ['expm1', Math.expm1], ['tanh', Math.tanh], ['sin', Math.sin], ['cos', Math.cos],
-      ['square', (x) => x * x], ['reciprocal', (x) => 1 / x],
+      ['exp', Math.exp],
+      ['expm1', Math.expm1],
+      ['tanh', Math.tanh],
+      ['sin', Math.sin],
+      ['cos', Math.cos],
+      ['square', (x) => x * x],
+      ['reciprocal', (x) => 1 / x],
     ];
     for (const [op, f] of cases) expect(un(op, xs), op).toEqual(f32(xs.map(f)));
     const pos = [1e-45, 0.1, 1, 2, 1e30].map(Math.fround);
@@ -83,7 +86,15 @@ describe('unary', () => {
   });
 });
 
-function bin(op: BinaryOp, a: number[], aShape: number[], b: number[], bShape: number[], outShape: number[], dtype: 'float32' | 'int32' | 'bool' = 'float32'): number[] {
+function bin(
+  op: BinaryOp,
+  a: number[],
+  aShape: number[],
+  b: number[],
+  bShape: number[],
+  outShape: number[],
+  dtype: 'float32' | 'int32' | 'bool' = 'float32',
+): number[] {
   const out = h.be.kernels.binary(op, h.input(a, aShape, dtype), h.input(b, bShape, dtype), outShape);
   expect(out.shape).toEqual(outShape);
   return h.out(out);
@@ -154,22 +165,68 @@ describe('binary', () => {
 
 describe('binary broadcasting (every op and dtype, against an index-by-index reference)', () => {
   const shapes: Array<[number[], number[]]> = [
-    [[3, 4], [3, 4]], [[3, 4], []], [[], [3, 4]], [[3, 4], [4]], [[3, 1], [1, 4]], [[2, 3, 4], [3, 1]],
-    [[2, 1, 4], [1, 3, 1]], [[5, 1, 1, 2], [3, 1, 2]], [[1], [2, 2]], [[2, 3, 1, 5], [2, 1, 4, 5]], [[0, 3], [3]], [[1, 1], [1]],
+    [
+      [3, 4],
+      [3, 4],
+    ],
+    [[3, 4], []],
+    [[], [3, 4]],
+    [[3, 4], [4]],
+    [
+      [3, 1],
+      [1, 4],
+    ],
+    [
+      [2, 3, 4],
+      [3, 1],
+    ],
+    [
+      [2, 1, 4],
+      [1, 3, 1],
+    ],
+    [
+      [5, 1, 1, 2],
+      [3, 1, 2],
+    ],
+    [[1], [2, 2]],
+    [
+      [2, 3, 1, 5],
+      [2, 1, 4, 5],
+    ],
+    [[0, 3], [3]],
+    [[1, 1], [1]],
   ];
-  const cmp = (g: (x: number, y: number) => boolean) => (x: number, y: number): number => (g(x, y) ? 1 : 0);
+  const cmp =
+    (g: (x: number, y: number) => boolean) =>
+    (x: number, y: number): number =>
+      g(x, y) ? 1 : 0;
   const comparisons: Record<string, (x: number, y: number) => number> = {
-    equal: cmp((x, y) => x === y), notEqual: cmp((x, y) => x !== y), less: cmp((x, y) => x < y),
-    lessEqual: cmp((x, y) => x <= y), greater: cmp((x, y) => x > y), greaterEqual: cmp((x, y) => x >= y),
+    equal: cmp((x, y) => x === y),
+    notEqual: cmp((x, y) => x !== y),
+    less: cmp((x, y) => x < y),
+    lessEqual: cmp((x, y) => x <= y),
+    greater: cmp((x, y) => x > y),
+    greaterEqual: cmp((x, y) => x >= y),
   };
   const float: Record<string, (x: number, y: number) => number> = {
-    add: (x, y) => Math.fround(x + y), sub: (x, y) => Math.fround(x - y), mul: (x, y) => Math.fround(x * y),
-    div: (x, y) => Math.fround(x / y), pow: (x, y) => Math.fround(Math.pow(x, y)), maximum: Math.max, minimum: Math.min,
-    squaredDifference: (x, y) => Math.fround((x - y) * (x - y)), ...comparisons,
+    add: (x, y) => Math.fround(x + y),
+    sub: (x, y) => Math.fround(x - y),
+    mul: (x, y) => Math.fround(x * y),
+    div: (x, y) => Math.fround(x / y),
+    pow: (x, y) => Math.fround(x ** y),
+    maximum: Math.max,
+    minimum: Math.min,
+    squaredDifference: (x, y) => Math.fround((x - y) * (x - y)),
+    ...comparisons,
   };
   const int: Record<string, (x: number, y: number) => number> = {
-    add: (x, y) => (x + y) | 0, sub: (x, y) => (x - y) | 0, mul: Math.imul, maximum: Math.max, minimum: Math.min,
-    squaredDifference: (x, y) => Math.imul((x - y) | 0, (x - y) | 0), ...comparisons,
+    add: (x, y) => (x + y) | 0,
+    sub: (x, y) => (x - y) | 0,
+    mul: Math.imul,
+    maximum: Math.max,
+    minimum: Math.min,
+    squaredDifference: (x, y) => Math.imul((x - y) | 0, (x - y) | 0),
+    ...comparisons,
   };
   it('matches a reference walk of the broadcast indices', () => {
     let seed = 1;
@@ -194,7 +251,15 @@ describe('binary broadcasting (every op and dtype, against an index-by-index ref
       };
       for (const dtype of ['float32', 'int32'] as const) {
         const make = (sh: number[]): number[] =>
-          Array.from(randomFloats(sh.reduce((x, y) => x * y, 1), seed++, -4, 4), (v) => (dtype === 'int32' ? Math.round(v * 1e8) | 0 : Math.fround(v)));
+          Array.from(
+            randomFloats(
+              sh.reduce((x, y) => x * y, 1),
+              seed++,
+              -4,
+              4,
+            ),
+            (v) => (dtype === 'int32' ? Math.round(v * 1e8) | 0 : Math.fround(v)),
+          );
         const av = make(as);
         const bv = make(bs);
         if (av.length > 1 && bv.length > 0) av[1] = bv[0]!; // an equal pair for the comparisons

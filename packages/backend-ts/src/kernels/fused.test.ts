@@ -26,8 +26,14 @@ describe('fusedConv2d', () => {
     let seed = 1;
     for (const [xs, fs, stride, pad] of cases) {
       const info = computeConv2DInfo('conv2d', xs, fs, stride, pad);
-      const xv = randomFloats(xs.reduce((a, b) => a * b), seed++);
-      const wv = randomFloats(fs.reduce((a, b) => a * b), seed++);
+      const xv = randomFloats(
+        xs.reduce((a, b) => a * b),
+        seed++,
+      );
+      const wv = randomFloats(
+        fs.reduce((a, b) => a * b),
+        seed++,
+      );
       const bv = randomFloats(fs[3]!, seed++);
       const plain = h.outF32(h.be.kernels.conv2d(h.input(xv, xs), h.input(wv, fs), info));
       for (const a of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
@@ -49,8 +55,18 @@ describe('fusedConv2d', () => {
 
 describe('softmaxCrossEntropy', () => {
   it('is Σ labels · −logSoftmax per row, in double, rounded once', () => {
-    const rows = [[1, 2, 3, 4], [-50, 0, 50, 80], [0, 0, 0, 0], [3e38, -3e38, 0, 1]];
-    const labels = [[0, 0, 0, 1], [0.25, 0.25, 0.5, 0], [1, 1, 0, 0], [0, 1, 0, 0]];
+    const rows = [
+      [1, 2, 3, 4],
+      [-50, 0, 50, 80],
+      [0, 0, 0, 0],
+      [3e38, -3e38, 0, 1],
+    ];
+    const labels = [
+      [0, 0, 0, 1],
+      [0.25, 0.25, 0.5, 0],
+      [1, 1, 0, 0],
+      [0, 1, 0, 0],
+    ];
     const out = h.be.kernels.softmaxCrossEntropy(h.input(rows.flat(), [2, 2, 4]), h.input(labels.flat(), [2, 2, 4]));
     expect(out.shape).toEqual([2, 2]);
     const got = h.outF32(out);
@@ -71,7 +87,10 @@ describe('optimizerUpdate', () => {
   function composite(u: OptimizerUpdate, value: TensorInfo, grad: TensorInfo, slots: TensorInfo[]): TensorInfo[] {
     const be = h.be;
     const temps: TensorInfo[] = [];
-    const t = (x: TensorInfo): TensorInfo => (temps.push(x), x);
+    const t = (x: TensorInfo): TensorInfo => {
+      temps.push(x);
+      return x;
+    };
     const s = (v: number): TensorInfo => t({ dataId: be.write(Float32Array.of(v), [], 'float32'), shape: [], dtype: 'float32' });
     const bin = (op: 'add' | 'sub' | 'mul' | 'div', a: TensorInfo, b: TensorInfo): TensorInfo => t(be.kernels.binary(op, a, b, value.shape));
     const un = (op: 'sqrt' | 'square', a: TensorInfo): TensorInfo => t(be.kernels.unary(op, a));
@@ -115,7 +134,18 @@ describe('optimizerUpdate', () => {
     [{ kind: 'sgd', lr: fr(0.1) }, 0],
     [{ kind: 'momentum', lr: fr(0.05), momentum: fr(0.9), nesterov: false }, 1],
     [{ kind: 'momentum', lr: fr(0.05), momentum: fr(0.9), nesterov: true }, 1],
-    [{ kind: 'adam', alpha: fr(0.001 * Math.sqrt(1 - 0.999 ** 3) / (1 - 0.9 ** 3)), beta1: fr(0.9), oneMinusBeta1: fr(1 - 0.9), beta2: fr(0.999), oneMinusBeta2: fr(1 - 0.999), epsilon: fr(1e-7) }, 2],
+    [
+      {
+        kind: 'adam',
+        alpha: fr((0.001 * Math.sqrt(1 - 0.999 ** 3)) / (1 - 0.9 ** 3)),
+        beta1: fr(0.9),
+        oneMinusBeta1: fr(1 - 0.9),
+        beta2: fr(0.999),
+        oneMinusBeta2: fr(1 - 0.999),
+        epsilon: fr(1e-7),
+      },
+      2,
+    ],
     [{ kind: 'rmsprop', lr: fr(0.01), rho: fr(0.9), oneMinusRho: fr(1 - 0.9), momentum: 0, epsilon: fr(1e-7), centered: false }, 1],
     [{ kind: 'rmsprop', lr: fr(0.01), rho: fr(0.8), oneMinusRho: fr(1 - 0.8), momentum: fr(0.5), epsilon: fr(1e-6), centered: true }, 3],
     [{ kind: 'rmsprop', lr: fr(0.01), rho: fr(0.8), oneMinusRho: fr(1 - 0.8), momentum: fr(0.3), epsilon: fr(1e-6), centered: false }, 2],

@@ -4,12 +4,7 @@ import { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH } from '../util/gemm.js';
 import { matMulGeometry, matMulInto } from './mat_mul.js';
 
 /** Epilogue code of each fused activation. */
-export const ACT_CODES: Readonly<Record<FusedActivation, number>> = {
-  linear: ACT_LINEAR,
-  relu: ACT_RELU,
-  sigmoid: ACT_SIGMOID,
-  tanh: ACT_TANH,
-};
+export const ACT_CODES: Readonly<Record<FusedActivation, number>> = { linear: ACT_LINEAR, relu: ACT_RELU, sigmoid: ACT_SIGMOID, tanh: ACT_TANH };
 
 /**
  * act(a·b + bias) in one pass: the GEMM tile adds the bias and applies the

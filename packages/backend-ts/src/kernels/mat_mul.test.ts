@@ -10,7 +10,15 @@ afterEach(() => {
 
 /** Naive triple loop in float64 over logical [B, M, K]·[B, K, N], with Σ|terms| per output. */
 function naiveMatMul(
-  a: Float32Array, b: Float32Array, batchA: number, batchB: number, m: number, k: number, n: number, tA: boolean, tB: boolean,
+  a: Float32Array,
+  b: Float32Array,
+  batchA: number,
+  batchB: number,
+  m: number,
+  k: number,
+  n: number,
+  tA: boolean,
+  tB: boolean,
 ): { ref: number[]; abs: number[] } {
   const batch = Math.max(batchA, batchB);
   const ref: number[] = [];
@@ -50,7 +58,12 @@ describe('matMul', () => {
   it('matches the naive triple loop for every transpose, ragged sizes and batch broadcasting', () => {
     const cases: Array<[number, number, number, number, number]> = [
       // batchA, batchB, m, k, n: sizes straddle the 4×4 tile and the 64/256 cache blocks
-      [1, 1, 1, 1, 1], [1, 1, 5, 7, 3], [2, 2, 9, 300, 70], [3, 1, 13, 17, 11], [1, 4, 6, 5, 129], [2, 2, 64, 64, 64],
+      [1, 1, 1, 1, 1],
+      [1, 1, 5, 7, 3],
+      [2, 2, 9, 300, 70],
+      [3, 1, 13, 17, 11],
+      [1, 4, 6, 5, 129],
+      [2, 2, 64, 64, 64],
     ];
     let seed = 10;
     for (const [batchA, batchB, m, k, n] of cases) {

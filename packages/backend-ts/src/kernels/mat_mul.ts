@@ -13,12 +13,7 @@ export interface MatMulGeometry {
 }
 
 /** Sizes of a batched product; leading axes are batch axes, and a batch of 1 broadcasts. */
-export function matMulGeometry(
-  aShape: readonly number[],
-  bShape: readonly number[],
-  transposeA: boolean,
-  transposeB: boolean,
-): MatMulGeometry {
+export function matMulGeometry(aShape: readonly number[], bShape: readonly number[], transposeA: boolean, transposeB: boolean): MatMulGeometry {
   const ra = aShape.length;
   const rb = bShape.length;
   const m = aShape[transposeA ? ra - 1 : ra - 2]!;

@@ -40,7 +40,7 @@ export function maxPoolGrad(dy: Float32Array, x: Float32Array, info: Conv2DInfo)
             }
           }
         }
-        if (dx) for (let c = 0; c < C; c++) dx[where[c]!] += dy[o + c]!;
+        if (dx) for (let c = 0; c < C; c++) dx[where[c]!]! += dy[o + c]!;
         else for (let c = 0; c < C; c++) out[where[c]!] = dy[o + c]!;
       }
     }

@@ -26,7 +26,13 @@ describe('transpose', () => {
   it('permutes axes like the index definition', () => {
     const shape = [2, 3, 4, 5];
     const x = iota(120);
-    for (const perm of [[0, 1, 2, 3], [3, 2, 1, 0], [1, 0, 2, 3], [0, 2, 3, 1], [2, 0, 3, 1]]) {
+    for (const perm of [
+      [0, 1, 2, 3],
+      [3, 2, 1, 0],
+      [1, 0, 2, 3],
+      [0, 2, 3, 1],
+      [2, 0, 3, 1],
+    ]) {
       const out = h.be.kernels.transpose(h.input(x, shape), perm);
       const outShape = perm.map((p) => shape[p]!);
       expect(out.shape).toEqual(outShape);
@@ -80,7 +86,14 @@ describe('slice / concat / pad', () => {
 
   it('pads with a constant, including -0 and NaN', () => {
     const x = h.input([1, 2, 3, 4], [2, 2]);
-    const out = h.be.kernels.pad(x, [[1, 0], [0, 2]], 0);
+    const out = h.be.kernels.pad(
+      x,
+      [
+        [1, 0],
+        [0, 2],
+      ],
+      0,
+    );
     expect(out.shape).toEqual([3, 4]);
     expect(h.out(out)).toEqual([0, 0, 0, 0, 1, 2, 0, 0, 3, 4, 0, 0]);
     expect(h.out(h.be.kernels.pad(h.input([1], [1]), [[1, 1]], -0))).toEqual([-0, 1, -0]);

@@ -20,7 +20,8 @@ export function optimizerUpdate(u: OptimizerUpdate, value: Float32Array, grad: F
       return [out];
     }
     case 'momentum': {
-      const lr = fr(u.lr), mom = fr(u.momentum);
+      const lr = fr(u.lr),
+        mom = fr(u.momentum);
       const accum = slots[0]!;
       const acc2 = new Float32Array(n);
       if (u.nesterov) {
@@ -40,9 +41,16 @@ export function optimizerUpdate(u: OptimizerUpdate, value: Float32Array, grad: F
       return [out, acc2];
     }
     case 'adam': {
-      const alpha = fr(u.alpha), b1 = fr(u.beta1), c1 = fr(u.oneMinusBeta1), b2 = fr(u.beta2), c2 = fr(u.oneMinusBeta2), eps = fr(u.epsilon);
-      const m = slots[0]!, v = slots[1]!;
-      const m2 = new Float32Array(n), v2 = new Float32Array(n);
+      const alpha = fr(u.alpha),
+        b1 = fr(u.beta1),
+        c1 = fr(u.oneMinusBeta1),
+        b2 = fr(u.beta2),
+        c2 = fr(u.oneMinusBeta2),
+        eps = fr(u.epsilon);
+      const m = slots[0]!,
+        v = slots[1]!;
+      const m2 = new Float32Array(n),
+        v2 = new Float32Array(n);
       for (let i = 0; i < n; i++) {
         const g = grad[i]!;
         const mi = fr(fr(m[i]! * b1) + fr(g * c1));
@@ -54,7 +62,11 @@ export function optimizerUpdate(u: OptimizerUpdate, value: Float32Array, grad: F
       return [out, m2, v2];
     }
     case 'rmsprop': {
-      const lr = fr(u.lr), rho = fr(u.rho), c = fr(u.oneMinusRho), momentum = fr(u.momentum), eps = fr(u.epsilon);
+      const lr = fr(u.lr),
+        rho = fr(u.rho),
+        c = fr(u.oneMinusRho),
+        momentum = fr(u.momentum),
+        eps = fr(u.epsilon);
       const rms = slots[0]!;
       const mg = u.centered ? slots[1]! : null;
       const mom = u.momentum > 0 ? slots[u.centered ? 2 : 1]! : null;
@@ -86,7 +98,8 @@ export function optimizerUpdate(u: OptimizerUpdate, value: Float32Array, grad: F
       return res;
     }
     case 'adagrad': {
-      const lr = fr(u.lr), eps = fr(u.epsilon);
+      const lr = fr(u.lr),
+        eps = fr(u.epsilon);
       const acc = slots[0]!;
       const acc2 = new Float32Array(n);
       for (let i = 0; i < n; i++) {
@@ -104,6 +117,11 @@ export function optimizerUpdate(u: OptimizerUpdate, value: Float32Array, grad: F
 export const optimizerUpdateKernel = (s: TsStore): OptimizerCapability => ({
   optimizerUpdate(update, value, grad, slots) {
     const op = 'optimizerUpdate';
-    return optimizerUpdate(update, s.f32(value, op), s.f32(grad, op), slots.map((t) => s.f32(t, op))).map((o) => s.output(o, value.shape));
+    return optimizerUpdate(
+      update,
+      s.f32(value, op),
+      s.f32(grad, op),
+      slots.map((t) => s.f32(t, op)),
+    ).map((o) => s.output(o, value.shape));
   },
 });

@@ -31,7 +31,15 @@ const CASES: Array<{ x: [number, number, number, number]; pool: [number, number]
   { x: [2, 6, 6, 3], pool: [2, 2], strides: 2, pad: 'valid' },
   { x: [1, 7, 5, 2], pool: [3, 3], strides: 2, pad: 'same' },
   { x: [2, 5, 5, 1], pool: [3, 2], strides: 1, pad: 'same' }, // overlapping windows
-  { x: [1, 4, 6, 2], pool: [2, 3], strides: [1, 2], pad: [[1, 1], [2, 0]] },
+  {
+    x: [1, 4, 6, 2],
+    pool: [2, 3],
+    strides: [1, 2],
+    pad: [
+      [1, 1],
+      [2, 0],
+    ],
+  },
 ];
 
 describe('maxPool / avgPool', () => {
@@ -52,7 +60,10 @@ describe('maxPool / avgPool', () => {
     let seed = 1;
     for (const c of CASES) {
       const info = computePool2DInfo('pool', c.x, c.pool, c.strides, c.pad);
-      const xv = randomFloats(c.x.reduce((a, b) => a * b), seed++);
+      const xv = randomFloats(
+        c.x.reduce((a, b) => a * b),
+        seed++,
+      );
       xv[3] = NaN;
       const mx = h.out(h.be.kernels.maxPool(h.input(xv, c.x), info));
       const av = h.out(h.be.kernels.avgPool(h.input(xv, c.x), info));
@@ -80,9 +91,15 @@ describe('pool gradients', () => {
     let seed = 50;
     for (const c of CASES) {
       const info = computePool2DInfo('pool', c.x, c.pool, c.strides, c.pad);
-      const xv = randomFloats(c.x.reduce((a, b) => a * b), seed++);
+      const xv = randomFloats(
+        c.x.reduce((a, b) => a * b),
+        seed++,
+      );
       xv[5] = NaN;
-      const dyv = randomFloats(info.outShape.reduce((a, b) => a * b), seed++);
+      const dyv = randomFloats(
+        info.outShape.reduce((a, b) => a * b),
+        seed++,
+      );
       const dxMax = h.out(h.be.kernels.maxPoolGrad(h.input(dyv, info.outShape), h.input(xv, c.x), info));
       const dxAvg = h.out(h.be.kernels.avgPoolGrad(h.input(dyv, info.outShape), info));
       const wantMax = new Array<number>(xv.length).fill(0);
@@ -104,8 +121,14 @@ describe('pool gradients', () => {
   it('avgPoolGrad is the adjoint of avgPool', () => {
     const c = CASES[1]!;
     const info = computePool2DInfo('avgPool', c.x, c.pool, c.strides, c.pad);
-    const xv = randomFloats(c.x.reduce((a, b) => a * b), 7);
-    const dyv = randomFloats(info.outShape.reduce((a, b) => a * b), 8);
+    const xv = randomFloats(
+      c.x.reduce((a, b) => a * b),
+      7,
+    );
+    const dyv = randomFloats(
+      info.outShape.reduce((a, b) => a * b),
+      8,
+    );
     const y = h.outF32(h.be.kernels.avgPool(h.input(xv, c.x), info));
     const dx = h.outF32(h.be.kernels.avgPoolGrad(h.input(dyv, info.outShape), info));
     expect(Math.abs(dot(y, dyv) - dot(xv, dx))).toBeLessThan(1e-5);

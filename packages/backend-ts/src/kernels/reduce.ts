@@ -90,7 +90,7 @@ export function reduce(op: ReduceOp, x: TypedArray, shape: readonly number[], ax
     for (let j = 0; j < n; j++) {
       const base = (o * n + j) * inner;
       if (op === 'sum') {
-        for (let i = 0; i < inner; i++) acc[i] += src[base + i]!;
+        for (let i = 0; i < inner; i++) acc[i]! += src[base + i]!;
       } else {
         for (let i = 0; i < inner; i++) acc[i] = f(acc[i]!, src[base + i]!);
       }
@@ -102,4 +102,7 @@ export function reduce(op: ReduceOp, x: TypedArray, shape: readonly number[], ax
 
 /** The contract-level kernel: storage in, storage out. */
 export const reduceKernel: KernelImpl<'reduce', TsStore> = (s, op, x, axes) =>
-  s.output(reduce(op, s.values(x, 'reduce'), x.shape, axes, x.dtype), x.shape.filter((_, i) => !axes.includes(i)));
+  s.output(
+    reduce(op, s.values(x, 'reduce'), x.shape, axes, x.dtype),
+    x.shape.filter((_, i) => !axes.includes(i)),
+  );

@@ -21,7 +21,7 @@ export function scatterAdd(updates: TypedArray, indices: Int32Array, axis: numbe
       const dst = (o * n + indices[j]!) * inner;
       const src = (o * k + j) * inner;
       // Int32Array stores wrap, so int32 accumulation is modulo 2^32 like add.
-      for (let i = 0; i < inner; i++) acc[dst + i] += updates[src + i]!;
+      for (let i = 0; i < inner; i++) acc[dst + i]! += updates[src + i]!;
     }
   }
   return isFloat ? toFloat32(acc as Float64Array) : (acc as TypedArray);

@@ -44,4 +44,7 @@ function transpose2D(x: TypedArray, out: TypedArray, rows: number, cols: number)
 
 /** The contract-level kernel: storage in, storage out. */
 export const transposeKernel: KernelImpl<'transpose', TsStore> = (s, x, perm) =>
-  s.output(transpose(s.values(x, 'transpose'), x.shape, perm), perm.map((p) => x.shape[p]!));
+  s.output(
+    transpose(s.values(x, 'transpose'), x.shape, perm),
+    perm.map((p) => x.shape[p]!),
+  );

@@ -84,18 +84,44 @@ export function unary(op: UnaryOp, x: TypedArray, dtype: DType): TypedArray {
  */
 function floatLoop(op: UnaryOp, x: Float32Array, out: Float32Array, n: number): boolean {
   switch (op) {
-    case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]!; return true;
-    case 'abs': for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!); return true;
-    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!); return true;
-    case 'log': for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!); return true;
-    case 'sqrt': for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!); return true;
-    case 'rsqrt': for (let i = 0; i < n; i++) out[i] = 1 / Math.sqrt(x[i]!); return true;
-    case 'square': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v * v; } return true;
-    case 'reciprocal': for (let i = 0; i < n; i++) out[i] = 1 / x[i]!; return true;
-    case 'relu': for (let i = 0; i < n; i++) out[i] = Math.max(x[i]!, 0); return true;
-    case 'sigmoid': for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]!); return true;
-    case 'tanh': for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!); return true;
-    default: return false;
+    case 'neg':
+      for (let i = 0; i < n; i++) out[i] = -x[i]!;
+      return true;
+    case 'abs':
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!);
+      return true;
+    case 'exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!);
+      return true;
+    case 'log':
+      for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!);
+      return true;
+    case 'sqrt':
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!);
+      return true;
+    case 'rsqrt':
+      for (let i = 0; i < n; i++) out[i] = 1 / Math.sqrt(x[i]!);
+      return true;
+    case 'square':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v * v;
+      }
+      return true;
+    case 'reciprocal':
+      for (let i = 0; i < n; i++) out[i] = 1 / x[i]!;
+      return true;
+    case 'relu':
+      for (let i = 0; i < n; i++) out[i] = Math.max(x[i]!, 0);
+      return true;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) out[i] = sigmoid(x[i]!);
+      return true;
+    case 'tanh':
+      for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i]!);
+      return true;
+    default:
+      return false;
   }
 }
 

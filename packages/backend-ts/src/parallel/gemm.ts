@@ -24,12 +24,24 @@ const MIN_CHUNK_ROWS = 32;
  * operand layout). Rows [i0, i1) select part of the output.
  */
 export function gemm(
-  m: number, n: number, k: number,
-  a: Float32Array, aOff: number, aRs: number, aCs: number,
-  b: Float32Array, bOff: number, bRs: number, bCs: number,
-  out: Float32Array, oOff: number, ldo: number,
-  bias: Float32Array | null = null, act = ACT_LINEAR,
-  i0 = 0, i1 = m,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  aRs: number,
+  aCs: number,
+  b: Float32Array,
+  bOff: number,
+  bRs: number,
+  bCs: number,
+  out: Float32Array,
+  oOff: number,
+  ldo: number,
+  bias: Float32Array | null = null,
+  act = ACT_LINEAR,
+  i0 = 0,
+  i1 = m,
 ): void {
   if (i0 === 0 && i1 === m && worthSplitting(m, n, k)) {
     const pool = threadPool();
@@ -43,10 +55,20 @@ export function gemm(
  * the pool's accumulator arena (see `accumulatorBuffer`).
  */
 export function gemmAccumulate(
-  m: number, n: number, k: number,
-  a: Float32Array, aOff: number, aRs: number, aCs: number,
-  b: Float32Array, bOff: number, bRs: number, bCs: number,
-  c: Float64Array, cOff: number, ldc: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  aRs: number,
+  aCs: number,
+  b: Float32Array,
+  bOff: number,
+  bRs: number,
+  bCs: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
 ): void {
   if (worthSplitting(m, n, k)) {
     const pool = threadPool();
@@ -102,11 +124,22 @@ const span = (rows: number, cols: number, rs: number, cs: number): number => (ro
 
 function parallelGemm(
   pool: ThreadPool,
-  m: number, n: number, k: number,
-  a: Float32Array, aOff: number, aRs: number, aCs: number,
-  b: Float32Array, bOff: number, bRs: number, bCs: number,
-  out: Float32Array, oOff: number, ldo: number,
-  bias: Float32Array | null, act: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  aRs: number,
+  aCs: number,
+  b: Float32Array,
+  bOff: number,
+  bRs: number,
+  bCs: number,
+  out: Float32Array,
+  oOff: number,
+  ldo: number,
+  bias: Float32Array | null,
+  act: number,
 ): boolean {
   const { rows, chunks } = chunking(pool, m);
   if (chunks < 2) return false;
@@ -117,12 +150,26 @@ function parallelGemm(
   const c = pool.f32(ARENA_C, m * n);
   if (!pa || !pb || !c || (bias && !pbias)) return false;
   const p = pool.params;
-  p[0] = KIND_GEMM; p[1] = m; p[2] = n; p[3] = k;
-  p[4] = pa[0]; p[5] = pa[1]; p[6] = aRs; p[7] = aCs;
-  p[8] = pb[0]; p[9] = pb[1]; p[10] = bRs; p[11] = bCs;
-  p[12] = ARENA_C; p[13] = 0; p[14] = n;
-  p[15] = pbias ? pbias[0] : -1; p[16] = pbias ? pbias[1] : 0; p[17] = act;
-  p[21] = chunks; p[22] = rows;
+  p[0] = KIND_GEMM;
+  p[1] = m;
+  p[2] = n;
+  p[3] = k;
+  p[4] = pa[0];
+  p[5] = pa[1];
+  p[6] = aRs;
+  p[7] = aCs;
+  p[8] = pb[0];
+  p[9] = pb[1];
+  p[10] = bRs;
+  p[11] = bCs;
+  p[12] = ARENA_C;
+  p[13] = 0;
+  p[14] = n;
+  p[15] = pbias ? pbias[0] : -1;
+  p[16] = pbias ? pbias[1] : 0;
+  p[17] = act;
+  p[21] = chunks;
+  p[22] = rows;
   const ok = pool.run(chunks, (ch) => {
     const i0 = ch * rows;
     drive(n, k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, out, oOff, ldo, bias, act, null, 0, 0, i0, Math.min(m, i0 + rows), mainScratch);
@@ -142,10 +189,20 @@ function parallelGemm(
 
 function parallelAccumulate(
   pool: ThreadPool,
-  m: number, n: number, k: number,
-  a: Float32Array, aOff: number, aRs: number, aCs: number,
-  b: Float32Array, bOff: number, bRs: number, bCs: number,
-  c: Float64Array, cOff: number, ldc: number,
+  m: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  aRs: number,
+  aCs: number,
+  b: Float32Array,
+  bOff: number,
+  bRs: number,
+  bCs: number,
+  c: Float64Array,
+  cOff: number,
+  ldc: number,
 ): boolean {
   if (c.buffer !== pool.arena(ARENA_ACC)) return false;
   const { rows, chunks } = chunking(pool, m);
@@ -155,11 +212,22 @@ function parallelAccumulate(
   if (!pa || !pb) return false;
   // A failed job cannot simply be redone here (some rows may already hold their sums): keep a copy.
   const p = pool.params;
-  p[0] = KIND_ACCUMULATE; p[1] = m; p[2] = n; p[3] = k;
-  p[4] = pa[0]; p[5] = pa[1]; p[6] = aRs; p[7] = aCs;
-  p[8] = pb[0]; p[9] = pb[1]; p[10] = bRs; p[11] = bCs;
-  p[19] = c.byteOffset / 8 + cOff; p[20] = ldc;
-  p[21] = chunks; p[22] = rows;
+  p[0] = KIND_ACCUMULATE;
+  p[1] = m;
+  p[2] = n;
+  p[3] = k;
+  p[4] = pa[0];
+  p[5] = pa[1];
+  p[6] = aRs;
+  p[7] = aCs;
+  p[8] = pb[0];
+  p[9] = pb[1];
+  p[10] = bRs;
+  p[11] = bCs;
+  p[19] = c.byteOffset / 8 + cOff;
+  p[20] = ldc;
+  p[21] = chunks;
+  p[22] = rows;
   const before = c.slice(cOff, cOff + m * ldc);
   const runChunk = (ch: number): void => {
     const i0 = ch * rows;

@@ -19,5 +19,4 @@ describe('thread pool on worker_threads', () => {
     expect(threadStats().jobs).toBeGreaterThan(0);
     expect(threadStats().workerChunks).toBeGreaterThan(0);
   }, 60_000);
-
 });

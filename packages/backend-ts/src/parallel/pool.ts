@@ -127,8 +127,12 @@ function workerMain(data: WorkerData, exit: () => void): void {
     }
     if (acc.length !== arenas[4]!.byteLength >> 3) acc = new Float64Array(arenas[4]!, 0, arenas[4]!.byteLength >> 3);
     const tag = (seen & 0xffff) << 16;
-    const kind = params[0]!, m = params[1]!, n = params[2]!, k = params[3]!;
-    const chunks = params[21]!, chunkRows = params[22]!;
+    const kind = params[0]!,
+      m = params[1]!,
+      n = params[2]!,
+      k = params[3]!;
+    const chunks = params[21]!,
+      chunkRows = params[22]!;
     for (;;) {
       const v = Atomics.load(ctrl, 1);
       if ((v & 0xffff0000) !== tag) break;
@@ -140,14 +144,57 @@ function workerMain(data: WorkerData, exit: () => void): void {
       const i0 = c * chunkRows;
       const i1 = Math.min(m, i0 + chunkRows);
       try {
-        const a = f32[params[4]!]!, b = f32[params[8]!]!;
+        const a = f32[params[4]!]!,
+          b = f32[params[8]!]!;
         if (kind === 1) {
           const bias = params[15]! >= 0 ? f32[params[15]!]!.subarray(params[16]!, params[16]! + n) : null;
-          drive(n, k, a, params[5]!, params[6]!, params[7]!, b, params[9]!, params[10]!, params[11]!,
-            f32[params[12]!]!, params[13]!, params[14]!, bias, params[17]!, null, 0, 0, i0, i1, scratch);
+          drive(
+            n,
+            k,
+            a,
+            params[5]!,
+            params[6]!,
+            params[7]!,
+            b,
+            params[9]!,
+            params[10]!,
+            params[11]!,
+            f32[params[12]!]!,
+            params[13]!,
+            params[14]!,
+            bias,
+            params[17]!,
+            null,
+            0,
+            0,
+            i0,
+            i1,
+            scratch,
+          );
         } else {
-          drive(n, k, a, params[5]!, params[6]!, params[7]!, b, params[9]!, params[10]!, params[11]!,
-            null, 0, 0, null, 0, acc, params[19]!, params[20]!, i0, i1, scratch);
+          drive(
+            n,
+            k,
+            a,
+            params[5]!,
+            params[6]!,
+            params[7]!,
+            b,
+            params[9]!,
+            params[10]!,
+            params[11]!,
+            null,
+            0,
+            0,
+            null,
+            0,
+            acc,
+            params[19]!,
+            params[20]!,
+            i0,
+            i1,
+            scratch,
+          );
         }
       } catch {
         Atomics.store(ctrl, 5, 1);
@@ -231,7 +278,10 @@ export class ThreadPool {
   private backoffMs = 1000;
   private resumeAt = 0;
 
-  constructor(readonly size: number, private readonly waitMode: WaitMode) {
+  constructor(
+    readonly size: number,
+    private readonly waitMode: WaitMode,
+  ) {
     if (size > MAX_WORKERS) throw new Error(`thread pool: at most ${MAX_WORKERS} workers, asked for ${size}`);
     this.ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
     this.params = new Float64Array(new SharedArrayBuffer(PARAM_WORDS * 8));
@@ -246,7 +296,15 @@ export class ThreadPool {
 
   data(id: number): WorkerData {
     const sab = (a: Int32Array | Float64Array): SharedArrayBuffer => a.buffer as SharedArrayBuffer;
-    return { ctrl: sab(this.ctrl), params: sab(this.params), owner: sab(this.owner), done: sab(this.done), dead: sab(this.dead), arenas: this.arenaBuffers, id };
+    return {
+      ctrl: sab(this.ctrl),
+      params: sab(this.params),
+      owner: sab(this.owner),
+      done: sab(this.done),
+      dead: sab(this.dead),
+      arenas: this.arenaBuffers,
+      id,
+    };
   }
 
   /** Record the handle of worker `id` (1-based). */
@@ -518,8 +576,12 @@ export interface ThreadStats {
 export function threadStats(): ThreadStats {
   const st = pool?.stats;
   return {
-    threads: getThreads(), jobs: st?.jobs ?? 0, workerChunks: st?.workerChunks ?? 0, backoffs: st?.backoffs ?? 0,
-    recovered: st?.recovered ?? 0, respawns: st?.respawns ?? 0,
+    threads: getThreads(),
+    jobs: st?.jobs ?? 0,
+    workerChunks: st?.workerChunks ?? 0,
+    backoffs: st?.backoffs ?? 0,
+    recovered: st?.recovered ?? 0,
+    respawns: st?.respawns ?? 0,
   };
 }
 

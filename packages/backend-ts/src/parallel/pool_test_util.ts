@@ -38,4 +38,3 @@ export function workload(h: Harness): TensorInfo[] {
     be.kernels.conv2dBackpropFilter(x, dy2, strided),
   ];
 }
-

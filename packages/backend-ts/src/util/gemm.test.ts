@@ -14,7 +14,8 @@ function naive(m: number, n: number, k: number, A: ReturnType<typeof operand>, B
   const abs = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
-      let s = 0, s1 = 0;
+      let s = 0,
+        s1 = 0;
       for (let p = 0; p < k; p++) {
         const t = A.v[A.off + i * A.rs + p * A.cs]! * B.v[B.off + p * B.rs + j * B.cs]!;
         s += t;
@@ -30,7 +31,15 @@ function naive(m: number, n: number, k: number, A: ReturnType<typeof operand>, B
 describe('gemm', () => {
   // Sizes straddle the 4×4 tile, the MC/NC blocks and the K split (KC_MAX = 2048).
   const shapes: Array<[number, number, number]> = [
-    [1, 1, 1], [3, 5, 7], [4, 4, 4], [9, 13, 2], [67, 5, 33], [5, 515, 9], [130, 9, 300], [6, 7, 2049], [3, 2, 4500],
+    [1, 1, 1],
+    [3, 5, 7],
+    [4, 4, 4],
+    [9, 13, 2],
+    [67, 5, 33],
+    [5, 515, 9],
+    [130, 9, 300],
+    [6, 7, 2049],
+    [3, 2, 4500],
   ];
 
   it('matches the triple loop for every transpose, offsets and a padded output stride', () => {
@@ -57,7 +66,11 @@ describe('gemm', () => {
 
   it('applies bias and activation to the float64 sum before the single rounding', () => {
     let seed = 50;
-    for (const [m, n, k] of [[9, 6, 5], [8, 8, 3000], [4, 4, 64]] as const) {
+    for (const [m, n, k] of [
+      [9, 6, 5],
+      [8, 8, 3000],
+      [4, 4, 64],
+    ] as const) {
       const A = operand(m, k, false, seed++);
       const B = operand(k, n, false, seed++);
       const bias = randomFloats(n, seed++);
@@ -74,13 +87,21 @@ describe('gemm', () => {
   });
 
   it('gives bit-identical rows whatever row range is computed (the basis of parallel splits)', () => {
-    for (const [m, n, k] of [[37, 21, 50], [70, 9, 2100]] as const) {
+    for (const [m, n, k] of [
+      [37, 21, 50],
+      [70, 9, 2100],
+    ] as const) {
       const A = operand(m, k, true, 7);
       const B = operand(k, n, false, 8);
       const whole = new Float32Array(m * n);
       gemm(m, n, k, A.v, A.off, A.rs, A.cs, B.v, B.off, B.rs, B.cs, whole, 0, n, null, ACT_RELU);
       const parts = new Float32Array(m * n);
-      for (const [i0, i1] of [[0, 5], [5, 6], [6, 33], [33, m]]) {
+      for (const [i0, i1] of [
+        [0, 5],
+        [5, 6],
+        [6, 33],
+        [33, m],
+      ]) {
         gemm(m, n, k, A.v, A.off, A.rs, A.cs, B.v, B.off, B.rs, B.cs, parts, 0, n, null, ACT_RELU, i0, i1);
       }
       expect(Array.from(parts)).toEqual(Array.from(whole));

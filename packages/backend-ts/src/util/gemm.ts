@@ -60,13 +60,26 @@ export function activate(v: number, act: number): number {
  * inner loop). Partial tiles of a split K go to a float64 scratch (or to `c`).
  */
 export function drive(
-  n: number, k: number,
-  a: Float32Array, aOff: number, aRs: number, aCs: number,
-  b: Float32Array, bOff: number, bRs: number, bCs: number,
-  out: Float32Array | null, oOff: number, ldo: number,
-  bias: Float32Array | null, act: number,
-  c: Float64Array | null, cOff: number, ldc: number,
-  i0: number, i1: number,
+  n: number,
+  k: number,
+  a: Float32Array,
+  aOff: number,
+  aRs: number,
+  aCs: number,
+  b: Float32Array,
+  bOff: number,
+  bRs: number,
+  bCs: number,
+  out: Float32Array | null,
+  oOff: number,
+  ldo: number,
+  bias: Float32Array | null,
+  act: number,
+  c: Float64Array | null,
+  cOff: number,
+  ldc: number,
+  i0: number,
+  i1: number,
   scratch: GemmScratch,
 ): void {
   // Columns of B packed per block (a multiple of the 4-wide tile); rows of A packed
@@ -120,7 +133,7 @@ export function drive(
               // accumulate into the caller's float64 C
               for (let r = 0; r < rows; r++) {
                 const base = cOff + (i + r) * ldc + j;
-                for (let q = 0; q < cols; q++) c[base + q] += tile[r * 4 + q]!;
+                for (let q = 0; q < cols; q++) c[base + q]! += tile[r * 4 + q]!;
               }
             } else if (part && !last) {
               const pbase = (i - i0) * ncMax + t * 4;
@@ -158,7 +171,9 @@ export function packB(b: Float32Array, off: number, bRs: number, bCs: number, kl
     let dst = t * kl * 4;
     let src = off + t * 4 * bCs;
     if (cols === 4) {
-      const c1 = bCs, c2 = 2 * bCs, c3 = 3 * bCs;
+      const c1 = bCs,
+        c2 = 2 * bCs,
+        c3 = 3 * bCs;
       for (let p = 0; p < kl; p++, dst += 4, src += bRs) {
         bp[dst] = b[src]!;
         bp[dst + 1] = b[src + c1]!;
@@ -181,7 +196,9 @@ export function packA(a: Float32Array, off: number, aRs: number, aCs: number, kl
     let dst = s * kl * 4;
     let src = off + s * 4 * aRs;
     if (rows === 4) {
-      const r1 = aRs, r2 = 2 * aRs, r3 = 3 * aRs;
+      const r1 = aRs,
+        r2 = 2 * aRs,
+        r3 = 3 * aRs;
       for (let p = 0; p < kl; p++, dst += 4, src += aCs) {
         ap[dst] = a[src]!;
         ap[dst + 1] = a[src + r1]!;
@@ -202,24 +219,66 @@ export function packA(a: Float32Array, off: number, aRs: number, aCs: number, kl
  * a packed A panel and a packed B panel walked with one index each.
  */
 export function microKernel(ap: Float64Array, pa: number, bp: Float64Array, pb: number, kl: number, tile: Float64Array): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   const d = pb - pa;
   const end = pa + kl * 4;
   for (let q = pa; q < end; q += 4) {
-    const b0 = bp[q + d]!, b1 = bp[q + d + 1]!, b2 = bp[q + d + 2]!, b3 = bp[q + d + 3]!;
-    const a0 = ap[q]!, a1 = ap[q + 1]!, a2 = ap[q + 2]!, a3 = ap[q + 3]!;
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    const b0 = bp[q + d]!,
+      b1 = bp[q + d + 1]!,
+      b2 = bp[q + d + 2]!,
+      b3 = bp[q + d + 3]!;
+    const a0 = ap[q]!,
+      a1 = ap[q + 1]!,
+      a2 = ap[q + 2]!,
+      a3 = ap[q + 3]!;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
   }
-  tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
-  tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
-  tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
-  tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
+  tile[0] = c00;
+  tile[1] = c01;
+  tile[2] = c02;
+  tile[3] = c03;
+  tile[4] = c10;
+  tile[5] = c11;
+  tile[6] = c12;
+  tile[7] = c13;
+  tile[8] = c20;
+  tile[9] = c21;
+  tile[10] = c22;
+  tile[11] = c23;
+  tile[12] = c30;
+  tile[13] = c31;
+  tile[14] = c32;
+  tile[15] = c33;
 }
 
 /**
@@ -227,50 +286,126 @@ export function microKernel(ap: Float64Array, pa: number, bp: Float64Array, pb: 
  * registers: + bias, optional relu, one rounding store per element.
  */
 export function kernelStore(
-  ap: Float64Array, pa: number, bp: Float64Array, pb: number, kl: number,
-  out: Float32Array, o: number, ldo: number, bias: Float32Array | null, j: number, relu: boolean,
+  ap: Float64Array,
+  pa: number,
+  bp: Float64Array,
+  pb: number,
+  kl: number,
+  out: Float32Array,
+  o: number,
+  ldo: number,
+  bias: Float32Array | null,
+  j: number,
+  relu: boolean,
 ): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   const d = pb - pa;
   const end = pa + kl * 4;
   for (let q = pa; q < end; q += 4) {
-    const b0 = bp[q + d]!, b1 = bp[q + d + 1]!, b2 = bp[q + d + 2]!, b3 = bp[q + d + 3]!;
-    const a0 = ap[q]!, a1 = ap[q + 1]!, a2 = ap[q + 2]!, a3 = ap[q + 3]!;
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    const b0 = bp[q + d]!,
+      b1 = bp[q + d + 1]!,
+      b2 = bp[q + d + 2]!,
+      b3 = bp[q + d + 3]!;
+    const a0 = ap[q]!,
+      a1 = ap[q + 1]!,
+      a2 = ap[q + 2]!,
+      a3 = ap[q + 3]!;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
   }
   if (bias) {
-    const e0 = bias[j]!, e1 = bias[j + 1]!, e2 = bias[j + 2]!, e3 = bias[j + 3]!;
-    c00 += e0; c01 += e1; c02 += e2; c03 += e3;
-    c10 += e0; c11 += e1; c12 += e2; c13 += e3;
-    c20 += e0; c21 += e1; c22 += e2; c23 += e3;
-    c30 += e0; c31 += e1; c32 += e2; c33 += e3;
+    const e0 = bias[j]!,
+      e1 = bias[j + 1]!,
+      e2 = bias[j + 2]!,
+      e3 = bias[j + 3]!;
+    c00 += e0;
+    c01 += e1;
+    c02 += e2;
+    c03 += e3;
+    c10 += e0;
+    c11 += e1;
+    c12 += e2;
+    c13 += e3;
+    c20 += e0;
+    c21 += e1;
+    c22 += e2;
+    c23 += e3;
+    c30 += e0;
+    c31 += e1;
+    c32 += e2;
+    c33 += e3;
   }
   if (relu) {
-    out[o] = Math.max(c00, 0); out[o + 1] = Math.max(c01, 0); out[o + 2] = Math.max(c02, 0); out[o + 3] = Math.max(c03, 0);
+    out[o] = Math.max(c00, 0);
+    out[o + 1] = Math.max(c01, 0);
+    out[o + 2] = Math.max(c02, 0);
+    out[o + 3] = Math.max(c03, 0);
     o += ldo;
-    out[o] = Math.max(c10, 0); out[o + 1] = Math.max(c11, 0); out[o + 2] = Math.max(c12, 0); out[o + 3] = Math.max(c13, 0);
+    out[o] = Math.max(c10, 0);
+    out[o + 1] = Math.max(c11, 0);
+    out[o + 2] = Math.max(c12, 0);
+    out[o + 3] = Math.max(c13, 0);
     o += ldo;
-    out[o] = Math.max(c20, 0); out[o + 1] = Math.max(c21, 0); out[o + 2] = Math.max(c22, 0); out[o + 3] = Math.max(c23, 0);
+    out[o] = Math.max(c20, 0);
+    out[o + 1] = Math.max(c21, 0);
+    out[o + 2] = Math.max(c22, 0);
+    out[o + 3] = Math.max(c23, 0);
     o += ldo;
-    out[o] = Math.max(c30, 0); out[o + 1] = Math.max(c31, 0); out[o + 2] = Math.max(c32, 0); out[o + 3] = Math.max(c33, 0);
+    out[o] = Math.max(c30, 0);
+    out[o + 1] = Math.max(c31, 0);
+    out[o + 2] = Math.max(c32, 0);
+    out[o + 3] = Math.max(c33, 0);
   } else {
-    out[o] = c00; out[o + 1] = c01; out[o + 2] = c02; out[o + 3] = c03;
+    out[o] = c00;
+    out[o + 1] = c01;
+    out[o + 2] = c02;
+    out[o + 3] = c03;
     o += ldo;
-    out[o] = c10; out[o + 1] = c11; out[o + 2] = c12; out[o + 3] = c13;
+    out[o] = c10;
+    out[o + 1] = c11;
+    out[o + 2] = c12;
+    out[o + 3] = c13;
     o += ldo;
-    out[o] = c20; out[o + 1] = c21; out[o + 2] = c22; out[o + 3] = c23;
+    out[o] = c20;
+    out[o + 1] = c21;
+    out[o + 2] = c22;
+    out[o + 3] = c23;
     o += ldo;
-    out[o] = c30; out[o + 1] = c31; out[o + 2] = c32; out[o + 3] = c33;
+    out[o] = c30;
+    out[o + 1] = c31;
+    out[o + 2] = c32;
+    out[o + 3] = c33;
   }
 }
 
 /** The functions a worker thread needs to run `drive` (their source is shipped; see parallel/pool.ts). */
-export const GEMM_WORKER_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [
-  kBlocks, activate, drive, packA, packB, microKernel, kernelStore,
-];
+export const GEMM_WORKER_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [kBlocks, activate, drive, packA, packB, microKernel, kernelStore];

@@ -25,9 +25,19 @@ export interface Unfold {
 /** The unfolding conv2d uses for its input x. */
 export function unfoldOf(info: Conv2DInfo): Unfold {
   return {
-    H: info.inHeight, W: info.inWidth, C: info.inChannels, outH: info.outHeight, outW: info.outWidth,
-    fh: info.filterHeight, fw: info.filterWidth, sh: info.strideHeight, sw: info.strideWidth,
-    dh: info.dilationHeight, dw: info.dilationWidth, padTop: info.padTop, padLeft: info.padLeft,
+    H: info.inHeight,
+    W: info.inWidth,
+    C: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    fh: info.filterHeight,
+    fw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    dh: info.dilationHeight,
+    dw: info.dilationWidth,
+    padTop: info.padTop,
+    padLeft: info.padLeft,
   };
 }
 
@@ -86,7 +96,7 @@ export function col2im(col: Float32Array, u: Unfold, dx: Float64Array): void {
           const ix = ox * sw - padLeft + fx * dw;
           if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
           const dst = (iy * W + ix) * C;
-          for (let c = 0; c < C; c++) dx[dst + c] += col[src + c]!;
+          for (let c = 0; c < C; c++) dx[dst + c]! += col[src + c]!;
         }
       }
     }
@@ -96,7 +106,13 @@ export function col2im(col: Float32Array, u: Unfold, dx: Float64Array): void {
 /** A 1×1, stride-1, unpadded conv reads x directly as the [H·W, inC] matrix: no unfolding needed. */
 export function isPointwise(info: Conv2DInfo): boolean {
   return (
-    info.filterHeight === 1 && info.filterWidth === 1 && info.strideHeight === 1 && info.strideWidth === 1 &&
-    info.padTop === 0 && info.padBottom === 0 && info.padLeft === 0 && info.padRight === 0
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.padTop === 0 &&
+    info.padBottom === 0 &&
+    info.padLeft === 0 &&
+    info.padRight === 0
   );
 }

@@ -2,10 +2,7 @@ import type { Conv2DInfo } from '@polytensor/core';
 
 /** True when no input cell lies in two windows (stride ≥ window extent on both axes): gradients then need no accumulation. */
 export function windowsDisjoint(info: Conv2DInfo): boolean {
-  return (
-    info.strideHeight >= (info.filterHeight - 1) * info.dilationHeight + 1 &&
-    info.strideWidth >= (info.filterWidth - 1) * info.dilationWidth + 1
-  );
+  return info.strideHeight >= (info.filterHeight - 1) * info.dilationHeight + 1 && info.strideWidth >= (info.filterWidth - 1) * info.dilationWidth + 1;
 }
 
 /**

@@ -56,5 +56,4 @@ export function argReduce(rt: WasmRuntime, op: ArgReduceOp, x: Tw, axis: number)
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const argReduceKernel: KernelImpl<'argReduce', WasmStore> = (s, op, x, axis) =>
-  s.run(() => argReduce(s.rt, op, s.input(x, 'argReduce'), axis));
+export const argReduceKernel: KernelImpl<'argReduce', WasmStore> = (s, op, x, axis) => s.run(() => argReduce(s.rt, op, s.input(x, 'argReduce'), axis));

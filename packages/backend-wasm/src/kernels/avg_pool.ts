@@ -1,5 +1,5 @@
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
-import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 import { hasNonFinite, poolOnHost, subsample } from './pool_util.js';
 
@@ -15,8 +15,20 @@ export function avgPool(rt: WasmRuntime, x: Tw, info: Conv2DInfo): Tw {
   const out = rt.empty(info.outShape, 'float32');
   if (out.data.size === 0) return out;
   rt.m._AvgPool(
-    x.data.id, info.batchSize, info.inHeight, info.inWidth, info.filterHeight, info.filterWidth,
-    info.padTop, info.padRight, info.padBottom, info.padLeft, info.strideHeight, info.strideWidth, info.inChannels, out.data.id,
+    x.data.id,
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.padTop,
+    info.padRight,
+    info.padBottom,
+    info.padLeft,
+    info.strideHeight,
+    info.strideWidth,
+    info.inChannels,
+    out.data.id,
   );
   if (!hasNonFinite(rt, out)) return out;
   rt.dispose(out);

@@ -1,5 +1,5 @@
 import { sizeOfShape, type Conv2DInfo, type KernelImpl } from '@polytensor/core';
-import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 
 /** Real (unpadded) cells of each output window, as multipliers 1/count per output position; null when every window is whole. */
@@ -64,10 +64,24 @@ export function avgPoolGrad(rt: WasmRuntime, dy: Tw, info: Conv2DInfo): Tw {
   }
   try {
     rt.m._AvgPoolGrad(
-      g.data.id, out.data.id, info.batchSize, info.inChannels, info.inHeight, info.inWidth, info.outHeight, info.outWidth,
-      info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
-      (info.filterHeight - 1) * info.dilationHeight + 1, (info.filterWidth - 1) * info.dilationWidth + 1,
-      info.padTop, info.padLeft, divisor[0], divisor[1],
+      g.data.id,
+      out.data.id,
+      info.batchSize,
+      info.inChannels,
+      info.inHeight,
+      info.inWidth,
+      info.outHeight,
+      info.outWidth,
+      info.strideHeight,
+      info.strideWidth,
+      info.dilationHeight,
+      info.dilationWidth,
+      (info.filterHeight - 1) * info.dilationHeight + 1,
+      (info.filterWidth - 1) * info.dilationWidth + 1,
+      info.padTop,
+      info.padLeft,
+      divisor[0],
+      divisor[1],
     );
   } finally {
     if (g.data !== dy.data) rt.dispose(g);

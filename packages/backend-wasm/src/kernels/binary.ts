@@ -5,9 +5,22 @@ import { broadcastTo, sameShape } from './broadcast_to.js';
 import { where } from './where.js';
 
 const C_BINARY = {
-  add: '_Add', sub: '_Sub', mul: '_Multiply', div: '_RealDiv', pow: '_Pow', maximum: '_Maximum', minimum: '_Minimum',
-  squaredDifference: '_SquaredDifference', equal: '_Equal', notEqual: '_NotEqual', less: '_Less', lessEqual: '_LessEqual',
-  greater: '_Greater', greaterEqual: '_GreaterEqual', logicalAnd: '_LogicalAnd', logicalOr: '_LogicalOr',
+  add: '_Add',
+  sub: '_Sub',
+  mul: '_Multiply',
+  div: '_RealDiv',
+  pow: '_Pow',
+  maximum: '_Maximum',
+  minimum: '_Minimum',
+  squaredDifference: '_SquaredDifference',
+  equal: '_Equal',
+  notEqual: '_NotEqual',
+  less: '_Less',
+  lessEqual: '_LessEqual',
+  greater: '_Greater',
+  greaterEqual: '_GreaterEqual',
+  logicalAnd: '_LogicalAnd',
+  logicalOr: '_LogicalOr',
 } as const satisfies Record<BinaryOp, string>;
 
 /**

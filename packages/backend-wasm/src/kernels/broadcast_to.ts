@@ -1,5 +1,5 @@
 import { padRank } from '@polytensor/core';
-import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { Tw, WasmRuntime } from '../runtime.js';
 import { gatherRegion } from './slice.js';
 
 /**

@@ -1,5 +1,5 @@
 import { prodOfDims, type KernelImpl } from '@polytensor/core';
-import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 import { SHORT_ROW } from './slice.js';
 
@@ -38,4 +38,10 @@ export function concat(rt: WasmRuntime, xs: readonly Tw[], axis: number): Tw {
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
 export const concatKernel: KernelImpl<'concat', WasmStore> = (s, xs, axis) =>
-  s.run(() => concat(s.rt, xs.map((x) => s.input(x, 'concat')), axis));
+  s.run(() =>
+    concat(
+      s.rt,
+      xs.map((x) => s.input(x, 'concat')),
+      axis,
+    ),
+  );

@@ -1,5 +1,5 @@
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
-import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 import { convOutSize, xnnConv } from './conv_util.js';
 import { slice } from './slice.js';
@@ -35,8 +35,16 @@ export function conv2dBackpropFilter(rt: WasmRuntime, x: Tw, dy: Tw, info: Conv2
     const padBottom = Math.max(0, (fh - 1) * dh + (oh - 1) * sh + 1 - ih - info.padTop);
     const padRight = Math.max(0, (fw - 1) * dw + (ow - 1) * sw + 1 - iw - info.padLeft);
     const g = {
-      filterHeight: oh, filterWidth: ow, strideHeight: dh, strideWidth: dw, dilationHeight: sh, dilationWidth: sw,
-      padTop: info.padTop, padBottom, padLeft: info.padLeft, padRight,
+      filterHeight: oh,
+      filterWidth: ow,
+      strideHeight: dh,
+      strideWidth: dw,
+      dilationHeight: sh,
+      dilationWidth: sw,
+      padTop: info.padTop,
+      padBottom,
+      padLeft: info.padLeft,
+      padRight,
     };
     const fh2 = convOutSize(ih, oh, dh, sh, info.padTop, padBottom);
     const fw2 = convOutSize(iw, ow, dw, sw, info.padLeft, padRight);

@@ -1,5 +1,5 @@
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
-import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 import { xnnConv } from './conv_util.js';
 import { pad } from './pad.js';
@@ -49,7 +49,19 @@ export function conv2dBackpropInput(rt: WasmRuntime, dy: Tw, filter: Tw, info: C
     let hd = oh;
     let wd = ow;
     if (sh > 1 || sw > 1) {
-      d = pad(rt, { ...dy, shape: [b, oh, 1, ow, 1, co] }, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], 0);
+      d = pad(
+        rt,
+        { ...dy, shape: [b, oh, 1, ow, 1, co] },
+        [
+          [0, 0],
+          [0, 0],
+          [0, sh - 1],
+          [0, 0],
+          [0, sw - 1],
+          [0, 0],
+        ],
+        0,
+      );
       temps.push(d);
       hd = oh * sh;
       wd = ow * sw;
@@ -75,8 +87,16 @@ export function conv2dBackpropInput(rt: WasmRuntime, dy: Tw, filter: Tw, info: C
     const w = flippedFilter(rt, filter);
     temps.push(w);
     const out = xnnConv(rt, d, w, {
-      filterHeight: fh, filterWidth: fw, strideHeight: 1, strideWidth: 1, dilationHeight: dh, dilationWidth: dw,
-      padTop: top, padBottom: bottom, padLeft: left, padRight: right,
+      filterHeight: fh,
+      filterWidth: fw,
+      strideHeight: 1,
+      strideWidth: 1,
+      dilationHeight: dh,
+      dilationWidth: dw,
+      padTop: top,
+      padBottom: bottom,
+      padLeft: left,
+      padRight: right,
     });
     return out;
   } finally {

@@ -1,4 +1,4 @@
-import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { Tw, WasmRuntime } from '../runtime.js';
 
 /** Geometry of one XNNPACK convolution (explicit, non-negative padding). */
 export interface ConvGeometry {
@@ -36,9 +36,25 @@ export function xnnConv(rt: WasmRuntime, x: Tw, filter: Tw, g: ConvGeometry): Tw
     return out;
   }
   rt.m._Conv2D(
-    x.data.id, batch, inH, inW, filter.data.id, g.filterHeight, g.filterWidth,
-    g.padTop, g.padRight, g.padBottom, g.padLeft, 0,
-    g.dilationHeight, g.dilationWidth, g.strideHeight, g.strideWidth, inC, outC, out.data.id,
+    x.data.id,
+    batch,
+    inH,
+    inW,
+    filter.data.id,
+    g.filterHeight,
+    g.filterWidth,
+    g.padTop,
+    g.padRight,
+    g.padBottom,
+    g.padLeft,
+    0,
+    g.dilationHeight,
+    g.dilationWidth,
+    g.strideHeight,
+    g.strideWidth,
+    inC,
+    outC,
+    out.data.id,
   );
   return out;
 }

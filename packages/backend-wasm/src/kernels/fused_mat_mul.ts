@@ -1,5 +1,5 @@
 import type { FusedActivation, KernelImpl } from '@polytensor/core';
-import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 import { broadcastTo } from './broadcast_to.js';
 import { asWeights } from './mat_mul.js';
@@ -12,9 +12,7 @@ import { unary } from './unary.js';
  * activation by the same unary kernel as `unary` (XNNPACK's clamp-based relu
  * does not propagate NaN, and tfjs fuses no tanh).
  */
-export function fusedMatMul(
-  rt: WasmRuntime, a: Tw, b: Tw, bias: Tw | null, activation: FusedActivation, transposeA: boolean, transposeB: boolean,
-): Tw {
+export function fusedMatMul(rt: WasmRuntime, a: Tw, b: Tw, bias: Tw | null, activation: FusedActivation, transposeA: boolean, transposeB: boolean): Tw {
   const m = transposeA ? a.shape[1]! : a.shape[0]!;
   const k = transposeA ? a.shape[0]! : a.shape[1]!;
   const n = transposeB ? b.shape[0]! : b.shape[1]!;
@@ -36,8 +34,19 @@ export function fusedMatMul(
     try {
       w = asWeights(rt, b, transposeB, k, n);
       rt.m.__FusedMatMul(
-        rows.data.id, rt.ints(0, [1, m, k]), 3, w.data.id, rt.ints(1, [1, k, n]), 3, 0, 0,
-        0 /* linear */, bias ? bias.data.id : 0, 0, 0, lin.data.id,
+        rows.data.id,
+        rt.ints(0, [1, m, k]),
+        3,
+        w.data.id,
+        rt.ints(1, [1, k, n]),
+        3,
+        0,
+        0,
+        0 /* linear */,
+        bias ? bias.data.id : 0,
+        0,
+        0,
+        lin.data.id,
       );
     } catch (e) {
       rt.dispose(lin);

@@ -15,8 +15,14 @@ export function gather(rt: WasmRuntime, x: Tw, indices: Tw, axis: number): Tw {
   const inner = prodOfDims(x.shape, axis + 1);
   const n = indices.data.size;
   rt.m._Gather(
-    x.data.id, CDTYPE[x.dtype], rt.ints(0, [outer * dim * inner, dim * inner, inner]), 3,
-    indices.data.id, 1, rt.ints(1, [outer * n * inner, n * inner, inner]), out.data.id,
+    x.data.id,
+    CDTYPE[x.dtype],
+    rt.ints(0, [outer * dim * inner, dim * inner, inner]),
+    3,
+    indices.data.id,
+    1,
+    rt.ints(1, [outer * n * inner, n * inner, inner]),
+    out.data.id,
   );
   return out;
 }

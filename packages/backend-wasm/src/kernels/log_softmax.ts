@@ -1,5 +1,5 @@
 import type { KernelImpl } from '@polytensor/core';
-import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 import { binary } from './binary.js';
 import { reduce } from './reduce.js';
@@ -51,5 +51,4 @@ export function logSoftmax(rt: WasmRuntime, logits: Tw): Tw {
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const logSoftmaxKernel: KernelImpl<'logSoftmax', WasmStore> = (s, logits) =>
-  s.run(() => logSoftmax(s.rt, s.input(logits, 'logSoftmax')));
+export const logSoftmaxKernel: KernelImpl<'logSoftmax', WasmStore> = (s, logits) => s.run(() => logSoftmax(s.rt, s.input(logits, 'logSoftmax')));

@@ -1,5 +1,5 @@
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
-import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 
 /**

@@ -25,8 +25,20 @@ export function pad(rt: WasmRuntime, x: Tw, paddings: ReadonlyArray<readonly [nu
     return out;
   }
   rt.m._PadV2(
-    x.data.id, rt.ints(0, x.shape), x.shape.length, CDTYPE[x.dtype],
-    rt.ints(1, paddings.map((p) => p[0])), rt.ints(2, paddings.map((p) => p[1])), value, out.data.id,
+    x.data.id,
+    rt.ints(0, x.shape),
+    x.shape.length,
+    CDTYPE[x.dtype],
+    rt.ints(
+      1,
+      paddings.map((p) => p[0]),
+    ),
+    rt.ints(
+      2,
+      paddings.map((p) => p[1]),
+    ),
+    value,
+    out.data.id,
   );
   return out;
 }
@@ -57,5 +69,4 @@ function scatterRegion(rt: WasmRuntime, x: Tw, out: Tw, outStrides: readonly num
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const padKernel: KernelImpl<'pad', WasmStore> = (s, x, paddings, value) =>
-  s.run(() => pad(s.rt, s.input(x, 'pad'), paddings, value));
+export const padKernel: KernelImpl<'pad', WasmStore> = (s, x, paddings, value) => s.run(() => pad(s.rt, s.input(x, 'pad'), paddings, value));

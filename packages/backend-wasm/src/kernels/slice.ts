@@ -1,5 +1,5 @@
 import { forEachRow, mergeAxes, stridesOf, type KernelImpl } from '@polytensor/core';
-import { type Tw, type WasmRuntime } from '../runtime.js';
+import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 
 /** Rows shorter than this are copied element by element (cheaper than a memmove call each). */
@@ -44,5 +44,4 @@ export function slice(rt: WasmRuntime, x: Tw, begin: readonly number[], size: re
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const sliceKernel: KernelImpl<'slice', WasmStore> = (s, x, begin, size) =>
-  s.run(() => slice(s.rt, s.input(x, 'slice'), begin, size));
+export const sliceKernel: KernelImpl<'slice', WasmStore> = (s, x, begin, size) => s.run(() => slice(s.rt, s.input(x, 'slice'), begin, size));

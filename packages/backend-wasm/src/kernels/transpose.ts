@@ -35,5 +35,4 @@ export function transpose(rt: WasmRuntime, x: Tw, perm: readonly number[]): Tw {
 }
 
 /** The contract-level kernel: this instance's buffers in, a buffer it owns out. */
-export const transposeKernel: KernelImpl<'transpose', WasmStore> = (s, x, perm) =>
-  s.run(() => transpose(s.rt, s.input(x, 'transpose'), perm));
+export const transposeKernel: KernelImpl<'transpose', WasmStore> = (s, x, perm) => s.run(() => transpose(s.rt, s.input(x, 'transpose'), perm));

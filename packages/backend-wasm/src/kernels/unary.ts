@@ -2,14 +2,36 @@ import { unaryOutputDType, type UnaryOp, type KernelImpl } from '@polytensor/cor
 import { CDTYPE, type Tw, type WasmModule, type WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 
-type UnaryEntry = { [K in keyof WasmModule]: WasmModule[K] extends (x: number, dtype: number, out: number) => void ? K : never }[keyof WasmModule];
+type UnaryEntry = {
+  [K in keyof WasmModule]: WasmModule[K] extends (x: number, dtype: number, out: number) => void ? K : never;
+}[keyof WasmModule];
 
 /** The tfjs C kernel behind each op. */
 const C_UNARY: Readonly<Record<Exclude<UnaryOp, 'sigmoid'>, UnaryEntry>> = {
-  neg: '_Neg', abs: '_Abs', sign: '_Sign', exp: '_Exp', expm1: '_Expm1', log: '_Log', log1p: '_Log1p',
-  sqrt: '_Sqrt', rsqrt: '_Rsqrt', square: '_Square', reciprocal: '_Reciprocal', relu: '_Relu', tanh: '_Tanh',
-  elu: '_Elu', softplus: '_Softplus', sin: '_Sin', cos: '_Cos', floor: '_Floor', ceil: '_Ceil', round: '_Round',
-  logicalNot: '_LogicalNot', isNaN: '_IsNan', isInf: '_IsInf', isFinite: '_IsFinite',
+  neg: '_Neg',
+  abs: '_Abs',
+  sign: '_Sign',
+  exp: '_Exp',
+  expm1: '_Expm1',
+  log: '_Log',
+  log1p: '_Log1p',
+  sqrt: '_Sqrt',
+  rsqrt: '_Rsqrt',
+  square: '_Square',
+  reciprocal: '_Reciprocal',
+  relu: '_Relu',
+  tanh: '_Tanh',
+  elu: '_Elu',
+  softplus: '_Softplus',
+  sin: '_Sin',
+  cos: '_Cos',
+  floor: '_Floor',
+  ceil: '_Ceil',
+  round: '_Round',
+  logicalNot: '_LogicalNot',
+  isNaN: '_IsNan',
+  isInf: '_IsInf',
+  isFinite: '_IsFinite',
 };
 
 /**

@@ -27,8 +27,19 @@ export function argReduce(s: WebGLStore, op: ArgReduceOp, x: TensorInfo, axis: n
       }
       setOutput(float(bi));
     }`;
-  const out = s.flat(op, ['x'], [view.x], outSize, 'int32', body,
-    [{ name: 'ptR', type: 'int' }, { name: 'ptQ', type: 'int' }], [[view.R], [view.Q]]);
+  const out = s.flat(
+    op,
+    ['x'],
+    [view.x],
+    outSize,
+    'int32',
+    body,
+    [
+      { name: 'ptR', type: 'int' },
+      { name: 'ptQ', type: 'int' },
+    ],
+    [[view.R], [view.Q]],
+  );
   if (view.temp) s.disposeTemp(view.x);
   return s.wrap(out, view.outShape, 'int32', Math.max(0, view.R - 1));
 }

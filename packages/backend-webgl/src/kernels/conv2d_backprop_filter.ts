@@ -42,10 +42,10 @@ export function conv2dBackpropFilter(s: WebGLStore, x: TensorInfo, dy: TensorInf
       }
       setOutput(acc);
     }`;
-  const out = s.flat('conv2dBackpropFilter', ['x', 'dy'], [x, dy], sizeOfShape(info.filterShape), 'float32', body,
-    GEOMETRY_UNIFORMS, geometryValues(info));
+  const out = s.flat('conv2dBackpropFilter', ['x', 'dy'], [x, dy], sizeOfShape(info.filterShape), 'float32', body, GEOMETRY_UNIFORMS, geometryValues(info));
   return s.wrap(out, info.filterShape, 'float32');
 }
 
 /** The contract-level kernel: checks the backend is usable, then runs. */
-export const conv2dBackpropFilterKernel: KernelImpl<'conv2dBackpropFilter', WebGLStore> = (s, x, dy, info) => conv2dBackpropFilter(s.enter('conv2dBackpropFilter'), x, dy, info);
+export const conv2dBackpropFilterKernel: KernelImpl<'conv2dBackpropFilter', WebGLStore> = (s, x, dy, info) =>
+  conv2dBackpropFilter(s.enter('conv2dBackpropFilter'), x, dy, info);

@@ -47,10 +47,10 @@ export function conv2dBackpropInput(s: WebGLStore, dy: TensorInfo, filter: Tenso
       }
       setOutput(acc);
     }`;
-  const out = s.flat('conv2dBackpropInput', ['dy', 'w'], [dy, filter], sizeOfShape(info.inShape), 'float32', body,
-    GEOMETRY_UNIFORMS, geometryValues(info));
+  const out = s.flat('conv2dBackpropInput', ['dy', 'w'], [dy, filter], sizeOfShape(info.inShape), 'float32', body, GEOMETRY_UNIFORMS, geometryValues(info));
   return s.wrap(out, info.inShape, 'float32');
 }
 
 /** The contract-level kernel: checks the backend is usable, then runs. */
-export const conv2dBackpropInputKernel: KernelImpl<'conv2dBackpropInput', WebGLStore> = (s, dy, filter, info) => conv2dBackpropInput(s.enter('conv2dBackpropInput'), dy, filter, info);
+export const conv2dBackpropInputKernel: KernelImpl<'conv2dBackpropInput', WebGLStore> = (s, dy, filter, info) =>
+  conv2dBackpropInput(s.enter('conv2dBackpropInput'), dy, filter, info);

@@ -5,7 +5,12 @@ import type { NamedAttrMap } from '../tfjs.js';
 export function convAttrs(info: Conv2DInfo): NamedAttrMap {
   return {
     strides: [info.strideHeight, info.strideWidth],
-    pad: [[0, 0], [info.padTop, info.padBottom], [info.padLeft, info.padRight], [0, 0]],
+    pad: [
+      [0, 0],
+      [info.padTop, info.padBottom],
+      [info.padLeft, info.padRight],
+      [0, 0],
+    ],
     dataFormat: 'NHWC',
     dilations: [info.dilationHeight, info.dilationWidth],
     dimRoundingMode: 'floor',

@@ -38,4 +38,5 @@ export function fusedConv2d(
 }
 
 /** The contract-level kernel: checks the backend is usable, then runs. */
-export const fusedConv2dKernel: KernelImpl<'fusedConv2d', WebGLStore> = (s, x, filter, bias, activation, info) => fusedConv2d(s.enter('fusedConv2d'), x, filter, bias, activation, info);
+export const fusedConv2dKernel: KernelImpl<'fusedConv2d', WebGLStore> = (s, x, filter, bias, activation, info) =>
+  fusedConv2d(s.enter('fusedConv2d'), x, filter, bias, activation, info);

@@ -43,4 +43,5 @@ function finish(s: WebGLStore, t: TensorInfo, activation: FusedActivation): Tens
 }
 
 /** The contract-level kernel: checks the backend is usable, then runs. */
-export const fusedMatMulKernel: KernelImpl<'fusedMatMul', WebGLStore> = (s, a, b, bias, activation, transposeA, transposeB) => fusedMatMul(s.enter('fusedMatMul'), a, b, bias, activation, transposeA, transposeB);
+export const fusedMatMulKernel: KernelImpl<'fusedMatMul', WebGLStore> = (s, a, b, bias, activation, transposeA, transposeB) =>
+  fusedMatMul(s.enter('fusedMatMul'), a, b, bias, activation, transposeA, transposeB);

@@ -18,11 +18,23 @@ export function oneHot(s: WebGLStore, indices: TensorInfo, depth: number, onValu
       int c = o - k * ptDepth;
       setOutput(getIndices(k) == float(c) ? ptOn : ptOff);
     }`;
-  const out = s.flat('oneHot', ['indices'], [indices], size, 'float32', body,
-    [{ name: 'ptDepth', type: 'int' }, { name: 'ptOn', type: 'float' }, { name: 'ptOff', type: 'float' }],
-    [[depth], [onValue], [offValue]]);
+  const out = s.flat(
+    'oneHot',
+    ['indices'],
+    [indices],
+    size,
+    'float32',
+    body,
+    [
+      { name: 'ptDepth', type: 'int' },
+      { name: 'ptOn', type: 'float' },
+      { name: 'ptOff', type: 'float' },
+    ],
+    [[depth], [onValue], [offValue]],
+  );
   return s.wrap(out, shape, 'float32');
 }
 
 /** The contract-level kernel: checks the backend is usable, then runs. */
-export const oneHotKernel: KernelImpl<'oneHot', WebGLStore> = (s, indices, depth, onValue, offValue) => oneHot(s.enter('oneHot'), indices, depth, onValue, offValue);
+export const oneHotKernel: KernelImpl<'oneHot', WebGLStore> = (s, indices, depth, onValue, offValue) =>
+  oneHot(s.enter('oneHot'), indices, depth, onValue, offValue);

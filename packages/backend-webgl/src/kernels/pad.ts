@@ -31,9 +31,22 @@ export function pad(s: WebGLStore, x: TensorInfo, paddings: ReadonlyArray<readon
       setOutput(inside ? getX(idx) : ptValue);
     }`;
   const r = { type: 'int' as const, arrayIndex: rank };
-  const out = s.flat('pad', ['x'], [x], size, x.dtype, body,
-    [{ name: 'ptShape', ...r }, { name: 'ptBefore', ...r }, { name: 'ptIn', ...r }, { name: 'ptStrides', ...r }, { name: 'ptValue', type: 'float' }],
-    [shape, paddings.map((p) => p[0]), [...x.shape], stridesOf(x.shape), [value]]);
+  const out = s.flat(
+    'pad',
+    ['x'],
+    [x],
+    size,
+    x.dtype,
+    body,
+    [
+      { name: 'ptShape', ...r },
+      { name: 'ptBefore', ...r },
+      { name: 'ptIn', ...r },
+      { name: 'ptStrides', ...r },
+      { name: 'ptValue', type: 'float' },
+    ],
+    [shape, paddings.map((p) => p[0]), [...x.shape], stridesOf(x.shape), [value]],
+  );
   return s.wrap(out, shape, x.dtype, bound);
 }
 

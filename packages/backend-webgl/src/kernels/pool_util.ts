@@ -6,7 +6,12 @@ export function poolAttrs(info: Conv2DInfo): NamedAttrMap {
   return {
     filterSize: [info.filterHeight, info.filterWidth],
     strides: [info.strideHeight, info.strideWidth],
-    pad: [[0, 0], [info.padTop, info.padBottom], [info.padLeft, info.padRight], [0, 0]],
+    pad: [
+      [0, 0],
+      [info.padTop, info.padBottom],
+      [info.padLeft, info.padRight],
+      [0, 0],
+    ],
     dimRoundingMode: 'floor',
   };
 }

@@ -77,8 +77,19 @@ export function reduce(s: WebGLStore, op: ReduceOp, x: TensorInfo, axes: readonl
       ${wide ? WIDE_PROD.finish : ''}
       setOutput(acc);
     }`;
-  const out = s.flat(wide ? 'reduce prod (wide exponent)' : `reduce ${op}`, ['x'], [view.x], outSize, x.dtype, body,
-    [{ name: 'ptR', type: 'int' }, { name: 'ptQ', type: 'int' }], [[view.R], [view.Q]]);
+  const out = s.flat(
+    wide ? 'reduce prod (wide exponent)' : `reduce ${op}`,
+    ['x'],
+    [view.x],
+    outSize,
+    x.dtype,
+    body,
+    [
+      { name: 'ptR', type: 'int' },
+      { name: 'ptQ', type: 'int' },
+    ],
+    [[view.R], [view.Q]],
+  );
   if (view.temp) s.disposeTemp(view.x);
   return s.wrap(out, outShape, x.dtype, bound);
 }

@@ -41,10 +41,23 @@ export function scatterAdd(s: WebGLStore, updates: TensorInfo, indices: TensorIn
       }
       setOutput(acc);
     }`;
-  const out = s.flat('scatterAdd', ['updates', 'indices'], [updates, indices], size, dtype, body,
-    [{ name: 'ptD', type: 'int' }, { name: 'ptQ', type: 'int' }, { name: 'ptN', type: 'int' }], [[D], [Q], [n]]);
+  const out = s.flat(
+    'scatterAdd',
+    ['updates', 'indices'],
+    [updates, indices],
+    size,
+    dtype,
+    body,
+    [
+      { name: 'ptD', type: 'int' },
+      { name: 'ptQ', type: 'int' },
+      { name: 'ptN', type: 'int' },
+    ],
+    [[D], [Q], [n]],
+  );
   return s.wrap(out, outShape, dtype, bound);
 }
 
 /** The contract-level kernel: checks the backend is usable, then runs. */
-export const scatterAddKernel: KernelImpl<'scatterAdd', WebGLStore> = (s, updates, indices, axis, outShape) => scatterAdd(s.enter('scatterAdd'), updates, indices, axis, outShape);
+export const scatterAddKernel: KernelImpl<'scatterAdd', WebGLStore> = (s, updates, indices, axis, outShape) =>
+  scatterAdd(s.enter('scatterAdd'), updates, indices, axis, outShape);

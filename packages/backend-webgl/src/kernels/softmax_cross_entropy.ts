@@ -29,12 +29,21 @@ export function softmaxCrossEntropy(s: WebGLStore, logits: TensorInfo, labels: T
       }
       setOutput(acc);
     }`;
-  const out = s.flat('softmaxCrossEntropy', ['x', 'labels', 'm', 't'], [logits, labels, max, tail], rows, 'float32', body,
-    [{ name: 'ptN', type: 'int' }], [[n]]);
+  const out = s.flat(
+    'softmaxCrossEntropy',
+    ['x', 'labels', 'm', 't'],
+    [logits, labels, max, tail],
+    rows,
+    'float32',
+    body,
+    [{ name: 'ptN', type: 'int' }],
+    [[n]],
+  );
   s.disposeTemp(max);
   s.disposeTemp(tail);
   return s.wrap(out, outShape, 'float32');
 }
 
 /** The contract-level kernel: checks the backend is usable, then runs. */
-export const softmaxCrossEntropyKernel: KernelImpl<'softmaxCrossEntropy', WebGLStore> = (s, logits, labels) => softmaxCrossEntropy(s.enter('softmaxCrossEntropy'), logits, labels);
+export const softmaxCrossEntropyKernel: KernelImpl<'softmaxCrossEntropy', WebGLStore> = (s, logits, labels) =>
+  softmaxCrossEntropy(s.enter('softmaxCrossEntropy'), logits, labels);

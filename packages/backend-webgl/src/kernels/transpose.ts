@@ -25,9 +25,19 @@ export function transpose(s: WebGLStore, x: TensorInfo, perm: readonly number[])
       ${coordsSnippet(rank, 'ptShape')}
       setOutput(getX(${dotStrides(rank, 'ptStrides')}));
     }`;
-  const out = s.flat('transpose', ['x'], [x], size, x.dtype, body,
-    [{ name: 'ptShape', type: 'int', arrayIndex: rank }, { name: 'ptStrides', type: 'int', arrayIndex: rank }],
-    [outShape, strides]);
+  const out = s.flat(
+    'transpose',
+    ['x'],
+    [x],
+    size,
+    x.dtype,
+    body,
+    [
+      { name: 'ptShape', type: 'int', arrayIndex: rank },
+      { name: 'ptStrides', type: 'int', arrayIndex: rank },
+    ],
+    [outShape, strides],
+  );
   return s.wrap(out, outShape, x.dtype, bound);
 }
 

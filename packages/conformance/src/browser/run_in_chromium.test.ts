@@ -15,7 +15,9 @@ describe('conformance in headless Chromium from Node', () => {
     const out: string[] = [];
     const err: string[] = [];
     const io = { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t) };
-    const ok = await main(['--backend', 'reference', '--browser', '--filter', 'neg'], io, undefined, (o) => runConformanceInChromium({ ...o, timeoutMs: 120_000 }));
+    const ok = await main(['--backend', 'reference', '--browser', '--filter', 'neg'], io, undefined, (o) =>
+      runConformanceInChromium({ ...o, timeoutMs: 120_000 }),
+    );
     expect(ok).toBe(0);
     expect(out.join('')).toMatch(/\d+ passed, 0 failed\n$/);
     const missing = await main(['--backend', 'nonexistent', '--browser'], io, undefined, (o) => runConformanceInChromium(o));

@@ -6,7 +6,13 @@ import { kernelCase } from './harness.js';
 import { accumulationJudge, fusedJudge } from './judges.js';
 import type { ConformanceCase } from './types.js';
 
-const rand = (shape: readonly number[]) => (r: Rng): HostTensor => host(shape, r.array(sizeOf(shape), (q) => q.float(-2, 2)));
+const rand =
+  (shape: readonly number[]) =>
+  (r: Rng): HostTensor =>
+    host(
+      shape,
+      r.array(sizeOf(shape), (q) => q.float(-2, 2)),
+    );
 
 interface ConvGeometry {
   readonly x: [number, number, number, number];
@@ -22,7 +28,15 @@ const CONVS: readonly ConvGeometry[] = [
   { x: [2, 7, 7, 2], f: [3, 3, 2, 3], strides: 2, pad: 'same' },
   { x: [1, 9, 8, 2], f: [3, 3, 2, 2], strides: 1, pad: 'valid', dilations: 2 },
   { x: [1, 8, 8, 2], f: [3, 2, 2, 2], strides: 1, pad: 'same', dilations: [2, 3] },
-  { x: [1, 6, 6, 2], f: [2, 2, 2, 3], strides: 2, pad: [[1, 2], [0, 1]] },
+  {
+    x: [1, 6, 6, 2],
+    f: [2, 2, 2, 3],
+    strides: 2,
+    pad: [
+      [1, 2],
+      [0, 1],
+    ],
+  },
   { x: [1, 4, 4, 3], f: [1, 1, 3, 5], strides: 1, pad: 'valid' },
   { x: [3, 5, 6, 4], f: [4, 4, 4, 2], strides: [2, 3], pad: 'same' },
   { x: [1, 2, 2, 1], f: [3, 3, 1, 2], strides: 1, pad: 'same' },
@@ -85,7 +99,19 @@ const FUSED_CONVS: ReadonlyArray<readonly [ConvGeometry, FusedActivation, boolea
   [{ x: [2, 7, 7, 2], f: [3, 3, 2, 3], strides: 2, pad: 'same' }, 'relu', true],
   [{ x: [1, 9, 8, 2], f: [3, 3, 2, 2], strides: 1, pad: 'valid', dilations: 2 }, 'relu', false],
   [{ x: [1, 8, 8, 2], f: [3, 2, 2, 2], strides: 1, pad: 'same', dilations: [2, 3] }, 'sigmoid', true],
-  [{ x: [1, 6, 6, 2], f: [2, 2, 2, 3], strides: 2, pad: [[1, 2], [0, 1]] }, 'sigmoid', false],
+  [
+    {
+      x: [1, 6, 6, 2],
+      f: [2, 2, 2, 3],
+      strides: 2,
+      pad: [
+        [1, 2],
+        [0, 1],
+      ],
+    },
+    'sigmoid',
+    false,
+  ],
   [{ x: [3, 5, 6, 4], f: [4, 4, 4, 2], strides: [2, 3], pad: 'same' }, 'tanh', true],
   [{ x: [1, 4, 4, 3], f: [1, 1, 3, 5], strides: 1, pad: 'valid' }, 'tanh', false],
   [{ x: [0, 4, 4, 2], f: [3, 3, 2, 2], strides: 1, pad: 'same' }, 'relu', true],
@@ -121,7 +147,15 @@ const POOLS: readonly PoolGeometry[] = [
   { x: [2, 5, 5, 3], size: 3, strides: 1, pad: 'same' },
   { x: [2, 7, 6, 2], size: 3, strides: 2, pad: 'same' },
   { x: [1, 6, 7, 2], size: [2, 3], strides: [1, 2], pad: 'valid' },
-  { x: [1, 5, 5, 1], size: 2, strides: 1, pad: [[1, 1], [1, 0]] },
+  {
+    x: [1, 5, 5, 1],
+    size: 2,
+    strides: 1,
+    pad: [
+      [1, 1],
+      [1, 0],
+    ],
+  },
   { x: [1, 6, 6, 2], size: 3, strides: 1, pad: 'same', ties: true },
   { x: [0, 4, 4, 2], size: 2, strides: 2, pad: 'same' },
 ];
@@ -131,7 +165,12 @@ function poolCases(g: PoolGeometry): ConformanceCase[] {
   const pad = typeof g.pad === 'string' ? g.pad : JSON.stringify(g.pad);
   const name = `x ${shapeStr(g.x)} window ${JSON.stringify(g.size)} strides ${JSON.stringify(g.strides)} ${pad}${g.ties ? ' with ties' : ''}`;
   const xGen = (r: Rng): HostTensor =>
-    g.ties ? host(info.inShape, r.array(sizeOf(info.inShape), (q) => q.int(-1, 1))) : rand(info.inShape)(r);
+    g.ties
+      ? host(
+          info.inShape,
+          r.array(sizeOf(info.inShape), (q) => q.int(-1, 1)),
+        )
+      : rand(info.inShape)(r);
   const cases: ConformanceCase[] = [
     kernelCase({
       kernel: 'maxPool',

@@ -42,8 +42,13 @@ function crossEntropyCase(name: string, inputs: (r: Rng) => [HostTensor, HostTen
   });
 }
 
-const uniformLogits = (shape: readonly number[], lo: number, hi: number) => (r: Rng): HostTensor =>
-  host(shape, r.array(sizeOf(shape), (q) => q.float(lo, hi)));
+const uniformLogits =
+  (shape: readonly number[], lo: number, hi: number) =>
+  (r: Rng): HostTensor =>
+    host(
+      shape,
+      r.array(sizeOf(shape), (q) => q.float(lo, hi)),
+    );
 
 /** One-hot rows: class `pick(row)` (random by default). */
 function oneHot(shape: readonly number[], r: Rng, pick?: (row: number) => number): HostTensor {
@@ -111,6 +116,12 @@ export const softmaxCrossEntropyCases: readonly ConformanceCase<'softmaxCrossEnt
   crossEntropyCase('a NaN logit makes its row NaN', () => [host([2, 3], [1, NaN, 2, 0.5, 0.25, -1]), host([2, 3], [0, 0, 1, 1, 0, 0])]),
   crossEntropyCase('equal logits [3,7] (loss log 7 for one-hot)', (r) => [host([3, 7], new Array<number>(21).fill(2.5)), oneHot([3, 7], r)]),
   crossEntropyCase('a dominant max with its label: losses near 0 [6,12]', dominant),
-  crossEntropyCase('labels summing to more than 1 [3,5]', (r) => [uniformLogits([3, 5], -3, 3)(r), host([3, 5], r.array(15, (q) => q.float(0, 2)))]),
+  crossEntropyCase('labels summing to more than 1 [3,5]', (r) => [
+    uniformLogits([3, 5], -3, 3)(r),
+    host(
+      [3, 5],
+      r.array(15, (q) => q.float(0, 2)),
+    ),
+  ]),
   crossEntropyCase(`empty ${shapeStr([0, 5])}`, () => [host([0, 5], []), host([0, 5], [])]),
 ];

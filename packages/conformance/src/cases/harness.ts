@@ -131,7 +131,9 @@ export function executeMany(
           if (owned.has(out.dataId)) {
             return fail(
               !seen.has(out.dataId)
-                ? k === 1 ? 'returned the dataId of an input; outputs must be freshly allocated buffers the caller owns' : 'returned the dataId of an input (or one dataId twice); outputs must be freshly allocated buffers the caller owns'
+                ? k === 1
+                  ? 'returned the dataId of an input; outputs must be freshly allocated buffers the caller owns'
+                  : 'returned the dataId of an input (or one dataId twice); outputs must be freshly allocated buffers the caller owns'
                 : 'returned the same dataId on two calls: it keeps its output elsewhere (a cache?), so the caller does not own it',
             );
           }
@@ -238,12 +240,7 @@ export function kernelCase<K extends KernelName>(spec: KernelSpec<K>): Conforman
       if (!ex.ok) return failResult(ex.message, unit, notes);
       const describe = spec.describe ? (i: number) => spec.describe!(inputs, i) : undefined;
       const checks = ex.outputs.map((out) =>
-        compare(out, expectations, {
-          dtype: primary.dtype,
-          shape: primary.shape,
-          flush: num.flushesSubnormals,
-          ...(describe ? { describe } : {}),
-        }),
+        compare(out, expectations, { dtype: primary.dtype, shape: primary.shape, flush: num.flushesSubnormals, ...(describe ? { describe } : {}) }),
       );
       const c = checks.reduce(worse);
       return { pass: c.pass, worst: c.worst, bound: c.bound, unit: c.unit, message: c.message, notes };

@@ -60,7 +60,11 @@ export const KERNEL_CASES: { readonly [K in KernelName]: readonly ConformanceCas
 };
 
 /** Every kernel-level case in the table's order, storage first and the optimizer capability last (no composite checks). */
-export const kernelCases: readonly ConformanceCase[] = [...storageCases, ...KERNEL_NAMES.flatMap((k): readonly ConformanceCase[] => KERNEL_CASES[k]), ...optimizerUpdateCases];
+export const kernelCases: readonly ConformanceCase[] = [
+  ...storageCases,
+  ...KERNEL_NAMES.flatMap((k): readonly ConformanceCase[] => KERNEL_CASES[k]),
+  ...optimizerUpdateCases,
+];
 
 /**
  * Kernel cases with their composite checks: after each optional kernel's
@@ -78,9 +82,31 @@ export const kernelAndCompositeCases: readonly ConformanceCase[] = [
 ];
 
 export {
-  storageCases, unaryCases, binaryCases, whereCases, castCases, reduceCases, argReduceCases,
-  transposeCases, sliceCases, concatCases, padCases, gatherCases, scatterAddCases, oneHotCases,
-  matMulCases, fusedMatMulCases, convCases2d, poolCases2d, softmaxCases, logSoftmaxCases,
-  reduceSpecialCases, argReduceSpecialCases, poolSpecialCases, fusedConv2dCases, softmaxCrossEntropyCases,
-  optimizerUpdateCases, optimizerCompositeCases,
+  storageCases,
+  unaryCases,
+  binaryCases,
+  whereCases,
+  castCases,
+  reduceCases,
+  argReduceCases,
+  transposeCases,
+  sliceCases,
+  concatCases,
+  padCases,
+  gatherCases,
+  scatterAddCases,
+  oneHotCases,
+  matMulCases,
+  fusedMatMulCases,
+  convCases2d,
+  poolCases2d,
+  softmaxCases,
+  logSoftmaxCases,
+  reduceSpecialCases,
+  argReduceSpecialCases,
+  poolSpecialCases,
+  fusedConv2dCases,
+  softmaxCrossEntropyCases,
+  optimizerUpdateCases,
+  optimizerCompositeCases,
 };

@@ -13,9 +13,7 @@ export function judgeFor(kernel: string, num: EffectiveNumerics, outDType: DType
       return { kind: 'exact', signedZero: t.signedZero === true };
     case 'correctly-rounded':
       // a declared k-ULP arithmetic is k ULP from the correctly rounded value: ≤ k + 0.5 from the exact one
-      return num.arithmeticUlp > 0
-        ? { kind: 'ulp', ulps: num.arithmeticUlp + 0.5, floor: FLT_MIN }
-        : { kind: 'exact', signedZero: true };
+      return num.arithmeticUlp > 0 ? { kind: 'ulp', ulps: num.arithmeticUlp + 0.5, floor: FLT_MIN } : { kind: 'exact', signedZero: true };
     case 'ulp':
       return { kind: 'ulp', ulps: num.ulpBound(kernel), floor: t.floor ?? FLT_MIN };
     default:

@@ -7,8 +7,10 @@ import { accumulationJudge, fusedJudge } from './judges.js';
 import type { ConformanceCase } from './types.js';
 import { uniform, wide } from './values.js';
 
-const operand = (shape: readonly number[], gen: (r: Rng) => number = uniform(-2, 2)) => (r: Rng): HostTensor =>
-  host(shape, r.array(sizeOf(shape), gen));
+const operand =
+  (shape: readonly number[], gen: (r: Rng) => number = uniform(-2, 2)) =>
+  (r: Rng): HostTensor =>
+    host(shape, r.array(sizeOf(shape), gen));
 
 function mmShapes(B: [number, number], M: number, K: number, N: number, tA: boolean, tB: boolean): [number[], number[]] {
   return [tA ? [B[0], K, M] : [B[0], M, K], tB ? [B[1], N, K] : [B[1], K, N]];

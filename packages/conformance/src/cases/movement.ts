@@ -22,8 +22,10 @@ function values(dtype: DType, r: Rng, n: number): number[] {
   }
 }
 
-const randT = (shape: readonly number[], dtype: DType = 'float32') => (r: Rng): HostTensor =>
-  host(shape, values(dtype, r, sizeOf(shape)), dtype);
+const randT =
+  (shape: readonly number[], dtype: DType = 'float32') =>
+  (r: Rng): HostTensor =>
+    host(shape, values(dtype, r, sizeOf(shape)), dtype);
 
 function transposeCase(shape: readonly number[], perm: readonly number[], dtype: DType = 'float32'): ConformanceCase {
   return kernelCase({
@@ -87,10 +89,7 @@ function gatherCase(
   return kernelCase({
     kernel: 'gather',
     name: `${dtype} ${shapeStr(shape)} indices ${shapeStr(idxShape)} axis ${axis}`,
-    inputs: (r) => [
-      randT(shape, dtype)(r),
-      host(idxShape, indices ?? r.array(sizeOf(idxShape), (q) => q.int(0, shape[axis]! - 1)), 'int32'),
-    ],
+    inputs: (r) => [randT(shape, dtype)(r), host(idxShape, indices ?? r.array(sizeOf(idxShape), (q) => q.int(0, shape[axis]! - 1)), 'int32')],
     call: (b, [x, i]) => b.kernels.gather(x!, i!, axis),
     expect: ([x, i]) => {
       const out = ref.gather(x!, i!, axis);
@@ -107,7 +106,11 @@ function scatterCase(outShape: readonly number[], idxShape: readonly number[], a
     inputs: (r) => [
       host(updShape, dtype === 'int32' ? r.array(sizeOf(updShape), int32) : r.array(sizeOf(updShape), wide(-20, 20)), dtype),
       // few distinct targets, so indices repeat and accumulate
-      host(idxShape, r.array(sizeOf(idxShape), (q) => q.int(0, Math.min(2, outShape[axis]! - 1))), 'int32'),
+      host(
+        idxShape,
+        r.array(sizeOf(idxShape), (q) => q.int(0, Math.min(2, outShape[axis]! - 1))),
+        'int32',
+      ),
     ],
     call: (b, [u, i]) => b.kernels.scatterAdd(u!, i!, axis, outShape),
     expect: ([u, i], num) => {
@@ -159,27 +162,137 @@ export const sliceCases: readonly ConformanceCase[] = [
 
 export const concatCases: readonly ConformanceCase[] = [
   concatCase([[3], [5]], 0),
-  concatCase([[2, 3], [4, 3], [1, 3]], 0),
-  concatCase([[2, 3], [2, 1], [2, 4]], 1),
-  concatCase([[2, 3, 4], [2, 3, 1]], 2),
+  concatCase(
+    [
+      [2, 3],
+      [4, 3],
+      [1, 3],
+    ],
+    0,
+  ),
+  concatCase(
+    [
+      [2, 3],
+      [2, 1],
+      [2, 4],
+    ],
+    1,
+  ),
+  concatCase(
+    [
+      [2, 3, 4],
+      [2, 3, 1],
+    ],
+    2,
+  ),
   concatCase([[2, 3, 4]], 1),
-  concatCase([[2, 0, 3], [2, 2, 3], [2, 0, 3]], 1),
-  concatCase([[1, 2, 1, 2, 1, 2], [1, 2, 1, 2, 3, 2]], 4),
-  concatCase([[0, 2], [0, 2]], 0),
-  concatCase([[2, 2], [3, 2]], 0, 'int32'),
-  concatCase([[2, 1], [2, 3]], 1, 'bool'),
+  concatCase(
+    [
+      [2, 0, 3],
+      [2, 2, 3],
+      [2, 0, 3],
+    ],
+    1,
+  ),
+  concatCase(
+    [
+      [1, 2, 1, 2, 1, 2],
+      [1, 2, 1, 2, 3, 2],
+    ],
+    4,
+  ),
+  concatCase(
+    [
+      [0, 2],
+      [0, 2],
+    ],
+    0,
+  ),
+  concatCase(
+    [
+      [2, 2],
+      [3, 2],
+    ],
+    0,
+    'int32',
+  ),
+  concatCase(
+    [
+      [2, 1],
+      [2, 3],
+    ],
+    1,
+    'bool',
+  ),
 ];
 
 export const padCases: readonly ConformanceCase[] = [
   padCase([5], [[2, 3]], 0),
-  padCase([3, 4], [[1, 0], [2, 2]], 7.5),
-  padCase([2, 3, 2], [[0, 0], [0, 0], [0, 0]], 1),
-  padCase([2, 3, 2], [[1, 1], [0, 2], [3, 0]], -0),
-  padCase([1, 2, 1, 2, 1, 2], [[1, 0], [0, 1], [1, 1], [0, 0], [2, 0], [0, 1]], -1),
+  padCase(
+    [3, 4],
+    [
+      [1, 0],
+      [2, 2],
+    ],
+    7.5,
+  ),
+  padCase(
+    [2, 3, 2],
+    [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ],
+    1,
+  ),
+  padCase(
+    [2, 3, 2],
+    [
+      [1, 1],
+      [0, 2],
+      [3, 0],
+    ],
+    -0,
+  ),
+  padCase(
+    [1, 2, 1, 2, 1, 2],
+    [
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [0, 0],
+      [2, 0],
+      [0, 1],
+    ],
+    -1,
+  ),
   padCase([], [], 3),
-  padCase([0, 2], [[1, 1], [1, 0]], 2),
-  padCase([3, 3], [[1, 2], [2, 1]], 5, 'int32'),
-  padCase([2, 2], [[1, 1], [1, 1]], 1, 'bool'),
+  padCase(
+    [0, 2],
+    [
+      [1, 1],
+      [1, 0],
+    ],
+    2,
+  ),
+  padCase(
+    [3, 3],
+    [
+      [1, 2],
+      [2, 1],
+    ],
+    5,
+    'int32',
+  ),
+  padCase(
+    [2, 2],
+    [
+      [1, 1],
+      [1, 1],
+    ],
+    1,
+    'bool',
+  ),
   padCase([4], [[1, 1]], NaN),
 ];
 

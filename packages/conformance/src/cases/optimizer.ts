@@ -47,14 +47,24 @@ export function updateOf(rule: UpdateRule): OptimizerUpdate {
     case 'adam': {
       const alpha = (rule.lr * Math.sqrt(1 - rule.beta2 ** rule.step)) / (1 - rule.beta1 ** rule.step);
       return {
-        kind: 'adam', alpha: fr(alpha), beta1: fr(rule.beta1), oneMinusBeta1: fr(1 - rule.beta1),
-        beta2: fr(rule.beta2), oneMinusBeta2: fr(1 - rule.beta2), epsilon: fr(rule.epsilon),
+        kind: 'adam',
+        alpha: fr(alpha),
+        beta1: fr(rule.beta1),
+        oneMinusBeta1: fr(1 - rule.beta1),
+        beta2: fr(rule.beta2),
+        oneMinusBeta2: fr(1 - rule.beta2),
+        epsilon: fr(rule.epsilon),
       };
     }
     case 'rmsprop':
       return {
-        kind: 'rmsprop', lr: fr(rule.lr), rho: fr(rule.rho), oneMinusRho: fr(1 - rule.rho),
-        momentum: fr(rule.momentum), epsilon: fr(rule.epsilon), centered: rule.centered,
+        kind: 'rmsprop',
+        lr: fr(rule.lr),
+        rho: fr(rule.rho),
+        oneMinusRho: fr(1 - rule.rho),
+        momentum: fr(rule.momentum),
+        epsilon: fr(rule.epsilon),
+        centered: rule.centered,
       };
     case 'adagrad':
       return { kind: 'adagrad', lr: fr(rule.lr), epsilon: fr(rule.epsilon) };
@@ -105,8 +115,7 @@ function trackedArithmetic(k: number, flush: boolean): StepArithmetic<Tracked> {
     add: (a, b) => out(fr(a.v + b.v), a.e + b.e),
     sub: (a, b) => out(fr(a.v - b.v), a.e + b.e),
     mul: (a, b) => out(fr(a.v * b.v), Math.abs(a.v) * b.e + Math.abs(b.v) * a.e + a.e * b.e),
-    div: (a, b) =>
-      out(fr(a.v / b.v), Math.abs(b.v) > b.e ? (Math.abs(a.v) * b.e + Math.abs(b.v) * a.e) / (Math.abs(b.v) * (Math.abs(b.v) - b.e)) : Infinity),
+    div: (a, b) => out(fr(a.v / b.v), Math.abs(b.v) > b.e ? (Math.abs(a.v) * b.e + Math.abs(b.v) * a.e) / (Math.abs(b.v) * (Math.abs(b.v) - b.e)) : Infinity),
     sqrt: (a) => out(fr(Math.sqrt(a.v)), a.v - a.e > 0 ? a.e / (Math.sqrt(a.v) + Math.sqrt(a.v - a.e)) : Math.sqrt(Math.max(0, a.v) + a.e)),
     input: (v) => ({ v: fr(v), e: 0 }),
   };
@@ -115,12 +124,23 @@ function trackedArithmetic(k: number, flush: boolean): StepArithmetic<Tracked> {
 /** The expected outputs: bit-identical on exact arithmetic, else within the carried bound. */
 function expectations(u: OptimizerUpdate, inputs: readonly HostTensor[], num: EffectiveNumerics): Expectation[] {
   const [value, grad, ...slots] = inputs as [HostTensor, HostTensor, ...HostTensor[]];
-  const refs = referenceUpdate(u, value.values, grad.values, slots.map((s) => s.values));
+  const refs = referenceUpdate(
+    u,
+    value.values,
+    grad.values,
+    slots.map((s) => s.values),
+  );
   if (num.arithmeticUlp === 0 && !num.flushesSubnormals) return refs.map((ref) => ({ ref, judge: { kind: 'exact', signedZero: true } }));
   const A = trackedArithmetic(num.arithmeticUlp, num.flushesSubnormals);
   const bounds = refs.map(() => new Float64Array(value.values.length));
   for (let i = 0; i < value.values.length; i++) {
-    const t = optimizerStep(A, u, A.input(value.values[i]!), A.input(grad.values[i]!), slots.map((s) => A.input(s.values[i]!)));
+    const t = optimizerStep(
+      A,
+      u,
+      A.input(value.values[i]!),
+      A.input(grad.values[i]!),
+      slots.map((s) => A.input(s.values[i]!)),
+    );
     t.forEach((x, k) => (bounds[k]![i] = x.e));
   }
   return refs.map((ref, k) => ({ ref, judge: { kind: 'bound', bound: bounds[k]! } }));
@@ -134,11 +154,20 @@ const OUTPUT_NAMES: Readonly<Record<UpdateRule['kind'], readonly string[]>> = {
   adagrad: ['value', 'accumulator'],
 };
 
-function judge(u: OptimizerUpdate, rule: UpdateRule, inputs: readonly HostTensor[], outputs: readonly (readonly ArrayLike<number>[])[], num: EffectiveNumerics): CaseResult {
+function judge(
+  u: OptimizerUpdate,
+  rule: UpdateRule,
+  inputs: readonly HostTensor[],
+  outputs: readonly (readonly ArrayLike<number>[])[],
+  num: EffectiveNumerics,
+): CaseResult {
   const ex = expectations(u, inputs, num);
   const shape = inputs[0]!.shape;
   const describe = (i: number): string =>
-    `value=${fmtNum(inputs[0]!.values[i]!)}, grad=${fmtNum(inputs[1]!.values[i]!)}${inputs.slice(2).map((s, k) => `, slot ${k}=${fmtNum(s.values[i]!)}`).join('')}`;
+    `value=${fmtNum(inputs[0]!.values[i]!)}, grad=${fmtNum(inputs[1]!.values[i]!)}${inputs
+      .slice(2)
+      .map((s, k) => `, slot ${k}=${fmtNum(s.values[i]!)}`)
+      .join('')}`;
   const checks = outputs.flatMap((outs) =>
     outs.map((got, k) => {
       const c = compare(got, [ex[k]!], { dtype: 'float32', shape, flush: num.flushesSubnormals, describe });
@@ -182,7 +211,12 @@ function runCapability(backend: Backend, rule: UpdateRule, inputs: readonly Host
   const u = updateOf(rule);
   const optimizer = backend.optimizer!;
   const spec = { shape: inputs[0]!.shape, dtype: 'float32' as const };
-  const ex = executeMany(backend, inputs, (_b, [value, grad, ...slots]) => optimizer.optimizerUpdate(u, value!, grad!, slots), inputs.slice(1).map(() => spec));
+  const ex = executeMany(
+    backend,
+    inputs,
+    (_b, [value, grad, ...slots]) => optimizer.optimizerUpdate(u, value!, grad!, slots),
+    inputs.slice(1).map(() => spec),
+  );
   if (!ex.ok) return failResult(ex.message, num.arithmeticUlp === 0 && !num.flushesSubnormals ? 'ulp' : 'bound', num.notesFor('optimizerUpdate'));
   return judge(u, rule, inputs, ex.outputs, num);
 }
@@ -191,7 +225,11 @@ function runCapability(backend: Backend, rule: UpdateRule, inputs: readonly Host
 function slotsFor(rule: UpdateRule, shape: readonly number[], r: Rng): HostTensor[] {
   const n = sizeOf(shape);
   const signed = (): HostTensor => host(shape, r.array(n, wide(-12, 4)));
-  const positive = (): HostTensor => host(shape, r.array(n, (q) => Math.abs(wide(-24, 8)(q))));
+  const positive = (): HostTensor =>
+    host(
+      shape,
+      r.array(n, (q) => Math.abs(wide(-24, 8)(q))),
+    );
   switch (rule.kind) {
     case 'sgd':
       return [];
@@ -204,7 +242,10 @@ function slotsFor(rule: UpdateRule, shape: readonly number[], r: Rng): HostTenso
     case 'rmsprop': {
       const mg = signed();
       // rms ≥ mg² (+ a margin), as the update keeps it, so the centered denominator stays positive
-      const rms = host(shape, Array.from(mg.values, (m) => m * m * r.float(1.5, 4) + r.float(0, 1)));
+      const rms = host(
+        shape,
+        Array.from(mg.values, (m) => m * m * r.float(1.5, 4) + r.float(0, 1)),
+      );
       return [rms, ...(rule.centered ? [mg] : []), ...(rule.momentum > 0 ? [signed()] : [])];
     }
   }
@@ -218,7 +259,12 @@ function describeRule(rule: UpdateRule): string {
 }
 
 /** One optimizer case: the capability (or, without one, core's composite) — and its composite twin. */
-function optimizerCases(rule: UpdateRule, shape: readonly number[], what: string, grads?: (r: Rng, n: number) => number[]): ConformanceCase<'optimizerUpdate'>[] {
+function optimizerCases(
+  rule: UpdateRule,
+  shape: readonly number[],
+  what: string,
+  grads?: (r: Rng, n: number) => number[],
+): ConformanceCase<'optimizerUpdate'>[] {
   const name = `${rule.kind} (${describeRule(rule)}) ${what} ${shapeStr(shape)}`;
   const inputs = (): HostTensor[] => {
     const r = new Rng(`optimizerUpdate/${name}`);
@@ -236,7 +282,9 @@ function optimizerCases(rule: UpdateRule, shape: readonly number[], what: string
       ...base,
       composite: true,
       run: (backend) =>
-        backend.optimizer ? runComposite(backend, rule, inputs()) : skipResult(`${backend.name} has no optimizer capability: its optimizerUpdate row runs core's composite`),
+        backend.optimizer
+          ? runComposite(backend, rule, inputs())
+          : skipResult(`${backend.name} has no optimizer capability: its optimizerUpdate row runs core's composite`),
     },
   ];
 }

@@ -25,7 +25,15 @@ const GEOMETRIES: readonly Geometry[] = [
   { x: [1, 5, 5, 8], size: 3, strides: 1, pad: 'same' },
   { x: [2, 7, 6, 3], size: 2, strides: 2, pad: 'valid' },
   { x: [1, 6, 7, 17], size: [2, 3], strides: [1, 2], pad: 'valid' },
-  { x: [1, 5, 5, 1], size: 3, strides: 2, pad: [[1, 1], [0, 1]] },
+  {
+    x: [1, 5, 5, 1],
+    size: 3,
+    strides: 2,
+    pad: [
+      [1, 1],
+      [0, 1],
+    ],
+  },
   { x: [1, 4, 4, 3], size: 1, strides: 2, pad: 'valid' },
 ];
 
@@ -33,7 +41,10 @@ const GEOMETRIES: readonly Geometry[] = [
 function sprinkled(shape: readonly number[], nan: boolean) {
   const specials = nan ? [NaN, Infinity, -Infinity] : [Infinity, -Infinity];
   return (r: Rng): HostTensor =>
-    host(shape, r.array(sizeOf(shape), (q) => (q.bool(0.125) ? q.pick(specials) : q.float(-2, 2))));
+    host(
+      shape,
+      r.array(sizeOf(shape), (q) => (q.bool(0.125) ? q.pick(specials) : q.float(-2, 2))),
+    );
 }
 
 /** Rows of three cells, one window each: NaN first, middle, last; ±Inf; +Inf with −Inf. */
@@ -94,7 +105,11 @@ function geometryCases(g: Geometry): ConformanceCase[] {
   const info = computePool2DInfo('conformance', g.x, g.size, g.strides, g.pad);
   const pad = typeof g.pad === 'string' ? g.pad : JSON.stringify(g.pad);
   const name = `NaN, ±Inf in windows: x ${shapeStr(g.x)} window ${JSON.stringify(g.size)} strides ${JSON.stringify(g.strides)} ${pad}`;
-  const dy = (r: Rng): HostTensor => host(info.outShape, r.array(sizeOf(info.outShape), (q) => q.float(-2, 2)));
+  const dy = (r: Rng): HostTensor =>
+    host(
+      info.outShape,
+      r.array(sizeOf(info.outShape), (q) => q.float(-2, 2)),
+    );
   return cases(name, info, sprinkled(info.inShape, true), sprinkled(info.inShape, false), dy);
 }
 
@@ -102,8 +117,16 @@ function rowCases(): ConformanceCase[] {
   const shape: [number, number, number, number] = [1, ROWS.length, 3, 1];
   const info = computePool2DInfo('conformance', shape, [1, 3], 1, 'valid');
   const x = (): HostTensor => host(shape, ROWS.flat());
-  const noNaN = (): HostTensor => host(shape, ROWS.flat().map((v) => (Number.isNaN(v) ? 0.5 : v)));
-  const dy = (r: Rng): HostTensor => host(info.outShape, r.array(ROWS.length, (q) => q.float(-2, 2)));
+  const noNaN = (): HostTensor =>
+    host(
+      shape,
+      ROWS.flat().map((v) => (Number.isNaN(v) ? 0.5 : v)),
+    );
+  const dy = (r: Rng): HostTensor =>
+    host(
+      info.outShape,
+      r.array(ROWS.length, (q) => q.float(-2, 2)),
+    );
   return cases('NaN first/middle/last, ±Inf, +Inf with −Inf: one [1,3] window per row', info, x, noNaN, dy);
 }
 

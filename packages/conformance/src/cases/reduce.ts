@@ -47,19 +47,33 @@ function argCase(op: ArgReduceOp, name: string, x: (r: Rng) => HostTensor, axis:
   });
 }
 
-const rand = (shape: readonly number[], gen: (r: Rng) => number, dtype: DType = 'float32') => (r: Rng): HostTensor =>
-  host(shape, r.array(sizeOf(shape), gen), dtype);
+const rand =
+  (shape: readonly number[], gen: (r: Rng) => number, dtype: DType = 'float32') =>
+  (r: Rng): HostTensor =>
+    host(shape, r.array(sizeOf(shape), gen), dtype);
 
 /** Random shapes and axes (rank 1–6) plus the fixed edge cases. */
 const LAYOUTS: ReadonlyArray<readonly [readonly number[], readonly number[]]> = [
   [[1000], [0]],
   [[7, 9], [0]],
   [[7, 9], [1]],
-  [[7, 9], [0, 1]],
+  [
+    [7, 9],
+    [0, 1],
+  ],
   [[3, 4, 5], [1]],
-  [[3, 4, 5], [0, 2]],
-  [[2, 1, 3, 2, 2, 3], [1, 3, 5]],
-  [[2, 1, 3, 2, 2, 3], [0, 1, 2, 3, 4, 5]],
+  [
+    [3, 4, 5],
+    [0, 2],
+  ],
+  [
+    [2, 1, 3, 2, 2, 3],
+    [1, 3, 5],
+  ],
+  [
+    [2, 1, 3, 2, 2, 3],
+    [0, 1, 2, 3, 4, 5],
+  ],
   [[3, 0], [1]],
   [[0, 4], [0]],
   [[0, 4], [1]],
@@ -87,18 +101,30 @@ function casesFor(op: ReduceOp): ConformanceCase<'reduce'>[] {
   out.push(reduceCase(op, 'special values: NaN, ±Inf, ±0 rows', () => host([specials.length, 4], specials.flat()), [1]));
   if (op === 'sum') {
     out.push(
-      reduceCase(op, 'cancellation: large terms summing to small values', (r) => {
-        const vals: number[] = [];
-        for (let row = 0; row < 6; row++) {
-          const big = r.array(16, wide(10, 20));
-          vals.push(...big, ...big.map((v) => -v).reverse(), ...r.array(4, wide(-8, 0)));
-        }
-        return host([6, 36], vals);
-      }, [1]),
+      reduceCase(
+        op,
+        'cancellation: large terms summing to small values',
+        (r) => {
+          const vals: number[] = [];
+          for (let row = 0; row < 6; row++) {
+            const big = r.array(16, wide(10, 20));
+            vals.push(...big, ...big.map((v) => -v).reverse(), ...r.array(4, wide(-8, 0)));
+          }
+          return host([6, 36], vals);
+        },
+        [1],
+      ),
     );
   }
   if (op === 'max' || op === 'min') {
-    out.push(reduceCase(op, 'ties and integers [8,6] axis 1', rand([8, 6], (r) => r.int(-2, 2)), [1]));
+    out.push(
+      reduceCase(
+        op,
+        'ties and integers [8,6] axis 1',
+        rand([8, 6], (r) => r.int(-2, 2)),
+        [1],
+      ),
+    );
   }
   const intGen = op === 'prod' ? (r: Rng) => (r.bool(0.7) ? r.int(-9, 9) : int32(r)) : int32;
   out.push(reduceCase(op, 'int32 [5,9] axis 1 (wraps)', rand([5, 9], intGen, 'int32'), [1]));
@@ -116,19 +142,16 @@ function argCasesFor(op: ArgReduceOp): ConformanceCase<'argReduce'>[] {
     argCase(op, 'float32 [3,4,5] axis 1', rand([3, 4, 5], wide(-20, 20)), 1),
     argCase(op, 'float32 [1000] axis 0', rand([1000], wide(-20, 20)), 0),
     argCase(op, 'rank 6 [2,1,3,2,2,3] axis 3', rand([2, 1, 3, 2, 2, 3], wide(-20, 20)), 3),
-    argCase(op, 'ties pick the first index [10,6]', rand([10, 6], (r) => r.int(-1, 1)), 1),
+    argCase(
+      op,
+      'ties pick the first index [10,6]',
+      rand([10, 6], (r) => r.int(-1, 1)),
+      1,
+    ),
     argCase(
       op,
       'NaN counts as the extreme (first NaN wins); ±Inf; ±0 ties',
-      () =>
-        host([6, 4], [
-          1, NaN, 3, NaN,
-          NaN, 5, 7, 1,
-          -Infinity, 1, Infinity, 2,
-          Infinity, Infinity, -Infinity, -Infinity,
-          0, -0, 0, -0,
-          -0, 0, -0, 0,
-        ]),
+      () => host([6, 4], [1, NaN, 3, NaN, NaN, 5, 7, 1, -Infinity, 1, Infinity, 2, Infinity, Infinity, -Infinity, -Infinity, 0, -0, 0, -0, -0, 0, -0, 0]),
       1,
     ),
     argCase(op, 'int32 [6,5] axis 1', rand([6, 5], int32, 'int32'), 1),

@@ -45,10 +45,20 @@ const PATTERNS: ReadonlyArray<(n: number, r: Rng) => ReadonlyArray<readonly [num
   (n) => [[n - 1, NaN]],
   (n, r) => [[r.int(0, n - 1), Infinity]],
   (n, r) => [[r.int(0, n - 1), -Infinity]],
-  (n, r) => [[r.int(0, n - 1), Infinity], [r.int(0, n - 1), -Infinity]],
-  (n, r) => [[n - 1, -Infinity], [r.int(0, n - 2), Infinity], [r.int(0, n - 2), NaN]],
+  (n, r) => [
+    [r.int(0, n - 1), Infinity],
+    [r.int(0, n - 1), -Infinity],
+  ],
+  (n, r) => [
+    [n - 1, -Infinity],
+    [r.int(0, n - 2), Infinity],
+    [r.int(0, n - 2), NaN],
+  ],
   () => [],
-  (n, r) => [[r.int(0, n - 1), Infinity], [r.int(0, n - 1), 0]],
+  (n, r) => [
+    [r.int(0, n - 1), Infinity],
+    [r.int(0, n - 1), 0],
+  ],
 ];
 
 /** Random finite values (near 1 in magnitude for prod), then each window gets a pattern of NaN/±Inf. */
@@ -68,7 +78,10 @@ const LAYOUTS: ReadonlyArray<readonly [readonly number[], readonly number[]]> = 
   [[9, 37], [1]],
   [[9, 64], [1]],
   [[37, 9], [0]],
-  [[2, 9, 3, 11], [1, 3]],
+  [
+    [2, 9, 3, 11],
+    [1, 3],
+  ],
   [[3, 333], [1]],
 ];
 
@@ -114,16 +127,22 @@ const OVERFLOW_ROWS: ReadonlyArray<readonly [string, readonly number[]]> = [
 ];
 
 function overflowCases(): ConformanceCase<'reduce'>[] {
-  const cases = OVERFLOW_ROWS.map(([what, row]) =>
-    reduceCase('prod', `partial products leave float32's range: ${what}`, () => host([row.length], row), [0]),
-  );
+  const cases = OVERFLOW_ROWS.map(([what, row]) => reduceCase('prod', `partial products leave float32's range: ${what}`, () => host([row.length], row), [0]));
   // the same rows along an outer axis (a transposed or strided reduction)
   cases.push(
-    reduceCase('prod', 'partial products leave float32\'s range, outer axis [8,2]', () => {
-      const a = OVERFLOW_ROWS[1]![1];
-      const b = OVERFLOW_ROWS[3]![1];
-      return host([8, 2], a.flatMap((v, i) => [v, b[i]!]));
-    }, [0]),
+    reduceCase(
+      'prod',
+      "partial products leave float32's range, outer axis [8,2]",
+      () => {
+        const a = OVERFLOW_ROWS[1]![1];
+        const b = OVERFLOW_ROWS[3]![1];
+        return host(
+          [8, 2],
+          a.flatMap((v, i) => [v, b[i]!]),
+        );
+      },
+      [0],
+    ),
     reduceCase('prod', 'true overflow and underflow give ±Infinity and ±0', () => host([3, 2], [BIG, BIG, -BIG, BIG, SMALL, -SMALL]), [1]),
   );
   return cases;

@@ -36,9 +36,7 @@ export function softmaxBound(r: ref.SoftmaxResult, log: boolean, num: EffectiveN
     const v = r.out.values[i]!;
     const d = Number.isFinite(r.d[i]!) ? Math.abs(r.d[i]!) : 0;
     const R = r.spread[i]!;
-    const k = log
-      ? 2 * u * (d + (R + 2 * E + r.n) * r.tail[i]! + 2 * L * Math.abs(r.logS[i]!) + Math.abs(v))
-      : 2 * u * (d + R + 4 * E + r.n + 2) * Math.abs(v);
+    const k = log ? 2 * u * (d + (R + 2 * E + r.n) * r.tail[i]! + 2 * L * Math.abs(r.logS[i]!) + Math.abs(v)) : 2 * u * (d + R + 4 * E + r.n + 2) * Math.abs(v);
     b[i] = k + 2 * FLT_TRUE_MIN + (num.flushesSubnormals ? FLT_MIN : 0) + (Number.isFinite(v) ? declared * ulp32(v) : 0);
   }
   return b;
@@ -59,8 +57,13 @@ function softmaxCase(log: boolean, name: string, x: (r: Rng) => HostTensor): Con
   });
 }
 
-const rand = (shape: readonly number[], lo: number, hi: number) => (r: Rng): HostTensor =>
-  host(shape, r.array(sizeOf(shape), (q) => q.float(lo, hi)));
+const rand =
+  (shape: readonly number[], lo: number, hi: number) =>
+  (r: Rng): HostTensor =>
+    host(
+      shape,
+      r.array(sizeOf(shape), (q) => q.float(lo, hi)),
+    );
 
 /**
  * Rows whose max exceeds every other entry by a gap of 3 to 16: S = 1 + T with

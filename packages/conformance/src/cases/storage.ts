@@ -72,7 +72,7 @@ function roundTrip(dtype: DType, shape: readonly number[], values: readonly numb
   };
 }
 
-const FLOATS = [...SPECIALS, 3.1415927, -2.7182817, 1e-30, -1e30];
+const FLOATS = [...SPECIALS, Math.PI, -2.7182817, 1e-30, -1e30];
 const INTS = [-(2 ** 31), 2 ** 31 - 1, 0, -1, 1, 123456789, -987654321];
 
 export const storageCases: readonly ConformanceCase<'storage'>[] = [

@@ -29,17 +29,26 @@ export const INT32_EXTREMES: readonly number[] = [-(2 ** 31), 2 ** 31 - 1, 0, 1,
 export function int32(r: Rng): number {
   if (r.bool(0.15)) return r.pick(INT32_EXTREMES);
   if (r.bool(0.5)) return r.int(-100, 100);
-  return (r.nextU32() | 0);
+  return r.nextU32() | 0;
 }
 
 /** float32 with a log-uniform magnitude in [2^lo, 2^hi], random sign. */
-export const wide = (lo: number, hi: number) => (r: Rng): number => r.logUniform(lo, hi);
+export const wide =
+  (lo: number, hi: number) =>
+  (r: Rng): number =>
+    r.logUniform(lo, hi);
 
 /** float32 uniform in [lo, hi). */
-export const uniform = (lo: number, hi: number) => (r: Rng): number => r.float(lo, hi);
+export const uniform =
+  (lo: number, hi: number) =>
+  (r: Rng): number =>
+    r.float(lo, hi);
 
 /** Mix generators: pick one per value. */
-export const mix = (...gens: ReadonlyArray<(r: Rng) => number>) => (r: Rng): number => r.pick(gens)(r);
+export const mix =
+  (...gens: ReadonlyArray<(r: Rng) => number>) =>
+  (r: Rng): number =>
+    r.pick(gens)(r);
 
 /** Values at and around half-integers (ties for round). */
 export const halves = (r: Rng): number => {

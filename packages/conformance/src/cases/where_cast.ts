@@ -57,7 +57,19 @@ function castCase(name: string, from: DType, to: DType, values: (r: Rng) => numb
 /** Finite floats inside int32's range (float→int32 of NaN or out-of-range values is not pinned). */
 const castable = (r: Rng): number[] => [
   ...r.array(64, wide(-20, 30)),
-  0.5, -0.5, 1.9999999, -1.9999999, 2.5, -2.5, 0, -0, 2147483520, -2147483648, 16777217, 1e-30, -0.9999,
+  0.5,
+  -0.5,
+  1.9999999,
+  -1.9999999,
+  2.5,
+  -2.5,
+  0,
+  -0,
+  2147483520,
+  -2147483648,
+  16777217,
+  1e-30,
+  -0.9999,
 ];
 
 export const whereCases: readonly ConformanceCase[] = [

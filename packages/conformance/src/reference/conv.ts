@@ -9,10 +9,7 @@ import { activate } from './matmul.js';
  * Indices passed: flat x index (without channel), flat out index (without
  * channel), and the filter row/col.
  */
-export function forEachTap(
-  info: Conv2DInfo,
-  visit: (b: number, ih: number, iw: number, oh: number, ow: number, fh: number, fw: number) => void,
-): void {
+export function forEachTap(info: Conv2DInfo, visit: (b: number, ih: number, iw: number, oh: number, ow: number, fh: number, fw: number) => void): void {
   for (let b = 0; b < info.batchSize; b++) {
     for (let oh = 0; oh < info.outHeight; oh++) {
       for (let ow = 0; ow < info.outWidth; ow++) {
@@ -30,12 +27,9 @@ export function forEachTap(
   }
 }
 
-const xIndex = (i: Conv2DInfo, b: number, h: number, w: number, c: number): number =>
-  ((b * i.inHeight + h) * i.inWidth + w) * i.inChannels + c;
-const yIndex = (i: Conv2DInfo, b: number, h: number, w: number, c: number): number =>
-  ((b * i.outHeight + h) * i.outWidth + w) * i.outChannels + c;
-const fIndex = (i: Conv2DInfo, fh: number, fw: number, ci: number, co: number): number =>
-  ((fh * i.filterWidth + fw) * i.inChannels + ci) * i.outChannels + co;
+const xIndex = (i: Conv2DInfo, b: number, h: number, w: number, c: number): number => ((b * i.inHeight + h) * i.inWidth + w) * i.inChannels + c;
+const yIndex = (i: Conv2DInfo, b: number, h: number, w: number, c: number): number => ((b * i.outHeight + h) * i.outWidth + w) * i.outChannels + c;
+const fIndex = (i: Conv2DInfo, fh: number, fw: number, ci: number, co: number): number => ((fh * i.filterWidth + fw) * i.inChannels + ci) * i.outChannels + co;
 
 function accumulator(shape: readonly number[]) {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -94,13 +88,7 @@ export function conv2dBackpropFilter(x: HostTensor, dy: HostTensor, info: Conv2D
  * act(conv2d(x, filter) + bias), bias [outC] or null. Besides the output,
  * returns the linear part's terms/Σ|term| (the bias counts as one term).
  */
-export function fusedConv2d(
-  x: HostTensor,
-  filter: HostTensor,
-  bias: HostTensor | null,
-  activation: FusedActivation,
-  info: Conv2DInfo,
-): Accumulated {
+export function fusedConv2d(x: HostTensor, filter: HostTensor, bias: HostTensor | null, activation: FusedActivation, info: Conv2DInfo): Accumulated {
   const conv = conv2d(x, filter, info);
   const n = conv.out.values.length;
   const out = new Float64Array(n);

@@ -16,10 +16,8 @@ export function matMul(a: HostTensor, b: HostTensor, transposeA: boolean, transp
   const out = new Float64Array(B * M * N);
   const absSum = new Float64Array(B * M * N);
   const terms = new Float64Array(B * M * N).fill(K);
-  const A = (bi: number, i: number, k: number): number =>
-    a.values[(ba === 1 ? 0 : bi) * a1 * a2 + (transposeA ? k * a2 + i : i * a2 + k)]!;
-  const Bv = (bi: number, k: number, j: number): number =>
-    b.values[(bb === 1 ? 0 : bi) * b1 * b2 + (transposeB ? j * b2 + k : k * b2 + j)]!;
+  const A = (bi: number, i: number, k: number): number => a.values[(ba === 1 ? 0 : bi) * a1 * a2 + (transposeA ? k * a2 + i : i * a2 + k)]!;
+  const Bv = (bi: number, k: number, j: number): number => b.values[(bb === 1 ? 0 : bi) * b1 * b2 + (transposeB ? j * b2 + k : k * b2 + j)]!;
   for (let bi = 0; bi < B; bi++) {
     for (let i = 0; i < M; i++) {
       for (let j = 0; j < N; j++) {
@@ -41,10 +39,14 @@ export function matMul(a: HostTensor, b: HostTensor, transposeA: boolean, transp
 
 export function activate(act: FusedActivation, x: number): number {
   switch (act) {
-    case 'linear': return x;
-    case 'relu': return x > 0 ? x : Number.isNaN(x) ? NaN : 0;
-    case 'sigmoid': return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    case 'tanh': return Math.tanh(x);
+    case 'linear':
+      return x;
+    case 'relu':
+      return x > 0 ? x : Number.isNaN(x) ? NaN : 0;
+    case 'sigmoid':
+      return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+    case 'tanh':
+      return Math.tanh(x);
   }
 }
 
@@ -60,12 +62,7 @@ export function fusedMatMul(
   transposeA: boolean,
   transposeB: boolean,
 ): Accumulated & { linear: Float64Array } {
-  const mm = matMul(
-    { ...a, shape: [1, ...a.shape] },
-    { ...b, shape: [1, ...b.shape] },
-    transposeA,
-    transposeB,
-  );
+  const mm = matMul({ ...a, shape: [1, ...a.shape] }, { ...b, shape: [1, ...b.shape] }, transposeA, transposeB);
   const [, M, N] = mm.out.shape as [number, number, number];
   const linear = new Float64Array(M * N);
   const out = new Float64Array(M * N);

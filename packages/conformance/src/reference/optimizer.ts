@@ -85,7 +85,13 @@ export function slotCount(u: OptimizerUpdate): number {
 export function optimizerUpdate(u: OptimizerUpdate, value: Float64Array, grad: Float64Array, slots: readonly Float64Array[]): Float64Array[] {
   const outs = Array.from({ length: 1 + slotCount(u) }, () => new Float64Array(value.length));
   for (let i = 0; i < value.length; i++) {
-    const r = optimizerStep(FLOAT32_STEP, u, value[i]!, grad[i]!, slots.map((s) => s[i]!));
+    const r = optimizerStep(
+      FLOAT32_STEP,
+      u,
+      value[i]!,
+      grad[i]!,
+      slots.map((s) => s[i]!),
+    );
     r.forEach((v, k) => (outs[k]![i] = v));
   }
   return outs;

@@ -29,8 +29,7 @@ function windows(info: Conv2DInfo): number[][][] {
 }
 
 const C = (info: Conv2DInfo): number => info.inChannels;
-const xAt = (info: Conv2DInfo, [b, h, w]: number[], c: number): number =>
-  ((b! * info.inHeight + h!) * info.inWidth + w!) * C(info) + c;
+const xAt = (info: Conv2DInfo, [b, h, w]: number[], c: number): number => ((b! * info.inHeight + h!) * info.inWidth + w!) * C(info) + c;
 
 /** Max over the real cells of each window (the empty window gives -Infinity; the suite never sends one). */
 export function maxPool(x: HostTensor, info: Conv2DInfo): HostTensor {

@@ -46,10 +46,18 @@ export function reduce(op: ReduceOp, x: HostTensor, axes: readonly number[]): Ac
       const v = x.values[i]!;
       abs += Math.abs(v);
       switch (op) {
-        case 'sum': acc = int ? (acc + v) | 0 : acc + v; break;
-        case 'prod': acc = int ? Math.imul(acc, v) : acc * v; break;
-        case 'max': acc = Number.isNaN(v) || Number.isNaN(acc) ? NaN : Math.max(acc, v); break;
-        case 'min': acc = Number.isNaN(v) || Number.isNaN(acc) ? NaN : Math.min(acc, v); break;
+        case 'sum':
+          acc = int ? (acc + v) | 0 : acc + v;
+          break;
+        case 'prod':
+          acc = int ? Math.imul(acc, v) : acc * v;
+          break;
+        case 'max':
+          acc = Number.isNaN(v) || Number.isNaN(acc) ? NaN : Math.max(acc, v);
+          break;
+        case 'min':
+          acc = Number.isNaN(v) || Number.isNaN(acc) ? NaN : Math.min(acc, v);
+          break;
       }
     }
     out[o] = acc;

@@ -68,7 +68,21 @@ export function defineBackend<S extends Storage, X extends object>(def: BackendD
     }
     (context as unknown as Record<string, unknown>)[name] = kernels[name];
   }
-  const reserved = ['name', 'kernels', 'implemented', 'numerics', 'optimizer', 'limits', 'write', 'read', 'readSync', 'disposeData', 'numDataIds', 'memory', 'dispose'];
+  const reserved = [
+    'name',
+    'kernels',
+    'implemented',
+    'numerics',
+    'optimizer',
+    'limits',
+    'write',
+    'read',
+    'readSync',
+    'disposeData',
+    'numDataIds',
+    'memory',
+    'dispose',
+  ];
   const clash = Object.keys(extend ?? {}).filter((k) => reserved.includes(k));
   if (clash.length) throw new PolytensorError(`defineBackend('${def.name}'): extend may not redefine ${clash.join(', ')}`);
   const backend: Backend = {

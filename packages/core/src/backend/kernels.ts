@@ -2,17 +2,52 @@ import type { DType, TensorInfo } from './types.js';
 
 /** Elementwise unary kernels. Output dtype follows `unaryOutputDType`. */
 export const UNARY_OPS = [
-  'neg', 'abs', 'sign', 'exp', 'expm1', 'log', 'log1p', 'sqrt', 'rsqrt', 'square',
-  'reciprocal', 'relu', 'sigmoid', 'tanh', 'elu', 'softplus', 'sin', 'cos',
-  'floor', 'ceil', 'round', 'logicalNot', 'isNaN', 'isInf', 'isFinite',
+  'neg',
+  'abs',
+  'sign',
+  'exp',
+  'expm1',
+  'log',
+  'log1p',
+  'sqrt',
+  'rsqrt',
+  'square',
+  'reciprocal',
+  'relu',
+  'sigmoid',
+  'tanh',
+  'elu',
+  'softplus',
+  'sin',
+  'cos',
+  'floor',
+  'ceil',
+  'round',
+  'logicalNot',
+  'isNaN',
+  'isInf',
+  'isFinite',
 ] as const;
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
 /** Elementwise binary kernels with NumPy broadcasting. */
 export const BINARY_OPS = [
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'squaredDifference',
-  'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual',
-  'logicalAnd', 'logicalOr',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'squaredDifference',
+  'equal',
+  'notEqual',
+  'less',
+  'lessEqual',
+  'greater',
+  'greaterEqual',
+  'logicalAnd',
+  'logicalOr',
 ] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
@@ -153,14 +188,7 @@ export interface Kernels {
   logSoftmax(logits: TensorInfo): TensorInfo;
 
   /** act(a·b + bias); a: [M,K], b: [K,N] (transposes as in matMul, rank 2 only), bias: [N]. */
-  fusedMatMul(
-    a: TensorInfo,
-    b: TensorInfo,
-    bias: TensorInfo | null,
-    activation: FusedActivation,
-    transposeA: boolean,
-    transposeB: boolean,
-  ): TensorInfo;
+  fusedMatMul(a: TensorInfo, b: TensorInfo, bias: TensorInfo | null, activation: FusedActivation, transposeA: boolean, transposeB: boolean): TensorInfo;
   /**
    * act(conv2d(x, filter) + bias): geometry as in `conv2d`, bias [outC] or null.
    * Output `info.outShape`. Same bound as fusedMatMul with K = fh·fw·inC.
@@ -250,9 +278,7 @@ export function unaryOutputDType(op: UnaryOp, dtype: DType): DType {
   }
 }
 
-const COMPARISONS: ReadonlySet<BinaryOp> = new Set([
-  'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'logicalAnd', 'logicalOr',
-]);
+const COMPARISONS: ReadonlySet<BinaryOp> = new Set(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'logicalAnd', 'logicalOr']);
 
 export function binaryOutputDType(op: BinaryOp, dtype: DType): DType {
   return COMPARISONS.has(op) ? 'bool' : dtype;
@@ -265,21 +291,52 @@ const B: readonly DType[] = ['bool'];
 
 /** Input dtypes each unary kernel accepts. Core casts or rejects anything else before a backend sees it. */
 export const UNARY_INPUT_DTYPES: Readonly<Record<UnaryOp, readonly DType[]>> = {
-  neg: FI, abs: FI, sign: FI, square: FI, relu: FI,
-  exp: F, expm1: F, log: F, log1p: F, sqrt: F, rsqrt: F, reciprocal: F,
-  sigmoid: F, tanh: F, elu: F, softplus: F, sin: F, cos: F,
-  floor: F, ceil: F, round: F, isNaN: F, isInf: F, isFinite: F,
+  neg: FI,
+  abs: FI,
+  sign: FI,
+  square: FI,
+  relu: FI,
+  exp: F,
+  expm1: F,
+  log: F,
+  log1p: F,
+  sqrt: F,
+  rsqrt: F,
+  reciprocal: F,
+  sigmoid: F,
+  tanh: F,
+  elu: F,
+  softplus: F,
+  sin: F,
+  cos: F,
+  floor: F,
+  ceil: F,
+  round: F,
+  isNaN: F,
+  isInf: F,
+  isFinite: F,
   logicalNot: B,
 };
 
 /** Input dtypes each binary kernel accepts (both operands share one dtype). */
 export const BINARY_INPUT_DTYPES: Readonly<Record<BinaryOp, readonly DType[]>> = {
-  add: FI, sub: FI, mul: FI, div: F, pow: F, maximum: FI, minimum: FI, squaredDifference: FI,
-  equal: ANY, notEqual: ANY, less: ANY, lessEqual: ANY, greater: ANY, greaterEqual: ANY,
-  logicalAnd: B, logicalOr: B,
+  add: FI,
+  sub: FI,
+  mul: FI,
+  div: F,
+  pow: F,
+  maximum: FI,
+  minimum: FI,
+  squaredDifference: FI,
+  equal: ANY,
+  notEqual: ANY,
+  less: ANY,
+  lessEqual: ANY,
+  greater: ANY,
+  greaterEqual: ANY,
+  logicalAnd: B,
+  logicalOr: B,
 };
 
 /** Input dtypes each reduction accepts. */
-export const REDUCE_INPUT_DTYPES: Readonly<Record<ReduceOp, readonly DType[]>> = {
-  sum: FI, prod: FI, max: FI, min: FI,
-};
+export const REDUCE_INPUT_DTYPES: Readonly<Record<ReduceOp, readonly DType[]>> = { sum: FI, prod: FI, max: FI, min: FI };

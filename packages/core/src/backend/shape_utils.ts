@@ -63,12 +63,7 @@ export function ravel(idx: readonly number[], strides: readonly number[]): numbe
  * walker serves transpose, slice, broadcast and pad without index arrays.
  * `shape` must have rank ≥ 1 and no zero dims.
  */
-export function forEachRow(
-  shape: readonly number[],
-  inStrides: readonly number[],
-  inBase: number,
-  visit: (outOffset: number, inOffset: number) => void,
-): void {
+export function forEachRow(shape: readonly number[], inStrides: readonly number[], inBase: number, visit: (outOffset: number, inOffset: number) => void): void {
   const rank = shape.length;
   const rowLen = shape[rank - 1]!;
   const outer = prodOfDims(shape, 0, rank - 1);

@@ -8,8 +8,7 @@ import type { MemoryCaps, ResolvedLimits } from './memory_limits.js';
  * Make a backend available under `name`. Backend packages call this on import;
  * with no explicit setBackend the highest `priority` that initialises wins.
  */
-export const registerBackend = (name: string, factory: BackendFactory, priority = 0): void =>
-  ENGINE.registerBackend(name, factory, priority);
+export const registerBackend = (name: string, factory: BackendFactory, priority = 0): void => ENGINE.registerBackend(name, factory, priority);
 /** Forget a backend (disposing its instance). */
 export const removeBackend = (name: string): void => ENGINE.removeBackend(name);
 /** Names of registered backends. */

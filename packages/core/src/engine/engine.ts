@@ -23,6 +23,7 @@ export interface MemoryInfo {
 }
 
 /** Anything `tidy` can return: tensors anywhere inside arrays or plain objects are kept. */
+// biome-ignore lint/suspicious/noConfusingVoidType: `void` lets tidy take functions that return nothing.
 export type TensorContainer = void | Tensor | string | number | boolean | null | undefined | TensorContainer[] | { [key: string]: TensorContainer };
 
 interface Scope {
@@ -350,9 +351,12 @@ export class Engine {
       // tidy. What it made so far is freed now; what it resolves to is freed when it settles, since the
       // caller gets this error instead; its rejection is absorbed, this error reports the misuse.
       this.endScope(scope, new Set());
-      result.then((v) => {
-        for (const t of collectTensors(v)) this.disposeTensor(t);
-      }, () => undefined);
+      result.then(
+        (v) => {
+          for (const t of collectTensors(v)) this.disposeTensor(t);
+        },
+        () => undefined,
+      );
       throw new PolytensorError(
         'tidy: the function returned a Promise; tidy tracks synchronous work only. The tensors it made before its first await were freed, ' +
           'and those it resolves to will be freed when it settles; tensors it makes after an await and does not return belong to no tidy scope ' +
@@ -584,9 +588,7 @@ export class Engine {
           const gi = thunk();
           const input = node.saved.inputs[i]!;
           if (!arraysEqual(gi.shape, input.shape)) {
-            throw new PolytensorError(
-              `internal: gradient of ${node.op} for input ${i} has shape ${fmt(gi.shape)}, expected ${fmt(input.shape)}`,
-            );
+            throw new PolytensorError(`internal: gradient of ${node.op} for input ${i} has shape ${fmt(gi.shape)}, expected ${fmt(input.shape)}`);
           }
           const prev = acc.get(id);
           acc.set(id, prev ? addTensors(this, prev, gi) : gi);

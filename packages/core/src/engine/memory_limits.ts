@@ -173,18 +173,34 @@ export class MemoryGuard {
       return new MemoryLimitError(
         `${what} would take ${formatBytes(bytes)} (${count(elements)} elements); backend '${backend.name}' holds at most ` +
           `${formatBytes(lim.maxTensorBytes)} in one tensor (${lim.source}). ${tail}`,
-        'tensorSize', op, backend.name, shape, dtype, bytes, lim.maxTensorBytes,
+        'tensorSize',
+        op,
+        backend.name,
+        shape,
+        dtype,
+        bytes,
+        lim.maxTensorBytes,
       );
     }
     return new MemoryLimitError(
       `${what} would have ${count(elements)} elements; backend '${backend.name}' holds at most ${count(lim.maxTensorElements)} in one tensor ` +
         `(${lim.source}). ${tail}`,
-      'tensorSize', op, backend.name, shape, dtype, bytes, lim.maxTensorElements,
+      'tensorSize',
+      op,
+      backend.name,
+      shape,
+      dtype,
+      bytes,
+      lim.maxTensorElements,
     );
   }
 
   private overTotal(
-    op: string, backend: Backend, outputs: ReadonlyArray<{ readonly shape: readonly number[]; readonly dtype: DType }>, noun: string, total: number,
+    op: string,
+    backend: Backend,
+    outputs: ReadonlyArray<{ readonly shape: readonly number[]; readonly dtype: DType }>,
+    noun: string,
+    total: number,
   ): MemoryLimitError {
     const lim = this.limits(backend);
     const held = this.heldBy(backend);
@@ -194,7 +210,13 @@ export class MemoryGuard {
       `${op}: ${noun} ${fmt(first.shape)} ${first.dtype}${several} would take ${formatBytes(total)}, but backend '${backend.name}' ` +
         `already holds ${formatBytes(held.bytes)} in ${held.buffers} buffer${held.buffers === 1 ? '' : 's'} and can hold ${formatBytes(lim.maxTotalBytes)} in all ` +
         `(${lim.source}). Nothing was allocated and the backend is still usable. Dispose tensors you no longer need (dispose(), tidy()) or use smaller ones.`,
-      'totalSize', op, backend.name, first.shape, first.dtype, total, lim.maxTotalBytes,
+      'totalSize',
+      op,
+      backend.name,
+      first.shape,
+      first.dtype,
+      total,
+      lim.maxTotalBytes,
     );
   }
 
@@ -213,7 +235,14 @@ export class MemoryGuard {
         `it holds ${formatBytes(held.bytes)} in ${held.buffers} buffer${held.buffers === 1 ? '' : 's'}): ${reason}. ` +
         `Nothing was stored, every existing tensor is intact and the backend is still usable. ` +
         `Free memory (dispose tensors you no longer need) or use smaller tensors.`,
-      'allocationFailed', op, backend.name, output.shape, output.dtype, bytes, NaN, { cause: e },
+      'allocationFailed',
+      op,
+      backend.name,
+      output.shape,
+      output.dtype,
+      bytes,
+      NaN,
+      { cause: e },
     );
   }
 }

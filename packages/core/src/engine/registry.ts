@@ -48,12 +48,7 @@ export function closestName(name: string, candidates: Iterable<string>): string 
 }
 
 /** Backend packages known to core; `ready()` imports whichever are installed. */
-export const KNOWN_BACKEND_PACKAGES = [
-  '@polytensor/backend-wasm',
-  '@polytensor/backend-webgl',
-  '@polytensor/backend-gpujs',
-  '@polytensor/backend-ts',
-] as const;
+export const KNOWN_BACKEND_PACKAGES = ['@polytensor/backend-wasm', '@polytensor/backend-webgl', '@polytensor/backend-gpujs', '@polytensor/backend-ts'] as const;
 
 /** Name → factory and priority; instances are created once and cached. */
 export class BackendRegistry {
@@ -150,9 +145,7 @@ export class BackendRegistry {
         (b) => this.instances.set(name, b),
         (e: unknown) => this.failures.set(name, e instanceof Error ? e.message : String(e)),
       );
-      throw new PolytensorError(
-        `backend '${name}' initialises asynchronously; call \`await setBackend('${name}')\` or \`await ready()\` before using tensors`,
-      );
+      throw new PolytensorError(`backend '${name}' initialises asynchronously; call \`await setBackend('${name}')\` or \`await ready()\` before using tensors`);
     }
     this.instances.set(name, result);
     return result;

@@ -32,11 +32,7 @@ export type TensorArgs<P extends readonly unknown[]> = {
  * tensors replaced by the tape's aliases). One thunk per tensor argument, in
  * order (arrays flattened), or null where that input is not differentiable.
  */
-export type KernelGradRule<K extends KernelName> = (
-  dy: Tensor,
-  saved: Saved,
-  args: TensorArgs<KernelArgs<K>>,
-) => ReadonlyArray<(() => Tensor) | null>;
+export type KernelGradRule<K extends KernelName> = (dy: Tensor, saved: Saved, args: TensorArgs<KernelArgs<K>>) => ReadonlyArray<(() => Tensor) | null>;
 export type KernelGradFn = (dy: Tensor, saved: Saved, args: readonly unknown[]) => ReadonlyArray<(() => Tensor) | null>;
 
 /** A gradient rule per kernel, or null for a kernel that is not differentiable. */

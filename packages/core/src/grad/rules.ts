@@ -30,7 +30,10 @@ import { where } from '../ops/where.js';
 
 type Thunk = (() => Tensor) | null;
 
-const zeros = (x: Tensor): Thunk => () => zerosLike(x);
+const zeros =
+  (x: Tensor): Thunk =>
+  () =>
+    zerosLike(x);
 
 /** d act / d z from the activation's output y. */
 export function activationGrad(dy: Tensor, y: Tensor, activation: FusedActivation): Tensor {
@@ -56,8 +59,7 @@ function memoGrad(dy: Tensor, y: Tensor, activation: FusedActivation): () => Ten
 }
 
 /** A reduced gradient broadcast back over the input's shape. */
-const expandGrad = (dy: Tensor, x: Tensor, axes: readonly number[]): Tensor =>
-  ENGINE.tidy(() => mul(reshape(dy, keptShape(x.shape, axes)), onesLike(x)));
+const expandGrad = (dy: Tensor, x: Tensor, axes: readonly number[]): Tensor => ENGINE.tidy(() => mul(reshape(dy, keptShape(x.shape, axes)), onesLike(x)));
 
 /** A broadcast gradient summed back to an operand's shape. */
 const reduceTo = (g: Tensor, x: Tensor): Tensor => sumToShape(g, x.shape);
@@ -143,15 +145,9 @@ export const GRADIENTS: GradientRules = {
           },
         ];
       case 'maximum':
-        return [
-          () => reduceTo(mul(dy, cast(greaterEqual(a, b), 'float32')), a),
-          () => reduceTo(mul(dy, cast(less(a, b), 'float32')), b),
-        ];
+        return [() => reduceTo(mul(dy, cast(greaterEqual(a, b), 'float32')), a), () => reduceTo(mul(dy, cast(less(a, b), 'float32')), b)];
       case 'minimum':
-        return [
-          () => reduceTo(mul(dy, cast(lessEqual(a, b), 'float32')), a),
-          () => reduceTo(mul(dy, cast(greater(a, b), 'float32')), b),
-        ];
+        return [() => reduceTo(mul(dy, cast(lessEqual(a, b), 'float32')), a), () => reduceTo(mul(dy, cast(greater(a, b), 'float32')), b)];
       case 'squaredDifference': {
         const twoDiff = (): Tensor => mul(dy, mul(sub(a, b), 2));
         return [() => reduceTo(twoDiff(), a), () => reduceTo(neg(twoDiff()), b)];
@@ -190,7 +186,13 @@ export const GRADIENTS: GradientRules = {
     return [() => transpose(dy, inverse)];
   },
 
-  slice: (dy, _saved, [x, begin, size]) => [() => pad(dy, x.shape.map((d, i) => [begin[i]!, d - begin[i]! - size[i]!] as [number, number]))],
+  slice: (dy, _saved, [x, begin, size]) => [
+    () =>
+      pad(
+        dy,
+        x.shape.map((d, i) => [begin[i]!, d - begin[i]! - size[i]!] as [number, number]),
+      ),
+  ],
 
   concat: (dy, _saved, [xs, axis]) => {
     let offset = 0;
@@ -201,7 +203,14 @@ export const GRADIENTS: GradientRules = {
     });
   },
 
-  pad: (dy, _saved, [x, paddings]) => [() => slice(dy, paddings.map((p) => p[0]), x.shape)],
+  pad: (dy, _saved, [x, paddings]) => [
+    () =>
+      slice(
+        dy,
+        paddings.map((p) => p[0]),
+        x.shape,
+      ),
+  ],
 
   gather: (dy, _saved, [x, indices, axis]) => [() => scatterAdd(dy, indices, axis, x.shape), null],
 
@@ -211,9 +220,15 @@ export const GRADIENTS: GradientRules = {
 
   matMul: (dy, _saved, [a, b, tA, tB]) => {
     const gradA = (): Tensor =>
-      unbroadcastBatch(!tA ? (!tB ? matMul3(dy, b, false, true) : matMul3(dy, b, false, false)) : !tB ? matMul3(b, dy, false, true) : matMul3(b, dy, true, true), a);
+      unbroadcastBatch(
+        !tA ? (!tB ? matMul3(dy, b, false, true) : matMul3(dy, b, false, false)) : !tB ? matMul3(b, dy, false, true) : matMul3(b, dy, true, true),
+        a,
+      );
     const gradB = (): Tensor =>
-      unbroadcastBatch(!tA ? (!tB ? matMul3(a, dy, true, false) : matMul3(dy, a, true, false)) : !tB ? matMul3(a, dy, false, false) : matMul3(dy, a, true, true), b);
+      unbroadcastBatch(
+        !tA ? (!tB ? matMul3(a, dy, true, false) : matMul3(dy, a, true, false)) : !tB ? matMul3(a, dy, false, false) : matMul3(dy, a, true, true),
+        b,
+      );
     return [gradA, gradB];
   },
 

@@ -23,7 +23,17 @@ import { accumulation, correctlyRounded, exact, product, softmaxClass, ulp, type
 
 /** The kernels every backend implements; every other kernel has a composite of these. */
 export const PRIMITIVE_KERNELS = [
-  'unary', 'binary', 'where', 'cast', 'reduce', 'transpose', 'slice', 'concat', 'gather', 'scatterAdd', 'matMul',
+  'unary',
+  'binary',
+  'where',
+  'cast',
+  'reduce',
+  'transpose',
+  'slice',
+  'concat',
+  'gather',
+  'scatterAdd',
+  'matMul',
 ] as const satisfies readonly KernelName[];
 export type PrimitiveKernel = (typeof PRIMITIVE_KERNELS)[number];
 export type OptionalKernel = Exclude<KernelName, PrimitiveKernel>;

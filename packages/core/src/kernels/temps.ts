@@ -57,7 +57,13 @@ export class Temps {
   finish(out: TensorInfo, inputs: readonly TensorInfo[]): TensorInfo {
     if (!this.ids.has(out.dataId) || inputs.some((i) => i.dataId === out.dataId)) {
       // The result must be a fresh buffer the caller owns: copy a view of an input.
-      out = this.t(this.k.slice(out, out.shape.map(() => 0), out.shape));
+      out = this.t(
+        this.k.slice(
+          out,
+          out.shape.map(() => 0),
+          out.shape,
+        ),
+      );
     }
     this.ids.delete(out.dataId);
     this.release();

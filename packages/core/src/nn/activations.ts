@@ -21,6 +21,9 @@ export function getActivation(name: string | undefined | null): { name: Activati
   const n = (name ?? 'linear') as ActivationName;
   // Own properties only: a saved name like 'constructor' must not reach Object.prototype.
   const fn = typeof n === 'string' && Object.hasOwn(ACTIVATIONS, n) ? ACTIVATIONS[n] : undefined;
-  if (!fn) throw new PolytensorError(`unknown activation ${typeof name === 'string' ? `'${name}'` : JSON.stringify(name)}; use one of ${Object.keys(ACTIVATIONS).join(', ')}`);
+  if (!fn)
+    throw new PolytensorError(
+      `unknown activation ${typeof name === 'string' ? `'${name}'` : JSON.stringify(name)}; use one of ${Object.keys(ACTIVATIONS).join(', ')}`,
+    );
   return { name: n, fn };
 }

@@ -33,7 +33,11 @@ class Constant implements Initializer {
 
 class RandomNormalInit implements Initializer {
   readonly className = 'RandomNormal';
-  constructor(readonly mean = 0, readonly stddev = 0.05, readonly seed: number | null = null) {}
+  constructor(
+    readonly mean = 0,
+    readonly stddev = 0.05,
+    readonly seed: number | null = null,
+  ) {}
   apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
     return randomNormal(shape, this.mean, this.stddev, dtype, this.seed ?? undefined);
   }
@@ -44,7 +48,11 @@ class RandomNormalInit implements Initializer {
 
 class TruncatedNormalInit implements Initializer {
   readonly className = 'TruncatedNormal';
-  constructor(readonly mean = 0, readonly stddev = 0.05, readonly seed: number | null = null) {}
+  constructor(
+    readonly mean = 0,
+    readonly stddev = 0.05,
+    readonly seed: number | null = null,
+  ) {}
   apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
     return truncatedNormal(shape, this.mean, this.stddev, dtype, this.seed ?? undefined);
   }
@@ -55,7 +63,11 @@ class TruncatedNormalInit implements Initializer {
 
 class RandomUniformInit implements Initializer {
   readonly className = 'RandomUniform';
-  constructor(readonly minval = -0.05, readonly maxval = 0.05, readonly seed: number | null = null) {}
+  constructor(
+    readonly minval = -0.05,
+    readonly maxval = 0.05,
+    readonly seed: number | null = null,
+  ) {}
   apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
     return randomUniform(shape, this.minval, this.maxval, dtype, this.seed ?? undefined);
   }
@@ -101,7 +113,13 @@ class VarianceScaling implements Initializer {
 }
 
 class Named extends VarianceScaling {
-  constructor(override readonly className: string, scale: number, mode: FanMode, distribution: Distribution, seed: number | null) {
+  constructor(
+    override readonly className: string,
+    scale: number,
+    mode: FanMode,
+    distribution: Distribution,
+    seed: number | null,
+  ) {
     super(scale, mode, distribution, seed);
   }
   override getConfig(): Record<string, number | null> {
@@ -121,8 +139,12 @@ export const initializers = {
     new TruncatedNormalInit(mean, stddev, seed),
   randomUniform: ({ minval = -0.05, maxval = 0.05, seed = null }: { minval?: number; maxval?: number } & Seed = {}): Initializer =>
     new RandomUniformInit(minval, maxval, seed),
-  varianceScaling: ({ scale = 1, mode = 'fanIn', distribution = 'truncatedNormal', seed = null }: { scale?: number; mode?: FanMode; distribution?: Distribution } & Seed = {}): Initializer =>
-    new VarianceScaling(scale, mode, distribution, seed),
+  varianceScaling: ({
+    scale = 1,
+    mode = 'fanIn',
+    distribution = 'truncatedNormal',
+    seed = null,
+  }: { scale?: number; mode?: FanMode; distribution?: Distribution } & Seed = {}): Initializer => new VarianceScaling(scale, mode, distribution, seed),
   glorotNormal: ({ seed = null }: Seed = {}): Initializer => new Named('GlorotNormal', 1, 'fanAvg', 'truncatedNormal', seed),
   glorotUniform: ({ seed = null }: Seed = {}): Initializer => new Named('GlorotUniform', 1, 'fanAvg', 'uniform', seed),
   heNormal: ({ seed = null }: Seed = {}): Initializer => new Named('HeNormal', 2, 'fanIn', 'truncatedNormal', seed),
@@ -135,9 +157,19 @@ export type InitializerName = keyof typeof initializers;
 export type InitializerSpec = InitializerName | Initializer | { className: string; config?: Record<string, unknown> };
 
 const BY_CLASS: Record<string, InitializerName> = {
-  Zeros: 'zeros', Ones: 'ones', Constant: 'constant', RandomNormal: 'randomNormal', TruncatedNormal: 'truncatedNormal',
-  RandomUniform: 'randomUniform', VarianceScaling: 'varianceScaling', GlorotNormal: 'glorotNormal', GlorotUniform: 'glorotUniform',
-  HeNormal: 'heNormal', HeUniform: 'heUniform', LecunNormal: 'lecunNormal', LecunUniform: 'lecunUniform',
+  Zeros: 'zeros',
+  Ones: 'ones',
+  Constant: 'constant',
+  RandomNormal: 'randomNormal',
+  TruncatedNormal: 'truncatedNormal',
+  RandomUniform: 'randomUniform',
+  VarianceScaling: 'varianceScaling',
+  GlorotNormal: 'glorotNormal',
+  GlorotUniform: 'glorotUniform',
+  HeNormal: 'heNormal',
+  HeUniform: 'heUniform',
+  LecunNormal: 'lecunNormal',
+  LecunUniform: 'lecunUniform',
 };
 
 const show = (v: unknown): string => (v === null ? 'null' : typeof v === 'object' ? JSON.stringify(v) : `${typeof v} ${String(v)}`);
@@ -148,7 +180,12 @@ function checkInitConfig(className: string, config: unknown): Record<string, unk
     throw new PolytensorError(`initializer ${className}: config must be an object, got ${show(config)}`);
   }
   for (const [key, v] of Object.entries(config)) {
-    const ok = key === 'seed' ? v === null || (Number.isSafeInteger(v) && (v as number) >= 0) : key === 'mode' || key === 'distribution' ? typeof v === 'string' : typeof v === 'number' && Number.isFinite(v);
+    const ok =
+      key === 'seed'
+        ? v === null || (Number.isSafeInteger(v) && (v as number) >= 0)
+        : key === 'mode' || key === 'distribution'
+          ? typeof v === 'string'
+          : typeof v === 'number' && Number.isFinite(v);
     if (!ok) throw new PolytensorError(`initializer ${className}: config.${key} is invalid (${show(v)})`);
   }
   return config as Record<string, unknown>;
@@ -160,12 +197,15 @@ export function getInitializer(spec: InitializerSpec): Initializer {
   if (typeof spec === 'string') {
     if (!Object.hasOwn(initializers, spec) || spec === 'constant') {
       throw new PolytensorError(
-        `unknown initializer '${spec}'; use one of ${Object.keys(initializers).filter((k) => k !== 'constant').join(', ')} or initializers.constant({ value })`,
+        `unknown initializer '${spec}'; use one of ${Object.keys(initializers)
+          .filter((k) => k !== 'constant')
+          .join(', ')} or initializers.constant({ value })`,
       );
     }
     return (initializers[spec as InitializerName] as (c: object) => Initializer)({});
   }
-  if (typeof spec !== 'object' || spec === null) throw new PolytensorError(`initializer: expected a name, an Initializer or { className, config }, got ${show(spec)}`);
+  if (typeof spec !== 'object' || spec === null)
+    throw new PolytensorError(`initializer: expected a name, an Initializer or { className, config }, got ${show(spec)}`);
   if ('apply' in spec) {
     if (typeof spec.apply !== 'function') throw new PolytensorError('initializer: apply must be a function');
     return spec;

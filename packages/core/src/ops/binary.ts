@@ -17,9 +17,7 @@ export function binaryKernel(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor
   const [tb, ownB] = convert(op, 'b', b, hint);
   try {
     if (ta.dtype !== tb.dtype) {
-      throw new PolytensorError(
-        `${op}: dtypes differ: a is ${ta.dtype}, b is ${tb.dtype}; cast one of them with cast(x, '${ta.dtype}')`,
-      );
+      throw new PolytensorError(`${op}: dtypes differ: a is ${ta.dtype}, b is ${tb.dtype}; cast one of them with cast(x, '${ta.dtype}')`);
     }
     assertDType(op, 'a', ta, BINARY_INPUT_DTYPES[op]);
     return ENGINE.runKernel('binary', [op, ta, tb, broadcastShapes(op, ta.shape, tb.shape)]);

@@ -21,12 +21,22 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
       );
     }
   }
-  if (ts.length === 1) return slice(first, first.shape.map(() => 0), first.shape);
+  if (ts.length === 1)
+    return slice(
+      first,
+      first.shape.map(() => 0),
+      first.shape,
+    );
   return ENGINE.runKernel('concat', [ts, a]);
 }
 
 /** Stack same-shaped tensors along a new axis. */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw new PolytensorError('stack: pass a non-empty array of tensors');
-  return ENGINE.tidy(() => concat(xs.map((x, i) => expandDims(expectTensor('stack', `xs[${i}]`, x), axis)), axis));
+  return ENGINE.tidy(() =>
+    concat(
+      xs.map((x, i) => expandDims(expectTensor('stack', `xs[${i}]`, x), axis)),
+      axis,
+    ),
+  );
 }

@@ -28,16 +28,12 @@ export function computeConv2DInfo(
     throw new PolytensorError(`${op}: input must be rank 4 [batch, height, width, channels], got shape [${inShape}]`);
   }
   if (filterShape.length !== 4) {
-    throw new PolytensorError(
-      `${op}: filter must be rank 4 [filterHeight, filterWidth, inChannels, outChannels], got shape [${filterShape}]`,
-    );
+    throw new PolytensorError(`${op}: filter must be rank 4 [filterHeight, filterWidth, inChannels, outChannels], got shape [${filterShape}]`);
   }
   const [batchSize, inHeight, inWidth, inChannels] = inShape as [number, number, number, number];
   const [filterHeight, filterWidth, fIn, outChannels] = filterShape as [number, number, number, number];
   if (fIn !== inChannels) {
-    throw new PolytensorError(
-      `${op}: input has ${inChannels} channels but the filter expects ${fIn}: input [${inShape}], filter [${filterShape}]`,
-    );
+    throw new PolytensorError(`${op}: input has ${inChannels} channels but the filter expects ${fIn}: input [${inShape}], filter [${filterShape}]`);
   }
   const [strideHeight, strideWidth] = pair(op, 'strides', strides);
   const [dilationHeight, dilationWidth] = pair(op, 'dilations', dilations);
@@ -77,9 +73,23 @@ export function computeConv2DInfo(
     );
   }
   return {
-    batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels,
-    filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth,
-    padTop, padBottom, padLeft, padRight,
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels,
+    outHeight,
+    outWidth,
+    outChannels,
+    filterHeight,
+    filterWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    padTop,
+    padBottom,
+    padLeft,
+    padRight,
     inShape: [batchSize, inHeight, inWidth, inChannels],
     outShape: [batchSize, outHeight, outWidth, outChannels],
     filterShape: [filterHeight, filterWidth, inChannels, outChannels],

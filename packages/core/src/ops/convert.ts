@@ -82,9 +82,7 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: DT
     const given = sizeOf(shape);
     const have = sizeOf(inferred);
     if (given !== have) {
-      throw new PolytensorError(
-        `tensor: shape ${fmt(shape)} needs ${given} values but ${have} were given (inferred shape ${fmt(inferred)})`,
-      );
+      throw new PolytensorError(`tensor: shape ${fmt(shape)} needs ${given} values but ${have} were given (inferred shape ${fmt(inferred)})`);
     }
     finalShape = [...shape];
   }
@@ -118,20 +116,15 @@ export const tensor1d = (values: TensorLike, dtype?: DType): Tensor => tensorOfR
 /** A rank-2 tensor. @example tensor2d([[1, 2], [3, 4]]) or tensor2d([1, 2, 3, 4], [2, 2]) */
 export const tensor2d = (values: TensorLike, shape?: readonly [number, number], dtype?: DType): Tensor => tensorOfRank(2, values, shape, dtype);
 /** A rank-3 tensor. */
-export const tensor3d = (values: TensorLike, shape?: readonly [number, number, number], dtype?: DType): Tensor =>
-  tensorOfRank(3, values, shape, dtype);
+export const tensor3d = (values: TensorLike, shape?: readonly [number, number, number], dtype?: DType): Tensor => tensorOfRank(3, values, shape, dtype);
 /** A rank-4 tensor (e.g. an NHWC image batch). */
-export const tensor4d = (values: TensorLike, shape?: readonly [number, number, number, number], dtype?: DType): Tensor =>
-  tensorOfRank(4, values, shape, dtype);
+export const tensor4d = (values: TensorLike, shape?: readonly [number, number, number, number], dtype?: DType): Tensor => tensorOfRank(4, values, shape, dtype);
 /** A rank-5 tensor. */
 export const tensor5d = (values: TensorLike, shape?: readonly [number, number, number, number, number], dtype?: DType): Tensor =>
   tensorOfRank(5, values, shape, dtype);
 /** A rank-6 tensor. */
-export const tensor6d = (
-  values: TensorLike,
-  shape?: readonly [number, number, number, number, number, number],
-  dtype?: DType,
-): Tensor => tensorOfRank(6, values, shape, dtype);
+export const tensor6d = (values: TensorLike, shape?: readonly [number, number, number, number, number, number], dtype?: DType): Tensor =>
+  tensorOfRank(6, values, shape, dtype);
 
 /** A rank-0 tensor. */
 export function scalar(value: number | boolean, dtype?: DType): Tensor {
@@ -168,8 +161,7 @@ export function expectTensor(op: string, arg: string, x: unknown): Tensor {
 export function assertDType(op: string, arg: string, x: Tensor, allowed: readonly DType[]): void {
   if (!allowed.includes(x.dtype)) {
     throw new PolytensorError(
-      `${op}: '${arg}' has dtype ${x.dtype} but ${op} accepts ${allowed.join(' or ')}; ` +
-        `convert it with cast(${arg}, '${allowed[0]}')`,
+      `${op}: '${arg}' has dtype ${x.dtype} but ${op} accepts ${allowed.join(' or ')}; ` + `convert it with cast(${arg}, '${allowed[0]}')`,
     );
   }
 }

@@ -26,9 +26,7 @@ export interface FusedConv2DArgs {
  * Differentiable in x, filter and bias.
  * @example fusedConv2d({ x: images, filter: kernel, pad: 'same', bias, activation: 'relu' })
  */
-export function fusedConv2d({
-  x, filter, strides = 1, pad = 'valid', dilations = 1, bias = null, activation = 'linear',
-}: FusedConv2DArgs): Tensor {
+export function fusedConv2d({ x, filter, strides = 1, pad = 'valid', dilations = 1, bias = null, activation = 'linear' }: FusedConv2DArgs): Tensor {
   const op = 'fusedConv2d';
   const tx = expectTensor(op, 'x', x);
   const tf = expectTensor(op, 'filter', filter);

@@ -58,7 +58,9 @@ export function fusedMatMul({ a, b, bias = null, activation = 'linear', transpos
   const k2 = transposeB ? tb.shape[1]! : tb.shape[0]!;
   const n = transposeB ? tb.shape[0]! : tb.shape[1]!;
   if (k !== k2) {
-    throw new PolytensorError(`fusedMatMul: inner dimensions differ: a is ${fmt(ta.shape)}, b is ${fmt(tb.shape)}: ${k} vs ${k2}; transpose one operand or fix the shapes`);
+    throw new PolytensorError(
+      `fusedMatMul: inner dimensions differ: a is ${fmt(ta.shape)}, b is ${fmt(tb.shape)}: ${k} vs ${k2}; transpose one operand or fix the shapes`,
+    );
   }
   if (tbias && (tbias.rank !== 1 || tbias.shape[0] !== n)) {
     throw new PolytensorError(`fusedMatMul: bias has shape ${fmt(tbias.shape)}, expected [${n}] (one value per output column)`);

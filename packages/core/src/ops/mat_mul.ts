@@ -17,9 +17,7 @@ export function matMul(a: TensorLike, b: TensorLike, transposeA = false, transpo
     assertDType('matMul', 'a', ta, ['float32']);
     assertDType('matMul', 'b', tb, ['float32']);
     if (ta.rank < 2 || tb.rank < 2) {
-      throw new PolytensorError(
-        `matMul: both operands need rank ≥ 2, got a ${fmt(ta.shape)} and b ${fmt(tb.shape)}; reshape vectors to [1,n] or [n,1]`,
-      );
+      throw new PolytensorError(`matMul: both operands need rank ≥ 2, got a ${fmt(ta.shape)} and b ${fmt(tb.shape)}; reshape vectors to [1,n] or [n,1]`);
     }
     const [m, k1] = lastTwo(ta, transposeA);
     const [k2, n] = lastTwo(tb, transposeB);

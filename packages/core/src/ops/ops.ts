@@ -4,8 +4,32 @@
 export { tensor, scalar, tensor1d, tensor2d, tensor3d, tensor4d, tensor5d, tensor6d } from './convert.js';
 export { fill, zeros, ones, zerosLike, onesLike, range, eye } from './creation.js';
 export {
-  neg, abs, sign, exp, expm1, log, log1p, sqrt, rsqrt, square, reciprocal, relu, sigmoid, tanh, elu, softplus,
-  sin, cos, floor, ceil, round, logicalNot, isNaN, isInf, isFinite, leakyRelu,
+  neg,
+  abs,
+  sign,
+  exp,
+  expm1,
+  log,
+  log1p,
+  sqrt,
+  rsqrt,
+  square,
+  reciprocal,
+  relu,
+  sigmoid,
+  tanh,
+  elu,
+  softplus,
+  sin,
+  cos,
+  floor,
+  ceil,
+  round,
+  logicalNot,
+  isNaN,
+  isInf,
+  isFinite,
+  leakyRelu,
 } from './unary.js';
 export { add, sub, mul, div, pow, maximum, minimum, squaredDifference } from './binary.js';
 export { equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr } from './compare.js';

@@ -24,9 +24,7 @@ export const avgPoolWithInfo = (x: Tensor, info: Conv2DInfo): Tensor => ENGINE.r
 export const avgPoolGradWithInfo = (dy: Tensor, info: Conv2DInfo): Tensor => ENGINE.runKernel('avgPoolGrad', [dy, info]);
 
 /** Max over poolSize windows (NHWC); strides default to poolSize. */
-export const maxPool = (x: TensorLike, poolSize: Pair, strides?: Pair, pad: PaddingSpec = 'valid'): Tensor =>
-  pool('maxPool', x, poolSize, strides, pad);
+export const maxPool = (x: TensorLike, poolSize: Pair, strides?: Pair, pad: PaddingSpec = 'valid'): Tensor => pool('maxPool', x, poolSize, strides, pad);
 
 /** Mean over poolSize windows, ignoring padded cells. */
-export const avgPool = (x: TensorLike, poolSize: Pair, strides?: Pair, pad: PaddingSpec = 'valid'): Tensor =>
-  pool('avgPool', x, poolSize, strides, pad);
+export const avgPool = (x: TensorLike, poolSize: Pair, strides?: Pair, pad: PaddingSpec = 'valid'): Tensor => pool('avgPool', x, poolSize, strides, pad);

@@ -31,9 +31,7 @@ function resolveShape(from: readonly number[], size: number, shape: readonly num
   }
   assertValidShape('reshape', out);
   if (sizeOf(out) !== size) {
-    throw new PolytensorError(
-      `reshape: cannot reshape ${fmt(from)} (${size} elements) to ${fmt(shape)} (${sizeOf(out)} elements); the sizes must match`,
-    );
+    throw new PolytensorError(`reshape: cannot reshape ${fmt(from)} (${size} elements) to ${fmt(shape)} (${sizeOf(out)} elements); the sizes must match`);
   }
   return out;
 }
@@ -49,7 +47,10 @@ export function squeeze(x: Tensor, axis?: number | number[]): Tensor {
   for (const a of axes) {
     if (x.shape[a] !== 1) throw new PolytensorError(`squeeze: axis ${a} of ${fmt(x.shape)} has size ${x.shape[a]}, not 1`);
   }
-  return reshape(x, x.shape.filter((_, i) => !axes.includes(i)));
+  return reshape(
+    x,
+    x.shape.filter((_, i) => !axes.includes(i)),
+  );
 }
 
 /** Insert a size-1 dim at `axis` (negative counts from the end of the result). */

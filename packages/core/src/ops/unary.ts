@@ -53,8 +53,10 @@ export const ceil = (x: TensorLike): Tensor => unary('ceil', x);
 /** Round half to even. */
 export const round = (x: TensorLike): Tensor => unary('round', x);
 export const logicalNot = (x: TensorLike): Tensor => unary('logicalNot', x);
+// biome-ignore lint/suspicious/noShadowRestrictedNames: tfjs's op name; import it qualified where the global is needed.
 export const isNaN = (x: TensorLike): Tensor => unary('isNaN', x);
 export const isInf = (x: TensorLike): Tensor => unary('isInf', x);
+// biome-ignore lint/suspicious/noShadowRestrictedNames: tfjs's op name.
 export const isFinite = (x: TensorLike): Tensor => unary('isFinite', x);
 
 /** x > 0 ? x : alpha * x */

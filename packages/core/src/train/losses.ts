@@ -68,8 +68,7 @@ export function checkClassPredictions(op: string, arg: string, pred: Tensor): vo
   expectDType(op, arg, pred, 'float32', `convert it with cast(${arg}, 'float32')`);
   if (pred.rank < 2) {
     throw new PolytensorError(
-      `${op}: '${arg}' must be [batch, numClasses] (rank ≥ 2), got shape ${fmt(pred.shape)}; ` +
-        `for a single example use expandDims(${arg}, 0)`,
+      `${op}: '${arg}' must be [batch, numClasses] (rank ≥ 2), got shape ${fmt(pred.shape)}; ` + `for a single example use expandDims(${arg}, 0)`,
     );
   }
   if (pred.shape[0] === 0) throw new PolytensorError(`${op}: the batch is empty ('${arg}' has shape ${fmt(pred.shape)}); pass at least one example`);
@@ -92,9 +91,7 @@ export function checkDenseLabels(op: string, labels: Tensor, pred: Tensor, predA
   if (!arraysEqual(labels.shape, pred.shape)) {
     throw new PolytensorError(
       `${op}: labels have shape ${fmt(labels.shape)} but ${predArg} have shape ${fmt(pred.shape)}; one-hot labels must have the ${predArg}' shape` +
-        (looksSparse
-          ? ` (these look like class ids: use ${sparseAlternative} with cast(labels, 'int32'), or oneHot(cast(labels, 'int32'), ${C}))`
-          : ''),
+        (looksSparse ? ` (these look like class ids: use ${sparseAlternative} with cast(labels, 'int32'), or oneHot(cast(labels, 'int32'), ${C}))` : ''),
     );
   }
 }
@@ -206,9 +203,7 @@ export function meanSquaredError(labels: Tensor, preds: Tensor): Tensor {
   expectDType(op, 'labels', labels, 'float32', `convert them with cast(labels, 'float32')`);
   if (preds.rank === 0) throw new PolytensorError(`${op}: preds must be [batch, ...] (rank ≥ 1), got a scalar`);
   if (preds.shape[0] === 0) throw new PolytensorError(`${op}: the batch is empty (preds have shape ${fmt(preds.shape)}); pass at least one example`);
-  const sameUpToTrailingOne =
-    labels.size === preds.size &&
-    (arraysEqual([...labels.shape, 1], preds.shape) || arraysEqual(labels.shape, [...preds.shape, 1]));
+  const sameUpToTrailingOne = labels.size === preds.size && (arraysEqual([...labels.shape, 1], preds.shape) || arraysEqual(labels.shape, [...preds.shape, 1]));
   if (!arraysEqual(labels.shape, preds.shape) && !sameUpToTrailingOne) {
     throw new PolytensorError(
       `${op}: labels have shape ${fmt(labels.shape)} but preds have shape ${fmt(preds.shape)}; ` +
@@ -220,16 +215,10 @@ export function meanSquaredError(labels: Tensor, preds: Tensor): Tensor {
 
 // ---- registry ---------------------------------------------------------------
 
-const info = (name: string, fn: LossFn, sparseLabels: boolean, fromLogits: boolean): LossInfo =>
-  Object.freeze({ name, fn, sparseLabels, fromLogits });
+const info = (name: string, fn: LossFn, sparseLabels: boolean, fromLogits: boolean): LossInfo => Object.freeze({ name, fn, sparseLabels, fromLogits });
 
 /** Canonical names of the built-in losses. */
-export type LossName =
-  | 'softmaxCrossEntropy'
-  | 'sparseSoftmaxCrossEntropy'
-  | 'categoricalCrossentropy'
-  | 'sparseCategoricalCrossentropy'
-  | 'meanSquaredError';
+export type LossName = 'softmaxCrossEntropy' | 'sparseSoftmaxCrossEntropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'meanSquaredError';
 
 /** Every built-in loss, by canonical name. */
 export const LOSSES: Readonly<Record<LossName, LossInfo>> = Object.freeze({
@@ -263,7 +252,11 @@ export function getLoss(identifier: string | LossFn | LossInfo): LossInfo {
   if (typeof identifier === 'string') {
     const found = LOSS_KEYS.get(registryKey(identifier));
     if (!found) {
-      throw new PolytensorError(`getLoss: unknown loss '${identifier}'; valid names are ${lossNames().map((n) => `'${n}'`).join(', ')}`);
+      throw new PolytensorError(
+        `getLoss: unknown loss '${identifier}'; valid names are ${lossNames()
+          .map((n) => `'${n}'`)
+          .join(', ')}`,
+      );
     }
     return found;
   }

@@ -12,12 +12,10 @@ import { equal, greater, less, logicalAnd } from '../ops/compare.js';
 import { oneHot } from '../ops/gather.js';
 import { mean, sum } from '../ops/reduce.js';
 import { reshape } from '../ops/reshape.js';
-import { isFinite } from '../ops/unary.js';
+import { isFinite as isFiniteOp } from '../ops/unary.js';
 import { where } from '../ops/where.js';
 import { arraysEqual, fmt } from '../util/shape.js';
-import {
-  LOSSES, checkClassPredictions, checkDenseLabels, checkSparseLabels, expectLiveTensor, registryKey, type LossFn,
-} from './losses.js';
+import { LOSSES, checkClassPredictions, checkDenseLabels, checkSparseLabels, expectLiveTensor, registryKey, type LossFn } from './losses.js';
 
 /** A metric: (labels, predictions) → float32 scalar (mean over the batch). */
 export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -49,7 +47,7 @@ function inTopK(pred: Tensor, ids: Tensor, k: number): Tensor {
   const isTarget = equal(oneHot(ids, C), 1);
   const targetScore = sum(where(isTarget, pred, 0), -1, true);
   const higher = sum(cast(greater(pred, targetScore), 'int32'), -1);
-  return logicalAnd(less(higher, k), isFinite(reshape(targetScore, ids.shape)));
+  return logicalAnd(less(higher, k), isFiniteOp(reshape(targetScore, ids.shape)));
 }
 
 /** Share of examples whose argMax prediction equals the int32 class id (labels [N] or [N, 1]). */
@@ -178,7 +176,11 @@ export function getMetric(identifier: string | MetricFn | LossFn): MetricInfo {
   if (typeof identifier === 'string') {
     const found = METRIC_KEYS.get(registryKey(identifier));
     if (!found) {
-      throw new PolytensorError(`getMetric: unknown metric '${identifier}'; valid names are ${metricNames().map((n) => `'${n}'`).join(', ')}`);
+      throw new PolytensorError(
+        `getMetric: unknown metric '${identifier}'; valid names are ${metricNames()
+          .map((n) => `'${n}'`)
+          .join(', ')}`,
+      );
     }
     return found;
   }

@@ -20,7 +20,7 @@ import { prepareModel } from './io/prepare.js';
 import { loadArtifacts, saveArtifacts } from './io/router.js';
 import { trainingConfigOf } from './io/training_config.js';
 import type { IOHandler, LoadOptions, ModelArtifacts, SaveOptions, SaveResult } from './io/types.js';
-import { validateTrainingData } from './validate.js';
+import { checkInputShape, validateTrainingData } from './validate.js';
 
 /** A loss by name (editors complete them; case and '_' are ignored at run time) or your own function. */
 export type LossIdentifier = LossName | 'mse' | LossFn | LossInfo;
@@ -38,9 +38,7 @@ export interface CompileArgs {
 }
 
 const COMPILE_OPTIONS = ['optimizer', 'loss', 'metrics', 'learningRate'] as const;
-const FIT_OPTIONS = [
-  'batchSize', 'epochs', 'initialEpoch', 'shuffle', 'validationData', 'validationSplit', 'callbacks', 'verbose', 'progressSink',
-] as const;
+const FIT_OPTIONS = ['batchSize', 'epochs', 'initialEpoch', 'shuffle', 'validationData', 'validationSplit', 'callbacks', 'verbose', 'progressSink'] as const;
 const BATCH_OPTIONS = ['batchSize'] as const;
 
 export interface FitArgs {
@@ -184,7 +182,8 @@ export class Sequential {
   compile(args: CompileArgs): void {
     if (!args || typeof args !== 'object') throw new PolytensorError(`${this.name}.compile: pass { optimizer, loss, metrics? }`);
     checkOptions('compile', args, COMPILE_OPTIONS);
-    if (args.optimizer === undefined) throw new PolytensorError(`compile: 'optimizer' is required, e.g. compile({ optimizer: 'adam', loss: 'meanSquaredError' })`);
+    if (args.optimizer === undefined)
+      throw new PolytensorError(`compile: 'optimizer' is required, e.g. compile({ optimizer: 'adam', loss: 'meanSquaredError' })`);
     if (args.loss === undefined) throw new PolytensorError(`compile: 'loss' is required, e.g. compile({ optimizer: 'adam', loss: 'meanSquaredError' })`);
     if (args.metrics !== undefined && !Array.isArray(args.metrics)) {
       throw new PolytensorError(`compile: 'metrics' must be an array of names or functions, e.g. metrics: ['accuracy']`);
@@ -205,7 +204,7 @@ export class Sequential {
   }
 
   /** One optimizer step on a batch; returns the loss and metrics on it. */
-  trainOnBatch(x: Tensor, y: Tensor): Logs {
+  trainOnBatch(x: Tensor, y: Tensor): Logs & { readonly loss: number } {
     const c = this.requireCompiled('trainOnBatch');
     this.assertNotFitting('trainOnBatch');
     this.ensureBuilt();
@@ -213,7 +212,7 @@ export class Sequential {
     return this.step(c, x, y);
   }
 
-  private step(c: CompiledState, x: Tensor, y: Tensor): Logs {
+  private step(c: CompiledState, x: Tensor, y: Tensor): Logs & { readonly loss: number } {
     const logs: Logs = {};
     const cost = c.optimizer.minimize(
       () => {
@@ -226,9 +225,9 @@ export class Sequential {
       true,
       this.trainableWeights,
     );
-    logs['loss'] = cost!.dataSync()[0]!;
+    const loss = cost!.dataSync()[0]!;
     cost!.dispose();
-    return { loss: logs['loss'], ...logs };
+    return { loss, ...logs };
   }
 
   /**
@@ -404,7 +403,11 @@ export class Sequential {
     }
     const header = ['Layer (type)', 'Output shape', 'Param #'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)) + 2);
-    const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('').trimEnd();
+    const line = (cells: string[]): string =>
+      cells
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('')
+        .trimEnd();
     const total = widths.reduce((a, b) => a + b, 0);
     const { total: params, trainable } = this.countParams();
     const text = [
@@ -440,10 +443,22 @@ export class Sequential {
       version: MODEL_VERSION,
       modelTopology: {
         className: 'Sequential',
-        config: { name: this.name, inputShape: this.inputShape ? this.inputShape.slice(1) as number[] : null, layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })) },
+        config: {
+          name: this.name,
+          inputShape: this.inputShape ? (this.inputShape.slice(1) as number[]) : null,
+          layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })),
+        },
       },
       weightSpecs,
-      ...(c ? { trainingConfig: trainingConfigOf(c.optimizer, c.loss, c.metricNames.map((name, i) => ({ name, fn: c.metricFns[i]! }))) } : {}),
+      ...(c
+        ? {
+            trainingConfig: trainingConfigOf(
+              c.optimizer,
+              c.loss,
+              c.metricNames.map((name, i) => ({ name, fn: c.metricFns[i]! })),
+            ),
+          }
+        : {}),
       weightData: data.buffer,
     };
   }
@@ -464,22 +479,12 @@ export class Sequential {
   }
 }
 
-
 function batchOf(x: Tensor, y: Tensor, order: Int32Array | null, start: number, size: number): [Tensor, Tensor] {
   if (!order) return [slice(x, start, [size]), slice(y, start, [size])];
   return ENGINE.tidy(() => {
     const idx = tensor(order.subarray(start, start + size), [size], 'int32');
     return [gather(x, idx, 0), gather(y, idx, 0)] as [Tensor, Tensor];
   });
-}
-
-export function checkInputShape(op: string, model: Sequential, x: Tensor): void {
-  const expected = model.inputShape;
-  if (!expected) return;
-  const ok = expected.length === x.rank && expected.every((d, i) => d === null || d === x.shape[i]);
-  if (!ok) {
-    throw new PolytensorError(`${op}: the model expects inputs of shape ${formatShape(expected)}, got [${x.shape.join(',')}]; reshape the data to match`);
-  }
 }
 
 /**
@@ -490,7 +495,8 @@ export function checkInputShape(op: string, model: Sequential, x: Tensor): void 
  * optimizer state); `{ compile: false }` loads it uncompiled.
  */
 export async function loadSequential(source: string | IOHandler | ModelArtifacts, options: LoadOptions = {}): Promise<Sequential> {
-  if (options === null || typeof options !== 'object') throw new PolytensorError(`loadModel: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  if (options === null || typeof options !== 'object')
+    throw new PolytensorError(`loadModel: options must be an object, got ${options === null ? 'null' : typeof options}`);
   const limits = resolveLimits(options);
   const { artifacts, where } = await loadArtifacts(source, { limits, requestInit: options.requestInit, fetch: options.fetch });
   const p = prepareModel(artifacts, where, limits, options.compile !== false);

@@ -17,7 +17,8 @@ const fmtValue = (v: number): string => (Math.abs(v) >= 1e-3 || v === 0 ? v.toFi
 
 function fmtTime(ms: number, steps: number): string {
   const perStep = ms / Math.max(1, steps);
-  const per = perStep >= 1000 ? `${(perStep / 1000).toFixed(1)}s/step` : perStep >= 1 ? `${Math.round(perStep)}ms/step` : `${Math.round(perStep * 1000)}us/step`;
+  const per =
+    perStep >= 1000 ? `${(perStep / 1000).toFixed(1)}s/step` : perStep >= 1 ? `${Math.round(perStep)}ms/step` : `${Math.round(perStep * 1000)}us/step`;
   return `${Math.round(ms / 1000)}s ${per}`;
 }
 
@@ -32,7 +33,10 @@ export class ProgressBar extends Callback {
   private seen = 0;
   private readonly sink: ProgressSink;
 
-  constructor(sink?: ProgressSink, private readonly width = 30) {
+  constructor(
+    sink?: ProgressSink,
+    private readonly width = 30,
+  ) {
     super();
     this.sink = sink ?? defaultSink();
   }
@@ -65,7 +69,9 @@ export class ProgressBar extends Callback {
     const filled = total > 0 ? Math.round((this.width * done) / total) : this.width;
     const bar = filled >= this.width ? '='.repeat(this.width) : `${'='.repeat(Math.max(0, filled - 1))}>${'.'.repeat(this.width - filled)}`;
     const pad = String(total).length;
-    const metrics = Object.entries(logs).map(([k, v]) => ` - ${k}: ${fmtValue(v)}`).join('');
+    const metrics = Object.entries(logs)
+      .map(([k, v]) => ` - ${k}: ${fmtValue(v)}`)
+      .join('');
     return `${String(done).padStart(pad)}/${total} [${bar}] - ${fmtTime(ms, steps)}${metrics}`;
   }
 }

@@ -17,7 +17,7 @@ const distToSource: Plugin = {
   name: 'dist-to-source',
   async resolveId(source, importer, options) {
     const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-    if (resolved && resolved.id.startsWith(`${core}dist/`)) {
+    if (resolved?.id.startsWith(`${core}dist/`)) {
       return { ...resolved, id: resolved.id.replace(`${core}dist/`, `${core}src/`).replace(/\.js$/, '.ts') };
     }
     return resolved;

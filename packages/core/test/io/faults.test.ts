@@ -34,7 +34,8 @@ afterAll(async () => {
 const handlerOf = (json: unknown, weightData: ArrayBuffer): IOHandler => ({ load: async () => ({ ...(json as object), weightData }) as ModelArtifacts });
 
 /** Messages of errors JavaScript throws by itself, not polytensor's checks. */
-const RAW_ERROR = /is not a (function|constructor)|Cannot (read|set) propert|Invalid (array|typed array) length|Maximum call stack|is not iterable|\[object Object\]|out of memory/i;
+const RAW_ERROR =
+  /is not a (function|constructor)|Cannot (read|set) propert|Invalid (array|typed array) length|Maximum call stack|is not iterable|\[object Object\]|out of memory/i;
 
 type Outcome = { ok: true; model: Sequential } | { ok: false; error: Error };
 
@@ -65,7 +66,9 @@ async function loadChecked(load: () => Promise<Sequential>, expectedBytes: Uint8
   }
   const after = memory();
   expect({ tensors: after.numTensors, buffers: after.numDataIds, bytes: after.numBytes }).toEqual({
-    tensors: before.numTensors, buffers: before.numDataIds, bytes: before.numBytes,
+    tensors: before.numTensors,
+    buffers: before.numDataIds,
+    bytes: before.numBytes,
   });
   return outcome;
 }
@@ -88,9 +91,7 @@ function setOwn(node: Record<string | number, Json>, key: string | number, value
 }
 
 const PROTO_NAMES = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__'] as const;
-const NASTY: Json[] = [
-  null, -1, 0, 1.5, 1e9, 2 ** 53, -(2 ** 31), '', 'float64', true, [], {}, [-4, -8], [8, 4], [0], [1e5, 1e5, 1e5], ...PROTO_NAMES,
-];
+const NASTY: Json[] = [null, -1, 0, 1.5, 1e9, 2 ** 53, -(2 ** 31), '', 'float64', true, [], {}, [-4, -8], [8, 4], [0], [1e5, 1e5, 1e5], ...PROTO_NAMES];
 
 const mutationArb = fc.record({
   pick: fc.nat(),
@@ -136,10 +137,19 @@ describe('fault suite: model files', () => {
   it('the cases the issue lists: missing modelTopology, non-array layers, empty or repeated names, a float64 weight', async () => {
     const cases: Array<[(j: Record<string, Json>) => void, RegExp]> = [
       [(j) => void delete j['modelTopology'], /modelTopology must be an object, got undefined/],
-      [(j) => void ((j['modelTopology'] as { config: Record<string, Json> }).config['layers'] = { 0: 'Dense' }), /modelTopology\.config\.layers must be an array, got \{"0":"Dense"\}/],
+      [
+        (j) => void ((j['modelTopology'] as { config: Record<string, Json> }).config['layers'] = { 0: 'Dense' }),
+        /modelTopology\.config\.layers must be an array, got \{"0":"Dense"\}/,
+      ],
       [(j) => void ((j['modelTopology'] as { config: Record<string, Json> }).config['layers'] = []), /modelTopology\.config\.layers is empty/],
-      [(j) => void ((j['weightSpecs'] as Array<Record<string, Json>>)[1]!['name'] = 'conv/kernel'), /weightSpecs\[1\]\.name repeats the weight name "conv\/kernel"/],
-      [(j) => void ((j['weightSpecs'] as Array<Record<string, Json>>)[1]!['dtype'] = 'float64'), /weightSpecs\[1\]\.dtype must be 'float32' \(weights are saved as float32\), got "float64"/],
+      [
+        (j) => void ((j['weightSpecs'] as Array<Record<string, Json>>)[1]!['name'] = 'conv/kernel'),
+        /weightSpecs\[1\]\.name repeats the weight name "conv\/kernel"/,
+      ],
+      [
+        (j) => void ((j['weightSpecs'] as Array<Record<string, Json>>)[1]!['dtype'] = 'float64'),
+        /weightSpecs\[1\]\.dtype must be 'float32' \(weights are saved as float32\), got "float64"/,
+      ],
       [(j) => void (j['version'] = 2), /was saved by a newer polytensor \(format version 2, this one reads 1\)/],
       [(j) => void (j['format'] = 'layers-model'), /is not a polytensor Sequential model \(format "layers-model"/],
     ];
@@ -170,34 +180,47 @@ describe('fault suite: model files', () => {
   it('fuzzed model.json text on disk (cut, spliced, corrupted bytes) loads exactly or fails clearly', { timeout: 30_000 }, async () => {
     const text = JSON.stringify({ ...baseJson, weightsPath: 'w.bin' });
     await fc.assert(
-      fc.asyncProperty(fc.nat(), fc.constantFrom('cut', 'insert', 'replace'), fc.string({ minLength: 1, maxLength: 3, unit: 'binary' }), async (at, kind, s) => {
-        const i = at % text.length;
-        const bad = kind === 'cut' ? text.slice(0, i) : kind === 'insert' ? text.slice(0, i) + s + text.slice(i) : text.slice(0, i) + s + text.slice(i + s.length);
-        const dir = await mkdtemp(join(root, 'text-'));
-        await writeFile(join(dir, 'model.json'), bad);
-        await writeFile(join(dir, 'w.bin'), baseBytes);
-        await loadChecked(() => loadModel(`file://${dir}`));
-      }),
+      fc.asyncProperty(
+        fc.nat(),
+        fc.constantFrom('cut', 'insert', 'replace'),
+        fc.string({ minLength: 1, maxLength: 3, unit: 'binary' }),
+        async (at, kind, s) => {
+          const i = at % text.length;
+          const bad =
+            kind === 'cut' ? text.slice(0, i) : kind === 'insert' ? text.slice(0, i) + s + text.slice(i) : text.slice(0, i) + s + text.slice(i + s.length);
+          const dir = await mkdtemp(join(root, 'text-'));
+          await writeFile(join(dir, 'model.json'), bad);
+          await writeFile(join(dir, 'w.bin'), baseBytes);
+          await loadChecked(() => loadModel(`file://${dir}`));
+        },
+      ),
       { numRuns: 25, seed: 7 },
     );
   });
 
   it('truncated and oversized weights files fail with both sizes named', { timeout: 30_000 }, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 2 * baseBytes.length + 9 }).filter((n) => n !== baseBytes.length), async (n) => {
-        const dir = await mkdtemp(join(root, 'size-'));
-        await writeFile(join(dir, 'model.json'), JSON.stringify({ ...baseJson, weightsPath: 'w.bin' }));
-        const bytes = new Uint8Array(n);
-        bytes.set(baseBytes.subarray(0, Math.min(n, baseBytes.length)));
-        await writeFile(join(dir, 'w.bin'), bytes);
-        const outcome = await loadChecked(() => loadModel(`file://${dir}`));
-        expect(outcome.ok).toBe(false);
-        if (!outcome.ok) expect(outcome.error.message).toMatch(new RegExp(`holds ${n.toLocaleString('en-US')} bytes but the weightSpecs declare ${baseBytes.length} `));
-        // The same bytes given directly (a custom handler): the same check.
-        const direct = await loadChecked(() => loadModel(handlerOf(baseJson, bytes.buffer)));
-        expect(direct.ok).toBe(false);
-        if (!direct.ok) expect(direct.error.message).toMatch(new RegExp(`weight data holds ${n.toLocaleString('en-US')} bytes.* but the weightSpecs declare ${baseBytes.length}`));
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 2 * baseBytes.length + 9 }).filter((n) => n !== baseBytes.length),
+        async (n) => {
+          const dir = await mkdtemp(join(root, 'size-'));
+          await writeFile(join(dir, 'model.json'), JSON.stringify({ ...baseJson, weightsPath: 'w.bin' }));
+          const bytes = new Uint8Array(n);
+          bytes.set(baseBytes.subarray(0, Math.min(n, baseBytes.length)));
+          await writeFile(join(dir, 'w.bin'), bytes);
+          const outcome = await loadChecked(() => loadModel(`file://${dir}`));
+          expect(outcome.ok).toBe(false);
+          if (!outcome.ok)
+            expect(outcome.error.message).toMatch(new RegExp(`holds ${n.toLocaleString('en-US')} bytes but the weightSpecs declare ${baseBytes.length} `));
+          // The same bytes given directly (a custom handler): the same check.
+          const direct = await loadChecked(() => loadModel(handlerOf(baseJson, bytes.buffer)));
+          expect(direct.ok).toBe(false);
+          if (!direct.ok)
+            expect(direct.error.message).toMatch(
+              new RegExp(`weight data holds ${n.toLocaleString('en-US')} bytes.* but the weightSpecs declare ${baseBytes.length}`),
+            );
+        },
+      ),
       { numRuns: 25, seed: 3 },
     );
   });
@@ -221,7 +244,9 @@ describe('fault suite: model files', () => {
     );
   });
 
-  it("prototype names as class, loss, metric, activation, initializer or weight names fail clearly; as layer names they load", { timeout: 30_000 }, async () => {
+  it('prototype names as class, loss, metric, activation, initializer or weight names fail clearly; as layer names they load', {
+    timeout: 30_000,
+  }, async () => {
     type Layers = Array<{ className: string; config: Record<string, Json> }>;
     const edits: Record<string, (j: Record<string, Json>, name: string) => void> = {
       layerClass: (j, n) => void ((j['modelTopology'] as { config: { layers: Layers } }).config.layers[2]!.className = n),
@@ -230,7 +255,8 @@ describe('fault suite: model files', () => {
       metric: (j, n) => void ((j['trainingConfig'] as { metrics: string[] }).metrics = [n]),
       activation: (j, n) => void ((j['modelTopology'] as { config: { layers: Layers } }).config.layers[4]!.config['activation'] = n),
       initializerName: (j, n) => void ((j['modelTopology'] as { config: { layers: Layers } }).config.layers[4]!.config['kernelInitializer'] = n),
-      initializerClass: (j, n) => void ((j['modelTopology'] as { config: { layers: Layers } }).config.layers[4]!.config['kernelInitializer'] = { className: n, config: {} }),
+      initializerClass: (j, n) =>
+        void ((j['modelTopology'] as { config: { layers: Layers } }).config.layers[4]!.config['kernelInitializer'] = { className: n, config: {} }),
       weightName: (j, n) => void ((j['weightSpecs'] as Array<{ name: string }>)[0]!.name = n),
       padding: (j, n) => void ((j['modelTopology'] as { config: { layers: Layers } }).config.layers[0]!.config['padding'] = n),
     };
@@ -298,8 +324,14 @@ describe('fault suite: model files', () => {
         cfg.layers = [{ className: 'Dense', config: { name: 'big', units, useBias: true } }];
         art.weightSpecs =
           specMode === 'specs follow'
-            ? [{ name: 'big/kernel', shape: [inDim, units], dtype: 'float32' }, { name: 'big/bias', shape: [units], dtype: 'float32' }]
-            : [{ name: 'big/kernel', shape: [2, 3], dtype: 'float32' }, { name: 'big/bias', shape: [3], dtype: 'float32' }];
+            ? [
+                { name: 'big/kernel', shape: [inDim, units], dtype: 'float32' },
+                { name: 'big/bias', shape: [units], dtype: 'float32' },
+              ]
+            : [
+                { name: 'big/kernel', shape: [2, 3], dtype: 'float32' },
+                { name: 'big/bias', shape: [3], dtype: 'float32' },
+              ];
         art.weightData = new ArrayBuffer(specMode === 'specs follow' ? 24 : 36);
         delete art.trainingConfig;
         const small = inDim * units + units <= 9;

@@ -131,12 +131,20 @@ describe('file:// refuses a bad model folder with a clear error', () => {
   });
 
   it('weights shorter, longer, or not whole float32 values: the sizes, before reading them', async () => {
-    for (const [delta, how] of [[-4, 'truncated'], [-2, 'truncated'], [4, 'longer than declared'], [1, 'longer than declared']] as const) {
+    for (const [delta, how] of [
+      [-4, 'truncated'],
+      [-2, 'truncated'],
+      [4, 'longer than declared'],
+      [1, 'longer than declared'],
+    ] as const) {
       const { dir, weights } = await saved(model);
       const bytes = await readFile(join(dir, weights));
       const changed = delta < 0 ? bytes.subarray(0, bytes.length + delta) : Buffer.concat([bytes, Buffer.alloc(delta)]);
       await writeFile(join(dir, weights), changed);
-      await expectLoadError(() => loadModel(`file://${dir}`), new RegExp(`holds ${60 + delta} bytes but the weightSpecs declare 60 \\(15 float32 values\\): it is ${how}`));
+      await expectLoadError(
+        () => loadModel(`file://${dir}`),
+        new RegExp(`holds ${60 + delta} bytes but the weightSpecs declare 60 \\(15 float32 values\\): it is ${how}`),
+      );
     }
   });
 
@@ -190,17 +198,29 @@ describe('file:// refuses a bad model folder with a clear error', () => {
 
   it('limits: a model.json or weights over the limit fail before reading, naming the limit; raising it loads', async () => {
     const { dir } = await saved(model);
-    await expectLoadError(() => loadModel(`file://${dir}`, { maxBytes: 59 }), /the weightSpecs declare 60 bytes of weights, over the maxBytes limit of 59; if you trust this model, raise it: loadModel\(source, \{ maxBytes: 60 \}\)/);
+    await expectLoadError(
+      () => loadModel(`file://${dir}`, { maxBytes: 59 }),
+      /the weightSpecs declare 60 bytes of weights, over the maxBytes limit of 59; if you trust this model, raise it: loadModel\(source, \{ maxBytes: 60 \}\)/,
+    );
     await expectLoadError(() => loadModel(`file://${dir}`, { maxParams: 14 }), /declare 15 parameters, over the maxParams limit of 14.*\{ maxParams: 15 \}/);
-    await expectLoadError(() => loadModel(`file://${dir}`, { maxJsonBytes: 100 }), /model\.json: the file holds [\d,]+ bytes, over the maxJsonBytes limit of 100; .*\{ maxJsonBytes: \d+ \}/);
+    await expectLoadError(
+      () => loadModel(`file://${dir}`, { maxJsonBytes: 100 }),
+      /model\.json: the file holds [\d,]+ bytes, over the maxJsonBytes limit of 100; .*\{ maxJsonBytes: \d+ \}/,
+    );
     const loaded = await loadModel(`file://${dir}`, { maxBytes: 60, maxParams: 15 });
     loaded.dispose();
     // The topology is checked too: a huge layer whose specs stay small.
     const art = model.toArtifacts();
     art.modelTopology.config.inputShape = [10_000];
     art.modelTopology.config.layers[0]!.config['units'] = 10_000;
-    await expectLoadError(() => loadModel(art, { maxParams: 1_000_000 }), /the topology builds 100,010,000 parameters, over the maxParams limit of 1,000,000.*\{ maxParams: 100010000 \}/);
-    await expectLoadError(() => loadModel(art), /weightSpecs\[0\] is 'd\/kernel' \[4,3\] float32 but the topology builds 'd\/kernel' \[10000,10000\] float32 there/);
+    await expectLoadError(
+      () => loadModel(art, { maxParams: 1_000_000 }),
+      /the topology builds 100,010,000 parameters, over the maxParams limit of 1,000,000.*\{ maxParams: 100010000 \}/,
+    );
+    await expectLoadError(
+      () => loadModel(art),
+      /weightSpecs\[0\] is 'd\/kernel' \[4,3\] float32 but the topology builds 'd\/kernel' \[10000,10000\] float32 there/,
+    );
     await expectLoadError(() => loadModel(`file://${dir}`, { maxBytes: -1 }), /maxBytes must be a positive integer, got -1/);
     await expectLoadError(() => loadModel(`file://${dir}`, { maxbytes: 10 } as never), /loadModel: unknown option 'maxbytes'; did you mean 'maxBytes'\?/);
   });
@@ -211,7 +231,10 @@ describe('file:// refuses a bad model folder with a clear error', () => {
       const layers = (j['modelTopology'] as { config: { inputShape: number[]; layers: Array<{ config: Record<string, unknown> }> } }).config;
       layers.inputShape = [10_000];
       layers.layers[0]!.config['units'] = 10_000;
-      j['weightSpecs'] = [{ name: 'd/kernel', shape: [10_000, 10_000], dtype: 'float32' }, { name: 'd/bias', shape: [10_000], dtype: 'float32' }];
+      j['weightSpecs'] = [
+        { name: 'd/kernel', shape: [10_000, 10_000], dtype: 'float32' },
+        { name: 'd/bias', shape: [10_000], dtype: 'float32' },
+      ];
     });
     await writeFile(join(dir, weights), new Uint8Array(24));
     const id = nextTensorId();

@@ -1,7 +1,19 @@
 // Models and checks shared by the model IO tests.
 import { expect } from 'vitest';
 import {
-  BatchNormalization, Conv2D, Dense, Dropout, Flatten, MaxPooling2D, Sequential, memory, randomNormal, scalar, setSeed, type ModelArtifacts, type Tensor,
+  BatchNormalization,
+  Conv2D,
+  Dense,
+  Dropout,
+  Flatten,
+  MaxPooling2D,
+  Sequential,
+  memory,
+  randomNormal,
+  scalar,
+  setSeed,
+  type ModelArtifacts,
+  type Tensor,
 } from '../helpers.js';
 
 /** Every layer class with weights, and some without: conv, batch norm, pooling, flatten, dense, dropout (136 parameters). */

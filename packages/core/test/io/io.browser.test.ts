@@ -79,7 +79,9 @@ describe('localstorage://', () => {
   it('a model over the quota fails clearly and suggests indexeddb://', { timeout: 30_000 }, async () => {
     setSeed(5);
     const big = new Sequential({ layers: [new Dense({ units: 1500, inputShape: [1000] })] });
-    await expect(big.save('localstorage://big')).rejects.toThrow(/save: localStorage refused localstorage:\/\/big \([\d,]+ characters: QuotaExceededError\); .* use indexeddb:\/\/name/);
+    await expect(big.save('localstorage://big')).rejects.toThrow(
+      /save: localStorage refused localstorage:\/\/big \([\d,]+ characters: QuotaExceededError\); .* use indexeddb:\/\/name/,
+    );
     big.dispose();
   });
 
@@ -110,7 +112,10 @@ describe('downloads://', () => {
     expect((JSON.parse(await json!.text()) as { weightsPath: string }).weightsPath).toBe('net.weights.bin');
     const loaded = await loadModel(fromFiles(new File([json!], 'net.json'), new File([weights!], 'net.weights.bin')));
     expectSameModel(model, loaded);
-    await expectLoadError(() => loadModel(fromFiles(new File([json!], 'net.json'), new File([weights!.slice(0, 100)], 'other.bin'))), /other\.bin holds 100 bytes but net\.json declares 544; pick the weights file saved with this model/);
+    await expectLoadError(
+      () => loadModel(fromFiles(new File([json!], 'net.json'), new File([weights!.slice(0, 100)], 'other.bin'))),
+      /other\.bin holds 100 bytes but net\.json declares 544; pick the weights file saved with this model/,
+    );
     await expect(model.save('downloads://a/b')).rejects.toThrow(/cannot contain '\/'/);
     model.dispose();
     loaded.dispose();
@@ -152,7 +157,9 @@ describe('http(s):// from the page', () => {
 
 it('file:// in a browser build says what to use instead (no Node code in the page)', async () => {
   const model = smallCnn(11);
-  await expect(model.save('file:///tmp/m')).rejects.toThrow(/save: file:\/\/\/tmp\/m needs Node's file system, which this build does not have; in a browser use indexeddb:\/\/name/);
+  await expect(model.save('file:///tmp/m')).rejects.toThrow(
+    /save: file:\/\/\/tmp\/m needs Node's file system, which this build does not have; in a browser use indexeddb:\/\/name/,
+  );
   await expectLoadError(() => loadModel('file:///tmp/m'), /needs Node's file system/);
   model.dispose();
 });

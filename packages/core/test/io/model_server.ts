@@ -47,7 +47,11 @@ async function handle(files: Map<string, Uint8Array>, req: IncomingMessage, res:
     return pump();
   }
   if (path.startsWith('/upload/') && req.method === 'POST') {
-    const form = await new Request('http://x', { method: 'POST', headers: req.headers as Record<string, string>, body: new Uint8Array(await bodyOf(req)) }).formData();
+    const form = await new Request('http://x', {
+      method: 'POST',
+      headers: req.headers as Record<string, string>,
+      body: new Uint8Array(await bodyOf(req)),
+    }).formData();
     const dir = path.slice('/upload/'.length);
     const fields: Array<[string, FormDataEntryValue]> = [];
     form.forEach((value, field) => fields.push([field, value]));

@@ -63,7 +63,10 @@ describe('routing', () => {
     const loaded = await loadModel(fromFiles(jsonBlob, new Blob([weightData])));
     expect(weightBytesOf(loaded)).toEqual(weightBytesOf(model));
     loaded.dispose();
-    await expectLoadError(() => loadModel(fromFiles(jsonBlob, new Blob([weightData.slice(4)]))), /the weights file holds 56 bytes but the model JSON file declares 60/);
+    await expectLoadError(
+      () => loadModel(fromFiles(jsonBlob, new Blob([weightData.slice(4)]))),
+      /the weights file holds 56 bytes but the model JSON file declares 60/,
+    );
     await expectLoadError(() => loadModel(fromFiles(jsonBlob, new Blob([weightData])), { maxJsonBytes: 10 }), /over the maxJsonBytes limit of 10/);
     expect(() => fromFiles('x' as never, new Blob([]))).toThrow(/fromFiles: pass the model JSON file and the weights file as Blobs/);
   });
@@ -101,13 +104,19 @@ describe('http(s)://', () => {
 
   it('weights off the model origin, missing, short, long or endless fail clearly', async () => {
     publish('offsite', model, 'http://127.0.0.2:9/w.bin');
-    await expectLoadError(() => loadModel(`${server.url}/files/offsite/model.json`), /points to http:\/\/127\.0\.0\.2:9, off the model's origin http:\/\/127\.0\.0\.1:\d+/);
+    await expectLoadError(
+      () => loadModel(`${server.url}/files/offsite/model.json`),
+      /points to http:\/\/127\.0\.0\.2:9, off the model's origin http:\/\/127\.0\.0\.1:\d+/,
+    );
     publish('missing', model);
     server.files.delete('missing/weights.bin');
     await expectLoadError(() => loadModel(`${server.url}/files/missing/model.json`), /GET .*missing\/weights\.bin \(the weights\) answered 404/);
     publish('short', model);
     server.files.set('short/weights.bin', new Uint8Array(58));
-    await expectLoadError(() => loadModel(`${server.url}/files/short/model.json`), /weight data holds 58 bytes \(not a whole number of float32 values\) but the weightSpecs declare 60/);
+    await expectLoadError(
+      () => loadModel(`${server.url}/files/short/model.json`),
+      /weight data holds 58 bytes \(not a whole number of float32 values\) but the weightSpecs declare 60/,
+    );
     publish('long', model);
     server.files.set('long/weights.bin', new Uint8Array(64));
     await expectLoadError(() => loadModel(`${server.url}/files/long/model.json`), /holds more than the 60 bytes .* declares/);
@@ -115,10 +124,16 @@ describe('http(s)://', () => {
     const t0 = performance.now();
     await expectLoadError(() => loadModel(`${server.url}/files/endless/model.json`), /holds more than the 60 bytes/);
     expect(performance.now() - t0).toBeLessThan(2000);
-    await expectLoadError(() => loadModel(`${server.url}/endless`, { maxJsonBytes: 1000 }), /the model JSON holds more than 1,000 bytes, over the maxJsonBytes limit of 1,000; .*\{ maxJsonBytes: a larger number \}/);
+    await expectLoadError(
+      () => loadModel(`${server.url}/endless`, { maxJsonBytes: 1000 }),
+      /the model JSON holds more than 1,000 bytes, over the maxJsonBytes limit of 1,000; .*\{ maxJsonBytes: a larger number \}/,
+    );
     server.files.set('notjson/model.json', new TextEncoder().encode('<html>'));
     await expectLoadError(() => loadModel(`${server.url}/files/notjson/model.json`), /is not valid JSON/);
-    await expectLoadError(() => loadModel('http://127.0.0.1:9/model.json'), /cannot fetch the model JSON http:\/\/127\.0\.0\.1:9\/model\.json: .*is the server up/);
+    await expectLoadError(
+      () => loadModel('http://127.0.0.1:9/model.json'),
+      /cannot fetch the model JSON http:\/\/127\.0\.0\.1:9\/model\.json: .*is the server up/,
+    );
   });
 
   it('save POSTs multipart form data (model.json + model.weights.bin) that loads back', async () => {

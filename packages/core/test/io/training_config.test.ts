@@ -3,7 +3,19 @@
 // fresh optimizer state); uncompiled stays uncompiled; old files still load.
 import { describe, expect, it } from 'vitest';
 import {
-  Adagrad, Adam, Momentum, RMSprop, SGD, loadModel, optimizerNames, getOptimizer, randomNormal, tensor, type ModelArtifacts, type Optimizer, type Tensor,
+  Adagrad,
+  Adam,
+  Momentum,
+  RMSprop,
+  SGD,
+  loadModel,
+  optimizerNames,
+  getOptimizer,
+  randomNormal,
+  tensor,
+  type ModelArtifacts,
+  type Optimizer,
+  type Tensor,
 } from '../helpers.js';
 import { copyArtifacts, expectLoadError, tinyDense, weightBytesOf } from './fixtures.js';
 
@@ -93,7 +105,10 @@ describe('trainingConfig', () => {
     model.compile({ optimizer: 'adam', loss: 'meanSquaredError', metrics: ['accuracy'] });
     const art = model.toArtifacts();
     const cases: Array<[(a: ModelArtifacts) => void, RegExp]> = [
-      [(a) => void (a.trainingConfig!.optimizer.className = 'AdamW'), /optimizer\.className names "AdamW", which is not a built-in optimizer \(SGD, Momentum, Adam, RMSprop, Adagrad\)/],
+      [
+        (a) => void (a.trainingConfig!.optimizer.className = 'AdamW'),
+        /optimizer\.className names "AdamW", which is not a built-in optimizer \(SGD, Momentum, Adam, RMSprop, Adagrad\)/,
+      ],
       [(a) => void (a.trainingConfig!.optimizer.config['weightDecay'] = 0.1), /optimizer\.config has 'weightDecay', which Adam does not take/],
       [(a) => void delete a.trainingConfig!.optimizer.config['beta2'], /optimizer\.config lacks 'beta2'/],
       [(a) => void (a.trainingConfig!.optimizer.config['beta1'] = 1.5), /optimizer\.config is invalid: Adam: beta1/],

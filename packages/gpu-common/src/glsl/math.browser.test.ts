@@ -58,7 +58,9 @@ class Evaluator {
     const main = v2
       ? 'out vec4 color;\nvoid main() { vec4 v = texelFetch(xs, ivec2(gl_FragCoord.xy), 0); color = vec4(f(v.x, v.y), 0.0, 0.0, 1.0); }'
       : 'void main() { vec4 v = texture2D(xs, gl_FragCoord.xy / size); gl_FragColor = vec4(f(v.x, v.y), 0.0, 0.0, 1.0); }';
-    const vertex = v2 ? '#version 300 es\nin vec2 p;\nvoid main() { gl_Position = vec4(p, 0.0, 1.0); }' : 'attribute vec2 p;\nvoid main() { gl_Position = vec4(p, 0.0, 1.0); }';
+    const vertex = v2
+      ? '#version 300 es\nin vec2 p;\nvoid main() { gl_Position = vec4(p, 0.0, 1.0); }'
+      : 'attribute vec2 p;\nvoid main() { gl_Position = vec4(p, 0.0, 1.0); }';
     const gl = this.gl;
     const prog = gl.createProgram()!;
     gl.attachShader(prog, this.shader(gl.VERTEX_SHADER, vertex));
@@ -175,26 +177,58 @@ for (const version of [2, 1] as const) {
 
     it('special values: NaN, ±Infinity, ±0, overflow, half-to-even', () => {
       const cases: Array<[string, number, number, number]> = [
-        ['ptExp(x)', NaN, 0, NaN], ['ptExp(x)', Infinity, 0, Infinity], ['ptExp(x)', -Infinity, 0, 0], ['ptExp(x)', 89, 0, Infinity],
-        ['ptExpm1(x)', -Infinity, 0, -1], ['ptExpm1(x)', 1e-10, 0, Math.fround(1e-10)],
-        ['ptLog(x)', 0, 0, -Infinity], ['ptLog(x)', -1, 0, NaN], ['ptLog(x)', Infinity, 0, Infinity],
-        ['ptLog1p(x)', -1, 0, -Infinity], ['ptLog1p(x)', -2, 0, NaN],
-        ['ptSqrt(x)', -0, 0, -0], ['ptSqrt(x)', -1, 0, NaN], ['ptSqrt(x)', Infinity, 0, Infinity],
-        ['ptRsqrt(x)', 0, 0, Infinity], ['ptRsqrt(x)', Infinity, 0, 0],
-        ['ptTanh(x)', -Infinity, 0, -1], ['ptSigmoid(x)', -Infinity, 0, 0], ['ptSoftplus(x)', Infinity, 0, Infinity],
-        ['ptSin(x)', Infinity, 0, NaN], ['ptCos(x)', NaN, 0, NaN], ['ptSin(x)', -0, 0, -0],
-        ['ptPow(x, y)', NaN, 0, 1], ['ptPow(x, y)', 1, NaN, 1], ['ptPow(x, y)', -0, -1, -Infinity], ['ptPow(x, y)', 0, -2, Infinity],
-        ['ptPow(x, y)', -2, 0.5, NaN], ['ptPow(x, y)', -Infinity, 3, -Infinity], ['ptPow(x, y)', 0.5, Infinity, 0], ['ptPow(x, y)', 2, 200, Infinity],
-        ['ptDiv(x, y)', 1, 0, Infinity], ['ptDiv(x, y)', -1, Infinity, -0], ['ptDiv(x, y)', 0, 0, NaN],
-        ['ptRoundEven(x)', 2.5, 0, 2], ['ptRoundEven(x)', 3.5, 0, 4], ['ptRoundEven(x)', -2.5, 0, -2], ['ptRoundEven(x)', 1e10, 0, 1e10],
-        ['ptIsNaN(x) ? 1.0 : 0.0', NaN, 0, 1], ['ptIsNaN(x) ? 1.0 : 0.0', Infinity, 0, 0],
-        ['ptIsInf(x) ? 1.0 : 0.0', -Infinity, 0, 1], ['ptIsInf(x) ? 1.0 : 0.0', 3.4028234663852886e38, 0, 0],
-        ['ptSignBit(x) ? 1.0 : 0.0', -0, 0, 1], ['ptSignBit(x) ? 1.0 : 0.0', 0, 0, 0],
+        ['ptExp(x)', NaN, 0, NaN],
+        ['ptExp(x)', Infinity, 0, Infinity],
+        ['ptExp(x)', -Infinity, 0, 0],
+        ['ptExp(x)', 89, 0, Infinity],
+        ['ptExpm1(x)', -Infinity, 0, -1],
+        ['ptExpm1(x)', 1e-10, 0, Math.fround(1e-10)],
+        ['ptLog(x)', 0, 0, -Infinity],
+        ['ptLog(x)', -1, 0, NaN],
+        ['ptLog(x)', Infinity, 0, Infinity],
+        ['ptLog1p(x)', -1, 0, -Infinity],
+        ['ptLog1p(x)', -2, 0, NaN],
+        ['ptSqrt(x)', -0, 0, -0],
+        ['ptSqrt(x)', -1, 0, NaN],
+        ['ptSqrt(x)', Infinity, 0, Infinity],
+        ['ptRsqrt(x)', 0, 0, Infinity],
+        ['ptRsqrt(x)', Infinity, 0, 0],
+        ['ptTanh(x)', -Infinity, 0, -1],
+        ['ptSigmoid(x)', -Infinity, 0, 0],
+        ['ptSoftplus(x)', Infinity, 0, Infinity],
+        ['ptSin(x)', Infinity, 0, NaN],
+        ['ptCos(x)', NaN, 0, NaN],
+        ['ptSin(x)', -0, 0, -0],
+        ['ptPow(x, y)', NaN, 0, 1],
+        ['ptPow(x, y)', 1, NaN, 1],
+        ['ptPow(x, y)', -0, -1, -Infinity],
+        ['ptPow(x, y)', 0, -2, Infinity],
+        ['ptPow(x, y)', -2, 0.5, NaN],
+        ['ptPow(x, y)', -Infinity, 3, -Infinity],
+        ['ptPow(x, y)', 0.5, Infinity, 0],
+        ['ptPow(x, y)', 2, 200, Infinity],
+        ['ptDiv(x, y)', 1, 0, Infinity],
+        ['ptDiv(x, y)', -1, Infinity, -0],
+        ['ptDiv(x, y)', 0, 0, NaN],
+        ['ptRoundEven(x)', 2.5, 0, 2],
+        ['ptRoundEven(x)', 3.5, 0, 4],
+        ['ptRoundEven(x)', -2.5, 0, -2],
+        ['ptRoundEven(x)', 1e10, 0, 1e10],
+        ['ptIsNaN(x) ? 1.0 : 0.0', NaN, 0, 1],
+        ['ptIsNaN(x) ? 1.0 : 0.0', Infinity, 0, 0],
+        ['ptIsInf(x) ? 1.0 : 0.0', -Infinity, 0, 1],
+        ['ptIsInf(x) ? 1.0 : 0.0', 3.4028234663852886e38, 0, 0],
+        ['ptSignBit(x) ? 1.0 : 0.0', -0, 0, 1],
+        ['ptSignBit(x) ? 1.0 : 0.0', 0, 0, 0],
       ];
       const byExpr = new Map<string, Array<[number, number, number]>>();
       for (const [expr, x, y, want] of cases) byExpr.set(expr, [...(byExpr.get(expr) ?? []), [x, y, want]]);
       for (const [expr, list] of byExpr) {
-        const got = ev.run(expr, Float32Array.from(list, (c) => c[0]), Float32Array.from(list, (c) => c[1]));
+        const got = ev.run(
+          expr,
+          Float32Array.from(list, (c) => c[0]),
+          Float32Array.from(list, (c) => c[1]),
+        );
         list.forEach(([x, y, want], i) => expect(got[i], `${expr} at x = ${x}, y = ${y}`).toBe(want));
       }
     });

@@ -33,17 +33,14 @@ import { GlslLibrary, type GlslSource } from './library.js';
 /** Exact tests and constants, from bits in GLSL ES 3.00 and from comparisons and ptEnv in 1.00. */
 const PRIMITIVES: Record<string, GlslSource> = {
   ptNaN: 'float ptNaN() { return ptEnv.z; }',
-  ptInf: (v: WebGLVersion) =>
-    v === 2 ? 'float ptInf() { return uintBitsToFloat(0x7f800000u); }' : 'float ptInf() { return ptEnv.y; }',
+  ptInf: (v: WebGLVersion) => (v === 2 ? 'float ptInf() { return uintBitsToFloat(0x7f800000u); }' : 'float ptInf() { return ptEnv.y; }'),
   // ES 1.00: comparisons that are all false only for NaN (x != x may be folded to false)
   ptIsNaN: (v) =>
     v === 2
       ? 'bool ptIsNaN(float x) { return (floatBitsToUint(x) & 0x7fffffffu) > 0x7f800000u; }'
       : 'bool ptIsNaN(float x) { return (x > 0.0 || x < 1.0 || x == 0.0) ? false : true; }',
   ptIsInf: (v) =>
-    v === 2
-      ? 'bool ptIsInf(float x) { return (floatBitsToUint(x) & 0x7fffffffu) == 0x7f800000u; }'
-      : 'bool ptIsInf(float x) { return abs(x) == ptInf(); }',
+    v === 2 ? 'bool ptIsInf(float x) { return (floatBitsToUint(x) & 0x7fffffffu) == 0x7f800000u; }' : 'bool ptIsInf(float x) { return abs(x) == ptInf(); }',
   ptSignBit: (v) =>
     v === 2
       ? 'bool ptSignBit(float x) { return (floatBitsToUint(x) & 0x80000000u) != 0u; }'

@@ -17,7 +17,11 @@ export function argReduce(k: KernelContext, op: ArgReduceOp, x: TensorInfo, axis
       const rowHasNaN = t.t(k.unary('isNaN', ext));
       hit = t.t(k.where(rowHasNaN, t.t(k.unary('isNaN', x)), hit, x.shape));
     }
-    const iota = t.constant(Int32Array.from({ length: n }, (_, i) => i), x.shape.map((_, i) => (i === axis ? n : 1)), 'int32');
+    const iota = t.constant(
+      Int32Array.from({ length: n }, (_, i) => i),
+      x.shape.map((_, i) => (i === axis ? n : 1)),
+      'int32',
+    );
     const candidates = t.t(k.where(hit, iota, t.scalar(n, 'int32'), x.shape));
     return t.t(k.reduce('min', candidates, [axis]));
   });

@@ -7,7 +7,12 @@ export function pad(k: KernelContext, x: TensorInfo, paddings: ReadonlyArray<rea
     let cur = x;
     paddings.forEach(([before, after], axis) => {
       if (before === 0 && after === 0) return;
-      const block = (n: number): TensorInfo => t.fill(cur.shape.map((d, i) => (i === axis ? n : d)), value, x.dtype);
+      const block = (n: number): TensorInfo =>
+        t.fill(
+          cur.shape.map((d, i) => (i === axis ? n : d)),
+          value,
+          x.dtype,
+        );
       const parts = [...(before > 0 ? [block(before)] : []), cur, ...(after > 0 ? [block(after)] : [])];
       cur = t.t(k.concat(parts, axis));
     });

@@ -44,7 +44,18 @@ export function patches(t: Temps, x: TensorInfo, info: Conv2DInfo, w: Windows, p
   const [b, , , c] = x.shape as [number, number, number, number];
   const padded =
     info.padTop || info.padBottom || info.padLeft || info.padRight
-      ? t.t(t.k.pad(x, [[0, 0], [info.padTop, info.padBottom], [info.padLeft, info.padRight], [0, 0]], padValue))
+      ? t.t(
+          t.k.pad(
+            x,
+            [
+              [0, 0],
+              [info.padTop, info.padBottom],
+              [info.padLeft, info.padRight],
+              [0, 0],
+            ],
+            padValue,
+          ),
+        )
       : x;
   const flat = t.reshape(padded, [b, w.hp * w.wp, c]);
   const gathered = t.t(t.k.gather(flat, t.constant(w.index, [w.index.length], 'int32'), 1));

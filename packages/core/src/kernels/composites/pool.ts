@@ -73,7 +73,11 @@ export function maxPoolGrad(k: KernelContext, dy: TensorInfo, x: TensorInfo, inf
     const max = t.t(k.reduce('max', cols, [3]));
     const allNegInf = t.t(k.binary('equal', max, t.scalar(-Infinity), info.outShape));
     const at = t.t(k.where(allNegInf, firstRealCell(t, info), best, info.outShape));
-    const iota = t.constant(Int32Array.from({ length: w.k }, (_, i) => i), [1, 1, 1, w.k, 1], 'int32');
+    const iota = t.constant(
+      Int32Array.from({ length: w.k }, (_, i) => i),
+      [1, 1, 1, w.k, 1],
+      'int32',
+    );
     const chosen = t.t(k.binary('equal', iota, t.reshape(at, [b, oh, ow, 1, c]), colShape));
     const routed = t.t(k.where(chosen, t.reshape(dy, [b, oh, ow, 1, c]), t.scalar(0), colShape));
     return unpatches(t, routed, info, w);

@@ -14,7 +14,10 @@ export function softmax(k: KernelContext, logits: TensorInfo): TensorInfo {
   return composite(k, [logits], (t) => {
     const axis = logits.shape.length - 1;
     const e = t.t(k.unary('exp', shiftedByMax(t, logits)));
-    const s = t.reshape(t.t(k.reduce('sum', e, [axis])), logits.shape.map((d, i) => (i === axis ? 1 : d)));
+    const s = t.reshape(
+      t.t(k.reduce('sum', e, [axis])),
+      logits.shape.map((d, i) => (i === axis ? 1 : d)),
+    );
     return t.t(k.binary('div', e, s, logits.shape));
   });
 }

@@ -44,7 +44,9 @@ export class Reshape extends Layer {
     const known = sizeOf(this.targetShape.filter((d) => d !== -1));
     const target = this.targetShape.map((d) => (d === -1 && size !== null ? size / known : d));
     if (size !== null && (sizeOf(target) !== size || !target.every((d) => Number.isInteger(d)))) {
-      throw new PolytensorError(`${this.name} (Reshape): cannot reshape [${inputShape.slice(1).join(',')}] (${size} values) to [${this.targetShape.join(',')}]`);
+      throw new PolytensorError(
+        `${this.name} (Reshape): cannot reshape [${inputShape.slice(1).join(',')}] (${size} values) to [${this.targetShape.join(',')}]`,
+      );
     }
     return [inputShape[0] ?? null, ...target];
   }

@@ -72,15 +72,27 @@ export class Conv2D extends Layer {
 
   computeOutputShape(inputShape: Shape): Shape {
     const [, h, w, c] = inputShape;
-    const info = computeConv2DInfo(this.name, [1, h ?? 1, w ?? 1, c ?? 1], [...this.kernelSize, c ?? 1, this.filters], this.strides, this.padding, this.dilationRate);
+    const info = computeConv2DInfo(
+      this.name,
+      [1, h ?? 1, w ?? 1, c ?? 1],
+      [...this.kernelSize, c ?? 1, this.filters],
+      this.strides,
+      this.padding,
+      this.dilationRate,
+    );
     return [inputShape[0] ?? null, info.outHeight, info.outWidth, this.filters];
   }
 
   protected call(x: Tensor): Tensor {
     if (FUSABLE.has(this.activation)) {
       return fusedConv2d({
-        x, filter: this.kernel!, strides: this.strides, pad: this.padding, dilations: this.dilationRate,
-        bias: this.bias, activation: this.activation as FusedActivation,
+        x,
+        filter: this.kernel!,
+        strides: this.strides,
+        pad: this.padding,
+        dilations: this.dilationRate,
+        bias: this.bias,
+        activation: this.activation as FusedActivation,
       });
     }
     let y = conv2d(x, this.kernel!, this.strides, this.padding, this.dilationRate);
@@ -90,9 +102,16 @@ export class Conv2D extends Layer {
 
   getConfig(): LayerConfig {
     return {
-      ...this.baseConfig(), filters: this.filters, kernelSize: this.kernelSize, strides: this.strides, padding: this.padding,
-      dilationRate: this.dilationRate, activation: this.activation, useBias: this.useBias,
-      kernelInitializer: serializeInitializer(getInitializer(this.kernelInit)), biasInitializer: serializeInitializer(getInitializer(this.biasInit)),
+      ...this.baseConfig(),
+      filters: this.filters,
+      kernelSize: this.kernelSize,
+      strides: this.strides,
+      padding: this.padding,
+      dilationRate: this.dilationRate,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(getInitializer(this.kernelInit)),
+      biasInitializer: serializeInitializer(getInitializer(this.biasInit)),
     };
   }
 }

@@ -73,8 +73,12 @@ export class Dense extends Layer {
 
   getConfig(): LayerConfig {
     return {
-      ...this.baseConfig(), units: this.units, activation: this.activation, useBias: this.useBias,
-      kernelInitializer: serializeInitializer(getInitializer(this.kernelInit)), biasInitializer: serializeInitializer(getInitializer(this.biasInit)),
+      ...this.baseConfig(),
+      units: this.units,
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(getInitializer(this.kernelInit)),
+      biasInitializer: serializeInitializer(getInitializer(this.biasInit)),
     };
   }
 }

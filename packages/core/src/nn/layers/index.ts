@@ -6,7 +6,16 @@ import { Dense, type DenseArgs } from './dense.js';
 import type { Layer, LayerArgs, LayerConfig } from './layer.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling.js';
 
-export { Layer, type LayerArgs, type LayerConfig, type Shape, type CallOptions, type NamedWeight, type WeightShape, formatShape } from './layer.js';
+export {
+  Layer,
+  type LayerArgs,
+  type LayerConfig,
+  type Shape,
+  type CallOptions,
+  type NamedWeight,
+  type WeightShape,
+  formatShape,
+} from './layer.js';
 export { Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten, Activation, Reshape, BatchNormalization };
 export type { DenseArgs, Conv2DArgs, Pooling2DArgs, DropoutArgs, ActivationArgs, ReshapeArgs, BatchNormalizationArgs };
 
@@ -26,8 +35,15 @@ export const layers = {
 type LayerCtor = new (config: never) => Layer;
 // A Map, not an object: a saved class name like 'constructor' or '__proto__' must not reach Object.prototype.
 const CLASSES: ReadonlyMap<string, LayerCtor> = new Map<string, LayerCtor>([
-  ['Dense', Dense], ['Conv2D', Conv2D], ['MaxPooling2D', MaxPooling2D], ['AveragePooling2D', AveragePooling2D], ['Dropout', Dropout],
-  ['Flatten', Flatten], ['Activation', Activation], ['Reshape', Reshape], ['BatchNormalization', BatchNormalization],
+  ['Dense', Dense],
+  ['Conv2D', Conv2D],
+  ['MaxPooling2D', MaxPooling2D],
+  ['AveragePooling2D', AveragePooling2D],
+  ['Dropout', Dropout],
+  ['Flatten', Flatten],
+  ['Activation', Activation],
+  ['Reshape', Reshape],
+  ['BatchNormalization', BatchNormalization],
 ]);
 
 /** Class names deserializeLayer knows. */

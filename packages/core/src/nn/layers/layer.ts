@@ -161,6 +161,6 @@ export function positiveInt(layer: string, what: string, v: unknown): number {
 
 export function pairOf(layer: string, what: string, v: number | readonly number[]): [number, number] {
   const p = typeof v === 'number' ? [v, v] : Array.isArray(v) ? [...v] : null;
-  if (!p || p.length !== 2) throw new PolytensorError(`${layer}: ${what} must be a number or a pair, got ${JSON.stringify(v)}`);
+  if (p?.length !== 2) throw new PolytensorError(`${layer}: ${what} must be a number or a pair, got ${JSON.stringify(v)}`);
   return [positiveInt(layer, what, p[0]), positiveInt(layer, what, p[1])];
 }

@@ -90,11 +90,14 @@ async function openInside(path: string, root: string, what: string, where: strin
   try {
     real = await realpath(path);
   } catch (e) {
-    if (code(e) === 'ENOENT') throw new PolytensorError(`loadModel: ${where}: ${what} ${path} does not exist; was the model saved there, and is the folder complete?`);
+    if (code(e) === 'ENOENT')
+      throw new PolytensorError(`loadModel: ${where}: ${what} ${path} does not exist; was the model saved there, and is the folder complete?`);
     throw new PolytensorError(`loadModel: ${where}: cannot read ${what} ${path}: ${(e as Error).message}`);
   }
   if (!inside(root, real)) {
-    throw new PolytensorError(`loadModel: ${where}: ${what} ${path} leads (through a symlink) outside the model folder; a model's files must lie inside its folder`);
+    throw new PolytensorError(
+      `loadModel: ${where}: ${what} ${path} leads (through a symlink) outside the model folder; a model's files must lie inside its folder`,
+    );
   }
   let fh: FileHandle;
   try {
@@ -131,7 +134,8 @@ function weightsFileOf(dir: string, weightsPath: string, where: string): string 
     );
   }
   const path = resolve(dir, weightsPath);
-  if (path === resolve(dir)) throw new PolytensorError(`loadModel: ${where}: weightsPath ${JSON.stringify(weightsPath)} names the model folder itself, not a file in it`);
+  if (path === resolve(dir))
+    throw new PolytensorError(`loadModel: ${where}: weightsPath ${JSON.stringify(weightsPath)} names the model folder itself, not a file in it`);
   return path;
 }
 
@@ -145,7 +149,9 @@ export async function loadFile(where: string, limits: LoadLimits): Promise<Model
   try {
     root = await realpath(dir);
   } catch (e) {
-    throw new PolytensorError(`loadModel: cannot read ${jsonPath}: the folder ${dir} ${code(e) === 'ENOENT' ? 'does not exist' : `is not readable (${(e as Error).message})`}; was the model saved to file://${where}?`);
+    throw new PolytensorError(
+      `loadModel: cannot read ${jsonPath}: the folder ${dir} ${code(e) === 'ENOENT' ? 'does not exist' : `is not readable (${(e as Error).message})`}; was the model saved to file://${where}?`,
+    );
   }
 
   const json = await openInside(jsonPath, root, basename(jsonPath), url);

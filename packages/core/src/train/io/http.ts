@@ -25,7 +25,10 @@ async function get(url: string, ctx: LoadContext, what: string): Promise<Respons
   } catch (e) {
     throw new PolytensorError(`loadModel: cannot fetch ${what} ${url}: ${(e as Error).message}; is the server up, and does it allow this origin (CORS)?`);
   }
-  if (!res.ok) throw new PolytensorError(`loadModel: GET ${url} (${what}) answered ${res.status} ${res.statusText}; check the URL and the requestInit (headers, credentials)`);
+  if (!res.ok)
+    throw new PolytensorError(
+      `loadModel: GET ${url} (${what}) answered ${res.status} ${res.statusText}; check the URL and the requestInit (headers, credentials)`,
+    );
   return res;
 }
 
@@ -66,8 +69,13 @@ export async function loadHttp(url: string, ctx: LoadContext): Promise<ModelArti
     );
   }
   const want = checked.weightBytes;
-  const bytes = await body(await get(weightsUrl.href, ctx, 'the weights'), want, () =>
-    new PolytensorError(`loadModel: ${weightsUrl.href} holds more than the ${fmt(want)} bytes ${url} declares; the weights belong to another model: re-save it`),
+  const bytes = await body(
+    await get(weightsUrl.href, ctx, 'the weights'),
+    want,
+    () =>
+      new PolytensorError(
+        `loadModel: ${weightsUrl.href} holds more than the ${fmt(want)} bytes ${url} declares; the weights belong to another model: re-save it`,
+      ),
   );
   return { ...checked.json, weightData: checkWeightData(bufferOf(bytes), checked, weightsUrl.href) };
 }

@@ -60,7 +60,9 @@ export async function saveIndexedDb(name: string, a: ModelArtifacts): Promise<Sa
     await inTransaction('save', 'readwrite', (s) => s.put(record, name));
   } catch (e) {
     if (e instanceof PolytensorError) throw e;
-    throw new PolytensorError(`save: IndexedDB refused indexeddb://${name} (${a.weightData.byteLength} bytes of weights): ${String(e)}; the browser's storage quota may be full`);
+    throw new PolytensorError(
+      `save: IndexedDB refused indexeddb://${name} (${a.weightData.byteLength} bytes of weights): ${String(e)}; the browser's storage quota may be full`,
+    );
   }
   return { destination: `indexeddb://${name}`, bytes: a.weightData.byteLength };
 }
@@ -69,7 +71,8 @@ export async function loadIndexedDb(name: string, limits: LoadLimits): Promise<M
   const where = `indexeddb://${name}`;
   const record = (await inTransaction('loadModel', 'readonly', (s) => s.get(name) as IDBRequest<ModelRecord | undefined>)) as ModelRecord | undefined;
   if (record === undefined) throw new PolytensorError(`loadModel: nothing saved at ${where}; save there first`);
-  if (typeof record !== 'object' || record === null) throw new PolytensorError(`loadModel: ${where} holds ${typeof record}, not a saved model; re-save the model`);
+  if (typeof record !== 'object' || record === null)
+    throw new PolytensorError(`loadModel: ${where} holds ${typeof record}, not a saved model; re-save the model`);
   const checked = checkModelJson(record.model, where, limits);
   return { ...checked.json, weightData: checkWeightData(record.weightData, checked, where) };
 }

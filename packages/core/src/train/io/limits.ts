@@ -3,11 +3,7 @@ import { checkOptions } from '../options.js';
 import type { LoadLimits, LoadOptions } from './types.js';
 
 /** Defaults: generous for models a TypeScript app trains, small enough that a hostile file cannot exhaust memory. */
-export const DEFAULT_LOAD_LIMITS: Readonly<LoadLimits> = Object.freeze({
-  maxBytes: 2 ** 30,
-  maxJsonBytes: 16 * 2 ** 20,
-  maxParams: 2 ** 28,
-});
+export const DEFAULT_LOAD_LIMITS: Readonly<LoadLimits> = Object.freeze({ maxBytes: 2 ** 30, maxJsonBytes: 16 * 2 ** 20, maxParams: 2 ** 28 });
 
 const KEYS = ['maxBytes', 'maxJsonBytes', 'maxParams'] as const;
 

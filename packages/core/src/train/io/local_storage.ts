@@ -39,7 +39,8 @@ export function loadLocalStorage(key: string, limits: LoadLimits): ModelArtifact
   let weights: unknown;
   const maxText = limits.maxJsonBytes + base64Length(limits.maxBytes) + 64;
   if (item !== null) {
-    if (item.length > maxText) throw limitError(where, `the item holds ${fmt(item.length)} characters, more than the model JSON and weights may take`, null, 'maxJsonBytes', limits);
+    if (item.length > maxText)
+      throw limitError(where, `the item holds ${fmt(item.length)} characters, more than the model JSON and weights may take`, null, 'maxJsonBytes', limits);
     try {
       ({ model, weights } = JSON.parse(item) as { model: unknown; weights: unknown });
     } catch (e) {

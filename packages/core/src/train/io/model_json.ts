@@ -79,7 +79,8 @@ function checkLayers(where: string, v: unknown): LayerSpec[] {
       names.add(name as string);
     }
     for (const key of BOOLEAN_CONFIG_KEYS) {
-      if (config[key] !== undefined && typeof config[key] !== 'boolean') fail(where, `${field}.config.${key}`, `must be true or false, got ${show(config[key])}`);
+      if (config[key] !== undefined && typeof config[key] !== 'boolean')
+        fail(where, `${field}.config.${key}`, `must be true or false, got ${show(config[key])}`);
     }
     return { className, config };
   });
@@ -136,14 +137,18 @@ export function checkModelJson(value: unknown, where: string, limits: LoadLimits
   }
   if (root['version'] !== MODEL_VERSION) {
     const newer = typeof root['version'] === 'number' && root['version'] > MODEL_VERSION;
-    if (newer) throw new PolytensorError(`loadModel: ${where} was saved by a newer polytensor (format version ${root['version']}, this one reads ${MODEL_VERSION}); upgrade @polytensor/core`);
+    if (newer)
+      throw new PolytensorError(
+        `loadModel: ${where} was saved by a newer polytensor (format version ${root['version']}, this one reads ${MODEL_VERSION}); upgrade @polytensor/core`,
+      );
     fail(where, 'version', `must be ${MODEL_VERSION}, got ${show(root['version'])}`);
   }
   const topo = objectAt(where, 'modelTopology', root['modelTopology']);
   if (topo['className'] !== 'Sequential') fail(where, 'modelTopology.className', `must be 'Sequential', got ${show(topo['className'])}`);
   const cfg = objectAt(where, 'modelTopology.config', topo['config']);
   const name = stringAt(where, 'modelTopology.config.name', cfg['name']);
-  const inputShape = cfg['inputShape'] === null || cfg['inputShape'] === undefined ? null : shapeAt(where, 'modelTopology.config.inputShape', cfg['inputShape'], 1);
+  const inputShape =
+    cfg['inputShape'] === null || cfg['inputShape'] === undefined ? null : shapeAt(where, 'modelTopology.config.inputShape', cfg['inputShape'], 1);
   const layers = checkLayers(where, cfg['layers']);
   const { specs, params } = checkWeightSpecs(where, root['weightSpecs']);
   const weightBytes = params * 4;

@@ -29,7 +29,8 @@ const unknownScheme = (op: string, scheme: string): PolytensorError =>
   new PolytensorError(`${op}: unknown scheme '${scheme}://'; use ${SCHEMES}, or pass an IOHandler`);
 
 export async function saveArtifacts(dest: string | IOHandler, a: ModelArtifacts, options: SaveOptions = {}): Promise<SaveResult> {
-  if (options === null || typeof options !== 'object') throw new PolytensorError(`save: options must be an object, got ${options === null ? 'null' : typeof options}`);
+  if (options === null || typeof options !== 'object')
+    throw new PolytensorError(`save: options must be an object, got ${options === null ? 'null' : typeof options}`);
   checkOptions('save', options, ['requestInit', 'fetch']);
   if (typeof dest !== 'string') {
     if (typeof dest !== 'object' || dest === null || typeof dest.save !== 'function') {
@@ -65,7 +66,9 @@ export async function loadArtifacts(src: string | IOHandler | ModelArtifacts, ct
   if (isArtifacts(src)) return { artifacts: checkArtifacts(src, 'the artifacts given', ctx.limits), where: 'the artifacts given' };
   if (typeof src !== 'string') {
     if (typeof src !== 'object' || src === null || typeof src.load !== 'function') {
-      throw new PolytensorError(`loadModel: expected a model URL (${SCHEMES}), an IOHandler with load(), or ModelArtifacts; got ${src === null ? 'null' : typeof src}`);
+      throw new PolytensorError(
+        `loadModel: expected a model URL (${SCHEMES}), an IOHandler with load(), or ModelArtifacts; got ${src === null ? 'null' : typeof src}`,
+      );
     }
     const where = "the handler's artifacts";
     return { artifacts: checkArtifacts(await src.load(ctx.limits), where, ctx.limits), where };

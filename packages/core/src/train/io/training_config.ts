@@ -3,7 +3,7 @@
 import { PolytensorError } from '../../errors.js';
 import { getLoss, type LossInfo } from '../losses.js';
 import { getMetric, type MetricFn } from '../metrics.js';
-import { Adagrad, Adam, Momentum, Optimizer, RMSprop, SGD } from '../optimizers/index.js';
+import { Adagrad, Adam, Momentum, type Optimizer, RMSprop, SGD } from '../optimizers/index.js';
 import type { TrainingConfig } from './types.js';
 
 type Hyper = number | boolean;
@@ -15,7 +15,10 @@ const OPTIMIZERS: ReadonlyMap<string, { keys: readonly string[]; make: (v: Hyper
   ['Adam', { keys: ['learningRate', 'beta1', 'beta2', 'epsilon'], make: (v: Hyper[]) => new Adam(...(v as [number, number, number, number])) }],
   [
     'RMSprop',
-    { keys: ['learningRate', 'rho', 'momentum', 'epsilon', 'centered'], make: (v: Hyper[]) => new RMSprop(...(v as [number, number, number, number, boolean])) },
+    {
+      keys: ['learningRate', 'rho', 'momentum', 'epsilon', 'centered'],
+      make: (v: Hyper[]) => new RMSprop(...(v as [number, number, number, number, boolean])),
+    },
   ],
   ['Adagrad', { keys: ['learningRate', 'initialAccumulatorValue', 'epsilon'], make: (v: Hyper[]) => new Adagrad(...(v as [number, number, number])) }],
 ]);
@@ -66,13 +69,15 @@ export function trainingFromConfig(tc: TrainingConfig, where: string): RestoredT
     throw new PolytensorError(`loadModel: ${where}: trainingConfig.${field} ${problem}; ${hint}`);
   };
   const entry = OPTIMIZERS.get(tc.optimizer.className);
-  if (!entry) bad('optimizer.className', `names ${JSON.stringify(tc.optimizer.className)}, which is not a built-in optimizer (${serializableOptimizers().join(', ')})`);
+  if (!entry)
+    bad('optimizer.className', `names ${JSON.stringify(tc.optimizer.className)}, which is not a built-in optimizer (${serializableOptimizers().join(', ')})`);
   const { keys, make } = entry!;
   const config = tc.optimizer.config;
   const extra = Object.keys(config).filter((k) => !keys.includes(k));
-  if (extra.length) bad('optimizer.config', `has ${extra.map((k) => `'${k}'`).join(', ')}, which ${tc.optimizer.className} does not take (it takes ${keys.join(', ')})`);
+  if (extra.length)
+    bad('optimizer.config', `has ${extra.map((k) => `'${k}'`).join(', ')}, which ${tc.optimizer.className} does not take (it takes ${keys.join(', ')})`);
   const values = keys.map((k) => {
-    if (!Object.prototype.hasOwnProperty.call(config, k)) bad('optimizer.config', `lacks '${k}' (${tc.optimizer.className} takes ${keys.join(', ')})`);
+    if (!Object.hasOwn(config, k)) bad('optimizer.config', `lacks '${k}' (${tc.optimizer.className} takes ${keys.join(', ')})`);
     return config[k]!;
   });
   let optimizer: Optimizer;
@@ -84,7 +89,8 @@ export function trainingFromConfig(tc: TrainingConfig, where: string): RestoredT
   const drift = keys.filter((k) => optimizer.getConfig()[k] !== config[k]);
   if (drift.length) bad('optimizer.config', `has ${drift.map((k) => `${k}: ${JSON.stringify(config[k])}`).join(', ')} of the wrong type`);
   const custom = (field: string, name: string): void => {
-    if (name.startsWith(CUSTOM_PREFIX)) bad(field, `is your own function '${name.slice(CUSTOM_PREFIX.length)}', which a file cannot hold; load with { compile: false } and compile with it`);
+    if (name.startsWith(CUSTOM_PREFIX))
+      bad(field, `is your own function '${name.slice(CUSTOM_PREFIX.length)}', which a file cannot hold; load with { compile: false } and compile with it`);
   };
   custom('loss', tc.loss);
   let loss: LossInfo;

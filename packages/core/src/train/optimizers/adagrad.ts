@@ -7,13 +7,7 @@ import { Optimizer, checkHyper, fusedOptimizerUpdate, type OptimizerConfig, type
  * Adagrad as Keras 3 and tfjs compute it:
  * `acc = acc + g²`; `value -= lr · g / √(acc + ε)`.
  */
-export function adagradUpdate(
-  value: Tensor,
-  grad: Tensor,
-  accumulator: Tensor,
-  learningRate: number,
-  epsilon: number,
-): { value: Tensor; accumulator: Tensor } {
+export function adagradUpdate(value: Tensor, grad: Tensor, accumulator: Tensor, learningRate: number, epsilon: number): { value: Tensor; accumulator: Tensor } {
   const fused = fusedOptimizerUpdate({ kind: 'adagrad', lr: Math.fround(learningRate), epsilon: Math.fround(epsilon) }, value, grad, [accumulator]);
   if (fused) return { value: fused[0]!, accumulator: fused[1]! };
   const newAcc = add(accumulator, square(grad));

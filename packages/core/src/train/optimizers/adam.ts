@@ -24,7 +24,9 @@ export function adamUpdate(
   const fr = Math.fround;
   const fused = fusedOptimizerUpdate(
     { kind: 'adam', alpha: fr(alpha), beta1: fr(beta1), oneMinusBeta1: fr(1 - beta1), beta2: fr(beta2), oneMinusBeta2: fr(1 - beta2), epsilon: fr(epsilon) },
-    value, grad, [m, v],
+    value,
+    grad,
+    [m, v],
   );
   if (fused) return { value: fused[0]!, m: fused[1]!, v: fused[2]! };
   const newM = add(mul(m, beta1), mul(grad, 1 - beta1));

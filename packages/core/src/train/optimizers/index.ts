@@ -1,5 +1,10 @@
 export {
-  Optimizer, type NamedTensor, type NamedGradients, type OptimizerConfig, type SlotSpec, type UpdateResult,
+  Optimizer,
+  type NamedTensor,
+  type NamedGradients,
+  type OptimizerConfig,
+  type SlotSpec,
+  type UpdateResult,
 } from './optimizer.js';
 export { SGD, sgdUpdate } from './sgd.js';
 export { Momentum, momentumUpdate } from './momentum.js';

@@ -345,8 +345,7 @@ export abstract class Optimizer {
       if (g.dtype !== 'float32') throw new PolytensorError(`${op}: the gradient for '${name}' is ${g.dtype}; gradients must be float32`);
       if (!arraysEqual(g.shape, v.shape)) {
         throw new PolytensorError(
-          `${op}: the gradient for '${name}' has shape ${fmt(g.shape)} but the variable has shape ${fmt(v.shape)}; ` +
-            `no variable was updated`,
+          `${op}: the gradient for '${name}' has shape ${fmt(g.shape)} but the variable has shape ${fmt(v.shape)}; no variable was updated`,
         );
       }
       if (g.backend !== v.backend) {

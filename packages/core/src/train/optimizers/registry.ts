@@ -37,9 +37,11 @@ export function getOptimizer(identifier: string | Optimizer, learningRate?: numb
   }
   const key = identifier.replace(/[_\-\s]/g, '').toLowerCase();
   const factory = (FACTORIES as Readonly<Record<string, (lr?: number) => Optimizer>>)[key];
-  if (!factory || !Object.prototype.hasOwnProperty.call(FACTORIES, key)) {
+  if (!factory || !Object.hasOwn(FACTORIES, key)) {
     throw new PolytensorError(
-      `getOptimizer: unknown optimizer '${identifier}'; valid names are ${optimizerNames().map((n) => `'${n}'`).join(', ')}, or pass an Optimizer instance`,
+      `getOptimizer: unknown optimizer '${identifier}'; valid names are ${optimizerNames()
+        .map((n) => `'${n}'`)
+        .join(', ')}, or pass an Optimizer instance`,
     );
   }
   return factory(learningRate);

@@ -27,7 +27,9 @@ export function rmspropUpdate(
   if ((mom !== null) === momentum > 0) {
     const fused = fusedOptimizerUpdate(
       { kind: 'rmsprop', lr: fr(learningRate), rho: fr(rho), oneMinusRho: fr(1 - rho), momentum: fr(momentum), epsilon: fr(epsilon), centered: mg !== null },
-      value, grad, slots,
+      value,
+      grad,
+      slots,
     );
     if (fused) {
       return { value: fused[0]!, rms: fused[1]!, mg: mg ? fused[2]! : null, mom: mom ? fused[mg ? 3 : 2]! : null };
@@ -70,8 +72,15 @@ export class RMSprop extends Optimizer {
 
   protected update(value: Tensor, grad: Tensor, slots: Readonly<Record<string, Tensor>>): UpdateResult {
     const r = rmspropUpdate(
-      value, grad, slots['rms']!, slots['mg'] ?? null, slots['momentum'] ?? null,
-      this.learningRate, this.rho, this.momentum, this.epsilon,
+      value,
+      grad,
+      slots['rms']!,
+      slots['mg'] ?? null,
+      slots['momentum'] ?? null,
+      this.learningRate,
+      this.rho,
+      this.momentum,
+      this.epsilon,
     );
     const out: Record<string, Tensor> = { rms: r.rms };
     if (r.mg) out['mg'] = r.mg;
