@@ -1,6 +1,6 @@
 /**
  * The correctness gate: an implementation's output is compared with a float64
- * reference before it is timed. Rules follow DESIGN §4 and the conformance
+ * reference before it is timed. Rules follow docs/design.md §5 and the conformance
  * suite's tolerances:
  *
  * - accumulations (matMul, conv2d and its gradients, sum): each element within
@@ -10,7 +10,7 @@
  * - softmax: the conformance suite's derived per-element bound;
  * - model steps and inference: stated tolerances (see `TRAIN_TOLERANCE`, `INFER_TOLERANCE`).
  *
- * GPU implementations (WebGL, gpu.js) get DESIGN §4's GPU allowance:
+ * GPU implementations (WebGL, gpu.js) get docs/design.md §5's GPU allowance:
  * arithmetic ≤ 1 ULP (u doubled in the accumulation bounds) and 2 more ULP on
  * transcendentals, or, for exp, what WebGL itself promises where that is
  * larger (GLSL ES 3.00, "Range and Precision": exp(x) within 3 + 2·|x| ULP).

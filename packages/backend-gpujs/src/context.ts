@@ -2,7 +2,7 @@
 // (headless-gl in Node, a canvas in the browser) and hands it to gpu.js, so it
 // knows exactly what it got: gpu.js's own auto mode would silently pick its
 // WebAssembly or CPU mode when no context can be made, which this backend
-// refuses (DESIGN §5). gpu.js's CPU mode is available, explicitly.
+// refuses (docs/design.md §10). gpu.js's CPU mode is available, explicitly.
 import {
   browserContext,
   floatSupportProblem,

