@@ -6,7 +6,7 @@ import { workspaceAliases } from '../../../tools/vitest/aliases.js';
 import { parseArgs } from './args.js';
 import { deriveRatios, runBench, runComposites } from './bench.js';
 import { BROKEN_BACKEND } from './broken.js';
-import { findChromium } from './browser.js';
+import { findChromium } from '@polytensor/conformance/chromium';
 import { compareComposites, compositesMarkdown } from './composites.js';
 import { accumulationGate, CPU_NUMERICS, trainingGate, ulpGate } from './gate.js';
 import { pasteBetweenMarkers, writeOutputs } from './output.js';

@@ -7,7 +7,8 @@ import * as pt from '@polytensor/core';
 import '@polytensor/backend-ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { BROKEN_BACKEND, registerBrokenBackend } from './broken.js';
-import { BROWSER_BACKENDS, chromiumVersion, findChromium, noChromiumMessage, runInBrowser, type Aliases } from './browser.js';
+import { chromiumLaunchOptions, chromiumVersion } from '@polytensor/conformance/chromium';
+import { BROWSER_BACKENDS, runInBrowser, type Aliases } from './browser.js';
 import { loadPolytensor, loadTfjs, polytensorImpl, tfjsImpl, useThreads, workerGuard } from './node_env.js';
 import { compareComposites, type CompositeResult } from './composites.js';
 import { profileWorkload } from './profile.js';
@@ -188,8 +189,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   let chromium: string | null = null;
   let renderer: string | null = null;
   if (browserOurs.length > 0) {
-    const exe = o.chromiumPath ?? findChromium();
-    if (!exe) throw new Error(noChromiumMessage());
+    const exe = chromiumLaunchOptions({ executablePath: o.chromiumPath, purpose: 'for the browser backends' }).executablePath;
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
