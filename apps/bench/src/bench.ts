@@ -12,7 +12,7 @@ import { BROWSER_BACKENDS, runInBrowser, type Aliases } from './browser.js';
 import { loadPolytensor, loadTfjs, polytensorImpl, tfjsImpl, useThreads, workerGuard } from './node_env.js';
 import { compareComposites, type CompositeResult } from './composites.js';
 import { profileWorkload } from './profile.js';
-import { FULL_TIMING, QUICK_TIMING, runWorkload, type ImplSpec, type ProgressFn, type Timing } from './runner.js';
+import { FULL_TIMING, QUICK_TIMING, blankRow, runWorkload, type ImplSpec, type ProgressFn, type Timing } from './runner.js';
 import { baseBackend, threadSetting } from './threads.js';
 import { SCHEMA_ID, type BackendInfo, type BenchResults, type KernelProfile, type MachineInfo, type Ratio, type Row } from './types.js';
 import { WORKLOADS, WORKLOAD_IDS, clearReferenceCache, type Workload } from './workloads.js';
@@ -101,27 +101,7 @@ export function deriveRatios(rows: readonly Row[]): Ratio[] {
 }
 
 function errorRow(workload: string, implementation: Row['implementation'], backend: string, baseline: string | null, reason: string): Row {
-  return {
-    workload,
-    backend,
-    implementation,
-    environment: 'chromium',
-    baseline,
-    status: 'error',
-    reason,
-    medianMs: null,
-    minMs: null,
-    maxMs: null,
-    repeats: 0,
-    warmup: 0,
-    samplesMs: [],
-    cpuMs: null,
-    firstRunMs: null,
-    limitMs: null,
-    gatePassed: null,
-    gate: null,
-    throughput: null,
-  };
+  return { ...blankRow({ workload, backend, implementation, environment: 'chromium', baseline }), status: 'error', reason };
 }
 
 export function machineInfo(chromium: string | null, webglRenderer: string | null, loadAtStart = loadavg()[0]!): MachineInfo {
