@@ -13,6 +13,7 @@ export const workspaceAliases = [
   { find: /^@polytensor\/backend-gpujs$/, replacement: src('backend-gpujs') },
   { find: /^@polytensor\/gpu-common$/, replacement: src('gpu-common') },
   { find: /^@polytensor\/conformance\/vitest$/, replacement: src('conformance', 'vitest.ts') },
+  { find: /^@polytensor\/conformance\/chromium$/, replacement: src('conformance', 'browser/chromium.ts') },
   { find: /^@polytensor\/conformance$/, replacement: src('conformance') },
   { find: /^@polytensor\/datasets$/, replacement: src('datasets') },
   { find: /^@polytensor\/trainlog$/, replacement: src('trainlog') },

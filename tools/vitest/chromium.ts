@@ -1,9 +1,9 @@
-// Shared browser-mode setup: a system Chromium (found by the conformance
-// package's finder; never downloaded) and a headless Vitest browser block.
-import { CHROMIUM_ARGS, findChromium, noChromiumMessage } from '../../packages/conformance/src/browser/chromium.js';
+// Shared browser-mode setup: a system Chromium (found and configured by the
+// one launcher, @polytensor/conformance/chromium; never downloaded) and a
+// headless Vitest browser block. Vitest loads this file before any alias
+// applies, so it imports the launcher's source by path.
+import { chromiumLaunchOptions, findChromium } from '../../packages/conformance/src/browser/chromium.js';
 import { playwright } from '@vitest/browser-playwright';
-
-export { CHROMIUM_ARGS, findChromium };
 
 /** True unless the command line selects only projects without 'chromium' in their names. */
 function chromiumRequested(argv: readonly string[]): boolean {
@@ -16,11 +16,8 @@ function chromiumRequested(argv: readonly string[]): boolean {
  * and none exists, so a missing browser fails the run instead of skipping tests.
  */
 export function chromiumForTests(argv: readonly string[] = process.argv): string | undefined {
-  const found = findChromium();
-  if (!found && chromiumRequested(argv)) {
-    throw new Error(`browser test project: ${noChromiumMessage()}`);
-  }
-  return found;
+  // chromiumLaunchOptions throws the launcher's no-Chromium error
+  return chromiumRequested(argv) ? chromiumLaunchOptions({ purpose: 'for the browser test projects' }).executablePath : findChromium();
 }
 
 /** A Vitest `browser` block for headless Chromium with extra flags (e.g. WebGL on SwiftShader). */
@@ -28,7 +25,8 @@ export function chromiumBrowser(executablePath: string | undefined, extraArgs: r
   return {
     enabled: true,
     headless: true,
-    provider: playwright({ launchOptions: { ...(executablePath ? { executablePath } : {}), args: [...CHROMIUM_ARGS, ...extraArgs] } }),
+    // no executable when no browser project runs: Vitest then never launches this one
+    provider: playwright({ launchOptions: executablePath ? chromiumLaunchOptions({ executablePath, args: extraArgs }) : {} }),
     instances: [{ browser: 'chromium' as const }],
   };
 }

@@ -6,10 +6,11 @@ import { workspaceAliases } from '../../../tools/vitest/aliases.js';
 import { parseArgs } from './args.js';
 import { deriveRatios, runBench, runComposites } from './bench.js';
 import { BROKEN_BACKEND } from './broken.js';
-import { findChromium } from './browser.js';
+import { findChromium } from '@polytensor/conformance/chromium';
 import { compareComposites, compositesMarkdown } from './composites.js';
 import { accumulationGate, CPU_NUMERICS, trainingGate, ulpGate } from './gate.js';
 import { pasteBetweenMarkers, writeOutputs } from './output.js';
+import { blankRow } from './runner.js';
 import { toHtml } from './report_html.js';
 import { toMarkdown } from './report_md.js';
 import * as ref from './reference.js';
@@ -230,32 +231,38 @@ describe('schema', () => {
   });
 });
 
+/** A run's results around `rows`, on a made-up machine, for the report tests. */
+function benchResults(rows: Row[], workload: BenchResults['workloads'][number], chromium: string | null, ratios = deriveRatios(rows)): BenchResults {
+  return {
+    schema: 'polytensor-bench/1',
+    date: new Date().toISOString(),
+    quick: false,
+    durationS: 1,
+    command: '',
+    machine: {
+      cpuModel: 'x',
+      cores: 2,
+      memoryGiB: 1,
+      platform: 'linux',
+      arch: 'x64',
+      node: 'v20',
+      chromium,
+      webglRenderer: null,
+      tfjs: '4.22.0',
+      loadAverage: null,
+    },
+    backends: [],
+    workloads: [workload],
+    rows,
+    ratios,
+  };
+}
+
 describe('report', () => {
   it('shows a ratio bound when tfjs was stopped at the cap, and "wrong" for a failed gate', () => {
-    const base = {
-      environment: 'node',
-      baseline: null,
-      reason: 'x',
-      minMs: null,
-      maxMs: null,
-      medianMs: null,
-      repeats: 0,
-      warmup: 0,
-      cpuMs: null,
-      firstRunMs: null,
-      limitMs: null,
-      gatePassed: null,
-      gate: null,
-      throughput: null,
-    } as const;
+    const cnn = { workload: 'cnn-train', environment: 'node' } as const;
     const ours: Row = {
-      ...base,
-      workload: 'cnn-train',
-      backend: 'ts',
-      implementation: 'polytensor',
-      baseline: 'cpu',
-      status: 'ok',
-      reason: null,
+      ...blankRow({ ...cnn, backend: 'ts', implementation: 'polytensor', baseline: 'cpu' }),
       medianMs: 3000,
       minMs: 2900,
       maxMs: 3100,
@@ -264,41 +271,15 @@ describe('report', () => {
       gatePassed: true,
       gate: { passed: true, rule: 'training', worst: 0.01, detail: '' },
     };
-    const tfjs: Row = { ...base, samplesMs: [], workload: 'cnn-train', backend: 'cpu', implementation: 'tfjs', status: 'skipped', limitMs: 60_000 };
+    const tfjs: Row = { ...blankRow({ ...cnn, backend: 'cpu', implementation: 'tfjs', baseline: null }), status: 'skipped', reason: 'x', limitMs: 60_000 };
     const wrong: Row = {
-      ...base,
-      samplesMs: [],
-      workload: 'cnn-train',
-      backend: 'ts-broken',
-      implementation: 'polytensor',
-      baseline: 'cpu',
+      ...blankRow({ ...cnn, backend: 'ts-broken', implementation: 'polytensor', baseline: 'cpu' }),
       status: 'gate-failed',
+      reason: 'x',
       gatePassed: false,
       gate: { passed: false, rule: 'training', worst: 20, detail: 'bad' },
     };
-    const r: BenchResults = {
-      schema: 'polytensor-bench/1',
-      date: new Date().toISOString(),
-      quick: false,
-      durationS: 1,
-      command: '',
-      machine: {
-        cpuModel: 'x',
-        cores: 2,
-        memoryGiB: 1,
-        platform: 'linux',
-        arch: 'x64',
-        node: 'v20',
-        chromium: null,
-        webglRenderer: null,
-        tfjs: '4.22.0',
-        loadAverage: null,
-      },
-      backends: [],
-      workloads: [{ id: 'cnn-train', title: 'CNN', description: 'd' }],
-      rows: [ours, tfjs, wrong],
-      ratios: deriveRatios([ours, tfjs, wrong]),
-    };
+    const r = benchResults([ours, tfjs, wrong], { id: 'cnn-train', title: 'CNN', description: 'd' }, null);
     expect(validateResults(r)).toEqual([]);
     expect(r.ratios).toEqual([]);
     const md = toMarkdown(r);
@@ -337,29 +318,7 @@ describe('report: against the naive gpu.js kernel', () => {
       expect.objectContaining({ backend: 'gpujs', versus: 'tfjs', baseline: 'webgl', ratio: 2 }),
       expect.objectContaining({ backend: 'gpujs', versus: 'gpu.js', baseline: 'naive', ratio: 0.1 }),
     ]);
-    const r: BenchResults = {
-      schema: 'polytensor-bench/1',
-      date: new Date().toISOString(),
-      quick: false,
-      durationS: 1,
-      command: '',
-      machine: {
-        cpuModel: 'x',
-        cores: 2,
-        memoryGiB: 1,
-        platform: 'linux',
-        arch: 'x64',
-        node: 'v20',
-        chromium: 'Chromium 1',
-        webglRenderer: null,
-        tfjs: '4.22.0',
-        loadAverage: null,
-      },
-      backends: [],
-      workloads: [{ id: 'matmul-512-upload', title: 'm', description: 'd' }],
-      rows,
-      ratios,
-    };
+    const r = benchResults(rows, { id: 'matmul-512-upload', title: 'm', description: 'd' }, 'Chromium 1', ratios);
     expect(validateResults(r)).toEqual([]);
     const md = toMarkdown(r);
     expect(md).toContain('| matmul-512-upload | gpujs ↔ tfjs webgl (Chromium) | 100 ms (1 run) | 50.0 ms (1 run) | 2.00 |');

@@ -7,11 +7,12 @@ import * as pt from '@polytensor/core';
 import '@polytensor/backend-ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { BROKEN_BACKEND, registerBrokenBackend } from './broken.js';
-import { BROWSER_BACKENDS, chromiumVersion, findChromium, noChromiumMessage, runInBrowser, type Aliases } from './browser.js';
+import { chromiumLaunchOptions, chromiumVersion } from '@polytensor/conformance/chromium';
+import { BROWSER_BACKENDS, runInBrowser, type Aliases } from './browser.js';
 import { loadPolytensor, loadTfjs, polytensorImpl, tfjsImpl, useThreads, workerGuard } from './node_env.js';
 import { compareComposites, type CompositeResult } from './composites.js';
 import { profileWorkload } from './profile.js';
-import { FULL_TIMING, QUICK_TIMING, runWorkload, type ImplSpec, type ProgressFn, type Timing } from './runner.js';
+import { FULL_TIMING, QUICK_TIMING, blankRow, runWorkload, type ImplSpec, type ProgressFn, type Timing } from './runner.js';
 import { baseBackend, threadSetting } from './threads.js';
 import { SCHEMA_ID, type BackendInfo, type BenchResults, type KernelProfile, type MachineInfo, type Ratio, type Row } from './types.js';
 import { WORKLOADS, WORKLOAD_IDS, clearReferenceCache, type Workload } from './workloads.js';
@@ -100,27 +101,7 @@ export function deriveRatios(rows: readonly Row[]): Ratio[] {
 }
 
 function errorRow(workload: string, implementation: Row['implementation'], backend: string, baseline: string | null, reason: string): Row {
-  return {
-    workload,
-    backend,
-    implementation,
-    environment: 'chromium',
-    baseline,
-    status: 'error',
-    reason,
-    medianMs: null,
-    minMs: null,
-    maxMs: null,
-    repeats: 0,
-    warmup: 0,
-    samplesMs: [],
-    cpuMs: null,
-    firstRunMs: null,
-    limitMs: null,
-    gatePassed: null,
-    gate: null,
-    throughput: null,
-  };
+  return { ...blankRow({ workload, backend, implementation, environment: 'chromium', baseline }), status: 'error', reason };
 }
 
 export function machineInfo(chromium: string | null, webglRenderer: string | null, loadAtStart = loadavg()[0]!): MachineInfo {
@@ -188,8 +169,7 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
   let chromium: string | null = null;
   let renderer: string | null = null;
   if (browserOurs.length > 0) {
-    const exe = o.chromiumPath ?? findChromium();
-    if (!exe) throw new Error(noChromiumMessage());
+    const exe = chromiumLaunchOptions({ executablePath: o.chromiumPath, purpose: 'for the browser backends' }).executablePath;
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');

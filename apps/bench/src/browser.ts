@@ -4,65 +4,19 @@
  * (headless, WebGL on SwiftShader), run the workloads there and collect the
  * rows. Browsers are never downloaded.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, extname, join, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchChromiumServer } from '@polytensor/conformance/chromium';
 import type { Browser, BrowserServer, Page } from 'playwright-core';
 import type { BenchWindow, PageConfig, PageResult } from './browser/protocol.js';
 import type { ProgressFn, Timing } from './runner.js';
 
 /** polytensor backends that run in the browser page, compared with tfjs webgl. */
 export const BROWSER_BACKENDS = ['webgl', 'gpujs'] as const;
-
-/** Flags for headless Chromium on a machine with no network and no GPU; WebGL through SwiftShader. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-];
-
-/** $CHROMIUM_PATH (trusted as given), then `chromium` / `chromium-browser` on PATH, then /usr/bin/chromium. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env['CHROMIUM_PATH']) return existsSync(env['CHROMIUM_PATH']) ? env['CHROMIUM_PATH'] : undefined;
-  for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
-    for (const name of ['chromium', 'chromium-browser']) {
-      if (existsSync(join(dir, name))) return join(dir, name);
-    }
-  }
-  return existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined;
-}
-
-export function noChromiumMessage(env: NodeJS.ProcessEnv = process.env): string {
-  const where = env['CHROMIUM_PATH']
-    ? `CHROMIUM_PATH=${env['CHROMIUM_PATH']} does not exist`
-    : 'CHROMIUM_PATH is unset, and there is no chromium on PATH nor /usr/bin/chromium';
-  return `no Chromium for the browser backends: ${where}. Install one (apt-get install chromium) or set CHROMIUM_PATH; browsers are never downloaded.`;
-}
-
-/** "Chromium 156.0.8078.79" from `chromium --version`, or null. */
-export function chromiumVersion(executable: string): string | null {
-  try {
-    const out = execFileSync(executable, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 });
-    return (
-      out
-        .split('\n')
-        .find((l) => /\d+\.\d+/.test(l))
-        ?.trim() ?? null
-    );
-  } catch {
-    return null;
-  }
-}
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -210,7 +164,7 @@ export async function runInBrowser(o: BrowserOptions): Promise<BrowserRun> {
   const errors: string[] = [];
   let version = '';
   const openPage = async (): Promise<Page> => {
-    const bs = await chromium.launchServer({ executablePath: o.chromiumPath, headless: true, args: CHROMIUM_ARGS });
+    const bs = await launchChromiumServer({ executablePath: o.chromiumPath });
     const browser = await chromium.connect(bs.wsEndpoint());
     live.session = { server: bs, browser };
     version = browser.version();

@@ -15,10 +15,10 @@
  * transcendentals, or, for exp, what WebGL itself promises where that is
  * larger (GLSL ES 3.00, "Range and Precision": exp(x) within 3 + 2·|x| ULP).
  */
+import { ulp32, ulpDistance32 } from '@polytensor/conformance';
 import type { GateResult } from './types.js';
 
 export const U = 2 ** -24;
-const FLT_MIN = 2 ** -126;
 const FLT_TRUE_MIN = 2 ** -149;
 
 export interface Numerics {
@@ -61,31 +61,6 @@ export const INFER_TOLERANCE = { rel: 1e-4 } as const;
 export function gamma(n: number, u: number): number {
   const nu = n * u;
   return nu >= 1 ? Infinity : nu / (1 - nu);
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-function ordered(x: number): number {
-  f32[0] = x;
-  const b = u32[0]!;
-  return b & 0x80000000 ? -(b & 0x7fffffff) : b;
-}
-
-/** Distance between two float32 values in representable steps. */
-export function ulpDistance32(a: number, b: number): number {
-  const na = Number.isNaN(a);
-  const nb = Number.isNaN(b);
-  if (na || nb) return na && nb ? 0 : Infinity;
-  return Math.abs(ordered(Math.fround(a)) - ordered(Math.fround(b)));
-}
-
-/** The float32 ULP at magnitude |x|. */
-export function ulp32(x: number): number {
-  const a = Math.abs(x);
-  if (!Number.isFinite(a) || a >= 2 ** 128) return 2 ** 104;
-  if (a < FLT_MIN) return FLT_TRUE_MIN;
-  return 2 ** (Math.floor(Math.log2(a)) - 23);
 }
 
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(3) : String(x));

@@ -107,13 +107,10 @@ const defaultSetup =
 /** Let timers and I/O (progress output, page messages) run between runs. */
 const breathe = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
-function emptyRow(w: Workload, s: ImplSpec): Row {
+/** A row with nothing measured yet (status 'ok'): the fields that name it, every measurement empty. */
+export function blankRow(id: Pick<Row, 'workload' | 'backend' | 'implementation' | 'environment' | 'baseline'>): Row {
   return {
-    workload: w.id,
-    backend: s.backend,
-    implementation: s.implementation,
-    environment: s.environment,
-    baseline: s.baseline,
+    ...id,
     status: 'ok',
     reason: null,
     medianMs: null,
@@ -130,6 +127,9 @@ function emptyRow(w: Workload, s: ImplSpec): Row {
     throughput: null,
   };
 }
+
+const emptyRow = (w: Workload, s: ImplSpec): Row =>
+  blankRow({ workload: w.id, backend: s.backend, implementation: s.implementation, environment: s.environment, baseline: s.baseline });
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
 

@@ -8,15 +8,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { CHROMIUM_ARGS, findChromium, noChromiumMessage } from './browser.js';
+import { launchChromium } from '@polytensor/conformance/chromium';
 import { workspaceRoot } from './output.js';
 
 /** Screenshot `html` into `png`: the whole page, or its top `maxHeight` pixels. */
 export async function screenshot(html: string, png: string, maxHeight?: number, width = 1150): Promise<void> {
-  const exe = findChromium();
-  if (!exe) throw new Error(noChromiumMessage());
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: exe, headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium({ purpose: 'for the screenshot' });
   try {
     const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
     await page.goto(pathToFileURL(resolve(html)).href);

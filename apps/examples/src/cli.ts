@@ -60,6 +60,25 @@ export function parseCli(
   return { common, values, help: null };
 }
 
+/**
+ * An experiment's command line: the common options as run() options (with
+ * `argv` kept for the record) and its own values; null when --help was asked
+ * for (the help is then printed).
+ */
+export function experimentCli(
+  experiment: string,
+  description: string,
+  argv: readonly string[],
+  own: Record<string, OptionSpec>,
+): { options: ReturnType<typeof toBase> & { argv: readonly string[] }; values: Record<string, string | boolean | undefined> } | null {
+  const { common, values, help } = parseCli(experiment, description, argv, own);
+  if (help) {
+    process.stdout.write(help);
+    return null;
+  }
+  return { options: { ...toBase(common), argv }, values };
+}
+
 /** A non-negative integer option, or undefined when absent. */
 export function intOption(values: Record<string, string | boolean | undefined>, name: string): number | undefined {
   const v = values[name];
@@ -67,6 +86,18 @@ export function intOption(values: Record<string, string | boolean | undefined>, 
   const n = Number(v);
   if (typeof v !== 'string' || !Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got '${String(v)}'`);
   return n;
+}
+
+/** Each integer option `--flag` that was given, stored as `into[flags[flag]]` (see intOption). */
+export function intOptions<K extends string>(
+  values: Record<string, string | boolean | undefined>,
+  into: { [key in K]?: number },
+  flags: Readonly<Record<string, K>>,
+): void {
+  for (const [flag, key] of Object.entries(flags)) {
+    const n = intOption(values, flag);
+    if (n !== undefined) into[key] = n;
+  }
 }
 
 /** A positive number option, or undefined when absent. */

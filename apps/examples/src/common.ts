@@ -100,6 +100,11 @@ export class Outputs {
     return new Outputs(dir);
   }
 
+  /** The folder of `experiment`: `outDir` when given, else docs/results/<experiment>. */
+  static forExperiment(experiment: string, outDir?: string): Promise<Outputs> {
+    return Outputs.create(outDir ?? join(RESULTS_DIR, experiment));
+  }
+
   path(name: string): string {
     return join(this.dir, name);
   }
@@ -195,3 +200,12 @@ export function fullCommandLine(experiment: string, argv: readonly string[], red
 
 /** Seconds since `t0` (performance.now()). */
 export const since = (t0: number): number => (performance.now() - t0) / 1000;
+
+/** How a summary was made: the command as typed, the command for the full configuration, and the machine. */
+export function provenance(experiment: string, argv: readonly string[], backend: string): Pick<Summary, 'command' | 'fullCommand' | 'machine'> {
+  return {
+    command: commandLine(experiment, argv),
+    fullCommand: fullCommandLine(experiment, argv, REDUCING_FLAGS[experiment] ?? [], backend),
+    machine: machineInfo(),
+  };
+}

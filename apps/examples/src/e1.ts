@@ -45,23 +45,8 @@ import {
 import { seedMlp } from '@polytensor/models';
 import { loadMnistSplits } from '@polytensor/datasets';
 import { TrainingLog, histogramChartSpec, scalarChartSpec, terminalView, type LogRecord } from '@polytensor/trainlog';
-import { UsageError, intOption, listOption, numberOption, parseCli, toBase } from './cli.js';
-import {
-  Outputs,
-  RESULTS_DIR,
-  REDUCING_FLAGS,
-  commandLine,
-  fullCommandLine,
-  evaluateLogits,
-  gatherBatch,
-  machineInfo,
-  pct,
-  since,
-  useBackend,
-  type ResultRow,
-  type Summary,
-} from './common.js';
-import { join } from 'node:path';
+import { UsageError, intOptions, listOption, numberOption, experimentCli } from './cli.js';
+import { Outputs, provenance, evaluateLogits, gatherBatch, pct, since, useBackend, type ResultRow, type Summary } from './common.js';
 
 export const E1_LEVELS = ['raw', 'layers', 'fit'] as const;
 export type E1Level = (typeof E1_LEVELS)[number];
@@ -344,11 +329,9 @@ export async function run(opts: E1Options = {}): Promise<{ summary: Summary; lev
     seed: o.seed,
     reduced,
     ...(reduced ? { reducedNote: `${nTrain} training / ${nTest} test images, ${o.epochs} epochs` } : {}),
-    command: commandLine('e1', opts.argv ?? []),
-    fullCommand: fullCommandLine('e1', opts.argv ?? [], REDUCING_FLAGS['e1']!, backend),
+    ...provenance('e1', opts.argv ?? [], backend),
     started,
     seconds: since(t0),
-    machine: machineInfo(),
     results: rows,
     figures: [],
     notes: [
@@ -358,7 +341,7 @@ export async function run(opts: E1Options = {}): Promise<{ summary: Summary; lev
     details: { ...o, trainExamples: nTrain, testExamples: nTest, identity, history: Object.fromEntries(results.map((r) => [r.level, r.history])) },
   };
   if (opts.outDir !== null) {
-    const out = await Outputs.create(opts.outDir ?? join(RESULTS_DIR, 'e1'));
+    const out = await Outputs.forExperiment('e1', opts.outDir);
     await out.log('log.jsonl', records);
     await out.svg(
       'accuracy.svg',
@@ -390,35 +373,23 @@ export async function run(opts: E1Options = {}): Promise<{ summary: Summary; lev
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  const { common, values, help } = parseCli(
-    'e1',
-    'E1: the MNIST MLP at three API levels (raw ops, layers, Sequential.fit); the same seed gives the same weights.',
-    argv,
-    {
-      epochs: { type: 'string', help: 'epochs (default 20; --quick: 2)' },
-      'train-limit': { type: 'string', help: 'use the first N of the 55,000 training images' },
-      'test-limit': { type: 'string', help: 'use the first N of the 10,000 test images' },
-      levels: { type: 'string', help: 'comma-separated subset of raw,layers,fit (default all)' },
-      'raw-ops': { type: 'string', help: 'fused (default, bit-identical to Dense) | composite (matMul → add → sigmoid)' },
-      lr: { type: 'string', help: 'learning rate (default 0.5)' },
-    },
-  );
-  if (help) {
-    process.stdout.write(help);
-    return;
-  }
+  const cli = experimentCli('e1', 'E1: the MNIST MLP at three API levels (raw ops, layers, Sequential.fit); the same seed gives the same weights.', argv, {
+    epochs: { type: 'string', help: 'epochs (default 20; --quick: 2)' },
+    'train-limit': { type: 'string', help: 'use the first N of the 55,000 training images' },
+    'test-limit': { type: 'string', help: 'use the first N of the 10,000 test images' },
+    levels: { type: 'string', help: 'comma-separated subset of raw,layers,fit (default all)' },
+    'raw-ops': { type: 'string', help: 'fused (default, bit-identical to Dense) | composite (matMul → add → sigmoid)' },
+    lr: { type: 'string', help: 'learning rate (default 0.5)' },
+  });
+  if (!cli) return; // --help
+  const { values } = cli;
+  const opts: E1Options = cli.options;
   const rawOps = values['raw-ops'];
   if (rawOps !== undefined && rawOps !== 'fused' && rawOps !== 'composite')
     throw new UsageError(`--raw-ops must be fused or composite, got '${String(rawOps)}'`);
-  const opts: E1Options = { ...toBase(common), argv };
-  const epochs = intOption(values, 'epochs');
-  const trainLimit = intOption(values, 'train-limit');
-  const testLimit = intOption(values, 'test-limit');
+  intOptions(values, opts, { epochs: 'epochs', 'train-limit': 'trainLimit', 'test-limit': 'testLimit' });
   const levels = listOption(values, 'levels', E1_LEVELS);
   const lr = numberOption(values, 'lr');
-  if (epochs !== undefined) opts.epochs = epochs;
-  if (trainLimit !== undefined) opts.trainLimit = trainLimit;
-  if (testLimit !== undefined) opts.testLimit = testLimit;
   if (levels) opts.levels = levels;
   if (lr !== undefined) opts.learningRate = lr;
   if (rawOps) opts.rawOps = rawOps;

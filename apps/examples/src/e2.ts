@@ -17,7 +17,6 @@
  * The seed copy of the articles lacks their code; step counts and the CNN's
  * learning rate are ours (options below) and are written to the summary.
  */
-import { join } from 'node:path';
 import {
   Adam,
   SGD,
@@ -41,22 +40,8 @@ import {
 import { ltfnCnn as zooLtfnCnn } from '@polytensor/models';
 import { loadMnistSplits } from '@polytensor/datasets';
 import { TrainingLog, histogramChartSpec, layerStatsSpec, lineChartSpec, scalarSeries, terminalView, type LogRecord } from '@polytensor/trainlog';
-import { UsageError, intOption, listOption, numberOption, parseCli, toBase } from './cli.js';
-import {
-  Outputs,
-  RESULTS_DIR,
-  REDUCING_FLAGS,
-  commandLine,
-  fullCommandLine,
-  evaluateLogits,
-  gatherBatch,
-  machineInfo,
-  pct,
-  since,
-  useBackend,
-  type ResultRow,
-  type Summary,
-} from './common.js';
+import { UsageError, intOptions, listOption, numberOption, experimentCli } from './cli.js';
+import { Outputs, provenance, evaluateLogits, gatherBatch, pct, since, useBackend, type ResultRow, type Summary } from './common.js';
 
 export const E2_PARTS = ['ltfn1', 'ltfn3', 'init'] as const;
 export type E2Part = (typeof E2_PARTS)[number];
@@ -357,11 +342,9 @@ export async function run(opts: E2Options = {}): Promise<{ summary: Summary; par
     ...(reduced
       ? { reducedNote: `MLPs: ${mlpSteps} steps on ${n} images, tested on ${m}; CNNs: ${cnnSteps} steps of ${cnnBatch}, tested on ${mc} images` }
       : {}),
-    command: commandLine('e2', opts.argv ?? []),
-    fullCommand: fullCommandLine('e2', opts.argv ?? [], REDUCING_FLAGS['e2']!, backend),
+    ...provenance('e2', opts.argv ?? [], backend),
     started,
     seconds: since(t0),
-    machine: machineInfo(),
     results: rows,
     figures: [],
     notes: [
@@ -383,7 +366,7 @@ export async function run(opts: E2Options = {}): Promise<{ summary: Summary; par
     },
   };
   if (opts.outDir !== null) {
-    const out = await Outputs.create(opts.outDir ?? join(RESULTS_DIR, 'e2'));
+    const out = await Outputs.forExperiment('e2', opts.outDir);
     await out.log('log.jsonl', records);
     const mlpRuns = logs.filter((l) => !l.run.startsWith('CNN')).map((l) => l.run);
     if (mlpRuns.length > 0) {
@@ -464,44 +447,33 @@ export async function run(opts: E2Options = {}): Promise<{ summary: Summary; par
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  const { common, values, help } = parseCli(
-    'e2',
-    'E2: the Learn TensorFlow Now series (LTFN1–3 MLPs; LTFN5/6 CNN and the weight-initialization experiment).',
-    argv,
-    {
-      parts: { type: 'string', help: `comma-separated subset of ${E2_PARTS.join(',')} (default all)` },
-      variants: { type: 'string', help: `CNN initializations, subset of ${INIT_VARIANTS.join(',')} (default all)` },
-      'mlp-steps': { type: 'string', help: 'steps of LTFN1/2 and LTFN3 (default 1000)' },
-      'cnn-steps': { type: 'string', help: 'CNN steps per initialization (default 1000)' },
-      'cnn-batch': { type: 'string', help: 'CNN batch size (default 100)' },
-      'cnn-optimizer': { type: 'string', help: 'sgd (default) | adam' },
-      'cnn-lr': { type: 'string', help: 'CNN learning rate (default 0.01)' },
-      'train-limit': { type: 'string', help: 'use the first N of the 55,000 training images' },
-      'test-limit': { type: 'string', help: 'first N test images for the MLPs' },
-      'cnn-test-limit': { type: 'string', help: 'first N test images for the CNNs' },
-    },
-  );
-  if (help) {
-    process.stdout.write(help);
-    return;
-  }
-  const o: E2Options = { ...toBase(common), argv };
+  const cli = experimentCli('e2', 'E2: the Learn TensorFlow Now series (LTFN1–3 MLPs; LTFN5/6 CNN and the weight-initialization experiment).', argv, {
+    parts: { type: 'string', help: `comma-separated subset of ${E2_PARTS.join(',')} (default all)` },
+    variants: { type: 'string', help: `CNN initializations, subset of ${INIT_VARIANTS.join(',')} (default all)` },
+    'mlp-steps': { type: 'string', help: 'steps of LTFN1/2 and LTFN3 (default 1000)' },
+    'cnn-steps': { type: 'string', help: 'CNN steps per initialization (default 1000)' },
+    'cnn-batch': { type: 'string', help: 'CNN batch size (default 100)' },
+    'cnn-optimizer': { type: 'string', help: 'sgd (default) | adam' },
+    'cnn-lr': { type: 'string', help: 'CNN learning rate (default 0.01)' },
+    'train-limit': { type: 'string', help: 'use the first N of the 55,000 training images' },
+    'test-limit': { type: 'string', help: 'first N test images for the MLPs' },
+    'cnn-test-limit': { type: 'string', help: 'first N test images for the CNNs' },
+  });
+  if (!cli) return; // --help
+  const { values } = cli;
+  const o: E2Options = cli.options;
   const parts = listOption(values, 'parts', E2_PARTS);
   const variants = listOption(values, 'variants', INIT_VARIANTS);
   if (parts) o.parts = parts;
   if (variants) o.variants = variants;
-  const ints: Array<[string, 'mlpSteps' | 'cnnSteps' | 'cnnBatch' | 'trainLimit' | 'testLimit' | 'cnnTestLimit']> = [
-    ['mlp-steps', 'mlpSteps'],
-    ['cnn-steps', 'cnnSteps'],
-    ['cnn-batch', 'cnnBatch'],
-    ['train-limit', 'trainLimit'],
-    ['test-limit', 'testLimit'],
-    ['cnn-test-limit', 'cnnTestLimit'],
-  ];
-  for (const [flag, key] of ints) {
-    const val = intOption(values, flag);
-    if (val !== undefined) o[key] = val;
-  }
+  intOptions(values, o, {
+    'mlp-steps': 'mlpSteps',
+    'cnn-steps': 'cnnSteps',
+    'cnn-batch': 'cnnBatch',
+    'train-limit': 'trainLimit',
+    'test-limit': 'testLimit',
+    'cnn-test-limit': 'cnnTestLimit',
+  });
   const optName = values['cnn-optimizer'];
   if (optName !== undefined && optName !== 'adam' && optName !== 'sgd') throw new UsageError(`--cnn-optimizer must be adam or sgd, got '${String(optName)}'`);
   if (optName) o.cnnOptimizer = optName;

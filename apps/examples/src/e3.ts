@@ -7,26 +7,13 @@
  * Dropout(0.5) → Dense(10,softmax); Adam (0.001); batch 50; 10 epochs;
  * 55,000 train / 5,000 validation / 10,000 test; 469,514 parameters.
  */
-import { join } from 'node:path';
 import { Adam, LambdaCallback, setSeed, tensor, slice, type Sequential, type Tensor } from '@polytensor/core';
 import { seedCnn } from '@polytensor/models';
 import { loadMnistSplits } from '@polytensor/datasets';
 import { MemoryWriter, TrainingLog, histogramChartSpec, scalarChartSpec, terminalView } from '@polytensor/trainlog';
 import { hasCheckpoint, loadCheckpoint, saveCheckpoint, type CheckpointConfig, type CheckpointState } from './checkpoint.js';
-import { intOption, parseCli, toBase } from './cli.js';
-import {
-  Outputs,
-  RESULTS_DIR,
-  REDUCING_FLAGS,
-  commandLine,
-  fullCommandLine,
-  machineInfo,
-  pct,
-  since,
-  useBackend,
-  type ResultRow,
-  type Summary,
-} from './common.js';
+import { experimentCli, intOptions } from './cli.js';
+import { Outputs, provenance, pct, since, useBackend, type ResultRow, type Summary } from './common.js';
 
 export interface E3Options {
   backend?: string;
@@ -181,12 +168,10 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
     seed,
     reduced: !full,
     ...(!full ? { reducedNote: `${n} training images, ${epochs} epoch(s) of batch ${batchSize}; ${xv.shape[0]} validation, ${xt.shape[0]} test images` } : {}),
-    command: commandLine('e3', opts.argv ?? []),
-    fullCommand: fullCommandLine('e3', opts.argv ?? [], REDUCING_FLAGS['e3']!, backend),
+    ...provenance('e3', opts.argv ?? [], backend),
     // A resumed run's wall time counts the training done before the checkpoint too.
     started,
     seconds: since(t0) + (resumed?.trainSeconds ?? 0),
-    machine: machineInfo(),
     results: rows,
     figures: [],
     notes: [
@@ -215,7 +200,7 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
     },
   };
   if (opts.outDir !== null) {
-    const out = await Outputs.create(opts.outDir ?? join(RESULTS_DIR, 'e3'));
+    const out = await Outputs.forExperiment('e3', opts.outDir);
     await out.log('log.jsonl', log.records);
     await out.text('model_summary.txt', `${summaryText}\n`);
     await out.svg(
@@ -255,7 +240,7 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  const { common, values, help } = parseCli('e3', 'E3: the Keras-style CNN (dropout, Adam, batch 50, 10 epochs, 55k/5k/10k).', argv, {
+  const cli = experimentCli('e3', 'E3: the Keras-style CNN (dropout, Adam, batch 50, 10 epochs, 55k/5k/10k).', argv, {
     epochs: { type: 'string', help: 'epochs (default 10)' },
     'batch-size': { type: 'string', help: 'batch size (default 50)' },
     'train-limit': { type: 'string', help: 'use the first N of the 55,000 training images' },
@@ -264,23 +249,11 @@ export async function main(argv: readonly string[]): Promise<void> {
     checkpoint: { type: 'string', help: 'save a checkpoint in DIR after every epoch' },
     resume: { type: 'boolean', help: 'continue from the checkpoint in --checkpoint DIR (same settings); the result equals an uninterrupted run' },
   });
-  if (help) {
-    process.stdout.write(help);
-    return;
-  }
-  const o: E3Options = { ...toBase(common), argv };
+  if (!cli) return; // --help
+  const { values } = cli;
+  const o: E3Options = cli.options;
   if (typeof values['checkpoint'] === 'string') o.checkpoint = values['checkpoint'];
   if (values['resume'] === true) o.resume = true;
-  const ints: Array<[string, 'epochs' | 'batchSize' | 'trainLimit' | 'valLimit' | 'testLimit']> = [
-    ['epochs', 'epochs'],
-    ['batch-size', 'batchSize'],
-    ['train-limit', 'trainLimit'],
-    ['val-limit', 'valLimit'],
-    ['test-limit', 'testLimit'],
-  ];
-  for (const [flag, key] of ints) {
-    const v = intOption(values, flag);
-    if (v !== undefined) o[key] = v;
-  }
+  intOptions(values, o, { epochs: 'epochs', 'batch-size': 'batchSize', 'train-limit': 'trainLimit', 'val-limit': 'valLimit', 'test-limit': 'testLimit' });
   await run(o);
 }

@@ -21,7 +21,6 @@
  *    One model setting is varied the same way: no dropout.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   Adam,
   Dense,
@@ -46,22 +45,8 @@ import {
 } from '@polytensor/core';
 import { kFold, loadTabular, standardize, subset, type TabularName } from '@polytensor/datasets';
 import { MemoryWriter, lineChartSpec, terminalView, type LogRecord, type Point } from '@polytensor/trainlog';
-import { UsageError, intOption, listOption, parseCli, toBase } from './cli.js';
-import {
-  Outputs,
-  RESULTS_DIR,
-  REDUCING_FLAGS,
-  commandLine,
-  fullCommandLine,
-  evaluateLogits,
-  gatherBatch,
-  machineInfo,
-  pct,
-  since,
-  useBackend,
-  type ResultRow,
-  type Summary,
-} from './common.js';
+import { UsageError, intOption, listOption, experimentCli } from './cli.js';
+import { Outputs, provenance, evaluateLogits, gatherBatch, pct, since, useBackend, type ResultRow, type Summary } from './common.js';
 
 export const E4_DATASETS = ['iris', 'wine', 'digits'] as const;
 export const COMBOS = ['matmul+loop', 'matmul+fit', 'layers+loop', 'layers+fit'] as const;
@@ -460,11 +445,10 @@ export async function run(opts: E4Options = {}): Promise<{ summary: Summary; cur
     seed: seeds[0]!,
     reduced: !fullRun,
     ...(!fullRun ? { reducedNote: `${datasets.join(', ')}, ${folds} folds, seeds ${seeds.join(', ')}` } : {}),
-    command: prev ? prev.command : commandLine('e4', opts.argv ?? []),
-    fullCommand: fullCommandLine('e4', opts.argv ?? [], REDUCING_FLAGS['e4']!, backend),
+    ...provenance('e4', opts.argv ?? [], backend),
+    ...(prev ? { command: prev.command } : {}),
     started,
     seconds: prev ? prev.seconds : since(t0),
-    machine: machineInfo(),
     results: rows,
     figures: [],
     notes: [
@@ -486,7 +470,7 @@ export async function run(opts: E4Options = {}): Promise<{ summary: Summary; cur
     },
   };
   if (opts.outDir !== null) {
-    const out = await Outputs.create(opts.outDir ?? join(RESULTS_DIR, 'e4'));
+    const out = await Outputs.forExperiment('e4', opts.outDir);
     await out.log('log.jsonl', records);
     for (const dataset of datasets) {
       const base = curves.filter((c) => c.dataset === dataset && c.variant === 'baseline');
@@ -537,7 +521,7 @@ export async function run(opts: E4Options = {}): Promise<{ summary: Summary; cur
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
-  const { common, values, help } = parseCli('e4', 'E4: six-layer MLPs on iris, wine and digits; four combinations and the knockout/rescue cause.', argv, {
+  const cli = experimentCli('e4', 'E4: six-layer MLPs on iris, wine and digits; four combinations and the knockout/rescue cause.', argv, {
     datasets: { type: 'string', help: `subset of ${E4_DATASETS.join(',')} (default all)` },
     seeds: { type: 'string', help: 'comma-separated seeds (default 1,2,3)' },
     folds: { type: 'string', help: 'cross-validation folds (default 5)' },
@@ -546,11 +530,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     variants: { type: 'string', help: `subset of ${VARIANTS.slice(1).join(',')} (default all)` },
     'from-summary': { type: 'string', help: "re-render summary and figures from a previous run's summary.json, without training" },
   });
-  if (help) {
-    process.stdout.write(help);
-    return;
-  }
-  const o: E4Options = { ...toBase(common), argv };
+  if (!cli) return; // --help
+  const { values } = cli;
+  const o: E4Options = cli.options;
   const ds = listOption(values, 'datasets', E4_DATASETS);
   const vs = listOption(values, 'variants', VARIANTS);
   if (ds) o.datasets = ds;

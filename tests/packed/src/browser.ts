@@ -1,7 +1,7 @@
-// Loading a page in headless Chromium (the system's, never downloaded) and
-// recording what a developer would see in its console.
-import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_ARGS, findChromium, noChromiumMessage } from '../../../packages/conformance/src/browser/chromium.js';
+// Loading a page in headless Chromium (the system's, never downloaded; launched
+// by @polytensor/conformance/chromium) and recording what a developer would see
+// in its console.
+import type { Browser } from 'playwright-core';
 
 export interface PageRun {
   readonly url: string;
@@ -12,12 +12,6 @@ export interface PageRun {
   /** 'done' (the page said so), 'failed' (it caught an error: see `lines`), or 'timeout'. */
   readonly outcome: 'done' | 'failed' | 'timeout';
   readonly ms: number;
-}
-
-export async function launchChromium(): Promise<Browser> {
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(`tests/packed: ${noChromiumMessage()}`);
-  return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
 }
 
 /** Open `url` in a fresh context and wait until it logs `packed:done` / `packed:failed`, or `timeoutMs` passes. */

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, CHOICE_SCRIPTS, CRASH_SCRIPTS, USER_ERROR, WEBGL_WITHOUT_GL, writeApp } from '../src/app.js';
-import { launchChromium, runPage, type PageRun } from '../src/browser.js';
+import { launchChromium } from '@polytensor/conformance/chromium';
+import { runPage, type PageRun } from '../src/browser.js';
 import { nodeImportsIn, serveStatic, viteBuild, viteDev, webpackBuild, type Served } from '../src/bundlers.js';
 import { installProject, nativeBuilds, packAll, REPO, type Packed } from '../src/packages.js';
 import { checkPrints, readmeExamples, type ReadmeExample } from '../src/readme.js';
@@ -185,7 +186,7 @@ describe('Node (ESM)', () => {
 describe('browsers (headless Chromium)', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await launchChromium();
+    browser = await launchChromium({ purpose: 'for tests/packed' });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,41 +1,14 @@
 // Node-only: run a browser module in headless Chromium and get a value back.
 // The module is bundled with Vite (bare imports resolve from this repository's
 // node_modules, CommonJS packages such as gpu.js included), served from
-// 127.0.0.1, opened with playwright-core in a system Chromium (never
-// downloaded), WebGL on SwiftShader. Used by the browser conformance runner and
-// the benchmark.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// 127.0.0.1, opened in a system Chromium (never downloaded, WebGL on
+// SwiftShader) by the shared launcher of @polytensor/conformance/chromium.
+// Used by the browser conformance runner (./browser_conformance.ts).
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { delimiter, extname, join, normalize } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-/** Chromium flags: headless, no sandbox (containers), WebGL 2 on SwiftShader. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-dev-shm-usage',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-  '--ignore-gpu-blocklist',
-];
-
-/** $CHROMIUM_PATH, then `chromium` / `chromium-browser` on PATH, then /usr/bin/chromium. */
-export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
-  const fromEnv = env['CHROMIUM_PATH'];
-  if (fromEnv) {
-    if (existsSync(fromEnv)) return fromEnv;
-    throw new Error(`CHROMIUM_PATH=${fromEnv} does not exist`);
-  }
-  for (const dir of (env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
-    for (const name of ['chromium', 'chromium-browser']) if (existsSync(join(dir, name))) return join(dir, name);
-  }
-  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-  throw new Error('No Chromium found: set CHROMIUM_PATH or install one (apt-get install chromium); browsers are never downloaded.');
-}
+import { chromiumLaunchOptions, launchChromium } from '@polytensor/conformance/chromium';
 
 export interface PageRun {
   /** Source of the page's ES module. It must set `window.__run = async (args) => result` (JSON-serialisable result). */
@@ -80,8 +53,8 @@ function packageDir(): string {
 /** Bundle `module` with Vite, open it in headless Chromium, call `window.__run(args)`, return its result. */
 export async function runInChromium<T>(run: PageRun): Promise<T> {
   const vite = (await import('vite')) as typeof import('vite');
-  const { chromium } = (await import('playwright-core')) as typeof import('playwright-core');
-  const executablePath = findChromium();
+  // fail on a missing Chromium before bundling
+  const { executablePath } = chromiumLaunchOptions();
   // the bundle's sources live inside this package so bare imports resolve from the repository's node_modules
   const dir = await mkdtemp(join(packageDir(), '.chromium-page-'));
   let server: Server | null = null;
@@ -96,7 +69,7 @@ export async function runInChromium<T>(run: PageRun): Promise<T> {
     });
     const served = await serve(join(dir, 'out'));
     server = served.server;
-    const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+    const browser = await launchChromium({ executablePath });
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
@@ -115,10 +88,4 @@ export async function runInChromium<T>(run: PageRun): Promise<T> {
     server?.close();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** True when a display exists or xvfb-run is on PATH (headless-gl needs one). */
-export function canMakeHeadlessContext(): boolean {
-  if (process.env['DISPLAY']) return true;
-  return spawnSync('sh', ['-c', 'command -v xvfb-run'], { stdio: 'ignore' }).status === 0;
 }

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ConformanceReport } from '../suite.js';
 import { reportFromJson } from '../report.js';
-import { CHROMIUM_ARGS, findChromium, noChromiumMessage } from './chromium.js';
+import { chromiumLaunchOptions, launchChromium } from './chromium.js';
 
 export interface BrowserRunOptions {
   /** Backend name; the page imports @polytensor/backend-<name>. */
@@ -77,13 +77,12 @@ async function need<T>(pkg: string, load: () => Promise<unknown>): Promise<T> {
 }
 
 type Vite = typeof import('vite');
-type Playwright = typeof import('playwright-core');
 
 /** Run the suite for `backend` in headless Chromium and return its report. */
 export async function runConformanceInChromium(options: BrowserRunOptions): Promise<ConformanceReport> {
   const cwd = options.cwd ?? process.cwd();
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error(noChromiumMessage());
+  // fail on a missing Chromium before the page is built
+  const { executablePath } = chromiumLaunchOptions();
   const pkg = options.backend === 'reference' ? '@polytensor/conformance' : `@polytensor/backend-${options.backend}`;
   const require = createRequire(join(cwd, 'noop.js'));
   try {
@@ -98,7 +97,6 @@ export async function runConformanceInChromium(options: BrowserRunOptions): Prom
   await writeFile(join(root, 'entry.js'), entrySource(pkg, options.backend));
 
   const vite = await need<Vite>('vite', () => import('vite'));
-  const { chromium } = await need<Playwright>('playwright-core', () => import('playwright-core'));
   const server = await vite.createServer({
     root,
     configFile: false,
@@ -110,12 +108,12 @@ export async function runConformanceInChromium(options: BrowserRunOptions): Prom
       headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
     },
   });
-  let browser: Awaited<ReturnType<Playwright['chromium']['launch']>> | undefined;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   try {
     await server.listen();
     const address = server.httpServer?.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
+    browser = await launchChromium({ executablePath });
     const page = await browser.newPage();
     page.on('console', (m) => options.log?.(`[chromium] ${m.text()}`));
     page.on('pageerror', (e) => options.log?.(`[chromium] ${e.message}`));
