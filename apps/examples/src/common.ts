@@ -130,6 +130,13 @@ export class Outputs {
     await this.text('summary.json', `${JSON.stringify(s, null, 2)}\n`);
   }
 
+  /** The last outputs of a run: report.html from the records, then summary.json listing every figure written. */
+  async finish(records: readonly LogRecord[], summary: Summary): Promise<void> {
+    await this.report('report.html', records, summary.title);
+    summary.figures = this.figures;
+    await this.summary(summary);
+  }
+
   relativeTo(from: string): string {
     return relative(from, this.dir);
   }

@@ -359,9 +359,7 @@ export async function run(opts: E1Options = {}): Promise<{ summary: Summary; lev
       histogramChartSpec(records, { run: fitName, title: `E1 ${fitName}: weights and hidden activations (epoch 0, 1, last)` }),
       'Histograms of weights and of layer outputs on a fixed probe batch of 256 test images, before training, after epoch 1 and after the last epoch.',
     );
-    await out.report('report.html', records, summary.title);
-    summary.figures = out.figures;
-    await out.summary(summary);
+    await out.finish(records, summary);
   }
   say(
     terminalView(

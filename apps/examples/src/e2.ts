@@ -433,9 +433,7 @@ export async function run(opts: E2Options = {}): Promise<{ summary: Summary; par
         'Training cost per step of the CNN for the three initializations.',
       );
     }
-    await out.report('report.html', records, summary.title);
-    summary.figures = out.figures;
-    await out.summary(summary);
+    await out.finish(records, summary);
   }
   say(
     terminalView(

@@ -226,9 +226,7 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
       }),
       "Histograms of each layer's output on 64 test images before training and after the last epoch.",
     );
-    await out.report('report.html', log.records, summary.title);
-    summary.figures = out.figures;
-    await out.summary(summary);
+    await out.finish(log.records, summary);
   }
   say(
     terminalView(

@@ -507,9 +507,7 @@ export async function run(opts: E4Options = {}): Promise<{ summary: Summary; cur
         `${dataset}: the same CV curves when one setting changes: of the training loop, or dropout (layers model, explicit loop). The x axis counts optimizer steps on a log scale: one full-batch step per epoch takes ${Math.ceil((dataset === 'digits' ? 1437 : dataset === 'wine' ? 142 : 120) / batchSize)}× fewer steps.`,
       );
     }
-    await out.report('report.html', records, summary.title);
-    summary.figures = out.figures;
-    await out.summary(summary);
+    await out.finish(records, summary);
   }
   say(
     terminalView(

@@ -81,39 +81,27 @@ try {
   },
 };
 
+/** A script that loads `backend`, reports which backend `ready()` chose, then fails the way `fail` does. */
+const crashAfterReady = (backend: string, fail: string): string => `import '@polytensor/backend-${backend}';
+import { backendName, ready } from '@polytensor/core';
+
+await ready();
+console.log('packed:backend', backendName());
+${fail}`;
+const THROW = `throw new Error("${USER_ERROR}");`;
+const THROW_IN_TIMER = `setTimeout(() => {
+  throw new Error("${USER_ERROR}");
+}, 0);`;
+
 export const CRASH_SCRIPTS: Readonly<Record<string, string>> = {
   // A top-level throw in an ES module after the wasm module loaded.
-  'crash-after-ready': `import '@polytensor/backend-wasm';
-import { backendName, ready } from '@polytensor/core';
-
-await ready();
-console.log('packed:backend', backendName());
-throw new Error("${USER_ERROR}");`,
+  'crash-after-ready': crashAfterReady('wasm', THROW),
   // An uncaught exception (Node's 'uncaughtException' path, where Emscripten's handler sat).
-  'crash-in-timer': `import '@polytensor/backend-wasm';
-import { backendName, ready } from '@polytensor/core';
-
-await ready();
-console.log('packed:backend', backendName());
-setTimeout(() => {
-  throw new Error("${USER_ERROR}");
-}, 0);`,
+  'crash-in-timer': crashAfterReady('wasm', THROW_IN_TIMER),
   // An unhandled rejection (Node's 'unhandledRejection' path).
-  'crash-rejection': `import '@polytensor/backend-wasm';
-import { backendName, ready } from '@polytensor/core';
-
-await ready();
-console.log('packed:backend', backendName());
-void Promise.reject(new Error("${USER_ERROR}"));`,
+  'crash-rejection': crashAfterReady('wasm', `void Promise.reject(new Error("${USER_ERROR}"));`),
   // The user imported only backend-ts; ready() may still load the installed wasm package.
-  'crash-ts-only': `import '@polytensor/backend-ts';
-import { backendName, ready } from '@polytensor/core';
-
-await ready();
-console.log('packed:backend', backendName());
-setTimeout(() => {
-  throw new Error("${USER_ERROR}");
-}, 0);`,
+  'crash-ts-only': crashAfterReady('ts', THROW_IN_TIMER),
 };
 
 /** Type-only uses of every package's entry point, so their published .d.ts files are compiled. */

@@ -221,12 +221,17 @@ describe('browsers (headless Chromium)', () => {
     expect(seen).toEqual(wanted);
   }
 
-  it('Vite production build: the README examples print the documented results on ts, wasm and webgl; no node: imports, no console errors', async () => {
+  /** Build with a production bundler, serve the output, check the pages; the bundle must not import node: modules. */
+  async function checkProductionBuild(label: string, build: (app: string, messages: string[]) => Promise<string>): Promise<void> {
     const messages: string[] = [];
-    const out = await timed('vite build', () => viteBuild(app, messages));
+    const out = await timed(label, () => build(app, messages));
     const nodeImports = nodeImportsIn(out);
-    await checkPages('vite build', await serveStatic(app, out, messages), messages);
+    await checkPages(label, await serveStatic(app, out, messages), messages);
     expect(nodeImports).toEqual([]);
+  }
+
+  it('Vite production build: the README examples print the documented results on ts, wasm and webgl; no node: imports, no console errors', async () => {
+    await checkProductionBuild('vite build', viteBuild);
   });
 
   it('Vite dev server: the same pages, no failed requests, no console errors', async () => {
@@ -235,10 +240,6 @@ describe('browsers (headless Chromium)', () => {
   });
 
   it('webpack (production mode): the same pages; no node: imports, no warnings, no console errors', async () => {
-    const messages: string[] = [];
-    const out = await timed('webpack build', () => webpackBuild(app, messages));
-    const nodeImports = nodeImportsIn(out);
-    await checkPages('webpack', await serveStatic(app, out, messages), messages);
-    expect(nodeImports).toEqual([]);
+    await checkProductionBuild('webpack build', webpackBuild);
   });
 });
