@@ -1,6 +1,6 @@
 import type { TsStore } from '../store.js';
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
-import { gemm, operandBuffer } from '../parallel/gemm.js';
+import { gemm, operandBuffer, strided } from '../parallel/gemm.js';
 import { ACT_LINEAR } from '../util/gemm.js';
 import { ACT_CODES } from './fused_mat_mul.js';
 import { im2col, isPointwise, unfoldOf } from '../util/im2col.js';
@@ -22,7 +22,7 @@ export function conv2d(x: Float32Array, filter: Float32Array, info: Conv2DInfo, 
   const out = new Float32Array(batchSize * P * N);
   if (out.length === 0) return out;
   if (isPointwise(info)) {
-    gemm(batchSize * P, N, K, x, 0, K, 1, filter, 0, N, 1, out, 0, N, bias, act);
+    gemm({ m: batchSize * P, n: N, k: K, a: strided(x, 0, K, 1), b: strided(filter, 0, N, 1), out, oOff: 0, ldo: N, bias, act });
     return out;
   }
   const u = unfoldOf(info);
@@ -32,7 +32,7 @@ export function conv2d(x: Float32Array, filter: Float32Array, info: Conv2DInfo, 
   for (let b0 = 0; b0 < batchSize; b0 += group) {
     const g = Math.min(group, batchSize - b0);
     for (let t = 0; t < g; t++) im2col(x, (b0 + t) * imgSize, u, t === 0 ? col : col.subarray(t * P * K));
-    gemm(g * P, N, K, col, 0, K, 1, filter, 0, N, 1, out, b0 * P * N, N, bias, act);
+    gemm({ m: g * P, n: N, k: K, a: strided(col, 0, K, 1), b: strided(filter, 0, N, 1), out, oOff: b0 * P * N, ldo: N, bias, act });
   }
   return out;
 }

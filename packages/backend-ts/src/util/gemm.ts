@@ -49,6 +49,39 @@ export function activate(v: number, act: number): number {
   }
 }
 
+/** A float32 matrix read through strides: element (r, c) at data[off + r·rs + c·cs] (a transpose swaps rs and cs). */
+export interface StridedMatrix {
+  data: Float32Array;
+  off: number;
+  rs: number;
+  cs: number;
+}
+
+/** The operands of a product A [m, k] · B [k, n]. */
+export interface GemmOperands {
+  m: number;
+  n: number;
+  k: number;
+  a: StridedMatrix;
+  b: StridedMatrix;
+}
+
+/**
+ * One product: either out = act(A·B + bias), rounded once to float32 into
+ * `out` (row stride `ldo` from `oOff`), or, with `out` null, c += A·B into
+ * float64 accumulators (row stride `ldc` from `cOff`).
+ */
+export interface GemmJob extends GemmOperands {
+  out: Float32Array | null;
+  oOff: number;
+  ldo: number;
+  bias: Float32Array | null;
+  act: number;
+  c: Float64Array | null;
+  cOff: number;
+  ldc: number;
+}
+
 /**
  * The blocked driver (BLIS-style), for rows [i0, i1) of the output: for each block of NC columns and each K
  * block of at most KC_MAX, pack that slab of B into 4-column panels of doubles
@@ -59,29 +92,10 @@ export function activate(v: number, act: number): number {
  * float64 panels with one shared index (no strides, no conversions in the
  * inner loop). Partial tiles of a split K go to a float64 scratch (or to `c`).
  */
-export function drive(
-  n: number,
-  k: number,
-  a: Float32Array,
-  aOff: number,
-  aRs: number,
-  aCs: number,
-  b: Float32Array,
-  bOff: number,
-  bRs: number,
-  bCs: number,
-  out: Float32Array | null,
-  oOff: number,
-  ldo: number,
-  bias: Float32Array | null,
-  act: number,
-  c: Float64Array | null,
-  cOff: number,
-  ldc: number,
-  i0: number,
-  i1: number,
-  scratch: GemmScratch,
-): void {
+export function drive(job: GemmJob, i0: number, i1: number, scratch: GemmScratch): void {
+  const { n, k, out, oOff, ldo, bias, act, c, cOff, ldc } = job;
+  const { data: a, off: aOff, rs: aRs, cs: aCs } = job.a;
+  const { data: b, off: bOff, rs: bRs, cs: bCs } = job.b;
   // Columns of B packed per block (a multiple of the 4-wide tile); rows of A packed
   // per block (MC×KC doubles stay in L2 while every column tile of B passes).
   const NC = 512;
