@@ -139,10 +139,10 @@ export function drive(job: GemmJob, i0: number, i1: number, scratch: GemmScratch
             const pa = s * kl * 4;
             if (fast && rows === 4 && cols === 4) {
               // The common case: a whole tile, one K block, stored straight from registers.
-              kernelStore(ap, pa, bp, pb, kl, out, oOff + i * ldo + j, ldo, bias, j, act === 1);
+              microKernel(ap, pa, bp, pb, kl, tile, out, oOff + i * ldo + j, ldo, bias, j, act === 1);
               continue;
             }
-            microKernel(ap, pa, bp, pb, kl, tile);
+            microKernel(ap, pa, bp, pb, kl, tile, null, 0, 0, null, 0, false);
             if (c) {
               // accumulate into the caller's float64 C
               for (let r = 0; r < rows; r++) {
@@ -230,82 +230,19 @@ export function packA(a: Float32Array, off: number, aRs: number, aCs: number, kl
 /**
  * The 4×4 register tile: 16 float64 accumulators over `kl` steps of the inner
  * dimension (outer-product form: each loaded value feeds four products), from
- * a packed A panel and a packed B panel walked with one index each.
+ * a packed A panel and a packed B panel walked with one index each. With `out`
+ * null the sums go to `tile`; else the tile is whole and its K block the only
+ * one, and it finishes in registers: + bias (from column `j`), optional relu,
+ * one rounding store per element at out[o + r·ldo + q].
  */
-export function microKernel(ap: Float64Array, pa: number, bp: Float64Array, pb: number, kl: number, tile: Float64Array): void {
-  let c00 = 0,
-    c01 = 0,
-    c02 = 0,
-    c03 = 0;
-  let c10 = 0,
-    c11 = 0,
-    c12 = 0,
-    c13 = 0;
-  let c20 = 0,
-    c21 = 0,
-    c22 = 0,
-    c23 = 0;
-  let c30 = 0,
-    c31 = 0,
-    c32 = 0,
-    c33 = 0;
-  const d = pb - pa;
-  const end = pa + kl * 4;
-  for (let q = pa; q < end; q += 4) {
-    const b0 = bp[q + d]!,
-      b1 = bp[q + d + 1]!,
-      b2 = bp[q + d + 2]!,
-      b3 = bp[q + d + 3]!;
-    const a0 = ap[q]!,
-      a1 = ap[q + 1]!,
-      a2 = ap[q + 2]!,
-      a3 = ap[q + 3]!;
-    c00 += a0 * b0;
-    c01 += a0 * b1;
-    c02 += a0 * b2;
-    c03 += a0 * b3;
-    c10 += a1 * b0;
-    c11 += a1 * b1;
-    c12 += a1 * b2;
-    c13 += a1 * b3;
-    c20 += a2 * b0;
-    c21 += a2 * b1;
-    c22 += a2 * b2;
-    c23 += a2 * b3;
-    c30 += a3 * b0;
-    c31 += a3 * b1;
-    c32 += a3 * b2;
-    c33 += a3 * b3;
-  }
-  tile[0] = c00;
-  tile[1] = c01;
-  tile[2] = c02;
-  tile[3] = c03;
-  tile[4] = c10;
-  tile[5] = c11;
-  tile[6] = c12;
-  tile[7] = c13;
-  tile[8] = c20;
-  tile[9] = c21;
-  tile[10] = c22;
-  tile[11] = c23;
-  tile[12] = c30;
-  tile[13] = c31;
-  tile[14] = c32;
-  tile[15] = c33;
-}
-
-/**
- * microKernel for a whole 4×4 tile of a single K block, finishing in
- * registers: + bias, optional relu, one rounding store per element.
- */
-export function kernelStore(
+export function microKernel(
   ap: Float64Array,
   pa: number,
   bp: Float64Array,
   pb: number,
   kl: number,
-  out: Float32Array,
+  tile: Float64Array,
+  out: Float32Array | null,
   o: number,
   ldo: number,
   bias: Float32Array | null,
@@ -356,6 +293,25 @@ export function kernelStore(
     c32 += a3 * b2;
     c33 += a3 * b3;
   }
+  if (!out) {
+    tile[0] = c00;
+    tile[1] = c01;
+    tile[2] = c02;
+    tile[3] = c03;
+    tile[4] = c10;
+    tile[5] = c11;
+    tile[6] = c12;
+    tile[7] = c13;
+    tile[8] = c20;
+    tile[9] = c21;
+    tile[10] = c22;
+    tile[11] = c23;
+    tile[12] = c30;
+    tile[13] = c31;
+    tile[14] = c32;
+    tile[15] = c33;
+    return;
+  }
   if (bias) {
     const e0 = bias[j]!,
       e1 = bias[j + 1]!,
@@ -379,47 +335,43 @@ export function kernelStore(
     c33 += e3;
   }
   if (relu) {
-    out[o] = Math.max(c00, 0);
-    out[o + 1] = Math.max(c01, 0);
-    out[o + 2] = Math.max(c02, 0);
-    out[o + 3] = Math.max(c03, 0);
-    o += ldo;
-    out[o] = Math.max(c10, 0);
-    out[o + 1] = Math.max(c11, 0);
-    out[o + 2] = Math.max(c12, 0);
-    out[o + 3] = Math.max(c13, 0);
-    o += ldo;
-    out[o] = Math.max(c20, 0);
-    out[o + 1] = Math.max(c21, 0);
-    out[o + 2] = Math.max(c22, 0);
-    out[o + 3] = Math.max(c23, 0);
-    o += ldo;
-    out[o] = Math.max(c30, 0);
-    out[o + 1] = Math.max(c31, 0);
-    out[o + 2] = Math.max(c32, 0);
-    out[o + 3] = Math.max(c33, 0);
-  } else {
-    out[o] = c00;
-    out[o + 1] = c01;
-    out[o + 2] = c02;
-    out[o + 3] = c03;
-    o += ldo;
-    out[o] = c10;
-    out[o + 1] = c11;
-    out[o + 2] = c12;
-    out[o + 3] = c13;
-    o += ldo;
-    out[o] = c20;
-    out[o + 1] = c21;
-    out[o + 2] = c22;
-    out[o + 3] = c23;
-    o += ldo;
-    out[o] = c30;
-    out[o + 1] = c31;
-    out[o + 2] = c32;
-    out[o + 3] = c33;
+    c00 = Math.max(c00, 0);
+    c01 = Math.max(c01, 0);
+    c02 = Math.max(c02, 0);
+    c03 = Math.max(c03, 0);
+    c10 = Math.max(c10, 0);
+    c11 = Math.max(c11, 0);
+    c12 = Math.max(c12, 0);
+    c13 = Math.max(c13, 0);
+    c20 = Math.max(c20, 0);
+    c21 = Math.max(c21, 0);
+    c22 = Math.max(c22, 0);
+    c23 = Math.max(c23, 0);
+    c30 = Math.max(c30, 0);
+    c31 = Math.max(c31, 0);
+    c32 = Math.max(c32, 0);
+    c33 = Math.max(c33, 0);
   }
+  out[o] = c00;
+  out[o + 1] = c01;
+  out[o + 2] = c02;
+  out[o + 3] = c03;
+  o += ldo;
+  out[o] = c10;
+  out[o + 1] = c11;
+  out[o + 2] = c12;
+  out[o + 3] = c13;
+  o += ldo;
+  out[o] = c20;
+  out[o + 1] = c21;
+  out[o + 2] = c22;
+  out[o + 3] = c23;
+  o += ldo;
+  out[o] = c30;
+  out[o + 1] = c31;
+  out[o + 2] = c32;
+  out[o + 3] = c33;
 }
 
 /** The functions a worker thread needs to run `drive` (their source is shipped; see parallel/pool.ts). */
-export const GEMM_WORKER_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [kBlocks, activate, drive, packA, packB, microKernel, kernelStore];
+export const GEMM_WORKER_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [kBlocks, activate, drive, packA, packB, microKernel];
