@@ -1,9 +1,9 @@
 import type { TsStore } from '../store.js';
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
-import { gemm, operandBuffer, strided } from '../parallel/gemm.js';
-import { col2im, im2col, isPointwise, unfoldOf, type Unfold } from '../util/im2col.js';
+import { gemm, strided } from '../parallel/gemm.js';
+import { col2im, isPointwise, unfoldOf, type Unfold } from '../util/im2col.js';
 import { scratchF32, scratchF64 } from '../util/scratch.js';
-import { COL_BUDGET } from './conv2d.js';
+import { unfoldInGroups } from './conv2d.js';
 
 /**
  * dx for conv2d. With unit strides it is itself a convolution: dy unfolded
@@ -57,13 +57,9 @@ export function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info
     };
     const Pin = inHeight * inWidth;
     const Kf = fh * fw * N;
-    const group = Math.max(1, Math.min(batchSize, Math.floor(COL_BUDGET / Math.max(1, Pin * Kf))));
-    const col = operandBuffer('conv2d.col', group * Pin * Kf);
-    for (let b0 = 0; b0 < batchSize; b0 += group) {
-      const g = Math.min(group, batchSize - b0);
-      for (let t = 0; t < g; t++) im2col(dy, (b0 + t) * P * N, u, t === 0 ? col : col.subarray(t * Pin * Kf));
-      gemm({ m: g * Pin, n: C, k: Kf, a: strided(col, 0, Kf, 1), b: strided(wf, 0, C, 1), out, oOff: b0 * imgSize, ldo: C });
-    }
+    unfoldInGroups(dy, P * N, batchSize, u, (col, b0, g) =>
+      gemm({ m: g * Pin, n: C, k: Kf, a: strided(col, 0, Kf, 1), b: strided(wf, 0, C, 1), out, oOff: b0 * imgSize, ldo: C }),
+    );
     return out;
   }
   const u = unfoldOf(info);
