@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { computePool2DInfo, type Conv2DInfo, type PaddingSpec } from '@polytensor/core';
-import { Harness, dot, randomFloats } from '../test_util.js';
+import { Harness, dot, randomOfShape } from '../test_util.js';
 
 let h = new Harness();
 afterEach(() => {
@@ -60,10 +60,7 @@ describe('maxPool / avgPool', () => {
     let seed = 1;
     for (const c of CASES) {
       const info = computePool2DInfo('pool', c.x, c.pool, c.strides, c.pad);
-      const xv = randomFloats(
-        c.x.reduce((a, b) => a * b),
-        seed++,
-      );
+      const xv = randomOfShape(c.x, seed++);
       xv[3] = NaN;
       const mx = h.out(h.be.kernels.maxPool(h.input(xv, c.x), info));
       const av = h.out(h.be.kernels.avgPool(h.input(xv, c.x), info));
@@ -91,15 +88,9 @@ describe('pool gradients', () => {
     let seed = 50;
     for (const c of CASES) {
       const info = computePool2DInfo('pool', c.x, c.pool, c.strides, c.pad);
-      const xv = randomFloats(
-        c.x.reduce((a, b) => a * b),
-        seed++,
-      );
+      const xv = randomOfShape(c.x, seed++);
       xv[5] = NaN;
-      const dyv = randomFloats(
-        info.outShape.reduce((a, b) => a * b),
-        seed++,
-      );
+      const dyv = randomOfShape(info.outShape, seed++);
       const dxMax = h.out(h.be.kernels.maxPoolGrad(h.input(dyv, info.outShape), h.input(xv, c.x), info));
       const dxAvg = h.out(h.be.kernels.avgPoolGrad(h.input(dyv, info.outShape), info));
       const wantMax = new Array<number>(xv.length).fill(0);
@@ -121,14 +112,8 @@ describe('pool gradients', () => {
   it('avgPoolGrad is the adjoint of avgPool', () => {
     const c = CASES[1]!;
     const info = computePool2DInfo('avgPool', c.x, c.pool, c.strides, c.pad);
-    const xv = randomFloats(
-      c.x.reduce((a, b) => a * b),
-      7,
-    );
-    const dyv = randomFloats(
-      info.outShape.reduce((a, b) => a * b),
-      8,
-    );
+    const xv = randomOfShape(c.x, 7);
+    const dyv = randomOfShape(info.outShape, 8);
     const y = h.outF32(h.be.kernels.avgPool(h.input(xv, c.x), info));
     const dx = h.outF32(h.be.kernels.avgPoolGrad(h.input(dyv, info.outShape), info));
     expect(Math.abs(dot(y, dyv) - dot(xv, dx))).toBeLessThan(1e-5);
