@@ -124,11 +124,11 @@ export function drive(job: GemmJob, i0: number, i1: number, scratch: GemmScratch
       const k0 = kb * kc;
       const kl = Math.min(kc, k - k0);
       const last = kb === nkb - 1;
-      packB(b, bOff + k0 * bRs + j0 * bCs, bRs, bCs, kl, ncw, bp);
+      packPanels(b, bOff + k0 * bRs + j0 * bCs, bRs, bCs, kl, ncw, bp);
       for (let r0 = i0; r0 < i1; r0 += MC) {
         const mcw = Math.min(MC, i1 - r0);
         const rowTiles = (mcw + 3) >> 2;
-        packA(a, aOff + r0 * aRs + k0 * aCs, aRs, aCs, kl, mcw, ap);
+        packPanels(a, aOff + r0 * aRs + k0 * aCs, aCs, aRs, kl, mcw, ap);
         for (let t = 0; t < colTiles; t++) {
           const j = j0 + t * 4;
           const cols = Math.min(4, n - j);
@@ -177,51 +177,31 @@ export function drive(job: GemmJob, i0: number, i1: number, scratch: GemmScratch
   }
 }
 
-/** B[p, j] for p < kl, j < ncw (from `off`) into 4-column panels: bp[(t·kl + p)·4 + q] = B[p, 4t + q], zero past ncw. */
-export function packB(b: Float32Array, off: number, bRs: number, bCs: number, kl: number, ncw: number, bp: Float64Array): void {
-  const tiles = (ncw + 3) >> 2;
+/**
+ * Columns j < w of the kl-row matrix M (M[p, j] at m[off + p·rs + j·cs]) into
+ * 4-column panels: dst[(t·kl + p)·4 + q] = M[p, 4t + q], zero past column w.
+ * B packs as it is; A packs as Aᵀ (its strides swapped), so a panel holds four
+ * rows of A, each step of p one column of them.
+ */
+export function packPanels(m: Float32Array, off: number, rs: number, cs: number, kl: number, w: number, dst: Float64Array): void {
+  const tiles = (w + 3) >> 2;
   for (let t = 0; t < tiles; t++) {
-    const cols = Math.min(4, ncw - t * 4);
-    let dst = t * kl * 4;
-    let src = off + t * 4 * bCs;
+    const cols = Math.min(4, w - t * 4);
+    let d = t * kl * 4;
+    let src = off + t * 4 * cs;
     if (cols === 4) {
-      const c1 = bCs,
-        c2 = 2 * bCs,
-        c3 = 3 * bCs;
-      for (let p = 0; p < kl; p++, dst += 4, src += bRs) {
-        bp[dst] = b[src]!;
-        bp[dst + 1] = b[src + c1]!;
-        bp[dst + 2] = b[src + c2]!;
-        bp[dst + 3] = b[src + c3]!;
+      const c1 = cs,
+        c2 = 2 * cs,
+        c3 = 3 * cs;
+      for (let p = 0; p < kl; p++, d += 4, src += rs) {
+        dst[d] = m[src]!;
+        dst[d + 1] = m[src + c1]!;
+        dst[d + 2] = m[src + c2]!;
+        dst[d + 3] = m[src + c3]!;
       }
     } else {
-      for (let p = 0; p < kl; p++, dst += 4, src += bRs) {
-        for (let q = 0; q < 4; q++) bp[dst + q] = q < cols ? b[src + q * bCs]! : 0;
-      }
-    }
-  }
-}
-
-/** A[i, p] for i < mcw, p < kl (from `off`) into 4-row panels: ap[(s·kl + p)·4 + r] = A[4s + r, p], zero past mcw. */
-export function packA(a: Float32Array, off: number, aRs: number, aCs: number, kl: number, mcw: number, ap: Float64Array): void {
-  const tiles = (mcw + 3) >> 2;
-  for (let s = 0; s < tiles; s++) {
-    const rows = Math.min(4, mcw - s * 4);
-    let dst = s * kl * 4;
-    let src = off + s * 4 * aRs;
-    if (rows === 4) {
-      const r1 = aRs,
-        r2 = 2 * aRs,
-        r3 = 3 * aRs;
-      for (let p = 0; p < kl; p++, dst += 4, src += aCs) {
-        ap[dst] = a[src]!;
-        ap[dst + 1] = a[src + r1]!;
-        ap[dst + 2] = a[src + r2]!;
-        ap[dst + 3] = a[src + r3]!;
-      }
-    } else {
-      for (let p = 0; p < kl; p++, dst += 4, src += aCs) {
-        for (let r = 0; r < 4; r++) ap[dst + r] = r < rows ? a[src + r * aRs]! : 0;
+      for (let p = 0; p < kl; p++, d += 4, src += rs) {
+        for (let q = 0; q < 4; q++) dst[d + q] = q < cols ? m[src + q * cs]! : 0;
       }
     }
   }
@@ -374,4 +354,4 @@ export function microKernel(
 }
 
 /** The functions a worker thread needs to run `drive` (their source is shipped; see parallel/pool.ts). */
-export const GEMM_WORKER_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [kBlocks, activate, drive, packA, packB, microKernel];
+export const GEMM_WORKER_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [kBlocks, activate, drive, packPanels, microKernel];
