@@ -1,5 +1,15 @@
-import { DataStore, sizeOfShape, type BackendMemory, type DataId, type DType, type Storage, type TensorInfo, type TypedArray } from '@polytensor/core';
-import { alloc, dtypeOf } from './util/alloc.js';
+import {
+  DataStore,
+  sizeOfShape,
+  typedArrayFor,
+  type BackendMemory,
+  type DataId,
+  type DType,
+  type Storage,
+  type TensorInfo,
+  type TypedArray,
+} from '@polytensor/core';
+import { dtypeOf } from './util/alloc.js';
 
 /**
  * backend-ts's storage: a Map of typed arrays. Kernels read their inputs'
@@ -14,7 +24,7 @@ export class TsStore implements Storage {
     if (values.length !== size) {
       throw new Error(`ts backend: write: ${values.length} values do not fill shape [${shape.join(',')}] (${size} elements)`);
     }
-    const copy = alloc(dtype, size);
+    const copy = typedArrayFor(dtype, size);
     copy.set(values);
     return this.buffers.add(copy);
   }

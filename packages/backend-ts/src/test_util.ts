@@ -1,5 +1,5 @@
 // Helpers shared by the unit tests (excluded from the build). Browser-safe: no node imports.
-import type { DType, TensorInfo, TypedArray } from '@polytensor/core';
+import type { DType, FusedActivation, TensorInfo, TypedArray } from '@polytensor/core';
 import { createTsBackend } from './backend.js';
 
 /**
@@ -53,6 +53,22 @@ export function randomFloats(n: number, seed: number, lo = -1, hi = 1): Float32A
     out[i] = lo + (hi - lo) * u;
   }
   return out;
+}
+
+/** The fused epilogue activations in float64 (the definitions fused kernels are checked against). */
+export const ACTIVATIONS: Record<FusedActivation, (x: number) => number> = {
+  linear: (x) => x,
+  relu: (x) => Math.max(x, 0),
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  tanh: Math.tanh,
+};
+
+/** `randomFloats` filling a tensor of `shape`. */
+export function randomOfShape(shape: readonly number[], seed: number): Float32Array {
+  return randomFloats(
+    shape.reduce((a, b) => a * b, 1),
+    seed,
+  );
 }
 
 /** float32 rounding of a list of doubles, as a plain array (for exact comparisons). */

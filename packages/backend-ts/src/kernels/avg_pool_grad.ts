@@ -1,7 +1,6 @@
 import type { TsStore } from '../store.js';
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
-import { windowCells, windowsDisjoint } from '../util/pool_window.js';
-import { scratchF64 } from '../util/scratch.js';
+import { overlapSums, windowTable } from '../util/pool_window.js';
 
 /**
  * Each dy is shared equally among the real cells of its window. Disjoint
@@ -10,22 +9,19 @@ import { scratchF64 } from '../util/scratch.js';
  */
 export function avgPoolGrad(dy: Float32Array, info: Conv2DInfo): Float32Array {
   const C = info.inChannels;
-  const out = new Float32Array(info.batchSize * info.inHeight * info.inWidth * C);
+  const imgSize = info.inHeight * info.inWidth * C;
+  const out = new Float32Array(info.batchSize * imgSize);
   if (dy.length === 0 || out.length === 0) return out;
-  const disjoint = windowsDisjoint(info);
-  const dx = disjoint ? null : scratchF64('poolGrad.dx', out.length);
-  dx?.fill(0);
-  const cells = new Int32Array(info.filterHeight * info.filterWidth);
-  let o = 0;
-  for (let b = 0; b < info.batchSize; b++) {
-    for (let oy = 0; oy < info.outHeight; oy++) {
-      for (let ox = 0; ox < info.outWidth; ox++, o += C) {
-        const count = windowCells(info, b, oy, ox, cells);
-        for (let t = 0; t < count; t++) {
-          const base = cells[t]!;
-          if (dx) for (let c = 0; c < C; c++) dx[base + c]! += dy[o + c]! / count;
-          else for (let c = 0; c < C; c++) out[base + c] = dy[o + c]! / count;
-        }
+  const P = info.outHeight * info.outWidth;
+  const dx = overlapSums(info, out.length);
+  const { start, cells } = windowTable(info);
+  for (let b = 0, o = 0; b < info.batchSize; b++) {
+    for (let p = 0; p < P; p++, o += C) {
+      const count = start[p + 1]! - start[p]!;
+      for (let t = start[p]!; t < start[p + 1]!; t++) {
+        const base = b * imgSize + cells[t]!;
+        if (dx) for (let c = 0; c < C; c++) dx[base + c]! += dy[o + c]! / count;
+        else for (let c = 0; c < C; c++) out[base + c] = dy[o + c]! / count;
       }
     }
   }

@@ -1,6 +1,5 @@
 import type { TsStore } from '../store.js';
-import type { BinaryOp, DType, KernelImpl, TypedArray } from '@polytensor/core';
-import { alloc } from '../util/alloc.js';
+import { typedArrayFor, type BinaryOp, type DType, type KernelImpl, type TypedArray } from '@polytensor/core';
 import { broadcastStrides } from '../util/broadcast.js';
 import { sizeOfShape } from '../util/strides.js';
 
@@ -296,7 +295,7 @@ export function binary(
   const code = CODES[op];
   const cmp = code >= FIRST_COMPARISON;
   const n = sizeOfShape(outShape);
-  const out = alloc(cmp ? 'bool' : dtype, n);
+  const out = typedArrayFor(cmp ? 'bool' : dtype, n);
   if (n === 0) return out;
   const int = dtype === 'int32';
   const f32 = !cmp && dtype === 'float32';

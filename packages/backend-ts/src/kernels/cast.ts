@@ -1,6 +1,5 @@
 import type { TsStore } from '../store.js';
-import type { DType, KernelImpl, TypedArray } from '@polytensor/core';
-import { alloc } from '../util/alloc.js';
+import { typedArrayFor, type DType, type KernelImpl, type TypedArray } from '@polytensor/core';
 
 /**
  * Convert dtype. Int32Array stores ToInt32(x), which truncates toward zero
@@ -9,7 +8,7 @@ import { alloc } from '../util/alloc.js';
  */
 export function cast(x: TypedArray, dtype: DType): TypedArray {
   const n = x.length;
-  const out = alloc(dtype, n);
+  const out = typedArrayFor(dtype, n);
   if (dtype === 'bool') {
     for (let i = 0; i < n; i++) out[i] = x[i] !== 0 ? 1 : 0;
   } else {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeConv2DInfo, type Conv2DInfo, type PaddingSpec } from '@polytensor/core';
-import { Harness, dot, firstMismatch, randomFloats } from '../test_util.js';
+import { Harness, dot, firstMismatch, randomFloats, randomOfShape } from '../test_util.js';
 
 let h = new Harness();
 afterEach(() => {
@@ -99,14 +99,8 @@ describe('conv2d', () => {
     let seed = 100;
     for (const c of CASES) {
       const info = computeConv2DInfo('conv2d', c.x, c.f, c.strides, c.pad, c.dilations ?? 1);
-      const xv = randomFloats(
-        c.x.reduce((a, b) => a * b),
-        seed++,
-      );
-      const wv = randomFloats(
-        c.f.reduce((a, b) => a * b),
-        seed++,
-      );
+      const xv = randomOfShape(c.x, seed++);
+      const wv = randomOfShape(c.f, seed++);
       const out = h.be.kernels.conv2d(h.input(xv, c.x), h.input(wv, c.f), info);
       expect(out.shape).toEqual(info.outShape);
       const { ref, abs } = naiveConv(xv, wv, info);
@@ -118,18 +112,9 @@ describe('conv2d', () => {
     let seed = 500;
     for (const c of CASES) {
       const info = computeConv2DInfo('conv2d', c.x, c.f, c.strides, c.pad, c.dilations ?? 1);
-      const xv = randomFloats(
-        c.x.reduce((a, b) => a * b),
-        seed++,
-      );
-      const wv = randomFloats(
-        c.f.reduce((a, b) => a * b),
-        seed++,
-      );
-      const dyv = randomFloats(
-        info.outShape.reduce((a, b) => a * b),
-        seed++,
-      );
+      const xv = randomOfShape(c.x, seed++);
+      const wv = randomOfShape(c.f, seed++);
+      const dyv = randomOfShape(info.outShape, seed++);
       const x = h.input(xv, c.x);
       const w = h.input(wv, c.f);
       const dy = h.input(dyv, info.outShape);
@@ -151,14 +136,8 @@ describe('conv2d', () => {
     // dX[b,iy,ix,ic] = Σ dy·w over the taps that read (iy,ix); dW = Σ x·dy. Checked via unit vectors of the adjoint.
     const c = CASES[2]!;
     const info = computeConv2DInfo('conv2d', c.x, c.f, c.strides, c.pad);
-    const wv = randomFloats(
-      c.f.reduce((a, b) => a * b),
-      1,
-    );
-    const dyv = randomFloats(
-      info.outShape.reduce((a, b) => a * b),
-      2,
-    );
+    const wv = randomOfShape(c.f, 1);
+    const dyv = randomOfShape(info.outShape, 2);
     const dx = h.outF32(h.be.kernels.conv2dBackpropInput(h.input(dyv, info.outShape), h.input(wv, c.f), info));
     const xSize = c.x.reduce((a, b) => a * b);
     for (let i = 0; i < xSize; i++) {

@@ -1,12 +1,36 @@
 import type { TsStore } from '../store.js';
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
-import { gemm, operandBuffer } from '../parallel/gemm.js';
+import { gemm, operandBuffer, strided } from '../parallel/gemm.js';
 import { ACT_LINEAR } from '../util/gemm.js';
 import { ACT_CODES } from './fused_mat_mul.js';
-import { im2col, isPointwise, unfoldOf } from '../util/im2col.js';
+import { im2col, isPointwise, type Unfold, unfoldOf } from '../util/im2col.js';
 
 /** Unfolded rows handled per GEMM call are capped so the column buffer stays a few MiB. */
-export const COL_BUDGET = 1 << 20;
+const COL_BUDGET = 1 << 20;
+
+/**
+ * Unfold the `batch` images of `x` (`imgStride` elements apart) through `u` in
+ * groups of consecutive images whose unfolded rows fit COL_BUDGET, and hand
+ * each group's [g·P, K] column matrix to `gemmGroup(col, b0, g)` (images
+ * b0 … b0+g−1; P output pixels and K = fh·fw·C taps per image).
+ */
+export function unfoldInGroups(
+  x: Float32Array,
+  imgStride: number,
+  batch: number,
+  u: Unfold,
+  gemmGroup: (col: Float32Array, b0: number, g: number) => void,
+): void {
+  const P = u.outH * u.outW;
+  const K = u.fh * u.fw * u.C;
+  const group = Math.max(1, Math.min(batch, Math.floor(COL_BUDGET / Math.max(1, P * K))));
+  const col = operandBuffer('conv2d.col', group * P * K);
+  for (let b0 = 0; b0 < batch; b0 += group) {
+    const g = Math.min(group, batch - b0);
+    for (let t = 0; t < g; t++) im2col(x, (b0 + t) * imgStride, u, t === 0 ? col : col.subarray(t * P * K));
+    gemmGroup(col, b0, g);
+  }
+}
 
 /**
  * NHWC conv with an HWIO filter as GEMM over unfolded images, with an optional
@@ -22,18 +46,13 @@ export function conv2d(x: Float32Array, filter: Float32Array, info: Conv2DInfo, 
   const out = new Float32Array(batchSize * P * N);
   if (out.length === 0) return out;
   if (isPointwise(info)) {
-    gemm(batchSize * P, N, K, x, 0, K, 1, filter, 0, N, 1, out, 0, N, bias, act);
+    gemm({ m: batchSize * P, n: N, k: K, a: strided(x, 0, K, 1), b: strided(filter, 0, N, 1), out, oOff: 0, ldo: N, bias, act });
     return out;
   }
-  const u = unfoldOf(info);
   const imgSize = info.inHeight * info.inWidth * info.inChannels;
-  const group = Math.max(1, Math.min(batchSize, Math.floor(COL_BUDGET / Math.max(1, P * K))));
-  const col = operandBuffer('conv2d.col', group * P * K);
-  for (let b0 = 0; b0 < batchSize; b0 += group) {
-    const g = Math.min(group, batchSize - b0);
-    for (let t = 0; t < g; t++) im2col(x, (b0 + t) * imgSize, u, t === 0 ? col : col.subarray(t * P * K));
-    gemm(g * P, N, K, col, 0, K, 1, filter, 0, N, 1, out, b0 * P * N, N, bias, act);
-  }
+  unfoldInGroups(x, imgSize, batchSize, unfoldOf(info), (col, b0, g) =>
+    gemm({ m: g * P, n: N, k: K, a: strided(col, 0, K, 1), b: strided(filter, 0, N, 1), out, oOff: b0 * P * N, ldo: N, bias, act }),
+  );
   return out;
 }
 

@@ -1,8 +1,8 @@
 import type { TsStore } from '../store.js';
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
-import { accumulatorBuffer, gemmAccumulate, operandBuffer } from '../parallel/gemm.js';
-import { im2col, isPointwise, unfoldOf } from '../util/im2col.js';
-import { COL_BUDGET } from './conv2d.js';
+import { accumulatorBuffer, gemmAccumulate, strided } from '../parallel/gemm.js';
+import { isPointwise, unfoldOf } from '../util/im2col.js';
+import { unfoldInGroups } from './conv2d.js';
 
 /**
  * dW [fh·fw·inC, outC] = Σ_b im2col(x_b)ᵀ · dy_b. The transpose is read with
@@ -18,18 +18,13 @@ export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, info: Co
   const acc = accumulatorBuffer('conv2dBackpropFilter.acc', K * N);
   acc.fill(0);
   if (isPointwise(info)) {
-    gemmAccumulate(K, N, batchSize * P, x, 0, 1, K, dy, 0, N, 1, acc, 0, N);
+    gemmAccumulate({ m: K, n: N, k: batchSize * P, a: strided(x, 0, 1, K), b: strided(dy, 0, N, 1), c: acc, cOff: 0, ldc: N });
   } else {
-    const u = unfoldOf(info);
     const imgSize = info.inHeight * info.inWidth * info.inChannels;
-    const group = Math.max(1, Math.min(batchSize, Math.floor(COL_BUDGET / Math.max(1, P * K))));
-    const col = operandBuffer('conv2d.col', group * P * K);
-    for (let b0 = 0; b0 < batchSize; b0 += group) {
-      const g = Math.min(group, batchSize - b0);
-      for (let t = 0; t < g; t++) im2col(x, (b0 + t) * imgSize, u, t === 0 ? col : col.subarray(t * P * K));
-      // colᵀ read with strides: row (filter tap) stride 1, column (pixel) stride K.
-      gemmAccumulate(K, N, g * P, col, 0, 1, K, dy, b0 * P * N, N, 1, acc, 0, N);
-    }
+    // colᵀ read with strides: row (filter tap) stride 1, column (pixel) stride K.
+    unfoldInGroups(x, imgSize, batchSize, unfoldOf(info), (col, b0, g) =>
+      gemmAccumulate({ m: K, n: N, k: g * P, a: strided(col, 0, 1, K), b: strided(dy, b0 * P * N, N, 1), c: acc, cOff: 0, ldc: N }),
+    );
   }
   out.set(acc);
   return out;

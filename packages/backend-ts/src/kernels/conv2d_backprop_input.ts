@@ -1,9 +1,9 @@
 import type { TsStore } from '../store.js';
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
-import { gemm, operandBuffer } from '../parallel/gemm.js';
-import { col2im, im2col, isPointwise, unfoldOf, type Unfold } from '../util/im2col.js';
+import { gemm, strided } from '../parallel/gemm.js';
+import { col2im, isPointwise, unfoldOf, type Unfold } from '../util/im2col.js';
 import { scratchF32, scratchF64 } from '../util/scratch.js';
-import { COL_BUDGET } from './conv2d.js';
+import { unfoldInGroups } from './conv2d.js';
 
 /**
  * dx for conv2d. With unit strides it is itself a convolution: dy unfolded
@@ -23,7 +23,7 @@ export function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info
   if (P === 0 || N === 0) return out; // nothing flows back
   if (isPointwise(info)) {
     // dx [N·H·W, inC] = dy [N·H·W, outC] · filterᵀ
-    gemm(batchSize * P, C, N, dy, 0, N, 1, filter, 0, 1, N, out, 0, C);
+    gemm({ m: batchSize * P, n: C, k: N, a: strided(dy, 0, N, 1), b: strided(filter, 0, 1, N), out, oOff: 0, ldo: C });
     return out;
   }
   if (info.strideHeight === 1 && info.strideWidth === 1) {
@@ -57,13 +57,9 @@ export function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info
     };
     const Pin = inHeight * inWidth;
     const Kf = fh * fw * N;
-    const group = Math.max(1, Math.min(batchSize, Math.floor(COL_BUDGET / Math.max(1, Pin * Kf))));
-    const col = operandBuffer('conv2d.col', group * Pin * Kf);
-    for (let b0 = 0; b0 < batchSize; b0 += group) {
-      const g = Math.min(group, batchSize - b0);
-      for (let t = 0; t < g; t++) im2col(dy, (b0 + t) * P * N, u, t === 0 ? col : col.subarray(t * Pin * Kf));
-      gemm(g * Pin, C, Kf, col, 0, Kf, 1, wf, 0, C, 1, out, b0 * imgSize, C);
-    }
+    unfoldInGroups(dy, P * N, batchSize, u, (col, b0, g) =>
+      gemm({ m: g * Pin, n: C, k: Kf, a: strided(col, 0, Kf, 1), b: strided(wf, 0, C, 1), out, oOff: b0 * imgSize, ldo: C }),
+    );
     return out;
   }
   const u = unfoldOf(info);
@@ -71,7 +67,7 @@ export function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info
   const dx = scratchF64('conv2dBackpropInput.dx', imgSize);
   for (let b = 0; b < batchSize; b++) {
     // filter viewed as [K, outC]; its transpose is read with strides (row 1, column outC).
-    gemm(P, K, N, dy, b * P * N, N, 1, filter, 0, 1, N, dcol, 0, K);
+    gemm({ m: P, n: K, k: N, a: strided(dy, b * P * N, N, 1), b: strided(filter, 0, 1, N), out: dcol, oOff: 0, ldo: K });
     dx.fill(0);
     col2im(dcol, u, dx);
     out.set(dx, b * imgSize);

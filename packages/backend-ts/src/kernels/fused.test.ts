@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { computeConv2DInfo, type FusedActivation, type OptimizerUpdate, type TensorInfo } from '@polytensor/core';
-import { Harness, randomFloats } from '../test_util.js';
+import { computeConv2DInfo, type OptimizerUpdate, type TensorInfo } from '@polytensor/core';
+import { Harness, randomFloats, randomOfShape, ACTIVATIONS } from '../test_util.js';
 
 let h = new Harness();
 afterEach(() => {
@@ -11,12 +11,6 @@ afterEach(() => {
 const bits = (a: Float32Array): number[] => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 
 describe('fusedConv2d', () => {
-  const act: Record<FusedActivation, (x: number) => number> = {
-    linear: (x) => x,
-    relu: (x) => Math.max(x, 0),
-    sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-    tanh: Math.tanh,
-  };
   it('is act(conv2d + bias) with one rounding, for every activation and geometry', () => {
     const cases: Array<[number[], number[], number, 'same' | 'valid']> = [
       [[2, 7, 6, 3], [3, 3, 3, 5], 1, 'same'],
@@ -26,14 +20,8 @@ describe('fusedConv2d', () => {
     let seed = 1;
     for (const [xs, fs, stride, pad] of cases) {
       const info = computeConv2DInfo('conv2d', xs, fs, stride, pad);
-      const xv = randomFloats(
-        xs.reduce((a, b) => a * b),
-        seed++,
-      );
-      const wv = randomFloats(
-        fs.reduce((a, b) => a * b),
-        seed++,
-      );
+      const xv = randomOfShape(xs, seed++);
+      const wv = randomOfShape(fs, seed++);
       const bv = randomFloats(fs[3]!, seed++);
       const plain = h.outF32(h.be.kernels.conv2d(h.input(xv, xs), h.input(wv, fs), info));
       for (const a of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
@@ -42,7 +30,7 @@ describe('fusedConv2d', () => {
         const got = h.outF32(out);
         got.forEach((g, i) => {
           // plain is the conv rounded once; the fused result rounds conv+bias once: allow both roundings
-          const want = act[a](plain[i]! + bv[i % fs[3]!]!);
+          const want = ACTIVATIONS[a](plain[i]! + bv[i % fs[3]!]!);
           const tol = (Math.abs(plain[i]!) + Math.abs(want)) * 2 ** -23 + 1e-12;
           expect(Math.abs(g - want), `${a} ${xs} #${i}`).toBeLessThanOrEqual(tol);
         });

@@ -1,6 +1,6 @@
 import type { KernelImpl } from '@polytensor/core';
 import type { TsStore } from '../store.js';
-import { gemm } from '../parallel/gemm.js';
+import { gemm, strided } from '../parallel/gemm.js';
 import { ACT_LINEAR } from '../util/gemm.js';
 import { prod } from '../util/strides.js';
 
@@ -48,7 +48,7 @@ export function matMulInto(
   const bRs = transposeB ? 1 : n;
   const bCs = transposeB ? k : 1;
   for (let t = 0; t < g.batch; t++) {
-    gemm(m, n, k, a, t * aBatch, aRs, aCs, b, t * bBatch, bRs, bCs, out, t * m * n, n, bias, act);
+    gemm({ m, n, k, a: strided(a, t * aBatch, aRs, aCs), b: strided(b, t * bBatch, bRs, bCs), out, oOff: t * m * n, ldo: n, bias, act });
   }
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { computePool2DInfo, type Conv2DInfo, type PaddingSpec } from '@polytensor/core';
-import { Harness, dot, randomFloats } from '../test_util.js';
+import { Harness, dot, randomOfShape } from '../test_util.js';
 
 let h = new Harness();
 afterEach(() => {
@@ -42,6 +42,16 @@ const CASES: Array<{ x: [number, number, number, number]; pool: [number, number]
   },
 ];
 
+/** Each case's pool geometry and a random input (seeds from `seed` on) with a NaN at `nanAt`. */
+function* casesWithNaN(seed: number, nanAt: number): Generator<{ c: (typeof CASES)[number]; info: Conv2DInfo; xv: Float32Array; seed: number }> {
+  for (const c of CASES) {
+    const info = computePool2DInfo('pool', c.x, c.pool, c.strides, c.pad);
+    const xv = randomOfShape(c.x, seed++);
+    xv[nanAt] = NaN;
+    yield { c, info, xv, seed: seed++ };
+  }
+}
+
 describe('maxPool / avgPool', () => {
   it('hand-checked 2×2 stride 2 and SAME padding ignores padded cells', () => {
     const x = h.input([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
@@ -57,14 +67,7 @@ describe('maxPool / avgPool', () => {
   });
 
   it('match the window definition, propagating NaN in max', () => {
-    let seed = 1;
-    for (const c of CASES) {
-      const info = computePool2DInfo('pool', c.x, c.pool, c.strides, c.pad);
-      const xv = randomFloats(
-        c.x.reduce((a, b) => a * b),
-        seed++,
-      );
-      xv[3] = NaN;
+    for (const { c, info, xv } of casesWithNaN(1, 3)) {
       const mx = h.out(h.be.kernels.maxPool(h.input(xv, c.x), info));
       const av = h.out(h.be.kernels.avgPool(h.input(xv, c.x), info));
       for (const { out, cells } of windows(info)) {
@@ -88,18 +91,8 @@ describe('pool gradients', () => {
   });
 
   it('match the definitions on random windows (maxPoolGrad with NaN goes to the first NaN)', () => {
-    let seed = 50;
-    for (const c of CASES) {
-      const info = computePool2DInfo('pool', c.x, c.pool, c.strides, c.pad);
-      const xv = randomFloats(
-        c.x.reduce((a, b) => a * b),
-        seed++,
-      );
-      xv[5] = NaN;
-      const dyv = randomFloats(
-        info.outShape.reduce((a, b) => a * b),
-        seed++,
-      );
+    for (const { c, info, xv, seed } of casesWithNaN(50, 5)) {
+      const dyv = randomOfShape(info.outShape, seed);
       const dxMax = h.out(h.be.kernels.maxPoolGrad(h.input(dyv, info.outShape), h.input(xv, c.x), info));
       const dxAvg = h.out(h.be.kernels.avgPoolGrad(h.input(dyv, info.outShape), info));
       const wantMax = new Array<number>(xv.length).fill(0);
@@ -121,14 +114,8 @@ describe('pool gradients', () => {
   it('avgPoolGrad is the adjoint of avgPool', () => {
     const c = CASES[1]!;
     const info = computePool2DInfo('avgPool', c.x, c.pool, c.strides, c.pad);
-    const xv = randomFloats(
-      c.x.reduce((a, b) => a * b),
-      7,
-    );
-    const dyv = randomFloats(
-      info.outShape.reduce((a, b) => a * b),
-      8,
-    );
+    const xv = randomOfShape(c.x, 7);
+    const dyv = randomOfShape(info.outShape, 8);
     const y = h.outF32(h.be.kernels.avgPool(h.input(xv, c.x), info));
     const dx = h.outF32(h.be.kernels.avgPoolGrad(h.input(dyv, info.outShape), info));
     expect(Math.abs(dot(y, dyv) - dot(xv, dx))).toBeLessThan(1e-5);

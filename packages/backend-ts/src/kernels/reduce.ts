@@ -1,42 +1,29 @@
 import type { TsStore } from '../store.js';
-import type { DType, KernelImpl, ReduceOp, TypedArray } from '@polytensor/core';
-import { alloc } from '../util/alloc.js';
+import { typedArrayFor, type DType, type KernelImpl, type ReduceOp, type TypedArray } from '@polytensor/core';
 import { prod } from '../util/strides.js';
 import { transpose } from './transpose.js';
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
-/**
- * Identity of each reduction. int32 cannot hold ±Infinity, so its max/min
- * identities are the extreme int32 values (what an empty int32 max/min yields).
- */
-function identity(op: ReduceOp, dtype: DType): number {
-  switch (op) {
-    case 'sum':
-      return 0;
-    case 'prod':
-      return 1;
-    case 'max':
-      return dtype === 'int32' ? INT32_MIN : -Infinity;
-    case 'min':
-      return dtype === 'int32' ? INT32_MAX : Infinity;
-  }
+/** A reduction's start value and accumulation step (partial results stay in doubles; the output store rounds once). */
+interface Reducer {
+  init: number;
+  step: (acc: number, v: number) => number;
 }
 
-/** Accumulation step. Partial results stay in doubles; the output store rounds once. */
-function combiner(op: ReduceOp, dtype: DType): (acc: number, v: number) => number {
-  switch (op) {
-    case 'sum':
-      return (acc, v) => acc + v; // int32 sums are exact in double; the Int32Array store wraps them
-    case 'prod':
-      return dtype === 'int32' ? Math.imul : (acc, v) => acc * v;
-    case 'max':
-      return Math.max; // NaN propagates
-    case 'min':
-      return Math.min;
-  }
-}
+/**
+ * Each reduction for a dtype. int32 cannot hold ±Infinity, so its max/min
+ * start at the extreme int32 values (what an empty int32 max/min yields); int32
+ * sums are exact in double (the Int32Array store wraps them), int32 products
+ * wrap as they go (Math.imul). Math.max/min propagate NaN.
+ */
+const REDUCERS: { readonly [op in ReduceOp]: (int: boolean) => Reducer } = {
+  sum: () => ({ init: 0, step: (acc, v) => acc + v }),
+  prod: (int) => ({ init: 1, step: int ? Math.imul : (acc, v) => acc * v }),
+  max: (int) => ({ init: int ? INT32_MIN : -Infinity, step: Math.max }),
+  min: (int) => ({ init: int ? INT32_MAX : Infinity, step: Math.min }),
+};
 
 /**
  * Reduce `x` over `axes` (sorted, unique, non-empty). Adjacent axes of the same
@@ -48,7 +35,7 @@ export function reduce(op: ReduceOp, x: TypedArray, shape: readonly number[], ax
   const isReduced = shape.map((_, i) => axes.includes(i));
   const outShape = shape.filter((_, i) => !isReduced[i]);
   const outSize = prod(outShape);
-  const out = alloc(dtype, outSize);
+  const out = typedArrayFor(dtype, outSize);
   if (outSize === 0) return out;
 
   const first = isReduced.indexOf(true);
@@ -68,8 +55,7 @@ export function reduce(op: ReduceOp, x: TypedArray, shape: readonly number[], ax
     inner = 1;
   }
 
-  const init = identity(op, dtype);
-  const f = combiner(op, dtype);
+  const { init, step: f } = REDUCERS[op](dtype === 'int32');
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {
       let acc = init;

@@ -1,6 +1,5 @@
 import type { TsStore } from '../store.js';
-import type { DType, KernelImpl, TypedArray, UnaryOp } from '@polytensor/core';
-import { alloc } from '../util/alloc.js';
+import { typedArrayFor, type DType, type KernelImpl, type TypedArray, type UnaryOp } from '@polytensor/core';
 import { relu, roundHalfEven, sigmoid, softplus } from '../util/math.js';
 
 export { relu, roundHalfEven, sigmoid, softplus };
@@ -72,7 +71,7 @@ export function unary(op: UnaryOp, x: TypedArray, dtype: DType): TypedArray {
   }
   const f = dtype === 'float32' ? FLOAT_OPS[op] : INT_OPS[op];
   if (!f) throw new Error(`ts backend: unary: '${op}' does not accept dtype ${dtype}`);
-  const out = alloc(dtype, n);
+  const out = typedArrayFor(dtype, n);
   if (dtype === 'float32' && floatLoop(op, x as Float32Array, out as Float32Array, n)) return out;
   for (let i = 0; i < n; i++) out[i] = f(x[i]!);
   return out;

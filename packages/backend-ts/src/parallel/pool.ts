@@ -144,58 +144,27 @@ function workerMain(data: WorkerData, exit: () => void): void {
       const i0 = c * chunkRows;
       const i1 = Math.min(m, i0 + chunkRows);
       try {
-        const a = f32[params[4]!]!,
-          b = f32[params[8]!]!;
-        if (kind === 1) {
-          const bias = params[15]! >= 0 ? f32[params[15]!]!.subarray(params[16]!, params[16]! + n) : null;
-          drive(
+        const out = kind === 1 ? f32[params[12]!]! : null;
+        drive(
+          {
+            m,
             n,
             k,
-            a,
-            params[5]!,
-            params[6]!,
-            params[7]!,
-            b,
-            params[9]!,
-            params[10]!,
-            params[11]!,
-            f32[params[12]!]!,
-            params[13]!,
-            params[14]!,
-            bias,
-            params[17]!,
-            null,
-            0,
-            0,
-            i0,
-            i1,
-            scratch,
-          );
-        } else {
-          drive(
-            n,
-            k,
-            a,
-            params[5]!,
-            params[6]!,
-            params[7]!,
-            b,
-            params[9]!,
-            params[10]!,
-            params[11]!,
-            null,
-            0,
-            0,
-            null,
-            0,
-            acc,
-            params[19]!,
-            params[20]!,
-            i0,
-            i1,
-            scratch,
-          );
-        }
+            a: { data: f32[params[4]!]!, off: params[5]!, rs: params[6]!, cs: params[7]! },
+            b: { data: f32[params[8]!]!, off: params[9]!, rs: params[10]!, cs: params[11]! },
+            out,
+            oOff: params[13]!,
+            ldo: params[14]!,
+            bias: out && params[15]! >= 0 ? f32[params[15]!]!.subarray(params[16]!, params[16]! + n) : null,
+            act: params[17]!,
+            c: out ? null : acc,
+            cOff: params[19]!,
+            ldc: params[20]!,
+          },
+          i0,
+          i1,
+          scratch,
+        );
       } catch {
         Atomics.store(ctrl, 5, 1);
       }

@@ -1,18 +1,6 @@
 import type { DType, TypedArray } from '@polytensor/core';
 
-/** A zeroed array of the storage type for `dtype`. */
-export function alloc(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(size);
-    case 'int32':
-      return new Int32Array(size);
-    case 'bool':
-      return new Uint8Array(size);
-  }
-}
-
-/** The dtype a storage array stands for (the inverse of `alloc`). */
+/** The dtype a storage array stands for (the inverse of core's `typedArrayFor`). */
 export function dtypeOf(values: TypedArray): DType {
   if (values instanceof Float32Array) return 'float32';
   if (values instanceof Int32Array) return 'int32';

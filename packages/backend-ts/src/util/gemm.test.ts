@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { firstMismatch, randomFloats } from '../test_util.js';
-import { gemm, gemmAccumulate } from '../parallel/gemm.js';
-import { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH, activate, kBlocks } from './gemm.js';
+import { gemm, gemmAccumulate, strided } from '../parallel/gemm.js';
+import { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH, activate, kBlocks, type StridedMatrix } from './gemm.js';
 
 /** A strided operand: rows×cols logical, stored transposed or not, at an offset inside a bigger array. */
-function operand(rows: number, cols: number, transposed: boolean, seed: number, pad = 3): { v: Float32Array; off: number; rs: number; cs: number } {
-  const v = randomFloats(rows * cols + 2 * pad, seed);
-  return transposed ? { v, off: pad, rs: 1, cs: rows } : { v, off: pad, rs: cols, cs: 1 };
+function operand(rows: number, cols: number, transposed: boolean, seed: number, pad = 3): StridedMatrix {
+  const data = randomFloats(rows * cols + 2 * pad, seed);
+  return transposed ? strided(data, pad, 1, rows) : strided(data, pad, cols, 1);
 }
 
-function naive(m: number, n: number, k: number, A: ReturnType<typeof operand>, B: ReturnType<typeof operand>): { ref: Float64Array; abs: Float64Array } {
+function naive(m: number, n: number, k: number, A: StridedMatrix, B: StridedMatrix): { ref: Float64Array; abs: Float64Array } {
   const ref = new Float64Array(m * n);
   const abs = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
@@ -17,7 +17,7 @@ function naive(m: number, n: number, k: number, A: ReturnType<typeof operand>, B
       let s = 0,
         s1 = 0;
       for (let p = 0; p < k; p++) {
-        const t = A.v[A.off + i * A.rs + p * A.cs]! * B.v[B.off + p * B.rs + j * B.cs]!;
+        const t = A.data[A.off + i * A.rs + p * A.cs]! * B.data[B.off + p * B.rs + j * B.cs]!;
         s += t;
         s1 += Math.abs(t);
       }
@@ -51,7 +51,7 @@ describe('gemm', () => {
           const B = operand(k, n, tB, seed++);
           const ldo = n + 2;
           const out = new Float32Array(5 + m * ldo).fill(-7);
-          gemm(m, n, k, A.v, A.off, A.rs, A.cs, B.v, B.off, B.rs, B.cs, out, 5, ldo);
+          gemm({ m, n, k, a: A, b: B, out, oOff: 5, ldo });
           const { ref, abs } = naive(m, n, k, A, B);
           const got = new Float32Array(m * n);
           for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) got[i * n + j] = out[5 + i * ldo + j]!;
@@ -77,7 +77,7 @@ describe('gemm', () => {
       const { ref } = naive(m, n, k, A, B);
       for (const act of [ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH]) {
         const out = new Float32Array(m * n);
-        gemm(m, n, k, A.v, A.off, A.rs, A.cs, B.v, B.off, B.rs, B.cs, out, 0, n, bias, act);
+        gemm({ m, n, k, a: A, b: B, out, oOff: 0, ldo: n, bias, act });
         out.forEach((g, i) => {
           const want = activate(ref[i]! + bias[i % n]!, act);
           expect(Math.abs(g - want), `act ${act} [${m},${n},${k}] #${i}`).toBeLessThanOrEqual(Math.abs(want) * 2 ** -24 + 1e-9);
@@ -94,7 +94,7 @@ describe('gemm', () => {
       const A = operand(m, k, true, 7);
       const B = operand(k, n, false, 8);
       const whole = new Float32Array(m * n);
-      gemm(m, n, k, A.v, A.off, A.rs, A.cs, B.v, B.off, B.rs, B.cs, whole, 0, n, null, ACT_RELU);
+      gemm({ m, n, k, a: A, b: B, out: whole, oOff: 0, ldo: n, act: ACT_RELU });
       const parts = new Float32Array(m * n);
       for (const [i0, i1] of [
         [0, 5],
@@ -102,7 +102,7 @@ describe('gemm', () => {
         [6, 33],
         [33, m],
       ]) {
-        gemm(m, n, k, A.v, A.off, A.rs, A.cs, B.v, B.off, B.rs, B.cs, parts, 0, n, null, ACT_RELU, i0, i1);
+        gemm({ m, n, k, a: A, b: B, out: parts, oOff: 0, ldo: n, act: ACT_RELU }, i0, i1);
       }
       expect(Array.from(parts)).toEqual(Array.from(whole));
     }
@@ -113,14 +113,26 @@ describe('gemm', () => {
     const A = operand(m, k, true, 11);
     const B = operand(k, n, false, 12);
     const c = new Float64Array(m * n).fill(1);
-    gemmAccumulate(m, n, k, A.v, A.off, A.rs, A.cs, B.v, B.off, B.rs, B.cs, c, 0, n);
+    gemmAccumulate({ m, n, k, a: A, b: B, c, cOff: 0, ldc: n });
     const { ref, abs } = naive(m, n, k, A, B);
     c.forEach((v, i) => expect(Math.abs(v - 1 - ref[i]!)).toBeLessThanOrEqual(1e-12 * abs[i]!));
   });
 
   it('handles k = 0 (bias and activation of zero) and splits K by size alone', () => {
     const out = new Float32Array(6);
-    gemm(2, 3, 0, new Float32Array(0), 0, 0, 1, new Float32Array(0), 0, 3, 1, out, 0, 3, Float32Array.from([-1, 0, 2]), ACT_RELU);
+    const empty = new Float32Array(0);
+    gemm({
+      m: 2,
+      n: 3,
+      k: 0,
+      a: strided(empty, 0, 0, 1),
+      b: strided(empty, 0, 3, 1),
+      out,
+      oOff: 0,
+      ldo: 3,
+      bias: Float32Array.from([-1, 0, 2]),
+      act: ACT_RELU,
+    });
     expect(Array.from(out)).toEqual([0, 0, 2, 0, 0, 2]);
     expect(kBlocks(2048)).toEqual({ nkb: 1, kc: 2048 });
     expect(kBlocks(2049)).toEqual({ nkb: 2, kc: 1025 });

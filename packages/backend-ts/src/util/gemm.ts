@@ -49,6 +49,39 @@ export function activate(v: number, act: number): number {
   }
 }
 
+/** A float32 matrix read through strides: element (r, c) at data[off + r·rs + c·cs] (a transpose swaps rs and cs). */
+export interface StridedMatrix {
+  data: Float32Array;
+  off: number;
+  rs: number;
+  cs: number;
+}
+
+/** The operands of a product A [m, k] · B [k, n]. */
+export interface GemmOperands {
+  m: number;
+  n: number;
+  k: number;
+  a: StridedMatrix;
+  b: StridedMatrix;
+}
+
+/**
+ * One product: either out = act(A·B + bias), rounded once to float32 into
+ * `out` (row stride `ldo` from `oOff`), or, with `out` null, c += A·B into
+ * float64 accumulators (row stride `ldc` from `cOff`).
+ */
+export interface GemmJob extends GemmOperands {
+  out: Float32Array | null;
+  oOff: number;
+  ldo: number;
+  bias: Float32Array | null;
+  act: number;
+  c: Float64Array | null;
+  cOff: number;
+  ldc: number;
+}
+
 /**
  * The blocked driver (BLIS-style), for rows [i0, i1) of the output: for each block of NC columns and each K
  * block of at most KC_MAX, pack that slab of B into 4-column panels of doubles
@@ -59,29 +92,10 @@ export function activate(v: number, act: number): number {
  * float64 panels with one shared index (no strides, no conversions in the
  * inner loop). Partial tiles of a split K go to a float64 scratch (or to `c`).
  */
-export function drive(
-  n: number,
-  k: number,
-  a: Float32Array,
-  aOff: number,
-  aRs: number,
-  aCs: number,
-  b: Float32Array,
-  bOff: number,
-  bRs: number,
-  bCs: number,
-  out: Float32Array | null,
-  oOff: number,
-  ldo: number,
-  bias: Float32Array | null,
-  act: number,
-  c: Float64Array | null,
-  cOff: number,
-  ldc: number,
-  i0: number,
-  i1: number,
-  scratch: GemmScratch,
-): void {
+export function drive(job: GemmJob, i0: number, i1: number, scratch: GemmScratch): void {
+  const { n, k, out, oOff, ldo, bias, act, c, cOff, ldc } = job;
+  const { data: a, off: aOff, rs: aRs, cs: aCs } = job.a;
+  const { data: b, off: bOff, rs: bRs, cs: bCs } = job.b;
   // Columns of B packed per block (a multiple of the 4-wide tile); rows of A packed
   // per block (MC×KC doubles stay in L2 while every column tile of B passes).
   const NC = 512;
@@ -110,11 +124,11 @@ export function drive(
       const k0 = kb * kc;
       const kl = Math.min(kc, k - k0);
       const last = kb === nkb - 1;
-      packB(b, bOff + k0 * bRs + j0 * bCs, bRs, bCs, kl, ncw, bp);
+      packPanels(b, bOff + k0 * bRs + j0 * bCs, bRs, bCs, kl, ncw, bp);
       for (let r0 = i0; r0 < i1; r0 += MC) {
         const mcw = Math.min(MC, i1 - r0);
         const rowTiles = (mcw + 3) >> 2;
-        packA(a, aOff + r0 * aRs + k0 * aCs, aRs, aCs, kl, mcw, ap);
+        packPanels(a, aOff + r0 * aRs + k0 * aCs, aCs, aRs, kl, mcw, ap);
         for (let t = 0; t < colTiles; t++) {
           const j = j0 + t * 4;
           const cols = Math.min(4, n - j);
@@ -125,10 +139,10 @@ export function drive(
             const pa = s * kl * 4;
             if (fast && rows === 4 && cols === 4) {
               // The common case: a whole tile, one K block, stored straight from registers.
-              kernelStore(ap, pa, bp, pb, kl, out, oOff + i * ldo + j, ldo, bias, j, act === 1);
+              microKernel(ap, pa, bp, pb, kl, tile, out, oOff + i * ldo + j, ldo, bias, j, act === 1);
               continue;
             }
-            microKernel(ap, pa, bp, pb, kl, tile);
+            microKernel(ap, pa, bp, pb, kl, tile, null, 0, 0, null, 0, false);
             if (c) {
               // accumulate into the caller's float64 C
               for (let r = 0; r < rows; r++) {
@@ -163,51 +177,31 @@ export function drive(
   }
 }
 
-/** B[p, j] for p < kl, j < ncw (from `off`) into 4-column panels: bp[(t·kl + p)·4 + q] = B[p, 4t + q], zero past ncw. */
-export function packB(b: Float32Array, off: number, bRs: number, bCs: number, kl: number, ncw: number, bp: Float64Array): void {
-  const tiles = (ncw + 3) >> 2;
+/**
+ * Columns j < w of the kl-row matrix M (M[p, j] at m[off + p·rs + j·cs]) into
+ * 4-column panels: dst[(t·kl + p)·4 + q] = M[p, 4t + q], zero past column w.
+ * B packs as it is; A packs as Aᵀ (its strides swapped), so a panel holds four
+ * rows of A, each step of p one column of them.
+ */
+export function packPanels(m: Float32Array, off: number, rs: number, cs: number, kl: number, w: number, dst: Float64Array): void {
+  const tiles = (w + 3) >> 2;
   for (let t = 0; t < tiles; t++) {
-    const cols = Math.min(4, ncw - t * 4);
-    let dst = t * kl * 4;
-    let src = off + t * 4 * bCs;
+    const cols = Math.min(4, w - t * 4);
+    let d = t * kl * 4;
+    let src = off + t * 4 * cs;
     if (cols === 4) {
-      const c1 = bCs,
-        c2 = 2 * bCs,
-        c3 = 3 * bCs;
-      for (let p = 0; p < kl; p++, dst += 4, src += bRs) {
-        bp[dst] = b[src]!;
-        bp[dst + 1] = b[src + c1]!;
-        bp[dst + 2] = b[src + c2]!;
-        bp[dst + 3] = b[src + c3]!;
+      const c1 = cs,
+        c2 = 2 * cs,
+        c3 = 3 * cs;
+      for (let p = 0; p < kl; p++, d += 4, src += rs) {
+        dst[d] = m[src]!;
+        dst[d + 1] = m[src + c1]!;
+        dst[d + 2] = m[src + c2]!;
+        dst[d + 3] = m[src + c3]!;
       }
     } else {
-      for (let p = 0; p < kl; p++, dst += 4, src += bRs) {
-        for (let q = 0; q < 4; q++) bp[dst + q] = q < cols ? b[src + q * bCs]! : 0;
-      }
-    }
-  }
-}
-
-/** A[i, p] for i < mcw, p < kl (from `off`) into 4-row panels: ap[(s·kl + p)·4 + r] = A[4s + r, p], zero past mcw. */
-export function packA(a: Float32Array, off: number, aRs: number, aCs: number, kl: number, mcw: number, ap: Float64Array): void {
-  const tiles = (mcw + 3) >> 2;
-  for (let s = 0; s < tiles; s++) {
-    const rows = Math.min(4, mcw - s * 4);
-    let dst = s * kl * 4;
-    let src = off + s * 4 * aRs;
-    if (rows === 4) {
-      const r1 = aRs,
-        r2 = 2 * aRs,
-        r3 = 3 * aRs;
-      for (let p = 0; p < kl; p++, dst += 4, src += aCs) {
-        ap[dst] = a[src]!;
-        ap[dst + 1] = a[src + r1]!;
-        ap[dst + 2] = a[src + r2]!;
-        ap[dst + 3] = a[src + r3]!;
-      }
-    } else {
-      for (let p = 0; p < kl; p++, dst += 4, src += aCs) {
-        for (let r = 0; r < 4; r++) ap[dst + r] = r < rows ? a[src + r * aRs]! : 0;
+      for (let p = 0; p < kl; p++, d += 4, src += rs) {
+        for (let q = 0; q < 4; q++) dst[d + q] = q < cols ? m[src + q * cs]! : 0;
       }
     }
   }
@@ -216,82 +210,19 @@ export function packA(a: Float32Array, off: number, aRs: number, aCs: number, kl
 /**
  * The 4×4 register tile: 16 float64 accumulators over `kl` steps of the inner
  * dimension (outer-product form: each loaded value feeds four products), from
- * a packed A panel and a packed B panel walked with one index each.
+ * a packed A panel and a packed B panel walked with one index each. With `out`
+ * null the sums go to `tile`; else the tile is whole and its K block the only
+ * one, and it finishes in registers: + bias (from column `j`), optional relu,
+ * one rounding store per element at out[o + r·ldo + q].
  */
-export function microKernel(ap: Float64Array, pa: number, bp: Float64Array, pb: number, kl: number, tile: Float64Array): void {
-  let c00 = 0,
-    c01 = 0,
-    c02 = 0,
-    c03 = 0;
-  let c10 = 0,
-    c11 = 0,
-    c12 = 0,
-    c13 = 0;
-  let c20 = 0,
-    c21 = 0,
-    c22 = 0,
-    c23 = 0;
-  let c30 = 0,
-    c31 = 0,
-    c32 = 0,
-    c33 = 0;
-  const d = pb - pa;
-  const end = pa + kl * 4;
-  for (let q = pa; q < end; q += 4) {
-    const b0 = bp[q + d]!,
-      b1 = bp[q + d + 1]!,
-      b2 = bp[q + d + 2]!,
-      b3 = bp[q + d + 3]!;
-    const a0 = ap[q]!,
-      a1 = ap[q + 1]!,
-      a2 = ap[q + 2]!,
-      a3 = ap[q + 3]!;
-    c00 += a0 * b0;
-    c01 += a0 * b1;
-    c02 += a0 * b2;
-    c03 += a0 * b3;
-    c10 += a1 * b0;
-    c11 += a1 * b1;
-    c12 += a1 * b2;
-    c13 += a1 * b3;
-    c20 += a2 * b0;
-    c21 += a2 * b1;
-    c22 += a2 * b2;
-    c23 += a2 * b3;
-    c30 += a3 * b0;
-    c31 += a3 * b1;
-    c32 += a3 * b2;
-    c33 += a3 * b3;
-  }
-  tile[0] = c00;
-  tile[1] = c01;
-  tile[2] = c02;
-  tile[3] = c03;
-  tile[4] = c10;
-  tile[5] = c11;
-  tile[6] = c12;
-  tile[7] = c13;
-  tile[8] = c20;
-  tile[9] = c21;
-  tile[10] = c22;
-  tile[11] = c23;
-  tile[12] = c30;
-  tile[13] = c31;
-  tile[14] = c32;
-  tile[15] = c33;
-}
-
-/**
- * microKernel for a whole 4×4 tile of a single K block, finishing in
- * registers: + bias, optional relu, one rounding store per element.
- */
-export function kernelStore(
+export function microKernel(
   ap: Float64Array,
   pa: number,
   bp: Float64Array,
   pb: number,
   kl: number,
-  out: Float32Array,
+  tile: Float64Array,
+  out: Float32Array | null,
   o: number,
   ldo: number,
   bias: Float32Array | null,
@@ -342,6 +273,25 @@ export function kernelStore(
     c32 += a3 * b2;
     c33 += a3 * b3;
   }
+  if (!out) {
+    tile[0] = c00;
+    tile[1] = c01;
+    tile[2] = c02;
+    tile[3] = c03;
+    tile[4] = c10;
+    tile[5] = c11;
+    tile[6] = c12;
+    tile[7] = c13;
+    tile[8] = c20;
+    tile[9] = c21;
+    tile[10] = c22;
+    tile[11] = c23;
+    tile[12] = c30;
+    tile[13] = c31;
+    tile[14] = c32;
+    tile[15] = c33;
+    return;
+  }
   if (bias) {
     const e0 = bias[j]!,
       e1 = bias[j + 1]!,
@@ -365,47 +315,43 @@ export function kernelStore(
     c33 += e3;
   }
   if (relu) {
-    out[o] = Math.max(c00, 0);
-    out[o + 1] = Math.max(c01, 0);
-    out[o + 2] = Math.max(c02, 0);
-    out[o + 3] = Math.max(c03, 0);
-    o += ldo;
-    out[o] = Math.max(c10, 0);
-    out[o + 1] = Math.max(c11, 0);
-    out[o + 2] = Math.max(c12, 0);
-    out[o + 3] = Math.max(c13, 0);
-    o += ldo;
-    out[o] = Math.max(c20, 0);
-    out[o + 1] = Math.max(c21, 0);
-    out[o + 2] = Math.max(c22, 0);
-    out[o + 3] = Math.max(c23, 0);
-    o += ldo;
-    out[o] = Math.max(c30, 0);
-    out[o + 1] = Math.max(c31, 0);
-    out[o + 2] = Math.max(c32, 0);
-    out[o + 3] = Math.max(c33, 0);
-  } else {
-    out[o] = c00;
-    out[o + 1] = c01;
-    out[o + 2] = c02;
-    out[o + 3] = c03;
-    o += ldo;
-    out[o] = c10;
-    out[o + 1] = c11;
-    out[o + 2] = c12;
-    out[o + 3] = c13;
-    o += ldo;
-    out[o] = c20;
-    out[o + 1] = c21;
-    out[o + 2] = c22;
-    out[o + 3] = c23;
-    o += ldo;
-    out[o] = c30;
-    out[o + 1] = c31;
-    out[o + 2] = c32;
-    out[o + 3] = c33;
+    c00 = Math.max(c00, 0);
+    c01 = Math.max(c01, 0);
+    c02 = Math.max(c02, 0);
+    c03 = Math.max(c03, 0);
+    c10 = Math.max(c10, 0);
+    c11 = Math.max(c11, 0);
+    c12 = Math.max(c12, 0);
+    c13 = Math.max(c13, 0);
+    c20 = Math.max(c20, 0);
+    c21 = Math.max(c21, 0);
+    c22 = Math.max(c22, 0);
+    c23 = Math.max(c23, 0);
+    c30 = Math.max(c30, 0);
+    c31 = Math.max(c31, 0);
+    c32 = Math.max(c32, 0);
+    c33 = Math.max(c33, 0);
   }
+  out[o] = c00;
+  out[o + 1] = c01;
+  out[o + 2] = c02;
+  out[o + 3] = c03;
+  o += ldo;
+  out[o] = c10;
+  out[o + 1] = c11;
+  out[o + 2] = c12;
+  out[o + 3] = c13;
+  o += ldo;
+  out[o] = c20;
+  out[o + 1] = c21;
+  out[o + 2] = c22;
+  out[o + 3] = c23;
+  o += ldo;
+  out[o] = c30;
+  out[o + 1] = c31;
+  out[o + 2] = c32;
+  out[o + 3] = c33;
 }
 
 /** The functions a worker thread needs to run `drive` (their source is shipped; see parallel/pool.ts). */
-export const GEMM_WORKER_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [kBlocks, activate, drive, packA, packB, microKernel, kernelStore];
+export const GEMM_WORKER_FUNCTIONS: ReadonlyArray<(...args: never[]) => unknown> = [kBlocks, activate, drive, packPanels, microKernel];

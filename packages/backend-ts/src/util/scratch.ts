@@ -16,27 +16,22 @@ function grow(n: number, have: number): number {
   return Math.max(n, Math.min(KEEP_LIMIT, Math.ceil(have * 1.5)));
 }
 
-/** A Float32Array of at least `n` elements (a view of exactly `n`). */
-export function scratchF32(key: string, n: number): Float32Array {
-  let buf = f32.get(key);
+/** The buffer kept under `key` in `kept`, grown (by `make`) to at least `n` elements; a view of exactly `n`. */
+function take<T extends Float32Array | Float64Array>(kept: Map<string, T>, make: (n: number) => T, key: string, n: number): T {
+  let buf = kept.get(key);
   if (!buf || buf.length < n) {
-    if (n > KEEP_LIMIT) return new Float32Array(n);
-    buf = new Float32Array(grow(n, buf ? buf.length : 0));
-    f32.set(key, buf);
+    if (n > KEEP_LIMIT) return make(n);
+    buf = make(grow(n, buf ? buf.length : 0));
+    kept.set(key, buf);
   }
-  return buf.length === n ? buf : buf.subarray(0, n);
+  return buf.length === n ? buf : (buf.subarray(0, n) as T);
 }
 
+/** A Float32Array of at least `n` elements (a view of exactly `n`). */
+export const scratchF32 = (key: string, n: number): Float32Array => take(f32, (size) => new Float32Array(size), key, n);
+
 /** A Float64Array of at least `n` elements (a view of exactly `n`). */
-export function scratchF64(key: string, n: number): Float64Array {
-  let buf = f64.get(key);
-  if (!buf || buf.length < n) {
-    if (n > KEEP_LIMIT) return new Float64Array(n);
-    buf = new Float64Array(grow(n, buf ? buf.length : 0));
-    f64.set(key, buf);
-  }
-  return buf.length === n ? buf : buf.subarray(0, n);
-}
+export const scratchF64 = (key: string, n: number): Float64Array => take(f64, (size) => new Float64Array(size), key, n);
 
 /** Drop every scratch buffer (TsBackend.dispose). */
 export function releaseScratch(): void {

@@ -35,6 +35,7 @@ export interface BackendMemory {
 
 export const MAX_RANK = 6;
 
+/** A zeroed array of the storage type for `dtype` (float32 → Float32Array, int32 → Int32Array, bool → Uint8Array). */
 export function typedArrayFor(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case 'float32':
