@@ -143,80 +143,15 @@ export interface WasmModule {
     outC: number,
     out: number,
   ): V;
+  /** XNNPACK max pooling; padded cells never win. */
   _MaxPool(
     x: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    fh: number,
-    fw: number,
-    padTop: number,
-    padRight: number,
-    padBottom: number,
-    padLeft: number,
-    dilationH: number,
-    dilationW: number,
-    strideH: number,
-    strideW: number,
-    inC: number,
-    outC: number,
-    out: number,
+    ...args: [...PoolWindow, dilationH: number, dilationW: number, strideH: number, strideW: number, inC: number, outC: number, out: number]
   ): V;
-  _AvgPool(
-    x: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    fh: number,
-    fw: number,
-    padTop: number,
-    padRight: number,
-    padBottom: number,
-    padLeft: number,
-    strideH: number,
-    strideW: number,
-    channels: number,
-    out: number,
-  ): V;
-  _MaxPoolGrad(
-    x: number,
-    dy: number,
-    dx: number,
-    batch: number,
-    channels: number,
-    inH: number,
-    inW: number,
-    outH: number,
-    outW: number,
-    strideH: number,
-    strideW: number,
-    dilationH: number,
-    dilationW: number,
-    effFh: number,
-    effFw: number,
-    padTop: number,
-    padLeft: number,
-  ): V;
-  _AvgPoolGrad(
-    dy: number,
-    dx: number,
-    batch: number,
-    channels: number,
-    inH: number,
-    inW: number,
-    outH: number,
-    outW: number,
-    strideH: number,
-    strideW: number,
-    dilationH: number,
-    dilationW: number,
-    effFh: number,
-    effFw: number,
-    padTop: number,
-    padLeft: number,
-    fh: number,
-    fw: number,
-  ): V;
+  /** XNNPACK average pooling over the real cells of each window. */
+  _AvgPool(x: number, ...args: [...PoolWindow, strideH: number, strideW: number, channels: number, out: number]): V;
+  /** Gradient of average pooling (a scalar loop); divides by fh·fw. */
+  _AvgPoolGrad(dy: number, dx: number, ...geometry: AvgPoolGradGeometry): V;
   /** XNNPACK softmax over rows of `channels`. */
   _Softmax(x: number, out: number, channels: number, batch: number): V;
 }
@@ -236,6 +171,39 @@ export interface TfjsWasmStorage {
   disposeData(dataId: object, force?: boolean): boolean;
   numDataIds(): number;
 }
+
+/** An NHWC pooling window as tfjs's MaxPool and AvgPool take it, after the input. */
+export type PoolWindow = [
+  batch: number,
+  inH: number,
+  inW: number,
+  fh: number,
+  fw: number,
+  padTop: number,
+  padRight: number,
+  padBottom: number,
+  padLeft: number,
+];
+
+/** Geometry as tfjs's AvgPoolGrad takes it, after the buffers (eff: the dilated window; fh, fw: the divisor). */
+type AvgPoolGradGeometry = [
+  batch: number,
+  channels: number,
+  inH: number,
+  inW: number,
+  outH: number,
+  outW: number,
+  strideH: number,
+  strideW: number,
+  dilationH: number,
+  dilationW: number,
+  effFh: number,
+  effFw: number,
+  padTop: number,
+  padLeft: number,
+  fh: number,
+  fw: number,
+];
 
 type BinaryFn = (a: number, aShapePtr: number, aRank: number, b: number, bShapePtr: number, bRank: number, dtype: number, out: number) => V;
 
@@ -570,13 +538,15 @@ function withWorkspaceChecks(raw: WasmModule, rt: WasmRuntime): WasmModule {
     rt.reserve(4 * fh * fw * (inC + 4) * (outC + 16) * 1.1 + ptrTable(batch, outH, outW, fh, fw), 'XNNPACK convolution memory');
     return raw._Conv2D(x, batch, inH, inW, filter, fh, fw, pt, pr, pb, pl, same, dh, dw, sh, sw, inC, outC, out);
   };
-  m._MaxPool = (x, batch, inH, inW, fh, fw, pt, pr, pb, pl, dh, dw, sh, sw, inC, outC, out) => {
+  m._MaxPool = (x, ...args) => {
+    const [batch, inH, inW, fh, fw, pt, pr, pb, pl, dh, dw, sh, sw] = args;
     rt.reserve(ptrTable(batch, outSize(inH, fh, sh, dh, pt, pb), outSize(inW, fw, sw, dw, pl, pr), fh, fw), 'XNNPACK pooling memory');
-    return raw._MaxPool(x, batch, inH, inW, fh, fw, pt, pr, pb, pl, dh, dw, sh, sw, inC, outC, out);
+    return raw._MaxPool(x, ...args);
   };
-  m._AvgPool = (x, batch, inH, inW, fh, fw, pt, pr, pb, pl, sh, sw, channels, out) => {
+  m._AvgPool = (x, ...args) => {
+    const [batch, inH, inW, fh, fw, pt, pr, pb, pl, sh, sw, channels] = args;
     rt.reserve(ptrTable(batch, outSize(inH, fh, sh, 1, pt, pb), outSize(inW, fw, sw, 1, pl, pr), fh, fw) + 4 * channels, 'XNNPACK pooling memory');
-    return raw._AvgPool(x, batch, inH, inW, fh, fw, pt, pr, pb, pl, sh, sw, channels, out);
+    return raw._AvgPool(x, ...args);
   };
   // Fully connected (both batches 1): XNNPACK packs the [K, N] weights, padded to tiles, plus the bias.
   const packed = (bShapePtr: number, bRank: number): number => {
