@@ -5,6 +5,9 @@ import { playwright } from '@vitest/browser-playwright';
 
 export { CHROMIUM_ARGS, findChromium };
 
+/** SwiftShader through ANGLE: WebGL 2 with EXT_color_buffer_float, WebGL 1 with OES_texture_float. */
+export const WEBGL_CHROMIUM_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
+
 /** True unless the command line selects only projects without 'chromium' in their names. */
 function chromiumRequested(argv: readonly string[]): boolean {
   const selected = argv.flatMap((arg, i) => (arg === '--project' ? [argv[i + 1] ?? ''] : arg.startsWith('--project=') ? [arg.slice('--project='.length)] : []));
