@@ -4,7 +4,7 @@
 // programs...), where they were after warm-up. Each backend picks a model
 // that exercises the paths its training steps take.
 import { describe, expect, it } from 'vitest';
-import { type Backend, memory, type Sequential, setSeed, tensor } from '@polytensor/core';
+import { AveragePooling2D, type Backend, Conv2D, Dense, Flatten, memory, Sequential, setSeed, tensor } from '@polytensor/core';
 import { onPrivateBackend } from './private_backend.js';
 
 export interface TrainingLeakCase {
@@ -24,6 +24,35 @@ export interface TrainingLeakCase {
 }
 
 const STEPS = 1000;
+
+/** Sizes of `tinyCnn`. */
+export interface TinyCnnSizes {
+  readonly inputShape: [number, number, number];
+  readonly filters: number;
+  readonly hidden: number;
+  readonly hiddenActivation: 'relu' | 'tanh';
+  readonly classes: number;
+  readonly learningRate: number;
+}
+
+/**
+ * A compiled conv → average pool → dense → dense classifier trained by Adam on
+ * sparse softmax cross-entropy: every path a CNN training step takes (conv and
+ * dense forward and backward, pooling, the loss read back every step).
+ */
+export function tinyCnn(s: TinyCnnSizes): Sequential {
+  const model = new Sequential({
+    layers: [
+      new Conv2D({ filters: s.filters, kernelSize: 3, activation: 'relu', padding: 'same', inputShape: s.inputShape }),
+      new AveragePooling2D({ poolSize: 2 }),
+      new Flatten(),
+      new Dense({ units: s.hidden, activation: s.hiddenActivation }),
+      new Dense({ units: s.classes }),
+    ],
+  });
+  model.compile({ optimizer: 'adam', learningRate: s.learningRate, loss: 'sparseSoftmaxCrossEntropy', metrics: ['accuracy'] });
+  return model;
+}
 
 /** Every count that must stay flat: core's, then the whole of the backend's memory(). */
 function counts(backend: Backend): Record<string, number> {

@@ -4,25 +4,12 @@
 // big enough (a 128×256 dense kernel, conv gradients of 32 KB) that leaking
 // one XNNPACK operator (packed weights) or one buffer per step would grow the
 // heap by tens of MB over the run.
-import { AveragePooling2D, Conv2D, Dense, Flatten, Sequential } from '@polytensor/core';
-import { trainingLeakSuite } from '../../../tools/vitest/training_leak.js';
+import { tinyCnn, trainingLeakSuite } from '../../../tools/vitest/training_leak.js';
 import { createWasmBackend } from './index.js';
 
 trainingLeakSuite('memory() and the wasm heap stay flat', {
   create: createWasmBackend,
-  model: () => {
-    const model = new Sequential({
-      layers: [
-        new Conv2D({ filters: 8, kernelSize: 3, activation: 'relu', padding: 'same', inputShape: [8, 8, 1] }),
-        new AveragePooling2D({ poolSize: 2 }),
-        new Flatten(),
-        new Dense({ units: 256, activation: 'relu' }),
-        new Dense({ units: 10 }),
-      ],
-    });
-    model.compile({ optimizer: 'adam', learningRate: 0.001, loss: 'sparseSoftmaxCrossEntropy', metrics: ['accuracy'] });
-    return model;
-  },
+  model: () => tinyCnn({ inputShape: [8, 8, 1], filters: 8, hidden: 256, hiddenActivation: 'relu', classes: 10, learningRate: 0.001 }),
   inputShape: [8, 8, 1],
   classes: 10,
   batch: 16,

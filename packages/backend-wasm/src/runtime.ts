@@ -95,32 +95,8 @@ export interface WasmModule {
   _ArgMin(x: number, dtype: number, outerSize: number, innerSize: number, out: number): V;
 
   /** XNNPACK fully connected when both batches are 1 and nothing is transposed; a blocked loop otherwise. */
-  _BatchMatMul(
-    a: number,
-    aShapePtr: number,
-    aRank: number,
-    b: number,
-    bShapePtr: number,
-    bRank: number,
-    transposeA: number,
-    transposeB: number,
-    out: number,
-  ): V;
-  __FusedMatMul(
-    a: number,
-    aShapePtr: number,
-    aRank: number,
-    b: number,
-    bShapePtr: number,
-    bRank: number,
-    transposeA: number,
-    transposeB: number,
-    activation: number,
-    bias: number,
-    prelu: number,
-    leakyAlpha: number,
-    out: number,
-  ): V;
+  _BatchMatMul(...args: [...MatMulOperands, out: number]): V;
+  __FusedMatMul(...args: [...MatMulOperands, activation: number, bias: number, prelu: number, leakyAlpha: number, out: number]): V;
   /** XNNPACK convolution (NHWC input, HWIO filter). */
   _Conv2D(
     x: number,
@@ -171,6 +147,9 @@ export interface TfjsWasmStorage {
   disposeData(dataId: object, force?: boolean): boolean;
   numDataIds(): number;
 }
+
+/** The operands of tfjs's BatchMatMul and _FusedMatMul: ids, int32 shape arrays on the heap, transposes as 0/1. */
+type MatMulOperands = [a: number, aShapePtr: number, aRank: number, b: number, bShapePtr: number, bRank: number, transposeA: number, transposeB: number];
 
 /** An NHWC pooling window as tfjs's MaxPool and AvgPool take it, after the input. */
 export type PoolWindow = [
@@ -555,13 +534,13 @@ function withWorkspaceChecks(raw: WasmModule, rt: WasmRuntime): WasmModule {
     const n = shape[bRank - 1] ?? 1;
     return 4 * (k + 4) * (n + 16) * 1.1 + 4 * (n + 16);
   };
-  m._BatchMatMul = (a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, out) => {
-    rt.reserve(packed(bShapePtr, bRank), 'XNNPACK fully-connected weights');
-    return raw._BatchMatMul(a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, out);
+  m._BatchMatMul = (...args) => {
+    rt.reserve(packed(args[4], args[5]), 'XNNPACK fully-connected weights');
+    return raw._BatchMatMul(...args);
   };
-  m.__FusedMatMul = (a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, act, bias, prelu, alpha, out) => {
-    rt.reserve(packed(bShapePtr, bRank), 'XNNPACK fully-connected weights');
-    return raw.__FusedMatMul(a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, act, bias, prelu, alpha, out);
+  m.__FusedMatMul = (...args) => {
+    rt.reserve(packed(args[4], args[5]), 'XNNPACK fully-connected weights');
+    return raw.__FusedMatMul(...args);
   };
   return m;
 }
