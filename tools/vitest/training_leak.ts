@@ -40,7 +40,7 @@ export interface TinyCnnSizes {
  * sparse softmax cross-entropy: every path a CNN training step takes (conv and
  * dense forward and backward, pooling, the loss read back every step).
  */
-export function tinyCnn(s: TinyCnnSizes): Sequential {
+function tinyCnn(s: TinyCnnSizes): Sequential {
   const model = new Sequential({
     layers: [
       new Conv2D({ filters: s.filters, kernelSize: 3, activation: 'relu', padding: 'same', inputShape: s.inputShape }),
@@ -52,6 +52,11 @@ export function tinyCnn(s: TinyCnnSizes): Sequential {
   });
   model.compile({ optimizer: 'adam', learningRate: s.learningRate, loss: 'sparseSoftmaxCrossEntropy', metrics: ['accuracy'] });
   return model;
+}
+
+/** The model part of a TrainingLeakCase: `tinyCnn` of these sizes, and its input shape and classes. */
+export function tinyCnnCase(s: TinyCnnSizes): Pick<TrainingLeakCase, 'model' | 'inputShape' | 'classes'> {
+  return { model: () => tinyCnn(s), inputShape: s.inputShape, classes: s.classes };
 }
 
 /** Every count that must stay flat: core's, then the whole of the backend's memory(). */

@@ -4,14 +4,12 @@
 // big enough (a 128×256 dense kernel, conv gradients of 32 KB) that leaking
 // one XNNPACK operator (packed weights) or one buffer per step would grow the
 // heap by tens of MB over the run.
-import { tinyCnn, trainingLeakSuite } from '../../../tools/vitest/training_leak.js';
+import { tinyCnnCase, trainingLeakSuite } from '../../../tools/vitest/training_leak.js';
 import { createWasmBackend } from './index.js';
 
 trainingLeakSuite('memory() and the wasm heap stay flat', {
   create: createWasmBackend,
-  model: () => tinyCnn({ inputShape: [8, 8, 1], filters: 8, hidden: 256, hiddenActivation: 'relu', classes: 10, learningRate: 0.001 }),
-  inputShape: [8, 8, 1],
-  classes: 10,
+  ...tinyCnnCase({ inputShape: [8, 8, 1], filters: 8, hidden: 256, hiddenActivation: 'relu', classes: 10, learningRate: 0.001 }),
   batch: 16,
   warmup: 50,
   nonZero: ['tfjsDataIds', 'wasmHeapBytes'],

@@ -104,20 +104,17 @@ export interface WasmModule {
     inH: number,
     inW: number,
     filter: number,
-    fh: number,
-    fw: number,
-    padTop: number,
-    padRight: number,
-    padBottom: number,
-    padLeft: number,
-    isSamePad: number,
-    dilationH: number,
-    dilationW: number,
-    strideH: number,
-    strideW: number,
-    inC: number,
-    outC: number,
-    out: number,
+    ...args: [
+      ...FilterWindow,
+      isSamePad: number,
+      dilationH: number,
+      dilationW: number,
+      strideH: number,
+      strideW: number,
+      inC: number,
+      outC: number,
+      out: number,
+    ]
   ): V;
   /** XNNPACK max pooling; padded cells never win. */
   _MaxPool(
@@ -151,18 +148,11 @@ export interface TfjsWasmStorage {
 /** The operands of tfjs's BatchMatMul and _FusedMatMul: ids, int32 shape arrays on the heap, transposes as 0/1. */
 type MatMulOperands = [a: number, aShapePtr: number, aRank: number, b: number, bShapePtr: number, bRank: number, transposeA: number, transposeB: number];
 
+/** A filter window and its explicit padding, in the order tfjs's Conv2D, MaxPool and AvgPool take them. */
+type FilterWindow = [fh: number, fw: number, padTop: number, padRight: number, padBottom: number, padLeft: number];
+
 /** An NHWC pooling window as tfjs's MaxPool and AvgPool take it, after the input. */
-export type PoolWindow = [
-  batch: number,
-  inH: number,
-  inW: number,
-  fh: number,
-  fw: number,
-  padTop: number,
-  padRight: number,
-  padBottom: number,
-  padLeft: number,
-];
+export type PoolWindow = [batch: number, inH: number, inW: number, ...FilterWindow];
 
 /** Geometry as tfjs's AvgPoolGrad takes it, after the buffers (eff: the dilated window; fh, fw: the divisor). */
 type AvgPoolGradGeometry = [

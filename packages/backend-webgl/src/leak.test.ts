@@ -5,14 +5,12 @@
 // warm-up. The model is tiny (SwiftShader is slow) but exercises every path a
 // training step takes: dense + conv forward and backward, pooling, softmax
 // cross-entropy, Adam's update, the loss read back every step.
-import { tinyCnn, trainingLeakSuite } from '../../../tools/vitest/training_leak.js';
+import { tinyCnnCase, trainingLeakSuite } from '../../../tools/vitest/training_leak.js';
 import { newBackend } from './test_util.js';
 
 trainingLeakSuite('data ids and textures stay flat', {
   create: newBackend,
-  model: () => tinyCnn({ inputShape: [6, 6, 1], filters: 4, hidden: 8, hiddenActivation: 'tanh', classes: 3, learningRate: 0.01 }),
-  inputShape: [6, 6, 1],
-  classes: 3,
+  ...tinyCnnCase({ inputShape: [6, 6, 1], filters: 4, hidden: 8, hiddenActivation: 'tanh', classes: 3, learningRate: 0.01 }),
   batch: 6,
   warmup: 20,
   nonZero: ['texturesInUse', 'compiledPrograms'],
