@@ -17,6 +17,5 @@ trainingLeakSuite('trainOnBatch ×1000 on a tiny model keeps textures, buffers a
   inputShape: [4],
   classes: 3,
   batch: 16,
-  warmup: 20,
   nonZero: ['textures', 'kernels'],
 });

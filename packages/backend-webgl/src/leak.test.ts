@@ -12,6 +12,5 @@ trainingLeakSuite('data ids and textures stay flat', {
   create: newBackend,
   ...tinyCnnCase({ inputShape: [6, 6, 1], filters: 4, hidden: 8, hiddenActivation: 'tanh', classes: 3, learningRate: 0.01 }),
   batch: 6,
-  warmup: 20,
   nonZero: ['texturesInUse', 'compiledPrograms'],
 });
