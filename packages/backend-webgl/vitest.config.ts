@@ -1,6 +1,5 @@
-import { defineConfig } from 'vitest/config';
-import { leakCheckSetup, workspaceAliases } from '../../tools/vitest/aliases.js';
 import { chromiumBrowser, chromiumForTests } from '../../tools/vitest/chromium.js';
+import { browserProject, nodeProject, workspaceConfig } from '../../tools/vitest/config.js';
 
 // The same tests run in three places:
 // - chromium-webgl2 / chromium-webgl1: headless Chromium (a system one, never
@@ -10,40 +9,19 @@ import { chromiumBrowser, chromiumForTests } from '../../tools/vitest/chromium.j
 // Sibling packages resolve to their sources: no build needed.
 const chromium = chromiumForTests();
 
-/** SwiftShader through ANGLE: WebGL 2 with EXT_color_buffer_float, WebGL 1 with OES_texture_float. */
-export const WEBGL_CHROMIUM_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'];
-
 /** A fresh browser block per project (Vitest names the instances after their project). */
-const browser = () => chromiumBrowser(chromium, WEBGL_CHROMIUM_ARGS);
+const browser = () => chromiumBrowser(chromium);
 
-export default defineConfig({
-  resolve: { alias: workspaceAliases },
+export default workspaceConfig({
   optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgl'] },
   test: {
-    setupFiles: [leakCheckSetup],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [
-      {
-        extends: true,
-        test: { name: 'chromium-webgl2', include: ['src/**/*.test.ts'], exclude: ['src/**/*.node.test.ts'], provide: { webglVersion: 2 }, browser: browser() },
-      },
-      {
-        extends: true,
-        test: { name: 'chromium-webgl1', include: ['src/**/*.test.ts'], exclude: ['src/**/*.node.test.ts'], provide: { webglVersion: 1 }, browser: browser() },
-      },
-      {
-        extends: true,
-        test: {
-          name: 'node',
-          environment: 'node',
-          // one file at a time: headless-gl processes sharing one Xvfb in parallel occasionally crash a worker
-          fileParallelism: false,
-          include: ['src/**/*.test.ts'],
-          exclude: ['src/**/*.browser.test.ts'],
-          provide: { webglVersion: 1 },
-        },
-      },
+      browserProject('chromium-webgl2', browser(), { provide: { webglVersion: 2 } }),
+      browserProject('chromium-webgl1', browser(), { provide: { webglVersion: 1 } }),
+      // one file at a time: headless-gl processes sharing one Xvfb in parallel occasionally crash a worker
+      nodeProject({ fileParallelism: false, provide: { webglVersion: 1 } }),
     ],
   },
 });

@@ -1,27 +1,15 @@
-import { defineConfig } from 'vitest/config';
-import { leakCheckSetup, workspaceAliases } from '../../tools/vitest/aliases.js';
 import { chromiumBrowser, chromiumForTests } from '../../tools/vitest/chromium.js';
+import { browserProject, nodeProject, workspaceConfig } from '../../tools/vitest/config.js';
 
 // '@polytensor/core' (and the other workspace packages) resolve to their
 // sources, so the tests need no build.
-const chromium = chromiumForTests();
-
-export default defineConfig({
-  resolve: { alias: workspaceAliases },
+export default workspaceConfig({
   test: {
-    setupFiles: [leakCheckSetup],
+    testTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts'], testTimeout: 60_000 } },
-      {
-        extends: true,
-        test: {
-          name: 'chromium',
-          // the suite itself in a real browser: no Node-only code in the reference, cases or vitest integration
-          include: ['src/**/*.browser.test.ts'],
-          testTimeout: 60_000,
-          browser: chromiumBrowser(chromium),
-        },
-      },
+      nodeProject({ exclude: [] }),
+      // the suite itself in a real browser: no Node-only code in the reference, cases or vitest integration
+      browserProject('chromium', chromiumBrowser(chromiumForTests()), { include: ['src/**/*.browser.test.ts'], exclude: [] }),
     ],
   },
 });

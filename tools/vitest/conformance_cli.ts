@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = fileURLToPath(new URL('../../packages/conformance/dist/cli.js', import.meta.url));
@@ -29,7 +30,7 @@ export function runConformanceCli(args: readonly string[], env: Record<string, s
  * Check a full run's table: every kernel `--list` names has a passing row,
  * and the summary counts the whole suite with no failure. Returns the number of cases.
  */
-export function expectFullPassingReport(stdout: string, expect: (v: unknown, message?: string) => { toMatch(re: RegExp): void }): number {
+export function expectFullPassingReport(stdout: string): number {
   const kernels = runConformanceCli(['--list']).stdout.trim().split('\n');
   for (const k of kernels) {
     const name = k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -38,4 +39,21 @@ export function expectFullPassingReport(stdout: string, expect: (v: unknown, mes
   const summary = /^(\d+) passed, 0 failed$/m.exec(stdout.trimEnd().split('\n').pop() ?? '');
   expect(summary?.[0] ?? stdout.slice(-300), 'summary line').toMatch(/^\d+ passed, 0 failed$/);
   return Number(summary?.[1] ?? 0);
+}
+
+/**
+ * The test of a backend that runs the suite in Node: `polytensor-conformance
+ * --backend <name>` with no other argument runs the whole suite, as a user
+ * runs it (the built CLI in a child process; ~5 s), and passes every kernel.
+ */
+export function nodeFullRunSuite(backend: string): void {
+  describe('conformance CLI', () => {
+    it(`--backend ${backend} runs the whole suite in Node and passes every kernel`, () => {
+      const r = runConformanceCli(['--backend', backend]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).not.toMatch(/\[chromium\]/);
+      expect(r.stdout).toMatch(new RegExp(`^polytensor conformance: backend '${backend}'`, 'm'));
+      expect(expectFullPassingReport(r.stdout)).toBeGreaterThan(500);
+    }, 300_000);
+  });
 }

@@ -4,32 +4,18 @@
 // must come back as MemoryLimitErrors naming the op, with every tensor intact
 // and the backend working on. About 5 s.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { type ReportedError, runChildReport } from '../../../tools/vitest/child_report.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const child = fileURLToPath(new URL('./alloc_failure.child.mjs', import.meta.url));
 
-interface Err {
-  name: string;
-  kind: string | null;
-  op: string | null;
-  message: string;
-  cause: string | null;
-}
+type Err = ReportedError;
 
 describe('ts backend: the host out of memory', () => {
   it('a failed typed-array allocation is a MemoryLimitError naming the op; nothing is lost', () => {
     expect(spawnSync('prlimit', ['--version']).status, 'this test needs prlimit (util-linux) to cap its child process').toBe(0);
-    for (const pkg of ['core', 'backend-ts']) {
-      if (!existsSync(fileURLToPath(new URL(`../../${pkg}/dist/index.js`, import.meta.url)))) {
-        throw new Error(`packages/${pkg}/dist is missing: run \`npm run build\` at the repository root first`);
-      }
-    }
-    const r = spawnSync(process.execPath, ['--expose-gc', child], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const s = JSON.parse(r.stdout) as {
+    const s = runChildReport<{
       kernel: Err;
       creation: Err;
       before: object;
@@ -38,7 +24,7 @@ describe('ts backend: the host out of memory', () => {
       small: number[];
       afterFree: number;
       end: { numTensors: number };
-    };
+    }>(child, { packages: ['core', 'backend-ts'], nodeArgs: ['--expose-gc'], timeoutMs: 120_000 });
     // a kernel's output: the backend's RangeError, reported with the op, the shape and what it holds
     expect(s.kernel).toMatchObject({ name: 'MemoryLimitError', kind: 'allocationFailed', op: 'concat', cause: 'RangeError: Array buffer allocation failed' });
     expect(s.kernel.message).toMatch(

@@ -1,14 +1,5 @@
 // `polytensor-conformance --backend ts` with no other argument: the whole
-// suite in Node, as a user runs it (the built CLI in a child process; ~5 s).
-import { describe, expect, it } from 'vitest';
-import { expectFullPassingReport, runConformanceCli } from '../../../tools/vitest/conformance_cli.js';
+// suite in Node, as a user runs it (the shared test in tools/vitest/conformance_cli.ts).
+import { nodeFullRunSuite } from '../../../tools/vitest/conformance_cli.js';
 
-describe('conformance CLI', () => {
-  it('--backend ts runs the whole suite in Node and passes every kernel', () => {
-    const r = runConformanceCli(['--backend', 'ts']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).not.toMatch(/\[chromium\]/);
-    expect(r.stdout).toMatch(/^polytensor conformance: backend 'ts'/m);
-    expect(expectFullPassingReport(r.stdout, expect)).toBeGreaterThan(500);
-  }, 300_000);
-});
+nodeFullRunSuite('ts');

@@ -1,20 +1,13 @@
 // The wasm heap filled to its real limit (issue 15): heap_limit.child.mjs
 // runs in a child process (so the 2 GiB it commits go back when it ends;
 // about 10 s) on the built packages, and reports each step as JSON.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { type ReportedError, runChildReport } from '../../../tools/vitest/child_report.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const child = fileURLToPath(new URL('./heap_limit.child.mjs', import.meta.url));
 
-interface Err {
-  name: string;
-  kind: string | null;
-  op: string | null;
-  message: string;
-}
+type Err = ReportedError;
 
 interface Report {
   coreTotal: { tensors: number; refused: Err; fillRefused: Err; heapBytes: number };
@@ -25,23 +18,11 @@ interface Report {
   end: { numTensors: number; heapBytes: number };
 }
 
-function runChild(): Report {
-  for (const pkg of ['core', 'backend-wasm']) {
-    if (!existsSync(fileURLToPath(new URL(`../../${pkg}/dist/index.js`, import.meta.url)))) {
-      throw new Error(`packages/${pkg}/dist is missing: run \`npm run build\` at the repository root first`);
-    }
-  }
-  const r = spawnSync(process.execPath, [child], { cwd: root, encoding: 'utf8', timeout: 240_000 });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw new Error(`heap_limit.child.mjs exited with ${r.status}:\n${r.stderr}`);
-  return JSON.parse(r.stdout) as Report;
-}
-
 const MiB = 2 ** 20;
 
 describe('wasm heap at its real limit', () => {
   it('refuses clearly, keeps every tensor intact, never corrupts or aborts, and works again after freeing', () => {
-    const r = runChild();
+    const r = runChildReport<Report>(child, { packages: ['core', 'backend-wasm'], timeoutMs: 240_000 });
 
     // Core stops one backend at its declared total before allocating.
     expect(r.coreTotal.tensors).toBe(6);

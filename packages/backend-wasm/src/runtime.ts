@@ -95,32 +95,8 @@ export interface WasmModule {
   _ArgMin(x: number, dtype: number, outerSize: number, innerSize: number, out: number): V;
 
   /** XNNPACK fully connected when both batches are 1 and nothing is transposed; a blocked loop otherwise. */
-  _BatchMatMul(
-    a: number,
-    aShapePtr: number,
-    aRank: number,
-    b: number,
-    bShapePtr: number,
-    bRank: number,
-    transposeA: number,
-    transposeB: number,
-    out: number,
-  ): V;
-  __FusedMatMul(
-    a: number,
-    aShapePtr: number,
-    aRank: number,
-    b: number,
-    bShapePtr: number,
-    bRank: number,
-    transposeA: number,
-    transposeB: number,
-    activation: number,
-    bias: number,
-    prelu: number,
-    leakyAlpha: number,
-    out: number,
-  ): V;
+  _BatchMatMul(...args: [...MatMulOperands, out: number]): V;
+  __FusedMatMul(...args: [...MatMulOperands, activation: number, bias: number, prelu: number, leakyAlpha: number, out: number]): V;
   /** XNNPACK convolution (NHWC input, HWIO filter). */
   _Conv2D(
     x: number,
@@ -128,95 +104,27 @@ export interface WasmModule {
     inH: number,
     inW: number,
     filter: number,
-    fh: number,
-    fw: number,
-    padTop: number,
-    padRight: number,
-    padBottom: number,
-    padLeft: number,
-    isSamePad: number,
-    dilationH: number,
-    dilationW: number,
-    strideH: number,
-    strideW: number,
-    inC: number,
-    outC: number,
-    out: number,
+    ...args: [
+      ...FilterWindow,
+      isSamePad: number,
+      dilationH: number,
+      dilationW: number,
+      strideH: number,
+      strideW: number,
+      inC: number,
+      outC: number,
+      out: number,
+    ]
   ): V;
+  /** XNNPACK max pooling; padded cells never win. */
   _MaxPool(
     x: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    fh: number,
-    fw: number,
-    padTop: number,
-    padRight: number,
-    padBottom: number,
-    padLeft: number,
-    dilationH: number,
-    dilationW: number,
-    strideH: number,
-    strideW: number,
-    inC: number,
-    outC: number,
-    out: number,
+    ...args: [...PoolWindow, dilationH: number, dilationW: number, strideH: number, strideW: number, inC: number, outC: number, out: number]
   ): V;
-  _AvgPool(
-    x: number,
-    batch: number,
-    inH: number,
-    inW: number,
-    fh: number,
-    fw: number,
-    padTop: number,
-    padRight: number,
-    padBottom: number,
-    padLeft: number,
-    strideH: number,
-    strideW: number,
-    channels: number,
-    out: number,
-  ): V;
-  _MaxPoolGrad(
-    x: number,
-    dy: number,
-    dx: number,
-    batch: number,
-    channels: number,
-    inH: number,
-    inW: number,
-    outH: number,
-    outW: number,
-    strideH: number,
-    strideW: number,
-    dilationH: number,
-    dilationW: number,
-    effFh: number,
-    effFw: number,
-    padTop: number,
-    padLeft: number,
-  ): V;
-  _AvgPoolGrad(
-    dy: number,
-    dx: number,
-    batch: number,
-    channels: number,
-    inH: number,
-    inW: number,
-    outH: number,
-    outW: number,
-    strideH: number,
-    strideW: number,
-    dilationH: number,
-    dilationW: number,
-    effFh: number,
-    effFw: number,
-    padTop: number,
-    padLeft: number,
-    fh: number,
-    fw: number,
-  ): V;
+  /** XNNPACK average pooling over the real cells of each window. */
+  _AvgPool(x: number, ...args: [...PoolWindow, strideH: number, strideW: number, channels: number, out: number]): V;
+  /** Gradient of average pooling (a scalar loop); divides by fh·fw. */
+  _AvgPoolGrad(dy: number, dx: number, ...geometry: AvgPoolGradGeometry): V;
   /** XNNPACK softmax over rows of `channels`. */
   _Softmax(x: number, out: number, channels: number, batch: number): V;
 }
@@ -236,6 +144,35 @@ export interface TfjsWasmStorage {
   disposeData(dataId: object, force?: boolean): boolean;
   numDataIds(): number;
 }
+
+/** The operands of tfjs's BatchMatMul and _FusedMatMul: ids, int32 shape arrays on the heap, transposes as 0/1. */
+type MatMulOperands = [a: number, aShapePtr: number, aRank: number, b: number, bShapePtr: number, bRank: number, transposeA: number, transposeB: number];
+
+/** A filter window and its explicit padding, in the order tfjs's Conv2D, MaxPool and AvgPool take them. */
+type FilterWindow = [fh: number, fw: number, padTop: number, padRight: number, padBottom: number, padLeft: number];
+
+/** An NHWC pooling window as tfjs's MaxPool and AvgPool take it, after the input. */
+export type PoolWindow = [batch: number, inH: number, inW: number, ...FilterWindow];
+
+/** Geometry as tfjs's AvgPoolGrad takes it, after the buffers (eff: the dilated window; fh, fw: the divisor). */
+type AvgPoolGradGeometry = [
+  batch: number,
+  channels: number,
+  inH: number,
+  inW: number,
+  outH: number,
+  outW: number,
+  strideH: number,
+  strideW: number,
+  dilationH: number,
+  dilationW: number,
+  effFh: number,
+  effFw: number,
+  padTop: number,
+  padLeft: number,
+  fh: number,
+  fw: number,
+];
 
 type BinaryFn = (a: number, aShapePtr: number, aRank: number, b: number, bShapePtr: number, bRank: number, dtype: number, out: number) => V;
 
@@ -570,13 +507,15 @@ function withWorkspaceChecks(raw: WasmModule, rt: WasmRuntime): WasmModule {
     rt.reserve(4 * fh * fw * (inC + 4) * (outC + 16) * 1.1 + ptrTable(batch, outH, outW, fh, fw), 'XNNPACK convolution memory');
     return raw._Conv2D(x, batch, inH, inW, filter, fh, fw, pt, pr, pb, pl, same, dh, dw, sh, sw, inC, outC, out);
   };
-  m._MaxPool = (x, batch, inH, inW, fh, fw, pt, pr, pb, pl, dh, dw, sh, sw, inC, outC, out) => {
+  m._MaxPool = (x, ...args) => {
+    const [batch, inH, inW, fh, fw, pt, pr, pb, pl, dh, dw, sh, sw] = args;
     rt.reserve(ptrTable(batch, outSize(inH, fh, sh, dh, pt, pb), outSize(inW, fw, sw, dw, pl, pr), fh, fw), 'XNNPACK pooling memory');
-    return raw._MaxPool(x, batch, inH, inW, fh, fw, pt, pr, pb, pl, dh, dw, sh, sw, inC, outC, out);
+    return raw._MaxPool(x, ...args);
   };
-  m._AvgPool = (x, batch, inH, inW, fh, fw, pt, pr, pb, pl, sh, sw, channels, out) => {
+  m._AvgPool = (x, ...args) => {
+    const [batch, inH, inW, fh, fw, pt, pr, pb, pl, sh, sw, channels] = args;
     rt.reserve(ptrTable(batch, outSize(inH, fh, sh, 1, pt, pb), outSize(inW, fw, sw, 1, pl, pr), fh, fw) + 4 * channels, 'XNNPACK pooling memory');
-    return raw._AvgPool(x, batch, inH, inW, fh, fw, pt, pr, pb, pl, sh, sw, channels, out);
+    return raw._AvgPool(x, ...args);
   };
   // Fully connected (both batches 1): XNNPACK packs the [K, N] weights, padded to tiles, plus the bias.
   const packed = (bShapePtr: number, bRank: number): number => {
@@ -585,13 +524,13 @@ function withWorkspaceChecks(raw: WasmModule, rt: WasmRuntime): WasmModule {
     const n = shape[bRank - 1] ?? 1;
     return 4 * (k + 4) * (n + 16) * 1.1 + 4 * (n + 16);
   };
-  m._BatchMatMul = (a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, out) => {
-    rt.reserve(packed(bShapePtr, bRank), 'XNNPACK fully-connected weights');
-    return raw._BatchMatMul(a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, out);
+  m._BatchMatMul = (...args) => {
+    rt.reserve(packed(args[4], args[5]), 'XNNPACK fully-connected weights');
+    return raw._BatchMatMul(...args);
   };
-  m.__FusedMatMul = (a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, act, bias, prelu, alpha, out) => {
-    rt.reserve(packed(bShapePtr, bRank), 'XNNPACK fully-connected weights');
-    return raw.__FusedMatMul(a, aShapePtr, aRank, b, bShapePtr, bRank, tA, tB, act, bias, prelu, alpha, out);
+  m.__FusedMatMul = (...args) => {
+    rt.reserve(packed(args[4], args[5]), 'XNNPACK fully-connected weights');
+    return raw.__FusedMatMul(...args);
   };
   return m;
 }

@@ -1,7 +1,7 @@
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
-import { hasNonFinite, poolOnHost, subsample } from './pool_util.js';
+import { hasNonFinite, poolOnHost, poolWindow, subsample } from './pool_util.js';
 
 /**
  * Average pooling by the tfjs wasm AvgPool kernel (XNNPACK; divides by the
@@ -14,22 +14,7 @@ export function avgPool(rt: WasmRuntime, x: Tw, info: Conv2DInfo): Tw {
   if (info.filterHeight * info.filterWidth === 1) return subsample(rt, x, info, NaN);
   const out = rt.empty(info.outShape, 'float32');
   if (out.data.size === 0) return out;
-  rt.m._AvgPool(
-    x.data.id,
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.padTop,
-    info.padRight,
-    info.padBottom,
-    info.padLeft,
-    info.strideHeight,
-    info.strideWidth,
-    info.inChannels,
-    out.data.id,
-  );
+  rt.m._AvgPool(x.data.id, ...poolWindow(info), info.strideHeight, info.strideWidth, info.inChannels, out.data.id);
   if (!hasNonFinite(rt, out)) return out;
   rt.dispose(out);
   return poolOnHost(rt, x, info, 'avg');

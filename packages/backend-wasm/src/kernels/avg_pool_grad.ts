@@ -1,36 +1,15 @@
 import { sizeOfShape, type Conv2DInfo, type KernelImpl } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
+import { poolTaps } from './pool_util.js';
 
 /** Real (unpadded) cells of each output window, as multipliers 1/count per output position; null when every window is whole. */
 function inverseCounts(info: Conv2DInfo): Float32Array | null {
-  const { inHeight: ih, inWidth: iw, outHeight: oh, outWidth: ow, filterHeight: fh, filterWidth: fw } = info;
-  const rows = new Array<number>(oh);
-  const cols = new Array<number>(ow);
-  let whole = true;
-  for (let y = 0; y < oh; y++) {
-    const y0 = y * info.strideHeight - info.padTop;
-    let n = 0;
-    for (let i = 0; i < fh; i++) {
-      const yi = y0 + i * info.dilationHeight;
-      if (yi >= 0 && yi < ih) n++;
-    }
-    rows[y] = n;
-    if (n !== fh) whole = false;
-  }
-  for (let x = 0; x < ow; x++) {
-    const x0 = x * info.strideWidth - info.padLeft;
-    let n = 0;
-    for (let j = 0; j < fw; j++) {
-      const xi = x0 + j * info.dilationWidth;
-      if (xi >= 0 && xi < iw) n++;
-    }
-    cols[x] = n;
-    if (n !== fw) whole = false;
-  }
-  if (whole) return null;
-  const inv = new Float32Array(oh * ow);
-  for (let y = 0; y < oh; y++) for (let x = 0; x < ow; x++) inv[y * ow + x] = 1 / (rows[y]! * cols[x]!);
+  const { rows, cols } = poolTaps(info);
+  if (rows.count.every((n) => n === info.filterHeight) && cols.count.every((n) => n === info.filterWidth)) return null;
+  const ow = info.outWidth;
+  const inv = new Float32Array(info.outHeight * ow);
+  for (let y = 0; y < info.outHeight; y++) for (let x = 0; x < ow; x++) inv[y * ow + x] = 1 / (rows.count[y]! * cols.count[x]!);
   return inv;
 }
 

@@ -1,18 +1,11 @@
+import type { Conv2DInfo } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 
-/** Geometry of one XNNPACK convolution (explicit, non-negative padding). */
-export interface ConvGeometry {
-  filterHeight: number;
-  filterWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  dilationHeight: number;
-  dilationWidth: number;
-  padTop: number;
-  padBottom: number;
-  padLeft: number;
-  padRight: number;
-}
+/** Geometry of one XNNPACK convolution (explicit, non-negative padding): core's Conv2DInfo fields it takes. */
+export type ConvGeometry = Pick<
+  Conv2DInfo,
+  'filterHeight' | 'filterWidth' | 'strideHeight' | 'strideWidth' | 'dilationHeight' | 'dilationWidth' | 'padTop' | 'padBottom' | 'padLeft' | 'padRight'
+>;
 
 export function convOutSize(inSize: number, filter: number, stride: number, dilation: number, padBefore: number, padAfter: number): number {
   const eff = (filter - 1) * dilation + 1;

@@ -1,7 +1,7 @@
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
-import { hasNonFinite, poolOnHost, subsample } from './pool_util.js';
+import { hasNonFinite, poolOnHost, poolWindow, subsample } from './pool_util.js';
 
 /**
  * Max pooling by the tfjs wasm MaxPool kernel (XNNPACK; padded cells never
@@ -14,25 +14,8 @@ export function maxPool(rt: WasmRuntime, x: Tw, info: Conv2DInfo): Tw {
   if (hasNonFinite(rt, x)) return poolOnHost(rt, x, info, 'max');
   const out = rt.empty(info.outShape, 'float32');
   if (out.data.size === 0) return out;
-  rt.m._MaxPool(
-    x.data.id,
-    info.batchSize,
-    info.inHeight,
-    info.inWidth,
-    info.filterHeight,
-    info.filterWidth,
-    info.padTop,
-    info.padRight,
-    info.padBottom,
-    info.padLeft,
-    info.dilationHeight,
-    info.dilationWidth,
-    info.strideHeight,
-    info.strideWidth,
-    info.inChannels,
-    info.outChannels,
-    out.data.id,
-  );
+  const { dilationHeight: dh, dilationWidth: dw, strideHeight: sh, strideWidth: sw } = info;
+  rt.m._MaxPool(x.data.id, ...poolWindow(info), dh, dw, sh, sw, info.inChannels, info.outChannels, out.data.id);
   return out;
 }
 

@@ -1,6 +1,7 @@
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
+import { poolTaps } from './pool_util.js';
 
 /**
  * dy routed to the first max of each window (row-major, padded cells
@@ -15,9 +16,9 @@ export function maxPoolGrad(rt: WasmRuntime, dy: Tw, x: Tw, info: Conv2DInfo): T
   if (out.data.size === 0) return out;
   const dx = rt.f32(out.data);
   dx.fill(0);
-  const { batchSize: nb, inHeight: ih, inWidth: iw, inChannels: c, outHeight: oh, outWidth: ow } = info;
-  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const { batchSize: nb, inHeight: ih, inWidth: iw, inChannels: c, outHeight: oh, outWidth: ow, dilationHeight: dh, dilationWidth: dw } = info;
   if (oh * ow * c === 0) return out;
+  const { rows, cols } = poolTaps(info);
   const xs = rt.f32(x.data);
   const g = rt.f32(dy.data);
   const best = new Float64Array(c);
@@ -26,16 +27,14 @@ export function maxPoolGrad(rt: WasmRuntime, dy: Tw, x: Tw, info: Conv2DInfo): T
   for (let b = 0; b < nb; b++) {
     const base = b * ih * iw * c;
     for (let y = 0; y < oh; y++) {
-      const y0 = y * sh - info.padTop;
+      const y0 = rows.first[y]!;
+      const yEnd = y0 + rows.count[y]! * dh;
       for (let xo = 0; xo < ow; xo++, o += c) {
-        const x0 = xo * sw - info.padLeft;
+        const x0 = cols.first[xo]!;
+        const xEnd = x0 + cols.count[xo]! * dw;
         at.fill(-1);
-        for (let i = 0; i < fh; i++) {
-          const yi = y0 + i * dh;
-          if (yi < 0 || yi >= ih) continue;
-          for (let j = 0; j < fw; j++) {
-            const xi = x0 + j * dw;
-            if (xi < 0 || xi >= iw) continue;
+        for (let yi = y0; yi < yEnd; yi += dh) {
+          for (let xi = x0; xi < xEnd; xi += dw) {
             const p = base + (yi * iw + xi) * c;
             for (let ch = 0; ch < c; ch++) {
               const v = xs[p + ch]!;

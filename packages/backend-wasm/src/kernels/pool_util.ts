@@ -1,5 +1,40 @@
 import type { Conv2DInfo } from '@polytensor/core';
-import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
+import { CDTYPE, type PoolWindow, type Tw, type WasmRuntime } from '../runtime.js';
+
+/** The window arguments of tfjs's MaxPool and AvgPool for core's geometry. */
+export function poolWindow(info: Conv2DInfo): PoolWindow {
+  return [info.batchSize, info.inHeight, info.inWidth, info.filterHeight, info.filterWidth, info.padTop, info.padRight, info.padBottom, info.padLeft];
+}
+
+/**
+ * The real (unpadded) taps of each window along one axis: output position o
+ * reads `count[o]` input indices from `first[o]`, a dilation apart.
+ */
+export interface AxisTaps {
+  readonly first: Int32Array;
+  readonly count: Int32Array;
+}
+
+function axisTaps(outSize: number, inSize: number, filter: number, stride: number, dilation: number, padBefore: number): AxisTaps {
+  const first = new Int32Array(outSize);
+  const count = new Int32Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    const start = o * stride - padBefore;
+    const lo = start >= 0 ? 0 : Math.ceil(-start / dilation); // first tap at or after index 0
+    const hi = Math.min(filter, Math.floor((inSize - 1 - start) / dilation) + 1); // past the last tap before inSize
+    first[o] = start + lo * dilation;
+    count[o] = Math.max(0, hi - lo);
+  }
+  return { first, count };
+}
+
+/** The real taps of every pooling window, by output row and column (windows are separable). */
+export function poolTaps(info: Conv2DInfo): { rows: AxisTaps; cols: AxisTaps } {
+  return {
+    rows: axisTaps(info.outHeight, info.inHeight, info.filterHeight, info.strideHeight, info.dilationHeight, info.padTop),
+    cols: axisTaps(info.outWidth, info.inWidth, info.filterWidth, info.strideWidth, info.dilationWidth, info.padLeft),
+  };
+}
 
 /**
  * A 1×1 pooling window (which XNNPACK rejects) just samples x at the strided
@@ -58,8 +93,8 @@ export function hasNonFinite(rt: WasmRuntime, x: Tw): boolean {
 export function poolOnHost(rt: WasmRuntime, x: Tw, info: Conv2DInfo, op: 'max' | 'avg'): Tw {
   const out = rt.empty(info.outShape, 'float32');
   if (out.data.size === 0) return out;
-  const { batchSize: nb, inHeight: ih, inWidth: iw, inChannels: c, outHeight: oh, outWidth: ow } = info;
-  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
+  const { batchSize: nb, inHeight: ih, inWidth: iw, inChannels: c, outHeight: oh, outWidth: ow, dilationHeight: dh, dilationWidth: dw } = info;
+  const { rows, cols } = poolTaps(info);
   const src = rt.f32(x.data);
   const dst = rt.f32(out.data);
   const acc = new Float64Array(c);
@@ -67,18 +102,14 @@ export function poolOnHost(rt: WasmRuntime, x: Tw, info: Conv2DInfo, op: 'max' |
   for (let b = 0; b < nb; b++) {
     const base = b * ih * iw * c;
     for (let y = 0; y < oh; y++) {
-      const y0 = y * sh - info.padTop;
+      const y0 = rows.first[y]!;
+      const yEnd = y0 + rows.count[y]! * dh;
       for (let xo = 0; xo < ow; xo++, o += c) {
-        const x0 = xo * sw - info.padLeft;
+        const x0 = cols.first[xo]!;
+        const xEnd = x0 + cols.count[xo]! * dw;
         acc.fill(op === 'max' ? -Infinity : 0);
-        let count = 0;
-        for (let i = 0; i < fh; i++) {
-          const yi = y0 + i * dh;
-          if (yi < 0 || yi >= ih) continue;
-          for (let j = 0; j < fw; j++) {
-            const xi = x0 + j * dw;
-            if (xi < 0 || xi >= iw) continue;
-            count++;
+        for (let yi = y0; yi < yEnd; yi += dh) {
+          for (let xi = x0; xi < xEnd; xi += dw) {
             const p = base + (yi * iw + xi) * c;
             for (let ch = 0; ch < c; ch++) {
               const v = src[p + ch]!;
@@ -88,6 +119,7 @@ export function poolOnHost(rt: WasmRuntime, x: Tw, info: Conv2DInfo, op: 'max' |
             }
           }
         }
+        const count = rows.count[y]! * cols.count[xo]!;
         for (let ch = 0; ch < c; ch++) dst[o + ch] = op === 'max' ? acc[ch]! : acc[ch]! / count;
       }
     }
