@@ -1,6 +1,7 @@
 import { broadcastStrides, sizeOfShape, binaryOutputDType, type BinaryOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import { binaryInt } from '../host/int32.js';
 import type { NativeSpec } from '../runtime.js';
+import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
 import { collapse, indexSpace, offsetExpr } from '../util/shape.js';
 
@@ -46,17 +47,7 @@ export const BINARY_JS: Readonly<Record<BinaryOp, string>> = {
 };
 
 export function binaryNative(op: BinaryOp, name = 'f'): NativeSpec {
-  return {
-    name,
-    glsl: `float ${name}(float a, float b, vec4 K) {\n  ${BINARY_GLSL[op]}\n}`,
-    js: `function ${name}(a, b, K) { ${BINARY_JS[op]} }`,
-    args: [
-      ['a', 'float'],
-      ['b', 'float'],
-      ['K', 'vec4'],
-    ],
-    returns: 'float',
-  };
+  return defineNative(name, 'a b K:vec4', 'float', `  ${BINARY_GLSL[op]}`, `  ${BINARY_JS[op]}`);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { sizeOfShape, type Conv2DInfo, type FusedActivation, type TensorInfo, type KernelImpl } from '@polytensor/core';
-import type { NativeSpec } from '../runtime.js';
+import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
 import { epilogueOnly, kTexels, multiplyPacked, packB, release, runPacker, unpack, type Packed } from '../util/gemm.js';
 
@@ -43,10 +43,11 @@ const k0 = q * 4.0;`;
  * GLSL: the input value at filter tap k = (fh, fw, ci) for an output pixel whose
  * window starts at (ih0, iw0); 0 outside the image or past K.
  */
-export const TAP_NATIVE: NativeSpec = {
-  name: 'tap',
-  glsl: `float tap(sampler2D x, ivec2 xSize, ivec3 xDim, float k, float K, float b, float ih0, float iw0, float H, float W, float C, float FW, float DH, float DW) {
-  if (k >= K) return 0.0;
+export const TAP_NATIVE = defineNative(
+  'tap',
+  'x:tex k K b ih0 iw0 H W C FW DH DW',
+  'float',
+  `  if (k >= K) return 0.0;
   float t = floor((k + 0.5) / C);
   float ci = k - t * C;
   float fh = floor((t + 0.5) / FW);
@@ -54,10 +55,8 @@ export const TAP_NATIVE: NativeSpec = {
   float ih = ih0 + fh * DH;
   float iw = iw0 + fw * DW;
   if (ih < 0.0 || ih >= H || iw < 0.0 || iw >= W) return 0.0;
-  return pt_scalar(x, xSize, ((b * H + ih) * W + iw) * C + ci);
-}`,
-  js: `function tap(x, k, K, b, ih0, iw0, H, W, C, FW, DH, DW) {
-  if (k >= K) { return 0; }
+  return pt_scalar(x, xSize, ((b * H + ih) * W + iw) * C + ci);`,
+  `  if (k >= K) { return 0; }
   const t = Math.floor(k / C);
   const ci = k - t * C;
   const fh = Math.floor(t / FW);
@@ -65,24 +64,8 @@ export const TAP_NATIVE: NativeSpec = {
   const ih = ih0 + fh * DH;
   const iw = iw0 + fw * DW;
   if (ih < 0 || ih >= H || iw < 0 || iw >= W) { return 0; }
-  return x[((b * H + ih) * W + iw) * C + ci];
-}`,
-  args: [
-    ['x', 'tex'],
-    ['k', 'float'],
-    ['K', 'float'],
-    ['b', 'float'],
-    ['ih0', 'float'],
-    ['iw0', 'float'],
-    ['H', 'float'],
-    ['W', 'float'],
-    ['C', 'float'],
-    ['FW', 'float'],
-    ['DH', 'float'],
-    ['DW', 'float'],
-  ],
-  returns: 'float',
-};
+  return x[((b * H + ih) * W + iw) * C + ci];`,
+);
 
 /** act(conv2d(x, filter) + bias) as im2col · filter[K, Co] through the packed product engine. */
 export function convForward(s: GpujsStore, x: TensorInfo, filter: TensorInfo, info: Conv2DInfo, bias: TensorInfo | null, act: FusedActivation): TensorInfo {

@@ -1,14 +1,15 @@
 import type { Conv2DInfo, TensorInfo, KernelImpl } from '@polytensor/core';
-import type { NativeSpec } from '../runtime.js';
+import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
 import { kTexels, multiplyPacked, packB, release, runPacker, unpack } from '../util/gemm.js';
 import { convParams } from './conv2d.js';
 
 /** GLSL: x at output pixel p = (b, oh, ow) seen through filter tap (fh, fw, ci); 0 in the padding or past P. */
-const PTAP: NativeSpec = {
-  name: 'ptap',
-  glsl: `float ptap(sampler2D x, ivec2 xSize, ivec3 xDim, float p, float P, float fh, float fw, float ci, float H, float W, float C, float OH, float OW, float SH, float SW, float DH, float DW, float PT, float PL) {
-  if (p >= P) return 0.0;
+const PTAP = defineNative(
+  'ptap',
+  'x:tex p P fh fw ci H W C OH OW SH SW DH DW PT PL',
+  'float',
+  `  if (p >= P) return 0.0;
   float t = floor((p + 0.5) / OW);
   float ow = p - t * OW;
   if (ow < 0.0) { t -= 1.0; ow += OW; } else if (ow >= OW) { t += 1.0; ow -= OW; }
@@ -18,10 +19,8 @@ const PTAP: NativeSpec = {
   float ih = oh * SH - PT + fh * DH;
   float iw = ow * SW - PL + fw * DW;
   if (ih < 0.0 || ih >= H || iw < 0.0 || iw >= W) return 0.0;
-  return pt_scalar(x, xSize, ((b * H + ih) * W + iw) * C + ci);
-}`,
-  js: `function ptap(x, p, P, fh, fw, ci, H, W, C, OH, OW, SH, SW, DH, DW, PT, PL) {
-  if (p >= P) { return 0; }
+  return pt_scalar(x, xSize, ((b * H + ih) * W + iw) * C + ci);`,
+  `  if (p >= P) { return 0; }
   const t = Math.floor(p / OW);
   const ow = p - t * OW;
   const b = Math.floor(t / OH);
@@ -29,29 +28,8 @@ const PTAP: NativeSpec = {
   const ih = oh * SH - PT + fh * DH;
   const iw = ow * SW - PL + fw * DW;
   if (ih < 0 || ih >= H || iw < 0 || iw >= W) { return 0; }
-  return x[((b * H + ih) * W + iw) * C + ci];
-}`,
-  args: [
-    ['x', 'tex'],
-    ['p', 'float'],
-    ['P', 'float'],
-    ['fh', 'float'],
-    ['fw', 'float'],
-    ['ci', 'float'],
-    ['H', 'float'],
-    ['W', 'float'],
-    ['C', 'float'],
-    ['OH', 'float'],
-    ['OW', 'float'],
-    ['SH', 'float'],
-    ['SW', 'float'],
-    ['DH', 'float'],
-    ['DW', 'float'],
-    ['PT', 'float'],
-    ['PL', 'float'],
-  ],
-  returns: 'float',
-};
+  return x[((b * H + ih) * W + iw) * C + ci];`,
+);
 
 /**
  * dW[fh, fw, ci, co] = Σ_p cols[p, (fh, fw, ci)] · dy[p, co] as a product:

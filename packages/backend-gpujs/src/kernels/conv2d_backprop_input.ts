@@ -1,5 +1,5 @@
 import type { Conv2DInfo, TensorInfo, KernelImpl } from '@polytensor/core';
-import type { NativeSpec } from '../runtime.js';
+import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
 import { kTexels, multiplyPacked, release, runPacker, unpack } from '../util/gemm.js';
 import { convParams } from './conv2d.js';
@@ -9,10 +9,11 @@ import { convParams } from './conv2d.js';
  * onto input pixel (ih, iw): oh = (ih + pt − fh·dh)/sh when that is a whole
  * number in range (likewise ow), else 0.
  */
-const DTAP: NativeSpec = {
-  name: 'dtap',
-  glsl: `float dtap(sampler2D dy, ivec2 dySize, ivec3 dyDim, float k, float K, float b, float ih, float iw, float OH, float OW, float CO, float FW, float SH, float SW, float DH, float DW, float PT, float PL) {
-  if (k >= K) return 0.0;
+const DTAP = defineNative(
+  'dtap',
+  'dy:tex k K b ih iw OH OW CO FW SH SW DH DW PT PL',
+  'float',
+  `  if (k >= K) return 0.0;
   float t = floor((k + 0.5) / CO);
   float co = k - t * CO;
   float fh = floor((t + 0.5) / FW);
@@ -23,10 +24,8 @@ const DTAP: NativeSpec = {
   float oh = floor((th + 0.5) / SH);
   float ow = floor((tw + 0.5) / SW);
   if (oh * SH != th || ow * SW != tw || oh >= OH || ow >= OW) return 0.0;
-  return pt_scalar(dy, dySize, ((b * OH + oh) * OW + ow) * CO + co);
-}`,
-  js: `function dtap(dy, k, K, b, ih, iw, OH, OW, CO, FW, SH, SW, DH, DW, PT, PL) {
-  if (k >= K) { return 0; }
+  return pt_scalar(dy, dySize, ((b * OH + oh) * OW + ow) * CO + co);`,
+  `  if (k >= K) { return 0; }
   const t = Math.floor(k / CO);
   const co = k - t * CO;
   const fh = Math.floor(t / FW);
@@ -37,28 +36,8 @@ const DTAP: NativeSpec = {
   const oh = Math.floor(th / SH);
   const ow = Math.floor(tw / SW);
   if (oh * SH !== th || ow * SW !== tw || oh >= OH || ow >= OW) { return 0; }
-  return dy[((b * OH + oh) * OW + ow) * CO + co];
-}`,
-  args: [
-    ['dy', 'tex'],
-    ['k', 'float'],
-    ['K', 'float'],
-    ['b', 'float'],
-    ['ih', 'float'],
-    ['iw', 'float'],
-    ['OH', 'float'],
-    ['OW', 'float'],
-    ['CO', 'float'],
-    ['FW', 'float'],
-    ['SH', 'float'],
-    ['SW', 'float'],
-    ['DH', 'float'],
-    ['DW', 'float'],
-    ['PT', 'float'],
-    ['PL', 'float'],
-  ],
-  returns: 'float',
-};
+  return dy[((b * OH + oh) * OW + ow) * CO + co];`,
+);
 
 /**
  * dx = (the transposed convolution) as a product: rows (b, ih, iw), k = (fh, fw, co),

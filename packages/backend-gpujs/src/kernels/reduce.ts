@@ -2,6 +2,7 @@ import { sizeOfShape, type ReduceOp, type TensorInfo, type KernelImpl } from '@p
 import { axesLastPerm, reduceIntRows, take, transposeMap } from '../host/int32.js';
 import type { GpuTexture } from '../gpujs.js';
 import type { GpuRuntime, NativeSpec } from '../runtime.js';
+import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
 import { permuted } from '../util/copy.js';
 import { indexSpace } from '../util/shape.js';
@@ -23,16 +24,7 @@ const COMBINE_JS: Readonly<Record<ReduceOp, string>> = {
 };
 
 function combineNative(op: ReduceOp): NativeSpec {
-  return {
-    name: 'g',
-    glsl: `float g(float acc, float v) {\n  ${COMBINE[op]}\n}`,
-    js: `function g(acc, v) { ${COMBINE_JS[op]} }`,
-    args: [
-      ['acc', 'float'],
-      ['v', 'float'],
-    ],
-    returns: 'float',
-  };
+  return defineNative('g', 'acc v', 'float', `  ${COMBINE[op]}`, `  ${COMBINE_JS[op]}`);
 }
 
 /** The empty reduction's value: sum 0, prod 1, max −Inf, min +Inf. */

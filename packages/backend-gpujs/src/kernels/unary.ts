@@ -1,6 +1,7 @@
 import { sizeOfShape, unaryOutputDType, type TensorInfo, type UnaryOp, type KernelImpl } from '@polytensor/core';
 import { unaryInt } from '../host/int32.js';
 import type { NativeSpec } from '../runtime.js';
+import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
 
 /**
@@ -71,16 +72,7 @@ export const UNARY_JS: Readonly<Record<UnaryOp, string>> = {
 
 /** The native f(a, K) computing `op`, for kernels that apply it (unary, fused epilogues). */
 export function unaryNative(op: UnaryOp, name = 'f'): NativeSpec {
-  return {
-    name,
-    glsl: `float ${name}(float a, vec4 K) {\n  ${UNARY_GLSL[op]}\n}`,
-    js: `function ${name}(a, K) { ${UNARY_JS[op]} }`,
-    args: [
-      ['a', 'float'],
-      ['K', 'vec4'],
-    ],
-    returns: 'float',
-  };
+  return defineNative(name, 'a K:vec4', 'float', `  ${UNARY_GLSL[op]}`, `  ${UNARY_JS[op]}`);
 }
 
 /** Elementwise op(x): a flat 1-D kernel, one texel in, one out. int32 runs on the host. */

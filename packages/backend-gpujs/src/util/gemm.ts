@@ -16,6 +16,7 @@
 import { sizeOfShape, type FusedActivation, type TensorInfo } from '@polytensor/core';
 import type { GpuTexture } from '../gpujs.js';
 import type { NativeSpec, ParamKind } from '../runtime.js';
+import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
 import { unaryNative } from '../kernels/unary.js';
 
@@ -158,6 +159,18 @@ export function multiplyPacked(
   const { dims, flat } = packedDims(s, nq, outBatch * m);
   const a = (x: string, y: string): string => fetch4('pa', pa.flat, x, y, 'KQ');
   const b = (x: string, y: string): string => fetch4('pb', pb.flat, x, y, 'NQ');
+  // One K texel of the hand-unrolled loop, written out as code: the A texel at q
+  // and the four B texels under it, accumulated into the four output lanes.
+  const step = (q: string): string => {
+    const lane = (j: number): string =>
+      `  acc[${j}] += av${q}[0] * b0${q}[${j}] + av${q}[1] * b1${q}[${j}] + av${q}[2] * b2${q}[${j}] + av${q}[3] * b3${q}[${j}];`;
+    return [
+      `  const av${q} = ${a(q, 'ar')};`,
+      `  const kr${q} = br + ${q} * 4.0;`,
+      ...[0, 1, 2, 3].map((j) => `  const b${j}${q} = ${b('nq', j === 0 ? `kr${q}` : `kr${q} + ${j}.0`)};`),
+      ...[0, 1, 2, 3].map(lane),
+    ].join('\n');
+  };
   const body = `const nq = this.thread.x * 1.0;
 const r = (this.thread.y + this.thread.z) * 1.0;
 const bt = qdiv(r, M);
@@ -167,26 +180,8 @@ let acc = [0.0, 0.0, 0.0, 0.0];
 for (let qi = 0; qi < KH; qi++) {
   const qa = qi * ${UNROLL}.0;
   const qb = qa + 1.0;
-  const avqa = ${a('qa', 'ar')};
-  const krqa = br + qa * 4.0;
-  const b0qa = ${b('nq', 'krqa')};
-  const b1qa = ${b('nq', 'krqa + 1.0')};
-  const b2qa = ${b('nq', 'krqa + 2.0')};
-  const b3qa = ${b('nq', 'krqa + 3.0')};
-  acc[0] += avqa[0] * b0qa[0] + avqa[1] * b1qa[0] + avqa[2] * b2qa[0] + avqa[3] * b3qa[0];
-  acc[1] += avqa[0] * b0qa[1] + avqa[1] * b1qa[1] + avqa[2] * b2qa[1] + avqa[3] * b3qa[1];
-  acc[2] += avqa[0] * b0qa[2] + avqa[1] * b1qa[2] + avqa[2] * b2qa[2] + avqa[3] * b3qa[2];
-  acc[3] += avqa[0] * b0qa[3] + avqa[1] * b1qa[3] + avqa[2] * b2qa[3] + avqa[3] * b3qa[3];
-  const avqb = ${a('qb', 'ar')};
-  const krqb = br + qb * 4.0;
-  const b0qb = ${b('nq', 'krqb')};
-  const b1qb = ${b('nq', 'krqb + 1.0')};
-  const b2qb = ${b('nq', 'krqb + 2.0')};
-  const b3qb = ${b('nq', 'krqb + 3.0')};
-  acc[0] += avqb[0] * b0qb[0] + avqb[1] * b1qb[0] + avqb[2] * b2qb[0] + avqb[3] * b3qb[0];
-  acc[1] += avqb[0] * b0qb[1] + avqb[1] * b1qb[1] + avqb[2] * b2qb[1] + avqb[3] * b3qb[1];
-  acc[2] += avqb[0] * b0qb[2] + avqb[1] * b1qb[2] + avqb[2] * b2qb[2] + avqb[3] * b3qb[2];
-  acc[3] += avqb[0] * b0qb[3] + avqb[1] * b1qb[3] + avqb[2] * b2qb[3] + avqb[3] * b3qb[3];
+${step('qa')}
+${step('qb')}
 }
 return acc;`;
   const tex = s.rt.run(
@@ -215,18 +210,7 @@ return acc;`;
 
 /** Activation natives for the epilogue ('linear' is the identity). */
 function activationNative(act: FusedActivation): NativeSpec {
-  if (act === 'linear')
-    return {
-      name: 'act',
-      glsl: 'float act(float a, vec4 K) { return a; }',
-      js: 'function act(a, K) { return a; }',
-      args: [
-        ['a', 'float'],
-        ['K', 'vec4'],
-      ],
-      returns: 'float',
-    };
-  return unaryNative(act, 'act');
+  return act === 'linear' ? defineNative('act', 'a K:vec4', 'float', '  return a;', '  return a;') : unaryNative(act, 'act');
 }
 
 /**
