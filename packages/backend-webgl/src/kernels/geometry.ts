@@ -55,9 +55,49 @@ export const DECODE = {
   filter: decodeIndex(['fh', 'fw', 'd1', 'd2'], ['FW', 'inC', 'outC']),
 } as const;
 
-/** A window's tap offset along one axis: `f * D` for a dilated walk, `f` when the dilation is 1 by construction (pools). */
-function tap(f: string, d: string, dilated: boolean): string {
-  return dilated ? `${f} * ${d}` : f;
+/**
+ * The GLSL names of one window axis: tap f of F (dilation D), input
+ * coordinate x of inN, window y of outN with stride S and padding P; x0 is the
+ * first input coordinate of window y.
+ */
+interface Axis {
+  readonly f: string;
+  readonly F: string;
+  readonly D: string;
+  readonly x: string;
+  readonly inN: string;
+  readonly x0: string;
+  readonly y: string;
+  readonly outN: string;
+  readonly S: string;
+  readonly P: string;
+}
+
+const ROWS: Axis = { f: 'fh', F: 'FH', D: 'DH', x: 'r', inN: 'inH', x0: 'r0', y: 'yr', outN: 'outH', S: 'SH', P: 'PT' };
+const COLS: Axis = { f: 'fw', F: 'FW', D: 'DW', x: 'c', inN: 'inW', x0: 'c0', y: 'yc', outN: 'outW', S: 'SW', P: 'PL' };
+
+/** The tap loop of one axis (bounded by LF, ended at F); `body` runs per tap. */
+function tapLoop(LF: number, a: Axis, body: string): string {
+  return `for (int ${a.f} = 0; ${a.f} < ${LF}; ${a.f}++) {
+        if (${a.f} >= ${a.F}) break;
+        ${body}
+      }`;
+}
+
+/** A tap's offset along an axis: f·D for a dilated walk, f when the dilation is 1 by construction (pools). */
+function tapOffset(a: Axis, dilated: boolean): string {
+  return dilated ? `${a.f} * ${a.D}` : a.f;
+}
+
+/** One axis of windowCells: the input coordinate of each tap, padding skipped. */
+function cellAxis(LF: number, dilated: boolean, a: Axis, body: string): string {
+  return tapLoop(
+    LF,
+    a,
+    `int ${a.x} = ${a.x0} + ${tapOffset(a, dilated)};
+        if (${a.x} < 0 || ${a.x} >= ${a.inN}) continue;
+        ${body}`,
+  );
 }
 
 /**
@@ -66,19 +106,23 @@ function tap(f: string, d: string, dilated: boolean): string {
  * tap (fh, fw) in scope; `cell` runs for each. LF bounds the filter loops.
  */
 export function windowCells(LF: number, dilated: boolean, cell: string): string {
+  const inner = `float v = getX(((b * inH + r) * inW + c) * inC + d);
+          ${cell}`;
   return `int r0 = yr * SH - PT; int c0 = yc * SW - PL;
-      for (int fh = 0; fh < ${LF}; fh++) {
-        if (fh >= FH) break;
-        int r = r0 + ${tap('fh', 'DH', dilated)};
-        if (r < 0 || r >= inH) continue;
-        for (int fw = 0; fw < ${LF}; fw++) {
-          if (fw >= FW) break;
-          int c = c0 + ${tap('fw', 'DW', dilated)};
-          if (c < 0 || c >= inW) continue;
-          float v = getX(((b * inH + r) * inW + c) * inC + d);
-          ${cell}
-        }
-      }`;
+      ${cellAxis(LF, dilated, ROWS, cellAxis(LF, dilated, COLS, inner))}`;
+}
+
+/** One axis of windowsCovering: the window whose tap f lands on x, when there is one (taps past the first negative are none). */
+function coveringAxis(LF: number, dilated: boolean, a: Axis, body: string): string {
+  return tapLoop(
+    LF,
+    a,
+    `int ${a.y}s = ${a.x} + ${a.P} - ${tapOffset(a, dilated)};
+        if (${a.y}s < 0) break;
+        int ${a.y} = ${a.y}s / ${a.S};
+        if (${a.y} * ${a.S} != ${a.y}s || ${a.y} >= ${a.outN}) continue;
+        ${body}`,
+  );
 }
 
 /**
@@ -87,22 +131,7 @@ export function windowCells(LF: number, dilated: boolean, cell: string): string 
  * likewise yc. `row` runs once per window row (yr known), `cell` per window.
  */
 export function windowsCovering(LF: number, dilated: boolean, row: string, cell: string): string {
-  return `for (int fh = 0; fh < ${LF}; fh++) {
-        if (fh >= FH) break;
-        int yrs = r + PT - ${tap('fh', 'DH', dilated)};
-        if (yrs < 0) break;
-        int yr = yrs / SH;
-        if (yr * SH != yrs || yr >= outH) continue;
-        ${row}
-        for (int fw = 0; fw < ${LF}; fw++) {
-          if (fw >= FW) break;
-          int ycs = c + PL - ${tap('fw', 'DW', dilated)};
-          if (ycs < 0) break;
-          int yc = ycs / SW;
-          if (yc * SW != ycs || yc >= outW) continue;
-          ${cell}
-        }
-      }`;
+  return coveringAxis(LF, dilated, ROWS, `${row}\n        ${coveringAxis(LF, dilated, COLS, cell)}`);
 }
 
 /** The loop bound of a walk over the filter window. */
