@@ -1,8 +1,7 @@
-import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { Conv2DInfo, TensorInfo, KernelImpl } from '@polytensor/core';
 import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
-import { runPool } from './max_pool.js';
-import { windowsContaining } from './max_pool_grad.js';
+import { poolGradient, runPool, windowsContaining } from './window.js';
 
 /** Taps of one axis that land inside [0, L) for output position o: count of f in [0, F) with 0 ≤ o·S − P + f·D < L. */
 function tapsExpr(o: string, s: string, p: string, f: string, d: string, l: string): string {
@@ -31,22 +30,11 @@ const TAPS = defineNative(
 
 /** Each input pixel sums dy / count over the windows that contain it (count = the window's real cells). */
 export function avgPoolGrad(s: GpujsStore, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
-  const n = sizeOfShape(info.inShape);
-  if (n === 0) return s.outEmpty(info.inShape, 'float32');
-  if (sizeOfShape(info.outShape) === 0) return s.outTex(s.fill(n, 0), info.inShape, 'float32');
   const count = `${tapsExpr('oh', 'SH', 'PT', 'FH', 'DH', 'H')} * ${tapsExpr('ow', 'SW', 'PL', 'FW', 'DW', 'W')}`;
-  const tex = runPool(
-    s,
-    'avgPoolGrad',
-    info.inShape,
-    info,
-    [['dys', s.tex(dy)]],
-    () => `let acc = 0.0;
+  const body = `let acc = 0.0;
 ${windowsContaining(`acc += rd(dys, o) / (${count});`)}
-return acc;`,
-    [TAPS],
-  );
-  return s.outTex(tex, info.inShape, 'float32');
+return acc;`;
+  return poolGradient(s, info, () => runPool(s, 'avgPoolGrad', info.inShape, info, [['dys', s.tex(dy)]], body, [TAPS]));
 }
 
 /** The contract-level kernel. */

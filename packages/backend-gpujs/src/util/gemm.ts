@@ -83,6 +83,15 @@ export interface Strided {
   readonly sc: number;
 }
 
+/** The packers' uniforms for a strided operand's batch, row and column strides. */
+function stridedParams(p: Strided): Array<readonly [string, 'float', number]> {
+  return [
+    ['sb', 'float', p.sb],
+    ['sr', 'float', p.sr],
+    ['sc', 'float', p.sc],
+  ];
+}
+
 /**
  * Pack A [batch, M, K] along K: rows batch·M, width ceil(K/4), lanes past K are 0.
  * With K = 0 one all-zero texel per row (so the product is 0).
@@ -94,14 +103,7 @@ export function packA(s: GpujsStore, a: Strided, batch: number, m: number, k: nu
     'A',
     width,
     batch * m,
-    [
-      ['a', 'tex', a.tex],
-      ['M', 'float', m],
-      ['K', 'float', k],
-      ['sb', 'float', a.sb],
-      ['sr', 'float', a.sr],
-      ['sc', 'float', a.sc],
-    ],
+    [['a', 'tex', a.tex], ['M', 'float', m], ['K', 'float', k], ...stridedParams(a)],
     'const b = qdiv(row, M);\nconst base = b * sb + (row - b * M) * sr;\nconst k0 = q * 4.0;',
     (j) => `k0 + ${j}.0 < K ? rd(a, base + (k0 + ${j}.0) * sc) : 0.0`,
   );
@@ -118,15 +120,7 @@ export function packB(s: GpujsStore, b: Strided, batch: number, k: number, n: nu
     'B',
     Math.ceil(n / 4),
     batch * k4,
-    [
-      ['b', 'tex', b.tex],
-      ['K4', 'float', k4],
-      ['K', 'float', k],
-      ['N', 'float', n],
-      ['sb', 'float', b.sb],
-      ['sr', 'float', b.sr],
-      ['sc', 'float', b.sc],
-    ],
+    [['b', 'tex', b.tex], ['K4', 'float', k4], ['K', 'float', k], ['N', 'float', n], ...stridedParams(b)],
     'const bb = qdiv(row, K4);\nconst kk = row - bb * K4;\nconst base = bb * sb + kk * sr;\nconst n0 = q * 4.0;\nconst live = kk < K ? 1.0 : 0.0;',
     (j) => `live > 0.0 && n0 + ${j}.0 < N ? rd(b, base + (n0 + ${j}.0) * sc) : 0.0`,
   );
@@ -251,6 +245,33 @@ return act(x, kc);`;
 /** Delete packed temporaries. */
 export function release(...ps: Packed[]): void {
   for (const p of ps) p.tex.delete();
+}
+
+/** The sizes of a packed product: `batch` products (1 by default) of [m, k]·[k, n]; an operand not batched broadcasts. */
+export interface ProductShape {
+  readonly batch?: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly aBatched?: boolean;
+  readonly bBatched?: boolean;
+}
+
+/** act(A·B + bias) from packed operands (which it releases): the product, then the unpacking epilogue. */
+export function multiplyAndUnpack(
+  s: GpujsStore,
+  pa: Packed,
+  pb: Packed,
+  g: ProductShape,
+  bias: { tex: GpuTexture; size: number } | null = null,
+  act: FusedActivation = 'linear',
+): GpuTexture {
+  const batch = g.batch ?? 1;
+  const pc = multiplyPacked(s, pa, pb, batch, g.m, g.k, g.n, g.aBatched ?? false, g.bBatched ?? false);
+  release(pa, pb);
+  const out = unpack(s, pc, batch * g.m, g.n, bias, act);
+  release(pc);
+  return out;
 }
 
 /** act(x + bias[n]) over a plain rows × N texture (the epilogue without a product: K = 0). */
