@@ -34,3 +34,9 @@ export function defineNative(name: string, args: string, returns: 'float' | 'vec
     returns,
   };
 }
+
+/** Native bodies that return 1 where `cond` holds and 0 elsewhere: GLSL (a ternary) and JavaScript (an if, as gpu.js's CPU mode runs it). */
+export const indicator = {
+  glsl: (cond: string): string => `return ${cond} ? 1.0 : 0.0;`,
+  js: (cond: string): string => `if (${cond}) { return 1; } return 0;`,
+} as const;
