@@ -4,7 +4,7 @@
 // WebAssembly or CPU mode when no context can be made, which this backend
 // refuses (docs/design.md §10). gpu.js's CPU mode is available, explicitly.
 import {
-  browserContext,
+  requireBrowserContext,
   floatSupportProblem,
   headlessGLContext,
   isNode,
@@ -105,18 +105,19 @@ function headlessContext(proc: NodeProcess): GL {
 }
 
 function makeBrowserContext(mode: 'auto' | 'webgl2' | 'webgl', canvas?: AnyCanvas): { gl: GL; canvas: AnyCanvas | null } {
-  const made = browserContext(mode === 'webgl2' ? 2 : mode === 'webgl' ? 1 : undefined, canvas);
-  if ('gl' in made) return made;
-  if (made.noCanvas) {
-    throw new GpujsUnavailableError(
-      'gpujs backend: no canvas in this environment (no document, no OffscreenCanvas), so no WebGL context. ' +
+  return requireBrowserContext(
+    mode === 'webgl2' ? 2 : mode === 'webgl' ? 1 : undefined,
+    canvas,
+    {
+      noCanvas:
+        'gpujs backend: no canvas in this environment (no document, no OffscreenCanvas), so no WebGL context. ' +
         "In Node the backend uses headless-gl; elsewhere pass { context } or opt in to { mode: 'cpu' }.",
-    );
-  }
-  throw new GpujsUnavailableError(
-    `gpujs backend: no WebGL in this browser (${made.problems.join('; ')}). Enable WebGL (hardware acceleration) or, in headless ` +
-      'Chromium without a GPU, start it with SwiftShader: --use-angle=swiftshader --enable-unsafe-swiftshader. ' +
-      "gpu.js's CPU mode is available explicitly: createGpujsBackend({ mode: 'cpu' }).",
+      noWebGL: (problems) =>
+        `gpujs backend: no WebGL in this browser (${problems}). Enable WebGL (hardware acceleration) or, in headless ` +
+        'Chromium without a GPU, start it with SwiftShader: --use-angle=swiftshader --enable-unsafe-swiftshader. ' +
+        "gpu.js's CPU mode is available explicitly: createGpujsBackend({ mode: 'cpu' }).",
+    },
+    (message) => new GpujsUnavailableError(message),
   );
 }
 

@@ -1,4 +1,4 @@
-import { browserContext, floatSupportProblem, rendererOf, type GL, type MadeContext, type WebGLVersion } from '@polytensor/gpu-common';
+import { floatSupportProblem, rendererOf, requireBrowserContext, type GL, type MadeContext, type WebGLVersion } from '@polytensor/gpu-common';
 import { WebGLContextLostError, WebGLPrecisionError, WebGLUnavailableError } from './errors.js';
 
 export type { GL, MadeContext, WebGLVersion };
@@ -42,17 +42,18 @@ export interface WebGLPrecision {
  * WebGL 2 falling back to WebGL 1), or WebGLUnavailableError saying why not.
  */
 export function makeBrowserContext(options: WebGLBackendOptions): MadeContext {
-  const made = browserContext(options.webglVersion, options.canvas);
-  if ('gl' in made) return made;
-  if (made.noCanvas) {
-    throw new WebGLUnavailableError(
-      'webgl backend: no canvas in this environment (no OffscreenCanvas, no document). In Node, pass a headless-gl ' +
+  return requireBrowserContext(
+    options.webglVersion,
+    options.canvas,
+    {
+      noCanvas:
+        'webgl backend: no canvas in this environment (no OffscreenCanvas, no document). In Node, pass a headless-gl ' +
         "context (`createWebGLBackend({ gl })`), or use `createWebGLBackend()` with the optional 'gl' package installed and a display (xvfb-run).",
-    );
-  }
-  throw new WebGLUnavailableError(
-    `webgl backend: could not create a WebGL context (${made.problems.join('; ')}). ` +
-      'Is WebGL enabled? Headless Chromium needs a GPU or SwiftShader (--use-angle=swiftshader --enable-unsafe-swiftshader).',
+      noWebGL: (problems) =>
+        `webgl backend: could not create a WebGL context (${problems}). ` +
+        'Is WebGL enabled? Headless Chromium needs a GPU or SwiftShader (--use-angle=swiftshader --enable-unsafe-swiftshader).',
+    },
+    (message) => new WebGLUnavailableError(message),
   );
 }
 

@@ -89,6 +89,26 @@ export function browserContext(version?: WebGLVersion, canvas?: AnyCanvas): Made
   return { problems, noCanvas: false };
 }
 
+/** What a backend says when `browserContext` finds no context. */
+export interface NoContextMessages {
+  /** The environment has no canvas at all. */
+  readonly noCanvas: string;
+  /** Contexts were tried and refused; `problems` lists why, per version. */
+  readonly noWebGL: (problems: string) => string;
+}
+
+/** `browserContext`, or the error `fail` makes from the backend's message for what went wrong. */
+export function requireBrowserContext(
+  version: WebGLVersion | undefined,
+  canvas: AnyCanvas | undefined,
+  messages: NoContextMessages,
+  fail: (message: string) => Error,
+): MadeContext {
+  const made = browserContext(version, canvas);
+  if ('gl' in made) return made;
+  throw fail(made.noCanvas ? messages.noCanvas : messages.noWebGL(made.problems.join('; ')));
+}
+
 /** Can a float32 RGBA texture be a render target? (the test tfjs, gpu.js and every GPGPU library make) */
 function floatFramebufferComplete(gl: GL, version: WebGLVersion): boolean {
   const tex = gl.createTexture();

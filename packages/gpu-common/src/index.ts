@@ -12,12 +12,14 @@ export {
   newCanvas,
   patchUniformArrays,
   rendererOf,
+  requireBrowserContext,
   versionOf,
   type AnyCanvas,
   type CreateHeadlessGL,
   type GL,
   type MadeContext,
   type NoContext,
+  type NoContextMessages,
   type WebGLVersion,
 } from './context.js';
 export { GlslLibrary, type GlslSource } from './glsl/library.js';

@@ -1,7 +1,7 @@
-import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import type { Conv2DInfo, TensorInfo, KernelImpl } from '@polytensor/core';
+import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
-import { runPool } from './max_pool.js';
-import { windowsContaining } from './max_pool_grad.js';
+import { poolGradient, runPool, windowsContaining } from './window.js';
 
 /** Taps of one axis that land inside [0, L) for output position o: count of f in [0, F) with 0 ≤ o·S − P + f·D < L. */
 function tapsExpr(o: string, s: string, p: string, f: string, d: string, l: string): string {
@@ -9,54 +9,32 @@ function tapsExpr(o: string, s: string, p: string, f: string, d: string, l: stri
   return `taps(${o}, ${s}, ${p}, ${f}, ${d}, ${l})`;
 }
 
-const TAPS = {
-  name: 'taps',
-  glsl: `float taps(float o, float S, float P, float F, float D, float L) {
-  float a = P - o * S;
+const TAPS = defineNative(
+  'taps',
+  'o S P F D L',
+  'float',
+  `  float a = P - o * S;
   float lo = a <= 0.0 ? 0.0 : floor((a + D - 1.0 + 0.5) / D);
   float bnum = L - 1.0 - o * S + P;
   if (bnum < 0.0) return 0.0;
   float hi = min(F - 1.0, floor((bnum + 0.5) / D));
-  return max(0.0, hi - lo + 1.0);
-}`,
-  js: `function taps(o, S, P, F, D, L) {
-  const a = P - o * S;
+  return max(0.0, hi - lo + 1.0);`,
+  `  const a = P - o * S;
   let lo = 0;
   if (a > 0) { lo = Math.ceil(a / D); }
   const bnum = L - 1 - o * S + P;
   if (bnum < 0) { return 0; }
   const hi = Math.min(F - 1, Math.floor(bnum / D));
-  return Math.max(0, hi - lo + 1);
-}`,
-  args: [
-    ['o', 'float'],
-    ['S', 'float'],
-    ['P', 'float'],
-    ['F', 'float'],
-    ['D', 'float'],
-    ['L', 'float'],
-  ],
-  returns: 'float',
-} as const;
+  return Math.max(0, hi - lo + 1);`,
+);
 
 /** Each input pixel sums dy / count over the windows that contain it (count = the window's real cells). */
 export function avgPoolGrad(s: GpujsStore, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
-  const n = sizeOfShape(info.inShape);
-  if (n === 0) return s.outEmpty(info.inShape, 'float32');
-  if (sizeOfShape(info.outShape) === 0) return s.outTex(s.fill(n, 0), info.inShape, 'float32');
   const count = `${tapsExpr('oh', 'SH', 'PT', 'FH', 'DH', 'H')} * ${tapsExpr('ow', 'SW', 'PL', 'FW', 'DW', 'W')}`;
-  const tex = runPool(
-    s,
-    'avgPoolGrad',
-    info.inShape,
-    info,
-    [['dys', s.tex(dy)]],
-    () => `let acc = 0.0;
+  const body = `let acc = 0.0;
 ${windowsContaining(`acc += rd(dys, o) / (${count});`)}
-return acc;`,
-    [{ ...TAPS, args: [...TAPS.args] }],
-  );
-  return s.outTex(tex, info.inShape, 'float32');
+return acc;`;
+  return poolGradient(s, info, () => runPool(s, 'avgPoolGrad', info.inShape, info, [['dys', s.tex(dy)]], body, [TAPS]));
 }
 
 /** The contract-level kernel. */

@@ -1,6 +1,7 @@
 import { broadcastStrides, sizeOfShape, binaryOutputDType, type BinaryOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import { binaryInt } from '../host/int32.js';
 import type { NativeSpec } from '../runtime.js';
+import { defineNative, indicator } from '../native.js';
 import type { GpujsStore } from '../store.js';
 import { collapse, indexSpace, offsetExpr } from '../util/shape.js';
 
@@ -15,12 +16,12 @@ export const BINARY_GLSL: Readonly<Record<BinaryOp, string>> = {
   maximum: 'if (a != a || b != b) return a + b; return (a > b ? a : b) * K.x;',
   minimum: 'if (a != a || b != b) return a + b; return (a < b ? a : b) * K.x;',
   squaredDifference: 'float d = a - b; return d * d;',
-  equal: 'return a == b ? 1.0 : 0.0;',
-  notEqual: 'return a != b ? 1.0 : 0.0;',
-  less: 'return a < b ? 1.0 : 0.0;',
-  lessEqual: 'return a <= b ? 1.0 : 0.0;',
-  greater: 'return a > b ? 1.0 : 0.0;',
-  greaterEqual: 'return a >= b ? 1.0 : 0.0;',
+  equal: indicator.glsl('a == b'),
+  notEqual: indicator.glsl('a != b'),
+  less: indicator.glsl('a < b'),
+  lessEqual: indicator.glsl('a <= b'),
+  greater: indicator.glsl('a > b'),
+  greaterEqual: indicator.glsl('a >= b'),
   logicalAnd: 'return a * b;',
   logicalOr: 'return max(a, b);',
 };
@@ -35,28 +36,18 @@ export const BINARY_JS: Readonly<Record<BinaryOp, string>> = {
   maximum: 'if (a !== a || b !== b) { return a + b; } if (a > b) { return a; } return b;',
   minimum: 'if (a !== a || b !== b) { return a + b; } if (a < b) { return a; } return b;',
   squaredDifference: 'const d = Math.fround(a - b); return d * d;',
-  equal: 'if (a === b) { return 1; } return 0;',
-  notEqual: 'if (a !== b) { return 1; } return 0;',
-  less: 'if (a < b) { return 1; } return 0;',
-  lessEqual: 'if (a <= b) { return 1; } return 0;',
-  greater: 'if (a > b) { return 1; } return 0;',
-  greaterEqual: 'if (a >= b) { return 1; } return 0;',
+  equal: indicator.js('a === b'),
+  notEqual: indicator.js('a !== b'),
+  less: indicator.js('a < b'),
+  lessEqual: indicator.js('a <= b'),
+  greater: indicator.js('a > b'),
+  greaterEqual: indicator.js('a >= b'),
   logicalAnd: 'return a * b;',
   logicalOr: 'return Math.max(a, b);',
 };
 
 export function binaryNative(op: BinaryOp, name = 'f'): NativeSpec {
-  return {
-    name,
-    glsl: `float ${name}(float a, float b, vec4 K) {\n  ${BINARY_GLSL[op]}\n}`,
-    js: `function ${name}(a, b, K) { ${BINARY_JS[op]} }`,
-    args: [
-      ['a', 'float'],
-      ['b', 'float'],
-      ['K', 'vec4'],
-    ],
-    returns: 'float',
-  };
+  return defineNative(name, 'a b K:vec4', 'float', `  ${BINARY_GLSL[op]}`, `  ${BINARY_JS[op]}`);
 }
 
 /**

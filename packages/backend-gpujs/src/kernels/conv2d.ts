@@ -1,26 +1,12 @@
 import { sizeOfShape, type Conv2DInfo, type FusedActivation, type TensorInfo, type KernelImpl } from '@polytensor/core';
-import type { NativeSpec } from '../runtime.js';
 import type { GpujsStore } from '../store.js';
-import { epilogueOnly, kTexels, multiplyPacked, packB, release, runPacker, unpack, type Packed } from '../util/gemm.js';
+import { readInput, splitTap, tapNative } from './conv_taps.js';
+import { windowUniforms, type WindowUniform } from './window.js';
+import { epilogueOnly, kTexels, multiplyAndUnpack, packB, runPacker, type Packed } from '../util/gemm.js';
 
 /** The uniforms every convolution packer reads: input geometry, strides, dilations, padding. */
-export function convParams(
-  info: Conv2DInfo,
-): Array<readonly ['H' | 'W' | 'C' | 'OH' | 'OW' | 'FW' | 'SH' | 'SW' | 'DH' | 'DW' | 'PT' | 'PL', 'float', number]> {
-  return [
-    ['H', 'float', info.inHeight],
-    ['W', 'float', info.inWidth],
-    ['C', 'float', info.inChannels],
-    ['OH', 'float', info.outHeight],
-    ['OW', 'float', info.outWidth],
-    ['FW', 'float', info.filterWidth],
-    ['SH', 'float', info.strideHeight],
-    ['SW', 'float', info.strideWidth],
-    ['DH', 'float', info.dilationHeight],
-    ['DW', 'float', info.dilationWidth],
-    ['PT', 'float', info.padTop],
-    ['PL', 'float', info.padLeft],
-  ];
+export function convParams(info: Conv2DInfo): Array<readonly [Exclude<WindowUniform, 'FH'>, 'float', number]> {
+  return windowUniforms(info, ['H', 'W', 'C', 'OH', 'OW', 'FW', 'SH', 'SW', 'DH', 'DW', 'PT', 'PL'] as const).map(([n, v]) => [n, 'float', v] as const);
 }
 
 /**
@@ -43,46 +29,7 @@ const k0 = q * 4.0;`;
  * GLSL: the input value at filter tap k = (fh, fw, ci) for an output pixel whose
  * window starts at (ih0, iw0); 0 outside the image or past K.
  */
-export const TAP_NATIVE: NativeSpec = {
-  name: 'tap',
-  glsl: `float tap(sampler2D x, ivec2 xSize, ivec3 xDim, float k, float K, float b, float ih0, float iw0, float H, float W, float C, float FW, float DH, float DW) {
-  if (k >= K) return 0.0;
-  float t = floor((k + 0.5) / C);
-  float ci = k - t * C;
-  float fh = floor((t + 0.5) / FW);
-  float fw = t - fh * FW;
-  float ih = ih0 + fh * DH;
-  float iw = iw0 + fw * DW;
-  if (ih < 0.0 || ih >= H || iw < 0.0 || iw >= W) return 0.0;
-  return pt_scalar(x, xSize, ((b * H + ih) * W + iw) * C + ci);
-}`,
-  js: `function tap(x, k, K, b, ih0, iw0, H, W, C, FW, DH, DW) {
-  if (k >= K) { return 0; }
-  const t = Math.floor(k / C);
-  const ci = k - t * C;
-  const fh = Math.floor(t / FW);
-  const fw = t - fh * FW;
-  const ih = ih0 + fh * DH;
-  const iw = iw0 + fw * DW;
-  if (ih < 0 || ih >= H || iw < 0 || iw >= W) { return 0; }
-  return x[((b * H + ih) * W + iw) * C + ci];
-}`,
-  args: [
-    ['x', 'tex'],
-    ['k', 'float'],
-    ['K', 'float'],
-    ['b', 'float'],
-    ['ih0', 'float'],
-    ['iw0', 'float'],
-    ['H', 'float'],
-    ['W', 'float'],
-    ['C', 'float'],
-    ['FW', 'float'],
-    ['DH', 'float'],
-    ['DW', 'float'],
-  ],
-  returns: 'float',
-};
+export const TAP_NATIVE = tapNative('tap', 'x:tex k K b ih0 iw0 H W C FW DH DW', [splitTap('ci', 'C'), readInput('ih0', 'iw0')]);
 
 /** act(conv2d(x, filter) + bias) as im2col · filter[K, Co] through the packed product engine. */
 export function convForward(s: GpujsStore, x: TensorInfo, filter: TensorInfo, info: Conv2DInfo, bias: TensorInfo | null, act: FusedActivation): TensorInfo {
@@ -100,11 +47,7 @@ export function convForward(s: GpujsStore, x: TensorInfo, filter: TensorInfo, in
   }
   const pa = packIm2col(s, x, info);
   const pb = packB(s, { tex: s.tex(filter), sb: 0, sr: n, sc: 1 }, 1, k, n);
-  const pc = multiplyPacked(s, pa, pb, 1, rows, k, n, false, false);
-  release(pa, pb);
-  const out = unpack(s, pc, rows, n, biasArg, act);
-  release(pc);
-  return s.outTex(out, info.outShape, 'float32');
+  return s.outTex(multiplyAndUnpack(s, pa, pb, { m: rows, k, n }, biasArg, act), info.outShape, 'float32');
 }
 
 /** NHWC conv2d with an HWIO filter: output `info.outShape`. */

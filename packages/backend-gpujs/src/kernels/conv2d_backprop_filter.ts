@@ -1,57 +1,27 @@
 import type { Conv2DInfo, TensorInfo, KernelImpl } from '@polytensor/core';
-import type { NativeSpec } from '../runtime.js';
 import type { GpujsStore } from '../store.js';
-import { kTexels, multiplyPacked, packB, release, runPacker, unpack } from '../util/gemm.js';
+import { readInput, tapNative } from './conv_taps.js';
+import { kTexels, multiplyAndUnpack, packB, runPacker } from '../util/gemm.js';
 import { convParams } from './conv2d.js';
 
 /** GLSL: x at output pixel p = (b, oh, ow) seen through filter tap (fh, fw, ci); 0 in the padding or past P. */
-const PTAP: NativeSpec = {
-  name: 'ptap',
-  glsl: `float ptap(sampler2D x, ivec2 xSize, ivec3 xDim, float p, float P, float fh, float fw, float ci, float H, float W, float C, float OH, float OW, float SH, float SW, float DH, float DW, float PT, float PL) {
-  if (p >= P) return 0.0;
+const PTAP = tapNative('ptap', 'x:tex p P fh fw ci H W C OH OW SH SW DH DW PT PL', [
+  {
+    glsl: `  if (p >= P) return 0.0;
   float t = floor((p + 0.5) / OW);
   float ow = p - t * OW;
   if (ow < 0.0) { t -= 1.0; ow += OW; } else if (ow >= OW) { t += 1.0; ow -= OW; }
   float b = floor((t + 0.5) / OH);
   float oh = t - b * OH;
-  if (oh < 0.0) { b -= 1.0; oh += OH; } else if (oh >= OH) { b += 1.0; oh -= OH; }
-  float ih = oh * SH - PT + fh * DH;
-  float iw = ow * SW - PL + fw * DW;
-  if (ih < 0.0 || ih >= H || iw < 0.0 || iw >= W) return 0.0;
-  return pt_scalar(x, xSize, ((b * H + ih) * W + iw) * C + ci);
-}`,
-  js: `function ptap(x, p, P, fh, fw, ci, H, W, C, OH, OW, SH, SW, DH, DW, PT, PL) {
-  if (p >= P) { return 0; }
+  if (oh < 0.0) { b -= 1.0; oh += OH; } else if (oh >= OH) { b += 1.0; oh -= OH; }`,
+    js: `  if (p >= P) { return 0; }
   const t = Math.floor(p / OW);
   const ow = p - t * OW;
   const b = Math.floor(t / OH);
-  const oh = t - b * OH;
-  const ih = oh * SH - PT + fh * DH;
-  const iw = ow * SW - PL + fw * DW;
-  if (ih < 0 || ih >= H || iw < 0 || iw >= W) { return 0; }
-  return x[((b * H + ih) * W + iw) * C + ci];
-}`,
-  args: [
-    ['x', 'tex'],
-    ['p', 'float'],
-    ['P', 'float'],
-    ['fh', 'float'],
-    ['fw', 'float'],
-    ['ci', 'float'],
-    ['H', 'float'],
-    ['W', 'float'],
-    ['C', 'float'],
-    ['OH', 'float'],
-    ['OW', 'float'],
-    ['SH', 'float'],
-    ['SW', 'float'],
-    ['DH', 'float'],
-    ['DW', 'float'],
-    ['PT', 'float'],
-    ['PL', 'float'],
-  ],
-  returns: 'float',
-};
+  const oh = t - b * OH;`,
+  },
+  readInput('oh * SH - PT', 'ow * SW - PL'),
+]);
 
 /**
  * dW[fh, fw, ci, co] = Σ_p cols[p, (fh, fw, ci)] · dy[p, co] as a product:
@@ -78,11 +48,7 @@ const p0 = q * 4.0;`,
     [PTAP],
   );
   const pb = packB(s, { tex: s.tex(dy), sb: 0, sr: co, sc: 1 }, 1, pTotal, co);
-  const pc = multiplyPacked(s, pa, pb, 1, rows, pTotal, co, false, false);
-  release(pa, pb);
-  const out = unpack(s, pc, rows, co, null, 'linear');
-  release(pc);
-  return s.outTex(out, info.filterShape, 'float32');
+  return s.outTex(multiplyAndUnpack(s, pa, pb, { m: rows, k: pTotal, n: co }), info.filterShape, 'float32');
 }
 
 /** The contract-level kernel. */

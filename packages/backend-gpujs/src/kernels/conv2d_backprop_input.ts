@@ -1,7 +1,7 @@
 import type { Conv2DInfo, TensorInfo, KernelImpl } from '@polytensor/core';
-import type { NativeSpec } from '../runtime.js';
 import type { GpujsStore } from '../store.js';
-import { kTexels, multiplyPacked, release, runPacker, unpack } from '../util/gemm.js';
+import { splitTap, tapNative } from './conv_taps.js';
+import { kTexels, multiplyAndUnpack, runPacker } from '../util/gemm.js';
 import { convParams } from './conv2d.js';
 
 /**
@@ -9,56 +9,25 @@ import { convParams } from './conv2d.js';
  * onto input pixel (ih, iw): oh = (ih + pt − fh·dh)/sh when that is a whole
  * number in range (likewise ow), else 0.
  */
-const DTAP: NativeSpec = {
-  name: 'dtap',
-  glsl: `float dtap(sampler2D dy, ivec2 dySize, ivec3 dyDim, float k, float K, float b, float ih, float iw, float OH, float OW, float CO, float FW, float SH, float SW, float DH, float DW, float PT, float PL) {
-  if (k >= K) return 0.0;
-  float t = floor((k + 0.5) / CO);
-  float co = k - t * CO;
-  float fh = floor((t + 0.5) / FW);
-  float fw = t - fh * FW;
-  float th = ih + PT - fh * DH;
+const DTAP = tapNative('dtap', 'dy:tex k K b ih iw OH OW CO FW SH SW DH DW PT PL', [
+  splitTap('co', 'CO'),
+  {
+    glsl: `  float th = ih + PT - fh * DH;
   float tw = iw + PL - fw * DW;
   if (th < 0.0 || tw < 0.0) return 0.0;
   float oh = floor((th + 0.5) / SH);
   float ow = floor((tw + 0.5) / SW);
   if (oh * SH != th || ow * SW != tw || oh >= OH || ow >= OW) return 0.0;
-  return pt_scalar(dy, dySize, ((b * OH + oh) * OW + ow) * CO + co);
-}`,
-  js: `function dtap(dy, k, K, b, ih, iw, OH, OW, CO, FW, SH, SW, DH, DW, PT, PL) {
-  if (k >= K) { return 0; }
-  const t = Math.floor(k / CO);
-  const co = k - t * CO;
-  const fh = Math.floor(t / FW);
-  const fw = t - fh * FW;
-  const th = ih + PT - fh * DH;
+  return pt_scalar(dy, dySize, ((b * OH + oh) * OW + ow) * CO + co);`,
+    js: `  const th = ih + PT - fh * DH;
   const tw = iw + PL - fw * DW;
   if (th < 0 || tw < 0) { return 0; }
   const oh = Math.floor(th / SH);
   const ow = Math.floor(tw / SW);
   if (oh * SH !== th || ow * SW !== tw || oh >= OH || ow >= OW) { return 0; }
-  return dy[((b * OH + oh) * OW + ow) * CO + co];
-}`,
-  args: [
-    ['dy', 'tex'],
-    ['k', 'float'],
-    ['K', 'float'],
-    ['b', 'float'],
-    ['ih', 'float'],
-    ['iw', 'float'],
-    ['OH', 'float'],
-    ['OW', 'float'],
-    ['CO', 'float'],
-    ['FW', 'float'],
-    ['SH', 'float'],
-    ['SW', 'float'],
-    ['DH', 'float'],
-    ['DW', 'float'],
-    ['PT', 'float'],
-    ['PL', 'float'],
-  ],
-  returns: 'float',
-};
+  return dy[((b * OH + oh) * OW + ow) * CO + co];`,
+  },
+]);
 
 /**
  * dx = (the transposed convolution) as a product: rows (b, ih, iw), k = (fh, fw, co),
@@ -105,11 +74,7 @@ const n0 = q * 4.0;
 const live = row < K ? 1.0 : 0.0;`,
     (j) => `live > 0.0 && n0 + ${j}.0 < CI ? rd(f, base + (n0 + ${j}.0) * CO) : 0.0`,
   );
-  const pc = multiplyPacked(s, pa, pb, 1, rows, k, ci, false, false);
-  release(pa, pb);
-  const out = unpack(s, pc, rows, ci, null, 'linear');
-  release(pc);
-  return s.outTex(out, info.inShape, 'float32');
+  return s.outTex(multiplyAndUnpack(s, pa, pb, { m: rows, k, n: ci }), info.inShape, 'float32');
 }
 
 /** The contract-level kernel. */

@@ -1,6 +1,6 @@
 import type { FusedActivation, TensorInfo, KernelImpl } from '@polytensor/core';
 import type { GpujsStore } from '../store.js';
-import { epilogueOnly, multiplyPacked, packA, packB, release, unpack } from '../util/gemm.js';
+import { epilogueOnly, multiplyAndUnpack, packA, packB } from '../util/gemm.js';
 
 /** Shapes of a batched product: a [Ba, M, K] (or [Ba, K, M] transposed), b [Bb, K, N] (or [Bb, N, K]). */
 export function productGeometry(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean) {
@@ -49,11 +49,8 @@ export function product(
   }
   const pa = packA(s, { tex: s.tex(a), ...g.aStrides }, g.ba, g.m, g.k);
   const pb = packB(s, { tex: s.tex(b), ...g.bStrides }, g.bb, g.k, g.n);
-  const pc = multiplyPacked(s, pa, pb, g.batch, g.m, g.k, g.n, g.ba > 1, g.bb > 1);
-  release(pa, pb);
   const biasArg = bias && bias.shape.reduce((x, y) => x * y, 1) > 0 ? { tex: s.tex(bias), size: bias.shape.reduce((x, y) => x * y, 1) } : null;
-  const out = unpack(s, pc, g.batch * g.m, g.n, biasArg, act);
-  release(pc);
+  const out = multiplyAndUnpack(s, pa, pb, { batch: g.batch, m: g.m, k: g.k, n: g.n, aBatched: g.ba > 1, bBatched: g.bb > 1 }, biasArg, act);
   return s.outTex(out, outShape, 'float32');
 }
 

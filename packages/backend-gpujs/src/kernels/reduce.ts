@@ -2,9 +2,10 @@ import { sizeOfShape, type ReduceOp, type TensorInfo, type KernelImpl } from '@p
 import { axesLastPerm, reduceIntRows, take, transposeMap } from '../host/int32.js';
 import type { GpuTexture } from '../gpujs.js';
 import type { GpuRuntime, NativeSpec } from '../runtime.js';
+import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
 import { permuted } from '../util/copy.js';
-import { indexSpace } from '../util/shape.js';
+import { reduceInChunks } from '../util/chunks.js';
 import { wideProductRows } from './wide_prod.js';
 
 const COMBINE: Readonly<Record<ReduceOp, string>> = {
@@ -23,16 +24,7 @@ const COMBINE_JS: Readonly<Record<ReduceOp, string>> = {
 };
 
 function combineNative(op: ReduceOp): NativeSpec {
-  return {
-    name: 'g',
-    glsl: `float g(float acc, float v) {\n  ${COMBINE[op]}\n}`,
-    js: `function g(acc, v) { ${COMBINE_JS[op]} }`,
-    args: [
-      ['acc', 'float'],
-      ['v', 'float'],
-    ],
-    returns: 'float',
-  };
+  return defineNative('g', 'acc v', 'float', `  ${COMBINE[op]}`, `  ${COMBINE_JS[op]}`);
 }
 
 /** The empty reduction's value: sum 0, prod 1, max −Inf, min +Inf. */
@@ -40,48 +32,16 @@ export function identityOf(op: ReduceOp): number {
   return op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity;
 }
 
-/** Rows longer than this are reduced in chunks (a partial per chunk, then the partials). */
-const CHUNK = 1024;
-
-/**
- * Reduce each of `rows` contiguous rows of length `r` (r ≥ 1). A long row is cut
- * into chunks, each reduced by its own thread, and the partials reduced again,
- * so no thread loops over more than CHUNK elements.
- */
+/** Reduce each of `rows` contiguous rows of length `r` (r ≥ 1), in chunks (see reduceInChunks). */
 export function reduceRows(rt: GpuRuntime, op: ReduceOp, src: GpuTexture, rows: number, r: number): GpuTexture {
-  let tex = src;
-  let len = r;
-  for (;;) {
-    const chunk = len > 2 * CHUNK ? CHUNK : len;
-    const parts = Math.ceil(len / chunk);
-    const space = indexSpace([rows, parts], ['o', 'p'], rt.maxTextureSize);
-    const body = `${space.prologue}
-const first = p * C;
-const n = Math.min(C, R - first);
-// loop bounds are uniforms (GLSL ES 1.00 allows no other), the row end a break
-const base = o * R + first;
-let acc = init;
-for (let j = 0; j < C; j++) {
-  if (j * 1.0 >= n) { break; }
-  acc = g(acc, rd(x, base + j));
-}
-return acc;`;
-    const next = rt.run(
-      {
-        key: `reduce:${op}:${space.key}`,
-        params: [['x', 'tex'], ['R', 'float'], ['C', 'float'], ['init', 'float'], ...space.params.map(([nm]) => [nm, 'float'] as const)],
-        body,
-        natives: [combineNative(op)],
-        loop: chunk,
-      },
-      space.dims,
-      [tex, len, chunk, identityOf(op), ...space.params.map(([, v]) => v)],
-    );
-    if (tex !== src) tex.delete();
-    tex = next;
-    if (parts === 1) return tex;
-    len = parts;
-  }
+  return reduceInChunks(rt, src, rows, r, () => ({
+    key: `reduce:${op}`,
+    input: 'tex',
+    init: 'let acc = init;',
+    step: 'acc = g(acc, rd(x, base + j));',
+    natives: [combineNative(op)],
+    uniforms: [['init', identityOf(op)]],
+  }));
 }
 
 /**

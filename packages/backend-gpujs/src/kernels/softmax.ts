@@ -1,7 +1,12 @@
 import { sizeOfShape, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { GpuTexture } from '../gpujs.js';
+import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
 import { indexSpace } from '../util/shape.js';
+
+/** exp and log1p of gpu-common's math library (Math's in CPU mode); K is the runtime's constant vector. */
+const EX = defineNative('ex', 'a K:vec4', 'float', '  return ptExp(a);', '  return Math.exp(a);');
+const L1P = defineNative('l1p', 'a K:vec4', 'float', '  return ptLog1p(a);', '  return Math.log1p(a);');
 
 /**
  * Per-row statistics of the last axis, one vec4 texel per row: (max, T, 0, 0)
@@ -34,18 +39,7 @@ return [m, sum, 0.0, 0.0];`;
       body,
       returns: 'vec4',
       loop: c,
-      natives: [
-        {
-          name: 'ex',
-          glsl: 'float ex(float a, vec4 K) { return ptExp(a); }',
-          js: 'function ex(a, K) { return Math.exp(a); }',
-          args: [
-            ['a', 'float'],
-            ['K', 'vec4'],
-          ],
-          returns: 'float',
-        },
-      ],
+      natives: [EX],
     },
     [rows],
     [s.tex(x), c],
@@ -66,28 +60,7 @@ export function softmaxLike(s: GpujsStore, logits: TensorInfo, log: boolean): Te
       key: `softmax:${log ? 'log' : 'exp'}:${space.key}`,
       params: [['x', 'tex'], ['stats', 'tex4'], ['C', 'float'], ...space.params.map(([nm]) => [nm, 'float'] as const)],
       body: `${space.prologue}\nconst st = rd4(stats, r);\nconst v = rd(x, r * C + j);\n${finish}`,
-      natives: [
-        {
-          name: 'ex',
-          glsl: 'float ex(float a, vec4 K) { return ptExp(a); }',
-          js: 'function ex(a, K) { return Math.exp(a); }',
-          args: [
-            ['a', 'float'],
-            ['K', 'vec4'],
-          ],
-          returns: 'float',
-        },
-        {
-          name: 'l1p',
-          glsl: 'float l1p(float a, vec4 K) { return ptLog1p(a); }',
-          js: 'function l1p(a, K) { return Math.log1p(a); }',
-          args: [
-            ['a', 'float'],
-            ['K', 'vec4'],
-          ],
-          returns: 'float',
-        },
-      ],
+      natives: [EX, L1P],
     },
     space.dims,
     [s.tex(logits), stats, c, ...space.params.map(([, v]) => v)],

@@ -1,6 +1,7 @@
 import { sizeOfShape, unaryOutputDType, type TensorInfo, type UnaryOp, type KernelImpl } from '@polytensor/core';
 import { unaryInt } from '../host/int32.js';
 import type { NativeSpec } from '../runtime.js';
+import { defineNative, indicator } from '../native.js';
 import type { GpujsStore } from '../store.js';
 
 /**
@@ -34,9 +35,9 @@ export const UNARY_GLSL: Readonly<Record<UnaryOp, string>> = {
   ceil: 'return ceil(a);',
   round: 'return ptRoundEven(a);',
   logicalNot: 'return 1.0 - a;',
-  isNaN: 'return a != a ? 1.0 : 0.0;',
-  isInf: 'return ptIsInf(a) ? 1.0 : 0.0;',
-  isFinite: 'return (a == a && !ptIsInf(a)) ? 1.0 : 0.0;',
+  isNaN: indicator.glsl('a != a'),
+  isInf: indicator.glsl('ptIsInf(a)'),
+  isFinite: indicator.glsl('(a == a && !ptIsInf(a))'),
 };
 
 /** The same per op in JavaScript (gpu.js CPU mode): double precision, rounded once when stored. K = [1, +Inf, NaN, 0]. */
@@ -64,23 +65,14 @@ export const UNARY_JS: Readonly<Record<UnaryOp, string>> = {
   round:
     'if (!(Math.abs(a) < 8388608)) { return a; } const fl = Math.floor(a); const d = a - fl; if (d > 0.5) { return fl + 1; } if (d < 0.5) { return fl; } if (fl % 2 === 0) { return fl; } return fl + 1;',
   logicalNot: 'return 1 - a;',
-  isNaN: 'if (a !== a) { return 1; } return 0;',
-  isInf: 'if (a === K[1] || a === -K[1]) { return 1; } return 0;',
-  isFinite: 'if (a === a && a !== K[1] && a !== -K[1]) { return 1; } return 0;',
+  isNaN: indicator.js('a !== a'),
+  isInf: indicator.js('a === K[1] || a === -K[1]'),
+  isFinite: indicator.js('a === a && a !== K[1] && a !== -K[1]'),
 };
 
 /** The native f(a, K) computing `op`, for kernels that apply it (unary, fused epilogues). */
 export function unaryNative(op: UnaryOp, name = 'f'): NativeSpec {
-  return {
-    name,
-    glsl: `float ${name}(float a, vec4 K) {\n  ${UNARY_GLSL[op]}\n}`,
-    js: `function ${name}(a, K) { ${UNARY_JS[op]} }`,
-    args: [
-      ['a', 'float'],
-      ['K', 'vec4'],
-    ],
-    returns: 'float',
-  };
+  return defineNative(name, 'a K:vec4', 'float', `  ${UNARY_GLSL[op]}`, `  ${UNARY_JS[op]}`);
 }
 
 /** Elementwise op(x): a flat 1-D kernel, one texel in, one out. int32 runs on the host. */

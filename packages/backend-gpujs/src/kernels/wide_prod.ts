@@ -1,5 +1,6 @@
 import type { GpuTexture } from '../gpujs.js';
 import type { GpuRuntime, NativeSpec } from '../runtime.js';
+import { reduceInChunks } from '../util/chunks.js';
 import { indexSpace } from '../util/shape.js';
 
 // float32 products with a wider exponent: a state (acc, e) stands for acc·2^(64·e).
@@ -90,50 +91,21 @@ const FINISH: NativeSpec = {
   returns: 'float',
 };
 
-/** Rows longer than this are multiplied in chunks (a partial state per chunk, then the partials). */
-const CHUNK = 1024;
-
 /**
  * The float32 product of each of `rows` contiguous rows of length `r` (r ≥ 1),
  * with the wide exponent above: chunks of a row reduce to partial states, the
- * partials combine (again in chunks while there are many), and a last pass
- * turns each state into a float.
+ * partials combine (again in chunks while there are many; see reduceInChunks),
+ * and a last pass turns each state into a float.
  */
 export function wideProductRows(rt: GpuRuntime, src: GpuTexture, rows: number, r: number): GpuTexture {
-  let tex = src;
-  let len = r;
-  let states = false;
-  for (;;) {
-    const chunk = len > 2 * CHUNK ? CHUNK : len;
-    const parts = Math.ceil(len / chunk);
-    const space = indexSpace([rows, parts], ['o', 'p'], rt.maxTextureSize);
-    const next = rt.run(
-      {
-        key: `prod:wide:${states ? 'combine' : 'terms'}:${space.key}`,
-        params: [['x', states ? 'tex4' : 'tex'], ['R', 'float'], ['C', 'float'], ...space.params.map(([nm]) => [nm, 'float'] as const)],
-        body: `${space.prologue}
-const first = p * C;
-const n = Math.min(C, R - first);
-const base = o * R + first;
-let st = [1.0, 0.0, 0.0, 0.0];
-for (let j = 0; j < C; j++) {
-  if (j * 1.0 >= n) { break; }
-  ${states ? 'st = pcomb(st, rd4(x, base + j));' : 'st = pstep(st, rd(x, base + j), kc);'}
-}
-return st;`,
-        returns: 'vec4',
-        natives: [states ? COMBINE : STEP],
-        loop: chunk,
-      },
-      space.dims,
-      [tex, len, chunk, ...space.params.map(([, v]) => v)],
-    );
-    if (tex !== src) tex.delete();
-    tex = next;
-    states = true;
-    len = parts;
-    if (parts === 1) break;
-  }
+  const tex = reduceInChunks(rt, src, rows, r, (terms) => ({
+    key: `prod:wide:${terms ? 'terms' : 'combine'}`,
+    input: terms ? 'tex' : 'tex4',
+    init: 'let acc = [1.0, 0.0, 0.0, 0.0];',
+    step: terms ? 'acc = pstep(acc, rd(x, base + j), kc);' : 'acc = pcomb(acc, rd4(x, base + j));',
+    returns: 'vec4',
+    natives: [terms ? STEP : COMBINE],
+  }));
   const space = indexSpace([rows], ['o'], rt.maxTextureSize);
   const out = rt.run(
     {

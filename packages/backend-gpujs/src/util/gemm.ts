@@ -16,6 +16,7 @@
 import { sizeOfShape, type FusedActivation, type TensorInfo } from '@polytensor/core';
 import type { GpuTexture } from '../gpujs.js';
 import type { NativeSpec, ParamKind } from '../runtime.js';
+import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
 import { unaryNative } from '../kernels/unary.js';
 
@@ -82,6 +83,15 @@ export interface Strided {
   readonly sc: number;
 }
 
+/** The packers' uniforms for a strided operand's batch, row and column strides. */
+function stridedParams(p: Strided): Array<readonly [string, 'float', number]> {
+  return [
+    ['sb', 'float', p.sb],
+    ['sr', 'float', p.sr],
+    ['sc', 'float', p.sc],
+  ];
+}
+
 /**
  * Pack A [batch, M, K] along K: rows batch·M, width ceil(K/4), lanes past K are 0.
  * With K = 0 one all-zero texel per row (so the product is 0).
@@ -93,14 +103,7 @@ export function packA(s: GpujsStore, a: Strided, batch: number, m: number, k: nu
     'A',
     width,
     batch * m,
-    [
-      ['a', 'tex', a.tex],
-      ['M', 'float', m],
-      ['K', 'float', k],
-      ['sb', 'float', a.sb],
-      ['sr', 'float', a.sr],
-      ['sc', 'float', a.sc],
-    ],
+    [['a', 'tex', a.tex], ['M', 'float', m], ['K', 'float', k], ...stridedParams(a)],
     'const b = qdiv(row, M);\nconst base = b * sb + (row - b * M) * sr;\nconst k0 = q * 4.0;',
     (j) => `k0 + ${j}.0 < K ? rd(a, base + (k0 + ${j}.0) * sc) : 0.0`,
   );
@@ -117,15 +120,7 @@ export function packB(s: GpujsStore, b: Strided, batch: number, k: number, n: nu
     'B',
     Math.ceil(n / 4),
     batch * k4,
-    [
-      ['b', 'tex', b.tex],
-      ['K4', 'float', k4],
-      ['K', 'float', k],
-      ['N', 'float', n],
-      ['sb', 'float', b.sb],
-      ['sr', 'float', b.sr],
-      ['sc', 'float', b.sc],
-    ],
+    [['b', 'tex', b.tex], ['K4', 'float', k4], ['K', 'float', k], ['N', 'float', n], ...stridedParams(b)],
     'const bb = qdiv(row, K4);\nconst kk = row - bb * K4;\nconst base = bb * sb + kk * sr;\nconst n0 = q * 4.0;\nconst live = kk < K ? 1.0 : 0.0;',
     (j) => `live > 0.0 && n0 + ${j}.0 < N ? rd(b, base + (n0 + ${j}.0) * sc) : 0.0`,
   );
@@ -158,6 +153,18 @@ export function multiplyPacked(
   const { dims, flat } = packedDims(s, nq, outBatch * m);
   const a = (x: string, y: string): string => fetch4('pa', pa.flat, x, y, 'KQ');
   const b = (x: string, y: string): string => fetch4('pb', pb.flat, x, y, 'NQ');
+  // One K texel of the hand-unrolled loop, written out as code: the A texel at q
+  // and the four B texels under it, accumulated into the four output lanes.
+  const step = (q: string): string => {
+    const lane = (j: number): string =>
+      `  acc[${j}] += av${q}[0] * b0${q}[${j}] + av${q}[1] * b1${q}[${j}] + av${q}[2] * b2${q}[${j}] + av${q}[3] * b3${q}[${j}];`;
+    return [
+      `  const av${q} = ${a(q, 'ar')};`,
+      `  const kr${q} = br + ${q} * 4.0;`,
+      ...[0, 1, 2, 3].map((j) => `  const b${j}${q} = ${b('nq', j === 0 ? `kr${q}` : `kr${q} + ${j}.0`)};`),
+      ...[0, 1, 2, 3].map(lane),
+    ].join('\n');
+  };
   const body = `const nq = this.thread.x * 1.0;
 const r = (this.thread.y + this.thread.z) * 1.0;
 const bt = qdiv(r, M);
@@ -167,26 +174,8 @@ let acc = [0.0, 0.0, 0.0, 0.0];
 for (let qi = 0; qi < KH; qi++) {
   const qa = qi * ${UNROLL}.0;
   const qb = qa + 1.0;
-  const avqa = ${a('qa', 'ar')};
-  const krqa = br + qa * 4.0;
-  const b0qa = ${b('nq', 'krqa')};
-  const b1qa = ${b('nq', 'krqa + 1.0')};
-  const b2qa = ${b('nq', 'krqa + 2.0')};
-  const b3qa = ${b('nq', 'krqa + 3.0')};
-  acc[0] += avqa[0] * b0qa[0] + avqa[1] * b1qa[0] + avqa[2] * b2qa[0] + avqa[3] * b3qa[0];
-  acc[1] += avqa[0] * b0qa[1] + avqa[1] * b1qa[1] + avqa[2] * b2qa[1] + avqa[3] * b3qa[1];
-  acc[2] += avqa[0] * b0qa[2] + avqa[1] * b1qa[2] + avqa[2] * b2qa[2] + avqa[3] * b3qa[2];
-  acc[3] += avqa[0] * b0qa[3] + avqa[1] * b1qa[3] + avqa[2] * b2qa[3] + avqa[3] * b3qa[3];
-  const avqb = ${a('qb', 'ar')};
-  const krqb = br + qb * 4.0;
-  const b0qb = ${b('nq', 'krqb')};
-  const b1qb = ${b('nq', 'krqb + 1.0')};
-  const b2qb = ${b('nq', 'krqb + 2.0')};
-  const b3qb = ${b('nq', 'krqb + 3.0')};
-  acc[0] += avqb[0] * b0qb[0] + avqb[1] * b1qb[0] + avqb[2] * b2qb[0] + avqb[3] * b3qb[0];
-  acc[1] += avqb[0] * b0qb[1] + avqb[1] * b1qb[1] + avqb[2] * b2qb[1] + avqb[3] * b3qb[1];
-  acc[2] += avqb[0] * b0qb[2] + avqb[1] * b1qb[2] + avqb[2] * b2qb[2] + avqb[3] * b3qb[2];
-  acc[3] += avqb[0] * b0qb[3] + avqb[1] * b1qb[3] + avqb[2] * b2qb[3] + avqb[3] * b3qb[3];
+${step('qa')}
+${step('qb')}
 }
 return acc;`;
   const tex = s.rt.run(
@@ -215,18 +204,7 @@ return acc;`;
 
 /** Activation natives for the epilogue ('linear' is the identity). */
 function activationNative(act: FusedActivation): NativeSpec {
-  if (act === 'linear')
-    return {
-      name: 'act',
-      glsl: 'float act(float a, vec4 K) { return a; }',
-      js: 'function act(a, K) { return a; }',
-      args: [
-        ['a', 'float'],
-        ['K', 'vec4'],
-      ],
-      returns: 'float',
-    };
-  return unaryNative(act, 'act');
+  return act === 'linear' ? defineNative('act', 'a K:vec4', 'float', '  return a;', '  return a;') : unaryNative(act, 'act');
 }
 
 /**
@@ -267,6 +245,33 @@ return act(x, kc);`;
 /** Delete packed temporaries. */
 export function release(...ps: Packed[]): void {
   for (const p of ps) p.tex.delete();
+}
+
+/** The sizes of a packed product: `batch` products (1 by default) of [m, k]·[k, n]; an operand not batched broadcasts. */
+export interface ProductShape {
+  readonly batch?: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+  readonly aBatched?: boolean;
+  readonly bBatched?: boolean;
+}
+
+/** act(A·B + bias) from packed operands (which it releases): the product, then the unpacking epilogue. */
+export function multiplyAndUnpack(
+  s: GpujsStore,
+  pa: Packed,
+  pb: Packed,
+  g: ProductShape,
+  bias: { tex: GpuTexture; size: number } | null = null,
+  act: FusedActivation = 'linear',
+): GpuTexture {
+  const batch = g.batch ?? 1;
+  const pc = multiplyPacked(s, pa, pb, batch, g.m, g.k, g.n, g.aBatched ?? false, g.bBatched ?? false);
+  release(pa, pb);
+  const out = unpack(s, pc, batch * g.m, g.n, bias, act);
+  release(pc);
+  return out;
 }
 
 /** act(x + bias[n]) over a plain rows × N texture (the epilogue without a product: K = 0). */

@@ -1,6 +1,6 @@
 import { sizeOfShape, type ArgReduceOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
-import { loopBound, reductionView } from './reduce_util.js';
+import { loopBound, reductionView, runReduction } from './reduce_util.js';
 
 /** Index of the first max/min along `axis`; the first NaN counts as the extreme. */
 export function argReduce(s: WebGLStore, op: ArgReduceOp, x: TensorInfo, axis: number): TensorInfo {
@@ -10,13 +10,7 @@ export function argReduce(s: WebGLStore, op: ArgReduceOp, x: TensorInfo, axis: n
   if (outSize === 0) return s.fromValues(new Int32Array(0), view.outShape, 'int32');
   const cmp = op === 'argMax' ? '>' : '<';
   const L = loopBound(view.R);
-  const body = `
-    void main() {
-      int o = getOutputCoords();
-      int p = o / ptQ;
-      int q = o - p * ptQ;
-      int base = p * ptR * ptQ + q;
-      float best = getX(base);
+  const body = `float best = getX(base);
       bool nan = ptIsNaN(best);
       int bi = 0;
       for (int r = 1; r < ${L}; r++) {
@@ -25,22 +19,8 @@ export function argReduce(s: WebGLStore, op: ArgReduceOp, x: TensorInfo, axis: n
         if (ptIsNaN(v)) { nan = true; bi = r; }
         else if (v ${cmp} best) { best = v; bi = r; }
       }
-      setOutput(float(bi));
-    }`;
-  const out = s.flat(
-    op,
-    ['x'],
-    [view.x],
-    outSize,
-    'int32',
-    body,
-    [
-      { name: 'ptR', type: 'int' },
-      { name: 'ptQ', type: 'int' },
-    ],
-    [[view.R], [view.Q]],
-  );
-  if (view.temp) s.disposeTemp(view.x);
+      setOutput(float(bi));`;
+  const out = runReduction(s, op, view, outSize, 'int32', body);
   return s.wrap(out, view.outShape, 'int32', Math.max(0, view.R - 1));
 }
 

@@ -1,6 +1,6 @@
 import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
-import { poolAttrs } from './pool_util.js';
+import { poolAttrs } from './conv_util.js';
 
 /** tfjs's AvgPool (divides by the number of real cells, as the contract pins). */
 export function avgPool(s: WebGLStore, x: TensorInfo, info: Conv2DInfo): TensorInfo {

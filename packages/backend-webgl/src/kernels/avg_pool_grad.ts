@@ -1,7 +1,6 @@
 import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
-import { GEOMETRY_LOCALS, GEOMETRY_UNIFORMS, geometryValues } from './conv_util.js';
-import { loopBound } from './reduce_util.js';
+import { DECODE, filterLoopBound, runGeometry, windowsCovering } from './geometry.js';
 
 /**
  * avgPool's gradient. tfjs's AvgPoolGrad divides every window by its full
@@ -12,38 +11,19 @@ import { loopBound } from './reduce_util.js';
 export function avgPoolGrad(s: WebGLStore, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
   if (sizeOfShape(info.inShape) === 0) return s.fromValues(new Float32Array(0), info.inShape, 'float32');
   if (sizeOfShape(info.outShape) === 0) return s.fill(info.inShape, 'float32', 0, 0);
-  const LF = loopBound(Math.max(info.filterHeight, info.filterWidth));
-  const body = `
-    void main() {
-      ${GEOMETRY_LOCALS}
-      int o = getOutputCoords();
-      int d = o - (o / inC) * inC; int t = o / inC;
-      int c = t - (t / inW) * inW; t = t / inW;
-      int r = t - (t / inH) * inH; int b = t / inH;
+  const body = `${DECODE.input}
       float acc = 0.0;
-      for (int fh = 0; fh < ${LF}; fh++) {
-        if (fh >= FH) break;
-        int yrs = r + PT - fh;
-        if (yrs < 0) break;
-        int yr = yrs / SH;
-        if (yr * SH != yrs || yr >= outH) continue;
-        int r0 = yr * SH - PT;
-        int rows = ptMinI(r0 + FH, inH) - ptMaxI(r0, 0);
-        for (int fw = 0; fw < ${LF}; fw++) {
-          if (fw >= FW) break;
-          int ycs = c + PL - fw;
-          if (ycs < 0) break;
-          int yc = ycs / SW;
-          if (yc * SW != ycs || yc >= outW) continue;
-          int c0 = yc * SW - PL;
+      ${windowsCovering(
+        filterLoopBound(info),
+        false,
+        `int r0 = yr * SH - PT;
+        int rows = ptMinI(r0 + FH, inH) - ptMaxI(r0, 0);`,
+        `int c0 = yc * SW - PL;
           int cols = ptMinI(c0 + FW, inW) - ptMaxI(c0, 0);
-          acc += getDy(((b * outH + yr) * outW + yc) * outC + d) / float(rows * cols);
-        }
-      }
-      setOutput(acc);
-    }`;
-  const out = s.flat('avgPoolGrad', ['dy'], [dy], sizeOfShape(info.inShape), 'float32', body, GEOMETRY_UNIFORMS, geometryValues(info));
-  return s.wrap(out, info.inShape, 'float32');
+          acc += getDy(((b * outH + yr) * outW + yc) * outC + d) / float(rows * cols);`,
+      )}
+      setOutput(acc);`;
+  return runGeometry(s, 'avgPoolGrad', ['dy'], [dy], info.inShape, info, body);
 }
 
 /** The contract-level kernel: checks the backend is usable, then runs. */

@@ -1,6 +1,7 @@
 import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
-import { convAttrs, GEOMETRY_LOCALS, GEOMETRY_UNIFORMS, geometryValues } from './conv_util.js';
+import { convAttrs } from './conv_util.js';
+import { DECODE, runGeometry } from './geometry.js';
 import { loopBound } from './reduce_util.js';
 
 /**
@@ -18,13 +19,7 @@ export function conv2dBackpropFilter(s: WebGLStore, x: TensorInfo, dy: TensorInf
   const LB = loopBound(info.batchSize);
   const LH = loopBound(info.outHeight);
   const LW = loopBound(info.outWidth);
-  const body = `
-    void main() {
-      ${GEOMETRY_LOCALS}
-      int o = getOutputCoords();
-      int d2 = o - (o / outC) * outC; int t = o / outC;
-      int d1 = t - (t / inC) * inC; t = t / inC;
-      int fw = t - (t / FW) * FW; int fh = t / FW;
+  const body = `${DECODE.filter}
       float acc = 0.0;
       for (int b = 0; b < ${LB}; b++) {
         if (b >= B) break;
@@ -40,10 +35,8 @@ export function conv2dBackpropFilter(s: WebGLStore, x: TensorInfo, dy: TensorInf
           }
         }
       }
-      setOutput(acc);
-    }`;
-  const out = s.flat('conv2dBackpropFilter', ['x', 'dy'], [x, dy], sizeOfShape(info.filterShape), 'float32', body, GEOMETRY_UNIFORMS, geometryValues(info));
-  return s.wrap(out, info.filterShape, 'float32');
+      setOutput(acc);`;
+  return runGeometry(s, 'conv2dBackpropFilter', ['x', 'dy'], [x, dy], info.filterShape, info, body);
 }
 
 /** The contract-level kernel: checks the backend is usable, then runs. */

@@ -1,6 +1,7 @@
 import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
-import { convAttrs, GEOMETRY_LOCALS, GEOMETRY_UNIFORMS, geometryValues } from './conv_util.js';
+import { convAttrs } from './conv_util.js';
+import { DECODE, filterLoopBound, runGeometry, windowsCovering } from './geometry.js';
 import { loopBound } from './reduce_util.js';
 
 /**
@@ -15,40 +16,22 @@ export function conv2dBackpropInput(s: WebGLStore, dy: TensorInfo, filter: Tenso
     const out = s.kernel('Conv2DBackpropInput', { dy, filter }, { ...convAttrs(info), inputShape: [...info.inShape] });
     return s.wrap(out, info.inShape, 'float32');
   }
-  const LF = loopBound(Math.max(info.filterHeight, info.filterWidth));
   const LC = loopBound(info.outChannels);
-  const body = `
-    void main() {
-      ${GEOMETRY_LOCALS}
-      int o = getOutputCoords();
-      int d1 = o - (o / inC) * inC; int t = o / inC;
-      int c = t - (t / inW) * inW; t = t / inW;
-      int r = t - (t / inH) * inH; int b = t / inH;
+  const body = `${DECODE.input}
       float acc = 0.0;
-      for (int fh = 0; fh < ${LF}; fh++) {
-        if (fh >= FH) break;
-        int yrs = r + PT - fh * DH;
-        if (yrs < 0) break;
-        int yr = yrs / SH;
-        if (yr * SH != yrs || yr >= outH) continue;
-        for (int fw = 0; fw < ${LF}; fw++) {
-          if (fw >= FW) break;
-          int ycs = c + PL - fw * DW;
-          if (ycs < 0) break;
-          int yc = ycs / SW;
-          if (yc * SW != ycs || yc >= outW) continue;
-          int dyBase = ((b * outH + yr) * outW + yc) * outC;
-          int wBase = ((fh * FW + fw) * inC + d1) * outC;
+      ${windowsCovering(
+        filterLoopBound(info),
+        true,
+        '',
+        `int dyBase = ((b * outH + yr) * outW + yc) * outC;
+          int wBase = ((fh * FW + fw) * inC + d) * outC;
           for (int d2 = 0; d2 < ${LC}; d2++) {
             if (d2 >= outC) break;
             acc += getDy(dyBase + d2) * getW(wBase + d2);
-          }
-        }
-      }
-      setOutput(acc);
-    }`;
-  const out = s.flat('conv2dBackpropInput', ['dy', 'w'], [dy, filter], sizeOfShape(info.inShape), 'float32', body, GEOMETRY_UNIFORMS, geometryValues(info));
-  return s.wrap(out, info.inShape, 'float32');
+          }`,
+      )}
+      setOutput(acc);`;
+  return runGeometry(s, 'conv2dBackpropInput', ['dy', 'w'], [dy, filter], info.inShape, info, body);
 }
 
 /** The contract-level kernel: checks the backend is usable, then runs. */

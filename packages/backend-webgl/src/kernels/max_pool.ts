@@ -1,7 +1,6 @@
 import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
-import { GEOMETRY_LOCALS, GEOMETRY_UNIFORMS, geometryValues } from './conv_util.js';
-import { loopBound } from './reduce_util.js';
+import { DECODE, filterLoopBound, runGeometry, windowCells } from './geometry.js';
 
 /**
  * Max pooling over each window's real cells (padding ignored), one fragment
@@ -13,32 +12,11 @@ import { loopBound } from './reduce_util.js';
  */
 export function maxPool(s: WebGLStore, x: TensorInfo, info: Conv2DInfo): TensorInfo {
   if (sizeOfShape(info.outShape) === 0) return s.fromValues(new Float32Array(0), info.outShape, 'float32');
-  const LF = loopBound(Math.max(info.filterHeight, info.filterWidth));
-  const body = `
-    void main() {
-      ${GEOMETRY_LOCALS}
-      int o = getOutputCoords();
-      int d = o - (o / outC) * outC; int t = o / outC;
-      int yc = t - (t / outW) * outW; t = t / outW;
-      int yr = t - (t / outH) * outH; int b = t / outH;
-      int r0 = yr * SH - PT; int c0 = yc * SW - PL;
+  const body = `${DECODE.output}
       float m = -ptInf();
-      for (int fh = 0; fh < ${LF}; fh++) {
-        if (fh >= FH) break;
-        int r = r0 + fh * DH;
-        if (r < 0 || r >= inH) continue;
-        for (int fw = 0; fw < ${LF}; fw++) {
-          if (fw >= FW) break;
-          int c = c0 + fw * DW;
-          if (c < 0 || c >= inW) continue;
-          float v = getX(((b * inH + r) * inW + c) * inC + d);
-          if (ptIsNaN(v) || ptIsNaN(m)) m = NAN; else if (v > m) m = v;
-        }
-      }
-      setOutput(m);
-    }`;
-  const out = s.flat('maxPool', ['x'], [x], sizeOfShape(info.outShape), 'float32', body, GEOMETRY_UNIFORMS, geometryValues(info));
-  return s.wrap(out, info.outShape, 'float32');
+      ${windowCells(filterLoopBound(info), true, 'if (ptIsNaN(v) || ptIsNaN(m)) m = NAN; else if (v > m) m = v;')}
+      setOutput(m);`;
+  return runGeometry(s, 'maxPool', ['x'], [x], info.outShape, info, body);
 }
 
 /** The contract-level kernel: checks the backend is usable, then runs. */

@@ -1,7 +1,6 @@
 import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
-import { GEOMETRY_LOCALS, GEOMETRY_UNIFORMS, geometryValues } from './conv_util.js';
-import { loopBound } from './reduce_util.js';
+import { DECODE, filterLoopBound, runGeometry, windowCells, windowsCovering } from './geometry.js';
 
 /**
  * maxPool's gradient. tfjs's MaxPoolGrad routes each window's gradient to the
@@ -13,62 +12,25 @@ import { loopBound } from './reduce_util.js';
 export function maxPoolGrad(s: WebGLStore, dy: TensorInfo, x: TensorInfo, info: Conv2DInfo): TensorInfo {
   if (sizeOfShape(info.inShape) === 0) return s.fromValues(new Float32Array(0), info.inShape, 'float32');
   if (sizeOfShape(info.outShape) === 0) return s.fill(info.inShape, 'float32', 0, 0);
-  const LF = loopBound(Math.max(info.filterHeight, info.filterWidth));
-  const positions = `
-    void main() {
-      ${GEOMETRY_LOCALS}
-      int o = getOutputCoords();
-      int d = o - (o / outC) * outC; int t = o / outC;
-      int yc = t - (t / outW) * outW; t = t / outW;
-      int yr = t - (t / outH) * outH; int b = t / outH;
-      int r0 = yr * SH - PT; int c0 = yc * SW - PL;
+  const LF = filterLoopBound(info);
+  const positions = `${DECODE.output}
       float best = 0.0; int pos = -1;
-      for (int fh = 0; fh < ${LF}; fh++) {
-        if (fh >= FH) break;
-        int r = r0 + fh;
-        if (r < 0 || r >= inH) continue;
-        for (int fw = 0; fw < ${LF}; fw++) {
-          if (fw >= FW) break;
-          int c = c0 + fw;
-          if (c < 0 || c >= inW) continue;
-          float v = getX(((b * inH + r) * inW + c) * inC + d);
-          if (pos < 0 || v > best) { best = v; pos = fh * FW + fw; }
-        }
-      }
-      setOutput(float(pos));
-    }`;
-  const geo = geometryValues(info);
-  const pos = s.flat('maxPoolPositions', ['x'], [x], sizeOfShape(info.outShape), 'float32', positions, GEOMETRY_UNIFORMS, geo);
-  const posT = s.wrap(pos, info.outShape, 'float32');
-  const route = `
-    void main() {
-      ${GEOMETRY_LOCALS}
-      int o = getOutputCoords();
-      int d = o - (o / inC) * inC; int t = o / inC;
-      int c = t - (t / inW) * inW; t = t / inW;
-      int r = t - (t / inH) * inH; int b = t / inH;
+      ${windowCells(LF, false, 'if (pos < 0 || v > best) { best = v; pos = fh * FW + fw; }')}
+      setOutput(float(pos));`;
+  const posT = runGeometry(s, 'maxPoolPositions', ['x'], [x], info.outShape, info, positions);
+  const route = `${DECODE.input}
       float acc = 0.0;
-      for (int fh = 0; fh < ${LF}; fh++) {
-        if (fh >= FH) break;
-        int yrs = r + PT - fh;
-        if (yrs < 0) break;
-        int yr = yrs / SH;
-        if (yr * SH != yrs || yr >= outH) continue;
-        for (int fw = 0; fw < ${LF}; fw++) {
-          if (fw >= FW) break;
-          int ycs = c + PL - fw;
-          if (ycs < 0) break;
-          int yc = ycs / SW;
-          if (yc * SW != ycs || yc >= outW) continue;
-          int k = ((b * outH + yr) * outW + yc) * outC + d;
-          if (getPos(k) == float(fh * FW + fw)) acc += getDy(k);
-        }
-      }
-      setOutput(acc);
-    }`;
-  const out = s.flat('maxPoolGrad', ['dy', 'pos'], [dy, posT], sizeOfShape(info.inShape), 'float32', route, GEOMETRY_UNIFORMS, geo);
+      ${windowsCovering(
+        LF,
+        false,
+        '',
+        `int k = ((b * outH + yr) * outW + yc) * outC + d;
+          if (getPos(k) == float(fh * FW + fw)) acc += getDy(k);`,
+      )}
+      setOutput(acc);`;
+  const out = runGeometry(s, 'maxPoolGrad', ['dy', 'pos'], [dy, posT], info.inShape, info, route);
   s.disposeTemp(posT);
-  return s.wrap(out, info.inShape, 'float32');
+  return out;
 }
 
 /** The contract-level kernel: checks the backend is usable, then runs. */

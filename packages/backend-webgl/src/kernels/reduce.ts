@@ -1,6 +1,6 @@
 import { sizeOfShape, type ReduceOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import { EXACT_INT, type WebGLStore } from '../store.js';
-import { loopBound, reductionView } from './reduce_util.js';
+import { loopBound, reductionView, runReduction } from './reduce_util.js';
 
 const INIT: Readonly<Record<ReduceOp, string>> = { sum: '0.0', prod: '1.0', max: '-ptInf()', min: 'ptInf()' };
 const STEP: Readonly<Record<ReduceOp, string>> = {
@@ -62,35 +62,15 @@ export function reduce(s: WebGLStore, op: ReduceOp, x: TensorInfo, axes: readonl
   const view = reductionView(s, x, axes);
   const L = loopBound(view.R);
   const wide = op === 'prod' && x.dtype === 'float32';
-  const body = `
-    void main() {
-      int o = getOutputCoords();
-      int p = o / ptQ;
-      int q = o - p * ptQ;
-      int base = p * ptR * ptQ + q;
-      ${wide ? WIDE_PROD.init : `float acc = ${INIT[op]};`}
+  const body = `${wide ? WIDE_PROD.init : `float acc = ${INIT[op]};`}
       for (int r = 0; r < ${L}; r++) {
         if (r >= ptR) break;
         float v = getX(base + r * ptQ);
         ${wide ? WIDE_PROD.step : STEP[op]}
       }
       ${wide ? WIDE_PROD.finish : ''}
-      setOutput(acc);
-    }`;
-  const out = s.flat(
-    wide ? 'reduce prod (wide exponent)' : `reduce ${op}`,
-    ['x'],
-    [view.x],
-    outSize,
-    x.dtype,
-    body,
-    [
-      { name: 'ptR', type: 'int' },
-      { name: 'ptQ', type: 'int' },
-    ],
-    [[view.R], [view.Q]],
-  );
-  if (view.temp) s.disposeTemp(view.x);
+      setOutput(acc);`;
+  const out = runReduction(s, wide ? 'reduce prod (wide exponent)' : `reduce ${op}`, view, outSize, x.dtype, body);
   return s.wrap(out, outShape, x.dtype, bound);
 }
 

@@ -1,5 +1,6 @@
-import type { TensorInfo } from '@polytensor/core';
+import type { DType, TensorInfo } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
+import type { TfTensorInfo } from '../tfjs.js';
 import { transpose } from './transpose.js';
 
 /**
@@ -48,4 +49,28 @@ export function loopBound(n: number): number {
   let b = 16;
   while (b < n) b *= 2;
   return b;
+}
+
+/**
+ * Run a program over a reduction view: one fragment per output element, whose
+ * `main` knows `base`, the flat index of its first term (term r is at
+ * base + r * ptQ, of ptR terms); `body` follows and calls setOutput. The
+ * view's temporary is released.
+ */
+export function runReduction(s: WebGLStore, op: string, view: ReductionView, outSize: number, dtype: DType, body: string): TfTensorInfo {
+  const main = `
+    void main() {
+      int o = getOutputCoords();
+      int p = o / ptQ;
+      int q = o - p * ptQ;
+      int base = p * ptR * ptQ + q;
+      ${body}
+    }`;
+  const uniforms = [
+    { name: 'ptR', type: 'int' as const },
+    { name: 'ptQ', type: 'int' as const },
+  ];
+  const out = s.flat(op, ['x'], [view.x], outSize, dtype, main, uniforms, [[view.R], [view.Q]]);
+  if (view.temp) s.disposeTemp(view.x);
+  return out;
 }

@@ -1,4 +1,4 @@
-import type { TensorInfo } from '@polytensor/core';
+import { sizeOfShape, type TensorInfo } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
 import { loopBound } from './reduce_util.js';
 
@@ -45,4 +45,26 @@ export function rowStats(s: WebGLStore, x: TensorInfo, rows: number, n: number):
 
 export function lastDim(shape: readonly number[]): number {
   return shape.length === 0 ? 1 : shape[shape.length - 1]!;
+}
+
+/**
+ * An elementwise pass over the last axis after `rowStats`: each output is the
+ * GLSL expression `expr` of getX(i), getM(row) and getT(row) (the row's max and
+ * tail sum). softmax and logSoftmax differ only there.
+ */
+export function rowwise(s: WebGLStore, op: string, logits: TensorInfo, expr: string): TensorInfo {
+  const size = sizeOfShape(logits.shape);
+  if (size === 0) return s.fromValues(new Float32Array(0), logits.shape, 'float32');
+  const n = lastDim(logits.shape);
+  const { max, tail } = rowStats(s, logits, size / n, n);
+  const body = `
+    void main() {
+      int i = getOutputCoords();
+      int row = i / ptN;
+      setOutput(${expr});
+    }`;
+  const out = s.flat(op, ['x', 'm', 't'], [logits, max, tail], size, 'float32', body, [{ name: 'ptN', type: 'int' }], [[n]]);
+  s.disposeTemp(max);
+  s.disposeTemp(tail);
+  return s.wrap(out, logits.shape, 'float32');
 }
