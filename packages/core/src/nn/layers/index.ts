@@ -16,6 +16,7 @@ export {
   type WeightShape,
   formatShape,
 } from './layer.js';
+export { KernelBiasLayer, type KernelBiasArgs } from './kernel_bias.js';
 export { Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten, Activation, Reshape, BatchNormalization };
 export type { DenseArgs, Conv2DArgs, Pooling2DArgs, DropoutArgs, ActivationArgs, ReshapeArgs, BatchNormalizationArgs };
 
