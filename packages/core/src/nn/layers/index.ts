@@ -8,6 +8,7 @@ import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling.js
 
 export {
   Layer,
+  ShapePreservingLayer,
   type LayerArgs,
   type LayerConfig,
   type Shape,
