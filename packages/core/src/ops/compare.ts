@@ -1,4 +1,4 @@
-import type { BinaryOp } from '../backend/kernels.js';
+import { COMPARISON_OPS, type BinaryOp } from '../backend/kernels.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { binaryKernel } from './binary.js';
 
@@ -10,13 +10,4 @@ function binaryOps<const Op extends BinaryOp>(ops: readonly Op[]): Record<Op, Bi
 }
 
 // Comparisons and logical ops give bool tensors and carry no gradient.
-export const { equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr } = binaryOps([
-  'equal',
-  'notEqual',
-  'less',
-  'lessEqual',
-  'greater',
-  'greaterEqual',
-  'logicalAnd',
-  'logicalOr',
-]);
+export const { equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr } = binaryOps(COMPARISON_OPS);
