@@ -349,23 +349,23 @@ const whereGradient = gradientCase({
   reference: ([c, a, b]) => ref.where(c!, a!, b!),
 });
 
+type ReduceName = 'sum' | 'prod' | 'max' | 'min';
+
+/** op(x, axis) against the reference's reduction over [axis], or over every axis when axis is undefined. */
+const reduceGradient = (op: ReduceName, name: string, input: (r: Rng) => HostTensor, axis?: number): ConformanceCase =>
+  gradientCase({
+    kernel: 'reduce',
+    op,
+    name,
+    inputs: (r) => [input(r)],
+    // biome-ignore lint/performance/noDynamicNamespaceImportAccess: every op by its name (a test suite, never bundled for size)
+    core: ([x]) => core[op](x!, axis),
+    reference: ([x]) => ref.reduce(op, x!, axis === undefined ? x!.shape.map((_, i) => i) : [axis]).out,
+  });
+
 const reduceGradients: ConformanceCase[] = [
-  gradientCase({
-    kernel: 'reduce',
-    op: 'sum',
-    name: 'sum [3,4,5] axis 1',
-    inputs: (r) => [t([3, 4, 5], uni(-2, 2))(r)],
-    core: ([x]) => core.sum(x!, 1),
-    reference: ([x]) => ref.reduce('sum', x!, [1]).out,
-  }),
-  gradientCase({
-    kernel: 'reduce',
-    op: 'sum',
-    name: 'sum [3,4] all axes',
-    inputs: (r) => [t([3, 4], uni(-2, 2))(r)],
-    core: ([x]) => core.sum(x!),
-    reference: ([x]) => ref.reduce('sum', x!, [0, 1]).out,
-  }),
+  reduceGradient('sum', 'sum [3,4,5] axis 1', t([3, 4, 5], uni(-2, 2)), 1),
+  reduceGradient('sum', 'sum [3,4] all axes', t([3, 4], uni(-2, 2))),
   gradientCase({
     kernel: 'reduce',
     op: 'sum',
@@ -377,38 +377,10 @@ const reduceGradients: ConformanceCase[] = [
       return { ...s, values: s.values.map((v) => v / 15) };
     },
   }),
-  gradientCase({
-    kernel: 'reduce',
-    op: 'prod',
-    name: 'prod [3,4] axis 1',
-    inputs: (r) => [t([3, 4], awayFromZero(0.5, 1.5))(r)],
-    core: ([x]) => core.prod(x!, 1),
-    reference: ([x]) => ref.reduce('prod', x!, [1]).out,
-  }),
-  gradientCase({
-    kernel: 'reduce',
-    op: 'max',
-    name: 'max [4,5] axis 1 (no ties)',
-    inputs: (r) => [distinct([4, 5])(r)],
-    core: ([x]) => core.max(x!, 1),
-    reference: ([x]) => ref.reduce('max', x!, [1]).out,
-  }),
-  gradientCase({
-    kernel: 'reduce',
-    op: 'max',
-    name: 'max [3,4] all axes',
-    inputs: (r) => [distinct([3, 4])(r)],
-    core: ([x]) => core.max(x!),
-    reference: ([x]) => ref.reduce('max', x!, [0, 1]).out,
-  }),
-  gradientCase({
-    kernel: 'reduce',
-    op: 'min',
-    name: 'min [4,5] axis 0 (no ties)',
-    inputs: (r) => [distinct([4, 5])(r)],
-    core: ([x]) => core.min(x!, 0),
-    reference: ([x]) => ref.reduce('min', x!, [0]).out,
-  }),
+  reduceGradient('prod', 'prod [3,4] axis 1', t([3, 4], awayFromZero(0.5, 1.5)), 1),
+  reduceGradient('max', 'max [4,5] axis 1 (no ties)', distinct([4, 5]), 1),
+  reduceGradient('max', 'max [3,4] all axes', distinct([3, 4])),
+  reduceGradient('min', 'min [4,5] axis 0 (no ties)', distinct([4, 5]), 0),
 ];
 
 const movementGradients: ConformanceCase[] = [
@@ -626,36 +598,24 @@ const poolGradients: ConformanceCase[] = POOL_G.flatMap((g) => {
   ];
 });
 
-const softmaxGradients: ConformanceCase[] = [
-  gradientCase({
-    kernel: 'softmax',
-    name: '[3,5]',
-    inputs: (r) => [t([3, 5], uni(-3, 3))(r)],
-    core: ([x]) => core.softmax(x!),
-    reference: ([x]) => ref.softmax(x!).out,
-  }),
-  gradientCase({
-    kernel: 'softmax',
-    name: 'rank 3 [2,2,4]',
-    inputs: (r) => [t([2, 2, 4], uni(-3, 3))(r)],
-    core: ([x]) => core.softmax(x!),
-    reference: ([x]) => ref.softmax(x!).out,
-  }),
-  gradientCase({
-    kernel: 'logSoftmax',
-    name: '[3,5]',
-    inputs: (r) => [t([3, 5], uni(-3, 3))(r)],
-    core: ([x]) => core.logSoftmax(x!),
-    reference: ([x]) => ref.logSoftmax(x!).out,
-  }),
-  gradientCase({
-    kernel: 'logSoftmax',
-    name: 'rank 3 [2,2,4]',
-    inputs: (r) => [t([2, 2, 4], uni(-3, 3))(r)],
-    core: ([x]) => core.logSoftmax(x!),
-    reference: ([x]) => ref.logSoftmax(x!).out,
-  }),
-];
+const softmaxGradients: ConformanceCase[] = (['softmax', 'logSoftmax'] as const).flatMap((kernel) =>
+  (
+    [
+      [[3, 5], '[3,5]'],
+      [[2, 2, 4], 'rank 3 [2,2,4]'],
+    ] as const
+  ).map(([shape, name]) =>
+    gradientCase({
+      kernel,
+      name,
+      inputs: (r) => [t(shape, uni(-3, 3))(r)],
+      // biome-ignore lint/performance/noDynamicNamespaceImportAccess: every op by its name (a test suite, never bundled for size)
+      core: ([x]) => core[kernel](x!),
+      // biome-ignore lint/performance/noDynamicNamespaceImportAccess: every op by its name (a test suite, never bundled for size)
+      reference: ([x]) => ref[kernel](x!).out,
+    }),
+  ),
+);
 
 const crossEntropyGradients: ConformanceCase[] = [
   gradientCase({
