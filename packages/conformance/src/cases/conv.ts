@@ -18,21 +18,24 @@ interface ConvGeometry {
   readonly dilations?: number | [number, number];
 }
 
+/** Explicit, uneven padding with stride 2: checked plain and fused. */
+const EXPLICIT_PAD: ConvGeometry = {
+  x: [1, 6, 6, 2],
+  f: [2, 2, 2, 3],
+  strides: 2,
+  pad: [
+    [1, 2],
+    [0, 1],
+  ],
+};
+
 const CONVS: readonly ConvGeometry[] = [
   { x: [1, 5, 5, 1], f: [3, 3, 1, 1], strides: 1, pad: 'valid' },
   { x: [2, 6, 7, 3], f: [3, 2, 3, 4], strides: 1, pad: 'same' },
   { x: [2, 7, 7, 2], f: [3, 3, 2, 3], strides: 2, pad: 'same' },
   { x: [1, 9, 8, 2], f: [3, 3, 2, 2], strides: 1, pad: 'valid', dilations: 2 },
   { x: [1, 8, 8, 2], f: [3, 2, 2, 2], strides: 1, pad: 'same', dilations: [2, 3] },
-  {
-    x: [1, 6, 6, 2],
-    f: [2, 2, 2, 3],
-    strides: 2,
-    pad: [
-      [1, 2],
-      [0, 1],
-    ],
-  },
+  EXPLICIT_PAD,
   { x: [1, 4, 4, 3], f: [1, 1, 3, 5], strides: 1, pad: 'valid' },
   { x: [3, 5, 6, 4], f: [4, 4, 4, 2], strides: [2, 3], pad: 'same' },
   { x: [1, 2, 2, 1], f: [3, 3, 1, 2], strides: 1, pad: 'same' },
@@ -82,19 +85,7 @@ const FUSED_CONVS: ReadonlyArray<readonly [ConvGeometry, FusedActivation, boolea
   [{ x: [2, 7, 7, 2], f: [3, 3, 2, 3], strides: 2, pad: 'same' }, 'relu', true],
   [{ x: [1, 9, 8, 2], f: [3, 3, 2, 2], strides: 1, pad: 'valid', dilations: 2 }, 'relu', false],
   [{ x: [1, 8, 8, 2], f: [3, 2, 2, 2], strides: 1, pad: 'same', dilations: [2, 3] }, 'sigmoid', true],
-  [
-    {
-      x: [1, 6, 6, 2],
-      f: [2, 2, 2, 3],
-      strides: 2,
-      pad: [
-        [1, 2],
-        [0, 1],
-      ],
-    },
-    'sigmoid',
-    false,
-  ],
+  [EXPLICIT_PAD, 'sigmoid', false],
   [{ x: [3, 5, 6, 4], f: [4, 4, 4, 2], strides: [2, 3], pad: 'same' }, 'tanh', true],
   [{ x: [1, 4, 4, 3], f: [1, 1, 3, 5], strides: 1, pad: 'valid' }, 'tanh', false],
   [{ x: [0, 4, 4, 2], f: [3, 3, 2, 2], strides: 1, pad: 'same' }, 'relu', true],
