@@ -99,32 +99,20 @@ export function accuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   );
 }
 
+/** The top-k accuracies: `k` is checked with the arguments; dense labels give their class by argMax. */
+function topKAccuracy(op: string, sparse: boolean, alternative: string, yTrue: Tensor, yPred: Tensor, k: number): Tensor {
+  const score = (labels: Tensor, pred: Tensor): Tensor => fractionTrue(inTopK(pred, sparse ? labels : argMax(labels, -1), k));
+  return scoreClasses(op, { args: ARGS, sparse, alternative }, yTrue, yPred, score, () => checkK(op, k, yPred));
+}
+
 /** Share of examples whose one-hot label's class is among the top `k` predictions. */
 export function topKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, k = 5): Tensor {
-  const op = 'topKCategoricalAccuracy';
-  const kind = { args: ARGS, sparse: false, alternative: 'sparseTopKCategoricalAccuracy' };
-  return scoreClasses(
-    op,
-    kind,
-    yTrue,
-    yPred,
-    (labels, pred) => fractionTrue(inTopK(pred, argMax(labels, -1), k)),
-    () => checkK(op, k, yPred),
-  );
+  return topKAccuracy('topKCategoricalAccuracy', false, 'sparseTopKCategoricalAccuracy', yTrue, yPred, k);
 }
 
 /** Share of examples whose int32 class id is among the top `k` predictions. */
 export function sparseTopKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, k = 5): Tensor {
-  const op = 'sparseTopKCategoricalAccuracy';
-  const kind = { args: ARGS, sparse: true, alternative: 'topKCategoricalAccuracy' };
-  return scoreClasses(
-    op,
-    kind,
-    yTrue,
-    yPred,
-    (ids, pred) => fractionTrue(inTopK(pred, ids, k)),
-    () => checkK(op, k, yPred),
-  );
+  return topKAccuracy('sparseTopKCategoricalAccuracy', true, 'topKCategoricalAccuracy', yTrue, yPred, k);
 }
 
 // ---- registry ---------------------------------------------------------------
