@@ -3,7 +3,7 @@ import type { Conv2DInfo } from '@polytensor/core';
 import type { HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
-import { kernelCase } from './harness.js';
+import { kernelCase, type KernelSpec } from './harness.js';
 import { accumulationJudge } from './judges.js';
 import type { ConformanceCase } from './types.js';
 
@@ -19,41 +19,59 @@ export const maxPoolCase = (name: string, info: Conv2DInfo, x: Gen): Conformance
     expect: ([t]) => ({ shape: info.outShape, dtype: 'float32', ref: ref.maxPool(t!, info).values, judge: { kind: 'exact', signedZero: false } }),
   });
 
-/** avgPool: a sum of the window and one division. */
-export const avgPoolCase = (name: string, info: Conv2DInfo, x: Gen): ConformanceCase<'avgPool'> =>
-  kernelCase({
-    kernel: 'avgPool',
+/** A pooling kernel whose outputs are sums (avgPool and the gradients), judged by their terms; `extraTerms` for avgPool's division. */
+function accumulatedCase<K extends 'avgPool' | 'maxPoolGrad' | 'avgPoolGrad'>(
+  kernel: K,
+  name: string,
+  gens: readonly Gen[],
+  call: KernelSpec['call'],
+  reference: (xs: readonly HostTensor[]) => ref.Accumulated,
+  shape: readonly number[],
+  extraTerms = 0,
+): ConformanceCase<K> {
+  return kernelCase({
+    kernel,
     name,
-    inputs: (r) => [x(r)],
-    call: (b, [t]) => b.kernels.avgPool(t!, info),
-    expect: ([t], num) => {
-      const a = ref.avgPool(t!, info);
-      return { shape: info.outShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num, 1) };
+    inputs: (r) => gens.map((g) => g(r)),
+    call,
+    expect: (xs, num) => {
+      const a = reference(xs);
+      return { shape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num, extraTerms) };
     },
   });
+}
+
+/** avgPool: a sum of the window and one division. */
+export const avgPoolCase = (name: string, info: Conv2DInfo, x: Gen): ConformanceCase<'avgPool'> =>
+  accumulatedCase(
+    'avgPool',
+    name,
+    [x],
+    (b, [t]) => b.kernels.avgPool(t!, info),
+    ([t]) => ref.avgPool(t!, info),
+    info.outShape,
+    1,
+  );
 
 /** maxPoolGrad: dy routed to each window's first max, summed where windows overlap. */
 export const maxPoolGradCase = (name: string, info: Conv2DInfo, dy: Gen, x: Gen): ConformanceCase<'maxPoolGrad'> =>
-  kernelCase({
-    kernel: 'maxPoolGrad',
+  accumulatedCase(
+    'maxPoolGrad',
     name,
-    inputs: (r) => [dy(r), x(r)],
-    call: (b, [g, t]) => b.kernels.maxPoolGrad(g!, t!, info),
-    expect: ([g, t], num) => {
-      const a = ref.maxPoolGrad(g!, t!, info);
-      return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
-    },
-  });
+    [dy, x],
+    (b, [g, t]) => b.kernels.maxPoolGrad(g!, t!, info),
+    ([g, t]) => ref.maxPoolGrad(g!, t!, info),
+    info.inShape,
+  );
 
 /** avgPoolGrad: dy spread evenly over each window, summed where windows overlap. */
 export const avgPoolGradCase = (name: string, info: Conv2DInfo, dy: Gen): ConformanceCase<'avgPoolGrad'> =>
-  kernelCase({
-    kernel: 'avgPoolGrad',
+  accumulatedCase(
+    'avgPoolGrad',
     name,
-    inputs: (r) => [dy(r)],
-    call: (b, [g]) => b.kernels.avgPoolGrad(g!, info),
-    expect: ([g], num) => {
-      const a = ref.avgPoolGrad(g!, info);
-      return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num, 1) };
-    },
-  });
+    [dy],
+    (b, [g]) => b.kernels.avgPoolGrad(g!, info),
+    ([g]) => ref.avgPoolGrad(g!, info),
+    info.inShape,
+    1,
+  );
