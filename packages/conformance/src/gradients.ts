@@ -5,10 +5,10 @@
  * float64 reference forward. Inputs stay away from kinks (relu/abs at 0, max
  * ties, pool ties, floor at integers) by more than the difference step.
  */
-import type { Backend, KernelName, Tensor } from '@polytensor/core';
+import type { KernelName, Tensor } from '@polytensor/core';
 import * as core from '@polytensor/core';
 import { computeConv2DInfo, computePool2DInfo, ENGINE, grads, memory, tensor, type GradientRules } from '@polytensor/core';
-import type { CaseResult, ConformanceCase } from './cases/types.js';
+import { caseFrom, type CaseResult, type ConformanceCase } from './cases/types.js';
 import { useBackend } from './engine_bridge.js';
 import { fmtErr, fmtNum } from './float.js';
 import { host, shapeStr, sizeOf, toTyped, unravel, type HostTensor } from './host.js';
@@ -106,90 +106,83 @@ function errorText(e: unknown): string {
 
 /** Turn a gradient spec into a conformance case. */
 export function gradientCase<K extends KernelName>(spec: GradientSpec<K>): ConformanceCase<K> {
-  const op = spec.op ?? spec.kernel;
-  return {
-    kernel: spec.kernel,
-    op,
-    name: spec.name,
-    kind: 'gradient',
-    run(backend: Backend): CaseResult {
-      const { rtol, atol, abs } = spec.tolerance ?? GRADIENT_TOLERANCE;
-      const fail = (message: string): CaseResult => ({ pass: false, worst: Infinity, bound: 1, unit: 'bound', message });
-      const rng = new Rng(`gradient/${op}/${spec.name}`);
-      const inputs = spec.inputs(rng);
-      const wrt = spec.wrt ?? inputs.flatMap((x, i) => (x.dtype === 'float32' ? [i] : []));
-      const out = spec.reference(inputs);
-      const dy = host(
-        out.shape,
-        rng.array(sizeOf(out.shape), (q) => q.float(-1, 1)),
-      );
-      const expected = wrt.map((k) =>
-        spec.elementwise ? elementwiseVjp(spec.reference, inputs[k]!, dy.values) : referenceVjp(spec.reference, inputs, dy.values, k),
-      );
+  return caseFrom(spec, 'gradient', (backend, op) => {
+    const { rtol, atol, abs } = spec.tolerance ?? GRADIENT_TOLERANCE;
+    const fail = (message: string): CaseResult => ({ pass: false, worst: Infinity, bound: 1, unit: 'bound', message });
+    const rng = new Rng(`gradient/${op}/${spec.name}`);
+    const inputs = spec.inputs(rng);
+    const wrt = spec.wrt ?? inputs.flatMap((x, i) => (x.dtype === 'float32' ? [i] : []));
+    const out = spec.reference(inputs);
+    const dy = host(
+      out.shape,
+      rng.array(sizeOf(out.shape), (q) => q.float(-1, 1)),
+    );
+    const expected = wrt.map((k) =>
+      spec.elementwise ? elementwiseVjp(spec.reference, inputs[k]!, dy.values) : referenceVjp(spec.reference, inputs, dy.values, k),
+    );
 
-      useBackend(backend);
-      const tensorsBefore = memory().numTensors;
-      const idsBefore = backend.numDataIds();
-      let got: Float32Array[];
-      const xs = inputs.map((x) => tensor(toTyped(x), x.shape, x.dtype));
-      const dyT = tensor(toTyped(dy), dy.shape, 'float32');
+    useBackend(backend);
+    const tensorsBefore = memory().numTensors;
+    const idsBefore = backend.numDataIds();
+    let got: Float32Array[];
+    const xs = inputs.map((x) => tensor(toTyped(x), x.shape, x.dtype));
+    const dyT = tensor(toTyped(dy), dy.shape, 'float32');
+    try {
+      const f = (...ws: Tensor[]): Tensor => {
+        const all = [...xs];
+        wrt.forEach((k, i) => (all[k] = ws[i]!));
+        return spec.core(all);
+      };
+      const ws = wrt.map((k) => xs[k]!);
+      const gs = spec.rules ? gradientsWith(spec.rules, f, ws, dyT) : grads(f)(ws, dyT);
       try {
-        const f = (...ws: Tensor[]): Tensor => {
-          const all = [...xs];
-          wrt.forEach((k, i) => (all[k] = ws[i]!));
-          return spec.core(all);
-        };
-        const ws = wrt.map((k) => xs[k]!);
-        const gs = spec.rules ? gradientsWith(spec.rules, f, ws, dyT) : grads(f)(ws, dyT);
-        try {
-          for (let i = 0; i < gs.length; i++) {
-            const want = inputs[wrt[i]!]!.shape;
-            if (shapeStr(gs[i]!.shape) !== shapeStr(want)) {
-              return fail(`gradient ${i} has shape ${shapeStr(gs[i]!.shape)}, expected ${shapeStr(want)}`);
-            }
+        for (let i = 0; i < gs.length; i++) {
+          const want = inputs[wrt[i]!]!.shape;
+          if (shapeStr(gs[i]!.shape) !== shapeStr(want)) {
+            return fail(`gradient ${i} has shape ${shapeStr(gs[i]!.shape)}, expected ${shapeStr(want)}`);
           }
-          got = gs.map((g) => Float32Array.from(g.dataSync()));
-        } finally {
-          for (const g of gs) g.dispose();
         }
-      } catch (e) {
-        return fail(`computing the gradient threw ${errorText(e)}`);
+        got = gs.map((g) => Float32Array.from(g.dataSync()));
       } finally {
-        for (const x of xs) x.dispose();
-        dyT.dispose();
+        for (const g of gs) g.dispose();
       }
-      const tensorsAfter = memory().numTensors;
-      const idsAfter = backend.numDataIds();
-      if (tensorsAfter !== tensorsBefore) return fail(`leaked ${tensorsAfter - tensorsBefore} tensor(s) through the gradient`);
-      if (idsAfter !== idsBefore) return fail(`numDataIds() went from ${idsBefore} to ${idsAfter}: the backend leaked buffers`);
+    } catch (e) {
+      return fail(`computing the gradient threw ${errorText(e)}`);
+    } finally {
+      for (const x of xs) x.dispose();
+      dyT.dispose();
+    }
+    const tensorsAfter = memory().numTensors;
+    const idsAfter = backend.numDataIds();
+    if (tensorsAfter !== tensorsBefore) return fail(`leaked ${tensorsAfter - tensorsBefore} tensor(s) through the gradient`);
+    if (idsAfter !== idsBefore) return fail(`numDataIds() went from ${idsBefore} to ${idsAfter}: the backend leaked buffers`);
 
-      let worst = 0;
-      let message = '';
-      let failures = 0;
-      wrt.forEach((k, w) => {
-        const e = expected[w]!;
-        const g = got[w]!;
-        let scale = 0;
-        for (const v of e) scale = Math.max(scale, Math.abs(v));
-        for (let i = 0; i < e.length; i++) {
-          const bound = rtol * Math.abs(e[i]!) + atol * scale + abs;
-          const err = Number.isNaN(g[i]!) ? Infinity : Math.abs(g[i]! - e[i]!) / bound;
-          if (err > worst || Number.isNaN(err)) worst = err;
-          if (!(err <= 1)) {
-            failures++;
-            if (!message) {
-              const idx = unravel(i, inputs[k]!.shape);
-              message =
-                `d/d(input ${k}) element [${idx.join(',')}] at x=${fmtNum(inputs[k]!.values[i]!)}: ` +
-                `got ${fmtNum(g[i]!)}, expected ${fmtNum(e[i]!)}, error ${fmtErr(err)} of the bound`;
-            }
+    let worst = 0;
+    let message = '';
+    let failures = 0;
+    wrt.forEach((k, w) => {
+      const e = expected[w]!;
+      const g = got[w]!;
+      let scale = 0;
+      for (const v of e) scale = Math.max(scale, Math.abs(v));
+      for (let i = 0; i < e.length; i++) {
+        const bound = rtol * Math.abs(e[i]!) + atol * scale + abs;
+        const err = Number.isNaN(g[i]!) ? Infinity : Math.abs(g[i]! - e[i]!) / bound;
+        if (err > worst || Number.isNaN(err)) worst = err;
+        if (!(err <= 1)) {
+          failures++;
+          if (!message) {
+            const idx = unravel(i, inputs[k]!.shape);
+            message =
+              `d/d(input ${k}) element [${idx.join(',')}] at x=${fmtNum(inputs[k]!.values[i]!)}: ` +
+              `got ${fmtNum(g[i]!)}, expected ${fmtNum(e[i]!)}, error ${fmtErr(err)} of the bound`;
           }
         }
-      });
-      if (failures > 1) message += ` (${failures} elements fail)`;
-      return { pass: failures === 0, worst, bound: 1, unit: 'bound', message };
-    },
-  };
+      }
+    });
+    if (failures > 1) message += ` (${failures} elements fail)`;
+    return { pass: failures === 0, worst, bound: 1, unit: 'bound', message };
+  });
 }
 
 // ---- input generators ----------------------------------------------------------
@@ -349,23 +342,23 @@ const whereGradient = gradientCase({
   reference: ([c, a, b]) => ref.where(c!, a!, b!),
 });
 
+type ReduceName = 'sum' | 'prod' | 'max' | 'min';
+
+/** op(x, axis) against the reference's reduction over [axis], or over every axis when axis is undefined. */
+const reduceGradient = (op: ReduceName, name: string, input: (r: Rng) => HostTensor, axis?: number): ConformanceCase =>
+  gradientCase({
+    kernel: 'reduce',
+    op,
+    name,
+    inputs: (r) => [input(r)],
+    // biome-ignore lint/performance/noDynamicNamespaceImportAccess: every op by its name (a test suite, never bundled for size)
+    core: ([x]) => core[op](x!, axis),
+    reference: ([x]) => ref.reduce(op, x!, axis === undefined ? x!.shape.map((_, i) => i) : [axis]).out,
+  });
+
 const reduceGradients: ConformanceCase[] = [
-  gradientCase({
-    kernel: 'reduce',
-    op: 'sum',
-    name: 'sum [3,4,5] axis 1',
-    inputs: (r) => [t([3, 4, 5], uni(-2, 2))(r)],
-    core: ([x]) => core.sum(x!, 1),
-    reference: ([x]) => ref.reduce('sum', x!, [1]).out,
-  }),
-  gradientCase({
-    kernel: 'reduce',
-    op: 'sum',
-    name: 'sum [3,4] all axes',
-    inputs: (r) => [t([3, 4], uni(-2, 2))(r)],
-    core: ([x]) => core.sum(x!),
-    reference: ([x]) => ref.reduce('sum', x!, [0, 1]).out,
-  }),
+  reduceGradient('sum', 'sum [3,4,5] axis 1', t([3, 4, 5], uni(-2, 2)), 1),
+  reduceGradient('sum', 'sum [3,4] all axes', t([3, 4], uni(-2, 2))),
   gradientCase({
     kernel: 'reduce',
     op: 'sum',
@@ -377,38 +370,10 @@ const reduceGradients: ConformanceCase[] = [
       return { ...s, values: s.values.map((v) => v / 15) };
     },
   }),
-  gradientCase({
-    kernel: 'reduce',
-    op: 'prod',
-    name: 'prod [3,4] axis 1',
-    inputs: (r) => [t([3, 4], awayFromZero(0.5, 1.5))(r)],
-    core: ([x]) => core.prod(x!, 1),
-    reference: ([x]) => ref.reduce('prod', x!, [1]).out,
-  }),
-  gradientCase({
-    kernel: 'reduce',
-    op: 'max',
-    name: 'max [4,5] axis 1 (no ties)',
-    inputs: (r) => [distinct([4, 5])(r)],
-    core: ([x]) => core.max(x!, 1),
-    reference: ([x]) => ref.reduce('max', x!, [1]).out,
-  }),
-  gradientCase({
-    kernel: 'reduce',
-    op: 'max',
-    name: 'max [3,4] all axes',
-    inputs: (r) => [distinct([3, 4])(r)],
-    core: ([x]) => core.max(x!),
-    reference: ([x]) => ref.reduce('max', x!, [0, 1]).out,
-  }),
-  gradientCase({
-    kernel: 'reduce',
-    op: 'min',
-    name: 'min [4,5] axis 0 (no ties)',
-    inputs: (r) => [distinct([4, 5])(r)],
-    core: ([x]) => core.min(x!, 0),
-    reference: ([x]) => ref.reduce('min', x!, [0]).out,
-  }),
+  reduceGradient('prod', 'prod [3,4] axis 1', t([3, 4], awayFromZero(0.5, 1.5)), 1),
+  reduceGradient('max', 'max [4,5] axis 1 (no ties)', distinct([4, 5]), 1),
+  reduceGradient('max', 'max [3,4] all axes', distinct([3, 4])),
+  reduceGradient('min', 'min [4,5] axis 0 (no ties)', distinct([4, 5]), 0),
 ];
 
 const movementGradients: ConformanceCase[] = [
@@ -626,36 +591,24 @@ const poolGradients: ConformanceCase[] = POOL_G.flatMap((g) => {
   ];
 });
 
-const softmaxGradients: ConformanceCase[] = [
-  gradientCase({
-    kernel: 'softmax',
-    name: '[3,5]',
-    inputs: (r) => [t([3, 5], uni(-3, 3))(r)],
-    core: ([x]) => core.softmax(x!),
-    reference: ([x]) => ref.softmax(x!).out,
-  }),
-  gradientCase({
-    kernel: 'softmax',
-    name: 'rank 3 [2,2,4]',
-    inputs: (r) => [t([2, 2, 4], uni(-3, 3))(r)],
-    core: ([x]) => core.softmax(x!),
-    reference: ([x]) => ref.softmax(x!).out,
-  }),
-  gradientCase({
-    kernel: 'logSoftmax',
-    name: '[3,5]',
-    inputs: (r) => [t([3, 5], uni(-3, 3))(r)],
-    core: ([x]) => core.logSoftmax(x!),
-    reference: ([x]) => ref.logSoftmax(x!).out,
-  }),
-  gradientCase({
-    kernel: 'logSoftmax',
-    name: 'rank 3 [2,2,4]',
-    inputs: (r) => [t([2, 2, 4], uni(-3, 3))(r)],
-    core: ([x]) => core.logSoftmax(x!),
-    reference: ([x]) => ref.logSoftmax(x!).out,
-  }),
-];
+const softmaxGradients: ConformanceCase[] = (['softmax', 'logSoftmax'] as const).flatMap((kernel) =>
+  (
+    [
+      [[3, 5], '[3,5]'],
+      [[2, 2, 4], 'rank 3 [2,2,4]'],
+    ] as const
+  ).map(([shape, name]) =>
+    gradientCase({
+      kernel,
+      name,
+      inputs: (r) => [t(shape, uni(-3, 3))(r)],
+      // biome-ignore lint/performance/noDynamicNamespaceImportAccess: every op by its name (a test suite, never bundled for size)
+      core: ([x]) => core[kernel](x!),
+      // biome-ignore lint/performance/noDynamicNamespaceImportAccess: every op by its name (a test suite, never bundled for size)
+      reference: ([x]) => ref[kernel](x!).out,
+    }),
+  ),
+);
 
 const crossEntropyGradients: ConformanceCase[] = [
   gradientCase({

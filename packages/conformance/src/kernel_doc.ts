@@ -90,22 +90,19 @@ export async function discoverBackendKernels(
   return out;
 }
 
+/** Each tolerance class in words, with its bound. */
+const TOLERANCE_TEXT: { readonly [C in Tolerance['class']]: (t: Tolerance) => string } = {
+  exact: (t) => `exact: bit-identical${t.signedZero ? ', −0 ≠ +0' : ''}`,
+  'correctly-rounded': () => 'correctly rounded: bit-identical, −0 ≠ +0 (k + ½ ULP with declared `arithmeticUlp` k)',
+  ulp: (t) => `ulp: ≤ ${t.ulp} ULP${t.floor !== undefined && t.floor !== FLT_MIN ? ` (in ULPs of ${floorText(t.floor)} below it)` : ''}`,
+  accumulation: () => 'accumulation: γ_n·Σ|term| per element',
+  product: () => 'product: γ_n·|result|',
+  softmax: () => 'softmax: derived per element (softmaxBound)',
+};
+
 /** A tolerance in words: its class and bound. */
 export function describeTolerance(t: Tolerance): string {
-  switch (t.class) {
-    case 'exact':
-      return `exact: bit-identical${t.signedZero ? ', −0 ≠ +0' : ''}`;
-    case 'correctly-rounded':
-      return 'correctly rounded: bit-identical, −0 ≠ +0 (k + ½ ULP with declared `arithmeticUlp` k)';
-    case 'ulp':
-      return `ulp: ≤ ${t.ulp} ULP${t.floor !== undefined && t.floor !== FLT_MIN ? ` (in ULPs of ${floorText(t.floor)} below it)` : ''}`;
-    case 'accumulation':
-      return 'accumulation: γ_n·Σ|term| per element';
-    case 'product':
-      return 'product: γ_n·|result|';
-    case 'softmax':
-      return 'softmax: derived per element (softmaxBound)';
-  }
+  return TOLERANCE_TEXT[t.class](t);
 }
 
 function floorText(v: number): string {

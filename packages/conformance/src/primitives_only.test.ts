@@ -111,6 +111,21 @@ function expectSameTrajectory(got: readonly number[], want: readonly number[]): 
   expect(want[want.length - 1]!).toBeLessThan(want[0]!);
 }
 
+/** Train on the full reference backend, then from the same weights on the primitives-only one: same losses, nothing leaked. */
+function expectTrainsLikeFull(
+  model: () => Sequential,
+  data: { x: Float32Array; y: Int32Array; shape: number[] },
+  loss: (y: Tensor, out: Tensor) => Tensor,
+  optimizer: () => SGD | Adam,
+  steps: number,
+): void {
+  const tensors = memory().numTensors;
+  const full = train('conformance-full-reference', model, null, data, loss, optimizer, steps);
+  const prims = train('conformance-primitives-only', model, full.weights, data, loss, optimizer, steps);
+  expectSameTrajectory(prims.losses, full.losses);
+  expect(memory().numTensors).toBe(tensors);
+}
+
 describe('the primitives-only backend trains the seed models like the full reference backend', () => {
   beforeAll(() => {
     registerBackend('conformance-full-reference', () => createReferenceBackend('full-reference'), -1e9);
@@ -124,52 +139,24 @@ describe('the primitives-only backend trains the seed models like the full refer
   it('the seed MLP (784 → 64 sigmoid → 10), 6 SGD steps on 16 images', () => {
     const d = bars(16);
     const data = { ...d, shape: [16, 784] };
-    const tensors = memory().numTensors;
-    const full = train(
-      'conformance-full-reference',
+    expectTrainsLikeFull(
       () => seedMlp(),
-      null,
       data,
       sparseSoftmaxCrossEntropy,
       () => new SGD(0.5),
       6,
     );
-    const prims = train(
-      'conformance-primitives-only',
-      () => seedMlp(),
-      full.weights,
-      data,
-      sparseSoftmaxCrossEntropy,
-      () => new SGD(0.5),
-      6,
-    );
-    expectSameTrajectory(prims.losses, full.losses);
-    expect(memory().numTensors).toBe(tensors);
   });
 
   it('the seed CNN (conv ×4, avgPool ×2, dense), 3 Adam steps on an image', () => {
     const d = bars(1, () => 4);
     const data = { ...d, shape: [1, 28, 28, 1] };
-    const tensors = memory().numTensors;
-    const full = train(
-      'conformance-full-reference',
+    expectTrainsLikeFull(
       () => seedCnn(),
-      null,
       data,
       sparseCategoricalCrossentropy,
       () => new Adam(0.001),
       3,
     );
-    const prims = train(
-      'conformance-primitives-only',
-      () => seedCnn(),
-      full.weights,
-      data,
-      sparseCategoricalCrossentropy,
-      () => new Adam(0.001),
-      3,
-    );
-    expectSameTrajectory(prims.losses, full.losses);
-    expect(memory().numTensors).toBe(tensors);
   }, 120_000);
 });

@@ -33,105 +33,104 @@ function regressor(lr = 0.05): Sequential {
   return m;
 }
 
+/** A fresh regressor and `n` examples for one test, disposed after it (also when it fails). */
+async function withRegressor(n: number, body: (m: Sequential, x: Tensor, y: Tensor) => Promise<void>): Promise<void> {
+  const { x, y } = data(n);
+  const m = regressor();
+  try {
+    await body(m, x, y);
+  } finally {
+    m.dispose();
+    x.dispose();
+    y.dispose();
+  }
+}
+
 describe('fit callbacks as plain objects', () => {
-  it('accepts one object of hooks, calls every hook in order, and awaits async ones', async () => {
-    const { x, y } = data(40);
-    const m = regressor();
-    const calls: string[] = [];
-    let asyncDone = 0;
-    await m.fit(x, y, {
-      epochs: 2,
-      batchSize: 20,
-      verbose: 0,
-      shuffle: false,
-      callbacks: {
-        onTrainBegin: () => void calls.push('trainBegin'),
-        onEpochBegin: (e) => void calls.push(`epochBegin ${e}`),
-        onBatchBegin: (b) => void calls.push(`batchBegin ${b}`),
-        onBatchEnd: async (b, logs) => {
-          await new Promise((r) => setTimeout(r, 1));
-          asyncDone++;
-          calls.push(`batchEnd ${b} ${Number.isFinite(logs['loss']) ? 'loss' : '?'}`);
+  it('accepts one object of hooks, calls every hook in order, and awaits async ones', () =>
+    withRegressor(40, async (m, x, y) => {
+      const calls: string[] = [];
+      let asyncDone = 0;
+      await m.fit(x, y, {
+        epochs: 2,
+        batchSize: 20,
+        verbose: 0,
+        shuffle: false,
+        callbacks: {
+          onTrainBegin: () => void calls.push('trainBegin'),
+          onEpochBegin: (e) => void calls.push(`epochBegin ${e}`),
+          onBatchBegin: (b) => void calls.push(`batchBegin ${b}`),
+          onBatchEnd: async (b, logs) => {
+            await new Promise((r) => setTimeout(r, 1));
+            asyncDone++;
+            calls.push(`batchEnd ${b} ${Number.isFinite(logs['loss']) ? 'loss' : '?'}`);
+          },
+          onEpochEnd: (e, logs) => void calls.push(`epochEnd ${e} ${typeof logs['loss']}`),
+          onTrainEnd: () => void calls.push('trainEnd'),
         },
-        onEpochEnd: (e, logs) => void calls.push(`epochEnd ${e} ${typeof logs['loss']}`),
-        onTrainEnd: () => void calls.push('trainEnd'),
-      },
-    });
-    expect(asyncDone).toBe(4);
-    expect(calls).toEqual([
-      'trainBegin',
-      'epochBegin 0',
-      'batchBegin 0',
-      'batchEnd 0 loss',
-      'batchBegin 1',
-      'batchEnd 1 loss',
-      'epochEnd 0 number',
-      'epochBegin 1',
-      'batchBegin 0',
-      'batchEnd 0 loss',
-      'batchBegin 1',
-      'batchEnd 1 loss',
-      'epochEnd 1 number',
-      'trainEnd',
-    ]);
-    m.dispose();
-    x.dispose();
-    y.dispose();
-  });
+      });
+      expect(asyncDone).toBe(4);
+      expect(calls).toEqual([
+        'trainBegin',
+        'epochBegin 0',
+        'batchBegin 0',
+        'batchEnd 0 loss',
+        'batchBegin 1',
+        'batchEnd 1 loss',
+        'epochEnd 0 number',
+        'epochBegin 1',
+        'batchBegin 0',
+        'batchEnd 0 loss',
+        'batchBegin 1',
+        'batchEnd 1 loss',
+        'epochEnd 1 number',
+        'trainEnd',
+      ]);
+    }));
 
-  it('accepts an array mixing objects and Callback instances', async () => {
-    const { x, y } = data(20);
-    const m = regressor();
-    const seen: number[] = [];
-    const stop = new EarlyStopping({ monitor: 'loss', patience: 100 });
-    await m.fit(x, y, {
-      epochs: 3,
-      verbose: 0,
-      callbacks: [{ onEpochEnd: (e) => void seen.push(e) }, stop, new LambdaCallback({ onEpochEnd: (e) => void seen.push(10 + e) })],
-    });
-    expect(seen).toEqual([0, 10, 1, 11, 2, 12]);
-    m.dispose();
-    x.dispose();
-    y.dispose();
-  });
+  it('accepts an array mixing objects and Callback instances', () =>
+    withRegressor(20, async (m, x, y) => {
+      const seen: number[] = [];
+      const stop = new EarlyStopping({ monitor: 'loss', patience: 100 });
+      await m.fit(x, y, {
+        epochs: 3,
+        verbose: 0,
+        callbacks: [{ onEpochEnd: (e) => void seen.push(e) }, stop, new LambdaCallback({ onEpochEnd: (e) => void seen.push(10 + e) })],
+      });
+      expect(seen).toEqual([0, 10, 1, 11, 2, 12]);
+    }));
 
-  it('rejects unknown hook names and non-functions before training, naming the fix', async () => {
-    const { x, y } = data(10);
-    const m = regressor();
-    m.build();
-    const w0 = Array.from(m.getWeightValues()[0]!);
-    expect(w0.length).toBe(3);
-    await expect(m.fit(x, y, { verbose: 0, callbacks: { onEpochEnded: () => {} } as never })).rejects.toThrow(
-      /callbacks: unknown option 'onEpochEnded'; did you mean 'onEpochEnd'\?/,
-    );
-    await expect(m.fit(x, y, { verbose: 0, callbacks: { on_epoch_end: () => {} } as never })).rejects.toThrow(/did you mean 'onEpochEnd'\?/);
-    await expect(m.fit(x, y, { verbose: 0, callbacks: { onYield: () => {} } as never })).rejects.toThrow(
-      /'onYield' is not supported by polytensor: use onBatchEnd/,
-    );
-    await expect(m.fit(x, y, { verbose: 0, callbacks: { onEpochEnd: 3 } as never })).rejects.toThrow(/callbacks: 'onEpochEnd' must be a function, got number/);
-    await expect(m.fit(x, y, { verbose: 0, callbacks: [null] as never })).rejects.toThrow(/fit: callbacks\[0\] must be a Callback or an object of hooks/);
-    expect(Array.from(m.getWeightValues()[0]!)).toEqual(w0); // nothing trained
-    m.dispose();
-    x.dispose();
-    y.dispose();
-  });
+  it('rejects unknown hook names and non-functions before training, naming the fix', () =>
+    withRegressor(10, async (m, x, y) => {
+      m.build();
+      const w0 = Array.from(m.getWeightValues()[0]!);
+      expect(w0.length).toBe(3);
+      await expect(m.fit(x, y, { verbose: 0, callbacks: { onEpochEnded: () => {} } as never })).rejects.toThrow(
+        /callbacks: unknown option 'onEpochEnded'; did you mean 'onEpochEnd'\?/,
+      );
+      await expect(m.fit(x, y, { verbose: 0, callbacks: { on_epoch_end: () => {} } as never })).rejects.toThrow(/did you mean 'onEpochEnd'\?/);
+      await expect(m.fit(x, y, { verbose: 0, callbacks: { onYield: () => {} } as never })).rejects.toThrow(
+        /'onYield' is not supported by polytensor: use onBatchEnd/,
+      );
+      await expect(m.fit(x, y, { verbose: 0, callbacks: { onEpochEnd: 3 } as never })).rejects.toThrow(
+        /callbacks: 'onEpochEnd' must be a function, got number/,
+      );
+      await expect(m.fit(x, y, { verbose: 0, callbacks: [null] as never })).rejects.toThrow(/fit: callbacks\[0\] must be a Callback or an object of hooks/);
+      expect(Array.from(m.getWeightValues()[0]!)).toEqual(w0); // nothing trained
+    }));
 });
 
 describe('option names', () => {
-  it('fit: snake_case names get their camelCase spelling, typos the closest option, tfjs-only options a reason', async () => {
-    const { x, y } = data(10);
-    const m = regressor();
-    await expect(m.fit(x, y, { batch_size: 4 } as never)).rejects.toThrow(
-      /fit: unknown option 'batch_size'; did you mean 'batchSize'\? \(polytensor spells options in camelCase/,
-    );
-    await expect(m.fit(x, y, { validation_data: [x, y] } as never)).rejects.toThrow(/did you mean 'validationData'\?/);
-    await expect(m.fit(x, y, { epoch: 2 } as never)).rejects.toThrow(/fit: unknown option 'epoch'; did you mean 'epochs'\?/);
-    await expect(m.fit(x, y, { classWeight: { 0: 1 } } as never)).rejects.toThrow(/'classWeight' is not supported by polytensor: weight the loss yourself/);
-    await expect(m.fit(x, y, { zzz: 1 } as never)).rejects.toThrow(/fit: unknown option 'zzz'; valid options are 'batchSize', 'epochs'/);
-    m.dispose();
-    x.dispose();
-    y.dispose();
-  });
+  it('fit: snake_case names get their camelCase spelling, typos the closest option, tfjs-only options a reason', () =>
+    withRegressor(10, async (m, x, y) => {
+      await expect(m.fit(x, y, { batch_size: 4 } as never)).rejects.toThrow(
+        /fit: unknown option 'batch_size'; did you mean 'batchSize'\? \(polytensor spells options in camelCase/,
+      );
+      await expect(m.fit(x, y, { validation_data: [x, y] } as never)).rejects.toThrow(/did you mean 'validationData'\?/);
+      await expect(m.fit(x, y, { epoch: 2 } as never)).rejects.toThrow(/fit: unknown option 'epoch'; did you mean 'epochs'\?/);
+      await expect(m.fit(x, y, { classWeight: { 0: 1 } } as never)).rejects.toThrow(/'classWeight' is not supported by polytensor: weight the loss yourself/);
+      await expect(m.fit(x, y, { zzz: 1 } as never)).rejects.toThrow(/fit: unknown option 'zzz'; valid options are 'batchSize', 'epochs'/);
+    }));
 
   it('compile, evaluate and predict check their option names too', () => {
     const { x, y } = data(10);
@@ -197,42 +196,34 @@ describe('predictOnBatch', () => {
 });
 
 describe('fit guards', () => {
-  it('a second fit while one runs is a clear error; the first finishes unaffected', async () => {
-    const { x, y } = data(40);
-    const m = regressor();
-    const first = m.fit(x, y, { epochs: 3, batchSize: 10, verbose: 0 });
-    await expect(m.fit(x, y, { epochs: 1, verbose: 0 })).rejects.toThrow(
-      /fit: sequential is already training \(a fit\(\) call has not finished\); await it first/,
-    );
-    expect(() => m.trainOnBatch(x, y)).toThrow(/trainOnBatch: sequential is already training/);
-    const h = await first;
-    expect(h.epoch).toEqual([0, 1, 2]);
-    // and once it is done, fit works again
-    const again = await m.fit(x, y, { epochs: 1, verbose: 0 });
-    expect(again.epoch).toEqual([0]);
-    m.dispose();
-    x.dispose();
-    y.dispose();
-  });
+  it('a second fit while one runs is a clear error; the first finishes unaffected', () =>
+    withRegressor(40, async (m, x, y) => {
+      const first = m.fit(x, y, { epochs: 3, batchSize: 10, verbose: 0 });
+      await expect(m.fit(x, y, { epochs: 1, verbose: 0 })).rejects.toThrow(
+        /fit: sequential is already training \(a fit\(\) call has not finished\); await it first/,
+      );
+      expect(() => m.trainOnBatch(x, y)).toThrow(/trainOnBatch: sequential is already training/);
+      const h = await first;
+      expect(h.epoch).toEqual([0, 1, 2]);
+      // and once it is done, fit works again
+      const again = await m.fit(x, y, { epochs: 1, verbose: 0 });
+      expect(again.epoch).toEqual([0]);
+    }));
 
-  it('a failing fit releases the model for the next one', async () => {
-    const { x, y } = data(10);
-    const m = regressor();
-    await expect(
-      m.fit(x, y, {
-        verbose: 0,
-        callbacks: {
-          onEpochEnd: () => {
-            throw new Error('boom');
+  it('a failing fit releases the model for the next one', () =>
+    withRegressor(10, async (m, x, y) => {
+      await expect(
+        m.fit(x, y, {
+          verbose: 0,
+          callbacks: {
+            onEpochEnd: () => {
+              throw new Error('boom');
+            },
           },
-        },
-      }),
-    ).rejects.toThrow('boom');
-    await expect(m.fit(x, y, { verbose: 0 })).resolves.toBeDefined();
-    m.dispose();
-    x.dispose();
-    y.dispose();
-  });
+        }),
+      ).rejects.toThrow('boom');
+      await expect(m.fit(x, y, { verbose: 0 })).resolves.toBeDefined();
+    }));
 
   it('TerminateOnNaN stops at the first non-finite batch loss; without it fit keeps going', async () => {
     const { x, y } = data(80);

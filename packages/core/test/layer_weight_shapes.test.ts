@@ -2,35 +2,24 @@
 // loading trusts it to check files before building, so it must agree with
 // build() for every layer class, and refuse the inputs build() refuses.
 import { describe, expect, it } from 'vitest';
-import {
-  Activation,
-  AveragePooling2D,
-  BatchNormalization,
-  Conv2D,
-  Dense,
-  Dropout,
-  Flatten,
-  MaxPooling2D,
-  Reshape,
-  layerClassNames,
-  memory,
-  type Layer,
-  type Shape,
-} from './helpers.js';
+import { deserializeLayer, layerClassNames, memory, type LayerConfig, type Shape } from './helpers.js';
 
-const cases: Array<[string, () => Layer, Shape]> = [
-  ['Dense', () => new Dense({ units: 5 }), [null, 3]],
-  ['Dense', () => new Dense({ units: 2, useBias: false }), [null, 4, 7]],
-  ['Conv2D', () => new Conv2D({ filters: 4, kernelSize: [3, 2] }), [null, 8, 8, 3]],
-  ['Conv2D', () => new Conv2D({ filters: 1, kernelSize: 1, useBias: false }), [null, 2, 2, 5]],
-  ['BatchNormalization', () => new BatchNormalization(), [null, 4, 6]],
-  ['BatchNormalization', () => new BatchNormalization({ center: false, scale: false }), [null, 3]],
-  ['MaxPooling2D', () => new MaxPooling2D(), [null, 4, 4, 2]],
-  ['AveragePooling2D', () => new AveragePooling2D({ poolSize: 3, padding: 'same' }), [null, 5, 5, 1]],
-  ['Flatten', () => new Flatten(), [null, 2, 3]],
-  ['Reshape', () => new Reshape({ targetShape: [3, -1] }), [null, 6]],
-  ['Activation', () => new Activation({ activation: 'relu' }), [null, 3]],
-  ['Dropout', () => new Dropout({ rate: 0.5 }), [null, 3]],
+// Layers are made as loading makes them, from { className, config }.
+const make = (className: string, config: LayerConfig = {}) => deserializeLayer({ className, config });
+
+const cases: Array<[string, LayerConfig, Shape]> = [
+  ['Dense', { units: 5 }, [null, 3]],
+  ['Dense', { units: 2, useBias: false }, [null, 4, 7]],
+  ['Conv2D', { filters: 4, kernelSize: [3, 2] }, [null, 8, 8, 3]],
+  ['Conv2D', { filters: 1, kernelSize: 1, useBias: false }, [null, 2, 2, 5]],
+  ['BatchNormalization', {}, [null, 4, 6]],
+  ['BatchNormalization', { center: false, scale: false }, [null, 3]],
+  ['MaxPooling2D', {}, [null, 4, 4, 2]],
+  ['AveragePooling2D', { poolSize: 3, padding: 'same' }, [null, 5, 5, 1]],
+  ['Flatten', {}, [null, 2, 3]],
+  ['Reshape', { targetShape: [3, -1] }, [null, 6]],
+  ['Activation', { activation: 'relu' }, [null, 3]],
+  ['Dropout', { rate: 0.5 }, [null, 3]],
 ];
 
 describe('Layer.weightShapes', () => {
@@ -38,8 +27,8 @@ describe('Layer.weightShapes', () => {
     expect(new Set(cases.map(([c]) => c))).toEqual(new Set(layerClassNames()));
   });
 
-  it.each(cases)('%s: the planned weights are the built weights, and planning allocates nothing', (_c, make, shape) => {
-    const layer = make();
+  it.each(cases)('%s: the planned weights are the built weights, and planning allocates nothing', (className, config, shape) => {
+    const layer = make(className, config);
     const before = memory().numTensors;
     const planned = layer.weightShapes(shape);
     expect(memory().numTensors).toBe(before);
@@ -49,16 +38,16 @@ describe('Layer.weightShapes', () => {
   });
 
   it('refuses the input shapes build() refuses, with the same message', () => {
-    const bad: Array<[() => Layer, Shape]> = [
-      [() => new Dense({ units: 2 }), [null]],
-      [() => new Conv2D({ filters: 2, kernelSize: 2 }), [null, 4, 4]],
-      [() => new BatchNormalization(), [null]],
-      [() => new MaxPooling2D(), [null, 4, 4]],
-      [() => new Reshape({ targetShape: [4] }), [null, 6]],
-      [() => new Reshape({ targetShape: [-1, 4] }), [null, 6]],
+    const bad: Array<[string, LayerConfig, Shape]> = [
+      ['Dense', { units: 2 }, [null]],
+      ['Conv2D', { filters: 2, kernelSize: 2 }, [null, 4, 4]],
+      ['BatchNormalization', {}, [null]],
+      ['MaxPooling2D', {}, [null, 4, 4]],
+      ['Reshape', { targetShape: [4] }, [null, 6]],
+      ['Reshape', { targetShape: [-1, 4] }, [null, 6]],
     ];
-    for (const [make, shape] of bad) {
-      const layer = make();
+    for (const [className, config, shape] of bad) {
+      const layer = make(className, config);
       let planError = '';
       try {
         layer.weightShapes(shape);

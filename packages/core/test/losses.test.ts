@@ -169,22 +169,27 @@ describe('losses: values vs float64', () => {
 });
 
 describe('losses: gradients vs float64 finite differences', () => {
-  it('softmaxCrossEntropy (dense and sparse) w.r.t. logits', () => {
+  it.each([
+    {
+      what: 'softmaxCrossEntropy (dense and sparse) w.r.t. logits',
+      dense: softmaxCrossEntropy,
+      sparse: sparseSoftmaxCrossEntropy,
+      ce64: softmaxCE64,
+      x0: logits0,
+    },
+    {
+      what: 'categoricalCrossentropy (dense and sparse) w.r.t. probabilities',
+      dense: categoricalCrossentropy,
+      sparse: sparseCategoricalCrossentropy,
+      ce64: categoricalCE64,
+      x0: probs0,
+    },
+  ])('$what', ({ dense, sparse, ce64, x0 }) => {
     const y = tensor(oneHot64(ids0, 3), [4, 3]);
     const ids = int(ids0);
-    const f64 = (x: Float64Array): number => softmaxCE64(oneHot64(ids0, 3), x, 3);
-    checkGrad((z) => softmaxCrossEntropy(y, z), f64, logits0, [4, 3]);
-    checkGrad((z) => sparseSoftmaxCrossEntropy(ids, z), f64, logits0, [4, 3]);
-    y.dispose();
-    ids.dispose();
-  });
-
-  it('categoricalCrossentropy (dense and sparse) w.r.t. probabilities', () => {
-    const y = tensor(oneHot64(ids0, 3), [4, 3]);
-    const ids = int(ids0);
-    const f64 = (x: Float64Array): number => categoricalCE64(oneHot64(ids0, 3), x, 3);
-    checkGrad((p) => categoricalCrossentropy(y, p), f64, probs0, [4, 3]);
-    checkGrad((p) => sparseCategoricalCrossentropy(ids, p), f64, probs0, [4, 3]);
+    const f64 = (x: Float64Array): number => ce64(oneHot64(ids0, 3), x, 3);
+    checkGrad((z) => dense(y, z), f64, x0, [4, 3]);
+    checkGrad((z) => sparse(ids, z), f64, x0, [4, 3]);
     y.dispose();
     ids.dispose();
   });

@@ -26,6 +26,7 @@ import {
   expandDims,
   fusedMatMul,
   leakyRelu,
+  memory,
 } from './helpers.js';
 
 const vals = (t: { dataSync(): ArrayLike<number> }): number[] => Array.from(t.dataSync());
@@ -151,6 +152,17 @@ describe('ops: bad input names the op, the shapes and the fix', () => {
       expect(() => where(f, f, f)).toThrow(/where: 'condition' has dtype float32 but where accepts bool/);
       expect(() => tensor([1], [1], 'float64' as 'float32')).toThrow(/unknown dtype 'float64'/);
     });
+  });
+
+  it('frees the tensors made from literals when a later argument or check fails', () => {
+    const intFilter = tensor([[[[1]]]], undefined, 'int32');
+    const before = memory().numTensors;
+    expect(() => conv2d([[[[1]]]], null as unknown as number)).toThrow("conv2d: argument 'filter' is null; pass a Tensor, number or array");
+    expect(() => conv2d([[[[1]]]], intFilter)).toThrow(/conv2d: 'filter' has dtype int32 but conv2d accepts float32/);
+    expect(() => add([1, 2], [1, 2, 3])).toThrow(/add/);
+    expect(() => softmax(3)).toThrow('softmax: logits must have rank ≥ 1 (classes on the last axis), got a scalar');
+    expect(memory().numTensors).toBe(before);
+    intFilter.dispose();
   });
 
   it('out-of-range indices', () => {

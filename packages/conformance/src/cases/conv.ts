@@ -4,15 +4,11 @@ import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
 import { kernelCase } from './harness.js';
 import { accumulationJudge, fusedJudge } from './judges.js';
+import { avgPoolCase, avgPoolGradCase, maxPoolCase, maxPoolGradCase } from './pool_kernels.js';
 import type { ConformanceCase } from './types.js';
+import { uniformTensor } from './values.js';
 
-const rand =
-  (shape: readonly number[]) =>
-  (r: Rng): HostTensor =>
-    host(
-      shape,
-      r.array(sizeOf(shape), (q) => q.float(-2, 2)),
-    );
+const rand = (shape: readonly number[]) => uniformTensor(shape, -2, 2);
 
 interface ConvGeometry {
   readonly x: [number, number, number, number];
@@ -22,21 +18,24 @@ interface ConvGeometry {
   readonly dilations?: number | [number, number];
 }
 
+/** Explicit, uneven padding with stride 2: checked plain and fused. */
+const EXPLICIT_PAD: ConvGeometry = {
+  x: [1, 6, 6, 2],
+  f: [2, 2, 2, 3],
+  strides: 2,
+  pad: [
+    [1, 2],
+    [0, 1],
+  ],
+};
+
 const CONVS: readonly ConvGeometry[] = [
   { x: [1, 5, 5, 1], f: [3, 3, 1, 1], strides: 1, pad: 'valid' },
   { x: [2, 6, 7, 3], f: [3, 2, 3, 4], strides: 1, pad: 'same' },
   { x: [2, 7, 7, 2], f: [3, 3, 2, 3], strides: 2, pad: 'same' },
   { x: [1, 9, 8, 2], f: [3, 3, 2, 2], strides: 1, pad: 'valid', dilations: 2 },
   { x: [1, 8, 8, 2], f: [3, 2, 2, 2], strides: 1, pad: 'same', dilations: [2, 3] },
-  {
-    x: [1, 6, 6, 2],
-    f: [2, 2, 2, 3],
-    strides: 2,
-    pad: [
-      [1, 2],
-      [0, 1],
-    ],
-  },
+  EXPLICIT_PAD,
   { x: [1, 4, 4, 3], f: [1, 1, 3, 5], strides: 1, pad: 'valid' },
   { x: [3, 5, 6, 4], f: [4, 4, 4, 2], strides: [2, 3], pad: 'same' },
   { x: [1, 2, 2, 1], f: [3, 3, 1, 2], strides: 1, pad: 'same' },
@@ -53,41 +52,28 @@ function infoOf(g: ConvGeometry): Conv2DInfo {
   return computeConv2DInfo('conformance', g.x, g.f, g.strides, g.pad, g.dilations ?? 1);
 }
 
+/** conv2d and its two gradients: the shapes of their two inputs and of their output, and their float64 reference. */
+const CONV_KERNELS = [
+  { kernel: 'conv2d', inputs: ['inShape', 'filterShape'], out: 'outShape', reference: ref.conv2d },
+  { kernel: 'conv2dBackpropInput', inputs: ['outShape', 'filterShape'], out: 'inShape', reference: ref.conv2dBackpropInput },
+  { kernel: 'conv2dBackpropFilter', inputs: ['inShape', 'outShape'], out: 'filterShape', reference: ref.conv2dBackpropFilter },
+] as const;
+
 function convCases(g: ConvGeometry): ConformanceCase[] {
   const info = infoOf(g);
   const name = describeGeometry(g);
-  return [
+  return CONV_KERNELS.map(({ kernel, inputs: [p, q], out, reference }) =>
     kernelCase({
-      kernel: 'conv2d',
+      kernel,
       name,
-      inputs: (r) => [rand(info.inShape)(r), rand(info.filterShape)(r)],
-      call: (b, [x, f]) => b.kernels.conv2d(x!, f!, info),
-      expect: ([x, f], num) => {
-        const a = ref.conv2d(x!, f!, info);
-        return { shape: info.outShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
+      inputs: (r) => [rand(info[p])(r), rand(info[q])(r)],
+      call: (b, [u, v]) => b.kernels[kernel](u!, v!, info),
+      expect: ([u, v], num) => {
+        const a = reference(u!, v!, info);
+        return { shape: info[out], dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
       },
     }),
-    kernelCase({
-      kernel: 'conv2dBackpropInput',
-      name,
-      inputs: (r) => [rand(info.outShape)(r), rand(info.filterShape)(r)],
-      call: (b, [dy, f]) => b.kernels.conv2dBackpropInput(dy!, f!, info),
-      expect: ([dy, f], num) => {
-        const a = ref.conv2dBackpropInput(dy!, f!, info);
-        return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
-      },
-    }),
-    kernelCase({
-      kernel: 'conv2dBackpropFilter',
-      name,
-      inputs: (r) => [rand(info.inShape)(r), rand(info.outShape)(r)],
-      call: (b, [x, dy]) => b.kernels.conv2dBackpropFilter(x!, dy!, info),
-      expect: ([x, dy], num) => {
-        const a = ref.conv2dBackpropFilter(x!, dy!, info);
-        return { shape: info.filterShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
-      },
-    }),
-  ];
+  );
 }
 
 export const convCases2d: readonly ConformanceCase[] = CONVS.flatMap(convCases);
@@ -99,19 +85,7 @@ const FUSED_CONVS: ReadonlyArray<readonly [ConvGeometry, FusedActivation, boolea
   [{ x: [2, 7, 7, 2], f: [3, 3, 2, 3], strides: 2, pad: 'same' }, 'relu', true],
   [{ x: [1, 9, 8, 2], f: [3, 3, 2, 2], strides: 1, pad: 'valid', dilations: 2 }, 'relu', false],
   [{ x: [1, 8, 8, 2], f: [3, 2, 2, 2], strides: 1, pad: 'same', dilations: [2, 3] }, 'sigmoid', true],
-  [
-    {
-      x: [1, 6, 6, 2],
-      f: [2, 2, 2, 3],
-      strides: 2,
-      pad: [
-        [1, 2],
-        [0, 1],
-      ],
-    },
-    'sigmoid',
-    false,
-  ],
+  [EXPLICIT_PAD, 'sigmoid', false],
   [{ x: [3, 5, 6, 4], f: [4, 4, 4, 2], strides: [2, 3], pad: 'same' }, 'tanh', true],
   [{ x: [1, 4, 4, 3], f: [1, 1, 3, 5], strides: 1, pad: 'valid' }, 'tanh', false],
   [{ x: [0, 4, 4, 2], f: [3, 3, 2, 2], strides: 1, pad: 'same' }, 'relu', true],
@@ -171,52 +145,8 @@ function poolCases(g: PoolGeometry): ConformanceCase[] {
           r.array(sizeOf(info.inShape), (q) => q.int(-1, 1)),
         )
       : rand(info.inShape)(r);
-  const cases: ConformanceCase[] = [
-    kernelCase({
-      kernel: 'maxPool',
-      name,
-      inputs: (r) => [xGen(r)],
-      call: (b, [x]) => b.kernels.maxPool(x!, info),
-      expect: ([x]) => {
-        const out = ref.maxPool(x!, info);
-        return { shape: info.outShape, dtype: 'float32', ref: out.values, judge: { kind: 'exact', signedZero: false } };
-      },
-    }),
-    kernelCase({
-      kernel: 'maxPoolGrad',
-      name,
-      inputs: (r) => [rand(info.outShape)(r), xGen(r)],
-      call: (b, [dy, x]) => b.kernels.maxPoolGrad(dy!, x!, info),
-      expect: ([dy, x], num) => {
-        const a = ref.maxPoolGrad(dy!, x!, info);
-        return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
-      },
-    }),
-  ];
-  if (!g.ties) {
-    cases.push(
-      kernelCase({
-        kernel: 'avgPool',
-        name,
-        inputs: (r) => [xGen(r)],
-        call: (b, [x]) => b.kernels.avgPool(x!, info),
-        expect: ([x], num) => {
-          const a = ref.avgPool(x!, info);
-          return { shape: info.outShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num, 1) };
-        },
-      }),
-      kernelCase({
-        kernel: 'avgPoolGrad',
-        name,
-        inputs: (r) => [rand(info.outShape)(r)],
-        call: (b, [dy]) => b.kernels.avgPoolGrad(dy!, info),
-        expect: ([dy], num) => {
-          const a = ref.avgPoolGrad(dy!, info);
-          return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num, 1) };
-        },
-      }),
-    );
-  }
+  const cases: ConformanceCase[] = [maxPoolCase(name, info, xGen), maxPoolGradCase(name, info, rand(info.outShape), xGen)];
+  if (!g.ties) cases.push(avgPoolCase(name, info, xGen), avgPoolGradCase(name, info, rand(info.outShape)));
   return cases;
 }
 

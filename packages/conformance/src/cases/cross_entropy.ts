@@ -6,6 +6,7 @@ import { host, shapeStr, sizeOf, type HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
 import { kernelCase } from './harness.js';
+import { uniformTensor } from './values.js';
 import { accumulationBound } from './judges.js';
 import { softmaxBound } from './softmax.js';
 import type { ConformanceCase } from './types.js';
@@ -42,14 +43,6 @@ function crossEntropyCase(name: string, inputs: (r: Rng) => [HostTensor, HostTen
   });
 }
 
-const uniformLogits =
-  (shape: readonly number[], lo: number, hi: number) =>
-  (r: Rng): HostTensor =>
-    host(
-      shape,
-      r.array(sizeOf(shape), (q) => q.float(lo, hi)),
-    );
-
 /** One-hot rows: class `pick(row)` (random by default). */
 function oneHot(shape: readonly number[], r: Rng, pick?: (row: number) => number): HostTensor {
   const n = shape[shape.length - 1]!;
@@ -71,9 +64,9 @@ function soft(shape: readonly number[], r: Rng): HostTensor {
 }
 
 const oneHotCase = (shape: readonly number[], lo: number, hi: number, what = `logits in [${lo},${hi}]`) =>
-  crossEntropyCase(`one-hot ${shapeStr(shape)} ${what}`, (r) => [uniformLogits(shape, lo, hi)(r), oneHot(shape, r)]);
+  crossEntropyCase(`one-hot ${shapeStr(shape)} ${what}`, (r) => [uniformTensor(shape, lo, hi)(r), oneHot(shape, r)]);
 const softCase = (shape: readonly number[], lo: number, hi: number, what = `logits in [${lo},${hi}]`) =>
-  crossEntropyCase(`soft labels ${shapeStr(shape)} ${what}`, (r) => [uniformLogits(shape, lo, hi)(r), soft(shape, r)]);
+  crossEntropyCase(`soft labels ${shapeStr(shape)} ${what}`, (r) => [uniformTensor(shape, lo, hi)(r), soft(shape, r)]);
 
 /** Rows whose max leads every other logit by 3 to 16, the label on the max: losses near 0 (down to ~1e-6). */
 function dominant(r: Rng): [HostTensor, HostTensor] {
@@ -117,7 +110,7 @@ export const softmaxCrossEntropyCases: readonly ConformanceCase<'softmaxCrossEnt
   crossEntropyCase('equal logits [3,7] (loss log 7 for one-hot)', (r) => [host([3, 7], new Array<number>(21).fill(2.5)), oneHot([3, 7], r)]),
   crossEntropyCase('a dominant max with its label: losses near 0 [6,12]', dominant),
   crossEntropyCase('labels summing to more than 1 [3,5]', (r) => [
-    uniformLogits([3, 5], -3, 3)(r),
+    uniformTensor([3, 5], -3, 3)(r),
     host(
       [3, 5],
       r.array(15, (q) => q.float(0, 2)),

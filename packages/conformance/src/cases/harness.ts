@@ -5,7 +5,7 @@ import { flush32, fmtNum, isSubnormal32 } from '../float.js';
 import { shapeStr, toTyped, type HostTensor } from '../host.js';
 import { Rng } from '../rng.js';
 import { effectiveNumerics, type EffectiveNumerics } from '../tolerances.js';
-import { failResult, skipResult, type CaseResult, type ConformanceCase } from './types.js';
+import { caseFrom, failResult, skipResult, type ConformanceCase } from './types.js';
 
 /** What a kernel case expects: the output's shape, dtype, float64 reference and how to judge it. */
 export interface Expected {
@@ -216,36 +216,29 @@ export function compositeNote(backend: Backend, kernel: KernelName): string[] {
 
 /** Turn a kernel spec into a case. */
 export function kernelCase<K extends KernelName>(spec: KernelSpec<K>): ConformanceCase<K> {
-  const op = spec.op ?? spec.kernel;
-  return {
-    kernel: spec.kernel,
-    op,
-    name: spec.name,
-    kind: 'kernel',
-    run(backend: Backend): CaseResult {
-      const skip = spec.skip?.(backend);
-      if (skip) return skipResult(skip);
-      const num = effectiveNumerics(backend.numerics);
-      const notes = [...num.notesFor(op), ...compositeNote(backend, spec.kernel)];
-      const rng = new Rng(`${op}/${spec.name}`);
-      const inputs = spec.inputs(rng);
-      const primary = spec.expect(inputs, num);
-      const expectations: Expectation[] = [{ ref: primary.ref, judge: primary.judge }];
-      if (num.flushesSubnormals && inputs.some(hasSubnormal)) {
-        const alt = spec.expect(inputs.map(flushHost), num);
-        expectations.push({ ref: alt.ref, judge: alt.judge });
-      }
-      const unit = primary.judge.kind === 'bound' ? 'bound' : 'ulp';
-      const ex = execute(backend, inputs, spec.call, primary.shape, primary.dtype);
-      if (!ex.ok) return failResult(ex.message, unit, notes);
-      const describe = spec.describe ? (i: number) => spec.describe!(inputs, i) : undefined;
-      const checks = ex.outputs.map((out) =>
-        compare(out, expectations, { dtype: primary.dtype, shape: primary.shape, flush: num.flushesSubnormals, ...(describe ? { describe } : {}) }),
-      );
-      const c = checks.reduce(worse);
-      return { pass: c.pass, worst: c.worst, bound: c.bound, unit: c.unit, message: c.message, notes };
-    },
-  };
+  return caseFrom(spec, 'kernel', (backend, op) => {
+    const skip = spec.skip?.(backend);
+    if (skip) return skipResult(skip);
+    const num = effectiveNumerics(backend.numerics);
+    const notes = [...num.notesFor(op), ...compositeNote(backend, spec.kernel)];
+    const rng = new Rng(`${op}/${spec.name}`);
+    const inputs = spec.inputs(rng);
+    const primary = spec.expect(inputs, num);
+    const expectations: Expectation[] = [{ ref: primary.ref, judge: primary.judge }];
+    if (num.flushesSubnormals && inputs.some(hasSubnormal)) {
+      const alt = spec.expect(inputs.map(flushHost), num);
+      expectations.push({ ref: alt.ref, judge: alt.judge });
+    }
+    const unit = primary.judge.kind === 'bound' ? 'bound' : 'ulp';
+    const ex = execute(backend, inputs, spec.call, primary.shape, primary.dtype);
+    if (!ex.ok) return failResult(ex.message, unit, notes);
+    const describe = spec.describe ? (i: number) => spec.describe!(inputs, i) : undefined;
+    const checks = ex.outputs.map((out) =>
+      compare(out, expectations, { dtype: primary.dtype, shape: primary.shape, flush: num.flushesSubnormals, ...(describe ? { describe } : {}) }),
+    );
+    const c = checks.reduce(worse);
+    return { pass: c.pass, worst: c.worst, bound: c.bound, unit: c.unit, message: c.message, notes };
+  });
 }
 
 /** Describe elementwise inputs: each input's value at the broadcast position of output element i. */

@@ -5,22 +5,13 @@ import type { Rng } from '../rng.js';
 import { kernelCase } from './harness.js';
 import { accumulationJudge } from './judges.js';
 import type { ConformanceCase } from './types.js';
-import { SPECIALS, int32, wide } from './values.js';
+import { int32, mixedValues, wide } from './values.js';
 import type { Judgement } from '../compare.js';
 
 const EXACT: Judgement = { kind: 'exact', signedZero: true };
 
 /** Values for copies: random floats with NaN, ±0, ±Inf and subnormals mixed in. */
-function values(dtype: DType, r: Rng, n: number): number[] {
-  switch (dtype) {
-    case 'float32':
-      return r.array(n, (q) => (q.bool(0.25) ? q.pick(SPECIALS) : wide(-20, 20)(q)));
-    case 'int32':
-      return r.array(n, int32);
-    case 'bool':
-      return r.array(n, (q) => (q.bool() ? 1 : 0));
-  }
-}
+const values = (dtype: DType, r: Rng, n: number): number[] => mixedValues(dtype, r, n, 0.25);
 
 const randT =
   (shape: readonly number[], dtype: DType = 'float32') =>

@@ -8,11 +8,10 @@
  */
 import { computePool2DInfo, type Conv2DInfo, type PaddingSpec } from '@polytensor/core';
 import { host, shapeStr, sizeOf, type HostTensor } from '../host.js';
-import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
-import { kernelCase } from './harness.js';
-import { accumulationJudge } from './judges.js';
+import { avgPoolCase, avgPoolGradCase, maxPoolCase, maxPoolGradCase } from './pool_kernels.js';
 import type { ConformanceCase } from './types.js';
+import { uniformTensor } from './values.js';
 
 interface Geometry {
   readonly x: [number, number, number, number];
@@ -59,45 +58,12 @@ const ROWS: readonly (readonly number[])[] = [
   [Infinity, -Infinity, 1],
 ];
 
-function cases(name: string, info: Conv2DInfo, x: (r: Rng) => HostTensor, xNoNaN: (r: Rng) => HostTensor, dy: (r: Rng) => HostTensor): ConformanceCase[] {
+function cases(name: string, info: Conv2DInfo, x: (r: Rng) => HostTensor, xNoNaN: (r: Rng) => HostTensor): ConformanceCase[] {
   return [
-    kernelCase({
-      kernel: 'maxPool',
-      name,
-      inputs: (r) => [x(r)],
-      call: (b, [t]) => b.kernels.maxPool(t!, info),
-      expect: ([t]) => ({ shape: info.outShape, dtype: 'float32', ref: ref.maxPool(t!, info).values, judge: { kind: 'exact', signedZero: false } }),
-    }),
-    kernelCase({
-      kernel: 'avgPool',
-      name,
-      inputs: (r) => [x(r)],
-      call: (b, [t]) => b.kernels.avgPool(t!, info),
-      expect: ([t], num) => {
-        const a = ref.avgPool(t!, info);
-        return { shape: info.outShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num, 1) };
-      },
-    }),
-    kernelCase({
-      kernel: 'maxPoolGrad',
-      name: `${name} (±Inf only)`,
-      inputs: (r) => [dy(r), xNoNaN(r)],
-      call: (b, [g, t]) => b.kernels.maxPoolGrad(g!, t!, info),
-      expect: ([g, t], num) => {
-        const a = ref.maxPoolGrad(g!, t!, info);
-        return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num) };
-      },
-    }),
-    kernelCase({
-      kernel: 'avgPoolGrad',
-      name: `${name} (in dy)`,
-      inputs: (r) => [sprinkled(info.outShape, true)(r)],
-      call: (b, [g]) => b.kernels.avgPoolGrad(g!, info),
-      expect: ([g], num) => {
-        const a = ref.avgPoolGrad(g!, info);
-        return { shape: info.inShape, dtype: 'float32', ref: a.out.values, judge: accumulationJudge(a, num, 1) };
-      },
-    }),
+    maxPoolCase(name, info, x),
+    avgPoolCase(name, info, x),
+    maxPoolGradCase(`${name} (±Inf only)`, info, uniformTensor(info.outShape, -2, 2), xNoNaN),
+    avgPoolGradCase(`${name} (in dy)`, info, sprinkled(info.outShape, true)),
   ];
 }
 
@@ -105,12 +71,7 @@ function geometryCases(g: Geometry): ConformanceCase[] {
   const info = computePool2DInfo('conformance', g.x, g.size, g.strides, g.pad);
   const pad = typeof g.pad === 'string' ? g.pad : JSON.stringify(g.pad);
   const name = `NaN, ±Inf in windows: x ${shapeStr(g.x)} window ${JSON.stringify(g.size)} strides ${JSON.stringify(g.strides)} ${pad}`;
-  const dy = (r: Rng): HostTensor =>
-    host(
-      info.outShape,
-      r.array(sizeOf(info.outShape), (q) => q.float(-2, 2)),
-    );
-  return cases(name, info, sprinkled(info.inShape, true), sprinkled(info.inShape, false), dy);
+  return cases(name, info, sprinkled(info.inShape, true), sprinkled(info.inShape, false));
 }
 
 function rowCases(): ConformanceCase[] {
@@ -122,12 +83,7 @@ function rowCases(): ConformanceCase[] {
       shape,
       ROWS.flat().map((v) => (Number.isNaN(v) ? 0.5 : v)),
     );
-  const dy = (r: Rng): HostTensor =>
-    host(
-      info.outShape,
-      r.array(ROWS.length, (q) => q.float(-2, 2)),
-    );
-  return cases('NaN first/middle/last, ±Inf, +Inf with −Inf: one [1,3] window per row', info, x, noNaN, dy);
+  return cases('NaN first/middle/last, ±Inf, +Inf with −Inf: one [1,3] window per row', info, x, noNaN);
 }
 
 /** maxPool, avgPool and both gradients with NaN / ±Infinity inside windows. */

@@ -15,7 +15,22 @@ function judgeReduce(op: ReduceOp, a: ref.Accumulated, num: EffectiveNumerics): 
   return op === 'sum' ? accumulationJudge(a, num) : productJudge(a, num);
 }
 
-function reduceCase(op: ReduceOp, name: string, x: (r: Rng) => HostTensor, axes: readonly number[]): ConformanceCase<'reduce'> {
+/** Each output's count of terms and Σ|term| (the accumulation bound's inputs). */
+const termsOf =
+  (op: ReduceOp, axes: readonly number[]) =>
+  (xs: readonly HostTensor[], i: number): string => {
+    const a = ref.reduce(op, xs[0]!, axes);
+    return `${a.terms[i]} terms, Σ|term| = ${a.absSum[i]!.toPrecision(6)}`;
+  };
+
+/** One reduce case against the float64 reference; `describe` explains a failing output (default: its terms). */
+export function reduceCase(
+  op: ReduceOp,
+  name: string,
+  x: (r: Rng) => HostTensor,
+  axes: readonly number[],
+  describe: (xs: readonly HostTensor[], i: number) => string = termsOf(op, axes),
+): ConformanceCase<'reduce'> {
   return kernelCase({
     kernel: 'reduce',
     op,
@@ -26,10 +41,7 @@ function reduceCase(op: ReduceOp, name: string, x: (r: Rng) => HostTensor, axes:
       const a = ref.reduce(op, t!, axes);
       return { shape: a.out.shape, dtype: a.out.dtype, ref: a.out.values, judge: judgeReduce(op, a, num) };
     },
-    describe: ([t], i) => {
-      const a = ref.reduce(op, t!, axes);
-      return `${a.terms[i]} terms, Σ|term| = ${a.absSum[i]!.toPrecision(6)}`;
-    },
+    describe,
   });
 }
 

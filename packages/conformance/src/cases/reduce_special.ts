@@ -5,38 +5,25 @@
  * products leave float32's range although the result does not.
  */
 import type { ArgReduceOp, ReduceOp } from '@polytensor/core';
-import type { Judgement } from '../compare.js';
 import { host, shapeStr, sizeOf, type HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
-import type { EffectiveNumerics } from '../tolerances.js';
 import { kernelCase } from './harness.js';
-import { accumulationJudge, productJudge } from './judges.js';
+import { reduceCase as reduceCaseWith } from './reduce.js';
 import type { ConformanceCase } from './types.js';
 
-function judge(op: ReduceOp, a: ref.Accumulated, num: EffectiveNumerics): Judgement {
-  if (op === 'max' || op === 'min') return { kind: 'exact', signedZero: false };
-  return op === 'sum' ? accumulationJudge(a, num) : productJudge(a, num);
-}
+/** The non-finite terms of a failing output's window, by position. */
+const nonFiniteTerms =
+  (axes: readonly number[]) =>
+  ([t]: readonly HostTensor[], i: number): string => {
+    const w = ref.reductionWindows(t!.shape, axes)[i]!;
+    const odd = w.filter((k) => !Number.isFinite(t!.values[k]!)).map((k) => `${t!.values[k]} at term ${w.indexOf(k)}`);
+    return `${w.length} terms${odd.length ? `, ${odd.join(', ')}` : ''}`;
+  };
 
-function reduceCase(op: ReduceOp, name: string, x: (r: Rng) => HostTensor, axes: readonly number[]): ConformanceCase<'reduce'> {
-  return kernelCase({
-    kernel: 'reduce',
-    op,
-    name,
-    inputs: (r) => [x(r)],
-    call: (b, [t]) => b.kernels.reduce(op, t!, axes),
-    expect: ([t], num) => {
-      const a = ref.reduce(op, t!, axes);
-      return { shape: a.out.shape, dtype: a.out.dtype, ref: a.out.values, judge: judge(op, a, num) };
-    },
-    describe: ([t], i) => {
-      const w = ref.reductionWindows(t!.shape, axes)[i]!;
-      const odd = w.filter((k) => !Number.isFinite(t!.values[k]!)).map((k) => `${t!.values[k]} at term ${w.indexOf(k)}`);
-      return `${w.length} terms${odd.length ? `, ${odd.join(', ')}` : ''}`;
-    },
-  });
-}
+/** A reduce case whose failures list the window's non-finite terms. */
+const reduceCase = (op: ReduceOp, name: string, x: (r: Rng) => HostTensor, axes: readonly number[]): ConformanceCase<'reduce'> =>
+  reduceCaseWith(op, name, x, axes, nonFiniteTerms(axes));
 
 /** Where to put non-finite values in one reduction window (cycled over the outputs). */
 const PATTERNS: ReadonlyArray<(n: number, r: Rng) => ReadonlyArray<readonly [number, number]>> = [

@@ -1,10 +1,11 @@
 import type { Judgement } from '../compare.js';
 import { FLT_MIN, FLT_TRUE_MIN, ulp32 } from '../float.js';
-import { host, shapeStr, sizeOf, type HostTensor } from '../host.js';
+import { host, shapeStr, type HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
 import type { EffectiveNumerics } from '../tolerances.js';
 import { kernelCase } from './harness.js';
+import { uniformTensor } from './values.js';
 import type { ConformanceCase } from './types.js';
 
 /**
@@ -57,14 +58,6 @@ function softmaxCase(log: boolean, name: string, x: (r: Rng) => HostTensor): Con
   });
 }
 
-const rand =
-  (shape: readonly number[], lo: number, hi: number) =>
-  (r: Rng): HostTensor =>
-    host(
-      shape,
-      r.array(sizeOf(shape), (q) => q.float(lo, hi)),
-    );
-
 /**
  * Rows whose max exceeds every other entry by a gap of 3 to 16: S = 1 + T with
  * T small, so logSoftmax of the max is a small negative number (down to ~1e-6)
@@ -85,14 +78,14 @@ function dominantRows(r: Rng, rows: number, n: number): HostTensor {
 function casesFor(log: boolean): ConformanceCase[] {
   const c = (name: string, x: (r: Rng) => HostTensor): ConformanceCase => softmaxCase(log, name, x);
   return [
-    c('[5,10] logits in [-10,10]', rand([5, 10], -10, 10)),
-    c('rank 1 [100]', rand([100], -5, 5)),
-    c('rank 3 [2,3,7]', rand([2, 3, 7], -3, 3)),
-    c('rank 6 [2,1,2,1,2,5]', rand([2, 1, 2, 1, 2, 5], -3, 3)),
-    c('last axis 1 [4,1]', rand([4, 1], -50, 50)),
-    c('large logits (unstabilized exp overflows) [3,8] in [80,120]', rand([3, 8], 80, 120)),
+    c('[5,10] logits in [-10,10]', uniformTensor([5, 10], -10, 10)),
+    c('rank 1 [100]', uniformTensor([100], -5, 5)),
+    c('rank 3 [2,3,7]', uniformTensor([2, 3, 7], -3, 3)),
+    c('rank 6 [2,1,2,1,2,5]', uniformTensor([2, 1, 2, 1, 2, 5], -3, 3)),
+    c('last axis 1 [4,1]', uniformTensor([4, 1], -50, 50)),
+    c('large logits (unstabilized exp overflows) [3,8] in [80,120]', uniformTensor([3, 8], 80, 120)),
     c('huge logits [2,6] around ±1e4', (r) => host([2, 6], [...r.array(6, (q) => q.float(9990, 10000)), ...r.array(6, (q) => q.float(-10000, -9990))])),
-    c('spread 80 (tiny probabilities stay normal) [4,6]', rand([4, 6], -40, 40)),
+    c('spread 80 (tiny probabilities stay normal) [4,6]', uniformTensor([4, 6], -40, 40)),
     c('rows with -Infinity entries', () => host([2, 4], [-Infinity, 1, 2, -Infinity, 0, -Infinity, 3, 3])),
     c('a NaN makes its row NaN', () => host([2, 3], [1, NaN, 2, 0.5, 0.25, -1])),
     c('equal logits [3,7]', () => host([3, 7], new Array<number>(21).fill(2.5))),

@@ -43,6 +43,16 @@ export interface ConformanceCase<S extends CaseSubject = CaseSubject> {
   run(backend: Backend): CaseResult | Promise<CaseResult>;
 }
 
+/** A kernel or gradient case: its identity from the spec (the report row is `op`, by default the kernel) and its check. */
+export function caseFrom<K extends KernelName>(
+  spec: { readonly kernel: K; readonly op?: string; readonly name: string },
+  kind: CaseKind,
+  run: (backend: Backend, op: string) => CaseResult,
+): ConformanceCase<K> {
+  const op = spec.op ?? spec.kernel;
+  return { kernel: spec.kernel, op, name: spec.name, kind, run: (backend) => run(backend, op) };
+}
+
 export function failResult(message: string, unit: Unit = 'ulp', notes?: readonly string[]): CaseResult {
   return { pass: false, worst: Infinity, bound: 0, unit, message, ...(notes ? { notes } : {}) };
 }

@@ -1,4 +1,6 @@
 import { FLT_MAX, FLT_MIN, FLT_TRUE_MIN } from '../float.js';
+import type { DType } from '@polytensor/core';
+import { host, sizeOf, type HostTensor } from '../host.js';
 import type { Rng } from '../rng.js';
 
 /** Special float32 values every float kernel is fed (NaN, ±Infinity, ±0, subnormals, extremes). */
@@ -55,3 +57,21 @@ export const halves = (r: Rng): number => {
   const k = r.int(-40, 40) / 2;
   return r.bool(0.6) ? Math.fround(k) : r.float(-50, 50);
 };
+
+/** A tensor of `shape` with values uniform in [lo, hi). */
+export const uniformTensor =
+  (shape: readonly number[], lo: number, hi: number) =>
+  (r: Rng): HostTensor =>
+    host(shape, r.array(sizeOf(shape), uniform(lo, hi)));
+
+/** `n` values of `dtype`: for float32 wide random floats with a `specialShare` of NaN, ±0, ±Inf and subnormals mixed in. */
+export function mixedValues(dtype: DType, r: Rng, n: number, specialShare: number): number[] {
+  switch (dtype) {
+    case 'float32':
+      return r.array(n, (q) => (q.bool(specialShare) ? q.pick(SPECIALS) : wide(-20, 20)(q)));
+    case 'int32':
+      return r.array(n, int32);
+    case 'bool':
+      return r.array(n, (q) => (q.bool() ? 1 : 0));
+  }
+}

@@ -6,18 +6,10 @@ import type { Rng } from '../rng.js';
 import { kernelCase } from './harness.js';
 import { judgeFor } from './judges.js';
 import type { ConformanceCase } from './types.js';
-import { SPECIALS, int32, wide } from './values.js';
+import { SPECIALS, int32, mixedValues, wide } from './values.js';
 
-function gen(dtype: DType, r: Rng, n: number): number[] {
-  switch (dtype) {
-    case 'float32':
-      return r.array(n, (q) => (q.bool(0.2) ? q.pick(SPECIALS) : wide(-20, 20)(q)));
-    case 'int32':
-      return r.array(n, int32);
-    case 'bool':
-      return r.array(n, (q) => (q.bool() ? 1 : 0));
-  }
-}
+/** Values for where and cast: random floats with NaN, ±0, ±Inf and subnormals mixed in. */
+const gen = (dtype: DType, r: Rng, n: number): number[] => mixedValues(dtype, r, n, 0.2);
 
 function whereCase(name: string, dtype: DType, sc: readonly number[], sa: readonly number[], sb: readonly number[]): ConformanceCase {
   return kernelCase({

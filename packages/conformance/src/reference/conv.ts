@@ -45,44 +45,42 @@ function accumulator(shape: readonly number[]) {
   return { add, result };
 }
 
-/** NHWC conv with an HWIO filter. */
-export function conv2d(x: HostTensor, filter: HostTensor, info: Conv2DInfo): Accumulated {
-  const acc = accumulator(info.outShape);
-  forEachTap(info, (b, ih, iw, oh, ow, fh, fw) => {
-    for (let co = 0; co < info.outChannels; co++) {
-      for (let ci = 0; ci < info.inChannels; ci++) {
-        acc.add(yIndex(info, b, oh, ow, co), x.values[xIndex(info, b, ih, iw, ci)]! * filter.values[fIndex(info, fh, fw, ci, co)]!);
+/** Which tensor of a convolution an index points into: the input x, the output y, or the filter f. */
+type Operand = 'x' | 'y' | 'f';
+
+/**
+ * Σ a·b over every tap and (in, out) channel pair, accumulated into `into`:
+ * conv2d and its two gradients differ only in which operands they multiply
+ * and which they sum into. Each output element sums over taps, then channels,
+ * in the same order whichever it is.
+ */
+function convProducts(info: Conv2DInfo, into: Operand, [a, pa]: [HostTensor, Operand], [b, pb]: [HostTensor, Operand]): Accumulated {
+  const shapes = { x: info.inShape, y: info.outShape, f: info.filterShape };
+  const acc = accumulator(shapes[into]);
+  // An operand's flat index is base + ci·ciStride + co·coStride, its base fixed per tap.
+  const ciStride = { x: 1, y: 0, f: info.outChannels };
+  const coStride = { x: 0, y: 1, f: 1 };
+  const [so, to, sa, ta, sb, tb] = [ciStride[into], coStride[into], ciStride[pa], coStride[pa], ciStride[pb], coStride[pb]];
+  forEachTap(info, (bi, ih, iw, oh, ow, fh, fw) => {
+    const base = { x: xIndex(info, bi, ih, iw, 0), y: yIndex(info, bi, oh, ow, 0), f: fIndex(info, fh, fw, 0, 0) };
+    const [bo, ba, bb] = [base[into], base[pa], base[pb]];
+    for (let ci = 0; ci < info.inChannels; ci++) {
+      for (let co = 0; co < info.outChannels; co++) {
+        acc.add(bo + ci * so + co * to, a.values[ba + ci * sa + co * ta]! * b.values[bb + ci * sb + co * tb]!);
       }
     }
   });
   return acc.result();
 }
+
+/** NHWC conv with an HWIO filter. */
+export const conv2d = (x: HostTensor, filter: HostTensor, info: Conv2DInfo): Accumulated => convProducts(info, 'y', [x, 'x'], [filter, 'f']);
 
 /** Gradient of conv2d w.r.t. its input. */
-export function conv2dBackpropInput(dy: HostTensor, filter: HostTensor, info: Conv2DInfo): Accumulated {
-  const acc = accumulator(info.inShape);
-  forEachTap(info, (b, ih, iw, oh, ow, fh, fw) => {
-    for (let ci = 0; ci < info.inChannels; ci++) {
-      for (let co = 0; co < info.outChannels; co++) {
-        acc.add(xIndex(info, b, ih, iw, ci), dy.values[yIndex(info, b, oh, ow, co)]! * filter.values[fIndex(info, fh, fw, ci, co)]!);
-      }
-    }
-  });
-  return acc.result();
-}
+export const conv2dBackpropInput = (dy: HostTensor, filter: HostTensor, info: Conv2DInfo): Accumulated => convProducts(info, 'x', [dy, 'y'], [filter, 'f']);
 
 /** Gradient of conv2d w.r.t. its filter. */
-export function conv2dBackpropFilter(x: HostTensor, dy: HostTensor, info: Conv2DInfo): Accumulated {
-  const acc = accumulator(info.filterShape);
-  forEachTap(info, (b, ih, iw, oh, ow, fh, fw) => {
-    for (let ci = 0; ci < info.inChannels; ci++) {
-      for (let co = 0; co < info.outChannels; co++) {
-        acc.add(fIndex(info, fh, fw, ci, co), x.values[xIndex(info, b, ih, iw, ci)]! * dy.values[yIndex(info, b, oh, ow, co)]!);
-      }
-    }
-  });
-  return acc.result();
-}
+export const conv2dBackpropFilter = (x: HostTensor, dy: HostTensor, info: Conv2DInfo): Accumulated => convProducts(info, 'f', [x, 'x'], [dy, 'y']);
 
 /**
  * act(conv2d(x, filter) + bias), bias [outC] or null. Besides the output,

@@ -1,6 +1,7 @@
 import type { FusedActivation } from '@polytensor/core';
 import type { HostTensor } from '../host.js';
 import type { Accumulated } from './accumulate.js';
+import { unaryScalar } from './elementwise.js';
 
 /**
  * Batched matrix product of rank-3 operands: a [Ba, M, K] (or [Ba, K, M] with
@@ -37,17 +38,9 @@ export function matMul(a: HostTensor, b: HostTensor, transposeA: boolean, transp
   return { out: { shape: [B, M, N], values: out, dtype: 'float32' }, terms, absSum };
 }
 
+/** A fused activation: the unary op of that name (linear is the identity). */
 export function activate(act: FusedActivation, x: number): number {
-  switch (act) {
-    case 'linear':
-      return x;
-    case 'relu':
-      return x > 0 ? x : Number.isNaN(x) ? NaN : 0;
-    case 'sigmoid':
-      return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-    case 'tanh':
-      return Math.tanh(x);
-  }
+  return act === 'linear' ? x : unaryScalar(act, x, 'float32');
 }
 
 /**

@@ -1,30 +1,15 @@
 import type { Conv2DInfo } from '@polytensor/core';
 import type { HostTensor } from '../host.js';
 import type { Accumulated } from './accumulate.js';
+import { forEachTap } from './conv.js';
 
 /**
  * The real (non-padding) input cells of each pooling window, in row-major
  * window order, as flat spatial indices (b, h, w) without the channel.
  */
 function windows(info: Conv2DInfo): number[][][] {
-  const res: number[][][] = [];
-  for (let b = 0; b < info.batchSize; b++) {
-    for (let oh = 0; oh < info.outHeight; oh++) {
-      for (let ow = 0; ow < info.outWidth; ow++) {
-        const cells: number[][] = [];
-        for (let fh = 0; fh < info.filterHeight; fh++) {
-          const ih = oh * info.strideHeight - info.padTop + fh * info.dilationHeight;
-          if (ih < 0 || ih >= info.inHeight) continue;
-          for (let fw = 0; fw < info.filterWidth; fw++) {
-            const iw = ow * info.strideWidth - info.padLeft + fw * info.dilationWidth;
-            if (iw < 0 || iw >= info.inWidth) continue;
-            cells.push([b, ih, iw]);
-          }
-        }
-        res.push(cells);
-      }
-    }
-  }
+  const res: number[][][] = Array.from({ length: info.batchSize * info.outHeight * info.outWidth }, () => []);
+  forEachTap(info, (b, ih, iw, oh, ow) => res[(b * info.outHeight + oh) * info.outWidth + ow]!.push([b, ih, iw]));
   return res;
 }
 

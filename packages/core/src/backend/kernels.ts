@@ -30,25 +30,11 @@ export const UNARY_OPS = [
 ] as const;
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
+/** The binary kernels whose result is bool: comparisons and logical ops. */
+export const COMPARISON_OPS = ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'logicalAnd', 'logicalOr'] as const;
+
 /** Elementwise binary kernels with NumPy broadcasting. */
-export const BINARY_OPS = [
-  'add',
-  'sub',
-  'mul',
-  'div',
-  'pow',
-  'maximum',
-  'minimum',
-  'squaredDifference',
-  'equal',
-  'notEqual',
-  'less',
-  'lessEqual',
-  'greater',
-  'greaterEqual',
-  'logicalAnd',
-  'logicalOr',
-] as const;
+export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'squaredDifference', ...COMPARISON_OPS] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
 export const REDUCE_OPS = ['sum', 'max', 'min', 'prod'] as const;
@@ -278,7 +264,7 @@ export function unaryOutputDType(op: UnaryOp, dtype: DType): DType {
   }
 }
 
-const COMPARISONS: ReadonlySet<BinaryOp> = new Set(['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual', 'logicalAnd', 'logicalOr']);
+const COMPARISONS: ReadonlySet<BinaryOp> = new Set(COMPARISON_OPS);
 
 export function binaryOutputDType(op: BinaryOp, dtype: DType): DType {
   return COMPARISONS.has(op) ? 'bool' : dtype;

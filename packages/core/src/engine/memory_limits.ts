@@ -169,28 +169,16 @@ export class MemoryGuard {
     const bytes = elements * bytesPerElement(dtype);
     const what = `${op}: ${noun} ${fmt(shape)} ${dtype}`;
     const tail = 'Nothing was allocated and the backend is still usable. Use smaller tensors (e.g. process the data in batches).';
+    const error = (message: string, limit: number): MemoryLimitError =>
+      new MemoryLimitError(`${message} (${lim.source}). ${tail}`, 'tensorSize', op, backend.name, shape, dtype, bytes, limit);
     if (bytes > lim.maxTensorBytes) {
-      return new MemoryLimitError(
-        `${what} would take ${formatBytes(bytes)} (${count(elements)} elements); backend '${backend.name}' holds at most ` +
-          `${formatBytes(lim.maxTensorBytes)} in one tensor (${lim.source}). ${tail}`,
-        'tensorSize',
-        op,
-        backend.name,
-        shape,
-        dtype,
-        bytes,
+      return error(
+        `${what} would take ${formatBytes(bytes)} (${count(elements)} elements); backend '${backend.name}' holds at most ${formatBytes(lim.maxTensorBytes)} in one tensor`,
         lim.maxTensorBytes,
       );
     }
-    return new MemoryLimitError(
-      `${what} would have ${count(elements)} elements; backend '${backend.name}' holds at most ${count(lim.maxTensorElements)} in one tensor ` +
-        `(${lim.source}). ${tail}`,
-      'tensorSize',
-      op,
-      backend.name,
-      shape,
-      dtype,
-      bytes,
+    return error(
+      `${what} would have ${count(elements)} elements; backend '${backend.name}' holds at most ${count(lim.maxTensorElements)} in one tensor`,
       lim.maxTensorElements,
     );
   }

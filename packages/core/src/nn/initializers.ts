@@ -31,48 +31,26 @@ class Constant implements Initializer {
   }
 }
 
-class RandomNormalInit implements Initializer {
-  readonly className = 'RandomNormal';
-  constructor(
-    readonly mean = 0,
-    readonly stddev = 0.05,
-    readonly seed: number | null = null,
-  ) {}
-  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-    return randomNormal(shape, this.mean, this.stddev, dtype, this.seed ?? undefined);
-  }
-  getConfig(): Record<string, number | null> {
-    return { mean: this.mean, stddev: this.stddev, seed: this.seed };
-  }
-}
+/** A host sampler of random.ts: (shape, first, second parameter, dtype, seed). */
+type Sampler = (shape: readonly number[], p: number, q: number, dtype: DType, seed?: number) => Tensor;
 
-class TruncatedNormalInit implements Initializer {
-  readonly className = 'TruncatedNormal';
+/**
+ * RandomNormal, TruncatedNormal and RandomUniform: a sampler and its two
+ * parameters, saved under their Keras names ({ mean, stddev } or { minval, maxval }).
+ */
+class RandomInit implements Initializer {
   constructor(
-    readonly mean = 0,
-    readonly stddev = 0.05,
-    readonly seed: number | null = null,
+    readonly className: string,
+    private readonly sample: Sampler,
+    private readonly params: Readonly<Record<string, number>>,
+    readonly seed: number | null,
   ) {}
   apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-    return truncatedNormal(shape, this.mean, this.stddev, dtype, this.seed ?? undefined);
+    const [p = 0, q = 0] = Object.values(this.params);
+    return this.sample(shape, p, q, dtype, this.seed ?? undefined);
   }
   getConfig(): Record<string, number | null> {
-    return { mean: this.mean, stddev: this.stddev, seed: this.seed };
-  }
-}
-
-class RandomUniformInit implements Initializer {
-  readonly className = 'RandomUniform';
-  constructor(
-    readonly minval = -0.05,
-    readonly maxval = 0.05,
-    readonly seed: number | null = null,
-  ) {}
-  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-    return randomUniform(shape, this.minval, this.maxval, dtype, this.seed ?? undefined);
-  }
-  getConfig(): Record<string, number | null> {
-    return { minval: this.minval, maxval: this.maxval, seed: this.seed };
+    return { ...this.params, seed: this.seed };
   }
 }
 
@@ -134,11 +112,11 @@ export const initializers = {
   ones: (): Initializer => Object.assign(new Constant(1), { className: 'Ones' }),
   constant: ({ value }: { value: number }): Initializer => new Constant(value),
   randomNormal: ({ mean = 0, stddev = 0.05, seed = null }: { mean?: number; stddev?: number } & Seed = {}): Initializer =>
-    new RandomNormalInit(mean, stddev, seed),
+    new RandomInit('RandomNormal', randomNormal, { mean, stddev }, seed),
   truncatedNormal: ({ mean = 0, stddev = 0.05, seed = null }: { mean?: number; stddev?: number } & Seed = {}): Initializer =>
-    new TruncatedNormalInit(mean, stddev, seed),
+    new RandomInit('TruncatedNormal', truncatedNormal, { mean, stddev }, seed),
   randomUniform: ({ minval = -0.05, maxval = 0.05, seed = null }: { minval?: number; maxval?: number } & Seed = {}): Initializer =>
-    new RandomUniformInit(minval, maxval, seed),
+    new RandomInit('RandomUniform', randomUniform, { minval, maxval }, seed),
   varianceScaling: ({
     scale = 1,
     mode = 'fanIn',

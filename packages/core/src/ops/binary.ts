@@ -4,7 +4,7 @@ import { ENGINE } from '../engine/engine.js';
 import { PolytensorError } from '../errors.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { broadcastShapes } from '../util/shape.js';
-import { assertDType, convert } from './convert.js';
+import { assertDType, withTensors } from './convert.js';
 
 /**
  * Convert both operands (a literal takes the other operand's dtype), check
@@ -13,18 +13,18 @@ import { assertDType, convert } from './convert.js';
  */
 export function binaryKernel(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
   const hint = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : undefined;
-  const [ta, ownA] = convert(op, 'a', a, hint);
-  const [tb, ownB] = convert(op, 'b', b, hint);
-  try {
-    if (ta.dtype !== tb.dtype) {
-      throw new PolytensorError(`${op}: dtypes differ: a is ${ta.dtype}, b is ${tb.dtype}; cast one of them with cast(x, '${ta.dtype}')`);
-    }
-    assertDType(op, 'a', ta, BINARY_INPUT_DTYPES[op]);
-    return ENGINE.runKernel('binary', [op, ta, tb, broadcastShapes(op, ta.shape, tb.shape)]);
-  } finally {
-    if (ownA) ta.dispose();
-    if (ownB) tb.dispose();
-  }
+  return withTensors(
+    op,
+    { a, b },
+    ({ a: ta, b: tb }) => {
+      if (ta.dtype !== tb.dtype) {
+        throw new PolytensorError(`${op}: dtypes differ: a is ${ta.dtype}, b is ${tb.dtype}; cast one of them with cast(x, '${ta.dtype}')`);
+      }
+      assertDType(op, 'a', ta, BINARY_INPUT_DTYPES[op]);
+      return ENGINE.runKernel('binary', [op, ta, tb, broadcastShapes(op, ta.shape, tb.shape)]);
+    },
+    hint,
+  );
 }
 
 /** a + b with broadcasting. */

@@ -1,12 +1,13 @@
+import { COMPARISON_OPS, type BinaryOp } from '../backend/kernels.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { binaryKernel } from './binary.js';
 
+type BinaryFn = (a: TensorLike, b: TensorLike) => Tensor;
+
+/** One (a, b) => tensor function per binary op, by the op's name. */
+function binaryOps<const Op extends BinaryOp>(ops: readonly Op[]): Record<Op, BinaryFn> {
+  return Object.fromEntries(ops.map((op): [Op, BinaryFn] => [op, (a, b) => binaryKernel(op, a, b)])) as Record<Op, BinaryFn>;
+}
+
 // Comparisons and logical ops give bool tensors and carry no gradient.
-export const equal = (a: TensorLike, b: TensorLike): Tensor => binaryKernel('equal', a, b);
-export const notEqual = (a: TensorLike, b: TensorLike): Tensor => binaryKernel('notEqual', a, b);
-export const less = (a: TensorLike, b: TensorLike): Tensor => binaryKernel('less', a, b);
-export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => binaryKernel('lessEqual', a, b);
-export const greater = (a: TensorLike, b: TensorLike): Tensor => binaryKernel('greater', a, b);
-export const greaterEqual = (a: TensorLike, b: TensorLike): Tensor => binaryKernel('greaterEqual', a, b);
-export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => binaryKernel('logicalAnd', a, b);
-export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => binaryKernel('logicalOr', a, b);
+export const { equal, notEqual, less, lessEqual, greater, greaterEqual, logicalAnd, logicalOr } = binaryOps(COMPARISON_OPS);

@@ -4,7 +4,7 @@ import { PolytensorError } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { arraysEqual, fmt } from '../util/shape.js';
 import { computeConv2DInfo, type PaddingSpec } from './conv_util.js';
-import { assertDType, convert } from './convert.js';
+import { assertDType, withTensors } from './convert.js';
 
 /**
  * 2-D convolution, NHWC input [batch, h, w, inC] and HWIO filter [fh, fw, inC, outC].
@@ -17,17 +17,9 @@ export function conv2d(
   pad: PaddingSpec = 'valid',
   dilations: number | [number, number] = 1,
 ): Tensor {
-  const [tx, ownX] = convert('conv2d', 'x', x);
-  const [tf, ownF] = convert('conv2d', 'filter', filter);
-  try {
-    assertDType('conv2d', 'x', tx, ['float32']);
-    assertDType('conv2d', 'filter', tf, ['float32']);
-    const info = computeConv2DInfo('conv2d', tx.shape, tf.shape, strides, pad, dilations);
-    return conv2dWithInfo(tx, tf, info);
-  } finally {
-    if (ownX) tx.dispose();
-    if (ownF) tf.dispose();
-  }
+  return withFloat32('conv2d', { x, filter }, (t) =>
+    conv2dWithInfo(t.x, t.filter, computeConv2DInfo('conv2d', t.x.shape, t.filter.shape, strides, pad, dilations)),
+  );
 }
 
 /** @internal the conv2d kernel with resolved geometry. */
@@ -45,6 +37,14 @@ export function backpropFilter(x: Tensor, dy: Tensor, info: Conv2DInfo): Tensor 
   return ENGINE.runKernel('conv2dBackpropFilter', [x, dy, info]);
 }
 
+/** withTensors for the conv ops, whose tensor arguments are all float32. */
+function withFloat32<K extends string>(op: string, args: Readonly<Record<K, TensorLike>>, body: (ts: Record<K, Tensor>) => Tensor): Tensor {
+  return withTensors(op, args, (ts) => {
+    for (const arg of Object.keys(ts) as K[]) assertDType(op, arg, ts[arg], ['float32']);
+    return body(ts);
+  });
+}
+
 function checkShape(op: string, arg: string, t: Tensor, shape: readonly number[]): void {
   if (!arraysEqual(t.shape, shape)) {
     throw new PolytensorError(`${op}: ${arg} has shape ${fmt(t.shape)} but the convolution geometry needs ${fmt(shape)}`);
@@ -60,18 +60,12 @@ export function conv2dBackpropInput(
   pad: PaddingSpec = 'valid',
   dilations: number | [number, number] = 1,
 ): Tensor {
-  const [tdy, ownD] = convert('conv2dBackpropInput', 'dy', dy);
-  const [tf, ownF] = convert('conv2dBackpropInput', 'filter', filter);
-  try {
-    assertDType('conv2dBackpropInput', 'dy', tdy, ['float32']);
-    assertDType('conv2dBackpropInput', 'filter', tf, ['float32']);
-    const info = computeConv2DInfo('conv2dBackpropInput', inputShape, tf.shape, strides, pad, dilations);
-    checkShape('conv2dBackpropInput', 'dy', tdy, info.outShape);
-    return backpropInput(tdy, tf, info);
-  } finally {
-    if (ownD) tdy.dispose();
-    if (ownF) tf.dispose();
-  }
+  const op = 'conv2dBackpropInput';
+  return withFloat32(op, { dy, filter }, (t) => {
+    const info = computeConv2DInfo(op, inputShape, t.filter.shape, strides, pad, dilations);
+    checkShape(op, 'dy', t.dy, info.outShape);
+    return backpropInput(t.dy, t.filter, info);
+  });
 }
 
 /** Gradient of conv2d w.r.t. its filter, as a public op. */
@@ -83,16 +77,10 @@ export function conv2dBackpropFilter(
   pad: PaddingSpec = 'valid',
   dilations: number | [number, number] = 1,
 ): Tensor {
-  const [tx, ownX] = convert('conv2dBackpropFilter', 'x', x);
-  const [tdy, ownD] = convert('conv2dBackpropFilter', 'dy', dy);
-  try {
-    assertDType('conv2dBackpropFilter', 'x', tx, ['float32']);
-    assertDType('conv2dBackpropFilter', 'dy', tdy, ['float32']);
-    const info = computeConv2DInfo('conv2dBackpropFilter', tx.shape, filterShape, strides, pad, dilations);
-    checkShape('conv2dBackpropFilter', 'dy', tdy, info.outShape);
-    return backpropFilter(tx, tdy, info);
-  } finally {
-    if (ownX) tx.dispose();
-    if (ownD) tdy.dispose();
-  }
+  const op = 'conv2dBackpropFilter';
+  return withFloat32(op, { x, dy }, (t) => {
+    const info = computeConv2DInfo(op, t.x.shape, filterShape, strides, pad, dilations);
+    checkShape(op, 'dy', t.dy, info.outShape);
+    return backpropFilter(t.x, t.dy, info);
+  });
 }

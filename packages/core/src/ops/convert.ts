@@ -149,6 +149,26 @@ export function convert(op: string, arg: string, x: TensorLike, dtypeHint?: DTyp
   return [tensor(x, undefined, typeof x === 'number' && dtypeHint ? dtypeHint : undefined), true];
 }
 
+/**
+ * Run `body` on an op's arguments converted to tensors (named by their keys in
+ * error messages); the tensors made from literals are disposed after, also
+ * when a later argument fails to convert or `body` throws.
+ */
+export function withTensors<K extends string, R>(op: string, args: Readonly<Record<K, TensorLike>>, body: (ts: Record<K, Tensor>) => R, dtypeHint?: DType): R {
+  const ts = {} as Record<K, Tensor>;
+  const owned: Tensor[] = [];
+  try {
+    for (const arg of Object.keys(args) as K[]) {
+      const [t, own] = convert(op, arg, args[arg], dtypeHint);
+      if (own) owned.push(t);
+      ts[arg] = t;
+    }
+    return body(ts);
+  } finally {
+    for (const t of owned) t.dispose();
+  }
+}
+
 /** Like convert, for ops that take exactly a tensor argument (no literals). */
 export function expectTensor(op: string, arg: string, x: unknown): Tensor {
   if (!(x instanceof Tensor)) {

@@ -128,6 +128,53 @@ export function checkSparseLabels(op: string, labels: Tensor, pred: Tensor, pred
   return reshape(labels, batchShape);
 }
 
+// ---- shared definition of the classification losses and metrics -------------
+
+/** @internal how a classification loss or metric takes its labels. */
+export interface ClassLabels {
+  /** The labels' and predictions' argument names, as error messages name them. */
+  readonly args: readonly [labels: string, preds: string];
+  /** True for int32 class ids ([N] or [N, 1]); false for one-hot (or soft) rows of the predictions' shape. */
+  readonly sparse: boolean;
+  /** The sibling that takes the other kind of labels, suggested when the labels look like that kind. */
+  readonly alternative: string;
+}
+
+/**
+ * @internal validate (labels, predictions) of a classification loss or metric,
+ * run `check` (extra argument checks) before the class ids are read, then
+ * `compute` in a tidy with the checked labels: one-hot rows, or class ids
+ * reshaped to the predictions' batch shape.
+ */
+export function scoreClasses(
+  op: string,
+  { args: [labelArg, predArg], sparse, alternative }: ClassLabels,
+  labels: Tensor,
+  pred: Tensor,
+  compute: (labels: Tensor, pred: Tensor) => Tensor,
+  check?: () => void,
+): Tensor {
+  expectLiveTensor(op, labelArg, labels);
+  expectLiveTensor(op, predArg, pred);
+  checkClassPredictions(op, predArg, pred);
+  if (!sparse) checkDenseLabels(op, labels, pred, predArg, alternative);
+  check?.();
+  return tidy(() => compute(sparse ? checkSparseLabels(op, labels, pred, predArg, alternative) : labels, pred));
+}
+
+/** @internal look `name` up in a registry keyed by registryKey; an unknown name lists the valid ones. */
+export function lookUpByName<T>(op: string, kind: string, keys: ReadonlyMap<string, T>, names: () => string[], name: string): T {
+  const found = keys.get(registryKey(name));
+  if (!found) {
+    throw new PolytensorError(
+      `${op}: unknown ${kind} '${name}'; valid names are ${names()
+        .map((n) => `'${n}'`)
+        .join(', ')}`,
+    );
+  }
+  return found;
+}
+
 // ---- losses -------------------------------------------------------------------
 
 /** mean(sum(labels · -logSoftmax(logits), -1)), fused where the backend offers it; labels already checked. */
@@ -140,30 +187,29 @@ function crossEntropyFromProbs(labels: Tensor, probs: Tensor): Tensor {
   return mean(sum(mul(labels, neg(log(clipped))), -1));
 }
 
+/** A cross-entropy of class ids: their one-hot rows through the dense form. */
+const ofClassIds =
+  (dense: (labels: Tensor, pred: Tensor) => Tensor) =>
+  (ids: Tensor, pred: Tensor): Tensor =>
+    dense(oneHot(ids, pred.shape[pred.rank - 1]!), pred);
+
+const LOGITS = ['labels', 'logits'] as const;
+const PROBS = ['labels', 'probs'] as const;
+
 /**
  * Softmax cross-entropy from logits with one-hot (or soft) labels, computed
  * stably through logSoftmax.
  * @example softmaxCrossEntropy(oneHot(labels, 10), model(x))
  */
 export function softmaxCrossEntropy(labels: Tensor, logits: Tensor): Tensor {
-  const op = 'softmaxCrossEntropy';
-  expectLiveTensor(op, 'labels', labels);
-  expectLiveTensor(op, 'logits', logits);
-  checkClassPredictions(op, 'logits', logits);
-  checkDenseLabels(op, labels, logits, 'logits', 'sparseSoftmaxCrossEntropy');
-  return tidy(() => crossEntropyFromLogits(labels, logits));
+  const kind = { args: LOGITS, sparse: false, alternative: 'sparseSoftmaxCrossEntropy' };
+  return scoreClasses('softmaxCrossEntropy', kind, labels, logits, crossEntropyFromLogits);
 }
 
 /** Softmax cross-entropy from logits with int32 class ids [N] (or [N, 1]) in [0, numClasses). */
 export function sparseSoftmaxCrossEntropy(labels: Tensor, logits: Tensor): Tensor {
-  const op = 'sparseSoftmaxCrossEntropy';
-  expectLiveTensor(op, 'labels', labels);
-  expectLiveTensor(op, 'logits', logits);
-  checkClassPredictions(op, 'logits', logits);
-  return tidy(() => {
-    const ids = checkSparseLabels(op, labels, logits, 'logits', 'softmaxCrossEntropy');
-    return crossEntropyFromLogits(oneHot(ids, logits.shape[logits.rank - 1]!), logits);
-  });
+  const kind = { args: LOGITS, sparse: true, alternative: 'softmaxCrossEntropy' };
+  return scoreClasses('sparseSoftmaxCrossEntropy', kind, labels, logits, ofClassIds(crossEntropyFromLogits));
 }
 
 /**
@@ -171,24 +217,14 @@ export function sparseSoftmaxCrossEntropy(labels: Tensor, logits: Tensor): Tenso
  * with Keras semantics: rows rescaled to sum to 1, clipped to [1e-7, 1 - 1e-7].
  */
 export function categoricalCrossentropy(labels: Tensor, probs: Tensor): Tensor {
-  const op = 'categoricalCrossentropy';
-  expectLiveTensor(op, 'labels', labels);
-  expectLiveTensor(op, 'probs', probs);
-  checkClassPredictions(op, 'probs', probs);
-  checkDenseLabels(op, labels, probs, 'probs', 'sparseCategoricalCrossentropy');
-  return tidy(() => crossEntropyFromProbs(labels, probs));
+  const kind = { args: PROBS, sparse: false, alternative: 'sparseCategoricalCrossentropy' };
+  return scoreClasses('categoricalCrossentropy', kind, labels, probs, crossEntropyFromProbs);
 }
 
 /** categoricalCrossentropy with int32 class ids [N] (or [N, 1]) in [0, numClasses). */
 export function sparseCategoricalCrossentropy(labels: Tensor, probs: Tensor): Tensor {
-  const op = 'sparseCategoricalCrossentropy';
-  expectLiveTensor(op, 'labels', labels);
-  expectLiveTensor(op, 'probs', probs);
-  checkClassPredictions(op, 'probs', probs);
-  return tidy(() => {
-    const ids = checkSparseLabels(op, labels, probs, 'probs', 'categoricalCrossentropy');
-    return crossEntropyFromProbs(oneHot(ids, probs.shape[probs.rank - 1]!), probs);
-  });
+  const kind = { args: PROBS, sparse: true, alternative: 'categoricalCrossentropy' };
+  return scoreClasses('sparseCategoricalCrossentropy', kind, labels, probs, ofClassIds(crossEntropyFromProbs));
 }
 
 /**
@@ -249,17 +285,7 @@ export const lossNames = (): string[] => [...Object.keys(LOSSES), ...Object.keys
  * LossInfo through. A custom function is taken as dense-label, non-logit.
  */
 export function getLoss(identifier: string | LossFn | LossInfo): LossInfo {
-  if (typeof identifier === 'string') {
-    const found = LOSS_KEYS.get(registryKey(identifier));
-    if (!found) {
-      throw new PolytensorError(
-        `getLoss: unknown loss '${identifier}'; valid names are ${lossNames()
-          .map((n) => `'${n}'`)
-          .join(', ')}`,
-      );
-    }
-    return found;
-  }
+  if (typeof identifier === 'string') return lookUpByName('getLoss', 'loss', LOSS_KEYS, lossNames, identifier);
   if (typeof identifier === 'function') {
     return Object.values(LOSSES).find((l) => l.fn === identifier) ?? info(identifier.name || 'customLoss', identifier, false, false);
   }

@@ -15,7 +15,7 @@ import { reshape } from '../ops/reshape.js';
 import { isFinite as isFiniteOp } from '../ops/unary.js';
 import { where } from '../ops/where.js';
 import { arraysEqual, fmt } from '../util/shape.js';
-import { LOSSES, checkClassPredictions, checkDenseLabels, checkSparseLabels, expectLiveTensor, registryKey, type LossFn } from './losses.js';
+import { LOSSES, expectLiveTensor, lookUpByName, registryKey, scoreClasses, type LossFn } from './losses.js';
 
 /** A metric: (labels, predictions) → float32 scalar (mean over the batch). */
 export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -30,9 +30,9 @@ export interface MetricInfo {
 /** Fraction of true values in a bool tensor, as a float32 scalar. */
 const fractionTrue = (hits: Tensor): Tensor => mean(cast(hits, 'float32'));
 
-function checkK(op: string, k: number, numClasses: number): void {
+function checkK(op: string, k: number, pred: Tensor): void {
   if (!Number.isInteger(k) || k < 1) {
-    throw new PolytensorError(`${op}: k must be a positive integer, got ${k} (predictions have ${numClasses} classes)`);
+    throw new PolytensorError(`${op}: k must be a positive integer, got ${k} (predictions have ${pred.shape[pred.rank - 1]} classes)`);
   }
 }
 
@@ -50,26 +50,19 @@ function inTopK(pred: Tensor, ids: Tensor, k: number): Tensor {
   return logicalAnd(less(higher, k), isFiniteOp(reshape(targetScore, ids.shape)));
 }
 
+/** How the class metrics name their arguments. */
+const ARGS = ['yTrue', 'yPred'] as const;
+
 /** Share of examples whose argMax prediction equals the int32 class id (labels [N] or [N, 1]). */
 export function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
-  const op = 'sparseCategoricalAccuracy';
-  expectLiveTensor(op, 'yTrue', yTrue);
-  expectLiveTensor(op, 'yPred', yPred);
-  checkClassPredictions(op, 'yPred', yPred);
-  return tidy(() => {
-    const ids = checkSparseLabels(op, yTrue, yPred, 'yPred', 'categoricalAccuracy');
-    return fractionTrue(equal(ids, argMax(yPred, -1)));
-  });
+  const kind = { args: ARGS, sparse: true, alternative: 'categoricalAccuracy' };
+  return scoreClasses('sparseCategoricalAccuracy', kind, yTrue, yPred, (ids, pred) => fractionTrue(equal(ids, argMax(pred, -1))));
 }
 
 /** Share of examples whose argMax prediction equals the argMax of the one-hot label. */
 export function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
-  const op = 'categoricalAccuracy';
-  expectLiveTensor(op, 'yTrue', yTrue);
-  expectLiveTensor(op, 'yPred', yPred);
-  checkClassPredictions(op, 'yPred', yPred);
-  checkDenseLabels(op, yTrue, yPred, 'yPred', 'sparseCategoricalAccuracy');
-  return tidy(() => fractionTrue(equal(argMax(yTrue, -1), argMax(yPred, -1))));
+  const kind = { args: ARGS, sparse: false, alternative: 'sparseCategoricalAccuracy' };
+  return scoreClasses('categoricalAccuracy', kind, yTrue, yPred, (labels, pred) => fractionTrue(equal(argMax(labels, -1), argMax(pred, -1))));
 }
 
 /** Share of examples where yTrue equals (yPred > threshold ? 1 : 0), as in Keras (labels 0/1 of yPred's shape, any dtype). */
@@ -106,25 +99,20 @@ export function accuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   );
 }
 
+/** The top-k accuracies: `k` is checked with the arguments; dense labels give their class by argMax. */
+function topKAccuracy(op: string, sparse: boolean, alternative: string, yTrue: Tensor, yPred: Tensor, k: number): Tensor {
+  const score = (labels: Tensor, pred: Tensor): Tensor => fractionTrue(inTopK(pred, sparse ? labels : argMax(labels, -1), k));
+  return scoreClasses(op, { args: ARGS, sparse, alternative }, yTrue, yPred, score, () => checkK(op, k, yPred));
+}
+
 /** Share of examples whose one-hot label's class is among the top `k` predictions. */
 export function topKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, k = 5): Tensor {
-  const op = 'topKCategoricalAccuracy';
-  expectLiveTensor(op, 'yTrue', yTrue);
-  expectLiveTensor(op, 'yPred', yPred);
-  checkClassPredictions(op, 'yPred', yPred);
-  checkDenseLabels(op, yTrue, yPred, 'yPred', 'sparseTopKCategoricalAccuracy');
-  checkK(op, k, yPred.shape[yPred.rank - 1]!);
-  return tidy(() => fractionTrue(inTopK(yPred, argMax(yTrue, -1), k)));
+  return topKAccuracy('topKCategoricalAccuracy', false, 'sparseTopKCategoricalAccuracy', yTrue, yPred, k);
 }
 
 /** Share of examples whose int32 class id is among the top `k` predictions. */
 export function sparseTopKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, k = 5): Tensor {
-  const op = 'sparseTopKCategoricalAccuracy';
-  expectLiveTensor(op, 'yTrue', yTrue);
-  expectLiveTensor(op, 'yPred', yPred);
-  checkClassPredictions(op, 'yPred', yPred);
-  checkK(op, k, yPred.shape[yPred.rank - 1]!);
-  return tidy(() => fractionTrue(inTopK(yPred, checkSparseLabels(op, yTrue, yPred, 'yPred', 'topKCategoricalAccuracy'), k)));
+  return topKAccuracy('sparseTopKCategoricalAccuracy', true, 'topKCategoricalAccuracy', yTrue, yPred, k);
 }
 
 // ---- registry ---------------------------------------------------------------
@@ -173,17 +161,7 @@ export const metricNames = (): string[] => [
  * underscores are ignored. A function is taken as a custom metric named after it.
  */
 export function getMetric(identifier: string | MetricFn | LossFn): MetricInfo {
-  if (typeof identifier === 'string') {
-    const found = METRIC_KEYS.get(registryKey(identifier));
-    if (!found) {
-      throw new PolytensorError(
-        `getMetric: unknown metric '${identifier}'; valid names are ${metricNames()
-          .map((n) => `'${n}'`)
-          .join(', ')}`,
-      );
-    }
-    return found;
-  }
+  if (typeof identifier === 'string') return lookUpByName('getMetric', 'metric', METRIC_KEYS, metricNames, identifier);
   if (typeof identifier === 'function') {
     const builtIn = [...Object.values(METRICS), ...Object.values(LOSSES)].find((m) => m.fn === identifier);
     return builtIn ? metric(builtIn.name, builtIn.fn) : metric(identifier.name || 'customMetric', identifier);

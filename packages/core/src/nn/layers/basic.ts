@@ -5,7 +5,7 @@ import { dropout } from '../../ops/dropout.js';
 import { reshape } from '../../ops/reshape.js';
 import type { Tensor } from '../../tensor.js';
 import { getActivation, type ActivationName } from '../activations.js';
-import { Layer, showArg, type CallOptions, type LayerArgs, type LayerConfig, type Shape } from './layer.js';
+import { Layer, ShapePreservingLayer, showArg, type CallOptions, type LayerArgs, type LayerConfig, type Shape } from './layer.js';
 
 /** [batch, ...] → [batch, product]. */
 export class Flatten extends Layer {
@@ -67,15 +67,12 @@ export interface ActivationArgs extends LayerArgs {
 }
 
 /** Applies an activation function. */
-export class Activation extends Layer {
+export class Activation extends ShapePreservingLayer {
   readonly className = 'Activation';
   readonly activation: ActivationName;
   constructor(args: ActivationArgs) {
     super(args);
     this.activation = getActivation(args.activation).name;
-  }
-  computeOutputShape(inputShape: Shape): Shape {
-    return inputShape;
   }
   protected call(x: Tensor): Tensor {
     return getActivation(this.activation).fn(x);
@@ -94,7 +91,7 @@ export interface DropoutArgs extends LayerArgs {
  * Zeroes a `rate` fraction of inputs while training and scales the rest by
  * 1/(1-rate); the identity at inference. Masks come from the seeded host RNG.
  */
-export class Dropout extends Layer {
+export class Dropout extends ShapePreservingLayer {
   readonly className = 'Dropout';
   readonly rate: number;
   constructor(args: DropoutArgs) {
@@ -103,9 +100,6 @@ export class Dropout extends Layer {
       throw new PolytensorError(`${this.name}: rate must be in [0, 1), got ${showArg(args.rate)}`);
     }
     this.rate = args.rate;
-  }
-  computeOutputShape(inputShape: Shape): Shape {
-    return inputShape;
   }
   protected call(x: Tensor, { training }: CallOptions): Tensor {
     return training ? dropout(x, this.rate) : clone(x);

@@ -5,7 +5,7 @@ import { mean } from '../../ops/reduce.js';
 import { rsqrt, square } from '../../ops/unary.js';
 import type { Tensor } from '../../tensor.js';
 import type { Variable } from '../../variable.js';
-import { Layer, showArg, type CallOptions, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
+import { ShapePreservingLayer, showArg, type CallOptions, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
 
 export interface BatchNormalizationArgs extends LayerArgs {
   /** Moving-average decay. */
@@ -19,7 +19,7 @@ export interface BatchNormalizationArgs extends LayerArgs {
  * Normalizes over every axis but the last (channels), with batch statistics
  * while training and moving averages at inference (Keras semantics).
  */
-export class BatchNormalization extends Layer {
+export class BatchNormalization extends ShapePreservingLayer {
   readonly className = 'BatchNormalization';
   readonly momentum: number;
   readonly epsilon: number;
@@ -60,10 +60,6 @@ export class BatchNormalization extends Layer {
     this.movingMean = this.addWeight('movingMean', shape, 'zeros', false);
     this.movingVariance = this.addWeight('movingVariance', shape, 'ones', false);
     super.build(inputShape);
-  }
-
-  computeOutputShape(inputShape: Shape): Shape {
-    return inputShape;
   }
 
   protected call(x: Tensor, { training }: CallOptions): Tensor {

@@ -8,6 +8,7 @@ import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling.js
 
 export {
   Layer,
+  ShapePreservingLayer,
   type LayerArgs,
   type LayerConfig,
   type Shape,
@@ -16,6 +17,7 @@ export {
   type WeightShape,
   formatShape,
 } from './layer.js';
+export { KernelBiasLayer, type KernelBiasArgs } from './kernel_bias.js';
 export { Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten, Activation, Reshape, BatchNormalization };
 export type { DenseArgs, Conv2DArgs, Pooling2DArgs, DropoutArgs, ActivationArgs, ReshapeArgs, BatchNormalizationArgs };
 

@@ -151,6 +151,13 @@ export abstract class Layer {
   }
 }
 
+/** A layer whose output has its input's shape (activations, dropout, normalization). */
+export abstract class ShapePreservingLayer extends Layer {
+  computeOutputShape(inputShape: Shape): Shape {
+    return inputShape;
+  }
+}
+
 /** A config value as written in JSON (strings quoted), for error messages. */
 export const showArg = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v)));
 

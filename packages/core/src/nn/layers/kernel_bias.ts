@@ -1,0 +1,74 @@
+import { add } from '../../ops/binary.js';
+import type { Tensor } from '../../tensor.js';
+import type { Variable } from '../../variable.js';
+import { getActivation, type ActivationName } from '../activations.js';
+import { getInitializer, serializeInitializer, type InitializerSpec } from '../initializers.js';
+import { Layer, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
+
+/** Arguments shared by the layers with a kernel, an optional bias and an activation (Dense, Conv2D). */
+export interface KernelBiasArgs extends LayerArgs {
+  activation?: ActivationName;
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+}
+
+/** Activations the fused kernels (fusedMatMul, fusedConv2d) apply themselves. */
+const FUSABLE: ReadonlySet<string> = new Set(['linear', 'relu', 'sigmoid', 'tanh']);
+
+/**
+ * Base of Dense and Conv2D: y = activation(op(x, kernel) + bias). Holds the
+ * kernel and bias, builds them from `kernelShape`, and serializes the shared
+ * arguments; subclasses supply the kernel's shape and the op.
+ */
+export abstract class KernelBiasLayer extends Layer {
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  private readonly kernelInit: InitializerSpec;
+  private readonly biasInit: InitializerSpec;
+  kernel: Variable | null = null;
+  bias: Variable | null = null;
+
+  constructor(args: KernelBiasArgs) {
+    super(args);
+    this.activation = getActivation(args.activation).name;
+    this.useBias = args.useBias ?? true;
+    this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.biasInit = getInitializer(args.biasInitializer ?? 'zeros');
+  }
+
+  /** The kernel's shape for inputs of `inputShape` (its last dimension is the bias'); throws on inputs the layer cannot take. */
+  protected abstract kernelShape(inputShape: Shape): number[];
+
+  override weightShapes(inputShape: Shape): WeightShape[] {
+    const kernel = this.kernelShape(inputShape);
+    return [{ name: 'kernel', shape: kernel }, ...(this.useBias ? [{ name: 'bias', shape: kernel.slice(-1) }] : [])];
+  }
+
+  override build(inputShape: Shape): void {
+    const [kernel, bias] = this.weightShapes(inputShape);
+    this.kernel = this.addWeight('kernel', kernel!.shape, this.kernelInit);
+    if (bias) this.bias = this.addWeight('bias', bias.shape, this.biasInit);
+    super.build(inputShape);
+  }
+
+  /** Whether the fused kernel can apply this layer's activation. */
+  protected get fusable(): boolean {
+    return FUSABLE.has(this.activation);
+  }
+
+  /** The unfused tail: add the bias (if any), then the activation. */
+  protected biasAndActivation(y: Tensor): Tensor {
+    return getActivation(this.activation).fn(this.bias ? add(y, this.bias) : y);
+  }
+
+  /** The shared arguments' config, after the subclass' own. */
+  protected kernelBiasConfig(): LayerConfig {
+    return {
+      activation: this.activation,
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(getInitializer(this.kernelInit)),
+      biasInitializer: serializeInitializer(getInitializer(this.biasInit)),
+    };
+  }
+}
