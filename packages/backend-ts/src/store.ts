@@ -1,14 +1,4 @@
-import {
-  DataStore,
-  sizeOfShape,
-  typedArrayFor,
-  type BackendMemory,
-  type DataId,
-  type DType,
-  type Storage,
-  type TensorInfo,
-  type TypedArray,
-} from '@polytensor/core';
+import { BufferStorage, sizeOfShape, typedArrayFor, type DataId, type DType, type Storage, type TensorInfo, type TypedArray } from '@polytensor/core';
 import { dtypeOf } from './util/alloc.js';
 
 /**
@@ -16,8 +6,10 @@ import { dtypeOf } from './util/alloc.js';
  * arrays in place (`values`, `f32`) and hand back fresh arrays it adopts
  * without copying (`output`).
  */
-export class TsStore implements Storage {
-  private readonly buffers = new DataStore<TypedArray>('ts', (v) => v.byteLength);
+export class TsStore extends BufferStorage<TypedArray> implements Storage {
+  constructor() {
+    super('ts', (v) => v.byteLength);
+  }
 
   write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
     const size = sizeOfShape(shape);
@@ -35,22 +27,6 @@ export class TsStore implements Storage {
 
   readSync(dataId: DataId): TypedArray {
     return this.get(dataId, 'readSync').slice();
-  }
-
-  disposeData(dataId: DataId): void {
-    this.buffers.delete(dataId);
-  }
-
-  numDataIds(): number {
-    return this.buffers.size;
-  }
-
-  memory(): BackendMemory {
-    return { numDataIds: this.buffers.size, numBytes: this.buffers.numBytes };
-  }
-
-  clear(): void {
-    this.buffers.clear();
   }
 
   /** A kernel's output: a fresh array the store adopts without copying. */

@@ -1,5 +1,5 @@
 import {
-  DataStore,
+  BufferStorage,
   KERNELS,
   sizeOfShape,
   type BackendMemory,
@@ -24,14 +24,15 @@ import type { Tw, WasmData, WasmRuntime } from './runtime.js';
  * is faster as core's composite for some shapes runs it with `composite`, on
  * the kernels of the backend the store was bound to.
  */
-export class WasmStore implements Storage {
-  private readonly buffers = new DataStore<WasmData>('wasm', (d) => d.byteLength);
+export class WasmStore extends BufferStorage<WasmData> implements Storage {
   private context: KernelContext | null = null;
 
   constructor(
     /** The process-wide module (shared by every instance; each store owns its own buffers). */
     readonly rt: WasmRuntime,
-  ) {}
+  ) {
+    super('wasm', (d) => d.byteLength);
+  }
 
   write(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
     const size = sizeOfShape(shape);
@@ -51,22 +52,12 @@ export class WasmStore implements Storage {
     return this.rt.view(this.buffers.get(dataId, 'readSync')).slice();
   }
 
-  disposeData(dataId: DataId): void {
-    this.rt.free(this.buffers.delete(dataId));
+  protected override free(d: WasmData): void {
+    this.rt.free(d);
   }
 
-  numDataIds(): number {
-    return this.buffers.size;
-  }
-
-  memory(): BackendMemory {
-    return { numDataIds: this.buffers.size, numBytes: this.buffers.numBytes, wasmHeapBytes: this.rt.heapBytes(), tfjsDataIds: this.rt.tfjsDataIds() };
-  }
-
-  /** Free every buffer this instance holds (the backend's dispose). */
-  clear(): void {
-    for (const d of this.buffers.values()) this.rt.free(d);
-    this.buffers.clear();
+  override memory(): BackendMemory {
+    return { ...super.memory(), wasmHeapBytes: this.rt.heapBytes(), tfjsDataIds: this.rt.tfjsDataIds() };
   }
 
   /** A kernel's input as a heap buffer with its shape; throws naming `op` when the buffer is not this instance's. */

@@ -1,6 +1,6 @@
 /**
  * The float64 reference as a backend: `defineBackend` over a storage of typed
- * arrays (`RefStore`, on core's DataStore) and one kernel per entry of core's
+ * arrays (`RefStore`, on core's BufferStorage) and one kernel per entry of core's
  * table, each reading its inputs to float64, running `./reference/` and storing
  * the result rounded to the output dtype. Slow and obviously correct: the suite
  * tests itself on it (it must pass every case), other packages compare against
@@ -8,7 +8,6 @@
  */
 import type {
   Backend,
-  BackendMemory,
   BackendNumerics,
   DataId,
   DType,
@@ -21,7 +20,7 @@ import type {
   TensorInfo,
   TypedArray,
 } from '@polytensor/core';
-import { DataStore, defineBackend, PRIMITIVE_KERNELS } from '@polytensor/core';
+import { BufferStorage, defineBackend, PRIMITIVE_KERNELS } from '@polytensor/core';
 import { fromTyped, toTyped, type HostTensor } from './host.js';
 import * as ref from './reference/index.js';
 
@@ -45,11 +44,9 @@ function copyTyped(values: TypedArray, dtype: DType): TypedArray {
  * The reference backend's storage: typed arrays by DataId. Kernels receive it
  * first and use `readHost` / `writeHost` to move between buffers and float64.
  */
-export class RefStore implements Storage {
-  private readonly buffers: DataStore<Buffer>;
-
+export class RefStore extends BufferStorage<Buffer> implements Storage {
   constructor(name = 'reference') {
-    this.buffers = new DataStore<Buffer>(name, (b) => b.values.byteLength);
+    super(name, (b) => b.values.byteLength);
   }
 
   write(values: TypedArray, _shape: readonly number[], dtype: DType): DataId {
@@ -63,22 +60,6 @@ export class RefStore implements Storage {
   readSync(dataId: DataId): TypedArray {
     const b = this.buffers.get(dataId, 'read');
     return copyTyped(b.values, b.dtype);
-  }
-
-  disposeData(dataId: DataId): void {
-    this.buffers.delete(dataId);
-  }
-
-  numDataIds(): number {
-    return this.buffers.size;
-  }
-
-  memory(): BackendMemory {
-    return { numDataIds: this.buffers.size, numBytes: this.buffers.numBytes };
-  }
-
-  clear(): void {
-    this.buffers.clear();
   }
 
   /** A tensor's values as a float64 host tensor. */

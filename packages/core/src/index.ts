@@ -5,7 +5,7 @@
 export * from './backend/types.js';
 export * from './backend/kernels.js';
 export type * from './backend/backend.js';
-export { DataStore } from './backend/data_store.js';
+export { BufferStorage, DataStore } from './backend/data_store.js';
 export * from './backend/shape_utils.js';
 export { defineBackend, callKernel, type BackendDefinition, type KernelImpls } from './backend/define.js';
 export {

@@ -81,20 +81,13 @@ const sameBits = (a: Float32Array, b: Float32Array): boolean =>
   a.length === b.length && a.every((v, i) => Object.is(v, b[i]) || (Number.isNaN(v) && Number.isNaN(b[i]!)));
 
 describe('fusedConv2d', () => {
+  // biome-ignore format: geometry tables read best one case per line
   const cases: Array<{ x: number[]; f: number[]; strides: number | [number, number]; pad: PaddingSpec; dil?: number }> = [
     { x: [2, 7, 6, 3], f: [3, 3, 3, 5], strides: 1, pad: 'same' },
     { x: [1, 9, 8, 2], f: [3, 2, 2, 4], strides: 2, pad: 'valid' },
     { x: [2, 9, 9, 3], f: [3, 3, 3, 2], strides: 1, pad: 'same', dil: 2 },
     { x: [1, 6, 5, 4], f: [1, 1, 4, 3], strides: 1, pad: 'valid' },
-    {
-      x: [1, 5, 6, 2],
-      f: [3, 3, 2, 3],
-      strides: 1,
-      pad: [
-        [2, 0],
-        [0, 3],
-      ],
-    },
+    { x: [1, 5, 6, 2], f: [3, 3, 2, 3], strides: 1, pad: [[2, 0], [0, 3]] },
   ];
   const acts: FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
 

@@ -1,15 +1,10 @@
-import type { FusedActivation, TensorInfo, KernelImpl } from '@polytensor/core';
+import { batchedMatMulDims, type FusedActivation, type KernelImpl, type TensorInfo } from '@polytensor/core';
 import type { GpujsStore } from '../store.js';
 import { epilogueOnly, multiplyAndUnpack, packA, packB } from '../util/gemm.js';
 
 /** Shapes of a batched product: a [Ba, M, K] (or [Ba, K, M] transposed), b [Bb, K, N] (or [Bb, N, K]). */
 export function productGeometry(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean) {
-  const [ba, a1, a2] = a.shape.length === 3 ? (a.shape as [number, number, number]) : [1, a.shape[0]!, a.shape[1]!];
-  const [bb, b1, b2] = b.shape.length === 3 ? (b.shape as [number, number, number]) : [1, b.shape[0]!, b.shape[1]!];
-  const m = transposeA ? a2 : a1;
-  const k = transposeA ? a1 : a2;
-  const n = transposeB ? b1 : b2;
-  const batch = ba === 1 ? bb : ba; // a batch of 1 broadcasts (also to 0)
+  const { ba, a1, a2, bb, b1, b2, batch, m, k, n } = batchedMatMulDims(a.shape, b.shape, transposeA, transposeB);
   return {
     batch,
     m,

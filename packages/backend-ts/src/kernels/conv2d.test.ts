@@ -43,6 +43,7 @@ interface Case {
   dilations?: number | [number, number];
 }
 
+// biome-ignore format: geometry tables read best one case per line
 const CASES: Case[] = [
   { x: [2, 7, 6, 3], f: [3, 3, 3, 5], strides: 1, pad: 'same' },
   { x: [2, 7, 6, 3], f: [3, 3, 3, 5], strides: 1, pad: 'valid' },
@@ -50,37 +51,12 @@ const CASES: Case[] = [
   { x: [1, 9, 8, 2], f: [3, 3, 2, 4], strides: [2, 1], pad: 'valid' },
   { x: [2, 9, 9, 3], f: [3, 3, 3, 2], strides: 1, pad: 'same', dilations: 2 },
   { x: [1, 10, 7, 2], f: [2, 3, 2, 3], strides: 1, pad: 'valid', dilations: [2, 1] },
-  {
-    x: [2, 5, 6, 4],
-    f: [3, 3, 4, 3],
-    strides: 2,
-    pad: [
-      [1, 2],
-      [0, 3],
-    ],
-  },
+  { x: [2, 5, 6, 4], f: [3, 3, 4, 3], strides: 2, pad: [[1, 2], [0, 3]] },
   { x: [3, 4, 5, 6], f: [1, 1, 6, 7], strides: 1, pad: 'valid' }, // pointwise fast path
   { x: [1, 6, 6, 18], f: [2, 2, 18, 9], strides: 2, pad: 'same' }, // long channel runs
   { x: [1, 4, 4, 3], f: [5, 5, 3, 2], strides: 1, pad: 'same' }, // filter larger than image
-  {
-    x: [1, 5, 6, 2],
-    f: [3, 3, 2, 3],
-    strides: 1,
-    pad: [
-      [2, 0],
-      [0, 3],
-    ],
-  }, // unit stride, asymmetric explicit padding
-  {
-    x: [2, 8, 7, 3],
-    f: [2, 3, 3, 4],
-    strides: 1,
-    pad: [
-      [3, 1],
-      [1, 0],
-    ],
-    dilations: [2, 1],
-  }, // padding beyond the dilated window
+  { x: [1, 5, 6, 2], f: [3, 3, 2, 3], strides: 1, pad: [[2, 0], [0, 3]] }, // unit stride, asymmetric explicit padding
+  { x: [2, 8, 7, 3], f: [2, 3, 3, 4], strides: 1, pad: [[3, 1], [1, 0]], dilations: [2, 1] }, // padding beyond the dilated window
   { x: [40, 6, 6, 5], f: [3, 3, 5, 6], strides: 1, pad: 'same' }, // many images: several per GEMM
 ];
 

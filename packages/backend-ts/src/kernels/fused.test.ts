@@ -43,18 +43,8 @@ describe('fusedConv2d', () => {
 
 describe('softmaxCrossEntropy', () => {
   it('is Σ labels · −logSoftmax per row, in double, rounded once', () => {
-    const rows = [
-      [1, 2, 3, 4],
-      [-50, 0, 50, 80],
-      [0, 0, 0, 0],
-      [3e38, -3e38, 0, 1],
-    ];
-    const labels = [
-      [0, 0, 0, 1],
-      [0.25, 0.25, 0.5, 0],
-      [1, 1, 0, 0],
-      [0, 1, 0, 0],
-    ];
+    // biome-ignore format: two [4, 4] matrices: four rows of logits (ordinary, far apart, equal, near float32's limit) and their labels
+    const [rows, labels] = [[[1, 2, 3, 4], [-50, 0, 50, 80], [0, 0, 0, 0], [3e38, -3e38, 0, 1]], [[0, 0, 0, 1], [0.25, 0.25, 0.5, 0], [1, 1, 0, 0], [0, 1, 0, 0]]];
     const out = h.be.kernels.softmaxCrossEntropy(h.input(rows.flat(), [2, 2, 4]), h.input(labels.flat(), [2, 2, 4]));
     expect(out.shape).toEqual([2, 2]);
     const got = h.outF32(out);

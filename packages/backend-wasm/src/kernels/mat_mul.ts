@@ -1,4 +1,4 @@
-import type { KernelImpl } from '@polytensor/core';
+import { batchedMatMulDims, type KernelImpl } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 import { transpose } from './transpose.js';
@@ -34,12 +34,7 @@ function asRows(rt: WasmRuntime, a: Tw, transposeA: boolean): Tw {
  * transposes itself (a batch-1 a is tiled to b's batch first).
  */
 export function matMul(rt: WasmRuntime, a: Tw, b: Tw, transposeA: boolean, transposeB: boolean): Tw {
-  const [ba, a1, a2] = a.shape as [number, number, number];
-  const [bb, b1, b2] = b.shape as [number, number, number];
-  const m = transposeA ? a2 : a1;
-  const k = transposeA ? a1 : a2;
-  const n = transposeB ? b1 : b2;
-  const batch = ba === 1 ? bb : ba; // a batch of 1 broadcasts, also to 0
+  const { ba, bb, batch, m, k, n } = batchedMatMulDims(a.shape, b.shape, transposeA, transposeB);
   const out = rt.empty([batch, m, n], 'float32');
   if (out.data.size === 0) return out;
   if (k === 0) {

@@ -19,15 +19,8 @@ interface ConvGeometry {
 }
 
 /** Explicit, uneven padding with stride 2: checked plain and fused. */
-const EXPLICIT_PAD: ConvGeometry = {
-  x: [1, 6, 6, 2],
-  f: [2, 2, 2, 3],
-  strides: 2,
-  pad: [
-    [1, 2],
-    [0, 1],
-  ],
-};
+// biome-ignore format: a padding matrix reads best on one line
+const EXPLICIT_PAD: ConvGeometry = { x: [1, 6, 6, 2], f: [2, 2, 2, 3], strides: 2, pad: [[1, 2], [0, 1]] };
 
 const CONVS: readonly ConvGeometry[] = [
   { x: [1, 5, 5, 1], f: [3, 3, 1, 1], strides: 1, pad: 'valid' },
@@ -116,20 +109,13 @@ interface PoolGeometry {
   readonly ties?: boolean;
 }
 
+// biome-ignore format: geometry tables read best one case per line
 const POOLS: readonly PoolGeometry[] = [
   { x: [1, 4, 4, 1], size: 2, strides: 2, pad: 'valid' },
   { x: [2, 5, 5, 3], size: 3, strides: 1, pad: 'same' },
   { x: [2, 7, 6, 2], size: 3, strides: 2, pad: 'same' },
   { x: [1, 6, 7, 2], size: [2, 3], strides: [1, 2], pad: 'valid' },
-  {
-    x: [1, 5, 5, 1],
-    size: 2,
-    strides: 1,
-    pad: [
-      [1, 1],
-      [1, 0],
-    ],
-  },
+  { x: [1, 5, 5, 1], size: 2, strides: 1, pad: [[1, 1], [1, 0]] },
   { x: [1, 6, 6, 2], size: 3, strides: 1, pad: 'same', ties: true },
   { x: [0, 4, 4, 2], size: 2, strides: 2, pad: 'same' },
 ];

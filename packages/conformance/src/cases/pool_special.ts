@@ -20,19 +20,12 @@ interface Geometry {
   readonly pad: PaddingSpec;
 }
 
+// biome-ignore format: geometry tables read best one case per line
 const GEOMETRIES: readonly Geometry[] = [
   { x: [1, 5, 5, 8], size: 3, strides: 1, pad: 'same' },
   { x: [2, 7, 6, 3], size: 2, strides: 2, pad: 'valid' },
   { x: [1, 6, 7, 17], size: [2, 3], strides: [1, 2], pad: 'valid' },
-  {
-    x: [1, 5, 5, 1],
-    size: 3,
-    strides: 2,
-    pad: [
-      [1, 1],
-      [0, 1],
-    ],
-  },
+  { x: [1, 5, 5, 1], size: 3, strides: 2, pad: [[1, 1], [0, 1]] },
   { x: [1, 4, 4, 3], size: 1, strides: 2, pad: 'valid' },
 ];
 

@@ -1,4 +1,4 @@
-import type { FusedActivation } from '@polytensor/core';
+import { batchedMatMulDims, type FusedActivation } from '@polytensor/core';
 import type { HostTensor } from '../host.js';
 import type { Accumulated } from './accumulate.js';
 import { unaryScalar } from './elementwise.js';
@@ -8,12 +8,7 @@ import { unaryScalar } from './elementwise.js';
  * transposeA), b [Bb, K, N] (or [Bb, N, K] with transposeB); a batch of 1 broadcasts.
  */
 export function matMul(a: HostTensor, b: HostTensor, transposeA: boolean, transposeB: boolean): Accumulated {
-  const [ba, a1, a2] = a.shape as [number, number, number];
-  const [bb, b1, b2] = b.shape as [number, number, number];
-  const M = transposeA ? a2 : a1;
-  const K = transposeA ? a1 : a2;
-  const N = transposeB ? b1 : b2;
-  const B = ba === 1 ? bb : ba; // a batch of 1 broadcasts, also to 0
+  const { ba, a1, a2, bb, b1, b2, batch: B, m: M, k: K, n: N } = batchedMatMulDims(a.shape, b.shape, transposeA, transposeB);
   const out = new Float64Array(B * M * N);
   const absSum = new Float64Array(B * M * N);
   const terms = new Float64Array(B * M * N).fill(K);

@@ -1,4 +1,4 @@
-import type { DataId } from './types.js';
+import type { BackendMemory, DataId } from './types.js';
 
 /** The handle a DataStore mints: a fresh object per buffer; the serial only makes errors readable. */
 class StoreId {
@@ -66,5 +66,41 @@ export class DataStore<Entry> {
   clear(): void {
     this.entries.clear();
     this.bytes = 0;
+  }
+}
+
+/**
+ * The storage methods that need only the DataStore, for a backend's storage
+ * class to extend: disposeData, numDataIds, memory and clear. A subclass adds
+ * write/read/readSync and, when an entry holds more than host memory (heap
+ * blocks, textures), frees it in `free`.
+ */
+export abstract class BufferStorage<Entry> {
+  protected readonly buffers: DataStore<Entry>;
+
+  /** @param backend the backend's name, for errors. @param bytesOf what an entry holds. */
+  constructor(backend: string, bytesOf: (entry: Entry) => number) {
+    this.buffers = new DataStore<Entry>(backend, bytesOf);
+  }
+
+  /** Release what `entry` holds beyond host memory; called once per buffer. */
+  protected free(_entry: Entry): void {}
+
+  disposeData(dataId: DataId): void {
+    this.free(this.buffers.delete(dataId));
+  }
+
+  numDataIds(): number {
+    return this.buffers.size;
+  }
+
+  memory(): BackendMemory {
+    return { numDataIds: this.buffers.size, numBytes: this.buffers.numBytes };
+  }
+
+  /** Free every buffer (backend disposal). */
+  clear(): void {
+    for (const entry of this.buffers.values()) this.free(entry);
+    this.buffers.clear();
   }
 }

@@ -107,3 +107,32 @@ export function mergeAxes(shape: readonly number[], inStrides: readonly number[]
   if (s.length === 0) return { shape: [1], strides: [1] };
   return { shape: s, strides: st };
 }
+
+/** The dimensions of a batched product a·b as the matMul kernel receives it (rank 3, or rank 2 as a batch of 1). */
+export interface BatchedMatMulDims {
+  /** a's stored shape [ba, a1, a2] and b's [bb, b1, b2]. */
+  readonly ba: number;
+  readonly a1: number;
+  readonly a2: number;
+  readonly bb: number;
+  readonly b1: number;
+  readonly b2: number;
+  /** The output's batch: a batch of 1 broadcasts (also to 0). */
+  readonly batch: number;
+  readonly m: number;
+  readonly k: number;
+  readonly n: number;
+}
+
+/**
+ * Read a batched product's dimensions: a is [Ba, M, K] ([Ba, K, M] with
+ * transposeA), b is [Bb, K, N] ([Bb, N, K] with transposeB).
+ */
+export function batchedMatMulDims(aShape: readonly number[], bShape: readonly number[], transposeA: boolean, transposeB: boolean): BatchedMatMulDims {
+  const [ba, a1, a2] = aShape.length === 3 ? (aShape as [number, number, number]) : [1, aShape[0]!, aShape[1]!];
+  const [bb, b1, b2] = bShape.length === 3 ? (bShape as [number, number, number]) : [1, bShape[0]!, bShape[1]!];
+  const m = transposeA ? a2 : a1;
+  const k = transposeA ? a1 : a2;
+  const n = transposeB ? b1 : b2;
+  return { ba, a1, a2, bb, b1, b2, batch: ba === 1 ? bb : ba, m, k, n };
+}
