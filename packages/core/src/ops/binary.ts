@@ -4,7 +4,7 @@ import { ENGINE } from '../engine/engine.js';
 import { PolytensorError } from '../errors.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { broadcastShapes } from '../util/shape.js';
-import { assertDType, withTensors } from './convert.js';
+import { assertDType, expectTensor, withTensors } from './convert.js';
 
 /**
  * Convert both operands (a literal takes the other operand's dtype), check
@@ -12,19 +12,18 @@ import { assertDType, withTensors } from './convert.js';
  * after. Gradients: grad/rules.ts.
  */
 export function binaryKernel(op: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
+  // Two tensors, the common case: nothing to convert or free, so skip withTensors' bookkeeping (per-op overhead).
+  if (a instanceof Tensor && b instanceof Tensor) return binaryOnTensors(op, expectTensor(op, 'a', a), expectTensor(op, 'b', b));
   const hint = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : undefined;
-  return withTensors(
-    op,
-    { a, b },
-    ({ a: ta, b: tb }) => {
-      if (ta.dtype !== tb.dtype) {
-        throw new PolytensorError(`${op}: dtypes differ: a is ${ta.dtype}, b is ${tb.dtype}; cast one of them with cast(x, '${ta.dtype}')`);
-      }
-      assertDType(op, 'a', ta, BINARY_INPUT_DTYPES[op]);
-      return ENGINE.runKernel('binary', [op, ta, tb, broadcastShapes(op, ta.shape, tb.shape)]);
-    },
-    hint,
-  );
+  return withTensors(op, { a, b }, ({ a: ta, b: tb }) => binaryOnTensors(op, ta, tb), hint);
+}
+
+function binaryOnTensors(op: BinaryOp, ta: Tensor, tb: Tensor): Tensor {
+  if (ta.dtype !== tb.dtype) {
+    throw new PolytensorError(`${op}: dtypes differ: a is ${ta.dtype}, b is ${tb.dtype}; cast one of them with cast(x, '${ta.dtype}')`);
+  }
+  assertDType(op, 'a', ta, BINARY_INPUT_DTYPES[op]);
+  return ENGINE.runKernel('binary', [op, ta, tb, broadcastShapes(op, ta.shape, tb.shape)]);
 }
 
 /** a + b with broadcasting. */
