@@ -1,4 +1,4 @@
-import { DataStore, sizeOfShape, type BackendMemory, type DataId, type DType, type Storage, type TensorInfo, type TypedArray } from '@polytensor/core';
+import { BufferStorage, sizeOfShape, type BackendMemory, type DataId, type DType, type Storage, type TensorInfo, type TypedArray } from '@polytensor/core';
 import { GpujsLimitError } from './errors.js';
 import type { GpuTexture } from './gpujs.js';
 import { fillTexture, uploadTexture } from './kernels/fill.js';
@@ -34,13 +34,14 @@ function texBytes(tex: GpuTexture | null): number {
  *   that reads int32 indices (gather, oneHot, scatterAdd) gets them as a float
  *   texture made once per buffer (indices are far below 2^24).
  */
-export class GpujsStore implements Storage {
-  private readonly buffers = new DataStore<Entry>('gpujs', (e) => texBytes(e.tex) + (e.host ? e.host.byteLength : 0));
+export class GpujsStore extends BufferStorage<Entry> implements Storage {
   /** Bytes of the index textures made for int32 buffers (`intTex`), counted apart: they come after the buffer. */
   private indexTextureBytes = 0;
   private disposed = false;
 
-  constructor(readonly rt: GpuRuntime) {}
+  constructor(readonly rt: GpuRuntime) {
+    super('gpujs', (e) => texBytes(e.tex) + (e.host ? e.host.byteLength : 0));
+  }
 
   // ---- Storage ----
 
@@ -63,8 +64,7 @@ export class GpujsStore implements Storage {
     return this.valuesOf(this.entry(dataId, 'readSync'));
   }
 
-  disposeData(dataId: DataId): void {
-    const e = this.buffers.delete(dataId);
+  protected override free(e: Entry): void {
     e.tex?.delete();
     if (e.hostTex) {
       this.indexTextureBytes -= texBytes(e.hostTex);
@@ -72,15 +72,12 @@ export class GpujsStore implements Storage {
     }
   }
 
-  numDataIds(): number {
-    return this.buffers.size;
-  }
-
   /** Core's counts plus the live WebGL textures and the compiled gpu.js kernels. */
-  memory(): BackendMemory {
+  override memory(): BackendMemory {
+    const base = super.memory();
     return {
-      numDataIds: this.buffers.size,
-      numBytes: this.buffers.numBytes + this.indexTextureBytes,
+      ...base,
+      numBytes: base.numBytes + this.indexTextureBytes,
       textures: this.rt.textures.live,
       kernels: this.rt.numKernels,
     };
@@ -90,12 +87,7 @@ export class GpujsStore implements Storage {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const e of this.buffers.values()) {
-      e.tex?.delete();
-      e.hostTex?.delete();
-    }
-    this.buffers.clear();
-    this.indexTextureBytes = 0;
+    this.clear();
     this.rt.dispose();
   }
 

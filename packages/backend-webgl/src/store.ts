@@ -1,5 +1,5 @@
 import {
-  DataStore,
+  BufferStorage,
   sizeOfShape,
   type Backend,
   type BackendMemory,
@@ -78,8 +78,7 @@ function convert(values: ArrayLike<number>, dtype: DType, n: number): TypedArray
  * package's flat programs, and the exact host path for wide int32 values.
  * Every kernel receives it first (see backend.ts).
  */
-export class WebGLStore implements Storage {
-  private readonly buffers = new DataStore<GLData>('webgl', (g) => g.size * bytesPer(g.dtype));
+export class WebGLStore extends BufferStorage<GLData> implements Storage {
   private hostBackend: Backend | null = null;
   private prelude: string;
   private disposed = false;
@@ -93,6 +92,7 @@ export class WebGLStore implements Storage {
 
   /** @internal */
   constructor(tf: TfWebGL, watch: ContextWatch, version: WebGLVersion) {
+    super('webgl', (g) => g.size * bytesPer(g.dtype));
     this.tf = tf;
     this.watch = watch;
     this.version = version;
@@ -146,23 +146,17 @@ export class WebGLStore implements Storage {
     return convert(values, g.dtype, g.size);
   }
 
-  disposeData(id: DataId): void {
-    const g = this.buffers.delete(id);
+  protected override free(g: GLData): void {
     if (g.tf) this.tf.disposeData(g.tf);
     g.tf = null;
     g.host = null;
   }
 
-  numDataIds(): number {
-    return this.buffers.size;
-  }
-
   /** Core's counts plus tfjs's texture bookkeeping and the compiled-program count. */
-  memory(): BackendMemory {
+  override memory(): BackendMemory {
     const t = textureStats(this.tf);
     return {
-      numDataIds: this.buffers.size,
-      numBytes: this.buffers.numBytes,
+      ...super.memory(),
       tfjsDataIds: t.tfjsDataIds,
       texturesInUse: t.texturesInUse,
       texturesFree: t.texturesFree,
