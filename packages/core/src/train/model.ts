@@ -7,7 +7,7 @@ import { slice } from '../ops/slice.js';
 import { shuffle } from '../random/random.js';
 import { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
-import { formatShape, type Layer, type Shape } from '../nn/layers/index.js';
+import { formatShape, singleShape, type Layer, type Shape } from '../nn/layers/index.js';
 import { History, toCallbacks, type Callback, type CallbackArg, type Logs } from './callbacks.js';
 import { ProgressBar, type ProgressSink } from './progress.js';
 import { getLoss, type LossFn, type LossInfo, type LossName } from './losses.js';
@@ -113,14 +113,14 @@ export class Sequential {
     this.builtInputShape = shape;
     for (const layer of this.layers) {
       if (!layer.built) layer.build(shape);
-      shape = layer.computeOutputShape(shape);
+      shape = singleShape(layer.computeOutputShape(shape), layer.name);
     }
   }
 
   get outputShape(): Shape {
     this.ensureBuilt();
     let shape = this.inputShape!;
-    for (const l of this.layers) shape = l.computeOutputShape(shape);
+    for (const l of this.layers) shape = singleShape(l.computeOutputShape(shape), l.name);
     return shape;
   }
 
@@ -398,7 +398,7 @@ export class Sequential {
     const rows: string[][] = [];
     let shape = this.inputShape!;
     for (const l of this.layers) {
-      shape = l.computeOutputShape(shape);
+      shape = singleShape(l.computeOutputShape(shape), l.name);
       rows.push([`${l.name} (${l.className})`, formatShape(shape), String(l.countParams())]);
     }
     const header = ['Layer (type)', 'Output shape', 'Param #'];

@@ -20,7 +20,7 @@ export interface BatchNormalizationArgs extends LayerArgs {
  * while training and moving averages at inference (Keras semantics).
  */
 export class BatchNormalization extends ShapePreservingLayer {
-  readonly className = 'BatchNormalization';
+  static readonly className = 'BatchNormalization';
   readonly momentum: number;
   readonly epsilon: number;
   readonly center: boolean;

@@ -13,7 +13,7 @@ export interface DenseArgs extends KernelBiasArgs {
 
 /** y = activation(x·kernel + bias) over the last axis. */
 export class Dense extends KernelBiasLayer {
-  readonly className = 'Dense';
+  static readonly className = 'Dense';
   readonly units: number;
 
   constructor(args: DenseArgs) {

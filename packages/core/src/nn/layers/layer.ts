@@ -1,12 +1,20 @@
 import type { DType } from '../../backend/types.js';
 import { ENGINE } from '../../engine/engine.js';
 import { PolytensorError } from '../../errors.js';
-import type { Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
 import { variable, type Variable } from '../../variable.js';
 import { getInitializer, type InitializerSpec } from '../initializers.js';
+import { LayerNode, SymbolicTensor } from './symbolic.js';
 
 /** A shape whose first (batch) dimension may be unknown. */
 export type Shape = ReadonlyArray<number | null>;
+/** One shape, or one per input (or output) of a layer with several. */
+export type Shapes = Shape | readonly Shape[];
+
+/** Whether `s` is a list of shapes (a multi-input layer's) rather than one shape. */
+export const isShapeList = (s: Shapes): s is readonly Shape[] => s.length > 0 && Array.isArray(s[0]);
+/** `s` as a list of shapes. */
+export const shapeList = (s: Shapes): readonly Shape[] => (isShapeList(s) ? s : [s as Shape]);
 
 export interface LayerArgs {
   /** Unique within a model; defaults to `<class>_<n>`. */
@@ -19,6 +27,12 @@ export interface LayerArgs {
 export interface CallOptions {
   /** Dropout and batch normalization behave differently while training. */
   training: boolean;
+  /**
+   * The mask of the (first) input: [batch, time] with 1 for steps to use and 0
+   * for padding. Models pass the mask a layer's computeMask produced (Embedding
+   * with maskZero) to the layers after it; recurrent layers skip masked steps.
+   */
+  mask?: Tensor | null;
 }
 
 /** JSON-serializable config of a layer. */
@@ -36,27 +50,63 @@ export interface NamedWeight {
   readonly variable: Variable;
 }
 
+/**
+ * A layer class as the registry and model loading see it: constructed from its
+ * config (or through a static fromConfig), saved under its static className.
+ */
+export interface LayerClass<L extends Layer = Layer> {
+  // biome-ignore lint/suspicious/noExplicitAny: each layer class takes its own args type.
+  new (config: any): L;
+  /** The name saved in model files; a string literal, because bundlers rename classes. */
+  readonly className: string;
+  fromConfig?(config: LayerConfig): L;
+}
+
 const counters = new Map<string, number>();
 let uid = 0;
 
 export const formatShape = (s: Shape): string => `[${s.map((d) => (d === null ? 'null' : d)).join(',')}]`;
+const formatShapes = (s: Shapes): string => (isShapeList(s) ? `[${s.map(formatShape).join(', ')}]` : formatShape(s));
+
+/** `s` when it is one shape; an error naming `who` when a layer gave several (a multi-output layer where one output was expected). */
+export function singleShape(s: Shapes, who: string): Shape {
+  if (isShapeList(s))
+    throw new PolytensorError(`${who} has ${s.length} outputs where one was expected; use it in a functional model (model({ inputs, outputs }))`);
+  return s;
+}
+
+/** Whether a concrete shape fits one with unknown (null) dimensions. */
+export const shapeFits = (expected: Shape, got: readonly (number | null)[]): boolean =>
+  expected.length === got.length && expected.every((d, i) => d === null || got[i] === null || d === got[i]);
 
 /**
  * Base of every layer: owns its weights (Variables), builds them lazily from the
- * first input shape, and checks inputs before computing.
+ * first input shape, and checks inputs before computing. A layer applies to
+ * tensors (computing now) or to symbolic tensors from `input()` (recording a
+ * node of a functional model's graph).
+ *
+ * Subclasses set `static readonly className`, the name model files save: a
+ * user's own layer also needs `registerLayer(MyLayer)` before a model holding
+ * it saves or loads.
  */
 export abstract class Layer {
-  abstract readonly className: string;
   readonly name: string;
   trainable: boolean;
   readonly batchInputShape: Shape | null;
-  protected builtInputShape: Shape | null = null;
+  protected builtInputShape: Shapes | null = null;
   private readonly namedWeights: NamedWeight[] = [];
+  /** Whether the layer passes its input's mask on unchanged (elementwise layers, Dense, Dropout). */
+  supportsMasking = false;
+  /** @internal The graph nodes where this layer was applied to symbolic tensors, in order. */
+  readonly inboundNodes: LayerNode[] = [];
 
   constructor(args: LayerArgs = {}) {
     const base = this.constructor.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
     const n = (counters.get(base) ?? 0) + 1;
     counters.set(base, n);
+    if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0 || args.name.includes('/'))) {
+      throw new PolytensorError(`${base}: name must be a non-empty string without '/', got ${JSON.stringify(args.name)}`);
+    }
     this.name = args.name ?? `${base}_${n}`;
     this.trainable = args.trainable ?? true;
     if (args.inputShape !== undefined) {
@@ -69,12 +119,18 @@ export abstract class Layer {
     }
   }
 
+  /** The class' registered name (its static className), saved in model files. */
+  get className(): string {
+    const ctor = this.constructor as Partial<LayerClass>;
+    return Object.hasOwn(ctor, 'className') && typeof ctor.className === 'string' ? ctor.className : this.constructor.name;
+  }
+
   get built(): boolean {
     return this.builtInputShape !== null;
   }
 
-  /** Create weights for inputs of `inputShape` (batch first). Subclasses add weights here. */
-  build(inputShape: Shape): void {
+  /** Create weights for inputs of `inputShape` (batch first; one shape per input for several). Subclasses add weights here. */
+  build(inputShape: Shapes): void {
     this.builtInputShape = inputShape;
   }
 
@@ -84,27 +140,98 @@ export abstract class Layer {
    * Model loading checks a file against it before building, so layers take
    * their weight shapes from here in build().
    */
-  weightShapes(_inputShape: Shape): WeightShape[] {
+  weightShapes(_inputShape: Shapes): WeightShape[] {
     return [];
   }
 
-  abstract computeOutputShape(inputShape: Shape): Shape;
-  protected abstract call(x: Tensor, options: CallOptions): Tensor;
+  /** Output shape (or shapes, for several outputs) for inputs of `inputShape`; throws on inputs the layer cannot take. */
+  abstract computeOutputShape(inputShape: Shapes): Shapes;
+  /** The computation: one tensor in for one input, an array for several; one tensor out, or an array for several outputs. */
+  protected abstract call(inputs: Tensor | Tensor[], options: CallOptions): Tensor | Tensor[];
   abstract getConfig(): LayerConfig;
 
-  /** Check the input, build on first use, compute. */
-  apply(x: Tensor, options: CallOptions = { training: false }): Tensor {
-    x.assertAlive(this.name);
-    if (!this.built) this.build([null, ...x.shape.slice(1)]);
-    const expected = this.builtInputShape!;
-    const ok = expected.length === x.rank && expected.every((d, i) => d === null || d === x.shape[i]);
-    if (!ok) {
-      throw new PolytensorError(
-        `${this.name} (${this.className}): expected input of shape ${formatShape(expected)}, got [${x.shape.join(',')}]; ` +
-          `reshape the data or fix the layer's inputShape`,
-      );
+  /** The mask of the output given the input's: passed on by layers that support masking, dropped by the rest. */
+  computeMask(_inputs: Tensor | Tensor[], mask: Tensor | null): Tensor | null {
+    return this.supportsMasking ? mask : null;
+  }
+
+  /**
+   * Apply the layer. To tensors: check them, build on first use, compute. To
+   * symbolic tensors (from `input()` or another layer's symbolic output):
+   * build, check shapes and record the call in the graph a functional
+   * `model({ inputs, outputs })` is made from. Pass an array for a layer with
+   * several inputs (Add, Concatenate). A layer with several outputs (an RNN
+   * with returnState) needs applyMulti.
+   */
+  apply(inputs: Tensor | readonly Tensor[], options?: CallOptions): Tensor;
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: Partial<CallOptions>): SymbolicTensor;
+  apply(inputs: Tensor | SymbolicTensor | readonly Tensor[] | readonly SymbolicTensor[], options?: Partial<CallOptions>): Tensor | SymbolicTensor {
+    const outs = this.applyMulti(inputs as Tensor[], options as CallOptions);
+    if (outs.length !== 1) {
+      throw new PolytensorError(`${this.name} (${this.className}) has ${outs.length} outputs; call applyMulti() to get them as an array`);
     }
-    return ENGINE.tidy(() => this.call(x, options));
+    return outs[0]!;
+  }
+
+  /** apply() for a layer with any number of outputs: always an array. */
+  applyMulti(inputs: Tensor | readonly Tensor[], options?: CallOptions): Tensor[];
+  applyMulti(inputs: SymbolicTensor | readonly SymbolicTensor[], options?: Partial<CallOptions>): SymbolicTensor[];
+  applyMulti(inputs: Tensor | SymbolicTensor | readonly Tensor[] | readonly SymbolicTensor[], options?: Partial<CallOptions>): Tensor[] | SymbolicTensor[] {
+    const list: readonly unknown[] = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length === 0) throw new PolytensorError(`${this.name} (${this.className}): got an empty list of inputs`);
+    if (list.every((x) => x instanceof SymbolicTensor)) return this.applySymbolic(list as SymbolicTensor[]);
+    if (list.some((x) => x instanceof SymbolicTensor)) {
+      throw new PolytensorError(`${this.name} (${this.className}): inputs mix symbolic tensors (from input()) and tensors; use one kind`);
+    }
+    list.forEach((x, i) => {
+      if (!(x instanceof Tensor)) {
+        throw new PolytensorError(`${this.name} (${this.className}): input ${i} must be a Tensor, got ${x === null ? 'null' : typeof x}`);
+      }
+    });
+    const xs = list as Tensor[];
+    for (const x of xs) x.assertAlive(this.name);
+    const shapes = xs.map((x) => [null, ...x.shape.slice(1)]);
+    if (!this.built) this.build(shapes.length === 1 ? shapes[0]! : shapes);
+    this.checkInputs(xs.map((x) => x.shape));
+    const opts: CallOptions = { training: options?.training ?? false, mask: options?.mask ?? null };
+    const out = ENGINE.tidy(() => this.call(xs.length === 1 ? xs[0]! : xs, opts));
+    return Array.isArray(out) ? out : [out];
+  }
+
+  /** Record a call on symbolic tensors: build, check, compute output shapes. */
+  private applySymbolic(xs: SymbolicTensor[]): SymbolicTensor[] {
+    const shapes = xs.map((x) => x.shape);
+    const inShape: Shapes = shapes.length === 1 ? shapes[0]! : shapes;
+    if (!this.built) this.build(inShape);
+    this.checkInputs(shapes);
+    const out = this.computeOutputShape(inShape);
+    const node = new LayerNode(this, xs, this.inboundNodes.length);
+    const outs = shapeList(out).map((shape, i) => new SymbolicTensor(shape, this.outputDType(i), node, i));
+    node.outputs = outs;
+    this.inboundNodes.push(node);
+    return outs;
+  }
+
+  /** The dtype of output `i` (float32 unless a layer says otherwise). */
+  outputDType(_index: number): DType {
+    return 'float32';
+  }
+
+  private checkInputs(got: ReadonlyArray<ReadonlyArray<number | null>>): void {
+    const expected = shapeList(this.builtInputShape!);
+    if (expected.length !== got.length) {
+      throw new PolytensorError(`${this.name} (${this.className}): built for ${expected.length} input(s), got ${got.length}; pass the same number of inputs`);
+    }
+    expected.forEach((e, i) => {
+      if (!shapeFits(e, got[i]!)) {
+        const which = got.length > 1 ? `input ${i} of ` : 'input of ';
+        throw new PolytensorError(
+          `${this.name} (${this.className}): expected ${which}shape ${formatShape(e)}, got ${formatShape(got[i]!)}` +
+            (expected.length > 1 ? ` (built for ${formatShapes(expected)})` : '') +
+            "; reshape the data or fix the layer's inputShape",
+        );
+      }
+    });
   }
 
   protected addWeight(name: string, shape: readonly number[], init: InitializerSpec, trainable = true, dtype: DType = 'float32'): Variable {
@@ -153,6 +280,7 @@ export abstract class Layer {
 
 /** A layer whose output has its input's shape (activations, dropout, normalization). */
 export abstract class ShapePreservingLayer extends Layer {
+  override supportsMasking = true;
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape;
   }

@@ -3,7 +3,7 @@
 // they would build are listed from the input shape, and that list must match
 // the file's weightSpecs exactly (names, shapes, dtypes) and fit the limits.
 import { PolytensorError } from '../../errors.js';
-import { deserializeLayer, formatShape, type Layer, type Shape } from '../../nn/layers/index.js';
+import { deserializeLayer, formatShape, singleShape, type Layer, type Shape } from '../../nn/layers/index.js';
 import { fmt, limitError } from './limits.js';
 import { sizeOfShape } from './model_json.js';
 import { trainingFromConfig, type RestoredTraining } from './training_config.js';
@@ -50,7 +50,7 @@ export function prepareModel(art: ModelArtifacts, where: string, limits: LoadLim
         planned.push({ name: `${layer.name}/${w.name}`, shape: w.shape });
         params += sizeOfShape(w.shape);
       }
-      shape = layer.computeOutputShape(shape);
+      shape = singleShape(layer.computeOutputShape(shape), layer.name);
     });
   });
   if (params > limits.maxParams) throw limitError(where, `the topology builds ${fmt(params)} parameters`, params, 'maxParams', limits);
