@@ -10,7 +10,7 @@ describe('E2: the Learn TensorFlow Now series (reduced)', () => {
     m.build();
     expect(m.outputShape).toEqual([null, 10]);
     // 640 + 36,928 + 73,856 + 147,584 + 62,730
-    expect(m.countParams().total).toBe(321738);
+    expect(m.paramCounts().total).toBe(321738);
     m.dispose();
   });
 

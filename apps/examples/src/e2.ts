@@ -201,7 +201,7 @@ export function runCnn(
       optimizer: `${o.optimizer === 'adam' ? 'Adam' : 'SGD'} ${o.lr}`,
       batch: o.batch,
       steps: o.steps,
-      params: model.countParams().total,
+      params: model.paramCounts().total,
     });
     log.layerHistograms(model.layers, 0, probe);
     trainSteps(log, data, o.steps, o.batch, (bx, by) => model.trainOnBatch(bx, by)['loss']!);

@@ -8,7 +8,7 @@ describe('E3: the Keras-style CNN (reduced)', () => {
   it("has 469,514 trainable parameters, as the article's summary()", () => {
     const m = kerasCnn();
     m.build();
-    expect(m.countParams().trainable).toBe(469514);
+    expect(m.paramCounts().trainable).toBe(469514);
     expect(m.summary(() => {})).toMatch(/Total params: 469,514/);
     m.dispose();
   });

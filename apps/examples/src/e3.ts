@@ -95,7 +95,7 @@ export async function run(opts: E3Options = {}): Promise<{ summary: Summary; tes
     });
     const trainLog = log;
     summaryText = model.summary(() => {});
-    params = model.countParams().trainable;
+    params = model.paramCounts().trainable;
     say(
       `E3 on backend '${backend}', seed ${seed}: ${n} train / ${xv.shape[0]} validation / ${xt.shape[0]} test images, ${epochs} epoch(s), batch ${batchSize}, Adam 0.001; ${params.toLocaleString('en-US')} parameters`,
     );

@@ -44,7 +44,7 @@ describe('training end to end on backend-ts', () => {
     expect(lines.join('\n')).toMatch(/test accuracy: \d+\.\d\d%/);
     const { loadModel } = await import('@polytensor/core');
     const loaded = await loadModel(`file://${dir}/mlp`);
-    expect(loaded.countParams().total).toBe(50890);
+    expect(loaded.paramCounts().total).toBe(50890);
     loaded.dispose();
   });
 });

@@ -64,14 +64,20 @@ export * from './nn/layers/index.js';
 
 // train: losses, metrics, optimizers, models, callbacks, save/load
 export {
-  Sequential,
-  loadSequential as loadModel,
+  LayersModel,
   type CompileArgs,
   type FitArgs,
+  type FitDatasetArgs,
+  type DatasetBatch,
+  type DatasetLike,
   type LossIdentifier,
   type MetricIdentifier,
   type OptimizerIdentifier,
-} from './train/model.js';
+} from './train/layers_model.js';
+export { Sequential, type SequentialArgs } from './train/sequential.js';
+export { Model, model, type ModelArgs, type FunctionalConfig } from './train/functional.js';
+export { loadModel } from './train/load.js';
+export type { TensorOrTensors } from './train/model_io.js';
 export {
   Callback,
   History,
@@ -93,6 +99,8 @@ export type {
   ModelArtifacts,
   ModelJson,
   ModelTopology,
+  SequentialTopology,
+  FunctionalTopology,
   LayerSpec,
   SaveOptions,
   SaveResult,

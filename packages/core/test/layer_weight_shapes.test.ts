@@ -20,6 +20,7 @@ const cases: Array<[string, LayerConfig, Shape]> = [
   ['Reshape', { targetShape: [3, -1] }, [null, 6]],
   ['Activation', { activation: 'relu' }, [null, 3]],
   ['Dropout', { rate: 0.5 }, [null, 3]],
+  ['InputLayer', { batchInputShape: [null, 4], dtype: 'float32' }, [null, 4]],
 ];
 
 describe('Layer.weightShapes', () => {

@@ -11,7 +11,7 @@ describe('the seed models', () => {
     ['ltfnCnn (LTFN5)', () => ltfnCnn('normal'), 321_738, [null, 10]],
   ] as const)('%s has its published parameter count and output shape', (_, build, params, out) => {
     const m = build();
-    expect(m.countParams()).toEqual({ total: params, trainable: params });
+    expect(m.paramCounts()).toEqual({ total: params, trainable: params });
     expect(m.outputShape).toEqual(out);
     m.dispose();
   });

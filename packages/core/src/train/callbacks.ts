@@ -1,5 +1,5 @@
 import { PolytensorError } from '../errors.js';
-import type { Sequential } from './model.js';
+import type { LayersModel } from './layers_model.js';
 import { checkOptions } from './options.js';
 
 /** Scalars of one epoch or batch: loss, metrics, val_loss, val_<metric>. */
@@ -7,9 +7,10 @@ export type Logs = Record<string, number>;
 
 /** Hooks into fit(). Each may be async; fit awaits epoch-level hooks. */
 export abstract class Callback {
-  model: Sequential | null = null;
-  params: { epochs: number; samples: number; batchSize: number; steps: number } | null = null;
-  setModel(model: Sequential): void {
+  model: LayersModel | null = null;
+  /** What fit() says of the run; fitDataset leaves samples and batchSize (and steps, without batchesPerEpoch) undefined. */
+  params: { epochs: number; samples?: number | undefined; batchSize?: number | undefined; steps?: number | undefined } | null = null;
+  setModel(model: LayersModel): void {
     this.model = model;
   }
   onTrainBegin(_logs?: Logs): void | Promise<void> {}

@@ -31,6 +31,7 @@ export class ProgressBar extends Callback {
   private start = 0;
   private lastDraw = 0;
   private seen = 0;
+  private batches = 0;
   private readonly sink: ProgressSink;
 
   constructor(
@@ -45,11 +46,13 @@ export class ProgressBar extends Callback {
     this.start = Date.now();
     this.lastDraw = 0;
     this.seen = 0;
+    this.batches = 0;
     this.sink.write(`Epoch ${epoch + 1}/${this.params?.epochs ?? '?'}\n`);
   }
 
   override onBatchEnd(_batch: number, logs: Logs): void {
     this.seen += logs['size'] ?? 0;
+    this.batches++;
     if (!this.sink.isTTY) return;
     const now = Date.now();
     if (now - this.lastDraw < 100) return;
@@ -65,7 +68,8 @@ export class ProgressBar extends Callback {
 
   private line(done: number, ms: number, logs: Logs): string {
     const total = this.params?.samples ?? done;
-    const steps = Math.ceil(done / (this.params?.batchSize ?? 1));
+    const batchSize = this.params?.batchSize;
+    const steps = batchSize ? Math.ceil(done / batchSize) : this.batches;
     const filled = total > 0 ? Math.round((this.width * done) / total) : this.width;
     const bar = filled >= this.width ? '='.repeat(this.width) : `${'='.repeat(Math.max(0, filled - 1))}>${'.'.repeat(this.width - filled)}`;
     const pad = String(total).length;

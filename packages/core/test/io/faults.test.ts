@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, memory, type IOHandler, type ModelArtifacts, type Sequential } from '../helpers.js';
+import { loadModel, memory, type IOHandler, type ModelArtifacts, type Sequential, type SequentialTopology } from '../helpers.js';
 import { copyArtifacts, nextTensorId, smallCnn, weightBytesOf } from './fixtures.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -151,7 +151,7 @@ describe('fault suite: model files', () => {
         /weightSpecs\[1\]\.dtype must be 'float32' \(weights are saved as float32\), got "float64"/,
       ],
       [(j) => void (j['version'] = 2), /was saved by a newer polytensor \(format version 2, this one reads 1\)/],
-      [(j) => void (j['format'] = 'layers-model'), /is not a polytensor Sequential model \(format "layers-model"/],
+      [(j) => void (j['format'] = 'layers-model'), /is not a polytensor model \(format "layers-model"/],
     ];
     for (const [edit, message] of cases) {
       const json = structuredClone(baseJson);
@@ -319,7 +319,7 @@ describe('fault suite: model files', () => {
     await fc.assert(
       fc.asyncProperty(dim, dim, fc.constantFrom('specs follow', 'specs stay small'), async (inDim, units, specMode) => {
         const art = copyArtifacts(base);
-        const cfg = art.modelTopology.config;
+        const cfg = (art.modelTopology as SequentialTopology).config;
         cfg.inputShape = [inDim];
         cfg.layers = [{ className: 'Dense', config: { name: 'big', units, useBias: true } }];
         art.weightSpecs =

@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadModel, type Sequential } from '../helpers.js';
+import { loadModel, type Sequential, type SequentialTopology } from '../helpers.js';
 import { cnnInput, expectLoadError, expectSamePredictions, nextTensorId, smallCnn, tinyDense, weightBytesOf } from './fixtures.js';
 
 let root: string;
@@ -211,8 +211,9 @@ describe('file:// refuses a bad model folder with a clear error', () => {
     loaded.dispose();
     // The topology is checked too: a huge layer whose specs stay small.
     const art = model.toArtifacts();
-    art.modelTopology.config.inputShape = [10_000];
-    art.modelTopology.config.layers[0]!.config['units'] = 10_000;
+    const topo = art.modelTopology as SequentialTopology;
+    topo.config.inputShape = [10_000];
+    topo.config.layers[0]!.config['units'] = 10_000;
     await expectLoadError(
       () => loadModel(art, { maxParams: 1_000_000 }),
       /the topology builds 100,010,000 parameters, over the maxParams limit of 1,000,000.*\{ maxParams: 100010000 \}/,

@@ -4,7 +4,6 @@ import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import { Dense, type DenseArgs } from './dense.js';
 import type { LayerArgs } from './layer.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling.js';
-import { registerBuiltInLayers } from './registry.js';
 
 export {
   Layer,
@@ -24,6 +23,7 @@ export {
   singleShape,
 } from './layer.js';
 export { SymbolicTensor, LayerNode } from './symbolic.js';
+export { InputLayer, input, type InputArgs } from './input_layer.js';
 export { registerLayer, deserializeLayer, layerClassNames, layerClass, assertSerializable } from './registry.js';
 export { KernelBiasLayer, type KernelBiasArgs } from './kernel_bias.js';
 export { Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten, Activation, Reshape, BatchNormalization };
@@ -41,5 +41,3 @@ export const layers = {
   reshape: (args: ReshapeArgs): Reshape => new Reshape(args),
   batchNormalization: (args: BatchNormalizationArgs = {}): BatchNormalization => new BatchNormalization(args),
 };
-
-registerBuiltInLayers([Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten, Activation, Reshape, BatchNormalization]);

@@ -94,7 +94,8 @@ export abstract class Layer {
   trainable: boolean;
   readonly batchInputShape: Shape | null;
   protected builtInputShape: Shapes | null = null;
-  private readonly namedWeights: NamedWeight[] = [];
+  private plannedInputShape: Shapes | null = null;
+  private readonly ownWeights: NamedWeight[] = [];
   /** Whether the layer passes its input's mask on unchanged (elementwise layers, Dense, Dropout). */
   supportsMasking = false;
   /** @internal The graph nodes where this layer was applied to symbolic tensors, in order. */
@@ -198,12 +199,27 @@ export abstract class Layer {
     return Array.isArray(out) ? out : [out];
   }
 
-  /** Record a call on symbolic tensors: build, check, compute output shapes. */
+  /**
+   * Record a call on symbolic tensors: check the shapes, compute the output
+   * shapes. Allocates nothing: a layer first applied symbolically is built
+   * when its model is (so a loaded model is checked against its file first);
+   * weightShapes() is asked now so that an input the layer cannot take fails
+   * here, while the graph is being written.
+   */
   private applySymbolic(xs: SymbolicTensor[]): SymbolicTensor[] {
     const shapes = xs.map((x) => x.shape);
     const inShape: Shapes = shapes.length === 1 ? shapes[0]! : shapes;
-    if (!this.built) this.build(inShape);
-    this.checkInputs(shapes);
+    if (this.built || this.plannedInputShape) {
+      this.checkInputs(shapes);
+    } else {
+      if (this.batchInputShape && shapes.length === 1 && !shapeFits(this.batchInputShape, shapes[0]!)) {
+        throw new PolytensorError(
+          `${this.name} (${this.className}): its inputShape says ${formatShape(this.batchInputShape)} but it is applied to ${formatShape(shapes[0]!)}`,
+        );
+      }
+      this.weightShapes(inShape);
+      this.plannedInputShape = inShape;
+    }
     const out = this.computeOutputShape(inShape);
     const node = new LayerNode(this, xs, this.inboundNodes.length);
     const outs = shapeList(out).map((shape, i) => new SymbolicTensor(shape, this.outputDType(i), node, i));
@@ -212,13 +228,26 @@ export abstract class Layer {
     return outs;
   }
 
+  /**
+   * The input shape the layer was first applied to symbolically and will be
+   * built for (null once built, or if never applied symbolically).
+   */
+  get pendingInputShape(): Shapes | null {
+    return this.built ? null : this.plannedInputShape;
+  }
+
+  /** Build for the shape of the first symbolic call, if not built yet. */
+  buildPending(): void {
+    if (!this.built && this.plannedInputShape) this.build(this.plannedInputShape);
+  }
+
   /** The dtype of output `i` (float32 unless a layer says otherwise). */
   outputDType(_index: number): DType {
     return 'float32';
   }
 
   private checkInputs(got: ReadonlyArray<ReadonlyArray<number | null>>): void {
-    const expected = shapeList(this.builtInputShape!);
+    const expected = shapeList((this.builtInputShape ?? this.plannedInputShape)!);
     if (expected.length !== got.length) {
       throw new PolytensorError(`${this.name} (${this.className}): built for ${expected.length} input(s), got ${got.length}; pass the same number of inputs`);
     }
@@ -245,29 +274,37 @@ export abstract class Layer {
       if (!this.built) this.dispose();
       throw e;
     }
-    const v = variable(initial, trainable && this.trainable, `${this.name}/${name}#${uid++}`);
+    const v = variable(initial, trainable, `${this.name}/${name}#${uid++}`);
     initial.dispose();
-    this.namedWeights.push({ name, variable: v });
+    this.ownWeights.push({ name, variable: v });
     return v;
   }
 
   /** Weights in creation order. */
   get weights(): readonly NamedWeight[] {
-    return this.namedWeights;
+    return this.ownWeights;
   }
 
+  /** The weights the optimizer updates: none while `trainable` is false (freezing a layer after it is built works). */
   get trainableWeights(): Variable[] {
-    return this.namedWeights.filter((w) => w.variable.trainable).map((w) => w.variable);
+    return this.trainable ? this.weights.filter((w) => w.variable.trainable).map((w) => w.variable) : [];
   }
 
+  /** The weights the optimizer leaves alone (moving statistics; every weight while `trainable` is false). */
+  get nonTrainableWeights(): Variable[] {
+    return this.weights.filter((w) => !this.trainable || !w.variable.trainable).map((w) => w.variable);
+  }
+
+  /** Number of values in the weights (built), or in those it would build for its pending input. */
   countParams(): number {
-    return this.namedWeights.reduce((s, w) => s + w.variable.size, 0);
+    if (!this.built && this.plannedInputShape) return this.weightShapes(this.plannedInputShape).reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1), 0);
+    return this.weights.reduce((s, w) => s + w.variable.size, 0);
   }
 
   /** Free the weights. */
   dispose(): void {
-    for (const w of this.namedWeights) w.variable.dispose();
-    this.namedWeights.length = 0;
+    for (const w of this.ownWeights) w.variable.dispose();
+    this.ownWeights.length = 0;
     this.builtInputShape = null;
   }
 

@@ -1,17 +1,22 @@
 // Which class a saved className names. Built-in layers sit in a static table
-// (a bundler keeps every class the table names, so a loaded model never meets
-// a class tree-shaken away); a user's own layers join through registerLayer.
+// built from imports, not from registration calls: a bundler drops a
+// side-effect-only call in a package marked sideEffects: false, but keeps
+// every class this table names, so a loaded model never meets a class
+// tree-shaken away. A user's own layers join through registerLayer.
 import { PolytensorError } from '../../errors.js';
+import { Activation, Dropout, Flatten, Reshape } from './basic.js';
+import { BatchNormalization } from './batch_norm.js';
+import { Conv2D } from './conv2d.js';
+import { Dense } from './dense.js';
+import { InputLayer } from './input_layer.js';
 import type { Layer, LayerClass, LayerConfig } from './layer.js';
+import { AveragePooling2D, MaxPooling2D } from './pooling.js';
 
-const builtIns = new Map<string, LayerClass>();
+const BUILT_IN: readonly LayerClass[] = [Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten, Activation, Reshape, BatchNormalization, InputLayer];
+
 // Maps, not objects: a saved class name like 'constructor' or '__proto__' must not reach Object.prototype.
+const builtIns = new Map<string, LayerClass>(BUILT_IN.map((c) => [c.className, c]));
 const registered = new Map<string, LayerClass>();
-
-/** @internal Core's own layer classes (layers/index.ts lists them). */
-export function registerBuiltInLayers(classes: readonly LayerClass[]): void {
-  for (const c of classes) builtIns.set(c.className, c);
-}
 
 /**
  * Register your own layer class so models holding it save and load. The class
@@ -56,10 +61,10 @@ export const layerClassNames = (): string[] => [...builtIns.keys(), ...registere
  * unregistered custom layer fails there rather than on loading.
  */
 export function assertSerializable(layer: Layer, op: string): void {
-  const cls = layerClass(layer.className);
-  if (cls !== layer.constructor) {
-    const ctor = layer.constructor as Partial<LayerClass>;
-    const own = Object.hasOwn(ctor, 'className');
+  const ctor = layer.constructor as Partial<LayerClass>;
+  // By name, not identity: two copies of core in one app hold different but equivalent classes.
+  const own = Object.hasOwn(ctor, 'className');
+  if (!own || !layerClass(layer.className)) {
     throw new PolytensorError(
       `${op}: layer '${layer.name}' is a ${layer.constructor.name}, which is not registered` +
         (own

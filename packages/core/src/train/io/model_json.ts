@@ -3,7 +3,7 @@
 // fails with a message that names the file and the field.
 import { PolytensorError } from '../../errors.js';
 import { fmt, limitError } from './limits.js';
-import type { LayerSpec, LoadLimits, ModelArtifacts, ModelJson, TrainingConfig, WeightSpec } from './types.js';
+import type { FunctionalTopology, LayerSpec, LoadLimits, ModelArtifacts, ModelJson, ModelTopology, TrainingConfig, WeightSpec } from './types.js';
 
 export const MODEL_FORMAT = 'polytensor-sequential';
 export const MODEL_VERSION = 1;
@@ -63,27 +63,63 @@ function shapeAt(where: string, field: string, v: unknown, minDim: number): numb
   return dims as number[];
 }
 
+function checkLayerSpec(where: string, field: string, l: unknown, names: Set<string>, nameRequired: boolean): LayerSpec & { name?: string } {
+  const layer = objectAt(where, field, l);
+  const className = stringAt(where, `${field}.className`, layer['className']);
+  const config = objectAt(where, `${field}.config`, layer['config']);
+  const name = nameRequired ? stringAt(where, `${field}.name`, layer['name']) : config['name'];
+  if (name !== undefined) {
+    stringAt(where, nameRequired ? `${field}.name` : `${field}.config.name`, name);
+    if (names.has(name as string)) fail(where, nameRequired ? `${field}.name` : `${field}.config.name`, `repeats the layer name ${show(name)}`);
+    names.add(name as string);
+  }
+  for (const key of BOOLEAN_CONFIG_KEYS) {
+    if (config[key] !== undefined && typeof config[key] !== 'boolean') fail(where, `${field}.config.${key}`, `must be true or false, got ${show(config[key])}`);
+  }
+  return { className, config };
+}
+
 function checkLayers(where: string, v: unknown): LayerSpec[] {
   const layers = arrayAt(where, 'modelTopology.config.layers', v);
   if (layers.length === 0) fail(where, 'modelTopology.config.layers', 'is empty');
   const names = new Set<string>();
-  return layers.map((l, i) => {
+  return layers.map((l, i) => checkLayerSpec(where, `modelTopology.config.layers[${i}]`, l, names, false));
+}
+
+type Ref = [string, number, number];
+
+function refAt(where: string, field: string, v: unknown): Ref {
+  const r = arrayAt(where, field, v);
+  if (r.length !== 3 && r.length !== 4) fail(where, field, `must be [layer name, node index, output index], got ${show(v)}`);
+  const name = stringAt(where, `${field}[0]`, r[0]);
+  for (const k of [1, 2]) if (!Number.isSafeInteger(r[k]) || (r[k] as number) < 0) fail(where, `${field}[${k}]`, `must be an integer ≥ 0, got ${show(r[k])}`);
+  return [name, r[1] as number, r[2] as number];
+}
+
+function refsAt(where: string, field: string, v: unknown): Ref[] {
+  const rs = arrayAt(where, field, v);
+  if (rs.length === 0) fail(where, field, 'is empty');
+  return rs.map((r, i) => refAt(where, `${field}[${i}]`, r));
+}
+
+/** A functional topology's structure (the graph itself is checked when it is rebuilt). */
+function checkFunctional(where: string, cfg: Record<string, unknown>): FunctionalTopology['config'] {
+  const name = stringAt(where, 'modelTopology.config.name', cfg['name']);
+  const raw = arrayAt(where, 'modelTopology.config.layers', cfg['layers']);
+  if (raw.length === 0) fail(where, 'modelTopology.config.layers', 'is empty');
+  const names = new Set<string>();
+  const layers = raw.map((l, i) => {
     const field = `modelTopology.config.layers[${i}]`;
-    const layer = objectAt(where, field, l);
-    const className = stringAt(where, `${field}.className`, layer['className']);
-    const config = objectAt(where, `${field}.config`, layer['config']);
-    const name = config['name'];
-    if (name !== undefined) {
-      stringAt(where, `${field}.config.name`, name);
-      if (names.has(name as string)) fail(where, `${field}.config.name`, `repeats the layer name ${show(name)}`);
-      names.add(name as string);
-    }
-    for (const key of BOOLEAN_CONFIG_KEYS) {
-      if (config[key] !== undefined && typeof config[key] !== 'boolean')
-        fail(where, `${field}.config.${key}`, `must be true or false, got ${show(config[key])}`);
-    }
-    return { className, config };
+    const spec = checkLayerSpec(where, field, l, names, true);
+    const nodes = arrayAt(where, `${field}.inboundNodes`, (l as Obj)['inboundNodes']).map((n, k) => refsAt(where, `${field}.inboundNodes[${k}]`, n));
+    return { name: (l as Obj)['name'] as string, className: spec.className, config: spec.config, inboundNodes: nodes };
   });
+  return {
+    name,
+    layers,
+    inputLayers: refsAt(where, 'modelTopology.config.inputLayers', cfg['inputLayers']),
+    outputLayers: refsAt(where, 'modelTopology.config.outputLayers', cfg['outputLayers']),
+  };
 }
 
 function checkWeightSpecs(where: string, v: unknown): { specs: WeightSpec[]; params: number } {
@@ -118,9 +154,26 @@ function checkTrainingConfig(where: string, v: unknown): TrainingConfig {
     }
     Object.defineProperty(config, k, { value, enumerable: true, writable: true, configurable: true });
   }
-  const loss = stringAt(where, 'trainingConfig.loss', tc['loss']);
-  const metrics = arrayAt(where, 'trainingConfig.metrics', tc['metrics']).map((m, i) => stringAt(where, `trainingConfig.metrics[${i}]`, m));
-  return { optimizer: { className, config }, loss, metrics };
+  const names = (field: string, v: unknown): string[] => arrayAt(where, field, v).map((m, i) => stringAt(where, `${field}[${i}]`, m));
+  const record = <T>(field: string, v: unknown, each: (f: string, x: unknown) => T): Record<string, T> => {
+    const out: Record<string, T> = {};
+    for (const [k, x] of Object.entries(objectAt(where, field, v))) Object.defineProperty(out, k, { value: each(`${field}.${k}`, x), enumerable: true });
+    return out;
+  };
+  if (typeof tc['loss'] === 'string' || !isObject(tc['loss'])) {
+    const loss = stringAt(where, 'trainingConfig.loss', tc['loss']);
+    return { optimizer: { className, config }, loss, metrics: names('trainingConfig.metrics', tc['metrics']) };
+  }
+  const loss = record('trainingConfig.loss', tc['loss'], (f, x) => stringAt(where, f, x));
+  const metrics = record('trainingConfig.metrics', tc['metrics'], names);
+  const out: TrainingConfig = { optimizer: { className, config }, loss, metrics };
+  if (tc['lossWeights'] !== undefined) {
+    out.lossWeights = record('trainingConfig.lossWeights', tc['lossWeights'], (f, x) => {
+      if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) fail(where, f, `must be a finite number ≥ 0, got ${show(x)}`);
+      return x as number;
+    });
+  }
+  return out;
 }
 
 /**
@@ -131,8 +184,7 @@ export function checkModelJson(value: unknown, where: string, limits: LoadLimits
   const root = objectAt(where, 'the model JSON', value);
   if (root['format'] !== MODEL_FORMAT) {
     throw new PolytensorError(
-      `loadModel: ${where} is not a polytensor Sequential model (format ${show(root['format'])}, expected '${MODEL_FORMAT}'); ` +
-        'load files written by model.save()',
+      `loadModel: ${where} is not a polytensor model (format ${show(root['format'])}, expected '${MODEL_FORMAT}'); ` + 'load files written by model.save()',
     );
   }
   if (root['version'] !== MODEL_VERSION) {
@@ -144,12 +196,18 @@ export function checkModelJson(value: unknown, where: string, limits: LoadLimits
     fail(where, 'version', `must be ${MODEL_VERSION}, got ${show(root['version'])}`);
   }
   const topo = objectAt(where, 'modelTopology', root['modelTopology']);
-  if (topo['className'] !== 'Sequential') fail(where, 'modelTopology.className', `must be 'Sequential', got ${show(topo['className'])}`);
   const cfg = objectAt(where, 'modelTopology.config', topo['config']);
-  const name = stringAt(where, 'modelTopology.config.name', cfg['name']);
-  const inputShape =
-    cfg['inputShape'] === null || cfg['inputShape'] === undefined ? null : shapeAt(where, 'modelTopology.config.inputShape', cfg['inputShape'], 1);
-  const layers = checkLayers(where, cfg['layers']);
+  let modelTopology: ModelTopology;
+  if (topo['className'] === 'Sequential') {
+    const name = stringAt(where, 'modelTopology.config.name', cfg['name']);
+    const inputShape =
+      cfg['inputShape'] === null || cfg['inputShape'] === undefined ? null : shapeAt(where, 'modelTopology.config.inputShape', cfg['inputShape'], 1);
+    modelTopology = { className: 'Sequential', config: { name, inputShape: inputShape && [...inputShape], layers: checkLayers(where, cfg['layers']) } };
+  } else if (topo['className'] === 'Functional') {
+    modelTopology = { className: 'Functional', config: checkFunctional(where, cfg) };
+  } else {
+    fail(where, 'modelTopology.className', `must be 'Sequential' or 'Functional', got ${show(topo['className'])}`);
+  }
   const { specs, params } = checkWeightSpecs(where, root['weightSpecs']);
   const weightBytes = params * 4;
   if (weightBytes > limits.maxBytes) throw limitError(where, `the weightSpecs declare ${fmt(weightBytes)} bytes of weights`, weightBytes, 'maxBytes', limits);
@@ -158,7 +216,7 @@ export function checkModelJson(value: unknown, where: string, limits: LoadLimits
   const json: ModelJson = {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
-    modelTopology: { className: 'Sequential', config: { name, inputShape: inputShape && [...inputShape], layers } },
+    modelTopology,
     weightSpecs: specs,
   };
   if (root['trainingConfig'] !== undefined) json.trainingConfig = checkTrainingConfig(where, root['trainingConfig']);

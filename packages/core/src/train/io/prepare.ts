@@ -3,17 +3,19 @@
 // they would build are listed from the input shape, and that list must match
 // the file's weightSpecs exactly (names, shapes, dtypes) and fit the limits.
 import { PolytensorError } from '../../errors.js';
-import { deserializeLayer, formatShape, singleShape, type Layer, type Shape } from '../../nn/layers/index.js';
+import { formatShape, singleShape, type Shape } from '../../nn/layers/index.js';
+import type { LayersModel } from '../layers_model.js';
+import { Sequential } from '../sequential.js';
+import { functionalFromConfig, layerFromSpec } from '../topology.js';
 import { fmt, limitError } from './limits.js';
 import { sizeOfShape } from './model_json.js';
 import { trainingFromConfig, type RestoredTraining } from './training_config.js';
 import type { LoadLimits, ModelArtifacts } from './types.js';
 
-/** A model ready to build: checked layers, input shape, weight values in build order, compile settings. */
+/** A model ready to build (no weight allocated yet), its input shape, weight values in build order, compile settings. */
 export interface PreparedModel {
-  name: string;
-  layers: Layer[];
-  inputShape: Shape;
+  model: LayersModel;
+  inputShape: Shape | null;
   values: Float32Array[];
   training: RestoredTraining | null;
 }
@@ -33,26 +35,39 @@ const fmtSpec = (name: string, shape: readonly number[]): string => `'${name}' $
 /** Check artifacts (already structurally checked) against the topology they describe; allocates no tensor. */
 export function prepareModel(art: ModelArtifacts, where: string, limits: LoadLimits, compile: boolean): PreparedModel {
   const training = compile && art.trainingConfig ? trainingFromConfig(art.trainingConfig, where) : null;
-  const cfg = art.modelTopology.config;
-  const layers = cfg.layers.map((spec, i) => {
-    const name = typeof spec.config['name'] === 'string' ? spec.config['name'] : undefined;
-    return atLayer(where, i, spec.className, name, () => deserializeLayer(spec));
-  });
-  const inputShape: Shape | null = cfg.inputShape ? [null, ...cfg.inputShape] : layers[0]!.batchInputShape;
-  if (!inputShape) throw new PolytensorError(`loadModel: ${where}: modelTopology.config.inputShape is missing; re-save the model`);
-
+  let model: LayersModel;
+  let inputShape: Shape | null = null;
   const planned: Array<{ name: string; shape: readonly number[] }> = [];
-  let shape: Shape = inputShape;
   let params = 0;
-  layers.forEach((layer, i) => {
-    atLayer(where, i, layer.className, layer.name, () => {
-      for (const w of layer.weightShapes(shape)) {
-        planned.push({ name: `${layer.name}/${w.name}`, shape: w.shape });
-        params += sizeOfShape(w.shape);
-      }
-      shape = singleShape(layer.computeOutputShape(shape), layer.name);
+  const plan = (name: string, shape: readonly number[]): void => {
+    planned.push({ name, shape });
+    params += sizeOfShape(shape);
+  };
+  const topo = art.modelTopology;
+  if (topo.className === 'Sequential') {
+    const cfg = topo.config;
+    const layers = cfg.layers.map((spec, i) => {
+      const name = typeof spec.config['name'] === 'string' ? spec.config['name'] : undefined;
+      return atLayer(where, i, spec.className, name, () => layerFromSpec(spec));
     });
-  });
+    inputShape = cfg.inputShape ? [null, ...cfg.inputShape] : layers[0]!.batchInputShape;
+    if (!inputShape) throw new PolytensorError(`loadModel: ${where}: modelTopology.config.inputShape is missing; re-save the model`);
+    let shape: Shape = inputShape;
+    layers.forEach((layer, i) => {
+      atLayer(where, i, layer.className, layer.name, () => {
+        for (const w of layer.weightShapes(shape)) plan(`${layer.name}/${w.name}`, w.shape);
+        shape = singleShape(layer.computeOutputShape(shape), layer.name);
+      });
+    });
+    model = atLayer(where, 0, 'Sequential', cfg.name, () => new Sequential({ name: cfg.name, layers }));
+  } else {
+    try {
+      model = functionalFromConfig(topo.config);
+      for (const w of model.weightShapes()) plan(w.name, w.shape);
+    } catch (e) {
+      throw new PolytensorError(`loadModel: ${where}: the functional graph is invalid: ${(e as Error).message}; fix the file or re-save the model`);
+    }
+  }
   if (params > limits.maxParams) throw limitError(where, `the topology builds ${fmt(params)} parameters`, params, 'maxParams', limits);
 
   if (planned.length !== art.weightSpecs.length) {
@@ -77,5 +92,5 @@ export function prepareModel(art: ModelArtifacts, where: string, limits: LoadLim
     offset += n;
     return v;
   });
-  return { name: cfg.name, layers, inputShape, values, training };
+  return { model, inputShape, values, training };
 }

@@ -43,20 +43,32 @@ function savedName(name: string, fn: unknown, lookup: (name: string) => { fn: un
   return `${CUSTOM_PREFIX}${name}`;
 }
 
-/** The settings of a compiled model, as saved. */
-export function trainingConfigOf(optimizer: Optimizer, loss: LossInfo, metrics: ReadonlyArray<{ name: string; fn: MetricFn }>): TrainingConfig {
+/** The settings of a compiled model, as saved: one loss and metric list for a one-output model, records by output name for several. */
+export function trainingConfigOf(
+  optimizer: Optimizer,
+  outputs: ReadonlyArray<{ loss: LossInfo; weight: number; metricNames: readonly string[]; metricFns: readonly MetricFn[] }>,
+  outputNames: readonly string[],
+): TrainingConfig {
+  const metricsOf = (o: (typeof outputs)[number]): string[] => o.metricNames.map((name, i) => savedName(name, o.metricFns[i], getMetric));
+  const optimizerSpec = { className: optimizer.className, config: { ...optimizer.getConfig() } };
+  if (outputs.length === 1 && outputs[0]!.weight === 1) {
+    return { optimizer: optimizerSpec, loss: savedName(outputs[0]!.loss.name, outputs[0]!.loss.fn, getLoss), metrics: metricsOf(outputs[0]!) };
+  }
+  const byName = <T>(f: (o: (typeof outputs)[number]) => T): Record<string, T> => Object.fromEntries(outputs.map((o, i) => [outputNames[i]!, f(o)]));
   return {
-    optimizer: { className: optimizer.className, config: { ...optimizer.getConfig() } },
-    loss: savedName(loss.name, loss.fn, getLoss),
-    metrics: metrics.map((m) => savedName(m.name, m.fn, getMetric)),
+    optimizer: optimizerSpec,
+    loss: byName((o) => savedName(o.loss.name, o.loss.fn, getLoss)),
+    metrics: byName(metricsOf),
+    lossWeights: byName((o) => o.weight),
   };
 }
 
 /** What compile() needs, rebuilt from saved settings (checked: nothing is left to a default). */
 export interface RestoredTraining {
   optimizer: Optimizer;
-  loss: LossInfo;
-  metrics: MetricFn[];
+  loss: LossInfo | Record<string, LossInfo>;
+  metrics: MetricFn[] | Record<string, MetricFn[]>;
+  lossWeights?: Record<string, number>;
 }
 
 /**
@@ -92,20 +104,32 @@ export function trainingFromConfig(tc: TrainingConfig, where: string): RestoredT
     if (name.startsWith(CUSTOM_PREFIX))
       bad(field, `is your own function '${name.slice(CUSTOM_PREFIX.length)}', which a file cannot hold; load with { compile: false } and compile with it`);
   };
-  custom('loss', tc.loss);
-  let loss: LossInfo;
-  try {
-    loss = getLoss(tc.loss);
-  } catch (e) {
-    return bad('loss', `is invalid: ${(e as Error).message}`);
-  }
-  const metrics = tc.metrics.map((m, i) => {
-    custom(`metrics[${i}]`, m);
+  const lossOf = (field: string, name: string): LossInfo => {
+    custom(field, name);
     try {
-      return getMetric(m).fn;
+      return getLoss(name);
     } catch (e) {
-      return bad(`metrics[${i}]`, `is invalid: ${(e as Error).message}`);
+      return bad(field, `is invalid: ${(e as Error).message}`);
     }
-  });
-  return { optimizer, loss, metrics };
+  };
+  const metricsOf = (field: string, names: readonly string[]): MetricFn[] =>
+    names.map((m, i) => {
+      custom(`${field}[${i}]`, m);
+      try {
+        return getMetric(m).fn;
+      } catch (e) {
+        return bad(`${field}[${i}]`, `is invalid: ${(e as Error).message}`);
+      }
+    });
+  if (typeof tc.loss === 'string') {
+    if (!Array.isArray(tc.metrics)) bad('metrics', 'must be an array of names when loss is one name');
+    return { optimizer, loss: lossOf('loss', tc.loss), metrics: metricsOf('metrics', tc.metrics as string[]) };
+  }
+  const loss: Record<string, LossInfo> = {};
+  for (const [k, v] of Object.entries(tc.loss)) Object.defineProperty(loss, k, { value: lossOf(`loss.${k}`, v), enumerable: true });
+  const metrics: Record<string, MetricFn[]> = {};
+  if (Array.isArray(tc.metrics)) bad('metrics', 'must be a record by output name when loss is');
+  for (const [k, v] of Object.entries(tc.metrics as Record<string, string[]>))
+    Object.defineProperty(metrics, k, { value: metricsOf(`metrics.${k}`, v), enumerable: true });
+  return { optimizer, loss, metrics, ...(tc.lossWeights ? { lossWeights: tc.lossWeights } : {}) };
 }

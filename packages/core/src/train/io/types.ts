@@ -13,10 +13,24 @@ export interface LayerSpec {
   config: Record<string, unknown>;
 }
 
-export interface ModelTopology {
-  className: string;
+/** A Sequential model's saved topology. */
+export interface SequentialTopology {
+  className: 'Sequential';
   config: { name: string; inputShape: number[] | null; layers: LayerSpec[] };
 }
+
+/** A functional model's saved topology (Keras' layout). */
+export interface FunctionalTopology {
+  className: 'Functional';
+  config: {
+    name: string;
+    layers: Array<LayerSpec & { name: string; inboundNodes: Array<Array<[string, number, number]>> }>;
+    inputLayers: Array<[string, number, number]>;
+    outputLayers: Array<[string, number, number]>;
+  };
+}
+
+export type ModelTopology = SequentialTopology | FunctionalTopology;
 
 /**
  * A compiled model's compile settings: loadModel recompiles from them.
@@ -25,10 +39,12 @@ export interface ModelTopology {
 export interface TrainingConfig {
   /** Class name ('SGD', 'Adam', …) and getConfig() (learning rate and hyperparameters). */
   optimizer: { className: string; config: Record<string, number | boolean> };
-  /** A built-in loss name. */
-  loss: string;
-  /** Built-in metric names. */
-  metrics: string[];
+  /** A built-in loss name; a record of them by output name for a model with several outputs. */
+  loss: string | Record<string, string>;
+  /** Built-in metric names; a record of lists by output name for several outputs. */
+  metrics: string[] | Record<string, string[]>;
+  /** Weights of the outputs' losses, by output name (several outputs only). */
+  lossWeights?: Record<string, number>;
 }
 
 /** model.json: everything but the weight bytes. */
