@@ -114,7 +114,7 @@ function matmulForward(x: Tensor, vars: readonly Variable[], rate: number, train
 
 /** The matmul model as one Layer, so Sequential.fit can train it; weights created in Dense's order (kernel, bias per layer). */
 export class MatMulMlp extends Layer {
-  static readonly className = 'MatMulMlp';
+  static readonly className: string = 'MatMulMlp';
   private vars: Variable[] = [];
   constructor(
     readonly sizes: readonly number[],

@@ -2,12 +2,12 @@
 // loading trusts it to check files before building, so it must agree with
 // build() for every layer class, and refuse the inputs build() refuses.
 import { describe, expect, it } from 'vitest';
-import { deserializeLayer, layerClassNames, memory, type LayerConfig, type Shape } from './helpers.js';
+import { deserializeLayer, layerClassNames, memory, type LayerConfig, type Shapes } from './helpers.js';
 
 // Layers are made as loading makes them, from { className, config }.
 const make = (className: string, config: LayerConfig = {}) => deserializeLayer({ className, config });
 
-const cases: Array<[string, LayerConfig, Shape]> = [
+const cases: Array<[string, LayerConfig, Shapes]> = [
   ['Dense', { units: 5 }, [null, 3]],
   ['Dense', { units: 2, useBias: false }, [null, 4, 7]],
   ['Conv2D', { filters: 4, kernelSize: [3, 2] }, [null, 8, 8, 3]],
@@ -21,6 +21,71 @@ const cases: Array<[string, LayerConfig, Shape]> = [
   ['Activation', { activation: 'relu' }, [null, 3]],
   ['Dropout', { rate: 0.5 }, [null, 3]],
   ['InputLayer', { batchInputShape: [null, 4], dtype: 'float32' }, [null, 4]],
+  [
+    'Add',
+    {},
+    [
+      [null, 3],
+      [null, 3],
+    ],
+  ],
+  [
+    'Subtract',
+    {},
+    [
+      [null, 3],
+      [null, 3],
+    ],
+  ],
+  [
+    'Multiply',
+    {},
+    [
+      [null, 2, 3],
+      [null, 1, 3],
+    ],
+  ],
+  [
+    'Average',
+    {},
+    [
+      [null, 3],
+      [null, 3],
+      [null, 3],
+    ],
+  ],
+  [
+    'Maximum',
+    {},
+    [
+      [null, 3],
+      [null, 3],
+    ],
+  ],
+  [
+    'Minimum',
+    {},
+    [
+      [null, 3],
+      [null, 3],
+    ],
+  ],
+  [
+    'Concatenate',
+    { axis: -1 },
+    [
+      [null, 2],
+      [null, 3],
+    ],
+  ],
+  [
+    'Dot',
+    { axes: 1 },
+    [
+      [null, 4],
+      [null, 4],
+    ],
+  ],
 ];
 
 describe('Layer.weightShapes', () => {
@@ -39,13 +104,37 @@ describe('Layer.weightShapes', () => {
   });
 
   it('refuses the input shapes build() refuses, with the same message', () => {
-    const bad: Array<[string, LayerConfig, Shape]> = [
+    const bad: Array<[string, LayerConfig, Shapes]> = [
       ['Dense', { units: 2 }, [null]],
       ['Conv2D', { filters: 2, kernelSize: 2 }, [null, 4, 4]],
       ['BatchNormalization', {}, [null]],
       ['MaxPooling2D', {}, [null, 4, 4]],
       ['Reshape', { targetShape: [4] }, [null, 6]],
       ['Reshape', { targetShape: [-1, 4] }, [null, 6]],
+      [
+        'Add',
+        {},
+        [
+          [null, 3],
+          [null, 4],
+        ],
+      ],
+      [
+        'Concatenate',
+        {},
+        [
+          [null, 2, 3],
+          [null, 3, 3],
+        ],
+      ],
+      [
+        'Dot',
+        { axes: 1 },
+        [
+          [null, 3],
+          [null, 4],
+        ],
+      ],
     ];
     for (const [className, config, shape] of bad) {
       const layer = make(className, config);

@@ -50,7 +50,7 @@ const list = <T>(v: T | readonly T[]): readonly T[] => (Array.isArray(v) ? (v as
  * m.compile({ optimizer: 'adam', loss: { score: 'meanSquaredError', kind: 'categoricalCrossentropy' }, lossWeights: { score: 1, kind: 0.5 } });
  */
 export class Model extends LayersModel {
-  static readonly className = 'Functional';
+  static readonly className: string = 'Functional';
   readonly inputs: readonly SymbolicTensor[];
   readonly outputs: readonly SymbolicTensor[];
   /** Layer calls in execution order (input layers' excluded). */

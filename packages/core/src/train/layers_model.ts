@@ -252,7 +252,7 @@ export abstract class LayersModel extends Layer {
       );
     }
     const names = this.outputNames;
-    const perOutput = <T>(what: string, v: unknown, isOne: (v: unknown) => boolean, fallback: T): T[] => {
+    const perOutput = <T>(what: string, v: unknown, isOne: (v: unknown) => boolean, fallback: T, required = false): T[] => {
       if (v === undefined) return names.map(() => fallback);
       if (isOne(v)) return names.map(() => v as T);
       if (Array.isArray(v)) {
@@ -265,12 +265,13 @@ export abstract class LayersModel extends Layer {
       if (extra.length)
         throw new PolytensorError(`compile: '${what}' names ${extra.map((k) => `'${k}'`).join(', ')}, not an output of the model (${names.join(', ')})`);
       return names.map((n) => {
-        if (!Object.hasOwn(rec, n)) throw new PolytensorError(`compile: '${what}' has no entry for output '${n}'`);
-        return rec[n]!;
+        if (Object.hasOwn(rec, n)) return rec[n]!;
+        if (required) throw new PolytensorError(`compile: '${what}' has no entry for output '${n}'; give every output a loss`);
+        return fallback;
       });
     };
     const isLoss = (v: unknown): boolean => typeof v === 'string' || typeof v === 'function' || (v !== null && typeof v === 'object' && 'fn' in v);
-    const losses = perOutput<LossIdentifier>('loss', args.loss, isLoss, 'meanSquaredError').map((l) => getLoss(l));
+    const losses = perOutput<LossIdentifier>('loss', args.loss, isLoss, 'meanSquaredError', true).map((l) => getLoss(l));
     const weights = perOutput<number>('lossWeights', args.lossWeights, (v) => typeof v === 'number', 1);
     weights.forEach((w, i) => {
       if (typeof w !== 'number' || !Number.isFinite(w) || w < 0)
@@ -686,7 +687,8 @@ export abstract class LayersModel extends Layer {
   /** Topology, weights (JSON + one float32 buffer) and, when compiled, the compile settings (not the optimizer's state). */
   toArtifacts(): ModelArtifacts {
     this.ensureBuilt();
-    for (const l of this.allLayers()) assertSerializable(l, `${this.name}.save`);
+    // Nested models save as their topology; every other layer's class must be registered.
+    for (const l of this.allLayers()) if (!(l instanceof LayersModel)) assertSerializable(l, `${this.name}.save`);
     const topology = this.toTopology();
     const ws = this.weights;
     const total = ws.reduce((s, w) => s + w.variable.size, 0);

@@ -21,7 +21,7 @@ export interface SequentialArgs {
  * await model.fit(xs, ys, { epochs: 5 });
  */
 export class Sequential extends LayersModel {
-  static readonly className = 'Sequential';
+  static readonly className: string = 'Sequential';
   private readonly stack: Layer[] = [];
   /** @internal The input shape build() uses when the first layer has none (set by build, or by loading). */
   declaredInputShape: Shape | null = null;

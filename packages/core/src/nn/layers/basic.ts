@@ -9,7 +9,7 @@ import { Layer, ShapePreservingLayer, showArg, type CallOptions, type LayerArgs,
 
 /** [batch, ...] → [batch, product]. */
 export class Flatten extends Layer {
-  static readonly className = 'Flatten';
+  static readonly className: string = 'Flatten';
   computeOutputShape(inputShape: Shape): Shape {
     const rest = inputShape.slice(1);
     return [inputShape[0] ?? null, rest.every((d) => d !== null) ? sizeOf(rest as number[]) : null];
@@ -29,7 +29,7 @@ export interface ReshapeArgs extends LayerArgs {
 
 /** Reshape every example to targetShape. */
 export class Reshape extends Layer {
-  static readonly className = 'Reshape';
+  static readonly className: string = 'Reshape';
   readonly targetShape: readonly number[];
   constructor(args: ReshapeArgs) {
     super(args);
@@ -68,7 +68,7 @@ export interface ActivationArgs extends LayerArgs {
 
 /** Applies an activation function. */
 export class Activation extends ShapePreservingLayer {
-  static readonly className = 'Activation';
+  static readonly className: string = 'Activation';
   readonly activation: ActivationName;
   constructor(args: ActivationArgs) {
     super(args);
@@ -92,7 +92,7 @@ export interface DropoutArgs extends LayerArgs {
  * 1/(1-rate); the identity at inference. Masks come from the seeded host RNG.
  */
 export class Dropout extends ShapePreservingLayer {
-  static readonly className = 'Dropout';
+  static readonly className: string = 'Dropout';
   readonly rate: number;
   constructor(args: DropoutArgs) {
     super(args);

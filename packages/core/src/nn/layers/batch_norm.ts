@@ -20,7 +20,7 @@ export interface BatchNormalizationArgs extends LayerArgs {
  * while training and moving averages at inference (Keras semantics).
  */
 export class BatchNormalization extends ShapePreservingLayer {
-  static readonly className = 'BatchNormalization';
+  static readonly className: string = 'BatchNormalization';
   readonly momentum: number;
   readonly epsilon: number;
   readonly center: boolean;

@@ -17,7 +17,7 @@ export interface Conv2DArgs extends KernelBiasArgs {
 
 /** 2-D convolution over NHWC inputs; conv, bias and a linear/relu/sigmoid/tanh activation run as one fused op. */
 export class Conv2D extends KernelBiasLayer {
-  static readonly className = 'Conv2D';
+  static readonly className: string = 'Conv2D';
   readonly filters: number;
   readonly kernelSize: [number, number];
   readonly strides: [number, number];

@@ -13,7 +13,7 @@ export interface DenseArgs extends KernelBiasArgs {
 
 /** y = activation(x·kernel + bias) over the last axis. */
 export class Dense extends KernelBiasLayer {
-  static readonly className = 'Dense';
+  static readonly className: string = 'Dense';
   readonly units: number;
 
   constructor(args: DenseArgs) {

@@ -3,7 +3,10 @@ import { Activation, Dropout, Flatten, Reshape, type ActivationArgs, type Dropou
 import { Conv2D, type Conv2DArgs } from './conv2d.js';
 import { Dense, type DenseArgs } from './dense.js';
 import type { LayerArgs } from './layer.js';
+import { input, type InputArgs } from './input_layer.js';
+import type { SymbolicTensor } from './symbolic.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling.js';
+import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, type ConcatenateArgs, type DotArgs } from './merge.js';
 
 export {
   Layer,
@@ -27,6 +30,8 @@ export { InputLayer, input, type InputArgs } from './input_layer.js';
 export { registerLayer, deserializeLayer, layerClassNames, layerClass, assertSerializable } from './registry.js';
 export { KernelBiasLayer, type KernelBiasArgs } from './kernel_bias.js';
 export { Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten, Activation, Reshape, BatchNormalization };
+export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot };
+export type { ConcatenateArgs, DotArgs };
 export type { DenseArgs, Conv2DArgs, Pooling2DArgs, DropoutArgs, ActivationArgs, ReshapeArgs, BatchNormalizationArgs };
 
 /** Keras-style factories: layers.dense({ units: 10 }). */
@@ -40,4 +45,14 @@ export const layers = {
   activation: (args: ActivationArgs): Activation => new Activation(args),
   reshape: (args: ReshapeArgs): Reshape => new Reshape(args),
   batchNormalization: (args: BatchNormalizationArgs = {}): BatchNormalization => new BatchNormalization(args),
+  add: (args: LayerArgs = {}): Add => new Add(args),
+  subtract: (args: LayerArgs = {}): Subtract => new Subtract(args),
+  multiply: (args: LayerArgs = {}): Multiply => new Multiply(args),
+  average: (args: LayerArgs = {}): Average => new Average(args),
+  maximum: (args: LayerArgs = {}): Maximum => new Maximum(args),
+  minimum: (args: LayerArgs = {}): Minimum => new Minimum(args),
+  concatenate: (args: ConcatenateArgs = {}): Concatenate => new Concatenate(args),
+  dot: (args: DotArgs): Dot => new Dot(args),
+  /** An input of a functional model (the same as input()). */
+  input: (args: InputArgs): SymbolicTensor => input(args),
 };

@@ -14,7 +14,7 @@ export interface InputArgs {
 
 /** The entry point of a functional model's graph: holds the shape and dtype of one input. */
 export class InputLayer extends Layer {
-  static readonly className = 'InputLayer';
+  static readonly className: string = 'InputLayer';
   readonly inputDType: 'float32' | 'int32';
   /** The symbolic tensor this layer stands for. */
   readonly output: SymbolicTensor;

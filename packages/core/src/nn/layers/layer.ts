@@ -169,6 +169,7 @@ export abstract class Layer {
   apply(inputs: Tensor | SymbolicTensor | readonly Tensor[] | readonly SymbolicTensor[], options?: Partial<CallOptions>): Tensor | SymbolicTensor {
     const outs = this.applyMulti(inputs as Tensor[], options as CallOptions);
     if (outs.length !== 1) {
+      for (const o of outs) if (o instanceof Tensor) o.dispose();
       throw new PolytensorError(`${this.name} (${this.className}) has ${outs.length} outputs; call applyMulti() to get them as an array`);
     }
     return outs[0]!;

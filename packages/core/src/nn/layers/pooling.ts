@@ -50,7 +50,7 @@ abstract class Pooling2D extends Layer {
 
 /** Max over poolSize windows. */
 export class MaxPooling2D extends Pooling2D {
-  static readonly className = 'MaxPooling2D';
+  static readonly className: string = 'MaxPooling2D';
   protected call(x: Tensor): Tensor {
     return maxPool(x, this.poolSize, this.strides, this.padding);
   }
@@ -58,7 +58,7 @@ export class MaxPooling2D extends Pooling2D {
 
 /** Mean over poolSize windows. */
 export class AveragePooling2D extends Pooling2D {
-  static readonly className = 'AveragePooling2D';
+  static readonly className: string = 'AveragePooling2D';
   protected call(x: Tensor): Tensor {
     return avgPool(x, this.poolSize, this.strides, this.padding);
   }

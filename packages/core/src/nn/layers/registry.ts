@@ -10,9 +10,29 @@ import { Conv2D } from './conv2d.js';
 import { Dense } from './dense.js';
 import { InputLayer } from './input_layer.js';
 import type { Layer, LayerClass, LayerConfig } from './layer.js';
+import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 import { AveragePooling2D, MaxPooling2D } from './pooling.js';
 
-const BUILT_IN: readonly LayerClass[] = [Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten, Activation, Reshape, BatchNormalization, InputLayer];
+const BUILT_IN: readonly LayerClass[] = [
+  Dense,
+  Conv2D,
+  MaxPooling2D,
+  AveragePooling2D,
+  Dropout,
+  Flatten,
+  Activation,
+  Reshape,
+  BatchNormalization,
+  InputLayer,
+  Add,
+  Subtract,
+  Multiply,
+  Average,
+  Maximum,
+  Minimum,
+  Concatenate,
+  Dot,
+];
 
 // Maps, not objects: a saved class name like 'constructor' or '__proto__' must not reach Object.prototype.
 const builtIns = new Map<string, LayerClass>(BUILT_IN.map((c) => [c.className, c]));
@@ -25,7 +45,7 @@ const registered = new Map<string, LayerClass>();
  * static fromConfig), and getConfig() returning JSON values.
  * @example
  * class Scale extends Layer {
- *   static readonly className = 'Scale';
+ *   static readonly className: string = 'Scale';
  *   ...
  * }
  * registerLayer(Scale);
@@ -36,7 +56,7 @@ export function registerLayer(cls: LayerClass): void {
   if (typeof name !== 'string' || !/^[A-Za-z_][\w.:-]*$/.test(name)) {
     throw new PolytensorError(
       `registerLayer: class ${cls.name} needs its own static className, a name saved in model files ` +
-        `(e.g. static readonly className = '${cls.name || 'MyLayer'}'); got ${JSON.stringify(name)}`,
+        `(e.g. static readonly className: string = '${cls.name || 'MyLayer'}'); got ${JSON.stringify(name)}`,
     );
   }
   if (builtIns.has(name)) throw new PolytensorError(`registerLayer: '${name}' is a built-in layer class; give your class another static className`);
