@@ -3,7 +3,7 @@ import { PolytensorError } from '../errors.js';
 import { clone } from '../ops/cast.js';
 import type { Tensor } from '../tensor.js';
 import type { LayerConfig } from '../nn/layers/index.js';
-import { formatShape, InputLayer, LayerNode, shapeFits, shapeList, SymbolicTensor, type Layer, type Shape, type Shapes } from '../nn/layers/index.js';
+import { formatShape, InputLayer, type LayerNode, shapeFits, shapeList, SymbolicTensor, type Layer, type Shape, type Shapes } from '../nn/layers/index.js';
 import { LayersModel } from './layers_model.js';
 import { summaryTable } from './summary.js';
 import type { FunctionalTopology, ModelTopology } from './io/types.js';

@@ -198,7 +198,7 @@ export class Dot extends Layer {
   constructor(args: DotArgs) {
     super(args);
     const a = typeof args?.axes === 'number' ? [args.axes, args.axes] : Array.isArray(args?.axes) ? args.axes : null;
-    if (!a || a.length !== 2 || !a.every((v) => Number.isInteger(v) && v !== 0)) {
+    if (a?.length !== 2 || !a.every((v) => Number.isInteger(v) && v !== 0)) {
       throw new PolytensorError(`${this.name}: axes must be a non-zero integer or a pair of them (0 is the batch axis), got ${showArg(args?.axes)}`);
     }
     this.axes = [a[0]!, a[1]!];
