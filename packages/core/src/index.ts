@@ -54,6 +54,7 @@ export * from './ops/ops.js';
 export {
   initializers,
   getInitializer,
+  registerInitializer,
   computeFans,
   type Initializer,
   type InitializerSpec,
@@ -116,6 +117,7 @@ export {
   sparseCategoricalCrossentropy,
   meanSquaredError,
   getLoss,
+  registerLoss,
   lossNames,
   LOSSES,
   type LossFn,
@@ -130,6 +132,7 @@ export {
   topKCategoricalAccuracy,
   sparseTopKCategoricalAccuracy,
   getMetric,
+  registerMetric,
   metricNames,
   METRICS,
   type MetricFn,

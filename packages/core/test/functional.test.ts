@@ -436,3 +436,49 @@ describe('custom layers', () => {
     expect(() => registerLayer(FakeDense)).toThrow(/'Dense' is a built-in layer class; give your class another static className/);
   });
 });
+
+describe('custom losses, metrics and initializers', () => {
+  it('registered by name: a model compiled with them saves their names and loads compiled; unregistered ones fail clearly', async () => {
+    const { abs, mean, sub, registerLoss, registerMetric, registerInitializer } = await import('./helpers.js');
+    const meanAbs = (yTrue: Tensor, yPred: Tensor): Tensor => mean(abs(sub(yTrue, yPred)));
+    const bias = (yTrue: Tensor, yPred: Tensor): Tensor => mean(sub(yPred, yTrue));
+    registerLoss('myMeanAbs', meanAbs);
+    registerMetric('myBias', bias);
+    expect(() => registerLoss('mse', meanAbs)).toThrow(/'mse' is a built-in loss; register yours under another name/);
+    expect(() => registerMetric('myBias', meanAbs)).toThrow(/another function is already registered as 'myBias'/);
+    /** Every value `step` more than the last: a user's own initializer. */
+    class Ramp {
+      readonly className = 'Ramp';
+      constructor(readonly step: number) {}
+      apply(shape: readonly number[]): Tensor {
+        const n = shape.reduce((a, b) => a * b, 1);
+        return tensor(
+          Array.from({ length: n }, (_, i) => i * this.step),
+          shape as number[],
+        );
+      }
+      getConfig() {
+        return { step: this.step };
+      }
+    }
+    const unregistered = new Sequential({ layers: [new Dense({ units: 2, inputShape: [3], kernelInitializer: new Ramp(0.5) as never, name: 'r' })] });
+    unregistered.build();
+    expect(() => unregistered.toArtifacts()).toThrow(/initializer class 'Ramp' is not registered.*call registerInitializer\('Ramp'/);
+    unregistered.dispose();
+    registerInitializer('Ramp', (c) => new Ramp(c['step'] as number) as never);
+    const m = new Sequential({ layers: [new Dense({ units: 2, inputShape: [3], kernelInitializer: new Ramp(0.25) as never, name: 'r' })] });
+    m.build();
+    m.compile({ optimizer: 'sgd', loss: meanAbs, metrics: [bias] }); // registered functions save under their names
+    expect(Array.from(m.weights[0]!.variable.dataSync())).toEqual([0, 0.25, 0.5, 0.75, 1, 1.25]);
+    const art = m.toArtifacts();
+    expect(art.trainingConfig).toMatchObject({ loss: 'myMeanAbs', metrics: ['myBias'] });
+    expect(art.modelTopology.config.layers[0]!.config['kernelInitializer']).toEqual({ className: 'Ramp', config: { step: 0.25 } });
+    const loaded = await loadModel(art);
+    const x = tensor(values(6, 15), [2, 3]);
+    const y = tensor(values(4, 16), [2, 2]);
+    expect(loaded.evaluate(x, y)).toEqual(m.evaluate(x, y));
+    for (const t of [x, y]) t.dispose();
+    m.dispose();
+    loaded.dispose();
+  });
+});

@@ -150,6 +150,26 @@ const BY_CLASS: Record<string, InitializerName> = {
   LecunUniform: 'lecunUniform',
 };
 
+/** Initializer classes registered by the user: className → a factory from its config. */
+const REGISTERED = new Map<string, (config: Record<string, unknown>) => Initializer>();
+
+/**
+ * Register your own initializer class so layers using it save and load: the
+ * instance's `className` is saved with its getConfig(), and `fromConfig`
+ * rebuilds it.
+ * @example
+ * registerInitializer('Ramp', (config) => new Ramp(config.step as number));
+ */
+export function registerInitializer(className: string, fromConfig: (config: Record<string, unknown>) => Initializer): void {
+  if (typeof className !== 'string' || !/^[A-Za-z_][\w.:-]*$/.test(className)) {
+    throw new PolytensorError(`registerInitializer: className must be an identifier-like string, got ${JSON.stringify(className)}`);
+  }
+  if (typeof fromConfig !== 'function') throw new PolytensorError('registerInitializer: pass a function (config) => Initializer');
+  if (Object.hasOwn(BY_CLASS, className))
+    throw new PolytensorError(`registerInitializer: '${className}' is a built-in initializer class; use another className`);
+  REGISTERED.set(className, fromConfig);
+}
+
 const show = (v: unknown): string => (v === null ? 'null' : typeof v === 'object' ? JSON.stringify(v) : `${typeof v} ${String(v)}`);
 
 /** A serialized config's values, checked: saved model files reach here. */
@@ -190,10 +210,28 @@ export function getInitializer(spec: InitializerSpec): Initializer {
   }
   const className = spec.className;
   const name = typeof className === 'string' && Object.hasOwn(BY_CLASS, className) ? BY_CLASS[className] : undefined;
-  if (!name) throw new PolytensorError(`unknown initializer class ${JSON.stringify(className)}; known: ${Object.keys(BY_CLASS).join(', ')}`);
+  const custom = typeof className === 'string' ? REGISTERED.get(className) : undefined;
+  if (custom) {
+    const config = spec.config ?? {};
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+      throw new PolytensorError(`initializer ${className}: config must be an object, got ${show(config)}`);
+    }
+    return custom(config);
+  }
+  if (!name) {
+    throw new PolytensorError(
+      `unknown initializer class ${JSON.stringify(className)}; known: ${[...Object.keys(BY_CLASS), ...REGISTERED.keys()].join(', ')}. ` +
+        "If it is your own, call registerInitializer('TheClassName', config => new TheClass(config)) first",
+    );
+  }
   return (initializers[name] as (c: object) => Initializer)(checkInitConfig(className, spec.config ?? {}));
 }
 
 export function serializeInitializer(init: Initializer): { className: string; config: Record<string, number | string | null> } {
+  if (!Object.hasOwn(BY_CLASS, init.className) && !REGISTERED.has(init.className)) {
+    throw new PolytensorError(
+      `initializer class '${init.className}' is not registered, so a model using it cannot be saved; call registerInitializer('${init.className}', config => …) first`,
+    );
+  }
   return { className: init.className, config: init.getConfig() };
 }

@@ -20,9 +20,13 @@ import type { IOHandler, ModelArtifacts, ModelTopology, SaveOptions, SaveResult 
 import { batchOf, rowsOf, toTensorList, type TensorOrTensors } from './model_io.js';
 import { checkInputs, validateTrainingData, type ModelSignature } from './validate.js';
 
-/** A loss by name (editors complete them; case and '_' are ignored at run time) or your own function. */
+/**
+ * A loss by name (editors complete them, and a misspelt name is a type error;
+ * case and '_' are ignored at run time) or your own function (registered with
+ * registerLoss, it saves under its name).
+ */
 export type LossIdentifier = LossName | 'mse' | LossFn | LossInfo;
-/** A metric by name (any loss name works too) or your own function (reported under its name). */
+/** A metric by name (any loss name works too) or your own function (reported under its name; registered with registerMetric, it saves under it). */
 export type MetricIdentifier = MetricName | 'acc' | LossName | 'mse' | MetricFn;
 /** An optimizer by name (with Keras' defaults) or an instance. */
 export type OptimizerIdentifier = OptimizerName | Optimizer;

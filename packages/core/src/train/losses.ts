@@ -275,8 +275,43 @@ const LOSS_KEYS = new Map<string, LossInfo>([
   ...Object.entries(LOSS_ALIASES).map(([alias, name]) => [registryKey(alias), LOSSES[name]] as const),
 ]);
 
-/** Names getLoss accepts (canonical names and aliases). */
-export const lossNames = (): string[] => [...Object.keys(LOSSES), ...Object.keys(LOSS_ALIASES)];
+/** Losses registered by the user, by name (they save and load by it). */
+const REGISTERED_LOSSES = new Map<string, LossInfo>();
+
+/** Names getLoss accepts (canonical names and aliases, then registered ones). */
+export const lossNames = (): string[] => [...Object.keys(LOSSES), ...Object.keys(LOSS_ALIASES), ...REGISTERED_LOSSES.keys()];
+
+/**
+ * Register your own loss under a name, so a model compiled with it saves that
+ * name and loads compiled (without it, loading asks for `{ compile: false }`).
+ * @example
+ * registerLoss('huberish', (yTrue, yPred) => mean(abs(sub(yTrue, yPred))));
+ * model.compile({ optimizer: 'adam', loss: 'huberish' });
+ */
+export function registerLoss(name: string, fn: LossFn, options: { sparseLabels?: boolean; fromLogits?: boolean } = {}): LossInfo {
+  registerNamed('registerLoss', 'loss', name, fn, LOSS_KEYS, REGISTERED_LOSSES);
+  const l = info(name, fn, options.sparseLabels ?? false, options.fromLogits ?? false);
+  LOSS_KEYS.set(registryKey(name), l);
+  REGISTERED_LOSSES.set(name, l);
+  return l;
+}
+
+/** @internal shared checks of registerLoss and registerMetric. */
+export function registerNamed(
+  op: string,
+  kind: string,
+  name: string,
+  fn: unknown,
+  keys: ReadonlyMap<string, { fn: unknown }>,
+  own: ReadonlyMap<string, { fn: unknown }>,
+): void {
+  if (typeof name !== 'string' || !/^[A-Za-z_][\w.-]*$/.test(name))
+    throw new PolytensorError(`${op}: name must be an identifier-like string, got ${JSON.stringify(name)}`);
+  if (typeof fn !== 'function') throw new PolytensorError(`${op}: pass a function (yTrue, yPred) => scalar tensor, got ${fn === null ? 'null' : typeof fn}`);
+  const existing = keys.get(registryKey(name));
+  if (existing && !own.has(name)) throw new PolytensorError(`${op}: '${name}' is a built-in ${kind}; register yours under another name`);
+  if (existing && existing.fn !== fn) throw new PolytensorError(`${op}: another function is already registered as '${name}'`);
+}
 
 /**
  * Resolve a loss by name ('softmaxCrossEntropy', 'sparseSoftmaxCrossEntropy',
@@ -287,7 +322,10 @@ export const lossNames = (): string[] => [...Object.keys(LOSSES), ...Object.keys
 export function getLoss(identifier: string | LossFn | LossInfo): LossInfo {
   if (typeof identifier === 'string') return lookUpByName('getLoss', 'loss', LOSS_KEYS, lossNames, identifier);
   if (typeof identifier === 'function') {
-    return Object.values(LOSSES).find((l) => l.fn === identifier) ?? info(identifier.name || 'customLoss', identifier, false, false);
+    return (
+      [...Object.values(LOSSES), ...REGISTERED_LOSSES.values()].find((l) => l.fn === identifier) ??
+      info(identifier.name || 'customLoss', identifier, false, false)
+    );
   }
   if (identifier !== null && typeof identifier === 'object' && typeof identifier.fn === 'function') return identifier;
   throw new PolytensorError(`getLoss: expected a loss name, a loss function or a LossInfo, got ${identifier === null ? 'null' : typeof identifier}`);

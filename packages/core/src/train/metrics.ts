@@ -15,7 +15,7 @@ import { reshape } from '../ops/reshape.js';
 import { isFinite as isFiniteOp } from '../ops/unary.js';
 import { where } from '../ops/where.js';
 import { arraysEqual, fmt } from '../util/shape.js';
-import { LOSSES, expectLiveTensor, lookUpByName, registryKey, scoreClasses, type LossFn } from './losses.js';
+import { LOSSES, expectLiveTensor, lookUpByName, registerNamed, registryKey, scoreClasses, type LossFn } from './losses.js';
 
 /** A metric: (labels, predictions) → float32 scalar (mean over the batch). */
 export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -147,12 +147,30 @@ const METRIC_KEYS = new Map<string, MetricInfo>([
   ...Object.entries(METRIC_ALIASES).map(([alias, name]) => [registryKey(alias), METRICS[name]] as const),
 ]);
 
-/** Names getMetric accepts (metrics, their aliases, then losses). */
+/** Metrics registered by the user, by name. */
+const REGISTERED_METRICS = new Map<string, MetricInfo>();
+
+/** Names getMetric accepts (metrics, their aliases, then losses, then registered ones). */
 export const metricNames = (): string[] => [
   ...Object.keys(METRICS).flatMap((name) => [name, ...Object.keys(METRIC_ALIASES).filter((a) => METRIC_ALIASES[a] === name)]),
   ...Object.keys(LOSSES),
   'mse',
+  ...REGISTERED_METRICS.keys(),
 ];
+
+/**
+ * Register your own metric under a name, so a model compiled with it saves
+ * that name and loads compiled.
+ * @example
+ * registerMetric('meanError', (yTrue, yPred) => mean(sub(yPred, yTrue)));
+ */
+export function registerMetric(name: string, fn: MetricFn): MetricInfo {
+  registerNamed('registerMetric', 'metric', name, fn, METRIC_KEYS, REGISTERED_METRICS);
+  const m = metric(name, fn);
+  METRIC_KEYS.set(registryKey(name), m);
+  REGISTERED_METRICS.set(name, m);
+  return m;
+}
 
 /**
  * Resolve a metric by name: 'accuracy' / 'acc', 'binaryAccuracy',
@@ -163,7 +181,7 @@ export const metricNames = (): string[] => [
 export function getMetric(identifier: string | MetricFn | LossFn): MetricInfo {
   if (typeof identifier === 'string') return lookUpByName('getMetric', 'metric', METRIC_KEYS, metricNames, identifier);
   if (typeof identifier === 'function') {
-    const builtIn = [...Object.values(METRICS), ...Object.values(LOSSES)].find((m) => m.fn === identifier);
+    const builtIn = [...Object.values(METRICS), ...Object.values(LOSSES), ...REGISTERED_METRICS.values()].find((m) => m.fn === identifier);
     return builtIn ? metric(builtIn.name, builtIn.fn) : metric(identifier.name || 'customMetric', identifier);
   }
   throw new PolytensorError(`getMetric: expected a metric name or function, got ${identifier === null ? 'null' : typeof identifier}`);
