@@ -28,9 +28,9 @@ describe('readmeExamples', () => {
     expect(() => readmeExamples(md('twice', 'console.log(1); // 1') + md('twice', 'console.log(1); // 1'))).toThrow(/two examples are named 'twice'/);
   });
 
-  it("the README's examples are there: ten-lines and keras", () => {
+  it("the README's examples are there: ten-lines, keras and functional", () => {
     const names = [...readmeExamples(readFileSync(join(REPO, 'README.md'), 'utf8')).keys()];
-    expect(names).toEqual(expect.arrayContaining(['ten-lines', 'keras']));
+    expect(names).toEqual(expect.arrayContaining(['ten-lines', 'keras', 'functional']));
   });
 });
 
