@@ -93,3 +93,4 @@ export { host, type HostTensor, type HostArray } from './host.js';
 export { U, gamma, ulp32, ulpDistance32 } from './float.js';
 export { Rng } from './rng.js';
 export * as reference from './reference/index.js';
+export { modelTrainingCase, modelTrainingCases, type ModelProblem } from './model_training.js';

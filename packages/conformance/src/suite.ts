@@ -7,10 +7,11 @@ import { releaseBackend } from './engine_bridge.js';
 import { gradientCases } from './gradients.js';
 import { regionGradientCases } from './gradient_regions.js';
 import { trainingCases } from './training.js';
+import { modelTrainingCases } from './model_training.js';
 
 /** Every case: kernel-level (with the composite checks of optional kernels), gradient and training. */
 export function allCases(): readonly ConformanceCase[] {
-  return [...kernelAndCompositeCases, ...gradientCases, ...regionGradientCases, ...trainingCases];
+  return [...kernelAndCompositeCases, ...gradientCases, ...regionGradientCases, ...trainingCases, ...modelTrainingCases];
 }
 
 /** The op names the suite reports (its rows; for --filter, --list and error messages). */

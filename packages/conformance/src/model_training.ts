@@ -1,0 +1,141 @@
+/**
+ * Training equivalence of models built from core's layers: the same model
+ * (one seed: the same initial weights), data and SGD steps through
+ * `trainOnBatch` on the backend under test and on the float64 reference
+ * backend (each op in float64, rounded to its float32 output). The loss
+ * trajectories must agree within TRAINING_TOLERANCE, and nothing may leak.
+ * One case per model family; each new layer joins one, so every layer trains
+ * on every backend the suite runs on.
+ */
+import type { Backend, LayersModel } from '@polytensor/core';
+import { Add, Concatenate, Dense, input, memory, model, setSeed, tensor } from '@polytensor/core';
+import type { CaseResult, ConformanceCase } from './cases/types.js';
+import { useBackend } from './engine_bridge.js';
+import { fmtErr, fmtNum } from './float.js';
+import { createReferenceBackend } from './reference_backend.js';
+import { Rng } from './rng.js';
+import { TRAINING_TOLERANCE } from './tolerances.js';
+
+/** A model to train: made after the backend is chosen (its weights live there), with host data. */
+export interface ModelProblem {
+  readonly name: string;
+  readonly steps: number;
+  /** The compiled model (setSeed first: same weights on every backend). */
+  make(): LayersModel;
+  /** Inputs and labels as host arrays with shapes. */
+  readonly x: ReadonlyArray<{ values: Float32Array | Int32Array; shape: number[]; dtype?: 'float32' | 'int32' }>;
+  readonly y: ReadonlyArray<{ values: Float32Array; shape: number[] }>;
+}
+
+function train(p: ModelProblem): number[] {
+  const m = p.make();
+  const x = p.x.map((a) => tensor(a.values, a.shape, a.dtype ?? 'float32'));
+  const y = p.y.map((a) => tensor(a.values, a.shape));
+  const losses: number[] = [];
+  try {
+    for (let s = 0; s < p.steps; s++) losses.push(m.trainOnBatch(x, y).loss);
+    losses.push(m.evaluate(x, y, { batchSize: x[0]!.shape[0]! })['loss']!);
+  } finally {
+    for (const t of [...x, ...y]) t.dispose();
+    m.dispose();
+  }
+  return losses;
+}
+
+let reference: Backend | null = null;
+const referenceLosses = new Map<string, number[]>();
+
+/** The problem's trajectory on the float64 reference backend (computed once). */
+function referenceTrajectory(p: ModelProblem): number[] {
+  let want = referenceLosses.get(p.name);
+  if (!want) {
+    reference ??= createReferenceBackend({ name: 'conformance-model-training-reference' });
+    useBackend(reference);
+    want = train(p);
+    referenceLosses.set(p.name, want);
+  }
+  return want;
+}
+
+function compare(got: readonly number[], want: readonly number[]): CaseResult {
+  const { abs, rel } = TRAINING_TOLERANCE;
+  let worst = 0;
+  let message = '';
+  want.forEach((w, i) => {
+    const g = got[i];
+    const err = g === undefined || Number.isNaN(g) ? Infinity : Math.abs(g - w) / (abs + rel * Math.abs(w));
+    if (err > worst) worst = err;
+    if (!(err <= 1) && !message)
+      message = `loss after ${i} step(s): got ${g === undefined ? 'nothing' : fmtNum(g)}, expected ${fmtNum(w)}, error ${fmtErr(err)} of the bound`;
+  });
+  return { pass: worst <= 1, worst, bound: 1, unit: 'bound', message, notes: [`loss ${fmtNum(want[0]!)} → ${fmtNum(want[want.length - 1]!)}`] };
+}
+
+/** A conformance case training `p` on the backend under test against the reference trajectory. */
+export function modelTrainingCase(p: ModelProblem): ConformanceCase<'training'> {
+  return {
+    kernel: 'training',
+    op: 'training',
+    name: p.name,
+    kind: 'training',
+    run(backend: Backend): CaseResult {
+      const want = referenceTrajectory(p);
+      useBackend(backend);
+      const tensorsBefore = memory().numTensors;
+      const idsBefore = backend.numDataIds();
+      let got: number[];
+      try {
+        got = train(p);
+      } catch (e) {
+        return {
+          pass: false,
+          worst: Infinity,
+          bound: 1,
+          unit: 'bound',
+          message: `training threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+        };
+      }
+      const leakedTensors = memory().numTensors - tensorsBefore;
+      const leakedIds = backend.numDataIds() - idsBefore;
+      if (leakedTensors !== 0 || leakedIds !== 0) {
+        return { pass: false, worst: Infinity, bound: 1, unit: 'bound', message: `training leaked ${leakedTensors} tensor(s), ${leakedIds} buffer(s)` };
+      }
+      return compare(got, want);
+    },
+  };
+}
+
+const normal = (r: Rng, n: number): Float32Array => Float32Array.from(r.array(n, (q) => q.normal()));
+
+/** Two inputs through one shared Dense, Concatenate and Add, two outputs (MSE and cross-entropy, weighted). */
+function functionalTwoTower(): ModelProblem {
+  const r = new Rng('conformance/training/functional');
+  const n = 16;
+  const kinds = Float32Array.from({ length: n * 3 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0));
+  return {
+    name: 'functional: shared Dense on two inputs, Concatenate and Add, MSE + cross-entropy outputs, 10 SGD steps',
+    steps: 10,
+    x: [
+      { values: normal(r, n * 5), shape: [n, 5] },
+      { values: normal(r, n * 5), shape: [n, 5] },
+    ],
+    y: [
+      { values: normal(r, n), shape: [n, 1] },
+      { values: kinds, shape: [n, 3] },
+    ],
+    make() {
+      setSeed(11);
+      const a = input({ shape: [5] });
+      const b = input({ shape: [5] });
+      const shared = new Dense({ units: 6, activation: 'tanh' });
+      const [ha, hb] = [shared.apply(a), shared.apply(b)];
+      const score = new Dense({ units: 1 }).apply(new Concatenate().apply([ha, hb]));
+      const kind = new Dense({ units: 3, activation: 'softmax' }).apply(new Add().apply([ha, hb]));
+      const m = model({ inputs: [a, b], outputs: [score, kind] });
+      m.compile({ optimizer: 'sgd', learningRate: 0.2, loss: ['meanSquaredError', 'categoricalCrossentropy'], lossWeights: [1, 0.5] });
+      return m;
+    },
+  };
+}
+
+export const modelTrainingCases: readonly ConformanceCase<'training'>[] = [modelTrainingCase(functionalTwoTower())];
