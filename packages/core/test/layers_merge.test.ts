@@ -172,3 +172,30 @@ describe('merge layers refuse what they cannot take', () => {
     expect(() => new Dot({ axes: 1 }).apply([input({ shape: [2, 2, 2] }), input({ shape: [2] })])).toThrow(/inputs must have rank 2 or 3/);
   });
 });
+
+describe('Lambda', () => {
+  it('wraps a function (shape found by running it once), trains through it, and refuses to be saved with a clear error', async () => {
+    const { Lambda, Sequential, Dense, model, sub, square, memory } = await import('./helpers.js');
+    const before = memory().numTensors;
+    const x = input({ shape: [3] });
+    const sq = new Lambda({ fn: (t) => square(t as Tensor), name: 'sq' });
+    const y = sq.apply(x);
+    expect(y.shape).toEqual([null, 3]);
+    const diff = new Lambda({ fn: (ts) => sub((ts as Tensor[])[0]!, (ts as Tensor[])[1]!), outputShape: [3] });
+    const m = model({ inputs: x, outputs: diff.apply([y, x]) });
+    const t = tensor(values(6, 3), [2, 3]);
+    const out = m.predict(t) as Tensor;
+    const v = t.dataSync();
+    Array.from(out.dataSync()).forEach((o, i) => expect(o).toBeCloseTo(v[i]! * v[i]! - v[i]!, 6));
+    await expect(m.save('memory://lambda')).rejects.toThrow(
+      /sq \(Lambda\) holds a function, which a model file cannot store; write the step as a layer class and registerLayer\(\)/,
+    );
+    expect(() => new Lambda({ fn: () => 3 as never }).apply(x)).toThrow(/fn must return a Tensor, got number/);
+    const s = new Sequential({ layers: [new Dense({ units: 2, inputShape: [3] }), new Lambda({ fn: (u) => square(u as Tensor) })] });
+    expect(s.outputShape).toEqual([null, 2]);
+    for (const u of [t, out]) u.dispose();
+    m.dispose();
+    s.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+});

@@ -691,9 +691,10 @@ export abstract class LayersModel extends Layer {
   /** Topology, weights (JSON + one float32 buffer) and, when compiled, the compile settings (not the optimizer's state). */
   toArtifacts(): ModelArtifacts {
     this.ensureBuilt();
-    // Nested models save as their topology; every other layer's class must be registered.
-    for (const l of this.allLayers()) if (!(l instanceof LayersModel)) assertSerializable(l, `${this.name}.save`);
+    // getConfig first: a layer that cannot be saved at all (Lambda) says why. Then, nested models
+    // aside (they save as their topology), every layer's class must be registered.
     const topology = this.toTopology();
+    for (const l of this.allLayers()) if (!(l instanceof LayersModel)) assertSerializable(l, `${this.name}.save`);
     const ws = this.weights;
     const total = ws.reduce((s, w) => s + w.variable.size, 0);
     const data = new Float32Array(total);
@@ -719,7 +720,7 @@ export abstract class LayersModel extends Layer {
    * 'indexeddb://name', 'localstorage://name', 'downloads://name' (browser),
    * 'http(s)://url' (POST), 'memory://name', or a custom IOHandler.
    */
-  save(destination: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+  async save(destination: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
     return saveArtifacts(destination, this.toArtifacts(), options);
   }
 

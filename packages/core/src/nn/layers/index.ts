@@ -6,6 +6,7 @@ import type { LayerArgs } from './layer.js';
 import { input, type InputArgs } from './input_layer.js';
 import type { SymbolicTensor } from './symbolic.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling.js';
+import { Lambda, type LambdaArgs } from './lambda.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, type ConcatenateArgs, type DotArgs } from './merge.js';
 
 export {
@@ -30,7 +31,8 @@ export { InputLayer, input, type InputArgs } from './input_layer.js';
 export { registerLayer, deserializeLayer, layerClassNames, layerClass, assertSerializable } from './registry.js';
 export { KernelBiasLayer, type KernelBiasArgs } from './kernel_bias.js';
 export { Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten, Activation, Reshape, BatchNormalization };
-export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot };
+export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Lambda };
+export type { LambdaArgs };
 export type { ConcatenateArgs, DotArgs };
 export type { DenseArgs, Conv2DArgs, Pooling2DArgs, DropoutArgs, ActivationArgs, ReshapeArgs, BatchNormalizationArgs };
 
@@ -53,6 +55,7 @@ export const layers = {
   minimum: (args: LayerArgs = {}): Minimum => new Minimum(args),
   concatenate: (args: ConcatenateArgs = {}): Concatenate => new Concatenate(args),
   dot: (args: DotArgs): Dot => new Dot(args),
+  lambda: (args: LambdaArgs): Lambda => new Lambda(args),
   /** An input of a functional model (the same as input()). */
   input: (args: InputArgs): SymbolicTensor => input(args),
 };
