@@ -59,7 +59,7 @@ export class Sequential extends LayersModel {
   }
 
   get inputDTypes(): readonly string[] {
-    return ['float32'];
+    return [this.stack[0]?.takesIds ? 'int32' : 'float32'];
   }
 
   get outputNames(): readonly string[] {

@@ -98,6 +98,8 @@ export abstract class Layer {
   private readonly ownWeights: NamedWeight[] = [];
   /** Whether the layer passes its input's mask on unchanged (elementwise layers, Dense, Dropout). */
   supportsMasking = false;
+  /** The layer takes integer ids (Embedding): a Sequential starting with it takes int32 (or float32) inputs. */
+  takesIds = false;
   /** @internal The graph nodes where this layer was applied to symbolic tensors, in order. */
   readonly inboundNodes: LayerNode[] = [];
 
