@@ -86,6 +86,20 @@ const cases: Array<[string, LayerConfig, Shapes]> = [
       [null, 4],
     ],
   ],
+  ['Embedding', { inputDim: 7, outputDim: 3 }, [null, 5]],
+  ['SimpleRNN', { units: 3 }, [null, 4, 2]],
+  ['LSTM', { units: 3, useBias: false }, [null, null, 2]],
+  [
+    'GRU',
+    { units: 2 },
+    [
+      [null, 4, 3],
+      [null, 2],
+    ],
+  ],
+  ['GRU', { units: 2, resetAfter: false }, [null, 4, 3]],
+  ['Bidirectional', { layer: { className: 'LSTM', config: { units: 2 } } }, [null, 4, 3]],
+  ['TimeDistributed', { layer: { className: 'Dense', config: { units: 2 } } }, [null, 4, 3]],
 ];
 
 describe('Layer.weightShapes', () => {
@@ -135,6 +149,17 @@ describe('Layer.weightShapes', () => {
           [null, 4],
         ],
       ],
+      ['LSTM', { units: 2 }, [null, 3]],
+      [
+        'GRU',
+        { units: 2 },
+        [
+          [null, 4, 3],
+          [null, 5],
+        ],
+      ],
+      ['Embedding', { inputDim: 2, outputDim: 2 }, [null]],
+      ['TimeDistributed', { layer: { className: 'Dense', config: { units: 2 } } }, [null, 3]],
     ];
     for (const [className, config, shape] of bad) {
       const layer = make(className, config);

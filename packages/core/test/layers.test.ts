@@ -83,7 +83,21 @@ function checkLayer(layer: Layer, inputShape: number[], ref: (x: number[], ws: n
 }
 
 describe('layer gradients match float64 finite differences', () => {
-  for (const act of ['linear', 'relu', 'sigmoid', 'tanh', 'elu', 'softplus', 'leakyRelu'] as Act[]) {
+  for (const act of [
+    'linear',
+    'relu',
+    'sigmoid',
+    'tanh',
+    'elu',
+    'softplus',
+    'leakyRelu',
+    'relu6',
+    'selu',
+    'gelu',
+    'swish',
+    'hardSigmoid',
+    'softsign',
+  ] as Act[]) {
     it(`Dense (${act})`, () => {
       setSeed(3);
       checkLayer(new Dense({ units: 3, activation: act, biasInitializer: 'randomNormal' }), [4, 5], (x, [w, b]) => dense64(x, w!, b!, 4, 5, 3, act));

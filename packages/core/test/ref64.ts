@@ -1,6 +1,17 @@
 // Float64 forward references for the layers, written plainly for the gradient checks.
 
-export type Act = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'softplus' | 'leakyRelu';
+export type Act = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'softplus' | 'leakyRelu' | 'relu6' | 'selu' | 'gelu' | 'swish' | 'hardSigmoid' | 'softsign';
+
+/** erf by its Taylor series (float64; |x| ≤ 3 keeps the cancellation error near 1e-12). */
+export function erf64(x: number): number {
+  let term = x;
+  let sum = x;
+  for (let n = 1; n < 80; n++) {
+    term *= (-x * x) / n;
+    sum += term / (2 * n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
 
 export function act64(name: Act, v: number): number {
   switch (name) {
@@ -18,6 +29,18 @@ export function act64(name: Act, v: number): number {
       return Math.log1p(Math.exp(v));
     case 'leakyRelu':
       return v > 0 ? v : 0.3 * v;
+    case 'relu6':
+      return Math.min(Math.max(v, 0), 6);
+    case 'selu':
+      return 1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * Math.expm1(v));
+    case 'gelu':
+      return 0.5 * v * (1 + erf64(v / Math.SQRT2));
+    case 'swish':
+      return v / (1 + Math.exp(-v));
+    case 'hardSigmoid':
+      return Math.min(Math.max(0.2 * v + 0.5, 0), 1);
+    case 'softsign':
+      return v / (1 + Math.abs(v));
   }
 }
 

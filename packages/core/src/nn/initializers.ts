@@ -1,5 +1,6 @@
 import type { DType } from '../backend/types.js';
 import { PolytensorError } from '../errors.js';
+import { tensor } from '../ops/convert.js';
 import { fill } from '../ops/creation.js';
 import { randomNormal, randomUniform, truncatedNormal } from '../random/random.js';
 import type { Tensor } from '../tensor.js';
@@ -105,6 +106,52 @@ class Named extends VarianceScaling {
   }
 }
 
+/**
+ * Keras' Orthogonal: a random orthogonal matrix (rows or columns orthonormal,
+ * times `gain`) for a weight flattened to [prod(shape[:-1]), shape[-1]]:
+ * normal draws from the seeded host RNG, orthonormalized in float64 by
+ * modified Gram-Schmidt, each vector's sign fixed as QR with a positive
+ * diagonal fixes it. The recurrent kernels' default.
+ */
+class Orthogonal implements Initializer {
+  readonly className: string = 'Orthogonal';
+  constructor(
+    readonly gain: number,
+    readonly seed: number | null,
+  ) {}
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    if (shape.length < 2) throw new PolytensorError(`Orthogonal initializer: needs a weight of rank ≥ 2, got [${shape.join(',')}]`);
+    const cols = shape[shape.length - 1]!;
+    const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+    // Orthonormalize the k = min(rows, cols) vectors of length n = max(rows, cols).
+    const [n, k] = rows >= cols ? [rows, cols] : [cols, rows];
+    const draws = randomNormal([k, n], 0, 1, 'float32', this.seed ?? undefined);
+    const a = Float64Array.from(draws.dataSync());
+    draws.dispose();
+    for (let j = 0; j < k; j++) {
+      const v = a.subarray(j * n, (j + 1) * n);
+      const first = v[j % n]!;
+      for (let p = 0; p < j; p++) {
+        const u = a.subarray(p * n, (p + 1) * n);
+        let d = 0;
+        for (let i = 0; i < n; i++) d += u[i]! * v[i]!;
+        for (let i = 0; i < n; i++) v[i]! -= d * u[i]!;
+      }
+      let norm = 0;
+      for (let i = 0; i < n; i++) norm += v[i]! * v[i]!;
+      const scale = (first < 0 ? -1 : 1) / Math.sqrt(norm || 1);
+      for (let i = 0; i < n; i++) v[i]! *= scale;
+    }
+    // Vector j is column j of a [rows, cols] matrix when rows ≥ cols, else row j.
+    const out = new Float32Array(rows * cols);
+    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = this.gain * (rows >= cols ? a[c * n + r]! : a[r * n + c]!);
+    return tensor(out, shape as number[], dtype);
+  }
+  getConfig(): Record<string, number | null> {
+    return { gain: this.gain, seed: this.seed };
+  }
+}
+
 type Seed = { seed?: number | null };
 
 export const initializers = {
@@ -129,6 +176,7 @@ export const initializers = {
   heUniform: ({ seed = null }: Seed = {}): Initializer => new Named('HeUniform', 2, 'fanIn', 'uniform', seed),
   lecunNormal: ({ seed = null }: Seed = {}): Initializer => new Named('LecunNormal', 1, 'fanIn', 'truncatedNormal', seed),
   lecunUniform: ({ seed = null }: Seed = {}): Initializer => new Named('LecunUniform', 1, 'fanIn', 'uniform', seed),
+  orthogonal: ({ gain = 1, seed = null }: { gain?: number } & Seed = {}): Initializer => new Orthogonal(gain, seed),
 };
 
 export type InitializerName = keyof typeof initializers;
@@ -148,6 +196,7 @@ const BY_CLASS: Record<string, InitializerName> = {
   HeUniform: 'heUniform',
   LecunNormal: 'lecunNormal',
   LecunUniform: 'lecunUniform',
+  Orthogonal: 'orthogonal',
 };
 
 /** Initializer classes registered by the user: className → a factory from its config. */

@@ -607,7 +607,9 @@ export abstract class LayersModel extends Layer {
 
   private ensureBuildFor(xs: readonly Tensor[]): void {
     if (this.built) return;
-    const shapes = xs.map((x) => [null, ...x.shape.slice(1)]);
+    // The first layer leaves free what it does not depend on (a sequence's length).
+    const first = this.layers[0];
+    const shapes = xs.map((x) => (xs.length === 1 && first ? first.relaxShape([null, ...x.shape.slice(1)]) : [null, ...x.shape.slice(1)]));
     this.build(shapes.length === 1 ? shapes[0]! : shapes);
   }
 

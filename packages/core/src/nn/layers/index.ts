@@ -7,6 +7,9 @@ import { input, type InputArgs } from './input_layer.js';
 import type { SymbolicTensor } from './symbolic.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling.js';
 import { Lambda, type LambdaArgs } from './lambda.js';
+import { Embedding, type EmbeddingArgs } from './embedding.js';
+import { GRU, LSTM, RNN, SimpleRNN, type GRUArgs, type LSTMArgs, type RNNArgs } from './recurrent.js';
+import { Bidirectional, TimeDistributed, type BidirectionalArgs, type TimeDistributedArgs } from './wrappers.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract, type ConcatenateArgs, type DotArgs } from './merge.js';
 
 export {
@@ -31,7 +34,8 @@ export { InputLayer, input, type InputArgs } from './input_layer.js';
 export { registerLayer, deserializeLayer, layerClassNames, layerClass, assertSerializable } from './registry.js';
 export { KernelBiasLayer, type KernelBiasArgs } from './kernel_bias.js';
 export { Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten, Activation, Reshape, BatchNormalization };
-export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Lambda };
+export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Lambda, Embedding, RNN, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed };
+export type { EmbeddingArgs, RNNArgs, LSTMArgs, GRUArgs, BidirectionalArgs, TimeDistributedArgs };
 export type { LambdaArgs };
 export type { ConcatenateArgs, DotArgs };
 export type { DenseArgs, Conv2DArgs, Pooling2DArgs, DropoutArgs, ActivationArgs, ReshapeArgs, BatchNormalizationArgs };
@@ -56,6 +60,12 @@ export const layers = {
   concatenate: (args: ConcatenateArgs = {}): Concatenate => new Concatenate(args),
   dot: (args: DotArgs): Dot => new Dot(args),
   lambda: (args: LambdaArgs): Lambda => new Lambda(args),
+  embedding: (args: EmbeddingArgs): Embedding => new Embedding(args),
+  simpleRNN: (args: RNNArgs): SimpleRNN => new SimpleRNN(args),
+  lstm: (args: LSTMArgs): LSTM => new LSTM(args),
+  gru: (args: GRUArgs): GRU => new GRU(args),
+  bidirectional: (args: BidirectionalArgs): Bidirectional => new Bidirectional(args),
+  timeDistributed: (args: TimeDistributedArgs): TimeDistributed => new TimeDistributed(args),
   /** An input of a functional model (the same as input()). */
   input: (args: InputArgs): SymbolicTensor => input(args),
 };

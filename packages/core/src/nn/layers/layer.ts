@@ -194,8 +194,10 @@ export abstract class Layer {
     });
     const xs = list as Tensor[];
     for (const x of xs) x.assertAlive(this.name);
-    const shapes = xs.map((x) => [null, ...x.shape.slice(1)]);
-    if (!this.built) this.build(shapes.length === 1 ? shapes[0]! : shapes);
+    if (!this.built) {
+      const shapes = xs.map((x) => this.relaxShape([null, ...x.shape.slice(1)]));
+      this.build(shapes.length === 1 ? shapes[0]! : shapes);
+    }
     this.checkInputs(xs.map((x) => x.shape));
     const opts: CallOptions = { training: options?.training ?? false, mask: options?.mask ?? null };
     const out = ENGINE.tidy(() => this.call(xs.length === 1 ? xs[0]! : xs, opts));
@@ -242,6 +244,15 @@ export abstract class Layer {
   /** Build for the shape of the first symbolic call, if not built yet. */
   buildPending(): void {
     if (!this.built && this.plannedInputShape) this.build(this.plannedInputShape);
+  }
+
+  /**
+   * The shape a layer first called on a tensor of `shape` is built for: the
+   * dimensions it does not depend on are left free (null), so later calls may
+   * differ there. The batch always; a sequence's length for recurrent layers.
+   */
+  relaxShape(shape: Shape): Shape {
+    return shape;
   }
 
   /** The dtype of output `i` (float32 unless a layer says otherwise). */

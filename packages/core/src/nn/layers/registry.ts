@@ -12,6 +12,9 @@ import { InputLayer } from './input_layer.js';
 import type { Layer, LayerClass, LayerConfig } from './layer.js';
 import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } from './merge.js';
 import { AveragePooling2D, MaxPooling2D } from './pooling.js';
+import { GRU, LSTM, SimpleRNN } from './recurrent.js';
+import { Bidirectional, TimeDistributed } from './wrappers.js';
+import { Embedding } from './embedding.js';
 
 const BUILT_IN: readonly LayerClass[] = [
   Dense,
@@ -32,6 +35,12 @@ const BUILT_IN: readonly LayerClass[] = [
   Minimum,
   Concatenate,
   Dot,
+  Embedding,
+  SimpleRNN,
+  LSTM,
+  GRU,
+  Bidirectional,
+  TimeDistributed,
 ];
 
 // Maps, not objects: a saved class name like 'constructor' or '__proto__' must not reach Object.prototype.
@@ -103,5 +112,15 @@ export function deserializeLayer(spec: { className: string; config: LayerConfig 
         'If it is your own layer class, call registerLayer(TheClass) before loading',
     );
   }
-  return cls.fromConfig ? cls.fromConfig(spec.config) : new cls(spec.config);
+  // Wrappers (Bidirectional, TimeDistributed) hold a layer in their config: rebuild it first.
+  const nested = (cls as { nestedLayers?: readonly string[] }).nestedLayers ?? [];
+  const config: LayerConfig = { ...spec.config };
+  for (const key of nested) {
+    const inner = config[key] as { className?: unknown; config?: unknown } | undefined;
+    if (inner === null || typeof inner !== 'object' || typeof inner.className !== 'string' || typeof inner.config !== 'object' || inner.config === null) {
+      throw new PolytensorError(`${spec.className}: config.${key} must be a saved layer { className, config }, got ${JSON.stringify(inner)?.slice(0, 60)}`);
+    }
+    config[key] = deserializeLayer({ className: inner.className, config: inner.config as LayerConfig });
+  }
+  return cls.fromConfig ? cls.fromConfig(config) : new cls(config);
 }
