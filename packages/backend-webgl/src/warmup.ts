@@ -1,4 +1,4 @@
-import { loadModel, type CompileArgs, type LossName, type OptimizerName, type Sequential, type Tensor } from '@polytensor/core';
+import { loadModel, type CompileArgs, type LayersModel, type OptimizerName, type TensorOrTensors } from '@polytensor/core';
 
 /** What `warmup` did. */
 export interface WarmupReport {
@@ -24,11 +24,11 @@ export interface WarmupReport {
  * (e.g. momentum's `nesterov`, which changes the update's kernels).
  * Run it with the backend that will train active (`setBackend('webgl')`).
  */
-export async function warmup(model: Sequential, x: Tensor, y: Tensor, compile?: CompileArgs): Promise<WarmupReport> {
+export async function warmup(model: LayersModel, x: TensorOrTensors, y: TensorOrTensors, compile?: CompileArgs): Promise<WarmupReport> {
   const args = compile ?? compileArgsOf(model);
   const t0 = performance.now();
   // uncompiled: the copy is compiled with `args` below (and a model compiled with your own loss function cannot recompile from its artifacts)
-  const copy = await loadModel(model.toArtifacts(), { compile: false });
+  const copy = await loadModel<LayersModel>(model.toArtifacts(), { compile: false });
   try {
     copy.compile(args);
     // two steps: the second sees x and y already on the GPU (as the real steps
@@ -41,14 +41,13 @@ export async function warmup(model: Sequential, x: Tensor, y: Tensor, compile?: 
   return { ms: performance.now() - t0 };
 }
 
-/** The model's optimizer (by class) and loss, as compile arguments. */
-function compileArgsOf(model: Sequential): CompileArgs {
+/** The model's optimizer (by class) and losses, as compile arguments. */
+function compileArgsOf(model: LayersModel): CompileArgs {
   const opt = model.optimizer;
-  // the loss is private compiled state of Sequential; read it defensively
-  const loss = (model as unknown as { compiled?: { loss?: { name?: unknown } } }).compiled?.loss?.name;
-  if (!opt || typeof loss !== 'string') {
+  const losses = model.compiledLosses;
+  if (!opt || losses.length === 0) {
     throw new Error('warmup: compile the model first (or pass the compile arguments: warmup(model, x, y, { optimizer, loss, learningRate }))');
   }
-  // names as getOptimizer/getLoss resolve them at run time (case-insensitive)
-  return { optimizer: opt.className as OptimizerName, loss: loss as LossName, learningRate: opt.learningRate };
+  // the optimizer by name as getOptimizer resolves it at run time; the losses as resolved (your own functions included)
+  return { optimizer: opt.className as OptimizerName, loss: losses.length === 1 ? losses[0]! : losses, learningRate: opt.learningRate };
 }

@@ -301,6 +301,11 @@ export abstract class LayersModel extends Layer {
     return this.compiled?.optimizer ?? null;
   }
 
+  /** The losses compile() resolved, one per output (empty before compile). */
+  get compiledLosses(): readonly LossInfo[] {
+    return this.compiled?.outputs.map((o) => o.loss) ?? [];
+  }
+
   private requireCompiled(op: string): CompiledState {
     if (!this.compiled) throw new PolytensorError(`${this.name}.${op}: call compile({ optimizer, loss }) first`);
     return this.compiled;
