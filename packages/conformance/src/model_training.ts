@@ -8,7 +8,23 @@
  * on every backend the suite runs on.
  */
 import type { Backend, LayersModel } from '@polytensor/core';
-import { Add, Concatenate, Dense, input, memory, model, setSeed, tensor } from '@polytensor/core';
+import {
+  Add,
+  Bidirectional,
+  Concatenate,
+  Dense,
+  Embedding,
+  GRU,
+  input,
+  LSTM,
+  memory,
+  model,
+  Sequential,
+  setSeed,
+  SimpleRNN,
+  tensor,
+  TimeDistributed,
+} from '@polytensor/core';
 import type { CaseResult, ConformanceCase } from './cases/types.js';
 import { useBackend } from './engine_bridge.js';
 import { fmtErr, fmtNum } from './float.js';
@@ -138,4 +154,45 @@ function functionalTwoTower(): ModelProblem {
   };
 }
 
-export const modelTrainingCases: readonly ConformanceCase<'training'>[] = [modelTrainingCase(functionalTwoTower())];
+/** Padded id sequences through Embedding (maskZero), a Bidirectional GRU, TimeDistributed Dense, SimpleRNN and LSTM. */
+function recurrentText(): ModelProblem {
+  const r = new Rng('conformance/training/recurrent');
+  const n = 8;
+  const time = 5;
+  // Ids 1..9, each sequence padded with zeros after a length of 2 to 5.
+  const ids = new Int32Array(n * time);
+  const labels = new Float32Array(n * 2);
+  for (let s = 0; s < n; s++) {
+    const len = 2 + (s % 4);
+    let total = 0;
+    for (let t = 0; t < len; t++) {
+      const id = r.int(1, 9);
+      ids[s * time + t] = id;
+      total += id;
+    }
+    labels[s * 2 + (total > 5 * len ? 1 : 0)] = 1;
+  }
+  return {
+    name: 'recurrent: Embedding (maskZero), Bidirectional GRU, TimeDistributed Dense, SimpleRNN, LSTM on padded ids, 8 SGD steps',
+    steps: 8,
+    x: [{ values: ids, shape: [n, time], dtype: 'int32' }],
+    y: [{ values: labels, shape: [n, 2] }],
+    make() {
+      setSeed(12);
+      const m = new Sequential({
+        layers: [
+          new Embedding({ inputDim: 10, outputDim: 4, maskZero: true, inputLength: time }),
+          new Bidirectional({ layer: new GRU({ units: 3, returnSequences: true }) }),
+          new TimeDistributed({ layer: new Dense({ units: 3, activation: 'tanh' }) }),
+          new SimpleRNN({ units: 3, returnSequences: true }),
+          new LSTM({ units: 3 }),
+          new Dense({ units: 2, activation: 'softmax' }),
+        ],
+      });
+      m.compile({ optimizer: 'sgd', learningRate: 0.5, loss: 'categoricalCrossentropy' });
+      return m;
+    },
+  };
+}
+
+export const modelTrainingCases: readonly ConformanceCase<'training'>[] = [modelTrainingCase(functionalTwoTower()), modelTrainingCase(recurrentText())];
