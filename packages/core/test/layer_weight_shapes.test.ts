@@ -100,6 +100,25 @@ const cases: Array<[string, LayerConfig, Shapes]> = [
   ['GRU', { units: 2, resetAfter: false }, [null, 4, 3]],
   ['Bidirectional', { layer: { className: 'LSTM', config: { units: 2 } } }, [null, 4, 3]],
   ['TimeDistributed', { layer: { className: 'Dense', config: { units: 2 } } }, [null, 4, 3]],
+  ['MaxPooling1D', {}, [null, 6, 2]],
+  ['AveragePooling1D', { poolSize: 3, padding: 'same' }, [null, 5, 2]],
+  ['GlobalAveragePooling1D', {}, [null, 5, 2]],
+  ['GlobalMaxPooling1D', {}, [null, 5, 2]],
+  ['GlobalAveragePooling2D', {}, [null, 3, 3, 2]],
+  ['GlobalMaxPooling2D', {}, [null, 3, 3, 2]],
+  ['ZeroPadding2D', { padding: 2 }, [null, 3, 3, 2]],
+  ['Cropping2D', { cropping: 1 }, [null, 4, 4, 2]],
+  ['UpSampling2D', {}, [null, 3, 3, 2]],
+  ['RepeatVector', { n: 3 }, [null, 4]],
+  ['Permute', { dims: [2, 1] }, [null, 3, 4]],
+  ['Conv1D', { filters: 3, kernelSize: 2 }, [null, 6, 4]],
+  ['LayerNormalization', {}, [null, 3, 4]],
+  ['ReLU', {}, [null, 3]],
+  ['LeakyReLU', {}, [null, 3]],
+  ['PReLU', { sharedAxes: [1] }, [null, 4, 3]],
+  ['ELU', {}, [null, 3]],
+  ['ThresholdedReLU', {}, [null, 3]],
+  ['Softmax', {}, [null, 3]],
 ];
 
 describe('Layer.weightShapes', () => {
@@ -160,6 +179,13 @@ describe('Layer.weightShapes', () => {
       ],
       ['Embedding', { inputDim: 2, outputDim: 2 }, [null]],
       ['TimeDistributed', { layer: { className: 'Dense', config: { units: 2 } } }, [null, 3]],
+      ['Conv1D', { filters: 2, kernelSize: 2 }, [null, 4, 4, 1]],
+      ['MaxPooling1D', {}, [null, 4]],
+      ['GlobalMaxPooling2D', {}, [null, 4, 3]],
+      ['Cropping2D', { cropping: 2 }, [null, 4, 4, 1]],
+      ['Permute', { dims: [1, 2] }, [null, 3]],
+      ['LayerNormalization', { axis: 2 }, [null, 3]],
+      ['PReLU', {}, [null, null, 3]],
     ];
     for (const [className, config, shape] of bad) {
       const layer = make(className, config);

@@ -7,6 +7,43 @@ import { input, type InputArgs } from './input_layer.js';
 import type { SymbolicTensor } from './symbolic.js';
 import { AveragePooling2D, MaxPooling2D, type Pooling2DArgs } from './pooling.js';
 import { Lambda, type LambdaArgs } from './lambda.js';
+import {
+  AveragePooling1D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  MaxPooling1D,
+  type Pooling1DArgs,
+} from './pooling1d.js';
+import {
+  Cropping2D,
+  Permute,
+  RepeatVector,
+  UpSampling2D,
+  ZeroPadding2D,
+  type Cropping2DArgs,
+  type PermuteArgs,
+  type RepeatVectorArgs,
+  type UpSampling2DArgs,
+  type ZeroPadding2DArgs,
+} from './reshaping.js';
+import { Conv1D, type Conv1DArgs } from './conv1d.js';
+import { LayerNormalization, type LayerNormalizationArgs } from './layer_norm.js';
+import {
+  ELU,
+  LeakyReLU,
+  PReLU,
+  ReLU,
+  Softmax,
+  ThresholdedReLU,
+  type ELUArgs,
+  type LeakyReLUArgs,
+  type PReLUArgs,
+  type ReLUArgs,
+  type SoftmaxArgs,
+  type ThresholdedReLUArgs,
+} from './advanced_activations.js';
 import { Embedding, type EmbeddingArgs } from './embedding.js';
 import { GRU, LSTM, RNN, SimpleRNN, type GRUArgs, type LSTMArgs, type RNNArgs } from './recurrent.js';
 import { Bidirectional, TimeDistributed, type BidirectionalArgs, type TimeDistributedArgs } from './wrappers.js';
@@ -35,6 +72,10 @@ export { registerLayer, deserializeLayer, layerClassNames, layerClass, assertSer
 export { KernelBiasLayer, type KernelBiasArgs } from './kernel_bias.js';
 export { Dense, Conv2D, MaxPooling2D, AveragePooling2D, Dropout, Flatten, Activation, Reshape, BatchNormalization };
 export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, Lambda, Embedding, RNN, SimpleRNN, LSTM, GRU, Bidirectional, TimeDistributed };
+export { MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D };
+export { ZeroPadding2D, Cropping2D, UpSampling2D, RepeatVector, Permute, Conv1D, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax };
+export type { Pooling1DArgs, ZeroPadding2DArgs, Cropping2DArgs, UpSampling2DArgs, RepeatVectorArgs, PermuteArgs, Conv1DArgs, LayerNormalizationArgs };
+export type { ReLUArgs, LeakyReLUArgs, PReLUArgs, ELUArgs, ThresholdedReLUArgs, SoftmaxArgs };
 export type { EmbeddingArgs, RNNArgs, LSTMArgs, GRUArgs, BidirectionalArgs, TimeDistributedArgs };
 export type { LambdaArgs };
 export type { ConcatenateArgs, DotArgs };
@@ -66,6 +107,25 @@ export const layers = {
   gru: (args: GRUArgs): GRU => new GRU(args),
   bidirectional: (args: BidirectionalArgs): Bidirectional => new Bidirectional(args),
   timeDistributed: (args: TimeDistributedArgs): TimeDistributed => new TimeDistributed(args),
+  maxPooling1d: (args: Pooling1DArgs = {}): MaxPooling1D => new MaxPooling1D(args),
+  averagePooling1d: (args: Pooling1DArgs = {}): AveragePooling1D => new AveragePooling1D(args),
+  globalAveragePooling1d: (args: LayerArgs = {}): GlobalAveragePooling1D => new GlobalAveragePooling1D(args),
+  globalMaxPooling1d: (args: LayerArgs = {}): GlobalMaxPooling1D => new GlobalMaxPooling1D(args),
+  globalAveragePooling2d: (args: LayerArgs = {}): GlobalAveragePooling2D => new GlobalAveragePooling2D(args),
+  globalMaxPooling2d: (args: LayerArgs = {}): GlobalMaxPooling2D => new GlobalMaxPooling2D(args),
+  zeroPadding2d: (args: ZeroPadding2DArgs = {}): ZeroPadding2D => new ZeroPadding2D(args),
+  cropping2D: (args: Cropping2DArgs = {}): Cropping2D => new Cropping2D(args),
+  upSampling2d: (args: UpSampling2DArgs = {}): UpSampling2D => new UpSampling2D(args),
+  repeatVector: (args: RepeatVectorArgs): RepeatVector => new RepeatVector(args),
+  permute: (args: PermuteArgs): Permute => new Permute(args),
+  conv1d: (args: Conv1DArgs): Conv1D => new Conv1D(args),
+  layerNormalization: (args: LayerNormalizationArgs = {}): LayerNormalization => new LayerNormalization(args),
+  reLU: (args: ReLUArgs = {}): ReLU => new ReLU(args),
+  leakyReLU: (args: LeakyReLUArgs = {}): LeakyReLU => new LeakyReLU(args),
+  prelu: (args: PReLUArgs = {}): PReLU => new PReLU(args),
+  elu: (args: ELUArgs = {}): ELU => new ELU(args),
+  thresholdedReLU: (args: ThresholdedReLUArgs = {}): ThresholdedReLU => new ThresholdedReLU(args),
+  softmax: (args: SoftmaxArgs = {}): Softmax => new Softmax(args),
   /** An input of a functional model (the same as input()). */
   input: (args: InputArgs): SymbolicTensor => input(args),
 };

@@ -14,6 +14,11 @@ import { Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply, Subtract } 
 import { AveragePooling2D, MaxPooling2D } from './pooling.js';
 import { GRU, LSTM, SimpleRNN } from './recurrent.js';
 import { Bidirectional, TimeDistributed } from './wrappers.js';
+import { AveragePooling1D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D } from './pooling1d.js';
+import { Cropping2D, Permute, RepeatVector, UpSampling2D, ZeroPadding2D } from './reshaping.js';
+import { Conv1D } from './conv1d.js';
+import { LayerNormalization } from './layer_norm.js';
+import { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU } from './advanced_activations.js';
 import { Embedding } from './embedding.js';
 
 const BUILT_IN: readonly LayerClass[] = [
@@ -41,6 +46,25 @@ const BUILT_IN: readonly LayerClass[] = [
   GRU,
   Bidirectional,
   TimeDistributed,
+  MaxPooling1D,
+  AveragePooling1D,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling2D,
+  ZeroPadding2D,
+  Cropping2D,
+  UpSampling2D,
+  RepeatVector,
+  Permute,
+  Conv1D,
+  LayerNormalization,
+  ReLU,
+  LeakyReLU,
+  PReLU,
+  ELU,
+  ThresholdedReLU,
+  Softmax,
 ];
 
 // Maps, not objects: a saved class name like 'constructor' or '__proto__' must not reach Object.prototype.
