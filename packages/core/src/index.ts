@@ -61,6 +61,18 @@ export {
   type InitializerName,
 } from './nn/initializers.js';
 export { ACTIVATIONS, getActivation, type ActivationName } from './nn/activations.js';
+export { regularizers, getRegularizer, serializeRegularizer, L1L2, type Regularizer, type RegularizerSpec } from './nn/regularizers.js';
+export {
+  constraints,
+  getConstraint,
+  serializeConstraint,
+  MaxNorm,
+  NonNeg,
+  UnitNorm,
+  MinMaxNorm,
+  type Constraint,
+  type ConstraintSpec,
+} from './nn/constraints.js';
 export * from './nn/layers/index.js';
 
 // train: losses, metrics, optimizers, models, callbacks, save/load

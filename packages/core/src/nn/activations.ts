@@ -6,6 +6,13 @@ import { abs, elu, exp, expm1, leakyRelu, neg, relu, sigmoid, sign, softplus, sq
 import { where } from '../ops/where.js';
 import { clone } from '../ops/cast.js';
 import type { Tensor } from '../tensor.js';
+import { tidy } from '../engine/api.js';
+
+/** A composite activation that frees its intermediates (callers outside a tidy keep only the result). */
+const tidied =
+  (f: (x: Tensor) => Tensor) =>
+  (x: Tensor): Tensor =>
+    tidy(() => f(x));
 
 /** erf by Abramowitz & Stegun 7.1.26 (absolute error ≤ 1.5e-7, below float32's resolution of erf near 1). */
 function erf(x: Tensor): Tensor {
@@ -30,17 +37,17 @@ export const ACTIVATIONS = {
   leakyRelu: (x: Tensor): Tensor => leakyRelu(x, 0.3),
   softplus,
   /** min(max(x, 0), 6) */
-  relu6: (x: Tensor): Tensor => minimum(relu(x), 6),
+  relu6: tidied((x) => minimum(relu(x), 6)),
   /** scale · (x > 0 ? x : alpha · (eˣ - 1)) with Keras' constants */
-  selu: (x: Tensor): Tensor => mul(where(greater(x, 0), x, mul(expm1(x), SELU_ALPHA)), SELU_SCALE),
+  selu: tidied((x) => mul(where(greater(x, 0), x, mul(expm1(x), SELU_ALPHA)), SELU_SCALE)),
   /** x · Φ(x), the exact form: 0.5 · x · (1 + erf(x / √2)) */
-  gelu: (x: Tensor): Tensor => mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1)),
+  gelu: tidied((x) => mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1))),
   /** x · sigmoid(x) (also called silu) */
-  swish: (x: Tensor): Tensor => mul(x, sigmoid(x)),
+  swish: tidied((x) => mul(x, sigmoid(x))),
   /** Keras' piecewise-linear sigmoid: clip(0.2 · x + 0.5, 0, 1) */
-  hardSigmoid: (x: Tensor): Tensor => minimum(maximum(add(mul(x, 0.2), 0.5), 0), 1),
+  hardSigmoid: tidied((x) => minimum(maximum(add(mul(x, 0.2), 0.5), 0), 1)),
   /** x / (1 + |x|) */
-  softsign: (x: Tensor): Tensor => div(x, add(abs(x), 1)),
+  softsign: tidied((x) => div(x, add(abs(x), 1))),
 } as const;
 
 export type ActivationName = keyof typeof ACTIVATIONS;

@@ -197,6 +197,22 @@ export abstract class LayersModel extends Layer {
     return this.trainable ? this.layers.flatMap((l) => l.nonTrainableWeights) : this.weights.map((w) => w.variable);
   }
 
+  /** Every layer's weight penalties (regularizers), summed; null when there are none. */
+  override regularizationLoss(): Tensor | null {
+    if (!this.trainable) return null;
+    let total: Tensor | null = null;
+    for (const l of this.layers) {
+      const p = l.regularizationLoss();
+      if (p) total = total ? add(total, p) : p;
+    }
+    return total;
+  }
+
+  /** Every layer's weight constraints, applied. */
+  override applyConstraints(): void {
+    for (const l of this.layers) l.applyConstraints();
+  }
+
   /** The weights build() would create, named as `weights` names them, without allocating. */
   override weightShapes(): WeightShape[] {
     return this.layers.flatMap((l) => {
@@ -355,11 +371,13 @@ export abstract class LayersModel extends Layer {
           const weighted = o.weight === 1 ? l : mul(l, o.weight);
           total = total ? add(total, weighted) : weighted;
         });
-        return total!;
+        const penalty = this.regularizationLoss();
+        return penalty ? add(total!, penalty) : total!;
       },
       true,
       this.trainableWeights,
     );
+    this.applyConstraints();
     const loss = cost!.dataSync()[0]!;
     cost!.dispose();
     return { loss, ...logs };
@@ -655,6 +673,9 @@ export abstract class LayersModel extends Layer {
           logs[this.logKey(i, o.metricNames[k]!)] = fn(ys[i]!, preds[i]!).dataSync()[0]!;
         });
       });
+      // As in training, the loss includes the weights' penalties.
+      const penalty = this.regularizationLoss();
+      if (penalty) logs['loss']! += penalty.dataSync()[0]!;
       return logs;
     });
   }

@@ -3,6 +3,8 @@ import type { Tensor } from '../../tensor.js';
 import type { Variable } from '../../variable.js';
 import { getActivation, type ActivationName } from '../activations.js';
 import { getInitializer, serializeInitializer, type InitializerSpec } from '../initializers.js';
+import { getConstraint, serializeConstraint, type Constraint, type ConstraintSpec } from '../constraints.js';
+import { getRegularizer, serializeRegularizer, type Regularizer, type RegularizerSpec } from '../regularizers.js';
 import { Layer, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
 
 /** Arguments shared by the layers with a kernel, an optional bias and an activation (Dense, Conv2D). */
@@ -11,6 +13,12 @@ export interface KernelBiasArgs extends LayerArgs {
   useBias?: boolean;
   kernelInitializer?: InitializerSpec;
   biasInitializer?: InitializerSpec;
+  /** A penalty on the kernel added to the loss ('l1', 'l2', 'l1l2', or regularizers.l2({ l2: 1e-4 })). */
+  kernelRegularizer?: RegularizerSpec | null;
+  biasRegularizer?: RegularizerSpec | null;
+  /** A projection of the kernel after each step ('maxNorm', 'nonNeg', 'unitNorm', 'minMaxNorm', or constraints.maxNorm({ maxValue: 3 })). */
+  kernelConstraint?: ConstraintSpec | null;
+  biasConstraint?: ConstraintSpec | null;
 }
 
 /** Activations the fused kernels (fusedMatMul, fusedConv2d) apply themselves. */
@@ -26,6 +34,10 @@ export abstract class KernelBiasLayer extends Layer {
   readonly useBias: boolean;
   private readonly kernelInit: InitializerSpec;
   private readonly biasInit: InitializerSpec;
+  private readonly kernelRegularizer: Regularizer | null;
+  private readonly biasRegularizer: Regularizer | null;
+  private readonly kernelConstraint: Constraint | null;
+  private readonly biasConstraint: Constraint | null;
   kernel: Variable | null = null;
   bias: Variable | null = null;
 
@@ -35,6 +47,10 @@ export abstract class KernelBiasLayer extends Layer {
     this.useBias = args.useBias ?? true;
     this.kernelInit = getInitializer(args.kernelInitializer ?? 'glorotUniform');
     this.biasInit = getInitializer(args.biasInitializer ?? 'zeros');
+    this.kernelRegularizer = args.kernelRegularizer ? getRegularizer(args.kernelRegularizer) : null;
+    this.biasRegularizer = args.biasRegularizer ? getRegularizer(args.biasRegularizer) : null;
+    this.kernelConstraint = args.kernelConstraint ? getConstraint(args.kernelConstraint) : null;
+    this.biasConstraint = args.biasConstraint ? getConstraint(args.biasConstraint) : null;
   }
 
   /** The kernel's shape for inputs of `inputShape` (its last dimension is the bias'); throws on inputs the layer cannot take. */
@@ -47,8 +63,12 @@ export abstract class KernelBiasLayer extends Layer {
 
   override build(inputShape: Shape): void {
     const [kernel, bias] = this.weightShapes(inputShape);
-    this.kernel = this.addWeight('kernel', kernel!.shape, this.kernelInit);
-    if (bias) this.bias = this.addWeight('bias', bias.shape, this.biasInit);
+    this.kernel = this.addWeight('kernel', kernel!.shape, this.kernelInit, true, 'float32', {
+      regularizer: this.kernelRegularizer,
+      constraint: this.kernelConstraint,
+    });
+    if (bias)
+      this.bias = this.addWeight('bias', bias.shape, this.biasInit, true, 'float32', { regularizer: this.biasRegularizer, constraint: this.biasConstraint });
     super.build(inputShape);
   }
 
@@ -69,6 +89,10 @@ export abstract class KernelBiasLayer extends Layer {
       useBias: this.useBias,
       kernelInitializer: serializeInitializer(getInitializer(this.kernelInit)),
       biasInitializer: serializeInitializer(getInitializer(this.biasInit)),
+      kernelRegularizer: this.kernelRegularizer && serializeRegularizer(this.kernelRegularizer),
+      biasRegularizer: this.biasRegularizer && serializeRegularizer(this.biasRegularizer),
+      kernelConstraint: this.kernelConstraint && serializeConstraint(this.kernelConstraint),
+      biasConstraint: this.biasConstraint && serializeConstraint(this.biasConstraint),
     };
   }
 }

@@ -4,6 +4,9 @@ import { PolytensorError } from '../../errors.js';
 import { Tensor } from '../../tensor.js';
 import { variable, type Variable } from '../../variable.js';
 import { getInitializer, type InitializerSpec } from '../initializers.js';
+import type { Constraint } from '../constraints.js';
+import type { Regularizer } from '../regularizers.js';
+import { add } from '../../ops/binary.js';
 import { LayerNode, SymbolicTensor } from './symbolic.js';
 
 /** A shape whose first (batch) dimension may be unknown. */
@@ -96,6 +99,8 @@ export abstract class Layer {
   protected builtInputShape: Shapes | null = null;
   private plannedInputShape: Shapes | null = null;
   private readonly ownWeights: NamedWeight[] = [];
+  private readonly penalties: Array<{ variable: Variable; regularizer: Regularizer }> = [];
+  private readonly projections: Array<{ variable: Variable; constraint: Constraint }> = [];
   /** Whether the layer passes its input's mask on unchanged (elementwise layers, Dense, Dropout). */
   supportsMasking = false;
   /** The layer takes integer ids (Embedding): a Sequential starting with it takes int32 (or float32) inputs. */
@@ -277,7 +282,14 @@ export abstract class Layer {
     });
   }
 
-  protected addWeight(name: string, shape: readonly number[], init: InitializerSpec, trainable = true, dtype: DType = 'float32'): Variable {
+  protected addWeight(
+    name: string,
+    shape: readonly number[],
+    init: InitializerSpec,
+    trainable = true,
+    dtype: DType = 'float32',
+    extras: { regularizer?: Regularizer | null; constraint?: Constraint | null } = {},
+  ): Variable {
     let initial: Tensor;
     try {
       // Checked here so that a weight too large for the backend is refused naming the layer and the weight.
@@ -291,7 +303,33 @@ export abstract class Layer {
     const v = variable(initial, trainable, `${this.name}/${name}#${uid++}`);
     initial.dispose();
     this.ownWeights.push({ name, variable: v });
+    if (extras.regularizer) this.penalties.push({ variable: v, regularizer: extras.regularizer });
+    if (extras.constraint) this.projections.push({ variable: v, constraint: extras.constraint });
     return v;
+  }
+
+  /**
+   * The sum of the regularizers' penalties on this layer's weights (a scalar
+   * computed now, inside the caller's gradient tape), or null when it has none.
+   * Training adds it to the loss.
+   */
+  regularizationLoss(): Tensor | null {
+    if (!this.trainable) return null;
+    let total: Tensor | null = null;
+    for (const { variable, regularizer } of this.penalties) {
+      const p = regularizer.apply(variable);
+      total = total ? add(total, p) : p;
+    }
+    return total;
+  }
+
+  /** Project each constrained weight back into its set (after an optimizer step). */
+  applyConstraints(): void {
+    for (const { variable, constraint } of this.projections) {
+      const projected = ENGINE.tidy(() => constraint.apply(variable));
+      variable.assign(projected);
+      projected.dispose();
+    }
   }
 
   /** Weights in creation order. */
@@ -319,6 +357,8 @@ export abstract class Layer {
   dispose(): void {
     for (const w of this.ownWeights) w.variable.dispose();
     this.ownWeights.length = 0;
+    this.penalties.length = 0;
+    this.projections.length = 0;
     this.builtInputShape = null;
   }
 

@@ -126,6 +126,16 @@ export class Bidirectional extends Layer {
     }
   }
 
+  override regularizationLoss(): Tensor | null {
+    const [f, b] = [this.forward.regularizationLoss(), this.backward.regularizationLoss()];
+    return f && b ? add(f, b) : (f ?? b);
+  }
+
+  override applyConstraints(): void {
+    this.forward.applyConstraints();
+    this.backward.applyConstraints();
+  }
+
   override dispose(): void {
     this.forward.dispose();
     this.backward.dispose();
@@ -190,6 +200,14 @@ export class TimeDistributed extends Layer {
     const [batch, time] = x.shape as [number, number];
     const y = this.layer.apply(reshape(x, [batch * time, ...x.shape.slice(2)]), { training: options.training });
     return reshape(y, [batch, time, ...y.shape.slice(1)]);
+  }
+
+  override regularizationLoss(): Tensor | null {
+    return this.layer.regularizationLoss();
+  }
+
+  override applyConstraints(): void {
+    this.layer.applyConstraints();
   }
 
   override dispose(): void {
