@@ -13,6 +13,7 @@ import { batchData, hasDropout, initialWeights, modelSpec, optimizerText, withou
 import { naiveMatMul, type GpuConstructor, type NaiveKernel } from './naive_gpujs.js';
 import * as ref from './reference.js';
 import { refForward, refTrainStep } from './reference_model.js';
+import { lstmTrain } from './lstm.js';
 import { uniform } from './rng.js';
 import type { GateResult, Throughput } from './types.js';
 
@@ -546,6 +547,7 @@ export const WORKLOADS: readonly Workload[] = [
   trainWorkload('cnn'),
   inferWorkload('mlp'),
   inferWorkload('cnn'),
+  lstmTrain,
 ];
 
 export const WORKLOAD_IDS: readonly string[] = WORKLOADS.map((w) => w.id);
