@@ -8,7 +8,7 @@
  */
 export { DatasetError } from './errors.js';
 export {
-  type Dataset,
+  type HostDataset,
   type RowArray,
   type StandardizeStats,
   type SplitOptions,
@@ -62,3 +62,6 @@ export {
   loadDigits,
 } from './tabular.js';
 export { type TensorPair, toTensors, mnistTensors } from './tensors.js';
+export { Dataset } from './pipeline/dataset.js';
+export { fromArray, fromGenerator, fromAsyncIterable, zip } from './pipeline/sources.js';
+export { csv, imageFolder, parseCsvLine, type CsvOptions, type CsvElement, type ImageFolderOptions } from './pipeline/files.js';

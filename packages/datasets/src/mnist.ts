@@ -7,7 +7,7 @@
  */
 import { DatasetError } from './errors.js';
 import { exists, gunzip, isGzip, nodeModules, readBytes, verifySha256 } from './node.js';
-import type { Dataset } from './utils.js';
+import type { HostDataset } from './utils.js';
 import { subset, splitIndices, validateDataset } from './utils.js';
 
 export type MnistSplit = 'train' | 'test';
@@ -44,8 +44,8 @@ export interface MnistOptions {
   verify?: boolean;
 }
 
-/** MNIST as host arrays; also a Dataset (features === images, numFeatures 784, numClasses 10). */
-export interface MnistData extends Dataset {
+/** MNIST as host arrays; also a HostDataset (features === images, numFeatures 784, numClasses 10). */
+export interface MnistData extends HostDataset {
   /** Row-major [count, 784], pixel / 255 in [0, 1]. Same array as `features`. */
   images: Float32Array;
   /** Digit 0..9 per image. */
@@ -235,7 +235,7 @@ export async function loadMnist(options: MnistOptions = {}): Promise<MnistData> 
  */
 export async function loadMnistSplits(
   options: { valSize?: number; seed?: number; stratify?: boolean; dir?: string; verify?: boolean } = {},
-): Promise<{ train: Dataset; val: Dataset; test: Dataset }> {
+): Promise<{ train: HostDataset; val: HostDataset; test: HostDataset }> {
   const valSize = options.valSize ?? 5000;
   const common: MnistOptions = {};
   if (options.dir !== undefined) common.dir = options.dir;
@@ -255,7 +255,7 @@ export async function loadMnistSplits(
     trainIdx = idx.trainIdx;
     valIdx = idx.valIdx;
   }
-  const testDs: Dataset = {
+  const testDs: HostDataset = {
     features: test.features,
     labels: test.labels,
     numExamples: test.numExamples,

@@ -5,7 +5,7 @@
  */
 import { DatasetError } from './errors.js';
 import { gunzip, nodeModules, readBytes, verifySha256 } from './node.js';
-import type { Dataset } from './utils.js';
+import type { HostDataset } from './utils.js';
 import { validateFeatures } from './utils.js';
 
 export type TabularName = 'iris' | 'wine' | 'digits';
@@ -75,7 +75,7 @@ const SPECS: Record<TabularName, Spec> = {
 };
 
 /** A tabular classification dataset with scikit-learn's names. */
-export interface TabularDataset extends Dataset {
+export interface TabularDataset extends HostDataset {
   featureNames: string[];
   classNames: string[];
 }

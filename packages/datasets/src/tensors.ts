@@ -3,7 +3,7 @@ import { tensor } from '@polytensor/core';
 import type { Tensor } from '@polytensor/core';
 import { loadMnist, MNIST_COLS, MNIST_ROWS } from './mnist.js';
 import type { MnistOptions } from './mnist.js';
-import type { Dataset } from './utils.js';
+import type { HostDataset } from './utils.js';
 import { oneHot, validateDataset } from './utils.js';
 
 export interface TensorPair {
@@ -18,7 +18,7 @@ export interface TensorPair {
  * [N, numClasses] float32). Checks shapes, finiteness and label range first.
  * The caller owns (and disposes) both tensors.
  */
-export function toTensors(ds: Dataset, options: { oneHot?: boolean; shape?: readonly number[] } = {}): TensorPair {
+export function toTensors(ds: HostDataset, options: { oneHot?: boolean; shape?: readonly number[] } = {}): TensorPair {
   validateDataset(ds, 'toTensors', true);
   const xs = tensor(ds.features, options.shape ?? [ds.numExamples, ds.numFeatures], 'float32');
   const ys = options.oneHot

@@ -17,10 +17,10 @@ import {
   validateFeatures,
   validateLabels,
 } from './utils.js';
-import type { Dataset } from './utils.js';
+import type { HostDataset } from './utils.js';
 
 /** n examples, 2 features (i, 10 i), labels cycling over k classes with uneven counts. */
-function toy(n: number, k = 3): Dataset {
+function toy(n: number, k = 3): HostDataset {
   const features = new Float32Array(n * 2);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {

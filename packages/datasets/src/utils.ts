@@ -9,7 +9,7 @@ import { shuffle } from '@polytensor/core';
 import { DatasetError } from './errors.js';
 
 /** A labelled dataset on the host: row-major features [numExamples, numFeatures] and integer class labels. */
-export interface Dataset {
+export interface HostDataset {
   /** Row-major [numExamples * numFeatures]. */
   features: Float32Array;
   /** Class index per example, in [0, numClasses). */
@@ -79,8 +79,8 @@ export function validateLabels(labels: ArrayLike<number>, numClasses: number, op
   }
 }
 
-/** Check that a Dataset's arrays agree with its counts. */
-export function validateDataset(ds: Dataset, op = 'validateDataset', checkValues = false): void {
+/** Check that a HostDataset's arrays agree with its counts. */
+export function validateDataset(ds: HostDataset, op = 'validateDataset', checkValues = false): void {
   checkCount(op, 'numExamples', ds.numExamples);
   checkCount(op, 'numFeatures', ds.numFeatures, 1);
   if (ds.features.length !== ds.numExamples * ds.numFeatures) {
@@ -224,9 +224,9 @@ export function shuffleRows<T extends RowArray>(data: T, rowLength: number, seed
 }
 
 /** The examples `indices` of a dataset, keeping names and numClasses. */
-export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {
+export function subset(ds: HostDataset, indices: ArrayLike<number>): HostDataset {
   validateDataset(ds, 'subset');
-  const out: Dataset = {
+  const out: HostDataset = {
     features: takeRows(ds.features, ds.numFeatures, indices),
     labels: takeRows(ds.labels, 1, indices),
     numExamples: indices.length,
@@ -239,7 +239,7 @@ export function subset(ds: Dataset, indices: ArrayLike<number>): Dataset {
 }
 
 /** A dataset with its rows in a seeded random order. */
-export function shuffleDataset(ds: Dataset, seed?: number): Dataset {
+export function shuffleDataset(ds: HostDataset, seed?: number): HostDataset {
   return subset(ds, shuffle(ds.numExamples, seed));
 }
 
@@ -350,13 +350,13 @@ export function splitIndices(n: number, options: PartSizes & Omit<SplitOptions, 
   };
 }
 
-function stratifyLabels(ds: Dataset, stratify: SplitOptions['stratify']): ArrayLike<number> | undefined {
+function stratifyLabels(ds: HostDataset, stratify: SplitOptions['stratify']): ArrayLike<number> | undefined {
   if (stratify === true) return ds.labels;
   if (stratify === false || stratify === undefined) return undefined;
   return stratify;
 }
 
-function splitOpts(ds: Dataset, o: SplitOptions): Omit<SplitOptions, 'stratify'> & { stratify?: ArrayLike<number> } {
+function splitOpts(ds: HostDataset, o: SplitOptions): Omit<SplitOptions, 'stratify'> & { stratify?: ArrayLike<number> } {
   const out: Omit<SplitOptions, 'stratify'> & { stratify?: ArrayLike<number> } = {};
   if (o.seed !== undefined) out.seed = o.seed;
   if (o.shuffle !== undefined) out.shuffle = o.shuffle;
@@ -370,9 +370,9 @@ function splitOpts(ds: Dataset, o: SplitOptions): Omit<SplitOptions, 'stratify'>
  * `trainTestSplit(iris, { testFraction: 0.2, seed: 1, stratify: true })`.
  */
 export function trainTestSplit(
-  ds: Dataset,
+  ds: HostDataset,
   options: { testFraction?: number; testSize?: number } & SplitOptions,
-): { train: Dataset; test: Dataset; trainIdx: Int32Array; testIdx: Int32Array } {
+): { train: HostDataset; test: HostDataset; trainIdx: Int32Array; testIdx: Int32Array } {
   validateDataset(ds, 'trainTestSplit');
   if (options.testFraction === undefined && options.testSize === undefined) {
     throw new DatasetError('trainTestSplit: pass testFraction (e.g. 0.2) or testSize (a count)');
@@ -389,7 +389,10 @@ export function trainTestSplit(
  * `trainValTestSplit(ds, { valSize: 5000, testSize: 10000, seed: 0 })`.
  * (For MNIST, whose test set is separate, see loadMnistSplits: 55k / 5k / 10k.)
  */
-export function trainValTestSplit(ds: Dataset, options: PartSizes & SplitOptions): { train: Dataset; val: Dataset; test: Dataset } & SplitIndices {
+export function trainValTestSplit(
+  ds: HostDataset,
+  options: PartSizes & SplitOptions,
+): { train: HostDataset; val: HostDataset; test: HostDataset } & SplitIndices {
   validateDataset(ds, 'trainValTestSplit');
   if (options.testFraction === undefined && options.testSize === undefined) {
     throw new DatasetError('trainValTestSplit: pass testFraction or testSize');

@@ -1,6 +1,7 @@
 import { ENGINE } from '../engine/engine.js';
 import { PolytensorError } from '../errors.js';
 import { add, mul } from '../ops/binary.js';
+import { cast } from '../ops/cast.js';
 import { concat } from '../ops/concat.js';
 import { tensor } from '../ops/convert.js';
 import { shuffle } from '../random/random.js';
@@ -105,7 +106,7 @@ export interface FitDatasetArgs {
    */
   batchesPerEpoch?: number;
   /** Evaluated after each epoch: a dataset of batches, or [x, y] tensors. */
-  validationData?: DatasetLike | [TensorOrTensors, TensorOrTensors];
+  validationData?: DatasetLike<unknown> | [TensorOrTensors, TensorOrTensors];
   /** Batches of a validation dataset to use (all by default). */
   validationBatches?: number;
   callbacks?: CallbackArg;
@@ -361,7 +362,7 @@ export abstract class LayersModel extends Layer {
         const preds = this.forward(xs, true);
         let total: Tensor | null = null;
         c.outputs.forEach((o, i) => {
-          const y = ys[i]!;
+          const y = labelsFor(o.loss, ys[i]!);
           const pred = preds[i]!;
           o.metricFns.forEach((fn, k) => {
             logs[this.logKey(i, o.metricNames[k]!)] = ENGINE.tidy(() => fn(y, pred)).dataSync()[0]!;
@@ -521,7 +522,7 @@ export abstract class LayersModel extends Layer {
    * const ds = fromArray(examples).shuffle(1000, 1).batch(32);
    * await model.fitDataset(ds, { epochs: 5 });
    */
-  async fitDataset(dataset: DatasetLike, args: FitDatasetArgs = {}): Promise<History> {
+  async fitDataset(dataset: DatasetLike<unknown>, args: FitDatasetArgs = {}): Promise<History> {
     const c = this.requireCompiled('fitDataset');
     this.assertNotFitting('fitDataset');
     checkOptions('fitDataset', args, FIT_DATASET_OPTIONS);
@@ -572,7 +573,7 @@ export abstract class LayersModel extends Layer {
         if (b === 0 && !this.stopTraining) throw new PolytensorError(`fitDataset: the dataset gave no batches in epoch ${epoch + 1}; check its source`);
         if (perEpoch === undefined) await it.return?.();
         if (validation) return this.evaluateLists(c, validation[0], validation[1], 32);
-        if (vd !== undefined) return this.evaluateDatasetWith(c, 'fitDataset (validationData)', vd as DatasetLike, valBatches);
+        if (vd !== undefined) return this.evaluateDatasetWith(c, 'fitDataset (validationData)', vd as DatasetLike<unknown>, valBatches);
         return null;
       });
     } finally {
@@ -593,7 +594,7 @@ export abstract class LayersModel extends Layer {
   }
 
   /** Loss and metrics over a dataset of { xs, ys } batches (all of it, or its first `batches`). */
-  async evaluateDataset(dataset: DatasetLike, args: { batches?: number } = {}): Promise<Logs> {
+  async evaluateDataset(dataset: DatasetLike<unknown>, args: { batches?: number } = {}): Promise<Logs> {
     const c = this.requireCompiled('evaluateDataset');
     checkOptions('evaluateDataset', args, ['batches'] as const);
     if (args.batches !== undefined && (!Number.isInteger(args.batches) || args.batches <= 0)) {
@@ -602,7 +603,7 @@ export abstract class LayersModel extends Layer {
     return this.evaluateDatasetWith(c, 'evaluateDataset', dataset, args.batches);
   }
 
-  private async evaluateDatasetWith(c: CompiledState, op: string, dataset: DatasetLike, batches: number | undefined): Promise<Logs> {
+  private async evaluateDatasetWith(c: CompiledState, op: string, dataset: DatasetLike<unknown>, batches: number | undefined): Promise<Logs> {
     const it = await iteratorOf(op, dataset);
     const sums: Logs = {};
     let n = 0;
@@ -666,11 +667,12 @@ export abstract class LayersModel extends Layer {
       const preds = this.forward(xs, false);
       const logs: Logs = { loss: 0 };
       c.outputs.forEach((o, i) => {
-        const l = o.loss.fn(ys[i]!, preds[i]!).dataSync()[0]!;
+        const y = labelsFor(o.loss, ys[i]!);
+        const l = o.loss.fn(y, preds[i]!).dataSync()[0]!;
         logs['loss']! += o.weight * l;
         if (c.outputs.length > 1) logs[this.logKey(i, 'loss')] = l;
         o.metricFns.forEach((fn, k) => {
-          logs[this.logKey(i, o.metricNames[k]!)] = fn(ys[i]!, preds[i]!).dataSync()[0]!;
+          logs[this.logKey(i, o.metricNames[k]!)] = fn(y, preds[i]!).dataSync()[0]!;
         });
       });
       // As in training, the loss includes the weights' penalties.
@@ -758,6 +760,14 @@ export abstract class LayersModel extends Layer {
     this.compiled?.optimizer.dispose();
     super.dispose();
   }
+}
+
+/**
+ * Class ids for a sparse loss: float32 labels (a dataset's batches of numbers,
+ * already checked to be integers in range) as int32, as Keras takes them.
+ */
+function labelsFor(loss: LossInfo, y: Tensor): Tensor {
+  return loss.sparseLabels && y.dtype === 'float32' ? cast(y, 'int32') : y;
 }
 
 /** A dataset's iterator: its iterator() method (a fresh pass), else its async iterator. */
