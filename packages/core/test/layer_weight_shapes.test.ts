@@ -119,6 +119,9 @@ const cases: Array<[string, LayerConfig, Shapes]> = [
   ['ELU', {}, [null, 3]],
   ['ThresholdedReLU', {}, [null, 3]],
   ['Softmax', {}, [null, 3]],
+  ['Conv2DTranspose', { filters: 2, kernelSize: 3, strides: 2 }, [null, 4, 4, 3]],
+  ['DepthwiseConv2D', { kernelSize: 3, depthMultiplier: 2 }, [null, 5, 5, 3]],
+  ['SeparableConv2D', { filters: 4, kernelSize: 2, useBias: false }, [null, 5, 5, 3]],
 ];
 
 describe('Layer.weightShapes', () => {
@@ -186,6 +189,9 @@ describe('Layer.weightShapes', () => {
       ['Permute', { dims: [1, 2] }, [null, 3]],
       ['LayerNormalization', { axis: 2 }, [null, 3]],
       ['PReLU', {}, [null, null, 3]],
+      ['Conv2DTranspose', { filters: 2, kernelSize: 3 }, [null, 4, 4]],
+      ['DepthwiseConv2D', { kernelSize: 3 }, [null, 4]],
+      ['SeparableConv2D', { filters: 2, kernelSize: 3 }, [null, 4, 4]],
     ];
     for (const [className, config, shape] of bad) {
       const layer = make(className, config);

@@ -46,6 +46,8 @@ export { concat, stack } from './concat.js';
 export { gather, scatterAdd, oneHot } from './gather.js';
 export { matMul } from './mat_mul.js';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter } from './conv2d.js';
+export { conv2dTranspose } from './conv2d_transpose.js';
+export { depthwiseConv2d, separableConv2d } from './depthwise_conv2d.js';
 export { maxPool, avgPool } from './pool.js';
 export { softmax, logSoftmax } from './softmax.js';
 export { fusedMatMul, type FusedMatMulArgs } from './fused_mat_mul.js';

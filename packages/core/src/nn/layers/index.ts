@@ -29,6 +29,14 @@ import {
   type ZeroPadding2DArgs,
 } from './reshaping.js';
 import { Conv1D, type Conv1DArgs } from './conv1d.js';
+import {
+  Conv2DTranspose,
+  DepthwiseConv2D,
+  SeparableConv2D,
+  type Conv2DTransposeArgs,
+  type DepthwiseConv2DArgs,
+  type SeparableConv2DArgs,
+} from './conv_variants.js';
 import { LayerNormalization, type LayerNormalizationArgs } from './layer_norm.js';
 import {
   ELU,
@@ -75,6 +83,8 @@ export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot, L
 export { MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling2D, GlobalMaxPooling2D };
 export { ZeroPadding2D, Cropping2D, UpSampling2D, RepeatVector, Permute, Conv1D, LayerNormalization, ReLU, LeakyReLU, PReLU, ELU, ThresholdedReLU, Softmax };
 export type { Pooling1DArgs, ZeroPadding2DArgs, Cropping2DArgs, UpSampling2DArgs, RepeatVectorArgs, PermuteArgs, Conv1DArgs, LayerNormalizationArgs };
+export { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D };
+export type { Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs };
 export type { ReLUArgs, LeakyReLUArgs, PReLUArgs, ELUArgs, ThresholdedReLUArgs, SoftmaxArgs };
 export type { EmbeddingArgs, RNNArgs, LSTMArgs, GRUArgs, BidirectionalArgs, TimeDistributedArgs };
 export type { LambdaArgs };
@@ -119,6 +129,9 @@ export const layers = {
   repeatVector: (args: RepeatVectorArgs): RepeatVector => new RepeatVector(args),
   permute: (args: PermuteArgs): Permute => new Permute(args),
   conv1d: (args: Conv1DArgs): Conv1D => new Conv1D(args),
+  conv2dTranspose: (args: Conv2DTransposeArgs): Conv2DTranspose => new Conv2DTranspose(args),
+  depthwiseConv2d: (args: DepthwiseConv2DArgs): DepthwiseConv2D => new DepthwiseConv2D(args),
+  separableConv2d: (args: SeparableConv2DArgs): SeparableConv2D => new SeparableConv2D(args),
   layerNormalization: (args: LayerNormalizationArgs = {}): LayerNormalization => new LayerNormalization(args),
   reLU: (args: ReLUArgs = {}): ReLU => new ReLU(args),
   leakyReLU: (args: LeakyReLUArgs = {}): LeakyReLU => new LeakyReLU(args),

@@ -56,14 +56,27 @@ export abstract class KernelBiasLayer extends Layer {
   /** The kernel's shape for inputs of `inputShape` (its last dimension is the bias'); throws on inputs the layer cannot take. */
   protected abstract kernelShape(inputShape: Shape): number[];
 
+  /** The kernel's weight name ('depthwiseKernel' for DepthwiseConv2D). */
+  protected get kernelName(): string {
+    return 'kernel';
+  }
+
+  /** The bias' length for a kernel of shape `kernel` (its last dimension, for most layers). */
+  protected biasSize(kernel: readonly number[]): number {
+    return kernel[kernel.length - 1]!;
+  }
+
   override weightShapes(inputShape: Shape): WeightShape[] {
     const kernel = this.kernelShape(inputShape);
-    return [{ name: 'kernel', shape: kernel }, ...(this.useBias ? [{ name: 'bias', shape: kernel.slice(-1) }] : [])];
+    return [{ name: this.kernelName, shape: kernel }, ...(this.useBias ? [{ name: 'bias', shape: [this.biasSize(kernel)] }] : [])];
   }
 
   override build(inputShape: Shape): void {
-    const [kernel, bias] = this.weightShapes(inputShape);
-    this.kernel = this.addWeight('kernel', kernel!.shape, this.kernelInit, true, 'float32', {
+    const ws = this.weightShapes(inputShape);
+    const kernel = ws.find((w) => w.name === this.kernelName)!;
+    const bias = ws.find((w) => w.name === 'bias');
+    this.buildExtraWeights(ws);
+    this.kernel = this.addWeight(this.kernelName, kernel.shape, this.kernelInit, true, 'float32', {
       regularizer: this.kernelRegularizer,
       constraint: this.kernelConstraint,
     });
@@ -71,6 +84,9 @@ export abstract class KernelBiasLayer extends Layer {
       this.bias = this.addWeight('bias', bias.shape, this.biasInit, true, 'float32', { regularizer: this.biasRegularizer, constraint: this.biasConstraint });
     super.build(inputShape);
   }
+
+  /** Weights a subclass creates before the kernel (SeparableConv2D's depthwise kernel). */
+  protected buildExtraWeights(_shapes: readonly WeightShape[]): void {}
 
   /** Whether the fused kernel can apply this layer's activation. */
   protected get fusable(): boolean {

@@ -17,6 +17,7 @@ import { Bidirectional, TimeDistributed } from './wrappers.js';
 import { AveragePooling1D, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D } from './pooling1d.js';
 import { Cropping2D, Permute, RepeatVector, UpSampling2D, ZeroPadding2D } from './reshaping.js';
 import { Conv1D } from './conv1d.js';
+import { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D } from './conv_variants.js';
 import { LayerNormalization } from './layer_norm.js';
 import { ELU, LeakyReLU, PReLU, ReLU, Softmax, ThresholdedReLU } from './advanced_activations.js';
 import { Embedding } from './embedding.js';
@@ -65,6 +66,9 @@ const BUILT_IN: readonly LayerClass[] = [
   ELU,
   ThresholdedReLU,
   Softmax,
+  Conv2DTranspose,
+  DepthwiseConv2D,
+  SeparableConv2D,
 ];
 
 // Maps, not objects: a saved class name like 'constructor' or '__proto__' must not reach Object.prototype.
