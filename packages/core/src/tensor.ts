@@ -308,6 +308,29 @@ export class Tensor {
   conv2d(filter: TensorLike, strides: number | [number, number] = 1, pad: PaddingSpec = 'valid', dilations: number | [number, number] = 1): Tensor {
     return ops.conv2d(this, filter, strides, pad, dilations);
   }
+
+  conv2dTranspose(
+    filter: TensorLike,
+    outputShape: [number, number, number, number],
+    strides: number | [number, number] = 1,
+    pad: PaddingSpec = 'valid',
+  ): Tensor {
+    return ops.conv2dTranspose(this, filter, outputShape, strides, pad);
+  }
+
+  depthwiseConv2d(filter: TensorLike, strides: number | [number, number] = 1, pad: PaddingSpec = 'valid', dilations: number | [number, number] = 1): Tensor {
+    return ops.depthwiseConv2d(this, filter, strides, pad, dilations);
+  }
+
+  separableConv2d(
+    depthwiseFilter: TensorLike,
+    pointwiseFilter: TensorLike,
+    strides: number | [number, number] = 1,
+    pad: PaddingSpec = 'valid',
+    dilations: number | [number, number] = 1,
+  ): Tensor {
+    return ops.separableConv2d(this, depthwiseFilter, pointwiseFilter, strides, pad, dilations);
+  }
   maxPool(poolSize: number | [number, number], strides?: number | [number, number], pad: PaddingSpec = 'valid'): Tensor {
     return ops.maxPool(this, poolSize, strides, pad);
   }
