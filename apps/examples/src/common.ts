@@ -183,6 +183,7 @@ export const REDUCING_FLAGS: Readonly<Record<string, readonly string[]>> = {
   e2: ['mlp-steps', 'cnn-steps', 'cnn-batch', 'train-limit', 'test-limit', 'cnn-test-limit'],
   e3: ['epochs', 'batch-size', 'train-limit', 'val-limit', 'test-limit'],
   e4: ['folds', 'seeds', 'datasets', 'epochs', 'variants'],
+  e5: ['digits-epochs', 'text-epochs', 'sentences'],
 };
 
 /**

@@ -7,6 +7,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<{ main: (arg
   e2: { about: 'the Learn TensorFlow Now series: LTFN1–3, the CNN and the weight-initialization experiment', load: () => import('./e2.js') },
   e3: { about: 'the Keras-style CNN with dropout and Adam on the 55k/5k/10k split', load: () => import('./e3.js') },
   e4: { about: 'six-layer MLPs on iris, wine, digits: four combinations and the knockout/rescue cause', load: () => import('./e4.js') },
+  e5: { about: 'Keras breadth: a functional two-input, two-output model on digits and a text classifier (Embedding + BiLSTM)', load: () => import('./e5.js') },
   results: { about: 'regenerate docs/results.md from docs/results/*/summary.json', load: () => import('./results_md.js') },
 };
 

@@ -48,7 +48,7 @@ export async function renderReport(records: readonly LogRecord[], options: Repor
     const metas = records.filter(isMeta).filter((m) => m.run === run);
     if (metas.length > 0) {
       const rows = metas.flatMap((m) =>
-        Object.entries(m.data).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'string' ? v : JSON.stringify(v))}</td></tr>`),
+        Object.entries(m.data).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)))}</td></tr>`),
       );
       parts.push(`<table>${rows.join('')}</table>`);
     }
