@@ -31,6 +31,7 @@ export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
 export { Variable, variable, registeredVariables } from './variable.js';
 export { ENGINE, Engine, type MemoryInfo, type TensorContainer } from './engine/engine.js';
 export type { GradFn, Saved, GradientRules, KernelGradRule, TensorArgs } from './engine/tape.js';
+export type { MultiGradFn } from './engine/tape.js';
 export * from './engine/api.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './autodiff.js';
 export {

@@ -297,6 +297,13 @@ export class Tensor {
   stack(others: Tensor | readonly Tensor[], axis = 0): Tensor {
     return ops.stack([this, ...(others instanceof Tensor ? [others] : others)], axis);
   }
+  /** `x.split(n | sizes, axis)` is `split(x, n | sizes, axis)`. */
+  split(numOrSizeSplits: number | readonly number[], axis = 0): Tensor[] {
+    return ops.split(this, numOrSizeSplits, axis);
+  }
+  unstack(axis = 0): Tensor[] {
+    return ops.unstack(this, axis);
+  }
   gather(indices: TensorLike, axis = 0): Tensor {
     return ops.gather(this, indices, axis);
   }

@@ -6,7 +6,7 @@ import { Tensor } from '../tensor.js';
 import { arraysEqual, assertValidShape, fmt } from '../util/shape.js';
 import { MemoryGuard } from './memory_limits.js';
 import { BackendRegistry, KNOWN_BACKEND_PACKAGES } from './registry.js';
-import { Tape, type GradFn, type GradientRules, type KernelGradFn, type TapeNode, type TensorArgs } from './tape.js';
+import { Tape, type GradFn, type GradientRules, type KernelGradFn, type MultiGradFn, type TapeNode, type TensorArgs } from './tape.js';
 import type { KernelArgs, KernelName } from '../backend/kernels.js';
 import { callKernel } from '../backend/define.js';
 import { KERNELS, kernelLabel } from '../kernels/table.js';
@@ -503,7 +503,32 @@ export class Engine {
     this.recordNode(op, inputs, output, { grad });
   }
 
-  private recordNode(op: string, inputs: readonly Tensor[], output: Tensor, how: { grad: GradFn } | { kernel: KernelName; args: readonly unknown[] }): void {
+  /**
+   * Record an op with several outputs as one node (split, unstack): run its
+   * kernels inside untaped(), then record the outputs with one rule that
+   * gets every output's dy.
+   */
+  recordMulti(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], grad: MultiGradFn): void {
+    if (outputs.length === 0) return;
+    this.recordNode(op, inputs, outputs[0]!, { multiGrad: grad, outputs });
+  }
+
+  /** Run `f` without recording on the gradient tape (the kernels of an op that records itself with recordMulti). */
+  untaped<T>(f: () => T): T {
+    this.tapePaused++;
+    try {
+      return f();
+    } finally {
+      this.tapePaused--;
+    }
+  }
+
+  private recordNode(
+    op: string,
+    inputs: readonly Tensor[],
+    output: Tensor,
+    how: { grad: GradFn } | { multiGrad: MultiGradFn; outputs: readonly Tensor[] } | { kernel: KernelName; args: readonly unknown[] },
+  ): void {
     const tape = this.tapes[this.tapes.length - 1];
     if (!tape || this.tapePaused > 0 || !tape.dependsOnWatched(inputs)) return;
     const aliases = new Map<Tensor, Tensor>();
@@ -519,9 +544,14 @@ export class Engine {
       inputIds: inputs.map((t) => t.id),
       outputId: output.id,
       saved,
-      ...('grad' in how ? { grad: how.grad } : { kernel: how.kernel, args: how.args.map(swap) }),
+      ...('grad' in how
+        ? { grad: how.grad }
+        : 'multiGrad' in how
+          ? { multiGrad: how.multiGrad, outputIds: how.outputs.map((t) => t.id) }
+          : { kernel: how.kernel, args: how.args.map(swap) }),
     });
     tape.reachable.add(output.id);
+    if ('outputs' in how) for (const t of how.outputs) tape.reachable.add(t.id);
   }
 
   /**
@@ -577,11 +607,8 @@ export class Engine {
       acc.set(value.id, dy ?? ones);
       for (let n = tape.nodes.length - 1; n >= 0; n--) {
         const node = tape.nodes[n]!;
-        const g = acc.get(node.outputId);
-        if (!g) continue;
-        const rule = node.grad ?? ruleFor(rules, node);
-        if (!rule) continue; // not differentiable: no gradient flows through it
-        const thunks = node.grad ? node.grad(g, node.saved) : (rule as KernelGradFn)(g, node.saved, node.args ?? []);
+        const thunks = thunksOf(node, acc, rules);
+        if (!thunks) continue;
         node.inputIds.forEach((id, i) => {
           const thunk = thunks[i];
           if (!thunk || !tape.reachable.has(id)) return;
@@ -621,6 +648,19 @@ export class Engine {
 /** Accumulate two gradients with the backend's add kernel (no tape, no broadcasting). */
 function addTensors(engine: Engine, a: Tensor, b: Tensor): Tensor {
   return engine.runKernel('binary', ['add', a, b, a.shape]);
+}
+
+/** The gradient thunks of a recorded node given the gradients so far, or null when none reached its outputs or it is not differentiable. */
+function thunksOf(node: TapeNode, acc: ReadonlyMap<number, Tensor>, rules: GradientRules): ReadonlyArray<(() => Tensor) | null> | null {
+  if (node.multiGrad) {
+    const dys = node.outputIds!.map((id) => acc.get(id) ?? null);
+    return dys.some((d) => d !== null) ? node.multiGrad(dys, node.saved) : null;
+  }
+  const g = acc.get(node.outputId);
+  if (!g) return null;
+  if (node.grad) return node.grad(g, node.saved);
+  const rule = ruleFor(rules, node);
+  return rule ? rule(g, node.saved, node.args ?? []) : null; // not differentiable: no gradient flows through it
 }
 
 /** The gradient rule of a recorded kernel call, or null for a kernel that is not differentiable. */

@@ -16,6 +16,15 @@ export interface Saved {
  */
 export type GradFn = (dy: Tensor, saved: Saved) => ReadonlyArray<(() => Tensor) | null>;
 
+/**
+ * Gradient of an op with several outputs (split, unstack): one dy per output,
+ * null for an output no gradient reached; a thunk per input as for GradFn.
+ * One rule for all outputs lets an op join its outputs' gradients in one pass
+ * (split: one concat), where one node per output would each make a gradient
+ * of the whole input and the tape would add them up.
+ */
+export type MultiGradFn = (dys: ReadonlyArray<Tensor | null>, saved: Saved) => ReadonlyArray<(() => Tensor) | null>;
+
 /** A kernel's arguments as ops pass them: tensors where the kernel takes TensorInfos. */
 export type TensorArgs<P extends readonly unknown[]> = {
   readonly [I in keyof P]: P[I] extends TensorInfo
@@ -42,10 +51,14 @@ export interface TapeNode {
   readonly op: string;
   readonly inputIds: readonly number[];
   readonly outputId: number;
+  /** Every output of an op with several (recordMulti); outputId is the first. */
+  readonly outputIds?: readonly number[];
   /** Aliases of inputs/outputs sharing their buffers, owned by the tape. */
   readonly saved: Saved;
   /** A closure (views such as reshape), or the kernel and its saved arguments. */
   readonly grad?: GradFn;
+  /** The rule of an op with several outputs. */
+  readonly multiGrad?: MultiGradFn;
   readonly kernel?: KernelName;
   readonly args?: readonly unknown[];
 }

@@ -43,6 +43,7 @@ export { transpose } from './transpose.js';
 export { slice } from './slice.js';
 export { pad } from './pad.js';
 export { concat, stack } from './concat.js';
+export { split, unstack } from './split.js';
 export { gather, scatterAdd, oneHot } from './gather.js';
 export { matMul } from './mat_mul.js';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter } from './conv2d.js';
