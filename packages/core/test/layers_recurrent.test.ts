@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   Bidirectional,
+  countKernels,
+  deserializeLayer,
   Dense,
   Embedding,
   GRU,
@@ -377,5 +379,171 @@ describe('recurrent layers refuse bad input clearly, at build time', () => {
     lstm.dispose();
     emb.dispose();
     expect(memory().numTensors).toBe(before);
+  });
+});
+
+/** A returned sequence [batch, time, units] (flat) with its steps in the opposite order. */
+const flipTime = (seq: number[], g: Geometry): number[] => {
+  const out: number[] = [];
+  for (let n = 0; n < g.batch; n++)
+    for (let t = 0; t < g.time; t++) out.push(...seq.slice((n * g.time + g.time - 1 - t) * g.units, (n * g.time + g.time - t) * g.units));
+  return out;
+};
+
+describe('Bidirectional: merge modes, masks, initial and returned states', () => {
+  it('sum, mul, ave, and null (both directions as two outputs) over a masked batch, against float64', () => {
+    const mask = [1, 1, 1, 0, 1, 1, 0, 0];
+    const m = tensor(mask, [G.batch, G.time]);
+    for (const mergeMode of ['sum', 'mul', 'ave', null] as const) {
+      setSeed(14);
+      const bi = new Bidirectional({ layer: new GRU({ units: 2, returnSequences: true, ...bias }), mergeMode });
+      checkRecurrent(
+        bi,
+        [xIn],
+        ([x], ws) => {
+          const f = rnn64('gru', x!, ws.slice(0, 3), [], G, { returnSequences: true, mask })[0]!;
+          const b = flipTime(rnn64('gru', x!, ws.slice(3), [], G, { returnSequences: true, goBackwards: true, mask })[0]!, G);
+          if (mergeMode === null) return [f, b];
+          return [f.map((v, i) => (mergeMode === 'sum' ? v + b[i]! : mergeMode === 'mul' ? v * b[i]! : (v + b[i]!) / 2))];
+        },
+        m,
+      );
+    }
+    m.dispose();
+  });
+
+  it("returnState gives [merged, forward states, backward states]; initial states are the forward layer's, then the backward one's", () => {
+    setSeed(15);
+    const bi = new Bidirectional({ layer: new LSTM({ units: 2, returnState: true, ...bias }) });
+    expect(bi.computeOutputShape([[null, 4, 3], ...Array.from({ length: 4 }, (): [null, number] => [null, 2])])).toEqual([
+      [null, 4],
+      [null, 2],
+      [null, 2],
+      [null, 2],
+      [null, 2],
+    ]);
+    const states = Array.from({ length: 4 }, (_, i) => ({ values: values(G.batch * G.units, 20 + i, 0.5), shape: [G.batch, G.units] }));
+    checkRecurrent(bi, [xIn, ...states], ([x, hf, cf, hb, cb], ws) => {
+      const [fo, fh, fc] = rnn64('lstm', x!, ws.slice(0, 3), [hf!, cf!], G, {});
+      const [bo, bh, bc] = rnn64('lstm', x!, ws.slice(3), [hb!, cb!], G, { goBackwards: true });
+      const merged: number[] = [];
+      for (let n = 0; n < G.batch; n++) merged.push(...fo!.slice(n * 2, n * 2 + 2), ...bo!.slice(n * 2, n * 2 + 2));
+      return [merged, fh!, fc!, bh!, bc!];
+    });
+    const x = input({ shape: [4, 3] });
+    const h = input({ shape: [2] });
+    expect(() => new Bidirectional({ layer: new LSTM({ units: 2 }) }).apply([x, h, h])).toThrow(
+      /Bidirectional\): takes 4 initial states \(2 for the forward LSTM, then 2 for the backward one\), got 2/,
+    );
+  });
+});
+
+describe('configs', () => {
+  it('getConfig rebuilds an equal layer (new Cls(config) for the recurrent layers; deserializeLayer for the wrappers, which hold a saved layer)', () => {
+    const made: Layer[] = [
+      new SimpleRNN({ units: 3, activation: 'relu', useBias: false, returnSequences: true, goBackwards: true, name: 's' }),
+      new LSTM({ units: 2, unitForgetBias: false, recurrentActivation: 'hardSigmoid', returnState: true, inputShape: [5, 3] }),
+      new GRU({ units: 4, resetAfter: false, kernelInitializer: 'heNormal', recurrentInitializer: 'glorotUniform', biasInitializer: 'ones' }),
+      new Bidirectional({ layer: new GRU({ units: 2, returnSequences: true }), mergeMode: 'ave', name: 'bi' }),
+      new TimeDistributed({ layer: new Dense({ units: 3, activation: 'relu' }) }),
+    ];
+    for (const layer of made) {
+      const config = JSON.parse(JSON.stringify(layer.getConfig()));
+      const copy = deserializeLayer({ className: layer.className, config });
+      expect(copy.constructor).toBe(layer.constructor);
+      expect(copy.getConfig()).toEqual(layer.getConfig());
+      if (!(layer instanceof Bidirectional || layer instanceof TimeDistributed)) {
+        const direct = new (layer.constructor as new (c: object) => Layer)(config);
+        expect(direct.getConfig()).toEqual(layer.getConfig());
+      }
+    }
+  });
+});
+
+describe('masks', () => {
+  it('bool, float32 and int32 masks agree, and NaN in padded steps reaches neither the outputs nor the states', () => {
+    const mask = [1, 1, 1, 0, 1, 1, 0, 0];
+    const clean = xIn.values.map((v, i) => (mask[Math.floor(i / G.feat)] ? v : 0));
+    const dirty = xIn.values.map((v, i) => (mask[Math.floor(i / G.feat)] ? v : Number.NaN));
+    for (const make of [
+      () => new SimpleRNN({ units: 2, returnSequences: true, returnState: true }),
+      () => new LSTM({ units: 2, returnSequences: true, returnState: true, goBackwards: true }),
+      () => new GRU({ units: 2, returnState: true, resetAfter: false }),
+    ]) {
+      setSeed(16);
+      const layer = make();
+      const xs = [tensor(clean, xIn.shape), tensor(dirty, xIn.shape)];
+      const masks = [tensor(mask, [2, 4], 'bool'), tensor(mask, [2, 4]), tensor(mask, [2, 4], 'int32')];
+      const first = layer.applyMulti(xs[0]!, { training: false, mask: masks[0]! });
+      const want = first.map((t) => Array.from(t.dataSync()));
+      for (const x of xs)
+        for (const m of masks) {
+          const got = layer.applyMulti(x, { training: false, mask: m });
+          expect(got.map((t) => Array.from(t.dataSync()))).toEqual(want);
+          for (const t of got) t.dispose();
+        }
+      expect(want.flat().every(Number.isFinite)).toBe(true);
+      for (const t of [...xs, ...masks, ...first]) t.dispose();
+      layer.dispose();
+    }
+  });
+});
+
+describe('cost', () => {
+  it("a training step's kernels write O(time) elements in all: no step pads a gradient to the whole sequence", () => {
+    const step = (time: number): { elements: number; pads: number } => {
+      const { calls, elements } = countKernels(() => {
+        setSeed(17);
+        const layers = [new LSTM({ units: 4, returnSequences: true }), new GRU({ units: 4 })];
+        const x = tensor(values(2 * time * 16, 5), [2, time, 16]);
+        layers[0]!.apply(x).dispose(); // builds
+        const h = tensor(values(2 * time * 4, 6), [2, time, 4]);
+        layers[1]!.apply(h).dispose();
+        h.dispose();
+        const vg = variableGrads(() => sum(layers[1]!.apply(layers[0]!.apply(x))), [...layers[0]!.trainableWeights, ...layers[1]!.trainableWeights]);
+        for (const t of [x, vg.value, ...Object.values(vg.grads)]) t.dispose();
+        for (const l of layers) l.dispose();
+      });
+      return { elements: [...elements.values()].reduce((a, b) => a + b, 0), pads: calls.get('pad') ?? 0 };
+    };
+    const short = step(16);
+    const long = step(32);
+    // GRU's bias rows are sliced once per call: one pad each in the backward pass, whatever the length.
+    expect(long.pads).toBe(short.pads);
+    expect(long.elements / short.elements).toBeLessThan(2.2);
+  });
+});
+
+describe('recurrent layers refuse bad input clearly, at call time', () => {
+  it('initial states of the wrong count or shape, inputs of the wrong rank', () => {
+    const x = tensor(values(24, 3), [2, 4, 3]);
+    const h = tensor(values(4, 4), [2, 2]);
+    const wide = tensor(values(6, 5), [2, 3]);
+    const other = tensor(values(6, 5), [3, 2]);
+    const flat = tensor(values(6, 5), [2, 3]);
+    expect(() => new LSTM({ units: 2 }).applyMulti([x, h])).toThrow(/LSTM\): takes 2 initial state\(s\), got 1/);
+    expect(() => new GRU({ units: 2 }).applyMulti([x, wide])).toThrow(/GRU\): an initial state must have shape \[batch, 2\], got \[null,3\]/);
+    const gru = new GRU({ units: 2 });
+    expect(() => gru.applyMulti([x, other])).toThrow(/GRU\): initial state 0 has shape \[3,2\] but needs \[2,2\]/);
+    gru.dispose();
+    const built = new SimpleRNN({ units: 2 });
+    built.apply([x, h]).dispose();
+    expect(() => built.apply([x, wide])).toThrow(/SimpleRNN\): expected input 1 of shape \[null,2\], got \[2,3\]/);
+    expect(() => new SimpleRNN({ units: 2 }).apply(flat)).toThrow(/SimpleRNN\): needs inputs \[batch, time, features\] with known features, got \[null,3\]/);
+    expect(() => new Bidirectional({ layer: new SimpleRNN({ units: 2 }) }).applyMulti([x, h])).toThrow(/takes 2 initial states \(1 for the forward SimpleRNN/);
+    for (const t of [x, h, wide, other, flat]) t.dispose();
+    built.dispose();
+  });
+
+  it('bad arguments name the layer and the value', () => {
+    expect(() => new LSTM({ units: 0 })).toThrow(/lstm_\d+: units must be a positive integer, got 0/);
+    expect(() => new LSTM({ units: 2, unitForgetBias: 'yes' as never })).toThrow(/unitForgetBias must be true or false, got 'yes'/);
+    expect(() => new GRU({ units: 2, resetAfter: 1 as never })).toThrow(/resetAfter must be true or false, got 1/);
+    expect(() => new SimpleRNN({ units: 2, returnSequences: 'true' as never })).toThrow(/returnSequences must be true or false, got 'true'/);
+    expect(() => new SimpleRNN({ units: 2, activation: 'nope' as never })).toThrow(/nope/);
+    expect(() => new GRU({ units: 2, recurrentDropout: 0.1 })).toThrow(/recurrentDropout inside the recurrent layer is not supported yet; put a Dropout layer/);
+    expect(() => new Bidirectional({ layer: new GRU({ units: 2 }), mergeMode: 'max' as never })).toThrow(
+      /mergeMode must be 'concat', 'sum', 'mul', 'ave' or null, got "max"/,
+    );
   });
 });

@@ -1,17 +1,24 @@
 // Recurrent layers: SimpleRNN, LSTM and GRU over [batch, time, features].
-// Each step is one matMul of [x_t, h] against all gates' weights stacked
-// (kernel over recurrentKernel), so a step costs one kernel call for the
-// gates, not one per gate; nothing is read back to the host inside the loop
-// (masking is arithmetic on the device).
+// Every gate's weights sit side by side in one kernel [in, k·units] and one
+// recurrent kernel [units, k·units]. x·kernel + bias is one matMul for all
+// steps before the loop; a step is one h·recurrentKernel matMul and one split
+// into the gates. split (a single tape node) keeps the backward pass linear in
+// the steps: per-step slices would each pad their gradient to the full
+// tensor. Nothing is read back to the host inside the loop (masks select with
+// where on the device).
 import { PolytensorError } from '../../errors.js';
 import { add, mul, sub } from '../../ops/binary.js';
-import { cast } from '../../ops/cast.js';
-import { concat, stack } from '../../ops/concat.js';
+import { notEqual } from '../../ops/compare.js';
+import { stack } from '../../ops/concat.js';
 import { tensor } from '../../ops/convert.js';
 import { zeros } from '../../ops/creation.js';
+import { fusedMatMul } from '../../ops/fused_mat_mul.js';
 import { matMul } from '../../ops/mat_mul.js';
 import { reshape } from '../../ops/reshape.js';
 import { slice } from '../../ops/slice.js';
+import { split, unstack } from '../../ops/split.js';
+import { transpose } from '../../ops/transpose.js';
+import { where } from '../../ops/where.js';
 import type { Tensor } from '../../tensor.js';
 import type { Variable } from '../../variable.js';
 import { getActivation, type ActivationName } from '../activations.js';
@@ -65,6 +72,10 @@ interface Step {
  * The loop every recurrent layer shares: inputs [batch, time, features] (and
  * optional initial states), states carried step to step, masked steps keeping
  * the previous state and giving zeros in a returned sequence (Keras).
+ * @example
+ * const lstm = new LSTM({ units: 32, returnSequences: true });
+ * const seq = lstm.apply(x);                                      // [batch, time, 32]
+ * const [out, h, c] = new LSTM({ units: 32, returnState: true }).applyMulti([x, h0, c0]);
  */
 export abstract class RNN extends Layer {
   readonly units: number;
@@ -84,8 +95,8 @@ export abstract class RNN extends Layer {
 
   /** Gates per unit: 1 (SimpleRNN), 4 (LSTM), 3 (GRU). */
   protected abstract readonly gates: number;
-  /** States carried: 1 (h), 2 for LSTM (h, c). */
-  protected abstract readonly stateCount: number;
+  /** States carried (initial-state inputs, returnState outputs): 1 (h), 2 for LSTM (h, c). */
+  abstract readonly stateCount: number;
 
   constructor(args: RNNArgs) {
     super(args);
@@ -177,37 +188,50 @@ export abstract class RNN extends Layer {
     return this.returnSequences ? mask : null;
   }
 
-  /** Per-call weights prepared once (stacked or split), then one step. */
-  protected abstract prepare(): unknown;
-  protected abstract step(x: Tensor, states: readonly Tensor[], prepared: unknown): Step;
+  /** The bias added to x·kernel (GRU with resetAfter: its input row). */
+  protected inputBias(): Tensor | null {
+    return this.bias;
+  }
+
+  /** The step, with whatever it prepares once per call (weight slices): the step's x·kernel + bias and the states in, the output and new states out. */
+  protected abstract stepper(): (xw: Tensor, states: readonly Tensor[]) => Step;
 
   protected call(inputs: Tensor | Tensor[], options: CallOptions): Tensor | Tensor[] {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const x = list[0]!;
+    if (x.rank !== 3) {
+      throw new PolytensorError(`${this.name} (${this.className}): needs inputs [batch, time, features], got [${x.shape.join(',')}]`);
+    }
     const [batch, time, features] = x.shape as [number, number, number];
     if (time === 0) throw new PolytensorError(`${this.name} (${this.className}): the sequence is empty (time 0)`);
+    if (list.length > 1 && list.length !== 1 + this.stateCount) {
+      throw new PolytensorError(`${this.name} (${this.className}): takes ${this.stateCount} initial state(s), got ${list.length - 1}`);
+    }
     let states = list.length > 1 ? list.slice(1) : Array.from({ length: this.stateCount }, () => zeros([batch, this.units]));
     states.forEach((s, i) => {
       if (s.rank !== 2 || s.shape[0] !== batch || s.shape[1] !== this.units) {
         throw new PolytensorError(`${this.name} (${this.className}): initial state ${i} has shape [${s.shape.join(',')}] but needs [${batch},${this.units}]`);
       }
     });
-    const mask = options.mask ? this.checkMask(options.mask, batch, time) : null;
-    const prepared = this.prepare();
+    const masks = options.mask ? this.stepMasks(options.mask, batch, time) : null;
+    // x·kernel + bias for every step in one matMul, time-major so that each
+    // step's rows are contiguous; split (one tape node) hands out the steps.
+    const flat = reshape(transpose(x, [1, 0, 2]), [time * batch, features]);
+    const xw = split(fusedMatMul({ a: flat, b: this.kernel!, bias: this.inputBias() }), time, 0);
+    const step = this.stepper();
     const outputs: Tensor[] = [];
-    let last: Tensor | null = null;
+    const zero = masks ? zeros([batch, this.units]) : null;
+    let last: Tensor | null = masks ? zero : null;
     for (let k = 0; k < time; k++) {
       const t = this.goBackwards ? time - 1 - k : k;
-      const xt = reshape(slice(x, [0, t, 0], [batch, 1, features]), [batch, features]);
-      const { output, states: next } = this.step(xt, states, prepared);
-      if (mask) {
-        // Masked rows keep their state; a returned sequence gets zeros there.
-        const m = reshape(slice(mask, [0, t], [batch, 1]), [batch, 1]);
-        const keep = sub(1, m);
-        states = next.map((s, i) => add(mul(s, m), mul(states[i]!, keep)));
-        const out = mul(output, m);
-        last = last ? add(out, mul(last, keep)) : out;
-        if (this.returnSequences) outputs.push(out);
+      const { output, states: next } = step(xw[t]!, states);
+      if (masks) {
+        // Masked rows keep their state and the last output; a returned sequence gets zeros there (Keras).
+        // where, not arithmetic with a 0/1 mask: a NaN or ∞ computed from padding must not reach the state.
+        const m = masks[t]!;
+        states = next.map((s, i) => where(m, s, states[i]!));
+        last = where(m, output, last!);
+        if (this.returnSequences) outputs.push(where(m, output, zero!));
       } else {
         states = next;
         last = output;
@@ -218,12 +242,13 @@ export abstract class RNN extends Layer {
     return this.returnState ? [y, ...states] : y;
   }
 
-  /** The mask as float32 [batch, time] of 0 and 1. */
-  private checkMask(mask: Tensor, batch: number, time: number): Tensor {
+  /** The mask, checked, as one bool [batch, 1] per step. */
+  private stepMasks(mask: Tensor, batch: number, time: number): Tensor[] {
     if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== time) {
       throw new PolytensorError(`${this.name} (${this.className}): the mask has shape [${mask.shape.join(',')}] but the input needs [${batch},${time}]`);
     }
-    return mask.dtype === 'float32' ? mask : cast(mask, 'float32');
+    const m = mask.dtype === 'bool' ? mask : notEqual(mask, 0);
+    return unstack(reshape(transpose(m, [1, 0]), [time, batch, 1]), 0);
   }
 
   protected rnnConfig(): LayerConfig {
@@ -242,24 +267,23 @@ export abstract class RNN extends Layer {
   }
 }
 
-/** [kernel; recurrentKernel]: one matMul of [x, h] gives every gate. */
-const stacked = (kernel: Tensor, recurrent: Tensor): Tensor => concat([kernel, recurrent], 0);
-
-/** h = activation([x, h]·[W; U] + b) */
+/**
+ * h = activation(x·W + b + h·U); state [h].
+ * @example
+ * layers.simpleRNN({ units: 16 }).apply(x); // [batch, time, f] → [batch, 16]
+ */
 export class SimpleRNN extends RNN {
   static readonly className: string = 'SimpleRNN';
   protected readonly gates = 1;
-  protected readonly stateCount = 1;
+  readonly stateCount = 1;
 
-  protected prepare(): Tensor {
-    return stacked(this.kernel!, this.recurrentKernel!);
-  }
-
-  protected step(x: Tensor, [h]: readonly Tensor[], w: Tensor): Step {
-    let z = matMul(concat([x, h!], 1), w);
-    if (this.bias) z = add(z, this.bias);
-    const out = getActivation(this.activation).fn(z);
-    return { output: out, states: [out] };
+  protected stepper(): (xw: Tensor, states: readonly Tensor[]) => Step {
+    const act = getActivation(this.activation).fn;
+    const U = this.recurrentKernel!;
+    return (xw, [h]) => {
+      const out = act(add(xw, matMul(h!, U)));
+      return { output: out, states: [out] };
+    };
   }
 
   getConfig(): LayerConfig {
@@ -272,16 +296,22 @@ export interface LSTMArgs extends RNNArgs {
   unitForgetBias?: boolean;
 }
 
-/** Long short-term memory (Keras' gate order i, f, c, o); states [h, c]. */
+/**
+ * Long short-term memory (Keras' gate order i, f, c, o in the kernels' columns); states [h, c].
+ * @example
+ * new Sequential({ layers: [layers.lstm({ units: 64, returnSequences: true, inputShape: [50, 8] }), layers.lstm({ units: 64 }), layers.dense({ units: 10 })] });
+ */
 export class LSTM extends RNN {
   static readonly className: string = 'LSTM';
   protected readonly gates = 4;
-  protected readonly stateCount = 2;
+  readonly stateCount = 2;
   readonly unitForgetBias: boolean;
 
   constructor(args: LSTMArgs) {
     super(args);
     this.unitForgetBias = args.unitForgetBias ?? true;
+    if (typeof this.unitForgetBias !== 'boolean')
+      throw new PolytensorError(`${this.name}: unitForgetBias must be true or false, got ${showArg(args.unitForgetBias)}`);
   }
 
   protected override initialBias(): Initializer {
@@ -302,25 +332,16 @@ export class LSTM extends RNN {
     };
   }
 
-  protected prepare(): Tensor {
-    return stacked(this.kernel!, this.recurrentKernel!);
-  }
-
-  protected step(x: Tensor, [h, c]: readonly Tensor[], w: Tensor): Step {
-    const u = this.units;
-    let z = matMul(concat([x, h!], 1), w);
-    if (this.bias) z = add(z, this.bias);
-    const b = x.shape[0]!;
-    const gate = (k: number): Tensor => slice(z, [0, k * u], [b, u]);
+  protected stepper(): (xw: Tensor, states: readonly Tensor[]) => Step {
     const rec = getActivation(this.recurrentActivation).fn;
     const act = getActivation(this.activation).fn;
-    const i = rec(gate(0));
-    const f = rec(gate(1));
-    const g = act(gate(2));
-    const o = rec(gate(3));
-    const c2 = add(mul(f, c!), mul(i, g));
-    const h2 = mul(o, act(c2));
-    return { output: h2, states: [h2, c2] };
+    const U = this.recurrentKernel!;
+    return (xw, [h, c]) => {
+      const [zi, zf, zg, zo] = split(add(xw, matMul(h!, U)), 4, 1);
+      const c2 = add(mul(rec(zf!), c!), mul(rec(zi!), act(zg!)));
+      const h2 = mul(rec(zo!), act(c2));
+      return { output: h2, states: [h2, c2] };
+    };
   }
 
   getConfig(): LayerConfig {
@@ -337,11 +358,15 @@ export interface GRUArgs extends RNNArgs {
   resetAfter?: boolean;
 }
 
-/** Gated recurrent unit (Keras' gate order z, r, h); state [h]. */
+/**
+ * Gated recurrent unit (Keras' gate order z, r, h); state [h].
+ * @example
+ * layers.gru({ units: 32, resetAfter: false }); // tfjs's (and Keras 1's) variant; Keras 2's default is true
+ */
 export class GRU extends RNN {
   static readonly className: string = 'GRU';
   protected readonly gates = 3;
-  protected readonly stateCount = 1;
+  readonly stateCount = 1;
   readonly resetAfter: boolean;
 
   constructor(args: GRUArgs) {
@@ -354,44 +379,39 @@ export class GRU extends RNN {
     return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
   }
 
-  protected prepare(): { inputBias: Tensor | null; recurrentBias: Tensor | null; uzr: Tensor; uh: Tensor } {
-    const u = this.units;
-    const U = this.recurrentKernel!;
+  /** With resetAfter, the bias' first row (the second is added to h·U inside the reset). */
+  protected override inputBias(): Tensor | null {
     const b = this.bias;
-    return {
-      inputBias: b ? (this.resetAfter ? reshape(slice(b, [0, 0], [1, 3 * u]), [3 * u]) : b) : null,
-      recurrentBias: b && this.resetAfter ? reshape(slice(b, [1, 0], [1, 3 * u]), [3 * u]) : null,
-      uzr: slice(U, [0, 0], [u, 2 * u]),
-      uh: slice(U, [0, 2 * u], [u, u]),
-    };
+    return b && this.resetAfter ? reshape(slice(b, [0, 0], [1, 3 * this.units]), [3 * this.units]) : b;
   }
 
-  protected step(x: Tensor, [h]: readonly Tensor[], p: unknown): Step {
-    const { inputBias, recurrentBias, uzr, uh } = p as ReturnType<GRU['prepare']>;
+  protected stepper(): (xw: Tensor, states: readonly Tensor[]) => Step {
     const u = this.units;
-    const n = x.shape[0]!;
     const rec = getActivation(this.recurrentActivation).fn;
     const act = getActivation(this.activation).fn;
-    let xw = matMul(x, this.kernel!);
-    if (inputBias) xw = add(xw, inputBias);
-    const part = (t: Tensor, k: number, w = 1): Tensor => slice(t, [0, k * u], [n, w * u]);
-    let hh: Tensor;
-    let zr: Tensor;
+    // h' = z⊙h + (1 − z)⊙ĥ, written ĥ + z⊙(h − ĥ): one op fewer.
+    const mix = (z: Tensor, h: Tensor, cand: Tensor): Tensor => add(cand, mul(z, sub(h, cand)));
     if (this.resetAfter) {
-      // One matMul of h against all three gates' recurrent weights.
-      let hu = matMul(h!, this.recurrentKernel!);
-      if (recurrentBias) hu = add(hu, recurrentBias);
-      zr = rec(add(part(xw, 0, 2), part(hu, 0, 2)));
-      const r = part(zr, 1);
-      hh = act(add(part(xw, 2), mul(r, part(hu, 2))));
-    } else {
-      zr = rec(add(part(xw, 0, 2), matMul(h!, uzr)));
-      const r = part(zr, 1);
-      hh = act(add(part(xw, 2), matMul(mul(r, h!), uh)));
+      // One matMul of h against all three gates' recurrent weights, the recurrent bias fused in.
+      const U = this.recurrentKernel!;
+      const b = this.bias;
+      const recurrentBias = b ? reshape(slice(b, [1, 0], [1, 3 * u]), [3 * u]) : null;
+      return (xw, [h]) => {
+        const [xzr, xh] = split(xw, [2 * u, u], 1);
+        const [hzr, hh] = split(fusedMatMul({ a: h!, b: U, bias: recurrentBias }), [2 * u, u], 1);
+        const [z, r] = split(rec(add(xzr!, hzr!)), 2, 1);
+        const h2 = mix(z!, h!, act(add(xh!, mul(r!, hh!))));
+        return { output: h2, states: [h2] };
+      };
     }
-    const z = part(zr, 0);
-    const h2 = add(mul(z, h!), mul(sub(1, z), hh));
-    return { output: h2, states: [h2] };
+    // The reset gate before the recurrent matMul: h·U for z and r, then (r⊙h)·U for the candidate.
+    const [uzr, uh] = split(this.recurrentKernel!, [2 * u, u], 1);
+    return (xw, [h]) => {
+      const [xzr, xh] = split(xw, [2 * u, u], 1);
+      const [z, r] = split(rec(add(xzr!, matMul(h!, uzr!))), 2, 1);
+      const h2 = mix(z!, h!, act(add(xh!, matMul(mul(r!, h!), uh!))));
+      return { output: h2, states: [h2] };
+    };
   }
 
   getConfig(): LayerConfig {

@@ -12,6 +12,7 @@ import {
   Layer,
   formatShape,
   isShapeList,
+  shapeList,
   singleShape,
   type CallOptions,
   type LayerArgs,
@@ -39,7 +40,17 @@ export interface BidirectionalArgs extends LayerArgs {
   mergeMode?: 'concat' | 'sum' | 'mul' | 'ave' | null;
 }
 
-/** Runs a recurrent layer over the sequence forwards and a copy backwards, and merges their outputs. */
+/**
+ * Runs a recurrent layer over the sequence forwards and a copy backwards, and
+ * merges their outputs (a returned sequence from the backward copy is put
+ * back in time order first). Initial states are extra inputs, the forward
+ * layer's then the backward's; with returnState on the wrapped layer the
+ * outputs are [merged (or both with mergeMode null), ...forward states,
+ * ...backward states], as Keras.
+ * @example
+ * const bi = new Bidirectional({ layer: new LSTM({ units: 8, returnSequences: true }) });
+ * bi.apply(x); // [batch, time, features] → [batch, time, 16]
+ */
 export class Bidirectional extends Layer {
   static readonly className: string = 'Bidirectional';
   /** Config keys holding a layer: loading rebuilds them before the constructor runs. */
@@ -62,8 +73,24 @@ export class Bidirectional extends Layer {
       throw new PolytensorError(`${this.name}: mergeMode must be 'concat', 'sum', 'mul', 'ave' or null, got ${JSON.stringify(args.mergeMode)}`);
     }
     this.mergeMode = mode;
-    if (inner.returnState)
-      throw new PolytensorError(`${this.name} (Bidirectional): returnState on the wrapped layer is not supported yet; use the merged output`);
+  }
+
+  /** The input shapes of the forward and the backward layer: [x] or [x, its initial states]. */
+  private innerShapes(inputShape: Shapes): [Shapes, Shapes] {
+    const list = shapeList(inputShape);
+    const x = list[0]!;
+    const states = list.slice(1);
+    const n = this.forward.stateCount;
+    if (states.length === 0) return [x, x];
+    if (states.length !== 2 * n) {
+      throw new PolytensorError(
+        `${this.name} (Bidirectional): takes ${2 * n} initial states (${n} for the forward ${this.forward.className}, then ${n} for the backward one), got ${states.length}`,
+      );
+    }
+    return [
+      [x, ...states.slice(0, n)],
+      [x, ...states.slice(n)],
+    ];
   }
 
   override relaxShape(shape: Shape): Shape {
@@ -75,21 +102,24 @@ export class Bidirectional extends Layer {
   }
 
   override weightShapes(inputShape: Shapes): WeightShape[] {
+    const [f, b] = this.innerShapes(inputShape);
     const p = (prefix: string, ws: WeightShape[]): WeightShape[] => ws.map((w) => ({ name: `${prefix}/${w.name}`, shape: w.shape }));
-    return [...p('forward', this.forward.weightShapes(inputShape)), ...p('backward', this.backward.weightShapes(inputShape))];
+    return [...p('forward', this.forward.weightShapes(f)), ...p('backward', this.backward.weightShapes(b))];
   }
 
   override build(inputShape: Shapes): void {
-    this.forward.build(inputShape);
-    this.backward.build(inputShape);
+    const [f, b] = this.innerShapes(inputShape);
+    this.forward.build(f);
+    this.backward.build(b);
     super.build(inputShape);
   }
 
   computeOutputShape(inputShape: Shapes): Shapes {
-    const one = singleShape(this.forward.computeOutputShape(inputShape), this.forward.name);
-    if (this.mergeMode === null) return [one, one];
-    if (this.mergeMode !== 'concat') return one;
-    return [...one.slice(0, -1), this.forward.units * 2];
+    const [f] = this.innerShapes(inputShape);
+    const [one, ...states] = shapeList(this.forward.computeOutputShape(f));
+    const merged: Shape[] = this.mergeMode === null ? [one!, one!] : [this.mergeMode === 'concat' ? [...one!.slice(0, -1), this.forward.units * 2] : one!];
+    if (!this.forward.returnState) return merged.length === 1 ? merged[0]! : merged;
+    return [...merged, ...states, ...states];
   }
 
   override computeMask(inputs: Tensor | Tensor[], mask: Tensor | null): Tensor | null {
@@ -97,13 +127,20 @@ export class Bidirectional extends Layer {
   }
 
   protected call(inputs: Tensor | Tensor[], options: CallOptions): Tensor | Tensor[] {
-    const f = this.forward.apply(inputs as Tensor, options);
-    let b = this.backward.apply(inputs as Tensor, options);
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    const n = this.forward.stateCount;
+    const states = list.slice(1);
+    if (states.length !== 0 && states.length !== 2 * n) {
+      throw new PolytensorError(`${this.name} (Bidirectional): takes ${2 * n} initial states, got ${states.length}`);
+    }
+    const inner = (from: number): Tensor[] => (states.length ? [list[0]!, ...states.slice(from, from + n)] : [list[0]!]);
+    const [f, ...fStates] = this.forward.applyMulti(inner(0), options);
+    let [b, ...bStates] = this.backward.applyMulti(inner(n), options);
     // The backward layer's sequence comes out last step first: put it back in time order.
     if (this.forward.returnSequences) {
-      const time = b.shape[1]!;
+      const time = b!.shape[1]!;
       b = gather(
-        b,
+        b!,
         tensor(
           Array.from({ length: time }, (_, i) => time - 1 - i),
           [time],
@@ -112,6 +149,12 @@ export class Bidirectional extends Layer {
         1,
       );
     }
+    const merged = this.merge(f!, b!);
+    if (!this.forward.returnState) return merged;
+    return [...(Array.isArray(merged) ? merged : [merged]), ...fStates, ...bStates];
+  }
+
+  private merge(f: Tensor, b: Tensor): Tensor | Tensor[] {
     switch (this.mergeMode) {
       case 'concat':
         return concat([f, b], f.rank - 1);
@@ -152,7 +195,11 @@ export interface TimeDistributedArgs extends LayerArgs {
   layer: Layer;
 }
 
-/** Applies a layer to every step of [batch, time, ...]: time folds into the batch, so it is one call of the layer. */
+/**
+ * Applies a layer to every step of [batch, time, ...]: time folds into the batch, so it is one call of the layer.
+ * @example
+ * new TimeDistributed({ layer: new Dense({ units: 3 }) }).apply(seq); // [batch, time, f] → [batch, time, 3]
+ */
 export class TimeDistributed extends Layer {
   static readonly className: string = 'TimeDistributed';
   static readonly nestedLayers = ['layer'];
