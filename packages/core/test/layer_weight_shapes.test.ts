@@ -99,6 +99,15 @@ const cases: Array<[string, LayerConfig, Shapes]> = [
   ],
   ['GRU', { units: 2, resetAfter: false }, [null, 4, 3]],
   ['Bidirectional', { layer: { className: 'LSTM', config: { units: 2 } } }, [null, 4, 3]],
+  [
+    'Bidirectional',
+    { layer: { className: 'GRU', config: { units: 2, resetAfter: false } } },
+    [
+      [null, 4, 3],
+      [null, 2],
+      [null, 2],
+    ],
+  ],
   ['TimeDistributed', { layer: { className: 'Dense', config: { units: 2 } } }, [null, 4, 3]],
   ['MaxPooling1D', {}, [null, 6, 2]],
   ['AveragePooling1D', { poolSize: 3, padding: 'same' }, [null, 5, 2]],
@@ -182,6 +191,14 @@ describe('Layer.weightShapes', () => {
       ],
       ['Embedding', { inputDim: 2, outputDim: 2 }, [null]],
       ['TimeDistributed', { layer: { className: 'Dense', config: { units: 2 } } }, [null, 3]],
+      [
+        'Bidirectional',
+        { layer: { className: 'LSTM', config: { units: 2 } } },
+        [
+          [null, 4, 3],
+          [null, 2],
+        ],
+      ],
       ['Conv1D', { filters: 2, kernelSize: 2 }, [null, 4, 4, 1]],
       ['MaxPooling1D', {}, [null, 4]],
       ['GlobalMaxPooling2D', {}, [null, 4, 3]],
