@@ -113,6 +113,8 @@ const cases: Array<[string, LayerConfig, Shapes]> = [
   ['Permute', { dims: [2, 1] }, [null, 3, 4]],
   ['Conv1D', { filters: 3, kernelSize: 2 }, [null, 6, 4]],
   ['LayerNormalization', {}, [null, 3, 4]],
+  ['LayerNormalization', { axis: [1, 3], center: false }, [null, 2, 3, 4]],
+  ['UpSampling2D', { size: [2, 3], interpolation: 'bilinear' }, [null, 3, 3, 2]],
   ['ReLU', {}, [null, 3]],
   ['LeakyReLU', {}, [null, 3]],
   ['PReLU', { sharedAxes: [1] }, [null, 4, 3]],
@@ -186,6 +188,9 @@ describe('Layer.weightShapes', () => {
       ['Permute', { dims: [1, 2] }, [null, 3]],
       ['LayerNormalization', { axis: 2 }, [null, 3]],
       ['PReLU', {}, [null, null, 3]],
+      ['LayerNormalization', { axis: [2, -1] }, [null, 3, 4]],
+      ['Softmax', { axis: 2 }, [null, 3]],
+      ['UpSampling2D', { interpolation: 'bilinear' }, [null, 3, 3]],
     ];
     for (const [className, config, shape] of bad) {
       const layer = make(className, config);
