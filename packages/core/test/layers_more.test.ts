@@ -469,7 +469,13 @@ describe('configs, save/load and bad input', () => {
     expect(rows3).toMatch(/\nln_time \(LayerNormalization\)\s+\[null,6,4\]\s+12\n/); // gamma and beta of [6]
     expect(rows3).toMatch(/\navg1d \(AveragePooling1D\)\s+\[null,3,4\]\s+0\n/);
     expect(rows3).toMatch(/\ndense_selu \(Dense\)\s+\[null,2\]\s+8\n/);
-    await roundTrip(ids, tensor([1, 2, 3, 0, 9, 4, 5, 5, 5, 8, 7, 6], [2, 6], 'int32'));
+    // Ids as float32 (a dataset's batches) give what int32 ids give.
+    const idsInt = tensor([1, 2, 3, 0, 9, 4, 5, 5, 5, 8, 7, 6], [2, 6], 'int32');
+    const idsFloat = tensor([1, 2, 3, 0, 9, 4, 5, 5, 5, 8, 7, 6], [2, 6]);
+    const [pi, pf] = [ids.predict(idsInt), ids.predict(idsFloat)];
+    expect(Array.from(pf.dataSync())).toEqual(Array.from(pi.dataSync()));
+    for (const t of [idsFloat, pi, pf]) t.dispose();
+    await roundTrip(ids, idsInt);
   });
 
   it('bad arguments and input shapes are named', () => {

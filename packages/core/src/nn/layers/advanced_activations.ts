@@ -82,7 +82,10 @@ export interface PReLUArgs extends LayerArgs {
   sharedAxes?: number[];
 }
 
-/** Leaky ReLU whose negative slope is learned, per element (or shared along `sharedAxes`). */
+/**
+ * Leaky ReLU whose negative slope is learned, per element (or shared along `sharedAxes`).
+ * @example new PReLU({ sharedAxes: [1, 2] }) // images: one slope per channel
+ */
 export class PReLU extends ShapePreservingLayer {
   static readonly className: string = 'PReLU';
   readonly sharedAxes: number[];

@@ -66,7 +66,10 @@ abstract class Pooling1D extends Layer {
   }
 }
 
-/** Max over poolSize steps. */
+/**
+ * Max over poolSize steps of [batch, steps, channels].
+ * @example new MaxPooling1D({ poolSize: 2 }) // [b, 10, c] → [b, 5, c]
+ */
 export class MaxPooling1D extends Pooling1D {
   static readonly className: string = 'MaxPooling1D';
   protected call(x: Tensor): Tensor {
@@ -137,6 +140,10 @@ export class GlobalMaxPooling1D extends GlobalPooling {
   }
 }
 
+/**
+ * The mean over height and width: [batch, h, w, channels] → [batch, channels].
+ * @example new GlobalAveragePooling2D() // a CNN's head before its Dense layer
+ */
 export class GlobalAveragePooling2D extends GlobalPooling {
   static readonly className: string = 'GlobalAveragePooling2D';
   protected readonly rank = 4;

@@ -78,7 +78,10 @@ export interface ZeroPadding2DArgs extends Spatial2DArgs {
   padding?: SidesSpec;
 }
 
-/** Adds rows and columns of zeros around each image. */
+/**
+ * Adds rows and columns of zeros around each image.
+ * @example new ZeroPadding2D({ padding: [[1, 0], [2, 2]] }) // one row on top, two columns each side
+ */
 export class ZeroPadding2D extends Spatial2D {
   static readonly className: string = 'ZeroPadding2D';
   readonly padding: Sides;
@@ -234,7 +237,10 @@ export interface PermuteArgs extends LayerArgs {
   dims: number[];
 }
 
-/** Reorders the axes after the batch. */
+/**
+ * Reorders the axes after the batch.
+ * @example new Permute({ dims: [2, 1] }) // [batch, steps, features] → [batch, features, steps]
+ */
 export class Permute extends Layer {
   static readonly className: string = 'Permute';
   readonly dims: number[];
