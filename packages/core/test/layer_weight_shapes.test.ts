@@ -2,7 +2,21 @@
 // loading trusts it to check files before building, so it must agree with
 // build() for every layer class, and refuse the inputs build() refuses.
 import { describe, expect, it } from 'vitest';
-import { deserializeLayer, input, isShapeList, layerClassNames, loadModel, memory, model, tensor, type LayerConfig, type Model, type Shape, type Shapes, type Tensor } from './helpers.js';
+import {
+  deserializeLayer,
+  input,
+  isShapeList,
+  layerClassNames,
+  loadModel,
+  memory,
+  model,
+  tensor,
+  type LayerConfig,
+  type Model,
+  type Shape,
+  type Shapes,
+  type Tensor,
+} from './helpers.js';
 
 // Layers are made as loading makes them, from { className, config }.
 const make = (className: string, config: LayerConfig = {}) => deserializeLayer({ className, config });
@@ -113,6 +127,8 @@ const cases: Array<[string, LayerConfig, Shapes]> = [
   ['Permute', { dims: [2, 1] }, [null, 3, 4]],
   ['Conv1D', { filters: 3, kernelSize: 2 }, [null, 6, 4]],
   ['LayerNormalization', {}, [null, 3, 4]],
+  ['LayerNormalization', { axis: [1, 3], center: false }, [null, 2, 3, 4]],
+  ['UpSampling2D', { size: [2, 3], interpolation: 'bilinear' }, [null, 3, 3, 2]],
   ['ReLU', {}, [null, 3]],
   ['LeakyReLU', {}, [null, 3]],
   ['PReLU', { sharedAxes: [1] }, [null, 4, 3]],
@@ -192,6 +208,9 @@ describe('Layer.weightShapes', () => {
       ['Conv2DTranspose', { filters: 2, kernelSize: 3 }, [null, 4, 4]],
       ['DepthwiseConv2D', { kernelSize: 3 }, [null, 4]],
       ['SeparableConv2D', { filters: 2, kernelSize: 3 }, [null, 4, 4]],
+      ['LayerNormalization', { axis: [2, -1] }, [null, 3, 4]],
+      ['Softmax', { axis: 2 }, [null, 3]],
+      ['UpSampling2D', { interpolation: 'bilinear' }, [null, 3, 3]],
     ];
     for (const [className, config, shape] of bad) {
       const layer = make(className, config);
