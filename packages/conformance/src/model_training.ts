@@ -12,18 +12,35 @@ import {
   Add,
   Bidirectional,
   Concatenate,
+  Conv1D,
+  Conv2DTranspose,
+  Cropping2D,
   Dense,
+  DepthwiseConv2D,
+  ELU,
   Embedding,
+  Flatten,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
   GRU,
   input,
+  LayerNormalization,
   LSTM,
+  MaxPooling1D,
+  MaxPooling2D,
   memory,
   model,
+  Permute,
+  PReLU,
+  RepeatVector,
+  SeparableConv2D,
   Sequential,
   setSeed,
   SimpleRNN,
   tensor,
   TimeDistributed,
+  UpSampling2D,
+  ZeroPadding2D,
 } from '@polytensor/core';
 import type { CaseResult, ConformanceCase } from './cases/types.js';
 import { useBackend } from './engine_bridge.js';
@@ -195,4 +212,50 @@ function recurrentText(): ModelProblem {
   };
 }
 
-export const modelTrainingCases: readonly ConformanceCase<'training'>[] = [modelTrainingCase(functionalTwoTower()), modelTrainingCase(recurrentText())];
+/** Images and sequences through the other convolutions, pools, padding, normalization and reshaping layers. */
+function convolutionZoo(): ModelProblem {
+  const r = new Rng('conformance/training/convolutions');
+  const n = 4;
+  const kinds = Float32Array.from({ length: n * 3 }, (_, i) => (i % 3 === Math.floor(i / 3) % 3 ? 1 : 0));
+  return {
+    name: 'convolutions: Depthwise, Separable, Transpose, Conv1D (causal), pools, padding, cropping, upsampling, LayerNormalization, PReLU, ELU, RepeatVector, Permute, 6 SGD steps',
+    steps: 6,
+    x: [
+      { values: normal(r, n * 6 * 6 * 2), shape: [n, 6, 6, 2] },
+      { values: normal(r, n * 8 * 3), shape: [n, 8, 3] },
+    ],
+    y: [{ values: kinds, shape: [n, 3] }],
+    make() {
+      setSeed(13);
+      const img = input({ shape: [6, 6, 2] });
+      const seq = input({ shape: [8, 3] });
+      let a = new DepthwiseConv2D({ kernelSize: 3, padding: 'same', depthMultiplier: 2 }).apply(img); // [6,6,4]
+      a = new PReLU({ sharedAxes: [1, 2], alphaInitializer: { className: 'Constant', config: { value: 0.2 } } }).apply(a);
+      a = new SeparableConv2D({ filters: 3, kernelSize: 3 }).apply(a); // [4,4,3]
+      a = new LayerNormalization().apply(a);
+      a = new Conv2DTranspose({ filters: 2, kernelSize: 2, strides: 2, activation: 'tanh' }).apply(a); // [8,8,2]
+      a = new Cropping2D({ cropping: 1 }).apply(a); // [6,6,2]
+      a = new ZeroPadding2D({ padding: 1 }).apply(a); // [8,8,2]
+      a = new MaxPooling2D({ poolSize: 2 }).apply(a); // [4,4,2]
+      a = new UpSampling2D({ size: 2 }).apply(a); // [8,8,2]
+      a = new GlobalAveragePooling2D().apply(a); // [2]
+      let b = new Conv1D({ filters: 4, kernelSize: 3, padding: 'causal', dilationRate: 2 }).apply(seq); // [8,4]
+      b = new ELU({ alpha: 0.5 }).apply(b);
+      b = new MaxPooling1D({ poolSize: 2 }).apply(b); // [4,4]
+      b = new GlobalMaxPooling1D().apply(b); // [4]
+      let c = new Concatenate().apply([a, b]); // [6]
+      c = new RepeatVector({ n: 2 }).apply(c); // [2,6]
+      c = new Permute({ dims: [2, 1] }).apply(c); // [6,2]
+      c = new Flatten().apply(c);
+      const m = model({ inputs: [img, seq], outputs: new Dense({ units: 3, activation: 'softmax' }).apply(c) });
+      m.compile({ optimizer: 'sgd', learningRate: 0.3, loss: 'categoricalCrossentropy' });
+      return m;
+    },
+  };
+}
+
+export const modelTrainingCases: readonly ConformanceCase<'training'>[] = [
+  modelTrainingCase(functionalTwoTower()),
+  modelTrainingCase(recurrentText()),
+  modelTrainingCase(convolutionZoo()),
+];

@@ -56,7 +56,7 @@ describe('a backend of the 11 primitive kernels only', () => {
       expect(row.notes.join('; '), row.kernel).toMatch(/core's composite/);
     }
     expect(report.cases.filter((c) => c.kind === 'gradient').length).toBeGreaterThan(100);
-    expect(report.cases.filter((c) => c.kind === 'training').length).toBe(3);
+    expect(report.cases.filter((c) => c.kind === 'training').length).toBe(4);
     expect(ms).toBeLessThan(60_000);
   });
 });

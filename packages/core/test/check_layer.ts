@@ -9,11 +9,12 @@ export const values = (n: number, seed: number, scale = 1): number[] =>
 
 /**
  * Check d/d(input, weights) of L = sum(layer(x) ⊙ R) from autodiff (float32)
- * against central differences of a float64 reference of the layer.
+ * against central differences of a float64 reference of the layer. Inputs lie
+ * in [-inputScale, inputScale] (raise it to reach an activation's far pieces).
  */
-export function checkLayer(layer: Layer, inputShape: number[], ref: (x: number[], ws: number[][]) => number[], tol = 2e-3): void {
+export function checkLayer(layer: Layer, inputShape: number[], ref: (x: number[], ws: number[][]) => number[], tol = 2e-3, inputScale = 1): void {
   const size = inputShape.reduce((a, b) => a * b, 1);
-  const x0 = values(size, 1);
+  const x0 = values(size, 1, inputScale);
   const x = tensor(x0, inputShape);
   tidy(() => void layer.apply(x, { training: true })); // builds the weights
   const ws = layer.weights.map((w) => w.variable);

@@ -2,7 +2,21 @@
 // loading trusts it to check files before building, so it must agree with
 // build() for every layer class, and refuse the inputs build() refuses.
 import { describe, expect, it } from 'vitest';
-import { deserializeLayer, layerClassNames, memory, type LayerConfig, type Shapes } from './helpers.js';
+import {
+  deserializeLayer,
+  input,
+  isShapeList,
+  layerClassNames,
+  loadModel,
+  memory,
+  model,
+  tensor,
+  type LayerConfig,
+  type Model,
+  type Shape,
+  type Shapes,
+  type Tensor,
+} from './helpers.js';
 
 // Layers are made as loading makes them, from { className, config }.
 const make = (className: string, config: LayerConfig = {}) => deserializeLayer({ className, config });
@@ -122,6 +136,8 @@ const cases: Array<[string, LayerConfig, Shapes]> = [
   ['Permute', { dims: [2, 1] }, [null, 3, 4]],
   ['Conv1D', { filters: 3, kernelSize: 2 }, [null, 6, 4]],
   ['LayerNormalization', {}, [null, 3, 4]],
+  ['LayerNormalization', { axis: [1, 3], center: false }, [null, 2, 3, 4]],
+  ['UpSampling2D', { size: [2, 3], interpolation: 'bilinear' }, [null, 3, 3, 2]],
   ['ReLU', {}, [null, 3]],
   ['LeakyReLU', {}, [null, 3]],
   ['PReLU', { sharedAxes: [1] }, [null, 4, 3]],
@@ -209,6 +225,9 @@ describe('Layer.weightShapes', () => {
       ['Conv2DTranspose', { filters: 2, kernelSize: 3 }, [null, 4, 4]],
       ['DepthwiseConv2D', { kernelSize: 3 }, [null, 4]],
       ['SeparableConv2D', { filters: 2, kernelSize: 3 }, [null, 4, 4]],
+      ['LayerNormalization', { axis: [2, -1] }, [null, 3, 4]],
+      ['Softmax', { axis: 2 }, [null, 3]],
+      ['UpSampling2D', { interpolation: 'bilinear' }, [null, 3, 3]],
     ];
     for (const [className, config, shape] of bad) {
       const layer = make(className, config);
@@ -223,5 +242,34 @@ describe('Layer.weightShapes', () => {
       expect(planError).not.toBe('');
       layer.dispose();
     }
+  });
+});
+
+describe('every layer class saves and loads', () => {
+  // One model per case: the layer applied to inputs of the case's shape (unknown dimensions as 3).
+  it.each(cases.filter(([c]) => c !== 'InputLayer'))('%s: a model holding it predicts bit-identically after save → load', async (className, config, shape) => {
+    const before = memory().numTensors;
+    const shapes: readonly Shape[] = isShapeList(shape) ? shape : [shape as Shape];
+    const ids = className === 'Embedding';
+    const inputs = shapes.map((s) => input({ shape: s.slice(1), dtype: ids ? 'int32' : 'float32' }));
+    const layer = make(className, config);
+    const m = model({ inputs, outputs: layer.applyMulti(inputs.length === 1 ? inputs[0]! : inputs) });
+    const data = shapes.map((s, k) => {
+      const dims = [2, ...s.slice(1).map((d) => d ?? 3)];
+      const n = dims.reduce((a, b) => a * b, 1);
+      const values = Array.from({ length: n }, (_, i) => (ids ? (i * 3 + k) % 7 : Math.sin(1.7 * i + k + 1)));
+      return tensor(values, dims, ids ? 'int32' : 'float32');
+    });
+    await m.save(`memory://every-${className}`);
+    const loaded = await loadModel<Model>(`memory://every-${className}`);
+    const list = (t: Tensor | Tensor[]): Tensor[] => (Array.isArray(t) ? t : [t]);
+    const want = list(m.predict(data));
+    const got = list(loaded.predict(data));
+    expect(got.length).toBe(want.length);
+    want.forEach((w, i) => expect(Array.from(got[i]!.dataSync())).toEqual(Array.from(w.dataSync())));
+    for (const t of [...data, ...want, ...got]) t.dispose();
+    m.dispose();
+    loaded.dispose();
+    expect(memory().numTensors).toBe(before);
   });
 });

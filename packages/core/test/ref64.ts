@@ -2,8 +2,18 @@
 
 export type Act = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'softplus' | 'leakyRelu' | 'relu6' | 'selu' | 'gelu' | 'swish' | 'hardSigmoid' | 'softsign';
 
-/** erf by its Taylor series (float64; |x| ≤ 3 keeps the cancellation error near 1e-12). */
+/**
+ * erf in float64: its Taylor series for |x| ≤ 3 (cancellation error near
+ * 1e-12), beyond that 1 - erfc with erfc from its continued fraction
+ * (Abramowitz & Stegun 7.1.14), which converges fast for large |x|.
+ */
 export function erf64(x: number): number {
+  const a = Math.abs(x);
+  if (a > 3) {
+    let tail = 0;
+    for (let n = 80; n >= 1; n--) tail = n / 2 / (a + tail);
+    return Math.sign(x) * (1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / (a + tail));
+  }
   let term = x;
   let sum = x;
   for (let n = 1; n < 80; n++) {

@@ -1,12 +1,12 @@
 // Activation layers with arguments (Keras' advanced activations): ReLU,
 // LeakyReLU, PReLU (a learned slope), ELU, ThresholdedReLU, Softmax.
 import { PolytensorError } from '../../errors.js';
-import { maximum, minimum, mul, sub } from '../../ops/binary.js';
+import { minimum, mul, sub } from '../../ops/binary.js';
 import { cast } from '../../ops/cast.js';
 import { greater } from '../../ops/compare.js';
 import { softmax } from '../../ops/softmax.js';
 import { transpose } from '../../ops/transpose.js';
-import { expm1, relu } from '../../ops/unary.js';
+import { expm1, leakyRelu, relu } from '../../ops/unary.js';
 import { where } from '../../ops/where.js';
 import type { Tensor } from '../../tensor.js';
 import type { Variable } from '../../variable.js';
@@ -24,11 +24,15 @@ export interface ReLUArgs extends LayerArgs {
   maxValue?: number | null;
   /** Slope below the threshold (default 0). */
   negativeSlope?: number;
-  /** Default 0. */
+  /** Values at or below it give negativeSlope · (x - threshold); ≥ 0 as Keras, default 0. */
   threshold?: number;
 }
 
-/** max(x, 0) with an optional cap, slope below the threshold, and threshold. */
+/**
+ * max(x, 0) with an optional cap, slope below the threshold, and threshold:
+ * x above the threshold (capped at maxValue), negativeSlope · (x - threshold) below.
+ * @example new ReLU({ maxValue: 6 }) // relu6
+ */
 export class ReLU extends ShapePreservingLayer {
   static readonly className: string = 'ReLU';
   readonly maxValue: number | null;
@@ -38,7 +42,7 @@ export class ReLU extends ShapePreservingLayer {
     super(args);
     this.maxValue = args.maxValue === undefined || args.maxValue === null ? null : finite(this.name, 'maxValue', args.maxValue, 0);
     this.negativeSlope = finite(this.name, 'negativeSlope', args.negativeSlope ?? 0, 0);
-    this.threshold = finite(this.name, 'threshold', args.threshold ?? 0);
+    this.threshold = finite(this.name, 'threshold', args.threshold ?? 0, 0);
   }
   protected call(x: Tensor): Tensor {
     let y = this.negativeSlope === 0 && this.threshold === 0 ? relu(x) : where(greater(x, this.threshold), x, mul(sub(x, this.threshold), this.negativeSlope));
@@ -55,7 +59,7 @@ export interface LeakyReLUArgs extends LayerArgs {
   alpha?: number;
 }
 
-/** x for x > 0, alpha·x below. */
+/** x for x > 0, alpha·x below (any alpha ≥ 0, including slopes above 1). */
 export class LeakyReLU extends ShapePreservingLayer {
   static readonly className: string = 'LeakyReLU';
   readonly alpha: number;
@@ -64,7 +68,7 @@ export class LeakyReLU extends ShapePreservingLayer {
     this.alpha = finite(this.name, 'alpha', args.alpha ?? 0.3, 0);
   }
   protected call(x: Tensor): Tensor {
-    return maximum(x, mul(x, this.alpha));
+    return leakyRelu(x, this.alpha);
   }
   getConfig(): LayerConfig {
     return { ...this.baseConfig(), alpha: this.alpha };
@@ -78,7 +82,10 @@ export interface PReLUArgs extends LayerArgs {
   sharedAxes?: number[];
 }
 
-/** Leaky ReLU whose negative slope is learned, per element (or shared along `sharedAxes`). */
+/**
+ * Leaky ReLU whose negative slope is learned, per element (or shared along `sharedAxes`).
+ * @example new PReLU({ sharedAxes: [1, 2] }) // images: one slope per channel
+ */
 export class PReLU extends ShapePreservingLayer {
   static readonly className: string = 'PReLU';
   readonly sharedAxes: number[];
@@ -169,6 +176,18 @@ export class Softmax extends ShapePreservingLayer {
     super(args);
     this.axis = args.axis ?? -1;
     if (!Number.isInteger(this.axis) || this.axis === 0) throw new PolytensorError(`${this.name}: axis must be a non-zero integer, got ${showArg(args.axis)}`);
+  }
+  override computeOutputShape(s: Shape): Shape {
+    if (this.axis >= s.length || this.axis < -(s.length - 1)) {
+      throw new PolytensorError(
+        `${this.name} (Softmax): axis ${this.axis} is not a non-batch axis of inputs ${formatShape(s)}; use 1..${s.length - 1} or -1..-${s.length - 1}`,
+      );
+    }
+    return s;
+  }
+  override build(s: Shape): void {
+    this.computeOutputShape(s);
+    super.build(s);
   }
   protected call(x: Tensor): Tensor {
     const a = this.axis < 0 ? x.rank + this.axis : this.axis;

@@ -21,7 +21,12 @@ export interface EmbeddingArgs extends LayerArgs {
   inputLength?: number;
 }
 
-/** Maps integer ids [batch, ...] to vectors [batch, ..., outputDim] (a lookup in a trained table). */
+/**
+ * Maps integer ids [batch, ...] to vectors [batch, ..., outputDim] (a lookup in
+ * a trained table; its gradient adds into the rows used). Ids may be int32 or
+ * integer-valued float32; one outside [0, inputDim) is an error naming it.
+ * @example new Embedding({ inputDim: 10000, outputDim: 64, maskZero: true }) // [batch, time] ids → [batch, time, 64]
+ */
 export class Embedding extends Layer {
   static readonly className: string = 'Embedding';
   readonly inputDim: number;

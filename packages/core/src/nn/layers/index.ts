@@ -14,6 +14,7 @@ import {
   GlobalMaxPooling1D,
   GlobalMaxPooling2D,
   MaxPooling1D,
+  type GlobalPoolingArgs,
   type Pooling1DArgs,
 } from './pooling1d.js';
 import {
@@ -25,6 +26,7 @@ import {
   type Cropping2DArgs,
   type PermuteArgs,
   type RepeatVectorArgs,
+  type Spatial2DArgs,
   type UpSampling2DArgs,
   type ZeroPadding2DArgs,
 } from './reshaping.js';
@@ -68,6 +70,7 @@ export {
   type CallOptions,
   type NamedWeight,
   type WeightShape,
+  type DataFormat,
   formatShape,
   isShapeList,
   shapeList,
@@ -86,6 +89,7 @@ export type { Pooling1DArgs, ZeroPadding2DArgs, Cropping2DArgs, UpSampling2DArgs
 export { Conv2DTranspose, DepthwiseConv2D, SeparableConv2D };
 export type { Conv2DTransposeArgs, DepthwiseConv2DArgs, SeparableConv2DArgs };
 export type { ReLUArgs, LeakyReLUArgs, PReLUArgs, ELUArgs, ThresholdedReLUArgs, SoftmaxArgs };
+export type { GlobalPoolingArgs, Spatial2DArgs };
 export type { EmbeddingArgs, RNNArgs, LSTMArgs, GRUArgs, BidirectionalArgs, TimeDistributedArgs };
 export type { LambdaArgs };
 export type { ConcatenateArgs, DotArgs };
@@ -119,10 +123,10 @@ export const layers = {
   timeDistributed: (args: TimeDistributedArgs): TimeDistributed => new TimeDistributed(args),
   maxPooling1d: (args: Pooling1DArgs = {}): MaxPooling1D => new MaxPooling1D(args),
   averagePooling1d: (args: Pooling1DArgs = {}): AveragePooling1D => new AveragePooling1D(args),
-  globalAveragePooling1d: (args: LayerArgs = {}): GlobalAveragePooling1D => new GlobalAveragePooling1D(args),
-  globalMaxPooling1d: (args: LayerArgs = {}): GlobalMaxPooling1D => new GlobalMaxPooling1D(args),
-  globalAveragePooling2d: (args: LayerArgs = {}): GlobalAveragePooling2D => new GlobalAveragePooling2D(args),
-  globalMaxPooling2d: (args: LayerArgs = {}): GlobalMaxPooling2D => new GlobalMaxPooling2D(args),
+  globalAveragePooling1d: (args: GlobalPoolingArgs = {}): GlobalAveragePooling1D => new GlobalAveragePooling1D(args),
+  globalMaxPooling1d: (args: GlobalPoolingArgs = {}): GlobalMaxPooling1D => new GlobalMaxPooling1D(args),
+  globalAveragePooling2d: (args: GlobalPoolingArgs = {}): GlobalAveragePooling2D => new GlobalAveragePooling2D(args),
+  globalMaxPooling2d: (args: GlobalPoolingArgs = {}): GlobalMaxPooling2D => new GlobalMaxPooling2D(args),
   zeroPadding2d: (args: ZeroPadding2DArgs = {}): ZeroPadding2D => new ZeroPadding2D(args),
   cropping2D: (args: Cropping2DArgs = {}): Cropping2D => new Cropping2D(args),
   upSampling2d: (args: UpSampling2DArgs = {}): UpSampling2D => new UpSampling2D(args),

@@ -378,7 +378,9 @@ export abstract class ShapePreservingLayer extends Layer {
 }
 
 /** A config value as written in JSON (strings quoted), for error messages. */
-export const showArg = (v: unknown): string => (typeof v === 'string' ? `'${v}'` : (JSON.stringify(v) ?? String(v)));
+// NaN and ±Infinity by name: JSON would print them as null.
+export const showArg = (v: unknown): string =>
+  typeof v === 'string' ? `'${v}'` : typeof v === 'number' && !Number.isFinite(v) ? String(v) : (JSON.stringify(v) ?? String(v));
 
 export function positiveInt(layer: string, what: string, v: unknown): number {
   if (!Number.isInteger(v) || (v as number) <= 0) throw new PolytensorError(`${layer}: ${what} must be a positive integer, got ${JSON.stringify(v)}`);
@@ -389,4 +391,16 @@ export function pairOf(layer: string, what: string, v: number | readonly number[
   const p = typeof v === 'number' ? [v, v] : Array.isArray(v) ? [...v] : null;
   if (p?.length !== 2) throw new PolytensorError(`${layer}: ${what} must be a number or a pair, got ${JSON.stringify(v)}`);
   return [positiveInt(layer, what, p[0]), positiveInt(layer, what, p[1])];
+}
+
+/** Layers here are channels-last only (NHWC images, [batch, steps, channels] sequences). */
+export type DataFormat = 'channelsLast';
+
+/** Checks a layer's dataFormat argument: channels-last is the only layout, so anything else is refused naming what to do. */
+export function channelsLast(layer: string, v: unknown): DataFormat {
+  if (v === undefined || v === null || v === 'channelsLast') return 'channelsLast';
+  throw new PolytensorError(
+    `${layer}: dataFormat ${showArg(v)} is not supported; layers are channels-last only ([batch, ..., channels]): ` +
+      `transpose the data to channels-last (e.g. a Permute layer) and use dataFormat 'channelsLast'`,
+  );
 }

@@ -6,13 +6,26 @@ import { avgPool, maxPool } from '../../ops/pool.js';
 import { max, mean } from '../../ops/reduce.js';
 import { reshape } from '../../ops/reshape.js';
 import type { Tensor } from '../../tensor.js';
-import { Layer, formatShape, positiveInt, showArg, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
+import {
+  Layer,
+  channelsLast,
+  formatShape,
+  positiveInt,
+  showArg,
+  type DataFormat,
+  type LayerArgs,
+  type LayerConfig,
+  type Shape,
+  type WeightShape,
+} from './layer.js';
 
 export interface Pooling1DArgs extends LayerArgs {
   poolSize?: number;
   /** Defaults to poolSize. */
   strides?: number;
   padding?: 'same' | 'valid';
+  /** Only 'channelsLast' ([batch, steps, channels]). */
+  dataFormat?: DataFormat;
 }
 
 abstract class Pooling1D extends Layer {
@@ -26,6 +39,7 @@ abstract class Pooling1D extends Layer {
     this.padding = args.padding ?? 'valid';
     if (this.padding !== 'same' && this.padding !== 'valid')
       throw new PolytensorError(`${this.name}: padding must be 'same' or 'valid', got ${showArg(args.padding)}`);
+    channelsLast(this.name, args.dataFormat);
   }
   override weightShapes(inputShape: Shape): WeightShape[] {
     if (inputShape.length !== 3)
@@ -48,11 +62,14 @@ abstract class Pooling1D extends Layer {
     return reshape(y, [b, y.shape[2]!, c]);
   }
   getConfig(): LayerConfig {
-    return { ...this.baseConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding };
+    return { ...this.baseConfig(), poolSize: this.poolSize, strides: this.strides, padding: this.padding, dataFormat: 'channelsLast' };
   }
 }
 
-/** Max over poolSize steps. */
+/**
+ * Max over poolSize steps of [batch, steps, channels].
+ * @example new MaxPooling1D({ poolSize: 2 }) // [b, 10, c] → [b, 5, c]
+ */
 export class MaxPooling1D extends Pooling1D {
   static readonly className: string = 'MaxPooling1D';
   protected call(x: Tensor): Tensor {
@@ -68,9 +85,18 @@ export class AveragePooling1D extends Pooling1D {
   }
 }
 
+export interface GlobalPoolingArgs extends LayerArgs {
+  /** Only 'channelsLast' (the channels are the last axis). */
+  dataFormat?: DataFormat;
+}
+
 /** Max or mean over every axis but the batch and the channels (the last). */
 abstract class GlobalPooling extends Layer {
   protected abstract readonly rank: number;
+  constructor(args: GlobalPoolingArgs = {}) {
+    super(args);
+    channelsLast(this.name, args.dataFormat);
+  }
   protected abstract reduce(x: Tensor, axes: number[]): Tensor;
   override weightShapes(inputShape: Shape): WeightShape[] {
     if (inputShape.length !== this.rank) {
@@ -94,7 +120,7 @@ abstract class GlobalPooling extends Layer {
     );
   }
   getConfig(): LayerConfig {
-    return this.baseConfig();
+    return { ...this.baseConfig(), dataFormat: 'channelsLast' };
   }
 }
 
@@ -114,6 +140,10 @@ export class GlobalMaxPooling1D extends GlobalPooling {
   }
 }
 
+/**
+ * The mean over height and width: [batch, h, w, channels] → [batch, channels].
+ * @example new GlobalAveragePooling2D() // a CNN's head before its Dense layer
+ */
 export class GlobalAveragePooling2D extends GlobalPooling {
   static readonly className: string = 'GlobalAveragePooling2D';
   protected readonly rank = 4;

@@ -2,13 +2,27 @@
 // ZeroPadding2D, Cropping2D, UpSampling2D, RepeatVector, Permute.
 import { PolytensorError } from '../../errors.js';
 import { mul } from '../../ops/binary.js';
+import { tensor } from '../../ops/convert.js';
 import { ones } from '../../ops/creation.js';
+import { matMul } from '../../ops/mat_mul.js';
 import { pad } from '../../ops/pad.js';
 import { expandDims, reshape } from '../../ops/reshape.js';
 import { slice } from '../../ops/slice.js';
 import { transpose } from '../../ops/transpose.js';
 import type { Tensor } from '../../tensor.js';
-import { Layer, formatShape, pairOf, positiveInt, type LayerArgs, type LayerConfig, type Shape, type WeightShape } from './layer.js';
+import {
+  Layer,
+  channelsLast,
+  formatShape,
+  pairOf,
+  positiveInt,
+  showArg,
+  type DataFormat,
+  type LayerArgs,
+  type LayerConfig,
+  type Shape,
+  type WeightShape,
+} from './layer.js';
 
 type Sides = [[number, number], [number, number]];
 /** A padding or cropping amount: n (all sides), [rows, cols], or [[top, bottom], [left, right]]. */
@@ -36,8 +50,18 @@ function sidesOf(layer: string, what: string, v: SidesSpec): Sides {
   throw new PolytensorError(`${layer}: ${what} must be n, [rows, cols] or [[top, bottom], [left, right]] of integers ≥ 0, got ${JSON.stringify(v)}`);
 }
 
+/** Arguments shared by the NHWC layers here. */
+export interface Spatial2DArgs extends LayerArgs {
+  /** Only 'channelsLast' (NHWC). */
+  dataFormat?: DataFormat;
+}
+
 /** Shape checks shared by the NHWC layers here. */
 abstract class Spatial2D extends Layer {
+  constructor(args: Spatial2DArgs) {
+    super(args);
+    channelsLast(this.name, args.dataFormat);
+  }
   override weightShapes(inputShape: Shape): WeightShape[] {
     if (inputShape.length !== 4)
       throw new PolytensorError(`${this.name} (${this.className}): needs NHWC inputs [batch, height, width, channels], got ${formatShape(inputShape)}`);
@@ -49,12 +73,15 @@ abstract class Spatial2D extends Layer {
   }
 }
 
-export interface ZeroPadding2DArgs extends LayerArgs {
+export interface ZeroPadding2DArgs extends Spatial2DArgs {
   /** Default 1. */
   padding?: SidesSpec;
 }
 
-/** Adds rows and columns of zeros around each image. */
+/**
+ * Adds rows and columns of zeros around each image.
+ * @example new ZeroPadding2D({ padding: [[1, 0], [2, 2]] }) // one row on top, two columns each side
+ */
 export class ZeroPadding2D extends Spatial2D {
   static readonly className: string = 'ZeroPadding2D';
   readonly padding: Sides;
@@ -71,11 +98,11 @@ export class ZeroPadding2D extends Spatial2D {
     return pad(x, [[0, 0], this.padding[0], this.padding[1], [0, 0]]);
   }
   getConfig(): LayerConfig {
-    return { ...this.baseConfig(), padding: this.padding };
+    return { ...this.baseConfig(), padding: this.padding, dataFormat: 'channelsLast' };
   }
 }
 
-export interface Cropping2DArgs extends LayerArgs {
+export interface Cropping2DArgs extends Spatial2DArgs {
   /** Default 0. */
   cropping?: SidesSpec;
 }
@@ -104,26 +131,50 @@ export class Cropping2D extends Spatial2D {
     return slice(x, [0, t, l, 0], [n, h - t - b, w - l - r, c]);
   }
   getConfig(): LayerConfig {
-    return { ...this.baseConfig(), cropping: this.cropping };
+    return { ...this.baseConfig(), cropping: this.cropping, dataFormat: 'channelsLast' };
   }
 }
 
-export interface UpSampling2DArgs extends LayerArgs {
+export interface UpSampling2DArgs extends Spatial2DArgs {
   /** Repeats of rows and columns; default [2, 2]. */
   size?: number | [number, number];
-  /** Only 'nearest'. */
-  interpolation?: 'nearest';
+  /** 'nearest' (default: each value repeated) or 'bilinear' (Keras' tf.image.resize: half-pixel centres, edges clamped). */
+  interpolation?: 'nearest' | 'bilinear';
 }
 
-/** Repeats each row and column `size` times (nearest-neighbour upsampling). */
+/**
+ * The [outSize, inSize] matrix of bilinear resizing by an integer `scale`, as
+ * tf.image.resize (Keras' UpSampling2D) computes it: output i samples the input
+ * at (i + 0.5) / scale - 0.5, clamped to the edge pixels. tfjs' resizeBilinear
+ * (no half-pixel centres) samples at i / scale instead, so tfjs-layers differs.
+ */
+function bilinearWeights(inSize: number, scale: number): number[] {
+  const w = new Array<number>(inSize * scale * inSize).fill(0);
+  for (let i = 0; i < inSize * scale; i++) {
+    const src = (i + 0.5) / scale - 0.5;
+    const below = Math.floor(src);
+    const t = src - below;
+    w[i * inSize + Math.max(below, 0)]! += 1 - t;
+    w[i * inSize + Math.min(below + 1, inSize - 1)]! += t;
+  }
+  return w;
+}
+
+/**
+ * Upsamples each image by integer factors `size`: 'nearest' repeats each row
+ * and column, 'bilinear' interpolates between neighbours (Keras' formula).
+ * @example new UpSampling2D({ size: 2, interpolation: 'bilinear' }) // [b, 8, 8, c] → [b, 16, 16, c]
+ */
 export class UpSampling2D extends Spatial2D {
   static readonly className: string = 'UpSampling2D';
   readonly size: [number, number];
+  readonly interpolation: 'nearest' | 'bilinear';
   constructor(args: UpSampling2DArgs = {}) {
     super(args);
     this.size = pairOf(this.name, 'size', args.size ?? 2);
-    if (args.interpolation !== undefined && args.interpolation !== 'nearest') {
-      throw new PolytensorError(`${this.name}: interpolation ${JSON.stringify(args.interpolation)} is not supported; use 'nearest'`);
+    this.interpolation = args.interpolation ?? 'nearest';
+    if (this.interpolation !== 'nearest' && this.interpolation !== 'bilinear') {
+      throw new PolytensorError(`${this.name}: interpolation ${showArg(args.interpolation)} is not supported; use 'nearest' or 'bilinear'`);
     }
   }
   computeOutputShape(s: Shape): Shape {
@@ -134,12 +185,18 @@ export class UpSampling2D extends Spatial2D {
   protected call(x: Tensor): Tensor {
     const [n, h, w, c] = x.shape as [number, number, number, number];
     const [sh, sw] = this.size;
+    if (this.interpolation === 'bilinear') {
+      // Separable: rows mix by an [h·sh, h] matrix, then columns by a [w·sw, w] one (two matMuls; autodiff gives the gradient).
+      const rows = matMul(tensor(bilinearWeights(h, sh), [h * sh, h]), reshape(x, [n, h, w * c]));
+      const cols = matMul(tensor(bilinearWeights(w, sw), [w * sw, w]), reshape(rows, [n * h * sh, w, c]));
+      return reshape(cols, [n, h * sh, w * sw, c]);
+    }
     // [n, h, 1, w, 1, c] times ones [1, 1, sh, 1, sw, 1]: each value repeated; its gradient sums the copies.
     const spread = mul(reshape(x, [n, h, 1, w, 1, c]), ones([1, 1, sh, 1, sw, 1]));
     return reshape(spread, [n, h * sh, w * sw, c]);
   }
   getConfig(): LayerConfig {
-    return { ...this.baseConfig(), size: this.size, interpolation: 'nearest' };
+    return { ...this.baseConfig(), size: this.size, interpolation: this.interpolation, dataFormat: 'channelsLast' };
   }
 }
 
@@ -180,7 +237,10 @@ export interface PermuteArgs extends LayerArgs {
   dims: number[];
 }
 
-/** Reorders the axes after the batch. */
+/**
+ * Reorders the axes after the batch.
+ * @example new Permute({ dims: [2, 1] }) // [batch, steps, features] → [batch, features, steps]
+ */
 export class Permute extends Layer {
   static readonly className: string = 'Permute';
   readonly dims: number[];
