@@ -93,8 +93,9 @@ export class Bidirectional extends Layer {
     ];
   }
 
+  /** As the wrapped recurrent layer: sequences of any length. */
   override relaxShape(shape: Shape): Shape {
-    return shape.length === 3 ? [null, null, shape[2]!] : shape;
+    return this.forward.relaxShape(shape);
   }
 
   override get weights(): NamedWeight[] {
