@@ -8,7 +8,7 @@
 import type { KernelName, Tensor } from '@polytensor/core';
 import * as core from '@polytensor/core';
 import { computeConv2DInfo, computePool2DInfo, ENGINE, grads, memory, tensor, type GradientRules } from '@polytensor/core';
-import { caseFrom, type CaseResult, type ConformanceCase } from './cases/types.js';
+import { caseFrom, type CaseResult, type CaseSubject, type ConformanceCase } from './cases/types.js';
 import { useBackend } from './engine_bridge.js';
 import { fmtErr, fmtNum } from './float.js';
 import { host, shapeStr, sizeOf, toTyped, unravel, type HostTensor } from './host.js';
@@ -17,8 +17,8 @@ import { Rng } from './rng.js';
 import { GRADIENT_TOLERANCE, type GradientTolerance } from './tolerances.js';
 
 /** A gradient case as data. */
-export interface GradientSpec<K extends KernelName = KernelName> {
-  /** The kernel whose gradient rule this exercises. */
+export interface GradientSpec<K extends CaseSubject = KernelName> {
+  /** The kernel whose gradient rule this exercises ('op' for a composite op of core: its gradient is its kernels' rules chained). */
   readonly kernel: K;
   /** The report row (default: the kernel's name): the sub-op for unary, binary and reduce ('exp'). */
   readonly op?: string;
@@ -105,7 +105,7 @@ function errorText(e: unknown): string {
 }
 
 /** Turn a gradient spec into a conformance case. */
-export function gradientCase<K extends KernelName>(spec: GradientSpec<K>): ConformanceCase<K> {
+export function gradientCase<K extends CaseSubject>(spec: GradientSpec<K>): ConformanceCase<K> {
   return caseFrom(spec, 'gradient', (backend, op) => {
     const { rtol, atol, abs } = spec.tolerance ?? GRADIENT_TOLERANCE;
     const fail = (message: string): CaseResult => ({ pass: false, worst: Infinity, bound: 1, unit: 'bound', message });

@@ -94,3 +94,4 @@ export { U, gamma, ulp32, ulpDistance32 } from './float.js';
 export { Rng } from './rng.js';
 export * as reference from './reference/index.js';
 export { modelTrainingCase, modelTrainingCases, type ModelProblem } from './model_training.js';
+export { opCases, opCase, opGradient, EXACT, EXACT_SIGNED_ZERO, ulps, relative, type OpJudge, type OpSpec } from './ops/index.js';

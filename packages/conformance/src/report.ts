@@ -28,6 +28,7 @@ export function describeBound(row: Pick<KernelRow, 'kernel' | 'kind' | 'bound' |
     return `loss ± ${abs} + ${rel}·|loss|`;
   }
   if (row.unit === 'ulp') return row.bound === 0 ? 'exact' : `≤ ${fmtErr(row.bound)} ULP`;
+  if (row.kind === 'op') return 'rtol·|ref| + atol (see the notes)';
   if (row.kernel === 'optimizerUpdate') return 'declared arithmetic carried through the step';
   const t = toleranceOf(row.kernel);
   switch (t?.class) {

@@ -8,10 +8,11 @@ import { gradientCases } from './gradients.js';
 import { regionGradientCases } from './gradient_regions.js';
 import { trainingCases } from './training.js';
 import { modelTrainingCases } from './model_training.js';
+import { opCases } from './ops/index.js';
 
-/** Every case: kernel-level (with the composite checks of optional kernels), gradient and training. */
+/** Every case: kernel-level (with the composite checks of optional kernels), composite ops, gradient and training. */
 export function allCases(): readonly ConformanceCase[] {
-  return [...kernelAndCompositeCases, ...gradientCases, ...regionGradientCases, ...trainingCases, ...modelTrainingCases];
+  return [...kernelAndCompositeCases, ...opCases, ...gradientCases, ...regionGradientCases, ...trainingCases, ...modelTrainingCases];
 }
 
 /** The op names the suite reports (its rows; for --filter, --list and error messages). */

@@ -153,3 +153,13 @@ export {
   type MetricName,
 } from './train/metrics.js';
 export * from './train/optimizers/index.js';
+// losses namespace, stateful metrics, schedules (op breadth), each family under its heading:
+// losses:
+
+// metrics:
+
+// optimizers, schedules and clipping:
+
+// random:
+
+// gradient tools:

@@ -344,6 +344,14 @@ export class Tensor {
   avgPool(poolSize: number | [number, number], strides?: number | [number, number], pad: PaddingSpec = 'valid'): Tensor {
     return ops.avgPool(this, poolSize, strides, pad);
   }
+
+  // shape and movement methods (tile, reverse …)
+
+  // indexing and selection methods
+
+  // math methods (clipByValue, cumsum, norm …)
+
+  // convolution, pooling and image methods
 }
 
 function toNested(values: TypedArray, shape: readonly number[], dtype: DType): NestedArray {

@@ -1,13 +1,16 @@
 import type { Backend, KernelName } from '@polytensor/core';
 import type { Unit } from '../compare.js';
 
-export type CaseKind = 'kernel' | 'gradient' | 'training';
+/** 'op': the forward of one of core's composite ops (tile, cumsum …) run through core on the backend. */
+export type CaseKind = 'kernel' | 'op' | 'gradient' | 'training';
 
 /**
  * What a case checks: a kernel of core's table, the storage calls, the
- * optimizer capability (`backend.optimizer.optimizerUpdate`), or training.
+ * optimizer capability (`backend.optimizer.optimizerUpdate`), one of core's
+ * composite ops ('op': no kernel of its own, built from the table's kernels),
+ * or training.
  */
-export type CaseSubject = KernelName | 'storage' | 'optimizerUpdate' | 'training';
+export type CaseSubject = KernelName | 'storage' | 'optimizerUpdate' | 'op' | 'training';
 
 /** The outcome of one conformance case. */
 export interface CaseResult {
@@ -44,7 +47,7 @@ export interface ConformanceCase<S extends CaseSubject = CaseSubject> {
 }
 
 /** A kernel or gradient case: its identity from the spec (the report row is `op`, by default the kernel) and its check. */
-export function caseFrom<K extends KernelName>(
+export function caseFrom<K extends CaseSubject>(
   spec: { readonly kernel: K; readonly op?: string; readonly name: string },
   kind: CaseKind,
   run: (backend: Backend, op: string) => CaseResult,

@@ -56,3 +56,16 @@ export { fusedConv2d, type FusedConv2DArgs } from './fused_conv2d.js';
 export { softmaxCrossEntropyWithLogits } from './softmax_cross_entropy.js';
 export { sumToShape } from './sum_to_shape.js';
 export { computeConv2DInfo, computePool2DInfo, type PaddingSpec } from './conv_util.js';
+
+// Op breadth (tfjs-core's functions), family by family: each family adds its exports under its own heading.
+// shape and movement:
+
+// indexing and selection:
+
+// math:
+
+// convolutions, pooling and images:
+
+// random:
+
+// gradient tools:
