@@ -28,7 +28,7 @@ export { GRADIENTS, activationGrad } from './grad/rules.js';
 export { PolytensorError, MemoryLimitError, type MemoryLimitKind } from './errors.js';
 export { DEFAULT_BACKEND_LIMITS, formatBytes, type MemoryCaps, type ResolvedLimits } from './engine/memory_limits.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
-export { Variable, variable, registeredVariables } from './variable.js';
+export { Variable, variable, registeredVariables, disposeVariables } from './variable.js';
 export { ENGINE, Engine, type MemoryInfo, type TensorContainer } from './engine/engine.js';
 export type { GradFn, Saved, GradientRules, KernelGradRule, TensorArgs } from './engine/tape.js';
 export type { MultiGradFn } from './engine/tape.js';
@@ -50,6 +50,10 @@ export { philox4x32 } from './random/philox.js';
 export { broadcastShapes } from './util/shape.js';
 
 export * from './ops/ops.js';
+export { profile, time, nextFrame, backend, findBackend, findBackendFactory, type ProfileInfo, type KernelProfile, type TimingInfo } from './engine/profile.js';
+export type { KernelCall } from './engine/engine.js';
+export { TensorBuffer, buffer, upcastType, sumOutType } from './tensor_buffer.js';
+export { print } from './print.js';
 
 // nn: initializers, activations, layers
 export {

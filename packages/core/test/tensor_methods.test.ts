@@ -39,6 +39,10 @@ const NOT_METHODS: Record<string, string> = {
   sumToShape: 'a gradient building block (reduces broadcast dimensions)',
   computeConv2DInfo: 'geometry helper, not an op',
   computePool2DInfo: 'geometry helper, not an op',
+  basicLSTMCell: 'takes the forget bias first; tfjs has no method either',
+  multiRNNCell: 'takes the cell functions first',
+  movingAverage: 'tfjs has no method either; v first, x second',
+  cosineWindow: 'creation from numbers',
 };
 
 function opsBarrelNames(): string[] {

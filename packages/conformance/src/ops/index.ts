@@ -6,6 +6,7 @@ import type { ConformanceCase } from '../cases/types.js';
 import { convOpCases } from './conv.js';
 import { indexingOpCases } from './indexing.js';
 import { mathOpCases } from './math.js';
+import { miscOpCases } from './misc.js';
 import { randomOpCases } from './random.js';
 import { shapeOpCases } from './shape.js';
 import { splitOpCases } from './split.js';
@@ -17,6 +18,7 @@ export const opCases: readonly ConformanceCase<'op'>[] = [
   ...mathOpCases,
   ...convOpCases,
   ...randomOpCases,
+  ...miscOpCases,
 ];
 
 /**
@@ -30,6 +32,8 @@ export const OPS_WITHOUT_GRADIENT: ReadonlySet<string> = new Set<string>([
   // math:
   // convolutions and images:
   // random (samples: no gradient):
+  // misc:
+  'cosineWindow', // host-computed constants from numbers
 ]);
 
 export { opCase, opGradient, EXACT, EXACT_SIGNED_ZERO, ulps, relative, type OpJudge, type OpSpec } from './harness.js';

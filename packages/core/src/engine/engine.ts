@@ -37,6 +37,17 @@ interface DataRecord {
   bytes: number;
 }
 
+/** One kernel call as `profile` and `time` see it. */
+export interface KernelCall {
+  /** The op name errors use ('exp', 'matMul'). */
+  readonly op: string;
+  readonly kernel: KernelName;
+  readonly inputShapes: ReadonlyArray<readonly number[]>;
+  readonly outputShape: readonly number[];
+  /** Milliseconds the backend's kernel call took on the host (a GPU backend's enqueue time, not its execution). */
+  readonly ms: number;
+}
+
 /**
  * The engine owns the backend registry, buffer reference counts, tidy scopes
  * and the gradient tape. One global instance; ops talk to it through runKernel.
@@ -56,6 +67,8 @@ export class Engine {
   private readonly scopes: Scope[] = [];
   private readonly scopeOf = new WeakMap<Tensor, Scope>();
   private readonly tapes: Tape[] = [];
+  /** Watchers of kernel calls (`profile`, `time`): each sees every kernel the engine runs while it is registered. */
+  readonly kernelObservers = new Set<(call: KernelCall) => void>();
   private tapePaused = 0;
   /** Per-backend bytes held, declared limits and the up-front allocation check. */
   readonly memoryGuard = new MemoryGuard();
@@ -423,12 +436,14 @@ export class Engine {
     }
     this.memoryGuard.check(op, backend, [expect], 'the output');
     const before = this.kernelLeakChecks ? backend.numDataIds() : 0;
+    const t0 = this.kernelObservers.size ? performance.now() : 0;
     let info: TensorInfo;
     try {
       info = callKernel(backend, name, kargs);
     } catch (e) {
       throw this.memoryGuard.failure(op, backend, expect, 'the output', e);
     }
+    const ms = this.kernelObservers.size ? performance.now() - t0 : 0;
     if (this.kernelLeakChecks) {
       const created = backend.numDataIds() - before;
       if (created !== 1 || this.data.has(info.dataId)) {
@@ -447,6 +462,10 @@ export class Engine {
     }
     const out = this.track(new Tensor(info.dataId, expect.shape, expect.dtype, backend), true);
     this.recordNode(op, inputs, out, { kernel: name, args });
+    if (this.kernelObservers.size) {
+      const call: KernelCall = { op, kernel: name, inputShapes: inputs.map((t) => t.shape), outputShape: out.shape, ms };
+      for (const observe of this.kernelObservers) observe(call);
+    }
     return out;
   }
 

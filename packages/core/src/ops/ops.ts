@@ -57,6 +57,10 @@ export { softmaxCrossEntropyWithLogits } from './softmax_cross_entropy.js';
 export { sumToShape } from './sum_to_shape.js';
 export { computeConv2DInfo, computePool2DInfo, type PaddingSpec } from './conv_util.js';
 
+export { basicLSTMCell, multiRNNCell, type LSTMCellFunc } from './rnn_cells.js';
+export { movingAverage } from './moving_average.js';
+export { cosineWindow } from './cosine_window.js';
+
 // Op breadth (tfjs-core's functions), family by family: each family adds its exports under its own heading.
 // shape and movement:
 
