@@ -245,7 +245,7 @@ describe('random ops', () => {
     expect(() => bernoulli([2], Number.NaN)).toThrow(/bernoulli: p must be a probability in \[0, 1\], got NaN/);
     const probs = tensor([0.2, -0.1]);
     expect(() => bernoulli(probs)).toThrow(/bernoulli: probability -0\.1\d* at position 1 of probs \(shape \[2\]\) is outside \[0, 1\]/);
-    expect(() => bernoulli(probs, 1, 2 as never)).toThrow(/bernoulli: with a probs tensor pass bernoulli\(probs, seed\?\)/);
+    expect(() => (bernoulli as (...args: unknown[]) => unknown)(probs, 1, 2)).toThrow(/bernoulli: with a probs tensor pass bernoulli\(probs, seed\?\)/);
     probs.dispose();
     const ints = tensor([0, 1], [2], 'int32');
     expect(() => bernoulli(ints)).toThrow(/bernoulli: probs have dtype int32 but must be float32/);
