@@ -16,6 +16,7 @@ import {
   hinge,
   huber,
   kullbackLeiblerDivergence,
+  loadModel,
   logCosh,
   losses,
   meanAbsoluteError,
@@ -509,6 +510,12 @@ describe('the new losses by name', () => {
       expect(l[l.length - 1]!).toBeLessThan(l[0]! * 0.7);
       reg.dispose();
     }
+    // Saved by canonical name, loaded compiled: the same evaluation.
+    const art = clf.toArtifacts();
+    expect(art.trainingConfig).toMatchObject({ loss: 'binaryCrossentropy', metrics: ['binaryAccuracy', 'meanAbsoluteError'] });
+    const loaded = await loadModel(art);
+    expect(loaded.evaluate(x, yClass)).toEqual(clf.evaluate(x, yClass));
+    loaded.dispose();
     clf.dispose();
     for (const t of [x, yClass, yReg]) t.dispose();
     expect(memory().numTensors).toBe(before);
