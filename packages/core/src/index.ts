@@ -159,6 +159,24 @@ export {
 export * from './train/optimizers/index.js';
 // losses namespace, stateful metrics, schedules (op breadth), each family under its heading:
 // losses:
+export {
+  binaryCrossentropy,
+  sigmoidCrossEntropy,
+  meanAbsoluteError,
+  meanAbsolutePercentageError,
+  meanSquaredLogarithmicError,
+  huber,
+  logCosh,
+  hinge,
+  squaredHinge,
+  categoricalHinge,
+  kullbackLeiblerDivergence,
+  poisson,
+  cosineSimilarity,
+  type BinaryCrossentropyOptions,
+} from './train/keras_losses.js';
+export { losses, Reduction } from './train/tf_losses.js';
+export type { LossAlias } from './train/losses.js';
 
 // metrics:
 

@@ -32,6 +32,12 @@ export const OPS_WITHOUT_GRADIENT: ReadonlySet<string> = new Set<string>([
   // math:
   // convolutions and images:
   // random (samples: no gradient):
+  'randomUniformInt', // int32 samples
+  'randomStandardNormal', // samples: no input to differentiate
+  'rand', // values from a user function
+  'multinomial', // int32 class indices
+  'randomGamma', // samples: no input to differentiate
+  'bernoulli', // 0/1 samples: piecewise constant in the probabilities
   // misc:
   'cosineWindow', // host-computed constants from numbers
 ]);

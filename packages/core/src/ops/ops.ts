@@ -71,5 +71,11 @@ export { cosineWindow } from './cosine_window.js';
 // convolutions, pooling and images:
 
 // random:
+export { randomUniformInt } from './random_uniform_int.js';
+export { randomStandardNormal } from './random_standard_normal.js';
+export { rand } from './rand.js';
+export { multinomial } from './multinomial.js';
+export { randomGamma } from './random_gamma.js';
+export { bernoulli } from './bernoulli.js';
 
 // gradient tools:

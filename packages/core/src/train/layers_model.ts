@@ -10,7 +10,7 @@ import type { Variable } from '../variable.js';
 import { assertSerializable, Layer, type NamedWeight, type Shape, type Shapes, type WeightShape } from '../nn/layers/index.js';
 import { History, toCallbacks, type Callback, type CallbackArg, type Logs } from './callbacks.js';
 import { ProgressBar, type ProgressSink } from './progress.js';
-import { getLoss, type LossFn, type LossInfo, type LossName } from './losses.js';
+import { getLoss, type LossAlias, type LossFn, type LossInfo, type LossName } from './losses.js';
 import { getMetric, type MetricFn, type MetricName } from './metrics.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers/index.js';
 import { checkOptions } from './options.js';
@@ -26,9 +26,9 @@ import { checkInputs, validateTrainingData, type ModelSignature } from './valida
  * case and '_' are ignored at run time) or your own function (registered with
  * registerLoss, it saves under its name).
  */
-export type LossIdentifier = LossName | 'mse' | LossFn | LossInfo;
+export type LossIdentifier = LossName | LossAlias | LossFn | LossInfo;
 /** A metric by name (any loss name works too) or your own function (reported under its name; registered with registerMetric, it saves under it). */
-export type MetricIdentifier = MetricName | 'acc' | LossName | 'mse' | MetricFn;
+export type MetricIdentifier = MetricName | 'acc' | LossName | LossAlias | MetricFn;
 /** An optimizer by name (with Keras' defaults) or an instance. */
 export type OptimizerIdentifier = OptimizerName | Optimizer;
 

@@ -16,6 +16,7 @@ import { isFinite as isFiniteOp } from '../ops/unary.js';
 import { where } from '../ops/where.js';
 import { arraysEqual, fmt } from '../util/shape.js';
 import { LOSSES, expectLiveTensor, lookUpByName, registerNamed, registryKey, scoreClasses, type LossFn } from './losses.js';
+import { LOSS_ALIASES } from './losses.js';
 
 /** A metric: (labels, predictions) → float32 scalar (mean over the batch). */
 export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -143,6 +144,7 @@ const METRIC_ALIASES: Readonly<Record<string, MetricName>> = { acc: 'accuracy' }
 const METRIC_KEYS = new Map<string, MetricInfo>([
   ...Object.values(LOSSES).map((l) => [registryKey(l.name), metric(l.name, l.fn)] as const),
   [registryKey('mse'), metric('meanSquaredError', LOSSES.meanSquaredError.fn)],
+  ...Object.entries(LOSS_ALIASES).map(([alias, name]) => [registryKey(alias), metric(name, LOSSES[name].fn)] as const),
   ...Object.values(METRICS).map((m) => [registryKey(m.name), m] as const),
   ...Object.entries(METRIC_ALIASES).map(([alias, name]) => [registryKey(alias), METRICS[name]] as const),
 ]);
@@ -155,6 +157,7 @@ export const metricNames = (): string[] => [
   ...Object.keys(METRICS).flatMap((name) => [name, ...Object.keys(METRIC_ALIASES).filter((a) => METRIC_ALIASES[a] === name)]),
   ...Object.keys(LOSSES),
   'mse',
+  ...Object.keys(LOSS_ALIASES).filter((a) => a !== 'mse'),
   ...REGISTERED_METRICS.keys(),
 ];
 
