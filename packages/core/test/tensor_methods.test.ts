@@ -43,6 +43,13 @@ const NOT_METHODS: Record<string, string> = {
   multiRNNCell: 'takes the cell functions first',
   movingAverage: 'tfjs has no method either; v first, x second',
   cosineWindow: 'creation from numbers',
+  // random: creation from a shape, or sampling from parameters (tfjs has no methods)
+  randomUniformInt: 'creation from a shape',
+  randomStandardNormal: 'creation from a shape',
+  rand: 'creation from a shape and a function',
+  multinomial: 'samples class ids from logits; tfjs has no method either',
+  randomGamma: 'creation from a shape',
+  bernoulli: 'creation from a shape or a probabilities tensor; not a transformation of it',
 };
 
 function opsBarrelNames(): string[] {

@@ -18,7 +18,7 @@ import { reshape } from '../ops/reshape.js';
 import { abs, exp, log, log1p, neg, relu, rsqrt, softplus, square } from '../ops/unary.js';
 import type { Tensor } from '../tensor.js';
 import { arraysEqual, fmt } from '../util/shape.js';
-import { EPSILON, expectLiveTensor } from './losses.js';
+import { EPSILON, expectLiveTensor } from './loss_checks.js';
 
 /** @internal float32 (labels, preds) of one shape (or [N] vs [N, 1]); returns the labels in the preds' shape. */
 export function checkPair(op: string, labels: Tensor, preds: Tensor, predArg = 'preds', exactShape = false): Tensor {

@@ -28,6 +28,7 @@ import { reshape } from '../ops/reshape.js';
 import { softmaxCrossEntropyWithLogits } from '../ops/softmax_cross_entropy.js';
 import { log, neg } from '../ops/unary.js';
 import { arraysEqual, fmt } from '../util/shape.js';
+import { EPSILON, expectLiveTensor } from './loss_checks.js';
 import {
   binaryCrossentropy,
   categoricalHinge,
@@ -58,19 +59,11 @@ export interface LossInfo {
   readonly fromLogits: boolean;
 }
 
-/** Probabilities are clipped to [EPSILON, 1 - EPSILON] before the log (Keras' default epsilon). */
-export const EPSILON = 1e-7;
+export { EPSILON } from './loss_checks.js';
 
 // ---- validation (shared with metrics) ---------------------------------------
 
-/** @internal check that `x` is a live Tensor. */
-export function expectLiveTensor(op: string, arg: string, x: unknown): Tensor {
-  if (!(x instanceof Tensor)) {
-    throw new PolytensorError(`${op}: '${arg}' must be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  }
-  x.assertAlive(op);
-  return x;
-}
+export { expectLiveTensor } from './loss_checks.js';
 
 function expectDType(op: string, arg: string, x: Tensor, dtype: DType, hint: string): void {
   if (x.dtype !== dtype) {
