@@ -69,3 +69,6 @@ export { computeConv2DInfo, computePool2DInfo, type PaddingSpec } from './conv_u
 // random:
 
 // gradient tools:
+export { customGrad, type CustomGradientFunc, type CustomGradientResult, type GradSaveFunc } from './custom_grad.js';
+export { stopGradient } from './stop_gradient.js';
+export { clipByGlobalNorm } from './clip_by_global_norm.js';
