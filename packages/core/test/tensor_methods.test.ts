@@ -39,6 +39,9 @@ const NOT_METHODS: Record<string, string> = {
   sumToShape: 'a gradient building block (reduces broadcast dimensions)',
   computeConv2DInfo: 'geometry helper, not an op',
   computePool2DInfo: 'geometry helper, not an op',
+  customGrad: 'takes a function, not a tensor (tfjs has no method either)',
+  stopGradient: "TensorFlow's stop_gradient; tfjs has neither the op nor a method",
+  clipByGlobalNorm: 'takes an array of tensors',
 };
 
 function opsBarrelNames(): string[] {
