@@ -10,12 +10,14 @@ import {
   add,
   avgPool,
   clipByGlobalNorm,
+  conv2d,
   cos,
   customGrad,
   div,
   elu,
   exp,
   expm1,
+  fusedMatMul,
   grad,
   grads,
   log,
@@ -464,84 +466,134 @@ describe('higher-order gradients', () => {
     });
   });
 
-  it('Hessian-vector product of a small MLP loss w.r.t. its weights (matMul, tanh, logSoftmax) matches float64', () => {
-    leakFree(() => {
-      // x [4,3] → tanh(x·W1 + b1) [4,5] → h·W2ᵀ + b2 [4,2] (W2 is [2,5], transposed matMul) → loss
-      // loss = mean((out − t)²) − 0.1·mean(logSoftmax(out)·t)
-      setSeed(11);
-      const shapes = [[3, 5], [5], [2, 5], [2]];
-      const ws = shapes.map((s) => randomNormal(s, 0, 0.7));
-      const vs = shapes.map((s) => randomUniform(s, -1, 1));
-      const x = randomNormal([4, 3]);
-      const y = randomUniform([4, 2]);
-      const X = Float64Array.from(x.dataSync());
-      const Y = Float64Array.from(y.dataSync());
-      const loss = (W1: Tensor, b1: Tensor, W2: Tensor, b2: Tensor): Tensor => {
-        const h = tanh(add(matMul(x, W1), b1));
-        const out = add(matMul(h, W2, false, true), b2);
-        return sub(mean(square(sub(out, y))), mul(mean(mul(logSoftmax(out), y)), 0.1));
-      };
-      const sizes = shapes.map((s) => s.reduce((p, q) => p * q, 1));
-      const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((p, q) => p + q, 0));
-      /** The loss's gradient in float64, by hand (backprop written plainly). */
-      const gradient64 = (w: Float64Array): Float64Array => {
-        const [W1, b1, W2, b2] = offsets.map((o, i) => w.subarray(o, o + sizes[i]!));
-        const g = new Float64Array(w.length);
-        const [gW1, gb1, gW2, gb2] = offsets.map((o, i) => g.subarray(o, o + sizes[i]!));
-        for (let n = 0; n < 4; n++) {
-          const h = new Float64Array(5);
-          for (let j = 0; j < 5; j++) {
-            let z = b1![j]!;
-            for (let k = 0; k < 3; k++) z += X[n * 3 + k]! * W1![k * 5 + j]!;
-            h[j] = Math.tanh(z);
-          }
-          const out = [0, 1].map((c) => {
-            let o = b2![c]!;
-            for (let j = 0; j < 5; j++) o += h[j]! * W2![c * 5 + j]!;
-            return o;
-          });
-          const m = Math.max(out[0]!, out[1]!);
-          const lse = m + Math.log(Math.exp(out[0]! - m) + Math.exp(out[1]! - m));
-          const tSum = Y[n * 2]! + Y[n * 2 + 1]!;
-          const dOut = [0, 1].map((c) => (2 * (out[c]! - Y[n * 2 + c]!)) / 8 - (0.1 / 8) * (Y[n * 2 + c]! - Math.exp(out[c]! - lse) * tSum));
-          const dh = new Float64Array(5);
-          for (let c = 0; c < 2; c++) {
-            gb2![c]! += dOut[c]!;
+  const layers: Array<[string, (x: Tensor, W1: Tensor, b1: Tensor, W2: Tensor, b2: Tensor) => Tensor]> = [
+    ['matMul, add, tanh', (x, W1, b1, W2, b2) => add(matMul(tanh(add(matMul(x, W1), b1)), W2, false, true), b2)],
+    ['fusedMatMul', (x, W1, b1, W2, b2) => fusedMatMul({ a: fusedMatMul({ a: x, b: W1, bias: b1, activation: 'tanh' }), b: W2, bias: b2, transposeB: true })],
+  ];
+  for (const [how, forward] of layers)
+    it(`Hessian-vector product of a small MLP loss w.r.t. its weights (${how}, logSoftmax) matches float64`, () => {
+      leakFree(() => {
+        // x [4,3] → tanh(x·W1 + b1) [4,5] → h·W2ᵀ + b2 [4,2] (W2 is [2,5], transposed matMul) → loss
+        // loss = mean((out − t)²) − 0.1·mean(logSoftmax(out)·t)
+        setSeed(11);
+        const shapes = [[3, 5], [5], [2, 5], [2]];
+        const ws = shapes.map((s) => randomNormal(s, 0, 0.7));
+        const vs = shapes.map((s) => randomUniform(s, -1, 1));
+        const x = randomNormal([4, 3]);
+        const y = randomUniform([4, 2]);
+        const X = Float64Array.from(x.dataSync());
+        const Y = Float64Array.from(y.dataSync());
+        const loss = (W1: Tensor, b1: Tensor, W2: Tensor, b2: Tensor): Tensor => {
+          const out = forward(x, W1, b1, W2, b2);
+          return sub(mean(square(sub(out, y))), mul(mean(mul(logSoftmax(out), y)), 0.1));
+        };
+        const sizes = shapes.map((s) => s.reduce((p, q) => p * q, 1));
+        const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((p, q) => p + q, 0));
+        /** The loss's gradient in float64, by hand (backprop written plainly). */
+        const gradient64 = (w: Float64Array): Float64Array => {
+          const [W1, b1, W2, b2] = offsets.map((o, i) => w.subarray(o, o + sizes[i]!));
+          const g = new Float64Array(w.length);
+          const [gW1, gb1, gW2, gb2] = offsets.map((o, i) => g.subarray(o, o + sizes[i]!));
+          for (let n = 0; n < 4; n++) {
+            const h = new Float64Array(5);
             for (let j = 0; j < 5; j++) {
-              gW2![c * 5 + j]! += dOut[c]! * h[j]!;
-              dh[j]! += dOut[c]! * W2![c * 5 + j]!;
+              let z = b1![j]!;
+              for (let k = 0; k < 3; k++) z += X[n * 3 + k]! * W1![k * 5 + j]!;
+              h[j] = Math.tanh(z);
+            }
+            const out = [0, 1].map((c) => {
+              let o = b2![c]!;
+              for (let j = 0; j < 5; j++) o += h[j]! * W2![c * 5 + j]!;
+              return o;
+            });
+            const m = Math.max(out[0]!, out[1]!);
+            const lse = m + Math.log(Math.exp(out[0]! - m) + Math.exp(out[1]! - m));
+            const tSum = Y[n * 2]! + Y[n * 2 + 1]!;
+            const dOut = [0, 1].map((c) => (2 * (out[c]! - Y[n * 2 + c]!)) / 8 - (0.1 / 8) * (Y[n * 2 + c]! - Math.exp(out[c]! - lse) * tSum));
+            const dh = new Float64Array(5);
+            for (let c = 0; c < 2; c++) {
+              gb2![c]! += dOut[c]!;
+              for (let j = 0; j < 5; j++) {
+                gW2![c * 5 + j]! += dOut[c]! * h[j]!;
+                dh[j]! += dOut[c]! * W2![c * 5 + j]!;
+              }
+            }
+            for (let j = 0; j < 5; j++) {
+              const dz = dh[j]! * (1 - h[j]! * h[j]!);
+              gb1![j]! += dz;
+              for (let k = 0; k < 3; k++) gW1![k * 5 + j]! += X[n * 3 + k]! * dz;
             }
           }
-          for (let j = 0; j < 5; j++) {
-            const dz = dh[j]! * (1 - h[j]! * h[j]!);
-            gb1![j]! += dz;
-            for (let k = 0; k < 3; k++) gW1![k * 5 + j]! += X[n * 3 + k]! * dz;
+          return g;
+        };
+        const w64 = Float64Array.from(ws.flatMap((t) => Array.from(t.dataSync())));
+        const v64 = Float64Array.from(vs.flatMap((t) => Array.from(t.dataSync())));
+        // First the gradient itself (so a wrong reference cannot hide), then H·v.
+        const g1 = grads(loss)(ws);
+        expectClose(
+          g1.flatMap((t) => Array.from(t.dataSync())),
+          gradient64(w64),
+          2e-6,
+          'gradient',
+        );
+        const hv = grads((...p) => {
+          const gs = grads(loss)(p);
+          return gs.map((gi, i) => mul(gi, vs[i]!).sum()).reduce((s, t) => add(s, t));
+        })(ws);
+        const ref = hvp64(gradient64, w64, v64);
+        expectClose(
+          hv.flatMap((t) => Array.from(t.dataSync())),
+          ref,
+          2e-5,
+          'H·v',
+        );
+        for (const t of [...ws, ...vs, x, y, ...g1, ...hv]) t.dispose();
+      });
+    });
+
+  it('Hessian-vector product through conv2d (its backprop kernels differentiated) matches float64', () => {
+    leakFree(() => {
+      // L = Σ c ⊙ tanh(conv2d(x, w)), x [1,4,4,1], w [2,2,1,2], valid: z [1,3,3,2]
+      setSeed(5);
+      const x = randomUniform([1, 4, 4, 1], -1, 1);
+      const w = randomUniform([2, 2, 1, 2], -1, 1);
+      const c = randomUniform([1, 3, 3, 2], -1, 1);
+      const vx = randomUniform([1, 4, 4, 1], -1, 1);
+      const vw = randomUniform([2, 2, 1, 2], -1, 1);
+      const C = Float64Array.from(c.dataSync());
+      const loss = (p: Tensor, q: Tensor): Tensor => mul(tanh(conv2d(p, q, 1, 'valid')), c).sum();
+      /** [dL/dx (16), dL/dw (8)] in float64, by hand. */
+      const gradient64 = (v: Float64Array): Float64Array => {
+        const X = v.subarray(0, 16);
+        const W = v.subarray(16);
+        const g = new Float64Array(24);
+        for (let i = 0; i < 3; i++) {
+          for (let j = 0; j < 3; j++) {
+            for (let o = 0; o < 2; o++) {
+              let z = 0;
+              for (let a = 0; a < 2; a++) for (let b = 0; b < 2; b++) z += X[(i + a) * 4 + j + b]! * W[(a * 2 + b) * 2 + o]!;
+              const d = C[(i * 3 + j) * 2 + o]! * (1 - Math.tanh(z) ** 2);
+              for (let a = 0; a < 2; a++) {
+                for (let b = 0; b < 2; b++) {
+                  g[(i + a) * 4 + j + b]! += d * W[(a * 2 + b) * 2 + o]!;
+                  g[16 + (a * 2 + b) * 2 + o]! += d * X[(i + a) * 4 + j + b]!;
+                }
+              }
+            }
           }
         }
         return g;
       };
-      const w64 = Float64Array.from(ws.flatMap((t) => Array.from(t.dataSync())));
-      const v64 = Float64Array.from(vs.flatMap((t) => Array.from(t.dataSync())));
-      // First the gradient itself (so a wrong reference cannot hide), then H·v.
-      const g1 = grads(loss)(ws);
-      expectClose(
-        g1.flatMap((t) => Array.from(t.dataSync())),
-        gradient64(w64),
-        2e-6,
-        'gradient',
-      );
-      const hv = grads((...p) => {
-        const gs = grads(loss)(p);
-        return gs.map((gi, i) => mul(gi, vs[i]!).sum()).reduce((s, t) => add(s, t));
-      })(ws);
-      const ref = hvp64(gradient64, w64, v64);
-      expectClose(
-        hv.flatMap((t) => Array.from(t.dataSync())),
-        ref,
-        2e-5,
-        'H·v',
-      );
-      for (const t of [...ws, ...vs, x, y, ...g1, ...hv]) t.dispose();
+      const w64 = Float64Array.from([...x.dataSync(), ...w.dataSync()]);
+      const v64 = Float64Array.from([...vx.dataSync(), ...vw.dataSync()]);
+      const g1 = grads(loss)([x, w]);
+      expectClose([...g1[0]!.dataSync(), ...g1[1]!.dataSync()], gradient64(w64), 2e-6, 'gradient');
+      const hv = grads((p, q) => {
+        const [gp, gq] = grads(loss)([p, q]);
+        return add(mul(gp!, vx).sum(), mul(gq!, vw).sum());
+      })([x, w]);
+      expectClose([...hv[0]!.dataSync(), ...hv[1]!.dataSync()], hvp64(gradient64, w64, v64), 2e-5, 'H·v');
+      for (const t of [x, w, c, vx, vw, ...g1, ...hv]) t.dispose();
     });
   });
 
