@@ -50,6 +50,9 @@ const NOT_METHODS: Record<string, string> = {
   multinomial: 'samples class ids from logits; tfjs has no method either',
   randomGamma: 'creation from a shape',
   bernoulli: 'creation from a shape or a probabilities tensor; not a transformation of it',
+  customGrad: 'takes a function, not a tensor (tfjs has no method either)',
+  stopGradient: "TensorFlow's stop_gradient; tfjs has neither the op nor a method",
+  clipByGlobalNorm: 'takes an array of tensors',
 };
 
 function opsBarrelNames(): string[] {

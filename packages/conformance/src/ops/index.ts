@@ -4,6 +4,7 @@
  */
 import type { ConformanceCase } from '../cases/types.js';
 import { convOpCases } from './conv.js';
+import { gradToolsOpCases } from './grad_tools.js';
 import { indexingOpCases } from './indexing.js';
 import { mathOpCases } from './math.js';
 import { miscOpCases } from './misc.js';
@@ -19,6 +20,7 @@ export const opCases: readonly ConformanceCase<'op'>[] = [
   ...convOpCases,
   ...randomOpCases,
   ...miscOpCases,
+  ...gradToolsOpCases,
 ];
 
 /**

@@ -79,3 +79,6 @@ export { randomGamma } from './random_gamma.js';
 export { bernoulli } from './bernoulli.js';
 
 // gradient tools:
+export { customGrad, type CustomGradientFunc, type CustomGradientResult, type GradSaveFunc } from './custom_grad.js';
+export { stopGradient } from './stop_gradient.js';
+export { clipByGlobalNorm } from './clip_by_global_norm.js';
