@@ -39,6 +39,23 @@ const NOT_METHODS: Record<string, string> = {
   sumToShape: 'a gradient building block (reduces broadcast dimensions)',
   computeConv2DInfo: 'geometry helper, not an op',
   computePool2DInfo: 'geometry helper, not an op',
+  // shape and movement: tfjs's rank-checked spellings have no methods (x.reverse(), x.slice() … cover them)
+  reverse1d: 'rank-checked spelling of reverse (tfjs has no method either)',
+  reverse2d: 'rank-checked spelling of reverse (tfjs has no method either)',
+  reverse3d: 'rank-checked spelling of reverse (tfjs has no method either)',
+  reverse4d: 'rank-checked spelling of reverse (tfjs has no method either)',
+  slice1d: 'rank-checked spelling of slice (tfjs has no method either)',
+  slice2d: 'rank-checked spelling of slice (tfjs has no method either)',
+  slice3d: 'rank-checked spelling of slice (tfjs has no method either)',
+  slice4d: 'rank-checked spelling of slice (tfjs has no method either)',
+  concat1d: 'rank-checked spelling of concat (tfjs has no method either)',
+  concat2d: 'rank-checked spelling of concat (tfjs has no method either)',
+  concat3d: 'rank-checked spelling of concat (tfjs has no method either)',
+  concat4d: 'rank-checked spelling of concat (tfjs has no method either)',
+  pad1d: 'rank-checked spelling of pad (tfjs has no method either)',
+  pad2d: 'rank-checked spelling of pad (tfjs has no method either)',
+  pad3d: 'rank-checked spelling of pad (tfjs has no method either)',
+  pad4d: 'rank-checked spelling of pad (tfjs has no method either)',
 };
 
 function opsBarrelNames(): string[] {
