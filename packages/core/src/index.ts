@@ -50,6 +50,8 @@ export { philox4x32 } from './random/philox.js';
 export { broadcastShapes } from './util/shape.js';
 
 export * from './ops/ops.js';
+// tfjs's linalg namespace (an object, so not in the ops barrel, whose exports are all functions).
+export { linalg } from './ops/band_part.js';
 
 // nn: initializers, activations, layers
 export {

@@ -371,6 +371,15 @@ export class Tensor {
   mirrorPad(paddings: ReadonlyArray<readonly [number, number]>, mode: 'reflect' | 'symmetric'): Tensor {
     return ops.mirrorPad(this, paddings, mode);
   }
+  spaceToBatchND(blockShape: readonly number[], paddings: readonly (readonly number[])[]): Tensor {
+    return ops.spaceToBatchND(this, blockShape, paddings);
+  }
+  batchToSpaceND(blockShape: readonly number[], crops: readonly (readonly number[])[]): Tensor {
+    return ops.batchToSpaceND(this, blockShape, crops);
+  }
+  depthToSpace(blockSize: number, dataFormat: 'NHWC' | 'NCHW' = 'NHWC'): Tensor {
+    return ops.depthToSpace(this, blockSize, dataFormat);
+  }
 
   // indexing and selection methods
 

@@ -6,7 +6,16 @@
 // the conformance suite (packages/conformance/src/ops/shape.ts).
 import { describe, expect, it } from 'vitest';
 import {
+  batchToSpaceND,
+  broadcastArgs,
   broadcastTo,
+  depthToSpace,
+  diag,
+  ensureShape,
+  linalg,
+  linspace,
+  meshgrid,
+  spaceToBatchND,
   concat1d,
   concat2d,
   concat3d,
@@ -321,5 +330,162 @@ describe('shape and movement ops refuse bad arguments clearly, allocating nothin
     expect(() => matMul(b, c)).toThrow(/matMul: batch dimensions \[2\] and \[4\] of a \[2,2,2\] and b \[4,2,2\] cannot be broadcast \(2 vs 4\)/);
     expect(memory().numTensors).toBe(n);
     for (const t of [a, b, c]) t.dispose();
+  });
+});
+
+describe('space/batch/depth moves, diag, bandPart, meshgrid, linspace, broadcastArgs, ensureShape', () => {
+  it("reproduce TensorFlow's documented examples (and as Tensor methods)", () => {
+    noLeak(() => {
+      const x = tensor(
+        Array.from({ length: 16 }, (_, i) => i + 1),
+        [1, 4, 4, 1],
+      );
+      const s2b = x.spaceToBatchND(
+        [2, 2],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      );
+      expect(s2b.shape).toEqual([4, 2, 2, 1]);
+      expect(flat(s2b)).toEqual([1, 3, 9, 11, 2, 4, 10, 12, 5, 7, 13, 15, 6, 8, 14, 16]);
+      const back = s2b.batchToSpaceND(
+        [2, 2],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      );
+      expect(flat(back)).toEqual(flat(x));
+      const y = tensor(
+        Array.from({ length: 12 }, (_, i) => i + 1),
+        [4, 1, 1, 3],
+      );
+      const b2s = y.batchToSpaceND(
+        [2, 2],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      );
+      expect(b2s.arraySync()).toEqual([
+        [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          [
+            [7, 8, 9],
+            [10, 11, 12],
+          ],
+        ],
+      ]);
+      const d = tensor(
+        Array.from({ length: 16 }, (_, i) => i + 1),
+        [1, 2, 2, 4],
+      );
+      const d2s = d.depthToSpace(2);
+      expect(d2s.shape).toEqual([1, 4, 4, 1]);
+      expect(flat(d2s)).toEqual([1, 2, 5, 6, 3, 4, 7, 8, 9, 10, 13, 14, 11, 12, 15, 16]);
+      const dv = tensor([1, 2, 3]);
+      const dg = diag(dv);
+      expect(dg.arraySync()).toEqual([
+        [1, 0, 0],
+        [0, 2, 0],
+        [0, 0, 3],
+      ]);
+      const m = tensor([
+        [0, 1, 2, 3],
+        [-1, 0, 1, 2],
+        [-2, -1, 0, 1],
+        [-3, -2, -1, 0],
+      ]);
+      const band = linalg.bandPart(m, 1, -1);
+      expect(band.arraySync()).toEqual([
+        [0, 1, 2, 3],
+        [-1, 0, 1, 2],
+        [0, -1, 0, 1],
+        [0, 0, -1, 0],
+      ]);
+      const k = tensor(2, undefined, 'int32');
+      const band2 = linalg.bandPart(m, k, 0);
+      expect(band2.arraySync()).toEqual([
+        [0, 0, 0, 0],
+        [-1, 0, 0, 0],
+        [-2, -1, 0, 0],
+        [0, -2, -1, 0],
+      ]);
+      const [X, Y] = meshgrid([1, 2, 3], [4, 5]);
+      expect([X!.arraySync(), Y!.arraySync()]).toEqual([
+        [
+          [1, 2, 3],
+          [1, 2, 3],
+        ],
+        [
+          [4, 4, 4],
+          [5, 5, 5],
+        ],
+      ]);
+      expect(meshgrid()).toEqual([]);
+      const ls = linspace(0, 1, 5);
+      expect(flat(ls)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+      const s0 = tensor([2, 1, 4], undefined, 'int32');
+      const s1 = tensor([3, 1], undefined, 'int32');
+      const ba = broadcastArgs(s0, s1);
+      expect([ba.dtype, flat(ba)]).toEqual(['int32', [2, 3, 4]]);
+      expect(ensureShape(x, [null, 4, null, 1])).toBe(x);
+      return [x, s2b, back, y, b2s, d, d2s, dv, dg, m, band, k, band2, X!, Y!, ls, s0, s1, ba];
+    });
+  });
+
+  it('refuse bad arguments clearly, allocating nothing', () => {
+    const x = tensor(values(16, 10), [1, 4, 4, 1]);
+    const v = tensor([1, 2]);
+    const i = tensor([2, 3], undefined, 'int32');
+    const j = tensor([4], undefined, 'int32');
+    const before = memory().numTensors;
+    const none: [number, number][] = [
+      [0, 0],
+      [0, 0],
+    ];
+    expect(() => spaceToBatchND(x, [3, 2], none)).toThrow(
+      'spaceToBatchND: spatial axis 1 of x [1,4,4,1] padded by [0,0] has size 4, not divisible by its block 3; change the paddings so it is',
+    );
+    expect(() => spaceToBatchND(x, [0, 2], none)).toThrow(/spaceToBatchND: blockShape \[0,2\] must be a non-empty list of positive integers/);
+    expect(() => spaceToBatchND(x, [2, 2], [[0, 0]])).toThrow(
+      /spaceToBatchND: paddings \[\[0,0\]\] must hold one \[start, end\] pair of non-negative integers per block axis \(2\)/,
+    );
+    expect(() => spaceToBatchND(v, [2, 2], none)).toThrow(/spaceToBatchND: x \[2\] has rank 1; blockShape \[2,2\] needs rank ≥ 3/);
+    expect(() => batchToSpaceND(x, [2, 2], none)).toThrow("batchToSpaceND: the batch 1 of x [1,4,4,1] is not divisible by the block's size 4 (2·2)");
+    expect(() =>
+      batchToSpaceND(
+        x,
+        [1, 1],
+        [
+          [3, 2],
+          [0, 0],
+        ],
+      ),
+    ).toThrow(/batchToSpaceND: crops \[3,2\] on spatial axis 1 remove more than its size 4/);
+    expect(() => depthToSpace(x, 2)).toThrow('depthToSpace: the 1 channels of x [1,4,4,1] are not divisible by blockSize² = 4');
+    expect(() => depthToSpace(x, 1)).toThrow(/depthToSpace: blockSize must be an integer ≥ 2, got 1/);
+    expect(() => depthToSpace(v, 2)).toThrow(/depthToSpace: x must have rank 4 \(NHWC\), got shape \[2\]/);
+    expect(() => depthToSpace(x, 2, 'NWHC' as 'NHWC')).toThrow(/depthToSpace: dataFormat must be 'NHWC' or 'NCHW', got "NWHC"/);
+    expect(() => diag(x)).toThrow('diag: x must have rank 1 to 3 (the result has twice its rank, at most 6), got shape [1,4,4,1]');
+    expect(() => linalg.bandPart(v, 0, 0)).toThrow(/bandPart: a must have rank ≥ 2 \(matrices on its last two axes\), got shape \[2\]/);
+    expect(() => linalg.bandPart(x, 5, 0)).toThrow('bandPart: numLower must be an integer at most the number of rows (4), or negative for all of them; got 5');
+    expect(() => linalg.bandPart(x, 0, 1.5)).toThrow(/bandPart: numUpper must be an integer at most the number of columns \(1\)/);
+    expect(() => linalg.bandPart(x, v, 0)).toThrow(/bandPart: numLower must be a number or an int32 scalar, got a float32 \[2\]/);
+    expect(() => meshgrid(v, v, { indexing: 'yx' as 'xy' })).toThrow(`meshgrid: indexing must be 'xy' or 'ij', got "yx"`);
+    expect(() => linspace(0, 1, 0)).toThrow('linspace: num must be a positive integer, got 0');
+    expect(() => linspace(Number.NaN, 1, 3)).toThrow(/linspace: start and stop must be numbers/);
+    expect(() => broadcastArgs(i, j)).toThrow(/broadcastArgs: shapes \[2,3\] and \[4\] cannot be broadcast: dimension 1 is 3 vs 4/);
+    expect(() => broadcastArgs(v, j)).toThrow('broadcastArgs: s0 must be an int32 vector (a shape), got a float32 [2]');
+    expect(() => ensureShape(x, [1, 4, 5, 1])).toThrow(
+      'ensureShape: x has shape [1,4,4,1], not [1,4,5,1] (null matches any size); reshape x or fix the expected shape',
+    );
+    expect(() => ensureShape(x, [null, 4])).toThrow(/ensureShape: x has shape \[1,4,4,1\], not \[null,4\]/);
+    expect(memory().numTensors).toBe(before);
+    for (const t of [x, v, i, j]) t.dispose();
   });
 });

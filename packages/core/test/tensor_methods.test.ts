@@ -56,6 +56,11 @@ const NOT_METHODS: Record<string, string> = {
   pad2d: 'rank-checked spelling of pad (tfjs has no method either)',
   pad3d: 'rank-checked spelling of pad (tfjs has no method either)',
   pad4d: 'rank-checked spelling of pad (tfjs has no method either)',
+  diag: 'tfjs has no method either',
+  meshgrid: 'takes coordinate lists, returns several tensors (tfjs has no method either)',
+  linspace: 'creation from numbers',
+  broadcastArgs: 'takes two shapes as int32 vectors (tfjs has no method either)',
+  ensureShape: 'a shape assertion (tfjs has no method either)',
 };
 
 function opsBarrelNames(): string[] {

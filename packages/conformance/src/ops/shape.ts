@@ -1,9 +1,25 @@
 /** Op cases: tile, broadcastTo, stridedSlice, reverse, mirrorPad, space/batch/depth moves, diag, bandPart, meshgrid, linspace, einsum, broadcast matMul. */
-import { broadcastTo, matMul, mirrorPad, reverse, stridedSlice, tile } from '@polytensor/core';
+import {
+  batchToSpaceND,
+  broadcastArgs,
+  broadcastTo,
+  depthToSpace,
+  diag,
+  ensureShape,
+  linalg,
+  linspace,
+  matMul,
+  meshgrid,
+  mirrorPad,
+  reverse,
+  spaceToBatchND,
+  stridedSlice,
+  tile,
+} from '@polytensor/core';
 import type { ConformanceCase } from '../cases/types.js';
 import { host, ravel, sizeOf, stridesOf, unravel, type HostTensor } from '../host.js';
 import type { Rng } from '../rng.js';
-import { EXACT_SIGNED_ZERO, opCase, opGradient } from './harness.js';
+import { EXACT_SIGNED_ZERO, opCase, opGradient, ulps } from './harness.js';
 
 const uniform = (shape: readonly number[]) => (r: Rng) =>
   host(
@@ -119,6 +135,117 @@ function matMulRef(a: HostTensor, b: HostTensor, tA = false, tB = false): HostTe
     out[o] = s;
   }
   return { shape, values: out, dtype: 'float32' };
+}
+
+/** Zero-pad the spatial axes, then each padded element (b, y…, rest) lands at batch offset·B + b, spatial y / block. */
+function spaceToBatchRef(x: HostTensor, block: readonly number[], paddings: readonly (readonly [number, number])[]): HostTensor {
+  const m = block.length;
+  const B = x.shape[0]!;
+  const padded = x.shape.map((d, i) => (i >= 1 && i <= m ? d + paddings[i - 1]![0] + paddings[i - 1]![1] : d));
+  const shape = [B * sizeOf(block), ...block.map((b, i) => padded[i + 1]! / b), ...x.shape.slice(m + 1)];
+  const out = new Float64Array(sizeOf(shape));
+  const inStrides = stridesOf(x.shape);
+  const outStrides = stridesOf(shape);
+  for (let p = 0; p < sizeOf(padded); p++) {
+    const y = unravel(p, padded);
+    const src = y.map((v, i) => (i >= 1 && i <= m ? v - paddings[i - 1]![0] : v));
+    const inside = src.every((v, i) => v >= 0 && v < x.shape[i]!);
+    let offset = 0;
+    for (let i = 0; i < m; i++) offset = offset * block[i]! + (y[i + 1]! % block[i]!);
+    const dst = y.map((v, i) => (i === 0 ? offset * B + v : i <= m ? Math.floor(v / block[i - 1]!) : v));
+    out[ravel(dst, outStrides)] = inside ? x.values[ravel(src, inStrides)]! : 0;
+  }
+  return { shape, values: out, dtype: x.dtype };
+}
+
+/** Each element (ob, s…, rest) of x goes to batch ob mod B, spatial s·block + its offset − crop start, if not cropped. */
+function batchToSpaceRef(x: HostTensor, block: readonly number[], crops: readonly (readonly [number, number])[]): HostTensor {
+  const m = block.length;
+  const B = x.shape[0]! / sizeOf(block);
+  const shape = [B, ...block.map((b, i) => x.shape[i + 1]! * b - crops[i]![0] - crops[i]![1]), ...x.shape.slice(m + 1)];
+  const out = new Float64Array(sizeOf(shape));
+  const outStrides = stridesOf(shape);
+  for (let p = 0; p < x.values.length; p++) {
+    const s = unravel(p, x.shape);
+    let offset = Math.floor(s[0]! / B);
+    const dst = [...s];
+    dst[0] = s[0]! % B;
+    for (let i = m - 1; i >= 0; i--) {
+      dst[i + 1] = s[i + 1]! * block[i]! + (offset % block[i]!) - crops[i]![0];
+      offset = Math.floor(offset / block[i]!);
+    }
+    if (dst.every((v, i) => v >= 0 && v < shape[i]!)) out[ravel(dst, outStrides)] = x.values[p]!;
+  }
+  return { shape, values: out, dtype: x.dtype };
+}
+
+/** Channel ch of pixel (h, w) is, of k = c/bs² channels, block ch / k (row-major in bs×bs) channel ch mod k. */
+function depthToSpaceRef(x: HostTensor, bs: number, nchw = false): HostTensor {
+  const [n, c, h, w] = nchw ? x.shape : [x.shape[0]!, x.shape[3]!, x.shape[1]!, x.shape[2]!];
+  const k = c! / (bs * bs);
+  const shape = nchw ? [n!, k, h! * bs, w! * bs] : [n!, h! * bs, w! * bs, k];
+  const out = new Float64Array(sizeOf(shape));
+  const outStrides = stridesOf(shape);
+  for (let p = 0; p < x.values.length; p++) {
+    const idx = unravel(p, x.shape);
+    const [b, ch, y, xx] = nchw ? idx : [idx[0]!, idx[3]!, idx[1]!, idx[2]!];
+    const blockAt = Math.floor(ch! / k);
+    const [oy, ox, oc] = [y! * bs + Math.floor(blockAt / bs), xx! * bs + (blockAt % bs), ch! % k];
+    out[ravel(nchw ? [b!, oc, oy, ox] : [b!, oy, ox, oc], outStrides)] = x.values[p]!;
+  }
+  return { shape, values: out, dtype: x.dtype };
+}
+
+function diagRef(x: HostTensor): HostTensor {
+  const n = x.values.length;
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) out[i * n + i] = x.values[i]!;
+  return { shape: [...x.shape, ...x.shape], values: out, dtype: x.dtype };
+}
+
+function bandRef(x: HostTensor, lower: number, upper: number): HostTensor {
+  const [m, n] = x.shape.slice(-2) as [number, number];
+  return {
+    ...x,
+    values: x.values.map((v, p) => {
+      const i = Math.floor(p / n) % m;
+      const j = p % n;
+      return (lower < 0 || i - j <= lower) && (upper < 0 || j - i <= upper) ? v : 0;
+    }),
+  };
+}
+
+/** X[r][c] and Y[r][c] of the grid: 'xy' rows run over y, columns over x; 'ij' the transpose. */
+function meshRef(x: HostTensor, y: HostTensor, ij = false): HostTensor[] {
+  const [w, h] = [x.values.length, y.values.length];
+  const shape = ij ? [w, h] : [h, w];
+  const X = new Float64Array(w * h);
+  const Y = new Float64Array(w * h);
+  for (let r = 0; r < shape[0]!; r++)
+    for (let c = 0; c < shape[1]!; c++) {
+      X[r * shape[1]! + c] = x.values[ij ? r : c]!;
+      Y[r * shape[1]! + c] = y.values[ij ? c : r]!;
+    }
+  return [
+    { shape, values: X, dtype: x.dtype },
+    { shape, values: Y, dtype: y.dtype },
+  ];
+}
+
+const linspaceRef = (start: number, stop: number, num: number): HostTensor => ({
+  shape: [num],
+  values: Float64Array.from(upTo(num), (i) => (num === 1 || i === 0 ? start : start + (i * (stop - start)) / (num - 1))),
+  dtype: 'float32',
+});
+
+function broadcastArgsRef(a: HostTensor, b: HostTensor): HostTensor {
+  const rank = Math.max(a.values.length, b.values.length);
+  const at = (t: HostTensor, i: number): number => t.values[t.values.length - rank + i] ?? 1;
+  return host(
+    [rank],
+    upTo(rank).map((i) => (at(a, i) === 1 ? at(b, i) : at(a, i))),
+    'int32',
+  );
 }
 
 export const shapeOpCases: readonly ConformanceCase<'op'>[] = [
@@ -361,6 +488,385 @@ export const shapeOpCases: readonly ConformanceCase<'op'>[] = [
     inputs: (r) => [uniform([5])(r)],
     core: ([x]) => mirrorPad(x!, [[3, 2]], 'symmetric'),
     reference: ([x]) => mirrorRef(x!, [[3, 2]], 'symmetric'),
+  }),
+
+  opCase({
+    op: 'spaceToBatchND',
+    name: '[1,4,4,2] block [2,2]',
+    inputs: (r) => [uniform([1, 4, 4, 2])(r)],
+    core: ([x]) =>
+      spaceToBatchND(
+        x!,
+        [2, 2],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ),
+    reference: ([x]) =>
+      spaceToBatchRef(
+        x!,
+        [2, 2],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ),
+  }),
+  opCase({
+    op: 'spaceToBatchND',
+    name: '[2,2,4,1] block [2,3], paddings [[1,1],[0,2]], NaN ±Inf −0',
+    inputs: (r) => [specials([2, 2, 4, 1])(r)],
+    core: ([x]) =>
+      spaceToBatchND(
+        x!,
+        [2, 3],
+        [
+          [1, 1],
+          [0, 2],
+        ],
+      ),
+    reference: ([x]) =>
+      spaceToBatchRef(
+        x!,
+        [2, 3],
+        [
+          [1, 1],
+          [0, 2],
+        ],
+      ),
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opCase({
+    op: 'spaceToBatchND',
+    name: 'empty batch [0,2,2,1]; three block axes [1,2,2,2] by [2,1,2]',
+    inputs: (r) => [uniform([0, 2, 2, 1])(r), uniform([1, 2, 2, 2])(r)],
+    core: ([e, x]) => [
+      spaceToBatchND(
+        e!,
+        [2, 2],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ),
+      spaceToBatchND(
+        x!,
+        [2, 1, 2],
+        [
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ],
+      ),
+    ],
+    reference: ([e, x]) => [
+      spaceToBatchRef(
+        e!,
+        [2, 2],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ),
+      spaceToBatchRef(
+        x!,
+        [2, 1, 2],
+        [
+          [0, 0],
+          [0, 0],
+          [0, 0],
+        ],
+      ),
+    ],
+  }),
+  opGradient({
+    op: 'spaceToBatchND',
+    name: '[1,2,4,1] block [2,2], paddings [[0,0],[1,1]]',
+    inputs: (r) => [uniform([1, 2, 4, 1])(r)],
+    core: ([x]) =>
+      spaceToBatchND(
+        x!,
+        [2, 2],
+        [
+          [0, 0],
+          [1, 1],
+        ],
+      ),
+    reference: ([x]) =>
+      spaceToBatchRef(
+        x!,
+        [2, 2],
+        [
+          [0, 0],
+          [1, 1],
+        ],
+      ),
+  }),
+
+  opCase({
+    op: 'batchToSpaceND',
+    name: '[4,2,2,1] block [2,2]',
+    inputs: (r) => [uniform([4, 2, 2, 1])(r)],
+    core: ([x]) =>
+      batchToSpaceND(
+        x!,
+        [2, 2],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ),
+    reference: ([x]) =>
+      batchToSpaceRef(
+        x!,
+        [2, 2],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ),
+  }),
+  opCase({
+    op: 'batchToSpaceND',
+    name: '[6,2,2,2] block [3,2], crops [[1,2],[0,1]], NaN ±Inf −0',
+    inputs: (r) => [specials([6, 2, 2, 2])(r)],
+    core: ([x]) =>
+      batchToSpaceND(
+        x!,
+        [3, 2],
+        [
+          [1, 2],
+          [0, 1],
+        ],
+      ),
+    reference: ([x]) =>
+      batchToSpaceRef(
+        x!,
+        [3, 2],
+        [
+          [1, 2],
+          [0, 1],
+        ],
+      ),
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opCase({
+    op: 'batchToSpaceND',
+    name: 'empty batch [0,1,1,1]; one block axis [2,3] by [2]',
+    inputs: (r) => [uniform([0, 1, 1, 1])(r), uniform([2, 3])(r)],
+    core: ([e, x]) => [
+      batchToSpaceND(
+        e!,
+        [2, 2],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ),
+      batchToSpaceND(x!, [2], [[0, 0]]),
+    ],
+    reference: ([e, x]) => [
+      batchToSpaceRef(
+        e!,
+        [2, 2],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ),
+      batchToSpaceRef(x!, [2], [[0, 0]]),
+    ],
+  }),
+  opGradient({
+    op: 'batchToSpaceND',
+    name: '[4,1,2,1] block [2,2], crops [[0,1],[1,0]]',
+    inputs: (r) => [uniform([4, 1, 2, 1])(r)],
+    core: ([x]) =>
+      batchToSpaceND(
+        x!,
+        [2, 2],
+        [
+          [0, 1],
+          [1, 0],
+        ],
+      ),
+    reference: ([x]) =>
+      batchToSpaceRef(
+        x!,
+        [2, 2],
+        [
+          [0, 1],
+          [1, 0],
+        ],
+      ),
+  }),
+
+  opCase({
+    op: 'depthToSpace',
+    name: 'NHWC [1,2,2,8] block 2',
+    inputs: (r) => [uniform([1, 2, 2, 8])(r)],
+    core: ([x]) => depthToSpace(x!, 2),
+    reference: ([x]) => depthToSpaceRef(x!, 2),
+  }),
+  opCase({
+    op: 'depthToSpace',
+    name: 'NHWC [2,1,2,4] and NCHW [1,8,1,2] block 2, NaN ±Inf −0',
+    inputs: (r) => [specials([2, 1, 2, 4])(r), specials([1, 8, 1, 2])(r)],
+    core: ([x, y]) => [depthToSpace(x!, 2), depthToSpace(y!, 2, 'NCHW')],
+    reference: ([x, y]) => [depthToSpaceRef(x!, 2), depthToSpaceRef(y!, 2, true)],
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opCase({
+    op: 'depthToSpace',
+    name: 'empty [0,1,1,4]; block 3 [1,1,1,9]',
+    inputs: (r) => [uniform([0, 1, 1, 4])(r), uniform([1, 1, 1, 9])(r)],
+    core: ([e, x]) => [depthToSpace(e!, 2), depthToSpace(x!, 3)],
+    reference: ([e, x]) => [depthToSpaceRef(e!, 2), depthToSpaceRef(x!, 3)],
+  }),
+  opGradient({
+    op: 'depthToSpace',
+    name: 'NHWC [1,2,1,8] block 2',
+    inputs: (r) => [uniform([1, 2, 1, 8])(r)],
+    core: ([x]) => depthToSpace(x!, 2),
+    reference: ([x]) => depthToSpaceRef(x!, 2),
+  }),
+
+  opCase({
+    op: 'diag',
+    name: 'rank 1 [5]',
+    inputs: (r) => [uniform([5])(r)],
+    core: ([x]) => diag(x!),
+    reference: ([x]) => diagRef(x!),
+  }),
+  opCase({
+    op: 'diag',
+    name: 'rank 2 [2,2] NaN ±Inf −0; int32 [3]',
+    inputs: (r) => [specials([2, 2])(r), host([3], [4, -5, 2 ** 30], 'int32')],
+    core: ([x, i]) => [diag(x!), diag(i!)],
+    reference: ([x, i]) => [diagRef(x!), diagRef(i!)],
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opCase({
+    op: 'diag',
+    name: 'rank 3 [1,2,2]; empty [0]',
+    inputs: (r) => [uniform([1, 2, 2])(r), uniform([0])(r)],
+    core: ([x, e]) => [diag(x!), diag(e!)],
+    reference: ([x, e]) => [diagRef(x!), diagRef(e!)],
+  }),
+  opGradient({
+    op: 'diag',
+    name: 'rank 1 [4]',
+    inputs: (r) => [uniform([4])(r)],
+    core: ([x]) => diag(x!),
+    reference: ([x]) => diagRef(x!),
+  }),
+
+  opCase({
+    op: 'bandPart',
+    name: 'upper triangle (0, -1) of [2,3,4]',
+    inputs: (r) => [uniform([2, 3, 4])(r)],
+    core: ([x]) => linalg.bandPart(x!, 0, -1),
+    reference: ([x]) => bandRef(x!, 0, -1),
+  }),
+  opCase({
+    op: 'bandPart',
+    name: 'band (1, 2) of [4,5], NaN ±Inf −0; lower (-1, 0) of int32 [3,3]',
+    inputs: (r) => [specials([4, 5])(r), host([3, 3], [1, 2, 3, 4, 5, 6, 7, 8, -9], 'int32')],
+    core: ([x, i]) => [linalg.bandPart(x!, 1, 2), linalg.bandPart(i!, -1, 0)],
+    reference: ([x, i]) => [bandRef(x!, 1, 2), bandRef(i!, -1, 0)],
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opCase({
+    op: 'bandPart',
+    name: 'empty [0,2,2]',
+    inputs: (r) => [uniform([0, 2, 2])(r)],
+    core: ([x]) => linalg.bandPart(x!, 0, 0),
+    reference: ([x]) => bandRef(x!, 0, 0),
+  }),
+  opGradient({
+    op: 'bandPart',
+    name: '(1, 0) of [3,4]',
+    inputs: (r) => [uniform([3, 4])(r)],
+    core: ([x]) => linalg.bandPart(x!, 1, 0),
+    reference: ([x]) => bandRef(x!, 1, 0),
+  }),
+
+  opCase({
+    op: 'meshgrid',
+    name: "'xy', x [3], y [2]",
+    inputs: (r) => [uniform([3])(r), uniform([2])(r)],
+    core: ([x, y]) => meshgrid(x!, y!),
+    reference: ([x, y]) => meshRef(x!, y!),
+  }),
+  opCase({
+    op: 'meshgrid',
+    name: "'ij', x [2,2] (flattened), y [3], NaN ±Inf −0",
+    inputs: (r) => [specials([2, 2])(r), specials([3])(r)],
+    core: ([x, y]) => meshgrid(x!, y!, { indexing: 'ij' }),
+    reference: ([x, y]) => meshRef(x!, y!, true),
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opCase({
+    op: 'meshgrid',
+    name: 'empty y [0]; x alone',
+    inputs: (r) => [uniform([3])(r), uniform([0])(r)],
+    core: ([x, y]) => [...meshgrid(x!, y!), ...meshgrid(x!)],
+    reference: ([x, y]) => [...meshRef(x!, y!), x!],
+  }),
+  opGradient({
+    op: 'meshgrid',
+    name: "'xy': X·Y + X",
+    inputs: (r) => [uniform([3])(r), uniform([2])(r)],
+    core: ([x, y]) => {
+      const [X, Y] = meshgrid(x!, y!);
+      return X!.mul(Y!).add(X!);
+    },
+    reference: ([x, y]) => {
+      const [X, Y] = meshRef(x!, y!);
+      return { ...X!, values: X!.values.map((v, i) => v * Y!.values[i]! + v) };
+    },
+  }),
+
+  opCase({
+    op: 'linspace',
+    name: '(0, 1, 5), (-3, 7.3, 11), (2, 9, 1)',
+    inputs: () => [],
+    core: () => [linspace(0, 1, 5), linspace(-3, 7.3, 11), linspace(2, 9, 1)],
+    reference: () => [linspaceRef(0, 1, 5), linspaceRef(-3, 7.3, 11), linspaceRef(2, 9, 1)],
+    judge: ulps(1),
+  }),
+  opCase({
+    op: 'linspace',
+    name: '(−0, 1, 2), (0, Inf, 3), (5, -1, 4)',
+    inputs: () => [],
+    core: () => [linspace(-0, 1, 2), linspace(0, Infinity, 3), linspace(5, -1, 4)],
+    reference: () => [linspaceRef(-0, 1, 2), linspaceRef(0, Infinity, 3), linspaceRef(5, -1, 4)],
+    judge: { kind: 'exact', signedZero: true },
+  }),
+
+  opCase({
+    op: 'broadcastArgs',
+    name: '[2,1] with [3]; [] with [4,1]; [0,1] with [1,5]',
+    inputs: () => [
+      host([2], [2, 1], 'int32'),
+      host([1], [3], 'int32'),
+      host([0], [], 'int32'),
+      host([2], [4, 1], 'int32'),
+      host([2], [0, 1], 'int32'),
+      host([2], [1, 5], 'int32'),
+    ],
+    core: ([a, b, c, d, e, f]) => [broadcastArgs(a!, b!), broadcastArgs(c!, d!), broadcastArgs(e!, f!)],
+    reference: ([a, b, c, d, e, f]) => [broadcastArgsRef(a!, b!), broadcastArgsRef(c!, d!), broadcastArgsRef(e!, f!)],
+  }),
+
+  opCase({
+    op: 'ensureShape',
+    name: '[2,3] against [null,3], NaN ±Inf −0; rank 0',
+    inputs: (r) => [specials([2, 3])(r), uniform([])(r)],
+    core: ([x, s]) => [ensureShape(x!, [null, 3]), ensureShape(s!, [])],
+    reference: ([x, s]) => [x!, s!],
+    judge: EXACT_SIGNED_ZERO,
   }),
 
   // matMul's leading axes broadcast NumPy-style (row 'matMulBroadcast': the kernel's rows are 'matMul').

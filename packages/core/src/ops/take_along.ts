@@ -1,6 +1,8 @@
 // Movement ops that pick slices at indices known on the host (tile, reverse,
 // mirrorPad, stridedSlice) go through gather: exact for every dtype, and
 // gather's rule (scatterAdd) gives their gradients, repeats accumulating.
+import { ravel, stridesOf, unravel } from '../backend/shape_utils.js';
+import { sizeOf } from '../backend/types.js';
 import { ENGINE } from '../engine/engine.js';
 import type { Tensor } from '../tensor.js';
 import { tensor } from './convert.js';
@@ -34,5 +36,23 @@ export function emptyFrom(x: Tensor, shape: readonly number[], zeroAxes: readonl
       ),
       shape,
     );
+  });
+}
+
+/**
+ * @internal A tensor of `shape` whose element at index `o` (an output index)
+ * is `x`'s element at `source(o)` (an input index): one gather of the
+ * flattened `x` at host-computed positions. For rearrangements a transpose
+ * would need more than six axes for (space-to-batch over several dims).
+ */
+export function remap(x: Tensor, shape: readonly number[], source: (o: readonly number[]) => readonly number[]): Tensor {
+  return ENGINE.tidy(() => {
+    const flat = reshape(x, [x.size]);
+    const n = sizeOf(shape);
+    if (n === 0) return reshape(slice(flat, [0], [0]), shape);
+    const strides = stridesOf(x.shape);
+    const idx = new Int32Array(n);
+    for (let o = 0; o < n; o++) idx[o] = ravel(source(unravel(o, shape)), strides);
+    return reshape(gather(flat, tensor(idx, [n], 'int32'), 0), shape);
   });
 }
