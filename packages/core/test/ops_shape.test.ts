@@ -11,6 +11,7 @@ import {
   broadcastTo,
   depthToSpace,
   diag,
+  einsum,
   ensureShape,
   linalg,
   linspace,
@@ -487,5 +488,50 @@ describe('space/batch/depth moves, diag, bandPart, meshgrid, linspace, broadcast
     expect(() => ensureShape(x, [null, 4])).toThrow(/ensureShape: x has shape \[1,4,4,1\], not \[null,4\]/);
     expect(memory().numTensors).toBe(before);
     for (const t of [x, v, i, j]) t.dispose();
+  });
+});
+
+describe('einsum', () => {
+  it('contracts attention and bilinear forms like matMul, transposes and sums, and leaves nothing behind', () => {
+    noLeak(() => {
+      const q = tensor(values(12, 11), [1, 2, 3, 2]);
+      const k = tensor(values(8, 12), [1, 2, 2, 2]);
+      const scores = einsum('bhqd,bhkd->bhqk', q, k);
+      const viaMatMul = matMul(q, k, false, true);
+      expect(scores.shape).toEqual([1, 2, 3, 2]);
+      expect(flat(scores)).toEqual(flat(viaMatMul));
+      const m = tensor([
+        [1, 2],
+        [3, 4],
+      ]);
+      const t = einsum('ij->ji', m);
+      expect(t.arraySync()).toEqual([
+        [1, 3],
+        [2, 4],
+      ]);
+      const a = tensor([1, 2, 3]);
+      const b = tensor([4, 5, 6]);
+      const dot = einsum('i,i->', a, b);
+      expect([dot.shape, dot.dataSync()[0]]).toEqual([[], 32]);
+      return [q, k, scores, viaMatMul, m, t, a, b, dot];
+    });
+  });
+
+  it('refuses equations it does not support, and bad operands, naming the equation', () => {
+    const m = tensor(values(6, 13), [2, 3]);
+    const v = tensor([1, 2]);
+    const i = tensor([1, 2], undefined, 'int32');
+    const before = memory().numTensors;
+    expect(() => einsum('ij', m)).toThrow(/einsum: 'ij' is not of the form 'terms->output'; einsum supports explicit equations/);
+    expect(() => einsum('...ij->...ji', m)).toThrow(/einsum: '...ij->...ji' is not of the form 'terms->output'.*no '...'/);
+    expect(() => einsum('ii->i', m)).toThrow(/einsum: 'ii->i' repeats a letter in term 0 \('ii'\).*no diagonals/);
+    expect(() => einsum('ij,j->i', m)).toThrow("einsum: 'ij,j->i' has 2 input term(s) but 1 tensor(s) were given");
+    expect(() => einsum('ijk->i', m)).toThrow(/einsum: 'ijk->i' gives term 0 \('ijk'\) 3 letters, but tensors\[0\] has rank 2 \(\[2,3\]\)/);
+    expect(() => einsum('ij,j->i', m, v)).toThrow("einsum: 'ij,j->i': letter 'j' has size 3 in one term but 2 on axis 0 of tensors[1] [2]; they must match");
+    expect(() => einsum('ij->k', m)).toThrow(/einsum: 'ij->k' has output letter 'k' in no input term/);
+    expect(() => einsum('ij->ii', m)).toThrow(/einsum: 'ij->ii' repeats a letter in the output/);
+    expect(() => einsum('i->i', i)).toThrow(/einsum: 'tensors\[0\]' has dtype int32 but einsum accepts float32/);
+    expect(memory().numTensors).toBe(before);
+    for (const t of [m, v, i]) t.dispose();
   });
 });

@@ -61,6 +61,7 @@ const NOT_METHODS: Record<string, string> = {
   linspace: 'creation from numbers',
   broadcastArgs: 'takes two shapes as int32 vectors (tfjs has no method either)',
   ensureShape: 'a shape assertion (tfjs has no method either)',
+  einsum: 'takes the equation first (tfjs has no method either)',
 };
 
 function opsBarrelNames(): string[] {

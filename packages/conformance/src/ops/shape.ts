@@ -5,6 +5,7 @@ import {
   broadcastTo,
   depthToSpace,
   diag,
+  einsum,
   ensureShape,
   linalg,
   linspace,
@@ -19,7 +20,7 @@ import {
 import type { ConformanceCase } from '../cases/types.js';
 import { host, ravel, sizeOf, stridesOf, unravel, type HostTensor } from '../host.js';
 import type { Rng } from '../rng.js';
-import { EXACT_SIGNED_ZERO, opCase, opGradient, ulps } from './harness.js';
+import { EXACT, EXACT_SIGNED_ZERO, opCase, opGradient, ulps } from './harness.js';
 
 const uniform = (shape: readonly number[]) => (r: Rng) =>
   host(
@@ -246,6 +247,39 @@ function broadcastArgsRef(a: HostTensor, b: HostTensor): HostTensor {
     upTo(rank).map((i) => (at(a, i) === 1 ? at(b, i) : at(a, i))),
     'int32',
   );
+}
+
+/** Einstein summation by brute force: every assignment of the letters, the product of the operands' elements added into the output's. */
+function einsumRef(equation: string, xs: readonly HostTensor[]): HostTensor {
+  const [lhs, out] = equation.split('->') as [string, string];
+  const terms = lhs.split(',');
+  const letters = [...new Set([...terms.join(''), ...out])];
+  const size = new Map<string, number>();
+  terms.forEach((t, i) => [...t].forEach((l, a) => size.set(l, xs[i]!.shape[a]!)));
+  const dims = letters.map((l) => size.get(l)!);
+  const shape = [...out].map((l) => size.get(l)!);
+  const values = new Float64Array(sizeOf(shape));
+  const outStrides = stridesOf(shape);
+  for (let p = 0; p < sizeOf(dims); p++) {
+    const at = new Map(unravel(p, dims).map((v, i) => [letters[i]!, v]));
+    let prod = 1;
+    terms.forEach((t, i) => {
+      prod *=
+        xs[i]!.values[
+          ravel(
+            [...t].map((l) => at.get(l)!),
+            stridesOf(xs[i]!.shape),
+          )
+        ]!;
+    });
+    values[
+      ravel(
+        [...out].map((l) => at.get(l)!),
+        outStrides,
+      )
+    ]! += prod;
+  }
+  return { shape, values, dtype: 'float32' };
 }
 
 export const shapeOpCases: readonly ConformanceCase<'op'>[] = [
@@ -867,6 +901,49 @@ export const shapeOpCases: readonly ConformanceCase<'op'>[] = [
     core: ([x, s]) => [ensureShape(x!, [null, 3]), ensureShape(s!, [])],
     reference: ([x, s]) => [x!, s!],
     judge: EXACT_SIGNED_ZERO,
+  }),
+
+  // einsum on multiples of 1/4: its products and short sums are exact in float32, whatever the order of the additions.
+  opCase({
+    op: 'einsum',
+    name: "'bij,bjk->bik' and 'ij,j->i'",
+    inputs: (r) => [quarters([2, 2, 3])(r), quarters([2, 3, 2])(r), quarters([3, 4])(r), quarters([4])(r)],
+    core: ([a, b, m, v]) => [einsum('bij,bjk->bik', a!, b!), einsum('ij,j->i', m!, v!)],
+    reference: ([a, b, m, v]) => [einsumRef('bij,bjk->bik', [a!, b!]), einsumRef('ij,j->i', [m!, v!])],
+  }),
+  opCase({
+    op: 'einsum',
+    name: "'bhqd,bhkd->bhqk' with a NaN, 'ij->ji' with NaN ±Inf −0, 'i,i->'",
+    inputs: (r) => {
+      const q = quarters([1, 2, 3, 2])(r);
+      q.values[3] = Number.NaN;
+      return [q, quarters([1, 2, 2, 2])(r), specials([2, 3])(r), quarters([5])(r), quarters([5])(r)];
+    },
+    core: ([q, k, m, u, v]) => [einsum('bhqd,bhkd->bhqk', q!, k!), einsum('ij->ji', m!), einsum('i,i->', u!, v!)],
+    reference: ([q, k, m, u, v]) => [einsumRef('bhqd,bhkd->bhqk', [q!, k!]), einsumRef('ij->ji', [m!]), einsumRef('i,i->', [u!, v!])],
+    // Not the sign of zero: a sum of zero products is −0 or +0 by the accumulator's start, which backends choose.
+    judge: EXACT,
+  }),
+  opCase({
+    op: 'einsum',
+    name: "'bi,ij,bj->b', 'ij->i', 'ij,jk->ik' with j empty (zeros)",
+    inputs: (r) => [quarters([2, 3])(r), quarters([3, 2])(r), quarters([2, 2])(r), quarters([3, 4])(r), quarters([2, 0])(r), quarters([0, 3])(r)],
+    core: ([x, w, y, m, e, f]) => [einsum('bi,ij,bj->b', x!, w!, y!), einsum('ij->i', m!), einsum('ij,jk->ik', e!, f!)],
+    reference: ([x, w, y, m, e, f]) => [einsumRef('bi,ij,bj->b', [x!, w!, y!]), einsumRef('ij->i', [m!]), einsumRef('ij,jk->ik', [e!, f!])],
+  }),
+  opGradient({
+    op: 'einsum',
+    name: "'bhqd,bhkd->bhqk'",
+    inputs: (r) => [uniform([1, 2, 2, 2])(r), uniform([1, 2, 2, 2])(r)],
+    core: ([q, k]) => einsum('bhqd,bhkd->bhqk', q!, k!),
+    reference: ([q, k]) => einsumRef('bhqd,bhkd->bhqk', [q!, k!]),
+  }),
+  opGradient({
+    op: 'einsum',
+    name: "'bi,ij,bj->b'",
+    inputs: (r) => [uniform([2, 2])(r), uniform([2, 3])(r), uniform([2, 3])(r)],
+    core: ([x, w, y]) => einsum('bi,ij,bj->b', x!, w!, y!),
+    reference: ([x, w, y]) => einsumRef('bi,ij,bj->b', [x!, w!, y!]),
   }),
 
   // matMul's leading axes broadcast NumPy-style (row 'matMulBroadcast': the kernel's rows are 'matMul').

@@ -72,6 +72,7 @@ export { meshgrid } from './meshgrid.js';
 export { linspace } from './linspace.js';
 export { broadcastArgs } from './broadcast_args.js';
 export { ensureShape } from './ensure_shape.js';
+export { einsum } from './einsum.js';
 
 // indexing and selection:
 
