@@ -54,6 +54,8 @@ export { profile, time, nextFrame, backend, findBackend, findBackendFactory, typ
 export type { KernelCall } from './engine/engine.js';
 export { TensorBuffer, buffer, upcastType, sumOutType } from './tensor_buffer.js';
 export { print } from './print.js';
+// tfjs's linalg namespace (an object, so not in the ops barrel, whose exports are all functions).
+export { linalg } from './ops/band_part.js';
 
 // nn: initializers, activations, layers
 export {

@@ -63,6 +63,20 @@ export { cosineWindow } from './cosine_window.js';
 
 // Op breadth (tfjs-core's functions), family by family: each family adds its exports under its own heading.
 // shape and movement:
+export { tile } from './tile.js';
+export { broadcastTo } from './broadcast_to.js';
+export { reverse, reverse1d, reverse2d, reverse3d, reverse4d } from './reverse.js';
+export { stridedSlice } from './strided_slice.js';
+export { mirrorPad } from './mirror_pad.js';
+export { slice1d, slice2d, slice3d, slice4d, concat1d, concat2d, concat3d, concat4d, pad1d, pad2d, pad3d, pad4d } from './ranked.js';
+export { spaceToBatchND, batchToSpaceND } from './space_to_batch.js';
+export { depthToSpace } from './depth_to_space.js';
+export { diag } from './diag.js';
+export { meshgrid } from './meshgrid.js';
+export { linspace } from './linspace.js';
+export { broadcastArgs } from './broadcast_args.js';
+export { ensureShape } from './ensure_shape.js';
+export { einsum } from './einsum.js';
 
 // indexing and selection:
 
