@@ -159,6 +159,8 @@ export * from './train/optimizers/index.js';
 // metrics:
 
 // optimizers, schedules and clipping:
+// (Adadelta, Adamax, Nadam, AdamW, schedules and OptimizerOptions come with train/optimizers/index.js above)
+export { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './train/reduce_lr.js';
 
 // random:
 
