@@ -157,6 +157,18 @@ export * from './train/optimizers/index.js';
 // losses:
 
 // metrics:
+export { meanAbsoluteError, cosineSimilarity, precision, recall, auc } from './train/metrics.js';
+export {
+  Metric,
+  Precision,
+  Recall,
+  AUC,
+  MeanIoU,
+  type MetricConfig,
+  type PrecisionRecallArgs,
+  type AUCArgs,
+  type MeanIoUArgs,
+} from './train/stateful_metrics.js';
 
 // optimizers, schedules and clipping:
 // (Adadelta, Adamax, Nadam, AdamW, schedules and OptimizerOptions come with train/optimizers/index.js above)
