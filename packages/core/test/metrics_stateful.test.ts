@@ -15,7 +15,10 @@ import {
   auc,
   cosineSimilarity,
   getMetric,
+  input,
   loadModel,
+  model,
+  type SymbolicTensor,
   meanAbsoluteError,
   memory,
   precision,
@@ -470,6 +473,29 @@ describe('compile/fit/evaluate report the stateful value of the epoch', () => {
     expect(m.getWeightValues()).toEqual([Float32Array.of(1)]); // the failed step changed nothing
     expect(memory().numTensors).toBe(before);
     for (const t of [x, y]) t.dispose();
+    m.dispose();
+  });
+
+  it('one Metric instance given for two outputs counts each output apart', () => {
+    setSeed(2);
+    const x = input({ shape: [2] });
+    const pa = new Dense({ units: 1, useBias: false, name: 'a' });
+    const pb = new Dense({ units: 1, useBias: false, name: 'b' });
+    const m = model({ inputs: x, outputs: [pa.apply(x) as SymbolicTensor, pb.apply(x) as SymbolicTensor] });
+    m.setWeightValues([Float32Array.of(1, 0), Float32Array.of(0, 1)]); // output a is column 0, b column 1
+    const p = new Precision();
+    m.compile({ optimizer: 'sgd', loss: 'meanSquaredError', metrics: [p] });
+    const half = 25;
+    const xs = tensor(
+      preds.flatMap((v, i) => (i < half ? [v, preds[i + half]!] : [])),
+      [half, 2],
+    );
+    const ya = tensor(labels.slice(0, half), [half, 1]);
+    const yb = tensor(labels.slice(half), [half, 1]);
+    const logs = using([xs, ya, yb], () => m.evaluate(xs, [ya, yb], { batchSize: 10 }));
+    expect(logs['a_precision']).toBe(precision64(labels.slice(0, half), preds.slice(0, half)));
+    expect(logs['b_precision']).toBe(precision64(labels.slice(half), preds.slice(half)));
+    expect(logs['a_precision']).not.toBe(logs['b_precision']);
     m.dispose();
   });
 

@@ -479,7 +479,9 @@ describe('optimizers: registry', () => {
   });
 
   it('lists the valid names for an unknown one', () => {
-    expect(() => getOptimizer('lion')).toThrow(/getOptimizer: unknown optimizer 'lion'; valid names are 'sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'adamw'/);
+    expect(() => getOptimizer('lion')).toThrow(
+      /getOptimizer: unknown optimizer 'lion'; valid names are 'sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'adamw'/,
+    );
     expect(() => getOptimizer('toString')).toThrow(/unknown optimizer/);
   });
 });

@@ -308,6 +308,16 @@ export abstract class LayersModel extends Layer {
       [],
     );
     const optimizer = getOptimizer(args.optimizer, args.learningRate);
+    // A Metric instance given for several outputs (or twice) is cloned, so each keeps its own counts.
+    const used = new Set<Metric>();
+    const own = (m: Metric | null): Metric | null => {
+      if (!m) return null;
+      if (!used.has(m)) {
+        used.add(m);
+        return m;
+      }
+      return m.clone();
+    };
     this.compiled = {
       optimizer,
       outputs: losses.map((loss, i) => {
@@ -317,7 +327,7 @@ export abstract class LayersModel extends Layer {
           weight: weights[i]!,
           metricNames: ms.map((m) => m.name),
           metricFns: ms.map((m) => m.fn),
-          stateful: ms.map((m) => m.create?.() ?? null),
+          stateful: ms.map((m) => own(m.create?.() ?? null)),
         };
       }),
     };
