@@ -181,8 +181,23 @@ export { losses, Reduction } from './train/tf_losses.js';
 export type { LossAlias } from './train/losses.js';
 
 // metrics:
+// (meanAbsoluteError and cosineSimilarity at the top level are the losses; the metrics are metrics.meanAbsoluteError, metrics.cosineSimilarity)
+export { metrics, precision, recall, auc } from './train/metrics.js';
+export {
+  Metric,
+  Precision,
+  Recall,
+  AUC,
+  MeanIoU,
+  type MetricConfig,
+  type PrecisionRecallArgs,
+  type AUCArgs,
+  type MeanIoUArgs,
+} from './train/stateful_metrics.js';
 
 // optimizers, schedules and clipping:
+// (Adadelta, Adamax, Nadam, AdamW, schedules and OptimizerOptions come with train/optimizers/index.js above)
+export { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './train/reduce_lr.js';
 
 // random:
 

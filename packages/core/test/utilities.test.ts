@@ -91,7 +91,7 @@ describe('profile and time', () => {
       }),
     ).rejects.toThrow('boom');
     const x = tensor([1, 2, 3]);
-    const t = await time(() => tidy(() => x.exp().log().dataSync()));
+    const t = await time(() => tidy(() => x.exp().log()).dispose());
     expect(t.kernels).toBe(2);
     expect(t.wallMs).toBeGreaterThanOrEqual(t.kernelMs);
     const none = await time(() => undefined);
