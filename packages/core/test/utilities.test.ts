@@ -24,6 +24,8 @@ import {
   tensor2d,
   tidy,
   time,
+  train,
+  SGD,
   upcastType,
   variable,
   type Tensor,
@@ -253,5 +255,19 @@ describe('movingAverage and cosineWindow', () => {
       expect(cosineWindow(0, 0.5, 0.5).shape).toEqual([0]);
       expect(() => cosineWindow(2.5, 0.5, 0.5)).toThrow(/windowLength must be a non-negative integer/);
     });
+  });
+});
+
+describe('train namespace', () => {
+  it("makes tfjs's optimizers with tfjs's argument order and defaults", () => {
+    expect(train.sgd(0.1)).toBeInstanceOf(SGD);
+    const m = train.momentum(0.1, 0.8, true);
+    expect([m.learningRate, m.getConfig().momentum, m.getConfig().useNesterov]).toEqual([0.1, 0.8, true]);
+    expect(train.adam().getConfig()).toMatchObject({ learningRate: 0.001, beta1: 0.9, beta2: 0.999 });
+    expect(train.adamax().getConfig()).toMatchObject({ learningRate: 0.002 });
+    expect(train.adadelta().getConfig()).toMatchObject({ learningRate: 0.001, rho: 0.95 });
+    expect(train.adagrad(0.5).getConfig()).toMatchObject({ learningRate: 0.5, initialAccumulatorValue: 0.1 });
+    expect(train.rmsprop(0.01, 0.8, 0.5, undefined, true).getConfig()).toMatchObject({ rho: 0.8, momentum: 0.5, centered: true });
+    expect(() => train.adam(0.001, 1.5)).toThrow(/beta1/);
   });
 });

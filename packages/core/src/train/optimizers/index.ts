@@ -27,3 +27,4 @@ export {
   type CosineDecayArgs,
 } from './schedules.js';
 export { getOptimizer, optimizerNames, type OptimizerName } from './registry.js';
+export { train } from './train_namespace.js';
