@@ -61,6 +61,7 @@ export { computeConv2DInfo, computePool2DInfo, type PaddingSpec } from './conv_u
 // shape and movement:
 
 // indexing and selection:
+export { gatherND, scatterND, tensorScatterUpdate } from './gather_nd.js';
 
 // math:
 
