@@ -348,6 +348,12 @@ export class Tensor {
   // shape and movement methods (tile, reverse …)
 
   // indexing and selection methods
+  unsortedSegmentSum(segmentIds: TensorLike, numSegments: number): Tensor {
+    return ops.unsortedSegmentSum(this, segmentIds, numSegments);
+  }
+  unsortedSegmentMax(segmentIds: TensorLike, numSegments: number): Tensor {
+    return ops.unsortedSegmentMax(this, segmentIds, numSegments);
+  }
 
   // math methods (clipByValue, cumsum, norm …)
 

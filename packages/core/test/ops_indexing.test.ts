@@ -3,7 +3,7 @@
 // value), with no tensor left behind. Conformance (packages/conformance,
 // src/ops/indexing.ts) checks them against float64 on every backend.
 import { describe, expect, it } from 'vitest';
-import { gatherND, memory, scatterND, type Tensor, tensor, tensorScatterUpdate } from './helpers.js';
+import { gatherND, grad, memory, numericGrad, scatterND, type Tensor, tensor, tensorScatterUpdate, unsortedSegmentMax, unsortedSegmentSum } from './helpers.js';
 
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
 /** Run `f`, dispose what it returns, and check no tensor outlives it. */
@@ -159,5 +159,92 @@ describe('gatherND, scatterND, tensorScatterUpdate', () => {
       /\[1,3\]/,
       /\[1,2\]/,
     );
+  });
+});
+
+describe('unsortedSegmentSum, unsortedSegmentMax', () => {
+  it('sum and max rows by segment: empty segments 0 and the lowest value, negative ids dropped', () => {
+    noLeak(() => {
+      const x = tensor([1, 2, 3, 4, 5, 6, 7, 8], [4, 2]);
+      const s = unsortedSegmentSum(x, [2, 0, 2, -1], 3);
+      expect(values(s)).toEqual([3, 4, 0, 0, 6, 8]);
+      const m = x.unsortedSegmentMax([2, 0, 2, -1], 3);
+      expect(values(m)).toEqual([3, 4, -3.4028234663852886e38, -3.4028234663852886e38, 5, 6]);
+      const xi = tensor([3, -5], undefined, 'int32');
+      const mi = unsortedSegmentMax(xi, [1, 1], 2);
+      expect(values(mi)).toEqual([-2147483648, 3]);
+      const all = x.unsortedSegmentSum([0, 0, 0, 0], 1);
+      expect(values(all)).toEqual([16, 20]);
+      return [x, s, m, xi, mi, all];
+    });
+  });
+
+  it('gradients match float64 finite differences: every row to its segment, dropped rows none', () => {
+    const x0 = [0.3, -1.2, 0.8, 1.7, -0.4, 0.9, 2.1, -0.6];
+    const ids = [1, 0, 1, -1];
+    const f32 = (x: Tensor): Tensor =>
+      unsortedSegmentSum(x, ids, 2)
+        .square()
+        .sum()
+        .add(
+          unsortedSegmentMax(x, ids, 2)
+            .mul(tensor([1.5, -2, 0.5, 3], [2, 2]))
+            .sum(),
+        );
+    const f64 = (v: Float64Array): number => {
+      let out = 0;
+      for (let seg = 0; seg < 2; seg++) {
+        for (let c = 0; c < 2; c++) {
+          const members = ids.flatMap((id, r) => (id === seg ? [v[r * 2 + c]!] : []));
+          out += members.reduce((a, b) => a + b, 0) ** 2 + [1.5, -2, 0.5, 3][seg * 2 + c]! * Math.max(...members);
+        }
+      }
+      return out;
+    };
+    const x = tensor(x0, [4, 2]);
+    const g = grad(f32)(x);
+    const want = numericGrad(f64, Float64Array.from(x0.map(Math.fround)));
+    Array.from(g.dataSync()).forEach((v, i) => expect(Math.abs(v - want[i]!), `d/dx[${i}]`).toBeLessThan(1e-4));
+    expect(values(g).slice(6)).toEqual([0, 0]);
+    x.dispose();
+    g.dispose();
+  });
+
+  it('reject ids out of range, ids that do not match x, bad numSegments and dtypes', () => {
+    for (const op of [unsortedSegmentSum, unsortedSegmentMax]) {
+      const name = op.name;
+      throwsClean(
+        () => [x32()],
+        (x) => op(x, [0, 3, 1], 3),
+        new RegExp(name),
+        /segment id 3 at position 1/,
+        /\[0, 3\)/,
+      );
+      throwsClean(
+        () => [x32()],
+        (x) => op(x, [0, 1], 3),
+        new RegExp(name),
+        /segmentIds \[2\]/,
+        /x is \[3,2\]/,
+      );
+      throwsClean(
+        () => [x32()],
+        (x) => op(x, [0, 1, 0], 1.5),
+        new RegExp(name),
+        /numSegments must be a non-negative integer, got 1.5/,
+      );
+      throwsClean(
+        () => [x32(), tensor([0, 1, 0])],
+        (x, i) => op(x, i, 2),
+        new RegExp(name),
+        /'segmentIds' has dtype float32/,
+      );
+      throwsClean(
+        () => [tensor([true, false])],
+        (x) => op(x, [0, 1], 2),
+        new RegExp(name),
+        /'x' has dtype bool/,
+      );
+    }
   });
 });

@@ -1,5 +1,5 @@
 /** Op cases: gatherND, scatterND, segment sums, topk, unique, searchSorted, bincount, where with broadcasting. */
-import { gatherND, scatterND, tensorScatterUpdate } from '@polytensor/core';
+import { gatherND, scatterND, tensorScatterUpdate, unsortedSegmentMax, unsortedSegmentSum } from '@polytensor/core';
 import type { ConformanceCase } from '../cases/types.js';
 import { host, sizeOf, type HostTensor } from '../host.js';
 import type { Rng } from '../rng.js';
@@ -151,4 +151,96 @@ const ndCases: ConformanceCase<'op'>[] = [
   }),
 ];
 
-export const indexingOpCases: readonly ConformanceCase<'op'>[] = [...ndCases];
+/** Quarter-integers: their sums of a few terms are exact in float32, whatever the order of addition. */
+const quarters = (shape: readonly number[]) => (r: Rng) =>
+  host(
+    shape,
+    r.array(sizeOf(shape), (q) => q.int(-12, 12) / 4),
+  );
+
+/** Segment reduction in float64: each slice of x (one per id) folded into its segment; negative ids dropped. */
+function segmentRef(x: HostTensor, ids: HostTensor, numSegments: number, kind: 'sum' | 'max'): HostTensor {
+  const rest = x.shape.slice(ids.shape.length);
+  const size = sizeOf(rest);
+  const lowest = x.dtype === 'int32' ? -2147483648 : -3.4028234663852886e38;
+  const out = new Float64Array(numSegments * size).fill(kind === 'sum' ? 0 : Number.NaN);
+  const seen = new Array<boolean>(numSegments).fill(false);
+  ids.values.forEach((id, row) => {
+    if (id < 0) return;
+    for (let j = 0; j < size; j++) {
+      const v = x.values[row * size + j]!;
+      const o = id * size + j;
+      if (kind === 'sum') out[o] = out[o]! + v;
+      else out[o] = !seen[id] || Number.isNaN(v) || v > out[o]! ? v : out[o]!;
+    }
+    seen[id] = true;
+  });
+  if (kind === 'max') seen.forEach((s, id) => !s && out.fill(lowest, id * size, (id + 1) * size));
+  return { shape: [numSegments, ...rest], values: out, dtype: x.dtype };
+}
+
+const segmentCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'unsortedSegmentSum',
+    name: 'rows of [7,2] into 4 segments: one empty, a dropped (negative) id',
+    inputs: (r) => [quarters([7, 2])(r), ints([7], [2, 0, 2, -1, 0, 3, 2])],
+    core: ([x, i]) => unsortedSegmentSum(x!, i!, 4),
+    reference: ([x, i]) => segmentRef(x!, i!, 4, 'sum'),
+  }),
+  opCase({
+    op: 'unsortedSegmentSum',
+    name: 'NaN ±Inf −0; ids of rank 2; int32; none',
+    inputs: (r) => [
+      specials([2, 5])(r),
+      ints([2, 5], [0, 1, 2, 3, 4, 4, 3, 2, 1, 0]),
+      ints([3, 2], [5, -7, 1, 2, 3, 4]),
+      ints([3], [1, 0, 1]),
+      ints([0, 2], []),
+      ints([0], []),
+    ],
+    core: ([x, i, n, ni, e, ei]) => [unsortedSegmentSum(x!, i!, 6), n!.unsortedSegmentSum(ni!, 2), unsortedSegmentSum(e!, ei!, 2)],
+    reference: ([x, i, n, ni, e, ei]) => [segmentRef(x!, i!, 6, 'sum'), segmentRef(n!, ni!, 2, 'sum'), segmentRef(e!, ei!, 2, 'sum')],
+  }),
+  opGradient({
+    op: 'unsortedSegmentSum',
+    name: 'rows of [5,3], one dropped',
+    inputs: (r) => [uniform([5, 3])(r), ints([5], [1, -1, 0, 1, 1])],
+    core: ([x, i]) => unsortedSegmentSum(x!, i!, 3).square(),
+    reference: ([x, i]) => {
+      const s = segmentRef(x!, i!, 3, 'sum');
+      return { ...s, values: s.values.map((v) => v * v) };
+    },
+  }),
+  opCase({
+    op: 'unsortedSegmentMax',
+    name: 'rows of [6,2] into 4 segments: one empty (lowest), a dropped id',
+    inputs: (r) => [uniform([6, 2])(r), ints([6], [2, 0, -3, 0, 2, 3])],
+    core: ([x, i]) => unsortedSegmentMax(x!, i!, 4),
+    reference: ([x, i]) => segmentRef(x!, i!, 4, 'max'),
+  }),
+  opCase({
+    op: 'unsortedSegmentMax',
+    name: 'NaN propagates, −Inf alone, −0 alone; int32 with an empty segment',
+    inputs: () => [
+      host([6], [Number.NaN, 1, -Infinity, -0, 2, Infinity]),
+      ints([6], [0, 0, 1, 2, 3, 3]),
+      ints([4, 2], [5, -7, 1, 2, -2147483647, 4, 0, 0]),
+      ints([4], [2, 0, 2, 0]),
+    ],
+    core: ([x, i, n, ni]) => [unsortedSegmentMax(x!, i!, 5), n!.unsortedSegmentMax(ni!, 3)],
+    reference: ([x, i, n, ni]) => [segmentRef(x!, i!, 5, 'max'), segmentRef(n!, ni!, 3, 'max')],
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opGradient({
+    op: 'unsortedSegmentMax',
+    name: 'to each segment maximum, per column',
+    inputs: (r) => [uniform([5, 2])(r), ints([5], [1, 0, 1, -1, 1])],
+    core: ([x, i]) => unsortedSegmentMax(x!, i!, 2).mul(unsortedSegmentMax(x!, i!, 2).add(1)),
+    reference: ([x, i]) => {
+      const s = segmentRef(x!, i!, 2, 'max');
+      return { ...s, values: s.values.map((v) => v * (v + 1)) };
+    },
+  }),
+];
+
+export const indexingOpCases: readonly ConformanceCase<'op'>[] = [...ndCases, ...segmentCases];

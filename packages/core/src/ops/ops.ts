@@ -62,6 +62,7 @@ export { computeConv2DInfo, computePool2DInfo, type PaddingSpec } from './conv_u
 
 // indexing and selection:
 export { gatherND, scatterND, tensorScatterUpdate } from './gather_nd.js';
+export { unsortedSegmentSum, unsortedSegmentMax } from './segment.js';
 
 // math:
 
