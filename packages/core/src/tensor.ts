@@ -354,6 +354,12 @@ export class Tensor {
   unsortedSegmentMax(segmentIds: TensorLike, numSegments: number): Tensor {
     return ops.unsortedSegmentMax(this, segmentIds, numSegments);
   }
+  topk(k = 1, sorted = true): { values: Tensor; indices: Tensor } {
+    return ops.topk(this, k, sorted);
+  }
+  unique(axis = 0): { values: Tensor; indices: Tensor } {
+    return ops.unique(this, axis);
+  }
 
   // math methods (clipByValue, cumsum, norm …)
 

@@ -3,7 +3,21 @@
 // value), with no tensor left behind. Conformance (packages/conformance,
 // src/ops/indexing.ts) checks them against float64 on every backend.
 import { describe, expect, it } from 'vitest';
-import { gatherND, grad, memory, numericGrad, scatterND, type Tensor, tensor, tensorScatterUpdate, unsortedSegmentMax, unsortedSegmentSum } from './helpers.js';
+import {
+  gatherND,
+  grad,
+  memory,
+  numericGrad,
+  scatterND,
+  type Tensor,
+  tensor,
+  tensorScatterUpdate,
+  topk,
+  unique,
+  unsortedSegmentMax,
+  unsortedSegmentSum,
+  where,
+} from './helpers.js';
 
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
 /** Run `f`, dispose what it returns, and check no tensor outlives it. */
@@ -246,5 +260,90 @@ describe('unsortedSegmentSum, unsortedSegmentMax', () => {
         /'x' has dtype bool/,
       );
     }
+  });
+});
+
+describe('topk, unique, where with broadcasting', () => {
+  it('topk: largest first, ties by lower index, NaN first; gradient to the picked entries', () => {
+    noLeak(() => {
+      const x = tensor([2, 7, Number.NaN, 7, -1, 0, 3, 3, 3, -5], [2, 5]);
+      const { values: v, indices: i } = topk(x, 3);
+      expect(values(v)).toEqual([Number.NaN, 7, 7, 3, 3, 3]);
+      expect(values(i)).toEqual([2, 1, 3, 1, 2, 3]);
+      expect(i.dtype).toBe('int32');
+      const w = tensor([1, 2, 3, 4], [2, 2]);
+      const y = tensor([0.5, -1, 3, 4, 2, 6], [2, 3]);
+      const g = grad((t: Tensor) => t.topk(2).values.mul(w).sum())(y);
+      expect(values(g)).toEqual([2, 0, 1, 4, 0, 3]);
+      return [x, v, i, w, y, g];
+    });
+  });
+
+  it('unique: first appearances, NaN equal to NaN and −0 to 0, along any axis', () => {
+    noLeak(() => {
+      const x = tensor([-0, 3, Number.NaN, 0, 3, Number.NaN]);
+      const { values: v, indices: i } = x.unique();
+      expect(values(v)).toEqual([-0, 3, Number.NaN]);
+      expect(Object.is(values(v)[0], -0)).toBe(true);
+      expect(values(i)).toEqual([0, 1, 2, 0, 1, 2]);
+      const m = tensor([1, 2, 1, 3, 4, 3], [2, 3]);
+      const cols = unique(m, -1);
+      expect(cols.values.shape).toEqual([2, 2]);
+      expect(values(cols.values)).toEqual([1, 2, 3, 4]);
+      expect(values(cols.indices)).toEqual([0, 1, 0]);
+      return [x, v, i, m, cols.values, cols.indices];
+    });
+  });
+
+  it('where broadcasts condition, a and b together', () => {
+    noLeak(() => {
+      const c = tensor([[true], [false]]);
+      const a = tensor([1, 2, 3]);
+      const w = where(c, a, -1);
+      expect(w.shape).toEqual([2, 3]);
+      expect(values(w)).toEqual([1, 2, 3, -1, -1, -1]);
+      return [c, a, w];
+    });
+  });
+
+  it('reject a bad k, a scalar x, a bad axis and unsupported dtypes', () => {
+    throwsClean(
+      () => [x32()],
+      (x) => topk(x, 3),
+      /topk/,
+      /k must be an integer in \[0, 2\]/,
+      /\[3,2\]/,
+      /got 3/,
+    );
+    throwsClean(
+      () => [x32()],
+      (x) => topk(x, -1),
+      /topk/,
+      /got -1/,
+    );
+    throwsClean(
+      () => [tensor(2)],
+      (x) => topk(x),
+      /topk/,
+      /scalar/,
+    );
+    throwsClean(
+      () => [tensor([true, false])],
+      (x) => topk(x),
+      /topk/,
+      /'x' has dtype bool/,
+    );
+    throwsClean(
+      () => [tensor(2)],
+      (x) => unique(x),
+      /unique/,
+      /scalar/,
+    );
+    throwsClean(
+      () => [x32()],
+      (x) => unique(x, 2),
+      /unique/,
+      /axis 2/,
+    );
   });
 });

@@ -27,6 +27,7 @@ export const opCases: readonly ConformanceCase<'op'>[] = [
 export const OPS_WITHOUT_GRADIENT: ReadonlySet<string> = new Set<string>([
   // shape and movement:
   // indexing and selection:
+  'unique', // distinct values and int32 indices: no gradient (as in tfjs)
   // math:
   // convolutions and images:
   // random (samples: no gradient):

@@ -1,7 +1,7 @@
 /** Op cases: gatherND, scatterND, segment sums, topk, unique, searchSorted, bincount, where with broadcasting. */
-import { gatherND, scatterND, tensorScatterUpdate, unsortedSegmentMax, unsortedSegmentSum } from '@polytensor/core';
+import { gatherND, scatterND, tensorScatterUpdate, topk, unique, unsortedSegmentMax, unsortedSegmentSum, where } from '@polytensor/core';
 import type { ConformanceCase } from '../cases/types.js';
-import { host, sizeOf, type HostTensor } from '../host.js';
+import { broadcastMap, broadcastShapes, host, sizeOf, type HostTensor } from '../host.js';
 import type { Rng } from '../rng.js';
 import { EXACT_SIGNED_ZERO, opCase, opGradient } from './harness.js';
 
@@ -243,4 +243,158 @@ const segmentCases: ConformanceCase<'op'>[] = [
   }),
 ];
 
-export const indexingOpCases: readonly ConformanceCase<'op'>[] = [...ndCases, ...segmentCases];
+/** Each row's k largest (NaN above every number; equal entries by lower index): values and int32 indices. */
+function topkRef(x: HostTensor, k: number): [HostTensor, HostTensor] {
+  const n = x.shape[x.shape.length - 1]!;
+  const rows = sizeOf(x.shape) / (n || 1);
+  const vals: number[] = [];
+  const idx: number[] = [];
+  const key = (v: number): number => (Number.isNaN(v) ? Infinity : v);
+  for (let r = 0; r < (n === 0 ? 0 : rows); r++) {
+    const order = Array.from({ length: n }, (_, i) => i);
+    const at = (i: number): number => x.values[r * n + i]!;
+    const beats = (a: number, b: number): boolean => (Number.isNaN(at(a)) && !Number.isNaN(at(b))) || (!Number.isNaN(at(b)) && key(at(a)) > key(at(b)));
+    order.sort((a, b) => (beats(a, b) ? -1 : beats(b, a) ? 1 : a - b));
+    for (const i of order.slice(0, k)) {
+      vals.push(at(i));
+      idx.push(i);
+    }
+  }
+  const shape = [...x.shape.slice(0, -1), k];
+  return [host(shape, vals, x.dtype), host(shape, idx, 'int32')];
+}
+
+/** Distinct slices along `axis` in order of first appearance (NaN equal to NaN, −0 to 0), and each slice's distinct index. */
+function uniqueRef(x: HostTensor, axis: number): [HostTensor, HostTensor] {
+  const dim = x.shape[axis]!;
+  const outer = sizeOf(x.shape.slice(0, axis));
+  const inner = sizeOf(x.shape.slice(axis + 1));
+  const sliceOf = (i: number): number[] => {
+    const s: number[] = [];
+    for (let o = 0; o < outer; o++) for (let j = 0; j < inner; j++) s.push(x.values[(o * dim + i) * inner + j]!);
+    return s;
+  };
+  const same = (a: number[], b: number[]): boolean => a.every((v, j) => v === b[j] || (Number.isNaN(v) && Number.isNaN(b[j]!)));
+  const firsts: number[] = [];
+  const indices: number[] = [];
+  for (let i = 0; i < dim; i++) {
+    const found = firsts.findIndex((f) => same(sliceOf(f), sliceOf(i)));
+    if (found < 0) firsts.push(i);
+    indices.push(found < 0 ? firsts.length - 1 : found);
+  }
+  const out: number[] = [];
+  for (let o = 0; o < outer; o++) for (const f of firsts) for (let j = 0; j < inner; j++) out.push(x.values[(o * dim + f) * inner + j]!);
+  const shape = x.shape.map((d, i) => (i === axis ? firsts.length : d));
+  return [host(shape, out, x.dtype), host([dim], indices, 'int32')];
+}
+
+/** condition ? a : b with all three broadcast. */
+function whereRef(c: HostTensor, a: HostTensor, b: HostTensor): HostTensor {
+  const shape = broadcastShapes(broadcastShapes(c.shape, a.shape), b.shape);
+  const [mc, ma, mb] = [c, a, b].map((t) => broadcastMap(t.shape, shape));
+  const out = new Float64Array(sizeOf(shape));
+  for (let o = 0; o < out.length; o++) out[o] = c.values[mc![o]!] ? a.values[ma![o]!]! : b.values[mb![o]!]!;
+  return { shape, values: out, dtype: a.dtype };
+}
+const bools = (shape: readonly number[], values: readonly number[]) => host(shape, values, 'bool');
+
+const selectionCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'topk',
+    name: 'rows of [3,6], k 3, ties by lower index',
+    inputs: (r) => [
+      host(
+        [3, 6],
+        r.array(18, (q) => q.int(-3, 3)),
+      ),
+    ],
+    core: ([x]) => {
+      const { values, indices } = topk(x!, 3);
+      return [values, indices];
+    },
+    reference: ([x]) => topkRef(x!, 3),
+  }),
+  opCase({
+    op: 'topk',
+    name: 'NaN ±Inf, −0 and 0 tied, k = n',
+    inputs: () => [host([2, 5], [0, Number.NaN, -0, Infinity, -Infinity, 1, -0, 0, Number.NaN, Number.NaN])],
+    core: ([x]) => {
+      const { values, indices } = x!.topk(5);
+      return [values, indices];
+    },
+    reference: ([x]) => topkRef(x!, 5),
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opCase({
+    op: 'topk',
+    name: 'int32 rank 1; k 0 (empty)',
+    inputs: () => [ints([5], [3, -2147483648, 7, 3, 2147483647]), ints([2, 3], [1, 2, 3, 4, 5, 6])],
+    core: ([x, y]) => {
+      const a = topk(x!, 4);
+      const b = topk(y!, 0);
+      return [a.values, a.indices, b.values, b.indices];
+    },
+    reference: ([x, y]) => [...topkRef(x!, 4), ...topkRef(y!, 0)],
+  }),
+  opGradient({
+    op: 'topk',
+    name: 'to the picked entries of [3,5], k 2',
+    inputs: (r) => [uniform([3, 5])(r)],
+    core: ([x]) => topk(x!, 2).values.sin(),
+    reference: ([x]) => {
+      const [v] = topkRef(x!, 2);
+      return { ...v, values: v.values.map(Math.sin) };
+    },
+  }),
+  opCase({
+    op: 'unique',
+    name: 'rank 1: NaN, −0 and 0, ±Inf repeated',
+    inputs: () => [host([9], [-0, Number.NaN, 2, 0, Infinity, Number.NaN, -Infinity, 2, Infinity])],
+    core: ([x]) => {
+      const { values, indices } = unique(x!);
+      return [values, indices];
+    },
+    reference: ([x]) => uniqueRef(x!, 0),
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opCase({
+    op: 'unique',
+    name: 'columns of int32 [2,5] (axis 1), rows of bool [4,2], empty',
+    inputs: () => [ints([2, 5], [1, 2, 1, 1, 2, 3, 4, 3, 5, 4]), bools([4, 2], [1, 0, 0, 0, 1, 0, 1, 1]), host([0, 3], [])],
+    core: ([x, b, e]) => {
+      const u = x!.unique(1);
+      const v = unique(b!, 0);
+      const w = unique(e!, 0);
+      return [u.values, u.indices, v.values, v.indices, w.values, w.indices];
+    },
+    reference: ([x, b, e]) => [...uniqueRef(x!, 1), ...uniqueRef(b!, 0), ...uniqueRef(e!, 0)],
+  }),
+  opCase({
+    op: 'whereBroadcast',
+    name: 'condition [2,1,3], a [1,4,1] with NaN ±Inf −0, b rank 0',
+    inputs: (r) => [bools([2, 1, 3], [1, 0, 1, 0, 1, 1]), host([1, 4, 1], [Number.NaN, -0, Infinity, -Infinity]), specials([])(r)],
+    core: ([c, a, b]) => where(c!, a!, b!),
+    reference: ([c, a, b]) => whereRef(c!, a!, b!),
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opCase({
+    op: 'whereBroadcast',
+    name: 'condition rank 0, a [2,3], b [3] with −0; empty',
+    inputs: () => [bools([], [0]), host([2, 3], [1, 2, 3, 4, 5, 6]), host([3], [-0, Number.NaN, -Infinity]), bools([0, 1], []), host([3], [1, 2, 3])],
+    core: ([c, a, b, e, f]) => [where(c!, a!, b!), where(e!, f!, b!)],
+    reference: ([c, a, b, e, f]) => [whereRef(c!, a!, b!), whereRef(e!, f!, b!)],
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opGradient({
+    op: 'whereBroadcast',
+    name: 'a [1,4] and b [3,1] summed back over their broadcast axes',
+    inputs: (r) => [bools([3, 4], [1, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1]), uniform([1, 4])(r), uniform([3, 1])(r)],
+    core: ([c, a, b]) => where(c!, a!, b!).square(),
+    reference: ([c, a, b]) => {
+      const w = whereRef(c!, a!, b!);
+      return { ...w, values: w.values.map((v) => v * v) };
+    },
+  }),
+];
+
+export const indexingOpCases: readonly ConformanceCase<'op'>[] = [...ndCases, ...segmentCases, ...selectionCases];

@@ -63,6 +63,8 @@ export { computeConv2DInfo, computePool2DInfo, type PaddingSpec } from './conv_u
 // indexing and selection:
 export { gatherND, scatterND, tensorScatterUpdate } from './gather_nd.js';
 export { unsortedSegmentSum, unsortedSegmentMax } from './segment.js';
+export { topk } from './topk.js';
+export { unique } from './unique.js';
 
 // math:
 
