@@ -360,6 +360,9 @@ export class Tensor {
   unique(axis = 0): { values: Tensor; indices: Tensor } {
     return ops.unique(this, axis);
   }
+  logicalXor(b: TensorLike): Tensor {
+    return ops.logicalXor(this, b);
+  }
 
   // math methods (clipByValue, cumsum, norm …)
 

@@ -4,11 +4,17 @@
 // src/ops/indexing.ts) checks them against float64 on every backend.
 import { describe, expect, it } from 'vitest';
 import {
+  bincount,
+  denseBincount,
   gatherND,
   grad,
+  logicalXor,
+  lowerBound,
   memory,
   numericGrad,
   scatterND,
+  searchSorted,
+  sparseToDense,
   type Tensor,
   tensor,
   tensorScatterUpdate,
@@ -16,6 +22,7 @@ import {
   unique,
   unsortedSegmentMax,
   unsortedSegmentSum,
+  upperBound,
   where,
 } from './helpers.js';
 
@@ -344,6 +351,176 @@ describe('topk, unique, where with broadcasting', () => {
       (x) => unique(x, 2),
       /unique/,
       /axis 2/,
+    );
+  });
+});
+
+describe('searchSorted, bincount, sparseToDense, logicalXor', () => {
+  it('compute insertion indices, counts, dense tensors and xor', () => {
+    noLeak(() => {
+      const seq = tensor([0, 3, 9, 10, 10]);
+      const v = tensor([0, 4, 10, 11]);
+      const l = searchSorted(seq, v);
+      const r = upperBound(seq, v);
+      const lb = lowerBound(seq, v);
+      expect(l.dtype).toBe('int32');
+      expect(values(l)).toEqual([0, 2, 3, 5]);
+      expect(values(lb)).toEqual([0, 2, 3, 5]);
+      expect(values(r)).toEqual([1, 2, 5, 5]);
+      const x = tensor([1, 1, 3, 7], undefined, 'int32');
+      const c = bincount(x, [], 4);
+      expect(values(c)).toEqual([0, 2, 0, 1]);
+      const dm = tensor([0, 2, 2, 2], [2, 2], 'int32');
+      const d = denseBincount(dm, [0.5, 1, 2, 4], 3);
+      expect(values(d)).toEqual([0.5, 0, 1, 0, 0, 6]);
+      const b = denseBincount(dm, [], 3, true);
+      expect(values(b)).toEqual([1, 0, 1, 0, 0, 1]);
+      const s = sparseToDense(
+        [
+          [0, 1],
+          [1, 0],
+        ],
+        [5, 6],
+        [2, 2],
+        -1,
+      );
+      expect(values(s)).toEqual([-1, 5, 6, -1]);
+      const a = tensor([true, true, false, false]);
+      const xo = a.logicalXor([true, false, true, false]);
+      expect(values(xo)).toEqual([0, 1, 1, 0]);
+      const xb = logicalXor(a, true);
+      expect(values(xb)).toEqual([0, 0, 1, 1]);
+      return [seq, v, l, r, lb, x, c, dm, d, b, s, a, xo, xb];
+    });
+  });
+
+  it('reject mismatched rows, negative counts, out-of-range indices, bad shapes and dtypes', () => {
+    throwsClean(
+      () => [
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        tensor([1, 2, 3]),
+      ],
+      (s, v) => searchSorted(s, v),
+      /searchSorted/,
+      /2 rows/,
+      /\[3\] have 1/,
+    );
+    throwsClean(
+      () => [tensor([1, 2]), tensor([1], undefined, 'int32')],
+      (s, v) => searchSorted(s, v),
+      /searchSorted/,
+      /values are int32/,
+      /cast/,
+    );
+    throwsClean(
+      () => [tensor(1), tensor([1])],
+      (s, v) => lowerBound(s, v),
+      /searchSorted/,
+      /rank ≥ 1/,
+    );
+    throwsClean(
+      () => [tensor([1, 2]), tensor([1])],
+      (s, v) => searchSorted(s, v, 'middle' as 'left'),
+      /searchSorted/,
+      /side must be 'left' or 'right', got "middle"/,
+    );
+    throwsClean(
+      () => [tensor([1, -2, 0], undefined, 'int32')],
+      (x) => bincount(x, [], 3),
+      /bincount/,
+      /-2 at position 1/,
+      /non-negative/,
+    );
+    throwsClean(
+      () => [tensor([1, 2, 0], undefined, 'int32'), tensor([1, 2])],
+      (x, w) => bincount(x, w, 3),
+      /bincount/,
+      /weights \[2\]/,
+      /\[3\]/,
+    );
+    throwsClean(
+      () => [tensor([1, 2])],
+      (x) => bincount(x, [], 3),
+      /bincount/,
+      /'x' has dtype float32/,
+    );
+    throwsClean(
+      () => [tensor([[1, 2]], undefined, 'int32')],
+      (x) => bincount(x, [], 3),
+      /bincount/,
+      /rank 1, got rank 2/,
+    );
+    throwsClean(
+      () => [tensor([1, 2], undefined, 'int32')],
+      (x) => bincount(x, [], -1),
+      /bincount/,
+      /size must be a non-negative integer, got -1/,
+    );
+    throwsClean(
+      () => [tensor([[[1]]], undefined, 'int32')],
+      (x) => denseBincount(x, [], 3),
+      /denseBincount/,
+      /rank 1 or 2, got rank 3/,
+    );
+    throwsClean(
+      () => [tensor([5, 6])],
+      (v) =>
+        sparseToDense(
+          [
+            [0, 1],
+            [2, 0],
+          ],
+          v,
+          [2, 2],
+        ),
+      /sparseToDense/,
+      /index \[2,0\]/,
+      /\[0, 2\)/,
+    );
+    throwsClean(
+      () => [tensor([5, 6])],
+      (v) =>
+        sparseToDense(
+          [
+            [0, 1],
+            [1, 0],
+          ],
+          v,
+          [4],
+        ),
+      /sparseToDense/,
+      /length 2/,
+      /rank 1/,
+    );
+    throwsClean(
+      () => [tensor([5, 6, 7])],
+      (v) => sparseToDense([0, 1], v, [4]),
+      /sparseToDense/,
+      /sparseValues \[3\]/,
+      /\[2\]/,
+    );
+    throwsClean(
+      () => [tensor([5, 6]), tensor(0, undefined, 'int32')],
+      (v, d) => sparseToDense([0, 1], v, [4], d),
+      /sparseToDense/,
+      /defaultValue/,
+      /float32/,
+    );
+    throwsClean(
+      () => [tensor([1, 0])],
+      (a) => logicalXor(a, [true, false]),
+      /logicalXor/,
+      /'a' has dtype float32/,
+    );
+    throwsClean(
+      () => [tensor([true, false]), tensor([true, false, true])],
+      (a, b) => logicalXor(a, b),
+      /logicalXor/,
+      /\[2\]/,
+      /\[3\]/,
     );
   });
 });

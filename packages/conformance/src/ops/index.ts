@@ -28,6 +28,10 @@ export const OPS_WITHOUT_GRADIENT: ReadonlySet<string> = new Set<string>([
   // shape and movement:
   // indexing and selection:
   'unique', // distinct values and int32 indices: no gradient (as in tfjs)
+  'searchSorted', // int32 insertion indices
+  'lowerBound', // int32 insertion indices
+  'upperBound', // int32 insertion indices
+  'logicalXor', // bool
   // math:
   // convolutions and images:
   // random (samples: no gradient):

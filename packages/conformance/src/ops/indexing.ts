@@ -1,5 +1,21 @@
 /** Op cases: gatherND, scatterND, segment sums, topk, unique, searchSorted, bincount, where with broadcasting. */
-import { gatherND, scatterND, tensorScatterUpdate, topk, unique, unsortedSegmentMax, unsortedSegmentSum, where } from '@polytensor/core';
+import {
+  bincount,
+  denseBincount,
+  gatherND,
+  logicalXor,
+  lowerBound,
+  scatterND,
+  searchSorted,
+  sparseToDense,
+  tensorScatterUpdate,
+  topk,
+  unique,
+  unsortedSegmentMax,
+  unsortedSegmentSum,
+  upperBound,
+  where,
+} from '@polytensor/core';
 import type { ConformanceCase } from '../cases/types.js';
 import { broadcastMap, broadcastShapes, host, sizeOf, type HostTensor } from '../host.js';
 import type { Rng } from '../rng.js';
@@ -397,4 +413,173 @@ const selectionCases: ConformanceCase<'op'>[] = [
   }),
 ];
 
-export const indexingOpCases: readonly ConformanceCase<'op'>[] = [...ndCases, ...segmentCases, ...selectionCases];
+/** Per value, the number of its row's entries that go before it: less ('left') or not greater ('right'); int32 of values' shape. */
+function searchRef(seq: HostTensor, vals: HostTensor, side: 'left' | 'right'): HostTensor {
+  const m = seq.shape[seq.shape.length - 1]!;
+  const n = vals.shape[vals.shape.length - 1]!;
+  const out = new Float64Array(vals.values.length);
+  for (let o = 0; o < out.length; o++) {
+    const row = Math.floor(o / n);
+    const v = vals.values[o]!;
+    let c = 0;
+    for (let j = 0; j < m; j++) {
+      const e = seq.values[row * m + j]!;
+      if (side === 'left' ? e < v : e <= v) c++;
+    }
+    out[o] = c;
+  }
+  return { shape: [...vals.shape], values: out, dtype: 'int32' };
+}
+
+/** Per row of x (a vector is one row), the count or summed weight of each value in [0, size); binary: 1 where it occurs. */
+function bincountRef(x: HostTensor, w: HostTensor, size: number, binary: boolean): HostTensor {
+  const n = x.shape[x.shape.length - 1]!;
+  const rows = x.shape.length === 2 ? x.shape[0]! : 1;
+  const out = new Float64Array(rows * size);
+  x.values.forEach((v, i) => {
+    if (v >= size) return;
+    const o = Math.floor(i / n) * size + v;
+    out[o] = binary ? 1 : out[o]! + (w.values.length === 0 ? 1 : w.values[i]!);
+  });
+  return { shape: x.shape.length === 2 ? [rows, size] : [size], values: out, dtype: w.dtype };
+}
+
+/** defaultValue everywhere, the values at the indices (a scalar value for all; the last one wins at a repeated index). */
+function sparseToDenseRef(idx: HostTensor, vals: HostTensor, shape: readonly number[], dflt: HostTensor): HostTensor {
+  const depth = idx.shape.length > 1 ? idx.shape[1]! : 1;
+  const n = idx.shape.length > 0 ? idx.shape[0]! : 1;
+  const out = new Float64Array(sizeOf(shape)).fill(dflt.values[0]!);
+  for (let e = 0; e < n; e++) {
+    let flat = 0;
+    for (let k = 0; k < depth; k++) flat = flat * shape[k]! + idx.values[e * depth + k]!;
+    out[flat] = vals.shape.length === 0 ? vals.values[0]! : vals.values[e]!;
+  }
+  return { shape: [...shape], values: out, dtype: vals.dtype };
+}
+
+const xorRef = (a: HostTensor, b: HostTensor): HostTensor => {
+  const shape = broadcastShapes(a.shape, b.shape);
+  const [ma, mb] = [broadcastMap(a.shape, shape), broadcastMap(b.shape, shape)];
+  return host(
+    shape,
+    Array.from({ length: sizeOf(shape) }, (_, o) => (a.values[ma[o]!]! !== b.values[mb[o]!]! ? 1 : 0)),
+    'bool',
+  );
+};
+
+const countingCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'searchSorted',
+    name: 'rows of [2,5] with repeats and ±Inf, left and right; NaN and −0 values',
+    inputs: () => [host([2, 5], [-Infinity, 0, 1, 1, 3, -2, -2, 0.5, 4, Infinity]), host([2, 4], [1, -0, Number.NaN, Infinity, -2, 4, 5, -Infinity])],
+    core: ([s, v]) => [searchSorted(s!, v!, 'left'), searchSorted(s!, v!, 'right')],
+    reference: ([s, v]) => [searchRef(s!, v!, 'left'), searchRef(s!, v!, 'right')],
+  }),
+  opCase({
+    op: 'searchSorted',
+    name: 'int32 vector; no values; empty sequence',
+    inputs: () => [ints([4], [-3, 0, 0, 7]), ints([5], [0, -4, 7, 8, 1]), ints([0], []), host([0], []), host([2], [1, 2])],
+    core: ([s, v, e, es, ev]) => [searchSorted(s!, v!), searchSorted(s!, e!, 'right'), searchSorted(es!, ev!, 'right')],
+    reference: ([s, v, e, es, ev]) => [searchRef(s!, v!, 'left'), searchRef(s!, e!, 'right'), searchRef(es!, ev!, 'right')],
+  }),
+  opCase({
+    op: 'lowerBound',
+    name: 'first index not less, −0 against 0',
+    inputs: () => [host([6], [-1, -0, 0, 0, 2, 2]), host([4], [0, -0, 2, 3])],
+    core: ([s, v]) => lowerBound(s!, v!),
+    reference: ([s, v]) => searchRef(s!, v!, 'left'),
+  }),
+  opCase({
+    op: 'upperBound',
+    name: 'first index greater, rows of [2,3]',
+    inputs: () => [host([2, 3], [0, 0, 1, -Infinity, 2, 2]), host([2, 2], [0, 1, 2, -Infinity])],
+    core: ([s, v]) => upperBound(s!, v!),
+    reference: ([s, v]) => searchRef(s!, v!, 'right'),
+  }),
+  opCase({
+    op: 'bincount',
+    name: 'counts of [0,size), larger values ignored; weights with NaN ±Inf',
+    inputs: () => [ints([8], [1, 2, 1, 0, 7, 3, 1, 4]), host([0], []), host([8], [0.25, Number.NaN, 1.5, Infinity, 2, -Infinity, -0.5, -1])],
+    core: ([x, e, w]) => [bincount(x!, e!, 5), bincount(x!, w!, 4)],
+    reference: ([x, e, w]) => [bincountRef(x!, e!, 5, false), bincountRef(x!, w!, 4, false)],
+  }),
+  opCase({
+    op: 'bincount',
+    name: 'int32 weights; size 0; empty x',
+    inputs: () => [ints([4], [2, 2, 0, 1]), ints([4], [5, -3, 7, 1]), ints([0], []), host([0], [])],
+    core: ([x, w, e, ew]) => [bincount(x!, w!, 3), bincount(x!, w!, 0), bincount(e!, ew!, 2)],
+    reference: ([x, w, e, ew]) => [bincountRef(x!, w!, 3, false), bincountRef(x!, w!, 0, false), bincountRef(e!, ew!, 2, false)],
+  }),
+  opGradient({
+    op: 'bincount',
+    name: 'to the weights',
+    inputs: (r) => [ints([6], [2, 0, 2, 5, 1, 2]), uniform([6])(r)],
+    core: ([x, w]) => bincount(x!, w!, 4).square(),
+    reference: ([x, w]) => {
+      const b = bincountRef(x!, w!, 4, false);
+      return { ...b, values: b.values.map((v) => v * v) };
+    },
+  }),
+  opCase({
+    op: 'denseBincount',
+    name: 'rows of [2,4]: counts, weights, binary',
+    inputs: (r) => [ints([2, 4], [0, 2, 2, 9, 1, 1, 1, 3]), host([0], []), quarters([2, 4])(r)],
+    core: ([x, e, w]) => [denseBincount(x!, e!, 4), denseBincount(x!, w!, 4), denseBincount(x!, w!, 4, true)],
+    reference: ([x, e, w]) => [bincountRef(x!, e!, 4, false), bincountRef(x!, w!, 4, false), bincountRef(x!, w!, 4, true)],
+  }),
+  opCase({
+    op: 'denseBincount',
+    name: 'vector, int32 weights, binary; empty rows',
+    inputs: () => [ints([5], [3, 0, 3, 1, 3]), ints([5], [2, 4, -1, 6, 8]), ints([2, 0], []), host([0], [])],
+    core: ([x, w, e, ew]) => [denseBincount(x!, w!, 4), denseBincount(x!, w!, 4, true), denseBincount(e!, ew!, 3)],
+    reference: ([x, w, e, ew]) => [bincountRef(x!, w!, 4, false), bincountRef(x!, w!, 4, true), bincountRef(e!, ew!, 3, false)],
+  }),
+  opGradient({
+    op: 'denseBincount',
+    name: 'to the weights of [2,3]',
+    inputs: (r) => [ints([2, 3], [1, 1, 0, 2, 0, 2]), uniform([2, 3])(r)],
+    core: ([x, w]) => denseBincount(x!, w!, 3).sin(),
+    reference: ([x, w]) => {
+      const b = bincountRef(x!, w!, 3, false);
+      return { ...b, values: b.values.map(Math.sin) };
+    },
+  }),
+  opCase({
+    op: 'sparseToDense',
+    name: 'tuples into [3,4]: NaN ±Inf −0 values, default −0, a repeated index',
+    inputs: (r) => [ints([5, 2], [0, 1, 2, 3, 1, 0, 0, 1, 2, 2]), specials([5])(r), host([], [-0])],
+    core: ([i, v, d]) => sparseToDense(i!, v!, [3, 4], d!),
+    reference: ([i, v, d]) => sparseToDenseRef(i!, v!, [3, 4], d!),
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opCase({
+    op: 'sparseToDense',
+    name: 'vector indices and a scalar value (int32); a scalar index; none',
+    inputs: () => [ints([3], [4, 0, 2]), ints([], [7]), ints([], [-1]), ints([], [1]), host([], [2.5]), host([], [0]), ints([0, 2], []), host([0], [])],
+    core: ([i, v, d, si, sv, sd, ei, ev]) => [sparseToDense(i!, v!, [6], d!), sparseToDense(si!, sv!, [3], sd!), sparseToDense(ei!, ev!, [2, 2], sv!)],
+    reference: ([i, v, d, si, sv, sd, ei, ev]) => [
+      sparseToDenseRef(i!, v!, [6], d!),
+      sparseToDenseRef(si!, sv!, [3], sd!),
+      sparseToDenseRef(ei!, ev!, [2, 2], sv!),
+    ],
+  }),
+  opGradient({
+    op: 'sparseToDense',
+    name: 'to the values set and the default elsewhere',
+    inputs: (r) => [ints([3, 2], [0, 0, 1, 2, 0, 2]), uniform([3])(r), uniform([])(r)],
+    core: ([i, v, d]) => sparseToDense(i!, v!, [2, 3], d!).sin(),
+    reference: ([i, v, d]) => {
+      const s = sparseToDenseRef(i!, v!, [2, 3], d!);
+      return { ...s, values: s.values.map(Math.sin) };
+    },
+  }),
+  opCase({
+    op: 'logicalXor',
+    name: '[2,1] against [3], rank 0, empty',
+    inputs: () => [bools([2, 1], [1, 0]), bools([3], [1, 0, 1]), bools([], [1]), bools([0, 3], [])],
+    core: ([a, b, s, e]) => [logicalXor(a!, b!), a!.logicalXor(s!), logicalXor(e!, b!)],
+    reference: ([a, b, s, e]) => [xorRef(a!, b!), xorRef(a!, s!), xorRef(e!, b!)],
+  }),
+];
+
+export const indexingOpCases: readonly ConformanceCase<'op'>[] = [...ndCases, ...segmentCases, ...selectionCases, ...countingCases];
