@@ -5,15 +5,18 @@
 import { describe, expect, it } from 'vitest';
 import {
   bincount,
+  booleanMaskAsync,
   denseBincount,
   gatherND,
   grad,
+  inTopKAsync,
   logicalXor,
   lowerBound,
   memory,
   numericGrad,
   scatterND,
   searchSorted,
+  setdiff1dAsync,
   sparseToDense,
   type Tensor,
   tensor,
@@ -24,6 +27,7 @@ import {
   unsortedSegmentSum,
   upperBound,
   where,
+  whereAsync,
 } from './helpers.js';
 
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
@@ -521,6 +525,118 @@ describe('searchSorted, bincount, sparseToDense, logicalXor', () => {
       /logicalXor/,
       /\[2\]/,
       /\[3\]/,
+    );
+  });
+});
+
+/** Like throwsClean, for async ops: the promise rejects with a message matching every pattern, leaving no tensor behind. */
+async function rejectsClean<A extends Tensor[]>(args: () => [...A], f: (...xs: A) => Promise<unknown>, ...patterns: RegExp[]): Promise<void> {
+  const xs = args();
+  const before = memory().numTensors;
+  let message = '(did not reject)';
+  try {
+    await f(...xs);
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  for (const p of patterns) expect(message).toMatch(p);
+  expect(memory().numTensors).toBe(before);
+  for (const x of xs) x.dispose();
+}
+
+describe('whereAsync, booleanMaskAsync, setdiff1dAsync, inTopKAsync', () => {
+  it('select by the values, leaving nothing behind', async () => {
+    const before = memory().numTensors;
+    const c = tensor([
+      [true, false],
+      [false, true],
+    ]);
+    const w = await whereAsync(c);
+    expect(w.shape).toEqual([2, 2]);
+    expect(values(w)).toEqual([0, 0, 1, 1]);
+    const x = tensor([1, 2, 3, 4, 5, 6], [3, 2]);
+    const m = await booleanMaskAsync(x, [true, false, true]);
+    expect(m.shape).toEqual([2, 2]);
+    expect(values(m)).toEqual([1, 2, 5, 6]);
+    const [d, di] = await setdiff1dAsync([1, 2, 3, 4], [2, 4]);
+    expect(values(d)).toEqual([1, 3]);
+    expect(values(di)).toEqual([0, 2]);
+    const p = tensor([0.1, 0.8, 0.1, 0.5, 0.2, 0.3], [2, 3]);
+    const k = await inTopKAsync(p, [1, 2], 1);
+    expect(k.dtype).toBe('bool');
+    expect(values(k)).toEqual([1, 0]);
+    const k2 = await inTopKAsync(p, [2, 2], 2); // row 0: 0.1 at index 2 ties with index 0, which ranks first
+    expect(values(k2)).toEqual([0, 1]);
+    for (const t of [c, w, x, m, d, di, p, k, k2]) t.dispose();
+    expect(memory().numTensors).toBe(before);
+  });
+
+  it('reject bad masks, shapes, dtypes, k and out-of-range targets', async () => {
+    await rejectsClean(
+      () => [tensor([1, 0])],
+      (c) => whereAsync(c),
+      /whereAsync/,
+      /'condition' has dtype float32/,
+    );
+    await rejectsClean(
+      () => [x32()],
+      (x) => booleanMaskAsync(x, [true, false]),
+      /booleanMaskAsync/,
+      /mask \[2\]/,
+      /\[3\]/,
+    );
+    await rejectsClean(
+      () => [x32()],
+      (x) => booleanMaskAsync(x, true),
+      /booleanMaskAsync/,
+      /scalar/,
+    );
+    await rejectsClean(
+      () => [x32()],
+      (x) => booleanMaskAsync(x, [true, false], 1.5),
+      /booleanMaskAsync/,
+      /axis 1.5/,
+    );
+    await rejectsClean(
+      () => [tensor([1, 2]), tensor([1], undefined, 'int32')],
+      (a, b) => setdiff1dAsync(a, b),
+      /setdiff1dAsync/,
+      /int32/,
+      /cast/,
+    );
+    await rejectsClean(
+      () => [x32(), tensor([1])],
+      (a, b) => setdiff1dAsync(a, b),
+      /setdiff1dAsync/,
+      /\[3,2\]/,
+      /rank 1/,
+    );
+    await rejectsClean(
+      () => [x32()],
+      (p) => inTopKAsync(p, [0, 2, 1]),
+      /inTopKAsync/,
+      /target 2 at position 1/,
+      /\[0, 2\)/,
+    );
+    await rejectsClean(
+      () => [x32()],
+      (p) => inTopKAsync(p, [0, 1, 1], 3),
+      /inTopKAsync/,
+      /k must be an integer in \[1, 2\]/,
+      /got 3/,
+    );
+    await rejectsClean(
+      () => [x32()],
+      (p) => inTopKAsync(p, [0, 1]),
+      /inTopKAsync/,
+      /targets \[2\]/,
+      /\[3\]/,
+    );
+    await rejectsClean(
+      () => [tensor([1, 2])],
+      (p) => inTopKAsync(p, 0),
+      /inTopKAsync/,
+      /rank ≥ 2/,
     );
   });
 });

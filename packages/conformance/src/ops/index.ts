@@ -32,6 +32,10 @@ export const OPS_WITHOUT_GRADIENT: ReadonlySet<string> = new Set<string>([
   'lowerBound', // int32 insertion indices
   'upperBound', // int32 insertion indices
   'logicalXor', // bool
+  'whereAsync', // int32 coordinates
+  'inTopKAsync', // bool
+  'setdiff1dAsync', // async (output sized by the values): grads() takes synchronous functions
+  'booleanMaskAsync', // async (output sized by the mask): grads() takes synchronous functions; the result is a gather of its input
   // math:
   // convolutions and images:
   // random (samples: no gradient):

@@ -69,6 +69,7 @@ export { searchSorted, lowerBound, upperBound } from './search_sorted.js';
 export { bincount, denseBincount } from './bincount.js';
 export { sparseToDense } from './sparse_to_dense.js';
 export { logicalXor } from './logical_xor.js';
+export { whereAsync, booleanMaskAsync, setdiff1dAsync, inTopKAsync } from './where_async.js';
 
 // math:
 
