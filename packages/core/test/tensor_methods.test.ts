@@ -39,6 +39,20 @@ const NOT_METHODS: Record<string, string> = {
   sumToShape: 'a gradient building block (reduces broadcast dimensions)',
   computeConv2DInfo: 'geometry helper, not an op',
   computePool2DInfo: 'geometry helper, not an op',
+  // indexing and selection (tfjs has no method for these):
+  gatherND: 'tfjs has no method',
+  scatterND: 'takes indices first and an output shape (tfjs has no method)',
+  tensorScatterUpdate: 'tfjs has no method',
+  searchSorted: 'takes the sorted sequence first (tfjs has no method)',
+  lowerBound: 'takes the sorted sequence first (tfjs has no method)',
+  upperBound: 'takes the sorted sequence first (tfjs has no method)',
+  bincount: 'tfjs has no method',
+  denseBincount: 'tfjs has no method',
+  sparseToDense: 'takes indices first and an output shape (tfjs has no method)',
+  whereAsync: 'async (tfjs has no method)',
+  booleanMaskAsync: 'async (tfjs has no method)',
+  setdiff1dAsync: 'async (tfjs has no method)',
+  inTopKAsync: 'async (tfjs has no method)',
 };
 
 function opsBarrelNames(): string[] {
