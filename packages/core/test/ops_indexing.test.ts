@@ -286,7 +286,11 @@ describe('topk, unique, where with broadcasting', () => {
       const y = tensor([0.5, -1, 3, 4, 2, 6], [2, 3]);
       const g = grad((t: Tensor) => t.topk(2).values.mul(w).sum())(y);
       expect(values(g)).toEqual([2, 0, 1, 4, 0, 3]);
-      return [x, v, i, w, y, g];
+      const e = tensor([], [2, 0]);
+      const none = topk(e, 0);
+      expect(none.values.shape).toEqual([2, 0]);
+      expect(none.indices.shape).toEqual([2, 0]);
+      return [x, v, i, w, y, g, e, none.values, none.indices];
     });
   });
 

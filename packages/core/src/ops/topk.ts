@@ -1,22 +1,24 @@
 // topk: the k largest entries of each row (last axis), as tfjs's topk. Without
 // a sort kernel, each entry's rank in its row is counted from pairwise
 // comparisons (how many entries come before it: larger, or equal at a lower
-// index), the indices are read off the ranks 0..k-1, and the values are one
-// gather at those indices: exact on every backend, and differentiable through
-// gather. The comparison costs rows·n² booleans: fine for class scores and
-// moderate rows, not for sorting long vectors.
+// index), the indices are read off the ranks 0..k-1, and each value is the
+// max of its row masked to the one entry of its rank: exact on every backend,
+// no host read, and differentiable through where and max. The comparison
+// costs rows·n² booleans: fine for class scores and moderate rows, not for
+// sorting long vectors.
 import { ENGINE } from '../engine/engine.js';
 import { PolytensorError } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { fmt } from '../util/shape.js';
-import { add, mul } from './binary.js';
+import { mul } from './binary.js';
 import { cast } from './cast.js';
 import { equal, greater, logicalAnd, logicalOr } from './compare.js';
 import { assertDType, tensor, withTensors } from './convert.js';
-import { gather } from './gather.js';
-import { sum } from './reduce.js';
+import { fill } from './creation.js';
+import { max, sum } from './reduce.js';
 import { reshape } from './reshape.js';
 import { isNaN as isNaNT, logicalNot } from './unary.js';
+import { where } from './where.js';
 
 /**
  * The `k` largest entries along the last axis of `x` (float32 or int32) and
@@ -25,7 +27,8 @@ import { isNaN as isNaNT, logicalNot } from './unary.js';
  * of index (lower first, −0 and 0 equal), NaN above every number. The result
  * is sorted whatever `_sorted` says (tfjs leaves the order unspecified when it
  * is false). `values` is differentiable (the gradient goes back to the picked
- * entries). Costs [rows, n, n] comparisons for rows of length n.
+ * entries). Costs [rows, n, n] comparisons for rows of length n; reads
+ * nothing back to the host.
  * @example
  * const { values, indices } = topk(tensor1d([1, 5, 3, 5]), 2); // values [5, 5], indices [1, 3]
  */
@@ -62,20 +65,17 @@ export function topk(x: TensorLike, k = 1, _sorted = true): { values: Tensor; in
         [1, k, 1],
         'int32',
       );
-      const at = cast(equal(reshape(rank, [rows, 1, n]), ranks), 'int32'); // [rows, k, n]: entry i has rank r
+      const at = equal(reshape(rank, [rows, 1, n]), ranks); // [rows, k, n]: entry i has rank r
       const iota = tensor(
         Int32Array.from({ length: n }, (_, i) => i),
         [1, 1, n],
         'int32',
       );
-      const indices = sum(mul(at, iota), 2); // [rows, k]
-      const offsets = tensor(
-        Int32Array.from({ length: rows }, (_, r) => r * n),
-        [rows, 1],
-        'int32',
-      );
-      const flat = reshape(add(indices, offsets), [rows * k]);
-      const values = gather(reshape(t, [rows * n]), flat, 0);
+      const indices = sum(mul(cast(at, 'int32'), iota), 2); // [rows, k]
+      // Each output's one entry, the rest the lowest value: a max picks it bit for bit (−0, NaN, −Inf too)
+      // with no index read back to the host, and max's gradient reaches only that entry.
+      const lowest = t.dtype === 'float32' ? Number.NEGATIVE_INFINITY : -2147483648;
+      const values = max(where(at, xj, fill([], lowest, t.dtype)), 2);
       return { values: reshape(values, [...lead, k]), indices: reshape(indices, [...lead, k]) };
     });
   });
