@@ -8,7 +8,7 @@ import { ENGINE } from '../engine/engine.js';
 import { PolytensorError } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { assertValidShape, fmt } from '../util/shape.js';
-import { assertDType, convert, tensor, withTensors } from './convert.js';
+import { assertDType, convert, tensor as makeTensor, withTensors } from './convert.js';
 import { gather, scatterAdd } from './gather.js';
 import { reshape } from './reshape.js';
 import { where } from './where.js';
@@ -18,7 +18,7 @@ import { where } from './where.js';
  * int32, as tfjs converts indices; a tensor is taken as it is (and must be int32).
  */
 export function withIndices<R>(op: string, indices: TensorLike, body: (idx: Tensor) => R, arg = 'indices'): R {
-  const [idx, owned] = Array.isArray(indices) || typeof indices === 'number' ? [tensor(indices, undefined, 'int32'), true] : convert(op, arg, indices);
+  const [idx, owned] = Array.isArray(indices) || typeof indices === 'number' ? [makeTensor(indices, undefined, 'int32'), true] : convert(op, arg, indices);
   try {
     return body(idx);
   } finally {
@@ -92,7 +92,7 @@ export function gatherND(x: TensorLike, indices: TensorLike): Tensor {
       }
       const f = flatten('gatherND', idx, depth, idx.shape.slice(0, -1), t.shape, 'x of shape');
       return ENGINE.tidy(() => {
-        const rows = gather(reshape(t, [f.numSlices, f.sliceSize]), tensor(f.slices, [f.slices.length], 'int32'), 0);
+        const rows = gather(reshape(t, [f.numSlices, f.sliceSize]), makeTensor(f.slices, [f.slices.length], 'int32'), 0);
         return reshape(rows, [...f.batchShape, ...f.sliceShape]);
       });
     }),
@@ -139,7 +139,7 @@ export function scatterND(indices: TensorLike, updates: TensorLike, shape: reado
       const f = updateIndex('scatterND', idx, u, shape, 'shape');
       return ENGINE.tidy(() => {
         const rows = reshape(u, [f.slices.length, f.sliceSize]);
-        const out = scatterAdd(rows, tensor(f.slices, [f.slices.length], 'int32'), 0, [f.numSlices, f.sliceSize]);
+        const out = scatterAdd(rows, makeTensor(f.slices, [f.slices.length], 'int32'), 0, [f.numSlices, f.sliceSize]);
         return reshape(out, shape);
       });
     }),
@@ -156,8 +156,8 @@ export function scatterND(indices: TensorLike, updates: TensorLike, shape: reado
  * @example
  * tensorScatterUpdate(tensor1d([1, 2, 3]), tensor2d([[1]], [1, 1], 'int32'), tensor1d([9])); // [1, 9, 3]
  */
-export function tensorScatterUpdate(tensor_: TensorLike, indices: TensorLike, updates: TensorLike): Tensor {
-  return withTensors('tensorScatterUpdate', { tensor: tensor_, updates }, ({ tensor: t, updates: u }) =>
+export function tensorScatterUpdate(tensor: TensorLike, indices: TensorLike, updates: TensorLike): Tensor {
+  return withTensors('tensorScatterUpdate', { tensor, updates }, ({ tensor: t, updates: u }) =>
     withIndices('tensorScatterUpdate', indices, (idx) => {
       if (t.dtype !== u.dtype) {
         throw new PolytensorError(`tensorScatterUpdate: tensor is ${t.dtype} but updates are ${u.dtype}; cast updates with cast(updates, '${t.dtype}')`);
@@ -172,8 +172,8 @@ export function tensorScatterUpdate(tensor_: TensorLike, indices: TensorLike, up
         replaced[s] = 1;
       });
       return ENGINE.tidy(() => {
-        const picked = gather(reshape(u, [f.slices.length, f.sliceSize]), tensor(source, [f.numSlices], 'int32'), 0);
-        const mask = tensor(replaced, [f.numSlices, 1], 'bool');
+        const picked = gather(reshape(u, [f.slices.length, f.sliceSize]), makeTensor(source, [f.numSlices], 'int32'), 0);
+        const mask = makeTensor(replaced, [f.numSlices, 1], 'bool');
         return reshape(where(mask, picked, reshape(t, [f.numSlices, f.sliceSize])), t.shape);
       });
     }),

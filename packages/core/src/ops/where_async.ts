@@ -7,7 +7,7 @@ import { sizeOf } from '../backend/types.js';
 import { PolytensorError } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { fmt } from '../util/shape.js';
-import { assertDType, convert, tensor } from './convert.js';
+import { assertDType, convert, tensor as makeTensor } from './convert.js';
 import { gather } from './gather.js';
 import { reshape } from './reshape.js';
 
@@ -18,7 +18,7 @@ async function withArgs<R>(op: string, args: readonly (readonly [string, TensorL
     const ts = args.map(([name, x, literalDType]) => {
       // Index literals (arrays, numbers) become int32, as tfjs converts them.
       const literal = Array.isArray(x) || typeof x === 'number';
-      const [t, own] = literal && literalDType ? [tensor(x, undefined, literalDType), true] : convert(op, name, x);
+      const [t, own] = literal && literalDType ? [makeTensor(x, undefined, literalDType), true] : convert(op, name, x);
       if (own) owned.push(t);
       return t;
     });
@@ -53,7 +53,7 @@ export async function whereAsync(condition: TensorLike): Promise<Tensor> {
       }
       coords.push(...at);
     }
-    return tensor(Int32Array.from(coords), [count, rank], 'int32');
+    return makeTensor(Int32Array.from(coords), [count, rank], 'int32');
   });
 }
 
@@ -66,11 +66,11 @@ export async function whereAsync(condition: TensorLike): Promise<Tensor> {
  * @example
  * await booleanMaskAsync(tensor2d([[1, 2], [3, 4], [5, 6]]), tensor1d([true, false, true])); // [[1, 2], [5, 6]]
  */
-export async function booleanMaskAsync(tensor_: TensorLike, mask: TensorLike, axis = 0): Promise<Tensor> {
+export async function booleanMaskAsync(tensor: TensorLike, mask: TensorLike, axis = 0): Promise<Tensor> {
   return withArgs(
     'booleanMaskAsync',
     [
-      ['tensor', tensor_],
+      ['tensor', tensor],
       ['mask', mask],
     ],
     async ([t, m]) => {
@@ -89,7 +89,7 @@ export async function booleanMaskAsync(tensor_: TensorLike, mask: TensorLike, ax
       const picks: number[] = [];
       flags.forEach((f, i) => f && picks.push(i));
       const flat = reshape(t!, [...t!.shape.slice(0, axis), sizeOf(covered), ...t!.shape.slice(axis + m!.rank)]);
-      const idx = tensor(Int32Array.from(picks), [picks.length], 'int32');
+      const idx = makeTensor(Int32Array.from(picks), [picks.length], 'int32');
       try {
         return gather(flat, idx, axis);
       } finally {
@@ -126,7 +126,7 @@ export async function setdiff1dAsync(x: TensorLike, y: TensorLike): Promise<[Ten
       const drop = new Set<number>(ys);
       const keep: number[] = [];
       xs.forEach((v, i) => !drop.has(v) && keep.push(i));
-      const indices = tensor(Int32Array.from(keep), [keep.length], 'int32');
+      const indices = makeTensor(Int32Array.from(keep), [keep.length], 'int32');
       return [gather(tx!, indices, 0), indices];
     },
   );
@@ -178,7 +178,7 @@ export async function inTopKAsync(predictions: TensorLike, targets: TensorLike, 
         }
         out[r] = before < k ? 1 : 0;
       }
-      return tensor(out, t.shape, 'bool');
+      return makeTensor(out, t.shape, 'bool');
     },
   );
 }
