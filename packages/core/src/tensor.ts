@@ -350,6 +350,66 @@ export class Tensor {
   // indexing and selection methods
 
   // math methods (clipByValue, cumsum, norm …)
+  clipByValue(clipValueMin: number, clipValueMax: number): Tensor {
+    return ops.clipByValue(this, clipValueMin, clipValueMax);
+  }
+  logSumExp(axis?: number | number[] | null, keepDims = false): Tensor {
+    return ops.logSumExp(this, axis, keepDims);
+  }
+  logSigmoid(): Tensor {
+    return ops.logSigmoid(this);
+  }
+  cumsum(axis = 0, exclusive = false, reverse = false): Tensor {
+    return ops.cumsum(this, axis, exclusive, reverse);
+  }
+  cumprod(axis = 0, exclusive = false, reverse = false): Tensor {
+    return ops.cumprod(this, axis, exclusive, reverse);
+  }
+  divNoNan(b: TensorLike): Tensor {
+    return ops.divNoNan(this, b);
+  }
+  floorDiv(b: TensorLike): Tensor {
+    return ops.floorDiv(this, b);
+  }
+  mod(b: TensorLike): Tensor {
+    return ops.mod(this, b);
+  }
+  step(alpha = 0): Tensor {
+    return ops.step(this, alpha);
+  }
+  tan(): Tensor {
+    return ops.tan(this);
+  }
+  asin(): Tensor {
+    return ops.asin(this);
+  }
+  acos(): Tensor {
+    return ops.acos(this);
+  }
+  atan(): Tensor {
+    return ops.atan(this);
+  }
+  sinh(): Tensor {
+    return ops.sinh(this);
+  }
+  cosh(): Tensor {
+    return ops.cosh(this);
+  }
+  asinh(): Tensor {
+    return ops.asinh(this);
+  }
+  acosh(): Tensor {
+    return ops.acosh(this);
+  }
+  atanh(): Tensor {
+    return ops.atanh(this);
+  }
+  erf(): Tensor {
+    return ops.erf(this);
+  }
+  atan2(b: TensorLike): Tensor {
+    return ops.atan2(this, b);
+  }
 
   // convolution, pooling and image methods
 }

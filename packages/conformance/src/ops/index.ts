@@ -28,6 +28,8 @@ export const OPS_WITHOUT_GRADIENT: ReadonlySet<string> = new Set<string>([
   // shape and movement:
   // indexing and selection:
   // math:
+  'floorDiv', // piecewise constant: its gradient is 0 wherever it exists
+  'step', // piecewise constant: its gradient is 0 wherever it exists
   // convolutions and images:
   // random (samples: no gradient):
 ]);

@@ -1,4 +1,496 @@
 /** Op cases: clipByValue, logSumExp, cumsum/cumprod, mod, floorDiv, trig and hyperbolic, erf, norms, moments, batchNorm, activations. */
+import {
+  acos,
+  acosh,
+  addN,
+  asin,
+  asinh,
+  atan,
+  atan2,
+  atanh,
+  clipByValue,
+  cosh,
+  cumprod,
+  cumsum,
+  divNoNan,
+  erf,
+  floorDiv,
+  logSigmoid,
+  logSumExp,
+  mod,
+  sinh,
+  step,
+  tan,
+  type Tensor,
+} from '@polytensor/core';
 import type { ConformanceCase } from '../cases/types.js';
+import { broadcastMap, broadcastShapes, host, sizeOf, stridesOf, type HostTensor } from '../host.js';
+import * as ref from '../reference/index.js';
+import type { Rng } from '../rng.js';
+import { EXACT, EXACT_SIGNED_ZERO, opCase, opGradient, relative, ulps, type OpJudge } from './harness.js';
 
-export const mathOpCases: readonly ConformanceCase<'op'>[] = [];
+const U = 2 ** -24;
+const uniform =
+  (shape: readonly number[], lo = -2, hi = 2) =>
+  (r: Rng) =>
+    host(
+      shape,
+      r.array(sizeOf(shape), (q) => q.float(lo, hi)),
+    );
+/** The given values, in order, then uniform in [lo, hi) for the rest. */
+const withSpecials =
+  (shape: readonly number[], specials: readonly number[], lo = -2, hi = 2) =>
+  (r: Rng) =>
+    host(
+      shape,
+      r.array(sizeOf(shape), (q, i) => (i < specials.length ? specials[i]! : q.float(lo, hi))),
+    );
+const SPECIALS = [Number.NaN, Infinity, -Infinity, -0, 0];
+
+const map = (x: HostTensor, f: (v: number) => number): HostTensor => ({ shape: x.shape, dtype: x.dtype, values: x.values.map(f) });
+/** Elementwise f(a, b) with broadcasting, in float64. */
+function zip(a: HostTensor, b: HostTensor, f: (u: number, v: number) => number, dtype = a.dtype): HostTensor {
+  const shape = broadcastShapes(a.shape, b.shape);
+  const ia = broadcastMap(a.shape, shape);
+  const ib = broadcastMap(b.shape, shape);
+  const out = new Float64Array(sizeOf(shape));
+  for (let i = 0; i < out.length; i++) out[i] = f(a.values[ia[i]!]!, b.values[ib[i]!]!);
+  return { shape, values: out, dtype };
+}
+/** f over the elements of each window of `axes`, in float64; keepDims keeps the axes as 1. */
+function reduceWith(x: HostTensor, axes: readonly number[], keepDims: boolean, f: (vs: number[]) => number): HostTensor {
+  const windows = ref.reductionWindows(x.shape, axes);
+  const shape = x.shape.flatMap((d, i) => (axes.includes(i) ? (keepDims ? [1] : []) : [d]));
+  return { shape, dtype: 'float32', values: Float64Array.from(windows, (w) => f(w.map((k) => x.values[k]!))) };
+}
+/** A running combine along `axis` in float64 (cumsum/cumprod's reference). */
+function scan(x: HostTensor, axis: number, exclusive: boolean, reverse: boolean, id: number, f: (a: number, b: number) => number): HostTensor {
+  const n = x.shape[axis]!;
+  const stride = stridesOf(x.shape)[axis]!;
+  const out = new Float64Array(x.values.length);
+  for (let base = 0; base < x.values.length; base++) {
+    if (Math.floor(base / stride) % n !== 0) continue; // one start per line along the axis
+    let acc = id;
+    for (let s = 0; s < n; s++) {
+      const k = base + (reverse ? n - 1 - s : s) * stride;
+      if (exclusive) {
+        out[k] = acc;
+        acc = f(acc, x.values[k]!);
+      } else {
+        acc = f(acc, x.values[k]!);
+        out[k] = acc;
+      }
+    }
+  }
+  return { shape: x.shape, dtype: x.dtype, values: out };
+}
+const logSumExp64 = (vs: number[]): number => {
+  const m = Math.max(...vs);
+  const shift = Number.isFinite(m) ? m : 0;
+  return shift + Math.log(vs.reduce((s, v) => s + Math.exp(v - shift), 0));
+};
+
+/** erf in float64: Taylor series to |x| ≤ 3, the continued fraction of erfc beyond (A&S 7.1.14). */
+function erf64(x: number): number {
+  if (Number.isNaN(x)) return x;
+  const a = Math.abs(x);
+  if (a > 3) {
+    let tail = 0;
+    for (let n = 80; n >= 1; n--) tail = n / 2 / (a + tail);
+    return Math.sign(x) * (1 - Math.exp(-a * a) / Math.sqrt(Math.PI) / (a + tail));
+  }
+  if (x === 0) return x;
+  let term = x;
+  let sum = x;
+  for (let n = 1; n < 80; n++) {
+    term *= (-x * x) / n;
+    sum += term / (2 * n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+
+/** Forward cases (random in the domain; the special values) and an elementwise gradient case of a unary op. */
+function unaryOp(
+  op: string,
+  core: (x: Tensor) => Tensor,
+  f: (v: number) => number,
+  domain: readonly [number, number],
+  specials: readonly number[],
+  judge: OpJudge,
+  gradDomain: readonly [number, number] = domain,
+): ConformanceCase<'op'>[] {
+  return [
+    opCase({ op, name: `[${domain}]`, inputs: (r) => [uniform([4, 6], ...domain)(r)], core: ([x]) => core(x!), reference: ([x]) => map(x!, f), judge }),
+    opCase({
+      op,
+      name: `${specials.map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(' ')}, rank 0`,
+      inputs: () => [host([specials.length], specials), host([], [0.5])],
+      core: ([x, s]) => [core(x!), core(s!)],
+      reference: ([x, s]) => [map(x!, f), map(s!, f)],
+      judge,
+    }),
+    opGradient({
+      op,
+      name: `elementwise [${gradDomain}]`,
+      inputs: (r) => [uniform([10], ...gradDomain)(r)],
+      core: ([x]) => core(x!),
+      reference: ([x]) => map(x!, f),
+      elementwise: true,
+    }),
+  ];
+}
+
+/** mod's and floorDiv's float32 definition: the float32 quotient floored (see core's floor_mod.ts). */
+const floorDiv64 = (a: number, b: number): number => Math.floor(Math.fround(a / b));
+const mod64 = (a: number, b: number): number => {
+  if (Number.isFinite(a) && !Number.isNaN(b) && !Number.isFinite(b)) return a < 0 === b < 0 ? a : Number.NaN;
+  return a - floorDiv64(a, b) * b;
+};
+const intFloorDiv = (a: number, b: number): number => (b === 0 ? 0 : Math.floor(a / b));
+
+const LSE_JUDGE = relative(
+  4 * U,
+  16 * U,
+  'm + log Σ exp(x − m): a few roundings of |m| ≤ 5 and |log Σ| ≤ log 8 (exp, log within 2 ULP); measured ≤ 1/6 of this',
+);
+
+export const mathOpCases: readonly ConformanceCase<'op'>[] = [
+  // clipByValue
+  opCase({
+    op: 'clipByValue',
+    name: 'NaN ±Inf −0, bounds inside the values',
+    inputs: (r) => [withSpecials([3, 5], SPECIALS)(r)],
+    core: ([x]) => clipByValue(x!, -1, 1.5),
+    reference: ([x]) => map(x!, (v) => Math.min(Math.max(v, -1), 1.5)),
+    judge: EXACT,
+  }),
+  opCase({
+    op: 'clipByValue',
+    name: 'int32, empty',
+    inputs: (r) => [
+      host(
+        [7],
+        r.array(7, (q) => q.int(-9, 9)),
+        'int32',
+      ),
+      host([0, 3], []),
+    ],
+    core: ([x, e]) => [clipByValue(x!, -3, 4), clipByValue(e!, 0, 1)],
+    reference: ([x, e]) => [map(x!, (v) => Math.min(Math.max(v, -3), 4)), e!],
+  }),
+  opGradient({
+    op: 'clipByValue',
+    name: 'inside and outside the bounds',
+    inputs: (r) => [
+      host(
+        [12],
+        r.array(12, (q, i) => (i % 3 === 0 ? q.float(-3, -1.2) : i % 3 === 1 ? q.float(-0.9, 0.9) : q.float(1.2, 3))),
+      ),
+    ],
+    core: ([x]) => clipByValue(x!, -1, 1),
+    reference: ([x]) => map(x!, (v) => Math.min(Math.max(v, -1), 1)),
+  }),
+
+  // logSumExp
+  opCase({
+    op: 'logSumExp',
+    name: 'axis 1, rows of −Inf, +Inf, NaN, large',
+    inputs: () => [host([5, 3], [-Infinity, -Infinity, -Infinity, Infinity, 1, 2, Number.NaN, 0, 1, 1000, 1000, 999, -0.5, 0.25, 2])],
+    core: ([x]) => logSumExp(x!, 1),
+    reference: ([x]) => reduceWith(x!, [1], false, logSumExp64),
+    judge: LSE_JUDGE,
+  }),
+  opCase({
+    op: 'logSumExp',
+    name: 'rank 3, axes [0,2] keepDims; all axes; empty rows',
+    inputs: (r) => [uniform([2, 3, 4], -5, 5)(r), host([2, 0], [])],
+    core: ([x, e]) => [logSumExp(x!, [0, 2], true), x!.logSumExp(), logSumExp(e!, 1)],
+    reference: ([x, e]) => [reduceWith(x!, [0, 2], true, logSumExp64), reduceWith(x!, [0, 1, 2], false, logSumExp64), reduceWith(e!, [1], false, logSumExp64)],
+    judge: LSE_JUDGE,
+  }),
+  opGradient({
+    op: 'logSumExp',
+    name: 'axis 1',
+    inputs: (r) => [uniform([3, 5], -3, 3)(r)],
+    core: ([x]) => logSumExp(x!, 1),
+    reference: ([x]) => reduceWith(x!, [1], false, logSumExp64),
+  }),
+
+  // logSigmoid
+  ...unaryOp(
+    'logSigmoid',
+    logSigmoid,
+    (v) => (v < 0 ? v - Math.log1p(Math.exp(v)) : -Math.log1p(Math.exp(-v))),
+    [-30, 30],
+    [...SPECIALS, 100, -100],
+    ulps(8),
+    [-8, 8],
+  ), // −softplus(−x): softplus's bound (wasm declares 8 ULP)
+
+  // cumsum, cumprod
+  opCase({
+    op: 'cumsum',
+    name: 'axis 1 of [3,7]; exclusive reverse axis 0',
+    inputs: (r) => [uniform([3, 7])(r)],
+    core: ([x]) => [cumsum(x!, 1), x!.cumsum(0, true, true)],
+    reference: ([x]) => [scan(x!, 1, false, false, 0, (a, b) => a + b), scan(x!, 0, true, true, 0, (a, b) => a + b)],
+    judge: relative(2 * U, 8 * U, 'a tree of ⌈log2 7⌉ = 3 additions per element: ≤ 3·u·Σ|x| ≤ 42u in the worst case; measured ≤ 2u·|ref| + 4u'),
+  }),
+  opCase({
+    op: 'cumsum',
+    name: '±Inf −0, NaN reach only later positions; int32; empty',
+    inputs: () => [
+      host([7], [1, -0, 2, Infinity, 3, -Infinity, 4]),
+      host([5], [1, 2, Number.NaN, 3, 4]),
+      host([2, 5], [1, 2, 3, 4, 5, -6, 7, -8, 9, 10], 'int32'),
+      host([0, 4], []),
+    ],
+    core: ([x, n, i, e]) => [cumsum(x!, -1), cumsum(n!, 0, true, true), cumsum(i!, 1, true), cumsum(e!, 1)],
+    reference: ([x, n, i, e]) => [
+      scan(x!, 0, false, false, 0, (a, b) => a + b),
+      scan(n!, 0, true, true, 0, (a, b) => a + b),
+      scan(i!, 1, true, false, 0, (a, b) => a + b),
+      e!,
+    ],
+    judge: EXACT,
+  }),
+  opGradient({
+    op: 'cumsum',
+    name: 'axis 1, reverse',
+    inputs: (r) => [uniform([2, 6])(r)],
+    core: ([x]) => cumsum(x!, 1, false, true),
+    reference: ([x]) => scan(x!, 1, false, true, 0, (a, b) => a + b),
+  }),
+  opCase({
+    op: 'cumprod',
+    name: 'axis 0 of [5,3]; exclusive axis 1',
+    inputs: (r) => [uniform([5, 3], 0.5, 1.5)(r)],
+    core: ([x]) => [cumprod(x!, 0), x!.cumprod(1, true)],
+    reference: ([x]) => [scan(x!, 0, false, false, 1, (a, b) => a * b), scan(x!, 1, true, false, 1, (a, b) => a * b)],
+    judge: relative(8 * U, 0, 'at most 4 multiplications per element (5 factors, in any tree): relative error ≤ 4u'),
+  }),
+  opCase({
+    op: 'cumprod',
+    name: 'zeros, NaN, ±Inf; int32 reverse; empty',
+    inputs: () => [host([6], [2, -0, 3, Infinity, Number.NaN, 1]), host([4], [2, -3, 4, 5], 'int32'), host([3, 0], [])],
+    core: ([x, i, e]) => [cumprod(x!), cumprod(i!, 0, false, true), cumprod(e!, 1)],
+    reference: ([x, i, e]) => [scan(x!, 0, false, false, 1, (a, b) => a * b), scan(i!, 0, false, true, 1, (a, b) => a * b), e!],
+    judge: EXACT,
+  }),
+  opGradient({
+    op: 'cumprod',
+    name: 'with zeros in x',
+    inputs: (r) => [
+      host(
+        [2, 5],
+        r.array(10, (q, i) => (i === 2 || i === 6 || i === 7 ? 0 : q.float(0.5, 1.5))),
+      ),
+    ],
+    core: ([x]) => cumprod(x!, 1),
+    reference: ([x]) => scan(x!, 1, false, false, 1, (a, b) => a * b),
+  }),
+  opGradient({
+    op: 'cumprod',
+    name: 'exclusive reverse, nonzero',
+    inputs: (r) => [uniform([6], 0.5, 2)(r)],
+    core: ([x]) => cumprod(x!, 0, true, true),
+    reference: ([x]) => scan(x!, 0, true, true, 1, (a, b) => a * b),
+  }),
+
+  // addN
+  opCase({
+    op: 'addN',
+    name: 'three [2,3]; NaN ±Inf −0',
+    inputs: (r) => [uniform([2, 3])(r), uniform([2, 3])(r), withSpecials([2, 3], SPECIALS)(r)],
+    core: ([a, b, c]) => addN([a!, b!, c!]),
+    reference: ([a, b, c]) =>
+      zip(
+        zip(a!, b!, (u, v) => u + v),
+        c!,
+        (u, v) => u + v,
+      ),
+    judge: relative(2 * U, 2 * 4 * U, 'two additions: ≤ 2u·Σ|x| (|x| < 2, 3 terms)'),
+  }),
+  opCase({
+    op: 'addN',
+    name: 'int32 rank 0; one tensor; empty',
+    inputs: () => [host([], [3], 'int32'), host([], [-7], 'int32'), host([4], [1, -0, Number.NaN, 2]), host([0], [])],
+    core: ([a, b, c, e]) => [addN([a!, b!]), addN([c!]), addN([e!, e!])],
+    reference: ([a, b, c, e]) => [zip(a!, b!, (u, v) => u + v), c!, e!],
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opGradient({
+    op: 'addN',
+    name: 'one tensor twice',
+    inputs: (r) => [uniform([2, 3])(r), uniform([2, 3])(r)],
+    core: ([a, b]) => addN([a!, b!, a!]).mul(b!),
+    reference: ([a, b]) =>
+      zip(
+        zip(a!, b!, (u, v) => 2 * u + v),
+        b!,
+        (u, v) => u * v,
+      ),
+  }),
+
+  // divNoNan
+  opCase({
+    op: 'divNoNan',
+    name: 'zeros in b (with 0, NaN, ±Inf over them), broadcast',
+    inputs: (r) => [withSpecials([3, 4], [0, Number.NaN, Infinity, -Infinity, 1, -0, 2])(r), host([4], [0, 1.5, -0, -2])],
+    core: ([a, b]) => divNoNan(a!, b!),
+    reference: ([a, b]) => zip(a!, b!, (u, v) => (v === 0 ? 0 : u / v)),
+    judge: ulps(1.5), // one division: 0.5 ULP correctly rounded, 1.5 where a backend declares arithmetic within 1 ULP
+  }),
+  opCase({
+    op: 'divNoNan',
+    name: 'rank 0 and empty',
+    inputs: () => [host([], [3]), host([], [0]), host([0, 2], [])],
+    core: ([a, b, e]) => [divNoNan(a!, b!), e!.divNoNan(a!)],
+    reference: ([a, b, e]) => [zip(a!, b!, (u, v) => (v === 0 ? 0 : u / v)), e!],
+  }),
+  opGradient({
+    op: 'divNoNan',
+    name: 'gradient 0 (not NaN) where b is 0',
+    inputs: (r) => [uniform([2, 3])(r), host([3], [0, 1.25, -0.75])],
+    core: ([a, b]) => divNoNan(a!, b!),
+    reference: ([a, b]) => zip(a!, b!, (u, v) => (v === 0 ? 0 : u / v)),
+    wrt: [0],
+  }),
+  opGradient({
+    op: 'divNoNan',
+    name: 'w.r.t. both, b nonzero',
+    inputs: (r) => [uniform([2, 3])(r), uniform([3], 0.5, 2)(r)],
+    core: ([a, b]) => divNoNan(a!, b!),
+    reference: ([a, b]) => zip(a!, b!, (u, v) => (v === 0 ? 0 : u / v)),
+  }),
+
+  // floorDiv, mod
+  opCase({
+    op: 'floorDiv',
+    name: 'float32 all sign pairs, b = 0 and ±Inf, NaN, broadcast',
+    inputs: (r) => [
+      host(
+        [2, 6],
+        [7.5, -7.5, 7.5, -7.5, 1, -1, 0, Number.NaN, Infinity, -2.5, 5, 3].map((v, i) => (i === 11 ? r.float(-9, 9) : v)),
+      ),
+      host([6], [2.25, 2.25, -2.25, -2.25, 0, Infinity]),
+    ],
+    core: ([a, b]) => floorDiv(a!, b!),
+    reference: ([a, b]) => zip(a!, b!, floorDiv64),
+  }),
+  opCase({
+    op: 'floorDiv',
+    name: 'int32 with b = 0, rank 0, empty',
+    inputs: (r) => [
+      host(
+        [8],
+        r.array(8, (q) => q.int(-50, 50)),
+        'int32',
+      ),
+      host([8], [3, -3, 7, -7, 0, 1, -1, 12], 'int32'),
+      host([], [-9], 'int32'),
+      host([0], [], 'int32'),
+    ],
+    core: ([a, b, s, e]) => [floorDiv(a!, b!), floorDiv(s!, 4), floorDiv(e!, s!)],
+    reference: ([a, b, s, e]) => [zip(a!, b!, intFloorDiv), map(s!, (v) => intFloorDiv(v, 4)), e!],
+  }),
+  opCase({
+    op: 'mod',
+    name: 'float32 all sign pairs, b = 0 and ±Inf, NaN, broadcast',
+    inputs: (r) => [
+      host(
+        [3, 6],
+        r.array(18, (q, i) => [7.5, -7.5, 7.5, -7.5, 1, -1, 0, Number.NaN, Infinity, -0, 5, -5][i] ?? q.float(-9, 9)),
+      ),
+      host([6], [2.25, 2.25, -2.25, -2.25, Infinity, -Infinity]),
+    ],
+    core: ([a, b]) => [mod(a!, b!), a!.mod(0)],
+    reference: ([a, b]) => [zip(a!, b!, mod64), map(a!, (v) => mod64(v, 0))],
+    judge: relative(0, 2 * 2 ** -20, 'a − q·b: two roundings of magnitude ≤ |a| < 16 (ULP 2^-20)'),
+  }),
+  opCase({
+    op: 'mod',
+    name: 'int32 with b = 0, rank 0, empty',
+    inputs: (r) => [
+      host(
+        [8],
+        r.array(8, (q) => q.int(-50, 50)),
+        'int32',
+      ),
+      host([8], [3, -3, 7, -7, 0, 1, -1, 12], 'int32'),
+      host([], [-9], 'int32'),
+      host([0], [], 'int32'),
+    ],
+    core: ([a, b, s, e]) => [mod(a!, b!), mod(s!, 4), mod(e!, s!)],
+    reference: ([a, b, s, e]) => [zip(a!, b!, (u, v) => (v === 0 ? 0 : u - intFloorDiv(u, v) * v)), map(s!, (v) => v - intFloorDiv(v, 4) * 4), e!],
+  }),
+  opGradient({
+    op: 'mod',
+    name: 'w.r.t. a and b, away from the jumps',
+    inputs: (r) => [
+      host(
+        [6],
+        r.array(6, (q, i) => (i % 3) * 2.5 + 0.4 + q.float(0, 0.5) - (i < 3 ? 0 : 6)),
+      ),
+      host([6], [2.5, 2.5, 2.5, -2.5, -2.5, -2.5]),
+    ],
+    core: ([a, b]) => mod(a!, b!),
+    reference: ([a, b]) => zip(a!, b!, (u, v) => u - Math.floor(u / v) * v),
+  }),
+
+  // step
+  opCase({
+    op: 'step',
+    name: 'alpha 0.25; NaN ±Inf ±0; rank 0',
+    inputs: (r) => [withSpecials([2, 5], SPECIALS)(r), host([], [-3])],
+    core: ([x, s]) => [step(x!, 0.25), s!.step()],
+    reference: ([x, s]) => [map(x!, (v) => (Number.isNaN(v) ? v : v > 0 ? 1 : 0.25)), map(s!, (v) => (v > 0 ? 1 : 0))],
+  }),
+
+  // trig and hyperbolic (composites of the unary kernels; bounds from the measured error on backend-ts, ×2–3 for the kernels' own ULPs)
+  ...unaryOp('tan', tan, Math.tan, [-1.4, 1.4], [...SPECIALS, 1e-30], ulps(8, 2 ** -14), [-1.2, 1.2]),
+  ...unaryOp('atan', atan, Math.atan, [-6, 6], [...SPECIALS, 1e-30, 1e30, -1e30], ulps(6)),
+  ...unaryOp('asin', asin, Math.asin, [-1, 1], [...SPECIALS, 1, -1, 1.5, -1e-30], ulps(8), [-0.9, 0.9]),
+  ...unaryOp('acos', acos, Math.acos, [-1, 1], [...SPECIALS, 1, -1, 1.5, 1e-30], ulps(8), [-0.9, 0.9]),
+  ...unaryOp('sinh', sinh, Math.sinh, [-10, 10], [...SPECIALS, 1e-30, -88.5, 89], ulps(6)),
+  ...unaryOp('cosh', cosh, Math.cosh, [-10, 10], [...SPECIALS, 1e-30, 88.5, -89], ulps(6)),
+  ...unaryOp('asinh', asinh, Math.asinh, [-20, 20], [...SPECIALS, -1e-30, -3e30, 3e30], ulps(6)),
+  ...unaryOp('acosh', acosh, Math.acosh, [1, 20], [...SPECIALS, 1, 0.5, 3e30], ulps(6), [1.2, 20]),
+  ...unaryOp('atanh', atanh, Math.atanh, [-0.99, 0.99], [...SPECIALS, 1, -1, 2, -1e-30], ulps(6), [-0.9, 0.9]),
+  ...unaryOp('erf', erf, erf64, [-4, 4], [...SPECIALS, 1e-30, -1, 1], ulps(6)),
+  opCase({
+    op: 'atan2',
+    name: 'all quadrants, broadcast',
+    inputs: (r) => [uniform([4, 1], -3, 3)(r), uniform([5], -3, 3)(r)],
+    core: ([a, b]) => atan2(a!, b!),
+    reference: ([a, b]) => zip(a!, b!, Math.atan2),
+    judge: ulps(6),
+  }),
+  opCase({
+    op: 'atan2',
+    name: '±0, ±Inf, NaN pairs',
+    inputs: () => {
+      const sp = [0, -0, Infinity, -Infinity, Number.NaN, 1.5, -1.5];
+      return [host([7, 1], sp), host([7], sp)];
+    },
+    core: ([a, b]) => a!.atan2(b!),
+    reference: ([a, b]) => zip(a!, b!, Math.atan2),
+    judge: ulps(6),
+  }),
+  opGradient({
+    op: 'atan2',
+    name: 'w.r.t. a and b, every quadrant',
+    inputs: (r) => [
+      host(
+        [8],
+        r.array(8, (q, i) => (i % 2 ? 1 : -1) * q.float(0.3, 2)),
+      ),
+      host(
+        [8],
+        r.array(8, (q, i) => (i % 4 < 2 ? 1 : -1) * q.float(0.3, 2)),
+      ),
+    ],
+    core: ([a, b]) => atan2(a!, b!),
+    reference: ([a, b]) => zip(a!, b!, Math.atan2),
+  }),
+];

@@ -63,6 +63,17 @@ export { computeConv2DInfo, computePool2DInfo, type PaddingSpec } from './conv_u
 // indexing and selection:
 
 // math:
+export { clipByValue } from './clip_by_value.js';
+export { logSumExp } from './log_sum_exp.js';
+export { logSigmoid } from './log_sigmoid.js';
+export { cumsum, cumprod } from './cumulative.js';
+export { addN } from './add_n.js';
+export { divNoNan } from './div_no_nan.js';
+export { floorDiv, mod } from './floor_mod.js';
+export { step } from './step.js';
+export { tan, asin, acos, atan, atan2 } from './trig.js';
+export { sinh, cosh, asinh, acosh, atanh } from './hyperbolic.js';
+export { erf } from './erf.js';
 
 // convolutions, pooling and images:
 
