@@ -410,6 +410,36 @@ export class Tensor {
   atan2(b: TensorLike): Tensor {
     return ops.atan2(this, b);
   }
+  relu6(): Tensor {
+    return ops.relu6(this);
+  }
+  selu(): Tensor {
+    return ops.selu(this);
+  }
+  prelu(alpha: TensorLike): Tensor {
+    return ops.prelu(this, alpha);
+  }
+  any(axis?: number | number[] | null, keepDims = false): Tensor {
+    return ops.any(this, axis, keepDims);
+  }
+  all(axis?: number | number[] | null, keepDims = false): Tensor {
+    return ops.all(this, axis, keepDims);
+  }
+  norm(ord?: ops.NormOrd, axis: number | number[] | null = null, keepDims = false): Tensor {
+    return ops.norm(this, ord, axis, keepDims);
+  }
+  euclideanNorm(axis: number | number[] | null = null, keepDims = false): Tensor {
+    return ops.euclideanNorm(this, axis, keepDims);
+  }
+  batchNorm(mean: TensorLike, variance: TensorLike, offset?: TensorLike | null, scale?: TensorLike | null, varianceEpsilon?: number): Tensor {
+    return ops.batchNorm(this, mean, variance, offset, scale, varianceEpsilon);
+  }
+  localResponseNormalization(depthRadius?: number, bias?: number, alpha?: number, beta?: number): Tensor {
+    return ops.localResponseNormalization(this, depthRadius, bias, alpha, beta);
+  }
+  dot(b: TensorLike): Tensor {
+    return ops.dot(this, b);
+  }
 
   // convolution, pooling and image methods
 }

@@ -249,3 +249,186 @@ describe('trig, hyperbolic and erf composites', () => {
     tf.dispose([i, x3, x2]);
   });
 });
+
+describe('reductions, norms and normalization', () => {
+  it('any/all: bool results, empty reductions give false/true, other dtypes count x ≠ 0', () => {
+    const b = tensor([
+      [true, false, false],
+      [false, false, false],
+    ]);
+    const anyRows = tf.any(b, 1);
+    const allCols = tf.all(b, 0, true);
+    expect([anyRows.dtype, allCols.dtype, allCols.shape]).toEqual(['bool', 'bool', [1, 3]]);
+    expect([values(anyRows), values(allCols)]).toEqual([
+      [1, 0],
+      [0, 0, 0],
+    ]);
+    expect(run(() => tf.all(tensor([], [0])))).toEqual([1]);
+    expect(run(() => tf.any(tensor([], [2, 0]), 1))).toEqual([0, 0]);
+    expect(run(() => tf.all(tensor([1, -2, Number.NaN])))).toEqual([1]);
+    tf.dispose([b, anyRows, allCols]);
+  });
+  it('norm: no overflow for large values, exact gradient x/‖x‖, matrix ords as tfjs', () => {
+    expect(run(() => tf.norm(tensor([3e25, -4e25])))[0]).toBeCloseTo(5e25, -20);
+    expect(run(() => tf.norm(tensor([3e-30, 4e-30])))[0]! / 5e-30).toBeCloseTo(1, 6);
+    const m = [
+      [1, -2, 0.5],
+      [3, 4, -1],
+    ];
+    expect(run(() => tf.norm(tensor(m), 1, [0, 1]))).toEqual([6]); // largest column sum
+    expect(run(() => tf.norm(tensor(m), Infinity, [0, 1]))).toEqual([8]); // largest row sum
+    expect(run(() => tf.norm(tensor(m), -Infinity, [-2, -1]))).toEqual([3.5]);
+    expect(run(() => tf.norm(tensor(m), 1, [1, 0]))).toEqual([8]); // axes swapped: rows are axis 1
+    checkGrad(
+      (t) => tf.norm(t),
+      (x) => Float64Array.of(Math.hypot(...x)),
+      [1e-3, -2, 0.5, 3],
+    );
+  });
+  it('moments, batchNorm and LRN match their float64 definitions', () => {
+    const x0 = [1, 2, 4, 7, -1, 3];
+    const xt = tensor(x0, [3, 2]);
+    const { mean, variance } = tf.moments(xt, 0);
+    expect(values(mean)).toEqual([Math.fround(4 / 3), 4]);
+    const v0 = ((1 - 4 / 3) ** 2 + (4 - 4 / 3) ** 2 + (-1 - 4 / 3) ** 2) / 3;
+    expect(values(variance)[0]).toBeCloseTo(v0, 5);
+    tf.dispose([xt, mean, variance]);
+    checkGrad(
+      (t) => tf.batchNorm(t.reshape([3, 2]), [0.5, -1], [2, 0.25], [0.1, 0.2], [1.5, -1], 0.01),
+      (x) => x.map((v, k) => ((v - [0.5, -1][k % 2]!) * [1.5, -1][k % 2]!) / Math.sqrt([2, 0.25][k % 2]! + 0.01) + [0.1, 0.2][k % 2]!),
+      x0,
+    );
+    checkGrad(
+      (t) => tf.localResponseNormalization(t.reshape([1, 1, 1, 6]), 1, 2, 0.5, 0.75),
+      (x) => x.map((v, c) => v * (2 + 0.5 * [c - 1, c, c + 1].filter((d) => d >= 0 && d < 6).reduce((s, d) => s + x[d]! ** 2, 0)) ** -0.75),
+      x0,
+    );
+  });
+  it('dot and outerProduct follow tfjs shapes', () => {
+    const m = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const v = tensor([1, -1]);
+    const vv = tf.dot(v, v);
+    const mv = tf.dot(m, v);
+    const vm = v.dot(m);
+    const w = tensor([1, 2, 3]);
+    const o = tf.outerProduct(v, w);
+    expect([vv.shape, mv.shape, vm.shape, o.shape]).toEqual([[], [2], [2], [2, 3]]);
+    expect([values(vv), values(mv), values(vm), values(o)]).toEqual([[2], [-1, -1], [-2, -2], [1, 2, 3, -1, -2, -3]]);
+    tf.dispose([m, v, w, vv, mv, vm, o]);
+  });
+  it('refuse bad arguments, naming the op and the values', () => {
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
+    const v3 = tensor([1, 2, 3]);
+    const i = tensor([1, 2], [2], 'int32');
+    const r5 = tensor([1], [1, 1, 1, 1, 1]);
+    const r4 = tensor([1], [1, 1, 1, 1]);
+    const m3 = tensor([1], [1, 1, 1]);
+    const before = memory().numTensors;
+    expect(() => tf.any(x, 2)).toThrow(/any: axis 2 is out of range for a tensor of rank 2/);
+    expect(() => tf.all(x, -3)).toThrow(/all: axis -3 is out of range/);
+    expect(() => tf.norm(x, 2, [0, 1])).toThrow(
+      /norm: ord 2 is not supported for a matrix \(two axes\) norm; use one of 1, Infinity, -Infinity, fro, euclidean/,
+    );
+    expect(() => tf.norm(v3, 'fro')).toThrow(/norm: ord fro is not supported for a vector norm/);
+    expect(() => tf.norm(x, 3 as never)).toThrow(/norm: ord 3 is not supported/);
+    expect(() => tf.norm(x, 1, [0, 0])).toThrow(/norm: the two axes \[0,0\] are the same axis/);
+    expect(() => tf.norm(x, 1, [0, 1, 2] as never)).toThrow(/norm: axis must be null, one axis or two \(rows, cols\), got \[0,1,2\]/);
+    expect(() => tf.norm(x, 1, 5)).toThrow(/norm: axis 5 is out of range for a tensor of rank 2/);
+    expect(() => tf.norm(i)).toThrow(/norm: 'x' has dtype int32 but norm accepts float32/);
+    expect(() => tf.euclideanNorm(x, [0, 1, 2])).toThrow(/euclideanNorm: axis must be null, one axis or two, got \[0,1,2\]/);
+    expect(() => tf.moments(x, 2)).toThrow(/moments: axis 2 is out of range/);
+    expect(() => tf.batchNorm(x, v3, v3)).toThrow(/batchNorm: .*\[2,2\].*\[3\]/);
+    expect(() => tf.batchNorm(x, [1, 2], [1, 1], null, null, -1)).toThrow(/batchNorm: varianceEpsilon must be a non-negative number, got -1/);
+    expect(() => tf.batchNorm4d(x, [1, 2], [1, 1])).toThrow(/batchNorm4d: x must have rank 4, got \[2,2\]; use batchNorm for other ranks/);
+    expect(() => tf.batchNorm(x, m3, [1, 1])).toThrow(/batchNorm: mean \[1,1,1\] must broadcast to x's shape \[2,2\]/);
+    expect(() => tf.localResponseNormalization(x)).toThrow(/localResponseNormalization: x must have rank 3 \(HWC\) or 4 \(NHWC\), got \[2,2\]/);
+    expect(() => tf.localResponseNormalization(r4, 1.5)).toThrow(/localResponseNormalization: depthRadius must be a non-negative integer, got 1.5/);
+    expect(() => tf.localResponseNormalization(r4, 1, Number.NaN)).toThrow(/localResponseNormalization: bias must be a finite number, got NaN/);
+    expect(() => tf.dot(x, v3)).toThrow(/dot: inner dimensions differ: t1 \[2,2\] has 2, t2 \[3\] has 3/);
+    expect(() => tf.dot(r5, v3)).toThrow(/dot: t1 \[1,1,1,1,1\] and t2 \[3\] must be vectors or matrices/);
+    expect(() => tf.dot(i, i)).toThrow(/dot: 't1' has dtype int32/);
+    expect(() => tf.outerProduct(x, v3)).toThrow(/outerProduct: v1 \[2,2\] and v2 \[3\] must both be rank 1/);
+    expect(() => tf.outerProduct(i, i)).toThrow(/outerProduct: v1 and v2 must be float32, got int32 and int32/);
+    expect(memory().numTensors).toBe(before);
+    tf.dispose([x, v3, i, r5, r4, m3]);
+  });
+});
+
+describe('activation ops', () => {
+  it('relu6, selu, prelu, gelu, swish, softsign: values, and gradients without NaN at the extremes', () => {
+    expect(run(() => tf.relu6(tensor([-1, 0, 3, 6, 7, Number.NaN])))).toEqual([0, 0, 3, 6, 6, Number.NaN]);
+    const g = tf.tidy(() => grad((t: Tensor) => tf.relu6(t).sum())(tensor([-1, 0, 3, 6, 7])));
+    expect(values(g)).toEqual([0, 0, 1, 1, 0]);
+    g.dispose();
+    const gs = tf.tidy(() => grad((t: Tensor) => tf.selu(t).sum())(tensor([-200, 200])));
+    expect(values(gs).every(Number.isFinite)).toBe(true);
+    gs.dispose();
+    const gg = tf.tidy(() => grad((t: Tensor) => tf.gelu(t).sum())(tensor([-40, 0, 40])));
+    expect(values(gg)).toEqual([0, 0.5, 1]);
+    gg.dispose();
+    const SELU = (v: number): number => 1.0507009873554805 * (v > 0 ? v : 1.6732632423543772 * Math.expm1(v));
+    const erfc = (z: number): number => {
+      let t = z;
+      let s = z;
+      for (let n = 1; n < 80; n++) s += (t *= (-z * z) / n) / (2 * n + 1);
+      return 1 - (2 / Math.sqrt(Math.PI)) * s;
+    };
+    const x0 = [-3, -0.7, 0.2, 1.5, 2.5];
+    for (const [name, f32, f64] of [
+      ['selu', tf.selu, SELU],
+      ['gelu', tf.gelu, (v: number) => 0.5 * v * erfc(-v / Math.SQRT2)],
+      ['swish', tf.swish, (v: number) => v / (1 + Math.exp(-v))],
+      ['softsign', tf.softsign, (v: number) => v / (1 + Math.abs(v))],
+    ] as const) {
+      run(() => f32(tensor(x0))).forEach((v, i) =>
+        expect(Math.abs(v - f64(x0[i]!)), `${name}(${x0[i]})`).toBeLessThan(4e-7 * Math.max(1, Math.abs(f64(x0[i]!)))),
+      );
+      checkGrad(
+        (t) => f32(t),
+        (x) => x.map(f64),
+        x0,
+      );
+    }
+    checkGrad(
+      (t) => tf.prelu(t.reshape([2, 2]), tensor([0.25, -0.5])),
+      (x) => x.map((v, k) => (v > 0 ? v : v * [0.25, -0.5][k % 2]!)),
+      [-1, 2, -3, -0.5],
+    );
+  });
+  it('the activations by name (layers) are these ops', () => {
+    const x = tensor([-2, -0.5, 0.5, 7]);
+    for (const name of ['relu6', 'selu', 'gelu', 'swish', 'softsign'] as const) {
+      const a = tf.getActivation(name).fn(x);
+      const b = (tf as unknown as Record<string, (t: Tensor) => Tensor>)[name]!(x);
+      expect(values(a), name).toEqual(values(b));
+      tf.dispose([a, b]);
+    }
+    x.dispose();
+  });
+  it('refuse bad arguments, naming the op', () => {
+    const i = tensor([1, 2], [2], 'int32');
+    const x = tensor([
+      [1, -2],
+      [3, -4],
+    ]);
+    const a3 = tensor([1, 2, 3]);
+    const a22 = tensor([1, 2, 3, 4], [2, 2, 1]);
+    const bool = tensor([true]);
+    const before = memory().numTensors;
+    for (const name of ['selu', 'gelu', 'swish', 'softsign'] as const) {
+      expect(() => (tf as unknown as Record<string, (t: Tensor) => Tensor>)[name]!(i)).toThrow(new RegExp(`^${name}: 'x' has dtype int32`));
+    }
+    expect(() => tf.relu6(bool)).toThrow(/relu6: 'x' has dtype bool/);
+    expect(() => tf.prelu(x, a3)).toThrow(/prelu: .*\[2,2\].*\[3\]/);
+    expect(() => tf.prelu(x, a22)).toThrow(/prelu: alpha \[2,2,1\] must broadcast to x's shape \[2,2\] \(one slope per channel: \[C\]\)/);
+    expect(() => tf.prelu(i, i)).toThrow(/prelu: 'x' has dtype int32/);
+    expect(memory().numTensors).toBe(before);
+    tf.dispose([i, x, a3, a22, bool]);
+  });
+});

@@ -39,6 +39,16 @@ const NOT_METHODS: Record<string, string> = {
   sumToShape: 'a gradient building block (reduces broadcast dimensions)',
   computeConv2DInfo: 'geometry helper, not an op',
   computePool2DInfo: 'geometry helper, not an op',
+  // math:
+  addN: 'takes a list of tensors (tfjs has no method either)',
+  gelu: 'a Keras activation, not a tfjs-core op (no method in tfjs)',
+  swish: 'a Keras activation, not a tfjs-core op (no method in tfjs)',
+  softsign: 'a Keras activation, not a tfjs-core op (no method in tfjs)',
+  moments: 'returns { mean, variance } (tfjs has no method either)',
+  batchNorm2d: 'rank-checked batchNorm; the method is batchNorm (as tfjs)',
+  batchNorm3d: 'rank-checked batchNorm; the method is batchNorm (as tfjs)',
+  batchNorm4d: 'rank-checked batchNorm; the method is batchNorm (as tfjs)',
+  outerProduct: 'tfjs has no method either',
 };
 
 function opsBarrelNames(): string[] {

@@ -30,6 +30,8 @@ export const OPS_WITHOUT_GRADIENT: ReadonlySet<string> = new Set<string>([
   // math:
   'floorDiv', // piecewise constant: its gradient is 0 wherever it exists
   'step', // piecewise constant: its gradient is 0 wherever it exists
+  'any', // bool result
+  'all', // bool result
   // convolutions and images:
   // random (samples: no gradient):
 ]);

@@ -3,6 +3,24 @@ import {
   acos,
   acosh,
   addN,
+  all,
+  any,
+  batchNorm,
+  batchNorm2d,
+  batchNorm3d,
+  batchNorm4d,
+  dot,
+  euclideanNorm,
+  gelu,
+  localResponseNormalization,
+  moments,
+  norm,
+  outerProduct,
+  prelu,
+  relu6,
+  selu,
+  softsign,
+  swish,
   asin,
   asinh,
   atan,
@@ -47,6 +65,8 @@ const withSpecials =
     );
 const SPECIALS = [Number.NaN, Infinity, -Infinity, -0, 0];
 
+/** A float32 reference output, unrounded (host() would round it to float32, and finite differences of it lose their digits). */
+const raw = (shape: readonly number[], values: ArrayLike<number>): HostTensor => ({ shape: [...shape], values: Float64Array.from(values), dtype: 'float32' });
 const map = (x: HostTensor, f: (v: number) => number): HostTensor => ({ shape: x.shape, dtype: x.dtype, values: x.values.map(f) });
 /** Elementwise f(a, b) with broadcasting, in float64. */
 function zip(a: HostTensor, b: HostTensor, f: (u: number, v: number) => number, dtype = a.dtype): HostTensor {
@@ -107,6 +127,28 @@ function erf64(x: number): number {
     sum += term / (2 * n + 1);
   }
   return (2 / Math.sqrt(Math.PI)) * sum;
+}
+
+/** erfc in float64: 1 − erf below 3, the continued fraction beyond (no cancellation in the tail). */
+function erfc64(x: number): number {
+  if (Number.isNaN(x) || x < 3) return 1 - erf64(x);
+  let tail = 0;
+  for (let n = 80; n >= 1; n--) tail = n / 2 / (x + tail);
+  return Math.exp(-x * x) / Math.sqrt(Math.PI) / (x + tail);
+}
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+
+/** Local response normalization along the last axis, in float64. */
+function lrn64(x: HostTensor, radius: number, bias: number, alpha: number, beta: number): HostTensor {
+  const c = x.shape[x.shape.length - 1]!;
+  const out = Float64Array.from(x.values, (v, k) => {
+    const ch = k % c;
+    let s = 0;
+    for (let d = Math.max(0, ch - radius); d <= Math.min(c - 1, ch + radius); d++) s += x.values[k - ch + d]! ** 2;
+    return v * (bias + alpha * s) ** -beta;
+  });
+  return { ...x, values: out };
 }
 
 /** Forward cases (random in the domain; the special values) and an elementwise gradient case of a unary op. */
@@ -492,5 +534,385 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
     ],
     core: ([a, b]) => atan2(a!, b!),
     reference: ([a, b]) => zip(a!, b!, Math.atan2),
+  }),
+  // activations
+  opCase({
+    op: 'relu6',
+    name: 'NaN ±Inf ±0, around 0 and 6; int32',
+    inputs: (r) => [withSpecials([2, 6], [...SPECIALS, 6, 5.9, 6.1], -3, 9)(r), host([5], [-2, 0, 3, 6, 9], 'int32')],
+    core: ([x, i]) => [relu6(x!), i!.relu6()],
+    reference: ([x, i]) => [map(x!, (v) => (Number.isNaN(v) ? v : Math.min(Math.max(v, 0), 6))), map(i!, (v) => Math.min(Math.max(v, 0), 6))],
+  }),
+  opGradient({
+    op: 'relu6',
+    name: 'below 0, inside, above 6',
+    inputs: (r) => [
+      host(
+        [9],
+        r.array(9, (q, i) => [q.float(-3, -0.1), q.float(0.1, 5.9), q.float(6.1, 9)][i % 3]!),
+      ),
+    ],
+    core: ([x]) => relu6(x!),
+    reference: ([x]) => map(x!, (v) => Math.min(Math.max(v, 0), 6)),
+  }),
+  ...unaryOp('selu', selu, (v) => SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v)), [-10, 10], [...SPECIALS, 100, -100], ulps(4)),
+  ...unaryOp('swish', swish, (v) => v / (1 + Math.exp(-v)), [-20, 20], [...SPECIALS, 30, -30], ulps(5), [-8, 8]),
+  ...unaryOp('softsign', softsign, (v) => v / (1 + Math.abs(v)), [-20, 20], [...SPECIALS, 1e30, -1e30], ulps(3)), // ±Inf/Inf = NaN, as Keras' formula
+  ...unaryOp(
+    'gelu',
+    gelu,
+    (v) => 0.5 * v * erfc64(-v / Math.SQRT2), // gelu(−Inf) = −Inf·0 = NaN, as Keras' formula
+    [-8, 8],
+    [...SPECIALS, -12, 12],
+    relative(256 * U, 1e-12, "x·erfc(−x/√2)/2: for x < 0 the rounding of x²/2 in erfc's e^(−x²/2) gives a relative error ≈ (x²/2)·u, up to 32u·3 at x = −8"),
+  ),
+  opCase({
+    op: 'prelu',
+    name: 'per-channel alpha, NaN ±Inf ±0',
+    inputs: (r) => [withSpecials([3, 4], SPECIALS)(r), host([4], [0.1, -0.5, 2, 0])],
+    core: ([x, a]) => prelu(x!, a!),
+    reference: ([x, a]) => zip(x!, a!, (v, al) => (v > 0 ? v : v * al)),
+    judge: ulps(1.5), // one multiplication: 0.5 ULP correctly rounded, 1.5 where a backend declares arithmetic within 1 ULP
+  }),
+  opCase({
+    op: 'prelu',
+    name: 'rank 0 alpha; empty',
+    inputs: (r) => [uniform([2, 3])(r), host([], [0.25]), host([0, 3], [])],
+    core: ([x, a, e]) => [x!.prelu(a!), prelu(e!, a!)],
+    reference: ([x, a, e]) => [zip(x!, a!, (v, al) => (v > 0 ? v : v * al)), e!],
+    judge: ulps(1.5),
+  }),
+  opGradient({
+    op: 'prelu',
+    name: 'w.r.t. x and alpha',
+    inputs: (r) => [
+      host(
+        [3, 4],
+        r.array(12, (q) => (q.bool() ? 1 : -1) * q.float(0.1, 2)),
+      ),
+      uniform([4], -1, 1)(r),
+    ],
+    core: ([x, a]) => prelu(x!, a!),
+    reference: ([x, a]) => zip(x!, a!, (v, al) => (v > 0 ? v : v * al)),
+  }),
+
+  // any, all
+  opCase({
+    op: 'any',
+    name: 'axes, keepDims, empty, rank 0, float NaN',
+    inputs: (r) => [
+      host(
+        [3, 4],
+        r.array(12, (q, i) => (i < 4 ? 0 : q.bool(0.3) ? 1 : 0)),
+        'bool',
+      ),
+      host([2, 0], [], 'bool'),
+      host([], [1], 'bool'),
+      host([3], [0, Number.NaN, 0]),
+    ],
+    core: ([x, e, s, f]) => [any(x!, 1), x!.any(0, true), any(x!), any(e!, 1), any(s!), any(f!)],
+    reference: ([x, e, s, f]) => {
+      const or = (vs: number[]): number => (vs.some((v) => v !== 0) ? 1 : 0);
+      const b = (t: HostTensor): HostTensor => ({ ...t, dtype: 'bool' });
+      return [
+        b(reduceWith(x!, [1], false, or)),
+        b(reduceWith(x!, [0], true, or)),
+        b(reduceWith(x!, [0, 1], false, or)),
+        b(reduceWith(e!, [1], false, or)),
+        s!,
+        b(reduceWith(f!, [0], false, or)),
+      ];
+    },
+  }),
+  opCase({
+    op: 'all',
+    name: 'axes, keepDims, empty, rank 0',
+    inputs: (r) => [
+      host(
+        [3, 4],
+        r.array(12, (q, i) => (i < 4 ? 1 : q.bool(0.7) ? 1 : 0)),
+        'bool',
+      ),
+      host([2, 0], [], 'bool'),
+      host([], [0], 'bool'),
+    ],
+    core: ([x, e, s]) => [all(x!, 1), x!.all(0, true), all(x!), all(e!, 1), all(s!)],
+    reference: ([x, e, s]) => {
+      const and = (vs: number[]): number => (vs.every((v) => v !== 0) ? 1 : 0);
+      const b = (t: HostTensor): HostTensor => ({ ...t, dtype: 'bool' });
+      return [
+        b(reduceWith(x!, [1], false, and)),
+        b(reduceWith(x!, [0], true, and)),
+        b(reduceWith(x!, [0, 1], false, and)),
+        b(reduceWith(e!, [1], false, and)),
+        s!,
+      ];
+    },
+  }),
+
+  // norm, euclideanNorm
+  opCase({
+    op: 'norm',
+    name: 'vector ords along an axis, keepDims; all values',
+    inputs: (r) => [uniform([3, 5])(r)],
+    core: ([x]) => [norm(x!, 1, 1), norm(x!, 2, 1, true), norm(x!, Infinity, 0), norm(x!, -Infinity, -1), x!.norm()],
+    reference: ([x]) => [
+      reduceWith(x!, [1], false, (vs) => vs.reduce((s, v) => s + Math.abs(v), 0)),
+      reduceWith(x!, [1], true, (vs) => Math.hypot(...vs)),
+      reduceWith(x!, [0], false, (vs) => Math.max(...vs.map(Math.abs))),
+      reduceWith(x!, [1], false, (vs) => Math.min(...vs.map(Math.abs))),
+      reduceWith(x!, [0, 1], false, (vs) => Math.hypot(...vs)),
+    ],
+    judge: relative(6 * U, 0, 'sums of ≤ 15 terms of one sign (|x| or x²) and a sqrt: ≤ 16u in the worst case; measured ≤ 1.5u'),
+  }),
+  opCase({
+    op: 'norm',
+    name: 'matrix ords over axes [0,2] and [2,0]; NaN, Inf, 1e30 (no overflow), rank 0',
+    inputs: (r) => [uniform([3, 2, 4])(r), host([2, 3], [1e30, -2e30, 3, Infinity, 1, 2]), host([2, 2], [Number.NaN, 1, 2, 3]), host([], [-3])],
+    core: ([x, big, n, s]) => [
+      norm(x!, 1, [0, 2]),
+      norm(x!, Infinity, [2, 0], true),
+      norm(x!, -Infinity, [0, 2]),
+      norm(x!, 'fro', [0, 2]),
+      norm(big!, 2, 1),
+      norm(n!, 'euclidean', [0, 1]),
+      norm(s!),
+    ],
+    reference: ([x, big, n, s]) => {
+      // element (i, j, k) of [3,2,4]: rows over axis 0 (ord 1: column sums over i, max over k), axis 2 the columns
+      const at = (i: number, j: number, k: number): number => x!.values[(i * 2 + j) * 4 + k]!;
+      const colSums = (j: number, k: number): number => [0, 1, 2].reduce((s2, i) => s2 + Math.abs(at(i, j, k)), 0);
+      const rowSums = (j: number, i: number): number => [0, 1, 2, 3].reduce((s2, k) => s2 + Math.abs(at(i, j, k)), 0);
+      const ord1 = raw(
+        [2],
+        [0, 1].map((j) => Math.max(...[0, 1, 2, 3].map((k) => colSums(j, k)))),
+      );
+      // axes [2, 0]: rows are axis 2, columns axis 0; ord Infinity: the largest row sum = max over k of Σ_i.
+      const ordInf = raw(
+        [1, 2, 1],
+        [0, 1].map((j) => Math.max(...[0, 1, 2, 3].map((k) => colSums(j, k)))),
+      );
+      const ordMinusInf = raw(
+        [2],
+        [0, 1].map((j) => Math.min(...[0, 1, 2].map((i) => rowSums(j, i)))),
+      );
+      const fro = reduceWith(x!, [0, 2], false, (vs) => Math.hypot(...vs));
+      return [
+        ord1,
+        ordInf,
+        ordMinusInf,
+        fro,
+        reduceWith(big!, [1], false, (vs) => Math.hypot(...vs)),
+        reduceWith(n!, [0, 1], false, (vs) => (vs.some(Number.isNaN) ? Number.NaN : Math.hypot(...vs))),
+        map(s!, Math.abs),
+      ];
+    },
+    judge: relative(6 * U, 0, 'sums of ≤ 12 terms of one sign and a sqrt: ≤ 13u in the worst case; measured ≤ 1.5u'),
+  }),
+  opGradient({
+    op: 'norm',
+    name: 'euclidean per row, 1 per column, matrix fro',
+    inputs: (r) => [
+      host(
+        [3, 4],
+        r.array(12, (q) => (q.bool() ? 1 : -1) * q.float(0.2, 2)),
+      ),
+    ],
+    core: ([x]) =>
+      norm(x!, 2, 1)
+        .sum()
+        .add(norm(x!, 1, 0).mul(0.5).sum())
+        .add(norm(x!, 'fro', [0, 1])),
+    reference: ([x]) => {
+      const v = (i: number, j: number): number => x!.values[i * 4 + j]!;
+      let s = 0;
+      for (let i = 0; i < 3; i++) s += Math.hypot(v(i, 0), v(i, 1), v(i, 2), v(i, 3));
+      for (let j = 0; j < 4; j++) s += 0.5 * (Math.abs(v(0, j)) + Math.abs(v(1, j)) + Math.abs(v(2, j)));
+      return raw([], [s + Math.hypot(...x!.values)]);
+    },
+  }),
+  opCase({
+    op: 'euclideanNorm',
+    name: 'axis 1, all axes keepDims, empty',
+    inputs: (r) => [uniform([2, 5], -3, 3)(r), host([0, 3], [])],
+    core: ([x, e]) => [euclideanNorm(x!, 1), x!.euclideanNorm(null, true), euclideanNorm(e!, 0)],
+    reference: ([x, e]) => [
+      reduceWith(x!, [1], false, (vs) => Math.hypot(...vs)),
+      reduceWith(x!, [0, 1], true, (vs) => Math.hypot(...vs)),
+      reduceWith(e!, [0], false, () => 0),
+    ],
+    judge: relative(6 * U, 0, 'a sum of ≤ 10 squares and a sqrt: ≤ 11u in the worst case; measured ≤ 1u'),
+  }),
+  opGradient({
+    op: 'euclideanNorm',
+    name: 'axis 0',
+    inputs: (r) => [uniform([3, 2], 0.3, 2)(r)],
+    core: ([x]) => euclideanNorm(x!, 0),
+    reference: ([x]) => reduceWith(x!, [0], false, (vs) => Math.hypot(...vs)),
+  }),
+
+  // moments, batchNorm, localResponseNormalization
+  opCase({
+    op: 'moments',
+    name: 'axes [0,2], keepDims and not; int32; rank 0',
+    inputs: (r) => [uniform([3, 2, 4], 1, 3)(r), host([4], [1, 2, 4, 7], 'int32'), host([], [5])],
+    core: ([x, i, s]) => {
+      const a = moments(x!, [0, 2]);
+      const b = moments(x!, -1, true);
+      const c = moments(i!);
+      const d = moments(s!);
+      return [a.mean, a.variance, b.mean, b.variance, c.mean, c.variance, d.mean, d.variance];
+    },
+    reference: ([x, i, s]) => {
+      const mean = (vs: number[]): number => vs.reduce((p, v) => p + v, 0) / vs.length;
+      const variance = (vs: number[]): number => mean(vs.map((v) => (v - mean(vs)) ** 2));
+      const f = (t: HostTensor): HostTensor => ({ ...t, dtype: 'float32' });
+      return [
+        reduceWith(x!, [0, 2], false, mean),
+        reduceWith(x!, [0, 2], false, variance),
+        reduceWith(x!, [2], true, mean),
+        reduceWith(x!, [2], true, variance),
+        f(reduceWith(i!, [0], false, mean)),
+        f(reduceWith(i!, [0], false, variance)),
+        s!,
+        map(s!, () => 0),
+      ];
+    },
+    judge: relative(8 * U, 8 * U, 'two passes of ≤ 12 terms (values in [1, 3): the variance is ≤ 1, so an absolute term); measured ≤ 1.6u'),
+  }),
+  opGradient({
+    op: 'moments',
+    name: 'mean and variance over axis 1',
+    inputs: (r) => [uniform([2, 5])(r)],
+    core: ([x]) => {
+      const { mean, variance } = moments(x!, 1);
+      return mean.mul(0.7).add(variance);
+    },
+    reference: ([x]) =>
+      reduceWith(x!, [1], false, (vs) => {
+        const m = vs.reduce((p, v) => p + v, 0) / vs.length;
+        return 0.7 * m + vs.reduce((p, v) => p + (v - m) ** 2, 0) / vs.length;
+      }),
+  }),
+  opCase({
+    op: 'batchNorm',
+    name: 'per channel with offset and scale; without; 2d/3d/4d',
+    inputs: (r) => {
+      const x = uniform([2, 2, 3])(r);
+      return [
+        x,
+        uniform([3], -1, 1)(r),
+        uniform([3], 0.5, 2)(r),
+        uniform([3], -1, 1)(r),
+        uniform([3], 0.5, 2)(r),
+        { ...x, shape: [4, 3] },
+        { ...x, shape: [1, 2, 2, 3] },
+      ];
+    },
+    core: ([x, m, v, o, s, x2, x4]) => [
+      batchNorm(x!, m!, v!, o!, s!, 0.01),
+      x!.batchNorm(m!, v!),
+      batchNorm3d(x!, m!, v!, o!, s!),
+      batchNorm2d(x2!, m!, v!, null, s!),
+      batchNorm4d(x4!, m!, v!, o!),
+    ],
+    reference: ([x, m, v, o, s]) => {
+      const bn = (eps: number, withO: boolean, withS: boolean, shape: readonly number[]): HostTensor =>
+        raw(
+          shape,
+          Array.from(x!.values, (xv, k) => {
+            const c = k % 3;
+            return ((xv - m!.values[c]!) * (withS ? s!.values[c]! : 1)) / Math.sqrt(v!.values[c]! + eps) + (withO ? o!.values[c]! : 0);
+          }),
+        );
+      return [
+        bn(0.01, true, true, [2, 2, 3]),
+        bn(0.001, false, false, [2, 2, 3]),
+        bn(0.001, true, true, [2, 2, 3]),
+        bn(0.001, false, true, [4, 3]),
+        bn(0.001, true, false, [1, 2, 2, 3]),
+      ];
+    },
+    judge: relative(4 * U, 16 * U, '(x − mean)·scale·rsqrt(var + eps) + offset: a few roundings of values ≤ 8 (rsqrt within 2 ULP); measured ≤ 2.5u'),
+  }),
+  opGradient({
+    op: 'batchNorm',
+    name: 'w.r.t. x, mean, variance, offset, scale',
+    inputs: (r) => [uniform([2, 3])(r), uniform([3], -1, 1)(r), uniform([3], 0.5, 2)(r), uniform([3], -1, 1)(r), uniform([3], 0.5, 2)(r)],
+    core: ([x, m, v, o, s]) => batchNorm(x!, m!, v!, o!, s!, 0.01),
+    reference: ([x, m, v, o, s]) =>
+      raw(
+        [2, 3],
+        Array.from(x!.values, (xv, k) => ((xv - m!.values[k % 3]!) * s!.values[k % 3]!) / Math.sqrt(v!.values[k % 3]! + 0.01) + o!.values[k % 3]!),
+      ),
+  }),
+  opCase({
+    op: 'localResponseNormalization',
+    name: 'NHWC radius 2 (clipped at the edges); HWC radius 0',
+    inputs: (r) => [uniform([1, 2, 2, 6])(r), uniform([2, 1, 3])(r)],
+    core: ([x, y]) => [localResponseNormalization(x!, 2, 1.5, 0.3, 0.75), y!.localResponseNormalization(0, 2, 0.5, 0.5)],
+    reference: ([x, y]) => [lrn64(x!, 2, 1.5, 0.3, 0.75), lrn64(y!, 0, 2, 0.5, 0.5)],
+    judge: relative(8 * U, 0, 'a sum of ≤ 5 squares, then pow (within 4 ULP) and a product; measured ≤ 2.3u'),
+  }),
+  opGradient({
+    op: 'localResponseNormalization',
+    name: 'radius 1, beta 0.75',
+    inputs: (r) => [uniform([1, 1, 2, 4])(r)],
+    core: ([x]) => localResponseNormalization(x!, 1, 1, 0.5, 0.75),
+    reference: ([x]) => lrn64(x!, 1, 1, 0.5, 0.75),
+  }),
+
+  // dot, outerProduct
+  opCase({
+    op: 'dot',
+    name: 'vector·vector, vector·matrix, matrix·vector, matrix·matrix',
+    inputs: (r) => [uniform([4])(r), uniform([4, 3])(r), uniform([2, 4])(r)],
+    core: ([v, m, n]) => [dot(v!, v!), dot(v!, m!), dot(n!, v!), n!.dot(m!)],
+    reference: ([v, m, n]) => {
+      const mm = (a: HostTensor, b: HostTensor, rows: number, inner: number, cols: number, shape: number[]): HostTensor => {
+        const out = new Float64Array(rows * cols);
+        for (let i = 0; i < rows; i++)
+          for (let j = 0; j < cols; j++) for (let k = 0; k < inner; k++) out[i * cols + j]! += a.values[i * inner + k]! * b.values[k * cols + j]!;
+        return { shape, values: out, dtype: 'float32' };
+      };
+      return [mm(v!, v!, 1, 4, 1, []), mm(v!, m!, 1, 4, 3, [3]), mm(n!, v!, 2, 4, 1, [2]), mm(n!, m!, 2, 4, 3, [2, 3])];
+    },
+    judge: relative(2 * U, 16 * U, '4 products summed: ≤ 4u·Σ|a·b| ≤ 64u in the worst case (|a·b| < 4); measured ≤ 1.6u'),
+  }),
+  opGradient({
+    op: 'dot',
+    name: 'matrix·vector',
+    inputs: (r) => [uniform([2, 3])(r), uniform([3])(r)],
+    core: ([m, v]) => dot(m!, v!),
+    reference: ([m, v]) =>
+      raw(
+        [2],
+        [0, 1].map((i) => [0, 1, 2].reduce((s, k) => s + m!.values[i * 3 + k]! * v!.values[k]!, 0)),
+      ),
+  }),
+  opCase({
+    op: 'outerProduct',
+    name: 'NaN ±Inf −0; empty',
+    inputs: (r) => [withSpecials([5], SPECIALS)(r), uniform([3])(r), host([0], [])],
+    core: ([a, b, e]) => [outerProduct(a!, b!), outerProduct(e!, b!)],
+    reference: ([a, b]) => [
+      raw(
+        [5, 3],
+        Array.from({ length: 15 }, (_, k) => a!.values[Math.floor(k / 3)]! * b!.values[k % 3]!),
+      ),
+      host([0, 3], []),
+    ],
+    judge: ulps(1.5), // one multiplication: 0.5 ULP correctly rounded, 1.5 where a backend declares arithmetic within 1 ULP
+  }),
+  opGradient({
+    op: 'outerProduct',
+    name: 'w.r.t. both',
+    inputs: (r) => [uniform([3])(r), uniform([2])(r)],
+    core: ([a, b]) => outerProduct(a!, b!),
+    reference: ([a, b]) =>
+      raw(
+        [3, 2],
+        Array.from({ length: 6 }, (_, k) => a!.values[Math.floor(k / 2)]! * b!.values[k % 2]!),
+      ),
   }),
 ];

@@ -25,9 +25,18 @@ function horner(v: Tensor, cs: readonly number[]): Tensor {
   return add(p, cs[cs.length - 1]!);
 }
 
+/** erfc(|x|) for |x| ≥ 1 (Numerical Recipes' erfcc), and x·T(x²) for |x| < 1. */
+function parts(t: Tensor): { small: Tensor; tail: Tensor; a: Tensor } {
+  const a = abs(t);
+  const small = mul(t, horner(square(t), T));
+  const u = div(1, add(mul(a, 0.5), 1));
+  const tail = mul(u, exp(add(sub(mul(horner(u, ERFC.slice(0, -1)), u), square(a)), ERFC[ERFC.length - 1]!)));
+  return { small, tail, a };
+}
+
 /**
  * The error function, as tfjs's erf: erf(±Inf) = ±1, erf(−0) = −0, NaN
- * stays NaN. float32, within 2 ULPs (see the file's comment). Gradient 2/√π·e^(−x²).
+ * stays NaN. float32, within 3 ULPs (see the file's comment). Gradient 2/√π·e^(−x²).
  * @example
  * erf(tensor([0, 0.5, -2])) // [0, 0.5205, -0.9953]
  */
@@ -39,15 +48,28 @@ export function erf(x: TensorLike): Tensor {
       'erf',
       [t],
       () => {
-        const a = abs(t);
-        const small = mul(t, horner(square(t), T));
-        const u = div(1, add(mul(a, 0.5), 1));
-        const erfc = mul(u, exp(add(sub(mul(horner(u, ERFC.slice(0, -1)), u), square(a)), ERFC[ERFC.length - 1]!)));
-        return where(less(a, 1), small, mul(sign(t), sub(1, erfc)));
+        const { small, tail, a } = parts(t);
+        return where(less(a, 1), small, mul(sign(t), sub(1, tail)));
       },
       (dy, { inputs }) => [() => ENGINE.tidy(() => mul(dy, mul(exp(neg(square(inputs[0]!))), 2 / Math.sqrt(Math.PI))))],
     );
   } finally {
     if (owned) t.dispose();
   }
+}
+
+/**
+ * 1 − erf(x) without the cancellation of that difference for large x (gelu's
+ * Φ(x) = erfc(−x/√2)/2 for negative x). Internal: tfjs has no erfc. float32.
+ */
+export function erfc(t: Tensor): Tensor {
+  return withGradient(
+    'erfc',
+    [t],
+    () => {
+      const { small, tail, a } = parts(t);
+      return where(less(a, 1), sub(1, small), where(less(t, 0), sub(2, tail), tail));
+    },
+    (dy, { inputs }) => [() => ENGINE.tidy(() => mul(dy, mul(exp(neg(square(inputs[0]!))), -2 / Math.sqrt(Math.PI))))],
+  );
 }

@@ -74,6 +74,13 @@ export { step } from './step.js';
 export { tan, asin, acos, atan, atan2 } from './trig.js';
 export { sinh, cosh, asinh, acosh, atanh } from './hyperbolic.js';
 export { erf } from './erf.js';
+export { relu6, selu, prelu, gelu, swish, softsign } from './activation_ops.js';
+export { any, all } from './logical_reduce.js';
+export { norm, euclideanNorm, type NormOrd } from './norm.js';
+export { moments } from './moments.js';
+export { batchNorm, batchNorm2d, batchNorm3d, batchNorm4d } from './batch_norm.js';
+export { localResponseNormalization } from './local_response_normalization.js';
+export { dot, outerProduct } from './dot.js';
 
 // convolutions, pooling and images:
 
