@@ -26,7 +26,7 @@ export const ACTIVATIONS = {
   relu6,
   /** scale · (x > 0 ? x : alpha · (eˣ - 1)) with Keras' constants */
   selu,
-  /** x · Φ(x), the exact form: 0.5 · x · (1 + erf(x / √2)) */
+  /** x · Φ(x), the exact form: 0.5 · x · erfc(−x / √2) */
   gelu,
   /** x · sigmoid(x) (also called silu) */
   swish,

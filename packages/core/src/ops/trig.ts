@@ -2,9 +2,12 @@
 // kernel for them). atan is Cephes' atanf: range reduction to |r| ≤ tan(π/8)
 // (r = −1/x beyond tan(3π/8), (x − 1)/(x + 1) between) and a degree-9 odd
 // minimax polynomial (relative error 1.9e-7 in exact arithmetic); asin, acos
-// and atan2 reduce to it. Each records its closed-form gradient (custom_grad.ts):
-// through the branches' `where`s and the polynomial, autodiff would give NaN
-// (0·∞ in an unselected branch) or the polynomial's less accurate derivative.
+// and atan2 reduce to it. Measured on backend-ts (dense sweeps, including
+// the ends of the domains): tan ≤ 1.9 ULP, atan 2.7, asin 3.5, acos 3.1,
+// atan2 2.8; the conformance bounds are about twice that. Each records its
+// closed-form gradient (custom_grad.ts): through the branches' `where`s and
+// the polynomial, autodiff would give NaN (0·∞ in an unselected branch) or
+// the polynomial's less accurate derivative.
 import { ENGINE } from '../engine/engine.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { broadcastShapes } from '../util/shape.js';
