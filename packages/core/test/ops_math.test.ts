@@ -65,8 +65,12 @@ describe('clipByValue, logSumExp, logSigmoid, step', () => {
     expect(v[2]).toBeLessThanOrEqual(0);
     expect(v[2]).toBeGreaterThan(-1e-30);
   });
-  it('step: 1 above 0, alpha at and below, NaN kept', () => {
+  it('step: 1 above 0, alpha at and below, NaN kept; gradient 0', () => {
     expect(run(() => tf.step(tensor([-1, 0, -0, 2, Number.NaN]), -0.5))).toEqual([-0.5, -0.5, -0.5, 1, Number.NaN]);
+    const x = tensor([-1, 2, Number.NaN]);
+    const g = grad((t: Tensor) => tf.step(t).sum())(x);
+    expect(values(g)).toEqual([0, 0, 0]);
+    tf.dispose([x, g]);
   });
 });
 

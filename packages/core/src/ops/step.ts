@@ -8,7 +8,7 @@ import { where } from './where.js';
 
 /**
  * x > 0 ? 1 : alpha elementwise, NaN stays NaN, as tfjs's step. float32. Its
- * gradient is 0 (where it exists).
+ * gradient is 0.
  * @example
  * step(tensor([-2, 0, 3]), 0.1) // [0.1, 0.1, 1]
  */
@@ -17,7 +17,8 @@ export function step(x: TensorLike, alpha = 0): Tensor {
   try {
     assertDType('step', 'x', t, ['float32']);
     if (typeof alpha !== 'number') throw new PolytensorError(`step: alpha must be a number, got ${typeof alpha}`);
-    return ENGINE.tidy(() => where(isNaNOp(t), t, where(greater(t, 0), 1, alpha)));
+    // NaN as a constant, not x itself: the result does not depend on x, so its gradient is 0 everywhere (as tfjs's).
+    return ENGINE.tidy(() => where(isNaNOp(t), Number.NaN, where(greater(t, 0), 1, alpha)));
   } finally {
     if (owned) t.dispose();
   }
