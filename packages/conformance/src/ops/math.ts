@@ -781,6 +781,22 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
     },
     judge: relative(8 * U, 8 * U, 'two passes of ≤ 12 terms (values in [1, 3): the variance is ≤ 1, so an absolute term); measured ≤ 1.6u'),
   }),
+  opCase({
+    op: 'moments',
+    name: 'NaN and ±Inf columns; empty',
+    inputs: () => [host([3, 3], [1, Number.NaN, Infinity, 2, 0, 1, -0, 3, 2]), host([0, 2], [])],
+    core: ([x, e]) => {
+      const a = moments(x!, 0);
+      const b = moments(e!, 1);
+      return [a.mean, a.variance, b.mean, b.variance];
+    },
+    reference: ([x, e]) => {
+      const mean = (vs: number[]): number => vs.reduce((p, v) => p + v, 0) / vs.length;
+      const variance = (vs: number[]): number => mean(vs.map((v) => (v - mean(vs)) ** 2));
+      return [reduceWith(x!, [0], false, mean), reduceWith(x!, [0], false, variance), reduceWith(e!, [1], false, mean), reduceWith(e!, [1], false, variance)];
+    },
+    judge: relative(8 * U, 8 * U, 'two passes of 3 terms of magnitude ≤ 3'),
+  }),
   opGradient({
     op: 'moments',
     name: 'mean and variance over axis 1',
@@ -836,6 +852,20 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
     },
     judge: relative(4 * U, 16 * U, '(x − mean)·scale·rsqrt(var + eps) + offset: a few roundings of values ≤ 8 (rsqrt within 2 ULP); measured ≤ 2.5u'),
   }),
+  opCase({
+    op: 'batchNorm',
+    name: 'NaN ±Inf −0 in x, variance 0 (eps only); empty',
+    inputs: () => [host([2, 3], [Number.NaN, Infinity, -Infinity, -0, 1, 2]), host([3], [0, 1, -0]), host([3], [0, 1, 4]), host([0, 3], [])],
+    core: ([x, m, v, e]) => [batchNorm(x!, m!, v!, null, null, 0.25), batchNorm(e!, m!, v!)],
+    reference: ([x, m, v, e]) => [
+      raw(
+        [2, 3],
+        Array.from(x!.values, (xv, k) => (xv - m!.values[k % 3]!) / Math.sqrt(v!.values[k % 3]! + 0.25)),
+      ),
+      e!,
+    ],
+    judge: relative(4 * U, 0, 'a subtraction, an rsqrt (2 ULP) and a product'),
+  }),
   opGradient({
     op: 'batchNorm',
     name: 'w.r.t. x, mean, variance, offset, scale',
@@ -854,6 +884,14 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
     core: ([x, y]) => [localResponseNormalization(x!, 2, 1.5, 0.3, 0.75), y!.localResponseNormalization(0, 2, 0.5, 0.5)],
     reference: ([x, y]) => [lrn64(x!, 2, 1.5, 0.3, 0.75), lrn64(y!, 0, 2, 0.5, 0.5)],
     judge: relative(8 * U, 0, 'a sum of ≤ 5 squares, then pow (within 4 ULP) and a product; measured ≤ 2.3u'),
+  }),
+  opCase({
+    op: 'localResponseNormalization',
+    name: 'NaN and Inf spread to the channels within the radius; empty batch',
+    inputs: () => [host([1, 1, 2, 5], [1, Number.NaN, 2, 3, -1, 0.5, -0, Infinity, 1, 2]), host([0, 2, 2, 3], [])],
+    core: ([x, e]) => [localResponseNormalization(x!, 1, 1, 0.5, 0.5), localResponseNormalization(e!)],
+    reference: ([x, e]) => [lrn64(x!, 1, 1, 0.5, 0.5), e!],
+    judge: relative(8 * U, 0, 'a sum of ≤ 3 squares, then pow (within 4 ULP) and a product'),
   }),
   opGradient({
     op: 'localResponseNormalization',
@@ -879,6 +917,18 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
       return [mm(v!, v!, 1, 4, 1, []), mm(v!, m!, 1, 4, 3, [3]), mm(n!, v!, 2, 4, 1, [2]), mm(n!, m!, 2, 4, 3, [2, 3])];
     },
     judge: relative(2 * U, 16 * U, '4 products summed: ≤ 4u·Σ|a·b| ≤ 64u in the worst case (|a·b| < 4); measured ≤ 1.6u'),
+  }),
+  opCase({
+    op: 'dot',
+    name: 'empty inner dimension gives zeros; NaN and Inf',
+    inputs: () => [host([0], []), host([2, 0], []), host([0, 3], []), host([2], [Number.NaN, 1]), host([2], [Infinity, 2])],
+    core: ([v0, m20, m03, a, b]) => [dot(v0!, v0!), dot(m20!, m03!), dot(a!, b!), dot(b!, b!)],
+    reference: ([, , , a, b]) => [
+      raw([], [0]),
+      raw([2, 3], [0, 0, 0, 0, 0, 0]),
+      raw([], [a!.values[0]! * b!.values[0]! + a!.values[1]! * b!.values[1]!]),
+      raw([], [Infinity]),
+    ],
   }),
   opGradient({
     op: 'dot',
