@@ -148,6 +148,23 @@ describe('addN, divNoNan, floorDiv, mod', () => {
   it("mod takes the divisor's sign (tfjs), floorDiv floors; int32 exact, by 0 gives 0", () => {
     expect(run(() => tf.mod(tensor([7, -7, 7, -7, 0]), tensor([3, 3, -3, -3, 3])))).toEqual([1, 2, -2, -1, 0]);
     expect(run(() => tf.floorDiv(tensor([7, -7, 7, -7]), tensor([2, 2, -2, -2])))).toEqual([3, -4, -4, 3]);
+    // Exact, as tfjs's CPU backend, also where the float32 quotient rounds up to an integer (1 / 0.1f → 10).
+    const a1 = [1, -1, 0.3, 3, 100, -7.5, 1e30, 5];
+    const b1 = [0.1, 0.1, 0.1, 0.3, 0.7, 2.5, 3, 1e-30];
+    const f = (v: number[]): number[] => v.map(Math.fround);
+    expect(run(() => tf.floorDiv(tensor(a1), tensor(b1)))).toEqual(f(a1).map((v, k) => Math.fround(Math.floor(v / f(b1)[k]!))));
+    // mod exact while |a/b| < 2^24 (beyond, the float32 quotient is not the floor: within an ULP of |a|).
+    expect(run(() => tf.mod(tensor(a1.slice(0, 6)), tensor(b1.slice(0, 6))))).toEqual(
+      f(a1.slice(0, 6)).map((v, k) => {
+        const b = f(b1)[k]!;
+        return Math.fround(v - Math.floor(v / b) * b);
+      }),
+    );
+    checkGrad(
+      (t) => tf.mod(tensor([7.3, -7.3, 5.1]), t),
+      (x) => Float64Array.from([7.3, -7.3, 5.1], (v, k) => v - Math.floor(v / x[k]!) * x[k]!),
+      [2.2, 2.2, -1.3],
+    );
     // Near 2^24 the float32 quotient rounds; the integer correction makes it exact.
     const a0 = [16777216, -16777215, 16777213, -16777214, 9, -9, 5, 0];
     const b0 = [3, 7, 5, 3, 0, 4, -5, -3];

@@ -182,8 +182,8 @@ function unaryOp(
   ];
 }
 
-/** mod's and floorDiv's float32 definition: the float32 quotient floored (see core's floor_mod.ts). */
-const floorDiv64 = (a: number, b: number): number => Math.floor(Math.fround(a / b));
+/** floor(a / b) of float32 values, exact in float64 (the quotient is never within 2^-53 of an integer it is not). */
+const floorDiv64 = (a: number, b: number): number => Math.floor(a / b);
 const mod64 = (a: number, b: number): number => {
   if (Number.isFinite(a) && !Number.isNaN(b) && !Number.isFinite(b)) return a < 0 === b < 0 ? a : Number.NaN;
   return a - floorDiv64(a, b) * b;
@@ -422,6 +422,14 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
   }),
   opCase({
     op: 'floorDiv',
+    name: 'quotients that float32 rounds up to an integer (1 / 0.1 → 10, floor 9)',
+    inputs: () => [host([6], [1, -1, 0.3, 3, 0.7, -0.9]), host([6], [0.1, 0.1, 0.1, 0.3, 0.1, 0.3])],
+    core: ([a, b]) => [floorDiv(a!, b!), mod(a!, b!)],
+    reference: ([a, b]) => [zip(a!, b!, floorDiv64), zip(a!, b!, mod64)],
+    judge: relative(2 * U, 2 ** -22, 'floorDiv exact; mod: the exact remainder rounded once (within 2 ULPs of |a| ≤ 3 where arithmetic is within 1 ULP)'),
+  }),
+  opCase({
+    op: 'floorDiv',
     name: 'int32 with b = 0, rank 0, empty',
     inputs: (r) => [
       host(
@@ -448,7 +456,7 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
     ],
     core: ([a, b]) => [mod(a!, b!), a!.mod(0)],
     reference: ([a, b]) => [zip(a!, b!, mod64), map(a!, (v) => mod64(v, 0))],
-    judge: relative(0, 2 * 2 ** -20, 'a − q·b: two roundings of magnitude ≤ |a| < 16 (ULP 2^-20)'),
+    judge: relative(2 * U, 2 * 2 ** -20, 'exact remainder, rounded once; where arithmetic is within 1 ULP (no exact product), within 2 ULPs of |a| < 16'),
   }),
   opCase({
     op: 'mod',
