@@ -33,6 +33,7 @@ function checkGrad(f32: (x: Tensor) => Tensor, f64: (x: Float64Array) => Float64
 describe('clipByValue, logSumExp, logSigmoid, step', () => {
   it('clip with NaN kept and the gradient passing at both ends', () => {
     expect(run(() => tf.clipByValue(tensor([-3, -1, 0.5, 1, 9, Number.NaN]), -1, 1))).toEqual([-1, -1, 0.5, 1, 1, Number.NaN]);
+    expect(run(() => tf.clipByValue(tensor([-3, 2, Number.NaN]), 0.5, 0.5))).toEqual([0.5, 0.5, 0.5]);
     const x = tensor([-3, -1, 0.5, 1, 9]);
     const g = grad((t: Tensor) => t.clipByValue(-1, 1).sum())(x);
     expect(values(g)).toEqual([0, 1, 1, 1, 0]);
