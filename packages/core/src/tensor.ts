@@ -399,6 +399,96 @@ export class Tensor {
   }
 
   // math methods (clipByValue, cumsum, norm …)
+  clipByValue(clipValueMin: number, clipValueMax: number): Tensor {
+    return ops.clipByValue(this, clipValueMin, clipValueMax);
+  }
+  logSumExp(axis?: number | number[] | null, keepDims = false): Tensor {
+    return ops.logSumExp(this, axis, keepDims);
+  }
+  logSigmoid(): Tensor {
+    return ops.logSigmoid(this);
+  }
+  cumsum(axis = 0, exclusive = false, reverse = false): Tensor {
+    return ops.cumsum(this, axis, exclusive, reverse);
+  }
+  cumprod(axis = 0, exclusive = false, reverse = false): Tensor {
+    return ops.cumprod(this, axis, exclusive, reverse);
+  }
+  divNoNan(b: TensorLike): Tensor {
+    return ops.divNoNan(this, b);
+  }
+  floorDiv(b: TensorLike): Tensor {
+    return ops.floorDiv(this, b);
+  }
+  mod(b: TensorLike): Tensor {
+    return ops.mod(this, b);
+  }
+  step(alpha = 0): Tensor {
+    return ops.step(this, alpha);
+  }
+  tan(): Tensor {
+    return ops.tan(this);
+  }
+  asin(): Tensor {
+    return ops.asin(this);
+  }
+  acos(): Tensor {
+    return ops.acos(this);
+  }
+  atan(): Tensor {
+    return ops.atan(this);
+  }
+  sinh(): Tensor {
+    return ops.sinh(this);
+  }
+  cosh(): Tensor {
+    return ops.cosh(this);
+  }
+  asinh(): Tensor {
+    return ops.asinh(this);
+  }
+  acosh(): Tensor {
+    return ops.acosh(this);
+  }
+  atanh(): Tensor {
+    return ops.atanh(this);
+  }
+  erf(): Tensor {
+    return ops.erf(this);
+  }
+  atan2(b: TensorLike): Tensor {
+    return ops.atan2(this, b);
+  }
+  relu6(): Tensor {
+    return ops.relu6(this);
+  }
+  selu(): Tensor {
+    return ops.selu(this);
+  }
+  prelu(alpha: TensorLike): Tensor {
+    return ops.prelu(this, alpha);
+  }
+  any(axis?: number | number[] | null, keepDims = false): Tensor {
+    return ops.any(this, axis, keepDims);
+  }
+  all(axis?: number | number[] | null, keepDims = false): Tensor {
+    return ops.all(this, axis, keepDims);
+  }
+  norm(ord?: ops.NormOrd, axis: number | number[] | null = null, keepDims = false): Tensor {
+    return ops.norm(this, ord, axis, keepDims);
+  }
+  euclideanNorm(axis: number | number[] | null = null, keepDims = false): Tensor {
+    return ops.euclideanNorm(this, axis, keepDims);
+  }
+  batchNorm(mean: TensorLike, variance: TensorLike, offset?: TensorLike | null, scale?: TensorLike | null, varianceEpsilon?: number): Tensor {
+    return ops.batchNorm(this, mean, variance, offset, scale, varianceEpsilon);
+  }
+  localResponseNormalization(depthRadius?: number, bias?: number, alpha?: number, beta?: number): Tensor {
+    return ops.localResponseNormalization(this, depthRadius, bias, alpha, beta);
+  }
+  dot(b: TensorLike): Tensor {
+    return ops.dot(this, b);
+  }
 
   // convolution, pooling and image methods
 }

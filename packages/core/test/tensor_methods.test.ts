@@ -90,6 +90,16 @@ const NOT_METHODS: Record<string, string> = {
   broadcastArgs: 'takes two shapes as int32 vectors (tfjs has no method either)',
   ensureShape: 'a shape assertion (tfjs has no method either)',
   einsum: 'takes the equation first (tfjs has no method either)',
+  // math:
+  addN: 'takes a list of tensors (tfjs has no method either)',
+  gelu: 'a Keras activation, not a tfjs-core op (no method in tfjs)',
+  swish: 'a Keras activation, not a tfjs-core op (no method in tfjs)',
+  softsign: 'a Keras activation, not a tfjs-core op (no method in tfjs)',
+  moments: 'returns { mean, variance } (tfjs has no method either)',
+  batchNorm2d: 'rank-checked batchNorm; the method is batchNorm (as tfjs)',
+  batchNorm3d: 'rank-checked batchNorm; the method is batchNorm (as tfjs)',
+  batchNorm4d: 'rank-checked batchNorm; the method is batchNorm (as tfjs)',
+  outerProduct: 'tfjs has no method either',
 };
 
 function opsBarrelNames(): string[] {

@@ -44,6 +44,10 @@ export const OPS_WITHOUT_GRADIENT: ReadonlySet<string> = new Set<string>([
   'setdiff1dAsync', // async (output sized by the values): grads() takes synchronous functions
   'booleanMaskAsync', // async (output sized by the mask): grads() takes synchronous functions; the result is a gather of its input
   // math:
+  'floorDiv', // piecewise constant: its gradient is 0 wherever it exists
+  'step', // piecewise constant: its gradient is 0 wherever it exists
+  'any', // bool result
+  'all', // bool result
   // convolutions and images:
   // random (samples: no gradient):
   'randomUniformInt', // int32 samples

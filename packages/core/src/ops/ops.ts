@@ -90,6 +90,24 @@ export { logicalXor } from './logical_xor.js';
 export { whereAsync, booleanMaskAsync, setdiff1dAsync, inTopKAsync } from './where_async.js';
 
 // math:
+export { clipByValue } from './clip_by_value.js';
+export { logSumExp } from './log_sum_exp.js';
+export { logSigmoid } from './log_sigmoid.js';
+export { cumsum, cumprod } from './cumulative.js';
+export { addN } from './add_n.js';
+export { divNoNan } from './div_no_nan.js';
+export { floorDiv, mod } from './floor_mod.js';
+export { step } from './step.js';
+export { tan, asin, acos, atan, atan2 } from './trig.js';
+export { sinh, cosh, asinh, acosh, atanh } from './hyperbolic.js';
+export { erf } from './erf.js';
+export { relu6, selu, prelu, gelu, swish, softsign } from './activation_ops.js';
+export { any, all } from './logical_reduce.js';
+export { norm, euclideanNorm, type NormOrd } from './norm.js';
+export { moments } from './moments.js';
+export { batchNorm, batchNorm2d, batchNorm3d, batchNorm4d } from './batch_norm.js';
+export { localResponseNormalization } from './local_response_normalization.js';
+export { dot, outerProduct } from './dot.js';
 
 // convolutions, pooling and images:
 
