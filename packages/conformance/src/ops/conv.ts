@@ -1,4 +1,224 @@
 /** Op cases: conv1d, depthwise/separable, conv2dTranspose, dilations, maxPoolWithArgmax, resize, 3-D convolution and pooling. */
+import { type Conv2DInfo, computeConv2DInfo, conv2dTranspose, depthwiseConv2d, type PaddingSpec, separableConv2d } from '@polytensor/core';
 import type { ConformanceCase } from '../cases/types.js';
+import { host, sizeOf, type HostTensor } from '../host.js';
+import * as ref from '../reference/index.js';
+import type { Rng } from '../rng.js';
+import { opCase, opGradient, relative } from './harness.js';
 
-export const convOpCases: readonly ConformanceCase<'op'>[] = [];
+const uniform = (shape: readonly number[]) => (r: Rng) =>
+  host(
+    shape,
+    r.array(sizeOf(shape), (q) => q.float(-2, 2)),
+  );
+
+/** A float64 result, not rounded to float32 (finite differences of a rounded forward would be noise). */
+const unrounded = (shape: readonly number[], values: Float64Array): HostTensor => ({ shape: [...shape], values, dtype: 'float32' });
+
+/** Uniform values with NaN, +Inf, −Inf and −0 at the given flat positions. */
+const withSpecials = (shape: readonly number[], at: readonly number[]) => (r: Rng) => {
+  const x = uniform(shape)(r);
+  const special = [Number.NaN, Infinity, -Infinity, -0];
+  at.forEach((p, i) => {
+    (x.values as Float64Array)[p] = special[i % special.length]!;
+  });
+  return x;
+};
+
+/**
+ * Sums of up to ~20 float32 products of inputs in [-2, 2]: the error of the
+ * float32 sum (and of the backends' other summation orders) is ~terms·ε·Σ|term|
+ * ≈ 20·6e-8·40 ≈ 5e-5 at worst, far less on these shapes: measured ≤ 2e-7 on ts (bound 10x that).
+ */
+const CONV = relative(1e-6, 2e-6, 'float32 sums of ≤ 20 products in [-2, 2]: error ≲ terms·ε·Σ|term|');
+
+/** Geometry of a conv with this input and filter shape (the reference's loops, core's shared rule for 'same'). */
+const geometry = (x: readonly number[], f: readonly number[], strides: number | [number, number], pad: PaddingSpec, dilations: number | [number, number] = 1) =>
+  computeConv2DInfo('reference', x, f, strides, pad, dilations);
+
+/** Depthwise convolution in float64: out[b, oh, ow, c·M + m] = Σ_taps x[b, ih, iw, c]·f[fh, fw, c, m] over the taps inside the image. */
+export function depthwiseReference(x: HostTensor, f: HostTensor, info: Conv2DInfo): HostTensor {
+  const C = info.inChannels;
+  const M = f.shape[3]!;
+  const out = new Float64Array(info.batchSize * info.outHeight * info.outWidth * C * M);
+  ref.forEachTap(info, (b, ih, iw, oh, ow, fh, fw) => {
+    const xi = ((b * info.inHeight + ih) * info.inWidth + iw) * C;
+    const oi = ((b * info.outHeight + oh) * info.outWidth + ow) * C * M;
+    const fi = (fh * info.filterWidth + fw) * C * M;
+    for (let c = 0; c < C; c++) for (let m = 0; m < M; m++) out[oi + c * M + m] = out[oi + c * M + m]! + x.values[xi + c]! * f.values[fi + c * M + m]!;
+  });
+  return unrounded([info.batchSize, info.outHeight, info.outWidth, C * M], out);
+}
+
+function depthwiseRef(
+  x: HostTensor,
+  f: HostTensor,
+  strides: number | [number, number],
+  pad: PaddingSpec,
+  dilations: number | [number, number] = 1,
+): HostTensor {
+  return depthwiseReference(x, f, geometry(x.shape, [f.shape[0]!, f.shape[1]!, f.shape[2]!, 1], strides, pad, dilations));
+}
+
+function separableRef(
+  x: HostTensor,
+  dw: HostTensor,
+  pw: HostTensor,
+  strides: number | [number, number],
+  pad: PaddingSpec,
+  dilations: number | [number, number] = 1,
+) {
+  const d = depthwiseRef(x, dw, strides, pad, dilations);
+  return ref.conv2d(d, pw, geometry(d.shape, pw.shape, 1, 'valid')).out;
+}
+
+/** conv2dTranspose in float64: the input-gradient of the conv2d from outputShape to x's shape. */
+function transposeRef(x: HostTensor, f: HostTensor, outputShape: readonly number[], strides: number | [number, number], pad: PaddingSpec): HostTensor {
+  return ref.conv2dBackpropInput(x, f, geometry(outputShape, f.shape, strides, pad)).out;
+}
+
+const depthwiseCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'depthwiseConv2d',
+    name: '3x3 same, multiplier 2',
+    inputs: (r) => [uniform([1, 4, 5, 2])(r), uniform([3, 3, 2, 2])(r)],
+    core: ([x, f]) => depthwiseConv2d(x!, f!, 1, 'same'),
+    reference: ([x, f]) => depthwiseRef(x!, f!, 1, 'same'),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'depthwiseConv2d',
+    name: 'stride 2 valid, NaN ±Inf −0 in x stay in their channel',
+    inputs: (r) => [withSpecials([2, 5, 5, 2], [6, 31, 44, 13])(r), uniform([2, 2, 2, 1])(r)],
+    core: ([x, f]) => depthwiseConv2d(x!, f!, 2, 'valid'),
+    reference: ([x, f]) => depthwiseRef(x!, f!, 2, 'valid'),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'depthwiseConv2d',
+    name: 'dilations [2,1], explicit padding',
+    inputs: (r) => [uniform([1, 5, 4, 3])(r), uniform([2, 3, 3, 1])(r)],
+    core: ([x, f]) =>
+      depthwiseConv2d(
+        x!,
+        f!,
+        1,
+        [
+          [1, 0],
+          [0, 2],
+        ],
+        [2, 1],
+      ),
+    reference: ([x, f]) =>
+      depthwiseRef(
+        x!,
+        f!,
+        1,
+        [
+          [1, 0],
+          [0, 2],
+        ],
+        [2, 1],
+      ),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'depthwiseConv2d',
+    name: 'empty batch',
+    inputs: (r) => [uniform([0, 3, 3, 2])(r), uniform([2, 2, 2, 3])(r)],
+    core: ([x, f]) => depthwiseConv2d(x!, f!, 1, 'same'),
+    reference: ([x, f]) => depthwiseRef(x!, f!, 1, 'same'),
+    judge: CONV,
+  }),
+  opGradient({
+    op: 'depthwiseConv2d',
+    name: 'x and filter, stride 2 same',
+    inputs: (r) => [uniform([1, 4, 3, 2])(r), uniform([2, 2, 2, 2])(r)],
+    core: ([x, f]) => depthwiseConv2d(x!, f!, 2, 'same'),
+    reference: ([x, f]) => depthwiseRef(x!, f!, 2, 'same'),
+  }),
+  opGradient({
+    op: 'depthwiseConv2d',
+    name: 'x and filter, dilation 2 same',
+    inputs: (r) => [uniform([1, 4, 4, 1])(r), uniform([2, 2, 1, 2])(r)],
+    core: ([x, f]) => depthwiseConv2d(x!, f!, 1, 'same', 2),
+    reference: ([x, f]) => depthwiseRef(x!, f!, 1, 'same', 2),
+  }),
+];
+
+const separableCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'separableConv2d',
+    name: '3x3 same, multiplier 2, 3 out channels',
+    inputs: (r) => [uniform([1, 4, 4, 2])(r), uniform([3, 3, 2, 2])(r), uniform([1, 1, 4, 3])(r)],
+    core: ([x, d, p]) => separableConv2d(x!, d!, p!, 1, 'same'),
+    reference: ([x, d, p]) => separableRef(x!, d!, p!, 1, 'same'),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'separableConv2d',
+    name: 'dilation 2 valid, NaN ±Inf in x',
+    inputs: (r) => [withSpecials([1, 5, 5, 1], [0, 12, 24])(r), uniform([2, 2, 1, 1])(r), uniform([1, 1, 1, 2])(r)],
+    core: ([x, d, p]) => separableConv2d(x!, d!, p!, 1, 'valid', 2),
+    reference: ([x, d, p]) => separableRef(x!, d!, p!, 1, 'valid', 2),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'separableConv2d',
+    name: 'empty batch, stride 2',
+    inputs: (r) => [uniform([0, 4, 4, 2])(r), uniform([2, 2, 2, 1])(r), uniform([1, 1, 2, 2])(r)],
+    core: ([x, d, p]) => separableConv2d(x!, d!, p!, 2, 'same'),
+    reference: ([x, d, p]) => separableRef(x!, d!, p!, 2, 'same'),
+    judge: CONV,
+  }),
+  opGradient({
+    op: 'separableConv2d',
+    name: 'x, depthwise and pointwise filters, stride 2',
+    inputs: (r) => [uniform([1, 4, 4, 2])(r), uniform([2, 2, 2, 1])(r), uniform([1, 1, 2, 3])(r)],
+    core: ([x, d, p]) => separableConv2d(x!, d!, p!, 2, 'same'),
+    reference: ([x, d, p]) => separableRef(x!, d!, p!, 2, 'same'),
+  }),
+  opGradient({
+    op: 'separableConv2d',
+    name: 'dilations [1,2] valid',
+    inputs: (r) => [uniform([1, 3, 5, 1])(r), uniform([2, 2, 1, 2])(r), uniform([1, 1, 2, 2])(r)],
+    core: ([x, d, p]) => separableConv2d(x!, d!, p!, 1, 'valid', [1, 2]),
+    reference: ([x, d, p]) => separableRef(x!, d!, p!, 1, 'valid', [1, 2]),
+  }),
+];
+
+const transposeCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'conv2dTranspose',
+    name: 'stride 2 same, 3x3 filter, to [1,6,5,2]',
+    inputs: (r) => [uniform([1, 3, 3, 3])(r), uniform([3, 3, 2, 3])(r)],
+    core: ([x, f]) => conv2dTranspose(x!, f!, [1, 6, 5, 2], 2, 'same'),
+    reference: ([x, f]) => transposeRef(x!, f!, [1, 6, 5, 2], 2, 'same'),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'conv2dTranspose',
+    name: 'stride 1 valid, NaN ±Inf −0 in x',
+    inputs: (r) => [withSpecials([2, 3, 3, 1], [4, 9, 17, 2])(r), uniform([2, 2, 2, 1])(r)],
+    core: ([x, f]) => conv2dTranspose(x!, f!, [2, 4, 4, 2], 1, 'valid'),
+    reference: ([x, f]) => transposeRef(x!, f!, [2, 4, 4, 2], 1, 'valid'),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'conv2dTranspose',
+    name: 'empty batch',
+    inputs: (r) => [uniform([0, 2, 2, 2])(r), uniform([2, 2, 1, 2])(r)],
+    core: ([x, f]) => conv2dTranspose(x!, f!, [0, 4, 4, 1], 2, 'same'),
+    reference: ([x, f]) => transposeRef(x!, f!, [0, 4, 4, 1], 2, 'same'),
+    judge: CONV,
+  }),
+  opGradient({
+    op: 'conv2dTranspose',
+    name: 'x and filter, stride 2 same',
+    inputs: (r) => [uniform([1, 2, 2, 2])(r), uniform([3, 3, 2, 2])(r)],
+    core: ([x, f]) => conv2dTranspose(x!, f!, [1, 4, 3, 2], 2, 'same'),
+    reference: ([x, f]) => transposeRef(x!, f!, [1, 4, 3, 2], 2, 'same'),
+  }),
+];
+
+export const convOpCases: readonly ConformanceCase<'op'>[] = [...depthwiseCases, ...separableCases, ...transposeCases];
