@@ -1,5 +1,5 @@
 /** Op cases: conv1d, depthwise/separable, conv2dTranspose, dilations, maxPoolWithArgmax, resize, 3-D convolution and pooling. */
-import { type Conv2DInfo, computeConv2DInfo, conv2dTranspose, depthwiseConv2d, type PaddingSpec, separableConv2d } from '@polytensor/core';
+import { type Conv2DInfo, computeConv2DInfo, conv1d, conv2dTranspose, depthwiseConv2d, type PaddingSpec, pool, separableConv2d } from '@polytensor/core';
 import type { ConformanceCase } from '../cases/types.js';
 import { host, sizeOf, type HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
@@ -221,4 +221,151 @@ const transposeCases: ConformanceCase<'op'>[] = [
   }),
 ];
 
-export const convOpCases: readonly ConformanceCase<'op'>[] = [...depthwiseCases, ...separableCases, ...transposeCases];
+/** conv1d in float64: conv2d's reference on [batch, 1, width, C] (padding 'same', 'valid' or [left, right]). */
+function conv1dRef(x: HostTensor, f: HostTensor, stride: number, pad: 'same' | 'valid' | [number, number], dilation: number): HostTensor {
+  const rank2 = x.shape.length === 2;
+  const [b, w, c] = rank2 ? [1, x.shape[0]!, x.shape[1]!] : [x.shape[0]!, x.shape[1]!, x.shape[2]!];
+  const [fw, , o] = f.shape as [number, number, number];
+  const pad2: PaddingSpec = typeof pad === 'string' ? pad : [[0, 0], pad];
+  const info = geometry([b, 1, w, c], [1, fw, c, o], [1, stride], pad2, [1, dilation]);
+  const y = ref.conv2d({ ...x, shape: [b, 1, w, c] }, { ...f, shape: [1, fw, c, o] }, info).out;
+  return { ...y, shape: rank2 ? [info.outWidth, o] : [b, info.outWidth, o] };
+}
+
+const conv1dCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'conv1d',
+    name: 'stride 2 same',
+    inputs: (r) => [uniform([2, 7, 2])(r), uniform([3, 2, 3])(r)],
+    core: ([x, f]) => conv1d(x!, f!, 2, 'same'),
+    reference: ([x, f]) => conv1dRef(x!, f!, 2, 'same', 1),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'conv1d',
+    name: 'rank 2, dilation 2, causal pad [4,0], NaN ±Inf −0',
+    inputs: (r) => [withSpecials([8, 2], [1, 6, 11, 14])(r), uniform([3, 2, 2])(r)],
+    core: ([x, f]) => conv1d(x!, f!, 1, [4, 0], 'NWC', 2),
+    reference: ([x, f]) => conv1dRef(x!, f!, 1, [4, 0], 2),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'conv1d',
+    name: 'empty batch',
+    inputs: (r) => [uniform([0, 5, 2])(r), uniform([2, 2, 1])(r)],
+    core: ([x, f]) => conv1d(x!, f!, 1, 'valid'),
+    reference: ([x, f]) => conv1dRef(x!, f!, 1, 'valid', 1),
+    judge: CONV,
+  }),
+  opGradient({
+    op: 'conv1d',
+    name: 'x and filter, dilation 2 same',
+    inputs: (r) => [uniform([1, 6, 2])(r), uniform([3, 2, 2])(r)],
+    core: ([x, f]) => conv1d(x!, f!, 1, 'same', 2),
+    reference: ([x, f]) => conv1dRef(x!, f!, 1, 'same', 2),
+  }),
+  opGradient({
+    op: 'conv1d',
+    name: 'x and filter, stride 2 valid',
+    inputs: (r) => [uniform([2, 7, 1])(r), uniform([3, 1, 2])(r)],
+    core: ([x, f]) => conv1d(x!, f!, 2, 'valid'),
+    reference: ([x, f]) => conv1dRef(x!, f!, 2, 'valid', 1),
+  }),
+];
+
+/**
+ * tfjs' pool in float64, written from its definition: each output's window
+ * taps (oh·s − padTop + i·d, ow·s − padLeft + j·d). Without dilation a tap in
+ * the padding is skipped (maxPool/avgPool); with dilation it is a zero that
+ * counts (TensorFlow pools the space-to-batch of the zero-padded input).
+ */
+function poolRef(x: HostTensor, window: number, type: 'max' | 'avg', pad: 'same' | 'valid', dilation: number, stride: number): HostTensor {
+  const rank3 = x.shape.length === 3;
+  const [b, h, w, c] = (rank3 ? [1, ...x.shape] : x.shape) as [number, number, number, number];
+  const eff = (window - 1) * dilation + 1;
+  const outOf = (n: number) => (pad === 'same' ? Math.ceil(n / stride) : Math.floor((n - eff) / stride) + 1);
+  const [oh, ow] = [outOf(h), outOf(w)];
+  const padBefore = (n: number, o: number) => (pad === 'same' ? Math.floor(Math.max(0, (o - 1) * stride + eff - n) / 2) : 0);
+  const [pt, pl] = [padBefore(h, oh), padBefore(w, ow)];
+  const out = new Float64Array(b * oh * ow * c);
+  for (let n = 0; n < b; n++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        for (let ch = 0; ch < c; ch++) {
+          let acc = type === 'max' ? -Infinity : 0;
+          let count = 0;
+          for (let p = 0; p < window; p++) {
+            for (let q = 0; q < window; q++) {
+              const [y, z] = [i * stride - pt + p * dilation, j * stride - pl + q * dilation];
+              const inside = y >= 0 && y < h && z >= 0 && z < w;
+              if (!inside && dilation === 1) continue;
+              const v = inside ? x.values[((n * h + y) * w + z) * c + ch]! : 0;
+              count++;
+              if (type === 'avg') acc += v;
+              else if (Number.isNaN(v) || Number.isNaN(acc)) acc = Number.NaN;
+              else acc = Math.max(acc, v);
+            }
+          }
+          out[((n * oh + i) * ow + j) * c + ch] = type === 'avg' ? acc / count : acc;
+        }
+      }
+    }
+  }
+  return unrounded(rank3 ? [oh, ow, c] : [b, oh, ow, c], out);
+}
+
+const poolCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'pool',
+    name: 'max, dilation 2, same (zero padding counts)',
+    inputs: (r) => [uniform([1, 5, 6, 2])(r)],
+    core: ([x]) => pool(x!, 2, 'max', 'same', 2),
+    reference: ([x]) => poolRef(x!, 2, 'max', 'same', 2, 1),
+  }),
+  opCase({
+    op: 'pool',
+    name: 'avg, dilation 2, valid, NaN ±Inf −0',
+    inputs: (r) => [withSpecials([2, 5, 5, 1], [0, 12, 31, 44])(r)],
+    core: ([x]) => pool(x!, 2, 'avg', 'valid', 2),
+    reference: ([x]) => poolRef(x!, 2, 'avg', 'valid', 2, 1),
+    judge: relative(4e-7, 1e-7, 'mean of 4 float32 values: a few roundings of sums ≤ 8'),
+  }),
+  opCase({
+    op: 'pool',
+    name: 'max, NaN ±Inf −0, dilation 2, rank 3',
+    inputs: (r) => [withSpecials([4, 5, 2], [3, 16, 22, 37])(r)],
+    core: ([x]) => pool(x!, 2, 'max', 'valid', 2),
+    reference: ([x]) => poolRef(x!, 2, 'max', 'valid', 2, 1),
+  }),
+  opCase({
+    op: 'pool',
+    name: 'avg, stride 2 same (maxPool/avgPool underneath), rank 3',
+    inputs: (r) => [uniform([5, 4, 2])(r)],
+    core: ([x]) => pool(x!, 3, 'avg', 'same', 1, 2),
+    reference: ([x]) => poolRef(x!, 3, 'avg', 'same', 1, 2),
+    judge: relative(4e-7, 1e-7, 'mean of ≤ 9 float32 values: a few roundings of sums ≤ 18'),
+  }),
+  opCase({
+    op: 'pool',
+    name: 'empty batch, dilation 2',
+    inputs: (r) => [uniform([0, 4, 4, 2])(r)],
+    core: ([x]) => pool(x!, 2, 'max', 'same', 2),
+    reference: ([x]) => poolRef(x!, 2, 'max', 'same', 2, 1),
+  }),
+  opGradient({
+    op: 'pool',
+    name: 'max, dilation 2, same',
+    inputs: (r) => [uniform([1, 4, 5, 1])(r)],
+    core: ([x]) => pool(x!, 2, 'max', 'same', 2),
+    reference: ([x]) => poolRef(x!, 2, 'max', 'same', 2, 1),
+  }),
+  opGradient({
+    op: 'pool',
+    name: 'avg, dilation 2, same',
+    inputs: (r) => [uniform([1, 4, 4, 2])(r)],
+    core: ([x]) => pool(x!, 2, 'avg', 'same', 2),
+    reference: ([x]) => poolRef(x!, 2, 'avg', 'same', 2, 1),
+  }),
+];
+
+export const convOpCases: readonly ConformanceCase<'op'>[] = [...depthwiseCases, ...separableCases, ...transposeCases, ...conv1dCases, ...poolCases];

@@ -65,6 +65,8 @@ export { computeConv2DInfo, computePool2DInfo, type PaddingSpec } from './conv_u
 // math:
 
 // convolutions, pooling and images:
+export { conv1d, type Padding1D } from './conv1d.js';
+export { pool } from './generic_pool.js';
 
 // random:
 

@@ -1,0 +1,203 @@
+// Convolutions, pooling and images: values against float64 loops written here,
+// Tensor methods, tfjs' argument orders (dataFormat before dilations), and the
+// errors bad arguments get. Forward and gradient conformance on every backend:
+// packages/conformance/src/ops/conv.ts.
+import { describe, expect, it } from 'vitest';
+import { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, memory, pool, separableConv2d, tensor, type Tensor } from './helpers.js';
+
+const values = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(1.3 * i + seed) * 2));
+const close = (got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-5): void => {
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!), `element ${i}: got ${got[i]}, want ${want[i]}`).toBeLessThanOrEqual(tol);
+};
+/** Run f and check it leaves no tensor behind beyond what it returns (disposed here). */
+function noLeak(f: () => Tensor | Tensor[]): void {
+  const before = memory().numTensors;
+  const out = f();
+  for (const t of Array.isArray(out) ? out : [out]) t.dispose();
+  expect(memory().numTensors).toBe(before);
+}
+
+describe('conv1d', () => {
+  // x [1, 6, 2], filter [3, 2, 1], dilation 2, causal padding [4, 0].
+  const xv = values(12, 1);
+  const fv = values(6, 2);
+  const ref = (stride: number, dil: number, left: number, right: number): number[] => {
+    const w = 6;
+    const span = 2 * dil + 1;
+    const outW = Math.floor((w + left + right - span) / stride) + 1;
+    return Array.from({ length: outW }, (_, o) => {
+      let s = 0;
+      for (let k = 0; k < 3; k++) {
+        const i = o * stride - left + k * dil;
+        if (i >= 0 && i < w) for (let c = 0; c < 2; c++) s += xv[i * 2 + c]! * fv[k * 2 + c]!;
+      }
+      return s;
+    });
+  };
+
+  it('matches a float64 loop with dilation, stride and padding, batched or not, as a function or a method', () => {
+    const x = tensor(xv, [1, 6, 2]);
+    const f = tensor(fv, [3, 2, 1]);
+    const causal = conv1d(x, f, 1, [4, 0], 'NWC', 2);
+    expect(causal.shape).toEqual([1, 6, 1]);
+    close(causal.dataSync(), ref(1, 2, 4, 0));
+    const same = x.conv1d(f, 2, 'same');
+    expect(same.shape).toEqual([1, 3, 1]);
+    close(same.dataSync(), ref(2, 1, 0, 1)); // SAME, stride 2, width 6, filter 3: out 3, one padded cell, on the right (TensorFlow's rule)
+    const unbatched = conv1d(
+      xv.map((v, i) => (i % 2 ? [] : [v, xv[i + 1]!])).filter((r) => r.length > 0),
+      f,
+      1,
+      'valid',
+      2,
+    ); // a number in dataFormat's slot is the dilation
+    expect(unbatched.shape).toEqual([2, 1]);
+    close(unbatched.dataSync(), ref(1, 2, 0, 0));
+    const numeric = conv1d(x, f, 1, 1);
+    close(numeric.dataSync(), ref(1, 1, 1, 1));
+    for (const t of [x, f, causal, same, unbatched, numeric]) t.dispose();
+  });
+
+  it('refuses bad shapes, channels, strides with dilations, padding and dataFormat, naming conv1d', () => {
+    const x = tensor(values(12, 1), [1, 6, 2]);
+    const f = tensor(values(6, 2), [3, 2, 1]);
+    const before = memory().numTensors;
+    expect(() => conv1d([1, 2, 3], f)).toThrow(/conv1d: x must be rank 3 \[batch, width, channels\] or rank 2.*got shape \[3\]/);
+    expect(() =>
+      conv1d(x, [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]),
+    ).toThrow(/conv1d: filter must be rank 3 .*got shape \[3,2\]/);
+    expect(() => conv1d(x, [[[1], [2], [3]]])).toThrow(/conv1d: x has 2 channels but the filter expects 3/);
+    expect(() => conv1d(x, f, 2, 'same', 'NWC', 2)).toThrow(/conv1d: strides > 1 together with dilations > 1/);
+    expect(() => conv1d(x, f, 0)).toThrow(/conv1d: stride must be a positive integer, got 0/);
+    expect(() => conv1d(x, f, 1, [1, -1])).toThrow(/conv1d: padding must be .*got \[1,-1\]/);
+    expect(() => conv1d(x, f, 1, 'valid', 'NCW' as 'NWC')).toThrow(/conv1d: dataFormat 'NCW' is not supported; .* channels-last only/);
+    expect(() => conv1d(x, f, 1, 'valid', 'NWC', 3)).toThrow(/conv1d: the filter \(width 3, dilation 3\) is wider than the padded input \(width 6\)/);
+    expect(memory().numTensors).toBe(before); // arrays converted for a failing call are freed
+    x.dispose();
+    f.dispose();
+  });
+});
+
+describe('dilations and dataFormat in conv2d, depthwiseConv2d, separableConv2d', () => {
+  it("take tfjs' order (dataFormat 'NHWC', then dilations) and polytensor's (dilations fifth) alike", () => {
+    const x = tensor(values(50, 3), [1, 5, 5, 2]);
+    const f = tensor(values(8, 4), [2, 2, 2, 1]);
+    const p = tensor(values(4, 5), [1, 1, 2, 2]);
+    const pairs = [
+      [conv2d(x, f, 1, 'same', 'NHWC', 2), conv2d(x, f, 1, 'same', 2)],
+      [x.conv2d(f, 1, 'valid', 'NHWC', [2, 1]), conv2d(x, f, 1, 'valid', [2, 1])],
+      [depthwiseConv2d(x, f, 1, 'same', 'NHWC', 2), x.depthwiseConv2d(f, 1, 'same', 2)],
+      [separableConv2d(x, f, p, 1, 'same', 2, 'NHWC'), x.separableConv2d(f, p, 1, 'same', 2)],
+    ];
+    for (const [a, b] of pairs) expect(Array.from(a!.dataSync())).toEqual(Array.from(b!.dataSync()));
+    // a dilated depthwise conv equals conv2d with the block-diagonal filter (1 channel multiplier here)
+    const block = new Float32Array(2 * 2 * 2 * 2);
+    const fd = f.dataSync();
+    for (let t = 0; t < 4; t++) for (let c = 0; c < 2; c++) block[(t * 2 + c) * 2 + c] = fd[t * 2 + c]!;
+    const blockFilter = tensor(block, [2, 2, 2, 2]);
+    const viaConv = conv2d(x, blockFilter, 1, 'same', 2);
+    close(pairs[2]![0]!.dataSync(), viaConv.dataSync());
+    for (const t of [x, f, p, blockFilter, viaConv, ...pairs.flat()]) t!.dispose();
+  });
+
+  it('refuses another dataFormat, dilations given twice, and strides with dilations', () => {
+    const x = tensor(values(50, 3), [1, 5, 5, 2]);
+    const f = tensor(values(8, 4), [2, 2, 2, 1]);
+    const p = tensor(values(4, 5), [1, 1, 2, 2]);
+    expect(() => conv2d(x, f, 1, 'same', 'NCHW' as 'NHWC')).toThrow(/conv2d: dataFormat 'NCHW' is not supported/);
+    expect(() => depthwiseConv2d(x, f, 1, 'same', 2, 2)).toThrow(/depthwiseConv2d: dilations given twice \(2 in the dataFormat position and 2\)/);
+    expect(() => depthwiseConv2d(x, f, 2, 'same', 'NHWC', 2)).toThrow(/depthwiseConv2d: strides > 1 together with dilations > 1/);
+    expect(() => separableConv2d(x, f, p, 1, 'same', 1, 'NCHW' as 'NHWC')).toThrow(/separableConv2d: dataFormat 'NCHW' is not supported/);
+    expect(() => separableConv2d(x, f, p, 1, 'same', [0, 1])).toThrow(/depthwiseConv2d: dilations must be positive integers, got \[0,1\]/);
+    expect(() => depthwiseConv2d(x, [[[[1], [2], [3]]]])).toThrow(/depthwiseConv2d: the filter has 3 input channels but x has 2/);
+    expect(() => depthwiseConv2d(x, f, 1, 'valid', 'NHWC', 5)).toThrow(
+      /depthwiseConv2d: the filter \(2x2, dilation 5x5\) is larger than the padded input \(5x5\)/,
+    );
+    for (const t of [x, f, p]) t.dispose();
+  });
+});
+
+describe('conv2dTranspose', () => {
+  it('refuses an outputShape that does not fit x, naming conv2dTranspose', () => {
+    const x = tensor(values(16, 1), [1, 2, 2, 4]);
+    const f = tensor(values(3 * 3 * 3 * 4, 2), [3, 3, 3, 4]);
+    noLeak(() => conv2dTranspose(x, f, [1, 4, 4, 3], 2, 'same'));
+    expect(() => conv2dTranspose(x, f, [1, 5, 7, 3], 2, 'same')).toThrow(
+      /conv2dTranspose: outputShape \[1,5,7,3\] does not fit x \[1,2,2,4\]: .* gives \[1,3,4,4\]; choose an outputShape/,
+    );
+    expect(() => conv2dTranspose(x, f, [1, 4, 4, 2], 2, 'same')).toThrow(
+      /conv2dTranspose: outputShape \[1,4,4,2\] must have x's batch \(1\) and the filter's outChannels \(3/,
+    );
+    expect(() => conv2dTranspose(x, [[[[1]], [[2]]]], [1, 4, 4, 3], 2, 'same')).toThrow(/conv2dTranspose: x has 4 channels but .* is 1/);
+    expect(() => conv2dTranspose(x, f, [1, 4, 4] as unknown as [number, number, number, number])).toThrow(
+      /conv2dTranspose: outputShape must be \[batch, height, width, channels\]/,
+    );
+    expect(() =>
+      conv2dTranspose(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        f,
+        [1, 4, 4, 3],
+      ),
+    ).toThrow(/conv2dTranspose: x must be rank 4 .*got shape \[2,2\]/);
+    x.dispose();
+    f.dispose();
+  });
+});
+
+describe('pool', () => {
+  // x [1, 4, 5, 1]; window 2, dilation 2: taps (0,0) (0,2) (2,0) (2,2) from each output's corner.
+  const xv = values(20, 7).map((v) => v - 1);
+  const at = (i: number, j: number): number => (i >= 0 && i < 4 && j >= 0 && j < 5 ? xv[i * 5 + j]! : 0);
+  const ref = (type: 'max' | 'avg', same: boolean): number[] => {
+    const [oh, ow, pt, pl] = same ? [4, 5, 1, 1] : [2, 3, 0, 0];
+    const out: number[] = [];
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        const taps = [at(i - pt, j - pl), at(i - pt, j - pl + 2), at(i - pt + 2, j - pl), at(i - pt + 2, j - pl + 2)];
+        out.push(type === 'max' ? Math.max(...taps) : taps.reduce((a, b) => a + b) / 4);
+      }
+    }
+    return out;
+  };
+
+  it("dilated: max or mean of the taps, with 'same' padding zeros that count as TensorFlow's do", () => {
+    const x = tensor(xv, [1, 4, 5, 1]);
+    const cases: [Tensor, number[]][] = [
+      [pool(x, 2, 'max', 'valid', 2), ref('max', false)],
+      [x.pool(2, 'avg', 'valid', 2), ref('avg', false)],
+      [pool(x, 2, 'max', 'same', 2), ref('max', true)],
+      [pool(x, [2, 2], 'avg', 'same', [2, 2]), ref('avg', true)],
+    ];
+    for (const [got, want] of cases) close(got.dataSync(), want);
+    // without dilation it is maxPool/avgPool (padding cells skipped), strides honoured
+    const plain = pool(x, 2, 'avg', 'same', 1, 2);
+    const direct = x.avgPool(2, 2, 'same');
+    expect(Array.from(plain.dataSync())).toEqual(Array.from(direct.dataSync()));
+    const x3 = tensor(xv, [4, 5, 1]);
+    noLeak(() => pool(x3, 2, 'max', 'same', 2));
+    for (const t of [x, x3, plain, direct, ...cases.map((c) => c[0])]) t.dispose();
+  });
+
+  it('refuses a bad pooling type, strides with dilations, explicit padding with dilations, bad ranks and windows', () => {
+    const x = tensor(xv, [1, 4, 5, 1]);
+    expect(() => pool(x, 2, 'min' as 'max', 'valid')).toThrow(/pool: poolingType must be 'avg' or 'max', got "min"/);
+    expect(() => pool(x, 2, 'max', 'valid', 2, 2)).toThrow(/pool: strides 2 and dilations 2: either strides or dilations must be 1/);
+    expect(() => pool(x, 2, 'max', 1, 2)).toThrow(/pool: with dilations > 1 the padding must be 'same' or 'valid'/);
+    expect(() => pool(x, 2, 'max', -1)).toThrow(/pool: a numeric padding must be a non-negative integer, got -1/);
+    expect(() => pool([1, 2], 2, 'max', 'valid')).toThrow(/pool: input must be rank 4 .*got shape \[2\]/);
+    expect(() => pool(x, 0, 'max', 'valid')).toThrow(/pool: windowShape must be positive integers, got 0/);
+    expect(() => pool(x, 3, 'avg', 'valid', 2)).toThrow(/pool: the filter \(3x3, dilation 2x2\) is larger than the padded input \(4x5\)/);
+    const ints = tensor([1, 2, 3, 4], [1, 2, 2, 1], 'int32');
+    expect(() => pool(ints, 2, 'max', 'valid')).toThrow(/pool.*int32/);
+    ints.dispose();
+    x.dispose();
+  });
+});
