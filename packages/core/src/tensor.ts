@@ -378,6 +378,12 @@ export class Tensor {
   ): Tensor {
     return ops.pool(this, windowShape, poolingType, pad, dilations, strides);
   }
+  resizeBilinear(newShape2D: [number, number], alignCorners = false, halfPixelCenters = false): Tensor {
+    return ops.image.resizeBilinear(this, newShape2D, alignCorners, halfPixelCenters);
+  }
+  resizeNearestNeighbor(newShape2D: [number, number], alignCorners = false, halfPixelCenters = false): Tensor {
+    return ops.image.resizeNearestNeighbor(this, newShape2D, alignCorners, halfPixelCenters);
+  }
 }
 
 function toNested(values: TypedArray, shape: readonly number[], dtype: DType): NestedArray {

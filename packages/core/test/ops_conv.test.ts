@@ -3,7 +3,22 @@
 // errors bad arguments get. Forward and gradient conformance on every backend:
 // packages/conformance/src/ops/conv.ts.
 import { describe, expect, it } from 'vitest';
-import { conv1d, conv2d, conv2dTranspose, depthwiseConv2d, memory, pool, separableConv2d, tensor, type Tensor } from './helpers.js';
+import {
+  conv1d,
+  conv2d,
+  conv2dTranspose,
+  depthwiseConv2d,
+  grad,
+  image,
+  maxPool,
+  maxPoolWithArgmax,
+  memory,
+  pool,
+  separableConv2d,
+  sum,
+  tensor,
+  type Tensor,
+} from './helpers.js';
 
 const values = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(1.3 * i + seed) * 2));
 const close = (got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-5): void => {
@@ -199,5 +214,140 @@ describe('pool', () => {
     expect(() => pool(ints, 2, 'max', 'valid')).toThrow(/pool.*int32/);
     ints.dispose();
     x.dispose();
+  });
+});
+
+describe('maxPoolWithArgmax', () => {
+  it("gives maxPool's result and TensorFlow's flat indexes (first of tied maxima; batch optional)", () => {
+    // x [2, 3, 3, 1] with ties; 2x2 windows, stride 1, valid.
+    const xv = [1, 3, 3, 0, 2, 1, 3, 0, 3, /* batch 1 */ 5, 5, 4, 5, 5, 4, 0, 0, 9];
+    const x = tensor(xv, [2, 3, 3, 1]);
+    const plain = maxPoolWithArgmax(x, 2, 1, 'valid');
+    const batched = maxPoolWithArgmax(x, 2, 1, 'valid', true);
+    const direct = maxPool(x, 2, 1, 'valid');
+    expect(Array.from(plain.result.dataSync())).toEqual(Array.from(direct.dataSync()));
+    expect(plain.indexes.dtype).toBe('int32');
+    expect(plain.indexes.shape).toEqual([2, 2, 2, 1]);
+    // batch 0 windows: {1,3,0,2}→1, {3,3,2,1}→1 (first 3), {0,2,3,0}→6, {2,1,0,3}→8; batch 1: {5,5,5,5}→0, {5,4,5,4}→1, {5,5,0,0}→3, {5,4,0,9}→8
+    expect(Array.from(plain.indexes.dataSync())).toEqual([1, 1, 6, 8, 0, 1, 3, 8]);
+    expect(Array.from(batched.indexes.dataSync())).toEqual([1, 1, 6, 8, 9, 10, 12, 17]);
+    // the result differentiates as maxPool: each window's gradient to its first maximum
+    const g = grad((t: Tensor) => sum(maxPoolWithArgmax(t, 2, 1, 'valid').result))(x);
+    expect(Array.from(g.dataSync())).toEqual([0, 2, 0, 0, 0, 0, 1, 0, 1, /* batch 1 */ 1, 1, 0, 1, 0, 0, 0, 0, 1]);
+    const padded = maxPoolWithArgmax(
+      [
+        [
+          [[-1], [-2]],
+          [[-3], [-4]],
+        ],
+      ],
+      2,
+      1,
+      'same',
+    );
+    expect(Array.from(padded.indexes.dataSync())).toEqual([0, 1, 2, 3]); // never an index into the padding
+    for (const t of [x, direct, g, plain.result, plain.indexes, batched.result, batched.indexes, padded.result, padded.indexes]) t.dispose();
+  });
+
+  it('refuses bad ranks, dtypes and padding, naming maxPoolWithArgmax', () => {
+    expect(() => maxPoolWithArgmax([1, 2, 3], 2, 1, 'valid')).toThrow(/maxPoolWithArgmax: x must be rank 4 .*got shape \[3\]/);
+    expect(() => maxPoolWithArgmax([[[[1]]]], 2, 1, 'valid')).toThrow(
+      /maxPoolWithArgmax: the filter \(2x2, dilation 1x1\) is larger than the padded input \(1x1\)/,
+    );
+    expect(() =>
+      maxPoolWithArgmax([[[[1]]]], 1, 1, [
+        [0, 0],
+        [0, 0],
+      ] as unknown as 'valid'),
+    ).toThrow(/maxPoolWithArgmax: padding must be 'same', 'valid' or a number/);
+    expect(() => maxPoolWithArgmax([[[[1]]]], 1, 0, 'valid')).toThrow(/maxPoolWithArgmax: strides must be positive integers, got 0/);
+    const ints = tensor([1, 2, 3, 4], [1, 2, 2, 1], 'int32');
+    expect(() => maxPoolWithArgmax(ints, 1, 1, 'valid')).toThrow(/maxPoolWithArgmax.*int32/);
+    ints.dispose();
+  });
+});
+
+describe('image', () => {
+  // [1, 2, 3, 1] image; TensorFlow's formulas written out in float64.
+  const xv = [1, 2, 4, 8, 16, 32];
+  const px = (y: number, z: number): number => xv[y * 3 + z]!;
+  function bilinear(nh: number, nw: number, align: boolean, half: boolean): number[] {
+    const ratio = (i: number, o: number): number => (align && o > 1 ? (i - 1) / (o - 1) : i / o);
+    const taps = (o: number, r: number, n: number): [number, number, number] => {
+      const src = half ? r * (o + 0.5) - 0.5 : r * o;
+      const lo = Math.max(0, Math.floor(src));
+      return [lo, Math.min(n - 1, Math.ceil(src)), src - lo];
+    };
+    const out: number[] = [];
+    for (let i = 0; i < nh; i++) {
+      for (let j = 0; j < nw; j++) {
+        const [t, b, fy] = taps(i, ratio(2, nh), 2);
+        const [l, r, fx] = taps(j, ratio(3, nw), 3);
+        const top = px(t, l) + (px(t, r) - px(t, l)) * fx;
+        const bottom = px(b, l) + (px(b, r) - px(b, l)) * fx;
+        out.push(top + (bottom - top) * fy);
+      }
+    }
+    return out;
+  }
+
+  it('resizeBilinear and resizeNearestNeighbor follow TensorFlow (alignCorners, halfPixelCenters), as functions and methods', () => {
+    const x = tensor(xv, [1, 2, 3, 1]);
+    const up = image.resizeBilinear(x, [3, 5]);
+    expect(up.shape).toEqual([1, 3, 5, 1]);
+    close(up.dataSync(), bilinear(3, 5, false, false));
+    const aligned = x.resizeBilinear([3, 4], true);
+    close(aligned.dataSync(), bilinear(3, 4, true, false));
+    const half = image.resizeBilinear(
+      [
+        [[1], [2], [4]],
+        [[8], [16], [32]],
+      ],
+      [4, 2],
+      false,
+      true,
+    ); // rank 3, an array converted and freed by the op
+    expect(half.shape).toEqual([4, 2, 1]);
+    close(half.dataSync(), bilinear(4, 2, false, true));
+    // nearest: rows floor(o·2/4) = [0,0,1,1], cols floor(o·3/2) = [0,1]; halfPixel cols floor((o+0.5)·3/2) = [0,2]
+    const near = image.resizeNearestNeighbor(x, [4, 2]);
+    expect(Array.from(near.dataSync())).toEqual([1, 2, 1, 2, 8, 16, 8, 16]);
+    const nearHalf = x.resizeNearestNeighbor([4, 2], false, true);
+    expect(Array.from(nearHalf.dataSync())).toEqual([1, 4, 1, 4, 8, 32, 8, 32]);
+    const int4 = tensor([1, 2, 3, 4], [1, 2, 2, 1], 'int32');
+    const ints = image.resizeNearestNeighbor(int4, [1, 1], true);
+    expect(ints.dtype).toBe('int32');
+    const intsBilinear = image.resizeBilinear(int4, [1, 4]); // columns at 0, 0.5, 1, 1.5 of row 0
+    expect(intsBilinear.dtype).toBe('float32');
+    expect(Array.from(intsBilinear.dataSync())).toEqual([1, 1.5, 2, 2]);
+    // the gradient of a bilinear upscale spreads each output's weight to its four sources: every pixel's total is Σ over outputs
+    const g = grad((t: Tensor) => sum(image.resizeBilinear(t, [3, 5])))(x);
+    close([Array.from(g.dataSync()).reduce((a, b) => a + b)], [15]);
+    for (const t of [x, up, aligned, half, near, nearHalf, int4, ints, intsBilinear, g]) t.dispose();
+  });
+
+  it('flipLeftRight mirrors the width axis of rank-4 images', () => {
+    const x = tensor(xv, [1, 2, 3, 1]);
+    const f = image.flipLeftRight(x);
+    expect(Array.from(f.dataSync())).toEqual([4, 2, 1, 32, 16, 8]);
+    x.dispose();
+    f.dispose();
+    expect(() => image.flipLeftRight([1, 2])).toThrow(/flipLeftRight: image must be rank 4 .*got shape \[2\]/);
+  });
+
+  it('refuses bad ranks, sizes, flag combinations and dtypes, naming the op', () => {
+    const x = tensor(xv, [1, 2, 3, 1]);
+    const before = memory().numTensors;
+    expect(() => image.resizeBilinear([1, 2], [2, 2])).toThrow(/resizeBilinear: images must be rank 4 .*or rank 3 .*got shape \[2\]/);
+    expect(() => image.resizeBilinear(x, [2] as unknown as [number, number])).toThrow(/resizeBilinear: size must be \[newHeight, newWidth\] .*got \[2\]/);
+    expect(() => image.resizeNearestNeighbor(x, [2, -1])).toThrow(/resizeNearestNeighbor: size must be .*got \[2,-1\]/);
+    expect(() => image.resizeNearestNeighbor(x, [2, 2], true, true)).toThrow(/resizeNearestNeighbor: alignCorners and halfPixelCenters cannot both be true/);
+    expect(() => x.resizeBilinear([2, 2], true, true)).toThrow(/resizeBilinear: alignCorners and halfPixelCenters cannot both be true/);
+    const empty = tensor([], [1, 0, 3, 1]);
+    expect(() => image.resizeBilinear(empty, [2, 2])).toThrow(/resizeBilinear: images of shape \[1,0,3,1\] have no pixels to resize to \[2,2\]/);
+    const flags = tensor([true, false, true, false], [1, 2, 2, 1], 'bool');
+    expect(() => image.resizeBilinear(flags, [2, 2])).toThrow(/resizeBilinear.*bool/);
+    expect(memory().numTensors).toBe(before + 2);
+    for (const t of [x, empty, flags]) t.dispose();
   });
 });

@@ -1,10 +1,21 @@
 /** Op cases: conv1d, depthwise/separable, conv2dTranspose, dilations, maxPoolWithArgmax, resize, 3-D convolution and pooling. */
-import { type Conv2DInfo, computeConv2DInfo, conv1d, conv2dTranspose, depthwiseConv2d, type PaddingSpec, pool, separableConv2d } from '@polytensor/core';
+import {
+  type Conv2DInfo,
+  computeConv2DInfo,
+  conv1d,
+  conv2dTranspose,
+  depthwiseConv2d,
+  image,
+  maxPoolWithArgmax,
+  type PaddingSpec,
+  pool,
+  separableConv2d,
+} from '@polytensor/core';
 import type { ConformanceCase } from '../cases/types.js';
 import { host, sizeOf, type HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
-import { opCase, opGradient, relative } from './harness.js';
+import { EXACT_SIGNED_ZERO, opCase, opGradient, relative } from './harness.js';
 
 const uniform = (shape: readonly number[]) => (r: Rng) =>
   host(
@@ -368,4 +379,270 @@ const poolCases: ConformanceCase<'op'>[] = [
   }),
 ];
 
-export const convOpCases: readonly ConformanceCase<'op'>[] = [...depthwiseCases, ...separableCases, ...transposeCases, ...conv1dCases, ...poolCases];
+/**
+ * maxPoolWithArgmax in float64: each window's real cells in row-major order,
+ * the first maximum (or the first NaN) chosen; its index TensorFlow's
+ * (y·W + x)·C + c, plus b·H·W·C with includeBatchInIndex.
+ */
+function argmaxPoolRef(x: HostTensor, window: number, stride: number, pad: 'same' | 'valid', includeBatch: boolean): HostTensor[] {
+  const [b, h, w, c] = x.shape as [number, number, number, number];
+  const info = geometry(x.shape, [window, window, c, c], stride, pad);
+  const { outHeight: oh, outWidth: ow } = info;
+  const result = new Float64Array(b * oh * ow * c);
+  const indexes = new Float64Array(b * oh * ow * c);
+  for (let n = 0; n < b; n++) {
+    for (let i = 0; i < oh; i++) {
+      for (let j = 0; j < ow; j++) {
+        for (let ch = 0; ch < c; ch++) {
+          let best = Number.NaN;
+          let at = -1;
+          for (let p = 0; p < window; p++) {
+            for (let q = 0; q < window; q++) {
+              const y = i * stride - info.padTop + p;
+              const z = j * stride - info.padLeft + q;
+              if (y < 0 || y >= h || z < 0 || z >= w) continue;
+              const v = x.values[((n * h + y) * w + z) * c + ch]!;
+              if (at < 0 || (Number.isNaN(v) && !Number.isNaN(best)) || v > best) {
+                best = v;
+                at = ((includeBatch ? n * h : 0) + y) * w * c + z * c + ch;
+              }
+            }
+          }
+          const o = ((n * oh + i) * ow + j) * c + ch;
+          result[o] = best;
+          indexes[o] = at;
+        }
+      }
+    }
+  }
+  return [unrounded([b, oh, ow, c], result), host([b, oh, ow, c], indexes, 'int32')];
+}
+
+/** Small integers: windows hold ties, which go to the first element. */
+const ties = (shape: readonly number[]) => (r: Rng) =>
+  host(
+    shape,
+    r.array(sizeOf(shape), (q) => q.int(-2, 3)),
+  );
+
+const argmaxCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'maxPoolWithArgmax',
+    name: '3x3 stride 2 same, ties, batch in index',
+    inputs: (r) => [ties([2, 5, 4, 2])(r)],
+    core: ([x]) => {
+      const { result, indexes } = maxPoolWithArgmax(x!, 3, 2, 'same', true);
+      return [result, indexes];
+    },
+    reference: ([x]) => argmaxPoolRef(x!, 3, 2, 'same', true),
+  }),
+  opCase({
+    op: 'maxPoolWithArgmax',
+    name: '2x2 stride 1 valid, NaN ±Inf, batch not in index',
+    inputs: (r) => [withSpecials([2, 3, 4, 1], [5, 14, 19, 3])(r)],
+    core: ([x]) => {
+      const { result, indexes } = maxPoolWithArgmax(x!, 2, 1, 'valid');
+      return [result, indexes];
+    },
+    reference: ([x]) => argmaxPoolRef(x!, 2, 1, 'valid', false),
+  }),
+  opCase({
+    op: 'maxPoolWithArgmax',
+    name: 'empty batch',
+    inputs: (r) => [uniform([0, 4, 4, 2])(r)],
+    core: ([x]) => {
+      const { result, indexes } = maxPoolWithArgmax(x!, 2, 2, 'valid');
+      return [result, indexes];
+    },
+    reference: ([x]) => argmaxPoolRef(x!, 2, 2, 'valid', false),
+  }),
+  opGradient({
+    op: 'maxPoolWithArgmax',
+    name: 'result, 2x2 stride 1 same',
+    inputs: (r) => [uniform([1, 4, 4, 2])(r)],
+    core: ([x]) => {
+      const { result, indexes } = maxPoolWithArgmax(x!, 2, 1, 'same');
+      indexes.dispose();
+      return result;
+    },
+    reference: ([x]) => argmaxPoolRef(x!, 2, 1, 'same', false)[0]!,
+  }),
+];
+
+/** TensorFlow's (and tfjs') source coordinate ratio of one axis. */
+const resizeRatio = (inSize: number, outSize: number, alignCorners: boolean) => (alignCorners && outSize > 1 ? (inSize - 1) / (outSize - 1) : inSize / outSize);
+
+/** Resize in float64, written from TensorFlow's kernels: bilinear (lerp along width, then height) or nearest. */
+function resizeRef(x: HostTensor, size: [number, number], mode: 'bilinear' | 'nearest', alignCorners: boolean, halfPixel: boolean): HostTensor {
+  const rank3 = x.shape.length === 3;
+  const [b, h, w, c] = (rank3 ? [1, ...x.shape] : x.shape) as [number, number, number, number];
+  const [nh, nw] = size;
+  const [rh, rw] = [resizeRatio(h, nh, alignCorners), resizeRatio(w, nw, alignCorners)];
+  const out = new Float64Array(b * nh * nw * c);
+  const px = (n: number, y: number, z: number, ch: number) => x.values[((n * h + y) * w + z) * c + ch]!;
+  const nearest = (o: number, r: number, size: number) => {
+    const src = halfPixel ? r * (o + 0.5) : r * o;
+    const i = Math.min(size - 1, alignCorners ? Math.round(src) : Math.floor(src));
+    return halfPixel ? Math.max(0, i) : i;
+  };
+  const linear = (o: number, r: number, size: number) => {
+    const src = halfPixel ? r * (o + 0.5) - 0.5 : r * o;
+    const lo = Math.max(0, Math.floor(src));
+    return [lo, Math.min(size - 1, Math.ceil(src)), src - lo] as const;
+  };
+  for (let n = 0; n < b; n++) {
+    for (let i = 0; i < nh; i++) {
+      for (let j = 0; j < nw; j++) {
+        for (let ch = 0; ch < c; ch++) {
+          let v: number;
+          if (mode === 'nearest') v = px(n, nearest(i, rh, h), nearest(j, rw, w), ch);
+          else {
+            const [top, bottom, fy] = linear(i, rh, h);
+            const [left, right, fx] = linear(j, rw, w);
+            const t = px(n, top, left, ch) + (px(n, top, right, ch) - px(n, top, left, ch)) * fx;
+            const btm = px(n, bottom, left, ch) + (px(n, bottom, right, ch) - px(n, bottom, left, ch)) * fx;
+            v = t + (btm - t) * fy;
+          }
+          out[((n * nh + i) * nw + j) * c + ch] = v;
+        }
+      }
+    }
+  }
+  const shape = rank3 ? [nh, nw, c] : [b, nh, nw, c];
+  return x.dtype === 'int32' ? host(shape, out, 'int32') : unrounded(shape, out);
+}
+
+/**
+ * Bilinear: three lerps a + (b − a)·f, each of three float32 roundings, of
+ * values in [-2, 2] with weights rounded to float32: |error| ≲ 10 ulps of 4 ≈ 5e-6
+ * at worst; measured ≤ 5e-7 on ts.
+ */
+const BILINEAR = relative(1e-6, 2e-6, 'three float32 lerps of values in [-2, 2], float32 weights');
+
+const resizeCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'resizeBilinear',
+    name: 'upscale [3,4] to [5,7]',
+    inputs: (r) => [uniform([1, 3, 4, 2])(r)],
+    core: ([x]) => image.resizeBilinear(x!, [5, 7]),
+    reference: ([x]) => resizeRef(x!, [5, 7], 'bilinear', false, false),
+    judge: BILINEAR,
+  }),
+  opCase({
+    op: 'resizeBilinear',
+    name: 'alignCorners, downscale [5,6] to [3,4]',
+    inputs: (r) => [uniform([2, 5, 6, 1])(r)],
+    core: ([x]) => x!.resizeBilinear([3, 4], true),
+    reference: ([x]) => resizeRef(x!, [3, 4], 'bilinear', true, false),
+    judge: BILINEAR,
+  }),
+  opCase({
+    op: 'resizeBilinear',
+    name: 'halfPixelCenters, rank 3, NaN ±Inf −0',
+    inputs: (r) => [withSpecials([4, 4, 1], [5, 10, 12, 3])(r)],
+    core: ([x]) => image.resizeBilinear(x!, [6, 3], false, true),
+    reference: ([x]) => resizeRef(x!, [6, 3], 'bilinear', false, true),
+    judge: BILINEAR,
+  }),
+  opCase({
+    op: 'resizeBilinear',
+    name: 'empty batch',
+    inputs: (r) => [uniform([0, 3, 3, 2])(r)],
+    core: ([x]) => image.resizeBilinear(x!, [4, 5]),
+    reference: ([x]) => resizeRef(x!, [4, 5], 'bilinear', false, false),
+    judge: BILINEAR,
+  }),
+  opGradient({
+    op: 'resizeBilinear',
+    name: 'halfPixelCenters [3,3] to [5,4]',
+    inputs: (r) => [uniform([1, 3, 3, 2])(r)],
+    core: ([x]) => image.resizeBilinear(x!, [5, 4], false, true),
+    reference: ([x]) => resizeRef(x!, [5, 4], 'bilinear', false, true),
+  }),
+  opGradient({
+    op: 'resizeBilinear',
+    name: 'alignCorners [4,3] to [3,5]',
+    inputs: (r) => [uniform([1, 4, 3, 1])(r)],
+    core: ([x]) => image.resizeBilinear(x!, [3, 5], true),
+    reference: ([x]) => resizeRef(x!, [3, 5], 'bilinear', true, false),
+  }),
+  opCase({
+    op: 'resizeNearestNeighbor',
+    name: 'upscale [3,4] to [5,7], NaN ±Inf −0',
+    inputs: (r) => [withSpecials([1, 3, 4, 2], [0, 7, 13, 22])(r)],
+    core: ([x]) => image.resizeNearestNeighbor(x!, [5, 7]),
+    reference: ([x]) => resizeRef(x!, [5, 7], 'nearest', false, false),
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opCase({
+    op: 'resizeNearestNeighbor',
+    name: 'alignCorners, downscale [5,6] to [3,4]',
+    inputs: (r) => [uniform([2, 5, 6, 1])(r)],
+    core: ([x]) => x!.resizeNearestNeighbor([3, 4], true),
+    reference: ([x]) => resizeRef(x!, [3, 4], 'nearest', true, false),
+  }),
+  opCase({
+    op: 'resizeNearestNeighbor',
+    name: 'halfPixelCenters, rank 3, int32',
+    inputs: (r) => [
+      host(
+        [4, 5, 1],
+        r.array(20, (q) => q.int(-100, 100)),
+        'int32',
+      ),
+    ],
+    core: ([x]) => image.resizeNearestNeighbor(x!, [7, 3], false, true),
+    reference: ([x]) => resizeRef(x!, [7, 3], 'nearest', false, true),
+  }),
+  opGradient({
+    op: 'resizeNearestNeighbor',
+    name: 'halfPixelCenters [3,4] to [5,6]: pixels chosen twice sum',
+    inputs: (r) => [uniform([1, 3, 4, 1])(r)],
+    core: ([x]) => image.resizeNearestNeighbor(x!, [5, 6], false, true),
+    reference: ([x]) => resizeRef(x!, [5, 6], 'nearest', false, true),
+  }),
+];
+
+function flipRef(x: HostTensor): HostTensor {
+  const [b, h, w, c] = x.shape as [number, number, number, number];
+  const out = new Float64Array(x.values.length);
+  for (let n = 0; n < b * h; n++)
+    for (let z = 0; z < w; z++) for (let ch = 0; ch < c; ch++) out[(n * w + z) * c + ch] = x.values[(n * w + (w - 1 - z)) * c + ch]!;
+  return { ...x, values: out };
+}
+
+const flipCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'flipLeftRight',
+    name: 'NaN ±Inf −0',
+    inputs: (r) => [withSpecials([2, 3, 4, 2], [1, 10, 20, 33])(r)],
+    core: ([x]) => image.flipLeftRight(x!),
+    reference: ([x]) => flipRef(x!),
+    judge: EXACT_SIGNED_ZERO,
+  }),
+  opCase({
+    op: 'flipLeftRight',
+    name: 'empty batch',
+    inputs: (r) => [uniform([0, 2, 3, 1])(r)],
+    core: ([x]) => image.flipLeftRight(x!),
+    reference: ([x]) => flipRef(x!),
+  }),
+  opGradient({
+    op: 'flipLeftRight',
+    name: 'mirrored back',
+    inputs: (r) => [uniform([1, 2, 5, 2])(r)],
+    core: ([x]) => image.flipLeftRight(x!),
+    reference: ([x]) => flipRef(x!),
+  }),
+];
+
+export const convOpCases: readonly ConformanceCase<'op'>[] = [
+  ...depthwiseCases,
+  ...separableCases,
+  ...transposeCases,
+  ...conv1dCases,
+  ...poolCases,
+  ...argmaxCases,
+  ...resizeCases,
+  ...flipCases,
+];

@@ -67,6 +67,8 @@ export { computeConv2DInfo, computePool2DInfo, type PaddingSpec } from './conv_u
 // convolutions, pooling and images:
 export { conv1d, type Padding1D } from './conv1d.js';
 export { pool } from './generic_pool.js';
+export { maxPoolWithArgmax } from './max_pool_with_argmax.js';
+export { image } from './image.js';
 
 // random:
 
