@@ -378,6 +378,15 @@ export class Tensor {
   ): Tensor {
     return ops.pool(this, windowShape, poolingType, pad, dilations, strides);
   }
+  dilation2d(
+    filter: TensorLike,
+    strides: number | [number, number] = 1,
+    pad: 'valid' | 'same' = 'valid',
+    dilations: number | [number, number] = 1,
+    dataFormat: 'NHWC' = 'NHWC',
+  ): Tensor {
+    return ops.dilation2d(this, filter, strides, pad, dilations, dataFormat);
+  }
   resizeBilinear(newShape2D: [number, number], alignCorners = false, halfPixelCenters = false): Tensor {
     return ops.image.resizeBilinear(this, newShape2D, alignCorners, halfPixelCenters);
   }

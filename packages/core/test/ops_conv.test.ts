@@ -6,11 +6,15 @@ import { describe, expect, it } from 'vitest';
 import {
   conv1d,
   conv2d,
+  avgPool3d,
   conv2dTranspose,
+  conv3d,
   depthwiseConv2d,
+  dilation2d,
   grad,
   image,
   maxPool,
+  maxPool3d,
   maxPoolWithArgmax,
   memory,
   pool,
@@ -349,5 +353,77 @@ describe('image', () => {
     expect(() => image.resizeBilinear(flags, [2, 2])).toThrow(/resizeBilinear.*bool/);
     expect(memory().numTensors).toBe(before + 2);
     for (const t of [x, empty, flags]) t.dispose();
+  });
+});
+
+describe('conv3d, maxPool3d, avgPool3d', () => {
+  // x [1, 3, 2, 2, 1] = 0..11, filter [2, 1, 1, 1, 1] = [1, 10]: out[d] = x[d] + 10·x[d + 1] per (h, w).
+  const xv = Array.from({ length: 12 }, (_, i) => i);
+  it('match float64 loops: conv3d as sums over depth taps, pools over the box with padding skipped', () => {
+    const x = tensor(xv, [1, 3, 2, 2, 1]);
+    const f = tensor([1, 10], [2, 1, 1, 1, 1]);
+    const valid = conv3d(x, f);
+    expect(valid.shape).toEqual([1, 2, 2, 2, 1]);
+    expect(Array.from(valid.dataSync())).toEqual(Array.from({ length: 8 }, (_, i) => xv[i]! + 10 * xv[i + 4]!));
+    const same = conv3d(x, f, 1, 'same'); // depth padding 1 at the end: the last plane sees only its own tap
+    expect(Array.from(same.dataSync())).toEqual(Array.from({ length: 12 }, (_, i) => xv[i]! + (i + 4 < 12 ? 10 * xv[i + 4]! : 0)));
+    const mx = maxPool3d(x, [2, 2, 2], 1, 'same');
+    const av = avgPool3d(x, [2, 2, 2], 1, 'same');
+    const box = (d: number, h: number, w: number): number[] => {
+      const cells: number[] = [];
+      for (let p = d; p < Math.min(3, d + 2); p++)
+        for (let q = h; q < Math.min(2, h + 2); q++) for (let s = w; s < Math.min(2, w + 2); s++) cells.push(xv[(p * 2 + q) * 2 + s]!);
+      return cells;
+    };
+    const boxes = Array.from({ length: 12 }, (_, i) => box(Math.floor(i / 4), Math.floor(i / 2) % 2, i % 2));
+    expect(Array.from(mx.dataSync())).toEqual(boxes.map((c) => Math.max(...c)));
+    close(
+      av.dataSync(),
+      boxes.map((c) => c.reduce((a, b) => a + b) / c.length),
+    );
+    for (const t of [x, f, valid, same, mx, av]) t.dispose();
+  });
+
+  it('refuse bad shapes, channels, strides with dilations, windows, padding and formats, naming the op', () => {
+    const x = tensor(xv, [1, 3, 2, 2, 1]);
+    const f = tensor([1, 10], [2, 1, 1, 1, 1]);
+    expect(() => conv3d([1, 2], f)).toThrow(/conv3d: x must be rank 5 .*got shape \[2\]/);
+    expect(() => conv3d(x, [[1]])).toThrow(/conv3d: filter must be rank 5 .*got shape \[1,1\]/);
+    expect(() => conv3d(x, [[[[[1], [2]]]]])).toThrow(/conv3d: x has 1 channels but the filter expects 2/);
+    expect(() => conv3d(x, f, 2, 'valid', 'NDHWC', 2)).toThrow(/conv3d: strides 2 and dilations 2: either strides or dilations must be 1/);
+    expect(() => conv3d(x, f, [1, 1] as unknown as number, 'valid')).toThrow(/conv3d: strides must be a positive integer or \[depth, height, width\]/);
+    expect(() => conv3d(x, f, 1, 'valid', 'NDHWC', 3)).toThrow(/conv3d: the window's depth \(2, dilation 3\) is larger than the padded input's \(3\)/);
+    expect(() => conv3d(x, f, 1, 'valid', 'NCDHW' as 'NDHWC')).toThrow(/conv3d: dataFormat 'NCDHW' is not supported/);
+    expect(() => conv3d(x, f, 1, 1 as unknown as 'same')).toThrow(/conv3d: padding must be 'same' or 'valid', got 1/);
+    expect(() => maxPool3d(x, 4, 1, 'valid')).toThrow(/maxPool3d: the window's depth \(4, dilation 1\) is larger than the padded input's \(3\)/);
+    expect(() => avgPool3d(x, [1, 3, 1], 1, 'valid')).toThrow(/avgPool3d: the filter \(3x1, dilation 1x1\) is larger than the padded input \(2x2\)/);
+    expect(() => avgPool3d(x, 1, 1, -1)).toThrow(/avgPool3d: padding must be 'same', 'valid' or a non-negative integer, got -1/);
+    expect(() => maxPool3d(x, 1, 1, 'valid', 'ceil')).toThrow(/maxPool3d: dimRoundingMode is not supported/);
+    expect(() => maxPool3d([1, 2], 1)).toThrow(/maxPool3d: x must be rank 5 .*got shape \[2\]/);
+    expect(() => maxPool3d(x, 0)).toThrow(/maxPool3d: filterSize must be a positive integer .*got 0/);
+    x.dispose();
+    f.dispose();
+  });
+});
+
+describe('dilation2d', () => {
+  it('is the largest x + filter over the taps inside the image; a NaN sum never wins', () => {
+    const x = tensor([1, Number.NaN, 3, 4, 5, 6], [1, 2, 3, 1]);
+    const f = tensor([0, 10], [1, 2, 1]);
+    const y = x.dilation2d(f, 1, 'same'); // 'same' width: padding 1 on the right; taps (j, j + 1)
+    expect(Array.from(y.dataSync())).toEqual([1, 13, 3, 15, 16, 6]); // row 0: the NaN + 10 at (0, 1) loses to 1 and to 3 + 10
+    for (const t of [x, f, y]) t.dispose();
+  });
+
+  it('refuses bad shapes, channels, padding and formats, naming dilation2d', () => {
+    const x = tensor([1, 2, 3, 4], [1, 2, 2, 1]);
+    expect(() => dilation2d([1, 2], [[[1]]])).toThrow(/dilation2d: x must be rank 4 .*got shape \[2\]/);
+    expect(() => dilation2d(x, [[1]])).toThrow(/dilation2d: filter must be rank 3 .*got shape \[1,1\]/);
+    expect(() => dilation2d(x, [[[1, 2]]])).toThrow(/dilation2d: x has 1 channels but the filter has 2/);
+    expect(() => dilation2d(x, [[[1]], [[2]], [[3]]])).toThrow(/dilation2d: the window's height \(3, dilation 1\) is larger than the padded input's \(2\)/);
+    expect(() => dilation2d(x, [[[1]]], 1, 'full' as 'same')).toThrow(/dilation2d: padding must be 'same' or 'valid', got "full"/);
+    expect(() => dilation2d(x, [[[1]]], 1, 'same', 1, 'NCHW' as 'NHWC')).toThrow(/dilation2d: dataFormat 'NCHW' is not supported/);
+    expect(() => dilation2d(x, [[[1]]], 1, 'same', 0)).toThrow(/dilation2d: dilations must be positive integers, got 0/);
+    x.dispose();
   });
 });

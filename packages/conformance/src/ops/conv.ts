@@ -2,7 +2,11 @@
 import {
   type Conv2DInfo,
   computeConv2DInfo,
+  avgPool3d,
   conv1d,
+  conv3d,
+  dilation2d,
+  maxPool3d,
   conv2dTranspose,
   depthwiseConv2d,
   image,
@@ -15,7 +19,7 @@ import type { ConformanceCase } from '../cases/types.js';
 import { host, sizeOf, type HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
-import { EXACT_SIGNED_ZERO, opCase, opGradient, relative } from './harness.js';
+import { EXACT_SIGNED_ZERO, opCase, opGradient, relative, ulps } from './harness.js';
 
 const uniform = (shape: readonly number[]) => (r: Rng) =>
   host(
@@ -636,7 +640,259 @@ const flipCases: ConformanceCase<'op'>[] = [
   }),
 ];
 
+type Triple = [number, number, number];
+
+/** One axis of a TensorFlow window: output size and leading padding ('same': out = ceil(in / stride), the odd cell at the end). */
+function axis(inSize: number, window: number, stride: number, dilation: number, pad: 'same' | 'valid' | number): [number, number] {
+  const eff = (window - 1) * dilation + 1;
+  if (pad === 'same') {
+    const out = Math.ceil(inSize / stride);
+    return [out, Math.floor(Math.max(0, (out - 1) * stride + eff - inSize) / 2)];
+  }
+  const p = pad === 'valid' ? 0 : pad;
+  return [Math.floor((inSize + 2 * p - eff) / stride) + 1, p];
+}
+
+/** conv3d in float64 (NDHWC, filter [fd, fh, fw, C, O]): Σ over the taps inside the volume. */
+function conv3dRef(x: HostTensor, f: HostTensor, strides: Triple, pad: 'same' | 'valid', dil: Triple): HostTensor {
+  const rank4 = x.shape.length === 4;
+  const [b, d, h, w, c] = (rank4 ? [1, ...x.shape] : x.shape) as [number, number, number, number, number];
+  const [fd, fh, fw, , o] = f.shape as [number, number, number, number, number];
+  const [[od, pd], [oh, ph], [ow, pw]] = [axis(d, fd, strides[0], dil[0], pad), axis(h, fh, strides[1], dil[1], pad), axis(w, fw, strides[2], dil[2], pad)];
+  const out = new Float64Array(b * od * oh * ow * o);
+  for (let n = 0; n < b; n++)
+    for (let i = 0; i < od; i++)
+      for (let j = 0; j < oh; j++)
+        for (let k = 0; k < ow; k++)
+          for (let p = 0; p < fd; p++)
+            for (let q = 0; q < fh; q++)
+              for (let s = 0; s < fw; s++) {
+                const [z, y, v] = [i * strides[0] - pd + p * dil[0], j * strides[1] - ph + q * dil[1], k * strides[2] - pw + s * dil[2]];
+                if (z < 0 || z >= d || y < 0 || y >= h || v < 0 || v >= w) continue;
+                for (let ci = 0; ci < c; ci++)
+                  for (let co = 0; co < o; co++) {
+                    const at = (((n * od + i) * oh + j) * ow + k) * o + co;
+                    out[at] = out[at]! + x.values[(((n * d + z) * h + y) * w + v) * c + ci]! * f.values[(((p * fh + q) * fw + s) * c + ci) * o + co]!;
+                  }
+              }
+  return unrounded(rank4 ? [od, oh, ow, o] : [b, od, oh, ow, o], out);
+}
+
+/** maxPool3d / avgPool3d in float64: the box's real cells; max takes NaN, or the first maximum; avg divides by the real count. */
+function pool3dRef(x: HostTensor, type: 'max' | 'avg', size: Triple, strides: Triple, pad: 'same' | 'valid' | number): HostTensor {
+  const rank4 = x.shape.length === 4;
+  const [b, d, h, w, c] = (rank4 ? [1, ...x.shape] : x.shape) as [number, number, number, number, number];
+  const [[od, pd], [oh, ph], [ow, pw]] = [axis(d, size[0], strides[0], 1, pad), axis(h, size[1], strides[1], 1, pad), axis(w, size[2], strides[2], 1, pad)];
+  const out = new Float64Array(b * od * oh * ow * c);
+  for (let n = 0; n < b; n++)
+    for (let i = 0; i < od; i++)
+      for (let j = 0; j < oh; j++)
+        for (let k = 0; k < ow; k++)
+          for (let ch = 0; ch < c; ch++) {
+            let acc = type === 'max' ? -Infinity : 0;
+            let count = 0;
+            for (let p = 0; p < size[0]; p++)
+              for (let q = 0; q < size[1]; q++)
+                for (let s = 0; s < size[2]; s++) {
+                  const [z, y, v] = [i * strides[0] - pd + p, j * strides[1] - ph + q, k * strides[2] - pw + s];
+                  if (z < 0 || z >= d || y < 0 || y >= h || v < 0 || v >= w) continue;
+                  const val = x.values[(((n * d + z) * h + y) * w + v) * c + ch]!;
+                  count++;
+                  if (type === 'avg') acc += val;
+                  else if (Number.isNaN(val) || Number.isNaN(acc)) acc = Number.NaN;
+                  else if (val > acc) acc = val;
+                }
+            out[(((n * od + i) * oh + j) * ow + k) * c + ch] = type === 'avg' ? acc / count : acc;
+          }
+  return unrounded(rank4 ? [od, oh, ow, c] : [b, od, oh, ow, c], out);
+}
+
+/** dilation2d in float64, as TensorFlow's kernel: the largest x + filter over the taps inside the image, compared with `>` (a NaN sum never wins). */
+function dilation2dRef(x: HostTensor, f: HostTensor, strides: [number, number], pad: 'same' | 'valid', dil: [number, number]): HostTensor {
+  const rank3 = x.shape.length === 3;
+  const [b, h, w, c] = (rank3 ? [1, ...x.shape] : x.shape) as [number, number, number, number];
+  const [fh, fw] = f.shape as [number, number, number];
+  const [[oh, ph], [ow, pw]] = [axis(h, fh, strides[0], dil[0], pad), axis(w, fw, strides[1], dil[1], pad)];
+  const out = new Float64Array(b * oh * ow * c);
+  for (let n = 0; n < b; n++)
+    for (let i = 0; i < oh; i++)
+      for (let j = 0; j < ow; j++)
+        for (let ch = 0; ch < c; ch++) {
+          let best = -Infinity;
+          for (let p = 0; p < fh; p++)
+            for (let q = 0; q < fw; q++) {
+              const [y, z] = [i * strides[0] - ph + p * dil[0], j * strides[1] - pw + q * dil[1]];
+              if (y < 0 || y >= h || z < 0 || z >= w) continue;
+              const v = x.values[((n * h + y) * w + z) * c + ch]! + f.values[(p * fw + q) * c + ch]!;
+              if (v > best) best = v;
+            }
+          out[((n * oh + i) * ow + j) * c + ch] = best;
+        }
+  return unrounded(rank3 ? [oh, ow, c] : [b, oh, ow, c], out);
+}
+
+const conv3dCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'conv3d',
+    name: '2x3x3 same, 2 out channels',
+    inputs: (r) => [uniform([1, 3, 3, 4, 1])(r), uniform([2, 3, 3, 1, 2])(r)],
+    core: ([x, f]) => conv3d(x!, f!, 1, 'same'),
+    reference: ([x, f]) => conv3dRef(x!, f!, [1, 1, 1], 'same', [1, 1, 1]),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'conv3d',
+    name: 'strides [2,1,2] valid, NaN ±Inf −0 in x',
+    inputs: (r) => [withSpecials([1, 5, 3, 4, 1], [7, 20, 33, 51])(r), uniform([2, 2, 2, 1, 1])(r)],
+    core: ([x, f]) => conv3d(x!, f!, [2, 1, 2], 'valid'),
+    reference: ([x, f]) => conv3dRef(x!, f!, [2, 1, 2], 'valid', [1, 1, 1]),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'conv3d',
+    name: 'dilation 2 same, rank 4 (no batch)',
+    inputs: (r) => [uniform([4, 4, 3, 1])(r), uniform([2, 2, 2, 1, 2])(r)],
+    core: ([x, f]) => conv3d(x!, f!, 1, 'same', 'NDHWC', 2),
+    reference: ([x, f]) => conv3dRef(x!, f!, [1, 1, 1], 'same', [2, 2, 2]),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'conv3d',
+    name: 'empty batch',
+    inputs: (r) => [uniform([0, 3, 3, 3, 2])(r), uniform([2, 2, 2, 2, 1])(r)],
+    core: ([x, f]) => conv3d(x!, f!, 1, 'valid'),
+    reference: ([x, f]) => conv3dRef(x!, f!, [1, 1, 1], 'valid', [1, 1, 1]),
+    judge: CONV,
+  }),
+  opGradient({
+    op: 'conv3d',
+    name: 'x and filter, strides [2,1,1] same',
+    inputs: (r) => [uniform([1, 4, 3, 2, 1])(r), uniform([2, 2, 2, 1, 1])(r)],
+    core: ([x, f]) => conv3d(x!, f!, [2, 1, 1], 'same'),
+    reference: ([x, f]) => conv3dRef(x!, f!, [2, 1, 1], 'same', [1, 1, 1]),
+  }),
+  opGradient({
+    op: 'conv3d',
+    name: 'x and filter, dilations [2,1,1] valid',
+    inputs: (r) => [uniform([1, 4, 2, 3, 1])(r), uniform([2, 2, 2, 1, 1])(r)],
+    core: ([x, f]) => conv3d(x!, f!, 1, 'valid', 'NDHWC', [2, 1, 1]),
+    reference: ([x, f]) => conv3dRef(x!, f!, [1, 1, 1], 'valid', [2, 1, 1]),
+  }),
+];
+
+const AVG3D = relative(4e-7, 2e-7, 'mean of ≤ 18 float32 values in [-2, 2] as a mean of means: a few roundings');
+
+const pool3dCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'maxPool3d',
+    name: '2x2x2 stride 2 valid, ties',
+    inputs: (r) => [ties([1, 4, 4, 3, 1])(r)],
+    core: ([x]) => maxPool3d(x!, 2, 2, 'valid'),
+    reference: ([x]) => pool3dRef(x!, 'max', [2, 2, 2], [2, 2, 2], 'valid'),
+  }),
+  opCase({
+    op: 'maxPool3d',
+    name: '3x3x3 strides [1,2,2] same, rank 4, NaN ±Inf',
+    inputs: (r) => [withSpecials([3, 4, 5, 1], [6, 21, 38, 50])(r)],
+    core: ([x]) => maxPool3d(x!, 3, [1, 2, 2], 'same'),
+    reference: ([x]) => pool3dRef(x!, 'max', [3, 3, 3], [1, 2, 2], 'same'),
+  }),
+  opCase({
+    op: 'maxPool3d',
+    name: 'empty batch',
+    inputs: (r) => [uniform([0, 2, 2, 2, 1])(r)],
+    core: ([x]) => maxPool3d(x!, 2),
+    reference: ([x]) => pool3dRef(x!, 'max', [2, 2, 2], [2, 2, 2], 'valid'),
+  }),
+  opGradient({
+    op: 'maxPool3d',
+    name: '2x2x2 stride 1 same',
+    inputs: (r) => [uniform([1, 3, 3, 2, 1])(r)],
+    core: ([x]) => maxPool3d(x!, 2, 1, 'same'),
+    reference: ([x]) => pool3dRef(x!, 'max', [2, 2, 2], [1, 1, 1], 'same'),
+  }),
+  opCase({
+    op: 'avgPool3d',
+    name: '2x2x2 stride 1 same (padding not counted)',
+    inputs: (r) => [uniform([1, 3, 4, 4, 1])(r)],
+    core: ([x]) => avgPool3d(x!, 2, 1, 'same'),
+    reference: ([x]) => pool3dRef(x!, 'avg', [2, 2, 2], [1, 1, 1], 'same'),
+    judge: AVG3D,
+  }),
+  opCase({
+    op: 'avgPool3d',
+    name: '[2,3,3] stride 2, numeric pad 1, NaN ±Inf −0',
+    inputs: (r) => [withSpecials([1, 4, 4, 3, 1], [2, 17, 30, 45])(r)],
+    core: ([x]) => avgPool3d(x!, [2, 3, 3], 2, 1),
+    reference: ([x]) => pool3dRef(x!, 'avg', [2, 3, 3], [2, 2, 2], 1),
+    judge: AVG3D,
+  }),
+  opCase({
+    op: 'avgPool3d',
+    name: 'empty batch',
+    inputs: (r) => [uniform([0, 2, 2, 2, 3])(r)],
+    core: ([x]) => avgPool3d(x!, 2, 1, 'same'),
+    reference: ([x]) => pool3dRef(x!, 'avg', [2, 2, 2], [1, 1, 1], 'same'),
+    judge: AVG3D,
+  }),
+  opGradient({
+    op: 'avgPool3d',
+    name: '2x2x2 stride 1 same',
+    inputs: (r) => [uniform([1, 3, 3, 2, 1])(r)],
+    core: ([x]) => avgPool3d(x!, 2, 1, 'same'),
+    reference: ([x]) => pool3dRef(x!, 'avg', [2, 2, 2], [1, 1, 1], 'same'),
+  }),
+];
+
+/** x + filter is one float32 rounding; choosing the largest adds none. */
+const DILATION = ulps(1);
+
+const dilationCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'dilation2d',
+    name: '3x3 same',
+    inputs: (r) => [uniform([1, 4, 5, 2])(r), uniform([3, 3, 2])(r)],
+    core: ([x, f]) => dilation2d(x!, f!, 1, 'same'),
+    reference: ([x, f]) => dilation2dRef(x!, f!, [1, 1], 'same', [1, 1]),
+    judge: DILATION,
+  }),
+  opCase({
+    op: 'dilation2d',
+    name: 'dilation 2 valid, rank 3, NaN never wins, ±Inf',
+    inputs: (r) => [withSpecials([5, 5, 1], [6, 13, 2])(r), uniform([2, 2, 1])(r)],
+    core: ([x, f]) => x!.dilation2d(f!, 1, 'valid', 2),
+    reference: ([x, f]) => dilation2dRef(x!, f!, [1, 1], 'valid', [2, 2]),
+    judge: DILATION,
+  }),
+  opCase({
+    op: 'dilation2d',
+    name: 'strides 2 and dilations 2 same',
+    inputs: (r) => [uniform([2, 5, 4, 1])(r), uniform([2, 3, 1])(r)],
+    core: ([x, f]) => dilation2d(x!, f!, 2, 'same', 2),
+    reference: ([x, f]) => dilation2dRef(x!, f!, [2, 2], 'same', [2, 2]),
+    judge: DILATION,
+  }),
+  opCase({
+    op: 'dilation2d',
+    name: 'empty batch',
+    inputs: (r) => [uniform([0, 3, 3, 2])(r), uniform([2, 2, 2])(r)],
+    core: ([x, f]) => dilation2d(x!, f!, 1, 'same'),
+    reference: ([x, f]) => dilation2dRef(x!, f!, [1, 1], 'same', [1, 1]),
+    judge: DILATION,
+  }),
+  opGradient({
+    op: 'dilation2d',
+    name: 'x and filter, 2x2 same',
+    inputs: (r) => [uniform([1, 4, 4, 1])(r), uniform([2, 2, 1])(r)],
+    core: ([x, f]) => dilation2d(x!, f!, 1, 'same'),
+    reference: ([x, f]) => dilation2dRef(x!, f!, [1, 1], 'same', [1, 1]),
+  }),
+];
+
 export const convOpCases: readonly ConformanceCase<'op'>[] = [
+  ...conv3dCases,
+  ...pool3dCases,
+  ...dilationCases,
   ...depthwiseCases,
   ...separableCases,
   ...transposeCases,
