@@ -39,6 +39,11 @@ const NOT_METHODS: Record<string, string> = {
   sumToShape: 'a gradient building block (reduces broadcast dimensions)',
   computeConv2DInfo: 'geometry helper, not an op',
   computePool2DInfo: 'geometry helper, not an op',
+  // convolutions, pooling and images:
+  maxPoolWithArgmax: 'returns two tensors (tfjs has no method either)',
+  conv3d: 'tfjs has no method',
+  maxPool3d: 'tfjs has no method',
+  avgPool3d: 'tfjs has no method',
 };
 
 function opsBarrelNames(): string[] {

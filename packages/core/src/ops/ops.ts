@@ -68,7 +68,7 @@ export { computeConv2DInfo, computePool2DInfo, type PaddingSpec } from './conv_u
 export { conv1d, type Padding1D } from './conv1d.js';
 export { pool } from './generic_pool.js';
 export { maxPoolWithArgmax } from './max_pool_with_argmax.js';
-export { image } from './image.js';
+export * as image from './image.js';
 export { conv3d } from './conv3d.js';
 export { maxPool3d, avgPool3d } from './pool3d.js';
 export { dilation2d } from './dilation2d.js';
