@@ -28,7 +28,7 @@ export { GRADIENTS, activationGrad } from './grad/rules.js';
 export { PolytensorError, MemoryLimitError, type MemoryLimitKind } from './errors.js';
 export { DEFAULT_BACKEND_LIMITS, formatBytes, type MemoryCaps, type ResolvedLimits } from './engine/memory_limits.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
-export { Variable, variable, registeredVariables } from './variable.js';
+export { Variable, variable, registeredVariables, disposeVariables } from './variable.js';
 export { ENGINE, Engine, type MemoryInfo, type TensorContainer } from './engine/engine.js';
 export type { GradFn, Saved, GradientRules, KernelGradRule, TensorArgs } from './engine/tape.js';
 export type { MultiGradFn } from './engine/tape.js';
@@ -50,6 +50,12 @@ export { philox4x32 } from './random/philox.js';
 export { broadcastShapes } from './util/shape.js';
 
 export * from './ops/ops.js';
+export { profile, time, nextFrame, backend, findBackend, findBackendFactory, type ProfileInfo, type KernelProfile, type TimingInfo } from './engine/profile.js';
+export type { KernelCall } from './engine/engine.js';
+export { TensorBuffer, buffer, upcastType, sumOutType } from './tensor_buffer.js';
+export { print } from './print.js';
+// tfjs's linalg namespace (an object, so not in the ops barrel, whose exports are all functions).
+export { linalg } from './ops/band_part.js';
 
 // nn: initializers, activations, layers
 export {
@@ -155,10 +161,43 @@ export {
 export * from './train/optimizers/index.js';
 // losses namespace, stateful metrics, schedules (op breadth), each family under its heading:
 // losses:
+export {
+  binaryCrossentropy,
+  sigmoidCrossEntropy,
+  meanAbsoluteError,
+  meanAbsolutePercentageError,
+  meanSquaredLogarithmicError,
+  huber,
+  logCosh,
+  hinge,
+  squaredHinge,
+  categoricalHinge,
+  kullbackLeiblerDivergence,
+  poisson,
+  cosineSimilarity,
+  type BinaryCrossentropyOptions,
+} from './train/keras_losses.js';
+export { losses, Reduction } from './train/tf_losses.js';
+export type { LossAlias } from './train/losses.js';
 
 // metrics:
+// (meanAbsoluteError and cosineSimilarity at the top level are the losses; the metrics are metrics.meanAbsoluteError, metrics.cosineSimilarity)
+export { metrics, precision, recall, auc } from './train/metrics.js';
+export {
+  Metric,
+  Precision,
+  Recall,
+  AUC,
+  MeanIoU,
+  type MetricConfig,
+  type PrecisionRecallArgs,
+  type AUCArgs,
+  type MeanIoUArgs,
+} from './train/stateful_metrics.js';
 
 // optimizers, schedules and clipping:
+// (Adadelta, Adamax, Nadam, AdamW, schedules and OptimizerOptions come with train/optimizers/index.js above)
+export { ReduceLROnPlateau, type ReduceLROnPlateauArgs } from './train/reduce_lr.js';
 
 // random:
 

@@ -360,6 +360,40 @@ export class Tensor {
   }
 
   // shape and movement methods (tile, reverse …)
+  /** `x.tile(reps)` is `tile(x, reps)`. */
+  tile(reps: readonly number[]): Tensor {
+    return ops.tile(this, reps);
+  }
+  broadcastTo(shape: readonly number[]): Tensor {
+    return ops.broadcastTo(this, shape);
+  }
+  reverse(axis?: number | readonly number[]): Tensor {
+    return ops.reverse(this, axis);
+  }
+  stridedSlice(
+    begin: readonly number[],
+    end: readonly number[],
+    strides?: readonly number[],
+    beginMask = 0,
+    endMask = 0,
+    ellipsisMask = 0,
+    newAxisMask = 0,
+    shrinkAxisMask = 0,
+  ): Tensor {
+    return ops.stridedSlice(this, begin, end, strides, beginMask, endMask, ellipsisMask, newAxisMask, shrinkAxisMask);
+  }
+  mirrorPad(paddings: ReadonlyArray<readonly [number, number]>, mode: 'reflect' | 'symmetric'): Tensor {
+    return ops.mirrorPad(this, paddings, mode);
+  }
+  spaceToBatchND(blockShape: readonly number[], paddings: readonly (readonly number[])[]): Tensor {
+    return ops.spaceToBatchND(this, blockShape, paddings);
+  }
+  batchToSpaceND(blockShape: readonly number[], crops: readonly (readonly number[])[]): Tensor {
+    return ops.batchToSpaceND(this, blockShape, crops);
+  }
+  depthToSpace(blockSize: number, dataFormat: 'NHWC' | 'NCHW' = 'NHWC'): Tensor {
+    return ops.depthToSpace(this, blockSize, dataFormat);
+  }
 
   // indexing and selection methods
 

@@ -66,3 +66,8 @@ export function variable(initial: TensorLike, trainable = true, name?: string, d
 export function registeredVariables(): ReadonlyMap<string, Variable> {
   return registry;
 }
+
+/** Dispose every live variable (tfjs's `disposeVariables`): model weights and optimizer slots included, so use between experiments. */
+export function disposeVariables(): void {
+  for (const v of [...registry.values()]) v.dispose();
+}

@@ -1,6 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Tensor, type Variable, memory, mul, registeredVariables, square, sub, sum, tensor, tidy, variable } from './helpers.js';
-import { Adagrad, Adam, Momentum, type Optimizer, RMSprop, SGD, getOptimizer, optimizerNames } from '../src/train/optimizers/index.js';
+import {
+  Adadelta,
+  Adagrad,
+  Adam,
+  Adamax,
+  AdamW,
+  Momentum,
+  Nadam,
+  type Optimizer,
+  RMSprop,
+  SGD,
+  getOptimizer,
+  optimizerNames,
+} from '../src/train/optimizers/index.js';
 
 // ---- helpers --------------------------------------------------------------------
 
@@ -444,6 +457,10 @@ describe('optimizers: registry', () => {
       ['adam', Adam, 0.001],
       ['rmsprop', RMSprop, 0.001],
       ['adagrad', Adagrad, 0.01],
+      ['adadelta', Adadelta, 0.001],
+      ['adamax', Adamax, 0.001],
+      ['nadam', Nadam, 0.001],
+      ['adamw', AdamW, 0.001],
     ];
     for (const [name, cls, lr] of expected) {
       const opt = track(getOptimizer(name));
@@ -452,7 +469,7 @@ describe('optimizers: registry', () => {
       expect(track(getOptimizer(name.toUpperCase(), 0.2)).learningRate).toBe(0.2);
     }
     expect((track(getOptimizer('momentum')) as Momentum).momentum).toBe(0.9);
-    expect(optimizerNames()).toEqual(['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad']);
+    expect(optimizerNames()).toEqual(['sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'adamw']);
   });
 
   it('passes an instance through (setting the learning rate if given)', () => {
@@ -462,7 +479,9 @@ describe('optimizers: registry', () => {
   });
 
   it('lists the valid names for an unknown one', () => {
-    expect(() => getOptimizer('adamw')).toThrow(/getOptimizer: unknown optimizer 'adamw'; valid names are 'sgd', 'momentum', 'adam', 'rmsprop', 'adagrad'/);
+    expect(() => getOptimizer('lion')).toThrow(
+      /getOptimizer: unknown optimizer 'lion'; valid names are 'sgd', 'momentum', 'adam', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam', 'adamw'/,
+    );
     expect(() => getOptimizer('toString')).toThrow(/unknown optimizer/);
   });
 });

@@ -4,8 +4,10 @@
  */
 import type { ConformanceCase } from '../cases/types.js';
 import { convOpCases } from './conv.js';
+import { gradToolsOpCases } from './grad_tools.js';
 import { indexingOpCases } from './indexing.js';
 import { mathOpCases } from './math.js';
+import { miscOpCases } from './misc.js';
 import { randomOpCases } from './random.js';
 import { shapeOpCases } from './shape.js';
 import { splitOpCases } from './split.js';
@@ -17,6 +19,8 @@ export const opCases: readonly ConformanceCase<'op'>[] = [
   ...mathOpCases,
   ...convOpCases,
   ...randomOpCases,
+  ...miscOpCases,
+  ...gradToolsOpCases,
 ];
 
 /**
@@ -26,10 +30,21 @@ export const opCases: readonly ConformanceCase<'op'>[] = [
  */
 export const OPS_WITHOUT_GRADIENT: ReadonlySet<string> = new Set<string>([
   // shape and movement:
+  'linspace', // creation from numbers: no tensor input
+  'broadcastArgs', // int32 shapes in, an int32 shape out
+  'ensureShape', // returns x itself: nothing on the tape to differentiate
   // indexing and selection:
   // math:
   // convolutions and images:
   // random (samples: no gradient):
+  'randomUniformInt', // int32 samples
+  'randomStandardNormal', // samples: no input to differentiate
+  'rand', // values from a user function
+  'multinomial', // int32 class indices
+  'randomGamma', // samples: no input to differentiate
+  'bernoulli', // 0/1 samples: piecewise constant in the probabilities
+  // misc:
+  'cosineWindow', // host-computed constants from numbers
 ]);
 
 export { opCase, opGradient, EXACT, EXACT_SIGNED_ZERO, ulps, relative, type OpJudge, type OpSpec } from './harness.js';

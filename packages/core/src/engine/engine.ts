@@ -37,6 +37,17 @@ interface DataRecord {
   bytes: number;
 }
 
+/** One kernel call as `profile` and `time` see it. */
+export interface KernelCall {
+  /** The op name errors use ('exp', 'matMul'). */
+  readonly op: string;
+  readonly kernel: KernelName;
+  readonly inputShapes: ReadonlyArray<readonly number[]>;
+  readonly outputShape: readonly number[];
+  /** Milliseconds the backend's kernel call took on the host (a GPU backend's enqueue time, not its execution). */
+  readonly ms: number;
+}
+
 /**
  * The engine owns the backend registry, buffer reference counts, tidy scopes
  * and the gradient tape. One global instance; ops talk to it through runKernel.
@@ -56,6 +67,8 @@ export class Engine {
   private readonly scopes: Scope[] = [];
   private readonly scopeOf = new WeakMap<Tensor, Scope>();
   private readonly tapes: Tape[] = [];
+  /** Watchers of kernel calls (`profile`, `time`): each sees every kernel the engine runs while it is registered. */
+  readonly kernelObservers = new Set<(call: KernelCall) => void>();
   private tapePaused = 0;
   /** Per-backend bytes held, declared limits and the up-front allocation check. */
   readonly memoryGuard = new MemoryGuard();
@@ -423,12 +436,14 @@ export class Engine {
     }
     this.memoryGuard.check(op, backend, [expect], 'the output');
     const before = this.kernelLeakChecks ? backend.numDataIds() : 0;
+    const t0 = this.kernelObservers.size ? performance.now() : 0;
     let info: TensorInfo;
     try {
       info = callKernel(backend, name, kargs);
     } catch (e) {
       throw this.memoryGuard.failure(op, backend, expect, 'the output', e);
     }
+    const ms = this.kernelObservers.size ? performance.now() - t0 : 0;
     if (this.kernelLeakChecks) {
       const created = backend.numDataIds() - before;
       if (created !== 1 || this.data.has(info.dataId)) {
@@ -447,6 +462,10 @@ export class Engine {
     }
     const out = this.track(new Tensor(info.dataId, expect.shape, expect.dtype, backend), true);
     this.recordNode(op, inputs, out, { kernel: name, args });
+    if (this.kernelObservers.size) {
+      const call: KernelCall = { op, kernel: name, inputShapes: inputs.map((t) => t.shape), outputShape: out.shape, ms };
+      for (const observe of this.kernelObservers) observe(call);
+    }
     return out;
   }
 
@@ -494,13 +513,30 @@ export class Engine {
 
   /** True when an active gradient tape would record an op on `inputs` (so a gradient-free kernel must not replace it). */
   recordsGradientOf(inputs: readonly Tensor[]): boolean {
-    const tape = this.tapes[this.tapes.length - 1];
-    return tape !== undefined && this.tapePaused === 0 && tape.dependsOnWatched(inputs);
+    return this.tapePaused === 0 && this.tapes.some((tape) => tape.dependsOnWatched(inputs));
   }
 
-  /** Record an op whose output shares an input's buffer (reshape): its gradient is the closure given. */
-  record(op: string, inputs: readonly Tensor[], output: Tensor, grad: GradFn): void {
-    this.recordNode(op, inputs, output, { grad });
+  /**
+   * Record an op whose output shares an input's buffer (reshape), or an op with
+   * a custom gradient: its gradient is the closure given. `kept` are further
+   * tensors the closure needs (customGrad's saved ones): the tape keeps them
+   * alive and hands them over as `saved.kept`.
+   */
+  record(op: string, inputs: readonly Tensor[], output: Tensor, grad: GradFn, kept?: readonly Tensor[]): void {
+    this.recordNode(op, inputs, output, { grad }, kept);
+  }
+
+  /**
+   * @internal A second handle on `t`'s buffer carrying `t`'s id, outside every
+   * tidy scope (the caller disposes it). The tape saves these: with the same
+   * id, what a gradient rule computes from a saved tensor is, to an outer tape,
+   * computed from the tensor itself, so the rule's ops can be differentiated
+   * again (higher-order gradients).
+   */
+  aliasOf(t: Tensor): Tensor {
+    const a = new Tensor(t.dataId, t.shape, t.dtype, t.backend);
+    Object.defineProperty(a, 'id', { value: t.id, enumerable: true });
+    return this.track(a, false, false);
   }
 
   /**
@@ -523,35 +559,45 @@ export class Engine {
     }
   }
 
+  /**
+   * Record an op on every active tape that watches one of its inputs: nested
+   * gradient computations (grad of grad) each see the ops of the functions they
+   * differentiate, and, since the backward pass is not paused, an outer tape
+   * also records the gradient rules' ops of an inner one.
+   */
   private recordNode(
     op: string,
     inputs: readonly Tensor[],
     output: Tensor,
     how: { grad: GradFn } | { multiGrad: MultiGradFn; outputs: readonly Tensor[] } | { kernel: KernelName; args: readonly unknown[] },
+    kept?: readonly Tensor[],
   ): void {
-    const tape = this.tapes[this.tapes.length - 1];
-    if (!tape || this.tapePaused > 0 || !tape.dependsOnWatched(inputs)) return;
-    const aliases = new Map<Tensor, Tensor>();
-    const alias = (t: Tensor): Tensor => {
-      let a = aliases.get(t);
-      if (!a) aliases.set(t, (a = this.track(new Tensor(t.dataId, t.shape, t.dtype, t.backend), false, false)));
-      return a;
-    };
-    const saved = { inputs: inputs.map(alias), output: alias(output) };
-    const swap = (v: unknown): unknown => (v instanceof Tensor ? alias(v) : Array.isArray(v) ? v.map(swap) : v);
-    tape.nodes.push({
-      op,
-      inputIds: inputs.map((t) => t.id),
-      outputId: output.id,
-      saved,
-      ...('grad' in how
-        ? { grad: how.grad }
-        : 'multiGrad' in how
-          ? { multiGrad: how.multiGrad, outputIds: how.outputs.map((t) => t.id) }
-          : { kernel: how.kernel, args: how.args.map(swap) }),
-    });
-    tape.reachable.add(output.id);
-    if ('outputs' in how) for (const t of how.outputs) tape.reachable.add(t.id);
+    if (this.tapePaused > 0) return;
+    for (const tape of this.tapes) {
+      if (!tape.dependsOnWatched(inputs)) continue;
+      // Each tape owns its aliases (released with it).
+      const aliases = new Map<Tensor, Tensor>();
+      const alias = (t: Tensor): Tensor => {
+        let a = aliases.get(t);
+        if (!a) aliases.set(t, (a = this.aliasOf(t)));
+        return a;
+      };
+      const saved = { inputs: inputs.map(alias), output: alias(output), ...(kept ? { kept: kept.map(alias) } : {}) };
+      const swap = (v: unknown): unknown => (v instanceof Tensor ? alias(v) : Array.isArray(v) ? v.map(swap) : v);
+      tape.nodes.push({
+        op,
+        inputIds: inputs.map((t) => t.id),
+        outputId: output.id,
+        saved,
+        ...('grad' in how
+          ? { grad: how.grad }
+          : 'multiGrad' in how
+            ? { multiGrad: how.multiGrad, outputIds: how.outputs.map((t) => t.id) }
+            : { kernel: how.kernel, args: how.args.map(swap) }),
+      });
+      tape.reachable.add(output.id);
+      if ('outputs' in how) for (const t of how.outputs) tape.reachable.add(t.id);
+    }
   }
 
   /**
@@ -599,41 +645,45 @@ export class Engine {
     }
   }
 
+  /**
+   * The backward pass of `tape` (already off the stack). Not paused: while an
+   * outer gradient computation records (grad of grad), the rules' ops are
+   * recorded on its tape, so the gradients returned can be differentiated again.
+   */
   private backward(tape: Tape, value: Tensor, xs: readonly Tensor[], rules: GradientRules, dy?: Tensor): Tensor[] {
-    this.tapePaused++;
-    try {
-      const acc = new Map<number, Tensor>();
-      const ones = this.makeTensor(new Float32Array(value.size).fill(1), value.shape, 'float32');
-      acc.set(value.id, dy ?? ones);
-      for (let n = tape.nodes.length - 1; n >= 0; n--) {
-        const node = tape.nodes[n]!;
-        const thunks = thunksOf(node, acc, rules);
-        if (!thunks) continue;
-        node.inputIds.forEach((id, i) => {
-          const thunk = thunks[i];
-          if (!thunk || !tape.reachable.has(id)) return;
-          const gi = thunk();
-          const input = node.saved.inputs[i]!;
-          if (!arraysEqual(gi.shape, input.shape)) {
-            throw new PolytensorError(`internal: gradient of ${node.op} for input ${i} has shape ${fmt(gi.shape)}, expected ${fmt(input.shape)}`);
-          }
-          const prev = acc.get(id);
-          acc.set(id, prev ? addTensors(this, prev, gi) : gi);
-        });
-      }
-      // Fresh views: the same accumulated tensor may serve several xs, or be the caller's dy.
-      return xs.map((x) => {
-        const g = acc.get(x.id);
-        return g ? this.makeView(g, g.shape) : this.makeTensor(new Float32Array(x.size), x.shape, 'float32');
+    const acc = new Map<number, Tensor>();
+    const ones = this.makeTensor(new Float32Array(value.size).fill(1), value.shape, 'float32');
+    acc.set(value.id, dy ?? ones);
+    for (let n = tape.nodes.length - 1; n >= 0; n--) {
+      const node = tape.nodes[n]!;
+      const thunks = thunksOf(node, acc, rules);
+      if (!thunks) continue;
+      node.inputIds.forEach((id, i) => {
+        const thunk = thunks[i];
+        if (!thunk || !tape.reachable.has(id)) return;
+        const gi = thunk();
+        const input = node.saved.inputs[i]!;
+        if (!arraysEqual(gi.shape, input.shape)) {
+          throw new PolytensorError(`internal: gradient of ${node.op} for input ${i} has shape ${fmt(gi.shape)}, expected ${fmt(input.shape)}`);
+        }
+        const prev = acc.get(id);
+        acc.set(id, prev ? addTensors(this, prev, gi) : gi);
       });
-    } finally {
-      this.tapePaused--;
     }
+    // Fresh views: the same accumulated tensor may serve several xs, or be the caller's dy.
+    return xs.map((x) => {
+      const g = acc.get(x.id);
+      if (!g) return this.makeTensor(new Float32Array(x.size), x.shape, 'float32');
+      const view = this.makeView(g, g.shape);
+      this.recordNode('gradient', [g], view, { grad: identityGrad });
+      return view;
+    });
   }
 
   private releaseTape(tape: Tape): void {
     for (const node of tape.nodes) {
       for (const t of node.saved.inputs) this.disposeTensor(t);
+      for (const t of node.saved.kept ?? []) this.disposeTensor(t);
       this.disposeTensor(node.saved.output);
     }
     tape.nodes.length = 0;
@@ -644,6 +694,8 @@ export class Engine {
     return this.tapes.length > 0 && this.tapePaused === 0;
   }
 }
+
+const identityGrad: GradFn = (dy) => [() => dy];
 
 /** Accumulate two gradients with the backend's add kernel (no tape, no broadcasting). */
 function addTensors(engine: Engine, a: Tensor, b: Tensor): Tensor {

@@ -103,6 +103,10 @@ export class BackendRegistry {
     return this.instances.get(name);
   }
 
+  factory(name: string): BackendFactory | undefined {
+    return this.registrations.get(name)?.factory;
+  }
+
   failure(name: string): string | undefined {
     return this.failures.get(name);
   }

@@ -6,6 +6,8 @@ import type { Tensor } from '../tensor.js';
 export interface Saved {
   readonly inputs: readonly Tensor[];
   readonly output: Tensor;
+  /** Further tensors the op saved for its gradient (customGrad's `save`). */
+  readonly kept?: readonly Tensor[];
 }
 
 /**

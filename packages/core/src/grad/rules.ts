@@ -1,8 +1,9 @@
 /**
  * Gradient rules, keyed by kernel name like the kernel table (kernels/table.ts).
  * Each rule maps dy to one thunk per tensor argument of the call (null where
- * that input gets no gradient); thunks run only for inputs that need one, with
- * the tape paused. A null rule: the kernel is not differentiable (argMax,
+ * that input gets no gradient); thunks run only for inputs that need one. Their
+ * ops are recorded on an outer tape when one is active (grad of grad), so a
+ * rule written with differentiable ops has its own gradient. A null rule: the kernel is not differentiable (argMax,
  * oneHot, cast…), so no gradient flows through it.
  */
 import type { Conv2DInfo, FusedActivation } from '../backend/kernels.js';

@@ -57,8 +57,26 @@ export { softmaxCrossEntropyWithLogits } from './softmax_cross_entropy.js';
 export { sumToShape } from './sum_to_shape.js';
 export { computeConv2DInfo, computePool2DInfo, type PaddingSpec } from './conv_util.js';
 
+export { basicLSTMCell, multiRNNCell, type LSTMCellFunc } from './rnn_cells.js';
+export { movingAverage } from './moving_average.js';
+export { cosineWindow } from './cosine_window.js';
+
 // Op breadth (tfjs-core's functions), family by family: each family adds its exports under its own heading.
 // shape and movement:
+export { tile } from './tile.js';
+export { broadcastTo } from './broadcast_to.js';
+export { reverse, reverse1d, reverse2d, reverse3d, reverse4d } from './reverse.js';
+export { stridedSlice } from './strided_slice.js';
+export { mirrorPad } from './mirror_pad.js';
+export { slice1d, slice2d, slice3d, slice4d, concat1d, concat2d, concat3d, concat4d, pad1d, pad2d, pad3d, pad4d } from './ranked.js';
+export { spaceToBatchND, batchToSpaceND } from './space_to_batch.js';
+export { depthToSpace } from './depth_to_space.js';
+export { diag } from './diag.js';
+export { meshgrid } from './meshgrid.js';
+export { linspace } from './linspace.js';
+export { broadcastArgs } from './broadcast_args.js';
+export { ensureShape } from './ensure_shape.js';
+export { einsum } from './einsum.js';
 
 // indexing and selection:
 
@@ -74,5 +92,14 @@ export { maxPool3d, avgPool3d } from './pool3d.js';
 export { dilation2d } from './dilation2d.js';
 
 // random:
+export { randomUniformInt } from './random_uniform_int.js';
+export { randomStandardNormal } from './random_standard_normal.js';
+export { rand } from './rand.js';
+export { multinomial } from './multinomial.js';
+export { randomGamma } from './random_gamma.js';
+export { bernoulli } from './bernoulli.js';
 
 // gradient tools:
+export { customGrad, type CustomGradientFunc, type CustomGradientResult, type GradSaveFunc } from './custom_grad.js';
+export { stopGradient } from './stop_gradient.js';
+export { clipByGlobalNorm } from './clip_by_global_norm.js';

@@ -115,7 +115,8 @@ export function randomStream(seed?: number): Stream {
   return RNG.next(seed);
 }
 
-function fillTensor(op: string, shape: readonly number[], dtype: DType, gen: (i: number) => number): Tensor {
+/** @internal a host-filled tensor of `shape`: element i is gen(i) (floored for int32). */
+export function fillTensor(op: string, shape: readonly number[], dtype: DType, gen: (i: number) => number): Tensor {
   assertValidShape(op, shape);
   if (dtype === 'bool') throw new PolytensorError(`${op}: dtype must be 'float32' or 'int32', got 'bool'`);
   const n = sizeOf(shape);

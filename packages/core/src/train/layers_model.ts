@@ -10,8 +10,9 @@ import type { Variable } from '../variable.js';
 import { assertSerializable, Layer, type NamedWeight, type Shape, type Shapes, type WeightShape } from '../nn/layers/index.js';
 import { History, toCallbacks, type Callback, type CallbackArg, type Logs } from './callbacks.js';
 import { ProgressBar, type ProgressSink } from './progress.js';
-import { getLoss, type LossFn, type LossInfo, type LossName } from './losses.js';
+import { getLoss, type LossAlias, type LossFn, type LossInfo, type LossName } from './losses.js';
 import { getMetric, type MetricFn, type MetricName } from './metrics.js';
+import type { Metric } from './stateful_metrics.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers/index.js';
 import { checkOptions } from './options.js';
 import { MODEL_FORMAT, MODEL_VERSION } from './io/model_json.js';
@@ -26,9 +27,9 @@ import { checkInputs, validateTrainingData, type ModelSignature } from './valida
  * case and '_' are ignored at run time) or your own function (registered with
  * registerLoss, it saves under its name).
  */
-export type LossIdentifier = LossName | 'mse' | LossFn | LossInfo;
+export type LossIdentifier = LossName | LossAlias | LossFn | LossInfo;
 /** A metric by name (any loss name works too) or your own function (reported under its name; registered with registerMetric, it saves under it). */
-export type MetricIdentifier = MetricName | 'acc' | LossName | 'mse' | MetricFn;
+export type MetricIdentifier = MetricName | 'acc' | 'mae' | LossName | LossAlias | MetricFn | Metric;
 /** An optimizer by name (with Keras' defaults) or an instance. */
 export type OptimizerIdentifier = OptimizerName | Optimizer;
 
@@ -119,6 +120,8 @@ interface OutputTraining {
   weight: number;
   metricNames: string[];
   metricFns: MetricFn[];
+  /** The Metric accumulating each metric across batches (null for a per-batch mean). */
+  stateful: Array<Metric | null>;
 }
 
 interface CompiledState {
@@ -305,11 +308,27 @@ export abstract class LayersModel extends Layer {
       [],
     );
     const optimizer = getOptimizer(args.optimizer, args.learningRate);
+    // A Metric instance given for several outputs (or twice) is cloned, so each keeps its own counts.
+    const used = new Set<Metric>();
+    const own = (m: Metric | null): Metric | null => {
+      if (!m) return null;
+      if (!used.has(m)) {
+        used.add(m);
+        return m;
+      }
+      return m.clone();
+    };
     this.compiled = {
       optimizer,
       outputs: losses.map((loss, i) => {
         const ms = (metrics[i] ?? []).map((m) => getMetric(m));
-        return { loss, weight: weights[i]!, metricNames: ms.map((m) => m.name), metricFns: ms.map((m) => m.fn) };
+        return {
+          loss,
+          weight: weights[i]!,
+          metricNames: ms.map((m) => m.name),
+          metricFns: ms.map((m) => m.fn),
+          stateful: ms.map((m) => own(m.create?.() ?? null)),
+        };
       }),
     };
   }
@@ -337,11 +356,38 @@ export abstract class LayersModel extends Layer {
     return c.outputs.map((o) => o.loss);
   }
 
-  /** One optimizer step on a batch; returns the loss and metrics on it. */
+  /** A fresh accumulator of batch logs, the stateful metrics reset (each epoch, each evaluation). */
+  private epochLogs(c: CompiledState): EpochLogs {
+    const stateful = new Set<string>();
+    c.outputs.forEach((o, i) => {
+      o.stateful.forEach((m, k) => {
+        if (!m) return;
+        m.resetState();
+        stateful.add(this.logKey(i, o.metricNames[k]!));
+      });
+    });
+    return new EpochLogs(stateful);
+  }
+
+  /** Each metric of an output on a batch: a stateful one is updated and reports its running result. */
+  private scoreMetrics(logs: Logs, i: number, o: OutputTraining, y: Tensor, pred: Tensor): void {
+    o.metricFns.forEach((fn, k) => {
+      const m = o.stateful[k];
+      if (m) {
+        m.updateState(y, pred);
+        logs[this.logKey(i, o.metricNames[k]!)] = m.result();
+      } else {
+        logs[this.logKey(i, o.metricNames[k]!)] = ENGINE.tidy(() => fn(y, pred)).dataSync()[0]!;
+      }
+    });
+  }
+
+  /** One optimizer step on a batch; returns the loss and metrics on it (stateful metrics are reset first, as Keras). */
   trainOnBatch(x: TensorOrTensors, y: TensorOrTensors): Logs & { readonly loss: number } {
     const c = this.requireCompiled('trainOnBatch');
     this.assertNotFitting('trainOnBatch');
     const [xs, ys] = this.prepare('trainOnBatch', c, x, y);
+    this.epochLogs(c);
     return this.step(c, xs, ys);
   }
 
@@ -364,9 +410,7 @@ export abstract class LayersModel extends Layer {
         c.outputs.forEach((o, i) => {
           const y = labelsFor(o.loss, ys[i]!);
           const pred = preds[i]!;
-          o.metricFns.forEach((fn, k) => {
-            logs[this.logKey(i, o.metricNames[k]!)] = ENGINE.tidy(() => fn(y, pred)).dataSync()[0]!;
-          });
+          this.scoreMetrics(logs, i, o, y, pred);
           const l = o.loss.fn(y, pred);
           if (several) logs[this.logKey(i, 'loss')] = l.dataSync()[0]!;
           const weighted = o.weight === 1 ? l : mul(l, o.weight);
@@ -487,24 +531,21 @@ export abstract class LayersModel extends Layer {
     for (const cb of callbacks) await cb.onTrainBegin();
     for (let epoch = params.initialEpoch; epoch < params.epochs && !this.stopTraining; epoch++) {
       for (const cb of callbacks) await cb.onEpochBegin(epoch);
-      const sums: Logs = {};
-      let trained = 0;
+      const acc = this.epochLogs(c);
       const runBatch = async (b: number, bx: Tensor[], by: Tensor[], size: number): Promise<void> => {
         for (const cb of callbacks) {
           const r = cb.onBatchBegin(b);
           if (r) await r; // only asynchronous hooks cost a turn of the event loop
         }
         const logs = this.step(c, bx, by);
-        for (const [k, v] of Object.entries(logs)) sums[k] = (sums[k] ?? 0) + v * size;
-        trained += size;
+        acc.add(logs, size);
         for (const cb of callbacks) {
           const r = cb.onBatchEnd(b, { ...logs, batch: b, size });
           if (r) await r;
         }
       };
       const val = await epochBody(epoch, runBatch);
-      const epochLogs: Logs = {};
-      for (const [k, v] of Object.entries(sums)) epochLogs[k] = v / trained;
+      const epochLogs: Logs = acc.result();
       if (val) for (const [k, v] of Object.entries(val)) epochLogs[`val_${k}`] = v;
       for (const cb of callbacks) await cb.onEpochEnd(epoch, epochLogs);
       // Let timers and I/O run between epochs (browsers stay responsive).
@@ -605,17 +646,14 @@ export abstract class LayersModel extends Layer {
 
   private async evaluateDatasetWith(c: CompiledState, op: string, dataset: DatasetLike<unknown>, batches: number | undefined): Promise<Logs> {
     const it = await iteratorOf(op, dataset);
-    const sums: Logs = {};
-    let n = 0;
+    const acc = this.epochLogs(c);
     try {
       for (let b = 0; batches === undefined || b < batches; b++) {
         const next = await it.next();
         if (next.done) break;
         try {
           const [bx, by] = this.batchFromDataset(op, c, next.value, 0, b);
-          const size = bx[0]!.shape[0]!;
-          for (const [k, v] of Object.entries(this.evaluateBatch(c, bx, by))) sums[k] = (sums[k] ?? 0) + v * size;
-          n += size;
+          acc.add(this.evaluateBatch(c, bx, by), bx[0]!.shape[0]!);
         } finally {
           disposeBatch(next.value);
         }
@@ -623,10 +661,8 @@ export abstract class LayersModel extends Layer {
     } finally {
       await it.return?.();
     }
-    if (n === 0) throw new PolytensorError(`${op}: the dataset gave no batches`);
-    const out: Logs = {};
-    for (const [k, v] of Object.entries(sums)) out[k] = v / n;
-    return out;
+    if (acc.count === 0) throw new PolytensorError(`${op}: the dataset gave no batches`);
+    return acc.result();
   }
 
   private ensureBuildFor(xs: readonly Tensor[]): void {
@@ -649,16 +685,12 @@ export abstract class LayersModel extends Layer {
 
   private evaluateLists(c: CompiledState, xs: Tensor[], ys: Tensor[], batchSize: number): Logs {
     const n = xs[0]!.shape[0]!;
-    const sums: Logs = {};
+    const acc = this.epochLogs(c);
     for (let start = 0; start < n; start += batchSize) {
       const size = Math.min(batchSize, n - start);
-      ENGINE.tidy(() => {
-        for (const [k, v] of Object.entries(this.evaluateBatch(c, rowsOf(xs, start, size), rowsOf(ys, start, size)))) sums[k] = (sums[k] ?? 0) + v * size;
-      });
+      ENGINE.tidy(() => acc.add(this.evaluateBatch(c, rowsOf(xs, start, size), rowsOf(ys, start, size)), size));
     }
-    const out: Logs = {};
-    for (const [k, v] of Object.entries(sums)) out[k] = v / n;
-    return out;
+    return acc.result();
   }
 
   /** Loss (weighted total, and per output for several) and metrics of one batch. */
@@ -671,9 +703,7 @@ export abstract class LayersModel extends Layer {
         const l = o.loss.fn(y, preds[i]!).dataSync()[0]!;
         logs['loss']! += o.weight * l;
         if (c.outputs.length > 1) logs[this.logKey(i, 'loss')] = l;
-        o.metricFns.forEach((fn, k) => {
-          logs[this.logKey(i, o.metricNames[k]!)] = fn(y, preds[i]!).dataSync()[0]!;
-        });
+        this.scoreMetrics(logs, i, o, y, preds[i]!);
       });
       // As in training, the loss includes the weights' penalties.
       const penalty = this.regularizationLoss();
@@ -759,6 +789,39 @@ export abstract class LayersModel extends Layer {
     for (const l of this.layers) l.dispose();
     this.compiled?.optimizer.dispose();
     super.dispose();
+  }
+}
+
+/**
+ * Batch logs summed into epoch logs: a mean over the examples (each batch
+ * weighted by its size) for the loss and per-batch metrics; for a stateful
+ * metric, its running result after the last batch (the epoch's value).
+ */
+class EpochLogs {
+  private readonly sums: Logs = {};
+  private readonly last: Logs = {};
+  private readonly keys: string[] = [];
+  private n = 0;
+  constructor(private readonly stateful: ReadonlySet<string>) {}
+
+  add(logs: Logs, size: number): void {
+    for (const [k, v] of Object.entries(logs)) {
+      if (!Object.hasOwn(this.sums, k) && !Object.hasOwn(this.last, k)) this.keys.push(k);
+      if (this.stateful.has(k)) this.last[k] = v;
+      else this.sums[k] = (this.sums[k] ?? 0) + v * size;
+    }
+    this.n += size;
+  }
+
+  /** Examples added. */
+  get count(): number {
+    return this.n;
+  }
+
+  result(): Logs {
+    const out: Logs = {};
+    for (const k of this.keys) out[k] = this.stateful.has(k) ? this.last[k]! : this.sums[k]! / this.n;
+    return out;
   }
 }
 

@@ -28,6 +28,22 @@ import { reshape } from '../ops/reshape.js';
 import { softmaxCrossEntropyWithLogits } from '../ops/softmax_cross_entropy.js';
 import { log, neg } from '../ops/unary.js';
 import { arraysEqual, fmt } from '../util/shape.js';
+import { EPSILON, expectLiveTensor } from './loss_checks.js';
+import {
+  binaryCrossentropy,
+  categoricalHinge,
+  cosineSimilarity,
+  hinge,
+  huber,
+  kullbackLeiblerDivergence,
+  logCosh,
+  meanAbsoluteError,
+  meanAbsolutePercentageError,
+  meanSquaredLogarithmicError,
+  poisson,
+  sigmoidCrossEntropy,
+  squaredHinge,
+} from './keras_losses.js';
 
 /** A loss: (labels, predictions) → float32 scalar (mean over the batch). */
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -43,19 +59,11 @@ export interface LossInfo {
   readonly fromLogits: boolean;
 }
 
-/** Probabilities are clipped to [EPSILON, 1 - EPSILON] before the log (Keras' default epsilon). */
-export const EPSILON = 1e-7;
+export { EPSILON } from './loss_checks.js';
 
 // ---- validation (shared with metrics) ---------------------------------------
 
-/** @internal check that `x` is a live Tensor. */
-export function expectLiveTensor(op: string, arg: string, x: unknown): Tensor {
-  if (!(x instanceof Tensor)) {
-    throw new PolytensorError(`${op}: '${arg}' must be a Tensor, got ${x === null ? 'null' : typeof x}`);
-  }
-  x.assertAlive(op);
-  return x;
-}
+export { expectLiveTensor } from './loss_checks.js';
 
 function expectDType(op: string, arg: string, x: Tensor, dtype: DType, hint: string): void {
   if (x.dtype !== dtype) {
@@ -254,7 +262,29 @@ export function meanSquaredError(labels: Tensor, preds: Tensor): Tensor {
 const info = (name: string, fn: LossFn, sparseLabels: boolean, fromLogits: boolean): LossInfo => Object.freeze({ name, fn, sparseLabels, fromLogits });
 
 /** Canonical names of the built-in losses. */
-export type LossName = 'softmaxCrossEntropy' | 'sparseSoftmaxCrossEntropy' | 'categoricalCrossentropy' | 'sparseCategoricalCrossentropy' | 'meanSquaredError';
+export type LossName =
+  | 'softmaxCrossEntropy'
+  | 'sparseSoftmaxCrossEntropy'
+  | 'categoricalCrossentropy'
+  | 'sparseCategoricalCrossentropy'
+  | 'meanSquaredError'
+  // Keras' other losses (keras_losses.ts):
+  | 'binaryCrossentropy'
+  | 'sigmoidCrossEntropy'
+  | 'meanAbsoluteError'
+  | 'meanAbsolutePercentageError'
+  | 'meanSquaredLogarithmicError'
+  | 'huber'
+  | 'logCosh'
+  | 'hinge'
+  | 'squaredHinge'
+  | 'categoricalHinge'
+  | 'kullbackLeiblerDivergence'
+  | 'poisson'
+  | 'cosineSimilarity';
+
+/** Keras' short names: 'mse', 'mae', 'mape', 'msle', 'kld'. */
+export type LossAlias = 'mse' | 'mae' | 'mape' | 'msle' | 'kld';
 
 /** Every built-in loss, by canonical name. */
 export const LOSSES: Readonly<Record<LossName, LossInfo>> = Object.freeze({
@@ -263,9 +293,29 @@ export const LOSSES: Readonly<Record<LossName, LossInfo>> = Object.freeze({
   categoricalCrossentropy: info('categoricalCrossentropy', categoricalCrossentropy, false, false),
   sparseCategoricalCrossentropy: info('sparseCategoricalCrossentropy', sparseCategoricalCrossentropy, true, false),
   meanSquaredError: info('meanSquaredError', meanSquaredError, false, false),
+  binaryCrossentropy: info('binaryCrossentropy', binaryCrossentropy, false, false),
+  sigmoidCrossEntropy: info('sigmoidCrossEntropy', sigmoidCrossEntropy, false, true),
+  meanAbsoluteError: info('meanAbsoluteError', meanAbsoluteError, false, false),
+  meanAbsolutePercentageError: info('meanAbsolutePercentageError', meanAbsolutePercentageError, false, false),
+  meanSquaredLogarithmicError: info('meanSquaredLogarithmicError', meanSquaredLogarithmicError, false, false),
+  huber: info('huber', huber, false, false),
+  logCosh: info('logCosh', logCosh, false, false),
+  hinge: info('hinge', hinge, false, false),
+  squaredHinge: info('squaredHinge', squaredHinge, false, false),
+  categoricalHinge: info('categoricalHinge', categoricalHinge, false, false),
+  kullbackLeiblerDivergence: info('kullbackLeiblerDivergence', kullbackLeiblerDivergence, false, false),
+  poisson: info('poisson', poisson, false, false),
+  cosineSimilarity: info('cosineSimilarity', cosineSimilarity, false, false),
 });
 
-const LOSS_ALIASES: Readonly<Record<string, LossName>> = { mse: 'meanSquaredError' };
+/** @internal Keras' short loss names (metrics accept them too). */
+export const LOSS_ALIASES: Readonly<Record<LossAlias, LossName>> = {
+  mse: 'meanSquaredError',
+  mae: 'meanAbsoluteError',
+  mape: 'meanAbsolutePercentageError',
+  msle: 'meanSquaredLogarithmicError',
+  kld: 'kullbackLeiblerDivergence',
+};
 
 /** @internal lookup key: case, '_' and '-' are ignored, so 'categorical_crossentropy' works too. */
 export const registryKey = (name: string): string => name.replace(/[_\-\s]/g, '').toLowerCase();
@@ -314,9 +364,9 @@ export function registerNamed(
 }
 
 /**
- * Resolve a loss by name ('softmaxCrossEntropy', 'sparseSoftmaxCrossEntropy',
- * 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'meanSquaredError'
- * or 'mse'; case and underscores are ignored), by built-in function, or pass a
+ * Resolve a loss by name (any LossName or LossAlias: 'softmaxCrossEntropy',
+ * 'binaryCrossentropy', 'huber', 'mse', 'mae' …; case and underscores are
+ * ignored, so Keras' 'binary_crossentropy' works), by built-in function, or pass a
  * LossInfo through. A custom function is taken as dense-label, non-logit.
  */
 export function getLoss(identifier: string | LossFn | LossInfo): LossInfo {

@@ -7,6 +7,9 @@ import { tidy } from '../engine/api.js';
 import { PolytensorError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { argMax } from '../ops/arg_reduce.js';
+import { div, maximum, mul, sub } from '../ops/binary.js';
+import { scalar } from '../ops/convert.js';
+import { abs, sqrt, square } from '../ops/unary.js';
 import { cast } from '../ops/cast.js';
 import { equal, greater, less, logicalAnd } from '../ops/compare.js';
 import { oneHot } from '../ops/gather.js';
@@ -15,7 +18,9 @@ import { reshape } from '../ops/reshape.js';
 import { isFinite as isFiniteOp } from '../ops/unary.js';
 import { where } from '../ops/where.js';
 import { arraysEqual, fmt } from '../util/shape.js';
+import { AUC, Metric, Precision, Recall } from './stateful_metrics.js';
 import { LOSSES, expectLiveTensor, lookUpByName, registerNamed, registryKey, scoreClasses, type LossFn } from './losses.js';
+import { LOSS_ALIASES } from './losses.js';
 
 /** A metric: (labels, predictions) → float32 scalar (mean over the batch). */
 export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -25,6 +30,12 @@ export interface MetricInfo {
   /** Canonical name (or the function's name for a custom metric). */
   readonly name: string;
   readonly fn: MetricFn;
+  /**
+   * For a stateful metric (precision, recall, auc, a Metric instance): gives
+   * the Metric that compile() accumulates across batches; `fn` then scores one
+   * batch alone.
+   */
+  readonly create?: () => Metric;
 }
 
 /** Fraction of true values in a bool tensor, as a float32 scalar. */
@@ -115,6 +126,58 @@ export function sparseTopKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, k = 
   return topKAccuracy('sparseTopKCategoricalAccuracy', true, 'topKCategoricalAccuracy', yTrue, yPred, k);
 }
 
+/** yTrue and yPred of one shape, yPred float32 and not empty: the regression metrics' arguments. */
+function checkRegression(op: string, yTrue: Tensor, yPred: Tensor): void {
+  expectLiveTensor(op, 'yTrue', yTrue);
+  expectLiveTensor(op, 'yPred', yPred);
+  if (yPred.dtype !== 'float32') throw new PolytensorError(`${op}: yPred has dtype ${yPred.dtype} but must be float32; convert it with cast(yPred, 'float32')`);
+  if (yTrue.dtype !== 'float32') throw new PolytensorError(`${op}: yTrue has dtype ${yTrue.dtype} but must be float32; convert it with cast(yTrue, 'float32')`);
+  if (!arraysEqual(yTrue.shape, yPred.shape)) {
+    throw new PolytensorError(`${op}: yTrue has shape ${fmt(yTrue.shape)} but yPred has shape ${fmt(yPred.shape)}; they must match`);
+  }
+  if (yPred.size === 0) throw new PolytensorError(`${op}: the batch is empty (yPred has shape ${fmt(yPred.shape)})`);
+}
+
+/**
+ * Mean absolute error over every element, `mean(|yPred − yTrue|)` (Keras'
+ * 'mae'); over an epoch, fit reports the mean over its examples.
+ * @example model.compile({ optimizer: 'adam', loss: 'meanSquaredError', metrics: ['mae', 'mse'] })
+ */
+export function meanAbsoluteError(yTrue: Tensor, yPred: Tensor): Tensor {
+  checkRegression('meanAbsoluteError', yTrue, yPred);
+  return tidy(() => mean(abs(sub(yPred, yTrue))));
+}
+
+/**
+ * Cosine similarity of each example's labels and predictions along the last
+ * axis, averaged over the examples (Keras' 'cosine_similarity' metric: each
+ * side scaled to unit L2 norm, with the squared norm floored at 1e-12).
+ */
+export function cosineSimilarity(yTrue: Tensor, yPred: Tensor): Tensor {
+  checkRegression('cosineSimilarity', yTrue, yPred);
+  if (yPred.rank === 0) throw new PolytensorError(`cosineSimilarity: yPred must have at least one axis (the vectors' last axis), got a scalar`);
+  return tidy(() => {
+    const unit = (t: Tensor): Tensor => div(t, sqrt(maximum(sum(square(t), -1, true), 1e-12)));
+    return mean(sum(mul(unit(yTrue), unit(yPred)), -1));
+  });
+}
+
+/** A stateful metric's one-batch function: a fresh metric updated with the batch. */
+const oneBatch =
+  (make: () => Metric): MetricFn =>
+  (yTrue, yPred) => {
+    const m = make();
+    m.updateState(yTrue, yPred);
+    return scalar(m.result());
+  };
+
+/** Precision of one batch at threshold 0.5 (in compile, 'precision' accumulates over the epoch). */
+export const precision: MetricFn = oneBatch(() => new Precision());
+/** Recall of one batch at threshold 0.5 (in compile, 'recall' accumulates over the epoch). */
+export const recall: MetricFn = oneBatch(() => new Recall());
+/** ROC AUC of one batch, 200 thresholds (in compile, 'auc' accumulates over the epoch). */
+export const auc: MetricFn = oneBatch(() => new AUC());
+
 // ---- registry ---------------------------------------------------------------
 
 /** Canonical names of the built-in metrics (loss names work too). */
@@ -124,11 +187,36 @@ export type MetricName =
   | 'sparseCategoricalAccuracy'
   | 'categoricalAccuracy'
   | 'topKCategoricalAccuracy'
-  | 'sparseTopKCategoricalAccuracy';
+  | 'sparseTopKCategoricalAccuracy'
+  | 'meanAbsoluteError'
+  | 'cosineSimilarity'
+  | 'precision'
+  | 'recall'
+  | 'auc';
 
-const metric = (name: string, fn: MetricFn): MetricInfo => Object.freeze({ name, fn });
+const metric = (name: string, fn: MetricFn, create?: () => Metric): MetricInfo => Object.freeze(create ? { name, fn, create } : { name, fn });
 
 /** Every built-in metric, by canonical name. */
+/**
+ * The metric functions as one namespace (tfjs-layers' `tf.metrics`): the
+ * regression ones here keep their metric meaning where a loss of the same name
+ * differs (`metrics.cosineSimilarity` is +cos; the loss `cosineSimilarity` is −cos).
+ * @example const mae = metrics.meanAbsoluteError(yTrue, yPred);
+ */
+export const metrics = Object.freeze({
+  accuracy,
+  binaryAccuracy,
+  categoricalAccuracy,
+  sparseCategoricalAccuracy,
+  topKCategoricalAccuracy,
+  sparseTopKCategoricalAccuracy,
+  meanAbsoluteError,
+  cosineSimilarity,
+  precision,
+  recall,
+  auc,
+});
+
 export const METRICS: Readonly<Record<MetricName, MetricInfo>> = Object.freeze({
   accuracy: metric('accuracy', accuracy),
   binaryAccuracy: metric('binaryAccuracy', binaryAccuracy),
@@ -136,13 +224,19 @@ export const METRICS: Readonly<Record<MetricName, MetricInfo>> = Object.freeze({
   categoricalAccuracy: metric('categoricalAccuracy', categoricalAccuracy),
   topKCategoricalAccuracy: metric('topKCategoricalAccuracy', topKCategoricalAccuracy),
   sparseTopKCategoricalAccuracy: metric('sparseTopKCategoricalAccuracy', sparseTopKCategoricalAccuracy),
+  meanAbsoluteError: metric('meanAbsoluteError', meanAbsoluteError),
+  cosineSimilarity: metric('cosineSimilarity', cosineSimilarity),
+  precision: metric('precision', precision, () => new Precision()),
+  recall: metric('recall', recall, () => new Recall()),
+  auc: metric('auc', auc, () => new AUC()),
 });
 
-const METRIC_ALIASES: Readonly<Record<string, MetricName>> = { acc: 'accuracy' };
+const METRIC_ALIASES: Readonly<Record<string, MetricName>> = { acc: 'accuracy', mae: 'meanAbsoluteError' };
 
 const METRIC_KEYS = new Map<string, MetricInfo>([
   ...Object.values(LOSSES).map((l) => [registryKey(l.name), metric(l.name, l.fn)] as const),
   [registryKey('mse'), metric('meanSquaredError', LOSSES.meanSquaredError.fn)],
+  ...Object.entries(LOSS_ALIASES).map(([alias, name]) => [registryKey(alias), metric(name, LOSSES[name].fn)] as const),
   ...Object.values(METRICS).map((m) => [registryKey(m.name), m] as const),
   ...Object.entries(METRIC_ALIASES).map(([alias, name]) => [registryKey(alias), METRICS[name]] as const),
 ]);
@@ -155,6 +249,7 @@ export const metricNames = (): string[] => [
   ...Object.keys(METRICS).flatMap((name) => [name, ...Object.keys(METRIC_ALIASES).filter((a) => METRIC_ALIASES[a] === name)]),
   ...Object.keys(LOSSES),
   'mse',
+  ...Object.keys(LOSS_ALIASES).filter((a) => a !== 'mse'),
   ...REGISTERED_METRICS.keys(),
 ];
 
@@ -172,17 +267,33 @@ export function registerMetric(name: string, fn: MetricFn): MetricInfo {
   return m;
 }
 
+/** The built-in stateful metric a Metric instance equals (same class and options, default name), if any. */
+function builtInStateful(m: Metric): MetricInfo | undefined {
+  const same = JSON.stringify(m.getConfig());
+  return Object.values(METRICS as Readonly<Record<string, MetricInfo>>).find((info) => {
+    const made = info.create?.();
+    return made !== undefined && made.className === m.className && JSON.stringify(made.getConfig()) === same;
+  });
+}
+
 /**
  * Resolve a metric by name: 'accuracy' / 'acc', 'binaryAccuracy',
  * 'sparseCategoricalAccuracy', 'categoricalAccuracy', 'topKCategoricalAccuracy'
- * (k = 5), 'sparseTopKCategoricalAccuracy' (k = 5), or any loss name; case and
- * underscores are ignored. A function is taken as a custom metric named after it.
+ * (k = 5), 'sparseTopKCategoricalAccuracy' (k = 5), 'meanAbsoluteError' / 'mae',
+ * 'cosineSimilarity', the stateful 'precision', 'recall' and 'auc', or any loss
+ * name; case and underscores are ignored. A function is taken as a custom
+ * metric named after it; a Metric instance is accumulated across batches as it is.
  */
-export function getMetric(identifier: string | MetricFn | LossFn): MetricInfo {
+export function getMetric(identifier: string | MetricFn | LossFn | Metric): MetricInfo {
   if (typeof identifier === 'string') return lookUpByName('getMetric', 'metric', METRIC_KEYS, metricNames, identifier);
+  if (identifier instanceof Metric) {
+    // With a built-in's options and name it saves under that name; otherwise as your own metric.
+    const builtIn = builtInStateful(identifier);
+    return metric(identifier.name, builtIn?.fn ?? oneBatch(() => identifier.clone()), () => identifier);
+  }
   if (typeof identifier === 'function') {
     const builtIn = [...Object.values(METRICS), ...Object.values(LOSSES), ...REGISTERED_METRICS.values()].find((m) => m.fn === identifier);
-    return builtIn ? metric(builtIn.name, builtIn.fn) : metric(identifier.name || 'customMetric', identifier);
+    return builtIn ? metric(builtIn.name, builtIn.fn, (builtIn as MetricInfo).create) : metric(identifier.name || 'customMetric', identifier);
   }
   throw new PolytensorError(`getMetric: expected a metric name or function, got ${identifier === null ? 'null' : typeof identifier}`);
 }

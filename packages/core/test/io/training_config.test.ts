@@ -106,15 +106,15 @@ describe('trainingConfig', () => {
     const art = model.toArtifacts();
     const cases: Array<[(a: ModelArtifacts) => void, RegExp]> = [
       [
-        (a) => void (a.trainingConfig!.optimizer.className = 'AdamW'),
-        /optimizer\.className names "AdamW", which is not a built-in optimizer \(SGD, Momentum, Adam, RMSprop, Adagrad\)/,
+        (a) => void (a.trainingConfig!.optimizer.className = 'Lion'),
+        /optimizer\.className names "Lion", which is not a built-in optimizer \(SGD, Momentum, Adam, RMSprop, Adagrad, Adadelta, Adamax, Nadam, AdamW\)/,
       ],
       [(a) => void (a.trainingConfig!.optimizer.config['weightDecay'] = 0.1), /optimizer\.config has 'weightDecay', which Adam does not take/],
       [(a) => void delete a.trainingConfig!.optimizer.config['beta2'], /optimizer\.config lacks 'beta2'/],
       [(a) => void (a.trainingConfig!.optimizer.config['beta1'] = 1.5), /optimizer\.config is invalid: Adam: beta1/],
       [(a) => void (a.trainingConfig!.optimizer.config['learningRate'] = true), /optimizer\.config is invalid: .*learningRate/],
       [(a) => void (a.trainingConfig!.loss = 'focalLoss'), /trainingConfig\.loss is invalid: getLoss: unknown loss 'focalLoss'/],
-      [(a) => void (a.trainingConfig!.metrics = ['auc']), /trainingConfig\.metrics\[0\] is invalid: getMetric: unknown metric 'auc'/],
+      [(a) => void (a.trainingConfig!.metrics = ['focalAccuracy']), /trainingConfig\.metrics\[0\] is invalid: getMetric: unknown metric 'focalAccuracy'/],
       [(a) => void ((a.trainingConfig as unknown as Record<string, unknown>)['metrics'] = 'accuracy'), /trainingConfig\.metrics must be an array/],
     ];
     for (const [edit, message] of cases) {

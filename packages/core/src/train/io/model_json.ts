@@ -154,6 +154,20 @@ function checkTrainingConfig(where: string, v: unknown): TrainingConfig {
     }
     Object.defineProperty(config, k, { value, enumerable: true, writable: true, configurable: true });
   }
+  const optimizer: TrainingConfig['optimizer'] = { className, config };
+  if (opt['learningRateSchedule'] !== undefined) {
+    const field = 'trainingConfig.optimizer.learningRateSchedule';
+    const sched = objectAt(where, field, opt['learningRateSchedule']);
+    const schedConfig: Record<string, number | boolean | number[]> = {};
+    for (const [k, value] of Object.entries(objectAt(where, `${field}.config`, sched['config']))) {
+      const finite = (x: unknown): boolean => typeof x === 'number' && Number.isFinite(x);
+      if (!(typeof value === 'boolean' || finite(value) || (Array.isArray(value) && value.every(finite)))) {
+        fail(where, `${field}.config.${k}`, `must be a finite number, a boolean or an array of finite numbers, got ${show(value)}`);
+      }
+      Object.defineProperty(schedConfig, k, { value, enumerable: true, writable: true, configurable: true });
+    }
+    optimizer.learningRateSchedule = { className: stringAt(where, `${field}.className`, sched['className']), config: schedConfig };
+  }
   const names = (field: string, v: unknown): string[] => arrayAt(where, field, v).map((m, i) => stringAt(where, `${field}[${i}]`, m));
   const record = <T>(field: string, v: unknown, each: (f: string, x: unknown) => T): Record<string, T> => {
     const out: Record<string, T> = {};
@@ -162,11 +176,11 @@ function checkTrainingConfig(where: string, v: unknown): TrainingConfig {
   };
   if (typeof tc['loss'] === 'string' || !isObject(tc['loss'])) {
     const loss = stringAt(where, 'trainingConfig.loss', tc['loss']);
-    return { optimizer: { className, config }, loss, metrics: names('trainingConfig.metrics', tc['metrics']) };
+    return { optimizer, loss, metrics: names('trainingConfig.metrics', tc['metrics']) };
   }
   const loss = record('trainingConfig.loss', tc['loss'], (f, x) => stringAt(where, f, x));
   const metrics = record('trainingConfig.metrics', tc['metrics'], names);
-  const out: TrainingConfig = { optimizer: { className, config }, loss, metrics };
+  const out: TrainingConfig = { optimizer, loss, metrics };
   if (tc['lossWeights'] !== undefined) {
     out.lossWeights = record('trainingConfig.lossWeights', tc['lossWeights'], (f, x) => {
       if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) fail(where, f, `must be a finite number ≥ 0, got ${show(x)}`);

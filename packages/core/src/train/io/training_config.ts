@@ -3,25 +3,55 @@
 import { PolytensorError } from '../../errors.js';
 import { getLoss, type LossInfo } from '../losses.js';
 import { getMetric, type MetricFn } from '../metrics.js';
-import { Adagrad, Adam, Momentum, type Optimizer, RMSprop, SGD } from '../optimizers/index.js';
+import {
+  Adadelta,
+  Adagrad,
+  Adam,
+  Adamax,
+  AdamW,
+  type LearningRateSchedule,
+  Momentum,
+  Nadam,
+  type Optimizer,
+  type OptimizerOptions,
+  RMSprop,
+  SGD,
+} from '../optimizers/index.js';
+import { clipKeys } from '../optimizers/clipping.js';
+import { scheduleFromConfig } from '../optimizers/schedules.js';
 import type { TrainingConfig } from './types.js';
 
 type Hyper = number | boolean;
+type LR = number | LearningRateSchedule;
+type Make = (lr: LR, v: Hyper[], options: OptimizerOptions) => Optimizer;
+const n = (v: Hyper | undefined): number => v as number;
+const b = (v: Hyper | undefined): boolean => v as boolean;
 
-/** Each built-in optimizer: its hyperparameters in constructor order and how to construct it from them. */
-const OPTIMIZERS: ReadonlyMap<string, { keys: readonly string[]; make: (v: Hyper[]) => Optimizer }> = new Map([
-  ['SGD', { keys: ['learningRate'], make: (v: Hyper[]) => new SGD(v[0] as number) }],
-  ['Momentum', { keys: ['learningRate', 'momentum', 'useNesterov'], make: (v: Hyper[]) => new Momentum(v[0] as number, v[1] as number, v[2] as boolean) }],
-  ['Adam', { keys: ['learningRate', 'beta1', 'beta2', 'epsilon'], make: (v: Hyper[]) => new Adam(...(v as [number, number, number, number])) }],
-  [
-    'RMSprop',
-    {
-      keys: ['learningRate', 'rho', 'momentum', 'epsilon', 'centered'],
-      make: (v: Hyper[]) => new RMSprop(...(v as [number, number, number, number, boolean])),
-    },
-  ],
-  ['Adagrad', { keys: ['learningRate', 'initialAccumulatorValue', 'epsilon'], make: (v: Hyper[]) => new Adagrad(...(v as [number, number, number])) }],
+/**
+ * Each built-in optimizer: its hyperparameters after learningRate, in
+ * constructor order, and how to construct it from them (plus the clipping
+ * option, which every optimizer takes as its last argument).
+ */
+const OPTIMIZERS: ReadonlyMap<string, { keys: readonly string[]; make: Make }> = new Map<string, { keys: readonly string[]; make: Make }>([
+  ['SGD', { keys: [], make: (lr, _v, o) => new SGD(lr, o) }],
+  ['Momentum', { keys: ['momentum', 'useNesterov'], make: (lr, v, o) => new Momentum(lr, n(v[0]), b(v[1]), o) }],
+  ['Adam', { keys: ['beta1', 'beta2', 'epsilon'], make: (lr, v, o) => new Adam(lr, n(v[0]), n(v[1]), n(v[2]), o) }],
+  ['RMSprop', { keys: ['rho', 'momentum', 'epsilon', 'centered'], make: (lr, v, o) => new RMSprop(lr, n(v[0]), n(v[1]), n(v[2]), b(v[3]), o) }],
+  ['Adagrad', { keys: ['initialAccumulatorValue', 'epsilon'], make: (lr, v, o) => new Adagrad(lr, n(v[0]), n(v[1]), o) }],
+  ['Adadelta', { keys: ['rho', 'epsilon'], make: (lr, v, o) => new Adadelta(lr, n(v[0]), n(v[1]), o) }],
+  ['Adamax', { keys: ['beta1', 'beta2', 'epsilon'], make: (lr, v, o) => new Adamax(lr, n(v[0]), n(v[1]), n(v[2]), o) }],
+  ['Nadam', { keys: ['beta1', 'beta2', 'epsilon'], make: (lr, v, o) => new Nadam(lr, n(v[0]), n(v[1]), n(v[2]), o) }],
+  ['AdamW', { keys: ['weightDecay', 'beta1', 'beta2', 'epsilon'], make: (lr, v, o) => new AdamW(lr, n(v[0]), n(v[1]), n(v[2]), n(v[3]), o) }],
 ]);
+
+/** Whether a schedule is one of the built-in classes (not a subclass of your own), so it can be saved. */
+function isBuiltInSchedule(schedule: LearningRateSchedule): boolean {
+  try {
+    return scheduleFromConfig(schedule.className, schedule.getConfig()).constructor === schedule.constructor;
+  } catch {
+    return false;
+  }
+}
 
 /** Class names of the optimizers a saved model can name. */
 export const serializableOptimizers = (): string[] => [...OPTIMIZERS.keys()];
@@ -50,7 +80,10 @@ export function trainingConfigOf(
   outputNames: readonly string[],
 ): TrainingConfig {
   const metricsOf = (o: (typeof outputs)[number]): string[] => o.metricNames.map((name, i) => savedName(name, o.metricFns[i], getMetric));
-  const optimizerSpec = { className: optimizer.className, config: { ...optimizer.getConfig() } };
+  const optimizerSpec: TrainingConfig['optimizer'] = { className: optimizer.className, config: { ...optimizer.getConfig() } };
+  const schedule = optimizer.learningRateSchedule;
+  // Only a built-in schedule is saved (a subclass of your own would load as something else).
+  if (schedule && isBuiltInSchedule(schedule)) optimizerSpec.learningRateSchedule = { className: schedule.className, config: schedule.getConfig() };
   if (outputs.length === 1 && outputs[0]!.weight === 1) {
     return { optimizer: optimizerSpec, loss: savedName(outputs[0]!.loss.name, outputs[0]!.loss.fn, getLoss), metrics: metricsOf(outputs[0]!) };
   }
@@ -85,20 +118,28 @@ export function trainingFromConfig(tc: TrainingConfig, where: string): RestoredT
     bad('optimizer.className', `names ${JSON.stringify(tc.optimizer.className)}, which is not a built-in optimizer (${serializableOptimizers().join(', ')})`);
   const { keys, make } = entry!;
   const config = tc.optimizer.config;
-  const extra = Object.keys(config).filter((k) => !keys.includes(k));
+  const clips = clipKeys();
+  const allowed = ['learningRate', ...keys, ...clips];
+  const extra = Object.keys(config).filter((k) => !allowed.includes(k));
   if (extra.length)
-    bad('optimizer.config', `has ${extra.map((k) => `'${k}'`).join(', ')}, which ${tc.optimizer.className} does not take (it takes ${keys.join(', ')})`);
-  const values = keys.map((k) => {
-    if (!Object.hasOwn(config, k)) bad('optimizer.config', `lacks '${k}' (${tc.optimizer.className} takes ${keys.join(', ')})`);
+    bad('optimizer.config', `has ${extra.map((k) => `'${k}'`).join(', ')}, which ${tc.optimizer.className} does not take (it takes ${allowed.join(', ')})`);
+  const [learningRate, ...values] = ['learningRate', ...keys].map((k) => {
+    if (!Object.hasOwn(config, k)) bad('optimizer.config', `lacks '${k}' (${tc.optimizer.className} takes ${allowed.join(', ')})`);
     return config[k]!;
   });
+  const options: Record<string, number> = {};
+  for (const k of clips) if (Object.hasOwn(config, k)) options[k] = config[k] as number;
   let optimizer: Optimizer;
   try {
-    optimizer = make(values);
+    const s = tc.optimizer.learningRateSchedule;
+    optimizer = make(s ? scheduleFromConfig(s.className, s.config) : (learningRate as number), values, options);
   } catch (e) {
-    return bad('optimizer.config', `is invalid: ${(e as Error).message}`);
+    return bad(tc.optimizer.learningRateSchedule ? 'optimizer' : 'optimizer.config', `is invalid: ${(e as Error).message}`);
   }
-  const drift = keys.filter((k) => optimizer.getConfig()[k] !== config[k]);
+  // With a schedule, learningRate is the value when saved: the schedule restarts from the optimizer's step 0.
+  const drift = [...(tc.optimizer.learningRateSchedule ? [] : ['learningRate']), ...keys, ...clips.filter((k) => Object.hasOwn(config, k))].filter(
+    (k) => optimizer.getConfig()[k] !== config[k],
+  );
   if (drift.length) bad('optimizer.config', `has ${drift.map((k) => `${k}: ${JSON.stringify(config[k])}`).join(', ')} of the wrong type`);
   const custom = (field: string, name: string): void => {
     if (name.startsWith(CUSTOM_PREFIX))

@@ -38,7 +38,12 @@ export type ModelTopology = SequentialTopology | FunctionalTopology;
  */
 export interface TrainingConfig {
   /** Class name ('SGD', 'Adam', …) and getConfig() (learning rate and hyperparameters). */
-  optimizer: { className: string; config: Record<string, number | boolean> };
+  optimizer: {
+    className: string;
+    config: Record<string, number | boolean>;
+    /** The built-in schedule the learning rate follows, when it follows one (config.learningRate is then its value when saved). */
+    learningRateSchedule?: { className: string; config: Record<string, number | boolean | number[]> };
+  };
   /** A built-in loss name; a record of them by output name for a model with several outputs. */
   loss: string | Record<string, string>;
   /** Built-in metric names; a record of lists by output name for several outputs. */

@@ -2,6 +2,8 @@ import type { Tensor } from '../../tensor.js';
 import { add, div, mul, sub } from '../../ops/binary.js';
 import { sqrt, square } from '../../ops/unary.js';
 import { Optimizer, checkHyper, fusedOptimizerUpdate, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
+import type { OptimizerOptions } from './clipping.js';
+import type { LearningRateSchedule } from './schedules.js';
 
 /**
  * Adagrad as Keras 3 and tfjs compute it:
@@ -22,8 +24,8 @@ export class Adagrad extends Optimizer {
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
 
-  constructor(learningRate = 0.01, initialAccumulatorValue = 0.1, epsilon = 1e-7) {
-    super(learningRate, 'Adagrad');
+  constructor(learningRate: number | LearningRateSchedule = 0.01, initialAccumulatorValue = 0.1, epsilon = 1e-7, options?: OptimizerOptions) {
+    super(learningRate, 'Adagrad', options);
     this.initialAccumulatorValue = checkHyper('Adagrad', 'initialAccumulatorValue', initialAccumulatorValue, { min: 0 });
     this.epsilon = checkHyper('Adagrad', 'epsilon', epsilon, { min: 0 });
   }
@@ -38,6 +40,6 @@ export class Adagrad extends Optimizer {
   }
 
   override getConfig(): OptimizerConfig {
-    return { learningRate: this.learningRate, initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
+    return { ...super.getConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
   }
 }

@@ -2,6 +2,8 @@ import type { Tensor } from '../../tensor.js';
 import { add, div, mul, sub } from '../../ops/binary.js';
 import { sqrt, square } from '../../ops/unary.js';
 import { Optimizer, checkHyper, fusedOptimizerUpdate, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
+import type { OptimizerOptions } from './clipping.js';
+import type { LearningRateSchedule } from './schedules.js';
 
 /**
  * Adam as Keras/TF compute it (bias correction folded into the step size,
@@ -46,8 +48,8 @@ export class Adam extends Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
 
-  constructor(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7) {
-    super(learningRate, 'Adam');
+  constructor(learningRate: number | LearningRateSchedule = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7, options?: OptimizerOptions) {
+    super(learningRate, 'Adam', options);
     this.beta1 = checkHyper('Adam', 'beta1', beta1, { min: 0, max: 1, maxInclusive: false });
     this.beta2 = checkHyper('Adam', 'beta2', beta2, { min: 0, max: 1, maxInclusive: false });
     this.epsilon = checkHyper('Adam', 'epsilon', epsilon, { min: 0 });
@@ -66,6 +68,6 @@ export class Adam extends Optimizer {
   }
 
   override getConfig(): OptimizerConfig {
-    return { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
   }
 }

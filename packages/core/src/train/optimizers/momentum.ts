@@ -1,6 +1,8 @@
 import type { Tensor } from '../../tensor.js';
 import { add, mul, sub } from '../../ops/binary.js';
 import { Optimizer, checkHyper, fusedOptimizerUpdate, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
+import type { OptimizerOptions } from './clipping.js';
+import type { LearningRateSchedule } from './schedules.js';
 
 /**
  * Momentum (TF/tfjs formulation):
@@ -33,8 +35,8 @@ export class Momentum extends Optimizer {
   readonly momentum: number;
   readonly useNesterov: boolean;
 
-  constructor(learningRate: number, momentum: number, useNesterov = false) {
-    super(learningRate, 'Momentum');
+  constructor(learningRate: number | LearningRateSchedule, momentum: number, useNesterov = false, options?: OptimizerOptions) {
+    super(learningRate, 'Momentum', options);
     this.momentum = checkHyper('Momentum', 'momentum', momentum, { min: 0 });
     this.useNesterov = Boolean(useNesterov);
   }
@@ -49,6 +51,6 @@ export class Momentum extends Optimizer {
   }
 
   override getConfig(): OptimizerConfig {
-    return { learningRate: this.learningRate, momentum: this.momentum, useNesterov: this.useNesterov };
+    return { ...super.getConfig(), momentum: this.momentum, useNesterov: this.useNesterov };
   }
 }

@@ -8,6 +8,8 @@ import { registeredVariables, variable, type Variable } from '../../variable.js'
 import { scalar } from '../../ops/convert.js';
 import { fill } from '../../ops/creation.js';
 import { arraysEqual, fmt } from '../../util/shape.js';
+import { checkOptimizerOptions, clipGradient, globalNorm, type Clipping, type OptimizerOptions } from './clipping.js';
+import { LearningRateSchedule } from './schedules.js';
 
 /** A tensor with a name: gradients, optimizer weights. */
 export interface NamedTensor {
@@ -109,22 +111,59 @@ export abstract class Optimizer {
   protected abstract readonly slotPrefix: string;
 
   private lr: number;
+  /** When set, the learning rate is schedule.at(iterations). */
+  private schedule: LearningRateSchedule | null = null;
+  /** Gradient clipping from the constructor's options. */
+  readonly clipping: Clipping;
   private iter = 0;
   /** The step count as a tensor (for checkpoints), created with the first slots. */
   private iterVar: Variable | null = null;
   private readonly state = new Map<string, SlotEntry>();
 
-  constructor(learningRate: number, op: string) {
-    this.lr = checkLearningRate(op, learningRate);
+  /**
+   * `learningRate` is a number or a LearningRateSchedule (evaluated at each
+   * step); `options` set gradient clipping (at most one of clipNorm,
+   * clipValue, globalClipNorm), applied before the update rule.
+   */
+  constructor(learningRate: number | LearningRateSchedule, op: string, options?: OptimizerOptions) {
+    if (learningRate instanceof LearningRateSchedule) {
+      this.schedule = learningRate;
+      this.lr = learningRate.at(0);
+    } else {
+      this.lr = checkLearningRate(op, learningRate);
+    }
+    this.clipping = checkOptimizerOptions(op, options);
   }
 
-  /** The learning rate; settable (schedules, callbacks), finite and > 0. */
+  /**
+   * The learning rate of the next update: the number given, or the schedule's
+   * value at `iterations`. Settable to a finite number > 0 (callbacks such as
+   * ReduceLROnPlateau) unless it follows a schedule.
+   */
   get learningRate(): number {
-    return this.lr;
+    if (!this.schedule) return this.lr;
+    const lr = this.schedule.at(this.iter);
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
+      throw new PolytensorError(
+        `${this.className}: the learning-rate schedule ${this.schedule.className} gave ${lr} at step ${this.iter}; it must give finite numbers ≥ 0`,
+      );
+    }
+    return lr;
   }
 
   set learningRate(lr: number) {
+    if (this.schedule) {
+      throw new PolytensorError(
+        `${this.className}.learningRate: this optimizer follows the schedule ${this.schedule.className}, so its learning rate cannot be set; ` +
+          'create the optimizer with a number to change it during training',
+      );
+    }
     this.lr = checkLearningRate(`${this.className}.learningRate`, lr);
+  }
+
+  /** The schedule the learning rate follows, or null for a fixed (settable) rate. */
+  get learningRateSchedule(): LearningRateSchedule | null {
+    return this.schedule;
   }
 
   /** Number of applyGradients calls so far (Adam's bias correction uses it). */
@@ -141,9 +180,12 @@ export abstract class Optimizer {
    */
   protected abstract update(value: Tensor, grad: Tensor, slots: Readonly<Record<string, Tensor>>, step: number): UpdateResult;
 
-  /** Hyperparameters (learningRate and the subclass's own). */
+  /**
+   * Hyperparameters: learningRate (the next update's, for a schedule), the
+   * clipping option when one is set, and the subclass's own.
+   */
   getConfig(): OptimizerConfig {
-    return { learningRate: this.lr };
+    return { learningRate: this.learningRate, ...(this.clipping ? { [this.clipping.kind]: this.clipping.value } : {}) };
   }
 
   /**
@@ -156,19 +198,26 @@ export abstract class Optimizer {
     const pairs = this.resolve(op, grads, varList);
     this.pruneDisposed();
     const step = this.iter + 1;
-    for (const [v, g] of pairs) {
-      const slots = this.slotsFor(v);
-      tidy(() => {
-        const current: Record<string, Tensor> = {};
-        for (const [key, s] of slots) current[key] = s;
-        const out = this.update(v, g, current, step);
-        for (const [key, t] of Object.entries(out.slots ?? {})) {
-          const slot = slots.get(key);
-          if (!slot) throw new PolytensorError(`internal: ${this.className} returned an unknown slot '${key}'`);
-          slot.assign(t);
-        }
-        v.assign(out.value);
-      });
+    const clipping = this.clipping;
+    // The joint norm is taken over every gradient before any variable changes.
+    const norm = clipping?.kind === 'globalClipNorm' && pairs.length > 0 ? tidy(() => globalNorm(pairs.map(([, g]) => g))) : null;
+    try {
+      for (const [v, g] of pairs) {
+        const slots = this.slotsFor(v);
+        tidy(() => {
+          const current: Record<string, Tensor> = {};
+          for (const [key, s] of slots) current[key] = s;
+          const out = this.update(v, clipping ? clipGradient(g, clipping, norm) : g, current, step);
+          for (const [key, t] of Object.entries(out.slots ?? {})) {
+            const slot = slots.get(key);
+            if (!slot) throw new PolytensorError(`internal: ${this.className} returned an unknown slot '${key}'`);
+            slot.assign(t);
+          }
+          v.assign(out.value);
+        });
+      }
+    } finally {
+      norm?.dispose();
     }
     this.setIterations(step);
   }

@@ -1,13 +1,17 @@
 import { PolytensorError } from '../../errors.js';
+import { Adadelta } from './adadelta.js';
 import { Adagrad } from './adagrad.js';
 import { Adam } from './adam.js';
+import { Adamax } from './adamax.js';
+import { AdamW } from './adamw.js';
+import { Nadam } from './nadam.js';
 import { Momentum } from './momentum.js';
 import { Optimizer } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 
 /** Names getOptimizer accepts. */
-export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad';
+export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adagrad' | 'adadelta' | 'adamax' | 'nadam' | 'adamw';
 
 /** Each optimizer with Keras' default learning rate (momentum: 0.9). */
 const FACTORIES: Readonly<Record<OptimizerName, (lr?: number) => Optimizer>> = {
@@ -16,13 +20,18 @@ const FACTORIES: Readonly<Record<OptimizerName, (lr?: number) => Optimizer>> = {
   adam: (lr) => new Adam(lr ?? 0.001),
   rmsprop: (lr) => new RMSprop(lr ?? 0.001),
   adagrad: (lr) => new Adagrad(lr ?? 0.01),
+  adadelta: (lr) => new Adadelta(lr ?? 0.001),
+  adamax: (lr) => new Adamax(lr ?? 0.001),
+  nadam: (lr) => new Nadam(lr ?? 0.001),
+  adamw: (lr) => new AdamW(lr ?? 0.001),
 };
 
 /** Names getOptimizer accepts. */
 export const optimizerNames = (): OptimizerName[] => Object.keys(FACTORIES) as OptimizerName[];
 
 /**
- * An optimizer by name ('sgd', 'momentum', 'adam', 'rmsprop', 'adagrad'; case
+ * An optimizer by name ('sgd', 'momentum', 'adam', 'rmsprop', 'adagrad',
+ * 'adadelta', 'adamax', 'nadam', 'adamw'; case
  * and underscores ignored) with default hyperparameters and `learningRate` if
  * given, or an Optimizer instance passed through (its learning rate set to
  * `learningRate` when one is given).

@@ -2,6 +2,8 @@ import type { Tensor } from '../../tensor.js';
 import { add, div, mul, sub } from '../../ops/binary.js';
 import { sqrt, square } from '../../ops/unary.js';
 import { Optimizer, checkHyper, fusedOptimizerUpdate, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
+import type { OptimizerOptions } from './clipping.js';
+import type { LearningRateSchedule } from './schedules.js';
 
 /**
  * RMSprop as Keras 3 and tfjs compute it (epsilon inside the square root):
@@ -55,8 +57,8 @@ export class RMSprop extends Optimizer {
   readonly epsilon: number;
   readonly centered: boolean;
 
-  constructor(learningRate = 0.001, rho = 0.9, momentum = 0, epsilon = 1e-7, centered = false) {
-    super(learningRate, 'RMSprop');
+  constructor(learningRate: number | LearningRateSchedule = 0.001, rho = 0.9, momentum = 0, epsilon = 1e-7, centered = false, options?: OptimizerOptions) {
+    super(learningRate, 'RMSprop', options);
     this.rho = checkHyper('RMSprop', 'rho', rho, { min: 0, max: 1, maxInclusive: false });
     this.momentum = checkHyper('RMSprop', 'momentum', momentum, { min: 0 });
     this.epsilon = checkHyper('RMSprop', 'epsilon', epsilon, { min: 0 });
@@ -89,6 +91,6 @@ export class RMSprop extends Optimizer {
   }
 
   override getConfig(): OptimizerConfig {
-    return { learningRate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+    return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
 }

@@ -1,6 +1,8 @@
 import type { Tensor } from '../../tensor.js';
 import { mul, sub } from '../../ops/binary.js';
 import { Optimizer, fusedOptimizerUpdate, type OptimizerConfig, type SlotSpec, type UpdateResult } from './optimizer.js';
+import type { OptimizerOptions } from './clipping.js';
+import type { LearningRateSchedule } from './schedules.js';
 
 /** Plain gradient descent: `value - lr · grad` (one fused kernel where the backend has `optimizerUpdate`). */
 export function sgdUpdate(value: Tensor, grad: Tensor, learningRate: number): Tensor {
@@ -17,8 +19,8 @@ export class SGD extends Optimizer {
   readonly className = 'SGD';
   protected readonly slotPrefix = 'sgd';
 
-  constructor(learningRate: number) {
-    super(learningRate, 'SGD');
+  constructor(learningRate: number | LearningRateSchedule, options?: OptimizerOptions) {
+    super(learningRate, 'SGD', options);
   }
 
   protected slotSpecs(): readonly SlotSpec[] {
@@ -30,6 +32,6 @@ export class SGD extends Optimizer {
   }
 
   override getConfig(): OptimizerConfig {
-    return { learningRate: this.learningRate };
+    return super.getConfig();
   }
 }
