@@ -9,6 +9,7 @@ import {
   avgPool3d,
   conv2dTranspose,
   conv3d,
+  conv3dTranspose,
   depthwiseConv2d,
   dilation2d,
   grad,
@@ -401,6 +402,19 @@ describe('conv3d, maxPool3d, avgPool3d', () => {
     expect(() => maxPool3d(x, 1, 1, 'valid', 'ceil')).toThrow(/maxPool3d: dimRoundingMode is not supported/);
     expect(() => maxPool3d([1, 2], 1)).toThrow(/maxPool3d: x must be rank 5 .*got shape \[2\]/);
     expect(() => maxPool3d(x, 0)).toThrow(/maxPool3d: filterSize must be a positive integer .*got 0/);
+    // conv3dTranspose is conv3d's input-gradient: Σ over (o, k) of x[o]·f[k] at depth o + k
+    const up = conv3dTranspose([[[[[1]]], [[[2]]]]], f, [1, 3, 1, 1, 1]);
+    expect(Array.from(up.dataSync())).toEqual([1, 2 + 10, 20]);
+    up.dispose();
+    expect(() => conv3dTranspose(x, f, [1, 5, 2, 2, 1])).toThrow(/conv3dTranspose: outputShape \[1,5,2,2,1\] does not fit x \[1,3,2,2,1\]: .* gives depth 4/);
+    expect(() => conv3dTranspose(x, f, [1, 4, 2, 2, 2])).toThrow(
+      /conv3dTranspose: outputShape \[1,4,2,2,2\] must have x's batch \(1\) and the filter's outChannels \(1/,
+    );
+    expect(() => conv3dTranspose(x, f, [1, 4, 2, 2])).toThrow(/conv3dTranspose: outputShape must be 5 non-negative integers/);
+    expect(() => conv3dTranspose(x, [[[[[1, 2]]]]], [1, 4, 2, 2, 1])).toThrow(
+      /conv3dTranspose: x has 1 channels but the filter's last dimension \(inChannels\) is 2/,
+    );
+    expect(() => conv3dTranspose([1], f, [1, 4, 2, 2, 1])).toThrow(/conv3dTranspose: x must be rank 5 .*got shape \[1\]/);
     x.dispose();
     f.dispose();
   });

@@ -79,6 +79,7 @@ const NOT_METHODS: Record<string, string> = {
   // convolutions, pooling and images:
   maxPoolWithArgmax: 'returns two tensors (tfjs has no method either)',
   conv3d: 'tfjs has no method',
+  conv3dTranspose: 'tfjs has no method',
   maxPool3d: 'tfjs has no method',
   avgPool3d: 'tfjs has no method',
 };

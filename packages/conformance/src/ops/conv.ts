@@ -5,6 +5,7 @@ import {
   avgPool3d,
   conv1d,
   conv3d,
+  conv3dTranspose,
   dilation2d,
   maxPool3d,
   conv2dTranspose,
@@ -780,6 +781,74 @@ const conv3dCases: ConformanceCase<'op'>[] = [
   }),
 ];
 
+/** conv3dTranspose in float64: the input-gradient of the conv3d from outputShape to x's shape (filter [fd, fh, fw, O, I]). */
+function conv3dTransposeRef(x: HostTensor, f: HostTensor, outputShape: readonly number[], strides: Triple, pad: 'same' | 'valid'): HostTensor {
+  const rank4 = x.shape.length === 4;
+  const [b, d, h, w, ci] = (rank4 ? [1, ...x.shape] : x.shape) as [number, number, number, number, number];
+  const [, D, H, W, co] = (rank4 ? [1, ...outputShape] : outputShape) as [number, number, number, number, number];
+  const [fd, fh, fw] = f.shape as [number, number, number];
+  const [pd, ph, pw] = [axis(D, fd, strides[0], 1, pad)[1], axis(H, fh, strides[1], 1, pad)[1], axis(W, fw, strides[2], 1, pad)[1]];
+  const out = new Float64Array(b * D * H * W * co);
+  for (let n = 0; n < b; n++)
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < h; j++)
+        for (let k = 0; k < w; k++)
+          for (let p = 0; p < fd; p++)
+            for (let q = 0; q < fh; q++)
+              for (let s = 0; s < fw; s++) {
+                const [z, y, v] = [i * strides[0] - pd + p, j * strides[1] - ph + q, k * strides[2] - pw + s];
+                if (z < 0 || z >= D || y < 0 || y >= H || v < 0 || v >= W) continue;
+                for (let c = 0; c < ci; c++)
+                  for (let o = 0; o < co; o++) {
+                    const at = (((n * D + z) * H + y) * W + v) * co + o;
+                    out[at] = out[at]! + x.values[(((n * d + i) * h + j) * w + k) * ci + c]! * f.values[(((p * fh + q) * fw + s) * co + o) * ci + c]!;
+                  }
+              }
+  return unrounded(rank4 ? [D, H, W, co] : [b, D, H, W, co], out);
+}
+
+const conv3dTransposeCases: ConformanceCase<'op'>[] = [
+  opCase({
+    op: 'conv3dTranspose',
+    name: 'stride 2 same, 2 in channels',
+    inputs: (r) => [uniform([1, 2, 2, 2, 2])(r), uniform([2, 2, 2, 1, 2])(r)],
+    core: ([x, f]) => conv3dTranspose(x!, f!, [1, 4, 4, 3, 1], 2, 'same'),
+    reference: ([x, f]) => conv3dTransposeRef(x!, f!, [1, 4, 4, 3, 1], [2, 2, 2], 'same'),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'conv3dTranspose',
+    name: 'stride 1 valid, NaN ±Inf −0 in x',
+    inputs: (r) => [withSpecials([1, 2, 2, 3, 1], [1, 5, 8, 10])(r), uniform([2, 2, 2, 1, 1])(r)],
+    core: ([x, f]) => conv3dTranspose(x!, f!, [1, 3, 3, 4, 1], 1, 'valid'),
+    reference: ([x, f]) => conv3dTransposeRef(x!, f!, [1, 3, 3, 4, 1], [1, 1, 1], 'valid'),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'conv3dTranspose',
+    name: 'strides [2,1,1] same, rank 4',
+    inputs: (r) => [uniform([2, 3, 2, 2])(r), uniform([3, 2, 2, 2, 2])(r)],
+    core: ([x, f]) => conv3dTranspose(x!, f!, [3, 3, 2, 2], [2, 1, 1], 'same'),
+    reference: ([x, f]) => conv3dTransposeRef(x!, f!, [3, 3, 2, 2], [2, 1, 1], 'same'),
+    judge: CONV,
+  }),
+  opCase({
+    op: 'conv3dTranspose',
+    name: 'empty batch',
+    inputs: (r) => [uniform([0, 2, 2, 2, 1])(r), uniform([2, 2, 2, 1, 1])(r)],
+    core: ([x, f]) => conv3dTranspose(x!, f!, [0, 3, 3, 3, 1], 1, 'valid'),
+    reference: ([x, f]) => conv3dTransposeRef(x!, f!, [0, 3, 3, 3, 1], [1, 1, 1], 'valid'),
+    judge: CONV,
+  }),
+  opGradient({
+    op: 'conv3dTranspose',
+    name: 'x and filter, strides [2,1,1] same',
+    inputs: (r) => [uniform([1, 2, 3, 3, 1])(r), uniform([3, 2, 2, 1, 1])(r)],
+    core: ([x, f]) => conv3dTranspose(x!, f!, [1, 4, 3, 3, 1], [2, 1, 1], 'same'),
+    reference: ([x, f]) => conv3dTransposeRef(x!, f!, [1, 4, 3, 3, 1], [2, 1, 1], 'same'),
+  }),
+];
+
 const AVG3D = relative(4e-7, 2e-7, 'mean of ≤ 18 float32 values in [-2, 2] as a mean of means: a few roundings');
 
 const pool3dCases: ConformanceCase<'op'>[] = [
@@ -891,6 +960,7 @@ const dilationCases: ConformanceCase<'op'>[] = [
 
 export const convOpCases: readonly ConformanceCase<'op'>[] = [
   ...conv3dCases,
+  ...conv3dTransposeCases,
   ...pool3dCases,
   ...dilationCases,
   ...depthwiseCases,
