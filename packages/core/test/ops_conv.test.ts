@@ -214,6 +214,7 @@ describe('pool', () => {
     expect(() => pool(x, 2, 'max', -1)).toThrow(/pool: a numeric padding must be a non-negative integer, got -1/);
     expect(() => pool([1, 2], 2, 'max', 'valid')).toThrow(/pool: input must be rank 4 .*got shape \[2\]/);
     expect(() => pool(x, 0, 'max', 'valid')).toThrow(/pool: windowShape must be positive integers, got 0/);
+    expect(() => pool(x, 5, 'max', 'valid')).toThrow(/pool: the filter \(5x5, dilation 1x1\) is larger than the padded input \(4x5\)/);
     expect(() => pool(x, 3, 'avg', 'valid', 2)).toThrow(/pool: the filter \(3x3, dilation 2x2\) is larger than the padded input \(4x5\)/);
     const ints = tensor([1, 2, 3, 4], [1, 2, 2, 1], 'int32');
     expect(() => pool(ints, 2, 'max', 'valid')).toThrow(/pool.*int32/);

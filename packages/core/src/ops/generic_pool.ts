@@ -3,10 +3,10 @@ import { PolytensorError } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { fmt } from '../util/shape.js';
 import { add, div, maximum } from './binary.js';
-import { computeConv2DInfo, pair, type PaddingSpec } from './conv_util.js';
+import { computeConv2DInfo, computePool2DInfo, pair, type PaddingSpec } from './conv_util.js';
 import { assertDType, withTensors } from './convert.js';
 import { pad as padOp } from './pad.js';
-import { avgPool, maxPool } from './pool.js';
+import { avgPoolWithInfo, maxPoolWithInfo } from './pool.js';
 import { reshape } from './reshape.js';
 import { slice } from './slice.js';
 
@@ -57,8 +57,10 @@ export function pool(
     return ENGINE.tidy(() => {
       const x4 = x.rank === 3 ? reshape(x, [1, ...x.shape]) : x;
       let y: Tensor;
-      if (dh === 1 && dw === 1) y = poolingType === 'max' ? maxPool(x4, [fh, fw], [sh, sw], spec) : avgPool(x4, [fh, fw], [sh, sw], spec);
-      else {
+      if (dh === 1 && dw === 1) {
+        const info = computePool2DInfo(op, x4.shape, [fh, fw], [sh, sw], spec);
+        y = poolingType === 'max' ? maxPoolWithInfo(x4, info) : avgPoolWithInfo(x4, info);
+      } else {
         if (spec !== 'same' && spec !== 'valid') {
           throw new PolytensorError(`${op}: with dilations > 1 the padding must be 'same' or 'valid' (as in TensorFlow), got ${JSON.stringify(pad)}`);
         }
