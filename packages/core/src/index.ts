@@ -54,6 +54,7 @@ export { profile, time, nextFrame, backend, findBackend, findBackendFactory, typ
 export type { KernelCall } from './engine/engine.js';
 export { TensorBuffer, buffer, upcastType, sumOutType } from './tensor_buffer.js';
 export { print } from './print.js';
+export { enclosingPowerOfTwo } from './ops/cosine_window.js';
 // tfjs's linalg namespace (an object, so not in the ops barrel, whose exports are all functions).
 export { linalg } from './ops/band_part.js';
 

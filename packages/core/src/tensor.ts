@@ -396,6 +396,21 @@ export class Tensor {
   }
 
   // indexing and selection methods
+  unsortedSegmentSum(segmentIds: TensorLike, numSegments: number): Tensor {
+    return ops.unsortedSegmentSum(this, segmentIds, numSegments);
+  }
+  unsortedSegmentMax(segmentIds: TensorLike, numSegments: number): Tensor {
+    return ops.unsortedSegmentMax(this, segmentIds, numSegments);
+  }
+  topk(k = 1, sorted = true): { values: Tensor; indices: Tensor } {
+    return ops.topk(this, k, sorted);
+  }
+  unique(axis = 0): { values: Tensor; indices: Tensor } {
+    return ops.unique(this, axis);
+  }
+  logicalXor(b: TensorLike): Tensor {
+    return ops.logicalXor(this, b);
+  }
 
   // math methods (clipByValue, cumsum, norm …)
 

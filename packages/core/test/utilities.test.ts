@@ -7,6 +7,7 @@ import {
   basicLSTMCell,
   buffer,
   cosineWindow,
+  enclosingPowerOfTwo,
   disposeVariables,
   findBackend,
   findBackendFactory,
@@ -254,6 +255,8 @@ describe('movingAverage and cosineWindow', () => {
       );
       expect(cosineWindow(0, 0.5, 0.5).shape).toEqual([0]);
       expect(() => cosineWindow(2.5, 0.5, 0.5)).toThrow(/windowLength must be a non-negative integer/);
+      expect([1, 2, 3, 300, 512, 513, 0.3].map(enclosingPowerOfTwo)).toEqual([1, 2, 4, 512, 512, 1024, 0.5]);
+      expect(() => enclosingPowerOfTwo(0)).toThrow(/enclosingPowerOfTwo: value must be a positive finite number, got 0/);
     });
   });
 });

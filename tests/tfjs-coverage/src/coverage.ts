@@ -33,9 +33,13 @@ export function functionNames(from: object): string[] {
     .sort();
 }
 
-/** Whether polytensor exports `name` (a function, or for a tfjs namespace-like function, anything callable). */
+/**
+ * Whether polytensor exports `name`: a function, or an object of functions
+ * where tfjs exports a class of static factories (`train`).
+ */
 export function polytensorHas(name: string): boolean {
-  return isFunction(exported(polytensor, name));
+  const v = exported(polytensor, name);
+  return isFunction(v) || (typeof v === 'object' && v !== null && isFunction(exported(tf, name)));
 }
 
 /** The coverage of tfjs-core's functions (and namespaces) by @polytensor/core as installed. */

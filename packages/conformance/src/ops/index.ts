@@ -34,6 +34,15 @@ export const OPS_WITHOUT_GRADIENT: ReadonlySet<string> = new Set<string>([
   'broadcastArgs', // int32 shapes in, an int32 shape out
   'ensureShape', // returns x itself: nothing on the tape to differentiate
   // indexing and selection:
+  'unique', // distinct values and int32 indices: no gradient (as in tfjs)
+  'searchSorted', // int32 insertion indices
+  'lowerBound', // int32 insertion indices
+  'upperBound', // int32 insertion indices
+  'logicalXor', // bool
+  'whereAsync', // int32 coordinates
+  'inTopKAsync', // bool
+  'setdiff1dAsync', // async (output sized by the values): grads() takes synchronous functions
+  'booleanMaskAsync', // async (output sized by the mask): grads() takes synchronous functions; the result is a gather of its input
   // math:
   // convolutions and images:
   // random (samples: no gradient):

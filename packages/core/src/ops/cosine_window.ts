@@ -18,3 +18,13 @@ export function cosineWindow(windowLength: number, a: number, b: number): Tensor
   for (let n = 0; n < windowLength; n++) values[n] = period === 0 ? a - b : a - b * Math.cos((2 * Math.PI * n) / period);
   return tensor(values, [windowLength], 'float32');
 }
+
+/**
+ * The smallest power of two ≥ `value` (tfjs's `enclosingPowerOfTwo`, the FFT
+ * length for a frame of `value` samples).
+ * @example enclosingPowerOfTwo(300) // 512
+ */
+export function enclosingPowerOfTwo(value: number): number {
+  if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) throw new PolytensorError(`enclosingPowerOfTwo: value must be a positive finite number, got ${value}`);
+  return 2 ** Math.ceil(Math.log2(value));
+}

@@ -79,6 +79,15 @@ export { ensureShape } from './ensure_shape.js';
 export { einsum } from './einsum.js';
 
 // indexing and selection:
+export { gatherND, scatterND, tensorScatterUpdate } from './gather_nd.js';
+export { unsortedSegmentSum, unsortedSegmentMax } from './segment.js';
+export { topk } from './topk.js';
+export { unique } from './unique.js';
+export { searchSorted, lowerBound, upperBound } from './search_sorted.js';
+export { bincount, denseBincount } from './bincount.js';
+export { sparseToDense } from './sparse_to_dense.js';
+export { logicalXor } from './logical_xor.js';
+export { whereAsync, booleanMaskAsync, setdiff1dAsync, inTopKAsync } from './where_async.js';
 
 // math:
 
