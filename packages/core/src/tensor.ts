@@ -5,6 +5,7 @@ import { ENGINE } from './engine/engine.js';
 import { PolytensorError } from './errors.js';
 import * as ops from './ops/ops.js';
 import type { PaddingSpec } from './ops/conv_util.js';
+import type { Padding1D } from './ops/conv1d.js';
 import { fmt } from './util/shape.js';
 
 /** Nested JS arrays as returned by `array()`. */
@@ -312,8 +313,14 @@ export class Tensor {
   }
 
   // convolution and pooling (NHWC)
-  conv2d(filter: TensorLike, strides: number | [number, number] = 1, pad: PaddingSpec = 'valid', dilations: number | [number, number] = 1): Tensor {
-    return ops.conv2d(this, filter, strides, pad, dilations);
+  conv2d(
+    filter: TensorLike,
+    strides: number | [number, number] = 1,
+    pad: PaddingSpec = 'valid',
+    dataFormat: 'NHWC' | number | [number, number] = 'NHWC',
+    dilations?: number | [number, number],
+  ): Tensor {
+    return ops.conv2d(this, filter, strides, pad, dataFormat, dilations);
   }
 
   conv2dTranspose(
@@ -325,8 +332,14 @@ export class Tensor {
     return ops.conv2dTranspose(this, filter, outputShape, strides, pad);
   }
 
-  depthwiseConv2d(filter: TensorLike, strides: number | [number, number] = 1, pad: PaddingSpec = 'valid', dilations: number | [number, number] = 1): Tensor {
-    return ops.depthwiseConv2d(this, filter, strides, pad, dilations);
+  depthwiseConv2d(
+    filter: TensorLike,
+    strides: number | [number, number] = 1,
+    pad: PaddingSpec = 'valid',
+    dataFormat: 'NHWC' | number | [number, number] = 'NHWC',
+    dilations?: number | [number, number],
+  ): Tensor {
+    return ops.depthwiseConv2d(this, filter, strides, pad, dataFormat, dilations);
   }
 
   separableConv2d(
@@ -335,8 +348,9 @@ export class Tensor {
     strides: number | [number, number] = 1,
     pad: PaddingSpec = 'valid',
     dilations: number | [number, number] = 1,
+    dataFormat: 'NHWC' = 'NHWC',
   ): Tensor {
-    return ops.separableConv2d(this, depthwiseFilter, pointwiseFilter, strides, pad, dilations);
+    return ops.separableConv2d(this, depthwiseFilter, pointwiseFilter, strides, pad, dilations, dataFormat);
   }
   maxPool(poolSize: number | [number, number], strides?: number | [number, number], pad: PaddingSpec = 'valid'): Tensor {
     return ops.maxPool(this, poolSize, strides, pad);
@@ -491,6 +505,33 @@ export class Tensor {
   }
 
   // convolution, pooling and image methods
+  conv1d(filter: TensorLike, stride = 1, pad: Padding1D = 'valid', dataFormat: 'NWC' | number = 'NWC', dilation?: number): Tensor {
+    return ops.conv1d(this, filter, stride, pad, dataFormat, dilation);
+  }
+  pool(
+    windowShape: number | [number, number],
+    poolingType: 'avg' | 'max',
+    pad: PaddingSpec | number,
+    dilations: number | [number, number] = 1,
+    strides: number | [number, number] = 1,
+  ): Tensor {
+    return ops.pool(this, windowShape, poolingType, pad, dilations, strides);
+  }
+  dilation2d(
+    filter: TensorLike,
+    strides: number | [number, number] = 1,
+    pad: 'valid' | 'same' = 'valid',
+    dilations: number | [number, number] = 1,
+    dataFormat: 'NHWC' = 'NHWC',
+  ): Tensor {
+    return ops.dilation2d(this, filter, strides, pad, dilations, dataFormat);
+  }
+  resizeBilinear(newShape2D: [number, number], alignCorners = false, halfPixelCenters = false): Tensor {
+    return ops.image.resizeBilinear(this, newShape2D, alignCorners, halfPixelCenters);
+  }
+  resizeNearestNeighbor(newShape2D: [number, number], alignCorners = false, halfPixelCenters = false): Tensor {
+    return ops.image.resizeNearestNeighbor(this, newShape2D, alignCorners, halfPixelCenters);
+  }
 }
 
 function toNested(values: TypedArray, shape: readonly number[], dtype: DType): NestedArray {

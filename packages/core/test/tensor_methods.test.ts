@@ -100,6 +100,12 @@ const NOT_METHODS: Record<string, string> = {
   batchNorm3d: 'rank-checked batchNorm; the method is batchNorm (as tfjs)',
   batchNorm4d: 'rank-checked batchNorm; the method is batchNorm (as tfjs)',
   outerProduct: 'tfjs has no method either',
+  // convolutions, pooling and images:
+  maxPoolWithArgmax: 'returns two tensors (tfjs has no method either)',
+  conv3d: 'tfjs has no method',
+  conv3dTranspose: 'tfjs has no method',
+  maxPool3d: 'tfjs has no method',
+  avgPool3d: 'tfjs has no method',
 };
 
 function opsBarrelNames(): string[] {

@@ -3,23 +3,26 @@ import { ENGINE } from '../engine/engine.js';
 import { PolytensorError } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { arraysEqual, fmt } from '../util/shape.js';
-import { computeConv2DInfo, type PaddingSpec } from './conv_util.js';
+import { computeConv2DInfo, formatThenDilations, type PaddingSpec } from './conv_util.js';
 import { assertDType, withTensors } from './convert.js';
 
 /**
  * 2-D convolution, NHWC input [batch, h, w, inC] and HWIO filter [fh, fw, inC, outC].
+ * The fifth argument is tfjs' `dataFormat` ('NHWC' only) followed by
+ * `dilations`, or the dilations directly.
  * @example conv2d(images, kernel, 1, 'same')
+ * @example conv2d(images, kernel, 1, 'same', 'NHWC', 2) // dilation 2
  */
 export function conv2d(
   x: TensorLike,
   filter: TensorLike,
   strides: number | [number, number] = 1,
   pad: PaddingSpec = 'valid',
-  dilations: number | [number, number] = 1,
+  dataFormat: 'NHWC' | number | [number, number] = 'NHWC',
+  dilations?: number | [number, number],
 ): Tensor {
-  return withFloat32('conv2d', { x, filter }, (t) =>
-    conv2dWithInfo(t.x, t.filter, computeConv2DInfo('conv2d', t.x.shape, t.filter.shape, strides, pad, dilations)),
-  );
+  const d = formatThenDilations<number | [number, number]>('conv2d', dataFormat, dilations, 'NHWC', 1);
+  return withFloat32('conv2d', { x, filter }, (t) => conv2dWithInfo(t.x, t.filter, computeConv2DInfo('conv2d', t.x.shape, t.filter.shape, strides, pad, d)));
 }
 
 /** @internal the conv2d kernel with resolved geometry. */
@@ -37,8 +40,8 @@ export function backpropFilter(x: Tensor, dy: Tensor, info: Conv2DInfo): Tensor 
   return ENGINE.runKernel('conv2dBackpropFilter', [x, dy, info]);
 }
 
-/** withTensors for the conv ops, whose tensor arguments are all float32. */
-function withFloat32<K extends string>(op: string, args: Readonly<Record<K, TensorLike>>, body: (ts: Record<K, Tensor>) => Tensor): Tensor {
+/** @internal withTensors for the conv ops, whose tensor arguments are all float32. */
+export function withFloat32<K extends string>(op: string, args: Readonly<Record<K, TensorLike>>, body: (ts: Record<K, Tensor>) => Tensor): Tensor {
   return withTensors(op, args, (ts) => {
     for (const arg of Object.keys(ts) as K[]) assertDType(op, arg, ts[arg], ['float32']);
     return body(ts);

@@ -4,7 +4,8 @@ import { PolytensorError } from '../errors.js';
 /** 'same' / 'valid' as in TensorFlow, or explicit [[top, bottom], [left, right]]. */
 export type PaddingSpec = 'same' | 'valid' | readonly [readonly [number, number], readonly [number, number]];
 
-function pair(op: string, name: string, v: number | readonly [number, number]): [number, number] {
+/** @internal */
+export function pair(op: string, name: string, v: number | readonly [number, number]): [number, number] {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
   if (!p.every((n) => Number.isInteger(n) && n >= 1)) {
     throw new PolytensorError(`${op}: ${name} must be positive integers, got ${JSON.stringify(v)}`);
@@ -107,4 +108,27 @@ export function computePool2DInfo(
   const [fh, fw] = pair(op, 'poolSize', poolSize);
   const c = inShape[3] ?? 0;
   return computeConv2DInfo(op, inShape, [fh, fw, c, c], strides, pad, 1);
+}
+
+/**
+ * tfjs puts `dataFormat` before `dilations` (conv2d, depthwiseConv2d), where
+ * polytensor took dilations directly: accept either in that slot. Only
+ * channels-last is supported (decisions.md), so any other format is refused.
+ * @internal
+ */
+export function formatThenDilations<D>(op: string, formatOrDilations: string | D | undefined, dilations: D | undefined, channelsLast: string, fallback: D): D {
+  if (typeof formatOrDilations === 'string') {
+    if (formatOrDilations !== channelsLast) {
+      throw new PolytensorError(
+        `${op}: dataFormat '${formatOrDilations}' is not supported; polytensor is channels-last only: pass '${channelsLast}' (transpose your input)`,
+      );
+    }
+    return dilations ?? fallback;
+  }
+  if (formatOrDilations !== undefined && dilations !== undefined) {
+    throw new PolytensorError(
+      `${op}: dilations given twice (${JSON.stringify(formatOrDilations)} in the dataFormat position and ${JSON.stringify(dilations)}); pass '${channelsLast}' then dilations, or dilations alone`,
+    );
+  }
+  return formatOrDilations ?? dilations ?? fallback;
 }

@@ -3,7 +3,7 @@ import { PolytensorError } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { add, mul } from './binary.js';
 import { conv2d } from './conv2d.js';
-import { computeConv2DInfo, type PaddingSpec } from './conv_util.js';
+import { computeConv2DInfo, formatThenDilations, type PaddingSpec } from './conv_util.js';
 import { assertDType, withTensors } from './convert.js';
 import { pad } from './pad.js';
 import { reshape } from './reshape.js';
@@ -18,16 +18,21 @@ import { slice } from './slice.js';
  * input times that tap's per-channel weights, so it does the depthwise
  * arithmetic and no more (a conv2d with a block-diagonal [fh, fw, C, C·M]
  * filter would do C times the work); gradients come from its ops.
+ * The fifth argument is tfjs' `dataFormat` ('NHWC' only) followed by
+ * `dilations`, or the dilations directly.
  * @example depthwiseConv2d(images, filter, 1, 'same')
+ * @example depthwiseConv2d(images, filter, 1, 'same', 'NHWC', [2, 2]) // dilated
  */
 export function depthwiseConv2d(
   x: TensorLike,
   filter: TensorLike,
   strides: number | [number, number] = 1,
   padding: PaddingSpec = 'valid',
-  dilations: number | [number, number] = 1,
+  dataFormat: 'NHWC' | number | [number, number] = 'NHWC',
+  dilationsArg?: number | [number, number],
 ): Tensor {
   const op = 'depthwiseConv2d';
+  const dilations = formatThenDilations<number | [number, number]>(op, dataFormat, dilationsArg, 'NHWC', 1);
   return withTensors(op, { x, filter }, (t) => {
     assertDType(op, 'x', t.x, ['float32']);
     assertDType(op, 'filter', t.filter, ['float32']);
@@ -69,7 +74,9 @@ export function depthwiseConv2d(
 
 /**
  * Depthwise then pointwise: depthwiseConv2d with `depthwiseFilter` [fh, fw, C, M],
- * then a 1×1 conv2d with `pointwiseFilter` [1, 1, C·M, outChannels].
+ * then a 1×1 conv2d with `pointwiseFilter` [1, 1, C·M, outChannels]
+ * (tfjs' order: dilations, then `dataFormat`, 'NHWC' only).
+ * @example separableConv2d(images, depthwise, pointwise, 1, 'same', 2) // dilation 2
  */
 export function separableConv2d(
   x: TensorLike,
@@ -78,7 +85,9 @@ export function separableConv2d(
   strides: number | [number, number] = 1,
   padding: PaddingSpec = 'valid',
   dilations: number | [number, number] = 1,
+  dataFormat: 'NHWC' = 'NHWC',
 ): Tensor {
+  formatThenDilations('separableConv2d', dataFormat, undefined, 'NHWC', 1);
   return withTensors('separableConv2d', { x, depthwiseFilter, pointwiseFilter }, (t) => {
     const [ph, pw] = t.pointwiseFilter.shape;
     if (t.pointwiseFilter.rank !== 4 || ph !== 1 || pw !== 1) {

@@ -110,6 +110,14 @@ export { localResponseNormalization } from './local_response_normalization.js';
 export { dot, outerProduct } from './dot.js';
 
 // convolutions, pooling and images:
+export { conv1d, type Padding1D } from './conv1d.js';
+export { pool } from './generic_pool.js';
+export { maxPoolWithArgmax } from './max_pool_with_argmax.js';
+export * as image from './image.js';
+export { conv3d } from './conv3d.js';
+export { conv3dTranspose } from './conv3d_transpose.js';
+export { maxPool3d, avgPool3d } from './pool3d.js';
+export { dilation2d } from './dilation2d.js';
 
 // random:
 export { randomUniformInt } from './random_uniform_int.js';
