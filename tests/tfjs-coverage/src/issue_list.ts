@@ -97,6 +97,6 @@ export const ISSUE_LIST: Readonly<Record<string, readonly string[]>> = {
     'sigmoidCrossEntropy',
     'losses.computeWeightedLoss',
   ],
-  metrics: ['precision', 'recall', 'auc', 'meanIoU'],
-  optimizers: ['Adadelta', 'Adamax', 'Nadam', 'AdamW', 'ReduceLROnPlateau'],
+  metrics: ['precision', 'recall', 'auc', 'Precision', 'Recall', 'AUC', 'MeanIoU', 'metrics.meanAbsoluteError', 'metrics.cosineSimilarity', 'meanSquaredError'],
+  optimizers: ['Adadelta', 'Adamax', 'Nadam', 'AdamW', 'ExponentialDecay', 'PiecewiseConstantDecay', 'CosineDecay', 'ReduceLROnPlateau'],
 };

@@ -25,6 +25,7 @@ export function cosineWindow(windowLength: number, a: number, b: number): Tensor
  * @example enclosingPowerOfTwo(300) // 512
  */
 export function enclosingPowerOfTwo(value: number): number {
-  if (!(typeof value === 'number' && value > 0 && Number.isFinite(value))) throw new PolytensorError(`enclosingPowerOfTwo: value must be a positive finite number, got ${value}`);
+  if (!(typeof value === 'number' && value > 0 && Number.isFinite(value)))
+    throw new PolytensorError(`enclosingPowerOfTwo: value must be a positive finite number, got ${value}`);
   return 2 ** Math.ceil(Math.log2(value));
 }

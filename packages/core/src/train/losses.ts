@@ -20,7 +20,7 @@
 import type { DType } from '../backend/types.js';
 import { tidy } from '../engine/api.js';
 import { PolytensorError } from '../errors.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { div, maximum, minimum, mul, squaredDifference } from '../ops/binary.js';
 import { oneHot } from '../ops/gather.js';
 import { mean, sum } from '../ops/reduce.js';
