@@ -28,9 +28,9 @@ describe('readmeExamples', () => {
     expect(() => readmeExamples(md('twice', 'console.log(1); // 1') + md('twice', 'console.log(1); // 1'))).toThrow(/two examples are named 'twice'/);
   });
 
-  it("the README's examples are there: ten-lines, keras and functional", () => {
+  it("the README's examples are there: ten-lines, keras, functional and tfjs-ops", () => {
     const names = [...readmeExamples(readFileSync(join(REPO, 'README.md'), 'utf8')).keys()];
-    expect(names).toEqual(expect.arrayContaining(['ten-lines', 'keras', 'functional']));
+    expect(names).toEqual(expect.arrayContaining(['ten-lines', 'keras', 'functional', 'tfjs-ops']));
   });
 });
 
