@@ -94,6 +94,26 @@ describe('Sequential', () => {
     y.dispose();
   });
 
+  it('recompiling frees the previous optimizer (its slots and step), keeping one passed again', async () => {
+    const { x, y } = toyData(32, 5);
+    const m = mlp(3);
+    await m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+    const withAdam = memory().numTensors;
+    const old = m.optimizer!;
+    m.compile({ optimizer: 'sgd', loss: 'sparseSoftmaxCrossEntropy' });
+    // Adam's m and v for 4 weights and its step counter are gone; SGD has made nothing yet
+    expect(memory().numTensors).toBe(withAdam - 9);
+    expect(old.getWeights().length).toBe(0);
+    const sgd = m.optimizer!;
+    await m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+    m.compile({ optimizer: sgd, loss: 'sparseSoftmaxCrossEntropy' });
+    expect(m.optimizer).toBe(sgd);
+    await m.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
+    m.dispose();
+    x.dispose();
+    y.dispose();
+  });
+
   it('one seed gives bit-identical weights (with dropout and shuffling)', async () => {
     const train = async (): Promise<Float32Array[]> => {
       const { x, y } = toyData(120, 2);

@@ -308,6 +308,9 @@ export abstract class LayersModel extends Layer {
       [],
     );
     const optimizer = getOptimizer(args.optimizer, args.learningRate);
+    // The model owns its optimizer (dispose() frees it): recompiling with another frees the old one's slots and step.
+    const previous = this.compiled?.optimizer;
+    if (previous && previous !== optimizer) previous.dispose();
     // A Metric instance given for several outputs (or twice) is cloned, so each keeps its own counts.
     const used = new Set<Metric>();
     const own = (m: Metric | null): Metric | null => {
