@@ -21,12 +21,7 @@ import { host, sizeOf, type HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
 import { EXACT_SIGNED_ZERO, opCase, opGradient, relative, ulps } from './harness.js';
-
-const uniform = (shape: readonly number[]) => (r: Rng) =>
-  host(
-    shape,
-    r.array(sizeOf(shape), (q) => q.float(-2, 2)),
-  );
+import { uniform } from './inputs.js';
 
 /** A float64 result, not rounded to float32 (finite differences of a rounded forward would be noise). */
 const unrounded = (shape: readonly number[], values: Float64Array): HostTensor => ({ shape: [...shape], values, dtype: 'float32' });

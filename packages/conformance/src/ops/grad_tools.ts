@@ -8,15 +8,11 @@
  */
 import { grad, logSoftmax, matMul, mul, sin, tanh, type Tensor } from '@polytensor/core';
 import type { ConformanceCase } from '../cases/types.js';
-import { host, sizeOf, type HostTensor } from '../host.js';
+import { host, type HostTensor } from '../host.js';
 import type { Rng } from '../rng.js';
 import { opCase, opGradient, relative, ulps } from './harness.js';
+import { uniform } from './inputs.js';
 
-const uniform = (shape: readonly number[], lo: number, hi: number) => (r: Rng) =>
-  host(
-    shape,
-    r.array(sizeOf(shape), (q) => q.float(lo, hi)),
-  );
 /** NaN, ±Inf, ±0 first, then uniform values. */
 const withSpecials = (n: number, lo: number, hi: number) => (r: Rng) =>
   host([5 + n], [Number.NaN, Infinity, -Infinity, 0, -0, ...r.array(n, (q) => q.float(lo, hi))]);

@@ -46,8 +46,8 @@ export interface OpSpec {
   readonly name: string;
   /** Inputs, drawn from a generator seeded by `op/name` (values rounded to their dtype by `host`). */
   readonly inputs: (rng: Rng) => HostTensor[];
-  /** The op through core's public API on the active backend (the one under test). */
-  readonly core: (xs: readonly Tensor[]) => Tensor | readonly Tensor[];
+  /** The op through core's public API on the active backend (the one under test); awaited for tfjs's async ops (whereAsync …). */
+  readonly core: (xs: readonly Tensor[]) => Tensor | readonly Tensor[] | Promise<Tensor | readonly Tensor[]>;
   /** The same op in float64 on the host, unrounded: one output per output of `core`. */
   readonly reference: (xs: readonly HostTensor[]) => HostTensor | readonly HostTensor[];
   /** Default: exact. */
@@ -81,7 +81,7 @@ export function opCase(spec: OpSpec): ConformanceCase<'op'> {
     op: spec.op,
     name: spec.name,
     kind: 'op',
-    run(backend): CaseResult {
+    async run(backend): Promise<CaseResult> {
       const judge = spec.judge ?? EXACT;
       const unit = judge.kind === 'relative' ? 'bound' : 'ulp';
       const inputs = spec.inputs(new Rng(`op/${spec.op}/${spec.name}`));
@@ -92,7 +92,7 @@ export function opCase(spec: OpSpec): ConformanceCase<'op'> {
       const xs = inputs.map((x) => tensor(toTyped(x), x.shape, x.dtype));
       let got: { shape: readonly number[]; dtype: string; values: ArrayLike<number> }[];
       try {
-        const outs = list(spec.core(xs));
+        const outs = list(await spec.core(xs));
         try {
           got = outs.map((o) => ({ shape: o.shape, dtype: o.dtype, values: o.dataSync() }));
         } finally {

@@ -7,13 +7,10 @@ import {
   inTopKAsync,
   logicalXor,
   lowerBound,
-  memory,
   scatterND,
   searchSorted,
   setdiff1dAsync,
   sparseToDense,
-  type Tensor,
-  tensor,
   tensorScatterUpdate,
   topk,
   unique,
@@ -23,24 +20,12 @@ import {
   where,
   whereAsync,
 } from '@polytensor/core';
-import { failResult, type CaseResult, type ConformanceCase } from '../cases/types.js';
-import { compare } from '../compare.js';
-import { useBackend } from '../engine_bridge.js';
-import { broadcastMap, broadcastShapes, host, shapeStr, sizeOf, toTyped, type HostTensor } from '../host.js';
-import { Rng } from '../rng.js';
+import type { ConformanceCase } from '../cases/types.js';
+import { broadcastMap, broadcastShapes, host, sizeOf, type HostTensor } from '../host.js';
+import type { Rng } from '../rng.js';
 import { EXACT_SIGNED_ZERO, opCase, opGradient } from './harness.js';
+import { uniform, specials } from './inputs.js';
 
-const uniform = (shape: readonly number[]) => (r: Rng) =>
-  host(
-    shape,
-    r.array(sizeOf(shape), (q) => q.float(-2, 2)),
-  );
-/** NaN, ±Inf, −0 and ordinary values in turn: selection must move them bit for bit. */
-const specials = (shape: readonly number[]) => (r: Rng) =>
-  host(
-    shape,
-    r.array(sizeOf(shape), (q, i) => [Number.NaN, Infinity, -Infinity, -0, q.float(-2, 2)][i % 5]!),
-  );
 const ints = (shape: readonly number[], values: readonly number[]) => host(shape, values, 'int32');
 /** A reference output as computed, unrounded (the harness rounds for forward checks; finite differences need the float64 values). */
 const exactly = (shape: readonly number[], values: readonly number[], dtype: HostTensor['dtype']): HostTensor => ({
@@ -597,66 +582,6 @@ const countingCases: ConformanceCase<'op'>[] = [
   }),
 ];
 
-/**
- * An op case for tfjs's async selection ops (their output's size depends on
- * the values): as `opCase` with an exact judge (signed zeros checked), but the
- * op through core is awaited. Leaks are checked the same way.
- */
-function asyncOpCase(spec: {
-  op: string;
-  name: string;
-  inputs: (r: Rng) => HostTensor[];
-  core: (xs: readonly Tensor[]) => Promise<Tensor | readonly Tensor[]>;
-  reference: (xs: readonly HostTensor[]) => HostTensor | readonly HostTensor[];
-}): ConformanceCase<'op'> {
-  const list = <T>(x: T | readonly T[]): readonly T[] => (Array.isArray(x) ? (x as readonly T[]) : [x as T]);
-  return {
-    kernel: 'op',
-    op: spec.op,
-    name: spec.name,
-    kind: 'op',
-    async run(backend): Promise<CaseResult> {
-      const inputs = spec.inputs(new Rng(`op/${spec.op}/${spec.name}`));
-      const refs = list(spec.reference(inputs));
-      useBackend(backend);
-      const tensorsBefore = memory().numTensors;
-      const idsBefore = backend.numDataIds();
-      const xs = inputs.map((x) => tensor(toTyped(x), x.shape, x.dtype));
-      let got: { shape: readonly number[]; dtype: string; values: ArrayLike<number> }[];
-      try {
-        const outs = list(await spec.core(xs));
-        try {
-          got = outs.map((o) => ({ shape: o.shape, dtype: o.dtype, values: o.dataSync() }));
-        } finally {
-          for (const o of outs) if (!xs.includes(o)) o.dispose();
-        }
-      } catch (e) {
-        return failResult(`${spec.op} threw ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, 'ulp');
-      } finally {
-        for (const x of xs) x.dispose();
-      }
-      if (memory().numTensors !== tensorsBefore) return failResult(`${spec.op} leaked ${memory().numTensors - tensorsBefore} tensor(s)`, 'ulp');
-      if (backend.numDataIds() !== idsBefore)
-        return failResult(`numDataIds() went from ${idsBefore} to ${backend.numDataIds()}: ${spec.op} leaked buffers`, 'ulp');
-      if (got.length !== refs.length) return failResult(`${spec.op} gave ${got.length} outputs, the reference ${refs.length}`, 'ulp');
-      for (let k = 0; k < refs.length; k++) {
-        const ref = refs[k]!;
-        const out = got[k]!;
-        if (shapeStr(out.shape) !== shapeStr(ref.shape) || out.dtype !== ref.dtype) {
-          return failResult(`output ${k}: got ${shapeStr(out.shape)} ${out.dtype}, expected ${shapeStr(ref.shape)} ${ref.dtype}`, 'ulp');
-        }
-        const c = compare(out.values, [{ ref: ref.values, judge: { kind: 'exact', signedZero: true } }], {
-          dtype: ref.dtype,
-          shape: ref.shape,
-          flush: backend.numerics?.flushesSubnormals === true,
-        });
-        if (!c.pass) return { pass: false, worst: c.worst, bound: c.bound, unit: c.unit, message: `output ${k}: ${c.message}`, notes: [] };
-      }
-      return { pass: true, worst: 0, bound: 0, unit: 'ulp', message: '', notes: [] };
-    },
-  };
-}
-
 /** Row-major coordinates of the true elements: int32 [numTrue, rank]. */
 function whereAsyncRef(c: HostTensor): HostTensor {
   const coords: number[] = [];
@@ -711,47 +636,53 @@ function inTopKRef(p: HostTensor, t: HostTensor, k: number): HostTensor {
 }
 
 const asyncCases: ConformanceCase<'op'>[] = [
-  asyncOpCase({
+  opCase({
     op: 'whereAsync',
     name: 'rank 3; rank 0; none true',
     inputs: () => [bools([2, 2, 3], [1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 1]), bools([], [1]), bools([4], [0, 0, 0, 0])],
     core: async ([c, s, n]) => [await whereAsync(c!), await whereAsync(s!), await whereAsync(n!)],
     reference: ([c, s, n]) => [whereAsyncRef(c!), whereAsyncRef(s!), whereAsyncRef(n!)],
+    judge: EXACT_SIGNED_ZERO,
   }),
-  asyncOpCase({
+  opCase({
     op: 'booleanMaskAsync',
     name: 'mask [2,3] at axis 1 of [2,2,3,2], NaN ±Inf −0',
     inputs: (r) => [specials([2, 2, 3, 2])(r), bools([2, 3], [1, 0, 1, 0, 1, 1])],
     core: ([x, m]) => booleanMaskAsync(x!, m!, 1),
     reference: ([x, m]) => booleanMaskRef(x!, m!, 1),
+    judge: EXACT_SIGNED_ZERO,
   }),
-  asyncOpCase({
+  opCase({
     op: 'booleanMaskAsync',
     name: 'int32 rows; all false',
     inputs: () => [ints([4, 2], [1, 2, 3, 4, 5, 6, 7, 8]), bools([4], [0, 1, 1, 0]), bools([4], [0, 0, 0, 0])],
     core: async ([x, m, f]) => [await booleanMaskAsync(x!, m!), await booleanMaskAsync(x!, f!)],
     reference: ([x, m, f]) => [booleanMaskRef(x!, m!, 0), booleanMaskRef(x!, f!, 0)],
+    judge: EXACT_SIGNED_ZERO,
   }),
-  asyncOpCase({
+  opCase({
     op: 'setdiff1dAsync',
     name: 'NaN, −0 against 0, ±Inf',
     inputs: () => [host([7], [Number.NaN, -0, 1, Infinity, 2, -Infinity, 1]), host([3], [0, Number.NaN, Infinity])],
     core: ([x, y]) => setdiff1dAsync(x!, y!),
     reference: ([x, y]) => setdiffRef(x!, y!),
+    judge: EXACT_SIGNED_ZERO,
   }),
-  asyncOpCase({
+  opCase({
     op: 'setdiff1dAsync',
     name: 'int32; y empty; x empty',
     inputs: () => [ints([5], [4, 1, 4, 9, 2]), ints([2], [4, 2]), ints([0], [])],
     core: async ([x, y, e]) => [...(await setdiff1dAsync(x!, y!)), ...(await setdiff1dAsync(x!, e!)), ...(await setdiff1dAsync(e!, y!))],
     reference: ([x, y, e]) => [...setdiffRef(x!, y!), ...setdiffRef(x!, e!), ...setdiffRef(e!, y!)],
+    judge: EXACT_SIGNED_ZERO,
   }),
-  asyncOpCase({
+  opCase({
     op: 'inTopKAsync',
     name: 'rows of [4,5], k 2, ties and NaN',
     inputs: () => [host([4, 5], [0.1, 0.9, 0.3, 0.9, 0, 1, 2, 3, 4, 5, Number.NaN, 1, 2, 3, 4, -0, 0, 0, -1, Infinity]), ints([4], [3, 2, 0, 1])],
     core: ([p, t]) => inTopKAsync(p!, t!, 2),
     reference: ([p, t]) => inTopKRef(p!, t!, 2),
+    judge: EXACT_SIGNED_ZERO,
   }),
 ];
 

@@ -46,15 +46,9 @@ import { broadcastMap, broadcastShapes, host, sizeOf, stridesOf, type HostTensor
 import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
 import { EXACT, EXACT_SIGNED_ZERO, opCase, opGradient, relative, ulps, type OpJudge } from './harness.js';
+import { uniform } from './inputs.js';
 
 const U = 2 ** -24;
-const uniform =
-  (shape: readonly number[], lo = -2, hi = 2) =>
-  (r: Rng) =>
-    host(
-      shape,
-      r.array(sizeOf(shape), (q) => q.float(lo, hi)),
-    );
 /** The given values, in order, then uniform in [lo, hi) for the rest. */
 const withSpecials =
   (shape: readonly number[], specials: readonly number[], lo = -2, hi = 2) =>

@@ -11,17 +11,11 @@ import {
   type Tensor,
 } from '@polytensor/core';
 import type { ConformanceCase } from '../cases/types.js';
-import { host, sizeOf, type HostTensor } from '../host.js';
+import { host, type HostTensor } from '../host.js';
 import type { Rng } from '../rng.js';
 import { opCase, opGradient, relative, ulps } from './harness.js';
+import { uniform } from './inputs.js';
 
-const uniform =
-  (shape: readonly number[], lo = -1, hi = 1) =>
-  (r: Rng) =>
-    host(
-      shape,
-      r.array(sizeOf(shape), (q) => q.float(lo, hi)),
-    );
 const sig = (v: number) => 1 / (1 + Math.exp(-v));
 
 /** One LSTM step in float64 over host tensors: returns [c', h']. */
@@ -45,7 +39,13 @@ function lstm64(fb: number, K: HostTensor, b: HostTensor, x: HostTensor, c: Host
   ];
 }
 
-const lstmInputs = (r: Rng) => [uniform([5, 8])(r), uniform([8])(r), uniform([2, 3])(r), uniform([2, 2])(r), uniform([2, 2])(r)];
+const lstmInputs = (r: Rng) => [
+  uniform([5, 8], -1, 1)(r),
+  uniform([8], -1, 1)(r),
+  uniform([2, 3], -1, 1)(r),
+  uniform([2, 2], -1, 1)(r),
+  uniform([2, 2], -1, 1)(r),
+];
 const SMALL_SUMS = relative(1e-5, 1e-6, 'a 5-term dot product per gate, then sigmoid and tanh: a few float32 roundings');
 
 /** TensorFlow's clip_by_global_norm in float64: each tensor times clipNorm / max(norm, clipNorm), then the norm. */
@@ -93,7 +93,7 @@ export const miscOpCases: readonly ConformanceCase<'op'>[] = [
   opGradient({
     op: 'movingAverage',
     name: 'w.r.t. v and x, no debias',
-    inputs: (r) => [uniform([2, 3])(r), uniform([2, 3])(r)],
+    inputs: (r) => [uniform([2, 3], -1, 1)(r), uniform([2, 3], -1, 1)(r)],
     core: ([v, x]) => movingAverage(v!, x!, 0.8, undefined, false),
     reference: ([v, x]) => ({ ...v!, values: v!.values.map((vi, i) => vi + (x!.values[i]! - vi) * 0.2) }),
   }),
@@ -118,7 +118,14 @@ export const miscOpCases: readonly ConformanceCase<'op'>[] = [
   opCase({
     op: 'multiRNNCell',
     name: 'two stacked LSTM cells',
-    inputs: (r) => [uniform([5, 8])(r), uniform([4, 8])(r), uniform([8])(r), uniform([2, 3])(r), uniform([2, 2])(r), uniform([2, 2])(r)],
+    inputs: (r) => [
+      uniform([5, 8], -1, 1)(r),
+      uniform([4, 8], -1, 1)(r),
+      uniform([8], -1, 1)(r),
+      uniform([2, 3], -1, 1)(r),
+      uniform([2, 2], -1, 1)(r),
+      uniform([2, 2], -1, 1)(r),
+    ],
     core: ([K1, K2, b, x, c, h]) => {
       const cell = (K: Tensor) => (d: Tensor, cc: Tensor, hh: Tensor) => basicLSTMCell(1, K, b!, d, cc, hh);
       const [cs, hs] = multiRNNCell([cell(K1!), cell(K2!)], x!, [c!, c!], [h!, h!]);
@@ -135,7 +142,14 @@ export const miscOpCases: readonly ConformanceCase<'op'>[] = [
   opGradient({
     op: 'multiRNNCell',
     name: "second cell's h' w.r.t. the input",
-    inputs: (r) => [uniform([5, 8])(r), uniform([4, 8])(r), uniform([8])(r), uniform([2, 3])(r), uniform([2, 2])(r), uniform([2, 2])(r)],
+    inputs: (r) => [
+      uniform([5, 8], -1, 1)(r),
+      uniform([4, 8], -1, 1)(r),
+      uniform([8], -1, 1)(r),
+      uniform([2, 3], -1, 1)(r),
+      uniform([2, 2], -1, 1)(r),
+      uniform([2, 2], -1, 1)(r),
+    ],
     wrt: [3],
     core: ([K1, K2, b, x, c, h]) => {
       const cell = (K: Tensor) => (d: Tensor, cc: Tensor, hh: Tensor) => basicLSTMCell(0, K, b!, d, cc, hh);
@@ -156,7 +170,7 @@ export const miscOpCases: readonly ConformanceCase<'op'>[] = [
     name: 'x·stopGradient(x): the stopped factor is a constant',
     // input 1 holds x's values: the reference multiplies by it, a constant to the differences
     inputs: (r) => {
-      const x = uniform([5])(r);
+      const x = uniform([5], -1, 1)(r);
       return [x, { ...x }];
     },
     wrt: [0],
@@ -203,7 +217,7 @@ export const miscOpCases: readonly ConformanceCase<'op'>[] = [
   opGradient({
     op: 'customGrad',
     name: 'gradFunc is the gradient',
-    inputs: (r) => [uniform([2, 3])(r)],
+    inputs: (r) => [uniform([2, 3], -1, 1)(r)],
     core: ([x]) => squareWithOwnGradient(x!),
     reference: ([x]) => ({ ...x!, values: x!.values.map((v) => v * v) }),
   }),

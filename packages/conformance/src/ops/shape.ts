@@ -21,18 +21,8 @@ import type { ConformanceCase } from '../cases/types.js';
 import { host, ravel, sizeOf, stridesOf, unravel, type HostTensor } from '../host.js';
 import type { Rng } from '../rng.js';
 import { EXACT, EXACT_SIGNED_ZERO, opCase, opGradient, ulps } from './harness.js';
+import { uniform, specials } from './inputs.js';
 
-const uniform = (shape: readonly number[]) => (r: Rng) =>
-  host(
-    shape,
-    r.array(sizeOf(shape), (q) => q.float(-2, 2)),
-  );
-/** NaN, ±Inf, −0 among ordinary values: a movement op must carry them bit for bit. */
-const specials = (shape: readonly number[]) => (r: Rng) =>
-  host(
-    shape,
-    r.array(sizeOf(shape), (q, i) => [Number.NaN, Infinity, -Infinity, -0, q.float(-2, 2)][i % 5]!),
-  );
 /** Multiples of 1/4 in [−2, 2]: products and short sums of them are exact in float32, so a matMul's result is too. */
 const quarters = (shape: readonly number[]) => (r: Rng) =>
   host(

@@ -1,16 +1,10 @@
 /** Op cases: split and unstack (several outputs from one tensor, one tape node). */
 import { split, unstack } from '@polytensor/core';
 import type { ConformanceCase } from '../cases/types.js';
-import { host, sizeOf, type HostTensor } from '../host.js';
+import type { HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
-import type { Rng } from '../rng.js';
+import { uniform, specials } from './inputs.js';
 import { opCase, opGradient } from './harness.js';
-
-const uniform = (shape: readonly number[]) => (r: Rng) =>
-  host(
-    shape,
-    r.array(sizeOf(shape), (q) => q.float(-2, 2)),
-  );
 
 /** The reference pieces of `x` along `axis`, of the given sizes. */
 function pieces(x: HostTensor, sizes: readonly number[], axis: number): HostTensor[] {
@@ -27,12 +21,6 @@ function pieces(x: HostTensor, sizes: readonly number[], axis: number): HostTens
 }
 
 const drop = (x: HostTensor, axis: number): HostTensor => ({ ...x, shape: x.shape.filter((_, i) => i !== axis) });
-/** Special values through a movement op: NaN, ±Inf, −0 stay bit-identical. */
-const specials = (shape: readonly number[]) => (r: Rng) =>
-  host(
-    shape,
-    r.array(sizeOf(shape), (q, i) => [Number.NaN, Infinity, -Infinity, -0, q.float(-2, 2)][i % 5]!),
-  );
 
 export const splitOpCases: readonly ConformanceCase<'op'>[] = [
   opCase({
