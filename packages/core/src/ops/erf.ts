@@ -10,8 +10,7 @@ import { ENGINE } from '../engine/engine.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { less } from './compare.js';
-import { assertDType, convert } from './convert.js';
-import { withGradient } from './with_gradient.js';
+import { unaryWithGradient, withGradient } from './with_gradient.js';
 import { abs, exp, neg, sign, square } from './unary.js';
 import { where } from './where.js';
 
@@ -43,21 +42,15 @@ function parts(t: Tensor): { small: Tensor; tail: Tensor; a: Tensor } {
  * erf(tensor([0, 0.5, -2])) // [0, 0.5205, -0.9953]
  */
 export function erf(x: TensorLike): Tensor {
-  const [t, owned] = convert('erf', 'x', x);
-  try {
-    assertDType('erf', 'x', t, ['float32']);
-    return withGradient(
-      'erf',
-      [t],
-      () => {
-        const { small, tail, a } = parts(t);
-        return where(less(a, 1), small, mul(sign(t), sub(1, tail)));
-      },
-      (dy, { inputs }) => [() => ENGINE.tidy(() => mul(dy, mul(exp(neg(square(inputs[0]!))), 2 / Math.sqrt(Math.PI))))],
-    );
-  } finally {
-    if (owned) t.dispose();
-  }
+  return unaryWithGradient(
+    'erf',
+    x,
+    (t) => {
+      const { small, tail, a } = parts(t);
+      return where(less(a, 1), small, mul(sign(t), sub(1, tail)));
+    },
+    (t) => mul(exp(neg(square(t))), 2 / Math.sqrt(Math.PI)),
+  );
 }
 
 /**

@@ -5,32 +5,15 @@
 // and acosh past 2^60 use log(|x|) + log 2 (x² would overflow). Each records its
 // closed-form gradient (custom_grad.ts). Measured on backend-ts (dense sweeps):
 // sinh and cosh ≤ 1.9 ULP, asinh 1.4, acosh 1.8, atanh 1.8.
-import { ENGINE } from '../engine/engine.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { add, div, mul, sub } from './binary.js';
 import { greater } from './compare.js';
-import { assertDType, convert } from './convert.js';
-import { withGradient } from './with_gradient.js';
+import { unaryWithGradient } from './with_gradient.js';
 import { abs, exp, expm1, log, log1p, neg, reciprocal, rsqrt, sign, sqrt, square } from './unary.js';
 import { where } from './where.js';
 
 const BIG = 80;
 const HUGE = 2 ** 60;
-
-function elementwise(op: string, x: TensorLike, forward: (t: Tensor) => Tensor, derivative: (t: Tensor) => Tensor): Tensor {
-  const [t, owned] = convert(op, 'x', x);
-  try {
-    assertDType(op, 'x', t, ['float32']);
-    return withGradient(
-      op,
-      [t],
-      () => forward(t),
-      (dy, { inputs }) => [() => ENGINE.tidy(() => mul(dy, derivative(inputs[0]!)))],
-    );
-  } finally {
-    if (owned) t.dispose();
-  }
-}
 
 /** e^|x| / 2 without overflowing before the result does. */
 function halfExpAbs(t: Tensor): Tensor {
@@ -46,14 +29,14 @@ const coshOf = (t: Tensor): Tensor => where(greater(abs(t), BIG), halfExpAbs(t),
  * @example
  * sinh(tensor([0, 1])) // [0, 1.1752]
  */
-export const sinh = (x: TensorLike): Tensor => elementwise('sinh', x, sinhOf, coshOf);
+export const sinh = (x: TensorLike): Tensor => unaryWithGradient('sinh', x, sinhOf, coshOf);
 
 /**
  * cosh(x), as tfjs's cosh. float32. Gradient sinh(x).
  * @example
  * cosh(tensor([0, 1])) // [1, 1.5431]
  */
-export const cosh = (x: TensorLike): Tensor => elementwise('cosh', x, coshOf, sinhOf);
+export const cosh = (x: TensorLike): Tensor => unaryWithGradient('cosh', x, coshOf, sinhOf);
 
 /**
  * asinh(x) = sign(x)·log1p(|x| + x²/(1 + √(1 + x²))), as tfjs's asinh, with
@@ -62,7 +45,7 @@ export const cosh = (x: TensorLike): Tensor => elementwise('cosh', x, coshOf, si
  * asinh(tensor([-1, 0, 1])) // [-0.8814, 0, 0.8814]
  */
 export const asinh = (x: TensorLike): Tensor =>
-  elementwise(
+  unaryWithGradient(
     'asinh',
     x,
     (t) => {
@@ -80,7 +63,7 @@ export const asinh = (x: TensorLike): Tensor =>
  * acosh(tensor([1, 2])) // [0, 1.3170]
  */
 export const acosh = (x: TensorLike): Tensor =>
-  elementwise(
+  unaryWithGradient(
     'acosh',
     x,
     (t) => {
@@ -98,7 +81,7 @@ export const acosh = (x: TensorLike): Tensor =>
  * atanh(tensor([0, 0.5])) // [0, 0.5493]
  */
 export const atanh = (x: TensorLike): Tensor =>
-  elementwise(
+  unaryWithGradient(
     'atanh',
     x,
     // By |x|: for x near −1, 2x/(1 − x) ≈ −1 would leave log1p only the rounding error of its distance from −1.

@@ -13,8 +13,8 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import { broadcastShapes } from '../util/shape.js';
 import { add, div, mul, sub } from './binary.js';
 import { equal, greater, less, logicalAnd, logicalOr } from './compare.js';
-import { assertDType, convert, withTensors } from './convert.js';
-import { withGradient } from './with_gradient.js';
+import { assertDType, withTensors } from './convert.js';
+import { unaryWithGradient, withGradient } from './with_gradient.js';
 import { sumToShape } from './sum_to_shape.js';
 import { abs, cos, isInf, logicalNot, neg, reciprocal, rsqrt, sign, sin, sqrt, square } from './unary.js';
 import { where } from './where.js';
@@ -36,22 +36,6 @@ function atanNonNegative(a: Tensor): Tensor {
   return add(offset, add(mul(p, r), r));
 }
 
-/** One float32 input, validated, and an elementwise forward with a closed-form gradient dy·f'(x). */
-function elementwise(op: string, x: TensorLike, forward: (t: Tensor) => Tensor, derivative: (t: Tensor, y: Tensor) => Tensor): Tensor {
-  const [t, owned] = convert(op, 'x', x);
-  try {
-    assertDType(op, 'x', t, ['float32']);
-    return withGradient(
-      op,
-      [t],
-      () => forward(t),
-      (dy, { inputs, output }) => [() => ENGINE.tidy(() => mul(dy, derivative(inputs[0]!, output)))],
-    );
-  } finally {
-    if (owned) t.dispose();
-  }
-}
-
 /**
  * tan(x) = sin(x) / cos(x), as tfjs's tan. float32. Within a few ULPs of
  * sin's and cos's error away from the poles (x near π/2 + kπ, where tan is
@@ -60,7 +44,7 @@ function elementwise(op: string, x: TensorLike, forward: (t: Tensor) => Tensor, 
  * tan(tensor([0, Math.PI / 4])) // [0, 1]
  */
 export const tan = (x: TensorLike): Tensor =>
-  elementwise(
+  unaryWithGradient(
     'tan',
     x,
     (t) => div(sin(t), cos(t)),
@@ -74,7 +58,7 @@ export const tan = (x: TensorLike): Tensor =>
  * atan(tensor([1, -Infinity])) // [π/4, -π/2]
  */
 export const atan = (x: TensorLike): Tensor =>
-  elementwise(
+  unaryWithGradient(
     'atan',
     x,
     // sign(x)·atan(|x|) keeps −0 and NaN.
@@ -89,7 +73,7 @@ export const atan = (x: TensorLike): Tensor =>
  * asin(tensor([0.5, -1])) // [π/6, -π/2]
  */
 export const asin = (x: TensorLike): Tensor =>
-  elementwise(
+  unaryWithGradient(
     'asin',
     x,
     (t) => {
@@ -106,7 +90,7 @@ export const asin = (x: TensorLike): Tensor =>
  * acos(tensor([1, 0, -1])) // [0, π/2, π]
  */
 export const acos = (x: TensorLike): Tensor =>
-  elementwise(
+  unaryWithGradient(
     'acos',
     x,
     (t) => mul(atanNonNegative(sqrt(div(sub(1, t), add(t, 1)))), 2),
