@@ -21,10 +21,7 @@ import { host, sizeOf, type HostTensor } from '../host.js';
 import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
 import { EXACT_SIGNED_ZERO, opCase, opGradient, relative, ulps } from './harness.js';
-import { uniform } from './inputs.js';
-
-/** A float64 result, not rounded to float32 (finite differences of a rounded forward would be noise). */
-const unrounded = (shape: readonly number[], values: Float64Array): HostTensor => ({ shape: [...shape], values, dtype: 'float32' });
+import { uniform, unrounded } from './inputs.js';
 
 /** Uniform values with NaN, +Inf, −Inf and −0 at the given flat positions. */
 const withSpecials = (shape: readonly number[], at: readonly number[]) => (r: Rng) => {

@@ -24,15 +24,9 @@ import type { ConformanceCase } from '../cases/types.js';
 import { broadcastMap, broadcastShapes, host, sizeOf, type HostTensor } from '../host.js';
 import type { Rng } from '../rng.js';
 import { EXACT_SIGNED_ZERO, opCase, opGradient } from './harness.js';
-import { uniform, specials } from './inputs.js';
+import { specials, uniform, unrounded } from './inputs.js';
 
 const ints = (shape: readonly number[], values: readonly number[]) => host(shape, values, 'int32');
-/** A reference output as computed, unrounded (the harness rounds for forward checks; finite differences need the float64 values). */
-const exactly = (shape: readonly number[], values: readonly number[], dtype: HostTensor['dtype']): HostTensor => ({
-  shape: [...shape],
-  values: Float64Array.from(values),
-  dtype,
-});
 
 /** Row-major tuples of the last axis of `idx` (an index of rank 1 is tuples of length `rank1Depth`). */
 function tuples(idx: HostTensor, rank1Depth: number | null): { depth: number; batch: number[]; list: number[][] } {
@@ -58,7 +52,7 @@ function gatherNDRef(x: HostTensor, idx: HostTensor): HostTensor {
     const { offset, size } = sliceAt(x.shape, t);
     for (let j = 0; j < size; j++) out.push(x.values[offset + j]!);
   }
-  return exactly([...batch, ...x.shape.slice(depth)], out, x.dtype);
+  return unrounded([...batch, ...x.shape.slice(depth)], out, x.dtype);
 }
 
 /** Scatter `u` at the tuples of `idx` into `base`: added (scatterND) or replacing, the last one winning (tensorScatterUpdate). */
@@ -277,7 +271,7 @@ function topkRef(x: HostTensor, k: number): [HostTensor, HostTensor] {
     }
   }
   const shape = [...x.shape.slice(0, -1), k];
-  return [exactly(shape, vals, x.dtype), host(shape, idx, 'int32')];
+  return [unrounded(shape, vals, x.dtype), host(shape, idx, 'int32')];
 }
 
 /** Distinct slices along `axis` in order of first appearance (NaN equal to NaN, −0 to 0), and each slice's distinct index. */
@@ -301,7 +295,7 @@ function uniqueRef(x: HostTensor, axis: number): [HostTensor, HostTensor] {
   const out: number[] = [];
   for (let o = 0; o < outer; o++) for (const f of firsts) for (let j = 0; j < inner; j++) out.push(x.values[(o * dim + f) * inner + j]!);
   const shape = x.shape.map((d, i) => (i === axis ? firsts.length : d));
-  return [exactly(shape, out, x.dtype), host([dim], indices, 'int32')];
+  return [unrounded(shape, out, x.dtype), host([dim], indices, 'int32')];
 }
 
 /** condition ? a : b with all three broadcast. */
@@ -608,7 +602,7 @@ function booleanMaskRef(x: HostTensor, mask: HostTensor, axis: number): HostTens
   const kept = Array.from(mask.values).flatMap((f, i) => (f ? [i] : []));
   const out: number[] = [];
   for (let o = 0; o < outer; o++) for (const i of kept) for (let j = 0; j < inner; j++) out.push(x.values[(o * flags + i) * inner + j]!);
-  return exactly([...x.shape.slice(0, axis), kept.length, ...x.shape.slice(axis + mask.shape.length)], out, x.dtype);
+  return unrounded([...x.shape.slice(0, axis), kept.length, ...x.shape.slice(axis + mask.shape.length)], out, x.dtype);
 }
 
 /** x's values not in y (NaN matches NaN, −0 matches 0) and their indices. */

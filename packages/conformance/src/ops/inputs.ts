@@ -1,5 +1,5 @@
-/** Input generators the op-case families share. */
-import { host, sizeOf } from '../host.js';
+/** Input generators and reference-output helpers the op-case families share. */
+import { host, sizeOf, type HostTensor } from '../host.js';
 import type { Rng } from '../rng.js';
 
 /** Uniform values in [lo, hi). */
@@ -17,3 +17,13 @@ export const specials = (shape: readonly number[]) => (r: Rng) =>
     shape,
     r.array(sizeOf(shape), (q, i) => [Number.NaN, Infinity, -Infinity, -0, q.float(-2, 2)][i % 5]!),
   );
+
+/**
+ * A reference output as computed, unrounded: the harness rounds for forward
+ * checks, and gradient checks' finite differences need the float64 digits.
+ */
+export const unrounded = (shape: readonly number[], values: ArrayLike<number>, dtype: HostTensor['dtype'] = 'float32'): HostTensor => ({
+  shape: [...shape],
+  values: Float64Array.from(values),
+  dtype,
+});

@@ -46,7 +46,7 @@ import { broadcastMap, broadcastShapes, host, sizeOf, stridesOf, type HostTensor
 import * as ref from '../reference/index.js';
 import type { Rng } from '../rng.js';
 import { EXACT, EXACT_SIGNED_ZERO, opCase, opGradient, relative, ulps, type OpJudge } from './harness.js';
-import { uniform } from './inputs.js';
+import { uniform, unrounded } from './inputs.js';
 
 const U = 2 ** -24;
 /** The given values, in order, then uniform in [lo, hi) for the rest. */
@@ -59,8 +59,6 @@ const withSpecials =
     );
 const SPECIALS = [Number.NaN, Infinity, -Infinity, -0, 0];
 
-/** A float32 reference output, unrounded (host() would round it to float32, and finite differences of it lose their digits). */
-const raw = (shape: readonly number[], values: ArrayLike<number>): HostTensor => ({ shape: [...shape], values: Float64Array.from(values), dtype: 'float32' });
 const map = (x: HostTensor, f: (v: number) => number): HostTensor => ({ shape: x.shape, dtype: x.dtype, values: x.values.map(f) });
 /** Elementwise f(a, b) with broadcasting, in float64. */
 function zip(a: HostTensor, b: HostTensor, f: (u: number, v: number) => number, dtype = a.dtype): HostTensor {
@@ -686,16 +684,16 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
       const at = (i: number, j: number, k: number): number => x!.values[(i * 2 + j) * 4 + k]!;
       const colSums = (j: number, k: number): number => [0, 1, 2].reduce((s2, i) => s2 + Math.abs(at(i, j, k)), 0);
       const rowSums = (j: number, i: number): number => [0, 1, 2, 3].reduce((s2, k) => s2 + Math.abs(at(i, j, k)), 0);
-      const ord1 = raw(
+      const ord1 = unrounded(
         [2],
         [0, 1].map((j) => Math.max(...[0, 1, 2, 3].map((k) => colSums(j, k)))),
       );
       // axes [2, 0]: rows are axis 2, columns axis 0; ord Infinity: the largest row sum = max over k of Σ_i.
-      const ordInf = raw(
+      const ordInf = unrounded(
         [1, 2, 1],
         [0, 1].map((j) => Math.max(...[0, 1, 2, 3].map((k) => colSums(j, k)))),
       );
-      const ordMinusInf = raw(
+      const ordMinusInf = unrounded(
         [2],
         [0, 1].map((j) => Math.min(...[0, 1, 2].map((i) => rowSums(j, i)))),
       );
@@ -731,7 +729,7 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
       let s = 0;
       for (let i = 0; i < 3; i++) s += Math.hypot(v(i, 0), v(i, 1), v(i, 2), v(i, 3));
       for (let j = 0; j < 4; j++) s += 0.5 * (Math.abs(v(0, j)) + Math.abs(v(1, j)) + Math.abs(v(2, j)));
-      return raw([], [s + Math.hypot(...x!.values)]);
+      return unrounded([], [s + Math.hypot(...x!.values)]);
     },
   }),
   opCase({
@@ -837,7 +835,7 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
     ],
     reference: ([x, m, v, o, s]) => {
       const bn = (eps: number, withO: boolean, withS: boolean, shape: readonly number[]): HostTensor =>
-        raw(
+        unrounded(
           shape,
           Array.from(x!.values, (xv, k) => {
             const c = k % 3;
@@ -860,7 +858,7 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
     inputs: () => [host([2, 3], [Number.NaN, Infinity, -Infinity, -0, 1, 2]), host([3], [0, 1, -0]), host([3], [0, 1, 4]), host([0, 3], [])],
     core: ([x, m, v, e]) => [batchNorm(x!, m!, v!, null, null, 0.25), batchNorm(e!, m!, v!)],
     reference: ([x, m, v, e]) => [
-      raw(
+      unrounded(
         [2, 3],
         Array.from(x!.values, (xv, k) => (xv - m!.values[k % 3]!) / Math.sqrt(v!.values[k % 3]! + 0.25)),
       ),
@@ -874,7 +872,7 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
     inputs: (r) => [uniform([2, 3])(r), uniform([3], -1, 1)(r), uniform([3], 0.5, 2)(r), uniform([3], -1, 1)(r), uniform([3], 0.5, 2)(r)],
     core: ([x, m, v, o, s]) => batchNorm(x!, m!, v!, o!, s!, 0.01),
     reference: ([x, m, v, o, s]) =>
-      raw(
+      unrounded(
         [2, 3],
         Array.from(x!.values, (xv, k) => ((xv - m!.values[k % 3]!) * s!.values[k % 3]!) / Math.sqrt(v!.values[k % 3]! + 0.01) + o!.values[k % 3]!),
       ),
@@ -926,10 +924,10 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
     inputs: () => [host([0], []), host([2, 0], []), host([0, 3], []), host([2], [Number.NaN, 1]), host([2], [Infinity, 2])],
     core: ([v0, m20, m03, a, b]) => [dot(v0!, v0!), dot(m20!, m03!), dot(a!, b!), dot(b!, b!)],
     reference: ([, , , a, b]) => [
-      raw([], [0]),
-      raw([2, 3], [0, 0, 0, 0, 0, 0]),
-      raw([], [a!.values[0]! * b!.values[0]! + a!.values[1]! * b!.values[1]!]),
-      raw([], [Infinity]),
+      unrounded([], [0]),
+      unrounded([2, 3], [0, 0, 0, 0, 0, 0]),
+      unrounded([], [a!.values[0]! * b!.values[0]! + a!.values[1]! * b!.values[1]!]),
+      unrounded([], [Infinity]),
     ],
   }),
   opGradient({
@@ -938,7 +936,7 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
     inputs: (r) => [uniform([2, 3])(r), uniform([3])(r)],
     core: ([m, v]) => dot(m!, v!),
     reference: ([m, v]) =>
-      raw(
+      unrounded(
         [2],
         [0, 1].map((i) => [0, 1, 2].reduce((s, k) => s + m!.values[i * 3 + k]! * v!.values[k]!, 0)),
       ),
@@ -949,7 +947,7 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
     inputs: (r) => [withSpecials([5], SPECIALS)(r), uniform([3])(r), host([0], [])],
     core: ([a, b, e]) => [outerProduct(a!, b!), outerProduct(e!, b!)],
     reference: ([a, b]) => [
-      raw(
+      unrounded(
         [5, 3],
         Array.from({ length: 15 }, (_, k) => a!.values[Math.floor(k / 3)]! * b!.values[k % 3]!),
       ),
@@ -963,7 +961,7 @@ export const mathOpCases: readonly ConformanceCase<'op'>[] = [
     inputs: (r) => [uniform([3])(r), uniform([2])(r)],
     core: ([a, b]) => outerProduct(a!, b!),
     reference: ([a, b]) =>
-      raw(
+      unrounded(
         [3, 2],
         Array.from({ length: 6 }, (_, k) => a!.values[Math.floor(k / 2)]! * b!.values[k % 2]!),
       ),
