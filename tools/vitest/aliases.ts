@@ -18,6 +18,7 @@ export const workspaceAliases = [
   { find: /^@polytensor\/datasets$/, replacement: src('datasets') },
   { find: /^@polytensor\/trainlog$/, replacement: src('trainlog') },
   { find: /^@polytensor\/models$/, replacement: src('models') },
+  { find: /^@polytensor\/onnx$/, replacement: src('onnx') },
 ];
 
 export const leakCheckSetup = fileURLToPath(new URL('./leak-check.setup.ts', import.meta.url));

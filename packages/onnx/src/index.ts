@@ -1,0 +1,1 @@
+// exportOnnx lands here (issue 19).

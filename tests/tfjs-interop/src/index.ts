@@ -1,0 +1,1 @@
+// Test helpers for TensorFlow.js interop live here.
