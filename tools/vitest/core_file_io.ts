@@ -9,4 +9,4 @@ const io: FileIo = import.meta.env.SSR
   ? await import('../../packages/core/src/train/io/file_node.js')
   : await import('../../packages/core/src/train/io/file_unavailable.js');
 
-export const { saveFile, loadFile } = io;
+export const { saveFile, saveTfjsFile, loadFile } = io;

@@ -1,28 +1,75 @@
-// fromFiles(json, weights): load a model from two Blobs or Files, such as the
-// pair downloads:// saves, picked by the user with <input type="file" multiple>.
+// fromFiles(json, ...weights): load a model from Blobs or Files, such as the
+// pair downloads:// saves, or a TensorFlow.js model.json and its shards,
+// picked by the user with <input type="file" multiple>.
 import { PolytensorError } from '../../errors.js';
 import { DEFAULT_LOAD_LIMITS, fmt, limitError } from './limits.js';
-import { checkWeightData, parseModelJson } from './model_json.js';
+import { checkModelJson, checkWeightData, parseJsonText } from './model_json.js';
+import { checkTfjsManifest, isTfjsArtifacts, type TfjsArtifacts, tfjsArtifactsOf } from './tfjs/artifacts.js';
 import type { IOHandler, LoadLimits, ModelArtifacts } from './types.js';
 
 const nameOf = (b: Blob, fallback: string): string => (typeof (b as File).name === 'string' && (b as File).name ? (b as File).name : fallback);
+const baseName = (p: string): string => p.split(/[\\/]/).pop() ?? p;
+
+/** A tfjs model's shards from the files given: by file name, or the one file for a one-shard model. */
+async function tfjsFromFiles(json: Record<string, unknown>, files: readonly Blob[], where: string, limits: LoadLimits): Promise<TfjsArtifacts> {
+  const groups = checkTfjsManifest(json, where, limits);
+  const paths = groups.flatMap((g) => g.paths);
+  const byName = new Map(files.map((f, i) => [nameOf(f, `weights file ${i + 1}`), f]));
+  const pick = (p: string): Blob => {
+    const f = byName.get(baseName(p)) ?? (paths.length === 1 && files.length === 1 ? files[0] : undefined);
+    if (!f) {
+      throw new PolytensorError(
+        `loadModel: ${where} names the weight shard '${p}', which is not among the files given (${[...byName.keys()].join(', ') || 'none'}); ` +
+          `pass every shard: fromFiles(jsonFile, ${paths.map((x) => `'${baseName(x)}'`).join(', ')})`,
+      );
+    }
+    return f;
+  };
+  const data: Uint8Array[] = [];
+  for (const [gi, g] of groups.entries()) {
+    const shards = g.paths.map(pick);
+    const size = shards.reduce((n, f) => n + f.size, 0);
+    if (size !== g.bytes) {
+      throw new PolytensorError(
+        `loadModel: ${where}: the shards of weightsManifest[${gi}] (${g.paths.join(', ')}) hold ${fmt(size)} bytes but its weights declare ${fmt(g.bytes)}; ` +
+          'pick the shards saved with this model.json',
+      );
+    }
+    const out = new Uint8Array(g.bytes);
+    let at = 0;
+    for (const f of shards) {
+      out.set(new Uint8Array(await f.arrayBuffer()), at);
+      at += f.size;
+    }
+    data.push(out);
+  }
+  return tfjsArtifactsOf(json, groups, data);
+}
 
 /**
- * An IOHandler that loads from a model JSON file and its weights file (Blobs
- * or Files). Sizes are checked against the limits before either is read.
+ * An IOHandler that loads from a model JSON file and its weights file(s)
+ * (Blobs or Files): polytensor's pair (name.json, name.weights.bin), or a
+ * TensorFlow.js model.json and all its shards (matched by file name). Sizes
+ * are checked against the limits and the JSON before any weight is read.
  * @example
- * const [json, weights] = input.files; // name.json, name.weights.bin
- * const model = await loadModel(fromFiles(json, weights));
+ * const [json, ...weights] = input.files; // model.json, group1-shard1of2.bin, …
+ * const model = await loadModel(fromFiles(json, ...weights));
  */
-export function fromFiles(jsonFile: Blob, weightsFile: Blob): IOHandler {
-  if (!(jsonFile instanceof Blob) || !(weightsFile instanceof Blob)) {
-    throw new PolytensorError('fromFiles: pass the model JSON file and the weights file as Blobs or Files (e.g. from <input type="file">)');
+export function fromFiles(jsonFile: Blob, ...weightFiles: Blob[]): IOHandler {
+  if (!(jsonFile instanceof Blob) || weightFiles.length === 0 || !weightFiles.every((f) => f instanceof Blob)) {
+    throw new PolytensorError('fromFiles: pass the model JSON file and its weights file(s) as Blobs or Files (e.g. from <input type="file" multiple>)');
   }
   return {
     async load(limits: LoadLimits = DEFAULT_LOAD_LIMITS): Promise<ModelArtifacts> {
       const where = nameOf(jsonFile, 'the model JSON file');
       if (jsonFile.size > limits.maxJsonBytes) throw limitError(where, `the file holds ${fmt(jsonFile.size)} bytes`, jsonFile.size, 'maxJsonBytes', limits);
-      const checked = parseModelJson(await jsonFile.text(), where, limits);
+      const value = parseJsonText(await jsonFile.text(), where);
+      // loadModel converts tfjs artifacts; the handler's type stays polytensor's.
+      if (isTfjsArtifacts(value)) return (await tfjsFromFiles(value as Record<string, unknown>, weightFiles, where, limits)) as unknown as ModelArtifacts;
+      if (weightFiles.length !== 1)
+        throw new PolytensorError(`fromFiles: ${where} is a polytensor model, saved with one weights file; got ${weightFiles.length}`);
+      const weightsFile = weightFiles[0]!;
+      const checked = checkModelJson(value, where, limits);
       const weightsWhere = nameOf(weightsFile, 'the weights file');
       if (weightsFile.size !== checked.weightBytes) {
         throw new PolytensorError(
