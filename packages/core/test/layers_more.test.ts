@@ -32,6 +32,7 @@ import {
   loadModel,
   setSeed,
   tensor,
+  getInitializer,
   type Layer,
   type LayerConfig,
   type Tensor,
@@ -317,7 +318,7 @@ describe('advanced activation layers match float64 references', () => {
 });
 
 describe('the activations added by name (Activation, Conv2D; Dense in layers.test.ts)', () => {
-  const added: Act[] = ['relu6', 'selu', 'gelu', 'swish', 'hardSigmoid', 'softsign'];
+  const added: Act[] = ['relu6', 'selu', 'gelu', 'swish', 'hardSigmoid', 'softsign', 'mish'];
   it('Activation layers and Conv2D (its unfused tail) match float64 references', () => {
     // Inputs in [-8, 8] reach relu6's cap and hardSigmoid's flat ends.
     for (const act of added) checkLayer(new Activation({ activation: act }), [4, 6], (x) => x.map((v) => act64(act, v)), 2e-3, 8);
@@ -340,6 +341,35 @@ describe('the activations added by name (Activation, Conv2D; Dense in layers.tes
       y.dispose();
     }
     x.dispose();
+  });
+});
+
+describe('logSoftmax by name and the Identity initializer (both named by TensorFlow.js files)', () => {
+  it('logSoftmax is log(softmax) over the last axis, within float32 rounding of float64', () => {
+    const rows = [
+      [1, 2, 3],
+      [-50, 0, 50],
+      [0.25, 0.25, 0.25],
+    ];
+    const x = tensor(rows);
+    const y = new Activation({ activation: 'logSoftmax' }).apply(x);
+    const got = Array.from(y.dataSync());
+    rows.forEach((r, i) => {
+      const m = Math.max(...r);
+      const lse = m + Math.log(r.reduce((a, v) => a + Math.exp(v - m), 0));
+      r.forEach((v, j) => expect(Math.abs(got[i * 3 + j]! - (v - lse)), `row ${i} col ${j}`).toBeLessThan(1e-5 * Math.max(1, Math.abs(v - lse))));
+    });
+    x.dispose();
+    y.dispose();
+  });
+
+  it('identity gives gain·I for square kernels and refuses other shapes', () => {
+    const init = getInitializer({ className: 'Identity', config: { gain: 2.5 } });
+    const w = init.apply([3, 3]);
+    expect(Array.from(w.dataSync())).toEqual([2.5, 0, 0, 0, 2.5, 0, 0, 0, 2.5]);
+    w.dispose();
+    expect(init.getConfig()).toEqual({ gain: 2.5 });
+    expect(() => init.apply([3, 4])).toThrow(/Identity initializer: needs a square 2-D weight, got \[3,4\]/);
   });
 });
 

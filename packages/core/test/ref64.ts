@@ -1,6 +1,20 @@
 // Float64 forward references for the layers, written plainly for the gradient checks.
 
-export type Act = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'elu' | 'softplus' | 'leakyRelu' | 'relu6' | 'selu' | 'gelu' | 'swish' | 'hardSigmoid' | 'softsign';
+export type Act =
+  | 'linear'
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'elu'
+  | 'softplus'
+  | 'leakyRelu'
+  | 'relu6'
+  | 'selu'
+  | 'gelu'
+  | 'swish'
+  | 'hardSigmoid'
+  | 'softsign'
+  | 'mish';
 
 /**
  * erf in float64: its Taylor series for |x| ≤ 3 (cancellation error near
@@ -51,6 +65,8 @@ export function act64(name: Act, v: number): number {
       return Math.min(Math.max(0.2 * v + 0.5, 0), 1);
     case 'softsign':
       return v / (1 + Math.abs(v));
+    case 'mish':
+      return v * Math.tanh(v > 30 ? v : Math.log1p(Math.exp(v)));
   }
 }
 

@@ -1,5 +1,5 @@
 import { PolytensorError } from '../errors.js';
-import { softmax } from '../ops/softmax.js';
+import { logSoftmax, softmax } from '../ops/softmax.js';
 import { add, maximum, minimum, mul } from '../ops/binary.js';
 import { elu, leakyRelu, relu, sigmoid, softplus, tanh } from '../ops/unary.js';
 import { clone } from '../ops/cast.js';
@@ -34,6 +34,10 @@ export const ACTIVATIONS = {
   hardSigmoid: tidied((x) => minimum(maximum(add(mul(x, 0.2), 0.5), 0), 1)),
   /** x / (1 + |x|) */
   softsign,
+  /** x · tanh(softplus(x)) */
+  mish: tidied((x) => mul(x, tanh(softplus(x)))),
+  /** log(softmax(x)) over the last axis, computed stably */
+  logSoftmax,
 } as const;
 
 export type ActivationName = keyof typeof ACTIVATIONS;

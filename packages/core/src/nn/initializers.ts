@@ -152,6 +152,24 @@ class Orthogonal implements Initializer {
   }
 }
 
+/** Keras' Identity: gain times the identity matrix; 2-D square weights only (as Keras and tfjs). */
+class Identity implements Initializer {
+  readonly className: string = 'Identity';
+  constructor(readonly gain: number) {}
+  apply(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+    if (shape.length !== 2 || shape[0] !== shape[1]) {
+      throw new PolytensorError(`Identity initializer: needs a square 2-D weight, got [${shape.join(',')}]; use it for a Dense kernel with units = input size`);
+    }
+    const n = shape[0]!;
+    const out = new Float32Array(n * n);
+    for (let i = 0; i < n; i++) out[i * n + i] = this.gain;
+    return tensor(out, [n, n], dtype);
+  }
+  getConfig(): Record<string, number> {
+    return { gain: this.gain };
+  }
+}
+
 type Seed = { seed?: number | null };
 
 export const initializers = {
@@ -177,6 +195,7 @@ export const initializers = {
   lecunNormal: ({ seed = null }: Seed = {}): Initializer => new Named('LecunNormal', 1, 'fanIn', 'truncatedNormal', seed),
   lecunUniform: ({ seed = null }: Seed = {}): Initializer => new Named('LecunUniform', 1, 'fanIn', 'uniform', seed),
   orthogonal: ({ gain = 1, seed = null }: { gain?: number } & Seed = {}): Initializer => new Orthogonal(gain, seed),
+  identity: ({ gain = 1 }: { gain?: number } = {}): Initializer => new Identity(gain),
 };
 
 export type InitializerName = keyof typeof initializers;
@@ -197,6 +216,7 @@ const BY_CLASS: Record<string, InitializerName> = {
   LecunNormal: 'lecunNormal',
   LecunUniform: 'lecunUniform',
   Orthogonal: 'orthogonal',
+  Identity: 'identity',
 };
 
 /** Initializer classes registered by the user: className → a factory from its config. */

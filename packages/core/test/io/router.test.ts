@@ -68,7 +68,7 @@ describe('routing', () => {
       /the weights file holds 56 bytes but the model JSON file declares 60/,
     );
     await expectLoadError(() => loadModel(fromFiles(jsonBlob, new Blob([weightData])), { maxJsonBytes: 10 }), /over the maxJsonBytes limit of 10/);
-    expect(() => fromFiles('x' as never, new Blob([]))).toThrow(/fromFiles: pass the model JSON file and the weights file as Blobs/);
+    expect(() => fromFiles('x' as never, new Blob([]))).toThrow(/fromFiles: pass the model JSON file and its weights file\(s\) as Blobs/);
   });
 });
 

@@ -25,6 +25,21 @@ const IGNORED = new Set(['dtype', 'batchSize', 'implementation', 'unroll', 'seed
 /** Initializers: they only matter for training from scratch, where polytensor reads the ones it has. */
 const isInitializerKey = (k: string): boolean => k.endsWith('Initializer');
 
+/**
+ * An initializer as polytensor names it: tfjs spells LeCun with a capital C,
+ * and its VarianceScaling 'normal' draws a truncated normal (Keras 2 writes
+ * 'truncated_normal', and 'untruncated_normal' for the plain one).
+ */
+function initializerIn(init: Obj): Obj {
+  const className = init['className'] === 'LeCunNormal' ? 'LecunNormal' : init['className'] === 'LeCunUniform' ? 'LecunUniform' : init['className'];
+  const config = isObject(init['config']) ? { ...init['config'] } : init['config'];
+  if (className === 'VarianceScaling' && isObject(config)) {
+    if (config['distribution'] === 'normal') config['distribution'] = 'truncatedNormal';
+    else if (config['distribution'] === 'untruncatedNormal') config['distribution'] = 'normal';
+  }
+  return { ...init, className, config };
+}
+
 class Converting {
   constructor(readonly where: string) {}
 
@@ -60,6 +75,7 @@ class Converting {
       if (Array.isArray(v) && v.length === 1) config[key] = v[0];
     };
 
+    for (const [k, v] of Object.entries(config)) if (isInitializerKey(k) && isObject(v)) config[k] = initializerIn(v);
     if (config['dtype'] !== undefined && config['dtype'] !== null && config['dtype'] !== 'float32' && className !== 'InputLayer') {
       this.unsupported(who, `dtype ${show(config['dtype'])} is not supported; polytensor's layers compute in float32`);
     }

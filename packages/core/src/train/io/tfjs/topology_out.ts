@@ -13,6 +13,36 @@ function fail(who: string, problem: string): never {
   throw new PolytensorError(`save: ${who} cannot be saved in TensorFlow.js format: ${problem}; save it in polytensor's format instead`);
 }
 
+/** Activation names tfjs-layers knows (camelCase; written snake_case). */
+const TFJS_ACTIVATIONS = new Set([
+  'elu',
+  'selu',
+  'relu',
+  'relu6',
+  'linear',
+  'sigmoid',
+  'hardSigmoid',
+  'softplus',
+  'softsign',
+  'tanh',
+  'softmax',
+  'logSoftmax',
+  'gelu',
+  'swish',
+  'mish',
+]);
+
+/**
+ * An initializer as tfjs names it (LeCun…); tfjs's VarianceScaling knows only
+ * 'normal' (which it truncates) and 'uniform', so both normals are written as 'normal'.
+ */
+function initializerOut(init: Obj): Obj {
+  const className = init['className'] === 'LecunNormal' ? 'LeCunNormal' : init['className'] === 'LecunUniform' ? 'LeCunUniform' : init['className'];
+  const config = isObject(init['config']) ? { ...init['config'] } : init['config'];
+  if (className === 'VarianceScaling' && isObject(config) && config['distribution'] === 'truncatedNormal') config['distribution'] = 'normal';
+  return { ...init, className, config };
+}
+
 /** One layer's { className, config } in tfjs's camelCase terms (the case conversion comes last). */
 function layerOut(spec: LayerSpec, batchInputShape: readonly (number | null)[] | null): { className: string; config: Obj } {
   const { className } = spec;
@@ -30,6 +60,10 @@ function layerOut(spec: LayerSpec, batchInputShape: readonly (number | null)[] |
   delete config['inputShape'];
   const shape = batchInputShape ?? (Array.isArray(own) ? [null, ...own] : null);
   if (shape && className !== 'InputLayer') config['batchInputShape'] = shape;
+  for (const [k, v] of Object.entries(config)) if (k.endsWith('Initializer') && isObject(v)) config[k] = initializerOut(v);
+  if (config['activation'] !== undefined && !TFJS_ACTIVATIONS.has(String(config['activation']))) {
+    fail(who, `TensorFlow.js has no '${String(config['activation'])}' activation (use a LeakyReLU layer for leakyRelu)`);
+  }
   switch (className) {
     case 'DepthwiseConv2D':
       rename('kernelInitializer', 'depthwiseInitializer');
