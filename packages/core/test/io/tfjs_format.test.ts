@@ -111,6 +111,15 @@ describe('TensorFlow.js format: files', () => {
     const names = a.weightSpecs!.map((w) => w.name);
     expect(names.slice(-2)).toEqual(['bn/moving_mean', 'bn/moving_variance']);
     expect(names).toContain('conv/kernel');
+    // An optimizer's slots saved by tfjs (includeOptimizer) are skipped: the model loads with a fresh optimizer.
+    const withSlots = structuredClone(a);
+    withSlots.weightSpecs!.push({ name: 'Adam/iter', shape: [], dtype: 'float32', group: 'optimizer' });
+    const bytes = new Uint8Array(a.weightData.byteLength + 4);
+    bytes.set(new Uint8Array(a.weightData));
+    withSlots.weightData = bytes.buffer;
+    const slotted = await loadModel(withSlots);
+    expect(weightBytesOf(slotted)).toEqual(weightBytesOf(m));
+    slotted.dispose();
     const back = await loadModel(a);
     const x = cnnInput(4);
     expectSamePredictions(m, back, x);

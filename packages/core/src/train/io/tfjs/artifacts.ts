@@ -119,17 +119,21 @@ export function fromTfjsArtifacts(value: unknown, where: string, limits: LoadLim
   const values = decodeTfjsWeights(specs, data, where);
 
   const weightSpecs: WeightSpec[] = [];
+  const kept: Float32Array[] = [];
   const seen = new Map<string, string>();
-  for (const s of specs) {
+  for (const [i, s] of specs.entries()) {
+    // An optimizer's slots (tfjs's includeOptimizer): polytensor loads a fresh optimizer.
+    if (s.group === 'optimizer') continue;
+    kept.push(values[i]!);
     const name = polytensorWeightName(s.name);
     const prior = seen.get(name);
     if (prior !== undefined) tfjsFail(where, `weight '${s.name}'`, `names the same weight as '${prior}' (${name})`);
     seen.set(name, s.name);
     weightSpecs.push({ name, shape: [...s.shape], dtype: 'float32' });
   }
-  const out = new Float32Array(params);
+  const out = new Float32Array(kept.reduce((n, v) => n + v.length, 0));
   let at = 0;
-  for (const v of values) {
+  for (const v of kept) {
     out.set(v, at);
     at += v.length;
   }
