@@ -67,3 +67,28 @@ export function permuteHost(t: HostTensor, perm: readonly number[]): HostTensor 
   }
   return { data: out, shape };
 }
+
+/**
+ * The padding attributes of a convolution or pool: TensorFlow's 'same' as
+ * explicit pads (the smaller half before) where the sizes are known: ONNX
+ * Runtime refuses auto_pad with dilation; SAME_UPPER where a size is unknown.
+ */
+export function paddingAttrs(
+  padding: string,
+  sizes: ReadonlyArray<number | null>,
+  kernel: readonly number[],
+  strides: readonly number[],
+  dilations: readonly number[] = kernel.map(() => 1),
+): { pads: number[] } | { auto_pad: string } {
+  if (padding !== 'same') return { pads: [...kernel.map(() => 0), ...kernel.map(() => 0)] };
+  if (sizes.some((n) => n === null)) return { auto_pad: 'SAME_UPPER' };
+  const begin: number[] = [];
+  const end: number[] = [];
+  sizes.forEach((n, i) => {
+    const s = strides[i]!;
+    const total = Math.max((Math.ceil(n! / s) - 1) * s + (kernel[i]! - 1) * dilations[i]! + 1 - n!, 0);
+    begin.push(Math.floor(total / 2));
+    end.push(total - Math.floor(total / 2));
+  });
+  return { pads: [...begin, ...end] };
+}

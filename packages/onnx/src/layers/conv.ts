@@ -5,7 +5,7 @@
 import type { Conv1D, Conv2D, Conv2DTranspose, Dense, DepthwiseConv2D, SeparableConv2D } from '@polytensor/core';
 import { activation } from '../activations.js';
 import type { GraphBuilder } from '../graph.js';
-import { hasWeight, permuteHost, toChannelsFirst, toChannelsLast, weightOf, type HostTensor } from '../ops.js';
+import { hasWeight, paddingAttrs, permuteHost, toChannelsFirst, toChannelsLast, weightOf, type HostTensor } from '../ops.js';
 import type { Converter, LayerCall } from './types.js';
 
 const init = (g: GraphBuilder, layer: string, name: string, t: HostTensor): string => g.initializer(`${layer}/${name}`, t.data, t.shape);
@@ -17,8 +17,6 @@ export const dense: Converter = ({ g, layer, inputs }: LayerCall<Dense>) => {
   if (hasWeight(layer, 'bias')) y = g.op1('Add', [y, init(g, p, 'bias', weightOf(layer, 'bias'))], p);
   return [activation(g, layer.activation, y, p)];
 };
-
-const autoPad = (padding: string): string => (padding === 'same' ? 'SAME_UPPER' : 'VALID');
 
 /** A channels-first Conv (or ConvTranspose) between the layout Transposes, then the activation. */
 function convNCHW(
@@ -40,14 +38,15 @@ const biasOf = (g: GraphBuilder, layer: Conv2D | Conv1D | Conv2DTranspose | Dept
   hasWeight(layer, 'bias') ? [init(g, layer.name, 'bias', weightOf(layer, 'bias'))] : [];
 
 /** Kernel [kh, kw, in, out] → [out, in, kh, kw]. */
-export const conv2d: Converter = ({ g, layer, inputs }: LayerCall<Conv2D>) => {
+export const conv2d: Converter = ({ g, layer, inputs, shapes }: LayerCall<Conv2D>) => {
   const w = init(g, layer.name, 'kernel', permuteHost(weightOf(layer, 'kernel'), [3, 2, 0, 1]));
-  const attrs = { kernel_shape: layer.kernelSize, strides: layer.strides, dilations: layer.dilationRate, auto_pad: autoPad(layer.padding) };
+  const pads = paddingAttrs(layer.padding, shapes[0]!.slice(1, 3), layer.kernelSize, layer.strides, layer.dilationRate);
+  const attrs = { kernel_shape: layer.kernelSize, strides: layer.strides, dilations: layer.dilationRate, ...pads };
   return [convNCHW(g, layer.name, inputs[0]!, 4, 'Conv', [w, ...biasOf(g, layer)], attrs, layer.activation)];
 };
 
 /** Kernel [k, in, out] → [out, in, k]; 'causal' pads the start of the steps first. */
-export const conv1d: Converter = ({ g, layer, inputs }: LayerCall<Conv1D>) => {
+export const conv1d: Converter = ({ g, layer, inputs, shapes }: LayerCall<Conv1D>) => {
   const p = layer.name;
   const w = init(g, p, 'kernel', permuteHost(weightOf(layer, 'kernel'), [2, 1, 0]));
   let xt = toChannelsFirst(g, inputs[0]!, 3, p);
@@ -56,7 +55,7 @@ export const conv1d: Converter = ({ g, layer, inputs }: LayerCall<Conv1D>) => {
     kernel_shape: [layer.kernelSize],
     strides: [layer.strides],
     dilations: [layer.dilationRate],
-    auto_pad: layer.padding === 'same' ? 'SAME_UPPER' : 'VALID',
+    ...paddingAttrs(layer.padding, [shapes[0]![1]!], [layer.kernelSize], [layer.strides], [layer.dilationRate]),
   };
   const y = g.op1('Conv', [xt, w, ...biasOf(g, layer)], p, attrs);
   return [activation(g, layer.activation, toChannelsLast(g, y, 3, p), p)];
@@ -95,7 +94,8 @@ function depthwiseWeight(g: GraphBuilder, layer: string, k: HostTensor): string 
 export const depthwiseConv2d: Converter = ({ g, layer, inputs, shapes }: LayerCall<DepthwiseConv2D>) => {
   const c = shapes[0]![3] as number;
   const w = depthwiseWeight(g, layer.name, weightOf(layer, 'depthwiseKernel'));
-  const attrs = { kernel_shape: layer.kernelSize, strides: layer.strides, dilations: layer.dilationRate, auto_pad: autoPad(layer.padding), group: c };
+  const pads = paddingAttrs(layer.padding, shapes[0]!.slice(1, 3), layer.kernelSize, layer.strides, layer.dilationRate);
+  const attrs = { kernel_shape: layer.kernelSize, strides: layer.strides, dilations: layer.dilationRate, ...pads, group: c };
   return [convNCHW(g, layer.name, inputs[0]!, 4, 'Conv', [w, ...biasOf(g, layer)], attrs, layer.activation)];
 };
 
@@ -110,7 +110,7 @@ export const separableConv2d: Converter = ({ g, layer, inputs, shapes }: LayerCa
     kernel_shape: layer.kernelSize,
     strides: layer.strides,
     dilations: layer.dilationRate,
-    auto_pad: autoPad(layer.padding),
+    ...paddingAttrs(layer.padding, shapes[0]!.slice(1, 3), layer.kernelSize, layer.strides, layer.dilationRate),
     group: c,
   });
   const y = g.op1('Conv', [d, pw, ...biasOf(g, layer)], p, { kernel_shape: [1, 1] });

@@ -2,23 +2,31 @@
 // convolutions. Average pools leave padding out of the count (count_include_pad
 // 0, TensorFlow's rule); global pools are reductions over the spatial axes.
 import type { AveragePooling1D, AveragePooling2D, Layer, MaxPooling1D, MaxPooling2D } from '@polytensor/core';
-import { reduce, toChannelsFirst, toChannelsLast } from '../ops.js';
+import { paddingAttrs, reduce, toChannelsFirst, toChannelsLast } from '../ops.js';
 import type { Converter, LayerCall } from './types.js';
 
 const pool2d =
   (opType: 'MaxPool' | 'AveragePool'): Converter =>
-  ({ g, layer, inputs }: LayerCall<MaxPooling2D | AveragePooling2D>) => {
+  ({ g, layer, inputs, shapes }: LayerCall<MaxPooling2D | AveragePooling2D>) => {
     const p = layer.name;
-    const attrs = { kernel_shape: layer.poolSize, strides: layer.strides, auto_pad: layer.padding === 'same' ? 'SAME_UPPER' : 'VALID' };
+    const attrs = {
+      kernel_shape: layer.poolSize,
+      strides: layer.strides,
+      ...paddingAttrs(layer.padding, shapes[0]!.slice(1, 3), layer.poolSize, layer.strides),
+    };
     const y = g.op1(opType, [toChannelsFirst(g, inputs[0]!, 4, p)], p, opType === 'AveragePool' ? { ...attrs, count_include_pad: 0 } : attrs);
     return [toChannelsLast(g, y, 4, p)];
   };
 
 const pool1d =
   (opType: 'MaxPool' | 'AveragePool'): Converter =>
-  ({ g, layer, inputs }: LayerCall<MaxPooling1D | AveragePooling1D>) => {
+  ({ g, layer, inputs, shapes }: LayerCall<MaxPooling1D | AveragePooling1D>) => {
     const p = layer.name;
-    const attrs = { kernel_shape: [layer.poolSize], strides: [layer.strides], auto_pad: layer.padding === 'same' ? 'SAME_UPPER' : 'VALID' };
+    const attrs = {
+      kernel_shape: [layer.poolSize],
+      strides: [layer.strides],
+      ...paddingAttrs(layer.padding, [shapes[0]![1]!], [layer.poolSize], [layer.strides]),
+    };
     const y = g.op1(opType, [toChannelsFirst(g, inputs[0]!, 3, p)], p, opType === 'AveragePool' ? { ...attrs, count_include_pad: 0 } : attrs);
     return [toChannelsLast(g, y, 3, p)];
   };
