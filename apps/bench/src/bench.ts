@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BROKEN_BACKEND, registerBrokenBackend } from './broken.js';
 import { chromiumLaunchOptions, chromiumVersion } from '@polytensor/conformance/chromium';
 import { BROWSER_BACKENDS, runInBrowser, type Aliases } from './browser.js';
-import { loadPolytensor, loadTfjs, polytensorImpl, tfjsImpl, useThreads, workerGuard } from './node_env.js';
+import { loadOnnxRuntime, loadPolytensor, loadTfjs, onnxRuntimeImpl, polytensorImpl, tfjsImpl, useThreads, workerGuard } from './node_env.js';
 import { compareComposites, type CompositeResult } from './composites.js';
 import { profileWorkload } from './profile.js';
 import { FULL_TIMING, QUICK_TIMING, blankRow, runWorkload, type ImplSpec, type ProgressFn, type Timing } from './runner.js';
@@ -69,7 +69,7 @@ export function validateSelection(backends: readonly string[], workloads: readon
 /** polytensor/tfjs ratios from the rows: ours median / tfjs median, per (workload, environment, backend). */
 /**
  * polytensor/tfjs ratios from the rows: ours median / tfjs median, per (workload, environment, backend);
- * and, where a workload has a naive gpu.js kernel beside gpujs, ours / naive.
+ * where a workload has a naive gpu.js kernel beside gpujs, ours / naive; where ONNX Runtime ran it, ours / ONNX Runtime.
  */
 export function deriveRatios(rows: readonly Row[]): Ratio[] {
   const out: Ratio[] = [];
@@ -79,6 +79,7 @@ export function deriveRatios(rows: readonly Row[]): Ratio[] {
     const others = [
       rows.find((x) => x.implementation === 'tfjs' && sameRun(x) && x.backend === r.baseline),
       r.backend === 'gpujs' ? rows.find((x) => x.implementation === 'gpu.js' && sameRun(x)) : undefined,
+      rows.find((x) => x.implementation === 'onnxruntime' && sameRun(x)),
     ];
     for (const t of others) {
       if (!t || t.implementation === 'polytensor') continue;
@@ -150,6 +151,13 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     const guard = baseline === 'cpu' && why === null && o.guard !== false ? workerGuard('tfjs', baseline) : null;
     if (guard) guards.push(guard);
     impls.push(tfjsImpl(baseline, why, guard?.guard));
+  }
+  // ONNX Runtime: timed once per workload (in the first group), the anchor every Node backend is compared with
+  const firstGroup = [...groups.values()][0];
+  if (firstGroup) {
+    const why = await loadOnnxRuntime();
+    backends.push({ environment: 'node', implementation: 'onnxruntime', backend: 'cpu', available: why === null, reason: why });
+    firstGroup.push(onnxRuntimeImpl(why));
   }
   const profiles: KernelProfile[] = [];
   try {

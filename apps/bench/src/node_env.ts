@@ -167,6 +167,30 @@ export function workerGuard(implementation: Implementation, backend: string): { 
 /** Time a guarded worker gets for loading the library, the inputs and the reference, before its run starts. */
 const SETUP_LIMIT_MS = 300_000;
 
+/** Whether onnxruntime-node loads (its native addon); null when it does, else why not. */
+export async function loadOnnxRuntime(): Promise<string | null> {
+  try {
+    await import('onnxruntime-node');
+    return null;
+  } catch (e) {
+    return `onnxruntime-node did not load: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
+  }
+}
+
+/** ONNX Runtime's CPU execution provider, on the workloads that have an ONNX version (the seed models' inference). */
+export function onnxRuntimeImpl(unavailable: string | null): ImplSpec {
+  return {
+    implementation: 'onnxruntime',
+    backend: 'cpu',
+    environment: 'node',
+    baseline: null,
+    unavailable,
+    async activate() {},
+    covers: (w) => w.onnx !== undefined,
+    setup: async (w, ctx) => (await import('./onnx_runtime.js')).onnxRuntimeHandle(w, ctx),
+  };
+}
+
 export function tfjsImpl(backend: string, unavailable: string | null, guard?: ImplSpec['guard']): ImplSpec {
   return {
     ...(guard ? { guard } : {}),

@@ -57,11 +57,28 @@ export function naivePairs(r: BenchResults): NaivePair[] {
   });
 }
 
-/** The ratio of a pair: against tfjs, or (`versus: 'gpu.js'`) against the naive gpu.js kernel. */
+/** A polytensor row beside ONNX Runtime running the same model (Node, inference workloads). */
+export interface OnnxPair {
+  workload: string;
+  environment: Row['environment'];
+  ours: Row;
+  onnx: Row;
+}
+
+export function onnxPairs(r: BenchResults): OnnxPair[] {
+  return r.rows.flatMap((onnx) => {
+    if (onnx.implementation !== 'onnxruntime') return [];
+    return r.rows
+      .filter((x) => x.implementation === 'polytensor' && x.workload === onnx.workload && x.environment === onnx.environment)
+      .map((ours) => ({ workload: onnx.workload, environment: onnx.environment, ours, onnx }));
+  });
+}
+
+/** The ratio of a pair: against tfjs, (`versus: 'gpu.js'`) against the naive gpu.js kernel, or against ONNX Runtime. */
 export function ratioOf(
   r: BenchResults,
   p: Pick<Pair, 'workload' | 'environment' | 'backend'>,
-  versus: 'tfjs' | 'gpu.js' = 'tfjs',
+  versus: 'tfjs' | 'gpu.js' | 'onnxruntime' = 'tfjs',
 ): { ratio: number; approximate: boolean } | null {
   // files written before `versus` existed hold tfjs ratios only
   const q = r.ratios.find((x) => x.workload === p.workload && x.environment === p.environment && x.backend === p.backend && (x.versus ?? 'tfjs') === versus);
@@ -167,6 +184,22 @@ export function toMarkdown(r: BenchResults): string {
       const q = ratioOf(r, { ...p, backend: 'gpujs' }, 'gpu.js');
       lines.push(
         `| ${p.workload} | gpujs ↔ naive gpu.js (${envLabel(p.environment)}) | ${cell(p.ours, note)} | ${cell(p.naive, note)} | ${q ? formatRatio(q.ratio) : '–'} | ${gateCell(p.ours)} / ${gateCell(p.naive)} |`,
+      );
+    }
+    lines.push('');
+  }
+  const anchored = onnxPairs(r);
+  if (anchored.length) {
+    lines.push(
+      'Against ONNX Runtime (onnxruntime-node, CPU execution provider) running the same model exported with @polytensor/onnx (ratio = polytensor median / ONNX Runtime median):',
+      '',
+      '| workload | backend | polytensor median (spread) | ONNX Runtime median (spread) | ratio | gate (ours / ONNX Runtime) |',
+      '|---|---|---|---|---:|---|',
+    );
+    for (const p of anchored) {
+      const q = ratioOf(r, { ...p, backend: p.ours.backend }, 'onnxruntime');
+      lines.push(
+        `| ${p.workload} | ${backendLabel(p.ours.backend)} ↔ ONNX Runtime cpu (${envLabel(p.environment)}) | ${cell(p.ours, note)} | ${cell(p.onnx, note)} | ${q ? formatRatio(q.ratio) : '–'} | ${gateCell(p.ours)} / ${gateCell(p.onnx)} |`,
       );
     }
     lines.push('');

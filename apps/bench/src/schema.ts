@@ -144,7 +144,7 @@ export function validateResults(doc: unknown): string[] {
         workload: str,
         environment: oneOf(['node', 'chromium']),
         backend: str,
-        versus: oneOf(['tfjs', 'gpu.js']),
+        versus: oneOf(['tfjs', 'gpu.js', 'onnxruntime']),
         baseline: str,
         oursMs: num,
         tfjsMs: num,

@@ -6,12 +6,14 @@
 export const SCHEMA_ID = 'polytensor-bench/1';
 
 /**
- * Which library a row measures: polytensor, TensorFlow.js, or a naive kernel
+ * Which library a row measures: polytensor, TensorFlow.js, a naive kernel
  * hand-written in gpu.js (what backend-gpujs's kernels must beat; a few
- * workloads, in Chromium beside gpujs).
+ * workloads, in Chromium beside gpujs), or ONNX Runtime (onnxruntime-node's
+ * CPU provider running the model @polytensor/onnx exported: the native
+ * anchor of the inference workloads, in Node).
  */
-export type Implementation = 'polytensor' | 'tfjs' | 'gpu.js';
-export const IMPLEMENTATIONS: readonly Implementation[] = ['polytensor', 'tfjs', 'gpu.js'];
+export type Implementation = 'polytensor' | 'tfjs' | 'gpu.js' | 'onnxruntime';
+export const IMPLEMENTATIONS: readonly Implementation[] = ['polytensor', 'tfjs', 'gpu.js', 'onnxruntime'];
 
 /** Where it ran. */
 export type Environment = 'node' | 'chromium';
@@ -84,9 +86,9 @@ export interface Ratio {
   workload: string;
   environment: Environment;
   backend: string;
-  /** What polytensor is compared with: the tfjs baseline backend, or gpu.js's naive kernel. */
+  /** What polytensor is compared with: the tfjs baseline backend, gpu.js's naive kernel, or ONNX Runtime. */
   versus: Exclude<Implementation, 'polytensor'>;
-  /** The other side's backend (tfjs: cpu, wasm, webgl; gpu.js: naive). */
+  /** The other side's backend (tfjs: cpu, wasm, webgl; gpu.js: naive; onnxruntime: cpu, its execution provider). */
   baseline: string;
   oursMs: number;
   tfjsMs: number;

@@ -39,6 +39,11 @@ export interface Workload {
   throughput?: { unit: string; items(quick: boolean): number };
   polytensor(ctx: Ctx): Handle | Promise<Handle>;
   tfjs(ctx: Ctx): Handle | Promise<Handle>;
+  /**
+   * The seed model whose inference this is: ONNX Runtime (Node) runs it too,
+   * exported with @polytensor/onnx (onnx_runtime.ts, kept out of the browser page).
+   */
+  onnx?: 'mlp' | 'cnn';
   /** A hand-written gpu.js kernel doing the same (what backend-gpujs's kernels must beat); only some workloads have one. */
   gpujs?(ctx: Ctx, GPU: GpuConstructor): Handle | Promise<Handle>;
 }
@@ -415,7 +420,7 @@ const dispatchWorkload = opWorkload({
 
 // ---- the seed models (@polytensor/models): training steps and inference ---------------------
 
-interface ModelSetup {
+export interface ModelSetup {
   spec: ModelSpec;
   w0: Weights;
   x: Float32Array;
@@ -492,14 +497,18 @@ function trainWorkload(name: ModelName): Workload {
   };
 }
 
+/** An inference workload's inputs, initial weights and float64 reference (shared with ONNX Runtime's version). */
+export function inferenceData(name: 'mlp' | 'cnn', quick: boolean): { setup: ModelSetup; batch: number; reference: Float64Array } {
+  const batch = INFER_BATCH[name][quick ? 1 : 0];
+  const setup = modelSetup(`${name}-infer:${quick}`, name, batch, 51, 8);
+  const reference = cached(`${name}-infer:${quick}:ref`, () => refForward(withoutDropout(setup.spec), setup.w0.values, setup.x, batch));
+  return { setup, batch, reference };
+}
+
 function inferWorkload(name: 'mlp' | 'cnn'): Workload {
   const batch = (quick: boolean): number => INFER_BATCH[name][quick ? 1 : 0];
-  const setup = (quick: boolean): ModelSetup => modelSetup(`${name}-infer:${quick}`, name, batch(quick), 51, 8);
-  const reference = (quick: boolean): Float64Array =>
-    cached(`${name}-infer:${quick}:ref`, () => {
-      const s = setup(quick);
-      return refForward(withoutDropout(s.spec), s.w0.values, s.x, batch(quick));
-    });
+  const setup = (quick: boolean): ModelSetup => inferenceData(name, quick).setup;
+  const reference = (quick: boolean): Float64Array => inferenceData(name, quick).reference;
   const handle =
     <T extends LibTensor>(lib: Lib<T>) =>
     (ctx: Ctx): Handle => {
@@ -524,6 +533,7 @@ function inferWorkload(name: 'mlp' | 'cnn'): Workload {
     throughput: { unit: 'samples/s', items: batch },
     polytensor: handle(POLYTENSOR),
     tfjs: handle(TFJS),
+    onnx: name,
   };
 }
 
