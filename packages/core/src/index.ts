@@ -97,7 +97,9 @@ export {
 } from './train/layers_model.js';
 export { Sequential, type SequentialArgs } from './train/sequential.js';
 export { Model, model, type ModelArgs, type FunctionalConfig } from './train/functional.js';
-export { loadModel } from './train/load.js';
+export { loadModel, loadLayersModel } from './train/load.js';
+export type { TfjsArtifacts } from './train/io/tfjs/artifacts.js';
+export type { TfjsWeightSpec } from './train/io/tfjs/weights.js';
 export type { TensorOrTensors } from './train/model_io.js';
 export {
   Callback,

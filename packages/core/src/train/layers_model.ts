@@ -16,7 +16,8 @@ import type { Metric } from './stateful_metrics.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers/index.js';
 import { checkOptions } from './options.js';
 import { MODEL_FORMAT, MODEL_VERSION } from './io/model_json.js';
-import { saveArtifacts } from './io/router.js';
+import { saveArtifacts, saveFormat, saveTfjsArtifacts } from './io/router.js';
+import { toTfjsArtifacts } from './io/tfjs/artifacts.js';
 import { trainingConfigOf } from './io/training_config.js';
 import type { IOHandler, ModelArtifacts, ModelTopology, SaveOptions, SaveResult } from './io/types.js';
 import { batchOf, rowsOf, toTensorList, type TensorOrTensors } from './model_io.js';
@@ -782,8 +783,17 @@ export abstract class LayersModel extends Layer {
    * Save topology, weights and compile settings to 'file://dir' (Node),
    * 'indexeddb://name', 'localstorage://name', 'downloads://name' (browser),
    * 'http(s)://url' (POST), 'memory://name', or a custom IOHandler.
+   * `{ format: 'tfjs' }` writes TensorFlow.js's layers format instead, which
+   * `tf.loadLayersModel` reads (file://, http(s)://, downloads:// or an IOHandler).
+   * @example
+   * await model.save('file://./my-model', { format: 'tfjs' }); // model.json + group1-shard1of1.bin
    */
   async save(destination: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+    if (saveFormat(options) === 'tfjs') {
+      const trainable = new Set(this.trainableWeights);
+      const nonTrainable = new Set(this.weights.filter((w) => !trainable.has(w.variable)).map((w) => w.name));
+      return saveTfjsArtifacts(destination, toTfjsArtifacts(this.toArtifacts(), nonTrainable), options);
+    }
     return saveArtifacts(destination, this.toArtifacts(), options);
   }
 

@@ -3,12 +3,16 @@ import type { LayersModel } from './layers_model.js';
 import { resolveLimits } from './io/limits.js';
 import { prepareModel } from './io/prepare.js';
 import { loadArtifacts } from './io/router.js';
+import type { TfjsArtifacts } from './io/tfjs/artifacts.js';
 import type { IOHandler, LoadOptions, ModelArtifacts } from './io/types.js';
 import type { Sequential } from './sequential.js';
 
 /**
  * Rebuild a model (Sequential or functional) from a saved location, an
- * IOHandler or artifacts. Everything in the file is checked (structure,
+ * IOHandler or artifacts: polytensor's format, or TensorFlow.js's layers
+ * format (model.json with a weightsManifest, as `tf.LayersModel.save` and the
+ * Keras converter write it; quantized weights are dequantized; a tfjs
+ * IOHandler such as `tf.io.fromMemory(artifacts)` works as it is). Everything in the file is checked (structure,
  * limits, the graph, the weights against the topology) before any weight is
  * allocated. A model saved compiled comes back compiled with the same
  * optimizer settings, losses and metrics (a fresh optimizer state);
@@ -18,11 +22,18 @@ import type { Sequential } from './sequential.js';
  * Typed as Sequential (what most files hold); name the type for a functional
  * model: `await loadModel<Model>(source)` (`instanceof` tells them apart).
  */
-export async function loadModel<M extends LayersModel = Sequential>(source: string | IOHandler | ModelArtifacts, options: LoadOptions = {}): Promise<M> {
+export async function loadModel<M extends LayersModel = Sequential>(
+  source: string | IOHandler | ModelArtifacts | TfjsArtifacts,
+  options: LoadOptions = {},
+): Promise<M> {
   if (options === null || typeof options !== 'object')
     throw new PolytensorError(`loadModel: options must be an object, got ${options === null ? 'null' : typeof options}`);
   const limits = resolveLimits(options);
-  const { artifacts, where } = await loadArtifacts(source, { limits, requestInit: options.requestInit, fetch: options.fetch });
+  const { artifacts, where } = await loadArtifacts(source as string | IOHandler | ModelArtifacts, {
+    limits,
+    requestInit: options.requestInit,
+    fetch: options.fetch,
+  });
   const p = prepareModel(artifacts, where, limits, options.compile !== false);
   const model = p.model;
   try {
@@ -38,3 +49,11 @@ export async function loadModel<M extends LayersModel = Sequential>(source: stri
   }
   return model as M;
 }
+
+/**
+ * TensorFlow.js's name for loadModel, for code ported from tfjs: reads both
+ * formats. Compile settings come back only from polytensor's format.
+ * @example
+ * const model = await loadLayersModel('https://example.com/model/model.json');
+ */
+export const loadLayersModel = loadModel;

@@ -305,6 +305,21 @@ describe('fault suite: model files', () => {
         if (kind === 'swap-names') {
           const j = (i + 1) % specs.length;
           [spec.name, specs[j]!.name] = [specs[j]!.name, spec.name];
+          // Weights are matched by name: two of the same shape trade places (each loads where its name says).
+          if (spec.shape.join() === specs[j]!.shape.join()) {
+            const bytesOf = (k: number): [number, number] => {
+              const start = specs.slice(0, k).reduce((n, s) => n + 4 * s.shape.reduce((p, d) => p * d, 1), 0);
+              return [start, start + 4 * specs[k]!.shape.reduce((p, d) => p * d, 1)];
+            };
+            const [a0, a1] = bytesOf(i);
+            const [b0, b1] = bytesOf(j);
+            const swapped = baseBytes.slice();
+            swapped.set(baseBytes.subarray(b0, b1), a0);
+            swapped.set(baseBytes.subarray(a0, a1), b0);
+            const outcome = await loadChecked(() => loadModel(art), swapped);
+            expect(outcome.ok, `same-shape weights ${i} and ${j} swapped by name`).toBe(true);
+            return;
+          }
         }
         const outcome = await loadChecked(() => loadModel(art));
         expect(outcome.ok, `${kind} of weightSpecs[${i}] loaded`).toBe(false);

@@ -2,6 +2,7 @@
 // name.weights.bin, the pair fromFiles() or an http server can load again.
 import { PolytensorError } from '../../errors.js';
 import { modelJsonText } from './codec.js';
+import { type TfjsArtifacts, tfjsModelJsonText } from './tfjs/artifacts.js';
 import type { ModelArtifacts, SaveResult } from './types.js';
 
 /** Blob URLs live this long after the click: the browser reads them asynchronously (FileSaver.js waits 40 s too). */
@@ -19,15 +20,30 @@ function download(doc: Document, fileName: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
 }
 
-export function saveDownloads(name: string, a: ModelArtifacts): SaveResult {
+/** The page to download from and the files' base name. */
+function target(name: string): { doc: Document; base: string } {
   const doc = (globalThis as { document?: Document }).document;
   if (!doc || typeof URL.createObjectURL !== 'function') {
     throw new PolytensorError(`save: downloads://${name} triggers browser downloads and needs a page (a document); in Node save to file://dir`);
   }
   const base = name === '' ? 'model' : name;
   if (/[/\\]/.test(base)) throw new PolytensorError(`save: downloads://${name}: the name becomes a file name and cannot contain '/' or '\\'`);
+  return { doc, base };
+}
+
+export function saveDownloads(name: string, a: ModelArtifacts): SaveResult {
+  const { doc, base } = target(name);
   const weightsName = `${base}.weights.bin`;
   download(doc, `${base}.json`, new Blob([modelJsonText(a, weightsName)], { type: 'application/json' }));
+  download(doc, weightsName, new Blob([a.weightData], { type: 'application/octet-stream' }));
+  return { destination: `downloads://${base}`, bytes: a.weightData.byteLength };
+}
+
+/** TensorFlow.js format, as tfjs's browserDownloads lays it out: name.json naming './name.weights.bin'. */
+export function saveTfjsDownloads(name: string, a: TfjsArtifacts & { weightData: ArrayBuffer }): SaveResult {
+  const { doc, base } = target(name);
+  const weightsName = `${base}.weights.bin`;
+  download(doc, `${base}.json`, new Blob([tfjsModelJsonText(a, [`./${weightsName}`])], { type: 'application/json' }));
   download(doc, weightsName, new Blob([a.weightData], { type: 'application/octet-stream' }));
   return { destination: `downloads://${base}`, bytes: a.weightData.byteLength };
 }

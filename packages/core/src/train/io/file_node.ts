@@ -15,13 +15,16 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { PolytensorError } from '../../errors.js';
 import { modelJsonText } from './codec.js';
 import { fmt, limitError } from './limits.js';
-import { checkWeightData, parseModelJson } from './model_json.js';
+import { checkModelJson, checkWeightData, parseJsonText } from './model_json.js';
+import { checkTfjsManifest, isTfjsArtifacts, shardNames, shardsOf, type TfjsArtifacts, tfjsArtifactsOf, tfjsModelJsonText } from './tfjs/artifacts.js';
 import type { LoadLimits, ModelArtifacts, SaveResult } from './types.js';
 
 const MODEL_JSON = 'model.json';
 /** Files a save writes and may later remove: weights (this scheme's and the older fixed name) and temporary model.json copies. */
 const OWN_WEIGHTS = /^weights(\.[0-9a-f]{16})?\.bin$/;
 const OWN_TEMP = /^\.model\.json\.[0-9a-f]{16}\.tmp$/;
+/** Weight shards of a TensorFlow.js-format save (the converter's names). */
+const TFJS_SHARD = /^group\d+-shard\d+of\d+\.bin$/;
 
 const code = (e: unknown): string | undefined => (e as NodeJS.ErrnoException)?.code;
 
@@ -68,10 +71,40 @@ export async function saveFile(dir: string, a: ModelArtifacts): Promise<SaveResu
   return { destination: `file://${dir}`, bytes: a.weightData.byteLength };
 }
 
+/**
+ * Save TensorFlow.js-format artifacts: model.json with a weightsManifest and
+ * the weights in 4 MiB shards named as the converter names them. Shards go
+ * to temporary names first and model.json is renamed into place last, so a
+ * failed save leaves the previous model.json; shards of an earlier save that
+ * the new model.json does not name are removed.
+ */
+export async function saveTfjsFile(dir: string, a: TfjsArtifacts & { weightData: ArrayBuffer }): Promise<SaveResult> {
+  const id = randomBytes(8).toString('hex');
+  const names = shardNames(a.weightData.byteLength);
+  const shards = shardsOf(a.weightData);
+  const temps = names.map((n) => join(dir, `.${n}.${id}.tmp`));
+  const tempJson = join(dir, `.model.json.${id}.tmp`);
+  try {
+    await mkdir(dir, { recursive: true });
+    for (let i = 0; i < shards.length; i++) await writeNew(temps[i]!, shards[i]!);
+    await writeNew(tempJson, tfjsModelJsonText(a, names));
+    for (let i = 0; i < shards.length; i++) await rename(temps[i]!, join(dir, names[i]!));
+    await rename(tempJson, join(dir, MODEL_JSON));
+  } catch (e) {
+    for (const t of [...temps, tempJson]) await unlink(t).catch(() => undefined);
+    throw new PolytensorError(`save: cannot write file://${dir}: ${(e as Error).message}; check the path and that the folder is writable`);
+  }
+  await syncDir(dir);
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if ((TFJS_SHARD.test(name) && !names.includes(name)) || OWN_WEIGHTS.test(name)) await unlink(join(dir, name)).catch(() => undefined);
+  }
+  return { destination: `file://${dir}`, bytes: a.weightData.byteLength };
+}
+
 /** Remove weights no model.json names any more and temporary files of interrupted saves (one writer per folder). */
 async function removeStale(dir: string, keep: string): Promise<void> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
-    if (name !== keep && (OWN_WEIGHTS.test(name) || OWN_TEMP.test(name))) await unlink(join(dir, name)).catch(() => undefined);
+    if (name !== keep && (OWN_WEIGHTS.test(name) || OWN_TEMP.test(name) || TFJS_SHARD.test(name))) await unlink(join(dir, name)).catch(() => undefined);
   }
 }
 
@@ -139,8 +172,46 @@ function weightsFileOf(dir: string, weightsPath: string, where: string): string 
   return path;
 }
 
-/** `where` is a model folder, or a model JSON file (such as name.json from downloads://) whose folder holds its weights. */
-export async function loadFile(where: string, limits: LoadLimits): Promise<ModelArtifacts> {
+/** A TensorFlow.js model.json's shards, each inside the folder; each group's shards must add up to its declared bytes. */
+async function loadTfjsShards(json: Record<string, unknown>, dir: string, root: string, url: string, limits: LoadLimits): Promise<TfjsArtifacts> {
+  const groups = checkTfjsManifest(json, url, limits);
+  const data: Uint8Array[] = [];
+  for (const [gi, g] of groups.entries()) {
+    const out = new Uint8Array(g.bytes);
+    let at = 0;
+    for (const p of g.paths) {
+      const path = weightsFileOf(dir, p, url);
+      const shard = await openInside(path, root, `weight shard '${p}' (weightsManifest[${gi}])`, url);
+      try {
+        if (at + shard.size > g.bytes) {
+          throw new PolytensorError(
+            `loadModel: ${url}: the shards of weightsManifest[${gi}] (${g.paths.join(', ')}) hold more than the ${fmt(g.bytes)} bytes its weights declare ` +
+              `(at '${p}'): a shard is longer than declared or belongs to another model`,
+          );
+        }
+        out.set(await readExactly(shard.fh, shard.size, path, url), at);
+        at += shard.size;
+      } finally {
+        await shard.fh.close();
+      }
+    }
+    if (at !== g.bytes) {
+      throw new PolytensorError(
+        `loadModel: ${url}: the shards of weightsManifest[${gi}] (${g.paths.join(', ')}) hold ${fmt(at)} bytes but its weights declare ${fmt(g.bytes)}: ` +
+          'a shard is truncated or belongs to another model',
+      );
+    }
+    data.push(out);
+  }
+  return tfjsArtifactsOf(json, groups, data);
+}
+
+/**
+ * `where` is a model folder, or a model JSON file (such as name.json from
+ * downloads://) whose folder holds its weights. A TensorFlow.js model.json
+ * comes back as tfjs artifacts, which loadModel converts.
+ */
+export async function loadFile(where: string, limits: LoadLimits): Promise<ModelArtifacts | TfjsArtifacts> {
   const isJson = where.endsWith('.json');
   const dir = resolve(isJson ? dirname(where) : where);
   const jsonPath = isJson ? resolve(where) : join(dir, MODEL_JSON);
@@ -162,7 +233,9 @@ export async function loadFile(where: string, limits: LoadLimits): Promise<Model
   } finally {
     await json.fh.close();
   }
-  const checked = parseModelJson(text, url, limits);
+  const value = parseJsonText(text, url);
+  if (isTfjsArtifacts(value)) return loadTfjsShards(value as Record<string, unknown>, dir, root, url, limits);
+  const checked = checkModelJson(value, url, limits);
 
   const weightsPath = weightsFileOf(dir, checked.weightsPath ?? 'weights.bin', url);
   const weights = await openInside(weightsPath, root, 'the weights file', url);

@@ -1,6 +1,7 @@
 // file:// outside Node: browser bundles get this module instead of
 // file_node.ts (package.json "imports" → "#file-io"), so they hold no Node code.
 import { PolytensorError } from '../../errors.js';
+import type { TfjsArtifacts } from './tfjs/artifacts.js';
 import type { LoadLimits, ModelArtifacts, SaveResult } from './types.js';
 
 const unavailable = (op: string, where: string): PolytensorError =>
@@ -13,6 +14,10 @@ export async function saveFile(dir: string, _a: ModelArtifacts): Promise<SaveRes
   throw unavailable('save', dir);
 }
 
-export async function loadFile(where: string, _limits: LoadLimits): Promise<ModelArtifacts> {
+export async function saveTfjsFile(dir: string, _a: TfjsArtifacts & { weightData: ArrayBuffer }): Promise<SaveResult> {
+  throw unavailable('save', dir);
+}
+
+export async function loadFile(where: string, _limits: LoadLimits): Promise<ModelArtifacts | TfjsArtifacts> {
   throw unavailable('loadModel', where);
 }

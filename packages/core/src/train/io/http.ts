@@ -5,7 +5,8 @@
 import { PolytensorError } from '../../errors.js';
 import { bufferOf, modelJsonText, readCapped } from './codec.js';
 import { fmt, limitError } from './limits.js';
-import { checkWeightData, parseModelJson } from './model_json.js';
+import { checkModelJson, checkWeightData, parseJsonText } from './model_json.js';
+import { checkTfjsManifest, isTfjsArtifacts, type TfjsArtifacts, tfjsArtifactsOf, tfjsModelJsonText } from './tfjs/artifacts.js';
 import type { LoadContext, ModelArtifacts, SaveOptions, SaveResult } from './types.js';
 
 /** The weights file name a POSTed model.json points to (the server stores both side by side). */
@@ -43,7 +44,58 @@ async function body(res: Response, max: number, tooLong: () => Error): Promise<U
   return all;
 }
 
-export async function loadHttp(url: string, ctx: LoadContext): Promise<ModelArtifacts> {
+/** A weights URL relative to the model URL, kept on the model's origin. */
+function sameOriginUrl(url: string, path: string, what: string): URL {
+  const base = new URL(url);
+  let out: URL;
+  try {
+    out = new URL(path, base);
+  } catch {
+    throw new PolytensorError(`loadModel: ${url}: ${what} ${JSON.stringify(path)} is not a URL path`);
+  }
+  if (out.origin !== base.origin) {
+    throw new PolytensorError(
+      `loadModel: ${url}: ${what} ${JSON.stringify(path)} points to ${out.origin}, off the model's origin ${base.origin}; ` +
+        'weights must be served from the same origin as model.json',
+    );
+  }
+  return out;
+}
+
+/** A TensorFlow.js model.json's shards, fetched relative to it; each group's shards must add up to its declared bytes. */
+async function loadTfjsShards(url: string, json: Record<string, unknown>, ctx: LoadContext): Promise<TfjsArtifacts> {
+  const groups = checkTfjsManifest(json, url, ctx.limits);
+  const data: Uint8Array[] = [];
+  for (const [gi, g] of groups.entries()) {
+    const out = new Uint8Array(g.bytes);
+    let at = 0;
+    for (const p of g.paths) {
+      const shardUrl = sameOriginUrl(url, p, `weight shard (weightsManifest[${gi}])`).href;
+      const left = g.bytes - at;
+      const bytes = await body(
+        await get(shardUrl, ctx, `weight shard '${p}'`),
+        left,
+        () =>
+          new PolytensorError(
+            `loadModel: ${url}: the shards of weightsManifest[${gi}] (${g.paths.join(', ')}) hold more than the ${fmt(g.bytes)} bytes its weights declare ` +
+              `(at ${shardUrl}): a shard is longer than declared or belongs to another model`,
+          ),
+      );
+      out.set(bytes, at);
+      at += bytes.byteLength;
+    }
+    if (at !== g.bytes) {
+      throw new PolytensorError(
+        `loadModel: ${url}: the shards of weightsManifest[${gi}] (${g.paths.join(', ')}) hold ${fmt(at)} bytes but its weights declare ${fmt(g.bytes)}: ` +
+          'a shard is truncated or belongs to another model',
+      );
+    }
+    data.push(out);
+  }
+  return tfjsArtifactsOf(json, groups, data);
+}
+
+export async function loadHttp(url: string, ctx: LoadContext): Promise<ModelArtifacts | TfjsArtifacts> {
   const { limits } = ctx;
   const jsonBytes = await body(await get(url, ctx, 'the model JSON'), limits.maxJsonBytes, () =>
     limitError(url, `the model JSON holds more than ${fmt(limits.maxJsonBytes)} bytes`, null, 'maxJsonBytes', limits),
@@ -54,20 +106,10 @@ export async function loadHttp(url: string, ctx: LoadContext): Promise<ModelArti
   } catch {
     throw new PolytensorError(`loadModel: ${url} is not UTF-8 text; is this URL a model.json?`);
   }
-  const checked = parseModelJson(text, url, limits);
-  const base = new URL(url);
-  let weightsUrl: URL;
-  try {
-    weightsUrl = new URL(checked.weightsPath ?? 'weights.bin', base);
-  } catch {
-    throw new PolytensorError(`loadModel: ${url}: weightsPath ${JSON.stringify(checked.weightsPath)} is not a URL path`);
-  }
-  if (weightsUrl.origin !== base.origin) {
-    throw new PolytensorError(
-      `loadModel: ${url}: weightsPath ${JSON.stringify(checked.weightsPath)} points to ${weightsUrl.origin}, off the model's origin ${base.origin}; ` +
-        'weights must be served from the same origin as model.json',
-    );
-  }
+  const value = parseJsonText(text, url);
+  if (isTfjsArtifacts(value)) return loadTfjsShards(url, value as Record<string, unknown>, ctx);
+  const checked = checkModelJson(value, url, limits);
+  const weightsUrl = sameOriginUrl(url, checked.weightsPath ?? 'weights.bin', 'weightsPath');
   const want = checked.weightBytes;
   const bytes = await body(
     await get(weightsUrl.href, ctx, 'the weights'),
@@ -84,6 +126,10 @@ export async function saveHttp(url: string, a: ModelArtifacts, options: SaveOpti
   const form = new FormData();
   form.append('model.json', new Blob([modelJsonText(a, HTTP_WEIGHTS_NAME)], { type: 'application/json' }), 'model.json');
   form.append(HTTP_WEIGHTS_NAME, new Blob([a.weightData], { type: 'application/octet-stream' }), HTTP_WEIGHTS_NAME);
+  return post(url, form, a.weightData.byteLength, options);
+}
+
+async function post(url: string, form: FormData, bytes: number, options: SaveOptions): Promise<SaveResult> {
   let res: Response;
   try {
     res = await fetchOf('save', options.fetch)(url, { method: 'POST', ...options.requestInit, body: form });
@@ -91,5 +137,13 @@ export async function saveHttp(url: string, a: ModelArtifacts, options: SaveOpti
     throw new PolytensorError(`save: cannot POST the model to ${url}: ${(e as Error).message}; is the server up, and does it allow this origin (CORS)?`);
   }
   if (!res.ok) throw new PolytensorError(`save: POST ${url} answered ${res.status} ${res.statusText}; the server must accept multipart form data`);
-  return { destination: url, bytes: a.weightData.byteLength };
+  return { destination: url, bytes };
+}
+
+/** POST a TensorFlow.js-format model as tfjs's http handler does: model.json naming './model.weights.bin', and the weights. */
+export async function saveTfjsHttp(url: string, a: TfjsArtifacts & { weightData: ArrayBuffer }, options: SaveOptions): Promise<SaveResult> {
+  const form = new FormData();
+  form.append('model.json', new Blob([tfjsModelJsonText(a, [`./${HTTP_WEIGHTS_NAME}`])], { type: 'application/json' }), 'model.json');
+  form.append(HTTP_WEIGHTS_NAME, new Blob([a.weightData], { type: 'application/octet-stream' }), HTTP_WEIGHTS_NAME);
+  return post(url, form, a.weightData.byteLength, options);
 }

@@ -237,15 +237,18 @@ export function checkModelJson(value: unknown, where: string, limits: LoadLimits
   return { json, weightsPath, params, weightBytes };
 }
 
-/** Parse model JSON text (already bounded by maxJsonBytes) and check it. */
-export function parseModelJson(text: string, where: string, limits: LoadLimits): CheckedModelJson {
-  let value: unknown;
+/** Parse model JSON text (already bounded by maxJsonBytes); a syntax error names the file. */
+export function parseJsonText(text: string, where: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new PolytensorError(`loadModel: ${where} is not valid JSON (${(e as Error).message}); the file is damaged: re-save the model`);
   }
-  return checkModelJson(value, where, limits);
+}
+
+/** Parse model JSON text (already bounded by maxJsonBytes) and check it. */
+export function parseModelJson(text: string, where: string, limits: LoadLimits): CheckedModelJson {
+  return checkModelJson(parseJsonText(text, where), where, limits);
 }
 
 const isArrayBuffer = (v: unknown): v is ArrayBuffer => Object.prototype.toString.call(v) === '[object ArrayBuffer]';

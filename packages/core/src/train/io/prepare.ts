@@ -76,21 +76,28 @@ export function prepareModel(art: ModelArtifacts, where: string, limits: LoadLim
         `but weightSpecs lists ${art.weightSpecs.length}; the file is damaged: re-save the model`,
     );
   }
+  // Weights are matched by name (files from other writers order them differently), then checked by shape.
   const data = new Float32Array(art.weightData);
+  const byName = new Map<string, { index: number; offset: number }>();
   let offset = 0;
+  art.weightSpecs.forEach((spec, index) => {
+    byName.set(spec.name, { index, offset });
+    offset += sizeOfShape(spec.shape);
+  });
   const values = planned.map((p, i) => {
-    const spec = art.weightSpecs[i]!;
-    const sameShape = spec.shape.length === p.shape.length && spec.shape.every((d, k) => d === p.shape[k]);
-    if (spec.name !== p.name || !sameShape || spec.dtype !== 'float32') {
+    const found = byName.get(p.name);
+    const spec = found && art.weightSpecs[found.index]!;
+    const sameShape = spec !== undefined && spec.shape.length === p.shape.length && spec.shape.every((d, k) => d === p.shape[k]);
+    if (!found || !spec || !sameShape || spec.dtype !== 'float32') {
+      // Not found by name: show the weight in the same place, the likeliest mix-up.
+      const at = found?.index ?? i;
+      const shown = art.weightSpecs[at]!;
       throw new PolytensorError(
-        `loadModel: ${where}: weightSpecs[${i}] is ${fmtSpec(spec.name, spec.shape)} ${spec.dtype} but the topology builds ${fmtSpec(p.name, p.shape)} float32 there; ` +
+        `loadModel: ${where}: weightSpecs[${at}] is ${fmtSpec(shown.name, shown.shape)} ${shown.dtype} but the topology builds ${fmtSpec(p.name, p.shape)} float32 there; ` +
           'the weights do not belong to this topology: re-save the model',
       );
     }
-    const n = sizeOfShape(p.shape);
-    const v = data.subarray(offset, offset + n);
-    offset += n;
-    return v;
+    return data.subarray(found.offset, found.offset + sizeOfShape(p.shape));
   });
   return { model, inputShape, values, training };
 }

@@ -1,16 +1,17 @@
 // Where a model is saved to or loaded from: 'scheme://rest' picks a handler;
 // an IOHandler object is used as it is. Every loaded artifact passes the same
 // checks (model_json.ts) whatever its source.
-import { loadFile, saveFile } from '#file-io';
+import { loadFile, saveFile, saveTfjsFile } from '#file-io';
 import { PolytensorError } from '../../errors.js';
 import { checkOptions } from '../options.js';
-import { saveDownloads } from './downloads.js';
-import { loadHttp, saveHttp } from './http.js';
+import { saveDownloads, saveTfjsDownloads } from './downloads.js';
+import { loadHttp, saveHttp, saveTfjsHttp } from './http.js';
 import { loadIndexedDb, saveIndexedDb } from './indexed_db.js';
 import { loadLocalStorage, saveLocalStorage } from './local_storage.js';
 import { loadMemory, saveMemory } from './memory.js';
 import { checkArtifacts } from './model_json.js';
-import type { IOHandler, LoadContext, ModelArtifacts, SaveOptions, SaveResult } from './types.js';
+import { fromTfjsArtifacts, isTfjsArtifacts, type TfjsArtifacts } from './tfjs/artifacts.js';
+import type { IOHandler, LoadContext, LoadLimits, ModelArtifacts, SaveOptions, SaveResult } from './types.js';
 
 const SCHEMES = 'file://dir (Node), indexeddb://name, localstorage://name, downloads://name (save), http(s)://url or memory://name';
 
@@ -28,16 +29,54 @@ function need(op: string, url: string, rest: string): string {
 const unknownScheme = (op: string, scheme: string): PolytensorError =>
   new PolytensorError(`${op}: unknown scheme '${scheme}://'; use ${SCHEMES}, or pass an IOHandler`);
 
-export async function saveArtifacts(dest: string | IOHandler, a: ModelArtifacts, options: SaveOptions = {}): Promise<SaveResult> {
+/** The format save writes, checked with the other options. */
+export function saveFormat(options: SaveOptions): 'polytensor' | 'tfjs' {
   if (options === null || typeof options !== 'object')
     throw new PolytensorError(`save: options must be an object, got ${options === null ? 'null' : typeof options}`);
-  checkOptions('save', options, ['requestInit', 'fetch']);
-  if (typeof dest !== 'string') {
-    if (typeof dest !== 'object' || dest === null || typeof dest.save !== 'function') {
-      throw new PolytensorError(`save: expected a destination URL (${SCHEMES}) or an IOHandler with save(), got ${dest === null ? 'null' : typeof dest}`);
-    }
-    return dest.save(a);
+  checkOptions('save', options, ['requestInit', 'fetch', 'format']);
+  const f = options.format ?? 'polytensor';
+  if (f !== 'polytensor' && f !== 'tfjs') throw new PolytensorError(`save: format must be 'polytensor' or 'tfjs', got ${JSON.stringify(f)}`);
+  return f;
+}
+
+function handlerOf(dest: unknown): IOHandler & { save: NonNullable<IOHandler['save']> } {
+  if (typeof dest !== 'object' || dest === null || typeof (dest as IOHandler).save !== 'function') {
+    throw new PolytensorError(`save: expected a destination URL (${SCHEMES}) or an IOHandler with save(), got ${dest === null ? 'null' : typeof dest}`);
   }
+  return dest as IOHandler & { save: NonNullable<IOHandler['save']> };
+}
+
+/** Save TensorFlow.js-format artifacts (model.save(dest, { format: 'tfjs' })). */
+export async function saveTfjsArtifacts(dest: string | IOHandler, a: TfjsArtifacts & { weightData: ArrayBuffer }, options: SaveOptions): Promise<SaveResult> {
+  const bytes = a.weightData.byteLength;
+  if (typeof dest !== 'string') {
+    // A tfjs IOHandler (tf.io.withSaveHandler, tf.io.browserHTTPRequest, …) takes tfjs's artifacts as they are.
+    const result: unknown = await (handlerOf(dest).save as (x: unknown) => Promise<unknown>)(a);
+    return { destination: 'the IOHandler', bytes, ...(typeof result === 'object' && result !== null ? result : {}) };
+  }
+  const [scheme, rest] = parse('save', dest);
+  switch (scheme) {
+    case 'file':
+      return saveTfjsFile(need('save', dest, rest), a);
+    case 'http':
+    case 'https':
+      return saveTfjsHttp(dest, a, options);
+    case 'downloads':
+      return saveTfjsDownloads(rest, a);
+    case 'memory':
+    case 'localstorage':
+    case 'indexeddb':
+      throw new PolytensorError(
+        `save: ${scheme}:// keeps polytensor's format (loadModel reads it back); format 'tfjs' saves to file://, http(s)://, downloads:// or an IOHandler`,
+      );
+    default:
+      throw unknownScheme('save', scheme);
+  }
+}
+
+export async function saveArtifacts(dest: string | IOHandler, a: ModelArtifacts, options: SaveOptions = {}): Promise<SaveResult> {
+  saveFormat(options);
+  if (typeof dest !== 'string') return handlerOf(dest).save(a);
   const [scheme, rest] = parse('save', dest);
   switch (scheme) {
     case 'file':
@@ -61,9 +100,14 @@ export async function saveArtifacts(dest: string | IOHandler, a: ModelArtifacts,
 /** True for artifacts passed directly (rather than a URL or handler). */
 export const isArtifacts = (v: unknown): v is ModelArtifacts => typeof v === 'object' && v !== null && 'modelTopology' in v;
 
-/** Load artifacts and check them; `where` names the source in errors. */
+/** polytensor's artifacts checked, or TensorFlow.js's converted and then checked. */
+function checkAny(v: unknown, where: string, limits: LoadLimits): ModelArtifacts {
+  return checkArtifacts(isTfjsArtifacts(v) ? fromTfjsArtifacts(v, where, limits) : v, where, limits);
+}
+
+/** Load artifacts (polytensor's or TensorFlow.js's) and check them; `where` names the source in errors. */
 export async function loadArtifacts(src: string | IOHandler | ModelArtifacts, ctx: LoadContext): Promise<{ artifacts: ModelArtifacts; where: string }> {
-  if (isArtifacts(src)) return { artifacts: checkArtifacts(src, 'the artifacts given', ctx.limits), where: 'the artifacts given' };
+  if (isArtifacts(src)) return { artifacts: checkAny(src, 'the artifacts given', ctx.limits), where: 'the artifacts given' };
   if (typeof src !== 'string') {
     if (typeof src !== 'object' || src === null || typeof src.load !== 'function') {
       throw new PolytensorError(
@@ -71,10 +115,10 @@ export async function loadArtifacts(src: string | IOHandler | ModelArtifacts, ct
       );
     }
     const where = "the handler's artifacts";
-    return { artifacts: checkArtifacts(await src.load(ctx.limits), where, ctx.limits), where };
+    return { artifacts: checkAny(await src.load(ctx.limits), where, ctx.limits), where };
   }
   const [scheme, rest] = parse('loadModel', src);
-  let artifacts: ModelArtifacts;
+  let artifacts: ModelArtifacts | TfjsArtifacts;
   switch (scheme) {
     case 'file':
       artifacts = await loadFile(need('loadModel', src, rest), ctx.limits);
@@ -99,5 +143,5 @@ export async function loadArtifacts(src: string | IOHandler | ModelArtifacts, ct
     default:
       throw unknownScheme('loadModel', scheme);
   }
-  return { artifacts: checkArtifacts(artifacts, src, ctx.limits), where: src };
+  return { artifacts: checkAny(artifacts, src, ctx.limits), where: src };
 }

@@ -98,6 +98,14 @@ export interface LoadOptions extends Partial<LoadLimits> {
 
 /** Options of model.save. */
 export interface SaveOptions {
+  /**
+   * 'polytensor' (default): polytensor's format, with compile settings.
+   * 'tfjs': TensorFlow.js's layers format (model.json with a weightsManifest and
+   * 4 MiB weight shards), which `tf.loadLayersModel` reads; to file://,
+   * http(s)://, downloads:// or an IOHandler (whose save() then receives tfjs's
+   * artifacts). Compile settings are not written: tfjs loads the model uncompiled.
+   */
+  format?: 'polytensor' | 'tfjs';
   /** http(s)://: merged into the POST request (headers, credentials, …). */
   requestInit?: RequestInit;
   /** http(s)://: the fetch to use instead of globalThis.fetch. */
