@@ -75,6 +75,7 @@ async function expectRefused(source: Parameters<typeof loadModel>[0], patterns: 
   }
   expect(error, 'loadModel should have refused the file').toBeInstanceOf(PolytensorError);
   const message = (error as Error).message;
+  if (process.env['SHOW_ERRORS']) console.log(message);
   for (const p of patterns) expect(message).toMatch(p);
   expect(counts(), 'tensors or buffers allocated by the refused load').toEqual(before);
 }
@@ -117,10 +118,11 @@ describe('hostile tfjs files', () => {
     await expectRefused({ ...a, weightData: (a.weightData as ArrayBuffer).slice(0, 148) }, [new RegExp(`${SMALL_BYTES}`), /148|\b4 bytes/]);
   });
 
-  it('shards longer than the weights need: names the bytes needed and found', async () => {
+  it('shards longer than the weights need: names the bytes needed, and the shard that overflows or the bytes found', async () => {
     const dir = await hostileDir(SMALL);
     appendFileSync(join(dir, 'group1-shard3of3.bin'), new Uint8Array(8)); // 160 bytes in all
-    await expectRefused(`file://${dir}`, [new RegExp(`${SMALL_BYTES}`), /160|\b8 (extra )?bytes/]);
+    // A reader may stop at the first byte too many (a huge file is never read whole): then it names that shard.
+    await expectRefused(`file://${dir}`, [new RegExp(`${SMALL_BYTES}`), /160|group1-shard3of3\.bin/]);
     const a = await artifactsOf(await hostileDir(SMALL));
     const long = new Uint8Array(160);
     long.set(new Uint8Array(a.weightData as ArrayBuffer));

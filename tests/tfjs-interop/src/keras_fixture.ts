@@ -172,7 +172,8 @@ export async function kerasFixture(spec: KerasFixtureSpec): Promise<KerasFixture
     modelTopology: {
       keras_version: KERAS_VERSION,
       backend: 'tensorflow',
-      model_config: { class_name: 'Sequential', config: { name: 'sequential', layers: spec.layers } },
+      // A copy: tests edit the JSON, and specs are shared.
+      model_config: { class_name: 'Sequential', config: { name: 'sequential', layers: structuredClone(spec.layers) } },
     },
     weightsManifest,
   };
