@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LayersModel, loadModel } from '@polytensor/core';
+import { type LayersModel, loadLayersModel, loadModel } from '@polytensor/core';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, usePolytensorBackend, useTfjsCpu } from './backends.js';
@@ -64,7 +64,7 @@ describe.each(CASES)('$name built in TensorFlow.js', (c) => {
     expect(r.worst, r.detail).toBeLessThanOrEqual(1);
   });
 
-  it("loads the same from tf.io.fromMemory, the artifacts, file://…/model.json and tfjs-node's layout (ts: bit-identical to file://dir)", async () => {
+  it("loads the same from tf.io.fromMemory, the artifacts, file://…/model.json, tfjs-node's layout and loadLayersModel (ts: bit-identical to file://dir)", async () => {
     await usePolytensorBackend('ts');
     const fromDir = await predictLoaded(`file://${dir}`, inputs);
     const nodeDir = join(dir, 'tfjs-node');
@@ -77,5 +77,12 @@ describe.each(CASES)('$name built in TensorFlow.js', (c) => {
       ['an IOHandler reading the directory', tfjsFileHandler(dir)],
     ];
     for (const [what, source] of sources) expect(await predictLoaded(source, inputs), what).toEqual(fromDir);
+    // tfjs's name for it, as a user porting tfjs code writes it.
+    const m: LayersModel = await loadLayersModel(`file://${dir}`);
+    try {
+      expect(await predictPolytensor(m, inputs), 'loadLayersModel').toEqual(fromDir);
+    } finally {
+      m.dispose();
+    }
   });
 });
