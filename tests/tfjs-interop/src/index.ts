@@ -7,4 +7,5 @@ export { type FixtureWeight, type KerasFixture, type KerasFixtureSpec, kerasFixt
 export { captureTfjsSave, predictPolytensor, predictTfjs } from './predict.js';
 export { type Quantized, type QuantizedDType, dequantize, float16Bits, float16Value, quantize } from './quantize.js';
 export { SHARD_BYTES, listFiles, shard, shardNames, tfjsFileHandler, weightBytes, writeConverterLayout, writeFileHandlerLayout } from './tfjs_dir.js';
+export { type GruTextWeights, gruTextForward } from './reference_gru.js';
 export { type Comparison, PREDICTION_TOLERANCE, comparePredictions } from './tolerance.js';

@@ -10,7 +10,18 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKENDS, usePolytensorBackend, useTfjsCpu } from './backends.js';
 import { type HostInput, idInput, uniformInput } from './inputs.js';
-import { type KerasFixture, type KerasFixtureSpec, kerasDense, kerasEmbedding, kerasFixture, kerasInput, kerasLstm, writeFixture } from './keras_fixture.js';
+import {
+  type KerasFixture,
+  type KerasFixtureSpec,
+  kerasDense,
+  kerasEmbedding,
+  kerasFixture,
+  kerasGru,
+  kerasInput,
+  kerasLstm,
+  writeFixture,
+} from './keras_fixture.js';
+import { gruTextForward } from './reference_gru.js';
 import { predictPolytensor, predictTfjs } from './predict.js';
 import { SHARD_BYTES, listFiles, tfjsFileHandler } from './tfjs_dir.js';
 import { comparePredictions } from './tolerance.js';
@@ -171,5 +182,56 @@ describe.each(VARIANTS)('Keras converter file: $name', ({ name, spec, inputs }) 
     const fromDir = await predictFrom(`file://${dir}`);
     expect(await predictFrom(`file://${join(dir, 'model.json')}`)).toEqual(fromDir);
     expect(await predictFrom('https://models.example/keras/model.json', { fetch: serve(dir) })).toEqual(fromDir);
+  });
+});
+
+/** Embedding → GRU (reset_after, Keras 2's default) → Dense softmax, float32. */
+const GRU_TEXT: KerasFixtureSpec = {
+  seed: 'interop/keras/gru',
+  layers: [kerasInput('input_1', [6]), kerasEmbedding('embedding', 20, 5, 6), kerasGru('gru', 4), kerasDense('dense', 3, 'softmax')],
+  weights: [
+    { name: 'embedding/embeddings', shape: [20, 5], std: 0.8 },
+    { name: 'gru/gru_cell/kernel', shape: [5, 12], std: 0.6 },
+    { name: 'gru/gru_cell/recurrent_kernel', shape: [4, 12], std: 0.6 },
+    { name: 'gru/gru_cell/bias', shape: [2, 12], std: 0.3 },
+    { name: 'dense/kernel', shape: [4, 3], std: 0.8 },
+    { name: 'dense/bias', shape: [3], std: 0.2 },
+  ],
+};
+
+describe("Keras converter file: Embedding/GRU with reset_after (Keras 2's default, which tfjs cannot load)", () => {
+  const inputs = [floatIds(idInput('interop/keras/gru/x', [4, 6], 20))];
+  let dir: string;
+  let want: Float64Array;
+
+  beforeAll(async () => {
+    const fixture = await kerasFixture(GRU_TEXT);
+    dir = join(tmp, 'keras_gru_reset_after');
+    writeFixture(dir, fixture);
+    const [embeddings, kernel, recurrentKernel, bias, denseKernel, denseBias] = fixture.expected.map((e) => e.values);
+    want = gruTextForward(
+      { embeddings: embeddings!, kernel: kernel!, recurrentKernel: recurrentKernel!, bias: bias!, denseKernel: denseKernel!, denseBias: denseBias! },
+      inputs[0]!.values,
+      4,
+      6,
+      5,
+      4,
+      3,
+    );
+  });
+
+  it("tfjs refuses it, so the reference is a float64 forward pass written from Keras' GRU equations", async () => {
+    await expect(tf.loadLayersModel(tfjsFileHandler(dir))).rejects.toThrow(/reset_after/);
+  });
+
+  it.each(BACKENDS)("predicts what Keras' GRU equations give on %s", async (backend) => {
+    await usePolytensorBackend(backend);
+    const m: LayersModel = await loadModel(`file://${dir}`);
+    try {
+      const r = comparePredictions(await predictPolytensor(m, inputs), want, `Keras GRU (reset_after) on ${backend}`);
+      expect(r.worst, r.detail).toBeLessThanOrEqual(1);
+    } finally {
+      m.dispose();
+    }
   });
 });

@@ -95,6 +95,12 @@ export const kerasLstm = (name: string, units: number, extra: Record<string, unk
   },
 });
 
+/** Keras 2's GRU config: reset_after true (Keras 2's default, which tfjs cannot load), sigmoid gates. */
+export const kerasGru = (name: string, units: number) => {
+  const { unit_forget_bias: _, ...lstm } = kerasLstm(name, units).config;
+  return { class_name: 'GRU', config: { ...lstm, reset_after: true } };
+};
+
 /** One weight of the fixture: float32 as is, or quantized the converter's way. */
 export interface FixtureWeight {
   name: string;
