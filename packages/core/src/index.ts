@@ -98,8 +98,6 @@ export {
 export { Sequential, type SequentialArgs } from './train/sequential.js';
 export { Model, model, type ModelArgs, type FunctionalConfig } from './train/functional.js';
 export { loadModel, loadLayersModel } from './train/load.js';
-export type { TfjsArtifacts } from './train/io/tfjs/artifacts.js';
-export type { TfjsWeightSpec } from './train/io/tfjs/weights.js';
 export type { TensorOrTensors } from './train/model_io.js';
 export {
   Callback,
@@ -117,6 +115,10 @@ export {
 export { ProgressBar, type ProgressSink } from './train/progress.js';
 export type {
   IOHandler,
+  TfjsIOHandler,
+  TfjsArtifacts,
+  TfjsArtifactsLike,
+  TfjsWeightSpec,
   LoadLimits,
   LoadOptions,
   ModelArtifacts,

@@ -41,6 +41,11 @@ export function activation(g: GraphBuilder, name: string, x: string, prefix: str
       return g.op1('HardSigmoid', [x], prefix, { alpha: float(0.2), beta: float(0.5) });
     case 'softsign':
       return g.op1('Softsign', [x], prefix);
+    case 'mish':
+      // x·tanh(softplus(x)) (ONNX's Mish op only exists from opset 18).
+      return g.op1('Mul', [x, g.op1('Tanh', [g.op1('Softplus', [x], prefix)], prefix)], prefix);
+    case 'logSoftmax':
+      return g.op1('LogSoftmax', [x], prefix, { axis: -1 });
     default:
       throw new PolytensorError(`exportOnnx: ${prefix}: activation '${name}' has no ONNX form; use one of polytensor's named activations`);
   }

@@ -19,7 +19,7 @@ import { MODEL_FORMAT, MODEL_VERSION } from './io/model_json.js';
 import { saveArtifacts, saveFormat, saveTfjsArtifacts } from './io/router.js';
 import { toTfjsArtifacts } from './io/tfjs/artifacts.js';
 import { trainingConfigOf } from './io/training_config.js';
-import type { IOHandler, ModelArtifacts, ModelTopology, SaveOptions, SaveResult } from './io/types.js';
+import type { TfjsIOHandler, IOHandler, ModelArtifacts, ModelTopology, SaveOptions, SaveResult } from './io/types.js';
 import { batchOf, rowsOf, toTensorList, type TensorOrTensors } from './model_io.js';
 import { checkInputs, validateTrainingData, type ModelSignature } from './validate.js';
 
@@ -788,7 +788,10 @@ export abstract class LayersModel extends Layer {
    * @example
    * await model.save('file://./my-model', { format: 'tfjs' }); // model.json + group1-shard1of1.bin
    */
-  async save(destination: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+  save(destination: string | IOHandler, options?: SaveOptions & { format?: 'polytensor' }): Promise<SaveResult>;
+  save(destination: string | TfjsIOHandler, options: SaveOptions & { format: 'tfjs' }): Promise<SaveResult>;
+  save(destination: string | IOHandler | TfjsIOHandler, options?: SaveOptions): Promise<SaveResult>;
+  async save(destination: string | IOHandler | TfjsIOHandler, options: SaveOptions = {}): Promise<SaveResult> {
     if (saveFormat(options) === 'tfjs') {
       const trainable = new Set(this.trainableWeights);
       const nonTrainable = new Set(this.weights.filter((w) => !trainable.has(w.variable)).map((w) => w.name));

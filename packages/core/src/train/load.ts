@@ -3,8 +3,7 @@ import type { LayersModel } from './layers_model.js';
 import { resolveLimits } from './io/limits.js';
 import { prepareModel } from './io/prepare.js';
 import { loadArtifacts } from './io/router.js';
-import type { TfjsArtifacts } from './io/tfjs/artifacts.js';
-import type { IOHandler, LoadOptions, ModelArtifacts } from './io/types.js';
+import type { TfjsIOHandler, IOHandler, LoadOptions, ModelArtifacts, TfjsArtifactsLike } from './io/types.js';
 import type { Sequential } from './sequential.js';
 
 /**
@@ -23,7 +22,7 @@ import type { Sequential } from './sequential.js';
  * model: `await loadModel<Model>(source)` (`instanceof` tells them apart).
  */
 export async function loadModel<M extends LayersModel = Sequential>(
-  source: string | IOHandler | ModelArtifacts | TfjsArtifacts,
+  source: string | IOHandler | TfjsIOHandler | ModelArtifacts | TfjsArtifactsLike,
   options: LoadOptions = {},
 ): Promise<M> {
   if (options === null || typeof options !== 'object')

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { camelToPythonic, pythonicToCamel, toCamel, toSnake } from '../../src/train/io/tfjs/case.js';
 import { decodeTfjsWeights, polytensorWeightName, tfjsWeightName } from '../../src/train/io/tfjs/weights.js';
-import { Dense, fromFiles, input, loadModel, memory, model, Sequential, setSeed, type SymbolicTensor, type TfjsArtifacts } from '../helpers.js';
+import { Dense, fromFiles, GRU, input, loadModel, memory, model, Sequential, setSeed, type SymbolicTensor, type TfjsArtifacts } from '../helpers.js';
 import { cnnInput, expectLoadError, expectSamePredictions, smallCnn, weightBytesOf } from './fixtures.js';
 import { startModelServer, type ModelServer } from './model_server.js';
 
@@ -251,6 +251,11 @@ describe('TensorFlow.js format: files', () => {
     layers[1]!['inbound_nodes'] = [{ args: [{ class_name: '__keras_tensor__' }], kwargs: {} }];
     await expectLoadError(() => loadModel(fa!), /layer 'd': inbound_nodes .* Keras 3 files are not supported/);
     f.dispose();
+    // tfjs implements only GRU's reset_after: false; saving the other variant for it fails up front.
+    const gru = new Sequential({ layers: [new GRU({ name: 'g', units: 2, inputShape: [3, 2] })] });
+    gru.build();
+    await expect(gru.save('memory://x', { format: 'tfjs' })).rejects.toThrow(/layer 'g' \(GRU\) cannot be saved in TensorFlow\.js format: .*resetAfter: false/);
+    gru.dispose();
     await expect(m.save('memory://x', { format: 'tfjs' })).rejects.toThrow(/memory:\/\/ keeps polytensor's format/);
     await expect(m.save('memory://x', { format: 'keras' as never })).rejects.toThrow(/format must be 'polytensor' or 'tfjs', got "keras"/);
     m.dispose();

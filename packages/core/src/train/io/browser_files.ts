@@ -4,14 +4,14 @@
 import { PolytensorError } from '../../errors.js';
 import { DEFAULT_LOAD_LIMITS, fmt, limitError } from './limits.js';
 import { checkModelJson, checkWeightData, parseJsonText } from './model_json.js';
-import { checkTfjsManifest, isTfjsArtifacts, type TfjsArtifacts, tfjsArtifactsOf } from './tfjs/artifacts.js';
+import { checkTfjsManifest, isTfjsArtifacts, type TfjsLoaded, tfjsArtifactsOf } from './tfjs/artifacts.js';
 import type { IOHandler, LoadLimits, ModelArtifacts } from './types.js';
 
 const nameOf = (b: Blob, fallback: string): string => (typeof (b as File).name === 'string' && (b as File).name ? (b as File).name : fallback);
 const baseName = (p: string): string => p.split(/[\\/]/).pop() ?? p;
 
 /** A tfjs model's shards from the files given: by file name, or the one file for a one-shard model. */
-async function tfjsFromFiles(json: Record<string, unknown>, files: readonly Blob[], where: string, limits: LoadLimits): Promise<TfjsArtifacts> {
+async function tfjsFromFiles(json: Record<string, unknown>, files: readonly Blob[], where: string, limits: LoadLimits): Promise<TfjsLoaded> {
   const groups = checkTfjsManifest(json, where, limits);
   const paths = groups.flatMap((g) => g.paths);
   const byName = new Map(files.map((f, i) => [nameOf(f, `weights file ${i + 1}`), f]));

@@ -2,8 +2,8 @@
 // name.weights.bin, the pair fromFiles() or an http server can load again.
 import { PolytensorError } from '../../errors.js';
 import { modelJsonText } from './codec.js';
-import { type TfjsArtifacts, tfjsModelJsonText } from './tfjs/artifacts.js';
-import type { ModelArtifacts, SaveResult } from './types.js';
+import { tfjsModelJsonText } from './tfjs/artifacts.js';
+import type { ModelArtifacts, SaveResult, TfjsArtifacts } from './types.js';
 
 /** Blob URLs live this long after the click: the browser reads them asynchronously (FileSaver.js waits 40 s too). */
 const REVOKE_AFTER_MS = 40_000;
@@ -40,7 +40,7 @@ export function saveDownloads(name: string, a: ModelArtifacts): SaveResult {
 }
 
 /** TensorFlow.js format, as tfjs's browserDownloads lays it out: name.json naming './name.weights.bin'. */
-export function saveTfjsDownloads(name: string, a: TfjsArtifacts & { weightData: ArrayBuffer }): SaveResult {
+export function saveTfjsDownloads(name: string, a: TfjsArtifacts): SaveResult {
   const { doc, base } = target(name);
   const weightsName = `${base}.weights.bin`;
   download(doc, `${base}.json`, new Blob([tfjsModelJsonText(a, [`./${weightsName}`])], { type: 'application/json' }));

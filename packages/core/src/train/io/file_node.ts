@@ -16,8 +16,8 @@ import { PolytensorError } from '../../errors.js';
 import { modelJsonText } from './codec.js';
 import { fmt, limitError } from './limits.js';
 import { checkModelJson, checkWeightData, parseJsonText } from './model_json.js';
-import { checkTfjsManifest, isTfjsArtifacts, shardNames, shardsOf, type TfjsArtifacts, tfjsArtifactsOf, tfjsModelJsonText } from './tfjs/artifacts.js';
-import type { LoadLimits, ModelArtifacts, SaveResult } from './types.js';
+import { checkTfjsManifest, isTfjsArtifacts, shardNames, shardsOf, type TfjsLoaded, tfjsArtifactsOf, tfjsModelJsonText } from './tfjs/artifacts.js';
+import type { LoadLimits, ModelArtifacts, SaveResult, TfjsArtifacts } from './types.js';
 
 const MODEL_JSON = 'model.json';
 /** Files a save writes and may later remove: weights (this scheme's and the older fixed name) and temporary model.json copies. */
@@ -78,7 +78,7 @@ export async function saveFile(dir: string, a: ModelArtifacts): Promise<SaveResu
  * failed save leaves the previous model.json; shards of an earlier save that
  * the new model.json does not name are removed.
  */
-export async function saveTfjsFile(dir: string, a: TfjsArtifacts & { weightData: ArrayBuffer }): Promise<SaveResult> {
+export async function saveTfjsFile(dir: string, a: TfjsArtifacts): Promise<SaveResult> {
   const id = randomBytes(8).toString('hex');
   const names = shardNames(a.weightData.byteLength);
   const shards = shardsOf(a.weightData);
@@ -173,7 +173,7 @@ function weightsFileOf(dir: string, weightsPath: string, where: string): string 
 }
 
 /** A TensorFlow.js model.json's shards, each inside the folder; each group's shards must add up to its declared bytes. */
-async function loadTfjsShards(json: Record<string, unknown>, dir: string, root: string, url: string, limits: LoadLimits): Promise<TfjsArtifacts> {
+async function loadTfjsShards(json: Record<string, unknown>, dir: string, root: string, url: string, limits: LoadLimits): Promise<TfjsLoaded> {
   const groups = checkTfjsManifest(json, url, limits);
   const data: Uint8Array[] = [];
   for (const [gi, g] of groups.entries()) {
@@ -211,7 +211,7 @@ async function loadTfjsShards(json: Record<string, unknown>, dir: string, root: 
  * downloads://) whose folder holds its weights. A TensorFlow.js model.json
  * comes back as tfjs artifacts, which loadModel converts.
  */
-export async function loadFile(where: string, limits: LoadLimits): Promise<ModelArtifacts | TfjsArtifacts> {
+export async function loadFile(where: string, limits: LoadLimits): Promise<ModelArtifacts | TfjsLoaded> {
   const isJson = where.endsWith('.json');
   const dir = resolve(isJson ? dirname(where) : where);
   const jsonPath = isJson ? resolve(where) : join(dir, MODEL_JSON);

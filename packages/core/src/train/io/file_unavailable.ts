@@ -1,8 +1,8 @@
 // file:// outside Node: browser bundles get this module instead of
 // file_node.ts (package.json "imports" → "#file-io"), so they hold no Node code.
 import { PolytensorError } from '../../errors.js';
-import type { TfjsArtifacts } from './tfjs/artifacts.js';
-import type { LoadLimits, ModelArtifacts, SaveResult } from './types.js';
+import type { TfjsLoaded } from './tfjs/artifacts.js';
+import type { LoadLimits, ModelArtifacts, SaveResult, TfjsArtifacts } from './types.js';
 
 const unavailable = (op: string, where: string): PolytensorError =>
   new PolytensorError(
@@ -14,10 +14,10 @@ export async function saveFile(dir: string, _a: ModelArtifacts): Promise<SaveRes
   throw unavailable('save', dir);
 }
 
-export async function saveTfjsFile(dir: string, _a: TfjsArtifacts & { weightData: ArrayBuffer }): Promise<SaveResult> {
+export async function saveTfjsFile(dir: string, _a: TfjsArtifacts): Promise<SaveResult> {
   throw unavailable('save', dir);
 }
 
-export async function loadFile(where: string, _limits: LoadLimits): Promise<ModelArtifacts | TfjsArtifacts> {
+export async function loadFile(where: string, _limits: LoadLimits): Promise<ModelArtifacts | TfjsLoaded> {
   throw unavailable('loadModel', where);
 }

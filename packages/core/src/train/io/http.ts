@@ -6,8 +6,8 @@ import { PolytensorError } from '../../errors.js';
 import { bufferOf, modelJsonText, readCapped } from './codec.js';
 import { fmt, limitError } from './limits.js';
 import { checkModelJson, checkWeightData, parseJsonText } from './model_json.js';
-import { checkTfjsManifest, isTfjsArtifacts, type TfjsArtifacts, tfjsArtifactsOf, tfjsModelJsonText } from './tfjs/artifacts.js';
-import type { LoadContext, ModelArtifacts, SaveOptions, SaveResult } from './types.js';
+import { checkTfjsManifest, isTfjsArtifacts, type TfjsLoaded, tfjsArtifactsOf, tfjsModelJsonText } from './tfjs/artifacts.js';
+import type { LoadContext, ModelArtifacts, SaveOptions, SaveResult, TfjsArtifacts } from './types.js';
 
 /** The weights file name a POSTed model.json points to (the server stores both side by side). */
 export const HTTP_WEIGHTS_NAME = 'model.weights.bin';
@@ -63,7 +63,7 @@ function sameOriginUrl(url: string, path: string, what: string): URL {
 }
 
 /** A TensorFlow.js model.json's shards, fetched relative to it; each group's shards must add up to its declared bytes. */
-async function loadTfjsShards(url: string, json: Record<string, unknown>, ctx: LoadContext): Promise<TfjsArtifacts> {
+async function loadTfjsShards(url: string, json: Record<string, unknown>, ctx: LoadContext): Promise<TfjsLoaded> {
   const groups = checkTfjsManifest(json, url, ctx.limits);
   const data: Uint8Array[] = [];
   for (const [gi, g] of groups.entries()) {
@@ -95,7 +95,7 @@ async function loadTfjsShards(url: string, json: Record<string, unknown>, ctx: L
   return tfjsArtifactsOf(json, groups, data);
 }
 
-export async function loadHttp(url: string, ctx: LoadContext): Promise<ModelArtifacts | TfjsArtifacts> {
+export async function loadHttp(url: string, ctx: LoadContext): Promise<ModelArtifacts | TfjsLoaded> {
   const { limits } = ctx;
   const jsonBytes = await body(await get(url, ctx, 'the model JSON'), limits.maxJsonBytes, () =>
     limitError(url, `the model JSON holds more than ${fmt(limits.maxJsonBytes)} bytes`, null, 'maxJsonBytes', limits),
@@ -141,7 +141,7 @@ async function post(url: string, form: FormData, bytes: number, options: SaveOpt
 }
 
 /** POST a TensorFlow.js-format model as tfjs's http handler does: model.json naming './model.weights.bin', and the weights. */
-export async function saveTfjsHttp(url: string, a: TfjsArtifacts & { weightData: ArrayBuffer }, options: SaveOptions): Promise<SaveResult> {
+export async function saveTfjsHttp(url: string, a: TfjsArtifacts, options: SaveOptions): Promise<SaveResult> {
   const form = new FormData();
   form.append('model.json', new Blob([tfjsModelJsonText(a, [`./${HTTP_WEIGHTS_NAME}`])], { type: 'application/json' }), 'model.json');
   form.append(HTTP_WEIGHTS_NAME, new Blob([a.weightData], { type: 'application/octet-stream' }), HTTP_WEIGHTS_NAME);

@@ -10,8 +10,8 @@ import { loadIndexedDb, saveIndexedDb } from './indexed_db.js';
 import { loadLocalStorage, saveLocalStorage } from './local_storage.js';
 import { loadMemory, saveMemory } from './memory.js';
 import { checkArtifacts } from './model_json.js';
-import { fromTfjsArtifacts, isTfjsArtifacts, type TfjsArtifacts } from './tfjs/artifacts.js';
-import type { IOHandler, LoadContext, LoadLimits, ModelArtifacts, SaveOptions, SaveResult } from './types.js';
+import { fromTfjsArtifacts, isTfjsArtifacts, type TfjsLoaded } from './tfjs/artifacts.js';
+import type { IOHandler, LoadContext, LoadLimits, ModelArtifacts, SaveOptions, SaveResult, TfjsArtifacts, TfjsIOHandler } from './types.js';
 
 const SCHEMES = 'file://dir (Node), indexeddb://name, localstorage://name, downloads://name (save), http(s)://url or memory://name';
 
@@ -47,7 +47,7 @@ function handlerOf(dest: unknown): IOHandler & { save: NonNullable<IOHandler['sa
 }
 
 /** Save TensorFlow.js-format artifacts (model.save(dest, { format: 'tfjs' })). */
-export async function saveTfjsArtifacts(dest: string | IOHandler, a: TfjsArtifacts & { weightData: ArrayBuffer }, options: SaveOptions): Promise<SaveResult> {
+export async function saveTfjsArtifacts(dest: string | IOHandler | TfjsIOHandler, a: TfjsArtifacts, options: SaveOptions): Promise<SaveResult> {
   const bytes = a.weightData.byteLength;
   if (typeof dest !== 'string') {
     // A tfjs IOHandler (tf.io.withSaveHandler, tf.io.browserHTTPRequest, …) takes tfjs's artifacts as they are.
@@ -74,7 +74,7 @@ export async function saveTfjsArtifacts(dest: string | IOHandler, a: TfjsArtifac
   }
 }
 
-export async function saveArtifacts(dest: string | IOHandler, a: ModelArtifacts, options: SaveOptions = {}): Promise<SaveResult> {
+export async function saveArtifacts(dest: string | IOHandler | TfjsIOHandler, a: ModelArtifacts, options: SaveOptions = {}): Promise<SaveResult> {
   saveFormat(options);
   if (typeof dest !== 'string') return handlerOf(dest).save(a);
   const [scheme, rest] = parse('save', dest);
@@ -118,7 +118,7 @@ export async function loadArtifacts(src: string | IOHandler | ModelArtifacts, ct
     return { artifacts: checkAny(await src.load(ctx.limits), where, ctx.limits), where };
   }
   const [scheme, rest] = parse('loadModel', src);
-  let artifacts: ModelArtifacts | TfjsArtifacts;
+  let artifacts: ModelArtifacts | TfjsLoaded;
   switch (scheme) {
     case 'file':
       artifacts = await loadFile(need('loadModel', src, rest), ctx.limits);

@@ -122,6 +122,49 @@ export interface IOHandler {
   load?(limits?: LoadLimits): Promise<ModelArtifacts>;
 }
 
+/** A weight as TensorFlow.js lists it: stored as `dtype`, or in `quantization.dtype` when quantized. */
+export interface TfjsWeightSpec {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  /** Affine uint8/uint16 (value = q·scale + min) or float16, as the converter writes. */
+  quantization?: { dtype: 'uint8' | 'uint16' | 'float16'; scale?: number; min?: number };
+  /** tfjs marks an optimizer's slots saved with `includeOptimizer` as group 'optimizer'. */
+  group?: 'model' | 'optimizer';
+}
+
+/** TensorFlow.js artifacts as polytensor writes them (`model.save(handler, { format: 'tfjs' })`), a `tf.io.ModelArtifacts`. */
+export interface TfjsArtifacts {
+  modelTopology: Record<string, unknown>;
+  format: string;
+  generatedBy: string;
+  convertedBy: string | null;
+  weightSpecs: TfjsWeightSpec[];
+  weightData: ArrayBuffer;
+}
+
+/**
+ * TensorFlow.js artifacts as its handlers pass them (`tf.io.ModelArtifacts`),
+ * for loadModel; every field is checked when loaded.
+ */
+export interface TfjsArtifactsLike {
+  modelTopology?: unknown;
+  format?: string;
+  weightSpecs?: readonly unknown[];
+  weightData?: ArrayBuffer | readonly ArrayBuffer[];
+}
+
+/**
+ * A TensorFlow.js storage handler (`tf.io.fromMemory`, `tf.io.withSaveHandler`,
+ * `tf.io.browserHTTPRequest`, or your own): loadModel converts what its
+ * load() returns, and `model.save(handler, { format: 'tfjs' })` passes its
+ * save() tfjs's artifacts.
+ */
+export interface TfjsIOHandler {
+  save?(artifacts: TfjsArtifacts): Promise<unknown>;
+  load?(limits?: LoadLimits): Promise<unknown>;
+}
+
 /** What the built-in handlers get when loading. */
 export interface LoadContext {
   limits: LoadLimits;

@@ -6,7 +6,7 @@
 import { PolytensorError } from '../../../errors.js';
 import { fmt, limitError } from '../limits.js';
 import { sizeOfShape } from '../model_json.js';
-import type { LoadLimits, ModelArtifacts, ModelTopology, WeightSpec } from '../types.js';
+import type { LoadLimits, ModelArtifacts, ModelTopology, TfjsArtifacts, WeightSpec } from '../types.js';
 import { topologyFromKeras } from './topology_in.js';
 import { topologyToKeras } from './topology_out.js';
 import { checkTfjsWeightSpec, decodeTfjsWeights, polytensorWeightName, storedBytes, tfjsFail, tfjsWeightName, type TfjsWeightSpec } from './weights.js';
@@ -16,16 +16,12 @@ export const TFJS_FORMAT = 'layers-model';
 /** Shard size the converter (and polytensor's tfjs-format saves) cut weights into. */
 export const TFJS_SHARD_BYTES = 4 * 1024 * 1024;
 
-/** Artifacts as TensorFlow.js's IOHandlers pass them (`tf.io.ModelArtifacts`). */
-export interface TfjsArtifacts {
+/** What loading reads from a tfjs source before converting it: a Keras topology, weight specs and bytes. */
+export interface TfjsLoaded {
   modelTopology: Record<string, unknown>;
   format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
-  weightSpecs?: TfjsWeightSpec[];
-  /** One buffer, or (tfjs ≥ 4.10) a list of buffers to read as one. */
-  weightData?: ArrayBuffer | ArrayBuffer[];
-  trainingConfig?: Record<string, unknown>;
+  weightSpecs: TfjsWeightSpec[];
+  weightData: ArrayBuffer;
 }
 
 /** A model.json's weights: groups of shard files, each holding its weights' bytes back to back. */
@@ -72,7 +68,7 @@ export function checkTfjsManifest(json: Obj, where: string, limits: LoadLimits):
 }
 
 /** tfjs artifacts from a model.json and its groups' bytes (each group's shards already joined). */
-export function tfjsArtifactsOf(json: Obj, groups: readonly TfjsManifestGroup[], groupData: readonly Uint8Array[]): TfjsArtifacts {
+export function tfjsArtifactsOf(json: Obj, groups: readonly TfjsManifestGroup[], groupData: readonly Uint8Array[]): TfjsLoaded {
   const total = groupData.reduce((n, d) => n + d.byteLength, 0);
   const all = new Uint8Array(total);
   let at = 0;
@@ -82,7 +78,7 @@ export function tfjsArtifactsOf(json: Obj, groups: readonly TfjsManifestGroup[],
   }
   return {
     modelTopology: json['modelTopology'] as Obj,
-    format: json['format'] as string,
+    ...(typeof json['format'] === 'string' ? { format: json['format'] } : {}),
     weightSpecs: groups.flatMap((g) => g.weights),
     weightData: all.buffer,
   };
@@ -157,10 +153,7 @@ function wrappedNames(topo: ModelTopology): Map<string, string> {
  * tfjs names them when it rebuilds the model, trainable weights first as tfjs
  * orders them. Compile settings are not written (tfjs loads the model uncompiled).
  */
-export function toTfjsArtifacts(
-  a: ModelArtifacts,
-  nonTrainable: ReadonlySet<string>,
-): TfjsArtifacts & { weightSpecs: TfjsWeightSpec[]; weightData: ArrayBuffer } {
+export function toTfjsArtifacts(a: ModelArtifacts, nonTrainable: ReadonlySet<string>): TfjsArtifacts {
   const modelTopology = topologyToKeras(a.modelTopology);
   const wrapped = wrappedNames(a.modelTopology);
   const src = new Float32Array(a.weightData);
@@ -201,11 +194,11 @@ export function shardNames(bytes: number, group = 1): string[] {
 /** model.json text of tfjs artifacts whose weights lie in the given shard files. */
 export function tfjsModelJsonText(a: TfjsArtifacts, paths: readonly string[]): string {
   const json: Obj = {
-    format: a.format ?? TFJS_FORMAT,
-    generatedBy: a.generatedBy ?? 'polytensor',
-    convertedBy: a.convertedBy ?? null,
+    format: a.format,
+    generatedBy: a.generatedBy,
+    convertedBy: a.convertedBy,
     modelTopology: a.modelTopology,
-    weightsManifest: [{ paths: [...paths], weights: a.weightSpecs ?? [] }],
+    weightsManifest: [{ paths: [...paths], weights: a.weightSpecs }],
   };
   return JSON.stringify(json);
 }

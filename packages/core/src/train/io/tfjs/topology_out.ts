@@ -82,6 +82,10 @@ function layerOut(spec: LayerSpec, batchInputShape: readonly (number | null)[] |
       }
       if (config['maxValue'] === null) delete config['maxValue'];
       break;
+    case 'GRU':
+      // tfjs-layers refuses reset_after: true (Keras 2's default and polytensor's) when it loads.
+      if (config['resetAfter'] !== false) fail(who, "TensorFlow.js's GRU has only reset_after: false; build it with resetAfter: false");
+      break;
     case 'Bidirectional':
     case 'TimeDistributed': {
       const inner = config['layer'];

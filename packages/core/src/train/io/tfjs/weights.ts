@@ -4,18 +4,10 @@
 import { PolytensorError } from '../../../errors.js';
 import { fmt } from '../limits.js';
 import { sizeOfShape } from '../model_json.js';
+import type { TfjsWeightSpec } from '../types.js';
 import { toCamel, toSnake } from './case.js';
 
-/** A weight as tfjs lists it: stored as `dtype`, or in `quantization.dtype` when quantized. */
-export interface TfjsWeightSpec {
-  name: string;
-  shape: number[];
-  dtype: 'float32' | 'int32';
-  /** Affine uint8/uint16 (value = q·scale + min) or float16, as the converter writes. */
-  quantization?: { dtype: 'uint8' | 'uint16' | 'float16'; scale?: number; min?: number };
-  /** tfjs marks an optimizer's slots saved with `includeOptimizer` as group 'optimizer'. */
-  group?: string;
-}
+export type { TfjsWeightSpec };
 
 const STORED_BYTES = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2 } as const;
 const MAX_RANK = 8;
@@ -52,7 +44,7 @@ export function checkTfjsWeightSpec(where: string, field: string, v: unknown): T
     );
   }
   const spec: TfjsWeightSpec = { name, shape: [...(shape as number[])], dtype };
-  if (typeof v['group'] === 'string') spec.group = v['group'];
+  if (v['group'] === 'model' || v['group'] === 'optimizer') spec.group = v['group'];
   const q = v['quantization'];
   if (q !== undefined && q !== null) {
     if (!isObject(q)) tfjsFail(where, `${field}.quantization`, `must be an object, got ${show(q)}`);
