@@ -224,7 +224,7 @@ function table(r: BenchResults): string {
     const q = ratioOf(r, { ...p, backend: 'gpujs' }, 'gpu.js');
     const c = (row: Row): string => esc(cell(row, note));
     rows.push(
-      `<tr><td>${esc(p.workload)}</td><td>${esc(`gpujs ↔ naive gpu.js kernel (${envLabel(p.environment)})`)}</td><td>${c(p.ours)}</td><td>${c(p.naive)}</td><td class="num">${q ? esc(formatRatio(q.ratio)) : '–'}</td><td>${esc(gateCell(p.ours))} / ${esc(gateCell(p.naive))}</td></tr>`,
+      `<tr><td>${esc(p.workload)}</td><td>${esc(`gpujs ↔ naive gpu.js kernel (${envLabel(p.environment)})`)}</td><td>${c(p.ours)}</td><td>${c(p.ref)}</td><td class="num">${q ? esc(formatRatio(q.ratio)) : '–'}</td><td>${esc(gateCell(p.ours))} / ${esc(gateCell(p.ref))}</td></tr>`,
     );
   }
   return (

@@ -39,40 +39,29 @@ export function pairs(r: BenchResults): Pair[] {
   return out;
 }
 
-/** A polytensor gpujs row beside the naive gpu.js kernel of the same workload (Chromium). */
-export interface NaivePair {
+/** A polytensor row beside a reference implementation of the same workload: the naive gpu.js kernel, or ONNX Runtime. */
+export interface ReferencePair {
   workload: string;
   environment: Row['environment'];
   ours: Row;
-  naive: Row;
+  ref: Row;
 }
 
-export function naivePairs(r: BenchResults): NaivePair[] {
-  return r.rows.flatMap((naive) => {
-    if (naive.implementation !== 'gpu.js') return [];
-    const ours = r.rows.find(
-      (x) => x.implementation === 'polytensor' && x.backend === 'gpujs' && x.workload === naive.workload && x.environment === naive.environment,
-    );
-    return ours ? [{ workload: naive.workload, environment: naive.environment, ours, naive }] : [];
-  });
-}
-
-/** A polytensor row beside ONNX Runtime running the same model (Node, inference workloads). */
-export interface OnnxPair {
-  workload: string;
-  environment: Row['environment'];
-  ours: Row;
-  onnx: Row;
-}
-
-export function onnxPairs(r: BenchResults): OnnxPair[] {
-  return r.rows.flatMap((onnx) => {
-    if (onnx.implementation !== 'onnxruntime') return [];
+/** Each `implementation` row with the polytensor rows it is compared with (those `ours` accepts). */
+function referencePairs(r: BenchResults, implementation: Row['implementation'], ours: (x: Row) => boolean): ReferencePair[] {
+  return r.rows.flatMap((ref) => {
+    if (ref.implementation !== implementation) return [];
     return r.rows
-      .filter((x) => x.implementation === 'polytensor' && x.workload === onnx.workload && x.environment === onnx.environment)
-      .map((ours) => ({ workload: onnx.workload, environment: onnx.environment, ours, onnx }));
+      .filter((x) => x.implementation === 'polytensor' && ours(x) && x.workload === ref.workload && x.environment === ref.environment)
+      .map((o) => ({ workload: ref.workload, environment: ref.environment, ours: o, ref }));
   });
 }
+
+/** polytensor's gpujs rows beside the naive gpu.js kernels (Chromium). */
+export const naivePairs = (r: BenchResults): ReferencePair[] => referencePairs(r, 'gpu.js', (x) => x.backend === 'gpujs');
+
+/** Every Node polytensor row beside ONNX Runtime running the same model (inference workloads). */
+export const onnxPairs = (r: BenchResults): ReferencePair[] => referencePairs(r, 'onnxruntime', () => true);
 
 /** The ratio of a pair: against tfjs, (`versus: 'gpu.js'`) against the naive gpu.js kernel, or against ONNX Runtime. */
 export function ratioOf(
@@ -183,7 +172,7 @@ export function toMarkdown(r: BenchResults): string {
     for (const p of naive) {
       const q = ratioOf(r, { ...p, backend: 'gpujs' }, 'gpu.js');
       lines.push(
-        `| ${p.workload} | gpujs ↔ naive gpu.js (${envLabel(p.environment)}) | ${cell(p.ours, note)} | ${cell(p.naive, note)} | ${q ? formatRatio(q.ratio) : '–'} | ${gateCell(p.ours)} / ${gateCell(p.naive)} |`,
+        `| ${p.workload} | gpujs ↔ naive gpu.js (${envLabel(p.environment)}) | ${cell(p.ours, note)} | ${cell(p.ref, note)} | ${q ? formatRatio(q.ratio) : '–'} | ${gateCell(p.ours)} / ${gateCell(p.ref)} |`,
       );
     }
     lines.push('');
@@ -199,7 +188,7 @@ export function toMarkdown(r: BenchResults): string {
     for (const p of anchored) {
       const q = ratioOf(r, { ...p, backend: p.ours.backend }, 'onnxruntime');
       lines.push(
-        `| ${p.workload} | ${backendLabel(p.ours.backend)} ↔ ONNX Runtime cpu (${envLabel(p.environment)}) | ${cell(p.ours, note)} | ${cell(p.onnx, note)} | ${q ? formatRatio(q.ratio) : '–'} | ${gateCell(p.ours)} / ${gateCell(p.onnx)} |`,
+        `| ${p.workload} | ${backendLabel(p.ours.backend)} ↔ ONNX Runtime cpu (${envLabel(p.environment)}) | ${cell(p.ours, note)} | ${cell(p.ref, note)} | ${q ? formatRatio(q.ratio) : '–'} | ${gateCell(p.ours)} / ${gateCell(p.ref)} |`,
       );
     }
     lines.push('');

@@ -4,18 +4,17 @@
 import { PolytensorError } from '../../errors.js';
 import { DEFAULT_LOAD_LIMITS, fmt, limitError } from './limits.js';
 import { checkModelJson, checkWeightData, parseJsonText } from './model_json.js';
-import { checkTfjsManifest, isTfjsArtifacts, type TfjsLoaded, tfjsArtifactsOf } from './tfjs/artifacts.js';
+import { checkTfjsManifest, isTfjsArtifacts, loadTfjsGroups, type TfjsLoaded } from './tfjs/artifacts.js';
 import type { IOHandler, LoadLimits, ModelArtifacts } from './types.js';
 
 const nameOf = (b: Blob, fallback: string): string => (typeof (b as File).name === 'string' && (b as File).name ? (b as File).name : fallback);
 const baseName = (p: string): string => p.split(/[\\/]/).pop() ?? p;
 
 /** A tfjs model's shards from the files given: by file name, or the one file for a one-shard model. */
-async function tfjsFromFiles(json: Record<string, unknown>, files: readonly Blob[], where: string, limits: LoadLimits): Promise<TfjsLoaded> {
-  const groups = checkTfjsManifest(json, where, limits);
-  const paths = groups.flatMap((g) => g.paths);
+function tfjsFromFiles(json: Record<string, unknown>, files: readonly Blob[], where: string, limits: LoadLimits): Promise<TfjsLoaded> {
+  const paths = checkTfjsManifest(json, where, limits).flatMap((g) => g.paths);
   const byName = new Map(files.map((f, i) => [nameOf(f, `weights file ${i + 1}`), f]));
-  const pick = (p: string): Blob => {
+  return loadTfjsGroups(json, where, limits, async (p, _gi, max, tooLong) => {
     const f = byName.get(baseName(p)) ?? (paths.length === 1 && files.length === 1 ? files[0] : undefined);
     if (!f) {
       throw new PolytensorError(
@@ -23,27 +22,9 @@ async function tfjsFromFiles(json: Record<string, unknown>, files: readonly Blob
           `pass every shard: fromFiles(jsonFile, ${paths.map((x) => `'${baseName(x)}'`).join(', ')})`,
       );
     }
-    return f;
-  };
-  const data: Uint8Array[] = [];
-  for (const [gi, g] of groups.entries()) {
-    const shards = g.paths.map(pick);
-    const size = shards.reduce((n, f) => n + f.size, 0);
-    if (size !== g.bytes) {
-      throw new PolytensorError(
-        `loadModel: ${where}: the shards of weightsManifest[${gi}] (${g.paths.join(', ')}) hold ${fmt(size)} bytes but its weights declare ${fmt(g.bytes)}; ` +
-          'pick the shards saved with this model.json',
-      );
-    }
-    const out = new Uint8Array(g.bytes);
-    let at = 0;
-    for (const f of shards) {
-      out.set(new Uint8Array(await f.arrayBuffer()), at);
-      at += f.size;
-    }
-    data.push(out);
-  }
-  return tfjsArtifactsOf(json, groups, data);
+    if (f.size > max) throw tooLong();
+    return new Uint8Array(await f.arrayBuffer());
+  });
 }
 
 /**

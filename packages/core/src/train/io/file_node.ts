@@ -16,7 +16,7 @@ import { PolytensorError } from '../../errors.js';
 import { modelJsonText } from './codec.js';
 import { fmt, limitError } from './limits.js';
 import { checkModelJson, checkWeightData, parseJsonText } from './model_json.js';
-import { checkTfjsManifest, isTfjsArtifacts, shardNames, shardsOf, type TfjsLoaded, tfjsArtifactsOf, tfjsModelJsonText } from './tfjs/artifacts.js';
+import { isTfjsArtifacts, loadTfjsGroups, shardNames, shardsOf, type TfjsLoaded, tfjsModelJsonText } from './tfjs/artifacts.js';
 import type { LoadLimits, ModelArtifacts, SaveResult, TfjsArtifacts } from './types.js';
 
 const MODEL_JSON = 'model.json';
@@ -172,38 +172,18 @@ function weightsFileOf(dir: string, weightsPath: string, where: string): string 
   return path;
 }
 
-/** A TensorFlow.js model.json's shards, each inside the folder; each group's shards must add up to its declared bytes. */
-async function loadTfjsShards(json: Record<string, unknown>, dir: string, root: string, url: string, limits: LoadLimits): Promise<TfjsLoaded> {
-  const groups = checkTfjsManifest(json, url, limits);
-  const data: Uint8Array[] = [];
-  for (const [gi, g] of groups.entries()) {
-    const out = new Uint8Array(g.bytes);
-    let at = 0;
-    for (const p of g.paths) {
-      const path = weightsFileOf(dir, p, url);
-      const shard = await openInside(path, root, `weight shard '${p}' (weightsManifest[${gi}])`, url);
-      try {
-        if (at + shard.size > g.bytes) {
-          throw new PolytensorError(
-            `loadModel: ${url}: the shards of weightsManifest[${gi}] (${g.paths.join(', ')}) hold more than the ${fmt(g.bytes)} bytes its weights declare ` +
-              `(at '${p}'): a shard is longer than declared or belongs to another model`,
-          );
-        }
-        out.set(await readExactly(shard.fh, shard.size, path, url), at);
-        at += shard.size;
-      } finally {
-        await shard.fh.close();
-      }
+/** A TensorFlow.js model.json's shards, each a regular file inside the folder. */
+function loadTfjsShards(json: Record<string, unknown>, dir: string, root: string, url: string, limits: LoadLimits): Promise<TfjsLoaded> {
+  return loadTfjsGroups(json, url, limits, async (p, gi, max, tooLong) => {
+    const path = weightsFileOf(dir, p, url);
+    const shard = await openInside(path, root, `weight shard '${p}' (weightsManifest[${gi}])`, url);
+    try {
+      if (shard.size > max) throw tooLong();
+      return await readExactly(shard.fh, shard.size, path, url);
+    } finally {
+      await shard.fh.close();
     }
-    if (at !== g.bytes) {
-      throw new PolytensorError(
-        `loadModel: ${url}: the shards of weightsManifest[${gi}] (${g.paths.join(', ')}) hold ${fmt(at)} bytes but its weights declare ${fmt(g.bytes)}: ` +
-          'a shard is truncated or belongs to another model',
-      );
-    }
-    data.push(out);
-  }
-  return tfjsArtifactsOf(json, groups, data);
+  });
 }
 
 /**

@@ -6,7 +6,7 @@ import { PolytensorError } from '../../errors.js';
 import { bufferOf, modelJsonText, readCapped } from './codec.js';
 import { fmt, limitError } from './limits.js';
 import { checkModelJson, checkWeightData, parseJsonText } from './model_json.js';
-import { checkTfjsManifest, isTfjsArtifacts, type TfjsLoaded, tfjsArtifactsOf, tfjsModelJsonText } from './tfjs/artifacts.js';
+import { isTfjsArtifacts, loadTfjsGroups, type TfjsLoaded, tfjsModelJsonText } from './tfjs/artifacts.js';
 import type { LoadContext, ModelArtifacts, SaveOptions, SaveResult, TfjsArtifacts } from './types.js';
 
 /** The weights file name a POSTed model.json points to (the server stores both side by side). */
@@ -62,37 +62,12 @@ function sameOriginUrl(url: string, path: string, what: string): URL {
   return out;
 }
 
-/** A TensorFlow.js model.json's shards, fetched relative to it; each group's shards must add up to its declared bytes. */
-async function loadTfjsShards(url: string, json: Record<string, unknown>, ctx: LoadContext): Promise<TfjsLoaded> {
-  const groups = checkTfjsManifest(json, url, ctx.limits);
-  const data: Uint8Array[] = [];
-  for (const [gi, g] of groups.entries()) {
-    const out = new Uint8Array(g.bytes);
-    let at = 0;
-    for (const p of g.paths) {
-      const shardUrl = sameOriginUrl(url, p, `weight shard (weightsManifest[${gi}])`).href;
-      const left = g.bytes - at;
-      const bytes = await body(
-        await get(shardUrl, ctx, `weight shard '${p}'`),
-        left,
-        () =>
-          new PolytensorError(
-            `loadModel: ${url}: the shards of weightsManifest[${gi}] (${g.paths.join(', ')}) hold more than the ${fmt(g.bytes)} bytes its weights declare ` +
-              `(at ${shardUrl}): a shard is longer than declared or belongs to another model`,
-          ),
-      );
-      out.set(bytes, at);
-      at += bytes.byteLength;
-    }
-    if (at !== g.bytes) {
-      throw new PolytensorError(
-        `loadModel: ${url}: the shards of weightsManifest[${gi}] (${g.paths.join(', ')}) hold ${fmt(at)} bytes but its weights declare ${fmt(g.bytes)}: ` +
-          'a shard is truncated or belongs to another model',
-      );
-    }
-    data.push(out);
-  }
-  return tfjsArtifactsOf(json, groups, data);
+/** A TensorFlow.js model.json's shards, fetched relative to it on its origin. */
+function loadTfjsShards(url: string, json: Record<string, unknown>, ctx: LoadContext): Promise<TfjsLoaded> {
+  return loadTfjsGroups(json, url, ctx.limits, async (p, gi, max, tooLong) => {
+    const shardUrl = sameOriginUrl(url, p, `weight shard (weightsManifest[${gi}])`).href;
+    return body(await get(shardUrl, ctx, `weight shard '${p}'`), max, tooLong);
+  });
 }
 
 export async function loadHttp(url: string, ctx: LoadContext): Promise<ModelArtifacts | TfjsLoaded> {

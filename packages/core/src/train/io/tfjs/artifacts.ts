@@ -67,6 +67,47 @@ export function checkTfjsManifest(json: Obj, where: string, limits: LoadLimits):
   return groups;
 }
 
+/**
+ * Reads one shard of at most `max` bytes (the rest of its group), calling
+ * `tooLong()` for the error when it holds more.
+ */
+export type ShardReader = (path: string, group: number, max: number, tooLong: () => PolytensorError) => Promise<Uint8Array>;
+
+/**
+ * tfjs artifacts from a model.json, reading each group's shards with `read`
+ * (file://, http, Files): each group's shards must hold exactly its weights' bytes.
+ */
+export async function loadTfjsGroups(json: Obj, where: string, limits: LoadLimits, read: ShardReader): Promise<TfjsLoaded> {
+  const groups = checkTfjsManifest(json, where, limits);
+  const data: Uint8Array[] = [];
+  for (const [gi, g] of groups.entries()) {
+    const shards = `weightsManifest[${gi}] (${g.paths.join(', ')})`;
+    const out = new Uint8Array(g.bytes);
+    let at = 0;
+    for (const p of g.paths) {
+      const bytes = await read(
+        p,
+        gi,
+        g.bytes - at,
+        () =>
+          new PolytensorError(
+            `loadModel: ${where}: the shards of ${shards} hold more than the ${fmt(g.bytes)} bytes its weights declare (at '${p}'): ` +
+              'a shard is longer than declared or belongs to another model',
+          ),
+      );
+      out.set(bytes, at);
+      at += bytes.byteLength;
+    }
+    if (at !== g.bytes) {
+      throw new PolytensorError(
+        `loadModel: ${where}: the shards of ${shards} hold ${fmt(at)} bytes but its weights declare ${fmt(g.bytes)}: a shard is truncated or belongs to another model`,
+      );
+    }
+    data.push(out);
+  }
+  return tfjsArtifactsOf(json, groups, data);
+}
+
 /** tfjs artifacts from a model.json and its groups' bytes (each group's shards already joined). */
 export function tfjsArtifactsOf(json: Obj, groups: readonly TfjsManifestGroup[], groupData: readonly Uint8Array[]): TfjsLoaded {
   const total = groupData.reduce((n, d) => n + d.byteLength, 0);
