@@ -1,11 +1,13 @@
-// The bulk Philox path (four counters per loop, runs of elements per call)
+// The bulk Philox path (WebAssembly SIMD, eight counters per iteration, or JS,
+// four per iteration; runs of elements per call)
 // against the scalar generator as it was before it: a copy of the old
 // philox.ts (mulHi by 16-bit halves, one block per call) and the old per-element
 // definitions of every op that draws from the stream. Every value must be
 // bit-identical, for seeds past 2^32, stream ids up to 2^32 - 1, counters
 // past 2^32 (the c3 word), runs that are not a multiple of four and runs
 // longer than one 4096-element chunk.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { usePhiloxSimd } from '../src/random/philox.js';
 import {
   bernoulli,
   dropout,
@@ -170,7 +172,17 @@ const take = (t: Tensor): number[] => {
 /** Seeds: small, with a high word (≥ 2^32), and the largest safe integer. */
 const SEEDS = [0, 7, 0xffffffff, 2 ** 32, 2 ** 32 + 12345, 2 ** 53 - 1];
 
-describe('bulk Philox path equals the old scalar generator bit for bit', () => {
+afterAll(() => usePhiloxSimd(true));
+
+describe.each([
+  ['WebAssembly SIMD', true],
+  ['JS', false],
+])('bulk Philox path (%s kernel) equals the old scalar generator bit for bit', (_, simd) => {
+  it(`runs on the ${simd ? 'SIMD' : 'JS'} kernel`, () => {
+    // Node 20 has WebAssembly SIMD, so the default path is the wasm kernel here.
+    expect(usePhiloxSimd(simd)).toBe(simd);
+  });
+
   it('Stream.uniforms (both doubles of the pair) and Stream.normals over many counters, seeds, attempts and starts', () => {
     const starts = [0, 1, 3, 4093, 2 ** 31 - 2, 2 ** 32 - 5, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 7, 3 * 2 ** 32 - 2, 2 ** 40 + 3, 2 ** 53 - 64];
     const counts = [1, 2, 3, 4, 5, 7, 9, 37];

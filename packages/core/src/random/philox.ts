@@ -4,6 +4,7 @@
  * same seed gives the same numbers on every backend, in any order of requests.
  */
 import { philoxUnits4 } from './philox_kernel.js';
+import { PHILOX_SIMD_MAX, PHILOX_SIMD_SECOND, PHILOX_SIMD_WASM } from './philox_simd.js';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -52,6 +53,39 @@ export function toUnitDouble(hi: number, lo: number): number {
   return ((hi >>> 5) * 67108864 + (lo >>> 6)) / 9007199254740992;
 }
 
+interface SimdKernel {
+  run(k0: number, k1: number, c1: number, c2: number, c0: number, c3: number, count: number, both: number): void;
+  /** The module's memory: first doubles at 0, second ones at PHILOX_SIMD_SECOND. */
+  f64: Float64Array;
+}
+
+/** undefined: not tried yet; null: unavailable (or switched off). */
+let simd: SimdKernel | null | undefined;
+let simdAllowed = true;
+
+function simdKernel(): SimdKernel | null {
+  if (simd === undefined) {
+    simd = null;
+    try {
+      const bytes = Uint8Array.from(atob(PHILOX_SIMD_WASM), (c) => c.charCodeAt(0));
+      const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+      simd = { run: exports['run'] as SimdKernel['run'], f64: new Float64Array((exports['mem'] as WebAssembly.Memory).buffer) };
+    } catch {
+      // No WebAssembly or no SIMD, a page whose CSP forbids compiling it: the JS kernel gives the same numbers.
+    }
+  }
+  return simdAllowed ? simd : null;
+}
+
+/**
+ * @internal Use the WebAssembly SIMD kernel where it loads (the default), or
+ * only the JS one (tests run both). Returns whether the SIMD kernel is in use.
+ */
+export function usePhiloxSimd(allowed: boolean): boolean {
+  simdAllowed = allowed;
+  return simdKernel() !== null;
+}
+
 const tail = new Float64Array(4);
 const tail2 = new Float64Array(4);
 
@@ -60,8 +94,9 @@ const tail2 = new Float64Array(4);
  * word 1) and, when given, `second[j]` gets toUnitDouble(word 2, word 3) of
  * the block for counter (e, attempt, stream, ⌊e / 2^32⌋) under key (k0, k1),
  * where e = start + j, for j < count. Exactly what philox4x32 and
- * toUnitDouble give element by element (the tests replay both), four
- * counters at a time without a call or an allocation per element.
+ * toUnitDouble give element by element (the tests replay both): eight
+ * counters per iteration in WebAssembly SIMD where it loads, else four per
+ * iteration in JS, without a call or an allocation per element.
  */
 export function philoxUnitRun(
   k0: number,
@@ -73,15 +108,26 @@ export function philoxUnitRun(
   first: Float64Array,
   second?: Float64Array,
 ): void {
+  const wasm = simdKernel();
   let done = 0;
   while (done < count) {
     const e = start + done;
     const c0 = e >>> 0;
     const c3 = Math.floor(e / TWO_32) >>> 0;
-    // The kernel never carries into c3: stop each piece at the next multiple of 2^32.
-    const piece = Math.min(count - done, TWO_32 - c0);
-    const whole = piece - (piece % 4);
-    philoxUnits4(k0, k1, attempt, stream, c0, c3, whole, first, second, done);
+    // The kernels never carry into c3: stop each piece at the next multiple of 2^32.
+    let piece = Math.min(count - done, TWO_32 - c0);
+    let fast = 0;
+    if (wasm !== null) {
+      piece = Math.min(piece, PHILOX_SIMD_MAX);
+      fast = piece - (piece % 8);
+      if (fast > 0) {
+        wasm.run(k0, k1, attempt, stream, c0, c3, fast, second ? 1 : 0);
+        first.set(wasm.f64.subarray(0, fast), done);
+        if (second) second.set(wasm.f64.subarray(PHILOX_SIMD_SECOND, PHILOX_SIMD_SECOND + fast), done);
+      }
+    }
+    const whole = piece - ((piece - fast) % 4);
+    philoxUnits4(k0, k1, attempt, stream, c0 + fast, c3, whole - fast, first, second, done + fast);
     if (whole < piece) {
       // The last 1–3 counters: a full group of four into scratch, the rest discarded.
       philoxUnits4(k0, k1, attempt, stream, c0 + whole, c3, 4, tail, second && tail2, 0);
