@@ -14,6 +14,7 @@ import { naiveMatMul, type GpuConstructor, type NaiveKernel } from './naive_gpuj
 import * as ref from './reference.js';
 import { refForward, refTrainStep } from './reference_model.js';
 import { lstmTrain } from './lstm.js';
+import { dropoutMasks, random1m } from './random.js';
 import { uniform } from './rng.js';
 import type { GateResult, Throughput } from './types.js';
 
@@ -552,6 +553,8 @@ export const WORKLOADS: readonly Workload[] = [
   softmaxWorkload,
   sumWorkload,
   dispatchWorkload,
+  random1m,
+  dropoutMasks,
   trainWorkload('mlp'),
   trainWorkload('fc'),
   trainWorkload('cnn'),

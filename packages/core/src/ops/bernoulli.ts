@@ -1,6 +1,6 @@
 import { ENGINE } from '../engine/engine.js';
 import { PolytensorError } from '../errors.js';
-import { randomStream } from '../random/random.js';
+import { randomStream, runScratch } from '../random/random.js';
 import { Tensor } from '../tensor.js';
 import { sizeOf } from '../backend/types.js';
 import { fmt } from '../util/shape.js';
@@ -23,7 +23,8 @@ export function bernoulli(probs: Tensor, seed?: number): Tensor;
 export function bernoulli(shapeOrProbs: readonly number[] | Tensor, pOrSeed?: number, maybeSeed?: number): Tensor {
   const op = 'bernoulli';
   let shape: readonly number[];
-  let probAt: (i: number) => number;
+  let probs: Float32Array | null = null;
+  let p = 0;
   let seed: number | undefined;
   if (shapeOrProbs instanceof Tensor) {
     shapeOrProbs.assertAlive(op);
@@ -46,17 +47,21 @@ export function bernoulli(shapeOrProbs: readonly number[] | Tensor, pOrSeed?: nu
         );
       }
     }
-    probAt = (i) => values[i]!;
+    probs = values as Float32Array;
   } else {
     shape = checkShapeArg(op, shapeOrProbs);
-    const p = pOrSeed;
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new PolytensorError(`${op}: p must be a probability in [0, 1], got ${p}`);
+    if (typeof pOrSeed !== 'number' || !(pOrSeed >= 0 && pOrSeed <= 1)) throw new PolytensorError(`${op}: p must be a probability in [0, 1], got ${pOrSeed}`);
+    p = pOrSeed;
     seed = maybeSeed;
-    probAt = () => p;
   }
   const s = randomStream(seed);
   const n = sizeOf(shape);
   const out = ENGINE.hostValues(op, shape, 'float32');
-  for (let i = 0; i < n; i++) out[i] = s.uniform(i) < probAt(i) ? 1 : 0;
+  const u = runScratch;
+  for (let start = 0; start < n; start += u.length) {
+    const count = Math.min(u.length, n - start);
+    s.uniforms(start, count, u);
+    for (let j = 0; j < count; j++) out[start + j] = u[j]! < (probs === null ? p : probs[start + j]!) ? 1 : 0;
+  }
   return ENGINE.makeTensor(out, shape, 'float32', op);
 }

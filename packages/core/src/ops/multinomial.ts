@@ -1,6 +1,6 @@
 import { ENGINE } from '../engine/engine.js';
 import { PolytensorError } from '../errors.js';
-import { randomStream } from '../random/random.js';
+import { randomStream, runScratch } from '../random/random.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { fmt } from '../util/shape.js';
 import { convert } from './convert.js';
@@ -36,6 +36,7 @@ export function multinomial(logits: Tensor | TensorLike, numSamples: number, see
     const values = ENGINE.hostValues(op, outShape, 'int32');
     const v = x.dataSync();
     const cdf = new Float64Array(k);
+    const draws = runScratch;
     for (let b = 0; b < batch; b++) {
       let max = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < k; j++) max = Math.max(max, v[b * k + j]!);
@@ -47,16 +48,20 @@ export function multinomial(logits: Tensor | TensorLike, numSamples: number, see
         acc += normalized ? v[b * k + j]! : Math.exp(v[b * k + j]! - max) / total;
         cdf[j] = acc;
       }
-      for (let n = 0; n < numSamples; n++) {
-        const u = s.uniform(b * numSamples + n);
-        let outcome = k - 1;
-        for (let j = 0; j < k; j++) {
-          if (u < cdf[j]!) {
-            outcome = j;
-            break;
+      for (let first = 0; first < numSamples; first += draws.length) {
+        const count = Math.min(draws.length, numSamples - first);
+        s.uniforms(b * numSamples + first, count, draws);
+        for (let n = 0; n < count; n++) {
+          const u = draws[n]!;
+          let outcome = k - 1;
+          for (let j = 0; j < k; j++) {
+            if (u < cdf[j]!) {
+              outcome = j;
+              break;
+            }
           }
+          values[b * numSamples + first + n] = outcome;
         }
-        values[b * numSamples + n] = outcome;
       }
     }
     return ENGINE.makeTensor(values, outShape, 'int32', op);

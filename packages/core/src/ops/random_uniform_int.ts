@@ -1,5 +1,5 @@
 import { PolytensorError } from '../errors.js';
-import { fillTensor, randomStream } from '../random/random.js';
+import { fillRuns, randomStream, runScratch } from '../random/random.js';
 import type { Tensor } from '../tensor.js';
 import { checkShapeArg } from './random_util.js';
 
@@ -30,10 +30,13 @@ export function randomUniformInt(shape: readonly number[], minval: number, maxva
   // Draws at or above `limit` would favour the smallest residues: redraw them.
   const limit = TWO_53 - (TWO_53 % range);
   const s = randomStream(seed);
-  return fillTensor(op, shape, 'int32', (i) => {
-    for (let attempt = 0; ; attempt++) {
-      const k = s.uniformPair(i, attempt)[0] * TWO_53;
-      if (k < limit) return minval + (k % range);
+  const u = runScratch;
+  return fillRuns(op, shape, 'int32', (values, start, count) => {
+    s.uniforms(start, count, u);
+    for (let j = 0; j < count; j++) {
+      let k = u[j]! * TWO_53;
+      for (let attempt = 1; !(k < limit); attempt++) k = s.uniform(start + j, attempt) * TWO_53;
+      values[start + j] = minval + (k % range);
     }
   });
 }

@@ -3,22 +3,24 @@
  * Counter-based: the output for (key, counter) depends on nothing else, so the
  * same seed gives the same numbers on every backend, in any order of requests.
  */
+import { philoxUnits4 } from './philox_kernel.js';
+import { PHILOX_SIMD_MAX, PHILOX_SIMD_SECOND, PHILOX_SIMD_WASM } from './philox_simd.js';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
 const W0 = 0x9e3779b9;
 const W1 = 0xbb67ae85;
+const TWO_32 = 4294967296;
+const INV_TWO_32 = 1 / TWO_32;
 
-/** High 32 bits of the 64-bit product of two uint32 (exact in doubles via 16-bit halves). */
-function mulHi(a: number, b: number): number {
-  const ah = a >>> 16;
-  const al = a & 0xffff;
-  const bh = b >>> 16;
-  const bl = b & 0xffff;
-  const mid = ah * bl + al * bh; // < 2^33
-  const low = al * bl; // < 2^32
-  return (ah * bh + Math.floor((mid * 65536 + low) / 4294967296)) >>> 0;
-}
+/*
+ * The high word of a uint32 product: Math.imul gives the low word `lo`
+ * exactly; the double product a·b is off by at most 2^11 (it is below 2^64),
+ * so (a·b − lo) / 2^32 lies within 2^-20 of the integer high word and adding
+ * 0.5 before truncating picks it. No 16-bit halves, no Math.floor, no
+ * allocation: this is what lets the rounds run inline in one tight loop
+ * (philox_kernel.ts).
+ */
 
 /** Encrypt the 128-bit counter (c0..c3) under the 64-bit key (k0, k1); writes 4 uint32 into `out`. */
 export function philox4x32(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array): void {
@@ -29,10 +31,10 @@ export function philox4x32(c0: number, c1: number, c2: number, c3: number, k0: n
   let key0 = k0 >>> 0;
   let key1 = k1 >>> 0;
   for (let round = 0; round < 10; round++) {
-    const hi0 = mulHi(M0, x0);
     const lo0 = Math.imul(M0, x0) >>> 0;
-    const hi1 = mulHi(M1, x2);
+    const hi0 = ((M0 * x0 - lo0) * INV_TWO_32 + 0.5) >>> 0;
     const lo1 = Math.imul(M1, x2) >>> 0;
+    const hi1 = ((M1 * x2 - lo1) * INV_TWO_32 + 0.5) >>> 0;
     x0 = (hi1 ^ x1 ^ key0) >>> 0;
     x1 = lo1;
     x2 = (hi0 ^ x3 ^ key1) >>> 0;
@@ -49,4 +51,91 @@ export function philox4x32(c0: number, c1: number, c2: number, c3: number, k0: n
 /** A double in [0, 1) with 53 random bits from two uint32. */
 export function toUnitDouble(hi: number, lo: number): number {
   return ((hi >>> 5) * 67108864 + (lo >>> 6)) / 9007199254740992;
+}
+
+interface SimdKernel {
+  run(k0: number, k1: number, c1: number, c2: number, c0: number, c3: number, count: number, both: number): void;
+  /** The module's memory: first doubles at 0, second ones at PHILOX_SIMD_SECOND. */
+  f64: Float64Array;
+}
+
+/** undefined: not tried yet; null: unavailable (or switched off). */
+let simd: SimdKernel | null | undefined;
+let simdAllowed = true;
+
+function simdKernel(): SimdKernel | null {
+  if (simd === undefined) {
+    simd = null;
+    try {
+      const bytes = Uint8Array.from(atob(PHILOX_SIMD_WASM), (c) => c.charCodeAt(0));
+      const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+      simd = { run: exports['run'] as SimdKernel['run'], f64: new Float64Array((exports['mem'] as WebAssembly.Memory).buffer) };
+    } catch {
+      // No WebAssembly or no SIMD, a page whose CSP forbids compiling it: the JS kernel gives the same numbers.
+    }
+  }
+  return simdAllowed ? simd : null;
+}
+
+/**
+ * @internal Use the WebAssembly SIMD kernel where it loads (the default), or
+ * only the JS one (tests run both). Returns whether the SIMD kernel is in use.
+ */
+export function usePhiloxSimd(allowed: boolean): boolean {
+  simdAllowed = allowed;
+  return simdKernel() !== null;
+}
+
+const tail = new Float64Array(4);
+const tail2 = new Float64Array(4);
+
+/**
+ * The doubles of a run of elements: `first[j]` gets toUnitDouble(word 0,
+ * word 1) and, when given, `second[j]` gets toUnitDouble(word 2, word 3) of
+ * the block for counter (e, attempt, stream, ⌊e / 2^32⌋) under key (k0, k1),
+ * where e = start + j, for j < count. Exactly what philox4x32 and
+ * toUnitDouble give element by element (the tests replay both): eight
+ * counters per iteration in WebAssembly SIMD where it loads, else four per
+ * iteration in JS, without a call or an allocation per element.
+ */
+export function philoxUnitRun(
+  k0: number,
+  k1: number,
+  stream: number,
+  attempt: number,
+  start: number,
+  count: number,
+  first: Float64Array,
+  second?: Float64Array,
+): void {
+  const wasm = simdKernel();
+  let done = 0;
+  while (done < count) {
+    const e = start + done;
+    const c0 = e >>> 0;
+    const c3 = Math.floor(e / TWO_32) >>> 0;
+    // The kernels never carry into c3: stop each piece at the next multiple of 2^32.
+    let piece = Math.min(count - done, TWO_32 - c0);
+    let fast = 0;
+    if (wasm !== null) {
+      piece = Math.min(piece, PHILOX_SIMD_MAX);
+      fast = piece - (piece % 8);
+      if (fast > 0) {
+        wasm.run(k0, k1, attempt, stream, c0, c3, fast, second ? 1 : 0);
+        first.set(wasm.f64.subarray(0, fast), done);
+        if (second) second.set(wasm.f64.subarray(PHILOX_SIMD_SECOND, PHILOX_SIMD_SECOND + fast), done);
+      }
+    }
+    const whole = piece - ((piece - fast) % 4);
+    philoxUnits4(k0, k1, attempt, stream, c0 + fast, c3, whole - fast, first, second, done + fast);
+    if (whole < piece) {
+      // The last 1–3 counters: a full group of four into scratch, the rest discarded.
+      philoxUnits4(k0, k1, attempt, stream, c0 + whole, c3, 4, tail, second && tail2, 0);
+      for (let j = whole; j < piece; j++) {
+        first[done + j] = tail[j - whole]!;
+        if (second) second[done + j] = tail2[j - whole]!;
+      }
+    }
+    done += piece;
+  }
 }

@@ -4,7 +4,7 @@ import { ENGINE } from '../engine/engine.js';
 import { PolytensorError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { assertValidShape } from '../util/shape.js';
-import { philox4x32, toUnitDouble } from './philox.js';
+import { philox4x32, philoxUnitRun, toUnitDouble } from './philox.js';
 
 /**
  * The host generator. Each random op draws a fresh stream number; element i of
@@ -53,7 +53,18 @@ function checkSeed(op: string, seed: number): void {
   }
 }
 
-/** Random numbers of one op. */
+/** Values per run of a bulk fill: small enough for the scratch arrays to stay in cache. */
+const CHUNK = 4096;
+/** The second double of each pair, for normals (a Stream's own scratch; callers pass theirs). */
+const pairScratch = new Float64Array(CHUNK);
+
+/**
+ * Random numbers of one op: element i, attempt a is Philox block
+ * (i, a, stream, ⌊i / 2^32⌋) under the seed's key. The scalar methods serve
+ * code that draws a few values (shuffles of a stream, rejection redraws); the
+ * bulk ones (`uniforms`, `normals`) fill a run of elements in one loop and
+ * give exactly the same numbers.
+ */
 export class Stream {
   private readonly block = new Uint32Array(4);
   constructor(
@@ -62,21 +73,52 @@ export class Stream {
     private readonly id: number,
   ) {}
 
-  /** Two independent doubles in [0, 1) for element `i`, attempt `attempt`. */
-  uniformPair(i: number, attempt = 0): [number, number] {
+  private draw(i: number, attempt: number): Uint32Array {
     philox4x32(i >>> 0, attempt >>> 0, this.id >>> 0, Math.floor(i / 4294967296) >>> 0, this.k0, this.k1, this.block);
-    return [toUnitDouble(this.block[0]!, this.block[1]!), toUnitDouble(this.block[2]!, this.block[3]!)];
+    return this.block;
   }
 
-  uniform(i: number): number {
-    return this.uniformPair(i)[0];
+  /** Two independent doubles in [0, 1) for element `i`, attempt `attempt`. */
+  uniformPair(i: number, attempt = 0): [number, number] {
+    const b = this.draw(i, attempt);
+    return [toUnitDouble(b[0]!, b[1]!), toUnitDouble(b[2]!, b[3]!)];
+  }
+
+  /** The first double of element `i`'s pair: uniform in [0, 1). */
+  uniform(i: number, attempt = 0): number {
+    const b = this.draw(i, attempt);
+    return toUnitDouble(b[0]!, b[1]!);
   }
 
   /** A standard normal for element i (Box-Muller on the pair; 1 - u keeps the log finite). */
   normal(i: number, attempt = 0): number {
-    const [u1, u2] = this.uniformPair(i, attempt);
-    return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    const b = this.draw(i, attempt);
+    return boxMuller(toUnitDouble(b[0]!, b[1]!), toUnitDouble(b[2]!, b[3]!));
   }
+
+  /**
+   * `out[j] = uniform(start + j, attempt)` for j < count, and the pair's
+   * second double in `second[j]` when given: one tight loop, no allocation.
+   * @example const u = new Float64Array(1000); randomStream(7).uniforms(0, 1000, u);
+   */
+  uniforms(start: number, count: number, out: Float64Array, attempt = 0, second?: Float64Array): void {
+    philoxUnitRun(this.k0, this.k1, this.id, attempt, start, count, out, second);
+  }
+
+  /** `out[j] = normal(start + j, attempt)` for j < count. */
+  normals(start: number, count: number, out: Float64Array, attempt = 0): void {
+    for (let done = 0; done < count; done += CHUNK) {
+      const n = Math.min(CHUNK, count - done);
+      const u1 = done === 0 ? out : out.subarray(done);
+      philoxUnitRun(this.k0, this.k1, this.id, attempt, start + done, n, u1, pairScratch);
+      for (let j = 0; j < n; j++) u1[j] = boxMuller(u1[j]!, pairScratch[j]!);
+    }
+  }
+}
+
+/** Box–Muller's first output; 1 - u1 keeps the log finite. */
+function boxMuller(u1: number, u2: number): number {
+  return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
 }
 
 const RNG = new HostRandom();
@@ -117,22 +159,48 @@ export function randomStream(seed?: number): Stream {
 
 /** @internal a host-filled tensor of `shape`: element i is gen(i) (floored for int32). */
 export function fillTensor(op: string, shape: readonly number[], dtype: DType, gen: (i: number) => number): Tensor {
+  return fillRuns(op, shape, dtype, (values, start, count) => {
+    for (let i = start; i < start + count; i++) values[i] = dtype === 'int32' ? Math.floor(gen(i)) : gen(i);
+  });
+}
+
+/**
+ * @internal a host-filled tensor of `shape`, written in runs of at most 4096
+ * elements: fill(values, start, count) writes values[start … start + count).
+ * Runs let the op draw a whole run of Philox blocks at once into a scratch
+ * array of the same length (`runScratch`).
+ */
+export function fillRuns(
+  op: string,
+  shape: readonly number[],
+  dtype: DType,
+  fill: (values: Float32Array | Int32Array, start: number, count: number) => void,
+): Tensor {
   assertValidShape(op, shape);
   if (dtype === 'bool') throw new PolytensorError(`${op}: dtype must be 'float32' or 'int32', got 'bool'`);
   const n = sizeOf(shape);
-  const values = ENGINE.hostValues(op, shape, dtype);
-  for (let i = 0; i < n; i++) values[i] = dtype === 'int32' ? Math.floor(gen(i)) : gen(i);
+  const values = ENGINE.hostValues(op, shape, dtype) as Float32Array | Int32Array;
+  for (let start = 0; start < n; start += CHUNK) fill(values, start, Math.min(CHUNK, n - start));
   return ENGINE.makeTensor(values, shape, dtype, op);
 }
+
+/** @internal the scratch run for a fillRuns callback (CHUNK doubles; not reentrant). */
+export const runScratch = new Float64Array(CHUNK);
 
 /** Uniform on [minval, maxval). For int32, integers in [minval, maxval). */
 export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, dtype: DType = 'float32', seed?: number): Tensor {
   if (!(maxval > minval)) throw new PolytensorError(`randomUniform: maxval (${maxval}) must be greater than minval (${minval})`);
   const s = RNG.next(seed);
-  return fillTensor('randomUniform', shape, dtype, (i) => {
-    const v = minval + (maxval - minval) * s.uniform(i);
-    // Rounding to float32 can reach maxval; keep the interval half-open.
-    return Math.fround(v) >= maxval ? minval : v;
+  const range = maxval - minval;
+  const u = runScratch;
+  return fillRuns('randomUniform', shape, dtype, (values, start, count) => {
+    s.uniforms(start, count, u);
+    for (let j = 0; j < count; j++) {
+      const v = minval + range * u[j]!;
+      // Rounding to float32 can reach maxval; keep the interval half-open.
+      const w = Math.fround(v) >= maxval ? minval : v;
+      values[start + j] = dtype === 'int32' ? Math.floor(w) : w;
+    }
   });
 }
 
@@ -140,17 +208,29 @@ export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, 
 export function randomNormal(shape: readonly number[], mean = 0, stddev = 1, dtype: DType = 'float32', seed?: number): Tensor {
   if (!(stddev >= 0)) throw new PolytensorError(`randomNormal: stddev must be ≥ 0, got ${stddev}`);
   const s = RNG.next(seed);
-  return fillTensor('randomNormal', shape, dtype, (i) => mean + stddev * s.normal(i));
+  const z = runScratch;
+  return fillRuns('randomNormal', shape, dtype, (values, start, count) => {
+    s.normals(start, count, z);
+    for (let j = 0; j < count; j++) {
+      const v = mean + stddev * z[j]!;
+      values[start + j] = dtype === 'int32' ? Math.floor(v) : v;
+    }
+  });
 }
 
 /** Normal, redrawn until within two standard deviations of the mean (TensorFlow's definition). */
 export function truncatedNormal(shape: readonly number[], mean = 0, stddev = 1, dtype: DType = 'float32', seed?: number): Tensor {
   if (!(stddev >= 0)) throw new PolytensorError(`truncatedNormal: stddev must be ≥ 0, got ${stddev}`);
   const s = RNG.next(seed);
-  return fillTensor('truncatedNormal', shape, dtype, (i) => {
-    for (let attempt = 0; ; attempt++) {
-      const z = s.normal(i, attempt);
-      if (Math.abs(z) <= 2) return mean + stddev * z;
+  const z = runScratch;
+  return fillRuns('truncatedNormal', shape, dtype, (values, start, count) => {
+    // Attempt 0 for the whole run; the ~4.6% outside ±2 redraw one by one with attempt 1, 2, …
+    s.normals(start, count, z);
+    for (let j = 0; j < count; j++) {
+      let x = z[j]!;
+      for (let attempt = 1; !(Math.abs(x) <= 2); attempt++) x = s.normal(start + j, attempt);
+      const v = mean + stddev * x;
+      values[start + j] = dtype === 'int32' ? Math.floor(v) : v;
     }
   });
 }
@@ -166,11 +246,17 @@ export function shuffle<T>(input: number | readonly T[], seed?: number): Int32Ar
   const perm = (len: number): Int32Array => {
     const p = new Int32Array(len);
     for (let i = 0; i < len; i++) p[i] = i;
-    for (let i = len - 1; i > 0; i--) {
-      const j = Math.floor(s.uniform(i) * (i + 1));
-      const tmp = p[i]!;
-      p[i] = p[j]!;
-      p[j] = tmp;
+    // Swaps run from the top down; draw the uniforms for elements lo … hi in one run.
+    const u = runScratch;
+    for (let hi = len - 1; hi > 0; hi -= CHUNK) {
+      const lo = Math.max(1, hi - CHUNK + 1);
+      s.uniforms(lo, hi - lo + 1, u);
+      for (let i = hi; i >= lo; i--) {
+        const j = Math.floor(u[i - lo]! * (i + 1));
+        const tmp = p[i]!;
+        p[i] = p[j]!;
+        p[j] = tmp;
+      }
     }
     return p;
   };
