@@ -15,6 +15,7 @@ import { getMetric, type MetricFn, type MetricName } from './metrics.js';
 import type { Metric } from './stateful_metrics.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers/index.js';
 import { checkOptions } from './options.js';
+import { yieldToEventLoop } from './yield.js';
 import { MODEL_FORMAT, MODEL_VERSION } from './io/model_json.js';
 import { saveArtifacts, saveFormat, saveTfjsArtifacts } from './io/router.js';
 import { toTfjsArtifacts } from './io/tfjs/artifacts.js';
@@ -553,7 +554,7 @@ export abstract class LayersModel extends Layer {
       if (val) for (const [k, v] of Object.entries(val)) epochLogs[`val_${k}`] = v;
       for (const cb of callbacks) await cb.onEpochEnd(epoch, epochLogs);
       // Let timers and I/O run between epochs (browsers stay responsive).
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldToEventLoop();
     }
     for (const cb of callbacks) await cb.onTrainEnd();
     return history;
