@@ -12,7 +12,7 @@ import { accumulationGate, CPU_NUMERICS, trainingGate, ulpGate } from './gate.js
 import { pasteBetweenMarkers, writeOutputs } from './output.js';
 import { blankRow } from './runner.js';
 import { toHtml } from './report_html.js';
-import { toMarkdown } from './report_md.js';
+import { fitOverheads, toMarkdown } from './report_md.js';
 import * as ref from './reference.js';
 import { uniform } from './rng.js';
 import { validateResults } from './schema.js';
@@ -89,6 +89,21 @@ describe('--quick in Node', () => {
     const md = toMarkdown(r);
     expect(md).toContain('Against ONNX Runtime (onnxruntime-node, CPU execution provider)');
     expect(md).toMatch(/\| mlp-infer \| ts ↔ ONNX Runtime cpu \(Node\) \| [\d.]+ (µs|ms) .*\| [\d.]+ (µs|ms) .*\| [\d.]+×? \| ✓/);
+  });
+
+  it('mlp-fit and mlp-loop: both gated against the reference step, and the report divides fit by the loop', async () => {
+    const r = await runBench({ backends: ['ts'], workloads: ['mlp-fit', 'mlp-loop'], quick: true });
+    expect(validateResults(r)).toEqual([]);
+    for (const w of ['mlp-fit', 'mlp-loop']) {
+      const row = r.rows.find((x) => x.implementation === 'polytensor' && x.workload === w)!;
+      expect(row, `${w}: ${row.reason}`).toMatchObject({ status: 'ok', gatePassed: true, throughput: { unit: 'steps/s' } });
+    }
+    const [fit, loop] = ['mlp-fit', 'mlp-loop'].map((w) => r.rows.find((x) => x.implementation === 'polytensor' && x.workload === w)!);
+    const o = fitOverheads(r);
+    expect(o).toEqual([expect.objectContaining({ model: 'mlp', backend: 'ts', environment: 'node' })]);
+    expect(o[0]!.ratio).toBeCloseTo(fit!.medianMs! / loop!.medianMs!, 12);
+    expect(o[0]!.fitMs).toBeCloseTo(fit!.medianMs! / 2, 12); // --quick: 2 batches an epoch
+    expect(toMarkdown(r)).toMatch(/\| mlp \| ts \(Node\) \| [\d.]+ (µs|ms) \| [\d.]+ (µs|ms) \| [\d.]+ \|/);
   });
 
   it('--threads runs backend-ts once per thread setting, with CPU time; --profile times every kernel of a run', async () => {

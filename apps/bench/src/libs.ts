@@ -6,6 +6,7 @@
 import * as pt from '@polytensor/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { ptModel, withoutDropout, type ModelSpec, type Weights } from './models.js';
+import { permutation } from './rng.js';
 import { tfModel } from './tfjs_model.js';
 
 /** What both libraries' tensors offer. */
@@ -18,6 +19,15 @@ export interface LibTensor {
 export interface ModelProgram<T> {
   /** One training step (forward, loss, accuracy, backward, update); resolves with the loss once it is on the host. */
   trainStep(x: T, y: T): Promise<number>;
+  /**
+   * One epoch over (x, y) in batches of `batchSize`, rows in a fresh random
+   * order unless `shuffle` is false; resolves with the epoch's mean loss.
+   * polytensor: `Sequential.fit`; tfjs (no tfjs-layers here): the explicit loop
+   * of gathered batches and trainStep.
+   */
+  fitEpoch(x: T, y: T, batchSize: number, shuffle: boolean): Promise<number>;
+  /** The same epoch as an explicit loop: gather a batch, one step (loss and accuracy read back), on either library. */
+  loopEpoch(x: T, y: T, batchSize: number, shuffle: boolean): Promise<number>;
   /** The current weights, in Sequential order. */
   weights(): Promise<Float32Array[]>;
   /** Inference on `x`, read back. */
@@ -35,6 +45,9 @@ export interface Lib<T extends LibTensor> {
 /** A tensor's values on the host. */
 export const read = async (t: LibTensor): Promise<Float32Array> => (await t.data()) as Float32Array;
 
+/** Seeds of the tfjs loop's shuffles (each epoch a new order, as fit draws one). */
+let nextOrderSeed = 1;
+
 const dtypeOf = (v: Float32Array | Int32Array): 'int32' | 'float32' => (v instanceof Int32Array ? 'int32' : 'float32');
 
 export const POLYTENSOR: Lib<pt.Tensor> = {
@@ -44,6 +57,42 @@ export const POLYTENSOR: Lib<pt.Tensor> = {
     return {
       // trainOnBatch reads its loss and metrics back before it returns
       trainStep: async (x, y) => model.trainOnBatch(x, y)['loss']!,
+      async fitEpoch(x, y, batchSize, shuffle) {
+        const h = await model.fit(x, y, { batchSize, epochs: 1, shuffle, verbose: 0 });
+        return h.history['loss']![0]!;
+      },
+      async loopEpoch(x, y, batchSize, shuffle) {
+        // What fit does, written out: the order from core's seeded stream, a gathered batch,
+        // minimize with the compiled loss, the accuracy on the batch, both read back.
+        const n = x.shape[0]!;
+        const order = shuffle ? pt.shuffle(n) : null;
+        const lossFn = model.compiledLosses[0]!.fn;
+        const optimizer = model.optimizer!;
+        const vars = model.trainableWeights;
+        let sum = 0;
+        for (let start = 0; start < n; start += batchSize) {
+          const size = Math.min(batchSize, n - start);
+          const [bx, by] = pt.tidy(() => {
+            if (!order) return [pt.slice(x, start, [size]), pt.slice(y, start, [size])];
+            const idx = pt.tensor(order.subarray(start, start + size), [size], 'int32');
+            return [pt.gather(x, idx, 0), pt.gather(y, idx, 0)];
+          });
+          let acc: pt.Tensor | null = null;
+          const cost = optimizer.minimize(
+            () => {
+              const pred = model.apply(bx, { training: true }) as pt.Tensor;
+              acc = pt.keep(pt.accuracy(by, pred));
+              return lossFn(by, pred);
+            },
+            true,
+            vars,
+          );
+          sum += cost.dataSync()[0]! * size;
+          (acc as pt.Tensor | null)?.dataSync();
+          pt.dispose([cost, bx, by, ...(acc ? [acc] : [])]);
+        }
+        return sum / n;
+      },
       weights: async () => model.getWeightValues(),
       async predict(x, batchSize) {
         const out = model.predict(x, { batchSize });
@@ -62,8 +111,30 @@ export const TFJS: Lib<tf.Tensor> = {
   tensor: (values, shape) => tf.tensor(values, [...shape], dtypeOf(values)),
   model(spec, weights, dropout) {
     const model = tfModel(dropout ? spec : withoutDropout(spec), weights);
+    // tfjs-layers is not installed: its fit and our explicit loop are the same loop here.
+    const tfLoop = async (x: tf.Tensor, y: tf.Tensor, batchSize: number, shuffle: boolean): Promise<number> => {
+      const n = x.shape[0]!;
+      const order = shuffle ? permutation(n, nextOrderSeed++) : null;
+      let sum = 0;
+      for (let start = 0; start < n; start += batchSize) {
+        const size = Math.min(batchSize, n - start);
+        const [bx, by] = tf.tidy(() => {
+          if (!order) return [tf.slice(x, start, size), tf.slice(y, start, size)];
+          const idx = tf.tensor1d(order.subarray(start, start + size), 'int32');
+          return [tf.gather(x, idx), tf.gather(y, idx)];
+        });
+        try {
+          sum += (await model.step(bx, by, true)) * size;
+        } finally {
+          tf.dispose([bx, by]);
+        }
+      }
+      return sum / n;
+    };
     return {
       trainStep: (x, y) => model.step(x, y, true),
+      fitEpoch: (x, y, batchSize, shuffle) => tfLoop(x, y, batchSize, shuffle),
+      loopEpoch: (x, y, batchSize, shuffle) => tfLoop(x, y, batchSize, shuffle),
       weights: () => Promise.all(model.vars.map(read)),
       async predict(x) {
         const out = tf.tidy(() => model.forward(x, false));

@@ -137,6 +137,40 @@ export function machineLine(r: Pick<BenchResults, 'machine'>): string {
   );
 }
 
+/**
+ * `Sequential.fit`'s epoch against the explicit loop's, per polytensor backend
+ * with both rows measured: `<model>-fit`'s median over `<model>-loop`'s, and
+ * each per step.
+ */
+export function fitOverheads(
+  r: BenchResults,
+): Array<{ model: string; environment: Row['environment']; backend: string; fitMs: number; loopMs: number; ratio: number }> {
+  return r.rows.flatMap((fit) => {
+    const m = /^(.*)-fit$/.exec(fit.workload);
+    if (!m || fit.implementation !== 'polytensor' || fit.status !== 'ok' || !fit.throughput) return [];
+    const steps = (fit.throughput.value * fit.medianMs!) / 1000;
+    const step = r.rows.find(
+      (x) =>
+        x.implementation === 'polytensor' &&
+        x.workload === `${m[1]}-loop` &&
+        x.environment === fit.environment &&
+        x.backend === fit.backend &&
+        x.status === 'ok',
+    );
+    if (!step) return [];
+    return [
+      {
+        model: m[1]!,
+        environment: fit.environment,
+        backend: fit.backend,
+        fitMs: fit.medianMs! / steps,
+        loopMs: step.medianMs! / steps,
+        ratio: fit.medianMs! / step.medianMs!,
+      },
+    ];
+  });
+}
+
 export function toMarkdown(r: BenchResults): string {
   const notes: string[] = [];
   const note = (text: string): string => {
@@ -161,6 +195,20 @@ export function toMarkdown(r: BenchResults): string {
     lines.push(`| ${p.workload} | ${pairLabel(p)} | ${cell(p.ours, note)} | ${cell(p.tfjs, note)} | ${ratio} | ${gateCell(p.ours)} / ${gateCell(p.tfjs)} |`);
   }
   lines.push('');
+  const overheads = fitOverheads(r);
+  if (overheads.length) {
+    lines.push(
+      "Sequential.fit against the explicit loop on the same batches (`<model>-fit` median ÷ `<model>-loop` median; 1: fit costs nothing beyond the loop's steps):",
+      '',
+      '| model | backend | fit, per step | explicit loop, per step | ratio |',
+      '|---|---|---|---|---:|',
+      ...overheads.map(
+        (o) =>
+          `| ${o.model} | ${backendLabel(o.backend)} (${envLabel(o.environment)}) | ${formatMs(o.fitMs)} | ${formatMs(o.loopMs)} | ${formatRatio(o.ratio)} |`,
+      ),
+      '',
+    );
+  }
   const naive = naivePairs(r);
   if (naive.length) {
     lines.push(

@@ -44,3 +44,17 @@ export function labels(n: number, classes: number, seed: number): Int32Array {
   for (let i = 0; i < n; i++) out[i] = Math.floor(r() * classes);
   return out;
 }
+
+/** A random order of 0 … n-1 (Fisher–Yates). */
+export function permutation(n: number, seed: number): Int32Array {
+  const r = mulberry32(seed);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(r() * (i + 1));
+    const t = out[i]!;
+    out[i] = out[j]!;
+    out[j] = t;
+  }
+  return out;
+}

@@ -506,6 +506,80 @@ export function inferenceData(name: 'mlp' | 'cnn', quick: boolean): { setup: Mod
   return { setup, batch, reference };
 }
 
+/** Batches per timed epoch of a fit workload. */
+export const FIT_STEPS = (quick: boolean): number => (quick ? 2 : 16);
+
+/**
+ * An epoch of FIT_STEPS shuffled batches: `<name>-fit` through `Sequential.fit`
+ * (the recipe's metrics, verbose 0), `<name>-loop` through the explicit loop
+ * (gather a batch, minimize, loss and accuracy read back). The report divides
+ * the two on each polytensor backend: fit's own overhead. tfjs runs its
+ * explicit loop for both. The gate trains on one unshuffled batch, which must
+ * give the float64 reference's training step.
+ */
+function epochWorkload(name: ModelName, how: 'fit' | 'loop'): Workload {
+  const batch = (quick: boolean): number => (quick ? QUICK_TRAIN_BATCH[name] : modelSpec(name).batchSize);
+  // The same seeds as `<name>-train`: its batch is the first batch here.
+  const setup = (quick: boolean): ModelSetup => modelSetup(`${name}-epoch:${quick}`, name, batch(quick) * FIT_STEPS(quick), 41, 7);
+  const first = (quick: boolean): { x: Float32Array; y: Int32Array; xShape: number[] } => {
+    const s = setup(quick);
+    const b = batch(quick);
+    return { x: s.x.subarray(0, s.x.length / FIT_STEPS(quick)), y: s.y.subarray(0, b), xShape: [b, ...s.xShape.slice(1)] };
+  };
+  const reference = (quick: boolean): { loss: number; weights: Float64Array[] } =>
+    cached(`${name}-epoch:${quick}:ref`, () => {
+      const f = first(quick);
+      return refTrainStep(withoutDropout(setup(quick).spec), setup(quick).w0.values, f.x, f.y);
+    });
+  const handle =
+    <T extends LibTensor>(lib: Lib<T>) =>
+    (ctx: Ctx): Handle => {
+      const s = setup(ctx.quick);
+      reference(ctx.quick);
+      const x = lib.tensor(s.x, s.xShape);
+      const y = lib.tensor(s.y, [s.y.length]);
+      let model: ReturnType<Lib<T>['model']> | null = null;
+      return {
+        async gate() {
+          const f = first(ctx.quick);
+          const twin = lib.model(s.spec, s.w0, false);
+          const [x1, y1] = [lib.tensor(f.x, f.xShape), lib.tensor(f.y, [f.y.length])];
+          try {
+            const loss = await (how === 'fit' ? twin.fitEpoch : twin.loopEpoch)(x1, y1, batch(ctx.quick), false);
+            const r = reference(ctx.quick);
+            return trainingGate(loss, await twin.weights(), r.loss, r.weights, s.w0.values, allowFor(s.spec));
+          } finally {
+            twin.dispose();
+            x1.dispose();
+            y1.dispose();
+          }
+        },
+        async run() {
+          model ??= lib.model(s.spec, s.w0, true);
+          await (how === 'fit' ? model.fitEpoch : model.loopEpoch)(x, y, batch(ctx.quick), true);
+        },
+        dispose() {
+          model?.dispose();
+          x.dispose();
+          y.dispose();
+        },
+      };
+    };
+  return {
+    id: `${name}-${how}`,
+    title: `${name.toUpperCase()} ${how === 'fit' ? 'fit' : 'explicit loop'} epoch`,
+    description: (quick) =>
+      `an epoch of ${FIT_STEPS(quick)} shuffled batches of ${batch(quick)} ` +
+      (how === 'fit'
+        ? "through Sequential.fit (the recipe's metrics, verbose 0) on polytensor"
+        : 'through the explicit loop (gather a batch, minimize, loss and accuracy read back) on polytensor') +
+      '; the explicit loop on tfjs',
+    throughput: { unit: 'steps/s', items: FIT_STEPS },
+    polytensor: handle(POLYTENSOR),
+    tfjs: handle(TFJS),
+  };
+}
+
 function inferWorkload(name: 'mlp' | 'cnn'): Workload {
   const batch = (quick: boolean): number => INFER_BATCH[name][quick ? 1 : 0];
   const setup = (quick: boolean): ModelSetup => inferenceData(name, quick).setup;
@@ -556,6 +630,8 @@ export const WORKLOADS: readonly Workload[] = [
   random1m,
   dropoutMasks,
   trainWorkload('mlp'),
+  epochWorkload('mlp', 'fit'),
+  epochWorkload('mlp', 'loop'),
   trainWorkload('fc'),
   trainWorkload('cnn'),
   inferWorkload('mlp'),

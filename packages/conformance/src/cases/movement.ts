@@ -299,6 +299,11 @@ export const gatherCases: readonly ConformanceCase[] = [
   gatherCase([0, 3], [2], 1, 'float32', [2, 0]),
   gatherCase([5, 3], [2, 2], 0, 'int32'),
   gatherCase([4, 3], [5], 1, 'bool'),
+  // Slices of 16 elements or more (a batch of image rows): backends may copy them whole.
+  gatherCase([40, 20], [9], 0, 'float32', [39, 0, 7, 7, 21, 3, 38, 0, 12]),
+  gatherCase([3, 6, 17], [2, 4], 1),
+  gatherCase([7, 16], [5], 0, 'int32'),
+  gatherCase([6, 2, 32], [8], 0, 'bool'),
 ];
 
 export const scatterAddCases: readonly ConformanceCase[] = [

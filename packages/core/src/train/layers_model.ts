@@ -8,13 +8,15 @@ import { shuffle } from '../random/random.js';
 import type { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
 import { assertSerializable, Layer, type NamedWeight, type Shape, type Shapes, type WeightShape } from '../nn/layers/index.js';
-import { History, toCallbacks, type Callback, type CallbackArg, type Logs } from './callbacks.js';
+import { Callback, History, toCallbacks, type CallbackArg, type Logs } from './callbacks.js';
+import { disposeResult, PendingLogs, readResult, type BatchResult } from './pending_logs.js';
 import { ProgressBar, type ProgressSink } from './progress.js';
 import { getLoss, type LossAlias, type LossFn, type LossInfo, type LossName } from './losses.js';
 import { getMetric, type MetricFn, type MetricName } from './metrics.js';
 import type { Metric } from './stateful_metrics.js';
 import { getOptimizer, type Optimizer, type OptimizerName } from './optimizers/index.js';
 import { checkOptions } from './options.js';
+import { yieldToEventLoop } from './yield.js';
 import { MODEL_FORMAT, MODEL_VERSION } from './io/model_json.js';
 import { saveArtifacts, saveFormat, saveTfjsArtifacts } from './io/router.js';
 import { toTfjsArtifacts } from './io/tfjs/artifacts.js';
@@ -373,15 +375,20 @@ export abstract class LayersModel extends Layer {
     return new EpochLogs(stateful);
   }
 
-  /** Each metric of an output on a batch: a stateful one is updated and reports its running result. */
-  private scoreMetrics(logs: Logs, i: number, o: OutputTraining, y: Tensor, pred: Tensor): void {
+  /**
+   * Each metric of an output on a batch, appended to `entries`: a stateful one
+   * is updated and reports its running result (a number); any other gives a
+   * scalar tensor, kept out of every tidy scope and read later.
+   */
+  private scoreMetrics(entries: Entries, i: number, o: OutputTraining, y: Tensor, pred: Tensor): void {
     o.metricFns.forEach((fn, k) => {
       const m = o.stateful[k];
+      const key = this.logKey(i, o.metricNames[k]!);
       if (m) {
         m.updateState(y, pred);
-        logs[this.logKey(i, o.metricNames[k]!)] = m.result();
+        entries.push([key, m.result()]);
       } else {
-        logs[this.logKey(i, o.metricNames[k]!)] = ENGINE.tidy(() => fn(y, pred)).dataSync()[0]!;
+        entries.push([key, ENGINE.keep(ENGINE.tidy(() => fn(y, pred)))]);
       }
     });
   }
@@ -392,7 +399,7 @@ export abstract class LayersModel extends Layer {
     this.assertNotFitting('trainOnBatch');
     const [xs, ys] = this.prepare('trainOnBatch', c, x, y);
     this.epochLogs(c);
-    return this.step(c, xs, ys);
+    return readResult(this.step(c, xs, ys)) as Logs & { readonly loss: number };
   }
 
   /** Inputs and labels as lists, the model built, everything validated. */
@@ -404,32 +411,43 @@ export abstract class LayersModel extends Layer {
     return [xs, ys];
   }
 
-  private step(c: CompiledState, xs: Tensor[], ys: Tensor[]): Logs & { readonly loss: number } {
-    const logs: Logs = {};
+  /** One optimizer step on a batch; its loss and metrics, unread (fit reads them in groups). */
+  private step(c: CompiledState, xs: Tensor[], ys: Tensor[]): BatchResult {
+    const entries: Entries = [];
     const several = c.outputs.length > 1;
-    const cost = c.optimizer.minimize(
-      () => {
-        const preds = this.forward(xs, true);
-        let total: Tensor | null = null;
-        c.outputs.forEach((o, i) => {
-          const y = labelsFor(o.loss, ys[i]!);
-          const pred = preds[i]!;
-          this.scoreMetrics(logs, i, o, y, pred);
-          const l = o.loss.fn(y, pred);
-          if (several) logs[this.logKey(i, 'loss')] = l.dataSync()[0]!;
-          const weighted = o.weight === 1 ? l : mul(l, o.weight);
-          total = total ? add(total, weighted) : weighted;
-        });
-        const penalty = this.regularizationLoss();
-        return penalty ? add(total!, penalty) : total!;
-      },
-      true,
-      this.trainableWeights,
-    );
-    this.applyConstraints();
-    const loss = cost!.dataSync()[0]!;
-    cost!.dispose();
-    return { loss, ...logs };
+    let cost: Tensor;
+    try {
+      cost = c.optimizer.minimize(
+        () => {
+          const preds = this.forward(xs, true);
+          let total: Tensor | null = null;
+          c.outputs.forEach((o, i) => {
+            const y = labelsFor(o.loss, ys[i]!);
+            const pred = preds[i]!;
+            this.scoreMetrics(entries, i, o, y, pred);
+            const l = o.loss.fn(y, pred);
+            // Several outputs add their losses into a new tensor, so `l` is never the cost itself.
+            if (several) entries.push([this.logKey(i, 'loss'), ENGINE.keep(l)]);
+            const weighted = o.weight === 1 ? l : mul(l, o.weight);
+            total = total ? add(total, weighted) : weighted;
+          });
+          const penalty = this.regularizationLoss();
+          return penalty ? add(total!, penalty) : total!;
+        },
+        true,
+        this.trainableWeights,
+      );
+    } catch (e) {
+      disposeResult(resultOf(entries));
+      throw e;
+    }
+    try {
+      this.applyConstraints();
+    } catch (e) {
+      disposeResult(resultOf([['loss', cost], ...entries]));
+      throw e;
+    }
+    return resultOf([['loss', cost], ...entries]);
   }
 
   /**
@@ -531,29 +549,42 @@ export abstract class LayersModel extends Layer {
       cb.setModel(this);
       cb.params = { epochs: params.epochs, samples: params.samples, batchSize: params.batchSize, steps: params.steps };
     }
+    // Callbacks without a batch-end hook of their own (History) are not called per batch.
+    const batchEnd = callbacks.filter((cb) => cb.onBatchEnd !== Callback.prototype.onBatchEnd);
     this.stopTraining = false;
     for (const cb of callbacks) await cb.onTrainBegin();
     for (let epoch = params.initialEpoch; epoch < params.epochs && !this.stopTraining; epoch++) {
       for (const cb of callbacks) await cb.onEpochBegin(epoch);
       const acc = this.epochLogs(c);
+      // The batches' losses and metrics stay on the device until a callback reads a batch's logs, PENDING_BATCHES
+      // are queued, or the epoch ends: read then, and summed on the host in batch order, they are the numbers
+      // reading each batch at once gave (the same float32 values, the same float64 sums).
+      const pending = new PendingLogs((logs, size) => acc.add(logs, size));
       const runBatch = async (b: number, bx: Tensor[], by: Tensor[], size: number): Promise<void> => {
         for (const cb of callbacks) {
           const r = cb.onBatchBegin(b);
           if (r) await r; // only asynchronous hooks cost a turn of the event loop
         }
-        const logs = this.step(c, bx, by);
-        acc.add(logs, size);
-        for (const cb of callbacks) {
-          const r = cb.onBatchEnd(b, { ...logs, batch: b, size });
+        const entry = pending.push(this.step(c, bx, by), size);
+        if (batchEnd.length === 0) return;
+        const logs = pending.lazyLogs(entry, { batch: b, size });
+        for (const cb of batchEnd) {
+          const r = cb.onBatchEnd(b, logs);
           if (r) await r;
         }
       };
-      const val = await epochBody(epoch, runBatch);
+      let val: Logs | null;
+      try {
+        val = await epochBody(epoch, runBatch);
+        pending.flush();
+      } finally {
+        pending.dispose();
+      }
       const epochLogs: Logs = acc.result();
       if (val) for (const [k, v] of Object.entries(val)) epochLogs[`val_${k}`] = v;
       for (const cb of callbacks) await cb.onEpochEnd(epoch, epochLogs);
       // Let timers and I/O run between epochs (browsers stay responsive).
-      await new Promise((r) => setTimeout(r, 0));
+      await yieldToEventLoop();
     }
     for (const cb of callbacks) await cb.onTrainEnd();
     return history;
@@ -651,18 +682,21 @@ export abstract class LayersModel extends Layer {
   private async evaluateDatasetWith(c: CompiledState, op: string, dataset: DatasetLike<unknown>, batches: number | undefined): Promise<Logs> {
     const it = await iteratorOf(op, dataset);
     const acc = this.epochLogs(c);
+    const pending = new PendingLogs((logs, size) => acc.add(logs, size));
     try {
       for (let b = 0; batches === undefined || b < batches; b++) {
         const next = await it.next();
         if (next.done) break;
         try {
           const [bx, by] = this.batchFromDataset(op, c, next.value, 0, b);
-          acc.add(this.evaluateBatch(c, bx, by), bx[0]!.shape[0]!);
+          pending.push(this.evaluateBatch(c, bx, by), bx[0]!.shape[0]!);
         } finally {
           disposeBatch(next.value);
         }
       }
+      pending.flush();
     } finally {
+      pending.dispose();
       await it.return?.();
     }
     if (acc.count === 0) throw new PolytensorError(`${op}: the dataset gave no batches`);
@@ -690,30 +724,58 @@ export abstract class LayersModel extends Layer {
   private evaluateLists(c: CompiledState, xs: Tensor[], ys: Tensor[], batchSize: number): Logs {
     const n = xs[0]!.shape[0]!;
     const acc = this.epochLogs(c);
-    for (let start = 0; start < n; start += batchSize) {
-      const size = Math.min(batchSize, n - start);
-      ENGINE.tidy(() => acc.add(this.evaluateBatch(c, rowsOf(xs, start, size), rowsOf(ys, start, size)), size));
+    const pending = new PendingLogs((logs, size) => acc.add(logs, size));
+    try {
+      for (let start = 0; start < n; start += batchSize) {
+        const size = Math.min(batchSize, n - start);
+        ENGINE.tidy(() => {
+          pending.push(this.evaluateBatch(c, rowsOf(xs, start, size), rowsOf(ys, start, size)), size);
+        });
+      }
+      pending.flush();
+    } finally {
+      pending.dispose();
     }
     return acc.result();
   }
 
-  /** Loss (weighted total, and per output for several) and metrics of one batch. */
-  private evaluateBatch(c: CompiledState, xs: Tensor[], ys: Tensor[]): Logs {
-    return ENGINE.tidy(() => {
-      const preds = this.forward(xs, false);
-      const logs: Logs = { loss: 0 };
-      c.outputs.forEach((o, i) => {
-        const y = labelsFor(o.loss, ys[i]!);
-        const l = o.loss.fn(y, preds[i]!).dataSync()[0]!;
-        logs['loss']! += o.weight * l;
-        if (c.outputs.length > 1) logs[this.logKey(i, 'loss')] = l;
-        this.scoreMetrics(logs, i, o, y, preds[i]!);
+  /** Loss (weighted total, and per output for several) and metrics of one batch, unread. */
+  private evaluateBatch(c: CompiledState, xs: Tensor[], ys: Tensor[]): BatchResult {
+    const entries: Entries = [];
+    const losses: Tensor[] = [];
+    let penalty: Tensor | null = null;
+    try {
+      ENGINE.tidy(() => {
+        const preds = this.forward(xs, false);
+        c.outputs.forEach((o, i) => {
+          const y = labelsFor(o.loss, ys[i]!);
+          const l = ENGINE.keep(o.loss.fn(y, preds[i]!));
+          losses.push(l);
+          if (c.outputs.length > 1) entries.push([this.logKey(i, 'loss'), l]);
+          this.scoreMetrics(entries, i, o, y, preds[i]!);
+        });
+        // As in training, the loss includes the weights' penalties.
+        const p = this.regularizationLoss();
+        if (p) penalty = ENGINE.keep(p);
       });
-      // As in training, the loss includes the weights' penalties.
-      const penalty = this.regularizationLoss();
-      if (penalty) logs['loss']! += penalty.dataSync()[0]!;
-      return logs;
-    });
+    } catch (e) {
+      for (const t of [...losses, ...(penalty ? [penalty] : [])]) t.dispose();
+      disposeResult(resultOf(entries));
+      throw e;
+    }
+    const several = resultOf(entries);
+    const owned = [...new Set([...losses, ...several.tensors, ...(penalty ? [penalty] : [])])];
+    return {
+      tensors: owned,
+      keys: ['loss', ...several.keys],
+      finish: (value) => {
+        // The total as the host summed it batch by batch: Σ weight·loss, then the penalty.
+        let loss = 0;
+        c.outputs.forEach((o, i) => (loss += o.weight * value(losses[i]!)));
+        if (penalty) loss += value(penalty);
+        return { loss, ...several.finish(value) };
+      },
+    };
   }
 
   /** Outputs for x, computed in batches: one tensor for a one-output model, an array for several. */
@@ -839,6 +901,18 @@ class EpochLogs {
     for (const k of this.keys) out[k] = this.stateful.has(k) ? this.last[k]! : this.sums[k]! / this.n;
     return out;
   }
+}
+
+/** A batch's logs in the making: numbers (stateful metrics) and scalar tensors (read later), in log order. */
+type Entries = Array<[string, number | Tensor]>;
+
+/** Entries as a BatchResult that owns their tensors. */
+function resultOf(entries: Entries): BatchResult {
+  return {
+    tensors: entries.flatMap(([, v]) => (typeof v === 'number' ? [] : [v])),
+    keys: entries.map(([k]) => k),
+    finish: (value) => Object.fromEntries(entries.map(([k, v]) => [k, typeof v === 'number' ? v : value(v)])),
+  };
 }
 
 /**

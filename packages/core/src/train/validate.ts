@@ -1,4 +1,5 @@
 import { PolytensorError } from '../errors.js';
+import type { DataId } from '../backend/types.js';
 import { Tensor } from '../tensor.js';
 import { formatShape, shapeFits, type Shape } from '../nn/layers/index.js';
 import type { LossInfo } from './losses.js';
@@ -11,6 +12,13 @@ export interface ModelSignature {
   readonly outputNames: readonly string[];
   readonly outputShapes: readonly Shape[];
 }
+
+/**
+ * Buffers already found free of NaN and ±Infinity. A buffer never changes (a
+ * Variable's assign swaps in a new one), so fit called again on the same
+ * tensors (an epoch per call, say) skips reading and scanning them again.
+ */
+const FINITE = new WeakSet<DataId>();
 
 function firstBad(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
@@ -59,13 +67,14 @@ export function checkInputs(op: string, model: ModelSignature, xs: readonly Tens
     if (rows === 0) throw new PolytensorError(`${op}: there are no examples (${what} have shape [${x.shape.join(',')}])`);
     if (n >= 0 && rows !== n) throw new PolytensorError(`${op}: ${what} have ${rows} rows but the first input has ${n}; every input needs one row per example`);
     n = rows;
-    if (checkValues) {
+    if (checkValues && !FINITE.has(x.dataId)) {
       const xv = x.dataSync();
       const bad = firstBad(xv);
       if (bad >= 0) {
         const row = Math.floor(bad / (x.size / rows));
         throw new PolytensorError(`${op}: ${what} contain ${xv[bad]} at example ${row} (flat index ${bad}); clean or impute the data before training`);
       }
+      FINITE.add(x.dataId);
     }
   });
   return n;
