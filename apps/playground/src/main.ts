@@ -1,0 +1,229 @@
+/** The page: tabs, the Train form and charts, the Draw pad, and the worker's lifecycle (including its crashes). */
+import { TrainingCharts } from './charts.js';
+import { DrawPad } from './draw_pad.js';
+import { BACKENDS, type BackendName, type BackendStatus, type FromWorker, parseInjected, type ToWorker, type TrainConfig } from './protocol.js';
+import './style.css';
+
+const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+const inject = parseInjected(location.search);
+const dataUrl = new URL('mnist/', document.baseURI).href;
+
+const errorBox = $<HTMLDivElement>('error');
+const status = $<HTMLParagraphElement>('status');
+const backendSelect = $<HTMLSelectElement>('backend');
+const trainButton = $<HTMLButtonElement>('train');
+const stopButton = $<HTMLButtonElement>('stop');
+const progress = $<HTMLProgressElement>('data-progress');
+const drawStatus = $<HTMLParagraphElement>('draw-status');
+const probabilities = $<HTMLOListElement>('probabilities');
+const charts = new TrainingCharts($('loss-chart'), $('accuracy-chart'));
+
+/** Show a failure in the page; the rest of the page stays usable. */
+function showError(text: string): void {
+  errorBox.replaceChildren(document.createTextNode(text));
+  const dismiss = document.createElement('button');
+  dismiss.type = 'button';
+  dismiss.textContent = 'Dismiss';
+  dismiss.addEventListener('click', () => {
+    errorBox.hidden = true;
+  });
+  errorBox.append(dismiss);
+  errorBox.hidden = false;
+}
+
+function setStatus(state: 'idle' | 'loading' | 'training' | 'done' | 'error', text: string): void {
+  status.dataset['state'] = state;
+  status.textContent = text;
+}
+
+// ---- the worker ----
+let worker: Worker | null = null;
+let training = false;
+let hasModel = false;
+let predicting = false;
+let queued: Float32Array | null = null;
+
+function send(msg: ToWorker): void {
+  worker?.postMessage(msg);
+}
+
+function startWorker(): void {
+  worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = (e: MessageEvent<FromWorker>) => onWorkerMessage(e.data);
+  worker.onerror = (e: ErrorEvent) => {
+    e.preventDefault();
+    onWorkerCrash(e.message || 'the worker stopped with an error it did not report');
+  };
+  send({ type: 'probe', inject });
+}
+
+/** A crashed worker takes its model with it: say so, start a fresh one, keep the page working. */
+function onWorkerCrash(why: string): void {
+  worker?.terminate();
+  worker = null;
+  training = false;
+  hasModel = false;
+  predicting = false;
+  showError(`The training worker crashed: ${why}. Training stopped and the trained model is lost; a fresh worker has started, so you can train again.`);
+  setStatus('error', 'Worker crashed; train again to continue.');
+  stopButton.disabled = true;
+  trainButton.disabled = true;
+  startWorker();
+}
+
+function showBackends(list: BackendStatus[]): void {
+  const previous = backendSelect.value;
+  backendSelect.replaceChildren();
+  const statusList = $<HTMLUListElement>('backend-status');
+  statusList.replaceChildren();
+  for (const b of list) {
+    const option = new Option(b.available ? b.name : `${b.name} (unavailable)`, b.name);
+    option.disabled = !b.available;
+    if (b.reason) option.title = b.reason;
+    backendSelect.append(option);
+    const li = document.createElement('li');
+    li.dataset['backend'] = b.name;
+    li.className = b.available ? 'available' : 'unavailable';
+    li.textContent = b.available ? `${b.name}: available` : `${b.name}: unavailable: ${b.reason}`;
+    statusList.append(li);
+  }
+  const usable = list.filter((b) => b.available).map((b) => b.name);
+  backendSelect.value = usable.includes(previous as BackendName) ? previous : (usable[0] ?? '');
+  trainButton.disabled = usable.length === 0 || training;
+  if (status.dataset['state'] === 'idle') setStatus('idle', usable.length ? 'Ready.' : 'No backend can run in this browser.');
+  if (usable.length === 0) showError('No backend initialised in this browser; see the reasons under the form.');
+}
+
+function onWorkerMessage(msg: FromWorker): void {
+  switch (msg.type) {
+    case 'backends':
+      showBackends(msg.list);
+      break;
+    case 'loading':
+      progress.max = msg.total;
+      progress.value = msg.loaded;
+      if (msg.loaded === msg.total) setStatus('training', 'Training…');
+      break;
+    case 'batch':
+      charts.addBatch(msg.step, msg.loss, msg.accuracy);
+      break;
+    case 'epoch':
+      charts.addEpoch(msg.step, msg.valAccuracy);
+      setStatus('training', `Epoch ${msg.epoch + 1}: test accuracy ${msg.valAccuracy.toFixed(3)}, test loss ${msg.valLoss.toFixed(3)}`);
+      break;
+    case 'done':
+      training = false;
+      hasModel = true;
+      status.dataset['accuracy'] = String(msg.testAccuracy);
+      status.dataset['backend'] = msg.backend;
+      setStatus(
+        'done',
+        `${msg.stopped ? 'Stopped' : 'Done'} on ${msg.backend} in ${msg.seconds.toFixed(1)} s: test accuracy ${msg.testAccuracy.toFixed(3)}. Try the Draw tab.`,
+      );
+      trainButton.disabled = false;
+      stopButton.disabled = true;
+      break;
+    case 'prediction':
+      predicting = false;
+      showProbabilities(msg.probabilities);
+      if (queued) predict(queued);
+      break;
+    case 'error':
+      if (msg.during === 'predict') {
+        predicting = false;
+        drawStatus.textContent = msg.message;
+        break;
+      }
+      training = false;
+      showError(`${msg.during === 'train' ? 'Training' : 'The worker'} failed: ${msg.message}`);
+      setStatus('error', 'Training failed; see the message above.');
+      trainButton.disabled = false;
+      stopButton.disabled = true;
+  }
+}
+
+// ---- Train ----
+const num = (id: string): number => Number($<HTMLInputElement>(id).value);
+$<HTMLFormElement>('train-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  if (training || !worker) return;
+  const config: TrainConfig = {
+    backend: backendSelect.value as BackendName,
+    epochs: num('epochs'),
+    batchSize: num('batch-size'),
+    learningRate: num('learning-rate'),
+    optimizer: $<HTMLSelectElement>('optimizer').value as TrainConfig['optimizer'],
+    examples: num('examples'),
+    dataUrl,
+  };
+  if (!BACKENDS.includes(config.backend)) return;
+  training = true;
+  hasModel = false;
+  errorBox.hidden = true;
+  delete status.dataset['accuracy'];
+  charts.reset();
+  progress.value = 0;
+  setStatus('loading', `Loading MNIST and starting ${config.backend}…`);
+  trainButton.disabled = true;
+  stopButton.disabled = false;
+  send({ type: 'train', config, inject });
+});
+stopButton.addEventListener('click', () => send({ type: 'stop' }));
+
+// ---- Draw ----
+function showProbabilities(p: number[]): void {
+  const best = p.indexOf(Math.max(...p));
+  probabilities.replaceChildren(
+    ...p.map((v, digit) => {
+      const li = document.createElement('li');
+      li.dataset['p'] = String(v);
+      li.className = digit === best ? 'best' : '';
+      const bar = document.createElement('span');
+      bar.className = 'bar';
+      bar.style.width = `${(v * 8).toFixed(2)}rem`;
+      li.append(`${digit}: ${v.toFixed(3)} `, bar);
+      return li;
+    }),
+  );
+  drawStatus.textContent = `Looks like a ${best} (${(p[best]! * 100).toFixed(0)}%).`;
+}
+
+function predict(pixels: Float32Array): void {
+  if (predicting) {
+    queued = pixels;
+    return;
+  }
+  queued = null;
+  predicting = true;
+  send({ type: 'predict', pixels });
+}
+
+const pad = new DrawPad($('pad'), (pixels) => {
+  if (!pixels) {
+    probabilities.replaceChildren();
+    drawStatus.textContent = '';
+  } else if (!hasModel) drawStatus.textContent = 'No trained model yet: train one in the Train tab, then draw again.';
+  else predict(pixels);
+});
+$<HTMLButtonElement>('clear').addEventListener('click', () => pad.clear());
+
+// ---- tabs (arrow keys move between them, as the ARIA tabs pattern says) ----
+const tabs = [$<HTMLButtonElement>('tab-train'), $<HTMLButtonElement>('tab-draw')];
+function selectTab(tab: HTMLButtonElement): void {
+  for (const t of tabs) {
+    const on = t === tab;
+    t.setAttribute('aria-selected', String(on));
+    t.tabIndex = on ? 0 : -1;
+    $(t.getAttribute('aria-controls')!).hidden = !on;
+  }
+  tab.focus();
+}
+for (const [i, tab] of tabs.entries()) {
+  tab.addEventListener('click', () => selectTab(tab));
+  tab.addEventListener('keydown', (e) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (step) selectTab(tabs[(i + step + tabs.length) % tabs.length]!);
+  });
+}
+
+startWorker();
