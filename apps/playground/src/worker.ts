@@ -28,7 +28,8 @@ const post = (msg: FromWorker): void => self.postMessage(msg);
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 let model: Sequential | null = null;
-let training: Sequential | null = null;
+/** Set by 'stop'; read after every batch, so a Stop pressed while MNIST loads still counts. */
+let stopRequested = false;
 
 /** Replace a backend's factory with one that fails, as a browser without it would. */
 function injectBackendFailure(inject: Injected): void {
@@ -61,6 +62,7 @@ class Reporter extends Callback {
   }
   override async onBatchEnd(_batch: number, logs: Logs): Promise<void> {
     this.step++;
+    if (stopRequested && this.model) this.model.stopTraining = true;
     post({ type: 'batch', step: this.step, loss: logs['loss']!, accuracy: logs['accuracy']! });
     if (this.inject?.kind === 'worker' && this.step === 2) {
       // an uncaught error outside any promise: the worker dies as a real crash would
@@ -79,6 +81,7 @@ async function train(config: TrainConfig, inject: Injected): Promise<void> {
   // a model lives on the backend it was built on: drop the old one before switching
   model?.dispose();
   model = null;
+  stopRequested = false;
   await setBackend(config.backend);
   const data = await loadMnistSubset(config.dataUrl, (loaded, total) => post({ type: 'loading', loaded, total }));
   const n = Math.min(config.examples, data.train.count);
@@ -91,7 +94,6 @@ async function train(config: TrainConfig, inject: Injected): Promise<void> {
     tensor(data.test.images, [data.test.count, 784]),
     tensor(data.test.labels, [data.test.count], 'int32'),
   ]);
-  training = next;
   const started = performance.now();
   try {
     next.compile({ ...recipe.compile, optimizer: config.optimizer, learningRate: config.learningRate });
@@ -111,7 +113,6 @@ async function train(config: TrainConfig, inject: Injected): Promise<void> {
     next.dispose();
     throw e;
   } finally {
-    training = null;
     for (const t of [x, y, xTest, yTest]) t.dispose();
   }
 }
@@ -132,9 +133,8 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
   try {
     if (msg.type === 'probe') post({ type: 'backends', list: await probe(msg.inject) });
     else if (msg.type === 'train') await train(msg.config, msg.inject);
-    else if (msg.type === 'stop') {
-      if (training) training.stopTraining = true;
-    } else if (msg.type === 'predict') post({ type: 'prediction', probabilities: predict(msg.pixels) });
+    else if (msg.type === 'stop') stopRequested = true;
+    else if (msg.type === 'predict') post({ type: 'prediction', probabilities: predict(msg.pixels) });
   } catch (err) {
     post({ type: 'error', during: msg.type, message: message(err) });
   }

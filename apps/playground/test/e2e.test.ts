@@ -111,6 +111,10 @@ describe('playground in Chromium', () => {
     await page.click('#stop');
     await page.waitForSelector('#status[data-state="done"]', { timeout: 30_000 });
     expect(await page.textContent('#status')).toMatch(/^Stopped on wasm/);
+    // the stopped model answers the Draw tab
+    await page.click('#tab-draw');
+    await drawSeven(page);
+    await page.waitForFunction(() => document.querySelectorAll('#probabilities li').length === 10);
     await page.close();
   });
 
