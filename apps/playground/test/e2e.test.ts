@@ -4,7 +4,8 @@
  * on wasm and on webgl, draw a digit, inject a worker crash and a backend
  * that fails to initialise, and take the README's screenshots.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -14,7 +15,9 @@ import { serveStatic } from './static_server.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(appDir, 'dist');
-const screenshots = join(appDir, 'screenshots');
+// `npm run screenshots` refreshes the README's pictures; a plain test run writes its own to a
+// temporary folder, so running the suite leaves the working tree unchanged.
+const screenshots = process.env['PLAYGROUND_SCREENSHOTS'] === '1' ? join(appDir, 'screenshots') : mkdtempSync(join(tmpdir(), 'playground-shots-'));
 /** The stated budget for what a first visit downloads before training (uncompressed; the README reports the measure). */
 const FIRST_LOAD_BUDGET = 2 * 2 ** 20;
 
