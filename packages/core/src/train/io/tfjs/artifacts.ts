@@ -4,6 +4,7 @@
 // polytensor's own files; saving turns polytensor's into what
 // tf.loadLayersModel reads.
 import { PolytensorError } from '../../../errors.js';
+import { concatBytes } from '../codec.js';
 import { fmt, limitError } from '../limits.js';
 import { sizeOfShape } from '../model_json.js';
 import type { LoadLimits, ModelArtifacts, ModelTopology, TfjsArtifacts, WeightSpec } from '../types.js';
@@ -110,13 +111,7 @@ export async function loadTfjsGroups(json: Obj, where: string, limits: LoadLimit
 
 /** tfjs artifacts from a model.json and its groups' bytes (each group's shards already joined). */
 export function tfjsArtifactsOf(json: Obj, groups: readonly TfjsManifestGroup[], groupData: readonly Uint8Array[]): TfjsLoaded {
-  const total = groupData.reduce((n, d) => n + d.byteLength, 0);
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const d of groupData) {
-    all.set(d, at);
-    at += d.byteLength;
-  }
+  const all = concatBytes(groupData);
   return {
     modelTopology: json['modelTopology'] as Obj,
     ...(typeof json['format'] === 'string' ? { format: json['format'] } : {}),
@@ -144,13 +139,7 @@ export function fromTfjsArtifacts(value: unknown, where: string, limits: LoadLim
   let data = value['weightData'] ?? new ArrayBuffer(0);
   if (Array.isArray(data)) {
     if (!data.every(isBuffer)) tfjsFail(where, 'weightData', 'must be an ArrayBuffer or a list of them');
-    const joined = new Uint8Array(data.reduce((n, b) => n + b.byteLength, 0));
-    let at = 0;
-    for (const b of data) {
-      joined.set(new Uint8Array(b), at);
-      at += b.byteLength;
-    }
-    data = joined.buffer;
+    data = concatBytes(data.map((b) => new Uint8Array(b))).buffer;
   }
   if (!isBuffer(data)) tfjsFail(where, 'weightData', 'must be an ArrayBuffer or a list of them');
   const values = decodeTfjsWeights(specs, data, where);
