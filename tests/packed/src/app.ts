@@ -23,6 +23,45 @@ const STRICT = { strict: true, skipLibCheck: false, target: 'ES2022', noEmitOnEr
 
 /** Node scripts whose own error must reach Node as is: exit code 1, the user's file in the stack. */
 /**
+ * Interop from the packed packages in Node (README "Take your model
+ * elsewhere"): each script prints `packed:` lines the test expects.
+ */
+export const INTEROP_SCRIPTS: Readonly<Record<string, { code: string; expect: readonly string[] }>> = {
+  // exportOnnx as a Node ESM app imports it (its protobuf code is CommonJS): a ModelProto (field 1, ir_version, first)
+  // naming its producer and a symbolic batch dimension. ONNX Runtime runs such files in packages/onnx's tests.
+  'interop-onnx': {
+    code: `import '@polytensor/backend-ts';
+import { Dense, Sequential } from '@polytensor/core';
+import { exportOnnx } from '@polytensor/onnx';
+
+const net = new Sequential({ layers: [new Dense({ units: 4, activation: 'relu', inputShape: [3] }), new Dense({ units: 2 })] });
+net.build();
+const bytes = Buffer.from(exportOnnx(net, { opset: 17 }));
+console.log('packed:onnx', bytes[0] === 0x08, bytes.includes('polytensor'), bytes.includes('batch'));`,
+    expect: ['packed:onnx true true true'],
+  },
+  // TensorFlow.js's layers format to disk and back: converter-style shard names, the same predictions.
+  'interop-tfjs': {
+    code: `import '@polytensor/backend-ts';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Dense, Sequential, loadLayersModel, setSeed, tensor } from '@polytensor/core';
+
+setSeed(4);
+const net = new Sequential({ layers: [new Dense({ units: 4, activation: 'tanh', inputShape: [3] }), new Dense({ units: 2 })] });
+net.build();
+const dir = join(mkdtempSync(join(tmpdir(), 'packed-tfjs-')), 'net');
+await net.save(\`file://\${dir}\`, { format: 'tfjs' });
+console.log('packed:tfjs files', readdirSync(dir).sort().join(','));
+const back = await loadLayersModel(\`file://\${dir}\`);
+const x = tensor([[0.5, -1, 2]]);
+console.log('packed:tfjs same', back.predict(x).arraySync().toString() === net.predict(x).arraySync().toString());`,
+    expect: ['packed:tfjs files group1-shard1of1.bin,model.json', 'packed:tfjs same true'],
+  },
+};
+
+/**
  * Backend choice with the real packages installed (README "Choosing a backend"):
  * each script prints `packed:choice <backend>` and what the rule promises.
  */
@@ -162,7 +201,7 @@ ${examples.map((e) => `await import('../examples/wasm/${e.name}.js');`).join('\n
 console.log('packed:done', backendName());`,
   );
   for (const [name, code] of Object.entries(CRASH_SCRIPTS)) write(dir, `src/node/${name}.ts`, code);
-  for (const [name, { code }] of Object.entries(CHOICE_SCRIPTS)) write(dir, `src/node/${name}.ts`, code);
+  for (const [name, { code }] of Object.entries({ ...CHOICE_SCRIPTS, ...INTEROP_SCRIPTS })) write(dir, `src/node/${name}.ts`, code);
   write(dir, 'src/node/types.ts', importsOf(nodePackages));
   write(dir, 'src/web/types.ts', importsOf(allPackages));
 

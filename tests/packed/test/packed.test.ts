@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, CHOICE_SCRIPTS, CRASH_SCRIPTS, USER_ERROR, WEBGL_WITHOUT_GL, writeApp } from '../src/app.js';
+import { BACKENDS, CHOICE_SCRIPTS, CRASH_SCRIPTS, INTEROP_SCRIPTS, USER_ERROR, WEBGL_WITHOUT_GL, writeApp } from '../src/app.js';
 import { launchChromium } from '@polytensor/conformance/chromium';
 import { runPage, type PageRun } from '../src/browser.js';
 import { nodeImportsIn, serveStatic, viteBuild, viteDev, webpackBuild, type Served } from '../src/bundlers.js';
@@ -164,6 +164,14 @@ describe('Node (ESM)', () => {
 
   for (const [name, { expect: want }] of Object.entries(CHOICE_SCRIPTS)) {
     it(`backend choice, ${name.replace('choice-', '')}: ${want.join(', ')}`, async () => {
+      const r = await node(`out/node/node/${name}.js`);
+      expect(r.code, tail(r.stderr)).toBe(0);
+      expect(r.stdout.split('\n').filter((l) => l.startsWith('packed:'))).toEqual(want);
+    });
+  }
+
+  for (const [name, { expect: want }] of Object.entries(INTEROP_SCRIPTS)) {
+    it(`${name}: ${want.join(', ')}`, async () => {
       const r = await node(`out/node/node/${name}.js`);
       expect(r.code, tail(r.stderr)).toBe(0);
       expect(r.stdout.split('\n').filter((l) => l.startsWith('packed:'))).toEqual(want);
