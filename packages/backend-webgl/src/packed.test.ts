@@ -83,6 +83,17 @@ describe('packed elementwise programs', () => {
     expect(gl.numDataIds()).toBe(0);
   });
 
+  it('softmax and logSoftmax: the packed elementwise pass equals the flat one bit for bit', () => {
+    for (const kernel of ['softmax', 'logSoftmax'] as const) {
+      for (const seed of [19, 23]) {
+        const x = values(seed).map((v) => (seed === 23 && Number.isFinite(v) ? Math.max(-80, Math.min(80, v)) : v));
+        const { packed, flat } = both([x], ([t]) => gl.kernels[kernel](t!));
+        expectSameBits(packed, flat, `${kernel} (seed ${seed})`);
+      }
+    }
+    expect(gl.numDataIds()).toBe(0);
+  });
+
   it('add, packed, equals float32 addition in JS', () => {
     const a = values(3);
     const b = values(5);

@@ -344,14 +344,28 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
   /**
    * Run an elementwise PackedProgram (see `packable`, which must hold): the
    * inputs and the output have logical shape `shape`; `body`'s main reads
-   * `get<Name>AtOutCoords()` (vec4) and calls setOutput(vec4).
+   * `get<Name>AtOutCoords()` (vec4) and calls setOutput(vec4). `inputShapes[k]`,
+   * when given, is the shape input k is seen as (same size; tfjs broadcasts
+   * an input of shape [rows, 1] along a [rows, n] output).
    * @internal
    */
-  packed(op: string, names: readonly string[], inputs: readonly TensorInfo[], shape: readonly number[], dtype: DType, body: string): TfTensorInfo {
+  packed(
+    op: string,
+    names: readonly string[],
+    inputs: readonly TensorInfo[],
+    shape: readonly number[],
+    dtype: DType,
+    body: string,
+    inputShapes: readonly (readonly number[])[] = [],
+  ): TfTensorInfo {
     this.watch.check(op);
     const { code, us, vs } = this.source(body, [], []);
     const program = new PackedProgram(names, shape, code, us);
-    const tfInputs = inputs.map((t) => this.tfInfo(t, op));
+    const tfInputs = inputs.map((t, k) => {
+      const info = this.tfInfo(t, op);
+      const seen = inputShapes[k];
+      return seen ? { ...info, shape: [...seen] } : info;
+    });
     return this.tf.runWebGLProgram(program, tfInputs, dtype, vs);
   }
 

@@ -56,7 +56,32 @@ export function rowwise(s: WebGLStore, op: string, logits: TensorInfo, expr: str
   const size = sizeOfShape(logits.shape);
   if (size === 0) return s.fromValues(new Float32Array(0), logits.shape, 'float32');
   const n = lastDim(logits.shape);
-  const { max, tail } = rowStats(s, logits, size / n, n);
+  const rows = size / n;
+  const { max, tail } = rowStats(s, logits, rows, n);
+  if (size >= s.packedMinSize && n > 1) {
+    // The elementwise pass, four values per fragment: x seen as [rows, n] (packed by
+    // tfjs if it is not), the row statistics as [rows, 1], broadcast along each row.
+    const packedExpr = (c: string): string =>
+      expr
+        .replace(/getX\(i\)/g, `x.${c}`)
+        .replace(/getM\(row\)/g, `m.${c}`)
+        .replace(/getT\(row\)/g, `t.${c}`);
+    const packedBody = `
+    void main() {
+      vec4 x = getXAtOutCoords();
+      vec4 m = getMAtOutCoords();
+      vec4 t = getTAtOutCoords();
+      setOutput(vec4(${['x', 'y', 'z', 'w'].map(packedExpr).join(', ')}));
+    }`;
+    const out = s.packed(op, ['x', 'm', 't'], [logits, max, tail], [rows, n], 'float32', packedBody, [
+      [rows, n],
+      [rows, 1],
+      [rows, 1],
+    ]);
+    s.disposeTemp(max);
+    s.disposeTemp(tail);
+    return s.wrap(out, logits.shape, 'float32');
+  }
   const body = `
     void main() {
       int i = getOutputCoords();
