@@ -99,6 +99,9 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
   /** @internal Elementwise ops over fewer values run flat (tests raise it to Infinity to compare both paths). */
   packedMinSize = PACKED_MIN_SIZE;
 
+  /** @internal Rows of at least this many terms are reduced in windows (reduce max/min, softmax's row statistics); tests raise it to compare. */
+  windowMinTerms = 256;
+
   /** @internal tfjs's backend object (texture manager, shader cache) */
   readonly tf: TfWebGL;
   /** @internal */
