@@ -46,6 +46,30 @@ export class FlatProgram implements GPGPUProgram {
 }
 
 /**
+ * A custom elementwise program over packed textures (tfjs's 2×2-texel layout,
+ * four values per fragment): every input has the output's logical shape, so
+ * `get<Name>AtOutCoords()` returns the four values of the output texel. An
+ * elementwise op does not care where a value sits, so this computes exactly
+ * what the flat program does, with a quarter of the fragments.
+ */
+export class PackedProgram implements GPGPUProgram {
+  readonly variableNames: string[];
+  readonly outputShape: number[];
+  readonly userCode: string;
+  readonly enableShapeUniforms = true;
+  readonly packedInputs = true;
+  readonly packedOutput = true;
+  readonly customUniforms: Array<{ name: string; type: UniformType; arrayIndex?: number }>;
+
+  constructor(inputs: readonly string[], shape: readonly number[], userCode: string, uniforms: readonly Uniform[] = []) {
+    this.variableNames = [...inputs];
+    this.outputShape = [...shape];
+    this.userCode = userCode;
+    this.customUniforms = uniforms.map((u) => ({ ...u }));
+  }
+}
+
+/**
  * GLSL helpers of this package's programs (the math library, gpu-common's
  * MATH_GLSL, is added per program by what it calls: see WebGLStore.flat).
  * On a device that flushes subnormals in arithmetic, a value picked by a

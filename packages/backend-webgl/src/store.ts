@@ -14,11 +14,24 @@ import { createTsBackend } from '@polytensor/backend-ts';
 import { MATH_GLSL, PT_ENV, type WebGLVersion } from '@polytensor/gpu-common';
 import type { ContextWatch } from './context.js';
 import { WebGLBackendError } from './errors.js';
-import { FlatProgram, helpers, type Uniform } from './programs.js';
+import { FlatProgram, helpers, PackedProgram, type Uniform } from './programs.js';
 import { compiledPrograms, textureStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
 
 /** Integers up to this magnitude are exact in float32 (and so in float textures). */
 export const EXACT_INT = 2 ** 24;
+
+/**
+ * Elementwise ops over at least this many values run packed when their
+ * inputs allow (WebGLStore.packable): below it the fragment count does not
+ * matter and the flat program's uniform upload of tiny inputs is cheaper.
+ */
+export const PACKED_MIN_SIZE = 1024;
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /**
  * What the store keeps per buffer. A tensor lives in one of two places:
@@ -82,6 +95,12 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
   private hostBackend: Backend | null = null;
   private prelude: string;
   private disposed = false;
+
+  /** @internal Elementwise ops over fewer values run flat (tests raise it to Infinity to compare both paths). */
+  packedMinSize = PACKED_MIN_SIZE;
+
+  /** @internal Rows of at least this many terms are reduced in windows (reduce max/min, softmax's row statistics); tests raise it to compare. */
+  windowMinTerms = 256;
 
   /** @internal tfjs's backend object (texture manager, shader cache) */
   readonly tf: TfWebGL;
@@ -280,6 +299,14 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     values: readonly (readonly number[])[] = [],
   ): TfTensorInfo {
     this.watch.check(op);
+    const { code, us, vs } = this.source(body, uniforms, values);
+    const program = new FlatProgram(names, size, code, us);
+    const tfInputs = inputs.map((t) => this.unpacked(t, op));
+    return this.tf.runWebGLProgram(program, tfInputs, dtype, vs);
+  }
+
+  /** The program source: helpers, the math library functions `body` calls, `body`; plus `ptEnv` when they need it. */
+  private source(body: string, uniforms: readonly Uniform[], values: readonly (readonly number[])[]): { code: string; us: Uniform[]; vs: number[][] } {
     const code = this.prelude + MATH_GLSL.definitions(body, this.version) + body;
     const us = [...uniforms];
     const vs = values.map((v) => [...v]);
@@ -288,8 +315,60 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
       us.push({ name: 'ptEnv', type: 'vec4' });
       vs.push([...PT_ENV]);
     }
-    const program = new FlatProgram(names, size, code, us);
-    const tfInputs = inputs.map((t) => this.unpacked(t, op));
+    return { code, us, vs };
+  }
+
+  /**
+   * Whether an elementwise op over `shape` can run as a PackedProgram with no
+   * layout pass: every input has that shape and is either packed already
+   * (e.g. a matMul output, or an earlier packed elementwise result) or still
+   * on the CPU (tfjs then uploads it packed). An unpacked input would need a
+   * temporary pack per call (tfjs does not keep it), so those take the flat
+   * path, which unpacks packed inputs once, in place. Tiny tensors stay flat
+   * too: tfjs passes inputs of ≤ 4 values as uniforms to unpacked programs only.
+   * @internal
+   */
+  packable(inputs: readonly TensorInfo[], shape: readonly number[]): boolean {
+    if (shape.length === 0 || shape.length > 4 || sizeOfShape(shape) < this.packedMinSize) return false;
+    for (const t of inputs) {
+      if (!sameShape(t.shape, shape)) return false;
+      const g = this.data(t.dataId, 'kernel');
+      if (!g.tf) return false;
+      const td = this.tf.texData.get(g.tf);
+      if (td.texture == null) {
+        if (td.values == null) return false;
+        continue;
+      }
+      if (!td.isPacked || !sameShape(td.shape, shape)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Run an elementwise PackedProgram (see `packable`, which must hold): the
+   * inputs and the output have logical shape `shape`; `body`'s main reads
+   * `get<Name>AtOutCoords()` (vec4) and calls setOutput(vec4). `inputShapes[k]`,
+   * when given, is the shape input k is seen as (same size; tfjs broadcasts
+   * an input of shape [rows, 1] along a [rows, n] output).
+   * @internal
+   */
+  packed(
+    op: string,
+    names: readonly string[],
+    inputs: readonly TensorInfo[],
+    shape: readonly number[],
+    dtype: DType,
+    body: string,
+    inputShapes: readonly (readonly number[])[] = [],
+  ): TfTensorInfo {
+    this.watch.check(op);
+    const { code, us, vs } = this.source(body, [], []);
+    const program = new PackedProgram(names, shape, code, us);
+    const tfInputs = inputs.map((t, k) => {
+      const info = this.tfInfo(t, op);
+      const seen = inputShapes[k];
+      return seen ? { ...info, shape: [...seen] } : info;
+    });
     return this.tf.runWebGLProgram(program, tfInputs, dtype, vs);
   }
 

@@ -57,6 +57,17 @@ export function binary(s: WebGLStore, op: BinaryOp, a: TensorInfo, b: TensorInfo
   }
   const size = sizeOfShape(outShape);
   if (size === 0) return s.fromValues(new Float32Array(0), outShape, dtype);
+  if (s.packable([a, b], outShape)) {
+    const packedBody = `
+    float op(float a, float b) { ${OPS[op]} }
+    void main() {
+      vec4 a = getAAtOutCoords();
+      vec4 b = getBAtOutCoords();
+      setOutput(vec4(op(a.x, b.x), op(a.y, b.y), op(a.z, b.z), op(a.w, b.w)));
+    }`;
+    const out = s.packed(`binary ${op}`, ['a', 'b'], [a, b], outShape, dtype, packedBody);
+    return s.wrap(out, outShape, dtype, dtype === 'int32' ? bound : 0);
+  }
   const plan = elementwisePlan(['a', 'b'], [a, b], outShape);
   const body = `
     float op(float a, float b) { ${OPS[op]} }

@@ -62,6 +62,15 @@ export function unary(s: WebGLStore, op: UnaryOp, x: TensorInfo): TensorInfo {
     bound = op === 'square' ? b * b : op === 'sign' ? Math.min(b, 1) : b;
   }
   if (size === 0) return s.fromValues(new Float32Array(0), x.shape, dtype);
+  if (s.packable([x], x.shape)) {
+    const packedBody = `
+    float op(float x) { ${FLOAT_OPS[op]} }
+    void main() {
+      vec4 v = getXAtOutCoords();
+      setOutput(vec4(op(v.x), op(v.y), op(v.z), op(v.w)));
+    }`;
+    return s.wrap(s.packed(`unary ${op}`, ['x'], [x], x.shape, dtype, packedBody), x.shape, dtype, bound);
+  }
   const body = `
     float op(float x) { ${FLOAT_OPS[op]} }
     void main() {
