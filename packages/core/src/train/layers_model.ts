@@ -22,6 +22,7 @@ import { saveArtifacts, saveFormat, saveTfjsArtifacts } from './io/router.js';
 import { toTfjsArtifacts } from './io/tfjs/artifacts.js';
 import { trainingConfigOf } from './io/training_config.js';
 import type { TfjsIOHandler, IOHandler, ModelArtifacts, ModelTopology, SaveOptions, SaveResult } from './io/types.js';
+import { inheritClassIds } from './checked_labels.js';
 import { batchOf, rowsOf, toTensorList, type TensorOrTensors } from './model_io.js';
 import { checkInputs, validateTrainingData, type ModelSignature } from './validate.js';
 
@@ -920,7 +921,10 @@ function resultOf(entries: Entries): BatchResult {
  * already checked to be integers in range) as int32, as Keras takes them.
  */
 function labelsFor(loss: LossInfo, y: Tensor): Tensor {
-  return loss.sparseLabels && y.dtype === 'float32' ? cast(y, 'int32') : y;
+  if (!(loss.sparseLabels && y.dtype === 'float32')) return y;
+  const ids = cast(y, 'int32');
+  inheritClassIds(y, ids);
+  return ids;
 }
 
 /** A dataset's iterator: its iterator() method (a fresh pass), else its async iterator. */

@@ -21,6 +21,7 @@ import type { DType } from '../backend/types.js';
 import { tidy } from '../engine/api.js';
 import { PolytensorError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { classIdsChecked, markClassIds } from './checked_labels.js';
 import { div, maximum, minimum, mul, squaredDifference } from '../ops/binary.js';
 import { oneHot } from '../ops/gather.js';
 import { mean, sum } from '../ops/reduce.js';
@@ -123,15 +124,19 @@ export function checkSparseLabels(op: string, labels: Tensor, pred: Tensor, pred
         `class-id labels must have shape ${fmt(batchShape)} (or ${fmt([...batchShape, 1])}), one id per example`,
     );
   }
-  const ids = labels.dataSync();
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    if (id < 0 || id >= C) {
-      throw new PolytensorError(
-        `${op}: label ${id} at position ${i} is out of range [0, ${C}); ${predArg} have ${C} classes on the last axis ` +
-          `(shape ${fmt(pred.shape)}), so class ids must be 0 … ${C - 1}`,
-      );
+  // Labels fit already checked (and rows of them) are not read back again: on a GPU that read waits for the device.
+  if (!classIdsChecked(labels, C)) {
+    const ids = labels.dataSync();
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      if (id < 0 || id >= C) {
+        throw new PolytensorError(
+          `${op}: label ${id} at position ${i} is out of range [0, ${C}); ${predArg} have ${C} classes on the last axis ` +
+            `(shape ${fmt(pred.shape)}), so class ids must be 0 … ${C - 1}`,
+        );
+      }
     }
+    markClassIds(labels, C);
   }
   return reshape(labels, batchShape);
 }

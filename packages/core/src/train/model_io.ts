@@ -6,6 +6,7 @@ import { tensor } from '../ops/convert.js';
 import { gather } from '../ops/gather.js';
 import { slice } from '../ops/slice.js';
 import { Tensor } from '../tensor.js';
+import { inheritClassIds } from './checked_labels.js';
 
 /** One tensor for a one-input (one-output) model; an array in the model's order, or a record by input (output) name. */
 export type TensorOrTensors = Tensor | readonly Tensor[] | { readonly [name: string]: Tensor };
@@ -48,12 +49,18 @@ export function toTensorList(op: string, what: 'inputs' | 'labels', v: unknown, 
 
 /** Rows [start, start+size) of each tensor, in `order` when given (a shuffled epoch). */
 export function batchOf(ts: readonly Tensor[], order: Int32Array | null, start: number, size: number): Tensor[] {
-  if (!order) return ts.map((t) => slice(t, start, [size]));
+  if (!order) return rowsOf(ts, start, size);
   return ENGINE.tidy(() => {
     const idx = tensor(order.subarray(start, start + size), [size], 'int32');
-    return ts.map((t) => gather(t, idx, 0));
+    return ts.map((t) => withChecksOf(t, gather(t, idx, 0)));
   });
 }
 
 /** Rows [start, start+size) of each tensor. */
-export const rowsOf = (ts: readonly Tensor[], start: number, size: number): Tensor[] => ts.map((t) => slice(t, start, [size]));
+export const rowsOf = (ts: readonly Tensor[], start: number, size: number): Tensor[] => ts.map((t) => withChecksOf(t, slice(t, start, [size])));
+
+/** Rows of checked labels are checked labels. */
+function withChecksOf(from: Tensor, rows: Tensor): Tensor {
+  inheritClassIds(from, rows);
+  return rows;
+}
