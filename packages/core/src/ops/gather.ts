@@ -2,10 +2,17 @@ import { ENGINE } from '../engine/engine.js';
 import { PolytensorError } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { assertValidShape, fmt, normalizeAxis } from '../util/shape.js';
+import { knownInRange, markInRange } from '../util/checked_ranges.js';
 import { assertDType, convert } from './convert.js';
 
-/** Validate int32 indices against a dimension: out-of-range indices are an error, not garbage. */
+/**
+ * Validate int32 indices against a dimension: out-of-range indices are an
+ * error, not garbage. Indices already known to be in range (built on the host,
+ * or checked before: gather's gradient scatters at the indices gather checked)
+ * are not read back again.
+ */
 function checkIndices(op: string, indices: Tensor, dim: number): void {
+  if (knownInRange(indices, dim)) return;
   const values = indices.dataSync();
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
@@ -13,6 +20,7 @@ function checkIndices(op: string, indices: Tensor, dim: number): void {
       throw new PolytensorError(`${op}: index ${v} at position ${i} is out of range [0, ${dim}); indices must address an existing slice`);
     }
   }
+  markInRange(indices, dim);
 }
 
 /** Slices of `x` along `axis` at `indices` (int32). Output: x.shape[:axis] + indices.shape + x.shape[axis+1:]. */

@@ -22,7 +22,7 @@ import { saveArtifacts, saveFormat, saveTfjsArtifacts } from './io/router.js';
 import { toTfjsArtifacts } from './io/tfjs/artifacts.js';
 import { trainingConfigOf } from './io/training_config.js';
 import type { TfjsIOHandler, IOHandler, ModelArtifacts, ModelTopology, SaveOptions, SaveResult } from './io/types.js';
-import { inheritClassIds } from './checked_labels.js';
+import { inheritRange } from '../util/checked_ranges.js';
 import { batchOf, rowsOf, toTensorList, type TensorOrTensors } from './model_io.js';
 import { checkInputs, validateTrainingData, type ModelSignature } from './validate.js';
 
@@ -923,7 +923,7 @@ function resultOf(entries: Entries): BatchResult {
 function labelsFor(loss: LossInfo, y: Tensor): Tensor {
   if (!(loss.sparseLabels && y.dtype === 'float32')) return y;
   const ids = cast(y, 'int32');
-  inheritClassIds(y, ids);
+  inheritRange(y, ids);
   return ids;
 }
 

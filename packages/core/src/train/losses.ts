@@ -21,7 +21,7 @@ import type { DType } from '../backend/types.js';
 import { tidy } from '../engine/api.js';
 import { PolytensorError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { classIdsChecked, markClassIds } from './checked_labels.js';
+import { knownInRange, markInRange } from '../util/checked_ranges.js';
 import { div, maximum, minimum, mul, squaredDifference } from '../ops/binary.js';
 import { oneHot } from '../ops/gather.js';
 import { mean, sum } from '../ops/reduce.js';
@@ -125,7 +125,7 @@ export function checkSparseLabels(op: string, labels: Tensor, pred: Tensor, pred
     );
   }
   // Labels fit already checked (and rows of them) are not read back again: on a GPU that read waits for the device.
-  if (!classIdsChecked(labels, C)) {
+  if (!knownInRange(labels, C)) {
     const ids = labels.dataSync();
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
@@ -136,7 +136,7 @@ export function checkSparseLabels(op: string, labels: Tensor, pred: Tensor, pred
         );
       }
     }
-    markClassIds(labels, C);
+    markInRange(labels, C);
   }
   return reshape(labels, batchShape);
 }

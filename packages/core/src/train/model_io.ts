@@ -6,7 +6,7 @@ import { tensor } from '../ops/convert.js';
 import { gather } from '../ops/gather.js';
 import { slice } from '../ops/slice.js';
 import { Tensor } from '../tensor.js';
-import { inheritClassIds } from './checked_labels.js';
+import { inheritRange, markInRange } from '../util/checked_ranges.js';
 
 /** One tensor for a one-input (one-output) model; an array in the model's order, or a record by input (output) name. */
 export type TensorOrTensors = Tensor | readonly Tensor[] | { readonly [name: string]: Tensor };
@@ -51,7 +51,11 @@ export function toTensorList(op: string, what: 'inputs' | 'labels', v: unknown, 
 export function batchOf(ts: readonly Tensor[], order: Int32Array | null, start: number, size: number): Tensor[] {
   if (!order) return rowsOf(ts, start, size);
   return ENGINE.tidy(() => {
-    const idx = tensor(order.subarray(start, start + size), [size], 'int32');
+    const rows = order.subarray(start, start + size);
+    const idx = tensor(rows, [size], 'int32');
+    // Checked here on the host, so gather does not read the indices back from the device.
+    const n = ts[0]?.shape[0] ?? 0;
+    if (rows.every((r) => r >= 0 && r < n)) markInRange(idx, n);
     return ts.map((t) => withChecksOf(t, gather(t, idx, 0)));
   });
 }
@@ -61,6 +65,6 @@ export const rowsOf = (ts: readonly Tensor[], start: number, size: number): Tens
 
 /** Rows of checked labels are checked labels. */
 function withChecksOf(from: Tensor, rows: Tensor): Tensor {
-  inheritClassIds(from, rows);
+  inheritRange(from, rows);
   return rows;
 }

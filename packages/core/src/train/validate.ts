@@ -1,5 +1,5 @@
 import { PolytensorError } from '../errors.js';
-import { markClassIds } from './checked_labels.js';
+import { markInRange } from '../util/checked_ranges.js';
 import type { DataId } from '../backend/types.js';
 import { Tensor } from '../tensor.js';
 import { formatShape, shapeFits, type Shape } from '../nn/layers/index.js';
@@ -101,7 +101,7 @@ function checkLabels(op: string, what: string, loss: LossInfo, out: Shape, y: Te
           );
         }
       }
-      markClassIds(y, classes);
+      markInRange(y, classes);
     }
   } else {
     const expected = [n, ...out.slice(1)];
