@@ -46,6 +46,15 @@ const lstmInputs = (r: Rng) => [
   uniform([2, 2], -1, 1)(r),
   uniform([2, 2], -1, 1)(r),
 ];
+/** Two stacked LSTM cells: kernels (3 → 2 → 2 units), their shared bias, an input and a state, drawn in that order. */
+const twoLstmCells = (r: Rng) => [
+  uniform([5, 8], -1, 1)(r),
+  uniform([4, 8], -1, 1)(r),
+  uniform([8], -1, 1)(r),
+  uniform([2, 3], -1, 1)(r),
+  uniform([2, 2], -1, 1)(r),
+  uniform([2, 2], -1, 1)(r),
+];
 const SMALL_SUMS = relative(1e-5, 1e-6, 'a 5-term dot product per gate, then sigmoid and tanh: a few float32 roundings');
 
 /** TensorFlow's clip_by_global_norm in float64: each tensor times clipNorm / max(norm, clipNorm), then the norm. */
@@ -118,14 +127,7 @@ export const miscOpCases: readonly ConformanceCase<'op'>[] = [
   opCase({
     op: 'multiRNNCell',
     name: 'two stacked LSTM cells',
-    inputs: (r) => [
-      uniform([5, 8], -1, 1)(r),
-      uniform([4, 8], -1, 1)(r),
-      uniform([8], -1, 1)(r),
-      uniform([2, 3], -1, 1)(r),
-      uniform([2, 2], -1, 1)(r),
-      uniform([2, 2], -1, 1)(r),
-    ],
+    inputs: twoLstmCells,
     core: ([K1, K2, b, x, c, h]) => {
       const cell = (K: Tensor) => (d: Tensor, cc: Tensor, hh: Tensor) => basicLSTMCell(1, K, b!, d, cc, hh);
       const [cs, hs] = multiRNNCell([cell(K1!), cell(K2!)], x!, [c!, c!], [h!, h!]);
@@ -142,14 +144,7 @@ export const miscOpCases: readonly ConformanceCase<'op'>[] = [
   opGradient({
     op: 'multiRNNCell',
     name: "second cell's h' w.r.t. the input",
-    inputs: (r) => [
-      uniform([5, 8], -1, 1)(r),
-      uniform([4, 8], -1, 1)(r),
-      uniform([8], -1, 1)(r),
-      uniform([2, 3], -1, 1)(r),
-      uniform([2, 2], -1, 1)(r),
-      uniform([2, 2], -1, 1)(r),
-    ],
+    inputs: twoLstmCells,
     wrt: [3],
     core: ([K1, K2, b, x, c, h]) => {
       const cell = (K: Tensor) => (d: Tensor, cc: Tensor, hh: Tensor) => basicLSTMCell(0, K, b!, d, cc, hh);

@@ -519,8 +519,9 @@ export abstract class LayersModel extends Layer {
         for (let b = 0; b < steps && !this.stopTraining; b++) {
           const start = b * batchSize;
           const size = Math.min(batchSize, nTrain - start);
-          const bx = batchOf(tx, order, start, size);
-          const by = batchOf(ty, order, start, size);
+          // One index upload for inputs and labels alike.
+          const rows = batchOf([...tx, ...ty], order, start, size);
+          const [bx, by] = [rows.slice(0, tx.length), rows.slice(tx.length)];
           try {
             await runBatch(b, bx, by, size);
           } finally {

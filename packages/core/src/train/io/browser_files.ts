@@ -4,7 +4,7 @@
 import { PolytensorError } from '../../errors.js';
 import { DEFAULT_LOAD_LIMITS, fmt, limitError } from './limits.js';
 import { checkModelJson, checkWeightData, parseJsonText } from './model_json.js';
-import { checkTfjsManifest, isTfjsArtifacts, loadTfjsGroups, type TfjsLoaded } from './tfjs/artifacts.js';
+import { isTfjsArtifacts, loadTfjsGroups, type TfjsLoaded } from './tfjs/artifacts.js';
 import type { IOHandler, LoadLimits, ModelArtifacts } from './types.js';
 
 const nameOf = (b: Blob, fallback: string): string => (typeof (b as File).name === 'string' && (b as File).name ? (b as File).name : fallback);
@@ -12,9 +12,9 @@ const baseName = (p: string): string => p.split(/[\\/]/).pop() ?? p;
 
 /** A tfjs model's shards from the files given: by file name, or the one file for a one-shard model. */
 function tfjsFromFiles(json: Record<string, unknown>, files: readonly Blob[], where: string, limits: LoadLimits): Promise<TfjsLoaded> {
-  const paths = checkTfjsManifest(json, where, limits).flatMap((g) => g.paths);
   const byName = new Map(files.map((f, i) => [nameOf(f, `weights file ${i + 1}`), f]));
-  return loadTfjsGroups(json, where, limits, async (p, _gi, max, tooLong) => {
+  return loadTfjsGroups(json, where, limits, async (p, _gi, max, tooLong, groups) => {
+    const paths = groups.flatMap((g) => g.paths);
     const f = byName.get(baseName(p)) ?? (paths.length === 1 && files.length === 1 ? files[0] : undefined);
     if (!f) {
       throw new PolytensorError(

@@ -72,7 +72,13 @@ export function checkTfjsManifest(json: Obj, where: string, limits: LoadLimits):
  * Reads one shard of at most `max` bytes (the rest of its group), calling
  * `tooLong()` for the error when it holds more.
  */
-export type ShardReader = (path: string, group: number, max: number, tooLong: () => PolytensorError) => Promise<Uint8Array>;
+export type ShardReader = (
+  path: string,
+  group: number,
+  max: number,
+  tooLong: () => PolytensorError,
+  groups: readonly TfjsManifestGroup[],
+) => Promise<Uint8Array>;
 
 /**
  * tfjs artifacts from a model.json, reading each group's shards with `read`
@@ -95,6 +101,7 @@ export async function loadTfjsGroups(json: Obj, where: string, limits: LoadLimit
             `loadModel: ${where}: the shards of ${shards} hold more than the ${fmt(g.bytes)} bytes its weights declare (at '${p}'): ` +
               'a shard is longer than declared or belongs to another model',
           ),
+        groups,
       );
       out.set(bytes, at);
       at += bytes.byteLength;

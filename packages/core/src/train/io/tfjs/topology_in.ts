@@ -20,8 +20,25 @@ const show = (v: unknown): string => {
 const isOff = (v: unknown): boolean => v === null || v === undefined || v === false || v === 0 || (Array.isArray(v) && v.length === 0);
 
 const MODEL_CLASSES = new Set(['Sequential', 'Model', 'Functional']);
-/** Keys any layer may carry that do not change what it computes once its weights are loaded. */
-const IGNORED = new Set(['dtype', 'batchSize', 'implementation', 'unroll', 'seed', 'inputLength', 'unitForgetBias']);
+/**
+ * Keys any layer may carry that need no counterpart in polytensor's getConfig():
+ * read by the layer base or checked above (name, trainable, shapes, dataFormat),
+ * or not changing what a layer computes once its weights are loaded.
+ */
+const IGNORED = new Set([
+  'name',
+  'trainable',
+  'inputShape',
+  'batchInputShape',
+  'dataFormat',
+  'dtype',
+  'batchSize',
+  'implementation',
+  'unroll',
+  'seed',
+  'inputLength',
+  'unitForgetBias',
+]);
 /** Initializers: they only matter for training from scratch, where polytensor reads the ones it has. */
 const isInitializerKey = (k: string): boolean => k.endsWith('Initializer');
 
@@ -185,8 +202,7 @@ class Converting {
       this.unsupported(who, (e as Error).message);
     }
     for (const [k, v] of Object.entries(config)) {
-      if (k in known || IGNORED.has(k) || isInitializerKey(k) || isOff(v) || k === 'inputShape' || k === 'batchInputShape' || k === 'name') continue;
-      if (k === 'trainable' || k === 'dataFormat') continue;
+      if (k in known || IGNORED.has(k) || isInitializerKey(k) || isOff(v)) continue;
       this.unsupported(who, `option ${k} = ${show(v)} is not supported by polytensor's ${className}; remove it from the model`);
     }
   }
