@@ -1,0 +1,2 @@
+// @polytensor/backend-webgpu: work in progress (issue 23).
+export {};
