@@ -69,26 +69,42 @@ describe('--quick in Node', () => {
     expect(deriveRatios(results.rows).some((q) => q.backend === BROKEN_BACKEND)).toBe(false);
   });
 
-  it('ONNX Runtime runs the inference workloads as the native anchor: one row each, gated, with a ratio for every Node backend', async () => {
+  it('ONNX Runtime (native cpu and web wasm) runs the inference workloads as the anchors: one row each, gated, with a ratio for every Node backend', async () => {
     const r = await runBench({ backends: ['ts', 'wasm'], workloads: ['mlp-infer', 'matmul-256'], quick: true });
     expect(validateResults(r)).toEqual([]);
     expect(r.backends).toContainEqual({ environment: 'node', implementation: 'onnxruntime', backend: 'cpu', available: true, reason: null });
+    expect(r.backends).toContainEqual(
+      expect.objectContaining({
+        environment: 'node',
+        implementation: 'onnxruntime',
+        backend: 'wasm',
+        available: true,
+        reason: null,
+        detail: expect.stringMatching(/^threads: /),
+      }),
+    );
     const onnx = r.rows.filter((x) => x.implementation === 'onnxruntime');
-    // timed once per workload, and only where the workload has an ONNX version
-    expect(onnx.map((x) => x.workload)).toEqual(['mlp-infer']);
-    expect(onnx[0], String(onnx[0]!.reason)).toMatchObject({ status: 'ok', backend: 'cpu', environment: 'node', gatePassed: true });
-    expect(onnx[0]!.gate!.worst).toBeLessThanOrEqual(1);
+    // timed once per workload and provider, and only where the workload has an ONNX version
+    expect(onnx.map((x) => `${x.workload} ${x.backend}`)).toEqual(['mlp-infer cpu', 'mlp-infer wasm']);
+    for (const row of onnx) {
+      expect(row, String(row.reason)).toMatchObject({ status: 'ok', environment: 'node', gatePassed: true });
+      expect(row.gate!.worst).toBeLessThanOrEqual(1);
+    }
     for (const b of ['ts', 'wasm']) {
-      const q = r.ratios.find((x) => x.workload === 'mlp-infer' && x.backend === b && x.versus === 'onnxruntime')!;
-      expect(q, `${b} / onnxruntime ratio`).toMatchObject({ baseline: 'cpu', tfjsMs: onnx[0]!.medianMs });
-      expect(q.ratio).toBeCloseTo(q.oursMs / q.tfjsMs, 10);
-      // the tfjs ratio stays beside it
+      for (const row of onnx) {
+        const q = r.ratios.find((x) => x.workload === 'mlp-infer' && x.backend === b && x.versus === 'onnxruntime' && x.baseline === row.backend)!;
+        expect(q, `${b} / onnxruntime ${row.backend} ratio`).toMatchObject({ tfjsMs: row.medianMs });
+        expect(q.ratio).toBeCloseTo(q.oursMs / q.tfjsMs, 10);
+      }
+      // the tfjs ratio stays beside them
       expect(r.ratios.find((x) => x.workload === 'mlp-infer' && x.backend === b && x.versus === 'tfjs')).toBeDefined();
     }
     expect(r.ratios.filter((x) => x.versus === 'onnxruntime' && x.workload === 'matmul-256')).toEqual([]);
     const md = toMarkdown(r);
-    expect(md).toContain('Against ONNX Runtime (onnxruntime-node, CPU execution provider)');
-    expect(md).toMatch(/\| mlp-infer \| ts ↔ ONNX Runtime cpu \(Node\) \| [\d.]+ (µs|ms) .*\| [\d.]+ (µs|ms) .*\| [\d.]+×? \| ✓/);
+    expect(md).toContain('Against ONNX Runtime running the same model exported with @polytensor/onnx');
+    for (const ep of ['cpu', 'wasm']) {
+      expect(md).toMatch(new RegExp(`\\| mlp-infer \\| ts ↔ ONNX Runtime ${ep} \\(Node\\) \\| [\\d.]+ (µs|ms) .*\\| [\\d.]+ (µs|ms) .*\\| [\\d.]+×? \\| ✓`));
+    }
   });
 
   it('mlp-fit and mlp-loop: both gated against the reference step, and the report divides fit by the loop', async () => {

@@ -79,7 +79,7 @@ export function deriveRatios(rows: readonly Row[]): Ratio[] {
     const others = [
       rows.find((x) => x.implementation === 'tfjs' && sameRun(x) && x.backend === r.baseline),
       r.backend === 'gpujs' ? rows.find((x) => x.implementation === 'gpu.js' && sameRun(x)) : undefined,
-      rows.find((x) => x.implementation === 'onnxruntime' && sameRun(x)),
+      ...rows.filter((x) => x.implementation === 'onnxruntime' && sameRun(x)),
     ];
     for (const t of others) {
       if (!t || t.implementation === 'polytensor') continue;
@@ -152,12 +152,15 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     if (guard) guards.push(guard);
     impls.push(tfjsImpl(baseline, why, guard?.guard));
   }
-  // ONNX Runtime: timed once per workload (in the first group), the anchor every Node backend is compared with
+  // ONNX Runtime, native (cpu) and WebAssembly (onnxruntime-web's wasm provider): timed once per workload
+  // (in the first group), the anchors every Node backend is compared with
   const firstGroup = [...groups.values()][0];
   if (firstGroup) {
-    const why = await loadOnnxRuntime();
-    backends.push({ environment: 'node', implementation: 'onnxruntime', backend: 'cpu', available: why === null, reason: why });
-    firstGroup.push(onnxRuntimeImpl(why));
+    for (const ep of ['cpu', 'wasm'] as const) {
+      const { why, detail } = await loadOnnxRuntime(ep);
+      backends.push({ environment: 'node', implementation: 'onnxruntime', backend: ep, available: why === null, reason: why, ...(detail ? { detail } : {}) });
+      firstGroup.push(onnxRuntimeImpl(ep, why));
+    }
   }
   const profiles: KernelProfile[] = [];
   try {

@@ -12,6 +12,7 @@ import { setThreads, threadsReady } from '@polytensor/backend-ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { baseBackend, threadSetting, type ThreadSetting } from './threads.js';
 import type { GuardRequest } from './guard_worker.js';
+import type { OnnxRuntimeBackend } from './onnx_runtime.js';
 import type { GuardResult, ImplSpec } from './runner.js';
 import type { Implementation } from './types.js';
 
@@ -167,27 +168,32 @@ export function workerGuard(implementation: Implementation, backend: string): { 
 /** Time a guarded worker gets for loading the library, the inputs and the reference, before its run starts. */
 const SETUP_LIMIT_MS = 300_000;
 
-/** Whether onnxruntime-node loads (its native addon); null when it does, else why not. */
-export async function loadOnnxRuntime(): Promise<string | null> {
+/** Whether an ONNX Runtime build loads (onnxruntime-node's native addon, onnxruntime-web's wasm); null when it does, else why not. */
+export async function loadOnnxRuntime(backend: OnnxRuntimeBackend): Promise<{ why: string | null; detail?: string }> {
+  const pkg = backend === 'cpu' ? 'onnxruntime-node' : 'onnxruntime-web';
   try {
-    await import('onnxruntime-node');
-    return null;
+    const ort = await (await import('./onnx_runtime.js')).loadOrt(backend);
+    // onnxruntime-web picks its thread count when its first session starts; report what it will use
+    return {
+      why: null,
+      ...(backend === 'wasm' ? { detail: `threads: ${ort.env.wasm.numThreads ?? 'default'}, SIMD: ${ort.env.wasm.simd ?? 'default'}` } : {}),
+    };
   } catch (e) {
-    return `onnxruntime-node did not load: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
+    return { why: `${pkg} did not load: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` };
   }
 }
 
-/** ONNX Runtime's CPU execution provider, on the workloads that have an ONNX version (the seed models' inference). */
-export function onnxRuntimeImpl(unavailable: string | null): ImplSpec {
+/** An ONNX Runtime execution provider, on the workloads that have an ONNX version (the seed models' inference). */
+export function onnxRuntimeImpl(backend: OnnxRuntimeBackend, unavailable: string | null): ImplSpec {
   return {
     implementation: 'onnxruntime',
-    backend: 'cpu',
+    backend,
     environment: 'node',
     baseline: null,
     unavailable,
     async activate() {},
     covers: (w) => w.onnx !== undefined,
-    setup: async (w, ctx) => (await import('./onnx_runtime.js')).onnxRuntimeHandle(w, ctx),
+    setup: async (w, ctx) => (await import('./onnx_runtime.js')).onnxRuntimeHandle(w, ctx, backend),
   };
 }
 

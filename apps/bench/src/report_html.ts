@@ -22,6 +22,7 @@ const COLORS: Record<string, string> = {
   'tfjs webgl': '#e377c2',
   'gpu.js naive': '#bcbd22',
   'onnxruntime cpu': '#6b6ecf',
+  'onnxruntime wasm': '#9c9ede',
   // --threads: backend-ts with one thread light, with the pool dark
   'polytensor ts@1': '#aec7e8',
   'polytensor ts@auto': '#1f77b4',

@@ -68,9 +68,17 @@ export function ratioOf(
   r: BenchResults,
   p: Pick<Pair, 'workload' | 'environment' | 'backend'>,
   versus: 'tfjs' | 'gpu.js' | 'onnxruntime' = 'tfjs',
+  baseline?: string,
 ): { ratio: number; approximate: boolean } | null {
   // files written before `versus` existed hold tfjs ratios only
-  const q = r.ratios.find((x) => x.workload === p.workload && x.environment === p.environment && x.backend === p.backend && (x.versus ?? 'tfjs') === versus);
+  const q = r.ratios.find(
+    (x) =>
+      x.workload === p.workload &&
+      x.environment === p.environment &&
+      x.backend === p.backend &&
+      (x.versus ?? 'tfjs') === versus &&
+      (baseline === undefined || x.baseline === baseline),
+  );
   return q ? { ratio: q.ratio, approximate: q.approximate } : null;
 }
 
@@ -228,15 +236,15 @@ export function toMarkdown(r: BenchResults): string {
   const anchored = onnxPairs(r);
   if (anchored.length) {
     lines.push(
-      'Against ONNX Runtime (onnxruntime-node, CPU execution provider) running the same model exported with @polytensor/onnx (ratio = polytensor median / ONNX Runtime median):',
+      'Against ONNX Runtime running the same model exported with @polytensor/onnx: onnxruntime-node (cpu: the native CPU execution provider) and onnxruntime-web (wasm: its WebAssembly execution provider, in Node) (ratio = polytensor median / ONNX Runtime median):',
       '',
       '| workload | backend | polytensor median (spread) | ONNX Runtime median (spread) | ratio | gate (ours / ONNX Runtime) |',
       '|---|---|---|---|---:|---|',
     );
     for (const p of anchored) {
-      const q = ratioOf(r, { ...p, backend: p.ours.backend }, 'onnxruntime');
+      const q = ratioOf(r, { ...p, backend: p.ours.backend }, 'onnxruntime', p.ref.backend);
       lines.push(
-        `| ${p.workload} | ${backendLabel(p.ours.backend)} ↔ ONNX Runtime cpu (${envLabel(p.environment)}) | ${cell(p.ours, note)} | ${cell(p.ref, note)} | ${q ? formatRatio(q.ratio) : '–'} | ${gateCell(p.ours)} / ${gateCell(p.ref)} |`,
+        `| ${p.workload} | ${backendLabel(p.ours.backend)} ↔ ONNX Runtime ${p.ref.backend} (${envLabel(p.environment)}) | ${cell(p.ours, note)} | ${cell(p.ref, note)} | ${q ? formatRatio(q.ratio) : '–'} | ${gateCell(p.ours)} / ${gateCell(p.ref)} |`,
       );
     }
     lines.push('');

@@ -9,8 +9,8 @@ export const SCHEMA_ID = 'polytensor-bench/1';
  * Which library a row measures: polytensor, TensorFlow.js, a naive kernel
  * hand-written in gpu.js (what backend-gpujs's kernels must beat; a few
  * workloads, in Chromium beside gpujs), or ONNX Runtime (onnxruntime-node's
- * CPU provider running the model @polytensor/onnx exported: the native
- * anchor of the inference workloads, in Node).
+ * CPU provider and onnxruntime-web's wasm provider running the model
+ * @polytensor/onnx exported: the anchors of the inference workloads, in Node).
  */
 export type Implementation = 'polytensor' | 'tfjs' | 'gpu.js' | 'onnxruntime';
 export const IMPLEMENTATIONS: readonly Implementation[] = ['polytensor', 'tfjs', 'gpu.js', 'onnxruntime'];
@@ -88,7 +88,7 @@ export interface Ratio {
   backend: string;
   /** What polytensor is compared with: the tfjs baseline backend, gpu.js's naive kernel, or ONNX Runtime. */
   versus: Exclude<Implementation, 'polytensor'>;
-  /** The other side's backend (tfjs: cpu, wasm, webgl; gpu.js: naive; onnxruntime: cpu, its execution provider). */
+  /** The other side's backend (tfjs: cpu, wasm, webgl; gpu.js: naive; onnxruntime: cpu or wasm, its execution provider). */
   baseline: string;
   oursMs: number;
   tfjsMs: number;
