@@ -19,7 +19,9 @@ import {
   randomStream,
   randomUniform,
   randomUniformInt,
+  getRandomState,
   setRandomState,
+  setSeed,
   shuffle,
   tensor,
   truncatedNormal,
@@ -260,12 +262,18 @@ describe.each([
     const a = take(randomUniform([100]));
     const b = take(randomNormal([100]));
     const c = take(truncatedNormal([100]));
-    const d = Array.from(shuffle(100));
     expect(a).toEqual(oldUniform(new OldStream(seed, 2 ** 32 - 3), 100, 0, 1, false));
     expect(b).toEqual(f32(oldNormal(new OldStream(seed, 2 ** 32 - 2), 100, 0, 1)));
     expect(c).toEqual(f32(oldTruncated(new OldStream(seed, 2 ** 32 - 1), 100, 0, 1)));
-    // The stream counter wraps in the 32-bit word, as the old `id >>> 0` did.
-    expect(d).toEqual(oldShuffle(new OldStream(seed, 2 ** 32), 100));
+    // The next stream would wrap onto stream 0 (the explicit seeds') and repeat: a clear error instead,
+    // and the state stays one setRandomState accepts.
+    expect(() => shuffle(100)).toThrow(/random: the global random sequence is exhausted .*call setSeed/);
+    expect(() => randomUniform([3])).toThrow(/exhausted/);
+    const state = getRandomState();
+    expect(state).toEqual({ seed, stream: 2 ** 32 - 1 });
+    setRandomState(state);
+    setSeed(seed);
+    expect(Array.from(shuffle(100))).toEqual(oldShuffle(new OldStream(seed, 1), 100));
   });
 
   it('randomUniformInt, bernoulli, multinomial, shuffle, randomGamma and dropout masks', () => {
@@ -313,9 +321,11 @@ describe.each([
 
       // dropout keeps element i iff its float32 uniform ≥ float32(rate), as the old randomUniform mask gave.
       const x = ones([50, 7, 7, 3]);
-      const kept = take(dropout(x, 0.25, seed)).map((v) => v !== 0);
+      const values = take(dropout(x, 0.25, seed));
       x.dispose();
-      expect(kept).toEqual(oldUniform(old, 7350, 0, 1, false).map((u) => u >= Math.fround(0.25)));
+      expect(values.map((v) => v !== 0)).toEqual(oldUniform(old, 7350, 0, 1, false).map((u) => u >= Math.fround(0.25)));
+      // survivors scaled by float32(1 / float32(1 - rate)), as keep / (1 - rate) on the backend gave
+      expect(new Set(values)).toEqual(new Set([0, Math.fround(1 / Math.fround(0.75))]));
     }
   });
 });

@@ -1,10 +1,9 @@
 import { ENGINE } from '../engine/engine.js';
 import { PolytensorError } from '../errors.js';
-import { randomUniform } from '../random/random.js';
+import { dropoutMask } from '../random/random.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { div, mul } from './binary.js';
-import { cast, clone } from './cast.js';
-import { greaterEqual } from './compare.js';
+import { mul } from './binary.js';
+import { clone } from './cast.js';
 import { assertDType, convert } from './convert.js';
 
 /**
@@ -12,7 +11,8 @@ import { assertDType, convert } from './convert.js';
  * survivors by 1/(1 - rate), so the expected value is unchanged. The mask is
  * one randomUniform draw of x's shape from the global stream (or `seed`), so
  * the Dropout layer and a hand-written model that call this in the same order
- * after one setSeed drop the same units. Apply it only while training.
+ * after one setSeed drop the same units. The scaled mask is made on the host
+ * (one upload, one multiply on the backend). Apply it only while training.
  */
 export function dropout(x: TensorLike, rate: number, seed?: number): Tensor {
   if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
@@ -22,10 +22,7 @@ export function dropout(x: TensorLike, rate: number, seed?: number): Tensor {
   try {
     assertDType('dropout', 'x', t, ['float32']);
     if (rate === 0) return clone(t);
-    return ENGINE.tidy(() => {
-      const keep = cast(greaterEqual(randomUniform(t.shape, 0, 1, 'float32', seed), rate), 'float32');
-      return mul(t, div(keep, 1 - rate));
-    });
+    return ENGINE.tidy(() => mul(t, dropoutMask(t.shape, rate, seed)));
   } finally {
     if (owned) t.dispose();
   }

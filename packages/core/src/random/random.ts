@@ -43,6 +43,11 @@ class HostRandom {
       checkSeed('random', seed);
       return new Stream(seed >>> 0, Math.floor(seed / 4294967296) >>> 0, 0);
     }
+    // Stream numbers are one Philox counter word: past 2^32 - 1 they would wrap onto
+    // streams already drawn (and the explicit seeds' stream 0), repeating masks and shuffles.
+    if (this.stream >= 0xffffffff) {
+      throw new PolytensorError('random: the global random sequence is exhausted (2^32 - 1 random ops since setSeed); call setSeed(seed) to start a new one');
+    }
     return new Stream(this.seedLo, this.seedHi, ++this.stream);
   }
 }
@@ -200,6 +205,29 @@ export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, 
       // Rounding to float32 can reach maxval; keep the interval half-open.
       const w = Math.fround(v) >= maxval ? minval : v;
       values[start + j] = dtype === 'int32' ? Math.floor(w) : w;
+    }
+  });
+}
+
+/**
+ * @internal inverted dropout's scaled mask, drawn on the host: element i is
+ * 1/(1 - rate) (in float32) where randomUniform(shape, 0, 1, 'float32', seed)
+ * would give a value ≥ rate (both compared in float32), else 0. The same
+ * stream positions and comparisons as drawing the uniforms, comparing,
+ * casting and dividing on the backend, so the masks are those of earlier
+ * versions; one upload and no kernels instead of four.
+ */
+export function dropoutMask(shape: readonly number[], rate: number, seed?: number): Tensor {
+  const s = RNG.next(seed);
+  const threshold = Math.fround(rate);
+  const scale = Math.fround(1 / Math.fround(1 - rate));
+  const u = runScratch;
+  return fillRuns('dropout', shape, 'float32', (values, start, count) => {
+    s.uniforms(start, count, u);
+    for (let j = 0; j < count; j++) {
+      // randomUniform's float32 value: a draw that rounds up to 1 becomes 0
+      const f = Math.fround(u[j]!);
+      values[start + j] = (f >= 1 ? 0 : f) >= threshold ? scale : 0;
     }
   });
 }
