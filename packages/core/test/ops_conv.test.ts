@@ -297,6 +297,36 @@ describe('image', () => {
     return out;
   }
 
+  it('conv2d, depthwiseConv2d, maxPool and avgPool take one image [h, w, c] as a batch of one, gradients included', () => {
+    const img = tensor(values(5 * 6 * 2, 3), [5, 6, 2]);
+    const batch = img.reshape([1, 5, 6, 2]);
+    const f = tensor(values(3 * 3 * 2 * 4, 7), [3, 3, 2, 4]);
+    const df = tensor(values(3 * 3 * 2 * 2, 9), [3, 3, 2, 2]);
+    const cases: Array<[string, (x: Tensor) => Tensor, number[]]> = [
+      ['conv2d', (x) => conv2d(x, f, 1, 'same'), [5, 6, 4]],
+      ['depthwiseConv2d', (x) => depthwiseConv2d(x, df, [2, 1], 'valid'), [2, 4, 4]],
+      ['maxPool', (x) => maxPool(x, 2, 1, 'valid'), [4, 5, 2]],
+      ['avgPool', (x) => x.avgPool(3, 2, 'same'), [3, 3, 2]],
+    ];
+    for (const [name, op, shape] of cases) {
+      noLeak(() => {
+        const one = op(img);
+        const batched = op(batch);
+        expect(one.shape, name).toEqual(shape);
+        expect(batched.shape, name).toEqual([1, ...shape]);
+        expect(Array.from(one.dataSync()), name).toEqual(Array.from(batched.dataSync()));
+        const gOne = grad((x: Tensor) => sum(op(x)))(img);
+        const gBatch = grad((x: Tensor) => sum(op(x)))(batch);
+        expect(gOne.shape, name).toEqual([5, 6, 2]);
+        expect(Array.from(gOne.dataSync()), name).toEqual(Array.from(gBatch.dataSync()));
+        return [one, batched, gOne, gBatch];
+      });
+    }
+    // nested arrays are converted and freed by the op
+    noLeak(() => conv2d(img.arraySync() as number[][][], f, 1, 'valid'));
+    for (const t of [img, batch, f, df]) t.dispose();
+  });
+
   it('resizeBilinear and resizeNearestNeighbor follow TensorFlow (alignCorners, halfPixelCenters), as functions and methods', () => {
     const x = tensor(xv, [1, 2, 3, 1]);
     const up = image.resizeBilinear(x, [3, 5]);

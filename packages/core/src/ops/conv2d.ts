@@ -5,9 +5,11 @@ import type { Tensor, TensorLike } from '../tensor.js';
 import { arraysEqual, fmt } from '../util/shape.js';
 import { computeConv2DInfo, formatThenDilations, type PaddingSpec } from './conv_util.js';
 import { assertDType, withTensors } from './convert.js';
+import { imageAsBatch } from './image_batch.js';
 
 /**
- * 2-D convolution, NHWC input [batch, h, w, inC] and HWIO filter [fh, fw, inC, outC].
+ * 2-D convolution, NHWC input [batch, h, w, inC] and HWIO filter [fh, fw, inC, outC];
+ * a single image [h, w, inC] gives [oh, ow, outC].
  * The fifth argument is tfjs' `dataFormat` ('NHWC' only) followed by
  * `dilations`, or the dilations directly.
  * @example conv2d(images, kernel, 1, 'same')
@@ -22,7 +24,9 @@ export function conv2d(
   dilations?: number | [number, number],
 ): Tensor {
   const d = formatThenDilations<number | [number, number]>('conv2d', dataFormat, dilations, 'NHWC', 1);
-  return withFloat32('conv2d', { x, filter }, (t) => conv2dWithInfo(t.x, t.filter, computeConv2DInfo('conv2d', t.x.shape, t.filter.shape, strides, pad, d)));
+  return imageAsBatch('conv2d', x, (x4) =>
+    withFloat32('conv2d', { x: x4, filter }, (t) => conv2dWithInfo(t.x, t.filter, computeConv2DInfo('conv2d', t.x.shape, t.filter.shape, strides, pad, d))),
+  );
 }
 
 /** @internal the conv2d kernel with resolved geometry. */

@@ -5,6 +5,7 @@ import { add, mul } from './binary.js';
 import { conv2d } from './conv2d.js';
 import { computeConv2DInfo, formatThenDilations, type PaddingSpec } from './conv_util.js';
 import { assertDType, withTensors } from './convert.js';
+import { imageAsBatch } from './image_batch.js';
 import { pad } from './pad.js';
 import { reshape } from './reshape.js';
 import { slice } from './slice.js';
@@ -33,12 +34,23 @@ export function depthwiseConv2d(
 ): Tensor {
   const op = 'depthwiseConv2d';
   const dilations = formatThenDilations<number | [number, number]>(op, dataFormat, dilationsArg, 'NHWC', 1);
+  return imageAsBatch(op, x, (x4) => depthwiseBatch(op, x4, filter, strides, padding, dilations));
+}
+
+function depthwiseBatch(
+  op: string,
+  x: Tensor,
+  filter: TensorLike,
+  strides: number | [number, number],
+  padding: PaddingSpec,
+  dilations: number | [number, number],
+): Tensor {
   return withTensors(op, { x, filter }, (t) => {
     assertDType(op, 'x', t.x, ['float32']);
     assertDType(op, 'filter', t.filter, ['float32']);
     if (t.x.rank !== 4 || t.filter.rank !== 4) {
       throw new PolytensorError(
-        `${op}: x must be [batch, h, w, channels] and filter [fh, fw, channels, multiplier], got x [${t.x.shape}] and filter [${t.filter.shape}]`,
+        `${op}: x must be [batch, h, w, channels] (or one image [h, w, channels]) and filter [fh, fw, channels, multiplier], got x [${t.x.shape}] and filter [${t.filter.shape}]`,
       );
     }
     const [b, , , c] = t.x.shape as [number, number, number, number];

@@ -5,6 +5,7 @@ import type { Tensor, TensorLike } from '../tensor.js';
 import { fmt } from '../util/shape.js';
 import { computePool2DInfo, type PaddingSpec } from './conv_util.js';
 import { assertDType, convert } from './convert.js';
+import { imageAsBatch } from './image_batch.js';
 
 type Pair = number | [number, number];
 
@@ -34,8 +35,10 @@ export const maxPoolGradWithInfo = (dy: Tensor, x: Tensor, info: Conv2DInfo): Te
 export const avgPoolWithInfo = (x: Tensor, info: Conv2DInfo): Tensor => ENGINE.runKernel('avgPool', [x, info]);
 export const avgPoolGradWithInfo = (dy: Tensor, info: Conv2DInfo): Tensor => ENGINE.runKernel('avgPoolGrad', [dy, info]);
 
-/** Max over poolSize windows (NHWC); strides default to poolSize. */
-export const maxPool = (x: TensorLike, poolSize: Pair, strides?: Pair, pad: PaddingSpec = 'valid'): Tensor => pool('maxPool', x, poolSize, strides, pad);
+/** Max over poolSize windows (NHWC, or one image [h, w, c]); strides default to poolSize. */
+export const maxPool = (x: TensorLike, poolSize: Pair, strides?: Pair, pad: PaddingSpec = 'valid'): Tensor =>
+  imageAsBatch('maxPool', x, (x4) => pool('maxPool', x4, poolSize, strides, pad));
 
-/** Mean over poolSize windows, ignoring padded cells. */
-export const avgPool = (x: TensorLike, poolSize: Pair, strides?: Pair, pad: PaddingSpec = 'valid'): Tensor => pool('avgPool', x, poolSize, strides, pad);
+/** Mean over poolSize windows (NHWC, or one image [h, w, c]), ignoring padded cells. */
+export const avgPool = (x: TensorLike, poolSize: Pair, strides?: Pair, pad: PaddingSpec = 'valid'): Tensor =>
+  imageAsBatch('avgPool', x, (x4) => pool('avgPool', x4, poolSize, strides, pad));
