@@ -1,11 +1,20 @@
 import { defineConfig } from 'vite';
 import { mnistAssetsPlugin } from './mnist_assets.js';
+import { offlinePlugin, SW_ENTRY, SW_FILE } from './offline_plugin.js';
 
 // base './': the built dist/ works from any folder of a static host.
 // The worker is an ES module so it can split and import the backends.
+// src/sw.ts is a second entry, written to dist/sw.js (a service worker's scope is its folder).
 export default defineConfig({
   base: './',
-  plugins: [mnistAssetsPlugin()],
+  plugins: [mnistAssetsPlugin(), offlinePlugin()],
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4000,
+    rollupOptions: {
+      input: { index: 'index.html', [SW_ENTRY]: 'src/sw.ts' },
+      output: { entryFileNames: (chunk) => (chunk.name === SW_ENTRY ? SW_FILE : 'assets/[name]-[hash].js') },
+    },
+  },
 });
