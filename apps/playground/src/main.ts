@@ -130,6 +130,7 @@ function onWorkerMessage(msg: FromWorker): void {
       break;
     case 'batch':
       charts.addBatch(msg.step, msg.loss, msg.accuracy);
+      status.dataset['step'] = String(msg.step);
       break;
     case 'epoch':
       charts.addEpoch(msg.step, msg.valAccuracy);

@@ -26,6 +26,7 @@ let data: Awaited<ReturnType<typeof loadMnistSubset>> | null = null;
 /** Set by 'stop'; read after every batch, so a Stop pressed while MNIST loads still counts. */
 let stopRequested = false;
 const gate = new PauseGate();
+let contextLossInjected = false;
 
 /** The shape a model takes its inputs in, with a leading batch of n (784 for the MLPs, 28×28×1 for the CNN). */
 function inputShapeOf(m: Sequential, n: number): number[] {
@@ -75,8 +76,9 @@ class Reporter extends Callback {
         throw new Error('injected worker crash (?fail=worker)');
       });
     }
-    if (this.inject?.kind === 'webgl-context' && this.step === 3 && backendName() === 'webgl') {
-      // what a GPU reset does to the context, through the extension made for testing it
+    if (this.inject?.kind === 'webgl-context' && !contextLossInjected && this.step === 3 && backendName() === 'webgl') {
+      // what a GPU reset does to the context, through the extension made for testing it; once, so webgl can be shown to recover
+      contextLossInjected = true;
       (backend() as unknown as { gl: WebGLRenderingContext }).gl.getExtension('WEBGL_lose_context')?.loseContext();
     }
   }
