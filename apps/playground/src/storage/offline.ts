@@ -1,12 +1,14 @@
 /**
- * Registers the service worker (src/sw.ts) in production builds, so the page
+ * Registers the service worker (src/sw.ts) in built pages (not the dev server), so the page
  * works offline once loaded. `document.body.dataset.offline` says how far it
  * got: 'ready' once every file is cached, or 'unavailable' (the page works
  * the same, only not offline).
  */
+declare const __PLAYGROUND_OFFLINE__: boolean;
+
 export function registerOfflineCache(): void {
   const body = document.body;
-  if (!import.meta.env.PROD) return; // the dev server's modules change under a cache
+  if (!__PLAYGROUND_OFFLINE__) return; // vite.config.ts: built pages only
   if (!('serviceWorker' in navigator)) {
     // no service workers here (or not https/localhost): the page works the same, only not offline
     body.dataset['offline'] = 'unavailable';
