@@ -99,7 +99,7 @@ describe('playground in Chromium', () => {
     await page.waitForSelector('#backend-status li');
     const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
     console.log(`first load: ${sizes.length} files, ${(bytes / 1024).toFixed(0)} KiB uncompressed`);
-    expect(sizes.length).toBeGreaterThanOrEqual(4); // page, script, style, worker, the wasm binary
+    expect(sizes.length).toBeGreaterThanOrEqual(4); // page, script, style, worker (core and models; each backend loads on first use)
     expect(bytes).toBeLessThan(FIRST_LOAD_BUDGET);
     await page.close();
   });
@@ -266,8 +266,9 @@ describe('playground Train tab in Chromium', () => {
     await page.waitForSelector('#store-status[data-state="saved"]');
     expect(await page.textContent('#store-status')).toMatch(/^Saved to indexeddb:\/\/e2e-mlp/);
     const downloads: string[] = [];
+    const downloadDir = mkdtempSync(join(tmpdir(), 'playground-downloads-'));
     page.on('download', async (d) => {
-      const to = join(screenshots, d.suggestedFilename());
+      const to = join(downloadDir, d.suggestedFilename());
       await d.saveAs(to);
       downloads.push(to);
     });
@@ -306,13 +307,25 @@ describe('playground Train tab in Chromium', () => {
     await page.waitForSelector('#error:not([hidden])', { timeout: 60_000 });
     expect(await page.textContent('#error')).toMatch(/WebGL context was lost.*The model on webgl is gone; train again/s);
     await page.screenshot({ path: join(screenshots, 'webgl-context-lost.png') });
-    await train(page, 'mlp', 'wasm');
+    await train(page, 'mlp', 'wasm', { examples: '200' });
     await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
     expect(await page.getAttribute('#status', 'data-backend')).toBe('wasm');
     await train(page, 'mlp', 'webgl');
     await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
     expect(await page.getAttribute('#status', 'data-backend')).toBe('webgl');
     expect(Number(await page.getAttribute('#status', 'data-accuracy'))).toBeGreaterThan(0.2);
+    await page.close();
+  });
+
+  it('fits a phone-sized screen: nothing wider than the viewport, on either tab', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    await page.goto(server.url);
+    await page.waitForSelector('#backend-status li');
+    const overflow = (): Promise<number> => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(screenshots, 'phone.png'), fullPage: true });
+    await page.click('#tab-draw');
+    expect(await overflow()).toBeLessThanOrEqual(0);
     await page.close();
   });
 

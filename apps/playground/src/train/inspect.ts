@@ -9,21 +9,25 @@ import type { Misclassified } from '../protocol.js';
 
 /** Weights of every layer, then the output of each layer that has weights (activations fused into it). */
 export async function modelHistograms(model: Sequential, probe: Tensor): Promise<{ weights: Histogram[]; activations: Histogram[] }> {
+  // labelled by position and class name: default layer names come from constructor names, which a minified build mangles
+  const label = (i: number): string => `${i + 1}. ${model.layers[i]!.className}`;
   const weights: Histogram[] = [];
-  for (const { name, variable } of model.weights) weights.push(histogram(name, await variable.data()));
-  const shown = model.layers.filter((l) => l.weights.length > 0);
+  for (const [i, layer] of model.layers.entries()) {
+    for (const { name, variable } of layer.weights) weights.push(histogram(`${label(i)} ${name}`, await variable.data()));
+  }
+  const shown = model.layers.flatMap((l, i) => (l.weights.length > 0 ? [i] : []));
   const outputs = tidy(() => {
     const out: Tensor[] = [];
     let h = probe;
-    for (const layer of model.layers) {
+    for (const [i, layer] of model.layers.entries()) {
       h = layer.apply(h);
-      if (shown.includes(layer)) out.push(h);
+      if (shown.includes(i)) out.push(h);
     }
     return out;
   });
   const activations: Histogram[] = [];
   try {
-    for (const [i, t] of outputs.entries()) activations.push(histogram(`${shown[i]!.name} output`, await t.data()));
+    for (const [i, t] of outputs.entries()) activations.push(histogram(`${label(shown[i]!)} output`, await t.data()));
   } finally {
     for (const t of outputs) t.dispose();
   }
