@@ -94,13 +94,17 @@ function dropModel(): void {
   model = null;
 }
 
-/** After a lost WebGL context, start the next webgl use afresh; true when the context was lost. */
+/**
+ * After a lost WebGL context, start the next webgl use afresh. True when the
+ * failure came from it: webgl was the active backend, so its model is gone.
+ */
 function recoverFromContextLoss(): boolean {
   const webgl = findBackend('webgl') as { contextLost?: boolean } | null;
   if (!webgl?.contextLost) return false;
-  if (backendName() === 'webgl') dropModel();
+  const active = backendName() === 'webgl';
+  if (active) dropModel();
   backends?.renew('webgl');
-  return true;
+  return active;
 }
 
 async function train(config: TrainConfig, inject: Injected): Promise<void> {

@@ -301,15 +301,13 @@ describe('playground Train tab in Chromium', () => {
     await context.close();
   });
 
-  it('a lost WebGL context shows a message; wasm still trains and webgl recovers with a fresh context', async () => {
+  it('a lost WebGL context shows a message; the page stays usable and webgl trains again on a fresh context', async () => {
     const { page } = await open('?fail=webgl-context');
     await train(page, 'mlp', 'webgl');
     await page.waitForSelector('#error:not([hidden])', { timeout: 60_000 });
     expect(await page.textContent('#error')).toMatch(/WebGL context was lost.*The model on webgl is gone; train again/s);
     await page.screenshot({ path: join(screenshots, 'webgl-context-lost.png') });
-    await train(page, 'mlp', 'wasm', { examples: '200' });
-    await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
-    expect(await page.getAttribute('#status', 'data-backend')).toBe('wasm');
+    // the page stays usable: webgl itself trains again, on a fresh context (the loss is injected once)
     await train(page, 'mlp', 'webgl');
     await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
     expect(await page.getAttribute('#status', 'data-backend')).toBe('webgl');
