@@ -38,7 +38,8 @@ afterAll(async () => {
 
 /** Open the page and collect its uncaught errors; `query` is e.g. '?fail=worker'. */
 async function open(query = ''): Promise<{ page: Page; pageErrors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  // no service worker: it would cache the whole build in the background of every test; the offline test has its own
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 }, serviceWorkers: 'block' });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${server.url}${query}`);
