@@ -316,6 +316,22 @@ describe('playground Train tab in Chromium', () => {
     await page.close();
   });
 
+  it('Tab walks the controls in reading order; the tab list is one stop (arrow keys move within it)', async () => {
+    const { page } = await open();
+    const order: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(() => document.activeElement?.id ?? ''));
+    }
+    // Pause and Stop are disabled until training starts, so Tab skips them
+    expect(order).toEqual(['tab-train', 'model', 'backend', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'examples', 'train']);
+    await page.focus('#tab-train');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-draw');
+    expect(await page.isVisible('#panel-draw')).toBe(true);
+    await page.close();
+  });
+
   it('fits a phone-sized screen: nothing wider than the viewport, on either tab', async () => {
     const page = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     await page.goto(server.url);
