@@ -2,6 +2,11 @@
 import { TrainingCharts } from './charts.js';
 import { DrawPad } from './draw_pad.js';
 import { BACKENDS, type BackendName, type BackendStatus, type FromWorker, parseInjected, type ToWorker, type TrainConfig } from './protocol.js';
+import { registerOfflineCache } from './storage/offline.js';
+import { modelStorePanel } from './storage/panel.js';
+import { MODEL_NAMES, MODELS, type ModelName, OPTIMIZER_LABELS, OPTIMIZER_NAMES } from './train/choices.js';
+import { HistogramView } from './train/histogram_view.js';
+import { showMisclassified } from './train/misclassified_view.js';
 import './style.css';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -13,6 +18,11 @@ const status = $<HTMLParagraphElement>('status');
 const backendSelect = $<HTMLSelectElement>('backend');
 const trainButton = $<HTMLButtonElement>('train');
 const stopButton = $<HTMLButtonElement>('stop');
+const pauseButton = $<HTMLButtonElement>('pause');
+const modelSelect = $<HTMLSelectElement>('model');
+const optimizerSelect = $<HTMLSelectElement>('optimizer');
+const weightHistograms = new HistogramView($('weight-histograms'));
+const activationHistograms = new HistogramView($('activation-histograms'));
 const progress = $<HTMLProgressElement>('data-progress');
 const drawStatus = $<HTMLParagraphElement>('draw-status');
 const probabilities = $<HTMLOListElement>('probabilities');
@@ -31,7 +41,7 @@ function showError(text: string): void {
   errorBox.hidden = false;
 }
 
-function setStatus(state: 'idle' | 'loading' | 'training' | 'done' | 'error', text: string): void {
+function setStatus(state: 'idle' | 'loading' | 'training' | 'paused' | 'done' | 'error', text: string): void {
   status.dataset['state'] = state;
   status.textContent = text;
 }
@@ -45,6 +55,20 @@ let queued: Float32Array | null = null;
 
 function send(msg: ToWorker): void {
   worker?.postMessage(msg);
+}
+
+const store = modelStorePanel(send, () => backendSelect.value as BackendName);
+/** Enable what the current state allows; call after every change of training or hasModel. */
+function syncControls(): void {
+  trainButton.disabled = training || !worker || !backendSelect.value;
+  stopButton.disabled = pauseButton.disabled = !training;
+  if (!training) setPaused(false);
+  store.setState({ hasModel, busy: training });
+}
+
+function setPaused(paused: boolean): void {
+  pauseButton.setAttribute('aria-pressed', String(paused));
+  pauseButton.textContent = paused ? 'Resume' : 'Pause';
 }
 
 function startWorker(): void {
@@ -66,7 +90,7 @@ function onWorkerCrash(why: string): void {
   predicting = false;
   showError(`The training worker crashed: ${why}. Training stopped and the trained model is lost; a fresh worker has started, so you can train again.`);
   setStatus('error', 'Worker crashed; train again to continue.');
-  stopButton.disabled = true;
+  syncControls();
   trainButton.disabled = true;
   startWorker();
 }
@@ -89,7 +113,7 @@ function showBackends(list: BackendStatus[]): void {
   }
   const usable = list.filter((b) => b.available).map((b) => b.name);
   backendSelect.value = usable.includes(previous as BackendName) ? previous : (usable[0] ?? '');
-  trainButton.disabled = usable.length === 0 || training;
+  syncControls();
   if (status.dataset['state'] === 'idle') setStatus('idle', usable.length ? 'Ready.' : 'No backend can run in this browser.');
   if (usable.length === 0) showError('No backend initialised in this browser; see the reasons under the form.');
 }
@@ -106,10 +130,33 @@ function onWorkerMessage(msg: FromWorker): void {
       break;
     case 'batch':
       charts.addBatch(msg.step, msg.loss, msg.accuracy);
+      status.dataset['step'] = String(msg.step);
       break;
     case 'epoch':
       charts.addEpoch(msg.step, msg.valAccuracy);
       setStatus('training', `Epoch ${msg.epoch + 1}: test accuracy ${msg.valAccuracy.toFixed(3)}, test loss ${msg.valLoss.toFixed(3)}`);
+      break;
+    case 'paused':
+      setPaused(msg.paused);
+      status.dataset['step'] = String(msg.step);
+      if (msg.paused) setStatus('paused', `Paused after batch ${msg.step}; the model keeps its state. Resume or Stop.`);
+      else setStatus('training', 'Training…');
+      break;
+    case 'histograms':
+      weightHistograms.show(msg.weights);
+      activationHistograms.show(msg.activations);
+      break;
+    case 'misclassified':
+      showMisclassified($('misclassified'), $('misclassified-summary'), msg.examples, msg.wrong, msg.total);
+      break;
+    case 'saved':
+      store.onSaved(msg);
+      break;
+    case 'loaded':
+      hasModel = true;
+      store.onLoaded(msg);
+      syncControls();
+      repredict();
       break;
     case 'done':
       training = false;
@@ -118,10 +165,10 @@ function onWorkerMessage(msg: FromWorker): void {
       status.dataset['backend'] = msg.backend;
       setStatus(
         'done',
-        `${msg.stopped ? 'Stopped' : 'Done'} on ${msg.backend} in ${msg.seconds.toFixed(1)} s: test accuracy ${msg.testAccuracy.toFixed(3)}. Try the Draw tab.`,
+        `${msg.stopped ? 'Stopped' : 'Done'} on ${msg.backend} in ${msg.seconds.toFixed(1)} s (${msg.model}): test accuracy ${msg.testAccuracy.toFixed(3)}. Try the Draw tab.`,
       );
-      trainButton.disabled = false;
-      stopButton.disabled = true;
+      syncControls();
+      repredict();
       break;
     case 'prediction':
       predicting = false;
@@ -129,16 +176,29 @@ function onWorkerMessage(msg: FromWorker): void {
       if (queued) predict(queued);
       break;
     case 'error':
+      if (msg.contextLost) {
+        // the model on webgl went with the context; other backends, Draw and save/load still work
+        hasModel = false;
+        showError(
+          `The WebGL context was lost (GPU reset, driver crash, or an injected loss) during '${msg.during}': ${msg.message} ` +
+            'The model on webgl is gone; train again (webgl starts a fresh context) or pick another backend.',
+        );
+      }
       if (msg.during === 'predict') {
         predicting = false;
         drawStatus.textContent = msg.message;
         break;
       }
+      if (msg.during === 'save' || msg.during === 'load') {
+        store.onError(msg.message);
+        if (msg.during === 'load') hasModel = false;
+        syncControls();
+        break;
+      }
       training = false;
-      showError(`${msg.during === 'train' ? 'Training' : 'The worker'} failed: ${msg.message}`);
+      if (!msg.contextLost) showError(`${msg.during === 'train' ? 'Training' : 'The worker'} failed: ${msg.message}`);
       setStatus('error', 'Training failed; see the message above.');
-      trainButton.disabled = false;
-      stopButton.disabled = true;
+      syncControls();
   }
 }
 
@@ -148,11 +208,12 @@ $<HTMLFormElement>('train-form').addEventListener('submit', (e) => {
   e.preventDefault();
   if (training || !worker) return;
   const config: TrainConfig = {
+    model: modelSelect.value as ModelName,
     backend: backendSelect.value as BackendName,
     epochs: num('epochs'),
     batchSize: num('batch-size'),
     learningRate: num('learning-rate'),
-    optimizer: $<HTMLSelectElement>('optimizer').value as TrainConfig['optimizer'],
+    optimizer: optimizerSelect.value as TrainConfig['optimizer'],
     examples: num('examples'),
     dataUrl,
   };
@@ -161,14 +222,29 @@ $<HTMLFormElement>('train-form').addEventListener('submit', (e) => {
   hasModel = false;
   errorBox.hidden = true;
   delete status.dataset['accuracy'];
+  delete status.dataset['step'];
   charts.reset();
+  weightHistograms.clear();
+  activationHistograms.clear();
   progress.value = 0;
-  setStatus('loading', `Loading MNIST and starting ${config.backend}…`);
-  trainButton.disabled = true;
-  stopButton.disabled = false;
+  setStatus('loading', `Loading MNIST and starting ${config.model} on ${config.backend}…`);
+  syncControls();
   send({ type: 'train', config, inject });
 });
 stopButton.addEventListener('click', () => send({ type: 'stop' }));
+pauseButton.addEventListener('click', () => send({ type: pauseButton.getAttribute('aria-pressed') === 'true' ? 'resume' : 'pause' }));
+
+// picking a model sets the form to its published recipe; every field stays editable
+modelSelect.append(...MODEL_NAMES.map((m) => new Option(MODELS[m].label, m)));
+optimizerSelect.append(...OPTIMIZER_NAMES.map((o) => new Option(OPTIMIZER_LABELS[o], o)));
+function applyRecipe(): void {
+  const m = MODELS[modelSelect.value as ModelName];
+  optimizerSelect.value = m.optimizer;
+  $<HTMLInputElement>('learning-rate').value = String(m.learningRate);
+  $<HTMLInputElement>('batch-size').value = String(m.batchSize);
+}
+modelSelect.addEventListener('change', applyRecipe);
+applyRecipe();
 
 // ---- Draw ----
 function showProbabilities(p: number[]): void {
@@ -196,6 +272,12 @@ function predict(pixels: Float32Array): void {
   queued = null;
   predicting = true;
   send({ type: 'predict', pixels });
+}
+
+/** A new model answers the drawing already on the pad. */
+function repredict(): void {
+  const pixels = pad.pixels();
+  if (pixels) predict(pixels);
 }
 
 const pad = new DrawPad($('pad'), (pixels) => {
@@ -227,3 +309,4 @@ for (const [i, tab] of tabs.entries()) {
 }
 
 startWorker();
+registerOfflineCache();

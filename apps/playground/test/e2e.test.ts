@@ -38,7 +38,8 @@ afterAll(async () => {
 
 /** Open the page and collect its uncaught errors; `query` is e.g. '?fail=worker'. */
 async function open(query = ''): Promise<{ page: Page; pageErrors: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  // no service worker: it would cache the whole build in the background of every test; the offline test has its own
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 }, serviceWorkers: 'block' });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${server.url}${query}`);
@@ -99,7 +100,7 @@ describe('playground in Chromium', () => {
     await page.waitForSelector('#backend-status li');
     const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
     console.log(`first load: ${sizes.length} files, ${(bytes / 1024).toFixed(0)} KiB uncompressed`);
-    expect(sizes.length).toBeGreaterThanOrEqual(4); // page, script, style, worker, the wasm binary
+    expect(sizes.length).toBeGreaterThanOrEqual(4); // page, script, style, worker (core and models; each backend loads on first use)
     expect(bytes).toBeLessThan(FIRST_LOAD_BUDGET);
     await page.close();
   });
@@ -174,5 +175,197 @@ describe('playground in Chromium', () => {
     );
     expect(await page.locator('#backend option[value="wasm"]').isDisabled()).toBe(false);
     await page.close();
+  });
+});
+
+/** Train with the form as it is after picking `model` (its recipe's defaults), then the given overrides. */
+async function train(page: Page, model: string, backend: string, fields: Record<string, string> = {}): Promise<void> {
+  await page.selectOption('#model', model);
+  await page.selectOption('#backend', backend);
+  for (const [id, value] of Object.entries({ epochs: '1', examples: '500', ...fields })) await page.fill(`#${id}`, value);
+  await page.click('#train');
+}
+
+const probabilities = (page: Page): Promise<number[]> =>
+  page.locator('#probabilities li').evaluateAll((lis) => lis.map((li) => Number((li as HTMLElement).dataset['p'])));
+
+/** Draw the seven on a clear pad and read the ten probabilities the model gives it. */
+async function predictSeven(page: Page): Promise<number[]> {
+  await page.click('#tab-draw');
+  await page.click('#clear');
+  await drawSeven(page);
+  await page.waitForFunction(() => document.querySelectorAll('#probabilities li').length === 10);
+  const p = await probabilities(page);
+  await page.click('#tab-train');
+  return p;
+}
+
+describe('playground Train tab in Chromium', () => {
+  it('FC trains a short epoch above chance on wasm, with weight and activation histograms and misclassified digits', async () => {
+    const { page, pageErrors } = await open();
+    // picking FC sets its recipe: SGD 0.1, batch 100
+    await page.selectOption('#model', 'fc');
+    expect(await page.inputValue('#learning-rate')).toBe('0.1');
+    expect(await page.inputValue('#optimizer')).toBe('sgd');
+    await train(page, 'fc', 'wasm', { 'batch-size': '25' });
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 90_000 });
+    const accuracy = Number(await page.getAttribute('#status', 'data-accuracy'));
+    expect(accuracy).toBeGreaterThan(0.2);
+
+    // one histogram per weight (3 kernels, 3 biases) covering all 784·500+500 + 500·500+500 + 500·10+10 weights,
+    // and one per layer output (3 Dense layers on 64 test digits: 64·(500+500+10) values)
+    const sizes = async (id: string): Promise<number[]> =>
+      page.locator(`#${id} canvas`).evaluateAll((cs) => cs.map((c) => Number(/: (\d+) values/.exec(c.getAttribute('aria-label') ?? '')?.[1])));
+    expect((await sizes('weight-histograms')).reduce((a, b) => a + b, 0)).toBe(784 * 500 + 500 + 500 * 500 + 500 + 500 * 10 + 10);
+    expect(await sizes('activation-histograms')).toEqual([64 * 500, 64 * 500, 64 * 10]);
+
+    // misclassified digits: the count agrees with the reported accuracy, each shown digit is wrong
+    const summary = (await page.textContent('#misclassified-summary')) ?? '';
+    const wrong = Number(/^(\d+) of 500 test digits misclassified/.exec(summary)?.[1]);
+    expect(wrong / 500).toBeCloseTo(1 - accuracy, 6);
+    const shown = await page
+      .locator('#misclassified figure')
+      .evaluateAll((fs) => fs.map((f) => [(f as HTMLElement).dataset['predicted'], (f as HTMLElement).dataset['actual']]));
+    expect(shown).toHaveLength(Math.min(24, wrong));
+    for (const [predicted, actual] of shown) expect(predicted).not.toBe(actual);
+    await page.screenshot({ path: join(screenshots, 'train-fc.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('Pause holds training between batches (keyboard), Resume goes on from the same step, Stop ends it', async () => {
+    const { page } = await open();
+    await train(page, 'mlp', 'wasm', { epochs: '50', 'batch-size': '8' });
+    await page.waitForSelector('#status[data-step]');
+    await page.focus('#pause');
+    await page.keyboard.press('Space');
+    await page.waitForSelector('#status[data-state="paused"]');
+    expect(await page.getAttribute('#pause', 'aria-pressed')).toBe('true');
+    const pausedAt = Number(await page.getAttribute('#status', 'data-step'));
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(Number(await page.getAttribute('#status', 'data-step'))).toBe(pausedAt);
+    await page.keyboard.press('Space'); // the same button, now Resume
+    await page.waitForFunction((at) => Number(document.querySelector<HTMLElement>('#status')!.dataset['step']) > at, pausedAt);
+    expect(await page.getAttribute('#pause', 'aria-pressed')).toBe('false');
+    await page.click('#stop');
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 30_000 });
+    expect(await page.textContent('#status')).toMatch(/^Stopped on wasm/);
+    await page.close();
+  });
+
+  it('saves to IndexedDB and downloads; after a reload both load back with identical predictions', async () => {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 900 }, acceptDownloads: true });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.waitForSelector('#backend-status li');
+    await train(page, 'mlp', 'wasm');
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 90_000 });
+    const trained = await predictSeven(page);
+
+    await page.fill('#model-name', 'e2e-mlp');
+    await page.click('#save-idb');
+    await page.waitForSelector('#store-status[data-state="saved"]');
+    expect(await page.textContent('#store-status')).toMatch(/^Saved to indexeddb:\/\/e2e-mlp/);
+    const downloads: string[] = [];
+    const downloadDir = mkdtempSync(join(tmpdir(), 'playground-downloads-'));
+    page.on('download', async (d) => {
+      const to = join(downloadDir, d.suggestedFilename());
+      await d.saveAs(to);
+      downloads.push(to);
+    });
+    await page.click('#download');
+    await expect.poll(() => downloads.length).toBe(2);
+    expect(downloads.map((f) => f.split('/').pop()).sort()).toEqual(['e2e-mlp.json', 'e2e-mlp.weights.bin']);
+
+    // a fresh page (new worker, no model) loads from IndexedDB, then from the downloaded files
+    await page.reload();
+    await page.waitForSelector('#backend-status li');
+    await page.selectOption('#backend', 'wasm');
+    await page.fill('#model-name', 'e2e-mlp');
+    await page.click('#load-idb');
+    await page.waitForSelector('#store-status[data-state="loaded"]');
+    expect(await page.textContent('#store-status')).toMatch(/from indexeddb:\/\/e2e-mlp onto wasm/);
+    expect(await predictSeven(page)).toEqual(trained);
+
+    await page.setInputFiles('#load-files', downloads);
+    await page.waitForSelector('#store-status[data-state="loaded"]');
+    expect(await page.textContent('#store-status')).toMatch(/e2e-mlp\.(json|weights\.bin) \+ e2e-mlp/);
+    expect(await predictSeven(page)).toEqual(trained);
+
+    // a missing weights file is refused with a clear message
+    await page.setInputFiles(
+      '#load-files',
+      downloads.filter((f) => f.endsWith('.json')),
+    );
+    await page.waitForSelector('#store-status[data-state="error"]');
+    expect(await page.textContent('#store-status')).toMatch(/pick the model's \.json file and its weights file together/);
+    await context.close();
+  });
+
+  it('a lost WebGL context shows a message; the page stays usable and webgl trains again on a fresh context', async () => {
+    const { page } = await open('?fail=webgl-context');
+    await train(page, 'mlp', 'webgl');
+    await page.waitForSelector('#error:not([hidden])', { timeout: 60_000 });
+    expect(await page.textContent('#error')).toMatch(/WebGL context was lost.*The model on webgl is gone; train again/s);
+    await page.screenshot({ path: join(screenshots, 'webgl-context-lost.png') });
+    // the page stays usable: webgl itself trains again, on a fresh context (the loss is injected once)
+    await train(page, 'mlp', 'webgl');
+    await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+    expect(await page.getAttribute('#status', 'data-backend')).toBe('webgl');
+    expect(Number(await page.getAttribute('#status', 'data-accuracy'))).toBeGreaterThan(0.2);
+    await page.close();
+  });
+
+  it('Tab walks the controls in reading order; the tab list is one stop (arrow keys move within it)', async () => {
+    const { page } = await open();
+    const order: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await page.evaluate(() => document.activeElement?.id ?? ''));
+    }
+    // Pause and Stop are disabled until training starts, so Tab skips them
+    expect(order).toEqual(['tab-train', 'model', 'backend', 'epochs', 'batch-size', 'optimizer', 'learning-rate', 'examples', 'train']);
+    await page.focus('#tab-train');
+    await page.keyboard.press('ArrowRight');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tab-draw');
+    expect(await page.isVisible('#panel-draw')).toBe(true);
+    await page.close();
+  });
+
+  it('fits a phone-sized screen: nothing wider than the viewport, on either tab', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    await page.goto(server.url);
+    await page.waitForSelector('#backend-status li');
+    const overflow = (): Promise<number> => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: join(screenshots, 'phone.png'), fullPage: true });
+    await page.click('#tab-draw');
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.close();
+  });
+
+  it('works offline once loaded: with the server stopped, a reload still trains on wasm', async () => {
+    const own = await serveStatic(distDir); // its own origin, so stopping it leaves the other tests' server alone
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(own.url);
+      await page.waitForSelector('body[data-offline="ready"]', { timeout: 60_000 });
+      await own.close();
+      expect(
+        await fetch(own.url).then(
+          () => 'served',
+          () => 'refused',
+        ),
+      ).toBe('refused');
+      await page.reload();
+      await page.waitForSelector('#backend-status li');
+      await train(page, 'mlp', 'wasm');
+      await page.waitForSelector('#status[data-state="done"]', { timeout: 60_000 });
+      expect(Number(await page.getAttribute('#status', 'data-accuracy'))).toBeGreaterThan(0.2);
+    } finally {
+      await context.close();
+      await own.close().catch(() => undefined);
+    }
   });
 });
