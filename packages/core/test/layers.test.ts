@@ -7,6 +7,7 @@ import {
   Dense,
   Dropout,
   Flatten,
+  GlobalAveragePooling2D,
   MaxPooling2D,
   Reshape,
   type Tensor,
@@ -118,5 +119,20 @@ describe('layer gradients match float64 finite differences', () => {
     expect(memory().numDataIds).toBe(before.numDataIds);
     x.dispose();
     expect(() => dropout(x, 0.5)).toThrow(/dropout: .*disposed/);
+  });
+});
+
+describe('default layer names', () => {
+  it("follow Keras's rule from the registered className, so minified class names never show", () => {
+    const names = [new Conv2D({ filters: 1, kernelSize: 1 }), new BatchNormalization(), new GlobalAveragePooling2D(), new MaxPooling2D({ poolSize: 2 })].map(
+      (l) => l.name.replace(/_\d+$/, ''),
+    );
+    expect(names).toEqual(['conv2d', 'batch_normalization', 'global_average_pooling2d', 'max_pooling2d']);
+    // what a minifier makes of a user's class: another constructor.name, the same static className
+    const Minified = class extends Flatten {
+      static override readonly className = 'MyConv2DLayer';
+    };
+    expect(Minified.name).toBe('Minified');
+    expect(new Minified().name).toMatch(/^my_conv2d_layer_\d+$/);
   });
 });

@@ -109,7 +109,8 @@ export abstract class Layer {
   readonly inboundNodes: LayerNode[] = [];
 
   constructor(args: LayerArgs = {}) {
-    const base = this.constructor.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    // From the registered className, not constructor.name, which minifiers rename (`fs_1`).
+    const base = snakeCase(this.className);
     const n = (counters.get(base) ?? 0) + 1;
     counters.set(base, n);
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name.length === 0 || args.name.includes('/'))) {
@@ -403,4 +404,12 @@ export function channelsLast(layer: string, v: unknown): DataFormat {
     `${layer}: dataFormat ${showArg(v)} is not supported; layers are channels-last only ([batch, ..., channels]): ` +
       `transpose the data to channels-last (e.g. a Permute layer) and use dataFormat 'channelsLast'`,
   );
+}
+
+/** Keras's default-name rule: `Conv2D` → `conv2d`, `BatchNormalization` → `batch_normalization`, `GRUCell` → `gru_cell`. */
+function snakeCase(className: string): string {
+  return className
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
 }
