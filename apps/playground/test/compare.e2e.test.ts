@@ -53,15 +53,13 @@ describe('Compare tab', () => {
     console.log(`compare: ${WORKLOADS.length} quick workloads × 3 pairs took ${((Date.now() - t0) / 1000).toFixed(1)} s in the page`);
 
     // one ratio per workload and pair, in the table and as chart points
-    const shown = await page
-      .locator('#compare-results tbody tr')
-      .evaluateAll((trs) =>
-        trs.map((tr) => ({
-          workload: (tr as HTMLElement).dataset['workload']!,
-          backend: (tr as HTMLElement).dataset['backend']!,
-          ratio: Number((tr as HTMLElement).dataset['ratio']),
-        })),
-      );
+    const shown = await page.locator('#compare-results tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => ({
+        workload: (tr as HTMLElement).dataset['workload']!,
+        backend: (tr as HTMLElement).dataset['backend']!,
+        ratio: Number((tr as HTMLElement).dataset['ratio']),
+      })),
+    );
     expect(shown).toHaveLength(WORKLOADS.length * 3);
     for (const w of WORKLOADS)
       for (const b of Object.keys(PAIRS))
