@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { kernelNames } from '@polytensor/conformance';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppSession, downloadJson, openTab, screenshots, startSession } from './app_session.js';
 
@@ -29,11 +30,25 @@ interface Exported {
   backends: Array<{ backend: string; available: boolean; reason: string | null; report: ExportedReport | null }>;
 }
 
-const only = async (page: import('playwright-core').Page, backends: readonly string[]): Promise<void> => {
+/** Tick only `backends` (once the lazily loaded tab has drawn its boxes). */
+const only = async (page: Page, backends: readonly string[]): Promise<void> => {
+  await page.waitForSelector('input[name="certify-backend"]');
   for (const box of await page.locator('input[name="certify-backend"]').all()) {
     await box.setChecked(backends.includes((await box.getAttribute('value'))!));
   }
 };
+
+/** Wait for the run to end; a run that does not end fails with what the page last said. */
+async function finished(page: Page, timeout: number): Promise<void> {
+  try {
+    await page.waitForSelector('#certify-status:is([data-state="done"], [data-state="error"])', { timeout });
+  } catch (e) {
+    throw new Error(`the run did not end; the page says: ${await page.textContent('#certify-status')} (${e instanceof Error ? e.message : String(e)})`);
+  }
+  expect(await page.getAttribute('#certify-status', 'data-state'), `${await page.textContent('#certify-status')} ${await page.textContent('#error')}`).toBe(
+    'done',
+  );
+}
 
 describe('Certify tab', () => {
   it('runs the whole suite on wasm to completion with 0 failures, and exports the report', async () => {
@@ -46,7 +61,7 @@ describe('Certify tab', () => {
     const ping = Date.now();
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
     expect(Date.now() - ping).toBeLessThan(1000);
-    await page.waitForSelector('#certify-status[data-state="done"]', { timeout: 150_000 });
+    await finished(page, 150_000);
     console.log(`certify: the suite on wasm took ${((Date.now() - t0) / 1000).toFixed(1)} s in the page`);
 
     const section = page.locator('section.certify-backend[data-backend="wasm"]');
@@ -92,7 +107,7 @@ describe('Certify tab', () => {
     const { page } = await openTab(session, 'certify');
     await page.fill('#certify-filter', 'exp,matMul');
     await page.click('#certify-run');
-    await page.waitForSelector('#certify-status[data-state="done"]', { timeout: 120_000 });
+    await finished(page, 120_000);
     for (const backend of ['wasm', 'webgl', 'ts']) {
       const section = page.locator(`section.certify-backend[data-backend="${backend}"]`);
       expect(await section.getAttribute('data-available'), backend).toBe('true');

@@ -4,7 +4,9 @@
  * as table rows plus the suite's JSON. The suite runs here, not in the page,
  * so the page stays responsive; Stop terminates this worker.
  */
+import type { Backend } from '@polytensor/core';
 import {
+  compositeApplies,
   describeBound,
   describeNumerics,
   formatError,
@@ -57,37 +59,36 @@ function tableRow(row: KernelRow): CertifyRow {
 }
 
 async function certify(backend: string, filter: string): Promise<void> {
-  const selection = filter.trim() ? { filter } : {};
-  const total = selectCases(selection).length;
-  post({ type: 'start', backend, total });
-  let resolved: Awaited<ReturnType<typeof resolveBackend>>;
+  // a filter naming no kernel throws here, before any backend starts
+  const selected = selectCases(filter.trim() ? { filter } : {});
+  let instance: Backend;
+  let owned: boolean;
   try {
-    resolved = await resolveBackend(backend, importBackend);
+    const resolved = await resolveBackend(backend, importBackend);
+    instance = await resolved.factory();
+    owned = resolved.owned;
   } catch (e) {
+    // no WebGL here, no WebAssembly, …: this backend cannot run in this browser
     post({ type: 'unavailable', backend, reason: message(e) });
     return;
   }
+  // composite checks run only where the backend has its own kernel: count what will run, for the progress bar
+  const cases = selected.filter((c) => compositeApplies(c, instance));
+  const total = cases.length;
+  post({ type: 'start', backend, total });
   let done = 0;
   let last = 0;
-  let report: Awaited<ReturnType<typeof runConformance>>;
-  try {
-    report = await runConformance(resolved.factory, {
-      ...selection,
-      disposeBackend: resolved.owned,
-      onResult: (c) => {
-        done++;
-        const t = performance.now();
-        if (t - last < 100) return;
-        last = t;
-        post({ type: 'progress', backend, done, total, kernel: `${c.kind} ${c.op}` });
-      },
-    });
-  } catch (e) {
-    // the factory failing (no WebGL here, …) ends this backend's run before any case: it cannot run in this browser
-    if (done === 0) post({ type: 'unavailable', backend, reason: message(e) });
-    else throw e;
-    return;
-  }
+  const report = await runConformance(() => instance, {
+    cases,
+    disposeBackend: owned,
+    onResult: (c) => {
+      done++;
+      const t = performance.now();
+      if (t - last < 100) return;
+      last = t;
+      post({ type: 'progress', backend, done, total, kernel: `${c.kind} ${c.op}` });
+    },
+  });
   post({
     type: 'report',
     backend,
