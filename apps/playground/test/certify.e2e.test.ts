@@ -134,4 +134,23 @@ describe('Certify tab', () => {
     expect(await page.locator('#certify-run').isDisabled()).toBe(false);
     await page.close();
   });
+
+  it('a backend that fails to initialise says why; the others are certified', async () => {
+    const { page } = await openTab(session, 'certify', '?fail=backend:webgl');
+    await only(page, ['wasm', 'webgl']);
+    await page.fill('#certify-filter', 'exp');
+    await page.click('#certify-run');
+    await finished(page, 60_000);
+    const webgl = page.locator('section.certify-backend[data-backend="webgl"]');
+    expect(await webgl.getAttribute('data-available')).toBe('false');
+    expect(await webgl.textContent()).toMatch(/webgl: cannot run in this browser.*initialisation failed \(injected by \?fail=backend:webgl\)/);
+    expect(await page.getAttribute('section.certify-backend[data-backend="wasm"]', 'data-failed')).toBe('0');
+    const exported = (await downloadJson(page, '#certify-export')).data as Exported;
+    expect(exported.backends.map((b) => [b.backend, b.available])).toEqual([
+      ['wasm', true],
+      ['webgl', false],
+    ]);
+    expect(exported.backends[1]!.reason).toMatch(/injected by \?fail=backend:webgl/);
+    await page.close();
+  });
 });

@@ -101,4 +101,21 @@ describe('Compare tab', () => {
     expect(await page.locator('#compare-run').isDisabled()).toBe(false);
     await page.close();
   });
+
+  it('a polytensor backend that fails to initialise is reported; its tfjs partner and the others are still measured', async () => {
+    const { page } = await openTab(session, 'compare', '?compare=add-1m&sizes=quick&fail=backend:webgl');
+    await page.waitForSelector('#compare-run:not([disabled])', { timeout: 60_000 });
+    await page.locator('input[name="compare-backend"][value="ts"]').setChecked(false);
+    await page.click('#compare-run');
+    await page.waitForSelector('#compare-status[data-state="done"]', { timeout: 60_000 });
+    expect(await page.textContent('#error')).toMatch(
+      /polytensor backend 'webgl' did not initialise: initialisation failed \(injected by \?fail=backend:webgl\)/,
+    );
+    const ratios = await page.locator('#compare-results tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset['backend']));
+    expect(ratios).toEqual(['wasm']);
+    expect(await page.textContent('.not-compared')).toMatch(/add-1m, polytensor webgl: unavailable/);
+    const exported = (await downloadJson(page, '#compare-export')).data as Exported;
+    expect(exported.rows.find((r) => r.implementation === 'tfjs' && r.backend === 'webgl')?.status).toBe('ok');
+    await page.close();
+  });
 });

@@ -6,6 +6,8 @@ export type CertifyRequest = {
   backends: string[];
   /** Only these kernels (the CLI's --filter: comma-separated ops or kernel names); empty for all. */
   filter: string;
+  /** A backend whose initialisation fails on purpose (the page's `?fail=backend:<name>`), or null. */
+  failBackend: string | null;
 };
 
 /** One row of the per-kernel table, formatted in the worker (the page never loads the suite's code). */

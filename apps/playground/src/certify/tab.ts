@@ -6,7 +6,7 @@
  */
 import { downloadJson } from '../download.js';
 import { el } from '../dom.js';
-import { BACKENDS } from '../protocol.js';
+import { BACKENDS, parseInjected } from '../protocol.js';
 import type { TabContext } from '../tab_context.js';
 import type { CertifyEvent, CertifyRequest, CertifyRow } from './protocol.js';
 
@@ -177,7 +177,8 @@ export function mount(panel: HTMLElement, ctx: TabContext): void {
       setStatus('idle', 'Tick at least one backend.');
       return;
     }
-    request = { type: 'run', backends, filter: filter.value };
+    const inject = parseInjected(location.search);
+    request = { type: 'run', backends, filter: filter.value, failBackend: inject?.kind === 'backend' ? inject.backend : null };
     outcomes = [];
     results.replaceChildren();
     progress.value = 0;

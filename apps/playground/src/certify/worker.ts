@@ -58,12 +58,13 @@ function tableRow(row: KernelRow): CertifyRow {
   };
 }
 
-async function certify(backend: string, filter: string): Promise<void> {
+async function certify(backend: string, filter: string, failBackend: string | null): Promise<void> {
   // a filter naming no kernel throws here, before any backend starts
   const selected = selectCases(filter.trim() ? { filter } : {});
   let instance: Backend;
   let owned: boolean;
   try {
+    if (backend === failBackend) throw new Error(`${backend} backend: initialisation failed (injected by ?fail=backend:${backend})`);
     const resolved = await resolveBackend(backend, importBackend);
     instance = await resolved.factory();
     owned = resolved.owned;
@@ -104,7 +105,7 @@ async function certify(backend: string, filter: string): Promise<void> {
 
 self.onmessage = async (e: MessageEvent<CertifyRequest>) => {
   try {
-    for (const backend of e.data.backends) await certify(backend, e.data.filter);
+    for (const backend of e.data.backends) await certify(backend, e.data.filter, e.data.failBackend);
     post({ type: 'finished' });
   } catch (err) {
     post({ type: 'error', message: message(err) });

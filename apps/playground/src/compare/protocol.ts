@@ -25,6 +25,8 @@ export interface RunRequest {
   workloads: string[];
   /** The bench's --quick: tiny sizes and few repeats (a smoke test); otherwise its full sizes and timing. */
   quick: boolean;
+  /** A polytensor backend whose initialisation fails on purpose (the page's `?fail=backend:<name>`), or null. */
+  failBackend: string | null;
 }
 
 export type CompareEvent =

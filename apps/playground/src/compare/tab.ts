@@ -8,6 +8,7 @@
 import type { BackendInfo, Ratio, Row } from '@polytensor/bench/in-browser';
 import { el } from '../dom.js';
 import { downloadJson } from '../download.js';
+import { parseInjected } from '../protocol.js';
 import type { TabContext } from '../tab_context.js';
 import { formatRatio, RatioChart } from './chart.js';
 import { type CompareEvent, type CompareRequest, DEFAULT_WORKLOADS, PAIRS, type PairBackend, type RunRequest, type WorkloadEntry } from './protocol.js';
@@ -147,7 +148,11 @@ export function mount(panel: HTMLElement, ctx: TabContext): void {
         break;
       case 'ready':
         result = { backends: msg.backends, rows: [], ratios: [] };
-        for (const b of msg.backends.filter((x) => !x.available)) ctx.showError(`Compare: ${b.reason}`);
+        {
+          // one message for all: the alert box shows one at a time
+          const missing = msg.backends.filter((x) => !x.available).map((x) => x.reason);
+          if (missing.length) ctx.showError(`Compare: ${missing.join('; ')}. Their rows say so; the other backends are measured.`);
+        }
         break;
       case 'progress': {
         const n = request!.workloads.length;
@@ -202,7 +207,8 @@ export function mount(panel: HTMLElement, ctx: TabContext): void {
     // a fresh worker per run: no state (backends, caches) carries over from the last one
     worker?.terminate();
     worker = null;
-    request = { type: 'run', backends, workloads, quick: sizes.value === 'quick' };
+    const inject = parseInjected(location.search);
+    request = { type: 'run', backends, workloads, quick: sizes.value === 'quick', failBackend: inject?.kind === 'backend' ? inject.backend : null };
     result = null;
     running = true;
     progress.value = 0;

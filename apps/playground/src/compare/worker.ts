@@ -33,7 +33,7 @@ const post = (msg: CompareEvent): void => self.postMessage(msg);
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
 /** Initialise each polytensor backend and its tfjs partner; a pair side that fails is reported unavailable, with why. */
-async function implementations(backends: readonly PairBackend[]): Promise<{ impls: ImplSpec[]; infos: BackendInfo[] }> {
+async function implementations(backends: readonly PairBackend[], failBackend: string | null): Promise<{ impls: ImplSpec[]; infos: BackendInfo[] }> {
   tf.enableProdMode();
   const impls: ImplSpec[] = [];
   const infos: BackendInfo[] = [];
@@ -42,6 +42,7 @@ async function implementations(backends: readonly PairBackend[]): Promise<{ impl
   for (const b of backends) {
     let why: string | null = null;
     try {
+      if (b === failBackend) throw new Error(`initialisation failed (injected by ?fail=backend:${b})`);
       await pt.setBackend(b);
     } catch (e) {
       why = `polytensor backend '${b}' did not initialise: ${message(e)}`;
@@ -89,7 +90,7 @@ async function implementations(backends: readonly PairBackend[]): Promise<{ impl
 async function compare(req: RunRequest): Promise<void> {
   // unknown ids fail here, before anything runs, with the list of valid ones
   const workloads = req.workloads.map(workloadById);
-  const { impls, infos } = await implementations(req.backends);
+  const { impls, infos } = await implementations(req.backends, req.failBackend);
   post({ type: 'ready', backends: infos });
   const timing = req.quick ? QUICK_TIMING : FULL_TIMING;
   const rows: Row[] = [];
