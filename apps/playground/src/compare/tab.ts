@@ -135,6 +135,9 @@ export function mount(panel: HTMLElement, ctx: TabContext): void {
   };
 
   const finish = (): void => {
+    // the worker holds backends and WebGL contexts: let them go; the next run starts a fresh one
+    worker?.terminate();
+    worker = null;
     running = false;
     run.disabled = false;
     stop.disabled = true;
@@ -220,8 +223,6 @@ export function mount(panel: HTMLElement, ctx: TabContext): void {
     send(request);
   });
   stop.addEventListener('click', () => {
-    worker?.terminate();
-    worker = null;
     setStatus('idle', 'Stopped.');
     finish();
   });
