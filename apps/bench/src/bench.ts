@@ -14,7 +14,8 @@ import { compareComposites, type CompositeResult } from './composites.js';
 import { profileWorkload } from './profile.js';
 import { FULL_TIMING, QUICK_TIMING, blankRow, runWorkload, type ImplSpec, type ProgressFn, type Timing } from './runner.js';
 import { baseBackend, threadSetting } from './threads.js';
-import { SCHEMA_ID, type BackendInfo, type BenchResults, type KernelProfile, type MachineInfo, type Ratio, type Row } from './types.js';
+import { deriveRatios } from './ratios.js';
+import { SCHEMA_ID, type BackendInfo, type BenchResults, type KernelProfile, type MachineInfo, type Row } from './types.js';
 import { WORKLOADS, WORKLOAD_IDS, clearReferenceCache, type Workload } from './workloads.js';
 
 interface BackendEntry {
@@ -31,6 +32,8 @@ export const BACKENDS: Readonly<Record<string, BackendEntry>> = {
   gpujs: { baseline: 'webgl', where: 'chromium', note: 'gpu.js (Chromium) ↔ @tensorflow/tfjs-backend-webgl' },
   [BROKEN_BACKEND]: { baseline: 'cpu', where: 'node', note: 'backend-ts with a matMul that drops a term: shows the correctness gate failing' },
 };
+
+export { deriveRatios };
 
 export const DEFAULT_BACKENDS = ['ts', 'wasm', ...BROWSER_BACKENDS];
 
@@ -64,41 +67,6 @@ export function validateSelection(backends: readonly string[], workloads: readon
     throw new Error(`unknown backend${badB.length > 1 ? 's' : ''} ${badB.map((b) => `'${b}'`).join(', ')}; valid: ${Object.keys(BACKENDS).join(', ')}`);
   const badW = workloads.filter((w) => !WORKLOAD_IDS.includes(w));
   if (badW.length) throw new Error(`unknown workload${badW.length > 1 ? 's' : ''} ${badW.map((w) => `'${w}'`).join(', ')}; valid: ${WORKLOAD_IDS.join(', ')}`);
-}
-
-/** polytensor/tfjs ratios from the rows: ours median / tfjs median, per (workload, environment, backend). */
-/**
- * polytensor/tfjs ratios from the rows: ours median / tfjs median, per (workload, environment, backend);
- * where a workload has a naive gpu.js kernel beside gpujs, ours / naive; where ONNX Runtime ran it, ours / ONNX Runtime.
- */
-export function deriveRatios(rows: readonly Row[]): Ratio[] {
-  const out: Ratio[] = [];
-  for (const r of rows) {
-    if (r.implementation !== 'polytensor' || r.status !== 'ok' || r.medianMs === null || !r.baseline) continue;
-    const sameRun = (x: Row): boolean => x.workload === r.workload && x.environment === r.environment;
-    const others = [
-      rows.find((x) => x.implementation === 'tfjs' && sameRun(x) && x.backend === r.baseline),
-      r.backend === 'gpujs' ? rows.find((x) => x.implementation === 'gpu.js' && sameRun(x)) : undefined,
-      ...rows.filter((x) => x.implementation === 'onnxruntime' && sameRun(x)),
-    ];
-    for (const t of others) {
-      if (!t || t.implementation === 'polytensor') continue;
-      const tfjsMs = t.status === 'ok' ? t.medianMs : t.status === 'skipped' ? t.firstRunMs : null;
-      if (tfjsMs === null || tfjsMs <= 0) continue;
-      out.push({
-        workload: r.workload,
-        environment: r.environment,
-        backend: r.backend,
-        versus: t.implementation,
-        baseline: t.backend,
-        oursMs: r.medianMs,
-        tfjsMs,
-        ratio: r.medianMs / tfjsMs,
-        approximate: t.status !== 'ok',
-      });
-    }
-  }
-  return out;
 }
 
 function errorRow(workload: string, implementation: Row['implementation'], backend: string, baseline: string | null, reason: string): Row {

@@ -8,6 +8,7 @@ import { MODEL_NAMES, MODELS, type ModelName, OPTIMIZER_LABELS, OPTIMIZER_NAMES 
 import { HistogramView } from './train/histogram_view.js';
 import { showMisclassified } from './train/misclassified_view.js';
 import './style.css';
+import type { LazyTab } from './tab_context.js';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const inject = parseInjected(location.search);
@@ -290,7 +291,12 @@ const pad = new DrawPad($('pad'), (pixels) => {
 $<HTMLButtonElement>('clear').addEventListener('click', () => pad.clear());
 
 // ---- tabs (arrow keys move between them, as the ARIA tabs pattern says) ----
-const tabs = [$<HTMLButtonElement>('tab-train'), $<HTMLButtonElement>('tab-draw')];
+const tabs = ['tab-train', 'tab-draw', 'tab-certify', 'tab-compare'].map((id) => $<HTMLButtonElement>(id));
+// Certify and Compare bring the conformance suite and the bench: their code loads when the tab first opens.
+const lazyTabs: Record<string, () => Promise<LazyTab>> = {
+  'tab-certify': () => import('./certify/tab.js'),
+  'tab-compare': () => import('./compare/tab.js'),
+};
 function selectTab(tab: HTMLButtonElement): void {
   for (const t of tabs) {
     const on = t === tab;
@@ -299,6 +305,18 @@ function selectTab(tab: HTMLButtonElement): void {
     $(t.getAttribute('aria-controls')!).hidden = !on;
   }
   tab.focus();
+  const load = lazyTabs[tab.id];
+  if (load) {
+    delete lazyTabs[tab.id];
+    const panel = $(tab.getAttribute('aria-controls')!);
+    load().then(
+      (m) => m.mount(panel, { showError }),
+      (e: unknown) => {
+        lazyTabs[tab.id] = load; // opening the tab again retries
+        showError(`The ${tab.textContent} tab failed to load: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    );
+  }
 }
 for (const [i, tab] of tabs.entries()) {
   tab.addEventListener('click', () => selectTab(tab));

@@ -24,9 +24,8 @@ const FIRST_LOAD_BUDGET = 2 * 2 ** 20;
 let browser: Browser;
 let server: { url: string; close: () => Promise<void> };
 
+// the global setup (build_app.ts) has built dist/
 beforeAll(async () => {
-  const vite = await import('vite');
-  await vite.build({ root: appDir, logLevel: 'error' });
   server = await serveStatic(distDir);
   browser = await chromium.launch(chromiumLaunchOptions({ purpose: 'for the playground end-to-end test' }));
 });

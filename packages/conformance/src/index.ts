@@ -29,6 +29,8 @@ export {
   describeNumerics,
   reportToJson,
   reportFromJson,
+  rowLabel,
+  rowStatus,
   type FormatOptions,
 } from './report.js';
 export { resolveBackend, type ResolvedBackend } from './cli_main.js';

@@ -54,11 +54,13 @@ export function describeNumerics(n: BackendNumerics | null | undefined): string 
   return parts.join('; ');
 }
 
-function rowLabel(row: KernelRow): string {
+/** A row's name in the table: 'exp', 'exp (grad)', 'softmax (composite)'. */
+export function rowLabel(row: Pick<KernelRow, 'kernel' | 'kind' | 'composite'>): string {
   return row.kind === 'gradient' ? `${row.kernel} (grad)` : row.composite ? `${row.kernel} (composite)` : row.kernel;
 }
 
-function status(row: KernelRow): string {
+/** A row's verdict: 'pass', 'FAIL 2/6' (failing of ran cases) or 'skipped'. */
+export function rowStatus(row: Pick<KernelRow, 'cases' | 'passed' | 'failed' | 'skipped'>): string {
   if (row.failed > 0) return `FAIL ${row.failed}/${row.cases - row.skipped}`;
   if (row.passed === 0 && row.skipped > 0) return 'skipped';
   return 'pass';
@@ -78,7 +80,7 @@ export function formatReport(report: ConformanceReport, options: FormatOptions =
   const rows = report.rows.map((r) => [
     rowLabel(r),
     String(r.cases),
-    status(r),
+    rowStatus(r),
     r.passed + r.failed === 0 ? '-' : formatError(r),
     describeBound(r),
     [...r.notes, ...(r.skipped ? [`${r.skipped} skipped`] : [])].join('; '),
