@@ -118,8 +118,9 @@ export class GpuRuntime {
   private readonly destroyContext: () => void;
   private readonly gl: GL | null;
   private disposed = false;
-  /** Kernels compiled (one per shape signature) and texture read-backs, for tests and diagnostics. */
+  /** Kernels compiled (one per shape signature), kernel runs and texture read-backs, for tests and diagnostics. */
   compiles = 0;
+  runs = 0;
   downloads = 0;
 
   constructor(options: GpujsBackendOptions = {}) {
@@ -249,6 +250,7 @@ export class GpuRuntime {
       throw new GpujsLimitError(`gpujs backend: an output of ${total} elements exceeds the 2^24 this backend indexes exactly (${spec.key})`);
     }
     const kernel = this.kernelFor(spec);
+    this.runs++;
     // a CPU-mode kernel is compiled for the rank of its first output: always give it three dims
     if (this.isCpu) dims = [dims[0]!, dims[1] ?? 1, dims[2] ?? 1];
     // gpu.js's setOutput re-creates the output texture even for unchanged dims: only call it on a change
