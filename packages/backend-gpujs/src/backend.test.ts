@@ -95,11 +95,13 @@ describe('backend-gpujs machinery', () => {
         const out = b.kernels.binary('mul', a, c, [rows, cols]);
         expect(Array.from(b.readSync(out.dataId))).toEqual(new Array(rows * cols).fill(2));
       };
-      // (sizes above HOST_MAX_ELEMENTS, which run on the GPU)
-      run(13, 12);
+      // Sizes above HOST_MAX_ELEMENTS (which run on the GPU), none with as many columns as the closest-square
+      // texture gpu.js gives a of its elements has texels per row: the same program variant (`a` read by index,
+      // not at the fragment's own texel) for every size.
+      run(10, 40);
       const after = b.store.rt.compiles;
-      run(15, 16);
-      run(70, 2);
+      run(7, 50);
+      run(9, 33);
       expect(b.store.rt.compiles).toBe(after);
       const m = b.memory();
       expect(m['kernels']).toBe(after);

@@ -84,10 +84,18 @@ export function unary(s: GpujsStore, op: UnaryOp, x: TensorInfo): TensorInfo {
   if (n === 0) return s.outEmpty(x.shape, dtype);
   const small = s.smallValues(x);
   if (small) return s.outSmall(unaryFloat(op, UNARY_JS[op], small), x.shape, dtype === 'bool' ? 'bool' : 'float32');
+  const xt = s.tex(x);
+  // read at the fragment's own texel when x is laid out like the output (no index arithmetic)
+  const here = xt.size[0] === s.rt.texWidth([n]);
   const tex = s.rt.run(
-    { key: `unary:${op}`, params: [['x', 'tex']], body: 'return f(rd(x, this.thread.x * 1.0), kc);', natives: [unaryNative(op)] },
+    {
+      key: `unary:${op}${here ? ':h' : ''}`,
+      params: [['x', 'tex']],
+      body: `return f(${here ? 'rdh(x)' : 'rd(x, this.thread.x * 1.0)'}, kc);`,
+      natives: [unaryNative(op)],
+    },
     [n],
-    [s.tex(x)],
+    [xt],
   );
   return s.outTex(tex, x.shape, dtype);
 }
