@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { KERNEL_NAMES, PRIMITIVE_KERNELS, type DType, type TensorInfo } from '@polytensor/core';
 import { createGpujsBackend, GPUJS_KERNELS, type GpujsBackend } from './backend.js';
+import { HOST_MAX_ELEMENTS } from './store.js';
 
 function put(b: GpujsBackend, values: ArrayLike<number>, shape: number[], dtype: DType = 'float32'): TensorInfo {
   const arr = dtype === 'int32' ? Int32Array.from(values) : dtype === 'bool' ? Uint8Array.from(values) : Float32Array.from(values);
@@ -22,7 +23,14 @@ function withBackend(fn: (b: GpujsBackend) => void): void {
 describe('backend-gpujs machinery', () => {
   it('keeps tensors on the GPU between kernels: a chain of ops reads back once, at readSync', () => {
     withBackend((b) => {
-      const x = put(b, [1, -2, 3, -4], [4]);
+      // (more than HOST_MAX_ELEMENTS: smaller tensors from the host stay there, see the next test)
+      const n = HOST_MAX_ELEMENTS + 32;
+      const pattern = [1, -2, 3, -4];
+      const x = put(
+        b,
+        Array.from({ length: n }, (_, i) => pattern[i % 4]!),
+        [n],
+      );
       let t = x;
       const made: TensorInfo[] = [];
       const before = b.store.rt.downloads;
@@ -30,11 +38,52 @@ describe('backend-gpujs machinery', () => {
         t = b.kernels.unary(i % 2 ? 'neg' : 'abs', t);
         made.push(t);
       }
-      t = b.kernels.binary('add', t, x, [4]);
+      t = b.kernels.binary('add', t, x, [n]);
       made.push(t);
       expect(b.store.rt.downloads).toBe(before);
-      expect(Array.from(b.readSync(t.dataId))).toEqual([0, -4, 0, -8]);
+      expect(Array.from(b.readSync(t.dataId))).toEqual(Array.from({ length: n }, (_, i) => [0, -4, 0, -8][i % 4]));
       expect(b.store.rt.downloads).toBe(before + 1);
+    });
+  });
+
+  it('runs small tensors from the host on the host, and uploads one once when a GPU kernel reads it', () => {
+    withBackend((b) => {
+      const xv = [0.1, -2.5, 3, Number.NaN, -0, 1e-3];
+      const yv = [3, 0.7, -1.25, 2, 5, 1e-3];
+      const x = put(b, xv, [2, 3]);
+      const y = put(b, yv, [2, 3]);
+      const row = put(b, [1, 2, 3], [3]);
+      const created = b.store.rt.textures.created;
+      const downloads = b.store.rt.downloads;
+      const s = b.kernels.binary('mul', b.kernels.unary('exp', x), b.kernels.binary('add', y, row, [2, 3]), [2, 3]);
+      const less = b.kernels.binary('less', x, y, [2, 3]);
+      // the same in float64, rounded to float32 after each op
+      const f = Math.fround;
+      const expected = xv.map((v, i) => f(f(Math.exp(v)) * f(yv[i]! + [1, 2, 3][i % 3]!)));
+      expect(Array.from(b.readSync(s.dataId))).toEqual(expected);
+      expect(Array.from(b.readSync(less.dataId))).toEqual(xv.map((v, i) => (v < yv[i]! ? 1 : 0)));
+      expect(b.store.rt.textures.created).toBe(created);
+      expect(b.store.rt.downloads).toBe(downloads);
+      // a GPU kernel uploads its small operands (once), packs them once, and both go with their buffers
+      const cycle = (): void => {
+        const w = put(b, [1, 0, 0, 1, 1, 1], [3, 2]);
+        const yy = put(b, yv, [2, 3]);
+        const mm = (): TensorInfo => b.kernels.matMul({ ...yy, shape: [1, 2, 3] }, { ...w, shape: [1, 3, 2] }, false, false);
+        const r0 = b.store.rt.runs;
+        const p1 = mm();
+        const r1 = b.store.rt.runs;
+        const p2 = mm();
+        // the first product uploads and packs both operands, then multiplies and unpacks; the second only multiplies and unpacks
+        expect(r1 - r0).toBe(6);
+        expect(b.store.rt.runs - r1).toBe(2);
+        expect(Array.from(b.readSync(p1.dataId))).toEqual([f(3 - 1.25), f(f(0.7) - 1.25), f(2 + f(1e-3)), f(5 + f(1e-3))]);
+        expect(Array.from(b.readSync(p2.dataId))).toEqual(Array.from(b.readSync(p1.dataId)));
+        for (const t of [p1, p2, w, yy]) b.disposeData(t.dataId);
+      };
+      cycle();
+      const live = b.store.rt.textures.live;
+      cycle();
+      expect(b.store.rt.textures.live).toBe(live);
     });
   });
 
@@ -46,10 +95,13 @@ describe('backend-gpujs machinery', () => {
         const out = b.kernels.binary('mul', a, c, [rows, cols]);
         expect(Array.from(b.readSync(out.dataId))).toEqual(new Array(rows * cols).fill(2));
       };
-      run(3, 4);
+      // Sizes above HOST_MAX_ELEMENTS (which run on the GPU), none with as many columns as the closest-square
+      // texture gpu.js gives a of its elements has texels per row: the same program variant (`a` read by index,
+      // not at the fragment's own texel) for every size.
+      run(10, 40);
       const after = b.store.rt.compiles;
-      run(5, 6);
-      run(7, 2);
+      run(7, 50);
+      run(9, 33);
       expect(b.store.rt.compiles).toBe(after);
       const m = b.memory();
       expect(m['kernels']).toBe(after);
@@ -70,12 +122,14 @@ describe('backend-gpujs machinery', () => {
 
   it('shares the texture on bool → float32 casts (no copy)', () => {
     withBackend((b) => {
-      const m = put(b, [1, 0, 1], [3], 'bool');
+      // (a GPU-resident tensor: above HOST_MAX_ELEMENTS)
+      const mask = Array.from({ length: HOST_MAX_ELEMENTS + 3 }, (_, i) => (i % 3 === 1 ? 0 : 1));
+      const m = put(b, mask, [mask.length], 'bool');
       const created = b.store.rt.textures.created;
       const f = b.kernels.cast(m, 'float32');
       expect(b.store.rt.textures.created).toBe(created);
       b.disposeData(m.dataId);
-      expect(Array.from(b.readSync(f.dataId))).toEqual([1, 0, 1]);
+      expect(Array.from(b.readSync(f.dataId))).toEqual(mask);
     });
   });
 

@@ -36,6 +36,11 @@ export const GPUJS_GLSL = MATH_GLSL.extend({
       ? 'vec4 pt_texelxy(sampler2D tex, ivec2 s, float x, float y) { return texelFetch(tex, ivec2(int(x), int(y)), 0); }'
       : 'vec4 pt_texelxy(sampler2D tex, ivec2 s, float x, float y) { return texture2D(tex, (vec2(x, y) + 0.5) / vec2(s)); }',
   pt_scalar: 'float pt_scalar(sampler2D tex, ivec2 s, float i) { return pt_texel(tex, s, i).r; }',
+  // the value at this fragment's own texel: for an input laid out like the output (same texture width, same flat index)
+  pt_here: (v) =>
+    v === 2
+      ? 'float pt_here(sampler2D tex, ivec2 s) { return texelFetch(tex, ivec2(gl_FragCoord.xy), 0).r; }'
+      : 'float pt_here(sampler2D tex, ivec2 s) { return texture2D(tex, gl_FragCoord.xy / vec2(s)).r; }',
 });
 
 /** Declares the math library's environment; goes first in a kernel's injected GLSL. */

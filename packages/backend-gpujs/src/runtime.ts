@@ -61,6 +61,15 @@ const FETCHES: readonly NativeSpec[] = [
     returns: 'float',
   },
   {
+    // the input's value at the output texel being rendered: only for inputs whose texture has the output's
+    // width and whose flat index is the output's (GpuRuntime.texWidth); not in CPU mode
+    name: 'rdh',
+    glsl: 'float rdh(sampler2D t, ivec2 tSize, ivec3 tDim) { return pt_here(t, tSize); }',
+    js: 'function rdh(t) { return NaN; }',
+    args: [['t', 'tex']],
+    returns: 'float',
+  },
+  {
     name: 'rd4',
     glsl: 'vec4 rd4(sampler2D t, ivec2 tSize, ivec3 tDim, float i) { return pt_texel(t, tSize, i); }',
     js: 'function rd4(t, i) { return [t[i * 4], t[i * 4 + 1], t[i * 4 + 2], t[i * 4 + 3]]; }',
@@ -69,6 +78,18 @@ const FETCHES: readonly NativeSpec[] = [
       ['i', 'float'],
     ],
     returns: 'vec4',
+  },
+  {
+    // the scalar at texel (x, y): for loops that walk a row texel by texel (no flat index to turn into coordinates)
+    name: 'rdxy',
+    glsl: 'float rdxy(sampler2D t, ivec2 tSize, ivec3 tDim, float x, float y) { return pt_texelxy(t, tSize, x, y).r; }',
+    js: 'function rdxy(t, x, y) { return NaN; }',
+    args: [
+      ['t', 'tex'],
+      ['x', 'float'],
+      ['y', 'float'],
+    ],
+    returns: 'float',
   },
   {
     name: 'rd4xy',
@@ -118,8 +139,9 @@ export class GpuRuntime {
   private readonly destroyContext: () => void;
   private readonly gl: GL | null;
   private disposed = false;
-  /** Kernels compiled (one per shape signature) and texture read-backs, for tests and diagnostics. */
+  /** Kernels compiled (one per shape signature), kernel runs and texture read-backs, for tests and diagnostics. */
   compiles = 0;
+  runs = 0;
   downloads = 0;
 
   constructor(options: GpujsBackendOptions = {}) {
@@ -249,6 +271,7 @@ export class GpuRuntime {
       throw new GpujsLimitError(`gpujs backend: an output of ${total} elements exceeds the 2^24 this backend indexes exactly (${spec.key})`);
     }
     const kernel = this.kernelFor(spec);
+    this.runs++;
     // a CPU-mode kernel is compiled for the rank of its first output: always give it three dims
     if (this.isCpu) dims = [dims[0]!, dims[1] ?? 1, dims[2] ?? 1];
     // gpu.js's setOutput re-creates the output texture even for unchanged dims: only call it on a change
@@ -287,6 +310,28 @@ export class GpuRuntime {
     const wrapped = new canon(tex);
     tex.delete();
     return wrapped;
+  }
+
+  /**
+   * The width of the texture gpu.js renders output dims [x, y?, z?] into
+   * (its getKernelTextureSize: exactly [x, y] for 2-D outputs, else the
+   * closest square holding them); null in CPU mode. An input texture of this
+   * width holding the same elements can be read at the fragment's own texel
+   * (`rdh`), without turning a flat index into coordinates.
+   */
+  texWidth(dims: readonly number[]): number | null {
+    if (this.isCpu) return null;
+    const [w = 1, h = 1, d = 1] = dims;
+    const n = w * h * d;
+    if (h > 1 && w * h === n) return w;
+    const sqrt = Math.sqrt(n);
+    let high = Math.ceil(sqrt);
+    let low = Math.floor(sqrt);
+    while (high * low < n) {
+      high--;
+      low = Math.ceil(n / high);
+    }
+    return low;
   }
 
   /** Output dims for a flat kernel of n elements (1-D: gpu.js picks a near-square texture). */

@@ -4,16 +4,38 @@ import type { GpuTexture } from './gpujs.js';
 import { fillTexture, uploadTexture } from './kernels/fill.js';
 import { CpuTexture, MAX_ELEMENTS, type GpuRuntime } from './runtime.js';
 
+/**
+ * float32 / bool tensors of at most this many elements that come from the host
+ * stay on the host until a GPU kernel needs them, and elementwise kernels whose
+ * inputs all are there run on the host (kernels/host_float.ts). One WebGL draw
+ * costs tens of microseconds of driver work whatever its size; a 128-element
+ * loop in JavaScript, well under one. The same bound as tfjs webgl's
+ * CPU_HANDOFF_SIZE_THRESHOLD.
+ */
+export const HOST_MAX_ELEMENTS = 128;
+
 /** What the store keeps per buffer. */
 interface Entry {
   readonly dtype: DType;
   readonly size: number;
-  /** float32 / bool values on the GPU (null when empty or int32). */
-  readonly tex: GpuTexture | null;
+  /** float32 / bool values on the GPU (null when empty, int32, or small and not yet uploaded). */
+  tex: GpuTexture | null;
+  /** float32 / bool values on the host (bool as 0/1), for tensors of at most HOST_MAX_ELEMENTS; null otherwise. */
+  small: Float32Array | null;
   /** int32 values on the host. */
   readonly host: Int32Array | null;
   /** int32 values as floats on the GPU, made when a kernel reads them as indices. */
   hostTex: GpuTexture | null;
+  /** Textures derived from the values (packed matMul operands), by key; freed with the buffer. */
+  derived: Map<string, { readonly tex: GpuTexture }> | null;
+  /** Bytes when made, and gained after (uploads, index textures, host copies). */
+  readonly made: number;
+  later: number;
+}
+
+/** Bytes a buffer holds when made (what it gains later is counted apart, see `later`). */
+function madeBytes(e: Omit<Entry, 'derived' | 'made' | 'later'>): number {
+  return texBytes(e.tex) + (e.host ? e.host.byteLength : 0) + (e.small ? e.small.byteLength : 0);
 }
 
 function texBytes(tex: GpuTexture | null): number {
@@ -35,12 +57,12 @@ function texBytes(tex: GpuTexture | null): number {
  *   texture made once per buffer (indices are far below 2^24).
  */
 export class GpujsStore extends BufferStorage<Entry> implements Storage {
-  /** Bytes of the index textures made for int32 buffers (`intTex`), counted apart: they come after the buffer. */
-  private indexTextureBytes = 0;
+  /** Bytes of what a buffer gains after it is made (index textures of int32 buffers, uploads and host copies of small ones), counted apart. */
+  private laterBytes = 0;
   private disposed = false;
 
   constructor(readonly rt: GpuRuntime) {
-    super('gpujs', (e) => texBytes(e.tex) + (e.host ? e.host.byteLength : 0));
+    super('gpujs', (e) => e.made);
   }
 
   // ---- Storage ----
@@ -50,10 +72,12 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     if (values.length !== size) {
       throw new Error(`gpujs backend: write: ${values.length} values do not fill shape [${shape.join(',')}] (${size} elements)`);
     }
-    if (dtype === 'int32') return this.add({ dtype, size, tex: null, host: Int32Array.from(values), hostTex: null });
-    if (size === 0) return this.add({ dtype, size, tex: null, host: null, hostTex: null });
+    if (dtype === 'int32') return this.add({ dtype, size, tex: null, small: null, host: Int32Array.from(values), hostTex: null });
+    if (size === 0) return this.add({ dtype, size, tex: null, small: null, host: null, hostTex: null });
+    // (a copy: the caller may reuse its array)
+    if (size <= HOST_MAX_ELEMENTS) return this.add({ dtype, size, tex: null, small: Float32Array.from(values), host: null, hostTex: null });
     const f = values instanceof Float32Array ? values : Float32Array.from(values);
-    return this.add({ dtype, size, tex: this.upload(f), host: null, hostTex: null });
+    return this.add({ dtype, size, tex: this.upload(f), small: null, host: null, hostTex: null });
   }
 
   async read(dataId: DataId): Promise<TypedArray> {
@@ -65,11 +89,10 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
   }
 
   protected override free(e: Entry): void {
+    this.laterBytes -= e.later;
     e.tex?.delete();
-    if (e.hostTex) {
-      this.indexTextureBytes -= texBytes(e.hostTex);
-      e.hostTex.delete();
-    }
+    e.hostTex?.delete();
+    if (e.derived) for (const d of e.derived.values()) d.tex.delete();
   }
 
   /** Core's counts plus the live WebGL textures and the compiled gpu.js kernels. */
@@ -77,7 +100,7 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     const base = super.memory();
     return {
       ...base,
-      numBytes: base.numBytes + this.indexTextureBytes,
+      numBytes: base.numBytes + this.laterBytes,
       textures: this.rt.textures.live,
       kernels: this.rt.numKernels,
     };
@@ -93,10 +116,15 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
 
   // ---- what kernels use ----
 
-  /** The texture of a non-empty float32 or bool tensor (an int32 one: its index texture). */
+  /** The texture of a non-empty float32 or bool tensor (an int32 one: its index texture). A small host tensor is uploaded now, once. */
   tex(x: TensorInfo): GpuTexture {
     const e = this.entry(x.dataId, 'kernel input');
     if (e.tex) return e.tex;
+    if (e.small) {
+      e.tex = this.upload(e.small);
+      this.gained(e, texBytes(e.tex));
+      return e.tex;
+    }
     if (e.host) return this.intTex(x);
     throw new Error(`gpujs backend: a kernel read an empty ${e.dtype} buffer`);
   }
@@ -115,9 +143,35 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     if (!e.host || e.size === 0) throw new Error('gpujs backend: no int32 values to upload');
     if (!e.hostTex) {
       e.hostTex = this.upload(Float32Array.from(e.host));
-      this.indexTextureBytes += texBytes(e.hostTex);
+      this.gained(e, texBytes(e.hostTex));
     }
     return e.hostTex;
+  }
+
+  /**
+   * A texture derived from `x`'s values (a packed matMul operand), made by
+   * `make` the first time `key` is asked for and kept with the buffer (buffers
+   * are immutable): a weight or an input multiplied again is not packed again.
+   * Freed with the buffer; do not delete it.
+   */
+  derived<T extends { readonly tex: GpuTexture }>(x: TensorInfo, key: string, make: () => T): T {
+    const e = this.entry(x.dataId, 'kernel input');
+    const got = e.derived?.get(key);
+    if (got) return got as T;
+    const made = make();
+    (e.derived ??= new Map()).set(key, made);
+    this.gained(e, texBytes(made.tex));
+    return made;
+  }
+
+  /** A float32 / bool tensor's values when the host holds them (small tensors; not a copy: do not modify), else null. */
+  smallValues(x: TensorInfo): Float32Array | null {
+    return this.entry(x.dataId, 'kernel input').small;
+  }
+
+  /** Adopt float values computed on the host (at most HOST_MAX_ELEMENTS; bool as 0/1) as a new buffer. */
+  outSmall(values: Float32Array, shape: readonly number[], dtype: 'float32' | 'bool'): TensorInfo {
+    return { dataId: this.add({ dtype, size: values.length, tex: null, small: values, host: null, hostTex: null }), shape: [...shape], dtype };
   }
 
   /** Any tensor's values on the host (downloads GPU data; a copy). */
@@ -135,7 +189,7 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
       for (let i = 0; i < size; i++) ints[i] = values[i]!;
       return this.outHost(ints, shape);
     }
-    return { dataId: this.add({ dtype, size, tex, host: null, hostTex: null }), shape: [...shape], dtype };
+    return { dataId: this.add({ dtype, size, tex, small: null, host: null, hostTex: null }), shape: [...shape], dtype };
   }
 
   /** Adopt host values as a new buffer: int32 stays on the host, float32/bool are uploaded. */
@@ -143,17 +197,18 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     const size = sizeOfShape(shape);
     const dtype: DType = values instanceof Int32Array ? 'int32' : values instanceof Uint8Array ? 'bool' : 'float32';
     if (dtype === 'int32') {
-      return { dataId: this.add({ dtype, size, tex: null, host: values as Int32Array, hostTex: null }), shape: [...shape], dtype };
+      return { dataId: this.add({ dtype, size, tex: null, small: null, host: values as Int32Array, hostTex: null }), shape: [...shape], dtype };
     }
     if (size === 0) return this.outEmpty(shape, dtype);
     const f = values instanceof Float32Array ? values : Float32Array.from(values);
-    return { dataId: this.add({ dtype, size, tex: this.upload(f), host: null, hostTex: null }), shape: [...shape], dtype };
+    if (size <= HOST_MAX_ELEMENTS) return this.outSmall(f, shape, dtype);
+    return { dataId: this.add({ dtype, size, tex: this.upload(f), small: null, host: null, hostTex: null }), shape: [...shape], dtype };
   }
 
   /** A new buffer of size 0. */
   outEmpty(shape: readonly number[], dtype: DType): TensorInfo {
     const host = dtype === 'int32' ? new Int32Array(0) : null;
-    return { dataId: this.add({ dtype, size: 0, tex: null, host, hostTex: null }), shape: [...shape], dtype };
+    return { dataId: this.add({ dtype, size: 0, tex: null, small: null, host, hostTex: null }), shape: [...shape], dtype };
   }
 
   /** A new texture holding `values` (the caller deletes it). */
@@ -169,9 +224,26 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     return fillTexture(this.rt, n, value);
   }
 
-  private add(e: Entry): DataId {
+  /** Count `bytes` a buffer gained after it was made (freed with it). */
+  private gained(e: Entry, bytes: number): void {
+    e.later += bytes;
+    this.laterBytes += bytes;
+  }
+
+  private add(e: Omit<Entry, 'derived' | 'made' | 'later'>): DataId {
     if (this.disposed) throw new Error('gpujs backend: used after dispose()');
-    return this.buffers.add(e);
+    // one object shape for every entry (no spread): this runs once per kernel output
+    return this.buffers.add({
+      dtype: e.dtype,
+      size: e.size,
+      tex: e.tex,
+      small: e.small,
+      host: e.host,
+      hostTex: e.hostTex,
+      derived: null,
+      made: madeBytes(e),
+      later: 0,
+    });
   }
 
   private entry(id: DataId, op: string): Entry {
@@ -181,8 +253,14 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
 
   private valuesOf(e: Entry): TypedArray {
     if (e.dtype === 'int32') return (e.host ?? new Int32Array(0)).slice();
+    if (e.small) return e.dtype === 'float32' ? e.small.slice() : Uint8Array.from(e.small);
     if (!e.tex) return e.dtype === 'bool' ? new Uint8Array(0) : new Float32Array(0);
     const values = this.rt.download(e.tex, e.size);
+    // a small tensor read once stays readable, and usable by host kernels, without another download
+    if (e.size <= HOST_MAX_ELEMENTS) {
+      e.small = values.slice();
+      this.gained(e, e.small.byteLength);
+    }
     if (e.dtype === 'float32') return values;
     const out = new Uint8Array(e.size);
     for (let i = 0; i < e.size; i++) out[i] = values[i] !== 0 ? 1 : 0;

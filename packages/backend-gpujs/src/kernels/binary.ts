@@ -1,8 +1,10 @@
 import { broadcastStrides, sizeOfShape, binaryOutputDType, type BinaryOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import { binaryFloat } from '../host/float.js';
 import { binaryInt } from '../host/int32.js';
 import type { NativeSpec } from '../runtime.js';
 import { defineNative, indicator } from '../native.js';
-import type { GpujsStore } from '../store.js';
+import type { GpuTexture } from '../gpujs.js';
+import { HOST_MAX_ELEMENTS, type GpujsStore } from '../store.js';
 import { collapse, indexSpace, offsetExpr } from '../util/shape.js';
 
 /** GLSL body of f(a, b, K) per op. maximum/minimum propagate NaN; comparisons and logical ops give 0/1. */
@@ -54,7 +56,9 @@ export function binaryNative(op: BinaryOp, name = 'f'): NativeSpec {
  * op(a, b) with NumPy broadcasting. The output shape is collapsed (size-1 dims
  * dropped, neighbours that both operands walk contiguously merged) and run as a
  * 1-D/2-D/3-D gpu.js output; each operand is read at Σ i_d·stride_d (stride 0 on
- * broadcast dims). int32 runs on the host.
+ * broadcast dims), or at the fragment's own texel when it is laid out like the
+ * output. int32 runs on the host, and so do small operands both held there
+ * (store.ts: HOST_MAX_ELEMENTS).
  */
 export function binary(s: GpujsStore, op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
   const dtype = binaryOutputDType(op, a.dtype);
@@ -62,6 +66,32 @@ export function binary(s: GpujsStore, op: BinaryOp, a: TensorInfo, b: TensorInfo
     return s.outHost(binaryInt(op, s.ints(a), a.shape, s.ints(b), b.shape, outShape, dtype === 'bool'), outShape);
   }
   if (sizeOfShape(outShape) === 0) return s.outEmpty(outShape, dtype);
+  const sa = s.smallValues(a);
+  const sb = sa && sizeOfShape(outShape) <= HOST_MAX_ELEMENTS ? s.smallValues(b) : null;
+  if (sa && sb) return s.outSmall(binaryFloat(op, BINARY_JS[op], sa, a.shape, sb, b.shape, outShape), outShape, dtype === 'bool' ? 'bool' : 'float32');
+  const at = s.tex(a);
+  const bt = s.tex(b);
+  const n = sizeOfShape(outShape);
+  // An operand with every output element, in a texture of the output's width, is read at the fragment's own
+  // texel (no index arithmetic). Both so for a flat output: run flat.
+  const full = (x: TensorInfo, t: GpuTexture, width: number | null): boolean => sizeOfShape(x.shape) === n && t.size[0] === width;
+  const flatWidth = s.rt.texWidth([n]);
+  if (full(a, at, flatWidth) && full(b, bt, flatWidth)) {
+    const tex = s.rt.run(
+      {
+        key: `binary:${op}:flat:hh`,
+        params: [
+          ['a', 'tex'],
+          ['b', 'tex'],
+        ],
+        body: 'return f(rdh(a), rdh(b), kc);',
+        natives: [binaryNative(op)],
+      },
+      [n],
+      [at, bt],
+    );
+    return s.outTex(tex, outShape, dtype);
+  }
   const { dims, strides } = collapse(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
   const k = dims.length;
   const space = indexSpace(
@@ -70,18 +100,22 @@ export function binary(s: GpujsStore, op: BinaryOp, a: TensorInfo, b: TensorInfo
     s.rt.maxTextureSize,
   );
   const idx = (pre: string): string => offsetExpr(pre, k).replace(/\bi(\d)/g, 'oi$1');
-  const body = `${space.prologue}\nreturn f(rd(a, ${idx('as')}), rd(b, ${idx('bs')}), kc);`;
+  const outWidth = s.rt.texWidth(space.dims);
+  const aHere = full(a, at, outWidth);
+  const bHere = full(b, bt, outWidth);
+  const fetch = (name: string, here: boolean, pre: string): string => (here ? `rdh(${name})` : `rd(${name}, ${idx(pre)})`);
+  const body = `${space.prologue}\nreturn f(${fetch('a', aHere, 'as')}, ${fetch('b', bHere, 'bs')}, kc);`;
   const strideParams = (pre: string, st: readonly number[]): Array<readonly [string, number]> => st.map((v, j) => [`${pre}${j}`, v] as const);
-  const uniforms = [...space.params, ...strideParams('as', strides[0]!), ...strideParams('bs', strides[1]!)];
+  const uniforms = [...space.params, ...(aHere ? [] : strideParams('as', strides[0]!)), ...(bHere ? [] : strideParams('bs', strides[1]!))];
   const tex = s.rt.run(
     {
-      key: `binary:${op}:${space.key}`,
+      key: `binary:${op}:${space.key}:${aHere ? 'h' : 'i'}${bHere ? 'h' : 'i'}`,
       params: [['a', 'tex'], ['b', 'tex'], ...uniforms.map(([n]) => [n, 'float'] as const)],
       body,
       natives: [binaryNative(op)],
     },
     space.dims,
-    [s.tex(a), s.tex(b), ...uniforms.map(([, v]) => v)],
+    [at, bt, ...uniforms.map(([, v]) => v)],
   );
   return s.outTex(tex, outShape, dtype);
 }

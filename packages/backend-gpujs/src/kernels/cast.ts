@@ -7,6 +7,7 @@ import type { GpujsStore } from '../store.js';
  * reference, no copy); float32→bool is a GPU kernel (x != 0, NaN → true). int32
  * lives on the host: →int32 reads the values back (float→int truncates toward
  * zero; NaN/±Inf → 0), int32→float32/bool converts on the host and uploads.
+ * A small tensor held on the host (store.ts) is converted there.
  */
 export function cast(s: GpujsStore, x: TensorInfo, dtype: DType): TensorInfo {
   const n = sizeOfShape(x.shape);
@@ -29,6 +30,8 @@ export function cast(s: GpujsStore, x: TensorInfo, dtype: DType): TensorInfo {
     return s.outHost(out, x.shape);
   }
   if (n === 0) return s.outEmpty(x.shape, dtype);
+  const small = s.smallValues(x);
+  if (small) return s.outSmall(dtype === 'bool' && x.dtype !== 'bool' ? small.map((v) => (v !== 0 ? 1 : 0)) : small.slice(), x.shape, dtype);
   if (dtype === x.dtype || x.dtype === 'bool') return s.outTex(s.tex(x).clone(), x.shape, dtype);
   const tex = s.rt.run(
     { key: 'cast:bool', params: [['x', 'tex']], body: 'const v = rd(x, this.thread.x * 1.0);\nif (v != 0.0) { return 1.0; }\nreturn 0.0;' },

@@ -42,8 +42,9 @@ export function product(
     if (out !== zeros) zeros.delete();
     return s.outTex(out, outShape, 'float32');
   }
-  const pa = packA(s, { tex: s.tex(a), ...g.aStrides }, g.ba, g.m, g.k);
-  const pb = packB(s, { tex: s.tex(b), ...g.bStrides }, g.bb, g.k, g.n);
+  // packed once per buffer and layout, kept with it: weights and inputs multiplied again are not packed again
+  const pa = s.derived(a, `A:${g.ba}:${g.m}:${g.k}:${transposeA}`, () => ({ ...packA(s, { tex: s.tex(a), ...g.aStrides }, g.ba, g.m, g.k), kept: true }));
+  const pb = s.derived(b, `B:${g.bb}:${g.k}:${g.n}:${transposeB}`, () => ({ ...packB(s, { tex: s.tex(b), ...g.bStrides }, g.bb, g.k, g.n), kept: true }));
   const biasArg = bias && bias.shape.reduce((x, y) => x * y, 1) > 0 ? { tex: s.tex(bias), size: bias.shape.reduce((x, y) => x * y, 1) } : null;
   const out = multiplyAndUnpack(s, pa, pb, { batch: g.batch, m: g.m, k: g.k, n: g.n, aBatched: g.ba > 1, bBatched: g.bb > 1 }, biasArg, act);
   return s.outTex(out, outShape, 'float32');

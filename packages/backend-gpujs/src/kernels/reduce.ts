@@ -38,7 +38,7 @@ export function reduceRows(rt: GpuRuntime, op: ReduceOp, src: GpuTexture, rows: 
     key: `reduce:${op}`,
     input: 'tex',
     init: 'let acc = init;',
-    step: 'acc = g(acc, rd(x, base + j));',
+    step: 'acc = g(acc, t);',
     natives: [combineNative(op)],
     uniforms: [['init', identityOf(op)]],
   }));

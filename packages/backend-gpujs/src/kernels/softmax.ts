@@ -16,25 +16,39 @@ const L1P = defineNative('l1p', 'a K:vec4', 'float', '  return ptLog1p(a);', '  
  * max propagates NaN (a NaN row gives NaN everywhere).
  */
 export function rowStats(s: GpujsStore, x: TensorInfo, rows: number, c: number): GpuTexture {
+  const xt = s.tex(x);
+  // on the GPU both loops walk the row texel by texel (W: the texture's width), with no flat index to turn
+  // into coordinates per term; gpu.js's CPU mode keeps flat arrays
+  const walk = !s.rt.isCpu;
+  const start = walk ? 'py = py0;\npx = px0;' : '';
+  const fetch = walk ? 'rdxy(x, px, py)' : 'rd(x, base + j)';
+  const next = walk ? 'px += 1.0;\n  if (px >= W) { px = 0.0; py += 1.0; }' : '';
   const body = `const base = this.thread.x * C;
+${walk ? 'const py0 = qdiv(base, W);\nconst px0 = base - py0 * W;\nlet py = py0;\nlet px = px0;' : ''}
 let m = -kc[1];
 for (let j1 = 0; j1 < C; j1++) {
-  const v = rd(x, base + j1);
+  const j = j1 * 1.0;
+  const v = ${fetch};
   if (v != v || m != m) { m = v + m; } else if (v > m) { m = v; }
+  ${next}
 }
+${start}
 let sum = 0.0;
 let skipped = 0.0;
 for (let j2 = 0; j2 < C; j2++) {
-  const v2 = rd(x, base + j2);
+  const j = j2 * 1.0;
+  const v2 = ${fetch};
   if (skipped == 0.0 && v2 == m) { skipped = 1.0; } else { sum += ex(v2 - m, kc); }
+  ${next}
 }
 return [m, sum, 0.0, 0.0];`;
   return s.rt.run(
     {
-      key: 'softmax:stats',
+      key: `softmax:stats${walk ? ':w' : ''}`,
       params: [
         ['x', 'tex'],
         ['C', 'float'],
+        ['W', 'float'],
       ],
       body,
       returns: 'vec4',
@@ -42,7 +56,7 @@ return [m, sum, 0.0, 0.0];`;
       natives: [EX],
     },
     [rows],
-    [s.tex(x), c],
+    [xt, c, xt.size[0]],
   );
 }
 
@@ -54,16 +68,19 @@ export function softmaxLike(s: GpujsStore, logits: TensorInfo, log: boolean): Te
   const rows = n / c;
   const stats = rowStats(s, logits, rows, c);
   const space = indexSpace([rows, c], ['r', 'j'], s.rt.maxTextureSize);
+  const xt = s.tex(logits);
+  // x laid out like the output: read at the fragment's own texel
+  const here = xt.size[0] === s.rt.texWidth(space.dims);
   const finish = log ? 'return (v - st[0]) - l1p(st[1], kc);' : 'return ex(v - st[0], kc) / (1.0 + st[1]);';
   const tex = s.rt.run(
     {
-      key: `softmax:${log ? 'log' : 'exp'}:${space.key}`,
+      key: `softmax:${log ? 'log' : 'exp'}:${space.key}${here ? ':h' : ''}`,
       params: [['x', 'tex'], ['stats', 'tex4'], ['C', 'float'], ...space.params.map(([nm]) => [nm, 'float'] as const)],
-      body: `${space.prologue}\nconst st = rd4(stats, r);\nconst v = rd(x, r * C + j);\n${finish}`,
+      body: `${space.prologue}\nconst st = rd4(stats, r);\nconst v = ${here ? 'rdh(x)' : 'rd(x, r * C + j)'};\n${finish}`,
       natives: [EX, L1P],
     },
     space.dims,
-    [s.tex(logits), stats, c, ...space.params.map(([, v]) => v)],
+    [xt, stats, c, ...space.params.map(([, v]) => v)],
   );
   stats.delete();
   return s.outTex(tex, logits.shape, 'float32');

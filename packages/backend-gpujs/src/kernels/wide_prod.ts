@@ -102,7 +102,7 @@ export function wideProductRows(rt: GpuRuntime, src: GpuTexture, rows: number, r
     key: `prod:wide:${terms ? 'terms' : 'combine'}`,
     input: terms ? 'tex' : 'tex4',
     init: 'let acc = [1.0, 0.0, 0.0, 0.0];',
-    step: terms ? 'acc = pstep(acc, rd(x, base + j), kc);' : 'acc = pcomb(acc, rd4(x, base + j));',
+    step: terms ? 'acc = pstep(acc, t, kc);' : 'acc = pcomb(acc, t);',
     returns: 'vec4',
     natives: [terms ? STEP : COMBINE],
   }));

@@ -13,7 +13,7 @@ export interface ChunkPass {
   readonly input: 'tex' | 'tex4';
   /** Declares and initializes `acc`. */
   readonly init: string;
-  /** Joins term j (at `base + j` of x) into `acc`. */
+  /** Joins term `t` (x at `base + j`) into `acc`. */
   readonly step: string;
   readonly returns?: 'float' | 'vec4';
   readonly natives: readonly NativeSpec[];
@@ -35,20 +35,26 @@ export function reduceInChunks(rt: GpuRuntime, src: GpuTexture, rows: number, r:
     const parts = Math.ceil(len / chunk);
     const space = indexSpace([rows, parts], ['o', 'p'], rt.maxTextureSize);
     const p = pass(tex === src);
-    const uniforms = [...(p.uniforms ?? []), ...space.params];
+    // on the GPU the loop walks the row texel by texel from its first texel (W: the texture's width), with
+    // no flat index to turn into coordinates per term; gpu.js's CPU mode keeps flat arrays
+    const walk = !rt.isCpu;
+    const uniforms = [...(p.uniforms ?? []), ...space.params, ...(walk ? ([['W', tex.size[0]!]] as const) : [])];
+    const term = walk ? (p.input === 'tex4' ? 'rd4xy(x, px, py)' : 'rdxy(x, px, py)') : p.input === 'tex4' ? 'rd4(x, base + j)' : 'rd(x, base + j)';
     const next = rt.run(
       {
-        key: `${p.key}:${space.key}`,
+        key: `${p.key}:${space.key}${walk ? ':w' : ''}`,
         params: [['x', p.input], ['R', 'float'], ['C', 'float'], ...uniforms.map(([nm]) => [nm, 'float'] as const)],
         body: `${space.prologue}
 const first = p * C;
 const n = Math.min(C, R - first);
 // loop bounds are uniforms (GLSL ES 1.00 allows no other), the row end a break
 const base = o * R + first;
+${walk ? 'let py = qdiv(base, W);\nlet px = base - py * W;' : ''}
 ${p.init}
 for (let j = 0; j < C; j++) {
   if (j * 1.0 >= n) { break; }
-  ${p.step}
+  const t = ${term};
+  ${p.step}${walk ? '\n  px += 1.0;\n  if (px >= W) { px = 0.0; py += 1.0; }' : ''}
 }
 return acc;`,
         returns: p.returns,

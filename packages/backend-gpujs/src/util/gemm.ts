@@ -26,6 +26,8 @@ export interface Packed {
   readonly width: number;
   readonly rows: number;
   readonly flat: boolean;
+  /** Kept with its source buffer (GpujsStore.derived): `release` leaves it alone. */
+  readonly kept?: boolean;
 }
 
 /**
@@ -242,9 +244,9 @@ return act(x, kc);`;
   );
 }
 
-/** Delete packed temporaries. */
+/** Delete packed temporaries (not those kept with their buffers). */
 export function release(...ps: Packed[]): void {
-  for (const p of ps) p.tex.delete();
+  for (const p of ps) if (!p.kept) p.tex.delete();
 }
 
 /** The sizes of a packed product: `batch` products (1 by default) of [m, k]·[k, n]; an operand not batched broadcasts. */
