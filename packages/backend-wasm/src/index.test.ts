@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { KERNEL_NAMES, backendName, getBackend, matMul, ready, registerBackend, registeredBackends, reshape, tensor } from '@polytensor/core';
+import { KERNEL_NAMES, PolytensorError, backendName, getBackend, matMul, ready, registerBackend, registeredBackends, reshape, tensor } from '@polytensor/core';
 import { createReferenceBackend } from '@polytensor/conformance';
 import { expectExactSmoke } from '../../../tools/vitest/smoke.js';
 import { createWasmBackend, setWasmThreads, WASM_KERNELS, WASM_MAX_AUTO_THREADS } from './index.js';
@@ -57,9 +57,12 @@ describe('@polytensor/backend-wasm entry point', () => {
     const one = await createWasmBackend({ threads: 1 });
     expect(one.info).toEqual({ binary: 'tfjs-backend-wasm-simd.wasm', simd: true, threads: 1, threadsFallback: null });
     one.dispose();
-    await expect(createWasmBackend({ threads: 0 })).rejects.toThrow(/createWasmBackend: threads: expected a positive integer or 'auto', got 0/);
-    await expect(createWasmBackend({ threads: 1.5 })).rejects.toThrow(/expected a positive integer or 'auto', got 1\.5/);
-    expect(() => setWasmThreads(-1)).toThrow(/setWasmThreads: expected a positive integer or 'auto', got -1/);
+    await expect(createWasmBackend({ threads: 0 })).rejects.toThrow(
+      /createWasmBackend: threads: expected a positive integer or 'auto' \(the logical cores, at most 4\), got 0/,
+    );
+    await expect(createWasmBackend({ threads: 1.5 })).rejects.toThrow(PolytensorError);
+    await expect(createWasmBackend({ threads: 1.5 })).rejects.toThrow(/got 1\.5/);
+    expect(() => setWasmThreads(-1)).toThrow(/setWasmThreads: expected a positive integer or 'auto' .*, got -1/);
   });
 
   it('says clearly when WebAssembly is unavailable', async () => {

@@ -1,5 +1,5 @@
 // Run by threads.node.test.ts in a child process: creates a wasm backend for
-// argv[2] threads (with argv[3] 'no-shared-array-buffer': after removing
+// argv[2] threads ('default': no count given; with argv[3] 'no-shared-array-buffer': after removing
 // SharedArrayBuffer, as a runtime without it), runs one product, prints what
 // ran as JSON and returns without disposing anything, so the process only
 // ends if the pthread workers do not keep it alive. Imports the built packages.
@@ -7,7 +7,7 @@ if (process.argv[3] === 'no-shared-array-buffer') delete globalThis.SharedArrayB
 
 const { createWasmBackend } = await import('@polytensor/backend-wasm');
 const t0 = performance.now();
-const backend = await createWasmBackend({ threads: Number(process.argv[2]) });
+const backend = await createWasmBackend(process.argv[2] === 'default' ? {} : { threads: Number(process.argv[2]) });
 const ones = { dataId: backend.write(new Float32Array(64 * 64).fill(1), [64, 64], 'float32'), shape: [64, 64], dtype: 'float32' };
 const product = backend.kernels.matMul(ones, ones, false, false);
 const sum = backend.readSync(product.dataId).reduce((s, v) => s + v, 0);

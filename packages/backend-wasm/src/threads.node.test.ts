@@ -139,6 +139,19 @@ describe('wasm threads in a child process', () => {
     expect(r.sum).toBe(64 * 64 * 64); // ones · ones: every element is 64
   });
 
+  it('POLYTENSOR_WASM_THREADS sets the count of backends created without one; a bad value is refused clearly', () => {
+    const r = runChildReport<ChildReport>(child, {
+      packages: ['core', 'backend-wasm'],
+      args: ['default'],
+      env: { POLYTENSOR_WASM_THREADS: '1' },
+      timeoutMs: 60_000,
+    });
+    expect(r.info).toEqual({ binary: 'tfjs-backend-wasm-simd.wasm', simd: true, threads: 1, threadsFallback: null });
+    expect(() =>
+      runChildReport(child, { packages: ['core', 'backend-wasm'], args: ['default'], env: { POLYTENSOR_WASM_THREADS: 'two' }, timeoutMs: 60_000 }),
+    ).toThrow(/POLYTENSOR_WASM_THREADS: expected a positive integer or 'auto' .*, got two/);
+  });
+
   it('without SharedArrayBuffer, asking for 2 threads runs the single-threaded build and says why', () => {
     const r = runChildReport<ChildReport>(child, { packages: ['core', 'backend-wasm'], args: ['2', 'no-shared-array-buffer'], timeoutMs: 60_000 });
     expect(r.info).toEqual({ binary: 'tfjs-backend-wasm-simd.wasm', simd: true, threads: 1, threadsFallback: 'SharedArrayBuffer is not available' });

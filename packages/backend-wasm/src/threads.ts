@@ -4,6 +4,7 @@
  * computed by one thread in the same order), so results are bit-identical
  * for every thread count; src/threads.node.test.ts checks it.
  */
+import { PolytensorError } from '@polytensor/core';
 
 /** The most threads chosen automatically: beyond 4, the seed models' kernels are too small to gain. */
 export const MAX_AUTO_THREADS = 4;
@@ -22,7 +23,9 @@ const host = globalThis as unknown as Host;
 /** Checks a thread count given by the application; `what` names the call. */
 export function checkThreads(threads: unknown, what: string): WasmThreads {
   if (threads === 'auto' || (typeof threads === 'number' && Number.isInteger(threads) && threads >= 1)) return threads;
-  throw new Error(`@polytensor/backend-wasm: ${what}: expected a positive integer or 'auto', got ${String(threads)}`);
+  throw new PolytensorError(
+    `@polytensor/backend-wasm: ${what}: expected a positive integer or 'auto' (the logical cores, at most ${MAX_AUTO_THREADS}), got ${String(threads)}`,
+  );
 }
 
 /** Sets the thread count backends created later without one get (setWasmThreads). */
@@ -46,7 +49,7 @@ export function resolveThreads(requested?: WasmThreads): number {
   let want: WasmThreads = requested ?? defaultThreads ?? 'auto';
   if (requested === undefined && defaultThreads === null) {
     const env = host.process?.env?.['POLYTENSOR_WASM_THREADS'];
-    if (env !== undefined && env !== '') want = checkThreads(env === 'auto' ? env : Number(env), 'POLYTENSOR_WASM_THREADS');
+    if (env !== undefined && env !== '') want = checkThreads(/^\d+$/.test(env) ? Number(env) : env, 'POLYTENSOR_WASM_THREADS');
   }
   return want === 'auto' ? Math.min(logicalCores(), MAX_AUTO_THREADS) : want;
 }
