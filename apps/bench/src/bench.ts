@@ -143,7 +143,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     if (!groups.has(baseline)) groups.set(baseline, []);
     const why = await loadPolytensor(b);
     const threads = threadSetting(b);
-    const detail = threads !== null && why === null ? { detail: `threads: ${threads} → ${await threadsInUse(b)} in use` } : {};
+    // wasm says its threads even without a setting: its default ('auto') depends on the machine
+    const detail =
+      why === null && (threads !== null || baseBackend(b) === 'wasm') ? { detail: `threads: ${threads ?? 'default'} → ${await threadsInUse(b)} in use` } : {};
     backends.push({ environment: 'node', implementation: 'polytensor', backend: b, available: why === null, reason: why, ...detail });
     groups.get(baseline)!.push(polytensorImpl(b, baseline, why));
   }

@@ -113,8 +113,7 @@ export async function useThreads(threads: ThreadSetting): Promise<number> {
  */
 export async function threadsInUse(name: string): Promise<string> {
   const threads = threadSetting(name);
-  if (threads === null) return '1';
-  if (baseBackend(name) === 'ts') return String(await useThreads(threads));
+  if (baseBackend(name) === 'ts') return threads === null ? '1' : String(await useThreads(threads));
   const info = (pt.getBackend() as unknown as { info?: { threads: number; threadsFallback: string | null } }).info;
   return info ? `${info.threads}${info.threadsFallback ? ` (${info.threadsFallback})` : ''}` : '?';
 }
