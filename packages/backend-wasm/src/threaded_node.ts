@@ -22,13 +22,12 @@ export interface ThreadedModule {
 const WORKER_FILE = 'tfjs-backend-wasm-threaded-simd.worker.cjs';
 const GLUE = '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
 const BINARY = '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.wasm';
-/** Kept out of a literal `new URL('…', import.meta.url)` so bundlers do not emit the worker as a browser asset. */
-const DIST_WASM = '../dist/wasm/';
 
 interface NodeBuiltins {
   module: { createRequire(from: string): NodeRequireLike };
   fs: { existsSync(p: string): boolean; readFileSync(p: string): Uint8Array };
-  url: { fileURLToPath(u: string | URL): string };
+  url: { fileURLToPath(u: string): string };
+  path: { dirname(p: string): string; join(...parts: string[]): string };
 }
 interface NodeRequireLike {
   (id: string): unknown;
@@ -53,7 +52,7 @@ type Factory = (config: Record<string, unknown>) => Promise<EmscriptenModule>;
 function builtins(): NodeBuiltins | null {
   const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
   if (typeof get !== 'function') return null;
-  return { module: get('node:module'), fs: get('node:fs'), url: get('node:url') } as NodeBuiltins;
+  return { module: get('node:module'), fs: get('node:fs'), url: get('node:url'), path: get('node:path') } as NodeBuiltins;
 }
 
 /**
@@ -87,7 +86,9 @@ function locate(): Located {
   } catch (e) {
     return { reason: `@tensorflow/tfjs-backend-wasm's threaded build was not found (${e instanceof Error ? e.message.split('\n')[0] : String(e)})` };
   }
-  const worker = node.url.fileURLToPath(new URL(DIST_WASM + WORKER_FILE, import.meta.url));
+  // ../dist/wasm/ from this module, in src/ and in dist/ alike; a path join, not
+  // `new URL('…', import.meta.url)`, which bundlers would emit as a browser asset.
+  const worker = node.path.join(node.path.dirname(node.url.fileURLToPath(import.meta.url)), '..', 'dist', 'wasm', WORKER_FILE);
   if (!node.fs.existsSync(worker)) return { reason: `the pthread worker script ${worker} is missing (the package's build writes it)` };
   return { reason: null, node, require, glue, binary, worker };
 }
