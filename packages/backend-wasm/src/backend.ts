@@ -23,7 +23,7 @@ import { softmaxKernel } from './kernels/softmax.js';
 import { transposeKernel } from './kernels/transpose.js';
 import { unaryKernel } from './kernels/unary.js';
 import { whereKernel } from './kernels/where.js';
-import { loadRuntime } from './load.js';
+import { loadRuntimeFor } from './load.js';
 import { checkThreads, type WasmThreads } from './threads.js';
 import { MAX_BUFFER_BYTES, WASM_HEAP_MAX } from './runtime.js';
 import { WasmStore } from './store.js';
@@ -129,13 +129,13 @@ export interface WasmBackend extends Backend {
  */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const threads = options.threads === undefined ? undefined : checkThreads(options.threads, 'createWasmBackend: threads');
-  const rt = await loadRuntime(threads);
+  const { runtime: rt, threadsFallback } = await loadRuntimeFor(threads);
   const storage = new WasmStore(rt);
   const info: WasmBackendInfo = Object.freeze({
     binary: rt.binary,
     simd: rt.binary !== 'tfjs-backend-wasm.wasm',
     threads: rt.threads,
-    threadsFallback: rt.threadsFallback,
+    threadsFallback,
   });
   const backend = defineBackend(
     { name: 'wasm', storage, numerics: WASM_NUMERICS, kernels: WASM_KERNELS, limits: () => WASM_LIMITS, dispose: () => storage.clear() },

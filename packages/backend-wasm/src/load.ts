@@ -17,8 +17,15 @@ export const WASM_BINARIES: readonly WasmBinaryName[] = ['tfjs-backend-wasm.wasm
 export type WasmPaths = string | Partial<Record<WasmBinaryName, string>>;
 
 let userPaths: WasmPaths | undefined;
-/** One runtime (module, heap, thread pool) per thread count asked for. */
-const loading = new Map<number, Promise<WasmRuntime>>();
+/** A runtime for a thread count, and why it has a single thread if more were asked for. */
+export interface LoadedRuntime {
+  readonly runtime: WasmRuntime;
+  /** Why the single-threaded build runs although more threads were asked for; null otherwise. */
+  readonly threadsFallback: string | null;
+}
+
+/** One runtime (module, heap, thread pool) per thread count asked for; a count that falls back shares the 1-thread runtime. */
+const loading = new Map<number, Promise<LoadedRuntime>>();
 
 /**
  * Tell the backend where the `.wasm` files are (before the backend is first
@@ -194,10 +201,10 @@ async function loadThreadedNode(threads: number): Promise<WasmRuntime | string> 
     return `loading the threaded build failed: ${message(e)}`;
   }
   const m = tf.wasm as unknown as { _get_threads_count(): number };
-  return new WasmRuntime(tf, 'tfjs-backend-wasm-threaded-simd.wasm', Math.max(1, m._get_threads_count()), null);
+  return new WasmRuntime(tf, 'tfjs-backend-wasm-threaded-simd.wasm', Math.max(1, m._get_threads_count()));
 }
 
-async function load(threads: number): Promise<WasmRuntime> {
+async function load(threads: number): Promise<LoadedRuntime> {
   const [simd, multithread] = (await Promise.all([env().getAsync('WASM_HAS_SIMD_SUPPORT'), env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')])) as [
     boolean,
     boolean,
@@ -207,11 +214,12 @@ async function load(threads: number): Promise<WasmRuntime> {
     if (!simd) fallback = 'WebAssembly SIMD is not supported (the threaded build needs it)';
     else if (isNode()) {
       const rt = await loadThreadedNode(threads);
-      if (typeof rt !== 'string') return rt;
+      if (typeof rt !== 'string') return { runtime: rt, threadsFallback: null };
       fallback = rt;
     } else if (!multithread) fallback = 'the page is not cross-origin isolated (SharedArrayBuffer cannot be shared with workers)';
   }
-  const useThreads = threads > 1 && fallback === null;
+  if (fallback !== null) return { runtime: (await loadRuntimeFor(1)).runtime, threadsFallback: fallback };
+  const useThreads = threads > 1;
   // Node reads the .wasm next to tfjs's own module (unless told otherwise); browsers need its URL.
   const blobUrl = isNode() && userPaths === undefined ? null : await configurePaths(simd, useThreads);
   // tfjs-backend-wasm registers its factory with tfjs-core on import; calling
@@ -231,14 +239,19 @@ async function load(threads: number): Promise<WasmRuntime> {
     if (blobUrl) URL.revokeObjectURL(blobUrl);
   }
   const m = tf.wasm as unknown as { _get_threads_count(): number };
-  return new WasmRuntime(tf, binaryFor(simd, useThreads), useThreads ? Math.max(1, m._get_threads_count()) : 1, fallback);
+  return { runtime: new WasmRuntime(tf, binaryFor(simd, useThreads), useThreads ? Math.max(1, m._get_threads_count()) : 1), threadsFallback: null };
+}
+
+/** The runtime of the process-wide module for `threads` (see loadRuntimeFor). */
+export async function loadRuntime(threads?: WasmThreads): Promise<WasmRuntime> {
+  return (await loadRuntimeFor(threads)).runtime;
 }
 
 /**
  * The runtime for `threads` (see resolveThreads): loaded once per thread
  * count, shared by every backend created for that count.
  */
-export function loadRuntime(threads?: WasmThreads): Promise<WasmRuntime> {
+export function loadRuntimeFor(threads?: WasmThreads): Promise<LoadedRuntime> {
   assertWebAssembly();
   const n = resolveThreads(threads);
   let p = loading.get(n);

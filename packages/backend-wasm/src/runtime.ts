@@ -279,8 +279,6 @@ export class WasmRuntime {
     readonly binary: 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm',
     /** Threads in XNNPACK's pool (1 unless the threaded build runs). */
     readonly threads: number,
-    /** Why the single-threaded build runs although more threads were asked for (null otherwise). */
-    readonly threadsFallback: string | null = null,
   ) {
     capHeap(tf.wasm as unknown as RawModule);
     this.m = withWorkspaceChecks(tf.wasm as unknown as WasmModule, this);

@@ -130,6 +130,7 @@ interface ChildReport {
   info: { binary: string; threads: number; threadsFallback: string | null };
   sum: number;
   ms: number;
+  sharesOneThreadModule: boolean;
 }
 
 describe('wasm threads in a child process', () => {
@@ -137,6 +138,7 @@ describe('wasm threads in a child process', () => {
     const r = runChildReport<ChildReport>(child, { packages: ['core', 'backend-wasm'], args: ['2'], timeoutMs: 60_000 });
     expect(r.info).toEqual({ binary: 'tfjs-backend-wasm-threaded-simd.wasm', simd: true, threads: 2, threadsFallback: null });
     expect(r.sum).toBe(64 * 64 * 64); // ones · ones: every element is 64
+    expect(r.sharesOneThreadModule).toBe(false); // 1 and 2 threads: two modules
   });
 
   it('POLYTENSOR_WASM_THREADS sets the count of backends created without one; a bad value is refused clearly', () => {
@@ -152,9 +154,10 @@ describe('wasm threads in a child process', () => {
     ).toThrow(/POLYTENSOR_WASM_THREADS: expected a positive integer or 'auto' .*, got two/);
   });
 
-  it('without SharedArrayBuffer, asking for 2 threads runs the single-threaded build and says why', () => {
+  it('without SharedArrayBuffer, asking for 2 threads runs the single-threaded build (the 1-thread module) and says why', () => {
     const r = runChildReport<ChildReport>(child, { packages: ['core', 'backend-wasm'], args: ['2', 'no-shared-array-buffer'], timeoutMs: 60_000 });
     expect(r.info).toEqual({ binary: 'tfjs-backend-wasm-simd.wasm', simd: true, threads: 1, threadsFallback: 'SharedArrayBuffer is not available' });
     expect(r.sum).toBe(64 * 64 * 64);
+    expect(r.sharesOneThreadModule).toBe(true); // the fallback is the 1-thread module, not a second one
   });
 });
