@@ -19,6 +19,10 @@ export interface ChildOptions {
   /** Workspace packages (folder names under packages/) whose dist the child imports. */
   readonly packages: readonly string[];
   readonly nodeArgs?: readonly string[];
+  /** Arguments after the script. */
+  readonly args?: readonly string[];
+  /** Environment variables added to this process's for the child. */
+  readonly env?: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
 }
 
@@ -33,7 +37,12 @@ export function runChildReport<T>(child: string, o: ChildOptions): T {
       throw new Error(`packages/${pkg}/dist is missing: run \`npm run build\` at the repository root first`);
     }
   }
-  const r = spawnSync(process.execPath, [...(o.nodeArgs ?? []), child], { cwd: root, encoding: 'utf8', timeout: o.timeoutMs });
+  const r = spawnSync(process.execPath, [...(o.nodeArgs ?? []), child, ...(o.args ?? [])], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: o.timeoutMs,
+    env: { ...process.env, ...o.env },
+  });
   if (r.error) throw r.error;
   if (r.status !== 0) throw new Error(`${child} exited with ${r.status}:\n${r.stderr}`);
   return JSON.parse(r.stdout) as T;

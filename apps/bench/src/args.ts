@@ -16,7 +16,7 @@ export interface CliOptions {
   list: boolean;
   /** Per-run cap in ms (--cap): a run still going is stopped (guarded runs) or not repeated. null: the default. */
   capMs: number | null;
-  /** --threads: backend-ts's thread settings (ts in `backends` is replaced by ts@<setting> each); null: ts as it is. */
+  /** --threads: the thread settings of backend-ts and backend-wasm (ts and wasm in `backends` are replaced by ts@<setting>, wasm@<setting> each); null: as they are. */
   threads: ThreadSetting[] | null;
   /** --profile: also write profile.md, each workload's time per kernel on the Node polytensor backends. */
   profile: boolean;
@@ -39,8 +39,8 @@ Options:
   --quick            tiny sizes and few repeats: a smoke test that runs in seconds
   --cap SECONDS      stop (or do not repeat) a run that takes longer (default 60; 30 with --quick);
                      raise it to time tfjs cpu's CNN step to the end (it takes minutes)
-  --threads a,b,…    run backend-ts once per thread setting (positive integers or auto), interleaved,
-                     as backends ts@1, ts@auto …; their cells show the CPU time per run too
+  --threads a,b,…    run backend-ts and backend-wasm once per thread setting (positive integers or auto),
+                     interleaved, as backends ts@1, ts@auto, wasm@1 …; their cells show the CPU time per run too
   --profile          also profile every workload kernel by kernel on the Node polytensor backends
                      (one untimed run, then 3; 1 with --quick) and write profile.md
   --composites       do not run the workloads: time each Node backend's own optional kernels (conv, pools,

@@ -147,9 +147,24 @@ describe('--quick in Node', () => {
     expect(step.kernels.reduce((a, k) => a + k.ms, 0)).toBeLessThanOrEqual(step.runMs);
     const files = writeOutputs(r, join(tmp, 'threads'));
     const md = readFileSync(files.md, 'utf8');
-    expect(md).toMatch(/\| mlp-train \| ts \(1 thread\) ↔ tfjs cpu \(Node\) \| [\d.]+ (µs|ms) \(.*, CPU [\d.]+ (µs|ms)\) \|/);
+    expect(md).toMatch(/\| mlp-train \| ts \(1 thread\) ↔ tfjs cpu \(Node\) \| [\d.]+ (µs|ms) · [\d.]+ GFLOP\/s \(.*, CPU [\d.]+ (µs|ms)\) \|/);
     expect(md).toContain('| mlp-train | ts (threads auto) ↔ tfjs cpu (Node) |');
     expect(readFileSync(files.profile!, 'utf8')).toMatch(/### mlp-train on ts \(threads auto\)\n\n.* per run \(1 run\); kernels .* in \d+ calls/);
+  });
+
+  it('--threads runs backend-wasm once per thread setting; GFLOP/s is the FLOP count over the median', async () => {
+    const r = await runBench({ backends: ['wasm@1', 'wasm@2'], workloads: ['matmul-256'], quick: true });
+    expect(validateResults(r)).toEqual([]);
+    expect(r.backends.find((b) => b.backend === 'wasm@1')).toMatchObject({ available: true, detail: 'threads: 1 → 1 in use' });
+    expect(r.backends.find((b) => b.backend === 'wasm@2')).toMatchObject({ available: true, detail: 'threads: 2 → 2 in use' });
+    for (const b of ['wasm@1', 'wasm@2']) {
+      const row = r.rows.find((x) => x.backend === b && x.workload === 'matmul-256')!;
+      expect(row, `${b}: ${row.reason}`).toMatchObject({ status: 'ok', implementation: 'polytensor', baseline: 'wasm', gatePassed: true });
+      expect(row.gflops).toBeCloseTo((2 * 32 ** 3) / row.medianMs! / 1e6, 9); // --quick: 32×32 matrices
+    }
+    expect(r.rows.filter((x) => x.implementation === 'tfjs')).toHaveLength(1); // tfjs wasm timed once for both
+    const md = readFileSync(writeOutputs(r, join(tmp, 'wasm-threads')).md, 'utf8');
+    expect(md).toMatch(/\| matmul-256 \| wasm \(2 threads\) ↔ tfjs wasm \(Node\) \| [\d.]+ (µs|ms) · [\d.]+ GFLOP\/s \(/);
   });
 
   it('writes latest.json, latest.md and latest.html', () => {
@@ -223,6 +238,7 @@ describe('schema', () => {
     gatePassed: true,
     gate: { passed: true, rule: 'accumulation', worst: 0.1, detail: '' },
     throughput: null,
+    gflops: null,
     cpuMs: 2.5,
   };
   const doc = (rows: Row[]): unknown => ({
@@ -364,6 +380,7 @@ describe('report: against the naive gpu.js kernel', () => {
       gatePassed: true,
       gate: { passed: true, rule: 'accumulation', worst: 0.01, detail: '' },
       throughput: null,
+      gflops: null,
     });
     const rows = [ok('polytensor', 'gpujs', 100), ok('gpu.js', 'naive', 1000), ok('tfjs', 'webgl', 50)];
     const ratios = deriveRatios(rows);
@@ -429,16 +446,17 @@ describe('CLI options', () => {
     expect(parseArgs([]).composites).toBe(false);
   });
 
-  it('--threads replaces ts by one backend per setting; --profile is a flag', () => {
+  it('--threads replaces ts and wasm by one backend per setting; --profile is a flag', () => {
     expect(parseArgs(['--backends', 'ts,wasm', '--threads', '1,auto'])).toMatchObject({
-      backends: ['ts@1', 'ts@auto', 'wasm'],
+      backends: ['ts@1', 'ts@auto', 'wasm@1', 'wasm@auto'],
       threads: [1, 'auto'],
       profile: false,
     });
     expect(parseArgs(['--backends=ts', '--threads=2', '--profile'])).toMatchObject({ backends: ['ts@2'], profile: true });
     expect(parseArgs(['--backends', 'ts@3']).backends).toEqual(['ts@3']);
-    expect(() => parseArgs(['--backends', 'wasm', '--threads', '1'])).toThrow(
-      /--threads sets backend-ts's threads, but ts is not among the backends \(wasm\); add --backends ts/,
+    expect(parseArgs(['--backends', 'wasm', '--threads', '2']).backends).toEqual(['wasm@2']);
+    expect(() => parseArgs(['--backends', 'webgl', '--threads', '1'])).toThrow(
+      /--threads sets the threads of backend-ts and backend-wasm, but neither ts nor wasm is among the backends \(webgl\); add --backends ts,wasm/,
     );
     expect(() => parseArgs(['--threads', '0'])).toThrow(/--threads: '0' is neither a positive integer nor 'auto'/);
     expect(() => parseArgs(['--backends', 'ts@0'])).toThrow(/unknown backend 'ts@0'/);

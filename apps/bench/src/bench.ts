@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BROKEN_BACKEND, registerBrokenBackend } from './broken.js';
 import { chromiumLaunchOptions, chromiumVersion } from '@polytensor/conformance/chromium';
 import { BROWSER_BACKENDS, runInBrowser, type Aliases } from './browser.js';
-import { loadOnnxRuntime, loadPolytensor, loadTfjs, onnxRuntimeImpl, polytensorImpl, tfjsImpl, useThreads, workerGuard } from './node_env.js';
+import { loadOnnxRuntime, loadPolytensor, loadTfjs, onnxRuntimeImpl, polytensorImpl, threadsInUse, tfjsImpl, workerGuard } from './node_env.js';
 import { compareComposites, type CompositeResult } from './composites.js';
 import { profileWorkload } from './profile.js';
 import { FULL_TIMING, QUICK_TIMING, blankRow, runWorkload, type ImplSpec, type ProgressFn, type Timing } from './runner.js';
@@ -24,10 +24,14 @@ interface BackendEntry {
   note: string;
 }
 
-/** Every polytensor backend name the CLI accepts, with its tfjs baseline (and `ts@N` / `ts@auto`: ts with that many threads). */
+/** Every polytensor backend name the CLI accepts, with its tfjs baseline (and `ts@N`, `wasm@N`, `…@auto`: with that many threads). */
 export const BACKENDS: Readonly<Record<string, BackendEntry>> = {
   ts: { baseline: 'cpu', where: 'node', note: 'pure TypeScript (Node) ↔ @tensorflow/tfjs-backend-cpu; ts@N / ts@auto: with N threads (see --threads)' },
-  wasm: { baseline: 'wasm', where: 'node', note: 'WebAssembly (Node) ↔ @tensorflow/tfjs-backend-wasm' },
+  wasm: {
+    baseline: 'wasm',
+    where: 'node',
+    note: 'WebAssembly (Node) ↔ @tensorflow/tfjs-backend-wasm (single-threaded in Node); wasm@N / wasm@auto: XNNPACK on N threads (see --threads)',
+  },
   webgl: { baseline: 'webgl', where: 'chromium', note: 'WebGL (Chromium) ↔ @tensorflow/tfjs-backend-webgl' },
   gpujs: { baseline: 'webgl', where: 'chromium', note: 'gpu.js (Chromium) ↔ @tensorflow/tfjs-backend-webgl' },
   [BROKEN_BACKEND]: { baseline: 'cpu', where: 'node', note: 'backend-ts with a matMul that drops a term: shows the correctness gate failing' },
@@ -107,7 +111,9 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     if (!groups.has(baseline)) groups.set(baseline, []);
     const why = await loadPolytensor(b);
     const threads = threadSetting(b);
-    const detail = threads !== null && why === null ? { detail: `threads: ${threads} → ${await useThreads(threads)} in use` } : {};
+    // wasm says its threads even without a setting: its default ('auto') depends on the machine
+    const detail =
+      why === null && (threads !== null || baseBackend(b) === 'wasm') ? { detail: `threads: ${threads ?? 'default'} → ${await threadsInUse(b)} in use` } : {};
     backends.push({ environment: 'node', implementation: 'polytensor', backend: b, available: why === null, reason: why, ...detail });
     groups.get(baseline)!.push(polytensorImpl(b, baseline, why));
   }

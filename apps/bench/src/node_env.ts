@@ -49,7 +49,14 @@ export function prepareTfjs(): Promise<void> {
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
 
-/** Load a polytensor backend package and initialise the backend (`ts@N`: backend-ts); null on success, else why not. */
+/**
+ * The name core knows a bench backend by: `ts@N` is backend-ts itself (its
+ * threads are set before each run); `wasm@N` is a wasm backend of its own,
+ * created with `{ threads: N }` and registered under that name.
+ */
+const coreName = (name: string): string => (baseBackend(name) === 'wasm' && threadSetting(name) !== null ? name : baseBackend(name));
+
+/** Load a polytensor backend package and initialise the backend (`ts@N`: backend-ts; `wasm@N`: a wasm backend on N threads); null on success, else why not. */
 export async function loadPolytensor(name: string): Promise<string | null> {
   const backend = baseBackend(name);
   if (!pt.registeredBackends().includes(backend)) {
@@ -61,11 +68,16 @@ export async function loadPolytensor(name: string): Promise<string | null> {
       return /Cannot find (module|package)|ERR_MODULE_NOT_FOUND/.test(m) ? `${pkg} is not installed or not built (${m})` : `${pkg} failed to load: ${m}`;
     }
   }
+  const threads = threadSetting(name);
+  if (backend === 'wasm' && threads !== null && !pt.registeredBackends().includes(name)) {
+    const { createWasmBackend } = (await import(/* @vite-ignore */ '@polytensor/backend-wasm')) as typeof import('@polytensor/backend-wasm');
+    pt.registerBackend(name, () => createWasmBackend({ threads }), -1);
+  }
   try {
-    await pt.setBackend(backend);
+    await pt.setBackend(coreName(name));
     return null;
   } catch (e) {
-    return `polytensor backend '${backend}' did not initialise: ${message(e)}`;
+    return `polytensor backend '${coreName(name)}' did not initialise: ${message(e)}`;
   }
 }
 
@@ -95,10 +107,22 @@ export async function useThreads(threads: ThreadSetting): Promise<number> {
   return threadsReady();
 }
 
-/** A polytensor backend in Node; `ts@N` is backend-ts with its threads set to N before every run. */
-export function polytensorImpl(name: string, baseline: string, unavailable: string | null): ImplSpec {
-  const backend = baseBackend(name);
+/**
+ * Threads a backend with a thread setting runs on: backend-ts's pool once
+ * given its setting; a wasm backend's XNNPACK pool (with why it has fewer
+ * than asked for, if so). Call after loadPolytensor.
+ */
+export async function threadsInUse(name: string): Promise<string> {
   const threads = threadSetting(name);
+  if (baseBackend(name) === 'ts') return threads === null ? '1' : String(await useThreads(threads));
+  const info = (pt.getBackend() as unknown as { info?: { threads: number; threadsFallback: string | null } }).info;
+  return info ? `${info.threads}${info.threadsFallback ? ` (${info.threadsFallback})` : ''}` : '?';
+}
+
+/** A polytensor backend in Node; `ts@N` is backend-ts with its threads set to N before every run, `wasm@N` a wasm backend on N threads. */
+export function polytensorImpl(name: string, baseline: string, unavailable: string | null): ImplSpec {
+  const backend = coreName(name);
+  const threads = baseBackend(name) === 'ts' ? threadSetting(name) : null;
   return {
     implementation: 'polytensor',
     backend: name,

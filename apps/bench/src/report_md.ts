@@ -96,6 +96,9 @@ export function ratioText(r: BenchResults, p: Pair): string {
   return '–';
 }
 
+/** GFLOP/s to three significant digits at most (0.0123, 1.23, 12.3, 123). */
+export const formatGflops = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : String(Number(x.toPrecision(3))));
+
 export const formatRatio = (x: number): string =>
   x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 0.1 ? x.toFixed(2) : String(Number(x.toPrecision(2)));
 
@@ -106,10 +109,9 @@ export function cell(row: Row | null, note: (text: string) => string): string {
     case 'ok': {
       // with --threads, the CPU time shows what the extra threads cost
       const cpu = row.cpuMs != null && threadSetting(row.backend) !== null ? `, CPU ${formatMs(row.cpuMs)}` : '';
-      const base =
-        row.repeats === 1
-          ? `${formatMs(row.medianMs!)} (1 run${cpu})`
-          : `${formatMs(row.medianMs!)} (${formatSpread(row.medianMs!, row.minMs!, row.maxMs!)}, n=${row.repeats}${cpu})`;
+      // the rate of the products and convolutions (flops.ts), to set against the machine's peak
+      const time = row.gflops != null ? `${formatMs(row.medianMs!)} · ${formatGflops(row.gflops)} GFLOP/s` : formatMs(row.medianMs!);
+      const base = row.repeats === 1 ? `${time} (1 run${cpu})` : `${time} (${formatSpread(row.medianMs!, row.minMs!, row.maxMs!)}, n=${row.repeats}${cpu})`;
       return row.reason ? `${base}${note(row.reason)}` : base;
     }
     case 'gate-failed':

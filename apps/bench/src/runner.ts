@@ -13,6 +13,7 @@
 import { numericsFor, type Numerics } from './gate.js';
 import { formatMs, formatSpread, median } from './stats.js';
 import type { Environment, GateResult, Implementation, Row } from './types.js';
+import { gflopsOf } from './flops.js';
 import { throughputOf, type Ctx, type Handle, type Workload } from './workloads.js';
 
 export interface ImplSpec {
@@ -125,6 +126,7 @@ export function blankRow(id: Pick<Row, 'workload' | 'backend' | 'implementation'
     gatePassed: null,
     gate: null,
     throughput: null,
+    gflops: null,
   };
 }
 
@@ -299,6 +301,7 @@ export async function runWorkload(w: Workload, impls: readonly ImplSpec[], timin
       row.maxMs = Math.max(...row.samplesMs);
       row.cpuMs = l.cpuSamples.length ? median(l.cpuSamples) : null;
       row.throughput = throughputOf(w, timing.quick, row.medianMs);
+      row.gflops = w.flops ? gflopsOf(w.flops(timing.quick), row.medianMs) : null;
     }
     const summary =
       row.status === 'ok' && row.medianMs !== null

@@ -116,9 +116,10 @@ export function validateResults(doc: unknown): string[] {
         gatePassed: boolOrNull,
         gate: (v) => v === null || isObj(v),
         throughput: (v) => v === null || (isObj(v) && num(v['value']) && str(v['unit'])),
+        gflops: numOrNull,
       },
       p,
-      ['cpuMs'],
+      ['cpuMs', 'gflops'],
     );
     if (!isObj(r)) return;
     if (r['gate'] !== null) fields(`${where}.gate`, r['gate'], GATE, p);

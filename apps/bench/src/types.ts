@@ -80,6 +80,8 @@ export interface Row {
   gatePassed: boolean | null;
   gate: GateResult | null;
   throughput: Throughput | null;
+  /** GFLOP/s at the median time, for workloads with a FLOP count (flops.ts); null otherwise. */
+  gflops: number | null;
 }
 
 export interface Ratio {

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ADAM_FLIP_ALLOWANCE, INFER_TOLERANCE, accumulationGate, relativeToMaxGate, softmaxGate, trainingGate, ulpGate, type Numerics } from './gate.js';
 import { POLYTENSOR, TFJS, read, type Lib, type LibTensor } from './libs.js';
 import { batchData, hasDropout, initialWeights, modelSpec, optimizerText, withoutDropout, type ModelName, type ModelSpec, type Weights } from './models.js';
+import { convFlops, matMulFlops, modelFlops } from './flops.js';
 import { naiveMatMul, type GpuConstructor, type NaiveKernel } from './naive_gpujs.js';
 import * as ref from './reference.js';
 import { refForward, refTrainStep } from './reference_model.js';
@@ -38,6 +39,8 @@ export interface Workload {
   description(quick: boolean): string;
   /** Items one run processes (inference: samples; dispatch: ops), for a throughput figure. */
   throughput?: { unit: string; items(quick: boolean): number };
+  /** Floating-point operations one run does (flops.ts: products and convolutions, a multiply-add is 2), for a GFLOP/s figure. */
+  flops?(quick: boolean): number;
   polytensor(ctx: Ctx): Handle | Promise<Handle>;
   tfjs(ctx: Ctx): Handle | Promise<Handle>;
   /**
@@ -124,7 +127,7 @@ interface OpSetup {
   reference?: () => unknown;
 }
 
-interface OpWorkload extends Pick<Workload, 'id' | 'title' | 'description' | 'throughput'>, RunShape {
+interface OpWorkload extends Pick<Workload, 'id' | 'title' | 'description' | 'throughput' | 'flops'>, RunShape {
   setup(quick: boolean): OpSetup;
   /** The same op as a naive gpu.js kernel, when there is one. */
   naive?: (s: OpSetup, quick: boolean, GPU: GpuConstructor) => NaiveKernel;
@@ -144,6 +147,7 @@ function opWorkload(def: OpWorkload): Workload {
     title: def.title,
     description: def.description,
     ...(def.throughput ? { throughput: def.throughput } : {}),
+    ...(def.flops ? { flops: def.flops } : {}),
     polytensor: handle(POLYTENSOR, (s) => s.ours),
     tfjs: handle(TFJS, (s) => s.theirs),
   };
@@ -191,6 +195,7 @@ function matmul(n: number, quickN: number): Workload {
     id: `matmul-${n}`,
     title: `matMul ${n}`,
     description: (quick) => `matMul of two ${size(quick)}×${size(quick)} float32 matrices (uniform in [-1, 1))`,
+    flops: (quick) => matMulFlops(size(quick), size(quick), size(quick)),
     setup: (quick) => matmulSetup(n, quick, size(quick)),
   });
 }
@@ -206,6 +211,7 @@ function matmulChain(n: number, quickN: number): Workload {
     description: (quick) =>
       `${CHAIN} matMuls of the same two ${size(quick)}×${size(quick)} matrices queued back to back, only the last one read (throughput: products/s)`,
     throughput: { unit: 'products/s', items: () => CHAIN },
+    flops: (quick) => CHAIN * matMulFlops(size(quick), size(quick), size(quick)),
     calls: () => CHAIN,
     setup: (quick) => matmulSetup(n, quick, size(quick)),
   });
@@ -221,6 +227,7 @@ function matmulUpload(n: number, quickN: number): Workload {
       `matMul of two ${size(quick)}×${size(quick)} matrices from host arrays: create both tensors, multiply, read the product, free everything ` +
       '(the Chromium run with gpujs adds a naive gpu.js kernel: one thread per output, a loop over k, arrays in and out)',
     upload: true,
+    flops: (quick) => matMulFlops(size(quick), size(quick), size(quick)),
     setup: (quick) => matmulSetup(n, quick, size(quick)),
     naive: (s, quick, GPU) => naiveMatMul(GPU, s.inputs[0]!.values, s.inputs[1]!.values, size(quick)),
   });
@@ -258,6 +265,10 @@ function convWorkload(
     id,
     title,
     description: (quick) => `${what}: ${geomText(convGeom(quick))}`,
+    flops: (quick) => {
+      const g = convGeom(quick);
+      return convFlops(g.B, g.H, g.W, g.C, g.O, g.F);
+    },
     setup(quick) {
       const m = make(convData(quick));
       const reference = (): ref.Accumulated => cached(`${id}:${quick}:ref`, m.reference);
@@ -493,6 +504,7 @@ function trainWorkload(name: ModelName): Workload {
         (hasDropout(spec) ? '; the gate runs the same step with dropout off (masks come from each library’s own RNG)' : '')
       );
     },
+    flops: (quick) => modelFlops(modelSpec(name), batch(quick), true),
     polytensor: handle(POLYTENSOR),
     tfjs: handle(TFJS),
   };
@@ -575,6 +587,7 @@ function epochWorkload(name: ModelName, how: 'fit' | 'loop'): Workload {
         : 'through the explicit loop (gather a batch, minimize, loss and accuracy read back) on polytensor') +
       '; the explicit loop on tfjs',
     throughput: { unit: 'steps/s', items: FIT_STEPS },
+    flops: (quick) => FIT_STEPS(quick) * modelFlops(modelSpec(name), batch(quick), true),
     polytensor: handle(POLYTENSOR),
     tfjs: handle(TFJS),
   };
@@ -606,6 +619,7 @@ function inferWorkload(name: 'mlp' | 'cnn'): Workload {
     title: `${name.toUpperCase()} inference`,
     description: (quick) => `inference (predict) of the zoo's ${name} (${modelSpec(name).summary}), on a batch of ${batch(quick)}`,
     throughput: { unit: 'samples/s', items: batch },
+    flops: (quick) => modelFlops(modelSpec(name), batch(quick), false),
     polytensor: handle(POLYTENSOR),
     tfjs: handle(TFJS),
     onnx: name,

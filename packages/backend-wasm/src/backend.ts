@@ -23,7 +23,8 @@ import { softmaxKernel } from './kernels/softmax.js';
 import { transposeKernel } from './kernels/transpose.js';
 import { unaryKernel } from './kernels/unary.js';
 import { whereKernel } from './kernels/where.js';
-import { loadRuntime } from './load.js';
+import { loadRuntimeFor } from './load.js';
+import { checkThreads, type WasmThreads } from './threads.js';
 import { MAX_BUFFER_BYTES, WASM_HEAP_MAX } from './runtime.js';
 import { WasmStore } from './store.js';
 
@@ -87,12 +88,27 @@ export const WASM_KERNELS: KernelImpls<WasmStore> = {
 
 /** Which build of the tfjs wasm module is running. */
 export interface WasmBackendInfo {
-  /** The file loaded: `tfjs-backend-wasm-simd.wasm` where WebAssembly SIMD is supported, the threaded SIMD build in cross-origin isolated pages. */
+  /** The file loaded: `tfjs-backend-wasm-simd.wasm` where WebAssembly SIMD is supported, `tfjs-backend-wasm-threaded-simd.wasm` when XNNPACK runs on more than one thread. */
   readonly binary: string;
   /** A SIMD build is running. */
   readonly simd: boolean;
-  /** Threads in XNNPACK's pool: 1 unless the threaded build runs (then half the logical cores, at most 8: tfjs's choice). */
+  /** Threads in XNNPACK's pool, the calling thread included (1: the single-threaded build). */
   readonly threads: number;
+  /** Why the single-threaded build runs although more threads were asked for (no SharedArrayBuffer, a page that is not cross-origin isolated, Node < 20.16 …); null otherwise. */
+  readonly threadsFallback: string | null;
+}
+
+/** Options of `createWasmBackend`. */
+export interface WasmBackendOptions {
+  /**
+   * Threads XNNPACK may use, the calling thread included: a positive integer
+   * or 'auto' (the logical cores, at most 4). Default: `setWasmThreads`'s
+   * value, else the `POLYTENSOR_WASM_THREADS` environment variable (Node),
+   * else 'auto'. Where threads cannot run the single-threaded build runs
+   * (`info.threadsFallback` says why). Backends asking for the same count
+   * share one module and its heap.
+   */
+  readonly threads?: WasmThreads;
 }
 
 /** polytensor's WebAssembly backend: a core `Backend` plus which build of the module runs. */
@@ -111,10 +127,16 @@ export interface WasmBackend extends Backend {
  * Loads the wasm module on first use; later instances share it and each owns
  * its own buffers (freed by `dispose`).
  */
-export async function createWasmBackend(): Promise<WasmBackend> {
-  const rt = await loadRuntime();
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const threads = options.threads === undefined ? undefined : checkThreads(options.threads, 'createWasmBackend: threads');
+  const { runtime: rt, threadsFallback } = await loadRuntimeFor(threads);
   const storage = new WasmStore(rt);
-  const info: WasmBackendInfo = Object.freeze({ binary: rt.binary, simd: rt.binary !== 'tfjs-backend-wasm.wasm', threads: rt.threads });
+  const info: WasmBackendInfo = Object.freeze({
+    binary: rt.binary,
+    simd: rt.binary !== 'tfjs-backend-wasm.wasm',
+    threads: rt.threads,
+    threadsFallback,
+  });
   const backend = defineBackend(
     { name: 'wasm', storage, numerics: WASM_NUMERICS, kernels: WASM_KERNELS, limits: () => WASM_LIMITS, dispose: () => storage.clear() },
     { info },

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { KERNEL_NAMES, backendName, getBackend, matMul, ready, registerBackend, registeredBackends, reshape, tensor } from '@polytensor/core';
+import { KERNEL_NAMES, PolytensorError, backendName, getBackend, matMul, ready, registerBackend, registeredBackends, reshape, tensor } from '@polytensor/core';
 import { createReferenceBackend } from '@polytensor/conformance';
 import { expectExactSmoke } from '../../../tools/vitest/smoke.js';
-import { createWasmBackend, WASM_KERNELS } from './index.js';
+import { createWasmBackend, setWasmThreads, WASM_KERNELS, WASM_MAX_AUTO_THREADS } from './index.js';
 
 describe('@polytensor/backend-wasm entry point', () => {
   afterEach(() => {
@@ -29,16 +29,40 @@ describe('@polytensor/backend-wasm entry point', () => {
     await expectExactSmoke();
   });
 
-  it('loads the SIMD build of the tfjs wasm module without any path configuration', async () => {
+  it('loads the SIMD build of the tfjs wasm module without any path configuration, threaded where threads can run', async () => {
     const backend = await createWasmBackend();
     expect(backend.info.simd).toBe(true);
-    // Threads only where SharedArrayBuffer may be shared: a cross-origin isolated page (the chromium-threads project).
-    const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
-    expect(backend.info.binary).toBe(isolated ? 'tfjs-backend-wasm-threaded-simd.wasm' : 'tfjs-backend-wasm-simd.wasm');
-    expect(backend.info.threads).toBe(isolated ? Math.min(Math.max(1, Math.floor(cores / 2)), 8) : 1);
+    // Threads run in Node (worker_threads) and in cross-origin isolated pages (the chromium-threads project); 'auto' takes the cores, at most 4.
+    const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+    const canThread = isNode || (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+    const nodeOs = isNode
+      ? ((globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:os') as {
+          availableParallelism(): number;
+        })
+      : null;
+    const cores = nodeOs
+      ? nodeOs.availableParallelism()
+      : ((globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1);
+    const threads = canThread ? Math.min(cores, WASM_MAX_AUTO_THREADS) : 1;
+    expect(backend.info.threads).toBe(threads);
+    expect(backend.info.binary).toBe(threads > 1 ? 'tfjs-backend-wasm-threaded-simd.wasm' : 'tfjs-backend-wasm-simd.wasm');
+    expect(backend.info.threadsFallback).toBe(
+      canThread || cores === 1 ? null : 'the page is not cross-origin isolated (SharedArrayBuffer cannot be shared with workers)',
+    );
     expect(backend.memory()['wasmHeapBytes']).toBeGreaterThan(0);
     backend.dispose();
+  });
+
+  it('takes a thread count per backend: 1 is the single-threaded build; bad counts are refused', async () => {
+    const one = await createWasmBackend({ threads: 1 });
+    expect(one.info).toEqual({ binary: 'tfjs-backend-wasm-simd.wasm', simd: true, threads: 1, threadsFallback: null });
+    one.dispose();
+    await expect(createWasmBackend({ threads: 0 })).rejects.toThrow(
+      /createWasmBackend: threads: expected a positive integer or 'auto' \(the logical cores, at most 4\), got 0/,
+    );
+    await expect(createWasmBackend({ threads: 1.5 })).rejects.toThrow(PolytensorError);
+    await expect(createWasmBackend({ threads: 1.5 })).rejects.toThrow(/got 1\.5/);
+    expect(() => setWasmThreads(-1)).toThrow(/setWasmThreads: expected a positive integer or 'auto' .*, got -1/);
   });
 
   it('says clearly when WebAssembly is unavailable', async () => {

@@ -1,7 +1,9 @@
 import { engine, env } from '@tensorflow/tfjs-core';
-import { setThreadsCount as tfjsSetThreadsCount, setWasmPaths as tfjsSetWasmPaths, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { BackendWasm, setThreadsCount as tfjsSetThreadsCount, setWasmPaths as tfjsSetWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { withoutEmscriptenProcessHandlers } from './process_handlers.js';
 import { WasmRuntime } from './runtime.js';
+import { instantiateThreadedNode, settleThreadedNode, threadedNodeUnavailable } from './threaded_node.js';
+import { checkThreads, resolveThreads, setDefaultThreads, type WasmThreads } from './threads.js';
 
 /** The three builds tfjs-backend-wasm ships. */
 export type WasmBinaryName = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
@@ -15,8 +17,15 @@ export const WASM_BINARIES: readonly WasmBinaryName[] = ['tfjs-backend-wasm.wasm
 export type WasmPaths = string | Partial<Record<WasmBinaryName, string>>;
 
 let userPaths: WasmPaths | undefined;
-let userThreads: number | undefined;
-let loading: Promise<WasmRuntime> | null = null;
+/** A runtime for a thread count, and why it has a single thread if more were asked for. */
+export interface LoadedRuntime {
+  readonly runtime: WasmRuntime;
+  /** Why the single-threaded build runs although more threads were asked for; null otherwise. */
+  readonly threadsFallback: string | null;
+}
+
+/** One runtime (module, heap, thread pool) per thread count asked for; a count that falls back shares the 1-thread runtime. */
+const loading = new Map<number, Promise<LoadedRuntime>>();
 
 /**
  * Tell the backend where the `.wasm` files are (before the backend is first
@@ -26,19 +35,21 @@ let loading: Promise<WasmRuntime> | null = null;
  * as assets (see README).
  */
 export function setWasmPaths(paths: WasmPaths): void {
-  if (loading) throw new Error('@polytensor/backend-wasm: setWasmPaths() must be called before the wasm backend is first created');
+  if (loading.size > 0) throw new Error('@polytensor/backend-wasm: setWasmPaths() must be called before the wasm backend is first created');
   userPaths = paths;
 }
 
 /**
- * Threads XNNPACK may use where the threaded build runs (cross-origin isolated
- * pages). tfjs's default, and its cap, is half the logical cores (at most 8),
- * counting on two hardware threads per core; this can only lower it.
+ * Threads XNNPACK uses in wasm backends created from now on without a count
+ * of their own (`createWasmBackend({ threads })`), the calling thread
+ * included: a positive integer, or 'auto' (the default: the logical cores, at
+ * most 4). Threads run in Node (worker_threads) and in cross-origin isolated
+ * pages; elsewhere, or with 1, the single-threaded SIMD build runs. Backends
+ * already created keep their thread pool. Results are bit-identical for every
+ * count.
  */
-export function setWasmThreads(count: number): void {
-  if (loading) throw new Error('@polytensor/backend-wasm: setWasmThreads() must be called before the wasm backend is first created');
-  if (!Number.isInteger(count) || count < 1) throw new Error(`@polytensor/backend-wasm: setWasmThreads: expected a positive integer, got ${count}`);
-  userThreads = count;
+export function setWasmThreads(count: WasmThreads): void {
+  setDefaultThreads(checkThreads(count, 'setWasmThreads'));
 }
 
 function isNode(): boolean {
@@ -153,11 +164,64 @@ function message(e: unknown): string {
   return String(e);
 }
 
-async function load(): Promise<WasmRuntime> {
-  const [simd, threads] = (await Promise.all([env().getAsync('WASM_HAS_SIMD_SUPPORT'), env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')])) as [boolean, boolean];
+/** While tfjs's loader runs: its multithreading flag set to `threads`, and (browsers) the cores it sees doubled, as it gives XNNPACK half of them. */
+async function withTfjsThreads<T>(threads: number, multithread: boolean, run: () => Promise<T>): Promise<T> {
+  const flags = env();
+  const flagWas = flags.getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+  const nav = (globalThis as { navigator?: object }).navigator;
+  const cores = nav && multithread ? Object.getOwnPropertyDescriptor(nav, 'hardwareConcurrency') : undefined;
+  if (flagWas !== multithread) flags.set('WASM_HAS_MULTITHREAD_SUPPORT', multithread);
+  if (nav && multithread) Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * threads, configurable: true });
+  tfjsSetThreadsCount(threads);
+  try {
+    return await run();
+  } finally {
+    if (flagWas !== multithread) flags.set('WASM_HAS_MULTITHREAD_SUPPORT', flagWas);
+    if (nav && multithread) {
+      if (cores) Object.defineProperty(nav, 'hardwareConcurrency', cores);
+      else delete (nav as { hardwareConcurrency?: number }).hardwareConcurrency;
+    }
+  }
+}
+
+/** The threaded build in Node (src/threaded_node.ts), or why it cannot run. */
+async function loadThreadedNode(threads: number): Promise<WasmRuntime | string> {
+  const unavailable = threadedNodeUnavailable();
+  if (unavailable !== null) return unavailable;
+  let tf: BackendWasm;
+  try {
+    tf = await withoutEmscriptenProcessHandlers(async () => {
+      const module = await instantiateThreadedNode(threads);
+      tfjsSetThreadsCount(threads);
+      const backend = new BackendWasm(module as never); // creates XNNPACK's thread pool
+      settleThreadedNode(module);
+      return backend;
+    });
+  } catch (e) {
+    return `loading the threaded build failed: ${message(e)}`;
+  }
+  const m = tf.wasm as unknown as { _get_threads_count(): number };
+  return new WasmRuntime(tf, 'tfjs-backend-wasm-threaded-simd.wasm', Math.max(1, m._get_threads_count()));
+}
+
+async function load(threads: number): Promise<LoadedRuntime> {
+  const [simd, multithread] = (await Promise.all([env().getAsync('WASM_HAS_SIMD_SUPPORT'), env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')])) as [
+    boolean,
+    boolean,
+  ];
+  let fallback: string | null = null;
+  if (threads > 1) {
+    if (!simd) fallback = 'WebAssembly SIMD is not supported (the threaded build needs it)';
+    else if (isNode()) {
+      const rt = await loadThreadedNode(threads);
+      if (typeof rt !== 'string') return { runtime: rt, threadsFallback: null };
+      fallback = rt;
+    } else if (!multithread) fallback = 'the page is not cross-origin isolated (SharedArrayBuffer cannot be shared with workers)';
+  }
+  if (fallback !== null) return { runtime: (await loadRuntimeFor(1)).runtime, threadsFallback: fallback };
+  const useThreads = threads > 1;
   // Node reads the .wasm next to tfjs's own module (unless told otherwise); browsers need its URL.
-  const blobUrl = isNode() && userPaths === undefined ? null : await configurePaths(simd, threads);
-  if (threads && userThreads !== undefined) tfjsSetThreadsCount(userThreads);
+  const blobUrl = isNode() && userPaths === undefined ? null : await configurePaths(simd, useThreads);
   // tfjs-backend-wasm registers its factory with tfjs-core on import; calling
   // it directly instantiates the module and its BackendWasm without making
   // tfjs's engine use (or own) it.
@@ -165,27 +229,38 @@ async function load(): Promise<WasmRuntime> {
   if (!factory) throw new Error('@polytensor/backend-wasm: @tensorflow/tfjs-backend-wasm did not register its backend with tfjs-core');
   let tf: BackendWasm;
   try {
-    tf = (await withoutEmscriptenProcessHandlers(async () => factory())) as BackendWasm;
+    tf = (await withoutEmscriptenProcessHandlers(() => withTfjsThreads(useThreads ? threads : 1, useThreads, async () => factory()))) as BackendWasm;
   } catch (e) {
     throw new Error(
-      `@polytensor/backend-wasm: loading the WebAssembly module (${binaryFor(simd, threads)}) failed: ${message(e)}` +
+      `@polytensor/backend-wasm: loading the WebAssembly module (${binaryFor(simd, useThreads)}) failed: ${message(e)}` +
         (isNode() ? '' : " If the .wasm files are served elsewhere, call setWasmPaths('<their URL folder>/') from '@polytensor/backend-wasm' first."),
     );
   } finally {
     if (blobUrl) URL.revokeObjectURL(blobUrl);
   }
   const m = tf.wasm as unknown as { _get_threads_count(): number };
-  return new WasmRuntime(tf, binaryFor(simd, threads), threads ? Math.max(1, m._get_threads_count()) : 1);
+  return { runtime: new WasmRuntime(tf, binaryFor(simd, useThreads), useThreads ? Math.max(1, m._get_threads_count()) : 1), threadsFallback: null };
 }
 
-/** The process-wide runtime (loaded once; every WasmBackend shares it). */
-export function loadRuntime(): Promise<WasmRuntime> {
+/** The runtime of the process-wide module for `threads` (see loadRuntimeFor). */
+export async function loadRuntime(threads?: WasmThreads): Promise<WasmRuntime> {
+  return (await loadRuntimeFor(threads)).runtime;
+}
+
+/**
+ * The runtime for `threads` (see resolveThreads): loaded once per thread
+ * count, shared by every backend created for that count.
+ */
+export function loadRuntimeFor(threads?: WasmThreads): Promise<LoadedRuntime> {
   assertWebAssembly();
-  if (!loading) {
-    loading = load().catch((e: unknown) => {
-      loading = null;
+  const n = resolveThreads(threads);
+  let p = loading.get(n);
+  if (!p) {
+    p = load(n).catch((e: unknown) => {
+      loading.delete(n);
       throw e;
     });
+    loading.set(n, p);
   }
-  return loading;
+  return p;
 }

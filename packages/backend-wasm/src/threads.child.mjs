@@ -1,0 +1,20 @@
+// Run by threads.node.test.ts in a child process: creates a wasm backend for
+// argv[2] threads ('default': no count given; with argv[3] 'no-shared-array-buffer': after removing
+// SharedArrayBuffer, as a runtime without it), runs one product, checks whether
+// a 1-thread backend shares its module, prints what ran as JSON and returns
+// without disposing anything, so the process only
+// ends if the pthread workers do not keep it alive. Imports the built packages.
+if (process.argv[3] === 'no-shared-array-buffer') delete globalThis.SharedArrayBuffer;
+
+const { createWasmBackend } = await import('@polytensor/backend-wasm');
+const t0 = performance.now();
+const backend = await createWasmBackend(process.argv[2] === 'default' ? {} : { threads: Number(process.argv[2]) });
+const ones = { dataId: backend.write(new Float32Array(64 * 64).fill(1), [64, 64], 'float32'), shape: [64, 64], dtype: 'float32' };
+const product = backend.kernels.matMul(ones, ones, false, false);
+const sum = backend.readSync(product.dataId).reduce((s, v) => s + v, 0);
+// Does a 1-thread backend share this one's module? (A buffer it writes shows in this module's count of tfjs data ids.)
+const one = await createWasmBackend({ threads: 1 });
+const before = backend.memory()['tfjsDataIds'];
+one.write(new Float32Array(4), [4], 'float32');
+const sharesOneThreadModule = backend.memory()['tfjsDataIds'] === before + 1;
+process.stdout.write(`${JSON.stringify({ info: backend.info, sum, ms: performance.now() - t0, sharesOneThreadModule })}\n`);
