@@ -20,7 +20,12 @@
  * the workers.
  */
 
-/** Tiles per block: one block's transformed patches and sums (36·TB·channels doubles each) stay in L2. */
+/**
+ * Tiles per block: one block's transformed patches and sums (36·TB·channels
+ * doubles each) stay in L2. The 36 planes of every buffer are one cache line
+ * more than a power-of-two size apart, so that the transforms, which touch all
+ * 36 at once, do not map them onto the same few L1 sets.
+ */
 export const WINO_TILE_BLOCK = 32;
 
 /** Where the tile loops get their buffers: keyed float64 scratch (as GemmScratch). */
@@ -52,7 +57,7 @@ export function winoTiles(s: WinoShape): number {
 
 /** Doubles the transformed filter takes: 36 planes of C rows by N columns rounded up to 4. */
 export function winoFilterSize(C: number, N: number): number {
-  return 36 * C * (((N + 3) >> 2) << 2);
+  return 36 * (C * (((N + 3) >> 2) << 2) + 8);
 }
 
 /**
@@ -64,7 +69,7 @@ export function winoFilterSize(C: number, N: number): number {
  */
 export function winoFilterTransform(f: Float32Array, off: number, sy: number, sx: number, sc: number, sn: number, C: number, N: number, u: Float64Array): void {
   const nT = (N + 3) >> 2;
-  const plane = nT * C * 4;
+  const plane = nT * C * 4 + 8; // + one cache line: see WINO_TILE_BLOCK
   const s6 = 1 / 6;
   const s12 = 1 / 12;
   const s24 = 1 / 24;
@@ -218,9 +223,9 @@ export function winoForward(
   const T = Math.ceil(outH / 4) * tx;
   const nT = (N + 3) >> 2;
   const Np = nT * 4;
-  const uPlane = nT * C * 4;
-  const vPlane = TB * C;
-  const mPlane = TB * Np;
+  const uPlane = nT * C * 4 + 8;
+  const vPlane = TB * C + 8;
+  const mPlane = TB * Np + 8;
   const v = scratch.f64('wino.v', 36 * vPlane);
   const m = scratch.f64('wino.m', 36 * mPlane);
   const d = scratch.f64('wino.d', 36);
@@ -435,7 +440,7 @@ export function winoFilterGroups(s: WinoShape): number {
 
 /** Doubles one group's partial sums take: 36 planes of ⌈C/4⌉·4 × ⌈N/4⌉·4. */
 export function winoGroupSize(C: number, N: number): number {
-  return 36 * (((C + 3) >> 2) << 2) * (((N + 3) >> 2) << 2);
+  return 36 * ((((C + 3) >> 2) << 2) * (((N + 3) >> 2) << 2) + 8);
 }
 
 /**
@@ -456,9 +461,9 @@ export function winoFilterGroup(x: Float32Array, dy: Float32Array, s: WinoShape,
   const t1 = Math.floor((tiles * (g + 1)) / groups);
   const Cp = ((C + 3) >> 2) << 2;
   const Np = ((N + 3) >> 2) << 2;
-  const vPlane = Cp * TB;
-  const zPlane = Np * TB;
-  const mPlane = Cp * Np;
+  const vPlane = Cp * TB + 8;
+  const zPlane = Np * TB + 8;
+  const mPlane = Cp * Np + 8;
   const v = scratch.f64('wino.v', 36 * vPlane);
   const z = scratch.f64('wino.z', 36 * zPlane);
   const d = scratch.f64('wino.d', 36);
@@ -545,7 +550,7 @@ export function winoFilterGroup(x: Float32Array, dy: Float32Array, s: WinoShape,
  */
 export function winoFilterFinish(acc: Float64Array, accOff: number, groups: number, C: number, N: number, out: Float32Array): void {
   const Np = ((N + 3) >> 2) << 2;
-  const mPlane = (((C + 3) >> 2) << 2) * Np;
+  const mPlane = (((C + 3) >> 2) << 2) * Np + 8;
   const gSize = 36 * mPlane;
   const w = new Float64Array(36);
   const h = new Float64Array(18);
