@@ -153,4 +153,33 @@ describe('conv2d through Winograd F(4×4, 3×3)', () => {
       expect(firstMismatch(h.outF32(dw), ref, abs), label(c)).toBeNull();
     }
   });
+
+  it('NaN and ±∞ propagate as in the definition (only to outputs whose window reads them)', () => {
+    const info = computeConv2DInfo('conv2d', [1, 12, 12, 8], [3, 3, 8, 8], 1, 'same');
+    const xv = randomOfShape(info.inShape, 7300);
+    const wv = randomOfShape(info.filterShape, 7301);
+    const dyv = randomOfShape(info.outShape, 7302);
+    xv[(5 * 12 + 6) * 8 + 3] = Number.POSITIVE_INFINITY;
+    xv[(1 * 12 + 1) * 8 + 0] = Number.NaN;
+    dyv[(9 * 12 + 2) * 8 + 5] = Number.NEGATIVE_INFINITY;
+    const same = (got: Float32Array, want: { ref: number[]; abs: number[] }, what: string): void => {
+      let nonFinite = 0;
+      for (let i = 0; i < got.length; i++) {
+        const r = want.ref[i]!;
+        if (Number.isFinite(r)) {
+          expect(Math.abs(got[i]! - r), `${what} ${i}`).toBeLessThanOrEqual(2 ** -24 * Math.abs(r) + 1e-12 * want.abs[i]!);
+        } else {
+          nonFinite++;
+          expect(got[i], `${what} ${i}`).toBe(r);
+        }
+      }
+      expect(nonFinite, what).toBeGreaterThan(0);
+      expect(nonFinite, what).toBeLessThan(got.length);
+    };
+    same(h.outF32(h.be.kernels.conv2d(h.input(xv, info.inShape), h.input(wv, info.filterShape), info)), refForward(xv, wv, info), 'conv2d');
+    same(h.outF32(h.be.kernels.conv2dBackpropInput(h.input(dyv, info.outShape), h.input(wv, info.filterShape), info)), refInput(dyv, wv, info), 'dx');
+    const dyFinite = randomOfShape(info.outShape, 7303);
+    // One non-finite x value reaches every tap's sum of its channel: the other channels stay finite.
+    same(h.outF32(h.be.kernels.conv2dBackpropFilter(h.input(xv, info.inShape), h.input(dyFinite, info.outShape), info)), refFilter(xv, dyFinite, info), 'dW');
+  });
 });

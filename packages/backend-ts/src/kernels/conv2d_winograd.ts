@@ -10,6 +10,19 @@ import { scratchF64 } from '../util/scratch.js';
  */
 const MIN_CHANNELS = 8;
 
+/**
+ * True when no value is NaN or ±∞. Winograd mixes a whole 6×6 patch into
+ * every output of its tile (and ∞ − ∞ is NaN), so one non-finite input would
+ * spread to outputs whose window never reads it; such inputs take the direct
+ * path, which keeps the definition's propagation. The scan costs ≈ 1 % of the
+ * convolution.
+ */
+function allFinite(a: Float32Array): boolean {
+  let bad = 0;
+  for (let i = 0; i < a.length; i++) bad += a[i]! - a[i]!; // NaN for NaN and ±∞, else 0
+  return bad === 0;
+}
+
 /** A 3×3, stride-1, undilated window with enough channels on both sides for Winograd F(4×4, 3×3) to pay. */
 function winogradWindow(info: Conv2DInfo, inC: number, outC: number): boolean {
   return (
@@ -31,7 +44,7 @@ function winogradWindow(info: Conv2DInfo, inC: number, outC: number): boolean {
 export function winogradConv2d(x: Float32Array, filter: Float32Array, info: Conv2DInfo, bias: Float32Array | null, act: number): Float32Array | null {
   const C = info.inChannels;
   const N = info.outChannels;
-  if (!winogradWindow(info, C, N)) return null;
+  if (!winogradWindow(info, C, N) || !allFinite(x) || !allFinite(filter)) return null;
   const s: WinoShape = {
     batch: info.batchSize,
     H: info.inHeight,
@@ -58,7 +71,7 @@ export function winogradConv2d(x: Float32Array, filter: Float32Array, info: Conv
 export function winogradBackpropInput(dy: Float32Array, filter: Float32Array, info: Conv2DInfo): Float32Array | null {
   const C = info.inChannels;
   const N = info.outChannels;
-  if (!winogradWindow(info, N, C)) return null;
+  if (!winogradWindow(info, N, C) || !allFinite(dy) || !allFinite(filter)) return null;
   const s: WinoShape = {
     batch: info.batchSize,
     H: info.outHeight,
@@ -82,7 +95,7 @@ export function winogradBackpropInput(dy: Float32Array, filter: Float32Array, in
 export function winogradBackpropFilter(x: Float32Array, dy: Float32Array, info: Conv2DInfo): Float32Array | null {
   const C = info.inChannels;
   const N = info.outChannels;
-  if (!winogradWindow(info, C, N)) return null;
+  if (!winogradWindow(info, C, N) || !allFinite(x) || !allFinite(dy)) return null;
   const s: WinoShape = {
     batch: info.batchSize,
     H: info.inHeight,
