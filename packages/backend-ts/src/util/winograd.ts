@@ -306,6 +306,14 @@ export function winoForward(
             if (cols > 1) out[row + N] = y1;
             if (cols > 2) out[row + 2 * N] = y2;
             if (cols > 3) out[row + 3 * N] = y3;
+          } else if (act === 1) {
+            // relu as (y + |y|)/2: exact, and branch-free where Math.max(y, 0) mispredicts on
+            // about half of a layer's outputs (≈ 4 ns each). Inputs here are finite (see
+            // kernels/conv2d_winograd.ts), so y is never −∞ (which would give NaN).
+            out[row] = (y0 + Math.abs(y0)) * 0.5;
+            if (cols > 1) out[row + N] = (y1 + Math.abs(y1)) * 0.5;
+            if (cols > 2) out[row + 2 * N] = (y2 + Math.abs(y2)) * 0.5;
+            if (cols > 3) out[row + 3 * N] = (y3 + Math.abs(y3)) * 0.5;
           } else {
             out[row] = winoActivate(y0, act);
             if (cols > 1) out[row + N] = winoActivate(y1, act);
