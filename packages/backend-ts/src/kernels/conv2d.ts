@@ -4,6 +4,7 @@ import { gemm, operandBuffer, strided } from '../parallel/gemm.js';
 import { ACT_LINEAR } from '../util/gemm.js';
 import { ACT_CODES } from './fused_mat_mul.js';
 import { im2col, isPointwise, type Unfold, unfoldOf } from '../util/im2col.js';
+import { winogradConv2d } from './conv2d_winograd.js';
 
 /** Unfolded rows handled per GEMM call are capped so the column buffer stays a few MiB. */
 const COL_BUDGET = 1 << 20;
@@ -33,13 +34,16 @@ export function unfoldInGroups(
 }
 
 /**
- * NHWC conv with an HWIO filter as GEMM over unfolded images, with an optional
+ * NHWC conv with an HWIO filter: 3×3 stride-1 windows over enough channels
+ * through Winograd F(4×4, 3×3) (kernels/conv2d_winograd.ts), the rest as GEMM over unfolded images, with an optional
  * fused bias and activation applied to the float64 sums before the single
  * rounding: out [G·P, outC] = act(im2col(x_b..b+G) [G·P, fh·fw·inC] · filter + bias).
  * Several small images share one GEMM call; a 1×1 stride-1 unpadded conv reads
  * x directly as the [N·H·W, inC] matrix.
  */
 export function conv2d(x: Float32Array, filter: Float32Array, info: Conv2DInfo, bias: Float32Array | null = null, act = ACT_LINEAR): Float32Array {
+  const wino = winogradConv2d(x, filter, info, bias, act);
+  if (wino) return wino;
   const { batchSize, outHeight, outWidth, outChannels: N } = info;
   const P = outHeight * outWidth;
   const K = info.filterHeight * info.filterWidth * info.inChannels;

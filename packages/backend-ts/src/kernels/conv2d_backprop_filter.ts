@@ -3,9 +3,11 @@ import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import { accumulatorBuffer, gemmAccumulate, strided } from '../parallel/gemm.js';
 import { isPointwise, unfoldOf } from '../util/im2col.js';
 import { unfoldInGroups } from './conv2d.js';
+import { winogradBackpropFilter } from './conv2d_winograd.js';
 
 /**
- * dW [fh·fw·inC, outC] = Σ_b im2col(x_b)ᵀ · dy_b. The transpose is read with
+ * dW [fh·fw·inC, outC] = Σ_b im2col(x_b)ᵀ · dy_b (3×3 unit-stride windows over
+ * enough channels: Winograd's adjoint, kernels/conv2d_winograd.ts). The transpose is read with
  * strides; consecutive images share one GEMM (their unfolded rows and their dy
  * rows are both contiguous), accumulated in float64 and rounded once.
  */
@@ -15,6 +17,8 @@ export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, info: Co
   const K = info.filterHeight * info.filterWidth * info.inChannels;
   const out = new Float32Array(K * N);
   if (out.length === 0 || P === 0 || batchSize === 0) return out;
+  const wino = winogradBackpropFilter(x, dy, info);
+  if (wino) return wino;
   const acc = accumulatorBuffer('conv2dBackpropFilter.acc', K * N);
   acc.fill(0);
   if (isPointwise(info)) {

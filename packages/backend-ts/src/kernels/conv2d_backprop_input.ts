@@ -4,9 +4,11 @@ import { gemm, strided } from '../parallel/gemm.js';
 import { col2im, isPointwise, unfoldOf, type Unfold } from '../util/im2col.js';
 import { scratchF32, scratchF64 } from '../util/scratch.js';
 import { unfoldInGroups } from './conv2d.js';
+import { winogradBackpropInput } from './conv2d_winograd.js';
 
 /**
- * dx for conv2d. With unit strides it is itself a convolution: dy unfolded
+ * dx for conv2d. 3×3 unit-stride windows over enough channels go through
+ * Winograd (kernels/conv2d_winograd.ts). Otherwise, with unit strides it is itself a convolution: dy unfolded
  * through the flipped window times the filter rearranged to
  * [fh·fw·outC, inC] (tap (fy, fx) ↔ (fh−1−fy, fw−1−fx), in/out swapped), so dx
  * comes out of the GEMM directly, each element a float64 sum rounded once.
@@ -21,6 +23,8 @@ export function conv2dBackpropInput(dy: Float32Array, filter: Float32Array, info
   const out = new Float32Array(batchSize * imgSize);
   if (out.length === 0) return out;
   if (P === 0 || N === 0) return out; // nothing flows back
+  const wino = winogradBackpropInput(dy, filter, info);
+  if (wino) return wino;
   if (isPointwise(info)) {
     // dx [N·H·W, inC] = dy [N·H·W, outC] · filterᵀ
     gemm({ m: batchSize * P, n: C, k: N, a: strided(dy, 0, N, 1), b: strided(filter, 0, 1, N), out, oOff: 0, ldo: C });

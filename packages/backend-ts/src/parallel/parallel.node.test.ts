@@ -1,7 +1,7 @@
 // Node only (worker_threads): the vitest chromium project excludes *.node.test.ts.
 import { afterAll, describe, expect, it } from 'vitest';
 import { getThreads, setThreads, threadStats } from './pool.js';
-import { withThreads, workload } from './pool_test_util.js';
+import { winogradWorkload, withThreads, workload } from './pool_test_util.js';
 
 afterAll(() => setThreads('auto'));
 
@@ -18,5 +18,15 @@ describe('thread pool on worker_threads', () => {
     }
     expect(threadStats().jobs).toBeGreaterThan(0);
     expect(threadStats().workerChunks).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('splits the Winograd convolutions over the pool, bit-identical to one thread', async () => {
+    const single = await withThreads(1, winogradWorkload);
+    const before = threadStats().jobs;
+    const multi = await withThreads(2, winogradWorkload);
+    expect(getThreads()).toBe(2);
+    multi.forEach((bits, i) => expect(bits, `output ${i}`).toEqual(single[i]));
+    // One pool job per kernel (unless the pool backed off under load, which it reports).
+    expect(threadStats().jobs - before + 3 * threadStats().backoffs).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });

@@ -10,7 +10,7 @@ describe('thread pool', () => {
     expect(() => setThreads(0)).toThrow(/positive integer or 'auto'/);
     expect(() => setThreads(1.5)).toThrow();
     const one = await withThreads(1, workload);
-    expect(one.length).toBe(9);
+    expect(one.length).toBe(12);
     const auto = await withThreads('auto', workload);
     auto.forEach((bits, i) => expect(bits).toEqual(one[i]));
   }, 60_000);

@@ -30,6 +30,7 @@
  * POLYTENSOR_TS_THREADS in Node (read once, when the pool is first needed).
  */
 import { GEMM_WORKER_FUNCTIONS, drive as gemmDrive } from '../util/gemm.js';
+import { WINO_WORKER_FUNCTIONS, winoFilterGroup as winoFilterGroupFn, winoForward as winoForwardFn } from '../util/winograd.js';
 
 // ---- the shared layout --------------------------------------------------------
 
@@ -51,6 +52,12 @@ const CTRL_WORDS = 8;
  * 12 output arena, 13 output offset, 14 output row stride,
  * 15 bias arena (−1: none), 16 bias offset, 17 activation,
  * 19 accumulator offset, 20 accumulator row stride, 21 chunks, 22 rows per chunk.
+ * Winograd jobs (kinds 3 forward, 4 filter gradient; see parallel/winograd.ts)
+ * use 1 tiles (kind 3) or groups (kind 4), 2 N, 3 C, 4 x arena, 5 x offset,
+ * 6 H, 7 W, 8 dy arena, 9 dy offset, 10 outH, 11 outW, 12 output arena,
+ * 13 output offset, 14 batch, 15–17 bias and activation as above,
+ * 18 offset in the float64 arena (transformed filter / partial sums),
+ * 19 padTop, 20 padLeft, 23 doubles per group (kind 4).
  * (The worker reads them by number: its source is shipped on its own.)
  */
 const PARAM_WORDS = 32;
@@ -74,6 +81,8 @@ const ARENA_MAX_BYTES = 1 << 30;
 
 export const KIND_GEMM = 1;
 export const KIND_ACCUMULATE = 2;
+export const KIND_WINO_FORWARD = 3;
+export const KIND_WINO_FILTER = 4;
 
 // ---- the worker side (shipped as source; must only use its arguments and the shipped functions) --------
 
@@ -144,27 +153,48 @@ function workerMain(data: WorkerData, exit: () => void): void {
       const i0 = c * chunkRows;
       const i1 = Math.min(m, i0 + chunkRows);
       try {
-        const out = kind === 1 ? f32[params[12]!]! : null;
-        drive(
-          {
-            m,
-            n,
-            k,
-            a: { data: f32[params[4]!]!, off: params[5]!, rs: params[6]!, cs: params[7]! },
-            b: { data: f32[params[8]!]!, off: params[9]!, rs: params[10]!, cs: params[11]! },
-            out,
-            oOff: params[13]!,
-            ldo: params[14]!,
-            bias: out && params[15]! >= 0 ? f32[params[15]!]!.subarray(params[16]!, params[16]! + n) : null,
-            act: params[17]!,
-            c: out ? null : acc,
-            cOff: params[19]!,
-            ldc: params[20]!,
-          },
-          i0,
-          i1,
-          scratch,
-        );
+        if (kind >= 3) {
+          const shape = {
+            batch: params[14]!,
+            H: params[6]!,
+            W: params[7]!,
+            C: params[3]!,
+            outH: params[10]!,
+            outW: params[11]!,
+            N: n,
+            padTop: params[19]!,
+            padLeft: params[20]!,
+          };
+          const x = f32[params[4]!]!.subarray(params[5]!);
+          if (kind === 3) {
+            const bias = params[15]! >= 0 ? f32[params[15]!]!.subarray(params[16]!, params[16]! + n) : null;
+            winoForward(x, shape, acc.subarray(params[18]!), f32[params[12]!]!, params[13]!, bias, params[17]!, i0, i1, scratch);
+          } else {
+            winoFilterGroup(x, f32[params[8]!]!.subarray(params[9]!), shape, c, acc, params[18]! + c * params[23]!, scratch);
+          }
+        } else {
+          const out = kind === 1 ? f32[params[12]!]! : null;
+          drive(
+            {
+              m,
+              n,
+              k,
+              a: { data: f32[params[4]!]!, off: params[5]!, rs: params[6]!, cs: params[7]! },
+              b: { data: f32[params[8]!]!, off: params[9]!, rs: params[10]!, cs: params[11]! },
+              out,
+              oOff: params[13]!,
+              ldo: params[14]!,
+              bias: out && params[15]! >= 0 ? f32[params[15]!]!.subarray(params[16]!, params[16]! + n) : null,
+              act: params[17]!,
+              c: out ? null : acc,
+              cOff: params[19]!,
+              ldc: params[20]!,
+            },
+            i0,
+            i1,
+            scratch,
+          );
+        }
       } catch {
         Atomics.store(ctrl, 5, 1);
       }
@@ -177,6 +207,8 @@ function workerMain(data: WorkerData, exit: () => void): void {
 // In the worker, `drive` is an alias the shipped source defines for the GEMM driver
 // (whatever a minifier renamed it to); this declaration only satisfies the type checker.
 declare function drive(...args: unknown[]): void;
+declare function winoForward(...args: unknown[]): void;
+declare function winoFilterGroup(...args: unknown[]): void;
 
 /**
  * Mark worker `data.id` dead (once) so that the calling thread, even while it
@@ -193,8 +225,13 @@ function markDead(data: WorkerData): void {
 
 /** The worker's script: the shipped functions, the loop, and the host's way of handing it its data and of exiting. */
 function workerSource(host: 'node' | 'web'): string {
-  const fns = [...GEMM_WORKER_FUNCTIONS, workerMain, markDead].map((f) => `var ${f.name} = ${f.toString()};`).join('\n');
-  const alias = gemmDrive.name === 'drive' ? '' : `var drive = ${gemmDrive.name};\n`;
+  const fns = [...GEMM_WORKER_FUNCTIONS, ...WINO_WORKER_FUNCTIONS, workerMain, markDead].map((f) => `var ${f.name} = ${f.toString()};`).join('\n');
+  const entries: [string, { name: string }][] = [
+    ['drive', gemmDrive],
+    ['winoForward', winoForwardFn],
+    ['winoFilterGroup', winoFilterGroupFn],
+  ];
+  const alias = entries.map(([want, f]) => (f.name === want ? '' : `var ${want} = ${f.name};\n`)).join('');
   // Node runs exit handlers on process.exit and on uncaught errors; a terminated worker gets none
   // (the calling thread learns of it from the 'exit' event).
   const start =

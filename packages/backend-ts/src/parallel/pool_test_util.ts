@@ -36,5 +36,18 @@ export function workload(h: Harness): TensorInfo[] {
     be.kernels.conv2dBackpropFilter(x, dy, same),
     be.kernels.conv2dBackpropInput(dy2, w, strided),
     be.kernels.conv2dBackpropFilter(x, dy2, strided),
+    ...winogradWorkload(h),
   ];
+}
+
+/** Three Winograd convolutions big enough to split: forward and dx by tiles, dW by its 4 tile groups (3 pool jobs). */
+export function winogradWorkload(h: Harness, only?: 'filter'): TensorInfo[] {
+  const be = h.be;
+  const info = computeConv2DInfo('conv2d', [16, 16, 16, 32], [3, 3, 32, 32], 1, 'same');
+  const x = h.input(randomFloats(16 * 16 * 16 * 32, 9), info.inShape);
+  const dy = h.input(randomFloats(16 * 16 * 16 * 32, 11), info.outShape);
+  const dw = be.kernels.conv2dBackpropFilter(x, dy, info);
+  if (only === 'filter') return [dw];
+  const w = h.input(randomFloats(9 * 32 * 32, 10), info.filterShape);
+  return [be.kernels.fusedConv2d(x, w, h.input(randomFloats(32, 12), [32]), 'relu', info), be.kernels.conv2dBackpropInput(dy, w, info), dw];
 }

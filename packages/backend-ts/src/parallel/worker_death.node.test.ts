@@ -6,18 +6,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { computeConv2DInfo, type TensorInfo } from '@polytensor/core';
 import { Harness, randomFloats } from '../test_util.js';
 import { currentPool, getThreads, setThreads, threadsReady, threadStats } from './pool.js';
-import { withThreads } from './pool_test_util.js';
+import { winogradWorkload, withThreads } from './pool_test_util.js';
 
 afterAll(() => setThreads('auto'));
 
-/** One large GEMM and one large accumulating GEMM (conv2d's filter gradient). */
+/**
+ * One large GEMM, one large accumulating GEMM (a dilated conv2d's filter
+ * gradient) and a Winograd filter gradient (split by tile groups).
+ */
 function kernels(h: Harness): TensorInfo[] {
   const a = h.input(randomFloats(512 * 256, 11), [512, 256]);
   const b = h.input(randomFloats(256 * 128, 12), [256, 128]);
   const x = h.input(randomFloats(8 * 14 * 14 * 16, 13), [8, 14, 14, 16]);
-  const info = computeConv2DInfo('conv2d', [8, 14, 14, 16], [3, 3, 16, 24], 1, 'same');
+  const info = computeConv2DInfo('conv2d', [8, 14, 14, 16], [3, 3, 16, 24], 1, 'same', 2);
   const dy = h.input(randomFloats(8 * 14 * 14 * 24, 14), info.outShape);
-  return [h.be.kernels.matMul(a, b, false, false), h.be.kernels.conv2dBackpropFilter(x, dy, info)];
+  return [h.be.kernels.matMul(a, b, false, false), h.be.kernels.conv2dBackpropFilter(x, dy, info), ...winogradWorkload(h, 'filter')];
 }
 
 const bits = (h: Harness, outs: TensorInfo[]): number[][] => outs.map((o) => Array.from(new Uint32Array(h.outF32(o).buffer)));
