@@ -1,6 +1,7 @@
 import type { Conv2DInfo } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 import { FILTER_GRAD_SIMD_WASM, FILTER_GRAD_SIMD_WASM_SHARED } from './filter_grad_simd_module.js';
+import { onHeap } from './heap_simd.js';
 
 /** One tile function of the module: (x, dy, dw, rows, cols, xRow, xCol, dyRow, dyCol, cBlocks, oBlocks, dwRow), byte units. */
 type TileFn = (...args: number[]) => void;
@@ -13,34 +14,13 @@ interface FilterGradTiles {
   c1o4: TileFn;
 }
 
-interface RawModule {
-  asm?: { memory?: WebAssembly.Memory };
-  wasmMemory?: WebAssembly.Memory;
-}
-
-const instances = new WeakMap<WebAssembly.Memory, FilterGradTiles | null>();
-
 /**
- * The filter-gradient tiles, instantiated on the runtime's memory (once per
- * memory; the module importing a shared memory for the threaded build), or
- * null where WebAssembly SIMD does not validate.
+ * The filter-gradient tiles on the runtime's heap (the module importing a
+ * shared memory for the threaded build), or null where WebAssembly SIMD does
+ * not validate.
  */
 export function filterGradTiles(rt: WasmRuntime): FilterGradTiles | null {
-  const raw = rt.m as unknown as RawModule;
-  const memory = raw.asm?.memory ?? raw.wasmMemory;
-  if (!memory) return null;
-  let tiles = instances.get(memory);
-  if (tiles === undefined) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    try {
-      const bytes = Uint8Array.from(atob(shared ? FILTER_GRAD_SIMD_WASM_SHARED : FILTER_GRAD_SIMD_WASM), (ch) => ch.charCodeAt(0));
-      tiles = new WebAssembly.Instance(new WebAssembly.Module(bytes), { e: { m: memory } }).exports as unknown as FilterGradTiles;
-    } catch {
-      tiles = null; // SIMD does not validate here
-    }
-    instances.set(memory, tiles);
-  }
-  return tiles;
+  return onHeap<FilterGradTiles>(rt, FILTER_GRAD_SIMD_WASM, FILTER_GRAD_SIMD_WASM_SHARED);
 }
 
 /** Whether `bySimdTiles` takes this geometry: output channels in whole vectors of 4. */
