@@ -15,6 +15,7 @@ import { matMulKernel } from './kernels/mat_mul.js';
 import { maxPoolKernel } from './kernels/max_pool.js';
 import { maxPoolGradKernel } from './kernels/max_pool_grad.js';
 import { oneHotKernel } from './kernels/one_hot.js';
+import { optimizerUpdateKernel } from './kernels/optimizer_update.js';
 import { padKernel } from './kernels/pad.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scatterAddKernel } from './kernels/scatter_add.js';
@@ -138,7 +139,15 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     threadsFallback,
   });
   const backend = defineBackend(
-    { name: 'wasm', storage, numerics: WASM_NUMERICS, kernels: WASM_KERNELS, limits: () => WASM_LIMITS, dispose: () => storage.clear() },
+    {
+      name: 'wasm',
+      storage,
+      numerics: WASM_NUMERICS,
+      kernels: WASM_KERNELS,
+      optimizer: optimizerUpdateKernel(storage),
+      limits: () => WASM_LIMITS,
+      dispose: () => storage.clear(),
+    },
     { info },
   );
   storage.bind(backend.kernels);

@@ -76,6 +76,16 @@ export class WasmStore extends BufferStorage<WasmData> implements Storage {
     return { dataId: this.buffers.add(t.data), shape: [...t.shape], dtype: t.dtype };
   }
 
+  /** `run` for a kernel with several fresh outputs (the fused optimizer step): all adopted, or all freed if it throws. */
+  runMany(kernel: () => Tw[]): TensorInfo[] {
+    let outs: Tw[] = [];
+    this.rt.transaction(() => {
+      outs = kernel();
+      return outs[0]!;
+    });
+    return outs.map((t) => ({ dataId: this.buffers.add(t.data), shape: [...t.shape], dtype: t.dtype }));
+  }
+
   /** Give `composite` the kernels to run on: those of the backend defined on this store (createWasmBackend does it). */
   bind(kernels: Kernels): void {
     this.context = { ...kernels, write: (v, shape, dtype) => this.write(v, shape, dtype), disposeData: (id) => this.disposeData(id) };

@@ -1,7 +1,48 @@
 import { sizeOfShape, type Conv2DInfo, type KernelImpl } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
+import { onHeap } from './heap_simd.js';
+import { POOL_GRAD_SIMD_WASM, POOL_GRAD_SIMD_WASM_SHARED } from './pool_grad_simd_module.js';
 import { poolTaps } from './pool_util.js';
+
+/** The module's one function: (dy, dx, rows, cols, dxRow, dxCol, vectors, count), bytes; count an f32. */
+type SpreadFn = (dy: number, dx: number, rows: number, cols: number, dxRow: number, dxCol: number, vectors: number, count: number) => void;
+
+/** The SIMD spread on the runtime's heap, or null where WebAssembly SIMD does not validate. */
+export function poolGradSpread(rt: WasmRuntime): SpreadFn | null {
+  return onHeap<{ spread: SpreadFn }>(rt, POOL_GRAD_SIMD_WASM, POOL_GRAD_SIMD_WASM_SHARED)?.spread ?? null;
+}
+
+/**
+ * Gradient of average pooling by this package's SIMD spread, channels a
+ * multiple of 4: dx zeroed, then per output pixel (row-major, so every cell
+ * sums its windows in a fixed order) dy over its window's count of real
+ * cells added into those cells, four channels at a time. Any window, stride,
+ * dilation and padding; a window of only padding adds nothing.
+ */
+export function bySimdSpread(rt: WasmRuntime, spread: SpreadFn, dy: Tw, info: Conv2DInfo): Tw {
+  const { batchSize: b, inHeight: ih, inWidth: iw, inChannels: c, outHeight: oh, outWidth: ow } = info;
+  const out = rt.empty(info.inShape, 'float32');
+  if (out.data.size === 0) return out;
+  rt.f32(out.data).fill(0);
+  const { rows, cols } = poolTaps(info);
+  const pix = c * 4;
+  const dxRow = info.dilationHeight * iw * pix;
+  const dxCol = info.dilationWidth * pix;
+  const vectors = c >> 2;
+  let dyAt = dy.data.offset;
+  for (let n = 0; n < b; n++) {
+    for (let y = 0; y < oh; y++) {
+      const nr = rows.count[y]!;
+      const rowAt = out.data.offset + (n * ih + rows.first[y]!) * iw * pix;
+      for (let x = 0; x < ow; x++, dyAt += pix) {
+        const nc = cols.count[x]!;
+        if (nr * nc > 0) spread(dyAt, rowAt + cols.first[x]! * pix, nr, nc, dxRow, dxCol, vectors, nr * nc);
+      }
+    }
+  }
+  return out;
+}
 
 /** Real (unpadded) cells of each output window, as multipliers 1/count per output position; null when every window is whole. */
 function inverseCounts(info: Conv2DInfo): Float32Array | null {
@@ -76,9 +117,15 @@ export function avgPoolGrad(rt: WasmRuntime, dy: Tw, info: Conv2DInfo): Tw {
  */
 export const AVG_POOL_GRAD_COMPOSITE_FROM = 32768;
 
-/** The contract-level kernel: tfjs's loop for small inputs, core's composite for large ones. */
+/**
+ * The contract-level kernel: the SIMD spread where channels are a multiple of
+ * 4 (and SIMD validates); otherwise tfjs's loop for small inputs, core's
+ * composite for large ones.
+ */
 export const avgPoolGradKernel: KernelImpl<'avgPoolGrad', WasmStore> = (s, dy, info) => {
   const op = 'avgPoolGrad';
+  const spread = info.inChannels % 4 === 0 ? poolGradSpread(s.rt) : null;
+  if (spread) return s.run(() => bySimdSpread(s.rt, spread, s.input(dy, op), info));
   if (sizeOfShape(info.inShape) >= AVG_POOL_GRAD_COMPOSITE_FROM) return s.composite(op, dy, info);
   return s.run(() => avgPoolGrad(s.rt, s.input(dy, op), info));
 };

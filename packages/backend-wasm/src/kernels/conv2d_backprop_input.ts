@@ -1,6 +1,7 @@
 import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
+import { correlateTiles, correlateValid } from './conv_simd.js';
 import { xnnConv } from './conv_util.js';
 import { pad } from './pad.js';
 import { slice } from './slice.js';
@@ -86,6 +87,23 @@ export function conv2dBackpropInput(rt: WasmRuntime, dy: Tw, filter: Tw, info: C
     }
     const w = flippedFilter(rt, filter);
     temps.push(w);
+    const tiles = sh === 1 && sw === 1 && ci % 4 === 0 ? correlateTiles(rt) : null;
+    if (tiles) {
+      // dy padded so every output pixel has all its taps, then the SIMD correlation: no im2col, no indirection.
+      const dp = pad(
+        rt,
+        d,
+        [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ],
+        0,
+      );
+      temps.push(dp);
+      return correlateValid(rt, tiles, dp, w, dh, dw);
+    }
     const out = xnnConv(rt, d, w, {
       filterHeight: fh,
       filterWidth: fw,

@@ -1,0 +1,114 @@
+// Writes src/kernels/conv_simd_module.ts: a small WebAssembly SIMD module
+// (assembled here byte by byte, on scripts/wasm-asm.mjs) whose functions
+// compute a stride-1 'valid' NHWC correlation straight in tfjs-backend-wasm's
+// heap (the module imports that memory):
+//
+//   out[y, x, c] = Σ_{i < fh, j < fw, k < K} in[y + i·dh, x + j·dw, k] · f[i, j, k, c]
+//
+// conv2d's input gradient at stride 1 is this on dy padded, with the filter
+// flipped and its channels swapped (src/kernels/conv2d_backprop_input.ts).
+//
+// Each export `p{P}c{C}(in, f, out, rows, groups, cBlocks, fh, fw, K, inRow, outRow, tapRow, tapCol, fK, pixIn, pixOut)`
+// (addresses and strides in bytes: inRow/outRow between rows, tapRow/tapCol
+// between taps, fK between k rows of f, pixIn/pixOut between adjacent pixels)
+// computes `rows` rows of `groups` groups of P adjacent output pixels, each for
+// `cBlocks` blocks of C output channels (C·4 bytes apart in f and out): the
+// P×C accumulators in v128 locals, f's values loaded four channels at a time
+// and the input's splatted; f32x4.mul then f32x4.add in a fixed order (taps
+// row-major, then k), so results are the same on every run. Every count ≥ 1.
+//
+// Run `node packages/backend-wasm/scripts/gen-conv-simd.mjs` after changing this file.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  addTo,
+  body,
+  countDown,
+  end,
+  f32x4add,
+  f32x4mul,
+  get,
+  I32,
+  i32const,
+  load32Splat,
+  loop,
+  set,
+  simd,
+  v128load,
+  v128store,
+  writeModuleFile,
+} from './wasm-asm.mjs';
+
+const PARAMS = ['in', 'f', 'out', 'rows', 'groups', 'cBlocks', 'fh', 'fw', 'k', 'inRow', 'outRow', 'tapRow', 'tapCol', 'fK', 'pixIn', 'pixOut'];
+
+function kernel(P, CV) {
+  const A = Object.fromEntries(PARAMS.map((nm, i) => [nm, i]));
+  let n = PARAMS.length;
+  const L = {};
+  for (const nm of ['r', 'cb', 'g', 'i', 'j', 'kk', 'rowIn', 'rowOut', 'fcb', 'cbOut', 'gin', 'gout', 'ti', 'tj', 'fp', 'q']) L[nm] = n++;
+  const p = Array.from({ length: P }, () => n++);
+  const i32Locals = n - PARAMS.length;
+  const v0 = n;
+  const acc = Array.from({ length: P }, () => Array.from({ length: CV }, () => n++));
+  const w = Array.from({ length: CV }, () => n++);
+  const s = n++;
+  const v128Locals = n - v0;
+  const code = [];
+  const emit = (...parts) => {
+    for (const part of parts) code.push(...part);
+  };
+  const zero = simd(0x0c, ...Array(16).fill(0));
+
+  emit(get(A.in), set(L.rowIn), get(A.out), set(L.rowOut), get(A.rows), set(L.r));
+  emit(loop); // rows
+  emit(get(A.f), set(L.fcb), get(L.rowOut), set(L.cbOut), get(A.cBlocks), set(L.cb));
+  emit(loop); // channel blocks
+  emit(get(L.rowIn), set(L.gin), get(L.cbOut), set(L.gout), get(A.groups), set(L.g));
+  emit(loop); // pixel groups
+  for (const row of acc) for (const a of row) emit(zero, set(a));
+  emit(get(L.fcb), set(L.fp), get(L.gin), set(L.ti), get(A.fh), set(L.i));
+  emit(loop); // filter rows
+  emit(get(L.ti), set(L.tj), get(A.fw), set(L.j));
+  emit(loop); // filter columns
+  emit(get(L.tj), set(p[0]));
+  for (let q = 1; q < P; q++) emit(get(p[q - 1]), get(A.pixIn), [0x6a], set(p[q]));
+  emit(get(A.k), set(L.kk));
+  emit(loop); // input channels
+  for (let v = 0; v < CV; v++) emit(get(L.fp), v128load(16 * v), set(w[v]));
+  for (let q = 0; q < P; q++) {
+    emit(get(p[q]), load32Splat(0), set(s));
+    for (let v = 0; v < CV; v++) emit(get(acc[q][v]), get(s), get(w[v]), f32x4mul, f32x4add, set(acc[q][v]));
+  }
+  for (let q = 0; q < P; q++) emit(addTo(p[q], i32const(4)));
+  emit(addTo(L.fp, get(A.fK)));
+  emit(countDown(L.kk), end);
+  emit(addTo(L.tj, get(A.tapCol)));
+  emit(countDown(L.j), end);
+  emit(addTo(L.ti, get(A.tapRow)));
+  emit(countDown(L.i), end);
+  emit(get(L.gout), set(L.q));
+  for (let q = 0; q < P; q++) {
+    for (let v = 0; v < CV; v++) emit(get(L.q), get(acc[q][v]), v128store(16 * v));
+    if (q < P - 1) emit(addTo(L.q, get(A.pixOut)));
+  }
+  for (let q = 0; q < P; q++) emit(addTo(L.gin, get(A.pixIn)), addTo(L.gout, get(A.pixOut)));
+  emit(countDown(L.g), end);
+  emit(addTo(L.fcb, i32const(16 * CV)), addTo(L.cbOut, i32const(16 * CV)));
+  emit(countDown(L.cb), end);
+  emit(addTo(L.rowIn, get(A.inRow)), addTo(L.rowOut, get(A.outRow)));
+  emit(countDown(L.r), end);
+  return body(i32Locals, v128Locals, code);
+}
+
+// 4 pixels × 8 channels: 8 accumulators, 2 filter vectors, 1 splat (fits x86's 16 vector registers);
+// the narrower ones cover row ends and channel counts that are not multiples of 8.
+const functions = Object.fromEntries(
+  [
+    [4, 2],
+    [1, 2],
+    [4, 1],
+    [1, 1],
+  ].map(([P, CV]) => [`p${P}c${4 * CV}`, kernel(P, CV)]),
+);
+const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'kernels', 'conv_simd_module.ts');
+writeModuleFile(target, 'gen-conv-simd.mjs', 'CONV_SIMD_WASM', "Stride-1 'valid' NHWC correlation", Array(PARAMS.length).fill(I32), functions);

@@ -1,0 +1,83 @@
+import type { Tw, WasmRuntime } from '../runtime.js';
+import { CONV_SIMD_WASM, CONV_SIMD_WASM_SHARED } from './conv_simd_module.js';
+import { onHeap } from './heap_simd.js';
+
+/** One function of the module: (in, f, out, rows, groups, cBlocks, fh, fw, K, inRow, outRow, tapRow, tapCol, fK, pixIn, pixOut), byte units. */
+type CorrelateFn = (...args: number[]) => void;
+
+/** The module's exports: 4 or 1 adjacent pixels × 8 or 4 output channels. */
+interface CorrelateTiles {
+  p4c8: CorrelateFn;
+  p1c8: CorrelateFn;
+  p4c4: CorrelateFn;
+  p1c4: CorrelateFn;
+}
+
+/** The correlation tiles on the runtime's heap, or null where WebAssembly SIMD does not validate. */
+export function correlateTiles(rt: WasmRuntime): CorrelateTiles | null {
+  return onHeap<CorrelateTiles>(rt, CONV_SIMD_WASM, CONV_SIMD_WASM_SHARED);
+}
+
+/**
+ * Stride-1 'valid' correlation of NHWC `input` [B, Hp, Wp, K] with `filter`
+ * [fh, fw, K, C] at dilation (dh, dw), by the module's SIMD tiles where the
+ * buffers lie: out [B, Hp − (fh−1)·dh, Wp − (fw−1)·dw, C]. C must be a
+ * multiple of 4. Per image one call per tile shape: groups of 4 pixels along
+ * each row, then the row's last 0–3 pixels one by one; blocks of 8 channels,
+ * then one of 4.
+ */
+export function correlateValid(rt: WasmRuntime, tiles: CorrelateTiles, input: Tw, filter: Tw, dh: number, dw: number): Tw {
+  const [b, hp, wp, k] = input.shape as [number, number, number, number];
+  const [fh, fw, , c] = filter.shape as [number, number, number, number];
+  const oh = hp - (fh - 1) * dh;
+  const ow = wp - (fw - 1) * dw;
+  const out = rt.empty([b, oh, ow, c], 'float32');
+  if (out.data.size === 0) return out;
+  if (k === 0) {
+    rt.f32(out.data).fill(0);
+    return out;
+  }
+  const pixIn = k * 4;
+  const pixOut = c * 4;
+  const inRow = wp * pixIn;
+  const outRow = ow * pixOut;
+  const tapRow = dh * inRow;
+  const tapCol = dw * pixIn;
+  const fK = c * 4;
+  const groups = ow >> 2;
+  const rest = ow & 3;
+  const c8 = c >> 3;
+  const c4 = (c & 7) >> 2;
+  for (let n = 0; n < b; n++) {
+    const inBase = input.data.offset + n * hp * inRow;
+    const outBase = out.data.offset + n * oh * outRow;
+    const call = (fn: CorrelateFn, px: number, count: number, cOff: number, cBlocks: number): void =>
+      fn(
+        inBase + px * pixIn,
+        filter.data.offset + cOff,
+        outBase + px * pixOut + cOff,
+        oh,
+        count,
+        cBlocks,
+        fh,
+        fw,
+        k,
+        inRow,
+        outRow,
+        tapRow,
+        tapCol,
+        fK,
+        pixIn,
+        pixOut,
+      );
+    if (groups > 0) {
+      if (c8 > 0) call(tiles.p4c8, 0, groups, 0, c8);
+      if (c4 > 0) call(tiles.p4c4, 0, groups, c8 * 32, 1);
+    }
+    if (rest > 0) {
+      if (c8 > 0) call(tiles.p1c8, groups * 4, rest, 0, c8);
+      if (c4 > 0) call(tiles.p1c4, groups * 4, rest, c8 * 32, 1);
+    }
+  }
+  return out;
+}
