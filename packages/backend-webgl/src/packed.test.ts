@@ -105,6 +105,47 @@ describe('packed elementwise programs', () => {
     );
   });
 
+  it("padding lanes stay 0: packed log/exp results with odd sides feed matMul's padded texels", () => {
+    // log(0) = -Inf and exp(0) = 1 in an overhanging lane would make matMul's padded
+    // products NaN or extra terms (tfjs's packed matMul multiplies padding by padding)
+    const [R, C] = SHAPE as [number, number];
+    const x = values(29).map((v) => 0.5 + (Number.isFinite(v) ? Math.abs(v) % 3 : 1));
+    const k = gl.kernels;
+    for (const op of ['log', 'exp'] as const) {
+      const f = op === 'log' ? Math.log : Math.exp;
+      const xt = { dataId: gl.write(x, SHAPE, 'float32'), shape: SHAPE, dtype: 'float32' as const };
+      const y = k.unary(op, xt);
+      expect(isPacked(y)).toBe(true);
+      // y·1 over the odd inner dimension C, and yᵀ·1 over the odd outer dimension R
+      const onesC = { dataId: gl.write(new Float32Array(C).fill(1), [C, 1], 'float32'), shape: [C, 1], dtype: 'float32' as const };
+      const onesR = { dataId: gl.write(new Float32Array(R).fill(1), [R, 1], 'float32'), shape: [R, 1], dtype: 'float32' as const };
+      const byRow = k.matMul({ ...y, shape: [1, R, C] }, { ...onesC, shape: [1, C, 1] }, false, false);
+      const byCol = k.matMul({ ...y, shape: [1, R, C] }, { ...onesR, shape: [1, R, 1] }, true, false);
+      const rows = gl.readSync(byRow.dataId);
+      const cols = gl.readSync(byCol.dataId);
+      for (let r = 0; r < R; r++) {
+        let want = 0;
+        let abs = 0;
+        for (let c = 0; c < C; c++) {
+          want += f(x[r * C + c]!);
+          abs += Math.abs(f(x[r * C + c]!));
+        }
+        expect(Math.abs(rows[r]! - want), `${op}: row ${r}: ${rows[r]} vs ${want}`).toBeLessThan(abs * 1e-5);
+      }
+      for (let c = 0; c < C; c++) {
+        let want = 0;
+        let abs = 0;
+        for (let r = 0; r < R; r++) {
+          want += f(x[r * C + c]!);
+          abs += Math.abs(f(x[r * C + c]!));
+        }
+        expect(Math.abs(cols[c]! - want), `${op}: column ${c}: ${cols[c]} vs ${want}`).toBeLessThan(abs * 1e-5);
+      }
+      for (const t of [xt, y, onesC, onesR, byRow, byCol]) gl.disposeData(t.dataId);
+    }
+    expect(gl.numDataIds()).toBe(0);
+  });
+
   it('layouts mix: a matMul output (packed) through packed and flat elementwise ops and a reduction', () => {
     const a = values(17).map((v) => (Number.isFinite(v) ? Math.max(-4, Math.min(4, v)) : 1));
     const run = (minSize: number): ArrayLike<number> => {

@@ -137,7 +137,7 @@ export function rowwise(s: WebGLStore, op: string, logits: TensorInfo, expr: str
       vec4 x = getXAtOutCoords();
       vec4 m = getMAtOutCoords();
       vec4 t = getTAtOutCoords();
-      setOutput(vec4(${['x', 'y', 'z', 'w'].map(packedExpr).join(', ')}));
+      ptSetOutput(vec4(${['x', 'y', 'z', 'w'].map(packedExpr).join(', ')}));
     }`;
     const out = s.packed(op, ['x', 'm', 't'], [logits, max, tail], [rows, n], 'float32', packedBody, [
       [rows, n],
