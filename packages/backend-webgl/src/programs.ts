@@ -62,11 +62,12 @@ function paddingMask(rank: number): string {
       }`;
   }
   const f = ['x', 'y', 'z', 'w'];
+  const dim = (k: number): string => `outShape.${f[k]}`;
   return `
       void ptSetOutput(vec4 v) {
         ${rank === 2 ? 'ivec2' : rank === 3 ? 'ivec3' : 'ivec4'} rc = getOutputCoords();
-        bool col = rc.${f[rank - 1]} + 1 < outShape.${f[rank - 1]};
-        bool row = rc.${f[rank - 2]} + 1 < outShape.${f[rank - 2]};
+        bool col = rc.${f[rank - 1]} + 1 < ${dim(rank - 1)};
+        bool row = rc.${f[rank - 2]} + 1 < ${dim(rank - 2)};
         setOutput(vec4(v.x, col ? v.y : 0.0, row ? v.z : 0.0, col && row ? v.w : 0.0));
       }`;
 }
@@ -93,6 +94,11 @@ export class PackedProgram implements GPGPUProgram {
     if (shape.length < 1 || shape.length > 4) throw new Error(`webgl backend: internal error: a packed program of rank ${shape.length}`);
     this.variableNames = [...inputs];
     this.outputShape = [...shape];
+    if (inputs.some((n) => n !== n.toUpperCase())) {
+      // tfjs's packed samplers of rank ≥ 3 take parameters named b, row, col: an input
+      // named b would be shadowed inside its own sampler (tfjs names its inputs A, B)
+      throw new Error(`webgl backend: internal error: packed program inputs must be upper case, got ${inputs.join(', ')}`);
+    }
     this.userCode = paddingMask(shape.length) + userCode;
     this.customUniforms = uniforms.map((u) => ({ ...u }));
   }

@@ -139,7 +139,7 @@ export function rowwise(s: WebGLStore, op: string, logits: TensorInfo, expr: str
       vec4 t = getTAtOutCoords();
       ptSetOutput(vec4(${['x', 'y', 'z', 'w'].map(packedExpr).join(', ')}));
     }`;
-    const out = s.packed(op, ['x', 'm', 't'], [logits, max, tail], [rows, n], 'float32', packedBody, [
+    const out = s.packed(op, ['X', 'M', 'T'], [logits, max, tail], [rows, n], 'float32', packedBody, [
       [rows, n],
       [rows, 1],
       [rows, 1],
