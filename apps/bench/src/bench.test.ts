@@ -16,7 +16,7 @@ import { fitOverheads, toMarkdown } from './report_md.js';
 import * as ref from './reference.js';
 import { uniform } from './rng.js';
 import { validateResults } from './schema.js';
-import type { BenchResults, Row } from './types.js';
+import { TFJS_WEBGL_FORWARDING, type BenchResults, type Row } from './types.js';
 import { TS_KERNELS, TsStore } from '@polytensor/backend-ts';
 import { defineBackend, type KernelImpl } from '@polytensor/core';
 
@@ -394,6 +394,30 @@ describe('report: against the naive gpu.js kernel', () => {
     expect(md).toContain('| matmul-512-upload | gpujs ↔ tfjs webgl (Chromium) | 100 ms (1 run) | 50.0 ms (1 run) | 2.00 |');
     expect(md).toContain('| matmul-512-upload | gpujs ↔ naive gpu.js (Chromium) | 100 ms (1 run) | 1.00 s (1 run) | 0.10 | ✓ 0.010 / ✓ 0.010 |');
     expect(toHtml(r)).toContain('gpujs ↔ naive gpu.js kernel (Chromium)');
+  });
+});
+
+describe('report: tfjs webgl with its CPU forwarding on', () => {
+  it('shows it beside the ratio, which stays against tfjs webgl with forwarding off', () => {
+    const ok = (implementation: Row['implementation'], backend: string, medianMs: number): Row => ({
+      ...blankRow({ workload: 'dispatch-add', environment: 'chromium', backend, implementation, baseline: implementation === 'polytensor' ? 'webgl' : null }),
+      status: 'ok',
+      medianMs,
+      minMs: medianMs,
+      maxMs: medianMs,
+      repeats: 1,
+      samplesMs: [medianMs],
+      gatePassed: true,
+      gate: { passed: true, rule: 'ulp', worst: 0, detail: '' },
+    });
+    const rows = [ok('polytensor', 'webgl', 30), ok('tfjs', 'webgl', 40), ok('tfjs', TFJS_WEBGL_FORWARDING, 2)];
+    const ratios = deriveRatios(rows);
+    expect(ratios).toEqual([expect.objectContaining({ backend: 'webgl', baseline: 'webgl', ratio: 0.75 })]);
+    const r = benchResults(rows, { id: 'dispatch-add', title: 'd', description: 'd' }, 'Chromium 1', ratios);
+    expect(validateResults(r)).toEqual([]);
+    const md = toMarkdown(r);
+    expect(md).toContain('| dispatch-add | webgl ↔ tfjs webgl (Chromium) | 30.0 ms (1 run) | 40.0 ms (1 run) | 0.75 |');
+    expect(md).toContain('| dispatch-add | 40.0 ms (1 run) | 2.00 ms (1 run) | webgl 15.0 |');
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { formatMs, formatSpread } from './stats.js';
 import { backendLabel, threadSetting } from './threads.js';
-import type { BenchResults, Row } from './types.js';
+import { TFJS_WEBGL_FORWARDING, type BenchResults, type Row } from './types.js';
 
 /** A row pairing one polytensor backend with its tfjs baseline on one workload. */
 export interface Pair {
@@ -232,6 +232,27 @@ export function toMarkdown(r: BenchResults): string {
       lines.push(
         `| ${p.workload} | gpujs ↔ naive gpu.js (${envLabel(p.environment)}) | ${cell(p.ours, note)} | ${cell(p.ref, note)} | ${q ? formatRatio(q.ratio) : '–'} | ${gateCell(p.ours)} / ${gateCell(p.ref)} |`,
       );
+    }
+    lines.push('');
+  }
+  const forwarding = r.rows.filter((x) => x.implementation === 'tfjs' && x.backend === TFJS_WEBGL_FORWARDING);
+  if (forwarding.length) {
+    lines.push(
+      "tfjs webgl as it runs by default, with its CPU forwarding on (ops on < 128 values whose inputs are not yet on the GPU run on tfjs's CPU kernels); " +
+        'information only: the ratios above compare GPU with GPU, tfjs webgl with forwarding off:',
+      '',
+      '| workload | tfjs webgl, forwarding off (in the ratio) | tfjs webgl, forwarding on | polytensor median / forwarding on, per backend |',
+      '|---|---|---|---|',
+    );
+    for (const f of forwarding) {
+      const off = r.rows.find((x) => x.implementation === 'tfjs' && x.backend === 'webgl' && x.workload === f.workload && x.environment === f.environment);
+      const ours = r.rows.filter(
+        (x) => x.implementation === 'polytensor' && x.baseline === 'webgl' && x.workload === f.workload && x.environment === f.environment,
+      );
+      const versus = ours
+        .map((o) => `${backendLabel(o.backend)} ${o.status === 'ok' && f.status === 'ok' && f.medianMs ? formatRatio(o.medianMs! / f.medianMs) : '–'}`)
+        .join(', ');
+      lines.push(`| ${f.workload} | ${off ? cell(off, note) : '–'} | ${cell(f, note)} | ${versus || '–'} |`);
     }
     lines.push('');
   }

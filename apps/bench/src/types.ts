@@ -15,6 +15,13 @@ export const SCHEMA_ID = 'polytensor-bench/1';
 export type Implementation = 'polytensor' | 'tfjs' | 'gpu.js' | 'onnxruntime';
 export const IMPLEMENTATIONS: readonly Implementation[] = ['polytensor', 'tfjs', 'gpu.js', 'onnxruntime'];
 
+/**
+ * The tfjs rows (backend name) of tfjs webgl with its CPU forwarding on, its
+ * default: information beside the ratio's tfjs webgl, which runs with it off
+ * (GPU against GPU; docs/decisions.md).
+ */
+export const TFJS_WEBGL_FORWARDING = 'webgl-cpu-forward';
+
 /** Where it ran. */
 export type Environment = 'node' | 'chromium';
 

@@ -47,10 +47,19 @@ describe('packed elementwise programs', () => {
   };
 
   /** Run `f` on fresh inputs, packed (default threshold) and flat (threshold Infinity); return both outputs' values. */
-  function both(inputs: Float32Array[], f: (xs: TensorInfo[]) => TensorInfo): { packed: ArrayLike<number>; flat: ArrayLike<number> } {
+  function both(
+    inputs: Float32Array[],
+    f: (xs: TensorInfo[]) => TensorInfo,
+    shapes: readonly (readonly number[])[] = [],
+    dtypes: readonly ('float32' | 'bool')[] = [],
+  ): { packed: ArrayLike<number>; flat: ArrayLike<number> } {
     const run = (minSize: number, expectPacked: boolean): ArrayLike<number> => {
       gl.store.packedMinSize = minSize;
-      const xs = inputs.map((v) => ({ dataId: gl.write(v, SHAPE, 'float32'), shape: SHAPE, dtype: 'float32' as const }));
+      const xs = inputs.map((v, k) => {
+        const shape = [...(shapes[k] ?? SHAPE)];
+        const dtype = dtypes[k] ?? 'float32';
+        return { dataId: gl.write(dtype === 'bool' ? Uint8Array.from(v, (x) => (x > 0 ? 1 : 0)) : v, shape, dtype), shape, dtype };
+      });
       const out = f(xs);
       expect(isPacked(out)).toBe(expectPacked);
       const vals = gl.readSync(out.dataId);
@@ -94,6 +103,67 @@ describe('packed elementwise programs', () => {
     expect(gl.numDataIds()).toBe(0);
   });
 
+  it('broadcast inputs (a scalar, a row, a column) run packed and equal the flat output bit for bit', () => {
+    const [R, C] = SHAPE as [number, number];
+    const cases: Array<{ shape: number[]; values: Float32Array }> = [
+      { shape: [], values: Float32Array.of(-2.5) },
+      { shape: [1, 1], values: Float32Array.of(Number.NaN) },
+      { shape: [C], values: values(31).subarray(0, C) },
+      { shape: [R, 1], values: values(37).subarray(0, R) },
+      { shape: [1, C], values: values(41).subarray(0, C) },
+    ];
+    // sub: the order of the operands matters; maximum: NaN from either side
+    for (const op of ['sub', 'maximum'] as const) {
+      for (const c of cases) {
+        for (const swap of c.shape.length === 1 ? [false, true] : [false]) {
+          const ins = swap ? [c.values, values(43)] : [values(43), c.values];
+          const shapes = swap ? [c.shape, SHAPE] : [SHAPE, c.shape];
+          const { packed, flat } = both(ins, ([a, b]) => gl.kernels.binary(op, a!, b!, SHAPE), shapes);
+          expectSameBits(packed, flat, `binary ${op} [${shapes[0]}] [${shapes[1]}]`);
+        }
+      }
+    }
+    expect(gl.numDataIds()).toBe(0);
+  });
+
+  it('rank 3 and 4 (odd sides): packed equals flat bit for bit', () => {
+    for (const shape of [
+      [3, 25, 17],
+      [2, 3, 13, 15],
+    ]) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      const a = values(67).subarray(0, n);
+      const b = values(71).subarray(0, n);
+      const { packed, flat } = both(
+        [a, b],
+        ([x, y]) => {
+          const e = gl.kernels.unary('exp', x!);
+          const out = gl.kernels.binary('mul', e, y!, shape);
+          gl.disposeData(e.dataId);
+          return out;
+        },
+        [shape, shape],
+      );
+      expectSameBits(packed, flat, `exp·mul [${shape}]`);
+    }
+    expect(gl.numDataIds()).toBe(0);
+  });
+
+  it('where and cast run packed and equal the flat output bit for bit', () => {
+    const [, C] = SHAPE as [number, number];
+    const w = both([values(47), values(53), values(59).subarray(0, C)], ([c, a, b]) => gl.kernels.where(c!, a!, b!, SHAPE), [SHAPE, SHAPE, [C]], ['bool']);
+    expectSameBits(w.packed, w.flat, 'where');
+    for (const [from, to] of [
+      ['float32', 'int32'],
+      ['float32', 'bool'],
+      ['bool', 'float32'],
+    ] as const) {
+      const { packed, flat } = both([values(61)], ([x]) => gl.kernels.cast(x!, to), [SHAPE], [from as 'float32' | 'bool']);
+      expectSameBits(packed, flat, `cast ${from} → ${to}`);
+    }
+    expect(gl.numDataIds()).toBe(0);
+  });
+
   it('add, packed, equals float32 addition in JS', () => {
     const a = values(3);
     const b = values(5);
@@ -103,6 +173,47 @@ describe('packed elementwise programs', () => {
       a.map((v, i) => Math.fround(v + b[i]!)),
       'add vs JS',
     );
+  });
+
+  it("padding lanes stay 0: packed log/exp results with odd sides feed matMul's padded texels", () => {
+    // log(0) = -Inf and exp(0) = 1 in an overhanging lane would make matMul's padded
+    // products NaN or extra terms (tfjs's packed matMul multiplies padding by padding)
+    const [R, C] = SHAPE as [number, number];
+    const x = values(29).map((v) => 0.5 + (Number.isFinite(v) ? Math.abs(v) % 3 : 1));
+    const k = gl.kernels;
+    for (const op of ['log', 'exp'] as const) {
+      const f = op === 'log' ? Math.log : Math.exp;
+      const xt = { dataId: gl.write(x, SHAPE, 'float32'), shape: SHAPE, dtype: 'float32' as const };
+      const y = k.unary(op, xt);
+      expect(isPacked(y)).toBe(true);
+      // y·1 over the odd inner dimension C, and yᵀ·1 over the odd outer dimension R
+      const onesC = { dataId: gl.write(new Float32Array(C).fill(1), [C, 1], 'float32'), shape: [C, 1], dtype: 'float32' as const };
+      const onesR = { dataId: gl.write(new Float32Array(R).fill(1), [R, 1], 'float32'), shape: [R, 1], dtype: 'float32' as const };
+      const byRow = k.matMul({ ...y, shape: [1, R, C] }, { ...onesC, shape: [1, C, 1] }, false, false);
+      const byCol = k.matMul({ ...y, shape: [1, R, C] }, { ...onesR, shape: [1, R, 1] }, true, false);
+      const rows = gl.readSync(byRow.dataId);
+      const cols = gl.readSync(byCol.dataId);
+      for (let r = 0; r < R; r++) {
+        let want = 0;
+        let abs = 0;
+        for (let c = 0; c < C; c++) {
+          want += f(x[r * C + c]!);
+          abs += Math.abs(f(x[r * C + c]!));
+        }
+        expect(Math.abs(rows[r]! - want), `${op}: row ${r}: ${rows[r]} vs ${want}`).toBeLessThan(abs * 1e-5);
+      }
+      for (let c = 0; c < C; c++) {
+        let want = 0;
+        let abs = 0;
+        for (let r = 0; r < R; r++) {
+          want += f(x[r * C + c]!);
+          abs += Math.abs(f(x[r * C + c]!));
+        }
+        expect(Math.abs(cols[c]! - want), `${op}: column ${c}: ${cols[c]} vs ${want}`).toBeLessThan(abs * 1e-5);
+      }
+      for (const t of [xt, y, onesC, onesR, byRow, byCol]) gl.disposeData(t.dataId);
+    }
+    expect(gl.numDataIds()).toBe(0);
   });
 
   it('layouts mix: a matMul output (packed) through packed and flat elementwise ops and a reduction', () => {

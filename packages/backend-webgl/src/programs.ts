@@ -46,11 +46,40 @@ export class FlatProgram implements GPGPUProgram {
 }
 
 /**
+ * GLSL `ptSetOutput(vec4)`: setOutput with the texel's lanes outside the
+ * logical shape set to 0. A packed texel holds a 2×2 block (rank 1: two values
+ * in x, y); when the last dimension (or the one before) is odd, the block
+ * overhangs it. tfjs's packed matMul sums those overhanging lanes of both
+ * operands (a padding lane times a padding lane), so they must stay 0: log(0)
+ * = −Inf there would make a product NaN, exp(0) = 1 would add terms.
+ */
+function paddingMask(rank: number): string {
+  if (rank === 1) {
+    return `
+      void ptSetOutput(vec4 v) {
+        int c = getOutputCoords();
+        setOutput(vec4(v.x, c + 1 < outShape ? v.y : 0.0, 0.0, 0.0));
+      }`;
+  }
+  const f = ['x', 'y', 'z', 'w'];
+  const dim = (k: number): string => `outShape.${f[k]}`;
+  return `
+      void ptSetOutput(vec4 v) {
+        ${rank === 2 ? 'ivec2' : rank === 3 ? 'ivec3' : 'ivec4'} rc = getOutputCoords();
+        bool col = rc.${f[rank - 1]} + 1 < ${dim(rank - 1)};
+        bool row = rc.${f[rank - 2]} + 1 < ${dim(rank - 2)};
+        setOutput(vec4(v.x, col ? v.y : 0.0, row ? v.z : 0.0, col && row ? v.w : 0.0));
+      }`;
+}
+
+/**
  * A custom elementwise program over packed textures (tfjs's 2×2-texel layout,
- * four values per fragment): every input has the output's logical shape, so
- * `get<Name>AtOutCoords()` returns the four values of the output texel. An
- * elementwise op does not care where a value sits, so this computes exactly
- * what the flat program does, with a quarter of the fragments.
+ * four values per fragment): `get<Name>AtOutCoords()` returns the input's four
+ * values for the output texel (tfjs's sampler broadcasts an input of a
+ * broadcastable shape). An elementwise op does not care where a value sits, so
+ * this computes exactly what the flat program does, with a quarter of the
+ * fragments. Bodies write with `ptSetOutput(vec4)` (padding lanes zeroed, see
+ * paddingMask). Output rank 1–4.
  */
 export class PackedProgram implements GPGPUProgram {
   readonly variableNames: string[];
@@ -62,9 +91,15 @@ export class PackedProgram implements GPGPUProgram {
   readonly customUniforms: Array<{ name: string; type: UniformType; arrayIndex?: number }>;
 
   constructor(inputs: readonly string[], shape: readonly number[], userCode: string, uniforms: readonly Uniform[] = []) {
+    if (shape.length < 1 || shape.length > 4) throw new Error(`webgl backend: internal error: a packed program of rank ${shape.length}`);
     this.variableNames = [...inputs];
     this.outputShape = [...shape];
-    this.userCode = userCode;
+    if (inputs.some((n) => n !== n.toUpperCase())) {
+      // tfjs's packed samplers of rank ≥ 3 take parameters named b, row, col: an input
+      // named b would be shadowed inside its own sampler (tfjs names its inputs A, B)
+      throw new Error(`webgl backend: internal error: packed program inputs must be upper case, got ${inputs.join(', ')}`);
+    }
+    this.userCode = paddingMask(shape.length) + userCode;
     this.customUniforms = uniforms.map((u) => ({ ...u }));
   }
 }

@@ -15,7 +15,7 @@ import { MATH_GLSL, PT_ENV, type WebGLVersion } from '@polytensor/gpu-common';
 import type { ContextWatch } from './context.js';
 import { WebGLBackendError } from './errors.js';
 import { FlatProgram, helpers, PackedProgram, type Uniform } from './programs.js';
-import { compiledPrograms, textureStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
+import { compiledPrograms, isPackedReshapeFree, textureStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
 
 /** Integers up to this magnitude are exact in float32 (and so in float textures). */
 export const EXACT_INT = 2 ** 24;
@@ -320,36 +320,43 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
 
   /**
    * Whether an elementwise op over `shape` can run as a PackedProgram with no
-   * layout pass: every input has that shape and is either packed already
-   * (e.g. a matMul output, or an earlier packed elementwise result) or still
-   * on the CPU (tfjs then uploads it packed). An unpacked input would need a
-   * temporary pack per call (tfjs does not keep it), so those take the flat
-   * path, which unpacks packed inputs once, in place. Tiny tensors stay flat
-   * too: tfjs passes inputs of ≤ 4 values as uniforms to unpacked programs only.
+   * layout pass per call. Each input is either a single value (broadcast;
+   * tfjs packs a one-value texture if it must, one texel) or has a shape
+   * broadcastable to `shape` and is packed already with that logical shape
+   * (e.g. a matMul output, or an earlier packed elementwise result; a view
+   * whose packed layout is the texture's, as [m, n] of a [1, m, n] product) or still
+   * on the CPU (tfjs then uploads it packed and keeps it so). tfjs's packed
+   * samplers broadcast the rest (a bias row, a [rows, 1] column). An input
+   * left unpacked by a flat program would need a temporary pack per call (tfjs
+   * does not keep it), so those take the flat path, which unpacks packed
+   * inputs once, in place. Tiny outputs stay flat too: tfjs passes inputs of
+   * ≤ 4 values as uniforms to unpacked programs only.
    * @internal
    */
   packable(inputs: readonly TensorInfo[], shape: readonly number[]): boolean {
     if (shape.length === 0 || shape.length > 4 || sizeOfShape(shape) < this.packedMinSize) return false;
     for (const t of inputs) {
-      if (!sameShape(t.shape, shape)) return false;
       const g = this.data(t.dataId, 'kernel');
       if (!g.tf) return false;
+      if (g.size === 1) continue;
+      if (t.shape.length > shape.length) return false;
       const td = this.tf.texData.get(g.tf);
       if (td.texture == null) {
         if (td.values == null) return false;
         continue;
       }
-      if (!td.isPacked || !sameShape(td.shape, shape)) return false;
+      if (!td.isPacked || !(sameShape(td.shape, t.shape) || isPackedReshapeFree(td.shape, t.shape))) return false;
     }
     return true;
   }
 
   /**
    * Run an elementwise PackedProgram (see `packable`, which must hold): the
-   * inputs and the output have logical shape `shape`; `body`'s main reads
-   * `get<Name>AtOutCoords()` (vec4) and calls setOutput(vec4). `inputShapes[k]`,
-   * when given, is the shape input k is seen as (same size; tfjs broadcasts
-   * an input of shape [rows, 1] along a [rows, n] output).
+   * output has logical shape `shape`, each input its own (broadcastable to
+   * it); `body`'s main reads `get<Name>AtOutCoords()` (vec4, broadcast by
+   * tfjs's sampler) and calls ptSetOutput(vec4). `inputShapes[k]`, when given,
+   * is the shape input k is seen as (same size; e.g. [rows, 1] along a
+   * [rows, n] output).
    * @internal
    */
   packed(

@@ -4,7 +4,7 @@
  * internals (documented at each use) is visible in one file.
  */
 import { env, getKernel, type DataType, type NamedAttrMap, type TensorInfo as TfTensorInfo } from '@tensorflow/tfjs-core';
-import { GPGPUContext, MathBackendWebGL, setWebGLContext, type GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
+import { GPGPUContext, MathBackendWebGL, setWebGLContext, webgl_util, type GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
 
 export { env, GPGPUContext, setWebGLContext };
 export type { DataType, GPGPUProgram, NamedAttrMap, TfTensorInfo };
@@ -21,6 +21,13 @@ export class TfWebGL extends MathBackendWebGL {
     return false;
   }
 }
+
+/**
+ * Whether a packed texture of logical shape `a` can be read as shape `b` (same
+ * size) with no repacking: tfjs's own test (its Reshape shares the texture
+ * then), e.g. a batched matMul output [1, m, n] seen as [m, n].
+ */
+export const isPackedReshapeFree = (a: readonly number[], b: readonly number[]): boolean => webgl_util.isReshapeFree([...a], [...b]);
 
 /** The kernel function tfjs-backend-webgl registered under `name` (importing the package registers all of them). */
 export function tfKernel(

@@ -13,8 +13,8 @@ import { gpujs, loaders } from 'virtual:polytensor-browser-backends';
 import { GPU_NUMERICS } from '../gate.js';
 import type { GpuConstructor } from '../naive_gpujs.js';
 import { runWorkload, type ImplSpec } from '../runner.js';
-import type { BackendInfo, Row } from '../types.js';
-import { workloadById } from '../workloads.js';
+import { TFJS_WEBGL_FORWARDING, type BackendInfo, type Row } from '../types.js';
+import { workloadById, type Workload } from '../workloads.js';
 import type { BenchWindow, PageConfig, PageResult } from './protocol.js';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
@@ -106,16 +106,28 @@ async function init(config: PageConfig): Promise<Setup> {
       async activate() {},
     });
   }
-  impls.push({
+  // The ratios compare GPU with GPU: tfjs webgl runs with WEBGL_CPU_FORWARD off (by default it
+  // computes ops on < 128 values whose inputs are not yet on the GPU with its CPU kernels, which
+  // polytensor's GPU backends never do; docs/decisions.md). Forwarding on, tfjs's default, is
+  // measured beside it on dispatch-add, the one row it changes, as information.
+  const tfjsWebgl = (backend: string, forward: boolean, covers?: (w: Workload) => boolean): ImplSpec => ({
     implementation: 'tfjs',
-    backend: 'webgl',
+    backend,
     environment: 'chromium',
     baseline: null,
     unavailable: tfUnavailable,
+    numerics: GPU_NUMERICS,
+    ...(covers ? { covers } : {}),
     async activate() {
       if (tf.getBackend() !== 'webgl') await tf.setBackend('webgl');
+      tf.env().set('WEBGL_CPU_FORWARD', forward);
     },
   });
+  impls.push(tfjsWebgl('webgl', false));
+  if (!tfUnavailable) {
+    backends.push({ environment: 'chromium', implementation: 'tfjs', backend: TFJS_WEBGL_FORWARDING, available: true, reason: null });
+    impls.push(tfjsWebgl(TFJS_WEBGL_FORWARDING, true, (w) => w.id === 'dispatch-add'));
+  }
   return { impls, backends };
 }
 

@@ -63,9 +63,9 @@ export function binary(s: WebGLStore, op: BinaryOp, a: TensorInfo, b: TensorInfo
     void main() {
       vec4 a = getAAtOutCoords();
       vec4 b = getBAtOutCoords();
-      setOutput(vec4(op(a.x, b.x), op(a.y, b.y), op(a.z, b.z), op(a.w, b.w)));
+      ptSetOutput(vec4(op(a.x, b.x), op(a.y, b.y), op(a.z, b.z), op(a.w, b.w)));
     }`;
-    const out = s.packed(`binary ${op}`, ['a', 'b'], [a, b], outShape, dtype, packedBody);
+    const out = s.packed(`binary ${op}`, ['A', 'B'], [a, b], outShape, dtype, packedBody);
     return s.wrap(out, outShape, dtype, dtype === 'int32' ? bound : 0);
   }
   const plan = elementwisePlan(['a', 'b'], [a, b], outShape);

@@ -19,6 +19,17 @@ export function cast(s: WebGLStore, x: TensorInfo, dtype: DType): TensorInfo {
   if (size === 0) return s.fromValues(new Float32Array(0), x.shape, dtype);
   const fromFloat = x.dtype === 'float32';
   const code = dtype === 'int32' && !fromFloat ? 'return x;' : GLSL[dtype];
+  // float→int32: |trunc(x)| of a float32 can be anything up to 2^31 (no bound known without reading)
+  const bound = dtype !== 'int32' ? 0 : fromFloat ? 2 ** 31 : x.dtype === 'bool' ? 1 : s.bound(x);
+  if (s.packable([x], x.shape)) {
+    const packedBody = `
+    float op(float x) { ${code} }
+    void main() {
+      vec4 v = getXAtOutCoords();
+      ptSetOutput(vec4(op(v.x), op(v.y), op(v.z), op(v.w)));
+    }`;
+    return s.wrap(s.packed('cast', ['X'], [x], x.shape, dtype, packedBody), x.shape, dtype, bound);
+  }
   const body = `
     float op(float x) { ${code} }
     void main() {
@@ -26,8 +37,6 @@ export function cast(s: WebGLStore, x: TensorInfo, dtype: DType): TensorInfo {
       setOutput(op(getX(i)));
     }`;
   const out = s.flat('cast', ['x'], [x], size, dtype, body);
-  // float→int32: |trunc(x)| of a float32 can be anything up to 2^31 (no bound known without reading)
-  const bound = dtype !== 'int32' ? 0 : fromFloat ? 2 ** 31 : x.dtype === 'bool' ? 1 : s.bound(x);
   return s.wrap(out, x.shape, dtype, bound);
 }
 

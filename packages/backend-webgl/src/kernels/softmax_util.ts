@@ -137,9 +137,9 @@ export function rowwise(s: WebGLStore, op: string, logits: TensorInfo, expr: str
       vec4 x = getXAtOutCoords();
       vec4 m = getMAtOutCoords();
       vec4 t = getTAtOutCoords();
-      setOutput(vec4(${['x', 'y', 'z', 'w'].map(packedExpr).join(', ')}));
+      ptSetOutput(vec4(${['x', 'y', 'z', 'w'].map(packedExpr).join(', ')}));
     }`;
-    const out = s.packed(op, ['x', 'm', 't'], [logits, max, tail], [rows, n], 'float32', packedBody, [
+    const out = s.packed(op, ['X', 'M', 'T'], [logits, max, tail], [rows, n], 'float32', packedBody, [
       [rows, n],
       [rows, 1],
       [rows, 1],

@@ -67,9 +67,9 @@ export function unary(s: WebGLStore, op: UnaryOp, x: TensorInfo): TensorInfo {
     float op(float x) { ${FLOAT_OPS[op]} }
     void main() {
       vec4 v = getXAtOutCoords();
-      setOutput(vec4(op(v.x), op(v.y), op(v.z), op(v.w)));
+      ptSetOutput(vec4(op(v.x), op(v.y), op(v.z), op(v.w)));
     }`;
-    return s.wrap(s.packed(`unary ${op}`, ['x'], [x], x.shape, dtype, packedBody), x.shape, dtype, bound);
+    return s.wrap(s.packed(`unary ${op}`, ['X'], [x], x.shape, dtype, packedBody), x.shape, dtype, bound);
   }
   const body = `
     float op(float x) { ${FLOAT_OPS[op]} }

@@ -9,7 +9,7 @@ import type { Tensor } from '../tensor.js';
 import type { Variable } from '../variable.js';
 import { assertSerializable, Layer, type NamedWeight, type Shape, type Shapes, type WeightShape } from '../nn/layers/index.js';
 import { Callback, History, toCallbacks, type CallbackArg, type Logs } from './callbacks.js';
-import { disposeResult, PendingLogs, readResult, type BatchResult } from './pending_logs.js';
+import { disposeResult, PendingLogs, readResult, readResultAsync, type BatchResult } from './pending_logs.js';
 import { ProgressBar, type ProgressSink } from './progress.js';
 import { getLoss, type LossAlias, type LossFn, type LossInfo, type LossName } from './losses.js';
 import { getMetric, type MetricFn, type MetricName } from './metrics.js';
@@ -401,6 +401,23 @@ export abstract class LayersModel extends Layer {
     const [xs, ys] = this.prepare('trainOnBatch', c, x, y);
     this.epochLogs(c);
     return readResult(this.step(c, xs, ys)) as Logs & { readonly loss: number };
+  }
+
+  /**
+   * `trainOnBatch` with the loss and metrics read back asynchronously: the same
+   * step (the update is applied before it returns a promise) and the same logs.
+   * On a GPU backend it awaits the device instead of blocking on it, which lets
+   * the browser run the queued work at full speed (tfjs-layers' trainOnBatch
+   * is asynchronous for the same reason); on CPU backends the two are alike.
+   * @example
+   * const { loss, acc } = await model.trainOnBatchAsync(xBatch, yBatch);
+   */
+  async trainOnBatchAsync(x: TensorOrTensors, y: TensorOrTensors): Promise<Logs & { readonly loss: number }> {
+    const c = this.requireCompiled('trainOnBatchAsync');
+    this.assertNotFitting('trainOnBatchAsync');
+    const [xs, ys] = this.prepare('trainOnBatchAsync', c, x, y);
+    this.epochLogs(c);
+    return (await readResultAsync(this.step(c, xs, ys))) as Logs & { readonly loss: number };
   }
 
   /** Inputs and labels as lists, the model built, everything validated. */

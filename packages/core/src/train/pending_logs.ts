@@ -33,6 +33,23 @@ export function readResult(r: BatchResult): Logs {
   return r.finish((t) => values.get(t)!);
 }
 
+/**
+ * Read a result without blocking and free its tensors: the values are awaited
+ * (`data()`), so a GPU backend waits on a fence, not on a synchronous readback,
+ * which in Chromium stalls the page and runs the queued GPU work several times
+ * slower (measured on SwiftShader).
+ */
+export async function readResultAsync(r: BatchResult): Promise<Logs> {
+  const values = new Map<Tensor, number>();
+  try {
+    const read = await Promise.all(r.tensors.map((t) => t.data()));
+    r.tensors.forEach((t, i) => values.set(t, read[i]![0]!));
+  } finally {
+    for (const t of r.tensors) if (!t.isDisposed) t.dispose();
+  }
+  return r.finish((t) => values.get(t)!);
+}
+
 /** Free a result's tensors unread (a step that failed part-way, a fit that stopped). */
 export function disposeResult(r: BatchResult): void {
   for (const t of r.tensors) if (!t.isDisposed) t.dispose();
