@@ -6,11 +6,12 @@ import { CpuTexture, MAX_ELEMENTS, type GpuRuntime } from './runtime.js';
 
 /**
  * float32 / bool tensors of at most this many elements that come from the host
- * stay on the host until a GPU kernel needs them, and elementwise kernels whose
- * inputs all are there run on the host (kernels/host_float.ts). One WebGL draw
- * costs tens of microseconds of driver work whatever its size; a 128-element
- * loop in JavaScript, well under one. The same bound as tfjs webgl's
- * CPU_HANDOFF_SIZE_THRESHOLD.
+ * keep their values there too and are uploaded once, when a GPU kernel first
+ * reads them (a tensor read back keeps its values for the next read). Kernels
+ * still run on the GPU: computing small ops in JavaScript, as tfjs webgl's
+ * CPU handoff does, would make an op's bits depend on where its inputs live and
+ * leave the conformance suite's small cases testing JavaScript instead of the
+ * shaders (docs/decisions.md, "GPU backends against tfjs webgl").
  */
 export const HOST_MAX_ELEMENTS = 128;
 
@@ -256,7 +257,7 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     if (e.small) return e.dtype === 'float32' ? e.small.slice() : Uint8Array.from(e.small);
     if (!e.tex) return e.dtype === 'bool' ? new Uint8Array(0) : new Float32Array(0);
     const values = this.rt.download(e.tex, e.size);
-    // a small tensor read once stays readable, and usable by host kernels, without another download
+    // a small tensor read once stays readable without another download
     if (e.size <= HOST_MAX_ELEMENTS) {
       e.small = values.slice();
       this.gained(e, e.small.byteLength);

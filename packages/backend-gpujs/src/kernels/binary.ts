@@ -1,10 +1,9 @@
 import { broadcastStrides, sizeOfShape, binaryOutputDType, type BinaryOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
-import { binaryFloat } from '../host/float.js';
 import { binaryInt } from '../host/int32.js';
 import type { NativeSpec } from '../runtime.js';
 import { defineNative, indicator } from '../native.js';
 import type { GpuTexture } from '../gpujs.js';
-import { HOST_MAX_ELEMENTS, type GpujsStore } from '../store.js';
+import type { GpujsStore } from '../store.js';
 import { collapse, indexSpace, offsetExpr } from '../util/shape.js';
 
 /** GLSL body of f(a, b, K) per op. maximum/minimum propagate NaN; comparisons and logical ops give 0/1. */
@@ -57,8 +56,7 @@ export function binaryNative(op: BinaryOp, name = 'f'): NativeSpec {
  * dropped, neighbours that both operands walk contiguously merged) and run as a
  * 1-D/2-D/3-D gpu.js output; each operand is read at Σ i_d·stride_d (stride 0 on
  * broadcast dims), or at the fragment's own texel when it is laid out like the
- * output. int32 runs on the host, and so do small operands both held there
- * (store.ts: HOST_MAX_ELEMENTS).
+ * output. int32 runs on the host.
  */
 export function binary(s: GpujsStore, op: BinaryOp, a: TensorInfo, b: TensorInfo, outShape: readonly number[]): TensorInfo {
   const dtype = binaryOutputDType(op, a.dtype);
@@ -66,9 +64,6 @@ export function binary(s: GpujsStore, op: BinaryOp, a: TensorInfo, b: TensorInfo
     return s.outHost(binaryInt(op, s.ints(a), a.shape, s.ints(b), b.shape, outShape, dtype === 'bool'), outShape);
   }
   if (sizeOfShape(outShape) === 0) return s.outEmpty(outShape, dtype);
-  const sa = s.smallValues(a);
-  const sb = sa && sizeOfShape(outShape) <= HOST_MAX_ELEMENTS ? s.smallValues(b) : null;
-  if (sa && sb) return s.outSmall(binaryFloat(op, BINARY_JS[op], sa, a.shape, sb, b.shape, outShape), outShape, dtype === 'bool' ? 'bool' : 'float32');
   const at = s.tex(a);
   const bt = s.tex(b);
   const n = sizeOfShape(outShape);

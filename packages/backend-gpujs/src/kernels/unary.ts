@@ -1,5 +1,4 @@
 import { sizeOfShape, unaryOutputDType, type TensorInfo, type UnaryOp, type KernelImpl } from '@polytensor/core';
-import { unaryFloat } from '../host/float.js';
 import { unaryInt } from '../host/int32.js';
 import type { NativeSpec } from '../runtime.js';
 import { defineNative, indicator } from '../native.js';
@@ -76,14 +75,12 @@ export function unaryNative(op: UnaryOp, name = 'f'): NativeSpec {
   return defineNative(name, 'a K:vec4', 'float', `  ${UNARY_GLSL[op]}`, `  ${UNARY_JS[op]}`);
 }
 
-/** Elementwise op(x): a flat 1-D kernel, one texel in, one out. int32, and small tensors held on the host, run on the host. */
+/** Elementwise op(x): a flat 1-D kernel, one texel in, one out. int32 runs on the host. */
 export function unary(s: GpujsStore, op: UnaryOp, x: TensorInfo): TensorInfo {
   const dtype = unaryOutputDType(op, x.dtype);
   if (x.dtype === 'int32') return s.outHost(unaryInt(op, s.ints(x)), x.shape);
   const n = sizeOfShape(x.shape);
   if (n === 0) return s.outEmpty(x.shape, dtype);
-  const small = s.smallValues(x);
-  if (small) return s.outSmall(unaryFloat(op, UNARY_JS[op], small), x.shape, dtype === 'bool' ? 'bool' : 'float32');
   const xt = s.tex(x);
   // read at the fragment's own texel when x is laid out like the output (no index arithmetic)
   const here = xt.size[0] === s.rt.texWidth([n]);
