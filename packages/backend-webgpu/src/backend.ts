@@ -91,6 +91,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
   let flushes: boolean;
   try {
     flushes = await flushesSubnormals(store);
+    store.flushesSubnormals = flushes;
   } catch (e) {
     dispose();
     throw e;

@@ -83,11 +83,10 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
   });
 }
 
-/** A WGSL float literal for any finite float32 (or an expression for ±Inf/NaN/−0). */
+/** A WGSL float for any float32: its bits for finite values (−0 included: WGSL compilers fold the literal -0.0 to +0), uniforms for ±Inf/NaN. */
 export function f32Literal(v: number): string {
   if (Number.isNaN(v)) return 'uniforms.NAN';
   if (v === Infinity) return 'uniforms.INFINITY';
   if (v === -Infinity) return '(-uniforms.INFINITY)';
-  if (Object.is(v, -0)) return '(-0.0)';
   return `bitcast<f32>(${new Uint32Array(new Float32Array([v]).buffer)[0]}u)`;
 }

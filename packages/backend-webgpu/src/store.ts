@@ -40,6 +40,12 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
   readonly tf: TfWebGPU;
   /** @internal */
   readonly watch: DeviceWatch;
+  /**
+   * @internal The device flushes subnormals in arithmetic (measured at start-up), but
+   * selections and copies pass their bits through: float elementwise kernels flush
+   * their inputs first (`load`), so every op sees what the arithmetic sees.
+   */
+  flushesSubnormals = false;
   /** @internal Largest buffer the device allows, in bytes. */
   readonly maxBufferBytes: number;
 
@@ -56,6 +62,11 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
     if (this.disposed) throw new WebGPUBackendError(`webgpu backend: ${op}: the backend was disposed`);
     this.watch.check(op);
     return this;
+  }
+
+  /** @internal WGSL reading element `at` of input array `name` of `dtype`, flushed like the arithmetic when the device flushes. */
+  load(name: string, at: string, dtype: DType): string {
+    return dtype === 'float32' && this.flushesSubnormals ? `ptFlush(${name}[${at}])` : `${name}[${at}]`;
   }
 
   // ---- Storage ----
@@ -100,7 +111,18 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
       this.watch.check('read');
       return null;
     });
-    const values = (await Promise.race([this.tf.read(g.tf!), lost])) as ArrayLike<number>;
+    const reading = this.tf.read(g.tf!) as Promise<ArrayLike<number>>;
+    reading.catch(() => undefined); // when the loss wins the race, the mapping's rejection is expected
+    let values: ArrayLike<number>;
+    try {
+      values = (await Promise.race([reading, lost]))!;
+    } catch (e) {
+      if (e instanceof WebGPUBackendError) throw e;
+      // a device loss aborts the mapping before device.lost settles: give it a moment to say so
+      await Promise.race([this.watch.lost, new Promise((r) => setTimeout(r, 1000))]);
+      this.watch.check('read');
+      throw new WebGPUBackendError(`webgpu backend: read failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
     this.watch.check('read');
     return copyAs(values, g.dtype, g.size);
   }

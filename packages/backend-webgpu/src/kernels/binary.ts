@@ -46,7 +46,14 @@ export const binaryKernel: KernelImpl<'binary', WebGPUStore> = (s, op, a, b, out
   const expr = a.dtype === 'float32' ? FLOAT[op] : INT[op];
   if (expr === undefined) throw new Error(`webgpu backend: binary ${op}: no ${a.dtype} implementation (core should have refused it)`);
   const idx = offsets(outShape, { ia: broadcastStrides(a.shape, outShape), ib: broadcastStrides(b.shape, outShape) });
-  return s.run(op, ['A', 'B'], [a, b], outShape, binaryOutputDType(op, a.dtype), `${idx}\n  let a = A[ia];\n  let b = B[ib];\n  result[index] = ${expr};`);
+  return s.run(
+    op,
+    ['A', 'B'],
+    [a, b],
+    outShape,
+    binaryOutputDType(op, a.dtype),
+    `${idx}\n  let a = ${s.load('A', 'ia', a.dtype)};\n  let b = ${s.load('B', 'ib', b.dtype)};\n  result[index] = ${expr};`,
+  );
 };
 
 export const whereKernel: KernelImpl<'where', WebGPUStore> = (s, condition, a, b, outShape) => {

@@ -30,7 +30,7 @@ fn ptProdEnd(acc: vec2<f32>) -> f32 {
   if (acc.x == 0.0 || ptIsNaN(acc.x) || ptIsInf(acc.x)) { return acc.x; }
   let e = i32(acc.y);
   if (e > 129) { return select(ptInf(), -ptInf(), acc.x < 0.0); }
-  if (e < -151) { return select(0.0, -0.0, acc.x < 0.0); }
+  if (e < -151) { return select(0.0, ptNegZero(), acc.x < 0.0); }
   return ptScale2(acc.x, e);
 }`;
 
@@ -92,6 +92,15 @@ export const reduceKernel: KernelImpl<'reduce', WebGPUStore> = (s, op, x, axes) 
       break;
     }
   }
-  const body = [...base, `  ${init}`, `  for (var r = 0; r < ${R}; r = r + 1) {`, inner, '    let v = A[off];', `    ${step}`, '  }', `  result[index] = ${end};`].join('\n');
+  const body = [
+    ...base,
+    `  ${init}`,
+    `  for (var r = 0; r < ${R}; r = r + 1) {`,
+    inner,
+    '    let v = A[off];',
+    `    ${step}`,
+    '  }',
+    `  result[index] = ${end};`,
+  ].join('\n');
   return s.run(op, ['A'], [x], outShape, dtype, body, helpers);
 };

@@ -43,5 +43,5 @@ const INT: Partial<Record<UnaryOp, string>> = {
 export const unaryKernel: KernelImpl<'unary', WebGPUStore> = (s, op, x) => {
   const expr = x.dtype === 'float32' ? FLOAT[op] : INT[op];
   if (expr === undefined) throw new Error(`webgpu backend: unary ${op}: no ${x.dtype} implementation (core should have refused it)`);
-  return s.run(op, ['A'], [x], x.shape, unaryOutputDType(op, x.dtype), `  let x = A[index];\n  result[index] = ${expr};`);
+  return s.run(op, ['A'], [x], x.shape, unaryOutputDType(op, x.dtype), `  let x = ${s.load('A', 'index', x.dtype)};\n  result[index] = ${expr};`);
 };

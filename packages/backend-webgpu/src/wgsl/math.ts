@@ -27,6 +27,10 @@ const PRIMITIVES: Record<string, string> = {
   ptK: 'fn ptK(x: f32) -> f32 { return select(-x, x, uniforms.INFINITY > 0.0); }',
   ptIsNaN: 'fn ptIsNaN(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }',
   ptIsInf: 'fn ptIsInf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }',
+  // WGSL compilers turn the literal -0.0 into +0 (Tint folds it): from bits instead
+  ptNegZero: 'fn ptNegZero() -> f32 { return bitcast<f32>(0x80000000u); }',
+  // a subnormal becomes a zero of its sign, as this device's arithmetic sees it (selections pass bits through unflushed)
+  ptFlush: 'fn ptFlush(x: f32) -> f32 { let b = bitcast<u32>(x); return select(x, bitcast<f32>(b & 0x80000000u), (b & 0x7f800000u) == 0u); }',
   ptSignBit: 'fn ptSignBit(x: f32) -> bool { return (bitcast<u32>(x) & 0x80000000u) != 0u; }',
   // 2^k for -126 <= k <= 127
   ptPow2i: 'fn ptPow2i(k: i32) -> f32 { return bitcast<f32>((k + 127) << 23u); }',
@@ -75,7 +79,7 @@ const EXACT_ARITHMETIC: Record<string, string> = {
 }`,
   ptSqrt: `fn ptSqrt(x: f32) -> f32 {
   if (ptIsNaN(x)) { return x; }
-  if (x == 0.0) { return select(0.0, -0.0, ptSignBit(x)); }
+  if (x == 0.0) { return ptFlush(x); } // ±0 (or a subnormal the device reads as zero) as itself
   if (x < 0.0) { return ptNaN(); }
   if (ptIsInf(x)) { return x; }
   let s = sqrt(x);
@@ -351,7 +355,7 @@ const POW: Record<string, string> = {
   if (ptIsInf(a)) {
     if (a > 0.0) { return select(0.0, a, b > 0.0); }
     if (b > 0.0) { return select(-a, a, odd); }
-    return select(0.0, -0.0, odd);
+    return select(0.0, ptNegZero(), odd);
   }
   if (a < 0.0) {
     if (floor(b) != b) { return ptNaN(); }
