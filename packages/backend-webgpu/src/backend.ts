@@ -2,9 +2,11 @@ import { defineBackend, type Backend, type BackendLimits, type BackendNumerics, 
 import { DeviceWatch, requestDevice, describeAdapter, type WebGPUBackendOptions } from './device.js';
 import { binaryKernel, whereKernel } from './kernels/binary.js';
 import { castKernel } from './kernels/cast.js';
+import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel } from './kernels/conv.js';
 import { gatherKernel, scatterAddKernel } from './kernels/gather.js';
 import { matMulKernel } from './kernels/mat_mul.js';
 import { concatKernel, padKernel, sliceKernel, transposeKernel } from './kernels/movement.js';
+import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel } from './kernels/pool.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { unaryKernel } from './kernels/unary.js';
 import { WebGPUStore } from './store.js';
@@ -28,6 +30,13 @@ export const WEBGPU_KERNELS: KernelImpls<WebGPUStore> = {
   gather: gatherKernel,
   scatterAdd: scatterAddKernel,
   matMul: matMulKernel,
+  conv2d: conv2dKernel,
+  conv2dBackpropInput: conv2dBackpropInputKernel,
+  conv2dBackpropFilter: conv2dBackpropFilterKernel,
+  maxPool: maxPoolKernel,
+  maxPoolGrad: maxPoolGradKernel,
+  avgPool: avgPoolKernel,
+  avgPoolGrad: avgPoolGradKernel,
 };
 
 /** polytensor's WebGPU backend: a core `Backend` plus what it knows about its device. */

@@ -1,4 +1,4 @@
-import { WebGPUDeviceLostError, WebGPUUnavailableError } from './errors.js';
+import { WebGPUBackendError, WebGPUDeviceLostError, WebGPUUnavailableError } from './errors.js';
 
 /** Options of `createWebGPUBackend`. */
 export interface WebGPUBackendOptions {
@@ -99,7 +99,14 @@ export class DeviceWatch {
   /** Resolves when the device is lost (never, if it is not). */
   readonly lost: Promise<void>;
 
+  /** A validation or out-of-memory error the device raised since the last check (WebGPU reports them asynchronously). */
+  private uncaptured: string | null = null;
+
   constructor(device: GPUDevice) {
+    device.addEventListener('uncapturederror', (e) => {
+      const error = (e as GPUUncapturedErrorEvent).error;
+      this.uncaptured ??= `${error.constructor.name}: ${error.message}`;
+    });
     this.lost = device.lost.then((info) => {
       // destroy() on dispose is not a loss the user must hear about
       if (this.disposed) return;
@@ -112,6 +119,14 @@ export class DeviceWatch {
   }
 
   check(op: string): void {
+    if (this.uncaptured !== null) {
+      const why = this.uncaptured;
+      this.uncaptured = null;
+      throw new WebGPUBackendError(
+        `webgpu backend: ${op}: the device reported an error from an earlier call (${why}); results since then may be wrong. ` +
+          'This is a bug in @polytensor/backend-webgpu (or the device ran out of memory): please report it with the message.',
+      );
+    }
     if (this.reason !== null) {
       throw new WebGPUDeviceLostError(
         `webgpu backend: ${op}: the GPU device was ${this.reason}. Its buffers are gone; create a new backend ` +

@@ -232,10 +232,23 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
     if (size === 0) return this.empty(shape, dtype);
     this.checkSize(op, size);
     const program = new FlatProgram(names, size, body, helpers);
-    const tfInputs = inputs.map((t) => this.flatInfo(t, op));
+    // WebGPU cannot bind an empty buffer: an empty input (never read then) is bound as a one-element stand-in
+    const tfInputs = inputs.map((t) => (this.data(t.dataId, op).size === 0 ? this.standIn(t.dtype) : this.flatInfo(t, op)));
     const out = this.tf.runWebGPUProgram(program as never, tfInputs, dtype, undefined, into ? this.flatInfo(into, op) : undefined);
     if (into) return into;
     return this.wrap(out, shape, dtype);
+  }
+
+  private readonly standIns = new Map<DType, TfTensorInfo>();
+
+  /** One zero of `dtype` in tfjs's store (not a polytensor buffer), made once per backend. */
+  private standIn(dtype: DType): TfTensorInfo {
+    let t = this.standIns.get(dtype);
+    if (!t) {
+      t = { dataId: this.tf.write(typedFor(dtype, 1), [1], dtype), shape: [1], dtype };
+      this.standIns.set(dtype, t);
+    }
+    return t;
   }
 
   /** @internal A tensor of `shape` filled with `value` (NaN, ±Inf and −0 kept). */
