@@ -2,6 +2,7 @@ import { BufferStorage, sizeOfShape, type BackendMemory, type DataId, type DType
 import type { DeviceWatch } from './device.js';
 import { WebGPUBackendError } from './errors.js';
 import { f32Literal as literal, FlatProgram } from './program.js';
+import { SyncReader } from './read_sync.js';
 import { bufferStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGPU } from './tfjs.js';
 
 /**
@@ -81,9 +82,9 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
   }
 
   /**
-   * Synchronous read: tfjs-backend-webgpu's path (the buffer drawn through two
-   * WebGPU canvases and read back with getImageData), which blocks the page
-   * until the GPU is done and costs milliseconds per 256 KiB. Prefer `read`.
+   * Synchronous read through a canvas (read_sync.ts): blocks the page until
+   * the GPU has finished everything queued, then costs a draw and a
+   * getImageData per 32,768 values. Prefer `read` (`await tensor.data()`).
    */
   readSync(id: DataId): TypedArray {
     const g = this.buffers.get(id, 'readSync');
@@ -91,7 +92,7 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
     this.enter('readSync');
     let values: ArrayLike<number>;
     try {
-      values = this.tf.readSync(g.tf!) as ArrayLike<number>;
+      values = this.syncRead(g);
     } catch (e) {
       this.watch.check('readSync');
       throw new WebGPUBackendError(
@@ -101,6 +102,17 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
     }
     this.watch.check('readSync');
     return copyAs(values, g.dtype, g.size);
+  }
+
+  private syncReader: SyncReader | null = null;
+
+  /** The values of a buffer, synchronously (SyncReader; tfjs's own path where there is no OffscreenCanvas). */
+  private syncRead(g: GPUData): ArrayLike<number> {
+    const cached = (this.tf.tensorMap.get(g.tf!) as unknown as { values: ArrayLike<number> | null }).values;
+    if (cached != null || !SyncReader.available()) return this.tf.readSync(g.tf!) as ArrayLike<number>;
+    this.syncReader ??= new SyncReader(this.tf);
+    const words = this.syncReader.read({ dataId: g.tf!, shape: [g.size], dtype: g.dtype }, g.size);
+    return g.dtype === 'float32' ? new Float32Array(words.buffer) : new Int32Array(words.buffer);
   }
 
   async read(id: DataId): Promise<TypedArray> {
