@@ -1,5 +1,6 @@
 import { defineBackend, type Backend, type BackendLimits, type BackendNumerics, type KernelImpls } from '@polytensor/core';
 import { DeviceWatch, requestDevice, describeAdapter, type WebGPUBackendOptions } from './device.js';
+import { argReduceKernel, oneHotKernel } from './kernels/arg_one_hot.js';
 import { binaryKernel, whereKernel } from './kernels/binary.js';
 import { castKernel } from './kernels/cast.js';
 import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel } from './kernels/conv.js';
@@ -37,6 +38,8 @@ export const WEBGPU_KERNELS: KernelImpls<WebGPUStore> = {
   maxPoolGrad: maxPoolGradKernel,
   avgPool: avgPoolKernel,
   avgPoolGrad: avgPoolGradKernel,
+  argReduce: argReduceKernel,
+  oneHot: oneHotKernel,
 };
 
 /** polytensor's WebGPU backend: a core `Backend` plus what it knows about its device. */
