@@ -16,7 +16,8 @@ const chromium = chromiumForTests();
 export default workspaceConfig({
   optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgpu'] },
   test: {
-    testTimeout: 120_000,
+    // the 1,000-step leak test takes ~50 s on a quiet 2-core machine, twice that when it is busy
+    testTimeout: 240_000,
     hookTimeout: 120_000,
     projects: [
       browserProject('chromium-webgpu', chromiumBrowser(chromium, WEBGPU_FLAGS), { exclude: ['src/**/*.node.test.ts', 'src/**/*.nowebgpu.test.ts'] }),

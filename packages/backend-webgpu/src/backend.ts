@@ -109,8 +109,8 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     throw e;
   }
   const limits: BackendLimits = Object.freeze({
+    // in elements, not bytes: every element takes 4 bytes on the GPU (bool too), while core counts bool as 1
     maxTensorElements: Math.floor(maxBytes / 4),
-    maxTensorBytes: maxBytes,
     source: `this WebGPU device's largest storage buffer (${maxBytes} bytes: maxStorageBufferBindingSize and maxBufferSize of '${made.adapter}'); every element takes 4 bytes on the GPU`,
   });
   const backend = defineBackend({
