@@ -9,6 +9,7 @@ import { matMulKernel } from './kernels/mat_mul.js';
 import { concatKernel, padKernel, sliceKernel, transposeKernel } from './kernels/movement.js';
 import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel } from './kernels/pool.js';
 import { reduceKernel } from './kernels/reduce.js';
+import { logSoftmaxKernel, softmaxKernel } from './kernels/softmax.js';
 import { unaryKernel } from './kernels/unary.js';
 import { WebGPUStore } from './store.js';
 import { TfWebGPU } from './tfjs.js';
@@ -40,6 +41,8 @@ export const WEBGPU_KERNELS: KernelImpls<WebGPUStore> = {
   avgPoolGrad: avgPoolGradKernel,
   argReduce: argReduceKernel,
   oneHot: oneHotKernel,
+  softmax: softmaxKernel,
+  logSoftmax: logSoftmaxKernel,
 };
 
 /** polytensor's WebGPU backend: a core `Backend` plus what it knows about its device. */
