@@ -33,7 +33,12 @@ const code = await main(
   argv,
   { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), writeFile: (path, text) => writeFile(path, text, 'utf8') },
   undefined,
-  (options) => runConformanceInChromium(options),
+  // the backend package may need Chromium flags (WebGPU on SwiftShader)
+  (options) =>
+    runConformanceInChromium({
+      ...options,
+      ...(backendMeta(options.backend).chromiumArgs ? { chromiumArgs: backendMeta(options.backend).chromiumArgs! } : {}),
+    }),
   (backend) => backendMeta(backend).conformance,
 );
 process.exitCode = code;

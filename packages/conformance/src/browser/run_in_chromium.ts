@@ -21,6 +21,8 @@ export interface BrowserRunOptions {
   timeoutMs?: number;
   /** Progress lines: each kernel as the suite reaches it, and the page's console output. */
   log?: (line: string) => void;
+  /** Flags added to Chromium's launch (the backend package's "polytensor.chromiumArgs", e.g. WebGPU's). */
+  chromiumArgs?: readonly string[];
 }
 
 /** Loading the page: Vite may first pre-bundle the backend's dependencies. */
@@ -113,7 +115,7 @@ export async function runConformanceInChromium(options: BrowserRunOptions): Prom
     await server.listen();
     const address = server.httpServer?.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    browser = await launchChromium({ executablePath });
+    browser = await launchChromium({ executablePath, ...(options.chromiumArgs ? { args: options.chromiumArgs } : {}) });
     const page = await browser.newPage();
     page.on('console', (m) => options.log?.(`[chromium] ${m.text()}`));
     page.on('pageerror', (e) => options.log?.(`[chromium] ${e.message}`));

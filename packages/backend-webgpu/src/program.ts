@@ -1,0 +1,92 @@
+import { MATH_WGSL } from './wgsl/math.js';
+import { flatDispatch, type WebGPUProgram } from './tfjs.js';
+
+/** Threads per workgroup of this package's flat programs. */
+export const WORKGROUP = 64;
+
+/**
+ * One of this package's own compute programs, run by tfjs-backend-webgpu's
+ * `runWebGPUProgram`: one thread per output value, every input seen as a flat
+ * array (its name in WGSL, e.g. `A[i]`), the output as `result`. Shapes and
+ * strides are baked into the body as constants by the kernel that builds it,
+ * so there is no rank limit; the pipeline cache key is the body itself.
+ * `body` runs with `index` (i32) < the output size; it may call the
+ * functions of the WGSL math library (MATH_WGSL), which are prepended.
+ */
+export class FlatProgram implements WebGPUProgram {
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: WebGPUProgram['dispatchLayout'];
+  dispatch: [number, number, number];
+  variableNames: string[];
+  workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
+  size = true;
+  private readonly code: string;
+
+  constructor(names: readonly string[], size: number, body: string, helpers = '') {
+    this.variableNames = [...names];
+    this.outputShape = [size];
+    const { dispatchLayout, dispatch } = flatDispatch(size, this.workgroupSize);
+    this.dispatchLayout = dispatchLayout;
+    this.dispatch = dispatch;
+    const main = `${helpers}\nfn main(index: i32) {\n  if (index >= uniforms.size) { return; }\n${body}\n}`;
+    this.code = `${MATH_WGSL.definitions(main)}\n${main}`;
+    this.shaderKey = `pt:${this.code}`;
+  }
+
+  getUserCode(): string {
+    return this.code;
+  }
+}
+
+/** Row-major strides of a shape. */
+export function stridesOf(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/**
+ * WGSL statements that split the flat output index `index` over `shape` and
+ * accumulate, for each input, its flat offset: `let <name> = Σ c_d · inStrides[name][d]`.
+ * A stride of 0 broadcasts that axis. Unrolled, with constants: no rank limit.
+ */
+export function offsets(shape: readonly number[], inputs: Readonly<Record<string, readonly number[]>>): string {
+  const names = Object.keys(inputs);
+  const lines: string[] = [];
+  for (const n of names) lines.push(`  var ${n} = 0;`);
+  if (shape.length > 0) lines.push('  var rem = index;');
+  const strides = stridesOf(shape);
+  shape.forEach((_, d) => {
+    const last = d === shape.length - 1;
+    lines.push(last ? `  let c${d} = rem;` : `  let c${d} = rem / ${strides[d]}; rem = rem - c${d} * ${strides[d]};`);
+    for (const n of names) {
+      const s = inputs[n]![d]!;
+      if (s !== 0) lines.push(`  ${n} = ${n} + c${d}${s === 1 ? '' : ` * ${s}`};`);
+    }
+  });
+  return lines.join('\n');
+}
+
+/** Strides of `shape` broadcast to `outShape` (right-aligned; 0 where the input has extent 1). */
+export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+  const own = stridesOf(shape);
+  const lead = outShape.length - shape.length;
+  return outShape.map((d, i) => {
+    const k = i - lead;
+    if (k < 0) return 0;
+    return shape[k] === 1 && d !== 1 ? 0 : shape[k] === 1 ? 0 : own[k]!;
+  });
+}
+
+/** A WGSL float for any float32: its bits for finite values (−0 included: WGSL compilers fold the literal -0.0 to +0), uniforms for ±Inf/NaN. */
+export function f32Literal(v: number): string {
+  if (Number.isNaN(v)) return 'uniforms.NAN';
+  if (v === Infinity) return 'uniforms.INFINITY';
+  if (v === -Infinity) return '(-uniforms.INFINITY)';
+  return `bitcast<f32>(${new Uint32Array(new Float32Array([v]).buffer)[0]}u)`;
+}
