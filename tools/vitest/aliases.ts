@@ -11,6 +11,7 @@ export const workspaceAliases = [
   { find: /^@polytensor\/backend-wasm$/, replacement: src('backend-wasm') },
   { find: /^@polytensor\/backend-webgl$/, replacement: src('backend-webgl') },
   { find: /^@polytensor\/backend-gpujs$/, replacement: src('backend-gpujs') },
+  { find: /^@polytensor\/backend-webgpu$/, replacement: src('backend-webgpu') },
   { find: /^@polytensor\/gpu-common$/, replacement: src('gpu-common') },
   { find: /^@polytensor\/conformance\/vitest$/, replacement: src('conformance', 'vitest.ts') },
   { find: /^@polytensor\/conformance\/chromium$/, replacement: src('conformance', 'browser/chromium.ts') },

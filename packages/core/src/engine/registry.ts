@@ -15,7 +15,7 @@ interface Registration {
 }
 
 /** Names a user may mean: registered ones and those of the known packages. */
-const KNOWN_BACKEND_NAMES = ['ts', 'wasm', 'webgl', 'gpujs'];
+const KNOWN_BACKEND_NAMES = ['ts', 'wasm', 'webgl', 'gpujs', 'webgpu'];
 
 /** Levenshtein distance, for "did you mean" suggestions. */
 function editDistance(a: string, b: string): number {
@@ -48,7 +48,7 @@ export function closestName(name: string, candidates: Iterable<string>): string 
 }
 
 /** Backend packages known to core; `ready()` imports whichever are installed. */
-export const KNOWN_BACKEND_PACKAGES = ['@polytensor/backend-wasm', '@polytensor/backend-webgl', '@polytensor/backend-gpujs', '@polytensor/backend-ts'] as const;
+export const KNOWN_BACKEND_PACKAGES = ['@polytensor/backend-webgpu', '@polytensor/backend-wasm', '@polytensor/backend-webgl', '@polytensor/backend-gpujs', '@polytensor/backend-ts'] as const;
 
 /** Name → factory and priority; instances are created once and cached. */
 export class BackendRegistry {
