@@ -48,7 +48,13 @@ export function closestName(name: string, candidates: Iterable<string>): string 
 }
 
 /** Backend packages known to core; `ready()` imports whichever are installed. */
-export const KNOWN_BACKEND_PACKAGES = ['@polytensor/backend-webgpu', '@polytensor/backend-wasm', '@polytensor/backend-webgl', '@polytensor/backend-gpujs', '@polytensor/backend-ts'] as const;
+export const KNOWN_BACKEND_PACKAGES = [
+  '@polytensor/backend-webgpu',
+  '@polytensor/backend-wasm',
+  '@polytensor/backend-webgl',
+  '@polytensor/backend-gpujs',
+  '@polytensor/backend-ts',
+] as const;
 
 /** Name → factory and priority; instances are created once and cached. */
 export class BackendRegistry {
