@@ -16,10 +16,12 @@ const COLORS: Record<string, string> = {
   'polytensor wasm': '#17becf',
   'polytensor webgl': '#2ca02c',
   'polytensor gpujs': '#9467bd',
+  'polytensor webgpu': '#98df8a',
   'polytensor ts-broken': '#7f7f7f',
   'tfjs cpu': '#ff7f0e',
   'tfjs wasm': '#d62728',
   'tfjs webgl': '#e377c2',
+  'tfjs webgpu': '#f7b6d2',
   'gpu.js naive': '#bcbd22',
   'onnxruntime cpu': '#6b6ecf',
   // --threads: backend-ts with one thread light, with the pool dark
