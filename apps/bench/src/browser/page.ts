@@ -51,7 +51,8 @@ async function webgpuMissing(): Promise<string | null> {
   if (!window.isSecureContext) return `no WebGPU: the page (${location.origin}) is not a secure context`;
   if (!gpu) return 'no WebGPU in this Chromium (navigator.gpu is missing): launch it with the flags in backend-webgpu\'s "polytensor.chromiumArgs"';
   try {
-    if (!(await gpu.requestAdapter())) return 'no WebGPU adapter (navigator.gpu.requestAdapter() gave null): blocklisted or missing GPU';
+    if (!(await gpu.requestAdapter()))
+      return 'no WebGPU adapter (navigator.gpu.requestAdapter() gave null): no usable GPU; headless Chromium without one needs the SwiftShader flags in backend-webgpu\'s "polytensor.chromiumArgs"';
   } catch (e) {
     return `no WebGPU adapter: ${message(e)}`;
   }
