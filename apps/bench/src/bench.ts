@@ -63,8 +63,9 @@ export interface BenchOptions {
 
 /**
  * The browser backends in groups that share one Chromium: the same launch
- * flags (webgl and gpujs: none; webgpu: its own four, which also switch
- * Chromium's GPU process to Vulkan, so the WebGL rows do not run under them).
+ * flags (webgl and gpujs: none; webgpu: its own four, which change how
+ * Chromium's GPU process starts, so the WebGL rows do not run under them and
+ * stay comparable with earlier runs).
  */
 export function chromiumGroups(
   backends: readonly string[],
