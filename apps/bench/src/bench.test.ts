@@ -487,7 +487,7 @@ describe('CLI options', () => {
   });
 
   it('--browser adds the browser backends; --no-browser drops them; workloads keep the canonical order', () => {
-    expect(parseArgs(['--backends', 'ts,wasm', '--browser']).backends).toEqual(['ts', 'wasm', 'webgl', 'gpujs']);
+    expect(parseArgs(['--backends', 'ts,wasm', '--browser']).backends).toEqual(['ts', 'wasm', 'webgl', 'gpujs', 'webgpu']);
     expect(parseArgs(['--no-browser']).backends).toEqual(['ts', 'wasm']);
     expect(parseArgs(['--workloads=mlp-train,matmul-512', '--quick'])).toMatchObject({ workloads: ['matmul-512', 'mlp-train'], quick: true });
   });
@@ -519,7 +519,9 @@ describe('--quick in Chromium (tfjs webgl on SwiftShader)', () => {
     const workDir = join(tmp, 'browser');
     const r = await runBench({ backends: ['webgl', 'gpujs'], workloads: ['matmul-256'], quick: true, workDir, aliases: workspaceAliases });
     expect(validateResults(r)).toEqual([]);
-    expect(existsSync(join(workDir, 'page', 'page.js'))).toBe(true);
+    // webgl and gpujs share one Chromium (no extra flags): one page bundle
+    expect(existsSync(join(workDir, 'chromium-0', 'page', 'page.js'))).toBe(true);
+    expect(existsSync(join(workDir, 'chromium-1'))).toBe(false);
     const tfjs = r.rows.find((x) => x.implementation === 'tfjs' && x.backend === 'webgl')!;
     expect(tfjs.environment).toBe('chromium');
     expect(tfjs.status, String(tfjs.reason)).toBe('ok');

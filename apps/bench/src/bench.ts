@@ -8,7 +8,7 @@ import '@polytensor/backend-ts';
 import * as tf from '@tensorflow/tfjs-core';
 import { BROKEN_BACKEND, registerBrokenBackend } from './broken.js';
 import { chromiumLaunchOptions, chromiumVersion } from '@polytensor/conformance/chromium';
-import { BROWSER_BACKENDS, runInBrowser, type Aliases } from './browser.js';
+import { BROWSER_BACKENDS, chromiumArgsOf, runInBrowser, type Aliases } from './browser.js';
 import { loadOnnxRuntime, loadPolytensor, loadTfjs, onnxRuntimeImpl, polytensorImpl, threadsInUse, tfjsImpl, workerGuard } from './node_env.js';
 import { compareComposites, type CompositeResult } from './composites.js';
 import { profileWorkload } from './profile.js';
@@ -34,6 +34,7 @@ export const BACKENDS: Readonly<Record<string, BackendEntry>> = {
   },
   webgl: { baseline: 'webgl', where: 'chromium', note: 'WebGL (Chromium) ↔ @tensorflow/tfjs-backend-webgl' },
   gpujs: { baseline: 'webgl', where: 'chromium', note: 'gpu.js (Chromium) ↔ @tensorflow/tfjs-backend-webgl' },
+  webgpu: { baseline: 'webgpu', where: 'chromium', note: 'WebGPU (Chromium, SwiftShader without a GPU) ↔ @tensorflow/tfjs-backend-webgpu' },
   [BROKEN_BACKEND]: { baseline: 'cpu', where: 'node', note: 'backend-ts with a matMul that drops a term: shows the correctness gate failing' },
 };
 
@@ -63,6 +64,28 @@ export interface BenchOptions {
   guard?: boolean;
   /** Also profile each workload kernel by kernel on every available polytensor backend in Node. */
   profile?: boolean;
+  /** Chromium flags per browser backend (default: what its package declares, see chromiumArgsOf); tests pass [] to see WebGPU missing. */
+  chromiumArgs?: Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The browser backends in groups that share one Chromium: the same launch
+ * flags (webgl and gpujs: none; webgpu: its own four, which change how
+ * Chromium's GPU process starts, so the WebGL rows do not run under them and
+ * stay comparable with earlier runs).
+ */
+export function chromiumGroups(
+  backends: readonly string[],
+  argsOf: (b: string) => readonly string[] = chromiumArgsOf,
+): Array<{ backends: string[]; args: readonly string[] }> {
+  const groups = new Map<string, { backends: string[]; args: readonly string[] }>();
+  for (const b of backends) {
+    const args = argsOf(b);
+    const key = args.join(' ');
+    if (!groups.has(key)) groups.set(key, { backends: [], args });
+    groups.get(key)!.backends.push(b);
+  }
+  return [...groups.values()];
 }
 
 export function validateSelection(backends: readonly string[], workloads: readonly string[]): void {
@@ -159,30 +182,39 @@ export async function runBench(o: BenchOptions): Promise<BenchResults> {
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const workDir = o.workDir ?? mkdtempSync(join(tmpdir(), 'polytensor-bench-'));
+    const argsOf = (b: string): readonly string[] => o.chromiumArgs?.[b] ?? chromiumArgsOf(b);
     try {
-      const res = await runInBrowser({
-        chromiumPath: exe,
-        workDir,
-        quick: o.quick,
-        workloads: workloads.map((w) => w.id),
-        backends: browserOurs,
-        timing,
-        ...(o.progress ? { progress: o.progress } : {}),
-        ...(o.aliases ? { aliases: o.aliases } : {}),
-      });
-      rows.push(...res.rows);
-      backends.push(...res.backends);
-      chromium = res.chromium;
-      renderer = res.webglRenderer;
-    } catch (e) {
-      // the browser leg failed as a whole: say so in every row it owed, keep the Node results
-      const why = `browser run failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
-      const impls = [
-        ...browserOurs.map((b) => ({ implementation: 'polytensor' as const, backend: b, baseline: 'webgl' })),
-        { implementation: 'tfjs' as const, backend: 'webgl', baseline: null },
-      ];
-      for (const i of impls) backends.push({ environment: 'chromium', implementation: i.implementation, backend: i.backend, available: false, reason: why });
-      for (const w of workloads) for (const i of impls) rows.push(errorRow(w.id, i.implementation, i.backend, i.baseline, why));
+      for (const [g, group] of chromiumGroups(browserOurs, argsOf).entries()) {
+        const baselines = Object.fromEntries(group.backends.map((b) => [b, backendEntry(b)!.baseline]));
+        try {
+          const res = await runInBrowser({
+            chromiumPath: exe,
+            workDir: join(workDir, `chromium-${g}`),
+            quick: o.quick,
+            workloads: workloads.map((w) => w.id),
+            backends: group.backends,
+            baselines,
+            chromiumArgs: group.args,
+            timing,
+            ...(o.progress ? { progress: o.progress } : {}),
+            ...(o.aliases ? { aliases: o.aliases } : {}),
+          });
+          rows.push(...res.rows);
+          backends.push(...res.backends);
+          chromium ??= res.chromium;
+          renderer ??= res.webglRenderer;
+        } catch (e) {
+          // this browser leg failed as a whole: say so in every row it owed, keep the other results
+          const why = `browser run failed: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
+          const impls = [
+            ...group.backends.map((b) => ({ implementation: 'polytensor' as const, backend: b, baseline: baselines[b]! as string | null })),
+            ...[...new Set(Object.values(baselines))].map((t) => ({ implementation: 'tfjs' as const, backend: t, baseline: null })),
+          ];
+          for (const i of impls)
+            backends.push({ environment: 'chromium', implementation: i.implementation, backend: i.backend, available: false, reason: why });
+          for (const w of workloads) for (const i of impls) rows.push(errorRow(w.id, i.implementation, i.backend, i.baseline, why));
+        }
+      }
     } finally {
       if (!o.workDir) rmSync(workDir, { recursive: true, force: true });
     }

@@ -15,23 +15,44 @@ import type { Browser, BrowserServer, Page } from 'playwright-core';
 import type { BenchWindow, PageConfig, PageResult } from './browser/protocol.js';
 import type { ProgressFn, Timing } from './runner.js';
 
-/** polytensor backends that run in the browser page, compared with tfjs webgl. */
-export const BROWSER_BACKENDS = ['webgl', 'gpujs'] as const;
+/** polytensor backends that run in the browser page: webgl and gpujs beside tfjs webgl, webgpu beside tfjs webgpu. */
+export const BROWSER_BACKENDS = ['webgl', 'gpujs', 'webgpu'] as const;
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
 /** Which polytensor browser backend packages can be bundled; the reason for each that cannot. */
-export function browserBackendPackages(names: readonly string[]): Array<{ name: string; unavailable: string | null }> {
+export function browserBackendPackages(
+  names: readonly string[],
+  baselines: Readonly<Record<string, string>> = {},
+): Array<{ name: string; unavailable: string | null; baseline: string }> {
   return names.map((name) => {
     const pkg = `@polytensor/backend-${name}`;
+    const baseline = baselines[name] ?? 'webgl';
     try {
       require.resolve(pkg);
-      return { name, unavailable: null };
+      return { name, unavailable: null, baseline };
     } catch {
-      return { name, unavailable: `not installed (${pkg} is not in node_modules, or not built)` };
+      return { name, unavailable: `not installed (${pkg} is not in node_modules, or not built)`, baseline };
     }
   });
+}
+
+/**
+ * The Chromium flags a backend package declares for itself in its package.json
+ * (`"polytensor": { "chromiumArgs": [...] }`, the conformance runner's
+ * mechanism; WebGPU on SwiftShader needs four); none when the package is not
+ * installed or declares none.
+ */
+export function chromiumArgsOf(name: string): string[] {
+  try {
+    const file = require.resolve(`@polytensor/backend-${name}/package.json`);
+    const meta = (JSON.parse(readFileSync(file, 'utf8')) as { polytensor?: { chromiumArgs?: unknown } }).polytensor;
+    const args = meta?.chromiumArgs;
+    return Array.isArray(args) ? args.filter((a): a is string => typeof a === 'string' && a.startsWith('--')) : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Vite aliases for the page bundle (tests pass workspace sources; the CLI uses the built packages). */
@@ -112,6 +133,10 @@ export interface BrowserOptions {
   quick: boolean;
   workloads: string[];
   backends: string[];
+  /** Each backend's tfjs baseline (webgl, webgpu): the page sets these tfjs backends up beside ours. */
+  baselines: Readonly<Record<string, string>>;
+  /** Flags added to this Chromium's launch (the backends' declared chromiumArgs). */
+  chromiumArgs?: readonly string[];
   timing: Timing;
   progress?: ProgressFn;
   aliases?: Aliases;
@@ -120,7 +145,8 @@ export interface BrowserOptions {
 }
 
 export async function runInBrowser(o: BrowserOptions): Promise<BrowserRun> {
-  const packages = browserBackendPackages(o.backends);
+  const packages = browserBackendPackages(o.backends, o.baselines);
+  const baselines = [...new Set(packages.map((p) => p.baseline))];
   const bundled = packages.filter((p) => p.unavailable === null).map((p) => p.name);
   const pageDir = join(o.workDir, 'page');
   try {
@@ -164,7 +190,7 @@ export async function runInBrowser(o: BrowserOptions): Promise<BrowserRun> {
   const errors: string[] = [];
   let version = '';
   const openPage = async (): Promise<Page> => {
-    const bs = await launchChromiumServer({ executablePath: o.chromiumPath });
+    const bs = await launchChromiumServer({ executablePath: o.chromiumPath, ...(o.chromiumArgs?.length ? { args: o.chromiumArgs } : {}) });
     const browser = await chromium.connect(bs.wsEndpoint());
     live.session = { server: bs, browser };
     version = browser.version();
@@ -190,7 +216,7 @@ export async function runInBrowser(o: BrowserOptions): Promise<BrowserRun> {
         if (Date.now() > deadline) throw new Error(`the browser run took longer than ${(o.timeoutMs ?? 3_600_000) / 1000} s`);
         watch.workload = id;
         watch.stopped = null;
-        const config: PageConfig = { quick: o.quick, workloads: [id], backends: packages, timing: o.timing, skip };
+        const config: PageConfig = { quick: o.quick, workloads: [id], backends: packages, baselines, timing: o.timing, skip };
         try {
           last = await page.evaluate((c) => (window as unknown as BenchWindow).polytensorBench!.run(c), config);
           rows.push(...last.rows);

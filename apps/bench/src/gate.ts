@@ -10,10 +10,10 @@
  * - softmax: the conformance suite's derived per-element bound;
  * - model steps and inference: stated tolerances (see `TRAIN_TOLERANCE`, `INFER_TOLERANCE`).
  *
- * GPU implementations (WebGL, gpu.js) get docs/design.md §5's GPU allowance:
+ * GPU implementations (WebGL, gpu.js, WebGPU) get docs/design.md §5's GPU allowance:
  * arithmetic ≤ 1 ULP (u doubled in the accumulation bounds) and 2 more ULP on
- * transcendentals, or, for exp, what WebGL itself promises where that is
- * larger (GLSL ES 3.00, "Range and Precision": exp(x) within 3 + 2·|x| ULP).
+ * transcendentals, or, for exp, what the shading language itself promises where that is
+ * larger (GLSL ES 3.00, "Range and Precision", and WGSL's accuracy table: exp(x) within 3 + 2·|x| ULP).
  */
 import { ulp32, ulpDistance32 } from '@polytensor/conformance';
 import type { GateResult } from './types.js';
@@ -38,12 +38,12 @@ export const GPU_NUMERICS: Numerics = {
   u: 2 * U,
   arithUlp: 1,
   expUlp: (x) => Math.max(4, 3 + 2 * Math.abs(x)),
-  expUlpText: 'max(2 + 2, 3 + 2·|x|) ULP: GPU allowance or GLSL ES 3.00',
+  expUlpText: 'max(2 + 2, 3 + 2·|x|) ULP: GPU allowance or GLSL ES 3.00 / WGSL',
   gpu: true,
 };
 
 /** Backends whose arithmetic runs on a GPU. */
-export const numericsFor = (backend: string): Numerics => (backend === 'webgl' || backend === 'gpujs' ? GPU_NUMERICS : CPU_NUMERICS);
+export const numericsFor = (backend: string): Numerics => (backend === 'webgl' || backend === 'gpujs' || backend === 'webgpu' ? GPU_NUMERICS : CPU_NUMERICS);
 
 /**
  * Training step: loss within abs + rel·|loss_ref| of the float64 step (the

@@ -59,13 +59,13 @@ export interface Throughput {
 export interface Row {
   workload: string;
   /**
-   * The backend's own name: ts, wasm, webgl, gpujs (polytensor; `ts@N` / `ts@auto`: backend-ts with
-   * that many threads, see --threads); cpu, wasm, webgl (tfjs); naive (gpu.js).
+   * The backend's own name: ts, wasm, webgl, gpujs, webgpu (polytensor; `ts@N` / `ts@auto`: backend-ts with
+   * that many threads, see --threads); cpu, wasm, webgl, webgpu (tfjs); naive (gpu.js).
    */
   backend: string;
   implementation: Implementation;
   environment: Environment;
-  /** For polytensor rows: the tfjs backend it is compared with (ts ↔ cpu, wasm ↔ wasm, webgl/gpujs ↔ webgl). */
+  /** For polytensor rows: the tfjs backend it is compared with (ts ↔ cpu, wasm ↔ wasm, webgl/gpujs ↔ webgl, webgpu ↔ webgpu). */
   baseline: string | null;
   status: RowStatus;
   /** Why the row is not `ok`, or a note (e.g. reduced repeats). */
@@ -97,7 +97,7 @@ export interface Ratio {
   backend: string;
   /** What polytensor is compared with: the tfjs baseline backend, gpu.js's naive kernel, or ONNX Runtime. */
   versus: Exclude<Implementation, 'polytensor'>;
-  /** The other side's backend (tfjs: cpu, wasm, webgl; gpu.js: naive; onnxruntime: cpu or wasm, its execution provider). */
+  /** The other side's backend (tfjs: cpu, wasm, webgl, webgpu; gpu.js: naive; onnxruntime: cpu or wasm, its execution provider). */
   baseline: string;
   oursMs: number;
   tfjsMs: number;

@@ -1,6 +1,7 @@
 /**
- * The browser page: tfjs-webgl beside every polytensor browser backend that
- * is installed (webgl, gpujs), running the same workloads and runner as Node.
+ * The browser page: every polytensor browser backend that is installed (webgl,
+ * gpujs, webgpu) beside the tfjs backend it is compared with (webgl, webgpu),
+ * running the same workloads and runner as Node.
  * Bundled by the CLI with Vite and driven through playwright-core.
  */
 import * as pt from '@polytensor/core';
@@ -8,6 +9,8 @@ import * as pt from '@polytensor/core';
 import '@polytensor/backend-ts';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgl';
+// registers tfjs's 'webgpu' only where navigator.gpu exists (see webgpuMissing)
+import '@tensorflow/tfjs-backend-webgpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { gpujs, loaders } from 'virtual:polytensor-browser-backends';
 import { GPU_NUMERICS } from '../gate.js';
@@ -38,6 +41,32 @@ function webglRenderer(): string | null {
   return renderer;
 }
 
+/**
+ * Why this page has no WebGPU (null when it has an adapter): WebGPU needs a
+ * secure context (http://127.0.0.1 is one) and, in headless Chromium without
+ * a GPU, the SwiftShader flags that backend-webgpu declares.
+ */
+async function webgpuMissing(): Promise<string | null> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+  if (!window.isSecureContext) return `no WebGPU: the page (${location.origin}) is not a secure context`;
+  if (!gpu) return 'no WebGPU in this Chromium (navigator.gpu is missing): launch it with the flags in backend-webgpu\'s "polytensor.chromiumArgs"';
+  try {
+    if (!(await gpu.requestAdapter()))
+      return 'no WebGPU adapter (navigator.gpu.requestAdapter() gave null): no usable GPU; headless Chromium without one needs the SwiftShader flags in backend-webgpu\'s "polytensor.chromiumArgs"';
+  } catch (e) {
+    return `no WebGPU adapter: ${message(e)}`;
+  }
+  return null;
+}
+
+/** The WebGPU adapter's description ('google swiftshader'), for the backend list. */
+async function webgpuAdapter(): Promise<string | null> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } }).gpu;
+  const info = (await gpu?.requestAdapter().catch(() => null))?.info;
+  if (!info) return null;
+  return [info['vendor'], info['architecture'], info['description']].filter(Boolean).join(' ') || null;
+}
+
 interface Setup {
   impls: ImplSpec[];
   backends: BackendInfo[];
@@ -49,17 +78,24 @@ let setup: Promise<Setup> | null = null;
 async function init(config: PageConfig): Promise<Setup> {
   tf.enableProdMode();
   const backends: BackendInfo[] = [];
-  let tfUnavailable: string | null = null;
-  try {
-    if (!(await tf.setBackend('webgl'))) tfUnavailable = 'tfjs webgl failed to initialise';
-  } catch (e) {
-    tfUnavailable = `tfjs webgl: ${message(e)}`;
+  const noWebGPU = config.baselines.includes('webgpu') ? await webgpuMissing() : null;
+  const adapter = config.baselines.includes('webgpu') && !noWebGPU ? await webgpuAdapter() : null;
+  const tfUnavailable: Record<string, string | null> = {};
+  for (const name of config.baselines) {
+    let why: string | null = name === 'webgpu' ? noWebGPU : null;
+    try {
+      if (!why && !(await tf.setBackend(name))) why = `tfjs ${name} failed to initialise`;
+    } catch (e) {
+      why = `tfjs ${name}: ${message(e)}`;
+    }
+    tfUnavailable[name] = why;
+    const detail = name === 'webgpu' && adapter ? { detail: `adapter: ${adapter}` } : {};
+    backends.push({ environment: 'chromium', implementation: 'tfjs', backend: name, available: why === null, reason: why, ...detail });
   }
-  backends.push({ environment: 'chromium', implementation: 'tfjs', backend: 'webgl', available: tfUnavailable === null, reason: tfUnavailable });
 
   const impls: ImplSpec[] = [];
   for (const b of config.backends) {
-    let why = b.unavailable;
+    let why = b.unavailable ?? (b.baseline === 'webgpu' ? noWebGPU : null);
     if (!why) {
       try {
         const load = loaders[b.name];
@@ -70,12 +106,13 @@ async function init(config: PageConfig): Promise<Setup> {
         why = `polytensor backend '${b.name}' did not initialise: ${message(e)}`;
       }
     }
-    backends.push({ environment: 'chromium', implementation: 'polytensor', backend: b.name, available: why === null, reason: why });
+    const detail = b.baseline === 'webgpu' && adapter && why === null ? { detail: `adapter: ${adapter}` } : {};
+    backends.push({ environment: 'chromium', implementation: 'polytensor', backend: b.name, available: why === null, reason: why, ...detail });
     impls.push({
       implementation: 'polytensor',
       backend: b.name,
       environment: 'chromium',
-      baseline: 'webgl',
+      baseline: b.baseline,
       unavailable: why,
       async activate() {
         if (pt.activeBackendName() !== b.name) await pt.setBackend(b.name);
@@ -106,27 +143,32 @@ async function init(config: PageConfig): Promise<Setup> {
       async activate() {},
     });
   }
-  // The ratios compare GPU with GPU: tfjs webgl runs with WEBGL_CPU_FORWARD off (by default it
-  // computes ops on < 128 values whose inputs are not yet on the GPU with its CPU kernels, which
-  // polytensor's GPU backends never do; docs/decisions.md). Forwarding on, tfjs's default, is
-  // measured beside it on dispatch-add, the one row it changes, as information.
-  const tfjsWebgl = (backend: string, forward: boolean, covers?: (w: Workload) => boolean): ImplSpec => ({
+  // The ratios compare GPU with GPU: tfjs runs with its CPU forwarding off (WEBGL_CPU_FORWARD,
+  // WEBGPU_CPU_FORWARD: by default it computes ops on < 128 values whose inputs are not yet on the
+  // GPU with its CPU kernels, which polytensor's GPU backends never do; docs/decisions.md).
+  // Forwarding on, tfjs's default, is measured beside webgl on dispatch-add, the one row it
+  // changes, as information.
+  const forwardFlag: Readonly<Record<string, string>> = { webgl: 'WEBGL_CPU_FORWARD', webgpu: 'WEBGPU_CPU_FORWARD' };
+  const tfjsGpu = (name: string, backend: string, forward: boolean, covers?: (w: Workload) => boolean): ImplSpec => ({
     implementation: 'tfjs',
     backend,
     environment: 'chromium',
     baseline: null,
-    unavailable: tfUnavailable,
+    unavailable: tfUnavailable[name] ?? null,
     numerics: GPU_NUMERICS,
     ...(covers ? { covers } : {}),
     async activate() {
-      if (tf.getBackend() !== 'webgl') await tf.setBackend('webgl');
-      tf.env().set('WEBGL_CPU_FORWARD', forward);
+      if (tf.getBackend() !== name) await tf.setBackend(name);
+      const flag = forwardFlag[name];
+      if (flag) tf.env().set(flag, forward);
     },
   });
-  impls.push(tfjsWebgl('webgl', false));
-  if (!tfUnavailable) {
-    backends.push({ environment: 'chromium', implementation: 'tfjs', backend: TFJS_WEBGL_FORWARDING, available: true, reason: null });
-    impls.push(tfjsWebgl(TFJS_WEBGL_FORWARDING, true, (w) => w.id === 'dispatch-add'));
+  for (const name of config.baselines) {
+    impls.push(tfjsGpu(name, name, false));
+    if (name === 'webgl' && !tfUnavailable[name]) {
+      backends.push({ environment: 'chromium', implementation: 'tfjs', backend: TFJS_WEBGL_FORWARDING, available: true, reason: null });
+      impls.push(tfjsGpu('webgl', TFJS_WEBGL_FORWARDING, true, (w) => w.id === 'dispatch-add'));
+    }
   }
   return { impls, backends };
 }

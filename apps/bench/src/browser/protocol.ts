@@ -6,7 +6,9 @@ export interface PageConfig {
   quick: boolean;
   workloads: string[];
   /** polytensor browser backends selected, with why each is unavailable (null when its package is bundled). */
-  backends: Array<{ name: string; unavailable: string | null }>;
+  backends: Array<{ name: string; unavailable: string | null; baseline: string }>;
+  /** The tfjs backends to set up (webgl, webgpu): the baselines of `backends`. */
+  baselines: string[];
   timing: Timing;
   /** Per implementation ("tfjs webgl"), workloads to report as skipped (after the driver had to stop a run). */
   skip: Record<string, Record<string, { reason: string; limitMs: number }>>;
