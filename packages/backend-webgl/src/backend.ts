@@ -30,6 +30,7 @@ import { matMulKernel } from './kernels/mat_mul.js';
 import { maxPoolKernel } from './kernels/max_pool.js';
 import { maxPoolGradKernel } from './kernels/max_pool_grad.js';
 import { oneHotKernel } from './kernels/one_hot.js';
+import { optimizerUpdateKernel } from './kernels/optimizer_update.js';
 import { padKernel } from './kernels/pad.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scatterAddKernel } from './kernels/scatter_add.js';
@@ -204,6 +205,7 @@ export function webglBackendOn(made: MadeContext, ownsContext: boolean): WebGLBa
     name: 'webgl',
     storage: store,
     kernels: WEBGL_KERNELS,
+    optimizer: optimizerUpdateKernel(store),
     numerics: { flushesSubnormals: cal.flushesSubnormals, arithmeticUlp: cal.arithmeticUlp },
     // One tensor: what one texture of this context holds. All tensors: unknown to WebGL, so not limited here.
     limits: () => limits,
