@@ -1,4 +1,4 @@
-import { defineBackend, type Backend, type BackendLimits, type BackendNumerics, type KernelImpls } from '@polytensor/core';
+import { defineBackend, type Backend, type BackendLimits, type BackendNumerics, type KernelImpls, type OptimizerCapability } from '@polytensor/core';
 import { floatReadback, headlessGLContext, isNode, loseContext, versionOf, type CreateHeadlessGL } from '@polytensor/gpu-common';
 import { calibrate } from './calibrate.js';
 import {
@@ -30,6 +30,7 @@ import { matMulKernel } from './kernels/mat_mul.js';
 import { maxPoolKernel } from './kernels/max_pool.js';
 import { maxPoolGradKernel } from './kernels/max_pool_grad.js';
 import { oneHotKernel } from './kernels/one_hot.js';
+import { optimizerUpdateKernel } from './kernels/optimizer_update.js';
 import { padKernel } from './kernels/pad.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scatterAddKernel } from './kernels/scatter_add.js';
@@ -76,6 +77,14 @@ export const WEBGL_KERNELS: KernelImpls<WebGLStore> = {
   fusedConv2d: fusedConv2dKernel,
   softmaxCrossEntropy: softmaxCrossEntropyKernel,
 };
+
+/**
+ * The optimizer capability on WebGL (src/kernels/optimizer_update.ts): one
+ * program per output of each variable's step, bit-identical to core's
+ * composite. Given a backend's storage; exported beside WEBGL_KERNELS so tools
+ * that cannot make a context (the kernel reference) see that webgl has it.
+ */
+export const WEBGL_OPTIMIZER: (store: WebGLStore) => OptimizerCapability = optimizerUpdateKernel;
 
 /** polytensor's WebGL backend: a core `Backend` plus what it knows about its context. */
 export interface WebGLBackend extends Backend {
@@ -204,6 +213,7 @@ export function webglBackendOn(made: MadeContext, ownsContext: boolean): WebGLBa
     name: 'webgl',
     storage: store,
     kernels: WEBGL_KERNELS,
+    optimizer: WEBGL_OPTIMIZER(store),
     numerics: { flushesSubnormals: cal.flushesSubnormals, arithmeticUlp: cal.arithmeticUlp },
     // One tensor: what one texture of this context holds. All tensors: unknown to WebGL, so not limited here.
     limits: () => limits,

@@ -3,6 +3,8 @@
 // references on rows with NaN, ±Infinity, ties and signed zeros: max/min
 // exactly against JS; softmax/logSoftmax against the serial row loops (the
 // threshold raised) and, on rows without NaN or ±Infinity, the float64 reference.
+// softmaxCrossEntropy runs as one program below the threshold (its own copy
+// of the row loops) and through the windowed statistics above it: both agree.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createReferenceBackend } from '@polytensor/conformance';
 import type { Backend, TensorInfo } from '@polytensor/core';
@@ -108,6 +110,41 @@ describe('windowed reductions over long rows', () => {
           expect.fail(`${kernel}: element ${i} (row ${Math.floor(i / N)}): ${g}, float64 reference ${w}`);
         }
       }
+    }
+    expect(gl.numDataIds()).toBe(0);
+  });
+
+  it('softmaxCrossEntropy: the one-program path equals the windowed one (same NaN/±Infinity, within 1e-6) and the float64 reference on finite rows', () => {
+    const v = rows();
+    // soft labels: every weight nonzero, so each row's special values reach the sum
+    const labels = Float32Array.from(v, (_, i) => ((i * 7919) % 101) / 5050 + 1e-4);
+    const run = (b: Backend): Float32Array => {
+      const x = input(b, v);
+      const y = input(b, labels);
+      const out = b.kernels.softmaxCrossEntropy(x, y);
+      const got = b.readSync(out.dataId) as Float32Array;
+      for (const t of [x, y, out]) b.disposeData(t.dataId);
+      return Float32Array.from(got);
+    };
+    let windowed: Float32Array;
+    let one: Float32Array;
+    try {
+      gl.store.windowMinTerms = 256;
+      windowed = run(gl);
+      gl.store.windowMinTerms = Infinity;
+      one = run(gl);
+    } finally {
+      gl.store.windowMinTerms = 256;
+    }
+    const want = run(ref);
+    expect(one.length).toBe(8);
+    for (let r = 0; r < 8; r++) {
+      const o = one[r]!;
+      const w = windowed[r]!;
+      const same = Number.isNaN(w) ? Number.isNaN(o) : !Number.isFinite(w) ? o === w : Math.abs(o - w) <= 1e-6 * Math.abs(w) + 1e-37;
+      expect(same, `row ${r}: one program ${o}, windowed ${w}`).toBe(true);
+      if ([0, 5, 6, 7].includes(r))
+        expect(Math.abs(o - want[r]!), `row ${r}: ${o}, float64 reference ${want[r]}`).toBeLessThanOrEqual(1e-5 * Math.abs(want[r]!));
     }
     expect(gl.numDataIds()).toBe(0);
   });
