@@ -21,7 +21,7 @@ export interface BackendKernelSet {
 }
 
 /** The backends the reference lists, in order. */
-export const DOC_BACKENDS = ['ts', 'wasm', 'webgl', 'gpujs'] as const;
+export const DOC_BACKENDS = ['ts', 'wasm', 'webgl', 'gpujs', 'webgpu'] as const;
 
 /** Backends created in Node to read `implemented` (the others need a GPU context: their static kernel table is read instead). */
 const CREATED_IN_NODE: ReadonlySet<string> = new Set(['ts', 'wasm']);
@@ -40,7 +40,7 @@ function isBackend(b: unknown): b is Backend {
 /**
  * Read each backend package's kernel set: for ts and wasm a fresh instance's
  * `implemented` and `optimizer` (from its `create…Backend` export); for
- * webgl and gpujs the static `<NAME>_KERNELS` export (`WEBGL_KERNELS`), when
+ * webgl and gpujs the static `<NAME>_KERNELS` export (and webgpu) (`WEBGL_KERNELS`), when
  * the package has one. Anything that cannot be read is null ('see package').
  */
 export async function discoverBackendKernels(
