@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 import { defineBackend, type Backend, type BackendLimits, type BackendNumerics, type KernelImpls } from '@polytensor/core';
 import { DeviceWatch, requestDevice, describeAdapter, type WebGPUBackendOptions } from './device.js';
 import { argReduceKernel, oneHotKernel } from './kernels/arg_one_hot.js';

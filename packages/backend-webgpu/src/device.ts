@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 import { WebGPUBackendError, WebGPUDeviceLostError, WebGPUUnavailableError } from './errors.js';
 
 /** Options of `createWebGPUBackend`. */

@@ -1,3 +1,5 @@
+/// <reference types="@webgpu/types" preserve="true" />
+// (WebGPU's types for the public declarations that name GPUDevice and friends: @webgpu/types is a dependency, so an app compiling with skipLibCheck off finds them.)
 import { registerBackend } from '@polytensor/core';
 import { createWebGPUBackend, WEBGPU_KERNELS, type WebGPUBackend } from './backend.js';
 

@@ -63,10 +63,11 @@ beforeAll(async () => {
     ),
   );
   const names = packed.map((p) => p.workspace.name);
-  // The WebGL packages' types name the DOM's WebGL and canvas types, and trainlog's include vega-lite's, which need
+  // The WebGL and WebGPU packages' types name the DOM's WebGL, canvas and WebGPU types, and trainlog's include vega-lite's, which need
   // the DOM library too: they are checked in the browser project only.
   const nodeNames = names.filter(
-    (n) => !['@polytensor/backend-webgl', '@polytensor/backend-gpujs', '@polytensor/gpu-common', '@polytensor/trainlog'].includes(n),
+    (n) =>
+      !['@polytensor/backend-webgl', '@polytensor/backend-gpujs', '@polytensor/backend-webgpu', '@polytensor/gpu-common', '@polytensor/trainlog'].includes(n),
   );
   writeApp(app, examples, nodeNames, names);
 }, 900_000);
