@@ -4,7 +4,7 @@ import { createWebGLBackend, WEBGL_KERNELS, WEBGL_OPTIMIZER, type WebGLBackend }
 export { createWebGLBackend, WEBGL_KERNELS, WEBGL_OPTIMIZER, type WebGLBackend };
 export type { WebGLBackendOptions, WebGLPrecision, WebGLVersion } from './context.js';
 export { WebGLBackendError, WebGLContextLostError, WebGLPrecisionError, WebGLUnavailableError } from './errors.js';
-export { warmup, type WarmupReport } from './warmup.js';
+export { warmup, type WarmupReport } from '@polytensor/core'; // one implementation for every GPU backend
 
 // Importing the package installs it. Priority 3: above wasm (2) and ts (1), so
 // where WebGL with float32 textures initialises, it is the default backend.

@@ -98,6 +98,7 @@ export {
 export { Sequential, type SequentialArgs } from './train/sequential.js';
 export { Model, model, type ModelArgs, type FunctionalConfig } from './train/functional.js';
 export { loadModel, loadLayersModel } from './train/load.js';
+export { warmup, type WarmupReport } from './train/warmup.js';
 export type { TensorOrTensors } from './train/model_io.js';
 export {
   Callback,
