@@ -93,8 +93,8 @@ describe('--quick in Node', () => {
     for (const b of ['ts', 'wasm']) {
       for (const row of onnx) {
         const q = r.ratios.find((x) => x.workload === 'mlp-infer' && x.backend === b && x.versus === 'onnxruntime' && x.baseline === row.backend)!;
-        expect(q, `${b} / onnxruntime ${row.backend} ratio`).toMatchObject({ tfjsMs: row.medianMs });
-        expect(q.ratio).toBeCloseTo(q.oursMs / q.tfjsMs, 10);
+        expect(q, `${b} / onnxruntime ${row.backend} ratio`).toMatchObject({ theirsMs: row.medianMs });
+        expect(q.ratio).toBeCloseTo(q.oursMs / q.theirsMs, 10);
       }
       // the tfjs ratio stays beside them
       expect(r.ratios.find((x) => x.workload === 'mlp-infer' && x.backend === b && x.versus === 'tfjs')).toBeDefined();
@@ -280,7 +280,7 @@ describe('schema', () => {
 
   it('reads files written before cpuMs, versus and profiles existed; checks them when present', () => {
     const { cpuMs: _, ...older } = row;
-    const ratio = { workload: 'matmul-256', environment: 'node', backend: 'ts', baseline: 'cpu', oursMs: 1, tfjsMs: 2, ratio: 0.5, approximate: false };
+    const ratio = { workload: 'matmul-256', environment: 'node', backend: 'ts', baseline: 'cpu', oursMs: 1, theirsMs: 2, ratio: 0.5, approximate: false };
     expect(validateResults({ ...(doc([older as Row]) as object), ratios: [ratio] })).toEqual([]);
     expect(validateResults(doc([{ ...row, cpuMs: 'fast' as unknown as number }]))).toContainEqual(expect.stringMatching(/cpuMs: bad value/));
     expect(validateResults({ ...(doc([row]) as object), ratios: [{ ...ratio, versus: 'pytorch' }] })).toContainEqual(

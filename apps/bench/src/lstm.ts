@@ -204,7 +204,7 @@ function ptHandle(ctx: Ctx): Handle {
     async gate() {
       const twin = make();
       try {
-        const loss = twin.trainOnBatch(x, y).loss;
+        const loss = (await twin.trainOnBatchAsync(x, y))['loss']!;
         return lstmGate(loss, twin.getWeightValues(), s, referenceOf(ctx.quick));
       } finally {
         twin.dispose();
@@ -212,7 +212,8 @@ function ptHandle(ctx: Ctx): Handle {
     },
     async run() {
       model ??= make();
-      model.trainOnBatch(x, y);
+      // awaits the loss as the tfjs step does: a blocking read slows Chromium's GPU backends
+      await model.trainOnBatchAsync(x, y);
     },
     dispose() {
       model?.dispose();

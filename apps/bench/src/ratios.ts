@@ -17,8 +17,8 @@ export function deriveRatios(rows: readonly Row[]): Ratio[] {
     ];
     for (const t of others) {
       if (!t || t.implementation === 'polytensor') continue;
-      const tfjsMs = t.status === 'ok' ? t.medianMs : t.status === 'skipped' ? t.firstRunMs : null;
-      if (tfjsMs === null || tfjsMs <= 0) continue;
+      const theirsMs = t.status === 'ok' ? t.medianMs : t.status === 'skipped' ? t.firstRunMs : null;
+      if (theirsMs === null || theirsMs <= 0) continue;
       out.push({
         workload: r.workload,
         environment: r.environment,
@@ -26,8 +26,8 @@ export function deriveRatios(rows: readonly Row[]): Ratio[] {
         versus: t.implementation,
         baseline: t.backend,
         oursMs: r.medianMs,
-        tfjsMs,
-        ratio: r.medianMs / tfjsMs,
+        theirsMs,
+        ratio: r.medianMs / theirsMs,
         approximate: t.status !== 'ok',
       });
     }

@@ -148,7 +148,7 @@ export function validateResults(doc: unknown): string[] {
         versus: oneOf(['tfjs', 'gpu.js', 'onnxruntime']),
         baseline: str,
         oursMs: num,
-        tfjsMs: num,
+        theirsMs: num,
         ratio: num,
         approximate: bool,
       },

@@ -100,10 +100,11 @@ export interface Ratio {
   /** The other side's backend (tfjs: cpu, wasm, webgl, webgpu; gpu.js: naive; onnxruntime: cpu or wasm, its execution provider). */
   baseline: string;
   oursMs: number;
-  tfjsMs: number;
-  /** oursMs / tfjsMs: < 1 means polytensor is faster. */
+  /** The other side's median (tfjs, gpu.js or ONNX Runtime; its one run when `approximate`). */
+  theirsMs: number;
+  /** oursMs / theirsMs: < 1 means polytensor is faster. */
   ratio: number;
-  /** True when the tfjs side was too slow to repeat (status skipped): its single first run stands in for the median. */
+  /** True when the other side was too slow to repeat (status skipped): its single first run stands in for the median. */
   approximate: boolean;
 }
 

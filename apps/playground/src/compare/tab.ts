@@ -38,7 +38,7 @@ function ratioTable(ratios: readonly Ratio[], rows: readonly Row[]): HTMLElement
               el('th', { scope: 'row' }, q.workload),
               el('td', {}, `${q.backend} ↔ ${q.versus} ${q.baseline}`),
               el('td', { className: 'num' }, ms(q.oursMs)),
-              el('td', { className: 'num' }, `${ms(q.tfjsMs)}${q.approximate ? ' (one run)' : ''}`),
+              el('td', { className: 'num' }, `${ms(q.theirsMs)}${q.approximate ? ' (one run)' : ''}`),
               el('td', { className: 'num' }, formatRatio(q.ratio)),
             ),
           ),
