@@ -179,7 +179,9 @@ async function run(config: PageConfig): Promise<PageResult> {
   const withSkips = impls.map((i) => ({ ...i, skip: config.skip[`${i.implementation} ${i.backend}`] ?? {} }));
   const rows: Row[] = [];
   for (const id of config.workloads) rows.push(...(await runWorkload(workloadById(id), withSkips, config.timing, progress)));
-  return { rows, backends, webglRenderer: webglRenderer(), userAgent: navigator.userAgent };
+  // a page that ran only WebGPU backends reports no WebGL renderer (its adapter is in the backend list)
+  const ranWebgl = config.baselines.includes('webgl');
+  return { rows, backends, webglRenderer: ranWebgl ? webglRenderer() : null, userAgent: navigator.userAgent };
 }
 
 (window as unknown as BenchWindow).polytensorBench = { run };
