@@ -4,6 +4,7 @@ import type { WasmStore } from '../store.js';
 import { convOutSize } from './conv_util.js';
 import { reluInto } from './relu_simd.js';
 import { unary } from './unary.js';
+import { winogradApplies, winogradConv2d } from './winograd_conv2d.js';
 
 /**
  * act(conv2d(x, filter) + bias), NHWC, with the bias added inside XNNPACK's
@@ -13,6 +14,9 @@ import { unary } from './unary.js';
  * that turns NaN into 0 (on x86), so relu runs afterwards **in place** on the
  * fresh output (`reluInto`: one SIMD pass, no second buffer of the output's
  * size), and sigmoid/tanh through the `unary` kernel, as core's composite does.
+ * 3×3 stride-1 convolutions with enough channels run as Winograd F(2×2, 3×3)
+ * instead (`winograd_conv2d.ts`: bias and relu fused into its output
+ * transform), unless their result is not finite.
  */
 export function fusedConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | null, activation: FusedActivation, info: Conv2DInfo): Tw {
   const [batch, inH, inW, inC] = x.shape as [number, number, number, number];
@@ -23,6 +27,18 @@ export function fusedConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | null,
     throw new Error(
       `wasm backend: fusedConv2d: internal: output [${[batch, outH, outW, outC].join(',')}] does not match core's geometry [${info.outShape.join(',')}]`,
     );
+  if (winogradApplies(rt, info)) {
+    const y = winogradConv2d(rt, x, filter, bias, activation === 'relu', info);
+    if (y && (activation === 'relu' || activation === 'linear')) return y;
+    if (y) {
+      // sigmoid or tanh
+      try {
+        return unary(rt, activation as 'sigmoid' | 'tanh', y);
+      } finally {
+        rt.dispose(y);
+      }
+    }
+  }
   const lin = rt.empty(info.outShape, 'float32');
   try {
     rt.m._FusedConv2D(
