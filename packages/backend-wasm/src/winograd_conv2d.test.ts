@@ -118,6 +118,23 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
     },
   );
 
+  it('runs a batch in chunks of images when the transformed inputs would exceed the chunk size', () => {
+    const c: Case = { x: [5, 6, 7, 16], co: 20, pad: 'same', bias: true, act: 'relu' };
+    const info = infoOf(c);
+    const xv = values(5 * 6 * 7 * 16, 51);
+    const fv = values(9 * 16 * 20, 52);
+    const bv = values(20, 53);
+    const [x, f, b] = [input(c.x, xv), input([3, 3, 16, 20], fv), input([20], bv)];
+    const perImageBytes = 16 * 4 * 20 * 3 * 4; // 16 matrices × 4 bytes × max(ci, co) × 3×4 tiles
+    const out = winogradConv2d(store.rt, store.input(x, 'test'), store.input(f, 'test'), store.input(b, 'test'), true, info, 2 * perImageBytes)!;
+    expect(out).not.toBeNull();
+    const got = store.rt.f32(out.data).slice();
+    store.rt.dispose(out);
+    for (const t of [x, f, b]) store.disposeData(t.dataId);
+    const want = reference.fusedConv2d(host(c.x, xv), host([3, 3, 16, 20], fv), host([20], bv), 'relu', info);
+    expect(worstFraction(got, want)).toBeLessThanOrEqual(1);
+  });
+
   it('gives up (null, nothing left allocated) on a non-finite result; the kernels then match the reference’s NaN and ±∞', () => {
     const c: Case = { x: [1, 8, 8, 16], co: 16, pad: 'same', bias: true, act: 'relu' };
     const info = infoOf(c);

@@ -16,6 +16,14 @@ interface WinogradModule {
 export const WINOGRAD_MIN_CHANNELS = 16;
 
 /**
+ * Bytes of transformed inputs (and of products) per chunk of images: bounds
+ * the working memory at large batches. Smaller chunks, to stay in cache, were
+ * measured slower with 2 threads (each of the 16 products per chunk waits for
+ * the pool), so a batch like the seed CNN's (100 images of 28×28×64) is one chunk.
+ */
+const CHUNK_BYTES = 128 * 2 ** 20;
+
+/**
  * Whether `winogradConv2d` takes this convolution: 3×3, stride 1, no
  * dilation, non-negative padding, channels in and out multiples of 4 and at
  * least WINOGRAD_MIN_CHANNELS, and WebAssembly SIMD.
@@ -59,8 +67,9 @@ function winogradModule(rt: WasmRuntime): WinogradModule | null {
  * not finite (a NaN or infinity in the input or filter, or an overflow): the
  * transforms would turn ∞ − ∞ into NaN where the direct sum gives ±∞, so the
  * caller convolves directly then. Call only where `winogradApplies`.
+ * `chunkBytes` (tests) bounds the transformed inputs held at once.
  */
-export function winogradConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | null, relu: boolean, info: Conv2DInfo): Tw | null {
+export function winogradConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | null, relu: boolean, info: Conv2DInfo, chunkBytes = CHUNK_BYTES): Tw | null {
   const wino = winogradModule(rt)!;
   const [batch, , , ci] = x.shape as [number, number, number, number];
   const co = info.outChannels;
@@ -69,41 +78,43 @@ export function winogradConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | nu
   const tw = Math.ceil(outW / 2);
   const hp = 2 * th + 2;
   const wp = 2 * tw + 2;
-  const tiles = batch * th * tw;
+  const perImage = th * tw;
+  const chunk = Math.max(1, Math.min(batch, Math.floor(chunkBytes / (16 * 4 * Math.max(ci, co) * perImage))));
+  const rows = chunk * perImage;
   const owned: Tw[] = [];
   const own = (t: Tw): Tw => (owned.push(t), t);
   let out: Tw | null = null;
   try {
-    const xp = own(rt.empty([batch, hp, wp, ci], 'float32'));
+    const xp = own(rt.empty([1, hp, wp, ci], 'float32'));
     const u = Array.from({ length: 16 }, () => own(rt.empty([ci, co], 'float32')));
-    const v = Array.from({ length: 16 }, () => own(rt.empty([tiles, ci], 'float32')));
-    const m = Array.from({ length: 16 }, () => own(rt.empty([tiles, co], 'float32')));
+    const v = Array.from({ length: 16 }, () => own(rt.empty([rows, ci], 'float32')));
+    const m = Array.from({ length: 16 }, () => own(rt.empty([rows, co], 'float32')));
     out = rt.empty([batch, 2 * th, 2 * tw, co], 'float32');
-
-    padInput(rt, x, xp, info.padTop, info.padLeft);
     transformFilter(rt, filter, u, ci, co);
-
     const vTable = rt.ints(
       2,
       v.map((t) => t.data.offset),
     );
-    const inRow = wp * ci * 4;
-    for (let b = 0; b < batch; b++)
-      for (let ty = 0; ty < th; ty++) wino.input(xp.data.offset + (b * hp + 2 * ty) * inRow, vTable, tw, ci / 4, inRow, (b * th + ty) * tw * ci * 4, 0, 0);
-
-    for (let k = 0; k < 16; k++)
-      rt.m._BatchMatMul(v[k]!.data.id, rt.ints(0, [1, tiles, ci]), 3, u[k]!.data.id, rt.ints(1, [1, ci, co]), 3, 0, 0, m[k]!.data.id);
-
     const mTable = rt.ints(
       3,
       m.map((t) => t.data.offset),
     );
     const flag = rt.ints(4, [0, 0, 0, 0]);
     const fn = bias ? (relu ? wino.output_br : wino.output_b) : relu ? wino.output_r : wino.output;
+    const inRow = wp * ci * 4;
     const outRow = 2 * tw * co * 4;
-    for (let b = 0; b < batch; b++)
-      for (let ty = 0; ty < th; ty++)
-        fn(mTable, out.data.offset + (b * th + ty) * 2 * outRow, tw, co / 4, outRow, (b * th + ty) * tw * co * 4, bias ? bias.data.offset : 0, flag);
+    for (let b0 = 0; b0 < batch; b0 += chunk) {
+      const n = Math.min(chunk, batch - b0);
+      for (let b = 0; b < n; b++) {
+        padImage(rt, x, b0 + b, xp, info.padTop, info.padLeft);
+        for (let ty = 0; ty < th; ty++) wino.input(xp.data.offset + 2 * ty * inRow, vTable, tw, ci / 4, inRow, (b * th + ty) * tw * ci * 4, 0, 0);
+      }
+      for (let k = 0; k < 16; k++)
+        rt.m._BatchMatMul(v[k]!.data.id, rt.ints(0, [1, n * perImage, ci]), 3, u[k]!.data.id, rt.ints(1, [1, ci, co]), 3, 0, 0, m[k]!.data.id);
+      for (let b = 0; b < n; b++)
+        for (let ty = 0; ty < th; ty++)
+          fn(mTable, out.data.offset + ((b0 + b) * th + ty) * 2 * outRow, tw, co / 4, outRow, (b * th + ty) * tw * co * 4, bias ? bias.data.offset : 0, flag);
+    }
     const f = rt.m.HEAPF32.subarray(flag >> 2, (flag >> 2) + 4);
     if (!(f[0] === 0 && f[1] === 0 && f[2] === 0 && f[3] === 0)) {
       rt.dispose(out);
@@ -121,25 +132,22 @@ export function winogradConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | nu
   }
 }
 
-/** xp (zeroed borders) ← x placed at (padTop, padLeft) in each image; xp is at least as large as x plus padding. */
-function padInput(rt: WasmRuntime, x: Tw, xp: Tw, padTop: number, padLeft: number): void {
-  const [batch, h, w, c] = x.shape as [number, number, number, number];
+/** xp [1, hp, wp, c] ← image b of x at (padTop, padLeft), zero around it; xp is at least as large as an image plus padding. */
+function padImage(rt: WasmRuntime, x: Tw, b: number, xp: Tw, padTop: number, padLeft: number): void {
+  const [, h, w, c] = x.shape as [number, number, number, number];
   const [, hp, wp] = xp.shape as [number, number, number, number];
   const src = rt.f32(x.data);
   const dst = rt.f32(xp.data);
   const row = w * c;
   const prow = wp * c;
-  for (let b = 0; b < batch; b++) {
-    const img = b * hp * prow;
-    dst.fill(0, img, img + padTop * prow);
-    for (let y = 0; y < h; y++) {
-      const at = img + (padTop + y) * prow;
-      dst.fill(0, at, at + padLeft * c);
-      dst.set(src.subarray((b * h + y) * row, (b * h + y + 1) * row), at + padLeft * c);
-      dst.fill(0, at + padLeft * c + row, at + prow);
-    }
-    dst.fill(0, img + (padTop + h) * prow, img + hp * prow);
+  dst.fill(0, 0, padTop * prow);
+  for (let y = 0; y < h; y++) {
+    const at = (padTop + y) * prow;
+    dst.fill(0, at, at + padLeft * c);
+    dst.set(src.subarray((b * h + y) * row, (b * h + y + 1) * row), at + padLeft * c);
+    dst.fill(0, at + padLeft * c + row, at + prow);
   }
+  dst.fill(0, (padTop + h) * prow, hp * prow);
 }
 
 /** u[4a + b][ci, co] = (G g Gᵀ)[a, b] for g = filter[:, :, ci, co], G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]; in double, rounded once. */
