@@ -1,8 +1,7 @@
 import type { Conv2DInfo, FusedActivation, KernelImpl } from '@polytensor/core';
-import type { Tw, WasmRuntime } from '../runtime.js';
+import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 import { convOutSize } from './conv_util.js';
-import { reluInto } from './relu_simd.js';
 import { unary } from './unary.js';
 import { winogradApplies, winogradConv2d } from './winograd_conv2d.js';
 
@@ -11,9 +10,10 @@ import { winogradApplies, winogradConv2d } from './winograd_conv2d.js';
  * convolution (tfjs's FusedConv2D: the accumulators start from the bias, so
  * there is no separate pass over the output, and the threaded build splits it
  * as it splits conv2d). The activation is not XNNPACK's: its relu is a clamp
- * that turns NaN into 0 (on x86), so relu runs afterwards **in place** on the
- * fresh output (`reluInto`: one SIMD pass, no second buffer of the output's
- * size), and sigmoid/tanh through the `unary` kernel, as core's composite does.
+ * that turns NaN into 0 (on x86), so relu runs afterwards with tfjs's Relu
+ * kernel (as the `unary` kernel does) **in place** on the fresh output (no
+ * second buffer of the output's size), and sigmoid/tanh through `unary`, as
+ * core's composite does.
  * 3×3 stride-1 convolutions with enough channels run as Winograd F(2×2, 3×3)
  * instead (`winograd_conv2d.ts`: bias and relu fused into its output
  * transform), unless their result is not finite.
@@ -68,7 +68,7 @@ export function fusedConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | null,
     );
     if (activation === 'linear') return lin;
     if (activation === 'relu') {
-      reluInto(rt, lin, lin);
+      rt.m._Relu(lin.data.id, CDTYPE.float32, lin.data.id); // elementwise, so safe in place
       return lin;
     }
   } catch (e) {

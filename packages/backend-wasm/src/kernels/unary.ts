@@ -1,6 +1,5 @@
 import { unaryOutputDType, type UnaryOp, type KernelImpl } from '@polytensor/core';
 import { CDTYPE, type Tw, type WasmModule, type WasmRuntime } from '../runtime.js';
-import { reluInto } from './relu_simd.js';
 import type { WasmStore } from '../store.js';
 
 type UnaryEntry = {
@@ -62,10 +61,6 @@ export function unary(rt: WasmRuntime, op: UnaryOp, x: Tw): Tw {
     const src = rt.f32(x.data);
     const dst = rt.f32(out.data);
     for (let i = 0; i < n; i++) dst[i] = fix(src[i]!);
-    return out;
-  }
-  if (op === 'relu' && x.dtype === 'float32') {
-    reluInto(rt, x, out); // SIMD: ~3× tfjs's scalar Relu on large tensors
     return out;
   }
   if (x.dtype === 'int32' && (op === 'neg' || op === 'abs')) {
