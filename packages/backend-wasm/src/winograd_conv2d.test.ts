@@ -44,11 +44,11 @@ interface Case {
 
 // biome-ignore format: one case per line
 const CASES: readonly Case[] = [
-  { x: [2, 9, 10, 24], co: 28, pad: 'same', bias: true, act: 'relu' }, // odd output height: cropped
-  { x: [1, 8, 8, 32], co: 32, pad: 'same', bias: false, act: 'linear' },
-  { x: [3, 11, 7, 28], co: 24, pad: 'valid', bias: true, act: 'linear' },
-  { x: [1, 7, 9, 24], co: 28, pad: [[2, 0], [1, 2]], bias: true, act: 'relu' },
-  { x: [2, 6, 6, 32], co: 24, pad: 'same', bias: true, act: 'tanh' },
+  { x: [2, 9, 10, 48], co: 52, pad: 'same', bias: true, act: 'relu' }, // odd output height: cropped
+  { x: [1, 8, 8, 64], co: 48, pad: 'same', bias: false, act: 'linear' },
+  { x: [3, 11, 7, 52], co: 48, pad: 'valid', bias: true, act: 'linear' },
+  { x: [1, 7, 9, 48], co: 56, pad: [[2, 0], [1, 2]], bias: true, act: 'relu' },
+  { x: [2, 6, 6, 64], co: 48, pad: 'same', bias: true, act: 'tanh' },
 ];
 
 describe('Winograd F(2×2, 3×3) convolution', () => {
@@ -136,16 +136,16 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
   });
 
   it('gives up (null, nothing left allocated) on a non-finite result; the kernels then fall back and match the reference’s NaN and ±∞', () => {
-    const c: Case = { x: [1, 8, 8, 32], co: 32, pad: 'same', bias: true, act: 'relu' };
+    const c: Case = { x: [1, 8, 8, 48], co: 48, pad: 'same', bias: true, act: 'relu' };
     const info = infoOf(c);
     expect(winogradApplies(store.rt, info)).toBe(true); // so the kernels try it first
-    const xv = values(8 * 8 * 32, 5);
-    xv[(2 * 8 + 3) * 32 + 1] = Number.POSITIVE_INFINITY; // ∞ − ∞ inside the transforms would give NaN where the sum is ±∞
-    xv[(6 * 8 + 6) * 32 + 4] = Number.NaN;
-    const fv = values(9 * 32 * 32, 6);
-    const bv = values(32, 7);
+    const xv = values(8 * 8 * 48, 5);
+    xv[(2 * 8 + 3) * 48 + 1] = Number.POSITIVE_INFINITY; // ∞ − ∞ inside the transforms would give NaN where the sum is ±∞
+    xv[(6 * 8 + 6) * 48 + 4] = Number.NaN;
+    const fv = values(9 * 48 * 48, 6);
+    const bv = values(48, 7);
     const x = input(c.x, xv);
-    const f = input([3, 3, 32, 32], fv);
+    const f = input([3, 3, 48, 48], fv);
     const before = store.numDataIds();
     const tfjsBefore = store.rt.tfjsDataIds();
     expect(winogradConv2d(store.rt, store.input(x, 'test'), store.input(f, 'test'), null, false, info)).toBeNull();
@@ -153,7 +153,7 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
     store.disposeData(x.dataId);
     store.disposeData(f.dataId);
     for (const act of ['relu', 'linear'] as const) {
-      const want = reference.fusedConv2d(host(c.x, xv), host([3, 3, 32, 32], fv), host([32], bv), act, info);
+      const want = reference.fusedConv2d(host(c.x, xv), host([3, 3, 48, 48], fv), host([48], bv), act, info);
       expect(want.out.values.some((v) => v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY)).toBe(true);
       expect(worstFraction(run({ ...c, act }, xv, fv, bv, 'fusedConv2d'), want)).toBeLessThanOrEqual(1);
     }

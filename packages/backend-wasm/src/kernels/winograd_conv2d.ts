@@ -13,16 +13,17 @@ interface WinogradModule {
 }
 
 /**
- * Winograd runs where ci·co/(ci + co) ≥ WINOGRAD_MIN_PER_THREAD · threads.
- * It saves 5 of every 9 multiply-adds (which the pool splits) but adds
- * transforms proportional to ci + co per output pixel, which run on the
- * calling thread only. Measured (CPU time of the calling thread, b100,
- * `scripts/infer-paths.mjs` and per-layer timings): on 1 thread 64→64
- * 28×28 80 ms against 135 direct, 64→32 14×14 12 against 18, 16→16 10
- * against 8; on 2 threads 64→64 49 against 66, 64→32 12 against 9, 32→32 8
- * against 5.
+ * Winograd runs where ci·co/(ci + co) ≥ WINOGRAD_MIN_RATIO. It saves 5 of
+ * every 9 multiply-adds (which the pool splits) but adds transforms
+ * proportional to ci + co per output pixel, which run on the calling thread
+ * only, so the more threads the later it pays. Measured (CPU time of the
+ * calling thread, b100): on 1 thread 64→64 28×28 80 ms against 135 direct,
+ * 64→32 14×14 12 against 18, 16→16 10 against 8; on 2 threads 64→64 49
+ * against 66, 64→32 12 against 9, 32→32 8 against 5. The line is drawn for
+ * 2 threads (the default on 2 cores) and is the same for every thread count,
+ * so that every thread count takes the same path and gives the same bits.
  */
-export const WINOGRAD_MIN_PER_THREAD = 12;
+export const WINOGRAD_MIN_RATIO = 24;
 
 /**
  * Bytes of transformed inputs (and of products) per chunk of images: bounds
@@ -35,8 +36,7 @@ const CHUNK_BYTES = 128 * 2 ** 20;
 /**
  * Whether `winogradConv2d` takes this convolution: 3×3, stride 1, no
  * dilation, non-negative padding, channels in and out multiples of 4 and
- * enough of them for this runtime's threads (WINOGRAD_MIN_PER_THREAD), and
- * WebAssembly SIMD.
+ * enough of them (WINOGRAD_MIN_RATIO), and WebAssembly SIMD.
  */
 export function winogradApplies(rt: WasmRuntime, info: Conv2DInfo): boolean {
   return (
@@ -49,7 +49,7 @@ export function winogradApplies(rt: WasmRuntime, info: Conv2DInfo): boolean {
     Math.min(info.padTop, info.padBottom, info.padLeft, info.padRight) >= 0 &&
     info.inChannels % 4 === 0 &&
     info.outChannels % 4 === 0 &&
-    (info.inChannels * info.outChannels) / (info.inChannels + info.outChannels) >= WINOGRAD_MIN_PER_THREAD * rt.threads &&
+    (info.inChannels * info.outChannels) / (info.inChannels + info.outChannels) >= WINOGRAD_MIN_RATIO &&
     info.outShape.every((d) => d > 0) &&
     winogradModule(rt) !== null
   );
