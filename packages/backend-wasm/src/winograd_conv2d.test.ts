@@ -184,6 +184,17 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
         let diff = -1;
         for (let i = 0; i < outs[0]!.length && diff < 0; i++) if (outs[0]![i] !== outs[1]![i]) diff = i;
         expect(diff, 'first element whose bits differ').toBe(-1);
+        // Every layer takes the same path on both (the seed CNN's: 64→64 Winograd, 64→32 and 32→32 direct).
+        for (const [ci, co, want] of [
+          [64, 64, true],
+          [64, 32, false],
+          [32, 32, false],
+          [48, 48, true],
+          [44, 48, false],
+        ] as const) {
+          const g = infoOf({ x: [1, 14, 14, ci], co, pad: 'same', bias: false, act: 'linear' });
+          expect([winogradApplies(store.rt, g), winogradApplies(two.store.rt, g)], `${ci} → ${co}`).toEqual([want, want]);
+        }
       } finally {
         expect(two.store.numDataIds()).toBe(0);
         two.backend.dispose();
