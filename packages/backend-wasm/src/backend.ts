@@ -8,6 +8,7 @@ import { concatKernel } from './kernels/concat.js';
 import { conv2dKernel } from './kernels/conv2d.js';
 import { conv2dBackpropFilterKernel } from './kernels/conv2d_backprop_filter.js';
 import { conv2dBackpropInputKernel } from './kernels/conv2d_backprop_input.js';
+import { fusedConv2dKernel } from './kernels/fused_conv2d.js';
 import { fusedMatMulKernel } from './kernels/fused_mat_mul.js';
 import { gatherKernel } from './kernels/gather.js';
 import { logSoftmaxKernel } from './kernels/log_softmax.js';
@@ -56,9 +57,8 @@ export const WASM_LIMITS: BackendLimits = Object.freeze({
 
 /**
  * The kernels this backend implements (src/kernels/<name>.ts): every one of
- * the table but fusedConv2d and softmaxCrossEntropy, which are core's
- * composites over these (conv2d, then the bias and activation; logSoftmax,
- * then a product and a sum). See the README for what each one calls.
+ * the table but softmaxCrossEntropy, which is core's composite over these
+ * (logSoftmax, then a product and a sum). See the README for what each one calls.
  */
 export const WASM_KERNELS: KernelImpls<WasmStore> = {
   unary: unaryKernel,
@@ -78,6 +78,7 @@ export const WASM_KERNELS: KernelImpls<WasmStore> = {
   conv2d: conv2dKernel,
   conv2dBackpropInput: conv2dBackpropInputKernel,
   conv2dBackpropFilter: conv2dBackpropFilterKernel,
+  fusedConv2d: fusedConv2dKernel,
   maxPool: maxPoolKernel,
   maxPoolGrad: maxPoolGradKernel,
   avgPool: avgPoolKernel,

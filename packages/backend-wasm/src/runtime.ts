@@ -116,6 +116,37 @@ export interface WasmModule {
       out: number,
     ]
   ): V;
+  /**
+   * XNNPACK convolution with the bias added in its accumulators (tfjs's
+   * FusedConv2D); `activation` 0 is linear (the others clamp, see fused_conv2d.ts).
+   */
+  _FusedConv2D(
+    x: number,
+    batch: number,
+    inH: number,
+    inW: number,
+    filter: number,
+    fh: number,
+    fw: number,
+    bias: number,
+    ...args: [
+      padTop: number,
+      padRight: number,
+      padBottom: number,
+      padLeft: number,
+      isSamePad: number,
+      dilationH: number,
+      dilationW: number,
+      strideH: number,
+      strideW: number,
+      inC: number,
+      outC: number,
+      activation: number,
+      prelu: number,
+      leakyAlpha: number,
+      out: number,
+    ]
+  ): V;
   /** XNNPACK max pooling; padded cells never win. */
   _MaxPool(
     x: number,
@@ -506,6 +537,12 @@ function withWorkspaceChecks(raw: WasmModule, rt: WasmRuntime): WasmModule {
     const outW = outSize(inW, fw, sw, dw, pl, pr);
     rt.reserve(4 * fh * fw * (inC + 4) * (outC + 16) * 1.1 + ptrTable(batch, outH, outW, fh, fw), 'XNNPACK convolution memory');
     return raw._Conv2D(x, batch, inH, inW, filter, fh, fw, pt, pr, pb, pl, same, dh, dw, sh, sw, inC, outC, out);
+  };
+  m._FusedConv2D = (x, batch, inH, inW, filter, fh, fw, bias, pt, pr, pb, pl, same, dh, dw, sh, sw, inC, outC, ...rest) => {
+    const outH = outSize(inH, fh, sh, dh, pt, pb);
+    const outW = outSize(inW, fw, sw, dw, pl, pr);
+    rt.reserve(4 * fh * fw * (inC + 4) * (outC + 16) * 1.1 + ptrTable(batch, outH, outW, fh, fw), 'XNNPACK convolution memory');
+    return raw._FusedConv2D(x, batch, inH, inW, filter, fh, fw, bias, pt, pr, pb, pl, same, dh, dw, sh, sw, inC, outC, ...rest);
   };
   m._MaxPool = (x, ...args) => {
     const [batch, inH, inW, fh, fw, pt, pr, pb, pl, dh, dw, sh, sw] = args;

@@ -2,9 +2,19 @@ import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 import { xnnConv } from './conv_util.js';
+import { winogradApplies, winogradConv2d } from './winograd_conv2d.js';
 
-/** NHWC conv2d by the tfjs wasm Conv2D kernel (XNNPACK), with core's resolved geometry as explicit padding. */
+/**
+ * NHWC conv2d by the tfjs wasm Conv2D kernel (XNNPACK), with core's resolved
+ * geometry as explicit padding; 3×3 stride-1 convolutions with enough
+ * channels by Winograd F(2×2, 3×3) (`winograd_conv2d.ts`) unless their result
+ * is not finite.
+ */
 export function conv2d(rt: WasmRuntime, x: Tw, filter: Tw, info: Conv2DInfo): Tw {
+  if (winogradApplies(rt, info)) {
+    const y = winogradConv2d(rt, x, filter, null, false, info);
+    if (y) return y;
+  }
   const out = xnnConv(rt, x, filter, info);
   if (out.shape.some((d, i) => d !== info.outShape[i])) {
     rt.dispose(out);

@@ -1,0 +1,200 @@
+import type { Conv2DInfo } from '@polytensor/core';
+import type { Tw, WasmRuntime } from '../runtime.js';
+import { onHeap } from './heap_simd.js';
+import { WINOGRAD_SIMD_WASM, WINOGRAD_SIMD_WASM_SHARED } from './winograd_simd_module.js';
+
+type RowFn = (src: number, dst: number, tiles: number, vectors: number, rowStride: number, offset: number, bias: number, flag: number) => void;
+interface WinogradModule {
+  input: RowFn;
+  output: RowFn;
+  output_b: RowFn;
+  output_r: RowFn;
+  output_br: RowFn;
+}
+
+/**
+ * Winograd runs where ci·co/(ci + co) ≥ WINOGRAD_MIN_RATIO. It saves 5 of
+ * every 9 multiply-adds (which the pool splits) but adds transforms
+ * proportional to ci + co per output pixel, which run on the calling thread
+ * only, so the more threads the later it pays. Measured (CPU time of the
+ * calling thread, b100): on 1 thread 64→64 28×28 80 ms against 135 direct,
+ * 64→32 14×14 12 against 18, 16→16 10 against 8; on 2 threads 64→64 49
+ * against 66, 64→32 12 against 9, 32→32 8 against 5. The line is drawn for
+ * 2 threads (the default on 2 cores) and is the same for every thread count,
+ * so that every thread count takes the same path and gives the same bits.
+ */
+export const WINOGRAD_MIN_RATIO = 24;
+
+/**
+ * Bytes of transformed inputs (and of products) per chunk of images: bounds
+ * the working memory at large batches. Smaller chunks, to stay in cache, were
+ * measured slower with 2 threads (each of the 16 products per chunk waits for
+ * the pool), so a batch like the seed CNN's (100 images of 28×28×64) is one chunk.
+ */
+const CHUNK_BYTES = 128 * 2 ** 20;
+
+/**
+ * Whether `winogradConv2d` takes this convolution: 3×3, stride 1, no
+ * dilation, non-negative padding, channels in and out multiples of 4 and
+ * enough of them (WINOGRAD_MIN_RATIO), and WebAssembly SIMD.
+ */
+export function winogradApplies(rt: WasmRuntime, info: Conv2DInfo): boolean {
+  return (
+    info.filterHeight === 3 &&
+    info.filterWidth === 3 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    Math.min(info.padTop, info.padBottom, info.padLeft, info.padRight) >= 0 &&
+    info.inChannels % 4 === 0 &&
+    info.outChannels % 4 === 0 &&
+    (info.inChannels * info.outChannels) / (info.inChannels + info.outChannels) >= WINOGRAD_MIN_RATIO &&
+    info.outShape.every((d) => d > 0) &&
+    winogradModule(rt) !== null
+  );
+}
+
+function winogradModule(rt: WasmRuntime): WinogradModule | null {
+  return onHeap<WinogradModule>(rt, WINOGRAD_SIMD_WASM, WINOGRAD_SIMD_WASM_SHARED);
+}
+
+/**
+ * relu?(conv2d(x, filter) + bias) by Winograd's F(2×2, 3×3): each 2×2 block
+ * of outputs from its 4×4 input patch with 16 multiplications per channel
+ * pair instead of 36, so 2.25× fewer multiply-adds than the direct
+ * convolution. The input patches and the products are transformed by this
+ * package's SIMD module (`scripts/gen-winograd-simd.mjs`) in the heap; the 16
+ * products [tiles, Ci]·[Ci, Co] are XNNPACK fully-connected ops, which the
+ * threaded build splits over its pool by output tiles, so results are the
+ * same on every thread count. The filter transform G g Gᵀ is computed in
+ * double and rounded once. Only additions and subtractions of inputs or
+ * products are added to the direct sum, so the error stays within the direct
+ * convolution's bound γ_n·Σ|x·w| (tested against a float64 reference).
+ *
+ * Returns null, having freed everything, when any pre-activation output is
+ * not finite (a NaN or infinity in the input or filter, or an overflow): the
+ * transforms would turn ∞ − ∞ into NaN where the direct sum gives ±∞, so the
+ * caller convolves directly then. Call only where `winogradApplies`.
+ * `chunkBytes` (tests) bounds the transformed inputs held at once.
+ */
+export function winogradConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | null, relu: boolean, info: Conv2DInfo, chunkBytes = CHUNK_BYTES): Tw | null {
+  const wino = winogradModule(rt)!;
+  const [batch, , , ci] = x.shape as [number, number, number, number];
+  const co = info.outChannels;
+  const [, outH, outW] = info.outShape as [number, number, number, number];
+  const th = Math.ceil(outH / 2);
+  const tw = Math.ceil(outW / 2);
+  const hp = 2 * th + 2;
+  const wp = 2 * tw + 2;
+  const perImage = th * tw;
+  const chunk = Math.max(1, Math.min(batch, Math.floor(chunkBytes / (16 * 4 * Math.max(ci, co) * perImage))));
+  const rows = chunk * perImage;
+  const owned: Tw[] = [];
+  const own = (t: Tw): Tw => (owned.push(t), t);
+  let out: Tw | null = null;
+  try {
+    const xp = own(rt.empty([1, hp, wp, ci], 'float32'));
+    const u = Array.from({ length: 16 }, () => own(rt.empty([ci, co], 'float32')));
+    const v = Array.from({ length: 16 }, () => own(rt.empty([rows, ci], 'float32')));
+    const m = Array.from({ length: 16 }, () => own(rt.empty([rows, co], 'float32')));
+    out = rt.empty([batch, 2 * th, 2 * tw, co], 'float32');
+    transformFilter(rt, filter, u, ci, co);
+    const vTable = rt.ints(
+      2,
+      v.map((t) => t.data.offset),
+    );
+    const mTable = rt.ints(
+      3,
+      m.map((t) => t.data.offset),
+    );
+    const flag = rt.ints(4, [0, 0, 0, 0]);
+    const fn = bias ? (relu ? wino.output_br : wino.output_b) : relu ? wino.output_r : wino.output;
+    const inRow = wp * ci * 4;
+    const outRow = 2 * tw * co * 4;
+    for (let b0 = 0; b0 < batch; b0 += chunk) {
+      const n = Math.min(chunk, batch - b0);
+      for (let b = 0; b < n; b++) {
+        padImage(rt, x, b0 + b, xp, info.padTop, info.padLeft);
+        for (let ty = 0; ty < th; ty++) wino.input(xp.data.offset + 2 * ty * inRow, vTable, tw, ci / 4, inRow, (b * th + ty) * tw * ci * 4, 0, 0);
+      }
+      for (let k = 0; k < 16; k++)
+        rt.m._BatchMatMul(v[k]!.data.id, rt.ints(0, [1, n * perImage, ci]), 3, u[k]!.data.id, rt.ints(1, [1, ci, co]), 3, 0, 0, m[k]!.data.id);
+      for (let b = 0; b < n; b++)
+        for (let ty = 0; ty < th; ty++)
+          fn(mTable, out.data.offset + ((b0 + b) * th + ty) * 2 * outRow, tw, co / 4, outRow, (b * th + ty) * tw * co * 4, bias ? bias.data.offset : 0, flag);
+    }
+    const f = rt.m.HEAPF32.subarray(flag >> 2, (flag >> 2) + 4);
+    if (!(f[0] === 0 && f[1] === 0 && f[2] === 0 && f[3] === 0)) {
+      rt.dispose(out);
+      return null;
+    }
+    if (2 * th === outH && 2 * tw === outW) return out;
+    const cropped = crop(rt, out, info.outShape);
+    rt.dispose(out);
+    return cropped;
+  } catch (e) {
+    if (out) rt.dispose(out);
+    throw e;
+  } finally {
+    for (const t of owned) rt.dispose(t);
+  }
+}
+
+/** xp [1, hp, wp, c] ← image b of x at (padTop, padLeft), zero around it; xp is at least as large as an image plus padding. */
+function padImage(rt: WasmRuntime, x: Tw, b: number, xp: Tw, padTop: number, padLeft: number): void {
+  const [, h, w, c] = x.shape as [number, number, number, number];
+  const [, hp, wp] = xp.shape as [number, number, number, number];
+  const src = rt.f32(x.data);
+  const dst = rt.f32(xp.data);
+  const row = w * c;
+  const prow = wp * c;
+  dst.fill(0, 0, padTop * prow);
+  for (let y = 0; y < h; y++) {
+    const at = (padTop + y) * prow;
+    dst.fill(0, at, at + padLeft * c);
+    dst.set(src.subarray((b * h + y) * row, (b * h + y + 1) * row), at + padLeft * c);
+    dst.fill(0, at + padLeft * c + row, at + prow);
+  }
+  dst.fill(0, (padTop + h) * prow, hp * prow);
+}
+
+/** u[4a + b][ci, co] = (G g Gᵀ)[a, b] for g = filter[:, :, ci, co], G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]; in double, rounded once. */
+function transformFilter(rt: WasmRuntime, filter: Tw, u: readonly Tw[], ci: number, co: number): void {
+  const f = rt.f32(filter.data);
+  const views = u.map((t) => rt.f32(t.data));
+  const tap = ci * co;
+  const gg = new Float64Array(12); // G g: 4 rows × 3 columns
+  for (let i = 0; i < ci; i++) {
+    for (let o = 0; o < co; o++) {
+      const at = i * co + o;
+      for (let col = 0; col < 3; col++) {
+        const g0 = f[col * tap + at]!;
+        const g1 = f[(3 + col) * tap + at]!;
+        const g2 = f[(6 + col) * tap + at]!;
+        gg[col] = g0;
+        gg[3 + col] = (g0 + g1 + g2) / 2;
+        gg[6 + col] = (g0 - g1 + g2) / 2;
+        gg[9 + col] = g2;
+      }
+      for (let a = 0; a < 4; a++) {
+        const h0 = gg[3 * a]!;
+        const h1 = gg[3 * a + 1]!;
+        const h2 = gg[3 * a + 2]!;
+        views[4 * a]![at] = h0;
+        views[4 * a + 1]![at] = (h0 + h1 + h2) / 2;
+        views[4 * a + 2]![at] = (h0 - h1 + h2) / 2;
+        views[4 * a + 3]![at] = h2;
+      }
+    }
+  }
+}
+
+/** The top-left outShape of `t` (NHWC, same batch and channels). */
+function crop(rt: WasmRuntime, t: Tw, outShape: readonly number[]): Tw {
+  const [batch, h, w, c] = t.shape as [number, number, number, number];
+  const [, oh, ow] = outShape as [number, number, number, number];
+  const out = rt.empty(outShape, 'float32');
+  for (let b = 0; b < batch; b++) for (let y = 0; y < oh; y++) rt.copy(t.data, (b * h + y) * w * c, out.data, (b * oh + y) * ow * c, ow * c);
+  return out;
+}
