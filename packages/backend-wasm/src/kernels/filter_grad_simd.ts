@@ -2,9 +2,10 @@ import type { Conv2DInfo } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 import { FILTER_GRAD_SIMD_WASM, FILTER_GRAD_SIMD_WASM_SHARED } from './filter_grad_simd_module.js';
 import { onHeap } from './heap_simd.js';
+import { type HeapFn, runParts } from './heap_threads.js';
 
 /** One tile function of the module: (x, dy, dw, rows, cols, xRow, xCol, dyRow, dyCol, cBlocks, oBlocks, dwRow), byte units. */
-type TileFn = (...args: number[]) => void;
+type TileFn = HeapFn;
 
 /** The module's exports: input-channel block × output-channel block tiles. */
 interface FilterGradTiles {
@@ -27,6 +28,12 @@ export function filterGradTiles(rt: WasmRuntime): FilterGradTiles | null {
 export function simdTilesFit(info: Conv2DInfo): boolean {
   return info.outChannels % 4 === 0;
 }
+
+/**
+ * How many parts the output channels are cut into (fewer when there are fewer
+ * 8-channel blocks): a constant, so the split is the same on every thread count.
+ */
+export const FILTER_GRAD_PARTS = 2;
 
 /** The dy rows one pass over the taps takes: x's and dy's rows for them stay in L1 across all channel tiles. */
 const STRIP_ROWS = 2;
@@ -69,29 +76,41 @@ export function bySimdTiles(rt: WasmRuntime, tiles: FilterGradTiles, x: Tw, dy: 
   const xBase = x.data.offset;
   const dyBase = dy.data.offset;
   const dwBase = out.data.offset;
-  for (let n = 0; n < b; n++) {
-    for (let ys = 0; ys < oh; ys += STRIP_ROWS) {
-      for (const t of taps) {
-        const ya = Math.max(ys, t.y0);
-        const yb = Math.min(ys + STRIP_ROWS - 1, t.y1);
-        if (ya > yb) continue;
-        const rows = yb - ya + 1;
-        const cols = t.x1 - t.x0 + 1;
-        const xa = xBase + ((n * ih + ya * sh + t.i * dh - info.padTop) * iw + t.x0 * sw + t.j * dw - info.padLeft) * ci * 4;
-        const da = dyBase + ((n * oh + ya) * ow + t.x0) * co * 4;
-        const wa = dwBase + (t.i * fw + t.j) * ci * co * 4;
-        if (c4 > 0) {
-          if (o8 > 0) tiles.c4o8(xa, da, wa, rows, cols, xRow, xCol, dyRow, dyCol, c4, o8, dwRow);
-          if (o4 > 0) tiles.c4o4(xa, da + o8 * 32, wa + o8 * 32, rows, cols, xRow, xCol, dyRow, dyCol, c4, 1, dwRow);
-        }
-        if (c1 > 0) {
-          const xr = xa + c4 * 16;
-          const wr = wa + c4 * 4 * dwRow;
-          if (o8 > 0) tiles.c1o8(xr, da, wr, rows, cols, xRow, xCol, dyRow, dyCol, c1, o8, dwRow);
-          if (o4 > 0) tiles.c1o4(xr, da + o8 * 32, wr + o8 * 32, rows, cols, xRow, xCol, dyRow, dyCol, c1, 1, dwRow);
+  // Parts: ranges of 8-channel output blocks (the 4-channel remainder with the
+  // last). Each dW element's sum stays in one tile call per (image, strip,
+  // tap), in the same order however the blocks are grouped.
+  const parts = Math.max(1, Math.min(FILTER_GRAD_PARTS, o8));
+  const work = b * oh * ow * fh * fw * ci * co;
+  runParts(rt, parts, work, (p, emit) => {
+    const ob0 = Math.floor((p * o8) / parts);
+    const obs = Math.floor(((p + 1) * o8) / parts) - ob0;
+    const rest = p === parts - 1 && o4 > 0;
+    const oOff = ob0 * 32;
+    const rOff = o8 * 32;
+    for (let n = 0; n < b; n++) {
+      for (let ys = 0; ys < oh; ys += STRIP_ROWS) {
+        for (const t of taps) {
+          const ya = Math.max(ys, t.y0);
+          const yb = Math.min(ys + STRIP_ROWS - 1, t.y1);
+          if (ya > yb) continue;
+          const rows = yb - ya + 1;
+          const cols = t.x1 - t.x0 + 1;
+          const xa = xBase + ((n * ih + ya * sh + t.i * dh - info.padTop) * iw + t.x0 * sw + t.j * dw - info.padLeft) * ci * 4;
+          const da = dyBase + ((n * oh + ya) * ow + t.x0) * co * 4;
+          const wa = dwBase + (t.i * fw + t.j) * ci * co * 4;
+          if (c4 > 0) {
+            if (obs > 0) emit(tiles.c4o8, xa, da + oOff, wa + oOff, rows, cols, xRow, xCol, dyRow, dyCol, c4, obs, dwRow);
+            if (rest) emit(tiles.c4o4, xa, da + rOff, wa + rOff, rows, cols, xRow, xCol, dyRow, dyCol, c4, 1, dwRow);
+          }
+          if (c1 > 0) {
+            const xr = xa + c4 * 16;
+            const wr = wa + c4 * 4 * dwRow;
+            if (obs > 0) emit(tiles.c1o8, xr, da + oOff, wr + oOff, rows, cols, xRow, xCol, dyRow, dyCol, c1, obs, dwRow);
+            if (rest) emit(tiles.c1o4, xr, da + rOff, wr + rOff, rows, cols, xRow, xCol, dyRow, dyCol, c1, 1, dwRow);
+          }
         }
       }
     }
-  }
+  });
   return out;
 }
