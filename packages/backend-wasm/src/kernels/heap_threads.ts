@@ -51,6 +51,7 @@ const NEXT = 1;
 const DONE = 2; // parts finished
 const LIST = 3; // byte address of the job's list in the heap: [start₀ … start_parts, records…] (int32 words)
 const FAILED = 4; // a part a worker could not run, plus 1 (the caller reruns it and throws its error)
+const BY_WORKERS = 5; // parts the workers have run, all jobs (for tests and timing scripts)
 
 /** Parts of one job at most (the low half of JOB and NEXT). */
 export const MAX_PARTS = 0xffff;
@@ -91,6 +92,7 @@ for (;;) {
     } catch {
       Atomics.store(ctrl, ${FAILED}, p + 1);
     }
+    Atomics.add(ctrl, ${BY_WORKERS}, 1);
     Atomics.add(ctrl, ${DONE}, 1);
     Atomics.notify(ctrl, ${DONE});
   }
@@ -114,6 +116,7 @@ class HeapPool {
   private readonly ids = new Map<HeapFn, number>();
   broken = false;
   private gen = 0;
+  jobs = 0;
   private buf = new Int32Array(RECORD * 1024);
 
   constructor(
@@ -191,7 +194,8 @@ class HeapPool {
     Atomics.store(ctrl, JOB, tag | parts);
     Atomics.store(ctrl, NEXT, tag);
     Atomics.notify(ctrl, JOB);
-    for (;;) {
+    this.jobs++;
+    for (; callerClaims; ) {
       const next = Atomics.load(ctrl, NEXT);
       if ((next & 0xffff) >= parts) break;
       if (Atomics.compareExchange(ctrl, NEXT, next, next + 1) !== next) continue;
@@ -211,6 +215,10 @@ class HeapPool {
     }
     const failed = Atomics.load(ctrl, FAILED);
     if (failed > 0) this.runPart(list, failed - 1); // the same calls here: the error surfaces on this thread
+  }
+
+  stats(): { workers: number; jobs: number; partsByWorkers: number } {
+    return { workers: this.workers, jobs: this.jobs, partsByWorkers: Atomics.load(this.ctrl, BY_WORKERS) };
   }
 
   private runPart(list: Tw, p: number): void {
@@ -272,6 +280,23 @@ function poolOf(rt: WasmRuntime): HeapPool | null {
   return pool && !pool.broken ? pool : null;
 }
 
+/** What the heap workers of a runtime have done: jobs dispatched to them and parts they ran (for tests and timing). */
+export function heapWorkerStats(rt: WasmRuntime): { workers: number; jobs: number; partsByWorkers: number } {
+  const pool = poolOf(rt);
+  return pool ? pool.stats() : { workers: 0, jobs: 0, partsByWorkers: 0 };
+}
+
+let callerClaims = true;
+
+/**
+ * Tests: false leaves every part of a split kernel to the heap workers (the
+ * caller only waits), so their side is checked bit for bit whatever the load.
+ * @internal
+ */
+export function setCallerClaims(on: boolean): void {
+  callerClaims = on;
+}
+
 /** How many threads run a split kernel of this runtime (the caller and its heap workers). */
 export function splitThreads(rt: WasmRuntime): number {
   const pool = poolOf(rt);
@@ -286,7 +311,10 @@ export function splitThreads(rt: WasmRuntime): number {
  */
 export function runParts(rt: WasmRuntime, parts: number, work: number, part: (p: number, emit: Emit) => void): void {
   const pool = work >= SPLIT_MIN_WORK && parts > 1 ? poolOf(rt) : null;
-  if (pool && parts <= MAX_PARTS) return pool.run(parts, part);
+  if (pool && parts <= MAX_PARTS) {
+    pool.run(parts, part);
+    return;
+  }
   for (let p = 0; p < parts; p++) part(p, direct);
 }
 
