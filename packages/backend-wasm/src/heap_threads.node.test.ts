@@ -132,8 +132,8 @@ describe('SIMD gradients on heap workers', () => {
                 for (let o = 0; o < c; o++) {
                   const t = v * f[((i * fw + j) * k + q) * c + o]!;
                   const at = ((n * oh + y) * ow + x) * c + o;
-                  out[at] += t;
-                  abs[at] += Math.abs(t);
+                  out[at]! += t;
+                  abs[at]! += Math.abs(t);
                 }
               }
     return { out, abs, terms: fh * fw * k };
