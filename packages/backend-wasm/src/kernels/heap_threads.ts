@@ -16,6 +16,7 @@
  */
 import type { Tw, WasmRuntime } from '../runtime.js';
 import { CONV_SIMD_WASM, CONV_SIMD_WASM_SHARED } from './conv_simd_module.js';
+import { ELEMENTWISE_SIMD_WASM, ELEMENTWISE_SIMD_WASM_SHARED } from './elementwise_simd_module.js';
 import { FILTER_GRAD_SIMD_WASM, FILTER_GRAD_SIMD_WASM_SHARED } from './filter_grad_simd_module.js';
 import { onHeap } from './heap_simd.js';
 import { OPTIMIZER_SIMD_WASM, OPTIMIZER_SIMD_WASM_SHARED } from './optimizer_simd_module.js';
@@ -27,6 +28,7 @@ const MODULES: readonly (readonly [plain: string, shared: string])[] = [
   [CONV_SIMD_WASM, CONV_SIMD_WASM_SHARED],
   [POOL_GRAD_SIMD_WASM, POOL_GRAD_SIMD_WASM_SHARED],
   [OPTIMIZER_SIMD_WASM, OPTIMIZER_SIMD_WASM_SHARED],
+  [ELEMENTWISE_SIMD_WASM, ELEMENTWISE_SIMD_WASM_SHARED],
 ];
 
 /** A function of a generated module (byte addresses and counts, i32). */
