@@ -10,10 +10,15 @@
 //   gt, ge, lt, le: dst[i] = src[i] ⋈ s ? 1 : 0   (float32 → bool bytes; NaN compares false)
 //   b2f:            dst[i] = src[i] (bool byte → float32 0 or 1; s unused)
 //
+// and column sums of a float32 matrix (a bias gradient: sum over every axis but
+// the last), `(src, dst, rows, rowBytes)`, for 16 (colsum16) or 4 (colsum4)
+// adjacent columns: dst[c] = ((0 + src[0][c]) + src[1][c]) + … in float32, row
+// by row, the order of tfjs's Sum over a transposed copy. rows ≥ 1.
+//
 // Run `node packages/backend-wasm/scripts/gen-elementwise-simd.mjs` after changing this file.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addTo, body, countDown, end, get, I32, i32const, load32Splat, loop, set, simd, v128load, v128store, writeModuleFile } from './wasm-asm.mjs';
+import { addTo, body, countDown, end, f32x4add, get, I32, i32const, load32Splat, loop, set, simd, v128load, v128store, writeModuleFile } from './wasm-asm.mjs';
 
 const A = { src: 0, dst: 1, blocks: 2, s: 3 };
 const L = { sp: 4, dp: 5, k: 6 };
@@ -63,11 +68,30 @@ function boolToFloat() {
   return body(i32Locals, 5, code);
 }
 
+/** Column sums of `vectors` adjacent groups of 4 columns, rows in order. */
+function columnSums(vectors) {
+  const code = [];
+  const emit = (...parts) => {
+    for (const part of parts) code.push(...part);
+  };
+  const acc = [S, ...M].slice(0, vectors);
+  for (const a of acc) emit(simd(0x0c, ...Array(16).fill(0)), set(a)); // v128.const 0
+  emit(get(A.src), set(L.sp), get(A.blocks), set(L.k));
+  emit(loop);
+  for (let v = 0; v < vectors; v++) emit(get(acc[v]), get(L.sp), v128load(16 * v), f32x4add, set(acc[v]));
+  emit(addTo(L.sp, get(A.s)));
+  emit(countDown(L.k), end);
+  for (let v = 0; v < vectors; v++) emit(get(A.dst), get(acc[v]), v128store(16 * v));
+  return body(i32Locals, 5, code);
+}
+
 const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'kernels', 'elementwise_simd_module.ts');
-writeModuleFile(target, 'gen-elementwise-simd.mjs', 'ELEMENTWISE_SIMD_WASM', "relu gradient's elementwise steps", [I32, I32, I32, I32], {
+writeModuleFile(target, 'gen-elementwise-simd.mjs', 'ELEMENTWISE_SIMD_WASM', "relu gradient's elementwise steps and column sums", [I32, I32, I32, I32], {
   gt: compare(0x44),
   ge: compare(0x46),
   lt: compare(0x43),
   le: compare(0x45),
   b2f: boolToFloat(),
+  colsum16: columnSums(4),
+  colsum4: columnSums(1),
 });

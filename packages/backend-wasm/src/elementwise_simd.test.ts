@@ -5,17 +5,18 @@
 // elements the module leaves to JavaScript.
 import {
   cast,
-  registerBackend,
-  removeBackend,
-  scalar,
-  setBackendSync,
-  tensor,
-  tidy,
-  type Tensor,
   greater,
   greaterEqual,
   less,
   lessEqual,
+  registerBackend,
+  removeBackend,
+  scalar,
+  setBackendSync,
+  sum,
+  type Tensor,
+  tensor,
+  tidy,
 } from '@polytensor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWasmBackend } from './index.js';
@@ -72,6 +73,56 @@ describe('relu gradient mask by SIMD', () => {
             expect(bad, `${flip ? `${sv} ${op} x` : `x ${op} ${sv}`}: first wrong element`).toBe(-1);
           }
         }
+      });
+    }
+  }
+});
+
+describe('bias gradient (sum over the leading axes) by SIMD column sums', () => {
+  beforeAll(async () => {
+    for (const t of [1, 2]) {
+      const b = await createWasmBackend({ threads: t });
+      registerBackend(`wasm-cs-${t}`, () => b, -1);
+    }
+  });
+  afterAll(() => {
+    for (const t of [1, 2]) removeBackend(`wasm-cs-${t}`);
+  });
+
+  // [rows..., cols]: 16-column groups, a 4-column remainder, a single group, two rows.
+  const shapes: number[][] = [
+    [9, 31, 7, 64],
+    [3, 50, 36],
+    [2, 5, 4],
+    [2, 20],
+    [600, 52],
+  ];
+  for (const t of [1, 2]) {
+    for (const shape of shapes) {
+      it(`${t} thread(s): sum of [${shape}] over its leading axes: row by row in float32, bit for bit (NaN, ∞ and −0 too)`, () => {
+        setBackendSync(`wasm-cs-${t}`);
+        const cols = shape[shape.length - 1]!;
+        const n = shape.reduce((a, b) => a * b, 1);
+        const v = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.61) * 10 ** ((i % 7) - 3));
+        if (cols > 3) {
+          v[1] = Number.NaN;
+          v[cols + 2] = Number.POSITIVE_INFINITY;
+        }
+        if (n === 2 * cols) {
+          v[3] = -0; // a column of −0: the sum from 0 is +0
+          v[cols + 3] = -0;
+        }
+        const axes = shape.slice(0, -1).map((_, i) => i);
+        const s = tidy(() => sum(tensor(v, shape), axes));
+        const got = s.dataSync() as Float32Array;
+        s.dispose();
+        const want = new Float32Array(cols);
+        for (let c = 0; c < cols; c++) {
+          let acc = 0;
+          for (let r = 0; r < n / cols; r++) acc = Math.fround(acc + v[r * cols + c]!);
+          want[c] = acc;
+        }
+        expect(Array.from(got, (g, c) => Object.is(g, want[c]!) || (Number.isNaN(g) && Number.isNaN(want[c]!))).indexOf(false)).toBe(-1);
       });
     }
   }

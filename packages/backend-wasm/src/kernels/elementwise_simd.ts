@@ -12,6 +12,8 @@ interface ElementwiseFns {
   lt: HeapFn;
   le: HeapFn;
   b2f: HeapFn;
+  colsum16: HeapFn;
+  colsum4: HeapFn;
 }
 
 const FN = { greater: 'gt', greaterEqual: 'ge', less: 'lt', lessEqual: 'le' } as const;
@@ -87,5 +89,29 @@ export function boolToFloat32(rt: WasmRuntime, x: Tw): Tw | null {
   blocks(rt, f.b2f, x.data.offset, out.data.offset, n, 1, 4, 0);
   const rest = n & 15;
   if (rest > 0) rt.f32(out.data).set(rt.view(x.data).subarray(n - rest, n), n - rest);
+  return out;
+}
+
+/**
+ * Sums over every axis but the last of a float32 tensor with a multiple of 4
+ * elements per row, `x` seen as [rows, cols] (a bias gradient): per column, in
+ * float32, row by row (the order of tfjs's Sum over a transposed copy, without
+ * the copy), 16 columns per pass, parts of 16 columns split over the heap
+ * workers past 16M elements. null where it does not apply (no SIMD, cols not
+ * a multiple of 4).
+ */
+export function columnSums(rt: WasmRuntime, x: Tw, rows: number, cols: number, outShape: readonly number[]): Tw | null {
+  if (x.dtype !== 'float32' || cols % 4 !== 0 || rows < 1) return null;
+  const f = fns(rt);
+  if (!f) return null;
+  const out = rt.empty(outShape, 'float32');
+  const groups = Math.ceil(cols / 16);
+  runParts(rt, groups, rows * cols * ELEMENTWISE_WORK, (g, emit) => {
+    const src = x.data.offset + g * 64;
+    const dst = out.data.offset + g * 64;
+    const left = cols - g * 16;
+    if (left >= 16) emit(f.colsum16, src, dst, rows, cols * 4);
+    else for (let v = 0; v < left / 4; v++) emit(f.colsum4, src + v * 16, dst + v * 16, rows, cols * 4);
+  });
   return out;
 }
