@@ -207,16 +207,14 @@ class HeapPool {
     for (;;) {
       const done = Atomics.load(ctrl, DONE);
       if (done >= parts) break;
-      // A worker is inside a part. If it has died (its 'error' event cannot
-      // arrive while this thread blocks), the wait times out with no progress:
-      // the workers are not used again and the kernel throws.
-      if (Atomics.wait(ctrl, DONE, done, 10_000) === 'timed-out' && Atomics.load(ctrl, DONE) === done) {
-        this.broken = true;
-        throw new Error('wasm backend: a heap worker stopped answering; the kernel was not completed');
-      }
+      // A worker is inside a part; no time limit, since a part of a large
+      // kernel on a busy machine may take seconds. A worker cannot die in a
+      // part on its own: it catches what the part throws (below).
+      Atomics.wait(ctrl, DONE, done);
     }
     const failed = Atomics.load(ctrl, FAILED);
-    if (failed > 0) this.runPart(list, failed - 1); // the same calls here: the error surfaces on this thread
+    // A part that threw on a worker (a trap: the same calls trap again) runs here, so its error surfaces on this thread.
+    if (failed > 0) this.runPart(list, failed - 1);
   }
 
   stats(): { workers: number; jobs: number; partsByWorkers: number } {
