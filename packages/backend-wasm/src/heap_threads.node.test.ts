@@ -7,7 +7,7 @@ import { computeConv2DInfo, type Conv2DInfo } from '@polytensor/core';
 import { gamma, host, reference } from '@polytensor/conformance';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { correlateTiles, correlateValid } from './kernels/conv_simd.js';
-import { bySimdTiles, filterGradTiles } from './kernels/filter_grad_simd.js';
+import { bySimdTiles, filterGradGroups, filterGradTiles } from './kernels/filter_grad_simd.js';
 import { heapWorkerStats, SPLIT_MIN_WORK, setCallerClaims } from './kernels/heap_threads.js';
 import { loadRuntime } from './load.js';
 import type { Tw, WasmRuntime } from './runtime.js';
@@ -81,6 +81,7 @@ describe('SIMD gradients on heap workers', () => {
     ['6→36 (input-channel remainder, a 4-channel block in the last part)', [6, 17, 15, 6], [3, 3, 6, 36], 1, 'same', 1],
     ['stride 2, dilation-free, 5×5 valid', [5, 23, 21, 12], [5, 5, 12, 24], 2, 'valid', 1],
     ['dilation 2', [3, 20, 20, 8], [3, 3, 8, 48], 1, 'same', 2],
+    ['20 images: three image groups summed in order, × two channel ranges with a 4-channel remainder', [20, 12, 12, 8], [3, 3, 8, 36], 1, 'same', 1],
   ];
   for (const [name, xShape, fShape, stride, pad, dil] of filterCases) {
     it(`filter gradient ${name}: the same bits on 1 and 2 threads, workers included; the float64 reference agrees`, () => {
@@ -172,6 +173,14 @@ describe('SIMD gradients on heap workers', () => {
       expect(worst, 'worst error as a fraction of γ_n·Σ|term|').toBeLessThanOrEqual(1);
     });
   }
+
+  it('the filter gradient groups 8 images per dW (the 20-image case above: 3), fewer when their extra dWs would pass 64 MiB', () => {
+    expect(filterGradGroups(20, 3 * 3 * 8 * 36 * 4)).toBe(3);
+    expect(filterGradGroups(50, 3 * 3 * 64 * 64 * 4)).toBe(7);
+    expect(filterGradGroups(8, 1000)).toBe(1);
+    expect(filterGradGroups(512, 3 * 3 * 1024 * 1024 * 4)).toBe(2); // 36 MiB per dW: one extra fits
+    expect(filterGradGroups(512, 100 * 1024 * 1024)).toBe(1);
+  });
 
   it('a kernel below SPLIT_MIN_WORK stays on the calling thread', () => {
     const info = computeConv2DInfo('conv2d', [2, 8, 8, 8], [3, 3, 8, 16], 1, 'same');
