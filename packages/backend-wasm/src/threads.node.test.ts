@@ -129,15 +129,18 @@ describe('wasm backend on 1 and 2 threads', () => {
 interface ChildReport {
   info: { binary: string; threads: number; threadsFallback: string | null };
   sum: number;
+  gradSum: number;
   ms: number;
   sharesOneThreadModule: boolean;
 }
 
 describe('wasm threads in a child process', () => {
-  it('a process using 2 threads ends by itself when its work is done (no dispose)', () => {
+  it('a process using 2 threads (XNNPACK and the heap workers) ends by itself when its work is done (no dispose)', () => {
     const r = runChildReport<ChildReport>(child, { packages: ['core', 'backend-wasm'], args: ['2'], timeoutMs: 60_000 });
     expect(r.info).toEqual({ binary: 'tfjs-backend-wasm-threaded-simd.wasm', simd: true, threads: 2, threadsFallback: null });
     expect(r.sum).toBe(64 * 64 * 64); // ones · ones: every element is 64
+    // Ones in x and dy, 3×3 'same' on 16×16: a tap sees 15 or 16 rows and 15 or 16 columns, in 4 images, 32 × 32 channels.
+    expect(r.gradSum).toBe(4 * (15 + 16 + 15) ** 2 * 32 * 32);
     expect(r.sharesOneThreadModule).toBe(false); // 1 and 2 threads: two modules
   });
 

@@ -2,6 +2,7 @@ import { binaryOutputDType, type BinaryOp, type KernelImpl } from '@polytensor/c
 import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 import { broadcastTo, sameShape } from './broadcast_to.js';
+import { compareWithScalar } from './elementwise_simd.js';
 import { where } from './where.js';
 
 const C_BINARY = {
@@ -58,12 +59,15 @@ function hasNaN(rt: WasmRuntime, t: Tw): boolean {
 
 /**
  * Elementwise `op(a, b)` with NumPy broadcasting by the tfjs wasm kernel of the
- * same name. Float maximum/minimum: tfjs's return the other operand when one is
+ * same name; a float32 tensor compared with a scalar (relu's gradient mask)
+ * by this package's SIMD module instead (`compareWithScalar`). Float maximum/minimum: tfjs's return the other operand when one is
  * NaN; the contract propagates NaN, so when an operand holds a NaN the result
  * is taken from a + b (NaN there) wherever either is NaN (IsNan, LogicalOr,
  * Add, SelectV2).
  */
 export function binary(rt: WasmRuntime, op: BinaryOp, a: Tw, b: Tw, outShape: readonly number[]): Tw {
+  const cmp = compareWithScalar(rt, op, a, b, outShape);
+  if (cmp) return cmp;
   const m = binaryCall(rt, op, a, b, outShape);
   if ((op !== 'maximum' && op !== 'minimum') || a.dtype !== 'float32' || m.data.size === 0) return m;
   if (!hasNaN(rt, a) && !hasNaN(rt, b)) return m;

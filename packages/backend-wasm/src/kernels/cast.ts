@@ -1,14 +1,18 @@
 import type { DType, KernelImpl } from '@polytensor/core';
 import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
+import { boolToFloat32 } from './elementwise_simd.js';
 
 /**
  * Convert dtype. →bool is the tfjs wasm NotEqual kernel against a zero scalar
  * (`x != 0`, so NaN → true); the numeric conversions are a typed-array store
  * between two views of the heap, as tfjs's own Cast does (float→int32
- * truncates toward zero; int32→float32 rounds to nearest).
+ * truncates toward zero; int32→float32 rounds to nearest), bool→float32 by
+ * this package's SIMD module where it loads (relu's gradient mask).
  */
 export function cast(rt: WasmRuntime, x: Tw, dtype: DType): Tw {
+  const simd = x.dtype === 'bool' && dtype === 'float32' && x.data.size > 0 ? boolToFloat32(rt, x) : null;
+  if (simd) return simd;
   const out = rt.empty(x.shape, dtype);
   if (x.data.size === 0) return out;
   if (dtype === x.dtype) {

@@ -1,9 +1,10 @@
 import type { Tw, WasmRuntime } from '../runtime.js';
 import { CONV_SIMD_WASM, CONV_SIMD_WASM_SHARED } from './conv_simd_module.js';
 import { onHeap } from './heap_simd.js';
+import { type HeapFn, runParts } from './heap_threads.js';
 
 /** One function of the module: (in, f, out, rows, groups, cBlocks, fh, fw, K, inRow, outRow, tapRow, tapCol, fK, pixIn, pixOut), byte units. */
-type CorrelateFn = (...args: number[]) => void;
+type CorrelateFn = HeapFn;
 
 /** The module's exports: 4 or 1 adjacent pixels × 8 or 4 output channels. */
 interface CorrelateTiles {
@@ -48,11 +49,13 @@ export function correlateValid(rt: WasmRuntime, tiles: CorrelateTiles, input: Tw
   const rest = ow & 3;
   const c8 = c >> 3;
   const c4 = (c & 7) >> 2;
-  for (let n = 0; n < b; n++) {
+  // One part per image: every output pixel is one tile call's, whichever thread makes it.
+  runParts(rt, b, b * oh * ow * fh * fw * k * c, (n, emit) => {
     const inBase = input.data.offset + n * hp * inRow;
     const outBase = out.data.offset + n * oh * outRow;
     const call = (fn: CorrelateFn, px: number, count: number, cOff: number, cBlocks: number): void =>
-      fn(
+      emit(
+        fn,
         inBase + px * pixIn,
         filter.data.offset + cOff,
         outBase + px * pixOut + cOff,
@@ -78,6 +81,6 @@ export function correlateValid(rt: WasmRuntime, tiles: CorrelateTiles, input: Tw
       if (c8 > 0) call(tiles.p1c8, groups * 4, rest, 0, c8);
       if (c4 > 0) call(tiles.p1c4, groups * 4, rest, c8 * 32, 1);
     }
-  }
+  });
   return out;
 }

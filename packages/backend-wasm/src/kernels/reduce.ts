@@ -1,6 +1,7 @@
 import { prodOfDims, type KernelImpl, type ReduceOp } from '@polytensor/core';
 import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
+import { columnSums } from './elementwise_simd.js';
 import { transpose } from './transpose.js';
 
 const INT32_MIN = -2147483648;
@@ -50,13 +51,19 @@ function productsInDouble(rt: WasmRuntime, x: Tw, reduceSize: number, out: Tw): 
  * Reduce over `axes` by the tfjs wasm Sum/Prod/Max/Min kernels, which reduce
  * the innermost `reduceSize` elements of each row: the reduced axes are
  * transposed innermost first when they are not. Empty reductions give the
- * identity. float32 prod multiplies in double (see `productsInDouble`).
+ * identity. float32 prod multiplies in double (see `productsInDouble`);
+ * a float32 sum over the leading axes by SIMD column sums (`columnSums`).
  */
 export function reduce(rt: WasmRuntime, op: ReduceOp, x: Tw, axes: readonly number[]): Tw {
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
+  const reduceSize = prodOfDims(axes.map((a) => x.shape[a]!));
+  if (op === 'sum' && reduceSize > 1 && prodOfDims(outShape) > 0 && axes.every((a, i) => a === i)) {
+    // The leading axes (a bias gradient): column sums where the rows lie.
+    const sums = columnSums(rt, x, reduceSize, prodOfDims(outShape), outShape);
+    if (sums) return sums;
+  }
   const out = rt.empty(outShape, x.dtype);
   if (out.data.size === 0) return out;
-  const reduceSize = prodOfDims(axes.map((a) => x.shape[a]!));
   if (reduceSize === 0) {
     rt.view(out.data).fill(identity(op, x.dtype));
     return out;

@@ -1,0 +1,202 @@
+// This package's SIMD gradient kernels split over its heap workers
+// (src/kernels/heap_threads.ts) on the threaded build's shared heap: the same
+// bits as the 1-thread module, whether the calling thread takes parts or the
+// workers run all of them; the workers really run parts; small kernels stay
+// on the calling thread; the float64 reference agrees.
+import { computeConv2DInfo, type Conv2DInfo } from '@polytensor/core';
+import { gamma, host, reference } from '@polytensor/conformance';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { correlateTiles, correlateValid } from './kernels/conv_simd.js';
+import { bySimdTiles, filterGradGroups, filterGradTiles } from './kernels/filter_grad_simd.js';
+import { heapWorkerStats, SPLIT_MIN_WORK, setCallerClaims } from './kernels/heap_threads.js';
+import { loadRuntime } from './load.js';
+import type { Tw, WasmRuntime } from './runtime.js';
+
+/** Deterministic values in [-2, 2) from a fixed LCG, independent of the code under test. */
+function values(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  return Float32Array.from({ length: n }, () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 4 - 2);
+}
+
+type Shape4 = [number, number, number, number];
+
+const bits = (a: Float32Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length);
+
+function firstDifference(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) return 0;
+  const x = bits(a);
+  const y = bits(b);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return i;
+  return -1;
+}
+
+describe('SIMD gradients on heap workers', () => {
+  let one: WasmRuntime;
+  let two: WasmRuntime;
+  beforeAll(async () => {
+    one = await loadRuntime(1);
+    two = await loadRuntime(2);
+  });
+  afterEach(() => setCallerClaims(true));
+
+  /** `run` on heap copies of `inputs` in `rt`; the output read back, every buffer freed. */
+  function on(rt: WasmRuntime, inputs: [readonly number[], Float32Array][], run: (...t: Tw[]) => Tw): Float32Array {
+    const before = rt.tfjsDataIds();
+    const ts = inputs.map(([shape, v]) => {
+      const t = rt.empty(shape, 'float32');
+      rt.f32(t.data).set(v);
+      return t;
+    });
+    try {
+      const out = rt.transaction(() => run(...ts));
+      const got = rt.f32(out.data).slice();
+      rt.dispose(out);
+      return got;
+    } finally {
+      for (const t of ts) rt.dispose(t);
+      expect(rt.tfjsDataIds(), 'buffers left behind').toBe(before);
+    }
+  }
+
+  /** The output on 1 thread, and on 2 with the caller taking parts and with the workers taking all; the parts the workers ran. */
+  function threeWays(inputs: [readonly number[], Float32Array][], run: (rt: WasmRuntime, ...t: Tw[]) => Tw) {
+    const single = on(one, inputs, (...t) => run(one, ...t));
+    const s0 = heapWorkerStats(two);
+    const shared = on(two, inputs, (...t) => run(two, ...t));
+    const s1 = heapWorkerStats(two);
+    setCallerClaims(false);
+    const workers = on(two, inputs, (...t) => run(two, ...t));
+    const s2 = heapWorkerStats(two);
+    return { single, shared, workers, jobs: [s1.jobs - s0.jobs, s2.jobs - s1.jobs], byWorkers: s2.partsByWorkers - s1.partsByWorkers };
+  }
+
+  it('the 2-thread runtime has one heap worker', () => {
+    expect(heapWorkerStats(two).workers).toBe(1);
+    expect(heapWorkerStats(one)).toEqual({ workers: 0, jobs: 0, partsByWorkers: 0 });
+  });
+
+  const filterCases: [string, number[], number[], number | [number, number], 'same' | 'valid', number][] = [
+    // name, x shape, filter shape, stride, padding, dilation
+    ['64→64 3×3 same (8-channel blocks in two halves)', [4, 14, 14, 64], [3, 3, 64, 64], 1, 'same', 1],
+    ['6→36 (input-channel remainder, a 4-channel block in the last part)', [6, 17, 15, 6], [3, 3, 6, 36], 1, 'same', 1],
+    ['stride 2, dilation-free, 5×5 valid', [5, 23, 21, 12], [5, 5, 12, 24], 2, 'valid', 1],
+    ['dilation 2', [3, 20, 20, 8], [3, 3, 8, 48], 1, 'same', 2],
+    ['20 images: three image groups summed in order, × two channel ranges with a 4-channel remainder', [20, 12, 12, 8], [3, 3, 8, 36], 1, 'same', 1],
+  ];
+  for (const [name, xShape, fShape, stride, pad, dil] of filterCases) {
+    it(`filter gradient ${name}: the same bits on 1 and 2 threads, workers included; the float64 reference agrees`, () => {
+      const info: Conv2DInfo = computeConv2DInfo('conv2d', xShape, fShape, stride, pad, dil);
+      expect(
+        info.batchSize * info.outHeight * info.outWidth * info.filterHeight * info.filterWidth * info.inChannels * info.outChannels,
+      ).toBeGreaterThanOrEqual(SPLIT_MIN_WORK);
+      const xv = values(
+        xShape.reduce((a, b) => a * b, 1),
+        5,
+      );
+      const dyv = values(
+        info.outShape.reduce((a, b) => a * b, 1),
+        6,
+      );
+      const r = threeWays(
+        [
+          [info.inShape, xv],
+          [info.outShape, dyv],
+        ],
+        (rt, x, dy) => bySimdTiles(rt, filterGradTiles(rt)!, x!, dy!, info),
+      );
+      expect(r.jobs).toEqual([1, 1]);
+      expect(r.byWorkers).toBeGreaterThan(0);
+      expect(firstDifference(r.single, r.shared), 'caller and worker').toBe(-1);
+      expect(firstDifference(r.single, r.workers), 'workers only').toBe(-1);
+      const want = reference.conv2dBackpropFilter(host(info.inShape, xv), host(info.outShape, dyv), info);
+      let worst = 0;
+      r.workers.forEach((g, i) => {
+        worst = Math.max(worst, Math.abs(g - want.out.values[i]!) / (gamma(want.terms[i]!) * want.absSum[i]!));
+      });
+      expect(worst, 'worst error as a fraction of γ_n·Σ|term|').toBeLessThanOrEqual(1);
+    });
+  }
+
+  /** Stride-1 valid correlation in float64: the reference for correlateValid. */
+  function correlate(inp: Float32Array, [b, hp, wp, k]: Shape4, f: Float32Array, [fh, fw, , c]: Shape4, dh: number, dw: number) {
+    const oh = hp - (fh - 1) * dh;
+    const ow = wp - (fw - 1) * dw;
+    const out = new Float64Array(b * oh * ow * c);
+    const abs = new Float64Array(out.length);
+    for (let n = 0; n < b; n++)
+      for (let y = 0; y < oh; y++)
+        for (let x = 0; x < ow; x++)
+          for (let i = 0; i < fh; i++)
+            for (let j = 0; j < fw; j++)
+              for (let q = 0; q < k; q++) {
+                const v = inp[((n * hp + y + i * dh) * wp + x + j * dw) * k + q]!;
+                for (let o = 0; o < c; o++) {
+                  const t = v * f[((i * fw + j) * k + q) * c + o]!;
+                  const at = ((n * oh + y) * ow + x) * c + o;
+                  out[at]! += t;
+                  abs[at]! += Math.abs(t);
+                }
+              }
+    return { out, abs, terms: fh * fw * k };
+  }
+
+  const corrCases: [string, Shape4, Shape4, number, number][] = [
+    ['5 images 16×16×32 → 40 (a 4-channel block, row remainders)', [5, 18, 19, 32], [3, 3, 32, 40], 1, 1],
+    ['dilation 2, 7 images', [7, 16, 16, 8], [3, 3, 8, 64], 2, 2],
+  ];
+  for (const [name, inShape, fShape, dh, dw] of corrCases) {
+    it(`input gradient's correlation, ${name}: the same bits on 1 and 2 threads, workers included; the float64 reference agrees`, () => {
+      const iv = values(
+        inShape.reduce((a, b) => a * b, 1),
+        7,
+      );
+      const fv = values(
+        fShape.reduce((a, b) => a * b, 1),
+        8,
+      );
+      const r = threeWays(
+        [
+          [inShape, iv],
+          [fShape, fv],
+        ],
+        (rt, i, f) => correlateValid(rt, correlateTiles(rt)!, i!, f!, dh, dw),
+      );
+      expect(r.jobs).toEqual([1, 1]);
+      expect(r.byWorkers).toBe(inShape[0]); // one part per image, all of them the workers'
+      expect(firstDifference(r.single, r.shared), 'caller and worker').toBe(-1);
+      expect(firstDifference(r.single, r.workers), 'workers only').toBe(-1);
+      const want = correlate(iv, inShape, fv, fShape, dh, dw);
+      let worst = 0;
+      r.workers.forEach((g, i) => {
+        worst = Math.max(worst, Math.abs(g - want.out[i]!) / (gamma(want.terms) * want.abs[i]!));
+      });
+      expect(worst, 'worst error as a fraction of γ_n·Σ|term|').toBeLessThanOrEqual(1);
+    });
+  }
+
+  it('the filter gradient groups 8 images per dW (the 20-image case above: 3), fewer when their extra dWs would pass 64 MiB', () => {
+    expect(filterGradGroups(20, 3 * 3 * 8 * 36 * 4)).toBe(3);
+    expect(filterGradGroups(50, 3 * 3 * 64 * 64 * 4)).toBe(7);
+    expect(filterGradGroups(8, 1000)).toBe(1);
+    expect(filterGradGroups(512, 3 * 3 * 1024 * 1024 * 4)).toBe(2); // 36 MiB per dW: one extra fits
+    expect(filterGradGroups(512, 100 * 1024 * 1024)).toBe(1);
+  });
+
+  it('a kernel below SPLIT_MIN_WORK stays on the calling thread', () => {
+    const info = computeConv2DInfo('conv2d', [2, 8, 8, 8], [3, 3, 8, 16], 1, 'same');
+    const before = heapWorkerStats(two).jobs;
+    const xv = values(2 * 8 * 8 * 8, 9);
+    const dyv = values(2 * 8 * 8 * 16, 10);
+    const run = (rt: WasmRuntime) =>
+      on(
+        rt,
+        [
+          [info.inShape, xv],
+          [info.outShape, dyv],
+        ],
+        (x, dy) => bySimdTiles(rt, filterGradTiles(rt)!, x!, dy!, info),
+      );
+    expect(firstDifference(run(one), run(two))).toBe(-1);
+    expect(heapWorkerStats(two).jobs).toBe(before);
+  });
+});
