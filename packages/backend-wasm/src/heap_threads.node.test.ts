@@ -9,6 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { correlateTiles, correlateValid } from './kernels/conv_simd.js';
 import { bySimdTiles, filterGradGroups, filterGradTiles } from './kernels/filter_grad_simd.js';
 import { heapWorkerStats, SPLIT_MIN_WORK, setCallerClaims } from './kernels/heap_threads.js';
+import { winogradConv2d } from './kernels/winograd_conv2d.js';
 import { loadRuntime } from './load.js';
 import type { Tw, WasmRuntime } from './runtime.js';
 
@@ -180,6 +181,49 @@ describe('SIMD gradients on heap workers', () => {
     expect(filterGradGroups(8, 1000)).toBe(1);
     expect(filterGradGroups(512, 3 * 3 * 1024 * 1024 * 4)).toBe(2); // 36 MiB per dW: one extra fits
     expect(filterGradGroups(512, 100 * 1024 * 1024)).toBe(1);
+  });
+
+  it("Winograd's input and output transforms, one part per image: the same bits on 1 and 2 threads, workers included; a NaN in one image is still seen", () => {
+    // the seed CNN's 64→64 layer with bias and relu, 12 images (above SPLIT_MIN_WORK)
+    const info = computeConv2DInfo('conv2d', [12, 28, 28, 64], [3, 3, 64, 64], 1, 'same');
+    const xv = values(12 * 28 * 28 * 64, 11);
+    const fv = values(9 * 64 * 64, 12);
+    const bv = values(64, 13);
+    const inputs: [readonly number[], Float32Array][] = [
+      [info.inShape, xv],
+      [[3, 3, 64, 64], fv],
+      [[64], bv],
+    ];
+    const r = threeWays(inputs, (rt, x, f, b) => winogradConv2d(rt, x!, f!, b!, true, info)!);
+    expect(r.jobs).toEqual([2, 2]); // input transform, output transform
+    expect(r.byWorkers).toBe(2 * 12);
+    expect(firstDifference(r.single, r.shared), 'caller and worker').toBe(-1);
+    expect(firstDifference(r.single, r.workers), 'workers only').toBe(-1);
+    // within the direct convolution's bound γ_n·Σ|term|, against float64 (the last two images: the reference is slow)
+    const image = 28 * 28 * 64;
+    const last2 = computeConv2DInfo('conv2d', [2, 28, 28, 64], [3, 3, 64, 64], 1, 'same');
+    const want = reference.fusedConv2d(host([2, 28, 28, 64], xv.subarray(10 * image)), host([3, 3, 64, 64], fv), host([64], bv), 'relu', last2);
+    let worst = 0;
+    r.workers.subarray(10 * image).forEach((g, i) => {
+      const err = Math.abs(g - want.out.values[i]!);
+      const bound = gamma(want.terms[i]!) * want.absSum[i]!;
+      worst = Math.max(worst, bound === 0 ? (err === 0 ? 0 : Infinity) : err / bound);
+    });
+    expect(worst, 'worst error as a fraction of γ_n·Σ|term|').toBeLessThanOrEqual(1);
+    // a NaN in the last image: its part's flag (run by a worker) makes the kernel give up, freeing everything
+    const bad = xv.slice();
+    bad[bad.length - 5] = Number.NaN;
+    setCallerClaims(false);
+    const before = two.tfjsDataIds();
+    const x = two.empty(info.inShape, 'float32');
+    const f = two.empty([3, 3, 64, 64], 'float32');
+    const b = two.empty([64], 'float32');
+    two.f32(x.data).set(bad);
+    two.f32(f.data).set(fv);
+    two.f32(b.data).set(bv);
+    expect(two.transaction(() => winogradConv2d(two, x, f, b, true, info))).toBeNull();
+    for (const t of [x, f, b]) two.dispose(t);
+    expect(two.tfjsDataIds()).toBe(before);
   });
 
   it('a kernel below SPLIT_MIN_WORK stays on the calling thread', () => {

@@ -21,6 +21,7 @@ import { FILTER_GRAD_SIMD_WASM, FILTER_GRAD_SIMD_WASM_SHARED } from './filter_gr
 import { onHeap } from './heap_simd.js';
 import { OPTIMIZER_SIMD_WASM, OPTIMIZER_SIMD_WASM_SHARED } from './optimizer_simd_module.js';
 import { POOL_GRAD_SIMD_WASM, POOL_GRAD_SIMD_WASM_SHARED } from './pool_grad_simd_module.js';
+import { WINOGRAD_SIMD_WASM, WINOGRAD_SIMD_WASM_SHARED } from './winograd_simd_module.js';
 
 /** The modules workers instantiate, in this order (function ids follow it). */
 const MODULES: readonly (readonly [plain: string, shared: string])[] = [
@@ -29,6 +30,7 @@ const MODULES: readonly (readonly [plain: string, shared: string])[] = [
   [POOL_GRAD_SIMD_WASM, POOL_GRAD_SIMD_WASM_SHARED],
   [OPTIMIZER_SIMD_WASM, OPTIMIZER_SIMD_WASM_SHARED],
   [ELEMENTWISE_SIMD_WASM, ELEMENTWISE_SIMD_WASM_SHARED],
+  [WINOGRAD_SIMD_WASM, WINOGRAD_SIMD_WASM_SHARED],
 ];
 
 /** A function of a generated module (byte addresses and counts, i32). */

@@ -1,6 +1,7 @@
 import type { Conv2DInfo } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 import { onHeap } from './heap_simd.js';
+import { runParts } from './heap_threads.js';
 import { WINOGRAD_SIMD_WASM, WINOGRAD_SIMD_WASM_SHARED } from './winograd_simd_module.js';
 
 type RowFn = (src: number, dst: number, tiles: number, vectors: number, rowStride: number, offset: number, bias: number, flag: number) => void;
@@ -94,10 +95,13 @@ export function winogradConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | nu
   const own = (t: Tw): Tw => (owned.push(t), t);
   let out: Tw | null = null;
   try {
-    const xp = own(rt.empty([1, hp, wp, ci], 'float32'));
+    // the chunk's images padded, so the input transform of each image can run on any thread
+    const xp = own(rt.empty([chunk, hp, wp, ci], 'float32'));
     const u = Array.from({ length: 16 }, () => own(rt.empty([ci, co], 'float32')));
     const v = Array.from({ length: 16 }, () => own(rt.empty([rows, ci], 'float32')));
     const m = Array.from({ length: 16 }, () => own(rt.empty([rows, co], 'float32')));
+    // one non-finite flag vector per image: a part's calls accumulate into theirs only (no shared read-modify-write)
+    const flags = own(rt.empty([chunk * 4], 'float32'));
     out = rt.empty([batch, 2 * th, 2 * tw, co], 'float32');
     transformFilter(rt, filter, u, ci, co);
     const vTable = rt.ints(
@@ -108,24 +112,29 @@ export function winogradConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | nu
       3,
       m.map((t) => t.data.offset),
     );
-    const flag = rt.ints(4, [0, 0, 0, 0]);
+    rt.f32(flags.data).fill(0);
     const fn = bias ? (relu ? wino.output_br : wino.output_b) : relu ? wino.output_r : wino.output;
     const inRow = wp * ci * 4;
     const outRow = 2 * tw * co * 4;
+    const imageBytes = hp * inRow;
+    const biasAt = bias ? bias.data.offset : 0;
+    // Transforms by image over the heap workers (parts fixed by the batch: the same bits on every thread count).
     for (let b0 = 0; b0 < batch; b0 += chunk) {
       const n = Math.min(chunk, batch - b0);
-      for (let b = 0; b < n; b++) {
-        padImage(rt, x, b0 + b, xp, info.padTop, info.padLeft);
-        for (let ty = 0; ty < th; ty++) wino.input(xp.data.offset + 2 * ty * inRow, vTable, tw, ci / 4, inRow, (b * th + ty) * tw * ci * 4, 0, 0);
-      }
+      for (let b = 0; b < n; b++) padImage(rt, x, b0 + b, xp, b, info.padTop, info.padLeft);
+      runParts(rt, n, n * perImage * 16 * (ci + 8), (b, emit) => {
+        for (let ty = 0; ty < th; ty++)
+          emit(wino.input, xp.data.offset + b * imageBytes + 2 * ty * inRow, vTable, tw, ci / 4, inRow, (b * th + ty) * tw * ci * 4, 0, 0);
+      });
       for (let k = 0; k < 16; k++)
         rt.m._BatchMatMul(v[k]!.data.id, rt.ints(0, [1, n * perImage, ci]), 3, u[k]!.data.id, rt.ints(1, [1, ci, co]), 3, 0, 0, m[k]!.data.id);
-      for (let b = 0; b < n; b++)
+      runParts(rt, n, n * perImage * 16 * (co + 8), (b, emit) => {
+        const flag = flags.data.offset + 16 * b;
         for (let ty = 0; ty < th; ty++)
-          fn(mTable, out.data.offset + ((b0 + b) * th + ty) * 2 * outRow, tw, co / 4, outRow, (b * th + ty) * tw * co * 4, bias ? bias.data.offset : 0, flag);
+          emit(fn, mTable, out!.data.offset + ((b0 + b) * th + ty) * 2 * outRow, tw, co / 4, outRow, (b * th + ty) * tw * co * 4, biasAt, flag);
+      });
     }
-    const f = rt.m.HEAPF32.subarray(flag >> 2, (flag >> 2) + 4);
-    if (!(f[0] === 0 && f[1] === 0 && f[2] === 0 && f[3] === 0)) {
+    if (!rt.f32(flags.data).every((f) => f === 0)) {
       rt.dispose(out);
       return null;
     }
@@ -141,12 +150,12 @@ export function winogradConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | nu
   }
 }
 
-/** xp [1, hp, wp, c] ← image b of x at (padTop, padLeft), zero around it; xp is at least as large as an image plus padding. */
-function padImage(rt: WasmRuntime, x: Tw, b: number, xp: Tw, padTop: number, padLeft: number): void {
+/** Image `slot` of xp [chunk, hp, wp, c] ← image b of x at (padTop, padLeft), zero around it; an xp image is at least as large as an image plus padding. */
+function padImage(rt: WasmRuntime, x: Tw, b: number, xp: Tw, slot: number, padTop: number, padLeft: number): void {
   const [, h, w, c] = x.shape as [number, number, number, number];
   const [, hp, wp] = xp.shape as [number, number, number, number];
   const src = rt.f32(x.data);
-  const dst = rt.f32(xp.data);
+  const dst = rt.f32(xp.data).subarray(slot * hp * wp * c, (slot + 1) * hp * wp * c);
   const row = w * c;
   const prow = wp * c;
   dst.fill(0, 0, padTop * prow);
