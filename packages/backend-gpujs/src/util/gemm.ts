@@ -205,7 +205,7 @@ return acc;`;
 }
 
 /** Activation natives for the epilogue ('linear' is the identity). */
-function activationNative(act: FusedActivation): NativeSpec {
+export function activationNative(act: FusedActivation): NativeSpec {
   return act === 'linear' ? defineNative('act', 'a K:vec4', 'float', '  return a;', '  return a;') : unaryNative(act, 'act');
 }
 

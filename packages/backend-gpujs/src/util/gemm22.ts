@@ -1,0 +1,172 @@
+// matMul's product in 2×2 blocks: both operands packed along k.
+//
+// A [batch, M, K] is packed as in gemm.ts (texel (q, row) = A[row, 4q..4q+3]),
+// and so is Bᵀ: texel (q, col) = B[4q..4q+3, col]. Each thread computes a 2×2
+// block of C (rows r, r+1; columns c, c+1; one vec4 texel) from two texels of
+// A and two of Bᵀ per four steps of k: 4 fetches per 16 multiply-adds (the 1×4
+// engine of gemm.ts needs 5), and every fetch walks its texture along a row, so
+// each thread streams through contiguous memory (the 1×4 engine walks B down a
+// column). On SwiftShader this takes matMul 512 from ~1.3× to ~1× tfjs webgl's
+// time. The convolutions keep the 1×4 engine (their im2col packers write the A
+// layout; their B sides are small).
+import type { FusedActivation } from '@polytensor/core';
+import type { GpuTexture } from '../gpujs.js';
+import type { ParamKind } from '../runtime.js';
+import type { GpujsStore } from '../store.js';
+import { activationNative, kTexels, packedDims, runPacker, type Packed, type Strided } from './gemm.js';
+
+/** Rows per batch rounded up to even: a 2×2 block never straddles two batches. */
+export function evenRows(rows: number): number {
+  return 2 * Math.ceil(rows / 2);
+}
+
+/**
+ * Pack X [batch, R, K] along K with R padded to even per batch: texel
+ * (q, b·R2 + r) = X[b, r, 4q..4q+3], zero past K and in the padding rows.
+ * A is packed as is; B [batch, K, N] as Bᵀ (strides swapped by the caller).
+ */
+export function packRows(s: GpujsStore, x: Strided, batch: number, rows: number, k: number): Packed {
+  const r2 = evenRows(rows);
+  return runPacker(
+    s,
+    'rows2',
+    kTexels(k),
+    batch * r2,
+    [
+      ['x', 'tex', x.tex],
+      ['R', 'float', rows],
+      ['R2', 'float', r2],
+      ['K', 'float', k],
+      ['sb', 'float', x.sb],
+      ['sr', 'float', x.sr],
+      ['sc', 'float', x.sc],
+    ],
+    'const b = qdiv(row, R2);\nconst rr = row - b * R2;\nconst live = rr < R ? 1.0 : 0.0;\nconst base = b * sb + rr * sr;\nconst k0 = q * 4.0;',
+    (j) => `live > 0.0 && k0 + ${j}.0 < K ? rd(x, base + (k0 + ${j}.0) * sc) : 0.0`,
+  );
+}
+
+function fetch4(p: string, flat: boolean, x: string, y: string, width: string): string {
+  return flat ? `rd4(${p}, (${y}) * ${width} + ${x})` : `rd4xy(${p}, ${x}, ${y})`;
+}
+
+/** k texel pairs per loop iteration (loop overhead is a large share of each step on software GPUs). */
+const UNROLL = 2;
+
+/**
+ * C = A·B in 2×2 blocks from A and Bᵀ packed by `packRows`: texel (x, y) holds
+ * C[r, c], C[r, c+1], C[r+1, c], C[r+1, c+1] with c = 2x and r = 2y in the
+ * batched row space (rows per batch M2 = evenRows(M)). A batch-1 operand broadcasts.
+ */
+export function multiply22(
+  s: GpujsStore,
+  pa: Packed,
+  pbt: Packed,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  aBatched: boolean,
+  bBatched: boolean,
+): Packed {
+  const kq = kTexels(k);
+  const m2 = evenRows(m);
+  const n2 = evenRows(n);
+  const { dims, flat } = packedDims(s, n2 / 2, (batch * m2) / 2);
+  const a = (x: string, y: string): string => fetch4('pa', pa.flat, x, y, 'KQ');
+  const b = (x: string, y: string): string => fetch4('pb', pbt.flat, x, y, 'KQ');
+  const dot = (u: string, v: string): string => `${u}[0] * ${v}[0] + ${u}[1] * ${v}[1] + ${u}[2] * ${v}[2] + ${u}[3] * ${v}[3]`;
+  // One k texel of the unrolled loop: two texels of A, two of Bᵀ, four dot products.
+  const step = (q: string): string =>
+    [
+      `  const a0${q} = ${a(q, 'ar')};`,
+      `  const a1${q} = ${a(q, 'ar + 1.0')};`,
+      `  const b0${q} = ${b(q, 'bc')};`,
+      `  const b1${q} = ${b(q, 'bc + 1.0')};`,
+      `  acc[0] += ${dot(`a0${q}`, `b0${q}`)};`,
+      `  acc[1] += ${dot(`a0${q}`, `b1${q}`)};`,
+      `  acc[2] += ${dot(`a1${q}`, `b0${q}`)};`,
+      `  acc[3] += ${dot(`a1${q}`, `b1${q}`)};`,
+    ].join('\n');
+  const body = `const c = this.thread.x * 2.0;
+const r = (this.thread.y + this.thread.z) * 2.0;
+const bt = qdiv(r, M2);
+const ar = (r - bt * M2) + bt * M2 * aB;
+const bc = c + bt * N2 * bB;
+let acc = [0.0, 0.0, 0.0, 0.0];
+for (let qi = 0; qi < KH; qi++) {
+  const qa = qi * ${UNROLL}.0;
+  const qb = qa + 1.0;
+${step('qa')}
+${step('qb')}
+}
+return acc;`;
+  const tex = s.rt.run(
+    {
+      key: `mm22:${pa.flat ? 'f' : 'x'}${pbt.flat ? 'f' : 'x'}`,
+      params: [
+        ['pa', 'tex4'],
+        ['pb', 'tex4'],
+        ['M2', 'float'],
+        ['N2', 'float'],
+        ['KQ', 'float'],
+        ['KH', 'float'],
+        ['aB', 'float'],
+        ['bB', 'float'],
+      ],
+      body,
+      returns: 'vec4',
+      loop: kq / UNROLL,
+    },
+    dims,
+    [pa.tex, pbt.tex, m2, n2, kq, kq / UNROLL, aBatched ? 1 : 0, bBatched ? 1 : 0],
+  );
+  return { tex, width: n2 / 2, rows: (batch * m2) / 2, flat };
+}
+
+/**
+ * C [batch·M, N] from its 2×2 blocks to one value per texel, row-major:
+ * act(C + bias[n]) — bias (N values, or 1 broadcast) and activation optional.
+ */
+export function unpack22(
+  s: GpujsStore,
+  c: Packed,
+  batch: number,
+  m: number,
+  n: number,
+  bias: { tex: GpuTexture; size: number } | null,
+  act: FusedActivation,
+): GpuTexture {
+  const rows = batch * m;
+  const dims = rows > s.rt.maxTextureSize || n > s.rt.maxTextureSize ? [n, 1, rows] : rows === 1 ? [n] : [n, rows];
+  const body = `const col = this.thread.x * 1.0;
+const r = (this.thread.y + this.thread.z) * 1.0;
+const bt = qdiv(r, M);
+const pr = r + bt * (M2 - M);
+const ty = qdiv(pr, 2.0);
+const tx = qdiv(col, 2.0);
+const lane = (pr - ty * 2.0) * 2.0 + (col - tx * 2.0);
+const v = ${fetch4('c', c.flat, 'tx', 'ty', 'CW')};
+let x = v[3];
+if (lane == 0.0) { x = v[0]; }
+if (lane == 1.0) { x = v[1]; }
+if (lane == 2.0) { x = v[2]; }
+${bias ? `x = x + rd(bias, ${bias.size === 1 ? '0.0' : 'col'});` : ''}
+return act(x, kc);`;
+  const params: Array<readonly [string, ParamKind]> = [
+    ['c', 'tex4'],
+    ['CW', 'float'],
+    ['M', 'float'],
+    ['M2', 'float'],
+  ];
+  const args: unknown[] = [c.tex, c.width, m, evenRows(m)];
+  if (bias) {
+    params.push(['bias', 'tex']);
+    args.push(bias.tex);
+  }
+  return s.rt.run(
+    { key: `unpack22:${c.flat ? 'f' : 'x'}:${bias ? (bias.size === 1 ? 'b1' : 'b') : 'n'}:${act}`, params, body, natives: [activationNative(act)] },
+    dims,
+    args,
+  );
+}
