@@ -1,7 +1,6 @@
 import { batchedMatMulDims, type FusedActivation, type KernelImpl, type TensorInfo } from '@polytensor/core';
 import type { GpujsStore } from '../store.js';
-import { epilogueOnly, release } from '../util/gemm.js';
-import { multiply22, packRows, unpack22 } from '../util/gemm22.js';
+import { epilogueOnly, multiply22, packRows, release, unpack22 } from '../util/gemm.js';
 
 /** Shapes of a batched product: a [Ba, M, K] (or [Ba, K, M] transposed), b [Bb, K, N] (or [Bb, N, K]). */
 export function productGeometry(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean) {
@@ -20,7 +19,7 @@ export function productGeometry(a: TensorInfo, b: TensorInfo, transposeA: boolea
 }
 
 /**
- * act(a·b + bias) through the 2×2-block engine (util/gemm22.ts): pack A and Bᵀ
+ * act(a·b + bias) through the 2×2-block engine (util/gemm.ts): pack A and Bᵀ
  * along K, multiply in 2×2 blocks, unpack with the epilogue. Returns the
  * output [batch, M, N] (or [M, N] for 2-D inputs).
  */
