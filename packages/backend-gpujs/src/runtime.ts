@@ -350,34 +350,6 @@ export class GpuRuntime {
     return out;
   }
 
-  /**
-   * Resolve once the GPU has finished the work queued so far, without
-   * blocking: a WebGL 2 fence polled from timers (as tfjs webgl's async reads
-   * do). A read that follows finds its texture rendered, so readPixels does
-   * not stall the main thread, which on a software GPU (SwiftShader) would
-   * compete with the renderer's own threads for the cores. Without fences
-   * (WebGL 1, headless-gl, CPU mode) it resolves at once.
-   */
-  async settle(): Promise<void> {
-    const gl = this.gl as WebGL2RenderingContext | null;
-    if (!gl || this.info.glslVersion !== 3 || typeof gl.fenceSync !== 'function') return;
-    const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
-    if (!sync) return;
-    gl.flush();
-    try {
-      let wait = 0;
-      for (;;) {
-        const status = gl.clientWaitSync(sync, 0, 0);
-        if (status === gl.ALREADY_SIGNALED || status === gl.CONDITION_SATISFIED || status === gl.WAIT_FAILED) return;
-        // poll at most every 8 ms: a long product finishes in tens of ms, a small op at once
-        await new Promise((resolve) => setTimeout(resolve, wait));
-        wait = Math.min(8, wait + 1);
-      }
-    } finally {
-      gl.deleteSync(sync);
-    }
-  }
-
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -81,10 +81,7 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     return this.add({ dtype, size, tex: this.upload(f), small: null, host: null, hostTex: null });
   }
 
-  /** readSync, after the GPU has finished the work queued so far (GpuRuntime.settle: no blocking wait on WebGL 2). */
   async read(dataId: DataId): Promise<TypedArray> {
-    const e = this.entry(dataId, 'read');
-    if (e.tex && !e.small) await this.rt.settle();
     return this.readSync(dataId);
   }
 
