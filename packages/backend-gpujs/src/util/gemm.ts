@@ -8,11 +8,12 @@
 // C (one vec4 texel): per four steps of k it fetches two texels of A and two
 // of Bᵀ for 16 multiply-adds, every fetch walking its texture along a row, so
 // each thread streams through contiguous memory. (An earlier 1×4 block engine,
-// B packed along n and walked down its columns, needed 5 fetches per 16 and ran
-// matMul 512 about 1.3× slower on SwiftShader.) The packers are separate small
-// kernels, so the convolutions feed the same product through im2col-style
-// packers (conv2d.ts, conv2d_backprop_*.ts); an epilogue kernel unpacks C to
-// one value per texel, adding the bias and applying the activation on the way.
+// B packed along n and walked down its columns, needed 5 fetches per 16; on
+// SwiftShader it was up to 1.4× slower on the MLP's shapes, on par at 512².)
+// The packers are separate small kernels, so the convolutions feed the same
+// product through im2col-style packers (conv2d.ts, conv2d_backprop_*.ts); an
+// epilogue kernel unpacks C to one value per texel, adding the bias and
+// applying the activation on the way.
 import { sizeOfShape, type FusedActivation, type TensorInfo } from '@polytensor/core';
 import type { GpuTexture } from '../gpujs.js';
 import type { NativeSpec, ParamKind } from '../runtime.js';
