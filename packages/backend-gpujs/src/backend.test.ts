@@ -114,6 +114,49 @@ describe('backend-gpujs machinery', () => {
     });
   });
 
+  it('multiplies in 2×2 blocks at every edge: odd M and N, K not a multiple of 8, batch broadcasting, transposes', () => {
+    withBackend((b) => {
+      // small integers: every product and partial sum is exact in float32, so the float64 reference is the answer
+      const ints = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => ((i * 7 + seed * 13) % 9) - 4);
+      const cases: Array<{ a: number[]; b: number[]; ta: boolean; tb: boolean }> = [
+        { a: [3, 5, 7], b: [1, 7, 3], ta: false, tb: false },
+        { a: [1, 5, 9], b: [2, 9, 1], ta: false, tb: false },
+        { a: [2, 11, 3], b: [2, 5, 11], ta: true, tb: true },
+        { a: [1, 1, 13], b: [1, 13, 1], ta: false, tb: false },
+      ];
+      for (const c of cases) {
+        const av = ints(
+          c.a.reduce((x, y) => x * y),
+          1,
+        );
+        const bv = ints(
+          c.b.reduce((x, y) => x * y),
+          2,
+        );
+        const [ba, a1, a2] = c.a as [number, number, number];
+        const [bb, b1, b2] = c.b as [number, number, number];
+        const [m, k] = c.ta ? [a2, a1] : [a1, a2];
+        const n = c.tb ? b1 : b2;
+        const batch = Math.max(ba, bb);
+        const want: number[] = [];
+        for (let t = 0; t < batch; t++)
+          for (let i = 0; i < m; i++)
+            for (let j = 0; j < n; j++) {
+              let sum = 0;
+              for (let q = 0; q < k; q++) {
+                const x = av[(ba === 1 ? 0 : t) * a1 * a2 + (c.ta ? q * a2 + i : i * a2 + q)]!;
+                const y = bv[(bb === 1 ? 0 : t) * b1 * b2 + (c.tb ? j * b2 + q : q * b2 + j)]!;
+                sum += x * y;
+              }
+              want.push(sum);
+            }
+        const out = b.kernels.matMul(put(b, av, c.a), put(b, bv, c.b), c.ta, c.tb);
+        expect(out.shape, JSON.stringify(c)).toEqual([batch, m, n]);
+        expect(Array.from(b.readSync(out.dataId)), JSON.stringify(c)).toEqual(want);
+      }
+    });
+  });
+
   it('stores int32 on the host with exact wrap-around, and reads indices from a float texture', () => {
     withBackend((b) => {
       const a = put(b, [2147483647, -2147483648, 46341], [3], 'int32');

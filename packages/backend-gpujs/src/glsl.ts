@@ -1,7 +1,7 @@
 // The GLSL gpu.js kernels can call besides their own natives: gpu-common's
 // float32 math library (MATH_GLSL: exp, log, pow, exact tests…) and this
 // package's texel fetches by flat index without integer div/mod (GLSL ES 3.00
-// with texelFetch for WebGL 2, 1.00 with texture2D for WebGL 1).
+// for WebGL 2, 1.00 for WebGL 1).
 //
 // gpu.js places injected GLSL before the kernel's uniforms, so the math
 // library cannot read a kernel argument: its environment `ptEnv` = (1, +Inf,
@@ -10,37 +10,27 @@
 import { MATH_GLSL } from '@polytensor/gpu-common';
 import type { NativeSpec } from './runtime.js';
 
+// Fetches by texel coordinates go through texture() (texture2D in GLSL ES 1.00)
+// at the texel's centre, never texelFetch: the textures are NEAREST-sampled, so
+// both read the same texel, and SwiftShader's texelFetch (integer coordinates,
+// bounds-checked) costs about twice as much per fetch. A normalized centre
+// (x + 0.5) / w lands within w·2^-24 texels of the centre: far inside the
+// texel for any width up to 2^16 (MAX_TEXTURE_SIZE is at most 2^14 today).
+const sample = (v: 1 | 2): string => (v === 2 ? 'texture' : 'texture2D');
+
 export const GPUJS_GLSL = MATH_GLSL.extend({
-  pt_coord: (v) =>
-    v === 2
-      ? `ivec2 pt_coord(float i, ivec2 s) {
-  float w = float(s.x);
-  float y = floor((i + 0.5) / w);
-  float x = i - y * w;
-  if (x < 0.0) { x += w; y -= 1.0; } else if (x >= w) { x -= w; y += 1.0; }
-  return ivec2(int(x), int(y));
-}`
-      : `vec2 pt_coord(float i, ivec2 s) {
+  pt_coord: `vec2 pt_coord(float i, ivec2 s) {
   vec2 size = vec2(s);
   float y = floor((i + 0.5) / size.x);
   float x = i - y * size.x;
   if (x < 0.0) { x += size.x; y -= 1.0; } else if (x >= size.x) { x -= size.x; y += 1.0; }
   return (vec2(x, y) + 0.5) / size;
 }`,
-  pt_texel: (v) =>
-    v === 2
-      ? 'vec4 pt_texel(sampler2D tex, ivec2 s, float i) { return texelFetch(tex, pt_coord(i, s), 0); }'
-      : 'vec4 pt_texel(sampler2D tex, ivec2 s, float i) { return texture2D(tex, pt_coord(i, s)); }',
-  pt_texelxy: (v) =>
-    v === 2
-      ? 'vec4 pt_texelxy(sampler2D tex, ivec2 s, float x, float y) { return texelFetch(tex, ivec2(int(x), int(y)), 0); }'
-      : 'vec4 pt_texelxy(sampler2D tex, ivec2 s, float x, float y) { return texture2D(tex, (vec2(x, y) + 0.5) / vec2(s)); }',
+  pt_texel: (v) => `vec4 pt_texel(sampler2D tex, ivec2 s, float i) { return ${sample(v)}(tex, pt_coord(i, s)); }`,
+  pt_texelxy: (v) => `vec4 pt_texelxy(sampler2D tex, ivec2 s, float x, float y) { return ${sample(v)}(tex, (vec2(x, y) + 0.5) / vec2(s)); }`,
   pt_scalar: 'float pt_scalar(sampler2D tex, ivec2 s, float i) { return pt_texel(tex, s, i).r; }',
   // the value at this fragment's own texel: for an input laid out like the output (same texture width, same flat index)
-  pt_here: (v) =>
-    v === 2
-      ? 'float pt_here(sampler2D tex, ivec2 s) { return texelFetch(tex, ivec2(gl_FragCoord.xy), 0).r; }'
-      : 'float pt_here(sampler2D tex, ivec2 s) { return texture2D(tex, gl_FragCoord.xy / vec2(s)).r; }',
+  pt_here: (v) => `float pt_here(sampler2D tex, ivec2 s) { return ${sample(v)}(tex, gl_FragCoord.xy / vec2(s)).r; }`,
 });
 
 /** Declares the math library's environment; goes first in a kernel's injected GLSL. */

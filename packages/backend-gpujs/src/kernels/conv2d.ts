@@ -2,7 +2,7 @@ import { sizeOfShape, type Conv2DInfo, type FusedActivation, type TensorInfo, ty
 import type { GpujsStore } from '../store.js';
 import { readInput, splitTap, tapNative } from './conv_taps.js';
 import { windowUniforms, type WindowUniform } from './window.js';
-import { epilogueOnly, kTexels, multiplyAndUnpack, packB, runPacker, type Packed } from '../util/gemm.js';
+import { epilogueOnly, evenRows, kTexels, multiplyAndUnpack22, packRows, runPacker, type Packed } from '../util/gemm.js';
 
 /** The uniforms every convolution packer reads: input geometry, strides, dilations, padding. */
 export function convParams(info: Conv2DInfo): Array<readonly [Exclude<WindowUniform, 'FH'>, 'float', number]> {
@@ -12,6 +12,8 @@ export function convParams(info: Conv2DInfo): Array<readonly [Exclude<WindowUnif
 /**
  * im2col, packed for the product engine: row = (b, oh, ow), k = (fh, fw, ci),
  * value x[b, oh·sh − pt + fh·dh, ow·sw − pl + fw·dw, ci] (0 in the padding).
+ * Rows are padded to even (evenRows) for the 2×2 product; the padding row's
+ * values only reach output rows the epilogue never reads.
  */
 export function packIm2col(s: GpujsStore, x: TensorInfo, info: Conv2DInfo): Packed {
   const k = info.filterHeight * info.filterWidth * info.inChannels;
@@ -22,7 +24,7 @@ const oh = t - qdiv(t, OH) * OH;
 const b = qdiv(t, OH);
 const k0 = q * 4.0;`;
   const lane = (j: number): string => `tap(x, k0 + ${j}.0, K, b, oh * SH - PT, ow * SW - PL, H, W, C, FW, DH, DW)`;
-  return runPacker(s, 'im2col', kTexels(k), rows, [['x', 'tex', s.tex(x)], ['K', 'float', k], ...convParams(info)], setup, lane, [TAP_NATIVE]);
+  return runPacker(s, 'im2col', kTexels(k), evenRows(rows), [['x', 'tex', s.tex(x)], ['K', 'float', k], ...convParams(info)], setup, lane, [TAP_NATIVE]);
 }
 
 /**
@@ -31,7 +33,7 @@ const k0 = q * 4.0;`;
  */
 export const TAP_NATIVE = tapNative('tap', 'x:tex k K b ih0 iw0 H W C FW DH DW', [splitTap('ci', 'C'), readInput('ih0', 'iw0')]);
 
-/** act(conv2d(x, filter) + bias) as im2col · filter[K, Co] through the packed product engine. */
+/** act(conv2d(x, filter) + bias) as im2col · filter[K, Co] through the 2×2 product engine (util/gemm.ts). */
 export function convForward(s: GpujsStore, x: TensorInfo, filter: TensorInfo, info: Conv2DInfo, bias: TensorInfo | null, act: FusedActivation): TensorInfo {
   const rows = info.batchSize * info.outHeight * info.outWidth;
   const n = info.outChannels;
@@ -46,8 +48,9 @@ export function convForward(s: GpujsStore, x: TensorInfo, filter: TensorInfo, in
     return s.outTex(out, info.outShape, 'float32');
   }
   const pa = packIm2col(s, x, info);
-  const pb = packB(s, { tex: s.tex(filter), sb: 0, sr: n, sc: 1 }, 1, k, n);
-  return s.outTex(multiplyAndUnpack(s, pa, pb, { m: rows, k, n }, biasArg, act), info.outShape, 'float32');
+  // filterᵀ: [Co, K], each output channel's taps packed along k
+  const pb = packRows(s, { tex: s.tex(filter), sb: 0, sr: 1, sc: n }, 1, n, k);
+  return s.outTex(multiplyAndUnpack22(s, pa, pb, rows, k, n, biasArg, act), info.outShape, 'float32');
 }
 
 /** NHWC conv2d with an HWIO filter: output `info.outShape`. */

@@ -1,7 +1,8 @@
 import type { Conv2DInfo, TensorInfo, KernelImpl } from '@polytensor/core';
 import type { GpujsStore } from '../store.js';
 import { readInput, tapNative } from './conv_taps.js';
-import { kTexels, multiplyAndUnpack, packB, runPacker } from '../util/gemm.js';
+import { evenRows, kTexels, multiplyAndUnpack22, packRows, runPacker } from '../util/gemm.js';
+
 import { convParams } from './conv2d.js';
 
 /** GLSL: x at output pixel p = (b, oh, ow) seen through filter tap (fh, fw, ci); 0 in the padding or past P. */
@@ -25,7 +26,8 @@ const PTAP = tapNative('ptap', 'x:tex p P fh fw ci H W C OH OW SH SW DH DW PT PL
 
 /**
  * dW[fh, fw, ci, co] = Σ_p cols[p, (fh, fw, ci)] · dy[p, co] as a product:
- * A = im2colᵀ (rows (fh, fw, ci), packed along the output pixels p), B = dy [P, Co].
+ * A = im2colᵀ (rows (fh, fw, ci), packed along the output pixels p; padding rows
+ * only reach output rows never read), Bᵀ = dyᵀ [Co, P].
  */
 export function conv2dBackpropFilter(s: GpujsStore, x: TensorInfo, dy: TensorInfo, info: Conv2DInfo): TensorInfo {
   const rows = info.filterHeight * info.filterWidth * info.inChannels;
@@ -37,7 +39,7 @@ export function conv2dBackpropFilter(s: GpujsStore, x: TensorInfo, dy: TensorInf
     s,
     'im2colT',
     kTexels(pTotal),
-    rows,
+    evenRows(rows),
     [['x', 'tex', s.tex(x)], ['P', 'float', pTotal], ...convParams(info)],
     `const tt = qdiv(row, C);
 const ci = row - tt * C;
@@ -47,8 +49,9 @@ const p0 = q * 4.0;`,
     (j) => `ptap(x, p0 + ${j}.0, P, fh, fw, ci, H, W, C, OH, OW, SH, SW, DH, DW, PT, PL)`,
     [PTAP],
   );
-  const pb = packB(s, { tex: s.tex(dy), sb: 0, sr: co, sc: 1 }, 1, pTotal, co);
-  return s.outTex(multiplyAndUnpack(s, pa, pb, { m: rows, k: pTotal, n: co }), info.filterShape, 'float32');
+  // dyᵀ: [Co, P], each output channel packed along the pixels
+  const pb = packRows(s, { tex: s.tex(dy), sb: 0, sr: 1, sc: co }, 1, co, pTotal);
+  return s.outTex(multiplyAndUnpack22(s, pa, pb, rows, pTotal, co), info.filterShape, 'float32');
 }
 
 /** The contract-level kernel. */

@@ -1,7 +1,8 @@
 import type { Conv2DInfo, TensorInfo, KernelImpl } from '@polytensor/core';
 import type { GpujsStore } from '../store.js';
 import { splitTap, tapNative } from './conv_taps.js';
-import { kTexels, multiplyAndUnpack, runPacker } from '../util/gemm.js';
+import { evenRows, kTexels, multiplyAndUnpack22, runPacker } from '../util/gemm.js';
+
 import { convParams } from './conv2d.js';
 
 /**
@@ -31,7 +32,8 @@ const DTAP = tapNative('dtap', 'dy:tex k K b ih iw OH OW CO FW SH SW DH DW PT PL
 
 /**
  * dx = (the transposed convolution) as a product: rows (b, ih, iw), k = (fh, fw, co),
- * A = dy gathered through the window geometry (dtap), B[k, ci] = filter[fh, fw, ci, co].
+ * A = dy gathered through the window geometry (dtap; padding rows only reach
+ * output rows never read), B[k, ci] = filter[fh, fw, ci, co].
  */
 export function conv2dBackpropInput(s: GpujsStore, dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
   const rows = info.batchSize * info.inHeight * info.inWidth;
@@ -45,7 +47,7 @@ export function conv2dBackpropInput(s: GpujsStore, dy: TensorInfo, filter: Tenso
     s,
     'dyGather',
     kTexels(k),
-    rows,
+    evenRows(rows),
     [['dy', 'tex', s.tex(dy)], ['K', 'float', k], ['CO', 'float', co], ...p],
     `const iw = row - qdiv(row, W) * W;
 const t = qdiv(row, W);
@@ -55,26 +57,23 @@ const k0 = q * 4.0;`,
     (j) => `dtap(dy, k0 + ${j}.0, K, b, ih, iw, OH, OW, CO, FW, SH, SW, DH, DW, PT, PL)`,
     [DTAP],
   );
-  // B rows k = (fh, fw, co) padded to a multiple of 4, columns ci, packed along ci
-  const k4 = 4 * kTexels(k);
+  // Bᵀ[ci, k] = filter[fh, fw, ci, co] for k = (fh, fw, co): rows ci (padded to even), packed along k
   const pb = runPacker(
     s,
-    'filterT',
-    Math.ceil(ci / 4),
-    k4,
+    'filterT2',
+    kTexels(k),
+    evenRows(ci),
     [
       ['f', 'tex', s.tex(filter)],
       ['K', 'float', k],
       ['CO', 'float', co],
       ['CI', 'float', ci],
     ],
-    `const t = qdiv(row, CO);
-const base = t * CI * CO + (row - t * CO);
-const n0 = q * 4.0;
-const live = row < K ? 1.0 : 0.0;`,
-    (j) => `live > 0.0 && n0 + ${j}.0 < CI ? rd(f, base + (n0 + ${j}.0) * CO) : 0.0`,
+    `const live = row < CI ? 1.0 : 0.0;
+const k0 = q * 4.0;`,
+    (j) => `live > 0.0 && k0 + ${j}.0 < K ? rd(f, qdiv(k0 + ${j}.0, CO) * (CI - 1.0) * CO + row * CO + k0 + ${j}.0) : 0.0`,
   );
-  return s.outTex(multiplyAndUnpack(s, pa, pb, { m: rows, k, n: ci }), info.inShape, 'float32');
+  return s.outTex(multiplyAndUnpack22(s, pa, pb, rows, k, ci), info.inShape, 'float32');
 }
 
 /** The contract-level kernel. */

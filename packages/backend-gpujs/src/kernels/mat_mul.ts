@@ -1,6 +1,6 @@
 import { batchedMatMulDims, type FusedActivation, type KernelImpl, type TensorInfo } from '@polytensor/core';
 import type { GpujsStore } from '../store.js';
-import { epilogueOnly, multiplyAndUnpack, packA, packB } from '../util/gemm.js';
+import { epilogueOnly, multiply22, packRows, release, unpack22 } from '../util/gemm.js';
 
 /** Shapes of a batched product: a [Ba, M, K] (or [Ba, K, M] transposed), b [Bb, K, N] (or [Bb, N, K]). */
 export function productGeometry(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean) {
@@ -19,8 +19,8 @@ export function productGeometry(a: TensorInfo, b: TensorInfo, transposeA: boolea
 }
 
 /**
- * act(a·b + bias) through the packed engine (util/gemm.ts): pack A along K and
- * B along N, multiply in 1×4 blocks, unpack with the epilogue. Returns the
+ * act(a·b + bias) through the 2×2-block engine (util/gemm.ts): pack A and Bᵀ
+ * along K, multiply in 2×2 blocks, unpack with the epilogue. Returns the
  * output [batch, M, N] (or [M, N] for 2-D inputs).
  */
 export function product(
@@ -43,10 +43,14 @@ export function product(
     return s.outTex(out, outShape, 'float32');
   }
   // packed once per buffer and layout, kept with it: weights and inputs multiplied again are not packed again
-  const pa = s.derived(a, `A:${g.ba}:${g.m}:${g.k}:${transposeA}`, () => ({ ...packA(s, { tex: s.tex(a), ...g.aStrides }, g.ba, g.m, g.k), kept: true }));
-  const pb = s.derived(b, `B:${g.bb}:${g.k}:${g.n}:${transposeB}`, () => ({ ...packB(s, { tex: s.tex(b), ...g.bStrides }, g.bb, g.k, g.n), kept: true }));
+  const pa = s.derived(a, `A2:${g.ba}:${g.m}:${g.k}:${transposeA}`, () => ({ ...packRows(s, { tex: s.tex(a), ...g.aStrides }, g.ba, g.m, g.k), kept: true }));
+  // Bᵀ: B's columns as rows, each packed along k
+  const bt = { sb: g.bStrides.sb, sr: g.bStrides.sc, sc: g.bStrides.sr };
+  const pb = s.derived(b, `BT2:${g.bb}:${g.k}:${g.n}:${transposeB}`, () => ({ ...packRows(s, { tex: s.tex(b), ...bt }, g.bb, g.n, g.k), kept: true }));
   const biasArg = bias && bias.shape.reduce((x, y) => x * y, 1) > 0 ? { tex: s.tex(bias), size: bias.shape.reduce((x, y) => x * y, 1) } : null;
-  const out = multiplyAndUnpack(s, pa, pb, { batch: g.batch, m: g.m, k: g.k, n: g.n, aBatched: g.ba > 1, bBatched: g.bb > 1 }, biasArg, act);
+  const pc = multiply22(s, pa, pb, g.batch, g.m, g.k, g.n, g.ba > 1, g.bb > 1);
+  const out = unpack22(s, pc, g.batch, g.m, g.n, biasArg, act);
+  release(pc);
   return s.outTex(out, outShape, 'float32');
 }
 

@@ -2,17 +2,18 @@
 //
 // Naive gpu.js matmul (one thread per output, a loop over k reading one scalar
 // per fetch, each fetch turning a flat index into texel coordinates with
-// integer div/mod) is fetch-bound. Here:
-// - A is packed along k into vec4 texels: texel (q, row) = A[row, 4q..4q+3];
-// - B is packed along n: texel (nq, k) = B[k, 4nq..4nq+3];
-// - each thread computes a 1×4 block of C (one vec4 texel): per 4 steps of k it
-//   fetches 1 texel of A and 4 of B for 16 multiply-adds (0.31 fetches per
-//   multiply-add, against 2), with texel coordinates computed directly (no
-//   div/mod: the packed textures are exactly [width, height] 2-D textures);
-// - an epilogue kernel unpacks C to one value per texel (row-major), adding the
-//   bias and applying the activation on the way (fusedMatMul).
-// The packers are separate small kernels, so convolution feeds the same core
-// with im2col-style packers (conv2d.ts, conv2d_backprop_*.ts).
+// integer division) is fetch-bound. Here both operands are packed along k
+// into vec4 texels, A as is (texel (q, row) = A[row, 4q..4q+3]) and B as Bᵀ
+// (texel (q, col) = B[4q..4q+3, col]), and each thread computes a 2×2 block of
+// C (one vec4 texel): per four steps of k it fetches two texels of A and two
+// of Bᵀ for 16 multiply-adds, every fetch walking its texture along a row, so
+// each thread streams through contiguous memory. (An earlier 1×4 block engine,
+// B packed along n and walked down its columns, needed 5 fetches per 16; on
+// SwiftShader it was up to 1.4× slower on the MLP's shapes, on par at 512².)
+// The packers are separate small kernels, so the convolutions feed the same
+// product through im2col-style packers (conv2d.ts, conv2d_backprop_*.ts); an
+// epilogue kernel unpacks C to one value per texel, adding the bias and
+// applying the activation on the way.
 import { sizeOfShape, type FusedActivation, type TensorInfo } from '@polytensor/core';
 import type { GpuTexture } from '../gpujs.js';
 import type { NativeSpec, ParamKind } from '../runtime.js';
@@ -85,195 +86,14 @@ export interface Strided {
   readonly sc: number;
 }
 
-/** The packers' uniforms for a strided operand's batch, row and column strides. */
-function stridedParams(p: Strided): Array<readonly [string, 'float', number]> {
-  return [
-    ['sb', 'float', p.sb],
-    ['sr', 'float', p.sr],
-    ['sc', 'float', p.sc],
-  ];
-}
-
-/**
- * Pack A [batch, M, K] along K: rows batch·M, width ceil(K/4), lanes past K are 0.
- * With K = 0 one all-zero texel per row (so the product is 0).
- */
-export function packA(s: GpujsStore, a: Strided, batch: number, m: number, k: number): Packed {
-  const width = kTexels(k);
-  return runPacker(
-    s,
-    'A',
-    width,
-    batch * m,
-    [['a', 'tex', a.tex], ['M', 'float', m], ['K', 'float', k], ...stridedParams(a)],
-    'const b = qdiv(row, M);\nconst base = b * sb + (row - b * M) * sr;\nconst k0 = q * 4.0;',
-    (j) => `k0 + ${j}.0 < K ? rd(a, base + (k0 + ${j}.0) * sc) : 0.0`,
-  );
-}
-
-/**
- * Pack B [batch, K, N] along N: rows batch·K4 (K4 = 4·ceil(K/4); rows past K are 0,
- * so zero-padded lanes of A never meet stale values), width ceil(N/4).
- */
-export function packB(s: GpujsStore, b: Strided, batch: number, k: number, n: number): Packed {
-  const k4 = 4 * kTexels(k);
-  return runPacker(
-    s,
-    'B',
-    Math.ceil(n / 4),
-    batch * k4,
-    [['b', 'tex', b.tex], ['K4', 'float', k4], ['K', 'float', k], ['N', 'float', n], ...stridedParams(b)],
-    'const bb = qdiv(row, K4);\nconst kk = row - bb * K4;\nconst base = bb * sb + kk * sr;\nconst n0 = q * 4.0;\nconst live = kk < K ? 1.0 : 0.0;',
-    (j) => `live > 0.0 && n0 + ${j}.0 < N ? rd(b, base + (n0 + ${j}.0) * sc) : 0.0`,
-  );
-}
-
-function fetch4(p: string, flat: boolean, x: string, y: string, width: string): string {
-  return flat ? `rd4(${p}, (${y}) * ${width} + ${x})` : `rd4xy(${p}, ${x}, ${y})`;
-}
-
-/**
- * C = A·B from packed operands: outBatch·M rows of ceil(N/4) vec4 texels.
- * A batch of 1 broadcasts (aB / bB = 0).
- */
-/** k texel pairs per loop iteration (loop overhead is a large share of each step on software GPUs). */
-const UNROLL = 2;
-
-export function multiplyPacked(
-  s: GpujsStore,
-  pa: Packed,
-  pb: Packed,
-  outBatch: number,
-  m: number,
-  k: number,
-  n: number,
-  aBatched: boolean,
-  bBatched: boolean,
-): Packed {
-  const kq = kTexels(k);
-  const nq = Math.ceil(n / 4);
-  const { dims, flat } = packedDims(s, nq, outBatch * m);
-  const a = (x: string, y: string): string => fetch4('pa', pa.flat, x, y, 'KQ');
-  const b = (x: string, y: string): string => fetch4('pb', pb.flat, x, y, 'NQ');
-  // One K texel of the hand-unrolled loop, written out as code: the A texel at q
-  // and the four B texels under it, accumulated into the four output lanes.
-  const step = (q: string): string => {
-    const lane = (j: number): string =>
-      `  acc[${j}] += av${q}[0] * b0${q}[${j}] + av${q}[1] * b1${q}[${j}] + av${q}[2] * b2${q}[${j}] + av${q}[3] * b3${q}[${j}];`;
-    return [
-      `  const av${q} = ${a(q, 'ar')};`,
-      `  const kr${q} = br + ${q} * 4.0;`,
-      ...[0, 1, 2, 3].map((j) => `  const b${j}${q} = ${b('nq', j === 0 ? `kr${q}` : `kr${q} + ${j}.0`)};`),
-      ...[0, 1, 2, 3].map(lane),
-    ].join('\n');
-  };
-  const body = `const nq = this.thread.x * 1.0;
-const r = (this.thread.y + this.thread.z) * 1.0;
-const bt = qdiv(r, M);
-const ar = (r - bt * M) + bt * M * aB;
-const br = bt * K4 * bB;
-let acc = [0.0, 0.0, 0.0, 0.0];
-for (let qi = 0; qi < KH; qi++) {
-  const qa = qi * ${UNROLL}.0;
-  const qb = qa + 1.0;
-${step('qa')}
-${step('qb')}
-}
-return acc;`;
-  const tex = s.rt.run(
-    {
-      key: `mm4:${pa.flat ? 'f' : 'x'}${pb.flat ? 'f' : 'x'}`,
-      params: [
-        ['pa', 'tex4'],
-        ['pb', 'tex4'],
-        ['M', 'float'],
-        ['KQ', 'float'],
-        ['KH', 'float'],
-        ['K4', 'float'],
-        ['NQ', 'float'],
-        ['aB', 'float'],
-        ['bB', 'float'],
-      ],
-      body,
-      returns: 'vec4',
-      loop: kq / UNROLL,
-    },
-    dims,
-    [pa.tex, pb.tex, m, kq, kq / UNROLL, 4 * kq, nq, aBatched ? 1 : 0, bBatched ? 1 : 0],
-  );
-  return { tex, width: nq, rows: outBatch * m, flat };
-}
-
 /** Activation natives for the epilogue ('linear' is the identity). */
-function activationNative(act: FusedActivation): NativeSpec {
+export function activationNative(act: FusedActivation): NativeSpec {
   return act === 'linear' ? defineNative('act', 'a K:vec4', 'float', '  return a;', '  return a;') : unaryNative(act, 'act');
-}
-
-/**
- * Unpack C (rows × N, packed along N) to one value per texel, row-major:
- * act(C + bias[n]) — bias and activation optional. bias: a texture of N values, or
- * of 1 value (broadcast), or null.
- */
-export function unpack(s: GpujsStore, c: Packed, rows: number, n: number, bias: { tex: GpuTexture; size: number } | null, act: FusedActivation): GpuTexture {
-  const dims = rows > s.rt.maxTextureSize || n > s.rt.maxTextureSize ? [n, 1, rows] : rows === 1 ? [n] : [n, rows];
-  const texel = fetch4('c', c.flat, 'nq', 'r', 'NQ');
-  const body = `const col = this.thread.x * 1.0;
-const r = (this.thread.y + this.thread.z) * 1.0;
-const nq = qdiv(col, 4.0);
-const lane = col - nq * 4.0;
-const v = ${texel};
-let x = v[3];
-if (lane == 0.0) { x = v[0]; }
-if (lane == 1.0) { x = v[1]; }
-if (lane == 2.0) { x = v[2]; }
-${bias ? `x = x + rd(bias, ${bias.size === 1 ? '0.0' : 'col'});` : ''}
-return act(x, kc);`;
-  const params: Array<readonly [string, ParamKind]> = [
-    ['c', 'tex4'],
-    ['NQ', 'float'],
-  ];
-  const args: unknown[] = [c.tex, c.width];
-  if (bias) {
-    params.push(['bias', 'tex']);
-    args.push(bias.tex);
-  }
-  return s.rt.run(
-    { key: `unpack:${c.flat ? 'f' : 'x'}:${bias ? (bias.size === 1 ? 'b1' : 'b') : 'n'}:${act}`, params, body, natives: [activationNative(act)] },
-    dims,
-    args,
-  );
 }
 
 /** Delete packed temporaries (not those kept with their buffers). */
 export function release(...ps: Packed[]): void {
   for (const p of ps) if (!p.kept) p.tex.delete();
-}
-
-/** The sizes of a packed product: `batch` products (1 by default) of [m, k]·[k, n]; an operand not batched broadcasts. */
-export interface ProductShape {
-  readonly batch?: number;
-  readonly m: number;
-  readonly k: number;
-  readonly n: number;
-  readonly aBatched?: boolean;
-  readonly bBatched?: boolean;
-}
-
-/** act(A·B + bias) from packed operands (which it releases): the product, then the unpacking epilogue. */
-export function multiplyAndUnpack(
-  s: GpujsStore,
-  pa: Packed,
-  pb: Packed,
-  g: ProductShape,
-  bias: { tex: GpuTexture; size: number } | null = null,
-  act: FusedActivation = 'linear',
-): GpuTexture {
-  const batch = g.batch ?? 1;
-  const pc = multiplyPacked(s, pa, pb, batch, g.m, g.k, g.n, g.aBatched ?? false, g.bBatched ?? false);
-  release(pa, pb);
-  const out = unpack(s, pc, batch * g.m, g.n, bias, act);
-  release(pc);
-  return out;
 }
 
 /** act(x + bias[n]) over a plain rows × N texture (the epilogue without a product: K = 0). */
@@ -298,4 +118,178 @@ return act(v, kc);`;
     dims,
     args,
   );
+}
+
+/** Rows per batch rounded up to even: a 2×2 block never straddles two batches. */
+export function evenRows(rows: number): number {
+  return 2 * Math.ceil(rows / 2);
+}
+
+/**
+ * Pack X [batch, R, K] along K with R padded to even per batch: texel
+ * (q, b·R2 + r) = X[b, r, 4q..4q+3], zero past K and in the padding rows.
+ * A is packed as is; B [batch, K, N] as Bᵀ (strides swapped by the caller).
+ */
+export function packRows(s: GpujsStore, x: Strided, batch: number, rows: number, k: number): Packed {
+  const r2 = evenRows(rows);
+  return runPacker(
+    s,
+    'rows2',
+    kTexels(k),
+    batch * r2,
+    [
+      ['x', 'tex', x.tex],
+      ['R', 'float', rows],
+      ['R2', 'float', r2],
+      ['K', 'float', k],
+      ['sb', 'float', x.sb],
+      ['sr', 'float', x.sr],
+      ['sc', 'float', x.sc],
+    ],
+    'const b = qdiv(row, R2);\nconst rr = row - b * R2;\nconst live = rr < R ? 1.0 : 0.0;\nconst base = b * sb + rr * sr;\nconst k0 = q * 4.0;',
+    (j) => `live > 0.0 && k0 + ${j}.0 < K ? rd(x, base + (k0 + ${j}.0) * sc) : 0.0`,
+  );
+}
+
+function fetch4(p: string, flat: boolean, x: string, y: string, width: string): string {
+  return flat ? `rd4(${p}, (${y}) * ${width} + ${x})` : `rd4xy(${p}, ${x}, ${y})`;
+}
+
+/** k texel pairs per loop iteration (loop overhead is a large share of each step on software GPUs). */
+const UNROLL = 2;
+
+/**
+ * C = A·B in 2×2 blocks from A and Bᵀ packed by `packRows`: texel (x, y) holds
+ * C[r, c], C[r, c+1], C[r+1, c], C[r+1, c+1] with c = 2x and r = 2y in the
+ * batched row space (rows per batch M2 = evenRows(M)). A batch-1 operand broadcasts.
+ */
+export function multiply22(
+  s: GpujsStore,
+  pa: Packed,
+  pbt: Packed,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  aBatched: boolean,
+  bBatched: boolean,
+): Packed {
+  const kq = kTexels(k);
+  const m2 = evenRows(m);
+  const n2 = evenRows(n);
+  const { dims, flat } = packedDims(s, n2 / 2, (batch * m2) / 2);
+  const a = (x: string, y: string): string => fetch4('pa', pa.flat, x, y, 'KQ');
+  const b = (x: string, y: string): string => fetch4('pb', pbt.flat, x, y, 'KQ');
+  const dot = (u: string, v: string): string => `${u}[0] * ${v}[0] + ${u}[1] * ${v}[1] + ${u}[2] * ${v}[2] + ${u}[3] * ${v}[3]`;
+  // One k texel of the unrolled loop: two texels of A, two of Bᵀ, four dot products.
+  const step = (q: string): string =>
+    [
+      `  const a0${q} = ${a(q, 'ar')};`,
+      `  const a1${q} = ${a(q, 'ar + 1.0')};`,
+      `  const b0${q} = ${b(q, 'bc')};`,
+      `  const b1${q} = ${b(q, 'bc + 1.0')};`,
+      `  acc[0] += ${dot(`a0${q}`, `b0${q}`)};`,
+      `  acc[1] += ${dot(`a0${q}`, `b1${q}`)};`,
+      `  acc[2] += ${dot(`a1${q}`, `b0${q}`)};`,
+      `  acc[3] += ${dot(`a1${q}`, `b1${q}`)};`,
+    ].join('\n');
+  const body = `const c = this.thread.x * 2.0;
+const r = (this.thread.y + this.thread.z) * 2.0;
+const bt = qdiv(r, M2);
+const ar = (r - bt * M2) + bt * M2 * aB;
+const bc = c + bt * N2 * bB;
+let acc = [0.0, 0.0, 0.0, 0.0];
+for (let qi = 0; qi < KH; qi++) {
+  const qa = qi * ${UNROLL}.0;
+  const qb = qa + 1.0;
+${step('qa')}
+${step('qb')}
+}
+return acc;`;
+  const tex = s.rt.run(
+    {
+      key: `mm22:${pa.flat ? 'f' : 'x'}${pbt.flat ? 'f' : 'x'}`,
+      params: [
+        ['pa', 'tex4'],
+        ['pb', 'tex4'],
+        ['M2', 'float'],
+        ['N2', 'float'],
+        ['KQ', 'float'],
+        ['KH', 'float'],
+        ['aB', 'float'],
+        ['bB', 'float'],
+      ],
+      body,
+      returns: 'vec4',
+      loop: kq / UNROLL,
+    },
+    dims,
+    [pa.tex, pbt.tex, m2, n2, kq, kq / UNROLL, aBatched ? 1 : 0, bBatched ? 1 : 0],
+  );
+  return { tex, width: n2 / 2, rows: (batch * m2) / 2, flat };
+}
+
+/**
+ * C [batch·M, N] from its 2×2 blocks to one value per texel, row-major:
+ * act(C + bias[n]) — bias (N values, or 1 broadcast) and activation optional.
+ */
+export function unpack22(
+  s: GpujsStore,
+  c: Packed,
+  batch: number,
+  m: number,
+  n: number,
+  bias: { tex: GpuTexture; size: number } | null,
+  act: FusedActivation,
+): GpuTexture {
+  const rows = batch * m;
+  const dims = rows > s.rt.maxTextureSize || n > s.rt.maxTextureSize ? [n, 1, rows] : rows === 1 ? [n] : [n, rows];
+  const body = `const col = this.thread.x * 1.0;
+const r = (this.thread.y + this.thread.z) * 1.0;
+const bt = qdiv(r, M);
+const pr = r + bt * (M2 - M);
+const ty = qdiv(pr, 2.0);
+const tx = qdiv(col, 2.0);
+const lane = (pr - ty * 2.0) * 2.0 + (col - tx * 2.0);
+const v = ${fetch4('c', c.flat, 'tx', 'ty', 'CW')};
+let x = v[3];
+if (lane == 0.0) { x = v[0]; }
+if (lane == 1.0) { x = v[1]; }
+if (lane == 2.0) { x = v[2]; }
+${bias ? `x = x + rd(bias, ${bias.size === 1 ? '0.0' : 'col'});` : ''}
+return act(x, kc);`;
+  const params: Array<readonly [string, ParamKind]> = [
+    ['c', 'tex4'],
+    ['CW', 'float'],
+    ['M', 'float'],
+    ['M2', 'float'],
+  ];
+  const args: unknown[] = [c.tex, c.width, m, evenRows(m)];
+  if (bias) {
+    params.push(['bias', 'tex']);
+    args.push(bias.tex);
+  }
+  return s.rt.run(
+    { key: `unpack22:${c.flat ? 'f' : 'x'}:${bias ? (bias.size === 1 ? 'b1' : 'b') : 'n'}:${act}`, params, body, natives: [activationNative(act)] },
+    dims,
+    args,
+  );
+}
+
+/** act(A·B + bias) for one product from A and Bᵀ packed by `packRows` (released unless kept): the 2×2 product, then the unpacking epilogue. */
+export function multiplyAndUnpack22(
+  s: GpujsStore,
+  pa: Packed,
+  pbt: Packed,
+  m: number,
+  k: number,
+  n: number,
+  bias: { tex: GpuTexture; size: number } | null = null,
+  act: FusedActivation = 'linear',
+): GpuTexture {
+  const pc = multiply22(s, pa, pbt, 1, m, k, n, false, false);
+  release(pa, pbt);
+  const out = unpack22(s, pc, 1, m, n, bias, act);
+  release(pc);
+  return out;
 }
