@@ -356,7 +356,7 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
    * it); `body`'s main reads `get<Name>AtOutCoords()` (vec4, broadcast by
    * tfjs's sampler) and calls ptSetOutput(vec4). `inputShapes[k]`, when given,
    * is the shape input k is seen as (same size; e.g. [rows, 1] along a
-   * [rows, n] output).
+   * [rows, n] output). `uniforms` and `values` as in `flat`.
    * @internal
    */
   packed(
@@ -367,9 +367,11 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     dtype: DType,
     body: string,
     inputShapes: readonly (readonly number[])[] = [],
+    uniforms: readonly Uniform[] = [],
+    values: readonly (readonly number[])[] = [],
   ): TfTensorInfo {
     this.watch.check(op);
-    const { code, us, vs } = this.source(body, [], []);
+    const { code, us, vs } = this.source(body, uniforms, values);
     const program = new PackedProgram(names, shape, code, us);
     const tfInputs = inputs.map((t, k) => {
       const info = this.tfInfo(t, op);
