@@ -27,6 +27,9 @@ export const EXACT_INT = 2 ** 24;
  */
 export const PACKED_MIN_SIZE = 1024;
 
+/** Program sources kept by body (bodies differ by op, rank and loop bound: a few hundred at most in practice). */
+const SOURCE_CACHE_SIZE = 1024;
+
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -94,6 +97,8 @@ function convert(values: ArrayLike<number>, dtype: DType, n: number): TypedArray
 export class WebGLStore extends BufferStorage<GLData> implements Storage {
   private hostBackend: Backend | null = null;
   private prelude: string;
+  /** Program sources by body (see `source`). */
+  private readonly sources = new Map<string, { code: string; env: boolean }>();
   private disposed = false;
 
   /** @internal Elementwise ops over fewer values run flat (tests raise it to Infinity to compare both paths). */
@@ -121,6 +126,7 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
   /** @internal Subnormals flush on this device: selections must flush them too (see `ptFlush`). */
   setFlushesSubnormals(flushes: boolean): void {
     this.prelude = helpers(flushes);
+    this.sources.clear();
   }
 
   /** @internal The store, once it is known to be usable: not disposed, context not lost. Every kernel starts here. */
@@ -305,12 +311,23 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     return this.tf.runWebGLProgram(program, tfInputs, dtype, vs);
   }
 
-  /** The program source: helpers, the math library functions `body` calls, `body`; plus `ptEnv` when they need it. */
+  /**
+   * The program source: helpers, the math library functions `body` calls, `body`; plus `ptEnv` when they need it.
+   * Memoized by body (kernels rebuild the same bodies on every call): one lookup per dispatch instead
+   * of the library's key, the concatenation and a scan of the whole source.
+   */
   private source(body: string, uniforms: readonly Uniform[], values: readonly (readonly number[])[]): { code: string; us: Uniform[]; vs: number[][] } {
-    const code = this.prelude + MATH_GLSL.definitions(body, this.version) + body;
+    let hit = this.sources.get(body);
+    if (hit === undefined) {
+      const code = this.prelude + MATH_GLSL.definitions(body, this.version) + body;
+      hit = { code, env: code.includes('ptEnv') };
+      if (this.sources.size >= SOURCE_CACHE_SIZE) this.sources.clear();
+      this.sources.set(body, hit);
+    }
+    const code = hit.code;
     const us = [...uniforms];
     const vs = values.map((v) => [...v]);
-    if (code.includes('ptEnv')) {
+    if (hit.env) {
       // (1, +Inf, NaN, 0), opaque to the shader compiler (see gpu-common's math library)
       us.push({ name: 'ptEnv', type: 'vec4' });
       vs.push([...PT_ENV]);
