@@ -97,6 +97,8 @@ function convert(values: ArrayLike<number>, dtype: DType, n: number): TypedArray
 export class WebGLStore extends BufferStorage<GLData> implements Storage {
   private hostBackend: Backend | null = null;
   private prelude: string;
+  /** Reads in flight per tfjs data id (see `handOver`). */
+  private readonly reading = new Map<object, number>();
   /** Program sources by body (see `source`). */
   private readonly sources = new Map<string, { code: string; env: boolean }>();
   private disposed = false;
@@ -166,9 +168,36 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
       this.watch.check('read');
       return null;
     });
-    const values = (await Promise.race([this.tf.read(g.tf!), lost])) as ArrayLike<number>;
+    const tfId = g.tf!;
+    this.reading.set(tfId, (this.reading.get(tfId) ?? 0) + 1);
+    let values: ArrayLike<number>;
+    let alone: boolean;
+    try {
+      values = (await Promise.race([this.tf.read(tfId), lost])) as ArrayLike<number>;
+    } finally {
+      const n = this.reading.get(tfId)!;
+      alone = n === 1;
+      if (alone) this.reading.delete(tfId);
+      else this.reading.set(tfId, n - 1);
+    }
     this.watch.check('read');
-    return convert(values, g.dtype, g.size);
+    return this.handOver(tfId, values, g, alone) ?? convert(values, g.dtype, g.size);
+  }
+
+  /**
+   * The array tfjs downloaded, given to the caller without a copy when nobody
+   * else holds it: tfjs caches it as the tensor's CPU values (and resolves
+   * concurrent reads of the texture with the same array), so it is taken out
+   * of that cache, the texture staying the tensor's data (a later read
+   * downloads again, as a first one). Saves a copy of every float32 result read
+   * (a 1000×1000 result: 4 MB) and tfjs's cached copy of it. Null: copy instead.
+   */
+  private handOver(tfId: object, values: ArrayLike<number>, g: GLData, alone: boolean): TypedArray | null {
+    if (!alone || g.dtype !== 'float32' || !(values instanceof Float32Array) || values.length !== g.size) return null;
+    const td = this.tf.texData.get(tfId);
+    if (td === undefined || td.texture == null || td.values !== values) return null;
+    td.values = undefined;
+    return values;
   }
 
   protected override free(g: GLData): void {
