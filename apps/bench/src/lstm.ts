@@ -212,7 +212,9 @@ function ptHandle(ctx: Ctx): Handle {
     },
     async run() {
       model ??= make();
-      model.trainOnBatch(x, y);
+      // awaited, as every training row (and the tfjs step, which awaits its loss): a blocking
+      // read stalls the GPU backends in Chromium (README, "The training step is trainOnBatchAsync")
+      await model.trainOnBatchAsync(x, y);
     },
     dispose() {
       model?.dispose();
