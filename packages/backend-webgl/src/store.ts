@@ -15,7 +15,7 @@ import { MATH_GLSL, PT_ENV, type WebGLVersion } from '@polytensor/gpu-common';
 import type { ContextWatch } from './context.js';
 import { WebGLBackendError } from './errors.js';
 import { FlatProgram, helpers, PackedProgram, type Uniform } from './programs.js';
-import { compiledPrograms, isPackedReshapeFree, textureStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
+import { compiledPrograms, isPackedReshapeFree, packedReshape, textureStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
 
 /** Integers up to this magnitude are exact in float32 (and so in float textures). */
 export const EXACT_INT = 2 ** 24;
@@ -265,6 +265,19 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     this.disposeData(t.dataId);
   }
 
+  /**
+   * @internal The value of a one-value tensor tfjs still holds on the CPU (never
+   * uploaded: a constant just written), else null. Exact as a float uniform:
+   * float32 values, and int32 ones on the GPU path (|v| ≤ 2^24 or float-exact).
+   */
+  hostScalar(t: TensorInfo): number | null {
+    const g = this.data(t.dataId, 'kernel');
+    if (g.size !== 1 || !g.tf) return null;
+    const td = this.tf.texData.get(g.tf);
+    if (td.texture != null || td.values == null) return null;
+    return Number((td.values as ArrayLike<number>)[0]);
+  }
+
   /** @internal True if the tensor's values are only on the host (wide int32). */
   onHostOnly(t: TensorInfo): boolean {
     return this.data(t.dataId, 'kernel').host !== null;
@@ -370,7 +383,8 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
    * tfjs packs a one-value texture if it must, one texel) or has a shape
    * broadcastable to `shape` and is packed already with that logical shape
    * (e.g. a matMul output, or an earlier packed elementwise result; a view
-   * whose packed layout is the texture's, as [m, n] of a [1, m, n] product) or still
+   * whose packed layout is the texture's, as [m, n] of a [1, m, n] product;
+   * a view in another packed layout is repacked once, see `relayout`) or still
    * on the CPU (tfjs then uploads it packed and keeps it so). tfjs's packed
    * samplers broadcast the rest (a bias row, a [rows, 1] column). An input
    * left unpacked by a flat program would need a temporary pack per call (tfjs
@@ -391,9 +405,27 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
         if (td.values == null) return false;
         continue;
       }
-      if (!td.isPacked || !(sameShape(td.shape, t.shape) || isPackedReshapeFree(td.shape, t.shape))) return false;
+      // packed in another layout (a [b, 1, n] slice seen as [b, n]): `packed` repacks it once, in place
+      if (!td.isPacked) return false;
     }
     return true;
+  }
+
+  /**
+   * A packed tensor whose texture has another packed layout than `shape`
+   * (e.g. a [32, 1, 128] slice seen as [32, 128]: one row per texel pair
+   * there, two here) is repacked to `shape` once, in place: tfjs would repack
+   * it into a temporary on every program that reads it, and the flat path
+   * would unpack it, after which everything computed from it runs flat.
+   */
+  private relayout(t: TensorInfo, shape: readonly number[], op: string): void {
+    const g = this.data(t.dataId, op);
+    if (!g.tf || g.size <= 1) return;
+    const td = this.tf.texData.get(g.tf);
+    if (td.texture == null || !td.isPacked || sameShape(td.shape, shape) || isPackedReshapeFree(td.shape, shape)) return;
+    const r = packedReshape(this.tf, { dataId: g.tf, shape: [...td.shape], dtype: t.dtype }, shape);
+    this.tf.disposeData(g.tf);
+    g.tf = r.dataId;
   }
 
   /**
@@ -420,8 +452,9 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     const { code, us, vs } = this.source(body, uniforms, values);
     const program = new PackedProgram(names, shape, code, us);
     const tfInputs = inputs.map((t, k) => {
-      const info = this.tfInfo(t, op);
       const seen = inputShapes[k];
+      this.relayout(t, seen ?? t.shape, op);
+      const info = this.tfInfo(t, op);
       return seen ? { ...info, shape: [...seen] } : info;
     });
     return this.tf.runWebGLProgram(program, tfInputs, dtype, vs);
