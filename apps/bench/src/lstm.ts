@@ -212,7 +212,8 @@ function ptHandle(ctx: Ctx): Handle {
     },
     async run() {
       model ??= make();
-      // awaits the loss as the tfjs step does: a blocking read slows Chromium's GPU backends
+      // awaited, as every training row (and the tfjs step, which awaits its loss): a blocking
+      // read stalls the GPU backends in Chromium (README, "The training step is trainOnBatchAsync")
       await model.trainOnBatchAsync(x, y);
     },
     dispose() {

@@ -57,17 +57,17 @@ afterAll(() => {
 });
 
 /** `steps` minimize() steps of `make()` on a [5, 7] variable with gradients from a fixed target: its start, then the final variable and slots. */
-async function run(backend: string, make: () => Optimizer, steps: number): Promise<{ start: number[]; outs: number[][] }> {
+async function run(backend: string, make: () => Optimizer, steps: number, shape: [number, number] = [5, 7]): Promise<{ start: number[]; outs: number[][] }> {
   await setBackend(backend);
   const r = new Rng('webgl optimizerUpdate');
-  const n = 35;
+  const n = shape[0] * shape[1];
   const init = Float32Array.from({ length: n }, () => r.float(-2, 2));
   // mixed scales, a few exact zeros: subnormal-free but wide, so rounding differences would show
   const target = tensor(
     Float32Array.from({ length: n }, (_, i) => (i % 9 === 0 ? 0 : r.float(-3, 3) * 10 ** r.int(-4, 2))),
-    [5, 7],
+    shape,
   );
-  const t0 = tensor(init, [5, 7]);
+  const t0 = tensor(init, shape);
   const w = variable(t0, true, `w-${backend}`);
   t0.dispose();
   const opt = make();
@@ -104,6 +104,28 @@ describe('fused optimizer update on webgl', () => {
       expect(composite.length).toBe(outputs);
       // the steps moved every element (so equal results are not two copies of the start)
       expect(fused[0]!.filter((b, i) => b === start[i])).toEqual([]);
+      fused.forEach((f, k) => expect(f, `output ${k} (0: the variable, then its slots)`).toEqual(composite[k]));
+    });
+  }
+
+  // [40, 33]: past the packed threshold with odd columns (texels overhanging the last one)
+  for (const [name, make, outputs] of RULES) {
+    it(`${name}: 4 packed steps on [40, 33] are bit-identical to core's composite`, async () => {
+      let packedRuns = 0;
+      const packed = base.store.packed.bind(base.store);
+      base.store.packed = (op, ...rest) => {
+        if (op.startsWith('optimizerUpdate')) packedRuns++;
+        return packed(op, ...rest);
+      };
+      let fused: number[][];
+      try {
+        ({ outs: fused } = await run('webgl-fused', make, 4, [40, 33]));
+      } finally {
+        base.store.packed = packed;
+      }
+      expect(packedRuns, 'the packed update program ran').toBe(4 * outputs);
+      const { outs: composite } = await run('webgl-composite', make, 4, [40, 33]);
+      expect(fused.length).toBe(outputs);
       fused.forEach((f, k) => expect(f, `output ${k} (0: the variable, then its slots)`).toEqual(composite[k]));
     });
   }

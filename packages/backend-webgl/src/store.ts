@@ -15,7 +15,7 @@ import { MATH_GLSL, PT_ENV, type WebGLVersion } from '@polytensor/gpu-common';
 import type { ContextWatch } from './context.js';
 import { WebGLBackendError } from './errors.js';
 import { FlatProgram, helpers, PackedProgram, type Uniform } from './programs.js';
-import { compiledPrograms, isPackedReshapeFree, textureStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
+import { compiledPrograms, isPackedReshapeFree, packedReshape, textureStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
 
 /** Integers up to this magnitude are exact in float32 (and so in float textures). */
 export const EXACT_INT = 2 ** 24;
@@ -26,6 +26,9 @@ export const EXACT_INT = 2 ** 24;
  * matter and the flat program's uniform upload of tiny inputs is cheaper.
  */
 export const PACKED_MIN_SIZE = 1024;
+
+/** Program sources kept by body (bodies differ by op, rank and loop bound: a few hundred at most in practice). */
+const SOURCE_CACHE_SIZE = 1024;
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
@@ -94,6 +97,10 @@ function convert(values: ArrayLike<number>, dtype: DType, n: number): TypedArray
 export class WebGLStore extends BufferStorage<GLData> implements Storage {
   private hostBackend: Backend | null = null;
   private prelude: string;
+  /** Reads in flight per tfjs data id (see `handOver`). */
+  private readonly reading = new Map<object, number>();
+  /** Program sources by body (see `source`). */
+  private readonly sources = new Map<string, { code: string; env: boolean }>();
   private disposed = false;
 
   /** @internal Elementwise ops over fewer values run flat (tests raise it to Infinity to compare both paths). */
@@ -121,6 +128,7 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
   /** @internal Subnormals flush on this device: selections must flush them too (see `ptFlush`). */
   setFlushesSubnormals(flushes: boolean): void {
     this.prelude = helpers(flushes);
+    this.sources.clear();
   }
 
   /** @internal The store, once it is known to be usable: not disposed, context not lost. Every kernel starts here. */
@@ -160,9 +168,36 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
       this.watch.check('read');
       return null;
     });
-    const values = (await Promise.race([this.tf.read(g.tf!), lost])) as ArrayLike<number>;
+    const tfId = g.tf!;
+    this.reading.set(tfId, (this.reading.get(tfId) ?? 0) + 1);
+    let values: ArrayLike<number>;
+    let alone: boolean;
+    try {
+      values = (await Promise.race([this.tf.read(tfId), lost])) as ArrayLike<number>;
+    } finally {
+      const n = this.reading.get(tfId)!;
+      alone = n === 1;
+      if (alone) this.reading.delete(tfId);
+      else this.reading.set(tfId, n - 1);
+    }
     this.watch.check('read');
-    return convert(values, g.dtype, g.size);
+    return this.handOver(tfId, values, g, alone) ?? convert(values, g.dtype, g.size);
+  }
+
+  /**
+   * The array tfjs downloaded, given to the caller without a copy when nobody
+   * else holds it: tfjs caches it as the tensor's CPU values (and resolves
+   * concurrent reads of the texture with the same array), so it is taken out
+   * of that cache, the texture staying the tensor's data (a later read
+   * downloads again, as a first one). Saves a copy of every float32 result read
+   * (a 1000×1000 result: 4 MB) and tfjs's cached copy of it. Null: copy instead.
+   */
+  private handOver(tfId: object, values: ArrayLike<number>, g: GLData, alone: boolean): TypedArray | null {
+    if (!alone || g.dtype !== 'float32' || !(values instanceof Float32Array) || values.length !== g.size) return null;
+    const td = this.tf.texData.get(tfId);
+    if (td === undefined || td.texture == null || td.values !== values) return null;
+    td.values = undefined;
+    return values;
   }
 
   protected override free(g: GLData): void {
@@ -228,6 +263,19 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
   /** @internal Dispose a temporary this package created inside a kernel. */
   disposeTemp(t: TensorInfo): void {
     this.disposeData(t.dataId);
+  }
+
+  /**
+   * @internal The value of a one-value tensor tfjs still holds on the CPU (never
+   * uploaded: a constant just written), else null. Exact as a float uniform:
+   * float32 values, and int32 ones on the GPU path (|v| ≤ 2^24 or float-exact).
+   */
+  hostScalar(t: TensorInfo): number | null {
+    const g = this.data(t.dataId, 'kernel');
+    if (g.size !== 1 || !g.tf) return null;
+    const td = this.tf.texData.get(g.tf);
+    if (td.texture != null || td.values == null) return null;
+    return Number((td.values as ArrayLike<number>)[0]);
   }
 
   /** @internal True if the tensor's values are only on the host (wide int32). */
@@ -305,12 +353,23 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     return this.tf.runWebGLProgram(program, tfInputs, dtype, vs);
   }
 
-  /** The program source: helpers, the math library functions `body` calls, `body`; plus `ptEnv` when they need it. */
+  /**
+   * The program source: helpers, the math library functions `body` calls, `body`; plus `ptEnv` when they need it.
+   * Memoized by body (kernels rebuild the same bodies on every call): one lookup per dispatch instead
+   * of the library's key, the concatenation and a scan of the whole source.
+   */
   private source(body: string, uniforms: readonly Uniform[], values: readonly (readonly number[])[]): { code: string; us: Uniform[]; vs: number[][] } {
-    const code = this.prelude + MATH_GLSL.definitions(body, this.version) + body;
+    let hit = this.sources.get(body);
+    if (hit === undefined) {
+      const code = this.prelude + MATH_GLSL.definitions(body, this.version) + body;
+      hit = { code, env: code.includes('ptEnv') };
+      if (this.sources.size >= SOURCE_CACHE_SIZE) this.sources.clear();
+      this.sources.set(body, hit);
+    }
+    const code = hit.code;
     const us = [...uniforms];
     const vs = values.map((v) => [...v]);
-    if (code.includes('ptEnv')) {
+    if (hit.env) {
       // (1, +Inf, NaN, 0), opaque to the shader compiler (see gpu-common's math library)
       us.push({ name: 'ptEnv', type: 'vec4' });
       vs.push([...PT_ENV]);
@@ -324,7 +383,8 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
    * tfjs packs a one-value texture if it must, one texel) or has a shape
    * broadcastable to `shape` and is packed already with that logical shape
    * (e.g. a matMul output, or an earlier packed elementwise result; a view
-   * whose packed layout is the texture's, as [m, n] of a [1, m, n] product) or still
+   * whose packed layout is the texture's, as [m, n] of a [1, m, n] product;
+   * a view in another packed layout is repacked once, see `relayout`) or still
    * on the CPU (tfjs then uploads it packed and keeps it so). tfjs's packed
    * samplers broadcast the rest (a bias row, a [rows, 1] column). An input
    * left unpacked by a flat program would need a temporary pack per call (tfjs
@@ -345,9 +405,27 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
         if (td.values == null) return false;
         continue;
       }
-      if (!td.isPacked || !(sameShape(td.shape, t.shape) || isPackedReshapeFree(td.shape, t.shape))) return false;
+      // packed in another layout (a [b, 1, n] slice seen as [b, n]): `packed` repacks it once, in place
+      if (!td.isPacked) return false;
     }
     return true;
+  }
+
+  /**
+   * A packed tensor whose texture has another packed layout than `shape`
+   * (e.g. a [32, 1, 128] slice seen as [32, 128]: one row per texel pair
+   * there, two here) is repacked to `shape` once, in place: tfjs would repack
+   * it into a temporary on every program that reads it, and the flat path
+   * would unpack it, after which everything computed from it runs flat.
+   */
+  private relayout(t: TensorInfo, shape: readonly number[], op: string): void {
+    const g = this.data(t.dataId, op);
+    if (!g.tf || g.size <= 1) return;
+    const td = this.tf.texData.get(g.tf);
+    if (td.texture == null || !td.isPacked || sameShape(td.shape, shape) || isPackedReshapeFree(td.shape, shape)) return;
+    const r = packedReshape(this.tf, { dataId: g.tf, shape: [...td.shape], dtype: t.dtype }, shape);
+    this.tf.disposeData(g.tf);
+    g.tf = r.dataId;
   }
 
   /**
@@ -356,7 +434,7 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
    * it); `body`'s main reads `get<Name>AtOutCoords()` (vec4, broadcast by
    * tfjs's sampler) and calls ptSetOutput(vec4). `inputShapes[k]`, when given,
    * is the shape input k is seen as (same size; e.g. [rows, 1] along a
-   * [rows, n] output).
+   * [rows, n] output). `uniforms` and `values` as in `flat`.
    * @internal
    */
   packed(
@@ -367,13 +445,16 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     dtype: DType,
     body: string,
     inputShapes: readonly (readonly number[])[] = [],
+    uniforms: readonly Uniform[] = [],
+    values: readonly (readonly number[])[] = [],
   ): TfTensorInfo {
     this.watch.check(op);
-    const { code, us, vs } = this.source(body, [], []);
+    const { code, us, vs } = this.source(body, uniforms, values);
     const program = new PackedProgram(names, shape, code, us);
     const tfInputs = inputs.map((t, k) => {
-      const info = this.tfInfo(t, op);
       const seen = inputShapes[k];
+      this.relayout(t, seen ?? t.shape, op);
+      const info = this.tfInfo(t, op);
       return seen ? { ...info, shape: [...seen] } : info;
     });
     return this.tf.runWebGLProgram(program, tfInputs, dtype, vs);

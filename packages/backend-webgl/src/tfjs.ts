@@ -76,3 +76,12 @@ export function deletePrograms(tf: MathBackendWebGL): void {
     delete cache[key];
   }
 }
+
+/**
+ * tfjs's repack of a packed texture into another logical shape's packed
+ * layout (its private `packedReshape`, one ReshapePackedProgram pass); the
+ * result is a new data id, the input untouched.
+ */
+export function packedReshape(tf: MathBackendWebGL, input: TfTensorInfo, shape: readonly number[]): TfTensorInfo {
+  return (tf as unknown as { packedReshape(i: TfTensorInfo, s: number[]): TfTensorInfo }).packedReshape(input, [...shape]);
+}

@@ -114,6 +114,53 @@ describe('windowed reductions over long rows', () => {
     expect(gl.numDataIds()).toBe(0);
   });
 
+  it('softmax on packed rows: odd row counts and lengths, rank 3, and an input a packed op produced agree with the serial loops and the float64 reference', () => {
+    let seed = 99;
+    const values = (size: number): Float32Array =>
+      Float32Array.from({ length: size }, () => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return (seed / 2147483648) * 6 - 3; // a padding lane read as a term (exp(0 − max) ≥ e⁻³) would show
+      });
+    const cases: Array<{ shape: number[]; viaAdd: boolean }> = [
+      { shape: [7, 999], viaAdd: false }, // odd rows: the last texel overhangs a row; odd n: a column
+      { shape: [3, 5, 301], viaAdd: false },
+      { shape: [1, 1000], viaAdd: true }, // logits left packed by an elementwise op, as in a model
+      { shape: [512], viaAdd: true },
+    ];
+    for (const { shape, viaAdd } of cases) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const v = values(size);
+      const run = (b: Backend): Float32Array => {
+        const x = { dataId: b.write(v, shape, 'float32'), shape, dtype: 'float32' as const };
+        const zero = { dataId: b.write(new Float32Array(size), shape, 'float32'), shape, dtype: 'float32' as const };
+        const logits = viaAdd ? b.kernels.binary('add', x, zero, shape) : x;
+        const y = b.kernels.softmax(logits);
+        expect(y.shape).toEqual(shape);
+        const out = Float32Array.from(b.readSync(y.dataId));
+        for (const t of new Set([x, zero, logits, y])) b.disposeData(t.dataId);
+        return out;
+      };
+      let packed: Float32Array;
+      let serial: Float32Array;
+      try {
+        gl.store.windowMinTerms = 256;
+        packed = run(gl);
+        gl.store.windowMinTerms = Infinity;
+        serial = run(gl);
+      } finally {
+        gl.store.windowMinTerms = 256;
+      }
+      const want = run(ref);
+      for (let i = 0; i < size; i++) {
+        const [p, q, w] = [packed[i]!, serial[i]!, want[i]!];
+        if (!(Math.abs(p - q) <= 1e-6 * Math.abs(q) + 1e-37) || !(Math.abs(p - w) <= 1e-5 * Math.abs(w) + 1e-37)) {
+          expect.fail(`[${shape.join(',')}] element ${i}: packed rows ${p}, serial ${q}, float64 reference ${w}`);
+        }
+      }
+    }
+    expect(gl.numDataIds()).toBe(0);
+  });
+
   it('softmaxCrossEntropy: the one-program path equals the windowed one (same NaN/±Infinity, within 1e-6) and the float64 reference on finite rows', () => {
     const v = rows();
     // soft labels: every weight nonzero, so each row's special values reach the sum

@@ -2,6 +2,7 @@ import type { BinaryOp, TensorInfo } from '@polytensor/core';
 import { binaryOutputDType, sizeOfShape, type KernelImpl } from '@polytensor/core';
 import { EXACT_INT, type WebGLStore } from '../store.js';
 import { elementwisePlan } from './elementwise.js';
+import { broadcastMode, type Uniform } from '../programs.js';
 
 /**
  * `float op(float a, float b)` per op. Comparisons are written so NaN gives
@@ -27,6 +28,9 @@ const OPS: Readonly<Record<BinaryOp, string>> = {
   logicalAnd: 'return (a != 0.0 && b != 0.0) ? 1.0 : 0.0;',
   logicalOr: 'return (a != 0.0 || b != 0.0) ? 1.0 : 0.0;',
 };
+
+/** Flat bodies without broadcast strides, by op and the operands' broadcast modes. */
+const SIMPLE_BODIES = new Map<string, string>();
 
 /** Bound on |result| of an int32 op from bounds on |a| and |b|; > 2^24 means the float path could round. */
 function intBound(op: BinaryOp, a: number, b: number): number {
@@ -58,16 +62,39 @@ export function binary(s: WebGLStore, op: BinaryOp, a: TensorInfo, b: TensorInfo
   const size = sizeOfShape(outShape);
   if (size === 0) return s.fromValues(new Float32Array(0), outShape, dtype);
   if (s.packable([a, b], outShape)) {
+    // a one-value operand still on the host (a constant core just made) is a uniform: as a
+    // packed input tfjs would upload it in a program of its own on every call
+    const ua = s.hostScalar(a);
+    const ub = s.hostScalar(b);
+    const names: string[] = [];
+    const inputs: TensorInfo[] = [];
+    const uniforms: Uniform[] = [];
+    const values: number[][] = [];
+    const read = (t: TensorInfo, name: 'A' | 'B', value: number | null): string => {
+      if (value === null) {
+        names.push(name);
+        inputs.push(t);
+        return `get${name}AtOutCoords()`;
+      }
+      uniforms.push({ name: `pt${name}`, type: 'float' });
+      values.push([value]);
+      return `vec4(pt${name})`;
+    };
     const packedBody = `
     float op(float a, float b) { ${OPS[op]} }
     void main() {
-      vec4 a = getAAtOutCoords();
-      vec4 b = getBAtOutCoords();
+      vec4 a = ${read(a, 'A', ua)};
+      vec4 b = ${read(b, 'B', ub)};
       ptSetOutput(vec4(op(a.x, b.x), op(a.y, b.y), op(a.z, b.z), op(a.w, b.w)));
     }`;
-    const out = s.packed(`binary ${op}`, ['A', 'B'], [a, b], outShape, dtype, packedBody);
+    const out = s.packed(`binary ${op}`, names, inputs, outShape, dtype, packedBody, [], uniforms, values);
     return s.wrap(out, outShape, dtype, dtype === 'int32' ? bound : 0);
   }
+  // operands of the output's size or of one value need no strides: their body is built once
+  // (per-op overhead: the same string each call is also what the source cache hits fastest)
+  const key = `${op}|${broadcastMode(a.shape, outShape)}|${broadcastMode(b.shape, outShape)}`;
+  const simple = SIMPLE_BODIES.get(key);
+  if (simple !== undefined) return s.wrap(s.flat(`binary ${op}`, ['a', 'b'], [a, b], size, dtype, simple), outShape, dtype, dtype === 'int32' ? bound : 0);
   const plan = elementwisePlan(['a', 'b'], [a, b], outShape);
   const body = `
     float op(float a, float b) { ${OPS[op]} }
@@ -76,6 +103,7 @@ export function binary(s: WebGLStore, op: BinaryOp, a: TensorInfo, b: TensorInfo
       ${plan.reads}
       setOutput(op(av, bv));
     }`;
+  if (plan.uniforms.length === 0) SIMPLE_BODIES.set(key, body);
   const out = s.flat(`binary ${op}`, ['a', 'b'], [a, b], size, dtype, body, plan.uniforms, plan.values);
   return s.wrap(out, outShape, dtype, dtype === 'int32' ? bound : 0);
 }

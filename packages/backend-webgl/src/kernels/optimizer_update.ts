@@ -86,16 +86,44 @@ function updateCode(u: OptimizerUpdate): UpdateCode {
   }
 }
 
-/** One optimizer step for one variable: [value', ...slots'], one program per output. */
+/**
+ * One optimizer step for one variable: [value', ...slots'], one program per
+ * output. Packed (four values per fragment) when the gradient is packed, as a
+ * matMul's is: the new value and slots then stay packed, so the next step's
+ * matMuls read the weights without a pack pass, and no gradient is unpacked.
+ * A value or slot still flat (the first step's zero slots) is packed by tfjs
+ * for that call only, since the outputs replace them.
+ */
 export function optimizerUpdate(s: WebGLStore, u: OptimizerUpdate, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[] {
   const code = updateCode(u);
   const shape = value.shape;
   const size = sizeOfShape(shape);
   if (size === 0) return Array.from({ length: code.outputs }, () => s.fromValues(new Float32Array(0), shape, 'float32'));
   const names = ['v', 'g', ...slots.map((_, k) => `s${k}`)];
-  const reads = names.map((n) => `float ${n} = get${n[0]!.toUpperCase()}${n.slice(1)}(i);`).join('\n      ');
+  const inputs = [value, grad, ...slots];
   const values = code.values.map((v) => [v]);
   const outs: TensorInfo[] = [];
+  if (s.packable([grad], shape)) {
+    const upper = names.map((n) => n.toUpperCase());
+    const params = names.map((n) => `float ${n}`).join(', ');
+    const lanes = ['x', 'y', 'z', 'w'];
+    for (let k = 0; k < code.outputs; k++) {
+      const args = (lane: string): string => upper.map((n) => `${n}4.${lane}`).join(', ');
+      const body = `
+    float ptUpdate(${params}) {
+      ${code.statements}
+      return o${k};
+    }
+    void main() {
+      ${upper.map((n) => `vec4 ${n}4 = get${n}AtOutCoords();`).join('\n      ')}
+      ptSetOutput(vec4(${lanes.map((l) => `ptUpdate(${args(l)})`).join(', ')}));
+    }`;
+      const out = s.packed(`optimizerUpdate ${u.kind} o${k}`, upper, inputs, shape, 'float32', body, [], code.uniforms, values);
+      outs.push(s.wrap(out, shape, 'float32'));
+    }
+    return outs;
+  }
+  const reads = names.map((n) => `float ${n} = get${n[0]!.toUpperCase()}${n.slice(1)}(i);`).join('\n      ');
   for (let k = 0; k < code.outputs; k++) {
     // the compiler drops what output k does not depend on
     const body = `
@@ -105,7 +133,7 @@ export function optimizerUpdate(s: WebGLStore, u: OptimizerUpdate, value: Tensor
       ${code.statements}
       setOutput(o${k});
     }`;
-    const out = s.flat(`optimizerUpdate ${u.kind} o${k}`, names, [value, grad, ...slots], size, 'float32', body, code.uniforms, values);
+    const out = s.flat(`optimizerUpdate ${u.kind} o${k}`, names, inputs, size, 'float32', body, code.uniforms, values);
     outs.push(s.wrap(out, shape, 'float32'));
   }
   return outs;
