@@ -21,12 +21,22 @@ export class FlatProgram implements WebGPUProgram {
   variableNames: string[];
   workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
   size = true;
+  outputComponent?: number;
+  variableComponents?: number[];
   private readonly code: string;
 
-  constructor(names: readonly string[], size: number, body: string, helpers = '') {
+  /**
+   * With `packed`, the program is vectorised (see PACK): `result` and the
+   * inputs whose entry is 4 are arrays of vec4, `index` counts vec4s (< size/4).
+   */
+  constructor(names: readonly string[], size: number, body: string, helpers = '', packed?: readonly (1 | 4)[]) {
     this.variableNames = [...names];
     this.outputShape = [size];
-    const { dispatchLayout, dispatch } = flatDispatch(size, this.workgroupSize);
+    if (packed) {
+      this.outputComponent = PACK;
+      this.variableComponents = [...packed];
+    }
+    const { dispatchLayout, dispatch } = flatDispatch(packed ? size / PACK : size, this.workgroupSize);
     this.dispatchLayout = dispatchLayout;
     this.dispatch = dispatch;
     const main = `${helpers}\nfn main(index: i32) {\n  if (index >= uniforms.size) { return; }\n${body}\n}`;
@@ -37,6 +47,31 @@ export class FlatProgram implements WebGPUProgram {
   getUserCode(): string {
     return this.code;
   }
+}
+
+/**
+ * Values per thread of the packed elementwise programs: a vec4 load, four
+ * results, a vec4 store, and no per-value index arithmetic. On SwiftShader
+ * (and GPUs) the per-invocation overhead and the i32 division of the index
+ * split cost more than the arithmetic of a cheap op.
+ */
+export const PACK = 4;
+
+/**
+ * How an input of `shape` is read by a packed program writing `outShape`
+ * (size divisible by PACK), or null when it cannot be: 4 for a contiguous
+ * input that tiles the output (the same shape, or a trailing block of it such
+ * as a bias row, whose size is a multiple of PACK: vec4 `index % (size/4)`),
+ * 1 for a single value (broadcast scalar).
+ */
+export function packedRead(shape: readonly number[], outShape: readonly number[]): { component: 1 | 4; vecs: number } | null {
+  const size = shape.reduce((p, d) => p * d, 1);
+  if (size === 1) return { component: 1, vecs: 1 };
+  if (size % PACK !== 0) return null;
+  const own = shape.slice(shape.findIndex((d) => d !== 1));
+  const tail = outShape.slice(outShape.length - own.length);
+  if (own.length > outShape.length || own.some((d, i) => d !== tail[i])) return null;
+  return { component: 4, vecs: size / PACK };
 }
 
 /** Row-major strides of a shape. */

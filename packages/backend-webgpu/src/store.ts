@@ -67,7 +67,12 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
 
   /** @internal WGSL reading element `at` of input array `name` of `dtype`, flushed like the arithmetic when the device flushes. */
   load(name: string, at: string, dtype: DType): string {
-    return dtype === 'float32' && this.flushesSubnormals ? `ptFlush(${name}[${at}])` : `${name}[${at}]`;
+    return this.flushed(`${name}[${at}]`, dtype);
+  }
+
+  /** @internal WGSL of a value `expr` of `dtype`, flushed like the arithmetic when the device flushes. */
+  flushed(expr: string, dtype: DType): string {
+    return dtype === 'float32' && this.flushesSubnormals ? `ptFlush(${expr})` : expr;
   }
 
   // ---- Storage ----
@@ -238,12 +243,13 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
     body: string,
     helpers = '',
     into?: TensorInfo,
+    packed?: readonly (1 | 4)[],
   ): TensorInfo {
     this.enter(op);
     const size = sizeOfShape(shape);
     if (size === 0) return this.empty(shape, dtype);
     this.checkSize(op, size);
-    const program = new FlatProgram(names, size, body, helpers);
+    const program = new FlatProgram(names, size, body, helpers, packed);
     // WebGPU cannot bind an empty buffer: an empty input (never read then) is bound as a one-element stand-in
     const tfInputs = inputs.map((t) => (this.data(t.dataId, op).size === 0 ? this.standIn(t.dtype) : this.flatInfo(t, op)));
     const out = this.tf.runWebGPUProgram(program as never, tfInputs, dtype, undefined, into ? this.flatInfo(into, op) : undefined);
