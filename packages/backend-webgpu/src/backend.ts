@@ -4,7 +4,7 @@ import { DeviceWatch, requestDevice, describeAdapter, type WebGPUBackendOptions 
 import { argReduceKernel, oneHotKernel } from './kernels/arg_one_hot.js';
 import { binaryKernel, whereKernel } from './kernels/binary.js';
 import { castKernel } from './kernels/cast.js';
-import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel } from './kernels/conv.js';
+import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel, fusedConv2dKernel } from './kernels/conv.js';
 import { gatherKernel, scatterAddKernel } from './kernels/gather.js';
 import { fusedMatMulKernel, matMulKernel } from './kernels/mat_mul.js';
 import { concatKernel, padKernel, sliceKernel, transposeKernel } from './kernels/movement.js';
@@ -37,6 +37,7 @@ export const WEBGPU_KERNELS: KernelImpls<WebGPUStore> = {
   conv2d: conv2dKernel,
   conv2dBackpropInput: conv2dBackpropInputKernel,
   conv2dBackpropFilter: conv2dBackpropFilterKernel,
+  fusedConv2d: fusedConv2dKernel,
   maxPool: maxPoolKernel,
   maxPoolGrad: maxPoolGradKernel,
   avgPool: avgPoolKernel,
