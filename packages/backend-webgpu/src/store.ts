@@ -23,8 +23,13 @@ export function typedFor(dtype: DType, n: number): TypedArray {
   return dtype === 'float32' ? new Float32Array(n) : dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
 }
 
-/** A copy of tfjs's values as the typed array of `dtype`. */
+/** A copy of tfjs's values as the typed array of `dtype` (tfjs keeps its array cached: never hand it out). */
 function copyAs(values: ArrayLike<number>, dtype: DType, n: number): TypedArray {
+  if (ArrayBuffer.isView(values)) {
+    // a typed array: the constructors copy (and convert i32 → u8 for bool) natively, several times faster than a loop
+    const src = (values as unknown as Float32Array).subarray(0, n);
+    return dtype === 'float32' ? new Float32Array(src) : dtype === 'int32' ? new Int32Array(src) : new Uint8Array(src);
+  }
   const out = typedFor(dtype, n);
   for (let i = 0; i < n; i++) out[i] = values[i]!;
   return out;
