@@ -4,6 +4,16 @@ import { flatDispatch, type WebGPUProgram } from './tfjs.js';
 /** Threads per workgroup of this package's flat programs. */
 export const WORKGROUP = 64;
 
+/** How a FlatProgram sees its buffers and how many threads run it (default: one per output value, scalar arrays). */
+export interface ProgramLayout {
+  /** 4: `result` is an array of vec4 and `index` counts vec4s (< size/4). */
+  readonly outputComponent?: 1 | 4;
+  /** Per input, 4 where it is read as an array of vec4 (default: as the output). */
+  readonly inputComponents?: readonly (1 | 4)[];
+  /** Threads to dispatch (default size / outputComponent); the body checks its own bound when it sets this. */
+  readonly threads?: number;
+}
+
 /**
  * One of this package's own compute programs, run by tfjs-backend-webgpu's
  * `runWebGPUProgram`: one thread per output value, every input seen as a flat
@@ -25,18 +35,15 @@ export class FlatProgram implements WebGPUProgram {
   variableComponents?: number[];
   private readonly code: string;
 
-  /**
-   * With `packed`, the program is vectorised (see PACK): `result` and the
-   * inputs whose entry is 4 are arrays of vec4, `index` counts vec4s (< size/4).
-   */
-  constructor(names: readonly string[], size: number, body: string, helpers = '', packed?: readonly (1 | 4)[]) {
+  constructor(names: readonly string[], size: number, body: string, helpers = '', layout: ProgramLayout = {}) {
     this.variableNames = [...names];
     this.outputShape = [size];
-    if (packed) {
-      this.outputComponent = PACK;
-      this.variableComponents = [...packed];
+    const out = layout.outputComponent ?? 1;
+    if (layout.outputComponent || layout.inputComponents) {
+      this.outputComponent = out;
+      this.variableComponents = layout.inputComponents ? [...layout.inputComponents] : names.map(() => out);
     }
-    const { dispatchLayout, dispatch } = flatDispatch(packed ? size / PACK : size, this.workgroupSize);
+    const { dispatchLayout, dispatch } = flatDispatch(layout.threads ?? size / out, this.workgroupSize);
     this.dispatchLayout = dispatchLayout;
     this.dispatch = dispatch;
     const main = `${helpers}\nfn main(index: i32) {\n  if (index >= uniforms.size) { return; }\n${body}\n}`;

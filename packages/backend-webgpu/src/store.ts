@@ -1,7 +1,7 @@
 import { BufferStorage, sizeOfShape, type BackendMemory, type DataId, type DType, type Storage, type TensorInfo, type TypedArray } from '@polytensor/core';
 import type { DeviceWatch } from './device.js';
 import { WebGPUBackendError } from './errors.js';
-import { f32Literal as literal, FlatProgram } from './program.js';
+import { f32Literal as literal, FlatProgram, type ProgramLayout } from './program.js';
 import { SyncReader } from './read_sync.js';
 import { bufferStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGPU } from './tfjs.js';
 
@@ -248,13 +248,13 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
     body: string,
     helpers = '',
     into?: TensorInfo,
-    packed?: readonly (1 | 4)[],
+    layout?: ProgramLayout,
   ): TensorInfo {
     this.enter(op);
     const size = sizeOfShape(shape);
     if (size === 0) return this.empty(shape, dtype);
     this.checkSize(op, size);
-    const program = new FlatProgram(names, size, body, helpers, packed);
+    const program = new FlatProgram(names, size, body, helpers, layout);
     // WebGPU cannot bind an empty buffer: an empty input (never read then) is bound as a one-element stand-in
     const tfInputs = inputs.map((t) => (this.data(t.dataId, op).size === 0 ? this.standIn(t.dtype) : this.flatInfo(t, op)));
     const out = this.tf.runWebGPUProgram(program as never, tfInputs, dtype, undefined, into ? this.flatInfo(into, op) : undefined);

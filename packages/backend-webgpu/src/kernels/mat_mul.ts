@@ -1,16 +1,10 @@
 import type { FusedActivation, KernelImpl, TensorInfo } from '@polytensor/core';
 import type { WebGPUStore } from '../store.js';
 import { binaryKernel } from './binary.js';
+import { matMulBlocked } from './mat_mul_blocked.js';
 import { unaryKernel } from './unary.js';
 
-/**
- * Batched a·b on tfjs-backend-webgpu's matMul programs (shared-memory
- * tiles, 4×4 register blocks and vec4 loads for large outputs; split-K,
- * small-tile and per-output reductions where there are few tiles). Each
- * output is a float32 sum of its K products, so within the contract's
- * accumulation bound whatever the order tfjs picks; transposes and the
- * broadcast batch of 1 are tfjs's too.
- */
+/** Batched a·b (mat_mul_blocked.ts); the transposes and the broadcast batch of 1 are strides baked into the program. */
 export const matMulKernel: KernelImpl<'matMul', WebGPUStore> = (s, a, b, transposeA, transposeB) => {
   const M = transposeA ? a.shape[2]! : a.shape[1]!;
   const K = transposeA ? a.shape[1]! : a.shape[2]!;
@@ -18,33 +12,33 @@ export const matMulKernel: KernelImpl<'matMul', WebGPUStore> = (s, a, b, transpo
   const outShape = [a.shape[0] === 1 ? b.shape[0]! : a.shape[0]!, M, N];
   if (outShape[0]! * M * N === 0) return s.empty(outShape, 'float32');
   if (K === 0) return s.fill(outShape, 'float32', 0);
-  return s.wrap(s.kernel('BatchMatMul', { a, b }, { transposeA, transposeB }), outShape, 'float32');
+  return matMulBlocked(s, a, b, transposeA, transposeB, null, 'linear', 'matMul');
 };
 
 /**
- * act(a·b + bias): tfjs's matMul program with the bias added as each tile is
- * written (one pass instead of two); the activation, when not linear, is this
- * package's accurate unary kernel (tfjs's sigmoid and tanh use WGSL's exp,
- * which may be several ULP off).
+ * act(a·b + bias) in one program (mat_mul_blocked.ts): the bias and this
+ * package's accurate activation are applied as each output is written, with
+ * the same roundings as the separate kernels.
  */
 export const fusedMatMulKernel: KernelImpl<'fusedMatMul', WebGPUStore> = (s, a, b, bias, activation: FusedActivation, transposeA, transposeB) => {
   const M = transposeA ? a.shape[1]! : a.shape[0]!;
   const K = transposeA ? a.shape[0]! : a.shape[1]!;
   const N = transposeB ? b.shape[0]! : b.shape[1]!;
   const outShape = [M, N];
-  let z: TensorInfo;
   if (M * N === 0) return s.empty(outShape, 'float32');
-  if (K === 0) {
-    // an empty sum is +0; + bias as the contract's add rounds it (−0 + +0 is +0)
-    z = s.fill(outShape, 'float32', 0);
-    if (bias) {
-      const zb = binaryKernel(s, 'add', z, bias, outShape);
-      s.disposeTemp(z);
-      z = zb;
-    }
-  } else {
-    const inputs: Record<string, TensorInfo> = bias ? { a, b, bias } : { a, b };
-    z = s.wrap(s.kernel('_FusedMatMul', inputs, { transposeA, transposeB, activation: 'linear' }), outShape, 'float32');
+  if (K > 0) {
+    // rank-3 views of the same buffers (fields copied: a may be a Tensor, whose dataId is a getter)
+    const a3 = { dataId: a.dataId, shape: [1, ...a.shape], dtype: a.dtype };
+    const b3 = { dataId: b.dataId, shape: [1, ...b.shape], dtype: b.dtype };
+    const y = matMulBlocked(s, a3, b3, transposeA, transposeB, bias, activation, 'fusedMatMul');
+    return { dataId: y.dataId, shape: outShape, dtype: y.dtype };
+  }
+  // an empty sum is +0; then the bias and the activation as separate kernels
+  let z: TensorInfo = s.fill(outShape, 'float32', 0);
+  if (bias) {
+    const zb = binaryKernel(s, 'add', z, bias, outShape);
+    s.disposeTemp(z);
+    z = zb;
   }
   if (activation === 'linear') return z;
   const y = unaryKernel(s, activation, z);

@@ -48,15 +48,8 @@ export function runPacked(
   lines.push('  result[index] = r;');
   const names = inputs.map((i) => i.array);
   const tensors = inputs.map((i) => i.tensor);
-  return s.run(
-    op,
-    names,
-    tensors,
-    outShape,
-    dtype,
-    lines.join('\n'),
-    '',
-    undefined,
-    reads.map((r) => r!.component),
-  );
+  return s.run(op, names, tensors, outShape, dtype, lines.join('\n'), '', undefined, {
+    outputComponent: PACK,
+    inputComponents: reads.map((r) => r!.component),
+  });
 }

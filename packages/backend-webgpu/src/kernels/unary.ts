@@ -3,7 +3,7 @@ import type { WebGPUStore } from '../store.js';
 import { runPacked } from './packed.js';
 
 /** float32 unary ops as a WGSL expression of `x` (math from MATH_WGSL, never WGSL's own exp/log/…). */
-const FLOAT: Record<UnaryOp, string> = {
+export const UNARY_F32: Readonly<Record<UnaryOp, string>> = {
   neg: '-x',
   abs: 'bitcast<f32>(bitcast<u32>(x) & 0x7fffffffu)',
   sign: 'select(select(x, -1.0, x < 0.0), 1.0, x > 0.0)',
@@ -42,7 +42,7 @@ const INT: Partial<Record<UnaryOp, string>> = {
 };
 
 export const unaryKernel: KernelImpl<'unary', WebGPUStore> = (s, op, x) => {
-  const expr = x.dtype === 'float32' ? FLOAT[op] : INT[op];
+  const expr = x.dtype === 'float32' ? UNARY_F32[op] : INT[op];
   if (expr === undefined) throw new Error(`webgpu backend: unary ${op}: no ${x.dtype} implementation (core should have refused it)`);
   const dtype = unaryOutputDType(op, x.dtype);
   const packed = runPacked(s, op, [{ array: 'A', scalar: 'x', tensor: x }], x.shape, dtype, expr);
