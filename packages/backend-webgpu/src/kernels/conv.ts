@@ -1,7 +1,7 @@
 import type { Conv2DInfo, KernelImpl, TensorInfo } from '@polytensor/core';
 import type { WebGPUStore } from '../store.js';
-import type { NamedAttrMap, TfTensorInfo } from '../tfjs.js';
 import { binaryKernel } from './binary.js';
+import { conv2dBackpropInputBlocked, conv2dBlocked } from './conv_blocked.js';
 import { unaryKernel } from './unary.js';
 
 /**
@@ -40,47 +40,14 @@ export function split(names: readonly string[], shape: readonly number[]): strin
   return lines.join('\n');
 }
 
-/**
- * tfjs's attributes for the same geometry (NHWC, explicit padding), or null
- * where this package's direct loops run instead: dilation (tfjs's gradient
- * programs have none) and empty tensors (WebGPU binds no empty buffer).
- */
-function tfConvAttrs(i: Conv2DInfo): NamedAttrMap | null {
-  if (i.dilationHeight !== 1 || i.dilationWidth !== 1) return null;
-  if ([...i.inShape, ...i.outShape, ...i.filterShape].some((d) => d === 0)) return null;
-  return {
-    strides: [i.strideHeight, i.strideWidth],
-    pad: [
-      [0, 0],
-      [i.padTop, i.padBottom],
-      [i.padLeft, i.padRight],
-      [0, 0],
-    ],
-    dataFormat: 'NHWC',
-    dilations: [1, 1],
-  };
+/** Nothing empty: the blocked programs need every dimension (WebGPU binds no empty buffer); the direct loops handle the rest. */
+function nonEmpty(i: Conv2DInfo): boolean {
+  return [...i.inShape, ...i.outShape, ...i.filterShape].every((d) => d > 0);
 }
 
-/** A tfjs kernel's output as a tensor of `shape`, checked: tfjs derived its own geometry from the attributes. */
-function tfOutput(s: WebGPUStore, op: string, out: TfTensorInfo, shape: readonly number[]): TensorInfo {
-  if (out.shape.length !== shape.length || out.shape.some((d, k) => d !== shape[k])) {
-    s.tf.disposeData(out.dataId);
-    throw new Error(`webgpu backend: ${op}: internal error: tfjs computed shape [${out.shape.join(',')}], expected [${shape.join(',')}]`);
-  }
-  return s.wrap(out, shape, 'float32');
-}
-
-/**
- * conv2d on tfjs's implicit-GEMM program (Conv2DMMProgram: the input
- * windows read straight into matMul tiles, no im2col buffer; 1×1 and
- * whole-image filters as a plain matMul). Each output is a float32 sum of
- * its fh·fw·inC products, within the contract's accumulation bound.
- */
-export const conv2dKernel: KernelImpl<'conv2d', WebGPUStore> = (s, x, filter, info) => {
-  const attrs = tfConvAttrs(info);
-  if (attrs) return tfOutput(s, 'conv2d', s.kernel('Conv2D', { x, filter }, attrs), info.outShape);
-  return conv2dDirect(s, x, filter, info);
-};
+/** conv2d as 4×4 register blocks (conv_blocked.ts). */
+export const conv2dKernel: KernelImpl<'conv2d', WebGPUStore> = (s, x, filter, info) =>
+  nonEmpty(info) ? conv2dBlocked(s, x, filter, info, null, 'linear', 'conv2d') : conv2dDirect(s, x, filter, info);
 
 function conv2dDirect(s: WebGPUStore, x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
   const d = dims(info);
@@ -103,12 +70,7 @@ function conv2dDirect(s: WebGPUStore, x: TensorInfo, filter: TensorInfo, info: C
 
 /** dx[b, ih, iw, ic] = Σ dy[b, oh, ow, oc]·filter[fh, fw, ic, oc] over the (oh, fh) with ih = oh·SH − PT + fh·DH. */
 export const conv2dBackpropInputKernel: KernelImpl<'conv2dBackpropInput', WebGPUStore> = (s, dy, filter, info) => {
-  // tfjs's Conv2DDerInputMMProgram: the transposed convolution as matMul tiles (dy windows × the flipped filter)
-  const attrs = tfConvAttrs(info);
-  if (attrs) {
-    const out = s.kernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: info.inShape });
-    return tfOutput(s, 'conv2dBackpropInput', out, info.inShape);
-  }
+  if (nonEmpty(info)) return conv2dBackpropInputBlocked(s, dy, filter, info);
   const d = dims(info);
   const body = `${split(['b', 'ih', 'iw', 'ic'], info.inShape)}
   var acc = 0.0;
@@ -151,23 +113,14 @@ export const conv2dBackpropFilterKernel: KernelImpl<'conv2dBackpropFilter', WebG
   return s.run('conv2dBackpropFilter', ['X', 'DY'], [x, dy], info.filterShape, 'float32', body);
 };
 
-/**
- * act(conv2d(x, filter) + bias): tfjs's conv2d program with the bias added
- * as each tile is written; the activation, when not linear, is this
- * package's accurate unary kernel (as fusedMatMul).
- */
+/** act(conv2d(x, filter) + bias) in one program (conv_blocked.ts): bias and activation applied as each output is written. */
 export const fusedConv2dKernel: KernelImpl<'fusedConv2d', WebGPUStore> = (s, x, filter, bias, activation, info) => {
-  const attrs = tfConvAttrs(info);
-  let z: TensorInfo;
-  if (attrs && bias) {
-    z = tfOutput(s, 'fusedConv2d', s.kernel('FusedConv2D', { x, filter, bias }, { ...attrs, activation: 'linear' }), info.outShape);
-  } else {
-    z = conv2dKernel(s, x, filter, info);
-    if (bias) {
-      const zb = binaryKernel(s, 'add', z, bias, info.outShape);
-      s.disposeTemp(z);
-      z = zb;
-    }
+  if (nonEmpty(info)) return conv2dBlocked(s, x, filter, info, bias, activation, 'fusedConv2d');
+  let z = conv2dDirect(s, x, filter, info);
+  if (bias) {
+    const zb = binaryKernel(s, 'add', z, bias, info.outShape);
+    s.disposeTemp(z);
+    z = zb;
   }
   if (activation === 'linear') return z;
   const y = unaryKernel(s, activation, z);

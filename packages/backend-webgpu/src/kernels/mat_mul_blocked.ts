@@ -6,6 +6,17 @@ import { UNARY_F32 } from './unary.js';
 const BLOCK = 4;
 
 /**
+ * WGSL storing act(z + BIAS[biasAt]) at result[outAt], each stage rounded as
+ * the separate kernels would: the sum, + bias (both flushed like any add's
+ * inputs), the activation (this package's accurate unary) of the flushed sum.
+ */
+export function writeOutput(s: WebGPUStore, activation: FusedActivation, z: string, biasAt: string | null, outAt: string): string {
+  const zb = biasAt === null ? z : `${s.flushed(z, 'float32')} + ${s.flushed(`BIAS[${biasAt}]`, 'float32')}`;
+  if (activation === 'linear') return `result[${outAt}] = ${zb};`;
+  return `{ let x = ${s.flushed(zb, 'float32')}; result[${outAt}] = ${UNARY_F32[activation]}; }`;
+}
+
+/**
  * Batched a·b (+ bias per column), each thread a 4×4 block of the output
  * accumulated in four vec4 registers: per k, four values of a and one vec4
  * of b (one vec4 load where b's rows are contiguous and N is a multiple of
@@ -41,15 +52,12 @@ export function matMulBlocked(
   const vecB = !transposeB && N % 4 === 0;
   const rows = [0, 1, 2, 3];
   const bRow = vecB ? `B[(bb + k * ${N} + n0) / 4]` : `vec4<f32>(${rows.map((j) => `B[bb + k * ${bK} + min(n0 + ${j}, ${N - 1}) * ${bN}]`).join(', ')})`;
-  // each stage as the separate kernels would: the product rounded, + bias rounded, the activation of the flushed sum
-  const value = (i: number, j: number): string => {
-    const z = `c${i}[${j}]`;
-    const zb = bias ? `${s.flushed(z, 'float32')} + ${s.flushed(`BIAS[n0 + ${j}]`, 'float32')}` : z;
-    return activation === 'linear' ? zb : `{ let x = ${s.flushed(zb, 'float32')}; v = ${UNARY_F32[activation]}; }`;
-  };
-  const store = (i: number, j: number): string =>
-    activation === 'linear' ? `result[o + ${i * N + j}] = ${value(i, j)};` : `${value(i, j)} result[o + ${i * N + j}] = v;`;
-  const writes = rows.map((i) => `  if (m0 + ${i} < ${M}) {\n${rows.map((j) => `    if (n0 + ${j} < ${N}) { ${store(i, j)} }`).join('\n')}\n  }`);
+  const writes = rows.map(
+    (i) =>
+      `  if (m0 + ${i} < ${M}) {\n${rows
+        .map((j) => `    if (n0 + ${j} < ${N}) { ${writeOutput(s, activation, `c${i}[${j}]`, bias ? `n0 + ${j}` : null, `o + ${i * N + j}`)} }`)
+        .join('\n')}\n  }`,
+  );
   const body = [
     `  if (index >= ${threads}) { return; }`,
     `  let batch = index / ${MB * NB};`,
@@ -61,7 +69,6 @@ export function matMulBlocked(
     `  let bb = batch * ${bBatch};`,
     ...rows.map((i) => `  let a${i} = ab + min(m0 + ${i}, ${M - 1}) * ${aM};`),
     ...rows.map((i) => `  var c${i} = vec4<f32>(0.0);`),
-    '  var v = 0.0;',
     `  for (var k = 0; k < ${K}; k = k + 1) {`,
     `    let bv = ${bRow};`,
     ...rows.map((i) => `    c${i} = c${i} + A[a${i} + k * ${aK}] * bv;`),
