@@ -1,6 +1,7 @@
 import type { Conv2DInfo, FusedActivation, TensorInfo } from '@polytensor/core';
 import type { WebGPUStore } from '../store.js';
 import { writeOutput } from './mat_mul_blocked.js';
+import { transposeKernel } from './movement.js';
 
 /** Pixels × channels each thread computes (as mat_mul_blocked.ts: no workgroup memory, no barriers). */
 const BLOCK = 4;
@@ -19,6 +20,22 @@ function pixelCoords(P: number, H: number, W: number): string {
       `  let h${i} = (p${i} - b${i} * ${H * W}) / ${W};\n` +
       `  let w${i} = p${i} - b${i} * ${H * W} - h${i} * ${W};`,
   ).join('\n');
+}
+
+/**
+ * The tap loop twice: unguarded where all 4 pixels' taps are real input cells
+ * (the interior: one branch per tap, uniform across neighbouring threads,
+ * which share their pixels), and with each product selected by its pixel's
+ * validity at the borders.
+ */
+function bothWays(loop: (guard: (product: string, i: number) => string) => string[]): string[] {
+  return [
+    '      if (v0 && v1 && v2 && v3) {',
+    ...loop((product) => product),
+    '      } else {',
+    ...loop((product, i) => `select(vec4<f32>(0.0), ${product}, v${i})`),
+    '      }',
+  ];
 }
 
 /** The guarded writes of the 4×4 block: pixel p, channel c0 + j of a C-channel output. */
@@ -72,10 +89,12 @@ export function conv2dBlocked(
         `      let x${i} = select(0, ((b${i} * ${IH} + ih${i}) * ${IW} + iw${i}) * ${IC}, v${i});`,
     ),
     `      let fb = (fh * ${FW} + fw) * ${IC * OC};`,
-    `      for (var ic = 0; ic < ${IC}; ic = ic + 1) {`,
-    `        let f = ${fRow};`,
-    ...LANES.map((i) => `        acc${i} = acc${i} + select(vec4<f32>(0.0), X[x${i} + ic] * f, v${i});`),
-    '      }',
+    ...bothWays((guard) => [
+      `      for (var ic = 0; ic < ${IC}; ic = ic + 1) {`,
+      `        let f = ${fRow};`,
+      ...LANES.map((i) => `        acc${i} = acc${i} + ${guard(`X[x${i} + ic] * f`, i)};`),
+      '      }',
+    ]),
     '    }',
     '  }',
     blockWrites(s, P, OC, activation, bias !== null),
@@ -89,9 +108,11 @@ export function conv2dBlocked(
 /**
  * dx[b, ih, iw, ic] = Σ over (fh, fw, oc) of dy[b, oh, ow, oc]·filter[fh, fw, ic, oc]
  * where ih = oh·SH − PT + fh·DH (and so for columns): each thread 4 input
- * pixels × 4 input channels. With OC a multiple of 4, dy and the filter are
- * read as vec4 over oc and the 4×4 filter block is transposed in registers,
- * so each output still sums its terms in (fh, fw, oc) order.
+ * pixels × 4 input channels, summing in (fh, fw, oc) order. The filter is
+ * first transposed to [fh, fw, oc, ic] (a small pass), so that for each oc
+ * the thread's 4 input channels are one vec4 and neighbouring threads read
+ * neighbouring vec4s, while the 4 dy values are shared: the forward
+ * program's pattern, with the roles of the channels swapped.
  */
 export function conv2dBackpropInputBlocked(s: WebGPUStore, dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
   const { inHeight: IH, inWidth: IW, inChannels: IC, outHeight: OH, outWidth: OW, outChannels: OC } = info;
@@ -99,29 +120,14 @@ export function conv2dBackpropInputBlocked(s: WebGPUStore, dy: TensorInfo, filte
   const P = info.batchSize * IH * IW;
   const PB = Math.ceil(P / BLOCK);
   const CB = Math.ceil(IC / BLOCK);
-  const vec = OC % 4 === 0;
-  const ics = (j: number): string => `min(c0 + ${j}, ${IC - 1})`;
-  const inner = vec
-    ? [
-        `      for (var o4 = 0; o4 < ${OC / 4}; o4 = o4 + 1) {`,
-        // rows: the filter's vec4 over 4 output channels, for each of the thread's input channels
-        ...LANES.map((j) => `        let r${j} = F[(fb + ${ics(j)} * ${OC}) / 4 + o4];`),
-        // columns: for output channel o4·4 + k, the filter over the thread's 4 input channels
-        ...LANES.map((k) => `        let g${k} = vec4<f32>(r0[${k}], r1[${k}], r2[${k}], r3[${k}]);`),
-        ...LANES.map(
-          (i) =>
-            `        { let d = DY[y${i} / 4 + o4];\n` +
-            LANES.map((k) => `          acc${i} = acc${i} + select(vec4<f32>(0.0), d[${k}] * g${k}, v${i});`).join('\n') +
-            '\n        }',
-        ),
-        '      }',
-      ]
-    : [
-        `      for (var oc = 0; oc < ${OC}; oc = oc + 1) {`,
-        `        let g = vec4<f32>(${LANES.map((j) => `F[fb + ${ics(j)} * ${OC} + oc]`).join(', ')});`,
-        ...LANES.map((i) => `        acc${i} = acc${i} + select(vec4<f32>(0.0), DY[y${i} + oc] * g, v${i});`),
-        '      }',
-      ];
+  const vec = IC % 4 === 0;
+  const g = vec ? `FT[(fb + oc * ${IC} + c0) / 4]` : `vec4<f32>(${LANES.map((j) => `FT[fb + oc * ${IC} + min(c0 + ${j}, ${IC - 1})]`).join(', ')})`;
+  const inner = bothWays((guard) => [
+    `      for (var oc = 0; oc < ${OC}; oc = oc + 1) {`,
+    `        let g = ${g};`,
+    ...LANES.map((i) => `        acc${i} = acc${i} + ${guard(`DY[y${i} + oc] * g`, i)};`),
+    '      }',
+  ]);
   const body = [
     `  if (index >= ${PB * CB}) { return; }`,
     `  let pb = index / ${CB};`,
@@ -145,8 +151,13 @@ export function conv2dBackpropInputBlocked(s: WebGPUStore, dy: TensorInfo, filte
     '  }',
     blockWrites(s, P, IC, 'linear', false),
   ].join('\n');
-  return s.run('conv2dBackpropInput', ['DY', 'F'], [dy, filter], info.inShape, 'float32', body, '', undefined, {
-    inputComponents: [vec ? 4 : 1, vec ? 4 : 1],
-    threads: PB * CB,
-  });
+  const ft = transposeKernel(s, filter, [0, 1, 3, 2]);
+  try {
+    return s.run('conv2dBackpropInput', ['DY', 'FT'], [dy, ft], info.inShape, 'float32', body, '', undefined, {
+      inputComponents: [1, vec ? 4 : 1],
+      threads: PB * CB,
+    });
+  } finally {
+    s.disposeTemp(ft);
+  }
 }
