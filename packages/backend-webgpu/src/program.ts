@@ -47,8 +47,10 @@ export class FlatProgram implements WebGPUProgram {
     this.dispatchLayout = dispatchLayout;
     this.dispatch = dispatch;
     const main = `${helpers}\nfn main(index: i32) {\n  if (index >= uniforms.size) { return; }\n${body}\n}`;
-    this.code = `${MATH_WGSL.definitions(main)}\n${main}`;
-    this.shaderKey = `pt:${this.code}`;
+    const known = programKey(`${this.outputComponent ?? 0}:${this.variableComponents ?? ''}:${main}`);
+    this.shaderKey = known.key;
+    this.code = known.code ?? `${MATH_WGSL.definitions(main)}\n${main}`;
+    known.code = this.code;
   }
 
   getUserCode(): string {
@@ -79,6 +81,24 @@ export function packedRead(shape: readonly number[], outShape: readonly number[]
   const tail = outShape.slice(outShape.length - own.length);
   if (own.length > outShape.length || own.some((d, i) => d !== tail[i])) return null;
   return { component: 4, vecs: size / PACK };
+}
+
+const programKeys = new Map<string, { key: string; code: string | null }>();
+
+/**
+ * A short pipeline-cache key per distinct program (source and buffer
+ * layout), and its full source once built. tfjs builds its cache key from
+ * `shaderKey` on every run and looks it up in an object: a key that is the
+ * whole WGSL source (kilobytes with the math library) is rehashed each time,
+ * which showed in the per-op overhead.
+ */
+function programKey(text: string): { key: string; code: string | null } {
+  let k = programKeys.get(text);
+  if (!k) {
+    k = { key: `pt${programKeys.size}`, code: null };
+    programKeys.set(text, k);
+  }
+  return k;
 }
 
 /** Row-major strides of a shape. */
