@@ -5,8 +5,10 @@ import { conv2dBackpropInputBlocked, conv2dBlocked } from './conv_blocked.js';
 import { unaryKernel } from './unary.js';
 
 /**
- * NHWC convolution and its two gradients, one thread per output value,
- * direct loops over the window (no im2col buffer). Geometry is baked in:
+ * NHWC convolution and its two gradients. conv2d, fusedConv2d and the input
+ * gradient run as register blocks (conv_blocked.ts); the direct loops here,
+ * one thread per output value, take the filter gradient (already well ahead
+ * of tfjs's) and empty shapes. Geometry is baked in:
  * x [B, IH, IW, IC], filter [FH, FW, IC, OC], y [B, OH, OW, OC]; input row
  * ih = oh·strideH − padTop + fh·dilationH (and so for columns).
  */
