@@ -1,5 +1,5 @@
 import type { DType, TensorInfo } from '@polytensor/core';
-import { PACK, packedRead } from '../program.js';
+import { PACK, packedRead, type ProgramLayout } from '../program.js';
 import type { WebGPUStore } from '../store.js';
 
 const LANES = ['x', 'y', 'z', 'w'] as const;
@@ -27,6 +27,28 @@ export function runPacked(
   dtype: DType,
   expr: string,
 ): TensorInfo | null {
+  // the body depends only on this signature: built once, then reused (tiny ops are bound by per-op host work)
+  const sig = `${expr}|${dtype}|${outShape}|${s.flushesSubnormals}${inputs.map((i) => `|${i.array}:${i.scalar}:${i.tensor.dtype}:${i.tensor.shape}`).join('')}`;
+  let plan = plans.get(sig);
+  if (plan === undefined) {
+    plan = planPacked(s, inputs, outShape, dtype, expr);
+    plans.set(sig, plan);
+  }
+  if (plan === null) return null;
+  const names = inputs.map((i) => i.array);
+  const tensors = inputs.map((i) => i.tensor);
+  return s.run(op, names, tensors, outShape, dtype, plan.body, '', undefined, plan.layout);
+}
+
+interface PackedPlan {
+  readonly body: string;
+  readonly layout: ProgramLayout;
+}
+
+/** Bodies by signature; null where the shapes do not pack. */
+const plans = new Map<string, PackedPlan | null>();
+
+function planPacked(s: WebGPUStore, inputs: readonly PackedInput[], outShape: readonly number[], dtype: DType, expr: string): PackedPlan | null {
   const size = outShape.reduce((p, d) => p * d, 1);
   if (size === 0 || size % PACK !== 0) return null;
   const reads = inputs.map((i) => packedRead(i.tensor.shape, outShape));
@@ -46,10 +68,5 @@ export function runPacked(
     lines.push(`  { ${lets.join(' ')} r.${lane} = ${expr}; }`);
   }
   lines.push('  result[index] = r;');
-  const names = inputs.map((i) => i.array);
-  const tensors = inputs.map((i) => i.tensor);
-  return s.run(op, names, tensors, outShape, dtype, lines.join('\n'), '', undefined, {
-    outputComponent: PACK,
-    inputComponents: reads.map((r) => r!.component),
-  });
+  return { body: lines.join('\n'), layout: { outputComponent: PACK, inputComponents: reads.map((r) => r!.component) } };
 }
