@@ -16,12 +16,14 @@ export interface ProgramLayout {
 
 /**
  * One of this package's own compute programs, run by tfjs-backend-webgpu's
- * `runWebGPUProgram`: one thread per output value, every input seen as a flat
- * array (its name in WGSL, e.g. `A[i]`), the output as `result`. Shapes and
- * strides are baked into the body as constants by the kernel that builds it,
- * so there is no rank limit; the pipeline cache key is the body itself.
- * `body` runs with `index` (i32) < the output size; it may call the
- * functions of the WGSL math library (MATH_WGSL), which are prepended.
+ * `runWebGPUProgram`: by default one thread per output value, every input
+ * seen as a flat array (its name in WGSL, e.g. `A[i]`), the output as
+ * `result` (`layout` changes the element type to vec4 or the thread count).
+ * Shapes and strides are baked into the body as constants by the kernel that
+ * builds it, so there is no rank limit; each distinct source gets its own
+ * short pipeline-cache key. `body` runs with `index` (i32) < uniforms.size;
+ * it may call the functions of the WGSL math library (MATH_WGSL), which are
+ * prepended.
  */
 export class FlatProgram implements WebGPUProgram {
   outputShape: number[];
