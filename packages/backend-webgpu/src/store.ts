@@ -133,9 +133,9 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
       this.watch.check('read');
       return null;
     });
-    const reading = this.tf.read(g.tf!) as Promise<ArrayLike<number>>;
+    const reading = this.readFresh(g);
     reading.catch(() => undefined); // when the loss wins the race, the mapping's rejection is expected
-    let values: ArrayLike<number>;
+    let values: TypedArray;
     try {
       values = (await Promise.race([reading, lost]))!;
     } catch (e) {
@@ -146,7 +146,25 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
       throw new WebGPUBackendError(`webgpu backend: read failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     this.watch.check('read');
-    return copyAs(values, g.dtype, g.size);
+    return values;
+  }
+
+  /**
+   * A new array of the buffer's values. A GPU-resident buffer is copied into
+   * a staging buffer and mapped (tfjs's getBufferData, which slices the mapping
+   * into a fresh ArrayBuffer): the float32/int32 view of it is the caller's,
+   * no further copy, and nothing is cached on the host (tfjs's `read` would keep
+   * the array, so it would have to be copied again). Values that never left
+   * the host (written, never used by a program) are copied from tfjs's cache.
+   */
+  private async readFresh(g: GPUData): Promise<TypedArray> {
+    const data = this.tf.tensorMap.get(g.tf!) as unknown as { values: ArrayLike<number> | null; resource: unknown };
+    if (data.values != null || typeof (data.resource as GPUBuffer | null)?.mapAsync !== 'function')
+      return copyAs((await this.tf.read(g.tf!)) as ArrayLike<number>, g.dtype, g.size);
+    const bytes = await this.tf.getBufferData(data.resource as GPUBuffer);
+    if (g.dtype === 'float32') return new Float32Array(bytes, 0, g.size);
+    const ints = new Int32Array(bytes, 0, g.size);
+    return g.dtype === 'int32' ? ints : new Uint8Array(ints);
   }
 
   protected override free(g: GPUData): void {
