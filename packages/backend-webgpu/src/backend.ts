@@ -4,9 +4,9 @@ import { DeviceWatch, requestDevice, describeAdapter, type WebGPUBackendOptions 
 import { argReduceKernel, oneHotKernel } from './kernels/arg_one_hot.js';
 import { binaryKernel, whereKernel } from './kernels/binary.js';
 import { castKernel } from './kernels/cast.js';
-import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel } from './kernels/conv.js';
+import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel, fusedConv2dKernel } from './kernels/conv.js';
 import { gatherKernel, scatterAddKernel } from './kernels/gather.js';
-import { matMulKernel } from './kernels/mat_mul.js';
+import { fusedMatMulKernel, matMulKernel } from './kernels/mat_mul.js';
 import { concatKernel, padKernel, sliceKernel, transposeKernel } from './kernels/movement.js';
 import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel } from './kernels/pool.js';
 import { reduceKernel } from './kernels/reduce.js';
@@ -33,9 +33,11 @@ export const WEBGPU_KERNELS: KernelImpls<WebGPUStore> = {
   gather: gatherKernel,
   scatterAdd: scatterAddKernel,
   matMul: matMulKernel,
+  fusedMatMul: fusedMatMulKernel,
   conv2d: conv2dKernel,
   conv2dBackpropInput: conv2dBackpropInputKernel,
   conv2dBackpropFilter: conv2dBackpropFilterKernel,
+  fusedConv2d: fusedConv2dKernel,
   maxPool: maxPoolKernel,
   maxPoolGrad: maxPoolGradKernel,
   avgPool: avgPoolKernel,

@@ -4,14 +4,26 @@ import { flatDispatch, type WebGPUProgram } from './tfjs.js';
 /** Threads per workgroup of this package's flat programs. */
 export const WORKGROUP = 64;
 
+/** How a FlatProgram sees its buffers and how many threads run it (default: one per output value, scalar arrays). */
+export interface ProgramLayout {
+  /** 4: `result` is an array of vec4 and `index` counts vec4s (< size/4). */
+  readonly outputComponent?: 1 | 4;
+  /** Per input, 4 where it is read as an array of vec4 (default: as the output). */
+  readonly inputComponents?: readonly (1 | 4)[];
+  /** Threads to dispatch (default size / outputComponent); the body checks its own bound when it sets this. */
+  readonly threads?: number;
+}
+
 /**
  * One of this package's own compute programs, run by tfjs-backend-webgpu's
- * `runWebGPUProgram`: one thread per output value, every input seen as a flat
- * array (its name in WGSL, e.g. `A[i]`), the output as `result`. Shapes and
- * strides are baked into the body as constants by the kernel that builds it,
- * so there is no rank limit; the pipeline cache key is the body itself.
- * `body` runs with `index` (i32) < the output size; it may call the
- * functions of the WGSL math library (MATH_WGSL), which are prepended.
+ * `runWebGPUProgram`: by default one thread per output value, every input
+ * seen as a flat array (its name in WGSL, e.g. `A[i]`), the output as
+ * `result` (`layout` changes the element type to vec4 or the thread count).
+ * Shapes and strides are baked into the body as constants by the kernel that
+ * builds it, so there is no rank limit; each distinct source gets its own
+ * short pipeline-cache key. `body` runs with `index` (i32) < uniforms.size;
+ * it may call the functions of the WGSL math library (MATH_WGSL), which are
+ * prepended.
  */
 export class FlatProgram implements WebGPUProgram {
   outputShape: number[];
@@ -21,22 +33,74 @@ export class FlatProgram implements WebGPUProgram {
   variableNames: string[];
   workgroupSize: [number, number, number] = [WORKGROUP, 1, 1];
   size = true;
+  outputComponent?: number;
+  variableComponents?: number[];
   private readonly code: string;
 
-  constructor(names: readonly string[], size: number, body: string, helpers = '') {
+  constructor(names: readonly string[], size: number, body: string, helpers = '', layout: ProgramLayout = {}) {
     this.variableNames = [...names];
     this.outputShape = [size];
-    const { dispatchLayout, dispatch } = flatDispatch(size, this.workgroupSize);
+    const out = layout.outputComponent ?? 1;
+    if (layout.outputComponent || layout.inputComponents) {
+      this.outputComponent = out;
+      this.variableComponents = layout.inputComponents ? [...layout.inputComponents] : names.map(() => out);
+    }
+    const { dispatchLayout, dispatch } = flatDispatch(layout.threads ?? size / out, this.workgroupSize);
     this.dispatchLayout = dispatchLayout;
     this.dispatch = dispatch;
     const main = `${helpers}\nfn main(index: i32) {\n  if (index >= uniforms.size) { return; }\n${body}\n}`;
-    this.code = `${MATH_WGSL.definitions(main)}\n${main}`;
-    this.shaderKey = `pt:${this.code}`;
+    const known = programKey(`${this.outputComponent ?? 0}:${this.variableComponents ?? ''}:${main}`);
+    this.shaderKey = known.key;
+    this.code = known.code ?? `${MATH_WGSL.definitions(main)}\n${main}`;
+    known.code = this.code;
   }
 
   getUserCode(): string {
     return this.code;
   }
+}
+
+/**
+ * Values per thread of the packed elementwise programs: a vec4 load, four
+ * results, a vec4 store, and no per-value index arithmetic. On SwiftShader
+ * (and GPUs) the per-invocation overhead and the i32 division of the index
+ * split cost more than the arithmetic of a cheap op.
+ */
+export const PACK = 4;
+
+/**
+ * How an input of `shape` is read by a packed program writing `outShape`
+ * (size divisible by PACK), or null when it cannot be: 4 for a contiguous
+ * input that tiles the output (the same shape, or a trailing block of it such
+ * as a bias row, whose size is a multiple of PACK: vec4 `index % (size/4)`),
+ * 1 for a single value (broadcast scalar).
+ */
+export function packedRead(shape: readonly number[], outShape: readonly number[]): { component: 1 | 4; vecs: number } | null {
+  const size = shape.reduce((p, d) => p * d, 1);
+  if (size === 1) return { component: 1, vecs: 1 };
+  if (size % PACK !== 0) return null;
+  const own = shape.slice(shape.findIndex((d) => d !== 1));
+  const tail = outShape.slice(outShape.length - own.length);
+  if (own.length > outShape.length || own.some((d, i) => d !== tail[i])) return null;
+  return { component: 4, vecs: size / PACK };
+}
+
+const programKeys = new Map<string, { key: string; code: string | null }>();
+
+/**
+ * A short pipeline-cache key per distinct program (source and buffer
+ * layout), and its full source once built. tfjs builds its cache key from
+ * `shaderKey` on every run and looks it up in an object: a key that is the
+ * whole WGSL source (kilobytes with the math library) is rehashed each time,
+ * which showed in the per-op overhead.
+ */
+function programKey(text: string): { key: string; code: string | null } {
+  let k = programKeys.get(text);
+  if (!k) {
+    k = { key: `pt${programKeys.size}`, code: null };
+    programKeys.set(text, k);
+  }
+  return k;
 }
 
 /** Row-major strides of a shape. */

@@ -1,7 +1,7 @@
 import { BufferStorage, sizeOfShape, type BackendMemory, type DataId, type DType, type Storage, type TensorInfo, type TypedArray } from '@polytensor/core';
 import type { DeviceWatch } from './device.js';
 import { WebGPUBackendError } from './errors.js';
-import { f32Literal as literal, FlatProgram } from './program.js';
+import { f32Literal as literal, FlatProgram, type ProgramLayout } from './program.js';
 import { SyncReader } from './read_sync.js';
 import { bufferStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGPU } from './tfjs.js';
 
@@ -23,8 +23,13 @@ export function typedFor(dtype: DType, n: number): TypedArray {
   return dtype === 'float32' ? new Float32Array(n) : dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
 }
 
-/** A copy of tfjs's values as the typed array of `dtype`. */
+/** A copy of tfjs's values as the typed array of `dtype` (tfjs keeps its array cached: never hand it out). */
 function copyAs(values: ArrayLike<number>, dtype: DType, n: number): TypedArray {
+  if (ArrayBuffer.isView(values)) {
+    // a typed array: the constructors copy (and convert i32 → u8 for bool) natively, several times faster than a loop
+    const src = (values as unknown as Float32Array).subarray(0, n);
+    return dtype === 'float32' ? new Float32Array(src) : dtype === 'int32' ? new Int32Array(src) : new Uint8Array(src);
+  }
   const out = typedFor(dtype, n);
   for (let i = 0; i < n; i++) out[i] = values[i]!;
   return out;
@@ -67,7 +72,12 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
 
   /** @internal WGSL reading element `at` of input array `name` of `dtype`, flushed like the arithmetic when the device flushes. */
   load(name: string, at: string, dtype: DType): string {
-    return dtype === 'float32' && this.flushesSubnormals ? `ptFlush(${name}[${at}])` : `${name}[${at}]`;
+    return this.flushed(`${name}[${at}]`, dtype);
+  }
+
+  /** @internal WGSL of a value `expr` of `dtype`, flushed like the arithmetic when the device flushes. */
+  flushed(expr: string, dtype: DType): string {
+    return dtype === 'float32' && this.flushesSubnormals ? `ptFlush(${expr})` : expr;
   }
 
   // ---- Storage ----
@@ -123,9 +133,9 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
       this.watch.check('read');
       return null;
     });
-    const reading = this.tf.read(g.tf!) as Promise<ArrayLike<number>>;
+    const reading = this.readFresh(g);
     reading.catch(() => undefined); // when the loss wins the race, the mapping's rejection is expected
-    let values: ArrayLike<number>;
+    let values: TypedArray;
     try {
       values = (await Promise.race([reading, lost]))!;
     } catch (e) {
@@ -136,7 +146,25 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
       throw new WebGPUBackendError(`webgpu backend: read failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     this.watch.check('read');
-    return copyAs(values, g.dtype, g.size);
+    return values;
+  }
+
+  /**
+   * A new array of the buffer's values. A GPU-resident buffer is copied into
+   * a staging buffer and mapped (tfjs's getBufferData, which slices the mapping
+   * into a fresh ArrayBuffer): the float32/int32 view of it is the caller's,
+   * no further copy, and nothing is cached on the host (tfjs's `read` would keep
+   * the array, so it would have to be copied again). Values that never left
+   * the host (written, never used by a program) are copied from tfjs's cache.
+   */
+  private async readFresh(g: GPUData): Promise<TypedArray> {
+    const data = this.tf.tensorMap.get(g.tf!) as unknown as { values: ArrayLike<number> | null; resource: unknown };
+    if (data.values != null || typeof (data.resource as GPUBuffer | null)?.mapAsync !== 'function')
+      return copyAs((await this.tf.read(g.tf!)) as ArrayLike<number>, g.dtype, g.size);
+    const bytes = await this.tf.getBufferData(data.resource as GPUBuffer);
+    if (g.dtype === 'float32') return new Float32Array(bytes, 0, g.size);
+    const ints = new Int32Array(bytes, 0, g.size);
+    return g.dtype === 'int32' ? ints : new Uint8Array(ints);
   }
 
   protected override free(g: GPUData): void {
@@ -186,7 +214,9 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
   fromValues(values: ArrayLike<number>, shape: readonly number[], dtype: DType): TensorInfo {
     const size = sizeOfShape(shape);
     this.checkSize('write', size);
-    const copy = dtype === 'float32' ? Float32Array.from(values) : dtype === 'int32' ? Int32Array.from(values) : Uint8Array.from(values);
+    // the typed-array constructors copy another typed array natively (`.from` walks an iterator: several ms per million values)
+    const src = values as ArrayLike<number> & Iterable<number>;
+    const copy = dtype === 'float32' ? new Float32Array(src) : dtype === 'int32' ? new Int32Array(src) : new Uint8Array(src);
     const tf = this.tf.write(copy, [size], dtype);
     const dataId = this.buffers.add({ tf, dtype, size });
     return { dataId, shape: [...shape], dtype };
@@ -238,12 +268,13 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
     body: string,
     helpers = '',
     into?: TensorInfo,
+    layout?: ProgramLayout,
   ): TensorInfo {
     this.enter(op);
     const size = sizeOfShape(shape);
     if (size === 0) return this.empty(shape, dtype);
     this.checkSize(op, size);
-    const program = new FlatProgram(names, size, body, helpers);
+    const program = new FlatProgram(names, size, body, helpers, layout);
     // WebGPU cannot bind an empty buffer: an empty input (never read then) is bound as a one-element stand-in
     const tfInputs = inputs.map((t) => (this.data(t.dataId, op).size === 0 ? this.standIn(t.dtype) : this.flatInfo(t, op)));
     const out = this.tf.runWebGPUProgram(program as never, tfInputs, dtype, undefined, into ? this.flatInfo(into, op) : undefined);

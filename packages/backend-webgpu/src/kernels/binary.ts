@@ -1,6 +1,7 @@
 import { binaryOutputDType, type BinaryOp, type KernelImpl } from '@polytensor/core';
 import { broadcastStrides, offsets } from '../program.js';
 import type { WebGPUStore } from '../store.js';
+import { runPacked } from './packed.js';
 
 const NAN_IN = '(ptIsNaN(a) || ptIsNaN(b))';
 
@@ -45,13 +46,26 @@ const INT: Partial<Record<BinaryOp, string>> = {
 export const binaryKernel: KernelImpl<'binary', WebGPUStore> = (s, op, a, b, outShape) => {
   const expr = a.dtype === 'float32' ? FLOAT[op] : INT[op];
   if (expr === undefined) throw new Error(`webgpu backend: binary ${op}: no ${a.dtype} implementation (core should have refused it)`);
+  const dtype = binaryOutputDType(op, a.dtype);
+  const packed = runPacked(
+    s,
+    op,
+    [
+      { array: 'A', scalar: 'a', tensor: a },
+      { array: 'B', scalar: 'b', tensor: b },
+    ],
+    outShape,
+    dtype,
+    expr,
+  );
+  if (packed) return packed;
   const idx = offsets(outShape, { ia: broadcastStrides(a.shape, outShape), ib: broadcastStrides(b.shape, outShape) });
   return s.run(
     op,
     ['A', 'B'],
     [a, b],
     outShape,
-    binaryOutputDType(op, a.dtype),
+    dtype,
     `${idx}\n  let a = ${s.load('A', 'ia', a.dtype)};\n  let b = ${s.load('B', 'ib', b.dtype)};\n  result[index] = ${expr};`,
   );
 };

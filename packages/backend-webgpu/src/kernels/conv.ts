@@ -1,9 +1,14 @@
-import type { Conv2DInfo, KernelImpl } from '@polytensor/core';
+import type { Conv2DInfo, KernelImpl, TensorInfo } from '@polytensor/core';
 import type { WebGPUStore } from '../store.js';
+import { binaryKernel } from './binary.js';
+import { conv2dBackpropInputBlocked, conv2dBlocked } from './conv_blocked.js';
+import { unaryKernel } from './unary.js';
 
 /**
- * NHWC convolution and its two gradients, one thread per output value,
- * direct loops over the window (no im2col buffer). Geometry is baked in:
+ * NHWC convolution and its two gradients. conv2d, fusedConv2d and the input
+ * gradient run as register blocks (conv_blocked.ts); the direct loops here,
+ * one thread per output value, take the filter gradient (already well ahead
+ * of tfjs's) and empty shapes. Geometry is baked in:
  * x [B, IH, IW, IC], filter [FH, FW, IC, OC], y [B, OH, OW, OC]; input row
  * ih = oh·strideH − padTop + fh·dilationH (and so for columns).
  */
@@ -37,7 +42,16 @@ export function split(names: readonly string[], shape: readonly number[]): strin
   return lines.join('\n');
 }
 
-export const conv2dKernel: KernelImpl<'conv2d', WebGPUStore> = (s, x, filter, info) => {
+/** Nothing empty: the blocked programs need every dimension (WebGPU binds no empty buffer); the direct loops handle the rest. */
+function nonEmpty(i: Conv2DInfo): boolean {
+  return [...i.inShape, ...i.outShape, ...i.filterShape].every((d) => d > 0);
+}
+
+/** conv2d as 4×4 register blocks (conv_blocked.ts). */
+export const conv2dKernel: KernelImpl<'conv2d', WebGPUStore> = (s, x, filter, info) =>
+  nonEmpty(info) ? conv2dBlocked(s, x, filter, info, null, 'linear', 'conv2d') : conv2dDirect(s, x, filter, info);
+
+function conv2dDirect(s: WebGPUStore, x: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
   const d = dims(info);
   const body = `${split(['b', 'oh', 'ow', 'oc'], info.outShape)}
   var acc = 0.0;
@@ -54,10 +68,11 @@ export const conv2dKernel: KernelImpl<'conv2d', WebGPUStore> = (s, x, filter, in
   }
   result[index] = acc;`;
   return s.run('conv2d', ['X', 'F'], [x, filter], info.outShape, 'float32', body);
-};
+}
 
 /** dx[b, ih, iw, ic] = Σ dy[b, oh, ow, oc]·filter[fh, fw, ic, oc] over the (oh, fh) with ih = oh·SH − PT + fh·DH. */
 export const conv2dBackpropInputKernel: KernelImpl<'conv2dBackpropInput', WebGPUStore> = (s, dy, filter, info) => {
+  if (nonEmpty(info)) return conv2dBackpropInputBlocked(s, dy, filter, info);
   const d = dims(info);
   const body = `${split(['b', 'ih', 'iw', 'ic'], info.inShape)}
   var acc = 0.0;
@@ -98,4 +113,19 @@ export const conv2dBackpropFilterKernel: KernelImpl<'conv2dBackpropFilter', WebG
   }
   result[index] = acc;`;
   return s.run('conv2dBackpropFilter', ['X', 'DY'], [x, dy], info.filterShape, 'float32', body);
+};
+
+/** act(conv2d(x, filter) + bias) in one program (conv_blocked.ts): bias and activation applied as each output is written. */
+export const fusedConv2dKernel: KernelImpl<'fusedConv2d', WebGPUStore> = (s, x, filter, bias, activation, info) => {
+  if (nonEmpty(info)) return conv2dBlocked(s, x, filter, info, bias, activation, 'fusedConv2d');
+  let z = conv2dDirect(s, x, filter, info);
+  if (bias) {
+    const zb = binaryKernel(s, 'add', z, bias, info.outShape);
+    s.disposeTemp(z);
+    z = zb;
+  }
+  if (activation === 'linear') return z;
+  const y = unaryKernel(s, activation, z);
+  s.disposeTemp(z);
+  return y;
 };

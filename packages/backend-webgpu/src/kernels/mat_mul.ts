@@ -1,35 +1,47 @@
-import type { KernelImpl } from '@polytensor/core';
+import type { FusedActivation, KernelImpl, TensorInfo } from '@polytensor/core';
 import type { WebGPUStore } from '../store.js';
+import { binaryKernel } from './binary.js';
+import { matMulBlocked } from './mat_mul_blocked.js';
+import { unaryKernel } from './unary.js';
+
+/** Batched a·b (mat_mul_blocked.ts); the transposes and the broadcast batch of 1 are strides baked into the program. */
+export const matMulKernel: KernelImpl<'matMul', WebGPUStore> = (s, a, b, transposeA, transposeB) => {
+  const M = transposeA ? a.shape[2]! : a.shape[1]!;
+  const K = transposeA ? a.shape[1]! : a.shape[2]!;
+  const N = transposeB ? b.shape[1]! : b.shape[2]!;
+  const outShape = [a.shape[0] === 1 ? b.shape[0]! : a.shape[0]!, M, N];
+  if (outShape[0]! * M * N === 0) return s.empty(outShape, 'float32');
+  if (K === 0) return s.fill(outShape, 'float32', 0);
+  return matMulBlocked(s, a, b, transposeA, transposeB, null, 'linear', 'matMul');
+};
 
 /**
- * Batched a·b, one thread per output value, the K terms summed in order
- * (within the accumulation bound). Transposes and the broadcast batch of 1
- * are strides baked into the program.
+ * act(a·b + bias) in one program (mat_mul_blocked.ts): the bias and this
+ * package's accurate activation are applied as each output is written, with
+ * the same roundings as the separate kernels.
  */
-export const matMulKernel: KernelImpl<'matMul', WebGPUStore> = (s, a, b, transposeA, transposeB) => {
-  const [ba, a1, a2] = a.shape as [number, number, number];
-  const [bb, b1, b2] = b.shape as [number, number, number];
-  const M = transposeA ? a2 : a1;
-  const K = transposeA ? a1 : a2;
-  const N = transposeB ? b1 : b2;
-  const B = ba === 1 ? bb : ba;
-  const outShape = [B, M, N];
-  if (K === 0) return s.fill(outShape, 'float32', 0);
-  // element (batch, m, k) of a and (batch, k, n) of b
-  const aBatch = ba === 1 ? 0 : a1 * a2;
-  const bBatch = bb === 1 ? 0 : b1 * b2;
-  const [aM, aK] = transposeA ? [1, a2] : [a2, 1];
-  const [bK, bN] = transposeB ? [1, b2] : [b2, 1];
-  const body = [
-    `  let batch = index / ${M * N};`,
-    `  let r = index - batch * ${M * N};`,
-    `  let m = r / ${N};`,
-    `  let n = r - m * ${N};`,
-    `  let a0 = batch * ${aBatch} + m * ${aM};`,
-    `  let b0 = batch * ${bBatch} + n * ${bN};`,
-    '  var acc = 0.0;',
-    `  for (var k = 0; k < ${K}; k = k + 1) { acc = acc + A[a0 + k * ${aK}] * B[b0 + k * ${bK}]; }`,
-    '  result[index] = acc;',
-  ].join('\n');
-  return s.run('matMul', ['A', 'B'], [a, b], outShape, 'float32', body);
+export const fusedMatMulKernel: KernelImpl<'fusedMatMul', WebGPUStore> = (s, a, b, bias, activation: FusedActivation, transposeA, transposeB) => {
+  const M = transposeA ? a.shape[1]! : a.shape[0]!;
+  const K = transposeA ? a.shape[0]! : a.shape[1]!;
+  const N = transposeB ? b.shape[0]! : b.shape[1]!;
+  const outShape = [M, N];
+  if (M * N === 0) return s.empty(outShape, 'float32');
+  if (K > 0) {
+    // rank-3 views of the same buffers (fields copied: a may be a Tensor, whose dataId is a getter)
+    const a3 = { dataId: a.dataId, shape: [1, ...a.shape], dtype: a.dtype };
+    const b3 = { dataId: b.dataId, shape: [1, ...b.shape], dtype: b.dtype };
+    const y = matMulBlocked(s, a3, b3, transposeA, transposeB, bias, activation, 'fusedMatMul');
+    return { dataId: y.dataId, shape: outShape, dtype: y.dtype };
+  }
+  // an empty sum is +0; then the bias and the activation as separate kernels
+  let z: TensorInfo = s.fill(outShape, 'float32', 0);
+  if (bias) {
+    const zb = binaryKernel(s, 'add', z, bias, outShape);
+    s.disposeTemp(z);
+    z = zb;
+  }
+  if (activation === 'linear') return z;
+  const y = unaryKernel(s, activation, z);
+  s.disposeTemp(z);
+  return y;
 };

@@ -1,8 +1,9 @@
 import { unaryOutputDType, type KernelImpl, type UnaryOp } from '@polytensor/core';
 import type { WebGPUStore } from '../store.js';
+import { runPacked } from './packed.js';
 
 /** float32 unary ops as a WGSL expression of `x` (math from MATH_WGSL, never WGSL's own exp/log/…). */
-const FLOAT: Record<UnaryOp, string> = {
+export const UNARY_F32: Readonly<Record<UnaryOp, string>> = {
   neg: '-x',
   abs: 'bitcast<f32>(bitcast<u32>(x) & 0x7fffffffu)',
   sign: 'select(select(x, -1.0, x < 0.0), 1.0, x > 0.0)',
@@ -41,7 +42,10 @@ const INT: Partial<Record<UnaryOp, string>> = {
 };
 
 export const unaryKernel: KernelImpl<'unary', WebGPUStore> = (s, op, x) => {
-  const expr = x.dtype === 'float32' ? FLOAT[op] : INT[op];
+  const expr = x.dtype === 'float32' ? UNARY_F32[op] : INT[op];
   if (expr === undefined) throw new Error(`webgpu backend: unary ${op}: no ${x.dtype} implementation (core should have refused it)`);
-  return s.run(op, ['A'], [x], x.shape, unaryOutputDType(op, x.dtype), `  let x = ${s.load('A', 'index', x.dtype)};\n  result[index] = ${expr};`);
+  const dtype = unaryOutputDType(op, x.dtype);
+  const packed = runPacked(s, op, [{ array: 'A', scalar: 'x', tensor: x }], x.shape, dtype, expr);
+  if (packed) return packed;
+  return s.run(op, ['A'], [x], x.shape, dtype, `  let x = ${s.load('A', 'index', x.dtype)};\n  result[index] = ${expr};`);
 };
