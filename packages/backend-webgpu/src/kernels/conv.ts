@@ -1,8 +1,7 @@
 import type { Conv2DInfo, KernelImpl, TensorInfo } from '@polytensor/core';
 import type { WebGPUStore } from '../store.js';
-import { binaryKernel } from './binary.js';
+import { biasThenActivation } from './bias_activation.js';
 import { conv2dBackpropInputBlocked, conv2dBlocked } from './conv_blocked.js';
-import { unaryKernel } from './unary.js';
 
 /**
  * NHWC convolution and its two gradients. conv2d, fusedConv2d and the input
@@ -118,14 +117,5 @@ export const conv2dBackpropFilterKernel: KernelImpl<'conv2dBackpropFilter', WebG
 /** act(conv2d(x, filter) + bias) in one program (conv_blocked.ts): bias and activation applied as each output is written. */
 export const fusedConv2dKernel: KernelImpl<'fusedConv2d', WebGPUStore> = (s, x, filter, bias, activation, info) => {
   if (nonEmpty(info)) return conv2dBlocked(s, x, filter, info, bias, activation, 'fusedConv2d');
-  let z = conv2dDirect(s, x, filter, info);
-  if (bias) {
-    const zb = binaryKernel(s, 'add', z, bias, info.outShape);
-    s.disposeTemp(z);
-    z = zb;
-  }
-  if (activation === 'linear') return z;
-  const y = unaryKernel(s, activation, z);
-  s.disposeTemp(z);
-  return y;
+  return biasThenActivation(s, conv2dDirect(s, x, filter, info), bias, activation, info.outShape);
 };

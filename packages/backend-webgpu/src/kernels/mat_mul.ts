@@ -1,8 +1,7 @@
-import type { FusedActivation, KernelImpl, TensorInfo } from '@polytensor/core';
+import type { FusedActivation, KernelImpl } from '@polytensor/core';
 import type { WebGPUStore } from '../store.js';
-import { binaryKernel } from './binary.js';
+import { biasThenActivation } from './bias_activation.js';
 import { matMulBlocked } from './mat_mul_blocked.js';
-import { unaryKernel } from './unary.js';
 
 /** Batched a·b (mat_mul_blocked.ts); the transposes and the broadcast batch of 1 are strides baked into the program. */
 export const matMulKernel: KernelImpl<'matMul', WebGPUStore> = (s, a, b, transposeA, transposeB) => {
@@ -34,14 +33,5 @@ export const fusedMatMulKernel: KernelImpl<'fusedMatMul', WebGPUStore> = (s, a, 
     return { dataId: y.dataId, shape: outShape, dtype: y.dtype };
   }
   // an empty sum is +0; then the bias and the activation as separate kernels
-  let z: TensorInfo = s.fill(outShape, 'float32', 0);
-  if (bias) {
-    const zb = binaryKernel(s, 'add', z, bias, outShape);
-    s.disposeTemp(z);
-    z = zb;
-  }
-  if (activation === 'linear') return z;
-  const y = unaryKernel(s, activation, z);
-  s.disposeTemp(z);
-  return y;
+  return biasThenActivation(s, s.fill(outShape, 'float32', 0), bias, activation, outShape);
 };
