@@ -110,6 +110,7 @@ export const REFERENCE_KERNELS: AllKernelImpls<RefStore> = {
   fusedMatMul: (s, a, b, bias, act, tA, tB) => s.writeHost(ref.fusedMatMul(s.readHost(a), s.readHost(b), bias ? s.readHost(bias) : null, act, tA, tB).out),
   fusedConv2d: (s, x, f, bias, act, info) => s.writeHost(ref.fusedConv2d(s.readHost(x), s.readHost(f), bias ? s.readHost(bias) : null, act, info).out),
   softmaxCrossEntropy: (s, logits, labels) => s.writeHost(ref.softmaxCrossEntropy(s.readHost(logits), s.readHost(labels)).out),
+  philoxUniform: (s, shape, key, dropout) => s.writeHost(ref.philoxUniform(shape, key, dropout)),
 };
 
 /** Only the 11 primitive kernels of the reference: core's composites stand in for the rest. */

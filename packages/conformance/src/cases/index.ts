@@ -7,6 +7,7 @@ import { softmaxCrossEntropyCases } from './cross_entropy.js';
 import { fusedMatMulCases, matMulCases } from './matmul.js';
 import { concatCases, gatherCases, oneHotCases, padCases, scatterAddCases, sliceCases, transposeCases } from './movement.js';
 import { optimizerCompositeCases, optimizerUpdateCases } from './optimizer.js';
+import { philoxUniformCases } from './philox_uniform.js';
 import { poolSpecialCases } from './pool_special.js';
 import { argReduceCases, reduceCases } from './reduce.js';
 import { argReduceSpecialCases, reduceSpecialCases } from './reduce_special.js';
@@ -57,6 +58,7 @@ export const KERNEL_CASES: { readonly [K in KernelName]: readonly ConformanceCas
   fusedMatMul: casesOf('fusedMatMul', fusedMatMulCases),
   fusedConv2d: fusedConv2dCases,
   softmaxCrossEntropy: softmaxCrossEntropyCases,
+  philoxUniform: philoxUniformCases,
 };
 
 /** Every kernel-level case in the table's order, storage first and the optimizer capability last (no composite checks). */
@@ -107,6 +109,7 @@ export {
   poolSpecialCases,
   fusedConv2dCases,
   softmaxCrossEntropyCases,
+  philoxUniformCases,
   optimizerUpdateCases,
   optimizerCompositeCases,
 };

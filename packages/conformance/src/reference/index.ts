@@ -14,3 +14,4 @@ export { maxPool, maxPoolGrad, avgPool, avgPoolGrad } from './pool.js';
 export { softmax, logSoftmax, softmaxCrossEntropy, type SoftmaxResult, type CrossEntropyResult } from './softmax.js';
 export { optimizerUpdate, optimizerStep, slotCount, FLOAT32_STEP, type StepArithmetic } from './optimizer.js';
 export type { Accumulated } from './accumulate.js';
+export { philoxUniform, philoxUniformAt } from './philox_uniform.js';

@@ -70,6 +70,22 @@ export interface Conv2DInfo {
   filterShape: [number, number, number, number];
 }
 
+/**
+ * Where one random op's numbers lie in core's Philox4x32-10 generator
+ * (random/philox.ts): the seed's two key words and the op's stream word.
+ */
+export interface PhiloxKey {
+  readonly k0: number;
+  readonly k1: number;
+  readonly stream: number;
+}
+
+/** Inverted dropout's scaled mask: `scale` where the float32 uniform is ≥ `threshold`, else 0 (both float32 values). */
+export interface DropoutMaskSpec {
+  readonly threshold: number;
+  readonly scale: number;
+}
+
 /** Activations a fused kernel may apply after its linear part. */
 export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
@@ -186,6 +202,17 @@ export interface Kernels {
    * output [...] (the last axis dropped) = Σ_c labels[c] · −logSoftmax(logits)[c].
    */
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo;
+  /**
+   * Uniform float32 draws of core's generator, no inputs: element i takes the
+   * Philox4x32-10 block of counter (i mod 2^32, 0, key.stream, ⌊i / 2^32⌋)
+   * under key (key.k0, key.k1), u = ((w0 >>> 5)·2^26 + (w1 >>> 6)) / 2^53, and
+   * f = u rounded to float32 (to nearest, ties to even), with f = 1 replaced by
+   * 0. Without `dropout` the element is f; with it, `dropout.scale` where
+   * f ≥ `dropout.threshold`, else 0. Output float32 `shape`. Exact: the values
+   * are those of the host stream, bit for bit, on every backend (a GPU does
+   * the 53-bit → float32 rounding in integers).
+   */
+  philoxUniform(shape: readonly number[], key: PhiloxKey, dropout: DropoutMaskSpec | null): TensorInfo;
 }
 
 /** A kernel's name. */

@@ -268,4 +268,5 @@ export const GRADIENTS: GradientRules = {
       () => ENGINE.tidy(() => mul(dyCol(), neg(logSoftmax(logits)))),
     ];
   },
+  philoxUniform: null,
 };

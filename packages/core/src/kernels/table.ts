@@ -17,6 +17,7 @@ import { fusedConv2d, fusedMatMul, softmaxCrossEntropy } from './composites/fuse
 import { oneHot } from './composites/one_hot.js';
 import { pad } from './composites/pad.js';
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './composites/pool.js';
+import { philoxUniform } from './composites/philox_uniform.js';
 import { logSoftmax, softmax } from './composites/softmax.js';
 import type { KernelContext } from './temps.js';
 import { accumulation, correctlyRounded, exact, product, softmaxClass, ulp, type Tolerance } from './tolerance.js';
@@ -299,6 +300,13 @@ export const KERNELS: { readonly [K in KernelName]: KernelSpec<K> } = {
     output: (logits) => f32(logits.shape.slice(0, -1)),
     composite: softmaxCrossEntropy,
     tolerance: accumulation('C terms, each within the logSoftmax bound'),
+  },
+  philoxUniform: {
+    kind: 'optional',
+    doc: "float32 uniforms in [0, 1) (or dropout's scaled mask) of core's Philox stream: element i is counter (i, 0, stream, ⌊i/2^32⌋), 53 bits rounded to float32.",
+    output: (shape) => f32(shape),
+    composite: philoxUniform,
+    tolerance: exact(false, 'bit-identical to the host stream: the generator is the spec'),
   },
 };
 

@@ -1,3 +1,4 @@
+import type { PhiloxKey } from '../backend/kernels.js';
 import type { DType } from '../backend/types.js';
 import { sizeOf } from '../backend/types.js';
 import { ENGINE } from '../engine/engine.js';
@@ -77,6 +78,11 @@ export class Stream {
     private readonly k1: number,
     private readonly id: number,
   ) {}
+
+  /** Where this stream lies in the generator: what kernel philoxUniform draws from. */
+  get key(): PhiloxKey {
+    return { k0: this.k0, k1: this.k1, stream: this.id };
+  }
 
   private draw(i: number, attempt: number): Uint32Array {
     philox4x32(i >>> 0, attempt >>> 0, this.id >>> 0, Math.floor(i / 4294967296) >>> 0, this.k0, this.k1, this.block);
@@ -196,6 +202,11 @@ export const runScratch = new Float64Array(CHUNK);
 export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, dtype: DType = 'float32', seed?: number): Tensor {
   if (!(maxval > minval)) throw new PolytensorError(`randomUniform: maxval (${maxval}) must be greater than minval (${minval})`);
   const s = RNG.next(seed);
+  if (minval === 0 && maxval === 1 && dtype === 'float32') {
+    // The common case runs as a kernel: a GPU backend draws it where it is used (no upload).
+    assertValidShape('randomUniform', shape);
+    return ENGINE.runKernel('philoxUniform', [shape, s.key, null], 'randomUniform');
+  }
   const range = maxval - minval;
   const u = runScratch;
   return fillRuns('randomUniform', shape, dtype, (values, start, count) => {
@@ -219,17 +230,9 @@ export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, 
  */
 export function dropoutMask(shape: readonly number[], rate: number, seed?: number): Tensor {
   const s = RNG.next(seed);
-  const threshold = Math.fround(rate);
-  const scale = Math.fround(1 / Math.fround(1 - rate));
-  const u = runScratch;
-  return fillRuns('dropout', shape, 'float32', (values, start, count) => {
-    s.uniforms(start, count, u);
-    for (let j = 0; j < count; j++) {
-      // randomUniform's float32 value: a draw that rounds up to 1 becomes 0
-      const f = Math.fround(u[j]!);
-      values[start + j] = (f >= 1 ? 0 : f) >= threshold ? scale : 0;
-    }
-  });
+  assertValidShape('dropout', shape);
+  const dropout = { threshold: Math.fround(rate), scale: Math.fround(1 / Math.fround(1 - rate)) };
+  return ENGINE.runKernel('philoxUniform', [shape, s.key, dropout], 'dropout');
 }
 
 /** Normal with the given mean and standard deviation. */
