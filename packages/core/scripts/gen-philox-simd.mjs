@@ -6,10 +6,15 @@
 // from f64x2.convert_low_i32x4_u as (hi >>> 5)·2^26 + (lo >>> 6), times 2^-53:
 // exact, so the values equal philox.ts' bit for bit (the tests replay both).
 //
-// Export `run(k0, k1, c1, c2, c0, c3, count, both)`: counters (c0 + j, c1, c2,
-// c3) for j < count (a multiple of 8, at most 4096, c0 + count ≤ 2^32); the
-// first doubles go to memory bytes [0, 32768), the second ones (when `both`)
-// to [32768, 65536). Export `mem`: one 64 KiB page.
+// Export `run(k0, k1, c1, c2, c0, c3, count, both, mode, threshold, scale)`:
+// counters (c0 + j, c1, c2, c3) for j < count (a multiple of 8, at most 4096,
+// c0 + count ≤ 2^32). Mode 0: the first doubles go to memory bytes [0, 32768),
+// the second ones (when `both`) to [32768, 65536). Modes 1 and 2 write float32
+// instead, to bytes [0, 16384): the first double rounded to float32
+// (f32x4.demote_f64x2_zero rounds to nearest even, as Math.fround), 1 → 0;
+// mode 2 then gives `scale` where that value ≥ `threshold`, else 0 (kernel
+// philoxUniform's dropout mask; threshold and scale are float32 bit patterns).
+// Export `mem`: one 64 KiB page.
 //
 // Run `node packages/core/scripts/gen-philox-simd.mjs` after changing this file.
 import { execFileSync } from 'node:child_process';
@@ -70,6 +75,10 @@ const extmulHighU = simd(0xdf);
 const f64x2ConvertLowU = simd(0xff);
 const f64x2Add = simd(0xf0);
 const f64x2Mul = simd(0xf2);
+const f32x4DemoteZero = simd(0x5e);
+const f32x4Ge = simd(0x46);
+const v128And = simd(0x4e);
+const v128AndNot = simd(0x4f);
 const store = (offset) => simd(0x0b, 4, ...uleb(offset));
 
 /** Byte lanes for i8x16.shuffle taking 32-bit words `words` (0–3 of a, 4–7 of b). */
@@ -79,12 +88,13 @@ const EVEN = words(0, 2, 4, 6); // the low words
 const UPPER = words(2, 3, 2, 3); // lanes 2 and 3 down to 0 and 1
 
 // ---- locals ---------------------------------------------------------------------------------
-// params 0–7: k0, k1, c1, c2, c0, c3, count, both
-const P = { k0: 0, k1: 1, c1: 2, c2: 3, c0: 4, c3: 5, count: 6, both: 7 };
-let next = 8;
+// params 0–10: k0, k1, c1, c2, c0, c3, count, both, mode, threshold, scale
+const P = { k0: 0, k1: 1, c1: 2, c2: 3, c0: 4, c3: 5, count: 6, both: 7, mode: 8, threshold: 9, scale: 10 };
+const PARAMS = 11;
+let next = PARAMS;
 const J = next++;
 const R = next++;
-const i32Locals = next - 8;
+const i32Locals = next - PARAMS;
 const v128Base = next;
 const vec = () => next++;
 // two groups of four blocks: state words x0..x3 each
@@ -97,6 +107,11 @@ const KA = vec();
 const KB = vec();
 const TWO26 = vec();
 const INV53 = vec();
+const ONE = vec();
+const THRESHOLD = vec();
+const SCALE = vec();
+const A = vec();
+const B = vec();
 const v128Locals = next - v128Base;
 
 const code = [];
@@ -111,6 +126,8 @@ emit(v128const(bytesOf(new Float64Array([2 ** 26, 2 ** 26]))), set(TWO26));
 emit(v128const(bytesOf(new Float64Array([2 ** -53, 2 ** -53]))), set(INV53));
 emit(v128const(bytesOf(new Uint32Array([W0, W0, W0, W0]))), set(W0V));
 emit(v128const(bytesOf(new Uint32Array([W1, W1, W1, W1]))), set(W1V));
+emit(v128const(bytesOf(new Float32Array([1, 1, 1, 1]))), set(ONE));
+emit(get(P.threshold), i32x4splat, set(THRESHOLD), get(P.scale), i32x4splat, set(SCALE));
 
 // for (j = 0; j < count; j += 8)
 emit(i32const(0), set(J));
@@ -162,9 +179,35 @@ const storeUnits = (hi, lo, k, base) => {
     emit(store(base + 32 * k + 16 * half));
   }
 };
+/** The unit doubles of words (hi, lo) lanes 0–1 (half 0) or 2–3 (half 1), as f64x2 on the stack. */
+const units = (hi, lo, half) => {
+  const grab = (v, s) => [...get(v), ...(half ? [...get(v), ...shuffle(UPPER)] : []), ...i32const(s), ...i32x4shrU];
+  emit(grab(hi, 5), f64x2ConvertLowU, get(TWO26), f64x2Mul);
+  emit(grab(lo, 6), f64x2ConvertLowU, f64x2Add, get(INV53), f64x2Mul);
+};
+const LOW_PAIRS = words(0, 1, 4, 5); // lanes 0 and 1 of each demoted half
+// if (mode === 0) the doubles, else the float32 values
+emit(get(P.mode), [0x45], [0x04, 0x40]);
 G.forEach((g, k) => storeUnits(g.x[0], g.x[1], k, 0));
 emit(get(P.both), [0x04, 0x40]);
 G.forEach((g, k) => storeUnits(g.x[2], g.x[3], k, SECOND));
+emit([0x0b]);
+emit([0x05]);
+G.forEach((g, k) => {
+  units(g.x[0], g.x[1], 0);
+  emit(f32x4DemoteZero, set(A));
+  units(g.x[0], g.x[1], 1);
+  emit(f32x4DemoteZero, set(B));
+  // f = the four float32 values; a value that rounded up to 1 becomes 0
+  emit(get(A), get(B), shuffle(LOW_PAIRS), set(A));
+  emit(get(A), get(A), get(ONE), f32x4Ge, v128AndNot, set(A));
+  emit(get(J), i32const(2), i32shl);
+  // mode 2: scale where f ≥ threshold, else 0
+  emit(get(P.mode), i32const(2), [0x46], [0x04, V128]);
+  emit(get(A), get(THRESHOLD), f32x4Ge, get(SCALE), v128And);
+  emit([0x05], get(A), [0x0b]);
+  emit(store(16 * k));
+});
 emit([0x0b]);
 emit(get(J), i32const(8), i32add, set(J), [0x0c, 0]);
 emit([0x0b, 0x0b]); // end loop, end block
@@ -173,7 +216,7 @@ emit([0x0b]); // end function
 const body = [...uleb(2), ...uleb(i32Locals), I32, ...uleb(v128Locals), V128, ...code];
 const module = [
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, [1, 0x60, 8, ...Array(8).fill(I32), 0]),
+  ...section(1, [1, 0x60, PARAMS, ...Array(PARAMS).fill(I32), 0]),
   ...section(3, [1, 0]),
   ...section(5, [1, 0, 1]),
   ...section(7, [2, ...name('run'), 0, 0, ...name('mem'), 2, 0]),
@@ -200,6 +243,11 @@ writeFileSync(
     '',
     '/** The most counters one call takes (the first doubles fill the half-page below the second). */',
     `export const PHILOX_SIMD_MAX = ${SECOND / 8};`,
+    '',
+    "/** The module's modes: doubles, float32 uniforms (1 → 0), dropout's scaled mask of them. */",
+    'export const PHILOX_SIMD_DOUBLES = 0;',
+    'export const PHILOX_SIMD_FLOAT32 = 1;',
+    'export const PHILOX_SIMD_DROPOUT = 2;',
     '',
   ].join('\n'),
 );

@@ -7,7 +7,7 @@
 // past 2^32 (the c3 word), runs that are not a multiple of four and runs
 // longer than one 4096-element chunk.
 import { afterAll, describe, expect, it } from 'vitest';
-import { usePhiloxSimd } from '../src/random/philox.js';
+import { philoxFloat32Run, usePhiloxSimd } from '../src/random/philox.js';
 import {
   bernoulli,
   dropout,
@@ -237,6 +237,42 @@ describe.each([
       at += count;
     }
     expect(Array.from(pieces)).toEqual(Array.from(whole));
+  });
+
+  it('float32 runs (kernel philoxUniform on the host): uniforms rounded to float32 with 1 → 0, and dropout masks', () => {
+    const f32of = (u: number): number => {
+      const f = Math.fround(u);
+      return f >= 1 ? 0 : f;
+    };
+    const mask = { threshold: Math.fround(0.3), scale: Math.fround(1 / Math.fround(0.7)) };
+    const check = (seed: number, stream: number, start: number, count: number): void => {
+      const old = new OldStream(seed, stream);
+      const k0 = seed >>> 0;
+      const k1 = Math.floor(seed / 2 ** 32) >>> 0;
+      const u = new Float32Array(count + 2).fill(-1);
+      const m = new Float32Array(count + 2).fill(-1);
+      philoxFloat32Run(k0, k1, stream, start, count, u, 1, null);
+      philoxFloat32Run(k0, k1, stream, start, count, m, 1, mask);
+      const want = range(count).map((j) => f32of(old.uniform(start + j)));
+      expect(Array.from(u.subarray(1, count + 1))).toEqual(want);
+      expect(Array.from(m.subarray(1, count + 1))).toEqual(want.map((f) => (f >= mask.threshold ? mask.scale : 0)));
+      // nothing written outside out[at … at + count)
+      expect([u[0], u[count + 1], m[0], m[count + 1]]).toEqual([-1, -1, -1, -1]);
+    };
+    for (const seed of SEEDS)
+      for (const start of [0, 5, 2 ** 32 - 11, 2 ** 40 + 1]) for (const count of [1, 7, 8, 9, 4096 + 13]) check(seed, seed % 5, start, count);
+    // Elements found by scanning the stream: 858091 of seed 11 rounds up to 1 (so 0); 922854 of seed 13 and
+    // 804312 of seed 50 lie exactly halfway between two float32 values (ties to even: up, then down).
+    for (const [seed, i] of [
+      [11, 858091],
+      [13, 922854],
+      [50, 804312],
+    ] as const) {
+      check(seed, 0, i - 20, 41);
+      const old = new OldStream(seed, 0);
+      const f = Math.fround(old.uniform(i));
+      expect(seed === 11 ? f === 1 : Math.abs(f - old.uniform(i)) > 0).toBe(true);
+    }
   });
 
   it('randomUniform, randomNormal, truncatedNormal, randomStandardNormal with explicit seeds, float32 and int32', () => {

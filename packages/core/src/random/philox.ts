@@ -4,7 +4,7 @@
  * same seed gives the same numbers on every backend, in any order of requests.
  */
 import { philoxUnits4 } from './philox_kernel.js';
-import { PHILOX_SIMD_MAX, PHILOX_SIMD_SECOND, PHILOX_SIMD_WASM } from './philox_simd.js';
+import { PHILOX_SIMD_DOUBLES, PHILOX_SIMD_DROPOUT, PHILOX_SIMD_FLOAT32, PHILOX_SIMD_MAX, PHILOX_SIMD_SECOND, PHILOX_SIMD_WASM } from './philox_simd.js';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -54,9 +54,23 @@ export function toUnitDouble(hi: number, lo: number): number {
 }
 
 interface SimdKernel {
-  run(k0: number, k1: number, c1: number, c2: number, c0: number, c3: number, count: number, both: number): void;
+  run(
+    k0: number,
+    k1: number,
+    c1: number,
+    c2: number,
+    c0: number,
+    c3: number,
+    count: number,
+    both: number,
+    mode: number,
+    threshold: number,
+    scale: number,
+  ): void;
   /** The module's memory: first doubles at 0, second ones at PHILOX_SIMD_SECOND. */
   f64: Float64Array;
+  /** The same memory: float32 values at 0 (modes PHILOX_SIMD_FLOAT32 and PHILOX_SIMD_DROPOUT). */
+  f32: Float32Array;
 }
 
 /** undefined: not tried yet; null: unavailable (or switched off). */
@@ -69,7 +83,8 @@ function simdKernel(): SimdKernel | null {
     try {
       const bytes = Uint8Array.from(atob(PHILOX_SIMD_WASM), (c) => c.charCodeAt(0));
       const { exports } = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-      simd = { run: exports['run'] as SimdKernel['run'], f64: new Float64Array((exports['mem'] as WebAssembly.Memory).buffer) };
+      const buffer = (exports['mem'] as WebAssembly.Memory).buffer;
+      simd = { run: exports['run'] as SimdKernel['run'], f64: new Float64Array(buffer), f32: new Float32Array(buffer) };
     } catch {
       // No WebAssembly or no SIMD, a page whose CSP forbids compiling it: the JS kernel gives the same numbers.
     }
@@ -121,7 +136,7 @@ export function philoxUnitRun(
       piece = Math.min(piece, PHILOX_SIMD_MAX);
       fast = piece - (piece % 8);
       if (fast > 0) {
-        wasm.run(k0, k1, attempt, stream, c0, c3, fast, second ? 1 : 0);
+        wasm.run(k0, k1, attempt, stream, c0, c3, fast, second ? 1 : 0, PHILOX_SIMD_DOUBLES, 0, 0);
         first.set(wasm.f64.subarray(0, fast), done);
         if (second) second.set(wasm.f64.subarray(PHILOX_SIMD_SECOND, PHILOX_SIMD_SECOND + fast), done);
       }
@@ -134,6 +149,64 @@ export function philoxUnitRun(
       for (let j = whole; j < piece; j++) {
         first[done + j] = tail[j - whole]!;
         if (second) second[done + j] = tail2[j - whole]!;
+      }
+    }
+    done += piece;
+  }
+}
+
+const f32Bits = new Float32Array(1);
+const u32Bits = new Uint32Array(f32Bits.buffer);
+/** The bit pattern of float32 value v (the SIMD module takes float32 operands as i32). */
+function bitsOf(v: number): number {
+  f32Bits[0] = v;
+  return u32Bits[0]!;
+}
+const scratch = new Float64Array(PHILOX_SIMD_MAX);
+
+/**
+ * Kernel philoxUniform's values for elements start … start + count − 1 of
+ * stream `stream` under key (k0, k1), attempt 0, into out[at …]: the first
+ * double of each block rounded to float32 (1 → 0), or with `dropout` its
+ * scaled mask (scale where ≥ threshold, else 0). The SIMD module rounds and
+ * compares in the same pass (f32x4.demote_f64x2_zero rounds to nearest even,
+ * as Math.fround does); elsewhere the doubles of philoxUnitRun are rounded here.
+ */
+export function philoxFloat32Run(
+  k0: number,
+  k1: number,
+  stream: number,
+  start: number,
+  count: number,
+  out: Float32Array,
+  at: number,
+  dropout: { readonly threshold: number; readonly scale: number } | null,
+): void {
+  const wasm = simdKernel();
+  const threshold = dropout === null ? 0 : dropout.threshold;
+  const scale = dropout === null ? 0 : dropout.scale;
+  let done = 0;
+  while (done < count) {
+    const e = start + done;
+    const c0 = e >>> 0;
+    const c3 = Math.floor(e / TWO_32) >>> 0;
+    // Never carry into c3 within one call: stop each piece at the next multiple of 2^32.
+    let piece = Math.min(count - done, TWO_32 - c0, PHILOX_SIMD_MAX);
+    let fast = 0;
+    if (wasm !== null) {
+      fast = piece - (piece % 8);
+      if (fast > 0) {
+        const mode = dropout === null ? PHILOX_SIMD_FLOAT32 : PHILOX_SIMD_DROPOUT;
+        wasm.run(k0, k1, 0, stream, c0, c3, fast, 0, mode, bitsOf(threshold), bitsOf(scale));
+        out.set(wasm.f32.subarray(0, fast), at + done);
+      }
+    }
+    if (fast < piece) {
+      philoxUnitRun(k0, k1, stream, 0, e + fast, piece - fast, scratch);
+      for (let j = 0; j < piece - fast; j++) {
+        const f = Math.fround(scratch[j]!);
+        const v = f >= 1 ? 0 : f;
+        out[at + done + fast + j] = dropout === null ? v : v >= threshold ? scale : 0;
       }
     }
     done += piece;

@@ -221,12 +221,11 @@ export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, 
 }
 
 /**
- * @internal inverted dropout's scaled mask, drawn on the host: element i is
- * 1/(1 - rate) (in float32) where randomUniform(shape, 0, 1, 'float32', seed)
- * would give a value ≥ rate (both compared in float32), else 0. The same
- * stream positions and comparisons as drawing the uniforms, comparing,
- * casting and dividing on the backend, so the masks are those of earlier
- * versions; one upload and no kernels instead of four.
+ * @internal inverted dropout's scaled mask: element i is 1/(1 - rate) (in
+ * float32) where randomUniform(shape, 0, 1, 'float32', seed) would give a
+ * value ≥ rate (both compared in float32), else 0: the masks of earlier
+ * versions. One kernel (philoxUniform): a GPU backend draws it in place, the
+ * others take core's host draw and one upload.
  */
 export function dropoutMask(shape: readonly number[], rate: number, seed?: number): Tensor {
   const s = RNG.next(seed);
