@@ -191,7 +191,7 @@ export function philoxFloat32Run(
     const c0 = e >>> 0;
     const c3 = Math.floor(e / TWO_32) >>> 0;
     // Never carry into c3 within one call: stop each piece at the next multiple of 2^32.
-    let piece = Math.min(count - done, TWO_32 - c0, PHILOX_SIMD_MAX);
+    const piece = Math.min(count - done, TWO_32 - c0, PHILOX_SIMD_MAX);
     let fast = 0;
     if (wasm !== null) {
       fast = piece - (piece % 8);
