@@ -19,12 +19,23 @@
 import type { WasmModule } from './runtime.js';
 
 /**
- * Below this much work (multiply-adds for products, convolutions and pooling
- * windows; elements for elementwise ops) an XNNPACK call of the threaded
- * build runs without the pool: waking its workers costs tens of µs on idle
- * cores and milliseconds on busy ones. Never depends on the thread count.
+ * Below this much work (multiply-adds of products and convolutions, or their
+ * equivalent: see PER_ELEMENT) an XNNPACK call of the threaded build runs
+ * without the pool, about 0.1–0.2 ms of work on one core: waking the pool's
+ * workers costs tens of µs on idle cores and milliseconds on busy ones.
+ * Never depends on the thread count.
  */
 export const XNN_SPLIT_MIN_WORK = 4_000_000;
+
+/**
+ * Work of one element of an elementwise op or softmax, or of one pooling
+ * window tap, in multiply-adds. Such ops are bound by memory, so by time an
+ * element is worth several multiply-adds, but the pool does not pay for them
+ * anyway at the sizes that matter: on the 2-core machine (load 9) a multiply
+ * or relu over 2.5M elements took 1.2 ms at best inline and 1.4–1.9 ms on the
+ * pool, and several times that in the median. So they count as one.
+ */
+const PER_ELEMENT = 1;
 
 /**
  * The heap address of tfjs's global pthreadpool pointer in a threaded build's
@@ -177,9 +188,9 @@ export function runSmallCallsInline(m: WasmModule, address: number, sizeOf: (id:
     Math.max(0, Math.floor((inSize + before + after - ((f - 1) * dilation + 1)) / stride) + 1);
 
   // (x, dtype, out) and (x, out): the output's elements.
-  for (const name of UNARY) gate(name, (a) => sizeOf(a[2]!));
-  gate('_Sigmoid', (a) => sizeOf(a[1]!));
-  gate('_PadV2', (a) => sizeOf(a[7]!));
+  for (const name of UNARY) gate(name, (a) => sizeOf(a[2]!) * PER_ELEMENT);
+  gate('_Sigmoid', (a) => sizeOf(a[1]!) * PER_ELEMENT);
+  gate('_PadV2', (a) => sizeOf(a[7]!) * PER_ELEMENT);
   // (a, aShape, aRank, b, bShape, bRank, dtype, out): the broadcast output's elements.
   for (const name of BINARY) {
     gate(name, ([, as, ar, , bs, br]) => {
@@ -188,10 +199,10 @@ export function runSmallCallsInline(m: WasmModule, address: number, sizeOf: (id:
       const rank = Math.max(x.length, y.length);
       let n = 1;
       for (let i = 1; i <= rank; i++) n *= Math.max(x[x.length - i] ?? 1, y[y.length - i] ?? 1);
-      return n;
+      return n * PER_ELEMENT;
     });
   }
-  gate('_Softmax', ([, , channels, batch]) => channels! * batch!);
+  gate('_Softmax', ([, , channels, batch]) => channels! * batch! * PER_ELEMENT);
   // Products: a's elements (batch·M·K) times N.
   const matMulWork = ([, as, ar, , bs, br, , tb]: number[]): number => {
     const y = dims(bs!, br!);
@@ -209,10 +220,10 @@ export function runSmallCallsInline(m: WasmModule, address: number, sizeOf: (id:
   gate('_FusedConv2D', convWork(8));
   // (x, batch, inH, inW, fh, fw, pt, pr, pb, pl, [dh, dw,] sh, sw, channels …)
   gate('_MaxPool', ([, batch, inH, inW, fh, fw, pt, pr, pb, pl, dh, dw, sh, sw, inC]) => {
-    return batch! * outSize(inH!, fh!, sh!, dh!, pt!, pb!) * outSize(inW!, fw!, sw!, dw!, pl!, pr!) * fh! * fw! * inC!;
+    return batch! * outSize(inH!, fh!, sh!, dh!, pt!, pb!) * outSize(inW!, fw!, sw!, dw!, pl!, pr!) * fh! * fw! * inC! * PER_ELEMENT;
   });
   gate('_AvgPool', ([, batch, inH, inW, fh, fw, pt, pr, pb, pl, sh, sw, channels]) => {
-    return batch! * outSize(inH!, fh!, sh!, 1, pt!, pb!) * outSize(inW!, fw!, sw!, 1, pl!, pr!) * fh! * fw! * channels!;
+    return batch! * outSize(inH!, fh!, sh!, 1, pt!, pb!) * outSize(inW!, fw!, sw!, 1, pl!, pr!) * fh! * fw! * channels! * PER_ELEMENT;
   });
   return counts;
 }
