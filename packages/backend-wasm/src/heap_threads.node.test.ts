@@ -7,6 +7,7 @@ import { computeConv2DInfo, type Conv2DInfo } from '@polytensor/core';
 import { gamma, host, reference } from '@polytensor/conformance';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { correlateTiles, correlateValid } from './kernels/conv_simd.js';
+import { boolToFloat32, columnSums, compareWithScalar } from './kernels/elementwise_simd.js';
 import { bySimdTiles, filterGradGroups, filterGradTiles } from './kernels/filter_grad_simd.js';
 import { heapWorkerStats, SPLIT_MIN_WORK, setCallerClaims } from './kernels/heap_threads.js';
 import { winogradConv2d } from './kernels/winograd_conv2d.js';
@@ -224,6 +225,39 @@ describe('SIMD gradients on heap workers', () => {
     expect(winogradConv2d(two, x, f, b, true, info)).toBeNull();
     for (const t of [x, f, b]) two.dispose(t);
     expect(two.tfjsDataIds()).toBe(before);
+  });
+
+  it("relu's gradient mask, its cast to float32 and the bias sums from 2M elements (the seed CNN's 28×28×64 layer, batch 50): split, the 1-thread bits, workers included", () => {
+    const shape = [50, 28, 28, 64];
+    const n = 50 * 28 * 28 * 64;
+    const xv = values(n, 21);
+    xv[7] = Number.NaN;
+    xv[n - 1] = 0; // the mask of the last block, and a value equal to the scalar
+    const inputs: [readonly number[], Float32Array][] = [
+      [shape, xv],
+      [[], new Float32Array([0])],
+    ];
+    const mask = threeWays(inputs, (rt, x, zero) => {
+      const m = compareWithScalar(rt, 'greater', x!, zero!, shape)!;
+      try {
+        return boolToFloat32(rt, m)!;
+      } finally {
+        rt.dispose(m);
+      }
+    });
+    expect(mask.jobs).toEqual([2, 2]); // the comparison and the cast, each split
+    expect(mask.byWorkers).toBe(2 * Math.ceil(n / 65536));
+    expect(firstDifference(mask.single, mask.shared), 'caller and worker').toBe(-1);
+    expect(firstDifference(mask.single, mask.workers), 'workers only').toBe(-1);
+    expect(mask.workers.findIndex((g, i) => g !== (xv[i]! > 0 ? 1 : 0))).toBe(-1);
+    const sums = threeWays([[shape, xv.map((v) => (Number.isNaN(v) ? 1 : v))]], (rt, x) => columnSums(rt, x!, n / 64, 64, [64])!);
+    expect(sums.jobs).toEqual([1, 1]);
+    expect(sums.byWorkers).toBe(4); // 16 columns a part
+    expect(firstDifference(sums.single, sums.shared), 'caller and worker').toBe(-1);
+    expect(firstDifference(sums.single, sums.workers), 'workers only').toBe(-1);
+    const want = new Float32Array(64);
+    for (let r = 0; r < n / 64; r++) for (let c = 0; c < 64; c++) want[c] = Math.fround(want[c]! + (r === 0 && c === 7 ? 1 : xv[r * 64 + c]!));
+    expect(firstDifference(sums.workers, want), 'row by row in float32').toBe(-1);
   });
 
   it('a kernel below SPLIT_MIN_WORK stays on the calling thread', () => {

@@ -189,9 +189,11 @@ async function loadThreadedNode(threads: number): Promise<WasmRuntime | string> 
   const unavailable = threadedNodeUnavailable();
   if (unavailable !== null) return unavailable;
   let tf: BackendWasm;
+  let address: number | null = null;
   try {
     tf = await withoutEmscriptenProcessHandlers(async () => {
       const module = await instantiateThreadedNode(threads);
+      address = module.threadpoolAddress;
       tfjsSetThreadsCount(threads);
       const backend = new BackendWasm(module as never); // creates XNNPACK's thread pool
       settleThreadedNode(module);
@@ -201,7 +203,7 @@ async function loadThreadedNode(threads: number): Promise<WasmRuntime | string> 
     return `loading the threaded build failed: ${message(e)}`;
   }
   const m = tf.wasm as unknown as { _get_threads_count(): number };
-  return new WasmRuntime(tf, 'tfjs-backend-wasm-threaded-simd.wasm', Math.max(1, m._get_threads_count()));
+  return new WasmRuntime(tf, 'tfjs-backend-wasm-threaded-simd.wasm', Math.max(1, m._get_threads_count()), address);
 }
 
 async function load(threads: number): Promise<LoadedRuntime> {

@@ -1,4 +1,5 @@
 import { sizeOfShape, type DType, type TypedArray } from '@polytensor/core';
+import { isThreadpoolGlobal, runSmallCallsInline, type XnnCallCounts } from './xnn_threadpool.js';
 
 type V = undefined;
 
@@ -303,6 +304,12 @@ export class WasmRuntime {
   private readonly constants = new Map<string, Tw>();
   /** Buffers allocated by the kernel running now and not freed yet (see `transaction`). */
   private pending: Set<WasmData> | null = null;
+  /** Elements of every live buffer by tfjs id (what an XNNPACK call's work is estimated from). */
+  private readonly sizes = new Map<number, number>();
+  /** Whether small XNNPACK calls run without the pool (see xnn_threadpool.ts). */
+  readonly smallCallsInline: boolean;
+  /** Gated XNNPACK calls so far, by how they ran (zeros when not gated). */
+  readonly xnnCalls: XnnCallCounts = { inline: 0, pooled: 0 };
 
   constructor(
     readonly tf: TfjsWasmStorage,
@@ -310,9 +317,13 @@ export class WasmRuntime {
     readonly binary: 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm',
     /** Threads in XNNPACK's pool (1 unless the threaded build runs). */
     readonly threads: number,
+    /** Heap address of tfjs's pthreadpool global, where known (the threaded build in Node). */
+    threadpoolAddress: number | null = null,
   ) {
     capHeap(tf.wasm as unknown as RawModule);
     this.m = withWorkspaceChecks(tf.wasm as unknown as WasmModule, this);
+    this.smallCallsInline = threads > 1 && threadpoolAddress !== null && isThreadpoolGlobal(this.m, threadpoolAddress, threads);
+    if (this.smallCallsInline) this.xnnCalls = runSmallCallsInline(this.m, threadpoolAddress!, (id) => this.sizes.get(id) ?? 0);
     this.scratch = this.m._malloc(SCRATCH_SLOTS * SLOT_INTS * 4);
   }
 
@@ -343,12 +354,14 @@ export class WasmRuntime {
     }
     const d = new WasmData(tfId, entry.id, entry.memoryOffset, size, dtype);
     this.pending?.add(d);
+    this.sizes.set(d.id, size);
     return d;
   }
 
   free(d: WasmData): void {
     this.pending?.delete(d);
     this.fcShapes.delete(d.id);
+    this.sizes.delete(d.id);
     this.tf.disposeData(d.tfDataId, true);
   }
 

@@ -13,9 +13,13 @@
  * older Node runs the single-threaded build.
  */
 
+import { threadpoolAddress } from './xnn_threadpool.js';
+
 /** What the loaded module is handed to tfjs's BackendWasm as (an Emscripten module with tfjs's cwrapped helpers). */
 export interface ThreadedModule {
   readonly tfjs: unknown;
+  /** Heap address of tfjs's pthreadpool global, read from the binary (null if it could not be). */
+  readonly threadpoolAddress: number | null;
 }
 
 /** The worker file scripts/copy-wasm.mjs writes next to the .wasm copies (same path from src/ and dist/). */
@@ -133,7 +137,8 @@ export async function instantiateThreadedNode(threads: number): Promise<Threaded
     disposeData: module.cwrap('dispose_data', null, ['number']),
     dispose: module.cwrap('dispose', null, []),
   };
-  return module as ThreadedModule;
+  (module as { threadpoolAddress?: number | null }).threadpoolAddress = threadpoolAddress(bytes);
+  return module as unknown as ThreadedModule;
 }
 
 /**

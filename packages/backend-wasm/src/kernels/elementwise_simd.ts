@@ -24,9 +24,10 @@ const FLIPPED: Record<CompareOp, CompareOp> = { greater: 'less', greaterEqual: '
 /**
  * Work per element against SPLIT_MIN_WORK's multiply-adds: these passes are
  * bound by memory (~0.4 ms for relu's 2.5M-element mask on one thread), so
- * they split only from 16M elements, where a worker's wake-up is paid back.
+ * they split from 2M elements (the seed CNN's 28×28×64 activations, batch
+ * 50): a worker's wake-up, tens of µs, is paid back from there.
  */
-const ELEMENTWISE_WORK = 1 / 8;
+const ELEMENTWISE_WORK = 1;
 
 /** Elements per part: a fixed cut (never the thread count), so parts are the same everywhere. */
 const PART_ELEMENTS = 1 << 16;
@@ -97,7 +98,7 @@ export function boolToFloat32(rt: WasmRuntime, x: Tw): Tw | null {
  * elements per row, `x` seen as [rows, cols] (a bias gradient): per column, in
  * float32, row by row (the order of tfjs's Sum over a transposed copy, without
  * the copy), 16 columns per pass, parts of 16 columns split over the heap
- * workers past 16M elements. null where it does not apply (no SIMD, cols not
+ * workers past 2M elements. null where it does not apply (no SIMD, cols not
  * a multiple of 4).
  */
 export function columnSums(rt: WasmRuntime, x: Tw, rows: number, cols: number, outShape: readonly number[]): Tw | null {
