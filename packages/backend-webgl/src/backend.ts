@@ -32,6 +32,7 @@ import { maxPoolGradKernel } from './kernels/max_pool_grad.js';
 import { oneHotKernel } from './kernels/one_hot.js';
 import { optimizerUpdateKernel } from './kernels/optimizer_update.js';
 import { padKernel } from './kernels/pad.js';
+import { philoxKernelsFor, philoxUniformKernel } from './kernels/philox_uniform.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scatterAddKernel } from './kernels/scatter_add.js';
 import { sliceKernel } from './kernels/slice.js';
@@ -76,6 +77,8 @@ export const WEBGL_KERNELS: KernelImpls<WebGLStore> = {
   fusedMatMul: fusedMatMulKernel,
   fusedConv2d: fusedConv2dKernel,
   softmaxCrossEntropy: softmaxCrossEntropyKernel,
+  // WebGL 2 only: dropped on WebGL 1 (philoxKernelsFor), where core's host draw runs
+  philoxUniform: philoxUniformKernel,
 };
 
 /**
@@ -212,7 +215,7 @@ export function webglBackendOn(made: MadeContext, ownsContext: boolean): WebGLBa
   const backend = defineBackend({
     name: 'webgl',
     storage: store,
-    kernels: WEBGL_KERNELS,
+    kernels: philoxKernelsFor(WEBGL_KERNELS, gl, version),
     optimizer: WEBGL_OPTIMIZER(store),
     numerics: { flushesSubnormals: cal.flushesSubnormals, arithmeticUlp: cal.arithmeticUlp },
     // One tensor: what one texture of this context holds. All tensors: unknown to WebGL, so not limited here.
