@@ -32,7 +32,7 @@ import { maxPoolGradKernel } from './kernels/max_pool_grad.js';
 import { oneHotKernel } from './kernels/one_hot.js';
 import { optimizerUpdateKernel } from './kernels/optimizer_update.js';
 import { padKernel } from './kernels/pad.js';
-import { philoxKernelsFor, philoxUniformKernel } from './kernels/philox_uniform.js';
+import { philoxUniformKernel, randomRoute, withRandomRoute, type WebGLRandomRoute } from './kernels/philox_uniform.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scatterAddKernel } from './kernels/scatter_add.js';
 import { sliceKernel } from './kernels/slice.js';
@@ -77,7 +77,7 @@ export const WEBGL_KERNELS: KernelImpls<WebGLStore> = {
   fusedMatMul: fusedMatMulKernel,
   fusedConv2d: fusedConv2dKernel,
   softmaxCrossEntropy: softmaxCrossEntropyKernel,
-  // WebGL 2 only: dropped on WebGL 1 (philoxKernelsFor), where core's host draw runs
+  // the fragment program; on WebGL 1 and software renderers the host draw (withRandomRoute)
   philoxUniform: philoxUniformKernel,
 };
 
@@ -107,6 +107,8 @@ export interface WebGLBackend extends Backend {
   readonly gl: GL;
   /** True once the WebGL context is lost (every later call throws WebGLContextLostError). */
   readonly contextLost: boolean;
+  /** Where kernel philoxUniform (randomUniform, dropout masks) draws: a fragment program or the host (`WebGLBackendOptions.random`). */
+  readonly random: WebGLRandomRoute;
   /** @internal the storage its kernels run on (tests read where a buffer lives) */
   readonly store: WebGLStore;
 }
@@ -157,7 +159,7 @@ function prepareState(gl: GL): void {
  * (createWebGLBackend is async only to load headless-gl in Node). Releases the
  * context on dispose when `ownsContext`.
  */
-export function webglBackendOn(made: MadeContext, ownsContext: boolean): WebGLBackend {
+export function webglBackendOn(made: MadeContext, ownsContext: boolean, askedRandom?: WebGLRandomRoute): WebGLBackend {
   const { gl, version } = made;
   if (liveCount > 0 && liveVersion !== version) {
     throw new WebGLBackendError(
@@ -166,6 +168,13 @@ export function webglBackendOn(made: MadeContext, ownsContext: boolean): WebGLBa
     );
   }
   requireFloat32(gl, version);
+  let random: WebGLRandomRoute;
+  try {
+    random = randomRoute(gl, version, askedRandom);
+  } catch (e) {
+    if (ownsContext) loseContext(gl);
+    throw e;
+  }
   prepareState(gl);
   const floatDownload = floatReadback(gl, version);
   configureTfjs(gl, version, floatDownload);
@@ -215,7 +224,7 @@ export function webglBackendOn(made: MadeContext, ownsContext: boolean): WebGLBa
   const backend = defineBackend({
     name: 'webgl',
     storage: store,
-    kernels: philoxKernelsFor(WEBGL_KERNELS, gl, version),
+    kernels: withRandomRoute(WEBGL_KERNELS, random),
     optimizer: WEBGL_OPTIMIZER(store),
     numerics: { flushesSubnormals: cal.flushesSubnormals, arithmeticUlp: cal.arithmeticUlp },
     // One tensor: what one texture of this context holds. All tensors: unknown to WebGL, so not limited here.
@@ -228,6 +237,7 @@ export function webglBackendOn(made: MadeContext, ownsContext: boolean): WebGLBa
     webglVersion: { value: version, enumerable: true },
     gl: { value: gl, enumerable: true },
     contextLost: { get: () => watch.contextLost, enumerable: true },
+    random: { value: random, enumerable: true },
     store: { value: store },
   });
 }
@@ -242,13 +252,17 @@ export function webglBackendOn(made: MadeContext, ownsContext: boolean): WebGLBa
 export async function createWebGLBackend(options: WebGLBackendOptions = {}): Promise<WebGLBackend> {
   if (options.gl) {
     const gl = options.gl;
-    return webglBackendOn({ gl, version: versionOf(gl, options.webglVersion), canvas: (gl.canvas as HTMLCanvasElement | undefined) ?? null }, false);
+    return webglBackendOn(
+      { gl, version: versionOf(gl, options.webglVersion), canvas: (gl.canvas as HTMLCanvasElement | undefined) ?? null },
+      false,
+      options.random,
+    );
   }
   if (!options.canvas && isNode()) {
     const gl = await headlessContext(options.webglVersion);
-    return webglBackendOn({ gl, version: 1, canvas: null }, true);
+    return webglBackendOn({ gl, version: 1, canvas: null }, true, options.random);
   }
-  return webglBackendOn(makeBrowserContext(options), true);
+  return webglBackendOn(makeBrowserContext(options), true, options.random);
 }
 
 async function importHeadlessGL(): Promise<CreateHeadlessGL> {

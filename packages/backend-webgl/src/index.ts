@@ -3,6 +3,7 @@ import { createWebGLBackend, WEBGL_KERNELS, WEBGL_OPTIMIZER, type WebGLBackend }
 
 export { createWebGLBackend, WEBGL_KERNELS, WEBGL_OPTIMIZER, type WebGLBackend };
 export type { WebGLBackendOptions, WebGLPrecision, WebGLVersion } from './context.js';
+export type { WebGLRandomRoute } from './kernels/philox_uniform.js';
 export { WebGLBackendError, WebGLContextLostError, WebGLPrecisionError, WebGLUnavailableError } from './errors.js';
 export { warmup, type WarmupReport } from '@polytensor/core'; // one implementation for every GPU backend
 

@@ -1,5 +1,16 @@
-import { sizeOfShape, type DropoutMaskSpec, type KernelImpl, type PhiloxKey, type TensorInfo } from '@polytensor/core';
+import {
+  KERNELS,
+  sizeOfShape,
+  type DropoutMaskSpec,
+  type KernelContext,
+  type KernelImpl,
+  type KernelImpls,
+  type PhiloxKey,
+  type TensorInfo,
+} from '@polytensor/core';
+import { rendererOf } from '@polytensor/gpu-common';
 import type { GL, WebGLVersion } from '../context.js';
+import { WebGLUnavailableError } from '../errors.js';
 import type { Uniform } from '../programs.js';
 import type { WebGLStore } from '../store.js';
 
@@ -148,9 +159,30 @@ export const philoxUniformKernel: KernelImpl<'philoxUniform', WebGLStore> = (s, 
   philoxUniform(s.enter('philoxUniform'), shape, key, dropout);
 
 /**
+ * The host route: core's composite (the host draw, WebAssembly SIMD where it
+ * loads), its fresh array handed to tfjs as the tensor's values instead of
+ * copied (Storage.write must copy: it cannot know the array is nobody
+ * else's). tfjs uploads it when a shader first reads it; a read before that
+ * never touches the GPU.
+ */
+export const philoxUniformOnHost: KernelImpl<'philoxUniform', WebGLStore> = (s, shape, key, dropout) => {
+  s.enter('philoxUniform');
+  const adopt = {
+    write: (values: Float32Array, shape: readonly number[]) => {
+      if (values.length === 0) return s.fromValues(values, shape, 'float32').dataId;
+      return s.wrap({ dataId: s.tf.write(values, [...shape], 'float32'), shape: [...shape], dtype: 'float32' }, shape, 'float32').dataId;
+    },
+  } as unknown as KernelContext;
+  return KERNELS.philoxUniform.composite(adopt, shape, key, dropout);
+};
+
+/** Where kernel philoxUniform draws: a fragment program, or the host (see `WebGLBackendOptions.random`). */
+export type WebGLRandomRoute = 'gpu' | 'host';
+
+/**
  * Whether this context can run the program: WebGL 2 (GLSL ES 3.00 integers)
  * with 32-bit highp int in fragment shaders (ES 3.00 requires it; checked
- * anyway, a driver that reports less would wrap the arithmetic).
+ * anyway: a driver that reported less would wrap the arithmetic).
  */
 export function gpuPhiloxAvailable(gl: GL, version: WebGLVersion): boolean {
   if (version !== 2) return false;
@@ -158,9 +190,31 @@ export function gpuPhiloxAvailable(gl: GL, version: WebGLVersion): boolean {
   return f !== null && f.rangeMin >= 31 && f.rangeMax >= 30;
 }
 
-/** `kernels` without philoxUniform where the context cannot run it (core's composite, the host draw, stands in). */
-export function philoxKernelsFor<T extends { readonly philoxUniform?: unknown }>(kernels: T, gl: GL, version: WebGLVersion): T {
-  if (gpuPhiloxAvailable(gl, version)) return kernels;
-  const { philoxUniform: _, ...rest } = kernels;
-  return rest as T;
+/** Renderers that run shaders on the CPU (SwiftShader, Mesa's llvmpipe/softpipe/lavapipe). */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|lavapipe|software/i;
+
+/**
+ * The route for this context: `asked` if given (an error if the program
+ * cannot run here), else the GPU where it can run on a hardware renderer.
+ * On a software renderer the host draw is faster: the program's 32×32-bit
+ * multiplies cost four multiplies each from 16-bit halves, where the host's
+ * WebAssembly kernel has a widening multiply, and the result would still be
+ * read back (README, "Random numbers").
+ */
+export function randomRoute(gl: GL, version: WebGLVersion, asked: WebGLRandomRoute | undefined): WebGLRandomRoute {
+  const can = gpuPhiloxAvailable(gl, version);
+  if (asked === 'gpu' && !can) {
+    throw new WebGLUnavailableError(
+      `webgl backend: option random 'gpu' needs WebGL 2 with 32-bit highp int in fragment shaders; this is WebGL ${version}` +
+        (version === 2 ? ' without 32-bit highp int' : '') +
+        ". Leave random unset (or 'host') to draw random numbers on the host.",
+    );
+  }
+  if (asked !== undefined) return asked;
+  return can && !SOFTWARE_RENDERER.test(rendererOf(gl)) ? 'gpu' : 'host';
+}
+
+/** `kernels` with philoxUniform on `route`. */
+export function withRandomRoute<T extends KernelImpls<WebGLStore>>(kernels: T, route: WebGLRandomRoute): T {
+  return { ...kernels, philoxUniform: route === 'gpu' ? philoxUniformKernel : philoxUniformOnHost };
 }
