@@ -23,7 +23,9 @@ import {
   type PhiloxKey,
 } from '@polytensor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GL } from './context.js';
 import { createWebGLBackend, WebGLUnavailableError, type WebGLBackend } from './index.js';
+import { randomRoute } from './kernels/philox_uniform.js';
 import { projectWebGLVersion } from './test_util.js';
 
 const version = projectWebGLVersion();
@@ -52,6 +54,35 @@ function bitDiffs(a: Float32Array, b: Float32Array): number[] {
   for (let i = 0; i < ua.length && out.length < 10; i++) if (ua[i] !== ub[i]) out.push(i);
   return out;
 }
+
+describe('philoxUniform: the default route', () => {
+  /** A context that reports `renderer` (unmasked) and highp int of `intBits` bits. */
+  const fakeGL = (renderer: string, intBits: number): GL =>
+    ({
+      FRAGMENT_SHADER: 0x8b30,
+      HIGH_INT: 0x8df5,
+      getExtension: (name: string) => (name === 'WEBGL_debug_renderer_info' ? { UNMASKED_RENDERER_WEBGL: 0x9246 } : null),
+      getParameter: (p: number) => (p === 0x9246 ? renderer : null),
+      getShaderPrecisionFormat: () => ({ rangeMin: intBits - 1, rangeMax: intBits - 2, precision: 0 }),
+    }) as unknown as GL;
+  const nvidia = 'ANGLE (NVIDIA, NVIDIA GeForce RTX 4090 Direct3D11 vs_5_0 ps_5_0, D3D11)';
+  const swiftshader = 'ANGLE (Google, Vulkan 1.3.0 (SwiftShader Device (Subzero) (0x0000C0DE)), SwiftShader driver)';
+
+  it('the program on WebGL 2 hardware; the host draw on software renderers, WebGL 1 and narrow highp int', () => {
+    expect(randomRoute(fakeGL(nvidia, 32), 2, undefined)).toBe('gpu');
+    expect(randomRoute(fakeGL(swiftshader, 32), 2, undefined)).toBe('host');
+    expect(randomRoute(fakeGL('llvmpipe (LLVM 15.0.7, 256 bits)', 32), 2, undefined)).toBe('host');
+    expect(randomRoute(fakeGL(nvidia, 32), 1, undefined)).toBe('host');
+    expect(randomRoute(fakeGL(nvidia, 16), 2, undefined)).toBe('host');
+  });
+
+  it('an asked route wins where it can run; the program where it cannot is a clear error', () => {
+    expect(randomRoute(fakeGL(swiftshader, 32), 2, 'gpu')).toBe('gpu');
+    expect(randomRoute(fakeGL(nvidia, 32), 2, 'host')).toBe('host');
+    expect(() => randomRoute(fakeGL(nvidia, 16), 2, 'gpu')).toThrow(/WebGL 2 without 32-bit highp int/);
+    expect(() => randomRoute(fakeGL(nvidia, 32), 1, 'gpu')).toThrow(WebGLUnavailableError);
+  });
+});
 
 if (version === 2) {
   conformanceSuite('webgl2, random on the GPU', () => createWebGLBackend({ webglVersion: 2, random: 'gpu' }), { filter: 'philoxUniform' });

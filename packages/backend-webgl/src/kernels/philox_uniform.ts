@@ -190,8 +190,8 @@ export function gpuPhiloxAvailable(gl: GL, version: WebGLVersion): boolean {
   return f !== null && f.rangeMin >= 31 && f.rangeMax >= 30;
 }
 
-/** Renderers that run shaders on the CPU (SwiftShader, Mesa's llvmpipe/softpipe/lavapipe). */
-const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|lavapipe|software/i;
+/** Renderers that run shaders on the CPU (SwiftShader, Mesa's llvmpipe/softpipe/lavapipe, Windows' WARP). */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|lavapipe|software|basic render driver/i;
 
 /**
  * The route for this context: `asked` if given (an error if the program
