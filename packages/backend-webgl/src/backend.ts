@@ -10,6 +10,7 @@ import {
   type MadeContext,
   type WebGLBackendOptions,
   type WebGLPrecision,
+  type WebGLRandomRoute,
   type WebGLVersion,
 } from './context.js';
 import { WebGLBackendError, WebGLUnavailableError } from './errors.js';
@@ -32,7 +33,7 @@ import { maxPoolGradKernel } from './kernels/max_pool_grad.js';
 import { oneHotKernel } from './kernels/one_hot.js';
 import { optimizerUpdateKernel } from './kernels/optimizer_update.js';
 import { padKernel } from './kernels/pad.js';
-import { philoxUniformKernel, randomRoute, withRandomRoute, type WebGLRandomRoute } from './kernels/philox_uniform.js';
+import { philoxUniformKernel, randomRoute, withRandomRoute } from './kernels/philox_uniform.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scatterAddKernel } from './kernels/scatter_add.js';
 import { sliceKernel } from './kernels/slice.js';

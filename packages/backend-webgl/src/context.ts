@@ -21,8 +21,11 @@ export interface WebGLBackendOptions {
    * with a hardware renderer, 'host' on WebGL 1 and on software renderers
    * such as SwiftShader, where the host draw is faster. Same values either way.
    */
-  random?: 'gpu' | 'host';
+  random?: WebGLRandomRoute;
 }
+
+/** Where kernel philoxUniform draws: a fragment program, or the host (see `WebGLBackendOptions.random`). */
+export type WebGLRandomRoute = 'gpu' | 'host';
 
 /** What the context offers, as the backend reports it (`backend.precision`). */
 export interface WebGLPrecision {

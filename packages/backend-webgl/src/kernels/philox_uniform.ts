@@ -9,7 +9,7 @@ import {
   type TensorInfo,
 } from '@polytensor/core';
 import { rendererOf } from '@polytensor/gpu-common';
-import type { GL, WebGLVersion } from '../context.js';
+import type { GL, WebGLRandomRoute, WebGLVersion } from '../context.js';
 import { WebGLUnavailableError } from '../errors.js';
 import type { Uniform } from '../programs.js';
 import type { WebGLStore } from '../store.js';
@@ -19,8 +19,9 @@ import type { WebGLStore } from '../store.js';
  * element runs Philox4x32-10 on its own counter and rounds its 53-bit double
  * to float32 in integers, so the texture holds the host stream's values bit
  * for bit and nothing is uploaded. WebGL 1 has no integers in shaders (and
- * highp int may be missing): there core's composite draws on the host and
- * uploads (`philoxKernelsFor`).
+ * highp int may be missing), and a software renderer runs the program slower
+ * than the host draws: there the host route (`philoxUniformOnHost`) runs
+ * instead (`randomRoute`).
  *
  * Elements are at most MAX_TEXTURE_SIZE² < 2^32, so the counter is
  * (i, 0, stream, 0): the kernel's high counter word ⌊i / 2^32⌋ is always 0.
@@ -175,9 +176,6 @@ export const philoxUniformOnHost: KernelImpl<'philoxUniform', WebGLStore> = (s, 
   } as unknown as KernelContext;
   return KERNELS.philoxUniform.composite(adopt, shape, key, dropout);
 };
-
-/** Where kernel philoxUniform draws: a fragment program, or the host (see `WebGLBackendOptions.random`). */
-export type WebGLRandomRoute = 'gpu' | 'host';
 
 /**
  * Whether this context can run the program: WebGL 2 (GLSL ES 3.00 integers)
