@@ -10,6 +10,7 @@ import {
   type MadeContext,
   type WebGLBackendOptions,
   type WebGLPrecision,
+  type WebGLRandomRoute,
   type WebGLVersion,
 } from './context.js';
 import { WebGLBackendError, WebGLUnavailableError } from './errors.js';
@@ -32,6 +33,7 @@ import { maxPoolGradKernel } from './kernels/max_pool_grad.js';
 import { oneHotKernel } from './kernels/one_hot.js';
 import { optimizerUpdateKernel } from './kernels/optimizer_update.js';
 import { padKernel } from './kernels/pad.js';
+import { philoxUniformKernel, randomRoute, withRandomRoute } from './kernels/philox_uniform.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scatterAddKernel } from './kernels/scatter_add.js';
 import { sliceKernel } from './kernels/slice.js';
@@ -76,6 +78,8 @@ export const WEBGL_KERNELS: KernelImpls<WebGLStore> = {
   fusedMatMul: fusedMatMulKernel,
   fusedConv2d: fusedConv2dKernel,
   softmaxCrossEntropy: softmaxCrossEntropyKernel,
+  // the fragment program; on WebGL 1 and software renderers the host draw (withRandomRoute)
+  philoxUniform: philoxUniformKernel,
 };
 
 /**
@@ -104,6 +108,8 @@ export interface WebGLBackend extends Backend {
   readonly gl: GL;
   /** True once the WebGL context is lost (every later call throws WebGLContextLostError). */
   readonly contextLost: boolean;
+  /** Where kernel philoxUniform (randomUniform, dropout masks) draws: a fragment program or the host (`WebGLBackendOptions.random`). */
+  readonly random: WebGLRandomRoute;
   /** @internal the storage its kernels run on (tests read where a buffer lives) */
   readonly store: WebGLStore;
 }
@@ -154,7 +160,7 @@ function prepareState(gl: GL): void {
  * (createWebGLBackend is async only to load headless-gl in Node). Releases the
  * context on dispose when `ownsContext`.
  */
-export function webglBackendOn(made: MadeContext, ownsContext: boolean): WebGLBackend {
+export function webglBackendOn(made: MadeContext, ownsContext: boolean, askedRandom?: WebGLRandomRoute): WebGLBackend {
   const { gl, version } = made;
   if (liveCount > 0 && liveVersion !== version) {
     throw new WebGLBackendError(
@@ -163,6 +169,13 @@ export function webglBackendOn(made: MadeContext, ownsContext: boolean): WebGLBa
     );
   }
   requireFloat32(gl, version);
+  let random: WebGLRandomRoute;
+  try {
+    random = randomRoute(gl, version, askedRandom);
+  } catch (e) {
+    if (ownsContext) loseContext(gl);
+    throw e;
+  }
   prepareState(gl);
   const floatDownload = floatReadback(gl, version);
   configureTfjs(gl, version, floatDownload);
@@ -212,7 +225,7 @@ export function webglBackendOn(made: MadeContext, ownsContext: boolean): WebGLBa
   const backend = defineBackend({
     name: 'webgl',
     storage: store,
-    kernels: WEBGL_KERNELS,
+    kernels: withRandomRoute(WEBGL_KERNELS, random),
     optimizer: WEBGL_OPTIMIZER(store),
     numerics: { flushesSubnormals: cal.flushesSubnormals, arithmeticUlp: cal.arithmeticUlp },
     // One tensor: what one texture of this context holds. All tensors: unknown to WebGL, so not limited here.
@@ -225,6 +238,7 @@ export function webglBackendOn(made: MadeContext, ownsContext: boolean): WebGLBa
     webglVersion: { value: version, enumerable: true },
     gl: { value: gl, enumerable: true },
     contextLost: { get: () => watch.contextLost, enumerable: true },
+    random: { value: random, enumerable: true },
     store: { value: store },
   });
 }
@@ -239,13 +253,17 @@ export function webglBackendOn(made: MadeContext, ownsContext: boolean): WebGLBa
 export async function createWebGLBackend(options: WebGLBackendOptions = {}): Promise<WebGLBackend> {
   if (options.gl) {
     const gl = options.gl;
-    return webglBackendOn({ gl, version: versionOf(gl, options.webglVersion), canvas: (gl.canvas as HTMLCanvasElement | undefined) ?? null }, false);
+    return webglBackendOn(
+      { gl, version: versionOf(gl, options.webglVersion), canvas: (gl.canvas as HTMLCanvasElement | undefined) ?? null },
+      false,
+      options.random,
+    );
   }
   if (!options.canvas && isNode()) {
     const gl = await headlessContext(options.webglVersion);
-    return webglBackendOn({ gl, version: 1, canvas: null }, true);
+    return webglBackendOn({ gl, version: 1, canvas: null }, true, options.random);
   }
-  return webglBackendOn(makeBrowserContext(options), true);
+  return webglBackendOn(makeBrowserContext(options), true, options.random);
 }
 
 async function importHeadlessGL(): Promise<CreateHeadlessGL> {

@@ -14,7 +14,18 @@ export interface WebGLBackendOptions {
    * `webglVersion` (default: 2 if it is a WebGL2RenderingContext, else 1).
    */
   gl?: GL;
+  /**
+   * Where kernel philoxUniform (randomUniform's float32 draws, dropout masks)
+   * runs: 'gpu', a fragment program (WebGL 2 only; no upload), or 'host',
+   * core's host draw handed to the GPU on first use. Default: 'gpu' on WebGL 2
+   * with a hardware renderer, 'host' on WebGL 1 and on software renderers
+   * such as SwiftShader, where the host draw is faster. Same values either way.
+   */
+  random?: WebGLRandomRoute;
 }
+
+/** Where kernel philoxUniform draws: a fragment program, or the host (see `WebGLBackendOptions.random`). */
+export type WebGLRandomRoute = 'gpu' | 'host';
 
 /** What the context offers, as the backend reports it (`backend.precision`). */
 export interface WebGLPrecision {

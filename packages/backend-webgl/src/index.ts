@@ -2,7 +2,7 @@ import { registerBackend } from '@polytensor/core';
 import { createWebGLBackend, WEBGL_KERNELS, WEBGL_OPTIMIZER, type WebGLBackend } from './backend.js';
 
 export { createWebGLBackend, WEBGL_KERNELS, WEBGL_OPTIMIZER, type WebGLBackend };
-export type { WebGLBackendOptions, WebGLPrecision, WebGLVersion } from './context.js';
+export type { WebGLBackendOptions, WebGLPrecision, WebGLRandomRoute, WebGLVersion } from './context.js';
 export { WebGLBackendError, WebGLContextLostError, WebGLPrecisionError, WebGLUnavailableError } from './errors.js';
 export { warmup, type WarmupReport } from '@polytensor/core'; // one implementation for every GPU backend
 
