@@ -1,11 +1,13 @@
 /**
  * random-1m and dropout-masks: seeded uniform draws, the way a Dropout layer
- * gets its mask. polytensor draws every random number from core's host Philox
- * stream (so one seed gives the same mask on every backend) and uploads it;
- * tfjs draws from its own generator (seedrandom's alea). polytensor's gate
- * replays the stream with core's scalar `philox4x32` and needs every value
- * exact; tfjs's numbers cannot be replayed here, so its gate checks the range
- * and the mean (z ≤ 4) and the fraction below 0.25 (binomial z ≤ 4).
+ * gets its mask. polytensor draws them with kernel philoxUniform: core's
+ * Philox stream, bit for bit the same on every backend (so one seed gives the
+ * same mask everywhere), drawn on the host and uploaded, or in a shader where
+ * the backend does that; tfjs draws from its own generator (seedrandom's
+ * alea). polytensor's gate replays the stream with core's scalar `philox4x32`
+ * and needs every value exact; tfjs's numbers cannot be replayed here, so its
+ * gate checks the range and the mean (z ≤ 4) and the fraction below 0.25
+ * (binomial z ≤ 4).
  */
 import * as pt from '@polytensor/core';
 import * as tf from '@tensorflow/tfjs-core';

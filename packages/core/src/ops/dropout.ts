@@ -11,8 +11,9 @@ import { assertDType, convert } from './convert.js';
  * survivors by 1/(1 - rate), so the expected value is unchanged. The mask is
  * one randomUniform draw of x's shape from the global stream (or `seed`), so
  * the Dropout layer and a hand-written model that call this in the same order
- * after one setSeed drop the same units. The scaled mask is made on the host
- * (one upload, one multiply on the backend). Apply it only while training.
+ * after one setSeed drop the same units. The scaled mask is one kernel
+ * (philoxUniform: drawn on a GPU backend where that is faster, else on the
+ * host and uploaded), then one multiply. Apply it only while training.
  */
 export function dropout(x: TensorLike, rate: number, seed?: number): Tensor {
   if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
