@@ -8,6 +8,7 @@ import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel, fu
 import { gatherKernel, scatterAddKernel } from './kernels/gather.js';
 import { fusedMatMulKernel, matMulKernel } from './kernels/mat_mul.js';
 import { concatKernel, padKernel, sliceKernel, transposeKernel } from './kernels/movement.js';
+import { philoxUniformKernel } from './kernels/philox_uniform.js';
 import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel } from './kernels/pool.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { logSoftmaxKernel, softmaxKernel } from './kernels/softmax.js';
@@ -46,6 +47,7 @@ export const WEBGPU_KERNELS: KernelImpls<WebGPUStore> = {
   oneHot: oneHotKernel,
   softmax: softmaxKernel,
   logSoftmax: logSoftmaxKernel,
+  philoxUniform: philoxUniformKernel,
 };
 
 /** polytensor's WebGPU backend: a core `Backend` plus what it knows about its device. */

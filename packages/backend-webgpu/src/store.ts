@@ -277,7 +277,7 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
     const program = new FlatProgram(names, size, body, helpers, layout);
     // WebGPU cannot bind an empty buffer: an empty input (never read then) is bound as a one-element stand-in
     const tfInputs = inputs.map((t) => (this.data(t.dataId, op).size === 0 ? this.standIn(t.dtype) : this.flatInfo(t, op)));
-    const out = this.tf.runWebGPUProgram(program as never, tfInputs, dtype, undefined, into ? this.flatInfo(into, op) : undefined);
+    const out = this.tf.runWebGPUProgram(program as never, tfInputs, dtype, program.uniformData, into ? this.flatInfo(into, op) : undefined);
     if (into) return into;
     return this.wrap(out, shape, dtype);
   }
