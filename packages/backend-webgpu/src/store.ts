@@ -52,6 +52,8 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
    * their inputs first (`load`), so every op sees what the arithmetic sees.
    */
   flushesSubnormals = false;
+  /** @internal Kernel philoxUniform runs its WGSL program (else core's host draw): option `random`. */
+  randomOnGpu = true;
   /** @internal Largest buffer the device allows, in bytes. */
   readonly maxBufferBytes: number;
 

@@ -1,4 +1,4 @@
-import { sizeOfShape, type DropoutMaskSpec, type KernelImpl } from '@polytensor/core';
+import { KERNELS, sizeOfShape, type DropoutMaskSpec, type KernelContext, type KernelImpl } from '@polytensor/core';
 import { WebGPUBackendError } from '../errors.js';
 import type { WebGPUStore } from '../store.js';
 
@@ -88,7 +88,13 @@ function bitsOf(v: number): number {
   return new Uint32Array(new Float32Array([v]).buffer)[0]!;
 }
 
+/**
+ * The GPU draw where the store says so (option `random`), else core's
+ * composite: drawn on the host and written (on a CPU adapter that is the
+ * faster route; see the README's Speed section).
+ */
 export const philoxUniformKernel: KernelImpl<'philoxUniform', WebGPUStore> = (s, shape, key, dropout) => {
+  if (!s.randomOnGpu) return KERNELS.philoxUniform.composite(hostContext(s), shape, key, dropout);
   const size = sizeOfShape(shape);
   if (size >= 2 ** 31) {
     throw new WebGPUBackendError(
@@ -109,3 +115,8 @@ export const philoxUniformKernel: KernelImpl<'philoxUniform', WebGPUStore> = (s,
   }
   return s.run('philoxUniform', [], [], shape, 'float32', `  result[index] = ${value('ptPhiloxUnit(u32(index))')};`, UNIT, undefined, { u32Uniforms });
 };
+
+/** What core's host composite needs of a backend: only the write. */
+function hostContext(s: WebGPUStore): KernelContext {
+  return { write: s.write.bind(s), disposeData: s.disposeData.bind(s) } as KernelContext;
+}
