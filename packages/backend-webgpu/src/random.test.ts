@@ -60,6 +60,24 @@ describe('philoxUniform on webgpu', () => {
     });
   }
 
+  it('draws held together are each the reference stream (no array or buffer shared between draws)', async () => {
+    const draws = async (backend: string): Promise<Uint32Array[]> => {
+      await setBackend(backend);
+      setSeed(77);
+      const x = ones([40, 25]);
+      const ts = [randomUniform([1000]), dropout(x, 0.4), randomUniform([999]), randomUniform([1000])];
+      try {
+        return await Promise.all(ts.map(bits));
+      } finally {
+        for (const t of [x, ...ts]) t.dispose();
+      }
+    };
+    const reference = await draws('reference-rng');
+    expect(reference[0]).not.toEqual(reference[3]);
+    expect(await draws('webgpu-rng-gpu')).toEqual(reference);
+    expect(await draws('webgpu-rng-host')).toEqual(reference);
+  });
+
   it('1,000 draws (uniforms and dropout masks) leave no buffer, data id or pipeline behind', async () => {
     await setBackend('webgpu-rng-gpu');
     const x = ones([8, 16]);

@@ -1,4 +1,4 @@
-import { KERNELS, sizeOfShape, type DropoutMaskSpec, type KernelContext, type KernelImpl } from '@polytensor/core';
+import { KERNELS, sizeOfShape, type DataId, type DropoutMaskSpec, type DType, type KernelContext, type KernelImpl, type TypedArray } from '@polytensor/core';
 import { WebGPUBackendError } from '../errors.js';
 import type { WebGPUStore } from '../store.js';
 
@@ -116,7 +116,15 @@ export const philoxUniformKernel: KernelImpl<'philoxUniform', WebGPUStore> = (s,
   return s.run('philoxUniform', [], [], shape, 'float32', `  result[index] = ${value('ptPhiloxUnit(u32(index))')};`, UNIT, undefined, { u32Uniforms });
 };
 
-/** What core's host composite needs of a backend: only the write. */
+/**
+ * What core's host composite needs of a backend: only `write`, of the
+ * Float32Array it has just filled for this call and never touches again
+ * (core's kernels/composites/philox_uniform.ts), so the store adopts it
+ * instead of copying it. random.test.ts holds several host draws at once and
+ * checks each against the reference, which would catch a reused array.
+ */
 function hostContext(s: WebGPUStore): KernelContext {
-  return { write: s.write.bind(s), disposeData: s.disposeData.bind(s) } as KernelContext;
+  const write = (values: TypedArray, shape: readonly number[], dtype: DType): DataId =>
+    values instanceof Float32Array && dtype === 'float32' ? s.adoptValues(values, shape) : s.write(values, shape, dtype);
+  return { write, disposeData: s.disposeData.bind(s) } as KernelContext;
 }
