@@ -93,8 +93,8 @@ export async function requestDevice(options: WebGPUBackendOptions = {}): Promise
   return { device, adapter: describeAdapter(info), info, fallback: fallback === true };
 }
 
-/** Software rasterisers that expose WebGPU on the CPU (SwiftShader in Chromium, Mesa's llvmpipe/lavapipe, Microsoft's WARP). */
-const CPU_ADAPTER = /swiftshader|llvmpipe|lavapipe|basic render|warp/i;
+/** Software rasterisers that expose WebGPU on the CPU: SwiftShader in Chromium, Mesa's llvmpipe/lavapipe, Microsoft's WARP ("Microsoft Basic Render Driver"). */
+const CPU_ADAPTER = /swiftshader|llvmpipe|lavapipe|basic render/i;
 
 /** Does this adapter run its shaders on the CPU (so host code with SIMD beats a long integer shader)? */
 export function isCpuAdapter(made: Pick<MadeDevice, 'adapter' | 'fallback'>): boolean {

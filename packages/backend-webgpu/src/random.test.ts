@@ -107,7 +107,8 @@ describe('option random', () => {
     expect(isCpuAdapter({ adapter: 'google swiftshader' })).toBe(true);
     expect(isCpuAdapter({ adapter: 'mesa llvmpipe (LLVM 15.0.6, 256 bits)' })).toBe(true);
     expect(isCpuAdapter({ adapter: 'some vendor', fallback: true })).toBe(true);
-    expect(isCpuAdapter({ adapter: 'nvidia ampere', fallback: false })).toBe(false);
+    expect(isCpuAdapter({ adapter: 'microsoft (Microsoft Basic Render Driver)' })).toBe(true);
+    expect(isCpuAdapter({ adapter: 'nvidia ampere (NVIDIA GeForce RTX 3080)', fallback: false })).toBe(false);
     const b = await createWebGPUBackend();
     try {
       expect(b.random).toBe(isCpuAdapter({ adapter: b.adapter }) ? 'host' : 'gpu');
