@@ -78,6 +78,12 @@ describe('philoxUniform on webgpu', () => {
     expect(await draws('webgpu-rng-host')).toEqual(reference);
   });
 
+  it('a tensor of 2^31 elements or more is refused before anything is allocated (the counter word ⌊i/2^32⌋ must stay 0)', () => {
+    const key = { k0: 1, k1: 2, stream: 3 };
+    expect(() => gpu.kernels.philoxUniform([2 ** 16, 2 ** 15], key, null)).toThrow(WebGPUBackendError);
+    expect(() => gpu.kernels.philoxUniform([2 ** 16, 2 ** 15], key, null)).toThrow(/2147483648 elements.*fewer than 2\^31/);
+  });
+
   it('1,000 draws (uniforms and dropout masks) leave no buffer, data id or pipeline behind', async () => {
     await setBackend('webgpu-rng-gpu');
     const x = ones([8, 16]);
