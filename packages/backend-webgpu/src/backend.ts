@@ -1,6 +1,7 @@
 /// <reference types="@webgpu/types" preserve="true" />
 import { defineBackend, type Backend, type BackendLimits, type BackendNumerics, type KernelImpls } from '@polytensor/core';
-import { DeviceWatch, requestDevice, describeAdapter, type WebGPUBackendOptions } from './device.js';
+import { WebGPUBackendError } from './errors.js';
+import { DeviceWatch, requestDevice, describeAdapter, isCpuAdapter, type WebGPUBackendOptions } from './device.js';
 import { argReduceKernel, oneHotKernel } from './kernels/arg_one_hot.js';
 import { binaryKernel, whereKernel } from './kernels/binary.js';
 import { castKernel } from './kernels/cast.js';
@@ -8,6 +9,7 @@ import { conv2dBackpropFilterKernel, conv2dBackpropInputKernel, conv2dKernel, fu
 import { gatherKernel, scatterAddKernel } from './kernels/gather.js';
 import { fusedMatMulKernel, matMulKernel } from './kernels/mat_mul.js';
 import { concatKernel, padKernel, sliceKernel, transposeKernel } from './kernels/movement.js';
+import { philoxUniformKernel } from './kernels/philox_uniform.js';
 import { avgPoolGradKernel, avgPoolKernel, maxPoolGradKernel, maxPoolKernel } from './kernels/pool.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { logSoftmaxKernel, softmaxKernel } from './kernels/softmax.js';
@@ -46,6 +48,7 @@ export const WEBGPU_KERNELS: KernelImpls<WebGPUStore> = {
   oneHot: oneHotKernel,
   softmax: softmaxKernel,
   logSoftmax: logSoftmaxKernel,
+  philoxUniform: philoxUniformKernel,
 };
 
 /** polytensor's WebGPU backend: a core `Backend` plus what it knows about its device. */
@@ -60,6 +63,8 @@ export interface WebGPUBackend extends Backend {
   readonly device: GPUDevice;
   /** True once the device is lost (every later call throws WebGPUDeviceLostError). */
   readonly deviceLost: boolean;
+  /** Where kernel philoxUniform draws on this backend (option `random`; 'auto' chose by adapter). */
+  readonly random: 'gpu' | 'host';
   /** @internal the storage its kernels run on */
   readonly store: WebGPUStore;
 }
@@ -87,6 +92,10 @@ async function flushesSubnormals(store: WebGPUStore): Promise<boolean> {
  * registerBackend('my-webgpu', () => backend);
  */
 export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
+  const random = options.random ?? 'auto';
+  if (random !== 'auto' && random !== 'gpu' && random !== 'host') {
+    throw new WebGPUBackendError(`webgpu backend: option random is ${JSON.stringify(random)}; use 'auto' (the default), 'gpu' or 'host'`);
+  }
   const made = options.device
     ? { device: options.device, adapter: describeAdapter((options.device as { adapterInfo?: GPUAdapterInfo }).adapterInfo), info: undefined }
     : await requestDevice(options);
@@ -98,6 +107,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
   (tf as unknown as { hasReadSyncWarned: boolean }).hasReadSyncWarned = true;
   const maxBytes = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
   const store = new WebGPUStore(tf, watch, maxBytes);
+  store.randomOnGpu = random === 'gpu' || (random === 'auto' && !isCpuAdapter(made));
   let disposed = false;
   const dispose = (): void => {
     if (disposed) return;
@@ -131,6 +141,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     adapter: { value: made.adapter, enumerable: true },
     device: { value: device, enumerable: true },
     deviceLost: { get: () => watch.deviceLost, enumerable: true },
+    random: { value: store.randomOnGpu ? 'gpu' : 'host', enumerable: true },
     store: { value: store },
   });
 }

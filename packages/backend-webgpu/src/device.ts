@@ -9,6 +9,15 @@ export interface WebGPUBackendOptions {
   readonly powerPreference?: GPUPowerPreference;
   /** Where `navigator.gpu` is looked up (tests stub it); default `globalThis.navigator`. */
   readonly navigator?: { readonly gpu?: GPU | undefined };
+  /**
+   * Where kernel philoxUniform (`randomUniform`, dropout masks) draws: `'gpu'`
+   * (this package's WGSL Philox), `'host'` (core's host draw, then written to
+   * the GPU) or `'auto'` (default): the host on an adapter that runs on the
+   * CPU (SwiftShader and other fallback adapters, where the WGSL draw measured
+   * about 15× slower than the host's WebAssembly SIMD), the GPU elsewhere. The
+   * numbers are the same bit for bit either way.
+   */
+  readonly random?: 'auto' | 'gpu' | 'host';
 }
 
 /** An adapter's device, with what the backend reports about it. */
@@ -17,6 +26,8 @@ export interface MadeDevice {
   /** "vendor architecture (description)", e.g. "google swiftshader". */
   readonly adapter: string;
   readonly info: GPUAdapterInfo | undefined;
+  /** The adapter says it is a fallback (software) adapter. */
+  readonly fallback?: boolean;
 }
 
 /** Why there is no `navigator.gpu`, with what to do. */
@@ -77,7 +88,17 @@ export async function requestDevice(options: WebGPUBackendOptions = {}): Promise
     throw new WebGPUUnavailableError(`webgpu backend: the WebGPU adapter refused a device (${errorText(e)}). Use another backend (webgl, wasm).`);
   }
   const info = (adapter as { info?: GPUAdapterInfo }).info;
-  return { device, adapter: describeAdapter(info), info };
+  // isFallbackAdapter moved from the adapter to its info in the spec; browsers have one or the other
+  const fallback = (info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ?? adapter.isFallbackAdapter;
+  return { device, adapter: describeAdapter(info), info, fallback: fallback === true };
+}
+
+/** Software rasterisers that expose WebGPU on the CPU: SwiftShader in Chromium, Mesa's llvmpipe/lavapipe, Microsoft's WARP ("Microsoft Basic Render Driver"). */
+const CPU_ADAPTER = /swiftshader|llvmpipe|lavapipe|basic render/i;
+
+/** Does this adapter run its shaders on the CPU (so host code with SIMD beats a long integer shader)? */
+export function isCpuAdapter(made: Pick<MadeDevice, 'adapter' | 'fallback'>): boolean {
+  return made.fallback === true || CPU_ADAPTER.test(made.adapter);
 }
 
 export function describeAdapter(info: GPUAdapterInfo | undefined): string {

@@ -12,6 +12,11 @@ export interface ProgramLayout {
   readonly inputComponents?: readonly (1 | 4)[];
   /** Threads to dispatch (default size / outputComponent); the body checks its own bound when it sets this. */
   readonly threads?: number;
+  /**
+   * u32 uniforms by name (`uniforms.<name>` in WGSL): values that change from
+   * call to call (a random key) without compiling a new pipeline per value.
+   */
+  readonly u32Uniforms?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -35,6 +40,9 @@ export class FlatProgram implements WebGPUProgram {
   size = true;
   outputComponent?: number;
   variableComponents?: number[];
+  uniforms?: string;
+  /** The values of `layout.u32Uniforms`, as tfjs's runWebGPUProgram takes them. */
+  readonly uniformData?: { type: 'uint32'; data: number[] }[];
   private readonly code: string;
 
   constructor(names: readonly string[], size: number, body: string, helpers = '', layout: ProgramLayout = {}) {
@@ -49,7 +57,12 @@ export class FlatProgram implements WebGPUProgram {
     this.dispatchLayout = dispatchLayout;
     this.dispatch = dispatch;
     const main = `${helpers}\nfn main(index: i32) {\n  if (index >= uniforms.size) { return; }\n${body}\n}`;
-    const known = programKey(`${this.outputComponent ?? 0}:${this.variableComponents ?? ''}:${main}`);
+    if (layout.u32Uniforms) {
+      const names = Object.keys(layout.u32Uniforms);
+      this.uniforms = names.map((n) => ` ${n} : u32,`).join('');
+      this.uniformData = names.map((n) => ({ type: 'uint32', data: [layout.u32Uniforms![n]! >>> 0] }));
+    }
+    const known = programKey(`${this.outputComponent ?? 0}:${this.variableComponents ?? ''}:${this.uniforms ?? ''}:${main}`);
     this.shaderKey = known.key;
     this.code = known.code ?? `${MATH_WGSL.definitions(main)}\n${main}`;
     known.code = this.code;

@@ -52,6 +52,8 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
    * their inputs first (`load`), so every op sees what the arithmetic sees.
    */
   flushesSubnormals = false;
+  /** @internal Kernel philoxUniform runs its WGSL program (else core's host draw): option `random`. */
+  randomOnGpu = true;
   /** @internal Largest buffer the device allows, in bytes. */
   readonly maxBufferBytes: number;
 
@@ -222,6 +224,19 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
     return { dataId, shape: [...shape], dtype };
   }
 
+  /**
+   * @internal A new buffer that takes `values` over without copying them: only for
+   * an array nobody else holds or changes afterwards (a 4 MB copy is ~1.3 ms on
+   * the host route of a million random values).
+   */
+  adoptValues(values: Float32Array, shape: readonly number[]): DataId {
+    const size = sizeOfShape(shape);
+    if (values.length !== size) throw new Error(`webgpu backend: adoptValues: ${values.length} values for shape [${shape.join(',')}]`);
+    this.enter('write');
+    this.checkSize('write', size);
+    return this.buffers.add({ tf: this.tf.write(values, [size], 'float32'), dtype: 'float32', size });
+  }
+
   /** @internal An empty tensor (some axis 0): no GPU buffer (WebGPU cannot bind one of size 0). */
   empty(shape: readonly number[], dtype: DType): TensorInfo {
     return this.fromValues(typedFor(dtype, 0), shape, dtype);
@@ -277,7 +292,7 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
     const program = new FlatProgram(names, size, body, helpers, layout);
     // WebGPU cannot bind an empty buffer: an empty input (never read then) is bound as a one-element stand-in
     const tfInputs = inputs.map((t) => (this.data(t.dataId, op).size === 0 ? this.standIn(t.dtype) : this.flatInfo(t, op)));
-    const out = this.tf.runWebGPUProgram(program as never, tfInputs, dtype, undefined, into ? this.flatInfo(into, op) : undefined);
+    const out = this.tf.runWebGPUProgram(program as never, tfInputs, dtype, program.uniformData, into ? this.flatInfo(into, op) : undefined);
     if (into) return into;
     return this.wrap(out, shape, dtype);
   }
