@@ -93,6 +93,40 @@ describe('backend-gpujs machinery', () => {
     });
   });
 
+  it('uploads a large tensor written from the host when a kernel first reads it, then drops the host copy', () => {
+    withBackend((b) => {
+      const n = 3000;
+      const values = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 100);
+      const src = values.slice();
+      const created = b.store.rt.textures.created;
+      const downloads = b.store.rt.downloads;
+      const x = put(b, src, [30, 100]);
+      // write copied the values: the caller may reuse its array
+      src.fill(7);
+      expect(b.store.rt.textures.created).toBe(created);
+      expect(b.memory().numBytes).toBe(4 * n);
+      // a read before any kernel returns the host copy (no download), as a copy
+      const early = b.readSync(x.dataId);
+      expect(Array.from(early)).toEqual(Array.from(values));
+      early.fill(0);
+      expect(b.store.rt.downloads).toBe(downloads);
+      // the first kernel uploads it; a second kernel reads the same texture
+      const y = b.kernels.unary('neg', x);
+      const afterFirst = b.store.rt.textures.created;
+      expect(afterFirst).toBeGreaterThan(created);
+      const z = b.kernels.unary('abs', x);
+      expect(b.store.rt.textures.created - afterFirst).toBeLessThanOrEqual(1);
+      expect(Array.from(b.readSync(y.dataId))).toEqual(Array.from(values, (v) => -v));
+      expect(Array.from(b.readSync(z.dataId))).toEqual(Array.from(values, (v) => Math.abs(v)));
+      // the host copy is gone (x's bytes are its texture's now) and a read downloads
+      const before = b.store.rt.downloads;
+      expect(Array.from(b.readSync(x.dataId))).toEqual(Array.from(values));
+      expect(b.store.rt.downloads).toBe(before + 1);
+      for (const t of [x, y, z]) b.disposeData(t.dataId);
+      expect(b.memory().numBytes).toBe(0);
+    });
+  });
+
   it('compiles each kernel once per shape signature; sizes are uniforms', () => {
     withBackend((b) => {
       const run = (rows: number, cols: number): void => {
@@ -171,9 +205,10 @@ describe('backend-gpujs machinery', () => {
 
   it('shares the texture on bool → float32 casts (no copy)', () => {
     withBackend((b) => {
-      // (a GPU-resident tensor: above HOST_MAX_ELEMENTS)
+      // (a GPU-resident tensor: above HOST_MAX_ELEMENTS, uploaded as a kernel would)
       const mask = Array.from({ length: HOST_MAX_ELEMENTS + 3 }, (_, i) => (i % 3 === 1 ? 0 : 1));
       const m = put(b, mask, [mask.length], 'bool');
+      b.store.tex(m);
       const created = b.store.rt.textures.created;
       const f = b.kernels.cast(m, 'float32');
       expect(b.store.rt.textures.created).toBe(created);
