@@ -79,8 +79,9 @@ describe('backend-gpujs machinery', () => {
         const p1 = mm();
         const r1 = b.store.rt.runs;
         const p2 = mm();
-        // the first product uploads and packs both operands, then multiplies and unpacks; the second only multiplies and unpacks
-        expect(r1 - r0).toBe(6);
+        // the first product uploads (no kernel: written straight into textures) and packs both operands, then
+        // multiplies and unpacks; the second only multiplies and unpacks
+        expect(r1 - r0).toBe(4);
         expect(b.store.rt.runs - r1).toBe(2);
         expect(Array.from(b.readSync(p1.dataId))).toEqual([f(3 - 1.25), f(f(0.7) - 1.25), f(2 + f(1e-3)), f(5 + f(1e-3))]);
         expect(Array.from(b.readSync(p2.dataId))).toEqual(Array.from(b.readSync(p1.dataId)));
@@ -124,6 +125,32 @@ describe('backend-gpujs machinery', () => {
       expect(b.store.rt.downloads).toBe(before + 1);
       for (const t of [x, y, z]) b.disposeData(t.dataId);
       expect(b.memory().numBytes).toBe(0);
+    });
+  });
+
+  it('uploads host values of any count exactly: full texture, a partial last row, special values', () => {
+    withBackend((b) => {
+      // (the first upload runs one tiny kernel, once per backend, to learn gpu.js's texture class)
+      const first = put(b, [1, 2, 3], [3]);
+      b.store.tex(first);
+      b.disposeData(first.dataId);
+      // 3000 fills a 50×60 texture; primes leave a partial last row; 129 is just above HOST_MAX_ELEMENTS
+      for (const n of [3000, 1009, 4099, HOST_MAX_ELEMENTS + 1]) {
+        const values = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? -(i + 0.25) : Math.fround(1 / (i + 1))));
+        values[n - 1] = Number.NaN;
+        values[1] = Number.POSITIVE_INFINITY;
+        values[2] = -0;
+        const x = put(b, values, [n]);
+        const before = b.store.rt.runs;
+        b.store.tex(x);
+        // written straight into a texture: no kernel ran (gpu.js's CPU mode aside)
+        if (!b.store.rt.isCpu) expect(b.store.rt.runs).toBe(before);
+        const y = b.kernels.unary('neg', x);
+        expect(Array.from(b.readSync(x.dataId))).toEqual(Array.from(values));
+        expect(Array.from(b.readSync(y.dataId))).toEqual(Array.from(values, (v) => -v));
+        b.disposeData(x.dataId);
+        b.disposeData(y.dataId);
+      }
     });
   });
 

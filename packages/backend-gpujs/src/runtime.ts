@@ -312,6 +312,81 @@ export class GpuRuntime {
     return wrapped;
   }
 
+  /** What a direct upload needs: the canonical 'ArrayTexture(1)' class and a kernel its textures call back into. */
+  private uploadTarget: { ctor: new (settings: object) => GpuTexture; kernel: unknown } | null = null;
+
+  /**
+   * Host float32 values into a new one-value-per-texel texture of the size a
+   * flat kernel of `values.length` outputs gets (so `rdh` and every fetch see
+   * it as they see a kernel's output), written straight into the texture with
+   * texSubImage2D: no copy on the host, no kernel run. (gpu.js's own array
+   * argument copies the values into a fresh RGBA-packed array on every call,
+   * uploads that, and needs a kernel to unpack it, 2-3× the time in Chromium.)
+   * WebGL 2: an R32F texture, fed from `values` itself; WebGL 1 (no R32F):
+   * RGBA float with the value in red, as kernels write theirs. A read samples
+   * `.r`, and a download reads RGBA, so both formats behave as a kernel output.
+   */
+  uploadFloats(values: Float32Array): GpuTexture {
+    const gl = this.gl;
+    const n = values.length;
+    if (this.isCpu || !gl || n === 0) {
+      return this.run({ key: 'upload', params: [['a', 'array']], body: 'return a[this.thread.x];' }, [n], [values]);
+    }
+    const target = this.uploadTargetFor();
+    const w = this.texWidth([n])!;
+    const h = Math.ceil(n / w);
+    const tex = gl.createTexture();
+    if (!tex) throw new Error('gpujs backend: the WebGL context made no texture (context lost?)');
+    // the unit gpu.js itself uses to set textures up; kernels bind their inputs on every run
+    gl.activeTexture(gl.TEXTURE15);
+    gl.bindTexture(gl.TEXTURE_2D, tex);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
+    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
+    let internalFormat: number;
+    let format: number;
+    if (isWebGL2(gl)) {
+      internalFormat = gl.R32F;
+      format = gl.RED;
+      gl.texStorage2D(gl.TEXTURE_2D, 1, internalFormat, w, h);
+      const full = Math.floor(n / w);
+      if (full > 0) gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, w, full, format, gl.FLOAT, values, 0);
+      // the last, partial row (the texels after it are never read)
+      if (full * w < n) gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, full, n - full * w, 1, format, gl.FLOAT, values, full * w);
+    } else {
+      internalFormat = gl.RGBA;
+      format = gl.RGBA;
+      const rgba = new Float32Array(w * h * 4);
+      for (let i = 0; i < n; i++) rgba[4 * i] = values[i]!;
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, w, h, 0, gl.RGBA, gl.FLOAT, rgba);
+    }
+    return new target.ctor({
+      texture: tex,
+      size: [w, h],
+      dimensions: [n, 1, 1],
+      output: [n],
+      context: gl,
+      type: 'ArrayTexture(1)',
+      kernel: target.kernel,
+      internalFormat,
+      textureFormat: format,
+    });
+  }
+
+  private uploadTargetFor(): { ctor: new (settings: object) => GpuTexture; kernel: unknown } {
+    if (!this.uploadTarget) {
+      // one tiny kernel run: its output has the canonical class (adopt) and a built kernel behind it
+      const probe = this.run({ key: 'fill', params: [['v', 'float']], body: 'return v;' }, [1], [0]) as GpuTexture & { kernel: unknown };
+      this.uploadTarget = { ctor: probe.constructor as new (settings: object) => GpuTexture, kernel: probe.kernel };
+      probe.delete();
+    }
+    return this.uploadTarget;
+  }
+
   /**
    * The width of the texture gpu.js renders output dims [x, y?, z?] into
    * (its getKernelTextureSize: exactly [x, y] for 2-D outputs, else the
@@ -367,6 +442,10 @@ export class GpuRuntime {
   get numKernels(): number {
     return this.kernels.size;
   }
+}
+
+function isWebGL2(gl: GL): gl is WebGL2RenderingContext {
+  return typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext;
 }
 
 /**
