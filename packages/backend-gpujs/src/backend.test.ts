@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { KERNEL_NAMES, PRIMITIVE_KERNELS, type DType, type TensorInfo } from '@polytensor/core';
 import { createGpujsBackend, GPUJS_KERNELS, type GpujsBackend } from './backend.js';
+import { CONCAT_FAN_IN } from './kernels/concat.js';
 import { HOST_MAX_ELEMENTS } from './store.js';
 
 function put(b: GpujsBackend, values: ArrayLike<number>, shape: number[], dtype: DType = 'float32'): TensorInfo {
@@ -151,6 +152,41 @@ describe('backend-gpujs machinery', () => {
         b.disposeData(x.dataId);
         b.disposeData(y.dataId);
       }
+    });
+  });
+
+  it('joins many parts in a tree of passes of up to CONCAT_FAN_IN inputs, every value in place', () => {
+    withBackend((b) => {
+      // 50 parts along axis 1 of [3, w_j, 2], widths 1..4 (a stacked sequence, uneven parts), and along axis 0
+      const widths = Array.from({ length: 50 }, (_, j) => 1 + (j % 4));
+      const parts = widths.map((w, j) => {
+        const values = Array.from({ length: 3 * w * 2 }, (_, i) => j * 1000 + i);
+        return { t: put(b, values, [3, w, 2]), values, w };
+      });
+      for (const p of parts) b.store.tex(p.t); // (uploaded first: the runs counted are the join's)
+      const runs = b.store.rt.runs;
+      const out = b.kernels.concat(
+        parts.map((p) => p.t),
+        1,
+      );
+      // 7 passes of ≤ 8 parts, then one joining those 7 (pairwise joins took 49)
+      expect(b.store.rt.runs - runs).toBe(Math.ceil(50 / CONCAT_FAN_IN) + 1);
+      const total = widths.reduce((x, y) => x + y, 0);
+      expect(out.shape).toEqual([3, total, 2]);
+      const expected: number[] = [];
+      for (let o = 0; o < 3; o++) for (const p of parts) expected.push(...p.values.slice(o * p.w * 2, (o + 1) * p.w * 2));
+      expect(Array.from(b.readSync(out.dataId))).toEqual(expected);
+      const rows = b.kernels.concat(
+        parts.slice(0, 11).map((p) => ({ ...p.t, shape: [3 * p.w * 2] })),
+        0,
+      );
+      expect(Array.from(b.readSync(rows.dataId))).toEqual(parts.slice(0, 11).flatMap((p) => p.values));
+      const live = b.store.rt.textures.live;
+      for (const t of [out, rows]) b.disposeData(t.dataId);
+      for (const p of parts) b.disposeData(p.t.dataId);
+      // the passes' intermediate textures were freed along the way: what is left went with the buffers
+      expect(b.store.rt.textures.live).toBeLessThan(live);
+      expect(b.memory().numBytes).toBe(0);
     });
   });
 
