@@ -190,6 +190,43 @@ describe('backend-gpujs machinery', () => {
     });
   });
 
+  it('reuses freed textures of the same size and format: a steady loop makes no new texture', () => {
+    const b = createGpujsBackend();
+    try {
+      const n = 3000;
+      const values = Float32Array.from({ length: n }, (_, i) => Math.cos(i) * 10);
+      const rt = b.store.rt;
+      const step = (k: number): void => {
+        // different values each step, so a texture still holding an earlier step's values would show
+        const f = Math.fround;
+        const a = Float32Array.from(values, (v) => v * (k + 1));
+        const x = put(b, a, [30, 100]);
+        const y = b.kernels.unary('neg', x);
+        const z = b.kernels.binary('mul', y, x, [30, 100]);
+        const w = b.kernels.binary('add', z, y, [30, 100]);
+        expect(Array.from(b.readSync(w.dataId))).toEqual(Array.from(a, (v) => f(f(-v * v) - v)));
+        for (const t of [x, y, z, w]) b.disposeData(t.dataId);
+      };
+      step(0);
+      step(1);
+      const created = rt.textures.created;
+      const reused = rt.pool!.reused;
+      for (let k = 2; k < 6; k++) step(k);
+      if (!rt.isCpu) {
+        expect(rt.textures.created).toBe(created);
+        // (a kernel whose last output was freed renders into that texture again; an upload takes a pooled one)
+        expect(rt.pool!.reused).toBeGreaterThanOrEqual(reused + 4);
+        // pooled textures are not counted as in use
+        expect(rt.textures.pooled).toBeGreaterThan(0);
+        expect(b.memory()['pooledTextures']).toBe(rt.textures.pooled);
+      }
+    } finally {
+      b.dispose();
+    }
+    // dispose deletes the pooled textures too
+    expect(b.store.rt.textures.pooled).toBe(0);
+  });
+
   it('compiles each kernel once per shape signature; sizes are uniforms', () => {
     withBackend((b) => {
       const run = (rows: number, cols: number): void => {

@@ -103,13 +103,14 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     if (e.derived) for (const d of e.derived.values()) d.tex.delete();
   }
 
-  /** Core's counts plus the live WebGL textures and the compiled gpu.js kernels. */
+  /** Core's counts plus the WebGL textures in use, those pooled for reuse, and the compiled gpu.js kernels. */
   override memory(): BackendMemory {
     const base = super.memory();
     return {
       ...base,
       numBytes: base.numBytes + this.laterBytes,
       textures: this.rt.textures.live,
+      pooledTextures: this.rt.textures.pooled,
       kernels: this.rt.numKernels,
     };
   }
