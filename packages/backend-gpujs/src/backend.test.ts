@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { KERNEL_NAMES, PRIMITIVE_KERNELS, type DType, type TensorInfo } from '@polytensor/core';
 import { createGpujsBackend, GPUJS_KERNELS, type GpujsBackend } from './backend.js';
+import { CONCAT_FAN_IN } from './kernels/concat.js';
 import { HOST_MAX_ELEMENTS } from './store.js';
 
 function put(b: GpujsBackend, values: ArrayLike<number>, shape: number[], dtype: DType = 'float32'): TensorInfo {
@@ -79,8 +80,9 @@ describe('backend-gpujs machinery', () => {
         const p1 = mm();
         const r1 = b.store.rt.runs;
         const p2 = mm();
-        // the first product uploads and packs both operands, then multiplies and unpacks; the second only multiplies and unpacks
-        expect(r1 - r0).toBe(6);
+        // the first product uploads (no kernel: written straight into textures) and packs both operands, then
+        // multiplies and unpacks; the second only multiplies and unpacks
+        expect(r1 - r0).toBe(4);
         expect(b.store.rt.runs - r1).toBe(2);
         expect(Array.from(b.readSync(p1.dataId))).toEqual([f(3 - 1.25), f(f(0.7) - 1.25), f(2 + f(1e-3)), f(5 + f(1e-3))]);
         expect(Array.from(b.readSync(p2.dataId))).toEqual(Array.from(b.readSync(p1.dataId)));
@@ -91,6 +93,138 @@ describe('backend-gpujs machinery', () => {
       cycle();
       expect(b.store.rt.textures.live).toBe(live);
     });
+  });
+
+  it('uploads a large tensor written from the host when a kernel first reads it, then drops the host copy', () => {
+    withBackend((b) => {
+      const n = 3000;
+      const values = Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 100);
+      const src = values.slice();
+      const created = b.store.rt.textures.created;
+      const downloads = b.store.rt.downloads;
+      const x = put(b, src, [30, 100]);
+      // write copied the values: the caller may reuse its array
+      src.fill(7);
+      expect(b.store.rt.textures.created).toBe(created);
+      expect(b.memory().numBytes).toBe(4 * n);
+      // a read before any kernel returns the host copy (no download), as a copy
+      const early = b.readSync(x.dataId);
+      expect(Array.from(early)).toEqual(Array.from(values));
+      early.fill(0);
+      expect(b.store.rt.downloads).toBe(downloads);
+      // the first kernel uploads it; a second kernel reads the same texture
+      const y = b.kernels.unary('neg', x);
+      const afterFirst = b.store.rt.textures.created;
+      expect(afterFirst).toBeGreaterThan(created);
+      const z = b.kernels.unary('abs', x);
+      expect(b.store.rt.textures.created - afterFirst).toBeLessThanOrEqual(1);
+      expect(Array.from(b.readSync(y.dataId))).toEqual(Array.from(values, (v) => -v));
+      expect(Array.from(b.readSync(z.dataId))).toEqual(Array.from(values, (v) => Math.abs(v)));
+      // the host copy is gone (x's bytes are its texture's now) and a read downloads
+      const before = b.store.rt.downloads;
+      expect(Array.from(b.readSync(x.dataId))).toEqual(Array.from(values));
+      expect(b.store.rt.downloads).toBe(before + 1);
+      for (const t of [x, y, z]) b.disposeData(t.dataId);
+      expect(b.memory().numBytes).toBe(0);
+    });
+  });
+
+  it('uploads host values of any count exactly: full texture, a partial last row, special values', () => {
+    withBackend((b) => {
+      // (the first upload runs one tiny kernel, once per backend, to learn gpu.js's texture class)
+      const first = put(b, [1, 2, 3], [3]);
+      b.store.tex(first);
+      b.disposeData(first.dataId);
+      // 3000 fills a 50×60 texture; primes leave a partial last row; 129 is just above HOST_MAX_ELEMENTS
+      for (const n of [3000, 1009, 4099, HOST_MAX_ELEMENTS + 1]) {
+        const values = Float32Array.from({ length: n }, (_, i) => (i % 5 === 0 ? -(i + 0.25) : Math.fround(1 / (i + 1))));
+        values[n - 1] = Number.NaN;
+        values[1] = Number.POSITIVE_INFINITY;
+        values[2] = -0;
+        const x = put(b, values, [n]);
+        const before = b.store.rt.runs;
+        b.store.tex(x);
+        // written straight into a texture: no kernel ran (gpu.js's CPU mode aside)
+        if (!b.store.rt.isCpu) expect(b.store.rt.runs).toBe(before);
+        const y = b.kernels.unary('neg', x);
+        expect(Array.from(b.readSync(x.dataId))).toEqual(Array.from(values));
+        expect(Array.from(b.readSync(y.dataId))).toEqual(Array.from(values, (v) => -v));
+        b.disposeData(x.dataId);
+        b.disposeData(y.dataId);
+      }
+    });
+  });
+
+  it('joins many parts in a tree of passes of up to CONCAT_FAN_IN inputs, every value in place', () => {
+    withBackend((b) => {
+      // 50 parts along axis 1 of [3, w_j, 2], widths 1..4 (a stacked sequence, uneven parts), and along axis 0
+      const widths = Array.from({ length: 50 }, (_, j) => 1 + (j % 4));
+      const parts = widths.map((w, j) => {
+        const values = Array.from({ length: 3 * w * 2 }, (_, i) => j * 1000 + i);
+        return { t: put(b, values, [3, w, 2]), values, w };
+      });
+      for (const p of parts) b.store.tex(p.t); // (uploaded first: the runs counted are the join's)
+      const runs = b.store.rt.runs;
+      const out = b.kernels.concat(
+        parts.map((p) => p.t),
+        1,
+      );
+      // 7 passes of ≤ 8 parts, then one joining those 7 (pairwise joins took 49)
+      expect(b.store.rt.runs - runs).toBe(Math.ceil(50 / CONCAT_FAN_IN) + 1);
+      const total = widths.reduce((x, y) => x + y, 0);
+      expect(out.shape).toEqual([3, total, 2]);
+      const expected: number[] = [];
+      for (let o = 0; o < 3; o++) for (const p of parts) expected.push(...p.values.slice(o * p.w * 2, (o + 1) * p.w * 2));
+      expect(Array.from(b.readSync(out.dataId))).toEqual(expected);
+      const rows = b.kernels.concat(
+        parts.slice(0, 11).map((p) => ({ ...p.t, shape: [3 * p.w * 2] })),
+        0,
+      );
+      expect(Array.from(b.readSync(rows.dataId))).toEqual(parts.slice(0, 11).flatMap((p) => p.values));
+      const live = b.store.rt.textures.live;
+      for (const t of [out, rows]) b.disposeData(t.dataId);
+      for (const p of parts) b.disposeData(p.t.dataId);
+      // the passes' intermediate textures were freed along the way: what is left went with the buffers
+      expect(b.store.rt.textures.live).toBeLessThan(live);
+      expect(b.memory().numBytes).toBe(0);
+    });
+  });
+
+  it('reuses freed textures of the same size and format: a steady loop makes no new texture', () => {
+    const b = createGpujsBackend();
+    try {
+      const n = 3000;
+      const values = Float32Array.from({ length: n }, (_, i) => Math.cos(i) * 10);
+      const rt = b.store.rt;
+      const step = (k: number): void => {
+        // different values each step, so a texture still holding an earlier step's values would show
+        const f = Math.fround;
+        const a = Float32Array.from(values, (v) => v * (k + 1));
+        const x = put(b, a, [30, 100]);
+        const y = b.kernels.unary('neg', x);
+        const z = b.kernels.binary('mul', y, x, [30, 100]);
+        const w = b.kernels.binary('add', z, y, [30, 100]);
+        expect(Array.from(b.readSync(w.dataId))).toEqual(Array.from(a, (v) => f(f(-v * v) - v)));
+        for (const t of [x, y, z, w]) b.disposeData(t.dataId);
+      };
+      step(0);
+      step(1);
+      const created = rt.textures.created;
+      const reused = rt.pool!.reused;
+      for (let k = 2; k < 6; k++) step(k);
+      if (!rt.isCpu) {
+        expect(rt.textures.created).toBe(created);
+        // (a kernel whose last output was freed renders into that texture again; an upload takes a pooled one)
+        expect(rt.pool!.reused).toBeGreaterThanOrEqual(reused + 4);
+        // pooled textures are not counted as in use
+        expect(rt.textures.pooled).toBeGreaterThan(0);
+        expect(b.memory()['pooledTextures']).toBe(rt.textures.pooled);
+      }
+    } finally {
+      b.dispose();
+    }
+    // dispose deletes the pooled textures too
+    expect(b.store.rt.textures.pooled).toBe(0);
   });
 
   it('compiles each kernel once per shape signature; sizes are uniforms', () => {
@@ -171,9 +305,10 @@ describe('backend-gpujs machinery', () => {
 
   it('shares the texture on bool → float32 casts (no copy)', () => {
     withBackend((b) => {
-      // (a GPU-resident tensor: above HOST_MAX_ELEMENTS)
+      // (a GPU-resident tensor: above HOST_MAX_ELEMENTS, uploaded as a kernel would)
       const mask = Array.from({ length: HOST_MAX_ELEMENTS + 3 }, (_, i) => (i % 3 === 1 ? 0 : 1));
       const m = put(b, mask, [mask.length], 'bool');
+      b.store.tex(m);
       const created = b.store.rt.textures.created;
       const f = b.kernels.cast(m, 'float32');
       expect(b.store.rt.textures.created).toBe(created);

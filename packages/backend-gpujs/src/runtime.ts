@@ -7,6 +7,7 @@ import { makeGpu, type GpujsBackendOptions, type GpujsInfo } from './context.js'
 import { GpujsLimitError } from './errors.js';
 import { ENV_DECLARATION, ENV_INIT, GPUJS_GLSL } from './glsl.js';
 import { isGpuTexture, type GpuInstance, type GpuKernel, type GpuKernelInstance, type GpuNativeFunction, type GpuTexture } from './gpujs.js';
+import { bindForSetup, TexturePool, type TextureFormat } from './texture_pool.js';
 
 /** Kernel parameter kinds: a tensor texture (one float per texel), a vec4 texture, a float uniform, a vec4 uniform, a host array (uploads). */
 export type ParamKind = 'tex' | 'tex4' | 'float' | 'vec4' | 'array';
@@ -121,8 +122,10 @@ const FETCHES: readonly NativeSpec[] = [
 ];
 
 export interface TextureStats {
-  /** WebGL textures alive in the context (tensors, kernel outputs, argument uploads). */
+  /** WebGL textures in use in the context (tensors, kernel outputs, argument uploads); not those pooled for reuse. */
   live: number;
+  /** Free textures kept for reuse (texture_pool.ts; deleted at dispose). */
+  pooled: number;
   created: number;
   deleted: number;
 }
@@ -132,7 +135,9 @@ export class GpuRuntime {
   readonly info: GpujsInfo;
   /** The WebGL version of the GLSL kernels compile to (2: GLSL ES 3.00). */
   readonly glslVersion: WebGLVersion;
-  readonly textures: TextureStats = { live: 0, created: 0, deleted: 0 };
+  readonly textures: TextureStats = { live: 0, pooled: 0, created: 0, deleted: 0 };
+  /** Freed textures kept for reuse (null in CPU mode). */
+  readonly pool: TexturePool | null;
   private readonly kernels = new Map<string, GpuKernel>();
   private readonly lastDims = new WeakMap<GpuKernel, number[]>();
   private readonly textureClasses = new Map<string, new (settings: GpuTexture) => GpuTexture>();
@@ -151,7 +156,16 @@ export class GpuRuntime {
     this.gl = made.gl;
     this.destroyContext = made.destroyContext;
     this.glslVersion = made.info.glslVersion === 3 ? 2 : 1;
-    if (this.gl) this.countTextures(this.gl);
+    this.pool = null;
+    if (this.gl) {
+      const glLive = this.countTextures(this.gl);
+      const stats = this.textures;
+      const pool = new TexturePool(this.gl, () => {
+        stats.pooled = pool.count;
+        stats.live = glLive.size - pool.count;
+      });
+      this.pool = pool;
+    }
   }
 
   get isCpu(): boolean {
@@ -162,8 +176,8 @@ export class GpuRuntime {
     return this.info.maxTextureSize;
   }
 
-  /** Wrap createTexture/deleteTexture of the context to count live textures. */
-  private countTextures(gl: GL): void {
+  /** Wrap createTexture/deleteTexture of the context to count live textures; returns the set of those alive in GL. */
+  private countTextures(gl: GL): Set<WebGLTexture> {
     const stats = this.textures;
     const create = gl.createTexture.bind(gl);
     const del = gl.deleteTexture.bind(gl);
@@ -173,17 +187,18 @@ export class GpuRuntime {
       if (t) {
         live.add(t);
         stats.created++;
-        stats.live = live.size;
+        stats.live = live.size - stats.pooled;
       }
       return t;
     };
     gl.deleteTexture = (t: WebGLTexture | null) => {
       if (t && live.delete(t)) {
         stats.deleted++;
-        stats.live = live.size;
+        stats.live = live.size - stats.pooled;
       }
       del(t);
     };
+    return live;
   }
 
   private gpuType(kind: ParamKind): string {
@@ -285,6 +300,7 @@ export class GpuRuntime {
       return new CpuTexture(flatten(out, total, spec.returns === 'vec4' ? 4 : 1), spec.returns === 'vec4' ? 'ArrayTexture(4)' : 'ArrayTexture(1)');
     }
     guardTextureRecycling(kernel.kernel);
+    if (this.pool) poolKernelTextures(kernel.kernel, this.pool);
     const out = kernel(...args, K_VALUES);
     if (!isGpuTexture(out)) throw new Error(`gpujs backend: kernel ${spec.key} returned no texture`);
     return this.adopt(out);
@@ -310,6 +326,77 @@ export class GpuRuntime {
     const wrapped = new canon(tex);
     tex.delete();
     return wrapped;
+  }
+
+  /** What a direct upload needs: the canonical 'ArrayTexture(1)' class and a kernel its textures call back into. */
+  private uploadTarget: { ctor: new (settings: object) => GpuTexture; kernel: unknown } | null = null;
+
+  /**
+   * Host float32 values into a new one-value-per-texel texture of the size a
+   * flat kernel of `values.length` outputs gets (so `rdh` and every fetch see
+   * it as they see a kernel's output), written straight into the texture with
+   * texSubImage2D: no copy on the host, no kernel run. (gpu.js's own array
+   * argument copies the values into a fresh RGBA-packed array on every call,
+   * uploads that, and needs a kernel to unpack it, 2-3× the time in Chromium.)
+   * WebGL 2: an R32F texture, fed from `values` itself; WebGL 1 (no R32F):
+   * RGBA float with the value in red, as kernels write theirs. A read samples
+   * `.r`, and a download reads RGBA, so both formats behave as a kernel output.
+   */
+  uploadFloats(values: Float32Array): GpuTexture {
+    const gl = this.gl;
+    const n = values.length;
+    if (this.isCpu || !gl || n === 0) {
+      return this.run({ key: 'upload', params: [['a', 'array']], body: 'return a[this.thread.x];' }, [n], [values]);
+    }
+    const target = this.uploadTargetFor();
+    const pool = this.pool!;
+    const w = this.texWidth([n])!;
+    const h = Math.ceil(n / w);
+    let internalFormat: number;
+    let format: number;
+    let tex: WebGLTexture;
+    gl.pixelStorei(gl.UNPACK_FLIP_Y_WEBGL, false);
+    gl.pixelStorei(gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false);
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
+    if (isWebGL2(gl)) {
+      internalFormat = gl.R32F;
+      format = gl.RED;
+      tex = pool.acquire({ width: w, height: h, internalFormat, format, type: gl.FLOAT, bytesPerTexel: 4 });
+      bindForSetup(gl, tex);
+      const full = Math.floor(n / w);
+      if (full > 0) gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, w, full, format, gl.FLOAT, values, 0);
+      // the last, partial row (the texels after it are never read)
+      if (full * w < n) gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, full, n - full * w, 1, format, gl.FLOAT, values, full * w);
+    } else {
+      internalFormat = gl.RGBA;
+      format = gl.RGBA;
+      tex = pool.acquire({ width: w, height: h, internalFormat, format, type: gl.FLOAT, bytesPerTexel: 16 });
+      bindForSetup(gl, tex);
+      const rgba = new Float32Array(w * h * 4);
+      for (let i = 0; i < n; i++) rgba[4 * i] = values[i]!;
+      gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, w, h, gl.RGBA, gl.FLOAT, rgba);
+    }
+    return new target.ctor({
+      texture: tex,
+      size: [w, h],
+      dimensions: [n, 1, 1],
+      output: [n],
+      context: gl,
+      type: 'ArrayTexture(1)',
+      kernel: target.kernel,
+      internalFormat,
+      textureFormat: format,
+    });
+  }
+
+  private uploadTargetFor(): { ctor: new (settings: object) => GpuTexture; kernel: unknown } {
+    if (!this.uploadTarget) {
+      // one tiny kernel run: its output has the canonical class (adopt) and a built kernel behind it
+      const probe = this.run({ key: 'fill', params: [['v', 'float']], body: 'return v;' }, [1], [0]) as GpuTexture & { kernel: unknown };
+      this.uploadTarget = { ctor: probe.constructor as new (settings: object) => GpuTexture, kernel: probe.kernel };
+      probe.delete();
+    }
+    return this.uploadTarget;
   }
 
   /**
@@ -361,12 +448,17 @@ export class GpuRuntime {
       }
     }
     this.kernels.clear();
+    this.pool?.clear();
     this.destroyContext();
   }
 
   get numKernels(): number {
     return this.kernels.size;
   }
+}
+
+function isWebGL2(gl: GL): gl is WebGL2RenderingContext {
+  return typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext;
 }
 
 /**
@@ -412,6 +504,109 @@ function flatten(out: unknown, texels: number, per: 1 | 4): Float32Array {
   };
   walk(out);
   return flat;
+}
+
+interface PooledKernelInternals {
+  texture: { texture: WebGLTexture & { _refs?: number }; size: ArrayLike<number>; internalFormat: number; textureFormat: number; textureType: number } | null;
+  _textureSwitched: boolean;
+  context?: GL;
+  textureCache?: unknown[];
+  _replaceOutputTexture(): void;
+  _setupOutputTexture(): void;
+  updateTextureArgumentRefs(kernelValue: unknown, arg: { texture: object }): void;
+  deleteTexture(texture: WebGLTexture): void;
+  framebuffer: WebGLFramebuffer;
+  texSize: ArrayLike<number>;
+  threadDim: ArrayLike<number>;
+  output: ArrayLike<number>;
+  _tightRead?: boolean;
+  getInternalFormat(): number;
+  getTextureFormat(): number;
+  TextureConstructor: new (settings: object) => PooledKernelInternals['texture'];
+  __ptPooled?: boolean;
+}
+
+/**
+ * Route a kernel's output textures through the pool, on this kernel instance:
+ * where gpu.js would allocate a new output texture for a run (the last output
+ * is still held by a tensor) it takes a free one of the same size and format,
+ * and a texture whose last reference goes is kept for reuse instead of deleted.
+ */
+function poolKernelTextures(kernel: GpuKernelInstance, pool: TexturePool): void {
+  const k = kernel as unknown as PooledKernelInternals;
+  if (k.__ptPooled) return;
+  k.__ptPooled = true;
+  const outputFormat = (kk: PooledKernelInternals): TextureFormat => {
+    const out = kk.texture!;
+    return {
+      width: out.size[0]!,
+      height: out.size[1]!,
+      internalFormat: out.internalFormat,
+      format: out.textureFormat,
+      type: out.textureType,
+      bytesPerTexel: 16,
+    };
+  };
+  // what GLTexture.beforeMutate does (a new output texture while a tensor still holds the last one), from the pool
+  const swapOutput = (kk: PooledKernelInternals): boolean => {
+    const out = kk.texture!;
+    if ((out.texture._refs ?? 0) <= 1) return false;
+    out.texture._refs!--;
+    const t = pool.acquire(outputFormat(kk)) as WebGLTexture & { _refs?: number };
+    t._refs = 1;
+    out.texture = t;
+    return true;
+  };
+  k._replaceOutputTexture = function (this: PooledKernelInternals): void {
+    const out = this.texture!;
+    const gl = this.context!;
+    const switched = swapOutput(this) || this._textureSwitched;
+    // the texture gpu.js made for this output size: poolable too once freed
+    if (!switched) pool.adopt(out.texture, outputFormat(this));
+    if (switched) {
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, out.texture, 0);
+      this._textureSwitched = false;
+    }
+  };
+  // (replaces guardTextureRecycling's step: the same check, the new texture from the pool)
+  k.updateTextureArgumentRefs = function (this: PooledKernelInternals, _value: unknown, arg: { texture: object }): void {
+    if (this.texture && this.texture.texture === arg.texture && swapOutput(this)) this._textureSwitched = true;
+  };
+  // the output texture gpu.js makes when a kernel is built or its output size changes (setOutput)
+  k._setupOutputTexture = function (this: PooledKernelInternals): void {
+    const gl = this.context!;
+    if (this.texture) {
+      // (gpu.js: an inherited texture is only attached)
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, this.texture.texture, 0);
+      this._tightRead = undefined;
+      return;
+    }
+    gl.bindFramebuffer(gl.FRAMEBUFFER, this.framebuffer);
+    const internalFormat = this.getInternalFormat();
+    const textureFormat = this.getTextureFormat();
+    const size = this.texSize;
+    const t = pool.acquire({ width: size[0]!, height: size[1]!, internalFormat, format: textureFormat, type: gl.FLOAT, bytesPerTexel: 16 });
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t, 0);
+    this.texture = new this.TextureConstructor({
+      texture: t,
+      size,
+      dimensions: this.threadDim,
+      output: this.output,
+      context: gl,
+      internalFormat,
+      textureFormat,
+      kernel: this,
+    });
+    // (gpu.js's WebGL 2 kernel re-detects its read format after a new output texture)
+    this._tightRead = undefined;
+  };
+  k.deleteTexture = function (this: PooledKernelInternals, texture: WebGLTexture): void {
+    const at = this.textureCache?.indexOf(texture) ?? -1;
+    if (at !== -1) this.textureCache!.splice(at, 1);
+    // a texture can outlive its kernel (see gpu.js's deleteTexture): the context then went with it
+    if (!this.context) return;
+    pool.release(texture);
+  };
 }
 
 interface ImmutableKernelInternals {

@@ -12,6 +12,11 @@ import { CpuTexture, MAX_ELEMENTS, type GpuRuntime } from './runtime.js';
  * CPU handoff does, would make an op's bits depend on where its inputs live and
  * leave the conformance suite's small cases testing JavaScript instead of the
  * shaders (docs/decisions.md, "GPU backends against tfjs webgl").
+ *
+ * Larger tensors written from the host are uploaded lazily too (as tfjs webgl
+ * does): `write` keeps a copy on the host, a read before any kernel returns it,
+ * and the first kernel that reads the tensor uploads it, after which the host
+ * copy is dropped (only the small ones keep theirs).
  */
 export const HOST_MAX_ELEMENTS = 128;
 
@@ -21,7 +26,10 @@ interface Entry {
   readonly size: number;
   /** float32 / bool values on the GPU (null when empty, int32, or small and not yet uploaded). */
   tex: GpuTexture | null;
-  /** float32 / bool values on the host (bool as 0/1), for tensors of at most HOST_MAX_ELEMENTS; null otherwise. */
+  /**
+   * float32 / bool values on the host (bool as 0/1): a tensor of at most HOST_MAX_ELEMENTS written or read
+   * back; a larger one written from the host until a kernel uploads it; null otherwise.
+   */
   small: Float32Array | null;
   /** int32 values on the host. */
   readonly host: Int32Array | null;
@@ -75,10 +83,9 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     }
     if (dtype === 'int32') return this.add({ dtype, size, tex: null, small: null, host: Int32Array.from(values), hostTex: null });
     if (size === 0) return this.add({ dtype, size, tex: null, small: null, host: null, hostTex: null });
-    // (a copy: the caller may reuse its array)
-    if (size <= HOST_MAX_ELEMENTS) return this.add({ dtype, size, tex: null, small: Float32Array.from(values), host: null, hostTex: null });
-    const f = values instanceof Float32Array ? values : Float32Array.from(values);
-    return this.add({ dtype, size, tex: this.upload(f), small: null, host: null, hostTex: null });
+    // kept on the host until a kernel reads it (a copy: the caller may reuse its array)
+    const small = values instanceof Float32Array ? values.slice() : Float32Array.from(values);
+    return this.add({ dtype, size, tex: null, small, host: null, hostTex: null });
   }
 
   async read(dataId: DataId): Promise<TypedArray> {
@@ -96,13 +103,14 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     if (e.derived) for (const d of e.derived.values()) d.tex.delete();
   }
 
-  /** Core's counts plus the live WebGL textures and the compiled gpu.js kernels. */
+  /** Core's counts plus the WebGL textures in use, those pooled for reuse, and the compiled gpu.js kernels. */
   override memory(): BackendMemory {
     const base = super.memory();
     return {
       ...base,
       numBytes: base.numBytes + this.laterBytes,
       textures: this.rt.textures.live,
+      pooledTextures: this.rt.textures.pooled,
       kernels: this.rt.numKernels,
     };
   }
@@ -124,6 +132,11 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     if (e.small) {
       e.tex = this.upload(e.small);
       this.gained(e, texBytes(e.tex));
+      if (e.size > HOST_MAX_ELEMENTS) {
+        // a large tensor lives on the GPU from now on (a read downloads it)
+        this.gained(e, -e.small.byteLength);
+        e.small = null;
+      }
       return e.tex;
     }
     if (e.host) return this.intTex(x);
@@ -165,9 +178,10 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     return made;
   }
 
-  /** A float32 / bool tensor's values when the host holds them (small tensors; not a copy: do not modify), else null. */
+  /** A small float32 / bool tensor's values when the host holds them (not a copy: do not modify), else null. */
   smallValues(x: TensorInfo): Float32Array | null {
-    return this.entry(x.dataId, 'kernel input').small;
+    const e = this.entry(x.dataId, 'kernel input');
+    return e.size <= HOST_MAX_ELEMENTS ? e.small : null;
   }
 
   /** Adopt float values computed on the host (at most HOST_MAX_ELEMENTS; bool as 0/1) as a new buffer. */

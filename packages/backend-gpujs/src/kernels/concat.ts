@@ -5,9 +5,60 @@ import { stridedCopy } from '../util/copy.js';
 import { indexSpace } from '../util/shape.js';
 
 /**
+ * Inputs joined per pass: the most samplers a WebGL 1 fragment shader is
+ * guaranteed (MAX_TEXTURE_IMAGE_UNITS ≥ 8).
+ */
+export const CONCAT_FAN_IN = 8;
+
+/** One part of a join: a texture seen as [outer, width]. */
+interface Part {
+  readonly tex: GpuTexture;
+  readonly width: number;
+  /** Made by an earlier pass (deleted once joined), not an input's own texture. */
+  readonly temp: boolean;
+}
+
+/** Join up to CONCAT_FAN_IN parts side by side in one pass: [outer, Σ width]. */
+function joinPass(s: GpujsStore, parts: readonly Part[], outer: number): Part {
+  const g = parts.length;
+  const width = parts.reduce((acc, p) => acc + p.width, 0);
+  const space = indexSpace([outer, width], ['o', 'c'], s.rt.maxTextureSize);
+  // part j holds columns [e_j, e_{j+1}); e_0 = 0
+  const lines: string[] = [];
+  for (let j = 0; j < g; j++) {
+    const read = `rd(t${j}, o * w${j} + c${j > 0 ? ` - e${j}` : ''})`;
+    lines.push(j < g - 1 ? `if (c < e${j + 1}) { return ${read}; }` : `return ${read};`);
+  }
+  const params: Array<readonly [string, 'tex' | 'float']> = [];
+  const args: unknown[] = [];
+  let at = 0;
+  parts.forEach((p, j) => {
+    params.push([`t${j}`, 'tex'], [`w${j}`, 'float']);
+    args.push(p.tex, p.width);
+    if (j > 0) {
+      params.push([`e${j}`, 'float']);
+      args.push(at);
+    }
+    at += p.width;
+  });
+  const tex = s.rt.run(
+    {
+      key: `concat${g}:${space.key}`,
+      params: [...params, ...space.params.map(([n]) => [n, 'float'] as const)],
+      body: `${space.prologue}\n${lines.join('\n')}`,
+    },
+    space.dims,
+    [...args, ...space.params.map(([, v]) => v)],
+  );
+  return { tex, width, temp: true };
+}
+
+/**
  * Join along `axis`. Each input is seen as [outer, width_j] (width = its axis
- * length × the trailing dims); two inputs are joined per pass by a 2-D kernel
- * that reads the left one below its width and the right one above.
+ * length × the trailing dims). Up to CONCAT_FAN_IN parts are joined per pass,
+ * level by level (a tree), so every element is copied about log₈(parts)
+ * times: joining pairwise into a growing result copied it up to parts − 1
+ * times (stacking an LSTM's 50 steps took 49 passes over a growing texture).
  */
 export function concat(s: GpujsStore, xs: readonly TensorInfo[], axis: number): TensorInfo {
   const first = xs[0]!;
@@ -30,26 +81,21 @@ export function concat(s: GpujsStore, xs: readonly TensorInfo[], axis: number): 
   }
   if (sizeOfShape(outShape) === 0) return s.outEmpty(outShape, first.dtype);
   if (parts.length === 1) return s.outTex(stridedCopy(s, s.tex(parts[0]!), [sizeOfShape(outShape)], [1], 0), outShape, first.dtype);
-  let acc: GpuTexture = s.tex(parts[0]!);
-  let accWidth = parts[0]!.shape[axis]! * trailing;
-  for (let j = 1; j < parts.length; j++) {
-    const bw = parts[j]!.shape[axis]! * trailing;
-    const width = accWidth + bw;
-    const space = indexSpace([outer, width], ['o', 'c'], s.rt.maxTextureSize);
-    const next = s.rt.run(
-      {
-        key: `concat:${space.key}`,
-        params: [['a', 'tex'], ['b', 'tex'], ['wa', 'float'], ['wb', 'float'], ...space.params.map(([n]) => [n, 'float'] as const)],
-        body: `${space.prologue}\nif (c < wa) { return rd(a, o * wa + c); }\nreturn rd(b, o * wb + c - wa);`,
-      },
-      space.dims,
-      [acc, s.tex(parts[j]!), accWidth, bw, ...space.params.map(([, v]) => v)],
-    );
-    if (j > 1) acc.delete();
-    acc = next;
-    accWidth = width;
+  let level: Part[] = parts.map((x) => ({ tex: s.tex(x), width: x.shape[axis]! * trailing, temp: false }));
+  while (level.length > 1) {
+    const next: Part[] = [];
+    for (let i = 0; i < level.length; i += CONCAT_FAN_IN) {
+      const group = level.slice(i, i + CONCAT_FAN_IN);
+      if (group.length === 1) {
+        next.push(group[0]!);
+        continue;
+      }
+      next.push(joinPass(s, group, outer));
+      for (const p of group) if (p.temp) p.tex.delete();
+    }
+    level = next;
   }
-  return s.outTex(acc, outShape, first.dtype);
+  return s.outTex(level[0]!.tex, outShape, first.dtype);
 }
 
 /** The contract-level kernel. */

@@ -6,7 +6,7 @@ export function fillTexture(rt: GpuRuntime, n: number, value: number): GpuTextur
   return rt.run({ key: 'fill', params: [['v', 'float']], body: 'return v;' }, [n], [value]);
 }
 
-/** Host float32 values into a new texture: gpu.js uploads the array, the kernel copies it into a pipeline texture. */
+/** Host float32 values into a new texture (written directly: see GpuRuntime.uploadFloats). */
 export function uploadTexture(rt: GpuRuntime, values: Float32Array): GpuTexture {
-  return rt.run({ key: 'upload', params: [['a', 'array']], body: 'return a[this.thread.x];' }, [values.length], [values]);
+  return rt.uploadFloats(values);
 }
