@@ -88,6 +88,13 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     return this.add({ dtype, size, tex: null, small, host: null, hostTex: null });
   }
 
+  /** write without the copy of a float32 array: the caller gives `values` up (core's composites' fresh arrays). */
+  adopt(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
+    if (!(values instanceof Float32Array) || dtype !== 'float32' || values.length === 0 || values.length !== sizeOfShape(shape))
+      return this.write(values, shape, dtype);
+    return this.add({ dtype, size: values.length, tex: null, small: values, host: null, hostTex: null });
+  }
+
   async read(dataId: DataId): Promise<TypedArray> {
     return this.readSync(dataId);
   }

@@ -21,6 +21,12 @@ export class TsStore extends BufferStorage<TypedArray> implements Storage {
     return this.buffers.add(copy);
   }
 
+  /** write without the copy: the caller gives `values` up (core's composites' fresh arrays). */
+  adopt(values: TypedArray, shape: readonly number[], dtype: DType): DataId {
+    if (values.length !== sizeOfShape(shape) || dtypeOf(values) !== dtype) return this.write(values, shape, dtype);
+    return this.buffers.add(values);
+  }
+
   async read(dataId: DataId): Promise<TypedArray> {
     return this.get(dataId, 'read').slice();
   }

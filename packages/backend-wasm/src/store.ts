@@ -88,7 +88,9 @@ export class WasmStore extends BufferStorage<WasmData> implements Storage {
 
   /** Give `composite` the kernels to run on: those of the backend defined on this store (createWasmBackend does it). */
   bind(kernels: Kernels): void {
-    this.context = { ...kernels, write: (v, shape, dtype) => this.write(v, shape, dtype), disposeData: (id) => this.disposeData(id) };
+    const write = (v: TypedArray, shape: readonly number[], dtype: DType): DataId => this.write(v, shape, dtype);
+    // adopt is write here: every buffer lives in the wasm heap, so host arrays are always copied in
+    this.context = { ...kernels, write, adopt: write, disposeData: (id) => this.disposeData(id) };
   }
 
   /** Core's composite of kernel `name`, run on the bound backend's kernels (its temporaries live in this store until it returns). */

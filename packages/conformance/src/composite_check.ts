@@ -14,7 +14,9 @@ import { wrapBackend } from './wrap.js';
 
 /** The storage calls and kernels a composite runs on: the backend's own (each accelerated or itself a composite). */
 export function compositeContext(backend: Backend): KernelContext {
-  return { ...backend.kernels, write: (values, shape, dtype) => backend.write(values, shape, dtype), disposeData: (id) => backend.disposeData(id) };
+  const write: KernelContext['write'] = (values, shape, dtype) => backend.write(values, shape, dtype);
+  const adopt: KernelContext['adopt'] = backend.adopt ? (values, shape, dtype) => backend.adopt!(values, shape, dtype) : write;
+  return { ...backend.kernels, write, adopt, disposeData: (id) => backend.disposeData(id) };
 }
 
 /** Core's composite of optional kernel `kernel`, bound to `backend`'s kernels. */

@@ -1,6 +1,7 @@
 import {
   KERNELS,
   sizeOfShape,
+  type DataId,
   type DropoutMaskSpec,
   type KernelContext,
   type KernelImpl,
@@ -168,13 +169,11 @@ export const philoxUniformKernel: KernelImpl<'philoxUniform', WebGLStore> = (s, 
  */
 export const philoxUniformOnHost: KernelImpl<'philoxUniform', WebGLStore> = (s, shape, key, dropout) => {
   s.enter('philoxUniform');
-  const adopt = {
-    write: (values: Float32Array, shape: readonly number[]) => {
-      if (values.length === 0) return s.fromValues(values, shape, 'float32').dataId;
-      return s.wrap({ dataId: s.tf.write(values, [...shape], 'float32'), shape: [...shape], dtype: 'float32' }, shape, 'float32').dataId;
-    },
-  } as unknown as KernelContext;
-  return KERNELS.philoxUniform.composite(adopt, shape, key, dropout);
+  const adopt = (values: Float32Array, shape: readonly number[]): DataId => {
+    if (values.length === 0) return s.fromValues(values, shape, 'float32').dataId;
+    return s.wrap({ dataId: s.tf.write(values, [...shape], 'float32'), shape: [...shape], dtype: 'float32' }, shape, 'float32').dataId;
+  };
+  return KERNELS.philoxUniform.composite({ adopt } as unknown as KernelContext, shape, key, dropout);
 };
 
 /**

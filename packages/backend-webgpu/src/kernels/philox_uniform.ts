@@ -117,14 +117,14 @@ export const philoxUniformKernel: KernelImpl<'philoxUniform', WebGPUStore> = (s,
 };
 
 /**
- * What core's host composite needs of a backend: only `write`, of the
+ * What core's host composite needs of a backend: only `adopt`, of the
  * Float32Array it has just filled for this call and never touches again
- * (core's kernels/composites/philox_uniform.ts), so the store adopts it
+ * (core's kernels/composites/philox_uniform.ts), so the store keeps it
  * instead of copying it. random.test.ts holds several host draws at once and
  * checks each against the reference, which would catch a reused array.
  */
 function hostContext(s: WebGPUStore): KernelContext {
-  const write = (values: TypedArray, shape: readonly number[], dtype: DType): DataId =>
+  const adopt = (values: TypedArray, shape: readonly number[], dtype: DType): DataId =>
     values instanceof Float32Array && dtype === 'float32' ? s.adoptValues(values, shape) : s.write(values, shape, dtype);
-  return { write, disposeData: s.disposeData.bind(s) } as KernelContext;
+  return { write: s.write.bind(s), adopt, disposeData: s.disposeData.bind(s) } as KernelContext;
 }

@@ -94,6 +94,27 @@ export const storageCases: readonly ConformanceCase<'storage'>[] = [
       backend.disposeData(id);
     }
   }),
+  storageCase('adopt (where the storage has it) keeps the values, one buffer each, and readSync still copies', (backend) => {
+    if (!backend.adopt) return null;
+    const before = backend.numDataIds();
+    const ids = [
+      backend.adopt(filled('float32', FLOATS), [FLOATS.length], 'float32'),
+      backend.adopt(filled('int32', INTS), [INTS.length], 'int32'),
+      backend.adopt(new Float32Array(0), [0, 2], 'float32'),
+    ];
+    try {
+      if (backend.numDataIds() !== before + 3) return `3 adopts changed numDataIds() by ${backend.numDataIds() - before}`;
+      const flush = effectiveNumerics(backend.numerics).flushesSubnormals;
+      const f = backend.readSync(ids[0]!);
+      const diff = firstDifference(f, filled('float32', FLOATS), flush) ?? firstDifference(backend.readSync(ids[1]!), filled('int32', INTS), false);
+      if (diff !== null) return `adopt: ${diff}`;
+      f[0] = 42;
+      if (backend.readSync(ids[0]!)[0] === 42) return 'mutating the array readSync returned changed an adopted buffer';
+      return backend.readSync(ids[2]!).length === 0 ? null : 'an adopted empty tensor read back values';
+    } finally {
+      for (const id of ids) backend.disposeData(id);
+    }
+  }),
   storageCase('readSync returns a copy', (backend) => {
     const id = backend.write(new Int32Array([5, 6]), [2], 'int32');
     try {

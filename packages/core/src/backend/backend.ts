@@ -9,6 +9,13 @@ import type { BackendMemory, DataId, DType, TensorInfo, TypedArray } from './typ
 export interface Storage {
   /** Copy `values` into a new buffer. `values.length` equals the tensor size; its type matches `dtype`. */
   write(values: TypedArray, shape: readonly number[], dtype: DType): DataId;
+  /**
+   * Optional: like `write`, but the caller gives `values` up (core's
+   * composites call it for an array they have just filled and never touch
+   * again), so a storage that keeps host arrays may keep this one instead of
+   * copying it. Without it, core calls `write`.
+   */
+  adopt?(values: TypedArray, shape: readonly number[], dtype: DType): DataId;
   /** Read a buffer back to the host. The returned array is a copy the caller may keep. */
   read(dataId: DataId): Promise<TypedArray>;
   /** Synchronous read; a GPU backend may block. */

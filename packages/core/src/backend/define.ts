@@ -3,7 +3,7 @@ import { KERNEL_NAMES, KERNELS, PRIMITIVE_KERNELS, type OptionalKernel, type Pri
 import type { KernelContext } from '../kernels/temps.js';
 import type { Backend, BackendLimits, BackendNumerics, KernelImpl, Storage } from './backend.js';
 import type { KernelArgs, KernelName, Kernels, OptimizerCapability } from './kernels.js';
-import type { TensorInfo } from './types.js';
+import type { DType, TensorInfo, TypedArray } from './types.js';
 
 /** A backend's kernels: every primitive, and any optional kernel it accelerates. */
 export type KernelImpls<S> = { readonly [K in PrimitiveKernel]: KernelImpl<K, S> } & {
@@ -54,7 +54,8 @@ export function defineBackend<S extends Storage, X extends object>(def: BackendD
   const kernels = {} as Record<KernelName, (...args: never[]) => TensorInfo>;
   const implemented = new Set<KernelName>();
   // Composites see the bound kernels (accelerated or composite) plus the storage calls they need.
-  const context = { write: storage.write.bind(storage), disposeData: storage.disposeData.bind(storage) } as KernelContext;
+  const write = storage.write.bind(storage);
+  const context = { write, adopt: storage.adopt?.bind(storage) ?? write, disposeData: storage.disposeData.bind(storage) } as KernelContext;
   for (const name of KERNEL_NAMES) {
     const impl = given[name] as ((s: S, ...args: unknown[]) => TensorInfo) | undefined;
     if (impl !== undefined) {
@@ -76,6 +77,7 @@ export function defineBackend<S extends Storage, X extends object>(def: BackendD
     'optimizer',
     'limits',
     'write',
+    'adopt',
     'read',
     'readSync',
     'disposeData',
@@ -93,6 +95,7 @@ export function defineBackend<S extends Storage, X extends object>(def: BackendD
     kernels: kernels as unknown as Kernels,
     implemented,
     write: (values, shape, dtype) => storage.write(values, shape, dtype),
+    ...(storage.adopt ? { adopt: (values: TypedArray, shape: readonly number[], dtype: DType) => storage.adopt!(values, shape, dtype) } : {}),
     read: (id) => storage.read(id),
     readSync: (id) => storage.readSync(id),
     disposeData: (id) => storage.disposeData(id),

@@ -8,7 +8,11 @@ import { typedArrayFor } from '../backend/types.js';
  * itself a composite) and the storage calls it needs for constants and
  * temporaries.
  */
-export type KernelContext = Kernels & Pick<Storage, 'write' | 'disposeData'>;
+export type KernelContext = Kernels &
+  Pick<Storage, 'write' | 'disposeData'> & {
+    /** `write` of an array the composite made and gives up: the storage's `adopt` where it has one (no copy), else `write`. */
+    adopt(values: TypedArray, shape: readonly number[], dtype: DType): DataId;
+  };
 
 /**
  * Temporaries of one composite kernel. Every intermediate buffer is tracked and
