@@ -412,6 +412,37 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
   }
 
   /**
+   * An unpacked tensor on the GPU is packed once, in place, as its own shape:
+   * for tfjs kernels that read packed inputs (its Slice of a non-contiguous
+   * region) and would otherwise pack the whole input into a temporary on every
+   * call (an LSTM's 50 time steps sliced from a flat [32, 50, 128] gradient: 50
+   * packs of all of it per step). The entry then points at the packed texture,
+   * as `unpacked` does the other way.
+   * @internal
+   */
+  packInPlace(t: TensorInfo, op: string): void {
+    const g = this.data(t.dataId, op);
+    if (!g.tf || g.size <= 1) return;
+    const td = this.tf.texData.get(g.tf);
+    if (td.texture == null || td.isPacked) return;
+    // the unpacked texture is row-major whatever its logical shape: pack it as the shape it is read as
+    const p = this.tf.packTensor({ dataId: g.tf, shape: [...t.shape], dtype: t.dtype });
+    this.tf.disposeData(g.tf);
+    g.tf = p.dataId;
+  }
+
+  /**
+   * @internal Whether a PackedProgram can read `t` with no layout pass: packed on the GPU, or
+   * still on the CPU (tfjs uploads it packed and keeps it so). Unpacked textures cannot.
+   */
+  readsPacked(t: TensorInfo): boolean {
+    const g = this.data(t.dataId, 'kernel');
+    if (!g.tf) return false;
+    const td = this.tf.texData.get(g.tf);
+    return td.texture == null ? td.values != null : td.isPacked === true;
+  }
+
+  /**
    * A packed tensor whose texture has another packed layout than `shape`
    * (e.g. a [32, 1, 128] slice seen as [32, 128]: one row per texel pair
    * there, two here) is repacked to `shape` once, in place: tfjs would repack

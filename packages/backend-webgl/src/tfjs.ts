@@ -3,7 +3,7 @@
  * else in the package goes through these names, so the coupling to tfjs
  * internals (documented at each use) is visible in one file.
  */
-import { env, getKernel, type DataType, type NamedAttrMap, type TensorInfo as TfTensorInfo } from '@tensorflow/tfjs-core';
+import { env, getKernel, slice_util, type DataType, type NamedAttrMap, type TensorInfo as TfTensorInfo } from '@tensorflow/tfjs-core';
 import { GPGPUContext, MathBackendWebGL, setWebGLContext, webgl_util, type GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
 
 export { env, GPGPUContext, setWebGLContext };
@@ -85,3 +85,7 @@ export function deletePrograms(tf: MathBackendWebGL): void {
 export function packedReshape(tf: MathBackendWebGL, input: TfTensorInfo, shape: readonly number[]): TfTensorInfo {
   return (tf as unknown as { packedReshape(i: TfTensorInfo, s: number[]): TfTensorInfo }).packedReshape(input, [...shape]);
 }
+
+/** Whether tfjs's Slice of `begin`/`size` is one contiguous run of a row-major buffer (it then shares an unpacked texture). */
+export const isContiguousSlice = (shape: readonly number[], begin: readonly number[], size: readonly number[]): boolean =>
+  slice_util.isSliceContinous([...shape], [...begin], [...size]);

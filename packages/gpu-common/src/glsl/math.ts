@@ -34,11 +34,12 @@ import { GlslLibrary, type GlslSource } from './library.js';
 const PRIMITIVES: Record<string, GlslSource> = {
   ptNaN: 'float ptNaN() { return ptEnv.z; }',
   ptInf: (v: WebGLVersion) => (v === 2 ? 'float ptInf() { return uintBitsToFloat(0x7f800000u); }' : 'float ptInf() { return ptEnv.y; }'),
-  // ES 1.00: comparisons that are all false only for NaN (x != x may be folded to false)
+  // ES 1.00: comparisons that are all false only for NaN (x != x may be folded to false); any(), not a
+  // short-circuit ||, which is control flow (see ptDiv)
   ptIsNaN: (v) =>
     v === 2
       ? 'bool ptIsNaN(float x) { return (floatBitsToUint(x) & 0x7fffffffu) > 0x7f800000u; }'
-      : 'bool ptIsNaN(float x) { return (x > 0.0 || x < 1.0 || x == 0.0) ? false : true; }',
+      : 'bool ptIsNaN(float x) { return !any(bvec3(x > 0.0, x < 1.0, x == 0.0)); }',
   ptIsInf: (v) =>
     v === 2 ? 'bool ptIsInf(float x) { return (floatBitsToUint(x) & 0x7fffffffu) == 0x7f800000u; }' : 'bool ptIsInf(float x) { return abs(x) == ptInf(); }',
   ptSignBit: (v) =>
@@ -55,7 +56,7 @@ const PRIMITIVES: Record<string, GlslSource> = {
   float p = 1.0;
   for (int i = 0; i < 7; i++) {
     int h = n / 2;
-    if (n - 2 * h == 1) p *= b;
+    p *= n - 2 * h == 1 ? b : 1.0; // a select, not a branch (see ptDiv)
     b *= b;
     n = h;
   }
@@ -97,13 +98,20 @@ const EXACT_ARITHMETIC: Record<string, GlslSource> = {
   float bb = s - ptK(a);
   return vec2(s, (a - ptK(s - ptK(bb))) + (b - ptK(bb)));
 }`,
+  // One correction step where q is finite and nonzero and the residual cannot overflow or
+  // underflow (1e-30 ≤ |q| < ∞, 1e-30 ≤ |b| ≤ 1e37, |a| ≤ 1e37; NaN fails every test), else q.
+  // Branch-free: the tests are combined with all() and the correction is always computed, then
+  // selected. A chain of || or an early return is control flow, and a SIMD rasterizer
+  // (SwiftShader) ran the division with it ~2× slower than with this select.
   ptDiv: `float ptDiv(float a, float b) {
   float q = a / b;
-  // finite, nonzero, no overflow/underflow in the residual: one correction step
-  if (ptIsNaN(q) || ptIsInf(q) || q == 0.0 || ptIsInf(b) || abs(b) > 1e37 || abs(b) < 1e-30 || abs(a) > 1e37 || abs(q) < 1e-30) return q;
+  float aq = abs(q);
+  float ab = abs(b);
+  bool ok = all(bvec2(all(greaterThanEqual(vec4(aq, ab, 1e37, 1e37), vec4(1e-30, 1e-30, ab, abs(a)))), aq < ptInf()));
   vec2 p = ptTwoProd(q, b);
   float r = (a - ptK(p.x)) - p.y;
-  return q + r / b;
+  float c = q + r / b;
+  return ok ? c : q;
 }`,
   ptSqrt: `float ptSqrt(float x) {
   if (ptIsNaN(x)) return x;
@@ -138,61 +146,54 @@ const EXP_LOG: Record<string, GlslSource> = {
   return p * ptPow2i(h) * ptPow2i(k - h);
 }`,
   // Cephes expf
+  // Branch-free (see ptDiv): the special cases are selected after the polynomial, which runs
+  // on a clamped k for them (k of an in-range x is within [−150, 128] already).
   ptExp: `float ptExp(float x) {
-  if (ptIsNaN(x)) return x;
-  if (x >= 88.72283935546875) return ptInf();
-  if (x < -103.972084045410) return 0.0;
   float k = floor(x * 1.44269504088896341 + 0.5);
   float r = x - k * 0.693359375;
   r = r - k * -2.12194440e-4;
-  return ptScale2(ptExpPoly(r), int(k));
+  float y = ptScale2(ptExpPoly(r), int(clamp(k, -150.0, 128.0)));
+  y = x < -103.972084045410 ? 0.0 : y;
+  y = x >= 88.72283935546875 ? ptInf() : y;
+  return ptIsNaN(x) ? x : y;
 }`,
-  // musl expm1f
-  ptExpm1: `float ptExpm1(float x) {
-  if (ptIsNaN(x)) return x;
-  float ax = abs(x);
-  if (ax >= 18.714973875) {
-    if (x < 0.0) return -1.0;
-    if (x >= 88.72283935546875) return ptInf();
-  }
-  float hi; float lo; float c = 0.0; int k = 0;
-  if (ax > 0.34657359) {
-    if (ax < 1.0397208) {
-      if (x > 0.0) { hi = x - 6.9313812256e-01 * ptEnv.x; lo = 9.0580006145e-06 * ptEnv.x; k = 1; }
-      else { hi = x + 6.9313812256e-01 * ptEnv.x; lo = -9.0580006145e-06 * ptEnv.x; k = -1; }
-    } else {
-      float t = x * 1.4426950216 + (x < 0.0 ? -0.5 : 0.5);
-      t = t < 0.0 ? ceil(t) : floor(t);
-      k = int(t);
-      hi = x - t * 6.9313812256e-01;
-      lo = t * 9.0580006145e-06;
-    }
-    x = hi - lo;
-    c = (hi - ptK(x)) - lo;
-  } else if (ax < 2.98023224e-8) {
-    return x;
-  }
+  // musl expm1f, branch-free (see ptDiv): every case is computed and the one that applies is
+  // selected, in musl's order of returns (NaN, the saturated tails, tiny x, then by k)
+  ptExpm1: `float ptExpm1(float x0) {
+  float ax = abs(x0);
+  bool reduce = ax > 0.34657359;
+  // k = ±1 with the split ln 2 below 1.0397 in magnitude, else k = round(x / ln 2)
+  bool near = ax < 1.0397208;
+  float t = x0 * 1.4426950216 + (x0 < 0.0 ? -0.5 : 0.5);
+  t = t < 0.0 ? ceil(t) : floor(t);
+  float hiN = x0 > 0.0 ? x0 - 6.9313812256e-01 * ptEnv.x : x0 + 6.9313812256e-01 * ptEnv.x;
+  float loN = x0 > 0.0 ? 9.0580006145e-06 * ptEnv.x : -9.0580006145e-06 * ptEnv.x;
+  float hi = near ? hiN : x0 - t * 6.9313812256e-01;
+  float lo = near ? loN : t * 9.0580006145e-06;
+  float xr = hi - lo;
+  float x = reduce ? xr : x0;
+  float c = reduce ? (hi - ptK(xr)) - lo : 0.0;
+  int k = reduce ? (near ? (x0 > 0.0 ? 1 : -1) : int(clamp(t, -64.0, 128.0))) : 0;
   float hfx = 0.5 * x;
   float hxs = x * hfx;
   float r1 = 1.0 + hxs * (-3.3333212137e-2 + hxs * 1.5807170421e-3);
-  float t = 3.0 - r1 * hfx;
-  float e = hxs * ((r1 - t) / (6.0 - x * t));
-  if (k == 0) return x - (x * e - hxs);
+  float tt = 3.0 - r1 * hfx;
+  float e = hxs * ((r1 - tt) / (6.0 - x * tt));
+  float y0 = x - (x * e - hxs);
   e = x * (e - c) - c;
   e -= hxs;
-  if (k == -1) return 0.5 * (x - e) - 0.5;
-  if (k == 1) {
-    if (x < -0.25) return -2.0 * (e - (x + 0.5));
-    return 1.0 + 2.0 * (x - e);
-  }
-  if (k < 0 || k > 56) {
-    float y = x - e + 1.0;
-    y = ptScale2(y, k);
-    return y - 1.0;
-  }
-  float twopk = ptPow2i(k);
-  if (k < 23) return (x - e + (1.0 - ptPow2i(-k))) * twopk;
-  return (x - (e + ptPow2i(-k)) + 1.0) * twopk;
+  float twopk = ptPow2i(int(clamp(float(k), -126.0, 127.0)));
+  float twomk = ptPow2i(int(clamp(float(-k), -126.0, 127.0)));
+  float y = (x - e + (1.0 - twomk)) * twopk;
+  y = k < 23 ? y : (x - (e + twomk) + 1.0) * twopk;
+  y = any(bvec2(k < 0, k > 56)) ? ptScale2(x - e + 1.0, k) - 1.0 : y;
+  y = k == 1 ? (x < -0.25 ? -2.0 * (e - (x + 0.5)) : 1.0 + 2.0 * (x - e)) : y;
+  y = k == -1 ? 0.5 * (x - e) - 0.5 : y;
+  y = k == 0 ? y0 : y;
+  y = ax < 2.98023224e-8 ? x0 : y;
+  y = x0 <= -18.714973875 ? -1.0 : y;
+  y = x0 >= 88.72283935546875 ? ptInf() : y;
+  return ptIsNaN(x0) ? x0 : y;
 }`,
   // Cephes logf
   ptLog: `float ptLog(float x) {
@@ -247,28 +248,25 @@ const EXP_LOG: Record<string, GlslSource> = {
   float dk = float(k);
   return s * (hfsq + R) + (dk * 9.0580006145e-06 + c) - hfsq + f + dk * 6.9313812256e-01;
 }`,
+  // 1 / (1 + e^−x) for x ≥ 0, e^x / (1 + e^x) below: one exp of −|x| serves both
+  // sides, so lanes of mixed sign (a SIMD group runs every branch its lanes take) run one exp, not two
   ptSigmoid: `float ptSigmoid(float x) {
-  if (ptIsNaN(x)) return x;
-  if (x >= 0.0) return ptDiv(1.0, 1.0 + ptExp(-x));
-  float e = ptExp(x);
-  return ptDiv(e, 1.0 + e);
+  float e = ptExp(-abs(x));
+  float y = ptDiv(x >= 0.0 ? 1.0 : e, 1.0 + e);
+  return ptIsNaN(x) ? x : y;
 }`,
   // musl tanhf
+  // musl tanhf, branch-free (see ptDiv): one expm1, of 2|x| or −2|x| as musl's ranges take it,
+  // then the range's formula selected
   ptTanh: `float ptTanh(float x) {
-  if (ptIsNaN(x)) return x;
   float ax = abs(x);
-  float t;
-  if (ax > 0.549306154) {
-    if (ax > 10.0) t = 1.0;
-    else { t = ptExpm1(2.0 * ax); t = 1.0 - 2.0 / (t + 2.0); }
-  } else if (ax > 0.255412817) {
-    t = ptExpm1(2.0 * ax); t = t / (t + 2.0);
-  } else if (ax >= 1.17549435e-38) {
-    t = ptExpm1(-2.0 * ax); t = -t / (t + 2.0);
-  } else {
-    return x;
-  }
-  return x < 0.0 ? -t : t;
+  float e = ptExpm1((ax > 0.255412817 ? 2.0 : -2.0) * ax);
+  float t = -e / (e + 2.0);
+  t = ax > 0.255412817 ? e / (e + 2.0) : t;
+  t = ax > 0.549306154 ? 1.0 - 2.0 / (e + 2.0) : t;
+  t = ax > 10.0 ? 1.0 : t;
+  t = x < 0.0 ? -t : t;
+  return any(bvec2(ax < 1.17549435e-38, ptIsNaN(x))) ? x : t;
 }`,
   // the contract's formula: log1p(exp(−|x|)) + max(x, 0)
   ptSoftplus: `float ptSoftplus(float x) {
