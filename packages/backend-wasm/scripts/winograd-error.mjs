@@ -31,7 +31,13 @@ function apply32(T, v) {
 function both32(T, X) {
   const a = X.length;
   const cols = [];
-  for (let c = 0; c < X[0].length; c++) cols.push(apply32(T, X.map((r) => r[c]))); // cols[c][i] = (T X)[i][c]
+  for (let c = 0; c < X[0].length; c++)
+    cols.push(
+      apply32(
+        T,
+        X.map((r) => r[c]),
+      ),
+    ); // cols[c][i] = (T X)[i][c]
   const TX = T.map((_, i) => cols.map((col) => col[i]));
   void a;
   return TX.map((r) => apply32(T, r));
@@ -149,7 +155,11 @@ for (const [label, xs, co, pad, xr, fr] of SHAPES) {
   let worst = { f2: 0, f4: 0 };
   const row = [];
   for (const seed of [1, 2, 3]) {
-    const x = uniform(xs.reduce((p, q) => p * q, 1), 100 + seed, ...xr);
+    const x = uniform(
+      xs.reduce((p, q) => p * q, 1),
+      100 + seed,
+      ...xr,
+    );
     const w = uniform(9 * ci * co, 200 + seed, ...fr);
     const want = reference.conv2d(host(xs, x), host([3, 3, ci, co], w), info);
     for (const [name, pts] of Object.entries(SETS)) {

@@ -11,6 +11,33 @@ interface WinogradModule {
   output_b: RowFn;
   output_r: RowFn;
   output_br: RowFn;
+  input4: RowFn;
+  output4: RowFn;
+  output4_b: RowFn;
+  output4_r: RowFn;
+  output4_br: RowFn;
+}
+
+/**
+ * F(4×4, 3×3)'s finite interpolation points (and ∞), as in
+ * `scripts/gen-winograd-simd.mjs` (F4_POINTS), which builds the input and
+ * output transforms from them; the filter transform here is built from the
+ * same list. {0, ±1, ½, −2} was measured the most accurate of the usual sets
+ * (`scripts/winograd-error.mjs`, docs/decisions.md).
+ */
+const F4_POINTS = [0, 1, -1, 0.5, -2] as const;
+
+/**
+ * F(4×4, 3×3) runs where both channel counts are at least this: its float32
+ * error was measured at ≤ 0.11 of the conformance bound γ_n·Σ|x·w| from 32
+ * input channels up, but above the bound with 1–4 (the transforms' rounding
+ * does not shrink with n as the bound does), so smaller ones keep F(2×2).
+ */
+export const WINOGRAD4_MIN_CHANNELS = 32;
+
+/** The tile's output side (2: F(2×2, 3×3); 4: F(4×4, 3×3)) `winogradConv2d` uses for this convolution; by shape only, never by thread count. */
+export function winogradTile(info: Conv2DInfo): 2 | 4 {
+  return Math.min(info.inChannels, info.outChannels) >= WINOGRAD4_MIN_CHANNELS ? 4 : 2;
 }
 
 /**
@@ -61,35 +88,49 @@ function winogradModule(rt: WasmRuntime): WinogradModule | null {
 }
 
 /**
- * relu?(conv2d(x, filter) + bias) by Winograd's F(2×2, 3×3): each 2×2 block
- * of outputs from its 4×4 input patch with 16 multiplications per channel
- * pair instead of 36, so 2.25× fewer multiply-adds than the direct
- * convolution. The input patches and the products are transformed by this
- * package's SIMD module (`scripts/gen-winograd-simd.mjs`) in the heap; the 16
- * products [tiles, Ci]·[Ci, Co] are XNNPACK fully-connected ops, which the
- * threaded build splits over its pool by output tiles, so results are the
- * same on every thread count. The filter transform G g Gᵀ is computed in
- * double and rounded once. Only additions and subtractions of inputs or
- * products are added to the direct sum, so the error stays within the direct
- * convolution's bound γ_n·Σ|x·w| (tested against a float64 reference).
+ * relu?(conv2d(x, filter) + bias) by Winograd's F(m×m, 3×3), m = 2 or 4
+ * (`winogradTile`): each m×m block of outputs from its (m+2)×(m+2) input
+ * patch with (m+2)² multiplications per channel pair instead of 9m², so 2.25×
+ * (m = 2) or 4× (m = 4) fewer multiply-adds than the direct convolution. The
+ * input patches and the products are transformed by this package's SIMD
+ * module (`scripts/gen-winograd-simd.mjs`) in the heap; the (m+2)² products
+ * [tiles, Ci]·[Ci, Co] are XNNPACK fully-connected ops, which the threaded
+ * build splits over its pool by output tiles, so results are the same on
+ * every thread count. The filter transform G g Gᵀ is computed in double and
+ * rounded once. The error stays well within the direct convolution's bound
+ * γ_n·Σ|x·w| on the shapes that take the path (tested against a float64
+ * reference; measured in `scripts/winograd-error.mjs`).
  *
  * Returns null, having freed everything, when any pre-activation output is
  * not finite (a NaN or infinity in the input or filter, or an overflow): the
  * transforms would turn ∞ − ∞ into NaN where the direct sum gives ±∞, so the
  * caller convolves directly then. Call only where `winogradApplies`.
- * `chunkBytes` (tests) bounds the transformed inputs held at once.
+ * `chunkBytes` (tests) bounds the transformed inputs held at once; `tile`
+ * (tests) overrides `winogradTile`.
  */
-export function winogradConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | null, relu: boolean, info: Conv2DInfo, chunkBytes = CHUNK_BYTES): Tw | null {
+export function winogradConv2d(
+  rt: WasmRuntime,
+  x: Tw,
+  filter: Tw,
+  bias: Tw | null,
+  relu: boolean,
+  info: Conv2DInfo,
+  chunkBytes = CHUNK_BYTES,
+  tile: 2 | 4 = winogradTile(info),
+): Tw | null {
   const wino = winogradModule(rt)!;
   const [batch, , , ci] = x.shape as [number, number, number, number];
   const co = info.outChannels;
   const [, outH, outW] = info.outShape as [number, number, number, number];
-  const th = Math.ceil(outH / 2);
-  const tw = Math.ceil(outW / 2);
-  const hp = 2 * th + 2;
-  const wp = 2 * tw + 2;
+  const mt = tile;
+  const alpha = mt + 2;
+  const mats = alpha * alpha;
+  const th = Math.ceil(outH / mt);
+  const tw = Math.ceil(outW / mt);
+  const hp = mt * th + 2;
+  const wp = mt * tw + 2;
   const perImage = th * tw;
-  const chunk = Math.max(1, Math.min(batch, Math.floor(chunkBytes / (16 * 4 * Math.max(ci, co) * perImage))));
+  const chunk = Math.max(1, Math.min(batch, Math.floor(chunkBytes / (mats * 4 * Math.max(ci, co) * perImage))));
   const rows = chunk * perImage;
   const owned: Tw[] = [];
   const own = (t: Tw): Tw => (owned.push(t), t);
@@ -97,48 +138,66 @@ export function winogradConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | nu
   try {
     // the chunk's images padded, so the input transform of each image can run on any thread
     const xp = own(rt.empty([chunk, hp, wp, ci], 'float32'));
-    const u = Array.from({ length: 16 }, () => own(rt.empty([ci, co], 'float32')));
-    const v = Array.from({ length: 16 }, () => own(rt.empty([rows, ci], 'float32')));
-    const m = Array.from({ length: 16 }, () => own(rt.empty([rows, co], 'float32')));
+    const u = Array.from({ length: mats }, () => own(rt.empty([ci, co], 'float32')));
+    const v = Array.from({ length: mats }, () => own(rt.empty([rows, ci], 'float32')));
+    const m = Array.from({ length: mats }, () => own(rt.empty([rows, co], 'float32')));
     // one non-finite flag vector per image: a part's calls accumulate into theirs only (no shared read-modify-write)
     const flags = own(rt.empty([chunk * 4], 'float32'));
-    out = rt.empty([batch, 2 * th, 2 * tw, co], 'float32');
-    transformFilter(rt, filter, u, ci, co);
-    const vTable = rt.ints(
-      2,
-      v.map((t) => t.data.offset),
-    );
-    const mTable = rt.ints(
-      3,
-      m.map((t) => t.data.offset),
-    );
+    out = rt.empty([batch, mt * th, mt * tw, co], 'float32');
+    if (mt === 2) transformFilter(rt, filter, u, ci, co);
+    else transformFilter4(rt, filter, u, ci, co);
+    // the tables of matrix addresses the module reads (36 do not fit a scratch slot)
+    const vTable = own(rt.empty([mats], 'int32'));
+    const mTable = own(rt.empty([mats], 'int32'));
+    (rt.view(vTable.data) as Int32Array).set(v.map((t) => t.data.offset));
+    (rt.view(mTable.data) as Int32Array).set(m.map((t) => t.data.offset));
     rt.f32(flags.data).fill(0);
-    const fn = bias ? (relu ? wino.output_br : wino.output_b) : relu ? wino.output_r : wino.output;
+    const input = mt === 2 ? wino.input : wino.input4;
+    const fn =
+      mt === 2
+        ? bias
+          ? relu
+            ? wino.output_br
+            : wino.output_b
+          : relu
+            ? wino.output_r
+            : wino.output
+        : bias
+          ? relu
+            ? wino.output4_br
+            : wino.output4_b
+          : relu
+            ? wino.output4_r
+            : wino.output4;
     const inRow = wp * ci * 4;
-    const outRow = 2 * tw * co * 4;
+    const outRow = mt * tw * co * 4;
     const imageBytes = hp * inRow;
     const biasAt = bias ? bias.data.offset : 0;
+    const vAt = vTable.data.offset;
+    const mAt = mTable.data.offset;
+    // work per transformed value, for runParts' split threshold: F(4×4)'s 6-point transforms take about twice F(2×2)'s operations per value
+    const perValue = mt / 2;
     // Transforms by image over the heap workers (parts fixed by the batch: the same bits on every thread count).
     for (let b0 = 0; b0 < batch; b0 += chunk) {
       const n = Math.min(chunk, batch - b0);
       for (let b = 0; b < n; b++) padImage(rt, x, b0 + b, xp, b, info.padTop, info.padLeft);
-      runParts(rt, n, n * perImage * 16 * (ci + 8), (b, emit) => {
+      runParts(rt, n, n * perImage * mats * (ci + 8) * perValue, (b, emit) => {
         for (let ty = 0; ty < th; ty++)
-          emit(wino.input, xp.data.offset + b * imageBytes + 2 * ty * inRow, vTable, tw, ci / 4, inRow, (b * th + ty) * tw * ci * 4, 0, 0);
+          emit(input, xp.data.offset + b * imageBytes + mt * ty * inRow, vAt, tw, ci / 4, inRow, (b * th + ty) * tw * ci * 4, 0, 0);
       });
-      for (let k = 0; k < 16; k++)
+      for (let k = 0; k < mats; k++)
         rt.m._BatchMatMul(v[k]!.data.id, rt.ints(0, [1, n * perImage, ci]), 3, u[k]!.data.id, rt.ints(1, [1, ci, co]), 3, 0, 0, m[k]!.data.id);
-      runParts(rt, n, n * perImage * 16 * (co + 8), (b, emit) => {
+      runParts(rt, n, n * perImage * mats * (co + 8) * perValue, (b, emit) => {
         const flag = flags.data.offset + 16 * b;
         for (let ty = 0; ty < th; ty++)
-          emit(fn, mTable, out!.data.offset + ((b0 + b) * th + ty) * 2 * outRow, tw, co / 4, outRow, (b * th + ty) * tw * co * 4, biasAt, flag);
+          emit(fn, mAt, out!.data.offset + ((b0 + b) * th + ty) * mt * outRow, tw, co / 4, outRow, (b * th + ty) * tw * co * 4, biasAt, flag);
       });
     }
     if (!rt.f32(flags.data).every((f) => f === 0)) {
       rt.dispose(out);
       return null;
     }
-    if (2 * th === outH && 2 * tw === outW) return out;
+    if (mt * th === outH && mt * tw === outW) return out;
     const cropped = crop(rt, out, info.outShape);
     rt.dispose(out);
     return cropped;
@@ -195,6 +254,44 @@ function transformFilter(rt: WasmRuntime, filter: Tw, u: readonly Tw[], ci: numb
         views[4 * a + 2]![at] = (h0 - h1 + h2) / 2;
         views[4 * a + 3]![at] = h2;
       }
+    }
+  }
+}
+
+/** G of F(4×4, 3×3), 6 × 3 row-major: G[j][k] = p_j^k / Π_{l≠j}(p_j − p_l) for the finite points, [0, 0, 1] for ∞. */
+const G4 = Float64Array.from([
+  ...F4_POINTS.flatMap((p, j) => {
+    const norm = F4_POINTS.reduce<number>((acc, q, l) => (l === j ? acc : acc * (p - q)), 1);
+    return [1 / norm, p / norm, (p * p) / norm];
+  }),
+  0,
+  0,
+  1,
+]);
+
+/**
+ * u[6a + b][ci, co] = (G g Gᵀ)[a, b] for g = filter[:, :, ci, co] and F(4×4, 3×3)'s G (G4); in double, rounded once.
+ * G g for every channel pair first, then one output matrix at a time (one typed-array view per loop: measured 5× faster than writing 36 views per pair).
+ */
+function transformFilter4(rt: WasmRuntime, filter: Tw, u: readonly Tw[], ci: number, co: number): void {
+  const f = rt.f32(filter.data);
+  const tap = ci * co;
+  const gg = new Float64Array(tap * 18); // per pair, G g: 6 rows × 3 columns
+  for (let at = 0; at < tap; at++) {
+    for (let col = 0; col < 3; col++) {
+      const g0 = f[col * tap + at]!;
+      const g1 = f[(3 + col) * tap + at]!;
+      const g2 = f[(6 + col) * tap + at]!;
+      for (let a = 0; a < 6; a++) gg[at * 18 + 3 * a + col] = G4[3 * a]! * g0 + G4[3 * a + 1]! * g1 + G4[3 * a + 2]! * g2;
+    }
+  }
+  for (let a = 0; a < 6; a++) {
+    for (let b = 0; b < 6; b++) {
+      const view = rt.f32(u[6 * a + b]!.data);
+      const q0 = G4[3 * b]!;
+      const q1 = G4[3 * b + 1]!;
+      const q2 = G4[3 * b + 2]!;
+      for (let at = 0, i = 3 * a; at < tap; at++, i += 18) view[at] = gg[i]! * q0 + gg[i + 1]! * q1 + gg[i + 2]! * q2;
     }
   }
 }
