@@ -29,7 +29,6 @@ function apply32(T, v) {
 
 /** 2-D: T X Tᵀ of a square (a × a) X as rows, in float32 (columns first, then rows). */
 function both32(T, X) {
-  const a = X.length;
   const cols = [];
   for (let c = 0; c < X[0].length; c++)
     cols.push(
@@ -39,7 +38,6 @@ function both32(T, X) {
       ),
     ); // cols[c][i] = (T X)[i][c]
   const TX = T.map((_, i) => cols.map((col) => col[i]));
-  void a;
   return TX.map((r) => apply32(T, r));
 }
 
@@ -152,7 +150,6 @@ for (const [label, xs, co, pad, xr, fr] of SHAPES) {
   if (only && !label.includes(only)) continue;
   const ci = xs[3];
   const info = computeConv2DInfo('winograd-error', xs, [3, 3, ci, co], 1, pad, 1);
-  let worst = { f2: 0, f4: 0 };
   const row = [];
   for (const seed of [1, 2, 3]) {
     const x = uniform(
@@ -164,11 +161,11 @@ for (const [label, xs, co, pad, xr, fr] of SHAPES) {
     const want = reference.conv2d(host(xs, x), host([3, 3, ci, co], w), info);
     for (const [name, pts] of Object.entries(SETS)) {
       const fr2 = fractions(winograd32(pts, x, w, info), want);
-      const e = row.find((r) => r.name === name) ?? (row.push({ name, worst: 0, p999: 0 }), row[row.length - 1]);
+      let e = row.find((r) => r.name === name);
+      if (!e) row.push((e = { name, worst: 0, p999: 0 }));
       e.worst = Math.max(e.worst, fr2.worst);
       e.p999 = Math.max(e.p999, fr2.p999);
     }
   }
-  void worst;
   console.log(`${label} (n = ${9 * ci}): ${row.map((r) => `${r.name} worst ${r.worst.toFixed(4)} p99.9 ${r.p999.toFixed(4)}`).join(' | ')}`);
 }
