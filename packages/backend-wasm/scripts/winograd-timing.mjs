@@ -1,8 +1,9 @@
 // Winograd F(2×2, 3×3), F(4×4, 3×3) and the direct convolution (XNNPACK's
 // FusedConv2D) on the seed CNN's 3×3 layers, bias + relu, on 1 and 2 threads,
-// interleaved; medians of wall time, of the calling thread's CPU time (Linux
-// /proc, 10 ms ticks) and of the process's CPU time. On a loaded machine the
-// calling thread's CPU time is the steadier figure.
+// interleaved; medians of wall time and of the process's CPU time, and the
+// mean of the calling thread's CPU time (Linux /proc: 10 ms ticks, so a mean
+// over many rounds). On a loaded machine the calling thread's CPU time is the
+// steadier figure, and on idle cores close to the wall time.
 // Usage: node scripts/winograd-timing.mjs [rounds] [b,h,w,ci,co ...]   (after npm run build)
 import { readFileSync } from 'node:fs';
 import { computeConv2DInfo } from '@polytensor/core';
@@ -97,11 +98,12 @@ for (const [b, h, w, ci, co] of shapes) {
         stats[k].cpu.push((c.user + c.system) / 1000);
       }
   const med = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
+  const mean = (a) => a.reduce((p, q) => p + q, 0) / a.length;
   const gflop = (2 * b * h * w * ci * co * 9) / 1e9;
-  console.log(`b${b} ${h}×${w}×${ci}→${co} (${gflop.toFixed(2)} GFLOP), ${rounds} rounds, medians in ms`);
+  console.log(`b${b} ${h}×${w}×${ci}→${co} (${gflop.toFixed(2)} GFLOP), ${rounds} rounds, in ms`);
   for (const [k, s] of Object.entries(stats))
     console.log(
-      `  ${k.padEnd(9)} wall ${med(s.wall).toFixed(1).padStart(6)}  main-thread cpu ${String(med(s.main)).padStart(4)}  process cpu ${med(s.cpu).toFixed(0).padStart(4)}`,
+      `  ${k.padEnd(9)} wall ${med(s.wall).toFixed(1).padStart(6)}  calling-thread cpu ${mean(s.main).toFixed(1).padStart(6)}  process cpu ${med(s.cpu).toFixed(1).padStart(6)}`,
     );
 }
 console.log('loadavg', readFileSync('/proc/loadavg', 'utf8').trim());
