@@ -2,7 +2,9 @@
 // kernels now and as they were before issue 20's inference work, in one
 // process on one runtime, interleaved (built dist/; Linux):
 //
-//   now:    WASM_KERNELS (fusedConv2d on XNNPACK FusedConv2D or Winograd F(2×2, 3×3), SIMD relu)
+//   now:    WASM_KERNELS (fusedConv2d on XNNPACK FusedConv2D or Winograd F(2×2, 3×3)
+//           or F(4×4, 3×3), SIMD relu)
+//   F2:     the same, but Winograd F(2×2, 3×3) where now takes F(4×4, 3×3)
 //   before: fusedConv2d as core's composite, conv2d by XNNPACK's direct
 //           convolution only, relu by tfjs's Relu kernel
 //
@@ -20,6 +22,7 @@ import { WASM_KERNELS, WASM_NUMERICS } from '../dist/backend.js';
 import { xnnConv } from '../dist/kernels/conv_util.js';
 import { unaryKernel } from '../dist/kernels/unary.js';
 import { loadRuntime } from '../dist/load.js';
+import { winogradApplies, winogradConv2d, winogradTile } from '../dist/kernels/winograd_conv2d.js';
 import { WasmStore } from '../dist/store.js';
 
 const threads = Number(process.argv[2] ?? 2);
@@ -40,8 +43,20 @@ const before = {
   },
 };
 delete before.fusedConv2d;
+const f2 = {
+  ...WASM_KERNELS,
+  fusedConv2d: (s, x, f, b, act, info) => {
+    if (!winogradApplies(s.rt, info) || winogradTile(info) === 2 || act !== 'relu') return WASM_KERNELS.fusedConv2d(s, x, f, b, act, info);
+    return s.run(() => {
+      const y = winogradConv2d(s.rt, s.input(x, 'f2'), s.input(f, 'f2'), b ? s.input(b, 'f2') : null, true, info, undefined, 2);
+      if (!y) throw new Error('infer-paths: F(2×2) gave up on a non-finite result');
+      return y;
+    });
+  },
+};
 for (const [name, kernels] of [
   ['now', WASM_KERNELS],
+  ['F2', f2],
   ['before', before],
 ]) {
   const storage = new WasmStore(rt);
@@ -52,7 +67,7 @@ for (const [name, kernels] of [
 
 const x = new Float32Array(100 * 784).map((_, i) => ((i * 7919) % 997) / 997);
 const models = {};
-for (const name of ['now', 'before']) {
+for (const name of ['now', 'F2', 'before']) {
   await pt.setBackend(`wasm-${name}`);
   pt.setSeed(1);
   const { seedCnn } = await import('@polytensor/models');
@@ -92,12 +107,15 @@ const cpuByThread = () =>
       return [tid, (Number(f[11]) + Number(f[12])) * 10];
     }),
   );
-const runs = { now: models.now, before: models.before, ...(ort ? { 'onnxruntime-node': ort } : {}) };
+const runs = { now: models.now, F2: models.F2, before: models.before, ...(ort ? { 'onnxruntime-node': ort } : {}) };
 const stats = Object.fromEntries(Object.keys(runs).map((k) => [k, { wall: [], main: 0, all: 0, n: 0 }]));
 const a = models.now();
 const b = models.before();
+const c = models.F2();
 let worst = 0;
+let worstF2 = 0;
 for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+for (let i = 0; i < a.length; i++) worstF2 = Math.max(worstF2, Math.abs(c[i] - b[i]));
 for (const f of Object.values(runs)) for (let i = 0; i < 2; i++) await f(); // warm-up
 const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 for (let r = 0; r < rounds; r++) {
@@ -118,7 +136,7 @@ for (let r = 0; r < rounds; r++) {
 const loadAfter = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 const med = (v) => [...v].sort((p, q) => p - q)[v.length >> 1];
 console.log(
-  `wasm ${rt.threads} thread(s), ${rounds} interleaved rounds, load average ${loadBefore} → ${loadAfter}; now vs before: max |difference| ${worst.toExponential(2)}`,
+  `wasm ${rt.threads} thread(s), ${rounds} interleaved rounds, load average ${loadBefore} → ${loadAfter}; max |difference| against before: now ${worst.toExponential(2)}, F2 ${worstF2.toExponential(2)}`,
 );
 for (const [name, s] of Object.entries(stats))
   console.log(

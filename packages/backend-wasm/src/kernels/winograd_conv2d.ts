@@ -50,6 +50,9 @@ export function winogradTile(info: Conv2DInfo): 2 | 4 {
  * against 66, 64→32 12 against 9, 32→32 8 against 5. The line is drawn for
  * 2 threads (the default on 2 cores) and is the same for every thread count,
  * so that every thread count takes the same path and gives the same bits.
+ * With F(4×4) the line stays: on 2 threads (calling thread's CPU, load ~15)
+ * 64→32 14×14 took 12.3 ms by F(4×4), 8.7 by F(2×2), 10.7 direct; 32→32
+ * 9.3, 6.7 and 3.7 (scripts/winograd-timing.mjs).
  */
 export const WINOGRAD_MIN_RATIO = 24;
 
@@ -133,7 +136,10 @@ export function winogradConv2d(
   const chunk = Math.max(1, Math.min(batch, Math.floor(chunkBytes / (mats * 4 * Math.max(ci, co) * perImage))));
   const rows = chunk * perImage;
   const owned: Tw[] = [];
-  const own = (t: Tw): Tw => (owned.push(t), t);
+  const own = (t: Tw): Tw => {
+    owned.push(t);
+    return t;
+  };
   let out: Tw | null = null;
   try {
     // the chunk's images padded, so the input transform of each image can run on any thread
