@@ -118,8 +118,10 @@ for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i])
 for (let i = 0; i < a.length; i++) worstF2 = Math.max(worstF2, Math.abs(c[i] - b[i]));
 for (const f of Object.values(runs)) for (let i = 0; i < 2; i++) await f(); // warm-up
 const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+const order = Object.entries(runs);
 for (let r = 0; r < rounds; r++) {
-  for (const [name, f] of Object.entries(runs)) {
+  // the order rotates each round: a run right after ONNX Runtime's shares the cores with its pool's spinning threads
+  for (const [name, f] of [...order.slice(r % order.length), ...order.slice(0, r % order.length)]) {
     const c0 = cpuByThread();
     const t0 = performance.now();
     await f();
