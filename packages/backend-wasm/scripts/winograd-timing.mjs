@@ -1,5 +1,5 @@
-// Winograd F(2×2, 3×3), F(4×4, 3×3) and the direct convolution (XNNPACK's
-// FusedConv2D) on the seed CNN's 3×3 layers, bias + relu, on 1 and 2 threads,
+// Winograd F(2×2, 3×3), F(4×4, 3×3) (products by this package's tiles, or
+// by XNNPACK: `xnn`) and the direct convolution (XNNPACK's FusedConv2D) on the seed CNN's 3×3 layers, bias + relu, on 1 and 2 threads,
 // interleaved; medians of wall time and of the process's CPU time, and the
 // mean of the calling thread's CPU time (Linux /proc: 10 ms ticks, so a mean
 // over many rounds). On a loaded machine the calling thread's CPU time is the
@@ -77,6 +77,9 @@ for (const [b, h, w, ci, co] of shapes) {
     direct: (rt, [x, f, bb]) => direct(rt, x, f, bb, info),
     F2: (rt, [x, f, bb]) => winogradConv2d(rt, x, f, bb, true, info, undefined, 2),
     F4: (rt, [x, f, bb]) => winogradConv2d(rt, x, f, bb, true, info, undefined, 4),
+    // the products as XNNPACK fully-connected ops, one fork-join each (as before they moved into the per-image parts)
+    'F2 xnn': (rt, [x, f, bb]) => winogradConv2d(rt, x, f, bb, true, info, undefined, 2, 'xnnpack'),
+    'F4 xnn': (rt, [x, f, bb]) => winogradConv2d(rt, x, f, bb, true, info, undefined, 4, 'xnnpack'),
   };
   const stats = {};
   for (let r = 0; r < rounds + 1; r++)
@@ -103,7 +106,7 @@ for (const [b, h, w, ci, co] of shapes) {
   console.log(`b${b} ${h}×${w}×${ci}→${co} (${gflop.toFixed(2)} GFLOP), ${rounds} rounds, in ms`);
   for (const [k, s] of Object.entries(stats))
     console.log(
-      `  ${k.padEnd(9)} wall ${med(s.wall).toFixed(1).padStart(6)}  calling-thread cpu ${mean(s.main).toFixed(1).padStart(6)}  process cpu ${med(s.cpu).toFixed(1).padStart(6)}`,
+      `  ${k.padEnd(11)} wall ${med(s.wall).toFixed(1).padStart(6)}  calling-thread cpu ${mean(s.main).toFixed(1).padStart(6)}  process cpu ${med(s.cpu).toFixed(1).padStart(6)}`,
     );
 }
 console.log('loadavg', readFileSync('/proc/loadavg', 'utf8').trim());

@@ -167,6 +167,24 @@ describe('Winograd F(2×2, 3×3) and F(4×4, 3×3) convolution', () => {
     expect(worstFraction(runTile(c, xv, fv, bv, tile)!, want)).toBeLessThanOrEqual(tile === 4 ? 0.5 : 1);
   });
 
+  it("with the products as XNNPACK ops instead (the timing scripts' comparison), both tiles match the reference too", () => {
+    const c: Case = { x: [2, 9, 10, 48], co: 52, pad: 'same', bias: true, act: 'relu' };
+    const info = infoOf(c);
+    const xv = values(2 * 9 * 10 * 48, 94);
+    const fv = values(9 * 48 * 52, 95);
+    const bv = values(52, 96);
+    const want = reference.fusedConv2d(host(c.x, xv), host([3, 3, 48, 52], fv), host([52], bv), 'relu', info);
+    for (const tile of [2, 4] as const) {
+      const ins = [input(c.x, xv), input([3, 3, 48, 52], fv), input([52], bv)];
+      const [x, f, b] = ins.map((t) => store.input(t, 'test'));
+      const out = winogradConv2d(store.rt, x!, f!, b!, true, info, undefined, tile, 'xnnpack')!;
+      const got = store.rt.f32(out.data).slice();
+      store.rt.dispose(out);
+      for (const t of ins) store.disposeData(t.dataId);
+      expect(worstFraction(got, want), `F(${tile}×${tile})`).toBeLessThanOrEqual(tile === 4 ? 0.5 : 1);
+    }
+  });
+
   it('F(4×4): a 32 → 96 convolution (the fewest channels it takes) with inputs in [1, 2), where the transforms cancel most', () => {
     const c: Case = { x: [2, 10, 11, 32], co: 96, pad: 'same', bias: true, act: 'linear' };
     const info = infoOf(c);
@@ -266,13 +284,15 @@ describe('Winograd F(2×2, 3×3) and F(4×4, 3×3) convolution', () => {
           outs[0]![0]!.some((v, i) => v !== outs[0]![1]![i]),
           'F(4×4) and F(2×2) differ somewhere (two paths were run)',
         ).toBe(true);
-        // Every layer takes the same path on both (the seed CNN's: 64→64 Winograd, 64→32 and 32→32 direct).
+        // Every layer takes the same path on both (the seed CNN's three: Winograd; ci·co/(ci + co) < 16: direct).
         for (const [ci, co, want] of [
           [64, 64, true],
-          [64, 32, false],
-          [32, 32, false],
-          [48, 48, true],
-          [44, 48, false],
+          [64, 32, true],
+          [32, 32, true],
+          [20, 80, true],
+          [28, 28, false],
+          [16, 16, false],
+          [16, 240, false],
         ] as const) {
           const g = infoOf({ x: [1, 14, 14, ci], co, pad: 'same', bias: false, act: 'linear' });
           expect([winogradApplies(store.rt, g), winogradApplies(two.store.rt, g)], `${ci} → ${co}`).toEqual([want, want]);

@@ -1,7 +1,8 @@
 import type { Conv2DInfo } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
+import { correlateTiles } from './conv_simd.js';
 import { onHeap } from './heap_simd.js';
-import { runParts } from './heap_threads.js';
+import { type Emit, runParts } from './heap_threads.js';
 import { WINOGRAD_SIMD_WASM, WINOGRAD_SIMD_WASM_SHARED } from './winograd_simd_module.js';
 
 type RowFn = (src: number, dst: number, tiles: number, vectors: number, rowStride: number, offset: number, bias: number, flag: number) => void;
@@ -42,19 +43,18 @@ export function winogradTile(info: Conv2DInfo): 2 | 4 {
 
 /**
  * Winograd runs where ci·co/(ci + co) ≥ WINOGRAD_MIN_RATIO. It saves 5 of
- * every 9 multiply-adds (which the pool splits) but adds transforms
- * proportional to ci + co per output pixel, which run on the calling thread
- * only, so the more threads the later it pays. Measured (CPU time of the
- * calling thread, b100): on 1 thread 64→64 28×28 80 ms against 135 direct,
- * 64→32 14×14 12 against 18, 16→16 10 against 8; on 2 threads 64→64 49
- * against 66, 64→32 12 against 9, 32→32 8 against 5. The line is drawn for
- * 2 threads (the default on 2 cores) and is the same for every thread count,
- * so that every thread count takes the same path and gives the same bits.
- * With F(4×4) the line stays: on 2 threads (calling thread's CPU, load ~15)
- * 64→32 14×14 took 12.3 ms by F(4×4), 8.7 by F(2×2), 10.7 direct; 32→32
- * 9.3, 6.7 and 3.7 (scripts/winograd-timing.mjs).
+ * every 9 multiply-adds (F(2×2)) or 3 of 4 (F(4×4)) but adds transforms
+ * proportional to ci + co per output pixel. Since the products run in the
+ * same per-image parts as the transforms (one fork-join per chunk), it pays
+ * on both thread counts from the seed CNN's 32→32 layer up (b100, process
+ * CPU on 1 thread / wall on 2 at load ~10: 14×14 64→32 8.5 / 12–17 ms
+ * against 15 / 21 direct; 32→32 4.8 / 8.5–9.3 against 7.7 / 18;
+ * scripts/winograd-timing.mjs). The line is the same for every thread
+ * count, so that every thread count takes the same path and gives the same
+ * bits. Below it (16→16 and smaller) it was measured slower before the
+ * products moved; not re-measured.
  */
-export const WINOGRAD_MIN_RATIO = 24;
+export const WINOGRAD_MIN_RATIO = 16;
 
 /**
  * Bytes of transformed inputs (and of products) per chunk of images: bounds
@@ -82,7 +82,8 @@ export function winogradApplies(rt: WasmRuntime, info: Conv2DInfo): boolean {
     info.outChannels % 4 === 0 &&
     (info.inChannels * info.outChannels) / (info.inChannels + info.outChannels) >= WINOGRAD_MIN_RATIO &&
     info.outShape.every((d) => d > 0) &&
-    winogradModule(rt) !== null
+    winogradModule(rt) !== null &&
+    correlateTiles(rt) !== null
   );
 }
 
@@ -97,10 +98,16 @@ function winogradModule(rt: WasmRuntime): WinogradModule | null {
  * (m = 2) or 4× (m = 4) fewer multiply-adds than the direct convolution. The
  * input patches and the products are transformed by this package's SIMD
  * module (`scripts/gen-winograd-simd.mjs`) in the heap; the (m+2)² products
- * [tiles, Ci]·[Ci, Co] are XNNPACK fully-connected ops, which the threaded
- * build splits over its pool by output tiles, so results are the same on
- * every thread count. The filter transform G g Gᵀ is computed in double and
- * rounded once. The error stays well within the direct convolution's bound
+ * [tiles, Ci]·[Ci, Co] by the conv module's SIMD tiles (`conv_simd.ts`, as
+ * 1×1 correlations: measured 63 GFLOP/s against XNNPACK's fully-connected
+ * op's 47 at [4900, 64]·[64, 64]). Each image is one part of one job on the
+ * heap workers: its input transform, its products, its output transform, so
+ * a chunk is one fork-join (XNNPACK's pool took one per product, and on busy
+ * cores the caller spun at each), the image's data stays in cache, and
+ * results are the same on every thread count. `products: 'xnnpack'`
+ * (timing scripts) runs the products as XNNPACK ops between two jobs, as
+ * before. The filter transform G g Gᵀ is computed in double and rounded
+ * once. The error stays well within the direct convolution's bound
  * γ_n·Σ|x·w| on the shapes that take the path (tested against a float64
  * reference; measured in `scripts/winograd-error.mjs`).
  *
@@ -120,8 +127,10 @@ export function winogradConv2d(
   info: Conv2DInfo,
   chunkBytes = CHUNK_BYTES,
   tile: 2 | 4 = winogradTile(info),
+  products: 'own' | 'xnnpack' = 'own',
 ): Tw | null {
   const wino = winogradModule(rt)!;
+  const gemm = correlateTiles(rt)!;
   const [batch, , , ci] = x.shape as [number, number, number, number];
   const co = info.outChannels;
   const [, outH, outW] = info.outShape as [number, number, number, number];
@@ -187,17 +196,29 @@ export function winogradConv2d(
     for (let b0 = 0; b0 < batch; b0 += chunk) {
       const n = Math.min(chunk, batch - b0);
       for (let b = 0; b < n; b++) padImage(rt, x, b0 + b, xp, b, info.padTop, info.padLeft);
-      runParts(rt, n, n * perImage * mats * (ci + 8) * perValue, (b, emit) => {
+      const inputs = (b: number, emit: Emit): void => {
         for (let ty = 0; ty < th; ty++)
           emit(input, xp.data.offset + b * imageBytes + mt * ty * inRow, vAt, tw, ci / 4, inRow, (b * th + ty) * tw * ci * 4, 0, 0);
-      });
-      for (let k = 0; k < mats; k++)
-        rt.m._BatchMatMul(v[k]!.data.id, rt.ints(0, [1, n * perImage, ci]), 3, u[k]!.data.id, rt.ints(1, [1, ci, co]), 3, 0, 0, m[k]!.data.id);
-      runParts(rt, n, n * perImage * mats * (co + 8) * perValue, (b, emit) => {
+      };
+      const outputs = (b: number, emit: Emit): void => {
         const flag = flags.data.offset + 16 * b;
         for (let ty = 0; ty < th; ty++)
           emit(fn, mAt, out!.data.offset + ((b0 + b) * th + ty) * mt * outRow, tw, co / 4, outRow, (b * th + ty) * tw * co * 4, biasAt, flag);
-      });
+      };
+      if (products === 'own') {
+        // One part per image: its input transform, its (m+2)² products [tiles, Ci]·[Ci, Co] by the conv module's SIMD tiles, its output transform.
+        runParts(rt, n, n * perImage * mats * (ci * co + (ci + co + 16) * perValue), (b, emit) => {
+          inputs(b, emit);
+          for (let k = 0; k < mats; k++)
+            emitProduct(emit, gemm, v[k]!.data.offset + b * perImage * ci * 4, u[k]!.data.offset, m[k]!.data.offset + b * perImage * co * 4, perImage, ci, co);
+          outputs(b, emit);
+        });
+      } else {
+        runParts(rt, n, n * perImage * mats * (ci + 8) * perValue, inputs);
+        for (let k = 0; k < mats; k++)
+          rt.m._BatchMatMul(v[k]!.data.id, rt.ints(0, [1, n * perImage, ci]), 3, u[k]!.data.id, rt.ints(1, [1, ci, co]), 3, 0, 0, m[k]!.data.id);
+        runParts(rt, n, n * perImage * mats * (co + 8) * perValue, outputs);
+      }
     }
     if (!rt.f32(flags.data).every((f) => f === 0)) {
       rt.dispose(out);
@@ -212,6 +233,29 @@ export function winogradConv2d(
     throw e;
   } finally {
     for (const t of owned) rt.dispose(t);
+  }
+}
+
+/**
+ * c [rows, n] = a [rows, k] · b [k, n] (byte addresses; n a multiple of 4) by
+ * the conv module's correlation tiles as a 1×1 correlation of one row of
+ * `rows` pixels: groups of 4 rows, then the last 0–3 one by one; blocks of 8
+ * columns, then one of 4. Each element sums over k in order.
+ */
+function emitProduct(emit: Emit, t: NonNullable<ReturnType<typeof correlateTiles>>, a: number, b: number, c: number, rows: number, k: number, n: number): void {
+  const groups = rows >> 2;
+  const rest = rows & 3;
+  const c8 = n >> 3;
+  const c4 = (n & 7) >> 2;
+  const call = (fn: (typeof t)['p4c8'], row: number, count: number, col: number, blocks: number): void =>
+    emit(fn, a + row * k * 4, b + col * 4, c + (row * n + col) * 4, 1, count, blocks, 1, 1, k, 0, 0, 0, 0, n * 4, k * 4, n * 4);
+  if (groups > 0) {
+    if (c8 > 0) call(t.p4c8, 0, groups, 0, c8);
+    if (c4 > 0) call(t.p4c4, 0, groups, 8 * c8, 1);
+  }
+  if (rest > 0) {
+    if (c8 > 0) call(t.p1c8, 4 * groups, rest, 0, c8);
+    if (c4 > 0) call(t.p1c4, 4 * groups, rest, 8 * c8, 1);
   }
 }
 
