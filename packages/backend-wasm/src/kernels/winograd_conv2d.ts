@@ -58,9 +58,12 @@ export const WINOGRAD_MIN_RATIO = 16;
 
 /**
  * Bytes of transformed inputs (and of products) per chunk of images: bounds
- * the working memory at large batches. Smaller chunks, to stay in cache, were
- * measured slower with 2 threads (each of the 16 products per chunk waits for
- * the pool), so a batch like the seed CNN's (100 images of 28×28×64) is one chunk.
+ * the working memory at large batches (a batch like the seed CNN's, 100
+ * images of 28×28×64, is one chunk: 2 × 45 MB by F(4×4)). Smaller chunks
+ * were measured slower when the products were XNNPACK ops (each product per
+ * chunk waited for the pool); since they run in the per-image parts an
+ * image's data stays in cache whatever the chunk, and smaller chunks were not
+ * re-measured.
  */
 const CHUNK_BYTES = 128 * 2 ** 20;
 
