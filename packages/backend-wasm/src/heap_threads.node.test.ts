@@ -195,7 +195,8 @@ describe('SIMD gradients on heap workers', () => {
       [[64], bv],
     ];
     const r = threeWays(inputs, (rt, x, f, b) => winogradConv2d(rt, x!, f!, b!, true, info)!);
-    expect(r.jobs).toEqual([1, 1]); // one job: per image its input transform, products, output transform
+    // one job per chunk of 4 images (2 MiB of 451 KB each), one part per image: its input transform, products, output transform
+    expect(r.jobs).toEqual([3, 3]);
     expect(r.byWorkers).toBe(12);
     expect(firstDifference(r.single, r.shared), 'caller and worker').toBe(-1);
     expect(firstDifference(r.single, r.workers), 'workers only').toBe(-1);

@@ -185,6 +185,16 @@ describe('Winograd F(2×2, 3×3) and F(4×4, 3×3) convolution', () => {
     }
   });
 
+  it('splits a large image into parts of tile rows (40×44: two parts of 6 and 4 tile rows by F(4×4), seven of 3 or 2 by F(2×2)), within the bound', () => {
+    const c: Case = { x: [1, 40, 44, 32], co: 36, pad: 'same', bias: true, act: 'relu' };
+    const xv = values(40 * 44 * 32, 97);
+    const fv = values(9 * 32 * 36, 98);
+    const bv = values(36, 99);
+    const want = reference.fusedConv2d(host(c.x, xv), host([3, 3, 32, 36], fv), host([36], bv), 'relu', infoOf(c));
+    for (const tile of [2, 4] as const)
+      expect(worstFraction(runTile(c, xv, fv, bv, tile)!, want), `F(${tile}×${tile})`).toBeLessThanOrEqual(tile === 4 ? 0.5 : 1);
+  });
+
   it('F(4×4): a 32 → 96 convolution (the fewest channels it takes) with inputs in [1, 2), where the transforms cancel most', () => {
     const c: Case = { x: [2, 10, 11, 32], co: 96, pad: 'same', bias: true, act: 'linear' };
     const info = infoOf(c);

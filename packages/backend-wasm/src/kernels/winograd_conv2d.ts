@@ -2,7 +2,7 @@ import type { Conv2DInfo } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 import { correlateTiles } from './conv_simd.js';
 import { onHeap } from './heap_simd.js';
-import { type Emit, runParts } from './heap_threads.js';
+import { type Emit, MAX_PARTS, runParts } from './heap_threads.js';
 import { WINOGRAD_SIMD_WASM, WINOGRAD_SIMD_WASM_SHARED } from './winograd_simd_module.js';
 
 type RowFn = (src: number, dst: number, tiles: number, vectors: number, rowStride: number, offset: number, bias: number, flag: number) => void;
@@ -57,15 +57,22 @@ export function winogradTile(info: Conv2DInfo): 2 | 4 {
 export const WINOGRAD_MIN_RATIO = 16;
 
 /**
- * Bytes of transformed inputs (and of products) per chunk of images: bounds
- * the working memory at large batches (a batch like the seed CNN's, 100
- * images of 28×28×64, is one chunk: 2 × 45 MB by F(4×4)). Smaller chunks
- * were measured slower when the products were XNNPACK ops (each product per
- * chunk waited for the pool); since they run in the per-image parts an
- * image's data stays in cache whatever the chunk, and smaller chunks were not
- * re-measured.
+ * Bytes of transformed inputs (and of products) per chunk of images, at
+ * least one image. Small chunks keep a chunk's padded inputs, transformed
+ * inputs and products in cache between the steps of its parts: at the seed
+ * CNN's 28×28×64→64 layer (451 KB per image by F(4×4)), 2 MiB chunks took
+ * 33.6 ms of CPU against 38.6 for the whole batch in one (b100, 1 thread;
+ * 35 against 40 on 2; 1–8 MiB measured, scripts/winograd-timing.mjs).
+ * Chunking does not change any result: every image's parts make the same calls.
  */
-const CHUNK_BYTES = 128 * 2 ** 20;
+const CHUNK_BYTES = 2 * 2 ** 20;
+
+/**
+ * Tiles per part at least: an image is split into blocks of tile rows of at
+ * least this many tiles, so that one large image (batch 1) still gives both
+ * threads work; the seed CNN's images are one part each. By shape only.
+ */
+const PART_TILES = 64;
 
 /**
  * Whether `winogradConv2d` takes this convolution: 3×3, stride 1, no
@@ -104,9 +111,10 @@ function winogradModule(rt: WasmRuntime): WinogradModule | null {
  * [tiles, Ci]·[Ci, Co] by the conv module's SIMD tiles (`conv_simd.ts`, as
  * 1×1 correlations: measured 63 GFLOP/s against XNNPACK's fully-connected
  * op's 47 at [4900, 64]·[64, 64]). Each image is one part of one job on the
- * heap workers: its input transform, its products, its output transform, so
- * a chunk is one fork-join (XNNPACK's pool took one per product, and on busy
- * cores the caller spun at each), the image's data stays in cache, and
+ * heap workers (a large image: one part per block of tile rows): its input
+ * transform, its products, its output transform, so a chunk is one
+ * fork-join (XNNPACK's pool took one per product, and on busy cores the
+ * caller spun at each), a part's data stays in cache, and
  * results are the same on every thread count. `products: 'xnnpack'`
  * (timing scripts) runs the products as XNNPACK ops between two jobs, as
  * before. The filter transform G g Gᵀ is computed in double and rounded
@@ -145,7 +153,9 @@ export function winogradConv2d(
   const hp = mt * th + 2;
   const wp = mt * tw + 2;
   const perImage = th * tw;
-  const chunk = Math.max(1, Math.min(batch, Math.floor(chunkBytes / (mats * 4 * Math.max(ci, co) * perImage))));
+  const rowsPerPart = Math.max(1, Math.ceil(PART_TILES / tw));
+  const partsPerImage = Math.ceil(th / rowsPerPart);
+  const chunk = Math.max(1, Math.min(batch, Math.floor(MAX_PARTS / partsPerImage), Math.floor(chunkBytes / (mats * 4 * Math.max(ci, co) * perImage))));
   const rows = chunk * perImage;
   const owned: Tw[] = [];
   const own = (t: Tw): Tw => {
@@ -159,8 +169,8 @@ export function winogradConv2d(
     const u = Array.from({ length: mats }, () => own(rt.empty([ci, co], 'float32')));
     const v = Array.from({ length: mats }, () => own(rt.empty([rows, ci], 'float32')));
     const m = Array.from({ length: mats }, () => own(rt.empty([rows, co], 'float32')));
-    // one non-finite flag vector per image: a part's calls accumulate into theirs only (no shared read-modify-write)
-    const flags = own(rt.empty([chunk * 4], 'float32'));
+    // one non-finite flag vector per part: a part's calls accumulate into theirs only (no shared read-modify-write)
+    const flags = own(rt.empty([chunk * partsPerImage * 4], 'float32'));
     out = rt.empty([batch, mt * th, mt * tw, co], 'float32');
     if (mt === 2) transformFilter(rt, filter, u, ci, co);
     else transformFilter4(rt, filter, u, ci, co);
@@ -195,32 +205,43 @@ export function winogradConv2d(
     const mAt = mTable.data.offset;
     // work per transformed value, for runParts' split threshold: F(4×4)'s 6-point transforms take about twice F(2×2)'s operations per value
     const perValue = mt / 2;
-    // Transforms by image over the heap workers (parts fixed by the batch: the same bits on every thread count).
+    // Parts fixed by the shape (blocks of tile rows of each image), never by the thread count: the same bits on every count.
+    const parts = (n: number): number => n * partsPerImage;
+    /** Part p's image in the chunk and its first and last (exclusive) tile rows. */
+    const rowsOf = (p: number): [number, number, number] => {
+      const b = Math.floor(p / partsPerImage);
+      const ty0 = (p % partsPerImage) * rowsPerPart;
+      return [b, ty0, Math.min(th, ty0 + rowsPerPart)];
+    };
     for (let b0 = 0; b0 < batch; b0 += chunk) {
       const n = Math.min(chunk, batch - b0);
       for (let b = 0; b < n; b++) padImage(rt, x, b0 + b, xp, b, info.padTop, info.padLeft);
-      const inputs = (b: number, emit: Emit): void => {
-        for (let ty = 0; ty < th; ty++)
+      const inputs = (p: number, emit: Emit): void => {
+        const [b, ty0, ty1] = rowsOf(p);
+        for (let ty = ty0; ty < ty1; ty++)
           emit(input, xp.data.offset + b * imageBytes + mt * ty * inRow, vAt, tw, ci / 4, inRow, (b * th + ty) * tw * ci * 4, 0, 0);
       };
-      const outputs = (b: number, emit: Emit): void => {
-        const flag = flags.data.offset + 16 * b;
-        for (let ty = 0; ty < th; ty++)
+      const outputs = (p: number, emit: Emit): void => {
+        const [b, ty0, ty1] = rowsOf(p);
+        const flag = flags.data.offset + 16 * p;
+        for (let ty = ty0; ty < ty1; ty++)
           emit(fn, mAt, out!.data.offset + ((b0 + b) * th + ty) * mt * outRow, tw, co / 4, outRow, (b * th + ty) * tw * co * 4, biasAt, flag);
       };
       if (products === 'own') {
-        // One part per image: its input transform, its (m+2)² products [tiles, Ci]·[Ci, Co] by the conv module's SIMD tiles, its output transform.
-        runParts(rt, n, n * perImage * mats * (ci * co + (ci + co + 16) * perValue), (b, emit) => {
-          inputs(b, emit);
+        // Per part: its input transform, its (m+2)² products [tiles, Ci]·[Ci, Co] by the conv module's SIMD tiles, its output transform.
+        runParts(rt, parts(n), n * perImage * mats * (ci * co + (ci + co + 16) * perValue), (p, emit) => {
+          inputs(p, emit);
+          const [b, ty0, ty1] = rowsOf(p);
+          const t0 = (b * th + ty0) * tw;
           for (let k = 0; k < mats; k++)
-            emitProduct(emit, gemm, v[k]!.data.offset + b * perImage * ci * 4, u[k]!.data.offset, m[k]!.data.offset + b * perImage * co * 4, perImage, ci, co);
-          outputs(b, emit);
+            emitProduct(emit, gemm, v[k]!.data.offset + t0 * ci * 4, u[k]!.data.offset, m[k]!.data.offset + t0 * co * 4, (ty1 - ty0) * tw, ci, co);
+          outputs(p, emit);
         });
       } else {
-        runParts(rt, n, n * perImage * mats * (ci + 8) * perValue, inputs);
+        runParts(rt, parts(n), n * perImage * mats * (ci + 8) * perValue, inputs);
         for (let k = 0; k < mats; k++)
           rt.m._BatchMatMul(v[k]!.data.id, rt.ints(0, [1, n * perImage, ci]), 3, u[k]!.data.id, rt.ints(1, [1, ci, co]), 3, 0, 0, m[k]!.data.id);
-        runParts(rt, n, n * perImage * mats * (co + 8) * perValue, outputs);
+        runParts(rt, parts(n), n * perImage * mats * (co + 8) * perValue, outputs);
       }
     }
     if (!rt.f32(flags.data).every((f) => f === 0)) {
