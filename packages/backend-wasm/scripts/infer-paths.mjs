@@ -170,9 +170,17 @@ const worstPrev = maxDiff(models.prev());
 for (const f of Object.values(runs)) for (let i = 0; i < 2; i++) await f(); // warm-up
 const loadBefore = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
 const order = Object.entries(runs);
+let seed = 12345;
 for (let r = 0; r < rounds; r++) {
-  // the order rotates each round: a run right after ONNX Runtime's shares the cores with its pool's spinning threads
-  for (const [name, f] of [...order.slice(r % order.length), ...order.slice(0, r % order.length)]) {
+  // a fresh order each round (seeded shuffle), and a pause after ONNX Runtime: its pool's threads spin for a while after a run,
+  // taking the cores from whatever runs next (rotating a fixed order would put the same run after it every time)
+  const shuffled = order.slice();
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    const j = seed % (i + 1);
+    [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+  }
+  for (const [name, f] of shuffled) {
     const c0 = cpuByThread();
     const t0 = performance.now();
     await f();
@@ -184,6 +192,7 @@ for (let r = 0; r < rounds; r++) {
       if (tid === String(process.pid)) s.main += d;
     }
     s.n++;
+    if (name === 'onnxruntime-node') await new Promise((done) => setTimeout(done, 200));
   }
 }
 const loadAfter = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];

@@ -136,10 +136,12 @@ export function winogradConv2d(
   bias: Tw | null,
   relu: boolean,
   info: Conv2DInfo,
-  chunkBytes = CHUNK_BYTES,
+  chunkBytes?: number,
   tile: 2 | 4 = winogradTile(info),
   products: 'own' | 'xnnpack' = 'own',
 ): Tw | null {
+  // XNNPACK products: as before they moved, the whole batch in one chunk (each product is a fork-join per chunk)
+  const chunkLimit = chunkBytes ?? (products === 'own' ? CHUNK_BYTES : 128 * 2 ** 20);
   const wino = winogradModule(rt)!;
   const gemm = correlateTiles(rt)!;
   const [batch, , , ci] = x.shape as [number, number, number, number];
@@ -155,7 +157,7 @@ export function winogradConv2d(
   const perImage = th * tw;
   const rowsPerPart = Math.max(1, Math.ceil(PART_TILES / tw));
   const partsPerImage = Math.ceil(th / rowsPerPart);
-  const chunk = Math.max(1, Math.min(batch, Math.floor(MAX_PARTS / partsPerImage), Math.floor(chunkBytes / (mats * 4 * Math.max(ci, co) * perImage))));
+  const chunk = Math.max(1, Math.min(batch, Math.floor(MAX_PARTS / partsPerImage), Math.floor(chunkLimit / (mats * 4 * Math.max(ci, co) * perImage))));
   const rows = chunk * perImage;
   const owned: Tw[] = [];
   const own = (t: Tw): Tw => {
