@@ -1,8 +1,8 @@
 // Writes src/kernels/winograd_simd_module.ts: the transforms of Winograd
 // F(2×2, 3×3) and F(4×4, 3×3) convolutions as a small WebAssembly SIMD module (assembled here
 // byte by byte, on scripts/wasm-asm.mjs) working in tfjs-backend-wasm's heap
-// (the module imports that memory). The 16 products between the transforms
-// are XNNPACK fully-connected ops (see src/kernels/winograd_conv2d.ts).
+// (the module imports that memory). The 16 or 36 products between the
+// transforms run on the conv module's SIMD tiles (see src/kernels/winograd_conv2d.ts).
 //
 // Every export takes (src, dst, tiles, vectors, rowStride, offset, bias, flag),
 // addresses and strides in bytes, and handles one row of `tiles` tiles, 4
