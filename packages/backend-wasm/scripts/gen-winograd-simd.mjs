@@ -1,8 +1,8 @@
-// Writes src/kernels/winograd_simd_module.ts: the transforms of a Winograd
-// F(2×2, 3×3) convolution as a small WebAssembly SIMD module (assembled here
+// Writes src/kernels/winograd_simd_module.ts: the transforms of Winograd
+// F(2×2, 3×3) and F(4×4, 3×3) convolutions as a small WebAssembly SIMD module (assembled here
 // byte by byte, on scripts/wasm-asm.mjs) working in tfjs-backend-wasm's heap
-// (the module imports that memory). The 16 products between the transforms
-// are XNNPACK fully-connected ops (see src/kernels/winograd_conv2d.ts).
+// (the module imports that memory). The 16 or 36 products between the
+// transforms run on the conv module's SIMD tiles (see src/kernels/winograd_conv2d.ts).
 //
 // Every export takes (src, dst, tiles, vectors, rowStride, offset, bias, flag),
 // addresses and strides in bytes, and handles one row of `tiles` tiles, 4
@@ -20,17 +20,54 @@
 //   NaN otherwise), so one look after the last row tells whether anything
 //   overflowed or was not finite (the caller then convolves directly).
 //
+// - `input4`, `output4`, `output4_b`, `output4_r`, `output4_br`: the same for
+//   F(4×4, 3×3): 6×6 patches 4 pixels apart, 36 matrices, 4×4 output blocks,
+//   V = Bᵀ d B and Y = Aᵀ M A with the matrices of winograd-points.mjs for the
+//   points F4_POINTS (chosen for accuracy: scripts/winograd-error.mjs). Each
+//   output of a 1-D transform is the left-to-right sum of its nonzero terms
+//   c·x (c = ±1 adds or subtracts x; other c multiply first), exactly the
+//   order winograd-error.mjs emulates; columns first, then rows.
+//
 // Each output sums its terms in one fixed order (f32x4.add/sub, no fused
 // multiply-add), so a run is bit-identical to the next.
 //
 // Run `node packages/backend-wasm/scripts/gen-winograd-simd.mjs` after changing this file.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addTo, body, countDown, end, f32x4add, get, I32, i32add, i32const, loop, set, simd, v128load, v128store, writeModuleFile } from './wasm-asm.mjs';
+import {
+  addTo,
+  body,
+  countDown,
+  end,
+  f32x4add,
+  f32x4mul,
+  get,
+  I32,
+  i32add,
+  i32const,
+  loop,
+  set,
+  simd,
+  uleb,
+  v128load,
+  v128store,
+  writeModuleFile,
+} from './wasm-asm.mjs';
+import { winogradMatrices } from './winograd-points.mjs';
+
+/** F(4×4, 3×3)'s finite interpolation points (and ∞); winograd_conv2d.ts builds its G from the same list. */
+export const F4_POINTS = [0, 1, -1, 0.5, -2];
 
 const f32x4sub = simd(0xe5);
 const f32x4max = simd(0xe9);
-const i32load = (offset) => [0x28, 2, offset];
+const f32x4neg = simd(0xe1);
+const f32x4splat = (c) => {
+  const b = Buffer.alloc(16);
+  for (let i = 0; i < 4; i++) b.writeFloatLE(c, 4 * i);
+  if (b.readFloatLE(0) !== c) throw new Error(`coefficient ${c} is not a float32`);
+  return simd(0x0c, ...b);
+};
+const i32load = (offset) => [0x28, 2, ...uleb(offset)];
 const i32shl = [0x74];
 
 const A = { src: 0, dst: 1, tiles: 2, vectors: 3, rowStride: 4, offset: 5, bias: 6, flag: 7 };
@@ -138,11 +175,126 @@ function outputBody(withBias, withRelu) {
   return body(I32_LOCALS, V128_LOCALS, c);
 }
 
+// F(4×4, 3×3): v128 locals X (36), Y (36), a temporary, zero, the flag
+const F4 = (() => {
+  let k = P + I32_LOCALS;
+  const X = Array.from({ length: 36 }, () => k++);
+  const Y = Array.from({ length: 36 }, () => k++);
+  const tmp = k++;
+  const zero = k++;
+  const bad = k++;
+  return { X, Y, tmp, zero, bad, v128Locals: k - P - I32_LOCALS };
+})();
+const { AT: AT4, BT: BT4 } = winogradMatrices(F4_POINTS);
+
+/** dst ← Σ_j row[j]·src[j], left to right over the nonzero row[j] (±1: add or subtract; else multiply first). */
+function rowSum(row, src, dst) {
+  const c = [];
+  let first = true;
+  row.forEach((coef, j) => {
+    if (coef === 0) return;
+    const mag = Math.abs(coef);
+    c.push(...get(src[j]));
+    if (mag !== 1) c.push(...f32x4splat(first ? coef : mag), ...f32x4mul);
+    else if (first && coef < 0) c.push(...f32x4neg);
+    if (!first) c.push(...(coef > 0 ? f32x4add : f32x4sub));
+    first = false;
+  });
+  return [...c, ...set(dst)];
+}
+
+/** out[i·w + c] ← (T · in)[i][c] over the columns c of the a×w matrix `inp` (row-major locals). */
+const columns = (T, inp, out, w) =>
+  T.flatMap((row, i) =>
+    Array.from({ length: w }, (_, c) =>
+      rowSum(
+        row,
+        row.map((_, j) => inp[j * w + c]),
+        out[i * w + c],
+      ),
+    ).flat(),
+  );
+/** out[i·T.length + k] ← (in · Tᵀ)[i][k] over the `h` rows of `inp` (each T[0].length wide). */
+const rows = (T, inp, out, h) =>
+  Array.from({ length: h }, (_, i) =>
+    T.flatMap((row, k) =>
+      rowSum(
+        row,
+        row.map((_, j) => inp[i * row.length + j]),
+        out[i * T.length + k],
+      ),
+    ),
+  ).flat();
+
+function input4Body() {
+  const { X, Y } = F4;
+  const c = [];
+  c.push(...get(A.vectors), ...i32const(4), ...i32shl, ...set(L.pix));
+  c.push(...get(A.src), ...set(L.tileSrc), ...get(A.offset), ...set(L.tileDst), ...get(A.tiles), ...set(L.t));
+  c.push(...loop); // tiles
+  c.push(...get(L.tileSrc), ...set(L.p), ...get(L.tileDst), ...set(L.q), ...get(A.vectors), ...set(L.v));
+  c.push(...loop); // vectors
+  c.push(...get(L.p), ...set(L.bp)); // bp: the patch row's first pixel
+  for (let r = 0; r < 6; r++) {
+    if (r > 0) c.push(...addTo(L.bp, get(A.rowStride)));
+    c.push(...get(L.bp), ...set(L.s));
+    for (let col = 0; col < 6; col++) {
+      c.push(...get(L.s), ...v128load(0), ...set(X[r * 6 + col]));
+      if (col < 5) c.push(...addTo(L.s, get(L.pix)));
+    }
+  }
+  c.push(...columns(BT4, X, Y, 6)); // Bᵀ d
+  c.push(...rows(BT4, Y, X, 6)); // (Bᵀ d) B
+  for (let k = 0; k < 36; k++) c.push(...matAddr(A.dst, k), ...get(X[k]), ...v128store(0));
+  c.push(...addTo(L.p, i32const(16)), ...addTo(L.q, i32const(16)), ...countDown(L.v), ...end);
+  c.push(...addTo(L.tileSrc, [...get(L.pix), ...i32const(2), ...i32shl]), ...addTo(L.tileDst, get(L.pix)), ...countDown(L.t), ...end);
+  return body(I32_LOCALS, F4.v128Locals, c);
+}
+
+function output4Body(withBias, withRelu) {
+  const { X, Y, tmp, zero, bad } = F4;
+  const c = [];
+  c.push(...get(A.vectors), ...i32const(4), ...i32shl, ...set(L.pix));
+  c.push(...get(A.flag), ...v128load(0), ...set(bad));
+  c.push(...get(A.offset), ...set(L.tileSrc), ...get(A.dst), ...set(L.tileDst), ...get(A.tiles), ...set(L.t));
+  c.push(...loop); // tiles
+  c.push(...get(L.tileSrc), ...set(L.q), ...get(L.tileDst), ...set(L.p), ...get(A.bias), ...set(L.bp), ...get(A.vectors), ...set(L.v));
+  c.push(...loop); // vectors
+  for (let k = 0; k < 36; k++) c.push(...matAddr(A.src, k), ...v128load(0), ...set(X[k]));
+  c.push(...columns(AT4, X, Y, 6)); // Aᵀ M: 4 rows of 6
+  c.push(...rows(AT4, Y, X, 4)); // (Aᵀ M) A: y[i][k] in X[4i + k]
+  const out = X.slice(0, 16);
+  if (withBias) {
+    c.push(...get(L.bp), ...v128load(0), ...set(tmp));
+    for (const y of out) c.push(...get(y), ...get(tmp), ...f32x4add, ...set(y));
+  }
+  for (const y of out) c.push(...get(bad), ...get(y), ...get(y), ...f32x4sub, ...f32x4add, ...set(bad));
+  if (withRelu) for (const y of out) c.push(...get(y), ...get(zero), ...f32x4max, ...set(y));
+  c.push(...get(L.p), ...set(L.s)); // s: the block row's first pixel
+  for (let i = 0; i < 4; i++) {
+    if (i > 0) c.push(...addTo(L.s, get(A.rowStride)));
+    for (let k = 0; k < 4; k++) {
+      c.push(...get(L.s));
+      for (let j = 0; j < k; j++) c.push(...get(L.pix), ...i32add);
+      c.push(...get(out[4 * i + k]), ...v128store(0));
+    }
+  }
+  c.push(...addTo(L.p, i32const(16)), ...addTo(L.q, i32const(16)), ...addTo(L.bp, i32const(16)), ...countDown(L.v), ...end);
+  c.push(...addTo(L.tileSrc, get(L.pix)), ...addTo(L.tileDst, [...get(L.pix), ...i32const(2), ...i32shl]), ...countDown(L.t), ...end);
+  c.push(...get(A.flag), ...get(bad), ...v128store(0));
+  return body(I32_LOCALS, F4.v128Locals, c);
+}
+
 const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'kernels', 'winograd_simd_module.ts');
-writeModuleFile(target, 'gen-winograd-simd.mjs', 'WINOGRAD_SIMD_WASM', 'The Winograd F(2×2, 3×3) transforms', Array(8).fill(I32), {
+writeModuleFile(target, 'gen-winograd-simd.mjs', 'WINOGRAD_SIMD_WASM', 'The Winograd F(2×2, 3×3) and F(4×4, 3×3) transforms', Array(8).fill(I32), {
   input: inputBody(),
   output: outputBody(false, false),
   output_b: outputBody(true, false),
   output_r: outputBody(false, true),
   output_br: outputBody(true, true),
+  input4: input4Body(),
+  output4: output4Body(false, false),
+  output4_b: output4Body(true, false),
+  output4_r: output4Body(false, true),
+  output4_br: output4Body(true, true),
 });

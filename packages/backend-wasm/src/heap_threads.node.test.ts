@@ -184,7 +184,7 @@ describe('SIMD gradients on heap workers', () => {
     expect(filterGradGroups(512, 100 * 1024 * 1024)).toBe(1);
   });
 
-  it("Winograd's input and output transforms, one part per image: the same bits on 1 and 2 threads, workers included; a NaN in one image is still seen", () => {
+  it("Winograd's transforms and products, one part per image: the same bits on 1 and 2 threads, workers included; a NaN in one image is still seen", () => {
     // the seed CNN's 64→64 layer with bias and relu, 12 images (above SPLIT_MIN_WORK)
     const info = computeConv2DInfo('conv2d', [12, 28, 28, 64], [3, 3, 64, 64], 1, 'same');
     const xv = values(12 * 28 * 28 * 64, 11);
@@ -196,8 +196,9 @@ describe('SIMD gradients on heap workers', () => {
       [[64], bv],
     ];
     const r = threeWays(inputs, (rt, x, f, b) => winogradConv2d(rt, x!, f!, b!, true, info)!);
-    expect(r.jobs).toEqual([2, 2]); // input transform, output transform
-    expect(r.byWorkers).toBe(2 * 12);
+    // one job per chunk of 4 images (2 MiB of 451 KB each), one part per image: its input transform, products, output transform
+    expect(r.jobs).toEqual([3, 3]);
+    expect(r.byWorkers).toBe(12);
     expect(firstDifference(r.single, r.shared), 'caller and worker').toBe(-1);
     expect(firstDifference(r.single, r.workers), 'workers only').toBe(-1);
     // within the direct convolution's bound γ_n·Σ|term|, against float64 (the last two images: the reference is slow)

@@ -1,15 +1,16 @@
-// conv2d and fusedConv2d by Winograd F(2×2, 3×3) (src/kernels/winograd_conv2d.ts)
-// against the conformance suite's float64 reference within the accumulation
-// bound γ_n·Σ|term|, on shapes that take the path (odd and even outputs,
-// SAME / VALID / uneven explicit padding, with and without bias and relu);
-// non-finite inputs fall back to the direct convolution's semantics (the
-// fused kernel's in-place relu keeping NaN); and 1 and 2 threads give the
-// same bits.
+// conv2d and fusedConv2d by Winograd F(2×2, 3×3) and F(4×4, 3×3)
+// (src/kernels/winograd_conv2d.ts) against the conformance suite's float64
+// reference within the accumulation bound γ_n·Σ|term| (F(4×4) within half of
+// it: its measured worst is about a tenth), on shapes that take the path (odd
+// and even outputs, SAME / VALID / uneven explicit padding, with and without
+// bias and relu); non-finite inputs fall back to the direct convolution's
+// semantics (the fused kernel's in-place relu keeping NaN); and 1 and 2
+// threads give the same bits.
 import { computeConv2DInfo, defineBackend, type Backend, type Conv2DInfo, type FusedActivation, type PaddingSpec, type TensorInfo } from '@polytensor/core';
 import { gamma, host, reference } from '@polytensor/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WASM_KERNELS } from './backend.js';
-import { winogradApplies, winogradConv2d } from './kernels/winograd_conv2d.js';
+import { WINOGRAD4_MIN_CHANNELS, winogradApplies, winogradConv2d, winogradTile } from './kernels/winograd_conv2d.js';
 import { loadRuntime } from './load.js';
 import { WasmStore } from './store.js';
 
@@ -51,7 +52,7 @@ const CASES: readonly Case[] = [
   { x: [2, 6, 6, 64], co: 48, pad: 'same', bias: true, act: 'tanh' },
 ];
 
-describe('Winograd F(2×2, 3×3) convolution', () => {
+describe('Winograd F(2×2, 3×3) and F(4×4, 3×3) convolution', () => {
   let store: WasmStore;
   let backend: Backend;
   beforeAll(async () => {
@@ -118,6 +119,93 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
     },
   );
 
+  /** winogradConv2d with the given tile, read back and freed, with its inputs freed. */
+  function runTile(c: Case, xv: Float32Array, fv: Float32Array, bv: Float32Array | null, tile: 2 | 4, chunkBytes?: number): Float32Array | null {
+    const info = infoOf(c);
+    const ins = [input(c.x, xv), input([3, 3, c.x[3], c.co], fv), ...(bv ? [input([c.co], bv)] : [])];
+    try {
+      const [x, f, b] = ins.map((t) => store.input(t, 'test'));
+      const out = winogradConv2d(store.rt, x!, f!, b ?? null, c.act === 'relu', info, chunkBytes, tile);
+      if (!out) return null;
+      expect(out.shape).toEqual(info.outShape);
+      const got = store.rt.f32(out.data).slice();
+      store.rt.dispose(out);
+      return got;
+    } finally {
+      for (const t of ins) store.disposeData(t.dataId);
+    }
+  }
+
+  it('chooses F(4×4) by channel counts alone: both at least WINOGRAD4_MIN_CHANNELS', () => {
+    for (const [ci, co, tile] of [
+      [64, 64, 4],
+      [32, 96, 4],
+      [96, 32, 4],
+      [28, 200, 2],
+      [200, 28, 2],
+    ] as const) {
+      const info = infoOf({ x: [1, 10, 10, ci], co, pad: 'same', bias: false, act: 'linear' });
+      expect(winogradApplies(store.rt, info), `${ci} → ${co}`).toBe(true);
+      expect(winogradTile(info), `${ci} → ${co}`).toBe(tile);
+    }
+    expect(WINOGRAD4_MIN_CHANNELS).toBe(32);
+  });
+
+  // Both tiles on every case (the kernels take F(4×4) on all of CASES), relu or linear as the case says.
+  it.each(
+    CASES.flatMap((c, i) => ([2, 4] as const).map((tile) => [`F(${tile}×${tile}) ${c.x.join('×')} → ${c.co} ${JSON.stringify(c.pad)}`, i, tile] as const)),
+  )('matches the float64 reference with either tile: %s', (_name, i, tile) => {
+    const c = { ...CASES[i]!, act: CASES[i]!.act === 'relu' ? ('relu' as const) : ('linear' as const) };
+    const info = infoOf(c);
+    const xv = values(
+      c.x.reduce((p, q) => p * q, 1),
+      60 + i,
+    );
+    const fv = values(9 * c.x[3] * c.co, 70 + i);
+    const bv = c.bias ? values(c.co, 80 + i) : null;
+    const want = reference.fusedConv2d(host(c.x, xv), host([3, 3, c.x[3], c.co], fv), bv ? host([c.co], bv) : null, c.act, info);
+    expect(worstFraction(runTile(c, xv, fv, bv, tile)!, want)).toBeLessThanOrEqual(tile === 4 ? 0.5 : 1);
+  });
+
+  it("with the products as XNNPACK ops instead (the timing scripts' comparison), both tiles match the reference too", () => {
+    const c: Case = { x: [2, 9, 10, 48], co: 52, pad: 'same', bias: true, act: 'relu' };
+    const info = infoOf(c);
+    const xv = values(2 * 9 * 10 * 48, 94);
+    const fv = values(9 * 48 * 52, 95);
+    const bv = values(52, 96);
+    const want = reference.fusedConv2d(host(c.x, xv), host([3, 3, 48, 52], fv), host([52], bv), 'relu', info);
+    for (const tile of [2, 4] as const) {
+      const ins = [input(c.x, xv), input([3, 3, 48, 52], fv), input([52], bv)];
+      const [x, f, b] = ins.map((t) => store.input(t, 'test'));
+      const out = winogradConv2d(store.rt, x!, f!, b!, true, info, undefined, tile, 'xnnpack')!;
+      const got = store.rt.f32(out.data).slice();
+      store.rt.dispose(out);
+      for (const t of ins) store.disposeData(t.dataId);
+      expect(worstFraction(got, want), `F(${tile}×${tile})`).toBeLessThanOrEqual(tile === 4 ? 0.5 : 1);
+    }
+  });
+
+  it('splits a large image into parts of tile rows (40×44: two parts of 6 and 4 tile rows by F(4×4), seven of 3 or 2 by F(2×2)), within the bound', () => {
+    const c: Case = { x: [1, 40, 44, 32], co: 36, pad: 'same', bias: true, act: 'relu' };
+    const xv = values(40 * 44 * 32, 97);
+    const fv = values(9 * 32 * 36, 98);
+    const bv = values(36, 99);
+    const want = reference.fusedConv2d(host(c.x, xv), host([3, 3, 32, 36], fv), host([36], bv), 'relu', infoOf(c));
+    for (const tile of [2, 4] as const)
+      expect(worstFraction(runTile(c, xv, fv, bv, tile)!, want), `F(${tile}×${tile})`).toBeLessThanOrEqual(tile === 4 ? 0.5 : 1);
+  });
+
+  it('F(4×4): a 32 → 96 convolution (the fewest channels it takes) with inputs in [1, 2), where the transforms cancel most', () => {
+    const c: Case = { x: [2, 10, 11, 32], co: 96, pad: 'same', bias: true, act: 'linear' };
+    const info = infoOf(c);
+    expect(winogradTile(info)).toBe(4);
+    const xv = values(2 * 10 * 11 * 32, 91).map((v) => 1.5 + v / 2);
+    const fv = values(9 * 32 * 96, 92);
+    const bv = values(96, 93);
+    const want = reference.fusedConv2d(host(c.x, xv), host([3, 3, 32, 96], fv), host([96], bv), 'linear', info);
+    expect(worstFraction(runTile(c, xv, fv, bv, 4)!, want)).toBeLessThanOrEqual(0.5);
+  });
+
   it('runs a batch in chunks of images when the transformed inputs would exceed the chunk size', () => {
     const c: Case = { x: [5, 6, 7, 16], co: 20, pad: 'same', bias: true, act: 'relu' };
     const info = infoOf(c);
@@ -135,6 +223,16 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
     expect(worstFraction(got, want)).toBeLessThanOrEqual(1);
   });
 
+  it('F(4×4) in chunks too: 5 images of 3×2 tiles, 2 images per chunk', () => {
+    const c: Case = { x: [5, 9, 6, 32], co: 36, pad: 'same', bias: true, act: 'relu' };
+    const xv = values(5 * 9 * 6 * 32, 54);
+    const fv = values(9 * 32 * 36, 55);
+    const bv = values(36, 56);
+    const perImageBytes = 36 * 4 * 36 * 3 * 2; // 36 matrices × 4 bytes × max(ci, co) × 3×2 tiles
+    const want = reference.fusedConv2d(host(c.x, xv), host([3, 3, 32, 36], fv), host([36], bv), 'relu', infoOf(c));
+    expect(worstFraction(runTile(c, xv, fv, bv, 4, 2 * perImageBytes)!, want)).toBeLessThanOrEqual(0.5);
+  });
+
   it('gives up (null, nothing left allocated) on a non-finite result; the kernels then fall back and match the reference’s NaN and ±∞', () => {
     const c: Case = { x: [1, 8, 8, 48], co: 48, pad: 'same', bias: true, act: 'relu' };
     const info = infoOf(c);
@@ -148,7 +246,8 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
     const f = input([3, 3, 48, 48], fv);
     const before = store.numDataIds();
     const tfjsBefore = store.rt.tfjsDataIds();
-    expect(winogradConv2d(store.rt, store.input(x, 'test'), store.input(f, 'test'), null, false, info)).toBeNull();
+    for (const tile of [2, 4] as const)
+      expect(winogradConv2d(store.rt, store.input(x, 'test'), store.input(f, 'test'), null, false, info, undefined, tile), `F(${tile}×${tile})`).toBeNull();
     expect([store.numDataIds(), store.rt.tfjsDataIds()]).toEqual([before, tfjsBefore]);
     store.disposeData(x.dataId);
     store.disposeData(f.dataId);
@@ -160,7 +259,7 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
   });
 
   if (threadsRun)
-    it('gives the same bits on 1 and 2 threads (the seed CNN’s conv64 → 64 with bias and relu, batch 4)', async () => {
+    it('gives the same bits on 1 and 2 threads (the seed CNN’s conv64 → 64 with bias and relu, batch 4, by F(4×4) through the kernel and by F(2×2))', async () => {
       const two = await backendOn(2);
       try {
         const c: Case = { x: [4, 28, 28, 64], co: 64, pad: 'same', bias: true, act: 'relu' };
@@ -175,22 +274,35 @@ describe('Winograd F(2×2, 3×3) convolution', () => {
           const t = (shape: readonly number[], v: Float32Array): TensorInfo => ({ dataId: s.write(v, shape, 'float32'), shape, dtype: 'float32' });
           const ins = [t(c.x, xv), t([3, 3, 64, 64], fv), t([64], bv)] as const;
           expect(winogradApplies(s.rt, info)).toBe(true);
+          expect(winogradTile(info)).toBe(4);
           const out = b.kernels.fusedConv2d(ins[0], ins[1], ins[2], 'relu', info);
           const got = s.readSync(out.dataId) as Float32Array;
+          const f2 = winogradConv2d(s.rt, s.input(ins[0], 'test'), s.input(ins[1], 'test'), s.input(ins[2], 'test'), true, info, undefined, 2)!;
+          const got2 = s.rt.f32(f2.data).slice();
+          s.rt.dispose(f2);
           for (const d of [out, ...ins]) s.disposeData(d.dataId);
-          return new Uint32Array(got.buffer, got.byteOffset, got.length);
+          return [got, got2].map((g) => new Uint32Array(g.buffer, g.byteOffset, g.length));
         });
         expect(two.store.rt.threads).toBe(2);
-        let diff = -1;
-        for (let i = 0; i < outs[0]!.length && diff < 0; i++) if (outs[0]![i] !== outs[1]![i]) diff = i;
-        expect(diff, 'first element whose bits differ').toBe(-1);
-        // Every layer takes the same path on both (the seed CNN's: 64→64 Winograd, 64→32 and 32→32 direct).
+        for (const k of [0, 1]) {
+          const [one, twos] = [outs[0]![k]!, outs[1]![k]!];
+          let diff = -1;
+          for (let i = 0; i < one.length && diff < 0; i++) if (one[i] !== twos[i]) diff = i;
+          expect(diff, `${k === 0 ? 'F(4×4)' : 'F(2×2)'}: first element whose bits differ`).toBe(-1);
+        }
+        expect(
+          outs[0]![0]!.some((v, i) => v !== outs[0]![1]![i]),
+          'F(4×4) and F(2×2) differ somewhere (two paths were run)',
+        ).toBe(true);
+        // Every layer takes the same path on both (the seed CNN's three: Winograd; ci·co/(ci + co) < 16: direct).
         for (const [ci, co, want] of [
           [64, 64, true],
-          [64, 32, false],
-          [32, 32, false],
-          [48, 48, true],
-          [44, 48, false],
+          [64, 32, true],
+          [32, 32, true],
+          [20, 80, true],
+          [28, 28, false],
+          [16, 16, false],
+          [16, 240, false],
         ] as const) {
           const g = infoOf({ x: [1, 14, 14, ci], co, pad: 'same', bias: false, act: 'linear' });
           expect([winogradApplies(store.rt, g), winogradApplies(two.store.rt, g)], `${ci} → ${co}`).toEqual([want, want]);

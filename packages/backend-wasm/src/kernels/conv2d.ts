@@ -7,7 +7,7 @@ import { winogradApplies, winogradConv2d } from './winograd_conv2d.js';
 /**
  * NHWC conv2d by the tfjs wasm Conv2D kernel (XNNPACK), with core's resolved
  * geometry as explicit padding; 3×3 stride-1 convolutions with enough
- * channels by Winograd F(2×2, 3×3) (`winograd_conv2d.ts`) unless their result
+ * channels by Winograd F(2×2, 3×3) or F(4×4, 3×3) (`winograd_conv2d.ts`) unless their result
  * is not finite.
  */
 export function conv2d(rt: WasmRuntime, x: Tw, filter: Tw, info: Conv2DInfo): Tw {

@@ -14,7 +14,7 @@ import { winogradApplies, winogradConv2d } from './winograd_conv2d.js';
  * kernel (as the `unary` kernel does) **in place** on the fresh output (no
  * second buffer of the output's size), and sigmoid/tanh through `unary`, as
  * core's composite does.
- * 3×3 stride-1 convolutions with enough channels run as Winograd F(2×2, 3×3)
+ * 3×3 stride-1 convolutions with enough channels run as Winograd F(2×2, 3×3) or F(4×4, 3×3)
  * instead (`winograd_conv2d.ts`: bias and relu fused into its output
  * transform), unless their result is not finite.
  */
