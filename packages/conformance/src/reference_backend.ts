@@ -111,6 +111,7 @@ export const REFERENCE_KERNELS: AllKernelImpls<RefStore> = {
   fusedConv2d: (s, x, f, bias, act, info) => s.writeHost(ref.fusedConv2d(s.readHost(x), s.readHost(f), bias ? s.readHost(bias) : null, act, info).out),
   softmaxCrossEntropy: (s, logits, labels) => s.writeHost(ref.softmaxCrossEntropy(s.readHost(logits), s.readHost(labels)).out),
   philoxUniform: (s, shape, key, dropout) => s.writeHost(ref.philoxUniform(shape, key, dropout)),
+  unaryGrad: (s, op, x, y, dy) => s.writeHost(ref.unaryGrad(op, s.readHost(x), s.readHost(y), s.readHost(dy))),
 };
 
 /** Only the 11 primitive kernels of the reference: core's composites stand in for the rest. */

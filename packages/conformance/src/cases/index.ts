@@ -15,6 +15,7 @@ import { logSoftmaxCases, softmaxCases } from './softmax.js';
 import { storageCases } from './storage.js';
 import type { ConformanceCase } from './types.js';
 import { unaryCases } from './unary.js';
+import { unaryGradCases } from './unary_grad.js';
 import { castCases, whereCases } from './where_cast.js';
 
 export type { CaseKind, CaseResult, CaseSubject, ConformanceCase } from './types.js';
@@ -59,6 +60,7 @@ export const KERNEL_CASES: { readonly [K in KernelName]: readonly ConformanceCas
   fusedConv2d: fusedConv2dCases,
   softmaxCrossEntropy: softmaxCrossEntropyCases,
   philoxUniform: philoxUniformCases,
+  unaryGrad: unaryGradCases,
 };
 
 /** Every kernel-level case in the table's order, storage first and the optimizer capability last (no composite checks). */
@@ -110,6 +112,7 @@ export {
   fusedConv2dCases,
   softmaxCrossEntropyCases,
   philoxUniformCases,
+  unaryGradCases,
   optimizerUpdateCases,
   optimizerCompositeCases,
 };

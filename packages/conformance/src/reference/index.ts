@@ -15,3 +15,4 @@ export { softmax, logSoftmax, softmaxCrossEntropy, type SoftmaxResult, type Cros
 export { optimizerUpdate, optimizerStep, slotCount, FLOAT32_STEP, type StepArithmetic } from './optimizer.js';
 export type { Accumulated } from './accumulate.js';
 export { philoxUniform, philoxUniformAt } from './philox_uniform.js';
+export { unaryGrad } from './unary_grad.js';

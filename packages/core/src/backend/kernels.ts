@@ -42,6 +42,10 @@ export type ReduceOp = (typeof REDUCE_OPS)[number];
 
 export type ArgReduceOp = 'argMax' | 'argMin';
 
+/** The activations whose gradient is one optional kernel (unaryGrad): the LSTM and GRU gates' nonlinearities. */
+export const UNARY_GRAD_OPS = ['sigmoid', 'tanh'] as const;
+export type UnaryGradOp = (typeof UNARY_GRAD_OPS)[number];
+
 /**
  * Fully resolved 2-D convolution / pooling geometry (NHWC input, HWIO filter).
  * Core computes it once (`computeConv2DInfo` / `computePool2DInfo`) so every
@@ -213,6 +217,14 @@ export interface Kernels {
    * the 53-bit → float32 rounding in integers).
    */
   philoxUniform(shape: readonly number[], key: PhiloxKey, dropout: DropoutMaskSpec | null): TensorInfo;
+  /**
+   * dy · op′(x) for the gradient of unary `op`, from forms that keep their
+   * digits where the output saturates: sigmoid′(x) = y·σ(−x) with y = σ(x)
+   * the forward's output, tanh′(x) = 4·σ(2x)·σ(−2x) (y unused). x, y and dy are
+   * float32 of one shape; output float32 of that shape. One pass where core's
+   * composite runs four (sigmoid) or seven (tanh) kernels.
+   */
+  unaryGrad(op: UnaryGradOp, x: TensorInfo, y: TensorInfo, dy: TensorInfo): TensorInfo;
 }
 
 /** A kernel's name. */

@@ -6,7 +6,7 @@
  * rule written with differentiable ops has its own gradient. A null rule: the kernel is not differentiable (argMax,
  * oneHot, cast…), so no gradient flows through it.
  */
-import type { Conv2DInfo, FusedActivation } from '../backend/kernels.js';
+import type { Conv2DInfo, FusedActivation, UnaryGradOp } from '../backend/kernels.js';
 import { ENGINE } from '../engine/engine.js';
 import type { GradientRules } from '../engine/tape.js';
 import type { Tensor } from '../tensor.js';
@@ -59,6 +59,13 @@ function memoGrad(dy: Tensor, y: Tensor, activation: FusedActivation): () => Ten
   return () => (dz ??= ENGINE.tidy(() => activationGrad(dy, y, activation)));
 }
 
+/**
+ * An activation's gradient as one kernel (unaryGrad), when no outer tape
+ * records it: the kernel has no gradient of its own, so grad of grad takes the
+ * rule's differentiable ops instead (the same sequence as unaryGrad's composite).
+ */
+const unaryGradOf = (op: UnaryGradOp, x: Tensor, y: Tensor, dy: Tensor): Tensor => ENGINE.runKernel('unaryGrad', [op, x, y, dy]);
+
 /** A reduced gradient broadcast back over the input's shape. */
 const expandGrad = (dy: Tensor, x: Tensor, axes: readonly number[]): Tensor => ENGINE.tidy(() => mul(reshape(dy, keptShape(x.shape, axes)), onesLike(x)));
 
@@ -95,13 +102,14 @@ export const GRADIENTS: GradientRules = {
         return [() => mul(dy, cast(greater(x, 0), dy.dtype))];
       case 'sigmoid':
         // σ(x)·σ(−x): 1 − σ(x) from the rounded output keeps no digits near saturation (0.5% off at x = 12).
-        return [() => mul(dy, mul(y, sigmoid(neg(x))))];
+        return [() => (ENGINE.recordsGradientOf([x, y, dy]) ? mul(dy, mul(y, sigmoid(neg(x)))) : unaryGradOf('sigmoid', x, y, dy))];
       case 'tanh':
         // 1 − tanh²(x) = 4·σ(2x)·σ(−2x): 1 − y² from the rounded output loses every digit as |y| → 1.
         return [
           () => {
+            if (!ENGINE.recordsGradientOf([x, y, dy])) return unaryGradOf('tanh', x, y, dy);
             const x2 = mul(x, 2);
-            return mul(mul(dy, 4), mul(sigmoid(x2), sigmoid(neg(x2))));
+            return mul(dy, mul(mul(sigmoid(x2), sigmoid(neg(x2))), 4));
           },
         ];
       case 'elu':
@@ -269,4 +277,5 @@ export const GRADIENTS: GradientRules = {
     ];
   },
   philoxUniform: null,
+  unaryGrad: null,
 };

@@ -19,6 +19,7 @@ import { pad } from './composites/pad.js';
 import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './composites/pool.js';
 import { philoxUniform } from './composites/philox_uniform.js';
 import { logSoftmax, softmax } from './composites/softmax.js';
+import { unaryGrad } from './composites/unary_grad.js';
 import type { KernelContext } from './temps.js';
 import { accumulation, correctlyRounded, exact, product, softmaxClass, ulp, type Tolerance } from './tolerance.js';
 
@@ -307,6 +308,19 @@ export const KERNELS: { readonly [K in KernelName]: KernelSpec<K> } = {
     output: (shape) => f32(shape),
     composite: philoxUniform,
     tolerance: exact(false, 'bit-identical to the host stream: the generator is the spec'),
+  },
+  unaryGrad: {
+    kind: 'optional',
+    doc: "dy·op′(x) for op sigmoid (y·σ(−x), y the forward's output) or tanh (4·σ(2x)·σ(−2x)): an activation's gradient in one pass.",
+    output: (_op, x) => f32(x.shape),
+    label: (op) => `${op}Grad`,
+    composite: unaryGrad,
+    tolerance: ulp(
+      8,
+      'sigmoid [-87, 87], tanh [-43, 43]',
+      undefined,
+      'two sigmoids within 3 ULP each and two products; beyond, an intermediate σ is subnormal',
+    ),
   },
 };
 
