@@ -24,6 +24,7 @@ import { softmaxKernel } from './kernels/softmax.js';
 import { softmaxCrossEntropyKernel } from './kernels/softmax_cross_entropy.js';
 import { transposeKernel } from './kernels/transpose.js';
 import { unaryKernel } from './kernels/unary.js';
+import { unaryGradKernel } from './kernels/unary_grad.js';
 import { whereKernel } from './kernels/where.js';
 import { defaultTsLimits, validateTsLimits, type TsBackendLimits } from './limits.js';
 import { TsStore } from './store.js';
@@ -34,6 +35,7 @@ export const TS_NUMERICS: BackendNumerics = { flushesSubnormals: false, arithmet
 /** Every kernel of the table, in plain TypeScript (src/kernels/<name>.ts). */
 export const TS_KERNELS: KernelImpls<TsStore> = {
   unary: unaryKernel,
+  unaryGrad: unaryGradKernel,
   binary: binaryKernel,
   where: whereKernel,
   cast: castKernel,
