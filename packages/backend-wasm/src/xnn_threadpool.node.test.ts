@@ -114,9 +114,10 @@ describe("XNNPACK's pool only for calls large enough", () => {
     const a = values(m * k, 4);
     const b = values(k * n, 5);
     const x = values(4 * 20 * 20 * 32, 6);
-    const f = values(3 * 3 * 32 * 32, 7); // 4·400·9·32·32 = 14.7M
+    // 5×5: a 3×3 convolution of these channels would take the Winograd path, whose products run on the heap workers
+    const f = values(5 * 5 * 32 * 32, 7); // 4·400·25·32·32 = 41M
     expect(m * k * n).toBeGreaterThanOrEqual(XNN_SPLIT_MIN_WORK);
-    const r = onBoth(() => [matMul(tensor(a, [m, k]), tensor(b, [k, n])), conv2d(tensor(x, [4, 20, 20, 32]), tensor(f, [3, 3, 32, 32]), 1, 'same')]);
+    const r = onBoth(() => [matMul(tensor(a, [m, k]), tensor(b, [k, n])), conv2d(tensor(x, [4, 20, 20, 32]), tensor(f, [5, 5, 32, 32]), 1, 'same')]);
     expect(r.pooled).toBeGreaterThanOrEqual(2);
     r.single.forEach((s, i) => expect(firstDifference(s, r.threaded[i]!), `output ${i}`).toBe(-1));
     // And the product is right (float64 reference).

@@ -155,7 +155,12 @@ export function brokenBackend(variant: BrokenVariant): Backend {
       return replaceUnary(broken, 'exp', (v) => f32(f32(Math.expm1(v)) + 1));
     case 'sigmoid-via-tanh':
       // σ(x) = 0.5 + 0.5·tanh(x/2) in float32: no relative accuracy left for x ≪ 0
-      return replaceUnary(broken, 'sigmoid', (v) => f32(0.5 + f32(0.5 * f32(Math.tanh(f32(v / 2))))));
+      // (its unaryGrad is core's composite, so the gradients run the same sigmoid, as on a real backend built this way)
+      return replaceUnary(
+        (k) => broken({ ...k, unaryGrad: undefined }),
+        'sigmoid',
+        (v) => f32(0.5 + f32(0.5 * f32(Math.tanh(f32(v / 2))))),
+      );
     case 'fusedconv-drops-bias':
       // the bias added only where the activation is linear
       return broken({

@@ -27,8 +27,7 @@ function forward(op: UnaryGradOp, x: HostTensor): HostTensor {
 function gradCase(op: UnaryGradOp, name: string, shape: readonly number[], xs: (r: Rng, n: number) => number[], dys: (r: Rng, n: number) => number[]) {
   return kernelCase({
     kernel: 'unaryGrad',
-    op: `${op}Grad`,
-    name,
+    name: `${op}: ${name}`,
     inputs: (r) => {
       const n = sizeOf(shape);
       const x = host(shape, xs(r, n));
