@@ -23,6 +23,7 @@ import { sliceKernel } from './kernels/slice.js';
 import { softmaxKernel } from './kernels/softmax.js';
 import { transposeKernel } from './kernels/transpose.js';
 import { unaryKernel } from './kernels/unary.js';
+import { unaryGradKernel } from './kernels/unary_grad.js';
 import { whereKernel } from './kernels/where.js';
 import { GpuRuntime, MAX_ELEMENTS } from './runtime.js';
 import { GpujsStore } from './store.js';
@@ -58,6 +59,7 @@ export const GPUJS_KERNELS: KernelImpls<GpujsStore> = {
   softmax: softmaxKernel,
   logSoftmax: logSoftmaxKernel,
   fusedMatMul: fusedMatMulKernel,
+  unaryGrad: unaryGradKernel,
 };
 
 /**
