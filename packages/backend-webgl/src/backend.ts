@@ -41,6 +41,7 @@ import { softmaxKernel } from './kernels/softmax.js';
 import { softmaxCrossEntropyKernel } from './kernels/softmax_cross_entropy.js';
 import { transposeKernel } from './kernels/transpose.js';
 import { unaryKernel } from './kernels/unary.js';
+import { unaryGradKernel } from './kernels/unary_grad.js';
 import { whereKernel } from './kernels/where.js';
 import { WebGLStore } from './store.js';
 import { deletePrograms, env, GPGPUContext, setWebGLContext, TfWebGL } from './tfjs.js';
@@ -78,6 +79,7 @@ export const WEBGL_KERNELS: KernelImpls<WebGLStore> = {
   fusedMatMul: fusedMatMulKernel,
   fusedConv2d: fusedConv2dKernel,
   softmaxCrossEntropy: softmaxCrossEntropyKernel,
+  unaryGrad: unaryGradKernel,
   // the fragment program; on WebGL 1 and software renderers the host draw (withRandomRoute)
   philoxUniform: philoxUniformKernel,
 };
