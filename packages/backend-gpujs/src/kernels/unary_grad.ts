@@ -4,15 +4,17 @@ import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
 
 /**
- * GLSL body of g(x, y, d, K) per op: the contract's forms in core's composite
- * order, with gpu-common's float32 sigmoid (see glsl.ts). tanh scales by 4
- * last (as the composite does): d·4 first would overflow for |d| near
- * FLT_MAX where the gradient is finite. The 4 is K.x·4 (K.x an opaque 1), so
- * the compiler cannot fold it into d.
+ * GLSL body of g(x, y, d, K) per op, with gpu-common's float32 math (see
+ * glsl.ts). sigmoid: d·(y·σ(−x)). tanh: σ(2x)·σ(−2x)·4 = 4e/(1+e)² with
+ * e = exp(−|2x|), as backend-webgl's program: the 4 rides in a quotient's
+ * numerator and d multiplies last, by a factor ≤ 1 (no overflow for |d| near
+ * FLT_MAX), because Mesa's optimizer moves a constant factor to the outside
+ * of a product: d·(s·4) ran as (d·s)·4, whose d·s underflowed to a flushed 0
+ * at x ≈ −41 on headless-gl where the gradient is normal.
  */
 const GLSL: Readonly<Record<UnaryGradOp, string>> = {
   sigmoid: 'return d * (y * ptSigmoid(-x));',
-  tanh: 'float v = 2.0 * x; return d * ((ptSigmoid(v) * ptSigmoid(-v)) * (4.0 * K.x));',
+  tanh: 'if (ptIsNaN(x)) { return x; } float e = ptExp(-abs(2.0 * x)); float p = 1.0 + e; return d * (ptDiv(4.0 * e, p) * ptDiv(1.0, p));',
 };
 
 /**
