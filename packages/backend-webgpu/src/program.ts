@@ -5,6 +5,8 @@ import { flatDispatch, type WebGPUProgram } from './tfjs.js';
 export const WORKGROUP = 64;
 /** Threads per workgroup of the packed (vec4) ones: tfjs's binary programs' size, measured a little faster on SwiftShader for 1M-value elementwise ops. */
 export const PACKED_WORKGROUP = 128;
+/** Values from which packed programs take PACKED_WORKGROUP (dispatch-add's [4] adds measured slower with it). */
+export const PACKED_WORKGROUP_MIN = 2 ** 16;
 
 /** How a FlatProgram sees its buffers and how many threads run it (default: one per output value, scalar arrays). */
 export interface ProgramLayout {
@@ -51,7 +53,8 @@ export class FlatProgram implements WebGPUProgram {
     this.variableNames = [...names];
     this.outputShape = [size];
     const out = layout.outputComponent ?? 1;
-    if (out === 4 && layout.threads === undefined) this.workgroupSize = [PACKED_WORKGROUP, 1, 1];
+    // only for large outputs: a tiny op's one workgroup would run 128 lanes for a handful of values
+    if (out === 4 && layout.threads === undefined && size >= PACKED_WORKGROUP_MIN) this.workgroupSize = [PACKED_WORKGROUP, 1, 1];
     if (layout.outputComponent || layout.inputComponents) {
       this.outputComponent = out;
       this.variableComponents = layout.inputComponents ? [...layout.inputComponents] : names.map(() => out);
