@@ -1,10 +1,11 @@
-// Kernel conv2dBackpropFilter with unit column stride runs this package's packed
-// program (kernels/conv2d_filter_packed.ts): judged here against a float64
-// direct sum on geometries that reach each of its cases (even and odd column
-// shifts, padding on every side, odd widths, channels and output widths, row
-// strides, dilations, a one-column input), with non-finite values where a
-// dropped padding term would otherwise turn 0·∞ into NaN, and inputs arriving
-// packed, unpacked or from the host.
+// Kernels conv2dBackpropFilter and conv2dBackpropInput with unit column stride
+// run this package's packed programs (kernels/conv2d_filter_packed.ts,
+// kernels/conv2d_input_packed.ts): judged here against float64 direct sums on
+// geometries that reach each of their cases (even and odd column shifts,
+// padding on every side, odd widths, channels and output widths, row strides,
+// dilations, a one-column input), with non-finite values where a dropped
+// padding term would otherwise turn 0·∞ into NaN, and inputs arriving packed,
+// unpacked or from the host.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
 import type { WebGLBackend } from './index.js';
@@ -54,7 +55,7 @@ function infoOf(g: Geometry): Conv2DInfo {
 }
 
 /** dW in float64 by the definition (terms whose input cell is padding are absent), and Σ|terms| per weight. */
-function reference(info: Conv2DInfo, x: Float32Array, dy: Float32Array): { value: Float64Array; magnitude: Float64Array; terms: number } {
+function referenceFilter(info: Conv2DInfo, x: Float32Array, dy: Float32Array): { value: Float64Array; magnitude: Float64Array; terms: number } {
   const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: OC } = info;
   const { filterHeight: FH, filterWidth: FW } = info;
   const value = new Float64Array(FH * FW * C * OC);
@@ -78,6 +79,33 @@ function reference(info: Conv2DInfo, x: Float32Array, dy: Float32Array): { value
           }
         }
   return { value, magnitude, terms: info.batchSize * info.outHeight * info.outWidth };
+}
+
+/** dx in float64 by the definition (each dy cell spread over the input cells its taps read), and Σ|terms| per cell. */
+function referenceInput(info: Conv2DInfo, dy: Float32Array, w: Float32Array): { value: Float64Array; magnitude: Float64Array; terms: number } {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: OC } = info;
+  const { filterHeight: FH, filterWidth: FW } = info;
+  const value = new Float64Array(B * H * W * C);
+  const magnitude = new Float64Array(value.length);
+  for (let b = 0; b < B; b++)
+    for (let yr = 0; yr < OH; yr++)
+      for (let yc = 0; yc < OW; yc++)
+        for (let fh = 0; fh < FH; fh++) {
+          const xr = yr * info.strideHeight - info.padTop + fh * info.dilationHeight;
+          if (xr < 0 || xr >= H) continue;
+          for (let fw = 0; fw < FW; fw++) {
+            const xc = yc * info.strideWidth - info.padLeft + fw * info.dilationWidth;
+            if (xc < 0 || xc >= W) continue;
+            for (let d1 = 0; d1 < C; d1++)
+              for (let d2 = 0; d2 < OC; d2++) {
+                const t = dy[((b * OH + yr) * OW + yc) * OC + d2]! * w[((fh * FW + fw) * C + d1) * OC + d2]!;
+                const k = ((b * H + xr) * W + xc) * C + d1;
+                value[k]! += t;
+                magnitude[k]! += Math.abs(t);
+              }
+          }
+        }
+  return { value, magnitude, terms: FH * FW * OC };
 }
 
 /** Deterministic values in [-1, 1). */
@@ -107,7 +135,7 @@ const GEOMETRIES: Geometry[] = [
   { name: 'one column', x: [2, 5, 1, 3], f: [3, 1, 3, 2], strides: [1, 1], dilations: [1, 1], pads: [1, 1, 0, 0] },
 ];
 
-describe('conv2dBackpropFilter, packed program (unit column stride)', () => {
+describe('convolution gradients, packed programs (unit column stride)', () => {
   let gl: WebGLBackend;
   let programs = 0;
   let restore: () => void;
@@ -134,25 +162,25 @@ describe('conv2dBackpropFilter, packed program (unit column stride)', () => {
   };
 
   /** Every finite weight within γₙ·Σ|t| of float64 (the conformance bound); NaN exactly where float64 has NaN. */
-  function expectNearReference(info: Conv2DInfo, got: ArrayLike<number>, x: Float32Array, dy: Float32Array, what: string): void {
-    const { value, magnitude, terms } = reference(info, x, dy);
+  function expectNearReference(ref: { value: Float64Array; magnitude: Float64Array; terms: number }, got: ArrayLike<number>, what: string): void {
+    const { value, magnitude, terms } = ref;
     const gamma = (terms * U) / (1 - terms * U);
     expect(got.length, what).toBe(value.length);
     for (let k = 0; k < value.length; k++) {
-      const ref = value[k]!;
-      if (!Number.isFinite(ref)) {
-        if (!Object.is(got[k]!, ref)) expect.fail(`${what}: weight ${k}: got ${got[k]}, float64 ${ref}`);
+      const want = value[k]!;
+      if (!Number.isFinite(want)) {
+        if (!Object.is(got[k]!, want)) expect.fail(`${what}: element ${k}: got ${got[k]}, float64 ${want}`);
         continue;
       }
-      const err = Math.abs(got[k]! - ref);
+      const err = Math.abs(got[k]! - want);
       if (!(err <= gamma * magnitude[k]! + 2 ** -126)) {
-        expect.fail(`${what}: weight ${k}: got ${got[k]}, float64 ${ref} (bound ${gamma * magnitude[k]!})`);
+        expect.fail(`${what}: element ${k}: got ${got[k]}, float64 ${want} (bound ${gamma * magnitude[k]!})`);
       }
     }
   }
 
   for (const g of GEOMETRIES) {
-    it(`${g.name}: one program, within the bound of a float64 direct sum`, () => {
+    it(`filter, ${g.name}: one program, within the bound of a float64 direct sum`, () => {
       const info = infoOf(g);
       const x = values(
         info.inShape.reduce((a, b) => a * b),
@@ -169,13 +197,13 @@ describe('conv2dBackpropFilter, packed program (unit column stride)', () => {
       const dw = gl.kernels.conv2dBackpropFilter(tx, td, info);
       expect(programs - before, g.name).toBe(1);
       expect(dw.shape).toEqual(info.filterShape);
-      expectNearReference(info, gl.readSync(dw.dataId), x, dy, g.name);
+      expectNearReference(referenceFilter(info, x, dy), gl.readSync(dw.dataId), g.name);
       expect(gl.readSync(first.dataId)).toEqual(gl.readSync(dw.dataId));
       dispose(tx, td, first, dw);
     });
   }
 
-  it('drops padding terms: ∞ in dy beside the padding gives no NaN; NaN and ∞ in x reach the weights they touch', () => {
+  it('filter drops padding terms: ∞ in dy beside the padding gives no NaN; NaN and ∞ in x reach the weights they touch', () => {
     const info = infoOf(GEOMETRIES[0]!);
     const x = values(
       info.inShape.reduce((a, b) => a * b),
@@ -195,16 +223,16 @@ describe('conv2dBackpropFilter, packed program (unit column stride)', () => {
     const td = host(dy, info.outShape);
     const dw = gl.kernels.conv2dBackpropFilter(tx, td, info);
     const got = gl.readSync(dw.dataId);
-    expectNearReference(info, got, x, dy, 'non-finite');
+    expectNearReference(referenceFilter(info, x, dy), got, 'non-finite');
     // the float64 reference has finite and infinite weights both: the case tests something
-    const { value } = reference(info, x, dy);
+    const { value } = referenceFilter(info, x, dy);
     expect(value.some((v) => !Number.isFinite(v) && !Number.isNaN(v))).toBe(true);
     expect(value.some((v) => Number.isNaN(v))).toBe(true);
     expect(value.some((v) => Number.isFinite(v))).toBe(true);
     dispose(tx, td, dw);
   });
 
-  it('reads inputs left unpacked by a flat program as they are', () => {
+  it('filter reads inputs left unpacked by a flat program as they are', () => {
     const info = infoOf(GEOMETRIES[1]!);
     const x = values(
       info.inShape.reduce((a, b) => a * b),
@@ -224,7 +252,57 @@ describe('conv2dBackpropFilter, packed program (unit column stride)', () => {
     const isPacked = (t: TensorInfo): boolean => gl.store.tf.texData.get(gl.store.data(t.dataId, 'test').tf!).isPacked === true;
     expect([isPacked(tx), isPacked(td)]).toEqual([false, false]);
     const dw = gl.kernels.conv2dBackpropFilter(tx, td, info);
-    expectNearReference(info, gl.readSync(dw.dataId), x, dy, 'unpacked inputs');
+    expectNearReference(referenceFilter(info, x, dy), gl.readSync(dw.dataId), 'unpacked inputs');
     dispose(hx, hd, n1, n2, tx, td, dw);
+  });
+
+  for (const g of GEOMETRIES) {
+    it(`input, ${g.name}: one program, within the bound of a float64 direct sum`, () => {
+      const info = infoOf(g);
+      const dy = values(
+        info.outShape.reduce((a, b) => a * b),
+        17,
+      );
+      const w = values(
+        info.filterShape.reduce((a, b) => a * b),
+        23,
+      );
+      const td = host(dy, info.outShape);
+      const tw = host(w, info.filterShape);
+      const first = gl.kernels.conv2dBackpropInput(td, tw, info); // uploads dy and the filter too
+      const before = programs;
+      const dx = gl.kernels.conv2dBackpropInput(td, tw, info);
+      expect(programs - before, g.name).toBe(1);
+      expect(dx.shape).toEqual(info.inShape);
+      expectNearReference(referenceInput(info, dy, w), gl.readSync(dx.dataId), g.name);
+      expect(gl.readSync(first.dataId)).toEqual(gl.readSync(dx.dataId));
+      dispose(td, tw, first, dx);
+    });
+  }
+
+  it('input drops terms outside dy: ∞ in the filter gives no NaN at the border; NaN in dy reaches the cells it touches', () => {
+    const info = infoOf(GEOMETRIES[0]!);
+    const dy = values(
+      info.outShape.reduce((a, b) => a * b),
+      31,
+    );
+    const w = values(
+      info.filterShape.reduce((a, b) => a * b),
+      37,
+    );
+    const [, OH, OW, OC] = info.outShape;
+    const [, , C] = info.filterShape;
+    w[0] = Number.POSITIVE_INFINITY; // tap (0, 0): outside dy for the last row and column of x
+    w[((2 * 3 + 2) * C + 1) * OC + 2] = Number.NEGATIVE_INFINITY; // tap (2, 2): outside for the first row and column
+    dy[((1 * OH + 2) * OW + 3) * OC + 4] = Number.NaN;
+    const td = host(dy, info.outShape);
+    const tw = host(w, info.filterShape);
+    const dx = gl.kernels.conv2dBackpropInput(td, tw, info);
+    expectNearReference(referenceInput(info, dy, w), gl.readSync(dx.dataId), 'non-finite');
+    const { value } = referenceInput(info, dy, w);
+    expect(value.some((v) => !Number.isFinite(v) && !Number.isNaN(v))).toBe(true);
+    expect(value.some((v) => Number.isNaN(v))).toBe(true);
+    expect(value.some((v) => Number.isFinite(v))).toBe(true);
+    dispose(td, tw, dx);
   });
 });
