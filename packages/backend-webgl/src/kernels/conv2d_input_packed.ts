@@ -1,5 +1,6 @@
 import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
+import { columnTaps } from './column_taps.js';
 
 /**
  * Whether `conv2dInputPacked` handles this geometry: unit column stride (an
@@ -8,9 +9,6 @@ import type { WebGLStore } from '../store.js';
 export function inputPackedApplies(info: Conv2DInfo): boolean {
   return info.strideWidth === 1;
 }
-
-/** GLSL name of the dy texel at even column offset `e` from the output texel's column. */
-const slot = (e: number): string => (e < 0 ? `t_m${-e}` : `t_p${e}`);
 
 /**
  * dx of a convolution with unit column stride as one packed program. Each
@@ -32,29 +30,26 @@ const slot = (e: number): string => (e < 0 ? `t_m${-e}` : `t_p${e}`);
 export function conv2dInputPacked(s: WebGLStore, dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
   const { outHeight: OH, outWidth: OW, outChannels: OC, filterHeight: FH, filterWidth: FW } = info;
   const { strideHeight: SH, dilationHeight: DH, dilationWidth: DW, padTop: PT, padLeft: PL } = info;
-  const offsets = Array.from({ length: FW }, (_, fw) => PL - fw * DW);
-  const even = (v: number): number => 2 * Math.floor(v / 2);
-  const slots = [...new Set(offsets.flatMap((o) => [even(o), even(o + 1)]))].sort((a, b) => a - b);
-  // per tap: the dy lanes of output columns c and c + 1, and whether those dy columns exist
-  const valid = offsets.map((o, fw) => `bool a${fw} = c + ${o} >= 0 && c + ${o} < ${OW}; bool b${fw} = c + ${o + 1} >= 0 && c + ${o + 1} < ${OW};`);
-  const taps = offsets.map((o, fw) => {
-    const lanesA = `${slot(even(o))}.${o === even(o) ? 'xy' : 'zw'}`;
-    const lanesB = `${slot(even(o + 1))}.${o + 1 === even(o + 1) ? 'xy' : 'zw'}`;
-    return `{
+  const cols = columnTaps(
+    Array.from({ length: FW }, (_, fw) => PL - fw * DW),
+    OW,
+    (col) => `getDY(b, yr, ${col}, d2)`,
+  );
+  const taps = cols.lanes.map(
+    ([da, db], fw) => `{
             vec4 w = getW(fh, ${fw}, d1, d2);
-            vec2 da = ${lanesA}; vec2 db = ${lanesB};
+            vec2 da = ${da}; vec2 db = ${db};
             res.xy += a${fw} ? vec2(dot(da, w.xy), dot(da, w.zw)) : vec2(0.0);
             res.zw += b${fw} ? vec2(dot(db, w.xy), dot(db, w.zw)) : vec2(0.0);
-          }`;
-  });
+          }`,
+  );
   const row = SH === 1 ? 'int yr = num;' : `int yr = num / ${SH}; if (yr * ${SH} != num) continue;`;
   // GLSL ES 1.00 (WebGL 1): constant loop bounds, no % or & on ints; shapes are compiled in.
   const body = `
-    int ptClampOW(int v) { return v < 0 ? 0 : (v > ${OW - 1} ? ${OW - 1} : v); }
     void main() {
       ivec4 o = getOutputCoords();
       int b = o.x; int r = o.y; int c = o.z; int d1 = o.w;
-      ${valid.join('\n      ')}
+      ${cols.valid}
       vec4 res = vec4(0.0);
       for (int fh = 0; fh < ${FH}; fh++) {
         int num = r + ${PT} - fh * ${DH};
@@ -63,7 +58,7 @@ export function conv2dInputPacked(s: WebGLStore, dy: TensorInfo, filter: TensorI
         if (yr >= ${OH}) continue;
         for (int p = 0; p < ${Math.ceil(OC / 2)}; p++) {
           int d2 = 2 * p;
-          ${slots.map((e) => `vec4 ${slot(e)} = getDY(b, yr, ptClampOW(c + ${e}), d2);`).join('\n          ')}
+          ${cols.fetches}
           ${taps.join('\n          ')}
         }
       }

@@ -1,13 +1,14 @@
-// Kernels conv2dBackpropFilter and conv2dBackpropInput with unit column stride
-// run this package's packed programs (kernels/conv2d_filter_packed.ts,
-// kernels/conv2d_input_packed.ts): judged here against float64 direct sums on
+// Kernels conv2d, fusedConv2d, conv2dBackpropInput and conv2dBackpropFilter
+// with unit column stride run this package's packed programs
+// (kernels/conv2d_forward_packed.ts, conv2d_input_packed.ts,
+// conv2d_filter_packed.ts): judged here against float64 direct sums on
 // geometries that reach each of their cases (even and odd column shifts,
 // padding on every side, odd widths, channels and output widths, row strides,
 // dilations, a one-column input), with non-finite values where a dropped
-// padding term would otherwise turn 0·∞ into NaN, and inputs arriving packed,
-// unpacked or from the host.
+// padding term would otherwise turn 0·∞ into NaN, fused bias and activations,
+// and inputs arriving packed, unpacked or from the host.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
+import type { Conv2DInfo, FusedActivation, TensorInfo } from '@polytensor/core';
 import type { WebGLBackend } from './index.js';
 import { newBackend } from './test_util.js';
 
@@ -79,6 +80,43 @@ function referenceFilter(info: Conv2DInfo, x: Float32Array, dy: Float32Array): {
           }
         }
   return { value, magnitude, terms: info.batchSize * info.outHeight * info.outWidth };
+}
+
+/** conv2d in float64 by the definition (padding cells absent), plus bias, and Σ|terms| per output (the bias included). */
+function referenceForward(
+  info: Conv2DInfo,
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | null,
+): { value: Float64Array; magnitude: Float64Array; terms: number } {
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, outChannels: OC } = info;
+  const { filterHeight: FH, filterWidth: FW } = info;
+  const value = new Float64Array(B * OH * OW * OC);
+  const magnitude = new Float64Array(value.length);
+  for (let b = 0; b < B; b++)
+    for (let yr = 0; yr < OH; yr++)
+      for (let yc = 0; yc < OW; yc++)
+        for (let d2 = 0; d2 < OC; d2++) {
+          const k = ((b * OH + yr) * OW + yc) * OC + d2;
+          for (let fh = 0; fh < FH; fh++) {
+            const xr = yr * info.strideHeight - info.padTop + fh * info.dilationHeight;
+            if (xr < 0 || xr >= H) continue;
+            for (let fw = 0; fw < FW; fw++) {
+              const xc = yc * info.strideWidth - info.padLeft + fw * info.dilationWidth;
+              if (xc < 0 || xc >= W) continue;
+              for (let d1 = 0; d1 < C; d1++) {
+                const t = x[((b * H + xr) * W + xc) * C + d1]! * w[((fh * FW + fw) * C + d1) * OC + d2]!;
+                value[k]! += t;
+                magnitude[k]! += Math.abs(t);
+              }
+            }
+          }
+          if (bias) {
+            value[k]! += bias[d2]!;
+            magnitude[k]! += Math.abs(bias[d2]!);
+          }
+        }
+  return { value, magnitude, terms: FH * FW * C + 1 };
 }
 
 /** dx in float64 by the definition (each dy cell spread over the input cells its taps read), and Σ|terms| per cell. */
@@ -304,5 +342,98 @@ describe('convolution gradients, packed programs (unit column stride)', () => {
     expect(value.some((v) => Number.isNaN(v))).toBe(true);
     expect(value.some((v) => Number.isFinite(v))).toBe(true);
     dispose(td, tw, dx);
+  });
+
+  for (const g of GEOMETRIES) {
+    it(`forward, ${g.name}: one program, within the bound of a float64 direct sum`, () => {
+      const info = infoOf(g);
+      const x = values(
+        info.inShape.reduce((a, b) => a * b),
+        41,
+      );
+      const w = values(
+        info.filterShape.reduce((a, b) => a * b),
+        43,
+      );
+      const tx = host(x, info.inShape);
+      const tw = host(w, info.filterShape);
+      const first = gl.kernels.conv2d(tx, tw, info); // uploads x and the filter too
+      const before = programs;
+      const y = gl.kernels.conv2d(tx, tw, info);
+      expect(programs - before, g.name).toBe(1);
+      expect(y.shape).toEqual(info.outShape);
+      expectNearReference(referenceForward(info, x, w, null), gl.readSync(y.dataId), g.name);
+      expect(gl.readSync(first.dataId)).toEqual(gl.readSync(y.dataId));
+      dispose(tx, tw, first, y);
+    });
+  }
+
+  const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+  const ACTIVATIONS: Record<FusedActivation, (v: number) => number> = {
+    linear: (v) => v,
+    relu: (v) => (Number.isNaN(v) ? v : v > 0 ? v : 0),
+    sigmoid,
+    tanh: Math.tanh,
+  };
+  for (const act of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
+    it(`fused, bias and ${act}: ${act === 'tanh' ? 'tanh after the program' : 'one program'}, within the bound of float64`, () => {
+      const info = infoOf(GEOMETRIES[0]!);
+      const x = values(
+        info.inShape.reduce((a, b) => a * b),
+        47,
+      );
+      const w = values(
+        info.filterShape.reduce((a, b) => a * b),
+        53,
+      );
+      const bias = values(info.outChannels, 59);
+      const [tx, tw, tb] = [host(x, info.inShape), host(w, info.filterShape), host(bias, [info.outChannels])];
+      const first = gl.kernels.fusedConv2d(tx, tw, tb, act, info);
+      const before = programs;
+      const y = gl.kernels.fusedConv2d(tx, tw, tb, act, info);
+      // tanh: the program, then the unary kernel, flat on these 630 values (below the packed minimum): an unpack and tanh
+      expect(programs - before, act).toBe(act === 'tanh' ? 3 : 1);
+      const ref = referenceForward(info, x, w, bias);
+      const got = gl.readSync(y.dataId);
+      const gamma = (ref.terms * U) / (1 - ref.terms * U);
+      let negatives = 0;
+      for (let k = 0; k < got.length; k++) {
+        const z = ref.value[k]!;
+        if (z < 0) negatives++;
+        const want = ACTIVATIONS[act](z);
+        // the activation is 1-Lipschitz (sigmoid ¼): the sum's bound carries over; plus a few ULP of the activation's own rounding
+        const tol = gamma * ref.magnitude[k]! + 8 * 2 ** -23 * Math.max(Math.abs(want), 2 ** -100);
+        if (!(Math.abs(got[k]! - want) <= tol)) expect.fail(`${act}: element ${k}: got ${got[k]}, float64 ${want} (pre-activation ${z})`);
+        if (act === 'relu' && z < 0) expect(Object.is(got[k], 0), `relu of ${z} is +0`).toBe(true);
+      }
+      expect(negatives).toBeGreaterThan(0); // relu and the others see both signs
+      dispose(tx, tw, tb, first, y);
+    });
+  }
+
+  it('forward drops padding terms: ∞ in the filter gives no NaN at the border; NaN in x reaches the outputs it touches', () => {
+    const info = infoOf(GEOMETRIES[0]!);
+    const x = values(
+      info.inShape.reduce((a, b) => a * b),
+      61,
+    );
+    const w = values(
+      info.filterShape.reduce((a, b) => a * b),
+      67,
+    );
+    const [, H, W, C] = info.inShape;
+    const OC = info.outChannels;
+    w[2] = Number.POSITIVE_INFINITY; // tap (0, 0): padding for the first row and column of the output
+    w[((2 * 3 + 2) * C + 1) * OC + 3] = Number.NEGATIVE_INFINITY; // tap (2, 2): padding for the last row and column
+    x[((1 * H + 2) * W + 5) * C + 1] = Number.NaN;
+    const tx = host(x, info.inShape);
+    const tw = host(w, info.filterShape);
+    const y = gl.kernels.conv2d(tx, tw, info);
+    expectNearReference(referenceForward(info, x, w, null), gl.readSync(y.dataId), 'non-finite');
+    const { value } = referenceForward(info, x, w, null);
+    expect(value.some((v) => !Number.isFinite(v) && !Number.isNaN(v))).toBe(true);
+    expect(value.some((v) => Number.isNaN(v))).toBe(true);
+    expect(value.some((v) => Number.isFinite(v))).toBe(true);
+    dispose(tx, tw, y);
   });
 });
