@@ -218,7 +218,7 @@ describe('packed elementwise programs', () => {
 
   it('layouts mix: a matMul output (packed) through packed and flat elementwise ops and a reduction', () => {
     const a = values(17).map((v) => (Number.isFinite(v) ? Math.max(-4, Math.min(4, v)) : 1));
-    const run = (minSize: number): ArrayLike<number> => {
+    const run = (minSize: number): { t: ArrayLike<number>; r: ArrayLike<number>; s: ArrayLike<number> } => {
       gl.store.packedMinSize = minSize;
       const k = gl.kernels;
       const x = { dataId: gl.write(a, SHAPE, 'float32'), shape: SHAPE, dtype: 'float32' as const };
