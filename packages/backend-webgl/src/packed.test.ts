@@ -218,7 +218,7 @@ describe('packed elementwise programs', () => {
 
   it('layouts mix: a matMul output (packed) through packed and flat elementwise ops and a reduction', () => {
     const a = values(17).map((v) => (Number.isFinite(v) ? Math.max(-4, Math.min(4, v)) : 1));
-    const run = (minSize: number): ArrayLike<number> => {
+    const run = (minSize: number): { t: ArrayLike<number>; r: ArrayLike<number>; s: ArrayLike<number> } => {
       gl.store.packedMinSize = minSize;
       const k = gl.kernels;
       const x = { dataId: gl.write(a, SHAPE, 'float32'), shape: SHAPE, dtype: 'float32' as const };
@@ -227,15 +227,27 @@ describe('packed elementwise programs', () => {
       const e = { dataId: gl.write(eye, [SHAPE[1]!, SHAPE[1]!], 'float32'), shape: [SHAPE[1]!, SHAPE[1]!], dtype: 'float32' as const };
       const m = k.matMul(x, e, false, false); // packed, equal to x
       const t = k.unary('tanh', m); // packed when allowed
-      const r = k.reduce('sum', t, [1]); // flat: unpacks t in place
-      const u = k.binary('mul', t, x, SHAPE); // t was unpacked in place by the reduction: flat
+      const r = k.reduce('sum', t, [1]); // packed t: the packed row sums (sum_packed.ts); flat t: tfjs's Sum
+      const u = k.binary('mul', t, x, SHAPE);
       const s = k.binary('sub', u, t, SHAPE);
-      const outs = [...gl.readSync(r.dataId), ...gl.readSync(s.dataId)];
+      const outs = { t: gl.readSync(t.dataId), r: gl.readSync(r.dataId), s: gl.readSync(s.dataId) };
       for (const id of [x, e, m, t, r, u, s]) gl.disposeData(id.dataId);
       return outs;
     };
     try {
-      expectSameBits(run(1024), run(Infinity), 'chain');
+      const packed = run(1024);
+      const flat = run(Infinity);
+      expectSameBits(packed.t, flat.t, 'tanh');
+      expectSameBits(packed.s, flat.s, 'chain');
+      // the row sums add the same terms in another order: each within γ_n·Σ|t| of the other's
+      const [rows, n] = [SHAPE[0]!, SHAPE[1]!];
+      const gamma = (n * 2 ** -24) / (1 - n * 2 ** -24);
+      for (let i = 0; i < rows; i++) {
+        let mag = 0;
+        for (let j = 0; j < n; j++) mag += Math.abs(flat.t[i * n + j]!);
+        const [p, f] = [packed.r[i]!, flat.r[i]!];
+        if (!(Object.is(p, f) || Math.abs(p - f) <= 2 * gamma * mag)) expect.fail(`row sum ${i}: packed ${p}, flat ${f}`);
+      }
     } finally {
       gl.store.packedMinSize = 1024;
     }

@@ -1,17 +1,21 @@
 import { sizeOfShape, type Conv2DInfo, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
 import { convAttrs } from './conv_util.js';
+import { conv2dInputPacked, inputPackedApplies } from './conv2d_input_packed.js';
 import { DECODE, filterLoopBound, runGeometry, windowsCovering } from './geometry.js';
 import { loopBound } from './reduce_util.js';
 
 /**
- * dx = conv2d's gradient w.r.t. its input. tfjs's Conv2DBackpropInput has no
- * dilations; dilated convolutions use this package's shader (a direct sum over
- * the filter taps that hit each input cell).
+ * dx = conv2d's gradient w.r.t. its input. Unit column stride (the common
+ * case, dilated or not): this package's packed program (conv2d_input_packed.ts).
+ * Otherwise tfjs's Conv2DBackpropInput, which has no dilations; dilated
+ * convolutions then use this package's flat shader (a direct sum over the
+ * filter taps that hit each input cell).
  */
 export function conv2dBackpropInput(s: WebGLStore, dy: TensorInfo, filter: TensorInfo, info: Conv2DInfo): TensorInfo {
   if (sizeOfShape(info.inShape) === 0) return s.fromValues(new Float32Array(0), info.inShape, 'float32');
   if (sizeOfShape(info.outShape) === 0 || info.outChannels === 0) return s.fill(info.inShape, 'float32', 0, 0);
+  if (inputPackedApplies(info)) return conv2dInputPacked(s, dy, filter, info);
   if (info.dilationHeight === 1 && info.dilationWidth === 1) {
     const out = s.kernel('Conv2DBackpropInput', { dy, filter }, { ...convAttrs(info), inputShape: [...info.inShape] });
     return s.wrap(out, info.inShape, 'float32');

@@ -1,6 +1,7 @@
 import { sizeOfShape, type ReduceOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import { EXACT_INT, type WebGLStore } from '../store.js';
 import { loopBound, reductionView, runReduction, type ReductionView } from './reduce_util.js';
+import { sumRowsPacked, sumRowsPackedApplies } from './sum_packed.js';
 
 const INIT: Readonly<Record<ReduceOp, string>> = { sum: '0.0', prod: '1.0', max: '-ptInf()', min: 'ptInf()' };
 const STEP: Readonly<Record<ReduceOp, string>> = {
@@ -59,6 +60,7 @@ export function reduce(s: WebGLStore, op: ReduceOp, x: TensorInfo, axes: readonl
   }
   if (outSize === 0) return s.fromValues(new Float32Array(0), outShape, x.dtype);
   if (R === 0) return s.fill(outShape, x.dtype, IDENTITY[op], x.dtype === 'int32' ? Math.abs(IDENTITY[op]) : 0);
+  if (op === 'sum' && x.dtype === 'float32' && sumRowsPackedApplies(s, x, axes)) return sumRowsPacked(s, x);
   if (op === 'sum' && x.dtype === 'float32') {
     // tfjs's Sum: windows of ~√R terms per fragment, four at a time, in passes until one
     // term is left; far more fragments than one per output, so faster on every GPU
