@@ -37,6 +37,8 @@ export interface ProgramLayout {
 export class FlatProgram implements WebGPUProgram {
   outputShape: number[];
   shaderKey: string;
+  /** This program's short key; tfjs's runner overwrites `shaderKey` with its longer one on each run. */
+  readonly key: string;
   dispatchLayout: WebGPUProgram['dispatchLayout'];
   dispatch: [number, number, number];
   variableNames: string[];
@@ -70,6 +72,7 @@ export class FlatProgram implements WebGPUProgram {
     }
     const known = programKey(`${this.outputComponent ?? 0}:${this.variableComponents ?? ''}:${this.uniforms ?? ''}:${main}`);
     this.shaderKey = known.key;
+    this.key = known.key;
     this.code = known.code ?? `${MATH_WGSL.definitions(main)}\n${main}`;
     known.code = this.code;
   }

@@ -3,7 +3,7 @@
  * else in the package goes through these names, so the coupling to tfjs
  * internals (documented at each use) is visible in one file.
  */
-import { getKernel, type DataType, type NamedAttrMap, type TensorInfo as TfTensorInfo } from '@tensorflow/tfjs-core';
+import { env, getKernel, type DataType, type NamedAttrMap, type TensorInfo as TfTensorInfo } from '@tensorflow/tfjs-core';
 import { WebGPUBackend, webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
 
 export type { DataType, NamedAttrMap, TfTensorInfo };
@@ -35,6 +35,36 @@ export class TfWebGPU extends WebGPUBackend {
   override shouldExecuteOnCPU(): boolean {
     return false;
   }
+}
+
+/**
+ * The fields and methods of tfjs's backend that its `recordAndSubmit` uses
+ * to record a dispatch (TypeScript-private or undeclared in 4.22.0's types,
+ * public at run time). This package's own runner (runner.ts) records on the
+ * same encoder and pass, through them, so tfjs's batching and deferred frees
+ * hold for both.
+ */
+export interface TfRecorder {
+  commandEncoder: GPUCommandEncoder | null;
+  computePassEncoder: GPUComputePassEncoder | null;
+  dispatchCountInPass: number;
+  /** Data ids a recorded, unsubmitted command uses: their buffers are freed only after the submit. */
+  commandQueueOwnedIds: WeakSet<object>;
+  /** Uniform buffers handed back to the pool at the next submit. */
+  uniformPendingDisposal: GPUBuffer[];
+  /** Non-null while tfjs's profiler (`tf.profile`/`time`) times programs. */
+  activeTimers: unknown;
+  /** Moves a tensor's values to a GPU storage buffer (allocates one for an output). */
+  uploadToGPU(dataId: object): void;
+}
+
+export function tfRecorder(tf: WebGPUBackend): TfRecorder {
+  return tf as unknown as TfRecorder;
+}
+
+/** Dispatches tfjs records in one compute pass before it submits (flag WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE, 15 by default). */
+export function deferredSubmitBatch(): number {
+  return env().getNumber('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE');
 }
 
 /** tfjs's flat dispatch for `size` outputs and a workgroup of `workgroupSize`. */
