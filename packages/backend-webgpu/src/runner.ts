@@ -1,6 +1,6 @@
 /// <reference types="@webgpu/types" preserve="true" />
 import type { FlatProgram } from './program.js';
-import { deferredSubmitBatch, type TfTensorInfo, type TfWebGPU, tfRecorder } from './tfjs.js';
+import { type TfTensorInfo, type TfWebGPU, tfRecorder } from './tfjs.js';
 
 /** How much a ProgramRunner caches (tests lower them to reach the eviction paths). */
 export interface RunnerCaps {
@@ -8,9 +8,19 @@ export interface RunnerCaps {
   readonly uniforms: number;
   /** Bind groups kept; the cache is dropped whole when full (the buffer pool hands back a small set, so it refills quickly). */
   readonly bindGroups: number;
+  /** Dispatches recorded before a submit. */
+  readonly submitDispatches: number;
+  /** Bytes of outputs written since the last submit from which the runner submits anyway (freed buffers return to the pool only at a submit). */
+  readonly submitBytes: number;
 }
 
-export const DEFAULT_CAPS: RunnerCaps = { uniforms: 512, bindGroups: 4096 };
+/**
+ * tfjs submits every 15 dispatches; on SwiftShader each submit is GPU-process
+ * work of its own, and a loop of tiny ops ran measurably faster with 64. Large
+ * outputs submit sooner, so a batch does not hold much more freed memory back
+ * from the pool than tfjs's does.
+ */
+export const DEFAULT_CAPS: RunnerCaps = { uniforms: 512, bindGroups: 4096, submitDispatches: 64, submitBytes: 16 << 20 };
 
 interface Compiled {
   readonly id: number;
@@ -29,8 +39,8 @@ interface Compiled {
  * that disposes its results reuses a handful of them).
  *
  * Everything else stays tfjs's, so the two interleave safely: the same
- * command encoder and compute pass, the same submit every
- * WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE dispatches, and the same
+ * command encoder and compute pass, tfjs's `submitQueue` (every
+ * `submitDispatches` dispatches here, see DEFAULT_CAPS), and the same
  * `commandQueueOwnedIds`, which defer freeing a buffer that a recorded but
  * unsubmitted dispatch still reads or writes until the submit. A program's
  * first run (compilation), programs with per-call uniforms, dispatches over
@@ -44,14 +54,18 @@ export class ProgramRunner {
   private readonly bindGroups = new Map<string, GPUBindGroup>();
   private readonly bufferIds = new WeakMap<GPUBuffer, number>();
   private nextBufferId = 0;
-  private readonly batch: number;
   private readonly maxWorkgroups: number;
+  /** Output bytes recorded since the last submit (any submit: tfjs's too). */
+  private pendingBytes = 0;
+  /** The pass, dispatch count and pipeline after this runner's last dispatch: setPipeline is skipped when nothing else recorded since. */
+  private lastPass: GPUComputePassEncoder | null = null;
+  private lastCount = -1;
+  private lastPipeline: GPUComputePipeline | null = null;
 
   constructor(
     private readonly tf: TfWebGPU,
     private readonly caps: RunnerCaps = DEFAULT_CAPS,
   ) {
-    this.batch = deferredSubmitBatch();
     this.maxWorkgroups = tf.device.limits.maxComputeWorkgroupsPerDimension;
   }
 
@@ -95,16 +109,24 @@ export class ProgramRunner {
     // what tfjs's recordAndSubmit does after its bindings: the ids stay owned by the queue until the submit
     for (const t of inputs) rec.commandQueueOwnedIds.add(t.dataId);
     rec.commandQueueOwnedIds.add(out.dataId);
+    if (!rec.commandEncoder) this.pendingBytes = 0; // submitted since (by tfjs: a read, an upload, its own batch)
     tf.ensureCommandEncoderReady();
     rec.computePassEncoder ??= rec.commandEncoder!.beginComputePass({});
     const pass = rec.computePassEncoder;
-    pass.setPipeline(compiled.pipeline);
+    if (pass !== this.lastPass || rec.dispatchCountInPass !== this.lastCount || compiled.pipeline !== this.lastPipeline) {
+      pass.setPipeline(compiled.pipeline);
+    }
     pass.setBindGroup(0, group);
     pass.dispatchWorkgroups(program.dispatch[0], program.dispatch[1], program.dispatch[2]);
-    if (++rec.dispatchCountInPass >= this.batch) {
+    this.pendingBytes += outBuffer.size;
+    if (++rec.dispatchCountInPass >= this.caps.submitDispatches || this.pendingBytes >= this.caps.submitBytes) {
       tf.endComputePassEncoder();
       tf.submitQueue();
+      this.pendingBytes = 0;
     }
+    this.lastPass = pass;
+    this.lastCount = rec.dispatchCountInPass;
+    this.lastPipeline = compiled.pipeline;
     return out;
   }
 

@@ -3,7 +3,7 @@
  * else in the package goes through these names, so the coupling to tfjs
  * internals (documented at each use) is visible in one file.
  */
-import { env, getKernel, type DataType, type NamedAttrMap, type TensorInfo as TfTensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, type DataType, type NamedAttrMap, type TensorInfo as TfTensorInfo } from '@tensorflow/tfjs-core';
 import { WebGPUBackend, webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
 
 export type { DataType, NamedAttrMap, TfTensorInfo };
@@ -60,11 +60,6 @@ export interface TfRecorder {
 
 export function tfRecorder(tf: WebGPUBackend): TfRecorder {
   return tf as unknown as TfRecorder;
-}
-
-/** Dispatches tfjs records in one compute pass before it submits (flag WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE, 15 by default). */
-export function deferredSubmitBatch(): number {
-  return env().getNumber('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE');
 }
 
 /** tfjs's flat dispatch for `size` outputs and a workgroup of `workgroupSize`. */
