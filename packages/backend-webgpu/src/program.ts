@@ -7,6 +7,21 @@ export const WORKGROUP = 64;
 export const PACKED_WORKGROUP = 128;
 /** Values from which packed programs take PACKED_WORKGROUP (dispatch-add's [4] adds measured slower with it). */
 export const PACKED_WORKGROUP_MIN = 2 ** 16;
+/**
+ * Fewest threads per workgroup. A program of fewer threads than WORKGROUP runs
+ * one workgroup of the next power of two (at least this): SwiftShader runs a
+ * workgroup's invocations 4 lanes at a time, so a [4] add's one thread in a
+ * workgroup of 64 paid for 16 passes of lanes that return at once.
+ */
+export const TINY_WORKGROUP = 4;
+
+/** Threads per workgroup for `threads` threads of a program whose large sizes take `full`. */
+function workgroupFor(threads: number, full: number): number {
+  if (threads >= full) return full;
+  let w = TINY_WORKGROUP;
+  while (w < threads) w *= 2;
+  return w;
+}
 
 /** How a FlatProgram sees its buffers and how many threads run it (default: one per output value, scalar arrays). */
 export interface ProgramLayout {
@@ -37,6 +52,8 @@ export interface ProgramLayout {
 export class FlatProgram implements WebGPUProgram {
   outputShape: number[];
   shaderKey: string;
+  /** This program's short key; tfjs's runner overwrites `shaderKey` with its longer one on each run. */
+  readonly key: string;
   dispatchLayout: WebGPUProgram['dispatchLayout'];
   dispatch: [number, number, number];
   variableNames: string[];
@@ -54,12 +71,14 @@ export class FlatProgram implements WebGPUProgram {
     this.outputShape = [size];
     const out = layout.outputComponent ?? 1;
     // only for large outputs: a tiny op's one workgroup would run 128 lanes for a handful of values
-    if (out === 4 && layout.threads === undefined && size >= PACKED_WORKGROUP_MIN) this.workgroupSize = [PACKED_WORKGROUP, 1, 1];
+    const full = out === 4 && layout.threads === undefined && size >= PACKED_WORKGROUP_MIN ? PACKED_WORKGROUP : WORKGROUP;
+    const threads = layout.threads ?? size / out;
+    this.workgroupSize = [workgroupFor(threads, full), 1, 1];
     if (layout.outputComponent || layout.inputComponents) {
       this.outputComponent = out;
       this.variableComponents = layout.inputComponents ? [...layout.inputComponents] : names.map(() => out);
     }
-    const { dispatchLayout, dispatch } = flatDispatch(layout.threads ?? size / out, this.workgroupSize);
+    const { dispatchLayout, dispatch } = flatDispatch(threads, this.workgroupSize);
     this.dispatchLayout = dispatchLayout;
     this.dispatch = dispatch;
     const main = `${helpers}\nfn main(index: i32) {\n  if (index >= uniforms.size) { return; }\n${body}\n}`;
@@ -70,6 +89,7 @@ export class FlatProgram implements WebGPUProgram {
     }
     const known = programKey(`${this.outputComponent ?? 0}:${this.variableComponents ?? ''}:${this.uniforms ?? ''}:${main}`);
     this.shaderKey = known.key;
+    this.key = known.key;
     this.code = known.code ?? `${MATH_WGSL.definitions(main)}\n${main}`;
     known.code = this.code;
   }

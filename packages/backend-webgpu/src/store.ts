@@ -3,6 +3,7 @@ import type { DeviceWatch } from './device.js';
 import { WebGPUBackendError } from './errors.js';
 import { f32Literal as literal, FlatProgram, type ProgramLayout } from './program.js';
 import { SyncReader } from './read_sync.js';
+import { ProgramRunner } from './runner.js';
 import { bufferStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGPU } from './tfjs.js';
 
 /**
@@ -56,6 +57,8 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
   randomOnGpu = true;
   /** @internal Largest buffer the device allows, in bytes. */
   readonly maxBufferBytes: number;
+  /** @internal Records this package's programs on tfjs's encoder with cached pipelines, uniforms and bind groups. */
+  readonly runner: ProgramRunner;
 
   /** @internal */
   constructor(tf: TfWebGPU, watch: DeviceWatch, maxBufferBytes: number) {
@@ -63,6 +66,7 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
     this.tf = tf;
     this.watch = watch;
     this.maxBufferBytes = maxBufferBytes;
+    this.runner = new ProgramRunner(tf);
   }
 
   /** @internal The store, once it is known to be usable: not disposed, device not lost. Every kernel starts here. */
@@ -292,7 +296,7 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
     const program = new FlatProgram(names, size, body, helpers, layout);
     // WebGPU cannot bind an empty buffer: an empty input (never read then) is bound as a one-element stand-in
     const tfInputs = inputs.map((t) => (this.data(t.dataId, op).size === 0 ? this.standIn(t.dtype) : this.flatInfo(t, op)));
-    const out = this.tf.runWebGPUProgram(program as never, tfInputs, dtype, program.uniformData, into ? this.flatInfo(into, op) : undefined);
+    const out = this.runner.run(program, tfInputs, dtype, into ? this.flatInfo(into, op) : undefined);
     if (into) return into;
     return this.wrap(out, shape, dtype);
   }

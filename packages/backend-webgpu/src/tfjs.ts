@@ -37,6 +37,31 @@ export class TfWebGPU extends WebGPUBackend {
   }
 }
 
+/**
+ * The fields and methods of tfjs's backend that its `recordAndSubmit` uses
+ * to record a dispatch (TypeScript-private or undeclared in 4.22.0's types,
+ * public at run time). This package's own runner (runner.ts) records on the
+ * same encoder and pass, through them, so tfjs's batching and deferred frees
+ * hold for both.
+ */
+export interface TfRecorder {
+  commandEncoder: GPUCommandEncoder | null;
+  computePassEncoder: GPUComputePassEncoder | null;
+  dispatchCountInPass: number;
+  /** Data ids a recorded, unsubmitted command uses: their buffers are freed only after the submit. */
+  commandQueueOwnedIds: WeakSet<object>;
+  /** Uniform buffers handed back to the pool at the next submit. */
+  uniformPendingDisposal: GPUBuffer[];
+  /** Non-null while tfjs's profiler (`tf.profile`/`time`) times programs. */
+  activeTimers: unknown;
+  /** Moves a tensor's values to a GPU storage buffer (allocates one for an output). */
+  uploadToGPU(dataId: object): void;
+}
+
+export function tfRecorder(tf: WebGPUBackend): TfRecorder {
+  return tf as unknown as TfRecorder;
+}
+
 /** tfjs's flat dispatch for `size` outputs and a workgroup of `workgroupSize`. */
 export function flatDispatch(size: number, workgroupSize: [number, number, number]): Pick<WebGPUProgram, 'dispatchLayout' | 'dispatch'> {
   const dispatchLayout = webgpu_util.flatDispatchLayout([size]);
