@@ -7,6 +7,7 @@ import { makeGpu, type GpujsBackendOptions, type GpujsInfo } from './context.js'
 import { GpujsLimitError } from './errors.js';
 import { ENV_DECLARATION, ENV_INIT, GPUJS_GLSL } from './glsl.js';
 import { isGpuTexture, type GpuInstance, type GpuKernel, type GpuKernelInstance, type GpuNativeFunction, type GpuTexture } from './gpujs.js';
+import { fastThreadIds, threadLayout, type ThreadLayout } from './thread_ids.js';
 import { bindForSetup, TexturePool, type TextureFormat } from './texture_pool.js';
 
 /** Kernel parameter kinds: a tensor texture (one float per texel), a vec4 texture, a float uniform, a vec4 uniform, a host array (uploads). */
@@ -217,9 +218,9 @@ export class GpuRuntime {
     }
   }
 
-  private kernelFor(spec: ProgramSpec): GpuKernel {
+  private kernelFor(spec: ProgramSpec, layout: ThreadLayout): GpuKernel {
     const loopMax = nextPow2(spec.loop ?? 16);
-    const key = `${spec.key}|L${loopMax}`;
+    const key = `${spec.key}|L${loopMax}${layout === 'xyz' ? '' : `|${layout}`}`;
     const cached = this.kernels.get(key);
     if (cached) return cached;
     if (this.disposed) throw new Error('gpujs backend: used after dispose()');
@@ -270,6 +271,7 @@ export class GpuRuntime {
             injectedNative: withEnv ? `${ENV_DECLARATION}\n${library}` : library,
           },
     );
+    if (!this.isCpu) fastThreadIds(kernel.kernel, layout);
     this.kernels.set(key, kernel);
     this.compiles++;
     return kernel;
@@ -285,7 +287,8 @@ export class GpuRuntime {
     if (total > MAX_ELEMENTS) {
       throw new GpujsLimitError(`gpujs backend: an output of ${total} elements exceeds the 2^24 this backend indexes exactly (${spec.key})`);
     }
-    const kernel = this.kernelFor(spec);
+    // (CPU mode has no shader: one kernel per spec)
+    const kernel = this.kernelFor(spec, this.isCpu ? 'xyz' : threadLayout(dims, this.texWidth(dims)!));
     this.runs++;
     // a CPU-mode kernel is compiled for the rank of its first output: always give it three dims
     if (this.isCpu) dims = [dims[0]!, dims[1] ?? 1, dims[2] ?? 1];
