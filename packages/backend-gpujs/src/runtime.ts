@@ -7,6 +7,7 @@ import { makeGpu, type GpujsBackendOptions, type GpujsInfo } from './context.js'
 import { GpujsLimitError } from './errors.js';
 import { ENV_DECLARATION, ENV_INIT, GPUJS_GLSL } from './glsl.js';
 import { isGpuTexture, type GpuInstance, type GpuKernel, type GpuKernelInstance, type GpuNativeFunction, type GpuTexture } from './gpujs.js';
+import { fastThreadIds, threadLayout, type ThreadLayout } from './thread_ids.js';
 import { bindForSetup, TexturePool, type TextureFormat } from './texture_pool.js';
 
 /** Kernel parameter kinds: a tensor texture (one float per texel), a vec4 texture, a float uniform, a vec4 uniform, a host array (uploads). */
@@ -148,6 +149,8 @@ export class GpuRuntime {
   compiles = 0;
   runs = 0;
   downloads = 0;
+  /** Rectangles copied by blitRects (concat without a kernel). */
+  blits = 0;
 
   constructor(options: GpujsBackendOptions = {}) {
     const made = makeGpu(options);
@@ -217,9 +220,9 @@ export class GpuRuntime {
     }
   }
 
-  private kernelFor(spec: ProgramSpec): GpuKernel {
+  private kernelFor(spec: ProgramSpec, layout: ThreadLayout): GpuKernel {
     const loopMax = nextPow2(spec.loop ?? 16);
-    const key = `${spec.key}|L${loopMax}`;
+    const key = `${spec.key}|L${loopMax}${layout === 'xyz' ? '' : `|${layout}`}`;
     const cached = this.kernels.get(key);
     if (cached) return cached;
     if (this.disposed) throw new Error('gpujs backend: used after dispose()');
@@ -270,6 +273,7 @@ export class GpuRuntime {
             injectedNative: withEnv ? `${ENV_DECLARATION}\n${library}` : library,
           },
     );
+    if (!this.isCpu) fastThreadIds(kernel.kernel, layout);
     this.kernels.set(key, kernel);
     this.compiles++;
     return kernel;
@@ -285,7 +289,8 @@ export class GpuRuntime {
     if (total > MAX_ELEMENTS) {
       throw new GpujsLimitError(`gpujs backend: an output of ${total} elements exceeds the 2^24 this backend indexes exactly (${spec.key})`);
     }
-    const kernel = this.kernelFor(spec);
+    // (CPU mode has no shader: one kernel per spec)
+    const kernel = this.kernelFor(spec, this.isCpu ? 'xyz' : threadLayout(dims, this.texWidth(dims)!));
     this.runs++;
     // a CPU-mode kernel is compiled for the rank of its first output: always give it three dims
     if (this.isCpu) dims = [dims[0]!, dims[1] ?? 1, dims[2] ?? 1];
@@ -389,6 +394,58 @@ export class GpuRuntime {
     });
   }
 
+  private blitFramebuffers: { read: WebGLFramebuffer; draw: WebGLFramebuffer } | null = null;
+
+  /**
+   * Whether `blitRects` can copy out of this texture: WebGL 2 and a one-value
+   * R32F texture (every kernel output of one float per texel and every upload
+   * there; not gpu.js's RGBA outputs on WebGL 1, nor packed vec4 operands).
+   */
+  canBlit(tex: GpuTexture): boolean {
+    const gl = this.gl;
+    return !!gl && !this.isCpu && isWebGL2(gl) && (tex as GpuTexture & { internalFormat?: number }).internalFormat === gl.R32F;
+  }
+
+  /**
+   * A new w×h R32F texture (pooled) holding a 2-D [h, w] tensor row-major, as
+   * a 2-D kernel output of dims [w, h] would, filled by copying rectangles of
+   * other R32F textures into it with blitFramebuffer (no shader, no fetch):
+   * each rect is [src, sx, sy, width, height, dx, dy] in texels. Only where
+   * `canBlit` holds for every source.
+   */
+  blitRects(w: number, h: number, rects: ReadonlyArray<readonly [GpuTexture, number, number, number, number, number, number]>): GpuTexture {
+    const gl = this.gl as WebGL2RenderingContext;
+    const target = this.uploadTargetFor();
+    const t = this.pool!.acquire({ width: w, height: h, internalFormat: gl.R32F, format: gl.RED, type: gl.FLOAT, bytesPerTexel: 4 });
+    bindForSetup(gl, t);
+    this.blitFramebuffers ??= { read: gl.createFramebuffer()!, draw: gl.createFramebuffer()! };
+    const { read, draw } = this.blitFramebuffers;
+    gl.bindFramebuffer(gl.DRAW_FRAMEBUFFER, draw);
+    gl.framebufferTexture2D(gl.DRAW_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t, 0);
+    gl.bindFramebuffer(gl.READ_FRAMEBUFFER, read);
+    // gpu.js leaves the scissor test on, sized to its last output: open it to the whole target
+    gl.scissor(0, 0, w, h);
+    for (const [src, sx, sy, rw, rh, dx, dy] of rects) {
+      gl.framebufferTexture2D(gl.READ_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, src.texture as WebGLTexture, 0);
+      gl.blitFramebuffer(sx, sy, sx + rw, sy + rh, dx, dy, dx + rw, dy + rh, gl.COLOR_BUFFER_BIT, gl.NEAREST);
+    }
+    gl.framebufferTexture2D(gl.READ_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
+    gl.framebufferTexture2D(gl.DRAW_FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, null, 0);
+    gl.bindFramebuffer(gl.FRAMEBUFFER, null);
+    this.blits += rects.length;
+    return new target.ctor({
+      texture: t,
+      size: [w, h],
+      dimensions: [w, h, 1],
+      output: [w, h],
+      context: gl,
+      type: 'ArrayTexture(1)',
+      kernel: target.kernel,
+      internalFormat: gl.R32F,
+      textureFormat: gl.RED,
+    });
+  }
+
   private uploadTargetFor(): { ctor: new (settings: object) => GpuTexture; kernel: unknown } {
     if (!this.uploadTarget) {
       // one tiny kernel run: its output has the canonical class (adopt) and a built kernel behind it
@@ -440,6 +497,10 @@ export class GpuRuntime {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.blitFramebuffers && this.gl) {
+      this.gl.deleteFramebuffer(this.blitFramebuffers.read);
+      this.gl.deleteFramebuffer(this.blitFramebuffers.draw);
+    }
     for (const k of this.kernels.values()) {
       try {
         k.kernel.destroy(true);

@@ -4,6 +4,7 @@ import type { NativeSpec } from '../runtime.js';
 import { defineNative, indicator } from '../native.js';
 import type { GpuTexture } from '../gpujs.js';
 import type { GpujsStore } from '../store.js';
+import { sharedRowsDims } from '../util/layout.js';
 import { collapse, indexSpace, offsetExpr } from '../util/shape.js';
 
 /** GLSL body of f(a, b, K) per op. maximum/minimum propagate NaN; comparisons and logical ops give 0/1. */
@@ -71,7 +72,9 @@ export function binary(s: GpujsStore, op: BinaryOp, a: TensorInfo, b: TensorInfo
   // texel (no index arithmetic). Both so for a flat output: run flat.
   const full = (x: TensorInfo, t: GpuTexture, width: number | null): boolean => sizeOfShape(x.shape) === n && t.size[0] === width;
   const flatWidth = s.rt.texWidth([n]);
-  if (full(a, at, flatWidth) && full(b, bt, flatWidth)) {
+  // both in rows of one width (2-D kernel outputs): run over those rows, both read at their own texel
+  const rows = sizeOfShape(a.shape) === n && sizeOfShape(b.shape) === n ? sharedRowsDims(s.rt, n, [at, bt]) : null;
+  if (rows || (full(a, at, flatWidth) && full(b, bt, flatWidth))) {
     const tex = s.rt.run(
       {
         key: `binary:${op}:flat:hh`,
@@ -82,7 +85,7 @@ export function binary(s: GpujsStore, op: BinaryOp, a: TensorInfo, b: TensorInfo
         body: 'return f(rdh(a), rdh(b), kc);',
         natives: [binaryNative(op)],
       },
-      [n],
+      rows ?? [n],
       [at, bt],
     );
     return s.outTex(tex, outShape, dtype);

@@ -54,6 +54,50 @@ function joinPass(s: GpujsStore, parts: readonly Part[], outer: number): Part {
 }
 
 /**
+ * The join as rectangle copies (WebGL 2, R32F inputs: GpuRuntime.blitRects),
+ * with no kernel and no fetch per element, where every part's values form a
+ * rectangle of its texture that lands on a rectangle of the output:
+ * - side by side: each part [outer, width_j] in a texture exactly width_j
+ *   wide goes to columns e_j.. of an [outer, Σ width] output;
+ * - stacked (outer = 1): parts in textures of one common width C, each whole
+ *   rows of it, go one under the other (an LSTM's per-step gradients of
+ *   x·W + b, [batch, 4·units] each, into [time·batch, 4·units]).
+ * A shader join reads every part in every fragment (SwiftShader runs each
+ * branch of the part test), so the copies also spare CONCAT_FAN_IN − 1
+ * fetches per value. Null where neither form applies.
+ */
+function concatByBlit(s: GpujsStore, parts: readonly { tex: GpuTexture; width: number }[], outer: number): GpuTexture | null {
+  const rt = s.rt;
+  const max = rt.maxTextureSize;
+  if (!parts.every((p) => rt.canBlit(p.tex))) return null;
+  const total = parts.reduce((acc, p) => acc + p.width, 0);
+  if (parts.every((p) => p.tex.size[0] === p.width && p.tex.size[1]! >= outer) && total <= max && outer <= max) {
+    let x = 0;
+    return rt.blitRects(
+      total,
+      outer,
+      parts.map((p) => {
+        x += p.width;
+        return [p.tex, 0, 0, p.width, outer, x - p.width, 0] as const;
+      }),
+    );
+  }
+  const c = parts[0]!.tex.size[0]!;
+  if (outer === 1 && parts.every((p) => p.tex.size[0] === c && p.width % c === 0) && total / c <= max) {
+    let y = 0;
+    return rt.blitRects(
+      c,
+      total / c,
+      parts.map((p) => {
+        y += p.width / c;
+        return [p.tex, 0, 0, c, p.width / c, 0, y - p.width / c] as const;
+      }),
+    );
+  }
+  return null;
+}
+
+/**
  * Join along `axis`. Each input is seen as [outer, width_j] (width = its axis
  * length × the trailing dims). Up to CONCAT_FAN_IN parts are joined per pass,
  * level by level (a tree), so every element is copied about log₈(parts)
@@ -82,6 +126,8 @@ export function concat(s: GpujsStore, xs: readonly TensorInfo[], axis: number): 
   if (sizeOfShape(outShape) === 0) return s.outEmpty(outShape, first.dtype);
   if (parts.length === 1) return s.outTex(stridedCopy(s, s.tex(parts[0]!), [sizeOfShape(outShape)], [1], 0), outShape, first.dtype);
   let level: Part[] = parts.map((x) => ({ tex: s.tex(x), width: x.shape[axis]! * trailing, temp: false }));
+  const blitted = concatByBlit(s, level, outer);
+  if (blitted) return s.outTex(blitted, outShape, first.dtype);
   while (level.length > 1) {
     const next: Part[] = [];
     for (let i = 0; i < level.length; i += CONCAT_FAN_IN) {

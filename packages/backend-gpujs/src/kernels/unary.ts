@@ -3,6 +3,7 @@ import { unaryInt } from '../host/int32.js';
 import type { NativeSpec } from '../runtime.js';
 import { defineNative, indicator } from '../native.js';
 import type { GpujsStore } from '../store.js';
+import { sharedRowsDims } from '../util/layout.js';
 
 /**
  * GLSL body of f(a, K) per op (K = (1, +Inf, NaN, 0)). Semantics the contract
@@ -83,7 +84,9 @@ export function unary(s: GpujsStore, op: UnaryOp, x: TensorInfo): TensorInfo {
   if (n === 0) return s.outEmpty(x.shape, dtype);
   const xt = s.tex(x);
   // read at the fragment's own texel when x is laid out like the output (no index arithmetic)
-  const here = xt.size[0] === s.rt.texWidth([n]);
+  // (or in x's rows, when x is a texture as wide as its rows: the output keeps them)
+  const rows = xt.size[0] === s.rt.texWidth([n]) ? [n] : sharedRowsDims(s.rt, n, [xt]);
+  const here = rows !== null;
   const tex = s.rt.run(
     {
       key: `unary:${op}${here ? ':h' : ''}`,
@@ -91,7 +94,7 @@ export function unary(s: GpujsStore, op: UnaryOp, x: TensorInfo): TensorInfo {
       body: `return f(${here ? 'rdh(x)' : 'rd(x, this.thread.x * 1.0)'}, kc);`,
       natives: [unaryNative(op)],
     },
-    [n],
+    rows ?? [n],
     [xt],
   );
   return s.outTex(tex, x.shape, dtype);

@@ -2,6 +2,7 @@ import { sizeOfShape, type KernelImpl, type TensorInfo, type UnaryGradOp } from 
 import type { NativeSpec } from '../runtime.js';
 import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
+import { sharedRowsDims } from '../util/layout.js';
 
 /**
  * GLSL body of g(x, y, d, K) per op, with gpu-common's float32 math (see
@@ -41,7 +42,9 @@ export function unaryGrad(s: GpujsStore, op: UnaryGradOp, x: TensorInfo, y: Tens
   if (n === 0) return s.outEmpty(x.shape, 'float32');
   const width = s.rt.texWidth([n]);
   const texs = [s.tex(x), s.tex(y), s.tex(dy)];
-  const here = texs.map((t) => t.size[0] === width);
+  // all three in rows of one width (2-D kernel outputs): run over those rows, each read at its own texel
+  const rows = sharedRowsDims(s.rt, n, texs);
+  const here = texs.map((t) => rows !== null || t.size[0] === width);
   const read = (name: string, h: boolean): string => (h ? `rdh(${name})` : `rd(${name}, this.thread.x * 1.0)`);
   const tex = s.rt.run(
     {
@@ -54,7 +57,7 @@ export function unaryGrad(s: GpujsStore, op: UnaryGradOp, x: TensorInfo, y: Tens
       body: `return g(${read('x', here[0]!)}, ${read('y', here[1]!)}, ${read('dy', here[2]!)}, kc);`,
       natives: [gradNative(op)],
     },
-    [n],
+    rows ?? [n],
     texs,
   );
   return s.outTex(tex, x.shape, 'float32');
