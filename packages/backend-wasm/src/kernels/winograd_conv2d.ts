@@ -168,14 +168,21 @@ export function winogradConv2d(
   try {
     // the chunk's images padded, so the input transform of each image can run on any thread
     const xp = own(rt.empty([chunk, hp, wp, ci], 'float32'));
-    const u = Array.from({ length: mats }, () => own(rt.empty([ci, co], 'float32')));
     const v = Array.from({ length: mats }, () => own(rt.empty([rows, ci], 'float32')));
     const m = Array.from({ length: mats }, () => own(rt.empty([rows, co], 'float32')));
     // one non-finite flag vector per part: a part's calls accumulate into theirs only (no shared read-modify-write)
     const flags = own(rt.empty([chunk * partsPerImage * 4], 'float32'));
     out = rt.empty([batch, mt * th, mt * tw, co], 'float32');
-    if (mt === 2) transformFilter(rt, filter, u, ci, co);
-    else transformFilter4(rt, filter, u, ci, co);
+    const uAt = transformedFilter(rt, filter, mt, ci, co);
+    // XNNPACK's products take tfjs buffers: copies of the cached matrices (timing scripts only)
+    const u =
+      products === 'xnnpack'
+        ? Array.from({ length: mats }, (_, k) => {
+            const t = own(rt.empty([ci, co], 'float32'));
+            rt.m.HEAPU8.copyWithin(t.data.offset, uAt + k * ci * co * 4, uAt + (k + 1) * ci * co * 4);
+            return t;
+          })
+        : [];
     // the tables of matrix addresses the module reads (36 do not fit a scratch slot)
     const vTable = own(rt.empty([mats], 'int32'));
     const mTable = own(rt.empty([mats], 'int32'));
@@ -236,7 +243,7 @@ export function winogradConv2d(
           const [b, ty0, ty1] = rowsOf(p);
           const t0 = (b * th + ty0) * tw;
           for (let k = 0; k < mats; k++)
-            emitProduct(emit, gemm, v[k]!.data.offset + t0 * ci * 4, u[k]!.data.offset, m[k]!.data.offset + t0 * co * 4, (ty1 - ty0) * tw, ci, co);
+            emitProduct(emit, gemm, v[k]!.data.offset + t0 * ci * 4, uAt + k * ci * co * 4, m[k]!.data.offset + t0 * co * 4, (ty1 - ty0) * tw, ci, co);
           outputs(p, emit);
         });
       } else {
@@ -303,10 +310,71 @@ function padImage(rt: WasmRuntime, x: Tw, b: number, xp: Tw, slot: number, padTo
   dst.fill(0, (padTop + h) * prow, hp * prow);
 }
 
+/** A filter's transform: (m+2)² matrices [ci, co], one after another in a raw heap block at `address`. */
+interface TransformedFilter {
+  tile: 2 | 4;
+  ci: number;
+  co: number;
+  address: number;
+}
+
+/** Per runtime: filter buffer id → its transforms (a buffer may be seen with more than one shape: core's reshape shares buffers). */
+const filterCache = new WeakMap<WasmRuntime, Map<number, TransformedFilter[]>>();
+
+/**
+ * The heap address of the filter's transform G g Gᵀ for tile `mt`, computed
+ * once per filter buffer and shape, then reused: buffers are immutable once
+ * written, and inference convolves with the same weights call after call
+ * (the transform of the seed CNN's 64→64 filter took ~0.3 ms of the calling
+ * thread per call, serial on every thread count). The block is freed with
+ * the filter buffer (`rt.onFree`), so a training step's new weights replace
+ * the old ones' entries rather than adding to them. Raw heap blocks, not
+ * tfjs buffers, so `numDataIds` counts only tensors.
+ */
+function transformedFilter(rt: WasmRuntime, filter: Tw, mt: 2 | 4, ci: number, co: number): number {
+  let byId = filterCache.get(rt);
+  if (!byId) {
+    byId = new Map();
+    filterCache.set(rt, byId);
+  }
+  const id = filter.data.id;
+  const entries = byId.get(id);
+  const hit = entries?.find((e) => e.tile === mt && e.ci === ci && e.co === co);
+  if (hit) return hit.address;
+  const mats = (mt + 2) ** 2;
+  const address = rt.allocBlock(mats * ci * co * 4, 'a Winograd filter transform');
+  try {
+    // views made after the allocation: it may have grown the heap
+    const u = Array.from({ length: mats }, (_, k) => new Float32Array(rt.m.HEAPU8.buffer, address + k * ci * co * 4, ci * co));
+    if (mt === 2) transformFilter(rt, filter, u, ci, co);
+    else transformFilter4(rt, filter, u, ci, co);
+  } catch (e) {
+    rt.freeBlock(address);
+    throw e;
+  }
+  const entry: TransformedFilter = { tile: mt, ci, co, address };
+  if (entries) entries.push(entry);
+  else {
+    byId.set(id, [entry]);
+    const cache = byId;
+    rt.onFree(filter.data, () => {
+      for (const e of cache.get(id) ?? []) rt.freeBlock(e.address);
+      cache.delete(id);
+    });
+  }
+  return address;
+}
+
+/** Cached filter transforms of this runtime (tests: they must go with their filters). */
+export function winogradFilterCacheSize(rt: WasmRuntime): number {
+  let n = 0;
+  for (const entries of filterCache.get(rt)?.values() ?? []) n += entries.length;
+  return n;
+}
+
 /** u[4a + b][ci, co] = (G g Gᵀ)[a, b] for g = filter[:, :, ci, co], G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]; in double, rounded once. */
-function transformFilter(rt: WasmRuntime, filter: Tw, u: readonly Tw[], ci: number, co: number): void {
+function transformFilter(rt: WasmRuntime, filter: Tw, views: readonly Float32Array[], ci: number, co: number): void {
   const f = rt.f32(filter.data);
-  const views = u.map((t) => rt.f32(t.data));
   const tap = ci * co;
   const gg = new Float64Array(12); // G g: 4 rows × 3 columns
   for (let i = 0; i < ci; i++) {
@@ -349,7 +417,7 @@ const G4 = Float64Array.from([
  * u[6a + b][ci, co] = (G g Gᵀ)[a, b] for g = filter[:, :, ci, co] and F(4×4, 3×3)'s G (G4); in double, rounded once.
  * G g for every channel pair first, then each row of six matrices in one pass (fixed views in locals: indexing an array of 36 views per pair was measured 5× slower).
  */
-function transformFilter4(rt: WasmRuntime, filter: Tw, u: readonly Tw[], ci: number, co: number): void {
+function transformFilter4(rt: WasmRuntime, filter: Tw, u: readonly Float32Array[], ci: number, co: number): void {
   const f = rt.f32(filter.data);
   const tap = ci * co;
   const gg = new Float64Array(tap * 18); // per pair, G g: 6 rows × 3 columns
@@ -364,14 +432,7 @@ function transformFilter4(rt: WasmRuntime, filter: Tw, u: readonly Tw[], ci: num
   const [p0, p1, p2, q0, q1, q2, r0, r1, r2, s0, s1, s2, t0, t1, t2, v0, v1, v2] = G4 as unknown as number[];
   for (let a = 0; a < 6; a++) {
     // row a of G g Gᵀ: its six matrices in one pass over the pairs
-    const [w0, w1, w2, w3, w4, w5] = u.slice(6 * a, 6 * a + 6).map((t) => rt.f32(t.data)) as [
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-    ];
+    const [w0, w1, w2, w3, w4, w5] = u.slice(6 * a, 6 * a + 6) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
     for (let at = 0, i = 3 * a; at < tap; at++, i += 18) {
       const h0 = gg[i]!;
       const h1 = gg[i + 1]!;
