@@ -17,6 +17,7 @@ interface WinogradModule {
   output4_b: RowFn;
   output4_r: RowFn;
   output4_br: RowFn;
+  pad_rows: RowFn;
 }
 
 /**
@@ -111,8 +112,9 @@ function winogradModule(rt: WasmRuntime): WinogradModule | null {
  * [tiles, Ci]·[Ci, Co] by the conv module's SIMD tiles (`conv_simd.ts`, as
  * 1×1 correlations: measured 63 GFLOP/s against XNNPACK's fully-connected
  * op's 47 at [4900, 64]·[64, 64]). Each image is one part of one job on the
- * heap workers (a large image: one part per block of tile rows): its input
- * transform, its products, its output transform, so a chunk is one
+ * heap workers (a large image: one part per block of tile rows): its copy
+ * into the zero-padded buffer (whole images only), its input transform, its
+ * products, its output transform, so a chunk is one
  * fork-join (XNNPACK's pool took one per product, and on busy cores the
  * caller spun at each), a part's data stays in cache, and
  * results are the same on every thread count. `products: 'xnnpack'`
@@ -222,11 +224,28 @@ export function winogradConv2d(
       const ty0 = (p % partsPerImage) * rowsPerPart;
       return [b, ty0, Math.min(th, ty0 + rowsPerPart)];
     };
+    // One part per image: each part copies its image into its slot of xp (the zero border, written once here, is never overwritten),
+    // so the copy runs on whichever thread takes the part. Parts of a large image overlap by two padded rows: those are padded here.
+    const padInParts = partsPerImage === 1;
+    const [, h, w] = x.shape as [number, number, number, number];
+    if (padInParts) rt.f32(xp.data).fill(0);
     for (let b0 = 0; b0 < batch; b0 += chunk) {
       const n = Math.min(chunk, batch - b0);
-      for (let b = 0; b < n; b++) padImage(rt, x, b0 + b, xp, b, info.padTop, info.padLeft);
+      if (!padInParts) for (let b = 0; b < n; b++) padImage(rt, x, b0 + b, xp, b, info.padTop, info.padLeft);
       const inputs = (p: number, emit: Emit): void => {
         const [b, ty0, ty1] = rowsOf(p);
+        if (padInParts)
+          emit(
+            wino.pad_rows,
+            x.data.offset + (b0 + b) * h * w * ci * 4,
+            xp.data.offset + b * imageBytes + info.padTop * inRow,
+            h,
+            w * ci * 4,
+            inRow,
+            info.padLeft * ci * 4,
+            0,
+            0,
+          );
         for (let ty = ty0; ty < ty1; ty++)
           emit(input, xp.data.offset + b * imageBytes + mt * ty * inRow, vAt, tw, ci / 4, inRow, (b * th + ty) * tw * ci * 4, 0, 0);
       };
