@@ -17,6 +17,13 @@
 // and the input's splatted; f32x4.mul then f32x4.add in a fixed order (taps
 // row-major, then k), so results are the same on every run. Every count ≥ 1.
 //
+// Epilogues `bias`, `relu`, `bias_relu` (same parameters; only out, f, rows and
+// cBlocks used) act in place on `rows` pixels at out of `cBlocks` vectors of 4
+// channels each: y = y + f[c] (the bias at f), then relu as y < 0 ? 0 : y
+// (f32x4.pmax: NaN and −0 pass through, as tfjs's Relu), one vector at a time.
+// A narrow first layer runs them on each image's output right after its tiles
+// (src/kernels/narrow_conv2d.ts).
+//
 // Run `node packages/backend-wasm/scripts/gen-conv-simd.mjs` after changing this file.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,5 +117,32 @@ const functions = Object.fromEntries(
     [1, 1],
   ].map(([P, CV]) => [`p${P}c${4 * CV}`, kernel(P, CV)]),
 );
+function epilogue(withBias, withRelu) {
+  const A = Object.fromEntries(PARAMS.map((nm, i) => [nm, i]));
+  const L = { q: PARAMS.length, fp: PARAMS.length + 1, r: PARAMS.length + 2, cb: PARAMS.length + 3 };
+  const y = PARAMS.length + 4;
+  const zero = PARAMS.length + 5;
+  const code = [];
+  const emit = (...parts) => {
+    for (const part of parts) code.push(...part);
+  };
+  emit(simd(0x0c, ...Array(16).fill(0)), set(zero));
+  emit(get(A.out), set(L.q), get(A.rows), set(L.r));
+  emit(loop); // pixels
+  emit(get(A.f), set(L.fp), get(A.cBlocks), set(L.cb));
+  emit(loop); // vectors of 4 channels
+  emit(get(L.q), v128load(0), set(y));
+  if (withBias) emit(get(y), get(L.fp), v128load(0), f32x4add, set(y));
+  if (withRelu) emit(get(y), get(zero), simd(0xeb), set(y)); // f32x4.pmax(y, 0) = y < 0 ? 0 : y
+  emit(get(L.q), get(y), v128store(0));
+  emit(addTo(L.q, i32const(16)), addTo(L.fp, i32const(16)));
+  emit(countDown(L.cb), end);
+  emit(countDown(L.r), end);
+  return body(4, 2, code);
+}
+functions.bias = epilogue(true, false);
+functions.relu = epilogue(false, true);
+functions.bias_relu = epilogue(true, true);
+
 const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'kernels', 'conv_simd_module.ts');
 writeModuleFile(target, 'gen-conv-simd.mjs', 'CONV_SIMD_WASM', "Stride-1 'valid' NHWC correlation", Array(PARAMS.length).fill(I32), functions);

@@ -10,6 +10,7 @@ import { correlateTiles, correlateValid } from './kernels/conv_simd.js';
 import { boolToFloat32, columnSums, compareWithScalar } from './kernels/elementwise_simd.js';
 import { bySimdTiles, filterGradGroups, filterGradTiles } from './kernels/filter_grad_simd.js';
 import { heapWorkerStats, SPLIT_MIN_WORK, setCallerClaims } from './kernels/heap_threads.js';
+import { narrowConv2d } from './kernels/narrow_conv2d.js';
 import { winogradConv2d } from './kernels/winograd_conv2d.js';
 import { loadRuntime } from './load.js';
 import type { Tw, WasmRuntime } from './runtime.js';
@@ -226,6 +227,41 @@ describe('SIMD gradients on heap workers', () => {
     expect(winogradConv2d(two, x, f, b, true, info)).toBeNull();
     for (const t of [x, f, b]) two.dispose(t);
     expect(two.tfjsDataIds()).toBe(before);
+  });
+
+  it("a first layer's narrow convolution (1 → 64 channels, bias and relu in each image's part): the same bits on 1 and 2 threads, workers included; NaN kept", () => {
+    const info = computeConv2DInfo('conv2d', [12, 28, 28, 1], [3, 3, 1, 64], 1, 'same');
+    const xv = values(12 * 28 * 28, 31);
+    xv[11 * 784 + 5 * 28 + 7] = Number.NaN; // in the last image: its 3×3 neighbourhood's outputs are NaN, and relu keeps them
+    const fv = values(9 * 64, 32);
+    const bv = values(64, 33);
+    const inputs: [readonly number[], Float32Array][] = [
+      [info.inShape, xv],
+      [[3, 3, 1, 64], fv],
+      [[64], bv],
+    ];
+    const r = threeWays(inputs, (rt, x, f, b) => narrowConv2d(rt, x!, f!, b!, true, info));
+    expect(r.jobs).toEqual([1, 1]); // one job, one part per image
+    expect(r.byWorkers).toBe(12);
+    expect(firstDifference(r.single, r.shared), 'caller and worker').toBe(-1);
+    expect(firstDifference(r.single, r.workers), 'workers only').toBe(-1);
+    const last = computeConv2DInfo('conv2d', [1, 28, 28, 1], [3, 3, 1, 64], 1, 'same');
+    const want = reference.fusedConv2d(host([1, 28, 28, 1], xv.subarray(11 * 784)), host([3, 3, 1, 64], fv), host([64], bv), 'relu', last);
+    let worst = 0;
+    let nans = 0;
+    r.workers.subarray(11 * 784 * 64).forEach((g, i) => {
+      const w = want.out.values[i]!;
+      if (Number.isNaN(w)) {
+        nans++;
+        expect(g, `output ${i}`).toBeNaN();
+        return;
+      }
+      const err = Math.abs(g - w);
+      const bound = gamma(want.terms[i]!) * want.absSum[i]!;
+      worst = Math.max(worst, bound === 0 ? (err === 0 ? 0 : Infinity) : err / bound);
+    });
+    expect(nans).toBe(9 * 64);
+    expect(worst, 'worst error as a fraction of γ_n·Σ|term|').toBeLessThanOrEqual(1);
   });
 
   it("relu's gradient mask, its cast to float32 and the bias sums from 2M elements (the seed CNN's 28×28×64 layer, batch 50): split, the 1-thread bits, workers included", () => {
