@@ -6,12 +6,14 @@ import { type Emit, type HeapFn, runParts } from './heap_threads.js';
 /** One function of the module: (in, f, out, rows, groups, cBlocks, fh, fw, K, inRow, outRow, tapRow, tapCol, fK, pixIn, pixOut), byte units. */
 type CorrelateFn = HeapFn;
 
-/** The module's exports: 4 or 1 adjacent pixels × 8 or 4 output channels, and the in-place epilogues (out, bias, pixels, vectors of 4 channels). */
+/** The module's exports: 4 or 1 adjacent pixels × 8 or 4 output channels, average pooling, and the in-place epilogues (out, bias, pixels, vectors of 4 channels). */
 interface CorrelateTiles {
   p4c8: CorrelateFn;
   p1c8: CorrelateFn;
   p4c4: CorrelateFn;
   p1c4: CorrelateFn;
+  avg_pool: CorrelateFn;
+  avg_pool_2x2: CorrelateFn;
   bias: CorrelateFn;
   relu: CorrelateFn;
   bias_relu: CorrelateFn;
