@@ -33,6 +33,9 @@
 //   `dstStride` apart (memory.copy, bulk memory): an image into its slot of
 //   the zero-padded buffer the input transform reads, inside the image's part
 //   on whichever thread runs it (the zero border is written once per call).
+// - `copy_rows`: (src, dst, rows, rowBytes, dstStride, srcStride): `rows` ≥ 1
+//   rows of `rowBytes` bytes, `srcStride` apart at src, to dst, `dstStride`
+//   apart: an image's output blocks cropped to the output's size, in its part.
 //
 // Each output sums its terms in one fixed order (f32x4.add/sub, no fused
 // multiply-add), so a run is bit-identical to the next.
@@ -301,6 +304,16 @@ function padRowsBody() {
   return body(0, 0, c);
 }
 
+/** copy_rows: each row `memory.copy(dst, src, rowBytes)`, then src += srcStride, dst += dstStride. */
+function copyRowsBody() {
+  const memoryCopy = [0xfc, 0x0a, 0x00, 0x00];
+  const c = [];
+  c.push(...loop);
+  c.push(...get(A.dst), ...get(A.src), ...get(A.vectors), ...memoryCopy);
+  c.push(...addTo(A.src, get(A.offset)), ...addTo(A.dst, get(A.rowStride)), ...countDown(A.tiles), ...end);
+  return body(0, 0, c);
+}
+
 const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'kernels', 'winograd_simd_module.ts');
 writeModuleFile(target, 'gen-winograd-simd.mjs', 'WINOGRAD_SIMD_WASM', 'The Winograd F(2×2, 3×3) and F(4×4, 3×3) transforms', Array(8).fill(I32), {
   input: inputBody(),
@@ -314,4 +327,5 @@ writeModuleFile(target, 'gen-winograd-simd.mjs', 'WINOGRAD_SIMD_WASM', 'The Wino
   output4_r: output4Body(false, true),
   output4_br: output4Body(true, true),
   pad_rows: padRowsBody(),
+  copy_rows: copyRowsBody(),
 });

@@ -230,6 +230,34 @@ describe('SIMD gradients on heap workers', () => {
     expect(two.tfjsDataIds()).toBe(before);
   });
 
+  it("Winograd F(4×4) on 14×14 outputs (the seed CNN's 64 → 32 layer: 16×16 of blocks, each image's part crops its own): the same bits on 1 and 2 threads, workers included; the float64 reference agrees", () => {
+    const info = computeConv2DInfo('conv2d', [12, 14, 14, 64], [3, 3, 64, 32], 1, 'same');
+    const xv = values(12 * 14 * 14 * 64, 61);
+    const fv = values(9 * 64 * 32, 62).map((v) => v / 8);
+    const bv = values(32, 63);
+    const r = threeWays(
+      [
+        [info.inShape, xv],
+        [[3, 3, 64, 32], fv],
+        [[32], bv],
+      ],
+      (rt, x, f, b) => winogradConv2d(rt, x!, f!, b!, true, info)!,
+    );
+    expect(r.jobs).toEqual([1, 1]);
+    expect(r.byWorkers).toBe(12);
+    expect(firstDifference(r.single, r.shared), 'caller and worker').toBe(-1);
+    expect(firstDifference(r.single, r.workers), 'workers only').toBe(-1);
+    const want = reference.fusedConv2d(host(info.inShape, xv), host([3, 3, 64, 32], fv), host([32], bv), 'relu', info);
+    expect(r.workers.length).toBe(want.out.values.length);
+    let worst = 0;
+    r.workers.forEach((g, i) => {
+      const err = Math.abs(g - want.out.values[i]!);
+      const bound = gamma(want.terms[i]!) * want.absSum[i]!;
+      worst = Math.max(worst, bound === 0 ? (err === 0 ? 0 : Infinity) : err / bound);
+    });
+    expect(worst, 'worst error as a fraction of γ_n·Σ|term|').toBeLessThanOrEqual(0.5);
+  });
+
   it("a first layer's narrow convolution (1 → 64 channels, bias and relu in each image's part): the same bits on 1 and 2 threads, workers included; NaN kept", () => {
     const info = computeConv2DInfo('conv2d', [12, 28, 28, 1], [3, 3, 1, 64], 1, 'same');
     const xv = values(12 * 28 * 28, 31);

@@ -18,6 +18,7 @@ interface WinogradModule {
   output4_r: RowFn;
   output4_br: RowFn;
   pad_rows: RowFn;
+  copy_rows: RowFn;
 }
 
 /**
@@ -174,7 +175,11 @@ export function winogradConv2d(
     const m = Array.from({ length: mats }, () => own(rt.empty([rows, co], 'float32')));
     // one non-finite flag vector per part: a part's calls accumulate into theirs only (no shared read-modify-write)
     const flags = own(rt.empty([chunk * partsPerImage * 4], 'float32'));
-    out = rt.empty([batch, mt * th, mt * tw, co], 'float32');
+    // One part per image and an output that is not whole blocks (the seed CNN's 14×14 layers by F(4×4)): each part writes its
+    // image's blocks into a chunk buffer and copies the output's rows from it, instead of a serial crop after the last chunk.
+    const cropInParts = partsPerImage === 1 && (mt * th !== outH || mt * tw !== outW);
+    const blocks = cropInParts ? own(rt.empty([chunk, mt * th, mt * tw, co], 'float32')) : null;
+    out = rt.empty(cropInParts ? info.outShape : [batch, mt * th, mt * tw, co], 'float32');
     const uAt = transformedFilter(rt, filter, mt, ci, co);
     // XNNPACK's products take tfjs buffers: copies of the cached matrices (timing scripts only)
     const u =
@@ -252,8 +257,9 @@ export function winogradConv2d(
       const outputs = (p: number, emit: Emit): void => {
         const [b, ty0, ty1] = rowsOf(p);
         const flag = flags.data.offset + 16 * p;
-        for (let ty = ty0; ty < ty1; ty++)
-          emit(fn, mAt, out!.data.offset + ((b0 + b) * th + ty) * mt * outRow, tw, co / 4, outRow, (b * th + ty) * tw * co * 4, biasAt, flag);
+        const at = blocks ? blocks.data.offset + b * th * mt * outRow : out!.data.offset + (b0 + b) * th * mt * outRow;
+        for (let ty = ty0; ty < ty1; ty++) emit(fn, mAt, at + ty * mt * outRow, tw, co / 4, outRow, (b * th + ty) * tw * co * 4, biasAt, flag);
+        if (blocks) emit(wino.copy_rows, at, out!.data.offset + (b0 + b) * outH * outW * co * 4, outH, outW * co * 4, outW * co * 4, outRow, 0, 0);
       };
       if (products === 'own') {
         // Per part: its input transform, its (m+2)² products [tiles, Ci]·[Ci, Co] by the conv module's SIMD tiles, its output transform.
@@ -276,7 +282,7 @@ export function winogradConv2d(
       rt.dispose(out);
       return null;
     }
-    if (mt * th === outH && mt * tw === outW) return out;
+    if (cropInParts || (mt * th === outH && mt * tw === outW)) return out;
     const cropped = crop(rt, out, info.outShape);
     rt.dispose(out);
     return cropped;
