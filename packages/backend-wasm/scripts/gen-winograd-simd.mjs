@@ -28,6 +28,15 @@
 //   c·x (c = ±1 adds or subtracts x; other c multiply first), exactly the
 //   order winograd-error.mjs emulates; columns first, then rows.
 //
+// - `pad_rows`: (src, dst, rows, rowBytes, dstStride, left): `rows` ≥ 1 rows of
+//   `rowBytes` bytes from src (one after another) to dst + left, rows
+//   `dstStride` apart (memory.copy, bulk memory): an image into its slot of
+//   the zero-padded buffer the input transform reads, inside the image's part
+//   on whichever thread runs it (the zero border is written once per call).
+// - `copy_rows`: (src, dst, rows, rowBytes, dstStride, srcStride): `rows` ≥ 1
+//   rows of `rowBytes` bytes, `srcStride` apart at src, to dst, `dstStride`
+//   apart: an image's output blocks cropped to the output's size, in its part.
+//
 // Each output sums its terms in one fixed order (f32x4.add/sub, no fused
 // multiply-add), so a run is bit-identical to the next.
 //
@@ -285,6 +294,26 @@ function output4Body(withBias, withRelu) {
   return body(I32_LOCALS, F4.v128Locals, c);
 }
 
+/** pad_rows: each row `memory.copy(dst + left, src, rowBytes)`, then src += rowBytes, dst += dstStride. */
+function padRowsBody() {
+  const memoryCopy = [0xfc, 0x0a, 0x00, 0x00];
+  const c = [];
+  c.push(...loop);
+  c.push(...get(A.dst), ...get(A.offset), ...i32add, ...get(A.src), ...get(A.vectors), ...memoryCopy);
+  c.push(...addTo(A.src, get(A.vectors)), ...addTo(A.dst, get(A.rowStride)), ...countDown(A.tiles), ...end);
+  return body(0, 0, c);
+}
+
+/** copy_rows: each row `memory.copy(dst, src, rowBytes)`, then src += srcStride, dst += dstStride. */
+function copyRowsBody() {
+  const memoryCopy = [0xfc, 0x0a, 0x00, 0x00];
+  const c = [];
+  c.push(...loop);
+  c.push(...get(A.dst), ...get(A.src), ...get(A.vectors), ...memoryCopy);
+  c.push(...addTo(A.src, get(A.offset)), ...addTo(A.dst, get(A.rowStride)), ...countDown(A.tiles), ...end);
+  return body(0, 0, c);
+}
+
 const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'kernels', 'winograd_simd_module.ts');
 writeModuleFile(target, 'gen-winograd-simd.mjs', 'WINOGRAD_SIMD_WASM', 'The Winograd F(2×2, 3×3) and F(4×4, 3×3) transforms', Array(8).fill(I32), {
   input: inputBody(),
@@ -297,4 +326,6 @@ writeModuleFile(target, 'gen-winograd-simd.mjs', 'WINOGRAD_SIMD_WASM', 'The Wino
   output4_b: output4Body(true, false),
   output4_r: output4Body(false, true),
   output4_br: output4Body(true, true),
+  pad_rows: padRowsBody(),
+  copy_rows: copyRowsBody(),
 });

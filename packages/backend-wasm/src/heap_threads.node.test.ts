@@ -3,13 +3,15 @@
 // bits as the 1-thread module, whether the calling thread takes parts or the
 // workers run all of them; the workers really run parts; small kernels stay
 // on the calling thread; the float64 reference agrees.
-import { computeConv2DInfo, type Conv2DInfo } from '@polytensor/core';
+import { computeConv2DInfo, computePool2DInfo, type Conv2DInfo } from '@polytensor/core';
 import { gamma, host, reference } from '@polytensor/conformance';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { correlateTiles, correlateValid } from './kernels/conv_simd.js';
 import { boolToFloat32, columnSums, compareWithScalar } from './kernels/elementwise_simd.js';
 import { bySimdTiles, filterGradGroups, filterGradTiles } from './kernels/filter_grad_simd.js';
 import { heapWorkerStats, SPLIT_MIN_WORK, setCallerClaims } from './kernels/heap_threads.js';
+import { narrowConv2d } from './kernels/narrow_conv2d.js';
+import { avgPool } from './kernels/avg_pool.js';
 import { winogradConv2d } from './kernels/winograd_conv2d.js';
 import { loadRuntime } from './load.js';
 import type { Tw, WasmRuntime } from './runtime.js';
@@ -226,6 +228,99 @@ describe('SIMD gradients on heap workers', () => {
     expect(winogradConv2d(two, x, f, b, true, info)).toBeNull();
     for (const t of [x, f, b]) two.dispose(t);
     expect(two.tfjsDataIds()).toBe(before);
+  });
+
+  it("Winograd F(4×4) on 14×14 outputs (the seed CNN's 64 → 32 layer: 16×16 of blocks, each image's part crops its own): the same bits on 1 and 2 threads, workers included; the float64 reference agrees", () => {
+    const info = computeConv2DInfo('conv2d', [12, 14, 14, 64], [3, 3, 64, 32], 1, 'same');
+    const xv = values(12 * 14 * 14 * 64, 61);
+    const fv = values(9 * 64 * 32, 62).map((v) => v / 8);
+    const bv = values(32, 63);
+    const r = threeWays(
+      [
+        [info.inShape, xv],
+        [[3, 3, 64, 32], fv],
+        [[32], bv],
+      ],
+      (rt, x, f, b) => winogradConv2d(rt, x!, f!, b!, true, info)!,
+    );
+    expect(r.jobs).toEqual([1, 1]);
+    expect(r.byWorkers).toBe(12);
+    expect(firstDifference(r.single, r.shared), 'caller and worker').toBe(-1);
+    expect(firstDifference(r.single, r.workers), 'workers only').toBe(-1);
+    const want = reference.fusedConv2d(host(info.inShape, xv), host([3, 3, 64, 32], fv), host([32], bv), 'relu', info);
+    expect(r.workers.length).toBe(want.out.values.length);
+    let worst = 0;
+    r.workers.forEach((g, i) => {
+      const err = Math.abs(g - want.out.values[i]!);
+      const bound = gamma(want.terms[i]!) * want.absSum[i]!;
+      worst = Math.max(worst, bound === 0 ? (err === 0 ? 0 : Infinity) : err / bound);
+    });
+    expect(worst, 'worst error as a fraction of γ_n·Σ|term|').toBeLessThanOrEqual(0.5);
+  });
+
+  it("a first layer's narrow convolution (1 → 64 channels, bias and relu in each image's part): the same bits on 1 and 2 threads, workers included; NaN kept", () => {
+    const info = computeConv2DInfo('conv2d', [12, 28, 28, 1], [3, 3, 1, 64], 1, 'same');
+    const xv = values(12 * 28 * 28, 31);
+    xv[11 * 784 + 5 * 28 + 7] = Number.NaN; // in the last image: its 3×3 neighbourhood's outputs are NaN, and relu keeps them
+    const fv = values(9 * 64, 32);
+    const bv = values(64, 33);
+    const inputs: [readonly number[], Float32Array][] = [
+      [info.inShape, xv],
+      [[3, 3, 1, 64], fv],
+      [[64], bv],
+    ];
+    const r = threeWays(inputs, (rt, x, f, b) => narrowConv2d(rt, x!, f!, b!, true, info));
+    expect(r.jobs).toEqual([1, 1]); // one job, one part per image
+    expect(r.byWorkers).toBe(12);
+    expect(firstDifference(r.single, r.shared), 'caller and worker').toBe(-1);
+    expect(firstDifference(r.single, r.workers), 'workers only').toBe(-1);
+    const last = computeConv2DInfo('conv2d', [1, 28, 28, 1], [3, 3, 1, 64], 1, 'same');
+    const want = reference.fusedConv2d(host([1, 28, 28, 1], xv.subarray(11 * 784)), host([3, 3, 1, 64], fv), host([64], bv), 'relu', last);
+    let worst = 0;
+    let nans = 0;
+    r.workers.subarray(11 * 784 * 64).forEach((g, i) => {
+      const w = want.out.values[i]!;
+      if (Number.isNaN(w)) {
+        nans++;
+        expect(g, `output ${i}`).toBeNaN();
+        return;
+      }
+      const err = Math.abs(g - w);
+      const bound = gamma(want.terms[i]!) * want.absSum[i]!;
+      worst = Math.max(worst, bound === 0 ? (err === 0 ? 0 : Infinity) : err / bound);
+    });
+    expect(nans).toBe(9 * 64);
+    expect(worst, 'worst error as a fraction of γ_n·Σ|term|').toBeLessThanOrEqual(1);
+  });
+
+  it("average pooling 2×2 (the seed CNN's 28×28×64 pool, batch 50) by the SIMD windows, one part per image: the same bits on 1 and 2 threads, workers included; NaN and ±∞ as IEEE sums give them", () => {
+    const info = computePool2DInfo('avgPool', [50, 28, 28, 64], 2, 2, 'valid');
+    const xv = values(50 * 28 * 28 * 64, 51);
+    const at = (b: number, y: number, x: number, c: number): number => ((b * 28 + y) * 28 + x) * 64 + c;
+    xv[at(49, 0, 0, 3)] = Number.NaN; // output (0, 0): NaN
+    xv[at(49, 4, 6, 9)] = Number.POSITIVE_INFINITY; // output (2, 3): +∞
+    xv[at(49, 4, 7, 9)] = Number.NEGATIVE_INFINITY; // … and −∞ in the same window: NaN
+    xv[at(49, 9, 9, 17)] = Number.NEGATIVE_INFINITY; // output (4, 4): −∞
+    const r = threeWays([[info.inShape, xv]], (rt, x) => avgPool(rt, x!, info));
+    expect(r.jobs).toEqual([1, 1]);
+    expect(r.byWorkers).toBe(50);
+    expect(firstDifference(r.single, r.shared), 'caller and worker').toBe(-1);
+    expect(firstDifference(r.single, r.workers), 'workers only').toBe(-1);
+    const want = reference.avgPool(host(info.inShape, xv), info);
+    const image = 14 * 14 * 64;
+    const got = (b: number, y: number, x: number, c: number): number => r.workers[b * image + (y * 14 + x) * 64 + c]!;
+    expect([got(49, 0, 0, 3), got(49, 2, 3, 9), got(49, 4, 4, 17)]).toEqual([Number.NaN, Number.NaN, Number.NEGATIVE_INFINITY]);
+    let worst = 0;
+    r.workers.forEach((g, i) => {
+      const w = want.out.values[i]!;
+      if (!Number.isFinite(w)) {
+        expect(Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w)), `output ${i}: ${g} against ${w}`).toBe(true);
+        return;
+      }
+      const bound = gamma(want.terms[i]! + 1) * want.absSum[i]!; // the window's sum and one division
+      worst = Math.max(worst, Math.abs(g - w) / bound);
+    });
+    expect(worst, 'worst error as a fraction of γ_(n+1)·Σ|x|/n').toBeLessThanOrEqual(1);
   });
 
   it("relu's gradient mask, its cast to float32 and the bias sums from 2M elements (the seed CNN's 28×28×64 layer, batch 50): split, the 1-thread bits, workers included", () => {

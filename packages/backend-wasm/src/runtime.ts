@@ -301,6 +301,8 @@ export class WasmRuntime {
   private readonly scratch: number;
   /** tfjs id → "K,N" of buffers XNNPACK has cached as fully-connected weights (see `fcWeightsOk`). */
   private readonly fcShapes = new Map<number, string>();
+  /** tfjs id → what to run when that buffer is freed (caches derived from it; see `onFree`). */
+  private readonly freeHooks = new Map<number, (() => void)[]>();
   private readonly constants = new Map<string, Tw>();
   /** Buffers allocated by the kernel running now and not freed yet (see `transaction`). */
   private pending: Set<WasmData> | null = null;
@@ -362,7 +364,39 @@ export class WasmRuntime {
     this.pending?.delete(d);
     this.fcShapes.delete(d.id);
     this.sizes.delete(d.id);
+    const hooks = this.freeHooks.get(d.id);
+    if (hooks) {
+      this.freeHooks.delete(d.id);
+      for (const h of hooks) h();
+    }
     this.tf.disposeData(d.tfDataId, true);
+  }
+
+  /**
+   * Run `hook` when `d` is freed. Buffers are immutable once written (core's
+   * contract), so a cache of something derived from a buffer stays valid until
+   * then; the hook drops it (ids are reused after a free).
+   */
+  onFree(d: WasmData, hook: () => void): void {
+    const hooks = this.freeHooks.get(d.id);
+    if (hooks) hooks.push(hook);
+    else this.freeHooks.set(d.id, [hook]);
+  }
+
+  /**
+   * A raw heap block of `bytes` outside tfjs's buffers (not a data id: for
+   * caches that live as long as a buffer they derive from, freed with
+   * `freeBlock`). Throws OutOfMemoryError as `alloc` does.
+   */
+  allocBlock(bytes: number, what: string): number {
+    this.reserve(bytes, what);
+    const p = this.m._malloc(bytes);
+    if (p === 0) throw this.noRoom(what, bytes);
+    return p;
+  }
+
+  freeBlock(p: number): void {
+    this.m._free(p);
   }
 
   /**

@@ -10,7 +10,7 @@ import { computeConv2DInfo, defineBackend, type Backend, type Conv2DInfo, type F
 import { gamma, host, reference } from '@polytensor/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WASM_KERNELS } from './backend.js';
-import { WINOGRAD4_MIN_CHANNELS, winogradApplies, winogradConv2d, winogradTile } from './kernels/winograd_conv2d.js';
+import { WINOGRAD4_MIN_CHANNELS, winogradApplies, winogradConv2d, winogradFilterCacheSize, winogradTile } from './kernels/winograd_conv2d.js';
 import { loadRuntime } from './load.js';
 import { WasmStore } from './store.js';
 
@@ -60,6 +60,7 @@ describe('Winograd F(2×2, 3×3) and F(4×4, 3×3) convolution', () => {
   });
   afterAll(() => {
     expect(store.numDataIds()).toBe(0);
+    expect(winogradFilterCacheSize(store.rt)).toBe(0);
     backend.dispose();
   });
 
@@ -135,6 +136,36 @@ describe('Winograd F(2×2, 3×3) and F(4×4, 3×3) convolution', () => {
       for (const t of ins) store.disposeData(t.dataId);
     }
   }
+
+  it("caches a filter's transform per filter buffer and tile, reuses it while the filter lives, and frees it with the filter", () => {
+    const c: Case = { x: [2, 8, 9, 32], co: 36, pad: 'same', bias: true, act: 'relu' };
+    const info = infoOf(c);
+    const xv = values(2 * 8 * 9 * 32, 101);
+    const bv = values(36, 102);
+    const x = input(c.x, xv);
+    const b = input([36], bv);
+    const before = winogradFilterCacheSize(store.rt);
+    try {
+      // two filters in turn, each convolved twice per tile: each result against its own reference, so a stale transform fails
+      for (const seed of [103, 104]) {
+        const fv = values(9 * 32 * 36, seed);
+        const want = reference.fusedConv2d(host(c.x, xv), host([3, 3, 32, 36], fv), host([36], bv), 'relu', info);
+        const f = input([3, 3, 32, 36], fv);
+        for (const tile of [4, 2, 4, 2] as const) {
+          const out = winogradConv2d(store.rt, store.input(x, 'test'), store.input(f, 'test'), store.input(b, 'test'), true, info, undefined, tile)!;
+          const got = store.rt.f32(out.data).slice();
+          store.rt.dispose(out);
+          expect(worstFraction(got, want), `filter ${seed}, F(${tile}×${tile})`).toBeLessThanOrEqual(tile === 4 ? 0.5 : 1);
+        }
+        expect(winogradFilterCacheSize(store.rt)).toBe(before + 2); // one entry per tile, not per call
+        store.disposeData(f.dataId);
+        expect(winogradFilterCacheSize(store.rt)).toBe(before);
+      }
+    } finally {
+      store.disposeData(x.dataId);
+      store.disposeData(b.dataId);
+    }
+  });
 
   it('chooses F(4×4) by channel counts alone: both at least WINOGRAD4_MIN_CHANNELS', () => {
     for (const [ci, co, tile] of [

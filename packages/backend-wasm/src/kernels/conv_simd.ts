@@ -1,17 +1,22 @@
 import type { Tw, WasmRuntime } from '../runtime.js';
 import { CONV_SIMD_WASM, CONV_SIMD_WASM_SHARED } from './conv_simd_module.js';
 import { onHeap } from './heap_simd.js';
-import { type HeapFn, runParts } from './heap_threads.js';
+import { type Emit, type HeapFn, runParts } from './heap_threads.js';
 
 /** One function of the module: (in, f, out, rows, groups, cBlocks, fh, fw, K, inRow, outRow, tapRow, tapCol, fK, pixIn, pixOut), byte units. */
 type CorrelateFn = HeapFn;
 
-/** The module's exports: 4 or 1 adjacent pixels × 8 or 4 output channels. */
+/** The module's exports: 4 or 1 adjacent pixels × 8 or 4 output channels, average pooling, and the in-place epilogues (out, bias, pixels, vectors of 4 channels). */
 interface CorrelateTiles {
   p4c8: CorrelateFn;
   p1c8: CorrelateFn;
   p4c4: CorrelateFn;
   p1c4: CorrelateFn;
+  avg_pool: CorrelateFn;
+  avg_pool_2x2: CorrelateFn;
+  bias: CorrelateFn;
+  relu: CorrelateFn;
+  bias_relu: CorrelateFn;
 }
 
 /** The correlation tiles on the runtime's heap, or null where WebAssembly SIMD does not validate. */
@@ -38,6 +43,19 @@ export function correlateValid(rt: WasmRuntime, tiles: CorrelateTiles, input: Tw
     rt.f32(out.data).fill(0);
     return out;
   }
+  runParts(rt, b, b * oh * ow * fh * fw * k * c, correlateImage(tiles, input, filter, out, dh, dw));
+  return out;
+}
+
+/**
+ * The calls that make image n of correlateValid's `out` (one part per image:
+ * every output pixel is one tile call's, whichever thread makes it). `out`
+ * must have correlateValid's shape; K ≥ 1.
+ */
+export function correlateImage(tiles: CorrelateTiles, input: Tw, filter: Tw, out: Tw, dh: number, dw: number): (n: number, emit: Emit) => void {
+  const [, hp, wp, k] = input.shape as [number, number, number, number];
+  const [fh, fw, , c] = filter.shape as [number, number, number, number];
+  const [, oh, ow] = out.shape as [number, number, number, number];
   const pixIn = k * 4;
   const pixOut = c * 4;
   const inRow = wp * pixIn;
@@ -49,8 +67,7 @@ export function correlateValid(rt: WasmRuntime, tiles: CorrelateTiles, input: Tw
   const rest = ow & 3;
   const c8 = c >> 3;
   const c4 = (c & 7) >> 2;
-  // One part per image: every output pixel is one tile call's, whichever thread makes it.
-  runParts(rt, b, b * oh * ow * fh * fw * k * c, (n, emit) => {
+  return (n, emit) => {
     const inBase = input.data.offset + n * hp * inRow;
     const outBase = out.data.offset + n * oh * outRow;
     const call = (fn: CorrelateFn, px: number, count: number, cOff: number, cBlocks: number): void =>
@@ -81,6 +98,5 @@ export function correlateValid(rt: WasmRuntime, tiles: CorrelateTiles, input: Tw
       if (c8 > 0) call(tiles.p1c8, groups * 4, rest, 0, c8);
       if (c4 > 0) call(tiles.p1c4, groups * 4, rest, c8 * 32, 1);
     }
-  });
-  return out;
+  };
 }

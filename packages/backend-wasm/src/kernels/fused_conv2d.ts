@@ -2,6 +2,7 @@ import type { Conv2DInfo, FusedActivation, KernelImpl } from '@polytensor/core';
 import { CDTYPE, type Tw, type WasmRuntime } from '../runtime.js';
 import type { WasmStore } from '../store.js';
 import { convOutSize } from './conv_util.js';
+import { narrowConv2d, narrowConvApplies } from './narrow_conv2d.js';
 import { unary } from './unary.js';
 import { winogradApplies, winogradConv2d } from './winograd_conv2d.js';
 
@@ -16,7 +17,9 @@ import { winogradApplies, winogradConv2d } from './winograd_conv2d.js';
  * core's composite does.
  * 3×3 stride-1 convolutions with enough channels run as Winograd F(2×2, 3×3) or F(4×4, 3×3)
  * instead (`winograd_conv2d.ts`: bias and relu fused into its output
- * transform), unless their result is not finite.
+ * transform), unless their result is not finite; those with 1–3 input
+ * channels (a first layer) by this package's SIMD tiles split over the heap
+ * workers (`narrow_conv2d.ts`), where relu or no activation follows.
  */
 export function fusedConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | null, activation: FusedActivation, info: Conv2DInfo): Tw {
   const [batch, inH, inW, inC] = x.shape as [number, number, number, number];
@@ -39,6 +42,7 @@ export function fusedConv2d(rt: WasmRuntime, x: Tw, filter: Tw, bias: Tw | null,
       }
     }
   }
+  if ((activation === 'relu' || activation === 'linear') && narrowConvApplies(rt, info)) return narrowConv2d(rt, x, filter, bias, activation === 'relu', info);
   const lin = rt.empty(info.outShape, 'float32');
   try {
     rt.m._FusedConv2D(

@@ -17,6 +17,8 @@ interface WinogradModule {
   output4_b: RowFn;
   output4_r: RowFn;
   output4_br: RowFn;
+  pad_rows: RowFn;
+  copy_rows: RowFn;
 }
 
 /**
@@ -111,8 +113,9 @@ function winogradModule(rt: WasmRuntime): WinogradModule | null {
  * [tiles, Ci]·[Ci, Co] by the conv module's SIMD tiles (`conv_simd.ts`, as
  * 1×1 correlations: measured 63 GFLOP/s against XNNPACK's fully-connected
  * op's 47 at [4900, 64]·[64, 64]). Each image is one part of one job on the
- * heap workers (a large image: one part per block of tile rows): its input
- * transform, its products, its output transform, so a chunk is one
+ * heap workers (a large image: one part per block of tile rows): its copy
+ * into the zero-padded buffer (whole images only), its input transform, its
+ * products, its output transform, so a chunk is one
  * fork-join (XNNPACK's pool took one per product, and on busy cores the
  * caller spun at each), a part's data stays in cache, and
  * results are the same on every thread count. `products: 'xnnpack'`
@@ -168,14 +171,25 @@ export function winogradConv2d(
   try {
     // the chunk's images padded, so the input transform of each image can run on any thread
     const xp = own(rt.empty([chunk, hp, wp, ci], 'float32'));
-    const u = Array.from({ length: mats }, () => own(rt.empty([ci, co], 'float32')));
     const v = Array.from({ length: mats }, () => own(rt.empty([rows, ci], 'float32')));
     const m = Array.from({ length: mats }, () => own(rt.empty([rows, co], 'float32')));
     // one non-finite flag vector per part: a part's calls accumulate into theirs only (no shared read-modify-write)
     const flags = own(rt.empty([chunk * partsPerImage * 4], 'float32'));
-    out = rt.empty([batch, mt * th, mt * tw, co], 'float32');
-    if (mt === 2) transformFilter(rt, filter, u, ci, co);
-    else transformFilter4(rt, filter, u, ci, co);
+    // One part per image and an output that is not whole blocks (the seed CNN's 14×14 layers by F(4×4)): each part writes its
+    // image's blocks into a chunk buffer and copies the output's rows from it, instead of a serial crop after the last chunk.
+    const cropInParts = partsPerImage === 1 && (mt * th !== outH || mt * tw !== outW);
+    const blocks = cropInParts ? own(rt.empty([chunk, mt * th, mt * tw, co], 'float32')) : null;
+    out = rt.empty(cropInParts ? info.outShape : [batch, mt * th, mt * tw, co], 'float32');
+    const uAt = transformedFilter(rt, filter, mt, ci, co);
+    // XNNPACK's products take tfjs buffers: copies of the cached matrices (timing scripts only)
+    const u =
+      products === 'xnnpack'
+        ? Array.from({ length: mats }, (_, k) => {
+            const t = own(rt.empty([ci, co], 'float32'));
+            rt.m.HEAPU8.copyWithin(t.data.offset, uAt + k * ci * co * 4, uAt + (k + 1) * ci * co * 4);
+            return t;
+          })
+        : [];
     // the tables of matrix addresses the module reads (36 do not fit a scratch slot)
     const vTable = own(rt.empty([mats], 'int32'));
     const mTable = own(rt.empty([mats], 'int32'));
@@ -215,19 +229,37 @@ export function winogradConv2d(
       const ty0 = (p % partsPerImage) * rowsPerPart;
       return [b, ty0, Math.min(th, ty0 + rowsPerPart)];
     };
+    // One part per image: each part copies its image into its slot of xp (the zero border, written once here, is never overwritten),
+    // so the copy runs on whichever thread takes the part. Parts of a large image overlap by two padded rows: those are padded here.
+    const padInParts = partsPerImage === 1;
+    const [, h, w] = x.shape as [number, number, number, number];
+    if (padInParts) rt.f32(xp.data).fill(0);
     for (let b0 = 0; b0 < batch; b0 += chunk) {
       const n = Math.min(chunk, batch - b0);
-      for (let b = 0; b < n; b++) padImage(rt, x, b0 + b, xp, b, info.padTop, info.padLeft);
+      if (!padInParts) for (let b = 0; b < n; b++) padImage(rt, x, b0 + b, xp, b, info.padTop, info.padLeft);
       const inputs = (p: number, emit: Emit): void => {
         const [b, ty0, ty1] = rowsOf(p);
+        if (padInParts)
+          emit(
+            wino.pad_rows,
+            x.data.offset + (b0 + b) * h * w * ci * 4,
+            xp.data.offset + b * imageBytes + info.padTop * inRow,
+            h,
+            w * ci * 4,
+            inRow,
+            info.padLeft * ci * 4,
+            0,
+            0,
+          );
         for (let ty = ty0; ty < ty1; ty++)
           emit(input, xp.data.offset + b * imageBytes + mt * ty * inRow, vAt, tw, ci / 4, inRow, (b * th + ty) * tw * ci * 4, 0, 0);
       };
       const outputs = (p: number, emit: Emit): void => {
         const [b, ty0, ty1] = rowsOf(p);
         const flag = flags.data.offset + 16 * p;
-        for (let ty = ty0; ty < ty1; ty++)
-          emit(fn, mAt, out!.data.offset + ((b0 + b) * th + ty) * mt * outRow, tw, co / 4, outRow, (b * th + ty) * tw * co * 4, biasAt, flag);
+        const at = blocks ? blocks.data.offset + b * th * mt * outRow : out!.data.offset + (b0 + b) * th * mt * outRow;
+        for (let ty = ty0; ty < ty1; ty++) emit(fn, mAt, at + ty * mt * outRow, tw, co / 4, outRow, (b * th + ty) * tw * co * 4, biasAt, flag);
+        if (blocks) emit(wino.copy_rows, at, out!.data.offset + (b0 + b) * outH * outW * co * 4, outH, outW * co * 4, outW * co * 4, outRow, 0, 0);
       };
       if (products === 'own') {
         // Per part: its input transform, its (m+2)² products [tiles, Ci]·[Ci, Co] by the conv module's SIMD tiles, its output transform.
@@ -236,7 +268,7 @@ export function winogradConv2d(
           const [b, ty0, ty1] = rowsOf(p);
           const t0 = (b * th + ty0) * tw;
           for (let k = 0; k < mats; k++)
-            emitProduct(emit, gemm, v[k]!.data.offset + t0 * ci * 4, u[k]!.data.offset, m[k]!.data.offset + t0 * co * 4, (ty1 - ty0) * tw, ci, co);
+            emitProduct(emit, gemm, v[k]!.data.offset + t0 * ci * 4, uAt + k * ci * co * 4, m[k]!.data.offset + t0 * co * 4, (ty1 - ty0) * tw, ci, co);
           outputs(p, emit);
         });
       } else {
@@ -250,7 +282,7 @@ export function winogradConv2d(
       rt.dispose(out);
       return null;
     }
-    if (mt * th === outH && mt * tw === outW) return out;
+    if (cropInParts || (mt * th === outH && mt * tw === outW)) return out;
     const cropped = crop(rt, out, info.outShape);
     rt.dispose(out);
     return cropped;
@@ -303,10 +335,71 @@ function padImage(rt: WasmRuntime, x: Tw, b: number, xp: Tw, slot: number, padTo
   dst.fill(0, (padTop + h) * prow, hp * prow);
 }
 
+/** A filter's transform: (m+2)² matrices [ci, co], one after another in a raw heap block at `address`. */
+interface TransformedFilter {
+  tile: 2 | 4;
+  ci: number;
+  co: number;
+  address: number;
+}
+
+/** Per runtime: filter buffer id → its transforms (a buffer may be seen with more than one shape: core's reshape shares buffers). */
+const filterCache = new WeakMap<WasmRuntime, Map<number, TransformedFilter[]>>();
+
+/**
+ * The heap address of the filter's transform G g Gᵀ for tile `mt`, computed
+ * once per filter buffer and shape, then reused: buffers are immutable once
+ * written, and inference convolves with the same weights call after call
+ * (the transform of the seed CNN's 64→64 filter took ~0.3 ms of the calling
+ * thread per call, serial on every thread count). The block is freed with
+ * the filter buffer (`rt.onFree`), so a training step's new weights replace
+ * the old ones' entries rather than adding to them. Raw heap blocks, not
+ * tfjs buffers, so `numDataIds` counts only tensors.
+ */
+function transformedFilter(rt: WasmRuntime, filter: Tw, mt: 2 | 4, ci: number, co: number): number {
+  let byId = filterCache.get(rt);
+  if (!byId) {
+    byId = new Map();
+    filterCache.set(rt, byId);
+  }
+  const id = filter.data.id;
+  const entries = byId.get(id);
+  const hit = entries?.find((e) => e.tile === mt && e.ci === ci && e.co === co);
+  if (hit) return hit.address;
+  const mats = (mt + 2) ** 2;
+  const address = rt.allocBlock(mats * ci * co * 4, 'a Winograd filter transform');
+  try {
+    // views made after the allocation: it may have grown the heap
+    const u = Array.from({ length: mats }, (_, k) => new Float32Array(rt.m.HEAPU8.buffer, address + k * ci * co * 4, ci * co));
+    if (mt === 2) transformFilter(rt, filter, u, ci, co);
+    else transformFilter4(rt, filter, u, ci, co);
+  } catch (e) {
+    rt.freeBlock(address);
+    throw e;
+  }
+  const entry: TransformedFilter = { tile: mt, ci, co, address };
+  if (entries) entries.push(entry);
+  else {
+    byId.set(id, [entry]);
+    const cache = byId;
+    rt.onFree(filter.data, () => {
+      for (const e of cache.get(id) ?? []) rt.freeBlock(e.address);
+      cache.delete(id);
+    });
+  }
+  return address;
+}
+
+/** Cached filter transforms of this runtime (tests: they must go with their filters). */
+export function winogradFilterCacheSize(rt: WasmRuntime): number {
+  let n = 0;
+  for (const entries of filterCache.get(rt)?.values() ?? []) n += entries.length;
+  return n;
+}
+
 /** u[4a + b][ci, co] = (G g Gᵀ)[a, b] for g = filter[:, :, ci, co], G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]; in double, rounded once. */
-function transformFilter(rt: WasmRuntime, filter: Tw, u: readonly Tw[], ci: number, co: number): void {
+function transformFilter(rt: WasmRuntime, filter: Tw, views: readonly Float32Array[], ci: number, co: number): void {
   const f = rt.f32(filter.data);
-  const views = u.map((t) => rt.f32(t.data));
   const tap = ci * co;
   const gg = new Float64Array(12); // G g: 4 rows × 3 columns
   for (let i = 0; i < ci; i++) {
@@ -349,7 +442,7 @@ const G4 = Float64Array.from([
  * u[6a + b][ci, co] = (G g Gᵀ)[a, b] for g = filter[:, :, ci, co] and F(4×4, 3×3)'s G (G4); in double, rounded once.
  * G g for every channel pair first, then each row of six matrices in one pass (fixed views in locals: indexing an array of 36 views per pair was measured 5× slower).
  */
-function transformFilter4(rt: WasmRuntime, filter: Tw, u: readonly Tw[], ci: number, co: number): void {
+function transformFilter4(rt: WasmRuntime, filter: Tw, u: readonly Float32Array[], ci: number, co: number): void {
   const f = rt.f32(filter.data);
   const tap = ci * co;
   const gg = new Float64Array(tap * 18); // per pair, G g: 6 rows × 3 columns
@@ -364,14 +457,7 @@ function transformFilter4(rt: WasmRuntime, filter: Tw, u: readonly Tw[], ci: num
   const [p0, p1, p2, q0, q1, q2, r0, r1, r2, s0, s1, s2, t0, t1, t2, v0, v1, v2] = G4 as unknown as number[];
   for (let a = 0; a < 6; a++) {
     // row a of G g Gᵀ: its six matrices in one pass over the pairs
-    const [w0, w1, w2, w3, w4, w5] = u.slice(6 * a, 6 * a + 6).map((t) => rt.f32(t.data)) as [
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-    ];
+    const [w0, w1, w2, w3, w4, w5] = u.slice(6 * a, 6 * a + 6) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
     for (let at = 0, i = 3 * a; at < tap; at++, i += 18) {
       const h0 = gg[i]!;
       const h1 = gg[i + 1]!;
