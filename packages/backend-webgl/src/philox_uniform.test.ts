@@ -110,6 +110,44 @@ if (version === 2) {
       expect(host.implemented.has('philoxUniform')).toBe(true);
     });
 
+    it("the host route draws into a disposed draw's array: later draws, a read begun before the dispose and an upload stay exact", async () => {
+      const shape = [64, 16];
+      const key = (stream: number): PhiloxKey => ({ k0: 0x1234567, k1: 0x89abcdef, stream });
+      const f32 = (t: { dataId: object }): Promise<Float32Array> => host.read(t.dataId) as Promise<Float32Array>;
+      const pool = host.store.hostArrays;
+      pool.clear();
+      const a = host.kernels.philoxUniform(shape, key(1), null);
+      const pending = f32(a);
+      host.disposeData(a.dataId);
+      expect(pool.size.arrays, "a's array is back in the pool").toBe(1);
+      const live: { dataId: object }[] = [];
+      try {
+        const b = host.kernels.philoxUniform(shape, key(2), null);
+        live.push(b);
+        expect(pool.size.arrays, "b draws into a's array").toBe(0);
+        expect(bitDiffs(await pending, replay(shape, key(1), null)), 'the read begun before the dispose').toEqual([]);
+        expect(bitDiffs(await f32(b), replay(shape, key(2), null))).toEqual([]);
+        // c is uploaded by neg (tfjs drops its host values), then its array draws d while negC lives in a texture
+        const c = host.kernels.philoxUniform(shape, key(3), null);
+        const negC = host.kernels.unary('neg', c);
+        live.push(negC);
+        host.disposeData(c.dataId);
+        expect(pool.size.arrays, "c's array, once tfjs let go of it").toBe(1);
+        const d = host.kernels.philoxUniform(shape, key(1), null);
+        live.push(d);
+        expect(
+          bitDiffs(
+            await f32(negC),
+            replay(shape, key(3), null).map((v) => -v),
+          ),
+        ).toEqual([]);
+        expect(bitDiffs(await f32(d), replay(shape, key(1), null))).toEqual([]);
+        expect(bitDiffs(await f32(b), replay(shape, key(2), null))).toEqual([]);
+      } finally {
+        for (const t of live) host.disposeData(t.dataId);
+      }
+    });
+
     it('flat and packed layouts, every rank, odd sides, wide keys: bit-identical to the host route and the replay', async () => {
       const key: PhiloxKey = { k0: 0x9abcdef0, k1: 0xfedcba98, stream: 0x80000001 };
       const mask: DropoutMaskSpec = { threshold: Math.fround(0.3), scale: Math.fround(1 / Math.fround(0.7)) };

@@ -1,5 +1,6 @@
 import {
   BufferStorage,
+  HostArrayPool,
   sizeOfShape,
   type Backend,
   type BackendMemory,
@@ -53,6 +54,8 @@ export interface GLData {
   readonly dtype: DType;
   readonly size: number;
   readonly bound: number;
+  /** A host draw's array, adopted into tfjs's cache: back to `hostArrays` once tfjs lets go of it. */
+  drawn?: Float32Array;
 }
 
 function bytesPer(dtype: DType): number {
@@ -102,6 +105,8 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
   /** Program sources by body (see `source`). */
   private readonly sources = new Map<string, { code: string; env: boolean }>();
   private disposed = false;
+  /** @internal Arrays of disposed host draws, for the next ones (core's HostArrayPool). */
+  readonly hostArrays = new HostArrayPool();
 
   /** @internal Elementwise ops over fewer values run flat (tests raise it to Infinity to compare both paths). */
   packedMinSize = PACKED_MIN_SIZE;
@@ -162,6 +167,8 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
   async read(id: DataId): Promise<TypedArray> {
     const g = this.data(id, 'read');
     if (g.host) return g.host.slice();
+    // a host draw still in tfjs's cache: copied now, before any await (its array may go back to the pool on dispose)
+    if (g.drawn && this.tf.texData.get(g.tf!)?.values === g.drawn) return g.drawn.slice();
     if (g.size === 0) return typedFor(g.dtype, 0);
     this.watch.check('read');
     const lost = this.watch.lost.then(() => {
@@ -201,9 +208,16 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
   }
 
   protected override free(g: GLData): void {
-    if (g.tf) this.tf.disposeData(g.tf);
+    if (g.tf) {
+      this.tf.disposeData(g.tf);
+      // tfjs drops its cached values on upload and its entry on disposal; an entry still holding
+      // the array (a data id shared by another tensor) keeps it out of the pool. (`has` first:
+      // tfjs's `get` of a deleted id asks its engine to move the data back.)
+      if (g.drawn && !this.disposed && (!this.tf.texData.has(g.tf) || this.tf.texData.get(g.tf)!.values !== g.drawn)) this.hostArrays.give(g.drawn);
+    }
     g.tf = null;
     g.host = null;
+    g.drawn = undefined;
   }
 
   /** Core's counts plus tfjs's texture bookkeeping and the compiled-program count. */
@@ -227,6 +241,7 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
       // the context went away meanwhile: the textures went with it
     }
     this.buffers.clear();
+    this.hostArrays.clear();
     this.hostBackend?.dispose();
     this.hostBackend = null;
     this.disposed = true;

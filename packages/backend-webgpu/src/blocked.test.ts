@@ -185,6 +185,28 @@ describe('webgpu fast paths against the float64 reference', () => {
     }
   });
 
+  it('packed elementwise on large outputs (two vec4s per thread): same shapes, a bias row, a scalar, an odd vec4 count', async () => {
+    // 257·256 values: 8,224 threads, not a whole number of 64-thread workgroups, so the extra threads must stop
+    const pairs: [number[], number[]][] = [
+      [
+        [257, 256],
+        [257, 256],
+      ],
+      [[257, 256], [256]],
+      [[257, 256], []],
+      [[65540], [65540]],
+    ];
+    for (const [as, bs] of pairs) {
+      const inputs: [number[], number][] = [
+        [as, 31],
+        [bs, 32],
+      ];
+      await expectExact(inputs, (a, b) => add(a!, b!));
+      await expectExact(inputs, (a, b) => mul(a!, b!));
+      await expectExact(inputs, (a, b) => greater(a!, b!));
+    }
+  });
+
   it('packed elementwise: same shapes, a bias row, a trailing block, a scalar, and the unpacked fallback', async () => {
     const pairs: [number[], number[]][] = [
       [

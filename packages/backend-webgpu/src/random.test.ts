@@ -3,7 +3,7 @@
 // as the conformance suite's scalar replay (the reference backend); option
 // `random` picks the route; 1,000 draws leave no GPU buffer behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropout, Dropout, ones, randomUniform, registerBackend, removeBackend, setBackend, setSeed, valueAndGrad, type Tensor } from '@polytensor/core';
+import { dropout, Dropout, neg, ones, randomUniform, registerBackend, removeBackend, setBackend, setSeed, valueAndGrad, type Tensor } from '@polytensor/core';
 import { referenceBackendFactory } from '@polytensor/conformance';
 import { isCpuAdapter } from './device.js';
 import { createWebGPUBackend, WebGPUBackendError, type WebGPUBackend } from './index.js';
@@ -30,10 +30,12 @@ async function dropoutStep(backend: string, shape: number[], rate: number): Prom
 
 describe('philoxUniform on webgpu', () => {
   let gpu: WebGPUBackend;
+  let host: WebGPUBackend;
   beforeAll(async () => {
     gpu = await createWebGPUBackend({ random: 'gpu' });
+    host = await createWebGPUBackend({ random: 'host' });
     registerBackend('webgpu-rng-gpu', () => gpu, -1);
-    registerBackend('webgpu-rng-host', () => createWebGPUBackend({ random: 'host' }), -2);
+    registerBackend('webgpu-rng-host', () => host, -2);
     registerBackend('reference-rng', referenceBackendFactory, -3);
   });
   afterAll(() => {
@@ -76,6 +78,50 @@ describe('philoxUniform on webgpu', () => {
     expect(reference[0]).not.toEqual(reference[3]);
     expect(await draws('webgpu-rng-gpu')).toEqual(reference);
     expect(await draws('webgpu-rng-host')).toEqual(reference);
+  });
+
+  it("the host route draws into a disposed draw's array: later draws, a read begun before the dispose and a GPU copy stay exact", async () => {
+    const shape = [64, 16];
+    await setBackend('reference-rng');
+    const want = new Map<number, Uint32Array>();
+    for (const seed of [5, 6, 7]) {
+      const t = randomUniform(shape, 0, 1, 'float32', seed);
+      want.set(seed, await bits(t));
+      t.dispose();
+    }
+    const u = randomUniform(shape, 0, 1, 'float32', 7);
+    const n = neg(u);
+    const wantNeg = await bits(n);
+    for (const t of [u, n]) t.dispose();
+
+    await setBackend('webgpu-rng-host');
+    const pool = host.store.hostArrays;
+    pool.clear();
+    const a = randomUniform(shape, 0, 1, 'float32', 5);
+    const pending = a.data();
+    a.dispose();
+    expect(pool.size.arrays, "a's array is back in the pool").toBe(1);
+    const live: Tensor[] = [];
+    try {
+      const b = randomUniform(shape, 0, 1, 'float32', 6);
+      live.push(b);
+      expect(pool.size.arrays, "b draws into a's array").toBe(0);
+      expect(new Uint32Array(new Float32Array(await pending).buffer), 'the read begun before the dispose').toEqual(want.get(5));
+      expect(await bits(b)).toEqual(want.get(6));
+      // c is uploaded by neg (tfjs drops its host values), then its array draws d while negC lives on the GPU
+      const c = randomUniform(shape, 0, 1, 'float32', 7);
+      const negC = neg(c);
+      live.push(negC);
+      c.dispose();
+      expect(pool.size.arrays, "c's array, once tfjs let go of it").toBe(1);
+      const d = randomUniform(shape, 0, 1, 'float32', 5);
+      live.push(d);
+      expect(await bits(negC)).toEqual(wantNeg);
+      expect(await bits(d)).toEqual(want.get(5));
+      expect(await bits(b)).toEqual(want.get(6));
+    } finally {
+      for (const t of live) t.dispose();
+    }
   });
 
   it('a tensor of 2^31 elements or more is refused before anything is allocated (the counter word ⌊i/2^32⌋ must stay 0)', () => {

@@ -1,4 +1,14 @@
-import { BufferStorage, sizeOfShape, type BackendMemory, type DataId, type DType, type Storage, type TensorInfo, type TypedArray } from '@polytensor/core';
+import {
+  BufferStorage,
+  HostArrayPool,
+  sizeOfShape,
+  type BackendMemory,
+  type DataId,
+  type DType,
+  type Storage,
+  type TensorInfo,
+  type TypedArray,
+} from '@polytensor/core';
 import type { DeviceWatch } from './device.js';
 import { WebGPUBackendError } from './errors.js';
 import { f32Literal as literal, FlatProgram, type ProgramLayout } from './program.js';
@@ -15,6 +25,8 @@ export interface GPUData {
   tf: object | null;
   readonly dtype: DType;
   readonly size: number;
+  /** A host draw's array, adopted into tfjs's cache: back to the pool once tfjs lets go of it. */
+  host?: Float32Array;
 }
 
 /** Bytes of one element on the GPU: 4 for every dtype (bool is i32 in WGSL storage). */
@@ -59,6 +71,8 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
   readonly maxBufferBytes: number;
   /** @internal Records this package's programs on tfjs's encoder with cached pipelines, uniforms and bind groups. */
   readonly runner: ProgramRunner;
+  /** @internal Arrays of disposed host draws, for the next ones (core's HostArrayPool). */
+  readonly hostArrays = new HostArrayPool();
 
   /** @internal */
   constructor(tf: TfWebGPU, watch: DeviceWatch, maxBufferBytes: number) {
@@ -165,8 +179,9 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
    */
   private async readFresh(g: GPUData): Promise<TypedArray> {
     const data = this.tf.tensorMap.get(g.tf!) as unknown as { values: ArrayLike<number> | null; resource: unknown };
-    if (data.values != null || typeof (data.resource as GPUBuffer | null)?.mapAsync !== 'function')
-      return copyAs((await this.tf.read(g.tf!)) as ArrayLike<number>, g.dtype, g.size);
+    // copied now, before any await: a host draw's array may go back to the pool when its tensor is disposed
+    if (data.values != null) return copyAs(data.values, g.dtype, g.size);
+    if (typeof (data.resource as GPUBuffer | null)?.mapAsync !== 'function') return copyAs((await this.tf.read(g.tf!)) as ArrayLike<number>, g.dtype, g.size);
     const bytes = await this.tf.getBufferData(data.resource as GPUBuffer);
     if (g.dtype === 'float32') return new Float32Array(bytes, 0, g.size);
     const ints = new Int32Array(bytes, 0, g.size);
@@ -174,8 +189,17 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
   }
 
   protected override free(g: GPUData): void {
-    if (g.tf && !this.disposed) this.tf.disposeData(g.tf);
+    if (g.tf && !this.disposed) {
+      this.tf.disposeData(g.tf);
+      // tfjs drops its cached values on upload and its entry on disposal; an entry still
+      // holding the array (another reference to the same data id) keeps it out of the pool
+      // (tfjs's `get` of a deleted id asks its engine to move the data back: `has` first)
+      if (g.host && (!this.tf.tensorMap.has(g.tf) || (this.tf.tensorMap.get(g.tf) as unknown as { values: unknown }).values !== g.host)) {
+        this.hostArrays.give(g.host);
+      }
+    }
     g.tf = null;
+    g.host = undefined;
   }
 
   /** Core's counts plus tfjs's buffer bookkeeping and the compiled-pipeline count. */
@@ -200,6 +224,7 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
       // the device went away meanwhile: the buffers went with it
     }
     this.buffers.clear();
+    this.hostArrays.clear();
     this.disposed = true;
   }
 
@@ -238,7 +263,7 @@ export class WebGPUStore extends BufferStorage<GPUData> implements Storage {
     if (values.length !== size) throw new Error(`webgpu backend: adoptValues: ${values.length} values for shape [${shape.join(',')}]`);
     this.enter('write');
     this.checkSize('write', size);
-    return this.buffers.add({ tf: this.tf.write(values, [size], 'float32'), dtype: 'float32', size });
+    return this.buffers.add({ tf: this.tf.write(values, [size], 'float32'), dtype: 'float32', size, host: values });
   }
 
   /** @internal An empty tensor (some axis 0): no GPU buffer (WebGPU cannot bind one of size 0). */

@@ -47,6 +47,7 @@ export {
   type Stream,
 } from './random/random.js';
 export { philox4x32 } from './random/philox.js';
+export { HostArrayPool } from './random/host_pool.js';
 export { broadcastShapes } from './util/shape.js';
 
 export * from './ops/ops.js';

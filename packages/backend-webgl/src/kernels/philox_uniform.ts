@@ -162,18 +162,22 @@ export const philoxUniformKernel: KernelImpl<'philoxUniform', WebGLStore> = (s, 
 
 /**
  * The host route: core's composite (the host draw, WebAssembly SIMD where it
- * loads), its fresh array handed to tfjs as the tensor's values instead of
+ * loads) into an array of the store's pool (a disposed draw's: no fresh pages
+ * to fault in) or a new one, handed to tfjs as the tensor's values instead of
  * copied (Storage.write must copy: it cannot know the array is nobody
- * else's). tfjs uploads it when a shader first reads it; a read before that
- * never touches the GPU.
+ * else's), and back to the pool when the tensor is disposed. tfjs uploads it
+ * when a shader first reads it; a read before that never touches the GPU.
  */
 export const philoxUniformOnHost: KernelImpl<'philoxUniform', WebGLStore> = (s, shape, key, dropout) => {
   s.enter('philoxUniform');
   const adopt = (values: Float32Array, shape: readonly number[]): DataId => {
     if (values.length === 0) return s.fromValues(values, shape, 'float32').dataId;
-    return s.wrap({ dataId: s.tf.write(values, [...shape], 'float32'), shape: [...shape], dtype: 'float32' }, shape, 'float32').dataId;
+    const dataId = s.wrap({ dataId: s.tf.write(values, [...shape], 'float32'), shape: [...shape], dtype: 'float32' }, shape, 'float32').dataId;
+    s.data(dataId, 'philoxUniform').drawn = values;
+    return dataId;
   };
-  return KERNELS.philoxUniform.composite({ adopt } as unknown as KernelContext, shape, key, dropout);
+  const hostFloat32 = (size: number): Float32Array => s.hostArrays.take(size);
+  return KERNELS.philoxUniform.composite({ adopt, hostFloat32 } as unknown as KernelContext, shape, key, dropout);
 };
 
 /**

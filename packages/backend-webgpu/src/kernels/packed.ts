@@ -1,5 +1,5 @@
 import type { DType, TensorInfo } from '@polytensor/core';
-import { PACK, packedRead, type ProgramLayout } from '../program.js';
+import { PACK, PACKED_WORKGROUP_MIN, packedRead, type ProgramLayout } from '../program.js';
 import type { WebGPUStore } from '../store.js';
 
 const LANES = ['x', 'y', 'z', 'w'] as const;
@@ -53,20 +53,35 @@ function planPacked(s: WebGPUStore, inputs: readonly PackedInput[], outShape: re
   if (size === 0 || size % PACK !== 0) return null;
   const reads = inputs.map((i) => packedRead(i.tensor.shape, outShape));
   if (reads.some((r) => r === null)) return null;
+  const vecs = size / PACK;
+  // Large outputs: two vec4s per thread. SwiftShader's cost per invocation (its index math, the
+  // bound check, scheduling) is most of a cheap op's time: ten adds of 1M values took 55 ms this
+  // way and 74 with one vec4 per thread (paired in one page, load 12); four per thread was 66.
+  const perThread = vecs % 2 === 0 && size >= PACKED_WORKGROUP_MIN ? 2 : 1;
   const lines: string[] = [];
-  inputs.forEach((inp, k) => {
-    const r = reads[k]!;
-    const at = r.component === 1 ? '0' : r.vecs === size / PACK ? 'index' : `index % ${r.vecs}`;
-    lines.push(`  let ${inp.array}_v = ${inp.array}[${at}];`);
-  });
-  lines.push(`  var r: vec4<${dtype === 'float32' ? 'f32' : 'i32'}>;`);
-  for (const lane of LANES) {
-    const lets = inputs.map((inp, k) => {
-      const v = reads[k]!.component === 1 ? `${inp.array}_v` : `${inp.array}_v.${lane}`;
-      return `let ${inp.scalar} = ${s.flushed(v, inp.tensor.dtype)};`;
+  // the dispatch rounds the thread count up to whole workgroups: the extra threads stop here
+  if (perThread === 2) lines.push(`  if (index >= ${vecs / 2}) { return; }`);
+  const slots = perThread === 2 ? ['2 * index', '2 * index + 1'] : ['index'];
+  const type = `vec4<${dtype === 'float32' ? 'f32' : 'i32'}>`;
+  slots.forEach((slot, h) => {
+    lines.push(`  let i${h} = ${slot};`);
+    inputs.forEach((inp, k) => {
+      const r = reads[k]!;
+      // a single value is read once, by the first slot
+      if (r.component === 1 && h > 0) return;
+      const at = r.component === 1 ? '0' : r.vecs === vecs ? `i${h}` : `i${h} % ${r.vecs}`;
+      lines.push(`  let ${inp.array}_v${r.component === 1 ? '' : h} = ${inp.array}[${at}];`);
     });
-    lines.push(`  { ${lets.join(' ')} r.${lane} = ${expr}; }`);
-  }
-  lines.push('  result[index] = r;');
-  return { body: lines.join('\n'), layout: { outputComponent: PACK, inputComponents: reads.map((r) => r!.component) } };
+    lines.push(`  var r${h}: ${type};`);
+    for (const lane of LANES) {
+      const lets = inputs.map((inp, k) => {
+        const v = reads[k]!.component === 1 ? `${inp.array}_v` : `${inp.array}_v${h}.${lane}`;
+        return `let ${inp.scalar} = ${s.flushed(v, inp.tensor.dtype)};`;
+      });
+      lines.push(`  { ${lets.join(' ')} r${h}.${lane} = ${expr}; }`);
+    }
+    lines.push(`  result[i${h}] = r${h};`);
+  });
+  const layout: ProgramLayout = { outputComponent: PACK, inputComponents: reads.map((r) => r!.component), ...(perThread === 2 ? { threads: vecs / 2 } : {}) };
+  return { body: lines.join('\n'), layout };
 }

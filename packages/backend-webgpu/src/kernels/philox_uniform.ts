@@ -117,14 +117,17 @@ export const philoxUniformKernel: KernelImpl<'philoxUniform', WebGPUStore> = (s,
 };
 
 /**
- * What core's host composite needs of a backend: only `adopt`, of the
- * Float32Array it has just filled for this call and never touches again
- * (core's kernels/composites/philox_uniform.ts), so the store keeps it
- * instead of copying it. random.test.ts holds several host draws at once and
- * checks each against the reference, which would catch a reused array.
+ * What core's host composite needs of a backend: an array to draw into (a
+ * disposed draw's, from the store's pool, else a new one) and `adopt`, of that
+ * array once filled, which the composite never touches again (core's
+ * kernels/composites/philox_uniform.ts), so the store keeps it instead of
+ * copying it and takes it back when the tensor is disposed. random.test.ts
+ * holds several host draws at once and checks each against the reference,
+ * which would catch an array handed out twice.
  */
 function hostContext(s: WebGPUStore): KernelContext {
   const adopt = (values: TypedArray, shape: readonly number[], dtype: DType): DataId =>
     values instanceof Float32Array && dtype === 'float32' ? s.adoptValues(values, shape) : s.write(values, shape, dtype);
-  return { write: s.write.bind(s), adopt, disposeData: s.disposeData.bind(s) } as KernelContext;
+  const hostFloat32 = (size: number): Float32Array => s.hostArrays.take(size);
+  return { write: s.write.bind(s), adopt, hostFloat32, disposeData: s.disposeData.bind(s) } as KernelContext;
 }

@@ -12,6 +12,12 @@ export type KernelContext = Kernels &
   Pick<Storage, 'write' | 'disposeData'> & {
     /** `write` of an array the composite made and gives up: the storage's `adopt` where it has one (no copy), else `write`. */
     adopt(values: TypedArray, shape: readonly number[], dtype: DType): DataId;
+    /**
+     * A Float32Array of `size` for the composite to fill completely and then `adopt`:
+     * a recycled one where the storage keeps them (faulting in fresh pages costs
+     * about as much as writing them), else a new one.
+     */
+    hostFloat32?(size: number): Float32Array;
   };
 
 /**
