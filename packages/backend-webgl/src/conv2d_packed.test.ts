@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conv2DInfo, FusedActivation, TensorInfo } from '@polytensor/core';
 import type { WebGLBackend } from './index.js';
-import { newBackend } from './test_util.js';
+import { newBackend, watchPrograms } from './test_util.js';
 
 const U = 2 ** -24; // float32 unit roundoff
 
@@ -179,15 +179,9 @@ describe('convolution gradients, packed programs (unit column stride)', () => {
   let restore: () => void;
   beforeAll(async () => {
     gl = await newBackend();
-    const tf = gl.store.tf;
-    const run = tf.runWebGLProgram.bind(tf);
-    tf.runWebGLProgram = ((...a: unknown[]) => {
+    restore = watchPrograms(gl, () => {
       programs++;
-      return (run as (...b: unknown[]) => unknown)(...a);
-    }) as typeof tf.runWebGLProgram;
-    restore = () => {
-      tf.runWebGLProgram = run;
-    };
+    });
   });
   afterAll(() => {
     restore();

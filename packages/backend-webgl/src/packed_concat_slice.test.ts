@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TensorInfo } from '@polytensor/core';
 import type { WebGLBackend } from './index.js';
-import { newBackend } from './test_util.js';
+import { newBackend, watchPrograms } from './test_util.js';
 import { env } from './tfjs.js';
 
 /** Row-major concatenation of `parts` (values, shapes) along `axis`: the reference. */
@@ -31,15 +31,7 @@ describe('array kernels without per-call layout programs', () => {
   beforeAll(async () => {
     gl = await newBackend();
     gl.store.packedMinSize = 1; // small pieces run packed too (packedCopy below)
-    const tf = gl.store.tf;
-    const run = tf.runWebGLProgram.bind(tf);
-    tf.runWebGLProgram = ((p: { constructor: { name: string } }, ...rest: unknown[]) => {
-      programs.push(p.constructor.name);
-      return (run as (...a: unknown[]) => unknown)(p, ...rest);
-    }) as typeof tf.runWebGLProgram;
-    restore = () => {
-      tf.runWebGLProgram = run;
-    };
+    restore = watchPrograms(gl, (name) => programs.push(name));
   });
   afterAll(() => {
     restore();

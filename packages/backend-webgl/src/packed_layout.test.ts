@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TensorInfo } from '@polytensor/core';
 import type { WebGLBackend } from './index.js';
-import { newBackend } from './test_util.js';
+import { newBackend, watchPrograms } from './test_util.js';
 
 describe('packed elementwise inputs without per-call layout programs', () => {
   let gl: WebGLBackend;
@@ -17,15 +17,7 @@ describe('packed elementwise inputs without per-call layout programs', () => {
   let restore: () => void;
   beforeAll(async () => {
     gl = await newBackend();
-    const tf = gl.store.tf;
-    const run = tf.runWebGLProgram.bind(tf);
-    tf.runWebGLProgram = ((p: { constructor: { name: string } }, ...rest: unknown[]) => {
-      programs.push(p.constructor.name);
-      return (run as (...a: unknown[]) => unknown)(p, ...rest);
-    }) as typeof tf.runWebGLProgram;
-    restore = () => {
-      tf.runWebGLProgram = run;
-    };
+    restore = watchPrograms(gl, (name) => programs.push(name));
   });
   afterAll(() => {
     restore();

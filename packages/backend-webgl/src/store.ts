@@ -15,6 +15,7 @@ import { createTsBackend } from '@polytensor/backend-ts';
 import { MATH_GLSL, PT_ENV, type WebGLVersion } from '@polytensor/gpu-common';
 import type { ContextWatch } from './context.js';
 import { WebGLBackendError } from './errors.js';
+import { ProgramDispatch } from './dispatch.js';
 import { FlatProgram, helpers, PackedProgram, type Uniform } from './programs.js';
 import { compiledPrograms, isPackedReshapeFree, packedReshape, textureStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
 
@@ -27,6 +28,9 @@ export const EXACT_INT = 2 ** 24;
  * matter and the flat program's uniform upload of tiny inputs is cheaper.
  */
 export const PACKED_MIN_SIZE = 1024;
+
+/** Ids of program sources (never reused, so a dispatch layout key never names two sources). */
+let nextSourceId = 0;
 
 /** Program sources kept by body (bodies differ by op, rank and loop bound: a few hundred at most in practice). */
 const SOURCE_CACHE_SIZE = 1024;
@@ -103,7 +107,9 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
   /** Reads in flight per tfjs data id (see `handOver`). */
   private readonly reading = new Map<object, number>();
   /** Program sources by body (see `source`). */
-  private readonly sources = new Map<string, { code: string; env: boolean }>();
+  private readonly sources = new Map<string, { code: string; env: boolean; id: number }>();
+  /** @internal this package's own dispatch of its programs (see dispatch.ts) */
+  readonly dispatch: ProgramDispatch;
   private disposed = false;
   /** @internal Arrays of disposed host draws, for the next ones (core's HostArrayPool). */
   readonly hostArrays = new HostArrayPool();
@@ -128,6 +134,7 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     this.watch = watch;
     this.version = version;
     this.prelude = helpers(false);
+    this.dispatch = new ProgramDispatch(tf);
   }
 
   /** @internal Subnormals flush on this device: selections must flush them too (see `ptFlush`). */
@@ -242,6 +249,7 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     }
     this.buffers.clear();
     this.hostArrays.clear();
+    this.dispatch.clear();
     this.hostBackend?.dispose();
     this.hostBackend = null;
     this.disposed = true;
@@ -362,10 +370,9 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     values: readonly (readonly number[])[] = [],
   ): TfTensorInfo {
     this.watch.check(op);
-    const { code, us, vs } = this.source(body, uniforms, values);
-    const program = new FlatProgram(names, size, code, us);
+    const { code, id, us, vs } = this.source(body, uniforms, values);
     const tfInputs = inputs.map((t) => this.unpacked(t, op));
-    return this.tf.runWebGLProgram(program, tfInputs, dtype, vs);
+    return this.dispatch.run(id, false, [size], () => new FlatProgram(names, size, code, us), tfInputs, dtype, vs);
   }
 
   /**
@@ -373,11 +380,15 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
    * Memoized by body (kernels rebuild the same bodies on every call): one lookup per dispatch instead
    * of the library's key, the concatenation and a scan of the whole source.
    */
-  private source(body: string, uniforms: readonly Uniform[], values: readonly (readonly number[])[]): { code: string; us: Uniform[]; vs: number[][] } {
+  private source(
+    body: string,
+    uniforms: readonly Uniform[],
+    values: readonly (readonly number[])[],
+  ): { code: string; id: number; us: Uniform[]; vs: number[][] } {
     let hit = this.sources.get(body);
     if (hit === undefined) {
       const code = this.prelude + MATH_GLSL.definitions(body, this.version) + body;
-      hit = { code, env: code.includes('ptEnv') };
+      hit = { code, env: code.includes('ptEnv'), id: nextSourceId++ };
       if (this.sources.size >= SOURCE_CACHE_SIZE) this.sources.clear();
       this.sources.set(body, hit);
     }
@@ -389,7 +400,7 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
       us.push({ name: 'ptEnv', type: 'vec4' });
       vs.push([...PT_ENV]);
     }
-    return { code, us, vs };
+    return { code, id: hit.id, us, vs };
   }
 
   /**
@@ -495,15 +506,14 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     values: readonly (readonly number[])[] = [],
   ): TfTensorInfo {
     this.watch.check(op);
-    const { code, us, vs } = this.source(body, uniforms, values);
-    const program = new PackedProgram(names, shape, code, us);
+    const { code, id, us, vs } = this.source(body, uniforms, values);
     const tfInputs = inputs.map((t, k) => {
       const seen = inputShapes[k];
       this.relayout(t, seen ?? t.shape, op);
       const info = this.tfInfo(t, op);
       return seen ? { ...info, shape: [...seen] } : info;
     });
-    return this.tf.runWebGLProgram(program, tfInputs, dtype, vs);
+    return this.dispatch.run(id, true, shape, () => new PackedProgram(names, shape, code, us), tfInputs, dtype, vs);
   }
 
   /** @internal A tensor of `shape` filled with `value` (a uniform: NaN, ±Inf and −0 are kept). */

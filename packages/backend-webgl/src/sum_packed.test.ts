@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TensorInfo } from '@polytensor/core';
 import type { WebGLBackend } from './index.js';
-import { newBackend } from './test_util.js';
+import { newBackend, watchPrograms } from './test_util.js';
 
 const U = 2 ** -24; // float32 unit roundoff
 
@@ -47,15 +47,9 @@ describe('reduce sum over rows, packed programs', () => {
   let restore: () => void;
   beforeAll(async () => {
     gl = await newBackend();
-    const tf = gl.store.tf;
-    const run = tf.runWebGLProgram.bind(tf);
-    tf.runWebGLProgram = ((...a: unknown[]) => {
+    restore = watchPrograms(gl, () => {
       programs++;
-      return (run as (...b: unknown[]) => unknown)(...a);
-    }) as typeof tf.runWebGLProgram;
-    restore = () => {
-      tf.runWebGLProgram = run;
-    };
+    });
   });
   afterAll(() => {
     restore();

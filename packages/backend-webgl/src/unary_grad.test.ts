@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KERNELS, type KernelContext, type TensorInfo, type UnaryGradOp } from '@polytensor/core';
 import type { WebGLBackend } from './index.js';
-import { newBackend } from './test_util.js';
+import { newBackend, watchPrograms } from './test_util.js';
 
 const SHAPE = [33, 65]; // odd sides: the packed texture has padding texels; 2145 values ≥ PACKED_MIN_SIZE
 const N = SHAPE[0]! * SHAPE[1]!;
@@ -39,15 +39,9 @@ describe('unaryGrad', () => {
   let restore: () => void;
   beforeAll(async () => {
     gl = await newBackend();
-    const tf = gl.store.tf;
-    const run = tf.runWebGLProgram.bind(tf);
-    tf.runWebGLProgram = ((...a: unknown[]) => {
+    restore = watchPrograms(gl, () => {
       programs++;
-      return (run as (...b: unknown[]) => unknown)(...a);
-    }) as typeof tf.runWebGLProgram;
-    restore = () => {
-      tf.runWebGLProgram = run;
-    };
+    });
   });
   afterAll(() => {
     restore();
