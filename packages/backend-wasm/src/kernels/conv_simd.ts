@@ -1,3 +1,4 @@
+import type { Conv2DInfo } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
 import { CONV_SIMD_WASM, CONV_SIMD_WASM_SHARED } from './conv_simd_module.js';
 import { onHeap } from './heap_simd.js';
@@ -17,6 +18,24 @@ interface CorrelateTiles {
   bias: CorrelateFn;
   relu: CorrelateFn;
   bias_relu: CorrelateFn;
+}
+
+/**
+ * A 3×3, stride-1, undilated convolution with non-negative padding and a
+ * non-empty output: the shapes the padded-input paths (Winograd, the narrow
+ * first layer) take, before their own channel conditions.
+ */
+export function isPadded3x3Unit(info: Conv2DInfo): boolean {
+  return (
+    info.filterHeight === 3 &&
+    info.filterWidth === 3 &&
+    info.strideHeight === 1 &&
+    info.strideWidth === 1 &&
+    info.dilationHeight === 1 &&
+    info.dilationWidth === 1 &&
+    Math.min(info.padTop, info.padBottom, info.padLeft, info.padRight) >= 0 &&
+    info.outShape.every((d) => d > 0)
+  );
 }
 
 /** The correlation tiles on the runtime's heap, or null where WebAssembly SIMD does not validate. */

@@ -1,6 +1,6 @@
 import type { Conv2DInfo } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
-import { correlateImage, correlateTiles } from './conv_simd.js';
+import { correlateImage, correlateTiles, isPadded3x3Unit } from './conv_simd.js';
 import { runParts } from './heap_threads.js';
 
 /**
@@ -20,20 +20,7 @@ export const NARROW_MAX_CHANNELS = 3;
  * SIMD tiles load. By shape only, so every thread count takes the same path.
  */
 export function narrowConvApplies(rt: WasmRuntime, info: Conv2DInfo): boolean {
-  return (
-    info.filterHeight === 3 &&
-    info.filterWidth === 3 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.dilationHeight === 1 &&
-    info.dilationWidth === 1 &&
-    Math.min(info.padTop, info.padBottom, info.padLeft, info.padRight) >= 0 &&
-    info.inChannels >= 1 &&
-    info.inChannels <= NARROW_MAX_CHANNELS &&
-    info.outChannels % 4 === 0 &&
-    info.outShape.every((d) => d > 0) &&
-    correlateTiles(rt) !== null
-  );
+  return isPadded3x3Unit(info) && info.inChannels >= 1 && info.inChannels <= NARROW_MAX_CHANNELS && info.outChannels % 4 === 0 && correlateTiles(rt) !== null;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Conv2DInfo } from '@polytensor/core';
 import type { Tw, WasmRuntime } from '../runtime.js';
-import { correlateTiles } from './conv_simd.js';
+import { correlateTiles, isPadded3x3Unit } from './conv_simd.js';
 import { onHeap } from './heap_simd.js';
 import { type Emit, MAX_PARTS, runParts } from './heap_threads.js';
 import { WINOGRAD_SIMD_WASM, WINOGRAD_SIMD_WASM_SHARED } from './winograd_simd_module.js';
@@ -83,17 +83,10 @@ const PART_TILES = 64;
  */
 export function winogradApplies(rt: WasmRuntime, info: Conv2DInfo): boolean {
   return (
-    info.filterHeight === 3 &&
-    info.filterWidth === 3 &&
-    info.strideHeight === 1 &&
-    info.strideWidth === 1 &&
-    info.dilationHeight === 1 &&
-    info.dilationWidth === 1 &&
-    Math.min(info.padTop, info.padBottom, info.padLeft, info.padRight) >= 0 &&
+    isPadded3x3Unit(info) &&
     info.inChannels % 4 === 0 &&
     info.outChannels % 4 === 0 &&
     (info.inChannels * info.outChannels) / (info.inChannels + info.outChannels) >= WINOGRAD_MIN_RATIO &&
-    info.outShape.every((d) => d > 0) &&
     winogradModule(rt) !== null &&
     correlateTiles(rt) !== null
   );
