@@ -173,21 +173,30 @@ export function multiply22(
   n: number,
   aBatched: boolean,
   bBatched: boolean,
+  uvFetches = true,
 ): Packed {
   const kq = kTexels(k);
   const m2 = evenRows(m);
   const n2 = evenRows(n);
   const { dims, flat } = packedDims(s, n2 / 2, (batch * m2) / 2);
+  // Both operands in 2-D textures (the usual case): every fetch of one k texel shares its normalized x, and
+  // each of the four rows a thread reads has a fixed normalized y, so a fetch is one texture() call with no
+  // per-fetch coordinate arithmetic (pt_texelxy's add and divide); x is (q + 0.5)·(1/KQ), exact to 2^-24 texel widths.
+  const uv = uvFetches && !pa.flat && !pbt.flat;
   const a = (x: string, y: string): string => fetch4('pa', pa.flat, x, y, 'KQ');
   const b = (x: string, y: string): string => fetch4('pb', pbt.flat, x, y, 'KQ');
   const dot = (u: string, v: string): string => `${u}[0] * ${v}[0] + ${u}[1] * ${v}[1] + ${u}[2] * ${v}[2] + ${u}[3] * ${v}[3]`;
   // One k texel of the unrolled loop: two texels of A, two of Bᵀ, four dot products.
   const step = (q: string): string =>
     [
-      `  const a0${q} = ${a(q, 'ar')};`,
-      `  const a1${q} = ${a(q, 'ar + 1.0')};`,
-      `  const b0${q} = ${b(q, 'bc')};`,
-      `  const b1${q} = ${b(q, 'bc + 1.0')};`,
+      ...(uv
+        ? [
+            `  const a0${q} = rd4uv(pa, u${q}, va0);`,
+            `  const a1${q} = rd4uv(pa, u${q}, va1);`,
+            `  const b0${q} = rd4uv(pb, u${q}, vb0);`,
+            `  const b1${q} = rd4uv(pb, u${q}, vb1);`,
+          ]
+        : [`  const a0${q} = ${a(q, 'ar')};`, `  const a1${q} = ${a(q, 'ar + 1.0')};`, `  const b0${q} = ${b(q, 'bc')};`, `  const b1${q} = ${b(q, 'bc + 1.0')};`]),
       `  acc[0] += ${dot(`a0${q}`, `b0${q}`)};`,
       `  acc[1] += ${dot(`a0${q}`, `b1${q}`)};`,
       `  acc[2] += ${dot(`a1${q}`, `b0${q}`)};`,
@@ -198,17 +207,19 @@ const r = (this.thread.y + this.thread.z) * 2.0;
 const bt = qdiv(r, M2);
 const ar = (r - bt * M2) + bt * M2 * aB;
 const bc = c + bt * N2 * bB;
+${uv ? 'const va0 = (ar + 0.5) * IAH;\nconst va1 = va0 + IAH;\nconst vb0 = (bc + 0.5) * IBH;\nconst vb1 = vb0 + IBH;' : ''}
 let acc = [0.0, 0.0, 0.0, 0.0];
 for (let qi = 0; qi < KH; qi++) {
   const qa = qi * ${UNROLL}.0;
   const qb = qa + 1.0;
+${uv ? '  const uqa = (qa + 0.5) * IKQ;\n  const uqb = uqa + IKQ;' : ''}
 ${step('qa')}
 ${step('qb')}
 }
 return acc;`;
   const tex = s.rt.run(
     {
-      key: `mm22:${pa.flat ? 'f' : 'x'}${pbt.flat ? 'f' : 'x'}`,
+      key: `mm22:${uv ? 'uv' : `${pa.flat ? 'f' : 'x'}${pbt.flat ? 'f' : 'x'}`}`,
       params: [
         ['pa', 'tex4'],
         ['pb', 'tex4'],
@@ -218,15 +229,22 @@ return acc;`;
         ['KH', 'float'],
         ['aB', 'float'],
         ['bB', 'float'],
+        ...(uv ? ([['IKQ', 'float'], ['IAH', 'float'], ['IBH', 'float']] as const) : []),
       ],
       body,
       returns: 'vec4',
       loop: kq / UNROLL,
+      natives: uv ? [uvFetch(s.rt.glslVersion)] : [],
     },
     dims,
-    [pa.tex, pbt.tex, m2, n2, kq, kq / UNROLL, aBatched ? 1 : 0, bBatched ? 1 : 0],
+    [pa.tex, pbt.tex, m2, n2, kq, kq / UNROLL, aBatched ? 1 : 0, bBatched ? 1 : 0, ...(uv ? [1 / kq, 1 / pa.tex.size[1]!, 1 / pbt.tex.size[1]!] : [])],
   );
   return { tex, width: n2 / 2, rows: (batch * m2) / 2, flat };
+}
+
+/** The texel at normalized coordinates (u, v) of a vec4 texture (NEAREST-sampled: the texel whose cell holds them). */
+function uvFetch(version: 1 | 2): NativeSpec {
+  return defineNative('rd4uv', 't:tex4 u v', 'vec4', `  return ${version === 2 ? 'texture' : 'texture2D'}(t, vec2(u, v));`, '  return [0, 0, 0, 0];');
 }
 
 /**
