@@ -24,6 +24,7 @@ import { softmaxKernel } from './kernels/softmax.js';
 import { transposeKernel } from './kernels/transpose.js';
 import { unaryKernel } from './kernels/unary.js';
 import { unaryGradKernel } from './kernels/unary_grad.js';
+import { gpujsOptimizer } from './kernels/optimizer_update.js';
 import { whereKernel } from './kernels/where.js';
 import { GpuRuntime, MAX_ELEMENTS } from './runtime.js';
 import { GpujsStore } from './store.js';
@@ -102,6 +103,8 @@ export function createGpujsBackend(options: GpujsBackendOptions = {}): GpujsBack
     name: 'gpujs',
     storage: store,
     kernels: GPUJS_KERNELS,
+    // the optimizer step in one pass per output (kernels/optimizer_update.ts)
+    optimizer: gpujsOptimizer(store),
     numerics: rt.isCpu ? GPUJS_CPU_NUMERICS : GPUJS_NUMERICS,
     // One tensor: 2^24 elements (or one texture, if smaller). All tensors: unknown to WebGL, so not limited here.
     limits: () => limits,
