@@ -132,6 +132,24 @@ export function evenRows(rows: number): number {
  */
 export function packRows(s: GpujsStore, x: Strided, batch: number, rows: number, k: number): Packed {
   const r2 = evenRows(rows);
+  const rowsXy = rowsLayout(s, x, batch);
+  if (rowsXy) {
+    // X [rows, K] (or its transpose) in a texture as wide as its rows: each value at its 2-D texel, no flat index to divide
+    const at = (kk: string): string => (rowsXy === 'n' ? `rdxy(x, ${kk}, row)` : `rdxy(x, row, ${kk})`);
+    return runPacker(
+      s,
+      `rows2:xy:${rowsXy}`,
+      kTexels(k),
+      r2,
+      [
+        ['x', 'tex', x.tex],
+        ['R', 'float', rows],
+        ['K', 'float', k],
+      ],
+      'const live = row < R ? 1.0 : 0.0;\nconst k0 = q * 4.0;',
+      (j) => `live > 0.0 && k0 + ${j}.0 < K ? ${at(`k0 + ${j}.0`)} : 0.0`,
+    );
+  }
   return runPacker(
     s,
     'rows2',
@@ -149,6 +167,19 @@ export function packRows(s: GpujsStore, x: Strided, batch: number, rows: number,
     'const b = qdiv(row, R2);\nconst rr = row - b * R2;\nconst live = rr < R ? 1.0 : 0.0;\nconst base = b * sb + rr * sr;\nconst k0 = q * 4.0;',
     (j) => `live > 0.0 && k0 + ${j}.0 < K ? rd(x, base + (k0 + ${j}.0) * sc) : 0.0`,
   );
+}
+
+/**
+ * Whether one matrix (batch 1) sits in its texture as a 2-D kernel output does,
+ * one texture row per matrix row (the texture as wide as the row stride):
+ * 'n' when its rows are the packed rows (k along x), 't' when transposed (k along y); else null.
+ */
+function rowsLayout(s: GpujsStore, x: Strided, batch: number): 'n' | 't' | null {
+  if (batch !== 1 || s.rt.isCpu) return null;
+  const w = x.tex.size[0];
+  if (x.sc === 1 && x.sr > 1 && w === x.sr) return 'n';
+  if (x.sr === 1 && x.sc > 1 && w === x.sc) return 't';
+  return null;
 }
 
 function fetch4(p: string, flat: boolean, x: string, y: string, width: string): string {
@@ -196,7 +227,12 @@ export function multiply22(
             `  const b0${q} = rd4uv(pb, u${q}, vb0);`,
             `  const b1${q} = rd4uv(pb, u${q}, vb1);`,
           ]
-        : [`  const a0${q} = ${a(q, 'ar')};`, `  const a1${q} = ${a(q, 'ar + 1.0')};`, `  const b0${q} = ${b(q, 'bc')};`, `  const b1${q} = ${b(q, 'bc + 1.0')};`]),
+        : [
+            `  const a0${q} = ${a(q, 'ar')};`,
+            `  const a1${q} = ${a(q, 'ar + 1.0')};`,
+            `  const b0${q} = ${b(q, 'bc')};`,
+            `  const b1${q} = ${b(q, 'bc + 1.0')};`,
+          ]),
       `  acc[0] += ${dot(`a0${q}`, `b0${q}`)};`,
       `  acc[1] += ${dot(`a0${q}`, `b1${q}`)};`,
       `  acc[2] += ${dot(`a1${q}`, `b0${q}`)};`,
@@ -229,7 +265,13 @@ return acc;`;
         ['KH', 'float'],
         ['aB', 'float'],
         ['bB', 'float'],
-        ...(uv ? ([['IKQ', 'float'], ['IAH', 'float'], ['IBH', 'float']] as const) : []),
+        ...(uv
+          ? ([
+              ['IKQ', 'float'],
+              ['IAH', 'float'],
+              ['IBH', 'float'],
+            ] as const)
+          : []),
       ],
       body,
       returns: 'vec4',
