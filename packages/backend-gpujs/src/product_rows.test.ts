@@ -79,4 +79,45 @@ describe('backend-gpujs products of operands in rows', () => {
       }
     });
   }
+
+  it('a product read back from its blocks equals the product a kernel reads, batched and odd; the blocks go with the tensor', () => {
+    const b = createGpujsBackend();
+    try {
+      const [B, m, k, n] = [3, 7, 13, 9];
+      const av = data(B * m * k, 3);
+      const bv = data(k * n, 4);
+      av[2] = Number.NaN;
+      bv[5] = Number.NEGATIVE_INFINITY;
+      // (twice: the second run allocates nothing the first did not, and frees it all)
+      const cycle = (): void => {
+        const a = put(b, av, [B, m, k]);
+        const w = put(b, bv, [1, k, n]);
+        const direct = b.kernels.matMul(a, w, false, false);
+        const read = Array.from(b.readSync(direct.dataId) as Float32Array);
+        // the same product, unpacked by a kernel reading it (x · 1), then read
+        const viaKernel = b.kernels.matMul(a, w, false, false);
+        const ones = put(b, [1], [1]);
+        const scaled = b.kernels.binary('mul', viaKernel, ones, [B, m, n]);
+        const unpacked = Array.from(b.readSync(scaled.dataId) as Float32Array);
+        expect(read).toEqual(unpacked);
+        // and both equal the float64 product per batch (NaN in batch 0's row 0, −∞ down a column)
+        for (let bt = 0; bt < B; bt++) {
+          const want = reference(av.slice(bt * m * k, (bt + 1) * m * k), bv, m, k, n, false, false);
+          for (let i = 0; i < m * n; i++) {
+            const g = read[bt * m * n + i]!;
+            const wv = want.c[i]!;
+            const ok = Number.isNaN(wv) ? Number.isNaN(g) : !Number.isFinite(wv) ? g === wv : Math.abs(g - wv) <= 2 * k * 2 ** -24 * want.abs[i]!;
+            if (!ok) throw new Error(`batch ${bt}: C[${i}] = ${g}, float64 ${wv}`);
+          }
+        }
+        for (const t of [direct, viaKernel, scaled, ones, a, w]) b.disposeData(t.dataId);
+      };
+      cycle();
+      const live = b.store.rt.textures.live;
+      cycle();
+      expect(b.store.rt.textures.live).toBe(live);
+    } finally {
+      b.dispose();
+    }
+  });
 });

@@ -35,6 +35,8 @@ interface Entry {
   readonly host: Int32Array | null;
   /** int32 values as floats on the GPU, made when a kernel reads them as indices. */
   hostTex: GpuTexture | null;
+  /** Values held in another layout until a kernel reads them (a product's 2×2 blocks: see `Deferred`). */
+  deferred: Deferred | null;
   /** Textures derived from the values (packed matMul operands), by key; freed with the buffer. */
   derived: Map<string, { readonly tex: GpuTexture }> | null;
   /** Bytes when made, and gained after (uploads, index textures, host copies). */
@@ -42,9 +44,23 @@ interface Entry {
   later: number;
 }
 
+/**
+ * A float32 tensor's values in a texture of another layout (a matMul's 2×2
+ * blocks), kept so: a read downloads that texture as it is (4 values per
+ * texel, reordered on the host), and the first kernel that reads the tensor
+ * converts it to one value per texel (`toTexture`), which replaces it.
+ */
+export interface Deferred {
+  readonly tex: GpuTexture;
+  /** The values one per texel, row-major, as every kernel reads them (a new texture; `tex` is left alone). */
+  toTexture(): GpuTexture;
+  /** The values row-major on the host. */
+  download(): Float32Array;
+}
+
 /** Bytes a buffer holds when made (what it gains later is counted apart, see `later`). */
-function madeBytes(e: Omit<Entry, 'derived' | 'made' | 'later'>): number {
-  return texBytes(e.tex) + (e.host ? e.host.byteLength : 0) + (e.small ? e.small.byteLength : 0);
+function madeBytes(e: Omit<Entry, 'derived' | 'deferred' | 'made' | 'later'> & { deferred?: Deferred | null }): number {
+  return texBytes(e.tex) + texBytes(e.deferred?.tex ?? null) + (e.host ? e.host.byteLength : 0) + (e.small ? e.small.byteLength : 0);
 }
 
 function texBytes(tex: GpuTexture | null): number {
@@ -106,6 +122,7 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
   protected override free(e: Entry): void {
     this.laterBytes -= e.later;
     e.tex?.delete();
+    e.deferred?.tex.delete();
     e.hostTex?.delete();
     if (e.derived) for (const d of e.derived.values()) d.tex.delete();
   }
@@ -136,6 +153,14 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
   tex(x: TensorInfo): GpuTexture {
     const e = this.entry(x.dataId, 'kernel input');
     if (e.tex) return e.tex;
+    if (e.deferred) {
+      const d = e.deferred;
+      e.tex = d.toTexture();
+      e.deferred = null;
+      this.gained(e, texBytes(e.tex) - texBytes(d.tex));
+      d.tex.delete();
+      return e.tex;
+    }
     if (e.small) {
       e.tex = this.upload(e.small);
       this.gained(e, texBytes(e.tex));
@@ -214,6 +239,15 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     return { dataId: this.add({ dtype, size, tex, small: null, host: null, hostTex: null }), shape: [...shape], dtype };
   }
 
+  /** Adopt float32 values held in another layout (see `Deferred`) as a new buffer. */
+  outDeferred(d: Deferred, shape: readonly number[]): TensorInfo {
+    return {
+      dataId: this.add({ dtype: 'float32', size: sizeOfShape(shape), tex: null, deferred: d, small: null, host: null, hostTex: null }),
+      shape: [...shape],
+      dtype: 'float32',
+    };
+  }
+
   /** Adopt host values as a new buffer: int32 stays on the host, float32/bool are uploaded. */
   outHost(values: TypedArray, shape: readonly number[]): TensorInfo {
     const size = sizeOfShape(shape);
@@ -252,13 +286,14 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     this.laterBytes += bytes;
   }
 
-  private add(e: Omit<Entry, 'derived' | 'made' | 'later'>): DataId {
+  private add(e: Omit<Entry, 'derived' | 'deferred' | 'made' | 'later'> & { deferred?: Deferred }): DataId {
     if (this.disposed) throw new Error('gpujs backend: used after dispose()');
     // one object shape for every entry (no spread): this runs once per kernel output
     return this.buffers.add({
       dtype: e.dtype,
       size: e.size,
       tex: e.tex,
+      deferred: e.deferred ?? null,
       small: e.small,
       host: e.host,
       hostTex: e.hostTex,
@@ -276,6 +311,7 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
   private valuesOf(e: Entry): TypedArray {
     if (e.dtype === 'int32') return (e.host ?? new Int32Array(0)).slice();
     if (e.small) return e.dtype === 'float32' ? e.small.slice() : Uint8Array.from(e.small);
+    if (e.deferred && !e.tex) return e.deferred.download();
     if (!e.tex) return e.dtype === 'bool' ? new Uint8Array(0) : new Float32Array(0);
     const values = this.rt.download(e.tex, e.size);
     // a small tensor read once stays readable without another download

@@ -1,6 +1,6 @@
 import { batchedMatMulDims, type FusedActivation, type KernelImpl, type TensorInfo } from '@polytensor/core';
 import type { GpujsStore } from '../store.js';
-import { epilogueOnly, multiply22, packRows, release, unpack22 } from '../util/gemm.js';
+import { deferredBlocks, epilogueOnly, multiply22, packRows, release, unpack22 } from '../util/gemm.js';
 
 /** Shapes of a batched product: a [Ba, M, K] (or [Ba, K, M] transposed), b [Bb, K, N] (or [Bb, N, K]). */
 export function productGeometry(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean) {
@@ -49,6 +49,8 @@ export function product(
   const pb = s.derived(b, `BT2:${g.bb}:${g.k}:${g.n}:${transposeB}`, () => ({ ...packRows(s, { tex: s.tex(b), ...bt }, g.bb, g.n, g.k), kept: true }));
   const biasArg = bias && bias.shape.reduce((x, y) => x * y, 1) > 0 ? { tex: s.tex(bias), size: bias.shape.reduce((x, y) => x * y, 1) } : null;
   const pc = multiply22(s, pa, pb, g.batch, g.m, g.k, g.n, g.ba > 1, g.bb > 1);
+  // a plain product stays in its blocks until a kernel reads it: read back as it is, it needs no unpacking pass
+  if (!biasArg && act === 'linear' && !s.rt.isCpu) return s.outDeferred(deferredBlocks(s, pc, g.batch, g.m, g.n), outShape);
   const out = unpack22(s, pc, g.batch, g.m, g.n, biasArg, act);
   release(pc);
   return s.outTex(out, outShape, 'float32');

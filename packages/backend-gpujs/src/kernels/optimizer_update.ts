@@ -111,7 +111,7 @@ function updateNative(rule: Rule, out: number) {
     )
     .map((l) => l.replace(/^(o\d) = v - (.*)$/, '$1 = Math.fround(v - $2)'));
   // (gpu.js parses CPU-mode natives itself: each local declared where it is assigned, Math.fround called by name)
-  const js = `${jsLines.map((l) => `  const ${l};`).join("\n")}\n  return o${out};`;
+  const js = `${jsLines.map((l) => `  const ${l};`).join('\n')}\n  return o${out};`;
   return defineNative('upd', `${names.join(' ')} K:vec4`, 'float', glsl, js);
 }
 

@@ -18,7 +18,7 @@ import { sizeOfShape, type FusedActivation, type TensorInfo } from '@polytensor/
 import type { GpuTexture } from '../gpujs.js';
 import type { NativeSpec, ParamKind } from '../runtime.js';
 import { defineNative } from '../native.js';
-import type { GpujsStore } from '../store.js';
+import type { Deferred, GpujsStore } from '../store.js';
 import { unaryNative } from '../kernels/unary.js';
 
 /** A packed operand: `rows` rows of `width` vec4 texels. `flat` when it exceeds the texture limit (texels then in flat order). */
@@ -334,6 +334,35 @@ return act(x, kc);`;
     dims,
     args,
   );
+}
+
+/**
+ * C [batch·M, N] kept in its 2×2 blocks (the product's own output) until a
+ * kernel reads it: a read downloads the blocks, a quarter of the texels of
+ * the unpacked C, and reorders them on the host, with no unpacking pass; the
+ * first kernel that reads C unpacks it (`unpack22`, no bias, linear).
+ */
+export function deferredBlocks(s: GpujsStore, c: Packed, batch: number, m: number, n: number): Deferred {
+  return {
+    tex: c.tex,
+    toTexture: () => unpack22(s, c, batch, m, n, null, 'linear'),
+    download: () => {
+      // texel (x, y) holds C[r, c], C[r, c+1], C[r+1, c], C[r+1, c+1] (c = 2x, r = 2y in the row space padded
+      // per batch to M2); both layouts of `c` (2-D, or flat past the texture limit) keep texel y·width + x at that flat index
+      const raw = s.rt.download(c.tex, c.width * c.rows * 4, 4);
+      const m2 = evenRows(m);
+      const out = new Float32Array(batch * m * n);
+      let o = 0;
+      for (let b = 0; b < batch; b++) {
+        for (let r = 0; r < m; r++) {
+          const pr = b * m2 + r;
+          const rowBase = (pr >> 1) * c.width * 4 + (pr & 1) * 2;
+          for (let col = 0; col < n; col++) out[o++] = raw[rowBase + (col >> 1) * 4 + (col & 1)]!;
+        }
+      }
+      return out;
+    },
+  };
 }
 
 /** act(A·B + bias) for one product from A and Bᵀ packed by `packRows` (released unless kept): the 2×2 product, then the unpacking epilogue. */
