@@ -204,7 +204,6 @@ export function multiply22(
   n: number,
   aBatched: boolean,
   bBatched: boolean,
-  uvFetches = true,
 ): Packed {
   const kq = kTexels(k);
   const m2 = evenRows(m);
@@ -213,7 +212,7 @@ export function multiply22(
   // Both operands in 2-D textures (the usual case): every fetch of one k texel shares its normalized x, and
   // each of the four rows a thread reads has a fixed normalized y, so a fetch is one texture() call with no
   // per-fetch coordinate arithmetic (pt_texelxy's add and divide); x is (q + 0.5)·(1/KQ), exact to 2^-24 texel widths.
-  const uv = uvFetches && !pa.flat && !pbt.flat;
+  const uv = !pa.flat && !pbt.flat;
   const a = (x: string, y: string): string => fetch4('pa', pa.flat, x, y, 'KQ');
   const b = (x: string, y: string): string => fetch4('pb', pbt.flat, x, y, 'KQ');
   const dot = (u: string, v: string): string => `${u}[0] * ${v}[0] + ${u}[1] * ${v}[1] + ${u}[2] * ${v}[2] + ${u}[3] * ${v}[3]`;
