@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import type { OptimizerUpdate, TensorInfo } from '@polytensor/core';
 import { createGpujsBackend, type GpujsBackend } from './backend.js';
 
-const R = 6;
-const C = 40; // a flat texture of 240 values is 15 wide: rows of 40 are a layout of their own
+const R = 7;
+const C = 41; // a flat texture of 287 values is 17 wide: rows of 41 are a layout of their own
 
 const put = (b: GpujsBackend, values: ArrayLike<number>, shape: number[]): TensorInfo => ({
   dataId: b.write(Float32Array.from(values), shape, 'float32'),
@@ -64,14 +64,35 @@ const RULES: Array<[OptimizerUpdate, number]> = [
 ];
 
 describe('backend-gpujs optimizer update', () => {
-  for (const gradInRows of [true, false]) {
-    it(`matches the float32 rule op by op, gradient ${gradInRows ? 'in rows (a product’s output)' : 'flat'}`, () => {
+  for (const layout of ['rows', 'flat', 'blocks'] as const) {
+    it(`matches the float32 rule op by op, gradient ${layout === 'rows' ? 'in rows (an unpacked output)' : layout === 'blocks' ? 'in a product’s 2×2 blocks' : 'flat'}`, () => {
       const b = createGpujsBackend();
       try {
-        const gv = data(1, true);
-        // x · 1 by a [R, C] kernel: a texture exactly C wide, as a product's gradient
-        const grad = gradInRows ? b.kernels.binary('mul', put(b, gv, [R, C]), put(b, new Array(C).fill(1), [C]), [R, C]) : put(b, gv, [R, C]);
-        expect(b.store.tex(grad).size[0]).toBe(gradInRows ? C : 15);
+        let gv = data(1, true);
+        let grad: TensorInfo;
+        if (layout === 'blocks') {
+          // a weight's gradient as a product leaves it: [R, 3]·[3, C] in 2×2 blocks (read back without unpacking)
+          const p = Array.from({ length: R * 3 }, (_, i) => fr(Math.sin(i * 0.53 + 4)));
+          p[4] = Number.NaN;
+          p[10] = Number.POSITIVE_INFINITY;
+          grad = b.kernels.matMul(
+            put(b, p, [1, R, 3]),
+            put(
+              b,
+              Array.from({ length: 3 * C }, (_, i) => fr(Math.cos(i * 0.41))),
+              [1, 3, C],
+            ),
+            false,
+            false,
+          );
+          grad = { ...grad, shape: [R, C] };
+          gv = Array.from(b.readSync(grad.dataId) as Float32Array);
+          expect(b.store.deferredOf(grad)).not.toBeNull();
+        } else {
+          // x · 1 by a [R, C] kernel: a texture exactly C wide, as an unpacked product
+          grad = layout === 'rows' ? b.kernels.binary('mul', put(b, gv, [R, C]), put(b, new Array(C).fill(1), [C]), [R, C]) : put(b, gv, [R, C]);
+          expect(b.store.tex(grad).size[0]).toBe(layout === 'rows' ? C : b.store.rt.texWidth([R * C]));
+        }
         for (const [u, tol] of RULES) {
           const vv = data(0, true);
           const slotValues = u.kind === 'sgd' ? [] : u.kind === 'momentum' ? [data(2, false)] : [data(2, false), data(3, false).map(Math.abs)];
@@ -82,6 +103,8 @@ describe('backend-gpujs optimizer update', () => {
             slotValues.map((s) => put(b, s, [R, C])),
           );
           expect(outs.length).toBe(1 + slotValues.length);
+          // the blocks were read as they are, not unpacked
+          if (layout === 'blocks') expect(b.store.deferredOf(grad)).not.toBeNull();
           const got = outs.map((o) => Array.from(b.readSync(o.dataId) as Float32Array));
           let worst = 0;
           for (let i = 0; i < R * C; i++) {
@@ -99,7 +122,7 @@ describe('backend-gpujs optimizer update', () => {
           }
           expect(worst).toBeLessThanOrEqual(tol);
           // the outputs keep the gradient's rows, so the next step reads every input at its own texel
-          if (gradInRows) for (const o of outs) expect(b.store.tex(o).size[0]).toBe(C);
+          if (layout !== 'flat') for (const o of outs) expect(b.store.tex(o).size[0]).toBe(C);
         }
       } finally {
         b.dispose();

@@ -239,6 +239,12 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     return { dataId: this.add({ dtype, size, tex, small: null, host: null, hostTex: null }), shape: [...shape], dtype };
   }
 
+  /** The values' other layout (see `Deferred`) while no kernel has converted them, else null: for kernels that read that layout themselves. */
+  deferredOf(x: TensorInfo): Deferred | null {
+    const e = this.entry(x.dataId, 'kernel input');
+    return e.tex ? null : e.deferred;
+  }
+
   /** Adopt float32 values held in another layout (see `Deferred`) as a new buffer. */
   outDeferred(d: Deferred, shape: readonly number[]): TensorInfo {
     return {

@@ -12,6 +12,7 @@
 import { sizeOfShape, type OptimizerCapability, type OptimizerUpdate, type TensorInfo } from '@polytensor/core';
 import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
+import { blocksOf, type Blocks22 } from '../util/gemm.js';
 import { sharedRowsDims } from '../util/layout.js';
 
 /** One rule: its hyperparameters (float32 values, uniforms), its slot count and each output's formula. */
@@ -125,6 +126,11 @@ export function optimizerUpdate(s: GpujsStore, u: OptimizerUpdate, value: Tensor
   const rule = ruleOf(u);
   const n = sizeOfShape(value.shape);
   if (n === 0) return Array.from({ length: rule.slots + 1 }, () => s.outEmpty(value.shape, 'float32'));
+  const hyper = rule.hyper.map(([h]) => `h_${h}`);
+  const blocks = blocksOf(s, grad)?.blocks;
+  if (blocks && blocks.batch === 1 && !blocks.c.flat && blocks.m >= 2 && blocks.m * blocks.n === n) {
+    return updateFromBlocks(s, rule, hyper, value, blocks, slots);
+  }
   const texs = [value, grad, ...slots].map((x) => s.tex(x));
   const rows = sharedRowsDims(s.rt, n, [texs[1]!]);
   const width = rows ? rows[0]! : s.rt.texWidth([n]);
@@ -132,7 +138,6 @@ export function optimizerUpdate(s: GpujsStore, u: OptimizerUpdate, value: Tensor
   const index = rows ? 'this.thread.y * W + this.thread.x' : 'this.thread.x * 1.0';
   const inputs = texs.map((_, i) => `t${i}`);
   const reads = inputs.map((t, i) => (here[i] ? `rdh(${t})` : `rd(${t}, ${index})`));
-  const hyper = rule.hyper.map(([h]) => `h_${h}`);
   const outs: TensorInfo[] = [];
   for (let out = 0; out <= rule.slots; out++) {
     const tex = s.rt.run(
@@ -144,6 +149,53 @@ export function optimizerUpdate(s: GpujsStore, u: OptimizerUpdate, value: Tensor
       },
       rows ?? [n],
       [...texs, ...rule.hyper.map(([, v]) => v), width ?? 1],
+    );
+    outs.push(s.outTex(tex, value.shape, 'float32'));
+  }
+  return outs;
+}
+
+/**
+ * The update with the gradient read straight from a product's 2×2 blocks (a
+ * weight's gradient xᵀ·dy, never unpacked: the unpacking pass and its
+ * texture are saved), over [N, M] rows: the outputs keep the weight's rows.
+ */
+function updateFromBlocks(
+  s: GpujsStore,
+  rule: Rule,
+  hyper: readonly string[],
+  value: TensorInfo,
+  blocks: Blocks22['blocks'],
+  slots: readonly TensorInfo[],
+): TensorInfo[] {
+  const { c, m, n } = blocks;
+  const others = [value, ...slots].map((x) => s.tex(x));
+  const here = others.map((t) => t.size[0] === n);
+  const names = others.map((_, i) => `t${i}`);
+  const reads = names.map((t, i) => (here[i] ? `rdh(${t})` : `rd(${t}, r * W + col)`));
+  // element (r, col) is lane (r mod 2)·2 + (col mod 2) of texel (col / 2, r / 2)
+  const body = `const col = this.thread.x * 1.0;
+const r = this.thread.y * 1.0;
+const ty = Math.floor(r * 0.5);
+const tx = Math.floor(col * 0.5);
+const lane = (r - ty * 2.0) * 2.0 + (col - tx * 2.0);
+const gv = rd4xy(gb, tx, ty);
+let g = gv[3];
+if (lane == 0.0) { g = gv[0]; }
+if (lane == 1.0) { g = gv[1]; }
+if (lane == 2.0) { g = gv[2]; }
+return upd(${[reads[0]!, 'g', ...reads.slice(1), ...hyper].join(', ')}, kc);`;
+  const outs: TensorInfo[] = [];
+  for (let out = 0; out <= rule.slots; out++) {
+    const tex = s.rt.run(
+      {
+        key: `optimizer:${rule.key}:${out}:blocks:${here.map((h) => (h ? 'h' : 'i')).join('')}`,
+        params: [['gb', 'tex4'], ...names.map((t) => [t, 'tex'] as const), ...hyper.map((h) => [h, 'float'] as const), ['W', 'float']],
+        body,
+        natives: [updateNative(rule, out)],
+      },
+      [n, m],
+      [c.tex, ...others, ...rule.hyper.map(([, v]) => v), n],
     );
     outs.push(s.outTex(tex, value.shape, 'float32'));
   }

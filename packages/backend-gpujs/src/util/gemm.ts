@@ -335,15 +335,27 @@ return act(x, kc);`;
   );
 }
 
+/** A product kept in its 2×2 blocks (`deferredBlocks`): C [batch·M, N] in `c`. */
+export interface Blocks22 extends Deferred {
+  readonly blocks: { readonly c: Packed; readonly batch: number; readonly m: number; readonly n: number };
+}
+
+/** `x`'s 2×2 blocks when it is a product no kernel has unpacked yet, else null. */
+export function blocksOf(s: GpujsStore, x: TensorInfo): Blocks22 | null {
+  const d = s.deferredOf(x);
+  return d && 'blocks' in d ? (d as Blocks22) : null;
+}
+
 /**
  * C [batch·M, N] kept in its 2×2 blocks (the product's own output) until a
  * kernel reads it: a read downloads the blocks, a quarter of the texels of
  * the unpacked C, and reorders them on the host, with no unpacking pass; the
  * first kernel that reads C unpacks it (`unpack22`, no bias, linear).
  */
-export function deferredBlocks(s: GpujsStore, c: Packed, batch: number, m: number, n: number): Deferred {
+export function deferredBlocks(s: GpujsStore, c: Packed, batch: number, m: number, n: number): Blocks22 {
   return {
     tex: c.tex,
+    blocks: { c, batch, m, n },
     toTexture: () => unpack22(s, c, batch, m, n, null, 'linear'),
     download: () => {
       // texel (x, y) holds C[r, c], C[r, c+1], C[r+1, c], C[r+1, c+1] (c = 2x, r = 2y in the row space padded
