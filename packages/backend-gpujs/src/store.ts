@@ -317,9 +317,8 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
   private valuesOf(e: Entry): TypedArray {
     if (e.dtype === 'int32') return (e.host ?? new Int32Array(0)).slice();
     if (e.small) return e.dtype === 'float32' ? e.small.slice() : Uint8Array.from(e.small);
-    if (e.deferred && !e.tex) return e.deferred.download();
-    if (!e.tex) return e.dtype === 'bool' ? new Uint8Array(0) : new Float32Array(0);
-    const values = this.rt.download(e.tex, e.size);
+    if (!e.tex && !e.deferred) return e.dtype === 'bool' ? new Uint8Array(0) : new Float32Array(0);
+    const values = e.tex ? this.rt.download(e.tex, e.size) : e.deferred!.download();
     // a small tensor read once stays readable without another download
     if (e.size <= HOST_MAX_ELEMENTS) {
       e.small = values.slice();
