@@ -168,6 +168,32 @@ describe('matMul, packed program', () => {
     dispose(ha, hi, hb, a, n1, b, y);
   });
 
+  it('one tensor as both operands: x·xᵀ runs the program; two views in different shapes (dot(v, v)) keep tfjs’s', () => {
+    const c: Case = { name: 'x·xᵀ', batch: [0, 0], M: 6, K: 9, N: 6, transposeA: false, transposeB: true };
+    const xv = values(c.M * c.K, 79);
+    const x = host(xv, [c.M, c.K]);
+    const y0 = gl.kernels.matMul(x, x, false, true); // uploads x too
+    seen = [];
+    const y = gl.kernels.matMul(x, x, false, true);
+    expect(seen).toEqual([expected]);
+    expectNearReference(reference(c, xv, xv, null), gl.readSync(y.dataId), 'x·xᵀ');
+    // v as [1, n] and as [n, 1]: their packed layouts differ, so neither may repack the shared texture
+    const n = 5;
+    const vv = values(n, 83);
+    const row = host(vv, [1, n]);
+    const col: TensorInfo = { ...row, shape: [n, 1] };
+    const first = gl.kernels.matMul(row, col, false, false);
+    seen = [];
+    const d = gl.kernels.matMul(row, col, false, false);
+    // tfjs's program, after its per-call repack of one view
+    expect(seen).toContain('MatMulPackedProgram');
+    expect(seen).not.toContain(expected);
+    const dotCase: Case = { name: 'v·v', batch: [0, 0], M: 1, K: n, N: 1, transposeA: false, transposeB: false };
+    expectNearReference(reference(dotCase, vv, vv, null), gl.readSync(d.dataId), 'v·v');
+    expect(gl.readSync(first.dataId)).toEqual(gl.readSync(d.dataId));
+    dispose(x, y0, y, row, first, d);
+  });
+
   const ACTIVATIONS: Record<FusedActivation, (v: number) => number> = {
     linear: (v) => v,
     relu: (v) => (Number.isNaN(v) ? v : v > 0 ? v : 0),

@@ -166,7 +166,7 @@ export function matMulPacked(
  * null: float32 operands, not a long vector product (VECTOR_SHARED_MAX), and
  * both operands in tfjs's natural packed layout (one row of 2×2 blocks per
  * texture row, as tfjs lays out every packed texture up to its maximum
- * texture size). Prepares the operands' layouts on the way
+ * texture size; not two views of one tensor in different shapes). Prepares the operands' layouts on the way
  * (`WebGLStore.packedTexels`): an operand left unpacked is packed in place,
  * where tfjs would pack it into a temporary on every call.
  */
@@ -174,6 +174,9 @@ export function matMulPackedLayout(s: WebGLStore, a: TensorInfo, b: TensorInfo, 
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
   const rank = outShape.length;
   if ((outShape[rank - 2] === 1 || outShape[rank - 1] === 1) && K > VECTOR_SHARED_MAX) return null;
+  // two views of one tensor in different shapes (dot(v, v): [1, n] and [n, 1]) would each repack the
+  // one texture into their own packed layout; tfjs packs each into a temporary
+  if (a.dataId === b.dataId && !sameShape(a.shape, b.shape)) return null;
   const ta = s.packedTexels(a, 'matMul');
   const tb = s.packedTexels(b, 'matMul');
   const natural = (t: TensorInfo, texels: [number, number] | null): boolean => {
@@ -182,4 +185,8 @@ export function matMulPackedLayout(s: WebGLStore, a: TensorInfo, b: TensorInfo, 
     return texels !== null && texels[1] === Math.ceil(t.shape[r - 1]! / 2) && texels[0] === entries * Math.ceil(t.shape[r - 2]! / 2);
   };
   return natural(a, ta) && natural(b, tb) ? { a: ta!, b: tb! } : null;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
