@@ -72,7 +72,7 @@ function offset(op: Operand, j: number): string {
  * be in tfjs's natural packed layout, one row of 2×2 blocks per texture row:
  * `matMulPackedLayout`). On SwiftShader, `texelFetch` and `textureLod` with
  * integer or explicit-LOD addressing were slower than this `texture()`
- * (README, matMul). The products are added in tfjs's order (per pair, the
+ * (README, "Eighth pass"). The products are added in tfjs's order (per pair, the
  * first term then the second, into one vec4 per output texel), so results
  * are tfjs's bit for bit; an odd shared dimension's last pair adds only its
  * real term (tfjs adds padding·padding = 0 too, which turns a −0 sum into
@@ -83,7 +83,9 @@ function offset(op: Operand, j: number): string {
  *
  * `a` is [M, K] (or [K, M] with transposeA), `b` [K, N] (or [N, K]); rank 3
  * adds a leading batch, where a batch of 1 broadcasts. `bias`, when given,
- * broadcasts over the output (tfjs's packed sampler).
+ * broadcasts over the output (tfjs's packed sampler). `texels` comes from
+ * `matMulPackedLayout`; `unroll` (texel pairs per loop iteration) is there
+ * for measurements.
  */
 export function matMulPacked(
   s: WebGLStore,
