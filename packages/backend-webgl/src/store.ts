@@ -444,6 +444,13 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
       // packed in another layout (a [b, 1, n] slice seen as [b, n]): `packed` repacks it once, in place
       if (!td.isPacked) return false;
     }
+    // two views of one tensor whose packed layouts differ ([1, n] and [n, 1]: an outer sum) would each
+    // repack the one texture in turn; the flat path reads both from the one flat texture
+    for (let i = 0; i < inputs.length; i++)
+      for (let j = i + 1; j < inputs.length; j++) {
+        const [p, q] = [inputs[i]!, inputs[j]!];
+        if (p.dataId === q.dataId && !sameShape(p.shape, q.shape) && !isPackedReshapeFree(p.shape, q.shape)) return false;
+      }
     return true;
   }
 
