@@ -3,7 +3,9 @@
 //   wrote) is a uniform, not a texture uploaded by tfjs on every call;
 // - an input packed in another layout (a [b, 1, n] slice seen as [b, n]) is
 //   repacked once, in place, instead of being unpacked (after which everything
-//   computed from it ran flat) or repacked into a temporary by every reader.
+//   computed from it ran flat) or repacked into a temporary by every reader;
+//   but two views of one tensor whose packed layouts differ ([1, n] and
+//   [n, 1]) would each repack the shared texture in turn: those run flat.
 // Values are checked against plain JS (exact: adds and products of floats
 // that float32 holds).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,5 +73,21 @@ describe('packed elementwise inputs without per-call layout programs', () => {
     }
     for (const t of [x, y, up, slice]) gl.disposeData(t.dataId);
     expect(gl.numDataIds()).toBe(0);
+  });
+
+  it('two views of one packed tensor in different layouts ([1, n] + [n, 1], an outer sum) run flat and read the right values', () => {
+    const n = 40;
+    const vv = Float32Array.from({ length: n }, (_, i) => i * 0.5 - 7);
+    const v = put(vv, [n]);
+    gl.store.packedMinSize = 1; // -v packed on the GPU, as a packed program's output of ≥ 1024 values would be
+    const up = gl.kernels.unary('neg', v);
+    gl.store.packedMinSize = 1024;
+    expect(gl.store.tf.texData.get(gl.store.data(up.dataId, 'test').tf!).isPacked).toBe(true);
+    const row = { ...up, shape: [1, n] };
+    const col = { ...up, shape: [n, 1] };
+    const z = gl.kernels.binary('add', row, col, [n, n]);
+    const want = Float32Array.from({ length: n * n }, (_, k) => f32(-vv[k % n]! - vv[Math.floor(k / n)]!));
+    expect(Array.from(gl.readSync(z.dataId))).toEqual(Array.from(want));
+    for (const t of [v, up, z]) gl.disposeData(t.dataId);
   });
 });

@@ -17,7 +17,17 @@ import type { ContextWatch } from './context.js';
 import { WebGLBackendError } from './errors.js';
 import { ProgramDispatch } from './dispatch.js';
 import { FlatProgram, helpers, PackedProgram, type Uniform } from './programs.js';
-import { compiledPrograms, isPackedReshapeFree, packedReshape, textureStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
+import {
+  compiledPrograms,
+  getPackedTextureShape,
+  isPackedReshapeFree,
+  packedReshape,
+  textureStats,
+  tfKernel,
+  type NamedAttrMap,
+  type TfTensorInfo,
+  type TfWebGL,
+} from './tfjs.js';
 
 /** Integers up to this magnitude are exact in float32 (and so in float textures). */
 export const EXACT_INT = 2 ** 24;
@@ -434,6 +444,13 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
       // packed in another layout (a [b, 1, n] slice seen as [b, n]): `packed` repacks it once, in place
       if (!td.isPacked) return false;
     }
+    // two views of one tensor whose packed layouts differ ([1, n] and [n, 1]: an outer sum) would each
+    // repack the one texture in turn; the flat path reads both from the one flat texture
+    for (let i = 0; i < inputs.length; i++)
+      for (let j = i + 1; j < inputs.length; j++) {
+        const [p, q] = [inputs[i]!, inputs[j]!];
+        if (p.dataId === q.dataId && !sameShape(p.shape, q.shape) && !isPackedReshapeFree(p.shape, q.shape)) return false;
+      }
     return true;
   }
 
@@ -466,6 +483,26 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     if (!g.tf) return false;
     const td = this.tf.texData.get(g.tf);
     return td.texture == null ? td.values != null : td.isPacked === true;
+  }
+
+  /**
+   * Prepare `t` for a packed program that addresses its texture itself (its
+   * own texture coordinates, not tfjs's sampler): an unpacked texture is packed
+   * in place, a packed one in another layout repacked in place (`relayout`).
+   * Returns the [rows, columns] of texels of the packed texture `t` will be
+   * read from (tfjs lays texel i of the row-major 2×2 blocks at (i mod
+   * columns, i div columns)), or null for a host-resident int32 tensor.
+   * @internal
+   */
+  packedTexels(t: TensorInfo, op: string): [number, number] | null {
+    const g = this.data(t.dataId, op);
+    if (!g.tf) return null;
+    this.packInPlace(t, op);
+    this.relayout(t, t.shape, op);
+    const td = this.tf.texData.get(g.tf);
+    // on the CPU still (or a one-value texture left unpacked): runWebGLProgram uploads (packs) it as the shape the program reads
+    const texShape = td.texture == null || !td.isPacked ? getPackedTextureShape(t.shape) : td.texShape;
+    return texShape == null ? null : [Math.ceil(texShape[0]! / 2), Math.ceil(texShape[1]! / 2)];
   }
 
   /**

@@ -29,6 +29,9 @@ export class TfWebGL extends MathBackendWebGL {
  */
 export const isPackedReshapeFree = (a: readonly number[], b: readonly number[]): boolean => webgl_util.isReshapeFree([...a], [...b]);
 
+/** The texture shape (in values, tfjs's `texShape`) tfjs gives a packed tensor of logical shape `shape`. */
+export const getPackedTextureShape = (shape: readonly number[]): [number, number] => webgl_util.getTextureShapeFromLogicalShape([...shape], true);
+
 /** The kernel function tfjs-backend-webgl registered under `name` (importing the package registers all of them). */
 export function tfKernel(
   name: string,

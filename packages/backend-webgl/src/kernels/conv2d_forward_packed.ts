@@ -1,23 +1,16 @@
 import type { Conv2DInfo, FusedActivation, TensorInfo } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
 import { columnTaps } from './column_taps.js';
+import { laneActivation } from './fused_util.js';
 
 /** Whether `conv2dForwardPacked` handles this geometry: unit column stride (see column_taps.ts). */
 export function forwardPackedApplies(info: Conv2DInfo): boolean {
   return info.strideWidth === 1;
 }
 
-/** The activations fused into the program, per lane; tanh runs after it (see fused_conv2d.ts). */
-const ACTIVATION: Partial<Record<FusedActivation, (v: string) => string>> = {
-  linear: (v) => v,
-  // the unary kernel's relu: −0 and NaN pass through, negatives give +0
-  relu: (v) => `(${v} > 0.0 ? ${v} : (ptIsNaN(${v}) ? ${v} : 0.0))`,
-  sigmoid: (v) => `ptSigmoid(${v})`,
-};
-
-/** Whether `activation` can be fused into `conv2dForwardPacked`. */
+/** Whether `activation` can be fused into `conv2dForwardPacked` (tanh runs after it, see fused_conv2d.ts). */
 export function fusesActivation(activation: FusedActivation): boolean {
-  return ACTIVATION[activation] !== undefined;
+  return laneActivation(activation) !== undefined;
 }
 
 /**
@@ -39,7 +32,7 @@ export function conv2dForwardPacked(
   activation: FusedActivation,
   info: Conv2DInfo,
 ): TensorInfo {
-  const act = ACTIVATION[activation];
+  const act = laneActivation(activation);
   if (!act) throw new Error(`webgl backend: internal error: conv2dForwardPacked cannot fuse ${activation}`);
   const { inHeight: H, inWidth: W, inChannels: C, filterHeight: FH, filterWidth: FW } = info;
   const { strideHeight: SH, dilationHeight: DH, dilationWidth: DW, padTop: PT, padLeft: PL } = info;

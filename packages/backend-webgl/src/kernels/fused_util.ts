@@ -24,3 +24,16 @@ export function biasActivation(s: WebGLStore, t: TensorInfo, bias: TensorInfo | 
 export function tfjsActivation(activation: FusedActivation): FusedActivation {
   return activation === 'tanh' ? 'linear' : activation;
 }
+
+/** GLSL per lane of the activations packed programs fuse (relu and sigmoid as the unary kernels compute them); tanh runs after. */
+const LANE_ACTIVATION: Partial<Record<FusedActivation, (v: string) => string>> = {
+  linear: (v) => v,
+  // the unary kernel's relu: −0 and NaN pass through, negatives give +0
+  relu: (v) => `(${v} > 0.0 ? ${v} : (ptIsNaN(${v}) ? ${v} : 0.0))`,
+  sigmoid: (v) => `ptSigmoid(${v})`,
+};
+
+/** The GLSL of `activation` applied to one lane, or undefined where packed programs do not fuse it (tanh). */
+export function laneActivation(activation: FusedActivation): ((v: string) => string) | undefined {
+  return LANE_ACTIVATION[activation];
+}

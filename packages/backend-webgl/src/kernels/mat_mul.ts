@@ -1,5 +1,6 @@
 import { sizeOfShape, type TensorInfo, type KernelImpl } from '@polytensor/core';
 import type { WebGLStore } from '../store.js';
+import { matMulPacked, matMulPackedLayout } from './mat_mul_packed.js';
 
 /** Output shape of a batched matMul (contract shapes: rank 3, batch 1 broadcasts). */
 export function matMulShape(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): { shape: number[]; K: number } {
@@ -13,11 +14,17 @@ export function matMulShape(a: TensorInfo, b: TensorInfo, transposeA: boolean, t
   return { shape: [...batch, M, N], K };
 }
 
-/** tfjs's BatchMatMul (its packed matmul shader); K = 0 gives zeros, empty outputs are empty. */
+/**
+ * This package's packed program (mat_mul_packed.ts); tfjs's BatchMatMul (its
+ * packed matmul shader) where that does not apply (long vector products,
+ * textures beyond the maximum size). K = 0 gives zeros, empty outputs are empty.
+ */
 export function matMul(s: WebGLStore, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean): TensorInfo {
   const { shape, K } = matMulShape(a, b, transposeA, transposeB);
   if (sizeOfShape(shape) === 0) return s.fromValues(new Float32Array(0), shape, 'float32');
   if (K === 0) return s.fill(shape, 'float32', 0, 0);
+  const texels = matMulPackedLayout(s, a, b, shape, K);
+  if (texels) return matMulPacked(s, a, b, null, 'linear', transposeA, transposeB, shape, K, texels);
   const out = s.kernel('BatchMatMul', { a, b }, { transposeA, transposeB });
   return s.wrap(out, shape, 'float32');
 }
