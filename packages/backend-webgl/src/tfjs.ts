@@ -29,6 +29,9 @@ export class TfWebGL extends MathBackendWebGL {
  */
 export const isPackedReshapeFree = (a: readonly number[], b: readonly number[]): boolean => webgl_util.isReshapeFree([...a], [...b]);
 
+/** tfjs's [batch, rows, cols] view of a logical shape (the one its packed layout and its read's decode use). */
+export const shapeAs3D = (shape: readonly number[]): [number, number, number] => webgl_util.getShapeAs3D([...shape]);
+
 /** The kernel function tfjs-backend-webgl registered under `name` (importing the package registers all of them). */
 export function tfKernel(
   name: string,

@@ -1,0 +1,113 @@
+/**
+ * This package's own download of a texture on WebGL 2 (issue 21).
+ *
+ * tfjs's `read` of a GPU tensor runs a decode program into a dense RGBA
+ * texture (`DecodeMatrixPackedProgram` / `DecodeMatrixProgram`: four sampler
+ * lookups with index arithmetic per texel), copies that into a pixel-pack
+ * buffer, waits for a fence and copies the buffer out. On SwiftShader in
+ * Chromium a 1M-value read took ~19 ms that way, ~13 ms of it the decode pass,
+ * where the same fence followed by one `readPixels` of the texture as it is
+ * (4 MB, ~3–5 ms) and reordering a packed texture's 2×2 texels on the host
+ * (~2 ms) gave the same bits.
+ *
+ * The fence comes first, so the blocking `readPixels` finds the work it reads
+ * done (a synchronous read of queued work ran it several times slower in
+ * Chromium: see the README, "no blocking readback").
+ */
+import { shapeAs3D, type TfWebGL } from './tfjs.js';
+
+/** tfjs's per-texture record (private `TextureData`): the fields read here. */
+interface TexData {
+  shape: number[];
+  texShape: number[] | null;
+  values: unknown;
+  texture: { texture: WebGLTexture } | null;
+  isPacked?: boolean;
+  slice?: unknown;
+}
+
+/** tfjs's GPGPUContext: the members used here (its framebuffer helpers restore `outputTexture`'s attachment). */
+interface Gpgpu {
+  readonly gl: WebGL2RenderingContext;
+  createAndWaitForFence(): Promise<void>;
+  bindTextureToFrameBuffer(t: WebGLTexture): void;
+  unbindTextureToFrameBuffer(): void;
+}
+
+/** Whether `readTexture` can read this data id: a texture of its own on the GPU (no slice of another, no CPU values). */
+export function canReadTexture(tf: TfWebGL, tfId: object): boolean {
+  if (!tf.texData.has(tfId)) return false;
+  const td = tf.texData.get(tfId) as unknown as TexData;
+  return td.values == null && td.slice == null && td.texture != null && td.texShape != null;
+}
+
+/**
+ * The values of a texture (`canReadTexture` true), in row-major order of its
+ * logical shape, as float32; null when the texture went away meanwhile
+ * (disposed by tfjs, context lost: the caller falls back or reports).
+ */
+export async function readTexture(tf: TfWebGL, tfId: object): Promise<Float32Array | null> {
+  const gpgpu = tf.gpgpu as unknown as Gpgpu;
+  await gpgpu.createAndWaitForFence();
+  if (!tf.texData.has(tfId)) return null;
+  const td = tf.texData.get(tfId) as unknown as TexData;
+  if (td.texture == null || td.texShape == null) return null;
+  // tfjs's texShape counts values; a packed texture is ⌈rows/2⌉ × ⌈cols/2⌉ texels
+  const cols = td.isPacked ? Math.ceil(td.texShape[1]! / 2) : td.texShape[1]!;
+  const gl = gpgpu.gl;
+  const read = (texels: number): Float32Array => {
+    const rows = Math.ceil(texels / cols);
+    const buf = new Float32Array(rows * cols * 4);
+    gpgpu.bindTextureToFrameBuffer(td.texture!.texture);
+    try {
+      gl.readPixels(0, 0, cols, rows, gl.RGBA, gl.FLOAT, buf);
+    } finally {
+      gpgpu.unbindTextureToFrameBuffer();
+    }
+    return buf;
+  };
+  const [batch, r, c] = shapeAs3D(td.shape);
+  const size = batch * r * c;
+  if (td.isPacked) {
+    const rowTexels = Math.ceil(c / 2);
+    const batchTexels = Math.ceil(r / 2) * rowTexels;
+    return unpackTexels(read(batch * batchTexels), batch, r, c);
+  }
+  // an unpacked texture holds one value per texel (in its red channel), texel i = value i
+  const buf = read(size);
+  const out = new Float32Array(size);
+  const o32 = new Uint32Array(out.buffer);
+  const b32 = new Uint32Array(buf.buffer);
+  for (let i = 0; i < size; i++) o32[i] = b32[4 * i]!;
+  return out;
+}
+
+/**
+ * tfjs's packed layout to row-major: a [batch, r, c] tensor is laid out as
+ * texels of 2×2 values (rows 2i, 2i+1 × columns 2j, 2j+1 in lanes x y / z w),
+ * texel (b, i, j) at flat texel index b·⌈r/2⌉·⌈c/2⌉ + i·⌈c/2⌉ + j (the index
+ * tfjs's packed samplers and packed outputs use, whatever the texture's width).
+ * @internal exported for tests
+ */
+export function unpackTexels(buf: Float32Array, batch: number, r: number, c: number): Float32Array {
+  const out = new Float32Array(batch * r * c);
+  // copied as 32-bit integers: a float copy may quiet a signalling NaN
+  const o32 = new Uint32Array(out.buffer);
+  const b32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.length);
+  const rowTexels = Math.ceil(c / 2);
+  const batchTexels = Math.ceil(r / 2) * rowTexels;
+  const half = c >> 1;
+  for (let b = 0; b < batch; b++) {
+    for (let i = 0; i < r; i++) {
+      const texel = b * batchTexels + (i >> 1) * rowTexels;
+      const o = (b * r + i) * c;
+      let k = texel * 4 + (i & 1) * 2;
+      for (let j = 0; j < half; j++, k += 4) {
+        o32[o + 2 * j] = b32[k]!;
+        o32[o + 2 * j + 1] = b32[k + 1]!;
+      }
+      if (c & 1) o32[o + c - 1] = b32[k]!;
+    }
+  }
+  return out;
+}
