@@ -12,7 +12,10 @@
  *
  * The fence comes first, so the blocking `readPixels` finds the work it reads
  * done (a synchronous read of queued work ran it several times slower in
- * Chromium: see the README, "no blocking readback").
+ * Chromium: see the README, "no blocking readback"). It is polled about once a
+ * millisecond (`waitForGpu`), where tfjs's `setTimeout(0)` chain is clamped
+ * to 4 ms after five polls: a sum over 1000×1000 whose programs took ~2 ms
+ * waited ~5.6 ms for its fence that way.
  */
 import { shapeAs3D, type TfWebGL } from './tfjs.js';
 
@@ -29,7 +32,6 @@ interface TexData {
 /** tfjs's GPGPUContext: the members used here (its framebuffer helpers restore `outputTexture`'s attachment). */
 interface Gpgpu {
   readonly gl: WebGL2RenderingContext;
-  createAndWaitForFence(): Promise<void>;
   bindTextureToFrameBuffer(t: WebGLTexture): void;
   unbindTextureToFrameBuffer(): void;
 }
@@ -48,7 +50,7 @@ export function canReadTexture(tf: TfWebGL, tfId: object): boolean {
  */
 export async function readTexture(tf: TfWebGL, tfId: object): Promise<Float32Array | null> {
   const gpgpu = tf.gpgpu as unknown as Gpgpu;
-  await gpgpu.createAndWaitForFence();
+  await waitForGpu(gpgpu.gl);
   if (!tf.texData.has(tfId)) return null;
   const td = tf.texData.get(tfId) as unknown as TexData;
   if (td.texture == null || td.texShape == null) return null;
@@ -80,6 +82,35 @@ export async function readTexture(tf: TfWebGL, tfId: object): Promise<Float32Arr
   const b32 = new Uint32Array(buf.buffer);
   for (let i = 0; i < size; i++) o32[i] = b32[4 * i]!;
   return out;
+}
+
+/**
+ * Resolves once the GPU has done every command issued so far (or the context
+ * is lost: the caller checks). A WebGL fence's status changes only between
+ * tasks, so it is polled from a timer; each timer is set from a message
+ * task, which keeps the browser's nesting clamp (4 ms once timers have set
+ * timers five deep) away: ~1 ms between polls, and no busy loop competing
+ * with a software renderer for the CPU (polling every task turn did, see the
+ * README's "Own dispatch").
+ */
+export function waitForGpu(gl: WebGL2RenderingContext): Promise<void> {
+  const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+  gl.flush();
+  const channel = new MessageChannel();
+  return new Promise<void>((done) => {
+    const finish = (): void => {
+      channel.port1.close();
+      if (sync && !gl.isContextLost()) gl.deleteSync(sync);
+      done();
+    };
+    const poll = (): void => {
+      const status = sync === null || gl.isContextLost() ? gl.WAIT_FAILED : gl.clientWaitSync(sync, 0, 0);
+      if (status === gl.TIMEOUT_EXPIRED) channel.port2.postMessage(null);
+      else finish();
+    };
+    channel.port1.onmessage = () => setTimeout(poll, 1);
+    poll();
+  });
 }
 
 /**
