@@ -3,7 +3,7 @@
 // against the host's own negation of the values written (neg is exact) and
 // against tfjs's read of the same texture, on every rank, odd and even sides,
 // packed and flat layouts, batched matMul outputs and int32/bool results;
-// WebGL 1 keeps tfjs's read, which the same cases check.
+// WebGL 1 keeps tfjs's read, which the same cases check. readSync likewise.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TensorInfo } from '@polytensor/core';
 import type { WebGLBackend } from './index.js';
@@ -43,6 +43,11 @@ describe('read: texture downloads', () => {
       tfReads++;
       return read(id);
     };
+    const readSync = tf.readSync.bind(tf);
+    tf.readSync = (id) => {
+      tfReads++;
+      return readSync(id);
+    };
   });
   afterAll(() => gl.dispose());
 
@@ -60,9 +65,15 @@ describe('read: texture downloads', () => {
       expect(tfjs(y).isPacked === true, `[${shape}] packed`).toBe(packed);
       const before = tfReads;
       const got = await gl.read(y.dataId);
+      const gotSync = gl.readSync(y.dataId);
       // WebGL 2 reads the texture itself; WebGL 1 goes through tfjs
-      expect(tfReads - before).toBe(projectWebGLVersion() === 2 ? 0 : 1);
+      expect(tfReads - before).toBe(projectWebGLVersion() === 2 ? 0 : 2);
       const what = `neg [${shape}] ${packed ? 'packed' : 'flat'}`;
+      expectSame(
+        gotSync,
+        Array.from(v, (a) => -a),
+        `${what}, readSync`,
+      );
       expectSame(
         got,
         Array.from(v, (a) => -a),

@@ -45,12 +45,18 @@ export function canReadTexture(tf: TfWebGL, tfId: object): boolean {
 
 /**
  * The values of a texture (`canReadTexture` true), in row-major order of its
- * logical shape, as float32; null when the texture went away meanwhile
- * (disposed by tfjs, context lost: the caller falls back or reports).
+ * logical shape, as float32, once the GPU has written them; null when the
+ * texture went away meanwhile (disposed by tfjs, context lost: the caller
+ * falls back or reports).
  */
 export async function readTexture(tf: TfWebGL, tfId: object): Promise<Float32Array | null> {
+  await waitForGpu((tf.gpgpu as unknown as Gpgpu).gl);
+  return downloadTexture(tf, tfId);
+}
+
+/** As readTexture, now: `readPixels` blocks until the GPU has written the texture (what a synchronous read asks for). */
+export function downloadTexture(tf: TfWebGL, tfId: object): Float32Array | null {
   const gpgpu = tf.gpgpu as unknown as Gpgpu;
-  await waitForGpu(gpgpu.gl);
   if (!tf.texData.has(tfId)) return null;
   const td = tf.texData.get(tfId) as unknown as TexData;
   if (td.texture == null || td.texShape == null) return null;

@@ -16,7 +16,7 @@ import { MATH_GLSL, PT_ENV, type WebGLVersion } from '@polytensor/gpu-common';
 import type { ContextWatch } from './context.js';
 import { WebGLBackendError } from './errors.js';
 import { ProgramDispatch } from './dispatch.js';
-import { canReadTexture, readTexture } from './readback.js';
+import { canReadTexture, downloadTexture, readTexture } from './readback.js';
 import { FlatProgram, helpers, PackedProgram, type Uniform } from './programs.js';
 import { compiledPrograms, isPackedReshapeFree, packedReshape, textureStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
 
@@ -169,6 +169,12 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     if (g.host) return g.host.slice();
     if (g.size === 0) return typedFor(g.dtype, 0);
     this.watch.check('readSync');
+    // WebGL 2: the texture as it is (readback.ts); tfjs's readSync decodes it in a pass first
+    if (this.version === 2 && canReadTexture(this.tf, g.tf!)) {
+      const own = downloadTexture(this.tf, g.tf!);
+      this.watch.check('readSync');
+      if (own) return g.dtype === 'float32' && own.length === g.size ? own : convert(own, g.dtype, g.size);
+    }
     const values = this.tf.readSync(g.tf!) as ArrayLike<number>;
     this.watch.check('readSync');
     return convert(values, g.dtype, g.size);
