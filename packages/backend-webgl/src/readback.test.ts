@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TensorInfo } from '@polytensor/core';
 import type { WebGLBackend } from './index.js';
+import { ReadScratch } from './readback.js';
 import { newBackend, projectWebGLVersion } from './test_util.js';
 
 const SPECIAL = [0, -0, 1, -1, 0.5, 3.5e38, -1e30, Infinity, -Infinity, NaN];
@@ -157,5 +158,28 @@ describe('read: texture downloads', () => {
     expect(after.numDataIds).toBe(base.numDataIds);
     expect(after.tfjsDataIds).toBe(base.tfjsDataIds);
     expect(after.texturesInUse).toBe(base.texturesInUse);
+  });
+
+  it("readPixels' array is kept between reads up to its bound, never handed out", async () => {
+    const scratch = new ReadScratch(100);
+    const a = scratch.take(80);
+    expect(a.length).toBe(80);
+    const b = scratch.take(30);
+    expect(b.length).toBe(30);
+    expect(b.buffer).toBe(a.buffer); // the kept array, seen shorter
+    expect(scratch.take(200).buffer).not.toBe(a.buffer); // past the bound: a fresh one, not kept
+    expect(scratch.take(60).buffer).toBe(a.buffer); // the kept array still
+    const c = scratch.take(90); // longer than the kept one, within the bound: replaces it
+    expect(c.buffer).not.toBe(a.buffer);
+    expect(scratch.take(85).buffer).toBe(c.buffer);
+    // the store's: a read's result never shares it
+    const x = input(values(4096, 3), [64, 64]);
+    const y = gl.kernels.unary('neg', x);
+    const first = await gl.read(y.dataId);
+    const second = await gl.read(y.dataId);
+    expect(second.buffer).not.toBe(first.buffer);
+    expectSame(first, second, 'two reads');
+    gl.disposeData(x.dataId);
+    gl.disposeData(y.dataId);
   });
 });

@@ -49,13 +49,35 @@ export function canReadTexture(tf: TfWebGL, tfId: object): boolean {
  * texture went away meanwhile (disposed by tfjs, context lost: the caller
  * falls back or reports).
  */
-export async function readTexture(tf: TfWebGL, tfId: object): Promise<Float32Array | null> {
+export async function readTexture(tf: TfWebGL, tfId: object, scratch = new ReadScratch(0)): Promise<Float32Array | null> {
   await waitForGpu((tf.gpgpu as unknown as Gpgpu).gl);
-  return downloadTexture(tf, tfId);
+  return downloadTexture(tf, tfId, scratch);
+}
+
+/**
+ * The array `readPixels` writes into, kept from one read to the next up to
+ * `maxFloats` (a fresh 4 MB array costs ~1.3 ms in Chromium before its first
+ * value, faulting its pages in; the values leave it in the same synchronous
+ * step, so reads never share it).
+ */
+export class ReadScratch {
+  private buf: Float32Array | null = null;
+  constructor(readonly maxFloats: number) {}
+
+  take(n: number): Float32Array {
+    if (this.buf !== null && this.buf.length >= n) return this.buf.subarray(0, n);
+    const b = new Float32Array(n);
+    if (n <= this.maxFloats) this.buf = b;
+    return b;
+  }
+
+  clear(): void {
+    this.buf = null;
+  }
 }
 
 /** As readTexture, now: `readPixels` blocks until the GPU has written the texture (what a synchronous read asks for). */
-export function downloadTexture(tf: TfWebGL, tfId: object): Float32Array | null {
+export function downloadTexture(tf: TfWebGL, tfId: object, scratch = new ReadScratch(0)): Float32Array | null {
   const gpgpu = tf.gpgpu as unknown as Gpgpu;
   if (!tf.texData.has(tfId)) return null;
   const td = tf.texData.get(tfId) as unknown as TexData;
@@ -65,7 +87,7 @@ export function downloadTexture(tf: TfWebGL, tfId: object): Float32Array | null 
   const gl = gpgpu.gl;
   const read = (texels: number): Float32Array => {
     const rows = Math.ceil(texels / cols);
-    const buf = new Float32Array(rows * cols * 4);
+    const buf = scratch.take(rows * cols * 4);
     gpgpu.bindTextureToFrameBuffer(td.texture!.texture);
     try {
       gl.readPixels(0, 0, cols, rows, gl.RGBA, gl.FLOAT, buf);
@@ -85,7 +107,7 @@ export function downloadTexture(tf: TfWebGL, tfId: object): Float32Array | null 
   const buf = read(size);
   const out = new Float32Array(size);
   const o32 = new Uint32Array(out.buffer);
-  const b32 = new Uint32Array(buf.buffer);
+  const b32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.length);
   for (let i = 0; i < size; i++) o32[i] = b32[4 * i]!;
   return out;
 }

@@ -16,7 +16,7 @@ import { MATH_GLSL, PT_ENV, type WebGLVersion } from '@polytensor/gpu-common';
 import type { ContextWatch } from './context.js';
 import { WebGLBackendError } from './errors.js';
 import { ProgramDispatch } from './dispatch.js';
-import { canReadTexture, downloadTexture, readTexture } from './readback.js';
+import { canReadTexture, downloadTexture, ReadScratch, readTexture } from './readback.js';
 import { FlatProgram, helpers, PackedProgram, type Uniform } from './programs.js';
 import { compiledPrograms, isPackedReshapeFree, packedReshape, textureStats, tfKernel, type NamedAttrMap, type TfTensorInfo, type TfWebGL } from './tfjs.js';
 
@@ -107,6 +107,8 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
   private prelude: string;
   /** Reads in flight per tfjs data id (see `handOver`). */
   private readonly reading = new Map<object, number>();
+  /** @internal readPixels' array, kept between reads of up to 16 MB (readback.ts) */
+  readonly readScratch = new ReadScratch(4 * 2 ** 20);
   /** tfjs data ids freed while being read: disposed when the last read ends. */
   private readonly freeAfterRead = new Set<object>();
   /** Program sources by body (see `source`). */
@@ -171,7 +173,7 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     this.watch.check('readSync');
     // WebGL 2: the texture as it is (readback.ts); tfjs's readSync decodes it in a pass first
     if (this.version === 2 && canReadTexture(this.tf, g.tf!)) {
-      const own = downloadTexture(this.tf, g.tf!);
+      const own = downloadTexture(this.tf, g.tf!, this.readScratch);
       this.watch.check('readSync');
       if (own) return g.dtype === 'float32' && own.length === g.size ? own : convert(own, g.dtype, g.size);
     }
@@ -198,7 +200,7 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     try {
       // WebGL 2: the texture as it is, after a fence (readback.ts); tfjs's read decodes it in a pass first
       if (this.version === 2 && canReadTexture(this.tf, tfId)) {
-        const own = await Promise.race([readTexture(this.tf, tfId), lost]);
+        const own = await Promise.race([readTexture(this.tf, tfId, this.readScratch), lost]);
         this.watch.check('read');
         if (own) return g.dtype === 'float32' && own.length === g.size ? own : convert(own, g.dtype, g.size);
       }
@@ -270,6 +272,7 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     }
     this.buffers.clear();
     this.hostArrays.clear();
+    this.readScratch.clear();
     this.dispatch.clear();
     this.hostBackend?.dispose();
     this.hostBackend = null;
