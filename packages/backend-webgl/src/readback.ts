@@ -32,6 +32,7 @@ interface TexData {
 /** tfjs's GPGPUContext: the members used here (its framebuffer helpers restore `outputTexture`'s attachment). */
 interface Gpgpu {
   readonly gl: WebGL2RenderingContext;
+  readonly textureConfig: { readonly internalFormatFloat: number };
   bindTextureToFrameBuffer(t: WebGLTexture): void;
   unbindTextureToFrameBuffer(): void;
 }
@@ -85,31 +86,53 @@ export function downloadTexture(tf: TfWebGL, tfId: object, scratch = new ReadScr
   // tfjs's texShape counts values; a packed texture is ⌈rows/2⌉ × ⌈cols/2⌉ texels
   const cols = td.isPacked ? Math.ceil(td.texShape[1]! / 2) : td.texShape[1]!;
   const gl = gpgpu.gl;
-  const read = (texels: number): Float32Array => {
-    const rows = Math.ceil(texels / cols);
-    const buf = scratch.take(rows * cols * 4);
-    gpgpu.bindTextureToFrameBuffer(td.texture!.texture);
-    try {
-      gl.readPixels(0, 0, cols, rows, gl.RGBA, gl.FLOAT, buf);
-    } finally {
-      gpgpu.unbindTextureToFrameBuffer();
-    }
-    return buf;
-  };
   const [batch, r, c] = shapeAs3D(td.shape);
   const size = batch * r * c;
-  if (td.isPacked) {
-    const rowTexels = Math.ceil(c / 2);
-    const batchTexels = Math.ceil(r / 2) * rowTexels;
-    return unpackTexels(read(batch * batchTexels), batch, r, c);
+  gpgpu.bindTextureToFrameBuffer(td.texture.texture);
+  try {
+    if (td.isPacked) {
+      const rowTexels = Math.ceil(c / 2);
+      const rows = Math.ceil((batch * Math.ceil(r / 2) * rowTexels) / cols);
+      const buf = scratch.take(rows * cols * 4);
+      gl.readPixels(0, 0, cols, rows, gl.RGBA, gl.FLOAT, buf);
+      return unpackTexels(buf, batch, r, c);
+    }
+    // an unpacked texture holds one value per texel (R32F), texel i = value i
+    const rows = Math.ceil(size / cols);
+    const out = new Float32Array(size);
+    if (readsRed(gpgpu)) {
+      // one float per texel, straight into the result when the texture has no spare texels
+      const buf = rows * cols === size ? out : scratch.take(rows * cols);
+      gl.readPixels(0, 0, cols, rows, gl.RED, gl.FLOAT, buf);
+      if (buf !== out) out.set(buf.subarray(0, size));
+      return out;
+    }
+    const buf = scratch.take(rows * cols * 4);
+    gl.readPixels(0, 0, cols, rows, gl.RGBA, gl.FLOAT, buf);
+    const o32 = new Uint32Array(out.buffer);
+    const b32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.length);
+    for (let i = 0; i < size; i++) o32[i] = b32[4 * i]!;
+    return out;
+  } finally {
+    gpgpu.unbindTextureToFrameBuffer();
   }
-  // an unpacked texture holds one value per texel (in its red channel), texel i = value i
-  const buf = read(size);
-  const out = new Float32Array(size);
-  const o32 = new Uint32Array(out.buffer);
-  const b32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.length);
-  for (let i = 0; i < size; i++) o32[i] = b32[4 * i]!;
-  return out;
+}
+
+/** Per context: whether an R32F attachment reads as RED/FLOAT (WebGL 2's second readPixels format, the implementation's choice). */
+const redReads = new WeakMap<object, boolean>();
+
+/** Asked with an unpacked texture attached: RGBA/FLOAT (always allowed for float buffers) moves four floats per value, RED/FLOAT one. */
+function readsRed(gpgpu: Gpgpu): boolean {
+  let red = redReads.get(gpgpu);
+  if (red === undefined) {
+    const gl = gpgpu.gl;
+    red =
+      gpgpu.textureConfig.internalFormatFloat === gl.R32F &&
+      gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_FORMAT) === gl.RED &&
+      gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_TYPE) === gl.FLOAT;
+    redReads.set(gpgpu, red);
+  }
+  return red;
 }
 
 /**
