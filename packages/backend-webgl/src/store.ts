@@ -16,6 +16,7 @@ import { MATH_GLSL, PT_ENV, type WebGLVersion } from '@polytensor/gpu-common';
 import type { ContextWatch } from './context.js';
 import { WebGLBackendError } from './errors.js';
 import { ProgramDispatch } from './dispatch.js';
+import { canReadTexture, downloadTexture, ReadScratch, readTexture } from './readback.js';
 import { FlatProgram, helpers, PackedProgram, type Uniform } from './programs.js';
 import {
   compiledPrograms,
@@ -116,6 +117,10 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
   private prelude: string;
   /** Reads in flight per tfjs data id (see `handOver`). */
   private readonly reading = new Map<object, number>();
+  /** @internal readPixels' array, kept between reads of up to 16 MB (readback.ts) */
+  readonly readScratch = new ReadScratch(4 * 2 ** 20);
+  /** tfjs data ids freed while being read: disposed when the last read ends. */
+  private readonly freeAfterRead = new Set<object>();
   /** Program sources by body (see `source`). */
   private readonly sources = new Map<string, { code: string; env: boolean; id: number }>();
   /** @internal this package's own dispatch of its programs (see dispatch.ts) */
@@ -176,6 +181,12 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     if (g.host) return g.host.slice();
     if (g.size === 0) return typedFor(g.dtype, 0);
     this.watch.check('readSync');
+    // WebGL 2: the texture as it is (readback.ts); tfjs's readSync decodes it in a pass first
+    if (this.version === 2 && canReadTexture(this.tf, g.tf!)) {
+      const own = downloadTexture(this.tf, g.tf!, this.readScratch);
+      this.watch.check('readSync');
+      if (own) return g.dtype === 'float32' && own.length === g.size ? own : convert(own, g.dtype, g.size);
+    }
     const values = this.tf.readSync(g.tf!) as ArrayLike<number>;
     this.watch.check('readSync');
     return convert(values, g.dtype, g.size);
@@ -194,15 +205,23 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     });
     const tfId = g.tf!;
     this.reading.set(tfId, (this.reading.get(tfId) ?? 0) + 1);
-    let values: ArrayLike<number>;
+    let values: ArrayLike<number> | null = null;
     let alone: boolean;
     try {
+      // WebGL 2: the texture as it is, after a fence (readback.ts); tfjs's read decodes it in a pass first
+      if (this.version === 2 && canReadTexture(this.tf, tfId)) {
+        const own = await Promise.race([readTexture(this.tf, tfId, this.readScratch), lost]);
+        this.watch.check('read');
+        if (own) return g.dtype === 'float32' && own.length === g.size ? own : convert(own, g.dtype, g.size);
+      }
       values = (await Promise.race([this.tf.read(tfId), lost])) as ArrayLike<number>;
     } finally {
       const n = this.reading.get(tfId)!;
       alone = n === 1;
-      if (alone) this.reading.delete(tfId);
-      else this.reading.set(tfId, n - 1);
+      if (alone) {
+        this.reading.delete(tfId);
+        if (this.freeAfterRead.delete(tfId)) this.tf.disposeData(tfId);
+      } else this.reading.set(tfId, n - 1);
     }
     this.watch.check('read');
     return this.handOver(tfId, values, g, alone) ?? convert(values, g.dtype, g.size);
@@ -218,6 +237,8 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
    */
   private handOver(tfId: object, values: ArrayLike<number>, g: GLData, alone: boolean): TypedArray | null {
     if (!alone || g.dtype !== 'float32' || !(values instanceof Float32Array) || values.length !== g.size) return null;
+    // disposed while it was read (`has` first: tfjs's `get` of a deleted id asks its engine to move the data back)
+    if (!this.tf.texData.has(tfId)) return null;
     const td = this.tf.texData.get(tfId);
     if (td === undefined || td.texture == null || td.values !== values) return null;
     td.values = undefined;
@@ -226,7 +247,9 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
 
   protected override free(g: GLData): void {
     if (g.tf) {
-      this.tf.disposeData(g.tf);
+      // a texture being read stays until the read has it (tfjs defers its own reads' disposals the same way)
+      if (this.reading.has(g.tf)) this.freeAfterRead.add(g.tf);
+      else this.tf.disposeData(g.tf);
       // tfjs drops its cached values on upload and its entry on disposal; an entry still holding
       // the array (a data id shared by another tensor) keeps it out of the pool. (`has` first:
       // tfjs's `get` of a deleted id asks its engine to move the data back.)
@@ -259,6 +282,7 @@ export class WebGLStore extends BufferStorage<GLData> implements Storage {
     }
     this.buffers.clear();
     this.hostArrays.clear();
+    this.readScratch.clear();
     this.dispatch.clear();
     this.hostBackend?.dispose();
     this.hostBackend = null;

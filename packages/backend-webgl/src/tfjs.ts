@@ -31,6 +31,8 @@ export const isPackedReshapeFree = (a: readonly number[], b: readonly number[]):
 
 /** The texture shape (in values, tfjs's `texShape`) tfjs gives a packed tensor of logical shape `shape`. */
 export const getPackedTextureShape = (shape: readonly number[]): [number, number] => webgl_util.getTextureShapeFromLogicalShape([...shape], true);
+/** tfjs's [batch, rows, cols] view of a logical shape (the one its packed layout and its read's decode use). */
+export const shapeAs3D = (shape: readonly number[]): [number, number, number] => webgl_util.getShapeAs3D([...shape]);
 
 /** The kernel function tfjs-backend-webgl registered under `name` (importing the package registers all of them). */
 export function tfKernel(
