@@ -6,9 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { createGpujsBackend } from './backend.js';
 
+// in a browser, WebGL 1 too (RGBA textures: gpu.js's read)
+const modes: Array<'webgl' | undefined> = typeof window === 'undefined' ? [undefined] : [undefined, 'webgl'];
+
 describe('backend-gpujs read-back', () => {
-  it('neg of every size reads back as the host negation (full rows, a partial last row, one texel)', () => {
-    const b = createGpujsBackend();
+  it.each(modes)('neg of every size reads back as the host negation (full rows, a partial last row, one texel); mode %s', (mode) => {
+    const b = createGpujsBackend(mode ? { mode } : {});
     try {
       // 1 and 129: one texel / just above the host-kept size; 1001·3 and 99_991 (prime): partial last rows
       for (const n of [1, 129, 3003, 4096, 99_991]) {
