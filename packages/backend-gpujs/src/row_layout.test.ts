@@ -58,35 +58,4 @@ describe('backend-gpujs row layout', () => {
       b.dispose();
     }
   });
-
-  it('a kernel with one input in rows and one flat runs over the rows, with the values of the flat kernel', () => {
-    const b = createGpujsBackend();
-    try {
-      const width = (t: TensorInfo): number => b.store.tex(t).size[0]!;
-      const xs = values(4);
-      const ys = values(5);
-      const x = rows2d(b, xs);
-      const y = put(b, ys, [R, C]); // an upload: flat, near-square
-      const rowsHere = !b.store.rt.isCpu;
-      expect(width(y)).not.toBe(C);
-      for (const [l, r, lv, rv] of [
-        [x, y, xs, ys],
-        [y, x, ys, xs],
-      ] as const) {
-        const sum = b.kernels.binary('sub', l, r, [R, C]);
-        if (rowsHere) expect(width(sum)).toBe(C);
-        expect(Array.from(b.readSync(sum.dataId))).toEqual(lv.map((v, i) => Math.fround(v - rv[i]!)));
-      }
-      // unaryGrad with its three inputs in two layouts: the bits of the same kernel on three flat uploads
-      const ts = xs.map((v) => Math.fround(1 / (1 + Math.exp(-v))));
-      const ds = values(6);
-      const mixed = b.kernels.unaryGrad('sigmoid', put(b, xs, [R, C]), rows2d(b, ts), put(b, ds, [R, C]));
-      if (rowsHere) expect(width(mixed)).toBe(C);
-      const flat = b.kernels.unaryGrad('sigmoid', put(b, xs, [R, C]), put(b, ts, [R, C]), put(b, ds, [R, C]));
-      expect(width(flat)).not.toBe(C);
-      expect(Array.from(b.readSync(mixed.dataId))).toEqual(Array.from(b.readSync(flat.dataId)));
-    } finally {
-      b.dispose();
-    }
-  });
 });

@@ -4,7 +4,7 @@ import type { NativeSpec } from '../runtime.js';
 import { defineNative, indicator } from '../native.js';
 import type { GpuTexture } from '../gpujs.js';
 import type { GpujsStore } from '../store.js';
-import { anyRowsDims, rowIndex, sharedRowsDims } from '../util/layout.js';
+import { sharedRowsDims } from '../util/layout.js';
 import { collapse, indexSpace, offsetExpr } from '../util/shape.js';
 
 /** GLSL body of f(a, b, K) per op. maximum/minimum propagate NaN; comparisons and logical ops give 0/1. */
@@ -87,27 +87,6 @@ export function binary(s: GpujsStore, op: BinaryOp, a: TensorInfo, b: TensorInfo
       },
       rows ?? [n],
       [at, bt],
-    );
-    return s.outTex(tex, outShape, dtype);
-  }
-  // both hold every value but in different layouts, one in rows: run over those rows (the output keeps them)
-  const mixed = sizeOfShape(a.shape) === n && sizeOfShape(b.shape) === n ? anyRowsDims(s.rt, n, [at, bt]) : null;
-  if (mixed) {
-    const w = mixed[0]!;
-    const read = (name: string, t: GpuTexture): string => (t.size[0] === w ? `rdh(${name})` : `rd(${name}, ${rowIndex})`);
-    const tex = s.rt.run(
-      {
-        key: `binary:${op}:rows:${at.size[0] === w ? 'h' : 'i'}${bt.size[0] === w ? 'h' : 'i'}`,
-        params: [
-          ['a', 'tex'],
-          ['b', 'tex'],
-          ['rw', 'float'],
-        ],
-        body: `return f(${read('a', at)}, ${read('b', bt)}, kc);`,
-        natives: [binaryNative(op)],
-      },
-      mixed,
-      [at, bt, w],
     );
     return s.outTex(tex, outShape, dtype);
   }

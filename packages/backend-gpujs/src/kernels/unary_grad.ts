@@ -2,7 +2,7 @@ import { sizeOfShape, type KernelImpl, type TensorInfo, type UnaryGradOp } from 
 import type { NativeSpec } from '../runtime.js';
 import { defineNative } from '../native.js';
 import type { GpujsStore } from '../store.js';
-import { anyRowsDims, rowIndex, sharedRowsDims } from '../util/layout.js';
+import { sharedRowsDims } from '../util/layout.js';
 
 /**
  * GLSL body of g(x, y, d, K) per op, with gpu-common's float32 math (see
@@ -43,21 +43,22 @@ export function unaryGrad(s: GpujsStore, op: UnaryGradOp, x: TensorInfo, y: Tens
   const width = s.rt.texWidth([n]);
   const texs = [s.tex(x), s.tex(y), s.tex(dy)];
   // all three in rows of one width (2-D kernel outputs): run over those rows, each read at its own texel
-  // else, one in rows: run over those rows, the others read by flat index (the output keeps the rows)
   const rows = sharedRowsDims(s.rt, n, texs);
-  const mixed = rows ? null : anyRowsDims(s.rt, n, texs);
-  const here = texs.map((t) => rows !== null || t.size[0] === (mixed ? mixed[0] : width));
-  const index = mixed ? rowIndex : 'this.thread.x * 1.0';
-  const read = (name: string, h: boolean): string => (h ? `rdh(${name})` : `rd(${name}, ${index})`);
+  const here = texs.map((t) => rows !== null || t.size[0] === width);
+  const read = (name: string, h: boolean): string => (h ? `rdh(${name})` : `rd(${name}, this.thread.x * 1.0)`);
   const tex = s.rt.run(
     {
-      key: `unaryGrad:${op}:${mixed ? 'rows:' : ''}${here.map((h) => (h ? 'h' : 'i')).join('')}`,
-      params: [['x', 'tex'], ['y', 'tex'], ['dy', 'tex'], ...(mixed ? [['rw', 'float'] as const] : [])],
+      key: `unaryGrad:${op}:${here.map((h) => (h ? 'h' : 'i')).join('')}`,
+      params: [
+        ['x', 'tex'],
+        ['y', 'tex'],
+        ['dy', 'tex'],
+      ],
       body: `return g(${read('x', here[0]!)}, ${read('y', here[1]!)}, ${read('dy', here[2]!)}, kc);`,
       natives: [gradNative(op)],
     },
-    rows ?? mixed ?? [n],
-    mixed ? [...texs, mixed[0]!] : texs,
+    rows ?? [n],
+    texs,
   );
   return s.outTex(tex, x.shape, 'float32');
 }

@@ -21,23 +21,3 @@ export function sharedRowsDims(rt: GpuRuntime, n: number, texs: readonly GpuText
   if (w === rt.texWidth([n]) || !texs.every((t) => t.size[0] === w)) return null;
   return [w, n / w];
 }
-
-/**
- * Output dims [w, n/w] of the first texture in `texs` that is in rows (as
- * `sharedRowsDims` for it alone), for an elementwise kernel whose inputs all
- * hold n values but in different layouts (rows and flat): run over the rows,
- * the inputs of that width read at their own texel and the others by flat
- * index (`rowIndex`). The output keeps the rows, so the next kernel meets
- * rows on both sides: left flat, a flat input (an upload, the zero initial
- * state of an LSTM) made every kernel downstream of it mixed and flat.
- */
-export function anyRowsDims(rt: GpuRuntime, n: number, texs: readonly GpuTexture[]): number[] | null {
-  for (const t of texs) {
-    const dims = sharedRowsDims(rt, n, [t]);
-    if (dims) return dims;
-  }
-  return null;
-}
-
-/** The flat index of a thread over rows dims [w, n/w] (w in the float uniform `rw`): exact below 2^24. */
-export const rowIndex = '(this.thread.y * rw + this.thread.x * 1.0)';
