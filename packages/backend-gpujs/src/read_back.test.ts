@@ -39,4 +39,27 @@ describe('backend-gpujs read-back', () => {
       b.dispose();
     }
   });
+
+  it.each(modes)('an upload whose host copy was dropped, and a rectangle copy, read back as written; mode %s', (mode) => {
+    const b = createGpujsBackend(mode ? { mode } : {});
+    try {
+      const R = 40;
+      const C = 30;
+      const values = Float32Array.from({ length: R * C }, (_, i) => Math.fround(Math.cos(i * 0.11) * 7));
+      const x = { dataId: b.write(values, [R, C], 'float32'), shape: [R, C], dtype: 'float32' as const };
+      // a kernel uploads x; above 128 elements the host copy is dropped, so this read downloads the upload
+      const neg = b.kernels.unary('neg', x);
+      expect(Array.from(b.readSync(x.dataId))).toEqual(Array.from(values));
+      // rows 5..24, columns 3..19 of a 2-D kernel output (C wide): a rectangle copy on WebGL 2
+      const ones = { dataId: b.write(new Float32Array(C).fill(1), [C], 'float32'), shape: [C], dtype: 'float32' as const };
+      const rows = b.kernels.binary('mul', x, ones, [R, C]);
+      const part = b.kernels.slice(rows, [5, 3], [20, 17]);
+      const want: number[] = [];
+      for (let r = 5; r < 25; r++) want.push(...values.subarray(r * C + 3, r * C + 20));
+      expect(Array.from(b.readSync(part.dataId))).toEqual(want);
+      expect(Array.from(b.readSync(neg.dataId))).toEqual(Array.from(values, (v) => -v));
+    } finally {
+      b.dispose();
+    }
+  });
 });
