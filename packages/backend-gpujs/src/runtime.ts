@@ -149,6 +149,8 @@ export class GpuRuntime {
   compiles = 0;
   runs = 0;
   downloads = 0;
+  /** Downloads read as RED/FLOAT, one value per texel (WebGL 2 R32F textures: `downloadRed`). */
+  redDownloads = 0;
   /** Rectangles copied by blitRects (concat without a kernel). */
   blits = 0;
 
@@ -487,10 +489,48 @@ export class GpuRuntime {
   download(tex: GpuTexture, n: number, perTexel: 1 | 4 = 1): Float32Array {
     this.downloads++;
     if (tex instanceof CpuTexture) return tex.values.slice(0, n);
+    if (perTexel === 1) {
+      const red = this.downloadRed(tex, n);
+      if (red) return red;
+    }
     const raw = tex.renderRawOutput();
     if (perTexel === 4) return raw.length === n ? raw : raw.slice(0, n);
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = raw[4 * i]!;
+    return out;
+  }
+
+  /** Whether readPixels of an R32F framebuffer may ask for RED/FLOAT (asked once: the answer is per format). */
+  private redReadable: boolean | null = null;
+
+  /**
+   * A one-value R32F texture read as RED/FLOAT straight into the n values
+   * returned, where the implementation offers that read format (SwiftShader
+   * does): gpu.js's renderRawOutput reads RGBA, so 16 bytes per value into a
+   * fresh array four times the size, then copied out. For 1M values that was
+   * 10–18 ms a read (and 16 MB of garbage each time, with 80–120 ms outliers)
+   * against ~2 ms. Null where it does not apply (WebGL 1, RGBA textures).
+   */
+  private downloadRed(tex: GpuTexture, n: number): Float32Array | null {
+    const gl = this.gl;
+    if (!gl || !isWebGL2(gl) || this.redReadable === false) return null;
+    const t = tex as GpuTexture & { internalFormat?: number; framebuffer?: () => WebGLFramebuffer };
+    if (t.internalFormat !== gl.R32F || typeof t.framebuffer !== 'function') return null;
+    // bound as gpu.js's own read binds it (its kernels rebind their framebuffer on every run)
+    gl.bindFramebuffer(gl.FRAMEBUFFER, t.framebuffer());
+    gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, t.texture as WebGLTexture, 0);
+    if (this.redReadable === null) {
+      this.redReadable = gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_FORMAT) === gl.RED && gl.getParameter(gl.IMPLEMENTATION_COLOR_READ_TYPE) === gl.FLOAT;
+      if (!this.redReadable) return null;
+    }
+    const w = t.size[0]!;
+    const out = new Float32Array(n);
+    gl.pixelStorei(gl.PACK_ALIGNMENT, 4);
+    // whole rows, then the last partial row (texels past n are never written)
+    const full = Math.floor(n / w);
+    if (full > 0) gl.readPixels(0, 0, w, full, gl.RED, gl.FLOAT, out, 0);
+    if (full * w < n) gl.readPixels(0, full, n - full * w, 1, gl.RED, gl.FLOAT, out, full * w);
+    this.redDownloads++;
     return out;
   }
 

@@ -17,6 +17,8 @@ const L1P = defineNative('l1p', 'a K:vec4', 'float', '  return ptLog1p(a);', '  
  */
 export function rowStats(s: GpujsStore, x: TensorInfo, rows: number, c: number): GpuTexture {
   const xt = s.tex(x);
+  // each row one texture row (x a texture C wide: a 2-D kernel output, or an upload whose near-square width is C)
+  if (!s.rt.isCpu && xt.size[0] === c) return rowStatsAligned(s, xt, rows, c);
   // on the GPU both loops walk the row texel by texel (W: the texture's width), with no flat index to turn
   // into coordinates per term; gpu.js's CPU mode keeps flat arrays
   const walk = !s.rt.isCpu;
@@ -58,6 +60,100 @@ return [m, sum, 0.0, 0.0];`;
     [rows],
     [xt, c, xt.size[0]],
   );
+}
+
+/** Terms per row segment the segmented statistics aim for (a divisor of C/u near it is taken). */
+const SEGMENT = 128;
+
+/**
+ * rowStats for x in a texture exactly C wide: row r is texture row r, so the
+ * loops fetch (j, r) with no texel walk (no carry to the next texture row),
+ * 4 terms per iteration when C allows (a quarter of the counter and branch
+ * work). A long row is cut into P equal segments, one thread each (a 2-D
+ * [P, rows] pass: (max, T) per segment, T without the segment's first max),
+ * then one thread per row combines them: with m the row's maximum and g the
+ * first segment reaching it, T = T_g + Σ_{p≠g} (1 + T_p)·exp(m_p − m). One
+ * thread per row over 2·C terms left SwiftShader few, long tasks per draw: a
+ * pass that slowed down several-fold when the machine was loaded.
+ */
+function rowStatsAligned(s: GpujsStore, xt: GpuTexture, rows: number, c: number): GpuTexture {
+  const u = c % 4 === 0 ? 4 : c % 2 === 0 ? 2 : 1;
+  const steps = c / u;
+  // P divides C/u: every segment has the same length, no bound test in the loop
+  let parts = 1;
+  for (let p = Math.max(1, Math.round(c / SEGMENT)); p > 1; p--) {
+    if (steps % p === 0) {
+      parts = p;
+      break;
+    }
+  }
+  const n = steps / parts;
+  const taps = Array.from({ length: u }, (_, k) => k);
+  const maxStep = (k: number): string =>
+    `const a${k} = rdxy(x, j + ${k}.0, r);\n  if (a${k} != a${k} || m != m) { m = a${k} + m; } else if (a${k} > m) { m = a${k}; }`;
+  const sumStep = (k: number): string =>
+    `const b${k} = rdxy(x, j + ${k}.0, r);\n  if (skipped == 0.0 && b${k} == m) { skipped = 1.0; } else { sum += ex(b${k} - m, kc); }`;
+  const seg = parts > 1;
+  const body = `${seg ? 'const r = this.thread.y * 1.0;\nconst j0 = this.thread.x * L;' : 'const r = this.thread.x * 1.0;\nconst j0 = 0.0;'}
+let m = -kc[1];
+for (let j1 = 0; j1 < N; j1++) {
+  const j = j0 + j1 * ${u}.0;
+  ${taps.map(maxStep).join('\n  ')}
+}
+let sum = 0.0;
+let skipped = 0.0;
+for (let j2 = 0; j2 < N; j2++) {
+  const j = j0 + j2 * ${u}.0;
+  ${taps.map(sumStep).join('\n  ')}
+}
+return [m, sum, 0.0, 0.0];`;
+  const stats = s.rt.run(
+    {
+      key: `softmax:stats:rows${u}${seg ? ':seg' : ''}`,
+      params: [
+        ['x', 'tex'],
+        ['N', 'float'],
+        ['L', 'float'],
+      ],
+      body,
+      returns: 'vec4',
+      loop: n,
+      natives: [EX],
+    },
+    seg ? [parts, rows] : [rows],
+    [xt, n, n * u],
+  );
+  if (!seg) return stats;
+  const combine = `const r = this.thread.x * 1.0;
+let m = -kc[1];
+for (let p1 = 0; p1 < P; p1++) {
+  const q = rd4xy(st, p1 * 1.0, r);
+  if (q[0] != q[0] || m != m) { m = q[0] + m; } else if (q[0] > m) { m = q[0]; }
+}
+let sum = 0.0;
+let found = 0.0;
+for (let p2 = 0; p2 < P; p2++) {
+  const q2 = rd4xy(st, p2 * 1.0, r);
+  if (found == 0.0 && q2[0] == m) { found = 1.0; sum += q2[1]; } else { sum += (1.0 + q2[1]) * ex(q2[0] - m, kc); }
+}
+return [m, sum, 0.0, 0.0];`;
+  const out = s.rt.run(
+    {
+      key: 'softmax:stats:combine',
+      params: [
+        ['st', 'tex4'],
+        ['P', 'float'],
+      ],
+      body: combine,
+      returns: 'vec4',
+      loop: parts,
+      natives: [EX],
+    },
+    [rows],
+    [stats, parts],
+  );
+  stats.delete();
+  return out;
 }
 
 /** Numerically stable softmax / log-softmax over the last axis: row statistics, then one elementwise pass (S = 1 + T, log S = log1p(T)). */

@@ -28,6 +28,8 @@ export interface ChunkPass {
  * program of a pass over the source (first) or over the partials.
  */
 export function reduceInChunks(rt: GpuRuntime, src: GpuTexture, rows: number, r: number, pass: (first: boolean) => ChunkPass): GpuTexture {
+  // one pass, each row one texture row (a texture exactly r wide): fetch (j, row) with no texel walk
+  if (!rt.isCpu && r <= 2 * CHUNK && src.size[0] === r) return reduceAligned(rt, src, rows, r, pass(true));
   let tex = src;
   let len = r;
   for (;;) {
@@ -69,4 +71,34 @@ return acc;`,
     if (parts === 1) return tex;
     len = parts;
   }
+}
+
+/**
+ * One pass of `reduceInChunks` over rows that are texture rows: the loop
+ * fetches (j, row) directly, u terms per step (u = 4 or 2 when r allows),
+ * in row order (the same accumulation order, so the same bits).
+ */
+function reduceAligned(rt: GpuRuntime, src: GpuTexture, rows: number, r: number, p: ChunkPass): GpuTexture {
+  const u = r % 4 === 0 ? 4 : r % 2 === 0 ? 2 : 1;
+  const uniforms = p.uniforms ?? [];
+  const term = p.input === 'tex4' ? 'rd4xy' : 'rdxy';
+  const steps = Array.from({ length: u }, (_, k) => `const t${k} = ${term}(x, j + ${k}.0, o);\n  ${p.step.replace(/\bt\b/g, `t${k}`)}`).join('\n  ');
+  return rt.run(
+    {
+      key: `${p.key}:rows${u}`,
+      params: [['x', p.input], ['N', 'float'], ...uniforms.map(([nm]) => [nm, 'float'] as const)],
+      body: `const o = this.thread.x * 1.0;
+${p.init}
+for (let j1 = 0; j1 < N; j1++) {
+  const j = j1 * ${u}.0;
+  ${steps}
+}
+return acc;`,
+      returns: p.returns,
+      natives: p.natives,
+      loop: r / u,
+    },
+    [rows],
+    [src, r / u, ...uniforms.map(([, v]) => v)],
+  );
 }
