@@ -17,6 +17,7 @@ import { maxPoolKernel } from './kernels/max_pool.js';
 import { maxPoolGradKernel } from './kernels/max_pool_grad.js';
 import { oneHotKernel } from './kernels/one_hot.js';
 import { padKernel } from './kernels/pad.js';
+import { philoxUniformKernel } from './kernels/philox_uniform.js';
 import { reduceKernel } from './kernels/reduce.js';
 import { scatterAddKernel } from './kernels/scatter_add.js';
 import { sliceKernel } from './kernels/slice.js';
@@ -32,7 +33,8 @@ import { GpujsStore } from './store.js';
 /**
  * The kernels written in gpu.js (src/kernels/<name>.ts). fusedConv2d and
  * softmaxCrossEntropy are core's composites, run on these (conv2d's product
- * engine with its epilogue, softmax's row statistics). Importing it makes no
+ * engine with its epilogue, softmax's row statistics); philoxUniform runs
+ * core's host draw into the store's pooled arrays. Importing it makes no
  * context.
  */
 export const GPUJS_KERNELS: KernelImpls<GpujsStore> = {
@@ -61,6 +63,8 @@ export const GPUJS_KERNELS: KernelImpls<GpujsStore> = {
   logSoftmax: logSoftmaxKernel,
   fusedMatMul: fusedMatMulKernel,
   unaryGrad: unaryGradKernel,
+  // core's host draw into pooled arrays, kept on the host until a kernel reads it
+  philoxUniform: philoxUniformKernel,
 };
 
 /**

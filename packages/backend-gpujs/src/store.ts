@@ -1,4 +1,14 @@
-import { BufferStorage, sizeOfShape, type BackendMemory, type DataId, type DType, type Storage, type TensorInfo, type TypedArray } from '@polytensor/core';
+import {
+  BufferStorage,
+  HostArrayPool,
+  sizeOfShape,
+  type BackendMemory,
+  type DataId,
+  type DType,
+  type Storage,
+  type TensorInfo,
+  type TypedArray,
+} from '@polytensor/core';
 import { GpujsLimitError } from './errors.js';
 import type { GpuTexture } from './gpujs.js';
 import { fillTexture, uploadTexture } from './kernels/fill.js';
@@ -31,6 +41,8 @@ interface Entry {
    * back; a larger one written from the host until a kernel uploads it; null otherwise.
    */
   small: Float32Array | null;
+  /** `small` is a host draw's array from `hostArrays` (see `adoptDrawn`): back to the pool once no longer held. */
+  drawn: boolean;
   /** int32 values on the host. */
   readonly host: Int32Array | null;
   /** int32 values as floats on the GPU, made when a kernel reads them as indices. */
@@ -59,7 +71,7 @@ export interface Deferred {
 }
 
 /** Bytes a buffer holds when made (what it gains later is counted apart, see `later`). */
-function madeBytes(e: Omit<Entry, 'derived' | 'deferred' | 'made' | 'later'> & { deferred?: Deferred | null }): number {
+function madeBytes(e: Omit<Entry, 'derived' | 'deferred' | 'made' | 'later' | 'drawn'> & { deferred?: Deferred | null }): number {
   return texBytes(e.tex) + texBytes(e.deferred?.tex ?? null) + (e.host ? e.host.byteLength : 0) + (e.small ? e.small.byteLength : 0);
 }
 
@@ -85,6 +97,8 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
   /** Bytes of what a buffer gains after it is made (index textures of int32 buffers, uploads and host copies of small ones), counted apart. */
   private laterBytes = 0;
   private disposed = false;
+  /** @internal Arrays of host draws no tensor holds any more, for the next draws (kernels/philox_uniform.ts). */
+  readonly hostArrays = new HostArrayPool();
 
   constructor(readonly rt: GpuRuntime) {
     super('gpujs', (e) => e.made);
@@ -111,6 +125,17 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     return this.add({ dtype, size: values.length, tex: null, small: values, host: null, hostTex: null });
   }
 
+  /**
+   * Adopt a host draw's float32 array, taken from `hostArrays` (or new), as a
+   * new buffer kept on the host like a write: a read copies it, the first
+   * kernel that reads it uploads it. Once no buffer holds it (uploaded, or
+   * the buffer freed) it goes back to the pool, so nobody else may keep it.
+   */
+  adoptDrawn(values: Float32Array, shape: readonly number[]): DataId {
+    if (values.length === 0) return this.write(values, shape, 'float32');
+    return this.add({ dtype: 'float32', size: values.length, tex: null, small: values, host: null, hostTex: null, drawn: true });
+  }
+
   async read(dataId: DataId): Promise<TypedArray> {
     return this.readSync(dataId);
   }
@@ -121,6 +146,7 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
 
   protected override free(e: Entry): void {
     this.laterBytes -= e.later;
+    if (e.drawn && e.small && !this.disposed) this.hostArrays.give(e.small);
     e.tex?.delete();
     e.deferred?.tex.delete();
     e.hostTex?.delete();
@@ -136,6 +162,7 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
       textures: this.rt.textures.live,
       pooledTextures: this.rt.textures.pooled,
       kernels: this.rt.numKernels,
+      pooledHostArrays: this.hostArrays.size.arrays,
     };
   }
 
@@ -144,6 +171,7 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     if (this.disposed) return;
     this.disposed = true;
     this.clear();
+    this.hostArrays.clear();
     this.rt.dispose();
   }
 
@@ -167,6 +195,8 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
       if (e.size > HOST_MAX_ELEMENTS) {
         // a large tensor lives on the GPU from now on (a read downloads it)
         this.gained(e, -e.small.byteLength);
+        // the upload copied the values: a draw's array serves the next draw
+        if (e.drawn) this.hostArrays.give(e.small);
         e.small = null;
       }
       return e.tex;
@@ -292,7 +322,7 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     this.laterBytes += bytes;
   }
 
-  private add(e: Omit<Entry, 'derived' | 'deferred' | 'made' | 'later'> & { deferred?: Deferred }): DataId {
+  private add(e: Omit<Entry, 'derived' | 'deferred' | 'made' | 'later' | 'drawn'> & { deferred?: Deferred; drawn?: boolean }): DataId {
     if (this.disposed) throw new Error('gpujs backend: used after dispose()');
     // one object shape for every entry (no spread): this runs once per kernel output
     return this.buffers.add({
@@ -301,6 +331,7 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
       tex: e.tex,
       deferred: e.deferred ?? null,
       small: e.small,
+      drawn: e.drawn ?? false,
       host: e.host,
       hostTex: e.hostTex,
       derived: null,
