@@ -9,6 +9,7 @@ import { reference } from '@polytensor/conformance';
 import { dropout, randomUniform, setBackend, tidy, type DropoutMaskSpec, type PhiloxKey, type TensorInfo } from '@polytensor/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGpujsBackend, type GpujsBackend } from './backend.js';
+import { POOLED_MIN_ELEMENTS } from './kernels/philox_uniform.js';
 import { registeredBackend } from './test_util.js';
 
 /** The conformance suite's scalar replay of the stream at `key`. */
@@ -64,25 +65,38 @@ describe('backend-gpujs philoxUniform: host draws in pooled arrays', () => {
 
   it('a disposed draw gives its array to the next draw of its size, which overwrites every value', () => {
     b.store.hostArrays.clear();
-    const a = draw([4000], KEY, null);
+    const a = draw([5000], KEY, null);
     expect(b.memory().pooledHostArrays).toBe(0);
     b.disposeData(a.dataId);
     expect(b.memory().pooledHostArrays, 'the freed array is kept').toBe(1);
     // another size does not take it
-    const other = draw([4001], KEY, null);
+    const other = draw([5001], KEY, null);
     expect(b.memory().pooledHostArrays).toBe(1);
     const key2 = { ...KEY, k1: 777 };
-    const c = draw([4000], key2, MASK);
+    const c = draw([5000], key2, MASK);
     expect(b.memory().pooledHostArrays, 'the same size takes it').toBe(0);
-    expect(bitDiffs(b.readSync(c.dataId), replay([4000], key2, MASK))).toEqual([]);
+    expect(bitDiffs(b.readSync(c.dataId), replay([5000], key2, MASK))).toEqual([]);
     b.disposeData(c.dataId);
     b.disposeData(other.dataId);
     expect(b.memory().pooledHostArrays).toBe(2);
   });
 
+  it('draws below POOLED_MIN_ELEMENTS bypass the pool (they would push the large arrays out)', () => {
+    b.store.hostArrays.clear();
+    const big = draw([POOLED_MIN_ELEMENTS], KEY, null);
+    b.disposeData(big.dataId);
+    expect(b.memory().pooledHostArrays).toBe(1);
+    for (let i = 0; i < 10; i++) {
+      const small = draw([POOLED_MIN_ELEMENTS - 1], { ...KEY, stream: i }, MASK);
+      expect(bitDiffs(b.readSync(small.dataId), replay([POOLED_MIN_ELEMENTS - 1], { ...KEY, stream: i }, MASK))).toEqual([]);
+      b.disposeData(small.dataId);
+    }
+    expect(b.memory().pooledHostArrays, 'only the large array is kept').toBe(1);
+  });
+
   it('drawn, then read by a kernel (uploaded; the array goes back to the pool), then read: exact, and not changed by a later draw', () => {
     b.store.hostArrays.clear();
-    const shape = [37, 91];
+    const shape = [61, 91];
     const want = replay(shape, KEY, null);
     const t = draw(shape, KEY, null);
     const y = b.kernels.unary('neg', t);
@@ -106,14 +120,14 @@ describe('backend-gpujs philoxUniform: host draws in pooled arrays', () => {
   it('1,000 draws, each used by a kernel and disposed, leave no buffer, texture or array behind', () => {
     b.store.hostArrays.clear();
     // one round first: the mul kernel's first run compiles it and makes the textures it keeps
-    const warm = draw([50, 40], KEY, null);
-    b.disposeData(b.kernels.binary('mul', warm, warm, [50, 40]).dataId);
+    const warm = draw([50, 100], KEY, null);
+    b.disposeData(b.kernels.binary('mul', warm, warm, [50, 100]).dataId);
     b.disposeData(warm.dataId);
     const before = b.memory();
     for (let i = 0; i < 1000; i++) {
-      const t = draw([50, 40], { ...KEY, stream: i }, i % 2 ? MASK : null);
-      const y = b.kernels.binary('mul', t, t, [50, 40]);
-      if (i % 250 === 0) expect(bitDiffs(b.readSync(t.dataId), replay([50, 40], { ...KEY, stream: i }, i % 2 ? MASK : null))).toEqual([]);
+      const t = draw([50, 100], { ...KEY, stream: i }, i % 2 ? MASK : null);
+      const y = b.kernels.binary('mul', t, t, [50, 100]);
+      if (i % 250 === 0) expect(bitDiffs(b.readSync(t.dataId), replay([50, 100], { ...KEY, stream: i }, i % 2 ? MASK : null))).toEqual([]);
       b.disposeData(t.dataId);
       b.disposeData(y.dataId);
     }
@@ -131,7 +145,7 @@ describe('backend-gpujs philoxUniform through the engine', () => {
   afterAll(() => reg.release());
 
   it('randomUniform and dropout with a seed give the replayed stream', () => {
-    const n = [3, 700];
+    const n = [3, 2000];
     // randomUniform(seed) draws stream 0 of the seed (the bench's replay: key = the seed's two 32-bit words)
     const u = randomUniform(n, 0, 1, 'float32', 2024);
     expect(bitDiffs(u.dataSync(), replay(n, { k0: 2024, k1: 0, stream: 0 }, null))).toEqual([]);

@@ -2,6 +2,13 @@ import { KERNELS, type KernelContext, type KernelImpl } from '@polytensor/core';
 import type { GpujsStore } from '../store.js';
 
 /**
+ * Draws of fewer elements neither come from nor go back to the pool: their
+ * arrays are cheap to make, and the pool keeps only 8 arrays, which small
+ * draws would push the large ones out of.
+ */
+export const POOLED_MIN_ELEMENTS = 4096;
+
+/**
  * Kernel philoxUniform: core's host draw (its composite: WebAssembly SIMD
  * where it loads, bit for bit core's Philox stream) into an array from the
  * store's pool of disposed draws, adopted without a copy (`adoptDrawn`). The
@@ -15,8 +22,9 @@ import type { GpujsStore } from '../store.js';
  */
 export const philoxUniformKernel: KernelImpl<'philoxUniform', GpujsStore> = (s, shape, key, dropout) => {
   const k = {
-    hostFloat32: (size: number) => s.hostArrays.take(size),
-    adopt: (values: Float32Array, shape: readonly number[]) => s.adoptDrawn(values, shape),
+    hostFloat32: (size: number) => (size >= POOLED_MIN_ELEMENTS ? s.hostArrays.take(size) : new Float32Array(size)),
+    adopt: (values: Float32Array, shape: readonly number[]) =>
+      values.length >= POOLED_MIN_ELEMENTS ? s.adoptDrawn(values, shape) : s.adopt(values, shape, 'float32'),
   };
   return KERNELS.philoxUniform.composite(k as unknown as KernelContext, shape, key, dropout);
 };
