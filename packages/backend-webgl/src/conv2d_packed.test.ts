@@ -8,9 +8,9 @@
 // padding term would otherwise turn 0·∞ into NaN, fused bias and activations,
 // and inputs arriving packed, unpacked or from the host.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Conv2DInfo, FusedActivation, TensorInfo } from '@polytensor/core';
+import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
 import type { WebGLBackend } from './index.js';
-import { newBackend, watchPrograms } from './test_util.js';
+import { expectActivatedNear, newBackend, watchPrograms } from './test_util.js';
 
 const U = 2 ** -24; // float32 unit roundoff
 
@@ -362,13 +362,6 @@ describe('convolution gradients, packed programs (unit column stride)', () => {
     });
   }
 
-  const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
-  const ACTIVATIONS: Record<FusedActivation, (v: number) => number> = {
-    linear: (v) => v,
-    relu: (v) => (Number.isNaN(v) ? v : v > 0 ? v : 0),
-    sigmoid,
-    tanh: Math.tanh,
-  };
   for (const act of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
     it(`fused, bias and ${act}: ${act === 'tanh' ? 'tanh after the program' : 'one program'}, within the bound of float64`, () => {
       const info = infoOf(GEOMETRIES[0]!);
@@ -388,19 +381,7 @@ describe('convolution gradients, packed programs (unit column stride)', () => {
       // tanh: the program, then the unary kernel, flat on these 630 values (below the packed minimum): an unpack and tanh
       expect(programs - before, act).toBe(act === 'tanh' ? 3 : 1);
       const ref = referenceForward(info, x, w, bias);
-      const got = gl.readSync(y.dataId);
-      const gamma = (ref.terms * U) / (1 - ref.terms * U);
-      let negatives = 0;
-      for (let k = 0; k < got.length; k++) {
-        const z = ref.value[k]!;
-        if (z < 0) negatives++;
-        const want = ACTIVATIONS[act](z);
-        // the activation is 1-Lipschitz (sigmoid ¼): the sum's bound carries over; plus a few ULP of the activation's own rounding
-        const tol = gamma * ref.magnitude[k]! + 8 * 2 ** -23 * Math.max(Math.abs(want), 2 ** -100);
-        if (!(Math.abs(got[k]! - want) <= tol)) expect.fail(`${act}: element ${k}: got ${got[k]}, float64 ${want} (pre-activation ${z})`);
-        if (act === 'relu' && z < 0) expect(Object.is(got[k], 0), `relu of ${z} is +0`).toBe(true);
-      }
-      expect(negatives).toBeGreaterThan(0); // relu and the others see both signs
+      expectActivatedNear(act, ref, gl.readSync(y.dataId));
       dispose(tx, tw, tb, first, y);
     });
   }

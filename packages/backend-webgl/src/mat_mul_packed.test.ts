@@ -8,9 +8,9 @@
 // The results are also compared with tfjs's own program, whose order of adds
 // the program keeps.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FusedActivation, TensorInfo } from '@polytensor/core';
+import type { TensorInfo } from '@polytensor/core';
 import type { WebGLBackend } from './index.js';
-import { newBackend, watchPrograms } from './test_util.js';
+import { expectActivatedNear, newBackend, watchPrograms } from './test_util.js';
 
 const U = 2 ** -24; // float32 unit roundoff
 
@@ -194,12 +194,6 @@ describe('matMul, packed program', () => {
     dispose(x, y0, y, row, first, d);
   });
 
-  const ACTIVATIONS: Record<FusedActivation, (v: number) => number> = {
-    linear: (v) => v,
-    relu: (v) => (Number.isNaN(v) ? v : v > 0 ? v : 0),
-    sigmoid: (v) => 1 / (1 + Math.exp(-v)),
-    tanh: Math.tanh,
-  };
   for (const act of ['linear', 'relu', 'sigmoid', 'tanh'] as const) {
     for (const c of [CASES[1]!, CASES[4]!]) {
       it(`fused, bias and ${act}, ${c.name}: ${act === 'tanh' ? 'tanh after the program' : 'one program'}, within the bound of float64`, () => {
@@ -220,20 +214,7 @@ describe('matMul, packed program', () => {
         expect(seen[0], act).toBe(expected);
         expect(seen.length, act).toBe(act === 'tanh' ? 3 : 1);
         const ref = reference(c, av, bv, biasV);
-        const got = gl.readSync(y.dataId);
-        const gamma = (ref.terms * U) / (1 - ref.terms * U);
-        let negatives = 0;
-        for (let k = 0; k < got.length; k++) {
-          const z = ref.value[k]!;
-          if (z < 0) negatives++;
-          const want = ACTIVATIONS[act](z);
-          // the activations are 1-Lipschitz: the sum's bound carries over; plus a few ULP of the activation's own rounding
-          const tol = gamma * ref.magnitude[k]! + 8 * 2 ** -23 * Math.max(Math.abs(want), 2 ** -100);
-          if (!(Math.abs(got[k]! - want) <= tol)) expect.fail(`${act}: element ${k}: got ${got[k]}, float64 ${want} (pre-activation ${z})`);
-          // the unary kernel's relu (tfjs's fused relu gives −0 for negatives)
-          if (act === 'relu' && z < 0) expect(Object.is(got[k], 0), `relu of ${z} is +0`).toBe(true);
-        }
-        expect(negatives).toBeGreaterThan(0); // the activations see both signs
+        expectActivatedNear(act, ref, gl.readSync(y.dataId));
         dispose(a, b, bias, first, y);
       });
     }

@@ -1,4 +1,5 @@
-import { inject } from 'vitest';
+import type { FusedActivation } from '@polytensor/core';
+import { expect, inject } from 'vitest';
 import { createWebGLBackend, type WebGLBackend } from './index.js';
 
 declare module 'vitest' {
@@ -34,6 +35,40 @@ export function watchPrograms(gl: WebGLBackend, seen: (program: string) => void)
     tf.runWebGLProgram = run;
     gl.store.dispatch.observer = null;
   };
+}
+
+/** The float64 activations a fused program's outputs are checked against (relu passes NaN on). */
+export const ACTIVATIONS: Record<FusedActivation, (v: number) => number> = {
+  linear: (v) => v,
+  relu: (v) => (Number.isNaN(v) ? v : v > 0 ? v : 0),
+  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+  tanh: Math.tanh,
+};
+
+/**
+ * Checks a fused program's outputs `got` against `act` of a float64 pre-activation
+ * `ref` (values, |terms| sums and the term count of each output's sum): the
+ * activations are 1-Lipschitz, so the sum's γₙ bound carries over, plus a few ULP
+ * of the activation's own rounding; relu of a negative is +0 (the unary kernel's,
+ * where tfjs's fused relu gives −0); the pre-activations must take both signs.
+ */
+export function expectActivatedNear(
+  act: FusedActivation,
+  ref: { value: ArrayLike<number>; magnitude: ArrayLike<number>; terms: number },
+  got: ArrayLike<number>,
+): void {
+  const U = 2 ** -24; // float32 unit roundoff
+  const gamma = (ref.terms * U) / (1 - ref.terms * U);
+  let negatives = 0;
+  for (let k = 0; k < got.length; k++) {
+    const z = ref.value[k]!;
+    if (z < 0) negatives++;
+    const want = ACTIVATIONS[act](z);
+    const tol = gamma * ref.magnitude[k]! + 8 * 2 ** -23 * Math.max(Math.abs(want), 2 ** -100);
+    if (!(Math.abs(got[k]! - want) <= tol)) expect.fail(`${act}: element ${k}: got ${got[k]}, float64 ${want} (pre-activation ${z})`);
+    if (act === 'relu' && z < 0) expect(Object.is(got[k], 0), `relu of ${z} is +0`).toBe(true);
+  }
+  expect(negatives).toBeGreaterThan(0);
 }
 
 // the seed models (EXPERIMENTS.md E1 and E3) and a learnable stand-in for MNIST
