@@ -8,12 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import type { BinaryOp, TensorInfo } from '@polytensor/core';
 import { createGpujsBackend, type GpujsBackend } from './backend.js';
+import { putFlat } from './test_util.js';
 
-const put = (b: GpujsBackend, values: ArrayLike<number>, shape: number[]): TensorInfo => ({
-  dataId: b.write(Float32Array.from(values), shape, 'float32'),
-  shape,
-  dtype: 'float32',
-});
+/** Host values uploaded flat (test_util.ts). */
+const put = putFlat;
 
 const data = (n: number, seed: number): number[] => Array.from({ length: n }, (_, i) => Math.fround(Math.sin(i * 0.37 + seed) * 3));
 
