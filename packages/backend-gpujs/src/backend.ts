@@ -3,7 +3,7 @@ import type { GpujsBackendOptions, GpujsInfo } from './context.js';
 import { argReduceKernel } from './kernels/arg_reduce.js';
 import { avgPoolKernel } from './kernels/avg_pool.js';
 import { avgPoolGradKernel } from './kernels/avg_pool_grad.js';
-import { binaryKernel } from './kernels/binary.js';
+import { binaryKernel } from './kernels/binary_blocks.js';
 import { castKernel } from './kernels/cast.js';
 import { concatKernel } from './kernels/concat.js';
 import { conv2dKernel } from './kernels/conv2d.js';

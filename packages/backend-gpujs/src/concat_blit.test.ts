@@ -1,11 +1,12 @@
 // concat as rectangle copies (WebGL 2: kernels/concat.ts, GpuRuntime.blitRects)
 // against the same join done here on the host values: parts that 2-D kernels
 // wrote (textures as wide as their rows), stacked along axis 0 and side by
-// side along axis 1, and a join with an uploaded part (a square-ish texture:
-// the shader join). Node (headless-gl, WebGL 1: always the shader join) and Chromium.
+// side along axis 1, a join with a part uploaded flat (a square-ish texture:
+// the shader join) and one with a 2-D upload (in rows: copies). Node (headless-gl, WebGL 1: always the shader join) and Chromium.
 import { describe, expect, it } from 'vitest';
 import type { TensorInfo } from '@polytensor/core';
 import { createGpujsBackend, type GpujsBackend } from './backend.js';
+import { putFlat } from './test_util.js';
 
 const put = (b: GpujsBackend, values: ArrayLike<number>, shape: number[]): TensorInfo => ({
   dataId: b.write(Float32Array.from(values), shape, 'float32'),
@@ -47,12 +48,17 @@ describe('backend-gpujs concat by rectangle copies', () => {
       // a kernel reads the joined texture as it reads any other: (stacked · 1) by a 2-D kernel
       const again = b.kernels.binary('mul', stacked, put(b, new Array(40).fill(1), [40]), [15, 40]);
       expect(Array.from(b.readSync(again.dataId))).toEqual(stackVals.flat());
-      // an uploaded part (600 values in a near-square texture, not 40 wide): the shader join, same values
+      // a part uploaded flat (600 values in a near-square texture, not 40 wide): the shader join, same values
       const upVals = values(600, 99);
       const blits2 = b.store.rt.blits;
-      const mixed = b.kernels.concat([stackParts[0]!, put(b, upVals, [15, 40])], 0);
+      const mixed = b.kernels.concat([stackParts[0]!, putFlat(b, upVals, [15, 40])], 0);
       expect(Array.from(b.readSync(mixed.dataId))).toEqual([...stackVals[0]!, ...upVals]);
       expect(b.store.rt.blits - blits2).toBe(0);
+      // a 2-D upload sits in rows of its last dimension (store.ts): copied as a kernel's output is
+      const blits3 = b.store.rt.blits;
+      const rowsUp = b.kernels.concat([stackParts[0]!, put(b, upVals, [15, 40])], 0);
+      expect(Array.from(b.readSync(rowsUp.dataId))).toEqual([...stackVals[0]!, ...upVals]);
+      expect(b.store.rt.blits - blits3, 'rectangles copied with a 2-D upload').toBe(webgl2 ? 2 : 0);
     } finally {
       b.dispose();
     }

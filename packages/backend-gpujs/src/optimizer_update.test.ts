@@ -7,16 +7,14 @@
 // Node (headless-gl) and Chromium.
 import { describe, expect, it } from 'vitest';
 import type { OptimizerUpdate, TensorInfo } from '@polytensor/core';
-import { createGpujsBackend, type GpujsBackend } from './backend.js';
+import { createGpujsBackend } from './backend.js';
+import { putFlat } from './test_util.js';
 
 const R = 7;
 const C = 41; // a flat texture of 287 values is 17 wide: rows of 41 are a layout of their own
 
-const put = (b: GpujsBackend, values: ArrayLike<number>, shape: number[]): TensorInfo => ({
-  dataId: b.write(Float32Array.from(values), shape, 'float32'),
-  shape,
-  dtype: 'float32',
-});
+/** Host values uploaded flat (test_util.ts). */
+const put = putFlat;
 
 const fr = Math.fround;
 const SPECIALS = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, 1e30, -1e-30];

@@ -6,12 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import type { TensorInfo } from '@polytensor/core';
 import { createGpujsBackend, type GpujsBackend } from './backend.js';
+import { putFlat } from './test_util.js';
 
-const put = (b: GpujsBackend, values: ArrayLike<number>, shape: number[]): TensorInfo => ({
-  dataId: b.write(Float32Array.from(values), shape, 'float32'),
-  shape,
-  dtype: 'float32',
-});
+/** Host values uploaded flat (test_util.ts). */
+const put = putFlat;
 
 /** values · 1 by a [r, c] kernel: the same values in a texture exactly c wide. */
 const inRows = (b: GpujsBackend, values: readonly number[], r: number, c: number): TensorInfo =>

@@ -8,16 +8,14 @@
 // compiler reassociate (llvmpipe does in the 4-term steps). Node (headless-gl)
 // and Chromium.
 import { describe, expect, it } from 'vitest';
-import type { ReduceOp, TensorInfo } from '@polytensor/core';
-import { createGpujsBackend, type GpujsBackend } from './backend.js';
+import type { ReduceOp } from '@polytensor/core';
+import { createGpujsBackend } from './backend.js';
+import { putFlat } from './test_util.js';
 
 const R = 9;
 
-const put = (b: GpujsBackend, values: ArrayLike<number>, shape: number[]): TensorInfo => ({
-  dataId: b.write(Float32Array.from(values), shape, 'float32'),
-  shape,
-  dtype: 'float32',
-});
+/** Host values uploaded flat (test_util.ts). */
+const put = putFlat;
 
 describe('backend-gpujs reductions over texture rows', () => {
   // 7: one term per loop step; 6: two; 256, 1000 and 2048 (the longest row reduced in one pass): four

@@ -5,15 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import type { TensorInfo } from '@polytensor/core';
 import { createGpujsBackend, type GpujsBackend } from './backend.js';
+import { putFlat } from './test_util.js';
 
 const R = 6;
 const C = 40;
 
-const put = (b: GpujsBackend, values: ArrayLike<number>, shape: number[]): TensorInfo => ({
-  dataId: b.write(Float32Array.from(values), shape, 'float32'),
-  shape,
-  dtype: 'float32',
-});
+/** Host values uploaded flat (test_util.ts). */
+const put = putFlat;
 
 /** values · 1 by a [R, C] kernel: a texture exactly C wide. */
 const rows2d = (b: GpujsBackend, values: readonly number[]): TensorInfo =>
@@ -54,6 +52,37 @@ describe('backend-gpujs row layout', () => {
       // a kernel reads the slice as any other tensor
       const twice = b.kernels.binary('add', part, part, [4, 25]);
       expect(Array.from(b.readSync(twice.dataId))).toEqual(want.map((v) => v * 2));
+    } finally {
+      b.dispose();
+    }
+  });
+
+  it('a 2-D upload sits in rows of its last dimension, a 1-D one flat; both read back and feed kernels as before', () => {
+    const b = createGpujsBackend();
+    try {
+      const width = (t: TensorInfo): number => b.store.tex(t).size[0]!;
+      const xs = values(4);
+      const ys = values(5);
+      const up = (v: number[], shape: number[]): TensorInfo => ({ dataId: b.write(Float32Array.from(v), shape, 'float32'), shape, dtype: 'float32' });
+      const x = up(xs, [R, C]);
+      const flat = up(ys, [R * C]);
+      const narrow = up(xs, [R * C, 1]); // rows of one value: no rows layout, flat
+      expect(width(x)).toBe(C);
+      expect(width(flat)).not.toBe(C);
+      expect(width(narrow)).not.toBe(1);
+      // uploaded (the host copy of more than 128 values is dropped): read back from the texture
+      expect(Array.from(b.readSync(x.dataId))).toEqual(xs);
+      expect(Array.from(b.readSync(narrow.dataId))).toEqual(xs);
+      // an elementwise kernel on the upload keeps its rows; beside a kernel output in rows it runs over them
+      const neg = b.kernels.unary('neg', x);
+      expect(width(neg)).toBe(C);
+      expect(Array.from(b.readSync(neg.dataId))).toEqual(xs.map((v) => -v));
+      const sum = b.kernels.binary('add', x, rows2d(b, ys), [R, C]);
+      expect(width(sum)).toBe(C);
+      const mixed = b.kernels.binary('add', x, { ...flat, shape: [R, C] }, [R, C]);
+      const want = xs.map((v, i) => Math.fround(v + ys[i]!));
+      expect(Array.from(b.readSync(sum.dataId))).toEqual(want);
+      expect(Array.from(b.readSync(mixed.dataId))).toEqual(want);
     } finally {
       b.dispose();
     }

@@ -340,7 +340,8 @@ export class GpuRuntime {
 
   /**
    * Host float32 values into a new one-value-per-texel texture of the size a
-   * flat kernel of `values.length` outputs gets (so `rdh` and every fetch see
+   * flat kernel of `values.length` outputs gets, or `rowWidth` wide as a 2-D
+   * kernel's [rowWidth, n / rowWidth] output (so `rdh` and every fetch see
    * it as they see a kernel's output), written straight into the texture with
    * texSubImage2D: no copy on the host, no kernel run. (gpu.js's own array
    * argument copies the values into a fresh RGBA-packed array on every call,
@@ -349,7 +350,7 @@ export class GpuRuntime {
    * RGBA float with the value in red, as kernels write theirs. A read samples
    * `.r`, and a download reads RGBA, so both formats behave as a kernel output.
    */
-  uploadFloats(values: Float32Array): GpuTexture {
+  uploadFloats(values: Float32Array, rowWidth: number | null = null): GpuTexture {
     const gl = this.gl;
     const n = values.length;
     if (this.isCpu || !gl || n === 0) {
@@ -357,7 +358,9 @@ export class GpuRuntime {
     }
     const target = this.uploadTargetFor();
     const pool = this.pool!;
-    const w = this.texWidth([n])!;
+    // in rows (`rowWidth` dividing n): shaped as a 2-D kernel's output [w, h]
+    const rows = rowWidth !== null && rowWidth > 0 && n % rowWidth === 0 && n / rowWidth > 1;
+    const w = rows ? rowWidth : this.texWidth([n])!;
     const h = Math.ceil(n / w);
     let internalFormat: number;
     let format: number;
@@ -386,8 +389,8 @@ export class GpuRuntime {
     return new target.ctor({
       texture: tex,
       size: [w, h],
-      dimensions: [n, 1, 1],
-      output: [n],
+      dimensions: rows ? [w, h, 1] : [n, 1, 1],
+      output: rows ? [w, h] : [n],
       context: gl,
       type: 'ArrayTexture(1)',
       kernel: target.kernel,

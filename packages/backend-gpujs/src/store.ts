@@ -13,6 +13,7 @@ import { GpujsLimitError } from './errors.js';
 import type { GpuTexture } from './gpujs.js';
 import { fillTexture, uploadTexture } from './kernels/fill.js';
 import { CpuTexture, MAX_ELEMENTS, type GpuRuntime } from './runtime.js';
+import { uploadRowsWidth } from './util/layout.js';
 
 /**
  * float32 / bool tensors of at most this many elements that come from the host
@@ -190,7 +191,8 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
       return e.tex;
     }
     if (e.small) {
-      e.tex = this.upload(e.small);
+      // in rows of its last dimension when it has them: the layout a 2-D kernel's output has
+      e.tex = this.upload(e.small, uploadRowsWidth(this.rt, x.shape));
       this.gained(e, texBytes(e.tex));
       if (e.size > HOST_MAX_ELEMENTS) {
         // a large tensor lives on the GPU from now on (a read downloads it)
@@ -303,12 +305,12 @@ export class GpujsStore extends BufferStorage<Entry> implements Storage {
     return { dataId: this.add({ dtype, size: 0, tex: null, small: null, host, hostTex: null }), shape: [...shape], dtype };
   }
 
-  /** A new texture holding `values` (the caller deletes it). */
-  upload(values: Float32Array): GpuTexture {
+  /** A new texture holding `values`, `rowWidth` texels wide when given (else flat); the caller deletes it. */
+  upload(values: Float32Array, rowWidth: number | null = null): GpuTexture {
     if (values.length > MAX_ELEMENTS) {
       throw new GpujsLimitError(`gpujs backend: ${values.length} elements exceed the 2^24 this backend indexes exactly`);
     }
-    return uploadTexture(this.rt, values);
+    return uploadTexture(this.rt, values, rowWidth);
   }
 
   /** A new texture of n copies of `value` (the caller deletes it). */

@@ -3,16 +3,16 @@
 // texel): an input that a 2-D kernel wrote has its rows' width, not the flat
 // output's, and is read by flat index instead. Node (headless-gl) and Chromium.
 import { describe, expect, it } from 'vitest';
-import { UNARY_GRAD_OPS, type TensorInfo } from '@polytensor/core';
-import { createGpujsBackend, type GpujsBackend } from './backend.js';
+import { UNARY_GRAD_OPS } from '@polytensor/core';
+import { createGpujsBackend } from './backend.js';
+import { putFlat } from './test_util.js';
 
 const ROWS = 10;
 const COLS = 40;
 const N = ROWS * COLS;
 
-function put(b: GpujsBackend, values: ArrayLike<number>, shape: number[]): TensorInfo {
-  return { dataId: b.write(Float32Array.from(values), shape, 'float32'), shape, dtype: 'float32' };
-}
+/** Host values uploaded flat (test_util.ts). */
+const put = putFlat;
 
 /** σ(v) in float64 without overflow. */
 const sigma = (v: number): number => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));

@@ -1,4 +1,4 @@
-import { broadcastStrides, sizeOfShape, binaryOutputDType, type BinaryOp, type TensorInfo, type KernelImpl } from '@polytensor/core';
+import { broadcastStrides, sizeOfShape, binaryOutputDType, type BinaryOp, type TensorInfo } from '@polytensor/core';
 import { binaryInt } from '../host/int32.js';
 import type { NativeSpec } from '../runtime.js';
 import { defineNative, indicator } from '../native.js';
@@ -117,6 +117,3 @@ export function binary(s: GpujsStore, op: BinaryOp, a: TensorInfo, b: TensorInfo
   );
   return s.outTex(tex, outShape, dtype);
 }
-
-/** The contract-level kernel. */
-export const binaryKernel: KernelImpl<'binary', GpujsStore> = binary;

@@ -6,7 +6,7 @@ export function fillTexture(rt: GpuRuntime, n: number, value: number): GpuTextur
   return rt.run({ key: 'fill', params: [['v', 'float']], body: 'return v;' }, [n], [value]);
 }
 
-/** Host float32 values into a new texture (written directly: see GpuRuntime.uploadFloats). */
-export function uploadTexture(rt: GpuRuntime, values: Float32Array): GpuTexture {
-  return rt.uploadFloats(values);
+/** Host float32 values into a new texture (written directly: see GpuRuntime.uploadFloats), `rowWidth` wide when given. */
+export function uploadTexture(rt: GpuRuntime, values: Float32Array, rowWidth: number | null = null): GpuTexture {
+  return rt.uploadFloats(values, rowWidth);
 }

@@ -21,3 +21,18 @@ export function sharedRowsDims(rt: GpuRuntime, n: number, texs: readonly GpuText
   if (w === rt.texWidth([n]) || !texs.every((t) => t.size[0] === w)) return null;
   return [w, n / w];
 }
+
+/**
+ * The texture width under which a tensor of `shape` uploaded from the host sits
+ * in rows as a 2-D kernel output does (its last dimension), so later kernels
+ * keep that layout (an LSTM's zero initial state would otherwise make every
+ * state after it flat, and with them the gates' joins and the products'
+ * packers); null when the shape has no such rows (then the flat width).
+ */
+export function uploadRowsWidth(rt: GpuRuntime, shape: readonly number[]): number | null {
+  if (rt.isCpu || shape.length < 2) return null;
+  const w = shape[shape.length - 1]!;
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (w <= 1 || n / w < 2 || w > rt.maxTextureSize || n / w > rt.maxTextureSize || w === rt.texWidth([n])) return null;
+  return w;
+}
