@@ -10,9 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conv2DInfo, TensorInfo } from '@polytensor/core';
 import type { WebGLBackend } from './index.js';
-import { expectActivatedNear, newBackend, watchPrograms } from './test_util.js';
-
-const U = 2 ** -24; // float32 unit roundoff
+import { expectActivatedNear, expectNearReference, newBackend, watchPrograms } from './test_util.js';
 
 interface Geometry {
   name: string;
@@ -192,24 +190,6 @@ describe('convolution gradients, packed programs (unit column stride)', () => {
   const dispose = (...ts: TensorInfo[]): void => {
     for (const t of ts) gl.disposeData(t.dataId);
   };
-
-  /** Every finite weight within γₙ·Σ|t| of float64 (the conformance bound); NaN exactly where float64 has NaN. */
-  function expectNearReference(ref: { value: Float64Array; magnitude: Float64Array; terms: number }, got: ArrayLike<number>, what: string): void {
-    const { value, magnitude, terms } = ref;
-    const gamma = (terms * U) / (1 - terms * U);
-    expect(got.length, what).toBe(value.length);
-    for (let k = 0; k < value.length; k++) {
-      const want = value[k]!;
-      if (!Number.isFinite(want)) {
-        if (!Object.is(got[k]!, want)) expect.fail(`${what}: element ${k}: got ${got[k]}, float64 ${want}`);
-        continue;
-      }
-      const err = Math.abs(got[k]! - want);
-      if (!(err <= gamma * magnitude[k]! + 2 ** -126)) {
-        expect.fail(`${what}: element ${k}: got ${got[k]}, float64 ${want} (bound ${gamma * magnitude[k]!})`);
-      }
-    }
-  }
 
   for (const g of GEOMETRIES) {
     it(`filter, ${g.name}: one program, within the bound of a float64 direct sum`, () => {

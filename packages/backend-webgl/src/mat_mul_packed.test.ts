@@ -10,9 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TensorInfo } from '@polytensor/core';
 import type { WebGLBackend } from './index.js';
-import { expectActivatedNear, newBackend, watchPrograms } from './test_util.js';
-
-const U = 2 ** -24; // float32 unit roundoff
+import { expectActivatedNear, expectNearReference, newBackend, watchPrograms } from './test_util.js';
 
 /** Deterministic values in [-1, 1). */
 function values(n: number, seed: number): Float32Array {
@@ -104,23 +102,6 @@ describe('matMul, packed program', () => {
     dispose(t);
     return v;
   };
-
-  /** Every finite output within γₙ·Σ|t| of float64 (the conformance bound); non-finite ones exactly. */
-  function expectNearReference(ref: { value: Float64Array; magnitude: Float64Array; terms: number }, got: ArrayLike<number>, what: string): void {
-    const { value, magnitude, terms } = ref;
-    const gamma = (terms * U) / (1 - terms * U);
-    expect(got.length, what).toBe(value.length);
-    for (let k = 0; k < value.length; k++) {
-      const want = value[k]!;
-      if (!Number.isFinite(want)) {
-        if (!Object.is(got[k]!, want)) expect.fail(`${what}: element ${k}: got ${got[k]}, float64 ${want}`);
-        continue;
-      }
-      if (!(Math.abs(got[k]! - want) <= gamma * magnitude[k]! + 2 ** -126)) {
-        expect.fail(`${what}: element ${k}: got ${got[k]}, float64 ${want} (bound ${gamma * magnitude[k]!})`);
-      }
-    }
-  }
 
   for (const c of CASES) {
     it(`${c.name}: one program, within the bound of float64, bit-identical to tfjs’s`, () => {

@@ -52,13 +52,35 @@ export const ACTIVATIONS: Record<FusedActivation, (v: number) => number> = {
  * of the activation's own rounding; relu of a negative is +0 (the unary kernel's,
  * where tfjs's fused relu gives −0); the pre-activations must take both signs.
  */
+/** γₙ = nu/(1 − nu) for float32's unit roundoff u = 2⁻²⁴: the error bound of an n-term float32 sum. */
+const gammaOf = (n: number): number => (n * 2 ** -24) / (1 - n * 2 ** -24);
+
+/** Every finite output within γₙ·Σ|t| of the float64 `ref` (the conformance bound); non-finite ones exactly. */
+export function expectNearReference(
+  ref: { value: ArrayLike<number>; magnitude: ArrayLike<number>; terms: number },
+  got: ArrayLike<number>,
+  what: string,
+): void {
+  const gamma = gammaOf(ref.terms);
+  expect(got.length, what).toBe(ref.value.length);
+  for (let k = 0; k < ref.value.length; k++) {
+    const want = ref.value[k]!;
+    if (!Number.isFinite(want)) {
+      if (!Object.is(got[k]!, want)) expect.fail(`${what}: element ${k}: got ${got[k]}, float64 ${want}`);
+      continue;
+    }
+    if (!(Math.abs(got[k]! - want) <= gamma * ref.magnitude[k]! + 2 ** -126)) {
+      expect.fail(`${what}: element ${k}: got ${got[k]}, float64 ${want} (bound ${gamma * ref.magnitude[k]!})`);
+    }
+  }
+}
+
 export function expectActivatedNear(
   act: FusedActivation,
   ref: { value: ArrayLike<number>; magnitude: ArrayLike<number>; terms: number },
   got: ArrayLike<number>,
 ): void {
-  const U = 2 ** -24; // float32 unit roundoff
-  const gamma = (ref.terms * U) / (1 - ref.terms * U);
+  const gamma = gammaOf(ref.terms);
   let negatives = 0;
   for (let k = 0; k < got.length; k++) {
     const z = ref.value[k]!;
